@@ -1,0 +1,104 @@
+//! The one error type every xtask step reports through.
+//!
+//! Each variant names the place the problem was found (a file with line and
+//! column, a JSON pointer into the spec, or an operation) so that a maintainer
+//! can go straight to it.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Something went wrong while turning the spec into code; nothing was written.
+#[derive(Debug)]
+pub enum XtaskError {
+    /// The spec file could not be read from disk.
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The spec is not valid YAML, or not an OpenAPI document.
+    Parse {
+        path: PathBuf,
+        line: Option<usize>,
+        column: Option<usize>,
+        message: String,
+    },
+    /// The spec parsed, but declares something this tool refuses to use.
+    Spec { pointer: String, message: String },
+    /// progenitor rejected (or panicked on) the spec.
+    Generate {
+        operation: Option<Blame>,
+        message: String,
+    },
+    /// The generated tokens were not valid Rust (a generator bug).
+    Format { message: String },
+    /// Writing the output failed; already-written files are whole.
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl fmt::Display for XtaskError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            XtaskError::Read { path, source } => {
+                write!(f, "cannot read {}: {source}", path.display())
+            }
+            XtaskError::Parse {
+                path,
+                line,
+                column,
+                message,
+            } => {
+                write!(f, "{}", path.display())?;
+                if let (Some(line), Some(column)) = (line, column) {
+                    write!(f, ":{line}:{column}")?;
+                }
+                write!(f, ": not a valid OpenAPI document: {message}")
+            }
+            XtaskError::Spec { pointer, message } => {
+                write!(f, "spec at {pointer}: {message}")
+            }
+            XtaskError::Generate { operation, message } => match operation {
+                Some(op) => write!(
+                    f,
+                    "progenitor failed on operation `{}` at {}: {message}",
+                    op.operation_id, op.pointer
+                ),
+                None => write!(f, "progenitor failed: {message}"),
+            },
+            XtaskError::Format { message } => {
+                write!(f, "generated code is not valid Rust: {message}")
+            }
+            XtaskError::Write { path, source } => {
+                write!(f, "cannot write {}: {source}", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for XtaskError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            XtaskError::Read { source, .. } | XtaskError::Write { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// The operation progenitor choked on, and where it is in the spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blame {
+    /// Its operationId.
+    pub operation_id: String,
+    /// JSON pointer to the operation object.
+    pub pointer: String,
+}
+
+/// Builds a [`XtaskError::Spec`] for the place `pointer` in the document.
+pub(crate) fn spec_error(pointer: impl Into<String>, message: impl Into<String>) -> XtaskError {
+    XtaskError::Spec {
+        pointer: pointer.into(),
+        message: message.into(),
+    }
+}

@@ -1,0 +1,275 @@
+//! The named steps that reshape a spec into one progenitor can take.
+//!
+//! Each step is a plain function over the document, listed in [`STEPS`] with
+//! the reason it exists. A step either changes the document and says what it
+//! changed (one line per change, so the snapshot tests read like a changelog)
+//! or refuses with an error that points at the offending place. Steps never
+//! special-case Authlete's path or schema names: they act on shapes.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::error::{XtaskError, spec_error};
+use crate::spec::{self, escape};
+
+/// One normalisation step.
+#[derive(Debug, Clone, Copy)]
+pub struct Step {
+    /// Short name used in reports and tests.
+    pub name: &'static str,
+    /// Why progenitor (or a user of the generated code) needs it.
+    pub why: &'static str,
+    /// The transformation; returns one line per change made.
+    pub run: fn(&mut Value) -> Result<Vec<String>, XtaskError>,
+}
+
+/// Every step, in the order they run.
+pub const STEPS: &[Step] = &[
+    Step {
+        name: "require_operation_ids",
+        why: "progenitor names methods after operationIds and rejects missing or repeated ones",
+        run: require_operation_ids,
+    },
+    Step {
+        name: "keep_json_request_body",
+        why: "progenitor takes one request media type per body and panics on more",
+        run: keep_json_request_body,
+    },
+    Step {
+        name: "rename_prelude_clashes",
+        why: "a schema named like a prelude type (`result` -> `Result`) shadows it in generated code",
+        run: rename_prelude_clashes,
+    },
+];
+
+/// What running all steps did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// `(step name, change)` pairs in the order they happened.
+    pub changes: Vec<(&'static str, String)>,
+}
+
+/// Runs every step in order; stops at the first refusal.
+pub fn normalise(doc: &mut Value) -> Result<Report, XtaskError> {
+    spec::check_version(doc)?;
+    let mut report = Report::default();
+    for step in STEPS {
+        for change in (step.run)(doc)? {
+            report.changes.push((step.name, change));
+        }
+    }
+    Ok(report)
+}
+
+/// Refuses operations without an operationId, or with one used twice.
+///
+/// Making a name up would give users a method called after a URL; a person
+/// should choose it in the spec instead.
+pub fn require_operation_ids(doc: &mut Value) -> Result<Vec<String>, XtaskError> {
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for op in spec::operations(doc) {
+        let pointer = op.pointer();
+        let id = match spec::operation(doc, &op).and_then(|o| o.get("operationId")) {
+            None => {
+                return Err(spec_error(
+                    pointer,
+                    format!(
+                        "{} {} has no operationId; add one to name its method",
+                        op.method.to_uppercase(),
+                        op.path
+                    ),
+                ));
+            }
+            Some(Value::String(id)) if !id.trim().is_empty() => id.clone(),
+            Some(_) => {
+                return Err(spec_error(
+                    format!("{pointer}/operationId"),
+                    "operationId must be a non-empty string",
+                ));
+            }
+        };
+        if let Some(first) = seen.insert(id.clone(), pointer.clone()) {
+            return Err(spec_error(
+                format!("{pointer}/operationId"),
+                format!("operationId `{id}` is already used at {first}"),
+            ));
+        }
+    }
+    Ok(Vec::new())
+}
+
+const JSON: &str = "application/json";
+
+/// Where several request media types are offered, keeps only JSON.
+///
+/// Authlete accepts both JSON and form-encoded bodies with the same schema;
+/// the SDK always sends JSON. A body that offers several types but no JSON is
+/// refused, since choosing among the others would be a guess.
+pub fn keep_json_request_body(doc: &mut Value) -> Result<Vec<String>, XtaskError> {
+    let mut changes = Vec::new();
+    for op in spec::operations(doc) {
+        let label = spec::operation_id(doc, &op)
+            .map(str::to_owned)
+            .unwrap_or_else(|| op.pointer());
+        let pointer = format!("{}/requestBody/content", op.pointer());
+        if let Some(content) = spec::operation_mut(doc, &op)
+            .and_then(|o| o.get_mut("requestBody"))
+            .and_then(|b| b.get_mut("content"))
+            && let Some(change) = keep_json(content, &pointer, &label)?
+        {
+            changes.push(change);
+        }
+    }
+    // Shared request bodies under components are reshaped the same way.
+    let names: Vec<String> = doc
+        .pointer("/components/requestBodies")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    for name in names {
+        let pointer = format!("/components/requestBodies/{}/content", escape(&name));
+        if let Some(content) = doc.pointer_mut(&pointer)
+            && let Some(change) = keep_json(content, &pointer, &name)?
+        {
+            changes.push(change);
+        }
+    }
+    Ok(changes)
+}
+
+fn keep_json(
+    content: &mut Value,
+    pointer: &str,
+    label: &str,
+) -> Result<Option<String>, XtaskError> {
+    let Some(map) = content.as_object_mut() else {
+        return Ok(None);
+    };
+    if map.len() <= 1 {
+        return Ok(None);
+    }
+    let json_key = map
+        .keys()
+        .find(|k| media_essence(k) == JSON)
+        .cloned()
+        .ok_or_else(|| {
+            let offered: Vec<&str> = map.keys().map(String::as_str).collect();
+            spec_error(
+                pointer,
+                format!(
+                    "`{label}` offers {} request media types but none is {JSON}; \
+                     progenitor needs exactly one",
+                    offered.join(", ")
+                ),
+            )
+        })?;
+    let dropped: Vec<String> = map.keys().filter(|k| **k != json_key).cloned().collect();
+    map.retain(|k, _| *k == json_key);
+    Ok(Some(format!(
+        "{label}: kept {json_key}, dropped {}",
+        dropped.join(", ")
+    )))
+}
+
+/// The media type without parameters, lower-cased (`Application/JSON; charset=utf-8` -> `application/json`).
+fn media_essence(media_type: &str) -> String {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// Names of types every Rust module sees without importing them.
+const PRELUDE_TYPES: &[&str] = &["Box", "Option", "Result", "String", "Vec"];
+
+/// Renames component schemas whose Rust name would shadow a prelude type.
+///
+/// The new name appends `_body` (`result` becomes `result_body`, generated as
+/// `ResultBody`), and every `$ref` to the old name is rewritten.
+pub fn rename_prelude_clashes(doc: &mut Value) -> Result<Vec<String>, XtaskError> {
+    let names: Vec<String> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut changes = Vec::new();
+    for name in names {
+        if !PRELUDE_TYPES.contains(&rust_type_name(&name).as_str()) {
+            continue;
+        }
+        let new_name = format!("{name}_body");
+        rename_schema(doc, &name, &new_name)?;
+        changes.push(format!(
+            "schema `{name}` -> `{new_name}` (Rust `{}`)",
+            rust_type_name(&new_name)
+        ));
+    }
+    Ok(changes)
+}
+
+/// Renames component schema `from` to `to`, rewriting every reference to it.
+pub fn rename_schema(doc: &mut Value, from: &str, to: &str) -> Result<(), XtaskError> {
+    let pointer = format!("/components/schemas/{}", escape(from));
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return Err(spec_error(pointer, "no such schema"));
+    };
+    if schemas.contains_key(to) {
+        return Err(spec_error(
+            pointer,
+            format!("cannot rename to `{to}`: a schema by that name exists"),
+        ));
+    }
+    // Rebuild the map to keep the schema in its original position, so the
+    // generated code does not reorder when a rename happens.
+    let old = std::mem::take(schemas);
+    for (k, v) in old {
+        let key = if k == from { to.to_owned() } else { k };
+        schemas.insert(key, v);
+    }
+    let old_ref = format!("#/components/schemas/{}", escape(from));
+    let new_ref = format!("#/components/schemas/{}", escape(to));
+    rewrite_refs(doc, &old_ref, &new_ref);
+    Ok(())
+}
+
+fn rewrite_refs(value: &mut Value, old: &str, new: &str) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                if key == "$ref" {
+                    if let Value::String(target) = v
+                        && let Some(rest) = target.strip_prefix(old)
+                        && (rest.is_empty() || rest.starts_with('/'))
+                    {
+                        *target = format!("{new}{rest}");
+                    }
+                } else {
+                    rewrite_refs(v, old, new);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| rewrite_refs(v, old, new)),
+        _ => {}
+    }
+}
+
+/// The Rust type name a schema name becomes (`token_fail_request` -> `TokenFailRequest`).
+pub fn rust_type_name(schema_name: &str) -> String {
+    schema_name
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut chars = w.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect()
+}

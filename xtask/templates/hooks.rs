@@ -1,0 +1,144 @@
+//! What every generated request passes through on its way out and back.
+//!
+//! progenitor calls [`ClientHooks::pre`] just before sending and
+//! [`ClientHooks::post`] as soon as the response headers (or a transport
+//! error) are in. The caller attaches a [`CallContext`] to the generated
+//! [`Client`](crate::Client); through it the hooks
+//!
+//! - add the `Authorization` header, prepared once by the caller and marked
+//!   sensitive so it never shows in `Debug` output;
+//! - apply the caller's overall deadline, even on a caller-supplied
+//!   `reqwest::Client`;
+//! - drop the `api-version` header progenitor adds, which Authlete does not
+//!   define;
+//! - note the status, content type and `Request-Id` of the response, which
+//!   progenitor's error type does not always carry (a body that fails to
+//!   decode loses its status), so the caller can still report them.
+
+use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use progenitor_client::{ClientHooks, Error, OperationInfo};
+use reqwest::StatusCode;
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+
+/// Name of the response header in which Authlete identifies the request.
+pub const REQUEST_ID_HEADER: &str = "request-id";
+
+/// The per-client state the hooks read and write.
+///
+/// Cloning is cheap and clones share the record of the last response, so give
+/// each call its own context (see [`CallContext::for_call`]) when you need to
+/// read what that call observed.
+#[derive(Clone, Default)]
+pub struct CallContext {
+    authorization: Option<HeaderValue>,
+    timeout: Option<Duration>,
+    observed: Arc<Mutex<Option<Observed>>>,
+}
+
+impl fmt::Debug for CallContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CallContext")
+            .field(
+                "authorization",
+                &self.authorization.as_ref().map(|_| "<redacted>"),
+            )
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CallContext {
+    /// A context that sends `authorization` as the `Authorization` header.
+    ///
+    /// The value is marked sensitive (so HTTP/2 never indexes it and `Debug`
+    /// never prints it) before it is stored.
+    pub fn with_authorization(mut authorization: HeaderValue) -> Self {
+        authorization.set_sensitive(true);
+        CallContext {
+            authorization: Some(authorization),
+            ..CallContext::default()
+        }
+    }
+
+    /// Sets a deadline for the whole of each request, from sending to the end of the body.
+    pub fn with_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// A copy with the same credentials and deadline but a fresh, empty record.
+    pub fn for_call(&self) -> Self {
+        CallContext {
+            authorization: self.authorization.clone(),
+            timeout: self.timeout,
+            observed: Arc::default(),
+        }
+    }
+
+    /// What the most recent response through this context looked like, if one arrived.
+    pub fn observed(&self) -> Option<Observed> {
+        self.observed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+/// The parts of a response's head that the caller reports in errors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Observed {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The `Content-Type` header, if present and readable.
+    pub content_type: Option<String>,
+    /// Authlete's `Request-Id` header, if present and readable.
+    pub request_id: Option<String>,
+}
+
+impl ClientHooks<CallContext> for crate::Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        _info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        let headers = request.headers_mut();
+        headers.remove("api-version");
+        if let Some(authorization) = &self.inner.authorization {
+            headers.insert(AUTHORIZATION, authorization.clone());
+        }
+        if let Some(timeout) = self.inner.timeout {
+            *request.timeout_mut() = Some(timeout);
+        }
+        Ok(())
+    }
+
+    async fn post<E>(
+        &self,
+        result: &reqwest::Result<reqwest::Response>,
+        _info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        if let Ok(response) = result {
+            let header = |name| {
+                response
+                    .headers()
+                    .get(name)
+                    .and_then(|v: &HeaderValue| v.to_str().ok())
+                    .map(str::to_owned)
+            };
+            let observed = Observed {
+                status: response.status(),
+                content_type: header(CONTENT_TYPE.as_str()),
+                request_id: header(REQUEST_ID_HEADER),
+            };
+            *self
+                .inner
+                .observed
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner) = Some(observed);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,23 @@
+//! The low-level Authlete client, generated from `openapi/` by `cargo xtask generate`.
+//!
+//! This crate mirrors the vendored spec one to one: an operation per
+//! endpoint (builder style, `client.auth_token_fail_api().service_id(..).body(..).send()`),
+//! a type per schema in [`types`], and progenitor's [`Error`]. It is the
+//! foundation of the `authlete` crate, which is what applications should use:
+//! that crate adds configuration, open enums, typed errors and retries.
+//!
+//! The code in `client.rs` comes from progenitor; [`hooks`] is the small
+//! runtime piece every request passes through (credentials, observation).
+
+#[rustfmt::skip]
+#[allow(
+    clippy::all,
+    clippy::unwrap_used,
+    missing_debug_implementations,
+    unused_imports,
+    unused_mut
+)]
+mod client;
+pub mod hooks;
+
+pub use client::*;
