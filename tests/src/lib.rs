@@ -1,1 +1,45 @@
+//! Shared helpers for the workspace-level tests in `tests/tests/`.
+//!
+//! The tests themselves are grouped by what they guard:
+//!
+//! - `api_surface.rs`: the generated crate's public shape, read from its source;
+//! - `schemas.rs`: JSON Schemas of the generated types, and their agreement with the fragment;
+//! - `normalise.rs`: each normalisation step on the project's own fixture specs;
+//! - `generate.rs`: bad specs fail cleanly and leave the output untouched;
+//! - `wire.rs`: the exact HTTP request each operation sends.
 
+pub mod surface;
+
+use std::path::{Path, PathBuf};
+
+/// The workspace root (the directory holding the top-level `Cargo.toml`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// The vendored OpenAPI fragment the generated crate is built from.
+pub fn fragment_path() -> PathBuf {
+    workspace_root().join("openapi/authlete-tokens.yaml")
+}
+
+/// A fixture file under `tests/fixtures/`.
+pub fn fixture(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(relative)
+}
+
+/// The fragment, parsed as plain JSON values.
+pub fn fragment() -> serde_json::Value {
+    let text = std::fs::read_to_string(fragment_path()).expect("the fragment is readable");
+    serde_yaml::from_str(&text).expect("the fragment is YAML")
+}
+
+/// The source of progenitor's output inside the generated crate.
+pub fn generated_client_source() -> String {
+    std::fs::read_to_string(workspace_root().join("generated/src/client.rs"))
+        .expect("generated/src/client.rs is readable")
+}

@@ -12,6 +12,7 @@ pub mod codegen;
 pub mod error;
 pub mod normalise;
 pub mod output;
+pub mod pipeline;
 pub mod spec;
 
 pub use error::XtaskError;

@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use xtask::{XtaskError, codegen, normalise, output, spec};
+use xtask::{XtaskError, pipeline};
 
 const USAGE: &str = "usage: cargo xtask generate [--check] [--spec FILE] [--out DIR]";
 
@@ -89,16 +89,13 @@ fn spec_label(spec: &Path) -> String {
 }
 
 fn generate(options: &GenerateOptions) -> Result<ExitCode, XtaskError> {
-    let mut doc = spec::load(&options.spec)?;
-    let report = normalise::normalise(&mut doc)?;
-    for (step, change) in &report.changes {
+    let plan = pipeline::plan(&options.spec, &spec_label(&options.spec))?;
+    for (step, change) in &plan.report.changes {
         eprintln!("normalise [{step}] {change}");
     }
-    let code = codegen::generate(&doc)?;
-    let files = output::render(&spec_label(&options.spec), &code);
 
     if options.check {
-        let drift = output::check(&options.out, &files);
+        let drift = plan.check(&options.out);
         if drift.is_empty() {
             eprintln!(
                 "{} is up to date with {}",
@@ -118,7 +115,7 @@ fn generate(options: &GenerateOptions) -> Result<ExitCode, XtaskError> {
         return Ok(ExitCode::FAILURE);
     }
 
-    let changed = output::write_all(&options.out, &files)?;
+    let changed = plan.write(&options.out)?;
     if changed.is_empty() {
         eprintln!("{} already up to date", options.out.display());
     }

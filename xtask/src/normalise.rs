@@ -32,6 +32,11 @@ pub const STEPS: &[Step] = &[
         run: require_operation_ids,
     },
     Step {
+        name: "require_local_refs_resolve",
+        why: "a dangling `$ref` makes typify panic far from the place that holds it",
+        run: require_local_refs_resolve,
+    },
+    Step {
         name: "keep_json_request_body",
         why: "progenitor takes one request media type per body and panics on more",
         run: keep_json_request_body,
@@ -96,6 +101,48 @@ pub fn require_operation_ids(doc: &mut Value) -> Result<Vec<String>, XtaskError>
             ));
         }
     }
+    Ok(Vec::new())
+}
+
+/// Refuses a `$ref` that points nowhere inside the document, naming where it sits.
+///
+/// References to other files are refused too: the fragment must stand alone.
+pub fn require_local_refs_resolve(doc: &mut Value) -> Result<Vec<String>, XtaskError> {
+    fn walk(root: &Value, value: &Value, here: &str) -> Result<(), XtaskError> {
+        match value {
+            Value::Object(map) => {
+                for (key, v) in map {
+                    let at = format!("{here}/{}", escape(key));
+                    if key == "$ref"
+                        && let Value::String(target) = v
+                    {
+                        let found = target
+                            .strip_prefix('#')
+                            .and_then(|pointer| root.pointer(pointer))
+                            .is_some();
+                        if !found {
+                            return Err(spec_error(
+                                at,
+                                format!(
+                                    "`$ref: {target}` does not point at anything in this document"
+                                ),
+                            ));
+                        }
+                    } else {
+                        walk(root, v, &at)?;
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    walk(root, v, &format!("{here}/{i}"))?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+    walk(doc, doc, "")?;
     Ok(Vec::new())
 }
 

@@ -1,0 +1,213 @@
+//! A one-line-per-item summary of the generated crate's public API.
+//!
+//! It is read from the generated source with `syn`, not from the spec, so
+//! that it shows what users of the crate actually get. Reviewing a spec
+//! change means reading the diff of this summary.
+
+use quote::ToTokens;
+use syn::{Attribute, Expr, Fields, ImplItem, Item, ItemEnum, ItemMod, ItemStruct, Lit, Meta};
+
+/// Renders the API surface of `source` (the generated `client.rs`).
+///
+/// One line per operation (method, path, client method, builder, setters,
+/// success and error types), then one block per type (fields with wire names
+/// and Rust types, enum variants with wire values).
+pub fn api_surface(source: &str) -> Result<String, syn::Error> {
+    let file = syn::parse_file(source)?;
+    let mut out = String::new();
+
+    let builders = module(&file.items, "builder")
+        .map(|m| m.as_slice())
+        .unwrap_or(&[]);
+    for item in &file.items {
+        let Item::Impl(imp) = item else { continue };
+        if imp.trait_.is_some() || type_name(&imp.self_ty) != "Client" {
+            continue;
+        }
+        for method in imp.items.iter().filter_map(|i| match i {
+            ImplItem::Fn(f) => Some(f),
+            _ => None,
+        }) {
+            let name = method.sig.ident.to_string();
+            let syn::ReturnType::Type(_, ret) = &method.sig.output else {
+                continue;
+            };
+            let builder = last_segment(ret);
+            if !builders
+                .iter()
+                .any(|i| matches!(i, Item::Struct(s) if s.ident == builder))
+            {
+                continue;
+            }
+            out.push_str(&operation_line(&name, &builder, builders));
+            out.push('\n');
+        }
+    }
+
+    if let Some(types) = module(&file.items, "types") {
+        for item in types {
+            match item {
+                Item::Struct(s) => out.push_str(&struct_block(s)),
+                Item::Enum(e) => out.push_str(&enum_block(e)),
+                _ => {}
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn module<'a>(items: &'a [Item], name: &str) -> Option<&'a Vec<Item>> {
+    items.iter().find_map(|i| match i {
+        Item::Mod(ItemMod {
+            ident,
+            content: Some((_, items)),
+            ..
+        }) if ident == name => Some(items),
+        _ => None,
+    })
+}
+
+fn operation_line(method: &str, builder: &str, builders: &[Item]) -> String {
+    let mut setters = Vec::new();
+    let mut http = String::from("? ?");
+    let mut ret = String::from("?");
+    for item in builders {
+        let Item::Impl(imp) = item else { continue };
+        if type_name(&imp.self_ty) != builder {
+            continue;
+        }
+        for f in imp.items.iter().filter_map(|i| match i {
+            ImplItem::Fn(f) => Some(f),
+            _ => None,
+        }) {
+            let name = f.sig.ident.to_string();
+            match name.as_str() {
+                "new" => {}
+                "send" => {
+                    http = send_doc(&f.attrs);
+                    if let syn::ReturnType::Type(_, t) = &f.sig.output {
+                        ret = rust_type(t);
+                    }
+                }
+                n if n.ends_with("_map") => {}
+                _ => setters.push(name),
+            }
+        }
+    }
+    format!(
+        "operation {method}: {http} -> builder {builder} {{ {} }} -> {ret}",
+        setters.join(", ")
+    )
+}
+
+/// Extracts "POST /path" from progenitor's "Sends a `POST` request to `/path`".
+fn send_doc(attrs: &[Attribute]) -> String {
+    let doc = docs(attrs);
+    let ticks: Vec<&str> = doc.split('`').collect();
+    match (ticks.get(1), ticks.get(3)) {
+        (Some(method), Some(path)) => format!("{method} {path}"),
+        _ => "? ?".to_owned(),
+    }
+}
+
+fn docs(attrs: &[Attribute]) -> String {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| match &a.meta {
+            Meta::NameValue(nv) => match &nv.value {
+                Expr::Lit(l) => match &l.lit {
+                    Lit::Str(s) => Some(s.value()),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The `rename = "..."` value of a `#[serde(...)]` attribute, if any.
+fn serde_rename(attrs: &[Attribute]) -> Option<String> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+        .find_map(|a| {
+            let mut found = None;
+            let _ = a.parse_nested_meta(|meta| {
+                if meta.path.is_ident("rename") {
+                    let lit: syn::LitStr = meta.value()?.parse()?;
+                    found = Some(lit.value());
+                } else if meta.input.peek(syn::Token![=]) {
+                    let _: Expr = meta.value()?.parse()?;
+                }
+                Ok(())
+            });
+            found
+        })
+}
+
+fn struct_block(s: &ItemStruct) -> String {
+    let mut out = format!("type {} {{\n", s.ident);
+    if let Fields::Named(fields) = &s.fields {
+        for f in &fields.named {
+            let name = f
+                .ident
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            let wire = serde_rename(&f.attrs).unwrap_or_else(|| name.clone());
+            out.push_str(&format!("    {name} \"{wire}\": {}\n", rust_type(&f.ty)));
+        }
+    }
+    out.push_str("}\n");
+    out
+}
+
+fn enum_block(e: &ItemEnum) -> String {
+    let mut out = format!("enum {} {{\n", e.ident);
+    for v in &e.variants {
+        let wire = serde_rename(&v.attrs).unwrap_or_else(|| v.ident.to_string());
+        out.push_str(&format!("    {} = \"{wire}\"\n", v.ident));
+    }
+    out.push_str("}\n");
+    out
+}
+
+fn type_name(ty: &syn::Type) -> String {
+    last_segment(ty)
+}
+
+fn last_segment(ty: &syn::Type) -> String {
+    match ty {
+        syn::Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// A type written the way a person would (`Option<String>`, not `::std::option::Option<...>`).
+fn rust_type(ty: &syn::Type) -> String {
+    let raw = ty
+        .to_token_stream()
+        .to_string()
+        .replace(' ', "")
+        .replace(",>", ">");
+    let mut s = raw;
+    for prefix in [
+        "::std::option::",
+        "::std::string::",
+        "::std::vec::",
+        "::std::result::",
+        "types::",
+        "builder::",
+    ] {
+        s = s.replace(prefix, "");
+    }
+    s.replace(',', ", ")
+}

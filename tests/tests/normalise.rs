@@ -1,0 +1,83 @@
+//! Each normalisation step on the project's own fixture specs.
+//!
+//! A snapshot holds what the step reported and the document it left (or the
+//! error it refused with), so a change to a step's behaviour is a diff here.
+
+use std::fmt::Write;
+
+use serde_json::Value;
+use xtask::normalise::{STEPS, Step};
+
+fn step(name: &str) -> &'static Step {
+    STEPS
+        .iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("no step named {name}"))
+}
+
+fn load(fixture: &str) -> Value {
+    let path = authlete_tests::fixture(&format!("normalise/{fixture}.yaml"));
+    xtask::spec::load(&path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs one step on one fixture and renders the outcome for a snapshot.
+fn run(step_name: &str, fixture: &str) -> String {
+    let mut doc = load(fixture);
+    let mut out = String::new();
+    match (step(step_name).run)(&mut doc) {
+        Ok(changes) => {
+            writeln!(out, "changes:").ok();
+            for c in &changes {
+                writeln!(out, "- {c}").ok();
+            }
+            writeln!(out, "document:").ok();
+            out.push_str(&serde_yaml::to_string(&doc).expect("serialisable"));
+        }
+        Err(e) => {
+            writeln!(out, "refused: {e}").ok();
+        }
+    }
+    out
+}
+
+macro_rules! step_snapshots {
+    ($($test:ident: $step:literal on $fixture:literal;)*) => {$(
+        #[test]
+        fn $test() {
+            insta::assert_snapshot!(run($step, $fixture));
+        }
+    )*};
+}
+
+step_snapshots! {
+    keeps_json_where_several_media_types: "keep_json_request_body" on "keep_json_request_body";
+    refuses_bodies_without_json: "keep_json_request_body" on "keep_json_request_body_without_json";
+    renames_prelude_clashes: "rename_prelude_clashes" on "rename_prelude_clashes";
+    refuses_rename_onto_taken_name: "rename_prelude_clashes" on "rename_prelude_clashes_taken";
+    refuses_missing_operation_id: "require_operation_ids" on "require_operation_ids_missing";
+    refuses_duplicate_operation_id: "require_operation_ids" on "require_operation_ids_duplicate";
+    accepts_unique_operation_ids: "require_operation_ids" on "require_operation_ids_ok";
+    refuses_dangling_refs: "require_local_refs_resolve" on "require_local_refs_resolve";
+    accepts_refs_that_resolve: "require_local_refs_resolve" on "rename_prelude_clashes";
+}
+
+#[test]
+fn every_step_has_a_fixture() {
+    let tests = include_str!("normalise.rs");
+    for s in STEPS {
+        assert!(
+            tests.contains(&format!("\"{}\" on", s.name)),
+            "step `{}` has no fixture snapshot",
+            s.name
+        );
+    }
+}
+
+#[test]
+fn normalising_twice_changes_nothing_the_second_time() {
+    let mut doc = authlete_tests::fragment();
+    let first = xtask::normalise::normalise(&mut doc).expect("fragment normalises");
+    assert!(!first.changes.is_empty(), "the fragment needs normalising");
+    let again = xtask::normalise::normalise(&mut doc).expect("still normalises");
+    assert!(again.changes.is_empty(), "{:?}", again.changes);
+}

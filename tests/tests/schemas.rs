@@ -1,0 +1,142 @@
+//! JSON Schemas of the generated types, and their agreement with the fragment.
+//!
+//! The snapshots show what schemars derives from the Rust types; the fidelity
+//! test compares those schemas with the fragment's, property by property, so
+//! a generator that silently drops a field, a required marker or an enum
+//! value is caught even when nobody reads the snapshot closely.
+
+use std::collections::BTreeSet;
+
+use authlete_generated::types;
+use serde_json::Value;
+
+/// Every generated type with the fragment schema it comes from (after normalisation).
+macro_rules! generated_types {
+    ($($ty:ident),* $(,)?) => {
+        fn all_schemas() -> Vec<(&'static str, Value)> {
+            vec![$((stringify!($ty), schemars::schema_for!(types::$ty).to_value())),*]
+        }
+    };
+}
+
+generated_types!(
+    ResultBody,
+    TokenFailRequest,
+    TokenFailRequestReason,
+    TokenFailResponse,
+    TokenFailResponseAction,
+    TokenRevokeRequest,
+    TokenRevokeResponse,
+);
+
+#[test]
+fn json_schema_snapshots() {
+    for (name, schema) in all_schemas() {
+        insta::assert_json_snapshot!(name, schema);
+    }
+}
+
+#[test]
+fn the_list_above_covers_every_generated_type() {
+    let surface = authlete_tests::surface::api_surface(&authlete_tests::generated_client_source())
+        .expect("generated client parses");
+    let generated: BTreeSet<&str> = surface
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix("type ")
+                .or_else(|| l.strip_prefix("enum "))
+                .and_then(|rest| rest.split(' ').next())
+        })
+        .collect();
+    let listed: BTreeSet<&str> = all_schemas().into_iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        generated, listed,
+        "add new generated types to `generated_types!`"
+    );
+}
+
+/// The fragment's component schemas, normalised the way the generator sees them, by Rust name.
+fn fragment_schemas() -> Vec<(String, Value)> {
+    let mut doc = authlete_tests::fragment();
+    xtask::normalise::normalise(&mut doc).expect("the fragment normalises");
+    doc["components"]["schemas"]
+        .as_object()
+        .expect("schemas")
+        .iter()
+        .map(|(name, schema)| (xtask::normalise::rust_type_name(name), schema.clone()))
+        .collect()
+}
+
+#[test]
+fn generated_types_agree_with_the_fragment() {
+    let generated = all_schemas();
+    let fragment = fragment_schemas();
+    assert!(!fragment.is_empty());
+    for (rust_name, spec) in &fragment {
+        let (_, schema) = generated
+            .iter()
+            .find(|(n, _)| n == rust_name)
+            .unwrap_or_else(|| panic!("no generated type for schema `{rust_name}`"));
+        compare(rust_name, spec, schema, schema);
+    }
+}
+
+fn compare(name: &str, spec: &Value, schema: &Value, root: &Value) {
+    let spec_props = spec["properties"].as_object().expect("object schema");
+    let props = schema["properties"].as_object().expect("generated object");
+    let names = |m: &serde_json::Map<String, Value>| m.keys().cloned().collect::<BTreeSet<_>>();
+    assert_eq!(names(spec_props), names(props), "{name}: property names");
+    assert_eq!(
+        string_set(&spec["required"]),
+        string_set(&schema["required"]),
+        "{name}: required properties"
+    );
+    for (prop, spec_prop) in spec_props {
+        let generated = resolve(&props[prop], root);
+        assert_eq!(
+            string_set(&spec_prop["enum"]),
+            string_set(&generated["enum"]),
+            "{name}.{prop}: enum values"
+        );
+        let spec_type = spec_prop["type"].as_str().expect("typed property");
+        assert!(
+            types_of(&generated).contains(spec_type),
+            "{name}.{prop}: spec says {spec_type}, generated {generated}"
+        );
+    }
+}
+
+/// Follows `$ref`s and the `anyOf: [T, null]` schemars uses for `Option<T>`.
+fn resolve(schema: &Value, root: &Value) -> Value {
+    if let Some(r) = schema["$ref"].as_str() {
+        let pointer = r.trim_start_matches('#');
+        return resolve(root.pointer(pointer).expect("ref resolves"), root);
+    }
+    if let Some(options) = schema["anyOf"].as_array() {
+        if let Some(non_null) = options.iter().find(|o| o["type"] != "null") {
+            return resolve(non_null, root);
+        }
+    }
+    schema.clone()
+}
+
+fn types_of(schema: &Value) -> BTreeSet<String> {
+    match &schema["type"] {
+        Value::String(s) => [s.clone()].into(),
+        Value::Array(a) => a
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+        _ => BTreeSet::new(),
+    }
+}
+
+fn string_set(v: &Value) -> BTreeSet<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,43 @@
+//! The whole `generate` run, from spec file to files on disk, in one place.
+//!
+//! The binary and the tests both go through [`plan`], so what the tests
+//! prove about error handling and determinism is what maintainers run.
+
+use std::path::Path;
+
+use crate::error::XtaskError;
+use crate::normalise::{self, Report};
+use crate::output::{self, Drift, OutputFile};
+use crate::{codegen, spec};
+
+/// Everything `generate` would write, computed without touching the disk.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// What normalisation changed.
+    pub report: Report,
+    /// The files of the generated crate.
+    pub files: Vec<OutputFile>,
+}
+
+/// Reads, normalises and generates; `spec_label` names the spec in headers.
+pub fn plan(spec_path: &Path, spec_label: &str) -> Result<Plan, XtaskError> {
+    let mut doc = spec::load(spec_path)?;
+    let report = normalise::normalise(&mut doc)?;
+    let code = codegen::generate(&doc)?;
+    Ok(Plan {
+        report,
+        files: output::render(spec_label, &code),
+    })
+}
+
+impl Plan {
+    /// Writes the plan under `out_dir`; returns the paths that changed.
+    pub fn write(&self, out_dir: &Path) -> Result<Vec<std::path::PathBuf>, XtaskError> {
+        output::write_all(out_dir, &self.files)
+    }
+
+    /// Lists the files under `out_dir` that differ from the plan.
+    pub fn check(&self, out_dir: &Path) -> Vec<Drift> {
+        output::check(out_dir, &self.files)
+    }
+}
