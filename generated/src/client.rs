@@ -62,7 +62,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -78,48 +77,9 @@ pub mod types {
         InvalidResourceOwnerCredentials,
         #[serde(rename = "INVALID_TARGET")]
         InvalidTarget,
-    }
-    impl ::std::fmt::Display for TokenFailRequestReason {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Unknown => f.write_str("UNKNOWN"),
-                Self::InvalidResourceOwnerCredentials => {
-                    f.write_str("INVALID_RESOURCE_OWNER_CREDENTIALS")
-                }
-                Self::InvalidTarget => f.write_str("INVALID_TARGET"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for TokenFailRequestReason {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "UNKNOWN" => Ok(Self::Unknown),
-                "INVALID_RESOURCE_OWNER_CREDENTIALS" => {
-                    Ok(Self::InvalidResourceOwnerCredentials)
-                }
-                "INVALID_TARGET" => Ok(Self::InvalidTarget),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for TokenFailRequestReason {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for TokenFailRequestReason {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+        /// A value this version of the crate does not know, kept exactly as received.
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     ///The error response Authlete prepared for the token endpoint.
     #[derive(
@@ -164,7 +124,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -178,42 +137,9 @@ pub mod types {
         InternalServerError,
         #[serde(rename = "BAD_REQUEST")]
         BadRequest,
-    }
-    impl ::std::fmt::Display for TokenFailResponseAction {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::InternalServerError => f.write_str("INTERNAL_SERVER_ERROR"),
-                Self::BadRequest => f.write_str("BAD_REQUEST"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for TokenFailResponseAction {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "INTERNAL_SERVER_ERROR" => Ok(Self::InternalServerError),
-                "BAD_REQUEST" => Ok(Self::BadRequest),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for TokenFailResponseAction {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for TokenFailResponseAction {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+        /// A value this version of the crate does not know, kept exactly as received.
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     ///Criteria that pick the tokens to revoke; give at least one.
     #[derive(
@@ -746,6 +672,88 @@ pub mod types {
         impl From<String> for ConversionError {
             fn from(value: String) -> Self {
                 Self(value.into())
+            }
+        }
+    }
+    impl TokenFailRequestReason {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Unknown => "UNKNOWN",
+                Self::InvalidResourceOwnerCredentials => {
+                    "INVALID_RESOURCE_OWNER_CREDENTIALS"
+                }
+                Self::InvalidTarget => "INVALID_TARGET",
+                Self::Other(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for TokenFailRequestReason {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::str::FromStr for TokenFailRequestReason {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::convert::From<&str> for TokenFailRequestReason {
+        fn from(value: &str) -> Self {
+            match value {
+                "UNKNOWN" => Self::Unknown,
+                "INVALID_RESOURCE_OWNER_CREDENTIALS" => {
+                    Self::InvalidResourceOwnerCredentials
+                }
+                "INVALID_TARGET" => Self::InvalidTarget,
+                other => Self::Other(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for TokenFailRequestReason {
+        fn from(value: ::std::string::String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Other(_) => Self::Other(value),
+                known => known,
+            }
+        }
+    }
+    impl TokenFailResponseAction {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::InternalServerError => "INTERNAL_SERVER_ERROR",
+                Self::BadRequest => "BAD_REQUEST",
+                Self::Other(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for TokenFailResponseAction {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::str::FromStr for TokenFailResponseAction {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::convert::From<&str> for TokenFailResponseAction {
+        fn from(value: &str) -> Self {
+            match value {
+                "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
+                "BAD_REQUEST" => Self::BadRequest,
+                other => Self::Other(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for TokenFailResponseAction {
+        fn from(value: ::std::string::String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Other(_) => Self::Other(value),
+                known => known,
             }
         }
     }

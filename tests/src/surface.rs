@@ -168,8 +168,20 @@ fn struct_block(s: &ItemStruct) -> String {
 fn enum_block(e: &ItemEnum) -> String {
     let mut out = format!("enum {} {{\n", e.ident);
     for v in &e.variants {
-        let wire = serde_rename(&v.attrs).unwrap_or_else(|| v.ident.to_string());
-        out.push_str(&format!("    {} = \"{wire}\"\n", v.ident));
+        match &v.fields {
+            Fields::Unit => {
+                let wire = serde_rename(&v.attrs).unwrap_or_else(|| v.ident.to_string());
+                out.push_str(&format!("    {} = \"{wire}\"\n", v.ident));
+            }
+            fields => {
+                let types: Vec<String> = fields.iter().map(|f| rust_type(&f.ty)).collect();
+                out.push_str(&format!(
+                    "    {}({}) = any other value\n",
+                    v.ident,
+                    types.join(", ")
+                ));
+            }
+        }
     }
     out.push_str("}\n");
     out

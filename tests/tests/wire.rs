@@ -28,7 +28,10 @@ async fn server_answering(status: u16, body: Option<serde_json::Value>) -> MockS
     if let Some(body) = body {
         response = response.set_body_json(body);
     }
-    Mock::given(any()).respond_with(response).mount(&server).await;
+    Mock::given(any())
+        .respond_with(response)
+        .mount(&server)
+        .await;
     server
 }
 

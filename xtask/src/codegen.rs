@@ -151,8 +151,9 @@ fn payload(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 fn format(tokens: proc_macro2::TokenStream) -> Result<String, XtaskError> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| XtaskError::Format {
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| XtaskError::Format {
         message: e.to_string(),
     })?;
+    crate::open_enums::open_enums(&mut file).map_err(|message| XtaskError::Format { message })?;
     Ok(prettyplease::unparse(&file))
 }

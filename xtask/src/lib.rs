@@ -11,6 +11,7 @@
 pub mod codegen;
 pub mod error;
 pub mod normalise;
+pub mod open_enums;
 pub mod output;
 pub mod pipeline;
 pub mod spec;
