@@ -112,10 +112,10 @@ fn resolve(schema: &Value, root: &Value) -> Value {
         let pointer = r.trim_start_matches('#');
         return resolve(root.pointer(pointer).expect("ref resolves"), root);
     }
-    if let Some(options) = schema["anyOf"].as_array() {
-        if let Some(non_null) = options.iter().find(|o| o["type"] != "null") {
-            return resolve(non_null, root);
-        }
+    if let Some(options) = schema["anyOf"].as_array()
+        && let Some(non_null) = options.iter().find(|o| o["type"] != "null")
+    {
+        return resolve(non_null, root);
     }
     schema.clone()
 }
