@@ -1,1 +1,64 @@
+//! A Rust client for [Authlete](https://www.authlete.com/), the service that
+//! runs the OAuth 2.0 and OpenID Connect logic behind an authorization server.
+//!
+//! An authorization server built on Authlete forwards what its endpoints
+//! receive to Authlete's API and acts on the `action` that comes back. This
+//! crate makes those calls: configure a [`Client`] once, then go noun → verb →
+//! `send()`:
+//!
+//! ```
+//! # use wiremock::{Mock, MockServer, ResponseTemplate, matchers::path};
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let authlete = MockServer::start().await;
+//! # Mock::given(path("/api/715948317/auth/token/revoke"))
+//! #     .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"count": 3})))
+//! #     .mount(&authlete).await;
+//! let client = authlete::Client::builder()
+//!     .service_id("715948317")
+//!     .access_token("service-access-token")
+//!     .region(authlete::Region::Us)
+//! #   .base_url(authlete.uri())
+//!     .build()?;
+//!
+//! let revoked = client
+//!     .tokens()
+//!     .revoke()
+//!     .client_identifier("57297408867")
+//!     .subject("john")
+//!     .send()
+//!     .await?;
+//! assert_eq!(revoked.count(), Some(3));
+//! # Ok(()) }
+//! ```
+//!
+//! - [`Client`], [`ClientBuilder`], [`Region`]: configuration (also from the environment);
+//! - [`tokens`]: token fail, delete and revoke;
+//! - [`Error`]: one error type that tells Authlete's refusals from transport trouble;
+//! - [`RetryPolicy`]: which failures are retried, per operation;
+//! - [`TokenFailReason`], [`TokenFailAction`]: enums that accept values newer than this crate.
+//!
+//! The access token never appears in `Debug` or `Display` output, in errors
+//! or in traces. TLS uses rustls unless the `native-tls` feature is enabled.
 
+#![deny(missing_docs)]
+
+mod call;
+mod client;
+mod config;
+mod enums;
+mod error;
+mod http_response;
+mod retry;
+pub mod tokens;
+
+pub use client::Client;
+pub use config::{
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, ENV_ACCESS_TOKEN,
+    ENV_BASE_URL, ENV_BEARER, ENV_SERVICE_ID, Region,
+};
+pub use enums::{TokenFailAction, TokenFailReason};
+pub use error::Error;
+pub use http_response::JSON_UTF8;
+pub use retry::RetryPolicy;
+pub use tokens::{TokenFailResponse, TokenRevokeResponse};

@@ -1,0 +1,235 @@
+//! Running one operation: attempts, retries, tracing, and turning whatever
+//! happened into a value or an [`Error`].
+//!
+//! Every facade operation goes through [`execute`] with a closure that makes
+//! one attempt on a generated client. Each attempt gets its own
+//! [`CallContext`] so that the status, content type and `Request-Id` the hooks
+//! saw belong to that attempt and no other concurrent call.
+
+use std::future::Future;
+use std::time::{Instant, SystemTime};
+
+use authlete_generated::hooks::{CallContext, Observed};
+use authlete_generated::types::ResultBody;
+use authlete_generated::{Error as GeneratedError, ResponseValue};
+use http::StatusCode;
+use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER};
+use tracing::Instrument;
+use tracing::field::Empty;
+
+use crate::client::Client;
+use crate::error::{Error, snippet};
+use crate::retry::{Replay, parse_retry_after};
+
+/// The header in which Authlete identifies a request.
+const REQUEST_ID: &str = "request-id";
+
+/// How much of an unexpected body is read to explain it.
+const UNEXPECTED_BODY_LIMIT: usize = 64 * 1024;
+
+/// What the facade needs to know about an operation to run it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Operation {
+    /// The spec's operationId, used in traces.
+    pub(crate) id: &'static str,
+    /// Whether and when a failed attempt may be repeated.
+    pub(crate) replay: Replay,
+}
+
+/// A decoded success, with what the response head said about it.
+#[derive(Debug)]
+pub(crate) struct Reply<T> {
+    pub(crate) body: T,
+    pub(crate) request_id: Option<String>,
+}
+
+type Attempt<T> = Result<ResponseValue<T>, GeneratedError<ResultBody>>;
+
+/// Runs `attempt` until it succeeds or the operation's retry rules say stop.
+pub(crate) async fn execute<T, F, Fut>(
+    client: &Client,
+    op: Operation,
+    mut attempt: F,
+) -> Result<Reply<T>, Error>
+where
+    F: FnMut(authlete_generated::Client) -> Fut,
+    Fut: Future<Output = Attempt<T>>,
+{
+    let inner = client.inner();
+    let span = tracing::info_span!(
+        "authlete.call",
+        operation = op.id,
+        attempt = Empty,
+        status = Empty,
+        request_id = Empty,
+        elapsed_ms = Empty,
+    );
+    async {
+        let started = Instant::now();
+        let mut delays = inner.retry.delays();
+        let mut number = 0u32;
+        loop {
+            number += 1;
+            let span = tracing::Span::current();
+            span.record("attempt", number);
+            let context = inner.context.for_call();
+            let generated = authlete_generated::Client::new_with_client(
+                &inner.base_url,
+                inner.http.clone(),
+                context.clone(),
+            );
+            let outcome = match attempt(generated).await {
+                Ok(value) => Ok(reply(value)),
+                Err(error) => Err(map_error(error, context).await),
+            };
+            span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+            let error = match outcome {
+                Ok(reply) => {
+                    if let Some(id) = &reply.request_id {
+                        span.record("request_id", id.as_str());
+                    }
+                    span.record("status", "ok");
+                    return Ok(reply);
+                }
+                Err(error) => error,
+            };
+            if let Some(status) = error.status() {
+                span.record("status", status.as_u16());
+            }
+            if let Some(id) = error.request_id() {
+                span.record("request_id", id);
+            }
+            if !op.replay.allows(&error) {
+                return Err(error);
+            }
+            let Some(backoff) = delays.next() else {
+                return Err(error);
+            };
+            let delay = backoff.max(error.retry_after().unwrap_or_default());
+            if inner
+                .retry
+                .total_deadline()
+                .is_some_and(|deadline| started.elapsed() + delay >= deadline)
+            {
+                tracing::debug!(%error, "not retrying: the total deadline would pass");
+                return Err(error);
+            }
+            tracing::debug!(%error, delay_ms = delay.as_millis() as u64, "retrying");
+            tokio::time::sleep(delay).await;
+        }
+    }
+    .instrument(span)
+    .await
+}
+
+fn reply<T>(value: ResponseValue<T>) -> Reply<T> {
+    let request_id = header(value.headers(), REQUEST_ID);
+    Reply {
+        body: value.into_inner(),
+        request_id,
+    }
+}
+
+fn header(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+fn retry_after(headers: &HeaderMap) -> Option<std::time::Duration> {
+    parse_retry_after(&header(headers, RETRY_AFTER.as_str())?, SystemTime::now())
+}
+
+fn is_json(content_type: Option<&str>) -> bool {
+    content_type.is_some_and(|ct| {
+        let essence = ct.split(';').next().unwrap_or_default().trim();
+        essence.eq_ignore_ascii_case("application/json") || essence.ends_with("+json")
+    })
+}
+
+/// Turns what progenitor reported into the facade's error.
+async fn map_error(error: GeneratedError<ResultBody>, context: CallContext) -> Error {
+    match error {
+        GeneratedError::ErrorResponse(value) => {
+            let headers = value.headers().clone();
+            let status = value.status();
+            let body = value.into_inner();
+            Error::Api {
+                status,
+                result_code: body.result_code,
+                result_message: body.result_message,
+                request_id: header(&headers, REQUEST_ID),
+                retry_after: retry_after(&headers),
+            }
+        }
+        GeneratedError::UnexpectedResponse(response) => unexpected(response).await,
+        GeneratedError::InvalidResponsePayload(bytes, decode_error) => {
+            let observed = context.observed().unwrap_or(Observed {
+                status: StatusCode::OK,
+                content_type: None,
+                request_id: None,
+            });
+            if observed.status.is_success() || is_json(observed.content_type.as_deref()) {
+                Error::Decode {
+                    status: observed.status,
+                    message: decode_error.to_string(),
+                    snippet: snippet(&bytes),
+                    request_id: observed.request_id,
+                }
+            } else {
+                Error::UnexpectedResponse {
+                    status: observed.status,
+                    content_type: observed.content_type,
+                    snippet: snippet(&bytes),
+                    request_id: observed.request_id,
+                    retry_after: None,
+                }
+            }
+        }
+        GeneratedError::CommunicationError(e)
+        | GeneratedError::ResponseBodyError(e)
+        | GeneratedError::InvalidUpgrade(e) => Error::from_reqwest(e),
+        GeneratedError::InvalidRequest(message) | GeneratedError::Custom(message) => {
+            Error::InvalidRequest(message)
+        }
+    }
+}
+
+/// A status the spec does not list for the operation.
+///
+/// If it still carries Authlete's JSON `result` body (a 404 or 429 from
+/// Authlete itself), it is reported as Authlete refusing the call;
+/// otherwise as an unexpected response with the start of its body.
+async fn unexpected(mut response: reqwest::Response) -> Error {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let content_type = header(&headers, CONTENT_TYPE.as_str());
+    let mut body = Vec::new();
+    while body.len() < UNEXPECTED_BODY_LIMIT {
+        match response.chunk().await {
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+            Ok(None) => break,
+            Err(e) => return Error::from_reqwest(e),
+        }
+    }
+    if is_json(content_type.as_deref())
+        && let Ok(result) = serde_json::from_slice::<ResultBody>(&body)
+        && (result.result_code.is_some() || result.result_message.is_some())
+    {
+        return Error::Api {
+            status,
+            result_code: result.result_code,
+            result_message: result.result_message,
+            request_id: header(&headers, REQUEST_ID),
+            retry_after: retry_after(&headers),
+        };
+    }
+    Error::UnexpectedResponse {
+        status,
+        content_type,
+        snippet: snippet(&body),
+        request_id: header(&headers, REQUEST_ID),
+        retry_after: retry_after(&headers),
+    }
+}

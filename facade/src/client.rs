@@ -1,0 +1,109 @@
+//! The [`Client`] handle: cheap to clone, shared connection pool, `Send + Sync`.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use authlete_generated::hooks::CallContext;
+use reqwest::header::HeaderValue;
+
+use crate::config::ClientBuilder;
+use crate::error::Error;
+use crate::retry::RetryPolicy;
+use crate::tokens::Tokens;
+
+/// A configured connection to one Authlete service.
+///
+/// Build one with [`Client::builder`] or [`Client::from_env`], keep it for
+/// the life of the program and clone it freely: clones share the connection
+/// pool and settings.
+///
+/// ```
+/// # fn main() -> Result<(), authlete::Error> {
+/// let client = authlete::Client::builder()
+///     .service_id("715948317")
+///     .access_token("service-access-token")
+///     .region(authlete::Region::Jp)
+///     .build()?;
+/// assert_eq!(client.base_url(), "https://jp.authlete.com");
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) service_id: String,
+    pub(crate) base_url: String,
+    pub(crate) http: reqwest::Client,
+    /// Credentials and deadline; each call takes a fresh copy to observe its response.
+    pub(crate) context: CallContext,
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("service_id", &self.inner.service_id)
+            .field("base_url", &self.inner.base_url)
+            .field("access_token", &crate::error::Redacted)
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .finish()
+    }
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from `AUTHLETE_BASE_URL`, `AUTHLETE_SERVICE_ID`
+    /// and `AUTHLETE_SERVICE_ACCESSTOKEN` (or `AUTHLETE_BEARER`).
+    pub fn from_env() -> Result<Client, Error> {
+        ClientBuilder::default().from_env()?.build()
+    }
+
+    /// The token operations: fail, delete, revoke.
+    pub fn tokens(&self) -> Tokens<'_> {
+        Tokens::new(self)
+    }
+
+    /// The service every call is made for.
+    pub fn service_id(&self) -> &str {
+        &self.inner.service_id
+    }
+
+    /// The base URL calls go to, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    pub(crate) fn from_parts(
+        service_id: String,
+        base_url: String,
+        authorization: HeaderValue,
+        http: reqwest::Client,
+        timeout: Duration,
+        retry: RetryPolicy,
+    ) -> Client {
+        let context = CallContext::with_authorization(authorization).with_timeout(Some(timeout));
+        Client {
+            inner: Arc::new(Inner {
+                service_id,
+                base_url,
+                http,
+                context,
+                timeout,
+                retry,
+            }),
+        }
+    }
+
+    pub(crate) fn inner(&self) -> &Inner {
+        &self.inner
+    }
+}

@@ -1,0 +1,324 @@
+//! Building a [`Client`](crate::Client): settings, defaults and validation.
+//!
+//! Everything that can be wrong with a setting is found in
+//! [`ClientBuilder::build`], which returns [`Error::Config`] naming the
+//! setting; nothing here panics.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::time::Duration;
+
+use reqwest::header::HeaderValue;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::retry::RetryPolicy;
+
+/// The overall deadline of one attempt, unless configured.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The deadline for opening a connection, unless configured.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The `User-Agent` sent unless configured: this crate and its version.
+pub const DEFAULT_USER_AGENT: &str = concat!("authlete-rust/", env!("CARGO_PKG_VERSION"));
+
+/// Environment variable holding the base URL of the Authlete API.
+pub const ENV_BASE_URL: &str = "AUTHLETE_BASE_URL";
+/// Environment variable holding the service ID.
+pub const ENV_SERVICE_ID: &str = "AUTHLETE_SERVICE_ID";
+/// Environment variable holding the service (or organization) access token.
+pub const ENV_ACCESS_TOKEN: &str = "AUTHLETE_SERVICE_ACCESSTOKEN";
+/// Alternative environment variable for the access token.
+pub const ENV_BEARER: &str = "AUTHLETE_BEARER";
+
+/// The Authlete clusters, each with its own base URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Region {
+    /// United States: `https://us.authlete.com`.
+    Us,
+    /// Japan: `https://jp.authlete.com`.
+    Jp,
+    /// Europe: `https://eu.authlete.com`.
+    Eu,
+    /// Brazil: `https://br.authlete.com`.
+    Br,
+}
+
+impl Region {
+    /// The base URL of this region's API.
+    pub fn base_url(self) -> &'static str {
+        match self {
+            Region::Us => "https://us.authlete.com",
+            Region::Jp => "https://jp.authlete.com",
+            Region::Eu => "https://eu.authlete.com",
+            Region::Br => "https://br.authlete.com",
+        }
+    }
+}
+
+/// Settings for a [`Client`]; start with [`Client::builder`].
+///
+/// `service_id` and `access_token` are required; the base URL defaults to
+/// [`Region::Us`].
+#[derive(Default)]
+pub struct ClientBuilder {
+    service_id: Option<String>,
+    access_token: Option<SecretString>,
+    base_url: Option<String>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    user_agent: Option<String>,
+    http_client: Option<reqwest::Client>,
+    allow_insecure_http: bool,
+    retry: Option<RetryPolicy>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("service_id", &self.service_id)
+            .field(
+                "access_token",
+                &self.access_token.as_ref().map(|_| crate::error::Redacted),
+            )
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("user_agent", &self.user_agent)
+            .field("http_client", &self.http_client.is_some())
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("retry", &self.retry)
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// The ID of the Authlete service every call is made for.
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.service_id = Some(service_id.into());
+        self
+    }
+
+    /// The Service Access Token or Organization Token, sent as `Authorization: Bearer ...`.
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.access_token = Some(SecretString::from(token.into()));
+        self
+    }
+
+    /// Talk to the given Authlete region.
+    pub fn region(mut self, region: Region) -> Self {
+        self.base_url = Some(region.base_url().to_owned());
+        self
+    }
+
+    /// Talk to any base URL: a dedicated Authlete cluster, a proxy, or a
+    /// local stand-in. Plain `http://` is accepted only for loopback hosts
+    /// unless [`allow_insecure_http`](Self::allow_insecure_http) is set.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The deadline for one attempt, from sending to the end of the body
+    /// (default 30 s). Applies to a caller-supplied HTTP client too.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The deadline for opening a connection (default 10 s). Ignored when
+    /// [`http_client`](Self::http_client) is given: configure that client instead.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// The `User-Agent` header (default `authlete-rust/<version>`). Ignored
+    /// when [`http_client`](Self::http_client) is given.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Use this `reqwest::Client` (and its connection pool, proxy and TLS
+    /// settings) instead of building one. The client must not follow
+    /// redirects to other hosts if you want the token to stay with Authlete.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Allow a plain `http://` base URL to a host that is not loopback.
+    /// The access token then crosses the network in clear text.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// How failed calls are retried (see [`RetryPolicy`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Reads `AUTHLETE_BASE_URL`, `AUTHLETE_SERVICE_ID` and
+    /// `AUTHLETE_SERVICE_ACCESSTOKEN` (or `AUTHLETE_BEARER`) into this builder.
+    ///
+    /// Fails with [`Error::Config`] naming the first variable that is
+    /// missing; other settings keep the values given so far.
+    pub fn from_env(self) -> Result<Self, Error> {
+        self.from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// [`from_env`](Self::from_env) with a caller-supplied lookup (for tests
+    /// and for configuration systems other than the process environment).
+    pub fn from_lookup(mut self, lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        let missing = |name: &str| Error::Config(format!("environment variable {name} is not set"));
+        self.base_url = Some(get(ENV_BASE_URL).ok_or_else(|| missing(ENV_BASE_URL))?);
+        self.service_id = Some(get(ENV_SERVICE_ID).ok_or_else(|| missing(ENV_SERVICE_ID))?);
+        let token = get(ENV_ACCESS_TOKEN)
+            .or_else(|| get(ENV_BEARER))
+            .ok_or_else(|| {
+                Error::Config(format!(
+                    "environment variable {ENV_ACCESS_TOKEN} (or {ENV_BEARER}) is not set"
+                ))
+            })?;
+        self.access_token = Some(SecretString::from(token));
+        Ok(self)
+    }
+
+    /// Checks every setting and builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let service_id = self
+            .service_id
+            .ok_or_else(|| Error::Config("service_id is not set".into()))?;
+        check_path_segment("service_id", &service_id).map_err(Error::Config)?;
+
+        let token = self
+            .access_token
+            .ok_or_else(|| Error::Config("access_token is not set".into()))?;
+        let authorization = authorization_header(token.expose_secret())?;
+
+        let base_url = checked_base_url(
+            self.base_url.as_deref().unwrap_or(Region::Us.base_url()),
+            self.allow_insecure_http,
+        )?;
+
+        let timeout = positive("timeout", self.timeout.unwrap_or(DEFAULT_TIMEOUT))?;
+        let connect_timeout = positive(
+            "connect_timeout",
+            self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+        )?;
+
+        let http = match self.http_client {
+            Some(client) => client,
+            None => {
+                let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
+                let user_agent = HeaderValue::from_str(user_agent).map_err(|_| {
+                    Error::Config("user_agent is not a valid header value".into())
+                })?;
+                let builder = reqwest::Client::builder()
+                    .user_agent(user_agent)
+                    .timeout(timeout)
+                    .connect_timeout(connect_timeout)
+                    // A redirect could carry the bearer token to another host.
+                    .redirect(reqwest::redirect::Policy::none());
+                #[cfg(feature = "native-tls")]
+                let builder = builder.tls_backend_native();
+                builder
+                    .build()
+                    .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
+            }
+        };
+
+        Ok(Client::from_parts(
+            service_id,
+            base_url,
+            authorization,
+            http,
+            timeout,
+            self.retry.unwrap_or_default(),
+        ))
+    }
+}
+
+/// `Bearer <token>` as a header value, refusing anything but visible ASCII.
+fn authorization_header(token: &str) -> Result<HeaderValue, Error> {
+    if token.is_empty() {
+        return Err(Error::Config("access_token is empty".into()));
+    }
+    // Checked by hand: HeaderValue accepts bytes (tabs, obs-text) that no
+    // token contains and that some servers treat as header separators.
+    if let Some(position) = token.bytes().position(|b| !b.is_ascii_graphic()) {
+        return Err(Error::Config(format!(
+            "access_token contains a character that cannot be sent in a header \
+             (position {position}: only visible ASCII is allowed)"
+        )));
+    }
+    let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
+        .map_err(|_| Error::Config("access_token is not a valid header value".into()))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// Refuses path segments that a URL parser would drop or resolve.
+pub(crate) fn check_path_segment(what: &str, value: &str) -> Result<(), String> {
+    if value.is_empty() {
+        return Err(format!("{what} is empty"));
+    }
+    if value == "." || value == ".." {
+        return Err(format!("{what} must not be `{value}`"));
+    }
+    Ok(())
+}
+
+fn positive(what: &str, duration: Duration) -> Result<Duration, Error> {
+    if duration.is_zero() {
+        Err(Error::Config(format!("{what} must be longer than zero")))
+    } else {
+        Ok(duration)
+    }
+}
+
+/// Parses and vets the base URL; returns it without a trailing slash.
+fn checked_base_url(raw: &str, allow_insecure_http: bool) -> Result<String, Error> {
+    let url = url::Url::parse(raw.trim())
+        .map_err(|e| Error::Config(format!("base_url `{raw}` is not a valid URL: {e}")))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if allow_insecure_http || is_loopback(&url) => {}
+        "http" => {
+            return Err(Error::Config(format!(
+                "base_url `{raw}` uses plain http to a host that is not loopback; \
+                 use https, or allow_insecure_http(true) if you really mean it"
+            )));
+        }
+        other => {
+            return Err(Error::Config(format!(
+                "base_url `{raw}` has scheme `{other}`; only https (and http to loopback) work"
+            )));
+        }
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::Config(
+            "base_url must not contain a user name or password; use access_token".into(),
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::Config(format!(
+            "base_url `{raw}` must not have a query or fragment"
+        )));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}

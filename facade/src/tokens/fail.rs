@@ -1,0 +1,155 @@
+//! `/auth/token/fail`: close a token request with an error.
+
+use std::fmt;
+
+use authlete_generated::types;
+use http::StatusCode;
+
+use crate::call::{Operation, execute};
+use crate::client::Client;
+use crate::enums::{TokenFailAction, TokenFailReason};
+use crate::error::{Error, Redacted};
+use crate::http_response::json_response;
+use crate::retry::Replay;
+
+const OPERATION: Operation = Operation {
+    id: "auth_token_fail_api",
+    // The ticket is spent by the first request that reaches Authlete.
+    replay: Replay::OnlyIfNeverSent,
+};
+
+/// A `/auth/token/fail` call, ready to send; see [`Tokens::fail`](crate::tokens::Tokens::fail).
+#[must_use = "nothing is sent until `send` is awaited"]
+pub struct FailTokenRequest<'a> {
+    client: &'a Client,
+    ticket: String,
+    reason: TokenFailReason,
+}
+
+impl fmt::Debug for FailTokenRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FailTokenRequest")
+            .field("ticket", &Redacted)
+            .field("reason", &self.reason)
+            .finish()
+    }
+}
+
+impl<'a> FailTokenRequest<'a> {
+    pub(crate) fn new(client: &'a Client, ticket: String, reason: TokenFailReason) -> Self {
+        FailTokenRequest {
+            client,
+            ticket,
+            reason,
+        }
+    }
+
+    /// Sends the call. The ticket is consumed with the request: it cannot be
+    /// spent twice through this value.
+    ///
+    /// ```
+    /// # use wiremock::{Mock, MockServer, ResponseTemplate, matchers::path};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let authlete = MockServer::start().await;
+    /// # Mock::given(path("/api/715948317/auth/token/fail"))
+    /// #     .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+    /// #         "action": "BAD_REQUEST",
+    /// #         "responseContent": "{\"error\":\"invalid_grant\"}"
+    /// #     })))
+    /// #     .mount(&authlete).await;
+    /// use authlete::{TokenFailAction, TokenFailReason};
+    ///
+    /// let client = authlete::Client::builder()
+    ///     .service_id("715948317")
+    ///     .access_token("service-access-token")
+    /// #   .base_url(authlete.uri())
+    ///     .build()?;
+    ///
+    /// let response = client
+    ///     .tokens()
+    ///     .fail("ticket-from-auth-token", TokenFailReason::InvalidResourceOwnerCredentials)
+    ///     .send()
+    ///     .await?;
+    /// assert_eq!(response.action(), Some(&TokenFailAction::BadRequest));
+    ///
+    /// // What the token endpoint sends back to the OAuth client:
+    /// let http = response.into_http_response();
+    /// assert_eq!(http.status(), 400);
+    /// assert_eq!(http.body(), r#"{"error":"invalid_grant"}"#);
+    /// # Ok(()) }
+    /// ```
+    pub async fn send(self) -> Result<TokenFailResponse, Error> {
+        let service_id = &self.client.inner().service_id;
+        let body = types::TokenFailRequest {
+            ticket: self.ticket,
+            reason: (&self.reason).into(),
+        };
+        let reply = execute(self.client, OPERATION, |generated| {
+            let body = body.clone();
+            async move {
+                generated
+                    .auth_token_fail_api()
+                    .service_id(service_id.as_str())
+                    .body(body)
+                    .send()
+                    .await
+            }
+        })
+        .await?;
+        Ok(TokenFailResponse {
+            action: reply.body.action.as_ref().map(TokenFailAction::from),
+            body: reply.body,
+            request_id: reply.request_id,
+        })
+    }
+}
+
+/// Authlete's answer to `/auth/token/fail`: the error response to give the client.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenFailResponse {
+    body: types::TokenFailResponse,
+    action: Option<TokenFailAction>,
+    request_id: Option<String>,
+}
+
+impl TokenFailResponse {
+    /// What to do with [`response_content`](Self::response_content).
+    pub fn action(&self) -> Option<&TokenFailAction> {
+        self.action.as_ref()
+    }
+
+    /// The JSON body for the OAuth client, exactly as Authlete wrote it.
+    pub fn response_content(&self) -> Option<&str> {
+        self.body.response_content.as_deref()
+    }
+
+    /// Authlete's result code for this call.
+    pub fn result_code(&self) -> Option<&str> {
+        self.body.result_code.as_deref()
+    }
+
+    /// Authlete's explanation of the result.
+    pub fn result_message(&self) -> Option<&str> {
+        self.body.result_message.as_deref()
+    }
+
+    /// Authlete's `Request-Id` for this call, if it sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// The response the token endpoint should send to the OAuth client.
+    ///
+    /// `BAD_REQUEST` gives 400; `INTERNAL_SERVER_ERROR`, a missing action and
+    /// an action newer than this crate give 500. The body is
+    /// `responseContent` unchanged, or `{"error":"invalid_request"}` /
+    /// `{"error":"server_error"}` if Authlete sent none.
+    pub fn into_http_response(self) -> http::Response<String> {
+        let (status, fallback) = match self.action {
+            Some(TokenFailAction::BadRequest) => (StatusCode::BAD_REQUEST, "invalid_request"),
+            _ => (StatusCode::INTERNAL_SERVER_ERROR, "server_error"),
+        };
+        json_response(status, self.body.response_content, fallback)
+    }
+}
