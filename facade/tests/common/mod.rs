@@ -1,0 +1,51 @@
+//! Helpers shared by the facade's integration tests: a mock Authlete on
+//! 127.0.0.1 and a client pointed at it.
+
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use authlete::{Client, RetryPolicy};
+use wiremock::MockServer;
+
+pub const SERVICE: &str = "715948317";
+pub const TOKEN: &str = "sat-Xq3vTest-SECRET-9f2";
+
+/// A client for `server` with fast, jitter-free retries.
+pub fn client(server: &MockServer) -> Client {
+    builder(server).build().expect("valid configuration")
+}
+
+pub fn builder(server: &MockServer) -> authlete::ClientBuilder {
+    Client::builder()
+        .service_id(SERVICE)
+        .access_token(TOKEN)
+        .base_url(server.uri())
+        .timeout(Duration::from_secs(5))
+        .retry_policy(fast_retries(3))
+}
+
+pub fn fast_retries(attempts: u32) -> RetryPolicy {
+    RetryPolicy::default()
+        .with_max_attempts(attempts)
+        .with_initial_backoff(Duration::from_millis(1))
+        .with_max_backoff(Duration::from_millis(5))
+        .with_jitter(false)
+}
+
+/// How many requests the mock server has received.
+pub async fn hits(server: &MockServer) -> usize {
+    server
+        .received_requests()
+        .await
+        .map(|r| r.len())
+        .unwrap_or_default()
+}
+
+/// A loopback address where nothing listens (bound, then released).
+pub fn closed_port_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    drop(listener);
+    format!("http://{addr}")
+}
