@@ -111,10 +111,10 @@ where
                 .total_deadline()
                 .is_some_and(|deadline| started.elapsed() + delay >= deadline)
             {
-                tracing::debug!(%error, "not retrying: the total deadline would pass");
+                tracing::debug!(%error, attempt = number, "not retrying: the total deadline would pass");
                 return Err(error);
             }
-            tracing::debug!(%error, delay_ms = delay.as_millis() as u64, "retrying");
+            tracing::debug!(%error, attempt = number, delay_ms = delay.as_millis() as u64, "retrying");
             tokio::time::sleep(delay).await;
         }
     }

@@ -216,9 +216,8 @@ impl ClientBuilder {
             Some(client) => client,
             None => {
                 let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
-                let user_agent = HeaderValue::from_str(user_agent).map_err(|_| {
-                    Error::Config("user_agent is not a valid header value".into())
-                })?;
+                let user_agent = HeaderValue::from_str(user_agent)
+                    .map_err(|_| Error::Config("user_agent is not a valid header value".into()))?;
                 let builder = reqwest::Client::builder()
                     .user_agent(user_agent)
                     .timeout(timeout)

@@ -15,7 +15,9 @@ async fn fail_sends_ticket_and_reason_and_decodes_the_answer() {
         .and(path(format!("/api/{SERVICE}/auth/token/fail")))
         .and(header("authorization", format!("Bearer {}", common::TOKEN)))
         .and(header("content-type", "application/json"))
-        .and(body_json(json!({"ticket": "t-1", "reason": "INVALID_RESOURCE_OWNER_CREDENTIALS"})))
+        .and(body_json(
+            json!({"ticket": "t-1", "reason": "INVALID_RESOURCE_OWNER_CREDENTIALS"}),
+        ))
         .respond_with(
             ResponseTemplate::new(200)
                 .insert_header("Request-Id", "req-42")
@@ -39,18 +41,23 @@ async fn fail_sends_ticket_and_reason_and_decodes_the_answer() {
     assert_eq!(response.action(), Some(&TokenFailAction::BadRequest));
     assert_eq!(response.result_code(), Some("A067301"));
     assert_eq!(response.result_message(), Some("[A067301] wrong password"));
-    assert_eq!(response.response_content(), Some("{\"error\":\"invalid_request\"}"));
+    assert_eq!(
+        response.response_content(),
+        Some("{\"error\":\"invalid_request\"}")
+    );
     assert_eq!(response.request_id(), Some("req-42"));
 }
 
 #[tokio::test]
 async fn fail_sends_a_reason_newer_than_the_crate_verbatim() {
     let server = MockServer::start().await;
-    Mock::given(body_json(json!({"ticket": "t", "reason": "ACCOUNT_LOCKED"})))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"action": "BAD_REQUEST"})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    Mock::given(body_json(
+        json!({"ticket": "t", "reason": "ACCOUNT_LOCKED"}),
+    ))
+    .respond_with(ResponseTemplate::new(200).set_body_json(json!({"action": "BAD_REQUEST"})))
+    .expect(1)
+    .mount(&server)
+    .await;
     client(&server)
         .tokens()
         .fail("t", TokenFailReason::from("ACCOUNT_LOCKED"))
@@ -76,7 +83,10 @@ async fn an_action_newer_than_the_crate_is_kept_not_rejected() {
         .send()
         .await
         .expect("an unknown action still decodes");
-    assert_eq!(response.action(), Some(&TokenFailAction::Unknown("TRY_LATER".into())));
+    assert_eq!(
+        response.action(),
+        Some(&TokenFailAction::Unknown("TRY_LATER".into()))
+    );
     assert_eq!(response.into_http_response().status(), 500);
 }
 
@@ -107,7 +117,12 @@ async fn delete_succeeds_on_204() {
         .expect(1)
         .mount(&server)
         .await;
-    client(&server).tokens().delete("at-123").send().await.expect("deleted");
+    client(&server)
+        .tokens()
+        .delete("at-123")
+        .send()
+        .await
+        .expect("deleted");
 }
 
 #[tokio::test]
@@ -115,10 +130,11 @@ async fn revoke_sends_only_the_criteria_given() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path(format!("/api/{SERVICE}/auth/token/revoke")))
-        .and(body_json(json!({"clientIdentifier": "57297408867", "subject": "john"})))
+        .and(body_json(
+            json!({"clientIdentifier": "57297408867", "subject": "john"}),
+        ))
         .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"resultCode": "A135001", "count": 2})),
+            ResponseTemplate::new(200).set_body_json(json!({"resultCode": "A135001", "count": 2})),
         )
         .expect(1)
         .mount(&server)
@@ -145,7 +161,10 @@ async fn revoke_without_criteria_is_refused_before_sending() {
         .send()
         .await
         .expect_err("no criterion");
-    assert!(matches!(error, Error::InvalidRequest(ref m) if m.contains("at least one")), "{error}");
+    assert!(
+        matches!(error, Error::InvalidRequest(ref m) if m.contains("at least one")),
+        "{error}"
+    );
     assert_eq!(hits(&server).await, 0);
 }
 
@@ -169,7 +188,12 @@ async fn path_parameters_cannot_change_the_url() {
         ("nul\0byte", "nul%00byte"),
         ("tökén", "t%C3%B6k%C3%A9n"),
     ] {
-        client.tokens().delete(identifier).send().await.expect("sent");
+        client
+            .tokens()
+            .delete(identifier)
+            .send()
+            .await
+            .expect("sent");
         let requests = server.received_requests().await.expect("recorded");
         let last = requests.last().expect("one request");
         assert_eq!(
@@ -180,10 +204,22 @@ async fn path_parameters_cannot_change_the_url() {
         assert!(last.headers.get("x-injected").is_none());
     }
     for dots in [".", "..", ""] {
-        let error = client.tokens().delete(dots).send().await.expect_err("refused");
-        assert!(matches!(error, Error::InvalidRequest(_)), "{dots:?}: {error}");
+        let error = client
+            .tokens()
+            .delete(dots)
+            .send()
+            .await
+            .expect_err("refused");
+        assert!(
+            matches!(error, Error::InvalidRequest(_)),
+            "{dots:?}: {error}"
+        );
     }
-    assert_eq!(hits(&server).await, 10, "refused identifiers were never sent");
+    assert_eq!(
+        hits(&server).await,
+        10,
+        "refused identifiers were never sent"
+    );
 }
 
 #[tokio::test]
@@ -197,9 +233,18 @@ async fn service_id_is_encoded_too() {
         .service_id("1/../2?x")
         .build()
         .expect("valid");
-    client.tokens().revoke().subject("s").send().await.expect("sent");
+    client
+        .tokens()
+        .revoke()
+        .subject("s")
+        .send()
+        .await
+        .expect("sent");
     let requests = server.received_requests().await.expect("recorded");
-    assert_eq!(requests[0].url.path(), "/api/1%2F..%2F2%3Fx/auth/token/revoke");
+    assert_eq!(
+        requests[0].url.path(),
+        "/api/1%2F..%2F2%3Fx/auth/token/revoke"
+    );
 }
 
 #[test]

@@ -26,8 +26,14 @@ impl fmt::Debug for RevokeTokensRequest<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let set = |v: &Option<String>| v.as_ref().map(|_| Redacted);
         f.debug_struct("RevokeTokensRequest")
-            .field("access_token_identifier", &set(&self.body.access_token_identifier))
-            .field("refresh_token_identifier", &set(&self.body.refresh_token_identifier))
+            .field(
+                "access_token_identifier",
+                &set(&self.body.access_token_identifier),
+            )
+            .field(
+                "refresh_token_identifier",
+                &set(&self.body.refresh_token_identifier),
+            )
             .field("client_identifier", &self.body.client_identifier)
             .field("subject", &self.body.subject)
             .finish()
@@ -77,7 +83,10 @@ impl<'a> RevokeTokensRequest<'a> {
             &b.client_identifier,
             &b.subject,
         ];
-        if criteria.iter().all(|c| c.as_deref().is_none_or(str::is_empty)) {
+        if criteria
+            .iter()
+            .all(|c| c.as_deref().is_none_or(str::is_empty))
+        {
             return Err(Error::InvalidRequest(
                 "revoke needs at least one of access_token_identifier, \
                  refresh_token_identifier, client_identifier or subject"
