@@ -127,3 +127,59 @@ open_enum! {
         BadRequest = "BAD_REQUEST",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_values_use_their_wire_strings_everywhere() {
+        for (value, wire) in [
+            (TokenFailReason::Unspecified, "UNKNOWN"),
+            (
+                TokenFailReason::InvalidResourceOwnerCredentials,
+                "INVALID_RESOURCE_OWNER_CREDENTIALS",
+            ),
+            (TokenFailReason::InvalidTarget, "INVALID_TARGET"),
+        ] {
+            assert_eq!(value.to_string(), wire);
+            assert_eq!(wire.parse::<TokenFailReason>(), Ok(value.clone()));
+            let json = serde_json::to_string(&value).expect("serialises");
+            assert_eq!(json, format!("\"{wire}\""));
+            assert_eq!(
+                serde_json::from_str::<TokenFailReason>(&json).expect("deserialises"),
+                value
+            );
+            assert_eq!(types::TokenFailRequestReason::from(&value).as_str(), wire);
+        }
+    }
+
+    #[test]
+    fn unknown_values_round_trip_exactly() {
+        for raw in ["SLOW_DOWN", "bad_request", "", "ünïcode", "with \"quotes\""] {
+            let action = TokenFailAction::from(raw);
+            assert_eq!(action, TokenFailAction::Unknown(raw.to_owned()));
+            assert!(action.is_unknown());
+            assert_eq!(action.as_str(), raw);
+            let json = serde_json::to_string(&action).expect("serialises");
+            assert_eq!(
+                serde_json::from_str::<TokenFailAction>(&json).expect("deserialises"),
+                action
+            );
+            let generated = types::TokenFailResponseAction::from(&action);
+            assert_eq!(TokenFailAction::from(&generated), action);
+        }
+    }
+
+    #[test]
+    fn a_known_value_given_as_unknown_is_recognised_on_parse() {
+        assert_eq!(
+            TokenFailAction::from("BAD_REQUEST"),
+            TokenFailAction::BadRequest
+        );
+        assert_eq!(
+            TokenFailAction::from(String::from("INTERNAL_SERVER_ERROR")),
+            TokenFailAction::InternalServerError
+        );
+    }
+}

@@ -136,3 +136,63 @@ pub(crate) fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Opti
     let at = httpdate::parse_http_date(value).ok()?;
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, SystemTime};
+
+    #[test]
+    fn retry_after_accepts_seconds_and_http_dates() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_480);
+        assert_eq!(
+            parse_retry_after("120", now),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
+        // 2015-10-21 07:28:00 GMT is exactly `now`; 90 s later is a 90 s wait.
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:29:30 GMT", now),
+            Some(Duration::from_secs(90))
+        );
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:00:00 GMT", now),
+            Some(Duration::ZERO),
+            "a date in the past means now"
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("-5", now), None);
+    }
+
+    #[test]
+    fn delays_double_up_to_the_cap_and_stop_after_the_attempts() {
+        let policy = RetryPolicy::default()
+            .with_max_attempts(5)
+            .with_initial_backoff(Duration::from_millis(100))
+            .with_max_backoff(Duration::from_millis(300))
+            .with_jitter(false);
+        // backon computes in floating point: compare whole milliseconds.
+        let delays: Vec<u128> = policy.delays().map(|d| d.as_millis()).collect();
+        assert_eq!(delays, [100, 200, 300, 300]);
+        assert_eq!(RetryPolicy::never().delays().count(), 0);
+        assert_eq!(
+            RetryPolicy::default().with_max_attempts(0).max_attempts(),
+            1
+        );
+    }
+
+    #[test]
+    fn ticket_spending_operations_only_retry_unsent_requests() {
+        let api = Error::Api {
+            status: http::StatusCode::SERVICE_UNAVAILABLE,
+            result_code: None,
+            result_message: None,
+            request_id: None,
+            retry_after: None,
+        };
+        assert!(Replay::Idempotent.allows(&api));
+        assert!(!Replay::OnlyIfNeverSent.allows(&api));
+        assert!(!Replay::OnlyIfNeverSent.allows(&Error::Timeout));
+        assert!(!Replay::Idempotent.allows(&Error::Timeout));
+    }
+}

@@ -153,3 +153,66 @@ impl TokenFailResponse {
         json_response(status, self.body.response_content, fallback)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(action: Option<&str>, content: Option<&str>) -> TokenFailResponse {
+        let body = types::TokenFailResponse {
+            action: action.map(types::TokenFailResponseAction::from),
+            response_content: content.map(str::to_owned),
+            ..Default::default()
+        };
+        TokenFailResponse {
+            action: body.action.as_ref().map(TokenFailAction::from),
+            body,
+            request_id: None,
+        }
+    }
+
+    fn header<'a>(r: &'a http::Response<String>, name: &str) -> &'a str {
+        r.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn action_decides_the_status_and_the_body_is_passed_through() {
+        let content = r#"{"error":"invalid_request","error_description":"[A067301] x"}"#;
+        for (action, status) in [
+            (Some("BAD_REQUEST"), 400),
+            (Some("INTERNAL_SERVER_ERROR"), 500),
+            (Some("SOMETHING_NEWER"), 500),
+            (None, 500),
+        ] {
+            let http = response(action, Some(content)).into_http_response();
+            assert_eq!(http.status().as_u16(), status, "{action:?}");
+            assert_eq!(http.body(), content, "body is verbatim");
+            assert_eq!(
+                header(&http, "content-type"),
+                "application/json;charset=UTF-8"
+            );
+            assert_eq!(header(&http, "cache-control"), "no-store");
+            assert_eq!(header(&http, "pragma"), "no-cache");
+        }
+    }
+
+    #[test]
+    fn a_missing_body_becomes_a_json_oauth_error_never_an_empty_response() {
+        for (action, status, error) in [
+            (Some("BAD_REQUEST"), 400, "invalid_request"),
+            (Some("INTERNAL_SERVER_ERROR"), 500, "server_error"),
+            (None, 500, "server_error"),
+        ] {
+            for content in [None, Some(""), Some("  ")] {
+                let http = response(action, content).into_http_response();
+                assert_eq!(http.status().as_u16(), status);
+                let body: serde_json::Value =
+                    serde_json::from_str(http.body()).expect("well-formed JSON");
+                assert_eq!(body, serde_json::json!({ "error": error }));
+            }
+        }
+    }
+}
