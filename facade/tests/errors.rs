@@ -8,17 +8,7 @@ use authlete::{Error, TokenFailReason};
 use common::{client, hits};
 use http::StatusCode;
 use serde_json::json;
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, ResponseTemplate};
-
-async fn server_with(response: ResponseTemplate) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(response)
-        .mount(&server)
-        .await;
-    server
-}
+use wiremock::{MockServer, ResponseTemplate};
 
 async fn fail_against(server: &MockServer) -> Error {
     client(server)
@@ -32,7 +22,7 @@ async fn fail_against(server: &MockServer) -> Error {
 #[tokio::test]
 async fn documented_json_errors_become_api_errors() {
     for status in [400u16, 401, 403, 500] {
-        let server = server_with(
+        let server = common::server_answering(
             ResponseTemplate::new(status)
                 .insert_header("request-id", "rid-7")
                 .set_body_json(json!({
@@ -71,9 +61,10 @@ async fn documented_json_errors_become_api_errors() {
 
 #[tokio::test]
 async fn a_404_the_spec_lists_is_an_api_error() {
-    let server =
-        server_with(ResponseTemplate::new(404).set_body_json(json!({"resultCode": "A001203"})))
-            .await;
+    let server = common::server_answering(
+        ResponseTemplate::new(404).set_body_json(json!({"resultCode": "A001203"})),
+    )
+    .await;
     let error = client(&server)
         .tokens()
         .revoke()
@@ -90,7 +81,7 @@ async fn a_404_the_spec_lists_is_an_api_error() {
 #[tokio::test]
 async fn a_json_result_on_an_unlisted_status_is_still_an_api_error() {
     // Delete does not list 404, but Authlete's body shape is recognisable.
-    let server = server_with(
+    let server = common::server_answering(
         ResponseTemplate::new(404)
             .set_body_json(json!({"resultCode": "A001203", "resultMessage": "no such token"})),
     )
@@ -108,7 +99,8 @@ async fn a_json_result_on_an_unlisted_status_is_still_an_api_error() {
 #[tokio::test]
 async fn an_html_500_is_an_unexpected_response_with_a_snippet() {
     let page = "<html><body>Internal error at the proxy</body></html>";
-    let server = server_with(ResponseTemplate::new(500).set_body_raw(page, "text/html")).await;
+    let server =
+        common::server_answering(ResponseTemplate::new(500).set_body_raw(page, "text/html")).await;
     let error = fail_against(&server).await;
     match &error {
         Error::UnexpectedResponse {
@@ -128,7 +120,8 @@ async fn an_html_500_is_an_unexpected_response_with_a_snippet() {
 #[tokio::test]
 async fn an_html_502_from_a_proxy_is_unexpected_and_the_snippet_is_bounded() {
     let page = format!("<html>{}</html>", "x".repeat(10_000));
-    let server = server_with(ResponseTemplate::new(502).set_body_raw(page, "text/html")).await;
+    let server =
+        common::server_answering(ResponseTemplate::new(502).set_body_raw(page, "text/html")).await;
     let error = client(&server)
         .tokens()
         .revoke()
@@ -151,7 +144,7 @@ async fn an_html_502_from_a_proxy_is_unexpected_and_the_snippet_is_bounded() {
 
 #[tokio::test]
 async fn an_empty_error_body_is_unexpected_not_a_panic() {
-    let server = server_with(ResponseTemplate::new(503)).await;
+    let server = common::server_answering(ResponseTemplate::new(503)).await;
     let error = fail_against(&server).await;
     assert!(
         matches!(&error, Error::UnexpectedResponse { status, snippet, .. } if *status == 503 && snippet.is_empty()),
@@ -161,7 +154,7 @@ async fn an_empty_error_body_is_unexpected_not_a_panic() {
 
 #[tokio::test]
 async fn invalid_json_on_200_is_a_decode_error_with_status_and_snippet() {
-    let server = server_with(
+    let server = common::server_answering(
         ResponseTemplate::new(200).set_body_raw("{\"action\": \"BAD_REQ", "application/json"),
     )
     .await;
@@ -183,8 +176,10 @@ async fn invalid_json_on_200_is_a_decode_error_with_status_and_snippet() {
 
 #[tokio::test]
 async fn a_wrongly_typed_field_is_a_decode_error() {
-    let server =
-        server_with(ResponseTemplate::new(200).set_body_json(json!({"count": "three"}))).await;
+    let server = common::server_answering(
+        ResponseTemplate::new(200).set_body_json(json!({"count": "three"})),
+    )
+    .await;
     let error = client(&server)
         .tokens()
         .revoke()
@@ -197,7 +192,7 @@ async fn a_wrongly_typed_field_is_a_decode_error() {
 
 #[tokio::test]
 async fn a_slow_server_times_out() {
-    let server = server_with(
+    let server = common::server_answering(
         ResponseTemplate::new(200)
             .set_body_json(json!({}))
             .set_delay(Duration::from_secs(10)),

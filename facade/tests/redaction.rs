@@ -81,13 +81,7 @@ async fn no_error_contains_the_token_or_the_path() {
             .expect_err("fails");
         seen.push(error);
     }
-    let refused = Client::builder()
-        .service_id(common::SERVICE)
-        .access_token(TOKEN)
-        .base_url(common::closed_port_url())
-        .retry_policy(authlete::RetryPolicy::never())
-        .build()
-        .expect("valid")
+    let refused = common::client_for_closed_port(authlete::RetryPolicy::never())
         .tokens()
         .delete(identifier)
         .send()

@@ -10,15 +10,6 @@ use serde_json::json;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-async fn always(response: ResponseTemplate) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(response)
-        .mount(&server)
-        .await;
-    server
-}
-
 /// Answers `first` once, then `then` for every later request.
 async fn once_then(first: ResponseTemplate, then: ResponseTemplate) -> MockServer {
     let server = MockServer::start().await;
@@ -39,7 +30,7 @@ async fn once_then(first: ResponseTemplate, then: ResponseTemplate) -> MockServe
 #[tokio::test]
 async fn delete_retries_transient_statuses_up_to_the_attempt_limit() {
     for status in [408u16, 429, 502, 503, 504] {
-        let server = always(ResponseTemplate::new(status)).await;
+        let server = common::server_answering(ResponseTemplate::new(status)).await;
         let error = client(&server)
             .tokens()
             .delete("at")
@@ -66,9 +57,10 @@ async fn delete_succeeds_after_one_transient_failure() {
 #[tokio::test]
 async fn errors_that_will_not_go_away_are_not_retried() {
     for status in [400u16, 401, 403, 500] {
-        let server =
-            always(ResponseTemplate::new(status).set_body_json(json!({"resultCode": "A001201"})))
-                .await;
+        let server = common::server_answering(
+            ResponseTemplate::new(status).set_body_json(json!({"resultCode": "A001201"})),
+        )
+        .await;
         client(&server)
             .tokens()
             .revoke()
@@ -88,7 +80,7 @@ async fn fail_is_never_resent_once_it_may_have_reached_authlete() {
         ResponseTemplate::new(429).insert_header("retry-after", "0"),
         ResponseTemplate::new(500).set_body_json(json!({"resultCode": "A001101"})),
     ] {
-        let server = always(response).await;
+        let server = common::server_answering(response).await;
         client(&server)
             .tokens()
             .fail(
@@ -129,7 +121,9 @@ async fn retry_after_in_seconds_is_honoured() {
 
 #[tokio::test]
 async fn retry_after_beyond_the_total_deadline_gives_up_at_once() {
-    let server = always(ResponseTemplate::new(503).insert_header("retry-after", "120")).await;
+    let server =
+        common::server_answering(ResponseTemplate::new(503).insert_header("retry-after", "120"))
+            .await;
     let error = client(&server)
         .tokens()
         .delete("at")
@@ -142,7 +136,7 @@ async fn retry_after_beyond_the_total_deadline_gives_up_at_once() {
 
 #[tokio::test]
 async fn a_policy_of_never_sends_once() {
-    let server = always(ResponseTemplate::new(503)).await;
+    let server = common::server_answering(ResponseTemplate::new(503)).await;
     let client = common::builder(&server)
         .retry_policy(RetryPolicy::never())
         .build()

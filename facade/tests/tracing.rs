@@ -51,13 +51,7 @@ async fn each_call_has_a_span_with_operation_attempt_status_and_request_id() {
 #[tokio::test]
 async fn fail_is_retried_when_the_connection_could_not_be_opened() {
     let (traces, _guard) = common::capture_traces();
-    let client = authlete::Client::builder()
-        .service_id(common::SERVICE)
-        .access_token(TOKEN)
-        .base_url(common::closed_port_url())
-        .retry_policy(common::fast_retries(3))
-        .build()
-        .expect("valid");
+    let client = common::client_for_closed_port(common::fast_retries(3));
     let error = client
         .tokens()
         .fail("t", TokenFailReason::Unspecified)

@@ -6,6 +6,7 @@
 
 use quote::ToTokens;
 use syn::{Attribute, Expr, Fields, ImplItem, Item, ItemEnum, ItemMod, ItemStruct, Lit, Meta};
+use xtask::open_enums::serde_rename;
 
 /// Renders the API surface of `source` (the generated `client.rs`).
 ///
@@ -126,26 +127,6 @@ fn docs(attrs: &[Attribute]) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// The `rename = "..."` value of a `#[serde(...)]` attribute, if any.
-fn serde_rename(attrs: &[Attribute]) -> Option<String> {
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident("serde"))
-        .find_map(|a| {
-            let mut found = None;
-            let _ = a.parse_nested_meta(|meta| {
-                if meta.path.is_ident("rename") {
-                    let lit: syn::LitStr = meta.value()?.parse()?;
-                    found = Some(lit.value());
-                } else if meta.input.peek(syn::Token![=]) {
-                    let _: Expr = meta.value()?.parse()?;
-                }
-                Ok(())
-            });
-            found
-        })
 }
 
 fn struct_block(s: &ItemStruct) -> String {

@@ -93,7 +93,8 @@ fn string_values(e: &ItemEnum) -> Option<Vec<(syn::Ident, String)>> {
         .collect()
 }
 
-fn serde_rename(attrs: &[Attribute]) -> Option<String> {
+/// The `rename = "..."` value of a `#[serde(...)]` attribute: the wire name.
+pub fn serde_rename(attrs: &[Attribute]) -> Option<String> {
     attrs
         .iter()
         .filter(|a| a.path().is_ident("serde"))
@@ -102,6 +103,9 @@ fn serde_rename(attrs: &[Attribute]) -> Option<String> {
             let _ = a.parse_nested_meta(|meta| {
                 if meta.path.is_ident("rename") {
                     found = Some(meta.value()?.parse::<syn::LitStr>()?.value());
+                } else if meta.input.peek(Token![=]) {
+                    // Skip the value of other keys (`skip_serializing_if = ".."`).
+                    let _: syn::Expr = meta.value()?.parse()?;
                 }
                 Ok(())
             });

@@ -42,6 +42,27 @@ pub async fn hits(server: &MockServer) -> usize {
         .unwrap_or_default()
 }
 
+/// A mock server that gives `response` to every request.
+pub async fn server_answering(response: wiremock::ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::any())
+        .respond_with(response)
+        .mount(&server)
+        .await;
+    server
+}
+
+/// A client aimed at a loopback port where nothing listens.
+pub fn client_for_closed_port(retry: RetryPolicy) -> Client {
+    Client::builder()
+        .service_id(SERVICE)
+        .access_token(TOKEN)
+        .base_url(closed_port_url())
+        .retry_policy(retry)
+        .build()
+        .expect("valid configuration")
+}
+
 /// A loopback address where nothing listens (bound, then released).
 pub fn closed_port_url() -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
