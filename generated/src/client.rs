@@ -8,6 +8,421 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///An access token as Authlete stores it (hashes, not values).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct AccessToken {
+        #[serde(
+            rename = "accessTokenExpiresAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token_expires_at: ::std::option::Option<i64>,
+        #[serde(
+            rename = "accessTokenHash",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token_hash: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "clientId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "createdAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<i64>,
+        #[serde(
+            rename = "grantType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub grant_type: ::std::option::Option<GrantType>,
+        #[serde(
+            rename = "lastRefreshedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_refreshed_at: ::std::option::Option<i64>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub properties: ::std::vec::Vec<Property>,
+        #[serde(
+            rename = "refreshTokenExpiresAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub refresh_token_expires_at: ::std::option::Option<i64>,
+        #[serde(
+            rename = "refreshTokenHash",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub refresh_token_hash: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "refreshTokenScopes",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub refresh_token_scopes: ::std::vec::Vec<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub scopes: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subject: ::std::option::Option<::std::string::String>,
+    }
+    impl AccessToken {
+        pub fn builder() -> builder::AccessToken {
+            Default::default()
+        }
+    }
+    ///One entry of an `authorization_details` list.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct AuthorizationDetailsElement {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub actions: ::std::vec::Vec<::std::string::String>,
+        #[serde(
+            rename = "dataTypes",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub data_types: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub identifier: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub locations: ::std::vec::Vec<::std::string::String>,
+        #[serde(
+            rename = "otherFields",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub other_fields: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub privileges: ::std::vec::Vec<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+    }
+    impl AuthorizationDetailsElement {
+        pub fn builder() -> builder::AuthorizationDetailsElement {
+            Default::default()
+        }
+    }
+    ///Rich authorization request details (RFC 9396).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct AuthzDetails {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub elements: ::std::vec::Vec<AuthorizationDetailsElement>,
+    }
+    impl AuthzDetails {
+        pub fn builder() -> builder::AuthzDetails {
+            Default::default()
+        }
+    }
+    ///Switches for client ID metadata document handling.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CimdOptions {
+        #[serde(
+            rename = "alwaysRetrieved",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub always_retrieved: ::std::option::Option<bool>,
+        #[serde(
+            rename = "httpPermitted",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub http_permitted: ::std::option::Option<bool>,
+        #[serde(
+            rename = "queryPermitted",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub query_permitted: ::std::option::Option<bool>,
+    }
+    impl CimdOptions {
+        pub fn builder() -> builder::CimdOptions {
+            Default::default()
+        }
+    }
+    ///The public face of a client.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ClientLimited {
+        #[serde(
+            rename = "clientId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "clientIdAlias",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_id_alias: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "clientIdAliasEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_id_alias_enabled: ::std::option::Option<bool>,
+        #[serde(
+            rename = "clientName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "clientNames",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub client_names: ::std::vec::Vec<TaggedValue>,
+        #[serde(
+            rename = "clientType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_type: ::std::option::Option<ClientType>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub descriptions: ::std::vec::Vec<TaggedValue>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub number: ::std::option::Option<i32>,
+    }
+    impl ClientLimited {
+        pub fn builder() -> builder::ClientLimited {
+            Default::default()
+        }
+    }
+    ///Whether a client can keep a secret (RFC 6749 §2.1).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ClientType {
+        #[serde(rename = "PUBLIC")]
+        Public,
+        #[serde(rename = "CONFIDENTIAL")]
+        Confidential,
+        /// A value this version of the crate does not know, kept exactly as received.
+        #[serde(untagged)]
+        Other(::std::string::String),
+    }
+    ///The OAuth grant types Authlete knows.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GrantType {
+        #[serde(rename = "AUTHORIZATION_CODE")]
+        AuthorizationCode,
+        #[serde(rename = "IMPLICIT")]
+        Implicit,
+        #[serde(rename = "PASSWORD")]
+        Password,
+        #[serde(rename = "CLIENT_CREDENTIALS")]
+        ClientCredentials,
+        #[serde(rename = "REFRESH_TOKEN")]
+        RefreshToken,
+        #[serde(rename = "CIBA")]
+        Ciba,
+        #[serde(rename = "DEVICE_CODE")]
+        DeviceCode,
+        #[serde(rename = "TOKEN_EXCHANGE")]
+        TokenExchange,
+        #[serde(rename = "JWT_BEARER")]
+        JwtBearer,
+        #[serde(rename = "PRE_AUTHORIZED_CODE")]
+        PreAuthorizedCode,
+        /// A value this version of the crate does not know, kept exactly as received.
+        #[serde(untagged)]
+        Other(::std::string::String),
+    }
+    ///The tokens of a refresh-token grant whose ID token is to be issued again.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct IdtokenReissueRequest {
+        ///The access token just issued by the refresh-token grant.
+        #[serde(rename = "accessToken")]
+        pub access_token: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub claims: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "idTokenAudType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub id_token_aud_type: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "idtHeaderParams",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub idt_header_params: ::std::option::Option<::std::string::String>,
+        ///The refresh token presented in the grant.
+        #[serde(rename = "refreshToken")]
+        pub refresh_token: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sub: ::std::option::Option<::std::string::String>,
+    }
+    impl IdtokenReissueRequest {
+        pub fn builder() -> builder::IdtokenReissueRequest {
+            Default::default()
+        }
+    }
+    ///The reissued ID token and the response to send.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct IdtokenReissueResponse {
+        ///What the token endpoint should do with `responseContent`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action: ::std::option::Option<IdtokenReissueResponseAction>,
+        #[serde(
+            rename = "idToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub id_token: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "responseContent",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub response_content: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "resultCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_code: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "resultMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_message: ::std::option::Option<::std::string::String>,
+    }
+    impl IdtokenReissueResponse {
+        pub fn builder() -> builder::IdtokenReissueResponse {
+            Default::default()
+        }
+    }
+    ///What the token endpoint should do with `responseContent`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum IdtokenReissueResponseAction {
+        #[serde(rename = "OK")]
+        Ok,
+        #[serde(rename = "INTERNAL_SERVER_ERROR")]
+        InternalServerError,
+        #[serde(rename = "CALLER_ERROR")]
+        CallerError,
+        /// A value this version of the crate does not know, kept exactly as received.
+        #[serde(untagged)]
+        Other(::std::string::String),
+    }
+    ///A key and a value.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct Pair {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub key: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<::std::string::String>,
+    }
+    impl Pair {
+        pub fn builder() -> builder::Pair {
+            Default::default()
+        }
+    }
+    ///A key and a value attached to a token, optionally hidden from clients.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct Property {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub hidden: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub key: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<::std::string::String>,
+    }
+    impl Property {
+        pub fn builder() -> builder::Property {
+            Default::default()
+        }
+    }
     ///What Authlete says when it refuses or fails a call.
     #[derive(
         ::serde::Deserialize,
@@ -36,6 +451,303 @@ pub mod types {
         pub fn builder() -> builder::ResultBody {
             Default::default()
         }
+    }
+    ///A scope the service supports, with its descriptions and attributes.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct Scope {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub attributes: ::std::vec::Vec<Pair>,
+        #[serde(
+            rename = "defaultEntry",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub default_entry: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub descriptions: ::std::vec::Vec<TaggedValue>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl Scope {
+        pub fn builder() -> builder::Scope {
+            Default::default()
+        }
+    }
+    ///A value for one language tag.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct TaggedValue {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tag: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<::std::string::String>,
+    }
+    impl TaggedValue {
+        pub fn builder() -> builder::TaggedValue {
+            Default::default()
+        }
+    }
+    ///The properties of an access token to create directly.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct TokenCreateRequest {
+        #[serde(
+            rename = "accessToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "accessTokenDuration",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token_duration: ::std::option::Option<i64>,
+        #[serde(
+            rename = "accessTokenPersistent",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token_persistent: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub acr: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "authTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub auth_time: ::std::option::Option<i64>,
+        #[serde(
+            rename = "authorizationDetails",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub authorization_details: ::std::option::Option<AuthzDetails>,
+        #[serde(
+            rename = "certificateThumbprint",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub certificate_thumbprint: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "clientEntityIdUsed",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_entity_id_used: ::std::option::Option<bool>,
+        #[serde(
+            rename = "clientId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "clientIdAliasUsed",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_id_alias_used: ::std::option::Option<bool>,
+        #[serde(
+            rename = "clientIdentifier",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_identifier: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "dpopKeyThumbprint",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub dpop_key_thumbprint: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "forExternalAttachment",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub for_external_attachment: ::std::option::Option<bool>,
+        #[serde(rename = "grantType")]
+        pub grant_type: GrantType,
+        #[serde(
+            rename = "jwtAtClaims",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub jwt_at_claims: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "metadataDocumentUsed",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub metadata_document_used: ::std::option::Option<bool>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub properties: ::std::vec::Vec<Property>,
+        #[serde(
+            rename = "refreshToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub refresh_token: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "refreshTokenDuration",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub refresh_token_duration: ::std::option::Option<i64>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub resources: ::std::vec::Vec<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub scopes: ::std::vec::Vec<::std::string::String>,
+        #[serde(
+            rename = "sessionId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub session_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subject: ::std::option::Option<::std::string::String>,
+    }
+    impl TokenCreateRequest {
+        pub fn builder() -> builder::TokenCreateRequest {
+            Default::default()
+        }
+    }
+    ///The access token Authlete created.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct TokenCreateResponse {
+        #[serde(
+            rename = "accessToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token: ::std::option::Option<::std::string::String>,
+        ///Whether the token was created, and if not, why.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action: ::std::option::Option<TokenCreateResponseAction>,
+        #[serde(
+            rename = "authorizationDetails",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub authorization_details: ::std::option::Option<AuthzDetails>,
+        #[serde(
+            rename = "clientId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "clientIdentifier",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_identifier: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "expiresAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub expires_at: ::std::option::Option<i64>,
+        #[serde(
+            rename = "expiresIn",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub expires_in: ::std::option::Option<i64>,
+        #[serde(
+            rename = "forExternalAttachment",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub for_external_attachment: ::std::option::Option<bool>,
+        #[serde(
+            rename = "grantType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub grant_type: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "jwtAccessToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub jwt_access_token: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub properties: ::std::vec::Vec<Property>,
+        #[serde(
+            rename = "refreshToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub refresh_token: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "refreshTokenScopes",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub refresh_token_scopes: ::std::vec::Vec<::std::string::String>,
+        #[serde(
+            rename = "resultCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_code: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "resultMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_message: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub scopes: ::std::vec::Vec<::std::string::String>,
+        #[serde(
+            rename = "sessionId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub session_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subject: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "tokenId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub token_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "tokenType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub token_type: ::std::option::Option<::std::string::String>,
+    }
+    impl TokenCreateResponse {
+        pub fn builder() -> builder::TokenCreateResponse {
+            Default::default()
+        }
+    }
+    ///Whether the token was created, and if not, why.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TokenCreateResponseAction {
+        #[serde(rename = "INTERNAL_SERVER_ERROR")]
+        InternalServerError,
+        #[serde(rename = "BAD_REQUEST")]
+        BadRequest,
+        #[serde(rename = "FORBIDDEN")]
+        Forbidden,
+        #[serde(rename = "OK")]
+        Ok,
+        /// A value this version of the crate does not know, kept exactly as received.
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     ///Which ticket to close and why the token request cannot be honoured.
     #[derive(
@@ -141,6 +853,716 @@ pub mod types {
         #[serde(untagged)]
         Other(::std::string::String),
     }
+    ///One page of access tokens.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct TokenGetListResponse {
+        #[serde(
+            rename = "accessTokens",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub access_tokens: ::std::vec::Vec<AccessToken>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub client: ::std::option::Option<ClientLimited>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub end: ::std::option::Option<i32>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub start: ::std::option::Option<i32>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subject: ::std::option::Option<::std::string::String>,
+        ///How many tokens match, over all pages.
+        #[serde(
+            rename = "totalCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_count: ::std::option::Option<i32>,
+    }
+    impl TokenGetListResponse {
+        pub fn builder() -> builder::TokenGetListResponse {
+            Default::default()
+        }
+    }
+    ///What Authlete knows about a token presented in a token exchange.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct TokenInfo {
+        #[serde(
+            rename = "authorizationDetails",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub authorization_details: ::std::option::Option<AuthorizationDetailsElement>,
+        #[serde(
+            rename = "clientEntityId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_entity_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "clientEntityIdUsed",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_entity_id_used: ::std::option::Option<bool>,
+        #[serde(
+            rename = "clientId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "clientIdAlias",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_id_alias: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "clientIdAliasUsed",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_id_alias_used: ::std::option::Option<bool>,
+        #[serde(
+            rename = "expiresAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub expires_at: ::std::option::Option<i64>,
+        #[serde(
+            rename = "metadataDocumentLocation",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub metadata_document_location: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "metadataDocumentUsed",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub metadata_document_used: ::std::option::Option<bool>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub properties: ::std::vec::Vec<Property>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub resources: ::std::vec::Vec<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub scopes: ::std::vec::Vec<Scope>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subject: ::std::option::Option<::std::string::String>,
+    }
+    impl TokenInfo {
+        pub fn builder() -> builder::TokenInfo {
+            Default::default()
+        }
+    }
+    ///The ticket to spend and the resource owner the tokens are for.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct TokenIssueRequest {
+        #[serde(
+            rename = "accessToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "accessTokenDuration",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token_duration: ::std::option::Option<i64>,
+        #[serde(
+            rename = "jwtAtClaims",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub jwt_at_claims: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub properties: ::std::vec::Vec<Property>,
+        #[serde(
+            rename = "refreshTokenDuration",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub refresh_token_duration: ::std::option::Option<i64>,
+        ///The authenticated resource owner's unique identifier.
+        pub subject: ::std::string::String,
+        ///The ticket `/auth/token` returned with the `PASSWORD` action.
+        pub ticket: ::std::string::String,
+    }
+    impl TokenIssueRequest {
+        pub fn builder() -> builder::TokenIssueRequest {
+            Default::default()
+        }
+    }
+    ///The tokens Authlete issued, and the response to send.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct TokenIssueResponse {
+        #[serde(
+            rename = "accessToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "accessTokenDuration",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token_duration: ::std::option::Option<i64>,
+        #[serde(
+            rename = "accessTokenExpiresAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token_expires_at: ::std::option::Option<i64>,
+        #[serde(
+            rename = "accessTokenResources",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub access_token_resources: ::std::vec::Vec<::std::string::String>,
+        ///What the token endpoint should do with `responseContent`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action: ::std::option::Option<TokenIssueResponseAction>,
+        #[serde(
+            rename = "authorizationDetails",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub authorization_details: ::std::option::Option<AuthzDetails>,
+        #[serde(
+            rename = "clientAttributes",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub client_attributes: ::std::vec::Vec<Pair>,
+        #[serde(
+            rename = "clientEntityId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_entity_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "clientEntityIdUsed",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_entity_id_used: ::std::option::Option<bool>,
+        #[serde(
+            rename = "clientId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "clientIdAlias",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_id_alias: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "clientIdAliasUsed",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_id_alias_used: ::std::option::Option<bool>,
+        #[serde(
+            rename = "jwtAccessToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub jwt_access_token: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "metadataDocumentLocation",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub metadata_document_location: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "metadataDocumentUsed",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub metadata_document_used: ::std::option::Option<bool>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub properties: ::std::vec::Vec<Property>,
+        #[serde(
+            rename = "refreshToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub refresh_token: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "refreshTokenDuration",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub refresh_token_duration: ::std::option::Option<i64>,
+        #[serde(
+            rename = "refreshTokenExpiresAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub refresh_token_expires_at: ::std::option::Option<i64>,
+        #[serde(
+            rename = "refreshTokenScopes",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub refresh_token_scopes: ::std::vec::Vec<::std::string::String>,
+        ///The JSON body to send to the client.
+        #[serde(
+            rename = "responseContent",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub response_content: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "resultCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_code: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "resultMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_message: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub scopes: ::std::vec::Vec<::std::string::String>,
+        #[serde(
+            rename = "serviceAttributes",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub service_attributes: ::std::vec::Vec<Pair>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subject: ::std::option::Option<::std::string::String>,
+    }
+    impl TokenIssueResponse {
+        pub fn builder() -> builder::TokenIssueResponse {
+            Default::default()
+        }
+    }
+    ///What the token endpoint should do with `responseContent`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TokenIssueResponseAction {
+        #[serde(rename = "INTERNAL_SERVER_ERROR")]
+        InternalServerError,
+        #[serde(rename = "OK")]
+        Ok,
+        /// A value this version of the crate does not know, kept exactly as received.
+        #[serde(untagged)]
+        Other(::std::string::String),
+    }
+    ///A token request as the token endpoint received it, with what else Authlete needs to judge it.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct TokenRequest {
+        ///A value to use as the access token instead of one Authlete makes up.
+        #[serde(
+            rename = "accessToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token: ::std::option::Option<::std::string::String>,
+        ///Lifetime of the access token in seconds, overriding the service's setting.
+        #[serde(
+            rename = "accessTokenDuration",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token_duration: ::std::option::Option<i64>,
+        #[serde(
+            rename = "cimdOptions",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cimd_options: ::std::option::Option<CimdOptions>,
+        ///The client's TLS certificate in PEM form, for mutual-TLS client authentication or binding.
+        #[serde(
+            rename = "clientCertificate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_certificate: ::std::option::Option<::std::string::String>,
+        ///The certificates between the client's and a trust anchor, in PEM form.
+        #[serde(
+            rename = "clientCertificatePath",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub client_certificate_path: ::std::vec::Vec<::std::string::String>,
+        ///The client ID from HTTP Basic authentication, if the client used it.
+        #[serde(
+            rename = "clientId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_id: ::std::option::Option<::std::string::String>,
+        ///The client secret from HTTP Basic authentication, if the client used it.
+        #[serde(
+            rename = "clientSecret",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_secret: ::std::option::Option<::std::string::String>,
+        ///The `DPoP` header of the token request, if any.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dpop: ::std::option::Option<::std::string::String>,
+        ///Whether the DPoP proof must carry a server-provided nonce.
+        #[serde(
+            rename = "dpopNonceRequired",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub dpop_nonce_required: ::std::option::Option<bool>,
+        ///The HTTP method of the token request, for DPoP proof checks (normally `POST`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub htm: ::std::option::Option<::std::string::String>,
+        ///The URL of the token endpoint, for DPoP proof checks.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub htu: ::std::option::Option<::std::string::String>,
+        ///Extra claims, as a JSON object, for a JWT access token.
+        #[serde(
+            rename = "jwtAtClaims",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub jwt_at_claims: ::std::option::Option<::std::string::String>,
+        ///The `OAuth-Client-Attestation` header, if any.
+        #[serde(
+            rename = "oauthClientAttestation",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub oauth_client_attestation: ::std::option::Option<::std::string::String>,
+        ///The `OAuth-Client-Attestation-PoP` header, if any.
+        #[serde(
+            rename = "oauthClientAttestationPop",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub oauth_client_attestation_pop: ::std::option::Option<::std::string::String>,
+        ///The form body of the token request, exactly as received (`application/x-www-form-urlencoded`).
+        pub parameters: ::std::string::String,
+        ///Extra key-value pairs to attach to the token that gets issued.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub properties: ::std::vec::Vec<Property>,
+        ///Lifetime of the refresh token in seconds, overriding the service's setting.
+        #[serde(
+            rename = "refreshTokenDuration",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub refresh_token_duration: ::std::option::Option<i64>,
+    }
+    impl TokenRequest {
+        pub fn builder() -> builder::TokenRequest {
+            Default::default()
+        }
+    }
+    ///Authlete's verdict on a token request, and the material for each possible next step.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct TokenResponse {
+        #[serde(
+            rename = "accessToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "accessTokenDuration",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token_duration: ::std::option::Option<i64>,
+        #[serde(
+            rename = "accessTokenExpiresAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token_expires_at: ::std::option::Option<i64>,
+        #[serde(
+            rename = "accessTokenResources",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub access_token_resources: ::std::vec::Vec<::std::string::String>,
+        ///What the token endpoint should do next.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action: ::std::option::Option<TokenResponseAction>,
+        #[serde(
+            rename = "actorToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub actor_token: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "actorTokenInfo",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub actor_token_info: ::std::option::Option<TokenInfo>,
+        #[serde(
+            rename = "actorTokenType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub actor_token_type: ::std::option::Option<TokenType>,
+        #[serde(
+            rename = "additionalClaims",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub additional_claims: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub assertion: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub audiences: ::std::vec::Vec<::std::string::String>,
+        #[serde(
+            rename = "authorizationDetails",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub authorization_details: ::std::option::Option<AuthzDetails>,
+        #[serde(
+            rename = "clientAttributes",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub client_attributes: ::std::vec::Vec<Pair>,
+        #[serde(
+            rename = "clientAuthMethod",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_auth_method: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "clientEntityId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_entity_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "clientEntityIdUsed",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_entity_id_used: ::std::option::Option<bool>,
+        #[serde(
+            rename = "clientId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "clientIdAlias",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_id_alias: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "clientIdAliasUsed",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_id_alias_used: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cnonce: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "cnonceDuration",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cnonce_duration: ::std::option::Option<i64>,
+        #[serde(
+            rename = "cnonceExpiresAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cnonce_expires_at: ::std::option::Option<i64>,
+        #[serde(
+            rename = "deviceSecret",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub device_secret: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "deviceSecretHash",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub device_secret_hash: ::std::option::Option<::std::string::String>,
+        ///A nonce to send back in the `DPoP-Nonce` header.
+        #[serde(
+            rename = "dpopNonce",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub dpop_nonce: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "grantId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub grant_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "grantType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub grant_type: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "idToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub id_token: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "jwtAccessToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub jwt_access_token: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "metadataDocumentLocation",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub metadata_document_location: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "metadataDocumentUsed",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub metadata_document_used: ::std::option::Option<bool>,
+        ///The resource owner's password, for the password grant.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub password: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "previousRefreshTokenUsed",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub previous_refresh_token_used: ::std::option::Option<bool>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub properties: ::std::vec::Vec<Property>,
+        #[serde(
+            rename = "refreshToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub refresh_token: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "refreshTokenDuration",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub refresh_token_duration: ::std::option::Option<i64>,
+        #[serde(
+            rename = "refreshTokenExpiresAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub refresh_token_expires_at: ::std::option::Option<i64>,
+        #[serde(
+            rename = "refreshTokenScopes",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub refresh_token_scopes: ::std::vec::Vec<::std::string::String>,
+        #[serde(
+            rename = "requestedIdTokenClaims",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub requested_id_token_claims: ::std::vec::Vec<::std::string::String>,
+        #[serde(
+            rename = "requestedTokenType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub requested_token_type: ::std::option::Option<TokenType>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub resources: ::std::vec::Vec<::std::string::String>,
+        ///The JSON body to send to the client, when the action calls for a direct answer.
+        #[serde(
+            rename = "responseContent",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub response_content: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "resultCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_code: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "resultMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_message: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub scopes: ::std::vec::Vec<::std::string::String>,
+        #[serde(
+            rename = "serviceAttributes",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub service_attributes: ::std::vec::Vec<Pair>,
+        #[serde(
+            rename = "sessionId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub session_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subject: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "subjectToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub subject_token: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "subjectTokenInfo",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub subject_token_info: ::std::option::Option<TokenInfo>,
+        #[serde(
+            rename = "subjectTokenType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub subject_token_type: ::std::option::Option<TokenType>,
+        ///The one-time ticket to pass to `/auth/token/issue` or `/auth/token/fail`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ticket: ::std::option::Option<::std::string::String>,
+        ///The resource owner's username, for the password grant.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub username: ::std::option::Option<::std::string::String>,
+    }
+    impl TokenResponse {
+        pub fn builder() -> builder::TokenResponse {
+            Default::default()
+        }
+    }
+    ///What the token endpoint should do next.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TokenResponseAction {
+        #[serde(rename = "INTERNAL_SERVER_ERROR")]
+        InternalServerError,
+        #[serde(rename = "INVALID_CLIENT")]
+        InvalidClient,
+        #[serde(rename = "BAD_REQUEST")]
+        BadRequest,
+        #[serde(rename = "PASSWORD")]
+        Password,
+        #[serde(rename = "OK")]
+        Ok,
+        #[serde(rename = "TOKEN_EXCHANGE")]
+        TokenExchange,
+        #[serde(rename = "JWT_BEARER")]
+        JwtBearer,
+        #[serde(rename = "NATIVE_SSO")]
+        NativeSso,
+        #[serde(rename = "ID_TOKEN_REISSUABLE")]
+        IdTokenReissuable,
+        /// A value this version of the crate does not know, kept exactly as received.
+        #[serde(untagged)]
+        Other(::std::string::String),
+    }
     ///Criteria that pick the tokens to revoke; give at least one.
     #[derive(
         ::serde::Deserialize,
@@ -211,8 +1633,1415 @@ pub mod types {
             Default::default()
         }
     }
+    ///The token types of token exchange (RFC 8693).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TokenType {
+        #[serde(rename = "JWT")]
+        Jwt,
+        #[serde(rename = "ACCESS_TOKEN")]
+        AccessToken,
+        #[serde(rename = "REFRESH_TOKEN")]
+        RefreshToken,
+        #[serde(rename = "ID_TOKEN")]
+        IdToken,
+        #[serde(rename = "SAML1")]
+        Saml1,
+        #[serde(rename = "SAML2")]
+        Saml2,
+        #[serde(rename = "DEVICE_SECRET")]
+        DeviceSecret,
+        #[serde(rename = "DEVICE_CODE")]
+        DeviceCode,
+        #[serde(rename = "TOKEN_EXCHANGE")]
+        TokenExchange,
+        #[serde(rename = "JWT_BEARER")]
+        JwtBearer,
+        /// A value this version of the crate does not know, kept exactly as received.
+        #[serde(untagged)]
+        Other(::std::string::String),
+    }
+    ///The access token to change and its new properties.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct TokenUpdateRequest {
+        ///The access token to change.
+        #[serde(
+            rename = "accessToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "accessTokenExpiresAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token_expires_at: ::std::option::Option<i64>,
+        #[serde(
+            rename = "accessTokenExpiresAtUpdatedOnScopeUpdate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token_expires_at_updated_on_scope_update: ::std::option::Option<bool>,
+        #[serde(
+            rename = "accessTokenHash",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token_hash: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "accessTokenPersistent",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token_persistent: ::std::option::Option<bool>,
+        #[serde(
+            rename = "accessTokenValueUpdated",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token_value_updated: ::std::option::Option<bool>,
+        #[serde(
+            rename = "authorizationDetails",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub authorization_details: ::std::option::Option<AuthzDetails>,
+        #[serde(
+            rename = "certificateThumbprint",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub certificate_thumbprint: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "dpopKeyThumbprint",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub dpop_key_thumbprint: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "forExternalAttachment",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub for_external_attachment: ::std::option::Option<bool>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub properties: ::std::vec::Vec<Property>,
+        #[serde(
+            rename = "refreshTokenExpiresAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub refresh_token_expires_at: ::std::option::Option<i64>,
+        #[serde(
+            rename = "refreshTokenExpiresAtUpdatedOnScopeUpdate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub refresh_token_expires_at_updated_on_scope_update: ::std::option::Option<
+            bool,
+        >,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub scopes: ::std::vec::Vec<::std::string::String>,
+        #[serde(
+            rename = "tokenId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub token_id: ::std::option::Option<::std::string::String>,
+    }
+    impl TokenUpdateRequest {
+        pub fn builder() -> builder::TokenUpdateRequest {
+            Default::default()
+        }
+    }
+    ///The access token after the change.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct TokenUpdateResponse {
+        #[serde(
+            rename = "accessToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "accessTokenExpiresAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token_expires_at: ::std::option::Option<i64>,
+        ///Whether the token was changed, and if not, why.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action: ::std::option::Option<TokenUpdateResponseAction>,
+        #[serde(
+            rename = "authorizationDetails",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub authorization_details: ::std::option::Option<AuthzDetails>,
+        #[serde(
+            rename = "forExternalAttachment",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub for_external_attachment: ::std::option::Option<bool>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub properties: ::std::vec::Vec<Property>,
+        #[serde(
+            rename = "refreshTokenExpiresAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub refresh_token_expires_at: ::std::option::Option<i64>,
+        #[serde(
+            rename = "resultCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_code: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "resultMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_message: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub scopes: ::std::vec::Vec<::std::string::String>,
+        #[serde(
+            rename = "tokenId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub token_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "tokenType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub token_type: ::std::option::Option<::std::string::String>,
+    }
+    impl TokenUpdateResponse {
+        pub fn builder() -> builder::TokenUpdateResponse {
+            Default::default()
+        }
+    }
+    ///Whether the token was changed, and if not, why.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TokenUpdateResponseAction {
+        #[serde(rename = "INTERNAL_SERVER_ERROR")]
+        InternalServerError,
+        #[serde(rename = "BAD_REQUEST")]
+        BadRequest,
+        #[serde(rename = "FORBIDDEN")]
+        Forbidden,
+        #[serde(rename = "NOT_FOUND")]
+        NotFound,
+        #[serde(rename = "OK")]
+        Ok,
+        /// A value this version of the crate does not know, kept exactly as received.
+        #[serde(untagged)]
+        Other(::std::string::String),
+    }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct AccessToken {
+            access_token_expires_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            access_token_hash: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            client_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            grant_type: ::std::result::Result<
+                ::std::option::Option<super::GrantType>,
+                ::std::string::String,
+            >,
+            last_refreshed_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            properties: ::std::result::Result<
+                ::std::vec::Vec<super::Property>,
+                ::std::string::String,
+            >,
+            refresh_token_expires_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            refresh_token_hash: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            refresh_token_scopes: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            scopes: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            subject: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AccessToken {
+            fn default() -> Self {
+                Self {
+                    access_token_expires_at: Ok(Default::default()),
+                    access_token_hash: Ok(Default::default()),
+                    client_id: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    grant_type: Ok(Default::default()),
+                    last_refreshed_at: Ok(Default::default()),
+                    properties: Ok(Default::default()),
+                    refresh_token_expires_at: Ok(Default::default()),
+                    refresh_token_hash: Ok(Default::default()),
+                    refresh_token_scopes: Ok(Default::default()),
+                    scopes: Ok(Default::default()),
+                    subject: Ok(Default::default()),
+                }
+            }
+        }
+        impl AccessToken {
+            pub fn access_token_expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token_expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_token_expires_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn access_token_hash<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token_hash = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_token_hash: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn client_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_id: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn grant_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::GrantType>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.grant_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for grant_type: {e}")
+                    });
+                self
+            }
+            pub fn last_refreshed_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_refreshed_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for last_refreshed_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Property>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
+                self
+            }
+            pub fn refresh_token_expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_token_expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for refresh_token_expires_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn refresh_token_hash<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_token_hash = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for refresh_token_hash: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn refresh_token_scopes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_token_scopes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for refresh_token_scopes: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn scopes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scopes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scopes: {e}")
+                    });
+                self
+            }
+            pub fn subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subject: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AccessToken> for super::AccessToken {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AccessToken,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    access_token_expires_at: value.access_token_expires_at?,
+                    access_token_hash: value.access_token_hash?,
+                    client_id: value.client_id?,
+                    created_at: value.created_at?,
+                    grant_type: value.grant_type?,
+                    last_refreshed_at: value.last_refreshed_at?,
+                    properties: value.properties?,
+                    refresh_token_expires_at: value.refresh_token_expires_at?,
+                    refresh_token_hash: value.refresh_token_hash?,
+                    refresh_token_scopes: value.refresh_token_scopes?,
+                    scopes: value.scopes?,
+                    subject: value.subject?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AccessToken> for AccessToken {
+            fn from(value: super::AccessToken) -> Self {
+                Self {
+                    access_token_expires_at: Ok(value.access_token_expires_at),
+                    access_token_hash: Ok(value.access_token_hash),
+                    client_id: Ok(value.client_id),
+                    created_at: Ok(value.created_at),
+                    grant_type: Ok(value.grant_type),
+                    last_refreshed_at: Ok(value.last_refreshed_at),
+                    properties: Ok(value.properties),
+                    refresh_token_expires_at: Ok(value.refresh_token_expires_at),
+                    refresh_token_hash: Ok(value.refresh_token_hash),
+                    refresh_token_scopes: Ok(value.refresh_token_scopes),
+                    scopes: Ok(value.scopes),
+                    subject: Ok(value.subject),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AuthorizationDetailsElement {
+            actions: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            data_types: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            identifier: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            locations: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            other_fields: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            privileges: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for AuthorizationDetailsElement {
+            fn default() -> Self {
+                Self {
+                    actions: Ok(Default::default()),
+                    data_types: Ok(Default::default()),
+                    identifier: Ok(Default::default()),
+                    locations: Ok(Default::default()),
+                    other_fields: Ok(Default::default()),
+                    privileges: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl AuthorizationDetailsElement {
+            pub fn actions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.actions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for actions: {e}")
+                    });
+                self
+            }
+            pub fn data_types<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data_types = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data_types: {e}")
+                    });
+                self
+            }
+            pub fn identifier<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.identifier = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for identifier: {e}")
+                    });
+                self
+            }
+            pub fn locations<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.locations = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for locations: {e}")
+                    });
+                self
+            }
+            pub fn other_fields<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.other_fields = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for other_fields: {e}")
+                    });
+                self
+            }
+            pub fn privileges<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.privileges = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for privileges: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AuthorizationDetailsElement>
+        for super::AuthorizationDetailsElement {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AuthorizationDetailsElement,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    actions: value.actions?,
+                    data_types: value.data_types?,
+                    identifier: value.identifier?,
+                    locations: value.locations?,
+                    other_fields: value.other_fields?,
+                    privileges: value.privileges?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AuthorizationDetailsElement>
+        for AuthorizationDetailsElement {
+            fn from(value: super::AuthorizationDetailsElement) -> Self {
+                Self {
+                    actions: Ok(value.actions),
+                    data_types: Ok(value.data_types),
+                    identifier: Ok(value.identifier),
+                    locations: Ok(value.locations),
+                    other_fields: Ok(value.other_fields),
+                    privileges: Ok(value.privileges),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AuthzDetails {
+            elements: ::std::result::Result<
+                ::std::vec::Vec<super::AuthorizationDetailsElement>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AuthzDetails {
+            fn default() -> Self {
+                Self {
+                    elements: Ok(Default::default()),
+                }
+            }
+        }
+        impl AuthzDetails {
+            pub fn elements<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::AuthorizationDetailsElement>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.elements = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for elements: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AuthzDetails> for super::AuthzDetails {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AuthzDetails,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { elements: value.elements? })
+            }
+        }
+        impl ::std::convert::From<super::AuthzDetails> for AuthzDetails {
+            fn from(value: super::AuthzDetails) -> Self {
+                Self {
+                    elements: Ok(value.elements),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CimdOptions {
+            always_retrieved: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            http_permitted: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            query_permitted: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CimdOptions {
+            fn default() -> Self {
+                Self {
+                    always_retrieved: Ok(Default::default()),
+                    http_permitted: Ok(Default::default()),
+                    query_permitted: Ok(Default::default()),
+                }
+            }
+        }
+        impl CimdOptions {
+            pub fn always_retrieved<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.always_retrieved = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for always_retrieved: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn http_permitted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.http_permitted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for http_permitted: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn query_permitted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.query_permitted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for query_permitted: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CimdOptions> for super::CimdOptions {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CimdOptions,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    always_retrieved: value.always_retrieved?,
+                    http_permitted: value.http_permitted?,
+                    query_permitted: value.query_permitted?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CimdOptions> for CimdOptions {
+            fn from(value: super::CimdOptions) -> Self {
+                Self {
+                    always_retrieved: Ok(value.always_retrieved),
+                    http_permitted: Ok(value.http_permitted),
+                    query_permitted: Ok(value.query_permitted),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ClientLimited {
+            client_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            client_id_alias: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            client_id_alias_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            client_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            client_names: ::std::result::Result<
+                ::std::vec::Vec<super::TaggedValue>,
+                ::std::string::String,
+            >,
+            client_type: ::std::result::Result<
+                ::std::option::Option<super::ClientType>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            descriptions: ::std::result::Result<
+                ::std::vec::Vec<super::TaggedValue>,
+                ::std::string::String,
+            >,
+            number: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ClientLimited {
+            fn default() -> Self {
+                Self {
+                    client_id: Ok(Default::default()),
+                    client_id_alias: Ok(Default::default()),
+                    client_id_alias_enabled: Ok(Default::default()),
+                    client_name: Ok(Default::default()),
+                    client_names: Ok(Default::default()),
+                    client_type: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    descriptions: Ok(Default::default()),
+                    number: Ok(Default::default()),
+                }
+            }
+        }
+        impl ClientLimited {
+            pub fn client_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_id: {e}")
+                    });
+                self
+            }
+            pub fn client_id_alias<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id_alias = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for client_id_alias: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn client_id_alias_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id_alias_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for client_id_alias_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn client_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_name: {e}")
+                    });
+                self
+            }
+            pub fn client_names<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TaggedValue>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_names = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_names: {e}")
+                    });
+                self
+            }
+            pub fn client_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ClientType>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_type: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn descriptions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TaggedValue>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.descriptions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for descriptions: {e}")
+                    });
+                self
+            }
+            pub fn number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for number: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ClientLimited> for super::ClientLimited {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ClientLimited,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    client_id: value.client_id?,
+                    client_id_alias: value.client_id_alias?,
+                    client_id_alias_enabled: value.client_id_alias_enabled?,
+                    client_name: value.client_name?,
+                    client_names: value.client_names?,
+                    client_type: value.client_type?,
+                    description: value.description?,
+                    descriptions: value.descriptions?,
+                    number: value.number?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ClientLimited> for ClientLimited {
+            fn from(value: super::ClientLimited) -> Self {
+                Self {
+                    client_id: Ok(value.client_id),
+                    client_id_alias: Ok(value.client_id_alias),
+                    client_id_alias_enabled: Ok(value.client_id_alias_enabled),
+                    client_name: Ok(value.client_name),
+                    client_names: Ok(value.client_names),
+                    client_type: Ok(value.client_type),
+                    description: Ok(value.description),
+                    descriptions: Ok(value.descriptions),
+                    number: Ok(value.number),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct IdtokenReissueRequest {
+            access_token: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            claims: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id_token_aud_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            idt_header_params: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            refresh_token: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            sub: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for IdtokenReissueRequest {
+            fn default() -> Self {
+                Self {
+                    access_token: Err("no value supplied for access_token".to_string()),
+                    claims: Ok(Default::default()),
+                    id_token_aud_type: Ok(Default::default()),
+                    idt_header_params: Ok(Default::default()),
+                    refresh_token: Err(
+                        "no value supplied for refresh_token".to_string(),
+                    ),
+                    sub: Ok(Default::default()),
+                }
+            }
+        }
+        impl IdtokenReissueRequest {
+            pub fn access_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for access_token: {e}")
+                    });
+                self
+            }
+            pub fn claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for claims: {e}")
+                    });
+                self
+            }
+            pub fn id_token_aud_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id_token_aud_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for id_token_aud_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn idt_header_params<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.idt_header_params = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for idt_header_params: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn refresh_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for refresh_token: {e}")
+                    });
+                self
+            }
+            pub fn sub<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sub = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sub: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<IdtokenReissueRequest>
+        for super::IdtokenReissueRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: IdtokenReissueRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    access_token: value.access_token?,
+                    claims: value.claims?,
+                    id_token_aud_type: value.id_token_aud_type?,
+                    idt_header_params: value.idt_header_params?,
+                    refresh_token: value.refresh_token?,
+                    sub: value.sub?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::IdtokenReissueRequest>
+        for IdtokenReissueRequest {
+            fn from(value: super::IdtokenReissueRequest) -> Self {
+                Self {
+                    access_token: Ok(value.access_token),
+                    claims: Ok(value.claims),
+                    id_token_aud_type: Ok(value.id_token_aud_type),
+                    idt_header_params: Ok(value.idt_header_params),
+                    refresh_token: Ok(value.refresh_token),
+                    sub: Ok(value.sub),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct IdtokenReissueResponse {
+            action: ::std::result::Result<
+                ::std::option::Option<super::IdtokenReissueResponseAction>,
+                ::std::string::String,
+            >,
+            id_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            response_content: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for IdtokenReissueResponse {
+            fn default() -> Self {
+                Self {
+                    action: Ok(Default::default()),
+                    id_token: Ok(Default::default()),
+                    response_content: Ok(Default::default()),
+                    result_code: Ok(Default::default()),
+                    result_message: Ok(Default::default()),
+                }
+            }
+        }
+        impl IdtokenReissueResponse {
+            pub fn action<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::IdtokenReissueResponseAction>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action: {e}")
+                    });
+                self
+            }
+            pub fn id_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for id_token: {e}")
+                    });
+                self
+            }
+            pub fn response_content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.response_content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for response_content: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn result_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result_code: {e}")
+                    });
+                self
+            }
+            pub fn result_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for result_message: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<IdtokenReissueResponse>
+        for super::IdtokenReissueResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: IdtokenReissueResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action: value.action?,
+                    id_token: value.id_token?,
+                    response_content: value.response_content?,
+                    result_code: value.result_code?,
+                    result_message: value.result_message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::IdtokenReissueResponse>
+        for IdtokenReissueResponse {
+            fn from(value: super::IdtokenReissueResponse) -> Self {
+                Self {
+                    action: Ok(value.action),
+                    id_token: Ok(value.id_token),
+                    response_content: Ok(value.response_content),
+                    result_code: Ok(value.result_code),
+                    result_message: Ok(value.result_message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Pair {
+            key: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            value: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Pair {
+            fn default() -> Self {
+                Self {
+                    key: Ok(Default::default()),
+                    value: Ok(Default::default()),
+                }
+            }
+        }
+        impl Pair {
+            pub fn key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for key: {e}")
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Pair> for super::Pair {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Pair,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    key: value.key?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Pair> for Pair {
+            fn from(value: super::Pair) -> Self {
+                Self {
+                    key: Ok(value.key),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Property {
+            hidden: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            key: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            value: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Property {
+            fn default() -> Self {
+                Self {
+                    hidden: Ok(Default::default()),
+                    key: Ok(Default::default()),
+                    value: Ok(Default::default()),
+                }
+            }
+        }
+        impl Property {
+            pub fn hidden<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hidden = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for hidden: {e}")
+                    });
+                self
+            }
+            pub fn key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for key: {e}")
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Property> for super::Property {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Property,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    hidden: value.hidden?,
+                    key: value.key?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Property> for Property {
+            fn from(value: super::Property) -> Self {
+                Self {
+                    hidden: Ok(value.hidden),
+                    key: Ok(value.key),
+                    value: Ok(value.value),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct ResultBody {
             result_code: ::std::result::Result<
@@ -276,6 +3105,1094 @@ pub mod types {
                 Self {
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Scope {
+            attributes: ::std::result::Result<
+                ::std::vec::Vec<super::Pair>,
+                ::std::string::String,
+            >,
+            default_entry: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            descriptions: ::std::result::Result<
+                ::std::vec::Vec<super::TaggedValue>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Scope {
+            fn default() -> Self {
+                Self {
+                    attributes: Ok(Default::default()),
+                    default_entry: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    descriptions: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl Scope {
+            pub fn attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Pair>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attributes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
+                self
+            }
+            pub fn default_entry<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_entry = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for default_entry: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn descriptions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TaggedValue>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.descriptions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for descriptions: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Scope> for super::Scope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Scope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attributes: value.attributes?,
+                    default_entry: value.default_entry?,
+                    description: value.description?,
+                    descriptions: value.descriptions?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Scope> for Scope {
+            fn from(value: super::Scope) -> Self {
+                Self {
+                    attributes: Ok(value.attributes),
+                    default_entry: Ok(value.default_entry),
+                    description: Ok(value.description),
+                    descriptions: Ok(value.descriptions),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TaggedValue {
+            tag: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            value: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TaggedValue {
+            fn default() -> Self {
+                Self {
+                    tag: Ok(Default::default()),
+                    value: Ok(Default::default()),
+                }
+            }
+        }
+        impl TaggedValue {
+            pub fn tag<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tag = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tag: {e}")
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TaggedValue> for super::TaggedValue {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TaggedValue,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    tag: value.tag?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TaggedValue> for TaggedValue {
+            fn from(value: super::TaggedValue) -> Self {
+                Self {
+                    tag: Ok(value.tag),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TokenCreateRequest {
+            access_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            access_token_duration: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            access_token_persistent: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            acr: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            auth_time: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            authorization_details: ::std::result::Result<
+                ::std::option::Option<super::AuthzDetails>,
+                ::std::string::String,
+            >,
+            certificate_thumbprint: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            client_entity_id_used: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            client_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            client_id_alias_used: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            client_identifier: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dpop_key_thumbprint: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            for_external_attachment: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            grant_type: ::std::result::Result<super::GrantType, ::std::string::String>,
+            jwt_at_claims: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            metadata_document_used: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            properties: ::std::result::Result<
+                ::std::vec::Vec<super::Property>,
+                ::std::string::String,
+            >,
+            refresh_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            refresh_token_duration: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            resources: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            scopes: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            session_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            subject: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TokenCreateRequest {
+            fn default() -> Self {
+                Self {
+                    access_token: Ok(Default::default()),
+                    access_token_duration: Ok(Default::default()),
+                    access_token_persistent: Ok(Default::default()),
+                    acr: Ok(Default::default()),
+                    auth_time: Ok(Default::default()),
+                    authorization_details: Ok(Default::default()),
+                    certificate_thumbprint: Ok(Default::default()),
+                    client_entity_id_used: Ok(Default::default()),
+                    client_id: Ok(Default::default()),
+                    client_id_alias_used: Ok(Default::default()),
+                    client_identifier: Ok(Default::default()),
+                    dpop_key_thumbprint: Ok(Default::default()),
+                    for_external_attachment: Ok(Default::default()),
+                    grant_type: Err("no value supplied for grant_type".to_string()),
+                    jwt_at_claims: Ok(Default::default()),
+                    metadata_document_used: Ok(Default::default()),
+                    properties: Ok(Default::default()),
+                    refresh_token: Ok(Default::default()),
+                    refresh_token_duration: Ok(Default::default()),
+                    resources: Ok(Default::default()),
+                    scopes: Ok(Default::default()),
+                    session_id: Ok(Default::default()),
+                    subject: Ok(Default::default()),
+                }
+            }
+        }
+        impl TokenCreateRequest {
+            pub fn access_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for access_token: {e}")
+                    });
+                self
+            }
+            pub fn access_token_duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token_duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_token_duration: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn access_token_persistent<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token_persistent = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_token_persistent: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn acr<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.acr = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for acr: {e}")
+                    });
+                self
+            }
+            pub fn auth_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auth_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for auth_time: {e}")
+                    });
+                self
+            }
+            pub fn authorization_details<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::AuthzDetails>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.authorization_details = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for authorization_details: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn certificate_thumbprint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.certificate_thumbprint = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for certificate_thumbprint: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn client_entity_id_used<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_entity_id_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for client_entity_id_used: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn client_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_id: {e}")
+                    });
+                self
+            }
+            pub fn client_id_alias_used<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id_alias_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for client_id_alias_used: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn client_identifier<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_identifier = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for client_identifier: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn dpop_key_thumbprint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dpop_key_thumbprint = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dpop_key_thumbprint: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn for_external_attachment<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.for_external_attachment = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for for_external_attachment: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn grant_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::GrantType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.grant_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for grant_type: {e}")
+                    });
+                self
+            }
+            pub fn jwt_at_claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.jwt_at_claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for jwt_at_claims: {e}")
+                    });
+                self
+            }
+            pub fn metadata_document_used<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.metadata_document_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for metadata_document_used: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Property>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
+                self
+            }
+            pub fn refresh_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for refresh_token: {e}")
+                    });
+                self
+            }
+            pub fn refresh_token_duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_token_duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for refresh_token_duration: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn resources<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resources = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for resources: {e}")
+                    });
+                self
+            }
+            pub fn scopes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scopes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scopes: {e}")
+                    });
+                self
+            }
+            pub fn session_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.session_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for session_id: {e}")
+                    });
+                self
+            }
+            pub fn subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subject: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TokenCreateRequest> for super::TokenCreateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenCreateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    access_token: value.access_token?,
+                    access_token_duration: value.access_token_duration?,
+                    access_token_persistent: value.access_token_persistent?,
+                    acr: value.acr?,
+                    auth_time: value.auth_time?,
+                    authorization_details: value.authorization_details?,
+                    certificate_thumbprint: value.certificate_thumbprint?,
+                    client_entity_id_used: value.client_entity_id_used?,
+                    client_id: value.client_id?,
+                    client_id_alias_used: value.client_id_alias_used?,
+                    client_identifier: value.client_identifier?,
+                    dpop_key_thumbprint: value.dpop_key_thumbprint?,
+                    for_external_attachment: value.for_external_attachment?,
+                    grant_type: value.grant_type?,
+                    jwt_at_claims: value.jwt_at_claims?,
+                    metadata_document_used: value.metadata_document_used?,
+                    properties: value.properties?,
+                    refresh_token: value.refresh_token?,
+                    refresh_token_duration: value.refresh_token_duration?,
+                    resources: value.resources?,
+                    scopes: value.scopes?,
+                    session_id: value.session_id?,
+                    subject: value.subject?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TokenCreateRequest> for TokenCreateRequest {
+            fn from(value: super::TokenCreateRequest) -> Self {
+                Self {
+                    access_token: Ok(value.access_token),
+                    access_token_duration: Ok(value.access_token_duration),
+                    access_token_persistent: Ok(value.access_token_persistent),
+                    acr: Ok(value.acr),
+                    auth_time: Ok(value.auth_time),
+                    authorization_details: Ok(value.authorization_details),
+                    certificate_thumbprint: Ok(value.certificate_thumbprint),
+                    client_entity_id_used: Ok(value.client_entity_id_used),
+                    client_id: Ok(value.client_id),
+                    client_id_alias_used: Ok(value.client_id_alias_used),
+                    client_identifier: Ok(value.client_identifier),
+                    dpop_key_thumbprint: Ok(value.dpop_key_thumbprint),
+                    for_external_attachment: Ok(value.for_external_attachment),
+                    grant_type: Ok(value.grant_type),
+                    jwt_at_claims: Ok(value.jwt_at_claims),
+                    metadata_document_used: Ok(value.metadata_document_used),
+                    properties: Ok(value.properties),
+                    refresh_token: Ok(value.refresh_token),
+                    refresh_token_duration: Ok(value.refresh_token_duration),
+                    resources: Ok(value.resources),
+                    scopes: Ok(value.scopes),
+                    session_id: Ok(value.session_id),
+                    subject: Ok(value.subject),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TokenCreateResponse {
+            access_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            action: ::std::result::Result<
+                ::std::option::Option<super::TokenCreateResponseAction>,
+                ::std::string::String,
+            >,
+            authorization_details: ::std::result::Result<
+                ::std::option::Option<super::AuthzDetails>,
+                ::std::string::String,
+            >,
+            client_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            client_identifier: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            expires_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            expires_in: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            for_external_attachment: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            grant_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            jwt_access_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            properties: ::std::result::Result<
+                ::std::vec::Vec<super::Property>,
+                ::std::string::String,
+            >,
+            refresh_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            refresh_token_scopes: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            result_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            scopes: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            session_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            subject: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            token_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            token_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TokenCreateResponse {
+            fn default() -> Self {
+                Self {
+                    access_token: Ok(Default::default()),
+                    action: Ok(Default::default()),
+                    authorization_details: Ok(Default::default()),
+                    client_id: Ok(Default::default()),
+                    client_identifier: Ok(Default::default()),
+                    expires_at: Ok(Default::default()),
+                    expires_in: Ok(Default::default()),
+                    for_external_attachment: Ok(Default::default()),
+                    grant_type: Ok(Default::default()),
+                    jwt_access_token: Ok(Default::default()),
+                    properties: Ok(Default::default()),
+                    refresh_token: Ok(Default::default()),
+                    refresh_token_scopes: Ok(Default::default()),
+                    result_code: Ok(Default::default()),
+                    result_message: Ok(Default::default()),
+                    scopes: Ok(Default::default()),
+                    session_id: Ok(Default::default()),
+                    subject: Ok(Default::default()),
+                    token_id: Ok(Default::default()),
+                    token_type: Ok(Default::default()),
+                }
+            }
+        }
+        impl TokenCreateResponse {
+            pub fn access_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for access_token: {e}")
+                    });
+                self
+            }
+            pub fn action<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::TokenCreateResponseAction>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action: {e}")
+                    });
+                self
+            }
+            pub fn authorization_details<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::AuthzDetails>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.authorization_details = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for authorization_details: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn client_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_id: {e}")
+                    });
+                self
+            }
+            pub fn client_identifier<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_identifier = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for client_identifier: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expires_at: {e}")
+                    });
+                self
+            }
+            pub fn expires_in<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expires_in = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expires_in: {e}")
+                    });
+                self
+            }
+            pub fn for_external_attachment<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.for_external_attachment = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for for_external_attachment: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn grant_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.grant_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for grant_type: {e}")
+                    });
+                self
+            }
+            pub fn jwt_access_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.jwt_access_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for jwt_access_token: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Property>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
+                self
+            }
+            pub fn refresh_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for refresh_token: {e}")
+                    });
+                self
+            }
+            pub fn refresh_token_scopes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_token_scopes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for refresh_token_scopes: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn result_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result_code: {e}")
+                    });
+                self
+            }
+            pub fn result_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for result_message: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn scopes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scopes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scopes: {e}")
+                    });
+                self
+            }
+            pub fn session_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.session_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for session_id: {e}")
+                    });
+                self
+            }
+            pub fn subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subject: {e}")
+                    });
+                self
+            }
+            pub fn token_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for token_id: {e}")
+                    });
+                self
+            }
+            pub fn token_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for token_type: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TokenCreateResponse>
+        for super::TokenCreateResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenCreateResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    access_token: value.access_token?,
+                    action: value.action?,
+                    authorization_details: value.authorization_details?,
+                    client_id: value.client_id?,
+                    client_identifier: value.client_identifier?,
+                    expires_at: value.expires_at?,
+                    expires_in: value.expires_in?,
+                    for_external_attachment: value.for_external_attachment?,
+                    grant_type: value.grant_type?,
+                    jwt_access_token: value.jwt_access_token?,
+                    properties: value.properties?,
+                    refresh_token: value.refresh_token?,
+                    refresh_token_scopes: value.refresh_token_scopes?,
+                    result_code: value.result_code?,
+                    result_message: value.result_message?,
+                    scopes: value.scopes?,
+                    session_id: value.session_id?,
+                    subject: value.subject?,
+                    token_id: value.token_id?,
+                    token_type: value.token_type?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TokenCreateResponse> for TokenCreateResponse {
+            fn from(value: super::TokenCreateResponse) -> Self {
+                Self {
+                    access_token: Ok(value.access_token),
+                    action: Ok(value.action),
+                    authorization_details: Ok(value.authorization_details),
+                    client_id: Ok(value.client_id),
+                    client_identifier: Ok(value.client_identifier),
+                    expires_at: Ok(value.expires_at),
+                    expires_in: Ok(value.expires_in),
+                    for_external_attachment: Ok(value.for_external_attachment),
+                    grant_type: Ok(value.grant_type),
+                    jwt_access_token: Ok(value.jwt_access_token),
+                    properties: Ok(value.properties),
+                    refresh_token: Ok(value.refresh_token),
+                    refresh_token_scopes: Ok(value.refresh_token_scopes),
+                    result_code: Ok(value.result_code),
+                    result_message: Ok(value.result_message),
+                    scopes: Ok(value.scopes),
+                    session_id: Ok(value.session_id),
+                    subject: Ok(value.subject),
+                    token_id: Ok(value.token_id),
+                    token_type: Ok(value.token_type),
                 }
             }
         }
@@ -445,6 +4362,2609 @@ pub mod types {
                     response_content: Ok(value.response_content),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TokenGetListResponse {
+            access_tokens: ::std::result::Result<
+                ::std::vec::Vec<super::AccessToken>,
+                ::std::string::String,
+            >,
+            client: ::std::result::Result<
+                ::std::option::Option<super::ClientLimited>,
+                ::std::string::String,
+            >,
+            end: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            start: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            subject: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TokenGetListResponse {
+            fn default() -> Self {
+                Self {
+                    access_tokens: Ok(Default::default()),
+                    client: Ok(Default::default()),
+                    end: Ok(Default::default()),
+                    start: Ok(Default::default()),
+                    subject: Ok(Default::default()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl TokenGetListResponse {
+            pub fn access_tokens<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::AccessToken>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_tokens = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for access_tokens: {e}")
+                    });
+                self
+            }
+            pub fn client<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ClientLimited>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client: {e}")
+                    });
+                self
+            }
+            pub fn end<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.end = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for end: {e}")
+                    });
+                self
+            }
+            pub fn start<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.start = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for start: {e}")
+                    });
+                self
+            }
+            pub fn subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subject: {e}")
+                    });
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_count: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TokenGetListResponse>
+        for super::TokenGetListResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenGetListResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    access_tokens: value.access_tokens?,
+                    client: value.client?,
+                    end: value.end?,
+                    start: value.start?,
+                    subject: value.subject?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TokenGetListResponse> for TokenGetListResponse {
+            fn from(value: super::TokenGetListResponse) -> Self {
+                Self {
+                    access_tokens: Ok(value.access_tokens),
+                    client: Ok(value.client),
+                    end: Ok(value.end),
+                    start: Ok(value.start),
+                    subject: Ok(value.subject),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TokenInfo {
+            authorization_details: ::std::result::Result<
+                ::std::option::Option<super::AuthorizationDetailsElement>,
+                ::std::string::String,
+            >,
+            client_entity_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            client_entity_id_used: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            client_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            client_id_alias: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            client_id_alias_used: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            expires_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            metadata_document_location: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            metadata_document_used: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            properties: ::std::result::Result<
+                ::std::vec::Vec<super::Property>,
+                ::std::string::String,
+            >,
+            resources: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            scopes: ::std::result::Result<
+                ::std::vec::Vec<super::Scope>,
+                ::std::string::String,
+            >,
+            subject: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TokenInfo {
+            fn default() -> Self {
+                Self {
+                    authorization_details: Ok(Default::default()),
+                    client_entity_id: Ok(Default::default()),
+                    client_entity_id_used: Ok(Default::default()),
+                    client_id: Ok(Default::default()),
+                    client_id_alias: Ok(Default::default()),
+                    client_id_alias_used: Ok(Default::default()),
+                    expires_at: Ok(Default::default()),
+                    metadata_document_location: Ok(Default::default()),
+                    metadata_document_used: Ok(Default::default()),
+                    properties: Ok(Default::default()),
+                    resources: Ok(Default::default()),
+                    scopes: Ok(Default::default()),
+                    subject: Ok(Default::default()),
+                }
+            }
+        }
+        impl TokenInfo {
+            pub fn authorization_details<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AuthorizationDetailsElement>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.authorization_details = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for authorization_details: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn client_entity_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_entity_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for client_entity_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn client_entity_id_used<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_entity_id_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for client_entity_id_used: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn client_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_id: {e}")
+                    });
+                self
+            }
+            pub fn client_id_alias<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id_alias = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for client_id_alias: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn client_id_alias_used<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id_alias_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for client_id_alias_used: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expires_at: {e}")
+                    });
+                self
+            }
+            pub fn metadata_document_location<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.metadata_document_location = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for metadata_document_location: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn metadata_document_used<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.metadata_document_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for metadata_document_used: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Property>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
+                self
+            }
+            pub fn resources<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resources = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for resources: {e}")
+                    });
+                self
+            }
+            pub fn scopes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Scope>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scopes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scopes: {e}")
+                    });
+                self
+            }
+            pub fn subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subject: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TokenInfo> for super::TokenInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    authorization_details: value.authorization_details?,
+                    client_entity_id: value.client_entity_id?,
+                    client_entity_id_used: value.client_entity_id_used?,
+                    client_id: value.client_id?,
+                    client_id_alias: value.client_id_alias?,
+                    client_id_alias_used: value.client_id_alias_used?,
+                    expires_at: value.expires_at?,
+                    metadata_document_location: value.metadata_document_location?,
+                    metadata_document_used: value.metadata_document_used?,
+                    properties: value.properties?,
+                    resources: value.resources?,
+                    scopes: value.scopes?,
+                    subject: value.subject?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TokenInfo> for TokenInfo {
+            fn from(value: super::TokenInfo) -> Self {
+                Self {
+                    authorization_details: Ok(value.authorization_details),
+                    client_entity_id: Ok(value.client_entity_id),
+                    client_entity_id_used: Ok(value.client_entity_id_used),
+                    client_id: Ok(value.client_id),
+                    client_id_alias: Ok(value.client_id_alias),
+                    client_id_alias_used: Ok(value.client_id_alias_used),
+                    expires_at: Ok(value.expires_at),
+                    metadata_document_location: Ok(value.metadata_document_location),
+                    metadata_document_used: Ok(value.metadata_document_used),
+                    properties: Ok(value.properties),
+                    resources: Ok(value.resources),
+                    scopes: Ok(value.scopes),
+                    subject: Ok(value.subject),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TokenIssueRequest {
+            access_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            access_token_duration: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            jwt_at_claims: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            properties: ::std::result::Result<
+                ::std::vec::Vec<super::Property>,
+                ::std::string::String,
+            >,
+            refresh_token_duration: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            subject: ::std::result::Result<::std::string::String, ::std::string::String>,
+            ticket: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for TokenIssueRequest {
+            fn default() -> Self {
+                Self {
+                    access_token: Ok(Default::default()),
+                    access_token_duration: Ok(Default::default()),
+                    jwt_at_claims: Ok(Default::default()),
+                    properties: Ok(Default::default()),
+                    refresh_token_duration: Ok(Default::default()),
+                    subject: Err("no value supplied for subject".to_string()),
+                    ticket: Err("no value supplied for ticket".to_string()),
+                }
+            }
+        }
+        impl TokenIssueRequest {
+            pub fn access_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for access_token: {e}")
+                    });
+                self
+            }
+            pub fn access_token_duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token_duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_token_duration: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn jwt_at_claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.jwt_at_claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for jwt_at_claims: {e}")
+                    });
+                self
+            }
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Property>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
+                self
+            }
+            pub fn refresh_token_duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_token_duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for refresh_token_duration: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subject: {e}")
+                    });
+                self
+            }
+            pub fn ticket<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ticket = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ticket: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TokenIssueRequest> for super::TokenIssueRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenIssueRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    access_token: value.access_token?,
+                    access_token_duration: value.access_token_duration?,
+                    jwt_at_claims: value.jwt_at_claims?,
+                    properties: value.properties?,
+                    refresh_token_duration: value.refresh_token_duration?,
+                    subject: value.subject?,
+                    ticket: value.ticket?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TokenIssueRequest> for TokenIssueRequest {
+            fn from(value: super::TokenIssueRequest) -> Self {
+                Self {
+                    access_token: Ok(value.access_token),
+                    access_token_duration: Ok(value.access_token_duration),
+                    jwt_at_claims: Ok(value.jwt_at_claims),
+                    properties: Ok(value.properties),
+                    refresh_token_duration: Ok(value.refresh_token_duration),
+                    subject: Ok(value.subject),
+                    ticket: Ok(value.ticket),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TokenIssueResponse {
+            access_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            access_token_duration: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            access_token_expires_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            access_token_resources: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            action: ::std::result::Result<
+                ::std::option::Option<super::TokenIssueResponseAction>,
+                ::std::string::String,
+            >,
+            authorization_details: ::std::result::Result<
+                ::std::option::Option<super::AuthzDetails>,
+                ::std::string::String,
+            >,
+            client_attributes: ::std::result::Result<
+                ::std::vec::Vec<super::Pair>,
+                ::std::string::String,
+            >,
+            client_entity_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            client_entity_id_used: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            client_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            client_id_alias: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            client_id_alias_used: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            jwt_access_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            metadata_document_location: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            metadata_document_used: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            properties: ::std::result::Result<
+                ::std::vec::Vec<super::Property>,
+                ::std::string::String,
+            >,
+            refresh_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            refresh_token_duration: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            refresh_token_expires_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            refresh_token_scopes: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            response_content: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            scopes: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            service_attributes: ::std::result::Result<
+                ::std::vec::Vec<super::Pair>,
+                ::std::string::String,
+            >,
+            subject: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TokenIssueResponse {
+            fn default() -> Self {
+                Self {
+                    access_token: Ok(Default::default()),
+                    access_token_duration: Ok(Default::default()),
+                    access_token_expires_at: Ok(Default::default()),
+                    access_token_resources: Ok(Default::default()),
+                    action: Ok(Default::default()),
+                    authorization_details: Ok(Default::default()),
+                    client_attributes: Ok(Default::default()),
+                    client_entity_id: Ok(Default::default()),
+                    client_entity_id_used: Ok(Default::default()),
+                    client_id: Ok(Default::default()),
+                    client_id_alias: Ok(Default::default()),
+                    client_id_alias_used: Ok(Default::default()),
+                    jwt_access_token: Ok(Default::default()),
+                    metadata_document_location: Ok(Default::default()),
+                    metadata_document_used: Ok(Default::default()),
+                    properties: Ok(Default::default()),
+                    refresh_token: Ok(Default::default()),
+                    refresh_token_duration: Ok(Default::default()),
+                    refresh_token_expires_at: Ok(Default::default()),
+                    refresh_token_scopes: Ok(Default::default()),
+                    response_content: Ok(Default::default()),
+                    result_code: Ok(Default::default()),
+                    result_message: Ok(Default::default()),
+                    scopes: Ok(Default::default()),
+                    service_attributes: Ok(Default::default()),
+                    subject: Ok(Default::default()),
+                }
+            }
+        }
+        impl TokenIssueResponse {
+            pub fn access_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for access_token: {e}")
+                    });
+                self
+            }
+            pub fn access_token_duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token_duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_token_duration: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn access_token_expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token_expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_token_expires_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn access_token_resources<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token_resources = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_token_resources: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn action<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::TokenIssueResponseAction>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action: {e}")
+                    });
+                self
+            }
+            pub fn authorization_details<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::AuthzDetails>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.authorization_details = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for authorization_details: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn client_attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Pair>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_attributes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for client_attributes: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn client_entity_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_entity_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for client_entity_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn client_entity_id_used<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_entity_id_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for client_entity_id_used: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn client_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_id: {e}")
+                    });
+                self
+            }
+            pub fn client_id_alias<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id_alias = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for client_id_alias: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn client_id_alias_used<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id_alias_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for client_id_alias_used: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn jwt_access_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.jwt_access_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for jwt_access_token: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn metadata_document_location<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.metadata_document_location = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for metadata_document_location: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn metadata_document_used<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.metadata_document_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for metadata_document_used: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Property>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
+                self
+            }
+            pub fn refresh_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for refresh_token: {e}")
+                    });
+                self
+            }
+            pub fn refresh_token_duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_token_duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for refresh_token_duration: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn refresh_token_expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_token_expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for refresh_token_expires_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn refresh_token_scopes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_token_scopes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for refresh_token_scopes: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn response_content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.response_content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for response_content: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn result_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result_code: {e}")
+                    });
+                self
+            }
+            pub fn result_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for result_message: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn scopes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scopes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scopes: {e}")
+                    });
+                self
+            }
+            pub fn service_attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Pair>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.service_attributes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for service_attributes: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subject: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TokenIssueResponse> for super::TokenIssueResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenIssueResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    access_token: value.access_token?,
+                    access_token_duration: value.access_token_duration?,
+                    access_token_expires_at: value.access_token_expires_at?,
+                    access_token_resources: value.access_token_resources?,
+                    action: value.action?,
+                    authorization_details: value.authorization_details?,
+                    client_attributes: value.client_attributes?,
+                    client_entity_id: value.client_entity_id?,
+                    client_entity_id_used: value.client_entity_id_used?,
+                    client_id: value.client_id?,
+                    client_id_alias: value.client_id_alias?,
+                    client_id_alias_used: value.client_id_alias_used?,
+                    jwt_access_token: value.jwt_access_token?,
+                    metadata_document_location: value.metadata_document_location?,
+                    metadata_document_used: value.metadata_document_used?,
+                    properties: value.properties?,
+                    refresh_token: value.refresh_token?,
+                    refresh_token_duration: value.refresh_token_duration?,
+                    refresh_token_expires_at: value.refresh_token_expires_at?,
+                    refresh_token_scopes: value.refresh_token_scopes?,
+                    response_content: value.response_content?,
+                    result_code: value.result_code?,
+                    result_message: value.result_message?,
+                    scopes: value.scopes?,
+                    service_attributes: value.service_attributes?,
+                    subject: value.subject?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TokenIssueResponse> for TokenIssueResponse {
+            fn from(value: super::TokenIssueResponse) -> Self {
+                Self {
+                    access_token: Ok(value.access_token),
+                    access_token_duration: Ok(value.access_token_duration),
+                    access_token_expires_at: Ok(value.access_token_expires_at),
+                    access_token_resources: Ok(value.access_token_resources),
+                    action: Ok(value.action),
+                    authorization_details: Ok(value.authorization_details),
+                    client_attributes: Ok(value.client_attributes),
+                    client_entity_id: Ok(value.client_entity_id),
+                    client_entity_id_used: Ok(value.client_entity_id_used),
+                    client_id: Ok(value.client_id),
+                    client_id_alias: Ok(value.client_id_alias),
+                    client_id_alias_used: Ok(value.client_id_alias_used),
+                    jwt_access_token: Ok(value.jwt_access_token),
+                    metadata_document_location: Ok(value.metadata_document_location),
+                    metadata_document_used: Ok(value.metadata_document_used),
+                    properties: Ok(value.properties),
+                    refresh_token: Ok(value.refresh_token),
+                    refresh_token_duration: Ok(value.refresh_token_duration),
+                    refresh_token_expires_at: Ok(value.refresh_token_expires_at),
+                    refresh_token_scopes: Ok(value.refresh_token_scopes),
+                    response_content: Ok(value.response_content),
+                    result_code: Ok(value.result_code),
+                    result_message: Ok(value.result_message),
+                    scopes: Ok(value.scopes),
+                    service_attributes: Ok(value.service_attributes),
+                    subject: Ok(value.subject),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TokenRequest {
+            access_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            access_token_duration: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            cimd_options: ::std::result::Result<
+                ::std::option::Option<super::CimdOptions>,
+                ::std::string::String,
+            >,
+            client_certificate: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            client_certificate_path: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            client_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            client_secret: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dpop: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dpop_nonce_required: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            htm: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            htu: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            jwt_at_claims: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            oauth_client_attestation: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            oauth_client_attestation_pop: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            parameters: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            properties: ::std::result::Result<
+                ::std::vec::Vec<super::Property>,
+                ::std::string::String,
+            >,
+            refresh_token_duration: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TokenRequest {
+            fn default() -> Self {
+                Self {
+                    access_token: Ok(Default::default()),
+                    access_token_duration: Ok(Default::default()),
+                    cimd_options: Ok(Default::default()),
+                    client_certificate: Ok(Default::default()),
+                    client_certificate_path: Ok(Default::default()),
+                    client_id: Ok(Default::default()),
+                    client_secret: Ok(Default::default()),
+                    dpop: Ok(Default::default()),
+                    dpop_nonce_required: Ok(Default::default()),
+                    htm: Ok(Default::default()),
+                    htu: Ok(Default::default()),
+                    jwt_at_claims: Ok(Default::default()),
+                    oauth_client_attestation: Ok(Default::default()),
+                    oauth_client_attestation_pop: Ok(Default::default()),
+                    parameters: Err("no value supplied for parameters".to_string()),
+                    properties: Ok(Default::default()),
+                    refresh_token_duration: Ok(Default::default()),
+                }
+            }
+        }
+        impl TokenRequest {
+            pub fn access_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for access_token: {e}")
+                    });
+                self
+            }
+            pub fn access_token_duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token_duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_token_duration: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn cimd_options<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::CimdOptions>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cimd_options = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cimd_options: {e}")
+                    });
+                self
+            }
+            pub fn client_certificate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_certificate = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for client_certificate: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn client_certificate_path<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_certificate_path = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for client_certificate_path: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn client_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_id: {e}")
+                    });
+                self
+            }
+            pub fn client_secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_secret = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_secret: {e}")
+                    });
+                self
+            }
+            pub fn dpop<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dpop = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dpop: {e}")
+                    });
+                self
+            }
+            pub fn dpop_nonce_required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dpop_nonce_required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dpop_nonce_required: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn htm<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.htm = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for htm: {e}")
+                    });
+                self
+            }
+            pub fn htu<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.htu = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for htu: {e}")
+                    });
+                self
+            }
+            pub fn jwt_at_claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.jwt_at_claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for jwt_at_claims: {e}")
+                    });
+                self
+            }
+            pub fn oauth_client_attestation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.oauth_client_attestation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for oauth_client_attestation: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn oauth_client_attestation_pop<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.oauth_client_attestation_pop = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for oauth_client_attestation_pop: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn parameters<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.parameters = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for parameters: {e}")
+                    });
+                self
+            }
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Property>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
+                self
+            }
+            pub fn refresh_token_duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_token_duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for refresh_token_duration: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TokenRequest> for super::TokenRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    access_token: value.access_token?,
+                    access_token_duration: value.access_token_duration?,
+                    cimd_options: value.cimd_options?,
+                    client_certificate: value.client_certificate?,
+                    client_certificate_path: value.client_certificate_path?,
+                    client_id: value.client_id?,
+                    client_secret: value.client_secret?,
+                    dpop: value.dpop?,
+                    dpop_nonce_required: value.dpop_nonce_required?,
+                    htm: value.htm?,
+                    htu: value.htu?,
+                    jwt_at_claims: value.jwt_at_claims?,
+                    oauth_client_attestation: value.oauth_client_attestation?,
+                    oauth_client_attestation_pop: value.oauth_client_attestation_pop?,
+                    parameters: value.parameters?,
+                    properties: value.properties?,
+                    refresh_token_duration: value.refresh_token_duration?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TokenRequest> for TokenRequest {
+            fn from(value: super::TokenRequest) -> Self {
+                Self {
+                    access_token: Ok(value.access_token),
+                    access_token_duration: Ok(value.access_token_duration),
+                    cimd_options: Ok(value.cimd_options),
+                    client_certificate: Ok(value.client_certificate),
+                    client_certificate_path: Ok(value.client_certificate_path),
+                    client_id: Ok(value.client_id),
+                    client_secret: Ok(value.client_secret),
+                    dpop: Ok(value.dpop),
+                    dpop_nonce_required: Ok(value.dpop_nonce_required),
+                    htm: Ok(value.htm),
+                    htu: Ok(value.htu),
+                    jwt_at_claims: Ok(value.jwt_at_claims),
+                    oauth_client_attestation: Ok(value.oauth_client_attestation),
+                    oauth_client_attestation_pop: Ok(value.oauth_client_attestation_pop),
+                    parameters: Ok(value.parameters),
+                    properties: Ok(value.properties),
+                    refresh_token_duration: Ok(value.refresh_token_duration),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TokenResponse {
+            access_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            access_token_duration: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            access_token_expires_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            access_token_resources: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            action: ::std::result::Result<
+                ::std::option::Option<super::TokenResponseAction>,
+                ::std::string::String,
+            >,
+            actor_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            actor_token_info: ::std::result::Result<
+                ::std::option::Option<super::TokenInfo>,
+                ::std::string::String,
+            >,
+            actor_token_type: ::std::result::Result<
+                ::std::option::Option<super::TokenType>,
+                ::std::string::String,
+            >,
+            additional_claims: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            assertion: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            audiences: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            authorization_details: ::std::result::Result<
+                ::std::option::Option<super::AuthzDetails>,
+                ::std::string::String,
+            >,
+            client_attributes: ::std::result::Result<
+                ::std::vec::Vec<super::Pair>,
+                ::std::string::String,
+            >,
+            client_auth_method: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            client_entity_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            client_entity_id_used: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            client_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            client_id_alias: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            client_id_alias_used: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            cnonce: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            cnonce_duration: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            cnonce_expires_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            device_secret: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            device_secret_hash: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dpop_nonce: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            grant_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            grant_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            jwt_access_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            metadata_document_location: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            metadata_document_used: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            password: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous_refresh_token_used: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            properties: ::std::result::Result<
+                ::std::vec::Vec<super::Property>,
+                ::std::string::String,
+            >,
+            refresh_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            refresh_token_duration: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            refresh_token_expires_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            refresh_token_scopes: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            requested_id_token_claims: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            requested_token_type: ::std::result::Result<
+                ::std::option::Option<super::TokenType>,
+                ::std::string::String,
+            >,
+            resources: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            response_content: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            scopes: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            service_attributes: ::std::result::Result<
+                ::std::vec::Vec<super::Pair>,
+                ::std::string::String,
+            >,
+            session_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            subject: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            subject_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            subject_token_info: ::std::result::Result<
+                ::std::option::Option<super::TokenInfo>,
+                ::std::string::String,
+            >,
+            subject_token_type: ::std::result::Result<
+                ::std::option::Option<super::TokenType>,
+                ::std::string::String,
+            >,
+            ticket: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            username: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TokenResponse {
+            fn default() -> Self {
+                Self {
+                    access_token: Ok(Default::default()),
+                    access_token_duration: Ok(Default::default()),
+                    access_token_expires_at: Ok(Default::default()),
+                    access_token_resources: Ok(Default::default()),
+                    action: Ok(Default::default()),
+                    actor_token: Ok(Default::default()),
+                    actor_token_info: Ok(Default::default()),
+                    actor_token_type: Ok(Default::default()),
+                    additional_claims: Ok(Default::default()),
+                    assertion: Ok(Default::default()),
+                    audiences: Ok(Default::default()),
+                    authorization_details: Ok(Default::default()),
+                    client_attributes: Ok(Default::default()),
+                    client_auth_method: Ok(Default::default()),
+                    client_entity_id: Ok(Default::default()),
+                    client_entity_id_used: Ok(Default::default()),
+                    client_id: Ok(Default::default()),
+                    client_id_alias: Ok(Default::default()),
+                    client_id_alias_used: Ok(Default::default()),
+                    cnonce: Ok(Default::default()),
+                    cnonce_duration: Ok(Default::default()),
+                    cnonce_expires_at: Ok(Default::default()),
+                    device_secret: Ok(Default::default()),
+                    device_secret_hash: Ok(Default::default()),
+                    dpop_nonce: Ok(Default::default()),
+                    grant_id: Ok(Default::default()),
+                    grant_type: Ok(Default::default()),
+                    id_token: Ok(Default::default()),
+                    jwt_access_token: Ok(Default::default()),
+                    metadata_document_location: Ok(Default::default()),
+                    metadata_document_used: Ok(Default::default()),
+                    password: Ok(Default::default()),
+                    previous_refresh_token_used: Ok(Default::default()),
+                    properties: Ok(Default::default()),
+                    refresh_token: Ok(Default::default()),
+                    refresh_token_duration: Ok(Default::default()),
+                    refresh_token_expires_at: Ok(Default::default()),
+                    refresh_token_scopes: Ok(Default::default()),
+                    requested_id_token_claims: Ok(Default::default()),
+                    requested_token_type: Ok(Default::default()),
+                    resources: Ok(Default::default()),
+                    response_content: Ok(Default::default()),
+                    result_code: Ok(Default::default()),
+                    result_message: Ok(Default::default()),
+                    scopes: Ok(Default::default()),
+                    service_attributes: Ok(Default::default()),
+                    session_id: Ok(Default::default()),
+                    subject: Ok(Default::default()),
+                    subject_token: Ok(Default::default()),
+                    subject_token_info: Ok(Default::default()),
+                    subject_token_type: Ok(Default::default()),
+                    ticket: Ok(Default::default()),
+                    username: Ok(Default::default()),
+                }
+            }
+        }
+        impl TokenResponse {
+            pub fn access_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for access_token: {e}")
+                    });
+                self
+            }
+            pub fn access_token_duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token_duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_token_duration: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn access_token_expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token_expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_token_expires_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn access_token_resources<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token_resources = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_token_resources: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn action<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::TokenResponseAction>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action: {e}")
+                    });
+                self
+            }
+            pub fn actor_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.actor_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for actor_token: {e}")
+                    });
+                self
+            }
+            pub fn actor_token_info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::TokenInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.actor_token_info = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for actor_token_info: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn actor_token_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::TokenType>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.actor_token_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for actor_token_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn additional_claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.additional_claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for additional_claims: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn assertion<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.assertion = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for assertion: {e}")
+                    });
+                self
+            }
+            pub fn audiences<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.audiences = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for audiences: {e}")
+                    });
+                self
+            }
+            pub fn authorization_details<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::AuthzDetails>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.authorization_details = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for authorization_details: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn client_attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Pair>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_attributes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for client_attributes: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn client_auth_method<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_auth_method = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for client_auth_method: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn client_entity_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_entity_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for client_entity_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn client_entity_id_used<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_entity_id_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for client_entity_id_used: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn client_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_id: {e}")
+                    });
+                self
+            }
+            pub fn client_id_alias<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id_alias = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for client_id_alias: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn client_id_alias_used<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id_alias_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for client_id_alias_used: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn cnonce<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cnonce = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cnonce: {e}")
+                    });
+                self
+            }
+            pub fn cnonce_duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cnonce_duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for cnonce_duration: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn cnonce_expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cnonce_expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for cnonce_expires_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn device_secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.device_secret = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for device_secret: {e}")
+                    });
+                self
+            }
+            pub fn device_secret_hash<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.device_secret_hash = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for device_secret_hash: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn dpop_nonce<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dpop_nonce = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dpop_nonce: {e}")
+                    });
+                self
+            }
+            pub fn grant_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.grant_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for grant_id: {e}")
+                    });
+                self
+            }
+            pub fn grant_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.grant_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for grant_type: {e}")
+                    });
+                self
+            }
+            pub fn id_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for id_token: {e}")
+                    });
+                self
+            }
+            pub fn jwt_access_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.jwt_access_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for jwt_access_token: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn metadata_document_location<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.metadata_document_location = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for metadata_document_location: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn metadata_document_used<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.metadata_document_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for metadata_document_used: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for password: {e}")
+                    });
+                self
+            }
+            pub fn previous_refresh_token_used<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous_refresh_token_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for previous_refresh_token_used: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Property>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
+                self
+            }
+            pub fn refresh_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for refresh_token: {e}")
+                    });
+                self
+            }
+            pub fn refresh_token_duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_token_duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for refresh_token_duration: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn refresh_token_expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_token_expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for refresh_token_expires_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn refresh_token_scopes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_token_scopes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for refresh_token_scopes: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn requested_id_token_claims<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.requested_id_token_claims = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for requested_id_token_claims: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn requested_token_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::TokenType>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.requested_token_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for requested_token_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn resources<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resources = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for resources: {e}")
+                    });
+                self
+            }
+            pub fn response_content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.response_content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for response_content: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn result_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result_code: {e}")
+                    });
+                self
+            }
+            pub fn result_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for result_message: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn scopes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scopes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scopes: {e}")
+                    });
+                self
+            }
+            pub fn service_attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Pair>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.service_attributes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for service_attributes: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn session_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.session_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for session_id: {e}")
+                    });
+                self
+            }
+            pub fn subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subject: {e}")
+                    });
+                self
+            }
+            pub fn subject_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subject_token: {e}")
+                    });
+                self
+            }
+            pub fn subject_token_info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::TokenInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject_token_info = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subject_token_info: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn subject_token_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::TokenType>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject_token_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subject_token_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn ticket<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ticket = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ticket: {e}")
+                    });
+                self
+            }
+            pub fn username<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.username = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for username: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TokenResponse> for super::TokenResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    access_token: value.access_token?,
+                    access_token_duration: value.access_token_duration?,
+                    access_token_expires_at: value.access_token_expires_at?,
+                    access_token_resources: value.access_token_resources?,
+                    action: value.action?,
+                    actor_token: value.actor_token?,
+                    actor_token_info: value.actor_token_info?,
+                    actor_token_type: value.actor_token_type?,
+                    additional_claims: value.additional_claims?,
+                    assertion: value.assertion?,
+                    audiences: value.audiences?,
+                    authorization_details: value.authorization_details?,
+                    client_attributes: value.client_attributes?,
+                    client_auth_method: value.client_auth_method?,
+                    client_entity_id: value.client_entity_id?,
+                    client_entity_id_used: value.client_entity_id_used?,
+                    client_id: value.client_id?,
+                    client_id_alias: value.client_id_alias?,
+                    client_id_alias_used: value.client_id_alias_used?,
+                    cnonce: value.cnonce?,
+                    cnonce_duration: value.cnonce_duration?,
+                    cnonce_expires_at: value.cnonce_expires_at?,
+                    device_secret: value.device_secret?,
+                    device_secret_hash: value.device_secret_hash?,
+                    dpop_nonce: value.dpop_nonce?,
+                    grant_id: value.grant_id?,
+                    grant_type: value.grant_type?,
+                    id_token: value.id_token?,
+                    jwt_access_token: value.jwt_access_token?,
+                    metadata_document_location: value.metadata_document_location?,
+                    metadata_document_used: value.metadata_document_used?,
+                    password: value.password?,
+                    previous_refresh_token_used: value.previous_refresh_token_used?,
+                    properties: value.properties?,
+                    refresh_token: value.refresh_token?,
+                    refresh_token_duration: value.refresh_token_duration?,
+                    refresh_token_expires_at: value.refresh_token_expires_at?,
+                    refresh_token_scopes: value.refresh_token_scopes?,
+                    requested_id_token_claims: value.requested_id_token_claims?,
+                    requested_token_type: value.requested_token_type?,
+                    resources: value.resources?,
+                    response_content: value.response_content?,
+                    result_code: value.result_code?,
+                    result_message: value.result_message?,
+                    scopes: value.scopes?,
+                    service_attributes: value.service_attributes?,
+                    session_id: value.session_id?,
+                    subject: value.subject?,
+                    subject_token: value.subject_token?,
+                    subject_token_info: value.subject_token_info?,
+                    subject_token_type: value.subject_token_type?,
+                    ticket: value.ticket?,
+                    username: value.username?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TokenResponse> for TokenResponse {
+            fn from(value: super::TokenResponse) -> Self {
+                Self {
+                    access_token: Ok(value.access_token),
+                    access_token_duration: Ok(value.access_token_duration),
+                    access_token_expires_at: Ok(value.access_token_expires_at),
+                    access_token_resources: Ok(value.access_token_resources),
+                    action: Ok(value.action),
+                    actor_token: Ok(value.actor_token),
+                    actor_token_info: Ok(value.actor_token_info),
+                    actor_token_type: Ok(value.actor_token_type),
+                    additional_claims: Ok(value.additional_claims),
+                    assertion: Ok(value.assertion),
+                    audiences: Ok(value.audiences),
+                    authorization_details: Ok(value.authorization_details),
+                    client_attributes: Ok(value.client_attributes),
+                    client_auth_method: Ok(value.client_auth_method),
+                    client_entity_id: Ok(value.client_entity_id),
+                    client_entity_id_used: Ok(value.client_entity_id_used),
+                    client_id: Ok(value.client_id),
+                    client_id_alias: Ok(value.client_id_alias),
+                    client_id_alias_used: Ok(value.client_id_alias_used),
+                    cnonce: Ok(value.cnonce),
+                    cnonce_duration: Ok(value.cnonce_duration),
+                    cnonce_expires_at: Ok(value.cnonce_expires_at),
+                    device_secret: Ok(value.device_secret),
+                    device_secret_hash: Ok(value.device_secret_hash),
+                    dpop_nonce: Ok(value.dpop_nonce),
+                    grant_id: Ok(value.grant_id),
+                    grant_type: Ok(value.grant_type),
+                    id_token: Ok(value.id_token),
+                    jwt_access_token: Ok(value.jwt_access_token),
+                    metadata_document_location: Ok(value.metadata_document_location),
+                    metadata_document_used: Ok(value.metadata_document_used),
+                    password: Ok(value.password),
+                    previous_refresh_token_used: Ok(value.previous_refresh_token_used),
+                    properties: Ok(value.properties),
+                    refresh_token: Ok(value.refresh_token),
+                    refresh_token_duration: Ok(value.refresh_token_duration),
+                    refresh_token_expires_at: Ok(value.refresh_token_expires_at),
+                    refresh_token_scopes: Ok(value.refresh_token_scopes),
+                    requested_id_token_claims: Ok(value.requested_id_token_claims),
+                    requested_token_type: Ok(value.requested_token_type),
+                    resources: Ok(value.resources),
+                    response_content: Ok(value.response_content),
+                    result_code: Ok(value.result_code),
+                    result_message: Ok(value.result_message),
+                    scopes: Ok(value.scopes),
+                    service_attributes: Ok(value.service_attributes),
+                    session_id: Ok(value.session_id),
+                    subject: Ok(value.subject),
+                    subject_token: Ok(value.subject_token),
+                    subject_token_info: Ok(value.subject_token_info),
+                    subject_token_type: Ok(value.subject_token_type),
+                    ticket: Ok(value.ticket),
+                    username: Ok(value.username),
                 }
             }
         }
@@ -642,6 +7162,622 @@ pub mod types {
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct TokenUpdateRequest {
+            access_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            access_token_expires_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            access_token_expires_at_updated_on_scope_update: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            access_token_hash: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            access_token_persistent: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            access_token_value_updated: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            authorization_details: ::std::result::Result<
+                ::std::option::Option<super::AuthzDetails>,
+                ::std::string::String,
+            >,
+            certificate_thumbprint: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dpop_key_thumbprint: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            for_external_attachment: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            properties: ::std::result::Result<
+                ::std::vec::Vec<super::Property>,
+                ::std::string::String,
+            >,
+            refresh_token_expires_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            refresh_token_expires_at_updated_on_scope_update: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            scopes: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            token_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TokenUpdateRequest {
+            fn default() -> Self {
+                Self {
+                    access_token: Ok(Default::default()),
+                    access_token_expires_at: Ok(Default::default()),
+                    access_token_expires_at_updated_on_scope_update: Ok(
+                        Default::default(),
+                    ),
+                    access_token_hash: Ok(Default::default()),
+                    access_token_persistent: Ok(Default::default()),
+                    access_token_value_updated: Ok(Default::default()),
+                    authorization_details: Ok(Default::default()),
+                    certificate_thumbprint: Ok(Default::default()),
+                    dpop_key_thumbprint: Ok(Default::default()),
+                    for_external_attachment: Ok(Default::default()),
+                    properties: Ok(Default::default()),
+                    refresh_token_expires_at: Ok(Default::default()),
+                    refresh_token_expires_at_updated_on_scope_update: Ok(
+                        Default::default(),
+                    ),
+                    scopes: Ok(Default::default()),
+                    token_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl TokenUpdateRequest {
+            pub fn access_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for access_token: {e}")
+                    });
+                self
+            }
+            pub fn access_token_expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token_expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_token_expires_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn access_token_expires_at_updated_on_scope_update<T>(
+                mut self,
+                value: T,
+            ) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token_expires_at_updated_on_scope_update = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_token_expires_at_updated_on_scope_update: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn access_token_hash<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token_hash = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_token_hash: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn access_token_persistent<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token_persistent = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_token_persistent: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn access_token_value_updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token_value_updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_token_value_updated: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn authorization_details<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::AuthzDetails>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.authorization_details = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for authorization_details: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn certificate_thumbprint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.certificate_thumbprint = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for certificate_thumbprint: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn dpop_key_thumbprint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dpop_key_thumbprint = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dpop_key_thumbprint: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn for_external_attachment<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.for_external_attachment = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for for_external_attachment: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Property>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
+                self
+            }
+            pub fn refresh_token_expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_token_expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for refresh_token_expires_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn refresh_token_expires_at_updated_on_scope_update<T>(
+                mut self,
+                value: T,
+            ) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_token_expires_at_updated_on_scope_update = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for refresh_token_expires_at_updated_on_scope_update: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn scopes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scopes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scopes: {e}")
+                    });
+                self
+            }
+            pub fn token_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for token_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TokenUpdateRequest> for super::TokenUpdateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenUpdateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    access_token: value.access_token?,
+                    access_token_expires_at: value.access_token_expires_at?,
+                    access_token_expires_at_updated_on_scope_update: value
+                        .access_token_expires_at_updated_on_scope_update?,
+                    access_token_hash: value.access_token_hash?,
+                    access_token_persistent: value.access_token_persistent?,
+                    access_token_value_updated: value.access_token_value_updated?,
+                    authorization_details: value.authorization_details?,
+                    certificate_thumbprint: value.certificate_thumbprint?,
+                    dpop_key_thumbprint: value.dpop_key_thumbprint?,
+                    for_external_attachment: value.for_external_attachment?,
+                    properties: value.properties?,
+                    refresh_token_expires_at: value.refresh_token_expires_at?,
+                    refresh_token_expires_at_updated_on_scope_update: value
+                        .refresh_token_expires_at_updated_on_scope_update?,
+                    scopes: value.scopes?,
+                    token_id: value.token_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TokenUpdateRequest> for TokenUpdateRequest {
+            fn from(value: super::TokenUpdateRequest) -> Self {
+                Self {
+                    access_token: Ok(value.access_token),
+                    access_token_expires_at: Ok(value.access_token_expires_at),
+                    access_token_expires_at_updated_on_scope_update: Ok(
+                        value.access_token_expires_at_updated_on_scope_update,
+                    ),
+                    access_token_hash: Ok(value.access_token_hash),
+                    access_token_persistent: Ok(value.access_token_persistent),
+                    access_token_value_updated: Ok(value.access_token_value_updated),
+                    authorization_details: Ok(value.authorization_details),
+                    certificate_thumbprint: Ok(value.certificate_thumbprint),
+                    dpop_key_thumbprint: Ok(value.dpop_key_thumbprint),
+                    for_external_attachment: Ok(value.for_external_attachment),
+                    properties: Ok(value.properties),
+                    refresh_token_expires_at: Ok(value.refresh_token_expires_at),
+                    refresh_token_expires_at_updated_on_scope_update: Ok(
+                        value.refresh_token_expires_at_updated_on_scope_update,
+                    ),
+                    scopes: Ok(value.scopes),
+                    token_id: Ok(value.token_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TokenUpdateResponse {
+            access_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            access_token_expires_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            action: ::std::result::Result<
+                ::std::option::Option<super::TokenUpdateResponseAction>,
+                ::std::string::String,
+            >,
+            authorization_details: ::std::result::Result<
+                ::std::option::Option<super::AuthzDetails>,
+                ::std::string::String,
+            >,
+            for_external_attachment: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            properties: ::std::result::Result<
+                ::std::vec::Vec<super::Property>,
+                ::std::string::String,
+            >,
+            refresh_token_expires_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            result_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            scopes: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            token_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            token_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TokenUpdateResponse {
+            fn default() -> Self {
+                Self {
+                    access_token: Ok(Default::default()),
+                    access_token_expires_at: Ok(Default::default()),
+                    action: Ok(Default::default()),
+                    authorization_details: Ok(Default::default()),
+                    for_external_attachment: Ok(Default::default()),
+                    properties: Ok(Default::default()),
+                    refresh_token_expires_at: Ok(Default::default()),
+                    result_code: Ok(Default::default()),
+                    result_message: Ok(Default::default()),
+                    scopes: Ok(Default::default()),
+                    token_id: Ok(Default::default()),
+                    token_type: Ok(Default::default()),
+                }
+            }
+        }
+        impl TokenUpdateResponse {
+            pub fn access_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for access_token: {e}")
+                    });
+                self
+            }
+            pub fn access_token_expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token_expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_token_expires_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn action<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::TokenUpdateResponseAction>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action: {e}")
+                    });
+                self
+            }
+            pub fn authorization_details<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::AuthzDetails>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.authorization_details = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for authorization_details: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn for_external_attachment<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.for_external_attachment = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for for_external_attachment: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn properties<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Property>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.properties = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for properties: {e}")
+                    });
+                self
+            }
+            pub fn refresh_token_expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_token_expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for refresh_token_expires_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn result_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result_code: {e}")
+                    });
+                self
+            }
+            pub fn result_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for result_message: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn scopes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scopes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scopes: {e}")
+                    });
+                self
+            }
+            pub fn token_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for token_id: {e}")
+                    });
+                self
+            }
+            pub fn token_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for token_type: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TokenUpdateResponse>
+        for super::TokenUpdateResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenUpdateResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    access_token: value.access_token?,
+                    access_token_expires_at: value.access_token_expires_at?,
+                    action: value.action?,
+                    authorization_details: value.authorization_details?,
+                    for_external_attachment: value.for_external_attachment?,
+                    properties: value.properties?,
+                    refresh_token_expires_at: value.refresh_token_expires_at?,
+                    result_code: value.result_code?,
+                    result_message: value.result_message?,
+                    scopes: value.scopes?,
+                    token_id: value.token_id?,
+                    token_type: value.token_type?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TokenUpdateResponse> for TokenUpdateResponse {
+            fn from(value: super::TokenUpdateResponse) -> Self {
+                Self {
+                    access_token: Ok(value.access_token),
+                    access_token_expires_at: Ok(value.access_token_expires_at),
+                    action: Ok(value.action),
+                    authorization_details: Ok(value.authorization_details),
+                    for_external_attachment: Ok(value.for_external_attachment),
+                    properties: Ok(value.properties),
+                    refresh_token_expires_at: Ok(value.refresh_token_expires_at),
+                    result_code: Ok(value.result_code),
+                    result_message: Ok(value.result_message),
+                    scopes: Ok(value.scopes),
+                    token_id: Ok(value.token_id),
+                    token_type: Ok(value.token_type),
+                }
+            }
+        }
     }
     /// Error types.
     pub mod error {
@@ -672,6 +7808,180 @@ pub mod types {
         impl From<String> for ConversionError {
             fn from(value: String) -> Self {
                 Self(value.into())
+            }
+        }
+    }
+    impl ClientType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Public => "PUBLIC",
+                Self::Confidential => "CONFIDENTIAL",
+                Self::Other(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ClientType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::str::FromStr for ClientType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::convert::From<&str> for ClientType {
+        fn from(value: &str) -> Self {
+            match value {
+                "PUBLIC" => Self::Public,
+                "CONFIDENTIAL" => Self::Confidential,
+                other => Self::Other(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ClientType {
+        fn from(value: ::std::string::String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Other(_) => Self::Other(value),
+                known => known,
+            }
+        }
+    }
+    impl GrantType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::AuthorizationCode => "AUTHORIZATION_CODE",
+                Self::Implicit => "IMPLICIT",
+                Self::Password => "PASSWORD",
+                Self::ClientCredentials => "CLIENT_CREDENTIALS",
+                Self::RefreshToken => "REFRESH_TOKEN",
+                Self::Ciba => "CIBA",
+                Self::DeviceCode => "DEVICE_CODE",
+                Self::TokenExchange => "TOKEN_EXCHANGE",
+                Self::JwtBearer => "JWT_BEARER",
+                Self::PreAuthorizedCode => "PRE_AUTHORIZED_CODE",
+                Self::Other(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for GrantType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::str::FromStr for GrantType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::convert::From<&str> for GrantType {
+        fn from(value: &str) -> Self {
+            match value {
+                "AUTHORIZATION_CODE" => Self::AuthorizationCode,
+                "IMPLICIT" => Self::Implicit,
+                "PASSWORD" => Self::Password,
+                "CLIENT_CREDENTIALS" => Self::ClientCredentials,
+                "REFRESH_TOKEN" => Self::RefreshToken,
+                "CIBA" => Self::Ciba,
+                "DEVICE_CODE" => Self::DeviceCode,
+                "TOKEN_EXCHANGE" => Self::TokenExchange,
+                "JWT_BEARER" => Self::JwtBearer,
+                "PRE_AUTHORIZED_CODE" => Self::PreAuthorizedCode,
+                other => Self::Other(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for GrantType {
+        fn from(value: ::std::string::String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Other(_) => Self::Other(value),
+                known => known,
+            }
+        }
+    }
+    impl IdtokenReissueResponseAction {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Ok => "OK",
+                Self::InternalServerError => "INTERNAL_SERVER_ERROR",
+                Self::CallerError => "CALLER_ERROR",
+                Self::Other(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for IdtokenReissueResponseAction {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::str::FromStr for IdtokenReissueResponseAction {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::convert::From<&str> for IdtokenReissueResponseAction {
+        fn from(value: &str) -> Self {
+            match value {
+                "OK" => Self::Ok,
+                "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
+                "CALLER_ERROR" => Self::CallerError,
+                other => Self::Other(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for IdtokenReissueResponseAction {
+        fn from(value: ::std::string::String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Other(_) => Self::Other(value),
+                known => known,
+            }
+        }
+    }
+    impl TokenCreateResponseAction {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::InternalServerError => "INTERNAL_SERVER_ERROR",
+                Self::BadRequest => "BAD_REQUEST",
+                Self::Forbidden => "FORBIDDEN",
+                Self::Ok => "OK",
+                Self::Other(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for TokenCreateResponseAction {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::str::FromStr for TokenCreateResponseAction {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::convert::From<&str> for TokenCreateResponseAction {
+        fn from(value: &str) -> Self {
+            match value {
+                "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
+                "BAD_REQUEST" => Self::BadRequest,
+                "FORBIDDEN" => Self::Forbidden,
+                "OK" => Self::Ok,
+                other => Self::Other(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for TokenCreateResponseAction {
+        fn from(value: ::std::string::String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Other(_) => Self::Other(value),
+                known => known,
             }
         }
     }
@@ -757,11 +8067,199 @@ pub mod types {
             }
         }
     }
+    impl TokenIssueResponseAction {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::InternalServerError => "INTERNAL_SERVER_ERROR",
+                Self::Ok => "OK",
+                Self::Other(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for TokenIssueResponseAction {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::str::FromStr for TokenIssueResponseAction {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::convert::From<&str> for TokenIssueResponseAction {
+        fn from(value: &str) -> Self {
+            match value {
+                "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
+                "OK" => Self::Ok,
+                other => Self::Other(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for TokenIssueResponseAction {
+        fn from(value: ::std::string::String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Other(_) => Self::Other(value),
+                known => known,
+            }
+        }
+    }
+    impl TokenResponseAction {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::InternalServerError => "INTERNAL_SERVER_ERROR",
+                Self::InvalidClient => "INVALID_CLIENT",
+                Self::BadRequest => "BAD_REQUEST",
+                Self::Password => "PASSWORD",
+                Self::Ok => "OK",
+                Self::TokenExchange => "TOKEN_EXCHANGE",
+                Self::JwtBearer => "JWT_BEARER",
+                Self::NativeSso => "NATIVE_SSO",
+                Self::IdTokenReissuable => "ID_TOKEN_REISSUABLE",
+                Self::Other(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for TokenResponseAction {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::str::FromStr for TokenResponseAction {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::convert::From<&str> for TokenResponseAction {
+        fn from(value: &str) -> Self {
+            match value {
+                "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
+                "INVALID_CLIENT" => Self::InvalidClient,
+                "BAD_REQUEST" => Self::BadRequest,
+                "PASSWORD" => Self::Password,
+                "OK" => Self::Ok,
+                "TOKEN_EXCHANGE" => Self::TokenExchange,
+                "JWT_BEARER" => Self::JwtBearer,
+                "NATIVE_SSO" => Self::NativeSso,
+                "ID_TOKEN_REISSUABLE" => Self::IdTokenReissuable,
+                other => Self::Other(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for TokenResponseAction {
+        fn from(value: ::std::string::String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Other(_) => Self::Other(value),
+                known => known,
+            }
+        }
+    }
+    impl TokenType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Jwt => "JWT",
+                Self::AccessToken => "ACCESS_TOKEN",
+                Self::RefreshToken => "REFRESH_TOKEN",
+                Self::IdToken => "ID_TOKEN",
+                Self::Saml1 => "SAML1",
+                Self::Saml2 => "SAML2",
+                Self::DeviceSecret => "DEVICE_SECRET",
+                Self::DeviceCode => "DEVICE_CODE",
+                Self::TokenExchange => "TOKEN_EXCHANGE",
+                Self::JwtBearer => "JWT_BEARER",
+                Self::Other(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for TokenType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::str::FromStr for TokenType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::convert::From<&str> for TokenType {
+        fn from(value: &str) -> Self {
+            match value {
+                "JWT" => Self::Jwt,
+                "ACCESS_TOKEN" => Self::AccessToken,
+                "REFRESH_TOKEN" => Self::RefreshToken,
+                "ID_TOKEN" => Self::IdToken,
+                "SAML1" => Self::Saml1,
+                "SAML2" => Self::Saml2,
+                "DEVICE_SECRET" => Self::DeviceSecret,
+                "DEVICE_CODE" => Self::DeviceCode,
+                "TOKEN_EXCHANGE" => Self::TokenExchange,
+                "JWT_BEARER" => Self::JwtBearer,
+                other => Self::Other(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for TokenType {
+        fn from(value: ::std::string::String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Other(_) => Self::Other(value),
+                known => known,
+            }
+        }
+    }
+    impl TokenUpdateResponseAction {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::InternalServerError => "INTERNAL_SERVER_ERROR",
+                Self::BadRequest => "BAD_REQUEST",
+                Self::Forbidden => "FORBIDDEN",
+                Self::NotFound => "NOT_FOUND",
+                Self::Ok => "OK",
+                Self::Other(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for TokenUpdateResponseAction {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::str::FromStr for TokenUpdateResponseAction {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::convert::From<&str> for TokenUpdateResponseAction {
+        fn from(value: &str) -> Self {
+            match value {
+                "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
+                "BAD_REQUEST" => Self::BadRequest,
+                "FORBIDDEN" => Self::Forbidden,
+                "NOT_FOUND" => Self::NotFound,
+                "OK" => Self::Ok,
+                other => Self::Other(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for TokenUpdateResponseAction {
+        fn from(value: ::std::string::String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Other(_) => Self::Other(value),
+                known => known,
+            }
+        }
+    }
 }
 #[derive(Clone, Debug)]
-/**Client for Authlete API (token operations)
+/**Client for Authlete API
 
-The part of Authlete's API that this SDK binds today: answering a failed token request and managing issued access tokens. Structure follows Authlete's published specification; the prose is this project's own.
+The part of Authlete's API this SDK binds: the calls an authorization server makes while serving its token endpoint, and the administration of access tokens. Structure follows Authlete's published specification; the prose is this project's own.
 
 Version: 3.0.16*/
 pub struct Client {
@@ -825,34 +8323,38 @@ const _: () = {
     {}
 };
 impl Client {
-    /**Build the error a token endpoint returns
+    /**Hands a token request, as the token endpoint received it, to Authlete. Authlete checks the client and the grant and answers with an `action` that tells the authorization server what to do next.
 
-Called by the authorization server when it cannot honour a token request that Authlete handed back to it (for instance, the resource owner's password was wrong). Authlete spends the ticket and answers with the error body the token endpoint should send to the client.
+Sends a `POST` request to `/api/{serviceId}/auth/token`
 
-Sends a `POST` request to `/api/{serviceId}/auth/token/fail`
-
-Arguments:
-- `service_id`: Identifier of the Authlete service the call is made for.
-- `body`
 ```ignore
-let response = client.auth_token_fail_api()
+let response = client.auth_token_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
 ```*/
-    pub fn auth_token_fail_api(&self) -> builder::AuthTokenFailApi<'_> {
-        builder::AuthTokenFailApi::new(self)
+    pub fn auth_token_api(&self) -> builder::AuthTokenApi<'_> {
+        builder::AuthTokenApi::new(self)
     }
-    /**Delete one access token
+    /**Creates an access token directly, without any OAuth flow, for administration and tests.
 
-Removes an access token from the service's store so that it can no longer be used or introspected.
+Sends a `POST` request to `/api/{serviceId}/auth/token/create`
+
+```ignore
+let response = client.auth_token_create_api()
+    .service_id(service_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn auth_token_create_api(&self) -> builder::AuthTokenCreateApi<'_> {
+        builder::AuthTokenCreateApi::new(self)
+    }
+    /**Removes an access token from the service's store so that it can no longer be used or introspected.
 
 Sends a `DELETE` request to `/api/{serviceId}/auth/token/delete/{accessTokenIdentifier}`
 
-Arguments:
-- `service_id`: Identifier of the Authlete service the call is made for.
-- `access_token_identifier`: The access token itself, or the hash Authlete keeps of it.
 ```ignore
 let response = client.auth_token_delete_api()
     .service_id(service_id)
@@ -863,15 +8365,55 @@ let response = client.auth_token_delete_api()
     pub fn auth_token_delete_api(&self) -> builder::AuthTokenDeleteApi<'_> {
         builder::AuthTokenDeleteApi::new(self)
     }
-    /**Revoke access tokens matching criteria
+    /**Called by the authorization server when it cannot honour a token request that Authlete handed back to it (for instance, the resource owner's password was wrong). Authlete spends the ticket and answers with the error body the token endpoint should send to the client.
 
-Revokes every access token that matches the criteria given: a single token (by itself or its refresh token), or all the tokens of a client, of a user, or of a user at one client.
+Sends a `POST` request to `/api/{serviceId}/auth/token/fail`
+
+```ignore
+let response = client.auth_token_fail_api()
+    .service_id(service_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn auth_token_fail_api(&self) -> builder::AuthTokenFailApi<'_> {
+        builder::AuthTokenFailApi::new(self)
+    }
+    /**Lists the access tokens of a client, of a user, or of a user at a client, a page at a time.
+
+Sends a `GET` request to `/api/{serviceId}/auth/token/get/list`
+
+```ignore
+let response = client.auth_token_get_list_api()
+    .service_id(service_id)
+    .client_identifier(client_identifier)
+    .end(end)
+    .start(start)
+    .subject(subject)
+    .send()
+    .await;
+```*/
+    pub fn auth_token_get_list_api(&self) -> builder::AuthTokenGetListApi<'_> {
+        builder::AuthTokenGetListApi::new(self)
+    }
+    /**Called after `/auth/token` returned `PASSWORD` and the resource owner's credentials checked out: Authlete spends the ticket and issues the tokens.
+
+Sends a `POST` request to `/api/{serviceId}/auth/token/issue`
+
+```ignore
+let response = client.auth_token_issue_api()
+    .service_id(service_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn auth_token_issue_api(&self) -> builder::AuthTokenIssueApi<'_> {
+        builder::AuthTokenIssueApi::new(self)
+    }
+    /**Revokes every access token that matches the criteria given: a single token (by itself or its refresh token), or all the tokens of a client, of a user, or of a user at one client.
 
 Sends a `POST` request to `/api/{serviceId}/auth/token/revoke`
 
-Arguments:
-- `service_id`: Identifier of the Authlete service the call is made for.
-- `body`
 ```ignore
 let response = client.auth_token_revoke_api()
     .service_id(service_id)
@@ -881,6 +8423,34 @@ let response = client.auth_token_revoke_api()
 ```*/
     pub fn auth_token_revoke_api(&self) -> builder::AuthTokenRevokeApi<'_> {
         builder::AuthTokenRevokeApi::new(self)
+    }
+    /**Changes an existing access token: its lifetime, scopes, properties or bindings.
+
+Sends a `POST` request to `/api/{serviceId}/auth/token/update`
+
+```ignore
+let response = client.auth_token_update_api()
+    .service_id(service_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn auth_token_update_api(&self) -> builder::AuthTokenUpdateApi<'_> {
+        builder::AuthTokenUpdateApi::new(self)
+    }
+    /**Issues a fresh ID token alongside a refresh-token grant, for token requests where `/auth/token` returned `ID_TOKEN_REISSUABLE`.
+
+Sends a `POST` request to `/api/{serviceId}/idtoken/reissue`
+
+```ignore
+let response = client.idtoken_reissue_api()
+    .service_id(service_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn idtoken_reissue_api(&self) -> builder::IdtokenReissueApi<'_> {
+        builder::IdtokenReissueApi::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -892,6 +8462,376 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
+    /**Builder for [`Client::auth_token_api`]
+
+[`Client::auth_token_api`]: super::Client::auth_token_api*/
+    #[derive(Debug, Clone)]
+    pub struct AuthTokenApi<'a> {
+        client: &'a super::Client,
+        service_id: Result<::std::string::String, String>,
+        body: Result<types::builder::TokenRequest, String>,
+    }
+    impl<'a> AuthTokenApi<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                service_id: Err("service_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn service_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.service_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for service_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::TokenRequest>,
+            <V as std::convert::TryInto<types::TokenRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `TokenRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::TokenRequest,
+            ) -> types::builder::TokenRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/{serviceId}/auth/token`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TokenResponse>, Error<types::ResultBody>> {
+            let Self { client, service_id, body } = self;
+            let service_id = service_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::TokenRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/{}/auth/token", client.baseurl, encode_path(& service_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "auth_token_api",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::auth_token_create_api`]
+
+[`Client::auth_token_create_api`]: super::Client::auth_token_create_api*/
+    #[derive(Debug, Clone)]
+    pub struct AuthTokenCreateApi<'a> {
+        client: &'a super::Client,
+        service_id: Result<::std::string::String, String>,
+        body: Result<types::builder::TokenCreateRequest, String>,
+    }
+    impl<'a> AuthTokenCreateApi<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                service_id: Err("service_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn service_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.service_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for service_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::TokenCreateRequest>,
+            <V as std::convert::TryInto<
+                types::TokenCreateRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `TokenCreateRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::TokenCreateRequest,
+            ) -> types::builder::TokenCreateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/{serviceId}/auth/token/create`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::TokenCreateResponse>,
+            Error<types::ResultBody>,
+        > {
+            let Self { client, service_id, body } = self;
+            let service_id = service_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::TokenCreateRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/{}/auth/token/create", client.baseurl, encode_path(& service_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "auth_token_create_api",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::auth_token_delete_api`]
+
+[`Client::auth_token_delete_api`]: super::Client::auth_token_delete_api*/
+    #[derive(Debug, Clone)]
+    pub struct AuthTokenDeleteApi<'a> {
+        client: &'a super::Client,
+        service_id: Result<::std::string::String, String>,
+        access_token_identifier: Result<::std::string::String, String>,
+    }
+    impl<'a> AuthTokenDeleteApi<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                service_id: Err("service_id was not initialized".to_string()),
+                access_token_identifier: Err(
+                    "access_token_identifier was not initialized".to_string(),
+                ),
+            }
+        }
+        pub fn service_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.service_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for service_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn access_token_identifier<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.access_token_identifier = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for access_token_identifier failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/api/{serviceId}/auth/token/delete/{accessTokenIdentifier}`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ResultBody>> {
+            let Self { client, service_id, access_token_identifier } = self;
+            let service_id = service_id.map_err(Error::InvalidRequest)?;
+            let access_token_identifier = access_token_identifier
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/{}/auth/token/delete/{}", client.baseurl, encode_path(&
+                service_id.to_string()), encode_path(& access_token_identifier
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "auth_token_delete_api",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::auth_token_fail_api`]
 
 [`Client::auth_token_fail_api`]: super::Client::auth_token_fail_api*/
@@ -1020,23 +8960,27 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::auth_token_delete_api`]
+    /**Builder for [`Client::auth_token_get_list_api`]
 
-[`Client::auth_token_delete_api`]: super::Client::auth_token_delete_api*/
+[`Client::auth_token_get_list_api`]: super::Client::auth_token_get_list_api*/
     #[derive(Debug, Clone)]
-    pub struct AuthTokenDeleteApi<'a> {
+    pub struct AuthTokenGetListApi<'a> {
         client: &'a super::Client,
         service_id: Result<::std::string::String, String>,
-        access_token_identifier: Result<::std::string::String, String>,
+        client_identifier: Result<Option<::std::string::String>, String>,
+        end: Result<Option<i32>, String>,
+        start: Result<Option<i32>, String>,
+        subject: Result<Option<::std::string::String>, String>,
     }
-    impl<'a> AuthTokenDeleteApi<'a> {
+    impl<'a> AuthTokenGetListApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 service_id: Err("service_id was not initialized".to_string()),
-                access_token_identifier: Err(
-                    "access_token_identifier was not initialized".to_string(),
-                ),
+                client_identifier: Ok(None),
+                end: Ok(None),
+                start: Ok(None),
+                subject: Ok(None),
             }
         }
         pub fn service_id<V>(mut self, value: V) -> Self
@@ -1051,27 +8995,67 @@ pub mod builder {
                 });
             self
         }
-        pub fn access_token_identifier<V>(mut self, value: V) -> Self
+        pub fn client_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.access_token_identifier = value
+            self.client_identifier = value
                 .try_into()
+                .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for access_token_identifier failed"
+                    "conversion to `:: std :: string :: String` for client_identifier failed"
                         .to_string()
                 });
             self
         }
-        ///Sends a `DELETE` request to `/api/{serviceId}/auth/token/delete/{accessTokenIdentifier}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ResultBody>> {
-            let Self { client, service_id, access_token_identifier } = self;
+        pub fn end<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.end = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for end failed".to_string());
+            self
+        }
+        pub fn start<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.start = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for start failed".to_string());
+            self
+        }
+        pub fn subject<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.subject = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for subject failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/api/{serviceId}/auth/token/get/list`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::TokenGetListResponse>,
+            Error<types::ResultBody>,
+        > {
+            let Self { client, service_id, client_identifier, end, start, subject } = self;
             let service_id = service_id.map_err(Error::InvalidRequest)?;
-            let access_token_identifier = access_token_identifier
-                .map_err(Error::InvalidRequest)?;
+            let client_identifier = client_identifier.map_err(Error::InvalidRequest)?;
+            let end = end.map_err(Error::InvalidRequest)?;
+            let start = start.map_err(Error::InvalidRequest)?;
+            let subject = subject.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/api/{}/auth/token/delete/{}", client.baseurl, encode_path(&
-                service_id.to_string()), encode_path(& access_token_identifier
+                "{}/api/{}/auth/token/get/list", client.baseurl, encode_path(& service_id
                 .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -1085,22 +9069,159 @@ pub mod builder {
             #[allow(unused_mut)]
             let mut request = client
                 .client
-                .delete(url)
+                .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "clientIdentifier",
+                        &client_identifier,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("end", &end))
+                .query(&progenitor_client::QueryParam::new("start", &start))
+                .query(&progenitor_client::QueryParam::new("subject", &subject))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
-                operation_id: "auth_token_delete_api",
+                operation_id: "auth_token_get_list_api",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::auth_token_issue_api`]
+
+[`Client::auth_token_issue_api`]: super::Client::auth_token_issue_api*/
+    #[derive(Debug, Clone)]
+    pub struct AuthTokenIssueApi<'a> {
+        client: &'a super::Client,
+        service_id: Result<::std::string::String, String>,
+        body: Result<types::builder::TokenIssueRequest, String>,
+    }
+    impl<'a> AuthTokenIssueApi<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                service_id: Err("service_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn service_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.service_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for service_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::TokenIssueRequest>,
+            <V as std::convert::TryInto<
+                types::TokenIssueRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `TokenIssueRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::TokenIssueRequest,
+            ) -> types::builder::TokenIssueRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/{serviceId}/auth/token/issue`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TokenIssueResponse>, Error<types::ResultBody>> {
+            let Self { client, service_id, body } = self;
+            let service_id = service_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::TokenIssueRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/{}/auth/token/issue", client.baseurl, encode_path(& service_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "auth_token_issue_api",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -1254,6 +9375,270 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::auth_token_update_api`]
+
+[`Client::auth_token_update_api`]: super::Client::auth_token_update_api*/
+    #[derive(Debug, Clone)]
+    pub struct AuthTokenUpdateApi<'a> {
+        client: &'a super::Client,
+        service_id: Result<::std::string::String, String>,
+        body: Result<types::builder::TokenUpdateRequest, String>,
+    }
+    impl<'a> AuthTokenUpdateApi<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                service_id: Err("service_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn service_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.service_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for service_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::TokenUpdateRequest>,
+            <V as std::convert::TryInto<
+                types::TokenUpdateRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `TokenUpdateRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::TokenUpdateRequest,
+            ) -> types::builder::TokenUpdateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/{serviceId}/auth/token/update`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::TokenUpdateResponse>,
+            Error<types::ResultBody>,
+        > {
+            let Self { client, service_id, body } = self;
+            let service_id = service_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::TokenUpdateRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/{}/auth/token/update", client.baseurl, encode_path(& service_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "auth_token_update_api",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::idtoken_reissue_api`]
+
+[`Client::idtoken_reissue_api`]: super::Client::idtoken_reissue_api*/
+    #[derive(Debug, Clone)]
+    pub struct IdtokenReissueApi<'a> {
+        client: &'a super::Client,
+        service_id: Result<::std::string::String, String>,
+        body: Result<types::builder::IdtokenReissueRequest, String>,
+    }
+    impl<'a> IdtokenReissueApi<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                service_id: Err("service_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn service_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.service_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for service_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::IdtokenReissueRequest>,
+            <V as std::convert::TryInto<
+                types::IdtokenReissueRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `IdtokenReissueRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::IdtokenReissueRequest,
+            ) -> types::builder::IdtokenReissueRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/{serviceId}/idtoken/reissue`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::IdtokenReissueResponse>,
+            Error<types::ResultBody>,
+        > {
+            let Self { client, service_id, body } = self;
+            let service_id = service_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::IdtokenReissueRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/{}/idtoken/reissue", client.baseurl, encode_path(& service_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "idtoken_reissue_api",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,

@@ -9,11 +9,13 @@
 //! drive each step on the project's own small fixture specs.
 
 pub mod codegen;
+pub mod drift;
 pub mod error;
 pub mod normalise;
 pub mod open_enums;
 pub mod output;
 pub mod pipeline;
 pub mod spec;
+pub mod vendor;
 
 pub use error::XtaskError;

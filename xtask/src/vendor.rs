@@ -1,0 +1,447 @@
+//! `cargo xtask vendor`: rebuild the fragment in `openapi/` from a full upstream spec.
+//!
+//! Inputs, all in the `openapi/` directory:
+//!
+//! - `operations.txt`: the operationIds to vendor, one per line (`#` starts a comment);
+//! - `overlay.yaml`: the project's own descriptions, by operationId, schema
+//!   and `schema.property`, merged into the result;
+//!
+//! and the upstream spec given with `--from`. The result is the listed
+//! operations with the transitive closure of every component they `$ref`, and
+//! nothing else. Structure is copied exactly; upstream prose (descriptions,
+//! summaries, titles, examples, documentation extensions) is not, so the only
+//! words in the fragment are the overlay's. Keys are written in a fixed order
+//! (top-level keys in the usual order, every other map sorted), so the same
+//! inputs always give the same bytes.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use crate::error::{XtaskError, spec_error};
+use crate::spec::{self, escape};
+
+/// File listing the operations to vendor, inside the openapi directory.
+pub const OPERATIONS_FILE: &str = "operations.txt";
+/// File with the project's own descriptions, inside the openapi directory.
+pub const OVERLAY_FILE: &str = "overlay.yaml";
+/// The vendored fragment, inside the openapi directory.
+pub const FRAGMENT_FILE: &str = "authlete-tokens.yaml";
+
+/// Keys that carry prose or documentation-tool data rather than structure.
+const PROSE_KEYS: &[&str] = &[
+    "description",
+    "summary",
+    "title",
+    "example",
+    "examples",
+    "externalDocs",
+    "links",
+];
+
+/// Keys whose object value maps names (not OpenAPI keywords) to objects.
+const NAME_MAP_KEYS: &[&str] = &[
+    "paths",
+    "properties",
+    "schemas",
+    "responses",
+    "parameters",
+    "requestBodies",
+    "headers",
+    "securitySchemes",
+    "content",
+    "encoding",
+    "variables",
+    "callbacks",
+];
+
+/// Top-level keys, in the order they are written.
+const TOP_LEVEL_ORDER: &[&str] = &[
+    "openapi",
+    "info",
+    "servers",
+    "security",
+    "tags",
+    "paths",
+    "components",
+];
+
+/// Reads `operations.txt`: operationIds in order, with their line numbers.
+pub fn read_operation_list(path: &Path) -> Result<Vec<(usize, String)>, XtaskError> {
+    let text = std::fs::read_to_string(path).map_err(|source| XtaskError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    let mut seen = BTreeSet::new();
+    let mut ids = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let id = line.split('#').next().unwrap_or_default().trim();
+        if id.is_empty() {
+            continue;
+        }
+        if !seen.insert(id.to_owned()) {
+            return Err(XtaskError::Parse {
+                path: path.to_owned(),
+                line: Some(index + 1),
+                column: Some(1),
+                message: format!("operationId `{id}` is listed twice"),
+            });
+        }
+        ids.push((index + 1, id.to_owned()));
+    }
+    Ok(ids)
+}
+
+/// The project's own descriptions, merged over the vendored structure.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Overlay {
+    /// `info.description`.
+    pub info: Option<String>,
+    /// Description per operationId.
+    pub operations: BTreeMap<String, String>,
+    /// Description per schema name, or per `schema.property`.
+    pub schemas: BTreeMap<String, String>,
+}
+
+/// Reads `overlay.yaml`; a missing file is an empty overlay.
+pub fn read_overlay(path: &Path) -> Result<Overlay, XtaskError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Overlay::default()),
+        Err(source) => {
+            return Err(XtaskError::Read {
+                path: path.to_owned(),
+                source,
+            });
+        }
+    };
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Raw {
+        info: Option<String>,
+        #[serde(default)]
+        operations: BTreeMap<String, String>,
+        #[serde(default)]
+        schemas: BTreeMap<String, String>,
+    }
+    let raw: Raw = serde_yaml::from_str(&text).map_err(|e| {
+        let location = e.location();
+        XtaskError::Parse {
+            path: path.to_owned(),
+            line: location.as_ref().map(|l| l.line()),
+            column: location.as_ref().map(|l| l.column()),
+            message: e.to_string(),
+        }
+    })?;
+    Ok(Overlay {
+        info: raw.info,
+        operations: raw.operations,
+        schemas: raw.schemas,
+    })
+}
+
+/// Builds the fragment for `operation_ids` from `upstream` (no prose yet).
+pub fn extract(upstream: &Value, operation_ids: &[String]) -> Result<Value, XtaskError> {
+    spec::check_version(upstream)?;
+    let by_id: BTreeMap<&str, spec::OperationRef> = spec::operations(upstream)
+        .into_iter()
+        .filter_map(|op| Some((spec::operation_id(upstream, &op)?, op)))
+        .collect();
+
+    let mut paths = Map::new();
+    let mut tags_used = BTreeSet::new();
+    for id in operation_ids {
+        let op = by_id.get(id.as_str()).ok_or_else(|| {
+            spec_error(
+                "/paths",
+                format!(
+                    "operationId `{id}` (listed in {OPERATIONS_FILE}) is not in the upstream spec"
+                ),
+            )
+        })?;
+        let operation = spec::operation(upstream, op).cloned().unwrap_or_default();
+        if let Some(tags) = operation.get("tags").and_then(Value::as_array) {
+            tags_used.extend(tags.iter().filter_map(Value::as_str).map(str::to_owned));
+        }
+        let item = paths
+            .entry(op.path.clone())
+            .or_insert_with(|| Value::Object(Map::new()));
+        // Path-level parameters belong to every operation on the path.
+        if let Some(shared) = upstream.pointer(&format!("/paths/{}/parameters", escape(&op.path))) {
+            item["parameters"] = shared.clone();
+        }
+        item[op.method] = operation;
+    }
+
+    let mut fragment = Map::new();
+    fragment.insert("openapi".into(), upstream["openapi"].clone());
+    let mut info = Map::new();
+    for key in ["title", "version", "license"] {
+        if let Some(v) = upstream.get("info").and_then(|i| i.get(key)) {
+            info.insert(key.into(), v.clone());
+        }
+    }
+    fragment.insert("info".into(), Value::Object(info));
+    for key in ["servers", "security"] {
+        if let Some(v) = upstream.get(key) {
+            fragment.insert(key.into(), v.clone());
+        }
+    }
+    if let Some(tags) = upstream.get("tags").and_then(Value::as_array) {
+        let kept: Vec<Value> = tags
+            .iter()
+            .filter(|t| t["name"].as_str().is_some_and(|n| tags_used.contains(n)))
+            .cloned()
+            .collect();
+        fragment.insert("tags".into(), Value::Array(kept));
+    }
+    fragment.insert("paths".into(), Value::Object(paths));
+
+    // Everything the paths refer to, and everything that refers to, and so on.
+    let mut components: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+    let mut pending: Vec<String> = Vec::new();
+    collect_refs(&fragment["paths"], &mut pending);
+    // Security schemes are named by the security requirement, not by $ref.
+    for requirement in upstream["security"].as_array().into_iter().flatten() {
+        for name in requirement.as_object().into_iter().flat_map(|m| m.keys()) {
+            pending.push(format!("#/components/securitySchemes/{}", escape(name)));
+        }
+    }
+    let mut done = BTreeSet::new();
+    while let Some(reference) = pending.pop() {
+        if !done.insert(reference.clone()) {
+            continue;
+        }
+        let (kind, name) = component_of(&reference)?;
+        let target = upstream
+            .pointer(reference.trim_start_matches('#'))
+            .ok_or_else(|| {
+                spec_error(
+                    reference.trim_start_matches('#'),
+                    format!("`$ref: {reference}` does not point at anything upstream"),
+                )
+            })?;
+        let whole = upstream
+            .pointer(&format!("/components/{}/{}", escape(&kind), escape(&name)))
+            .cloned()
+            .unwrap_or_else(|| target.clone());
+        collect_refs(&whole, &mut pending);
+        components.entry(kind).or_default().insert(name, whole);
+    }
+    if !components.is_empty() {
+        let map: Map<String, Value> = components
+            .into_iter()
+            .map(|(kind, entries)| (kind, Value::Object(entries)))
+            .collect();
+        fragment.insert("components".into(), Value::Object(map));
+    }
+
+    let mut doc = Value::Object(fragment);
+    strip_prose(&mut doc, false);
+    // `info.title` is required and names the API; it is not prose to rewrite.
+    if let Some(title) = upstream.pointer("/info/title") {
+        doc["info"]["title"] = title.clone();
+    }
+    restore_response_descriptions(&mut doc);
+    Ok(canonical(doc))
+}
+
+/// OpenAPI requires every response to have a description: an empty one
+/// keeps the document valid without carrying upstream's words.
+fn restore_response_descriptions(doc: &mut Value) {
+    let mut places: Vec<String> = spec::operations(doc)
+        .into_iter()
+        .map(|op| format!("{}/responses", op.pointer()))
+        .collect();
+    places.push("/components/responses".to_owned());
+    for place in places {
+        if let Some(Value::Object(responses)) = doc.pointer_mut(&place) {
+            for response in responses.values_mut() {
+                if let Value::Object(r) = response
+                    && !r.contains_key("$ref")
+                {
+                    r.insert("description".into(), Value::String(String::new()));
+                }
+            }
+        }
+    }
+}
+
+/// Gathers every `$ref` under `value`.
+fn collect_refs(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                match (key.as_str(), v) {
+                    ("$ref", Value::String(target)) => out.push(target.clone()),
+                    _ => collect_refs(v, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
+}
+
+/// Splits `#/components/<kind>/<name>[/...]` into kind and name.
+fn component_of(reference: &str) -> Result<(String, String), XtaskError> {
+    let unescape = |s: &str| s.replace("~1", "/").replace("~0", "~");
+    let mut parts = reference
+        .strip_prefix("#/components/")
+        .ok_or_else(|| {
+            spec_error(
+                reference,
+                format!("`$ref: {reference}` is not a local component reference"),
+            )
+        })?
+        .split('/');
+    match (parts.next(), parts.next()) {
+        (Some(kind), Some(name)) if !kind.is_empty() && !name.is_empty() => {
+            Ok((unescape(kind), unescape(name)))
+        }
+        _ => Err(spec_error(
+            reference,
+            format!("`$ref: {reference}` does not name a component"),
+        )),
+    }
+}
+
+/// Removes prose keys; in name maps (`properties`, `paths`...) keys are names and stay.
+pub fn strip_prose(value: &mut Value, is_name_map: bool) {
+    match value {
+        Value::Object(map) => {
+            if is_name_map {
+                map.values_mut().for_each(|v| strip_prose(v, false));
+                return;
+            }
+            map.retain(|k, _| !PROSE_KEYS.contains(&k.as_str()) && !k.starts_with("x-"));
+            for (key, v) in map.iter_mut() {
+                let names = NAME_MAP_KEYS.contains(&key.as_str()) && v.is_object();
+                strip_prose(v, names);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| strip_prose(v, false)),
+        _ => {}
+    }
+}
+
+/// Puts keys in a fixed order: top level as in [`TOP_LEVEL_ORDER`], all else sorted.
+pub fn canonical(value: Value) -> Value {
+    let Value::Object(map) = value else {
+        return value;
+    };
+    let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+    entries.sort_by_key(|(k, _)| {
+        (
+            TOP_LEVEL_ORDER
+                .iter()
+                .position(|t| t == k)
+                .unwrap_or(TOP_LEVEL_ORDER.len()),
+            k.clone(),
+        )
+    });
+    Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+}
+
+fn sorted(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sorted).collect()),
+        other => other,
+    }
+}
+
+/// Adds the overlay's descriptions; refuses entries that match nothing.
+pub fn apply_overlay(doc: &mut Value, overlay: &Overlay) -> Result<(), XtaskError> {
+    if let Some(text) = &overlay.info {
+        doc["info"]["description"] = Value::String(text.clone());
+    }
+    for (id, text) in &overlay.operations {
+        let op = spec::operations(doc)
+            .into_iter()
+            .find(|op| spec::operation_id(doc, op) == Some(id.as_str()))
+            .ok_or_else(|| {
+                spec_error(
+                    "/paths",
+                    format!("{OVERLAY_FILE} describes operation `{id}`, which is not vendored"),
+                )
+            })?;
+        if let Some(Value::Object(o)) = spec::operation_mut(doc, &op) {
+            o.insert("description".into(), Value::String(text.clone()));
+        }
+    }
+    for (key, text) in &overlay.schemas {
+        let (schema, property) = match key.split_once('.') {
+            Some((s, p)) => (s, Some(p)),
+            None => (key.as_str(), None),
+        };
+        let mut pointer = format!("/components/schemas/{}", escape(schema));
+        if let Some(p) = property {
+            pointer.push_str(&format!("/properties/{}", escape(p)));
+        }
+        let target = doc
+            .pointer_mut(&pointer)
+            .and_then(Value::as_object_mut)
+            .ok_or_else(|| {
+                spec_error(
+                    pointer.clone(),
+                    format!("{OVERLAY_FILE} describes `{key}`, which is not in the fragment"),
+                )
+            })?;
+        target.insert("description".into(), Value::String(text.clone()));
+    }
+    *doc = canonical(std::mem::take(doc));
+    Ok(())
+}
+
+/// Where `vendor` reads and writes, under one openapi directory.
+#[derive(Debug, Clone)]
+pub struct OpenapiDir(pub PathBuf);
+
+impl OpenapiDir {
+    /// The operation list.
+    pub fn operations(&self) -> PathBuf {
+        self.0.join(OPERATIONS_FILE)
+    }
+    /// The overlay.
+    pub fn overlay(&self) -> PathBuf {
+        self.0.join(OVERLAY_FILE)
+    }
+    /// The vendored fragment.
+    pub fn fragment(&self) -> PathBuf {
+        self.0.join(FRAGMENT_FILE)
+    }
+}
+
+/// The operationIds listed in `dir`.
+pub fn listed_ids(dir: &OpenapiDir) -> Result<Vec<String>, XtaskError> {
+    Ok(read_operation_list(&dir.operations())?
+        .into_iter()
+        .map(|(_, id)| id)
+        .collect())
+}
+
+/// Computes the fragment text that `vendor --from upstream` writes into `dir`.
+pub fn render(upstream_path: &Path, dir: &OpenapiDir) -> Result<String, XtaskError> {
+    let upstream = spec::load(upstream_path)?;
+    let ids = listed_ids(dir)?;
+    let overlay = read_overlay(&dir.overlay())?;
+    let mut doc = extract(&upstream, &ids)?;
+    apply_overlay(&mut doc, &overlay)?;
+    // The result must itself be a spec the generator can read.
+    let mut check = doc.clone();
+    crate::normalise::require_local_refs_resolve(&mut check)?;
+    let text = serde_yaml::to_string(&doc).map_err(|e| XtaskError::Format {
+        message: e.to_string(),
+    })?;
+    Ok(format!(
+        "# Vendored by `cargo xtask vendor` from Authlete's published OpenAPI spec:\n\
+         # structure only, descriptions from {OVERLAY_FILE}. Do not edit by hand;\n\
+         # change {OPERATIONS_FILE} or {OVERLAY_FILE} and vendor again.\n{text}"
+    ))
+}
