@@ -65,9 +65,10 @@ fn render(request: &Request) -> String {
         serde_json::to_string_pretty(&json).expect("printable")
     };
     format!(
-        "{} {}\nheaders: {}\ncontent-type: {}\naccept: {}\nauthorization: {} <token>\nbody: {body}\n",
+        "{} {}{}\nheaders: {}\ncontent-type: {}\naccept: {}\nauthorization: {} <token>\nbody: {body}\n",
         request.method,
         request.url.path(),
+        request.url.query().map(|q| format!("?{q}")).unwrap_or_default(),
         names.join(", "),
         header("content-type").unwrap_or_else(|| "(none)".into()),
         header("accept").unwrap_or_else(|| "(none)".into()),
@@ -130,5 +131,121 @@ async fn token_revoke_request() {
         .await
         .expect("200 decodes");
     assert_eq!(response.into_inner().count, Some(2));
+    insta::assert_snapshot!(received(&server).await);
+}
+
+#[tokio::test]
+async fn token_process_request() {
+    let server = server_answering(200, Some(serde_json::json!({"action": "PASSWORD"}))).await;
+    let response = client_for(&server)
+        .await
+        .auth_token_api()
+        .service_id("715948317")
+        .body_map(|b| {
+            b.parameters("grant_type=password&username=john&password=pw")
+                .client_id(Some("57297408867".to_owned()))
+                .client_secret(Some("client-secret".to_owned()))
+                .dpop(Some("eyJ0eXAiOiJkcG9wK2p3dCJ9.e30.sig".to_owned()))
+                .htm(Some("POST".to_owned()))
+                .htu(Some("https://as.example.com/token".to_owned()))
+        })
+        .send()
+        .await
+        .expect("200 decodes");
+    assert_eq!(
+        response.into_inner().action,
+        Some(types::TokenResponseAction::Password)
+    );
+    insta::assert_snapshot!(received(&server).await);
+}
+
+#[tokio::test]
+async fn token_issue_request() {
+    let server = server_answering(200, Some(serde_json::json!({"action": "OK"}))).await;
+    client_for(&server)
+        .await
+        .auth_token_issue_api()
+        .service_id("715948317")
+        .body_map(|b| {
+            b.ticket("ticket-123")
+                .subject("john")
+                .properties(vec![types::Property {
+                    key: Some("tier".into()),
+                    value: Some("gold".into()),
+                    hidden: Some(true),
+                }])
+        })
+        .send()
+        .await
+        .expect("200 decodes");
+    insta::assert_snapshot!(received(&server).await);
+}
+
+#[tokio::test]
+async fn token_create_request() {
+    let server = server_answering(200, Some(serde_json::json!({"action": "OK"}))).await;
+    client_for(&server)
+        .await
+        .auth_token_create_api()
+        .service_id("715948317")
+        .body_map(|b| {
+            b.grant_type(types::GrantType::ClientCredentials)
+                .client_id(Some(57297408867))
+                .scopes(vec!["read".to_owned(), "write".to_owned()])
+                .access_token_duration(Some(3600))
+        })
+        .send()
+        .await
+        .expect("200 decodes");
+    insta::assert_snapshot!(received(&server).await);
+}
+
+#[tokio::test]
+async fn token_update_request() {
+    let server = server_answering(200, Some(serde_json::json!({"action": "OK"}))).await;
+    client_for(&server)
+        .await
+        .auth_token_update_api()
+        .service_id("715948317")
+        .body(types::TokenUpdateRequest {
+            access_token: Some("at-123".into()),
+            access_token_expires_at: Some(1_900_000_000_000),
+            scopes: vec!["read".into()],
+            ..Default::default()
+        })
+        .send()
+        .await
+        .expect("200 decodes");
+    insta::assert_snapshot!(received(&server).await);
+}
+
+#[tokio::test]
+async fn token_list_request() {
+    let server = server_answering(200, Some(serde_json::json!({"totalCount": 0}))).await;
+    client_for(&server)
+        .await
+        .auth_token_get_list_api()
+        .service_id("715948317")
+        .client_identifier("57297408867")
+        .subject("john doe")
+        .start(0)
+        .end(5)
+        .send()
+        .await
+        .expect("200 decodes");
+    insta::assert_snapshot!(received(&server).await);
+}
+
+#[tokio::test]
+async fn id_token_reissue_request() {
+    let server = server_answering(200, Some(serde_json::json!({"action": "OK"}))).await;
+    client_for(&server)
+        .await
+        .idtoken_reissue_api()
+        .service_id("715948317")
+        .body_map(|b| b.access_token("at-123").refresh_token("rt-456"))
+        .send()
+        .await
+        .expect("200 decodes");
     insta::assert_snapshot!(received(&server).await);
 }
