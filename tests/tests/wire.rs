@@ -68,7 +68,11 @@ fn render(request: &Request) -> String {
         "{} {}{}\nheaders: {}\ncontent-type: {}\naccept: {}\nauthorization: {} <token>\nbody: {body}\n",
         request.method,
         request.url.path(),
-        request.url.query().map(|q| format!("?{q}")).unwrap_or_default(),
+        request
+            .url
+            .query()
+            .map(|q| format!("?{q}"))
+            .unwrap_or_default(),
         names.join(", "),
         header("content-type").unwrap_or_else(|| "(none)".into()),
         header("accept").unwrap_or_else(|| "(none)".into()),

@@ -301,10 +301,17 @@ fn compare_enum(name: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
             .collect()
     };
     let (va, vb) = (values(a), values(b));
-    for gone in va.iter().filter(|v| !vb.contains(v)) {
-        out.push(format!("{name}: enum value {gone} removed"));
-    }
-    for new in vb.iter().filter(|v| !va.contains(v)) {
-        out.push(format!("{name}: enum value {new} added"));
+    let removed: Vec<&String> = va.iter().filter(|v| !vb.contains(v)).collect();
+    let added: Vec<&String> = vb.iter().filter(|v| !va.contains(v)).collect();
+    let list = |vs: &[&String]| vs.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ");
+    match (removed.is_empty(), added.is_empty()) {
+        (true, true) => {}
+        (false, true) => out.push(format!("{name}: enum values removed: {}", list(&removed))),
+        (true, false) => out.push(format!("{name}: enum values added: {}", list(&added))),
+        (false, false) => out.push(format!(
+            "{name}: enum values removed: {}; added: {}",
+            list(&removed),
+            list(&added)
+        )),
     }
 }

@@ -123,13 +123,14 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
 /// How a path is named in headers: relative to the workspace when inside it,
 /// so output is the same on every machine.
 fn label(path: &Path) -> String {
-    let root = workspace_root();
-    let shown = path.strip_prefix(&root).unwrap_or(path);
-    shown
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    match path.strip_prefix(workspace_root()) {
+        Ok(inside) => inside
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        Err(_) => path.display().to_string(),
+    }
 }
 
 fn generate(options: &GenerateOptions) -> Result<ExitCode, XtaskError> {
