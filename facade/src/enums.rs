@@ -128,6 +128,149 @@ open_enum! {
     }
 }
 
+open_enum! {
+    /// What the token endpoint should do after `/auth/token`.
+    pub enum TokenAction for types::TokenResponseAction {
+        /// Authlete or the request to it failed: answer 500 with `responseContent`.
+        InternalServerError = "INTERNAL_SERVER_ERROR",
+        /// Client authentication failed: answer 401 with `responseContent`
+        /// and a `WWW-Authenticate` challenge.
+        InvalidClient = "INVALID_CLIENT",
+        /// The token request is wrong: answer 400 with `responseContent`.
+        BadRequest = "BAD_REQUEST",
+        /// Resource owner password grant: check the username and password,
+        /// then call `/auth/token/issue` or `/auth/token/fail` with the ticket.
+        Password = "PASSWORD",
+        /// Tokens were issued: answer 200 with `responseContent`.
+        Ok = "OK",
+        /// Token exchange (RFC 8693): the authorization server decides and
+        /// answers itself.
+        TokenExchange = "TOKEN_EXCHANGE",
+        /// JWT bearer grant (RFC 7523): the authorization server checks the
+        /// assertion and answers itself.
+        JwtBearer = "JWT_BEARER",
+        /// Native SSO: the authorization server completes the exchange and answers.
+        NativeSso = "NATIVE_SSO",
+        /// Refresh-token grant whose ID token may be issued again: call
+        /// `/idtoken/reissue`, or answer 200 with `responseContent` as it is.
+        IdTokenReissuable = "ID_TOKEN_REISSUABLE",
+    }
+}
+
+open_enum! {
+    /// What the token endpoint should do after `/auth/token/issue`.
+    pub enum TokenIssueAction for types::TokenIssueResponseAction {
+        /// Authlete or the call failed: answer 500 with `responseContent`.
+        InternalServerError = "INTERNAL_SERVER_ERROR",
+        /// Tokens were issued: answer 200 with `responseContent`.
+        Ok = "OK",
+    }
+}
+
+open_enum! {
+    /// The outcome of `/idtoken/reissue`.
+    pub enum IdTokenReissueAction for types::IdtokenReissueResponseAction {
+        /// The ID token was issued again: answer 200 with `responseContent`.
+        Ok = "OK",
+        /// Authlete failed: answer 500 with `responseContent`.
+        InternalServerError = "INTERNAL_SERVER_ERROR",
+        /// The call itself was wrong (a bug on the caller's side): answer 500.
+        CallerError = "CALLER_ERROR",
+    }
+}
+
+open_enum! {
+    /// The outcome of `/auth/token/create`.
+    pub enum TokenCreateAction for types::TokenCreateResponseAction {
+        /// Authlete failed.
+        InternalServerError = "INTERNAL_SERVER_ERROR",
+        /// The request was wrong.
+        BadRequest = "BAD_REQUEST",
+        /// The service does not allow this.
+        Forbidden = "FORBIDDEN",
+        /// The token was created.
+        Ok = "OK",
+    }
+}
+
+open_enum! {
+    /// The outcome of `/auth/token/update`.
+    pub enum TokenUpdateAction for types::TokenUpdateResponseAction {
+        /// Authlete failed.
+        InternalServerError = "INTERNAL_SERVER_ERROR",
+        /// The request was wrong.
+        BadRequest = "BAD_REQUEST",
+        /// The service does not allow this.
+        Forbidden = "FORBIDDEN",
+        /// No such access token.
+        NotFound = "NOT_FOUND",
+        /// The token was updated.
+        Ok = "OK",
+    }
+}
+
+open_enum! {
+    /// OAuth grant types, as Authlete names them.
+    pub enum GrantType for types::GrantType {
+        /// Authorization code (RFC 6749 §4.1).
+        AuthorizationCode = "AUTHORIZATION_CODE",
+        /// Implicit (RFC 6749 §4.2).
+        Implicit = "IMPLICIT",
+        /// Resource owner password credentials (RFC 6749 §4.3).
+        Password = "PASSWORD",
+        /// Client credentials (RFC 6749 §4.4).
+        ClientCredentials = "CLIENT_CREDENTIALS",
+        /// Refresh token (RFC 6749 §6).
+        RefreshToken = "REFRESH_TOKEN",
+        /// Client-initiated backchannel authentication.
+        Ciba = "CIBA",
+        /// Device authorization (RFC 8628).
+        DeviceCode = "DEVICE_CODE",
+        /// Token exchange (RFC 8693).
+        TokenExchange = "TOKEN_EXCHANGE",
+        /// JWT bearer assertion (RFC 7523).
+        JwtBearer = "JWT_BEARER",
+        /// Pre-authorized code (OpenID for Verifiable Credential Issuance).
+        PreAuthorizedCode = "PRE_AUTHORIZED_CODE",
+    }
+}
+
+open_enum! {
+    /// Token types of token exchange (RFC 8693).
+    pub enum TokenType for types::TokenType {
+        /// A JWT.
+        Jwt = "JWT",
+        /// An OAuth access token.
+        AccessToken = "ACCESS_TOKEN",
+        /// An OAuth refresh token.
+        RefreshToken = "REFRESH_TOKEN",
+        /// An OpenID Connect ID token.
+        IdToken = "ID_TOKEN",
+        /// A SAML 1.1 assertion.
+        Saml1 = "SAML1",
+        /// A SAML 2.0 assertion.
+        Saml2 = "SAML2",
+        /// A device secret (Native SSO).
+        DeviceSecret = "DEVICE_SECRET",
+        /// A device code.
+        DeviceCode = "DEVICE_CODE",
+        /// A token issued by token exchange.
+        TokenExchange = "TOKEN_EXCHANGE",
+        /// A JWT bearer assertion.
+        JwtBearer = "JWT_BEARER",
+    }
+}
+
+open_enum! {
+    /// Whether a client can keep a secret (RFC 6749 §2.1).
+    pub enum ClientType for types::ClientType {
+        /// Cannot keep a secret (native and browser apps).
+        Public = "PUBLIC",
+        /// Can keep a secret (server-side apps).
+        Confidential = "CONFIDENTIAL",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -33,10 +33,13 @@
 //! ```
 //!
 //! - [`Client`], [`ClientBuilder`], [`Region`]: configuration (also from the environment);
-//! - [`tokens`]: token fail, delete and revoke;
+//! - [`tokens`]: the token endpoint calls (process, issue, fail, ID token
+//!   reissue) and token administration (create, update, list, revoke, delete);
 //! - [`Error`]: one error type that tells Authlete's refusals from transport trouble;
 //! - [`RetryPolicy`]: which failures are retried, per operation;
-//! - [`TokenFailReason`], [`TokenFailAction`]: enums that accept values newer than this crate.
+//! - [`TokenAction`], [`TokenFailReason`], [`GrantType`] and the other enums:
+//!   they accept values newer than this crate;
+//! - [`model`]: structured values inside requests and responses.
 //!
 //! The access token never appears in `Debug` or `Display` output, in errors
 //! or in traces. TLS uses rustls unless the `native-tls` feature is enabled.
@@ -49,6 +52,9 @@ mod config;
 mod enums;
 mod error;
 mod http_response;
+pub mod model;
+mod request;
+mod response;
 mod retry;
 pub mod tokens;
 
@@ -57,8 +63,14 @@ pub use config::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, ENV_ACCESS_TOKEN,
     ENV_BASE_URL, ENV_BEARER, ENV_SERVICE_ID, Region,
 };
-pub use enums::{TokenFailAction, TokenFailReason};
+pub use enums::{
+    ClientType, GrantType, IdTokenReissueAction, TokenAction, TokenCreateAction, TokenFailAction,
+    TokenFailReason, TokenIssueAction, TokenType, TokenUpdateAction,
+};
 pub use error::Error;
-pub use http_response::JSON_UTF8;
+pub use http_response::{CLIENT_CHALLENGE, JSON_UTF8};
 pub use retry::RetryPolicy;
-pub use tokens::{TokenFailResponse, TokenRevokeResponse};
+pub use tokens::{
+    IdTokenReissueResponse, TokenCreateResponse, TokenFailResponse, TokenIssueResponse,
+    TokenListResponse, TokenResponse, TokenRevokeResponse, TokenUpdateResponse,
+};

@@ -38,7 +38,7 @@ async fn fail_sends_ticket_and_reason_and_decodes_the_answer() {
         .send()
         .await
         .expect("success");
-    assert_eq!(response.action(), Some(&TokenFailAction::BadRequest));
+    assert_eq!(response.action(), Some(TokenFailAction::BadRequest));
     assert_eq!(response.result_code(), Some("A067301"));
     assert_eq!(response.result_message(), Some("[A067301] wrong password"));
     assert_eq!(
@@ -85,7 +85,7 @@ async fn an_action_newer_than_the_crate_is_kept_not_rejected() {
         .expect("an unknown action still decodes");
     assert_eq!(
         response.action(),
-        Some(&TokenFailAction::Unknown("TRY_LATER".into()))
+        Some(TokenFailAction::Unknown("TRY_LATER".into()))
     );
     assert_eq!(response.into_http_response().status(), 500);
 }

@@ -138,7 +138,12 @@ fn drift_reports_exactly_what_changed() {
 }
 
 /// What is wrong, the upstream to vendor from, a file of openapi/ to replace, the expected message.
-type BadCase = (&'static str, PathBuf, Option<(&'static str, PathBuf)>, &'static str);
+type BadCase = (
+    &'static str,
+    PathBuf,
+    Option<(&'static str, PathBuf)>,
+    &'static str,
+);
 
 #[test]
 fn bad_input_is_a_clear_error_and_leaves_openapi_untouched() {

@@ -10,6 +10,7 @@ use crate::client::Client;
 use crate::enums::{TokenFailAction, TokenFailReason};
 use crate::error::{Error, Redacted};
 use crate::http_response::json_response;
+use crate::response::response;
 use crate::retry::Replay;
 
 const OPERATION: Operation = Operation {
@@ -71,7 +72,7 @@ impl<'a> FailTokenRequest<'a> {
     ///     .fail("ticket-from-auth-token", TokenFailReason::InvalidResourceOwnerCredentials)
     ///     .send()
     ///     .await?;
-    /// assert_eq!(response.action(), Some(&TokenFailAction::BadRequest));
+    /// assert_eq!(response.action(), Some(TokenFailAction::BadRequest));
     ///
     /// // What the token endpoint sends back to the OAuth client:
     /// let http = response.into_http_response();
@@ -97,48 +98,23 @@ impl<'a> FailTokenRequest<'a> {
             }
         })
         .await?;
-        Ok(TokenFailResponse {
-            action: reply.body.action.as_ref().map(TokenFailAction::from),
-            body: reply.body,
-            request_id: reply.request_id,
-        })
+        Ok(TokenFailResponse::new(reply.body, reply.request_id))
     }
 }
 
-/// Authlete's answer to `/auth/token/fail`: the error response to give the client.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TokenFailResponse {
-    body: types::TokenFailResponse,
-    action: Option<TokenFailAction>,
-    request_id: Option<String>,
+response! {
+    /// Authlete's answer to `/auth/token/fail`: the error response to give the client.
+    pub struct TokenFailResponse wraps types::TokenFailResponse, with result;
+    debug { action }
+    fields {
+        /// What to do with [`response_content`](Self::response_content).
+        action: open<TokenFailAction>;
+        /// The JSON body for the OAuth client, exactly as Authlete wrote it.
+        response_content: text;
+    }
 }
 
 impl TokenFailResponse {
-    /// What to do with [`response_content`](Self::response_content).
-    pub fn action(&self) -> Option<&TokenFailAction> {
-        self.action.as_ref()
-    }
-
-    /// The JSON body for the OAuth client, exactly as Authlete wrote it.
-    pub fn response_content(&self) -> Option<&str> {
-        self.body.response_content.as_deref()
-    }
-
-    /// Authlete's result code for this call.
-    pub fn result_code(&self) -> Option<&str> {
-        self.body.result_code.as_deref()
-    }
-
-    /// Authlete's explanation of the result.
-    pub fn result_message(&self) -> Option<&str> {
-        self.body.result_message.as_deref()
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
-    }
-
     /// The response the token endpoint should send to the OAuth client.
     ///
     /// `BAD_REQUEST` gives 400; `INTERNAL_SERVER_ERROR`, a missing action and
@@ -146,7 +122,7 @@ impl TokenFailResponse {
     /// `responseContent` unchanged, or `{"error":"invalid_request"}` /
     /// `{"error":"server_error"}` if Authlete sent none.
     pub fn into_http_response(self) -> http::Response<String> {
-        let (status, fallback) = match self.action {
+        let (status, fallback) = match self.action() {
             Some(TokenFailAction::BadRequest) => (StatusCode::BAD_REQUEST, "invalid_request"),
             _ => (StatusCode::INTERNAL_SERVER_ERROR, "server_error"),
         };
@@ -159,16 +135,14 @@ mod tests {
     use super::*;
 
     fn response(action: Option<&str>, content: Option<&str>) -> TokenFailResponse {
-        let body = types::TokenFailResponse {
-            action: action.map(types::TokenFailResponseAction::from),
-            response_content: content.map(str::to_owned),
-            ..Default::default()
-        };
-        TokenFailResponse {
-            action: body.action.as_ref().map(TokenFailAction::from),
-            body,
-            request_id: None,
-        }
+        TokenFailResponse::new(
+            types::TokenFailResponse {
+                action: action.map(types::TokenFailResponseAction::from),
+                response_content: content.map(str::to_owned),
+                ..Default::default()
+            },
+            None,
+        )
     }
 
     fn header<'a>(r: &'a http::Response<String>, name: &str) -> &'a str {

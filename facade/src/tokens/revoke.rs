@@ -7,6 +7,7 @@ use authlete_generated::types;
 use crate::call::{Operation, execute};
 use crate::client::Client;
 use crate::error::{Error, Redacted};
+use crate::response::response;
 use crate::retry::Replay;
 
 const OPERATION: Operation = Operation {
@@ -104,38 +105,16 @@ impl<'a> RevokeTokensRequest<'a> {
                 .await
         })
         .await?;
-        Ok(TokenRevokeResponse {
-            body: reply.body,
-            request_id: reply.request_id,
-        })
+        Ok(TokenRevokeResponse::new(reply.body, reply.request_id))
     }
 }
 
-/// Authlete's answer to `/auth/token/revoke`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TokenRevokeResponse {
-    body: types::TokenRevokeResponse,
-    request_id: Option<String>,
-}
-
-impl TokenRevokeResponse {
-    /// How many access tokens were revoked.
-    pub fn count(&self) -> Option<i64> {
-        self.body.count
-    }
-
-    /// Authlete's result code for this call.
-    pub fn result_code(&self) -> Option<&str> {
-        self.body.result_code.as_deref()
-    }
-
-    /// Authlete's explanation of the result.
-    pub fn result_message(&self) -> Option<&str> {
-        self.body.result_message.as_deref()
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+response! {
+    /// Authlete's answer to `/auth/token/revoke`.
+    pub struct TokenRevokeResponse wraps types::TokenRevokeResponse, with result;
+    debug { count }
+    fields {
+        /// How many access tokens were revoked.
+        count: int;
     }
 }
