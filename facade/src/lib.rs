@@ -56,6 +56,9 @@ pub mod model;
 mod request;
 mod response;
 mod retry;
+#[cfg(feature = "testing")]
+pub mod testing;
+pub mod token_endpoint;
 pub mod tokens;
 
 pub use client::Client;

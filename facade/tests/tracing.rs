@@ -95,3 +95,43 @@ async fn traces_never_contain_the_token_or_identifiers() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_outage_is_logged_for_the_operator_not_shown_to_the_client() {
+    use authlete::testing::{MockAuthlete, MockOperation, MockReply};
+    use authlete::token_endpoint::{TokenEndpoint, TokenEndpointDelegate, UserCheck};
+
+    struct Nobody;
+    impl TokenEndpointDelegate for Nobody {
+        async fn authenticate_user(&self, _: &str, _: &str) -> UserCheck {
+            UserCheck::Rejected(TokenFailReason::InvalidResourceOwnerCredentials)
+        }
+    }
+
+    let (traces, _guard) = common::capture_traces();
+    let authlete = MockAuthlete::start().await.expect("mock");
+    authlete.script(
+        MockOperation::Process,
+        MockReply::error(500, "A001101", "[A001101] database unavailable"),
+    );
+    let endpoint = TokenEndpoint::new(authlete.client().expect("client"), Nobody);
+    let response = endpoint
+        .handle(
+            http::Request::post("/token")
+                .body("grant_type=password")
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(response.status(), 500);
+    assert_eq!(response.body(), r#"{"error":"server_error"}"#);
+    let text = traces.text();
+    assert!(text.contains("Authlete call failed"), "{text}");
+    assert!(
+        text.contains("A001101") && text.contains("database unavailable"),
+        "{text}"
+    );
+    assert!(
+        !text.contains(authlete::testing::MOCK_ACCESS_TOKEN),
+        "{text}"
+    );
+}
