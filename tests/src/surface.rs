@@ -130,6 +130,10 @@ fn docs(attrs: &[Attribute]) -> String {
 }
 
 fn struct_block(s: &ItemStruct) -> String {
+    if let Fields::Unnamed(fields) = &s.fields {
+        let types: Vec<String> = fields.unnamed.iter().map(|f| rust_type(&f.ty)).collect();
+        return format!("type {}({})\n", s.ident, types.join(", "));
+    }
     let mut out = format!("type {} {{\n", s.ident);
     if let Fields::Named(fields) = &s.fields {
         for f in &fields.named {

@@ -1,9 +1,11 @@
 //! `cargo xtask`: maintainer commands for the Authlete Rust SDK.
 //!
 //! ```text
-//! cargo xtask generate [--check] [--spec FILE] [--out DIR]
+//! cargo xtask generate [--check] [--lenient] [--spec FILE] [--out DIR]
 //!     regenerate generated/ from openapi/authlete-tokens.yaml; with --check,
-//!     write nothing and exit 1 with a diff if generated/ is stale
+//!     write nothing and exit 1 with a diff if generated/ is stale; with
+//!     --lenient (for whole upstream specs), name unnamed operations instead
+//!     of refusing them
 //! cargo xtask vendor --from UPSTREAM.yaml [--check] [--openapi DIR]
 //!     rebuild openapi/authlete-tokens.yaml from Authlete's full spec, for the
 //!     operations in openapi/operations.txt, with openapi/overlay.yaml's words
@@ -18,10 +20,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use xtask::vendor::{self, OpenapiDir};
-use xtask::{XtaskError, drift, output, pipeline, spec};
+use xtask::{XtaskError, drift, normalise, output, pipeline, spec};
 
 const USAGE: &str = "usage:
-  cargo xtask generate [--check] [--spec FILE] [--out DIR]
+  cargo xtask generate [--check] [--lenient] [--spec FILE] [--out DIR]
   cargo xtask vendor --from UPSTREAM.yaml [--check] [--openapi DIR]
   cargo xtask drift --from UPSTREAM.yaml [--openapi DIR]";
 
@@ -56,6 +58,7 @@ enum Command {
 
 struct GenerateOptions {
     check: bool,
+    lenient: bool,
     spec: PathBuf,
     out: PathBuf,
 }
@@ -77,6 +80,7 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
     let (command, rest) = args.split_first().ok_or("no command given")?;
     let root = workspace_root();
     let mut check = false;
+    let mut lenient = false;
     let mut spec = root.join("openapi").join(vendor::FRAGMENT_FILE);
     let mut out = root.join("generated");
     let mut from = None;
@@ -90,6 +94,7 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
         };
         match (command.as_str(), arg.as_str()) {
             ("generate" | "vendor", "--check") => check = true,
+            ("generate", "--lenient") => lenient = true,
             ("generate", "--spec") => spec = value("a file")?,
             ("generate", "--out") => out = value("a directory")?,
             ("vendor" | "drift", "--from") => from = Some(value("a file")?),
@@ -105,7 +110,12 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
             .ok_or_else(|| format!("`{command}` needs --from UPSTREAM.yaml"))
     };
     match command.as_str() {
-        "generate" => Ok(Command::Generate(GenerateOptions { check, spec, out })),
+        "generate" => Ok(Command::Generate(GenerateOptions {
+            check,
+            lenient,
+            spec,
+            out,
+        })),
         "vendor" => Ok(Command::Vendor(VendorOptions {
             check,
             from: from()?,
@@ -134,7 +144,12 @@ fn label(path: &Path) -> String {
 }
 
 fn generate(options: &GenerateOptions) -> Result<ExitCode, XtaskError> {
-    let plan = pipeline::plan(&options.spec, &label(&options.spec))?;
+    let steps = if options.lenient {
+        normalise::lenient_steps()
+    } else {
+        normalise::STEPS.to_vec()
+    };
+    let plan = pipeline::plan_with(&options.spec, &label(&options.spec), &steps)?;
     for (step, change) in &plan.report.changes {
         eprintln!("normalise [{step}] {change}");
     }

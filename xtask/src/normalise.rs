@@ -24,7 +24,8 @@ pub struct Step {
     pub run: fn(&mut Value) -> Result<Vec<String>, XtaskError>,
 }
 
-/// Every step, in the order they run.
+/// Every step, in the order they run, for a hand-kept fragment: a missing
+/// operationId is an error a person should fix.
 pub const STEPS: &[Step] = &[
     Step {
         name: "require_operation_ids",
@@ -42,11 +43,29 @@ pub const STEPS: &[Step] = &[
         run: keep_json_request_body,
     },
     Step {
+        name: "drop_bodiless_error_responses",
+        why: "progenitor asserts on an operation whose error responses mix typed bodies and none",
+        run: drop_bodiless_error_responses,
+    },
+    Step {
         name: "rename_prelude_clashes",
         why: "a schema named like a prelude type (`result` -> `Result`) shadows it in generated code",
         run: rename_prelude_clashes,
     },
 ];
+
+/// The steps for a whole upstream spec, which nobody here edits: operations
+/// without an operationId get one made from method and path instead of
+/// stopping the run. Everything else is as in [`STEPS`].
+pub fn lenient_steps() -> Vec<Step> {
+    let mut steps = vec![Step {
+        name: "name_unnamed_operations",
+        why: "a spec we do not own may leave an operation unnamed; progenitor needs a name",
+        run: name_unnamed_operations,
+    }];
+    steps.extend_from_slice(STEPS);
+    steps
+}
 
 /// What running all steps did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -55,11 +74,16 @@ pub struct Report {
     pub changes: Vec<(&'static str, String)>,
 }
 
-/// Runs every step in order; stops at the first refusal.
+/// Runs every step of [`STEPS`] in order; stops at the first refusal.
 pub fn normalise(doc: &mut Value) -> Result<Report, XtaskError> {
+    normalise_with(doc, STEPS)
+}
+
+/// Runs `steps` in order; stops at the first refusal.
+pub fn normalise_with(doc: &mut Value, steps: &[Step]) -> Result<Report, XtaskError> {
     spec::check_version(doc)?;
     let mut report = Report::default();
-    for step in STEPS {
+    for step in steps {
         for change in (step.run)(doc)? {
             report.changes.push((step.name, change));
         }
@@ -144,6 +168,112 @@ pub fn require_local_refs_resolve(doc: &mut Value) -> Result<Vec<String>, XtaskE
     }
     walk(doc, doc, "")?;
     Ok(Vec::new())
+}
+
+/// Gives every operation without an operationId one made from its method
+/// and path (`GET /api/lifecycle/healthcheck` -> `get_api_lifecycle_healthcheck`).
+pub fn name_unnamed_operations(doc: &mut Value) -> Result<Vec<String>, XtaskError> {
+    let mut changes = Vec::new();
+    for op in spec::operations(doc) {
+        if spec::operation_id(doc, &op).is_some() {
+            continue;
+        }
+        let words: Vec<String> = std::iter::once(op.method.to_owned())
+            .chain(
+                op.path
+                    .split('/')
+                    .map(|s| {
+                        s.trim_matches(|c| c == '{' || c == '}')
+                            .chars()
+                            .map(|c| {
+                                if c.is_ascii_alphanumeric() {
+                                    c.to_ascii_lowercase()
+                                } else {
+                                    '_'
+                                }
+                            })
+                            .collect::<String>()
+                    })
+                    .filter(|s| !s.is_empty()),
+            )
+            .collect();
+        let id = words.join("_");
+        if let Some(Value::Object(o)) = spec::operation_mut(doc, &op) {
+            o.insert("operationId".into(), Value::String(id.clone()));
+        }
+        changes.push(format!(
+            "{} {}: named `{id}`",
+            op.method.to_uppercase(),
+            op.path
+        ));
+    }
+    Ok(changes)
+}
+
+/// Drops error responses without a body from operations whose other error
+/// responses have one.
+///
+/// progenitor gives each operation one error type and cannot mix "a typed
+/// body" with "no body". The dropped statuses are still handled at run time,
+/// as responses the spec does not describe.
+pub fn drop_bodiless_error_responses(doc: &mut Value) -> Result<Vec<String>, XtaskError> {
+    let mut changes = Vec::new();
+    for op in spec::operations(doc) {
+        let label = spec::operation_id(doc, &op)
+            .map(str::to_owned)
+            .unwrap_or_else(|| op.pointer());
+        let resolved: Vec<(String, bool)> = {
+            let Some(responses) = spec::operation(doc, &op)
+                .and_then(|o| o.get("responses"))
+                .and_then(Value::as_object)
+            else {
+                continue;
+            };
+            responses
+                .iter()
+                .filter(|(code, _)| is_error_status(code))
+                .map(|(code, r)| (code.clone(), has_body(doc, r)))
+                .collect()
+        };
+        let typed = resolved.iter().any(|(_, body)| *body);
+        let bodiless: Vec<String> = resolved
+            .into_iter()
+            .filter(|(_, body)| !body)
+            .map(|(code, _)| code)
+            .collect();
+        if !typed || bodiless.is_empty() {
+            continue;
+        }
+        if let Some(Value::Object(responses)) =
+            spec::operation_mut(doc, &op).and_then(|o| o.get_mut("responses"))
+        {
+            responses.retain(|code, _| !bodiless.contains(code));
+        }
+        changes.push(format!(
+            "{label}: dropped bodiless error response(s) {}",
+            bodiless.join(", ")
+        ));
+    }
+    Ok(changes)
+}
+
+fn is_error_status(code: &str) -> bool {
+    code.starts_with('4') || code.starts_with('5')
+}
+
+/// Whether a response (or the shared response it `$ref`s) has content.
+fn has_body(doc: &Value, response: &Value) -> bool {
+    let target = match response.get("$ref").and_then(Value::as_str) {
+        Some(r) => r
+            .strip_prefix('#')
+            .and_then(|p| doc.pointer(p))
+            .unwrap_or(&Value::Null),
+        None => response,
+    };
+    target
+        .get("content")
+        .and_then(Value::as_object)
+        .is_some_and(|c| !c.is_empty())
 }
 
 const JSON: &str = "application/json";

@@ -21,8 +21,17 @@ pub struct Plan {
 
 /// Reads, normalises and generates; `spec_label` names the spec in headers.
 pub fn plan(spec_path: &Path, spec_label: &str) -> Result<Plan, XtaskError> {
+    plan_with(spec_path, spec_label, normalise::STEPS)
+}
+
+/// [`plan`] with a chosen set of normalisation steps.
+pub fn plan_with(
+    spec_path: &Path,
+    spec_label: &str,
+    steps: &[normalise::Step],
+) -> Result<Plan, XtaskError> {
     let mut doc = spec::load(spec_path)?;
-    let report = normalise::normalise(&mut doc)?;
+    let report = normalise::normalise_with(&mut doc, steps)?;
     let code = codegen::generate(&doc)?;
     Ok(Plan {
         report,
