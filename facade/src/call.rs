@@ -163,7 +163,7 @@ async fn map_error(error: GeneratedError<ResultBody>, context: CallContext) -> E
                 retry_after: retry_after(&headers),
             }
         }
-        GeneratedError::UnexpectedResponse(response) => unexpected(response).await,
+        GeneratedError::UnexpectedResponse(response) => unexpected(response, &context).await,
         GeneratedError::InvalidResponsePayload(bytes, decode_error) => {
             let observed = context.observed().unwrap_or(Observed {
                 status: StatusCode::OK,
@@ -189,7 +189,7 @@ async fn map_error(error: GeneratedError<ResultBody>, context: CallContext) -> E
         }
         GeneratedError::CommunicationError(e)
         | GeneratedError::ResponseBodyError(e)
-        | GeneratedError::InvalidUpgrade(e) => Error::from_reqwest(e),
+        | GeneratedError::InvalidUpgrade(e) => Error::from_reqwest(e, &context),
         GeneratedError::InvalidRequest(message) | GeneratedError::Custom(message) => {
             Error::InvalidRequest(message)
         }
@@ -201,7 +201,7 @@ async fn map_error(error: GeneratedError<ResultBody>, context: CallContext) -> E
 /// If it still carries Authlete's JSON `result` body (a 404 or 429 from
 /// Authlete itself), it is reported as Authlete refusing the call;
 /// otherwise as an unexpected response with the start of its body.
-async fn unexpected(mut response: reqwest::Response) -> Error {
+async fn unexpected(mut response: reqwest::Response, context: &CallContext) -> Error {
     let status = response.status();
     let headers = response.headers().clone();
     let content_type = header(&headers, CONTENT_TYPE.as_str());
@@ -210,7 +210,7 @@ async fn unexpected(mut response: reqwest::Response) -> Error {
         match response.chunk().await {
             Ok(Some(chunk)) => body.extend_from_slice(&chunk),
             Ok(None) => break,
-            Err(e) => return Error::from_reqwest(e),
+            Err(e) => return Error::from_reqwest(e, context),
         }
     }
     if is_json(content_type.as_deref())

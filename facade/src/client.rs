@@ -5,7 +5,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use authlete_generated::hooks::CallContext;
-use reqwest::header::HeaderValue;
 
 use crate::config::ClientBuilder;
 use crate::error::Error;
@@ -85,12 +84,11 @@ impl Client {
     pub(crate) fn from_parts(
         service_id: String,
         base_url: String,
-        authorization: HeaderValue,
+        context: CallContext,
         http: reqwest::Client,
         timeout: Duration,
         retry: RetryPolicy,
     ) -> Client {
-        let context = CallContext::with_authorization(authorization).with_timeout(Some(timeout));
         Client {
             inner: Arc::new(Inner {
                 service_id,

@@ -8,6 +8,7 @@ use std::fmt;
 use std::net::IpAddr;
 use std::time::Duration;
 
+use authlete_generated::hooks::CallContext;
 use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 
@@ -19,6 +20,9 @@ use crate::retry::RetryPolicy;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// The deadline for opening a connection, unless configured.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The largest response body read unless configured: 4 MiB, far above any
+/// token response Authlete sends.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 /// The `User-Agent` sent unless configured: this crate and its version.
 pub const DEFAULT_USER_AGENT: &str = concat!("authlete-rust/", env!("CARGO_PKG_VERSION"));
 
@@ -72,6 +76,7 @@ pub struct ClientBuilder {
     http_client: Option<reqwest::Client>,
     allow_insecure_http: bool,
     retry: Option<RetryPolicy>,
+    max_response_bytes: Option<usize>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -89,6 +94,7 @@ impl fmt::Debug for ClientBuilder {
             .field("http_client", &self.http_client.is_some())
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }
@@ -153,6 +159,13 @@ impl ClientBuilder {
     /// The access token then crosses the network in clear text.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_insecure_http = allow;
+        self
+    }
+
+    /// The largest response body to read (default 4 MiB); a longer one ends
+    /// the call with [`Error::ResponseTooLarge`] after reading that much.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = Some(limit);
         self
     }
 
@@ -232,10 +245,21 @@ impl ClientBuilder {
             }
         };
 
+        let max_response_bytes = self
+            .max_response_bytes
+            .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
+        if max_response_bytes == 0 {
+            return Err(Error::Config(
+                "max_response_bytes must be larger than zero".into(),
+            ));
+        }
+        let context = CallContext::with_authorization(authorization)
+            .with_timeout(Some(timeout))
+            .with_body_limit(Some(max_response_bytes));
         Ok(Client::from_parts(
             service_id,
             base_url,
-            authorization,
+            context,
             http,
             timeout,
             self.retry.unwrap_or_default(),

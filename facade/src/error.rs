@@ -65,6 +65,17 @@ pub enum Error {
         request_id: Option<String>,
     },
 
+    /// The response body was longer than the configured maximum
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes));
+    /// reading stopped there.
+    #[error("the response body is larger than the {limit}-byte limit")]
+    ResponseTooLarge {
+        /// The HTTP status of the response, if it was known.
+        status: Option<StatusCode>,
+        /// The limit in force, in bytes.
+        limit: usize,
+    },
+
     /// The call did not finish within the configured timeout.
     #[error("the call to Authlete timed out")]
     Timeout,
@@ -117,6 +128,7 @@ impl Error {
             Error::Api { status, .. }
             | Error::UnexpectedResponse { status, .. }
             | Error::Decode { status, .. } => Some(*status),
+            Error::ResponseTooLarge { status, .. } => *status,
             _ => None,
         }
     }
@@ -181,8 +193,16 @@ impl Error {
     }
 
     /// Builds the error for a failure inside `reqwest`, keeping the URL out of it.
-    pub(crate) fn from_reqwest(error: reqwest::Error) -> Error {
-        if error.is_timeout() {
+    pub(crate) fn from_reqwest(
+        error: reqwest::Error,
+        context: &authlete_generated::hooks::CallContext,
+    ) -> Error {
+        if authlete_generated::hooks::is_body_too_large(&error) {
+            Error::ResponseTooLarge {
+                status: context.observed().map(|o| o.status),
+                limit: context.body_limit().unwrap_or_default(),
+            }
+        } else if error.is_timeout() {
             Error::Timeout
         } else {
             Error::Transport {

@@ -63,8 +63,8 @@ pub mod tokens;
 
 pub use client::Client;
 pub use config::{
-    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, ENV_ACCESS_TOKEN,
-    ENV_BASE_URL, ENV_BEARER, ENV_SERVICE_ID, Region,
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+    DEFAULT_USER_AGENT, ENV_ACCESS_TOKEN, ENV_BASE_URL, ENV_BEARER, ENV_SERVICE_ID, Region,
 };
 pub use enums::{
     ClientType, GrantType, IdTokenReissueAction, TokenAction, TokenCreateAction, TokenFailAction,

@@ -13,7 +13,9 @@
 //!   define;
 //! - note the status, content type and `Request-Id` of the response, which
 //!   progenitor's error type does not always carry (a body that fails to
-//!   decode loses its status), so the caller can still report them.
+//!   decode loses its status), so the caller can still report them;
+//! - cap how much of a response body is read, so a runaway body ends in an
+//!   error instead of filling memory (see [`is_body_too_large`]).
 
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -35,6 +37,7 @@ pub const REQUEST_ID_HEADER: &str = "request-id";
 pub struct CallContext {
     authorization: Option<HeaderValue>,
     timeout: Option<Duration>,
+    body_limit: Option<usize>,
     observed: Arc<Mutex<Option<Observed>>>,
 }
 
@@ -46,6 +49,7 @@ impl fmt::Debug for CallContext {
                 &self.authorization.as_ref().map(|_| "<redacted>"),
             )
             .field("timeout", &self.timeout)
+            .field("body_limit", &self.body_limit)
             .finish_non_exhaustive()
     }
 }
@@ -69,11 +73,24 @@ impl CallContext {
         self
     }
 
-    /// A copy with the same credentials and deadline but a fresh, empty record.
+    /// Caps response bodies at `limit` bytes; reading more fails with an
+    /// error that [`is_body_too_large`] recognises.
+    pub fn with_body_limit(mut self, limit: Option<usize>) -> Self {
+        self.body_limit = limit;
+        self
+    }
+
+    /// The body limit set with [`with_body_limit`](Self::with_body_limit).
+    pub fn body_limit(&self) -> Option<usize> {
+        self.body_limit
+    }
+
+    /// A copy with the same settings but a fresh, empty record.
     pub fn for_call(&self) -> Self {
         CallContext {
             authorization: self.authorization.clone(),
             timeout: self.timeout,
+            body_limit: self.body_limit,
             observed: Arc::default(),
         }
     }
@@ -98,7 +115,43 @@ pub struct Observed {
     pub request_id: Option<String>,
 }
 
+/// Whether `error` (or anything in its source chain) says a response body
+/// was longer than the limit set with [`CallContext::with_body_limit`].
+pub fn is_body_too_large(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(error);
+    while let Some(e) = current {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        current = e.source();
+    }
+    false
+}
+
 impl ClientHooks<CallContext> for crate::Client {
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        _info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let response = self.client.execute(request).await?;
+        let Some(limit) = self.inner.body_limit else {
+            return Ok(response);
+        };
+        // Rebuild the response around a body that stops at `limit` bytes;
+        // status, version and headers stay as received.
+        let mut head = http::Response::new(());
+        *head.status_mut() = response.status();
+        *head.version_mut() = response.version();
+        *head.headers_mut() = response.headers().clone();
+        let limited = http_body_util::Limited::new(reqwest::Body::from(response), limit);
+        let (parts, ()) = head.into_parts();
+        Ok(reqwest::Response::from(http::Response::from_parts(
+            parts,
+            reqwest::Body::wrap(limited),
+        )))
+    }
+
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
