@@ -70,7 +70,7 @@ async fn read_request(stream: &mut TcpStream) -> bool {
 }
 
 async fn reset(stream: TcpStream) {
-    let _ = stream.set_linger(Some(Duration::ZERO));
+    let _ = stream.set_zero_linger();
     drop(stream);
 }
 
