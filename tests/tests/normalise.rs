@@ -59,6 +59,8 @@ step_snapshots! {
     accepts_unique_operation_ids: "require_operation_ids" on "require_operation_ids_ok";
     refuses_dangling_refs: "require_local_refs_resolve" on "require_local_refs_resolve";
     names_unnamed_operations: "name_unnamed_operations" on "name_unnamed_operations";
+    refuses_two_schemas_with_one_rust_name: "require_distinct_rust_names" on "require_distinct_rust_names";
+    accepts_distinct_rust_names: "require_distinct_rust_names" on "rename_prelude_clashes";
     drops_bodiless_errors_beside_typed_ones: "drop_bodiless_error_responses" on "drop_bodiless_error_responses";
     accepts_refs_that_resolve: "require_local_refs_resolve" on "rename_prelude_clashes";
 }

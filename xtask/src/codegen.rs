@@ -41,7 +41,7 @@ pub fn generate(doc: &Value) -> Result<String, XtaskError> {
     match generate_tokens(&api) {
         Ok(tokens) => format(tokens),
         Err(GenFailure::Error(message)) => Err(XtaskError::Generate {
-            operation: None,
+            operation: blame_operation(doc),
             message,
         }),
         Err(GenFailure::Panic(message)) => Err(XtaskError::Generate {
@@ -65,7 +65,7 @@ fn generate_tokens(api: &openapiv3::OpenAPI) -> Result<proc_macro2::TokenStream,
     }
 }
 
-/// Finds the first operation that makes progenitor panic on its own.
+/// Finds the first operation that progenitor fails (or panics) on by itself.
 fn blame_operation(doc: &Value) -> Option<Blame> {
     spec::operations(doc).into_iter().find_map(|op| {
         let mut single = doc.clone();
@@ -84,7 +84,7 @@ fn blame_operation(doc: &Value) -> Option<Blame> {
         single["paths"] = Value::Object(paths);
         let api = spec::to_openapi(&single).ok()?;
         match generate_tokens(&api) {
-            Err(GenFailure::Panic(_)) => {
+            Err(_) => {
                 let id = spec::operation_id(doc, &op).unwrap_or("(no operationId)");
                 Some(Blame {
                     operation_id: id.to_owned(),

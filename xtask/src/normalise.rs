@@ -52,6 +52,11 @@ pub const STEPS: &[Step] = &[
         why: "a schema named like a prelude type (`result` -> `Result`) shadows it in generated code",
         run: rename_prelude_clashes,
     },
+    Step {
+        name: "require_distinct_rust_names",
+        why: "two schemas or operations that map to one Rust name generate code that does not compile",
+        run: require_distinct_rust_names,
+    },
 ];
 
 /// The steps for a whole upstream spec, which nobody here edits: operations
@@ -357,6 +362,65 @@ fn media_essence(media_type: &str) -> String {
         .unwrap_or_default()
         .trim()
         .to_ascii_lowercase()
+}
+
+/// Refuses two schemas that become one Rust type, or two operations that
+/// become one Rust method, naming both.
+pub fn require_distinct_rust_names(doc: &mut Value) -> Result<Vec<String>, XtaskError> {
+    let mut types: BTreeMap<String, String> = BTreeMap::new();
+    let names: Vec<String> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    for name in names {
+        let rust = rust_type_name(&name);
+        if let Some(first) = types.insert(rust.clone(), name.clone()) {
+            return Err(spec_error(
+                format!("/components/schemas/{}", escape(&name)),
+                format!(
+                    "schemas `{first}` and `{name}` would both become the Rust type `{rust}`; rename one"
+                ),
+            ));
+        }
+    }
+    let mut methods: BTreeMap<String, String> = BTreeMap::new();
+    for op in spec::operations(doc) {
+        let Some(id) = spec::operation_id(doc, &op) else {
+            continue;
+        };
+        let method = rust_method_name(id);
+        if let Some(first) = methods.insert(method.clone(), id.to_owned()) {
+            return Err(spec_error(
+                format!("{}/operationId", op.pointer()),
+                format!(
+                    "operationIds `{first}` and `{id}` would both become the Rust method `{method}`; rename one"
+                ),
+            ));
+        }
+    }
+    Ok(Vec::new())
+}
+
+/// The Rust method name an operationId becomes (`getThing` -> `get_thing`).
+pub fn rust_method_name(operation_id: &str) -> String {
+    let mut out = String::new();
+    let mut previous_lower = false;
+    for c in operation_id.chars() {
+        if c.is_alphanumeric() {
+            if c.is_uppercase() && previous_lower && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+            previous_lower = c.is_lowercase() || c.is_numeric();
+        } else {
+            if !out.is_empty() && !out.ends_with('_') {
+                out.push('_');
+            }
+            previous_lower = false;
+        }
+    }
+    out.trim_end_matches('_').to_owned()
 }
 
 /// Names of types every Rust module sees without importing them.
