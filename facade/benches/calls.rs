@@ -86,36 +86,53 @@ fn median(mut xs: Vec<f64>) -> f64 {
     xs[xs.len() / 2]
 }
 
-/// The ratio table: interleaved rounds, medians, ratios to the floor.
-fn ratio_table() {
+#[derive(Clone, Copy, Debug)]
+enum Variant {
+    Facade,
+    Generated,
+    Raw,
+}
+
+/// Calls per second of one variant, on a fresh runtime, server and client,
+/// so that no variant's idle connections or timers weigh on another's.
+fn measure(variant: Variant, calls: usize, in_flight: usize) -> f64 {
     let rt = runtime();
     rt.block_on(async {
         let server = support::start().await;
         let c = support::clients(&server);
-        const ROUNDS: usize = 15;
-        println!("\nratio table (median of {ROUNDS} interleaved rounds)");
-        println!("| mode | facade calls/s | generated calls/s | raw calls/s | facade/raw | generated/raw |");
-        println!("|---|---|---|---|---|---|");
-        for (mode, calls, in_flight) in [("sequential", 2_000, 1), ("64 in flight", 12_800, IN_FLIGHT)] {
-            // Warm the pools and the allocator first.
-            rate(calls / 4, in_flight, || support::via_facade(&c.facade)).await;
-            rate(calls / 4, in_flight, || support::via_generated(&c.generated)).await;
-            rate(calls / 4, in_flight, || support::via_raw(&c.raw, &c.raw_url)).await;
-            let (mut f, mut g, mut r) = (Vec::new(), Vec::new(), Vec::new());
-            for _ in 0..ROUNDS {
-                f.push(rate(calls, in_flight, || support::via_facade(&c.facade)).await);
-                g.push(rate(calls, in_flight, || support::via_generated(&c.generated)).await);
-                r.push(rate(calls, in_flight, || support::via_raw(&c.raw, &c.raw_url)).await);
-            }
-            let (f, g, r) = (median(f), median(g), median(r));
-            println!(
-                "| {mode} | {f:.0} | {g:.0} | {r:.0} | {:.3} | {:.3} |",
-                f / r,
-                g / r
-            );
+        let mut result = 0.0;
+        // The first pass warms the pool and the allocator; the second counts.
+        for n in [calls / 4, calls] {
+            result = match variant {
+                Variant::Facade => rate(n, in_flight, || support::via_facade(&c.facade)).await,
+                Variant::Generated => rate(n, in_flight, || support::via_generated(&c.generated)).await,
+                Variant::Raw => rate(n, in_flight, || support::via_raw(&c.raw, &c.raw_url)).await,
+            };
         }
-        println!("server accepted {} connections in all", server.connections());
-    });
+        result
+    })
+}
+
+/// The ratio table: interleaved rounds in rotating order, medians, ratios to the floor.
+fn ratio_table() {
+    const ROUNDS: usize = 11;
+    println!("\nratio table (median of {ROUNDS} interleaved rounds, each variant on a fresh runtime, server and client)");
+    println!("| mode | facade calls/s | generated calls/s | raw calls/s | facade/raw | generated/raw |");
+    println!("|---|---|---|---|---|---|");
+    for (mode, calls, in_flight) in [("sequential", 2_000, 1), ("64 in flight", 12_800, IN_FLIGHT)] {
+        let (mut f, mut g, mut r) = (Vec::new(), Vec::new(), Vec::new());
+        for round in 0..ROUNDS {
+            for slot in 0..3 {
+                match (round + slot) % 3 {
+                    0 => f.push(measure(Variant::Facade, calls, in_flight)),
+                    1 => g.push(measure(Variant::Generated, calls, in_flight)),
+                    _ => r.push(measure(Variant::Raw, calls, in_flight)),
+                }
+            }
+        }
+        let (f, g, r) = (median(f), median(g), median(r));
+        println!("| {mode} | {f:.0} | {g:.0} | {r:.0} | {:.3} | {:.3} |", f / r, g / r);
+    }
 }
 
 criterion_group! {
@@ -127,8 +144,35 @@ criterion_group! {
     targets = bench_calls
 }
 
+/// `PROFILE_ONLY=facade|generated|raw`: make only that kind of call, 64 in
+/// flight, for 5 seconds, so a profiler sees one variant at a time.
+fn profile_only(which: &str) {
+    let rt = runtime();
+    rt.block_on(async {
+        let server = support::start().await;
+        let c = support::clients(&server);
+        let until = Instant::now() + Duration::from_secs(5);
+        let mut calls = 0usize;
+        while Instant::now() < until {
+            calls += 640;
+            match which {
+                "facade" => rate(640, IN_FLIGHT, || support::via_facade(&c.facade)).await,
+                "generated" => rate(640, IN_FLIGHT, || support::via_generated(&c.generated)).await,
+                _ => rate(640, IN_FLIGHT, || support::via_raw(&c.raw, &c.raw_url)).await,
+            };
+        }
+        println!("{which}: {calls} calls in 5 s");
+    });
+}
+
 fn main() {
-    benches();
-    Criterion::default().configure_from_args().final_summary();
+    if let Ok(which) = std::env::var("PROFILE_ONLY") {
+        return profile_only(&which);
+    }
+    // `RATIO_ONLY=1 cargo bench --bench calls` skips criterion, for quick before/after checks.
+    if std::env::var_os("RATIO_ONLY").is_none() {
+        benches();
+        Criterion::default().configure_from_args().final_summary();
+    }
     ratio_table();
 }

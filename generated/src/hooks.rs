@@ -142,17 +142,10 @@ impl ClientHooks<CallContext> for crate::Client {
             return Ok(response);
         };
         // Rebuild the response around a body that stops at `limit` bytes;
-        // status, version and headers stay as received.
-        let mut head = http::Response::new(());
-        *head.status_mut() = response.status();
-        *head.version_mut() = response.version();
-        *head.headers_mut() = response.headers().clone();
-        let limited = http_body_util::Limited::new(reqwest::Body::from(response), limit);
-        let (parts, ()) = head.into_parts();
-        Ok(reqwest::Response::from(http::Response::from_parts(
-            parts,
-            reqwest::Body::wrap(limited),
-        )))
+        // status, version and headers move over as received.
+        let response = http::Response::<reqwest::Body>::from(response)
+            .map(|body| reqwest::Body::wrap(http_body_util::Limited::new(body, limit)));
+        Ok(reqwest::Response::from(response))
     }
 
     async fn pre<E>(
