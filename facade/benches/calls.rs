@@ -105,7 +105,9 @@ fn measure(variant: Variant, calls: usize, in_flight: usize) -> f64 {
         for n in [calls / 4, calls] {
             result = match variant {
                 Variant::Facade => rate(n, in_flight, || support::via_facade(&c.facade)).await,
-                Variant::Generated => rate(n, in_flight, || support::via_generated(&c.generated)).await,
+                Variant::Generated => {
+                    rate(n, in_flight, || support::via_generated(&c.generated)).await
+                }
                 Variant::Raw => rate(n, in_flight, || support::via_raw(&c.raw, &c.raw_url)).await,
             };
         }
@@ -116,10 +118,17 @@ fn measure(variant: Variant, calls: usize, in_flight: usize) -> f64 {
 /// The ratio table: interleaved rounds in rotating order, medians, ratios to the floor.
 fn ratio_table() {
     const ROUNDS: usize = 11;
-    println!("\nratio table (median of {ROUNDS} interleaved rounds, each variant on a fresh runtime, server and client)");
-    println!("| mode | facade calls/s | generated calls/s | raw calls/s | facade/raw | generated/raw |");
+    println!(
+        "\nratio table (median of {ROUNDS} interleaved rounds, each variant on a fresh runtime, server and client)"
+    );
+    println!(
+        "| mode | facade calls/s | generated calls/s | raw calls/s | facade/raw | generated/raw |"
+    );
     println!("|---|---|---|---|---|---|");
-    for (mode, calls, in_flight) in [("sequential", 2_000, 1), ("64 in flight", 12_800, IN_FLIGHT)] {
+    for (mode, calls, in_flight) in [
+        ("sequential", 2_000, 1),
+        ("64 in flight", 12_800, IN_FLIGHT),
+    ] {
         let (mut f, mut g, mut r) = (Vec::new(), Vec::new(), Vec::new());
         for round in 0..ROUNDS {
             for slot in 0..3 {
@@ -131,7 +140,11 @@ fn ratio_table() {
             }
         }
         let (f, g, r) = (median(f), median(g), median(r));
-        println!("| {mode} | {f:.0} | {g:.0} | {r:.0} | {:.3} | {:.3} |", f / r, g / r);
+        println!(
+            "| {mode} | {f:.0} | {g:.0} | {r:.0} | {:.3} | {:.3} |",
+            f / r,
+            g / r
+        );
     }
 }
 

@@ -24,6 +24,10 @@ use crate::retry::{Replay, parse_retry_after};
 /// The header in which Authlete identifies a request.
 const REQUEST_ID: &str = "request-id";
 
+/// The longest `Retry-After` the client waits out; a server asking for more
+/// gets its error returned at once instead of a call that hangs.
+const MAX_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(300);
+
 /// How much of an unexpected body is read to explain it.
 const UNEXPECTED_BODY_LIMIT: usize = 64 * 1024;
 
@@ -105,12 +109,19 @@ where
             let Some(backoff) = delays.next() else {
                 return Err(error);
             };
-            let delay = backoff.max(error.retry_after().unwrap_or_default());
-            if inner
-                .retry
-                .total_deadline()
-                .is_some_and(|deadline| started.elapsed() + delay >= deadline)
-            {
+            let asked = error.retry_after().unwrap_or_default();
+            if asked > MAX_RETRY_AFTER {
+                tracing::debug!(%error, attempt = number, "not retrying: the server asked to wait too long");
+                return Err(error);
+            }
+            let delay = backoff.max(asked);
+            let past_deadline = inner.retry.total_deadline().is_some_and(|deadline| {
+                started
+                    .elapsed()
+                    .checked_add(delay)
+                    .is_none_or(|at| at >= deadline)
+            });
+            if past_deadline {
                 tracing::debug!(%error, attempt = number, "not retrying: the total deadline would pass");
                 return Err(error);
             }
@@ -201,7 +212,7 @@ async fn map_error(error: GeneratedError<ResultBody>, context: CallContext) -> E
 /// If it still carries Authlete's JSON `result` body (a 404 or 429 from
 /// Authlete itself), it is reported as Authlete refusing the call;
 /// otherwise as an unexpected response with the start of its body.
-async fn unexpected(mut response: reqwest::Response, context: &CallContext) -> Error {
+pub(crate) async fn unexpected(mut response: reqwest::Response, context: &CallContext) -> Error {
     let status = response.status();
     let headers = response.headers().clone();
     let content_type = header(&headers, CONTENT_TYPE.as_str());

@@ -51,6 +51,9 @@ mod client;
 mod config;
 mod enums;
 mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod http_response;
 pub mod model;
 mod request;

@@ -145,3 +145,22 @@ async fn a_policy_of_never_sends_once() {
     assert!(matches!(error, Error::UnexpectedResponse { .. }));
     assert_eq!(hits(&server).await, 1);
 }
+
+#[tokio::test]
+async fn an_absurd_retry_after_neither_overflows_nor_hangs() {
+    for value in ["18446744073709551615", "301"] {
+        let server = common::server_answering(
+            ResponseTemplate::new(503).insert_header("retry-after", value),
+        )
+        .await;
+        let client = common::builder(&server)
+            .retry_policy(common::fast_retries(3).with_total_deadline(None))
+            .build()
+            .expect("valid");
+        let started = Instant::now();
+        let error = client.tokens().delete("at").send().await.expect_err("503");
+        assert!(error.retry_after().is_some(), "{value}");
+        assert_eq!(hits(&server).await, 1, "{value}: not retried");
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+}
