@@ -133,6 +133,26 @@ where
     .await
 }
 
+/// [`execute`] for the operations whose request is the service ID in the
+/// path plus a JSON body: each attempt gets its own copy of both.
+pub(crate) async fn execute_with_body<B, T, F, Fut>(
+    client: &Client,
+    op: Operation,
+    body: B,
+    call: F,
+) -> Result<Reply<T>, Error>
+where
+    B: Clone,
+    F: Fn(authlete_generated::Client, String, B) -> Fut,
+    Fut: Future<Output = Attempt<T>>,
+{
+    let service_id = &client.inner().service_id;
+    execute(client, op, |generated| {
+        call(generated, service_id.clone(), body.clone())
+    })
+    .await
+}
+
 fn reply<T>(value: ResponseValue<T>) -> Reply<T> {
     let request_id = header(value.headers(), REQUEST_ID);
     Reply {

@@ -4,7 +4,7 @@ use std::fmt;
 
 use authlete_generated::types;
 
-use crate::call::{Operation, execute};
+use crate::call::{Operation, execute_with_body};
 use crate::client::Client;
 use crate::enums::{GrantType, TokenCreateAction};
 use crate::error::Error;
@@ -91,19 +91,19 @@ impl<'a> CreateTokenRequest<'a> {
     /// Sends the call. Not repeated once it may have reached Authlete, so that
     /// one call never creates two tokens.
     pub async fn send(self) -> Result<TokenCreateResponse, Error> {
-        let service_id = &self.client.inner().service_id;
-        let body = self.body;
-        let reply = execute(self.client, OPERATION, |generated| {
-            let body = body.clone();
-            async move {
+        let reply = execute_with_body(
+            self.client,
+            OPERATION,
+            self.body,
+            |generated, service_id, body| async move {
                 generated
                     .auth_token_create_api()
-                    .service_id(service_id.as_str())
+                    .service_id(service_id)
                     .body(body)
                     .send()
                     .await
-            }
-        })
+            },
+        )
         .await?;
         Ok(TokenCreateResponse::new(reply.body, reply.request_id))
     }

@@ -5,7 +5,7 @@ use std::fmt;
 use authlete_generated::types;
 use http::StatusCode;
 
-use crate::call::{Operation, execute};
+use crate::call::{Operation, execute_with_body};
 use crate::client::Client;
 use crate::enums::{TokenFailAction, TokenFailReason};
 use crate::error::{Error, Redacted};
@@ -81,22 +81,23 @@ impl<'a> FailTokenRequest<'a> {
     /// # Ok(()) }
     /// ```
     pub async fn send(self) -> Result<TokenFailResponse, Error> {
-        let service_id = &self.client.inner().service_id;
         let body = types::TokenFailRequest {
             ticket: self.ticket,
             reason: (&self.reason).into(),
         };
-        let reply = execute(self.client, OPERATION, |generated| {
-            let body = body.clone();
-            async move {
+        let reply = execute_with_body(
+            self.client,
+            OPERATION,
+            body,
+            |generated, service_id, body| async move {
                 generated
                     .auth_token_fail_api()
-                    .service_id(service_id.as_str())
+                    .service_id(service_id)
                     .body(body)
                     .send()
                     .await
-            }
-        })
+            },
+        )
         .await?;
         Ok(TokenFailResponse::new(reply.body, reply.request_id))
     }

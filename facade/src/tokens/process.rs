@@ -6,7 +6,7 @@ use authlete_generated::types;
 use http::StatusCode;
 use http::header::{HeaderValue, WWW_AUTHENTICATE};
 
-use crate::call::{Operation, execute};
+use crate::call::{Operation, execute_with_body};
 use crate::client::Client;
 use crate::enums::{TokenAction, TokenType};
 use crate::error::Error;
@@ -87,19 +87,19 @@ impl<'a> ProcessTokenRequest<'a> {
     /// Sends the call. Not repeated once it may have reached Authlete: an
     /// authorization code in it can only be used once.
     pub async fn send(self) -> Result<TokenResponse, Error> {
-        let service_id = &self.client.inner().service_id;
-        let body = self.body;
-        let reply = execute(self.client, OPERATION, |generated| {
-            let body = body.clone();
-            async move {
+        let reply = execute_with_body(
+            self.client,
+            OPERATION,
+            self.body,
+            |generated, service_id, body| async move {
                 generated
                     .auth_token_api()
-                    .service_id(service_id.as_str())
+                    .service_id(service_id)
                     .body(body)
                     .send()
                     .await
-            }
-        })
+            },
+        )
         .await?;
         Ok(TokenResponse::new(reply.body, reply.request_id))
     }

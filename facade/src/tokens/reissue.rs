@@ -5,7 +5,7 @@ use std::fmt;
 use authlete_generated::types;
 use http::StatusCode;
 
-use crate::call::{Operation, execute};
+use crate::call::{Operation, execute_with_body};
 use crate::client::Client;
 use crate::enums::IdTokenReissueAction;
 use crate::error::Error;
@@ -63,19 +63,19 @@ impl<'a> ReissueIdTokenRequest<'a> {
 
     /// Sends the call.
     pub async fn send(self) -> Result<IdTokenReissueResponse, Error> {
-        let service_id = &self.client.inner().service_id;
-        let body = self.body;
-        let reply = execute(self.client, OPERATION, |generated| {
-            let body = body.clone();
-            async move {
+        let reply = execute_with_body(
+            self.client,
+            OPERATION,
+            self.body,
+            |generated, service_id, body| async move {
                 generated
                     .idtoken_reissue_api()
-                    .service_id(service_id.as_str())
+                    .service_id(service_id)
                     .body(body)
                     .send()
                     .await
-            }
-        })
+            },
+        )
         .await?;
         Ok(IdTokenReissueResponse::new(reply.body, reply.request_id))
     }

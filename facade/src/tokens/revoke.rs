@@ -4,7 +4,7 @@ use std::fmt;
 
 use authlete_generated::types;
 
-use crate::call::{Operation, execute};
+use crate::call::{Operation, execute_with_body};
 use crate::client::Client;
 use crate::error::{Error, Redacted};
 use crate::response::response;
@@ -94,16 +94,19 @@ impl<'a> RevokeTokensRequest<'a> {
                     .into(),
             ));
         }
-        let service_id = &self.client.inner().service_id;
-        let body = &self.body;
-        let reply = execute(self.client, OPERATION, |generated| async move {
-            generated
-                .auth_token_revoke_api()
-                .service_id(service_id.as_str())
-                .body(body.clone())
-                .send()
-                .await
-        })
+        let reply = execute_with_body(
+            self.client,
+            OPERATION,
+            self.body,
+            |generated, service_id, body| async move {
+                generated
+                    .auth_token_revoke_api()
+                    .service_id(service_id)
+                    .body(body)
+                    .send()
+                    .await
+            },
+        )
         .await?;
         Ok(TokenRevokeResponse::new(reply.body, reply.request_id))
     }

@@ -4,7 +4,7 @@ use std::fmt;
 
 use authlete_generated::types;
 
-use crate::call::{Operation, execute};
+use crate::call::{Operation, execute_with_body};
 use crate::client::Client;
 use crate::enums::TokenUpdateAction;
 use crate::error::Error;
@@ -74,19 +74,19 @@ impl<'a> UpdateTokenRequest<'a> {
     /// Sends the call; repeated on transient failures, since the same update
     /// twice has the effect of one.
     pub async fn send(self) -> Result<TokenUpdateResponse, Error> {
-        let service_id = &self.client.inner().service_id;
-        let body = self.body;
-        let reply = execute(self.client, OPERATION, |generated| {
-            let body = body.clone();
-            async move {
+        let reply = execute_with_body(
+            self.client,
+            OPERATION,
+            self.body,
+            |generated, service_id, body| async move {
                 generated
                     .auth_token_update_api()
-                    .service_id(service_id.as_str())
+                    .service_id(service_id)
                     .body(body)
                     .send()
                     .await
-            }
-        })
+            },
+        )
         .await?;
         Ok(TokenUpdateResponse::new(reply.body, reply.request_id))
     }
