@@ -4,38 +4,13 @@
 //! stale output from current output, and an interrupted run must never leave
 //! a half-written file. (Bad specs are in `corpus.rs`.)
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn xtask(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .output()
-        .expect("xtask runs")
-}
-
-/// Every file under `dir`, with its bytes.
-fn snapshot_dir(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).expect("readable dir") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let bytes = std::fs::read(&path).expect("readable file");
-                files.insert(path.strip_prefix(dir).expect("inside").to_owned(), bytes);
-            }
-        }
-    }
-    files
-}
+use common::{root, snapshot_dir, text, xtask};
 
 /// A temporary copy of the checked-in generated crate sources.
 fn copy_of_generated() -> tempfile::TempDir {
@@ -48,7 +23,7 @@ fn copy_of_generated() -> tempfile::TempDir {
 }
 
 fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
+    text(&out.stderr)
 }
 
 #[test]

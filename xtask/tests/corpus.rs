@@ -6,37 +6,12 @@
 //! are compiled together (`cargo check`) in a scratch workspace under the
 //! target directory.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use std::path::PathBuf;
+use std::process::Command;
 
-fn xtask(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .output()
-        .expect("xtask runs")
-}
-
-fn snapshot_dir(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).expect("readable dir") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let bytes = std::fs::read(&path).expect("readable");
-                files.insert(path.strip_prefix(dir).expect("inside").to_owned(), bytes);
-            }
-        }
-    }
-    files
-}
+use common::{root, snapshot_dir, xtask};
 
 /// The `[workspace.package]` and `[workspace.dependencies]` tables of the project.
 fn workspace_sections() -> String {
