@@ -158,15 +158,19 @@ criterion_group! {
 }
 
 /// `PROFILE_ONLY=facade|generated|raw`: make only that kind of call, 64 in
-/// flight, for 5 seconds, so a profiler sees one variant at a time.
+/// flight, for 5 seconds (or exactly `PROFILE_CALLS` calls, for instruction
+/// counting under valgrind), so a profiler sees one variant at a time.
 fn profile_only(which: &str) {
+    let budget: Option<usize> = std::env::var("PROFILE_CALLS")
+        .ok()
+        .and_then(|n| n.parse().ok());
     let rt = runtime();
     rt.block_on(async {
         let server = support::start().await;
         let c = support::clients(&server);
         let until = Instant::now() + Duration::from_secs(5);
         let mut calls = 0usize;
-        while Instant::now() < until {
+        while budget.map_or(Instant::now() < until, |b| calls < b) {
             calls += 640;
             match which {
                 "facade" => rate(640, IN_FLIGHT, || support::via_facade(&c.facade)).await,

@@ -138,6 +138,11 @@ impl ClientHooks<CallContext> for crate::Client {
         let Some(limit) = self.inner.body_limit else {
             return Ok(response);
         };
+        // A body of known length within the limit cannot grow past it (the
+        // connection reads no more than `Content-Length`): no wrapping needed.
+        if response.content_length().is_some_and(|length| length <= limit as u64) {
+            return Ok(response);
+        }
         // Rebuild the response around a body that stops at `limit` bytes;
         // status, version and headers move over as received.
         let response = http::Response::<reqwest::Body>::from(response)
