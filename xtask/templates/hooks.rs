@@ -140,7 +140,10 @@ impl ClientHooks<CallContext> for crate::Client {
         };
         // A body of known length within the limit cannot grow past it (the
         // connection reads no more than `Content-Length`): no wrapping needed.
-        if response.content_length().is_some_and(|length| length <= limit as u64) {
+        if response
+            .content_length()
+            .is_some_and(|length| length <= limit as u64)
+        {
             return Ok(response);
         }
         // Rebuild the response around a body that stops at `limit` bytes;
