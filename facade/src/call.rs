@@ -2,27 +2,26 @@
 //! happened into a value or an [`Error`].
 //!
 //! Every facade operation goes through [`execute`] with a closure that makes
-//! one attempt on a generated client. Each attempt gets its own
-//! [`CallContext`] so that the status, content type and `Request-Id` the hooks
-//! saw belong to that attempt and no other concurrent call.
+//! one attempt on the client's generated client. Each attempt runs inside
+//! [`observe`], so the status, content type and `Request-Id` the hooks saw
+//! belong to that attempt and no other concurrent call, and inside the
+//! client's deadline, which covers everything from connecting to reading
+//! the last byte of an error body.
 
 use std::future::Future;
 use std::time::{Instant, SystemTime};
 
-use authlete_generated::hooks::{CallContext, Observed};
+use authlete_generated::hooks::{Observed, REQUEST_ID_HEADER as REQUEST_ID, observe};
 use authlete_generated::types::ResultBody;
 use authlete_generated::{Error as GeneratedError, ResponseValue};
-use http::StatusCode;
+use http::{HeaderName, HeaderValue, StatusCode};
 use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER};
 use tracing::Instrument;
 use tracing::field::Empty;
 
-use crate::client::Client;
+use crate::client::{Client, Inner};
 use crate::error::{Error, snippet};
 use crate::retry::{Replay, parse_retry_after};
-
-/// The header in which Authlete identifies a request.
-const REQUEST_ID: &str = "request-id";
 
 /// The longest `Retry-After` the client waits out; a server asking for more
 /// gets its error returned at once instead of a call that hangs.
@@ -44,19 +43,19 @@ pub(crate) struct Operation {
 #[derive(Debug)]
 pub(crate) struct Reply<T> {
     pub(crate) body: T,
-    pub(crate) request_id: Option<String>,
+    pub(crate) request_id: Option<HeaderValue>,
 }
 
 type Attempt<T> = Result<ResponseValue<T>, GeneratedError<ResultBody>>;
 
 /// Runs `attempt` until it succeeds or the operation's retry rules say stop.
-pub(crate) async fn execute<T, F, Fut>(
-    client: &Client,
+pub(crate) async fn execute<'c, T, F, Fut>(
+    client: &'c Client,
     op: Operation,
     mut attempt: F,
 ) -> Result<Reply<T>, Error>
 where
-    F: FnMut(authlete_generated::Client) -> Fut,
+    F: FnMut(&'c authlete_generated::Client) -> Fut,
     Fut: Future<Output = Attempt<T>>,
 {
     let inner = client.inner();
@@ -68,29 +67,22 @@ where
         request_id = Empty,
         elapsed_ms = Empty,
     );
-    async {
+    let recorder = span.clone();
+    async move {
+        let span = recorder;
         let started = Instant::now();
-        let mut delays = inner.retry.delays();
+        // Built at the first failure: most calls never need it.
+        let mut delays = None;
         let mut number = 0u32;
         loop {
             number += 1;
-            let span = tracing::Span::current();
             span.record("attempt", number);
-            let context = inner.context.for_call();
-            let generated = authlete_generated::Client::new_with_client(
-                &inner.base_url,
-                inner.http.clone(),
-                context.clone(),
-            );
-            let outcome = match attempt(generated).await {
-                Ok(value) => Ok(reply(value)),
-                Err(error) => Err(map_error(error, context).await),
-            };
+            let outcome = within_deadline(inner, attempt(&inner.generated)).await;
             span.record("elapsed_ms", started.elapsed().as_millis() as u64);
             let error = match outcome {
                 Ok(reply) => {
-                    if let Some(id) = &reply.request_id {
-                        span.record("request_id", id.as_str());
+                    if let Some(id) = reply.request_id.as_ref().and_then(|v| v.to_str().ok()) {
+                        span.record("request_id", id);
                     }
                     span.record("status", "ok");
                     return Ok(reply);
@@ -106,7 +98,7 @@ where
             if !op.replay.allows(&error) {
                 return Err(error);
             }
-            let Some(backoff) = delays.next() else {
+            let Some(backoff) = delays.get_or_insert_with(|| inner.retry.delays()).next() else {
                 return Err(error);
             };
             let asked = error.retry_after().unwrap_or_default();
@@ -134,42 +126,64 @@ where
 }
 
 /// [`execute`] for the operations whose request is the service ID in the
-/// path plus a JSON body: each attempt gets its own copy of both.
-pub(crate) async fn execute_with_body<B, T, F, Fut>(
-    client: &Client,
+/// path plus a JSON body: each attempt gets its own copy of the body.
+pub(crate) async fn execute_with_body<'c, B, T, F, Fut>(
+    client: &'c Client,
     op: Operation,
     body: B,
     call: F,
 ) -> Result<Reply<T>, Error>
 where
     B: Clone,
-    F: Fn(authlete_generated::Client, String, B) -> Fut,
+    F: Fn(&'c authlete_generated::Client, &'c str, B) -> Fut,
     Fut: Future<Output = Attempt<T>>,
 {
-    let service_id = &client.inner().service_id;
+    let service_id = client.inner().service_id.as_str();
     execute(client, op, |generated| {
-        call(generated, service_id.clone(), body.clone())
+        call(generated, service_id, body.clone())
     })
     .await
 }
 
+/// One attempt, bounded by the client's deadline, with whatever went wrong
+/// turned into the facade's error.
+async fn within_deadline<T>(
+    inner: &Inner,
+    attempt: impl Future<Output = Attempt<T>>,
+) -> Result<Reply<T>, Error> {
+    let run = async {
+        let (result, observed) = observe(attempt).await;
+        match result {
+            Ok(value) => Ok(reply(value)),
+            Err(error) => Err(map_error(error, observed, inner.body_limit).await),
+        }
+    };
+    // The deadline is kept here rather than in reqwest so that it holds for a
+    // caller-supplied `reqwest::Client` too, and costs no allocation per call.
+    tokio::time::timeout(inner.timeout, run)
+        .await
+        .unwrap_or(Err(Error::Timeout))
+}
+
 fn reply<T>(value: ResponseValue<T>) -> Reply<T> {
-    let request_id = header(value.headers(), REQUEST_ID);
+    let request_id = value.headers().get(REQUEST_ID).cloned();
     Reply {
         body: value.into_inner(),
         request_id,
     }
 }
 
-fn header(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
+fn header(headers: &HeaderMap, name: HeaderName) -> Option<String> {
+    headers.get(name).and_then(text)
+}
+
+fn text(value: &HeaderValue) -> Option<String> {
+    value.to_str().ok().map(str::to_owned)
 }
 
 fn retry_after(headers: &HeaderMap) -> Option<std::time::Duration> {
-    parse_retry_after(&header(headers, RETRY_AFTER.as_str())?, SystemTime::now())
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?;
+    parse_retry_after(value, SystemTime::now())
 }
 
 fn is_json(content_type: Option<&str>) -> bool {
@@ -180,7 +194,11 @@ fn is_json(content_type: Option<&str>) -> bool {
 }
 
 /// Turns what progenitor reported into the facade's error.
-async fn map_error(error: GeneratedError<ResultBody>, context: CallContext) -> Error {
+async fn map_error(
+    error: GeneratedError<ResultBody>,
+    observed: Option<Observed>,
+    body_limit: usize,
+) -> Error {
     match error {
         GeneratedError::ErrorResponse(value) => {
             let headers = value.headers().clone();
@@ -194,33 +212,37 @@ async fn map_error(error: GeneratedError<ResultBody>, context: CallContext) -> E
                 retry_after: retry_after(&headers),
             }
         }
-        GeneratedError::UnexpectedResponse(response) => unexpected(response, &context).await,
+        GeneratedError::UnexpectedResponse(response) => unexpected(response, body_limit).await,
         GeneratedError::InvalidResponsePayload(bytes, decode_error) => {
-            let observed = context.observed().unwrap_or(Observed {
+            let observed = observed.unwrap_or(Observed {
                 status: StatusCode::OK,
                 content_type: None,
                 request_id: None,
             });
-            if observed.status.is_success() || is_json(observed.content_type.as_deref()) {
+            let content_type = observed.content_type.as_ref().and_then(text);
+            let request_id = observed.request_id.as_ref().and_then(text);
+            if observed.status.is_success() || is_json(content_type.as_deref()) {
                 Error::Decode {
                     status: observed.status,
                     message: decode_error.to_string(),
                     snippet: snippet(&bytes),
-                    request_id: observed.request_id,
+                    request_id,
                 }
             } else {
                 Error::UnexpectedResponse {
                     status: observed.status,
-                    content_type: observed.content_type,
+                    content_type,
                     snippet: snippet(&bytes),
-                    request_id: observed.request_id,
+                    request_id,
                     retry_after: None,
                 }
             }
         }
         GeneratedError::CommunicationError(e)
         | GeneratedError::ResponseBodyError(e)
-        | GeneratedError::InvalidUpgrade(e) => Error::from_reqwest(e, &context),
+        | GeneratedError::InvalidUpgrade(e) => {
+            Error::from_reqwest(e, observed.map(|o| o.status), body_limit)
+        }
         GeneratedError::InvalidRequest(message) | GeneratedError::Custom(message) => {
             Error::InvalidRequest(message)
         }
@@ -232,16 +254,16 @@ async fn map_error(error: GeneratedError<ResultBody>, context: CallContext) -> E
 /// If it still carries Authlete's JSON `result` body (a 404 or 429 from
 /// Authlete itself), it is reported as Authlete refusing the call;
 /// otherwise as an unexpected response with the start of its body.
-pub(crate) async fn unexpected(mut response: reqwest::Response, context: &CallContext) -> Error {
+pub(crate) async fn unexpected(mut response: reqwest::Response, body_limit: usize) -> Error {
     let status = response.status();
     let headers = response.headers().clone();
-    let content_type = header(&headers, CONTENT_TYPE.as_str());
+    let content_type = header(&headers, CONTENT_TYPE);
     let mut body = Vec::new();
     while body.len() < UNEXPECTED_BODY_LIMIT {
         match response.chunk().await {
             Ok(Some(chunk)) => body.extend_from_slice(&chunk),
             Ok(None) => break,
-            Err(e) => return Error::from_reqwest(e, context),
+            Err(e) => return Error::from_reqwest(e, Some(status), body_limit),
         }
     }
     if is_json(content_type.as_deref())

@@ -4,8 +4,6 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use authlete_generated::hooks::CallContext;
-
 use crate::config::ClientBuilder;
 use crate::error::Error;
 use crate::retry::RetryPolicy;
@@ -35,10 +33,13 @@ pub struct Client {
 pub(crate) struct Inner {
     pub(crate) service_id: String,
     pub(crate) base_url: String,
-    pub(crate) http: reqwest::Client,
-    /// Credentials and deadline; each call takes a fresh copy to observe its response.
-    pub(crate) context: CallContext,
+    /// Built once: the hooks keep no per-call state in it, so every call and
+    /// every clone of this client shares it.
+    pub(crate) generated: authlete_generated::Client,
+    /// The deadline of each attempt.
     pub(crate) timeout: Duration,
+    /// The most bytes of a response body that are read.
+    pub(crate) body_limit: usize,
     pub(crate) retry: RetryPolicy,
 }
 
@@ -81,23 +82,9 @@ impl Client {
         &self.inner.base_url
     }
 
-    pub(crate) fn from_parts(
-        service_id: String,
-        base_url: String,
-        context: CallContext,
-        http: reqwest::Client,
-        timeout: Duration,
-        retry: RetryPolicy,
-    ) -> Client {
+    pub(crate) fn from_parts(inner: Inner) -> Client {
         Client {
-            inner: Arc::new(Inner {
-                service_id,
-                base_url,
-                http,
-                context,
-                timeout,
-                retry,
-            }),
+            inner: Arc::new(inner),
         }
     }
 

@@ -12,7 +12,7 @@ use authlete_generated::hooks::CallContext;
 use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::client::Client;
+use crate::client::{Client, Inner};
 use crate::error::Error;
 use crate::retry::RetryPolicy;
 
@@ -231,9 +231,9 @@ impl ClientBuilder {
                 let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
                 let user_agent = HeaderValue::from_str(user_agent)
                     .map_err(|_| Error::Config("user_agent is not a valid header value".into()))?;
+                // No `timeout` here: the facade bounds each attempt itself.
                 let builder = reqwest::Client::builder()
                     .user_agent(user_agent)
-                    .timeout(timeout)
                     .connect_timeout(connect_timeout)
                     // A redirect could carry the bearer token to another host.
                     .redirect(reqwest::redirect::Policy::none());
@@ -254,16 +254,16 @@ impl ClientBuilder {
             ));
         }
         let context = CallContext::with_authorization(authorization)
-            .with_timeout(Some(timeout))
             .with_body_limit(Some(max_response_bytes));
-        Ok(Client::from_parts(
+        let generated = authlete_generated::Client::new_with_client(&base_url, http, context);
+        Ok(Client::from_parts(Inner {
             service_id,
             base_url,
-            context,
-            http,
+            generated,
             timeout,
-            self.retry.unwrap_or_default(),
-        ))
+            body_limit: max_response_bytes,
+            retry: self.retry.unwrap_or_default(),
+        }))
     }
 }
 

@@ -195,12 +195,13 @@ impl Error {
     /// Builds the error for a failure inside `reqwest`, keeping the URL out of it.
     pub(crate) fn from_reqwest(
         error: reqwest::Error,
-        context: &authlete_generated::hooks::CallContext,
+        status: Option<StatusCode>,
+        body_limit: usize,
     ) -> Error {
         if authlete_generated::hooks::is_body_too_large(&error) {
             Error::ResponseTooLarge {
-                status: context.observed().map(|o| o.status),
-                limit: context.body_limit().unwrap_or_default(),
+                status,
+                limit: body_limit,
             }
         } else if error.is_timeout() {
             Error::Timeout

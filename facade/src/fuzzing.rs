@@ -8,7 +8,6 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
-use authlete_generated::hooks::CallContext;
 use authlete_generated::types;
 
 use crate::tokens::{
@@ -55,10 +54,9 @@ pub fn decode(input: &[u8]) {
     if response.status().is_success() {
         decode_success(*op, body);
     } else {
-        let context = CallContext::default().with_body_limit(Some(64 * 1024));
         let error = block_on(crate::call::unexpected(
             reqwest::Response::from(response),
-            &context,
+            64 * 1024,
         ));
         let _ = (
             error.to_string(),

@@ -103,17 +103,20 @@ macro_rules! response {
         #[derive(Clone, PartialEq)]
         pub struct $name {
             body: $generated,
-            request_id: Option<String>,
+            // Kept as received: most callers never read it, so it is not
+            // copied into a `String` on every call.
+            request_id: Option<http::HeaderValue>,
         }
 
         impl $name {
-            pub(crate) fn new(body: $generated, request_id: Option<String>) -> Self {
+            pub(crate) fn new(body: $generated, request_id: Option<http::HeaderValue>) -> Self {
                 $name { body, request_id }
             }
 
-            /// Authlete's `Request-Id` for this call, if it sent one.
+            /// Authlete's `Request-Id` for this call, if it sent one (and it is
+            /// readable text).
             pub fn request_id(&self) -> Option<&str> {
-                self.request_id.as_deref()
+                self.request_id.as_ref().and_then(|v| v.to_str().ok())
             }
 
             /// The whole body as generated from the spec, for fields this type
@@ -129,7 +132,7 @@ macro_rules! response {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.debug_struct(stringify!($name))
                     $(.field(stringify!($debug), &self.body.$debug))*
-                    .field("request_id", &self.request_id)
+                    .field("request_id", &self.request_id())
                     .finish_non_exhaustive()
             }
         }

@@ -242,3 +242,54 @@ async fn connection_refused_is_a_transport_error_before_sending() {
         "no URL in messages: {error}"
     );
 }
+
+/// Answers with a body that does not decode, labelled with the ticket it
+/// was sent, after a delay that differs per ticket.
+struct EchoTicketAsRequestId;
+
+impl wiremock::Respond for EchoTicketAsRequestId {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap_or_default();
+        let ticket = body["ticket"].as_str().unwrap_or_default().to_owned();
+        let spread = ticket.bytes().map(u64::from).sum::<u64>() % 7;
+        ResponseTemplate::new(200)
+            .insert_header("Request-Id", ticket.as_str())
+            .set_body_raw("{\"action\": ", "application/json")
+            .set_delay(Duration::from_millis(5 * spread))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_calls_through_one_client_each_report_their_own_response() {
+    // The status and `Request-Id` in a decode error come from what the
+    // hooks noted about the response; a record shared between calls would
+    // hand one call another call's `Request-Id`.
+    let server = MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(EchoTicketAsRequestId)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let calls = (0..64).map(|n| {
+        let client = client.clone();
+        tokio::spawn(async move {
+            let ticket = format!("ticket-{n}");
+            let error = client
+                .tokens()
+                .fail(ticket.clone(), TokenFailReason::Unspecified)
+                .send()
+                .await
+                .expect_err("the body does not decode");
+            (ticket, error)
+        })
+    });
+    for call in futures::future::join_all(calls).await {
+        let (ticket, error) = call.expect("no panic");
+        match error {
+            Error::Decode { request_id, .. } => {
+                assert_eq!(request_id.as_deref(), Some(ticket.as_str()))
+            }
+            other => panic!("expected Decode, got {other:?}"),
+        }
+    }
+}

@@ -13,32 +13,32 @@
 //!   define;
 //! - note the status, content type and `Request-Id` of the response, which
 //!   progenitor's error type does not always carry (a body that fails to
-//!   decode loses its status), so the caller can still report them;
+//!   decode loses its status), for a caller that runs the call inside
+//!   [`observe`];
 //! - cap how much of a response body is read, so a runaway body ends in an
 //!   error instead of filling memory (see [`is_body_too_large`]).
 
+use std::cell::Cell;
 use std::fmt;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::future::Future;
 use std::time::Duration;
 
 use progenitor_client::{ClientHooks, Error, OperationInfo};
 use reqwest::StatusCode;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue};
 
-/// Name of the response header in which Authlete identifies the request.
-pub const REQUEST_ID_HEADER: &str = "request-id";
+/// The response header in which Authlete identifies the request.
+pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("request-id");
 
-/// The per-client state the hooks read and write.
+/// The per-client settings the hooks apply to every request.
 ///
-/// Cloning is cheap and clones share the record of the last response, so give
-/// each call its own context (see [`CallContext::for_call`]) when you need to
-/// read what that call observed.
+/// It holds no per-call state, so one generated [`Client`](crate::Client)
+/// (and one context) serves any number of concurrent calls.
 #[derive(Clone, Default)]
 pub struct CallContext {
     authorization: Option<HeaderValue>,
     timeout: Option<Duration>,
     body_limit: Option<usize>,
-    observed: Arc<Mutex<Option<Observed>>>,
 }
 
 impl fmt::Debug for CallContext {
@@ -84,35 +84,41 @@ impl CallContext {
     pub fn body_limit(&self) -> Option<usize> {
         self.body_limit
     }
-
-    /// A copy with the same settings but a fresh, empty record.
-    pub fn for_call(&self) -> Self {
-        CallContext {
-            authorization: self.authorization.clone(),
-            timeout: self.timeout,
-            body_limit: self.body_limit,
-            observed: Arc::default(),
-        }
-    }
-
-    /// What the most recent response through this context looked like, if one arrived.
-    pub fn observed(&self) -> Option<Observed> {
-        self.observed
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
 }
 
 /// The parts of a response's head that the caller reports in errors.
+///
+/// Header values are kept as received (cloning one shares its bytes), so
+/// noting them costs no allocation on calls that end well.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Observed {
     /// The HTTP status.
     pub status: StatusCode,
-    /// The `Content-Type` header, if present and readable.
-    pub content_type: Option<String>,
-    /// Authlete's `Request-Id` header, if present and readable.
-    pub request_id: Option<String>,
+    /// The `Content-Type` header, if present.
+    pub content_type: Option<HeaderValue>,
+    /// Authlete's `Request-Id` header, if present.
+    pub request_id: Option<HeaderValue>,
+}
+
+tokio::task_local! {
+    // Task-local rather than a field of the context: every call gets its own
+    // record without a per-call allocation or a per-call generated client.
+    static OBSERVED: Cell<Option<Observed>>;
+}
+
+/// Runs `call` and returns its output together with the head of the last
+/// response the hooks saw while it ran (`None` if no response arrived).
+///
+/// Each `observe` has its own record, so concurrent calls through one
+/// client never see each other's responses. Outside `observe` the hooks
+/// note nothing.
+pub async fn observe<F: Future>(call: F) -> (F::Output, Option<Observed>) {
+    OBSERVED
+        .scope(Cell::new(None), async move {
+            let output = call.await;
+            (output, OBSERVED.with(Cell::take))
+        })
+        .await
 }
 
 /// Whether `error` (or anything in its source chain) says a response body
@@ -175,23 +181,15 @@ impl ClientHooks<CallContext> for crate::Client {
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
         if let Ok(response) = result {
-            let header = |name| {
-                response
-                    .headers()
-                    .get(name)
-                    .and_then(|v: &HeaderValue| v.to_str().ok())
-                    .map(str::to_owned)
-            };
-            let observed = Observed {
-                status: response.status(),
-                content_type: header(CONTENT_TYPE.as_str()),
-                request_id: header(REQUEST_ID_HEADER),
-            };
-            *self
-                .inner
-                .observed
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner) = Some(observed);
+            // Outside `observe` there is nowhere to note the response; that is fine.
+            let _ = OBSERVED.try_with(|record| {
+                let headers = response.headers();
+                record.set(Some(Observed {
+                    status: response.status(),
+                    content_type: headers.get(CONTENT_TYPE).cloned(),
+                    request_id: headers.get(REQUEST_ID_HEADER).cloned(),
+                }));
+            });
         }
         Ok(())
     }
