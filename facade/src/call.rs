@@ -77,7 +77,11 @@ where
         loop {
             number += 1;
             span.record("attempt", number);
-            let outcome = within_deadline(inner, attempt(&inner.generated)).await;
+            // Boxed once here: the generated future is several KiB, and the
+            // layers around it (deadline, observation, tracing) would
+            // otherwise copy it each time one of them is built.
+            let call = Box::pin(attempt(&inner.generated));
+            let outcome = within_deadline(inner, call).await;
             span.record("elapsed_ms", started.elapsed().as_millis() as u64);
             let error = match outcome {
                 Ok(reply) => {
@@ -126,7 +130,8 @@ where
 }
 
 /// [`execute`] for the operations whose request is the service ID in the
-/// path plus a JSON body: each attempt gets its own copy of the body.
+/// path plus a JSON body: each attempt gets its own copy of the body, except
+/// the last one the retry policy allows, which takes the original.
 pub(crate) async fn execute_with_body<'c, B, T, F, Fut>(
     client: &'c Client,
     op: Operation,
@@ -139,8 +144,27 @@ where
     Fut: Future<Output = Attempt<T>>,
 {
     let service_id = client.inner().service_id.as_str();
+    let attempts = client.inner().retry.max_attempts();
+    let mut made = 0;
+    let mut body = Some(body);
     execute(client, op, |generated| {
-        call(generated, service_id, body.clone())
+        made += 1;
+        let this_attempt = if made < attempts {
+            body.clone()
+        } else {
+            body.take()
+        };
+        // `execute` never makes more attempts than the policy allows, so
+        // the body is always there; an error rather than a panic if not.
+        let call = this_attempt.map(|body| call(generated, service_id, body));
+        async move {
+            match call {
+                Some(call) => call.await,
+                None => Err(GeneratedError::Custom(
+                    "internal error: more attempts than the retry policy allows".into(),
+                )),
+            }
+        }
     })
     .await
 }
@@ -154,7 +178,11 @@ async fn within_deadline<T>(
     let run = async {
         let (result, observed) = observe(attempt).await;
         match result {
-            Ok(value) => Ok(reply(value)),
+            Ok(value) => Ok(Reply {
+                body: value.into_inner(),
+                // Noted by the hooks already: no second header lookup.
+                request_id: observed.and_then(|o| o.request_id),
+            }),
             Err(error) => Err(map_error(error, observed, inner.body_limit).await),
         }
     };
@@ -163,14 +191,6 @@ async fn within_deadline<T>(
     tokio::time::timeout(inner.timeout, run)
         .await
         .unwrap_or(Err(Error::Timeout))
-}
-
-fn reply<T>(value: ResponseValue<T>) -> Reply<T> {
-    let request_id = value.headers().get(REQUEST_ID).cloned();
-    Reply {
-        body: value.into_inner(),
-        request_id,
-    }
 }
 
 fn header(headers: &HeaderMap, name: HeaderName) -> Option<String> {

@@ -164,3 +164,36 @@ async fn an_absurd_retry_after_neither_overflows_nor_hangs() {
         assert!(started.elapsed() < Duration::from_secs(5));
     }
 }
+
+#[tokio::test]
+async fn every_attempt_sends_the_same_body() {
+    // Earlier attempts send copies and the last one the original: a copy
+    // that drifted, or a last attempt without a body, would show here.
+    let server = common::server_answering(ResponseTemplate::new(503)).await;
+    let client = common::builder(&server)
+        .retry_policy(common::fast_retries(4))
+        .build()
+        .expect("valid");
+    client
+        .tokens()
+        .revoke()
+        .subject("john")
+        .client_identifier("my-client")
+        .send()
+        .await
+        .expect_err("keeps failing");
+    let bodies: Vec<serde_json::Value> = server
+        .received_requests()
+        .await
+        .expect("recording is on")
+        .iter()
+        .map(|r| serde_json::from_slice(&r.body).expect("JSON body"))
+        .collect();
+    assert_eq!(bodies.len(), 4);
+    for body in &bodies {
+        assert_eq!(
+            body,
+            &json!({"subject": "john", "clientIdentifier": "my-client"})
+        );
+    }
+}

@@ -106,7 +106,9 @@ pub struct Observed {
 tokio::task_local! {
     // Task-local rather than a field of the context: every call gets its own
     // record without a per-call allocation or a per-call generated client.
-    static OBSERVED: Cell<Option<Observed>>;
+    // Boxed: the scope swaps its value in and out on every poll, and a
+    // pointer is cheaper to swap than the record itself.
+    static OBSERVED: Cell<Option<Box<Observed>>>;
 }
 
 /// Runs `call` and returns its output together with the head of the last
@@ -119,7 +121,7 @@ pub async fn observe<F: Future>(call: F) -> (F::Output, Option<Observed>) {
     OBSERVED
         .scope(Cell::new(None), async move {
             let output = call.await;
-            (output, OBSERVED.with(Cell::take))
+            (output, OBSERVED.with(Cell::take).map(|record| *record))
         })
         .await
 }
@@ -187,11 +189,11 @@ impl ClientHooks<CallContext> for crate::Client {
             // Outside `observe` there is nowhere to note the response; that is fine.
             let _ = OBSERVED.try_with(|record| {
                 let headers = response.headers();
-                record.set(Some(Observed {
+                record.set(Some(Box::new(Observed {
                     status: response.status(),
                     content_type: headers.get(CONTENT_TYPE).cloned(),
                     request_id: headers.get(REQUEST_ID_HEADER).cloned(),
-                }));
+                })));
             });
         }
         Ok(())
