@@ -9,7 +9,10 @@
 //! Criterion prints time and throughput per variant. Because criterion does
 //! not compare variants, the run ends with a ratio table of its own: the
 //! three variants measured in interleaved rounds (so machine noise hits all
-//! three alike), median calls per second, and facade/raw and generated/raw.
+//! three alike), median calls per second, and the median of each round's
+//! facade/raw and generated/raw with the range they spanned: a ratio taken
+//! within one round compares measurements made seconds apart, which the
+//! shared machine's drift affects far less than medians taken separately.
 
 #[path = "support/mod.rs"]
 mod support;
@@ -115,22 +118,27 @@ fn measure(variant: Variant, calls: usize, in_flight: usize) -> f64 {
     })
 }
 
-/// The ratio table: interleaved rounds in rotating order, medians, ratios to the floor.
+/// The ratio table: interleaved rounds in rotating order; medians of the
+/// rates, and medians (with min–max) of the ratios taken within each round.
 fn ratio_table() {
-    const ROUNDS: usize = 11;
+    let rounds: usize = std::env::var("RATIO_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(11);
     println!(
-        "\nratio table (median of {ROUNDS} interleaved rounds, each variant on a fresh runtime, server and client)"
+        "\nratio table ({rounds} interleaved rounds, each variant on a fresh runtime, server and client; \
+         rates are medians, ratios are the median of the per-round ratios [min–max])"
     );
     println!(
         "| mode | facade calls/s | generated calls/s | raw calls/s | facade/raw | generated/raw |"
     );
     println!("|---|---|---|---|---|---|");
     for (mode, calls, in_flight) in [
-        ("sequential", 2_000, 1),
+        ("sequential", 4_000, 1),
         ("64 in flight", 12_800, IN_FLIGHT),
     ] {
         let (mut f, mut g, mut r) = (Vec::new(), Vec::new(), Vec::new());
-        for round in 0..ROUNDS {
+        for round in 0..rounds {
             for slot in 0..3 {
                 match (round + slot) % 3 {
                     0 => f.push(measure(Variant::Facade, calls, in_flight)),
@@ -139,13 +147,25 @@ fn ratio_table() {
                 }
             }
         }
-        let (f, g, r) = (median(f), median(g), median(r));
+        let per_round =
+            |xs: &[f64]| -> Vec<f64> { xs.iter().zip(&r).map(|(x, r)| x / r).collect() };
+        let (fr, gr) = (per_round(&f), per_round(&g));
         println!(
-            "| {mode} | {f:.0} | {g:.0} | {r:.0} | {:.3} | {:.3} |",
-            f / r,
-            g / r
+            "| {mode} | {:.0} | {:.0} | {:.0} | {} | {} |",
+            median(f),
+            median(g),
+            median(r.clone()),
+            spread(fr),
+            spread(gr),
         );
     }
+}
+
+/// `median [min–max]` of some ratios.
+fn spread(xs: Vec<f64>) -> String {
+    let min = xs.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    format!("**{:.3}** [{min:.2}–{max:.2}]", median(xs))
 }
 
 criterion_group! {

@@ -81,7 +81,12 @@ where
             // layers around it (deadline, observation, tracing) would
             // otherwise copy it each time one of them is built.
             let call = Box::pin(attempt(&inner.generated));
-            let outcome = within_deadline(inner, call).await;
+            // The deadline is kept here rather than in reqwest so that it
+            // holds for a caller-supplied `reqwest::Client` too, covers
+            // reading an error body, and costs no allocation per call.
+            let outcome = tokio::time::timeout(inner.timeout, attempt_once(inner, call))
+                .await
+                .unwrap_or(Err(Error::Timeout));
             span.record("elapsed_ms", started.elapsed().as_millis() as u64);
             let error = match outcome {
                 Ok(reply) => {
@@ -169,28 +174,20 @@ where
     .await
 }
 
-/// One attempt, bounded by the client's deadline, with whatever went wrong
-/// turned into the facade's error.
-async fn within_deadline<T>(
+/// One attempt, with whatever went wrong turned into the facade's error.
+async fn attempt_once<T>(
     inner: &Inner,
     attempt: impl Future<Output = Attempt<T>>,
 ) -> Result<Reply<T>, Error> {
-    let run = async {
-        let (result, observed) = observe(attempt).await;
-        match result {
-            Ok(value) => Ok(Reply {
-                body: value.into_inner(),
-                // Noted by the hooks already: no second header lookup.
-                request_id: observed.and_then(|o| o.request_id),
-            }),
-            Err(error) => Err(map_error(error, observed, inner.body_limit).await),
-        }
-    };
-    // The deadline is kept here rather than in reqwest so that it holds for a
-    // caller-supplied `reqwest::Client` too, and costs no allocation per call.
-    tokio::time::timeout(inner.timeout, run)
-        .await
-        .unwrap_or(Err(Error::Timeout))
+    let (result, observed) = observe(attempt).await;
+    match result {
+        Ok(value) => Ok(Reply {
+            body: value.into_inner(),
+            // Noted by the hooks already: no second header lookup.
+            request_id: observed.and_then(|o| o.request_id),
+        }),
+        Err(error) => Err(map_error(error, observed, inner.body_limit).await),
+    }
 }
 
 fn header(headers: &HeaderMap, name: HeaderName) -> Option<String> {

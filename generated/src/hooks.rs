@@ -97,7 +97,8 @@ impl CallContext {
 pub struct Observed {
     /// The HTTP status.
     pub status: StatusCode,
-    /// The `Content-Type` header, if present.
+    /// The `Content-Type` header, if present, for an error status (it is
+    /// not looked up for a success).
     pub content_type: Option<HeaderValue>,
     /// Authlete's `Request-Id` header, if present.
     pub request_id: Option<HeaderValue>,
@@ -118,12 +119,10 @@ tokio::task_local! {
 /// client never see each other's responses. Outside `observe` the hooks
 /// note nothing.
 pub async fn observe<F: Future>(call: F) -> (F::Output, Option<Observed>) {
-    OBSERVED
-        .scope(Cell::new(None), async move {
-            let output = call.await;
-            (output, OBSERVED.with(Cell::take).map(|record| *record))
-        })
-        .await
+    let mut scoped = std::pin::pin!(OBSERVED.scope(Cell::new(None), call));
+    let output = scoped.as_mut().await;
+    let record = scoped.take_value().and_then(Cell::into_inner);
+    (output, record.map(|record| *record))
 }
 
 /// Whether `error` (or anything in its source chain) says a response body
@@ -189,9 +188,16 @@ impl ClientHooks<CallContext> for crate::Client {
             // Outside `observe` there is nowhere to note the response; that is fine.
             let _ = OBSERVED.try_with(|record| {
                 let headers = response.headers();
+                let status = response.status();
                 record.set(Some(Box::new(Observed {
-                    status: response.status(),
-                    content_type: headers.get(CONTENT_TYPE).cloned(),
+                    status,
+                    // What a success claims to be does not change how it is
+                    // reported, so only an error's content type is looked up.
+                    content_type: if status.is_success() {
+                        None
+                    } else {
+                        headers.get(CONTENT_TYPE).cloned()
+                    },
                     request_id: headers.get(REQUEST_ID_HEADER).cloned(),
                 })));
             });
