@@ -178,12 +178,19 @@ criterion_group! {
 }
 
 /// `PROFILE_ONLY=facade|generated|raw`: make only that kind of call, 64 in
-/// flight, for 5 seconds (or exactly `PROFILE_CALLS` calls, for instruction
-/// counting under valgrind), so a profiler sees one variant at a time.
+/// flight (or `PROFILE_IN_FLIGHT`), for 5 seconds (or exactly
+/// `PROFILE_CALLS` calls, for instruction counting under valgrind), so a
+/// profiler sees one variant at a time.
 fn profile_only(which: &str) {
     let budget: Option<usize> = std::env::var("PROFILE_CALLS")
         .ok()
         .and_then(|n| n.parse().ok());
+    let in_flight: usize = std::env::var("PROFILE_IN_FLIGHT")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .filter(|n| (1..=640).contains(n))
+        .unwrap_or(IN_FLIGHT);
+    let batch = 640 / in_flight * in_flight;
     let rt = runtime();
     rt.block_on(async {
         let server = support::start().await;
@@ -191,11 +198,13 @@ fn profile_only(which: &str) {
         let until = Instant::now() + Duration::from_secs(5);
         let mut calls = 0usize;
         while budget.map_or(Instant::now() < until, |b| calls < b) {
-            calls += 640;
+            calls += batch;
             match which {
-                "facade" => rate(640, IN_FLIGHT, || support::via_facade(&c.facade)).await,
-                "generated" => rate(640, IN_FLIGHT, || support::via_generated(&c.generated)).await,
-                _ => rate(640, IN_FLIGHT, || support::via_raw(&c.raw, &c.raw_url)).await,
+                "facade" => rate(batch, in_flight, || support::via_facade(&c.facade)).await,
+                "generated" => {
+                    rate(batch, in_flight, || support::via_generated(&c.generated)).await
+                }
+                _ => rate(batch, in_flight, || support::via_raw(&c.raw, &c.raw_url)).await,
             };
         }
         println!("{which}: {calls} calls in 5 s");
