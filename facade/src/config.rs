@@ -126,8 +126,9 @@ impl ClientBuilder {
         self
     }
 
-    /// The deadline for one attempt, from sending to the end of the body
-    /// (default 30 s). Applies to a caller-supplied HTTP client too.
+    /// The deadline for one attempt, from taking a connection (or opening
+    /// one) to the last byte of the body (default 30 s). Applies to a
+    /// caller-supplied HTTP client too.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
