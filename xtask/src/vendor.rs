@@ -326,7 +326,7 @@ pub fn strip_prose(value: &mut Value, is_name_map: bool) {
     }
 }
 
-/// Puts keys in a fixed order: top level as in [`TOP_LEVEL_ORDER`], all else sorted.
+/// Puts keys in a fixed order: top level as in `TOP_LEVEL_ORDER`, all else sorted.
 pub fn canonical(value: Value) -> Value {
     let Value::Object(map) = value else {
         return value;
