@@ -1,12 +1,23 @@
 //! `cargo xtask drift`: what changed upstream, for the vendored operations, in a person's terms.
 //!
-//! Both sides are reduced to what `vendor` would produce (the listed
-//! operations and their component closure, without prose), then compared
-//! semantically: operations, parameters, request and response schemas,
-//! status codes, and for every schema its properties, their types, the
-//! required set and enum values. Operations that appear upstream under the
-//! same tags as the vendored ones but are not listed are reported too, as
-//! candidates to vendor.
+//! Two questions, answered against one upstream spec:
+//!
+//! 1. **Did a vendored operation change?** Both sides are reduced to what
+//!    `vendor` would produce (the operations in `operations.txt` and their
+//!    component closure, without prose), then compared semantically:
+//!    operations, parameters, request and response schemas, status codes, and
+//!    for every schema its properties, their types, the required set and enum
+//!    values.
+//! 2. **Is every upstream operation decided?** Each upstream operation must be
+//!    either vendored (`operations.txt`) or left out on purpose
+//!    (`not-vendored.txt`). One in neither list is reported as new upstream,
+//!    not yet decided. The comparison is of operation sets, not of tags: an
+//!    operation that has been upstream all along but was never decided about
+//!    is reported the same way, and never called "added" (there is no older
+//!    upstream to know that from).
+//!
+//! Operations upstream leaves without an operationId cannot be vendored;
+//! `not-vendored.txt` names them by `METHOD /path` instead.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -14,11 +25,71 @@ use serde_json::Value;
 
 use crate::error::XtaskError;
 use crate::spec;
-use crate::vendor;
+use crate::vendor::{self, NOT_VENDORED_FILE, OPERATIONS_FILE, OpenapiDir};
 
-/// Lists the differences between `current` (the fragment) and `newer` (an upstream spec).
-pub fn drift(current: &Value, newer: &Value, listed: &[String]) -> Result<Vec<String>, XtaskError> {
+/// The two lists that decide, between them, about every upstream operation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lists {
+    /// `operations.txt`: the operations vendored.
+    pub vendored: Vec<String>,
+    /// `not-vendored.txt`: operationIds (or `METHOD /path` for operations
+    /// without one) left out on purpose.
+    pub not_vendored: Vec<String>,
+}
+
+impl Lists {
+    /// Reads both lists from `dir`; a missing `not-vendored.txt` is an empty
+    /// list (so every operation not vendored is undecided), and an operation
+    /// in both lists is an error.
+    pub fn read(dir: &OpenapiDir) -> Result<Lists, XtaskError> {
+        let vendored = vendor::read_operation_list(&dir.operations())?;
+        let not_vendored = match vendor::read_operation_list(&dir.not_vendored()) {
+            Ok(list) => list,
+            Err(XtaskError::Read { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                Vec::new()
+            }
+            Err(e) => return Err(e),
+        };
+        let vendored_at: BTreeMap<&str, usize> = vendored
+            .iter()
+            .map(|(line, id)| (id.as_str(), *line))
+            .collect();
+        for (line, id) in &not_vendored {
+            if let Some(there) = vendored_at.get(id.as_str()) {
+                return Err(XtaskError::List {
+                    path: dir.not_vendored(),
+                    line: *line,
+                    message: format!(
+                        "`{id}` is also in {OPERATIONS_FILE} (line {there}); an operation is \
+                         either vendored or left out: remove it from one of the two"
+                    ),
+                });
+            }
+        }
+        Ok(Lists {
+            vendored: vendored.into_iter().map(|(_, id)| id).collect(),
+            not_vendored: not_vendored.into_iter().map(|(_, id)| id).collect(),
+        })
+    }
+}
+
+/// What `drift` found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Differences in the vendored operations and their schemas.
+    pub changes: Vec<String>,
+    /// Upstream operations in neither list, with what to do about each.
+    pub undecided: Vec<String>,
+    /// For information only: nothing to do because of these.
+    pub notes: Vec<String>,
+}
+
+/// Compares `current` (the fragment) with `newer` (an upstream spec).
+pub fn drift(current: &Value, newer: &Value, lists: &Lists) -> Result<Report, XtaskError> {
     spec::check_version(newer)?;
+    let listed = &lists.vendored;
     let present: Vec<String> = listed
         .iter()
         .filter(|id| find(newer, id).is_some())
@@ -26,55 +97,91 @@ pub fn drift(current: &Value, newer: &Value, listed: &[String]) -> Result<Vec<St
         .collect();
     let old = vendor::extract(current, &ids_in(current, listed))?;
     let new = vendor::extract(newer, &present)?;
-    let mut out = Vec::new();
+    let mut report = Report::default();
+    let out = &mut report.changes;
 
     for id in listed {
         match (find(&old, id), find(&new, id)) {
-            (Some(_), None) => out.push(format!("operation removed: {id}")),
-            (None, Some((method, path, _))) => {
-                out.push(format!("operation added: {id} ({method} {path})"))
-            }
-            (Some(a), Some(b)) => compare_operations(id, a, b, &mut out),
+            (Some((method, path, _)), None) => out.push(format!(
+                "operation removed upstream: {id} (was {method} {path}); remove it from \
+                 {OPERATIONS_FILE} and its overlay entries, then vendor"
+            )),
+            (None, Some((method, path, _))) => out.push(format!(
+                "operation listed in {OPERATIONS_FILE} but not vendored yet: {id} \
+                 ({method} {path}); run `cargo xtask vendor`"
+            )),
+            (Some(a), Some(b)) => compare_operations(id, a, b, out),
             (None, None) => out.push(format!(
-                "operation {id} is listed but exists on neither side"
+                "operation {id} is listed in {OPERATIONS_FILE} but is neither vendored nor \
+                 upstream; remove it from {OPERATIONS_FILE}"
             )),
         }
     }
+    compare_schemas(&old, &new, out);
 
-    // Operations upstream files under the vendored tags but the list lacks.
-    let tags: BTreeSet<String> = listed
+    // Every upstream operation, against the two lists (not against tags:
+    // the vendored operations' tags say nothing about what was decided).
+    let decided: BTreeSet<&str> = listed
         .iter()
-        .filter_map(|id| find(current, id).or_else(|| find(newer, id)))
-        .flat_map(|(_, _, op)| op["tags"].as_array().cloned().unwrap_or_default())
-        .filter_map(|t| t.as_str().map(str::to_owned))
+        .chain(&lists.not_vendored)
+        .map(String::as_str)
         .collect();
+    let mut upstream_keys = BTreeSet::new();
     for op in spec::operations(newer) {
-        let Some(id) = spec::operation_id(newer, &op) else {
-            continue;
-        };
-        if listed.iter().any(|l| l == id) {
-            continue;
+        let method = op.method.to_uppercase();
+        let id = spec::operation_id(newer, &op);
+        let key = id.map_or_else(|| format!("{method} {}", op.path), str::to_owned);
+        let tags = spec::operation(newer, &op)
+            .and_then(|o| o["tags"].as_array())
+            .map(|tags| {
+                tags.iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .filter(|tags| !tags.is_empty())
+            .map_or_else(|| "untagged".to_owned(), |tags| format!("tag {tags}"));
+        if !decided.contains(key.as_str()) {
+            report.undecided.push(match id {
+                Some(id) => format!(
+                    "new upstream, not yet decided: {id} ({method} {}, {tags}); add it to \
+                     {OPERATIONS_FILE} to vendor it, or to {NOT_VENDORED_FILE} to leave it out",
+                    op.path
+                ),
+                None => format!(
+                    "new upstream, not yet decided: {key} ({tags}, no operationId, so it \
+                     cannot be vendored); add `{key}` to {NOT_VENDORED_FILE} to leave it out"
+                ),
+            });
         }
-        let operation = spec::operation(newer, &op).cloned().unwrap_or_default();
-        let shared: Vec<&str> = operation["tags"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .filter(|t| tags.contains(*t))
-            .collect();
-        if !shared.is_empty() && find(current, id).is_none() {
-            out.push(format!(
-                "operation added upstream, not vendored: {id} ({} {}) in tag {}",
-                op.method.to_uppercase(),
-                op.path,
-                shared.join(", ")
-            ));
-        }
+        upstream_keys.insert(key);
     }
 
-    compare_schemas(&old, &new, &mut out);
-    Ok(out)
+    let left_out = lists
+        .not_vendored
+        .iter()
+        .filter(|k| upstream_keys.contains(k.as_str()))
+        .count();
+    if left_out > 0 {
+        report.notes.push(format!(
+            "{left_out} upstream operation(s) left out on purpose ({NOT_VENDORED_FILE})"
+        ));
+    }
+    let gone: Vec<&str> = lists
+        .not_vendored
+        .iter()
+        .filter(|k| !upstream_keys.contains(k.as_str()))
+        .map(String::as_str)
+        .collect();
+    if !gone.is_empty() {
+        report.notes.push(format!(
+            "{} operation(s) in {NOT_VENDORED_FILE} are not in this upstream spec (dropped, \
+             or only in another copy of it): {}",
+            gone.len(),
+            gone.join(", ")
+        ));
+    }
+    Ok(report)
 }
 
 fn ids_in(doc: &Value, listed: &[String]) -> Vec<String> {

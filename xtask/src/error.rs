@@ -22,6 +22,13 @@ pub enum XtaskError {
         column: Option<usize>,
         message: String,
     },
+    /// A list of operationIds (`operations.txt`, `not-vendored.txt`) says
+    /// something impossible at this line.
+    List {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
     /// The spec parsed, but declares something this tool refuses to use.
     Spec { pointer: String, message: String },
     /// progenitor rejected (or panicked on) the spec.
@@ -35,6 +42,18 @@ pub enum XtaskError {
     Write {
         path: PathBuf,
         source: std::io::Error,
+    },
+    /// `overlay.yaml` has entries that describe nothing in the fragment; all
+    /// of them, so that one run shows everything to fix.
+    StaleOverlay {
+        path: PathBuf,
+        entries: Vec<StaleEntry>,
+    },
+    /// No default path can be found: the current directory is not inside the
+    /// project's workspace.
+    NotInWorkspace {
+        /// Where the search started (the current directory).
+        start: PathBuf,
     },
 }
 
@@ -56,6 +75,11 @@ impl fmt::Display for XtaskError {
                 }
                 write!(f, ": not a valid OpenAPI document: {message}")
             }
+            XtaskError::List {
+                path,
+                line,
+                message,
+            } => write!(f, "{}:{line}: {message}", path.display()),
             XtaskError::Spec { pointer, message } => {
                 write!(f, "spec at {pointer}: {message}")
             }
@@ -73,6 +97,31 @@ impl fmt::Display for XtaskError {
             XtaskError::Write { path, source } => {
                 write!(f, "cannot write {}: {source}", path.display())
             }
+            XtaskError::StaleOverlay { path, entries } => {
+                write!(
+                    f,
+                    "{} entr{} in {} describe{} nothing in the vendored fragment:",
+                    entries.len(),
+                    if entries.len() == 1 { "y" } else { "ies" },
+                    path.display(),
+                    if entries.len() == 1 { "s" } else { "" },
+                )?;
+                for entry in entries {
+                    write!(f, "\n  {}", path.display())?;
+                    if let Some(line) = entry.line {
+                        write!(f, ":{line}")?;
+                    }
+                    write!(f, ": `{}` {}", entry.key, entry.problem)?;
+                }
+                Ok(())
+            }
+            XtaskError::NotInWorkspace { start } => write!(
+                f,
+                "not inside the SDK's workspace: looked in {} and every directory above it \
+                 for a Cargo.toml with a [workspace] table beside xtask/ and openapi/; \
+                 run this from inside the workspace, or give every path explicitly",
+                start.display()
+            ),
         }
     }
 }
@@ -84,6 +133,18 @@ impl std::error::Error for XtaskError {
             _ => None,
         }
     }
+}
+
+/// One `overlay.yaml` entry that matches nothing, and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaleEntry {
+    /// The entry as a dotted path from the top of the file, such as
+    /// `schemas.token_request.dpop` or `operations.auth_token_api`.
+    pub key: String,
+    /// Its line in the file, when it could be found.
+    pub line: Option<usize>,
+    /// Why it matches nothing and what to do, as the rest of a sentence.
+    pub problem: String,
 }
 
 /// The operation progenitor choked on, and where it is in the spec.

@@ -3,18 +3,36 @@
 //! ```text
 //! cargo xtask generate [--check] [--lenient] [--spec FILE] [--out DIR]
 //!     regenerate generated/ from openapi/authlete-tokens.yaml; with --check,
-//!     write nothing and exit 1 with a diff if generated/ is stale; with
-//!     --lenient (for whole upstream specs), name unnamed operations instead
-//!     of refusing them
+//!     write nothing and exit 1 with a diff if generated/ is stale or
+//!     generated/src holds a file generate does not produce; with --lenient
+//!     (for whole upstream specs), name unnamed operations instead of
+//!     refusing them
 //! cargo xtask vendor --from UPSTREAM.yaml [--check] [--openapi DIR]
 //!     rebuild openapi/authlete-tokens.yaml from Authlete's full spec, for the
 //!     operations in openapi/operations.txt, with openapi/overlay.yaml's words
 //! cargo xtask drift --from UPSTREAM.yaml [--openapi DIR]
-//!     list what changed upstream for the vendored operations; exit 1 if anything did
+//!     list what changed upstream for the vendored operations, and the
+//!     upstream operations neither openapi/operations.txt nor
+//!     openapi/not-vendored.txt decides about
 //! ```
 //!
-//! Exit codes: 0 success (or nothing changed), 1 a failure or a difference,
-//! 2 a usage mistake.
+//! The workspace (and so the default `openapi/` and `generated/`) is found
+//! at run time, from the current directory upwards: the nearest directory
+//! whose `Cargo.toml` has a `[workspace]` table and which holds `xtask/` and
+//! `openapi/`. It is not taken from where the binary was built, because
+//! clones that share one `CARGO_TARGET_DIR` share this binary too, and a
+//! maintainer in one clone must never check or rewrite another.
+//!
+//! Exit codes, for every command:
+//!
+//! - 0: success; for `--check`, the files are current; for `drift`, nothing
+//!   to do (no vendored operation changed upstream and every upstream
+//!   operation is either vendored or listed in `not-vendored.txt`).
+//! - 1: a failure (unreadable or invalid input, not inside the workspace,
+//!   a write that failed), or a finding: `--check` found stale or stray
+//!   files; `drift` found a vendored operation that changed upstream, or an
+//!   upstream operation in neither list.
+//! - 2: a usage mistake (unknown command or option, missing value).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -25,7 +43,13 @@ use xtask::{XtaskError, drift, normalise, output, pipeline, spec};
 const USAGE: &str = "usage:
   cargo xtask generate [--check] [--lenient] [--spec FILE] [--out DIR]
   cargo xtask vendor --from UPSTREAM.yaml [--check] [--openapi DIR]
-  cargo xtask drift --from UPSTREAM.yaml [--openapi DIR]";
+  cargo xtask drift --from UPSTREAM.yaml [--openapi DIR]
+exit codes:
+  0  success; --check: up to date; drift: nothing to do
+  1  failure, or a finding: --check found stale or stray files; drift found a
+     vendored operation changed upstream or an upstream operation listed in
+     neither openapi/operations.txt nor openapi/not-vendored.txt
+  2  usage mistake";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -36,10 +60,15 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let workspace = Workspace::find();
     let result = match &command {
-        Command::Generate(o) => generate(o),
-        Command::Vendor(o) => vendor_cmd(o),
-        Command::Drift(o) => drift_cmd(o),
+        Command::Generate(o) => o.resolve(&workspace).and_then(|o| generate(&o, &workspace)),
+        Command::Vendor(o) => o
+            .resolve(&workspace)
+            .and_then(|o| vendor_cmd(&o, &workspace)),
+        Command::Drift(o) => o
+            .resolve(&workspace)
+            .and_then(|o| drift_cmd(&o, &workspace)),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e}");
@@ -51,9 +80,17 @@ fn main() -> ExitCode {
 }
 
 enum Command {
-    Generate(GenerateOptions),
-    Vendor(VendorOptions),
-    Drift(VendorOptions),
+    Generate(GenerateArgs),
+    Vendor(VendorArgs),
+    Drift(VendorArgs),
+}
+
+/// `generate` as given; paths left out default to the workspace's.
+struct GenerateArgs {
+    check: bool,
+    lenient: bool,
+    spec: Option<PathBuf>,
+    out: Option<PathBuf>,
 }
 
 struct GenerateOptions {
@@ -63,28 +100,113 @@ struct GenerateOptions {
     out: PathBuf,
 }
 
+/// `vendor` or `drift` as given; paths left out default to the workspace's.
+struct VendorArgs {
+    check: bool,
+    from: PathBuf,
+    openapi: Option<PathBuf>,
+}
+
 struct VendorOptions {
     check: bool,
     from: PathBuf,
     openapi: OpenapiDir,
 }
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
+impl GenerateArgs {
+    fn resolve(&self, workspace: &Workspace) -> Result<GenerateOptions, XtaskError> {
+        let spec = match &self.spec {
+            Some(spec) => spec.clone(),
+            None => workspace
+                .root()?
+                .join("openapi")
+                .join(vendor::FRAGMENT_FILE),
+        };
+        let out = match &self.out {
+            Some(out) => out.clone(),
+            None => workspace.root()?.join("generated"),
+        };
+        Ok(GenerateOptions {
+            check: self.check,
+            lenient: self.lenient,
+            spec,
+            out,
+        })
+    }
+}
+
+impl VendorArgs {
+    fn resolve(&self, workspace: &Workspace) -> Result<VendorOptions, XtaskError> {
+        let openapi = match &self.openapi {
+            Some(dir) => dir.clone(),
+            None => workspace.root()?.join("openapi"),
+        };
+        Ok(VendorOptions {
+            check: self.check,
+            from: self.from.clone(),
+            openapi: OpenapiDir(openapi),
+        })
+    }
+}
+
+/// The workspace the current directory is in, or why there is none.
+///
+/// Looked up once, but only an error when a command needs a default path:
+/// with every path given explicitly, the commands run anywhere.
+struct Workspace(Result<PathBuf, (PathBuf, Option<std::io::Error>)>);
+
+impl Workspace {
+    fn find() -> Workspace {
+        match std::env::current_dir() {
+            Ok(cwd) => Workspace(find_workspace_root(&cwd).ok_or((cwd, None))),
+            Err(e) => Workspace(Err((PathBuf::from("."), Some(e)))),
+        }
+    }
+
+    fn root(&self) -> Result<&Path, XtaskError> {
+        match &self.0 {
+            Ok(root) => Ok(root),
+            Err((cwd, Some(e))) => Err(XtaskError::Read {
+                path: cwd.clone(),
+                source: std::io::Error::new(e.kind(), e.to_string()),
+            }),
+            Err((cwd, None)) => Err(XtaskError::NotInWorkspace { start: cwd.clone() }),
+        }
+    }
+}
+
+/// The nearest directory at or above `start` that is this project's
+/// workspace: a `Cargo.toml` with a `[workspace]` table, beside `xtask/` and
+/// `openapi/` (so that a workspace nested in another, or some other Rust
+/// workspace above a copy of `openapi/`, is not mistaken for it).
+fn find_workspace_root(start: &Path) -> Option<PathBuf> {
+    start.ancestors().find_map(|dir| {
+        let is_root = dir.join("xtask").is_dir()
+            && dir.join("openapi").is_dir()
+            && std::fs::read_to_string(dir.join("Cargo.toml"))
+                .is_ok_and(|manifest| declares_workspace(&manifest));
+        is_root.then(|| dir.to_path_buf())
+    })
+}
+
+/// Whether a manifest has a `[workspace]` table (or one of its sub-tables,
+/// which TOML counts as defining it). A line check is enough for the
+/// manifests cargo itself accepts, and keeps a TOML parser out of the xtask.
+fn declares_workspace(manifest: &str) -> bool {
+    manifest.lines().any(|line| {
+        let line = line.split('#').next().unwrap_or_default().trim();
+        line == "[workspace]" || line.starts_with("[workspace.")
+    })
 }
 
 fn parse_args(args: &[String]) -> Result<Command, String> {
     let (command, rest) = args.split_first().ok_or("no command given")?;
-    let root = workspace_root();
     let mut check = false;
     let mut lenient = false;
-    let mut spec = root.join("openapi").join(vendor::FRAGMENT_FILE);
-    let mut out = root.join("generated");
+    let mut spec = None;
+    let mut out = None;
     let mut from = None;
-    let mut openapi = root.join("openapi");
+    let mut openapi = None;
     let mut rest = rest.iter();
     while let Some(arg) = rest.next() {
         let mut value = |what: &str| {
@@ -95,10 +217,10 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
         match (command.as_str(), arg.as_str()) {
             ("generate" | "vendor", "--check") => check = true,
             ("generate", "--lenient") => lenient = true,
-            ("generate", "--spec") => spec = value("a file")?,
-            ("generate", "--out") => out = value("a directory")?,
+            ("generate", "--spec") => spec = Some(value("a file")?),
+            ("generate", "--out") => out = Some(value("a directory")?),
             ("vendor" | "drift", "--from") => from = Some(value("a file")?),
-            ("vendor" | "drift", "--openapi") => openapi = value("a directory")?,
+            ("vendor" | "drift", "--openapi") => openapi = Some(value("a directory")?),
             ("generate" | "vendor" | "drift", other) => {
                 return Err(format!("unknown option `{other}` for `{command}`"));
             }
@@ -110,65 +232,70 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
             .ok_or_else(|| format!("`{command}` needs --from UPSTREAM.yaml"))
     };
     match command.as_str() {
-        "generate" => Ok(Command::Generate(GenerateOptions {
+        "generate" => Ok(Command::Generate(GenerateArgs {
             check,
             lenient,
             spec,
             out,
         })),
-        "vendor" => Ok(Command::Vendor(VendorOptions {
+        "vendor" => Ok(Command::Vendor(VendorArgs {
             check,
             from: from()?,
-            openapi: OpenapiDir(openapi),
+            openapi,
         })),
-        "drift" => Ok(Command::Drift(VendorOptions {
+        "drift" => Ok(Command::Drift(VendorArgs {
             check,
             from: from()?,
-            openapi: OpenapiDir(openapi),
+            openapi,
         })),
         other => Err(format!("unknown command `{other}`")),
     }
 }
 
-/// How a path is named in headers: relative to the workspace when inside it,
-/// so output is the same on every machine.
-fn label(path: &Path) -> String {
-    match path.strip_prefix(workspace_root()) {
-        Ok(inside) => inside
+/// How a path is named in headers and messages: relative to the workspace
+/// when inside it, so output is the same on every machine.
+fn label(path: &Path, workspace: &Workspace) -> String {
+    let inside = workspace
+        .0
+        .as_ref()
+        .ok()
+        .and_then(|root| path.strip_prefix(root).ok());
+    match inside {
+        Some(inside) => inside
             .components()
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/"),
-        Err(_) => path.display().to_string(),
+        None => path.display().to_string(),
     }
 }
 
-fn generate(options: &GenerateOptions) -> Result<ExitCode, XtaskError> {
+fn generate(options: &GenerateOptions, workspace: &Workspace) -> Result<ExitCode, XtaskError> {
     let steps = if options.lenient {
         normalise::lenient_steps()
     } else {
         normalise::STEPS.to_vec()
     };
-    let plan = pipeline::plan_with(&options.spec, &label(&options.spec), &steps)?;
+    let spec_label = label(&options.spec, workspace);
+    let plan = pipeline::plan_with(&options.spec, &spec_label, &steps)?;
     for (step, change) in &plan.report.changes {
         eprintln!("normalise [{step}] {change}");
     }
 
     if options.check {
-        let drift = plan.check(&options.out);
+        // Stray files are checked here, not in Plan::check, which also
+        // serves directories whose src/ is written by hand.
+        let mut drift = plan.check(&options.out);
+        drift.extend(output::check_stray(&options.out, &plan.files));
         if drift.is_empty() {
-            eprintln!(
-                "{} is up to date with {}",
-                options.out.display(),
-                label(&options.spec)
-            );
+            eprintln!("{} is up to date with {spec_label}", options.out.display());
             return Ok(ExitCode::SUCCESS);
         }
         for d in &drift {
             println!("{}", d.diff);
         }
         eprintln!(
-            "error: {} file(s) in {} differ from what the spec produces; run `cargo xtask generate`",
+            "error: {} file(s) in {} differ from what the spec produces or are not the generator's; run `cargo xtask generate`",
             drift.len(),
             options.out.display()
         );
@@ -176,16 +303,39 @@ fn generate(options: &GenerateOptions) -> Result<ExitCode, XtaskError> {
     }
 
     let changed = plan.write(&options.out)?;
-    if changed.is_empty() {
-        eprintln!("{} already up to date", options.out.display());
-    }
-    for path in changed {
+    for path in &changed {
         eprintln!("wrote {}", path.display());
+    }
+    // src/ is the generator's: stray `.rs` files and the debris of
+    // interrupted runs go.
+    let removed = output::remove_stray(&options.out, &plan.files)?;
+    for path in &removed {
+        eprintln!(
+            "removed {} (not produced by `cargo xtask generate`, not hand-kept)",
+            path.display()
+        );
+    }
+    // What write leaves alone (not Rust, so maybe someone's notes) still
+    // makes --check fail: say so now rather than in CI.
+    let left = output::stray_files(&options.out, &plan.files);
+    for relative in &left {
+        eprintln!(
+            "error: {} is not produced by `cargo xtask generate` and is not hand-kept; move it out of {}",
+            options.out.join(relative).display(),
+            options.out.join("src").display()
+        );
+    }
+    if !left.is_empty() {
+        return Ok(ExitCode::FAILURE);
+    }
+    if changed.is_empty() && removed.is_empty() {
+        eprintln!("{} already up to date", options.out.display());
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn vendor_cmd(options: &VendorOptions) -> Result<ExitCode, XtaskError> {
+fn vendor_cmd(options: &VendorOptions, workspace: &Workspace) -> Result<ExitCode, XtaskError> {
+    let label = |path: &Path| label(path, workspace);
     let text = vendor::render(&options.from, &options.openapi)?;
     let target = options.openapi.fragment();
     let on_disk = std::fs::read_to_string(&target).unwrap_or_default();
@@ -219,26 +369,40 @@ fn vendor_cmd(options: &VendorOptions) -> Result<ExitCode, XtaskError> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn drift_cmd(options: &VendorOptions) -> Result<ExitCode, XtaskError> {
+fn drift_cmd(options: &VendorOptions, workspace: &Workspace) -> Result<ExitCode, XtaskError> {
+    let label = |path: &Path| label(path, workspace);
     let current = spec::load(&options.openapi.fragment())?;
     let newer = spec::load(&options.from)?;
-    let listed = vendor::listed_ids(&options.openapi)?;
-    let changes = drift::drift(&current, &newer, &listed)?;
-    if changes.is_empty() {
+    let lists = drift::Lists::read(&options.openapi)?;
+    let report = drift::drift(&current, &newer, &lists)?;
+    for note in &report.notes {
+        eprintln!("note: {note}");
+    }
+    for change in report.changes.iter().chain(&report.undecided) {
+        println!("{change}");
+    }
+    if !report.changes.is_empty() {
         eprintln!(
-            "no drift: {} matches {} for the vendored operations",
+            "{} change(s) to the vendored operations; review, then `cargo xtask vendor --from {}` and `cargo xtask generate`",
+            report.changes.len(),
+            label(&options.from)
+        );
+    }
+    if !report.undecided.is_empty() {
+        eprintln!(
+            "{} upstream operation(s) in neither {} nor {}: add each to one of them",
+            report.undecided.len(),
+            label(&options.openapi.operations()),
+            label(&options.openapi.not_vendored())
+        );
+    }
+    if report.changes.is_empty() && report.undecided.is_empty() {
+        eprintln!(
+            "no drift: {} matches {} for the vendored operations, and every upstream operation is decided",
             label(&options.openapi.fragment()),
             label(&options.from)
         );
         return Ok(ExitCode::SUCCESS);
     }
-    for change in &changes {
-        println!("{change}");
-    }
-    eprintln!(
-        "{} change(s); review, then `cargo xtask vendor --from {}` and `cargo xtask generate`",
-        changes.len(),
-        label(&options.from)
-    );
     Ok(ExitCode::FAILURE)
 }

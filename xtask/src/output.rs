@@ -13,14 +13,21 @@ use std::path::{Path, PathBuf};
 
 use crate::error::XtaskError;
 
-/// Hand-kept runtime support copied into the generated crate.
+/// Fixed files copied into the generated crate under the `@generated` header.
 ///
-/// These live in `xtask/templates/` so that every file of `generated/src` is
-/// produced by this tool; edit the template, then regenerate.
-const TEMPLATES: &[(&str, &str)] = &[
-    ("lib.rs", include_str!("../templates/lib.rs")),
-    ("hooks.rs", include_str!("../templates/hooks.rs")),
-];
+/// They live in `xtask/templates/` because they belong with the generated
+/// code (the crate root declaring its modules); edit the template, then
+/// regenerate.
+const TEMPLATES: &[(&str, &str)] = &[("lib.rs", include_str!("../templates/lib.rs"))];
+
+/// Files of the generated crate that are written by hand, relative to the
+/// output directory: `generate` neither writes nor removes them, and
+/// `generate --check` does not count them as stray.
+///
+/// `src/hooks.rs` is runtime policy (credentials, body limit, what is
+/// observed of each attempt) that progenitor's code calls into through
+/// `crate::hooks::CallContext`; it is reviewed and edited as ordinary source.
+pub const HAND_KEPT: &[&str] = &["src/hooks.rs"];
 
 /// Name of the file holding progenitor's output, inside `src/`.
 pub const CLIENT_FILE: &str = "client.rs";
@@ -73,6 +80,71 @@ pub fn write_all(out_dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>, X
     Ok(changed)
 }
 
+/// Removes stray Rust files and the temporary files of interrupted runs
+/// from `out_dir/src`; returns the paths removed.
+///
+/// Only for the generated crate, whose `src/` belongs to the generator: a
+/// `.rs` file there that it does not produce (and that is not
+/// [`HAND_KEPT`]) is left over from an older spec or misplaced, and would be
+/// compiled or mislead readers. Other stray files are left alone, since they
+/// may be someone's notes or an editor's; [`stray_files`] still lists them.
+pub fn remove_stray(out_dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>, XtaskError> {
+    let mut removed = Vec::new();
+    for relative in stray_files(out_dir, files) {
+        let name = relative.rsplit('/').next().unwrap_or_default();
+        if relative.ends_with(".rs") || is_temporary(name) {
+            let path = out_dir.join(&relative);
+            fs::remove_file(&path).map_err(|source| XtaskError::Write {
+                path: path.clone(),
+                source,
+            })?;
+            removed.push(path);
+        }
+    }
+    Ok(removed)
+}
+
+/// Whether `name` is what [`write_atomically`] names its temporary files
+/// (`.{name}.{pid}.tmp`), which a killed run can leave behind.
+fn is_temporary(name: &str) -> bool {
+    name.strip_prefix('.')
+        .and_then(|n| n.strip_suffix(".tmp"))
+        .and_then(|n| n.rsplit_once('.'))
+        .is_some_and(|(file, pid)| {
+            !file.is_empty() && !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
+        })
+}
+
+/// Files under `out_dir/src` (at any depth) that are neither in `files` nor
+/// [`HAND_KEPT`], relative to `out_dir`, `/`-separated, sorted.
+///
+/// Only meaningful for the generated crate: other crates' `src/` is written
+/// by hand.
+pub fn stray_files(out_dir: &Path, files: &[OutputFile]) -> Vec<String> {
+    let mut stray = Vec::new();
+    let mut pending = vec![(out_dir.join("src"), "src".to_owned())];
+    while let Some((dir, relative)) = pending.pop() {
+        // A missing or unreadable src/ holds nothing stray; the files that
+        // should be there are reported by `check` as differing.
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let relative = format!("{relative}/{name}");
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                pending.push((entry.path(), relative));
+            } else if !files.iter().any(|f| f.relative == relative)
+                && !HAND_KEPT.contains(&relative.as_str())
+            {
+                stray.push(relative);
+            }
+        }
+    }
+    stray.sort();
+    stray
+}
+
 /// Replaces `path` with `bytes` so that readers see the old or the new file, never a mix.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), XtaskError> {
     let fail = |source| XtaskError::Write {
@@ -98,12 +170,14 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), XtaskError> {
     result.map_err(fail)
 }
 
-/// A file whose checked-in content is not what the spec produces now.
+/// A file whose checked-in content is not what the spec produces now, or a
+/// stray file that `generate` does not produce at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Drift {
     /// Path relative to the output directory.
     pub relative: String,
-    /// A unified diff from the checked-in file to the expected one.
+    /// A unified diff from the checked-in file to the expected one; for a
+    /// stray file, a line saying what it is and what to do.
     pub diff: String,
 }
 
@@ -124,6 +198,22 @@ pub fn check(out_dir: &Path, files: &[OutputFile]) -> Vec<Drift> {
                     )
                     .to_string(),
             })
+        })
+        .collect()
+}
+
+/// The stray files of the generated crate (see [`stray_files`]) as
+/// differences, for `generate --check`.
+pub fn check_stray(out_dir: &Path, files: &[OutputFile]) -> Vec<Drift> {
+    stray_files(out_dir, files)
+        .into_iter()
+        .map(|relative| Drift {
+            diff: format!(
+                "stray file {relative}: `cargo xtask generate` does not produce it and it is \
+                 not hand-kept (HAND_KEPT in xtask/src/output.rs); delete it, or list it there \
+                 if it is written by hand"
+            ),
+            relative,
         })
         .collect()
 }

@@ -4,7 +4,8 @@
 //!
 //! - `operations.txt`: the operationIds to vendor, one per line (`#` starts a comment);
 //! - `overlay.yaml`: the project's own descriptions, by operationId, schema
-//!   and `schema.property`, merged into the result;
+//!   and `schema.property`, merged into the result (an entry that matches
+//!   nothing is an error, and one run names every such entry);
 //!
 //! and the upstream spec given with `--from`. The result is the listed
 //! operations with the transitive closure of every component they `$ref`, and
@@ -19,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use crate::error::{XtaskError, spec_error};
+use crate::error::{StaleEntry, XtaskError, spec_error};
 use crate::spec::{self, escape};
 
 /// File listing the operations to vendor, inside the openapi directory.
@@ -28,6 +29,9 @@ pub const OPERATIONS_FILE: &str = "operations.txt";
 pub const OVERLAY_FILE: &str = "overlay.yaml";
 /// The vendored fragment, inside the openapi directory.
 pub const FRAGMENT_FILE: &str = "authlete-tokens.yaml";
+/// File listing the upstream operations left out on purpose, inside the
+/// openapi directory (read by `drift`, same format as [`OPERATIONS_FILE`]).
+pub const NOT_VENDORED_FILE: &str = "not-vendored.txt";
 
 /// Keys that carry prose or documentation-tool data rather than structure.
 const PROSE_KEYS: &[&str] = &[
@@ -81,10 +85,9 @@ pub fn read_operation_list(path: &Path) -> Result<Vec<(usize, String)>, XtaskErr
             continue;
         }
         if !seen.insert(id.to_owned()) {
-            return Err(XtaskError::Parse {
+            return Err(XtaskError::List {
                 path: path.to_owned(),
-                line: Some(index + 1),
-                column: Some(1),
+                line: index + 1,
                 message: format!("operationId `{id}` is listed twice"),
             });
         }
@@ -356,23 +359,34 @@ fn sorted(value: Value) -> Value {
     }
 }
 
-/// Adds the overlay's descriptions; refuses entries that match nothing.
-pub fn apply_overlay(doc: &mut Value, overlay: &Overlay) -> Result<(), XtaskError> {
+/// Adds the overlay's descriptions; returns the entries that match nothing.
+///
+/// Every entry is tried, so that one run names every stale entry (after an
+/// upstream release, several usually go stale together); the caller refuses
+/// the result when any is returned. Lines are not known here: see
+/// [`locate_entries`].
+pub fn apply_overlay(doc: &mut Value, overlay: &Overlay) -> Vec<StaleEntry> {
+    let fix = "delete the entry or fix its key";
+    let mut stale = Vec::new();
     if let Some(text) = &overlay.info {
         doc["info"]["description"] = Value::String(text.clone());
     }
     for (id, text) in &overlay.operations {
         let op = spec::operations(doc)
             .into_iter()
-            .find(|op| spec::operation_id(doc, op) == Some(id.as_str()))
-            .ok_or_else(|| {
-                spec_error(
-                    "/paths",
-                    format!("{OVERLAY_FILE} describes operation `{id}`, which is not vendored"),
-                )
-            })?;
-        if let Some(Value::Object(o)) = spec::operation_mut(doc, &op) {
-            o.insert("description".into(), Value::String(text.clone()));
+            .find(|op| spec::operation_id(doc, op) == Some(id.as_str()));
+        match op.and_then(|op| spec::operation_mut(doc, &op)) {
+            Some(Value::Object(o)) => {
+                o.insert("description".into(), Value::String(text.clone()));
+            }
+            _ => stale.push(StaleEntry {
+                key: format!("operations.{id}"),
+                line: None,
+                problem: format!(
+                    "describes an operation that is not vendored (not in {OPERATIONS_FILE}, \
+                     or upstream renamed it?); {fix}"
+                ),
+            }),
         }
     }
     for (key, text) in &overlay.schemas {
@@ -380,23 +394,66 @@ pub fn apply_overlay(doc: &mut Value, overlay: &Overlay) -> Result<(), XtaskErro
             Some((s, p)) => (s, Some(p)),
             None => (key.as_str(), None),
         };
-        let mut pointer = format!("/components/schemas/{}", escape(schema));
-        if let Some(p) = property {
-            pointer.push_str(&format!("/properties/{}", escape(p)));
+        let schema_pointer = format!("/components/schemas/{}", escape(schema));
+        let pointer = match property {
+            Some(p) => format!("{schema_pointer}/properties/{}", escape(p)),
+            None => schema_pointer.clone(),
+        };
+        if let Some(target) = doc.pointer_mut(&pointer).and_then(Value::as_object_mut) {
+            target.insert("description".into(), Value::String(text.clone()));
+            continue;
         }
-        let target = doc
-            .pointer_mut(&pointer)
-            .and_then(Value::as_object_mut)
-            .ok_or_else(|| {
-                spec_error(
-                    pointer.clone(),
-                    format!("{OVERLAY_FILE} describes `{key}`, which is not in the fragment"),
-                )
-            })?;
-        target.insert("description".into(), Value::String(text.clone()));
+        let problem = match property {
+            Some(p) if doc.pointer(&schema_pointer).is_some() => format!(
+                "describes nothing in the vendored fragment: schema `{schema}` has no property \
+                 `{p}` (upstream dropped or renamed it?); {fix}"
+            ),
+            _ => format!(
+                "describes nothing in the vendored fragment: there is no schema `{schema}` \
+                 (upstream dropped or renamed it, or no vendored operation uses it?); {fix}"
+            ),
+        };
+        stale.push(StaleEntry {
+            key: format!("schemas.{key}"),
+            line: None,
+            problem,
+        });
     }
     *doc = canonical(std::mem::take(doc));
-    Ok(())
+    stale
+}
+
+/// Fills in the line of each stale entry in the overlay's `text`.
+///
+/// serde_yaml does not say where a map key was, so this looks for the key
+/// at the start of an indented line under its top-level section, as the
+/// overlay is written (plain or quoted keys); an entry it cannot find keeps
+/// no line rather than a wrong one.
+pub fn locate_entries(text: &str, entries: &mut [StaleEntry]) {
+    for entry in entries {
+        let Some((section, key)) = entry.key.split_once('.') else {
+            continue;
+        };
+        let mut in_section = false;
+        for (index, line) in text.lines().enumerate() {
+            if !line.starts_with([' ', '\t', '#']) && !line.trim().is_empty() {
+                in_section = line.starts_with(&format!("{section}:"));
+                continue;
+            }
+            let trimmed = line.trim_start();
+            let names_key = [
+                format!("{key}:"),
+                format!("\"{key}\":"),
+                format!("'{key}':"),
+            ]
+            .iter()
+            .any(|k| trimmed.starts_with(k.as_str()));
+            if in_section && names_key {
+                entry.line = Some(index + 1);
+                break;
+            }
+        }
+    }
 }
 
 /// Where `vendor` reads and writes, under one openapi directory.
@@ -416,6 +473,10 @@ impl OpenapiDir {
     pub fn fragment(&self) -> PathBuf {
         self.0.join(FRAGMENT_FILE)
     }
+    /// The operations left out on purpose.
+    pub fn not_vendored(&self) -> PathBuf {
+        self.0.join(NOT_VENDORED_FILE)
+    }
 }
 
 /// The operationIds listed in `dir`.
@@ -432,7 +493,19 @@ pub fn render(upstream_path: &Path, dir: &OpenapiDir) -> Result<String, XtaskErr
     let ids = listed_ids(dir)?;
     let overlay = read_overlay(&dir.overlay())?;
     let mut doc = extract(&upstream, &ids)?;
-    apply_overlay(&mut doc, &overlay)?;
+    let mut stale = apply_overlay(&mut doc, &overlay);
+    if !stale.is_empty() {
+        let path = dir.overlay();
+        // The file was just read; if it cannot be read again, lines are only missing.
+        locate_entries(
+            &std::fs::read_to_string(&path).unwrap_or_default(),
+            &mut stale,
+        );
+        return Err(XtaskError::StaleOverlay {
+            path,
+            entries: stale,
+        });
+    }
     // The result must itself be a spec the generator can read.
     let mut check = doc.clone();
     crate::normalise::require_local_refs_resolve(&mut check)?;

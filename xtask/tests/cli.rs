@@ -11,6 +11,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use common::{root, snapshot_dir, text, xtask};
+use xtask::output::HAND_KEPT;
 
 /// A temporary copy of the checked-in generated crate sources.
 fn copy_of_generated() -> tempfile::TempDir {
@@ -36,11 +37,13 @@ fn generation_is_deterministic_and_matches_the_checked_in_crate() {
     }
     let first = snapshot_dir(a.path());
     assert_eq!(first, snapshot_dir(b.path()));
+    // Everything in generated/src but the hand-written files.
     assert_eq!(
         first,
         snapshot_dir(&root().join("generated"))
             .into_iter()
             .filter(|(p, _)| p.starts_with("src"))
+            .filter(|(p, _)| !HAND_KEPT.iter().any(|h| p == Path::new(h)))
             .collect::<BTreeMap<_, _>>()
     );
     for bytes in first.values() {
@@ -157,6 +160,84 @@ fn an_interrupted_run_never_leaves_a_half_written_file() {
             );
         }
     }
+}
+
+#[test]
+fn hooks_rs_is_hand_written_and_generate_leaves_it_alone() {
+    assert_eq!(HAND_KEPT, ["src/hooks.rs"]);
+    let hooks = std::fs::read_to_string(root().join("generated/src/hooks.rs")).expect("read");
+    assert!(!hooks.contains("@generated"), "{}", &hooks[..200]);
+    assert!(hooks.starts_with("// Written by hand"), "{}", &hooks[..200]);
+    assert!(
+        !root().join("xtask/templates/hooks.rs").exists(),
+        "no template to keep in step"
+    );
+
+    // generate does not produce it...
+    let empty = tempfile::tempdir().expect("tempdir");
+    let out = xtask(&["generate", "--out", empty.path().to_str().expect("utf-8")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!empty.path().join("src/hooks.rs").exists());
+
+    // ...and neither rewrites, removes nor complains about a changed one.
+    let dir = copy_of_generated();
+    let path = dir.path().to_str().expect("utf-8").to_owned();
+    let hooks_copy = dir.path().join("src/hooks.rs");
+    std::fs::write(&hooks_copy, format!("{hooks}\n// a local change\n")).expect("write");
+    assert!(xtask(&["generate", "--out", &path]).status.success());
+    let check = xtask(&["generate", "--check", "--out", &path]);
+    assert!(check.status.success(), "{}", stderr(&check));
+    assert!(
+        std::fs::read_to_string(&hooks_copy)
+            .expect("read")
+            .ends_with("// a local change\n")
+    );
+}
+
+#[test]
+fn check_fails_on_stray_files_and_generate_removes_the_rust_ones() {
+    let dir = copy_of_generated();
+    let path = dir.path().to_str().expect("utf-8").to_owned();
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(src.join("old")).expect("mkdir");
+    std::fs::write(src.join("leftover.rs"), "pub struct Old;\n").expect("write");
+    std::fs::write(src.join("old/nested.rs"), "pub struct Older;\n").expect("write");
+    std::fs::write(src.join(".client.rs.4242.tmp"), "half a file").expect("write");
+    std::fs::write(src.join("NOTES.md"), "someone's notes\n").expect("write");
+
+    let check = xtask(&["generate", "--check", "--out", &path]);
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
+    let report = String::from_utf8_lossy(&check.stdout).into_owned();
+    for stray in [
+        "src/leftover.rs",
+        "src/old/nested.rs",
+        "src/.client.rs.4242.tmp",
+        "src/NOTES.md",
+    ] {
+        assert!(report.contains(&format!("stray file {stray}:")), "{report}");
+    }
+    assert!(!report.contains("stray file src/hooks.rs"), "{report}");
+    assert!(src.join("leftover.rs").exists(), "--check never removes");
+
+    // Write mode removes the Rust files and a killed run's debris, says so,
+    // and refuses to call the rest up to date.
+    let write = xtask(&["generate", "--out", &path]);
+    assert_eq!(write.status.code(), Some(1), "{}", stderr(&write));
+    let err = stderr(&write);
+    for gone in ["leftover.rs", "old/nested.rs", ".client.rs.4242.tmp"] {
+        assert!(!src.join(gone).exists(), "{gone} was not removed");
+        assert!(
+            err.contains(&format!("removed {}", src.join(gone).display())),
+            "{err}"
+        );
+    }
+    assert!(src.join("NOTES.md").exists(), "not Rust: left alone");
+    assert!(err.contains("NOTES.md is not produced by"), "{err}");
+    assert!(src.join("hooks.rs").exists());
+
+    std::fs::remove_file(src.join("NOTES.md")).expect("remove");
+    let check = xtask(&["generate", "--check", "--out", &path]);
+    assert!(check.status.success(), "{}", stderr(&check));
 }
 
 #[test]

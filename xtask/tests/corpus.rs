@@ -151,6 +151,11 @@ fn every_fixture_generates_compiling_code_or_fails_cleanly() {
                 for (rel, bytes) in snapshot_dir(out.path()) {
                     std::fs::write(krate.join(&rel), bytes).expect("copy");
                 }
+                // The hand-written files generate does not produce.
+                for rel in xtask::output::HAND_KEPT {
+                    std::fs::copy(root().join("generated").join(rel), krate.join(rel))
+                        .expect("copy hand-kept file");
+                }
                 // The generated crate's own manifest, under another name.
                 let manifest = std::fs::read_to_string(root().join("generated/Cargo.toml"))
                     .expect("manifest")

@@ -15,7 +15,7 @@ fn fixtures() -> PathBuf {
 /// A scratch copy of the fixture's openapi/ directory.
 fn openapi_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
-    for name in ["operations.txt", "overlay.yaml"] {
+    for name in ["operations.txt", "overlay.yaml", "not-vendored.txt"] {
         std::fs::copy(fixtures().join("openapi").join(name), dir.path().join(name)).expect("copy");
     }
     dir
@@ -96,38 +96,203 @@ fn check_reports_a_stale_fragment_with_a_diff() {
     );
 }
 
+/// Runs `drift --from fixtures/<from> --openapi <dir>`.
+fn drift(from: &Path, dir: &Path) -> Output {
+    xtask(&[
+        "drift",
+        "--from",
+        from.to_str().expect("utf-8"),
+        "--openapi",
+        dir.to_str().expect("utf-8"),
+    ])
+}
+
+/// A directory vendored from `upstream.yaml`, ready for drift.
+fn vendored_dir() -> tempfile::TempDir {
+    let dir = openapi_dir();
+    let out = vendor(&fixtures().join("upstream.yaml"), dir.path(), &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    dir
+}
+
 #[test]
 fn drift_reports_exactly_what_changed() {
-    let dir = openapi_dir();
-    assert!(
-        vendor(&fixtures().join("upstream.yaml"), dir.path(), &[])
-            .status
-            .success()
-    );
-    let args = |from: &str| {
-        xtask(&[
-            "drift",
-            "--from",
-            fixtures().join(from).to_str().expect("utf-8"),
-            "--openapi",
-            dir.path().to_str().expect("utf-8"),
-        ])
-    };
-    let same = args("upstream.yaml");
+    let dir = vendored_dir();
+    let same = drift(&fixtures().join("upstream.yaml"), dir.path());
     assert_eq!(same.status.code(), Some(0), "{}", text(&same.stderr));
     assert!(text(&same.stdout).is_empty());
+    // Operations left out on purpose are not findings, only counted.
+    assert!(
+        text(&same.stderr).contains("note: 1 upstream operation(s) left out on purpose"),
+        "{}",
+        text(&same.stderr)
+    );
 
-    let changed = args("upstream_changed.yaml");
+    let changed = drift(&fixtures().join("upstream_changed.yaml"), dir.path());
     assert_eq!(changed.status.code(), Some(1));
     let report = text(&changed.stdout);
     assert_eq!(
         report.lines().collect::<Vec<_>>(),
         [
-            "operation added upstream, not vendored: widget_paint_api (POST /api/{serviceId}/widget/paint) in tag Widgets",
             "color: enum values removed: BLUE; added: CYAN",
             "field removed: widget.weight (integer(int64))",
+            "new upstream, not yet decided: widget_paint_api (POST /api/{serviceId}/widget/paint, tag Widgets); add it to operations.txt to vendor it, or to not-vendored.txt to leave it out",
         ]
     );
+}
+
+#[test]
+fn drift_asks_for_a_decision_on_every_operation_in_neither_list_whatever_its_tag() {
+    let dir = vendored_dir();
+    std::fs::remove_file(dir.path().join("not-vendored.txt")).expect("remove");
+    // gadget_get_api has been upstream all along, under a tag no vendored
+    // operation has: undecided, and not "added".
+    let out = drift(&fixtures().join("upstream.yaml"), dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout).lines().collect::<Vec<_>>(),
+        [
+            "new upstream, not yet decided: gadget_get_api (GET /api/{serviceId}/gadget/get, tag Gadgets); add it to operations.txt to vendor it, or to not-vendored.txt to leave it out"
+        ]
+    );
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("1 upstream operation(s) in neither ")
+            && err.contains("not-vendored.txt: add each to one of them"),
+        "{err}"
+    );
+
+    // An operation upstream leaves unnamed is decided by METHOD /path.
+    let upstream = std::fs::read_to_string(fixtures().join("upstream.yaml")).expect("read");
+    let unnamed = dir.path().join("upstream_unnamed.yaml");
+    let ping = "  /api/ping:\n    get:\n      tags: [Health]\n      responses:\n        '204': {description: ''}\n";
+    std::fs::write(
+        &unnamed,
+        upstream.replace(
+            "  /api/{serviceId}/gadget/get:\n",
+            &format!("{ping}  /api/{{serviceId}}/gadget/get:\n"),
+        ),
+    )
+    .expect("write");
+    std::fs::write(dir.path().join("not-vendored.txt"), "gadget_get_api\n").expect("write");
+    let out = drift(&unnamed, dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout).lines().collect::<Vec<_>>(),
+        [
+            "new upstream, not yet decided: GET /api/ping (tag Health, no operationId, so it cannot be vendored); add `GET /api/ping` to not-vendored.txt to leave it out"
+        ]
+    );
+    std::fs::write(
+        dir.path().join("not-vendored.txt"),
+        "gadget_get_api\nGET /api/ping  # unnamed upstream\nwidget_old_api\n",
+    )
+    .expect("write");
+    let out = drift(&unnamed, dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).is_empty());
+    // A left-out operation upstream no longer has is only a note.
+    assert!(
+        text(&out.stderr).contains("1 operation(s) in not-vendored.txt are not in this upstream spec (dropped, or only in another copy of it): widget_old_api"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn drift_never_calls_an_operation_added_that_was_upstream_all_along() {
+    let dir = vendored_dir();
+    // Listed, but the fragment was not re-vendored since: the operation is
+    // not new upstream, it is just not vendored yet.
+    let ops = std::fs::read_to_string(dir.path().join("operations.txt")).expect("read");
+    std::fs::write(
+        dir.path().join("operations.txt"),
+        format!("{ops}widget_paint_api\n"),
+    )
+    .expect("write");
+    let out = drift(&fixtures().join("upstream_changed.yaml"), dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    assert!(
+        report.contains("operation listed in operations.txt but not vendored yet: widget_paint_api (POST /api/{serviceId}/widget/paint); run `cargo xtask vendor`"),
+        "{report}"
+    );
+    assert!(!report.contains("operation added"), "{report}");
+    assert!(!report.contains("not yet decided"), "{report}");
+}
+
+#[test]
+fn drift_refuses_an_operation_in_both_lists() {
+    let dir = vendored_dir();
+    std::fs::write(
+        dir.path().join("not-vendored.txt"),
+        "gadget_get_api\nwidget_get_api\n",
+    )
+    .expect("write");
+    let out = drift(&fixtures().join("upstream.yaml"), dir.path());
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let list = dir.path().join("not-vendored.txt").display().to_string();
+    assert!(
+        err.contains(&format!(
+            "{list}:2: `widget_get_api` is also in operations.txt (line 2); an operation is either vendored or left out"
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn drift_usage_mistakes_exit_2() {
+    let out = xtask(&["drift"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("`drift` needs --from UPSTREAM.yaml"));
+    assert!(text(&out.stderr).contains("exit codes:"));
+}
+
+#[test]
+fn vendor_names_every_stale_overlay_entry_in_one_run() {
+    let dir = vendored_dir();
+    std::fs::copy(
+        fixtures().join("bad/stale_overlay_many.yaml"),
+        dir.path().join("overlay.yaml"),
+    )
+    .expect("copy");
+    let before = fragment(dir.path());
+    let out = vendor(&fixtures().join("upstream.yaml"), dir.path(), &[]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let overlay = dir.path().join("overlay.yaml").display().to_string();
+    let fix = "delete the entry or fix its key";
+    for (line, key, problem) in [
+        (
+            5,
+            "operations.widget_gone_api",
+            "describes an operation that is not vendored",
+        ),
+        (9, "schemas.gizmo", "there is no schema `gizmo`"),
+        (10, "schemas.gizmo.size", "there is no schema `gizmo`"),
+        (
+            8,
+            "schemas.widget.colour",
+            "schema `widget` has no property `colour`",
+        ),
+    ] {
+        let start = format!("{overlay}:{line}: `{key}` ");
+        let entry = err
+            .lines()
+            .find(|l| l.trim_start().starts_with(&start))
+            .unwrap_or_else(|| panic!("no line starting `{start}` in\n{err}"));
+        assert!(entry.contains(problem) && entry.ends_with(fix), "{entry}");
+    }
+    assert!(
+        err.contains(&format!("4 entries in {overlay} describe nothing")),
+        "{err}"
+    );
+    // The entries that still match are not reported.
+    assert!(!err.contains("`schemas.widget` "), "{err}");
+    assert!(!err.contains("widget_get_api"), "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(fragment(dir.path()), before);
 }
 
 /// What is wrong, the upstream to vendor from, a file of openapi/ to replace, the expected message.
@@ -165,7 +330,7 @@ fn bad_input_is_a_clear_error_and_leaves_openapi_untouched() {
             "stale overlay",
             upstream.clone(),
             Some(("overlay.yaml", bad.join("stale_overlay.yaml"))),
-            "overlay.yaml describes operation `widget_gone_api`, which is not vendored",
+            "overlay.yaml:2: `operations.widget_gone_api` describes an operation that is not vendored",
         ),
     ];
     for (what, from, replace, expected) in cases {
