@@ -16,11 +16,12 @@ use authlete_generated::types::ResultBody;
 use authlete_generated::{Error as GeneratedError, ResponseValue};
 use http::{HeaderName, HeaderValue, StatusCode};
 use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER};
+use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use tracing::field::Empty;
 
 use crate::client::{Client, Inner};
-use crate::error::{Error, snippet};
+use crate::error::{Error, decode_message, snippet};
 use crate::retry::{Replay, parse_retry_after};
 
 /// The longest `Retry-After` the client waits out; a server asking for more
@@ -57,6 +58,7 @@ pub(crate) async fn execute<'c, T, F, Fut>(
 where
     F: FnMut(&'c authlete_generated::Client) -> Fut,
     Fut: Future<Output = Attempt<T>>,
+    T: DeserializeOwned,
 {
     let inner = client.inner();
     let span = tracing::info_span!(
@@ -147,6 +149,7 @@ where
     B: Clone,
     F: Fn(&'c authlete_generated::Client, &'c str, B) -> Fut,
     Fut: Future<Output = Attempt<T>>,
+    T: DeserializeOwned,
 {
     let service_id = client.inner().service_id.as_str();
     let attempts = client.inner().retry.max_attempts();
@@ -175,7 +178,7 @@ where
 }
 
 /// One attempt, with whatever went wrong turned into the facade's error.
-async fn attempt_once<T>(
+async fn attempt_once<T: DeserializeOwned>(
     inner: &Inner,
     attempt: impl Future<Output = Attempt<T>>,
 ) -> Result<Reply<T>, Error> {
@@ -186,7 +189,7 @@ async fn attempt_once<T>(
             // Noted by the hooks already: no second header lookup.
             request_id: observed.and_then(|o| o.request_id),
         }),
-        Err(error) => Err(map_error(error, observed, inner.body_limit).await),
+        Err(error) => Err(map_error(error, observed, inner.body_limit, explain_decode::<T>).await),
     }
 }
 
@@ -210,11 +213,36 @@ fn is_json(content_type: Option<&str>) -> bool {
     })
 }
 
+/// Says why `bytes` do not decode into a `T`, without quoting them: decodes
+/// them again, this time noting the field path (the error progenitor gives
+/// has only a line and column), and builds the message from the path and
+/// the parts of the decoder's error that cannot hold a value from the body.
+///
+/// Only ever run for a body that already failed to decode, so the second
+/// pass costs nothing on the path that matters.
+fn explain_decode<T: DeserializeOwned>(bytes: &[u8], original: serde_json::Error) -> String {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(error) => decode_message(Some(error.path()), error.inner()),
+        // What `serde_json::from_slice` checks after the value.
+        Ok(_) => match de.end() {
+            Err(error) => decode_message(None, &error),
+            // The second pass succeeded where the first failed: not
+            // expected, but the first error is still safe to describe.
+            Ok(()) => decode_message(None, &original),
+        },
+    }
+}
+
 /// Turns what progenitor reported into the facade's error.
+///
+/// `explain` says why the body of a success status did not decode (it knows
+/// the operation's response type); error statuses carry a [`ResultBody`].
 async fn map_error(
     error: GeneratedError<ResultBody>,
     observed: Option<Observed>,
     body_limit: usize,
+    explain: fn(&[u8], serde_json::Error) -> String,
 ) -> Error {
     match error {
         GeneratedError::ErrorResponse(value) => {
@@ -239,9 +267,14 @@ async fn map_error(
             let content_type = observed.content_type.as_ref().and_then(text);
             let request_id = observed.request_id.as_ref().and_then(text);
             if observed.status.is_success() || is_json(content_type.as_deref()) {
+                let explain = if observed.status.is_success() {
+                    explain
+                } else {
+                    explain_decode::<ResultBody>
+                };
                 Error::Decode {
                     status: observed.status,
-                    message: decode_error.to_string(),
+                    message: explain(&bytes, decode_error),
                     snippet: snippet(&bytes),
                     request_id,
                 }
@@ -270,7 +303,8 @@ async fn map_error(
 ///
 /// If it still carries Authlete's JSON `result` body (a 404 or 429 from
 /// Authlete itself), it is reported as Authlete refusing the call;
-/// otherwise as an unexpected response with the start of its body.
+/// otherwise as an unexpected response with what can safely be shown of its
+/// body (see [`snippet`]: the shape of a JSON body, the start of any other).
 pub(crate) async fn unexpected(mut response: reqwest::Response, body_limit: usize) -> Error {
     let status = response.status();
     let headers = response.headers().clone();

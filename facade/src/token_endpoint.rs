@@ -316,6 +316,11 @@ fn server_error() -> http::Response<String> {
 }
 
 /// Authlete could not be used: log why, tell the client only that it failed.
+///
+/// The error's `Display` is safe to log: for an answer that did not decode
+/// it names the field and the JSON types involved and describes the body's
+/// shape, but never quotes a value from it (Authlete's answers carry the
+/// tokens, the ticket and, for `/auth/token`, the resource owner's password).
 fn outage(operation: &str, error: &Error) -> http::Response<String> {
     tracing::error!(
         operation,

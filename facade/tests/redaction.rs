@@ -1,5 +1,6 @@
 //! The access token, and identifiers that may be tokens, never show up in
-//! anything the crate can print: `Debug`, `Display`, errors.
+//! anything the crate can print: `Debug`, `Display`, errors. (Tokens in
+//! response bodies that do not decode: see `decode_secrets.rs`.)
 
 mod common;
 
@@ -60,6 +61,8 @@ async fn no_error_contains_the_token_or_the_path() {
         ResponseTemplate::new(502).set_body_raw("<html>bad gateway</html>", "text/html"),
         ResponseTemplate::new(400).set_body_raw("not json", "application/json"),
         ResponseTemplate::new(204).set_delay(Duration::from_secs(5)),
+        // Not a status delete expects, with the token echoed in a JSON body.
+        ResponseTemplate::new(200).set_body_json(json!({"accessToken": identifier})),
     ];
     let mut seen = Vec::new();
     for response in responses {
@@ -92,7 +95,8 @@ async fn no_error_contains_the_token_or_the_path() {
     assert!(matches!(seen[1], Error::UnexpectedResponse { .. }));
     assert!(matches!(seen[2], Error::Decode { .. }));
     assert!(matches!(seen[3], Error::Timeout));
-    assert!(matches!(seen[4], Error::Transport { .. }));
+    assert!(matches!(seen[4], Error::UnexpectedResponse { .. }));
+    assert!(matches!(seen[5], Error::Transport { .. }));
     for error in &seen {
         let mut text = format!("{error} {error:?}");
         let mut source = std::error::Error::source(error);
