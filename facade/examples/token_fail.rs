@@ -14,7 +14,8 @@
 //! It prints the request it sent and the HTTP response the token endpoint
 //! would return to the OAuth client.
 
-use authlete::testing::{MockAuthlete, MockOperation};
+use authlete::operations::tokens;
+use authlete::testing::MockAuthlete;
 use authlete::{Client, TokenFailReason};
 
 #[tokio::main]
@@ -55,7 +56,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     if let Some(mock) = &stand_in {
         println!("\n--- request sent to Authlete ---");
-        for request in mock.requests_to(MockOperation::Fail) {
+        for request in mock.requests_to(&tokens::FAIL) {
             println!("{} {}", request.method, request.path_and_query);
             for (name, value) in &request.headers {
                 let shown = if name == http::header::AUTHORIZATION {

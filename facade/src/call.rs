@@ -40,6 +40,16 @@ pub(crate) struct Operation {
     pub(crate) replay: Replay,
 }
 
+impl Operation {
+    /// What the call layer needs from an entry of the operation table.
+    pub(crate) const fn of(info: &'static crate::operations::OperationInfo) -> Operation {
+        Operation {
+            id: info.id,
+            replay: info.replay,
+        }
+    }
+}
+
 /// A decoded success, with what the response head said about it.
 #[derive(Debug)]
 pub(crate) struct Reply<T> {

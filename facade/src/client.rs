@@ -7,7 +7,6 @@ use std::time::Duration;
 use crate::config::ClientBuilder;
 use crate::error::Error;
 use crate::retry::RetryPolicy;
-use crate::tokens::Tokens;
 
 /// A configured connection to one Authlete service.
 ///
@@ -65,11 +64,6 @@ impl Client {
     /// and `AUTHLETE_SERVICE_ACCESSTOKEN` (or `AUTHLETE_BEARER`).
     pub fn from_env() -> Result<Client, Error> {
         ClientBuilder::default().from_env()?.build()
-    }
-
-    /// The token operations: fail, delete, revoke.
-    pub fn tokens(&self) -> Tokens<'_> {
-        Tokens::new(self)
     }
 
     /// The service every call is made for.

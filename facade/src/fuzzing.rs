@@ -8,13 +8,6 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
-use authlete_generated::types;
-
-use crate::tokens::{
-    IdTokenReissueResponse, TokenCreateResponse, TokenFailResponse, TokenIssueResponse,
-    TokenListResponse, TokenResponse, TokenRevokeResponse, TokenUpdateResponse,
-};
-
 /// Statuses the fuzzer picks from (the documented ones and common faults).
 const STATUSES: [u16; 11] = [200, 204, 302, 400, 401, 403, 404, 429, 500, 502, 503];
 
@@ -67,30 +60,11 @@ pub fn decode(input: &[u8]) {
     }
 }
 
+/// Every operation's success decoding, picked from the operation table.
 fn decode_success(op: u8, body: &[u8]) {
-    macro_rules! each {
-        ($($n:literal => $generated:ty => $facade:ident $(, $http:ident)?;)*) => {
-            match op % 8 {
-                $($n => {
-                    if let Ok(parsed) = serde_json::from_slice::<$generated>(body) {
-                        let response = $facade::new(parsed, None);
-                        let _ = format!("{response:?}");
-                        $( let _ = response.clone().$http(); )?
-                    }
-                })*
-                _ => unreachable!(),
-            }
-        };
-    }
-    each! {
-        0 => types::TokenResponse => TokenResponse, into_http_response;
-        1 => types::TokenIssueResponse => TokenIssueResponse, into_http_response;
-        2 => types::TokenFailResponse => TokenFailResponse, into_http_response;
-        3 => types::IdtokenReissueResponse => IdTokenReissueResponse, into_http_response;
-        4 => types::TokenCreateResponse => TokenCreateResponse;
-        5 => types::TokenUpdateResponse => TokenUpdateResponse;
-        6 => types::TokenGetListResponse => TokenListResponse;
-        7 => types::TokenRevokeResponse => TokenRevokeResponse;
+    let all = crate::operations::ALL;
+    if let Some(operation) = all.get(usize::from(op) % all.len().max(1)) {
+        crate::operations::exercise(operation.id, body);
     }
 }
 

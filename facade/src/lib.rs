@@ -35,11 +35,18 @@
 //! - [`Client`], [`ClientBuilder`], [`Region`]: configuration (also from the environment);
 //! - [`tokens`]: the token endpoint calls (process, issue, fail, ID token
 //!   reissue) and token administration (create, update, list, revoke, delete);
+//! - [`operations`]: every operation in one table (HTTP method, path, replay class);
 //! - [`Error`]: one error type that tells Authlete's refusals from transport trouble;
 //! - [`RetryPolicy`]: which failures are retried, per operation;
 //! - [`TokenAction`], [`TokenFailReason`], [`GrantType`] and the other enums:
-//!   they accept values newer than this crate;
+//!   one type per enum of the spec, each keeping values newer than this crate;
 //! - [`model`]: structured values inside requests and responses.
+//!
+//! The request builders, response types, enums and the operation table are
+//! emitted from Authlete's OpenAPI description by `cargo xtask generate`;
+//! their behaviour (HTTP responses, validation, retries) is written by hand.
+//! Each response's `raw()` is the one way down to the generated crate
+//! (`authlete-generated`), for a field this crate does not offer yet.
 //!
 //! The access token never appears in `Debug` or `Display` output, in errors
 //! or in traces. TLS uses rustls unless the `native-tls` feature is enabled.
@@ -54,29 +61,22 @@ mod error;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
+mod groups;
 mod http_response;
 pub mod model;
-mod request;
-mod response;
+pub mod operations;
 mod retry;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod token_endpoint;
-pub mod tokens;
 
 pub use client::Client;
 pub use config::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
     DEFAULT_USER_AGENT, ENV_ACCESS_TOKEN, ENV_BASE_URL, ENV_BEARER, ENV_SERVICE_ID, Region,
 };
-pub use enums::{
-    ClientType, GrantType, IdTokenReissueAction, TokenAction, TokenCreateAction, TokenFailAction,
-    TokenFailReason, TokenIssueAction, TokenType, TokenUpdateAction,
-};
+pub use enums::*;
 pub use error::Error;
+pub use groups::*;
 pub use http_response::{CLIENT_CHALLENGE, JSON_UTF8};
-pub use retry::RetryPolicy;
-pub use tokens::{
-    IdTokenReissueResponse, TokenCreateResponse, TokenFailResponse, TokenIssueResponse,
-    TokenListResponse, TokenResponse, TokenRevokeResponse, TokenUpdateResponse,
-};
+pub use retry::{Replay, RetryPolicy};

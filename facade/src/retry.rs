@@ -17,12 +17,16 @@ use backon::{BackoffBuilder, ExponentialBuilder};
 
 use crate::error::Error;
 
-/// How an operation may be repeated.
+/// How an operation may be repeated after a failure; every operation's is
+/// in [`crate::operations`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Replay {
-    /// Repeating has the same effect as sending once (delete, revoke).
+#[non_exhaustive]
+pub enum Replay {
+    /// Repeating has the same effect as sending once (delete, revoke):
+    /// repeated on transient failures.
     Idempotent,
-    /// The call spends a ticket: repeat only if nothing was sent.
+    /// The call spends a ticket or code, or creates something: repeated only
+    /// if the request provably never left this machine.
     OnlyIfNeverSent,
 }
 

@@ -9,7 +9,8 @@ mod example;
 use std::sync::Arc;
 
 use authlete::TokenFailReason;
-use authlete::testing::{MockAuthlete, MockOperation, MockReply};
+use authlete::operations::tokens;
+use authlete::testing::{MockAuthlete, MockReply};
 use authlete::token_endpoint::TokenEndpoint;
 use example::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DemoUsers};
 
@@ -59,10 +60,10 @@ async fn good_credentials_get_tokens() {
     );
     assert_eq!(body["token_type"], "Bearer");
 
-    let issued = app.authlete.requests_to(MockOperation::Issue);
+    let issued = app.authlete.requests_to(&tokens::ISSUE);
     assert_eq!(issued.len(), 1);
     assert_eq!(issued[0].json()["subject"], "user-1001");
-    assert!(app.authlete.requests_to(MockOperation::Fail).is_empty());
+    assert!(app.authlete.requests_to(&tokens::FAIL).is_empty());
     assert_eq!(app.authlete.open_tickets(), 0, "the ticket was spent");
 }
 
@@ -79,13 +80,13 @@ async fn a_wrong_password_gets_authletes_400() {
             .unwrap_or_default()
             .contains("A067301")
     );
-    let failed = app.authlete.requests_to(MockOperation::Fail);
+    let failed = app.authlete.requests_to(&tokens::FAIL);
     assert_eq!(failed.len(), 1);
     assert_eq!(
         failed[0].json()["reason"],
         "INVALID_RESOURCE_OWNER_CREDENTIALS"
     );
-    assert!(app.authlete.requests_to(MockOperation::Issue).is_empty());
+    assert!(app.authlete.requests_to(&tokens::ISSUE).is_empty());
 }
 
 #[tokio::test]
@@ -99,7 +100,7 @@ async fn a_wrong_client_secret_gets_401_with_a_challenge() {
     );
     let body: serde_json::Value = response.json().await.expect("JSON");
     assert_eq!(body["error"], "invalid_client");
-    assert!(app.authlete.requests_to(MockOperation::Issue).is_empty());
+    assert!(app.authlete.requests_to(&tokens::ISSUE).is_empty());
 }
 
 #[tokio::test]
@@ -145,7 +146,7 @@ async fn an_authlete_outage_gives_a_bare_500() {
         },
     ] {
         let app = start().await;
-        app.authlete.script(MockOperation::Process, fault);
+        app.authlete.script(&tokens::PROCESS, fault);
         let response = password_grant(&app.url, DEMO_CLIENT_SECRET, "secret").await;
         assert_eq!(response.status(), 500);
         let body = response.text().await.expect("text");
@@ -157,7 +158,7 @@ async fn an_authlete_outage_gives_a_bare_500() {
 async fn an_outage_while_spending_the_ticket_gives_a_bare_500_and_one_attempt() {
     let app = start().await;
     app.authlete.script(
-        MockOperation::Issue,
+        &tokens::ISSUE,
         MockReply::error(500, "A001101", "[A001101] detail"),
     );
     let response = password_grant(&app.url, DEMO_CLIENT_SECRET, "secret").await;
@@ -166,7 +167,7 @@ async fn an_outage_while_spending_the_ticket_gives_a_bare_500_and_one_attempt() 
         response.text().await.expect("text"),
         r#"{"error":"server_error"}"#
     );
-    assert_eq!(app.authlete.requests_to(MockOperation::Issue).len(), 1);
+    assert_eq!(app.authlete.requests_to(&tokens::ISSUE).len(), 1);
 }
 
 #[tokio::test]

@@ -5,7 +5,8 @@
 
 use std::time::{Duration, Instant};
 
-use authlete::testing::{MockAuthlete, MockOperation, MockReply};
+use authlete::operations::tokens;
+use authlete::testing::{MockAuthlete, MockReply};
 use authlete::{Error, RetryPolicy, TokenFailReason};
 use futures::StreamExt;
 
@@ -51,7 +52,7 @@ async fn ten_thousand_calls_under_random_faults() {
     let baseline_tasks = metrics.num_alive_tasks();
     let mut rng = Lcg(0x5eed);
     for _ in 0..CALLS {
-        authlete.script(MockOperation::Fail, reply(rng.next()));
+        authlete.script(&tokens::FAIL, reply(rng.next()));
     }
     let client = authlete::Client::builder()
         .service_id(authlete::testing::MOCK_SERVICE_ID)
@@ -63,20 +64,21 @@ async fn ten_thousand_calls_under_random_faults() {
         .expect("valid");
 
     let started = Instant::now();
-    let outcomes: Vec<Result<authlete::TokenFailResponse, Error>> = futures::stream::iter(0..CALLS)
-        .map(|i| {
-            let client = client.clone();
-            async move {
-                client
-                    .tokens()
-                    .fail(format!("ticket-{i}"), TokenFailReason::Unspecified)
-                    .send()
-                    .await
-            }
-        })
-        .buffer_unordered(IN_FLIGHT)
-        .collect()
-        .await;
+    let outcomes: Vec<Result<authlete::tokens::TokenFailResponse, Error>> =
+        futures::stream::iter(0..CALLS)
+            .map(|i| {
+                let client = client.clone();
+                async move {
+                    client
+                        .tokens()
+                        .fail(format!("ticket-{i}"), TokenFailReason::Unspecified)
+                        .send()
+                        .await
+                }
+            })
+            .buffer_unordered(IN_FLIGHT)
+            .collect()
+            .await;
     let elapsed = started.elapsed();
 
     let mut ok = 0;
@@ -113,14 +115,14 @@ async fn ten_thousand_calls_under_random_faults() {
         );
     }
     assert_eq!(
-        authlete.requests_to(MockOperation::Fail).len(),
+        authlete.requests_to(&tokens::FAIL).len(),
         CALLS,
         "each ticket reached Authlete exactly once"
     );
 
     // Still usable afterwards.
     authlete.script(
-        MockOperation::Fail,
+        &tokens::FAIL,
         MockReply::json(200, serde_json::json!({"action": "BAD_REQUEST"})),
     );
     client

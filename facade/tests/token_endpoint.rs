@@ -2,7 +2,8 @@
 //! Authlete from the HTTP request, and how it answers what it cannot forward.
 
 use authlete::TokenFailReason;
-use authlete::testing::{MockAuthlete, MockOperation, MockReply};
+use authlete::operations::tokens;
+use authlete::testing::{MockAuthlete, MockReply};
 use authlete::token_endpoint::{
     ClientCertificate, TokenEndpoint, TokenEndpointDelegate, UserCheck,
 };
@@ -33,7 +34,7 @@ async fn forwards_body_credentials_dpop_and_certificate() {
     let (authlete, endpoint) = endpoint().await;
     let endpoint = endpoint.token_endpoint_url("https://as.example.com/token");
     authlete.script(
-        MockOperation::Process,
+        &tokens::PROCESS,
         MockReply::json(200, json!({"action": "OK", "responseContent": "{}"})),
     );
     let mut request = http::Request::post("/token")
@@ -47,7 +48,7 @@ async fn forwards_body_credentials_dpop_and_certificate() {
         .insert(ClientCertificate("-----BEGIN CERTIFICATE-----".into()));
     let response = endpoint.handle(request).await;
     assert_eq!(response.status(), 200);
-    let sent = authlete.requests_to(MockOperation::Process)[0].json();
+    let sent = authlete.requests_to(&tokens::PROCESS)[0].json();
     assert_eq!(
         sent,
         json!({
@@ -66,7 +67,7 @@ async fn forwards_body_credentials_dpop_and_certificate() {
 async fn htu_defaults_to_the_host_the_client_called() {
     let (authlete, endpoint) = endpoint().await;
     authlete.script(
-        MockOperation::Process,
+        &tokens::PROCESS,
         MockReply::json(200, json!({"action": "OK", "responseContent": "{}"})),
     );
     let request = http::Request::post("/oauth/token")
@@ -74,7 +75,7 @@ async fn htu_defaults_to_the_host_the_client_called() {
         .body("grant_type=client_credentials")
         .expect("request");
     endpoint.handle(request).await;
-    let sent = authlete.requests_to(MockOperation::Process)[0].json();
+    let sent = authlete.requests_to(&tokens::PROCESS)[0].json();
     assert_eq!(sent["htu"], "https://as.example.org/oauth/token");
 }
 
@@ -121,7 +122,7 @@ async fn grants_left_to_the_application_default_to_unsupported() {
     for action in ["TOKEN_EXCHANGE", "JWT_BEARER", "NATIVE_SSO"] {
         let (authlete, endpoint) = endpoint().await;
         authlete.script(
-            MockOperation::Process,
+            &tokens::PROCESS,
             MockReply::json(200, json!({"action": action})),
         );
         let response = endpoint
@@ -143,7 +144,7 @@ async fn id_token_reissue_is_used_only_when_the_delegate_asks() {
         async fn authenticate_user(&self, _: &str, _: &str) -> UserCheck {
             UserCheck::Rejected(TokenFailReason::Unspecified)
         }
-        async fn reissue_id_token(&self, _: &authlete::TokenResponse) -> bool {
+        async fn reissue_id_token(&self, _: &authlete::tokens::TokenResponse) -> bool {
             true
         }
     }
@@ -155,10 +156,7 @@ async fn id_token_reissue_is_used_only_when_the_delegate_asks() {
     });
 
     let (authlete, endpoint) = endpoint().await;
-    authlete.script(
-        MockOperation::Process,
-        MockReply::json(200, reissuable.clone()),
-    );
+    authlete.script(&tokens::PROCESS, MockReply::json(200, reissuable.clone()));
     let response = endpoint
         .handle(
             http::Request::post("/token")
@@ -167,14 +165,10 @@ async fn id_token_reissue_is_used_only_when_the_delegate_asks() {
         )
         .await;
     assert_eq!(response.body(), "{\"id_token\":\"old\"}");
-    assert!(
-        authlete
-            .requests_to(MockOperation::ReissueIdToken)
-            .is_empty()
-    );
+    assert!(authlete.requests_to(&tokens::REISSUE_ID_TOKEN).is_empty());
 
     let authlete = MockAuthlete::start().await.expect("mock");
-    authlete.script(MockOperation::Process, MockReply::json(200, reissuable));
+    authlete.script(&tokens::PROCESS, MockReply::json(200, reissuable));
     let endpoint = TokenEndpoint::new(authlete.client().expect("client"), Reissuer);
     let response = endpoint
         .handle(
@@ -185,6 +179,6 @@ async fn id_token_reissue_is_used_only_when_the_delegate_asks() {
         .await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.body(), "{\"id_token\":\"mock.id.token\"}");
-    let sent = authlete.requests_to(MockOperation::ReissueIdToken)[0].json();
+    let sent = authlete.requests_to(&tokens::REISSUE_ID_TOKEN)[0].json();
     assert_eq!(sent, json!({"accessToken": "at", "refreshToken": "rt"}));
 }

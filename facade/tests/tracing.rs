@@ -98,7 +98,8 @@ async fn traces_never_contain_the_token_or_identifiers() {
 
 #[tokio::test]
 async fn an_outage_is_logged_for_the_operator_not_shown_to_the_client() {
-    use authlete::testing::{MockAuthlete, MockOperation, MockReply};
+    use authlete::operations::tokens;
+    use authlete::testing::{MockAuthlete, MockReply};
     use authlete::token_endpoint::{TokenEndpoint, TokenEndpointDelegate, UserCheck};
 
     struct Nobody;
@@ -111,7 +112,7 @@ async fn an_outage_is_logged_for_the_operator_not_shown_to_the_client() {
     let (traces, _guard) = common::capture_traces();
     let authlete = MockAuthlete::start().await.expect("mock");
     authlete.script(
-        MockOperation::Process,
+        &tokens::PROCESS,
         MockReply::error(500, "A001101", "[A001101] database unavailable"),
     );
     let endpoint = TokenEndpoint::new(authlete.client().expect("client"), Nobody);

@@ -9,15 +9,8 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///An access token as Authlete stores it (hashes, not values).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AccessToken {
         #[serde(
             rename = "accessTokenExpiresAt",
@@ -78,14 +71,8 @@ pub mod types {
         }
     }
     ///One entry of an `authorization_details` list.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AuthorizationDetailsElement {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub actions: ::std::vec::Vec<::std::string::String>,
@@ -115,15 +102,8 @@ pub mod types {
         }
     }
     ///Rich authorization request details (RFC 9396).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AuthzDetails {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub elements: ::std::vec::Vec<AuthorizationDetailsElement>,
@@ -134,15 +114,8 @@ pub mod types {
         }
     }
     ///Switches for client ID metadata document handling.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CimdOptions {
         #[serde(
             rename = "alwaysRetrieved",
@@ -166,15 +139,8 @@ pub mod types {
         }
     }
     ///The public face of a client.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientLimited {
         #[serde(
             rename = "clientId",
@@ -229,17 +195,19 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub enum ClientType {
         #[serde(rename = "PUBLIC")]
         Public,
         #[serde(rename = "CONFIDENTIAL")]
         Confidential,
-        /// A value this version of the crate does not know, kept exactly as received.
+        /// A value this version of the crate does not know, kept exactly as
+        /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Other(::std::string::String),
+        Unknown(UnknownValue),
     }
     ///The OAuth grant types Authlete knows.
     #[derive(
@@ -251,9 +219,10 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub enum GrantType {
         #[serde(rename = "AUTHORIZATION_CODE")]
         AuthorizationCode,
@@ -275,19 +244,14 @@ pub mod types {
         JwtBearer,
         #[serde(rename = "PRE_AUTHORIZED_CODE")]
         PreAuthorizedCode,
-        /// A value this version of the crate does not know, kept exactly as received.
+        /// A value this version of the crate does not know, kept exactly as
+        /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Other(::std::string::String),
+        Unknown(UnknownValue),
     }
     ///The tokens of a refresh-token grant whose ID token is to be issued again.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct IdtokenReissueRequest {
         ///The access token just issued by the refresh-token grant.
         #[serde(rename = "accessToken")]
@@ -316,19 +280,12 @@ pub mod types {
         }
     }
     ///The reissued ID token and the response to send.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct IdtokenReissueResponse {
         ///What the token endpoint should do with `responseContent`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub action: ::std::option::Option<IdtokenReissueResponseAction>,
+        pub action: ::std::option::Option<IdTokenReissueAction>,
         #[serde(
             rename = "idToken",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -365,30 +322,25 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
-    pub enum IdtokenReissueResponseAction {
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub enum IdTokenReissueAction {
         #[serde(rename = "OK")]
         Ok,
         #[serde(rename = "INTERNAL_SERVER_ERROR")]
         InternalServerError,
         #[serde(rename = "CALLER_ERROR")]
         CallerError,
-        /// A value this version of the crate does not know, kept exactly as received.
+        /// A value this version of the crate does not know, kept exactly as
+        /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Other(::std::string::String),
+        Unknown(UnknownValue),
     }
     ///A key and a value.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Pair {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub key: ::std::option::Option<::std::string::String>,
@@ -401,15 +353,8 @@ pub mod types {
         }
     }
     ///A key and a value attached to a token, optionally hidden from clients.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Property {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hidden: ::std::option::Option<bool>,
@@ -424,15 +369,8 @@ pub mod types {
         }
     }
     ///What Authlete says when it refuses or fails a call.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ResultBody {
         ///Authlete's code for the outcome, such as `A001201`.
         #[serde(
@@ -453,15 +391,8 @@ pub mod types {
         }
     }
     ///A scope the service supports, with its descriptions and attributes.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Scope {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub attributes: ::std::vec::Vec<Pair>,
@@ -483,15 +414,8 @@ pub mod types {
         }
     }
     ///A value for one language tag.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TaggedValue {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tag: ::std::option::Option<::std::string::String>,
@@ -504,14 +428,8 @@ pub mod types {
         }
     }
     ///The properties of an access token to create directly.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenCreateRequest {
         #[serde(
             rename = "accessToken",
@@ -617,15 +535,8 @@ pub mod types {
         }
     }
     ///The access token Authlete created.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenCreateResponse {
         #[serde(
             rename = "accessToken",
@@ -634,7 +545,7 @@ pub mod types {
         pub access_token: ::std::option::Option<::std::string::String>,
         ///Whether the token was created, and if not, why.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub action: ::std::option::Option<TokenCreateResponseAction>,
+        pub action: ::std::option::Option<TokenCreateAction>,
         #[serde(
             rename = "authorizationDetails",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -733,10 +644,11 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
-    pub enum TokenCreateResponseAction {
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub enum TokenCreateAction {
         #[serde(rename = "INTERNAL_SERVER_ERROR")]
         InternalServerError,
         #[serde(rename = "BAD_REQUEST")]
@@ -745,22 +657,17 @@ pub mod types {
         Forbidden,
         #[serde(rename = "OK")]
         Ok,
-        /// A value this version of the crate does not know, kept exactly as received.
+        /// A value this version of the crate does not know, kept exactly as
+        /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Other(::std::string::String),
+        Unknown(UnknownValue),
     }
     ///Which ticket to close and why the token request cannot be honoured.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenFailRequest {
         ///Why the authorization server is turning the request down.
-        pub reason: TokenFailRequestReason,
+        pub reason: TokenFailReason,
         ///The ticket that `/auth/token` returned for this token request.
         pub ticket: ::std::string::String,
     }
@@ -779,34 +686,29 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
-    pub enum TokenFailRequestReason {
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub enum TokenFailReason {
         #[serde(rename = "UNKNOWN")]
-        Unknown,
+        Unspecified,
         #[serde(rename = "INVALID_RESOURCE_OWNER_CREDENTIALS")]
         InvalidResourceOwnerCredentials,
         #[serde(rename = "INVALID_TARGET")]
         InvalidTarget,
-        /// A value this version of the crate does not know, kept exactly as received.
+        /// A value this version of the crate does not know, kept exactly as
+        /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Other(::std::string::String),
+        Unknown(UnknownValue),
     }
     ///The error response Authlete prepared for the token endpoint.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenFailResponse {
         ///How the token endpoint should deliver `responseContent`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub action: ::std::option::Option<TokenFailResponseAction>,
+        pub action: ::std::option::Option<TokenFailAction>,
         ///The JSON body to send to the client, ready as it is.
         #[serde(
             rename = "responseContent",
@@ -841,28 +743,23 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
-    pub enum TokenFailResponseAction {
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub enum TokenFailAction {
         #[serde(rename = "INTERNAL_SERVER_ERROR")]
         InternalServerError,
         #[serde(rename = "BAD_REQUEST")]
         BadRequest,
-        /// A value this version of the crate does not know, kept exactly as received.
+        /// A value this version of the crate does not know, kept exactly as
+        /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Other(::std::string::String),
+        Unknown(UnknownValue),
     }
     ///One page of access tokens.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenGetListResponse {
         #[serde(
             rename = "accessTokens",
@@ -891,15 +788,8 @@ pub mod types {
         }
     }
     ///What Authlete knows about a token presented in a token exchange.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenInfo {
         #[serde(
             rename = "authorizationDetails",
@@ -961,14 +851,8 @@ pub mod types {
         }
     }
     ///The ticket to spend and the resource owner the tokens are for.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenIssueRequest {
         #[serde(
             rename = "accessToken",
@@ -1003,15 +887,8 @@ pub mod types {
         }
     }
     ///The tokens Authlete issued, and the response to send.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenIssueResponse {
         #[serde(
             rename = "accessToken",
@@ -1036,7 +913,7 @@ pub mod types {
         pub access_token_resources: ::std::vec::Vec<::std::string::String>,
         ///What the token endpoint should do with `responseContent`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub action: ::std::option::Option<TokenIssueResponseAction>,
+        pub action: ::std::option::Option<TokenIssueAction>,
         #[serde(
             rename = "authorizationDetails",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1153,27 +1030,23 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
-    pub enum TokenIssueResponseAction {
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub enum TokenIssueAction {
         #[serde(rename = "INTERNAL_SERVER_ERROR")]
         InternalServerError,
         #[serde(rename = "OK")]
         Ok,
-        /// A value this version of the crate does not know, kept exactly as received.
+        /// A value this version of the crate does not know, kept exactly as
+        /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Other(::std::string::String),
+        Unknown(UnknownValue),
     }
     ///A token request as the token endpoint received it, with what else Authlete needs to judge it.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenRequest {
         ///A value to use as the access token instead of one Authlete makes up.
         #[serde(
@@ -1268,15 +1141,8 @@ pub mod types {
         }
     }
     ///Authlete's verdict on a token request, and the material for each possible next step.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenResponse {
         #[serde(
             rename = "accessToken",
@@ -1301,7 +1167,7 @@ pub mod types {
         pub access_token_resources: ::std::vec::Vec<::std::string::String>,
         ///What the token endpoint should do next.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub action: ::std::option::Option<TokenResponseAction>,
+        pub action: ::std::option::Option<TokenAction>,
         #[serde(
             rename = "actorToken",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1537,10 +1403,11 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
-    pub enum TokenResponseAction {
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub enum TokenAction {
         #[serde(rename = "INTERNAL_SERVER_ERROR")]
         InternalServerError,
         #[serde(rename = "INVALID_CLIENT")]
@@ -1559,20 +1426,14 @@ pub mod types {
         NativeSso,
         #[serde(rename = "ID_TOKEN_REISSUABLE")]
         IdTokenReissuable,
-        /// A value this version of the crate does not know, kept exactly as received.
+        /// A value this version of the crate does not know, kept exactly as
+        /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Other(::std::string::String),
+        Unknown(UnknownValue),
     }
     ///Criteria that pick the tokens to revoke; give at least one.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenRevokeRequest {
         ///An access token, or its hash.
         #[serde(
@@ -1602,15 +1463,8 @@ pub mod types {
         }
     }
     ///The outcome of a revocation.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenRevokeResponse {
         ///How many access tokens were revoked.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1643,9 +1497,10 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     pub enum TokenType {
         #[serde(rename = "JWT")]
         Jwt,
@@ -1667,20 +1522,14 @@ pub mod types {
         TokenExchange,
         #[serde(rename = "JWT_BEARER")]
         JwtBearer,
-        /// A value this version of the crate does not know, kept exactly as received.
+        /// A value this version of the crate does not know, kept exactly as
+        /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Other(::std::string::String),
+        Unknown(UnknownValue),
     }
     ///The access token to change and its new properties.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenUpdateRequest {
         ///The access token to change.
         #[serde(
@@ -1761,15 +1610,8 @@ pub mod types {
         }
     }
     ///The access token after the change.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenUpdateResponse {
         #[serde(
             rename = "accessToken",
@@ -1783,7 +1625,7 @@ pub mod types {
         pub access_token_expires_at: ::std::option::Option<i64>,
         ///Whether the token was changed, and if not, why.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub action: ::std::option::Option<TokenUpdateResponseAction>,
+        pub action: ::std::option::Option<TokenUpdateAction>,
         #[serde(
             rename = "authorizationDetails",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1839,10 +1681,11 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
-    pub enum TokenUpdateResponseAction {
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub enum TokenUpdateAction {
         #[serde(rename = "INTERNAL_SERVER_ERROR")]
         InternalServerError,
         #[serde(rename = "BAD_REQUEST")]
@@ -1853,9 +1696,10 @@ pub mod types {
         NotFound,
         #[serde(rename = "OK")]
         Ok,
-        /// A value this version of the crate does not know, kept exactly as received.
+        /// A value this version of the crate does not know, kept exactly as
+        /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Other(::std::string::String),
+        Unknown(UnknownValue),
     }
     /// Types for composing complex structures.
     pub mod builder {
@@ -2769,7 +2613,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct IdtokenReissueResponse {
             action: ::std::result::Result<
-                ::std::option::Option<super::IdtokenReissueResponseAction>,
+                ::std::option::Option<super::IdTokenReissueAction>,
                 ::std::string::String,
             >,
             id_token: ::std::result::Result<
@@ -2804,7 +2648,7 @@ pub mod types {
             pub fn action<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::IdtokenReissueResponseAction>,
+                    ::std::option::Option<super::IdTokenReissueAction>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -3782,7 +3626,7 @@ pub mod types {
                 ::std::string::String,
             >,
             action: ::std::result::Result<
-                ::std::option::Option<super::TokenCreateResponseAction>,
+                ::std::option::Option<super::TokenCreateAction>,
                 ::std::string::String,
             >,
             authorization_details: ::std::result::Result<
@@ -3900,7 +3744,7 @@ pub mod types {
             pub fn action<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::TokenCreateResponseAction>,
+                    ::std::option::Option<super::TokenCreateAction>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -4198,10 +4042,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct TokenFailRequest {
-            reason: ::std::result::Result<
-                super::TokenFailRequestReason,
-                ::std::string::String,
-            >,
+            reason: ::std::result::Result<super::TokenFailReason, ::std::string::String>,
             ticket: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for TokenFailRequest {
@@ -4215,7 +4056,7 @@ pub mod types {
         impl TokenFailRequest {
             pub fn reason<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::TokenFailRequestReason>,
+                T: ::std::convert::TryInto<super::TokenFailReason>,
                 T::Error: ::std::fmt::Display,
             {
                 self.reason = value
@@ -4260,7 +4101,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct TokenFailResponse {
             action: ::std::result::Result<
-                ::std::option::Option<super::TokenFailResponseAction>,
+                ::std::option::Option<super::TokenFailAction>,
                 ::std::string::String,
             >,
             response_content: ::std::result::Result<
@@ -4290,7 +4131,7 @@ pub mod types {
             pub fn action<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::TokenFailResponseAction>,
+                    ::std::option::Option<super::TokenFailAction>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -4971,7 +4812,7 @@ pub mod types {
                 ::std::string::String,
             >,
             action: ::std::result::Result<
-                ::std::option::Option<super::TokenIssueResponseAction>,
+                ::std::option::Option<super::TokenIssueAction>,
                 ::std::string::String,
             >,
             authorization_details: ::std::result::Result<
@@ -5149,7 +4990,7 @@ pub mod types {
             pub fn action<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::TokenIssueResponseAction>,
+                    ::std::option::Option<super::TokenIssueAction>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -5892,7 +5733,7 @@ pub mod types {
                 ::std::string::String,
             >,
             action: ::std::result::Result<
-                ::std::option::Option<super::TokenResponseAction>,
+                ::std::option::Option<super::TokenAction>,
                 ::std::string::String,
             >,
             actor_token: ::std::result::Result<
@@ -6204,9 +6045,7 @@ pub mod types {
             }
             pub fn action<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::TokenResponseAction>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::TokenAction>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.action = value
@@ -7522,7 +7361,7 @@ pub mod types {
                 ::std::string::String,
             >,
             action: ::std::result::Result<
-                ::std::option::Option<super::TokenUpdateResponseAction>,
+                ::std::option::Option<super::TokenUpdateAction>,
                 ::std::string::String,
             >,
             authorization_details: ::std::result::Result<
@@ -7610,7 +7449,7 @@ pub mod types {
             pub fn action<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::TokenUpdateResponseAction>,
+                    ::std::option::Option<super::TokenUpdateAction>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -7817,8 +7656,12 @@ pub mod types {
             match self {
                 Self::Public => "PUBLIC",
                 Self::Confidential => "CONFIDENTIAL",
-                Self::Other(value) => value.as_str(),
+                Self::Unknown(value) => value.as_str(),
             }
+        }
+        /// True for a value this crate does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
         }
     }
     impl ::std::fmt::Display for ClientType {
@@ -7837,14 +7680,14 @@ pub mod types {
             match value {
                 "PUBLIC" => Self::Public,
                 "CONFIDENTIAL" => Self::Confidential,
-                other => Self::Other(other.to_owned()),
+                other => Self::Unknown(UnknownValue(other.to_owned())),
             }
         }
     }
     impl ::std::convert::From<::std::string::String> for ClientType {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Other(_) => Self::Other(value),
+                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
                 known => known,
             }
         }
@@ -7863,8 +7706,12 @@ pub mod types {
                 Self::TokenExchange => "TOKEN_EXCHANGE",
                 Self::JwtBearer => "JWT_BEARER",
                 Self::PreAuthorizedCode => "PRE_AUTHORIZED_CODE",
-                Self::Other(value) => value.as_str(),
+                Self::Unknown(value) => value.as_str(),
             }
+        }
+        /// True for a value this crate does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
         }
     }
     impl ::std::fmt::Display for GrantType {
@@ -7891,59 +7738,63 @@ pub mod types {
                 "TOKEN_EXCHANGE" => Self::TokenExchange,
                 "JWT_BEARER" => Self::JwtBearer,
                 "PRE_AUTHORIZED_CODE" => Self::PreAuthorizedCode,
-                other => Self::Other(other.to_owned()),
+                other => Self::Unknown(UnknownValue(other.to_owned())),
             }
         }
     }
     impl ::std::convert::From<::std::string::String> for GrantType {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Other(_) => Self::Other(value),
+                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
                 known => known,
             }
         }
     }
-    impl IdtokenReissueResponseAction {
+    impl IdTokenReissueAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
             match self {
                 Self::Ok => "OK",
                 Self::InternalServerError => "INTERNAL_SERVER_ERROR",
                 Self::CallerError => "CALLER_ERROR",
-                Self::Other(value) => value.as_str(),
+                Self::Unknown(value) => value.as_str(),
             }
         }
+        /// True for a value this crate does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
     }
-    impl ::std::fmt::Display for IdtokenReissueResponseAction {
+    impl ::std::fmt::Display for IdTokenReissueAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
-    impl ::std::str::FromStr for IdtokenReissueResponseAction {
+    impl ::std::str::FromStr for IdTokenReissueAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
-    impl ::std::convert::From<&str> for IdtokenReissueResponseAction {
+    impl ::std::convert::From<&str> for IdTokenReissueAction {
         fn from(value: &str) -> Self {
             match value {
                 "OK" => Self::Ok,
                 "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
                 "CALLER_ERROR" => Self::CallerError,
-                other => Self::Other(other.to_owned()),
+                other => Self::Unknown(UnknownValue(other.to_owned())),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for IdtokenReissueResponseAction {
+    impl ::std::convert::From<::std::string::String> for IdTokenReissueAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Other(_) => Self::Other(value),
+                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
                 known => known,
             }
         }
     }
-    impl TokenCreateResponseAction {
+    impl TokenCreateAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -7951,161 +7802,177 @@ pub mod types {
                 Self::BadRequest => "BAD_REQUEST",
                 Self::Forbidden => "FORBIDDEN",
                 Self::Ok => "OK",
-                Self::Other(value) => value.as_str(),
+                Self::Unknown(value) => value.as_str(),
             }
         }
+        /// True for a value this crate does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
     }
-    impl ::std::fmt::Display for TokenCreateResponseAction {
+    impl ::std::fmt::Display for TokenCreateAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
-    impl ::std::str::FromStr for TokenCreateResponseAction {
+    impl ::std::str::FromStr for TokenCreateAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
-    impl ::std::convert::From<&str> for TokenCreateResponseAction {
+    impl ::std::convert::From<&str> for TokenCreateAction {
         fn from(value: &str) -> Self {
             match value {
                 "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
                 "BAD_REQUEST" => Self::BadRequest,
                 "FORBIDDEN" => Self::Forbidden,
                 "OK" => Self::Ok,
-                other => Self::Other(other.to_owned()),
+                other => Self::Unknown(UnknownValue(other.to_owned())),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for TokenCreateResponseAction {
+    impl ::std::convert::From<::std::string::String> for TokenCreateAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Other(_) => Self::Other(value),
+                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
                 known => known,
             }
         }
     }
-    impl TokenFailRequestReason {
+    impl TokenFailReason {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                Self::Unknown => "UNKNOWN",
+                Self::Unspecified => "UNKNOWN",
                 Self::InvalidResourceOwnerCredentials => {
                     "INVALID_RESOURCE_OWNER_CREDENTIALS"
                 }
                 Self::InvalidTarget => "INVALID_TARGET",
-                Self::Other(value) => value.as_str(),
+                Self::Unknown(value) => value.as_str(),
             }
         }
+        /// True for a value this crate does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
     }
-    impl ::std::fmt::Display for TokenFailRequestReason {
+    impl ::std::fmt::Display for TokenFailReason {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
-    impl ::std::str::FromStr for TokenFailRequestReason {
+    impl ::std::str::FromStr for TokenFailReason {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
-    impl ::std::convert::From<&str> for TokenFailRequestReason {
+    impl ::std::convert::From<&str> for TokenFailReason {
         fn from(value: &str) -> Self {
             match value {
-                "UNKNOWN" => Self::Unknown,
+                "UNKNOWN" => Self::Unspecified,
                 "INVALID_RESOURCE_OWNER_CREDENTIALS" => {
                     Self::InvalidResourceOwnerCredentials
                 }
                 "INVALID_TARGET" => Self::InvalidTarget,
-                other => Self::Other(other.to_owned()),
+                other => Self::Unknown(UnknownValue(other.to_owned())),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for TokenFailRequestReason {
+    impl ::std::convert::From<::std::string::String> for TokenFailReason {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Other(_) => Self::Other(value),
+                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
                 known => known,
             }
         }
     }
-    impl TokenFailResponseAction {
+    impl TokenFailAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
             match self {
                 Self::InternalServerError => "INTERNAL_SERVER_ERROR",
                 Self::BadRequest => "BAD_REQUEST",
-                Self::Other(value) => value.as_str(),
+                Self::Unknown(value) => value.as_str(),
             }
         }
+        /// True for a value this crate does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
     }
-    impl ::std::fmt::Display for TokenFailResponseAction {
+    impl ::std::fmt::Display for TokenFailAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
-    impl ::std::str::FromStr for TokenFailResponseAction {
+    impl ::std::str::FromStr for TokenFailAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
-    impl ::std::convert::From<&str> for TokenFailResponseAction {
+    impl ::std::convert::From<&str> for TokenFailAction {
         fn from(value: &str) -> Self {
             match value {
                 "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
                 "BAD_REQUEST" => Self::BadRequest,
-                other => Self::Other(other.to_owned()),
+                other => Self::Unknown(UnknownValue(other.to_owned())),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for TokenFailResponseAction {
+    impl ::std::convert::From<::std::string::String> for TokenFailAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Other(_) => Self::Other(value),
+                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
                 known => known,
             }
         }
     }
-    impl TokenIssueResponseAction {
+    impl TokenIssueAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
             match self {
                 Self::InternalServerError => "INTERNAL_SERVER_ERROR",
                 Self::Ok => "OK",
-                Self::Other(value) => value.as_str(),
+                Self::Unknown(value) => value.as_str(),
             }
         }
+        /// True for a value this crate does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
     }
-    impl ::std::fmt::Display for TokenIssueResponseAction {
+    impl ::std::fmt::Display for TokenIssueAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
-    impl ::std::str::FromStr for TokenIssueResponseAction {
+    impl ::std::str::FromStr for TokenIssueAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
-    impl ::std::convert::From<&str> for TokenIssueResponseAction {
+    impl ::std::convert::From<&str> for TokenIssueAction {
         fn from(value: &str) -> Self {
             match value {
                 "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
                 "OK" => Self::Ok,
-                other => Self::Other(other.to_owned()),
+                other => Self::Unknown(UnknownValue(other.to_owned())),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for TokenIssueResponseAction {
+    impl ::std::convert::From<::std::string::String> for TokenIssueAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Other(_) => Self::Other(value),
+                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
                 known => known,
             }
         }
     }
-    impl TokenResponseAction {
+    impl TokenAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -8118,22 +7985,26 @@ pub mod types {
                 Self::JwtBearer => "JWT_BEARER",
                 Self::NativeSso => "NATIVE_SSO",
                 Self::IdTokenReissuable => "ID_TOKEN_REISSUABLE",
-                Self::Other(value) => value.as_str(),
+                Self::Unknown(value) => value.as_str(),
             }
         }
+        /// True for a value this crate does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
     }
-    impl ::std::fmt::Display for TokenResponseAction {
+    impl ::std::fmt::Display for TokenAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
-    impl ::std::str::FromStr for TokenResponseAction {
+    impl ::std::str::FromStr for TokenAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
-    impl ::std::convert::From<&str> for TokenResponseAction {
+    impl ::std::convert::From<&str> for TokenAction {
         fn from(value: &str) -> Self {
             match value {
                 "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
@@ -8145,14 +8016,14 @@ pub mod types {
                 "JWT_BEARER" => Self::JwtBearer,
                 "NATIVE_SSO" => Self::NativeSso,
                 "ID_TOKEN_REISSUABLE" => Self::IdTokenReissuable,
-                other => Self::Other(other.to_owned()),
+                other => Self::Unknown(UnknownValue(other.to_owned())),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for TokenResponseAction {
+    impl ::std::convert::From<::std::string::String> for TokenAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Other(_) => Self::Other(value),
+                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
                 known => known,
             }
         }
@@ -8171,8 +8042,12 @@ pub mod types {
                 Self::DeviceCode => "DEVICE_CODE",
                 Self::TokenExchange => "TOKEN_EXCHANGE",
                 Self::JwtBearer => "JWT_BEARER",
-                Self::Other(value) => value.as_str(),
+                Self::Unknown(value) => value.as_str(),
             }
+        }
+        /// True for a value this crate does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
         }
     }
     impl ::std::fmt::Display for TokenType {
@@ -8199,19 +8074,19 @@ pub mod types {
                 "DEVICE_CODE" => Self::DeviceCode,
                 "TOKEN_EXCHANGE" => Self::TokenExchange,
                 "JWT_BEARER" => Self::JwtBearer,
-                other => Self::Other(other.to_owned()),
+                other => Self::Unknown(UnknownValue(other.to_owned())),
             }
         }
     }
     impl ::std::convert::From<::std::string::String> for TokenType {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Other(_) => Self::Other(value),
+                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
                 known => known,
             }
         }
     }
-    impl TokenUpdateResponseAction {
+    impl TokenUpdateAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -8220,22 +8095,26 @@ pub mod types {
                 Self::Forbidden => "FORBIDDEN",
                 Self::NotFound => "NOT_FOUND",
                 Self::Ok => "OK",
-                Self::Other(value) => value.as_str(),
+                Self::Unknown(value) => value.as_str(),
             }
         }
+        /// True for a value this crate does not know.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
     }
-    impl ::std::fmt::Display for TokenUpdateResponseAction {
+    impl ::std::fmt::Display for TokenUpdateAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
-    impl ::std::str::FromStr for TokenUpdateResponseAction {
+    impl ::std::str::FromStr for TokenUpdateAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
-    impl ::std::convert::From<&str> for TokenUpdateResponseAction {
+    impl ::std::convert::From<&str> for TokenUpdateAction {
         fn from(value: &str) -> Self {
             match value {
                 "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
@@ -8243,16 +8122,46 @@ pub mod types {
                 "FORBIDDEN" => Self::Forbidden,
                 "NOT_FOUND" => Self::NotFound,
                 "OK" => Self::Ok,
-                other => Self::Other(other.to_owned()),
+                other => Self::Unknown(UnknownValue(other.to_owned())),
             }
         }
     }
-    impl ::std::convert::From<::std::string::String> for TokenUpdateResponseAction {
+    impl ::std::convert::From<::std::string::String> for TokenUpdateAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Other(_) => Self::Other(value),
+                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
                 known => known,
             }
+        }
+    }
+    /// A value an enum of this crate does not know, exactly as received.
+    ///
+    /// Opaque on purpose: compare the enum's `as_str()` instead of matching
+    /// a string inside `Unknown`, so the comparison keeps working when a
+    /// later release knows the value and decodes it as a named variant.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[serde(transparent)]
+    pub struct UnknownValue(::std::string::String);
+    impl UnknownValue {
+        /// The value as received.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
+    impl ::std::fmt::Display for UnknownValue {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(&self.0)
         }
     }
 }

@@ -6,8 +6,19 @@
 //! - `schemas.rs`: JSON Schemas of the generated types, and their agreement with the fragment;
 //! - `normalise.rs`: each normalisation step on the project's own fixture specs;
 //! - `generate.rs`: bad specs fail cleanly and leave the output untouched;
-//! - `wire.rs`: the exact HTTP request each operation sends.
+//! - `wire.rs`: the exact HTTP request each operation sends (every operation
+//!   with an example derived from the fragment, plus hand-picked requests);
+//! - `roundtrip.rs`, `open_enums.rs`: decode/encode properties of every type
+//!   and enum, through `authlete_generated::catalog`;
+//! - `spec_changes.rs`: each kind of spec change shows in the derived inputs.
+//!
+//! No test names a generated type: they go through the catalog, so a spec
+//! change is a set of snapshot diffs ([`snapshots::Batch`] reports all of a
+//! binary's in one run), never a compile error.
 
+pub mod examples;
+pub mod facade_surface;
+pub mod snapshots;
 pub mod surface;
 
 use std::path::{Path, PathBuf};
@@ -42,4 +53,11 @@ pub fn fragment() -> serde_json::Value {
 pub fn generated_client_source() -> String {
     std::fs::read_to_string(workspace_root().join("generated/src/client.rs"))
         .expect("generated/src/client.rs is readable")
+}
+
+/// The fragment after the generator's normalisation: what progenitor read.
+pub fn normalised_fragment() -> serde_json::Value {
+    let mut doc = fragment();
+    xtask::normalise::normalise(&mut doc).expect("the fragment normalises");
+    doc
 }

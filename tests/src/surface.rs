@@ -11,8 +11,10 @@ use xtask::open_enums::serde_rename;
 /// Renders the API surface of `source` (the generated `client.rs`).
 ///
 /// One line per operation (method, path, client method, builder, setters,
-/// success and error types), then one block per type (fields with wire names
-/// and Rust types, enum variants with wire values).
+/// success and error types) followed by one indented line per status the
+/// operation's `send` tells apart (`    404 -> error ResultBody`), then one
+/// block per type (fields with wire names and Rust types, enum variants with
+/// wire values).
 pub fn api_surface(source: &str) -> Result<String, syn::Error> {
     let file = syn::parse_file(source)?;
     let mut out = String::new();
@@ -72,6 +74,7 @@ fn operation_line(method: &str, builder: &str, builders: &[Item]) -> String {
     let mut setters = Vec::new();
     let mut http = String::from("? ?");
     let mut ret = String::from("?");
+    let mut responses = String::new();
     for item in builders {
         let Item::Impl(imp) = item else { continue };
         if type_name(&imp.self_ty) != builder {
@@ -88,6 +91,7 @@ fn operation_line(method: &str, builder: &str, builders: &[Item]) -> String {
                     http = send_doc(&f.attrs);
                     if let syn::ReturnType::Type(_, t) = &f.sig.output {
                         ret = rust_type(t);
+                        responses = response_lines(f, t);
                     }
                 }
                 n if n.ends_with("_map") => {}
@@ -96,9 +100,74 @@ fn operation_line(method: &str, builder: &str, builders: &[Item]) -> String {
         }
     }
     format!(
-        "operation {method}: {http} -> builder {builder} {{ {} }} -> {ret}",
+        "operation {method}: {http} -> builder {builder} {{ {} }} -> {ret}{responses}",
         setters.join(", ")
     )
+}
+
+/// `\n    200 -> TokenResponse\n    400 -> error ResultBody...`: the arms of
+/// the `match` on the status that ends `send`, with the type each decodes.
+fn response_lines(send: &syn::ImplItemFn, ret: &syn::Type) -> String {
+    let (success, error) = match generic_types(ret).as_slice() {
+        [ok, err] => (
+            generic_types(ok).first().map(rust_type),
+            generic_types(err).first().map(rust_type),
+        ),
+        _ => (None, None),
+    };
+    let Some(arms) = send.block.stmts.iter().rev().find_map(|stmt| match stmt {
+        syn::Stmt::Expr(Expr::Match(m), _) => Some(&m.arms),
+        _ => None,
+    }) else {
+        return "\n    (responses not found)".to_owned();
+    };
+    let mut out = String::new();
+    for arm in arms {
+        let status = match &arm.pat {
+            syn::Pat::Wild(_) => "other".to_owned(),
+            pat => pat
+                .to_token_stream()
+                .to_string()
+                .replace("u16", "")
+                .replace(' ', ""),
+        };
+        let body = arm.body.to_token_stream().to_string().replace(' ', "");
+        let what = if body.contains("UnexpectedResponse") {
+            "unexpected (Error::UnexpectedResponse)".to_owned()
+        } else if body.contains("ResponseValue::empty") {
+            if body.contains("ErrorResponse") {
+                "error, no body".to_owned()
+            } else {
+                "no body".to_owned()
+            }
+        } else if body.contains("ResponseValue::stream") {
+            "byte stream".to_owned()
+        } else if body.contains("ErrorResponse") {
+            format!("error {}", error.clone().unwrap_or_else(|| "?".into()))
+        } else {
+            success.clone().unwrap_or_else(|| "?".into())
+        };
+        out.push_str(&format!("\n    {status} -> {what}"));
+    }
+    out
+}
+
+fn generic_types(ty: &syn::Type) -> Vec<syn::Type> {
+    let syn::Type::Path(p) = ty else {
+        return Vec::new();
+    };
+    let Some(syn::PathArguments::AngleBracketed(args)) =
+        p.path.segments.last().map(|s| &s.arguments)
+    else {
+        return Vec::new();
+    };
+    args.args
+        .iter()
+        .filter_map(|a| match a {
+            syn::GenericArgument::Type(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Extracts "POST /path" from progenitor's "Sends a `POST` request to `/path`".

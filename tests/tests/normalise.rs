@@ -44,6 +44,7 @@ macro_rules! step_snapshots {
     ($($test:ident: $step:literal on $fixture:literal;)*) => {$(
         #[test]
         fn $test() {
+            authlete_tests::snapshots::remove_stale_pending("normalise");
             insta::assert_snapshot!(run($step, $fixture));
         }
     )*};

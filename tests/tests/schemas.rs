@@ -7,66 +7,26 @@
 
 use std::collections::BTreeSet;
 
-use authlete_generated::types;
+use authlete_generated::catalog;
+use authlete_tests::snapshots::Batch;
 use serde_json::Value;
 
-/// Every generated type with the fragment schema it comes from (after normalisation).
-macro_rules! generated_types {
-    ($($ty:ident),* $(,)?) => {
-        fn all_schemas() -> Vec<(&'static str, Value)> {
-            vec![$((stringify!($ty), schemars::schema_for!(types::$ty).to_value())),*]
-        }
-    };
+/// Every generated type's JSON Schema, as schemars derives it (from the catalog).
+fn all_schemas() -> Vec<(&'static str, Value)> {
+    catalog::json_schemas()
 }
-
-generated_types!(
-    AccessToken,
-    AuthorizationDetailsElement,
-    AuthzDetails,
-    CimdOptions,
-    ClientLimited,
-    ClientType,
-    GrantType,
-    IdtokenReissueRequest,
-    IdtokenReissueResponse,
-    IdtokenReissueResponseAction,
-    Pair,
-    Property,
-    ResultBody,
-    Scope,
-    TaggedValue,
-    TokenCreateRequest,
-    TokenCreateResponse,
-    TokenCreateResponseAction,
-    TokenFailRequest,
-    TokenFailRequestReason,
-    TokenFailResponse,
-    TokenFailResponseAction,
-    TokenGetListResponse,
-    TokenInfo,
-    TokenIssueRequest,
-    TokenIssueResponse,
-    TokenIssueResponseAction,
-    TokenRequest,
-    TokenResponse,
-    TokenResponseAction,
-    TokenRevokeRequest,
-    TokenRevokeResponse,
-    TokenType,
-    TokenUpdateRequest,
-    TokenUpdateResponse,
-    TokenUpdateResponseAction,
-);
 
 #[test]
 fn json_schema_snapshots() {
+    let mut batch = Batch::new("schemas");
     for (name, schema) in all_schemas() {
-        insta::assert_json_snapshot!(name, schema);
+        batch.check(name, || insta::assert_json_snapshot!(name, schema));
     }
+    batch.finish();
 }
 
 #[test]
-fn the_list_above_covers_every_generated_type() {
+fn the_catalog_lists_every_generated_type() {
     let surface = authlete_tests::surface::api_surface(&authlete_tests::generated_client_source())
         .expect("generated client parses");
     let generated: BTreeSet<&str> = surface
@@ -74,20 +34,31 @@ fn the_list_above_covers_every_generated_type() {
         .filter_map(|l| {
             l.strip_prefix("type ")
                 .or_else(|| l.strip_prefix("enum "))
-                .and_then(|rest| rest.split(' ').next())
+                .and_then(|rest| rest.split(['(', ' ']).next())
         })
         .collect();
-    let listed: BTreeSet<&str> = all_schemas().into_iter().map(|(n, _)| n).collect();
+    let listed: BTreeSet<&str> = catalog::TYPES.iter().copied().collect();
     assert_eq!(
         generated, listed,
-        "add new generated types to `generated_types!`"
+        "catalog::TYPES and the generated types differ"
     );
+    let with_schema: BTreeSet<&str> = all_schemas().into_iter().map(|(n, _)| n).collect();
+    assert!(
+        with_schema.is_subset(&listed),
+        "json_schemas() names unknown types"
+    );
+    // Every type the fragment's schemas become has a JSON Schema to snapshot.
+    for (rust_name, _) in fragment_schemas() {
+        assert!(
+            with_schema.contains(rust_name.as_str()),
+            "no JSON Schema for `{rust_name}`"
+        );
+    }
 }
 
 /// The fragment's component schemas, normalised the way the generator sees them, by Rust name.
 fn fragment_schemas() -> Vec<(String, Value)> {
-    let mut doc = authlete_tests::fragment();
-    xtask::normalise::normalise(&mut doc).expect("the fragment normalises");
+    let doc = authlete_tests::normalised_fragment();
     doc["components"]["schemas"]
         .as_object()
         .expect("schemas")
@@ -101,13 +72,18 @@ fn generated_types_agree_with_the_fragment() {
     let generated = all_schemas();
     let fragment = fragment_schemas();
     assert!(!fragment.is_empty());
+    // Every schema is compared, and every disagreement reported, in one run.
+    let mut batch = Batch::new("schemas");
     for (rust_name, spec) in &fragment {
-        let (_, schema) = generated
-            .iter()
-            .find(|(n, _)| n == rust_name)
-            .unwrap_or_else(|| panic!("no generated type for schema `{rust_name}`"));
-        compare(rust_name, spec, schema, schema);
+        batch.check(rust_name, || {
+            let (_, schema) = generated
+                .iter()
+                .find(|(n, _)| n == rust_name)
+                .unwrap_or_else(|| panic!("no generated type for schema `{rust_name}`"));
+            compare(rust_name, spec, schema, schema);
+        });
     }
+    batch.finish();
 }
 
 fn compare(name: &str, spec: &Value, schema: &Value, root: &Value) {

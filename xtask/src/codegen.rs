@@ -6,6 +6,7 @@
 //! names it instead of a backtrace.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
@@ -14,6 +15,7 @@ use quote::quote;
 use serde_json::Value;
 
 use crate::error::{Blame, XtaskError};
+use crate::semantics::EnumNames;
 use crate::spec;
 
 /// The progenitor settings the SDK is generated with.
@@ -22,7 +24,8 @@ use crate::spec;
 /// - an inner value of type `crate::hooks::CallContext` that the hand-kept
 ///   hooks module uses to authenticate and to observe each response;
 /// - `schemars::JsonSchema` on every type, so tests can compare the Rust
-///   types against the spec they came from.
+///   types against the spec they came from; [`gate_schemars`] then puts it
+///   behind the generated crate's `schemars` feature.
 pub fn settings() -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
@@ -35,11 +38,33 @@ pub fn settings() -> GenerationSettings {
     settings
 }
 
+/// The generated sources: progenitor's client and the catalog of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    /// Formatted `client.rs` (without header).
+    pub client: String,
+    /// Formatted `catalog.rs` (without header), see [`crate::catalog`].
+    pub catalog: String,
+}
+
 /// Generates and formats the client for `doc` (already normalised).
 pub fn generate(doc: &Value) -> Result<String, XtaskError> {
+    generate_all(doc).map(|g| g.client)
+}
+
+/// Generates and formats the client for `doc` (already normalised) and its catalog.
+pub fn generate_all(doc: &Value) -> Result<Generated, XtaskError> {
+    generate_named(doc, &BTreeMap::new())
+}
+
+/// [`generate_all`], with enums and variants named as `openapi/semantics.yaml` says.
+pub fn generate_named(
+    doc: &Value,
+    names: &BTreeMap<String, EnumNames>,
+) -> Result<Generated, XtaskError> {
     let api = spec::to_openapi(doc)?;
     match generate_tokens(&api) {
-        Ok(tokens) => format(tokens),
+        Ok(tokens) => format(doc, tokens, names),
         Err(GenFailure::Error(message)) => Err(XtaskError::Generate {
             operation: blame_operation(doc),
             message,
@@ -150,10 +175,115 @@ fn payload(payload: &(dyn std::any::Any + Send)) -> String {
     }
 }
 
-fn format(tokens: proc_macro2::TokenStream) -> Result<String, XtaskError> {
+fn format(
+    doc: &Value,
+    tokens: proc_macro2::TokenStream,
+    names: &BTreeMap<String, EnumNames>,
+) -> Result<Generated, XtaskError> {
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| XtaskError::Format {
         message: e.to_string(),
     })?;
-    crate::open_enums::open_enums(&mut file).map_err(|message| XtaskError::Format { message })?;
-    Ok(prettyplease::unparse(&file))
+    crate::open_enums::open_enums_named(&mut file, names)
+        .map_err(|message| XtaskError::Format { message })?;
+    gate_schemars(&mut file.items);
+    let catalog = crate::catalog::read(doc, &file)
+        .and_then(|c| crate::catalog::render(&c))
+        .map_err(|message| XtaskError::Format { message })?;
+    Ok(Generated {
+        client: prettyplease::unparse(&file),
+        catalog,
+    })
+}
+
+/// Puts every use of schemars behind the generated crate's `schemars` feature.
+///
+/// `#[derive(.., schemars::JsonSchema)]` loses that path and gains
+/// `#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]` right
+/// after it; `#[schemars(..)]` helper attributes become
+/// `#[cfg_attr(feature = "schemars", schemars(..))]`. Applications then build
+/// without schemars; the tests turn the feature on to compare schemas.
+///
+/// A serde type without the derive (one added by a pass after typify, such
+/// as the open enums' catch-all value) gets the gated derive too, so that
+/// every type that holds it still derives `JsonSchema` with the feature on.
+pub fn gate_schemars(items: &mut [syn::Item]) {
+    for item in items {
+        match item {
+            syn::Item::Struct(s) => {
+                gate_attrs(&mut s.attrs);
+                for field in s.fields.iter_mut() {
+                    gate_attrs(&mut field.attrs);
+                }
+            }
+            syn::Item::Enum(e) => {
+                gate_attrs(&mut e.attrs);
+                for variant in e.variants.iter_mut() {
+                    gate_attrs(&mut variant.attrs);
+                    for field in variant.fields.iter_mut() {
+                        gate_attrs(&mut field.attrs);
+                    }
+                }
+            }
+            syn::Item::Mod(m) => {
+                if let Some((_, items)) = m.content.as_mut() {
+                    gate_schemars(items);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn is_schemars(path: &syn::Path) -> bool {
+    path.segments.first().is_some_and(|s| s.ident == "schemars")
+}
+
+fn gate_attrs(attrs: &mut Vec<syn::Attribute>) {
+    use syn::punctuated::Punctuated;
+    let derives = |a: &syn::Attribute, name: &str| {
+        a.path().is_ident("derive")
+            && a.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+                .is_ok_and(|paths| {
+                    paths
+                        .iter()
+                        .any(|p| p.segments.last().is_some_and(|s| s.ident == name))
+                })
+    };
+    if attrs.iter().any(|a| derives(a, "Serialize"))
+        && !attrs.iter().any(|a| derives(a, "JsonSchema"))
+        && let Some(last) = attrs.iter().rposition(|a| a.path().is_ident("derive"))
+    {
+        attrs.insert(last + 1, syn::parse_quote!(#[derive(schemars::JsonSchema)]));
+    }
+    let mut out = Vec::with_capacity(attrs.len() + 1);
+    for attr in attrs.drain(..) {
+        if attr.path().is_ident("derive") {
+            let Ok(paths) =
+                attr.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+            else {
+                out.push(attr);
+                continue;
+            };
+            let (gated, kept): (Vec<syn::Path>, Vec<syn::Path>) =
+                paths.into_iter().partition(is_schemars);
+            if gated.is_empty() {
+                out.push(attr);
+                continue;
+            }
+            if !kept.is_empty() {
+                out.push(syn::parse_quote!(#[derive(#(#kept),*)]));
+            }
+            out.push(syn::parse_quote!(#[cfg_attr(feature = "schemars", derive(#(#gated),*))]));
+        } else if attr.path().is_ident("schemars") {
+            let syn::Meta::List(list) = &attr.meta else {
+                out.push(attr);
+                continue;
+            };
+            let tokens = &list.tokens;
+            out.push(syn::parse_quote!(#[cfg_attr(feature = "schemars", schemars(#tokens))]));
+        } else {
+            out.push(attr);
+        }
+    }
+    *attrs = out;
 }

@@ -8,13 +8,16 @@
 //! Everything here is a library so that the snapshot tests in `tests/` can
 //! drive each step on the project's own small fixture specs.
 
+pub mod catalog;
 pub mod codegen;
 pub mod drift;
 pub mod error;
+pub mod facade;
 pub mod normalise;
 pub mod open_enums;
 pub mod output;
 pub mod pipeline;
+pub mod semantics;
 pub mod spec;
 pub mod vendor;
 

@@ -1,8 +1,11 @@
 //! `cargo xtask`: maintainer commands for the Authlete Rust SDK.
 //!
 //! ```text
-//! cargo xtask generate [--check] [--lenient] [--spec FILE] [--out DIR]
-//!     regenerate generated/ from openapi/authlete-tokens.yaml; with --check,
+//! cargo xtask generate [--check] [--lenient] [--spec FILE] [--out DIR] [--facade DIR]
+//!     regenerate generated/ from openapi/authlete-tokens.yaml, and the
+//!     facade's emitted files (facade/src/**/operations.rs, operations.rs,
+//!     enums.rs, model.rs) from it and openapi/semantics.yaml; with --out and
+//!     no --facade, the facade is left alone; with --check,
 //!     write nothing and exit 1 with a diff if generated/ is stale or
 //!     generated/src holds a file generate does not produce; with --lenient
 //!     (for whole upstream specs), name unnamed operations instead of
@@ -41,7 +44,7 @@ use xtask::vendor::{self, OpenapiDir};
 use xtask::{XtaskError, drift, normalise, output, pipeline, spec};
 
 const USAGE: &str = "usage:
-  cargo xtask generate [--check] [--lenient] [--spec FILE] [--out DIR]
+  cargo xtask generate [--check] [--lenient] [--spec FILE] [--out DIR] [--facade DIR]
   cargo xtask vendor --from UPSTREAM.yaml [--check] [--openapi DIR]
   cargo xtask drift --from UPSTREAM.yaml [--openapi DIR]
 exit codes:
@@ -91,6 +94,7 @@ struct GenerateArgs {
     lenient: bool,
     spec: Option<PathBuf>,
     out: Option<PathBuf>,
+    facade: Option<PathBuf>,
 }
 
 struct GenerateOptions {
@@ -98,6 +102,8 @@ struct GenerateOptions {
     lenient: bool,
     spec: PathBuf,
     out: PathBuf,
+    /// Where the facade's emitted files go; `None` writes none.
+    facade: Option<PathBuf>,
 }
 
 /// `vendor` or `drift` as given; paths left out default to the workspace's.
@@ -126,11 +132,19 @@ impl GenerateArgs {
             Some(out) => out.clone(),
             None => workspace.root()?.join("generated"),
         };
+        // With `--out` elsewhere, the workspace's facade is left alone
+        // unless `--facade` says where the facade goes too.
+        let facade = match (&self.facade, &self.out) {
+            (Some(facade), _) => Some(facade.clone()),
+            (None, None) => Some(workspace.root()?.join("facade")),
+            (None, Some(_)) => None,
+        };
         Ok(GenerateOptions {
             check: self.check,
             lenient: self.lenient,
             spec,
             out,
+            facade,
         })
     }
 }
@@ -205,6 +219,7 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
     let mut lenient = false;
     let mut spec = None;
     let mut out = None;
+    let mut facade = None;
     let mut from = None;
     let mut openapi = None;
     let mut rest = rest.iter();
@@ -219,6 +234,7 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
             ("generate", "--lenient") => lenient = true,
             ("generate", "--spec") => spec = Some(value("a file")?),
             ("generate", "--out") => out = Some(value("a directory")?),
+            ("generate", "--facade") => facade = Some(value("a directory")?),
             ("vendor" | "drift", "--from") => from = Some(value("a file")?),
             ("vendor" | "drift", "--openapi") => openapi = Some(value("a directory")?),
             ("generate" | "vendor" | "drift", other) => {
@@ -237,6 +253,7 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
             lenient,
             spec,
             out,
+            facade,
         })),
         "vendor" => Ok(Command::Vendor(VendorArgs {
             check,
@@ -281,12 +298,18 @@ fn generate(options: &GenerateOptions, workspace: &Workspace) -> Result<ExitCode
     for (step, change) in &plan.report.changes {
         eprintln!("normalise [{step}] {change}");
     }
+    for note in &plan.notes {
+        eprintln!("note: openapi/semantics.yaml: {note}");
+    }
 
     if options.check {
         // Stray files are checked here, not in Plan::check, which also
         // serves directories whose src/ is written by hand.
         let mut drift = plan.check(&options.out);
         drift.extend(output::check_stray(&options.out, &plan.files));
+        if let Some(facade) = &options.facade {
+            drift.extend(plan.check_facade(facade));
+        }
         if drift.is_empty() {
             eprintln!("{} is up to date with {spec_label}", options.out.display());
             return Ok(ExitCode::SUCCESS);
@@ -302,7 +325,10 @@ fn generate(options: &GenerateOptions, workspace: &Workspace) -> Result<ExitCode
         return Ok(ExitCode::FAILURE);
     }
 
-    let changed = plan.write(&options.out)?;
+    let mut changed = plan.write(&options.out)?;
+    if let Some(facade) = &options.facade {
+        changed.extend(plan.write_facade(facade)?);
+    }
     for path in &changed {
         eprintln!("wrote {}", path.display());
     }

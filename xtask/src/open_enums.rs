@@ -5,31 +5,68 @@
 //! the whole response fail to decode. This pass rewrites each such enum in
 //! the generated `types` module:
 //!
-//! - a catch-all variant `Other(String)`, marked `#[serde(untagged)]`, keeps
-//!   the raw value on the way in and sends it unchanged on the way out;
+//! - a catch-all variant `Unknown(UnknownValue)`, marked `#[serde(untagged)]`,
+//!   keeps the raw value on the way in and sends it unchanged on the way out;
+//!   [`UNKNOWN_VALUE`] is an opaque text type, so that code reads it with
+//!   `as_str()` instead of matching one string inside `Unknown`: such a match
+//!   would silently stop firing once a later release knows the value (the
+//!   AWS SDK's answer to the same problem);
+//! - `#[non_exhaustive]`, so a release that learns a value is not a breaking
+//!   change;
+//! - the enum and its variants take the names `openapi/semantics.yaml` gives
+//!   them; a wire value whose derived name is the catch-all's (`UNKNOWN`)
+//!   becomes [`FALLBACK`] unless the file names it.
 //! - `Copy` is dropped from the derives (a `String` is not `Copy`);
 //! - typify's `Display`, `FromStr` and `TryFrom` impls, which reject unknown
 //!   values, are replaced by `as_str`, `Display`, an infallible `FromStr` and
 //!   `From<&str>`/`From<String>`.
 //!
-//! The catch-all is called `Other` rather than `Unknown` because specs do use
-//! `UNKNOWN` as a real value (Authlete's token fail reason does).
+
+use std::collections::BTreeMap;
 
 use quote::format_ident;
 use syn::punctuated::Punctuated;
+use syn::visit_mut::VisitMut;
 use syn::{Attribute, Fields, Item, ItemEnum, Token};
 
+use crate::semantics::EnumNames;
+
 /// The name of the catch-all variant added to every string enum.
-pub const CATCH_ALL: &str = "Other";
+pub const CATCH_ALL: &str = "Unknown";
+
+/// The name a wire value gets when its own would be [`CATCH_ALL`].
+pub const FALLBACK: &str = "Unspecified";
+
+/// The opaque type the catch-all holds.
+pub const UNKNOWN_VALUE: &str = "UnknownValue";
 
 /// Opens every string enum in `file`'s `types` module; returns their names.
 pub fn open_enums(file: &mut syn::File) -> Result<Vec<String>, String> {
+    open_enums_named(file, &BTreeMap::new())
+}
+
+/// [`open_enums`], naming enums and variants as `names` (by generated name) says.
+pub fn open_enums_named(
+    file: &mut syn::File,
+    names: &BTreeMap<String, EnumNames>,
+) -> Result<Vec<String>, String> {
+    rename(file, names)?;
     let Some(items) = file.items.iter_mut().find_map(|item| match item {
         Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
         _ => None,
     }) else {
         return Ok(Vec::new());
     };
+    if items.iter().any(|i| match i {
+        Item::Struct(s) => s.ident == UNKNOWN_VALUE,
+        Item::Enum(e) => e.ident == UNKNOWN_VALUE,
+        Item::Type(t) => t.ident == UNKNOWN_VALUE,
+        _ => false,
+    }) {
+        return Err(format!(
+            "the spec defines a type named `{UNKNOWN_VALUE}`, the name of the open enums' catch-all value"
+        ));
+    }
 
     let mut opened = Vec::new();
     let mut extra: Vec<Item> = Vec::new();
@@ -38,18 +75,33 @@ pub fn open_enums(file: &mut syn::File) -> Result<Vec<String>, String> {
         let Some(values) = string_values(e) else {
             continue;
         };
-        if e.variants.iter().any(|v| v.ident == CATCH_ALL) {
-            return Err(format!(
-                "enum `{}` already has a variant named `{CATCH_ALL}`",
-                e.ident
-            ));
+        // A wire value whose derived name is the catch-all's (`UNKNOWN`,
+        // which specs do use) takes a name of its own, unless the semantics
+        // file gave it one already.
+        let mut values = values;
+        for (ident, _) in values.iter_mut().filter(|(v, _)| v == CATCH_ALL) {
+            let fallback = format_ident!("{FALLBACK}");
+            if e.variants.iter().any(|v| v.ident == FALLBACK) {
+                return Err(format!(
+                    "enum `{}` has both `{FALLBACK}` and a value named `{CATCH_ALL}`: name one in \
+                     openapi/semantics.yaml under enums.<generated name>.variants",
+                    e.ident
+                ));
+            }
+            for variant in e.variants.iter_mut().filter(|v| v.ident == CATCH_ALL) {
+                variant.ident = fallback.clone();
+            }
+            *ident = fallback;
         }
         drop_copy(&mut e.attrs)?;
+        e.attrs.push(syn::parse_quote!(#[non_exhaustive]));
         let catch_all = format_ident!("{CATCH_ALL}");
+        let unknown = format_ident!("{UNKNOWN_VALUE}");
         e.variants.push(syn::parse_quote! {
-            /// A value this version of the crate does not know, kept exactly as received.
+            /// A value this version of the crate does not know, kept exactly as
+            /// received; read it with `as_str()`.
             #[serde(untagged)]
-            #catch_all(::std::string::String)
+            #catch_all(#unknown)
         });
         extra.extend(conversions(&e.ident, &values));
         opened.push(e.ident.to_string());
@@ -78,8 +130,114 @@ pub fn open_enums(file: &mut syn::File) -> Result<Vec<String>, String> {
         }
         _ => true,
     });
+    if !opened.is_empty() {
+        extra.extend(unknown_value());
+    }
     items.extend(extra);
     Ok(opened)
+}
+
+/// The opaque text of a value an enum does not know.
+fn unknown_value() -> Vec<Item> {
+    let unknown = format_ident!("{UNKNOWN_VALUE}");
+    let file: syn::File = syn::parse_quote! {
+        /// A value an enum of this crate does not know, exactly as received.
+        ///
+        /// Opaque on purpose: compare the enum's `as_str()` instead of matching
+        /// a string inside `Unknown`, so the comparison keeps working when a
+        /// later release knows the value and decodes it as a named variant.
+        #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+        #[serde(transparent)]
+        pub struct #unknown(::std::string::String);
+        impl #unknown {
+            /// The value as received.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+        impl ::std::fmt::Display for #unknown {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+    file.items
+}
+
+/// Applies the semantics file's names: enum types everywhere they are used,
+/// variants by wire value. Every name that matches nothing is an error.
+fn rename(file: &mut syn::File, names: &BTreeMap<String, EnumNames>) -> Result<(), String> {
+    let mut problems = Vec::new();
+    let enums: Vec<String> = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Mod(m) if m.ident == "types" => m.content.as_ref(),
+            _ => None,
+        })
+        .flat_map(|(_, items)| items.iter())
+        .filter_map(|item| match item {
+            Item::Enum(e) => Some(e.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut types: BTreeMap<String, String> = BTreeMap::new();
+    for (generated, decided) in names {
+        if !enums.contains(generated) {
+            // Stale: reported as a note by the facade emitter, so that a spec
+            // that dropped the enum still generates.
+            continue;
+        }
+        if let Some(new) = &decided.name
+            && new != generated
+        {
+            if enums.contains(new) {
+                problems.push(format!("enums.{generated}.name: `{new}` is taken"));
+            }
+            types.insert(generated.clone(), new.clone());
+        }
+    }
+    // Variants first, while the enums still have their generated names.
+    for item in file.items.iter_mut() {
+        let Item::Mod(m) = item else { continue };
+        let Some((_, items)) = m.content.as_mut() else {
+            continue;
+        };
+        for item in items.iter_mut() {
+            let Item::Enum(e) = item else { continue };
+            let Some(decided) = names.get(&e.ident.to_string()) else {
+                continue;
+            };
+            for (wire, variant) in &decided.variants {
+                let Some(v) = e
+                    .variants
+                    .iter_mut()
+                    .find(|v| serde_rename(&v.attrs).as_deref() == Some(wire.as_str()))
+                else {
+                    // Stale (upstream dropped the value): nothing to name.
+                    continue;
+                };
+                v.ident = format_ident!("{variant}");
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(format!(
+            "openapi/semantics.yaml: {} problem(s):\n  - {}",
+            problems.len(),
+            problems.join("\n  - ")
+        ));
+    }
+    struct Renamer<'a>(&'a BTreeMap<String, String>);
+    impl VisitMut for Renamer<'_> {
+        fn visit_ident_mut(&mut self, ident: &mut syn::Ident) {
+            if let Some(new) = self.0.get(&ident.to_string()) {
+                *ident = syn::Ident::new(new, ident.span());
+            }
+        }
+    }
+    Renamer(&types).visit_file_mut(file);
+    Ok(())
 }
 
 /// `(variant, wire value)` pairs if `e` is a plain string enum.
@@ -126,6 +284,7 @@ fn drop_copy(attrs: &mut [Attribute]) -> Result<(), String> {
 
 fn conversions(name: &syn::Ident, values: &[(syn::Ident, String)]) -> Vec<Item> {
     let catch_all = format_ident!("{CATCH_ALL}");
+    let unknown = format_ident!("{UNKNOWN_VALUE}");
     let idents: Vec<&syn::Ident> = values.iter().map(|(i, _)| i).collect();
     let wires: Vec<&String> = values.iter().map(|(_, w)| w).collect();
     let file: syn::File = syn::parse_quote! {
@@ -136,6 +295,11 @@ fn conversions(name: &syn::Ident, values: &[(syn::Ident, String)]) -> Vec<Item> 
                     #(Self::#idents => #wires,)*
                     Self::#catch_all(value) => value.as_str(),
                 }
+            }
+
+            /// True for a value this crate does not know.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, Self::#catch_all(_))
             }
         }
         impl ::std::fmt::Display for #name {
@@ -153,14 +317,14 @@ fn conversions(name: &syn::Ident, values: &[(syn::Ident, String)]) -> Vec<Item> 
             fn from(value: &str) -> Self {
                 match value {
                     #(#wires => Self::#idents,)*
-                    other => Self::#catch_all(other.to_owned()),
+                    other => Self::#catch_all(#unknown(other.to_owned())),
                 }
             }
         }
         impl ::std::convert::From<::std::string::String> for #name {
             fn from(value: ::std::string::String) -> Self {
                 match Self::from(value.as_str()) {
-                    Self::#catch_all(_) => Self::#catch_all(value),
+                    Self::#catch_all(_) => Self::#catch_all(#unknown(value)),
                     known => known,
                 }
             }

@@ -49,8 +49,9 @@ pub fn header(spec_label: &str) -> String {
     )
 }
 
-/// Every file of the generated crate's `src/`, ready to write.
-pub fn render(spec_label: &str, client_code: &str) -> Vec<OutputFile> {
+/// Every file of the generated crate's `src/`, ready to write: the
+/// templates, progenitor's client and the catalog ([`crate::catalog`]).
+pub fn render(spec_label: &str, client_code: &str, catalog_code: &str) -> Vec<OutputFile> {
     let header = header(spec_label);
     let mut files: Vec<OutputFile> = TEMPLATES
         .iter()
@@ -62,6 +63,10 @@ pub fn render(spec_label: &str, client_code: &str) -> Vec<OutputFile> {
     files.push(OutputFile {
         relative: format!("src/{CLIENT_FILE}"),
         contents: format!("{header}\n{client_code}"),
+    });
+    files.push(OutputFile {
+        relative: format!("src/{}", crate::catalog::CATALOG_FILE),
+        contents: format!("{header}\n{catalog_code}"),
     });
     files
 }

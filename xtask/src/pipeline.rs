@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::error::XtaskError;
 use crate::normalise::{self, Report};
 use crate::output::{self, Drift, OutputFile};
-use crate::{codegen, spec};
+use crate::{codegen, facade, semantics, spec};
 
 /// Everything `generate` would write, computed without touching the disk.
 #[derive(Debug, Clone)]
@@ -17,6 +17,11 @@ pub struct Plan {
     pub report: Report,
     /// The files of the generated crate.
     pub files: Vec<OutputFile>,
+    /// The facade's emitted files, relative to the facade crate
+    /// ([`crate::facade`]); empty for specs without a semantics file.
+    pub facade: Vec<OutputFile>,
+    /// What the facade emitter has to say about the semantics file.
+    pub notes: Vec<String>,
 }
 
 /// Reads, normalises and generates; `spec_label` names the spec in headers.
@@ -32,10 +37,18 @@ pub fn plan_with(
 ) -> Result<Plan, XtaskError> {
     let mut doc = spec::load(spec_path)?;
     let report = normalise::normalise_with(&mut doc, steps)?;
-    let code = codegen::generate(&doc)?;
+    let decided = semantics::load(&semantics::beside(spec_path))?;
+    let code = codegen::generate_named(&doc, &decided.enums)?;
+    let rendered = if decided.operations.is_empty() {
+        facade::Rendered::default()
+    } else {
+        facade::render(&doc, &code.client, &decided, spec_label)?
+    };
     Ok(Plan {
         report,
-        files: output::render(spec_label, &code),
+        files: output::render(spec_label, &code.client, &code.catalog),
+        facade: rendered.files,
+        notes: rendered.notes,
     })
 }
 
@@ -43,6 +56,16 @@ impl Plan {
     /// Writes the plan under `out_dir`; returns the paths that changed.
     pub fn write(&self, out_dir: &Path) -> Result<Vec<std::path::PathBuf>, XtaskError> {
         output::write_all(out_dir, &self.files)
+    }
+
+    /// Writes the facade's emitted files under `facade_dir`; returns the paths that changed.
+    pub fn write_facade(&self, facade_dir: &Path) -> Result<Vec<std::path::PathBuf>, XtaskError> {
+        output::write_all(facade_dir, &self.facade)
+    }
+
+    /// Lists the facade's emitted files under `facade_dir` that differ from the plan.
+    pub fn check_facade(&self, facade_dir: &Path) -> Vec<Drift> {
+        output::check(facade_dir, &self.facade)
     }
 
     /// Lists the files under `out_dir` that differ from the plan.

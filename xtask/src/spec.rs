@@ -30,21 +30,24 @@ pub fn load(path: &Path) -> Result<Value, XtaskError> {
 /// The text must be YAML (JSON is YAML too) and must have the shape of an
 /// OpenAPI 3.0 document: both checks report the line and column at fault.
 pub fn parse(path: &Path, text: &str) -> Result<Value, XtaskError> {
-    let yaml_error = |e: serde_yaml::Error| {
-        let location = e.location();
-        XtaskError::Parse {
-            path: path.to_owned(),
-            line: location.as_ref().map(|l| l.line()),
-            column: location.as_ref().map(|l| l.column()),
-            message: e.to_string(),
-        }
-    };
+    let yaml_error = |e: serde_yaml::Error| yaml_error(path, e);
     // Parsing into the typed model first gives line/column for structural
     // mistakes (a `paths` that is a list, a response that is a number...).
     let _: openapiv3::OpenAPI = serde_yaml::from_str(text).map_err(yaml_error)?;
     let doc: Value = serde_yaml::from_str(text).map_err(yaml_error)?;
     check_version(&doc)?;
     Ok(doc)
+}
+
+/// A YAML error in the file at `path`, with its line and column.
+pub fn yaml_error(path: &Path, e: serde_yaml::Error) -> XtaskError {
+    let location = e.location();
+    XtaskError::Parse {
+        path: path.to_owned(),
+        line: location.as_ref().map(|l| l.line()),
+        column: location.as_ref().map(|l| l.column()),
+        message: e.to_string(),
+    }
 }
 
 /// Refuses anything but OpenAPI 3.0.x, the only version progenitor reads.

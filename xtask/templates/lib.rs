@@ -7,7 +7,11 @@
 //! that crate adds configuration, open enums, typed errors and retries.
 //!
 //! The code in `client.rs` comes from progenitor; [`hooks`] is the small
-//! runtime piece every request passes through (credentials, observation).
+//! runtime piece every request passes through (credentials, observation);
+//! [`catalog`] lists every operation and type by name, for tests and fuzzing.
+//!
+//! Feature `schemars` derives `schemars::JsonSchema` for every type (the
+//! tests compare those schemas with the spec); applications leave it off.
 
 #[rustfmt::skip]
 #[allow(
@@ -18,6 +22,8 @@
     unused_mut
 )]
 mod client;
+#[rustfmt::skip]
+pub mod catalog;
 pub mod hooks;
 
 pub use client::*;

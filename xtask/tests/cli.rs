@@ -114,6 +114,9 @@ fn an_interrupted_run_never_leaves_a_half_written_file() {
     let spec = dir.path().join("changed.yaml");
     let text = std::fs::read_to_string(root().join("openapi/authlete-tokens.yaml")).expect("read");
     std::fs::write(&spec, text.replace("INVALID_TARGET", "INVALID_AUDIENCE")).expect("write");
+    // The semantics file sits beside the spec it decides about.
+    let semantics = dir.path().join("semantics.yaml");
+    std::fs::copy(root().join("openapi/semantics.yaml"), &semantics).expect("copy");
     let out = dir.path().to_str().expect("utf-8").to_owned();
     let new_run = xtask(&[
         "generate",
@@ -125,6 +128,7 @@ fn an_interrupted_run_never_leaves_a_half_written_file() {
     assert!(new_run.status.success());
     let new = snapshot_dir(dir.path());
     std::fs::remove_file(&spec).ok();
+    std::fs::remove_file(&semantics).ok();
 
     for attempt in 0..24u64 {
         // Start from the old files, then kill a run at a different moment each time.
@@ -132,6 +136,7 @@ fn an_interrupted_run_never_leaves_a_half_written_file() {
             std::fs::write(dir.path().join(rel), bytes).expect("restore");
         }
         std::fs::write(&spec, text.replace("INVALID_TARGET", "INVALID_AUDIENCE")).expect("write");
+        std::fs::copy(root().join("openapi/semantics.yaml"), &semantics).expect("copy");
         let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
             .args([
                 "generate",
@@ -148,6 +153,7 @@ fn an_interrupted_run_never_leaves_a_half_written_file() {
         let _ = child.kill();
         let _ = child.wait();
         std::fs::remove_file(&spec).ok();
+        std::fs::remove_file(&semantics).ok();
         for (rel, bytes) in snapshot_dir(dir.path()) {
             let name = rel.to_string_lossy();
             if name.ends_with(".tmp") {

@@ -102,14 +102,14 @@ pub async fn via_generated(client: &authlete_generated::Client) {
         .service_id(SERVICE)
         .body(types::TokenFailRequest {
             ticket: "bench-ticket".into(),
-            reason: types::TokenFailRequestReason::InvalidResourceOwnerCredentials,
+            reason: types::TokenFailReason::InvalidResourceOwnerCredentials,
         })
         .send()
         .await
         .expect("generated call succeeds");
     assert_eq!(
         response.into_inner().action,
-        Some(types::TokenFailResponseAction::BadRequest)
+        Some(types::TokenFailAction::BadRequest)
     );
 }
 

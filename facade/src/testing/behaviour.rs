@@ -3,9 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::{
-    MOCK_ACCESS_TOKEN, MockOperation, PendingTicket, RecordedRequest, Shared, State, lock,
-};
+use super::{MOCK_ACCESS_TOKEN, PendingTicket, RecordedRequest, Shared, State, lock};
 
 /// An HTTP reply before it is put on the wire.
 #[derive(Debug)]
@@ -65,11 +63,11 @@ pub(super) fn respond(state: &Shared, request: &RecordedRequest) -> Reply {
     };
     let body = request.json();
     let mut state = lock(state);
-    match operation {
-        MockOperation::Process => process(&mut state, &body),
-        MockOperation::Issue => issue(&mut state, &body),
-        MockOperation::Fail => fail(&mut state, &body),
-        MockOperation::ReissueIdToken => Reply::json(
+    match operation.id {
+        "auth_token_api" => process(&mut state, &body),
+        "auth_token_issue_api" => issue(&mut state, &body),
+        "auth_token_fail_api" => fail(&mut state, &body),
+        "idtoken_reissue_api" => Reply::json(
             200,
             json!({
                 "action": "OK",
@@ -77,23 +75,23 @@ pub(super) fn respond(state: &Shared, request: &RecordedRequest) -> Reply {
                 "responseContent": json!({"id_token": "mock.id.token"}).to_string(),
             }),
         ),
-        MockOperation::Create => {
+        "auth_token_create_api" => {
             let token = new_token(&mut state, "at");
             Reply::json(
                 200,
                 json!({"action": "OK", "accessToken": token, "tokenType": "Bearer", "expiresIn": 3600}),
             )
         }
-        MockOperation::Update => Reply::json(200, json!({"action": "OK"})),
-        MockOperation::List => {
+        "auth_token_update_api" => Reply::json(200, json!({"action": "OK"})),
+        "auth_token_get_list_api" => {
             let total = state.issued_tokens.len();
             Reply::json(
                 200,
                 json!({"start": 0, "end": 0, "totalCount": total, "accessTokens": []}),
             )
         }
-        MockOperation::Revoke => Reply::json(200, json!({"count": 0})),
-        MockOperation::Delete => {
+        "auth_token_revoke_api" => Reply::json(200, json!({"count": 0})),
+        "auth_token_delete_api" => {
             let id = request
                 .path_and_query
                 .rsplit('/')
@@ -102,6 +100,10 @@ pub(super) fn respond(state: &Shared, request: &RecordedRequest) -> Reply {
             state.issued_tokens.retain(|t| t != id);
             Reply::no_content()
         }
+        other => api_error(
+            501,
+            &format!("The mock has no behaviour for {other}; script a reply for it."),
+        ),
     }
 }
 

@@ -20,13 +20,14 @@
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! use authlete::testing::{MockAuthlete, MockOperation, MockReply};
+//! use authlete::operations::tokens;
+//! use authlete::testing::{MockAuthlete, MockReply};
 //!
 //! let authlete = MockAuthlete::start().await?;
-//! authlete.script(MockOperation::Revoke, MockReply::json(200, serde_json::json!({"count": 5})));
+//! authlete.script(&tokens::REVOKE, MockReply::json(200, serde_json::json!({"count": 5})));
 //! let revoked = authlete.client()?.tokens().revoke().subject("john").send().await?;
 //! assert_eq!(revoked.count(), Some(5));
-//! assert_eq!(authlete.requests_to(MockOperation::Revoke).len(), 1);
+//! assert_eq!(authlete.requests_to(&tokens::REVOKE).len(), 1);
 //! # Ok(()) }
 //! ```
 
@@ -38,6 +39,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use crate::operations::OperationInfo;
 use crate::{Client, Error, RetryPolicy};
 
 pub use server::MockAuthlete;
@@ -46,50 +48,6 @@ pub use server::MockAuthlete;
 pub const MOCK_SERVICE_ID: &str = "715948317";
 /// The service access token the mock accepts.
 pub const MOCK_ACCESS_TOKEN: &str = "mock-service-access-token";
-
-/// The Authlete operations the mock knows, by what they do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum MockOperation {
-    /// `POST /api/{serviceId}/auth/token`
-    Process,
-    /// `POST /api/{serviceId}/auth/token/issue`
-    Issue,
-    /// `POST /api/{serviceId}/auth/token/fail`
-    Fail,
-    /// `POST /api/{serviceId}/idtoken/reissue`
-    ReissueIdToken,
-    /// `POST /api/{serviceId}/auth/token/create`
-    Create,
-    /// `POST /api/{serviceId}/auth/token/update`
-    Update,
-    /// `GET /api/{serviceId}/auth/token/get/list`
-    List,
-    /// `POST /api/{serviceId}/auth/token/revoke`
-    Revoke,
-    /// `DELETE /api/{serviceId}/auth/token/delete/{accessTokenIdentifier}`
-    Delete,
-}
-
-impl MockOperation {
-    /// Which operation a method and a path under `/api/{serviceId}` name.
-    fn recognise(method: &http::Method, rest: &str) -> Option<MockOperation> {
-        use MockOperation::*;
-        let op = match (method.as_str(), rest) {
-            ("POST", "/auth/token") => Process,
-            ("POST", "/auth/token/issue") => Issue,
-            ("POST", "/auth/token/fail") => Fail,
-            ("POST", "/idtoken/reissue") => ReissueIdToken,
-            ("POST", "/auth/token/create") => Create,
-            ("POST", "/auth/token/update") => Update,
-            ("GET", "/auth/token/get/list") => List,
-            ("POST", "/auth/token/revoke") => Revoke,
-            ("DELETE", r) if r.starts_with("/auth/token/delete/") => Delete,
-            _ => return None,
-        };
-        Some(op)
-    }
-}
 
 /// A reply scripted for the next request to one operation.
 #[derive(Debug, Clone)]
@@ -143,7 +101,7 @@ impl MockReply {
 #[derive(Debug, Clone)]
 pub struct RecordedRequest {
     /// The operation it addressed, if the mock recognised it.
-    pub operation: Option<MockOperation>,
+    pub operation: Option<&'static OperationInfo>,
     /// The HTTP method.
     pub method: http::Method,
     /// The path and query, as received (still percent-encoded).
@@ -180,7 +138,8 @@ struct State {
     clients: HashMap<String, RegisteredClient>,
     tickets: HashMap<String, PendingTicket>,
     issued_tokens: Vec<String>,
-    scripts: HashMap<MockOperation, VecDeque<MockReply>>,
+    /// Scripted replies by operationId.
+    scripts: HashMap<&'static str, VecDeque<MockReply>>,
     requests: Vec<RecordedRequest>,
     counter: u64,
 }
@@ -226,10 +185,10 @@ impl MockAuthlete {
 
     /// Queues `reply` for the next request to `operation`; replies are used
     /// in order, once each, before normal behaviour resumes.
-    pub fn script(&self, operation: MockOperation, reply: MockReply) {
+    pub fn script(&self, operation: &'static OperationInfo, reply: MockReply) {
         lock(&self.state)
             .scripts
-            .entry(operation)
+            .entry(operation.id)
             .or_default()
             .push_back(reply);
     }
@@ -240,10 +199,10 @@ impl MockAuthlete {
     }
 
     /// The requests received for one operation.
-    pub fn requests_to(&self, operation: MockOperation) -> Vec<RecordedRequest> {
+    pub fn requests_to(&self, operation: &OperationInfo) -> Vec<RecordedRequest> {
         self.requests()
             .into_iter()
-            .filter(|r| r.operation == Some(operation))
+            .filter(|r| r.operation.is_some_and(|op| op.id == operation.id))
             .collect()
     }
 

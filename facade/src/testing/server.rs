@@ -14,7 +14,8 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use super::behaviour::{self, Reply};
-use super::{MockOperation, MockReply, RecordedRequest, Shared, State, lock};
+use super::{MockReply, RecordedRequest, Shared, State, lock};
+use crate::operations::{self, OperationInfo};
 
 /// A running stand-in for Authlete; it stops when dropped.
 #[derive(Debug)]
@@ -94,12 +95,7 @@ async fn serve(
         .path_and_query()
         .map(|p| p.as_str().to_owned())
         .unwrap_or_default();
-    let rest = parts
-        .uri
-        .path()
-        .strip_prefix(&format!("/api/{}", super::MOCK_SERVICE_ID))
-        .unwrap_or("");
-    let operation = MockOperation::recognise(&parts.method, rest);
+    let operation = recognise(&parts.method, parts.uri.path());
     let recorded = RecordedRequest {
         operation,
         method: parts.method.clone(),
@@ -110,7 +106,7 @@ async fn serve(
     let scripted = {
         let mut state = lock(&state);
         state.requests.push(recorded.clone());
-        operation.and_then(|op| state.scripts.get_mut(&op).and_then(|q| q.pop_front()))
+        operation.and_then(|op| state.scripts.get_mut(op.id).and_then(|q| q.pop_front()))
     };
     let reply = match scripted {
         Some(reply) => play(&state, reply, &recorded).await?,
@@ -173,4 +169,69 @@ fn render(reply: Reply) -> hyper::Response<Full<Bytes>> {
         .headers_mut()
         .insert("request-id", http::HeaderValue::from_static("mock-request"));
     response
+}
+
+/// Which operation of the table a method and a path name; `{serviceId}`
+/// matches only the mock's own service.
+fn recognise(method: &http::Method, path: &str) -> Option<&'static OperationInfo> {
+    operations::ALL
+        .iter()
+        .find(|op| op.method == method.as_str() && path_matches(op.path, path))
+}
+
+fn path_matches(template: &str, path: &str) -> bool {
+    let mut template = template.split('/');
+    let mut path = path.split('/');
+    loop {
+        match (template.next(), path.next()) {
+            (None, None) => return true,
+            (Some("{serviceId}"), Some(segment)) if segment != super::MOCK_SERVICE_ID => {
+                return false;
+            }
+            (Some(t), Some(segment)) if t.starts_with('{') && t.ends_with('}') => {
+                if segment.is_empty() {
+                    return false;
+                }
+            }
+            (Some(t), Some(segment)) if t == segment => {}
+            _ => return false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_match_their_templates_segment_by_segment() {
+        let t = "/api/{serviceId}/auth/token/delete/{accessTokenIdentifier}";
+        assert!(path_matches(t, "/api/715948317/auth/token/delete/abc"));
+        assert!(!path_matches(t, "/api/715948317/auth/token/delete/"));
+        assert!(!path_matches(t, "/api/715948317/auth/token/delete/a/b"));
+        assert!(!path_matches(t, "/api/999/auth/token/delete/abc"));
+        assert!(!path_matches(
+            "/api/{serviceId}/auth/token",
+            "/api/715948317/auth/token/issue"
+        ));
+    }
+
+    #[test]
+    fn every_operation_of_the_table_is_recognised_by_its_own_path() {
+        for op in operations::ALL {
+            let path = op
+                .path
+                .replace("{serviceId}", super::super::MOCK_SERVICE_ID)
+                .split('/')
+                .map(|s| if s.starts_with('{') { "x" } else { s })
+                .collect::<Vec<_>>()
+                .join("/");
+            let method = http::Method::from_bytes(op.method.as_bytes()).expect("a method");
+            assert_eq!(
+                recognise(&method, &path).map(|o| o.id),
+                Some(op.id),
+                "{path}"
+            );
+        }
+    }
 }

@@ -1,119 +1,10 @@
 //! `/auth/token/fail`: close a token request with an error.
 
-use std::fmt;
-
-use authlete_generated::types;
 use http::StatusCode;
 
-use crate::call::{Operation, execute_with_body};
-use crate::client::Client;
-use crate::enums::{TokenFailAction, TokenFailReason};
-use crate::error::{Error, Redacted};
+use super::TokenFailResponse;
+use crate::enums::TokenFailAction;
 use crate::http_response::json_response;
-use crate::response::response;
-use crate::retry::Replay;
-
-const OPERATION: Operation = Operation {
-    id: "auth_token_fail_api",
-    // The ticket is spent by the first request that reaches Authlete.
-    replay: Replay::OnlyIfNeverSent,
-};
-
-/// A `/auth/token/fail` call, ready to send; see [`Tokens::fail`](crate::tokens::Tokens::fail).
-#[must_use = "nothing is sent until `send` is awaited"]
-pub struct FailTokenRequest<'a> {
-    client: &'a Client,
-    ticket: String,
-    reason: TokenFailReason,
-}
-
-impl fmt::Debug for FailTokenRequest<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("FailTokenRequest")
-            .field("ticket", &Redacted)
-            .field("reason", &self.reason)
-            .finish()
-    }
-}
-
-impl<'a> FailTokenRequest<'a> {
-    pub(crate) fn new(client: &'a Client, ticket: String, reason: TokenFailReason) -> Self {
-        FailTokenRequest {
-            client,
-            ticket,
-            reason,
-        }
-    }
-
-    /// Sends the call. The ticket is consumed with the request: it cannot be
-    /// spent twice through this value.
-    ///
-    /// ```
-    /// # use wiremock::{Mock, MockServer, ResponseTemplate, matchers::path};
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let authlete = MockServer::start().await;
-    /// # Mock::given(path("/api/715948317/auth/token/fail"))
-    /// #     .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
-    /// #         "action": "BAD_REQUEST",
-    /// #         "responseContent": "{\"error\":\"invalid_grant\"}"
-    /// #     })))
-    /// #     .mount(&authlete).await;
-    /// use authlete::{TokenFailAction, TokenFailReason};
-    ///
-    /// let client = authlete::Client::builder()
-    ///     .service_id("715948317")
-    ///     .access_token("service-access-token")
-    /// #   .base_url(authlete.uri())
-    ///     .build()?;
-    ///
-    /// let response = client
-    ///     .tokens()
-    ///     .fail("ticket-from-auth-token", TokenFailReason::InvalidResourceOwnerCredentials)
-    ///     .send()
-    ///     .await?;
-    /// assert_eq!(response.action(), Some(TokenFailAction::BadRequest));
-    ///
-    /// // What the token endpoint sends back to the OAuth client:
-    /// let http = response.into_http_response();
-    /// assert_eq!(http.status(), 400);
-    /// assert_eq!(http.body(), r#"{"error":"invalid_grant"}"#);
-    /// # Ok(()) }
-    /// ```
-    pub async fn send(self) -> Result<TokenFailResponse, Error> {
-        let body = types::TokenFailRequest {
-            ticket: self.ticket,
-            reason: (&self.reason).into(),
-        };
-        let reply = execute_with_body(
-            self.client,
-            OPERATION,
-            body,
-            |generated, service_id, body| async move {
-                generated
-                    .auth_token_fail_api()
-                    .service_id(service_id)
-                    .body(body)
-                    .send()
-                    .await
-            },
-        )
-        .await?;
-        Ok(TokenFailResponse::new(reply.body, reply.request_id))
-    }
-}
-
-response! {
-    /// Authlete's answer to `/auth/token/fail`: the error response to give the client.
-    pub struct TokenFailResponse wraps types::TokenFailResponse, with result;
-    debug { action }
-    fields {
-        /// What to do with [`response_content`](Self::response_content).
-        action: open<TokenFailAction>;
-        /// The JSON body for the OAuth client, exactly as Authlete wrote it.
-        response_content: text;
-    }
-}
 
 impl TokenFailResponse {
     /// The response the token endpoint should send to the OAuth client.
@@ -127,18 +18,19 @@ impl TokenFailResponse {
             Some(TokenFailAction::BadRequest) => (StatusCode::BAD_REQUEST, "invalid_request"),
             _ => (StatusCode::INTERNAL_SERVER_ERROR, "server_error"),
         };
-        json_response(status, self.body.response_content, fallback)
+        json_response(status, self.into_raw().response_content, fallback)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use authlete_generated::types;
 
     fn response(action: Option<&str>, content: Option<&str>) -> TokenFailResponse {
         TokenFailResponse::new(
             types::TokenFailResponse {
-                action: action.map(types::TokenFailResponseAction::from),
+                action: action.map(types::TokenFailAction::from),
                 response_content: content.map(str::to_owned),
                 ..Default::default()
             },

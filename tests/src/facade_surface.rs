@@ -1,0 +1,377 @@
+//! A one-line-per-item summary of what users of the `authlete` crate touch.
+//!
+//! Read from the facade's source with `syn`, starting at `facade/src/lib.rs`
+//! and following every `mod` declaration, so hand-written and emitted code
+//! are summarised alike. Each public item is listed under the module that
+//! defines it, with its signature and the features that gate it; `pub use`
+//! lines show what is re-exported where. A change to anything a user can
+//! name or call shows up as a diff of this summary.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use quote::ToTokens;
+use syn::{Attribute, Fields, ImplItem, Item, Visibility};
+
+/// Renders the public surface of the crate whose `src/` is `src`, with the
+/// `[features]` table of its `Cargo.toml` on top.
+pub fn facade_surface(crate_dir: &Path) -> Result<String, String> {
+    let mut out = String::new();
+    let manifest = std::fs::read_to_string(crate_dir.join("Cargo.toml"))
+        .map_err(|e| format!("{}: {e}", crate_dir.display()))?;
+    out.push_str("features:\n");
+    let mut in_features = false;
+    for line in manifest.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_features = line == "[features]";
+            continue;
+        }
+        if in_features && !line.is_empty() && !line.starts_with('#') {
+            let _ = writeln!(out, "  {line}");
+        }
+    }
+    module(&crate_dir.join("src/lib.rs"), "authlete", &[], &mut out)?;
+    Ok(out)
+}
+
+fn module(file: &Path, path: &str, gates: &[String], out: &mut String) -> Result<(), String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let parsed = syn::parse_file(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+    let dir = module_dir(file);
+    let parent = file.parent().unwrap_or(Path::new("."));
+    items(&parsed.items, (&dir, parent), (path, path), gates, out)
+}
+
+/// Where the files of `file`'s child modules are.
+fn module_dir(file: &Path) -> PathBuf {
+    let parent = file.parent().unwrap_or(Path::new("."));
+    match file.file_stem().and_then(|s| s.to_str()) {
+        Some("lib" | "mod" | "main") => parent.to_path_buf(),
+        Some(stem) => parent.join(stem),
+        None => parent.to_path_buf(),
+    }
+}
+
+fn is_pub(vis: &Visibility) -> bool {
+    matches!(vis, Visibility::Public(_))
+}
+
+/// `#[cfg(..)]` conditions, which say which feature a user needs.
+fn cfgs(attrs: &[Attribute]) -> Vec<String> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg"))
+        .map(|a| tokens(&a.meta).replace(' ', ""))
+        .filter(|c| c != "cfg(test)")
+        .collect()
+}
+
+fn is_test_only(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        a.path().is_ident("cfg") && {
+            let text = tokens(&a.meta);
+            text == "cfg (test)" || text == "cfg(test)"
+        }
+    })
+}
+
+fn is_hidden(attrs: &[Attribute]) -> bool {
+    attrs
+        .iter()
+        .any(|a| a.path().is_ident("doc") && tokens(&a.meta).replace(' ', "") == "doc(hidden)")
+}
+
+fn tokens(t: &impl ToTokens) -> String {
+    t.to_token_stream().to_string()
+}
+
+/// Prints `item` as rustfmt would, on one line.
+fn pretty(item: Item) -> String {
+    let file = syn::File {
+        shebang: None,
+        attrs: Vec::new(),
+        items: vec![item],
+    };
+    prettyplease::unparse(&file)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("( ", "(")
+        .replace(" )", ")")
+        .replace(", }", " }")
+        .replace(",)", ")")
+}
+
+fn sig(signature: &syn::Signature) -> String {
+    // `mut` on a parameter is the body's business, not the caller's.
+    let mut signature = signature.clone();
+    for input in signature.inputs.iter_mut() {
+        match input {
+            syn::FnArg::Receiver(r) => r.mutability = None,
+            syn::FnArg::Typed(t) => {
+                if let syn::Pat::Ident(p) = t.pat.as_mut() {
+                    p.mutability = None;
+                }
+            }
+        }
+    }
+    pretty(syn::parse_quote!(#signature {}))
+        .trim_end_matches("{}")
+        .trim_end()
+        .to_owned()
+}
+
+fn ty(t: &syn::Type) -> String {
+    pretty(syn::parse_quote!(type T = #t;))
+        .trim_start_matches("type T = ")
+        .trim_end_matches(';')
+        .to_owned()
+}
+
+fn use_tree(tree: &syn::UseTree) -> String {
+    pretty(syn::parse_quote!(use #tree;))
+        .trim_start_matches("use ")
+        .trim_end_matches(';')
+        .to_owned()
+}
+
+/// Fields without their attributes (docs are not API).
+fn fields_text(fields: &Fields, only_pub: bool) -> String {
+    let shown: Vec<String> = fields
+        .iter()
+        .filter(|f| !only_pub || is_pub(&f.vis))
+        .map(|f| match &f.ident {
+            Some(name) => format!("{name}: {}", ty(&f.ty)),
+            None => ty(&f.ty),
+        })
+        .collect();
+    let hidden = fields.len() > shown.len();
+    let shown = if hidden {
+        shown.into_iter().chain(["..".to_owned()]).collect()
+    } else {
+        shown
+    };
+    match fields {
+        Fields::Named(_) if shown.is_empty() => " {}".to_owned(),
+        Fields::Named(_) => format!(" {{ {} }}", shown.join(", ")),
+        Fields::Unnamed(_) => format!("({})", shown.join(", ")),
+        Fields::Unit => String::new(),
+    }
+}
+
+fn line(out: &mut String, gates: &[String], attrs: &[Attribute], text: &str) {
+    let mut all: Vec<String> = gates.to_vec();
+    all.extend(cfgs(attrs));
+    if all.is_empty() {
+        let _ = writeln!(out, "  {text}");
+    } else {
+        let _ = writeln!(out, "  {text}  [{}]", all.join(", "));
+    }
+}
+
+fn items(
+    list: &[Item],
+    (dir, file_dir): (&Path, &Path),
+    (path, label): (&str, &str),
+    gates: &[String],
+    out: &mut String,
+) -> Result<(), String> {
+    let _ = writeln!(out, "\nmod {label}");
+    // Impls are shown for the types users can name, wherever the impl is
+    // (`impl Client` in an emitted file, `impl TokenFailResponse` in a
+    // hand-written one).
+    let public = public_types(&crate_src(dir));
+    let mut children = Vec::new();
+    for item in list {
+        match item {
+            Item::Mod(m) => {
+                if is_test_only(&m.attrs) || is_hidden(&m.attrs) {
+                    continue;
+                }
+                let name = m.ident.to_string();
+                let child = format!("{path}::{name}");
+                let mut child_gates = gates.to_vec();
+                child_gates.extend(cfgs(&m.attrs));
+                // Private modules matter too: their items are re-exported.
+                let shown = if is_pub(&m.vis) {
+                    child.clone()
+                } else {
+                    format!("{child} (private)")
+                };
+                children.push((m.clone(), child, shown, child_gates, name));
+            }
+            Item::Use(u) if is_pub(&u.vis) => line(
+                out,
+                gates,
+                &u.attrs,
+                &format!("pub use {}", use_tree(&u.tree)),
+            ),
+            Item::Struct(s) if is_pub(&s.vis) && !is_hidden(&s.attrs) => {
+                let fields = fields_text(&s.fields, true);
+                let non_exhaustive = if s.attrs.iter().any(|a| a.path().is_ident("non_exhaustive"))
+                {
+                    "#[non_exhaustive] "
+                } else {
+                    ""
+                };
+                line(
+                    out,
+                    gates,
+                    &s.attrs,
+                    &format!(
+                        "{non_exhaustive}pub struct {}{}{fields}",
+                        s.ident,
+                        tokens(&s.generics).replace(' ', "")
+                    ),
+                );
+            }
+            Item::Enum(e) if is_pub(&e.vis) && !is_hidden(&e.attrs) => {
+                let variants: Vec<String> = e
+                    .variants
+                    .iter()
+                    .map(|v| format!("{}{}", v.ident, fields_text(&v.fields, false)))
+                    .collect();
+                line(
+                    out,
+                    gates,
+                    &e.attrs,
+                    &format!("pub enum {} {{ {} }}", e.ident, variants.join(", ")),
+                );
+            }
+            Item::Fn(f) if is_pub(&f.vis) && !is_hidden(&f.attrs) => {
+                line(out, gates, &f.attrs, &format!("pub {}", sig(&f.sig)))
+            }
+            Item::Const(c) if is_pub(&c.vis) && !is_hidden(&c.attrs) => line(
+                out,
+                gates,
+                &c.attrs,
+                &format!("pub const {}: {}", c.ident, ty(&c.ty)),
+            ),
+            Item::Type(t) if is_pub(&t.vis) => line(
+                out,
+                gates,
+                &t.attrs,
+                &format!("pub type {} = {}", t.ident, ty(&t.ty)),
+            ),
+            Item::Trait(t) if is_pub(&t.vis) => {
+                line(out, gates, &t.attrs, &format!("pub trait {}", t.ident))
+            }
+            Item::Impl(imp) if !is_test_only(&imp.attrs) => {
+                let self_ty = ty(&imp.self_ty);
+                let base = self_ty.split('<').next().unwrap_or_default().to_owned();
+                if !public.contains(&base) {
+                    continue;
+                }
+                if let Some((_, trait_path, _)) = &imp.trait_ {
+                    let trait_path = pretty(syn::parse_quote!(impl #trait_path for X {}));
+                    let trait_path = trait_path
+                        .trim_start_matches("impl ")
+                        .trim_end_matches(" for X {}");
+                    line(
+                        out,
+                        gates,
+                        &imp.attrs,
+                        &format!("impl {trait_path} for {self_ty}"),
+                    );
+                    continue;
+                }
+                for member in &imp.items {
+                    if let ImplItem::Fn(f) = member
+                        && is_pub(&f.vis)
+                        && !is_hidden(&f.attrs)
+                    {
+                        let mut attrs = imp.attrs.clone();
+                        attrs.extend(f.attrs.iter().cloned());
+                        line(out, gates, &attrs, &format!("{base}: pub {}", sig(&f.sig)));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for (m, child, shown, child_gates, name) in children {
+        let names = (child.as_str(), shown.as_str());
+        match &m.content {
+            Some((_, inline)) => items(
+                inline,
+                (&dir.join(&name), file_dir),
+                names,
+                &child_gates,
+                out,
+            )?,
+            None => {
+                // `#[path = ".."]` is relative to the declaring file's directory.
+                let explicit = m.attrs.iter().find_map(|a| match &a.meta {
+                    syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
+                        syn::Expr::Lit(syn::ExprLit {
+                            lit: syn::Lit::Str(s),
+                            ..
+                        }) => Some(file_dir.join(s.value())),
+                        _ => None,
+                    },
+                    _ => None,
+                });
+                let candidates = match explicit {
+                    Some(path) => vec![path],
+                    None => vec![
+                        dir.join(format!("{name}.rs")),
+                        dir.join(&name).join("mod.rs"),
+                    ],
+                };
+                let file = candidates
+                    .into_iter()
+                    .find(|p| p.exists())
+                    .ok_or_else(|| format!("no file for module {shown} in {}", dir.display()))?;
+                let text = std::fs::read_to_string(&file)
+                    .map_err(|e| format!("{}: {e}", file.display()))?;
+                let parsed =
+                    syn::parse_file(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+                let parent = file.parent().unwrap_or(Path::new(".")).to_path_buf();
+                items(
+                    &parsed.items,
+                    (&module_dir(&file), &parent),
+                    names,
+                    &child_gates,
+                    out,
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The `src/` directory a module directory belongs to.
+fn crate_src(dir: &Path) -> PathBuf {
+    dir.ancestors()
+        .find(|d| d.file_name().is_some_and(|n| n == "src"))
+        .unwrap_or(dir)
+        .to_path_buf()
+}
+
+/// Every `pub struct` and `pub enum` name under `src`.
+fn public_types(src: &Path) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut dirs = vec![src.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs")
+                && let Ok(text) = std::fs::read_to_string(&path)
+                && let Ok(file) = syn::parse_file(&text)
+            {
+                names.extend(file.items.iter().filter_map(|item| match item {
+                    Item::Struct(s) if is_pub(&s.vis) => Some(s.ident.to_string()),
+                    Item::Enum(e) if is_pub(&e.vis) => Some(e.ident.to_string()),
+                    _ => None,
+                }));
+            }
+        }
+    }
+    names
+}

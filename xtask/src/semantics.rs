@@ -1,0 +1,125 @@
+//! `openapi/semantics.yaml`: the decisions about each operation that the spec
+//! cannot state (facade names, which values are arguments, replay class,
+//! secrets, what `Debug` may show), read once and checked against the spec.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::error::XtaskError;
+
+/// Name of the file, inside `openapi/`.
+pub const FILE: &str = "semantics.yaml";
+
+/// The whole file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Semantics {
+    /// Facade groups by the name of their `Client` method.
+    #[serde(default)]
+    pub groups: BTreeMap<String, Group>,
+    /// Per operation, by operationId.
+    #[serde(default)]
+    pub operations: BTreeMap<String, Operation>,
+    /// Per generated enum, by its generated name.
+    #[serde(default)]
+    pub enums: BTreeMap<String, EnumNames>,
+}
+
+/// One facade group: `client.<name>()`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    /// The struct the group method returns.
+    #[serde(rename = "type")]
+    pub type_name: String,
+    /// One line for the group method's docs.
+    pub summary: String,
+    /// More for the group module's docs.
+    #[serde(default)]
+    pub doc: Option<String>,
+    /// The hand-written modules beside the emitted code, in `src/<group>/`.
+    #[serde(default)]
+    pub behaviour: Vec<String>,
+}
+
+/// How a call may be repeated after a failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Replay {
+    /// Never once the request may have reached Authlete.
+    Once,
+    /// On transient failures.
+    Idempotent,
+}
+
+/// The decisions about one operation.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Operation {
+    /// The group it belongs to.
+    pub group: String,
+    /// Its method on the group.
+    pub verb: String,
+    /// The request builder's type name.
+    pub builder: String,
+    /// The response type's name, if not the generated body's.
+    #[serde(default)]
+    pub response: Option<String>,
+    /// Spec names of the values the verb takes, in order.
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// Replay class.
+    pub replay: Replay,
+    /// Why that replay class.
+    pub why: String,
+    /// Spec names of request and response fields holding credentials.
+    #[serde(default)]
+    pub secrets: Vec<String>,
+    /// Spec names of fields `Debug` may print.
+    #[serde(default)]
+    pub show: Vec<String>,
+    /// Facade method names for spec fields, where the spec's name is not
+    /// what a Rust user would guess (`sub` → `subject`).
+    #[serde(default)]
+    pub rename: BTreeMap<String, String>,
+    /// Whether the builder has a hand-written `validate`.
+    #[serde(default)]
+    pub validate: bool,
+    /// Whether the response has a hand-written `into_http_response`.
+    #[serde(default)]
+    pub endpoint: bool,
+}
+
+/// The facade's names for one generated enum.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumNames {
+    /// The enum's name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Variant names by wire value.
+    #[serde(default)]
+    pub variants: BTreeMap<String, String>,
+}
+
+/// Reads `path`; a missing file means "no decisions" (fixture specs).
+pub fn load(path: &Path) -> Result<Semantics, XtaskError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Semantics::default()),
+        Err(source) => {
+            return Err(XtaskError::Read {
+                path: path.to_owned(),
+                source,
+            });
+        }
+    };
+    serde_yaml::from_str(&text).map_err(|e| crate::spec::yaml_error(path, e))
+}
+
+/// The semantics file that sits beside `spec_path`.
+pub fn beside(spec_path: &Path) -> std::path::PathBuf {
+    spec_path.parent().unwrap_or(Path::new(".")).join(FILE)
+}
