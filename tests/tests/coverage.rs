@@ -1,0 +1,191 @@
+//! Everything the spec defines is reachable through the facade, by name.
+//!
+//! Computed from the fragment's operations (through the generated catalog),
+//! the generated types, `openapi/semantics.yaml` and the facade's public API
+//! as read from its source: every request field and parameter has a setter
+//! or is an argument of its verb, every response field has an accessor, every
+//! model type is re-exported with public fields, and every enum value is a
+//! named variant. The counts are printed, so the coverage of a run is on
+//! record; any gap fails with its name.
+
+use std::collections::BTreeMap;
+
+use authlete_generated::catalog;
+
+/// `type -> [(rust field, wire name)]`, from the generated API surface.
+fn generated_fields() -> BTreeMap<String, Vec<(String, String)>> {
+    let surface = authlete_tests::surface::api_surface(&authlete_tests::generated_client_source())
+        .expect("the generated client parses");
+    let mut types = BTreeMap::new();
+    let mut current: Option<(String, Vec<(String, String)>)> = None;
+    for line in surface.lines() {
+        if let Some(rest) = line.strip_prefix("type ") {
+            let name = rest.split([' ', '{']).next().unwrap_or_default().to_owned();
+            current = Some((name, Vec::new()));
+        } else if line == "}" {
+            if let Some((name, fields)) = current.take() {
+                types.insert(name, fields);
+            }
+        } else if let Some((_, fields)) = current.as_mut() {
+            let mut parts = line.trim().splitn(2, ' ');
+            let rust = parts.next().unwrap_or_default().to_owned();
+            let wire = parts
+                .next()
+                .and_then(|r| r.split('"').nth(1))
+                .unwrap_or_default()
+                .to_owned();
+            fields.push((rust, wire));
+        }
+    }
+    types
+}
+
+fn snake(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[test]
+fn every_field_and_enum_value_of_the_spec_is_reachable_through_the_facade() {
+    let root = authlete_tests::workspace_root();
+    let facade = authlete_tests::facade_surface::facade_surface(&root.join("facade"))
+        .expect("the facade parses");
+    let decided = xtask::semantics::load(&root.join("openapi/semantics.yaml")).expect("semantics");
+    let fields = generated_fields();
+    let has = |needle: &str| facade.lines().any(|l| l.trim_start().starts_with(needle));
+    let mut missing = Vec::new();
+    let (mut requests, mut responses, mut models, mut values) = (0, 0, 0, 0);
+    let mut bodies = Vec::new();
+
+    for op in catalog::OPERATIONS {
+        let Some(d) = decided.operations.get(op.operation_id) else {
+            missing.push(format!("{}: no facade operation", op.operation_id));
+            continue;
+        };
+        let group = &decided.groups[&d.group].type_name;
+        let verb = facade
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{group}: pub fn {}(", d.verb)))
+            .unwrap_or_default()
+            .to_owned();
+        if verb.is_empty() {
+            missing.push(format!("{}: no `{group}::{}`", op.operation_id, d.verb));
+        }
+        let name_of = |rust: &str, wire: &str| {
+            d.rename
+                .get(wire)
+                .cloned()
+                .unwrap_or_else(|| rust.to_owned())
+        };
+        let setter_or_arg = |method: &str| {
+            has(&format!("{}: pub fn {method}(", d.builder))
+                || verb.contains(&format!("({method}: "))
+                || verb.contains(&format!(" {method}: "))
+        };
+        let params = op.path_params.iter().chain(op.query_params);
+        for wire in params.filter(|p| **p != "serviceId") {
+            requests += 1;
+            if !setter_or_arg(&snake(wire)) {
+                missing.push(format!("{}: parameter `{wire}`", op.operation_id));
+            }
+        }
+        if let Some(body) = op.request_body {
+            bodies.push(body);
+            for (rust, wire) in fields.get(body).into_iter().flatten() {
+                requests += 1;
+                if !setter_or_arg(&name_of(rust, wire)) {
+                    missing.push(format!("{}: request field `{body}.{wire}`", op.operation_id));
+                }
+            }
+        }
+        let success = op
+            .responses
+            .iter()
+            .filter(|r| r.status.starts_with('2'))
+            .find_map(|r| r.body);
+        if let Some(body) = success {
+            bodies.push(body);
+            let response = d.response.clone().unwrap_or_else(|| body.to_owned());
+            for (rust, wire) in fields.get(body).into_iter().flatten() {
+                responses += 1;
+                if !has(&format!("{response}: pub fn {}(&self)", name_of(rust, wire))) {
+                    missing.push(format!(
+                        "{}: response field `{body}.{wire}`",
+                        op.operation_id
+                    ));
+                }
+            }
+        }
+    }
+
+    // Models: re-exported by name, their fields public (as generated).
+    let reexports: String = facade
+        .lines()
+        .filter(|l| l.contains("pub use authlete_generated::types::"))
+        .collect();
+    for name in fields.keys() {
+        if bodies.contains(&name.as_str()) || name == "ResultBody" {
+            continue;
+        }
+        models += 1;
+        if !reexports.contains(&format!(" {name},")) && !reexports.contains(&format!(" {name} ")) {
+            missing.push(format!("model `{name}` is not re-exported"));
+        }
+    }
+
+    // Enums: re-exported, and every value of the spec a named variant.
+    for e in catalog::ENUMS {
+        if !reexports.contains(&format!(" {},", e.name)) && !reexports.contains(&format!(" {} ", e.name)) {
+            missing.push(format!("enum `{}` is not re-exported", e.name));
+        }
+        for value in e.values {
+            values += 1;
+            let known = catalog::is_known(e.name, &format!("\"{value}\""));
+            if known.and_then(Result::ok) != Some(true) {
+                missing.push(format!("`{}::{value}` is not a named variant", e.name));
+            }
+        }
+    }
+
+    println!(
+        "reachable through the facade: {} operations, {requests} request fields and parameters \
+         (setter or argument), {responses} response fields (accessor), {models} model types, \
+         {} enums with {values} values (named variants)",
+        catalog::OPERATIONS.len(),
+        catalog::ENUMS.len(),
+    );
+    assert!(requests > 0 && responses > 0 && values > 0);
+    assert!(
+        missing.is_empty(),
+        "{} gap(s):\n  {}",
+        missing.len(),
+        missing.join("\n  ")
+    );
+}
+
+#[test]
+fn the_semantics_file_has_nothing_the_spec_outgrew() {
+    // `generate` prints these as notes and still succeeds; here they fail,
+    // so the file cannot rot.
+    let plan = xtask::pipeline::plan(
+        &authlete_tests::fragment_path(),
+        "openapi/authlete-tokens.yaml",
+    )
+    .expect("the fragment generates");
+    assert!(
+        plan.notes.is_empty(),
+        "{}: {}",
+        authlete_tests::fragment_path().display(),
+        plan.notes.join("\n")
+    );
+}
