@@ -200,8 +200,10 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum ClientType {
+        /// Cannot keep a secret (native and browser apps).
         #[serde(rename = "PUBLIC")]
         Public,
+        /// Can keep a secret (server-side apps).
         #[serde(rename = "CONFIDENTIAL")]
         Confidential,
         /// A value this version of the crate does not know, kept exactly as
@@ -224,24 +226,34 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum GrantType {
+        /// Authorization code (RFC 6749 §4.1).
         #[serde(rename = "AUTHORIZATION_CODE")]
         AuthorizationCode,
+        /// Implicit (RFC 6749 §4.2).
         #[serde(rename = "IMPLICIT")]
         Implicit,
+        /// Resource owner password credentials (RFC 6749 §4.3).
         #[serde(rename = "PASSWORD")]
         Password,
+        /// Client credentials (RFC 6749 §4.4).
         #[serde(rename = "CLIENT_CREDENTIALS")]
         ClientCredentials,
+        /// Refresh token (RFC 6749 §6).
         #[serde(rename = "REFRESH_TOKEN")]
         RefreshToken,
+        /// Client-initiated backchannel authentication.
         #[serde(rename = "CIBA")]
         Ciba,
+        /// Device authorization (RFC 8628).
         #[serde(rename = "DEVICE_CODE")]
         DeviceCode,
+        /// Token exchange (RFC 8693).
         #[serde(rename = "TOKEN_EXCHANGE")]
         TokenExchange,
+        /// JWT bearer assertion (RFC 7523).
         #[serde(rename = "JWT_BEARER")]
         JwtBearer,
+        /// Pre-authorized code (OpenID for Verifiable Credential Issuance).
         #[serde(rename = "PRE_AUTHORIZED_CODE")]
         PreAuthorizedCode,
         /// A value this version of the crate does not know, kept exactly as
@@ -327,10 +339,13 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum IdTokenReissueAction {
+        /// The ID token was issued again: answer 200 with `responseContent`.
         #[serde(rename = "OK")]
         Ok,
+        /// Authlete failed: answer 500 with `responseContent`.
         #[serde(rename = "INTERNAL_SERVER_ERROR")]
         InternalServerError,
+        /// The call itself was wrong (a bug on the caller's side): answer 500.
         #[serde(rename = "CALLER_ERROR")]
         CallerError,
         /// A value this version of the crate does not know, kept exactly as
@@ -649,12 +664,16 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum TokenCreateAction {
+        /// Authlete failed.
         #[serde(rename = "INTERNAL_SERVER_ERROR")]
         InternalServerError,
+        /// The request was wrong.
         #[serde(rename = "BAD_REQUEST")]
         BadRequest,
+        /// The service does not allow this.
         #[serde(rename = "FORBIDDEN")]
         Forbidden,
+        /// The token was created.
         #[serde(rename = "OK")]
         Ok,
         /// A value this version of the crate does not know, kept exactly as
@@ -691,10 +710,13 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum TokenFailReason {
+        /// No more specific reason applies (`UNKNOWN` on the wire).
         #[serde(rename = "UNKNOWN")]
         Unspecified,
+        /// The resource owner's username or password is wrong (password grant).
         #[serde(rename = "INVALID_RESOURCE_OWNER_CREDENTIALS")]
         InvalidResourceOwnerCredentials,
+        /// A requested `resource` is not acceptable (RFC 8707).
         #[serde(rename = "INVALID_TARGET")]
         InvalidTarget,
         /// A value this version of the crate does not know, kept exactly as
@@ -748,8 +770,10 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum TokenFailAction {
+        /// Authlete or the call itself failed: answer the client with 500.
         #[serde(rename = "INTERNAL_SERVER_ERROR")]
         InternalServerError,
+        /// Answer the client with 400 and the prepared body.
         #[serde(rename = "BAD_REQUEST")]
         BadRequest,
         /// A value this version of the crate does not know, kept exactly as
@@ -1035,8 +1059,10 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum TokenIssueAction {
+        /// Authlete or the call failed: answer 500 with `responseContent`.
         #[serde(rename = "INTERNAL_SERVER_ERROR")]
         InternalServerError,
+        /// Tokens were issued: answer 200 with `responseContent`.
         #[serde(rename = "OK")]
         Ok,
         /// A value this version of the crate does not know, kept exactly as
@@ -1408,22 +1434,31 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum TokenAction {
+        /// Authlete or the request to it failed: answer 500 with `responseContent`.
         #[serde(rename = "INTERNAL_SERVER_ERROR")]
         InternalServerError,
+        /// Client authentication failed: answer 401 with `responseContent` and a `WWW-Authenticate` challenge.
         #[serde(rename = "INVALID_CLIENT")]
         InvalidClient,
+        /// The token request is wrong: answer 400 with `responseContent`.
         #[serde(rename = "BAD_REQUEST")]
         BadRequest,
+        /// Resource owner password grant: check the username and password, then call `/auth/token/issue` or `/auth/token/fail` with the ticket.
         #[serde(rename = "PASSWORD")]
         Password,
+        /// Tokens were issued: answer 200 with `responseContent`.
         #[serde(rename = "OK")]
         Ok,
+        /// Token exchange (RFC 8693): the authorization server decides and answers itself.
         #[serde(rename = "TOKEN_EXCHANGE")]
         TokenExchange,
+        /// JWT bearer grant (RFC 7523): the authorization server checks the assertion and answers itself.
         #[serde(rename = "JWT_BEARER")]
         JwtBearer,
+        /// Native SSO: the authorization server completes the exchange and answers.
         #[serde(rename = "NATIVE_SSO")]
         NativeSso,
+        /// Refresh-token grant whose ID token may be issued again: call `/idtoken/reissue`, or answer 200 with `responseContent` as it is.
         #[serde(rename = "ID_TOKEN_REISSUABLE")]
         IdTokenReissuable,
         /// A value this version of the crate does not know, kept exactly as
@@ -1502,24 +1537,34 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum TokenType {
+        /// A JWT.
         #[serde(rename = "JWT")]
         Jwt,
+        /// An OAuth access token.
         #[serde(rename = "ACCESS_TOKEN")]
         AccessToken,
+        /// An OAuth refresh token.
         #[serde(rename = "REFRESH_TOKEN")]
         RefreshToken,
+        /// An OpenID Connect ID token.
         #[serde(rename = "ID_TOKEN")]
         IdToken,
+        /// A SAML 1.1 assertion.
         #[serde(rename = "SAML1")]
         Saml1,
+        /// A SAML 2.0 assertion.
         #[serde(rename = "SAML2")]
         Saml2,
+        /// A device secret (Native SSO).
         #[serde(rename = "DEVICE_SECRET")]
         DeviceSecret,
+        /// A device code.
         #[serde(rename = "DEVICE_CODE")]
         DeviceCode,
+        /// A token issued by token exchange.
         #[serde(rename = "TOKEN_EXCHANGE")]
         TokenExchange,
+        /// A JWT bearer assertion.
         #[serde(rename = "JWT_BEARER")]
         JwtBearer,
         /// A value this version of the crate does not know, kept exactly as
@@ -1686,14 +1731,19 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum TokenUpdateAction {
+        /// Authlete failed.
         #[serde(rename = "INTERNAL_SERVER_ERROR")]
         InternalServerError,
+        /// The request was wrong.
         #[serde(rename = "BAD_REQUEST")]
         BadRequest,
+        /// The service does not allow this.
         #[serde(rename = "FORBIDDEN")]
         Forbidden,
+        /// No such access token.
         #[serde(rename = "NOT_FOUND")]
         NotFound,
+        /// The token was updated.
         #[serde(rename = "OK")]
         Ok,
         /// A value this version of the crate does not know, kept exactly as

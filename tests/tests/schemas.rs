@@ -90,7 +90,7 @@ fn compare(name: &str, spec: &Value, schema: &Value, root: &Value) {
     if spec.get("enum").is_some() {
         assert_eq!(
             string_set(&spec["enum"]),
-            string_set(&resolve(schema, root)["enum"]),
+            enum_values(&resolve(schema, root)),
             "{name}: enum values"
         );
         return;
@@ -108,7 +108,7 @@ fn compare(name: &str, spec: &Value, schema: &Value, root: &Value) {
         if spec_prop.get("enum").is_some() {
             assert_eq!(
                 string_set(&spec_prop["enum"]),
-                string_set(&resolve(&props[prop], root)["enum"]),
+                enum_values(&resolve(&props[prop], root)),
                 "{name}.{prop}: enum values"
             );
         } else {
@@ -158,7 +158,11 @@ fn resolve(schema: &Value, root: &Value) -> Value {
         let pointer = r.trim_start_matches('#');
         return resolve(root.pointer(pointer).expect("ref resolves"), root);
     }
+    // Only the two-branch `[T, null]` form is an Option; a documented enum
+    // is an `anyOf` of one branch per value.
     if let Some(options) = schema["anyOf"].as_array()
+        && options.len() == 2
+        && options.iter().any(|o| o["type"] == "null")
         && let Some(non_null) = options.iter().find(|o| o["type"] != "null")
     {
         return resolve(non_null, root);
@@ -175,6 +179,22 @@ fn types_of(schema: &Value) -> BTreeSet<String> {
             .collect(),
         _ => BTreeSet::new(),
     }
+}
+
+/// The values a generated enum's schema allows: an `enum` list, or, when
+/// its variants are documented, one `const` per branch of a `oneOf`
+/// (the catch-all branch has none).
+fn enum_values(schema: &Value) -> BTreeSet<String> {
+    let mut values = string_set(&schema["enum"]);
+    for key in ["oneOf", "anyOf"] {
+        for branch in schema[key].as_array().into_iter().flatten() {
+            values.extend(string_set(&branch["enum"]));
+            if let Some(c) = branch["const"].as_str() {
+                values.insert(c.to_owned());
+            }
+        }
+    }
+    values
 }
 
 fn string_set(v: &Value) -> BTreeSet<String> {

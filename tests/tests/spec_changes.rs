@@ -106,7 +106,12 @@ fn added_lines(before: &BTreeMap<String, String>, after: &BTreeMap<String, Strin
         // Counted, not a set: a line the change adds may already stand
         // elsewhere (two fields with the same name and type).
         let mut old: BTreeMap<&str, usize> = BTreeMap::new();
-        for line in before.get(name).map(String::as_str).unwrap_or_default().lines() {
+        for line in before
+            .get(name)
+            .map(String::as_str)
+            .unwrap_or_default()
+            .lines()
+        {
             *old.entry(line).or_default() += 1;
         }
         for line in text.lines() {

@@ -183,7 +183,8 @@ fn format(
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| XtaskError::Format {
         message: e.to_string(),
     })?;
-    crate::open_enums::open_enums_named(&mut file, names)
+    let docs = crate::open_enums::value_docs(doc);
+    crate::open_enums::open_enums_named(&mut file, names, &docs)
         .map_err(|message| XtaskError::Format { message })?;
     gate_schemars(&mut file.items);
     let catalog = crate::catalog::read(doc, &file)

@@ -42,14 +42,57 @@ pub const UNKNOWN_VALUE: &str = "UnknownValue";
 
 /// Opens every string enum in `file`'s `types` module; returns their names.
 pub fn open_enums(file: &mut syn::File) -> Result<Vec<String>, String> {
-    open_enums_named(file, &BTreeMap::new())
+    open_enums_named(file, &BTreeMap::new(), &ValueDocs::new())
 }
 
-/// [`open_enums`], naming enums and variants as `names` (by generated name) says.
+/// Descriptions of enum values, by generated enum name and wire value.
+pub type ValueDocs = BTreeMap<String, BTreeMap<String, String>>;
+
+/// The overlay's descriptions of enum values, as `vendor` wrote them into
+/// the spec ([`crate::vendor::ENUM_DESCRIPTIONS`]), under the names typify
+/// gives the enums: a component schema's own name, or the schema's name
+/// followed by the property's for an enum declared inline.
+pub fn value_docs(doc: &serde_json::Value) -> ValueDocs {
+    use crate::normalise::rust_type_name;
+    use crate::vendor::ENUM_DESCRIPTIONS;
+    let described = |v: &serde_json::Value| {
+        v.get(ENUM_DESCRIPTIONS)
+            .and_then(|d| d.as_object())
+            .map(|d| {
+                d.iter()
+                    .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+                    .collect::<BTreeMap<_, _>>()
+            })
+    };
+    let mut docs = ValueDocs::new();
+    let schemas = doc
+        .pointer("/components/schemas")
+        .and_then(|s| s.as_object())
+        .cloned()
+        .unwrap_or_default();
+    for (name, schema) in &schemas {
+        if let Some(values) = described(schema) {
+            docs.insert(rust_type_name(name), values);
+        }
+        let properties = schema.get("properties").and_then(|p| p.as_object());
+        for (property, value) in properties.into_iter().flatten() {
+            if let Some(values) = described(value) {
+                let generated = format!("{}{}", rust_type_name(name), rust_type_name(property));
+                docs.insert(generated, values);
+            }
+        }
+    }
+    docs
+}
+
+/// [`open_enums`], naming enums and variants as `names` (by generated name)
+/// says, and documenting variants with `docs`.
 pub fn open_enums_named(
     file: &mut syn::File,
     names: &BTreeMap<String, EnumNames>,
+    docs: &ValueDocs,
 ) -> Result<Vec<String>, String> {
+    document(file, docs);
     rename(file, names)?;
     let Some(items) = file.items.iter_mut().find_map(|item| match item {
         Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
@@ -162,6 +205,33 @@ fn unknown_value() -> Vec<Item> {
         }
     };
     file.items
+}
+
+/// Puts each described value's text on its variant, replacing typify's
+/// (it has none for enum values).
+fn document(file: &mut syn::File, docs: &ValueDocs) {
+    for item in file.items.iter_mut() {
+        let Item::Mod(m) = item else { continue };
+        let Some((_, items)) = m.content.as_mut() else {
+            continue;
+        };
+        for item in items.iter_mut() {
+            let Item::Enum(e) = item else { continue };
+            let Some(values) = docs.get(&e.ident.to_string()) else {
+                continue;
+            };
+            for variant in e.variants.iter_mut() {
+                let Some(text) = serde_rename(&variant.attrs).and_then(|w| values.get(&w)) else {
+                    continue;
+                };
+                variant.attrs.retain(|a| !a.path().is_ident("doc"));
+                let lines: Vec<String> = text.lines().map(|l| format!(" {}", l.trim())).collect();
+                for line in lines.iter().rev() {
+                    variant.attrs.insert(0, syn::parse_quote!(#[doc = #line]));
+                }
+            }
+        }
+    }
 }
 
 /// Applies the semantics file's names: enum types everywhere they are used,
@@ -331,4 +401,56 @@ fn conversions(name: &syn::Ident, values: &[(syn::Ident, String)]) -> Vec<Item> 
         }
     };
     file.items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn described_values_document_their_variants_under_the_given_names() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                #[derive(Clone, Copy, Debug, ::serde::Deserialize, ::serde::Serialize)]
+                pub enum ThingAction {
+                    #[serde(rename = "UNKNOWN")]
+                    Unknown,
+                    #[serde(rename = "OK")]
+                    Ok,
+                }
+                pub struct Thing {
+                    pub action: Option<ThingAction>,
+                }
+            }
+        };
+        let docs: ValueDocs = [(
+            "ThingAction".to_owned(),
+            [("OK".to_owned(), "All went well.".to_owned())].into(),
+        )]
+        .into();
+        let names: BTreeMap<String, EnumNames> = [(
+            "ThingAction".to_owned(),
+            EnumNames {
+                name: Some("Outcome".into()),
+                variants: BTreeMap::new(),
+            },
+        )]
+        .into();
+        let opened = open_enums_named(&mut file, &names, &docs).expect("opens");
+        assert_eq!(opened, ["Outcome"]);
+        let code = prettyplease::unparse(&file);
+        assert!(
+            code.contains("/// All went well.\n        #[serde(rename = \"OK\")]\n        Ok,"),
+            "{code}"
+        );
+        // `UNKNOWN` is not the catch-all: it takes the fallback name.
+        assert!(
+            code.contains("#[serde(rename = \"UNKNOWN\")]\n        Unspecified,"),
+            "{code}"
+        );
+        assert!(code.contains("Unknown(UnknownValue)"), "{code}");
+        // The rename reaches every use of the type.
+        assert!(code.contains("pub action: Option<Outcome>"), "{code}");
+        assert!(!code.contains("ThingAction"), "{code}");
+    }
 }

@@ -4,7 +4,9 @@
 //!
 //! - `operations.txt`: the operationIds to vendor, one per line (`#` starts a comment);
 //! - `overlay.yaml`: the project's own descriptions, by operationId, schema
-//!   and `schema.property`, merged into the result (an entry that matches
+//!   and `schema.property`, and of each enum value (under `enums`, by
+//!   `schema` or `schema.property`, written into the fragment as
+//!   [`ENUM_DESCRIPTIONS`]), merged into the result (an entry that matches
 //!   nothing is an error, and one run names every such entry);
 //!
 //! and the upstream spec given with `--from`. The result is the listed
@@ -25,6 +27,10 @@ use crate::spec::{self, escape};
 
 /// File listing the operations to vendor, inside the openapi directory.
 pub const OPERATIONS_FILE: &str = "operations.txt";
+/// The extension holding the overlay's description of each enum value, by
+/// value, on the enum's schema. Our own extension, with our own words: the
+/// generator turns it into variant docs.
+pub const ENUM_DESCRIPTIONS: &str = "x-enum-descriptions";
 /// File with the project's own descriptions, inside the openapi directory.
 pub const OVERLAY_FILE: &str = "overlay.yaml";
 /// The vendored fragment, inside the openapi directory.
@@ -105,6 +111,8 @@ pub struct Overlay {
     pub operations: BTreeMap<String, String>,
     /// Description per schema name, or per `schema.property`.
     pub schemas: BTreeMap<String, String>,
+    /// Per enum (`schema` or `schema.property`), a description per value.
+    pub enums: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// Reads `overlay.yaml`; a missing file is an empty overlay.
@@ -127,6 +135,8 @@ pub fn read_overlay(path: &Path) -> Result<Overlay, XtaskError> {
         operations: BTreeMap<String, String>,
         #[serde(default)]
         schemas: BTreeMap<String, String>,
+        #[serde(default)]
+        enums: BTreeMap<String, BTreeMap<String, String>>,
     }
     let raw: Raw = serde_yaml::from_str(&text).map_err(|e| {
         let location = e.location();
@@ -141,6 +151,7 @@ pub fn read_overlay(path: &Path) -> Result<Overlay, XtaskError> {
         info: raw.info,
         operations: raw.operations,
         schemas: raw.schemas,
+        enums: raw.enums,
     })
 }
 
@@ -418,6 +429,51 @@ pub fn apply_overlay(doc: &mut Value, overlay: &Overlay) -> Vec<StaleEntry> {
             line: None,
             problem,
         });
+    }
+    for (key, values) in &overlay.enums {
+        let pointer = match key.split_once('.') {
+            Some((s, p)) => format!("/components/schemas/{}/properties/{}", escape(s), escape(p)),
+            None => format!("/components/schemas/{}", escape(key)),
+        };
+        let Some(target) = doc.pointer_mut(&pointer).and_then(Value::as_object_mut) else {
+            stale.push(StaleEntry {
+                key: format!("enums.{key}"),
+                line: None,
+                problem: format!(
+                    "describes nothing in the vendored fragment: no schema or property `{key}` \
+                     (upstream dropped or renamed it?); {fix}"
+                ),
+            });
+            continue;
+        };
+        let known: BTreeSet<String> = target
+            .get("enum")
+            .and_then(Value::as_array)
+            .map(|v| {
+                v.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut described = Map::new();
+        for (value, text) in values {
+            if known.contains(value) {
+                described.insert(value.clone(), Value::String(text.clone()));
+            } else {
+                stale.push(StaleEntry {
+                    key: format!("enums.{key}"),
+                    line: None,
+                    problem: format!(
+                        "describes the value `{value}`, which `{key}` does not have \
+                         (upstream dropped it, or it is not an enum any more?); {fix}"
+                    ),
+                });
+            }
+        }
+        if !described.is_empty() {
+            target.insert(ENUM_DESCRIPTIONS.into(), Value::Object(described));
+        }
     }
     *doc = canonical(std::mem::take(doc));
     stale

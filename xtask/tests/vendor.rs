@@ -351,3 +351,39 @@ fn bad_input_is_a_clear_error_and_leaves_openapi_untouched() {
         assert_eq!(fragment(dir.path()), before, "{what} changed the fragment");
     }
 }
+
+#[test]
+fn enum_value_descriptions_reach_the_fragment_and_stale_ones_are_named() {
+    let dir = vendored_dir();
+    let overlay = dir.path().join("overlay.yaml");
+    let mut words = std::fs::read_to_string(&overlay).expect("overlay");
+    words.push_str(
+        "enums:\n  color:\n    RED: Our words for red.\n    GREEN: Our words for green.\n",
+    );
+    std::fs::write(&overlay, &words).expect("write");
+    let out = vendor(&fixtures().join("upstream.yaml"), dir.path(), &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let vendored: serde_yaml::Value = serde_yaml::from_str(&fragment(dir.path())).expect("yaml");
+    let described = &vendored["components"]["schemas"]["color"]["x-enum-descriptions"];
+    assert_eq!(described["RED"].as_str(), Some("Our words for red."));
+    assert_eq!(described["GREEN"].as_str(), Some("Our words for green."));
+    assert!(described.get("BLUE").is_none());
+
+    // Upstream dropping a value, or the enum, makes its entries stale.
+    words.push_str("    PURPLE: A value upstream never had.\n  gizmo.size:\n    BIG: Of a schema that is gone.\n");
+    std::fs::write(&overlay, &words).expect("write");
+    let before = fragment(dir.path());
+    let out = vendor(&fixtures().join("upstream.yaml"), dir.path(), &[]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("`enums.color` describes the value `PURPLE`, which `color` does not have"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`enums.gizmo.size` describes nothing"),
+        "{err}"
+    );
+    assert!(err.contains("2 entries"), "{err}");
+    assert_eq!(fragment(dir.path()), before, "nothing was written");
+}
