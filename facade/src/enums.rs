@@ -10,6 +10,7 @@
 //! knows the value and decodes it as a named variant. The enums are
 //! `#[non_exhaustive]` for the same reason.
 
+#[doc(inline)]
 pub use authlete_generated::types::{
     ClientType, GrantType, IdTokenReissueAction, TokenAction, TokenCreateAction, TokenFailAction,
     TokenFailReason, TokenIssueAction, TokenType, TokenUpdateAction, UnknownValue,

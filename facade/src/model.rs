@@ -4,6 +4,7 @@
 //! The structured values inside requests and responses, as the spec
 //! defines them: plain data with public fields.
 
+#[doc(inline)]
 pub use authlete_generated::types::{
     AccessToken, AuthorizationDetailsElement, AuthzDetails, CimdOptions, ClientLimited, Pair,
     Property, Scope, TaggedValue, TokenInfo,

@@ -65,11 +65,6 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
     }
-    impl AccessToken {
-        pub fn builder() -> builder::AccessToken {
-            Default::default()
-        }
-    }
     ///One entry of an `authorization_details` list.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -96,22 +91,12 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
-    impl AuthorizationDetailsElement {
-        pub fn builder() -> builder::AuthorizationDetailsElement {
-            Default::default()
-        }
-    }
     ///Rich authorization request details (RFC 9396).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AuthzDetails {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub elements: ::std::vec::Vec<AuthorizationDetailsElement>,
-    }
-    impl AuthzDetails {
-        pub fn builder() -> builder::AuthzDetails {
-            Default::default()
-        }
     }
     ///Switches for client ID metadata document handling.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -132,11 +117,6 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub query_permitted: ::std::option::Option<bool>,
-    }
-    impl CimdOptions {
-        pub fn builder() -> builder::CimdOptions {
-            Default::default()
-        }
     }
     ///The public face of a client.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -179,11 +159,6 @@ pub mod types {
         pub descriptions: ::std::vec::Vec<TaggedValue>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<i32>,
-    }
-    impl ClientLimited {
-        pub fn builder() -> builder::ClientLimited {
-            Default::default()
-        }
     }
     ///Whether a client can keep a secret (RFC 6749 §2.1).
     #[derive(
@@ -286,11 +261,6 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sub: ::std::option::Option<::std::string::String>,
     }
-    impl IdtokenReissueRequest {
-        pub fn builder() -> builder::IdtokenReissueRequest {
-            Default::default()
-        }
-    }
     ///The reissued ID token and the response to send.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -318,11 +288,6 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
-    }
-    impl IdtokenReissueResponse {
-        pub fn builder() -> builder::IdtokenReissueResponse {
-            Default::default()
-        }
     }
     ///What the token endpoint should do with `responseContent`.
     #[derive(
@@ -362,11 +327,6 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
-    impl Pair {
-        pub fn builder() -> builder::Pair {
-            Default::default()
-        }
-    }
     ///A key and a value attached to a token, optionally hidden from clients.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -377,11 +337,6 @@ pub mod types {
         pub key: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
-    }
-    impl Property {
-        pub fn builder() -> builder::Property {
-            Default::default()
-        }
     }
     ///What Authlete says when it refuses or fails a call.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -399,11 +354,6 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
-    }
-    impl ResultBody {
-        pub fn builder() -> builder::ResultBody {
-            Default::default()
-        }
     }
     ///A scope the service supports, with its descriptions and attributes.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -423,11 +373,6 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
-    impl Scope {
-        pub fn builder() -> builder::Scope {
-            Default::default()
-        }
-    }
     ///A value for one language tag.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -436,11 +381,6 @@ pub mod types {
         pub tag: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
-    }
-    impl TaggedValue {
-        pub fn builder() -> builder::TaggedValue {
-            Default::default()
-        }
     }
     ///The properties of an access token to create directly.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -544,11 +484,6 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
     }
-    impl TokenCreateRequest {
-        pub fn builder() -> builder::TokenCreateRequest {
-            Default::default()
-        }
-    }
     ///The access token Authlete created.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -644,11 +579,6 @@ pub mod types {
         )]
         pub token_type: ::std::option::Option<::std::string::String>,
     }
-    impl TokenCreateResponse {
-        pub fn builder() -> builder::TokenCreateResponse {
-            Default::default()
-        }
-    }
     ///Whether the token was created, and if not, why.
     #[derive(
         ::serde::Deserialize,
@@ -689,11 +619,6 @@ pub mod types {
         pub reason: TokenFailReason,
         ///The ticket that `/auth/token` returned for this token request.
         pub ticket: ::std::string::String,
-    }
-    impl TokenFailRequest {
-        pub fn builder() -> builder::TokenFailRequest {
-            Default::default()
-        }
     }
     ///Why the authorization server is turning the request down.
     #[derive(
@@ -750,11 +675,6 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
-    impl TokenFailResponse {
-        pub fn builder() -> builder::TokenFailResponse {
-            Default::default()
-        }
-    }
     ///How the token endpoint should deliver `responseContent`.
     #[derive(
         ::serde::Deserialize,
@@ -805,11 +725,6 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub total_count: ::std::option::Option<i32>,
-    }
-    impl TokenGetListResponse {
-        pub fn builder() -> builder::TokenGetListResponse {
-            Default::default()
-        }
     }
     ///What Authlete knows about a token presented in a token exchange.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -869,11 +784,6 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
     }
-    impl TokenInfo {
-        pub fn builder() -> builder::TokenInfo {
-            Default::default()
-        }
-    }
     ///The ticket to spend and the resource owner the tokens are for.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -904,11 +814,6 @@ pub mod types {
         pub subject: ::std::string::String,
         ///The ticket `/auth/token` returned with the `PASSWORD` action.
         pub ticket: ::std::string::String,
-    }
-    impl TokenIssueRequest {
-        pub fn builder() -> builder::TokenIssueRequest {
-            Default::default()
-        }
     }
     ///The tokens Authlete issued, and the response to send.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -1039,11 +944,6 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
     }
-    impl TokenIssueResponse {
-        pub fn builder() -> builder::TokenIssueResponse {
-            Default::default()
-        }
-    }
     ///What the token endpoint should do with `responseContent`.
     #[derive(
         ::serde::Deserialize,
@@ -1160,11 +1060,6 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub refresh_token_duration: ::std::option::Option<i64>,
-    }
-    impl TokenRequest {
-        pub fn builder() -> builder::TokenRequest {
-            Default::default()
-        }
     }
     ///Authlete's verdict on a token request, and the material for each possible next step.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -1414,11 +1309,6 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub username: ::std::option::Option<::std::string::String>,
     }
-    impl TokenResponse {
-        pub fn builder() -> builder::TokenResponse {
-            Default::default()
-        }
-    }
     ///What the token endpoint should do next.
     #[derive(
         ::serde::Deserialize,
@@ -1492,11 +1382,6 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
     }
-    impl TokenRevokeRequest {
-        pub fn builder() -> builder::TokenRevokeRequest {
-            Default::default()
-        }
-    }
     ///The outcome of a revocation.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -1516,11 +1401,6 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
-    }
-    impl TokenRevokeResponse {
-        pub fn builder() -> builder::TokenRevokeResponse {
-            Default::default()
-        }
     }
     ///The token types of token exchange (RFC 8693).
     #[derive(
@@ -1649,11 +1529,6 @@ pub mod types {
         )]
         pub token_id: ::std::option::Option<::std::string::String>,
     }
-    impl TokenUpdateRequest {
-        pub fn builder() -> builder::TokenUpdateRequest {
-            Default::default()
-        }
-    }
     ///The access token after the change.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -1710,11 +1585,6 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub token_type: ::std::option::Option<::std::string::String>,
-    }
-    impl TokenUpdateResponse {
-        pub fn builder() -> builder::TokenUpdateResponse {
-            Default::default()
-        }
     }
     ///Whether the token was changed, and if not, why.
     #[derive(

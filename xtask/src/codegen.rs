@@ -187,6 +187,7 @@ fn format(
     crate::open_enums::open_enums_named(&mut file, names, &docs)
         .map_err(|message| XtaskError::Format { message })?;
     gate_schemars(&mut file.items);
+    drop_type_builders(&mut file.items);
     let catalog = crate::catalog::read(doc, &file)
         .and_then(|c| crate::catalog::render(&c))
         .map_err(|message| XtaskError::Format { message })?;
@@ -194,6 +195,32 @@ fn format(
         client: prettyplease::unparse(&file),
         catalog,
     })
+}
+
+/// Removes typify's `X::builder()` constructors from the `types` module.
+///
+/// Nothing calls them (the client starts its body builders from
+/// `Default`), and the facade re-exports these types: left in, every model
+/// would offer users a way into `authlete_generated::types::builder`.
+pub fn drop_type_builders(items: &mut [syn::Item]) {
+    for item in items.iter_mut() {
+        let syn::Item::Mod(m) = item else { continue };
+        if m.ident != "types" {
+            continue;
+        }
+        let Some((_, types)) = m.content.as_mut() else {
+            continue;
+        };
+        types.retain(|item| {
+            let syn::Item::Impl(imp) = item else {
+                return true;
+            };
+            let only_builder = imp.trait_.is_none()
+                && imp.items.len() == 1
+                && matches!(&imp.items[0], syn::ImplItem::Fn(f) if f.sig.ident == "builder");
+            !only_builder
+        });
+    }
 }
 
 /// Puts every use of schemars behind the generated crate's `schemars` feature.

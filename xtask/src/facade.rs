@@ -1391,10 +1391,13 @@ fn model(types: &Types, ops: &[Op]) -> Result<(String, String), XtaskError> {
     if !types.enums.is_empty() {
         enums.push(format_ident!("{}", crate::open_enums::UNKNOWN_VALUE));
     }
+    // Inlined, so that rustdoc shows them as this crate's types.
     let model = pretty(quote! {
+        #[doc(inline)]
         pub use authlete_generated::types::{#(#structs),*};
     })?;
     let enums = pretty(quote! {
+        #[doc(inline)]
         pub use authlete_generated::types::{#(#enums),*};
     })?;
     Ok((

@@ -1,9 +1,13 @@
 //! Maintainer tooling for the Authlete Rust SDK.
 //!
-//! The only job today is `generate`: read the vendored OpenAPI fragment in
-//! `openapi/`, reshape it into something progenitor accepts ([`normalise`]),
-//! turn it into Rust ([`codegen`]) and write the result into `generated/`
-//! ([`output`]) without ever leaving a half-written file behind.
+//! - `vendor` and `drift` ([`vendor`], [`drift`]): keep the fragment in
+//!   `openapi/` in step with Authlete's published spec, in our own words;
+//! - `generate` ([`pipeline`]): read the fragment, reshape it into something
+//!   progenitor accepts ([`normalise`]), turn it into Rust ([`codegen`], with
+//!   open enums named as [`semantics`] says, [`open_enums`]) and a catalog of
+//!   it ([`catalog`]), emit the facade's mechanical layer from it and
+//!   `openapi/semantics.yaml` ([`facade`]), and write it all ([`output`])
+//!   without ever leaving a half-written file behind.
 //!
 //! Everything here is a library so that the snapshot tests in `tests/` can
 //! drive each step on the project's own small fixture specs.
