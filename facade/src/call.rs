@@ -57,18 +57,39 @@ pub(crate) struct Reply<T> {
     pub(crate) request_id: Option<HeaderValue>,
 }
 
-type Attempt<T> = Result<ResponseValue<T>, GeneratedError<ResultBody>>;
+type Attempt<T, E> = Result<ResponseValue<T>, GeneratedError<E>>;
+
+/// The body of an error status an operation documents: Authlete's
+/// `result` for almost all of them, nothing for the few whose spec gives
+/// their errors no body.
+pub(crate) trait ErrorBody: DeserializeOwned {
+    /// `resultCode` and `resultMessage`, where the body has them.
+    fn into_result(self) -> (Option<String>, Option<String>);
+}
+
+impl ErrorBody for ResultBody {
+    fn into_result(self) -> (Option<String>, Option<String>) {
+        (self.result_code, self.result_message)
+    }
+}
+
+impl ErrorBody for () {
+    fn into_result(self) -> (Option<String>, Option<String>) {
+        (None, None)
+    }
+}
 
 /// Runs `attempt` until it succeeds or the operation's retry rules say stop.
-pub(crate) async fn execute<'c, T, F, Fut>(
+pub(crate) async fn execute<'c, T, E, F, Fut>(
     client: &'c Client,
     op: Operation,
     mut attempt: F,
 ) -> Result<Reply<T>, Error>
 where
     F: FnMut(&'c authlete_generated::Client) -> Fut,
-    Fut: Future<Output = Attempt<T>>,
+    Fut: Future<Output = Attempt<T, E>>,
     T: DeserializeOwned,
+    E: ErrorBody,
 {
     let inner = client.inner();
     let span = tracing::info_span!(
@@ -149,7 +170,7 @@ where
 /// [`execute`] for the operations whose request is the service ID in the
 /// path plus a JSON body: each attempt gets its own copy of the body, except
 /// the last one the retry policy allows, which takes the original.
-pub(crate) async fn execute_with_body<'c, B, T, F, Fut>(
+pub(crate) async fn execute_with_body<'c, B, T, E, F, Fut>(
     client: &'c Client,
     op: Operation,
     body: B,
@@ -158,8 +179,9 @@ pub(crate) async fn execute_with_body<'c, B, T, F, Fut>(
 where
     B: Clone,
     F: Fn(&'c authlete_generated::Client, &'c str, B) -> Fut,
-    Fut: Future<Output = Attempt<T>>,
+    Fut: Future<Output = Attempt<T, E>>,
     T: DeserializeOwned,
+    E: ErrorBody,
 {
     let service_id = client.inner().service_id.as_str();
     let attempts = client.inner().retry.max_attempts();
@@ -188,9 +210,9 @@ where
 }
 
 /// One attempt, with whatever went wrong turned into the facade's error.
-async fn attempt_once<T: DeserializeOwned>(
+async fn attempt_once<T: DeserializeOwned, E: ErrorBody>(
     inner: &Inner,
-    attempt: impl Future<Output = Attempt<T>>,
+    attempt: impl Future<Output = Attempt<T, E>>,
 ) -> Result<Reply<T>, Error> {
     let (result, observed) = observe(attempt).await;
     match result {
@@ -248,8 +270,8 @@ fn explain_decode<T: DeserializeOwned>(bytes: &[u8], original: serde_json::Error
 ///
 /// `explain` says why the body of a success status did not decode (it knows
 /// the operation's response type); error statuses carry a [`ResultBody`].
-async fn map_error(
-    error: GeneratedError<ResultBody>,
+async fn map_error<E: ErrorBody>(
+    error: GeneratedError<E>,
     observed: Option<Observed>,
     body_limit: usize,
     explain: fn(&[u8], serde_json::Error) -> String,
@@ -258,11 +280,11 @@ async fn map_error(
         GeneratedError::ErrorResponse(value) => {
             let headers = value.headers().clone();
             let status = value.status();
-            let body = value.into_inner();
+            let (result_code, result_message) = value.into_inner().into_result();
             Error::Api {
                 status,
-                result_code: body.result_code,
-                result_message: body.result_message,
+                result_code,
+                result_message,
                 request_id: header(&headers, REQUEST_ID),
                 retry_after: retry_after(&headers),
             }
@@ -280,7 +302,7 @@ async fn map_error(
                 let explain = if observed.status.is_success() {
                     explain
                 } else {
-                    explain_decode::<ResultBody>
+                    explain_decode::<E>
                 };
                 Error::Decode {
                     status: observed.status,

@@ -29,6 +29,7 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
+#[derive(Clone)]
 pub(crate) struct Inner {
     pub(crate) service_id: String,
     pub(crate) base_url: String,
@@ -69,6 +70,38 @@ impl Client {
     /// The service every call is made for.
     pub fn service_id(&self) -> &str {
         &self.inner.service_id
+    }
+
+    /// The same client for another service: same token, base URL, timeouts,
+    /// retry policy and connection pool, calls under `/api/{service_id}`.
+    ///
+    /// For deployments that reach several services with one organization
+    /// token. Operations outside any service (`service().list()`,
+    /// `service().create(..)`, `utility()`, `lifecycle()`) ignore the service
+    /// ID, so any client with the right token makes them.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), authlete::Error> {
+    /// let org = authlete::Client::builder()
+    ///     .service_id("715948317")
+    ///     .access_token("organization-token")
+    ///     .build()?;
+    /// let other = org.for_service("1042843946")?;
+    /// assert_eq!(other.service_id(), "1042843946");
+    /// assert_eq!(org.service_id(), "715948317");
+    /// assert_eq!(other.base_url(), org.base_url());
+    /// assert!(org.for_service("..").is_err());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// The service ID is checked as [`ClientBuilder::service_id`](crate::ClientBuilder::service_id)'s
+    /// is: an ID that cannot be one path segment is an [`Error::Config`].
+    pub fn for_service(&self, service_id: impl Into<String>) -> Result<Client, Error> {
+        let service_id = service_id.into();
+        crate::config::check_path_segment("service_id", &service_id).map_err(Error::Config)?;
+        let mut inner = Inner::clone(&self.inner);
+        inner.service_id = service_id;
+        Ok(Client::from_parts(inner))
     }
 
     /// The base URL calls go to, without a trailing slash.

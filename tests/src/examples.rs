@@ -5,96 +5,7 @@
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
-/// How deep examples and strategies follow nested objects before they keep
-/// to required properties only (the fragment has no cycles, but a spec may).
-const MAX_DEPTH: usize = 4;
-
-/// Follows a local `$ref` (repeatedly).
-pub fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
-    let mut here = schema;
-    for _ in 0..16 {
-        match here
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-            .and_then(|p| doc.pointer(p))
-        {
-            Some(next) => here = next,
-            None => break,
-        }
-    }
-    here
-}
-
-/// The deterministic example of `schema`; `hint` is the name of the property
-/// or parameter it fills, and shows up in strings so a snapshot says which
-/// field a value went to.
-///
-/// - every property, required or not (so an added optional field shows);
-/// - an enum takes its first value;
-/// - a string is `"<hint>-example"` (`https://example.com/<hint>` for `format: uri`);
-/// - integers are `1`, numbers `1.5`, booleans `true`;
-/// - an array holds one example of its items.
-pub fn example(doc: &Value, schema: &Value, hint: &str) -> Value {
-    example_at(doc, schema, hint, 0)
-}
-
-fn example_at(doc: &Value, schema: &Value, hint: &str, depth: usize) -> Value {
-    let schema = resolve(doc, schema);
-    if let Some(first) = schema
-        .get("enum")
-        .and_then(Value::as_array)
-        .and_then(|v| v.first())
-    {
-        return first.clone();
-    }
-    match schema.get("type").and_then(Value::as_str) {
-        Some("string") => match schema.get("format").and_then(Value::as_str) {
-            Some("uri") => json!(format!("https://example.com/{hint}")),
-            _ => json!(format!("{hint}-example")),
-        },
-        Some("integer") => json!(1),
-        Some("number") => json!(1.5),
-        Some("boolean") => json!(true),
-        Some("array") => json!([example_at(doc, &schema["items"], hint, depth + 1)]),
-        Some("object") | None if schema.get("properties").is_some() => {
-            let required = required(schema);
-            let mut out = Map::new();
-            for (name, prop) in properties(schema) {
-                if depth < MAX_DEPTH || required.contains(&name) {
-                    out.insert(name.clone(), example_at(doc, prop, name, depth + 1));
-                }
-            }
-            Value::Object(out)
-        }
-        Some("object") => json!({}),
-        _ => Value::Null,
-    }
-}
-
-fn properties(schema: &Value) -> Vec<(&String, &Value)> {
-    schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .map(|m| m.iter().collect())
-        .unwrap_or_default()
-}
-
-fn required(schema: &Value) -> Vec<&String> {
-    let names: Vec<&String> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| match v {
-                    Value::String(s) => Some(s),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    names
-}
+pub use xtask::examples::{MAX_DEPTH, example, properties, required, resolve};
 
 /// The operation object with this operationId, and its path item.
 pub fn find_operation<'a>(doc: &'a Value, operation_id: &str) -> Option<(&'a Value, &'a Value)> {
@@ -133,7 +44,7 @@ pub fn request_example(doc: &Value, operation_id: &str) -> (Vec<(String, String)
             Some((name, value))
         })
         .collect();
-    let body = body_schema(doc, op.get("requestBody")).map(|s| example(doc, s, "body"));
+    let body = body_schema(doc, op.get("requestBody")).map(|s| body_example(doc, s, "body"));
     (params, body)
 }
 
@@ -147,7 +58,7 @@ pub fn response_example(doc: &Value, operation_id: &str) -> Option<(u16, Option<
             let code: u16 = status.parse().ok().filter(|c| (200..300).contains(c))?;
             Some((
                 code,
-                body_schema(doc, Some(response)).map(|s| example(doc, s, "response")),
+                body_schema(doc, Some(response)).map(|s| body_example(doc, s, "response")),
             ))
         })
 }
@@ -161,14 +72,64 @@ fn body_schema<'a>(doc: &'a Value, holder: Option<&'a Value>) -> Option<&'a Valu
         .get("schema")
 }
 
+/// [`example`] of a body schema, which may be what [`example`] alone does
+/// not read: an `allOf` (the spec writes a request body as a component
+/// schema plus the names it requires there; typify merges them into one
+/// struct), or a name listed in `required` that no property declares
+/// (JSON Schema lets it take any value, typify makes it a required
+/// `serde_json::Value`, so it gets a string like any other field).
+fn body_example(doc: &Value, schema: &Value, hint: &str) -> Value {
+    let merged = merged_all_of(doc, schema);
+    let mut value = example(doc, &merged, hint);
+    if let Value::Object(map) = &mut value {
+        for name in required(&merged) {
+            map.entry(name.clone())
+                .or_insert_with(|| json!(format!("{name}-example")));
+        }
+    }
+    value
+}
+
+/// `schema` with its `allOf` parts merged into one object schema (their
+/// properties and required names, and its own); unchanged without `allOf`.
+fn merged_all_of(doc: &Value, schema: &Value) -> Value {
+    let schema = resolve(doc, schema);
+    let Some(parts) = schema.get("allOf").and_then(Value::as_array) else {
+        return schema.clone();
+    };
+    let mut props = Map::new();
+    let mut names: Vec<Value> = Vec::new();
+    let merged: Vec<Value> = parts.iter().map(|p| merged_all_of(doc, p)).collect();
+    for part in merged.iter().chain([schema]) {
+        for (name, prop) in properties(part) {
+            props.insert(name.clone(), prop.clone());
+        }
+        for name in required(part) {
+            if !names.iter().any(|n| n == name.as_str()) {
+                names.push(json!(name));
+            }
+        }
+    }
+    json!({"type": "object", "properties": props, "required": names})
+}
+
 /// `value` without the keys serde leaves out of generated types' output:
-/// empty arrays (typify skips an empty `Vec`) and nulls.
+/// empty arrays and maps (typify skips an empty `Vec` or `HashMap`) and
+/// nulls. An empty object is dropped whatever type it is (a map and a struct
+/// with no field set look alike in JSON); both sides of a comparison go
+/// through this, so a dropped `{}` hides nothing else.
 pub fn without_empty(value: &Value) -> Value {
+    let empty = |v: &Value| match v {
+        Value::Null => true,
+        Value::Array(a) => a.is_empty(),
+        Value::Object(m) => m.is_empty(),
+        _ => false,
+    };
     match value {
         Value::Object(map) => Value::Object(
             map.iter()
-                .filter(|(_, v)| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()))
                 .map(|(k, v)| (k.clone(), without_empty(v)))
+                .filter(|(_, v)| !empty(v))
                 .collect(),
         ),
         Value::Array(items) => Value::Array(items.iter().map(without_empty).collect()),
@@ -178,12 +139,19 @@ pub fn without_empty(value: &Value) -> Value {
 
 /// A strategy for JSON values `schema` accepts: required properties always,
 /// optional ones sometimes, enums their known values or any string (the
-/// generated enums are open), any Unicode in strings, full integer ranges.
+/// generated enums are open), any Unicode in strings, full integer ranges,
+/// `null` sometimes where `nullable`, maps (`additionalProperties`) with a
+/// few entries, and any JSON for a name `required` lists without declaring
+/// it (JSON Schema puts no constraint on its value).
 pub fn strategy(doc: &Value, schema: &Value) -> BoxedStrategy<Value> {
     strategy_at(doc, schema, 0)
 }
 
 fn strategy_at(doc: &Value, schema: &Value, depth: usize) -> BoxedStrategy<Value> {
+    if let Some(inner) = without_nullable(doc, schema) {
+        let inner = strategy_at(doc, &inner, depth);
+        return prop_oneof![1 => Just(Value::Null), 4 => inner].boxed();
+    }
     let schema = resolve(doc, schema);
     if let Some(values) = schema.get("enum").and_then(Value::as_array) {
         let known = proptest::sample::select(values.clone());
@@ -204,11 +172,21 @@ fn strategy_at(doc: &Value, schema: &Value, depth: usize) -> BoxedStrategy<Value
         }
         Some("object") | None if schema.get("properties").is_some() => {
             let required = required(schema);
-            let fields: Vec<BoxedStrategy<Option<(String, Value)>>> = properties(schema)
-                .into_iter()
+            let declared = properties(schema);
+            let undeclared = required
+                .iter()
+                .filter(|r| !declared.iter().any(|(name, _)| name == *r))
+                .map(|r| {
+                    let name = (*r).clone();
+                    any_json()
+                        .prop_map(move |v| Some((name.clone(), v)))
+                        .boxed()
+                });
+            let fields: Vec<BoxedStrategy<Option<(String, Value)>>> = declared
+                .iter()
                 .filter(|(name, _)| depth < MAX_DEPTH || required.contains(name))
                 .map(|(name, prop)| {
-                    let name = name.clone();
+                    let name = (*name).clone();
                     let inner = strategy_at(doc, prop, depth + 1);
                     if required.contains(&&name) {
                         inner.prop_map(move |v| Some((name.clone(), v))).boxed()
@@ -218,46 +196,98 @@ fn strategy_at(doc: &Value, schema: &Value, depth: usize) -> BoxedStrategy<Value
                             .boxed()
                     }
                 })
+                .chain(undeclared)
                 .collect();
             fields
                 .prop_map(|fields| Value::Object(fields.into_iter().flatten().collect()))
                 .boxed()
         }
-        Some("object") => Just(json!({})).boxed(),
+        Some("object") => {
+            let values = match schema.get("additionalProperties") {
+                Some(Value::Bool(true)) => any_json(),
+                Some(values @ Value::Object(_)) => strategy_at(doc, values, depth + 1),
+                _ => return Just(json!({})).boxed(),
+            };
+            proptest::collection::btree_map(any::<String>(), values, 0..3)
+                .prop_map(|m| Value::Object(m.into_iter().collect()))
+                .boxed()
+        }
         _ => Just(Value::Null).boxed(),
     }
 }
 
-/// Every string enum of the fragment: where it is written (`token_fail_request.reason`,
-/// or a component schema's name) and its values in spec order. Which Rust
-/// type each becomes is typify's choice, possibly renamed by
-/// `openapi/semantics.yaml`, so tests match them by values.
+/// `schema` without its `nullable: true`, or that of the schema its `$ref`
+/// names (the fragment writes it in both places); `None` if neither is.
+fn without_nullable(doc: &Value, schema: &Value) -> Option<Value> {
+    [schema, resolve(doc, schema)]
+        .into_iter()
+        .find_map(|candidate| {
+            let mut copy = candidate.as_object()?.clone();
+            (copy.remove("nullable")? == Value::Bool(true)).then_some(Value::Object(copy))
+        })
+}
+
+/// Any JSON scalar (nulls, booleans, integers, strings): what a schema
+/// without constraints accepts, in values that round-trip exactly.
+fn any_json() -> BoxedStrategy<Value> {
+    prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(|n| json!(n)),
+        any::<String>().prop_map(Value::String),
+    ]
+    .boxed()
+}
+
+/// Every string enum of the fragment: where it is written and its values in
+/// spec order. A place is a component schema's name, followed by `.<property>`
+/// for a property, `[]` for an array's items, `{}` for a map's values and
+/// `/allOf/<i>` (or `oneOf`, `anyOf`) for a composed part, e.g.
+/// `token_fail_request.reason` or `client.responseModes[]`. Which Rust type
+/// each becomes is typify's choice (a nullable enum is a newtype around an
+/// `…Inner` enum), possibly renamed by `openapi/semantics.yaml`, so tests
+/// match them by values.
 pub fn fragment_enums(doc: &Value) -> Vec<(String, Vec<String>)> {
-    let strings = |v: &Value| -> Vec<String> {
-        v.as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|s| s.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
     let mut out = Vec::new();
-    let Some(schemas) = doc
+    if let Some(schemas) = doc
         .pointer("/components/schemas")
         .and_then(Value::as_object)
-    else {
-        return out;
-    };
-    for (name, schema) in schemas {
-        if let Some(values) = schema.get("enum") {
-            out.push((name.clone(), strings(values)));
-        }
-        for (prop, prop_schema) in properties(schema) {
-            if let Some(values) = prop_schema.get("enum") {
-                out.push((format!("{name}.{prop}"), strings(values)));
-            }
+    {
+        for (name, schema) in schemas {
+            enums_in(schema, name.clone(), &mut out);
         }
     }
     out
+}
+
+/// The enums written inline in `schema` (not behind a `$ref`: a referenced
+/// enum is listed under its own component name).
+fn enums_in(schema: &Value, place: String, out: &mut Vec<(String, Vec<String>)>) {
+    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+        let values = values
+            .iter()
+            .filter_map(|s| s.as_str().map(str::to_owned))
+            .collect();
+        out.push((place.clone(), values));
+    }
+    for (prop, prop_schema) in properties(schema) {
+        enums_in(prop_schema, format!("{place}.{prop}"), out);
+    }
+    if let Some(items) = schema.get("items") {
+        enums_in(items, format!("{place}[]"), out);
+    }
+    if let Some(values) = schema.get("additionalProperties").filter(|v| v.is_object()) {
+        enums_in(values, format!("{place}{{}}"), out);
+    }
+    for keyword in ["allOf", "oneOf", "anyOf"] {
+        for (i, part) in schema
+            .get(keyword)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            enums_in(part, format!("{place}/{keyword}/{i}"), out);
+        }
+    }
 }

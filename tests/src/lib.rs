@@ -33,7 +33,7 @@ pub fn workspace_root() -> PathBuf {
 
 /// The vendored OpenAPI fragment the generated crate is built from.
 pub fn fragment_path() -> PathBuf {
-    workspace_root().join("openapi/authlete-tokens.yaml")
+    workspace_root().join("openapi/authlete.yaml")
 }
 
 /// A fixture file under `tests/fixtures/`.
@@ -60,4 +60,22 @@ pub fn normalised_fragment() -> serde_json::Value {
     let mut doc = fragment();
     xtask::normalise::normalise(&mut doc).expect("the fragment normalises");
     doc
+}
+
+/// An operationId or a camelCase name in snake case, as progenitor and
+/// typify spell methods and fields (`getAuthorizationTicketInfo` ->
+/// `get_authorization_ticket_info`).
+pub fn snake_case(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

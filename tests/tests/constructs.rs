@@ -29,8 +29,29 @@ fn upstream_constructs_generate_and_read_as_expected() {
 }
 
 #[test]
-fn strict_generation_still_refuses_unnamed_operations() {
+fn default_generation_names_unnamed_operations() {
+    // Naming an operation without an `operationId` after its method and
+    // path is a default step now, not a lenient one; it says so in the log.
     let spec = authlete_tests::fixture("constructs/upstream_constructs.yaml");
-    let error = xtask::pipeline::plan(&spec, "constructs.yaml").expect_err("strict by default");
-    assert!(error.to_string().contains("has no operationId"), "{error}");
+    let plan = xtask::pipeline::plan(&spec, "constructs.yaml").unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        plan.report.changes.iter().any(|(step, change)| {
+            *step == "name_unnamed_operations"
+                && change == "GET /api/lifecycle/healthcheck: named `get_api_lifecycle_healthcheck`"
+        }),
+        "{:?}",
+        plan.report.changes
+    );
+    let client = plan
+        .files
+        .iter()
+        .find(|f| f.relative == "src/client.rs")
+        .expect("client.rs is generated");
+    let surface = authlete_tests::surface::api_surface(&client.contents).expect("parses");
+    assert!(
+        surface.contains(
+            "operation get_api_lifecycle_healthcheck: GET /api/lifecycle/healthcheck -> builder"
+        ),
+        "{surface}"
+    );
 }

@@ -63,6 +63,10 @@ step_snapshots! {
     refuses_two_schemas_with_one_rust_name: "require_distinct_rust_names" on "require_distinct_rust_names";
     accepts_distinct_rust_names: "require_distinct_rust_names" on "rename_prelude_clashes";
     drops_bodiless_errors_beside_typed_ones: "drop_bodiless_error_responses" on "drop_bodiless_error_responses";
+    drops_bodiless_successes_beside_typed_ones: "drop_bodiless_success_responses" on "drop_bodiless_success_responses";
+    keeps_only_the_status_of_text_responses: "drop_text_response_bodies" on "drop_text_response_bodies";
+    drops_the_body_of_no_content: "drop_no_content_bodies" on "drop_no_content_bodies";
+    drops_required_names_that_are_not_properties: "drop_undeclared_required" on "drop_undeclared_required";
     accepts_refs_that_resolve: "require_local_refs_resolve" on "rename_prelude_clashes";
 }
 

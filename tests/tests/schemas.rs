@@ -86,6 +86,11 @@ fn generated_types_agree_with_the_fragment() {
     batch.finish();
 }
 
+/// Compares an object (or enum) schema of the fragment with the generated
+/// type's. A name listed in `required` without a property is, in JSON
+/// Schema, a required key of any type (the spec's `g_m_request` requires an
+/// undeclared `token`), and typify generates it so: a required
+/// `serde_json::Value`.
 fn compare(name: &str, spec: &Value, schema: &Value, root: &Value) {
     if spec.get("enum").is_some() {
         assert_eq!(
@@ -95,29 +100,92 @@ fn compare(name: &str, spec: &Value, schema: &Value, root: &Value) {
         );
         return;
     }
+    let schema = resolve(schema, root);
     let spec_props = spec["properties"].as_object().expect("object schema");
     let props = schema["properties"].as_object().expect("generated object");
-    let names = |m: &serde_json::Map<String, Value>| m.keys().cloned().collect::<BTreeSet<_>>();
-    assert_eq!(names(spec_props), names(props), "{name}: property names");
+    let required = string_set(&spec["required"]);
+    let undeclared: BTreeSet<String> = required
+        .iter()
+        .filter(|r| !spec_props.contains_key(*r))
+        .cloned()
+        .collect();
+    let spec_names: BTreeSet<String> = spec_props
+        .keys()
+        .cloned()
+        .chain(undeclared.clone())
+        .collect();
+    let names: BTreeSet<String> = props.keys().cloned().collect();
+    assert_eq!(spec_names, names, "{name}: property names");
     assert_eq!(
-        string_set(&spec["required"]),
+        required,
         string_set(&schema["required"]),
         "{name}: required properties"
     );
+    for prop in &undeclared {
+        assert_eq!(
+            generated_shape(&props[prop]),
+            "any",
+            "{name}.{prop}: an undeclared required name takes any value"
+        );
+    }
     for (prop, spec_prop) in spec_props {
-        if spec_prop.get("enum").is_some() {
+        compare_value(&format!("{name}.{prop}"), spec_prop, &props[prop], root);
+    }
+}
+
+/// Compares a property's (or an array item's, or a map value's) schema:
+/// inline enums by their values (typify names them), inline objects
+/// property by property (typify makes them structs named after the place),
+/// arrays and maps by what they hold, everything else by [`spec_shape`].
+fn compare_value(place: &str, spec: &Value, generated: &Value, root: &Value) {
+    if spec.get("enum").is_some() {
+        assert_eq!(
+            string_set(&spec["enum"]),
+            enum_values(&resolve(generated, root)),
+            "{place}: enum values"
+        );
+        return;
+    }
+    if spec.get("$ref").is_some() {
+        assert_eq!(
+            spec_shape(spec),
+            generated_shape(generated),
+            "{place}: type"
+        );
+        return;
+    }
+    let resolved = resolve(generated, root);
+    match spec["type"].as_str() {
+        Some("array") => {
             assert_eq!(
-                string_set(&spec_prop["enum"]),
-                enum_values(&resolve(&props[prop], root)),
-                "{name}.{prop}: enum values"
+                generated_shape(generated).split('<').next(),
+                Some("array"),
+                "{place}: type"
             );
-        } else {
-            assert_eq!(
-                spec_shape(spec_prop),
-                generated_shape(&props[prop]),
-                "{name}.{prop}: type"
+            compare_value(
+                &format!("{place}[]"),
+                &spec["items"],
+                &resolved["items"],
+                root,
             );
         }
+        Some("object") | None if spec.get("properties").is_some() => {
+            compare(place, spec, generated, root);
+        }
+        Some("object") if spec["additionalProperties"].is_object() => {
+            assert_eq!(generated_shape(generated), "object", "{place}: type");
+            compare_value(
+                &format!("{place}{{}}"),
+                &spec["additionalProperties"],
+                &resolved["additionalProperties"],
+                root,
+            );
+        }
+        _ => assert_eq!(
+            spec_shape(spec),
+            generated_shape(generated),
+            "{place}: type"
+        ),
     }
 }
 

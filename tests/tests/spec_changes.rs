@@ -33,7 +33,7 @@ fn derived_inputs(spec: &Value) -> BTreeMap<String, String> {
         .flatten()
     {
         let keep = entry.path().extension().is_some_and(|e| e == "yaml")
-            && entry.file_name() != "authlete-tokens.yaml";
+            && entry.file_name() != "authlete.yaml";
         if keep {
             std::fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copy");
         }
@@ -131,6 +131,40 @@ fn schema<'a>(spec: &'a mut Value, name: &str) -> &'a mut Value {
     &mut spec["components"]["schemas"][name]
 }
 
+/// Removes a component schema and every property that refers to it
+/// (directly or as its array's items), wherever the spec has one: a schema
+/// that several others use goes as a whole.
+fn remove_schema(spec: &mut Value, name: &str) {
+    spec["components"]["schemas"]
+        .as_object_mut()
+        .expect("schemas")
+        .remove(name);
+    let target = format!("#/components/schemas/{name}");
+    remove_properties_referring_to(spec, &target);
+    let left = serde_json::to_string(spec).expect("JSON");
+    assert!(
+        !left.contains(&format!("\"{target}\"")),
+        "`{target}` is still referred to from outside a property"
+    );
+}
+
+fn remove_properties_referring_to(value: &mut Value, target: &str) {
+    let refers = |v: &Value| v["$ref"] == *target || v["items"]["$ref"] == *target;
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::Object(props)) = map.get_mut("properties") {
+                props.retain(|_, v| !refers(v));
+            }
+            map.values_mut()
+                .for_each(|v| remove_properties_referring_to(v, target));
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|v| remove_properties_referring_to(v, target)),
+        _ => {}
+    }
+}
+
 type Change = (&'static str, fn(&mut Value), &'static [&'static str]);
 
 /// `(what, change, lines the derived inputs must gain)`.
@@ -171,16 +205,7 @@ fn changes() -> Vec<Change> {
         ),
         (
             "a schema is removed",
-            |s| {
-                s["components"]["schemas"]
-                    .as_object_mut()
-                    .expect("schemas")
-                    .remove("cimd_options");
-                schema(s, "token_request")["properties"]
-                    .as_object_mut()
-                    .expect("properties")
-                    .remove("cimdOptions");
-            },
+            |s| remove_schema(s, "cimd_options"),
             &["schema CimdOptions: (gone)"],
         ),
         (

@@ -70,6 +70,13 @@ async fn call(
     (reply, rendered)
 }
 
+/// Operations whose example call fails however the server answers, with
+/// the error each gives: spec problems for the normaliser or upstream,
+/// pinned here so that their fix shows (then the entry goes). The request
+/// they send is still snapshotted. None today: `hsk_delete_api`'s 204 with a
+/// JSON body is what `drop_no_content_bodies` exists for.
+const KNOWN_BROKEN: &[(&str, &str)] = &[];
+
 #[tokio::test]
 async fn every_operation_sends_its_example_request() {
     let doc = authlete_tests::normalised_fragment();
@@ -85,6 +92,14 @@ async fn every_operation_sends_its_example_request() {
         let (status, answer) = examples::response_example(&doc, id).unwrap_or((200, None));
         let (reply, rendered) = call(id, &params, body, status, answer.clone()).await;
         batch.check(id, || {
+            if let Some((_, error)) = KNOWN_BROKEN.iter().find(|(known, _)| *known == id) {
+                let got = reply.expect_err(
+                    "a known-broken operation still fails; remove it from KNOWN_BROKEN",
+                );
+                assert!(got.contains(error), "{id}: {got}");
+                insta::assert_snapshot!(id, rendered);
+                return;
+            }
             let reply = reply.unwrap_or_else(|e| panic!("{id}: {e}"));
             assert_eq!(reply.status, status, "{id}: status");
             assert_eq!(

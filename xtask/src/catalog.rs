@@ -40,7 +40,13 @@ pub struct Operation {
     pub path_params: Vec<Param>,
     /// Query parameters in spec order.
     pub query_params: Vec<Param>,
-    body: Option<Type>,
+    /// The request body's Rust type, as the builder's `body` setter takes it.
+    pub body: Option<Type>,
+    /// The success body's Rust type, as `send` returns it (`()` for none).
+    pub success: Type,
+    /// The first success status, and an example body for it from the spec
+    /// ([`crate::examples`]), as JSON text.
+    pub example: Option<(u16, Option<String>)>,
     /// The request body's Rust type name.
     pub request_body: Option<String>,
     /// `(status or "default", body type name)` in spec order.
@@ -179,6 +185,8 @@ pub fn read(doc: &Value, file: &syn::File) -> Result<Catalog, String> {
             path_params,
             query_params,
             body,
+            success: success.clone(),
+            example: example_success(doc, object),
             request_body,
             responses,
         });
@@ -413,8 +421,30 @@ fn response_schema(response: &Value) -> Option<&Value> {
         .get("schema")
 }
 
+/// The first 2xx status of an operation object and an example of its body.
+fn example_success(doc: &Value, operation: &Value) -> Option<(u16, Option<String>)> {
+    let (status, response) = operation
+        .get("responses")?
+        .as_object()?
+        .iter()
+        .find(|(code, _)| code.starts_with('2'))?;
+    let status: u16 = status.parse().ok()?;
+    let body = response_schema(resolve(doc, response))
+        .map(|schema| crate::examples::example(doc, schema, "value").to_string());
+    Some((status, body))
+}
+
 /// Renders the catalog as the source of `generated/src/catalog.rs` (without header).
 pub fn render(catalog: &Catalog) -> Result<String, String> {
+    let examples = catalog.operations.iter().filter_map(|op| {
+        let id = &op.id;
+        let (status, body) = op.example.as_ref()?;
+        let body = match body {
+            Some(json) => quote!(Some(#json)),
+            None => quote!(None),
+        };
+        Some(quote!(#id => Some((#status, #body)),))
+    });
     let operations = catalog.operations.iter().map(|op| {
         let id = &op.id;
         let method = &op.method;
@@ -520,6 +550,16 @@ pub fn render(catalog: &Catalog) -> Result<String, String> {
 
         /// Every string enum of [`types`].
         pub const ENUMS: &[Enum] = &[#(#enums),*];
+
+        /// The first success status of operation `operation_id` and an example
+        /// body for it, made from the spec's schema (every property, enums at
+        /// their first value): what a stand-in for Authlete can answer.
+        pub fn example_response(operation_id: &str) -> Option<(u16, Option<&'static str>)> {
+            match operation_id {
+                #(#examples)*
+                _ => None,
+            }
+        }
 
         /// The operation with this `operationId`.
         pub fn operation(operation_id: &str) -> Option<&'static Operation> {

@@ -192,10 +192,12 @@ fn ids_in(doc: &Value, listed: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// (METHOD, path, operation) of the operation named `id`.
+/// (METHOD, path, operation) of the operation named `id`: its operationId,
+/// or `METHOD /path` for one upstream left unnamed.
 fn find<'a>(doc: &'a Value, id: &str) -> Option<(String, String, &'a Value)> {
     spec::operations(doc).into_iter().find_map(|op| {
-        (spec::operation_id(doc, &op) == Some(id)).then(|| {
+        let route = format!("{} {}", op.method.to_uppercase(), op.path);
+        (spec::operation_id(doc, &op) == Some(id) || route == id).then(|| {
             let value = spec::operation(doc, &op)?;
             Some((op.method.to_uppercase(), op.path.clone(), value))
         })?

@@ -158,6 +158,8 @@ fn read_types(client_code: &str) -> Result<Types, XtaskError> {
         match item {
             Item::Struct(s) => {
                 let Fields::Named(named) = &s.fields else {
+                    // Newtypes (typify's nullable enums) are types too.
+                    types.names.push(s.ident.to_string());
                     continue;
                 };
                 let fields = named
@@ -231,7 +233,18 @@ fn shape(ty: &Type, types: &Types) -> Shape {
         "bool" | "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "f32" | "f64" => {
             Shape::Scalar(last.ident.clone())
         }
-        _ if path.path.segments.len() == 1 && types.names.contains(&name) => Shape::Named(name),
+        // `X` inside the types module, `types::X` in a builder.
+        _ if types.names.contains(&name)
+            && path
+                .path
+                .segments
+                .iter()
+                .rev()
+                .skip(1)
+                .all(|s| matches!(s.ident.to_string().as_str(), "types" | "super" | "crate")) =>
+        {
+            Shape::Named(name)
+        }
         _ => Shape::Other(quote!(#ty)),
     }
 }
@@ -321,7 +334,27 @@ fn accessor(target: &Shape, field: &syn::Ident, types: &Types) -> (TokenStream, 
 fn method_name(decided: &semantics::Operation, field: &Field) -> syn::Ident {
     match decided.rename.get(&field.wire) {
         Some(name) => format_ident!("{name}"),
+        // A field named like one of the response's own methods keeps its
+        // value reachable under a prefixed name.
+        None if RESERVED.contains(&field.ident.to_string().as_str()) => {
+            format_ident!("body_{}", field.ident)
+        }
         None => field.ident.clone(),
+    }
+}
+
+/// Methods every response or builder has, which a field may not take.
+const RESERVED: [&str; 6] = ["request_id", "raw", "into_raw", "new", "send", "validate"];
+
+/// The facade's name for an operation's response: the semantics file's, or
+/// the generated body's with `Response` added where it lacks it (the body
+/// `Client` answers `clients().get(..)`; its wrapper must not be called
+/// `Client`).
+pub fn response_name(decided: &semantics::Operation, generated: &str) -> String {
+    match &decided.response {
+        Some(name) => name.clone(),
+        None if generated.ends_with("Response") => generated.to_owned(),
+        None => format!("{generated}Response"),
     }
 }
 
@@ -371,6 +404,10 @@ struct Param {
 /// One operation as the emitter sees it.
 #[derive(Debug, Clone)]
 struct Op {
+    /// The request body's type as the generated builder takes it.
+    body_ty: Option<Type>,
+    /// The success body's type as the generated `send` returns it.
+    success_ty: Option<Type>,
     id: String,
     method: String,
     path: String,
@@ -469,6 +506,8 @@ fn read_ops(doc: &Value) -> Vec<Op> {
                 .filter(|(code, _)| code.starts_with('2'))
                 .find_map(|(_, r)| ref_name(&resolve(r)["content"]["application/json"]["schema"]));
             Some(Op {
+                body_ty: None,
+                success_ty: None,
                 id,
                 method: r.method.to_uppercase(),
                 path: r.path.clone(),
@@ -503,6 +542,8 @@ pub struct Rendered {
     /// the emitter took on the file's behalf; `generate` prints them and a
     /// test keeps the checked-in files free of them.
     pub notes: Vec<String>,
+    /// The operation table in Markdown, for the README.
+    pub readme_table: String,
 }
 
 /// The emitted files, relative to the facade crate's root.
@@ -519,7 +560,30 @@ pub fn render(
     spec_label: &str,
 ) -> Result<Rendered, XtaskError> {
     let types = read_types(client_code)?;
-    let ops = read_ops(doc);
+    let mut ops = read_ops(doc);
+    // Body and success types as progenitor made them: inline, `allOf` and
+    // array bodies have no `$ref` to name them, but always a Rust type.
+    let file = syn::parse_file(client_code).map_err(|e| XtaskError::Format {
+        message: format!("generated client does not parse: {e}"),
+    })?;
+    let catalog =
+        crate::catalog::read(doc, &file).map_err(|message| XtaskError::Format { message })?;
+    for op in &mut ops {
+        let Some(found) = catalog.operations.iter().find(|c| c.id == op.id) else {
+            continue;
+        };
+        op.body_ty = found.body.clone();
+        op.body = found.body.as_ref().and_then(|t| match shape(t, &types) {
+            Shape::Named(name) if types.structs.contains_key(&name) => Some(name),
+            _ => None,
+        });
+        let unit = matches!(&found.success, Type::Tuple(t) if t.elems.is_empty());
+        op.success_ty = (!unit).then(|| found.success.clone());
+        op.success = op.success_ty.as_ref().and_then(|t| match shape(t, &types) {
+            Shape::Named(name) if types.structs.contains_key(&name) => Some(name),
+            _ => None,
+        });
+    }
     let mut problems = Vec::new();
     let mut notes = Vec::new();
     for id in sem.operations.keys() {
@@ -551,6 +615,8 @@ pub fn render(
     for (group_name, group) in &sem.groups {
         let mut body = TokenStream::new();
         let mut verbs = TokenStream::new();
+        // Operations answering with the same body share one response type.
+        let mut responses: BTreeMap<String, String> = BTreeMap::new();
         for op in &ops {
             let Some(decided) = sem.operations.get(&op.id) else {
                 continue;
@@ -558,7 +624,7 @@ pub fn render(
             if &decided.group != group_name {
                 continue;
             }
-            match emit_operation(op, decided, group, &types, &mut notes) {
+            match emit_operation(op, decided, group, &types, &mut notes, &mut responses) {
                 Ok((verb, code)) => {
                     verbs.extend(verb);
                     body.extend(code);
@@ -578,16 +644,22 @@ pub fn render(
             })
         };
         let mut calls = Vec::new();
-        if in_group().any(|o| o.body.is_none()) {
+        if in_group().any(|o| o.body_ty.is_none()) {
             calls.push(format_ident!("execute"));
         }
-        if in_group().any(|o| o.body.is_some()) {
+        if in_group().any(|o| o.body_ty.is_some()) {
             calls.push(format_ident!("execute_with_body"));
         }
         let summary = docs(&group.summary);
         let get_it = format!(" Get it with [`Client::{group_name}`].");
+        let uses_types = format!("{verbs}{body}").contains("types ::");
+        let types_import = uses_types.then(|| {
+            quote!(
+                use authlete_generated::types;
+            )
+        });
         let code = quote! {
-            use authlete_generated::types;
+            #types_import
 
             use crate::call::{Operation, #(#calls),*};
             use crate::client::Client;
@@ -666,7 +738,12 @@ pub fn render(
         relative: "src/enums.rs".into(),
         contents: format!("{header}\n{enums}"),
     });
-    Ok(Rendered { files, notes })
+    let readme_table = markdown_table(&table);
+    Ok(Rendered {
+        files,
+        notes,
+        readme_table,
+    })
 }
 
 /// `src/<group>/mod.rs`: the group's docs and table, the emitted operations
@@ -789,6 +866,7 @@ fn emit_operation(
     group: &semantics::Group,
     types: &Types,
     notes: &mut Vec<String>,
+    responses: &mut BTreeMap<String, String>,
 ) -> Result<(TokenStream, TokenStream), Vec<String>> {
     let mut problems = Vec::new();
     let mut decided = decided.clone();
@@ -883,7 +961,8 @@ fn emit_operation(
 
     let builder = format_ident!("{}", decided.builder);
     let verb = format_ident!("{}", decided.verb);
-    let op_fn = format_ident!("{}", op.id);
+    // progenitor names the method after the operationId in snake case.
+    let op_fn = format_ident!("{}", snake(&op.id));
     let op_doc = if op.description.is_empty() {
         // The overlay has no words for it yet; say at least what it calls.
         docs(&format!("Calls `{} {}`.", op.method, op.path))
@@ -954,6 +1033,23 @@ fn emit_operation(
                 }
             });
         }
+    }
+    // A body that is not an object with fields (an array of token
+    // requests, say) is the verb's last argument, whole.
+    let mut whole_body = None;
+    if op.body.is_none()
+        && let Some(ty) = &op.body_ty
+    {
+        let value = format_ident!("body");
+        let (param, expr) = conversion(&shape(ty, types), &value);
+        let spelled_ty = spelled(&shape(ty, types));
+        fields.push(quote!(pub(super) body: #spelled_ty));
+        if expr.to_string() == "body" {
+            inits.push(quote!(body));
+        } else {
+            inits.push(quote!(body: #expr));
+        }
+        whole_body = Some(quote!(#value: #param));
     }
     for p in op.params.iter().filter(|p| p.wire != "serviceId") {
         let ident = &p.ident;
@@ -1056,23 +1152,39 @@ fn emit_operation(
     let service = service_param.then(|| quote!(.service_id(service_id)));
     let (response_ty, finish) = match &op.success {
         Some(name) => {
-            let name = decided.response.clone().unwrap_or_else(|| name.clone());
+            let name = response_name(decided, name);
             let ty = format_ident!("{name}");
             (
                 quote!(#ty),
                 quote!(Ok(#ty::new(reply.body, reply.request_id))),
             )
         }
-        None => (quote!(()), quote!(Ok(()))),
+        // Not an object with fields (a JSON map, a list): the value itself.
+        None => match &op.success_ty {
+            Some(ty) => {
+                let ty = spelled(&shape(ty, types));
+                (quote!(#ty), quote!(Ok(reply.body)))
+            }
+            None => (quote!(()), quote!(Ok(()))),
+        },
     };
-    let bind = op.success.is_some().then(|| quote!(let reply =));
+    let bind = op.success_ty.is_some().then(|| quote!(let reply =));
+    // Operations outside one service (service list/create, the health check)
+    // have no `{serviceId}` to fill.
+    let service_binding = if service_param {
+        quote!(service_id)
+    } else {
+        quote!(_)
+    };
+    let service_local =
+        service_param.then(|| quote!(let service_id = client.inner().service_id.as_str();));
     let bindings: Vec<syn::Ident> = op
         .params
         .iter()
         .filter(|p| p.wire != "serviceId")
         .map(|p| p.ident.clone())
         .collect();
-    let call = if op.body.is_some() {
+    let call = if op.body_ty.is_some() {
         quote! {
             let #builder { client, body, #(#bindings),* } = self;
             #(let #bindings = &#bindings;)*
@@ -1080,7 +1192,7 @@ fn emit_operation(
                 client,
                 OPERATION,
                 body,
-                |generated, service_id, body| {
+                |generated, #service_binding, body| {
                     let call = generated.#op_fn() #service .body(body);
                     #(#param_calls)*
                     async move { call.send().await }
@@ -1092,7 +1204,7 @@ fn emit_operation(
         quote! {
             let #builder { client, #(#bindings),* } = self;
             #(let #bindings = &#bindings;)*
-            let service_id = client.inner().service_id.as_str();
+            #service_local
             #bind execute(client, OPERATION, |generated| {
                 let call = generated.#op_fn() #service;
                 #(#param_calls)*
@@ -1118,11 +1230,15 @@ fn emit_operation(
         op.method, op.path, group.type_name, decided.verb
     );
 
-    let arg_idents: Vec<syn::Ident> = decided
+    let mut arg_idents: Vec<syn::Ident> = decided
         .args
         .iter()
         .map(|a| format_ident!("{}", snake(a)))
         .collect();
+    if let Some(param) = whole_body {
+        arg_idents.push(format_ident!("body"));
+        arg_params.push(param);
+    }
     let verb_fn = quote! {
         #op_doc
         pub fn #verb(self, #(#arg_params),*) -> #builder<'a> {
@@ -1164,8 +1280,24 @@ fn emit_operation(
         }
     };
 
+    let shared = op.success.as_ref().and_then(|success| {
+        let name = response_name(decided, success);
+        match responses.insert(name.clone(), success.clone()) {
+            Some(earlier) if &earlier == success => Some(Ok(())),
+            Some(earlier) => Some(Err(format!(
+                "{}: the response name `{name}` is taken in this group by the body `{earlier}`; choose another under `response`",
+                at("response")
+            ))),
+            None => None,
+        }
+    });
+    match shared {
+        Some(Err(problem)) => return Err(vec![problem]),
+        Some(Ok(())) => return Ok((verb_fn, code)),
+        None => {}
+    }
     if let (Some(success), Some((struct_docs, response_fields))) = (&op.success, response_fields) {
-        let name = decided.response.clone().unwrap_or_else(|| success.clone());
+        let name = response_name(decided, success);
         let ty = format_ident!("{name}");
         let generated = format_ident!("{success}");
         let accessors = response_fields.iter().map(|f| {
@@ -1246,6 +1378,47 @@ fn emit_operation(
     Ok((verb_fn, code))
 }
 
+/// The table of operations as Markdown: the README shows it between
+/// [`README_START`] and [`README_END`], and `generate` keeps it current.
+fn markdown_table(table: &[(Op, semantics::Operation)]) -> String {
+    let mut out =
+        String::from("| operation | HTTP | method | replay | why |\n|---|---|---|---|---|\n");
+    for (op, d) in table {
+        let _ = writeln!(
+            out,
+            "| `{}` | `{} {}` | `client.{}().{}()` | {} | {} |",
+            op.id,
+            op.method,
+            op.path,
+            d.group,
+            d.verb,
+            match d.replay {
+                Replay::Once => "once",
+                Replay::Idempotent => "idempotent",
+            },
+            d.why.replace('|', "\\|")
+        );
+    }
+    out
+}
+
+/// Where the README's copy of the operation table starts.
+pub const README_START: &str = "<!-- operations table: written by `cargo xtask generate` -->";
+/// Where it ends.
+pub const README_END: &str = "<!-- end of operations table -->";
+
+/// `readme` with the operation table between the markers replaced, or
+/// `None` when it has no markers.
+pub fn with_readme_table(readme: &str, table: &str) -> Option<String> {
+    let start = readme.find(README_START)? + README_START.len();
+    let end = start + readme[start..].find(README_END)?;
+    Some(format!(
+        "{}\n\n{table}\n{}",
+        &readme[..start],
+        &readme[end..]
+    ))
+}
+
 fn operation_table(table: &[(Op, semantics::Operation)]) -> Result<String, XtaskError> {
     let replay_of = |d: &semantics::Operation| match d.replay {
         Replay::Once => quote!(Replay::OnlyIfNeverSent),
@@ -1261,28 +1434,28 @@ fn operation_table(table: &[(Op, semantics::Operation)]) -> Result<String, Xtask
         let name = format_ident!("{}", d.verb.to_uppercase());
         let group_mod = format_ident!("{group}");
         let doc = format!(" `{method} {path}`: `client.{group}().{verb}(..)`.");
+        let secrets = d.secrets.iter();
         groups.entry(group).or_default().push(quote! {
             #[doc = #doc]
             pub const #name: OperationInfo = OperationInfo {
                 id: #id, method: #method, path: #path, group: #group, verb: #verb, replay: #replay, why: #why,
+                secrets: &[#(#secrets),*],
             };
         });
         all.push(quote!(#group_mod::#name));
         if let Some(success) = &op.success {
             let generated = format_ident!("{success}");
-            let response =
-                format_ident!("{}", d.response.clone().unwrap_or_else(|| success.clone()));
+            let response = format_ident!("{}", response_name(d, success));
             let http = d
                 .endpoint
                 .then(|| quote!(let _ = response.into_http_response();));
             exercises.push(quote! {
-                #id => {
-                    if let Ok(body) = serde_json::from_slice::<types::#generated>(body) {
-                        let response = crate::#group_mod::#response::new(body, None);
-                        let _ = format!("{response:?}");
-                        #http
-                    }
-                }
+                #id => Some(serde_json::from_slice::<types::#generated>(body).map(|body| {
+                    let response = crate::#group_mod::#response::new(body, None);
+                    let shown = format!("{response:?}");
+                    #http
+                    shown
+                })),
             });
         }
     }
@@ -1300,23 +1473,10 @@ fn operation_table(table: &[(Op, semantics::Operation)]) -> Result<String, Xtask
     });
     let mut doc = String::from(
         "//! Every operation the facade offers, in one table: what the call layer,\n\
-         //! the mock, the fuzz target and the docs read instead of repeating.\n//!\n\
-         //! | operation | HTTP | method | replay |\n//! |---|---|---|---|\n",
+         //! the mock, the fuzz target and the docs read instead of repeating.\n//!\n",
     );
-    for (op, d) in table {
-        let _ = writeln!(
-            doc,
-            "//! | `{}` | `{} {}` | `client.{}().{}()` | {} |",
-            op.id,
-            op.method,
-            op.path,
-            d.group,
-            d.verb,
-            match d.replay {
-                Replay::Once => "once",
-                Replay::Idempotent => "idempotent",
-            }
-        );
+    for line in markdown_table(table).lines() {
+        let _ = writeln!(doc, "//! {line}");
     }
     let code = quote! {
         use crate::retry::Replay;
@@ -1339,6 +1499,9 @@ fn operation_table(table: &[(Op, semantics::Operation)]) -> Result<String, Xtask
             pub replay: Replay,
             /// Why that replay class.
             pub why: &'static str,
+            /// Spec names of the request and response fields that hold
+            /// credentials, which `Debug` output never shows.
+            pub secrets: &'static [&'static str],
         }
 
         #(#modules)*
@@ -1352,14 +1515,19 @@ fn operation_table(table: &[(Op, semantics::Operation)]) -> Result<String, Xtask
         }
 
         /// Decodes `body` as operation `id`'s success response and runs what
-        /// the facade does with one: the fuzz target's entry, one arm per
-        /// operation so that a new operation is fuzzed without new code.
+        /// the facade does with one (its `Debug` output, which it returns,
+        /// and its HTTP response): the fuzz target's and the tests' entry, one
+        /// arm per operation so that a new operation is covered without new
+        /// code. `None` for an operation whose success has no wrapper.
         #[cfg(feature = "fuzzing")]
-        pub(crate) fn exercise(id: &str, body: &[u8]) {
+        pub(crate) fn exercise(
+            id: &str,
+            body: &[u8],
+        ) -> Option<Result<String, serde_json::Error>> {
             use authlete_generated::types;
             match id {
                 #(#exercises)*
-                _ => {}
+                _ => None,
             }
         }
     };

@@ -16,6 +16,7 @@ pub mod catalog;
 pub mod codegen;
 pub mod drift;
 pub mod error;
+pub mod examples;
 pub mod facade;
 pub mod normalise;
 pub mod open_enums;

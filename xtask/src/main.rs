@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo xtask generate [--check] [--lenient] [--spec FILE] [--out DIR] [--facade DIR]
-//!     regenerate generated/ from openapi/authlete-tokens.yaml, and the
+//!     regenerate generated/ from openapi/authlete.yaml, and the
 //!     facade's emitted files (facade/src/**/operations.rs, operations.rs,
 //!     enums.rs, model.rs) from it and openapi/semantics.yaml; with --out and
 //!     no --facade, the facade is left alone; with --check,
@@ -10,10 +10,10 @@
 //!     generated/src holds a file generate does not produce; with --lenient
 //!     (for whole upstream specs), name unnamed operations instead of
 //!     refusing them
-//! cargo xtask vendor --from UPSTREAM.yaml [--check] [--openapi DIR]
-//!     rebuild openapi/authlete-tokens.yaml from Authlete's full spec, for the
+//! cargo xtask vendor --from UPSTREAM.yaml [--from MORE.yaml ...] [--check] [--openapi DIR]
+//!     rebuild openapi/authlete.yaml from Authlete's full spec, for the
 //!     operations in openapi/operations.txt, with openapi/overlay.yaml's words
-//! cargo xtask drift --from UPSTREAM.yaml [--openapi DIR]
+//! cargo xtask drift --from UPSTREAM.yaml [--from MORE.yaml ...] [--openapi DIR]
 //!     list what changed upstream for the vendored operations, and the
 //!     upstream operations neither openapi/operations.txt nor
 //!     openapi/not-vendored.txt decides about
@@ -45,8 +45,8 @@ use xtask::{XtaskError, drift, normalise, output, pipeline, spec};
 
 const USAGE: &str = "usage:
   cargo xtask generate [--check] [--lenient] [--spec FILE] [--out DIR] [--facade DIR]
-  cargo xtask vendor --from UPSTREAM.yaml [--check] [--openapi DIR]
-  cargo xtask drift --from UPSTREAM.yaml [--openapi DIR]
+  cargo xtask vendor --from UPSTREAM.yaml [--from MORE.yaml ...] [--check] [--openapi DIR]
+  cargo xtask drift --from UPSTREAM.yaml [--from MORE.yaml ...] [--openapi DIR]
 exit codes:
   0  success; --check: up to date; drift: nothing to do
   1  failure, or a finding: --check found stale or stray files; drift found a
@@ -109,13 +109,15 @@ struct GenerateOptions {
 /// `vendor` or `drift` as given; paths left out default to the workspace's.
 struct VendorArgs {
     check: bool,
-    from: PathBuf,
+    /// Upstream specs, in priority order.
+    from: Vec<PathBuf>,
     openapi: Option<PathBuf>,
 }
 
 struct VendorOptions {
     check: bool,
-    from: PathBuf,
+    /// Upstream specs, in priority order.
+    from: Vec<PathBuf>,
     openapi: OpenapiDir,
 }
 
@@ -146,6 +148,17 @@ impl GenerateArgs {
             out,
             facade,
         })
+    }
+}
+
+impl VendorOptions {
+    /// The upstream specs, named for messages (`a.yaml + b.yaml`).
+    fn sources(&self, workspace: &Workspace) -> String {
+        self.from
+            .iter()
+            .map(|p| label(p, workspace))
+            .collect::<Vec<_>>()
+            .join(" + ")
     }
 }
 
@@ -220,7 +233,7 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
     let mut spec = None;
     let mut out = None;
     let mut facade = None;
-    let mut from = None;
+    let mut from = Vec::new();
     let mut openapi = None;
     let mut rest = rest.iter();
     while let Some(arg) = rest.next() {
@@ -235,7 +248,7 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
             ("generate", "--spec") => spec = Some(value("a file")?),
             ("generate", "--out") => out = Some(value("a directory")?),
             ("generate", "--facade") => facade = Some(value("a directory")?),
-            ("vendor" | "drift", "--from") => from = Some(value("a file")?),
+            ("vendor" | "drift", "--from") => from.push(value("a file")?),
             ("vendor" | "drift", "--openapi") => openapi = Some(value("a directory")?),
             ("generate" | "vendor" | "drift", other) => {
                 return Err(format!("unknown option `{other}` for `{command}`"));
@@ -244,8 +257,11 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
         }
     }
     let from = || {
-        from.clone()
-            .ok_or_else(|| format!("`{command}` needs --from UPSTREAM.yaml"))
+        if from.is_empty() {
+            Err(format!("`{command}` needs --from UPSTREAM.yaml"))
+        } else {
+            Ok(from.clone())
+        }
     };
     match command.as_str() {
         "generate" => Ok(Command::Generate(GenerateArgs {
@@ -309,6 +325,7 @@ fn generate(options: &GenerateOptions, workspace: &Workspace) -> Result<ExitCode
         drift.extend(output::check_stray(&options.out, &plan.files));
         if let Some(facade) = &options.facade {
             drift.extend(plan.check_facade(facade));
+            drift.extend(readme_drift(facade, &plan));
         }
         if drift.is_empty() {
             eprintln!("{} is up to date with {spec_label}", options.out.display());
@@ -328,6 +345,12 @@ fn generate(options: &GenerateOptions, workspace: &Workspace) -> Result<ExitCode
     let mut changed = plan.write(&options.out)?;
     if let Some(facade) = &options.facade {
         changed.extend(plan.write_facade(facade)?);
+        if let Some((path, text)) = readme_update(facade, &plan)
+            && std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str())
+        {
+            output::write_atomically(&path, text.as_bytes())?;
+            changed.push(path);
+        }
     }
     for path in &changed {
         eprintln!("wrote {}", path.display());
@@ -360,18 +383,39 @@ fn generate(options: &GenerateOptions, workspace: &Workspace) -> Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
+/// The README beside the facade's workspace, with the operation table
+/// rewritten, when it has the table's markers.
+fn readme_update(facade: &Path, plan: &pipeline::Plan) -> Option<(PathBuf, String)> {
+    if plan.readme_table.is_empty() {
+        return None;
+    }
+    let path = facade.parent()?.join("README.md");
+    let text = std::fs::read_to_string(&path).ok()?;
+    xtask::facade::with_readme_table(&text, &plan.readme_table).map(|t| (path, t))
+}
+
+/// The README's table, if it is not what the spec and semantics produce.
+fn readme_drift(facade: &Path, plan: &pipeline::Plan) -> Option<output::Drift> {
+    let (path, expected) = readme_update(facade, plan)?;
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    (on_disk != expected).then(|| output::Drift {
+        relative: "README.md".into(),
+        diff: similar::TextDiff::from_lines(&on_disk, &expected)
+            .unified_diff()
+            .header("README.md (checked in)", "README.md (from the spec)")
+            .to_string(),
+    })
+}
+
 fn vendor_cmd(options: &VendorOptions, workspace: &Workspace) -> Result<ExitCode, XtaskError> {
     let label = |path: &Path| label(path, workspace);
     let text = vendor::render(&options.from, &options.openapi)?;
+    let sources = options.sources(workspace);
     let target = options.openapi.fragment();
     let on_disk = std::fs::read_to_string(&target).unwrap_or_default();
     if options.check {
         if on_disk == text {
-            eprintln!(
-                "{} is what vendoring {} produces",
-                label(&target),
-                label(&options.from)
-            );
+            eprintln!("{} is what vendoring {} produces", label(&target), sources);
             return Ok(ExitCode::SUCCESS);
         }
         let diff = similar::TextDiff::from_lines(&on_disk, &text);
@@ -398,7 +442,8 @@ fn vendor_cmd(options: &VendorOptions, workspace: &Workspace) -> Result<ExitCode
 fn drift_cmd(options: &VendorOptions, workspace: &Workspace) -> Result<ExitCode, XtaskError> {
     let label = |path: &Path| label(path, workspace);
     let current = spec::load(&options.openapi.fragment())?;
-    let newer = spec::load(&options.from)?;
+    let newer = vendor::load_upstreams(&options.from)?;
+    let sources = options.sources(workspace);
     let lists = drift::Lists::read(&options.openapi)?;
     let report = drift::drift(&current, &newer, &lists)?;
     for note in &report.notes {
@@ -411,7 +456,7 @@ fn drift_cmd(options: &VendorOptions, workspace: &Workspace) -> Result<ExitCode,
         eprintln!(
             "{} change(s) to the vendored operations; review, then `cargo xtask vendor --from {}` and `cargo xtask generate`",
             report.changes.len(),
-            label(&options.from)
+            sources
         );
     }
     if !report.undecided.is_empty() {
@@ -426,7 +471,7 @@ fn drift_cmd(options: &VendorOptions, workspace: &Workspace) -> Result<ExitCode,
         eprintln!(
             "no drift: {} matches {} for the vendored operations, and every upstream operation is decided",
             label(&options.openapi.fragment()),
-            label(&options.from)
+            sources
         );
         return Ok(ExitCode::SUCCESS);
     }

@@ -28,6 +28,11 @@ pub struct Step {
 /// operationId is an error a person should fix.
 pub const STEPS: &[Step] = &[
     Step {
+        name: "name_unnamed_operations",
+        why: "Authlete's spec leaves an operation unnamed (the lifecycle health check); progenitor needs a name",
+        run: name_unnamed_operations,
+    },
+    Step {
         name: "require_operation_ids",
         why: "progenitor names methods after operationIds and rejects missing or repeated ones",
         run: require_operation_ids,
@@ -43,9 +48,29 @@ pub const STEPS: &[Step] = &[
         run: keep_json_request_body,
     },
     Step {
+        name: "drop_no_content_bodies",
+        why: "a 204 carries no body (RFC 9110), but the spec gives one to hsk_delete_api: the generated client would fail decoding nothing",
+        run: drop_no_content_bodies,
+    },
+    Step {
+        name: "drop_undeclared_required",
+        why: "a `required` name that is no property (g_m_request's `token`) becomes a required untyped field no caller can fill",
+        run: drop_undeclared_required,
+    },
+    Step {
+        name: "drop_text_response_bodies",
+        why: "progenitor types a text/plain body as a raw byte stream, which neither the catalog nor the facade's typed results can hold",
+        run: drop_text_response_bodies,
+    },
+    Step {
         name: "drop_bodiless_error_responses",
         why: "progenitor asserts on an operation whose error responses mix typed bodies and none",
         run: drop_bodiless_error_responses,
+    },
+    Step {
+        name: "drop_bodiless_success_responses",
+        why: "progenitor asserts on an operation with two success types (a JSON 200 beside a bodiless 204)",
+        run: drop_bodiless_success_responses,
     },
     Step {
         name: "rename_prelude_clashes",
@@ -63,13 +88,9 @@ pub const STEPS: &[Step] = &[
 /// without an operationId get one made from method and path instead of
 /// stopping the run. Everything else is as in [`STEPS`].
 pub fn lenient_steps() -> Vec<Step> {
-    let mut steps = vec![Step {
-        name: "name_unnamed_operations",
-        why: "a spec we do not own may leave an operation unnamed; progenitor needs a name",
-        run: name_unnamed_operations,
-    }];
-    steps.extend_from_slice(STEPS);
-    steps
+    // Naming unnamed operations used to be lenient-only; Authlete's own spec
+    // needs it, so every run does it now.
+    STEPS.to_vec()
 }
 
 /// What running all steps did.
@@ -222,6 +243,130 @@ pub fn name_unnamed_operations(doc: &mut Value) -> Result<Vec<String>, XtaskErro
 /// body" with "no body". The dropped statuses are still handled at run time,
 /// as responses the spec does not describe.
 pub fn drop_bodiless_error_responses(doc: &mut Value) -> Result<Vec<String>, XtaskError> {
+    drop_bodiless(doc, is_error_status, "error")
+}
+
+/// Drops the content of every 204 response: HTTP says it has none.
+pub fn drop_no_content_bodies(doc: &mut Value) -> Result<Vec<String>, XtaskError> {
+    let mut changes = Vec::new();
+    for op in spec::operations(doc) {
+        let label = spec::operation_id(doc, &op)
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("{} {}", op.method.to_uppercase(), op.path));
+        let Some(response) = spec::operation_mut(doc, &op)
+            .and_then(|o| o.get_mut("responses"))
+            .and_then(|r| r.get_mut("204"))
+            .and_then(Value::as_object_mut)
+        else {
+            continue;
+        };
+        if response.remove("content").is_some() {
+            changes.push(format!("{label}: dropped the body of 204 No Content"));
+        }
+    }
+    Ok(changes)
+}
+
+/// Drops from each schema's `required` the names its `properties` do not
+/// declare (when it declares properties at all).
+pub fn drop_undeclared_required(doc: &mut Value) -> Result<Vec<String>, XtaskError> {
+    let mut changes = Vec::new();
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return Ok(changes);
+    };
+    for (name, schema) in schemas.iter_mut() {
+        let Some(declared) = schema.get("properties").and_then(Value::as_object) else {
+            continue;
+        };
+        let declared: Vec<String> = declared.keys().cloned().collect();
+        let Some(required) = schema.get_mut("required").and_then(Value::as_array_mut) else {
+            continue;
+        };
+        let before = required.len();
+        let mut dropped = Vec::new();
+        required.retain(|r| {
+            let keep = r.as_str().is_some_and(|r| declared.iter().any(|d| d == r));
+            if !keep {
+                dropped.push(r.to_string());
+            }
+            keep
+        });
+        if required.len() != before {
+            changes.push(format!(
+                "schema `{name}`: dropped required name(s) it does not declare: {}",
+                dropped.join(", ")
+            ));
+        }
+    }
+    Ok(changes)
+}
+
+/// Makes responses whose only content is not JSON (the lifecycle health
+/// check answers `text/plain`) bodiless: the status is what they say.
+///
+/// The facade still shows such a body when it arrives with an error status
+/// (an unexpected response keeps non-JSON text, bounded), so nothing a
+/// caller needs to diagnose is lost.
+pub fn drop_text_response_bodies(doc: &mut Value) -> Result<Vec<String>, XtaskError> {
+    let mut changes = Vec::new();
+    for op in spec::operations(doc) {
+        let label = spec::operation_id(doc, &op)
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("{} {}", op.method.to_uppercase(), op.path));
+        let Some(Value::Object(responses)) =
+            spec::operation_mut(doc, &op).and_then(|o| o.get_mut("responses"))
+        else {
+            continue;
+        };
+        let mut dropped = Vec::new();
+        for (code, response) in responses.iter_mut() {
+            let Some(content) = response.get("content").and_then(Value::as_object) else {
+                continue;
+            };
+            let json = content.keys().any(|media| {
+                media
+                    .split(';')
+                    .next()
+                    .is_some_and(|m| m.trim().ends_with("json"))
+            });
+            if json || content.is_empty() {
+                continue;
+            }
+            let media: Vec<String> = content.keys().cloned().collect();
+            if let Some(r) = response.as_object_mut() {
+                r.remove("content");
+            }
+            dropped.push(format!("{code} ({})", media.join(", ")));
+        }
+        if !dropped.is_empty() {
+            changes.push(format!(
+                "{label}: kept the status, dropped the non-JSON body of {}",
+                dropped.join(", ")
+            ));
+        }
+    }
+    Ok(changes)
+}
+
+/// Drops a bodiless success response beside a typed one
+/// (`service_jwks_get_api`: 200 with the JWK set, 204 when there is none).
+///
+/// progenitor takes one success type per operation and asserts on two. The
+/// dropped status is not lost to callers: the facade reports it as an
+/// unexpected response with its status, and the operation's hand-written
+/// behaviour may turn it into a value.
+pub fn drop_bodiless_success_responses(doc: &mut Value) -> Result<Vec<String>, XtaskError> {
+    drop_bodiless(doc, |code| code.starts_with('2'), "success")
+}
+
+fn drop_bodiless(
+    doc: &mut Value,
+    kind: fn(&str) -> bool,
+    what: &str,
+) -> Result<Vec<String>, XtaskError> {
     let mut changes = Vec::new();
     for op in spec::operations(doc) {
         let label = spec::operation_id(doc, &op)
@@ -236,7 +381,7 @@ pub fn drop_bodiless_error_responses(doc: &mut Value) -> Result<Vec<String>, Xta
             };
             responses
                 .iter()
-                .filter(|(code, _)| is_error_status(code))
+                .filter(|(code, _)| kind(code))
                 .map(|(code, r)| (code.clone(), has_body(doc, r)))
                 .collect()
         };
@@ -255,7 +400,7 @@ pub fn drop_bodiless_error_responses(doc: &mut Value) -> Result<Vec<String>, Xta
             responses.retain(|code, _| !bodiless.contains(code));
         }
         changes.push(format!(
-            "{label}: dropped bodiless error response(s) {}",
+            "{label}: dropped bodiless {what} response(s) {}",
             bodiless.join(", ")
         ));
     }

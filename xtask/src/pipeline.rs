@@ -22,6 +22,8 @@ pub struct Plan {
     pub facade: Vec<OutputFile>,
     /// What the facade emitter has to say about the semantics file.
     pub notes: Vec<String>,
+    /// The operation table in Markdown, for the README.
+    pub readme_table: String,
 }
 
 /// Reads, normalises and generates; `spec_label` names the spec in headers.
@@ -49,6 +51,7 @@ pub fn plan_with(
         files: output::render(spec_label, &code.client, &code.catalog),
         facade: rendered.files,
         notes: rendered.notes,
+        readme_table: rendered.readme_table,
     })
 }
 

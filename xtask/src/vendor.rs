@@ -34,7 +34,7 @@ pub const ENUM_DESCRIPTIONS: &str = "x-enum-descriptions";
 /// File with the project's own descriptions, inside the openapi directory.
 pub const OVERLAY_FILE: &str = "overlay.yaml";
 /// The vendored fragment, inside the openapi directory.
-pub const FRAGMENT_FILE: &str = "authlete-tokens.yaml";
+pub const FRAGMENT_FILE: &str = "authlete.yaml";
 /// File listing the upstream operations left out on purpose, inside the
 /// openapi directory (read by `drift`, same format as [`OPERATIONS_FILE`]).
 pub const NOT_VENDORED_FILE: &str = "not-vendored.txt";
@@ -155,6 +155,90 @@ pub fn read_overlay(path: &Path) -> Result<Overlay, XtaskError> {
     })
 }
 
+/// Loads the upstream specs, in priority order, as one document: each
+/// operation comes from the first spec that has it (by operationId), and a
+/// component from the first spec that defines it.
+///
+/// Authlete publishes its API in more than one copy, and no copy has
+/// everything: the Go SDK's copy is the newer and more accurate of the two
+/// for the 81 operations it has, Authlete's own `spec_next.yaml` is the only
+/// one with the other seven. Listing both, the better one first, vendors
+/// every operation from the copy it should come from.
+pub fn load_upstreams(paths: &[PathBuf]) -> Result<Value, XtaskError> {
+    let mut specs = Vec::with_capacity(paths.len());
+    for path in paths {
+        specs.push(spec::load(path)?);
+    }
+    let mut specs = specs.into_iter();
+    let Some(mut merged) = specs.next() else {
+        return Err(spec_error("", "no upstream spec given"));
+    };
+    for other in specs {
+        merge_upstream(&mut merged, &other);
+    }
+    Ok(merged)
+}
+
+/// Adds to `primary` the operations and components only `other` has.
+fn merge_upstream(primary: &mut Value, other: &Value) {
+    let known: BTreeSet<String> = spec::operations(primary)
+        .iter()
+        .filter_map(|op| spec::operation_id(primary, op).map(str::to_owned))
+        .collect();
+    for op in spec::operations(other) {
+        let Some(id) = spec::operation_id(other, &op) else {
+            continue; // without an id it cannot be listed, so it is never vendored
+        };
+        if known.contains(id) {
+            continue;
+        }
+        let item = &other["paths"][&op.path];
+        let paths = primary.as_object_mut().map(|o| {
+            o.entry("paths")
+                .or_insert_with(|| Value::Object(Map::new()))
+        });
+        let Some(Value::Object(paths)) = paths else {
+            continue;
+        };
+        let target = paths.entry(op.path.clone()).or_insert_with(|| {
+            // A new path item keeps the path-level parameters its operations share.
+            let mut fresh = Map::new();
+            if let Some(shared) = item.get("parameters") {
+                fresh.insert("parameters".into(), shared.clone());
+            }
+            Value::Object(fresh)
+        });
+        if let Value::Object(target) = target {
+            target.insert(op.method.to_owned(), item[op.method].clone());
+        }
+    }
+    let Some(sections) = other.get("components").and_then(Value::as_object) else {
+        return;
+    };
+    for (section, entries) in sections {
+        let Some(entries) = entries.as_object() else {
+            continue;
+        };
+        let Some(root) = primary.as_object_mut() else {
+            return;
+        };
+        let components = root
+            .entry("components")
+            .or_insert_with(|| Value::Object(Map::new()));
+        let Some(components) = components.as_object_mut() else {
+            return;
+        };
+        let target = components
+            .entry(section.clone())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(target) = target {
+            for (name, value) in entries {
+                target.entry(name.clone()).or_insert_with(|| value.clone());
+            }
+        }
+    }
+}
+
 /// Builds the fragment for `operation_ids` from `upstream` (no prose yet).
 pub fn extract(upstream: &Value, operation_ids: &[String]) -> Result<Value, XtaskError> {
     spec::check_version(upstream)?;
@@ -165,8 +249,14 @@ pub fn extract(upstream: &Value, operation_ids: &[String]) -> Result<Value, Xtas
 
     let mut paths = Map::new();
     let mut tags_used = BTreeSet::new();
+    // An operation upstream left without an operationId is listed by
+    // `METHOD /path`; the generator's `name_unnamed_operations` names it.
+    let by_route: BTreeMap<String, spec::OperationRef> = spec::operations(upstream)
+        .into_iter()
+        .map(|op| (format!("{} {}", op.method.to_uppercase(), op.path), op))
+        .collect();
     for id in operation_ids {
-        let op = by_id.get(id.as_str()).ok_or_else(|| {
+        let op = by_id.get(id.as_str()).or_else(|| by_route.get(id.as_str())).ok_or_else(|| {
             spec_error(
                 "/paths",
                 format!(
@@ -544,8 +634,8 @@ pub fn listed_ids(dir: &OpenapiDir) -> Result<Vec<String>, XtaskError> {
 }
 
 /// Computes the fragment text that `vendor --from upstream` writes into `dir`.
-pub fn render(upstream_path: &Path, dir: &OpenapiDir) -> Result<String, XtaskError> {
-    let upstream = spec::load(upstream_path)?;
+pub fn render(upstream_paths: &[PathBuf], dir: &OpenapiDir) -> Result<String, XtaskError> {
+    let upstream = load_upstreams(upstream_paths)?;
     let ids = listed_ids(dir)?;
     let overlay = read_overlay(&dir.overlay())?;
     let mut doc = extract(&upstream, &ids)?;

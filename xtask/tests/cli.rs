@@ -112,7 +112,7 @@ fn an_interrupted_run_never_leaves_a_half_written_file() {
     let old = snapshot_dir(dir.path());
     // A spec that produces different output, so every run rewrites files.
     let spec = dir.path().join("changed.yaml");
-    let text = std::fs::read_to_string(root().join("openapi/authlete-tokens.yaml")).expect("read");
+    let text = std::fs::read_to_string(root().join("openapi/authlete.yaml")).expect("read");
     std::fs::write(&spec, text.replace("INVALID_TARGET", "INVALID_AUDIENCE")).expect("write");
     // The semantics file sits beside the spec it decides about.
     let semantics = dir.path().join("semantics.yaml");

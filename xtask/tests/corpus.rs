@@ -48,10 +48,9 @@ const CORPUS: &[(&str, Expect)] = &[
         Expect::Fails("swagger_2.yaml:2:1: not a valid OpenAPI document: missing field `openapi`"),
     ),
     ("paths_not_a_map", Expect::Fails("paths_not_a_map.yaml:4:1")),
-    (
-        "missing_operation_id",
-        Expect::Fails("spec at /paths/~1health/get: GET /health has no operationId"),
-    ),
+    // Named by `name_unnamed_operations`, which every run has (Authlete's
+    // own spec leaves its health check unnamed).
+    ("missing_operation_id", Expect::Compiles),
     (
         "duplicate_operation_id",
         Expect::Fails("operationId `fetch` is already used at /paths/~1a/get"),

@@ -150,7 +150,7 @@ fn change_spec(spec: &mut Value) {
 /// The operation "upstream" adds, and the semantics a maintainer writes for it.
 const NEW_OPERATION: &str = r#"
 post:
-  operationId: auth_introspection_api
+  operationId: token_preview_api
   parameters:
   - in: path
     name: serviceId
@@ -162,20 +162,20 @@ post:
     content:
       application/json:
         schema:
-          $ref: '#/components/schemas/introspection_request'
+          $ref: '#/components/schemas/preview_request'
   responses:
     '200':
       description: ''
       content:
         application/json:
           schema:
-            $ref: '#/components/schemas/introspection_response'
+            $ref: '#/components/schemas/preview_response'
     '400':
       $ref: '#/components/responses/400'
 "#;
 
 const NEW_SCHEMAS: &str = r#"
-introspection_request:
+preview_request:
   type: object
   required: [token]
   properties:
@@ -185,7 +185,7 @@ introspection_request:
       type: array
       items:
         type: string
-introspection_response:
+preview_response:
   type: object
   properties:
     action:
@@ -199,14 +199,14 @@ introspection_response:
 
 /// All a maintainer writes by hand to add the operation: ten lines.
 const NEW_SEMANTICS: &str = r#"
-  introspection: { type: Introspection, summary: Checking access tokens for resource servers. }
+  preview: { type: Preview, summary: Previews of what a token would allow. }
 "#;
 
 const NEW_OPERATION_SEMANTICS: &str = r#"
-  auth_introspection_api:
-    group: introspection
-    verb: process
-    builder: IntrospectionRequest
+  token_preview_api:
+    group: preview
+    verb: check
+    builder: PreviewRequest
     args: [token]
     replay: idempotent
     why: A read; asking twice gives the same answer.
@@ -228,7 +228,7 @@ serde_json = "1"
 
 /// Reaches every change by name, and calls the new operation.
 const CONSUMER_TEST: &str = r#"
-use authlete::operations::{introspection, tokens};
+use authlete::operations::{preview, tokens};
 use authlete::testing::{MockAuthlete, MockReply};
 use authlete::{GrantType, TokenFailAction, TokenFailReason};
 
@@ -264,18 +264,18 @@ async fn the_facade_followed_the_spec() {
 
     // The vendored operation: a method, in the table, answered by the mock.
     authlete.script(
-        &introspection::PROCESS,
+        &preview::CHECK,
         MockReply::json(200, serde_json::json!({"action": "OK", "subject": "john"})),
     );
     let answer = client
-        .introspection()
-        .process("access-token")
+        .preview()
+        .check("access-token")
         .scopes(["profile"])
         .send()
         .await
-        .expect("introspection");
+        .expect("preview");
     assert_eq!(answer.subject(), Some("john"));
-    let sent = authlete.requests_to(&introspection::PROCESS)[0].json();
+    let sent = authlete.requests_to(&preview::CHECK)[0].json();
     assert_eq!(sent, serde_json::json!({"token": "access-token", "scopes": ["profile"]}));
     assert!(!format!("{answer:?}").contains("access-token"));
 }
@@ -303,14 +303,11 @@ fn a_changed_spec_flows_through_to_facade_users() {
     let target = dir.join("target");
 
     // Authlete's new spec, with one more operation than the fragment holds.
-    let fragment = ws.join("openapi/authlete-tokens.yaml");
+    let fragment = ws.join("openapi/authlete.yaml");
     let mut spec: Value =
         serde_yaml::from_str(&std::fs::read_to_string(&fragment).expect("fragment")).expect("yaml");
     change_spec(&mut spec);
-    map(&mut spec, &["paths"]).insert(
-        "/api/{serviceId}/auth/introspection".into(),
-        yaml(NEW_OPERATION),
-    );
+    map(&mut spec, &["paths"]).insert("/api/{serviceId}/token/preview".into(), yaml(NEW_OPERATION));
     for (name, schema) in yaml(NEW_SCHEMAS).as_mapping().expect("schemas") {
         map(&mut spec, &["components", "schemas"]).insert(name.clone(), schema.clone());
     }
@@ -320,7 +317,7 @@ fn a_changed_spec_flows_through_to_facade_users() {
     // The maintainer lists the operation and writes its semantics...
     let operations = ws.join("openapi/operations.txt");
     let mut listed = std::fs::read_to_string(&operations).expect("operations.txt");
-    listed.push_str("\nauth_introspection_api\n");
+    listed.push_str("\ntoken_preview_api\n");
     std::fs::write(&operations, listed).expect("write");
     let semantics = ws.join("openapi/semantics.yaml");
     let decided = std::fs::read_to_string(&semantics)

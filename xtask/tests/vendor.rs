@@ -34,7 +34,7 @@ fn vendor(from: &Path, dir: &Path, extra: &[&str]) -> Output {
 }
 
 fn fragment(dir: &Path) -> String {
-    std::fs::read_to_string(dir.join("authlete-tokens.yaml")).expect("fragment written")
+    std::fs::read_to_string(dir.join("authlete.yaml")).expect("fragment written")
 }
 
 #[test]
@@ -71,7 +71,7 @@ fn vendoring_is_stable_and_reproduces_itself() {
 
     // The fragment is itself upstream-shaped: vendoring from it gives it back.
     let copy = dir.path().join("copy.yaml");
-    std::fs::copy(dir.path().join("authlete-tokens.yaml"), &copy).expect("copy");
+    std::fs::copy(dir.path().join("authlete.yaml"), &copy).expect("copy");
     assert!(vendor(&copy, dir.path(), &["--check"]).status.success());
 }
 

@@ -148,7 +148,7 @@ fn outside_a_workspace_is_a_clear_error_naming_where_it_looked() {
 #[test]
 fn with_every_path_given_the_commands_run_anywhere() {
     let outside = tempfile::tempdir().expect("tempdir");
-    let spec = root().join("openapi/authlete-tokens.yaml");
+    let spec = root().join("openapi/authlete.yaml");
     let out_dir = outside.path().join("out");
     let out = xtask_in(
         outside.path(),

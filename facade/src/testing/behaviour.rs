@@ -100,9 +100,27 @@ pub(super) fn respond(state: &Shared, request: &RecordedRequest) -> Reply {
             state.issued_tokens.retain(|t| t != id);
             Reply::no_content()
         }
-        other => api_error(
+        // Every other operation answers with a well-formed example of its
+        // success body, made from the spec (script a reply for anything else).
+        other => example_reply(other),
+    }
+}
+
+fn example_reply(operation_id: &str) -> Reply {
+    match authlete_generated::catalog::example_response(operation_id) {
+        Some((status, Some(json))) => Reply {
+            status,
+            content_type: Some("application/json".into()),
+            body: json.as_bytes().to_vec(),
+        },
+        Some((status, None)) => Reply {
+            status,
+            content_type: None,
+            body: Vec::new(),
+        },
+        None => api_error(
             501,
-            &format!("The mock has no behaviour for {other}; script a reply for it."),
+            &format!("The mock has no answer for {operation_id}; script a reply for it."),
         ),
     }
 }
