@@ -1468,6 +1468,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
             serde_json::from_slice::<types::AuthorizationResponse>(body).map(|body| {
                 let response = crate::authorization::AuthorizationResponse::new(body, None);
                 let shown = format!("{response:?}");
+                let _ = response.into_http_response();
                 shown
             }),
         ),
@@ -1475,6 +1476,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
             serde_json::from_slice::<types::AuthorizationFailResponse>(body).map(|body| {
                 let response = crate::authorization::AuthorizationFailResponse::new(body, None);
                 let shown = format!("{response:?}");
+                let _ = response.into_http_response();
                 shown
             }),
         ),
@@ -1482,6 +1484,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
             serde_json::from_slice::<types::AuthorizationIssueResponse>(body).map(|body| {
                 let response = crate::authorization::AuthorizationIssueResponse::new(body, None);
                 let shown = format!("{response:?}");
+                let _ = response.into_http_response();
                 shown
             }),
         ),
@@ -1505,6 +1508,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
             serde_json::from_slice::<types::BackchannelAuthenticationResponse>(body).map(|body| {
                 let response = crate::ciba::BackchannelAuthenticationResponse::new(body, None);
                 let shown = format!("{response:?}");
+                let _ = response.into_http_response();
                 shown
             }),
         ),
@@ -1543,6 +1547,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 let response =
                     crate::client_registration::ClientRegistrationResponse::new(body, None);
                 let shown = format!("{response:?}");
+                let _ = response.into_http_response();
                 shown
             }),
         ),
@@ -1551,6 +1556,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 let response =
                     crate::client_registration::ClientRegistrationDeleteResponse::new(body, None);
                 let shown = format!("{response:?}");
+                let _ = response.into_http_response();
                 shown
             }),
         ),
@@ -1559,6 +1565,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 let response =
                     crate::client_registration::ClientRegistrationGetResponse::new(body, None);
                 let shown = format!("{response:?}");
+                let _ = response.into_http_response();
                 shown
             }),
         ),
@@ -1567,6 +1574,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 let response =
                     crate::client_registration::ClientRegistrationUpdateResponse::new(body, None);
                 let shown = format!("{response:?}");
+                let _ = response.into_http_response();
                 shown
             }),
         ),
@@ -1804,6 +1812,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
             serde_json::from_slice::<types::DeviceAuthorizationResponse>(body).map(|body| {
                 let response = crate::device_flow::DeviceAuthorizationResponse::new(body, None);
                 let shown = format!("{response:?}");
+                let _ = response.into_http_response();
                 shown
             }),
         ),
@@ -1867,6 +1876,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
             serde_json::from_slice::<types::IntrospectionResponse>(body).map(|body| {
                 let response = crate::introspection::IntrospectionResponse::new(body, None);
                 let shown = format!("{response:?}");
+                let _ = response.into_http_response();
                 shown
             }),
         ),
@@ -1874,6 +1884,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
             serde_json::from_slice::<types::StandardIntrospectionResponse>(body).map(|body| {
                 let response = crate::introspection::StandardIntrospectionResponse::new(body, None);
                 let shown = format!("{response:?}");
+                let _ = response.into_http_response();
                 shown
             }),
         ),
@@ -1903,6 +1914,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 let response =
                     crate::pushed_authorization::PushedAuthorizationResponse::new(body, None);
                 let shown = format!("{response:?}");
+                let _ = response.into_http_response();
                 shown
             }),
         ),
@@ -1910,6 +1922,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
             serde_json::from_slice::<types::RevocationResponse>(body).map(|body| {
                 let response = crate::revocation::RevocationResponse::new(body, None);
                 let shown = format!("{response:?}");
+                let _ = response.into_http_response();
                 shown
             }),
         ),
@@ -2020,6 +2033,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
             |body| {
                 let response = crate::userinfo::UserinfoResponse::new(body, None);
                 let shown = format!("{response:?}");
+                let _ = response.into_http_response();
                 shown
             },
         )),
@@ -2027,6 +2041,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
             serde_json::from_slice::<types::UserinfoIssueResponse>(body).map(|body| {
                 let response = crate::userinfo::UserinfoIssueResponse::new(body, None);
                 let shown = format!("{response:?}");
+                let _ = response.into_http_response();
                 shown
             }),
         ),

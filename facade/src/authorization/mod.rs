@@ -17,6 +17,9 @@
 //! | [`Authorization::ticket_info`] | `POST /api/{serviceId}/auth/authorization/ticket/info` | on transient failures |
 //! | [`Authorization::update_ticket`] | `POST /api/{serviceId}/auth/authorization/ticket/update` | only if the request never left |
 
+mod fail;
+mod issue;
 mod operations;
+mod process;
 
 pub use operations::*;

@@ -15,5 +15,6 @@
 //! | [`Ciba::issue`] | `POST /api/{serviceId}/backchannel/authentication/issue` | only if the request never left |
 
 mod operations;
+mod process;
 
 pub use operations::*;

@@ -21,6 +21,7 @@
 //! | [`ClientRegistration::get`] | `POST /api/{serviceId}/client/registration/get` | on transient failures |
 //! | [`ClientRegistration::update`] | `POST /api/{serviceId}/client/registration/update` | on transient failures |
 
+mod endpoint;
 mod operations;
 
 pub use operations::*;

@@ -13,6 +13,7 @@
 //! | [`DeviceFlow::complete`] | `POST /api/{serviceId}/device/complete` | only if the request never left |
 //! | [`DeviceFlow::verification`] | `POST /api/{serviceId}/device/verification` | on transient failures |
 
+mod authorization;
 mod operations;
 
 pub use operations::*;

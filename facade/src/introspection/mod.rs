@@ -14,5 +14,7 @@
 //! | [`Introspection::standard`] | `POST /api/{serviceId}/auth/introspection/standard` | on transient failures |
 
 mod operations;
+mod process;
+mod standard;
 
 pub use operations::*;

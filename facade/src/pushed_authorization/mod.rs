@@ -11,5 +11,6 @@
 //! | [`PushedAuthorization::process`] | `POST /api/{serviceId}/pushed_auth_req` | only if the request never left |
 
 mod operations;
+mod process;
 
 pub use operations::*;

@@ -8,5 +8,6 @@
 //! | [`Revocation::process`] | `POST /api/{serviceId}/auth/revocation` | only if the request never left |
 
 mod operations;
+mod process;
 
 pub use operations::*;

@@ -11,6 +11,8 @@
 //! | [`UserInfo::process`] | `POST /api/{serviceId}/auth/userinfo` | on transient failures |
 //! | [`UserInfo::issue`] | `POST /api/{serviceId}/auth/userinfo/issue` | on transient failures |
 
+mod issue;
 mod operations;
+mod process;
 
 pub use operations::*;
