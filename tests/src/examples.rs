@@ -3,9 +3,9 @@
 //! trips), so that no test spells out a generated type's fields.
 
 use proptest::prelude::*;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-pub use xtask::examples::{MAX_DEPTH, example, properties, required, resolve};
+pub use xtask::examples::{MAX_DEPTH, body_example, example, properties, required, resolve};
 
 /// The operation object with this operationId, and its path item.
 pub fn find_operation<'a>(doc: &'a Value, operation_id: &str) -> Option<(&'a Value, &'a Value)> {
@@ -70,47 +70,6 @@ fn body_schema<'a>(doc: &'a Value, holder: Option<&'a Value>) -> Option<&'a Valu
         .get("application/json")
         .or_else(|| content.values().next())?
         .get("schema")
-}
-
-/// [`example`] of a body schema, which may be what [`example`] alone does
-/// not read: an `allOf` (the spec writes a request body as a component
-/// schema plus the names it requires there; typify merges them into one
-/// struct), or a name listed in `required` that no property declares
-/// (JSON Schema lets it take any value, typify makes it a required
-/// `serde_json::Value`, so it gets a string like any other field).
-fn body_example(doc: &Value, schema: &Value, hint: &str) -> Value {
-    let merged = merged_all_of(doc, schema);
-    let mut value = example(doc, &merged, hint);
-    if let Value::Object(map) = &mut value {
-        for name in required(&merged) {
-            map.entry(name.clone())
-                .or_insert_with(|| json!(format!("{name}-example")));
-        }
-    }
-    value
-}
-
-/// `schema` with its `allOf` parts merged into one object schema (their
-/// properties and required names, and its own); unchanged without `allOf`.
-fn merged_all_of(doc: &Value, schema: &Value) -> Value {
-    let schema = resolve(doc, schema);
-    let Some(parts) = schema.get("allOf").and_then(Value::as_array) else {
-        return schema.clone();
-    };
-    let mut props = Map::new();
-    let mut names: Vec<Value> = Vec::new();
-    let merged: Vec<Value> = parts.iter().map(|p| merged_all_of(doc, p)).collect();
-    for part in merged.iter().chain([schema]) {
-        for (name, prop) in properties(part) {
-            props.insert(name.clone(), prop.clone());
-        }
-        for name in required(part) {
-            if !names.iter().any(|n| n == name.as_str()) {
-                names.push(json!(name));
-            }
-        }
-    }
-    json!({"type": "object", "properties": props, "required": names})
 }
 
 /// `value` without the keys serde leaves out of generated types' output:

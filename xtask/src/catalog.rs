@@ -430,7 +430,7 @@ fn example_success(doc: &Value, operation: &Value) -> Option<(u16, Option<String
         .find(|(code, _)| code.starts_with('2'))?;
     let status: u16 = status.parse().ok()?;
     let body = response_schema(resolve(doc, response))
-        .map(|schema| crate::examples::example(doc, schema, "value").to_string());
+        .map(|schema| crate::examples::body_example(doc, schema, "value").to_string());
     Some((status, body))
 }
 
