@@ -22,7 +22,7 @@ use tracing::field::Empty;
 
 use crate::client::{Client, Inner};
 use crate::error::{Error, decode_message, snippet};
-use crate::retry::{Replay, parse_retry_after};
+use crate::retry::parse_retry_after;
 
 /// The longest `Retry-After` the client waits out; a server asking for more
 /// gets its error returned at once instead of a call that hangs.
@@ -31,24 +31,9 @@ const MAX_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(300)
 /// How much of an unexpected body is read to explain it.
 const UNEXPECTED_BODY_LIMIT: usize = 64 * 1024;
 
-/// What the facade needs to know about an operation to run it.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Operation {
-    /// The spec's operationId, used in traces.
-    pub(crate) id: &'static str,
-    /// Whether and when a failed attempt may be repeated.
-    pub(crate) replay: Replay,
-}
-
-impl Operation {
-    /// What the call layer needs from an entry of the operation table.
-    pub(crate) const fn of(info: &'static crate::operations::OperationInfo) -> Operation {
-        Operation {
-            id: info.id,
-            replay: info.replay,
-        }
-    }
-}
+/// What the call layer reads about an operation: its entry in the table
+/// (`id` for traces, `replay` for retries).
+pub(crate) type Operation = &'static crate::operations::OperationInfo;
 
 /// A decoded success, with what the response head said about it.
 #[derive(Debug)]

@@ -27,7 +27,6 @@ use serde_json::Value;
 use syn::{Attribute, Fields, GenericArgument, Item, PathArguments, Type};
 
 use crate::error::XtaskError;
-use crate::normalise::rust_type_name;
 use crate::output::OutputFile;
 use crate::semantics::{self, Replay, Semantics};
 use crate::spec;
@@ -438,15 +437,6 @@ fn snake(name: &str) -> String {
     out
 }
 
-fn ref_name(schema: &Value) -> Option<String> {
-    schema
-        .get("$ref")?
-        .as_str()?
-        .rsplit('/')
-        .next()
-        .map(rust_type_name)
-}
-
 fn param_type(schema: &Value) -> TokenStream {
     match (
         schema.get("type").and_then(Value::as_str),
@@ -499,12 +489,7 @@ fn read_ops(doc: &Value) -> Vec<Op> {
                     })
                 })
                 .collect();
-            let body = ref_name(&op["requestBody"]["content"]["application/json"]["schema"]);
-            let responses = op["responses"].as_object().cloned().unwrap_or_default();
-            let success = responses
-                .iter()
-                .filter(|(code, _)| code.starts_with('2'))
-                .find_map(|(_, r)| ref_name(&resolve(r)["content"]["application/json"]["schema"]));
+            // Body and success types come from the generated code (see `render`).
             Some(Op {
                 body_ty: None,
                 success_ty: None,
@@ -518,8 +503,8 @@ fn read_ops(doc: &Value) -> Vec<Op> {
                     .trim()
                     .to_owned(),
                 params,
-                body,
-                success,
+                body: None,
+                success: None,
             })
         })
         .collect()
@@ -1273,7 +1258,7 @@ fn emit_operation(
             pub async fn send(self) -> Result<#response_ty, Error> {
                 #validate
                 #(#path_checks)*
-                const OPERATION: Operation = Operation::of(&crate::operations::#group_mod::#const_name);
+                const OPERATION: Operation = &crate::operations::#group_mod::#const_name;
                 #call
                 #finish
             }

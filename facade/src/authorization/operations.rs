@@ -104,7 +104,7 @@ impl<'a> ProcessAuthorizationRequest<'a> {
 
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call opens a new ticket, and a pushed request_uri in the parameters may be used up by the first call that reaches Authlete.
     pub async fn send(self) -> Result<AuthorizationResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::authorization::PROCESS);
+        const OPERATION: Operation = &crate::operations::authorization::PROCESS;
         let ProcessAuthorizationRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated
@@ -403,7 +403,7 @@ impl<'a> FailAuthorizationRequest<'a> {
 
     /// Sends the call. It is not repeated once it may have reached Authlete: The ticket is spent by the first request that reaches Authlete.
     pub async fn send(self) -> Result<AuthorizationFailResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::authorization::FAIL);
+        const OPERATION: Operation = &crate::operations::authorization::FAIL;
         let FailAuthorizationRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated
@@ -623,7 +623,7 @@ impl<'a> IssueAuthorizationRequest<'a> {
 
     /// Sends the call. It is not repeated once it may have reached Authlete: The ticket is spent by the first request that reaches Authlete.
     pub async fn send(self) -> Result<AuthorizationIssueResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::authorization::ISSUE);
+        const OPERATION: Operation = &crate::operations::authorization::ISSUE;
         let IssueAuthorizationRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated
@@ -765,7 +765,7 @@ impl<'a> GetAuthorizationTicketInfoRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: A read; the ticket stays unspent.
     pub async fn send(self) -> Result<AuthorizationTicketInfoResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::authorization::TICKET_INFO);
+        const OPERATION: Operation = &crate::operations::authorization::TICKET_INFO;
         let GetAuthorizationTicketInfoRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated
@@ -873,8 +873,7 @@ impl<'a> UpdateAuthorizationTicketRequest<'a> {
 
     /// Sends the call. It is not repeated once it may have reached Authlete: A late repeat could overwrite a newer update of the same ticket's information.
     pub async fn send(self) -> Result<AuthorizationTicketUpdateResponse, Error> {
-        const OPERATION: Operation =
-            Operation::of(&crate::operations::authorization::UPDATE_TICKET);
+        const OPERATION: Operation = &crate::operations::authorization::UPDATE_TICKET;
         let UpdateAuthorizationTicketRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated

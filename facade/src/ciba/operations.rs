@@ -135,7 +135,7 @@ impl<'a> ProcessCibaRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: Parsing the request only opens a ticket; an unused ticket expires on its own.
     pub async fn send(self) -> Result<BackchannelAuthenticationResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::ciba::PROCESS);
+        const OPERATION: Operation = &crate::operations::ciba::PROCESS;
         let ProcessCibaRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated
@@ -523,7 +523,7 @@ impl<'a> CompleteCibaRequest<'a> {
 
     /// Sends the call. It is not repeated once it may have reached Authlete: The first request that reaches Authlete settles the request and may issue tokens or notify the client.
     pub async fn send(self) -> Result<BackchannelAuthenticationCompleteResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::ciba::COMPLETE);
+        const OPERATION: Operation = &crate::operations::ciba::COMPLETE;
         let CompleteCibaRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated
@@ -768,7 +768,7 @@ impl<'a> FailCibaRequest<'a> {
 
     /// Sends the call. It is not repeated once it may have reached Authlete: The ticket is spent by the first request that reaches Authlete.
     pub async fn send(self) -> Result<BackchannelAuthenticationFailResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::ciba::FAIL);
+        const OPERATION: Operation = &crate::operations::ciba::FAIL;
         let FailCibaRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated
@@ -874,7 +874,7 @@ impl<'a> IssueCibaRequest<'a> {
 
     /// Sends the call. It is not repeated once it may have reached Authlete: The ticket is spent by the first request that reaches Authlete, which also creates the auth_req_id.
     pub async fn send(self) -> Result<BackchannelAuthenticationIssueResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::ciba::ISSUE);
+        const OPERATION: Operation = &crate::operations::ciba::ISSUE;
         let IssueCibaRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated

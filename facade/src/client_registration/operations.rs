@@ -102,8 +102,7 @@ impl<'a> RegisterClientRequest<'a> {
 
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete registers a client and issues its secret and registration access token; a repeat would register a second client.
     pub async fn send(self) -> Result<ClientRegistrationResponse, Error> {
-        const OPERATION: Operation =
-            Operation::of(&crate::operations::client_registration::REGISTER);
+        const OPERATION: Operation = &crate::operations::client_registration::REGISTER;
         let RegisterClientRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated
@@ -224,7 +223,7 @@ impl<'a> DeleteRegistrationRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: Deleting what is already gone changes nothing (a repeat may answer UNAUTHORIZED, as the token went with the client).
     pub async fn send(self) -> Result<ClientRegistrationDeleteResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::client_registration::DELETE);
+        const OPERATION: Operation = &crate::operations::client_registration::DELETE;
         let DeleteRegistrationRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated
@@ -345,7 +344,7 @@ impl<'a> GetRegistrationRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: A read of the registered client's metadata.
     pub async fn send(self) -> Result<ClientRegistrationGetResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::client_registration::GET);
+        const OPERATION: Operation = &crate::operations::client_registration::GET;
         let GetRegistrationRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated
@@ -465,7 +464,7 @@ impl<'a> UpdateRegistrationRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: The request carries the client's whole metadata, so writing it twice leaves the client as writing it once.
     pub async fn send(self) -> Result<ClientRegistrationUpdateResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::client_registration::UPDATE);
+        const OPERATION: Operation = &crate::operations::client_registration::UPDATE;
         let UpdateRegistrationRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated

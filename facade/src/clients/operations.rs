@@ -249,8 +249,7 @@ impl<'a> DeleteAuthorizationByBodyRequest<'a> {
     pub async fn send(self) -> Result<AuthorizationDeleteByBodyResponse, Error> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
-        const OPERATION: Operation =
-            Operation::of(&crate::operations::clients::DELETE_AUTHORIZATION_BY_BODY);
+        const OPERATION: Operation = &crate::operations::clients::DELETE_AUTHORIZATION_BY_BODY;
         let DeleteAuthorizationByBodyRequest {
             client,
             body,
@@ -388,8 +387,7 @@ impl<'a> DeleteAuthorizationRequest<'a> {
     pub async fn send(self) -> Result<AuthorizationDeleteResponse, Error> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
-        const OPERATION: Operation =
-            Operation::of(&crate::operations::clients::DELETE_AUTHORIZATION);
+        const OPERATION: Operation = &crate::operations::clients::DELETE_AUTHORIZATION;
         let DeleteAuthorizationRequest {
             client,
             client_id,
@@ -531,8 +529,7 @@ impl<'a> DeleteAuthorizationByPathRequest<'a> {
             .map_err(Error::InvalidRequest)?;
         crate::config::check_path_segment("subject", &self.subject)
             .map_err(Error::InvalidRequest)?;
-        const OPERATION: Operation =
-            Operation::of(&crate::operations::clients::DELETE_AUTHORIZATION_BY_PATH);
+        const OPERATION: Operation = &crate::operations::clients::DELETE_AUTHORIZATION_BY_PATH;
         let DeleteAuthorizationByPathRequest {
             client,
             client_id,
@@ -694,7 +691,7 @@ impl<'a> ListAuthorizationsRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: A read of the clients a user has authorized.
     pub async fn send(self) -> Result<AuthorizationListResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::clients::AUTHORIZATIONS);
+        const OPERATION: Operation = &crate::operations::clients::AUTHORIZATIONS;
         let ListAuthorizationsRequest {
             client,
             subject,
@@ -859,8 +856,7 @@ impl<'a> ListAuthorizationsByBodyRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: A read; the same as `authorizations`, but the subject travels in the body and so stays out of URLs and access logs.
     pub async fn send(self) -> Result<AuthorizationListByBodyResponse, Error> {
-        const OPERATION: Operation =
-            Operation::of(&crate::operations::clients::AUTHORIZATIONS_BY_BODY);
+        const OPERATION: Operation = &crate::operations::clients::AUTHORIZATIONS_BY_BODY;
         let ListAuthorizationsByBodyRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated
@@ -1008,8 +1004,7 @@ impl<'a> ListAuthorizationsByPathRequest<'a> {
     pub async fn send(self) -> Result<AuthorizationListByPathResponse, Error> {
         crate::config::check_path_segment("subject", &self.subject)
             .map_err(Error::InvalidRequest)?;
-        const OPERATION: Operation =
-            Operation::of(&crate::operations::clients::AUTHORIZATIONS_BY_PATH);
+        const OPERATION: Operation = &crate::operations::clients::AUTHORIZATIONS_BY_PATH;
         let ListAuthorizationsByPathRequest {
             client,
             subject,
@@ -1165,8 +1160,7 @@ impl<'a> UpdateAuthorizationRequest<'a> {
     pub async fn send(self) -> Result<AuthorizationUpdateResponse, Error> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
-        const OPERATION: Operation =
-            Operation::of(&crate::operations::clients::UPDATE_AUTHORIZATION);
+        const OPERATION: Operation = &crate::operations::clients::UPDATE_AUTHORIZATION;
         let UpdateAuthorizationRequest {
             client,
             body,
@@ -2004,7 +1998,7 @@ impl<'a> CreateClientRequest<'a> {
 
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete registers a client with a fresh ID and secret; a repeat would leave a second one.
     pub async fn send(self) -> Result<ClientCreateResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::clients::CREATE);
+        const OPERATION: Operation = &crate::operations::clients::CREATE;
         let CreateClientRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated
@@ -2607,7 +2601,7 @@ impl<'a> DeleteClientRequest<'a> {
     pub async fn send(self) -> Result<(), Error> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
-        const OPERATION: Operation = Operation::of(&crate::operations::clients::DELETE);
+        const OPERATION: Operation = &crate::operations::clients::DELETE;
         let DeleteClientRequest { client, client_id } = self;
         let client_id = &client_id;
         let service_id = client.inner().service_id.as_str();
@@ -2648,8 +2642,7 @@ impl<'a> DeleteRequestableScopesRequest<'a> {
     pub async fn send(self) -> Result<(), Error> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
-        const OPERATION: Operation =
-            Operation::of(&crate::operations::clients::DELETE_REQUESTABLE_SCOPES);
+        const OPERATION: Operation = &crate::operations::clients::DELETE_REQUESTABLE_SCOPES;
         let DeleteRequestableScopesRequest { client, client_id } = self;
         let client_id = &client_id;
         let service_id = client.inner().service_id.as_str();
@@ -2692,7 +2685,7 @@ impl<'a> GetRequestableScopesRequest<'a> {
     pub async fn send(self) -> Result<RequestableScopesResponse, Error> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
-        const OPERATION: Operation = Operation::of(&crate::operations::clients::REQUESTABLE_SCOPES);
+        const OPERATION: Operation = &crate::operations::clients::REQUESTABLE_SCOPES;
         let GetRequestableScopesRequest { client, client_id } = self;
         let client_id = &client_id;
         let service_id = client.inner().service_id.as_str();
@@ -2792,8 +2785,7 @@ impl<'a> UpdateRequestableScopesRequest<'a> {
     pub async fn send(self) -> Result<RequestableScopesUpdateResponse, Error> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
-        const OPERATION: Operation =
-            Operation::of(&crate::operations::clients::UPDATE_REQUESTABLE_SCOPES);
+        const OPERATION: Operation = &crate::operations::clients::UPDATE_REQUESTABLE_SCOPES;
         let UpdateRequestableScopesRequest {
             client,
             body,
@@ -2901,7 +2893,7 @@ impl<'a> UpdateRequestableScopesViaPostRequest<'a> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
         const OPERATION: Operation =
-            Operation::of(&crate::operations::clients::UPDATE_REQUESTABLE_SCOPES_VIA_POST);
+            &crate::operations::clients::UPDATE_REQUESTABLE_SCOPES_VIA_POST;
         let UpdateRequestableScopesViaPostRequest {
             client,
             body,
@@ -3021,7 +3013,7 @@ impl<'a> ListClientsRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: A read.
     pub async fn send(self) -> Result<ClientListResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::clients::LIST);
+        const OPERATION: Operation = &crate::operations::clients::LIST;
         let ListClientsRequest {
             client,
             developer,
@@ -3145,7 +3137,7 @@ impl<'a> GetClientRequest<'a> {
     pub async fn send(self) -> Result<ClientGetResponse, Error> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
-        const OPERATION: Operation = Operation::of(&crate::operations::clients::GET);
+        const OPERATION: Operation = &crate::operations::clients::GET;
         let GetClientRequest { client, client_id } = self;
         let client_id = &client_id;
         let service_id = client.inner().service_id.as_str();
@@ -3751,8 +3743,7 @@ impl<'a> DeleteGrantedScopesRequest<'a> {
     pub async fn send(self) -> Result<GrantedScopesDeleteResponse, Error> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
-        const OPERATION: Operation =
-            Operation::of(&crate::operations::clients::DELETE_GRANTED_SCOPES);
+        const OPERATION: Operation = &crate::operations::clients::DELETE_GRANTED_SCOPES;
         let DeleteGrantedScopesRequest {
             client,
             client_id,
@@ -3862,8 +3853,7 @@ impl<'a> DeleteGrantedScopesByPathRequest<'a> {
             .map_err(Error::InvalidRequest)?;
         crate::config::check_path_segment("subject", &self.subject)
             .map_err(Error::InvalidRequest)?;
-        const OPERATION: Operation =
-            Operation::of(&crate::operations::clients::DELETE_GRANTED_SCOPES_BY_PATH);
+        const OPERATION: Operation = &crate::operations::clients::DELETE_GRANTED_SCOPES_BY_PATH;
         let DeleteGrantedScopesByPathRequest {
             client,
             client_id,
@@ -3971,7 +3961,7 @@ impl<'a> GetGrantedScopesRequest<'a> {
     pub async fn send(self) -> Result<GrantedScopesResponse, Error> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
-        const OPERATION: Operation = Operation::of(&crate::operations::clients::GRANTED_SCOPES);
+        const OPERATION: Operation = &crate::operations::clients::GRANTED_SCOPES;
         let GetGrantedScopesRequest {
             client,
             client_id,
@@ -4110,8 +4100,7 @@ impl<'a> GetGrantedScopesByBodyRequest<'a> {
     pub async fn send(self) -> Result<GrantedScopesByBodyResponse, Error> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
-        const OPERATION: Operation =
-            Operation::of(&crate::operations::clients::GRANTED_SCOPES_BY_BODY);
+        const OPERATION: Operation = &crate::operations::clients::GRANTED_SCOPES_BY_BODY;
         let GetGrantedScopesByBodyRequest {
             client,
             body,
@@ -4251,8 +4240,7 @@ impl<'a> GetGrantedScopesByPathRequest<'a> {
             .map_err(Error::InvalidRequest)?;
         crate::config::check_path_segment("subject", &self.subject)
             .map_err(Error::InvalidRequest)?;
-        const OPERATION: Operation =
-            Operation::of(&crate::operations::clients::GRANTED_SCOPES_BY_PATH);
+        const OPERATION: Operation = &crate::operations::clients::GRANTED_SCOPES_BY_PATH;
         let GetGrantedScopesByPathRequest {
             client,
             client_id,
@@ -4392,7 +4380,7 @@ impl<'a> UpdateClientLockFlagRequest<'a> {
     pub async fn send(self) -> Result<ClientFlagUpdateResponse, Error> {
         crate::config::check_path_segment("client_identifier", &self.client_identifier)
             .map_err(Error::InvalidRequest)?;
-        const OPERATION: Operation = Operation::of(&crate::operations::clients::UPDATE_LOCK_FLAG);
+        const OPERATION: Operation = &crate::operations::clients::UPDATE_LOCK_FLAG;
         let UpdateClientLockFlagRequest {
             client,
             body,
@@ -4492,7 +4480,7 @@ impl<'a> RefreshClientSecretRequest<'a> {
     pub async fn send(self) -> Result<ClientSecretRefreshResponse, Error> {
         crate::config::check_path_segment("client_identifier", &self.client_identifier)
             .map_err(Error::InvalidRequest)?;
-        const OPERATION: Operation = Operation::of(&crate::operations::clients::REFRESH_SECRET);
+        const OPERATION: Operation = &crate::operations::clients::REFRESH_SECRET;
         let RefreshClientSecretRequest {
             client,
             client_identifier,
@@ -4610,7 +4598,7 @@ impl<'a> UpdateClientSecretRequest<'a> {
     pub async fn send(self) -> Result<ClientSecretUpdateResponse, Error> {
         crate::config::check_path_segment("client_identifier", &self.client_identifier)
             .map_err(Error::InvalidRequest)?;
-        const OPERATION: Operation = Operation::of(&crate::operations::clients::UPDATE_SECRET);
+        const OPERATION: Operation = &crate::operations::clients::UPDATE_SECRET;
         let UpdateClientSecretRequest {
             client,
             body,
@@ -5457,7 +5445,7 @@ impl<'a> UpdateClientRequest<'a> {
     pub async fn send(self) -> Result<ClientUpdateResponse, Error> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
-        const OPERATION: Operation = Operation::of(&crate::operations::clients::UPDATE);
+        const OPERATION: Operation = &crate::operations::clients::UPDATE;
         let UpdateClientRequest {
             client,
             body,

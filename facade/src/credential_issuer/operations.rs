@@ -140,8 +140,7 @@ impl<'a> IssueBatchCredentialRequest<'a> {
 
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete issues credentials or opens deferred transactions.
     pub async fn send(self) -> Result<VciBatchIssueResponse, Error> {
-        const OPERATION: Operation =
-            Operation::of(&crate::operations::credential_issuer::ISSUE_BATCH);
+        const OPERATION: Operation = &crate::operations::credential_issuer::ISSUE_BATCH;
         let IssueBatchCredentialRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated
@@ -250,8 +249,7 @@ impl<'a> ParseBatchCredentialRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: Parsing a batch credential request spends and stores nothing.
     pub async fn send(self) -> Result<VciBatchParseResponse, Error> {
-        const OPERATION: Operation =
-            Operation::of(&crate::operations::credential_issuer::PARSE_BATCH);
+        const OPERATION: Operation = &crate::operations::credential_issuer::PARSE_BATCH;
         let ParseBatchCredentialRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated
@@ -358,8 +356,7 @@ impl<'a> IssueDeferredCredentialRequest<'a> {
 
     /// Sends the call. It is not repeated once it may have reached Authlete: The first request that reaches Authlete settles the deferred transaction.
     pub async fn send(self) -> Result<VciDeferredIssueResponse, Error> {
-        const OPERATION: Operation =
-            Operation::of(&crate::operations::credential_issuer::ISSUE_DEFERRED);
+        const OPERATION: Operation = &crate::operations::credential_issuer::ISSUE_DEFERRED;
         let IssueDeferredCredentialRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated
@@ -468,8 +465,7 @@ impl<'a> ParseDeferredCredentialRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: Parsing a deferred credential request leaves its transaction open.
     pub async fn send(self) -> Result<VciDeferredParseResponse, Error> {
-        const OPERATION: Operation =
-            Operation::of(&crate::operations::credential_issuer::PARSE_DEFERRED);
+        const OPERATION: Operation = &crate::operations::credential_issuer::PARSE_DEFERRED;
         let ParseDeferredCredentialRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated
@@ -577,7 +573,7 @@ impl<'a> CredentialIssuerJwksRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: A read of the issuer's public keys.
     pub async fn send(self) -> Result<VciJwksResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::credential_issuer::JWKS);
+        const OPERATION: Operation = &crate::operations::credential_issuer::JWKS;
         let CredentialIssuerJwksRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated.vci_jwks_api().service_id(service_id).body(body);
@@ -674,8 +670,7 @@ impl<'a> JwtIssuerMetadataRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: A read of the issuer's published JWT issuer metadata.
     pub async fn send(self) -> Result<VciJwtissuerResponse, Error> {
-        const OPERATION: Operation =
-            Operation::of(&crate::operations::credential_issuer::JWT_ISSUER);
+        const OPERATION: Operation = &crate::operations::credential_issuer::JWT_ISSUER;
         let JwtIssuerMetadataRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated
@@ -778,7 +773,7 @@ impl<'a> CredentialIssuerMetadataRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: A read of the issuer's published metadata.
     pub async fn send(self) -> Result<VciMetadataResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::credential_issuer::METADATA);
+        const OPERATION: Operation = &crate::operations::credential_issuer::METADATA;
         let CredentialIssuerMetadataRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated
@@ -986,8 +981,7 @@ impl<'a> CreateCredentialOfferRequest<'a> {
 
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete creates a new offer, with its own pre-authorized code or issuer state.
     pub async fn send(self) -> Result<VciOfferCreateResponse, Error> {
-        const OPERATION: Operation =
-            Operation::of(&crate::operations::credential_issuer::CREATE_OFFER);
+        const OPERATION: Operation = &crate::operations::credential_issuer::CREATE_OFFER;
         let CreateCredentialOfferRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated
@@ -1091,8 +1085,7 @@ impl<'a> GetCredentialOfferInfoRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: A read; the offer stays as it was.
     pub async fn send(self) -> Result<VciOfferInfoResponse, Error> {
-        const OPERATION: Operation =
-            Operation::of(&crate::operations::credential_issuer::OFFER_INFO);
+        const OPERATION: Operation = &crate::operations::credential_issuer::OFFER_INFO;
         let GetCredentialOfferInfoRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated
@@ -1201,8 +1194,7 @@ impl<'a> IssueCredentialRequest<'a> {
 
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete issues a credential or opens a deferred transaction.
     pub async fn send(self) -> Result<VciSingleIssueResponse, Error> {
-        const OPERATION: Operation =
-            Operation::of(&crate::operations::credential_issuer::ISSUE_SINGLE);
+        const OPERATION: Operation = &crate::operations::credential_issuer::ISSUE_SINGLE;
         let IssueCredentialRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated
@@ -1316,8 +1308,7 @@ impl<'a> ParseCredentialRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: Parsing a credential request spends and stores nothing.
     pub async fn send(self) -> Result<VciSingleParseResponse, Error> {
-        const OPERATION: Operation =
-            Operation::of(&crate::operations::credential_issuer::PARSE_SINGLE);
+        const OPERATION: Operation = &crate::operations::credential_issuer::PARSE_SINGLE;
         let ParseCredentialRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated

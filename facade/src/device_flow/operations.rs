@@ -132,7 +132,7 @@ impl<'a> ProcessDeviceAuthorizationRequest<'a> {
 
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete creates a new device code and user code.
     pub async fn send(self) -> Result<DeviceAuthorizationResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::device_flow::AUTHORIZATION);
+        const OPERATION: Operation = &crate::operations::device_flow::AUTHORIZATION;
         let ProcessDeviceAuthorizationRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated
@@ -488,7 +488,7 @@ impl<'a> CompleteDeviceAuthorizationRequest<'a> {
 
     /// Sends the call. It is not repeated once it may have reached Authlete: The user code is spent by the first request that reaches Authlete.
     pub async fn send(self) -> Result<DeviceCompleteResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::device_flow::COMPLETE);
+        const OPERATION: Operation = &crate::operations::device_flow::COMPLETE;
         let CompleteDeviceAuthorizationRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated
@@ -587,7 +587,7 @@ impl<'a> ProcessDeviceVerificationRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: Looking up a user code leaves it unspent.
     pub async fn send(self) -> Result<DeviceVerificationResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::device_flow::VERIFICATION);
+        const OPERATION: Operation = &crate::operations::device_flow::VERIFICATION;
         let ProcessDeviceVerificationRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated

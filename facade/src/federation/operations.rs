@@ -64,7 +64,7 @@ impl<'a> EntityConfigurationRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: A read of the signed entity configuration; signing it again yields an equivalent statement.
     pub async fn send(self) -> Result<FederationConfigurationResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::federation::CONFIGURATION);
+        const OPERATION: Operation = &crate::operations::federation::CONFIGURATION;
         let EntityConfigurationRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated
@@ -184,7 +184,7 @@ impl<'a> RegisterFederatedClientRequest<'a> {
 
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete registers the relying party as a client; a repeat could register it again or fail on the first registration.
     pub async fn send(self) -> Result<FederationRegistrationResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::federation::REGISTER);
+        const OPERATION: Operation = &crate::operations::federation::REGISTER;
         let RegisterFederatedClientRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated

@@ -106,7 +106,7 @@ impl<'a> ProcessGrantManagementRequest<'a> {
 
     /// Sends the call. It is not repeated once it may have reached Authlete: With gmAction REVOKE the first request that reaches Authlete deletes the grant.
     pub async fn send(self) -> Result<GMResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::grant_management::PROCESS);
+        const OPERATION: Operation = &crate::operations::grant_management::PROCESS;
         let ProcessGrantManagementRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated.grant_m_api().service_id(service_id).body(body);

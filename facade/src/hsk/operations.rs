@@ -112,7 +112,7 @@ impl<'a> CreateHskRequest<'a> {
 
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete generates a new key pair in the HSM; a repeat would leave a second key behind.
     pub async fn send(self) -> Result<HskCreateResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::hsk::CREATE);
+        const OPERATION: Operation = &crate::operations::hsk::CREATE;
         let CreateHskRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated.hsk_create_api().service_id(service_id).body(body);
@@ -211,7 +211,7 @@ impl<'a> DeleteHskRequest<'a> {
     /// Sends the call, repeating it after transient failures: Deleting a key that is already gone changes nothing.
     pub async fn send(self) -> Result<(), Error> {
         crate::config::check_path_segment("handle", &self.handle).map_err(Error::InvalidRequest)?;
-        const OPERATION: Operation = Operation::of(&crate::operations::hsk::DELETE);
+        const OPERATION: Operation = &crate::operations::hsk::DELETE;
         let DeleteHskRequest { client, handle } = self;
         let handle = &handle;
         let service_id = client.inner().service_id.as_str();
@@ -244,7 +244,7 @@ impl<'a> ListHsksRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: A read.
     pub async fn send(self) -> Result<HskListResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::hsk::LIST);
+        const OPERATION: Operation = &crate::operations::hsk::LIST;
         let ListHsksRequest { client } = self;
         let service_id = client.inner().service_id.as_str();
         let reply = execute(client, OPERATION, |generated| {
@@ -344,7 +344,7 @@ impl<'a> GetHskRequest<'a> {
     /// Sends the call, repeating it after transient failures: A read.
     pub async fn send(self) -> Result<HskGetResponse, Error> {
         crate::config::check_path_segment("handle", &self.handle).map_err(Error::InvalidRequest)?;
-        const OPERATION: Operation = Operation::of(&crate::operations::hsk::GET);
+        const OPERATION: Operation = &crate::operations::hsk::GET;
         let GetHskRequest { client, handle } = self;
         let handle = &handle;
         let service_id = client.inner().service_id.as_str();

@@ -181,7 +181,7 @@ impl<'a> ProcessIntrospectionRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: Checking an access token changes nothing at Authlete.
     pub async fn send(self) -> Result<IntrospectionResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::introspection::PROCESS);
+        const OPERATION: Operation = &crate::operations::introspection::PROCESS;
         let ProcessIntrospectionRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated
@@ -526,7 +526,7 @@ impl<'a> ProcessStandardIntrospectionRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: Describing a token changes nothing at Authlete.
     pub async fn send(self) -> Result<StandardIntrospectionResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::introspection::STANDARD);
+        const OPERATION: Operation = &crate::operations::introspection::STANDARD;
         let ProcessStandardIntrospectionRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated

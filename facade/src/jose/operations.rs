@@ -88,7 +88,7 @@ impl<'a> VerifyJoseRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: Verification only reads the object and the keys; it changes nothing.
     pub async fn send(self) -> Result<JoseVerifyResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::jose::VERIFY);
+        const OPERATION: Operation = &crate::operations::jose::VERIFY;
         let VerifyJoseRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated

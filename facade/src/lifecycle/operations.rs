@@ -62,7 +62,7 @@ impl<'a> HealthCheckRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: A read of the server's health.
     pub async fn send(self) -> Result<(), Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::lifecycle::HEALTH_CHECK);
+        const OPERATION: Operation = &crate::operations::lifecycle::HEALTH_CHECK;
         let HealthCheckRequest { client, extended } = self;
         let extended = &extended;
         execute(client, OPERATION, |generated| {

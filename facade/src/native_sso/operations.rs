@@ -114,7 +114,7 @@ impl<'a> ProcessNativeSsoRequest<'a> {
 
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete issues a new ID token.
     pub async fn send(self) -> Result<NativeSsoResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::native_sso::PROCESS);
+        const OPERATION: Operation = &crate::operations::native_sso::PROCESS;
         let ProcessNativeSsoRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated.native_sso_api().service_id(service_id).body(body);
@@ -220,7 +220,7 @@ impl<'a> LogoutNativeSsoRequest<'a> {
 
     /// Sends the call. It is not repeated once it may have reached Authlete: The first request that reaches Authlete deletes the session's tokens; a repeat would report none.
     pub async fn send(self) -> Result<NativeSsoLogoutResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::native_sso::LOGOUT);
+        const OPERATION: Operation = &crate::operations::native_sso::LOGOUT;
         let LogoutNativeSsoRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated

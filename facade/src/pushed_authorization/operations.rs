@@ -132,8 +132,7 @@ impl<'a> ProcessPushedAuthorizationRequest<'a> {
 
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete registers a new request_uri; a repeat would register a second one.
     pub async fn send(self) -> Result<PushedAuthorizationResponse, Error> {
-        const OPERATION: Operation =
-            Operation::of(&crate::operations::pushed_authorization::PROCESS);
+        const OPERATION: Operation = &crate::operations::pushed_authorization::PROCESS;
         let ProcessPushedAuthorizationRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated

@@ -104,7 +104,7 @@ impl<'a> ProcessRevocationRequest<'a> {
 
     /// Sends the call. It is not repeated once it may have reached Authlete: The first request that reaches Authlete revokes the token, so a repeat can only answer about a call that already took effect.
     pub async fn send(self) -> Result<RevocationResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::revocation::PROCESS);
+        const OPERATION: Operation = &crate::operations::revocation::PROCESS;
         let ProcessRevocationRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated

@@ -1471,7 +1471,7 @@ impl<'a> CreateServiceRequest<'a> {
 
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete creates a service with its own API key and secret; a repeat would leave a second one.
     pub async fn send(self) -> Result<ServiceCreateResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::service::CREATE);
+        const OPERATION: Operation = &crate::operations::service::CREATE;
         let CreateServiceRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, _, body| {
             let call = generated.service_create_api().body(body);
@@ -2486,7 +2486,7 @@ impl<'a> ListServicesRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: A read.
     pub async fn send(self) -> Result<ServiceListResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::service::LIST);
+        const OPERATION: Operation = &crate::operations::service::LIST;
         let ListServicesRequest { client, start, end } = self;
         let start = &start;
         let end = &end;
@@ -2614,7 +2614,7 @@ impl<'a> ServiceConfigurationRequest<'a> {
     pub async fn send(
         self,
     ) -> Result<::serde_json::Map<::std::string::String, ::serde_json::Value>, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::service::CONFIGURATION);
+        const OPERATION: Operation = &crate::operations::service::CONFIGURATION;
         let ServiceConfigurationRequest {
             client,
             pretty,
@@ -2660,7 +2660,7 @@ impl<'a> DeleteServiceRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: Deleting what is already gone changes nothing.
     pub async fn send(self) -> Result<(), Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::service::DELETE);
+        const OPERATION: Operation = &crate::operations::service::DELETE;
         let DeleteServiceRequest { client } = self;
         let service_id = client.inner().service_id.as_str();
         execute(client, OPERATION, |generated| {
@@ -2691,7 +2691,7 @@ impl<'a> GetServiceRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: A read.
     pub async fn send(self) -> Result<ServiceGetResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::service::GET);
+        const OPERATION: Operation = &crate::operations::service::GET;
         let GetServiceRequest { client } = self;
         let service_id = client.inner().service_id.as_str();
         let reply = execute(client, OPERATION, |generated| {
@@ -3707,7 +3707,7 @@ impl<'a> ServiceJwksRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: A read of the service's JWK Set.
     pub async fn send(self) -> Result<ServiceJwksResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::service::JWKS);
+        const OPERATION: Operation = &crate::operations::service::JWKS;
         let ServiceJwksRequest {
             client,
             include_private_keys,
@@ -5187,7 +5187,7 @@ impl<'a> UpdateServiceRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: Writing the same settings twice leaves the service as writing them once.
     pub async fn send(self) -> Result<ServiceUpdateResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::service::UPDATE);
+        const OPERATION: Operation = &crate::operations::service::UPDATE;
         let UpdateServiceRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated

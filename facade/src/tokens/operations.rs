@@ -253,7 +253,7 @@ impl<'a> ProcessTokenRequest<'a> {
 
     /// Sends the call. It is not repeated once it may have reached Authlete: An authorization code or refresh token in the request is spent by the first request that reaches Authlete.
     pub async fn send(self) -> Result<TokenResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::tokens::PROCESS);
+        const OPERATION: Operation = &crate::operations::tokens::PROCESS;
         let ProcessTokenRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated.auth_token_api().service_id(service_id).body(body);
@@ -753,7 +753,7 @@ impl<'a> CreateTokenRequest<'a> {
 
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete creates a token; a repeat would create a second one.
     pub async fn send(self) -> Result<TokenCreateResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::tokens::CREATE);
+        const OPERATION: Operation = &crate::operations::tokens::CREATE;
         let CreateTokenRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated
@@ -947,7 +947,7 @@ impl<'a> CreateTokenBatchRequest<'a> {
 
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete starts a batch that creates tokens; a repeat would create them twice.
     pub async fn send(self) -> Result<TokenCreateBatchResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::tokens::CREATE_BATCH);
+        const OPERATION: Operation = &crate::operations::tokens::CREATE_BATCH;
         let CreateTokenBatchRequest {
             client,
             body,
@@ -1056,7 +1056,7 @@ impl<'a> GetTokenBatchStatusRequest<'a> {
     pub async fn send(self) -> Result<TokenCreateBatchStatusResponse, Error> {
         crate::config::check_path_segment("token_batch_request_id", &self.token_batch_request_id)
             .map_err(Error::InvalidRequest)?;
-        const OPERATION: Operation = Operation::of(&crate::operations::tokens::BATCH_STATUS);
+        const OPERATION: Operation = &crate::operations::tokens::BATCH_STATUS;
         let GetTokenBatchStatusRequest {
             client,
             token_batch_request_id,
@@ -1162,7 +1162,7 @@ impl<'a> DeleteTokenRequest<'a> {
     pub async fn send(self) -> Result<(), Error> {
         crate::config::check_path_segment("access_token_identifier", &self.access_token_identifier)
             .map_err(Error::InvalidRequest)?;
-        const OPERATION: Operation = Operation::of(&crate::operations::tokens::DELETE);
+        const OPERATION: Operation = &crate::operations::tokens::DELETE;
         let DeleteTokenRequest {
             client,
             access_token_identifier,
@@ -1207,7 +1207,7 @@ impl<'a> FailTokenRequest<'a> {
 
     /// Sends the call. It is not repeated once it may have reached Authlete: The ticket is spent by the first request that reaches Authlete.
     pub async fn send(self) -> Result<TokenFailResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::tokens::FAIL);
+        const OPERATION: Operation = &crate::operations::tokens::FAIL;
         let FailTokenRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated
@@ -1343,7 +1343,7 @@ impl<'a> ListTokensRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: A read.
     pub async fn send(self) -> Result<TokenListResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::tokens::LIST);
+        const OPERATION: Operation = &crate::operations::tokens::LIST;
         let ListTokensRequest {
             client,
             client_identifier,
@@ -1518,7 +1518,7 @@ impl<'a> IssueTokenRequest<'a> {
 
     /// Sends the call. It is not repeated once it may have reached Authlete: The ticket is spent by the first request that reaches Authlete.
     pub async fn send(self) -> Result<TokenIssueResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::tokens::ISSUE);
+        const OPERATION: Operation = &crate::operations::tokens::ISSUE;
         let IssueTokenRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated
@@ -1762,7 +1762,7 @@ impl<'a> RevokeTokensRequest<'a> {
     /// Sends the call, repeating it after transient failures: Revoking what is already revoked changes nothing.
     pub async fn send(self) -> Result<TokenRevokeResponse, Error> {
         self.validate()?;
-        const OPERATION: Operation = Operation::of(&crate::operations::tokens::REVOKE);
+        const OPERATION: Operation = &crate::operations::tokens::REVOKE;
         let RevokeTokensRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated
@@ -1958,7 +1958,7 @@ impl<'a> UpdateTokenRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: Setting the same values twice leaves the token as setting them once.
     pub async fn send(self) -> Result<TokenUpdateResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::tokens::UPDATE);
+        const OPERATION: Operation = &crate::operations::tokens::UPDATE;
         let UpdateTokenRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated
@@ -2135,7 +2135,7 @@ impl<'a> ReissueIdTokenRequest<'a> {
 
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete issues a new ID token.
     pub async fn send(self) -> Result<IdTokenReissueResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::tokens::REISSUE_ID_TOKEN);
+        const OPERATION: Operation = &crate::operations::tokens::REISSUE_ID_TOKEN;
         let ReissueIdTokenRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated

@@ -133,7 +133,7 @@ impl<'a> ProcessUserInfoRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: Checking the access token changes nothing at Authlete.
     pub async fn send(self) -> Result<UserinfoResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::userinfo::PROCESS);
+        const OPERATION: Operation = &crate::operations::userinfo::PROCESS;
         let ProcessUserInfoRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated
@@ -383,7 +383,7 @@ impl<'a> IssueUserInfoRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: Building the UserInfo answer from the token and the given claims spends nothing and stores nothing.
     pub async fn send(self) -> Result<UserinfoIssueResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::userinfo::ISSUE);
+        const OPERATION: Operation = &crate::operations::userinfo::ISSUE;
         let IssueUserInfoRequest { client, body } = self;
         let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
             let call = generated

@@ -56,7 +56,7 @@ impl<'a> InfoRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: A read.
     pub async fn send(self) -> Result<InfoResponse, Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::utility::INFO);
+        const OPERATION: Operation = &crate::operations::utility::INFO;
         let InfoRequest { client } = self;
         let reply = execute(client, OPERATION, |generated| {
             let call = generated.info_api();
@@ -149,7 +149,7 @@ impl<'a> EchoRequest<'a> {
 
     /// Sends the call, repeating it after transient failures: It only answers; nothing changes on the server.
     pub async fn send(self) -> Result<(), Error> {
-        const OPERATION: Operation = Operation::of(&crate::operations::utility::ECHO);
+        const OPERATION: Operation = &crate::operations::utility::ECHO;
         let EchoRequest { client } = self;
         execute(client, OPERATION, |generated| {
             let call = generated.misc_echo_api();
