@@ -10,26 +10,547 @@
 //! knows the value and decodes it as a named variant. The enums are
 //! `#[non_exhaustive]` for the same reason.
 
+#[cfg(any(
+    feature = "client-registration",
+    feature = "clients",
+    feature = "federation"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "client-registration",
+        feature = "clients",
+        feature = "federation"
+    )))
+)]
 #[doc(inline)]
-pub use authlete_generated::types::{
-    ApplicationType, AttachmentType, AuthorizationAction, AuthorizationFailAction,
-    AuthorizationFailReason, AuthorizationIssueAction, AuthorizationTicketInfoAction,
-    AuthorizationTicketUpdateAction, BatchCredentialIssueAction, BatchCredentialParseAction,
-    CibaAction, CibaCompleteAction, CibaCompleteResult, CibaFailAction, CibaFailReason,
-    CibaIssueAction, ClaimType, ClientAuthMethod, ClientLimitedAuthorizationClientSource,
-    ClientRegistrationAction, ClientRegistrationType, ClientSource, ClientType,
-    CredentialIssueAction, CredentialIssuerJwksAction, CredentialIssuerMetadataAction,
-    CredentialOfferCreateAction, CredentialOfferInfoAction, CredentialParseAction,
-    DeferredCredentialIssueAction, DeferredCredentialParseAction, DeliveryMode,
-    DeviceAuthorizationAction, DeviceCompleteAction, DeviceCompleteResult,
-    DeviceVerificationAction, Display, FapiMode, FederationConfigurationAction,
-    FederationRegistrationAction, GrantManagementAction, GrantManagementResponseAction, GrantType,
-    HskCreateAction, HskDeleteAction, HskGetAction, HskListAction, IdTokenReissueAction,
-    IntrospectionAction, JweAlgInner, JweEncInner, JwsAlgInner, JwtIssuerMetadataAction,
-    NativeSsoAction, NativeSsoLogoutAction, Prompt, PushedAuthorizationAction,
-    PushedAuthorizationResponseClientAuthMethod, ResponseMode, ResponseType, RevocationAction,
-    ServiceProfile, Sns, StandardIntrospectionAction, SubjectType, TokenAction, TokenBatchResult,
-    TokenBatchStatusBatchKind, TokenCreateAction, TokenFailAction, TokenFailReason,
-    TokenIssueAction, TokenType, TokenUpdateAction, UnknownValue, UserCodeCharset, UserInfoAction,
-    UserInfoIssueAction, VerifiedClaimsValidationSchema,
-};
+pub use authlete_generated::types::ApplicationType;
+#[cfg(any(feature = "authorization", feature = "service"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "authorization", feature = "service"))))]
+#[doc(inline)]
+pub use authlete_generated::types::AttachmentType;
+#[cfg(feature = "authorization")]
+#[cfg_attr(docsrs, doc(cfg(feature = "authorization")))]
+#[doc(inline)]
+pub use authlete_generated::types::AuthorizationAction;
+#[cfg(feature = "authorization")]
+#[cfg_attr(docsrs, doc(cfg(feature = "authorization")))]
+#[doc(inline)]
+pub use authlete_generated::types::AuthorizationFailAction;
+#[cfg(feature = "authorization")]
+#[cfg_attr(docsrs, doc(cfg(feature = "authorization")))]
+#[doc(inline)]
+pub use authlete_generated::types::AuthorizationFailReason;
+#[cfg(feature = "authorization")]
+#[cfg_attr(docsrs, doc(cfg(feature = "authorization")))]
+#[doc(inline)]
+pub use authlete_generated::types::AuthorizationIssueAction;
+#[cfg(feature = "authorization")]
+#[cfg_attr(docsrs, doc(cfg(feature = "authorization")))]
+#[doc(inline)]
+pub use authlete_generated::types::AuthorizationTicketInfoAction;
+#[cfg(feature = "authorization")]
+#[cfg_attr(docsrs, doc(cfg(feature = "authorization")))]
+#[doc(inline)]
+pub use authlete_generated::types::AuthorizationTicketUpdateAction;
+#[cfg(feature = "credential-issuer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-issuer")))]
+#[doc(inline)]
+pub use authlete_generated::types::BatchCredentialIssueAction;
+#[cfg(feature = "credential-issuer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-issuer")))]
+#[doc(inline)]
+pub use authlete_generated::types::BatchCredentialParseAction;
+#[cfg(feature = "ciba")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ciba")))]
+#[doc(inline)]
+pub use authlete_generated::types::CibaAction;
+#[cfg(feature = "ciba")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ciba")))]
+#[doc(inline)]
+pub use authlete_generated::types::CibaCompleteAction;
+#[cfg(feature = "ciba")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ciba")))]
+#[doc(inline)]
+pub use authlete_generated::types::CibaCompleteResult;
+#[cfg(feature = "ciba")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ciba")))]
+#[doc(inline)]
+pub use authlete_generated::types::CibaFailAction;
+#[cfg(feature = "ciba")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ciba")))]
+#[doc(inline)]
+pub use authlete_generated::types::CibaFailReason;
+#[cfg(feature = "ciba")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ciba")))]
+#[doc(inline)]
+pub use authlete_generated::types::CibaIssueAction;
+#[cfg(any(feature = "authorization", feature = "service"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "authorization", feature = "service"))))]
+#[doc(inline)]
+pub use authlete_generated::types::ClaimType;
+#[cfg(any(
+    feature = "authorization",
+    feature = "client-registration",
+    feature = "clients",
+    feature = "federation",
+    feature = "service"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "authorization",
+        feature = "client-registration",
+        feature = "clients",
+        feature = "federation",
+        feature = "service"
+    )))
+)]
+#[doc(inline)]
+pub use authlete_generated::types::ClientAuthMethod;
+#[cfg(feature = "authorization")]
+#[cfg_attr(docsrs, doc(cfg(feature = "authorization")))]
+#[doc(inline)]
+pub use authlete_generated::types::ClientLimitedAuthorizationClientSource;
+#[cfg(feature = "client-registration")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client-registration")))]
+#[doc(inline)]
+pub use authlete_generated::types::ClientRegistrationAction;
+#[cfg(any(
+    feature = "authorization",
+    feature = "client-registration",
+    feature = "clients",
+    feature = "federation",
+    feature = "service"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "authorization",
+        feature = "client-registration",
+        feature = "clients",
+        feature = "federation",
+        feature = "service"
+    )))
+)]
+#[doc(inline)]
+pub use authlete_generated::types::ClientRegistrationType;
+#[cfg(any(
+    feature = "client-registration",
+    feature = "clients",
+    feature = "federation"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "client-registration",
+        feature = "clients",
+        feature = "federation"
+    )))
+)]
+#[doc(inline)]
+pub use authlete_generated::types::ClientSource;
+#[cfg(any(
+    feature = "authorization",
+    feature = "client-registration",
+    feature = "clients",
+    feature = "federation",
+    feature = "tokens"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "authorization",
+        feature = "client-registration",
+        feature = "clients",
+        feature = "federation",
+        feature = "tokens"
+    )))
+)]
+#[doc(inline)]
+pub use authlete_generated::types::ClientType;
+#[cfg(feature = "credential-issuer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-issuer")))]
+#[doc(inline)]
+pub use authlete_generated::types::CredentialIssueAction;
+#[cfg(feature = "credential-issuer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-issuer")))]
+#[doc(inline)]
+pub use authlete_generated::types::CredentialIssuerJwksAction;
+#[cfg(feature = "credential-issuer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-issuer")))]
+#[doc(inline)]
+pub use authlete_generated::types::CredentialIssuerMetadataAction;
+#[cfg(feature = "credential-issuer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-issuer")))]
+#[doc(inline)]
+pub use authlete_generated::types::CredentialOfferCreateAction;
+#[cfg(feature = "credential-issuer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-issuer")))]
+#[doc(inline)]
+pub use authlete_generated::types::CredentialOfferInfoAction;
+#[cfg(feature = "credential-issuer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-issuer")))]
+#[doc(inline)]
+pub use authlete_generated::types::CredentialParseAction;
+#[cfg(feature = "credential-issuer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-issuer")))]
+#[doc(inline)]
+pub use authlete_generated::types::DeferredCredentialIssueAction;
+#[cfg(feature = "credential-issuer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-issuer")))]
+#[doc(inline)]
+pub use authlete_generated::types::DeferredCredentialParseAction;
+#[cfg(any(feature = "authorization", feature = "ciba", feature = "service"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "authorization", feature = "ciba", feature = "service")))
+)]
+#[doc(inline)]
+pub use authlete_generated::types::DeliveryMode;
+#[cfg(feature = "device-flow")]
+#[cfg_attr(docsrs, doc(cfg(feature = "device-flow")))]
+#[doc(inline)]
+pub use authlete_generated::types::DeviceAuthorizationAction;
+#[cfg(feature = "device-flow")]
+#[cfg_attr(docsrs, doc(cfg(feature = "device-flow")))]
+#[doc(inline)]
+pub use authlete_generated::types::DeviceCompleteAction;
+#[cfg(feature = "device-flow")]
+#[cfg_attr(docsrs, doc(cfg(feature = "device-flow")))]
+#[doc(inline)]
+pub use authlete_generated::types::DeviceCompleteResult;
+#[cfg(feature = "device-flow")]
+#[cfg_attr(docsrs, doc(cfg(feature = "device-flow")))]
+#[doc(inline)]
+pub use authlete_generated::types::DeviceVerificationAction;
+#[cfg(any(feature = "authorization", feature = "service"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "authorization", feature = "service"))))]
+#[doc(inline)]
+pub use authlete_generated::types::Display;
+#[cfg(any(
+    feature = "authorization",
+    feature = "client-registration",
+    feature = "clients",
+    feature = "federation",
+    feature = "service"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "authorization",
+        feature = "client-registration",
+        feature = "clients",
+        feature = "federation",
+        feature = "service"
+    )))
+)]
+#[doc(inline)]
+pub use authlete_generated::types::FapiMode;
+#[cfg(feature = "federation")]
+#[cfg_attr(docsrs, doc(cfg(feature = "federation")))]
+#[doc(inline)]
+pub use authlete_generated::types::FederationConfigurationAction;
+#[cfg(feature = "federation")]
+#[cfg_attr(docsrs, doc(cfg(feature = "federation")))]
+#[doc(inline)]
+pub use authlete_generated::types::FederationRegistrationAction;
+#[cfg(any(
+    feature = "authorization",
+    feature = "ciba",
+    feature = "device-flow",
+    feature = "grant-management"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "authorization",
+        feature = "ciba",
+        feature = "device-flow",
+        feature = "grant-management"
+    )))
+)]
+#[doc(inline)]
+pub use authlete_generated::types::GrantManagementAction;
+#[cfg(feature = "grant-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "grant-management")))]
+#[doc(inline)]
+pub use authlete_generated::types::GrantManagementResponseAction;
+#[cfg(any(
+    feature = "authorization",
+    feature = "client-registration",
+    feature = "clients",
+    feature = "federation",
+    feature = "introspection",
+    feature = "service",
+    feature = "tokens"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "authorization",
+        feature = "client-registration",
+        feature = "clients",
+        feature = "federation",
+        feature = "introspection",
+        feature = "service",
+        feature = "tokens"
+    )))
+)]
+#[doc(inline)]
+pub use authlete_generated::types::GrantType;
+#[cfg(feature = "hsk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "hsk")))]
+#[doc(inline)]
+pub use authlete_generated::types::HskCreateAction;
+#[cfg(feature = "full")]
+#[cfg_attr(docsrs, doc(cfg(feature = "full")))]
+#[doc(inline)]
+pub use authlete_generated::types::HskDeleteAction;
+#[cfg(feature = "hsk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "hsk")))]
+#[doc(inline)]
+pub use authlete_generated::types::HskGetAction;
+#[cfg(feature = "hsk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "hsk")))]
+#[doc(inline)]
+pub use authlete_generated::types::HskListAction;
+#[cfg(feature = "tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokens")))]
+#[doc(inline)]
+pub use authlete_generated::types::IdTokenReissueAction;
+#[cfg(feature = "introspection")]
+#[cfg_attr(docsrs, doc(cfg(feature = "introspection")))]
+#[doc(inline)]
+pub use authlete_generated::types::IntrospectionAction;
+#[cfg(any(
+    feature = "client-registration",
+    feature = "clients",
+    feature = "federation"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "client-registration",
+        feature = "clients",
+        feature = "federation"
+    )))
+)]
+#[doc(inline)]
+pub use authlete_generated::types::JweAlgInner;
+#[cfg(any(
+    feature = "client-registration",
+    feature = "clients",
+    feature = "federation"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "client-registration",
+        feature = "clients",
+        feature = "federation"
+    )))
+)]
+#[doc(inline)]
+pub use authlete_generated::types::JweEncInner;
+#[cfg(any(
+    feature = "authorization",
+    feature = "client-registration",
+    feature = "clients",
+    feature = "federation",
+    feature = "service"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "authorization",
+        feature = "client-registration",
+        feature = "clients",
+        feature = "federation",
+        feature = "service"
+    )))
+)]
+#[doc(inline)]
+pub use authlete_generated::types::JwsAlgInner;
+#[cfg(feature = "credential-issuer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-issuer")))]
+#[doc(inline)]
+pub use authlete_generated::types::JwtIssuerMetadataAction;
+#[cfg(feature = "native-sso")]
+#[cfg_attr(docsrs, doc(cfg(feature = "native-sso")))]
+#[doc(inline)]
+pub use authlete_generated::types::NativeSsoAction;
+#[cfg(feature = "native-sso")]
+#[cfg_attr(docsrs, doc(cfg(feature = "native-sso")))]
+#[doc(inline)]
+pub use authlete_generated::types::NativeSsoLogoutAction;
+#[cfg(any(feature = "authorization", feature = "service"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "authorization", feature = "service"))))]
+#[doc(inline)]
+pub use authlete_generated::types::Prompt;
+#[cfg(feature = "pushed-authorization")]
+#[cfg_attr(docsrs, doc(cfg(feature = "pushed-authorization")))]
+#[doc(inline)]
+pub use authlete_generated::types::PushedAuthorizationAction;
+#[cfg(feature = "pushed-authorization")]
+#[cfg_attr(docsrs, doc(cfg(feature = "pushed-authorization")))]
+#[doc(inline)]
+pub use authlete_generated::types::PushedAuthorizationResponseClientAuthMethod;
+#[cfg(any(
+    feature = "client-registration",
+    feature = "clients",
+    feature = "federation"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "client-registration",
+        feature = "clients",
+        feature = "federation"
+    )))
+)]
+#[doc(inline)]
+pub use authlete_generated::types::ResponseMode;
+#[cfg(any(
+    feature = "authorization",
+    feature = "client-registration",
+    feature = "clients",
+    feature = "federation",
+    feature = "service"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "authorization",
+        feature = "client-registration",
+        feature = "clients",
+        feature = "federation",
+        feature = "service"
+    )))
+)]
+#[doc(inline)]
+pub use authlete_generated::types::ResponseType;
+#[cfg(feature = "revocation")]
+#[cfg_attr(docsrs, doc(cfg(feature = "revocation")))]
+#[doc(inline)]
+pub use authlete_generated::types::RevocationAction;
+#[cfg(any(feature = "authorization", feature = "service"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "authorization", feature = "service"))))]
+#[doc(inline)]
+pub use authlete_generated::types::ServiceProfile;
+#[cfg(any(feature = "authorization", feature = "service"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "authorization", feature = "service"))))]
+#[doc(inline)]
+pub use authlete_generated::types::Sns;
+#[cfg(feature = "introspection")]
+#[cfg_attr(docsrs, doc(cfg(feature = "introspection")))]
+#[doc(inline)]
+pub use authlete_generated::types::StandardIntrospectionAction;
+#[cfg(any(
+    feature = "client-registration",
+    feature = "clients",
+    feature = "federation"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "client-registration",
+        feature = "clients",
+        feature = "federation"
+    )))
+)]
+#[doc(inline)]
+pub use authlete_generated::types::SubjectType;
+#[cfg(feature = "tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokens")))]
+#[doc(inline)]
+pub use authlete_generated::types::TokenAction;
+#[cfg(feature = "tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokens")))]
+#[doc(inline)]
+pub use authlete_generated::types::TokenBatchResult;
+#[cfg(feature = "tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokens")))]
+#[doc(inline)]
+pub use authlete_generated::types::TokenBatchStatusBatchKind;
+#[cfg(feature = "tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokens")))]
+#[doc(inline)]
+pub use authlete_generated::types::TokenCreateAction;
+#[cfg(feature = "tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokens")))]
+#[doc(inline)]
+pub use authlete_generated::types::TokenFailAction;
+#[cfg(feature = "tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokens")))]
+#[doc(inline)]
+pub use authlete_generated::types::TokenFailReason;
+#[cfg(feature = "tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokens")))]
+#[doc(inline)]
+pub use authlete_generated::types::TokenIssueAction;
+#[cfg(feature = "tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokens")))]
+#[doc(inline)]
+pub use authlete_generated::types::TokenType;
+#[cfg(feature = "tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokens")))]
+#[doc(inline)]
+pub use authlete_generated::types::TokenUpdateAction;
+#[cfg(any(
+    feature = "authorization",
+    feature = "ciba",
+    feature = "client-registration",
+    feature = "clients",
+    feature = "credential-issuer",
+    feature = "device-flow",
+    feature = "federation",
+    feature = "grant-management",
+    feature = "hsk",
+    feature = "introspection",
+    feature = "native-sso",
+    feature = "pushed-authorization",
+    feature = "revocation",
+    feature = "service",
+    feature = "tokens",
+    feature = "userinfo"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "authorization",
+        feature = "ciba",
+        feature = "client-registration",
+        feature = "clients",
+        feature = "credential-issuer",
+        feature = "device-flow",
+        feature = "federation",
+        feature = "grant-management",
+        feature = "hsk",
+        feature = "introspection",
+        feature = "native-sso",
+        feature = "pushed-authorization",
+        feature = "revocation",
+        feature = "service",
+        feature = "tokens",
+        feature = "userinfo"
+    )))
+)]
+#[doc(inline)]
+pub use authlete_generated::types::UnknownValue;
+#[cfg(any(feature = "authorization", feature = "service"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "authorization", feature = "service"))))]
+#[doc(inline)]
+pub use authlete_generated::types::UserCodeCharset;
+#[cfg(feature = "userinfo")]
+#[cfg_attr(docsrs, doc(cfg(feature = "userinfo")))]
+#[doc(inline)]
+pub use authlete_generated::types::UserInfoAction;
+#[cfg(feature = "userinfo")]
+#[cfg_attr(docsrs, doc(cfg(feature = "userinfo")))]
+#[doc(inline)]
+pub use authlete_generated::types::UserInfoIssueAction;
+#[cfg(any(feature = "authorization", feature = "service"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "authorization", feature = "service"))))]
+#[doc(inline)]
+pub use authlete_generated::types::VerifiedClaimsValidationSchema;

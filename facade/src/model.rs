@@ -4,12 +4,378 @@
 //! The structured values inside requests and responses, as the spec
 //! defines them: plain data with public fields.
 
+#[cfg(feature = "tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokens")))]
 #[doc(inline)]
-pub use authlete_generated::types::{
-    AccessToken, AuthorizationDetailsElement, AuthorizationTicketInfo, AuthzDetails, CimdOptions,
-    ClientExtension, ClientLimited, ClientLimitedAuthorization, ClientRegistrationRequest,
-    CredentialIssuanceOrder, CredentialIssuerMetadata, CredentialOfferInfo, CredentialRequestInfo,
-    DynamicScope, Grant, GrantScope, Hsk, HskDeleteResponse, InfoResponseServiceTokenCache, JweAlg,
-    JweEnc, JwsAlg, NamedUri, Pair, Property, Scope, SnsCredentials, TaggedValue, TokenBatchStatus,
-    TokenInfo, TrustAnchor, UnknownValue,
-};
+pub use authlete_generated::types::AccessToken;
+#[cfg(any(
+    feature = "authorization",
+    feature = "ciba",
+    feature = "device-flow",
+    feature = "introspection",
+    feature = "tokens"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "authorization",
+        feature = "ciba",
+        feature = "device-flow",
+        feature = "introspection",
+        feature = "tokens"
+    )))
+)]
+#[doc(inline)]
+pub use authlete_generated::types::AuthorizationDetailsElement;
+#[cfg(feature = "authorization")]
+#[cfg_attr(docsrs, doc(cfg(feature = "authorization")))]
+#[doc(inline)]
+pub use authlete_generated::types::AuthorizationTicketInfo;
+#[cfg(any(
+    feature = "authorization",
+    feature = "ciba",
+    feature = "device-flow",
+    feature = "introspection",
+    feature = "tokens"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "authorization",
+        feature = "ciba",
+        feature = "device-flow",
+        feature = "introspection",
+        feature = "tokens"
+    )))
+)]
+#[doc(inline)]
+pub use authlete_generated::types::AuthzDetails;
+#[cfg(any(
+    feature = "authorization",
+    feature = "ciba",
+    feature = "device-flow",
+    feature = "tokens"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "authorization",
+        feature = "ciba",
+        feature = "device-flow",
+        feature = "tokens"
+    )))
+)]
+#[doc(inline)]
+pub use authlete_generated::types::CimdOptions;
+#[cfg(any(
+    feature = "client-registration",
+    feature = "clients",
+    feature = "federation"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "client-registration",
+        feature = "clients",
+        feature = "federation"
+    )))
+)]
+#[doc(inline)]
+pub use authlete_generated::types::ClientExtension;
+#[cfg(any(feature = "clients", feature = "tokens"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "clients", feature = "tokens"))))]
+#[doc(inline)]
+pub use authlete_generated::types::ClientLimited;
+#[cfg(feature = "authorization")]
+#[cfg_attr(docsrs, doc(cfg(feature = "authorization")))]
+#[doc(inline)]
+pub use authlete_generated::types::ClientLimitedAuthorization;
+#[cfg(feature = "full")]
+#[cfg_attr(docsrs, doc(cfg(feature = "full")))]
+#[doc(inline)]
+pub use authlete_generated::types::ClientRegistrationRequest;
+#[cfg(feature = "credential-issuer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-issuer")))]
+#[doc(inline)]
+pub use authlete_generated::types::CredentialIssuanceOrder;
+#[cfg(any(feature = "authorization", feature = "service"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "authorization", feature = "service"))))]
+#[doc(inline)]
+pub use authlete_generated::types::CredentialIssuerMetadata;
+#[cfg(any(feature = "authorization", feature = "credential-issuer"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "authorization", feature = "credential-issuer")))
+)]
+#[doc(inline)]
+pub use authlete_generated::types::CredentialOfferInfo;
+#[cfg(feature = "credential-issuer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-issuer")))]
+#[doc(inline)]
+pub use authlete_generated::types::CredentialRequestInfo;
+#[cfg(any(feature = "authorization", feature = "ciba", feature = "device-flow"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "authorization", feature = "ciba", feature = "device-flow")))
+)]
+#[doc(inline)]
+pub use authlete_generated::types::DynamicScope;
+#[cfg(any(
+    feature = "authorization",
+    feature = "ciba",
+    feature = "device-flow",
+    feature = "introspection"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "authorization",
+        feature = "ciba",
+        feature = "device-flow",
+        feature = "introspection"
+    )))
+)]
+#[doc(inline)]
+pub use authlete_generated::types::Grant;
+#[cfg(any(
+    feature = "authorization",
+    feature = "ciba",
+    feature = "device-flow",
+    feature = "introspection"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "authorization",
+        feature = "ciba",
+        feature = "device-flow",
+        feature = "introspection"
+    )))
+)]
+#[doc(inline)]
+pub use authlete_generated::types::GrantScope;
+#[cfg(any(feature = "authorization", feature = "hsk", feature = "service"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "authorization", feature = "hsk", feature = "service")))
+)]
+#[doc(inline)]
+pub use authlete_generated::types::Hsk;
+#[cfg(feature = "full")]
+#[cfg_attr(docsrs, doc(cfg(feature = "full")))]
+#[doc(inline)]
+pub use authlete_generated::types::HskDeleteResponse;
+#[cfg(feature = "utility")]
+#[cfg_attr(docsrs, doc(cfg(feature = "utility")))]
+#[doc(inline)]
+pub use authlete_generated::types::InfoResponseServiceTokenCache;
+#[cfg(any(
+    feature = "client-registration",
+    feature = "clients",
+    feature = "federation"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "client-registration",
+        feature = "clients",
+        feature = "federation"
+    )))
+)]
+#[doc(inline)]
+pub use authlete_generated::types::JweAlg;
+#[cfg(any(
+    feature = "client-registration",
+    feature = "clients",
+    feature = "federation"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "client-registration",
+        feature = "clients",
+        feature = "federation"
+    )))
+)]
+#[doc(inline)]
+pub use authlete_generated::types::JweEnc;
+#[cfg(any(
+    feature = "authorization",
+    feature = "client-registration",
+    feature = "clients",
+    feature = "federation",
+    feature = "service"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "authorization",
+        feature = "client-registration",
+        feature = "clients",
+        feature = "federation",
+        feature = "service"
+    )))
+)]
+#[doc(inline)]
+pub use authlete_generated::types::JwsAlg;
+#[cfg(any(feature = "authorization", feature = "service"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "authorization", feature = "service"))))]
+#[doc(inline)]
+pub use authlete_generated::types::NamedUri;
+#[cfg(any(
+    feature = "authorization",
+    feature = "ciba",
+    feature = "client-registration",
+    feature = "clients",
+    feature = "device-flow",
+    feature = "federation",
+    feature = "introspection",
+    feature = "service",
+    feature = "tokens",
+    feature = "userinfo"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "authorization",
+        feature = "ciba",
+        feature = "client-registration",
+        feature = "clients",
+        feature = "device-flow",
+        feature = "federation",
+        feature = "introspection",
+        feature = "service",
+        feature = "tokens",
+        feature = "userinfo"
+    )))
+)]
+#[doc(inline)]
+pub use authlete_generated::types::Pair;
+#[cfg(any(
+    feature = "authorization",
+    feature = "ciba",
+    feature = "credential-issuer",
+    feature = "device-flow",
+    feature = "introspection",
+    feature = "tokens",
+    feature = "userinfo"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "authorization",
+        feature = "ciba",
+        feature = "credential-issuer",
+        feature = "device-flow",
+        feature = "introspection",
+        feature = "tokens",
+        feature = "userinfo"
+    )))
+)]
+#[doc(inline)]
+pub use authlete_generated::types::Property;
+#[cfg(any(
+    feature = "authorization",
+    feature = "ciba",
+    feature = "device-flow",
+    feature = "introspection",
+    feature = "service",
+    feature = "tokens"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "authorization",
+        feature = "ciba",
+        feature = "device-flow",
+        feature = "introspection",
+        feature = "service",
+        feature = "tokens"
+    )))
+)]
+#[doc(inline)]
+pub use authlete_generated::types::Scope;
+#[cfg(any(feature = "authorization", feature = "service"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "authorization", feature = "service"))))]
+#[doc(inline)]
+pub use authlete_generated::types::SnsCredentials;
+#[cfg(any(
+    feature = "authorization",
+    feature = "ciba",
+    feature = "client-registration",
+    feature = "clients",
+    feature = "device-flow",
+    feature = "federation",
+    feature = "introspection",
+    feature = "service",
+    feature = "tokens"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "authorization",
+        feature = "ciba",
+        feature = "client-registration",
+        feature = "clients",
+        feature = "device-flow",
+        feature = "federation",
+        feature = "introspection",
+        feature = "service",
+        feature = "tokens"
+    )))
+)]
+#[doc(inline)]
+pub use authlete_generated::types::TaggedValue;
+#[cfg(feature = "tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokens")))]
+#[doc(inline)]
+pub use authlete_generated::types::TokenBatchStatus;
+#[cfg(feature = "tokens")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokens")))]
+#[doc(inline)]
+pub use authlete_generated::types::TokenInfo;
+#[cfg(any(feature = "authorization", feature = "service"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "authorization", feature = "service"))))]
+#[doc(inline)]
+pub use authlete_generated::types::TrustAnchor;
+#[cfg(any(
+    feature = "authorization",
+    feature = "ciba",
+    feature = "client-registration",
+    feature = "clients",
+    feature = "credential-issuer",
+    feature = "device-flow",
+    feature = "federation",
+    feature = "grant-management",
+    feature = "hsk",
+    feature = "introspection",
+    feature = "native-sso",
+    feature = "pushed-authorization",
+    feature = "revocation",
+    feature = "service",
+    feature = "tokens",
+    feature = "userinfo"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "authorization",
+        feature = "ciba",
+        feature = "client-registration",
+        feature = "clients",
+        feature = "credential-issuer",
+        feature = "device-flow",
+        feature = "federation",
+        feature = "grant-management",
+        feature = "hsk",
+        feature = "introspection",
+        feature = "native-sso",
+        feature = "pushed-authorization",
+        feature = "revocation",
+        feature = "service",
+        feature = "tokens",
+        feature = "userinfo"
+    )))
+)]
+#[doc(inline)]
+pub use authlete_generated::types::UnknownValue;

@@ -1464,6 +1464,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
     use authlete_generated::types;
 
     match id {
+        #[cfg(feature = "authorization")]
         "auth_authorization_api" => Some(
             serde_json::from_slice::<types::AuthorizationResponse>(body).map(|body| {
                 let response = crate::authorization::AuthorizationResponse::new(body, None);
@@ -1472,6 +1473,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "authorization")]
         "auth_authorization_fail_api" => Some(
             serde_json::from_slice::<types::AuthorizationFailResponse>(body).map(|body| {
                 let response = crate::authorization::AuthorizationFailResponse::new(body, None);
@@ -1480,6 +1483,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "authorization")]
         "auth_authorization_issue_api" => Some(
             serde_json::from_slice::<types::AuthorizationIssueResponse>(body).map(|body| {
                 let response = crate::authorization::AuthorizationIssueResponse::new(body, None);
@@ -1488,6 +1493,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "authorization")]
         "getAuthorizationTicketInfo" => Some(
             serde_json::from_slice::<types::AuthorizationTicketInfoResponse>(body).map(|body| {
                 let response =
@@ -1496,6 +1503,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "authorization")]
         "updateAuthorizationTicket" => Some(
             serde_json::from_slice::<types::AuthorizationTicketUpdateResponse>(body).map(|body| {
                 let response =
@@ -1504,6 +1513,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "ciba")]
         "backchannel_authentication_api" => Some(
             serde_json::from_slice::<types::BackchannelAuthenticationResponse>(body).map(|body| {
                 let response = crate::ciba::BackchannelAuthenticationResponse::new(body, None);
@@ -1512,6 +1523,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "ciba")]
         "backchannel_authentication_complete_api" => Some(
             serde_json::from_slice::<types::BackchannelAuthenticationCompleteResponse>(body).map(
                 |body| {
@@ -1522,6 +1535,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 },
             ),
         ),
+
+        #[cfg(feature = "ciba")]
         "backchannel_authentication_fail_api" => Some(
             serde_json::from_slice::<types::BackchannelAuthenticationFailResponse>(body).map(
                 |body| {
@@ -1532,6 +1547,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 },
             ),
         ),
+
+        #[cfg(feature = "ciba")]
         "backchannel_authentication_issue_api" => Some(
             serde_json::from_slice::<types::BackchannelAuthenticationIssueResponse>(body).map(
                 |body| {
@@ -1542,6 +1559,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 },
             ),
         ),
+
+        #[cfg(feature = "client-registration")]
         "client_registration_api" => Some(
             serde_json::from_slice::<types::ClientRegistrationResponse>(body).map(|body| {
                 let response =
@@ -1551,6 +1570,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "client-registration")]
         "client_registration_delete_api" => Some(
             serde_json::from_slice::<types::ClientRegistrationResponse>(body).map(|body| {
                 let response =
@@ -1560,6 +1581,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "client-registration")]
         "client_registration_get_api" => Some(
             serde_json::from_slice::<types::ClientRegistrationResponse>(body).map(|body| {
                 let response =
@@ -1569,6 +1592,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "client-registration")]
         "client_registration_update_api" => Some(
             serde_json::from_slice::<types::ClientRegistrationResponse>(body).map(|body| {
                 let response =
@@ -1578,6 +1603,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "clients")]
         "client_authorization_delete_api_post" => Some(
             serde_json::from_slice::<types::ClientAuthorizationDeleteResponse>(body).map(|body| {
                 let response = crate::clients::AuthorizationDeleteByBodyResponse::new(body, None);
@@ -1585,6 +1612,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "clients")]
         "client_authorization_delete_api" => Some(
             serde_json::from_slice::<types::ClientAuthorizationDeleteResponse>(body).map(|body| {
                 let response = crate::clients::AuthorizationDeleteResponse::new(body, None);
@@ -1592,6 +1621,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "clients")]
         "client_authorization_delete_by_subject_api" => Some(
             serde_json::from_slice::<types::ClientAuthorizationDeleteResponse>(body).map(|body| {
                 let response = crate::clients::AuthorizationDeleteByPathResponse::new(body, None);
@@ -1599,6 +1630,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "clients")]
         "client_authorization_get_list_api" => Some(
             serde_json::from_slice::<types::ClientAuthorizationGetListResponse>(body).map(|body| {
                 let response = crate::clients::AuthorizationListResponse::new(body, None);
@@ -1606,6 +1639,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "clients")]
         "client_authorization_get_list_api_post" => Some(
             serde_json::from_slice::<types::ClientAuthorizationGetListResponse>(body).map(|body| {
                 let response = crate::clients::AuthorizationListByBodyResponse::new(body, None);
@@ -1613,6 +1648,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "clients")]
         "client_authorization_get_list_by_subject_api" => Some(
             serde_json::from_slice::<types::ClientAuthorizationGetListResponse>(body).map(|body| {
                 let response = crate::clients::AuthorizationListByPathResponse::new(body, None);
@@ -1620,6 +1657,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "clients")]
         "client_authorization_update_api" => Some(
             serde_json::from_slice::<types::ClientAuthorizationUpdateResponse>(body).map(|body| {
                 let response = crate::clients::AuthorizationUpdateResponse::new(body, None);
@@ -1627,11 +1666,15 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "clients")]
         "client_create_api" => Some(serde_json::from_slice::<types::Client>(body).map(|body| {
             let response = crate::clients::ClientCreateResponse::new(body, None);
             let shown = format!("{response:?}");
             shown
         })),
+
+        #[cfg(feature = "clients")]
         "client_extension_requestables_scopes_get_api" => Some(
             serde_json::from_slice::<types::ClientExtensionRequestableScopesGetResponse>(body).map(
                 |body| {
@@ -1641,6 +1684,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 },
             ),
         ),
+
+        #[cfg(feature = "clients")]
         "client_extension_requestables_scopes_update_api" => Some(
             serde_json::from_slice::<types::ClientExtensionRequestableScopesUpdateResponse>(body)
                 .map(|body| {
@@ -1649,6 +1694,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                     shown
                 }),
         ),
+
+        #[cfg(feature = "clients")]
         "client_extension_requestables_scopes_update_api_post" => Some(
             serde_json::from_slice::<types::ClientExtensionRequestableScopesUpdateResponse>(body)
                 .map(|body| {
@@ -1658,6 +1705,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                     shown
                 }),
         ),
+
+        #[cfg(feature = "clients")]
         "client_get_list_api" => Some(
             serde_json::from_slice::<types::ClientGetListResponse>(body).map(|body| {
                 let response = crate::clients::ClientListResponse::new(body, None);
@@ -1665,11 +1714,15 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "clients")]
         "client_get_api" => Some(serde_json::from_slice::<types::Client>(body).map(|body| {
             let response = crate::clients::ClientGetResponse::new(body, None);
             let shown = format!("{response:?}");
             shown
         })),
+
+        #[cfg(feature = "clients")]
         "client_granted_scopes_delete_api" => Some(
             serde_json::from_slice::<types::ClientGrantedScopesDeleteResponse>(body).map(|body| {
                 let response = crate::clients::GrantedScopesDeleteResponse::new(body, None);
@@ -1677,6 +1730,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "clients")]
         "client_granted_scopes_delete_by_subject_api" => Some(
             serde_json::from_slice::<types::ClientGrantedScopesDeleteResponse>(body).map(|body| {
                 let response = crate::clients::GrantedScopesDeleteByPathResponse::new(body, None);
@@ -1684,6 +1739,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "clients")]
         "client_granted_scopes_get_api" => Some(
             serde_json::from_slice::<types::ClientAuthorizationDeleteResponse>(body).map(|body| {
                 let response = crate::clients::GrantedScopesResponse::new(body, None);
@@ -1691,6 +1748,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "clients")]
         "client_granted_scopes_get_api_post" => Some(
             serde_json::from_slice::<types::ClientAuthorizationDeleteResponse>(body).map(|body| {
                 let response = crate::clients::GrantedScopesByBodyResponse::new(body, None);
@@ -1698,6 +1757,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "clients")]
         "client_granted_scopes_get_by_subject_api" => Some(
             serde_json::from_slice::<types::ClientAuthorizationDeleteResponse>(body).map(|body| {
                 let response = crate::clients::GrantedScopesByPathResponse::new(body, None);
@@ -1705,6 +1766,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "clients")]
         "client_flag_update_api" => Some(
             serde_json::from_slice::<types::ClientFlagUpdateResponse>(body).map(|body| {
                 let response = crate::clients::ClientFlagUpdateResponse::new(body, None);
@@ -1712,6 +1775,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "clients")]
         "client_secret_refresh_api" => Some(
             serde_json::from_slice::<types::ClientSecretRefreshResponse>(body).map(|body| {
                 let response = crate::clients::ClientSecretRefreshResponse::new(body, None);
@@ -1719,6 +1784,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "clients")]
         "client_secret_update_api" => Some(
             serde_json::from_slice::<types::ClientSecretUpdateResponse>(body).map(|body| {
                 let response = crate::clients::ClientSecretUpdateResponse::new(body, None);
@@ -1726,11 +1793,15 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "clients")]
         "client_update_api" => Some(serde_json::from_slice::<types::Client>(body).map(|body| {
             let response = crate::clients::ClientUpdateResponse::new(body, None);
             let shown = format!("{response:?}");
             shown
         })),
+
+        #[cfg(feature = "credential-issuer")]
         "vci_batch_issue_api" => Some(
             serde_json::from_slice::<types::VciBatchIssueResponse>(body).map(|body| {
                 let response = crate::credential_issuer::VciBatchIssueResponse::new(body, None);
@@ -1738,6 +1809,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "credential-issuer")]
         "vci_batch_parse_api" => Some(
             serde_json::from_slice::<types::VciBatchParseResponse>(body).map(|body| {
                 let response = crate::credential_issuer::VciBatchParseResponse::new(body, None);
@@ -1745,6 +1818,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "credential-issuer")]
         "vci_deferred_issue_api" => Some(
             serde_json::from_slice::<types::VciDeferredIssueResponse>(body).map(|body| {
                 let response = crate::credential_issuer::VciDeferredIssueResponse::new(body, None);
@@ -1752,6 +1827,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "credential-issuer")]
         "vci_deferred_parse_api" => Some(
             serde_json::from_slice::<types::VciDeferredParseResponse>(body).map(|body| {
                 let response = crate::credential_issuer::VciDeferredParseResponse::new(body, None);
@@ -1759,6 +1836,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "credential-issuer")]
         "vci_jwks_api" => Some(serde_json::from_slice::<types::VciJwksResponse>(body).map(
             |body| {
                 let response = crate::credential_issuer::VciJwksResponse::new(body, None);
@@ -1766,6 +1845,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             },
         )),
+
+        #[cfg(feature = "credential-issuer")]
         "vci_jwtissuer_api" => Some(
             serde_json::from_slice::<types::VciJwtissuerResponse>(body).map(|body| {
                 let response = crate::credential_issuer::VciJwtissuerResponse::new(body, None);
@@ -1773,6 +1854,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "credential-issuer")]
         "vci_metadata_api" => Some(
             serde_json::from_slice::<types::VciMetadataResponse>(body).map(|body| {
                 let response = crate::credential_issuer::VciMetadataResponse::new(body, None);
@@ -1780,6 +1863,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "credential-issuer")]
         "vci_offer_create_api" => Some(
             serde_json::from_slice::<types::VciOfferCreateResponse>(body).map(|body| {
                 let response = crate::credential_issuer::VciOfferCreateResponse::new(body, None);
@@ -1787,6 +1872,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "credential-issuer")]
         "vci_offer_info_api" => Some(
             serde_json::from_slice::<types::VciOfferInfoResponse>(body).map(|body| {
                 let response = crate::credential_issuer::VciOfferInfoResponse::new(body, None);
@@ -1794,6 +1881,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "credential-issuer")]
         "vci_single_issue_api" => Some(
             serde_json::from_slice::<types::VciSingleIssueResponse>(body).map(|body| {
                 let response = crate::credential_issuer::VciSingleIssueResponse::new(body, None);
@@ -1801,6 +1890,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "credential-issuer")]
         "vci_single_parse_api" => Some(
             serde_json::from_slice::<types::VciSingleParseResponse>(body).map(|body| {
                 let response = crate::credential_issuer::VciSingleParseResponse::new(body, None);
@@ -1808,6 +1899,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "device-flow")]
         "device_authorization_api" => Some(
             serde_json::from_slice::<types::DeviceAuthorizationResponse>(body).map(|body| {
                 let response = crate::device_flow::DeviceAuthorizationResponse::new(body, None);
@@ -1816,6 +1909,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "device-flow")]
         "device_complete_api" => Some(
             serde_json::from_slice::<types::DeviceCompleteResponse>(body).map(|body| {
                 let response = crate::device_flow::DeviceCompleteResponse::new(body, None);
@@ -1823,6 +1918,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "device-flow")]
         "device_verification_api" => Some(
             serde_json::from_slice::<types::DeviceVerificationResponse>(body).map(|body| {
                 let response = crate::device_flow::DeviceVerificationResponse::new(body, None);
@@ -1830,6 +1927,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "federation")]
         "federation_configuration_api" => Some(
             serde_json::from_slice::<types::FederationConfigurationResponse>(body).map(|body| {
                 let response = crate::federation::FederationConfigurationResponse::new(body, None);
@@ -1837,6 +1936,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "federation")]
         "federation_registration_api" => Some(
             serde_json::from_slice::<types::FederationRegistrationResponse>(body).map(|body| {
                 let response = crate::federation::FederationRegistrationResponse::new(body, None);
@@ -1844,6 +1945,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "grant-management")]
         "grant_m_api" => Some(
             serde_json::from_slice::<types::GMResponse>(body).map(|body| {
                 let response = crate::grant_management::GMResponse::new(body, None);
@@ -1851,6 +1954,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "hsk")]
         "hsk_create_api" => Some(
             serde_json::from_slice::<types::HskCreateResponse>(body).map(|body| {
                 let response = crate::hsk::HskCreateResponse::new(body, None);
@@ -1858,6 +1963,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "hsk")]
         "hsk_get_list_api" => Some(
             serde_json::from_slice::<types::HskGetListResponse>(body).map(|body| {
                 let response = crate::hsk::HskListResponse::new(body, None);
@@ -1865,6 +1972,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "hsk")]
         "hsk_get_api" => Some(
             serde_json::from_slice::<types::HskGetResponse>(body).map(|body| {
                 let response = crate::hsk::HskGetResponse::new(body, None);
@@ -1872,6 +1981,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "introspection")]
         "auth_introspection_api" => Some(
             serde_json::from_slice::<types::IntrospectionResponse>(body).map(|body| {
                 let response = crate::introspection::IntrospectionResponse::new(body, None);
@@ -1880,6 +1991,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "introspection")]
         "auth_introspection_standard_api" => Some(
             serde_json::from_slice::<types::StandardIntrospectionResponse>(body).map(|body| {
                 let response = crate::introspection::StandardIntrospectionResponse::new(body, None);
@@ -1888,6 +2001,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "jose")]
         "jose_verify_api" => Some(
             serde_json::from_slice::<types::JoseVerifyResponse>(body).map(|body| {
                 let response = crate::jose::JoseVerifyResponse::new(body, None);
@@ -1895,6 +2010,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "native-sso")]
         "native_sso_api" => Some(
             serde_json::from_slice::<types::NativeSsoResponse>(body).map(|body| {
                 let response = crate::native_sso::NativeSsoResponse::new(body, None);
@@ -1902,6 +2019,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "native-sso")]
         "native_sso_logout_api" => Some(
             serde_json::from_slice::<types::NativeSsoLogoutResponse>(body).map(|body| {
                 let response = crate::native_sso::NativeSsoLogoutResponse::new(body, None);
@@ -1909,6 +2028,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "pushed-authorization")]
         "pushed_auth_req_api" => Some(
             serde_json::from_slice::<types::PushedAuthorizationResponse>(body).map(|body| {
                 let response =
@@ -1918,6 +2039,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "revocation")]
         "auth_revocation_api" => Some(
             serde_json::from_slice::<types::RevocationResponse>(body).map(|body| {
                 let response = crate::revocation::RevocationResponse::new(body, None);
@@ -1926,11 +2049,15 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "service")]
         "service_create_api" => Some(serde_json::from_slice::<types::Service>(body).map(|body| {
             let response = crate::service::ServiceCreateResponse::new(body, None);
             let shown = format!("{response:?}");
             shown
         })),
+
+        #[cfg(feature = "service")]
         "service_get_list_api" => Some(
             serde_json::from_slice::<types::ServiceGetListResponse>(body).map(|body| {
                 let response = crate::service::ServiceListResponse::new(body, None);
@@ -1938,11 +2065,15 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "service")]
         "service_get_api" => Some(serde_json::from_slice::<types::Service>(body).map(|body| {
             let response = crate::service::ServiceGetResponse::new(body, None);
             let shown = format!("{response:?}");
             shown
         })),
+
+        #[cfg(feature = "service")]
         "service_jwks_get_api" => Some(
             serde_json::from_slice::<types::ServiceJwksGetResponse>(body).map(|body| {
                 let response = crate::service::ServiceJwksResponse::new(body, None);
@@ -1950,11 +2081,15 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "service")]
         "service_update_api" => Some(serde_json::from_slice::<types::Service>(body).map(|body| {
             let response = crate::service::ServiceUpdateResponse::new(body, None);
             let shown = format!("{response:?}");
             shown
         })),
+
+        #[cfg(feature = "tokens")]
         "auth_token_api" => Some(serde_json::from_slice::<types::TokenResponse>(body).map(
             |body| {
                 let response = crate::tokens::TokenResponse::new(body, None);
@@ -1963,6 +2098,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             },
         )),
+
+        #[cfg(feature = "tokens")]
         "auth_token_create_api" => Some(
             serde_json::from_slice::<types::TokenCreateResponse>(body).map(|body| {
                 let response = crate::tokens::TokenCreateResponse::new(body, None);
@@ -1970,6 +2107,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "tokens")]
         "auth_token_create_batch_api" => Some(
             serde_json::from_slice::<types::TokenCreateBatchResponse>(body).map(|body| {
                 let response = crate::tokens::TokenCreateBatchResponse::new(body, None);
@@ -1977,6 +2116,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "tokens")]
         "auth_token_create_batch_status_api" => Some(
             serde_json::from_slice::<types::TokenCreateBatchStatusResponse>(body).map(|body| {
                 let response = crate::tokens::TokenCreateBatchStatusResponse::new(body, None);
@@ -1984,6 +2125,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "tokens")]
         "auth_token_fail_api" => Some(
             serde_json::from_slice::<types::TokenFailResponse>(body).map(|body| {
                 let response = crate::tokens::TokenFailResponse::new(body, None);
@@ -1992,6 +2135,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "tokens")]
         "auth_token_get_list_api" => Some(
             serde_json::from_slice::<types::TokenGetListResponse>(body).map(|body| {
                 let response = crate::tokens::TokenListResponse::new(body, None);
@@ -1999,6 +2144,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "tokens")]
         "auth_token_issue_api" => Some(
             serde_json::from_slice::<types::TokenIssueResponse>(body).map(|body| {
                 let response = crate::tokens::TokenIssueResponse::new(body, None);
@@ -2007,6 +2154,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "tokens")]
         "auth_token_revoke_api" => Some(
             serde_json::from_slice::<types::TokenRevokeResponse>(body).map(|body| {
                 let response = crate::tokens::TokenRevokeResponse::new(body, None);
@@ -2014,6 +2163,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "tokens")]
         "auth_token_update_api" => Some(
             serde_json::from_slice::<types::TokenUpdateResponse>(body).map(|body| {
                 let response = crate::tokens::TokenUpdateResponse::new(body, None);
@@ -2021,6 +2172,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "tokens")]
         "idtoken_reissue_api" => Some(
             serde_json::from_slice::<types::IdtokenReissueResponse>(body).map(|body| {
                 let response = crate::tokens::IdTokenReissueResponse::new(body, None);
@@ -2029,6 +2182,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "userinfo")]
         "auth_userinfo_api" => Some(serde_json::from_slice::<types::UserinfoResponse>(body).map(
             |body| {
                 let response = crate::userinfo::UserinfoResponse::new(body, None);
@@ -2037,6 +2192,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             },
         )),
+
+        #[cfg(feature = "userinfo")]
         "auth_userinfo_issue_api" => Some(
             serde_json::from_slice::<types::UserinfoIssueResponse>(body).map(|body| {
                 let response = crate::userinfo::UserinfoIssueResponse::new(body, None);
@@ -2045,6 +2202,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
                 shown
             }),
         ),
+
+        #[cfg(feature = "utility")]
         "info_api" => Some(
             serde_json::from_slice::<types::InfoResponse>(body).map(|body| {
                 let response = crate::utility::InfoResponse::new(body, None);

@@ -4086,398 +4086,860 @@ pub fn operation(operation_id: &str) -> Option<&'static Operation> {
 
 /// Decodes `json` as the type named `type_name` and encodes it again.
 ///
-/// `None` if no type has that name.
+/// `None` if no type has that name (or its group's feature is off).
 pub fn roundtrip(
     type_name: &str,
     json: &str,
 ) -> Option<Result<String, serde_json::Error>> {
     Some(
         match type_name {
+            #[cfg(feature = "tokens")]
             "AccessToken" => reencode::<types::AccessToken>(json),
+            #[cfg(
+                any(
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation"
+                )
+            )]
             "ApplicationType" => reencode::<types::ApplicationType>(json),
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "AttachmentType" => reencode::<types::AttachmentType>(json),
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "ciba",
+                    feature = "device-flow",
+                    feature = "introspection",
+                    feature = "tokens"
+                )
+            )]
             "AuthorizationDetailsElement" => {
                 reencode::<types::AuthorizationDetailsElement>(json)
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationFailRequest" => {
                 reencode::<types::AuthorizationFailRequest>(json)
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationFailReason" => reencode::<types::AuthorizationFailReason>(json),
+            #[cfg(feature = "authorization")]
             "AuthorizationFailResponse" => {
                 reencode::<types::AuthorizationFailResponse>(json)
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationFailAction" => reencode::<types::AuthorizationFailAction>(json),
+            #[cfg(feature = "authorization")]
             "AuthorizationIssueRequest" => {
                 reencode::<types::AuthorizationIssueRequest>(json)
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationIssueResponse" => {
                 reencode::<types::AuthorizationIssueResponse>(json)
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationIssueAction" => {
                 reencode::<types::AuthorizationIssueAction>(json)
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationRequest" => reencode::<types::AuthorizationRequest>(json),
+            #[cfg(feature = "authorization")]
             "AuthorizationResponse" => reencode::<types::AuthorizationResponse>(json),
+            #[cfg(feature = "authorization")]
             "AuthorizationAction" => reencode::<types::AuthorizationAction>(json),
+            #[cfg(feature = "authorization")]
             "AuthorizationTicketInfo" => reencode::<types::AuthorizationTicketInfo>(json),
+            #[cfg(feature = "authorization")]
             "AuthorizationTicketInfoRequest" => {
                 reencode::<types::AuthorizationTicketInfoRequest>(json)
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationTicketInfoResponse" => {
                 reencode::<types::AuthorizationTicketInfoResponse>(json)
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationTicketInfoAction" => {
                 reencode::<types::AuthorizationTicketInfoAction>(json)
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationTicketUpdateRequest" => {
                 reencode::<types::AuthorizationTicketUpdateRequest>(json)
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationTicketUpdateResponse" => {
                 reencode::<types::AuthorizationTicketUpdateResponse>(json)
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationTicketUpdateAction" => {
                 reencode::<types::AuthorizationTicketUpdateAction>(json)
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "ciba",
+                    feature = "device-flow",
+                    feature = "introspection",
+                    feature = "tokens"
+                )
+            )]
             "AuthzDetails" => reencode::<types::AuthzDetails>(json),
+            #[cfg(feature = "ciba")]
             "BackchannelAuthenticationCompleteRequest" => {
                 reencode::<types::BackchannelAuthenticationCompleteRequest>(json)
             }
+            #[cfg(feature = "ciba")]
             "CibaCompleteResult" => reencode::<types::CibaCompleteResult>(json),
+            #[cfg(feature = "ciba")]
             "BackchannelAuthenticationCompleteResponse" => {
                 reencode::<types::BackchannelAuthenticationCompleteResponse>(json)
             }
+            #[cfg(feature = "ciba")]
             "CibaCompleteAction" => reencode::<types::CibaCompleteAction>(json),
+            #[cfg(feature = "ciba")]
             "BackchannelAuthenticationFailRequest" => {
                 reencode::<types::BackchannelAuthenticationFailRequest>(json)
             }
+            #[cfg(feature = "ciba")]
             "CibaFailReason" => reencode::<types::CibaFailReason>(json),
+            #[cfg(feature = "ciba")]
             "BackchannelAuthenticationFailResponse" => {
                 reencode::<types::BackchannelAuthenticationFailResponse>(json)
             }
+            #[cfg(feature = "ciba")]
             "CibaFailAction" => reencode::<types::CibaFailAction>(json),
+            #[cfg(feature = "ciba")]
             "BackchannelAuthenticationIssueRequest" => {
                 reencode::<types::BackchannelAuthenticationIssueRequest>(json)
             }
+            #[cfg(feature = "ciba")]
             "BackchannelAuthenticationIssueResponse" => {
                 reencode::<types::BackchannelAuthenticationIssueResponse>(json)
             }
+            #[cfg(feature = "ciba")]
             "CibaIssueAction" => reencode::<types::CibaIssueAction>(json),
+            #[cfg(feature = "ciba")]
             "BackchannelAuthenticationRequest" => {
                 reencode::<types::BackchannelAuthenticationRequest>(json)
             }
+            #[cfg(feature = "ciba")]
             "BackchannelAuthenticationResponse" => {
                 reencode::<types::BackchannelAuthenticationResponse>(json)
             }
+            #[cfg(feature = "ciba")]
             "CibaAction" => reencode::<types::CibaAction>(json),
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "ciba",
+                    feature = "device-flow",
+                    feature = "tokens"
+                )
+            )]
             "CimdOptions" => reencode::<types::CimdOptions>(json),
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "ClaimType" => reencode::<types::ClaimType>(json),
+            #[cfg(
+                any(
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation"
+                )
+            )]
             "Client" => reencode::<types::Client>(json),
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation",
+                    feature = "service"
+                )
+            )]
             "ClientAuthMethod" => reencode::<types::ClientAuthMethod>(json),
+            #[cfg(feature = "clients")]
             "ClientAuthorizationDeleteApiPostBody" => {
                 reencode::<types::ClientAuthorizationDeleteApiPostBody>(json)
             }
+            #[cfg(feature = "clients")]
             "ClientAuthorizationDeleteResponse" => {
                 reencode::<types::ClientAuthorizationDeleteResponse>(json)
             }
+            #[cfg(feature = "clients")]
             "ClientAuthorizationGetListRequest" => {
                 reencode::<types::ClientAuthorizationGetListRequest>(json)
             }
+            #[cfg(feature = "clients")]
             "ClientAuthorizationGetListResponse" => {
                 reencode::<types::ClientAuthorizationGetListResponse>(json)
             }
+            #[cfg(feature = "clients")]
             "ClientAuthorizationUpdateRequest" => {
                 reencode::<types::ClientAuthorizationUpdateRequest>(json)
             }
+            #[cfg(feature = "clients")]
             "ClientAuthorizationUpdateResponse" => {
                 reencode::<types::ClientAuthorizationUpdateResponse>(json)
             }
+            #[cfg(
+                any(
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation"
+                )
+            )]
             "ClientSource" => reencode::<types::ClientSource>(json),
+            #[cfg(
+                any(
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation"
+                )
+            )]
             "ClientExtension" => reencode::<types::ClientExtension>(json),
+            #[cfg(feature = "clients")]
             "ClientExtensionRequestableScopesGetResponse" => {
                 reencode::<types::ClientExtensionRequestableScopesGetResponse>(json)
             }
+            #[cfg(feature = "clients")]
             "ClientExtensionRequestableScopesUpdateRequest" => {
                 reencode::<types::ClientExtensionRequestableScopesUpdateRequest>(json)
             }
+            #[cfg(feature = "clients")]
             "ClientExtensionRequestableScopesUpdateResponse" => {
                 reencode::<types::ClientExtensionRequestableScopesUpdateResponse>(json)
             }
+            #[cfg(feature = "clients")]
             "ClientFlagUpdateRequest" => reencode::<types::ClientFlagUpdateRequest>(json),
+            #[cfg(feature = "clients")]
             "ClientFlagUpdateResponse" => {
                 reencode::<types::ClientFlagUpdateResponse>(json)
             }
+            #[cfg(feature = "clients")]
             "ClientGetListResponse" => reencode::<types::ClientGetListResponse>(json),
+            #[cfg(feature = "clients")]
             "ClientGrantedScopesDeleteResponse" => {
                 reencode::<types::ClientGrantedScopesDeleteResponse>(json)
             }
+            #[cfg(feature = "clients")]
             "ClientGrantedScopesGetApiPostBody" => {
                 reencode::<types::ClientGrantedScopesGetApiPostBody>(json)
             }
+            #[cfg(any(feature = "clients", feature = "tokens"))]
             "ClientLimited" => reencode::<types::ClientLimited>(json),
+            #[cfg(feature = "authorization")]
             "ClientLimitedAuthorization" => {
                 reencode::<types::ClientLimitedAuthorization>(json)
             }
+            #[cfg(feature = "authorization")]
             "ClientLimitedAuthorizationClientSource" => {
                 reencode::<types::ClientLimitedAuthorizationClientSource>(json)
             }
+            #[cfg(feature = "client-registration")]
             "ClientRegistrationApiBody" => {
                 reencode::<types::ClientRegistrationApiBody>(json)
             }
+            #[cfg(feature = "client-registration")]
             "ClientRegistrationDeleteApiBody" => {
                 reencode::<types::ClientRegistrationDeleteApiBody>(json)
             }
+            #[cfg(feature = "client-registration")]
             "ClientRegistrationGetApiBody" => {
                 reencode::<types::ClientRegistrationGetApiBody>(json)
             }
+            #[cfg(feature = "full")]
             "ClientRegistrationRequest" => {
                 reencode::<types::ClientRegistrationRequest>(json)
             }
+            #[cfg(feature = "client-registration")]
             "ClientRegistrationResponse" => {
                 reencode::<types::ClientRegistrationResponse>(json)
             }
+            #[cfg(feature = "client-registration")]
             "ClientRegistrationAction" => {
                 reencode::<types::ClientRegistrationAction>(json)
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation",
+                    feature = "service"
+                )
+            )]
             "ClientRegistrationType" => reencode::<types::ClientRegistrationType>(json),
+            #[cfg(feature = "client-registration")]
             "ClientRegistrationUpdateApiBody" => {
                 reencode::<types::ClientRegistrationUpdateApiBody>(json)
             }
+            #[cfg(
+                any(
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation"
+                )
+            )]
             "ResponseMode" => reencode::<types::ResponseMode>(json),
+            #[cfg(feature = "clients")]
             "ClientSecretRefreshResponse" => {
                 reencode::<types::ClientSecretRefreshResponse>(json)
             }
+            #[cfg(feature = "clients")]
             "ClientSecretUpdateRequest" => {
                 reencode::<types::ClientSecretUpdateRequest>(json)
             }
+            #[cfg(feature = "clients")]
             "ClientSecretUpdateResponse" => {
                 reencode::<types::ClientSecretUpdateResponse>(json)
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation",
+                    feature = "tokens"
+                )
+            )]
             "ClientType" => reencode::<types::ClientType>(json),
+            #[cfg(feature = "credential-issuer")]
             "CredentialIssuanceOrder" => reencode::<types::CredentialIssuanceOrder>(json),
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "CredentialIssuerMetadata" => {
                 reencode::<types::CredentialIssuerMetadata>(json)
             }
+            #[cfg(any(feature = "authorization", feature = "credential-issuer"))]
             "CredentialOfferInfo" => reencode::<types::CredentialOfferInfo>(json),
+            #[cfg(feature = "credential-issuer")]
             "CredentialRequestInfo" => reencode::<types::CredentialRequestInfo>(json),
+            #[cfg(any(feature = "authorization", feature = "ciba", feature = "service"))]
             "DeliveryMode" => reencode::<types::DeliveryMode>(json),
+            #[cfg(feature = "device-flow")]
             "DeviceAuthorizationRequest" => {
                 reencode::<types::DeviceAuthorizationRequest>(json)
             }
+            #[cfg(feature = "device-flow")]
             "DeviceAuthorizationResponse" => {
                 reencode::<types::DeviceAuthorizationResponse>(json)
             }
+            #[cfg(feature = "device-flow")]
             "DeviceAuthorizationAction" => {
                 reencode::<types::DeviceAuthorizationAction>(json)
             }
+            #[cfg(feature = "device-flow")]
             "DeviceCompleteRequest" => reencode::<types::DeviceCompleteRequest>(json),
+            #[cfg(feature = "device-flow")]
             "DeviceCompleteResult" => reencode::<types::DeviceCompleteResult>(json),
+            #[cfg(feature = "device-flow")]
             "DeviceCompleteResponse" => reencode::<types::DeviceCompleteResponse>(json),
+            #[cfg(feature = "device-flow")]
             "DeviceCompleteAction" => reencode::<types::DeviceCompleteAction>(json),
+            #[cfg(feature = "device-flow")]
             "DeviceVerificationRequest" => {
                 reencode::<types::DeviceVerificationRequest>(json)
             }
+            #[cfg(feature = "device-flow")]
             "DeviceVerificationResponse" => {
                 reencode::<types::DeviceVerificationResponse>(json)
             }
+            #[cfg(feature = "device-flow")]
             "DeviceVerificationAction" => {
                 reencode::<types::DeviceVerificationAction>(json)
             }
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "Display" => reencode::<types::Display>(json),
+            #[cfg(
+                any(feature = "authorization", feature = "ciba", feature = "device-flow")
+            )]
             "DynamicScope" => reencode::<types::DynamicScope>(json),
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation",
+                    feature = "service"
+                )
+            )]
             "FapiMode" => reencode::<types::FapiMode>(json),
+            #[cfg(feature = "federation")]
             "FederationConfigurationResponse" => {
                 reencode::<types::FederationConfigurationResponse>(json)
             }
+            #[cfg(feature = "federation")]
             "FederationConfigurationAction" => {
                 reencode::<types::FederationConfigurationAction>(json)
             }
+            #[cfg(feature = "federation")]
             "FederationRegistrationRequest" => {
                 reencode::<types::FederationRegistrationRequest>(json)
             }
+            #[cfg(feature = "federation")]
             "FederationRegistrationResponse" => {
                 reencode::<types::FederationRegistrationResponse>(json)
             }
+            #[cfg(feature = "federation")]
             "FederationRegistrationAction" => {
                 reencode::<types::FederationRegistrationAction>(json)
             }
+            #[cfg(feature = "grant-management")]
             "GMRequest" => reencode::<types::GMRequest>(json),
+            #[cfg(feature = "grant-management")]
             "GMResponse" => reencode::<types::GMResponse>(json),
+            #[cfg(feature = "grant-management")]
             "GrantManagementResponseAction" => {
                 reencode::<types::GrantManagementResponseAction>(json)
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "ciba",
+                    feature = "device-flow",
+                    feature = "introspection"
+                )
+            )]
             "Grant" => reencode::<types::Grant>(json),
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "ciba",
+                    feature = "device-flow",
+                    feature = "grant-management"
+                )
+            )]
             "GrantManagementAction" => reencode::<types::GrantManagementAction>(json),
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "ciba",
+                    feature = "device-flow",
+                    feature = "introspection"
+                )
+            )]
             "GrantScope" => reencode::<types::GrantScope>(json),
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation",
+                    feature = "introspection",
+                    feature = "service",
+                    feature = "tokens"
+                )
+            )]
             "GrantType" => reencode::<types::GrantType>(json),
+            #[cfg(any(feature = "authorization", feature = "hsk", feature = "service"))]
             "Hsk" => reencode::<types::Hsk>(json),
+            #[cfg(feature = "hsk")]
             "HskCreateRequest" => reencode::<types::HskCreateRequest>(json),
+            #[cfg(feature = "hsk")]
             "HskCreateResponse" => reencode::<types::HskCreateResponse>(json),
+            #[cfg(feature = "hsk")]
             "HskCreateAction" => reencode::<types::HskCreateAction>(json),
+            #[cfg(feature = "full")]
             "HskDeleteResponse" => reencode::<types::HskDeleteResponse>(json),
+            #[cfg(feature = "full")]
             "HskDeleteAction" => reencode::<types::HskDeleteAction>(json),
+            #[cfg(feature = "hsk")]
             "HskGetListResponse" => reencode::<types::HskGetListResponse>(json),
+            #[cfg(feature = "hsk")]
             "HskListAction" => reencode::<types::HskListAction>(json),
+            #[cfg(feature = "hsk")]
             "HskGetResponse" => reencode::<types::HskGetResponse>(json),
+            #[cfg(feature = "hsk")]
             "HskGetAction" => reencode::<types::HskGetAction>(json),
+            #[cfg(feature = "tokens")]
             "IdtokenReissueRequest" => reencode::<types::IdtokenReissueRequest>(json),
+            #[cfg(feature = "tokens")]
             "IdtokenReissueResponse" => reencode::<types::IdtokenReissueResponse>(json),
+            #[cfg(feature = "tokens")]
             "IdTokenReissueAction" => reencode::<types::IdTokenReissueAction>(json),
+            #[cfg(feature = "utility")]
             "InfoResponse" => reencode::<types::InfoResponse>(json),
+            #[cfg(feature = "utility")]
             "InfoResponseServiceTokenCache" => {
                 reencode::<types::InfoResponseServiceTokenCache>(json)
             }
+            #[cfg(feature = "introspection")]
             "IntrospectionRequest" => reencode::<types::IntrospectionRequest>(json),
+            #[cfg(feature = "introspection")]
             "IntrospectionResponse" => reencode::<types::IntrospectionResponse>(json),
+            #[cfg(feature = "introspection")]
             "IntrospectionAction" => reencode::<types::IntrospectionAction>(json),
+            #[cfg(feature = "jose")]
             "JoseVerifyRequest" => reencode::<types::JoseVerifyRequest>(json),
+            #[cfg(feature = "jose")]
             "JoseVerifyResponse" => reencode::<types::JoseVerifyResponse>(json),
+            #[cfg(
+                any(
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation"
+                )
+            )]
             "JweAlg" => reencode::<types::JweAlg>(json),
+            #[cfg(
+                any(
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation"
+                )
+            )]
             "JweAlgInner" => reencode::<types::JweAlgInner>(json),
+            #[cfg(
+                any(
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation"
+                )
+            )]
             "JweEnc" => reencode::<types::JweEnc>(json),
+            #[cfg(
+                any(
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation"
+                )
+            )]
             "JweEncInner" => reencode::<types::JweEncInner>(json),
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation",
+                    feature = "service"
+                )
+            )]
             "JwsAlg" => reencode::<types::JwsAlg>(json),
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation",
+                    feature = "service"
+                )
+            )]
             "JwsAlgInner" => reencode::<types::JwsAlgInner>(json),
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "NamedUri" => reencode::<types::NamedUri>(json),
+            #[cfg(feature = "native-sso")]
             "NativeSsoLogoutRequest" => reencode::<types::NativeSsoLogoutRequest>(json),
+            #[cfg(feature = "native-sso")]
             "NativeSsoLogoutResponse" => reencode::<types::NativeSsoLogoutResponse>(json),
+            #[cfg(feature = "native-sso")]
             "NativeSsoLogoutAction" => reencode::<types::NativeSsoLogoutAction>(json),
+            #[cfg(feature = "native-sso")]
             "NativeSsoRequest" => reencode::<types::NativeSsoRequest>(json),
+            #[cfg(feature = "native-sso")]
             "NativeSsoResponse" => reencode::<types::NativeSsoResponse>(json),
+            #[cfg(feature = "native-sso")]
             "NativeSsoAction" => reencode::<types::NativeSsoAction>(json),
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "ciba",
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "device-flow",
+                    feature = "federation",
+                    feature = "introspection",
+                    feature = "service",
+                    feature = "tokens",
+                    feature = "userinfo"
+                )
+            )]
             "Pair" => reencode::<types::Pair>(json),
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "Prompt" => reencode::<types::Prompt>(json),
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "ciba",
+                    feature = "credential-issuer",
+                    feature = "device-flow",
+                    feature = "introspection",
+                    feature = "tokens",
+                    feature = "userinfo"
+                )
+            )]
             "Property" => reencode::<types::Property>(json),
+            #[cfg(feature = "pushed-authorization")]
             "PushedAuthorizationRequest" => {
                 reencode::<types::PushedAuthorizationRequest>(json)
             }
+            #[cfg(feature = "pushed-authorization")]
             "PushedAuthorizationResponse" => {
                 reencode::<types::PushedAuthorizationResponse>(json)
             }
+            #[cfg(feature = "pushed-authorization")]
             "PushedAuthorizationAction" => {
                 reencode::<types::PushedAuthorizationAction>(json)
             }
+            #[cfg(feature = "pushed-authorization")]
             "PushedAuthorizationResponseClientAuthMethod" => {
                 reencode::<types::PushedAuthorizationResponseClientAuthMethod>(json)
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation",
+                    feature = "service"
+                )
+            )]
             "ResponseType" => reencode::<types::ResponseType>(json),
             "ResultBody" => reencode::<types::ResultBody>(json),
+            #[cfg(feature = "revocation")]
             "RevocationRequest" => reencode::<types::RevocationRequest>(json),
+            #[cfg(feature = "revocation")]
             "RevocationResponse" => reencode::<types::RevocationResponse>(json),
+            #[cfg(feature = "revocation")]
             "RevocationAction" => reencode::<types::RevocationAction>(json),
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "ciba",
+                    feature = "device-flow",
+                    feature = "introspection",
+                    feature = "service",
+                    feature = "tokens"
+                )
+            )]
             "Scope" => reencode::<types::Scope>(json),
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "Service" => reencode::<types::Service>(json),
+            #[cfg(feature = "service")]
             "ServiceGetListResponse" => reencode::<types::ServiceGetListResponse>(json),
+            #[cfg(feature = "service")]
             "ServiceJwksGetResponse" => reencode::<types::ServiceJwksGetResponse>(json),
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "ServiceProfile" => reencode::<types::ServiceProfile>(json),
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "Sns" => reencode::<types::Sns>(json),
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "SnsCredentials" => reencode::<types::SnsCredentials>(json),
+            #[cfg(feature = "introspection")]
             "StandardIntrospectionRequest" => {
                 reencode::<types::StandardIntrospectionRequest>(json)
             }
+            #[cfg(feature = "introspection")]
             "StandardIntrospectionResponse" => {
                 reencode::<types::StandardIntrospectionResponse>(json)
             }
+            #[cfg(feature = "introspection")]
             "StandardIntrospectionAction" => {
                 reencode::<types::StandardIntrospectionAction>(json)
             }
+            #[cfg(
+                any(
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation"
+                )
+            )]
             "SubjectType" => reencode::<types::SubjectType>(json),
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "ciba",
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "device-flow",
+                    feature = "federation",
+                    feature = "introspection",
+                    feature = "service",
+                    feature = "tokens"
+                )
+            )]
             "TaggedValue" => reencode::<types::TaggedValue>(json),
+            #[cfg(feature = "tokens")]
             "TokenBatchStatus" => reencode::<types::TokenBatchStatus>(json),
+            #[cfg(feature = "tokens")]
             "TokenBatchStatusBatchKind" => {
                 reencode::<types::TokenBatchStatusBatchKind>(json)
             }
+            #[cfg(feature = "tokens")]
             "TokenBatchResult" => reencode::<types::TokenBatchResult>(json),
+            #[cfg(feature = "tokens")]
             "TokenCreateBatchResponse" => {
                 reencode::<types::TokenCreateBatchResponse>(json)
             }
+            #[cfg(feature = "tokens")]
             "TokenCreateBatchStatusResponse" => {
                 reencode::<types::TokenCreateBatchStatusResponse>(json)
             }
+            #[cfg(feature = "tokens")]
             "TokenCreateRequest" => reencode::<types::TokenCreateRequest>(json),
+            #[cfg(feature = "tokens")]
             "TokenCreateResponse" => reencode::<types::TokenCreateResponse>(json),
+            #[cfg(feature = "tokens")]
             "TokenCreateAction" => reencode::<types::TokenCreateAction>(json),
+            #[cfg(feature = "tokens")]
             "TokenFailRequest" => reencode::<types::TokenFailRequest>(json),
+            #[cfg(feature = "tokens")]
             "TokenFailReason" => reencode::<types::TokenFailReason>(json),
+            #[cfg(feature = "tokens")]
             "TokenFailResponse" => reencode::<types::TokenFailResponse>(json),
+            #[cfg(feature = "tokens")]
             "TokenFailAction" => reencode::<types::TokenFailAction>(json),
+            #[cfg(feature = "tokens")]
             "TokenGetListResponse" => reencode::<types::TokenGetListResponse>(json),
+            #[cfg(feature = "tokens")]
             "TokenInfo" => reencode::<types::TokenInfo>(json),
+            #[cfg(feature = "tokens")]
             "TokenIssueRequest" => reencode::<types::TokenIssueRequest>(json),
+            #[cfg(feature = "tokens")]
             "TokenIssueResponse" => reencode::<types::TokenIssueResponse>(json),
+            #[cfg(feature = "tokens")]
             "TokenIssueAction" => reencode::<types::TokenIssueAction>(json),
+            #[cfg(feature = "tokens")]
             "TokenRequest" => reencode::<types::TokenRequest>(json),
+            #[cfg(feature = "tokens")]
             "TokenResponse" => reencode::<types::TokenResponse>(json),
+            #[cfg(feature = "tokens")]
             "TokenAction" => reencode::<types::TokenAction>(json),
+            #[cfg(feature = "tokens")]
             "TokenRevokeRequest" => reencode::<types::TokenRevokeRequest>(json),
+            #[cfg(feature = "tokens")]
             "TokenRevokeResponse" => reencode::<types::TokenRevokeResponse>(json),
+            #[cfg(feature = "tokens")]
             "TokenType" => reencode::<types::TokenType>(json),
+            #[cfg(feature = "tokens")]
             "TokenUpdateRequest" => reencode::<types::TokenUpdateRequest>(json),
+            #[cfg(feature = "tokens")]
             "TokenUpdateResponse" => reencode::<types::TokenUpdateResponse>(json),
+            #[cfg(feature = "tokens")]
             "TokenUpdateAction" => reencode::<types::TokenUpdateAction>(json),
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "TrustAnchor" => reencode::<types::TrustAnchor>(json),
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "UserCodeCharset" => reencode::<types::UserCodeCharset>(json),
+            #[cfg(feature = "userinfo")]
             "UserinfoIssueRequest" => reencode::<types::UserinfoIssueRequest>(json),
+            #[cfg(feature = "userinfo")]
             "UserinfoIssueResponse" => reencode::<types::UserinfoIssueResponse>(json),
+            #[cfg(feature = "userinfo")]
             "UserInfoIssueAction" => reencode::<types::UserInfoIssueAction>(json),
+            #[cfg(feature = "userinfo")]
             "UserinfoRequest" => reencode::<types::UserinfoRequest>(json),
+            #[cfg(feature = "userinfo")]
             "UserinfoResponse" => reencode::<types::UserinfoResponse>(json),
+            #[cfg(feature = "userinfo")]
             "UserInfoAction" => reencode::<types::UserInfoAction>(json),
+            #[cfg(feature = "credential-issuer")]
             "VciBatchIssueRequest" => reencode::<types::VciBatchIssueRequest>(json),
+            #[cfg(feature = "credential-issuer")]
             "VciBatchIssueResponse" => reencode::<types::VciBatchIssueResponse>(json),
+            #[cfg(feature = "credential-issuer")]
             "BatchCredentialIssueAction" => {
                 reencode::<types::BatchCredentialIssueAction>(json)
             }
+            #[cfg(feature = "credential-issuer")]
             "VciBatchParseRequest" => reencode::<types::VciBatchParseRequest>(json),
+            #[cfg(feature = "credential-issuer")]
             "VciBatchParseResponse" => reencode::<types::VciBatchParseResponse>(json),
+            #[cfg(feature = "credential-issuer")]
             "BatchCredentialParseAction" => {
                 reencode::<types::BatchCredentialParseAction>(json)
             }
+            #[cfg(feature = "credential-issuer")]
             "VciDeferredIssueRequest" => reencode::<types::VciDeferredIssueRequest>(json),
+            #[cfg(feature = "credential-issuer")]
             "VciDeferredIssueResponse" => {
                 reencode::<types::VciDeferredIssueResponse>(json)
             }
+            #[cfg(feature = "credential-issuer")]
             "DeferredCredentialIssueAction" => {
                 reencode::<types::DeferredCredentialIssueAction>(json)
             }
+            #[cfg(feature = "credential-issuer")]
             "VciDeferredParseRequest" => reencode::<types::VciDeferredParseRequest>(json),
+            #[cfg(feature = "credential-issuer")]
             "VciDeferredParseResponse" => {
                 reencode::<types::VciDeferredParseResponse>(json)
             }
+            #[cfg(feature = "credential-issuer")]
             "DeferredCredentialParseAction" => {
                 reencode::<types::DeferredCredentialParseAction>(json)
             }
+            #[cfg(feature = "credential-issuer")]
             "VciJwksRequest" => reencode::<types::VciJwksRequest>(json),
+            #[cfg(feature = "credential-issuer")]
             "VciJwksResponse" => reencode::<types::VciJwksResponse>(json),
+            #[cfg(feature = "credential-issuer")]
             "CredentialIssuerJwksAction" => {
                 reencode::<types::CredentialIssuerJwksAction>(json)
             }
+            #[cfg(feature = "credential-issuer")]
             "VciJwtissuerRequest" => reencode::<types::VciJwtissuerRequest>(json),
+            #[cfg(feature = "credential-issuer")]
             "VciJwtissuerResponse" => reencode::<types::VciJwtissuerResponse>(json),
+            #[cfg(feature = "credential-issuer")]
             "JwtIssuerMetadataAction" => reencode::<types::JwtIssuerMetadataAction>(json),
+            #[cfg(feature = "credential-issuer")]
             "VciMetadataRequest" => reencode::<types::VciMetadataRequest>(json),
+            #[cfg(feature = "credential-issuer")]
             "VciMetadataResponse" => reencode::<types::VciMetadataResponse>(json),
+            #[cfg(feature = "credential-issuer")]
             "CredentialIssuerMetadataAction" => {
                 reencode::<types::CredentialIssuerMetadataAction>(json)
             }
+            #[cfg(feature = "credential-issuer")]
             "VciOfferCreateRequest" => reencode::<types::VciOfferCreateRequest>(json),
+            #[cfg(feature = "credential-issuer")]
             "VciOfferCreateResponse" => reencode::<types::VciOfferCreateResponse>(json),
+            #[cfg(feature = "credential-issuer")]
             "CredentialOfferCreateAction" => {
                 reencode::<types::CredentialOfferCreateAction>(json)
             }
+            #[cfg(feature = "credential-issuer")]
             "VciOfferInfoRequest" => reencode::<types::VciOfferInfoRequest>(json),
+            #[cfg(feature = "credential-issuer")]
             "VciOfferInfoResponse" => reencode::<types::VciOfferInfoResponse>(json),
+            #[cfg(feature = "credential-issuer")]
             "CredentialOfferInfoAction" => {
                 reencode::<types::CredentialOfferInfoAction>(json)
             }
+            #[cfg(feature = "credential-issuer")]
             "VciSingleIssueRequest" => reencode::<types::VciSingleIssueRequest>(json),
+            #[cfg(feature = "credential-issuer")]
             "VciSingleIssueResponse" => reencode::<types::VciSingleIssueResponse>(json),
+            #[cfg(feature = "credential-issuer")]
             "CredentialIssueAction" => reencode::<types::CredentialIssueAction>(json),
+            #[cfg(feature = "credential-issuer")]
             "VciSingleParseRequest" => reencode::<types::VciSingleParseRequest>(json),
+            #[cfg(feature = "credential-issuer")]
             "VciSingleParseResponse" => reencode::<types::VciSingleParseResponse>(json),
+            #[cfg(feature = "credential-issuer")]
             "CredentialParseAction" => reencode::<types::CredentialParseAction>(json),
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "VerifiedClaimsValidationSchema" => {
                 reencode::<types::VerifiedClaimsValidationSchema>(json)
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "ciba",
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "credential-issuer",
+                    feature = "device-flow",
+                    feature = "federation",
+                    feature = "grant-management",
+                    feature = "hsk",
+                    feature = "introspection",
+                    feature = "native-sso",
+                    feature = "pushed-authorization",
+                    feature = "revocation",
+                    feature = "service",
+                    feature = "tokens",
+                    feature = "userinfo"
+                )
+            )]
             "UnknownValue" => reencode::<types::UnknownValue>(json),
             _ => return None,
         },
@@ -4486,575 +4948,907 @@ pub fn roundtrip(
 
 /// Decodes `json` as the type named `type_name` and shows it with `{:?}`.
 ///
-/// `None` if no type has that name.
+/// `None` if no type has that name (or its group's feature is off).
 pub fn debug(type_name: &str, json: &str) -> Option<Result<String, serde_json::Error>> {
     Some(
         match type_name {
+            #[cfg(feature = "tokens")]
             "AccessToken" => {
                 serde_json::from_str::<types::AccessToken>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(
+                any(
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation"
+                )
+            )]
             "ApplicationType" => {
                 serde_json::from_str::<types::ApplicationType>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "AttachmentType" => {
                 serde_json::from_str::<types::AttachmentType>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "ciba",
+                    feature = "device-flow",
+                    feature = "introspection",
+                    feature = "tokens"
+                )
+            )]
             "AuthorizationDetailsElement" => {
                 serde_json::from_str::<types::AuthorizationDetailsElement>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationFailRequest" => {
                 serde_json::from_str::<types::AuthorizationFailRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationFailReason" => {
                 serde_json::from_str::<types::AuthorizationFailReason>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationFailResponse" => {
                 serde_json::from_str::<types::AuthorizationFailResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationFailAction" => {
                 serde_json::from_str::<types::AuthorizationFailAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationIssueRequest" => {
                 serde_json::from_str::<types::AuthorizationIssueRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationIssueResponse" => {
                 serde_json::from_str::<types::AuthorizationIssueResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationIssueAction" => {
                 serde_json::from_str::<types::AuthorizationIssueAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationRequest" => {
                 serde_json::from_str::<types::AuthorizationRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationResponse" => {
                 serde_json::from_str::<types::AuthorizationResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationAction" => {
                 serde_json::from_str::<types::AuthorizationAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationTicketInfo" => {
                 serde_json::from_str::<types::AuthorizationTicketInfo>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationTicketInfoRequest" => {
                 serde_json::from_str::<types::AuthorizationTicketInfoRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationTicketInfoResponse" => {
                 serde_json::from_str::<types::AuthorizationTicketInfoResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationTicketInfoAction" => {
                 serde_json::from_str::<types::AuthorizationTicketInfoAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationTicketUpdateRequest" => {
                 serde_json::from_str::<types::AuthorizationTicketUpdateRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationTicketUpdateResponse" => {
                 serde_json::from_str::<types::AuthorizationTicketUpdateResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationTicketUpdateAction" => {
                 serde_json::from_str::<types::AuthorizationTicketUpdateAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "ciba",
+                    feature = "device-flow",
+                    feature = "introspection",
+                    feature = "tokens"
+                )
+            )]
             "AuthzDetails" => {
                 serde_json::from_str::<types::AuthzDetails>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "ciba")]
             "BackchannelAuthenticationCompleteRequest" => {
                 serde_json::from_str::<
                     types::BackchannelAuthenticationCompleteRequest,
                 >(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "ciba")]
             "CibaCompleteResult" => {
                 serde_json::from_str::<types::CibaCompleteResult>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "ciba")]
             "BackchannelAuthenticationCompleteResponse" => {
                 serde_json::from_str::<
                     types::BackchannelAuthenticationCompleteResponse,
                 >(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "ciba")]
             "CibaCompleteAction" => {
                 serde_json::from_str::<types::CibaCompleteAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "ciba")]
             "BackchannelAuthenticationFailRequest" => {
                 serde_json::from_str::<types::BackchannelAuthenticationFailRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "ciba")]
             "CibaFailReason" => {
                 serde_json::from_str::<types::CibaFailReason>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "ciba")]
             "BackchannelAuthenticationFailResponse" => {
                 serde_json::from_str::<
                     types::BackchannelAuthenticationFailResponse,
                 >(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "ciba")]
             "CibaFailAction" => {
                 serde_json::from_str::<types::CibaFailAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "ciba")]
             "BackchannelAuthenticationIssueRequest" => {
                 serde_json::from_str::<
                     types::BackchannelAuthenticationIssueRequest,
                 >(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "ciba")]
             "BackchannelAuthenticationIssueResponse" => {
                 serde_json::from_str::<
                     types::BackchannelAuthenticationIssueResponse,
                 >(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "ciba")]
             "CibaIssueAction" => {
                 serde_json::from_str::<types::CibaIssueAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "ciba")]
             "BackchannelAuthenticationRequest" => {
                 serde_json::from_str::<types::BackchannelAuthenticationRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "ciba")]
             "BackchannelAuthenticationResponse" => {
                 serde_json::from_str::<types::BackchannelAuthenticationResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "ciba")]
             "CibaAction" => {
                 serde_json::from_str::<types::CibaAction>(json).map(|v| format!("{v:?}"))
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "ciba",
+                    feature = "device-flow",
+                    feature = "tokens"
+                )
+            )]
             "CimdOptions" => {
                 serde_json::from_str::<types::CimdOptions>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "ClaimType" => {
                 serde_json::from_str::<types::ClaimType>(json).map(|v| format!("{v:?}"))
             }
+            #[cfg(
+                any(
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation"
+                )
+            )]
             "Client" => {
                 serde_json::from_str::<types::Client>(json).map(|v| format!("{v:?}"))
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation",
+                    feature = "service"
+                )
+            )]
             "ClientAuthMethod" => {
                 serde_json::from_str::<types::ClientAuthMethod>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "clients")]
             "ClientAuthorizationDeleteApiPostBody" => {
                 serde_json::from_str::<types::ClientAuthorizationDeleteApiPostBody>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "clients")]
             "ClientAuthorizationDeleteResponse" => {
                 serde_json::from_str::<types::ClientAuthorizationDeleteResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "clients")]
             "ClientAuthorizationGetListRequest" => {
                 serde_json::from_str::<types::ClientAuthorizationGetListRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "clients")]
             "ClientAuthorizationGetListResponse" => {
                 serde_json::from_str::<types::ClientAuthorizationGetListResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "clients")]
             "ClientAuthorizationUpdateRequest" => {
                 serde_json::from_str::<types::ClientAuthorizationUpdateRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "clients")]
             "ClientAuthorizationUpdateResponse" => {
                 serde_json::from_str::<types::ClientAuthorizationUpdateResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(
+                any(
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation"
+                )
+            )]
             "ClientSource" => {
                 serde_json::from_str::<types::ClientSource>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(
+                any(
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation"
+                )
+            )]
             "ClientExtension" => {
                 serde_json::from_str::<types::ClientExtension>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "clients")]
             "ClientExtensionRequestableScopesGetResponse" => {
                 serde_json::from_str::<
                     types::ClientExtensionRequestableScopesGetResponse,
                 >(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "clients")]
             "ClientExtensionRequestableScopesUpdateRequest" => {
                 serde_json::from_str::<
                     types::ClientExtensionRequestableScopesUpdateRequest,
                 >(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "clients")]
             "ClientExtensionRequestableScopesUpdateResponse" => {
                 serde_json::from_str::<
                     types::ClientExtensionRequestableScopesUpdateResponse,
                 >(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "clients")]
             "ClientFlagUpdateRequest" => {
                 serde_json::from_str::<types::ClientFlagUpdateRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "clients")]
             "ClientFlagUpdateResponse" => {
                 serde_json::from_str::<types::ClientFlagUpdateResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "clients")]
             "ClientGetListResponse" => {
                 serde_json::from_str::<types::ClientGetListResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "clients")]
             "ClientGrantedScopesDeleteResponse" => {
                 serde_json::from_str::<types::ClientGrantedScopesDeleteResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "clients")]
             "ClientGrantedScopesGetApiPostBody" => {
                 serde_json::from_str::<types::ClientGrantedScopesGetApiPostBody>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(any(feature = "clients", feature = "tokens"))]
             "ClientLimited" => {
                 serde_json::from_str::<types::ClientLimited>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "authorization")]
             "ClientLimitedAuthorization" => {
                 serde_json::from_str::<types::ClientLimitedAuthorization>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "authorization")]
             "ClientLimitedAuthorizationClientSource" => {
                 serde_json::from_str::<
                     types::ClientLimitedAuthorizationClientSource,
                 >(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "client-registration")]
             "ClientRegistrationApiBody" => {
                 serde_json::from_str::<types::ClientRegistrationApiBody>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "client-registration")]
             "ClientRegistrationDeleteApiBody" => {
                 serde_json::from_str::<types::ClientRegistrationDeleteApiBody>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "client-registration")]
             "ClientRegistrationGetApiBody" => {
                 serde_json::from_str::<types::ClientRegistrationGetApiBody>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "full")]
             "ClientRegistrationRequest" => {
                 serde_json::from_str::<types::ClientRegistrationRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "client-registration")]
             "ClientRegistrationResponse" => {
                 serde_json::from_str::<types::ClientRegistrationResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "client-registration")]
             "ClientRegistrationAction" => {
                 serde_json::from_str::<types::ClientRegistrationAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation",
+                    feature = "service"
+                )
+            )]
             "ClientRegistrationType" => {
                 serde_json::from_str::<types::ClientRegistrationType>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "client-registration")]
             "ClientRegistrationUpdateApiBody" => {
                 serde_json::from_str::<types::ClientRegistrationUpdateApiBody>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(
+                any(
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation"
+                )
+            )]
             "ResponseMode" => {
                 serde_json::from_str::<types::ResponseMode>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "clients")]
             "ClientSecretRefreshResponse" => {
                 serde_json::from_str::<types::ClientSecretRefreshResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "clients")]
             "ClientSecretUpdateRequest" => {
                 serde_json::from_str::<types::ClientSecretUpdateRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "clients")]
             "ClientSecretUpdateResponse" => {
                 serde_json::from_str::<types::ClientSecretUpdateResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation",
+                    feature = "tokens"
+                )
+            )]
             "ClientType" => {
                 serde_json::from_str::<types::ClientType>(json).map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "CredentialIssuanceOrder" => {
                 serde_json::from_str::<types::CredentialIssuanceOrder>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "CredentialIssuerMetadata" => {
                 serde_json::from_str::<types::CredentialIssuerMetadata>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(any(feature = "authorization", feature = "credential-issuer"))]
             "CredentialOfferInfo" => {
                 serde_json::from_str::<types::CredentialOfferInfo>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "CredentialRequestInfo" => {
                 serde_json::from_str::<types::CredentialRequestInfo>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(any(feature = "authorization", feature = "ciba", feature = "service"))]
             "DeliveryMode" => {
                 serde_json::from_str::<types::DeliveryMode>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "device-flow")]
             "DeviceAuthorizationRequest" => {
                 serde_json::from_str::<types::DeviceAuthorizationRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "device-flow")]
             "DeviceAuthorizationResponse" => {
                 serde_json::from_str::<types::DeviceAuthorizationResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "device-flow")]
             "DeviceAuthorizationAction" => {
                 serde_json::from_str::<types::DeviceAuthorizationAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "device-flow")]
             "DeviceCompleteRequest" => {
                 serde_json::from_str::<types::DeviceCompleteRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "device-flow")]
             "DeviceCompleteResult" => {
                 serde_json::from_str::<types::DeviceCompleteResult>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "device-flow")]
             "DeviceCompleteResponse" => {
                 serde_json::from_str::<types::DeviceCompleteResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "device-flow")]
             "DeviceCompleteAction" => {
                 serde_json::from_str::<types::DeviceCompleteAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "device-flow")]
             "DeviceVerificationRequest" => {
                 serde_json::from_str::<types::DeviceVerificationRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "device-flow")]
             "DeviceVerificationResponse" => {
                 serde_json::from_str::<types::DeviceVerificationResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "device-flow")]
             "DeviceVerificationAction" => {
                 serde_json::from_str::<types::DeviceVerificationAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "Display" => {
                 serde_json::from_str::<types::Display>(json).map(|v| format!("{v:?}"))
             }
+            #[cfg(
+                any(feature = "authorization", feature = "ciba", feature = "device-flow")
+            )]
             "DynamicScope" => {
                 serde_json::from_str::<types::DynamicScope>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation",
+                    feature = "service"
+                )
+            )]
             "FapiMode" => {
                 serde_json::from_str::<types::FapiMode>(json).map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "federation")]
             "FederationConfigurationResponse" => {
                 serde_json::from_str::<types::FederationConfigurationResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "federation")]
             "FederationConfigurationAction" => {
                 serde_json::from_str::<types::FederationConfigurationAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "federation")]
             "FederationRegistrationRequest" => {
                 serde_json::from_str::<types::FederationRegistrationRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "federation")]
             "FederationRegistrationResponse" => {
                 serde_json::from_str::<types::FederationRegistrationResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "federation")]
             "FederationRegistrationAction" => {
                 serde_json::from_str::<types::FederationRegistrationAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "grant-management")]
             "GMRequest" => {
                 serde_json::from_str::<types::GMRequest>(json).map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "grant-management")]
             "GMResponse" => {
                 serde_json::from_str::<types::GMResponse>(json).map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "grant-management")]
             "GrantManagementResponseAction" => {
                 serde_json::from_str::<types::GrantManagementResponseAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "ciba",
+                    feature = "device-flow",
+                    feature = "introspection"
+                )
+            )]
             "Grant" => {
                 serde_json::from_str::<types::Grant>(json).map(|v| format!("{v:?}"))
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "ciba",
+                    feature = "device-flow",
+                    feature = "grant-management"
+                )
+            )]
             "GrantManagementAction" => {
                 serde_json::from_str::<types::GrantManagementAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "ciba",
+                    feature = "device-flow",
+                    feature = "introspection"
+                )
+            )]
             "GrantScope" => {
                 serde_json::from_str::<types::GrantScope>(json).map(|v| format!("{v:?}"))
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation",
+                    feature = "introspection",
+                    feature = "service",
+                    feature = "tokens"
+                )
+            )]
             "GrantType" => {
                 serde_json::from_str::<types::GrantType>(json).map(|v| format!("{v:?}"))
             }
+            #[cfg(any(feature = "authorization", feature = "hsk", feature = "service"))]
             "Hsk" => serde_json::from_str::<types::Hsk>(json).map(|v| format!("{v:?}")),
+            #[cfg(feature = "hsk")]
             "HskCreateRequest" => {
                 serde_json::from_str::<types::HskCreateRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "hsk")]
             "HskCreateResponse" => {
                 serde_json::from_str::<types::HskCreateResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "hsk")]
             "HskCreateAction" => {
                 serde_json::from_str::<types::HskCreateAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "full")]
             "HskDeleteResponse" => {
                 serde_json::from_str::<types::HskDeleteResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "full")]
             "HskDeleteAction" => {
                 serde_json::from_str::<types::HskDeleteAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "hsk")]
             "HskGetListResponse" => {
                 serde_json::from_str::<types::HskGetListResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "hsk")]
             "HskListAction" => {
                 serde_json::from_str::<types::HskListAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "hsk")]
             "HskGetResponse" => {
                 serde_json::from_str::<types::HskGetResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "hsk")]
             "HskGetAction" => {
                 serde_json::from_str::<types::HskGetAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "tokens")]
             "IdtokenReissueRequest" => {
                 serde_json::from_str::<types::IdtokenReissueRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "tokens")]
             "IdtokenReissueResponse" => {
                 serde_json::from_str::<types::IdtokenReissueResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "tokens")]
             "IdTokenReissueAction" => {
                 serde_json::from_str::<types::IdTokenReissueAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "utility")]
             "InfoResponse" => {
                 serde_json::from_str::<types::InfoResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "utility")]
             "InfoResponseServiceTokenCache" => {
                 serde_json::from_str::<types::InfoResponseServiceTokenCache>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "introspection")]
             "IntrospectionRequest" => {
                 serde_json::from_str::<types::IntrospectionRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "introspection")]
             "IntrospectionResponse" => {
                 serde_json::from_str::<types::IntrospectionResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "introspection")]
             "IntrospectionAction" => {
                 serde_json::from_str::<types::IntrospectionAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "jose")]
             "JoseVerifyRequest" => {
                 serde_json::from_str::<types::JoseVerifyRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "jose")]
             "JoseVerifyResponse" => {
                 serde_json::from_str::<types::JoseVerifyResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(
+                any(
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation"
+                )
+            )]
             "JweAlg" => {
                 serde_json::from_str::<types::JweAlg>(json).map(|v| format!("{v:?}"))
             }
+            #[cfg(
+                any(
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation"
+                )
+            )]
             "JweAlgInner" => {
                 serde_json::from_str::<types::JweAlgInner>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(
+                any(
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation"
+                )
+            )]
             "JweEnc" => {
                 serde_json::from_str::<types::JweEnc>(json).map(|v| format!("{v:?}"))
             }
+            #[cfg(
+                any(
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation"
+                )
+            )]
             "JweEncInner" => {
                 serde_json::from_str::<types::JweEncInner>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation",
+                    feature = "service"
+                )
+            )]
             "JwsAlg" => {
                 serde_json::from_str::<types::JwsAlg>(json).map(|v| format!("{v:?}"))
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation",
+                    feature = "service"
+                )
+            )]
             "JwsAlgInner" => {
                 serde_json::from_str::<types::JwsAlgInner>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "NamedUri" => {
                 serde_json::from_str::<types::NamedUri>(json).map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "native-sso")]
             "NativeSsoLogoutRequest" => {
                 serde_json::from_str::<types::NativeSsoLogoutRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "native-sso")]
             "NativeSsoLogoutResponse" => {
                 serde_json::from_str::<types::NativeSsoLogoutResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "native-sso")]
             "NativeSsoLogoutAction" => {
                 serde_json::from_str::<types::NativeSsoLogoutAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "native-sso")]
             "NativeSsoRequest" => {
                 serde_json::from_str::<types::NativeSsoRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "native-sso")]
             "NativeSsoResponse" => {
                 serde_json::from_str::<types::NativeSsoResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "native-sso")]
             "NativeSsoAction" => {
                 serde_json::from_str::<types::NativeSsoAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "ciba",
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "device-flow",
+                    feature = "federation",
+                    feature = "introspection",
+                    feature = "service",
+                    feature = "tokens",
+                    feature = "userinfo"
+                )
+            )]
             "Pair" => serde_json::from_str::<types::Pair>(json).map(|v| format!("{v:?}")),
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "Prompt" => {
                 serde_json::from_str::<types::Prompt>(json).map(|v| format!("{v:?}"))
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "ciba",
+                    feature = "credential-issuer",
+                    feature = "device-flow",
+                    feature = "introspection",
+                    feature = "tokens",
+                    feature = "userinfo"
+                )
+            )]
             "Property" => {
                 serde_json::from_str::<types::Property>(json).map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "pushed-authorization")]
             "PushedAuthorizationRequest" => {
                 serde_json::from_str::<types::PushedAuthorizationRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "pushed-authorization")]
             "PushedAuthorizationResponse" => {
                 serde_json::from_str::<types::PushedAuthorizationResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "pushed-authorization")]
             "PushedAuthorizationAction" => {
                 serde_json::from_str::<types::PushedAuthorizationAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "pushed-authorization")]
             "PushedAuthorizationResponseClientAuthMethod" => {
                 serde_json::from_str::<
                     types::PushedAuthorizationResponseClientAuthMethod,
                 >(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation",
+                    feature = "service"
+                )
+            )]
             "ResponseType" => {
                 serde_json::from_str::<types::ResponseType>(json)
                     .map(|v| format!("{v:?}"))
@@ -5062,331 +5856,461 @@ pub fn debug(type_name: &str, json: &str) -> Option<Result<String, serde_json::E
             "ResultBody" => {
                 serde_json::from_str::<types::ResultBody>(json).map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "revocation")]
             "RevocationRequest" => {
                 serde_json::from_str::<types::RevocationRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "revocation")]
             "RevocationResponse" => {
                 serde_json::from_str::<types::RevocationResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "revocation")]
             "RevocationAction" => {
                 serde_json::from_str::<types::RevocationAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "ciba",
+                    feature = "device-flow",
+                    feature = "introspection",
+                    feature = "service",
+                    feature = "tokens"
+                )
+            )]
             "Scope" => {
                 serde_json::from_str::<types::Scope>(json).map(|v| format!("{v:?}"))
             }
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "Service" => {
                 serde_json::from_str::<types::Service>(json).map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "service")]
             "ServiceGetListResponse" => {
                 serde_json::from_str::<types::ServiceGetListResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "service")]
             "ServiceJwksGetResponse" => {
                 serde_json::from_str::<types::ServiceJwksGetResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "ServiceProfile" => {
                 serde_json::from_str::<types::ServiceProfile>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "Sns" => serde_json::from_str::<types::Sns>(json).map(|v| format!("{v:?}")),
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "SnsCredentials" => {
                 serde_json::from_str::<types::SnsCredentials>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "introspection")]
             "StandardIntrospectionRequest" => {
                 serde_json::from_str::<types::StandardIntrospectionRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "introspection")]
             "StandardIntrospectionResponse" => {
                 serde_json::from_str::<types::StandardIntrospectionResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "introspection")]
             "StandardIntrospectionAction" => {
                 serde_json::from_str::<types::StandardIntrospectionAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(
+                any(
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation"
+                )
+            )]
             "SubjectType" => {
                 serde_json::from_str::<types::SubjectType>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "ciba",
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "device-flow",
+                    feature = "federation",
+                    feature = "introspection",
+                    feature = "service",
+                    feature = "tokens"
+                )
+            )]
             "TaggedValue" => {
                 serde_json::from_str::<types::TaggedValue>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "tokens")]
             "TokenBatchStatus" => {
                 serde_json::from_str::<types::TokenBatchStatus>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "tokens")]
             "TokenBatchStatusBatchKind" => {
                 serde_json::from_str::<types::TokenBatchStatusBatchKind>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "tokens")]
             "TokenBatchResult" => {
                 serde_json::from_str::<types::TokenBatchResult>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "tokens")]
             "TokenCreateBatchResponse" => {
                 serde_json::from_str::<types::TokenCreateBatchResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "tokens")]
             "TokenCreateBatchStatusResponse" => {
                 serde_json::from_str::<types::TokenCreateBatchStatusResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "tokens")]
             "TokenCreateRequest" => {
                 serde_json::from_str::<types::TokenCreateRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "tokens")]
             "TokenCreateResponse" => {
                 serde_json::from_str::<types::TokenCreateResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "tokens")]
             "TokenCreateAction" => {
                 serde_json::from_str::<types::TokenCreateAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "tokens")]
             "TokenFailRequest" => {
                 serde_json::from_str::<types::TokenFailRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "tokens")]
             "TokenFailReason" => {
                 serde_json::from_str::<types::TokenFailReason>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "tokens")]
             "TokenFailResponse" => {
                 serde_json::from_str::<types::TokenFailResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "tokens")]
             "TokenFailAction" => {
                 serde_json::from_str::<types::TokenFailAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "tokens")]
             "TokenGetListResponse" => {
                 serde_json::from_str::<types::TokenGetListResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "tokens")]
             "TokenInfo" => {
                 serde_json::from_str::<types::TokenInfo>(json).map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "tokens")]
             "TokenIssueRequest" => {
                 serde_json::from_str::<types::TokenIssueRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "tokens")]
             "TokenIssueResponse" => {
                 serde_json::from_str::<types::TokenIssueResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "tokens")]
             "TokenIssueAction" => {
                 serde_json::from_str::<types::TokenIssueAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "tokens")]
             "TokenRequest" => {
                 serde_json::from_str::<types::TokenRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "tokens")]
             "TokenResponse" => {
                 serde_json::from_str::<types::TokenResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "tokens")]
             "TokenAction" => {
                 serde_json::from_str::<types::TokenAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "tokens")]
             "TokenRevokeRequest" => {
                 serde_json::from_str::<types::TokenRevokeRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "tokens")]
             "TokenRevokeResponse" => {
                 serde_json::from_str::<types::TokenRevokeResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "tokens")]
             "TokenType" => {
                 serde_json::from_str::<types::TokenType>(json).map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "tokens")]
             "TokenUpdateRequest" => {
                 serde_json::from_str::<types::TokenUpdateRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "tokens")]
             "TokenUpdateResponse" => {
                 serde_json::from_str::<types::TokenUpdateResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "tokens")]
             "TokenUpdateAction" => {
                 serde_json::from_str::<types::TokenUpdateAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "TrustAnchor" => {
                 serde_json::from_str::<types::TrustAnchor>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "UserCodeCharset" => {
                 serde_json::from_str::<types::UserCodeCharset>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "userinfo")]
             "UserinfoIssueRequest" => {
                 serde_json::from_str::<types::UserinfoIssueRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "userinfo")]
             "UserinfoIssueResponse" => {
                 serde_json::from_str::<types::UserinfoIssueResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "userinfo")]
             "UserInfoIssueAction" => {
                 serde_json::from_str::<types::UserInfoIssueAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "userinfo")]
             "UserinfoRequest" => {
                 serde_json::from_str::<types::UserinfoRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "userinfo")]
             "UserinfoResponse" => {
                 serde_json::from_str::<types::UserinfoResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "userinfo")]
             "UserInfoAction" => {
                 serde_json::from_str::<types::UserInfoAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "VciBatchIssueRequest" => {
                 serde_json::from_str::<types::VciBatchIssueRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "VciBatchIssueResponse" => {
                 serde_json::from_str::<types::VciBatchIssueResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "BatchCredentialIssueAction" => {
                 serde_json::from_str::<types::BatchCredentialIssueAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "VciBatchParseRequest" => {
                 serde_json::from_str::<types::VciBatchParseRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "VciBatchParseResponse" => {
                 serde_json::from_str::<types::VciBatchParseResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "BatchCredentialParseAction" => {
                 serde_json::from_str::<types::BatchCredentialParseAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "VciDeferredIssueRequest" => {
                 serde_json::from_str::<types::VciDeferredIssueRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "VciDeferredIssueResponse" => {
                 serde_json::from_str::<types::VciDeferredIssueResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "DeferredCredentialIssueAction" => {
                 serde_json::from_str::<types::DeferredCredentialIssueAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "VciDeferredParseRequest" => {
                 serde_json::from_str::<types::VciDeferredParseRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "VciDeferredParseResponse" => {
                 serde_json::from_str::<types::VciDeferredParseResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "DeferredCredentialParseAction" => {
                 serde_json::from_str::<types::DeferredCredentialParseAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "VciJwksRequest" => {
                 serde_json::from_str::<types::VciJwksRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "VciJwksResponse" => {
                 serde_json::from_str::<types::VciJwksResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "CredentialIssuerJwksAction" => {
                 serde_json::from_str::<types::CredentialIssuerJwksAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "VciJwtissuerRequest" => {
                 serde_json::from_str::<types::VciJwtissuerRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "VciJwtissuerResponse" => {
                 serde_json::from_str::<types::VciJwtissuerResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "JwtIssuerMetadataAction" => {
                 serde_json::from_str::<types::JwtIssuerMetadataAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "VciMetadataRequest" => {
                 serde_json::from_str::<types::VciMetadataRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "VciMetadataResponse" => {
                 serde_json::from_str::<types::VciMetadataResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "CredentialIssuerMetadataAction" => {
                 serde_json::from_str::<types::CredentialIssuerMetadataAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "VciOfferCreateRequest" => {
                 serde_json::from_str::<types::VciOfferCreateRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "VciOfferCreateResponse" => {
                 serde_json::from_str::<types::VciOfferCreateResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "CredentialOfferCreateAction" => {
                 serde_json::from_str::<types::CredentialOfferCreateAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "VciOfferInfoRequest" => {
                 serde_json::from_str::<types::VciOfferInfoRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "VciOfferInfoResponse" => {
                 serde_json::from_str::<types::VciOfferInfoResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "CredentialOfferInfoAction" => {
                 serde_json::from_str::<types::CredentialOfferInfoAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "VciSingleIssueRequest" => {
                 serde_json::from_str::<types::VciSingleIssueRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "VciSingleIssueResponse" => {
                 serde_json::from_str::<types::VciSingleIssueResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "CredentialIssueAction" => {
                 serde_json::from_str::<types::CredentialIssueAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "VciSingleParseRequest" => {
                 serde_json::from_str::<types::VciSingleParseRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "VciSingleParseResponse" => {
                 serde_json::from_str::<types::VciSingleParseResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
             "CredentialParseAction" => {
                 serde_json::from_str::<types::CredentialParseAction>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "VerifiedClaimsValidationSchema" => {
                 serde_json::from_str::<types::VerifiedClaimsValidationSchema>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "ciba",
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "credential-issuer",
+                    feature = "device-flow",
+                    feature = "federation",
+                    feature = "grant-management",
+                    feature = "hsk",
+                    feature = "introspection",
+                    feature = "native-sso",
+                    feature = "pushed-authorization",
+                    feature = "revocation",
+                    feature = "service",
+                    feature = "tokens",
+                    feature = "userinfo"
+                )
+            )]
             "UnknownValue" => {
                 serde_json::from_str::<types::UnknownValue>(json)
                     .map(|v| format!("{v:?}"))
@@ -5399,82 +6323,120 @@ pub fn debug(type_name: &str, json: &str) -> Option<Result<String, serde_json::E
 /// Decodes `json` as the enum named `enum_name`: `true` for a value
 /// the enum knows, `false` for one kept in its catch-all variant.
 ///
-/// `None` if no enum has that name.
+/// `None` if no enum has that name (or its group's feature is off).
 pub fn is_known(enum_name: &str, json: &str) -> Option<Result<bool, serde_json::Error>> {
     Some(
         match enum_name {
+            #[cfg(
+                any(
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation"
+                )
+            )]
             "ApplicationType" => {
                 serde_json::from_str::<types::ApplicationType>(json)
                     .map(|v| !matches!(v, types::ApplicationType::Unknown(_)))
             }
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "AttachmentType" => {
                 serde_json::from_str::<types::AttachmentType>(json)
                     .map(|v| !matches!(v, types::AttachmentType::Unknown(_)))
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationFailReason" => {
                 serde_json::from_str::<types::AuthorizationFailReason>(json)
                     .map(|v| !matches!(v, types::AuthorizationFailReason::Unknown(_)))
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationFailAction" => {
                 serde_json::from_str::<types::AuthorizationFailAction>(json)
                     .map(|v| !matches!(v, types::AuthorizationFailAction::Unknown(_)))
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationIssueAction" => {
                 serde_json::from_str::<types::AuthorizationIssueAction>(json)
                     .map(|v| !matches!(v, types::AuthorizationIssueAction::Unknown(_)))
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationAction" => {
                 serde_json::from_str::<types::AuthorizationAction>(json)
                     .map(|v| !matches!(v, types::AuthorizationAction::Unknown(_)))
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationTicketInfoAction" => {
                 serde_json::from_str::<types::AuthorizationTicketInfoAction>(json)
                     .map(|v| {
                         !matches!(v, types::AuthorizationTicketInfoAction::Unknown(_))
                     })
             }
+            #[cfg(feature = "authorization")]
             "AuthorizationTicketUpdateAction" => {
                 serde_json::from_str::<types::AuthorizationTicketUpdateAction>(json)
                     .map(|v| {
                         !matches!(v, types::AuthorizationTicketUpdateAction::Unknown(_))
                     })
             }
+            #[cfg(feature = "ciba")]
             "CibaCompleteResult" => {
                 serde_json::from_str::<types::CibaCompleteResult>(json)
                     .map(|v| !matches!(v, types::CibaCompleteResult::Unknown(_)))
             }
+            #[cfg(feature = "ciba")]
             "CibaCompleteAction" => {
                 serde_json::from_str::<types::CibaCompleteAction>(json)
                     .map(|v| !matches!(v, types::CibaCompleteAction::Unknown(_)))
             }
+            #[cfg(feature = "ciba")]
             "CibaFailReason" => {
                 serde_json::from_str::<types::CibaFailReason>(json)
                     .map(|v| !matches!(v, types::CibaFailReason::Unknown(_)))
             }
+            #[cfg(feature = "ciba")]
             "CibaFailAction" => {
                 serde_json::from_str::<types::CibaFailAction>(json)
                     .map(|v| !matches!(v, types::CibaFailAction::Unknown(_)))
             }
+            #[cfg(feature = "ciba")]
             "CibaIssueAction" => {
                 serde_json::from_str::<types::CibaIssueAction>(json)
                     .map(|v| !matches!(v, types::CibaIssueAction::Unknown(_)))
             }
+            #[cfg(feature = "ciba")]
             "CibaAction" => {
                 serde_json::from_str::<types::CibaAction>(json)
                     .map(|v| !matches!(v, types::CibaAction::Unknown(_)))
             }
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "ClaimType" => {
                 serde_json::from_str::<types::ClaimType>(json)
                     .map(|v| !matches!(v, types::ClaimType::Unknown(_)))
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation",
+                    feature = "service"
+                )
+            )]
             "ClientAuthMethod" => {
                 serde_json::from_str::<types::ClientAuthMethod>(json)
                     .map(|v| !matches!(v, types::ClientAuthMethod::Unknown(_)))
             }
+            #[cfg(
+                any(
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation"
+                )
+            )]
             "ClientSource" => {
                 serde_json::from_str::<types::ClientSource>(json)
                     .map(|v| !matches!(v, types::ClientSource::Unknown(_)))
             }
+            #[cfg(feature = "authorization")]
             "ClientLimitedAuthorizationClientSource" => {
                 serde_json::from_str::<
                     types::ClientLimitedAuthorizationClientSource,
@@ -5485,128 +6447,225 @@ pub fn is_known(enum_name: &str, json: &str) -> Option<Result<bool, serde_json::
                         )
                     })
             }
+            #[cfg(feature = "client-registration")]
             "ClientRegistrationAction" => {
                 serde_json::from_str::<types::ClientRegistrationAction>(json)
                     .map(|v| !matches!(v, types::ClientRegistrationAction::Unknown(_)))
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation",
+                    feature = "service"
+                )
+            )]
             "ClientRegistrationType" => {
                 serde_json::from_str::<types::ClientRegistrationType>(json)
                     .map(|v| !matches!(v, types::ClientRegistrationType::Unknown(_)))
             }
+            #[cfg(
+                any(
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation"
+                )
+            )]
             "ResponseMode" => {
                 serde_json::from_str::<types::ResponseMode>(json)
                     .map(|v| !matches!(v, types::ResponseMode::Unknown(_)))
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation",
+                    feature = "tokens"
+                )
+            )]
             "ClientType" => {
                 serde_json::from_str::<types::ClientType>(json)
                     .map(|v| !matches!(v, types::ClientType::Unknown(_)))
             }
+            #[cfg(any(feature = "authorization", feature = "ciba", feature = "service"))]
             "DeliveryMode" => {
                 serde_json::from_str::<types::DeliveryMode>(json)
                     .map(|v| !matches!(v, types::DeliveryMode::Unknown(_)))
             }
+            #[cfg(feature = "device-flow")]
             "DeviceAuthorizationAction" => {
                 serde_json::from_str::<types::DeviceAuthorizationAction>(json)
                     .map(|v| !matches!(v, types::DeviceAuthorizationAction::Unknown(_)))
             }
+            #[cfg(feature = "device-flow")]
             "DeviceCompleteResult" => {
                 serde_json::from_str::<types::DeviceCompleteResult>(json)
                     .map(|v| !matches!(v, types::DeviceCompleteResult::Unknown(_)))
             }
+            #[cfg(feature = "device-flow")]
             "DeviceCompleteAction" => {
                 serde_json::from_str::<types::DeviceCompleteAction>(json)
                     .map(|v| !matches!(v, types::DeviceCompleteAction::Unknown(_)))
             }
+            #[cfg(feature = "device-flow")]
             "DeviceVerificationAction" => {
                 serde_json::from_str::<types::DeviceVerificationAction>(json)
                     .map(|v| !matches!(v, types::DeviceVerificationAction::Unknown(_)))
             }
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "Display" => {
                 serde_json::from_str::<types::Display>(json)
                     .map(|v| !matches!(v, types::Display::Unknown(_)))
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation",
+                    feature = "service"
+                )
+            )]
             "FapiMode" => {
                 serde_json::from_str::<types::FapiMode>(json)
                     .map(|v| !matches!(v, types::FapiMode::Unknown(_)))
             }
+            #[cfg(feature = "federation")]
             "FederationConfigurationAction" => {
                 serde_json::from_str::<types::FederationConfigurationAction>(json)
                     .map(|v| {
                         !matches!(v, types::FederationConfigurationAction::Unknown(_))
                     })
             }
+            #[cfg(feature = "federation")]
             "FederationRegistrationAction" => {
                 serde_json::from_str::<types::FederationRegistrationAction>(json)
                     .map(|v| {
                         !matches!(v, types::FederationRegistrationAction::Unknown(_))
                     })
             }
+            #[cfg(feature = "grant-management")]
             "GrantManagementResponseAction" => {
                 serde_json::from_str::<types::GrantManagementResponseAction>(json)
                     .map(|v| {
                         !matches!(v, types::GrantManagementResponseAction::Unknown(_))
                     })
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "ciba",
+                    feature = "device-flow",
+                    feature = "grant-management"
+                )
+            )]
             "GrantManagementAction" => {
                 serde_json::from_str::<types::GrantManagementAction>(json)
                     .map(|v| !matches!(v, types::GrantManagementAction::Unknown(_)))
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation",
+                    feature = "introspection",
+                    feature = "service",
+                    feature = "tokens"
+                )
+            )]
             "GrantType" => {
                 serde_json::from_str::<types::GrantType>(json)
                     .map(|v| !matches!(v, types::GrantType::Unknown(_)))
             }
+            #[cfg(feature = "hsk")]
             "HskCreateAction" => {
                 serde_json::from_str::<types::HskCreateAction>(json)
                     .map(|v| !matches!(v, types::HskCreateAction::Unknown(_)))
             }
+            #[cfg(feature = "full")]
             "HskDeleteAction" => {
                 serde_json::from_str::<types::HskDeleteAction>(json)
                     .map(|v| !matches!(v, types::HskDeleteAction::Unknown(_)))
             }
+            #[cfg(feature = "hsk")]
             "HskListAction" => {
                 serde_json::from_str::<types::HskListAction>(json)
                     .map(|v| !matches!(v, types::HskListAction::Unknown(_)))
             }
+            #[cfg(feature = "hsk")]
             "HskGetAction" => {
                 serde_json::from_str::<types::HskGetAction>(json)
                     .map(|v| !matches!(v, types::HskGetAction::Unknown(_)))
             }
+            #[cfg(feature = "tokens")]
             "IdTokenReissueAction" => {
                 serde_json::from_str::<types::IdTokenReissueAction>(json)
                     .map(|v| !matches!(v, types::IdTokenReissueAction::Unknown(_)))
             }
+            #[cfg(feature = "introspection")]
             "IntrospectionAction" => {
                 serde_json::from_str::<types::IntrospectionAction>(json)
                     .map(|v| !matches!(v, types::IntrospectionAction::Unknown(_)))
             }
+            #[cfg(
+                any(
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation"
+                )
+            )]
             "JweAlgInner" => {
                 serde_json::from_str::<types::JweAlgInner>(json)
                     .map(|v| !matches!(v, types::JweAlgInner::Unknown(_)))
             }
+            #[cfg(
+                any(
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation"
+                )
+            )]
             "JweEncInner" => {
                 serde_json::from_str::<types::JweEncInner>(json)
                     .map(|v| !matches!(v, types::JweEncInner::Unknown(_)))
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation",
+                    feature = "service"
+                )
+            )]
             "JwsAlgInner" => {
                 serde_json::from_str::<types::JwsAlgInner>(json)
                     .map(|v| !matches!(v, types::JwsAlgInner::Unknown(_)))
             }
+            #[cfg(feature = "native-sso")]
             "NativeSsoLogoutAction" => {
                 serde_json::from_str::<types::NativeSsoLogoutAction>(json)
                     .map(|v| !matches!(v, types::NativeSsoLogoutAction::Unknown(_)))
             }
+            #[cfg(feature = "native-sso")]
             "NativeSsoAction" => {
                 serde_json::from_str::<types::NativeSsoAction>(json)
                     .map(|v| !matches!(v, types::NativeSsoAction::Unknown(_)))
             }
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "Prompt" => {
                 serde_json::from_str::<types::Prompt>(json)
                     .map(|v| !matches!(v, types::Prompt::Unknown(_)))
             }
+            #[cfg(feature = "pushed-authorization")]
             "PushedAuthorizationAction" => {
                 serde_json::from_str::<types::PushedAuthorizationAction>(json)
                     .map(|v| !matches!(v, types::PushedAuthorizationAction::Unknown(_)))
             }
+            #[cfg(feature = "pushed-authorization")]
             "PushedAuthorizationResponseClientAuthMethod" => {
                 serde_json::from_str::<
                     types::PushedAuthorizationResponseClientAuthMethod,
@@ -5618,132 +6677,176 @@ pub fn is_known(enum_name: &str, json: &str) -> Option<Result<bool, serde_json::
                         )
                     })
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation",
+                    feature = "service"
+                )
+            )]
             "ResponseType" => {
                 serde_json::from_str::<types::ResponseType>(json)
                     .map(|v| !matches!(v, types::ResponseType::Unknown(_)))
             }
+            #[cfg(feature = "revocation")]
             "RevocationAction" => {
                 serde_json::from_str::<types::RevocationAction>(json)
                     .map(|v| !matches!(v, types::RevocationAction::Unknown(_)))
             }
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "ServiceProfile" => {
                 serde_json::from_str::<types::ServiceProfile>(json)
                     .map(|v| !matches!(v, types::ServiceProfile::Unknown(_)))
             }
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "Sns" => {
                 serde_json::from_str::<types::Sns>(json)
                     .map(|v| !matches!(v, types::Sns::Unknown(_)))
             }
+            #[cfg(feature = "introspection")]
             "StandardIntrospectionAction" => {
                 serde_json::from_str::<types::StandardIntrospectionAction>(json)
                     .map(|v| {
                         !matches!(v, types::StandardIntrospectionAction::Unknown(_))
                     })
             }
+            #[cfg(
+                any(
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation"
+                )
+            )]
             "SubjectType" => {
                 serde_json::from_str::<types::SubjectType>(json)
                     .map(|v| !matches!(v, types::SubjectType::Unknown(_)))
             }
+            #[cfg(feature = "tokens")]
             "TokenBatchStatusBatchKind" => {
                 serde_json::from_str::<types::TokenBatchStatusBatchKind>(json)
                     .map(|v| !matches!(v, types::TokenBatchStatusBatchKind::Unknown(_)))
             }
+            #[cfg(feature = "tokens")]
             "TokenBatchResult" => {
                 serde_json::from_str::<types::TokenBatchResult>(json)
                     .map(|v| !matches!(v, types::TokenBatchResult::Unknown(_)))
             }
+            #[cfg(feature = "tokens")]
             "TokenCreateAction" => {
                 serde_json::from_str::<types::TokenCreateAction>(json)
                     .map(|v| !matches!(v, types::TokenCreateAction::Unknown(_)))
             }
+            #[cfg(feature = "tokens")]
             "TokenFailReason" => {
                 serde_json::from_str::<types::TokenFailReason>(json)
                     .map(|v| !matches!(v, types::TokenFailReason::Unknown(_)))
             }
+            #[cfg(feature = "tokens")]
             "TokenFailAction" => {
                 serde_json::from_str::<types::TokenFailAction>(json)
                     .map(|v| !matches!(v, types::TokenFailAction::Unknown(_)))
             }
+            #[cfg(feature = "tokens")]
             "TokenIssueAction" => {
                 serde_json::from_str::<types::TokenIssueAction>(json)
                     .map(|v| !matches!(v, types::TokenIssueAction::Unknown(_)))
             }
+            #[cfg(feature = "tokens")]
             "TokenAction" => {
                 serde_json::from_str::<types::TokenAction>(json)
                     .map(|v| !matches!(v, types::TokenAction::Unknown(_)))
             }
+            #[cfg(feature = "tokens")]
             "TokenType" => {
                 serde_json::from_str::<types::TokenType>(json)
                     .map(|v| !matches!(v, types::TokenType::Unknown(_)))
             }
+            #[cfg(feature = "tokens")]
             "TokenUpdateAction" => {
                 serde_json::from_str::<types::TokenUpdateAction>(json)
                     .map(|v| !matches!(v, types::TokenUpdateAction::Unknown(_)))
             }
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "UserCodeCharset" => {
                 serde_json::from_str::<types::UserCodeCharset>(json)
                     .map(|v| !matches!(v, types::UserCodeCharset::Unknown(_)))
             }
+            #[cfg(feature = "userinfo")]
             "UserInfoIssueAction" => {
                 serde_json::from_str::<types::UserInfoIssueAction>(json)
                     .map(|v| !matches!(v, types::UserInfoIssueAction::Unknown(_)))
             }
+            #[cfg(feature = "userinfo")]
             "UserInfoAction" => {
                 serde_json::from_str::<types::UserInfoAction>(json)
                     .map(|v| !matches!(v, types::UserInfoAction::Unknown(_)))
             }
+            #[cfg(feature = "credential-issuer")]
             "BatchCredentialIssueAction" => {
                 serde_json::from_str::<types::BatchCredentialIssueAction>(json)
                     .map(|v| !matches!(v, types::BatchCredentialIssueAction::Unknown(_)))
             }
+            #[cfg(feature = "credential-issuer")]
             "BatchCredentialParseAction" => {
                 serde_json::from_str::<types::BatchCredentialParseAction>(json)
                     .map(|v| !matches!(v, types::BatchCredentialParseAction::Unknown(_)))
             }
+            #[cfg(feature = "credential-issuer")]
             "DeferredCredentialIssueAction" => {
                 serde_json::from_str::<types::DeferredCredentialIssueAction>(json)
                     .map(|v| {
                         !matches!(v, types::DeferredCredentialIssueAction::Unknown(_))
                     })
             }
+            #[cfg(feature = "credential-issuer")]
             "DeferredCredentialParseAction" => {
                 serde_json::from_str::<types::DeferredCredentialParseAction>(json)
                     .map(|v| {
                         !matches!(v, types::DeferredCredentialParseAction::Unknown(_))
                     })
             }
+            #[cfg(feature = "credential-issuer")]
             "CredentialIssuerJwksAction" => {
                 serde_json::from_str::<types::CredentialIssuerJwksAction>(json)
                     .map(|v| !matches!(v, types::CredentialIssuerJwksAction::Unknown(_)))
             }
+            #[cfg(feature = "credential-issuer")]
             "JwtIssuerMetadataAction" => {
                 serde_json::from_str::<types::JwtIssuerMetadataAction>(json)
                     .map(|v| !matches!(v, types::JwtIssuerMetadataAction::Unknown(_)))
             }
+            #[cfg(feature = "credential-issuer")]
             "CredentialIssuerMetadataAction" => {
                 serde_json::from_str::<types::CredentialIssuerMetadataAction>(json)
                     .map(|v| {
                         !matches!(v, types::CredentialIssuerMetadataAction::Unknown(_))
                     })
             }
+            #[cfg(feature = "credential-issuer")]
             "CredentialOfferCreateAction" => {
                 serde_json::from_str::<types::CredentialOfferCreateAction>(json)
                     .map(|v| {
                         !matches!(v, types::CredentialOfferCreateAction::Unknown(_))
                     })
             }
+            #[cfg(feature = "credential-issuer")]
             "CredentialOfferInfoAction" => {
                 serde_json::from_str::<types::CredentialOfferInfoAction>(json)
                     .map(|v| !matches!(v, types::CredentialOfferInfoAction::Unknown(_)))
             }
+            #[cfg(feature = "credential-issuer")]
             "CredentialIssueAction" => {
                 serde_json::from_str::<types::CredentialIssueAction>(json)
                     .map(|v| !matches!(v, types::CredentialIssueAction::Unknown(_)))
             }
+            #[cfg(feature = "credential-issuer")]
             "CredentialParseAction" => {
                 serde_json::from_str::<types::CredentialParseAction>(json)
                     .map(|v| !matches!(v, types::CredentialParseAction::Unknown(_)))
             }
+            #[cfg(any(feature = "authorization", feature = "service"))]
             "VerifiedClaimsValidationSchema" => {
                 serde_json::from_str::<types::VerifiedClaimsValidationSchema>(json)
                     .map(|v| {
@@ -5757,347 +6860,1393 @@ pub fn is_known(enum_name: &str, json: &str) -> Option<Result<bool, serde_json::
 
 /// The JSON Schema of every type that has one, as schemars derives it.
 #[cfg(feature = "schemars")]
+#[allow(clippy::vec_init_then_push, reason = "each push has its own feature gate")]
 pub fn json_schemas() -> Vec<(&'static str, Value)> {
-    vec![
-        ("AccessToken", schemars::schema_for!(types::AccessToken) .to_value()),
-        ("ApplicationType", schemars::schema_for!(types::ApplicationType) .to_value()),
-        ("AttachmentType", schemars::schema_for!(types::AttachmentType) .to_value()),
-        ("AuthorizationDetailsElement",
-        schemars::schema_for!(types::AuthorizationDetailsElement) .to_value()),
-        ("AuthorizationFailRequest",
-        schemars::schema_for!(types::AuthorizationFailRequest) .to_value()),
-        ("AuthorizationFailReason", schemars::schema_for!(types::AuthorizationFailReason)
-        .to_value()), ("AuthorizationFailResponse",
-        schemars::schema_for!(types::AuthorizationFailResponse) .to_value()),
-        ("AuthorizationFailAction", schemars::schema_for!(types::AuthorizationFailAction)
-        .to_value()), ("AuthorizationIssueRequest",
-        schemars::schema_for!(types::AuthorizationIssueRequest) .to_value()),
-        ("AuthorizationIssueResponse",
-        schemars::schema_for!(types::AuthorizationIssueResponse) .to_value()),
-        ("AuthorizationIssueAction",
-        schemars::schema_for!(types::AuthorizationIssueAction) .to_value()),
-        ("AuthorizationRequest", schemars::schema_for!(types::AuthorizationRequest)
-        .to_value()), ("AuthorizationResponse",
-        schemars::schema_for!(types::AuthorizationResponse) .to_value()),
-        ("AuthorizationAction", schemars::schema_for!(types::AuthorizationAction)
-        .to_value()), ("AuthorizationTicketInfo",
-        schemars::schema_for!(types::AuthorizationTicketInfo) .to_value()),
-        ("AuthorizationTicketInfoRequest",
-        schemars::schema_for!(types::AuthorizationTicketInfoRequest) .to_value()),
-        ("AuthorizationTicketInfoResponse",
-        schemars::schema_for!(types::AuthorizationTicketInfoResponse) .to_value()),
-        ("AuthorizationTicketInfoAction",
-        schemars::schema_for!(types::AuthorizationTicketInfoAction) .to_value()),
-        ("AuthorizationTicketUpdateRequest",
-        schemars::schema_for!(types::AuthorizationTicketUpdateRequest) .to_value()),
-        ("AuthorizationTicketUpdateResponse",
-        schemars::schema_for!(types::AuthorizationTicketUpdateResponse) .to_value()),
-        ("AuthorizationTicketUpdateAction",
-        schemars::schema_for!(types::AuthorizationTicketUpdateAction) .to_value()),
-        ("AuthzDetails", schemars::schema_for!(types::AuthzDetails) .to_value()),
-        ("BackchannelAuthenticationCompleteRequest",
-        schemars::schema_for!(types::BackchannelAuthenticationCompleteRequest)
-        .to_value()), ("CibaCompleteResult",
-        schemars::schema_for!(types::CibaCompleteResult) .to_value()),
-        ("BackchannelAuthenticationCompleteResponse",
-        schemars::schema_for!(types::BackchannelAuthenticationCompleteResponse)
-        .to_value()), ("CibaCompleteAction",
-        schemars::schema_for!(types::CibaCompleteAction) .to_value()),
-        ("BackchannelAuthenticationFailRequest",
-        schemars::schema_for!(types::BackchannelAuthenticationFailRequest) .to_value()),
-        ("CibaFailReason", schemars::schema_for!(types::CibaFailReason) .to_value()),
-        ("BackchannelAuthenticationFailResponse",
-        schemars::schema_for!(types::BackchannelAuthenticationFailResponse) .to_value()),
-        ("CibaFailAction", schemars::schema_for!(types::CibaFailAction) .to_value()),
-        ("BackchannelAuthenticationIssueRequest",
-        schemars::schema_for!(types::BackchannelAuthenticationIssueRequest) .to_value()),
-        ("BackchannelAuthenticationIssueResponse",
-        schemars::schema_for!(types::BackchannelAuthenticationIssueResponse)
-        .to_value()), ("CibaIssueAction", schemars::schema_for!(types::CibaIssueAction)
-        .to_value()), ("BackchannelAuthenticationRequest",
-        schemars::schema_for!(types::BackchannelAuthenticationRequest) .to_value()),
-        ("BackchannelAuthenticationResponse",
-        schemars::schema_for!(types::BackchannelAuthenticationResponse) .to_value()),
-        ("CibaAction", schemars::schema_for!(types::CibaAction) .to_value()),
-        ("CimdOptions", schemars::schema_for!(types::CimdOptions) .to_value()),
-        ("ClaimType", schemars::schema_for!(types::ClaimType) .to_value()), ("Client",
-        schemars::schema_for!(types::Client) .to_value()), ("ClientAuthMethod",
-        schemars::schema_for!(types::ClientAuthMethod) .to_value()),
-        ("ClientAuthorizationDeleteApiPostBody",
-        schemars::schema_for!(types::ClientAuthorizationDeleteApiPostBody) .to_value()),
-        ("ClientAuthorizationDeleteResponse",
-        schemars::schema_for!(types::ClientAuthorizationDeleteResponse) .to_value()),
-        ("ClientAuthorizationGetListRequest",
-        schemars::schema_for!(types::ClientAuthorizationGetListRequest) .to_value()),
-        ("ClientAuthorizationGetListResponse",
-        schemars::schema_for!(types::ClientAuthorizationGetListResponse) .to_value()),
-        ("ClientAuthorizationUpdateRequest",
-        schemars::schema_for!(types::ClientAuthorizationUpdateRequest) .to_value()),
-        ("ClientAuthorizationUpdateResponse",
-        schemars::schema_for!(types::ClientAuthorizationUpdateResponse) .to_value()),
-        ("ClientSource", schemars::schema_for!(types::ClientSource) .to_value()),
-        ("ClientExtension", schemars::schema_for!(types::ClientExtension) .to_value()),
-        ("ClientExtensionRequestableScopesGetResponse",
-        schemars::schema_for!(types::ClientExtensionRequestableScopesGetResponse)
-        .to_value()), ("ClientExtensionRequestableScopesUpdateRequest",
-        schemars::schema_for!(types::ClientExtensionRequestableScopesUpdateRequest)
-        .to_value()), ("ClientExtensionRequestableScopesUpdateResponse",
-        schemars::schema_for!(types::ClientExtensionRequestableScopesUpdateResponse)
-        .to_value()), ("ClientFlagUpdateRequest",
-        schemars::schema_for!(types::ClientFlagUpdateRequest) .to_value()),
-        ("ClientFlagUpdateResponse",
-        schemars::schema_for!(types::ClientFlagUpdateResponse) .to_value()),
-        ("ClientGetListResponse", schemars::schema_for!(types::ClientGetListResponse)
-        .to_value()), ("ClientGrantedScopesDeleteResponse",
-        schemars::schema_for!(types::ClientGrantedScopesDeleteResponse) .to_value()),
-        ("ClientGrantedScopesGetApiPostBody",
-        schemars::schema_for!(types::ClientGrantedScopesGetApiPostBody) .to_value()),
-        ("ClientLimited", schemars::schema_for!(types::ClientLimited) .to_value()),
-        ("ClientLimitedAuthorization",
-        schemars::schema_for!(types::ClientLimitedAuthorization) .to_value()),
-        ("ClientLimitedAuthorizationClientSource",
-        schemars::schema_for!(types::ClientLimitedAuthorizationClientSource)
-        .to_value()), ("ClientRegistrationApiBody",
-        schemars::schema_for!(types::ClientRegistrationApiBody) .to_value()),
-        ("ClientRegistrationDeleteApiBody",
-        schemars::schema_for!(types::ClientRegistrationDeleteApiBody) .to_value()),
-        ("ClientRegistrationGetApiBody",
-        schemars::schema_for!(types::ClientRegistrationGetApiBody) .to_value()),
-        ("ClientRegistrationRequest",
-        schemars::schema_for!(types::ClientRegistrationRequest) .to_value()),
-        ("ClientRegistrationResponse",
-        schemars::schema_for!(types::ClientRegistrationResponse) .to_value()),
-        ("ClientRegistrationAction",
-        schemars::schema_for!(types::ClientRegistrationAction) .to_value()),
-        ("ClientRegistrationType", schemars::schema_for!(types::ClientRegistrationType)
-        .to_value()), ("ClientRegistrationUpdateApiBody",
-        schemars::schema_for!(types::ClientRegistrationUpdateApiBody) .to_value()),
-        ("ResponseMode", schemars::schema_for!(types::ResponseMode) .to_value()),
-        ("ClientSecretRefreshResponse",
-        schemars::schema_for!(types::ClientSecretRefreshResponse) .to_value()),
-        ("ClientSecretUpdateRequest",
-        schemars::schema_for!(types::ClientSecretUpdateRequest) .to_value()),
-        ("ClientSecretUpdateResponse",
-        schemars::schema_for!(types::ClientSecretUpdateResponse) .to_value()),
-        ("ClientType", schemars::schema_for!(types::ClientType) .to_value()),
-        ("CredentialIssuanceOrder", schemars::schema_for!(types::CredentialIssuanceOrder)
-        .to_value()), ("CredentialIssuerMetadata",
-        schemars::schema_for!(types::CredentialIssuerMetadata) .to_value()),
-        ("CredentialOfferInfo", schemars::schema_for!(types::CredentialOfferInfo)
-        .to_value()), ("CredentialRequestInfo",
-        schemars::schema_for!(types::CredentialRequestInfo) .to_value()),
-        ("DeliveryMode", schemars::schema_for!(types::DeliveryMode) .to_value()),
-        ("DeviceAuthorizationRequest",
-        schemars::schema_for!(types::DeviceAuthorizationRequest) .to_value()),
-        ("DeviceAuthorizationResponse",
-        schemars::schema_for!(types::DeviceAuthorizationResponse) .to_value()),
-        ("DeviceAuthorizationAction",
-        schemars::schema_for!(types::DeviceAuthorizationAction) .to_value()),
-        ("DeviceCompleteRequest", schemars::schema_for!(types::DeviceCompleteRequest)
-        .to_value()), ("DeviceCompleteResult",
-        schemars::schema_for!(types::DeviceCompleteResult) .to_value()),
-        ("DeviceCompleteResponse", schemars::schema_for!(types::DeviceCompleteResponse)
-        .to_value()), ("DeviceCompleteAction",
-        schemars::schema_for!(types::DeviceCompleteAction) .to_value()),
-        ("DeviceVerificationRequest",
-        schemars::schema_for!(types::DeviceVerificationRequest) .to_value()),
-        ("DeviceVerificationResponse",
-        schemars::schema_for!(types::DeviceVerificationResponse) .to_value()),
-        ("DeviceVerificationAction",
-        schemars::schema_for!(types::DeviceVerificationAction) .to_value()), ("Display",
-        schemars::schema_for!(types::Display) .to_value()), ("DynamicScope",
-        schemars::schema_for!(types::DynamicScope) .to_value()), ("FapiMode",
-        schemars::schema_for!(types::FapiMode) .to_value()),
-        ("FederationConfigurationResponse",
-        schemars::schema_for!(types::FederationConfigurationResponse) .to_value()),
-        ("FederationConfigurationAction",
-        schemars::schema_for!(types::FederationConfigurationAction) .to_value()),
-        ("FederationRegistrationRequest",
-        schemars::schema_for!(types::FederationRegistrationRequest) .to_value()),
-        ("FederationRegistrationResponse",
-        schemars::schema_for!(types::FederationRegistrationResponse) .to_value()),
-        ("FederationRegistrationAction",
-        schemars::schema_for!(types::FederationRegistrationAction) .to_value()),
-        ("GMRequest", schemars::schema_for!(types::GMRequest) .to_value()),
-        ("GMResponse", schemars::schema_for!(types::GMResponse) .to_value()),
-        ("GrantManagementResponseAction",
-        schemars::schema_for!(types::GrantManagementResponseAction) .to_value()),
-        ("Grant", schemars::schema_for!(types::Grant) .to_value()),
-        ("GrantManagementAction", schemars::schema_for!(types::GrantManagementAction)
-        .to_value()), ("GrantScope", schemars::schema_for!(types::GrantScope)
-        .to_value()), ("GrantType", schemars::schema_for!(types::GrantType) .to_value()),
-        ("Hsk", schemars::schema_for!(types::Hsk) .to_value()), ("HskCreateRequest",
-        schemars::schema_for!(types::HskCreateRequest) .to_value()),
-        ("HskCreateResponse", schemars::schema_for!(types::HskCreateResponse)
-        .to_value()), ("HskCreateAction", schemars::schema_for!(types::HskCreateAction)
-        .to_value()), ("HskDeleteResponse",
-        schemars::schema_for!(types::HskDeleteResponse) .to_value()), ("HskDeleteAction",
-        schemars::schema_for!(types::HskDeleteAction) .to_value()),
-        ("HskGetListResponse", schemars::schema_for!(types::HskGetListResponse)
-        .to_value()), ("HskListAction", schemars::schema_for!(types::HskListAction)
-        .to_value()), ("HskGetResponse", schemars::schema_for!(types::HskGetResponse)
-        .to_value()), ("HskGetAction", schemars::schema_for!(types::HskGetAction)
-        .to_value()), ("IdtokenReissueRequest",
-        schemars::schema_for!(types::IdtokenReissueRequest) .to_value()),
-        ("IdtokenReissueResponse", schemars::schema_for!(types::IdtokenReissueResponse)
-        .to_value()), ("IdTokenReissueAction",
-        schemars::schema_for!(types::IdTokenReissueAction) .to_value()), ("InfoResponse",
-        schemars::schema_for!(types::InfoResponse) .to_value()),
-        ("InfoResponseServiceTokenCache",
-        schemars::schema_for!(types::InfoResponseServiceTokenCache) .to_value()),
-        ("IntrospectionRequest", schemars::schema_for!(types::IntrospectionRequest)
-        .to_value()), ("IntrospectionResponse",
-        schemars::schema_for!(types::IntrospectionResponse) .to_value()),
-        ("IntrospectionAction", schemars::schema_for!(types::IntrospectionAction)
-        .to_value()), ("JoseVerifyRequest",
-        schemars::schema_for!(types::JoseVerifyRequest) .to_value()),
-        ("JoseVerifyResponse", schemars::schema_for!(types::JoseVerifyResponse)
-        .to_value()), ("JweAlg", schemars::schema_for!(types::JweAlg) .to_value()),
-        ("JweAlgInner", schemars::schema_for!(types::JweAlgInner) .to_value()),
-        ("JweEnc", schemars::schema_for!(types::JweEnc) .to_value()), ("JweEncInner",
-        schemars::schema_for!(types::JweEncInner) .to_value()), ("JwsAlg",
-        schemars::schema_for!(types::JwsAlg) .to_value()), ("JwsAlgInner",
-        schemars::schema_for!(types::JwsAlgInner) .to_value()), ("NamedUri",
-        schemars::schema_for!(types::NamedUri) .to_value()), ("NativeSsoLogoutRequest",
-        schemars::schema_for!(types::NativeSsoLogoutRequest) .to_value()),
-        ("NativeSsoLogoutResponse", schemars::schema_for!(types::NativeSsoLogoutResponse)
-        .to_value()), ("NativeSsoLogoutAction",
-        schemars::schema_for!(types::NativeSsoLogoutAction) .to_value()),
-        ("NativeSsoRequest", schemars::schema_for!(types::NativeSsoRequest) .to_value()),
-        ("NativeSsoResponse", schemars::schema_for!(types::NativeSsoResponse)
-        .to_value()), ("NativeSsoAction", schemars::schema_for!(types::NativeSsoAction)
-        .to_value()), ("Pair", schemars::schema_for!(types::Pair) .to_value()),
-        ("Prompt", schemars::schema_for!(types::Prompt) .to_value()), ("Property",
-        schemars::schema_for!(types::Property) .to_value()),
-        ("PushedAuthorizationRequest",
-        schemars::schema_for!(types::PushedAuthorizationRequest) .to_value()),
-        ("PushedAuthorizationResponse",
-        schemars::schema_for!(types::PushedAuthorizationResponse) .to_value()),
-        ("PushedAuthorizationAction",
-        schemars::schema_for!(types::PushedAuthorizationAction) .to_value()),
-        ("PushedAuthorizationResponseClientAuthMethod",
-        schemars::schema_for!(types::PushedAuthorizationResponseClientAuthMethod)
-        .to_value()), ("ResponseType", schemars::schema_for!(types::ResponseType)
-        .to_value()), ("ResultBody", schemars::schema_for!(types::ResultBody)
-        .to_value()), ("RevocationRequest",
-        schemars::schema_for!(types::RevocationRequest) .to_value()),
-        ("RevocationResponse", schemars::schema_for!(types::RevocationResponse)
-        .to_value()), ("RevocationAction", schemars::schema_for!(types::RevocationAction)
-        .to_value()), ("Scope", schemars::schema_for!(types::Scope) .to_value()),
-        ("Service", schemars::schema_for!(types::Service) .to_value()),
-        ("ServiceGetListResponse", schemars::schema_for!(types::ServiceGetListResponse)
-        .to_value()), ("ServiceJwksGetResponse",
-        schemars::schema_for!(types::ServiceJwksGetResponse) .to_value()),
-        ("ServiceProfile", schemars::schema_for!(types::ServiceProfile) .to_value()),
-        ("Sns", schemars::schema_for!(types::Sns) .to_value()), ("SnsCredentials",
-        schemars::schema_for!(types::SnsCredentials) .to_value()),
-        ("StandardIntrospectionRequest",
-        schemars::schema_for!(types::StandardIntrospectionRequest) .to_value()),
-        ("StandardIntrospectionResponse",
-        schemars::schema_for!(types::StandardIntrospectionResponse) .to_value()),
-        ("StandardIntrospectionAction",
-        schemars::schema_for!(types::StandardIntrospectionAction) .to_value()),
-        ("SubjectType", schemars::schema_for!(types::SubjectType) .to_value()),
-        ("TaggedValue", schemars::schema_for!(types::TaggedValue) .to_value()),
-        ("TokenBatchStatus", schemars::schema_for!(types::TokenBatchStatus) .to_value()),
-        ("TokenBatchStatusBatchKind",
-        schemars::schema_for!(types::TokenBatchStatusBatchKind) .to_value()),
-        ("TokenBatchResult", schemars::schema_for!(types::TokenBatchResult) .to_value()),
-        ("TokenCreateBatchResponse",
-        schemars::schema_for!(types::TokenCreateBatchResponse) .to_value()),
-        ("TokenCreateBatchStatusResponse",
-        schemars::schema_for!(types::TokenCreateBatchStatusResponse) .to_value()),
-        ("TokenCreateRequest", schemars::schema_for!(types::TokenCreateRequest)
-        .to_value()), ("TokenCreateResponse",
-        schemars::schema_for!(types::TokenCreateResponse) .to_value()),
-        ("TokenCreateAction", schemars::schema_for!(types::TokenCreateAction)
-        .to_value()), ("TokenFailRequest", schemars::schema_for!(types::TokenFailRequest)
-        .to_value()), ("TokenFailReason", schemars::schema_for!(types::TokenFailReason)
-        .to_value()), ("TokenFailResponse",
-        schemars::schema_for!(types::TokenFailResponse) .to_value()), ("TokenFailAction",
-        schemars::schema_for!(types::TokenFailAction) .to_value()),
-        ("TokenGetListResponse", schemars::schema_for!(types::TokenGetListResponse)
-        .to_value()), ("TokenInfo", schemars::schema_for!(types::TokenInfo) .to_value()),
-        ("TokenIssueRequest", schemars::schema_for!(types::TokenIssueRequest)
-        .to_value()), ("TokenIssueResponse",
-        schemars::schema_for!(types::TokenIssueResponse) .to_value()),
-        ("TokenIssueAction", schemars::schema_for!(types::TokenIssueAction) .to_value()),
-        ("TokenRequest", schemars::schema_for!(types::TokenRequest) .to_value()),
-        ("TokenResponse", schemars::schema_for!(types::TokenResponse) .to_value()),
-        ("TokenAction", schemars::schema_for!(types::TokenAction) .to_value()),
-        ("TokenRevokeRequest", schemars::schema_for!(types::TokenRevokeRequest)
-        .to_value()), ("TokenRevokeResponse",
-        schemars::schema_for!(types::TokenRevokeResponse) .to_value()), ("TokenType",
-        schemars::schema_for!(types::TokenType) .to_value()), ("TokenUpdateRequest",
-        schemars::schema_for!(types::TokenUpdateRequest) .to_value()),
-        ("TokenUpdateResponse", schemars::schema_for!(types::TokenUpdateResponse)
-        .to_value()), ("TokenUpdateAction",
-        schemars::schema_for!(types::TokenUpdateAction) .to_value()), ("TrustAnchor",
-        schemars::schema_for!(types::TrustAnchor) .to_value()), ("UserCodeCharset",
-        schemars::schema_for!(types::UserCodeCharset) .to_value()),
-        ("UserinfoIssueRequest", schemars::schema_for!(types::UserinfoIssueRequest)
-        .to_value()), ("UserinfoIssueResponse",
-        schemars::schema_for!(types::UserinfoIssueResponse) .to_value()),
-        ("UserInfoIssueAction", schemars::schema_for!(types::UserInfoIssueAction)
-        .to_value()), ("UserinfoRequest", schemars::schema_for!(types::UserinfoRequest)
-        .to_value()), ("UserinfoResponse", schemars::schema_for!(types::UserinfoResponse)
-        .to_value()), ("UserInfoAction", schemars::schema_for!(types::UserInfoAction)
-        .to_value()), ("VciBatchIssueRequest",
-        schemars::schema_for!(types::VciBatchIssueRequest) .to_value()),
-        ("VciBatchIssueResponse", schemars::schema_for!(types::VciBatchIssueResponse)
-        .to_value()), ("BatchCredentialIssueAction",
-        schemars::schema_for!(types::BatchCredentialIssueAction) .to_value()),
-        ("VciBatchParseRequest", schemars::schema_for!(types::VciBatchParseRequest)
-        .to_value()), ("VciBatchParseResponse",
-        schemars::schema_for!(types::VciBatchParseResponse) .to_value()),
-        ("BatchCredentialParseAction",
-        schemars::schema_for!(types::BatchCredentialParseAction) .to_value()),
-        ("VciDeferredIssueRequest", schemars::schema_for!(types::VciDeferredIssueRequest)
-        .to_value()), ("VciDeferredIssueResponse",
-        schemars::schema_for!(types::VciDeferredIssueResponse) .to_value()),
-        ("DeferredCredentialIssueAction",
-        schemars::schema_for!(types::DeferredCredentialIssueAction) .to_value()),
-        ("VciDeferredParseRequest", schemars::schema_for!(types::VciDeferredParseRequest)
-        .to_value()), ("VciDeferredParseResponse",
-        schemars::schema_for!(types::VciDeferredParseResponse) .to_value()),
-        ("DeferredCredentialParseAction",
-        schemars::schema_for!(types::DeferredCredentialParseAction) .to_value()),
-        ("VciJwksRequest", schemars::schema_for!(types::VciJwksRequest) .to_value()),
-        ("VciJwksResponse", schemars::schema_for!(types::VciJwksResponse) .to_value()),
-        ("CredentialIssuerJwksAction",
-        schemars::schema_for!(types::CredentialIssuerJwksAction) .to_value()),
-        ("VciJwtissuerRequest", schemars::schema_for!(types::VciJwtissuerRequest)
-        .to_value()), ("VciJwtissuerResponse",
-        schemars::schema_for!(types::VciJwtissuerResponse) .to_value()),
-        ("JwtIssuerMetadataAction", schemars::schema_for!(types::JwtIssuerMetadataAction)
-        .to_value()), ("VciMetadataRequest",
-        schemars::schema_for!(types::VciMetadataRequest) .to_value()),
-        ("VciMetadataResponse", schemars::schema_for!(types::VciMetadataResponse)
-        .to_value()), ("CredentialIssuerMetadataAction",
-        schemars::schema_for!(types::CredentialIssuerMetadataAction) .to_value()),
-        ("VciOfferCreateRequest", schemars::schema_for!(types::VciOfferCreateRequest)
-        .to_value()), ("VciOfferCreateResponse",
-        schemars::schema_for!(types::VciOfferCreateResponse) .to_value()),
-        ("CredentialOfferCreateAction",
-        schemars::schema_for!(types::CredentialOfferCreateAction) .to_value()),
-        ("VciOfferInfoRequest", schemars::schema_for!(types::VciOfferInfoRequest)
-        .to_value()), ("VciOfferInfoResponse",
-        schemars::schema_for!(types::VciOfferInfoResponse) .to_value()),
-        ("CredentialOfferInfoAction",
-        schemars::schema_for!(types::CredentialOfferInfoAction) .to_value()),
-        ("VciSingleIssueRequest", schemars::schema_for!(types::VciSingleIssueRequest)
-        .to_value()), ("VciSingleIssueResponse",
-        schemars::schema_for!(types::VciSingleIssueResponse) .to_value()),
-        ("CredentialIssueAction", schemars::schema_for!(types::CredentialIssueAction)
-        .to_value()), ("VciSingleParseRequest",
-        schemars::schema_for!(types::VciSingleParseRequest) .to_value()),
-        ("VciSingleParseResponse", schemars::schema_for!(types::VciSingleParseResponse)
-        .to_value()), ("CredentialParseAction",
-        schemars::schema_for!(types::CredentialParseAction) .to_value()),
-        ("VerifiedClaimsValidationSchema",
-        schemars::schema_for!(types::VerifiedClaimsValidationSchema) .to_value()),
-        ("UnknownValue", schemars::schema_for!(types::UnknownValue) .to_value())
-    ]
+    let mut schemas = Vec::new();
+    #[cfg(feature = "tokens")]
+    schemas.push(("AccessToken", schemars::schema_for!(types::AccessToken).to_value()));
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
+    schemas
+        .push((
+            "ApplicationType",
+            schemars::schema_for!(types::ApplicationType).to_value(),
+        ));
+    #[cfg(any(feature = "authorization", feature = "service"))]
+    schemas
+        .push((
+            "AttachmentType",
+            schemars::schema_for!(types::AttachmentType).to_value(),
+        ));
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "ciba",
+            feature = "device-flow",
+            feature = "introspection",
+            feature = "tokens"
+        )
+    )]
+    schemas
+        .push((
+            "AuthorizationDetailsElement",
+            schemars::schema_for!(types::AuthorizationDetailsElement).to_value(),
+        ));
+    #[cfg(feature = "authorization")]
+    schemas
+        .push((
+            "AuthorizationFailRequest",
+            schemars::schema_for!(types::AuthorizationFailRequest).to_value(),
+        ));
+    #[cfg(feature = "authorization")]
+    schemas
+        .push((
+            "AuthorizationFailReason",
+            schemars::schema_for!(types::AuthorizationFailReason).to_value(),
+        ));
+    #[cfg(feature = "authorization")]
+    schemas
+        .push((
+            "AuthorizationFailResponse",
+            schemars::schema_for!(types::AuthorizationFailResponse).to_value(),
+        ));
+    #[cfg(feature = "authorization")]
+    schemas
+        .push((
+            "AuthorizationFailAction",
+            schemars::schema_for!(types::AuthorizationFailAction).to_value(),
+        ));
+    #[cfg(feature = "authorization")]
+    schemas
+        .push((
+            "AuthorizationIssueRequest",
+            schemars::schema_for!(types::AuthorizationIssueRequest).to_value(),
+        ));
+    #[cfg(feature = "authorization")]
+    schemas
+        .push((
+            "AuthorizationIssueResponse",
+            schemars::schema_for!(types::AuthorizationIssueResponse).to_value(),
+        ));
+    #[cfg(feature = "authorization")]
+    schemas
+        .push((
+            "AuthorizationIssueAction",
+            schemars::schema_for!(types::AuthorizationIssueAction).to_value(),
+        ));
+    #[cfg(feature = "authorization")]
+    schemas
+        .push((
+            "AuthorizationRequest",
+            schemars::schema_for!(types::AuthorizationRequest).to_value(),
+        ));
+    #[cfg(feature = "authorization")]
+    schemas
+        .push((
+            "AuthorizationResponse",
+            schemars::schema_for!(types::AuthorizationResponse).to_value(),
+        ));
+    #[cfg(feature = "authorization")]
+    schemas
+        .push((
+            "AuthorizationAction",
+            schemars::schema_for!(types::AuthorizationAction).to_value(),
+        ));
+    #[cfg(feature = "authorization")]
+    schemas
+        .push((
+            "AuthorizationTicketInfo",
+            schemars::schema_for!(types::AuthorizationTicketInfo).to_value(),
+        ));
+    #[cfg(feature = "authorization")]
+    schemas
+        .push((
+            "AuthorizationTicketInfoRequest",
+            schemars::schema_for!(types::AuthorizationTicketInfoRequest).to_value(),
+        ));
+    #[cfg(feature = "authorization")]
+    schemas
+        .push((
+            "AuthorizationTicketInfoResponse",
+            schemars::schema_for!(types::AuthorizationTicketInfoResponse).to_value(),
+        ));
+    #[cfg(feature = "authorization")]
+    schemas
+        .push((
+            "AuthorizationTicketInfoAction",
+            schemars::schema_for!(types::AuthorizationTicketInfoAction).to_value(),
+        ));
+    #[cfg(feature = "authorization")]
+    schemas
+        .push((
+            "AuthorizationTicketUpdateRequest",
+            schemars::schema_for!(types::AuthorizationTicketUpdateRequest).to_value(),
+        ));
+    #[cfg(feature = "authorization")]
+    schemas
+        .push((
+            "AuthorizationTicketUpdateResponse",
+            schemars::schema_for!(types::AuthorizationTicketUpdateResponse).to_value(),
+        ));
+    #[cfg(feature = "authorization")]
+    schemas
+        .push((
+            "AuthorizationTicketUpdateAction",
+            schemars::schema_for!(types::AuthorizationTicketUpdateAction).to_value(),
+        ));
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "ciba",
+            feature = "device-flow",
+            feature = "introspection",
+            feature = "tokens"
+        )
+    )]
+    schemas
+        .push(("AuthzDetails", schemars::schema_for!(types::AuthzDetails).to_value()));
+    #[cfg(feature = "ciba")]
+    schemas
+        .push((
+            "BackchannelAuthenticationCompleteRequest",
+            schemars::schema_for!(types::BackchannelAuthenticationCompleteRequest)
+                .to_value(),
+        ));
+    #[cfg(feature = "ciba")]
+    schemas
+        .push((
+            "CibaCompleteResult",
+            schemars::schema_for!(types::CibaCompleteResult).to_value(),
+        ));
+    #[cfg(feature = "ciba")]
+    schemas
+        .push((
+            "BackchannelAuthenticationCompleteResponse",
+            schemars::schema_for!(types::BackchannelAuthenticationCompleteResponse)
+                .to_value(),
+        ));
+    #[cfg(feature = "ciba")]
+    schemas
+        .push((
+            "CibaCompleteAction",
+            schemars::schema_for!(types::CibaCompleteAction).to_value(),
+        ));
+    #[cfg(feature = "ciba")]
+    schemas
+        .push((
+            "BackchannelAuthenticationFailRequest",
+            schemars::schema_for!(types::BackchannelAuthenticationFailRequest).to_value(),
+        ));
+    #[cfg(feature = "ciba")]
+    schemas
+        .push((
+            "CibaFailReason",
+            schemars::schema_for!(types::CibaFailReason).to_value(),
+        ));
+    #[cfg(feature = "ciba")]
+    schemas
+        .push((
+            "BackchannelAuthenticationFailResponse",
+            schemars::schema_for!(types::BackchannelAuthenticationFailResponse)
+                .to_value(),
+        ));
+    #[cfg(feature = "ciba")]
+    schemas
+        .push((
+            "CibaFailAction",
+            schemars::schema_for!(types::CibaFailAction).to_value(),
+        ));
+    #[cfg(feature = "ciba")]
+    schemas
+        .push((
+            "BackchannelAuthenticationIssueRequest",
+            schemars::schema_for!(types::BackchannelAuthenticationIssueRequest)
+                .to_value(),
+        ));
+    #[cfg(feature = "ciba")]
+    schemas
+        .push((
+            "BackchannelAuthenticationIssueResponse",
+            schemars::schema_for!(types::BackchannelAuthenticationIssueResponse)
+                .to_value(),
+        ));
+    #[cfg(feature = "ciba")]
+    schemas
+        .push((
+            "CibaIssueAction",
+            schemars::schema_for!(types::CibaIssueAction).to_value(),
+        ));
+    #[cfg(feature = "ciba")]
+    schemas
+        .push((
+            "BackchannelAuthenticationRequest",
+            schemars::schema_for!(types::BackchannelAuthenticationRequest).to_value(),
+        ));
+    #[cfg(feature = "ciba")]
+    schemas
+        .push((
+            "BackchannelAuthenticationResponse",
+            schemars::schema_for!(types::BackchannelAuthenticationResponse).to_value(),
+        ));
+    #[cfg(feature = "ciba")]
+    schemas.push(("CibaAction", schemars::schema_for!(types::CibaAction).to_value()));
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "ciba",
+            feature = "device-flow",
+            feature = "tokens"
+        )
+    )]
+    schemas.push(("CimdOptions", schemars::schema_for!(types::CimdOptions).to_value()));
+    #[cfg(any(feature = "authorization", feature = "service"))]
+    schemas.push(("ClaimType", schemars::schema_for!(types::ClaimType).to_value()));
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )] schemas.push(("Client", schemars::schema_for!(types::Client).to_value()));
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
+    schemas
+        .push((
+            "ClientAuthMethod",
+            schemars::schema_for!(types::ClientAuthMethod).to_value(),
+        ));
+    #[cfg(feature = "clients")]
+    schemas
+        .push((
+            "ClientAuthorizationDeleteApiPostBody",
+            schemars::schema_for!(types::ClientAuthorizationDeleteApiPostBody).to_value(),
+        ));
+    #[cfg(feature = "clients")]
+    schemas
+        .push((
+            "ClientAuthorizationDeleteResponse",
+            schemars::schema_for!(types::ClientAuthorizationDeleteResponse).to_value(),
+        ));
+    #[cfg(feature = "clients")]
+    schemas
+        .push((
+            "ClientAuthorizationGetListRequest",
+            schemars::schema_for!(types::ClientAuthorizationGetListRequest).to_value(),
+        ));
+    #[cfg(feature = "clients")]
+    schemas
+        .push((
+            "ClientAuthorizationGetListResponse",
+            schemars::schema_for!(types::ClientAuthorizationGetListResponse).to_value(),
+        ));
+    #[cfg(feature = "clients")]
+    schemas
+        .push((
+            "ClientAuthorizationUpdateRequest",
+            schemars::schema_for!(types::ClientAuthorizationUpdateRequest).to_value(),
+        ));
+    #[cfg(feature = "clients")]
+    schemas
+        .push((
+            "ClientAuthorizationUpdateResponse",
+            schemars::schema_for!(types::ClientAuthorizationUpdateResponse).to_value(),
+        ));
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
+    schemas
+        .push(("ClientSource", schemars::schema_for!(types::ClientSource).to_value()));
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
+    schemas
+        .push((
+            "ClientExtension",
+            schemars::schema_for!(types::ClientExtension).to_value(),
+        ));
+    #[cfg(feature = "clients")]
+    schemas
+        .push((
+            "ClientExtensionRequestableScopesGetResponse",
+            schemars::schema_for!(types::ClientExtensionRequestableScopesGetResponse)
+                .to_value(),
+        ));
+    #[cfg(feature = "clients")]
+    schemas
+        .push((
+            "ClientExtensionRequestableScopesUpdateRequest",
+            schemars::schema_for!(types::ClientExtensionRequestableScopesUpdateRequest)
+                .to_value(),
+        ));
+    #[cfg(feature = "clients")]
+    schemas
+        .push((
+            "ClientExtensionRequestableScopesUpdateResponse",
+            schemars::schema_for!(types::ClientExtensionRequestableScopesUpdateResponse)
+                .to_value(),
+        ));
+    #[cfg(feature = "clients")]
+    schemas
+        .push((
+            "ClientFlagUpdateRequest",
+            schemars::schema_for!(types::ClientFlagUpdateRequest).to_value(),
+        ));
+    #[cfg(feature = "clients")]
+    schemas
+        .push((
+            "ClientFlagUpdateResponse",
+            schemars::schema_for!(types::ClientFlagUpdateResponse).to_value(),
+        ));
+    #[cfg(feature = "clients")]
+    schemas
+        .push((
+            "ClientGetListResponse",
+            schemars::schema_for!(types::ClientGetListResponse).to_value(),
+        ));
+    #[cfg(feature = "clients")]
+    schemas
+        .push((
+            "ClientGrantedScopesDeleteResponse",
+            schemars::schema_for!(types::ClientGrantedScopesDeleteResponse).to_value(),
+        ));
+    #[cfg(feature = "clients")]
+    schemas
+        .push((
+            "ClientGrantedScopesGetApiPostBody",
+            schemars::schema_for!(types::ClientGrantedScopesGetApiPostBody).to_value(),
+        ));
+    #[cfg(any(feature = "clients", feature = "tokens"))]
+    schemas
+        .push(("ClientLimited", schemars::schema_for!(types::ClientLimited).to_value()));
+    #[cfg(feature = "authorization")]
+    schemas
+        .push((
+            "ClientLimitedAuthorization",
+            schemars::schema_for!(types::ClientLimitedAuthorization).to_value(),
+        ));
+    #[cfg(feature = "authorization")]
+    schemas
+        .push((
+            "ClientLimitedAuthorizationClientSource",
+            schemars::schema_for!(types::ClientLimitedAuthorizationClientSource)
+                .to_value(),
+        ));
+    #[cfg(feature = "client-registration")]
+    schemas
+        .push((
+            "ClientRegistrationApiBody",
+            schemars::schema_for!(types::ClientRegistrationApiBody).to_value(),
+        ));
+    #[cfg(feature = "client-registration")]
+    schemas
+        .push((
+            "ClientRegistrationDeleteApiBody",
+            schemars::schema_for!(types::ClientRegistrationDeleteApiBody).to_value(),
+        ));
+    #[cfg(feature = "client-registration")]
+    schemas
+        .push((
+            "ClientRegistrationGetApiBody",
+            schemars::schema_for!(types::ClientRegistrationGetApiBody).to_value(),
+        ));
+    #[cfg(feature = "full")]
+    schemas
+        .push((
+            "ClientRegistrationRequest",
+            schemars::schema_for!(types::ClientRegistrationRequest).to_value(),
+        ));
+    #[cfg(feature = "client-registration")]
+    schemas
+        .push((
+            "ClientRegistrationResponse",
+            schemars::schema_for!(types::ClientRegistrationResponse).to_value(),
+        ));
+    #[cfg(feature = "client-registration")]
+    schemas
+        .push((
+            "ClientRegistrationAction",
+            schemars::schema_for!(types::ClientRegistrationAction).to_value(),
+        ));
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
+    schemas
+        .push((
+            "ClientRegistrationType",
+            schemars::schema_for!(types::ClientRegistrationType).to_value(),
+        ));
+    #[cfg(feature = "client-registration")]
+    schemas
+        .push((
+            "ClientRegistrationUpdateApiBody",
+            schemars::schema_for!(types::ClientRegistrationUpdateApiBody).to_value(),
+        ));
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
+    schemas
+        .push(("ResponseMode", schemars::schema_for!(types::ResponseMode).to_value()));
+    #[cfg(feature = "clients")]
+    schemas
+        .push((
+            "ClientSecretRefreshResponse",
+            schemars::schema_for!(types::ClientSecretRefreshResponse).to_value(),
+        ));
+    #[cfg(feature = "clients")]
+    schemas
+        .push((
+            "ClientSecretUpdateRequest",
+            schemars::schema_for!(types::ClientSecretUpdateRequest).to_value(),
+        ));
+    #[cfg(feature = "clients")]
+    schemas
+        .push((
+            "ClientSecretUpdateResponse",
+            schemars::schema_for!(types::ClientSecretUpdateResponse).to_value(),
+        ));
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "tokens"
+        )
+    )] schemas.push(("ClientType", schemars::schema_for!(types::ClientType).to_value()));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "CredentialIssuanceOrder",
+            schemars::schema_for!(types::CredentialIssuanceOrder).to_value(),
+        ));
+    #[cfg(any(feature = "authorization", feature = "service"))]
+    schemas
+        .push((
+            "CredentialIssuerMetadata",
+            schemars::schema_for!(types::CredentialIssuerMetadata).to_value(),
+        ));
+    #[cfg(any(feature = "authorization", feature = "credential-issuer"))]
+    schemas
+        .push((
+            "CredentialOfferInfo",
+            schemars::schema_for!(types::CredentialOfferInfo).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "CredentialRequestInfo",
+            schemars::schema_for!(types::CredentialRequestInfo).to_value(),
+        ));
+    #[cfg(any(feature = "authorization", feature = "ciba", feature = "service"))]
+    schemas
+        .push(("DeliveryMode", schemars::schema_for!(types::DeliveryMode).to_value()));
+    #[cfg(feature = "device-flow")]
+    schemas
+        .push((
+            "DeviceAuthorizationRequest",
+            schemars::schema_for!(types::DeviceAuthorizationRequest).to_value(),
+        ));
+    #[cfg(feature = "device-flow")]
+    schemas
+        .push((
+            "DeviceAuthorizationResponse",
+            schemars::schema_for!(types::DeviceAuthorizationResponse).to_value(),
+        ));
+    #[cfg(feature = "device-flow")]
+    schemas
+        .push((
+            "DeviceAuthorizationAction",
+            schemars::schema_for!(types::DeviceAuthorizationAction).to_value(),
+        ));
+    #[cfg(feature = "device-flow")]
+    schemas
+        .push((
+            "DeviceCompleteRequest",
+            schemars::schema_for!(types::DeviceCompleteRequest).to_value(),
+        ));
+    #[cfg(feature = "device-flow")]
+    schemas
+        .push((
+            "DeviceCompleteResult",
+            schemars::schema_for!(types::DeviceCompleteResult).to_value(),
+        ));
+    #[cfg(feature = "device-flow")]
+    schemas
+        .push((
+            "DeviceCompleteResponse",
+            schemars::schema_for!(types::DeviceCompleteResponse).to_value(),
+        ));
+    #[cfg(feature = "device-flow")]
+    schemas
+        .push((
+            "DeviceCompleteAction",
+            schemars::schema_for!(types::DeviceCompleteAction).to_value(),
+        ));
+    #[cfg(feature = "device-flow")]
+    schemas
+        .push((
+            "DeviceVerificationRequest",
+            schemars::schema_for!(types::DeviceVerificationRequest).to_value(),
+        ));
+    #[cfg(feature = "device-flow")]
+    schemas
+        .push((
+            "DeviceVerificationResponse",
+            schemars::schema_for!(types::DeviceVerificationResponse).to_value(),
+        ));
+    #[cfg(feature = "device-flow")]
+    schemas
+        .push((
+            "DeviceVerificationAction",
+            schemars::schema_for!(types::DeviceVerificationAction).to_value(),
+        ));
+    #[cfg(any(feature = "authorization", feature = "service"))]
+    schemas.push(("Display", schemars::schema_for!(types::Display).to_value()));
+    #[cfg(any(feature = "authorization", feature = "ciba", feature = "device-flow"))]
+    schemas
+        .push(("DynamicScope", schemars::schema_for!(types::DynamicScope).to_value()));
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )] schemas.push(("FapiMode", schemars::schema_for!(types::FapiMode).to_value()));
+    #[cfg(feature = "federation")]
+    schemas
+        .push((
+            "FederationConfigurationResponse",
+            schemars::schema_for!(types::FederationConfigurationResponse).to_value(),
+        ));
+    #[cfg(feature = "federation")]
+    schemas
+        .push((
+            "FederationConfigurationAction",
+            schemars::schema_for!(types::FederationConfigurationAction).to_value(),
+        ));
+    #[cfg(feature = "federation")]
+    schemas
+        .push((
+            "FederationRegistrationRequest",
+            schemars::schema_for!(types::FederationRegistrationRequest).to_value(),
+        ));
+    #[cfg(feature = "federation")]
+    schemas
+        .push((
+            "FederationRegistrationResponse",
+            schemars::schema_for!(types::FederationRegistrationResponse).to_value(),
+        ));
+    #[cfg(feature = "federation")]
+    schemas
+        .push((
+            "FederationRegistrationAction",
+            schemars::schema_for!(types::FederationRegistrationAction).to_value(),
+        ));
+    #[cfg(feature = "grant-management")]
+    schemas.push(("GMRequest", schemars::schema_for!(types::GMRequest).to_value()));
+    #[cfg(feature = "grant-management")]
+    schemas.push(("GMResponse", schemars::schema_for!(types::GMResponse).to_value()));
+    #[cfg(feature = "grant-management")]
+    schemas
+        .push((
+            "GrantManagementResponseAction",
+            schemars::schema_for!(types::GrantManagementResponseAction).to_value(),
+        ));
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "ciba",
+            feature = "device-flow",
+            feature = "introspection"
+        )
+    )] schemas.push(("Grant", schemars::schema_for!(types::Grant).to_value()));
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "ciba",
+            feature = "device-flow",
+            feature = "grant-management"
+        )
+    )]
+    schemas
+        .push((
+            "GrantManagementAction",
+            schemars::schema_for!(types::GrantManagementAction).to_value(),
+        ));
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "ciba",
+            feature = "device-flow",
+            feature = "introspection"
+        )
+    )] schemas.push(("GrantScope", schemars::schema_for!(types::GrantScope).to_value()));
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "introspection",
+            feature = "service",
+            feature = "tokens"
+        )
+    )] schemas.push(("GrantType", schemars::schema_for!(types::GrantType).to_value()));
+    #[cfg(any(feature = "authorization", feature = "hsk", feature = "service"))]
+    schemas.push(("Hsk", schemars::schema_for!(types::Hsk).to_value()));
+    #[cfg(feature = "hsk")]
+    schemas
+        .push((
+            "HskCreateRequest",
+            schemars::schema_for!(types::HskCreateRequest).to_value(),
+        ));
+    #[cfg(feature = "hsk")]
+    schemas
+        .push((
+            "HskCreateResponse",
+            schemars::schema_for!(types::HskCreateResponse).to_value(),
+        ));
+    #[cfg(feature = "hsk")]
+    schemas
+        .push((
+            "HskCreateAction",
+            schemars::schema_for!(types::HskCreateAction).to_value(),
+        ));
+    #[cfg(feature = "full")]
+    schemas
+        .push((
+            "HskDeleteResponse",
+            schemars::schema_for!(types::HskDeleteResponse).to_value(),
+        ));
+    #[cfg(feature = "full")]
+    schemas
+        .push((
+            "HskDeleteAction",
+            schemars::schema_for!(types::HskDeleteAction).to_value(),
+        ));
+    #[cfg(feature = "hsk")]
+    schemas
+        .push((
+            "HskGetListResponse",
+            schemars::schema_for!(types::HskGetListResponse).to_value(),
+        ));
+    #[cfg(feature = "hsk")]
+    schemas
+        .push(("HskListAction", schemars::schema_for!(types::HskListAction).to_value()));
+    #[cfg(feature = "hsk")]
+    schemas
+        .push((
+            "HskGetResponse",
+            schemars::schema_for!(types::HskGetResponse).to_value(),
+        ));
+    #[cfg(feature = "hsk")]
+    schemas
+        .push(("HskGetAction", schemars::schema_for!(types::HskGetAction).to_value()));
+    #[cfg(feature = "tokens")]
+    schemas
+        .push((
+            "IdtokenReissueRequest",
+            schemars::schema_for!(types::IdtokenReissueRequest).to_value(),
+        ));
+    #[cfg(feature = "tokens")]
+    schemas
+        .push((
+            "IdtokenReissueResponse",
+            schemars::schema_for!(types::IdtokenReissueResponse).to_value(),
+        ));
+    #[cfg(feature = "tokens")]
+    schemas
+        .push((
+            "IdTokenReissueAction",
+            schemars::schema_for!(types::IdTokenReissueAction).to_value(),
+        ));
+    #[cfg(feature = "utility")]
+    schemas
+        .push(("InfoResponse", schemars::schema_for!(types::InfoResponse).to_value()));
+    #[cfg(feature = "utility")]
+    schemas
+        .push((
+            "InfoResponseServiceTokenCache",
+            schemars::schema_for!(types::InfoResponseServiceTokenCache).to_value(),
+        ));
+    #[cfg(feature = "introspection")]
+    schemas
+        .push((
+            "IntrospectionRequest",
+            schemars::schema_for!(types::IntrospectionRequest).to_value(),
+        ));
+    #[cfg(feature = "introspection")]
+    schemas
+        .push((
+            "IntrospectionResponse",
+            schemars::schema_for!(types::IntrospectionResponse).to_value(),
+        ));
+    #[cfg(feature = "introspection")]
+    schemas
+        .push((
+            "IntrospectionAction",
+            schemars::schema_for!(types::IntrospectionAction).to_value(),
+        ));
+    #[cfg(feature = "jose")]
+    schemas
+        .push((
+            "JoseVerifyRequest",
+            schemars::schema_for!(types::JoseVerifyRequest).to_value(),
+        ));
+    #[cfg(feature = "jose")]
+    schemas
+        .push((
+            "JoseVerifyResponse",
+            schemars::schema_for!(types::JoseVerifyResponse).to_value(),
+        ));
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )] schemas.push(("JweAlg", schemars::schema_for!(types::JweAlg).to_value()));
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
+    schemas.push(("JweAlgInner", schemars::schema_for!(types::JweAlgInner).to_value()));
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )] schemas.push(("JweEnc", schemars::schema_for!(types::JweEnc).to_value()));
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
+    schemas.push(("JweEncInner", schemars::schema_for!(types::JweEncInner).to_value()));
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )] schemas.push(("JwsAlg", schemars::schema_for!(types::JwsAlg).to_value()));
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
+    schemas.push(("JwsAlgInner", schemars::schema_for!(types::JwsAlgInner).to_value()));
+    #[cfg(any(feature = "authorization", feature = "service"))]
+    schemas.push(("NamedUri", schemars::schema_for!(types::NamedUri).to_value()));
+    #[cfg(feature = "native-sso")]
+    schemas
+        .push((
+            "NativeSsoLogoutRequest",
+            schemars::schema_for!(types::NativeSsoLogoutRequest).to_value(),
+        ));
+    #[cfg(feature = "native-sso")]
+    schemas
+        .push((
+            "NativeSsoLogoutResponse",
+            schemars::schema_for!(types::NativeSsoLogoutResponse).to_value(),
+        ));
+    #[cfg(feature = "native-sso")]
+    schemas
+        .push((
+            "NativeSsoLogoutAction",
+            schemars::schema_for!(types::NativeSsoLogoutAction).to_value(),
+        ));
+    #[cfg(feature = "native-sso")]
+    schemas
+        .push((
+            "NativeSsoRequest",
+            schemars::schema_for!(types::NativeSsoRequest).to_value(),
+        ));
+    #[cfg(feature = "native-sso")]
+    schemas
+        .push((
+            "NativeSsoResponse",
+            schemars::schema_for!(types::NativeSsoResponse).to_value(),
+        ));
+    #[cfg(feature = "native-sso")]
+    schemas
+        .push((
+            "NativeSsoAction",
+            schemars::schema_for!(types::NativeSsoAction).to_value(),
+        ));
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "ciba",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "device-flow",
+            feature = "federation",
+            feature = "introspection",
+            feature = "service",
+            feature = "tokens",
+            feature = "userinfo"
+        )
+    )] schemas.push(("Pair", schemars::schema_for!(types::Pair).to_value()));
+    #[cfg(any(feature = "authorization", feature = "service"))]
+    schemas.push(("Prompt", schemars::schema_for!(types::Prompt).to_value()));
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "ciba",
+            feature = "credential-issuer",
+            feature = "device-flow",
+            feature = "introspection",
+            feature = "tokens",
+            feature = "userinfo"
+        )
+    )] schemas.push(("Property", schemars::schema_for!(types::Property).to_value()));
+    #[cfg(feature = "pushed-authorization")]
+    schemas
+        .push((
+            "PushedAuthorizationRequest",
+            schemars::schema_for!(types::PushedAuthorizationRequest).to_value(),
+        ));
+    #[cfg(feature = "pushed-authorization")]
+    schemas
+        .push((
+            "PushedAuthorizationResponse",
+            schemars::schema_for!(types::PushedAuthorizationResponse).to_value(),
+        ));
+    #[cfg(feature = "pushed-authorization")]
+    schemas
+        .push((
+            "PushedAuthorizationAction",
+            schemars::schema_for!(types::PushedAuthorizationAction).to_value(),
+        ));
+    #[cfg(feature = "pushed-authorization")]
+    schemas
+        .push((
+            "PushedAuthorizationResponseClientAuthMethod",
+            schemars::schema_for!(types::PushedAuthorizationResponseClientAuthMethod)
+                .to_value(),
+        ));
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
+    schemas
+        .push(("ResponseType", schemars::schema_for!(types::ResponseType).to_value()));
+    schemas.push(("ResultBody", schemars::schema_for!(types::ResultBody).to_value()));
+    #[cfg(feature = "revocation")]
+    schemas
+        .push((
+            "RevocationRequest",
+            schemars::schema_for!(types::RevocationRequest).to_value(),
+        ));
+    #[cfg(feature = "revocation")]
+    schemas
+        .push((
+            "RevocationResponse",
+            schemars::schema_for!(types::RevocationResponse).to_value(),
+        ));
+    #[cfg(feature = "revocation")]
+    schemas
+        .push((
+            "RevocationAction",
+            schemars::schema_for!(types::RevocationAction).to_value(),
+        ));
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "ciba",
+            feature = "device-flow",
+            feature = "introspection",
+            feature = "service",
+            feature = "tokens"
+        )
+    )] schemas.push(("Scope", schemars::schema_for!(types::Scope).to_value()));
+    #[cfg(any(feature = "authorization", feature = "service"))]
+    schemas.push(("Service", schemars::schema_for!(types::Service).to_value()));
+    #[cfg(feature = "service")]
+    schemas
+        .push((
+            "ServiceGetListResponse",
+            schemars::schema_for!(types::ServiceGetListResponse).to_value(),
+        ));
+    #[cfg(feature = "service")]
+    schemas
+        .push((
+            "ServiceJwksGetResponse",
+            schemars::schema_for!(types::ServiceJwksGetResponse).to_value(),
+        ));
+    #[cfg(any(feature = "authorization", feature = "service"))]
+    schemas
+        .push((
+            "ServiceProfile",
+            schemars::schema_for!(types::ServiceProfile).to_value(),
+        ));
+    #[cfg(any(feature = "authorization", feature = "service"))]
+    schemas.push(("Sns", schemars::schema_for!(types::Sns).to_value()));
+    #[cfg(any(feature = "authorization", feature = "service"))]
+    schemas
+        .push((
+            "SnsCredentials",
+            schemars::schema_for!(types::SnsCredentials).to_value(),
+        ));
+    #[cfg(feature = "introspection")]
+    schemas
+        .push((
+            "StandardIntrospectionRequest",
+            schemars::schema_for!(types::StandardIntrospectionRequest).to_value(),
+        ));
+    #[cfg(feature = "introspection")]
+    schemas
+        .push((
+            "StandardIntrospectionResponse",
+            schemars::schema_for!(types::StandardIntrospectionResponse).to_value(),
+        ));
+    #[cfg(feature = "introspection")]
+    schemas
+        .push((
+            "StandardIntrospectionAction",
+            schemars::schema_for!(types::StandardIntrospectionAction).to_value(),
+        ));
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
+    schemas.push(("SubjectType", schemars::schema_for!(types::SubjectType).to_value()));
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "ciba",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "device-flow",
+            feature = "federation",
+            feature = "introspection",
+            feature = "service",
+            feature = "tokens"
+        )
+    )]
+    schemas.push(("TaggedValue", schemars::schema_for!(types::TaggedValue).to_value()));
+    #[cfg(feature = "tokens")]
+    schemas
+        .push((
+            "TokenBatchStatus",
+            schemars::schema_for!(types::TokenBatchStatus).to_value(),
+        ));
+    #[cfg(feature = "tokens")]
+    schemas
+        .push((
+            "TokenBatchStatusBatchKind",
+            schemars::schema_for!(types::TokenBatchStatusBatchKind).to_value(),
+        ));
+    #[cfg(feature = "tokens")]
+    schemas
+        .push((
+            "TokenBatchResult",
+            schemars::schema_for!(types::TokenBatchResult).to_value(),
+        ));
+    #[cfg(feature = "tokens")]
+    schemas
+        .push((
+            "TokenCreateBatchResponse",
+            schemars::schema_for!(types::TokenCreateBatchResponse).to_value(),
+        ));
+    #[cfg(feature = "tokens")]
+    schemas
+        .push((
+            "TokenCreateBatchStatusResponse",
+            schemars::schema_for!(types::TokenCreateBatchStatusResponse).to_value(),
+        ));
+    #[cfg(feature = "tokens")]
+    schemas
+        .push((
+            "TokenCreateRequest",
+            schemars::schema_for!(types::TokenCreateRequest).to_value(),
+        ));
+    #[cfg(feature = "tokens")]
+    schemas
+        .push((
+            "TokenCreateResponse",
+            schemars::schema_for!(types::TokenCreateResponse).to_value(),
+        ));
+    #[cfg(feature = "tokens")]
+    schemas
+        .push((
+            "TokenCreateAction",
+            schemars::schema_for!(types::TokenCreateAction).to_value(),
+        ));
+    #[cfg(feature = "tokens")]
+    schemas
+        .push((
+            "TokenFailRequest",
+            schemars::schema_for!(types::TokenFailRequest).to_value(),
+        ));
+    #[cfg(feature = "tokens")]
+    schemas
+        .push((
+            "TokenFailReason",
+            schemars::schema_for!(types::TokenFailReason).to_value(),
+        ));
+    #[cfg(feature = "tokens")]
+    schemas
+        .push((
+            "TokenFailResponse",
+            schemars::schema_for!(types::TokenFailResponse).to_value(),
+        ));
+    #[cfg(feature = "tokens")]
+    schemas
+        .push((
+            "TokenFailAction",
+            schemars::schema_for!(types::TokenFailAction).to_value(),
+        ));
+    #[cfg(feature = "tokens")]
+    schemas
+        .push((
+            "TokenGetListResponse",
+            schemars::schema_for!(types::TokenGetListResponse).to_value(),
+        ));
+    #[cfg(feature = "tokens")]
+    schemas.push(("TokenInfo", schemars::schema_for!(types::TokenInfo).to_value()));
+    #[cfg(feature = "tokens")]
+    schemas
+        .push((
+            "TokenIssueRequest",
+            schemars::schema_for!(types::TokenIssueRequest).to_value(),
+        ));
+    #[cfg(feature = "tokens")]
+    schemas
+        .push((
+            "TokenIssueResponse",
+            schemars::schema_for!(types::TokenIssueResponse).to_value(),
+        ));
+    #[cfg(feature = "tokens")]
+    schemas
+        .push((
+            "TokenIssueAction",
+            schemars::schema_for!(types::TokenIssueAction).to_value(),
+        ));
+    #[cfg(feature = "tokens")]
+    schemas
+        .push(("TokenRequest", schemars::schema_for!(types::TokenRequest).to_value()));
+    #[cfg(feature = "tokens")]
+    schemas
+        .push(("TokenResponse", schemars::schema_for!(types::TokenResponse).to_value()));
+    #[cfg(feature = "tokens")]
+    schemas.push(("TokenAction", schemars::schema_for!(types::TokenAction).to_value()));
+    #[cfg(feature = "tokens")]
+    schemas
+        .push((
+            "TokenRevokeRequest",
+            schemars::schema_for!(types::TokenRevokeRequest).to_value(),
+        ));
+    #[cfg(feature = "tokens")]
+    schemas
+        .push((
+            "TokenRevokeResponse",
+            schemars::schema_for!(types::TokenRevokeResponse).to_value(),
+        ));
+    #[cfg(feature = "tokens")]
+    schemas.push(("TokenType", schemars::schema_for!(types::TokenType).to_value()));
+    #[cfg(feature = "tokens")]
+    schemas
+        .push((
+            "TokenUpdateRequest",
+            schemars::schema_for!(types::TokenUpdateRequest).to_value(),
+        ));
+    #[cfg(feature = "tokens")]
+    schemas
+        .push((
+            "TokenUpdateResponse",
+            schemars::schema_for!(types::TokenUpdateResponse).to_value(),
+        ));
+    #[cfg(feature = "tokens")]
+    schemas
+        .push((
+            "TokenUpdateAction",
+            schemars::schema_for!(types::TokenUpdateAction).to_value(),
+        ));
+    #[cfg(any(feature = "authorization", feature = "service"))]
+    schemas.push(("TrustAnchor", schemars::schema_for!(types::TrustAnchor).to_value()));
+    #[cfg(any(feature = "authorization", feature = "service"))]
+    schemas
+        .push((
+            "UserCodeCharset",
+            schemars::schema_for!(types::UserCodeCharset).to_value(),
+        ));
+    #[cfg(feature = "userinfo")]
+    schemas
+        .push((
+            "UserinfoIssueRequest",
+            schemars::schema_for!(types::UserinfoIssueRequest).to_value(),
+        ));
+    #[cfg(feature = "userinfo")]
+    schemas
+        .push((
+            "UserinfoIssueResponse",
+            schemars::schema_for!(types::UserinfoIssueResponse).to_value(),
+        ));
+    #[cfg(feature = "userinfo")]
+    schemas
+        .push((
+            "UserInfoIssueAction",
+            schemars::schema_for!(types::UserInfoIssueAction).to_value(),
+        ));
+    #[cfg(feature = "userinfo")]
+    schemas
+        .push((
+            "UserinfoRequest",
+            schemars::schema_for!(types::UserinfoRequest).to_value(),
+        ));
+    #[cfg(feature = "userinfo")]
+    schemas
+        .push((
+            "UserinfoResponse",
+            schemars::schema_for!(types::UserinfoResponse).to_value(),
+        ));
+    #[cfg(feature = "userinfo")]
+    schemas
+        .push((
+            "UserInfoAction",
+            schemars::schema_for!(types::UserInfoAction).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "VciBatchIssueRequest",
+            schemars::schema_for!(types::VciBatchIssueRequest).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "VciBatchIssueResponse",
+            schemars::schema_for!(types::VciBatchIssueResponse).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "BatchCredentialIssueAction",
+            schemars::schema_for!(types::BatchCredentialIssueAction).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "VciBatchParseRequest",
+            schemars::schema_for!(types::VciBatchParseRequest).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "VciBatchParseResponse",
+            schemars::schema_for!(types::VciBatchParseResponse).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "BatchCredentialParseAction",
+            schemars::schema_for!(types::BatchCredentialParseAction).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "VciDeferredIssueRequest",
+            schemars::schema_for!(types::VciDeferredIssueRequest).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "VciDeferredIssueResponse",
+            schemars::schema_for!(types::VciDeferredIssueResponse).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "DeferredCredentialIssueAction",
+            schemars::schema_for!(types::DeferredCredentialIssueAction).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "VciDeferredParseRequest",
+            schemars::schema_for!(types::VciDeferredParseRequest).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "VciDeferredParseResponse",
+            schemars::schema_for!(types::VciDeferredParseResponse).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "DeferredCredentialParseAction",
+            schemars::schema_for!(types::DeferredCredentialParseAction).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "VciJwksRequest",
+            schemars::schema_for!(types::VciJwksRequest).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "VciJwksResponse",
+            schemars::schema_for!(types::VciJwksResponse).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "CredentialIssuerJwksAction",
+            schemars::schema_for!(types::CredentialIssuerJwksAction).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "VciJwtissuerRequest",
+            schemars::schema_for!(types::VciJwtissuerRequest).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "VciJwtissuerResponse",
+            schemars::schema_for!(types::VciJwtissuerResponse).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "JwtIssuerMetadataAction",
+            schemars::schema_for!(types::JwtIssuerMetadataAction).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "VciMetadataRequest",
+            schemars::schema_for!(types::VciMetadataRequest).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "VciMetadataResponse",
+            schemars::schema_for!(types::VciMetadataResponse).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "CredentialIssuerMetadataAction",
+            schemars::schema_for!(types::CredentialIssuerMetadataAction).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "VciOfferCreateRequest",
+            schemars::schema_for!(types::VciOfferCreateRequest).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "VciOfferCreateResponse",
+            schemars::schema_for!(types::VciOfferCreateResponse).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "CredentialOfferCreateAction",
+            schemars::schema_for!(types::CredentialOfferCreateAction).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "VciOfferInfoRequest",
+            schemars::schema_for!(types::VciOfferInfoRequest).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "VciOfferInfoResponse",
+            schemars::schema_for!(types::VciOfferInfoResponse).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "CredentialOfferInfoAction",
+            schemars::schema_for!(types::CredentialOfferInfoAction).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "VciSingleIssueRequest",
+            schemars::schema_for!(types::VciSingleIssueRequest).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "VciSingleIssueResponse",
+            schemars::schema_for!(types::VciSingleIssueResponse).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "CredentialIssueAction",
+            schemars::schema_for!(types::CredentialIssueAction).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "VciSingleParseRequest",
+            schemars::schema_for!(types::VciSingleParseRequest).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "VciSingleParseResponse",
+            schemars::schema_for!(types::VciSingleParseResponse).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "CredentialParseAction",
+            schemars::schema_for!(types::CredentialParseAction).to_value(),
+        ));
+    #[cfg(any(feature = "authorization", feature = "service"))]
+    schemas
+        .push((
+            "VerifiedClaimsValidationSchema",
+            schemars::schema_for!(types::VerifiedClaimsValidationSchema).to_value(),
+        ));
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "ciba",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "credential-issuer",
+            feature = "device-flow",
+            feature = "federation",
+            feature = "grant-management",
+            feature = "hsk",
+            feature = "introspection",
+            feature = "native-sso",
+            feature = "pushed-authorization",
+            feature = "revocation",
+            feature = "service",
+            feature = "tokens",
+            feature = "userinfo"
+        )
+    )]
+    schemas
+        .push(("UnknownValue", schemars::schema_for!(types::UnknownValue).to_value()));
+    schemas
 }
 
 /// What a call got back: a status the spec describes and its decoded body.
@@ -6114,9 +8263,10 @@ pub struct Reply {
 /// `params` are `(wire name, value)` pairs for path and query
 /// parameters; each value is read as the parameter's type (a string
 /// as is, anything else as JSON). `body` is decoded into the
-/// operation's body type. `None` if no operation has that id; an
-/// error names what went wrong (a bad parameter, a body that does
-/// not decode, a transport error, a status the spec does not list).
+/// operation's body type. `None` if no operation has that id (or
+/// its group's feature is off); an error names what went wrong (a
+/// bad parameter, a body that does not decode, a transport error, a
+/// status the spec does not list).
 pub async fn send(
     client: &Client,
     operation_id: &str,
@@ -6125,104 +8275,143 @@ pub async fn send(
 ) -> Option<Result<Reply, String>> {
     Some(
         match operation_id {
+            #[cfg(feature = "utility")]
             "info_api" => send_info_api(client, params, body).await,
+            #[cfg(feature = "lifecycle")]
             "get_api_lifecycle_healthcheck" => {
                 send_get_api_lifecycle_healthcheck(client, params, body).await
             }
+            #[cfg(feature = "utility")]
             "misc_echo_api" => send_misc_echo_api(client, params, body).await,
+            #[cfg(feature = "service")]
             "service_create_api" => send_service_create_api(client, params, body).await,
+            #[cfg(feature = "service")]
             "service_get_list_api" => {
                 send_service_get_list_api(client, params, body).await
             }
+            #[cfg(feature = "authorization")]
             "auth_authorization_api" => {
                 send_auth_authorization_api(client, params, body).await
             }
+            #[cfg(feature = "authorization")]
             "auth_authorization_fail_api" => {
                 send_auth_authorization_fail_api(client, params, body).await
             }
+            #[cfg(feature = "authorization")]
             "auth_authorization_issue_api" => {
                 send_auth_authorization_issue_api(client, params, body).await
             }
+            #[cfg(feature = "authorization")]
             "getAuthorizationTicketInfo" => {
                 send_get_authorization_ticket_info(client, params, body).await
             }
+            #[cfg(feature = "authorization")]
             "updateAuthorizationTicket" => {
                 send_update_authorization_ticket(client, params, body).await
             }
+            #[cfg(feature = "introspection")]
             "auth_introspection_api" => {
                 send_auth_introspection_api(client, params, body).await
             }
+            #[cfg(feature = "introspection")]
             "auth_introspection_standard_api" => {
                 send_auth_introspection_standard_api(client, params, body).await
             }
+            #[cfg(feature = "revocation")]
             "auth_revocation_api" => send_auth_revocation_api(client, params, body).await,
+            #[cfg(feature = "tokens")]
             "auth_token_api" => send_auth_token_api(client, params, body).await,
+            #[cfg(feature = "tokens")]
             "auth_token_create_api" => {
                 send_auth_token_create_api(client, params, body).await
             }
+            #[cfg(feature = "tokens")]
             "auth_token_create_batch_api" => {
                 send_auth_token_create_batch_api(client, params, body).await
             }
+            #[cfg(feature = "tokens")]
             "auth_token_create_batch_status_api" => {
                 send_auth_token_create_batch_status_api(client, params, body).await
             }
+            #[cfg(feature = "tokens")]
             "auth_token_delete_api" => {
                 send_auth_token_delete_api(client, params, body).await
             }
+            #[cfg(feature = "tokens")]
             "auth_token_fail_api" => send_auth_token_fail_api(client, params, body).await,
+            #[cfg(feature = "tokens")]
             "auth_token_get_list_api" => {
                 send_auth_token_get_list_api(client, params, body).await
             }
+            #[cfg(feature = "tokens")]
             "auth_token_issue_api" => {
                 send_auth_token_issue_api(client, params, body).await
             }
+            #[cfg(feature = "tokens")]
             "auth_token_revoke_api" => {
                 send_auth_token_revoke_api(client, params, body).await
             }
+            #[cfg(feature = "tokens")]
             "auth_token_update_api" => {
                 send_auth_token_update_api(client, params, body).await
             }
+            #[cfg(feature = "userinfo")]
             "auth_userinfo_api" => send_auth_userinfo_api(client, params, body).await,
+            #[cfg(feature = "userinfo")]
             "auth_userinfo_issue_api" => {
                 send_auth_userinfo_issue_api(client, params, body).await
             }
+            #[cfg(feature = "ciba")]
             "backchannel_authentication_api" => {
                 send_backchannel_authentication_api(client, params, body).await
             }
+            #[cfg(feature = "ciba")]
             "backchannel_authentication_complete_api" => {
                 send_backchannel_authentication_complete_api(client, params, body).await
             }
+            #[cfg(feature = "ciba")]
             "backchannel_authentication_fail_api" => {
                 send_backchannel_authentication_fail_api(client, params, body).await
             }
+            #[cfg(feature = "ciba")]
             "backchannel_authentication_issue_api" => {
                 send_backchannel_authentication_issue_api(client, params, body).await
             }
+            #[cfg(feature = "clients")]
             "client_authorization_delete_api_post" => {
                 send_client_authorization_delete_api_post(client, params, body).await
             }
+            #[cfg(feature = "clients")]
             "client_authorization_delete_api" => {
                 send_client_authorization_delete_api(client, params, body).await
             }
+            #[cfg(feature = "clients")]
             "client_authorization_delete_by_subject_api" => {
                 send_client_authorization_delete_by_subject_api(client, params, body)
                     .await
             }
+            #[cfg(feature = "clients")]
             "client_authorization_get_list_api" => {
                 send_client_authorization_get_list_api(client, params, body).await
             }
+            #[cfg(feature = "clients")]
             "client_authorization_get_list_api_post" => {
                 send_client_authorization_get_list_api_post(client, params, body).await
             }
+            #[cfg(feature = "clients")]
             "client_authorization_get_list_by_subject_api" => {
                 send_client_authorization_get_list_by_subject_api(client, params, body)
                     .await
             }
+            #[cfg(feature = "clients")]
             "client_authorization_update_api" => {
                 send_client_authorization_update_api(client, params, body).await
             }
+            #[cfg(feature = "clients")]
             "client_create_api" => send_client_create_api(client, params, body).await,
+            #[cfg(feature = "clients")]
             "client_delete_api" => send_client_delete_api(client, params, body).await,
+            #[cfg(feature = "clients")]
             "client_extension_requestables_scopes_delete_api" => {
                 send_client_extension_requestables_scopes_delete_api(
                         client,
@@ -6231,10 +8420,12 @@ pub async fn send(
                     )
                     .await
             }
+            #[cfg(feature = "clients")]
             "client_extension_requestables_scopes_get_api" => {
                 send_client_extension_requestables_scopes_get_api(client, params, body)
                     .await
             }
+            #[cfg(feature = "clients")]
             "client_extension_requestables_scopes_update_api" => {
                 send_client_extension_requestables_scopes_update_api(
                         client,
@@ -6243,6 +8434,7 @@ pub async fn send(
                     )
                     .await
             }
+            #[cfg(feature = "clients")]
             "client_extension_requestables_scopes_update_api_post" => {
                 send_client_extension_requestables_scopes_update_api_post(
                         client,
@@ -6251,98 +8443,144 @@ pub async fn send(
                     )
                     .await
             }
+            #[cfg(feature = "clients")]
             "client_get_list_api" => send_client_get_list_api(client, params, body).await,
+            #[cfg(feature = "clients")]
             "client_get_api" => send_client_get_api(client, params, body).await,
+            #[cfg(feature = "clients")]
             "client_granted_scopes_delete_api" => {
                 send_client_granted_scopes_delete_api(client, params, body).await
             }
+            #[cfg(feature = "clients")]
             "client_granted_scopes_delete_by_subject_api" => {
                 send_client_granted_scopes_delete_by_subject_api(client, params, body)
                     .await
             }
+            #[cfg(feature = "clients")]
             "client_granted_scopes_get_api" => {
                 send_client_granted_scopes_get_api(client, params, body).await
             }
+            #[cfg(feature = "clients")]
             "client_granted_scopes_get_api_post" => {
                 send_client_granted_scopes_get_api_post(client, params, body).await
             }
+            #[cfg(feature = "clients")]
             "client_granted_scopes_get_by_subject_api" => {
                 send_client_granted_scopes_get_by_subject_api(client, params, body).await
             }
+            #[cfg(feature = "clients")]
             "client_flag_update_api" => {
                 send_client_flag_update_api(client, params, body).await
             }
+            #[cfg(feature = "client-registration")]
             "client_registration_api" => {
                 send_client_registration_api(client, params, body).await
             }
+            #[cfg(feature = "client-registration")]
             "client_registration_delete_api" => {
                 send_client_registration_delete_api(client, params, body).await
             }
+            #[cfg(feature = "client-registration")]
             "client_registration_get_api" => {
                 send_client_registration_get_api(client, params, body).await
             }
+            #[cfg(feature = "client-registration")]
             "client_registration_update_api" => {
                 send_client_registration_update_api(client, params, body).await
             }
+            #[cfg(feature = "clients")]
             "client_secret_refresh_api" => {
                 send_client_secret_refresh_api(client, params, body).await
             }
+            #[cfg(feature = "clients")]
             "client_secret_update_api" => {
                 send_client_secret_update_api(client, params, body).await
             }
+            #[cfg(feature = "clients")]
             "client_update_api" => send_client_update_api(client, params, body).await,
+            #[cfg(feature = "device-flow")]
             "device_authorization_api" => {
                 send_device_authorization_api(client, params, body).await
             }
+            #[cfg(feature = "device-flow")]
             "device_complete_api" => send_device_complete_api(client, params, body).await,
+            #[cfg(feature = "device-flow")]
             "device_verification_api" => {
                 send_device_verification_api(client, params, body).await
             }
+            #[cfg(feature = "federation")]
             "federation_configuration_api" => {
                 send_federation_configuration_api(client, params, body).await
             }
+            #[cfg(feature = "federation")]
             "federation_registration_api" => {
                 send_federation_registration_api(client, params, body).await
             }
+            #[cfg(feature = "grant-management")]
             "grant_m_api" => send_grant_m_api(client, params, body).await,
+            #[cfg(feature = "hsk")]
             "hsk_create_api" => send_hsk_create_api(client, params, body).await,
+            #[cfg(feature = "hsk")]
             "hsk_delete_api" => send_hsk_delete_api(client, params, body).await,
+            #[cfg(feature = "hsk")]
             "hsk_get_list_api" => send_hsk_get_list_api(client, params, body).await,
+            #[cfg(feature = "hsk")]
             "hsk_get_api" => send_hsk_get_api(client, params, body).await,
+            #[cfg(feature = "tokens")]
             "idtoken_reissue_api" => send_idtoken_reissue_api(client, params, body).await,
+            #[cfg(feature = "jose")]
             "jose_verify_api" => send_jose_verify_api(client, params, body).await,
+            #[cfg(feature = "native-sso")]
             "native_sso_api" => send_native_sso_api(client, params, body).await,
+            #[cfg(feature = "native-sso")]
             "native_sso_logout_api" => {
                 send_native_sso_logout_api(client, params, body).await
             }
+            #[cfg(feature = "pushed-authorization")]
             "pushed_auth_req_api" => send_pushed_auth_req_api(client, params, body).await,
+            #[cfg(feature = "service")]
             "service_configuration_api" => {
                 send_service_configuration_api(client, params, body).await
             }
+            #[cfg(feature = "service")]
             "service_delete_api" => send_service_delete_api(client, params, body).await,
+            #[cfg(feature = "service")]
             "service_get_api" => send_service_get_api(client, params, body).await,
+            #[cfg(feature = "service")]
             "service_jwks_get_api" => {
                 send_service_jwks_get_api(client, params, body).await
             }
+            #[cfg(feature = "service")]
             "service_update_api" => send_service_update_api(client, params, body).await,
+            #[cfg(feature = "credential-issuer")]
             "vci_batch_issue_api" => send_vci_batch_issue_api(client, params, body).await,
+            #[cfg(feature = "credential-issuer")]
             "vci_batch_parse_api" => send_vci_batch_parse_api(client, params, body).await,
+            #[cfg(feature = "credential-issuer")]
             "vci_deferred_issue_api" => {
                 send_vci_deferred_issue_api(client, params, body).await
             }
+            #[cfg(feature = "credential-issuer")]
             "vci_deferred_parse_api" => {
                 send_vci_deferred_parse_api(client, params, body).await
             }
+            #[cfg(feature = "credential-issuer")]
             "vci_jwks_api" => send_vci_jwks_api(client, params, body).await,
+            #[cfg(feature = "credential-issuer")]
             "vci_jwtissuer_api" => send_vci_jwtissuer_api(client, params, body).await,
+            #[cfg(feature = "credential-issuer")]
             "vci_metadata_api" => send_vci_metadata_api(client, params, body).await,
+            #[cfg(feature = "credential-issuer")]
             "vci_offer_create_api" => {
                 send_vci_offer_create_api(client, params, body).await
             }
+            #[cfg(feature = "credential-issuer")]
             "vci_offer_info_api" => send_vci_offer_info_api(client, params, body).await,
+            #[cfg(feature = "credential-issuer")]
             "vci_single_issue_api" => {
                 send_vci_single_issue_api(client, params, body).await
             }
+            #[cfg(feature = "credential-issuer")]
             "vci_single_parse_api" => {
                 send_vci_single_parse_api(client, params, body).await
             }
@@ -6351,6 +8589,7 @@ pub async fn send(
     )
 }
 
+#[cfg(feature = "utility")]
 ///Sends `info_api` (`GET /api/info`).
 async fn send_info_api(
     client: &Client,
@@ -6367,6 +8606,7 @@ async fn send_info_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "lifecycle")]
 ///Sends `get_api_lifecycle_healthcheck` (`GET /api/lifecycle/healthcheck`).
 async fn send_get_api_lifecycle_healthcheck(
     client: &Client,
@@ -6386,6 +8626,7 @@ async fn send_get_api_lifecycle_healthcheck(
     reply(call.send().await)
 }
 
+#[cfg(feature = "utility")]
 ///Sends `misc_echo_api` (`GET /api/misc/echo`).
 async fn send_misc_echo_api(
     client: &Client,
@@ -6402,6 +8643,7 @@ async fn send_misc_echo_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "service")]
 ///Sends `service_create_api` (`POST /api/service/create`).
 async fn send_service_create_api(
     client: &Client,
@@ -6418,6 +8660,7 @@ async fn send_service_create_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "service")]
 ///Sends `service_get_list_api` (`GET /api/service/get/list`).
 async fn send_service_get_list_api(
     client: &Client,
@@ -6438,6 +8681,7 @@ async fn send_service_get_list_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "authorization")]
 ///Sends `auth_authorization_api` (`POST /api/{serviceId}/auth/authorization`).
 async fn send_auth_authorization_api(
     client: &Client,
@@ -6457,6 +8701,7 @@ async fn send_auth_authorization_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "authorization")]
 ///Sends `auth_authorization_fail_api` (`POST /api/{serviceId}/auth/authorization/fail`).
 async fn send_auth_authorization_fail_api(
     client: &Client,
@@ -6476,6 +8721,7 @@ async fn send_auth_authorization_fail_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "authorization")]
 ///Sends `auth_authorization_issue_api` (`POST /api/{serviceId}/auth/authorization/issue`).
 async fn send_auth_authorization_issue_api(
     client: &Client,
@@ -6495,6 +8741,7 @@ async fn send_auth_authorization_issue_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "authorization")]
 ///Sends `getAuthorizationTicketInfo` (`POST /api/{serviceId}/auth/authorization/ticket/info`).
 async fn send_get_authorization_ticket_info(
     client: &Client,
@@ -6514,6 +8761,7 @@ async fn send_get_authorization_ticket_info(
     reply(call.send().await)
 }
 
+#[cfg(feature = "authorization")]
 ///Sends `updateAuthorizationTicket` (`POST /api/{serviceId}/auth/authorization/ticket/update`).
 async fn send_update_authorization_ticket(
     client: &Client,
@@ -6533,6 +8781,7 @@ async fn send_update_authorization_ticket(
     reply(call.send().await)
 }
 
+#[cfg(feature = "introspection")]
 ///Sends `auth_introspection_api` (`POST /api/{serviceId}/auth/introspection`).
 async fn send_auth_introspection_api(
     client: &Client,
@@ -6552,6 +8801,7 @@ async fn send_auth_introspection_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "introspection")]
 ///Sends `auth_introspection_standard_api` (`POST /api/{serviceId}/auth/introspection/standard`).
 async fn send_auth_introspection_standard_api(
     client: &Client,
@@ -6571,6 +8821,7 @@ async fn send_auth_introspection_standard_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "revocation")]
 ///Sends `auth_revocation_api` (`POST /api/{serviceId}/auth/revocation`).
 async fn send_auth_revocation_api(
     client: &Client,
@@ -6590,6 +8841,7 @@ async fn send_auth_revocation_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "tokens")]
 ///Sends `auth_token_api` (`POST /api/{serviceId}/auth/token`).
 async fn send_auth_token_api(
     client: &Client,
@@ -6609,6 +8861,7 @@ async fn send_auth_token_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "tokens")]
 ///Sends `auth_token_create_api` (`POST /api/{serviceId}/auth/token/create`).
 async fn send_auth_token_create_api(
     client: &Client,
@@ -6628,6 +8881,7 @@ async fn send_auth_token_create_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "tokens")]
 ///Sends `auth_token_create_batch_api` (`POST /api/{serviceId}/auth/token/create/batch`).
 async fn send_auth_token_create_batch_api(
     client: &Client,
@@ -6648,6 +8902,7 @@ async fn send_auth_token_create_batch_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "tokens")]
 ///Sends `auth_token_create_batch_status_api` (`GET /api/{serviceId}/auth/token/create/batch/status/{tokenBatchRequestId}`).
 async fn send_auth_token_create_batch_status_api(
     client: &Client,
@@ -6672,6 +8927,7 @@ async fn send_auth_token_create_batch_status_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "tokens")]
 ///Sends `auth_token_delete_api` (`DELETE /api/{serviceId}/auth/token/delete/{accessTokenIdentifier}`).
 async fn send_auth_token_delete_api(
     client: &Client,
@@ -6696,6 +8952,7 @@ async fn send_auth_token_delete_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "tokens")]
 ///Sends `auth_token_fail_api` (`POST /api/{serviceId}/auth/token/fail`).
 async fn send_auth_token_fail_api(
     client: &Client,
@@ -6715,6 +8972,7 @@ async fn send_auth_token_fail_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "tokens")]
 ///Sends `auth_token_get_list_api` (`GET /api/{serviceId}/auth/token/get/list`).
 async fn send_auth_token_get_list_api(
     client: &Client,
@@ -6740,6 +8998,7 @@ async fn send_auth_token_get_list_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "tokens")]
 ///Sends `auth_token_issue_api` (`POST /api/{serviceId}/auth/token/issue`).
 async fn send_auth_token_issue_api(
     client: &Client,
@@ -6759,6 +9018,7 @@ async fn send_auth_token_issue_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "tokens")]
 ///Sends `auth_token_revoke_api` (`POST /api/{serviceId}/auth/token/revoke`).
 async fn send_auth_token_revoke_api(
     client: &Client,
@@ -6778,6 +9038,7 @@ async fn send_auth_token_revoke_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "tokens")]
 ///Sends `auth_token_update_api` (`POST /api/{serviceId}/auth/token/update`).
 async fn send_auth_token_update_api(
     client: &Client,
@@ -6797,6 +9058,7 @@ async fn send_auth_token_update_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "userinfo")]
 ///Sends `auth_userinfo_api` (`POST /api/{serviceId}/auth/userinfo`).
 async fn send_auth_userinfo_api(
     client: &Client,
@@ -6816,6 +9078,7 @@ async fn send_auth_userinfo_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "userinfo")]
 ///Sends `auth_userinfo_issue_api` (`POST /api/{serviceId}/auth/userinfo/issue`).
 async fn send_auth_userinfo_issue_api(
     client: &Client,
@@ -6835,6 +9098,7 @@ async fn send_auth_userinfo_issue_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "ciba")]
 ///Sends `backchannel_authentication_api` (`POST /api/{serviceId}/backchannel/authentication`).
 async fn send_backchannel_authentication_api(
     client: &Client,
@@ -6854,6 +9118,7 @@ async fn send_backchannel_authentication_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "ciba")]
 ///Sends `backchannel_authentication_complete_api` (`POST /api/{serviceId}/backchannel/authentication/complete`).
 async fn send_backchannel_authentication_complete_api(
     client: &Client,
@@ -6878,6 +9143,7 @@ async fn send_backchannel_authentication_complete_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "ciba")]
 ///Sends `backchannel_authentication_fail_api` (`POST /api/{serviceId}/backchannel/authentication/fail`).
 async fn send_backchannel_authentication_fail_api(
     client: &Client,
@@ -6898,6 +9164,7 @@ async fn send_backchannel_authentication_fail_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "ciba")]
 ///Sends `backchannel_authentication_issue_api` (`POST /api/{serviceId}/backchannel/authentication/issue`).
 async fn send_backchannel_authentication_issue_api(
     client: &Client,
@@ -6918,6 +9185,7 @@ async fn send_backchannel_authentication_issue_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "clients")]
 ///Sends `client_authorization_delete_api_post` (`POST /api/{serviceId}/client/authorization/delete/{clientId}`).
 async fn send_client_authorization_delete_api_post(
     client: &Client,
@@ -6939,6 +9207,7 @@ async fn send_client_authorization_delete_api_post(
     reply(call.send().await)
 }
 
+#[cfg(feature = "clients")]
 ///Sends `client_authorization_delete_api` (`DELETE /api/{serviceId}/client/authorization/delete/{clientId}`).
 async fn send_client_authorization_delete_api(
     client: &Client,
@@ -6962,6 +9231,7 @@ async fn send_client_authorization_delete_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "clients")]
 ///Sends `client_authorization_delete_by_subject_api` (`DELETE /api/{serviceId}/client/authorization/delete/{clientId}/{subject}`).
 async fn send_client_authorization_delete_by_subject_api(
     client: &Client,
@@ -6990,6 +9260,7 @@ async fn send_client_authorization_delete_by_subject_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "clients")]
 ///Sends `client_authorization_get_list_api` (`GET /api/{serviceId}/client/authorization/get/list`).
 async fn send_client_authorization_get_list_api(
     client: &Client,
@@ -7015,6 +9286,7 @@ async fn send_client_authorization_get_list_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "clients")]
 ///Sends `client_authorization_get_list_api_post` (`POST /api/{serviceId}/client/authorization/get/list`).
 async fn send_client_authorization_get_list_api_post(
     client: &Client,
@@ -7036,6 +9308,7 @@ async fn send_client_authorization_get_list_api_post(
     reply(call.send().await)
 }
 
+#[cfg(feature = "clients")]
 ///Sends `client_authorization_get_list_by_subject_api` (`GET /api/{serviceId}/client/authorization/get/list/{subject}`).
 async fn send_client_authorization_get_list_by_subject_api(
     client: &Client,
@@ -7066,6 +9339,7 @@ async fn send_client_authorization_get_list_by_subject_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "clients")]
 ///Sends `client_authorization_update_api` (`POST /api/{serviceId}/client/authorization/update/{clientId}`).
 async fn send_client_authorization_update_api(
     client: &Client,
@@ -7086,6 +9360,7 @@ async fn send_client_authorization_update_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "clients")]
 ///Sends `client_create_api` (`POST /api/{serviceId}/client/create`).
 async fn send_client_create_api(
     client: &Client,
@@ -7105,6 +9380,7 @@ async fn send_client_create_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "clients")]
 ///Sends `client_delete_api` (`DELETE /api/{serviceId}/client/delete/{clientId}`).
 async fn send_client_delete_api(
     client: &Client,
@@ -7125,6 +9401,7 @@ async fn send_client_delete_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "clients")]
 ///Sends `client_extension_requestables_scopes_delete_api` (`DELETE /api/{serviceId}/client/extension/requestable_scopes/delete/{clientId}`).
 async fn send_client_extension_requestables_scopes_delete_api(
     client: &Client,
@@ -7155,6 +9432,7 @@ async fn send_client_extension_requestables_scopes_delete_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "clients")]
 ///Sends `client_extension_requestables_scopes_get_api` (`GET /api/{serviceId}/client/extension/requestable_scopes/get/{clientId}`).
 async fn send_client_extension_requestables_scopes_get_api(
     client: &Client,
@@ -7182,6 +9460,7 @@ async fn send_client_extension_requestables_scopes_get_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "clients")]
 ///Sends `client_extension_requestables_scopes_update_api` (`PUT /api/{serviceId}/client/extension/requestable_scopes/update/{clientId}`).
 async fn send_client_extension_requestables_scopes_update_api(
     client: &Client,
@@ -7212,6 +9491,7 @@ async fn send_client_extension_requestables_scopes_update_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "clients")]
 ///Sends `client_extension_requestables_scopes_update_api_post` (`POST /api/{serviceId}/client/extension/requestable_scopes/update/{clientId}`).
 async fn send_client_extension_requestables_scopes_update_api_post(
     client: &Client,
@@ -7242,6 +9522,7 @@ async fn send_client_extension_requestables_scopes_update_api_post(
     reply(call.send().await)
 }
 
+#[cfg(feature = "clients")]
 ///Sends `client_get_list_api` (`GET /api/{serviceId}/client/get/list`).
 async fn send_client_get_list_api(
     client: &Client,
@@ -7264,6 +9545,7 @@ async fn send_client_get_list_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "clients")]
 ///Sends `client_get_api` (`GET /api/{serviceId}/client/get/{clientId}`).
 async fn send_client_get_api(
     client: &Client,
@@ -7284,6 +9566,7 @@ async fn send_client_get_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "clients")]
 ///Sends `client_granted_scopes_delete_api` (`DELETE /api/{serviceId}/client/granted_scopes/delete/{clientId}`).
 async fn send_client_granted_scopes_delete_api(
     client: &Client,
@@ -7307,6 +9590,7 @@ async fn send_client_granted_scopes_delete_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "clients")]
 ///Sends `client_granted_scopes_delete_by_subject_api` (`DELETE /api/{serviceId}/client/granted_scopes/delete/{clientId}/{subject}`).
 async fn send_client_granted_scopes_delete_by_subject_api(
     client: &Client,
@@ -7335,6 +9619,7 @@ async fn send_client_granted_scopes_delete_by_subject_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "clients")]
 ///Sends `client_granted_scopes_get_api` (`GET /api/{serviceId}/client/granted_scopes/get/{clientId}`).
 async fn send_client_granted_scopes_get_api(
     client: &Client,
@@ -7356,6 +9641,7 @@ async fn send_client_granted_scopes_get_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "clients")]
 ///Sends `client_granted_scopes_get_api_post` (`POST /api/{serviceId}/client/granted_scopes/get/{clientId}`).
 async fn send_client_granted_scopes_get_api_post(
     client: &Client,
@@ -7376,6 +9662,7 @@ async fn send_client_granted_scopes_get_api_post(
     reply(call.send().await)
 }
 
+#[cfg(feature = "clients")]
 ///Sends `client_granted_scopes_get_by_subject_api` (`GET /api/{serviceId}/client/granted_scopes/get/{clientId}/{subject}`).
 async fn send_client_granted_scopes_get_by_subject_api(
     client: &Client,
@@ -7404,6 +9691,7 @@ async fn send_client_granted_scopes_get_by_subject_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "clients")]
 ///Sends `client_flag_update_api` (`POST /api/{serviceId}/client/lock_flag/update/{clientIdentifier}`).
 async fn send_client_flag_update_api(
     client: &Client,
@@ -7426,6 +9714,7 @@ async fn send_client_flag_update_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "client-registration")]
 ///Sends `client_registration_api` (`POST /api/{serviceId}/client/registration`).
 async fn send_client_registration_api(
     client: &Client,
@@ -7445,6 +9734,7 @@ async fn send_client_registration_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "client-registration")]
 ///Sends `client_registration_delete_api` (`POST /api/{serviceId}/client/registration/delete`).
 async fn send_client_registration_delete_api(
     client: &Client,
@@ -7464,6 +9754,7 @@ async fn send_client_registration_delete_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "client-registration")]
 ///Sends `client_registration_get_api` (`POST /api/{serviceId}/client/registration/get`).
 async fn send_client_registration_get_api(
     client: &Client,
@@ -7483,6 +9774,7 @@ async fn send_client_registration_get_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "client-registration")]
 ///Sends `client_registration_update_api` (`POST /api/{serviceId}/client/registration/update`).
 async fn send_client_registration_update_api(
     client: &Client,
@@ -7502,6 +9794,7 @@ async fn send_client_registration_update_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "clients")]
 ///Sends `client_secret_refresh_api` (`GET /api/{serviceId}/client/secret/refresh/{clientIdentifier}`).
 async fn send_client_secret_refresh_api(
     client: &Client,
@@ -7524,6 +9817,7 @@ async fn send_client_secret_refresh_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "clients")]
 ///Sends `client_secret_update_api` (`POST /api/{serviceId}/client/secret/update/{clientIdentifier}`).
 async fn send_client_secret_update_api(
     client: &Client,
@@ -7546,6 +9840,7 @@ async fn send_client_secret_update_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "clients")]
 ///Sends `client_update_api` (`POST /api/{serviceId}/client/update/{clientId}`).
 async fn send_client_update_api(
     client: &Client,
@@ -7566,6 +9861,7 @@ async fn send_client_update_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "device-flow")]
 ///Sends `device_authorization_api` (`POST /api/{serviceId}/device/authorization`).
 async fn send_device_authorization_api(
     client: &Client,
@@ -7585,6 +9881,7 @@ async fn send_device_authorization_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "device-flow")]
 ///Sends `device_complete_api` (`POST /api/{serviceId}/device/complete`).
 async fn send_device_complete_api(
     client: &Client,
@@ -7604,6 +9901,7 @@ async fn send_device_complete_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "device-flow")]
 ///Sends `device_verification_api` (`POST /api/{serviceId}/device/verification`).
 async fn send_device_verification_api(
     client: &Client,
@@ -7623,6 +9921,7 @@ async fn send_device_verification_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "federation")]
 ///Sends `federation_configuration_api` (`POST /api/{serviceId}/federation/configuration`).
 async fn send_federation_configuration_api(
     client: &Client,
@@ -7647,6 +9946,7 @@ async fn send_federation_configuration_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "federation")]
 ///Sends `federation_registration_api` (`POST /api/{serviceId}/federation/registration`).
 async fn send_federation_registration_api(
     client: &Client,
@@ -7666,6 +9966,7 @@ async fn send_federation_registration_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "grant-management")]
 ///Sends `grant_m_api` (`POST /api/{serviceId}/gm`).
 async fn send_grant_m_api(
     client: &Client,
@@ -7685,6 +9986,7 @@ async fn send_grant_m_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "hsk")]
 ///Sends `hsk_create_api` (`POST /api/{serviceId}/hsk/create`).
 async fn send_hsk_create_api(
     client: &Client,
@@ -7704,6 +10006,7 @@ async fn send_hsk_create_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "hsk")]
 ///Sends `hsk_delete_api` (`DELETE /api/{serviceId}/hsk/delete/{handle}`).
 async fn send_hsk_delete_api(
     client: &Client,
@@ -7724,6 +10027,7 @@ async fn send_hsk_delete_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "hsk")]
 ///Sends `hsk_get_list_api` (`GET /api/{serviceId}/hsk/get/list`).
 async fn send_hsk_get_list_api(
     client: &Client,
@@ -7743,6 +10047,7 @@ async fn send_hsk_get_list_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "hsk")]
 ///Sends `hsk_get_api` (`GET /api/{serviceId}/hsk/get/{handle}`).
 async fn send_hsk_get_api(
     client: &Client,
@@ -7763,6 +10068,7 @@ async fn send_hsk_get_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "tokens")]
 ///Sends `idtoken_reissue_api` (`POST /api/{serviceId}/idtoken/reissue`).
 async fn send_idtoken_reissue_api(
     client: &Client,
@@ -7782,6 +10088,7 @@ async fn send_idtoken_reissue_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "jose")]
 ///Sends `jose_verify_api` (`POST /api/{serviceId}/jose/verify`).
 async fn send_jose_verify_api(
     client: &Client,
@@ -7801,6 +10108,7 @@ async fn send_jose_verify_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "native-sso")]
 ///Sends `native_sso_api` (`POST /api/{serviceId}/nativesso`).
 async fn send_native_sso_api(
     client: &Client,
@@ -7820,6 +10128,7 @@ async fn send_native_sso_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "native-sso")]
 ///Sends `native_sso_logout_api` (`POST /api/{serviceId}/nativesso/logout`).
 async fn send_native_sso_logout_api(
     client: &Client,
@@ -7839,6 +10148,7 @@ async fn send_native_sso_logout_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "pushed-authorization")]
 ///Sends `pushed_auth_req_api` (`POST /api/{serviceId}/pushed_auth_req`).
 async fn send_pushed_auth_req_api(
     client: &Client,
@@ -7858,6 +10168,7 @@ async fn send_pushed_auth_req_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "service")]
 ///Sends `service_configuration_api` (`GET /api/{serviceId}/service/configuration`).
 async fn send_service_configuration_api(
     client: &Client,
@@ -7879,6 +10190,7 @@ async fn send_service_configuration_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "service")]
 ///Sends `service_delete_api` (`DELETE /api/{serviceId}/service/delete`).
 async fn send_service_delete_api(
     client: &Client,
@@ -7898,6 +10210,7 @@ async fn send_service_delete_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "service")]
 ///Sends `service_get_api` (`GET /api/{serviceId}/service/get`).
 async fn send_service_get_api(
     client: &Client,
@@ -7917,6 +10230,7 @@ async fn send_service_get_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "service")]
 ///Sends `service_jwks_get_api` (`GET /api/{serviceId}/service/jwks/get`).
 async fn send_service_jwks_get_api(
     client: &Client,
@@ -7940,6 +10254,7 @@ async fn send_service_jwks_get_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "service")]
 ///Sends `service_update_api` (`POST /api/{serviceId}/service/update`).
 async fn send_service_update_api(
     client: &Client,
@@ -7959,6 +10274,7 @@ async fn send_service_update_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "credential-issuer")]
 ///Sends `vci_batch_issue_api` (`POST /api/{serviceId}/vci/batch/issue`).
 async fn send_vci_batch_issue_api(
     client: &Client,
@@ -7978,6 +10294,7 @@ async fn send_vci_batch_issue_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "credential-issuer")]
 ///Sends `vci_batch_parse_api` (`POST /api/{serviceId}/vci/batch/parse`).
 async fn send_vci_batch_parse_api(
     client: &Client,
@@ -7997,6 +10314,7 @@ async fn send_vci_batch_parse_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "credential-issuer")]
 ///Sends `vci_deferred_issue_api` (`POST /api/{serviceId}/vci/deferred/issue`).
 async fn send_vci_deferred_issue_api(
     client: &Client,
@@ -8016,6 +10334,7 @@ async fn send_vci_deferred_issue_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "credential-issuer")]
 ///Sends `vci_deferred_parse_api` (`POST /api/{serviceId}/vci/deferred/parse`).
 async fn send_vci_deferred_parse_api(
     client: &Client,
@@ -8035,6 +10354,7 @@ async fn send_vci_deferred_parse_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "credential-issuer")]
 ///Sends `vci_jwks_api` (`POST /api/{serviceId}/vci/jwks`).
 async fn send_vci_jwks_api(
     client: &Client,
@@ -8054,6 +10374,7 @@ async fn send_vci_jwks_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "credential-issuer")]
 ///Sends `vci_jwtissuer_api` (`POST /api/{serviceId}/vci/jwtissuer`).
 async fn send_vci_jwtissuer_api(
     client: &Client,
@@ -8073,6 +10394,7 @@ async fn send_vci_jwtissuer_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "credential-issuer")]
 ///Sends `vci_metadata_api` (`POST /api/{serviceId}/vci/metadata`).
 async fn send_vci_metadata_api(
     client: &Client,
@@ -8092,6 +10414,7 @@ async fn send_vci_metadata_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "credential-issuer")]
 ///Sends `vci_offer_create_api` (`POST /api/{serviceId}/vci/offer/create`).
 async fn send_vci_offer_create_api(
     client: &Client,
@@ -8111,6 +10434,7 @@ async fn send_vci_offer_create_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "credential-issuer")]
 ///Sends `vci_offer_info_api` (`POST /api/{serviceId}/vci/offer/info`).
 async fn send_vci_offer_info_api(
     client: &Client,
@@ -8130,6 +10454,7 @@ async fn send_vci_offer_info_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "credential-issuer")]
 ///Sends `vci_single_issue_api` (`POST /api/{serviceId}/vci/single/issue`).
 async fn send_vci_single_issue_api(
     client: &Client,
@@ -8149,6 +10474,7 @@ async fn send_vci_single_issue_api(
     reply(call.send().await)
 }
 
+#[cfg(feature = "credential-issuer")]
 ///Sends `vci_single_parse_api` (`POST /api/{serviceId}/vci/single/parse`).
 async fn send_vci_single_parse_api(
     client: &Client,

@@ -8,6 +8,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    #[cfg(feature = "tokens")]
     ///An access token as Authlete stores it (hashes, not values).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -65,6 +66,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     ///`ApplicationType`
     #[derive(
         ::serde::Deserialize,
@@ -89,6 +93,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     ///`AttachmentType`
     #[derive(
         ::serde::Deserialize,
@@ -113,6 +118,15 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "ciba",
+            feature = "device-flow",
+            feature = "introspection",
+            feature = "tokens"
+        )
+    )]
     ///One entry of an `authorization_details` list.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -139,6 +153,7 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
+    #[cfg(feature = "authorization")]
     ///`AuthorizationFailRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -148,6 +163,7 @@ pub mod types {
         pub reason: AuthorizationFailReason,
         pub ticket: ::std::string::String,
     }
+    #[cfg(feature = "authorization")]
     ///`AuthorizationFailRequestReason`
     #[derive(
         ::serde::Deserialize,
@@ -194,6 +210,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "authorization")]
     ///`AuthorizationFailResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -216,6 +233,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "authorization")]
     ///`AuthorizationFailResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -244,6 +262,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "authorization")]
     ///`AuthorizationIssueRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -318,6 +337,7 @@ pub mod types {
         )]
         pub verified_claims_for_tx: ::std::vec::Vec<::std::string::String>,
     }
+    #[cfg(feature = "authorization")]
     ///`AuthorizationIssueResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -375,6 +395,7 @@ pub mod types {
         )]
         pub ticket_info: ::std::option::Option<AuthorizationTicketInfo>,
     }
+    #[cfg(feature = "authorization")]
     ///`AuthorizationIssueResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -403,6 +424,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "authorization")]
     ///`AuthorizationRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -416,6 +438,7 @@ pub mod types {
         pub context: ::std::option::Option<::std::string::String>,
         pub parameters: ::std::string::String,
     }
+    #[cfg(feature = "authorization")]
     ///`AuthorizationResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -590,6 +613,7 @@ pub mod types {
         )]
         pub user_info_claims: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "authorization")]
     ///`AuthorizationResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -622,6 +646,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "authorization")]
     ///`AuthorizationTicketInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -629,12 +654,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub context: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "authorization")]
     ///`AuthorizationTicketInfoRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AuthorizationTicketInfoRequest {
         pub ticket: ::std::string::String,
     }
+    #[cfg(feature = "authorization")]
     ///`AuthorizationTicketInfoResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -654,6 +681,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "authorization")]
     ///`AuthorizationTicketInfoResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -682,6 +710,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "authorization")]
     ///`AuthorizationTicketUpdateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -689,6 +718,7 @@ pub mod types {
         pub info: ::std::string::String,
         pub ticket: ::std::string::String,
     }
+    #[cfg(feature = "authorization")]
     ///`AuthorizationTicketUpdateResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -708,6 +738,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "authorization")]
     ///`AuthorizationTicketUpdateResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -736,6 +767,15 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "ciba",
+            feature = "device-flow",
+            feature = "introspection",
+            feature = "tokens"
+        )
+    )]
     ///Rich authorization request details (RFC 9396).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -743,6 +783,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub elements: ::std::vec::Vec<AuthorizationDetailsElement>,
     }
+    #[cfg(feature = "ciba")]
     ///`BackchannelAuthenticationCompleteRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -812,6 +853,7 @@ pub mod types {
         pub subject: ::std::string::String,
         pub ticket: ::std::string::String,
     }
+    #[cfg(feature = "ciba")]
     ///`BackchannelAuthenticationCompleteRequestResult`
     #[derive(
         ::serde::Deserialize,
@@ -838,6 +880,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "ciba")]
     ///`BackchannelAuthenticationCompleteResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -979,6 +1022,7 @@ pub mod types {
         )]
         pub service_attributes: ::std::vec::Vec<Pair>,
     }
+    #[cfg(feature = "ciba")]
     ///`BackchannelAuthenticationCompleteResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -1005,6 +1049,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "ciba")]
     ///`BackchannelAuthenticationFailRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -1022,6 +1067,7 @@ pub mod types {
         pub reason: CibaFailReason,
         pub ticket: ::std::string::String,
     }
+    #[cfg(feature = "ciba")]
     ///`BackchannelAuthenticationFailRequestReason`
     #[derive(
         ::serde::Deserialize,
@@ -1060,6 +1106,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "ciba")]
     ///`BackchannelAuthenticationFailResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -1082,6 +1129,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "ciba")]
     ///`BackchannelAuthenticationFailResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -1108,12 +1156,14 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "ciba")]
     ///`BackchannelAuthenticationIssueRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BackchannelAuthenticationIssueRequest {
         pub ticket: ::std::string::String,
     }
+    #[cfg(feature = "ciba")]
     ///`BackchannelAuthenticationIssueResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -1148,6 +1198,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "ciba")]
     ///`BackchannelAuthenticationIssueResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -1174,6 +1225,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "ciba")]
     ///`BackchannelAuthenticationRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -1216,6 +1268,7 @@ pub mod types {
         pub oauth_client_attestation_pop: ::std::option::Option<::std::string::String>,
         pub parameters: ::std::string::String,
     }
+    #[cfg(feature = "ciba")]
     ///`BackchannelAuthenticationResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -1383,6 +1436,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub warnings: ::std::vec::Vec<::std::string::String>,
     }
+    #[cfg(feature = "ciba")]
     ///`BackchannelAuthenticationResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -1411,6 +1465,14 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "ciba",
+            feature = "device-flow",
+            feature = "tokens"
+        )
+    )]
     ///Switches for client ID metadata document handling.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -1431,6 +1493,7 @@ pub mod types {
         )]
         pub query_permitted: ::std::option::Option<bool>,
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     ///`ClaimType`
     #[derive(
         ::serde::Deserialize,
@@ -1457,6 +1520,9 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     ///`Client`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -1972,6 +2038,15 @@ pub mod types {
         )]
         pub user_info_sign_alg: ::std::option::Option<JwsAlg>,
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     ///`ClientAuthMethod`
     #[derive(
         ::serde::Deserialize,
@@ -2008,12 +2083,14 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "clients")]
     ///`ClientAuthorizationDeleteApiPostBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientAuthorizationDeleteApiPostBody {
         pub subject: ::std::string::String,
     }
+    #[cfg(feature = "clients")]
     ///`ClientAuthorizationDeleteResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2058,6 +2135,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "clients")]
     ///`ClientAuthorizationGetListRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2070,6 +2148,7 @@ pub mod types {
         pub start: ::std::option::Option<i32>,
         pub subject: ::std::string::String,
     }
+    #[cfg(feature = "clients")]
     ///`ClientAuthorizationGetListResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2090,6 +2169,7 @@ pub mod types {
         )]
         pub total_count: ::std::option::Option<i32>,
     }
+    #[cfg(feature = "clients")]
     ///`ClientAuthorizationUpdateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2098,6 +2178,7 @@ pub mod types {
         pub scopes: ::std::vec::Vec<::std::string::String>,
         pub subject: ::std::string::String,
     }
+    #[cfg(feature = "clients")]
     ///`ClientAuthorizationUpdateResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2113,6 +2194,9 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     ///`ClientClientSource`
     #[derive(
         ::serde::Deserialize,
@@ -2143,6 +2227,9 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     ///`ClientExtension`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2179,6 +2266,7 @@ pub mod types {
         )]
         pub token_exchange_permitted: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "clients")]
     ///`ClientExtensionRequestableScopesGetResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2191,6 +2279,7 @@ pub mod types {
             ::std::vec::Vec<::std::string::String>,
         >,
     }
+    #[cfg(feature = "clients")]
     ///`ClientExtensionRequestableScopesUpdateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2202,6 +2291,7 @@ pub mod types {
         )]
         pub requestable_scopes: ::std::vec::Vec<::std::string::String>,
     }
+    #[cfg(feature = "clients")]
     ///`ClientExtensionRequestableScopesUpdateResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2213,6 +2303,7 @@ pub mod types {
         )]
         pub requestable_scopes: ::std::vec::Vec<::std::string::String>,
     }
+    #[cfg(feature = "clients")]
     ///`ClientFlagUpdateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2220,6 +2311,7 @@ pub mod types {
         #[serde(rename = "clientLocked")]
         pub client_locked: bool,
     }
+    #[cfg(feature = "clients")]
     ///`ClientFlagUpdateResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2229,6 +2321,7 @@ pub mod types {
         #[serde(rename = "resultMessage")]
         pub result_message: ::std::string::String,
     }
+    #[cfg(feature = "clients")]
     ///`ClientGetListResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2245,6 +2338,7 @@ pub mod types {
         )]
         pub total_count: ::std::option::Option<i32>,
     }
+    #[cfg(feature = "clients")]
     ///`ClientGrantedScopesDeleteResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2260,12 +2354,14 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "clients")]
     ///`ClientGrantedScopesGetApiPostBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientGrantedScopesGetApiPostBody {
         pub subject: ::std::string::String,
     }
+    #[cfg(any(feature = "clients", feature = "tokens"))]
     ///The public face of a client.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2308,6 +2404,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<i32>,
     }
+    #[cfg(feature = "authorization")]
     ///`ClientLimitedAuthorization`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2542,6 +2639,7 @@ pub mod types {
         )]
         pub trust_chain_updated_at: ::std::option::Option<i64>,
     }
+    #[cfg(feature = "authorization")]
     ///`ClientLimitedAuthorizationClientSource`
     #[derive(
         ::serde::Deserialize,
@@ -2572,6 +2670,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "client-registration")]
     ///`ClientRegistrationApiBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2585,6 +2684,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "client-registration")]
     ///`ClientRegistrationDeleteApiBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2595,6 +2695,7 @@ pub mod types {
         pub json: ::std::option::Option<::std::string::String>,
         pub token: ::std::string::String,
     }
+    #[cfg(feature = "client-registration")]
     ///`ClientRegistrationGetApiBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2605,6 +2706,7 @@ pub mod types {
         pub json: ::std::option::Option<::std::string::String>,
         pub token: ::std::string::String,
     }
+    #[cfg(feature = "full")]
     ///`ClientRegistrationRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2619,6 +2721,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "client-registration")]
     ///`ClientRegistrationResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2643,6 +2746,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "client-registration")]
     ///`ClientRegistrationResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -2677,6 +2781,15 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     ///`ClientRegistrationType`
     #[derive(
         ::serde::Deserialize,
@@ -2701,6 +2814,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "client-registration")]
     ///`ClientRegistrationUpdateApiBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2710,6 +2824,9 @@ pub mod types {
         pub json: ::std::string::String,
         pub token: ::std::string::String,
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     ///`ClientResponseModesItem`
     #[derive(
         ::serde::Deserialize,
@@ -2744,6 +2861,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "clients")]
     ///`ClientSecretRefreshResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2769,6 +2887,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "clients")]
     ///`ClientSecretUpdateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2776,6 +2895,7 @@ pub mod types {
         #[serde(rename = "clientSecret")]
         pub client_secret: ::std::string::String,
     }
+    #[cfg(feature = "clients")]
     ///`ClientSecretUpdateResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2801,6 +2921,15 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "tokens"
+        )
+    )]
     ///Whether a client can keep a secret (RFC 6749 §2.1).
     #[derive(
         ::serde::Deserialize,
@@ -2827,6 +2956,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "credential-issuer")]
     ///`CredentialIssuanceOrder`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2857,6 +2987,7 @@ pub mod types {
         )]
         pub signing_key_id: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     ///`CredentialIssuerMetadata`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -2914,6 +3045,7 @@ pub mod types {
         )]
         pub require_credential_response_encryption: ::std::option::Option<bool>,
     }
+    #[cfg(any(feature = "authorization", feature = "credential-issuer"))]
     ///`CredentialOfferInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3000,6 +3132,7 @@ pub mod types {
         )]
         pub tx_code_input_mode: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "credential-issuer")]
     ///`CredentialRequestInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3022,6 +3155,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub identifier: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "authorization", feature = "ciba", feature = "service"))]
     ///`DeliveryMode`
     #[derive(
         ::serde::Deserialize,
@@ -3048,6 +3182,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "device-flow")]
     ///`DeviceAuthorizationRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3090,6 +3225,7 @@ pub mod types {
         pub oauth_client_attestation_pop: ::std::option::Option<::std::string::String>,
         pub parameters: ::std::string::String,
     }
+    #[cfg(feature = "device-flow")]
     ///`DeviceAuthorizationResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3238,6 +3374,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub warnings: ::std::vec::Vec<::std::string::String>,
     }
+    #[cfg(feature = "device-flow")]
     ///`DeviceAuthorizationResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -3266,6 +3403,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "device-flow")]
     ///`DeviceCompleteRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3331,6 +3469,7 @@ pub mod types {
         #[serde(rename = "userCode")]
         pub user_code: ::std::string::String,
     }
+    #[cfg(feature = "device-flow")]
     ///`DeviceCompleteRequestResult`
     #[derive(
         ::serde::Deserialize,
@@ -3357,6 +3496,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "device-flow")]
     ///`DeviceCompleteResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3374,6 +3514,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "device-flow")]
     ///`DeviceCompleteResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -3404,6 +3545,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "device-flow")]
     ///`DeviceVerificationRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3411,6 +3553,7 @@ pub mod types {
         #[serde(rename = "userCode")]
         pub user_code: ::std::string::String,
     }
+    #[cfg(feature = "device-flow")]
     ///`DeviceVerificationResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3525,6 +3668,7 @@ pub mod types {
         )]
         pub service_attributes: ::std::vec::Vec<Pair>,
     }
+    #[cfg(feature = "device-flow")]
     ///`DeviceVerificationResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -3553,6 +3697,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     ///`Display`
     #[derive(
         ::serde::Deserialize,
@@ -3581,6 +3726,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(any(feature = "authorization", feature = "ciba", feature = "device-flow"))]
     ///`DynamicScope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3590,6 +3736,15 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     ///`FapiMode`
     #[derive(
         ::serde::Deserialize,
@@ -3622,6 +3777,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "federation")]
     ///`FederationConfigurationResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3644,6 +3800,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "federation")]
     ///`FederationConfigurationResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -3670,6 +3827,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "federation")]
     ///`FederationRegistrationRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3685,6 +3843,7 @@ pub mod types {
         )]
         pub trust_chain: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "federation")]
     ///`FederationRegistrationResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3709,6 +3868,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "federation")]
     ///`FederationRegistrationResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -3737,6 +3897,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "grant-management")]
     ///`GMRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3773,6 +3934,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub htu: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "grant-management")]
     ///`GMResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3800,6 +3962,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "grant-management")]
     ///`GmResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -3834,6 +3997,14 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "ciba",
+            feature = "device-flow",
+            feature = "introspection"
+        )
+    )]
     ///`Grant`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3848,6 +4019,14 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub scopes: ::std::vec::Vec<GrantScope>,
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "ciba",
+            feature = "device-flow",
+            feature = "grant-management"
+        )
+    )]
     ///`GrantManagementAction`
     #[derive(
         ::serde::Deserialize,
@@ -3878,6 +4057,14 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "ciba",
+            feature = "device-flow",
+            feature = "introspection"
+        )
+    )]
     ///`GrantScope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3887,6 +4074,17 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub scope: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "introspection",
+            feature = "service",
+            feature = "tokens"
+        )
+    )]
     ///The OAuth grant types Authlete knows.
     #[derive(
         ::serde::Deserialize,
@@ -3937,6 +4135,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(any(feature = "authorization", feature = "hsk", feature = "service"))]
     ///`Hsk`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3962,6 +4161,7 @@ pub mod types {
         #[serde(rename = "use", skip_serializing_if = "::std::option::Option::is_none")]
         pub use_: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "hsk")]
     ///`HskCreateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3980,6 +4180,7 @@ pub mod types {
         #[serde(rename = "use", skip_serializing_if = "::std::option::Option::is_none")]
         pub use_: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "hsk")]
     ///`HskCreateResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3999,6 +4200,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "hsk")]
     ///`HskCreateResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -4027,6 +4229,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "full")]
     ///`HskDeleteResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -4046,6 +4249,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "full")]
     ///`HskDeleteResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -4074,6 +4278,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "hsk")]
     ///`HskGetListResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -4093,6 +4298,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "hsk")]
     ///`HskGetListResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -4119,6 +4325,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "hsk")]
     ///`HskGetResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -4138,6 +4345,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "hsk")]
     ///`HskGetResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -4166,6 +4374,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "tokens")]
     ///The tokens of a refresh-token grant whose ID token is to be issued again.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -4191,6 +4400,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sub: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "tokens")]
     ///The reissued ID token and the response to send.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -4219,6 +4429,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "tokens")]
     ///What the token endpoint should do with `responseContent`.
     #[derive(
         ::serde::Deserialize,
@@ -4248,6 +4459,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "utility")]
     ///`InfoResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -4268,6 +4480,7 @@ pub mod types {
         pub service_token_cache: ::std::option::Option<InfoResponseServiceTokenCache>,
         pub version: ::std::string::String,
     }
+    #[cfg(feature = "utility")]
     ///`InfoResponseServiceTokenCache`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -4308,6 +4521,7 @@ pub mod types {
         )]
         pub total_load_time: ::std::option::Option<i64>,
     }
+    #[cfg(feature = "introspection")]
     ///`IntrospectionRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -4369,6 +4583,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uri: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "introspection")]
     ///`IntrospectionResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -4538,6 +4753,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub usable: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "introspection")]
     ///`IntrospectionResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -4568,6 +4784,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "jose")]
     ///`JoseVerifyRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -4595,6 +4812,7 @@ pub mod types {
         )]
         pub signed_by_client: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "jose")]
     ///`JoseVerifyResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -4635,27 +4853,42 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub valid: ::std::option::Option<bool>,
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     ///`JweAlg`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct JweAlg(pub ::std::option::Option<JweAlgInner>);
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ::std::ops::Deref for JweAlg {
         type Target = ::std::option::Option<JweAlgInner>;
         fn deref(&self) -> &::std::option::Option<JweAlgInner> {
             &self.0
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ::std::convert::From<JweAlg> for ::std::option::Option<JweAlgInner> {
         fn from(value: JweAlg) -> Self {
             value.0
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ::std::convert::From<::std::option::Option<JweAlgInner>> for JweAlg {
         fn from(value: ::std::option::Option<JweAlgInner>) -> Self {
             Self(value)
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     ///`JweAlgInner`
     #[derive(
         ::serde::Deserialize,
@@ -4710,27 +4943,42 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     ///`JweEnc`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct JweEnc(pub ::std::option::Option<JweEncInner>);
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ::std::ops::Deref for JweEnc {
         type Target = ::std::option::Option<JweEncInner>;
         fn deref(&self) -> &::std::option::Option<JweEncInner> {
             &self.0
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ::std::convert::From<JweEnc> for ::std::option::Option<JweEncInner> {
         fn from(value: JweEnc) -> Self {
             value.0
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ::std::convert::From<::std::option::Option<JweEncInner>> for JweEnc {
         fn from(value: ::std::option::Option<JweEncInner>) -> Self {
             Self(value)
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     ///`JweEncInner`
     #[derive(
         ::serde::Deserialize,
@@ -4763,27 +5011,72 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     ///`JwsAlg`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct JwsAlg(pub ::std::option::Option<JwsAlgInner>);
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     impl ::std::ops::Deref for JwsAlg {
         type Target = ::std::option::Option<JwsAlgInner>;
         fn deref(&self) -> &::std::option::Option<JwsAlgInner> {
             &self.0
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     impl ::std::convert::From<JwsAlg> for ::std::option::Option<JwsAlgInner> {
         fn from(value: JwsAlg) -> Self {
             value.0
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     impl ::std::convert::From<::std::option::Option<JwsAlgInner>> for JwsAlg {
         fn from(value: ::std::option::Option<JwsAlgInner>) -> Self {
             Self(value)
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     ///`JwsAlgInner`
     #[derive(
         ::serde::Deserialize,
@@ -4834,6 +5127,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     ///`NamedUri`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -4843,6 +5137,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uri: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "native-sso")]
     ///`NativeSsoLogoutRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -4850,6 +5145,7 @@ pub mod types {
         #[serde(rename = "sessionId")]
         pub session_id: ::std::string::String,
     }
+    #[cfg(feature = "native-sso")]
     ///`NativeSsoLogoutResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -4869,6 +5165,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "native-sso")]
     ///`NativeSsoLogoutResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -4895,6 +5192,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "native-sso")]
     ///`NativeSsoRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -4928,6 +5226,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sub: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "native-sso")]
     ///`NativeSsoResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -4955,6 +5254,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "native-sso")]
     ///`NativeSsoResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -4981,6 +5281,20 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "ciba",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "device-flow",
+            feature = "federation",
+            feature = "introspection",
+            feature = "service",
+            feature = "tokens",
+            feature = "userinfo"
+        )
+    )]
     ///A key and a value.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -4990,6 +5304,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     ///`Prompt`
     #[derive(
         ::serde::Deserialize,
@@ -5020,6 +5335,17 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "ciba",
+            feature = "credential-issuer",
+            feature = "device-flow",
+            feature = "introspection",
+            feature = "tokens",
+            feature = "userinfo"
+        )
+    )]
     ///A key and a value attached to a token, optionally hidden from clients.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -5031,6 +5357,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "pushed-authorization")]
     ///`PushedAuthorizationRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -5079,6 +5406,7 @@ pub mod types {
         pub oauth_client_attestation_pop: ::std::option::Option<::std::string::String>,
         pub parameters: ::std::string::String,
     }
+    #[cfg(feature = "pushed-authorization")]
     ///`PushedAuthorizationResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -5118,6 +5446,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "pushed-authorization")]
     ///`PushedAuthorizationResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -5150,6 +5479,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "pushed-authorization")]
     ///`PushedAuthorizationResponseClientAuthMethod`
     #[derive(
         ::serde::Deserialize,
@@ -5186,6 +5516,15 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     ///`ResponseType`
     #[derive(
         ::serde::Deserialize,
@@ -5239,6 +5578,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "revocation")]
     ///`RevocationRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -5276,6 +5616,7 @@ pub mod types {
         pub oauth_client_attestation_pop: ::std::option::Option<::std::string::String>,
         pub parameters: ::std::string::String,
     }
+    #[cfg(feature = "revocation")]
     ///`RevocationResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -5298,6 +5639,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "revocation")]
     ///`RevocationResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -5326,6 +5668,16 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "ciba",
+            feature = "device-flow",
+            feature = "introspection",
+            feature = "service",
+            feature = "tokens"
+        )
+    )]
     ///A scope the service supports, with its descriptions and attributes.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -5344,6 +5696,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     ///`Service`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -6316,6 +6669,7 @@ pub mod types {
             VerifiedClaimsValidationSchema,
         >,
     }
+    #[cfg(feature = "service")]
     ///`ServiceGetListResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -6332,6 +6686,7 @@ pub mod types {
         )]
         pub total_count: ::std::option::Option<i32>,
     }
+    #[cfg(feature = "service")]
     ///`ServiceJwksGetResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -6341,6 +6696,7 @@ pub mod types {
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     ///`ServiceProfile`
     #[derive(
         ::serde::Deserialize,
@@ -6365,6 +6721,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     ///`ServiceSupportedSnsesItem`
     #[derive(
         ::serde::Deserialize,
@@ -6387,6 +6744,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     ///`SnsCredentials`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -6404,6 +6762,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sns: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "introspection")]
     ///`StandardIntrospectionRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -6455,6 +6814,7 @@ pub mod types {
         )]
         pub with_hidden_properties: ::std::option::Option<bool>,
     }
+    #[cfg(feature = "introspection")]
     ///`StandardIntrospectionResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -6477,6 +6837,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "introspection")]
     ///`StandardIntrospectionResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -6505,6 +6866,9 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     ///`SubjectType`
     #[derive(
         ::serde::Deserialize,
@@ -6529,6 +6893,19 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "ciba",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "device-flow",
+            feature = "federation",
+            feature = "introspection",
+            feature = "service",
+            feature = "tokens"
+        )
+    )]
     ///A value for one language tag.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -6538,6 +6915,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "tokens")]
     ///`TokenBatchStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -6580,6 +6958,7 @@ pub mod types {
         )]
         pub token_count: ::std::option::Option<i64>,
     }
+    #[cfg(feature = "tokens")]
     ///`TokenBatchStatusBatchKind`
     #[derive(
         ::serde::Deserialize,
@@ -6602,6 +6981,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "tokens")]
     ///`TokenBatchStatusResult`
     #[derive(
         ::serde::Deserialize,
@@ -6626,6 +7006,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "tokens")]
     ///`TokenCreateBatchResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -6646,6 +7027,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "tokens")]
     ///`TokenCreateBatchStatusResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -6663,6 +7045,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<TokenBatchStatus>,
     }
+    #[cfg(feature = "tokens")]
     ///The properties of an access token to create directly.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -6765,6 +7148,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "tokens")]
     ///The access token Authlete created.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -6860,6 +7244,7 @@ pub mod types {
         )]
         pub token_type: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "tokens")]
     ///Whether the token was created, and if not, why.
     #[derive(
         ::serde::Deserialize,
@@ -6892,6 +7277,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "tokens")]
     ///Which ticket to close and why the token request cannot be honoured.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -6901,6 +7287,7 @@ pub mod types {
         ///The ticket that `/auth/token` returned for this token request.
         pub ticket: ::std::string::String,
     }
+    #[cfg(feature = "tokens")]
     ///Why the authorization server is turning the request down.
     #[derive(
         ::serde::Deserialize,
@@ -6930,6 +7317,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "tokens")]
     ///The error response Authlete prepared for the token endpoint.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -6956,6 +7344,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "tokens")]
     ///How the token endpoint should deliver `responseContent`.
     #[derive(
         ::serde::Deserialize,
@@ -6982,6 +7371,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "tokens")]
     ///One page of access tokens.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -7007,6 +7397,7 @@ pub mod types {
         )]
         pub total_count: ::std::option::Option<i32>,
     }
+    #[cfg(feature = "tokens")]
     ///What Authlete knows about a token presented in a token exchange.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -7065,6 +7456,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "tokens")]
     ///The ticket to spend and the resource owner the tokens are for.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -7096,6 +7488,7 @@ pub mod types {
         ///The ticket `/auth/token` returned with the `PASSWORD` action.
         pub ticket: ::std::string::String,
     }
+    #[cfg(feature = "tokens")]
     ///The tokens Authlete issued, and the response to send.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -7225,6 +7618,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "tokens")]
     ///What the token endpoint should do with `responseContent`.
     #[derive(
         ::serde::Deserialize,
@@ -7251,6 +7645,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "tokens")]
     ///A token request as the token endpoint received it, with what else Authlete needs to judge it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -7342,6 +7737,7 @@ pub mod types {
         )]
         pub refresh_token_duration: ::std::option::Option<i64>,
     }
+    #[cfg(feature = "tokens")]
     ///Authlete's verdict on a token request, and the material for each possible next step.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -7590,6 +7986,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub username: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "tokens")]
     ///What the token endpoint should do next.
     #[derive(
         ::serde::Deserialize,
@@ -7637,6 +8034,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "tokens")]
     ///Criteria that pick the tokens to revoke; give at least one.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -7663,6 +8061,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "tokens")]
     ///The outcome of a revocation.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -7683,6 +8082,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "tokens")]
     ///The token types of token exchange (RFC 8693).
     #[derive(
         ::serde::Deserialize,
@@ -7733,6 +8133,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "tokens")]
     ///The access token to change and its new properties.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -7810,6 +8211,7 @@ pub mod types {
         )]
         pub token_id: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "tokens")]
     ///The access token after the change.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -7867,6 +8269,7 @@ pub mod types {
         )]
         pub token_type: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "tokens")]
     ///Whether the token was changed, and if not, why.
     #[derive(
         ::serde::Deserialize,
@@ -7902,6 +8305,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     ///`TrustAnchor`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -7914,6 +8318,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub jwks: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     ///`UserCodeCharset`
     #[derive(
         ::serde::Deserialize,
@@ -7938,6 +8343,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "userinfo")]
     ///`UserinfoIssueRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -7966,6 +8372,7 @@ pub mod types {
         )]
         pub verified_claims_for_tx: ::std::vec::Vec<::std::string::String>,
     }
+    #[cfg(feature = "userinfo")]
     ///`UserinfoIssueResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -8000,6 +8407,7 @@ pub mod types {
         )]
         pub signature_input: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "userinfo")]
     ///`UserinfoIssueResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -8032,6 +8440,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "userinfo")]
     ///`UserinfoRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -8070,6 +8479,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uri: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "userinfo")]
     ///`UserinfoResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -8184,6 +8594,7 @@ pub mod types {
         )]
         pub user_info_claims: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "userinfo")]
     ///`UserinfoResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -8214,6 +8625,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciBatchIssueRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -8226,6 +8638,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub orders: ::std::vec::Vec<CredentialIssuanceOrder>,
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciBatchIssueResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -8248,6 +8661,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciBatchIssueResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -8278,6 +8692,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciBatchParseRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -8293,6 +8708,7 @@ pub mod types {
         )]
         pub request_content: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciBatchParseResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -8317,6 +8733,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciBatchParseResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -8347,6 +8764,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciDeferredIssueRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -8354,6 +8772,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order: ::std::option::Option<CredentialIssuanceOrder>,
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciDeferredIssueResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -8376,6 +8795,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciDeferredIssueResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -8404,6 +8824,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciDeferredParseRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -8419,6 +8840,7 @@ pub mod types {
         )]
         pub request_content: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciDeferredParseResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -8443,6 +8865,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciDeferredParseResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -8473,12 +8896,14 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciJwksRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciJwksRequest {
         pub pretty: bool,
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciJwksResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -8501,6 +8926,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciJwksResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -8527,12 +8953,14 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciJwtissuerRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciJwtissuerRequest {
         pub pretty: bool,
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciJwtissuerResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -8555,6 +8983,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciJwtissuerResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -8581,12 +9010,14 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciMetadataRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciMetadataRequest {
         pub pretty: bool,
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciMetadataResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -8609,6 +9040,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciMetadataResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -8635,6 +9067,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciOfferCreateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -8696,6 +9129,7 @@ pub mod types {
         )]
         pub tx_code_input_mode: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciOfferCreateResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -8715,6 +9149,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciOfferCreateResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -8743,6 +9178,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciOfferInfoRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -8750,6 +9186,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub identifier: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciOfferInfoResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -8769,6 +9206,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciOfferInfoResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -8799,6 +9237,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciSingleIssueRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -8811,6 +9250,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order: ::std::option::Option<CredentialIssuanceOrder>,
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciSingleIssueResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -8838,6 +9278,7 @@ pub mod types {
         )]
         pub transaction_id: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciSingleIssueResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -8870,6 +9311,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciSingleParseRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -8885,6 +9327,7 @@ pub mod types {
         )]
         pub request_content: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciSingleParseResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -8909,6 +9352,7 @@ pub mod types {
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "credential-issuer")]
     ///`VciSingleParseResponseAction`
     #[derive(
         ::serde::Deserialize,
@@ -8939,6 +9383,7 @@ pub mod types {
         #[serde(untagged)]
         Unknown(UnknownValue),
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     ///`VerifiedClaimsValidationSchema`
     #[derive(
         ::serde::Deserialize,
@@ -8965,6 +9410,7 @@ pub mod types {
     }
     /// Types for composing complex structures.
     pub mod builder {
+        #[cfg(feature = "tokens")]
         #[derive(Clone, Debug)]
         pub struct AccessToken {
             access_token_expires_at: ::std::result::Result<
@@ -9016,6 +9462,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "tokens")]
         impl ::std::default::Default for AccessToken {
             fn default() -> Self {
                 Self {
@@ -9034,6 +9481,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         impl AccessToken {
             pub fn access_token_expires_at<T>(mut self, value: T) -> Self
             where
@@ -9192,6 +9640,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<AccessToken> for super::AccessToken {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9213,6 +9662,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::From<super::AccessToken> for AccessToken {
             fn from(value: super::AccessToken) -> Self {
                 Self {
@@ -9231,6 +9681,15 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "device-flow",
+                feature = "introspection",
+                feature = "tokens"
+            )
+        )]
         #[derive(Clone, Debug)]
         pub struct AuthorizationDetailsElement {
             actions: ::std::result::Result<
@@ -9259,6 +9718,15 @@ pub mod types {
             >,
             type_: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "device-flow",
+                feature = "introspection",
+                feature = "tokens"
+            )
+        )]
         impl ::std::default::Default for AuthorizationDetailsElement {
             fn default() -> Self {
                 Self {
@@ -9272,6 +9740,15 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "device-flow",
+                feature = "introspection",
+                feature = "tokens"
+            )
+        )]
         impl AuthorizationDetailsElement {
             pub fn actions<T>(mut self, value: T) -> Self
             where
@@ -9358,6 +9835,15 @@ pub mod types {
                 self
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "device-flow",
+                feature = "introspection",
+                feature = "tokens"
+            )
+        )]
         impl ::std::convert::TryFrom<AuthorizationDetailsElement>
         for super::AuthorizationDetailsElement {
             type Error = super::error::ConversionError;
@@ -9375,6 +9861,15 @@ pub mod types {
                 })
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "device-flow",
+                feature = "introspection",
+                feature = "tokens"
+            )
+        )]
         impl ::std::convert::From<super::AuthorizationDetailsElement>
         for AuthorizationDetailsElement {
             fn from(value: super::AuthorizationDetailsElement) -> Self {
@@ -9389,6 +9884,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "authorization")]
         #[derive(Clone, Debug)]
         pub struct AuthorizationFailRequest {
             description: ::std::result::Result<
@@ -9401,6 +9897,7 @@ pub mod types {
             >,
             ticket: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "authorization")]
         impl ::std::default::Default for AuthorizationFailRequest {
             fn default() -> Self {
                 Self {
@@ -9410,6 +9907,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "authorization")]
         impl AuthorizationFailRequest {
             pub fn description<T>(mut self, value: T) -> Self
             where
@@ -9448,6 +9946,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "authorization")]
         impl ::std::convert::TryFrom<AuthorizationFailRequest>
         for super::AuthorizationFailRequest {
             type Error = super::error::ConversionError;
@@ -9461,6 +9960,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "authorization")]
         impl ::std::convert::From<super::AuthorizationFailRequest>
         for AuthorizationFailRequest {
             fn from(value: super::AuthorizationFailRequest) -> Self {
@@ -9471,6 +9971,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "authorization")]
         #[derive(Clone, Debug)]
         pub struct AuthorizationFailResponse {
             action: ::std::result::Result<
@@ -9490,6 +9991,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "authorization")]
         impl ::std::default::Default for AuthorizationFailResponse {
             fn default() -> Self {
                 Self {
@@ -9500,6 +10002,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "authorization")]
         impl AuthorizationFailResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -9556,6 +10059,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "authorization")]
         impl ::std::convert::TryFrom<AuthorizationFailResponse>
         for super::AuthorizationFailResponse {
             type Error = super::error::ConversionError;
@@ -9570,6 +10074,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "authorization")]
         impl ::std::convert::From<super::AuthorizationFailResponse>
         for AuthorizationFailResponse {
             fn from(value: super::AuthorizationFailResponse) -> Self {
@@ -9581,6 +10086,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "authorization")]
         #[derive(Clone, Debug)]
         pub struct AuthorizationIssueRequest {
             access_token: ::std::result::Result<
@@ -9650,6 +10156,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "authorization")]
         impl ::std::default::Default for AuthorizationIssueRequest {
             fn default() -> Self {
                 Self {
@@ -9674,6 +10181,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "authorization")]
         impl AuthorizationIssueRequest {
             pub fn access_token<T>(mut self, value: T) -> Self
             where
@@ -9904,6 +10412,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "authorization")]
         impl ::std::convert::TryFrom<AuthorizationIssueRequest>
         for super::AuthorizationIssueRequest {
             type Error = super::error::ConversionError;
@@ -9932,6 +10441,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "authorization")]
         impl ::std::convert::From<super::AuthorizationIssueRequest>
         for AuthorizationIssueRequest {
             fn from(value: super::AuthorizationIssueRequest) -> Self {
@@ -9957,6 +10467,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "authorization")]
         #[derive(Clone, Debug)]
         pub struct AuthorizationIssueResponse {
             access_token: ::std::result::Result<
@@ -10004,6 +10515,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "authorization")]
         impl ::std::default::Default for AuthorizationIssueResponse {
             fn default() -> Self {
                 Self {
@@ -10021,6 +10533,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "authorization")]
         impl AuthorizationIssueResponse {
             pub fn access_token<T>(mut self, value: T) -> Self
             where
@@ -10171,6 +10684,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "authorization")]
         impl ::std::convert::TryFrom<AuthorizationIssueResponse>
         for super::AuthorizationIssueResponse {
             type Error = super::error::ConversionError;
@@ -10192,6 +10706,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "authorization")]
         impl ::std::convert::From<super::AuthorizationIssueResponse>
         for AuthorizationIssueResponse {
             fn from(value: super::AuthorizationIssueResponse) -> Self {
@@ -10210,6 +10725,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "authorization")]
         #[derive(Clone, Debug)]
         pub struct AuthorizationRequest {
             cimd_options: ::std::result::Result<
@@ -10225,6 +10741,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "authorization")]
         impl ::std::default::Default for AuthorizationRequest {
             fn default() -> Self {
                 Self {
@@ -10234,6 +10751,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "authorization")]
         impl AuthorizationRequest {
             pub fn cimd_options<T>(mut self, value: T) -> Self
             where
@@ -10272,6 +10790,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "authorization")]
         impl ::std::convert::TryFrom<AuthorizationRequest>
         for super::AuthorizationRequest {
             type Error = super::error::ConversionError;
@@ -10285,6 +10804,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "authorization")]
         impl ::std::convert::From<super::AuthorizationRequest> for AuthorizationRequest {
             fn from(value: super::AuthorizationRequest) -> Self {
                 Self {
@@ -10294,6 +10814,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "authorization")]
         #[derive(Clone, Debug)]
         pub struct AuthorizationResponse {
             acr_essential: ::std::result::Result<
@@ -10457,6 +10978,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "authorization")]
         impl ::std::default::Default for AuthorizationResponse {
             fn default() -> Self {
                 Self {
@@ -10503,6 +11025,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "authorization")]
         impl AuthorizationResponse {
             pub fn acr_essential<T>(mut self, value: T) -> Self
             where
@@ -11031,6 +11554,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "authorization")]
         impl ::std::convert::TryFrom<AuthorizationResponse>
         for super::AuthorizationResponse {
             type Error = super::error::ConversionError;
@@ -11082,6 +11606,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "authorization")]
         impl ::std::convert::From<super::AuthorizationResponse>
         for AuthorizationResponse {
             fn from(value: super::AuthorizationResponse) -> Self {
@@ -11131,6 +11656,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "authorization")]
         #[derive(Clone, Debug)]
         pub struct AuthorizationTicketInfo {
             context: ::std::result::Result<
@@ -11138,6 +11664,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "authorization")]
         impl ::std::default::Default for AuthorizationTicketInfo {
             fn default() -> Self {
                 Self {
@@ -11145,6 +11672,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "authorization")]
         impl AuthorizationTicketInfo {
             pub fn context<T>(mut self, value: T) -> Self
             where
@@ -11159,6 +11687,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "authorization")]
         impl ::std::convert::TryFrom<AuthorizationTicketInfo>
         for super::AuthorizationTicketInfo {
             type Error = super::error::ConversionError;
@@ -11168,16 +11697,19 @@ pub mod types {
                 Ok(Self { context: value.context? })
             }
         }
+        #[cfg(feature = "authorization")]
         impl ::std::convert::From<super::AuthorizationTicketInfo>
         for AuthorizationTicketInfo {
             fn from(value: super::AuthorizationTicketInfo) -> Self {
                 Self { context: Ok(value.context) }
             }
         }
+        #[cfg(feature = "authorization")]
         #[derive(Clone, Debug)]
         pub struct AuthorizationTicketInfoRequest {
             ticket: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "authorization")]
         impl ::std::default::Default for AuthorizationTicketInfoRequest {
             fn default() -> Self {
                 Self {
@@ -11185,6 +11717,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "authorization")]
         impl AuthorizationTicketInfoRequest {
             pub fn ticket<T>(mut self, value: T) -> Self
             where
@@ -11199,6 +11732,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "authorization")]
         impl ::std::convert::TryFrom<AuthorizationTicketInfoRequest>
         for super::AuthorizationTicketInfoRequest {
             type Error = super::error::ConversionError;
@@ -11208,12 +11742,14 @@ pub mod types {
                 Ok(Self { ticket: value.ticket? })
             }
         }
+        #[cfg(feature = "authorization")]
         impl ::std::convert::From<super::AuthorizationTicketInfoRequest>
         for AuthorizationTicketInfoRequest {
             fn from(value: super::AuthorizationTicketInfoRequest) -> Self {
                 Self { ticket: Ok(value.ticket) }
             }
         }
+        #[cfg(feature = "authorization")]
         #[derive(Clone, Debug)]
         pub struct AuthorizationTicketInfoResponse {
             action: ::std::result::Result<
@@ -11233,6 +11769,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "authorization")]
         impl ::std::default::Default for AuthorizationTicketInfoResponse {
             fn default() -> Self {
                 Self {
@@ -11243,6 +11780,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "authorization")]
         impl AuthorizationTicketInfoResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -11299,6 +11837,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "authorization")]
         impl ::std::convert::TryFrom<AuthorizationTicketInfoResponse>
         for super::AuthorizationTicketInfoResponse {
             type Error = super::error::ConversionError;
@@ -11313,6 +11852,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "authorization")]
         impl ::std::convert::From<super::AuthorizationTicketInfoResponse>
         for AuthorizationTicketInfoResponse {
             fn from(value: super::AuthorizationTicketInfoResponse) -> Self {
@@ -11324,11 +11864,13 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "authorization")]
         #[derive(Clone, Debug)]
         pub struct AuthorizationTicketUpdateRequest {
             info: ::std::result::Result<::std::string::String, ::std::string::String>,
             ticket: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "authorization")]
         impl ::std::default::Default for AuthorizationTicketUpdateRequest {
             fn default() -> Self {
                 Self {
@@ -11337,6 +11879,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "authorization")]
         impl AuthorizationTicketUpdateRequest {
             pub fn info<T>(mut self, value: T) -> Self
             where
@@ -11363,6 +11906,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "authorization")]
         impl ::std::convert::TryFrom<AuthorizationTicketUpdateRequest>
         for super::AuthorizationTicketUpdateRequest {
             type Error = super::error::ConversionError;
@@ -11375,6 +11919,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "authorization")]
         impl ::std::convert::From<super::AuthorizationTicketUpdateRequest>
         for AuthorizationTicketUpdateRequest {
             fn from(value: super::AuthorizationTicketUpdateRequest) -> Self {
@@ -11384,6 +11929,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "authorization")]
         #[derive(Clone, Debug)]
         pub struct AuthorizationTicketUpdateResponse {
             action: ::std::result::Result<
@@ -11403,6 +11949,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "authorization")]
         impl ::std::default::Default for AuthorizationTicketUpdateResponse {
             fn default() -> Self {
                 Self {
@@ -11413,6 +11960,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "authorization")]
         impl AuthorizationTicketUpdateResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -11469,6 +12017,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "authorization")]
         impl ::std::convert::TryFrom<AuthorizationTicketUpdateResponse>
         for super::AuthorizationTicketUpdateResponse {
             type Error = super::error::ConversionError;
@@ -11483,6 +12032,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "authorization")]
         impl ::std::convert::From<super::AuthorizationTicketUpdateResponse>
         for AuthorizationTicketUpdateResponse {
             fn from(value: super::AuthorizationTicketUpdateResponse) -> Self {
@@ -11494,6 +12044,15 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "device-flow",
+                feature = "introspection",
+                feature = "tokens"
+            )
+        )]
         #[derive(Clone, Debug)]
         pub struct AuthzDetails {
             elements: ::std::result::Result<
@@ -11501,6 +12060,15 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "device-flow",
+                feature = "introspection",
+                feature = "tokens"
+            )
+        )]
         impl ::std::default::Default for AuthzDetails {
             fn default() -> Self {
                 Self {
@@ -11508,6 +12076,15 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "device-flow",
+                feature = "introspection",
+                feature = "tokens"
+            )
+        )]
         impl AuthzDetails {
             pub fn elements<T>(mut self, value: T) -> Self
             where
@@ -11524,6 +12101,15 @@ pub mod types {
                 self
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "device-flow",
+                feature = "introspection",
+                feature = "tokens"
+            )
+        )]
         impl ::std::convert::TryFrom<AuthzDetails> for super::AuthzDetails {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -11532,6 +12118,15 @@ pub mod types {
                 Ok(Self { elements: value.elements? })
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "device-flow",
+                feature = "introspection",
+                feature = "tokens"
+            )
+        )]
         impl ::std::convert::From<super::AuthzDetails> for AuthzDetails {
             fn from(value: super::AuthzDetails) -> Self {
                 Self {
@@ -11539,6 +12134,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "ciba")]
         #[derive(Clone, Debug)]
         pub struct BackchannelAuthenticationCompleteRequest {
             access_token: ::std::result::Result<
@@ -11608,6 +12204,7 @@ pub mod types {
             subject: ::std::result::Result<::std::string::String, ::std::string::String>,
             ticket: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "ciba")]
         impl ::std::default::Default for BackchannelAuthenticationCompleteRequest {
             fn default() -> Self {
                 Self {
@@ -11632,6 +12229,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "ciba")]
         impl BackchannelAuthenticationCompleteRequest {
             pub fn access_token<T>(mut self, value: T) -> Self
             where
@@ -11862,6 +12460,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "ciba")]
         impl ::std::convert::TryFrom<BackchannelAuthenticationCompleteRequest>
         for super::BackchannelAuthenticationCompleteRequest {
             type Error = super::error::ConversionError;
@@ -11890,6 +12489,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "ciba")]
         impl ::std::convert::From<super::BackchannelAuthenticationCompleteRequest>
         for BackchannelAuthenticationCompleteRequest {
             fn from(value: super::BackchannelAuthenticationCompleteRequest) -> Self {
@@ -11915,6 +12515,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "ciba")]
         #[derive(Clone, Debug)]
         pub struct BackchannelAuthenticationCompleteResponse {
             access_token: ::std::result::Result<
@@ -12030,6 +12631,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "ciba")]
         impl ::std::default::Default for BackchannelAuthenticationCompleteResponse {
             fn default() -> Self {
                 Self {
@@ -12064,6 +12666,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "ciba")]
         impl BackchannelAuthenticationCompleteResponse {
             pub fn access_token<T>(mut self, value: T) -> Self
             where
@@ -12438,6 +13041,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "ciba")]
         impl ::std::convert::TryFrom<BackchannelAuthenticationCompleteResponse>
         for super::BackchannelAuthenticationCompleteResponse {
             type Error = super::error::ConversionError;
@@ -12476,6 +13080,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "ciba")]
         impl ::std::convert::From<super::BackchannelAuthenticationCompleteResponse>
         for BackchannelAuthenticationCompleteResponse {
             fn from(value: super::BackchannelAuthenticationCompleteResponse) -> Self {
@@ -12511,6 +13116,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "ciba")]
         #[derive(Clone, Debug)]
         pub struct BackchannelAuthenticationFailRequest {
             error_description: ::std::result::Result<
@@ -12524,6 +13130,7 @@ pub mod types {
             reason: ::std::result::Result<super::CibaFailReason, ::std::string::String>,
             ticket: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "ciba")]
         impl ::std::default::Default for BackchannelAuthenticationFailRequest {
             fn default() -> Self {
                 Self {
@@ -12534,6 +13141,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "ciba")]
         impl BackchannelAuthenticationFailRequest {
             pub fn error_description<T>(mut self, value: T) -> Self
             where
@@ -12586,6 +13194,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "ciba")]
         impl ::std::convert::TryFrom<BackchannelAuthenticationFailRequest>
         for super::BackchannelAuthenticationFailRequest {
             type Error = super::error::ConversionError;
@@ -12600,6 +13209,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "ciba")]
         impl ::std::convert::From<super::BackchannelAuthenticationFailRequest>
         for BackchannelAuthenticationFailRequest {
             fn from(value: super::BackchannelAuthenticationFailRequest) -> Self {
@@ -12611,6 +13221,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "ciba")]
         #[derive(Clone, Debug)]
         pub struct BackchannelAuthenticationFailResponse {
             action: ::std::result::Result<
@@ -12630,6 +13241,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "ciba")]
         impl ::std::default::Default for BackchannelAuthenticationFailResponse {
             fn default() -> Self {
                 Self {
@@ -12640,6 +13252,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "ciba")]
         impl BackchannelAuthenticationFailResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -12694,6 +13307,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "ciba")]
         impl ::std::convert::TryFrom<BackchannelAuthenticationFailResponse>
         for super::BackchannelAuthenticationFailResponse {
             type Error = super::error::ConversionError;
@@ -12708,6 +13322,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "ciba")]
         impl ::std::convert::From<super::BackchannelAuthenticationFailResponse>
         for BackchannelAuthenticationFailResponse {
             fn from(value: super::BackchannelAuthenticationFailResponse) -> Self {
@@ -12719,10 +13334,12 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "ciba")]
         #[derive(Clone, Debug)]
         pub struct BackchannelAuthenticationIssueRequest {
             ticket: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "ciba")]
         impl ::std::default::Default for BackchannelAuthenticationIssueRequest {
             fn default() -> Self {
                 Self {
@@ -12730,6 +13347,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "ciba")]
         impl BackchannelAuthenticationIssueRequest {
             pub fn ticket<T>(mut self, value: T) -> Self
             where
@@ -12744,6 +13362,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "ciba")]
         impl ::std::convert::TryFrom<BackchannelAuthenticationIssueRequest>
         for super::BackchannelAuthenticationIssueRequest {
             type Error = super::error::ConversionError;
@@ -12753,12 +13372,14 @@ pub mod types {
                 Ok(Self { ticket: value.ticket? })
             }
         }
+        #[cfg(feature = "ciba")]
         impl ::std::convert::From<super::BackchannelAuthenticationIssueRequest>
         for BackchannelAuthenticationIssueRequest {
             fn from(value: super::BackchannelAuthenticationIssueRequest) -> Self {
                 Self { ticket: Ok(value.ticket) }
             }
         }
+        #[cfg(feature = "ciba")]
         #[derive(Clone, Debug)]
         pub struct BackchannelAuthenticationIssueResponse {
             action: ::std::result::Result<
@@ -12790,6 +13411,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "ciba")]
         impl ::std::default::Default for BackchannelAuthenticationIssueResponse {
             fn default() -> Self {
                 Self {
@@ -12803,6 +13425,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "ciba")]
         impl BackchannelAuthenticationIssueResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -12895,6 +13518,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "ciba")]
         impl ::std::convert::TryFrom<BackchannelAuthenticationIssueResponse>
         for super::BackchannelAuthenticationIssueResponse {
             type Error = super::error::ConversionError;
@@ -12912,6 +13536,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "ciba")]
         impl ::std::convert::From<super::BackchannelAuthenticationIssueResponse>
         for BackchannelAuthenticationIssueResponse {
             fn from(value: super::BackchannelAuthenticationIssueResponse) -> Self {
@@ -12926,6 +13551,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "ciba")]
         #[derive(Clone, Debug)]
         pub struct BackchannelAuthenticationRequest {
             cimd_options: ::std::result::Result<
@@ -12961,6 +13587,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "ciba")]
         impl ::std::default::Default for BackchannelAuthenticationRequest {
             fn default() -> Self {
                 Self {
@@ -12975,6 +13602,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "ciba")]
         impl BackchannelAuthenticationRequest {
             pub fn cimd_options<T>(mut self, value: T) -> Self
             where
@@ -13081,6 +13709,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "ciba")]
         impl ::std::convert::TryFrom<BackchannelAuthenticationRequest>
         for super::BackchannelAuthenticationRequest {
             type Error = super::error::ConversionError;
@@ -13099,6 +13728,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "ciba")]
         impl ::std::convert::From<super::BackchannelAuthenticationRequest>
         for BackchannelAuthenticationRequest {
             fn from(value: super::BackchannelAuthenticationRequest) -> Self {
@@ -13114,6 +13744,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "ciba")]
         #[derive(Clone, Debug)]
         pub struct BackchannelAuthenticationResponse {
             acrs: ::std::result::Result<
@@ -13265,6 +13896,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "ciba")]
         impl ::std::default::Default for BackchannelAuthenticationResponse {
             fn default() -> Self {
                 Self {
@@ -13308,6 +13940,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "ciba")]
         impl BackchannelAuthenticationResponse {
             pub fn acrs<T>(mut self, value: T) -> Self
             where
@@ -13792,6 +14425,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "ciba")]
         impl ::std::convert::TryFrom<BackchannelAuthenticationResponse>
         for super::BackchannelAuthenticationResponse {
             type Error = super::error::ConversionError;
@@ -13839,6 +14473,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "ciba")]
         impl ::std::convert::From<super::BackchannelAuthenticationResponse>
         for BackchannelAuthenticationResponse {
             fn from(value: super::BackchannelAuthenticationResponse) -> Self {
@@ -13883,6 +14518,14 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "device-flow",
+                feature = "tokens"
+            )
+        )]
         #[derive(Clone, Debug)]
         pub struct CimdOptions {
             always_retrieved: ::std::result::Result<
@@ -13898,6 +14541,14 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "device-flow",
+                feature = "tokens"
+            )
+        )]
         impl ::std::default::Default for CimdOptions {
             fn default() -> Self {
                 Self {
@@ -13907,6 +14558,14 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "device-flow",
+                feature = "tokens"
+            )
+        )]
         impl CimdOptions {
             pub fn always_retrieved<T>(mut self, value: T) -> Self
             where
@@ -13951,6 +14610,14 @@ pub mod types {
                 self
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "device-flow",
+                feature = "tokens"
+            )
+        )]
         impl ::std::convert::TryFrom<CimdOptions> for super::CimdOptions {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -13963,6 +14630,14 @@ pub mod types {
                 })
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "device-flow",
+                feature = "tokens"
+            )
+        )]
         impl ::std::convert::From<super::CimdOptions> for CimdOptions {
             fn from(value: super::CimdOptions) -> Self {
                 Self {
@@ -13972,6 +14647,13 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "client-registration",
+                feature = "clients",
+                feature = "federation"
+            )
+        )]
         #[derive(Clone, Debug)]
         pub struct Client {
             application_type: ::std::result::Result<
@@ -14391,6 +15073,13 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(
+            any(
+                feature = "client-registration",
+                feature = "clients",
+                feature = "federation"
+            )
+        )]
         impl ::std::default::Default for Client {
             fn default() -> Self {
                 Self {
@@ -14503,6 +15192,13 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "client-registration",
+                feature = "clients",
+                feature = "federation"
+            )
+        )]
         impl Client {
             pub fn application_type<T>(mut self, value: T) -> Self
             where
@@ -15903,6 +16599,13 @@ pub mod types {
                 self
             }
         }
+        #[cfg(
+            any(
+                feature = "client-registration",
+                feature = "clients",
+                feature = "federation"
+            )
+        )]
         impl ::std::convert::TryFrom<Client> for super::Client {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -16025,6 +16728,13 @@ pub mod types {
                 })
             }
         }
+        #[cfg(
+            any(
+                feature = "client-registration",
+                feature = "clients",
+                feature = "federation"
+            )
+        )]
         impl ::std::convert::From<super::Client> for Client {
             fn from(value: super::Client) -> Self {
                 Self {
@@ -16153,10 +16863,12 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         #[derive(Clone, Debug)]
         pub struct ClientAuthorizationDeleteApiPostBody {
             subject: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientAuthorizationDeleteApiPostBody {
             fn default() -> Self {
                 Self {
@@ -16164,6 +16876,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         impl ClientAuthorizationDeleteApiPostBody {
             pub fn subject<T>(mut self, value: T) -> Self
             where
@@ -16178,6 +16891,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientAuthorizationDeleteApiPostBody>
         for super::ClientAuthorizationDeleteApiPostBody {
             type Error = super::error::ConversionError;
@@ -16187,12 +16901,14 @@ pub mod types {
                 Ok(Self { subject: value.subject? })
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::From<super::ClientAuthorizationDeleteApiPostBody>
         for ClientAuthorizationDeleteApiPostBody {
             fn from(value: super::ClientAuthorizationDeleteApiPostBody) -> Self {
                 Self { subject: Ok(value.subject) }
             }
         }
+        #[cfg(feature = "clients")]
         #[derive(Clone, Debug)]
         pub struct ClientAuthorizationDeleteResponse {
             client_id: ::std::result::Result<
@@ -16228,6 +16944,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientAuthorizationDeleteResponse {
             fn default() -> Self {
                 Self {
@@ -16242,6 +16959,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         impl ClientAuthorizationDeleteResponse {
             pub fn client_id<T>(mut self, value: T) -> Self
             where
@@ -16348,6 +17066,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientAuthorizationDeleteResponse>
         for super::ClientAuthorizationDeleteResponse {
             type Error = super::error::ConversionError;
@@ -16366,6 +17085,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::From<super::ClientAuthorizationDeleteResponse>
         for ClientAuthorizationDeleteResponse {
             fn from(value: super::ClientAuthorizationDeleteResponse) -> Self {
@@ -16381,6 +17101,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         #[derive(Clone, Debug)]
         pub struct ClientAuthorizationGetListRequest {
             developer: ::std::result::Result<
@@ -16397,6 +17118,7 @@ pub mod types {
             >,
             subject: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientAuthorizationGetListRequest {
             fn default() -> Self {
                 Self {
@@ -16407,6 +17129,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         impl ClientAuthorizationGetListRequest {
             pub fn developer<T>(mut self, value: T) -> Self
             where
@@ -16457,6 +17180,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientAuthorizationGetListRequest>
         for super::ClientAuthorizationGetListRequest {
             type Error = super::error::ConversionError;
@@ -16471,6 +17195,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::From<super::ClientAuthorizationGetListRequest>
         for ClientAuthorizationGetListRequest {
             fn from(value: super::ClientAuthorizationGetListRequest) -> Self {
@@ -16482,6 +17207,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         #[derive(Clone, Debug)]
         pub struct ClientAuthorizationGetListResponse {
             clients: ::std::result::Result<
@@ -16509,6 +17235,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientAuthorizationGetListResponse {
             fn default() -> Self {
                 Self {
@@ -16521,6 +17248,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         impl ClientAuthorizationGetListResponse {
             pub fn clients<T>(mut self, value: T) -> Self
             where
@@ -16595,6 +17323,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientAuthorizationGetListResponse>
         for super::ClientAuthorizationGetListResponse {
             type Error = super::error::ConversionError;
@@ -16611,6 +17340,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::From<super::ClientAuthorizationGetListResponse>
         for ClientAuthorizationGetListResponse {
             fn from(value: super::ClientAuthorizationGetListResponse) -> Self {
@@ -16624,6 +17354,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         #[derive(Clone, Debug)]
         pub struct ClientAuthorizationUpdateRequest {
             scopes: ::std::result::Result<
@@ -16632,6 +17363,7 @@ pub mod types {
             >,
             subject: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientAuthorizationUpdateRequest {
             fn default() -> Self {
                 Self {
@@ -16640,6 +17372,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         impl ClientAuthorizationUpdateRequest {
             pub fn scopes<T>(mut self, value: T) -> Self
             where
@@ -16666,6 +17399,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientAuthorizationUpdateRequest>
         for super::ClientAuthorizationUpdateRequest {
             type Error = super::error::ConversionError;
@@ -16678,6 +17412,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::From<super::ClientAuthorizationUpdateRequest>
         for ClientAuthorizationUpdateRequest {
             fn from(value: super::ClientAuthorizationUpdateRequest) -> Self {
@@ -16687,6 +17422,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         #[derive(Clone, Debug)]
         pub struct ClientAuthorizationUpdateResponse {
             result_code: ::std::result::Result<
@@ -16698,6 +17434,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientAuthorizationUpdateResponse {
             fn default() -> Self {
                 Self {
@@ -16706,6 +17443,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         impl ClientAuthorizationUpdateResponse {
             pub fn result_code<T>(mut self, value: T) -> Self
             where
@@ -16734,6 +17472,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientAuthorizationUpdateResponse>
         for super::ClientAuthorizationUpdateResponse {
             type Error = super::error::ConversionError;
@@ -16746,6 +17485,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::From<super::ClientAuthorizationUpdateResponse>
         for ClientAuthorizationUpdateResponse {
             fn from(value: super::ClientAuthorizationUpdateResponse) -> Self {
@@ -16755,6 +17495,13 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "client-registration",
+                feature = "clients",
+                feature = "federation"
+            )
+        )]
         #[derive(Clone, Debug)]
         pub struct ClientExtension {
             access_token_duration: ::std::result::Result<
@@ -16782,6 +17529,13 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(
+            any(
+                feature = "client-registration",
+                feature = "clients",
+                feature = "federation"
+            )
+        )]
         impl ::std::default::Default for ClientExtension {
             fn default() -> Self {
                 Self {
@@ -16794,6 +17548,13 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "client-registration",
+                feature = "clients",
+                feature = "federation"
+            )
+        )]
         impl ClientExtension {
             pub fn access_token_duration<T>(mut self, value: T) -> Self
             where
@@ -16880,6 +17641,13 @@ pub mod types {
                 self
             }
         }
+        #[cfg(
+            any(
+                feature = "client-registration",
+                feature = "clients",
+                feature = "federation"
+            )
+        )]
         impl ::std::convert::TryFrom<ClientExtension> for super::ClientExtension {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -16895,6 +17663,13 @@ pub mod types {
                 })
             }
         }
+        #[cfg(
+            any(
+                feature = "client-registration",
+                feature = "clients",
+                feature = "federation"
+            )
+        )]
         impl ::std::convert::From<super::ClientExtension> for ClientExtension {
             fn from(value: super::ClientExtension) -> Self {
                 Self {
@@ -16907,6 +17682,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         #[derive(Clone, Debug)]
         pub struct ClientExtensionRequestableScopesGetResponse {
             requestable_scopes: ::std::result::Result<
@@ -16914,6 +17690,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientExtensionRequestableScopesGetResponse {
             fn default() -> Self {
                 Self {
@@ -16921,6 +17698,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         impl ClientExtensionRequestableScopesGetResponse {
             pub fn requestable_scopes<T>(mut self, value: T) -> Self
             where
@@ -16939,6 +17717,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientExtensionRequestableScopesGetResponse>
         for super::ClientExtensionRequestableScopesGetResponse {
             type Error = super::error::ConversionError;
@@ -16950,6 +17729,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::From<super::ClientExtensionRequestableScopesGetResponse>
         for ClientExtensionRequestableScopesGetResponse {
             fn from(value: super::ClientExtensionRequestableScopesGetResponse) -> Self {
@@ -16958,6 +17738,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         #[derive(Clone, Debug)]
         pub struct ClientExtensionRequestableScopesUpdateRequest {
             requestable_scopes: ::std::result::Result<
@@ -16965,6 +17746,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientExtensionRequestableScopesUpdateRequest {
             fn default() -> Self {
                 Self {
@@ -16972,6 +17754,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         impl ClientExtensionRequestableScopesUpdateRequest {
             pub fn requestable_scopes<T>(mut self, value: T) -> Self
             where
@@ -16988,6 +17771,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientExtensionRequestableScopesUpdateRequest>
         for super::ClientExtensionRequestableScopesUpdateRequest {
             type Error = super::error::ConversionError;
@@ -16999,6 +17783,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::From<super::ClientExtensionRequestableScopesUpdateRequest>
         for ClientExtensionRequestableScopesUpdateRequest {
             fn from(
@@ -17009,6 +17794,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         #[derive(Clone, Debug)]
         pub struct ClientExtensionRequestableScopesUpdateResponse {
             requestable_scopes: ::std::result::Result<
@@ -17016,6 +17802,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientExtensionRequestableScopesUpdateResponse {
             fn default() -> Self {
                 Self {
@@ -17023,6 +17810,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         impl ClientExtensionRequestableScopesUpdateResponse {
             pub fn requestable_scopes<T>(mut self, value: T) -> Self
             where
@@ -17039,6 +17827,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientExtensionRequestableScopesUpdateResponse>
         for super::ClientExtensionRequestableScopesUpdateResponse {
             type Error = super::error::ConversionError;
@@ -17050,6 +17839,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::From<super::ClientExtensionRequestableScopesUpdateResponse>
         for ClientExtensionRequestableScopesUpdateResponse {
             fn from(
@@ -17060,10 +17850,12 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         #[derive(Clone, Debug)]
         pub struct ClientFlagUpdateRequest {
             client_locked: ::std::result::Result<bool, ::std::string::String>,
         }
+        #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientFlagUpdateRequest {
             fn default() -> Self {
                 Self {
@@ -17071,6 +17863,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         impl ClientFlagUpdateRequest {
             pub fn client_locked<T>(mut self, value: T) -> Self
             where
@@ -17085,6 +17878,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientFlagUpdateRequest>
         for super::ClientFlagUpdateRequest {
             type Error = super::error::ConversionError;
@@ -17096,6 +17890,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::From<super::ClientFlagUpdateRequest>
         for ClientFlagUpdateRequest {
             fn from(value: super::ClientFlagUpdateRequest) -> Self {
@@ -17104,6 +17899,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         #[derive(Clone, Debug)]
         pub struct ClientFlagUpdateResponse {
             result_code: ::std::result::Result<
@@ -17115,6 +17911,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientFlagUpdateResponse {
             fn default() -> Self {
                 Self {
@@ -17125,6 +17922,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         impl ClientFlagUpdateResponse {
             pub fn result_code<T>(mut self, value: T) -> Self
             where
@@ -17153,6 +17951,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientFlagUpdateResponse>
         for super::ClientFlagUpdateResponse {
             type Error = super::error::ConversionError;
@@ -17165,6 +17964,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::From<super::ClientFlagUpdateResponse>
         for ClientFlagUpdateResponse {
             fn from(value: super::ClientFlagUpdateResponse) -> Self {
@@ -17174,6 +17974,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         #[derive(Clone, Debug)]
         pub struct ClientGetListResponse {
             clients: ::std::result::Result<
@@ -17193,6 +17994,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientGetListResponse {
             fn default() -> Self {
                 Self {
@@ -17203,6 +18005,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         impl ClientGetListResponse {
             pub fn clients<T>(mut self, value: T) -> Self
             where
@@ -17253,6 +18056,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientGetListResponse>
         for super::ClientGetListResponse {
             type Error = super::error::ConversionError;
@@ -17267,6 +18071,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::From<super::ClientGetListResponse>
         for ClientGetListResponse {
             fn from(value: super::ClientGetListResponse) -> Self {
@@ -17278,6 +18083,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         #[derive(Clone, Debug)]
         pub struct ClientGrantedScopesDeleteResponse {
             result_code: ::std::result::Result<
@@ -17289,6 +18095,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientGrantedScopesDeleteResponse {
             fn default() -> Self {
                 Self {
@@ -17297,6 +18104,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         impl ClientGrantedScopesDeleteResponse {
             pub fn result_code<T>(mut self, value: T) -> Self
             where
@@ -17325,6 +18133,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientGrantedScopesDeleteResponse>
         for super::ClientGrantedScopesDeleteResponse {
             type Error = super::error::ConversionError;
@@ -17337,6 +18146,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::From<super::ClientGrantedScopesDeleteResponse>
         for ClientGrantedScopesDeleteResponse {
             fn from(value: super::ClientGrantedScopesDeleteResponse) -> Self {
@@ -17346,10 +18156,12 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         #[derive(Clone, Debug)]
         pub struct ClientGrantedScopesGetApiPostBody {
             subject: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientGrantedScopesGetApiPostBody {
             fn default() -> Self {
                 Self {
@@ -17357,6 +18169,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         impl ClientGrantedScopesGetApiPostBody {
             pub fn subject<T>(mut self, value: T) -> Self
             where
@@ -17371,6 +18184,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientGrantedScopesGetApiPostBody>
         for super::ClientGrantedScopesGetApiPostBody {
             type Error = super::error::ConversionError;
@@ -17380,12 +18194,14 @@ pub mod types {
                 Ok(Self { subject: value.subject? })
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::From<super::ClientGrantedScopesGetApiPostBody>
         for ClientGrantedScopesGetApiPostBody {
             fn from(value: super::ClientGrantedScopesGetApiPostBody) -> Self {
                 Self { subject: Ok(value.subject) }
             }
         }
+        #[cfg(any(feature = "clients", feature = "tokens"))]
         #[derive(Clone, Debug)]
         pub struct ClientLimited {
             client_id: ::std::result::Result<
@@ -17425,6 +18241,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "clients", feature = "tokens"))]
         impl ::std::default::Default for ClientLimited {
             fn default() -> Self {
                 Self {
@@ -17440,6 +18257,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "clients", feature = "tokens"))]
         impl ClientLimited {
             pub fn client_id<T>(mut self, value: T) -> Self
             where
@@ -17554,6 +18372,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "clients", feature = "tokens"))]
         impl ::std::convert::TryFrom<ClientLimited> for super::ClientLimited {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -17572,6 +18391,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "clients", feature = "tokens"))]
         impl ::std::convert::From<super::ClientLimited> for ClientLimited {
             fn from(value: super::ClientLimited) -> Self {
                 Self {
@@ -17587,6 +18407,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "authorization")]
         #[derive(Clone, Debug)]
         pub struct ClientLimitedAuthorization {
             auth_time_required: ::std::result::Result<
@@ -17778,6 +18599,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "authorization")]
         impl ::std::default::Default for ClientLimitedAuthorization {
             fn default() -> Self {
                 Self {
@@ -17833,6 +18655,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "authorization")]
         impl ClientLimitedAuthorization {
             pub fn auth_time_required<T>(mut self, value: T) -> Self
             where
@@ -18465,6 +19288,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "authorization")]
         impl ::std::convert::TryFrom<ClientLimitedAuthorization>
         for super::ClientLimitedAuthorization {
             type Error = super::error::ConversionError;
@@ -18529,6 +19353,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "authorization")]
         impl ::std::convert::From<super::ClientLimitedAuthorization>
         for ClientLimitedAuthorization {
             fn from(value: super::ClientLimitedAuthorization) -> Self {
@@ -18597,6 +19422,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "client-registration")]
         #[derive(Clone, Debug)]
         pub struct ClientRegistrationApiBody {
             client_id: ::std::result::Result<
@@ -18609,6 +19435,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "client-registration")]
         impl ::std::default::Default for ClientRegistrationApiBody {
             fn default() -> Self {
                 Self {
@@ -18618,6 +19445,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "client-registration")]
         impl ClientRegistrationApiBody {
             pub fn client_id<T>(mut self, value: T) -> Self
             where
@@ -18656,6 +19484,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "client-registration")]
         impl ::std::convert::TryFrom<ClientRegistrationApiBody>
         for super::ClientRegistrationApiBody {
             type Error = super::error::ConversionError;
@@ -18669,6 +19498,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "client-registration")]
         impl ::std::convert::From<super::ClientRegistrationApiBody>
         for ClientRegistrationApiBody {
             fn from(value: super::ClientRegistrationApiBody) -> Self {
@@ -18679,6 +19509,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "client-registration")]
         #[derive(Clone, Debug)]
         pub struct ClientRegistrationDeleteApiBody {
             client_id: ::std::result::Result<
@@ -18691,6 +19522,7 @@ pub mod types {
             >,
             token: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "client-registration")]
         impl ::std::default::Default for ClientRegistrationDeleteApiBody {
             fn default() -> Self {
                 Self {
@@ -18700,6 +19532,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "client-registration")]
         impl ClientRegistrationDeleteApiBody {
             pub fn client_id<T>(mut self, value: T) -> Self
             where
@@ -18738,6 +19571,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "client-registration")]
         impl ::std::convert::TryFrom<ClientRegistrationDeleteApiBody>
         for super::ClientRegistrationDeleteApiBody {
             type Error = super::error::ConversionError;
@@ -18751,6 +19585,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "client-registration")]
         impl ::std::convert::From<super::ClientRegistrationDeleteApiBody>
         for ClientRegistrationDeleteApiBody {
             fn from(value: super::ClientRegistrationDeleteApiBody) -> Self {
@@ -18761,6 +19596,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "client-registration")]
         #[derive(Clone, Debug)]
         pub struct ClientRegistrationGetApiBody {
             client_id: ::std::result::Result<
@@ -18773,6 +19609,7 @@ pub mod types {
             >,
             token: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "client-registration")]
         impl ::std::default::Default for ClientRegistrationGetApiBody {
             fn default() -> Self {
                 Self {
@@ -18782,6 +19619,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "client-registration")]
         impl ClientRegistrationGetApiBody {
             pub fn client_id<T>(mut self, value: T) -> Self
             where
@@ -18820,6 +19658,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "client-registration")]
         impl ::std::convert::TryFrom<ClientRegistrationGetApiBody>
         for super::ClientRegistrationGetApiBody {
             type Error = super::error::ConversionError;
@@ -18833,6 +19672,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "client-registration")]
         impl ::std::convert::From<super::ClientRegistrationGetApiBody>
         for ClientRegistrationGetApiBody {
             fn from(value: super::ClientRegistrationGetApiBody) -> Self {
@@ -18843,6 +19683,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "full")]
         #[derive(Clone, Debug)]
         pub struct ClientRegistrationRequest {
             client_id: ::std::result::Result<
@@ -18858,6 +19699,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "full")]
         impl ::std::default::Default for ClientRegistrationRequest {
             fn default() -> Self {
                 Self {
@@ -18867,6 +19709,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "full")]
         impl ClientRegistrationRequest {
             pub fn client_id<T>(mut self, value: T) -> Self
             where
@@ -18905,6 +19748,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "full")]
         impl ::std::convert::TryFrom<ClientRegistrationRequest>
         for super::ClientRegistrationRequest {
             type Error = super::error::ConversionError;
@@ -18918,6 +19762,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "full")]
         impl ::std::convert::From<super::ClientRegistrationRequest>
         for ClientRegistrationRequest {
             fn from(value: super::ClientRegistrationRequest) -> Self {
@@ -18928,6 +19773,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "client-registration")]
         #[derive(Clone, Debug)]
         pub struct ClientRegistrationResponse {
             action: ::std::result::Result<
@@ -18951,6 +19797,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "client-registration")]
         impl ::std::default::Default for ClientRegistrationResponse {
             fn default() -> Self {
                 Self {
@@ -18962,6 +19809,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "client-registration")]
         impl ClientRegistrationResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -19030,6 +19878,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "client-registration")]
         impl ::std::convert::TryFrom<ClientRegistrationResponse>
         for super::ClientRegistrationResponse {
             type Error = super::error::ConversionError;
@@ -19045,6 +19894,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "client-registration")]
         impl ::std::convert::From<super::ClientRegistrationResponse>
         for ClientRegistrationResponse {
             fn from(value: super::ClientRegistrationResponse) -> Self {
@@ -19057,6 +19907,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "client-registration")]
         #[derive(Clone, Debug)]
         pub struct ClientRegistrationUpdateApiBody {
             client_id: ::std::result::Result<
@@ -19066,6 +19917,7 @@ pub mod types {
             json: ::std::result::Result<::std::string::String, ::std::string::String>,
             token: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "client-registration")]
         impl ::std::default::Default for ClientRegistrationUpdateApiBody {
             fn default() -> Self {
                 Self {
@@ -19075,6 +19927,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "client-registration")]
         impl ClientRegistrationUpdateApiBody {
             pub fn client_id<T>(mut self, value: T) -> Self
             where
@@ -19113,6 +19966,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "client-registration")]
         impl ::std::convert::TryFrom<ClientRegistrationUpdateApiBody>
         for super::ClientRegistrationUpdateApiBody {
             type Error = super::error::ConversionError;
@@ -19126,6 +19980,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "client-registration")]
         impl ::std::convert::From<super::ClientRegistrationUpdateApiBody>
         for ClientRegistrationUpdateApiBody {
             fn from(value: super::ClientRegistrationUpdateApiBody) -> Self {
@@ -19136,6 +19991,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         #[derive(Clone, Debug)]
         pub struct ClientSecretRefreshResponse {
             new_client_secret: ::std::result::Result<
@@ -19155,6 +20011,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientSecretRefreshResponse {
             fn default() -> Self {
                 Self {
@@ -19165,6 +20022,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         impl ClientSecretRefreshResponse {
             pub fn new_client_secret<T>(mut self, value: T) -> Self
             where
@@ -19221,6 +20079,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientSecretRefreshResponse>
         for super::ClientSecretRefreshResponse {
             type Error = super::error::ConversionError;
@@ -19235,6 +20094,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::From<super::ClientSecretRefreshResponse>
         for ClientSecretRefreshResponse {
             fn from(value: super::ClientSecretRefreshResponse) -> Self {
@@ -19246,6 +20106,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         #[derive(Clone, Debug)]
         pub struct ClientSecretUpdateRequest {
             client_secret: ::std::result::Result<
@@ -19253,6 +20114,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientSecretUpdateRequest {
             fn default() -> Self {
                 Self {
@@ -19260,6 +20122,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         impl ClientSecretUpdateRequest {
             pub fn client_secret<T>(mut self, value: T) -> Self
             where
@@ -19274,6 +20137,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientSecretUpdateRequest>
         for super::ClientSecretUpdateRequest {
             type Error = super::error::ConversionError;
@@ -19285,6 +20149,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::From<super::ClientSecretUpdateRequest>
         for ClientSecretUpdateRequest {
             fn from(value: super::ClientSecretUpdateRequest) -> Self {
@@ -19293,6 +20158,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         #[derive(Clone, Debug)]
         pub struct ClientSecretUpdateResponse {
             new_client_secret: ::std::result::Result<
@@ -19312,6 +20178,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientSecretUpdateResponse {
             fn default() -> Self {
                 Self {
@@ -19322,6 +20189,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "clients")]
         impl ClientSecretUpdateResponse {
             pub fn new_client_secret<T>(mut self, value: T) -> Self
             where
@@ -19378,6 +20246,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientSecretUpdateResponse>
         for super::ClientSecretUpdateResponse {
             type Error = super::error::ConversionError;
@@ -19392,6 +20261,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "clients")]
         impl ::std::convert::From<super::ClientSecretUpdateResponse>
         for ClientSecretUpdateResponse {
             fn from(value: super::ClientSecretUpdateResponse) -> Self {
@@ -19403,6 +20273,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         #[derive(Clone, Debug)]
         pub struct CredentialIssuanceOrder {
             credential_duration: ::std::result::Result<
@@ -19426,6 +20297,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for CredentialIssuanceOrder {
             fn default() -> Self {
                 Self {
@@ -19437,6 +20309,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl CredentialIssuanceOrder {
             pub fn credential_duration<T>(mut self, value: T) -> Self
             where
@@ -19509,6 +20382,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<CredentialIssuanceOrder>
         for super::CredentialIssuanceOrder {
             type Error = super::error::ConversionError;
@@ -19524,6 +20398,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::From<super::CredentialIssuanceOrder>
         for CredentialIssuanceOrder {
             fn from(value: super::CredentialIssuanceOrder) -> Self {
@@ -19536,6 +20411,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "authorization", feature = "service"))]
         #[derive(Clone, Debug)]
         pub struct CredentialIssuerMetadata {
             authorization_servers: ::std::result::Result<
@@ -19575,6 +20451,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "authorization", feature = "service"))]
         impl ::std::default::Default for CredentialIssuerMetadata {
             fn default() -> Self {
                 Self {
@@ -19594,6 +20471,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "authorization", feature = "service"))]
         impl CredentialIssuerMetadata {
             pub fn authorization_servers<T>(mut self, value: T) -> Self
             where
@@ -19728,6 +20606,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "authorization", feature = "service"))]
         impl ::std::convert::TryFrom<CredentialIssuerMetadata>
         for super::CredentialIssuerMetadata {
             type Error = super::error::ConversionError;
@@ -19750,6 +20629,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "authorization", feature = "service"))]
         impl ::std::convert::From<super::CredentialIssuerMetadata>
         for CredentialIssuerMetadata {
             fn from(value: super::CredentialIssuerMetadata) -> Self {
@@ -19772,6 +20652,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "authorization", feature = "credential-issuer"))]
         #[derive(Clone, Debug)]
         pub struct CredentialOfferInfo {
             acr: ::std::result::Result<
@@ -19851,6 +20732,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "authorization", feature = "credential-issuer"))]
         impl ::std::default::Default for CredentialOfferInfo {
             fn default() -> Self {
                 Self {
@@ -19876,6 +20758,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "authorization", feature = "credential-issuer"))]
         impl CredentialOfferInfo {
             pub fn acr<T>(mut self, value: T) -> Self
             where
@@ -20124,6 +21007,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "authorization", feature = "credential-issuer"))]
         impl ::std::convert::TryFrom<CredentialOfferInfo>
         for super::CredentialOfferInfo {
             type Error = super::error::ConversionError;
@@ -20155,6 +21039,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "authorization", feature = "credential-issuer"))]
         impl ::std::convert::From<super::CredentialOfferInfo> for CredentialOfferInfo {
             fn from(value: super::CredentialOfferInfo) -> Self {
                 Self {
@@ -20184,6 +21069,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         #[derive(Clone, Debug)]
         pub struct CredentialRequestInfo {
             binding_key: ::std::result::Result<
@@ -20207,6 +21093,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for CredentialRequestInfo {
             fn default() -> Self {
                 Self {
@@ -20218,6 +21105,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl CredentialRequestInfo {
             pub fn binding_key<T>(mut self, value: T) -> Self
             where
@@ -20280,6 +21168,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<CredentialRequestInfo>
         for super::CredentialRequestInfo {
             type Error = super::error::ConversionError;
@@ -20295,6 +21184,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::From<super::CredentialRequestInfo>
         for CredentialRequestInfo {
             fn from(value: super::CredentialRequestInfo) -> Self {
@@ -20307,6 +21197,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "device-flow")]
         #[derive(Clone, Debug)]
         pub struct DeviceAuthorizationRequest {
             cimd_options: ::std::result::Result<
@@ -20342,6 +21233,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "device-flow")]
         impl ::std::default::Default for DeviceAuthorizationRequest {
             fn default() -> Self {
                 Self {
@@ -20356,6 +21248,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "device-flow")]
         impl DeviceAuthorizationRequest {
             pub fn cimd_options<T>(mut self, value: T) -> Self
             where
@@ -20462,6 +21355,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "device-flow")]
         impl ::std::convert::TryFrom<DeviceAuthorizationRequest>
         for super::DeviceAuthorizationRequest {
             type Error = super::error::ConversionError;
@@ -20480,6 +21374,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "device-flow")]
         impl ::std::convert::From<super::DeviceAuthorizationRequest>
         for DeviceAuthorizationRequest {
             fn from(value: super::DeviceAuthorizationRequest) -> Self {
@@ -20495,6 +21390,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "device-flow")]
         #[derive(Clone, Debug)]
         pub struct DeviceAuthorizationResponse {
             acrs: ::std::result::Result<
@@ -20626,6 +21522,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "device-flow")]
         impl ::std::default::Default for DeviceAuthorizationResponse {
             fn default() -> Self {
                 Self {
@@ -20664,6 +21561,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "device-flow")]
         impl DeviceAuthorizationResponse {
             pub fn acrs<T>(mut self, value: T) -> Self
             where
@@ -21084,6 +21982,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "device-flow")]
         impl ::std::convert::TryFrom<DeviceAuthorizationResponse>
         for super::DeviceAuthorizationResponse {
             type Error = super::error::ConversionError;
@@ -21126,6 +22025,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "device-flow")]
         impl ::std::convert::From<super::DeviceAuthorizationResponse>
         for DeviceAuthorizationResponse {
             fn from(value: super::DeviceAuthorizationResponse) -> Self {
@@ -21165,6 +22065,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "device-flow")]
         #[derive(Clone, Debug)]
         pub struct DeviceCompleteRequest {
             access_token_duration: ::std::result::Result<
@@ -21233,6 +22134,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "device-flow")]
         impl ::std::default::Default for DeviceCompleteRequest {
             fn default() -> Self {
                 Self {
@@ -21256,6 +22158,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "device-flow")]
         impl DeviceCompleteRequest {
             pub fn access_token_duration<T>(mut self, value: T) -> Self
             where
@@ -21474,6 +22377,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "device-flow")]
         impl ::std::convert::TryFrom<DeviceCompleteRequest>
         for super::DeviceCompleteRequest {
             type Error = super::error::ConversionError;
@@ -21501,6 +22405,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "device-flow")]
         impl ::std::convert::From<super::DeviceCompleteRequest>
         for DeviceCompleteRequest {
             fn from(value: super::DeviceCompleteRequest) -> Self {
@@ -21525,6 +22430,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "device-flow")]
         #[derive(Clone, Debug)]
         pub struct DeviceCompleteResponse {
             action: ::std::result::Result<
@@ -21540,6 +22446,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "device-flow")]
         impl ::std::default::Default for DeviceCompleteResponse {
             fn default() -> Self {
                 Self {
@@ -21549,6 +22456,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "device-flow")]
         impl DeviceCompleteResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -21591,6 +22499,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "device-flow")]
         impl ::std::convert::TryFrom<DeviceCompleteResponse>
         for super::DeviceCompleteResponse {
             type Error = super::error::ConversionError;
@@ -21604,6 +22513,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "device-flow")]
         impl ::std::convert::From<super::DeviceCompleteResponse>
         for DeviceCompleteResponse {
             fn from(value: super::DeviceCompleteResponse) -> Self {
@@ -21614,6 +22524,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "device-flow")]
         #[derive(Clone, Debug)]
         pub struct DeviceVerificationRequest {
             user_code: ::std::result::Result<
@@ -21621,6 +22532,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "device-flow")]
         impl ::std::default::Default for DeviceVerificationRequest {
             fn default() -> Self {
                 Self {
@@ -21628,6 +22540,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "device-flow")]
         impl DeviceVerificationRequest {
             pub fn user_code<T>(mut self, value: T) -> Self
             where
@@ -21642,6 +22555,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "device-flow")]
         impl ::std::convert::TryFrom<DeviceVerificationRequest>
         for super::DeviceVerificationRequest {
             type Error = super::error::ConversionError;
@@ -21653,6 +22567,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "device-flow")]
         impl ::std::convert::From<super::DeviceVerificationRequest>
         for DeviceVerificationRequest {
             fn from(value: super::DeviceVerificationRequest) -> Self {
@@ -21661,6 +22576,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "device-flow")]
         #[derive(Clone, Debug)]
         pub struct DeviceVerificationResponse {
             acrs: ::std::result::Result<
@@ -21760,6 +22676,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "device-flow")]
         impl ::std::default::Default for DeviceVerificationResponse {
             fn default() -> Self {
                 Self {
@@ -21790,6 +22707,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "device-flow")]
         impl DeviceVerificationResponse {
             pub fn acrs<T>(mut self, value: T) -> Self
             where
@@ -22106,6 +23024,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "device-flow")]
         impl ::std::convert::TryFrom<DeviceVerificationResponse>
         for super::DeviceVerificationResponse {
             type Error = super::error::ConversionError;
@@ -22140,6 +23059,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "device-flow")]
         impl ::std::convert::From<super::DeviceVerificationResponse>
         for DeviceVerificationResponse {
             fn from(value: super::DeviceVerificationResponse) -> Self {
@@ -22171,6 +23091,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "authorization", feature = "ciba", feature = "device-flow"))]
         #[derive(Clone, Debug)]
         pub struct DynamicScope {
             name: ::std::result::Result<
@@ -22182,6 +23103,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "authorization", feature = "ciba", feature = "device-flow"))]
         impl ::std::default::Default for DynamicScope {
             fn default() -> Self {
                 Self {
@@ -22190,6 +23112,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "authorization", feature = "ciba", feature = "device-flow"))]
         impl DynamicScope {
             pub fn name<T>(mut self, value: T) -> Self
             where
@@ -22216,6 +23139,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "authorization", feature = "ciba", feature = "device-flow"))]
         impl ::std::convert::TryFrom<DynamicScope> for super::DynamicScope {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -22227,6 +23151,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "authorization", feature = "ciba", feature = "device-flow"))]
         impl ::std::convert::From<super::DynamicScope> for DynamicScope {
             fn from(value: super::DynamicScope) -> Self {
                 Self {
@@ -22235,6 +23160,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "federation")]
         #[derive(Clone, Debug)]
         pub struct FederationConfigurationResponse {
             action: ::std::result::Result<
@@ -22254,6 +23180,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "federation")]
         impl ::std::default::Default for FederationConfigurationResponse {
             fn default() -> Self {
                 Self {
@@ -22264,6 +23191,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "federation")]
         impl FederationConfigurationResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -22320,6 +23248,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "federation")]
         impl ::std::convert::TryFrom<FederationConfigurationResponse>
         for super::FederationConfigurationResponse {
             type Error = super::error::ConversionError;
@@ -22334,6 +23263,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "federation")]
         impl ::std::convert::From<super::FederationConfigurationResponse>
         for FederationConfigurationResponse {
             fn from(value: super::FederationConfigurationResponse) -> Self {
@@ -22345,6 +23275,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "federation")]
         #[derive(Clone, Debug)]
         pub struct FederationRegistrationRequest {
             entity_configuration: ::std::result::Result<
@@ -22356,6 +23287,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "federation")]
         impl ::std::default::Default for FederationRegistrationRequest {
             fn default() -> Self {
                 Self {
@@ -22364,6 +23296,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "federation")]
         impl FederationRegistrationRequest {
             pub fn entity_configuration<T>(mut self, value: T) -> Self
             where
@@ -22392,6 +23325,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "federation")]
         impl ::std::convert::TryFrom<FederationRegistrationRequest>
         for super::FederationRegistrationRequest {
             type Error = super::error::ConversionError;
@@ -22404,6 +23338,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "federation")]
         impl ::std::convert::From<super::FederationRegistrationRequest>
         for FederationRegistrationRequest {
             fn from(value: super::FederationRegistrationRequest) -> Self {
@@ -22413,6 +23348,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "federation")]
         #[derive(Clone, Debug)]
         pub struct FederationRegistrationResponse {
             action: ::std::result::Result<
@@ -22436,6 +23372,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "federation")]
         impl ::std::default::Default for FederationRegistrationResponse {
             fn default() -> Self {
                 Self {
@@ -22447,6 +23384,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "federation")]
         impl FederationRegistrationResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -22515,6 +23453,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "federation")]
         impl ::std::convert::TryFrom<FederationRegistrationResponse>
         for super::FederationRegistrationResponse {
             type Error = super::error::ConversionError;
@@ -22530,6 +23469,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "federation")]
         impl ::std::convert::From<super::FederationRegistrationResponse>
         for FederationRegistrationResponse {
             fn from(value: super::FederationRegistrationResponse) -> Self {
@@ -22542,6 +23482,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "grant-management")]
         #[derive(Clone, Debug)]
         pub struct GMRequest {
             access_token: ::std::result::Result<
@@ -22577,6 +23518,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "grant-management")]
         impl ::std::default::Default for GMRequest {
             fn default() -> Self {
                 Self {
@@ -22591,6 +23533,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "grant-management")]
         impl GMRequest {
             pub fn access_token<T>(mut self, value: T) -> Self
             where
@@ -22695,6 +23638,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "grant-management")]
         impl ::std::convert::TryFrom<GMRequest> for super::GMRequest {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -22712,6 +23656,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "grant-management")]
         impl ::std::convert::From<super::GMRequest> for GMRequest {
             fn from(value: super::GMRequest) -> Self {
                 Self {
@@ -22726,6 +23671,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "grant-management")]
         #[derive(Clone, Debug)]
         pub struct GMResponse {
             action: ::std::result::Result<
@@ -22749,6 +23695,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "grant-management")]
         impl ::std::default::Default for GMResponse {
             fn default() -> Self {
                 Self {
@@ -22760,6 +23707,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "grant-management")]
         impl GMResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -22828,6 +23776,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "grant-management")]
         impl ::std::convert::TryFrom<GMResponse> for super::GMResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -22842,6 +23791,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "grant-management")]
         impl ::std::convert::From<super::GMResponse> for GMResponse {
             fn from(value: super::GMResponse) -> Self {
                 Self {
@@ -22853,6 +23803,14 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "device-flow",
+                feature = "introspection"
+            )
+        )]
         #[derive(Clone, Debug)]
         pub struct Grant {
             authorization_details: ::std::result::Result<
@@ -22868,6 +23826,14 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "device-flow",
+                feature = "introspection"
+            )
+        )]
         impl ::std::default::Default for Grant {
             fn default() -> Self {
                 Self {
@@ -22877,6 +23843,14 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "device-flow",
+                feature = "introspection"
+            )
+        )]
         impl Grant {
             pub fn authorization_details<T>(mut self, value: T) -> Self
             where
@@ -22917,6 +23891,14 @@ pub mod types {
                 self
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "device-flow",
+                feature = "introspection"
+            )
+        )]
         impl ::std::convert::TryFrom<Grant> for super::Grant {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -22929,6 +23911,14 @@ pub mod types {
                 })
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "device-flow",
+                feature = "introspection"
+            )
+        )]
         impl ::std::convert::From<super::Grant> for Grant {
             fn from(value: super::Grant) -> Self {
                 Self {
@@ -22938,6 +23928,14 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "device-flow",
+                feature = "introspection"
+            )
+        )]
         #[derive(Clone, Debug)]
         pub struct GrantScope {
             resource: ::std::result::Result<
@@ -22949,6 +23947,14 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "device-flow",
+                feature = "introspection"
+            )
+        )]
         impl ::std::default::Default for GrantScope {
             fn default() -> Self {
                 Self {
@@ -22957,6 +23963,14 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "device-flow",
+                feature = "introspection"
+            )
+        )]
         impl GrantScope {
             pub fn resource<T>(mut self, value: T) -> Self
             where
@@ -22983,6 +23997,14 @@ pub mod types {
                 self
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "device-flow",
+                feature = "introspection"
+            )
+        )]
         impl ::std::convert::TryFrom<GrantScope> for super::GrantScope {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -22994,6 +24016,14 @@ pub mod types {
                 })
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "device-flow",
+                feature = "introspection"
+            )
+        )]
         impl ::std::convert::From<super::GrantScope> for GrantScope {
             fn from(value: super::GrantScope) -> Self {
                 Self {
@@ -23002,6 +24032,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "authorization", feature = "hsk", feature = "service"))]
         #[derive(Clone, Debug)]
         pub struct Hsk {
             alg: ::std::result::Result<
@@ -23033,6 +24064,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "authorization", feature = "hsk", feature = "service"))]
         impl ::std::default::Default for Hsk {
             fn default() -> Self {
                 Self {
@@ -23046,6 +24078,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "authorization", feature = "hsk", feature = "service"))]
         impl Hsk {
             pub fn alg<T>(mut self, value: T) -> Self
             where
@@ -23132,6 +24165,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "authorization", feature = "hsk", feature = "service"))]
         impl ::std::convert::TryFrom<Hsk> for super::Hsk {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -23148,6 +24182,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "authorization", feature = "hsk", feature = "service"))]
         impl ::std::convert::From<super::Hsk> for Hsk {
             fn from(value: super::Hsk) -> Self {
                 Self {
@@ -23161,6 +24196,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "hsk")]
         #[derive(Clone, Debug)]
         pub struct HskCreateRequest {
             alg: ::std::result::Result<
@@ -23184,6 +24220,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "hsk")]
         impl ::std::default::Default for HskCreateRequest {
             fn default() -> Self {
                 Self {
@@ -23195,6 +24232,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "hsk")]
         impl HskCreateRequest {
             pub fn alg<T>(mut self, value: T) -> Self
             where
@@ -23257,6 +24295,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "hsk")]
         impl ::std::convert::TryFrom<HskCreateRequest> for super::HskCreateRequest {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -23271,6 +24310,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "hsk")]
         impl ::std::convert::From<super::HskCreateRequest> for HskCreateRequest {
             fn from(value: super::HskCreateRequest) -> Self {
                 Self {
@@ -23282,6 +24322,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "hsk")]
         #[derive(Clone, Debug)]
         pub struct HskCreateResponse {
             action: ::std::result::Result<
@@ -23301,6 +24342,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "hsk")]
         impl ::std::default::Default for HskCreateResponse {
             fn default() -> Self {
                 Self {
@@ -23311,6 +24353,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "hsk")]
         impl HskCreateResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -23365,6 +24408,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "hsk")]
         impl ::std::convert::TryFrom<HskCreateResponse> for super::HskCreateResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -23378,6 +24422,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "hsk")]
         impl ::std::convert::From<super::HskCreateResponse> for HskCreateResponse {
             fn from(value: super::HskCreateResponse) -> Self {
                 Self {
@@ -23388,6 +24433,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "full")]
         #[derive(Clone, Debug)]
         pub struct HskDeleteResponse {
             action: ::std::result::Result<
@@ -23407,6 +24453,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "full")]
         impl ::std::default::Default for HskDeleteResponse {
             fn default() -> Self {
                 Self {
@@ -23417,6 +24464,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "full")]
         impl HskDeleteResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -23471,6 +24519,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "full")]
         impl ::std::convert::TryFrom<HskDeleteResponse> for super::HskDeleteResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -23484,6 +24533,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "full")]
         impl ::std::convert::From<super::HskDeleteResponse> for HskDeleteResponse {
             fn from(value: super::HskDeleteResponse) -> Self {
                 Self {
@@ -23494,6 +24544,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "hsk")]
         #[derive(Clone, Debug)]
         pub struct HskGetListResponse {
             action: ::std::result::Result<
@@ -23513,6 +24564,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "hsk")]
         impl ::std::default::Default for HskGetListResponse {
             fn default() -> Self {
                 Self {
@@ -23523,6 +24575,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "hsk")]
         impl HskGetListResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -23575,6 +24628,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "hsk")]
         impl ::std::convert::TryFrom<HskGetListResponse> for super::HskGetListResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -23588,6 +24642,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "hsk")]
         impl ::std::convert::From<super::HskGetListResponse> for HskGetListResponse {
             fn from(value: super::HskGetListResponse) -> Self {
                 Self {
@@ -23598,6 +24653,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "hsk")]
         #[derive(Clone, Debug)]
         pub struct HskGetResponse {
             action: ::std::result::Result<
@@ -23617,6 +24673,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "hsk")]
         impl ::std::default::Default for HskGetResponse {
             fn default() -> Self {
                 Self {
@@ -23627,6 +24684,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "hsk")]
         impl HskGetResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -23679,6 +24737,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "hsk")]
         impl ::std::convert::TryFrom<HskGetResponse> for super::HskGetResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -23692,6 +24751,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "hsk")]
         impl ::std::convert::From<super::HskGetResponse> for HskGetResponse {
             fn from(value: super::HskGetResponse) -> Self {
                 Self {
@@ -23702,6 +24762,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         #[derive(Clone, Debug)]
         pub struct IdtokenReissueRequest {
             access_token: ::std::result::Result<
@@ -23729,6 +24790,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "tokens")]
         impl ::std::default::Default for IdtokenReissueRequest {
             fn default() -> Self {
                 Self {
@@ -23743,6 +24805,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         impl IdtokenReissueRequest {
             pub fn access_token<T>(mut self, value: T) -> Self
             where
@@ -23821,6 +24884,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<IdtokenReissueRequest>
         for super::IdtokenReissueRequest {
             type Error = super::error::ConversionError;
@@ -23837,6 +24901,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::From<super::IdtokenReissueRequest>
         for IdtokenReissueRequest {
             fn from(value: super::IdtokenReissueRequest) -> Self {
@@ -23850,6 +24915,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         #[derive(Clone, Debug)]
         pub struct IdtokenReissueResponse {
             action: ::std::result::Result<
@@ -23873,6 +24939,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "tokens")]
         impl ::std::default::Default for IdtokenReissueResponse {
             fn default() -> Self {
                 Self {
@@ -23884,6 +24951,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         impl IdtokenReissueResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -23952,6 +25020,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<IdtokenReissueResponse>
         for super::IdtokenReissueResponse {
             type Error = super::error::ConversionError;
@@ -23967,6 +25036,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::From<super::IdtokenReissueResponse>
         for IdtokenReissueResponse {
             fn from(value: super::IdtokenReissueResponse) -> Self {
@@ -23979,6 +25049,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "utility")]
         #[derive(Clone, Debug)]
         pub struct InfoResponse {
             configuration: ::std::result::Result<
@@ -23998,6 +25069,7 @@ pub mod types {
             >,
             version: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "utility")]
         impl ::std::default::Default for InfoResponse {
             fn default() -> Self {
                 Self {
@@ -24008,6 +25080,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "utility")]
         impl InfoResponse {
             pub fn configuration<T>(mut self, value: T) -> Self
             where
@@ -24067,6 +25140,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "utility")]
         impl ::std::convert::TryFrom<InfoResponse> for super::InfoResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -24080,6 +25154,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "utility")]
         impl ::std::convert::From<super::InfoResponse> for InfoResponse {
             fn from(value: super::InfoResponse) -> Self {
                 Self {
@@ -24090,6 +25165,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "utility")]
         #[derive(Clone, Debug)]
         pub struct InfoResponseServiceTokenCache {
             eviction_count: ::std::result::Result<
@@ -24121,6 +25197,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "utility")]
         impl ::std::default::Default for InfoResponseServiceTokenCache {
             fn default() -> Self {
                 Self {
@@ -24134,6 +25211,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "utility")]
         impl InfoResponseServiceTokenCache {
             pub fn eviction_count<T>(mut self, value: T) -> Self
             where
@@ -24230,6 +25308,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "utility")]
         impl ::std::convert::TryFrom<InfoResponseServiceTokenCache>
         for super::InfoResponseServiceTokenCache {
             type Error = super::error::ConversionError;
@@ -24247,6 +25326,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "utility")]
         impl ::std::convert::From<super::InfoResponseServiceTokenCache>
         for InfoResponseServiceTokenCache {
             fn from(value: super::InfoResponseServiceTokenCache) -> Self {
@@ -24261,6 +25341,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "introspection")]
         #[derive(Clone, Debug)]
         pub struct IntrospectionRequest {
             acr_values: ::std::result::Result<
@@ -24329,6 +25410,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "introspection")]
         impl ::std::default::Default for IntrospectionRequest {
             fn default() -> Self {
                 Self {
@@ -24352,6 +25434,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "introspection")]
         impl IntrospectionRequest {
             pub fn acr_values<T>(mut self, value: T) -> Self
             where
@@ -24566,6 +25649,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "introspection")]
         impl ::std::convert::TryFrom<IntrospectionRequest>
         for super::IntrospectionRequest {
             type Error = super::error::ConversionError;
@@ -24593,6 +25677,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "introspection")]
         impl ::std::convert::From<super::IntrospectionRequest> for IntrospectionRequest {
             fn from(value: super::IntrospectionRequest) -> Self {
                 Self {
@@ -24616,6 +25701,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "introspection")]
         #[derive(Clone, Debug)]
         pub struct IntrospectionResponse {
             access_token_resources: ::std::result::Result<
@@ -24775,6 +25861,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "introspection")]
         impl ::std::default::Default for IntrospectionResponse {
             fn default() -> Self {
                 Self {
@@ -24820,6 +25907,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "introspection")]
         impl IntrospectionResponse {
             pub fn access_token_resources<T>(mut self, value: T) -> Self
             where
@@ -25330,6 +26418,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "introspection")]
         impl ::std::convert::TryFrom<IntrospectionResponse>
         for super::IntrospectionResponse {
             type Error = super::error::ConversionError;
@@ -25379,6 +26468,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "introspection")]
         impl ::std::convert::From<super::IntrospectionResponse>
         for IntrospectionResponse {
             fn from(value: super::IntrospectionResponse) -> Self {
@@ -25425,6 +26515,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "jose")]
         #[derive(Clone, Debug)]
         pub struct JoseVerifyRequest {
             client_identifier: ::std::result::Result<
@@ -25445,6 +26536,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "jose")]
         impl ::std::default::Default for JoseVerifyRequest {
             fn default() -> Self {
                 Self {
@@ -25456,6 +26548,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "jose")]
         impl JoseVerifyRequest {
             pub fn client_identifier<T>(mut self, value: T) -> Self
             where
@@ -25524,6 +26617,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "jose")]
         impl ::std::convert::TryFrom<JoseVerifyRequest> for super::JoseVerifyRequest {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -25538,6 +26632,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "jose")]
         impl ::std::convert::From<super::JoseVerifyRequest> for JoseVerifyRequest {
             fn from(value: super::JoseVerifyRequest) -> Self {
                 Self {
@@ -25549,6 +26644,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "jose")]
         #[derive(Clone, Debug)]
         pub struct JoseVerifyResponse {
             error_descriptions: ::std::result::Result<
@@ -25580,6 +26676,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "jose")]
         impl ::std::default::Default for JoseVerifyResponse {
             fn default() -> Self {
                 Self {
@@ -25593,6 +26690,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "jose")]
         impl JoseVerifyResponse {
             pub fn error_descriptions<T>(mut self, value: T) -> Self
             where
@@ -25689,6 +26787,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "jose")]
         impl ::std::convert::TryFrom<JoseVerifyResponse> for super::JoseVerifyResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -25705,6 +26804,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "jose")]
         impl ::std::convert::From<super::JoseVerifyResponse> for JoseVerifyResponse {
             fn from(value: super::JoseVerifyResponse) -> Self {
                 Self {
@@ -25718,6 +26818,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "authorization", feature = "service"))]
         #[derive(Clone, Debug)]
         pub struct NamedUri {
             name: ::std::result::Result<
@@ -25729,6 +26830,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "authorization", feature = "service"))]
         impl ::std::default::Default for NamedUri {
             fn default() -> Self {
                 Self {
@@ -25737,6 +26839,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "authorization", feature = "service"))]
         impl NamedUri {
             pub fn name<T>(mut self, value: T) -> Self
             where
@@ -25763,6 +26866,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "authorization", feature = "service"))]
         impl ::std::convert::TryFrom<NamedUri> for super::NamedUri {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -25774,6 +26878,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "authorization", feature = "service"))]
         impl ::std::convert::From<super::NamedUri> for NamedUri {
             fn from(value: super::NamedUri) -> Self {
                 Self {
@@ -25782,6 +26887,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "native-sso")]
         #[derive(Clone, Debug)]
         pub struct NativeSsoLogoutRequest {
             session_id: ::std::result::Result<
@@ -25789,6 +26895,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "native-sso")]
         impl ::std::default::Default for NativeSsoLogoutRequest {
             fn default() -> Self {
                 Self {
@@ -25796,6 +26903,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "native-sso")]
         impl NativeSsoLogoutRequest {
             pub fn session_id<T>(mut self, value: T) -> Self
             where
@@ -25810,6 +26918,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "native-sso")]
         impl ::std::convert::TryFrom<NativeSsoLogoutRequest>
         for super::NativeSsoLogoutRequest {
             type Error = super::error::ConversionError;
@@ -25821,6 +26930,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "native-sso")]
         impl ::std::convert::From<super::NativeSsoLogoutRequest>
         for NativeSsoLogoutRequest {
             fn from(value: super::NativeSsoLogoutRequest) -> Self {
@@ -25829,6 +26939,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "native-sso")]
         #[derive(Clone, Debug)]
         pub struct NativeSsoLogoutResponse {
             action: ::std::result::Result<
@@ -25848,6 +26959,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "native-sso")]
         impl ::std::default::Default for NativeSsoLogoutResponse {
             fn default() -> Self {
                 Self {
@@ -25858,6 +26970,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "native-sso")]
         impl NativeSsoLogoutResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -25912,6 +27025,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "native-sso")]
         impl ::std::convert::TryFrom<NativeSsoLogoutResponse>
         for super::NativeSsoLogoutResponse {
             type Error = super::error::ConversionError;
@@ -25926,6 +27040,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "native-sso")]
         impl ::std::convert::From<super::NativeSsoLogoutResponse>
         for NativeSsoLogoutResponse {
             fn from(value: super::NativeSsoLogoutResponse) -> Self {
@@ -25937,6 +27052,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "native-sso")]
         #[derive(Clone, Debug)]
         pub struct NativeSsoRequest {
             access_token: ::std::result::Result<
@@ -25972,6 +27088,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "native-sso")]
         impl ::std::default::Default for NativeSsoRequest {
             fn default() -> Self {
                 Self {
@@ -25988,6 +27105,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "native-sso")]
         impl NativeSsoRequest {
             pub fn access_token<T>(mut self, value: T) -> Self
             where
@@ -26092,6 +27210,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "native-sso")]
         impl ::std::convert::TryFrom<NativeSsoRequest> for super::NativeSsoRequest {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -26109,6 +27228,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "native-sso")]
         impl ::std::convert::From<super::NativeSsoRequest> for NativeSsoRequest {
             fn from(value: super::NativeSsoRequest) -> Self {
                 Self {
@@ -26123,6 +27243,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "native-sso")]
         #[derive(Clone, Debug)]
         pub struct NativeSsoResponse {
             action: ::std::result::Result<
@@ -26146,6 +27267,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "native-sso")]
         impl ::std::default::Default for NativeSsoResponse {
             fn default() -> Self {
                 Self {
@@ -26157,6 +27279,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "native-sso")]
         impl NativeSsoResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -26225,6 +27348,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "native-sso")]
         impl ::std::convert::TryFrom<NativeSsoResponse> for super::NativeSsoResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -26239,6 +27363,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "native-sso")]
         impl ::std::convert::From<super::NativeSsoResponse> for NativeSsoResponse {
             fn from(value: super::NativeSsoResponse) -> Self {
                 Self {
@@ -26250,6 +27375,20 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "client-registration",
+                feature = "clients",
+                feature = "device-flow",
+                feature = "federation",
+                feature = "introspection",
+                feature = "service",
+                feature = "tokens",
+                feature = "userinfo"
+            )
+        )]
         #[derive(Clone, Debug)]
         pub struct Pair {
             key: ::std::result::Result<
@@ -26261,6 +27400,20 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "client-registration",
+                feature = "clients",
+                feature = "device-flow",
+                feature = "federation",
+                feature = "introspection",
+                feature = "service",
+                feature = "tokens",
+                feature = "userinfo"
+            )
+        )]
         impl ::std::default::Default for Pair {
             fn default() -> Self {
                 Self {
@@ -26269,6 +27422,20 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "client-registration",
+                feature = "clients",
+                feature = "device-flow",
+                feature = "federation",
+                feature = "introspection",
+                feature = "service",
+                feature = "tokens",
+                feature = "userinfo"
+            )
+        )]
         impl Pair {
             pub fn key<T>(mut self, value: T) -> Self
             where
@@ -26295,6 +27462,20 @@ pub mod types {
                 self
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "client-registration",
+                feature = "clients",
+                feature = "device-flow",
+                feature = "federation",
+                feature = "introspection",
+                feature = "service",
+                feature = "tokens",
+                feature = "userinfo"
+            )
+        )]
         impl ::std::convert::TryFrom<Pair> for super::Pair {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -26306,6 +27487,20 @@ pub mod types {
                 })
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "client-registration",
+                feature = "clients",
+                feature = "device-flow",
+                feature = "federation",
+                feature = "introspection",
+                feature = "service",
+                feature = "tokens",
+                feature = "userinfo"
+            )
+        )]
         impl ::std::convert::From<super::Pair> for Pair {
             fn from(value: super::Pair) -> Self {
                 Self {
@@ -26314,6 +27509,17 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "credential-issuer",
+                feature = "device-flow",
+                feature = "introspection",
+                feature = "tokens",
+                feature = "userinfo"
+            )
+        )]
         #[derive(Clone, Debug)]
         pub struct Property {
             hidden: ::std::result::Result<
@@ -26329,6 +27535,17 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "credential-issuer",
+                feature = "device-flow",
+                feature = "introspection",
+                feature = "tokens",
+                feature = "userinfo"
+            )
+        )]
         impl ::std::default::Default for Property {
             fn default() -> Self {
                 Self {
@@ -26338,6 +27555,17 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "credential-issuer",
+                feature = "device-flow",
+                feature = "introspection",
+                feature = "tokens",
+                feature = "userinfo"
+            )
+        )]
         impl Property {
             pub fn hidden<T>(mut self, value: T) -> Self
             where
@@ -26376,6 +27604,17 @@ pub mod types {
                 self
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "credential-issuer",
+                feature = "device-flow",
+                feature = "introspection",
+                feature = "tokens",
+                feature = "userinfo"
+            )
+        )]
         impl ::std::convert::TryFrom<Property> for super::Property {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -26388,6 +27627,17 @@ pub mod types {
                 })
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "credential-issuer",
+                feature = "device-flow",
+                feature = "introspection",
+                feature = "tokens",
+                feature = "userinfo"
+            )
+        )]
         impl ::std::convert::From<super::Property> for Property {
             fn from(value: super::Property) -> Self {
                 Self {
@@ -26397,6 +27647,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "pushed-authorization")]
         #[derive(Clone, Debug)]
         pub struct PushedAuthorizationRequest {
             client_certificate: ::std::result::Result<
@@ -26444,6 +27695,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "pushed-authorization")]
         impl ::std::default::Default for PushedAuthorizationRequest {
             fn default() -> Self {
                 Self {
@@ -26461,6 +27713,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "pushed-authorization")]
         impl PushedAuthorizationRequest {
             pub fn client_certificate<T>(mut self, value: T) -> Self
             where
@@ -26605,6 +27858,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "pushed-authorization")]
         impl ::std::convert::TryFrom<PushedAuthorizationRequest>
         for super::PushedAuthorizationRequest {
             type Error = super::error::ConversionError;
@@ -26626,6 +27880,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "pushed-authorization")]
         impl ::std::convert::From<super::PushedAuthorizationRequest>
         for PushedAuthorizationRequest {
             fn from(value: super::PushedAuthorizationRequest) -> Self {
@@ -26644,6 +27899,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "pushed-authorization")]
         #[derive(Clone, Debug)]
         pub struct PushedAuthorizationResponse {
             action: ::std::result::Result<
@@ -26677,6 +27933,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "pushed-authorization")]
         impl ::std::default::Default for PushedAuthorizationResponse {
             fn default() -> Self {
                 Self {
@@ -26690,6 +27947,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "pushed-authorization")]
         impl PushedAuthorizationResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -26788,6 +28046,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "pushed-authorization")]
         impl ::std::convert::TryFrom<PushedAuthorizationResponse>
         for super::PushedAuthorizationResponse {
             type Error = super::error::ConversionError;
@@ -26805,6 +28064,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "pushed-authorization")]
         impl ::std::convert::From<super::PushedAuthorizationResponse>
         for PushedAuthorizationResponse {
             fn from(value: super::PushedAuthorizationResponse) -> Self {
@@ -26885,6 +28145,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "revocation")]
         #[derive(Clone, Debug)]
         pub struct RevocationRequest {
             client_certificate: ::std::result::Result<
@@ -26916,6 +28177,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "revocation")]
         impl ::std::default::Default for RevocationRequest {
             fn default() -> Self {
                 Self {
@@ -26929,6 +28191,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "revocation")]
         impl RevocationRequest {
             pub fn client_certificate<T>(mut self, value: T) -> Self
             where
@@ -27023,6 +28286,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "revocation")]
         impl ::std::convert::TryFrom<RevocationRequest> for super::RevocationRequest {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -27039,6 +28303,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "revocation")]
         impl ::std::convert::From<super::RevocationRequest> for RevocationRequest {
             fn from(value: super::RevocationRequest) -> Self {
                 Self {
@@ -27052,6 +28317,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "revocation")]
         #[derive(Clone, Debug)]
         pub struct RevocationResponse {
             action: ::std::result::Result<
@@ -27071,6 +28337,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "revocation")]
         impl ::std::default::Default for RevocationResponse {
             fn default() -> Self {
                 Self {
@@ -27081,6 +28348,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "revocation")]
         impl RevocationResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -27137,6 +28405,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "revocation")]
         impl ::std::convert::TryFrom<RevocationResponse> for super::RevocationResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -27150,6 +28419,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "revocation")]
         impl ::std::convert::From<super::RevocationResponse> for RevocationResponse {
             fn from(value: super::RevocationResponse) -> Self {
                 Self {
@@ -27160,6 +28430,16 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "device-flow",
+                feature = "introspection",
+                feature = "service",
+                feature = "tokens"
+            )
+        )]
         #[derive(Clone, Debug)]
         pub struct Scope {
             attributes: ::std::result::Result<
@@ -27183,6 +28463,16 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "device-flow",
+                feature = "introspection",
+                feature = "service",
+                feature = "tokens"
+            )
+        )]
         impl ::std::default::Default for Scope {
             fn default() -> Self {
                 Self {
@@ -27194,6 +28484,16 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "device-flow",
+                feature = "introspection",
+                feature = "service",
+                feature = "tokens"
+            )
+        )]
         impl Scope {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
@@ -27256,6 +28556,16 @@ pub mod types {
                 self
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "device-flow",
+                feature = "introspection",
+                feature = "service",
+                feature = "tokens"
+            )
+        )]
         impl ::std::convert::TryFrom<Scope> for super::Scope {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -27270,6 +28580,16 @@ pub mod types {
                 })
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "device-flow",
+                feature = "introspection",
+                feature = "service",
+                feature = "tokens"
+            )
+        )]
         impl ::std::convert::From<super::Scope> for Scope {
             fn from(value: super::Scope) -> Self {
                 Self {
@@ -27281,6 +28601,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "authorization", feature = "service"))]
         #[derive(Clone, Debug)]
         pub struct Service {
             access_token_duration: ::std::result::Result<
@@ -28016,6 +29337,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "authorization", feature = "service"))]
         impl ::std::default::Default for Service {
             fn default() -> Self {
                 Self {
@@ -28215,6 +29537,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "authorization", feature = "service"))]
         impl Service {
             pub fn access_token_duration<T>(mut self, value: T) -> Self
             where
@@ -30802,6 +32125,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "authorization", feature = "service"))]
         impl ::std::convert::TryFrom<Service> for super::Service {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -31055,6 +32379,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "authorization", feature = "service"))]
         impl ::std::convert::From<super::Service> for Service {
             fn from(value: super::Service) -> Self {
                 Self {
@@ -31376,6 +32701,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "service")]
         #[derive(Clone, Debug)]
         pub struct ServiceGetListResponse {
             end: ::std::result::Result<
@@ -31395,6 +32721,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "service")]
         impl ::std::default::Default for ServiceGetListResponse {
             fn default() -> Self {
                 Self {
@@ -31405,6 +32732,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "service")]
         impl ServiceGetListResponse {
             pub fn end<T>(mut self, value: T) -> Self
             where
@@ -31455,6 +32783,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "service")]
         impl ::std::convert::TryFrom<ServiceGetListResponse>
         for super::ServiceGetListResponse {
             type Error = super::error::ConversionError;
@@ -31469,6 +32798,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "service")]
         impl ::std::convert::From<super::ServiceGetListResponse>
         for ServiceGetListResponse {
             fn from(value: super::ServiceGetListResponse) -> Self {
@@ -31480,6 +32810,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "service")]
         #[derive(Clone, Debug)]
         pub struct ServiceJwksGetResponse {
             keys: ::std::result::Result<
@@ -31489,6 +32820,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "service")]
         impl ::std::default::Default for ServiceJwksGetResponse {
             fn default() -> Self {
                 Self {
@@ -31496,6 +32828,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "service")]
         impl ServiceJwksGetResponse {
             pub fn keys<T>(mut self, value: T) -> Self
             where
@@ -31514,6 +32847,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "service")]
         impl ::std::convert::TryFrom<ServiceJwksGetResponse>
         for super::ServiceJwksGetResponse {
             type Error = super::error::ConversionError;
@@ -31523,12 +32857,14 @@ pub mod types {
                 Ok(Self { keys: value.keys? })
             }
         }
+        #[cfg(feature = "service")]
         impl ::std::convert::From<super::ServiceJwksGetResponse>
         for ServiceJwksGetResponse {
             fn from(value: super::ServiceJwksGetResponse) -> Self {
                 Self { keys: Ok(value.keys) }
             }
         }
+        #[cfg(any(feature = "authorization", feature = "service"))]
         #[derive(Clone, Debug)]
         pub struct SnsCredentials {
             api_key: ::std::result::Result<
@@ -31544,6 +32880,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "authorization", feature = "service"))]
         impl ::std::default::Default for SnsCredentials {
             fn default() -> Self {
                 Self {
@@ -31553,6 +32890,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "authorization", feature = "service"))]
         impl SnsCredentials {
             pub fn api_key<T>(mut self, value: T) -> Self
             where
@@ -31591,6 +32929,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "authorization", feature = "service"))]
         impl ::std::convert::TryFrom<SnsCredentials> for super::SnsCredentials {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -31603,6 +32942,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "authorization", feature = "service"))]
         impl ::std::convert::From<super::SnsCredentials> for SnsCredentials {
             fn from(value: super::SnsCredentials) -> Self {
                 Self {
@@ -31612,6 +32952,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "introspection")]
         #[derive(Clone, Debug)]
         pub struct StandardIntrospectionRequest {
             http_accept_header: ::std::result::Result<
@@ -31655,6 +32996,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "introspection")]
         impl ::std::default::Default for StandardIntrospectionRequest {
             fn default() -> Self {
                 Self {
@@ -31671,6 +33013,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "introspection")]
         impl StandardIntrospectionRequest {
             pub fn http_accept_header<T>(mut self, value: T) -> Self
             where
@@ -31809,6 +33152,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "introspection")]
         impl ::std::convert::TryFrom<StandardIntrospectionRequest>
         for super::StandardIntrospectionRequest {
             type Error = super::error::ConversionError;
@@ -31829,6 +33173,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "introspection")]
         impl ::std::convert::From<super::StandardIntrospectionRequest>
         for StandardIntrospectionRequest {
             fn from(value: super::StandardIntrospectionRequest) -> Self {
@@ -31846,6 +33191,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "introspection")]
         #[derive(Clone, Debug)]
         pub struct StandardIntrospectionResponse {
             action: ::std::result::Result<
@@ -31865,6 +33211,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "introspection")]
         impl ::std::default::Default for StandardIntrospectionResponse {
             fn default() -> Self {
                 Self {
@@ -31875,6 +33222,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "introspection")]
         impl StandardIntrospectionResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -31931,6 +33279,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "introspection")]
         impl ::std::convert::TryFrom<StandardIntrospectionResponse>
         for super::StandardIntrospectionResponse {
             type Error = super::error::ConversionError;
@@ -31945,6 +33294,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "introspection")]
         impl ::std::convert::From<super::StandardIntrospectionResponse>
         for StandardIntrospectionResponse {
             fn from(value: super::StandardIntrospectionResponse) -> Self {
@@ -31956,6 +33306,19 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "client-registration",
+                feature = "clients",
+                feature = "device-flow",
+                feature = "federation",
+                feature = "introspection",
+                feature = "service",
+                feature = "tokens"
+            )
+        )]
         #[derive(Clone, Debug)]
         pub struct TaggedValue {
             tag: ::std::result::Result<
@@ -31967,6 +33330,19 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "client-registration",
+                feature = "clients",
+                feature = "device-flow",
+                feature = "federation",
+                feature = "introspection",
+                feature = "service",
+                feature = "tokens"
+            )
+        )]
         impl ::std::default::Default for TaggedValue {
             fn default() -> Self {
                 Self {
@@ -31975,6 +33351,19 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "client-registration",
+                feature = "clients",
+                feature = "device-flow",
+                feature = "federation",
+                feature = "introspection",
+                feature = "service",
+                feature = "tokens"
+            )
+        )]
         impl TaggedValue {
             pub fn tag<T>(mut self, value: T) -> Self
             where
@@ -32001,6 +33390,19 @@ pub mod types {
                 self
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "client-registration",
+                feature = "clients",
+                feature = "device-flow",
+                feature = "federation",
+                feature = "introspection",
+                feature = "service",
+                feature = "tokens"
+            )
+        )]
         impl ::std::convert::TryFrom<TaggedValue> for super::TaggedValue {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -32012,6 +33414,19 @@ pub mod types {
                 })
             }
         }
+        #[cfg(
+            any(
+                feature = "authorization",
+                feature = "ciba",
+                feature = "client-registration",
+                feature = "clients",
+                feature = "device-flow",
+                feature = "federation",
+                feature = "introspection",
+                feature = "service",
+                feature = "tokens"
+            )
+        )]
         impl ::std::convert::From<super::TaggedValue> for TaggedValue {
             fn from(value: super::TaggedValue) -> Self {
                 Self {
@@ -32020,6 +33435,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         #[derive(Clone, Debug)]
         pub struct TokenBatchStatus {
             batch_kind: ::std::result::Result<
@@ -32055,6 +33471,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenBatchStatus {
             fn default() -> Self {
                 Self {
@@ -32069,6 +33486,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         impl TokenBatchStatus {
             pub fn batch_kind<T>(mut self, value: T) -> Self
             where
@@ -32173,6 +33591,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenBatchStatus> for super::TokenBatchStatus {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -32190,6 +33609,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::From<super::TokenBatchStatus> for TokenBatchStatus {
             fn from(value: super::TokenBatchStatus) -> Self {
                 Self {
@@ -32204,6 +33624,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         #[derive(Clone, Debug)]
         pub struct TokenCreateBatchResponse {
             request_id: ::std::result::Result<
@@ -32219,6 +33640,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenCreateBatchResponse {
             fn default() -> Self {
                 Self {
@@ -32228,6 +33650,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         impl TokenCreateBatchResponse {
             pub fn request_id<T>(mut self, value: T) -> Self
             where
@@ -32268,6 +33691,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenCreateBatchResponse>
         for super::TokenCreateBatchResponse {
             type Error = super::error::ConversionError;
@@ -32281,6 +33705,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::From<super::TokenCreateBatchResponse>
         for TokenCreateBatchResponse {
             fn from(value: super::TokenCreateBatchResponse) -> Self {
@@ -32291,6 +33716,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         #[derive(Clone, Debug)]
         pub struct TokenCreateBatchStatusResponse {
             result_code: ::std::result::Result<
@@ -32306,6 +33732,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenCreateBatchStatusResponse {
             fn default() -> Self {
                 Self {
@@ -32315,6 +33742,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         impl TokenCreateBatchStatusResponse {
             pub fn result_code<T>(mut self, value: T) -> Self
             where
@@ -32357,6 +33785,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenCreateBatchStatusResponse>
         for super::TokenCreateBatchStatusResponse {
             type Error = super::error::ConversionError;
@@ -32370,6 +33799,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::From<super::TokenCreateBatchStatusResponse>
         for TokenCreateBatchStatusResponse {
             fn from(value: super::TokenCreateBatchStatusResponse) -> Self {
@@ -32380,6 +33810,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         #[derive(Clone, Debug)]
         pub struct TokenCreateRequest {
             access_token: ::std::result::Result<
@@ -32472,6 +33903,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenCreateRequest {
             fn default() -> Self {
                 Self {
@@ -32501,6 +33933,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         impl TokenCreateRequest {
             pub fn access_token<T>(mut self, value: T) -> Self
             where
@@ -32801,6 +34234,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenCreateRequest> for super::TokenCreateRequest {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -32833,6 +34267,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::From<super::TokenCreateRequest> for TokenCreateRequest {
             fn from(value: super::TokenCreateRequest) -> Self {
                 Self {
@@ -32862,6 +34297,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         #[derive(Clone, Debug)]
         pub struct TokenCreateResponse {
             access_token: ::std::result::Result<
@@ -32945,6 +34381,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenCreateResponse {
             fn default() -> Self {
                 Self {
@@ -32971,6 +34408,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         impl TokenCreateResponse {
             pub fn access_token<T>(mut self, value: T) -> Self
             where
@@ -33227,6 +34665,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenCreateResponse>
         for super::TokenCreateResponse {
             type Error = super::error::ConversionError;
@@ -33257,6 +34696,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::From<super::TokenCreateResponse> for TokenCreateResponse {
             fn from(value: super::TokenCreateResponse) -> Self {
                 Self {
@@ -33283,11 +34723,13 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         #[derive(Clone, Debug)]
         pub struct TokenFailRequest {
             reason: ::std::result::Result<super::TokenFailReason, ::std::string::String>,
             ticket: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenFailRequest {
             fn default() -> Self {
                 Self {
@@ -33296,6 +34738,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         impl TokenFailRequest {
             pub fn reason<T>(mut self, value: T) -> Self
             where
@@ -33322,6 +34765,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenFailRequest> for super::TokenFailRequest {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -33333,6 +34777,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::From<super::TokenFailRequest> for TokenFailRequest {
             fn from(value: super::TokenFailRequest) -> Self {
                 Self {
@@ -33341,6 +34786,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         #[derive(Clone, Debug)]
         pub struct TokenFailResponse {
             action: ::std::result::Result<
@@ -33360,6 +34806,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenFailResponse {
             fn default() -> Self {
                 Self {
@@ -33370,6 +34817,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         impl TokenFailResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -33426,6 +34874,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenFailResponse> for super::TokenFailResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -33439,6 +34888,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::From<super::TokenFailResponse> for TokenFailResponse {
             fn from(value: super::TokenFailResponse) -> Self {
                 Self {
@@ -33449,6 +34899,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         #[derive(Clone, Debug)]
         pub struct TokenGetListResponse {
             access_tokens: ::std::result::Result<
@@ -33476,6 +34927,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenGetListResponse {
             fn default() -> Self {
                 Self {
@@ -33488,6 +34940,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         impl TokenGetListResponse {
             pub fn access_tokens<T>(mut self, value: T) -> Self
             where
@@ -33562,6 +35015,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenGetListResponse>
         for super::TokenGetListResponse {
             type Error = super::error::ConversionError;
@@ -33578,6 +35032,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::From<super::TokenGetListResponse> for TokenGetListResponse {
             fn from(value: super::TokenGetListResponse) -> Self {
                 Self {
@@ -33590,6 +35045,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         #[derive(Clone, Debug)]
         pub struct TokenInfo {
             authorization_details: ::std::result::Result<
@@ -33645,6 +35101,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenInfo {
             fn default() -> Self {
                 Self {
@@ -33664,6 +35121,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         impl TokenInfo {
             pub fn authorization_details<T>(mut self, value: T) -> Self
             where
@@ -33838,6 +35296,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenInfo> for super::TokenInfo {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -33860,6 +35319,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::From<super::TokenInfo> for TokenInfo {
             fn from(value: super::TokenInfo) -> Self {
                 Self {
@@ -33879,6 +35339,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         #[derive(Clone, Debug)]
         pub struct TokenIssueRequest {
             access_token: ::std::result::Result<
@@ -33904,6 +35365,7 @@ pub mod types {
             subject: ::std::result::Result<::std::string::String, ::std::string::String>,
             ticket: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenIssueRequest {
             fn default() -> Self {
                 Self {
@@ -33917,6 +35379,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         impl TokenIssueRequest {
             pub fn access_token<T>(mut self, value: T) -> Self
             where
@@ -34007,6 +35470,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenIssueRequest> for super::TokenIssueRequest {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -34023,6 +35487,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::From<super::TokenIssueRequest> for TokenIssueRequest {
             fn from(value: super::TokenIssueRequest) -> Self {
                 Self {
@@ -34036,6 +35501,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         #[derive(Clone, Debug)]
         pub struct TokenIssueResponse {
             access_token: ::std::result::Result<
@@ -34143,6 +35609,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenIssueResponse {
             fn default() -> Self {
                 Self {
@@ -34175,6 +35642,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         impl TokenIssueResponse {
             pub fn access_token<T>(mut self, value: T) -> Self
             where
@@ -34527,6 +35995,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenIssueResponse> for super::TokenIssueResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -34562,6 +36031,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::From<super::TokenIssueResponse> for TokenIssueResponse {
             fn from(value: super::TokenIssueResponse) -> Self {
                 Self {
@@ -34594,6 +36064,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         #[derive(Clone, Debug)]
         pub struct TokenRequest {
             access_token: ::std::result::Result<
@@ -34665,6 +36136,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenRequest {
             fn default() -> Self {
                 Self {
@@ -34688,6 +36160,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         impl TokenRequest {
             pub fn access_token<T>(mut self, value: T) -> Self
             where
@@ -34908,6 +36381,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenRequest> for super::TokenRequest {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -34934,6 +36408,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::From<super::TokenRequest> for TokenRequest {
             fn from(value: super::TokenRequest) -> Self {
                 Self {
@@ -34957,6 +36432,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         #[derive(Clone, Debug)]
         pub struct TokenResponse {
             access_token: ::std::result::Result<
@@ -35172,6 +36648,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenResponse {
             fn default() -> Self {
                 Self {
@@ -35231,6 +36708,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         impl TokenResponse {
             pub fn access_token<T>(mut self, value: T) -> Self
             where
@@ -35929,6 +37407,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenResponse> for super::TokenResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -35991,6 +37470,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::From<super::TokenResponse> for TokenResponse {
             fn from(value: super::TokenResponse) -> Self {
                 Self {
@@ -36050,6 +37530,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         #[derive(Clone, Debug)]
         pub struct TokenRevokeRequest {
             access_token_identifier: ::std::result::Result<
@@ -36069,6 +37550,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenRevokeRequest {
             fn default() -> Self {
                 Self {
@@ -36079,6 +37561,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         impl TokenRevokeRequest {
             pub fn access_token_identifier<T>(mut self, value: T) -> Self
             where
@@ -36135,6 +37618,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenRevokeRequest> for super::TokenRevokeRequest {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -36148,6 +37632,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::From<super::TokenRevokeRequest> for TokenRevokeRequest {
             fn from(value: super::TokenRevokeRequest) -> Self {
                 Self {
@@ -36158,6 +37643,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         #[derive(Clone, Debug)]
         pub struct TokenRevokeResponse {
             count: ::std::result::Result<
@@ -36173,6 +37659,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenRevokeResponse {
             fn default() -> Self {
                 Self {
@@ -36182,6 +37669,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         impl TokenRevokeResponse {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -36222,6 +37710,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenRevokeResponse>
         for super::TokenRevokeResponse {
             type Error = super::error::ConversionError;
@@ -36235,6 +37724,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::From<super::TokenRevokeResponse> for TokenRevokeResponse {
             fn from(value: super::TokenRevokeResponse) -> Self {
                 Self {
@@ -36244,6 +37734,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         #[derive(Clone, Debug)]
         pub struct TokenUpdateRequest {
             access_token: ::std::result::Result<
@@ -36307,6 +37798,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenUpdateRequest {
             fn default() -> Self {
                 Self {
@@ -36332,6 +37824,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         impl TokenUpdateRequest {
             pub fn access_token<T>(mut self, value: T) -> Self
             where
@@ -36542,6 +38035,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenUpdateRequest> for super::TokenUpdateRequest {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -36568,6 +38062,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::From<super::TokenUpdateRequest> for TokenUpdateRequest {
             fn from(value: super::TokenUpdateRequest) -> Self {
                 Self {
@@ -36593,6 +38088,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         #[derive(Clone, Debug)]
         pub struct TokenUpdateResponse {
             access_token: ::std::result::Result<
@@ -36644,6 +38140,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenUpdateResponse {
             fn default() -> Self {
                 Self {
@@ -36662,6 +38159,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tokens")]
         impl TokenUpdateResponse {
             pub fn access_token<T>(mut self, value: T) -> Self
             where
@@ -36820,6 +38318,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenUpdateResponse>
         for super::TokenUpdateResponse {
             type Error = super::error::ConversionError;
@@ -36842,6 +38341,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "tokens")]
         impl ::std::convert::From<super::TokenUpdateResponse> for TokenUpdateResponse {
             fn from(value: super::TokenUpdateResponse) -> Self {
                 Self {
@@ -36860,6 +38360,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "authorization", feature = "service"))]
         #[derive(Clone, Debug)]
         pub struct TrustAnchor {
             entity_id: ::std::result::Result<
@@ -36871,6 +38372,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "authorization", feature = "service"))]
         impl ::std::default::Default for TrustAnchor {
             fn default() -> Self {
                 Self {
@@ -36879,6 +38381,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "authorization", feature = "service"))]
         impl TrustAnchor {
             pub fn entity_id<T>(mut self, value: T) -> Self
             where
@@ -36905,6 +38408,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "authorization", feature = "service"))]
         impl ::std::convert::TryFrom<TrustAnchor> for super::TrustAnchor {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -36916,6 +38420,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "authorization", feature = "service"))]
         impl ::std::convert::From<super::TrustAnchor> for TrustAnchor {
             fn from(value: super::TrustAnchor) -> Self {
                 Self {
@@ -36924,6 +38429,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "userinfo")]
         #[derive(Clone, Debug)]
         pub struct UserinfoIssueRequest {
             claims: ::std::result::Result<
@@ -36952,6 +38458,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "userinfo")]
         impl ::std::default::Default for UserinfoIssueRequest {
             fn default() -> Self {
                 Self {
@@ -36965,6 +38472,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "userinfo")]
         impl UserinfoIssueRequest {
             pub fn claims<T>(mut self, value: T) -> Self
             where
@@ -37055,6 +38563,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "userinfo")]
         impl ::std::convert::TryFrom<UserinfoIssueRequest>
         for super::UserinfoIssueRequest {
             type Error = super::error::ConversionError;
@@ -37072,6 +38581,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "userinfo")]
         impl ::std::convert::From<super::UserinfoIssueRequest> for UserinfoIssueRequest {
             fn from(value: super::UserinfoIssueRequest) -> Self {
                 Self {
@@ -37085,6 +38595,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "userinfo")]
         #[derive(Clone, Debug)]
         pub struct UserinfoIssueResponse {
             action: ::std::result::Result<
@@ -37116,6 +38627,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "userinfo")]
         impl ::std::default::Default for UserinfoIssueResponse {
             fn default() -> Self {
                 Self {
@@ -37129,6 +38641,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "userinfo")]
         impl UserinfoIssueResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -37225,6 +38738,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "userinfo")]
         impl ::std::convert::TryFrom<UserinfoIssueResponse>
         for super::UserinfoIssueResponse {
             type Error = super::error::ConversionError;
@@ -37242,6 +38756,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "userinfo")]
         impl ::std::convert::From<super::UserinfoIssueResponse>
         for UserinfoIssueResponse {
             fn from(value: super::UserinfoIssueResponse) -> Self {
@@ -37256,6 +38771,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "userinfo")]
         #[derive(Clone, Debug)]
         pub struct UserinfoRequest {
             client_certificate: ::std::result::Result<
@@ -37300,6 +38816,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "userinfo")]
         impl ::std::default::Default for UserinfoRequest {
             fn default() -> Self {
                 Self {
@@ -37317,6 +38834,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "userinfo")]
         impl UserinfoRequest {
             pub fn client_certificate<T>(mut self, value: T) -> Self
             where
@@ -37457,6 +38975,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "userinfo")]
         impl ::std::convert::TryFrom<UserinfoRequest> for super::UserinfoRequest {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -37477,6 +38996,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "userinfo")]
         impl ::std::convert::From<super::UserinfoRequest> for UserinfoRequest {
             fn from(value: super::UserinfoRequest) -> Self {
                 Self {
@@ -37494,6 +39014,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "userinfo")]
         #[derive(Clone, Debug)]
         pub struct UserinfoResponse {
             action: ::std::result::Result<
@@ -37593,6 +39114,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "userinfo")]
         impl ::std::default::Default for UserinfoResponse {
             fn default() -> Self {
                 Self {
@@ -37623,6 +39145,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "userinfo")]
         impl UserinfoResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -37945,6 +39468,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "userinfo")]
         impl ::std::convert::TryFrom<UserinfoResponse> for super::UserinfoResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -37979,6 +39503,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "userinfo")]
         impl ::std::convert::From<super::UserinfoResponse> for UserinfoResponse {
             fn from(value: super::UserinfoResponse) -> Self {
                 Self {
@@ -38011,6 +39536,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         #[derive(Clone, Debug)]
         pub struct VciBatchIssueRequest {
             access_token: ::std::result::Result<
@@ -38022,6 +39548,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciBatchIssueRequest {
             fn default() -> Self {
                 Self {
@@ -38030,6 +39557,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl VciBatchIssueRequest {
             pub fn access_token<T>(mut self, value: T) -> Self
             where
@@ -38058,6 +39586,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciBatchIssueRequest>
         for super::VciBatchIssueRequest {
             type Error = super::error::ConversionError;
@@ -38070,6 +39599,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::From<super::VciBatchIssueRequest> for VciBatchIssueRequest {
             fn from(value: super::VciBatchIssueRequest) -> Self {
                 Self {
@@ -38078,6 +39608,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         #[derive(Clone, Debug)]
         pub struct VciBatchIssueResponse {
             action: ::std::result::Result<
@@ -38097,6 +39628,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciBatchIssueResponse {
             fn default() -> Self {
                 Self {
@@ -38107,6 +39639,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl VciBatchIssueResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -38163,6 +39696,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciBatchIssueResponse>
         for super::VciBatchIssueResponse {
             type Error = super::error::ConversionError;
@@ -38177,6 +39711,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::From<super::VciBatchIssueResponse>
         for VciBatchIssueResponse {
             fn from(value: super::VciBatchIssueResponse) -> Self {
@@ -38188,6 +39723,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         #[derive(Clone, Debug)]
         pub struct VciBatchParseRequest {
             access_token: ::std::result::Result<
@@ -38199,6 +39735,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciBatchParseRequest {
             fn default() -> Self {
                 Self {
@@ -38207,6 +39744,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl VciBatchParseRequest {
             pub fn access_token<T>(mut self, value: T) -> Self
             where
@@ -38235,6 +39773,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciBatchParseRequest>
         for super::VciBatchParseRequest {
             type Error = super::error::ConversionError;
@@ -38247,6 +39786,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::From<super::VciBatchParseRequest> for VciBatchParseRequest {
             fn from(value: super::VciBatchParseRequest) -> Self {
                 Self {
@@ -38255,6 +39795,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         #[derive(Clone, Debug)]
         pub struct VciBatchParseResponse {
             action: ::std::result::Result<
@@ -38278,6 +39819,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciBatchParseResponse {
             fn default() -> Self {
                 Self {
@@ -38289,6 +39831,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl VciBatchParseResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -38359,6 +39902,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciBatchParseResponse>
         for super::VciBatchParseResponse {
             type Error = super::error::ConversionError;
@@ -38374,6 +39918,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::From<super::VciBatchParseResponse>
         for VciBatchParseResponse {
             fn from(value: super::VciBatchParseResponse) -> Self {
@@ -38386,6 +39931,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         #[derive(Clone, Debug)]
         pub struct VciDeferredIssueRequest {
             order: ::std::result::Result<
@@ -38393,6 +39939,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciDeferredIssueRequest {
             fn default() -> Self {
                 Self {
@@ -38400,6 +39947,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl VciDeferredIssueRequest {
             pub fn order<T>(mut self, value: T) -> Self
             where
@@ -38416,6 +39964,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciDeferredIssueRequest>
         for super::VciDeferredIssueRequest {
             type Error = super::error::ConversionError;
@@ -38425,12 +39974,14 @@ pub mod types {
                 Ok(Self { order: value.order? })
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::From<super::VciDeferredIssueRequest>
         for VciDeferredIssueRequest {
             fn from(value: super::VciDeferredIssueRequest) -> Self {
                 Self { order: Ok(value.order) }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         #[derive(Clone, Debug)]
         pub struct VciDeferredIssueResponse {
             action: ::std::result::Result<
@@ -38450,6 +40001,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciDeferredIssueResponse {
             fn default() -> Self {
                 Self {
@@ -38460,6 +40012,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl VciDeferredIssueResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -38516,6 +40069,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciDeferredIssueResponse>
         for super::VciDeferredIssueResponse {
             type Error = super::error::ConversionError;
@@ -38530,6 +40084,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::From<super::VciDeferredIssueResponse>
         for VciDeferredIssueResponse {
             fn from(value: super::VciDeferredIssueResponse) -> Self {
@@ -38541,6 +40096,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         #[derive(Clone, Debug)]
         pub struct VciDeferredParseRequest {
             access_token: ::std::result::Result<
@@ -38552,6 +40108,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciDeferredParseRequest {
             fn default() -> Self {
                 Self {
@@ -38560,6 +40117,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl VciDeferredParseRequest {
             pub fn access_token<T>(mut self, value: T) -> Self
             where
@@ -38588,6 +40146,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciDeferredParseRequest>
         for super::VciDeferredParseRequest {
             type Error = super::error::ConversionError;
@@ -38600,6 +40159,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::From<super::VciDeferredParseRequest>
         for VciDeferredParseRequest {
             fn from(value: super::VciDeferredParseRequest) -> Self {
@@ -38609,6 +40169,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         #[derive(Clone, Debug)]
         pub struct VciDeferredParseResponse {
             action: ::std::result::Result<
@@ -38632,6 +40193,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciDeferredParseResponse {
             fn default() -> Self {
                 Self {
@@ -38643,6 +40205,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl VciDeferredParseResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -38713,6 +40276,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciDeferredParseResponse>
         for super::VciDeferredParseResponse {
             type Error = super::error::ConversionError;
@@ -38728,6 +40292,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::From<super::VciDeferredParseResponse>
         for VciDeferredParseResponse {
             fn from(value: super::VciDeferredParseResponse) -> Self {
@@ -38740,10 +40305,12 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         #[derive(Clone, Debug)]
         pub struct VciJwksRequest {
             pretty: ::std::result::Result<bool, ::std::string::String>,
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciJwksRequest {
             fn default() -> Self {
                 Self {
@@ -38751,6 +40318,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl VciJwksRequest {
             pub fn pretty<T>(mut self, value: T) -> Self
             where
@@ -38765,6 +40333,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciJwksRequest> for super::VciJwksRequest {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -38773,11 +40342,13 @@ pub mod types {
                 Ok(Self { pretty: value.pretty? })
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::From<super::VciJwksRequest> for VciJwksRequest {
             fn from(value: super::VciJwksRequest) -> Self {
                 Self { pretty: Ok(value.pretty) }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         #[derive(Clone, Debug)]
         pub struct VciJwksResponse {
             action: ::std::result::Result<
@@ -38797,6 +40368,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciJwksResponse {
             fn default() -> Self {
                 Self {
@@ -38807,6 +40379,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl VciJwksResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -38863,6 +40436,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciJwksResponse> for super::VciJwksResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -38876,6 +40450,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::From<super::VciJwksResponse> for VciJwksResponse {
             fn from(value: super::VciJwksResponse) -> Self {
                 Self {
@@ -38886,10 +40461,12 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         #[derive(Clone, Debug)]
         pub struct VciJwtissuerRequest {
             pretty: ::std::result::Result<bool, ::std::string::String>,
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciJwtissuerRequest {
             fn default() -> Self {
                 Self {
@@ -38897,6 +40474,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl VciJwtissuerRequest {
             pub fn pretty<T>(mut self, value: T) -> Self
             where
@@ -38911,6 +40489,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciJwtissuerRequest>
         for super::VciJwtissuerRequest {
             type Error = super::error::ConversionError;
@@ -38920,11 +40499,13 @@ pub mod types {
                 Ok(Self { pretty: value.pretty? })
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::From<super::VciJwtissuerRequest> for VciJwtissuerRequest {
             fn from(value: super::VciJwtissuerRequest) -> Self {
                 Self { pretty: Ok(value.pretty) }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         #[derive(Clone, Debug)]
         pub struct VciJwtissuerResponse {
             action: ::std::result::Result<
@@ -38944,6 +40525,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciJwtissuerResponse {
             fn default() -> Self {
                 Self {
@@ -38954,6 +40536,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl VciJwtissuerResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -39010,6 +40593,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciJwtissuerResponse>
         for super::VciJwtissuerResponse {
             type Error = super::error::ConversionError;
@@ -39024,6 +40608,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::From<super::VciJwtissuerResponse> for VciJwtissuerResponse {
             fn from(value: super::VciJwtissuerResponse) -> Self {
                 Self {
@@ -39034,10 +40619,12 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         #[derive(Clone, Debug)]
         pub struct VciMetadataRequest {
             pretty: ::std::result::Result<bool, ::std::string::String>,
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciMetadataRequest {
             fn default() -> Self {
                 Self {
@@ -39045,6 +40632,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl VciMetadataRequest {
             pub fn pretty<T>(mut self, value: T) -> Self
             where
@@ -39059,6 +40647,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciMetadataRequest> for super::VciMetadataRequest {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -39067,11 +40656,13 @@ pub mod types {
                 Ok(Self { pretty: value.pretty? })
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::From<super::VciMetadataRequest> for VciMetadataRequest {
             fn from(value: super::VciMetadataRequest) -> Self {
                 Self { pretty: Ok(value.pretty) }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         #[derive(Clone, Debug)]
         pub struct VciMetadataResponse {
             action: ::std::result::Result<
@@ -39091,6 +40682,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciMetadataResponse {
             fn default() -> Self {
                 Self {
@@ -39101,6 +40693,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl VciMetadataResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -39157,6 +40750,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciMetadataResponse>
         for super::VciMetadataResponse {
             type Error = super::error::ConversionError;
@@ -39171,6 +40765,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::From<super::VciMetadataResponse> for VciMetadataResponse {
             fn from(value: super::VciMetadataResponse) -> Self {
                 Self {
@@ -39181,6 +40776,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         #[derive(Clone, Debug)]
         pub struct VciOfferCreateRequest {
             acr: ::std::result::Result<
@@ -39240,6 +40836,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciOfferCreateRequest {
             fn default() -> Self {
                 Self {
@@ -39260,6 +40857,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl VciOfferCreateRequest {
             pub fn acr<T>(mut self, value: T) -> Self
             where
@@ -39442,6 +41040,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciOfferCreateRequest>
         for super::VciOfferCreateRequest {
             type Error = super::error::ConversionError;
@@ -39468,6 +41067,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::From<super::VciOfferCreateRequest>
         for VciOfferCreateRequest {
             fn from(value: super::VciOfferCreateRequest) -> Self {
@@ -39493,6 +41093,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         #[derive(Clone, Debug)]
         pub struct VciOfferCreateResponse {
             action: ::std::result::Result<
@@ -39512,6 +41113,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciOfferCreateResponse {
             fn default() -> Self {
                 Self {
@@ -39522,6 +41124,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl VciOfferCreateResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -39578,6 +41181,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciOfferCreateResponse>
         for super::VciOfferCreateResponse {
             type Error = super::error::ConversionError;
@@ -39592,6 +41196,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::From<super::VciOfferCreateResponse>
         for VciOfferCreateResponse {
             fn from(value: super::VciOfferCreateResponse) -> Self {
@@ -39603,6 +41208,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         #[derive(Clone, Debug)]
         pub struct VciOfferInfoRequest {
             identifier: ::std::result::Result<
@@ -39610,6 +41216,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciOfferInfoRequest {
             fn default() -> Self {
                 Self {
@@ -39617,6 +41224,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl VciOfferInfoRequest {
             pub fn identifier<T>(mut self, value: T) -> Self
             where
@@ -39631,6 +41239,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciOfferInfoRequest>
         for super::VciOfferInfoRequest {
             type Error = super::error::ConversionError;
@@ -39642,6 +41251,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::From<super::VciOfferInfoRequest> for VciOfferInfoRequest {
             fn from(value: super::VciOfferInfoRequest) -> Self {
                 Self {
@@ -39649,6 +41259,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         #[derive(Clone, Debug)]
         pub struct VciOfferInfoResponse {
             action: ::std::result::Result<
@@ -39668,6 +41279,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciOfferInfoResponse {
             fn default() -> Self {
                 Self {
@@ -39678,6 +41290,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl VciOfferInfoResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -39734,6 +41347,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciOfferInfoResponse>
         for super::VciOfferInfoResponse {
             type Error = super::error::ConversionError;
@@ -39748,6 +41362,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::From<super::VciOfferInfoResponse> for VciOfferInfoResponse {
             fn from(value: super::VciOfferInfoResponse) -> Self {
                 Self {
@@ -39758,6 +41373,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         #[derive(Clone, Debug)]
         pub struct VciSingleIssueRequest {
             access_token: ::std::result::Result<
@@ -39769,6 +41385,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciSingleIssueRequest {
             fn default() -> Self {
                 Self {
@@ -39777,6 +41394,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl VciSingleIssueRequest {
             pub fn access_token<T>(mut self, value: T) -> Self
             where
@@ -39805,6 +41423,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciSingleIssueRequest>
         for super::VciSingleIssueRequest {
             type Error = super::error::ConversionError;
@@ -39817,6 +41436,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::From<super::VciSingleIssueRequest>
         for VciSingleIssueRequest {
             fn from(value: super::VciSingleIssueRequest) -> Self {
@@ -39826,6 +41446,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         #[derive(Clone, Debug)]
         pub struct VciSingleIssueResponse {
             action: ::std::result::Result<
@@ -39849,6 +41470,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciSingleIssueResponse {
             fn default() -> Self {
                 Self {
@@ -39860,6 +41482,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl VciSingleIssueResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -39930,6 +41553,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciSingleIssueResponse>
         for super::VciSingleIssueResponse {
             type Error = super::error::ConversionError;
@@ -39945,6 +41569,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::From<super::VciSingleIssueResponse>
         for VciSingleIssueResponse {
             fn from(value: super::VciSingleIssueResponse) -> Self {
@@ -39957,6 +41582,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         #[derive(Clone, Debug)]
         pub struct VciSingleParseRequest {
             access_token: ::std::result::Result<
@@ -39968,6 +41594,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciSingleParseRequest {
             fn default() -> Self {
                 Self {
@@ -39976,6 +41603,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl VciSingleParseRequest {
             pub fn access_token<T>(mut self, value: T) -> Self
             where
@@ -40004,6 +41632,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciSingleParseRequest>
         for super::VciSingleParseRequest {
             type Error = super::error::ConversionError;
@@ -40016,6 +41645,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::From<super::VciSingleParseRequest>
         for VciSingleParseRequest {
             fn from(value: super::VciSingleParseRequest) -> Self {
@@ -40025,6 +41655,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         #[derive(Clone, Debug)]
         pub struct VciSingleParseResponse {
             action: ::std::result::Result<
@@ -40048,6 +41679,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciSingleParseResponse {
             fn default() -> Self {
                 Self {
@@ -40059,6 +41691,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl VciSingleParseResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -40129,6 +41762,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciSingleParseResponse>
         for super::VciSingleParseResponse {
             type Error = super::error::ConversionError;
@@ -40144,6 +41778,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "credential-issuer")]
         impl ::std::convert::From<super::VciSingleParseResponse>
         for VciSingleParseResponse {
             fn from(value: super::VciSingleParseResponse) -> Self {
@@ -40189,6 +41824,9 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ApplicationType {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -40203,17 +41841,26 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ::std::fmt::Display for ApplicationType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ::std::str::FromStr for ApplicationType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ::std::convert::From<&str> for ApplicationType {
         fn from(value: &str) -> Self {
             match value {
@@ -40223,6 +41870,9 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ::std::convert::From<::std::string::String> for ApplicationType {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -40231,6 +41881,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl AttachmentType {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -40245,17 +41896,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ::std::fmt::Display for AttachmentType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ::std::str::FromStr for AttachmentType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ::std::convert::From<&str> for AttachmentType {
         fn from(value: &str) -> Self {
             match value {
@@ -40265,6 +41919,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ::std::convert::From<::std::string::String> for AttachmentType {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -40273,6 +41928,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "authorization")]
     impl AuthorizationFailReason {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -40298,17 +41954,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "authorization")]
     impl ::std::fmt::Display for AuthorizationFailReason {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "authorization")]
     impl ::std::str::FromStr for AuthorizationFailReason {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "authorization")]
     impl ::std::convert::From<&str> for AuthorizationFailReason {
         fn from(value: &str) -> Self {
             match value {
@@ -40329,6 +41988,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "authorization")]
     impl ::std::convert::From<::std::string::String> for AuthorizationFailReason {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -40337,6 +41997,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "authorization")]
     impl AuthorizationFailAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -40353,17 +42014,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "authorization")]
     impl ::std::fmt::Display for AuthorizationFailAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "authorization")]
     impl ::std::str::FromStr for AuthorizationFailAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "authorization")]
     impl ::std::convert::From<&str> for AuthorizationFailAction {
         fn from(value: &str) -> Self {
             match value {
@@ -40375,6 +42039,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "authorization")]
     impl ::std::convert::From<::std::string::String> for AuthorizationFailAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -40383,6 +42048,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "authorization")]
     impl AuthorizationIssueAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -40399,17 +42065,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "authorization")]
     impl ::std::fmt::Display for AuthorizationIssueAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "authorization")]
     impl ::std::str::FromStr for AuthorizationIssueAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "authorization")]
     impl ::std::convert::From<&str> for AuthorizationIssueAction {
         fn from(value: &str) -> Self {
             match value {
@@ -40421,6 +42090,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "authorization")]
     impl ::std::convert::From<::std::string::String> for AuthorizationIssueAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -40429,6 +42099,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "authorization")]
     impl AuthorizationAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -40447,17 +42118,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "authorization")]
     impl ::std::fmt::Display for AuthorizationAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "authorization")]
     impl ::std::str::FromStr for AuthorizationAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "authorization")]
     impl ::std::convert::From<&str> for AuthorizationAction {
         fn from(value: &str) -> Self {
             match value {
@@ -40471,6 +42145,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "authorization")]
     impl ::std::convert::From<::std::string::String> for AuthorizationAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -40479,6 +42154,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "authorization")]
     impl AuthorizationTicketInfoAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -40495,17 +42171,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "authorization")]
     impl ::std::fmt::Display for AuthorizationTicketInfoAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "authorization")]
     impl ::std::str::FromStr for AuthorizationTicketInfoAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "authorization")]
     impl ::std::convert::From<&str> for AuthorizationTicketInfoAction {
         fn from(value: &str) -> Self {
             match value {
@@ -40517,6 +42196,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "authorization")]
     impl ::std::convert::From<::std::string::String> for AuthorizationTicketInfoAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -40525,6 +42205,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "authorization")]
     impl AuthorizationTicketUpdateAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -40541,17 +42222,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "authorization")]
     impl ::std::fmt::Display for AuthorizationTicketUpdateAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "authorization")]
     impl ::std::str::FromStr for AuthorizationTicketUpdateAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "authorization")]
     impl ::std::convert::From<&str> for AuthorizationTicketUpdateAction {
         fn from(value: &str) -> Self {
             match value {
@@ -40563,6 +42247,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "authorization")]
     impl ::std::convert::From<::std::string::String>
     for AuthorizationTicketUpdateAction {
         fn from(value: ::std::string::String) -> Self {
@@ -40572,6 +42257,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "ciba")]
     impl CibaCompleteResult {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -40587,17 +42273,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "ciba")]
     impl ::std::fmt::Display for CibaCompleteResult {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "ciba")]
     impl ::std::str::FromStr for CibaCompleteResult {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "ciba")]
     impl ::std::convert::From<&str> for CibaCompleteResult {
         fn from(value: &str) -> Self {
             match value {
@@ -40608,6 +42297,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "ciba")]
     impl ::std::convert::From<::std::string::String> for CibaCompleteResult {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -40616,6 +42306,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "ciba")]
     impl CibaCompleteAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -40631,17 +42322,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "ciba")]
     impl ::std::fmt::Display for CibaCompleteAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "ciba")]
     impl ::std::str::FromStr for CibaCompleteAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "ciba")]
     impl ::std::convert::From<&str> for CibaCompleteAction {
         fn from(value: &str) -> Self {
             match value {
@@ -40652,6 +42346,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "ciba")]
     impl ::std::convert::From<::std::string::String> for CibaCompleteAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -40660,6 +42355,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "ciba")]
     impl CibaFailReason {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -40681,17 +42377,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "ciba")]
     impl ::std::fmt::Display for CibaFailReason {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "ciba")]
     impl ::std::str::FromStr for CibaFailReason {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "ciba")]
     impl ::std::convert::From<&str> for CibaFailReason {
         fn from(value: &str) -> Self {
             match value {
@@ -40708,6 +42407,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "ciba")]
     impl ::std::convert::From<::std::string::String> for CibaFailReason {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -40716,6 +42416,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "ciba")]
     impl CibaFailAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -40731,17 +42432,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "ciba")]
     impl ::std::fmt::Display for CibaFailAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "ciba")]
     impl ::std::str::FromStr for CibaFailAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "ciba")]
     impl ::std::convert::From<&str> for CibaFailAction {
         fn from(value: &str) -> Self {
             match value {
@@ -40752,6 +42456,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "ciba")]
     impl ::std::convert::From<::std::string::String> for CibaFailAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -40760,6 +42465,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "ciba")]
     impl CibaIssueAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -40775,17 +42481,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "ciba")]
     impl ::std::fmt::Display for CibaIssueAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "ciba")]
     impl ::std::str::FromStr for CibaIssueAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "ciba")]
     impl ::std::convert::From<&str> for CibaIssueAction {
         fn from(value: &str) -> Self {
             match value {
@@ -40796,6 +42505,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "ciba")]
     impl ::std::convert::From<::std::string::String> for CibaIssueAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -40804,6 +42514,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "ciba")]
     impl CibaAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -40820,17 +42531,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "ciba")]
     impl ::std::fmt::Display for CibaAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "ciba")]
     impl ::std::str::FromStr for CibaAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "ciba")]
     impl ::std::convert::From<&str> for CibaAction {
         fn from(value: &str) -> Self {
             match value {
@@ -40842,6 +42556,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "ciba")]
     impl ::std::convert::From<::std::string::String> for CibaAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -40850,6 +42565,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ClaimType {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -40865,17 +42581,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ::std::fmt::Display for ClaimType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ::std::str::FromStr for ClaimType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ::std::convert::From<&str> for ClaimType {
         fn from(value: &str) -> Self {
             match value {
@@ -40886,6 +42605,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ::std::convert::From<::std::string::String> for ClaimType {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -40894,6 +42614,15 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     impl ClientAuthMethod {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -40914,17 +42643,44 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     impl ::std::fmt::Display for ClientAuthMethod {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     impl ::std::str::FromStr for ClientAuthMethod {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     impl ::std::convert::From<&str> for ClientAuthMethod {
         fn from(value: &str) -> Self {
             match value {
@@ -40940,6 +42696,15 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     impl ::std::convert::From<::std::string::String> for ClientAuthMethod {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -40948,6 +42713,9 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ClientSource {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -40965,17 +42733,26 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ::std::fmt::Display for ClientSource {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ::std::str::FromStr for ClientSource {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ::std::convert::From<&str> for ClientSource {
         fn from(value: &str) -> Self {
             match value {
@@ -40988,6 +42765,9 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ::std::convert::From<::std::string::String> for ClientSource {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -40996,6 +42776,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "authorization")]
     impl ClientLimitedAuthorizationClientSource {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -41013,17 +42794,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "authorization")]
     impl ::std::fmt::Display for ClientLimitedAuthorizationClientSource {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "authorization")]
     impl ::std::str::FromStr for ClientLimitedAuthorizationClientSource {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "authorization")]
     impl ::std::convert::From<&str> for ClientLimitedAuthorizationClientSource {
         fn from(value: &str) -> Self {
             match value {
@@ -41036,6 +42820,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "authorization")]
     impl ::std::convert::From<::std::string::String>
     for ClientLimitedAuthorizationClientSource {
         fn from(value: ::std::string::String) -> Self {
@@ -41045,6 +42830,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "client-registration")]
     impl ClientRegistrationAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -41064,17 +42850,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "client-registration")]
     impl ::std::fmt::Display for ClientRegistrationAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "client-registration")]
     impl ::std::str::FromStr for ClientRegistrationAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "client-registration")]
     impl ::std::convert::From<&str> for ClientRegistrationAction {
         fn from(value: &str) -> Self {
             match value {
@@ -41089,6 +42878,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "client-registration")]
     impl ::std::convert::From<::std::string::String> for ClientRegistrationAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -41097,6 +42887,15 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     impl ClientRegistrationType {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -41111,17 +42910,44 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     impl ::std::fmt::Display for ClientRegistrationType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     impl ::std::str::FromStr for ClientRegistrationType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     impl ::std::convert::From<&str> for ClientRegistrationType {
         fn from(value: &str) -> Self {
             match value {
@@ -41131,6 +42957,15 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     impl ::std::convert::From<::std::string::String> for ClientRegistrationType {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -41139,6 +42974,9 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ResponseMode {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -41158,17 +42996,26 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ::std::fmt::Display for ResponseMode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ::std::str::FromStr for ResponseMode {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ::std::convert::From<&str> for ResponseMode {
         fn from(value: &str) -> Self {
             match value {
@@ -41183,6 +43030,9 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ::std::convert::From<::std::string::String> for ResponseMode {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -41191,6 +43041,15 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "tokens"
+        )
+    )]
     impl ClientType {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -41205,17 +43064,44 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "tokens"
+        )
+    )]
     impl ::std::fmt::Display for ClientType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "tokens"
+        )
+    )]
     impl ::std::str::FromStr for ClientType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "tokens"
+        )
+    )]
     impl ::std::convert::From<&str> for ClientType {
         fn from(value: &str) -> Self {
             match value {
@@ -41225,6 +43111,15 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "tokens"
+        )
+    )]
     impl ::std::convert::From<::std::string::String> for ClientType {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -41233,6 +43128,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "authorization", feature = "ciba", feature = "service"))]
     impl DeliveryMode {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -41248,17 +43144,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(any(feature = "authorization", feature = "ciba", feature = "service"))]
     impl ::std::fmt::Display for DeliveryMode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "authorization", feature = "ciba", feature = "service"))]
     impl ::std::str::FromStr for DeliveryMode {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(any(feature = "authorization", feature = "ciba", feature = "service"))]
     impl ::std::convert::From<&str> for DeliveryMode {
         fn from(value: &str) -> Self {
             match value {
@@ -41269,6 +43168,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "authorization", feature = "ciba", feature = "service"))]
     impl ::std::convert::From<::std::string::String> for DeliveryMode {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -41277,6 +43177,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "device-flow")]
     impl DeviceAuthorizationAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -41293,17 +43194,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "device-flow")]
     impl ::std::fmt::Display for DeviceAuthorizationAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "device-flow")]
     impl ::std::str::FromStr for DeviceAuthorizationAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "device-flow")]
     impl ::std::convert::From<&str> for DeviceAuthorizationAction {
         fn from(value: &str) -> Self {
             match value {
@@ -41315,6 +43219,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "device-flow")]
     impl ::std::convert::From<::std::string::String> for DeviceAuthorizationAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -41323,6 +43228,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "device-flow")]
     impl DeviceCompleteResult {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -41338,17 +43244,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "device-flow")]
     impl ::std::fmt::Display for DeviceCompleteResult {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "device-flow")]
     impl ::std::str::FromStr for DeviceCompleteResult {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "device-flow")]
     impl ::std::convert::From<&str> for DeviceCompleteResult {
         fn from(value: &str) -> Self {
             match value {
@@ -41359,6 +43268,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "device-flow")]
     impl ::std::convert::From<::std::string::String> for DeviceCompleteResult {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -41367,6 +43277,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "device-flow")]
     impl DeviceCompleteAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -41384,17 +43295,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "device-flow")]
     impl ::std::fmt::Display for DeviceCompleteAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "device-flow")]
     impl ::std::str::FromStr for DeviceCompleteAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "device-flow")]
     impl ::std::convert::From<&str> for DeviceCompleteAction {
         fn from(value: &str) -> Self {
             match value {
@@ -41407,6 +43321,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "device-flow")]
     impl ::std::convert::From<::std::string::String> for DeviceCompleteAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -41415,6 +43330,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "device-flow")]
     impl DeviceVerificationAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -41431,17 +43347,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "device-flow")]
     impl ::std::fmt::Display for DeviceVerificationAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "device-flow")]
     impl ::std::str::FromStr for DeviceVerificationAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "device-flow")]
     impl ::std::convert::From<&str> for DeviceVerificationAction {
         fn from(value: &str) -> Self {
             match value {
@@ -41453,6 +43372,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "device-flow")]
     impl ::std::convert::From<::std::string::String> for DeviceVerificationAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -41461,6 +43381,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl Display {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -41477,17 +43398,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ::std::fmt::Display for Display {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ::std::str::FromStr for Display {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ::std::convert::From<&str> for Display {
         fn from(value: &str) -> Self {
             match value {
@@ -41499,6 +43423,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ::std::convert::From<::std::string::String> for Display {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -41507,6 +43432,15 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     impl FapiMode {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -41527,17 +43461,44 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     impl ::std::fmt::Display for FapiMode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     impl ::std::str::FromStr for FapiMode {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     impl ::std::convert::From<&str> for FapiMode {
         fn from(value: &str) -> Self {
             match value {
@@ -41553,6 +43514,15 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     impl ::std::convert::From<::std::string::String> for FapiMode {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -41561,6 +43531,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "federation")]
     impl FederationConfigurationAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -41576,17 +43547,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "federation")]
     impl ::std::fmt::Display for FederationConfigurationAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "federation")]
     impl ::std::str::FromStr for FederationConfigurationAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "federation")]
     impl ::std::convert::From<&str> for FederationConfigurationAction {
         fn from(value: &str) -> Self {
             match value {
@@ -41597,6 +43571,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "federation")]
     impl ::std::convert::From<::std::string::String> for FederationConfigurationAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -41605,6 +43580,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "federation")]
     impl FederationRegistrationAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -41621,17 +43597,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "federation")]
     impl ::std::fmt::Display for FederationRegistrationAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "federation")]
     impl ::std::str::FromStr for FederationRegistrationAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "federation")]
     impl ::std::convert::From<&str> for FederationRegistrationAction {
         fn from(value: &str) -> Self {
             match value {
@@ -41643,6 +43622,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "federation")]
     impl ::std::convert::From<::std::string::String> for FederationRegistrationAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -41651,6 +43631,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "grant-management")]
     impl GrantManagementResponseAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -41670,17 +43651,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "grant-management")]
     impl ::std::fmt::Display for GrantManagementResponseAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "grant-management")]
     impl ::std::str::FromStr for GrantManagementResponseAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "grant-management")]
     impl ::std::convert::From<&str> for GrantManagementResponseAction {
         fn from(value: &str) -> Self {
             match value {
@@ -41695,6 +43679,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "grant-management")]
     impl ::std::convert::From<::std::string::String> for GrantManagementResponseAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -41703,6 +43688,14 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "ciba",
+            feature = "device-flow",
+            feature = "grant-management"
+        )
+    )]
     impl GrantManagementAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -41720,17 +43713,41 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "ciba",
+            feature = "device-flow",
+            feature = "grant-management"
+        )
+    )]
     impl ::std::fmt::Display for GrantManagementAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "ciba",
+            feature = "device-flow",
+            feature = "grant-management"
+        )
+    )]
     impl ::std::str::FromStr for GrantManagementAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "ciba",
+            feature = "device-flow",
+            feature = "grant-management"
+        )
+    )]
     impl ::std::convert::From<&str> for GrantManagementAction {
         fn from(value: &str) -> Self {
             match value {
@@ -41743,6 +43760,14 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "ciba",
+            feature = "device-flow",
+            feature = "grant-management"
+        )
+    )]
     impl ::std::convert::From<::std::string::String> for GrantManagementAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -41751,6 +43776,17 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "introspection",
+            feature = "service",
+            feature = "tokens"
+        )
+    )]
     impl GrantType {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -41773,17 +43809,50 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "introspection",
+            feature = "service",
+            feature = "tokens"
+        )
+    )]
     impl ::std::fmt::Display for GrantType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "introspection",
+            feature = "service",
+            feature = "tokens"
+        )
+    )]
     impl ::std::str::FromStr for GrantType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "introspection",
+            feature = "service",
+            feature = "tokens"
+        )
+    )]
     impl ::std::convert::From<&str> for GrantType {
         fn from(value: &str) -> Self {
             match value {
@@ -41801,6 +43870,17 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "introspection",
+            feature = "service",
+            feature = "tokens"
+        )
+    )]
     impl ::std::convert::From<::std::string::String> for GrantType {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -41809,6 +43889,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "hsk")]
     impl HskCreateAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -41825,17 +43906,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "hsk")]
     impl ::std::fmt::Display for HskCreateAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "hsk")]
     impl ::std::str::FromStr for HskCreateAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "hsk")]
     impl ::std::convert::From<&str> for HskCreateAction {
         fn from(value: &str) -> Self {
             match value {
@@ -41847,6 +43931,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "hsk")]
     impl ::std::convert::From<::std::string::String> for HskCreateAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -41855,6 +43940,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "full")]
     impl HskDeleteAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -41871,17 +43957,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "full")]
     impl ::std::fmt::Display for HskDeleteAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "full")]
     impl ::std::str::FromStr for HskDeleteAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "full")]
     impl ::std::convert::From<&str> for HskDeleteAction {
         fn from(value: &str) -> Self {
             match value {
@@ -41893,6 +43982,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "full")]
     impl ::std::convert::From<::std::string::String> for HskDeleteAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -41901,6 +43991,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "hsk")]
     impl HskListAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -41916,17 +44007,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "hsk")]
     impl ::std::fmt::Display for HskListAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "hsk")]
     impl ::std::str::FromStr for HskListAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "hsk")]
     impl ::std::convert::From<&str> for HskListAction {
         fn from(value: &str) -> Self {
             match value {
@@ -41937,6 +44031,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "hsk")]
     impl ::std::convert::From<::std::string::String> for HskListAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -41945,6 +44040,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "hsk")]
     impl HskGetAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -41961,17 +44057,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "hsk")]
     impl ::std::fmt::Display for HskGetAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "hsk")]
     impl ::std::str::FromStr for HskGetAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "hsk")]
     impl ::std::convert::From<&str> for HskGetAction {
         fn from(value: &str) -> Self {
             match value {
@@ -41983,6 +44082,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "hsk")]
     impl ::std::convert::From<::std::string::String> for HskGetAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -41991,6 +44091,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "tokens")]
     impl IdTokenReissueAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -42006,17 +44107,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::fmt::Display for IdTokenReissueAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::str::FromStr for IdTokenReissueAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::convert::From<&str> for IdTokenReissueAction {
         fn from(value: &str) -> Self {
             match value {
@@ -42027,6 +44131,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::convert::From<::std::string::String> for IdTokenReissueAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -42035,6 +44140,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "introspection")]
     impl IntrospectionAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -42052,17 +44158,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "introspection")]
     impl ::std::fmt::Display for IntrospectionAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "introspection")]
     impl ::std::str::FromStr for IntrospectionAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "introspection")]
     impl ::std::convert::From<&str> for IntrospectionAction {
         fn from(value: &str) -> Self {
             match value {
@@ -42075,6 +44184,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "introspection")]
     impl ::std::convert::From<::std::string::String> for IntrospectionAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -42083,6 +44193,9 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl JweAlgInner {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -42112,17 +44225,26 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ::std::fmt::Display for JweAlgInner {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ::std::str::FromStr for JweAlgInner {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ::std::convert::From<&str> for JweAlgInner {
         fn from(value: &str) -> Self {
             match value {
@@ -42147,6 +44269,9 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ::std::convert::From<::std::string::String> for JweAlgInner {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -42155,6 +44280,9 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl JweEncInner {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -42173,17 +44301,26 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ::std::fmt::Display for JweEncInner {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ::std::str::FromStr for JweEncInner {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ::std::convert::From<&str> for JweEncInner {
         fn from(value: &str) -> Self {
             match value {
@@ -42197,6 +44334,9 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ::std::convert::From<::std::string::String> for JweEncInner {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -42205,6 +44345,15 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     impl JwsAlgInner {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -42232,17 +44381,44 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     impl ::std::fmt::Display for JwsAlgInner {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     impl ::std::str::FromStr for JwsAlgInner {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     impl ::std::convert::From<&str> for JwsAlgInner {
         fn from(value: &str) -> Self {
             match value {
@@ -42265,6 +44441,15 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     impl ::std::convert::From<::std::string::String> for JwsAlgInner {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -42273,6 +44458,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "native-sso")]
     impl NativeSsoLogoutAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -42288,17 +44474,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "native-sso")]
     impl ::std::fmt::Display for NativeSsoLogoutAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "native-sso")]
     impl ::std::str::FromStr for NativeSsoLogoutAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "native-sso")]
     impl ::std::convert::From<&str> for NativeSsoLogoutAction {
         fn from(value: &str) -> Self {
             match value {
@@ -42309,6 +44498,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "native-sso")]
     impl ::std::convert::From<::std::string::String> for NativeSsoLogoutAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -42317,6 +44507,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "native-sso")]
     impl NativeSsoAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -42332,17 +44523,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "native-sso")]
     impl ::std::fmt::Display for NativeSsoAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "native-sso")]
     impl ::std::str::FromStr for NativeSsoAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "native-sso")]
     impl ::std::convert::From<&str> for NativeSsoAction {
         fn from(value: &str) -> Self {
             match value {
@@ -42353,6 +44547,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "native-sso")]
     impl ::std::convert::From<::std::string::String> for NativeSsoAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -42361,6 +44556,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl Prompt {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -42378,17 +44574,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ::std::fmt::Display for Prompt {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ::std::str::FromStr for Prompt {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ::std::convert::From<&str> for Prompt {
         fn from(value: &str) -> Self {
             match value {
@@ -42401,6 +44600,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ::std::convert::From<::std::string::String> for Prompt {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -42409,6 +44609,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "pushed-authorization")]
     impl PushedAuthorizationAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -42427,17 +44628,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "pushed-authorization")]
     impl ::std::fmt::Display for PushedAuthorizationAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "pushed-authorization")]
     impl ::std::str::FromStr for PushedAuthorizationAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "pushed-authorization")]
     impl ::std::convert::From<&str> for PushedAuthorizationAction {
         fn from(value: &str) -> Self {
             match value {
@@ -42451,6 +44655,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "pushed-authorization")]
     impl ::std::convert::From<::std::string::String> for PushedAuthorizationAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -42459,6 +44664,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "pushed-authorization")]
     impl PushedAuthorizationResponseClientAuthMethod {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -42479,17 +44685,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "pushed-authorization")]
     impl ::std::fmt::Display for PushedAuthorizationResponseClientAuthMethod {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "pushed-authorization")]
     impl ::std::str::FromStr for PushedAuthorizationResponseClientAuthMethod {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "pushed-authorization")]
     impl ::std::convert::From<&str> for PushedAuthorizationResponseClientAuthMethod {
         fn from(value: &str) -> Self {
             match value {
@@ -42505,6 +44714,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "pushed-authorization")]
     impl ::std::convert::From<::std::string::String>
     for PushedAuthorizationResponseClientAuthMethod {
         fn from(value: ::std::string::String) -> Self {
@@ -42514,6 +44724,15 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     impl ResponseType {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -42534,17 +44753,44 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     impl ::std::fmt::Display for ResponseType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     impl ::std::str::FromStr for ResponseType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     impl ::std::convert::From<&str> for ResponseType {
         fn from(value: &str) -> Self {
             match value {
@@ -42560,6 +44806,15 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation",
+            feature = "service"
+        )
+    )]
     impl ::std::convert::From<::std::string::String> for ResponseType {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -42568,6 +44823,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "revocation")]
     impl RevocationAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -42584,17 +44840,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "revocation")]
     impl ::std::fmt::Display for RevocationAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "revocation")]
     impl ::std::str::FromStr for RevocationAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "revocation")]
     impl ::std::convert::From<&str> for RevocationAction {
         fn from(value: &str) -> Self {
             match value {
@@ -42606,6 +44865,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "revocation")]
     impl ::std::convert::From<::std::string::String> for RevocationAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -42614,6 +44874,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ServiceProfile {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -42628,17 +44889,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ::std::fmt::Display for ServiceProfile {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ::std::str::FromStr for ServiceProfile {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ::std::convert::From<&str> for ServiceProfile {
         fn from(value: &str) -> Self {
             match value {
@@ -42648,6 +44912,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ::std::convert::From<::std::string::String> for ServiceProfile {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -42656,6 +44921,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl Sns {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -42669,17 +44935,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ::std::fmt::Display for Sns {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ::std::str::FromStr for Sns {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ::std::convert::From<&str> for Sns {
         fn from(value: &str) -> Self {
             match value {
@@ -42688,6 +44957,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ::std::convert::From<::std::string::String> for Sns {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -42696,6 +44966,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "introspection")]
     impl StandardIntrospectionAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -42712,17 +44983,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "introspection")]
     impl ::std::fmt::Display for StandardIntrospectionAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "introspection")]
     impl ::std::str::FromStr for StandardIntrospectionAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "introspection")]
     impl ::std::convert::From<&str> for StandardIntrospectionAction {
         fn from(value: &str) -> Self {
             match value {
@@ -42734,6 +45008,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "introspection")]
     impl ::std::convert::From<::std::string::String> for StandardIntrospectionAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -42742,6 +45017,9 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl SubjectType {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -42756,17 +45034,26 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ::std::fmt::Display for SubjectType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ::std::str::FromStr for SubjectType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ::std::convert::From<&str> for SubjectType {
         fn from(value: &str) -> Self {
             match value {
@@ -42776,6 +45063,9 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(feature = "client-registration", feature = "clients", feature = "federation")
+    )]
     impl ::std::convert::From<::std::string::String> for SubjectType {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -42784,6 +45074,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "tokens")]
     impl TokenBatchStatusBatchKind {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -42797,17 +45088,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::fmt::Display for TokenBatchStatusBatchKind {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::str::FromStr for TokenBatchStatusBatchKind {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::convert::From<&str> for TokenBatchStatusBatchKind {
         fn from(value: &str) -> Self {
             match value {
@@ -42816,6 +45110,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::convert::From<::std::string::String> for TokenBatchStatusBatchKind {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -42824,6 +45119,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "tokens")]
     impl TokenBatchResult {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -42838,17 +45134,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::fmt::Display for TokenBatchResult {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::str::FromStr for TokenBatchResult {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::convert::From<&str> for TokenBatchResult {
         fn from(value: &str) -> Self {
             match value {
@@ -42858,6 +45157,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::convert::From<::std::string::String> for TokenBatchResult {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -42866,6 +45166,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "tokens")]
     impl TokenCreateAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -42882,17 +45183,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::fmt::Display for TokenCreateAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::str::FromStr for TokenCreateAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::convert::From<&str> for TokenCreateAction {
         fn from(value: &str) -> Self {
             match value {
@@ -42904,6 +45208,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::convert::From<::std::string::String> for TokenCreateAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -42912,6 +45217,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "tokens")]
     impl TokenFailReason {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -42929,17 +45235,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::fmt::Display for TokenFailReason {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::str::FromStr for TokenFailReason {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::convert::From<&str> for TokenFailReason {
         fn from(value: &str) -> Self {
             match value {
@@ -42952,6 +45261,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::convert::From<::std::string::String> for TokenFailReason {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -42960,6 +45270,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "tokens")]
     impl TokenFailAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -42974,17 +45285,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::fmt::Display for TokenFailAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::str::FromStr for TokenFailAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::convert::From<&str> for TokenFailAction {
         fn from(value: &str) -> Self {
             match value {
@@ -42994,6 +45308,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::convert::From<::std::string::String> for TokenFailAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -43002,6 +45317,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "tokens")]
     impl TokenIssueAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -43016,17 +45332,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::fmt::Display for TokenIssueAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::str::FromStr for TokenIssueAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::convert::From<&str> for TokenIssueAction {
         fn from(value: &str) -> Self {
             match value {
@@ -43036,6 +45355,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::convert::From<::std::string::String> for TokenIssueAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -43044,6 +45364,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "tokens")]
     impl TokenAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -43065,17 +45386,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::fmt::Display for TokenAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::str::FromStr for TokenAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::convert::From<&str> for TokenAction {
         fn from(value: &str) -> Self {
             match value {
@@ -43092,6 +45416,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::convert::From<::std::string::String> for TokenAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -43100,6 +45425,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "tokens")]
     impl TokenType {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -43122,17 +45448,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::fmt::Display for TokenType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::str::FromStr for TokenType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::convert::From<&str> for TokenType {
         fn from(value: &str) -> Self {
             match value {
@@ -43150,6 +45479,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::convert::From<::std::string::String> for TokenType {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -43158,6 +45488,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "tokens")]
     impl TokenUpdateAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -43175,17 +45506,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::fmt::Display for TokenUpdateAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::str::FromStr for TokenUpdateAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::convert::From<&str> for TokenUpdateAction {
         fn from(value: &str) -> Self {
             match value {
@@ -43198,6 +45532,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "tokens")]
     impl ::std::convert::From<::std::string::String> for TokenUpdateAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -43206,6 +45541,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl UserCodeCharset {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -43220,17 +45556,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ::std::fmt::Display for UserCodeCharset {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ::std::str::FromStr for UserCodeCharset {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ::std::convert::From<&str> for UserCodeCharset {
         fn from(value: &str) -> Self {
             match value {
@@ -43240,6 +45579,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ::std::convert::From<::std::string::String> for UserCodeCharset {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -43248,6 +45588,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "userinfo")]
     impl UserInfoIssueAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -43266,17 +45607,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "userinfo")]
     impl ::std::fmt::Display for UserInfoIssueAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "userinfo")]
     impl ::std::str::FromStr for UserInfoIssueAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "userinfo")]
     impl ::std::convert::From<&str> for UserInfoIssueAction {
         fn from(value: &str) -> Self {
             match value {
@@ -43290,6 +45634,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "userinfo")]
     impl ::std::convert::From<::std::string::String> for UserInfoIssueAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -43298,6 +45643,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "userinfo")]
     impl UserInfoAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -43315,17 +45661,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "userinfo")]
     impl ::std::fmt::Display for UserInfoAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "userinfo")]
     impl ::std::str::FromStr for UserInfoAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "userinfo")]
     impl ::std::convert::From<&str> for UserInfoAction {
         fn from(value: &str) -> Self {
             match value {
@@ -43338,6 +45687,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "userinfo")]
     impl ::std::convert::From<::std::string::String> for UserInfoAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -43346,6 +45696,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl BatchCredentialIssueAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -43363,17 +45714,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::fmt::Display for BatchCredentialIssueAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::str::FromStr for BatchCredentialIssueAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::convert::From<&str> for BatchCredentialIssueAction {
         fn from(value: &str) -> Self {
             match value {
@@ -43386,6 +45740,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::convert::From<::std::string::String> for BatchCredentialIssueAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -43394,6 +45749,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl BatchCredentialParseAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -43411,17 +45767,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::fmt::Display for BatchCredentialParseAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::str::FromStr for BatchCredentialParseAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::convert::From<&str> for BatchCredentialParseAction {
         fn from(value: &str) -> Self {
             match value {
@@ -43434,6 +45793,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::convert::From<::std::string::String> for BatchCredentialParseAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -43442,6 +45802,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl DeferredCredentialIssueAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -43458,17 +45819,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::fmt::Display for DeferredCredentialIssueAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::str::FromStr for DeferredCredentialIssueAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::convert::From<&str> for DeferredCredentialIssueAction {
         fn from(value: &str) -> Self {
             match value {
@@ -43480,6 +45844,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::convert::From<::std::string::String> for DeferredCredentialIssueAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -43488,6 +45853,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl DeferredCredentialParseAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -43505,17 +45871,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::fmt::Display for DeferredCredentialParseAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::str::FromStr for DeferredCredentialParseAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::convert::From<&str> for DeferredCredentialParseAction {
         fn from(value: &str) -> Self {
             match value {
@@ -43528,6 +45897,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::convert::From<::std::string::String> for DeferredCredentialParseAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -43536,6 +45906,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl CredentialIssuerJwksAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -43551,17 +45922,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::fmt::Display for CredentialIssuerJwksAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::str::FromStr for CredentialIssuerJwksAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::convert::From<&str> for CredentialIssuerJwksAction {
         fn from(value: &str) -> Self {
             match value {
@@ -43572,6 +45946,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::convert::From<::std::string::String> for CredentialIssuerJwksAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -43580,6 +45955,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl JwtIssuerMetadataAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -43595,17 +45971,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::fmt::Display for JwtIssuerMetadataAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::str::FromStr for JwtIssuerMetadataAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::convert::From<&str> for JwtIssuerMetadataAction {
         fn from(value: &str) -> Self {
             match value {
@@ -43616,6 +45995,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::convert::From<::std::string::String> for JwtIssuerMetadataAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -43624,6 +46004,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl CredentialIssuerMetadataAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -43639,17 +46020,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::fmt::Display for CredentialIssuerMetadataAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::str::FromStr for CredentialIssuerMetadataAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::convert::From<&str> for CredentialIssuerMetadataAction {
         fn from(value: &str) -> Self {
             match value {
@@ -43660,6 +46044,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::convert::From<::std::string::String> for CredentialIssuerMetadataAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -43668,6 +46053,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl CredentialOfferCreateAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -43684,17 +46070,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::fmt::Display for CredentialOfferCreateAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::str::FromStr for CredentialOfferCreateAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::convert::From<&str> for CredentialOfferCreateAction {
         fn from(value: &str) -> Self {
             match value {
@@ -43706,6 +46095,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::convert::From<::std::string::String> for CredentialOfferCreateAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -43714,6 +46104,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl CredentialOfferInfoAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -43731,17 +46122,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::fmt::Display for CredentialOfferInfoAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::str::FromStr for CredentialOfferInfoAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::convert::From<&str> for CredentialOfferInfoAction {
         fn from(value: &str) -> Self {
             match value {
@@ -43754,6 +46148,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::convert::From<::std::string::String> for CredentialOfferInfoAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -43762,6 +46157,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl CredentialIssueAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -43780,17 +46176,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::fmt::Display for CredentialIssueAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::str::FromStr for CredentialIssueAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::convert::From<&str> for CredentialIssueAction {
         fn from(value: &str) -> Self {
             match value {
@@ -43804,6 +46203,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::convert::From<::std::string::String> for CredentialIssueAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -43812,6 +46212,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl CredentialParseAction {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -43829,17 +46230,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::fmt::Display for CredentialParseAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::str::FromStr for CredentialParseAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::convert::From<&str> for CredentialParseAction {
         fn from(value: &str) -> Self {
             match value {
@@ -43852,6 +46256,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     impl ::std::convert::From<::std::string::String> for CredentialParseAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -43860,6 +46265,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl VerifiedClaimsValidationSchema {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -43874,17 +46280,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ::std::fmt::Display for VerifiedClaimsValidationSchema {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ::std::str::FromStr for VerifiedClaimsValidationSchema {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ::std::convert::From<&str> for VerifiedClaimsValidationSchema {
         fn from(value: &str) -> Self {
             match value {
@@ -43894,6 +46303,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "authorization", feature = "service"))]
     impl ::std::convert::From<::std::string::String> for VerifiedClaimsValidationSchema {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
@@ -43902,6 +46312,26 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "ciba",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "credential-issuer",
+            feature = "device-flow",
+            feature = "federation",
+            feature = "grant-management",
+            feature = "hsk",
+            feature = "introspection",
+            feature = "native-sso",
+            feature = "pushed-authorization",
+            feature = "revocation",
+            feature = "service",
+            feature = "tokens",
+            feature = "userinfo"
+        )
+    )]
     /// A value an enum of this crate does not know, exactly as received.
     ///
     /// Opaque on purpose: compare the enum's `as_str()` instead of matching
@@ -43921,12 +46351,52 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct UnknownValue(::std::string::String);
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "ciba",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "credential-issuer",
+            feature = "device-flow",
+            feature = "federation",
+            feature = "grant-management",
+            feature = "hsk",
+            feature = "introspection",
+            feature = "native-sso",
+            feature = "pushed-authorization",
+            feature = "revocation",
+            feature = "service",
+            feature = "tokens",
+            feature = "userinfo"
+        )
+    )]
     impl UnknownValue {
         /// The value as received.
         pub fn as_str(&self) -> &str {
             &self.0
         }
     }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "ciba",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "credential-issuer",
+            feature = "device-flow",
+            feature = "federation",
+            feature = "grant-management",
+            feature = "hsk",
+            feature = "introspection",
+            feature = "native-sso",
+            feature = "pushed-authorization",
+            feature = "revocation",
+            feature = "service",
+            feature = "tokens",
+            feature = "userinfo"
+        )
+    )]
     impl ::std::fmt::Display for UnknownValue {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(&self.0)
@@ -44000,6 +46470,7 @@ const _: () = {
     {}
 };
 impl Client {
+    #[cfg(feature = "utility")]
     /**Sends a `GET` request to `/api/info`
 
 ```ignore
@@ -44010,6 +46481,7 @@ let response = client.info_api()
     pub fn info_api(&self) -> builder::InfoApi<'_> {
         builder::InfoApi::new(self)
     }
+    #[cfg(feature = "lifecycle")]
     /**Sends a `GET` request to `/api/lifecycle/healthcheck`
 
 ```ignore
@@ -44023,6 +46495,7 @@ let response = client.get_api_lifecycle_healthcheck()
     ) -> builder::GetApiLifecycleHealthcheck<'_> {
         builder::GetApiLifecycleHealthcheck::new(self)
     }
+    #[cfg(feature = "utility")]
     /**Sends a `GET` request to `/api/misc/echo`
 
 ```ignore
@@ -44033,6 +46506,7 @@ let response = client.misc_echo_api()
     pub fn misc_echo_api(&self) -> builder::MiscEchoApi<'_> {
         builder::MiscEchoApi::new(self)
     }
+    #[cfg(feature = "service")]
     /**Sends a `POST` request to `/api/service/create`
 
 ```ignore
@@ -44044,6 +46518,7 @@ let response = client.service_create_api()
     pub fn service_create_api(&self) -> builder::ServiceCreateApi<'_> {
         builder::ServiceCreateApi::new(self)
     }
+    #[cfg(feature = "service")]
     /**Sends a `GET` request to `/api/service/get/list`
 
 ```ignore
@@ -44056,6 +46531,7 @@ let response = client.service_get_list_api()
     pub fn service_get_list_api(&self) -> builder::ServiceGetListApi<'_> {
         builder::ServiceGetListApi::new(self)
     }
+    #[cfg(feature = "authorization")]
     /**Sends a `POST` request to `/api/{serviceId}/auth/authorization`
 
 ```ignore
@@ -44068,6 +46544,7 @@ let response = client.auth_authorization_api()
     pub fn auth_authorization_api(&self) -> builder::AuthAuthorizationApi<'_> {
         builder::AuthAuthorizationApi::new(self)
     }
+    #[cfg(feature = "authorization")]
     /**Sends a `POST` request to `/api/{serviceId}/auth/authorization/fail`
 
 ```ignore
@@ -44080,6 +46557,7 @@ let response = client.auth_authorization_fail_api()
     pub fn auth_authorization_fail_api(&self) -> builder::AuthAuthorizationFailApi<'_> {
         builder::AuthAuthorizationFailApi::new(self)
     }
+    #[cfg(feature = "authorization")]
     /**Sends a `POST` request to `/api/{serviceId}/auth/authorization/issue`
 
 ```ignore
@@ -44094,6 +46572,7 @@ let response = client.auth_authorization_issue_api()
     ) -> builder::AuthAuthorizationIssueApi<'_> {
         builder::AuthAuthorizationIssueApi::new(self)
     }
+    #[cfg(feature = "authorization")]
     /**Sends a `POST` request to `/api/{serviceId}/auth/authorization/ticket/info`
 
 ```ignore
@@ -44108,6 +46587,7 @@ let response = client.get_authorization_ticket_info()
     ) -> builder::GetAuthorizationTicketInfo<'_> {
         builder::GetAuthorizationTicketInfo::new(self)
     }
+    #[cfg(feature = "authorization")]
     /**Sends a `POST` request to `/api/{serviceId}/auth/authorization/ticket/update`
 
 ```ignore
@@ -44120,6 +46600,7 @@ let response = client.update_authorization_ticket()
     pub fn update_authorization_ticket(&self) -> builder::UpdateAuthorizationTicket<'_> {
         builder::UpdateAuthorizationTicket::new(self)
     }
+    #[cfg(feature = "introspection")]
     /**Sends a `POST` request to `/api/{serviceId}/auth/introspection`
 
 ```ignore
@@ -44132,6 +46613,7 @@ let response = client.auth_introspection_api()
     pub fn auth_introspection_api(&self) -> builder::AuthIntrospectionApi<'_> {
         builder::AuthIntrospectionApi::new(self)
     }
+    #[cfg(feature = "introspection")]
     /**Sends a `POST` request to `/api/{serviceId}/auth/introspection/standard`
 
 ```ignore
@@ -44146,6 +46628,7 @@ let response = client.auth_introspection_standard_api()
     ) -> builder::AuthIntrospectionStandardApi<'_> {
         builder::AuthIntrospectionStandardApi::new(self)
     }
+    #[cfg(feature = "revocation")]
     /**Sends a `POST` request to `/api/{serviceId}/auth/revocation`
 
 ```ignore
@@ -44158,6 +46641,7 @@ let response = client.auth_revocation_api()
     pub fn auth_revocation_api(&self) -> builder::AuthRevocationApi<'_> {
         builder::AuthRevocationApi::new(self)
     }
+    #[cfg(feature = "tokens")]
     /**Hands a token request, as the token endpoint received it, to Authlete. Authlete checks the client and the grant and answers with an `action` that tells the authorization server what to do next.
 
 Sends a `POST` request to `/api/{serviceId}/auth/token`
@@ -44172,6 +46656,7 @@ let response = client.auth_token_api()
     pub fn auth_token_api(&self) -> builder::AuthTokenApi<'_> {
         builder::AuthTokenApi::new(self)
     }
+    #[cfg(feature = "tokens")]
     /**Creates an access token directly, without any OAuth flow, for administration and tests.
 
 Sends a `POST` request to `/api/{serviceId}/auth/token/create`
@@ -44186,6 +46671,7 @@ let response = client.auth_token_create_api()
     pub fn auth_token_create_api(&self) -> builder::AuthTokenCreateApi<'_> {
         builder::AuthTokenCreateApi::new(self)
     }
+    #[cfg(feature = "tokens")]
     /**Sends a `POST` request to `/api/{serviceId}/auth/token/create/batch`
 
 ```ignore
@@ -44199,6 +46685,7 @@ let response = client.auth_token_create_batch_api()
     pub fn auth_token_create_batch_api(&self) -> builder::AuthTokenCreateBatchApi<'_> {
         builder::AuthTokenCreateBatchApi::new(self)
     }
+    #[cfg(feature = "tokens")]
     /**Sends a `GET` request to `/api/{serviceId}/auth/token/create/batch/status/{tokenBatchRequestId}`
 
 ```ignore
@@ -44213,6 +46700,7 @@ let response = client.auth_token_create_batch_status_api()
     ) -> builder::AuthTokenCreateBatchStatusApi<'_> {
         builder::AuthTokenCreateBatchStatusApi::new(self)
     }
+    #[cfg(feature = "tokens")]
     /**Removes an access token from the service's store so that it can no longer be used or introspected.
 
 Sends a `DELETE` request to `/api/{serviceId}/auth/token/delete/{accessTokenIdentifier}`
@@ -44227,6 +46715,7 @@ let response = client.auth_token_delete_api()
     pub fn auth_token_delete_api(&self) -> builder::AuthTokenDeleteApi<'_> {
         builder::AuthTokenDeleteApi::new(self)
     }
+    #[cfg(feature = "tokens")]
     /**Called by the authorization server when it cannot honour a token request that Authlete handed back to it (for instance, the resource owner's password was wrong). Authlete spends the ticket and answers with the error body the token endpoint should send to the client.
 
 Sends a `POST` request to `/api/{serviceId}/auth/token/fail`
@@ -44241,6 +46730,7 @@ let response = client.auth_token_fail_api()
     pub fn auth_token_fail_api(&self) -> builder::AuthTokenFailApi<'_> {
         builder::AuthTokenFailApi::new(self)
     }
+    #[cfg(feature = "tokens")]
     /**Lists the access tokens of a client, of a user, or of a user at a client, a page at a time.
 
 Sends a `GET` request to `/api/{serviceId}/auth/token/get/list`
@@ -44258,6 +46748,7 @@ let response = client.auth_token_get_list_api()
     pub fn auth_token_get_list_api(&self) -> builder::AuthTokenGetListApi<'_> {
         builder::AuthTokenGetListApi::new(self)
     }
+    #[cfg(feature = "tokens")]
     /**Called after `/auth/token` returned `PASSWORD` and the resource owner's credentials checked out: Authlete spends the ticket and issues the tokens.
 
 Sends a `POST` request to `/api/{serviceId}/auth/token/issue`
@@ -44272,6 +46763,7 @@ let response = client.auth_token_issue_api()
     pub fn auth_token_issue_api(&self) -> builder::AuthTokenIssueApi<'_> {
         builder::AuthTokenIssueApi::new(self)
     }
+    #[cfg(feature = "tokens")]
     /**Revokes every access token that matches the criteria given: a single token (by itself or its refresh token), or all the tokens of a client, of a user, or of a user at one client.
 
 Sends a `POST` request to `/api/{serviceId}/auth/token/revoke`
@@ -44286,6 +46778,7 @@ let response = client.auth_token_revoke_api()
     pub fn auth_token_revoke_api(&self) -> builder::AuthTokenRevokeApi<'_> {
         builder::AuthTokenRevokeApi::new(self)
     }
+    #[cfg(feature = "tokens")]
     /**Changes an existing access token: its lifetime, scopes, properties or bindings.
 
 Sends a `POST` request to `/api/{serviceId}/auth/token/update`
@@ -44300,6 +46793,7 @@ let response = client.auth_token_update_api()
     pub fn auth_token_update_api(&self) -> builder::AuthTokenUpdateApi<'_> {
         builder::AuthTokenUpdateApi::new(self)
     }
+    #[cfg(feature = "userinfo")]
     /**Sends a `POST` request to `/api/{serviceId}/auth/userinfo`
 
 ```ignore
@@ -44312,6 +46806,7 @@ let response = client.auth_userinfo_api()
     pub fn auth_userinfo_api(&self) -> builder::AuthUserinfoApi<'_> {
         builder::AuthUserinfoApi::new(self)
     }
+    #[cfg(feature = "userinfo")]
     /**Sends a `POST` request to `/api/{serviceId}/auth/userinfo/issue`
 
 ```ignore
@@ -44324,6 +46819,7 @@ let response = client.auth_userinfo_issue_api()
     pub fn auth_userinfo_issue_api(&self) -> builder::AuthUserinfoIssueApi<'_> {
         builder::AuthUserinfoIssueApi::new(self)
     }
+    #[cfg(feature = "ciba")]
     /**Sends a `POST` request to `/api/{serviceId}/backchannel/authentication`
 
 ```ignore
@@ -44338,6 +46834,7 @@ let response = client.backchannel_authentication_api()
     ) -> builder::BackchannelAuthenticationApi<'_> {
         builder::BackchannelAuthenticationApi::new(self)
     }
+    #[cfg(feature = "ciba")]
     /**Sends a `POST` request to `/api/{serviceId}/backchannel/authentication/complete`
 
 ```ignore
@@ -44352,6 +46849,7 @@ let response = client.backchannel_authentication_complete_api()
     ) -> builder::BackchannelAuthenticationCompleteApi<'_> {
         builder::BackchannelAuthenticationCompleteApi::new(self)
     }
+    #[cfg(feature = "ciba")]
     /**Sends a `POST` request to `/api/{serviceId}/backchannel/authentication/fail`
 
 ```ignore
@@ -44366,6 +46864,7 @@ let response = client.backchannel_authentication_fail_api()
     ) -> builder::BackchannelAuthenticationFailApi<'_> {
         builder::BackchannelAuthenticationFailApi::new(self)
     }
+    #[cfg(feature = "ciba")]
     /**Sends a `POST` request to `/api/{serviceId}/backchannel/authentication/issue`
 
 ```ignore
@@ -44380,6 +46879,7 @@ let response = client.backchannel_authentication_issue_api()
     ) -> builder::BackchannelAuthenticationIssueApi<'_> {
         builder::BackchannelAuthenticationIssueApi::new(self)
     }
+    #[cfg(feature = "clients")]
     /**Sends a `POST` request to `/api/{serviceId}/client/authorization/delete/{clientId}`
 
 ```ignore
@@ -44395,6 +46895,7 @@ let response = client.client_authorization_delete_api_post()
     ) -> builder::ClientAuthorizationDeleteApiPost<'_> {
         builder::ClientAuthorizationDeleteApiPost::new(self)
     }
+    #[cfg(feature = "clients")]
     /**Sends a `DELETE` request to `/api/{serviceId}/client/authorization/delete/{clientId}`
 
 ```ignore
@@ -44410,6 +46911,7 @@ let response = client.client_authorization_delete_api()
     ) -> builder::ClientAuthorizationDeleteApi<'_> {
         builder::ClientAuthorizationDeleteApi::new(self)
     }
+    #[cfg(feature = "clients")]
     /**Sends a `DELETE` request to `/api/{serviceId}/client/authorization/delete/{clientId}/{subject}`
 
 ```ignore
@@ -44425,6 +46927,7 @@ let response = client.client_authorization_delete_by_subject_api()
     ) -> builder::ClientAuthorizationDeleteBySubjectApi<'_> {
         builder::ClientAuthorizationDeleteBySubjectApi::new(self)
     }
+    #[cfg(feature = "clients")]
     /**Sends a `GET` request to `/api/{serviceId}/client/authorization/get/list`
 
 ```ignore
@@ -44442,6 +46945,7 @@ let response = client.client_authorization_get_list_api()
     ) -> builder::ClientAuthorizationGetListApi<'_> {
         builder::ClientAuthorizationGetListApi::new(self)
     }
+    #[cfg(feature = "clients")]
     /**Sends a `POST` request to `/api/{serviceId}/client/authorization/get/list`
 
 ```ignore
@@ -44456,6 +46960,7 @@ let response = client.client_authorization_get_list_api_post()
     ) -> builder::ClientAuthorizationGetListApiPost<'_> {
         builder::ClientAuthorizationGetListApiPost::new(self)
     }
+    #[cfg(feature = "clients")]
     /**Sends a `GET` request to `/api/{serviceId}/client/authorization/get/list/{subject}`
 
 ```ignore
@@ -44473,6 +46978,7 @@ let response = client.client_authorization_get_list_by_subject_api()
     ) -> builder::ClientAuthorizationGetListBySubjectApi<'_> {
         builder::ClientAuthorizationGetListBySubjectApi::new(self)
     }
+    #[cfg(feature = "clients")]
     /**Sends a `POST` request to `/api/{serviceId}/client/authorization/update/{clientId}`
 
 ```ignore
@@ -44488,6 +46994,7 @@ let response = client.client_authorization_update_api()
     ) -> builder::ClientAuthorizationUpdateApi<'_> {
         builder::ClientAuthorizationUpdateApi::new(self)
     }
+    #[cfg(feature = "clients")]
     /**Sends a `POST` request to `/api/{serviceId}/client/create`
 
 ```ignore
@@ -44500,6 +47007,7 @@ let response = client.client_create_api()
     pub fn client_create_api(&self) -> builder::ClientCreateApi<'_> {
         builder::ClientCreateApi::new(self)
     }
+    #[cfg(feature = "clients")]
     /**Sends a `DELETE` request to `/api/{serviceId}/client/delete/{clientId}`
 
 ```ignore
@@ -44512,6 +47020,7 @@ let response = client.client_delete_api()
     pub fn client_delete_api(&self) -> builder::ClientDeleteApi<'_> {
         builder::ClientDeleteApi::new(self)
     }
+    #[cfg(feature = "clients")]
     /**Sends a `DELETE` request to `/api/{serviceId}/client/extension/requestable_scopes/delete/{clientId}`
 
 ```ignore
@@ -44526,6 +47035,7 @@ let response = client.client_extension_requestables_scopes_delete_api()
     ) -> builder::ClientExtensionRequestablesScopesDeleteApi<'_> {
         builder::ClientExtensionRequestablesScopesDeleteApi::new(self)
     }
+    #[cfg(feature = "clients")]
     /**Sends a `GET` request to `/api/{serviceId}/client/extension/requestable_scopes/get/{clientId}`
 
 ```ignore
@@ -44540,6 +47050,7 @@ let response = client.client_extension_requestables_scopes_get_api()
     ) -> builder::ClientExtensionRequestablesScopesGetApi<'_> {
         builder::ClientExtensionRequestablesScopesGetApi::new(self)
     }
+    #[cfg(feature = "clients")]
     /**Sends a `PUT` request to `/api/{serviceId}/client/extension/requestable_scopes/update/{clientId}`
 
 ```ignore
@@ -44555,6 +47066,7 @@ let response = client.client_extension_requestables_scopes_update_api()
     ) -> builder::ClientExtensionRequestablesScopesUpdateApi<'_> {
         builder::ClientExtensionRequestablesScopesUpdateApi::new(self)
     }
+    #[cfg(feature = "clients")]
     /**Sends a `POST` request to `/api/{serviceId}/client/extension/requestable_scopes/update/{clientId}`
 
 ```ignore
@@ -44570,6 +47082,7 @@ let response = client.client_extension_requestables_scopes_update_api_post()
     ) -> builder::ClientExtensionRequestablesScopesUpdateApiPost<'_> {
         builder::ClientExtensionRequestablesScopesUpdateApiPost::new(self)
     }
+    #[cfg(feature = "clients")]
     /**Sends a `GET` request to `/api/{serviceId}/client/get/list`
 
 ```ignore
@@ -44584,6 +47097,7 @@ let response = client.client_get_list_api()
     pub fn client_get_list_api(&self) -> builder::ClientGetListApi<'_> {
         builder::ClientGetListApi::new(self)
     }
+    #[cfg(feature = "clients")]
     /**Sends a `GET` request to `/api/{serviceId}/client/get/{clientId}`
 
 ```ignore
@@ -44596,6 +47110,7 @@ let response = client.client_get_api()
     pub fn client_get_api(&self) -> builder::ClientGetApi<'_> {
         builder::ClientGetApi::new(self)
     }
+    #[cfg(feature = "clients")]
     /**Sends a `DELETE` request to `/api/{serviceId}/client/granted_scopes/delete/{clientId}`
 
 ```ignore
@@ -44611,6 +47126,7 @@ let response = client.client_granted_scopes_delete_api()
     ) -> builder::ClientGrantedScopesDeleteApi<'_> {
         builder::ClientGrantedScopesDeleteApi::new(self)
     }
+    #[cfg(feature = "clients")]
     /**Sends a `DELETE` request to `/api/{serviceId}/client/granted_scopes/delete/{clientId}/{subject}`
 
 ```ignore
@@ -44626,6 +47142,7 @@ let response = client.client_granted_scopes_delete_by_subject_api()
     ) -> builder::ClientGrantedScopesDeleteBySubjectApi<'_> {
         builder::ClientGrantedScopesDeleteBySubjectApi::new(self)
     }
+    #[cfg(feature = "clients")]
     /**Sends a `GET` request to `/api/{serviceId}/client/granted_scopes/get/{clientId}`
 
 ```ignore
@@ -44641,6 +47158,7 @@ let response = client.client_granted_scopes_get_api()
     ) -> builder::ClientGrantedScopesGetApi<'_> {
         builder::ClientGrantedScopesGetApi::new(self)
     }
+    #[cfg(feature = "clients")]
     /**Sends a `POST` request to `/api/{serviceId}/client/granted_scopes/get/{clientId}`
 
 ```ignore
@@ -44656,6 +47174,7 @@ let response = client.client_granted_scopes_get_api_post()
     ) -> builder::ClientGrantedScopesGetApiPost<'_> {
         builder::ClientGrantedScopesGetApiPost::new(self)
     }
+    #[cfg(feature = "clients")]
     /**Sends a `GET` request to `/api/{serviceId}/client/granted_scopes/get/{clientId}/{subject}`
 
 ```ignore
@@ -44671,6 +47190,7 @@ let response = client.client_granted_scopes_get_by_subject_api()
     ) -> builder::ClientGrantedScopesGetBySubjectApi<'_> {
         builder::ClientGrantedScopesGetBySubjectApi::new(self)
     }
+    #[cfg(feature = "clients")]
     /**Sends a `POST` request to `/api/{serviceId}/client/lock_flag/update/{clientIdentifier}`
 
 ```ignore
@@ -44684,6 +47204,7 @@ let response = client.client_flag_update_api()
     pub fn client_flag_update_api(&self) -> builder::ClientFlagUpdateApi<'_> {
         builder::ClientFlagUpdateApi::new(self)
     }
+    #[cfg(feature = "client-registration")]
     /**Sends a `POST` request to `/api/{serviceId}/client/registration`
 
 ```ignore
@@ -44696,6 +47217,7 @@ let response = client.client_registration_api()
     pub fn client_registration_api(&self) -> builder::ClientRegistrationApi<'_> {
         builder::ClientRegistrationApi::new(self)
     }
+    #[cfg(feature = "client-registration")]
     /**Sends a `POST` request to `/api/{serviceId}/client/registration/delete`
 
 ```ignore
@@ -44710,6 +47232,7 @@ let response = client.client_registration_delete_api()
     ) -> builder::ClientRegistrationDeleteApi<'_> {
         builder::ClientRegistrationDeleteApi::new(self)
     }
+    #[cfg(feature = "client-registration")]
     /**Sends a `POST` request to `/api/{serviceId}/client/registration/get`
 
 ```ignore
@@ -44722,6 +47245,7 @@ let response = client.client_registration_get_api()
     pub fn client_registration_get_api(&self) -> builder::ClientRegistrationGetApi<'_> {
         builder::ClientRegistrationGetApi::new(self)
     }
+    #[cfg(feature = "client-registration")]
     /**Sends a `POST` request to `/api/{serviceId}/client/registration/update`
 
 ```ignore
@@ -44736,6 +47260,7 @@ let response = client.client_registration_update_api()
     ) -> builder::ClientRegistrationUpdateApi<'_> {
         builder::ClientRegistrationUpdateApi::new(self)
     }
+    #[cfg(feature = "clients")]
     /**Sends a `GET` request to `/api/{serviceId}/client/secret/refresh/{clientIdentifier}`
 
 ```ignore
@@ -44748,6 +47273,7 @@ let response = client.client_secret_refresh_api()
     pub fn client_secret_refresh_api(&self) -> builder::ClientSecretRefreshApi<'_> {
         builder::ClientSecretRefreshApi::new(self)
     }
+    #[cfg(feature = "clients")]
     /**Sends a `POST` request to `/api/{serviceId}/client/secret/update/{clientIdentifier}`
 
 ```ignore
@@ -44761,6 +47287,7 @@ let response = client.client_secret_update_api()
     pub fn client_secret_update_api(&self) -> builder::ClientSecretUpdateApi<'_> {
         builder::ClientSecretUpdateApi::new(self)
     }
+    #[cfg(feature = "clients")]
     /**Sends a `POST` request to `/api/{serviceId}/client/update/{clientId}`
 
 ```ignore
@@ -44774,6 +47301,7 @@ let response = client.client_update_api()
     pub fn client_update_api(&self) -> builder::ClientUpdateApi<'_> {
         builder::ClientUpdateApi::new(self)
     }
+    #[cfg(feature = "device-flow")]
     /**Sends a `POST` request to `/api/{serviceId}/device/authorization`
 
 ```ignore
@@ -44786,6 +47314,7 @@ let response = client.device_authorization_api()
     pub fn device_authorization_api(&self) -> builder::DeviceAuthorizationApi<'_> {
         builder::DeviceAuthorizationApi::new(self)
     }
+    #[cfg(feature = "device-flow")]
     /**Sends a `POST` request to `/api/{serviceId}/device/complete`
 
 ```ignore
@@ -44798,6 +47327,7 @@ let response = client.device_complete_api()
     pub fn device_complete_api(&self) -> builder::DeviceCompleteApi<'_> {
         builder::DeviceCompleteApi::new(self)
     }
+    #[cfg(feature = "device-flow")]
     /**Sends a `POST` request to `/api/{serviceId}/device/verification`
 
 ```ignore
@@ -44810,6 +47340,7 @@ let response = client.device_verification_api()
     pub fn device_verification_api(&self) -> builder::DeviceVerificationApi<'_> {
         builder::DeviceVerificationApi::new(self)
     }
+    #[cfg(feature = "federation")]
     /**Sends a `POST` request to `/api/{serviceId}/federation/configuration`
 
 ```ignore
@@ -44824,6 +47355,7 @@ let response = client.federation_configuration_api()
     ) -> builder::FederationConfigurationApi<'_> {
         builder::FederationConfigurationApi::new(self)
     }
+    #[cfg(feature = "federation")]
     /**Sends a `POST` request to `/api/{serviceId}/federation/registration`
 
 ```ignore
@@ -44836,6 +47368,7 @@ let response = client.federation_registration_api()
     pub fn federation_registration_api(&self) -> builder::FederationRegistrationApi<'_> {
         builder::FederationRegistrationApi::new(self)
     }
+    #[cfg(feature = "grant-management")]
     /**Sends a `POST` request to `/api/{serviceId}/gm`
 
 ```ignore
@@ -44848,6 +47381,7 @@ let response = client.grant_m_api()
     pub fn grant_m_api(&self) -> builder::GrantMApi<'_> {
         builder::GrantMApi::new(self)
     }
+    #[cfg(feature = "hsk")]
     /**Sends a `POST` request to `/api/{serviceId}/hsk/create`
 
 ```ignore
@@ -44860,6 +47394,7 @@ let response = client.hsk_create_api()
     pub fn hsk_create_api(&self) -> builder::HskCreateApi<'_> {
         builder::HskCreateApi::new(self)
     }
+    #[cfg(feature = "hsk")]
     /**Sends a `DELETE` request to `/api/{serviceId}/hsk/delete/{handle}`
 
 ```ignore
@@ -44872,6 +47407,7 @@ let response = client.hsk_delete_api()
     pub fn hsk_delete_api(&self) -> builder::HskDeleteApi<'_> {
         builder::HskDeleteApi::new(self)
     }
+    #[cfg(feature = "hsk")]
     /**Sends a `GET` request to `/api/{serviceId}/hsk/get/list`
 
 ```ignore
@@ -44883,6 +47419,7 @@ let response = client.hsk_get_list_api()
     pub fn hsk_get_list_api(&self) -> builder::HskGetListApi<'_> {
         builder::HskGetListApi::new(self)
     }
+    #[cfg(feature = "hsk")]
     /**Sends a `GET` request to `/api/{serviceId}/hsk/get/{handle}`
 
 ```ignore
@@ -44895,6 +47432,7 @@ let response = client.hsk_get_api()
     pub fn hsk_get_api(&self) -> builder::HskGetApi<'_> {
         builder::HskGetApi::new(self)
     }
+    #[cfg(feature = "tokens")]
     /**Issues a fresh ID token alongside a refresh-token grant, for token requests where `/auth/token` returned `ID_TOKEN_REISSUABLE`.
 
 Sends a `POST` request to `/api/{serviceId}/idtoken/reissue`
@@ -44909,6 +47447,7 @@ let response = client.idtoken_reissue_api()
     pub fn idtoken_reissue_api(&self) -> builder::IdtokenReissueApi<'_> {
         builder::IdtokenReissueApi::new(self)
     }
+    #[cfg(feature = "jose")]
     /**Sends a `POST` request to `/api/{serviceId}/jose/verify`
 
 ```ignore
@@ -44921,6 +47460,7 @@ let response = client.jose_verify_api()
     pub fn jose_verify_api(&self) -> builder::JoseVerifyApi<'_> {
         builder::JoseVerifyApi::new(self)
     }
+    #[cfg(feature = "native-sso")]
     /**Sends a `POST` request to `/api/{serviceId}/nativesso`
 
 ```ignore
@@ -44933,6 +47473,7 @@ let response = client.native_sso_api()
     pub fn native_sso_api(&self) -> builder::NativeSsoApi<'_> {
         builder::NativeSsoApi::new(self)
     }
+    #[cfg(feature = "native-sso")]
     /**Sends a `POST` request to `/api/{serviceId}/nativesso/logout`
 
 ```ignore
@@ -44945,6 +47486,7 @@ let response = client.native_sso_logout_api()
     pub fn native_sso_logout_api(&self) -> builder::NativeSsoLogoutApi<'_> {
         builder::NativeSsoLogoutApi::new(self)
     }
+    #[cfg(feature = "pushed-authorization")]
     /**Sends a `POST` request to `/api/{serviceId}/pushed_auth_req`
 
 ```ignore
@@ -44957,6 +47499,7 @@ let response = client.pushed_auth_req_api()
     pub fn pushed_auth_req_api(&self) -> builder::PushedAuthReqApi<'_> {
         builder::PushedAuthReqApi::new(self)
     }
+    #[cfg(feature = "service")]
     /**Sends a `GET` request to `/api/{serviceId}/service/configuration`
 
 ```ignore
@@ -44970,6 +47513,7 @@ let response = client.service_configuration_api()
     pub fn service_configuration_api(&self) -> builder::ServiceConfigurationApi<'_> {
         builder::ServiceConfigurationApi::new(self)
     }
+    #[cfg(feature = "service")]
     /**Sends a `DELETE` request to `/api/{serviceId}/service/delete`
 
 ```ignore
@@ -44981,6 +47525,7 @@ let response = client.service_delete_api()
     pub fn service_delete_api(&self) -> builder::ServiceDeleteApi<'_> {
         builder::ServiceDeleteApi::new(self)
     }
+    #[cfg(feature = "service")]
     /**Sends a `GET` request to `/api/{serviceId}/service/get`
 
 ```ignore
@@ -44992,6 +47537,7 @@ let response = client.service_get_api()
     pub fn service_get_api(&self) -> builder::ServiceGetApi<'_> {
         builder::ServiceGetApi::new(self)
     }
+    #[cfg(feature = "service")]
     /**Sends a `GET` request to `/api/{serviceId}/service/jwks/get`
 
 ```ignore
@@ -45005,6 +47551,7 @@ let response = client.service_jwks_get_api()
     pub fn service_jwks_get_api(&self) -> builder::ServiceJwksGetApi<'_> {
         builder::ServiceJwksGetApi::new(self)
     }
+    #[cfg(feature = "service")]
     /**Sends a `POST` request to `/api/{serviceId}/service/update`
 
 ```ignore
@@ -45017,6 +47564,7 @@ let response = client.service_update_api()
     pub fn service_update_api(&self) -> builder::ServiceUpdateApi<'_> {
         builder::ServiceUpdateApi::new(self)
     }
+    #[cfg(feature = "credential-issuer")]
     /**Sends a `POST` request to `/api/{serviceId}/vci/batch/issue`
 
 ```ignore
@@ -45029,6 +47577,7 @@ let response = client.vci_batch_issue_api()
     pub fn vci_batch_issue_api(&self) -> builder::VciBatchIssueApi<'_> {
         builder::VciBatchIssueApi::new(self)
     }
+    #[cfg(feature = "credential-issuer")]
     /**Sends a `POST` request to `/api/{serviceId}/vci/batch/parse`
 
 ```ignore
@@ -45041,6 +47590,7 @@ let response = client.vci_batch_parse_api()
     pub fn vci_batch_parse_api(&self) -> builder::VciBatchParseApi<'_> {
         builder::VciBatchParseApi::new(self)
     }
+    #[cfg(feature = "credential-issuer")]
     /**Sends a `POST` request to `/api/{serviceId}/vci/deferred/issue`
 
 ```ignore
@@ -45053,6 +47603,7 @@ let response = client.vci_deferred_issue_api()
     pub fn vci_deferred_issue_api(&self) -> builder::VciDeferredIssueApi<'_> {
         builder::VciDeferredIssueApi::new(self)
     }
+    #[cfg(feature = "credential-issuer")]
     /**Sends a `POST` request to `/api/{serviceId}/vci/deferred/parse`
 
 ```ignore
@@ -45065,6 +47616,7 @@ let response = client.vci_deferred_parse_api()
     pub fn vci_deferred_parse_api(&self) -> builder::VciDeferredParseApi<'_> {
         builder::VciDeferredParseApi::new(self)
     }
+    #[cfg(feature = "credential-issuer")]
     /**Sends a `POST` request to `/api/{serviceId}/vci/jwks`
 
 ```ignore
@@ -45077,6 +47629,7 @@ let response = client.vci_jwks_api()
     pub fn vci_jwks_api(&self) -> builder::VciJwksApi<'_> {
         builder::VciJwksApi::new(self)
     }
+    #[cfg(feature = "credential-issuer")]
     /**Sends a `POST` request to `/api/{serviceId}/vci/jwtissuer`
 
 ```ignore
@@ -45089,6 +47642,7 @@ let response = client.vci_jwtissuer_api()
     pub fn vci_jwtissuer_api(&self) -> builder::VciJwtissuerApi<'_> {
         builder::VciJwtissuerApi::new(self)
     }
+    #[cfg(feature = "credential-issuer")]
     /**Sends a `POST` request to `/api/{serviceId}/vci/metadata`
 
 ```ignore
@@ -45101,6 +47655,7 @@ let response = client.vci_metadata_api()
     pub fn vci_metadata_api(&self) -> builder::VciMetadataApi<'_> {
         builder::VciMetadataApi::new(self)
     }
+    #[cfg(feature = "credential-issuer")]
     /**Sends a `POST` request to `/api/{serviceId}/vci/offer/create`
 
 ```ignore
@@ -45113,6 +47668,7 @@ let response = client.vci_offer_create_api()
     pub fn vci_offer_create_api(&self) -> builder::VciOfferCreateApi<'_> {
         builder::VciOfferCreateApi::new(self)
     }
+    #[cfg(feature = "credential-issuer")]
     /**Sends a `POST` request to `/api/{serviceId}/vci/offer/info`
 
 ```ignore
@@ -45125,6 +47681,7 @@ let response = client.vci_offer_info_api()
     pub fn vci_offer_info_api(&self) -> builder::VciOfferInfoApi<'_> {
         builder::VciOfferInfoApi::new(self)
     }
+    #[cfg(feature = "credential-issuer")]
     /**Sends a `POST` request to `/api/{serviceId}/vci/single/issue`
 
 ```ignore
@@ -45137,6 +47694,7 @@ let response = client.vci_single_issue_api()
     pub fn vci_single_issue_api(&self) -> builder::VciSingleIssueApi<'_> {
         builder::VciSingleIssueApi::new(self)
     }
+    #[cfg(feature = "credential-issuer")]
     /**Sends a `POST` request to `/api/{serviceId}/vci/single/parse`
 
 ```ignore
@@ -45159,6 +47717,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
+    #[cfg(feature = "utility")]
     /**Builder for [`Client::info_api`]
 
 [`Client::info_api`]: super::Client::info_api*/
@@ -45166,6 +47725,7 @@ pub mod builder {
     pub struct InfoApi<'a> {
         client: &'a super::Client,
     }
+    #[cfg(feature = "utility")]
     impl<'a> InfoApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
@@ -45235,6 +47795,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "lifecycle")]
     /**Builder for [`Client::get_api_lifecycle_healthcheck`]
 
 [`Client::get_api_lifecycle_healthcheck`]: super::Client::get_api_lifecycle_healthcheck*/
@@ -45243,6 +47804,7 @@ pub mod builder {
         client: &'a super::Client,
         extended: Result<Option<bool>, String>,
     }
+    #[cfg(feature = "lifecycle")]
     impl<'a> GetApiLifecycleHealthcheck<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -45294,6 +47856,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "utility")]
     /**Builder for [`Client::misc_echo_api`]
 
 [`Client::misc_echo_api`]: super::Client::misc_echo_api*/
@@ -45301,6 +47864,7 @@ pub mod builder {
     pub struct MiscEchoApi<'a> {
         client: &'a super::Client,
     }
+    #[cfg(feature = "utility")]
     impl<'a> MiscEchoApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
@@ -45332,6 +47896,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "service")]
     /**Builder for [`Client::service_create_api`]
 
 [`Client::service_create_api`]: super::Client::service_create_api*/
@@ -45340,6 +47905,7 @@ pub mod builder {
         client: &'a super::Client,
         body: Result<types::builder::Service, String>,
     }
+    #[cfg(feature = "service")]
     impl<'a> ServiceCreateApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -45435,6 +48001,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "service")]
     /**Builder for [`Client::service_get_list_api`]
 
 [`Client::service_get_list_api`]: super::Client::service_get_list_api*/
@@ -45444,6 +48011,7 @@ pub mod builder {
         end: Result<Option<i32>, String>,
         start: Result<Option<i32>, String>,
     }
+    #[cfg(feature = "service")]
     impl<'a> ServiceGetListApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -45544,6 +48112,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "authorization")]
     /**Builder for [`Client::auth_authorization_api`]
 
 [`Client::auth_authorization_api`]: super::Client::auth_authorization_api*/
@@ -45553,6 +48122,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::AuthorizationRequest, String>,
     }
+    #[cfg(feature = "authorization")]
     impl<'a> AuthAuthorizationApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -45677,6 +48247,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "authorization")]
     /**Builder for [`Client::auth_authorization_fail_api`]
 
 [`Client::auth_authorization_fail_api`]: super::Client::auth_authorization_fail_api*/
@@ -45686,6 +48257,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::AuthorizationFailRequest, String>,
     }
+    #[cfg(feature = "authorization")]
     impl<'a> AuthAuthorizationFailApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -45811,6 +48383,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "authorization")]
     /**Builder for [`Client::auth_authorization_issue_api`]
 
 [`Client::auth_authorization_issue_api`]: super::Client::auth_authorization_issue_api*/
@@ -45820,6 +48393,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::AuthorizationIssueRequest, String>,
     }
+    #[cfg(feature = "authorization")]
     impl<'a> AuthAuthorizationIssueApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -45946,6 +48520,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "authorization")]
     /**Builder for [`Client::get_authorization_ticket_info`]
 
 [`Client::get_authorization_ticket_info`]: super::Client::get_authorization_ticket_info*/
@@ -45955,6 +48530,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::AuthorizationTicketInfoRequest, String>,
     }
+    #[cfg(feature = "authorization")]
     impl<'a> GetAuthorizationTicketInfo<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -46081,6 +48657,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "authorization")]
     /**Builder for [`Client::update_authorization_ticket`]
 
 [`Client::update_authorization_ticket`]: super::Client::update_authorization_ticket*/
@@ -46090,6 +48667,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::AuthorizationTicketUpdateRequest, String>,
     }
+    #[cfg(feature = "authorization")]
     impl<'a> UpdateAuthorizationTicket<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -46216,6 +48794,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "introspection")]
     /**Builder for [`Client::auth_introspection_api`]
 
 [`Client::auth_introspection_api`]: super::Client::auth_introspection_api*/
@@ -46225,6 +48804,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::IntrospectionRequest, String>,
     }
+    #[cfg(feature = "introspection")]
     impl<'a> AuthIntrospectionApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -46349,6 +48929,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "introspection")]
     /**Builder for [`Client::auth_introspection_standard_api`]
 
 [`Client::auth_introspection_standard_api`]: super::Client::auth_introspection_standard_api*/
@@ -46358,6 +48939,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::StandardIntrospectionRequest, String>,
     }
+    #[cfg(feature = "introspection")]
     impl<'a> AuthIntrospectionStandardApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -46484,6 +49066,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "revocation")]
     /**Builder for [`Client::auth_revocation_api`]
 
 [`Client::auth_revocation_api`]: super::Client::auth_revocation_api*/
@@ -46493,6 +49076,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::RevocationRequest, String>,
     }
+    #[cfg(feature = "revocation")]
     impl<'a> AuthRevocationApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -46612,6 +49196,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "tokens")]
     /**Builder for [`Client::auth_token_api`]
 
 [`Client::auth_token_api`]: super::Client::auth_token_api*/
@@ -46621,6 +49206,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::TokenRequest, String>,
     }
+    #[cfg(feature = "tokens")]
     impl<'a> AuthTokenApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -46738,6 +49324,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "tokens")]
     /**Builder for [`Client::auth_token_create_api`]
 
 [`Client::auth_token_create_api`]: super::Client::auth_token_create_api*/
@@ -46747,6 +49334,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::TokenCreateRequest, String>,
     }
+    #[cfg(feature = "tokens")]
     impl<'a> AuthTokenCreateApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -46869,6 +49457,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "tokens")]
     /**Builder for [`Client::auth_token_create_batch_api`]
 
 [`Client::auth_token_create_batch_api`]: super::Client::auth_token_create_batch_api*/
@@ -46879,6 +49468,7 @@ pub mod builder {
         dry_run: Result<Option<bool>, String>,
         body: Result<::std::vec::Vec<types::TokenCreateRequest>, String>,
     }
+    #[cfg(feature = "tokens")]
     impl<'a> AuthTokenCreateBatchApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -46998,6 +49588,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "tokens")]
     /**Builder for [`Client::auth_token_create_batch_status_api`]
 
 [`Client::auth_token_create_batch_status_api`]: super::Client::auth_token_create_batch_status_api*/
@@ -47007,6 +49598,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         token_batch_request_id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "tokens")]
     impl<'a> AuthTokenCreateBatchStatusApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47116,6 +49708,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "tokens")]
     /**Builder for [`Client::auth_token_delete_api`]
 
 [`Client::auth_token_delete_api`]: super::Client::auth_token_delete_api*/
@@ -47125,6 +49718,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         access_token_identifier: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "tokens")]
     impl<'a> AuthTokenDeleteApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47229,6 +49823,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "tokens")]
     /**Builder for [`Client::auth_token_fail_api`]
 
 [`Client::auth_token_fail_api`]: super::Client::auth_token_fail_api*/
@@ -47238,6 +49833,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::TokenFailRequest, String>,
     }
+    #[cfg(feature = "tokens")]
     impl<'a> AuthTokenFailApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47357,6 +49953,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "tokens")]
     /**Builder for [`Client::auth_token_get_list_api`]
 
 [`Client::auth_token_get_list_api`]: super::Client::auth_token_get_list_api*/
@@ -47369,6 +49966,7 @@ pub mod builder {
         start: Result<Option<i32>, String>,
         subject: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(feature = "tokens")]
     impl<'a> AuthTokenGetListApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47523,6 +50121,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "tokens")]
     /**Builder for [`Client::auth_token_issue_api`]
 
 [`Client::auth_token_issue_api`]: super::Client::auth_token_issue_api*/
@@ -47532,6 +50131,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::TokenIssueRequest, String>,
     }
+    #[cfg(feature = "tokens")]
     impl<'a> AuthTokenIssueApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47651,6 +50251,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "tokens")]
     /**Builder for [`Client::auth_token_revoke_api`]
 
 [`Client::auth_token_revoke_api`]: super::Client::auth_token_revoke_api*/
@@ -47660,6 +50261,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::TokenRevokeRequest, String>,
     }
+    #[cfg(feature = "tokens")]
     impl<'a> AuthTokenRevokeApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47789,6 +50391,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "tokens")]
     /**Builder for [`Client::auth_token_update_api`]
 
 [`Client::auth_token_update_api`]: super::Client::auth_token_update_api*/
@@ -47798,6 +50401,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::TokenUpdateRequest, String>,
     }
+    #[cfg(feature = "tokens")]
     impl<'a> AuthTokenUpdateApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47920,6 +50524,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "userinfo")]
     /**Builder for [`Client::auth_userinfo_api`]
 
 [`Client::auth_userinfo_api`]: super::Client::auth_userinfo_api*/
@@ -47929,6 +50534,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::UserinfoRequest, String>,
     }
+    #[cfg(feature = "userinfo")]
     impl<'a> AuthUserinfoApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48048,6 +50654,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "userinfo")]
     /**Builder for [`Client::auth_userinfo_issue_api`]
 
 [`Client::auth_userinfo_issue_api`]: super::Client::auth_userinfo_issue_api*/
@@ -48057,6 +50664,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::UserinfoIssueRequest, String>,
     }
+    #[cfg(feature = "userinfo")]
     impl<'a> AuthUserinfoIssueApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48181,6 +50789,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "ciba")]
     /**Builder for [`Client::backchannel_authentication_api`]
 
 [`Client::backchannel_authentication_api`]: super::Client::backchannel_authentication_api*/
@@ -48190,6 +50799,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::BackchannelAuthenticationRequest, String>,
     }
+    #[cfg(feature = "ciba")]
     impl<'a> BackchannelAuthenticationApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48316,6 +50926,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "ciba")]
     /**Builder for [`Client::backchannel_authentication_complete_api`]
 
 [`Client::backchannel_authentication_complete_api`]: super::Client::backchannel_authentication_complete_api*/
@@ -48325,6 +50936,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::BackchannelAuthenticationCompleteRequest, String>,
     }
+    #[cfg(feature = "ciba")]
     impl<'a> BackchannelAuthenticationCompleteApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48451,6 +51063,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "ciba")]
     /**Builder for [`Client::backchannel_authentication_fail_api`]
 
 [`Client::backchannel_authentication_fail_api`]: super::Client::backchannel_authentication_fail_api*/
@@ -48460,6 +51073,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::BackchannelAuthenticationFailRequest, String>,
     }
+    #[cfg(feature = "ciba")]
     impl<'a> BackchannelAuthenticationFailApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48586,6 +51200,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "ciba")]
     /**Builder for [`Client::backchannel_authentication_issue_api`]
 
 [`Client::backchannel_authentication_issue_api`]: super::Client::backchannel_authentication_issue_api*/
@@ -48595,6 +51210,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::BackchannelAuthenticationIssueRequest, String>,
     }
+    #[cfg(feature = "ciba")]
     impl<'a> BackchannelAuthenticationIssueApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48721,6 +51337,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "clients")]
     /**Builder for [`Client::client_authorization_delete_api_post`]
 
 [`Client::client_authorization_delete_api_post`]: super::Client::client_authorization_delete_api_post*/
@@ -48731,6 +51348,7 @@ pub mod builder {
         client_id: Result<::std::string::String, String>,
         body: Result<types::builder::ClientAuthorizationDeleteApiPostBody, String>,
     }
+    #[cfg(feature = "clients")]
     impl<'a> ClientAuthorizationDeleteApiPost<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48840,6 +51458,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "clients")]
     /**Builder for [`Client::client_authorization_delete_api`]
 
 [`Client::client_authorization_delete_api`]: super::Client::client_authorization_delete_api*/
@@ -48850,6 +51469,7 @@ pub mod builder {
         client_id: Result<::std::string::String, String>,
         subject: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "clients")]
     impl<'a> ClientAuthorizationDeleteApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48970,6 +51590,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "clients")]
     /**Builder for [`Client::client_authorization_delete_by_subject_api`]
 
 [`Client::client_authorization_delete_by_subject_api`]: super::Client::client_authorization_delete_by_subject_api*/
@@ -48980,6 +51601,7 @@ pub mod builder {
         client_id: Result<::std::string::String, String>,
         subject: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "clients")]
     impl<'a> ClientAuthorizationDeleteBySubjectApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -49100,6 +51722,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "clients")]
     /**Builder for [`Client::client_authorization_get_list_api`]
 
 [`Client::client_authorization_get_list_api`]: super::Client::client_authorization_get_list_api*/
@@ -49112,6 +51735,7 @@ pub mod builder {
         start: Result<Option<i32>, String>,
         subject: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "clients")]
     impl<'a> ClientAuthorizationGetListApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -49260,6 +51884,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "clients")]
     /**Builder for [`Client::client_authorization_get_list_api_post`]
 
 [`Client::client_authorization_get_list_api_post`]: super::Client::client_authorization_get_list_api_post*/
@@ -49269,6 +51894,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::ClientAuthorizationGetListRequest, String>,
     }
+    #[cfg(feature = "clients")]
     impl<'a> ClientAuthorizationGetListApiPost<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -49395,6 +52021,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "clients")]
     /**Builder for [`Client::client_authorization_get_list_by_subject_api`]
 
 [`Client::client_authorization_get_list_by_subject_api`]: super::Client::client_authorization_get_list_by_subject_api*/
@@ -49407,6 +52034,7 @@ pub mod builder {
         end: Result<Option<i32>, String>,
         start: Result<Option<i32>, String>,
     }
+    #[cfg(feature = "clients")]
     impl<'a> ClientAuthorizationGetListBySubjectApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -49555,6 +52183,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "clients")]
     /**Builder for [`Client::client_authorization_update_api`]
 
 [`Client::client_authorization_update_api`]: super::Client::client_authorization_update_api*/
@@ -49565,6 +52194,7 @@ pub mod builder {
         client_id: Result<::std::string::String, String>,
         body: Result<types::builder::ClientAuthorizationUpdateRequest, String>,
     }
+    #[cfg(feature = "clients")]
     impl<'a> ClientAuthorizationUpdateApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -49705,6 +52335,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "clients")]
     /**Builder for [`Client::client_create_api`]
 
 [`Client::client_create_api`]: super::Client::client_create_api*/
@@ -49714,6 +52345,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::Client, String>,
     }
+    #[cfg(feature = "clients")]
     impl<'a> ClientCreateApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -49826,6 +52458,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "clients")]
     /**Builder for [`Client::client_delete_api`]
 
 [`Client::client_delete_api`]: super::Client::client_delete_api*/
@@ -49835,6 +52468,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         client_id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "clients")]
     impl<'a> ClientDeleteApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -49935,6 +52569,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "clients")]
     /**Builder for [`Client::client_extension_requestables_scopes_delete_api`]
 
 [`Client::client_extension_requestables_scopes_delete_api`]: super::Client::client_extension_requestables_scopes_delete_api*/
@@ -49944,6 +52579,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         client_id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "clients")]
     impl<'a> ClientExtensionRequestablesScopesDeleteApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50045,6 +52681,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "clients")]
     /**Builder for [`Client::client_extension_requestables_scopes_get_api`]
 
 [`Client::client_extension_requestables_scopes_get_api`]: super::Client::client_extension_requestables_scopes_get_api*/
@@ -50054,6 +52691,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         client_id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "clients")]
     impl<'a> ClientExtensionRequestablesScopesGetApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50160,6 +52798,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "clients")]
     /**Builder for [`Client::client_extension_requestables_scopes_update_api`]
 
 [`Client::client_extension_requestables_scopes_update_api`]: super::Client::client_extension_requestables_scopes_update_api*/
@@ -50173,6 +52812,7 @@ pub mod builder {
             String,
         >,
     }
+    #[cfg(feature = "clients")]
     impl<'a> ClientExtensionRequestablesScopesUpdateApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50316,6 +52956,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "clients")]
     /**Builder for [`Client::client_extension_requestables_scopes_update_api_post`]
 
 [`Client::client_extension_requestables_scopes_update_api_post`]: super::Client::client_extension_requestables_scopes_update_api_post*/
@@ -50329,6 +52970,7 @@ pub mod builder {
             String,
         >,
     }
+    #[cfg(feature = "clients")]
     impl<'a> ClientExtensionRequestablesScopesUpdateApiPost<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50472,6 +53114,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "clients")]
     /**Builder for [`Client::client_get_list_api`]
 
 [`Client::client_get_list_api`]: super::Client::client_get_list_api*/
@@ -50483,6 +53126,7 @@ pub mod builder {
         end: Result<Option<i32>, String>,
         start: Result<Option<i32>, String>,
     }
+    #[cfg(feature = "clients")]
     impl<'a> ClientGetListApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50616,6 +53260,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "clients")]
     /**Builder for [`Client::client_get_api`]
 
 [`Client::client_get_api`]: super::Client::client_get_api*/
@@ -50625,6 +53270,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         client_id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "clients")]
     impl<'a> ClientGetApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50727,6 +53373,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "clients")]
     /**Builder for [`Client::client_granted_scopes_delete_api`]
 
 [`Client::client_granted_scopes_delete_api`]: super::Client::client_granted_scopes_delete_api*/
@@ -50737,6 +53384,7 @@ pub mod builder {
         client_id: Result<::std::string::String, String>,
         subject: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "clients")]
     impl<'a> ClientGrantedScopesDeleteApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50858,6 +53506,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "clients")]
     /**Builder for [`Client::client_granted_scopes_delete_by_subject_api`]
 
 [`Client::client_granted_scopes_delete_by_subject_api`]: super::Client::client_granted_scopes_delete_by_subject_api*/
@@ -50868,6 +53517,7 @@ pub mod builder {
         client_id: Result<::std::string::String, String>,
         subject: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "clients")]
     impl<'a> ClientGrantedScopesDeleteBySubjectApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50988,6 +53638,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "clients")]
     /**Builder for [`Client::client_granted_scopes_get_api`]
 
 [`Client::client_granted_scopes_get_api`]: super::Client::client_granted_scopes_get_api*/
@@ -50998,6 +53649,7 @@ pub mod builder {
         client_id: Result<::std::string::String, String>,
         subject: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "clients")]
     impl<'a> ClientGrantedScopesGetApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51118,6 +53770,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "clients")]
     /**Builder for [`Client::client_granted_scopes_get_api_post`]
 
 [`Client::client_granted_scopes_get_api_post`]: super::Client::client_granted_scopes_get_api_post*/
@@ -51128,6 +53781,7 @@ pub mod builder {
         client_id: Result<::std::string::String, String>,
         body: Result<types::builder::ClientGrantedScopesGetApiPostBody, String>,
     }
+    #[cfg(feature = "clients")]
     impl<'a> ClientGrantedScopesGetApiPost<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51237,6 +53891,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "clients")]
     /**Builder for [`Client::client_granted_scopes_get_by_subject_api`]
 
 [`Client::client_granted_scopes_get_by_subject_api`]: super::Client::client_granted_scopes_get_by_subject_api*/
@@ -51247,6 +53902,7 @@ pub mod builder {
         client_id: Result<::std::string::String, String>,
         subject: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "clients")]
     impl<'a> ClientGrantedScopesGetBySubjectApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51367,6 +54023,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "clients")]
     /**Builder for [`Client::client_flag_update_api`]
 
 [`Client::client_flag_update_api`]: super::Client::client_flag_update_api*/
@@ -51377,6 +54034,7 @@ pub mod builder {
         client_identifier: Result<::std::string::String, String>,
         body: Result<types::builder::ClientFlagUpdateRequest, String>,
     }
+    #[cfg(feature = "clients")]
     impl<'a> ClientFlagUpdateApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51518,6 +54176,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "client-registration")]
     /**Builder for [`Client::client_registration_api`]
 
 [`Client::client_registration_api`]: super::Client::client_registration_api*/
@@ -51527,6 +54186,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::ClientRegistrationApiBody, String>,
     }
+    #[cfg(feature = "client-registration")]
     impl<'a> ClientRegistrationApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51653,6 +54313,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "client-registration")]
     /**Builder for [`Client::client_registration_delete_api`]
 
 [`Client::client_registration_delete_api`]: super::Client::client_registration_delete_api*/
@@ -51662,6 +54323,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::ClientRegistrationDeleteApiBody, String>,
     }
+    #[cfg(feature = "client-registration")]
     impl<'a> ClientRegistrationDeleteApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51788,6 +54450,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "client-registration")]
     /**Builder for [`Client::client_registration_get_api`]
 
 [`Client::client_registration_get_api`]: super::Client::client_registration_get_api*/
@@ -51797,6 +54460,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::ClientRegistrationGetApiBody, String>,
     }
+    #[cfg(feature = "client-registration")]
     impl<'a> ClientRegistrationGetApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51923,6 +54587,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "client-registration")]
     /**Builder for [`Client::client_registration_update_api`]
 
 [`Client::client_registration_update_api`]: super::Client::client_registration_update_api*/
@@ -51932,6 +54597,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::ClientRegistrationUpdateApiBody, String>,
     }
+    #[cfg(feature = "client-registration")]
     impl<'a> ClientRegistrationUpdateApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52058,6 +54724,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "clients")]
     /**Builder for [`Client::client_secret_refresh_api`]
 
 [`Client::client_secret_refresh_api`]: super::Client::client_secret_refresh_api*/
@@ -52067,6 +54734,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         client_identifier: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "clients")]
     impl<'a> ClientSecretRefreshApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52174,6 +54842,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "clients")]
     /**Builder for [`Client::client_secret_update_api`]
 
 [`Client::client_secret_update_api`]: super::Client::client_secret_update_api*/
@@ -52184,6 +54853,7 @@ pub mod builder {
         client_identifier: Result<::std::string::String, String>,
         body: Result<types::builder::ClientSecretUpdateRequest, String>,
     }
+    #[cfg(feature = "clients")]
     impl<'a> ClientSecretUpdateApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52326,6 +54996,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "clients")]
     /**Builder for [`Client::client_update_api`]
 
 [`Client::client_update_api`]: super::Client::client_update_api*/
@@ -52336,6 +55007,7 @@ pub mod builder {
         client_id: Result<::std::string::String, String>,
         body: Result<types::builder::Client, String>,
     }
+    #[cfg(feature = "clients")]
     impl<'a> ClientUpdateApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52461,6 +55133,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "device-flow")]
     /**Builder for [`Client::device_authorization_api`]
 
 [`Client::device_authorization_api`]: super::Client::device_authorization_api*/
@@ -52470,6 +55143,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::DeviceAuthorizationRequest, String>,
     }
+    #[cfg(feature = "device-flow")]
     impl<'a> DeviceAuthorizationApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52596,6 +55270,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "device-flow")]
     /**Builder for [`Client::device_complete_api`]
 
 [`Client::device_complete_api`]: super::Client::device_complete_api*/
@@ -52605,6 +55280,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::DeviceCompleteRequest, String>,
     }
+    #[cfg(feature = "device-flow")]
     impl<'a> DeviceCompleteApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52729,6 +55405,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "device-flow")]
     /**Builder for [`Client::device_verification_api`]
 
 [`Client::device_verification_api`]: super::Client::device_verification_api*/
@@ -52738,6 +55415,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::DeviceVerificationRequest, String>,
     }
+    #[cfg(feature = "device-flow")]
     impl<'a> DeviceVerificationApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52864,6 +55542,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "federation")]
     /**Builder for [`Client::federation_configuration_api`]
 
 [`Client::federation_configuration_api`]: super::Client::federation_configuration_api*/
@@ -52876,6 +55555,7 @@ pub mod builder {
             String,
         >,
     }
+    #[cfg(feature = "federation")]
     impl<'a> FederationConfigurationApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52984,6 +55664,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "federation")]
     /**Builder for [`Client::federation_registration_api`]
 
 [`Client::federation_registration_api`]: super::Client::federation_registration_api*/
@@ -52993,6 +55674,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::FederationRegistrationRequest, String>,
     }
+    #[cfg(feature = "federation")]
     impl<'a> FederationRegistrationApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -53119,6 +55801,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "grant-management")]
     /**Builder for [`Client::grant_m_api`]
 
 [`Client::grant_m_api`]: super::Client::grant_m_api*/
@@ -53128,6 +55811,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::GMRequest, String>,
     }
+    #[cfg(feature = "grant-management")]
     impl<'a> GrantMApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -53240,6 +55924,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "hsk")]
     /**Builder for [`Client::hsk_create_api`]
 
 [`Client::hsk_create_api`]: super::Client::hsk_create_api*/
@@ -53249,6 +55934,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::HskCreateRequest, String>,
     }
+    #[cfg(feature = "hsk")]
     impl<'a> HskCreateApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -53368,6 +56054,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "hsk")]
     /**Builder for [`Client::hsk_delete_api`]
 
 [`Client::hsk_delete_api`]: super::Client::hsk_delete_api*/
@@ -53377,6 +56064,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         handle: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "hsk")]
     impl<'a> HskDeleteApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -53477,6 +56165,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "hsk")]
     /**Builder for [`Client::hsk_get_list_api`]
 
 [`Client::hsk_get_list_api`]: super::Client::hsk_get_list_api*/
@@ -53485,6 +56174,7 @@ pub mod builder {
         client: &'a super::Client,
         service_id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "hsk")]
     impl<'a> HskGetListApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -53573,6 +56263,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "hsk")]
     /**Builder for [`Client::hsk_get_api`]
 
 [`Client::hsk_get_api`]: super::Client::hsk_get_api*/
@@ -53582,6 +56273,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         handle: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "hsk")]
     impl<'a> HskGetApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -53684,6 +56376,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "tokens")]
     /**Builder for [`Client::idtoken_reissue_api`]
 
 [`Client::idtoken_reissue_api`]: super::Client::idtoken_reissue_api*/
@@ -53693,6 +56386,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::IdtokenReissueRequest, String>,
     }
+    #[cfg(feature = "tokens")]
     impl<'a> IdtokenReissueApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -53817,6 +56511,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "jose")]
     /**Builder for [`Client::jose_verify_api`]
 
 [`Client::jose_verify_api`]: super::Client::jose_verify_api*/
@@ -53826,6 +56521,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::JoseVerifyRequest, String>,
     }
+    #[cfg(feature = "jose")]
     impl<'a> JoseVerifyApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -53945,6 +56641,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "native-sso")]
     /**Builder for [`Client::native_sso_api`]
 
 [`Client::native_sso_api`]: super::Client::native_sso_api*/
@@ -53954,6 +56651,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::NativeSsoRequest, String>,
     }
+    #[cfg(feature = "native-sso")]
     impl<'a> NativeSsoApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -54073,6 +56771,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "native-sso")]
     /**Builder for [`Client::native_sso_logout_api`]
 
 [`Client::native_sso_logout_api`]: super::Client::native_sso_logout_api*/
@@ -54082,6 +56781,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::NativeSsoLogoutRequest, String>,
     }
+    #[cfg(feature = "native-sso")]
     impl<'a> NativeSsoLogoutApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -54206,6 +56906,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "pushed-authorization")]
     /**Builder for [`Client::pushed_auth_req_api`]
 
 [`Client::pushed_auth_req_api`]: super::Client::pushed_auth_req_api*/
@@ -54215,6 +56916,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::PushedAuthorizationRequest, String>,
     }
+    #[cfg(feature = "pushed-authorization")]
     impl<'a> PushedAuthReqApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -54341,6 +57043,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "service")]
     /**Builder for [`Client::service_configuration_api`]
 
 [`Client::service_configuration_api`]: super::Client::service_configuration_api*/
@@ -54351,6 +57054,7 @@ pub mod builder {
         patch: Result<Option<::std::string::String>, String>,
         pretty: Result<Option<bool>, String>,
     }
+    #[cfg(feature = "service")]
     impl<'a> ServiceConfigurationApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -54471,6 +57175,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "service")]
     /**Builder for [`Client::service_delete_api`]
 
 [`Client::service_delete_api`]: super::Client::service_delete_api*/
@@ -54479,6 +57184,7 @@ pub mod builder {
         client: &'a super::Client,
         service_id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "service")]
     impl<'a> ServiceDeleteApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -54565,6 +57271,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "service")]
     /**Builder for [`Client::service_get_api`]
 
 [`Client::service_get_api`]: super::Client::service_get_api*/
@@ -54573,6 +57280,7 @@ pub mod builder {
         client: &'a super::Client,
         service_id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "service")]
     impl<'a> ServiceGetApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -54661,6 +57369,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "service")]
     /**Builder for [`Client::service_jwks_get_api`]
 
 [`Client::service_jwks_get_api`]: super::Client::service_jwks_get_api*/
@@ -54671,6 +57380,7 @@ pub mod builder {
         include_private_keys: Result<Option<bool>, String>,
         pretty: Result<Option<bool>, String>,
     }
+    #[cfg(feature = "service")]
     impl<'a> ServiceJwksGetApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -54796,6 +57506,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "service")]
     /**Builder for [`Client::service_update_api`]
 
 [`Client::service_update_api`]: super::Client::service_update_api*/
@@ -54805,6 +57516,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::Service, String>,
     }
+    #[cfg(feature = "service")]
     impl<'a> ServiceUpdateApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -54916,6 +57628,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     /**Builder for [`Client::vci_batch_issue_api`]
 
 [`Client::vci_batch_issue_api`]: super::Client::vci_batch_issue_api*/
@@ -54925,6 +57638,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::VciBatchIssueRequest, String>,
     }
+    #[cfg(feature = "credential-issuer")]
     impl<'a> VciBatchIssueApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -55049,6 +57763,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     /**Builder for [`Client::vci_batch_parse_api`]
 
 [`Client::vci_batch_parse_api`]: super::Client::vci_batch_parse_api*/
@@ -55058,6 +57773,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::VciBatchParseRequest, String>,
     }
+    #[cfg(feature = "credential-issuer")]
     impl<'a> VciBatchParseApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -55182,6 +57898,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     /**Builder for [`Client::vci_deferred_issue_api`]
 
 [`Client::vci_deferred_issue_api`]: super::Client::vci_deferred_issue_api*/
@@ -55191,6 +57908,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::VciDeferredIssueRequest, String>,
     }
+    #[cfg(feature = "credential-issuer")]
     impl<'a> VciDeferredIssueApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -55316,6 +58034,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     /**Builder for [`Client::vci_deferred_parse_api`]
 
 [`Client::vci_deferred_parse_api`]: super::Client::vci_deferred_parse_api*/
@@ -55325,6 +58044,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::VciDeferredParseRequest, String>,
     }
+    #[cfg(feature = "credential-issuer")]
     impl<'a> VciDeferredParseApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -55450,6 +58170,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     /**Builder for [`Client::vci_jwks_api`]
 
 [`Client::vci_jwks_api`]: super::Client::vci_jwks_api*/
@@ -55459,6 +58180,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::VciJwksRequest, String>,
     }
+    #[cfg(feature = "credential-issuer")]
     impl<'a> VciJwksApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -55578,6 +58300,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     /**Builder for [`Client::vci_jwtissuer_api`]
 
 [`Client::vci_jwtissuer_api`]: super::Client::vci_jwtissuer_api*/
@@ -55587,6 +58310,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::VciJwtissuerRequest, String>,
     }
+    #[cfg(feature = "credential-issuer")]
     impl<'a> VciJwtissuerApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -55709,6 +58433,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     /**Builder for [`Client::vci_metadata_api`]
 
 [`Client::vci_metadata_api`]: super::Client::vci_metadata_api*/
@@ -55718,6 +58443,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::VciMetadataRequest, String>,
     }
+    #[cfg(feature = "credential-issuer")]
     impl<'a> VciMetadataApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -55840,6 +58566,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     /**Builder for [`Client::vci_offer_create_api`]
 
 [`Client::vci_offer_create_api`]: super::Client::vci_offer_create_api*/
@@ -55849,6 +58576,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::VciOfferCreateRequest, String>,
     }
+    #[cfg(feature = "credential-issuer")]
     impl<'a> VciOfferCreateApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -55973,6 +58701,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     /**Builder for [`Client::vci_offer_info_api`]
 
 [`Client::vci_offer_info_api`]: super::Client::vci_offer_info_api*/
@@ -55982,6 +58711,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::VciOfferInfoRequest, String>,
     }
+    #[cfg(feature = "credential-issuer")]
     impl<'a> VciOfferInfoApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -56104,6 +58834,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     /**Builder for [`Client::vci_single_issue_api`]
 
 [`Client::vci_single_issue_api`]: super::Client::vci_single_issue_api*/
@@ -56113,6 +58844,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::VciSingleIssueRequest, String>,
     }
+    #[cfg(feature = "credential-issuer")]
     impl<'a> VciSingleIssueApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -56237,6 +58969,7 @@ pub mod builder {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
     /**Builder for [`Client::vci_single_parse_api`]
 
 [`Client::vci_single_parse_api`]: super::Client::vci_single_parse_api*/
@@ -56246,6 +58979,7 @@ pub mod builder {
         service_id: Result<::std::string::String, String>,
         body: Result<types::builder::VciSingleParseRequest, String>,
     }
+    #[cfg(feature = "credential-issuer")]
     impl<'a> VciSingleParseApi<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {

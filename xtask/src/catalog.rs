@@ -434,8 +434,11 @@ fn example_success(doc: &Value, operation: &Value) -> Option<(u16, Option<String
     Some((status, body))
 }
 
-/// Renders the catalog as the source of `generated/src/catalog.rs` (without header).
-pub fn render(catalog: &Catalog) -> Result<String, String> {
+/// Renders the catalog as the source of `generated/src/catalog.rs` (without
+/// header). The tables list everything; the functions that name a type or
+/// call an operation have an arm for it only when its feature is on
+/// (`gates`, see [`crate::features`]).
+pub fn render(catalog: &Catalog, gates: &crate::features::Gates) -> Result<String, String> {
     let examples = catalog.operations.iter().filter_map(|op| {
         let id = &op.id;
         let (status, body) = op.example.as_ref()?;
@@ -471,10 +474,26 @@ pub fn render(catalog: &Catalog) -> Result<String, String> {
     let ident = |t: &String| syn::Ident::new(t, Span::call_site());
     let type_names = &catalog.types;
     let type_idents: Vec<syn::Ident> = catalog.types.iter().map(ident).collect();
+    let type_cfgs: Vec<TokenStream> = catalog.types.iter().map(|t| gates.type_cfg(t)).collect();
     let schema_names = &catalog.schema_types;
     let schema_idents: Vec<syn::Ident> = catalog.schema_types.iter().map(ident).collect();
+    let schema_cfgs: Vec<TokenStream> = catalog
+        .schema_types
+        .iter()
+        .map(|t| gates.type_cfg(t))
+        .collect();
     let enum_names: Vec<&String> = catalog.enums.iter().map(|(n, _)| n).collect();
     let enum_idents: Vec<syn::Ident> = catalog.enums.iter().map(|(n, _)| ident(n)).collect();
+    let enum_cfgs: Vec<TokenStream> = catalog
+        .enums
+        .iter()
+        .map(|(n, _)| gates.type_cfg(n))
+        .collect();
+    let op_cfgs: Vec<TokenStream> = catalog
+        .operations
+        .iter()
+        .map(|o| gates.operation_cfg(&o.id))
+        .collect();
     let catch_all = format_ident!("{CATCH_ALL}");
     let enums = catalog
         .enums
@@ -490,7 +509,11 @@ pub fn render(catalog: &Catalog) -> Result<String, String> {
         .operations
         .iter()
         .zip(&op_fns)
-        .map(|(op, f)| send_fn(op, f));
+        .zip(&op_cfgs)
+        .map(|((op, f), cfg)| {
+            let sender = send_fn(op, f);
+            quote!(#cfg #sender)
+        });
 
     let file: syn::File = syn::parse2(quote! {
         //! Everything this crate generated, by name.
@@ -568,20 +591,20 @@ pub fn render(catalog: &Catalog) -> Result<String, String> {
 
         /// Decodes `json` as the type named `type_name` and encodes it again.
         ///
-        /// `None` if no type has that name.
+        /// `None` if no type has that name (or its group's feature is off).
         pub fn roundtrip(type_name: &str, json: &str) -> Option<Result<String, serde_json::Error>> {
             Some(match type_name {
-                #(#type_names => reencode::<types::#type_idents>(json),)*
+                #(#type_cfgs #type_names => reencode::<types::#type_idents>(json),)*
                 _ => return None,
             })
         }
 
         /// Decodes `json` as the type named `type_name` and shows it with `{:?}`.
         ///
-        /// `None` if no type has that name.
+        /// `None` if no type has that name (or its group's feature is off).
         pub fn debug(type_name: &str, json: &str) -> Option<Result<String, serde_json::Error>> {
             Some(match type_name {
-                #(#type_names => serde_json::from_str::<types::#type_idents>(json).map(|v| format!("{v:?}")),)*
+                #(#type_cfgs #type_names => serde_json::from_str::<types::#type_idents>(json).map(|v| format!("{v:?}")),)*
                 _ => return None,
             })
         }
@@ -589,10 +612,10 @@ pub fn render(catalog: &Catalog) -> Result<String, String> {
         /// Decodes `json` as the enum named `enum_name`: `true` for a value
         /// the enum knows, `false` for one kept in its catch-all variant.
         ///
-        /// `None` if no enum has that name.
+        /// `None` if no enum has that name (or its group's feature is off).
         pub fn is_known(enum_name: &str, json: &str) -> Option<Result<bool, serde_json::Error>> {
             Some(match enum_name {
-                #(#enum_names => serde_json::from_str::<types::#enum_idents>(json)
+                #(#enum_cfgs #enum_names => serde_json::from_str::<types::#enum_idents>(json)
                     .map(|v| !matches!(v, types::#enum_idents::#catch_all(_))),)*
                 _ => return None,
             })
@@ -600,8 +623,11 @@ pub fn render(catalog: &Catalog) -> Result<String, String> {
 
         /// The JSON Schema of every type that has one, as schemars derives it.
         #[cfg(feature = "schemars")]
+        #[allow(clippy::vec_init_then_push, reason = "each push has its own feature gate")]
         pub fn json_schemas() -> Vec<(&'static str, Value)> {
-            vec![#((#schema_names, schemars::schema_for!(types::#schema_idents).to_value())),*]
+            let mut schemas = Vec::new();
+            #(#schema_cfgs schemas.push((#schema_names, schemars::schema_for!(types::#schema_idents).to_value()));)*
+            schemas
         }
 
         /// What a call got back: a status the spec describes and its decoded body.
@@ -618,9 +644,10 @@ pub fn render(catalog: &Catalog) -> Result<String, String> {
         /// `params` are `(wire name, value)` pairs for path and query
         /// parameters; each value is read as the parameter's type (a string
         /// as is, anything else as JSON). `body` is decoded into the
-        /// operation's body type. `None` if no operation has that id; an
-        /// error names what went wrong (a bad parameter, a body that does
-        /// not decode, a transport error, a status the spec does not list).
+        /// operation's body type. `None` if no operation has that id (or
+        /// its group's feature is off); an error names what went wrong (a
+        /// bad parameter, a body that does not decode, a transport error, a
+        /// status the spec does not list).
         pub async fn send(
             client: &Client,
             operation_id: &str,
@@ -628,7 +655,7 @@ pub fn render(catalog: &Catalog) -> Result<String, String> {
             body: Option<Value>,
         ) -> Option<Result<Reply, String>> {
             Some(match operation_id {
-                #(#op_ids => #op_fns(client, params, body).await,)*
+                #(#op_cfgs #op_ids => #op_fns(client, params, body).await,)*
                 _ => return None,
             })
         }

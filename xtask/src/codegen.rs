@@ -45,6 +45,8 @@ pub struct Generated {
     pub client: String,
     /// Formatted `catalog.rs` (without header), see [`crate::catalog`].
     pub catalog: String,
+    /// Which feature gates each operation and type, see [`crate::features`].
+    pub gates: crate::features::Gates,
 }
 
 /// Generates and formats the client for `doc` (already normalised).
@@ -54,17 +56,21 @@ pub fn generate(doc: &Value) -> Result<String, XtaskError> {
 
 /// Generates and formats the client for `doc` (already normalised) and its catalog.
 pub fn generate_all(doc: &Value) -> Result<Generated, XtaskError> {
-    generate_named(doc, &BTreeMap::new())
+    generate_named(doc, &BTreeMap::new(), &BTreeMap::new(), &[])
 }
 
-/// [`generate_all`], with enums and variants named as `openapi/semantics.yaml` says.
+/// [`generate_all`], with enums and variants named as `openapi/semantics.yaml`
+/// says, and each operation behind the cargo feature of its group there
+/// (`groups`: operationId → group).
 pub fn generate_named(
     doc: &Value,
     names: &BTreeMap<String, EnumNames>,
+    groups: &BTreeMap<String, String>,
+    always: &[String],
 ) -> Result<Generated, XtaskError> {
     let api = spec::to_openapi(doc)?;
     match generate_tokens(&api) {
-        Ok(tokens) => format(doc, tokens, names),
+        Ok(tokens) => format(doc, tokens, names, groups, always),
         Err(GenFailure::Error(message)) => Err(XtaskError::Generate {
             operation: blame_operation(doc),
             message,
@@ -179,6 +185,8 @@ fn format(
     doc: &Value,
     tokens: proc_macro2::TokenStream,
     names: &BTreeMap<String, EnumNames>,
+    groups: &BTreeMap<String, String>,
+    always: &[String],
 ) -> Result<Generated, XtaskError> {
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| XtaskError::Format {
         message: e.to_string(),
@@ -188,12 +196,15 @@ fn format(
         .map_err(|message| XtaskError::Format { message })?;
     gate_schemars(&mut file.items);
     drop_type_builders(&mut file.items);
-    let catalog = crate::catalog::read(doc, &file)
-        .and_then(|c| crate::catalog::render(&c))
+    let catalog =
+        crate::catalog::read(doc, &file).map_err(|message| XtaskError::Format { message })?;
+    let gates = crate::features::gate(&mut file, groups, always);
+    let catalog = crate::catalog::render(&catalog, &gates)
         .map_err(|message| XtaskError::Format { message })?;
     Ok(Generated {
         client: prettyplease::unparse(&file),
         catalog,
+        gates,
     })
 }
 

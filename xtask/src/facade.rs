@@ -543,6 +543,7 @@ pub fn render(
     client_code: &str,
     sem: &Semantics,
     spec_label: &str,
+    gates: &crate::features::Gates,
 ) -> Result<Rendered, XtaskError> {
     let types = read_types(client_code)?;
     let mut ops = read_ops(doc);
@@ -702,19 +703,24 @@ pub fn render(
     let declarations: String = sem
         .groups
         .keys()
-        .map(|g| format!("#[path = \"{g}/mod.rs\"]\npub mod {g};\n"))
+        .map(|g| {
+            let feature = crate::features::feature_name(g);
+            format!(
+                "#[cfg(feature = \"{feature}\")]\n#[cfg_attr(docsrs, doc(cfg(feature = \"{feature}\")))]\n#[path = \"{g}/mod.rs\"]\npub mod {g};\n"
+            )
+        })
         .collect();
     files.push(OutputFile {
         relative: "src/groups.rs".into(),
         contents: format!(
-            "{header}\n//! One module per group of operations; `lib.rs` re-exports them.\n\n{declarations}"
+            "{header}\n//! One module per group of operations, each behind its cargo feature;\n//! `lib.rs` re-exports them.\n\n{declarations}"
         ),
     });
     files.push(OutputFile {
         relative: "src/operations.rs".into(),
         contents: format!("{header}\n{}", operation_table(&table)?),
     });
-    let (model, enums) = model(&types, &ops)?;
+    let (model, enums) = model(&types, &ops, gates)?;
     files.push(OutputFile {
         relative: "src/model.rs".into(),
         contents: format!("{header}\n{model}"),
@@ -1392,18 +1398,6 @@ pub const README_START: &str = "<!-- operations table: written by `cargo xtask g
 /// Where it ends.
 pub const README_END: &str = "<!-- end of operations table -->";
 
-/// `readme` with the operation table between the markers replaced, or
-/// `None` when it has no markers.
-pub fn with_readme_table(readme: &str, table: &str) -> Option<String> {
-    let start = readme.find(README_START)? + README_START.len();
-    let end = start + readme[start..].find(README_END)?;
-    Some(format!(
-        "{}\n\n{table}\n{}",
-        &readme[..start],
-        &readme[end..]
-    ))
-}
-
 fn operation_table(table: &[(Op, semantics::Operation)]) -> Result<String, XtaskError> {
     let replay_of = |d: &semantics::Operation| match d.replay {
         Replay::Once => quote!(Replay::OnlyIfNeverSent),
@@ -1434,7 +1428,9 @@ fn operation_table(table: &[(Op, semantics::Operation)]) -> Result<String, Xtask
             let http = d
                 .endpoint
                 .then(|| quote!(let _ = response.into_http_response();));
+            let cfg = crate::features::cfg_attr(&[&crate::features::Groups::from([group.clone()])]);
             exercises.push(quote! {
+                #cfg
                 #id => Some(serde_json::from_slice::<types::#generated>(body).map(|body| {
                     let response = crate::#group_mod::#response::new(body, None);
                     let shown = format!("{response:?}");
@@ -1521,7 +1517,11 @@ fn operation_table(table: &[(Op, semantics::Operation)]) -> Result<String, Xtask
 
 /// `model.rs` and `enums.rs`: every generated type that is not an
 /// operation's request or response body, under the facade's paths.
-fn model(types: &Types, ops: &[Op]) -> Result<(String, String), XtaskError> {
+fn model(
+    types: &Types,
+    ops: &[Op],
+    gates: &crate::features::Gates,
+) -> Result<(String, String), XtaskError> {
     let bodies: BTreeSet<&str> = ops
         .iter()
         .flat_map(|o| o.body.iter().chain(o.success.iter()))
@@ -1544,15 +1544,26 @@ fn model(types: &Types, ops: &[Op]) -> Result<(String, String), XtaskError> {
     if !types.enums.is_empty() {
         enums.push(format_ident!("{}", crate::open_enums::UNKNOWN_VALUE));
     }
-    // Inlined, so that rustdoc shows them as this crate's types.
-    let model = pretty(quote! {
-        #[doc(inline)]
-        pub use authlete_generated::types::{#(#structs),*};
-    })?;
-    let enums = pretty(quote! {
-        #[doc(inline)]
-        pub use authlete_generated::types::{#(#enums),*};
-    })?;
+    // Inlined, so that rustdoc shows them as this crate's types; each
+    // behind the features that compile it (see `xtask::features`).
+    let reexports = |names: &[syn::Ident]| {
+        let each = names.iter().map(|name| {
+            let cfg = gates.type_cfg(&name.to_string());
+            let label = gates.types.get(&name.to_string()).and_then(|g| {
+                crate::features::cfg_predicate(&[g])
+                    .map(|p| quote!(#[cfg_attr(docsrs, doc(cfg(#p)))]))
+            });
+            quote! {
+                #cfg
+                #label
+                #[doc(inline)]
+                pub use authlete_generated::types::#name;
+            }
+        });
+        pretty(quote!(#(#each)*))
+    };
+    let model = reexports(&structs)?;
+    let enums = reexports(&enums)?;
     Ok((
         format!(
             "//! The structured values inside requests and responses, as the spec\n\

@@ -18,6 +18,7 @@ pub mod drift;
 pub mod error;
 pub mod examples;
 pub mod facade;
+pub mod features;
 pub mod normalise;
 pub mod open_enums;
 pub mod output;

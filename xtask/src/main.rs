@@ -325,8 +325,8 @@ fn generate(options: &GenerateOptions, workspace: &Workspace) -> Result<ExitCode
         drift.extend(output::check_stray(&options.out, &plan.files));
         if let Some(facade) = &options.facade {
             drift.extend(plan.check_facade(facade));
-            drift.extend(readme_drift(facade, &plan));
         }
+        drift.extend(marked_drift(options, &plan));
         if drift.is_empty() {
             eprintln!("{} is up to date with {spec_label}", options.out.display());
             return Ok(ExitCode::SUCCESS);
@@ -345,9 +345,9 @@ fn generate(options: &GenerateOptions, workspace: &Workspace) -> Result<ExitCode
     let mut changed = plan.write(&options.out)?;
     if let Some(facade) = &options.facade {
         changed.extend(plan.write_facade(facade)?);
-        if let Some((path, text)) = readme_update(facade, &plan)
-            && std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str())
-        {
+    }
+    for (path, _, text) in marked_updates(options, &plan) {
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
             output::write_atomically(&path, text.as_bytes())?;
             changed.push(path);
         }
@@ -383,28 +383,74 @@ fn generate(options: &GenerateOptions, workspace: &Workspace) -> Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
-/// The README beside the facade's workspace, with the operation table
-/// rewritten, when it has the table's markers.
-fn readme_update(facade: &Path, plan: &pipeline::Plan) -> Option<(PathBuf, String)> {
-    if plan.readme_table.is_empty() {
-        return None;
+/// The hand-kept files `generate` owns a marked part of: the README's
+/// operation table and each crate's features block in `Cargo.toml`, as
+/// `(path, label, expected text)` for those that have their markers.
+fn marked_updates(
+    options: &GenerateOptions,
+    plan: &pipeline::Plan,
+) -> Vec<(PathBuf, &'static str, String)> {
+    use xtask::facade::{README_END, README_START};
+    use xtask::features::{CARGO_END, CARGO_START, with_block};
+    let mut parts = Vec::new();
+    if !plan.generated_features.is_empty() {
+        parts.push((
+            options.out.join("Cargo.toml"),
+            "generated/Cargo.toml",
+            CARGO_START,
+            CARGO_END,
+            plan.generated_features.clone(),
+        ));
     }
-    let path = facade.parent()?.join("README.md");
-    let text = std::fs::read_to_string(&path).ok()?;
-    xtask::facade::with_readme_table(&text, &plan.readme_table).map(|t| (path, t))
+    if let Some(facade) = &options.facade {
+        if !plan.facade_features.is_empty() {
+            parts.push((
+                facade.join("Cargo.toml"),
+                "facade/Cargo.toml",
+                CARGO_START,
+                CARGO_END,
+                plan.facade_features.clone(),
+            ));
+        }
+        if !plan.readme_table.is_empty()
+            && let Some(root) = facade.parent()
+        {
+            parts.push((
+                root.join("README.md"),
+                "README.md",
+                README_START,
+                README_END,
+                format!("\n{}\n", plan.readme_table),
+            ));
+        }
+    }
+    parts
+        .into_iter()
+        .filter_map(|(path, label, start, end, body)| {
+            let text = std::fs::read_to_string(&path).ok()?;
+            with_block(&text, start, end, &body).map(|t| (path, label, t))
+        })
+        .collect()
 }
 
-/// The README's table, if it is not what the spec and semantics produce.
-fn readme_drift(facade: &Path, plan: &pipeline::Plan) -> Option<output::Drift> {
-    let (path, expected) = readme_update(facade, plan)?;
-    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
-    (on_disk != expected).then(|| output::Drift {
-        relative: "README.md".into(),
-        diff: similar::TextDiff::from_lines(&on_disk, &expected)
-            .unified_diff()
-            .header("README.md (checked in)", "README.md (from the spec)")
-            .to_string(),
-    })
+/// The marked parts that are not what the spec and semantics produce.
+fn marked_drift(options: &GenerateOptions, plan: &pipeline::Plan) -> Vec<output::Drift> {
+    marked_updates(options, plan)
+        .into_iter()
+        .filter_map(|(path, label, expected)| {
+            let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+            (on_disk != expected).then(|| output::Drift {
+                relative: label.into(),
+                diff: similar::TextDiff::from_lines(&on_disk, &expected)
+                    .unified_diff()
+                    .header(
+                        &format!("{label} (checked in)"),
+                        &format!("{label} (from the spec)"),
+                    )
+                    .to_string(),
+            })
+        })
+        .collect()
 }
 
 fn vendor_cmd(options: &VendorOptions, workspace: &Workspace) -> Result<ExitCode, XtaskError> {

@@ -8,7 +8,10 @@ use std::path::Path;
 use crate::error::XtaskError;
 use crate::normalise::{self, Report};
 use crate::output::{self, Drift, OutputFile};
-use crate::{codegen, facade, semantics, spec};
+use crate::{codegen, facade, features, semantics, spec};
+
+/// The generated crate's package name, as the facade's features name it.
+pub const GENERATED_CRATE: &str = "authlete-generated";
 
 /// Everything `generate` would write, computed without touching the disk.
 #[derive(Debug, Clone)]
@@ -24,6 +27,11 @@ pub struct Plan {
     pub notes: Vec<String>,
     /// The operation table in Markdown, for the README.
     pub readme_table: String,
+    /// The generated crate's features block for its `Cargo.toml` (empty
+    /// without a semantics file), see [`crate::features`].
+    pub generated_features: String,
+    /// The facade's features block for its `Cargo.toml`.
+    pub facade_features: String,
 }
 
 /// Reads, normalises and generates; `spec_label` names the spec in headers.
@@ -40,11 +48,16 @@ pub fn plan_with(
     let mut doc = spec::load(spec_path)?;
     let report = normalise::normalise_with(&mut doc, steps)?;
     let decided = semantics::load(&semantics::beside(spec_path))?;
-    let code = codegen::generate_named(&doc, &decided.enums)?;
+    let groups = decided
+        .operations
+        .iter()
+        .map(|(id, d)| (id.clone(), d.group.clone()))
+        .collect();
+    let code = codegen::generate_named(&doc, &decided.enums, &groups, &decided.always)?;
     let rendered = if decided.operations.is_empty() {
         facade::Rendered::default()
     } else {
-        facade::render(&doc, &code.client, &decided, spec_label)?
+        facade::render(&doc, &code.client, &decided, spec_label, &code.gates)?
     };
     Ok(Plan {
         report,
@@ -52,6 +65,8 @@ pub fn plan_with(
         facade: rendered.files,
         notes: rendered.notes,
         readme_table: rendered.readme_table,
+        generated_features: features::generated_block(&decided.groups),
+        facade_features: features::facade_block(&decided.groups, GENERATED_CRATE),
     })
 }
 

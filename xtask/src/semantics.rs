@@ -25,6 +25,10 @@ pub struct Semantics {
     /// Per generated enum, by its generated name.
     #[serde(default)]
     pub enums: BTreeMap<String, EnumNames>,
+    /// Generated types the hand-written runtime names (the error body),
+    /// compiled whatever groups are on.
+    #[serde(default)]
+    pub always: Vec<String>,
 }
 
 /// One facade group: `client.<name>()`.
@@ -42,6 +46,10 @@ pub struct Group {
     /// The hand-written modules beside the emitted code, in `src/<group>/`.
     #[serde(default)]
     pub behaviour: Vec<String>,
+    /// Whether an authorization server needs the group: such groups make up
+    /// the `authorization-server` feature, which is on by default.
+    #[serde(default)]
+    pub default: bool,
 }
 
 /// How a call may be repeated after a failure.

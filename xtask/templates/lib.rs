@@ -12,6 +12,11 @@
 //!
 //! Feature `schemars` derives `schemars::JsonSchema` for every type (the
 //! tests compare those schemas with the spec); applications leave it off.
+//!
+//! Every group of operations is a feature (`tokens`, `authorization`, …,
+//! named as the `authlete` crate names them; `full` for all): an
+//! operation compiles with its group, a type with any group that reaches
+//! it. The `authlete` crate turns them on; see its README.
 
 #[rustfmt::skip]
 #[allow(
@@ -23,6 +28,8 @@
 )]
 mod client;
 #[rustfmt::skip]
+// With only some groups on, the catalog's helpers serve fewer arms (or none).
+#[cfg_attr(not(feature = "full"), allow(dead_code, unused_imports, unreachable_code, unused_variables))]
 pub mod catalog;
 pub mod hooks;
 

@@ -221,7 +221,7 @@ edition = "2024"
 publish = false
 
 [dependencies]
-authlete = { path = "../facade", default-features = false, features = ["testing"] }
+authlete = { path = "../facade", default-features = false, features = ["testing", "tokens", "preview"] }
 tokio = { version = "1", features = ["macros", "rt"] }
 serde_json = "1"
 "#;
