@@ -20,7 +20,7 @@
 use std::sync::Arc;
 
 use authlete::TokenFailReason;
-use authlete::token_endpoint::{TokenEndpoint, TokenEndpointDelegate, UserCheck};
+use authlete::endpoint::token::{TokenEndpoint, TokenEndpointDelegate, UserCheck};
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};

@@ -35,6 +35,10 @@
 //! - [`Client`], [`ClientBuilder`], [`Region`]: configuration (also from the environment);
 //! - [`tokens`]: the token endpoint calls (process, issue, fail, ID token
 //!   reissue) and token administration (create, update, list, revoke, delete);
+//! - [`endpoint`]: ready endpoints (token, introspection, revocation, ...):
+//!   `http::Request` in, `http::Response` out, in any web framework;
+//! - [`resource`]: a guard for the APIs that accept the access tokens, also
+//!   as `tower` middleware (feature `tower`);
 //! - [`operations`]: every operation in one table (HTTP method, path, replay class);
 //! - [`Error`]: one error type that tells Authlete's refusals from transport trouble;
 //! - [`RetryPolicy`]: which failures are retried, per operation;
@@ -59,6 +63,7 @@
 mod call;
 mod client;
 mod config;
+pub mod endpoint;
 mod enums;
 mod error;
 #[cfg(feature = "fuzzing")]
@@ -71,12 +76,12 @@ mod groups;
 mod http_response;
 pub mod model;
 pub mod operations;
+#[cfg(feature = "introspection")]
+#[cfg_attr(docsrs, doc(cfg(feature = "introspection")))]
+pub mod resource;
 mod retry;
 #[cfg(feature = "testing")]
 pub mod testing;
-#[cfg(feature = "tokens")]
-#[cfg_attr(docsrs, doc(cfg(feature = "tokens")))]
-pub mod token_endpoint;
 
 pub use client::Client;
 pub use config::{

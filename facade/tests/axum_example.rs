@@ -9,9 +9,9 @@ mod example;
 use std::sync::Arc;
 
 use authlete::TokenFailReason;
+use authlete::endpoint::token::TokenEndpoint;
 use authlete::operations::tokens;
 use authlete::testing::{MockAuthlete, MockReply};
-use authlete::token_endpoint::TokenEndpoint;
 use example::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DemoUsers};
 
 struct Running {

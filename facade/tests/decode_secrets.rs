@@ -11,7 +11,7 @@ mod common;
 
 use std::fmt::Write as _;
 
-use authlete::token_endpoint::{TokenEndpoint, TokenEndpointDelegate, UserCheck};
+use authlete::endpoint::token::{TokenEndpoint, TokenEndpointDelegate, UserCheck};
 use authlete::{Error, GrantType, TokenFailReason};
 use common::Traces;
 use serde_json::{Map, Value, json};

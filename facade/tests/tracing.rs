@@ -98,9 +98,9 @@ async fn traces_never_contain_the_token_or_identifiers() {
 
 #[tokio::test]
 async fn an_outage_is_logged_for_the_operator_not_shown_to_the_client() {
+    use authlete::endpoint::token::{TokenEndpoint, TokenEndpointDelegate, UserCheck};
     use authlete::operations::tokens;
     use authlete::testing::{MockAuthlete, MockReply};
-    use authlete::token_endpoint::{TokenEndpoint, TokenEndpointDelegate, UserCheck};
 
     struct Nobody;
     impl TokenEndpointDelegate for Nobody {
@@ -135,4 +135,112 @@ async fn an_outage_is_logged_for_the_operator_not_shown_to_the_client() {
         !text.contains(authlete::testing::MOCK_ACCESS_TOKEN),
         "{text}"
     );
+}
+
+#[tokio::test]
+async fn endpoints_and_the_guard_log_outages_without_tokens_or_secrets() {
+    use authlete::endpoint::introspection::{
+        CallerCredentials, IntrospectionEndpoint, ResourceServer,
+    };
+    use authlete::endpoint::revocation::RevocationEndpoint;
+    use authlete::endpoint::token::{TokenEndpoint, TokenEndpointDelegate, UserCheck};
+    use authlete::operations::{introspection, revocation, tokens};
+    use authlete::resource::ResourceGuard;
+    use authlete::testing::{MockAuthlete, MockReply};
+
+    struct Nobody;
+    impl TokenEndpointDelegate for Nobody {
+        async fn authenticate_user(&self, _: &str, _: &str) -> UserCheck {
+            UserCheck::Rejected(TokenFailReason::InvalidResourceOwnerCredentials)
+        }
+    }
+    // "my-client:s3cr3t-client-secret"
+    const BASIC: &str = "Basic bXktY2xpZW50OnMzY3IzdC1jbGllbnQtc2VjcmV0";
+    const SECRETS: [&str; 4] = [
+        "s3cr3t-client-secret",
+        "tok-secret-access-token",
+        "pw-secret-password",
+        "ticket-secret",
+    ];
+
+    let (traces, _guard) = common::capture_traces();
+    let authlete = MockAuthlete::start().await.expect("mock");
+    let client = authlete.client().expect("client");
+    // The password grant fails at issue, after Authlete handed out the
+    // password and the ticket; the others fail straight away, one with a
+    // body that does not decode.
+    authlete.script(
+        &tokens::PROCESS,
+        MockReply::json(
+            200,
+            serde_json::json!({
+                "action": "PASSWORD", "ticket": "ticket-secret",
+                "username": "john", "password": "pw-secret-password"
+            }),
+        ),
+    );
+    authlete.script(
+        &tokens::FAIL,
+        MockReply::error(500, "A001101", "[A001101] down"),
+    );
+    authlete.script(&revocation::PROCESS, MockReply::MalformedBody);
+    authlete.script(
+        &introspection::STANDARD,
+        MockReply::error(500, "A001101", "[A001101] down"),
+    );
+    authlete.script(&introspection::PROCESS, MockReply::MalformedBody);
+
+    let form = |body: &str| {
+        http::Request::post("/x")
+            .header("authorization", BASIC)
+            .header("dpop", "dpop-proof")
+            .body(body.to_owned())
+            .expect("request")
+    };
+    let token = TokenEndpoint::new(client.clone(), Nobody)
+        .handle(form(
+            "grant_type=password&username=john&password=pw-secret-password",
+        ))
+        .await;
+    let revoked = RevocationEndpoint::new(client.clone())
+        .handle(form("token=tok-secret-access-token"))
+        .await;
+    let introspected = IntrospectionEndpoint::new(client.clone(), |_: CallerCredentials| async {
+        Some(ResourceServer::new())
+    })
+    .handle(form("token=tok-secret-access-token"))
+    .await;
+    let (parts, ()) = http::Request::get("/photos")
+        .header("authorization", "Bearer tok-secret-access-token")
+        .body(())
+        .expect("request")
+        .into_parts();
+    let guarded = ResourceGuard::new(client)
+        .check(&parts)
+        .await
+        .expect_err("outage");
+
+    for response in [&token, &revoked, &introspected, &guarded] {
+        assert_eq!(response.status(), 500);
+        assert_eq!(response.body(), r#"{"error":"server_error"}"#);
+    }
+    let text = traces.text();
+    for operation in [
+        "auth_token_fail_api",
+        "auth_revocation_api",
+        "auth_introspection_standard_api",
+        "auth_introspection_api",
+    ] {
+        assert!(
+            text.lines()
+                .any(|l| l.contains("Authlete call failed") && l.contains(operation)),
+            "no outage logged for {operation}:\n{text}"
+        );
+    }
+    for secret in SECRETS {
+        assert!(
+            !text.contains(secret),
+            "{secret} leaked into traces:\n{text}"
+        );
+    }
 }

@@ -1,9 +1,13 @@
-//! How the mock answers when no reply is scripted: Authlete's behaviour for
-//! the token operations, reduced to what a token endpoint's tests exercise.
+//! How the mock answers when no reply is scripted: the service-token check,
+//! then each operation with state to its module, and a well-formed example
+//! for everything else. Also the small pieces those modules share: replies,
+//! Authlete's error shape, form parameters and client authentication.
 
 use serde_json::{Value, json};
 
-use super::{MOCK_ACCESS_TOKEN, PendingTicket, RecordedRequest, Shared, State, lock};
+use super::state::State;
+use super::{MOCK_ACCESS_TOKEN, RecordedRequest, Shared, authorization, discovery, lock};
+use super::{resources, tokens};
 
 /// An HTTP reply before it is put on the wire.
 #[derive(Debug)]
@@ -22,7 +26,7 @@ impl Reply {
         }
     }
 
-    fn no_content() -> Reply {
+    pub(super) fn no_content() -> Reply {
         Reply {
             status: 204,
             content_type: None,
@@ -32,7 +36,7 @@ impl Reply {
 }
 
 /// Authlete's error shape; the codes are those Authlete documents for each status.
-fn api_error(status: u16, message: &str) -> Reply {
+pub(super) fn api_error(status: u16, message: &str) -> Reply {
     let code = match status {
         401 => "A001202",
         403 => "A001215",
@@ -63,47 +67,22 @@ pub(super) fn respond(state: &Shared, request: &RecordedRequest) -> Reply {
     };
     let body = request.json();
     let mut state = lock(state);
-    match operation.id {
-        "auth_token_api" => process(&mut state, &body),
-        "auth_token_issue_api" => issue(&mut state, &body),
-        "auth_token_fail_api" => fail(&mut state, &body),
-        "idtoken_reissue_api" => Reply::json(
-            200,
-            json!({
-                "action": "OK",
-                "idToken": "mock.id.token",
-                "responseContent": json!({"id_token": "mock.id.token"}).to_string(),
-            }),
-        ),
-        "auth_token_create_api" => {
-            let token = new_token(&mut state, "at");
-            Reply::json(
-                200,
-                json!({"action": "OK", "accessToken": token, "tokenType": "Bearer", "expiresIn": 3600}),
-            )
-        }
-        "auth_token_update_api" => Reply::json(200, json!({"action": "OK"})),
-        "auth_token_get_list_api" => {
-            let total = state.issued_tokens.len();
-            Reply::json(
-                200,
-                json!({"start": 0, "end": 0, "totalCount": total, "accessTokens": []}),
-            )
-        }
-        "auth_token_revoke_api" => Reply::json(200, json!({"count": 0})),
-        "auth_token_delete_api" => {
-            let id = request
-                .path_and_query
-                .rsplit('/')
-                .next()
-                .unwrap_or_default();
-            state.issued_tokens.retain(|t| t != id);
-            Reply::no_content()
-        }
-        // Every other operation answers with a well-formed example of its
-        // success body, made from the spec (script a reply for anything else).
-        other => example_reply(other),
+    let state = &mut *state;
+    if let Some(reply) = authorization::respond(state, operation.id, &body) {
+        return reply;
     }
+    if let Some(reply) = tokens::respond(state, operation.id, &body, &request.path_and_query) {
+        return reply;
+    }
+    if let Some(reply) = resources::respond(state, operation.id, &body) {
+        return reply;
+    }
+    if let Some(reply) = discovery::respond(state, operation.id) {
+        return reply;
+    }
+    // Every other operation answers with a well-formed example of its
+    // success body, made from the spec (script a reply for anything else).
+    example_reply(operation.id)
 }
 
 fn example_reply(operation_id: &str) -> Reply {
@@ -125,143 +104,99 @@ fn example_reply(operation_id: &str) -> Reply {
     }
 }
 
-fn new_token(state: &mut State, prefix: &str) -> String {
-    state.counter += 1;
-    let token = format!("mock-{prefix}-{}", state.counter);
-    if prefix == "at" {
-        state.issued_tokens.push(token.clone());
-    }
-    token
-}
-
-/// The answer Authlete gives the token endpoint directly (`responseContent`).
-fn direct(action: &str, status_body: Value) -> Reply {
+/// An answer with an `action` and the `responseContent` the endpoint passes
+/// on to its client as is.
+pub(super) fn direct(action: &str, content: Value) -> Reply {
     Reply::json(
         200,
-        json!({ "action": action, "responseContent": status_body.to_string() }),
+        json!({ "action": action, "responseContent": content.to_string() }),
     )
 }
 
-fn process(state: &mut State, body: &Value) -> Reply {
-    let parameters: Vec<(String, String)> =
-        url::form_urlencoded::parse(body["parameters"].as_str().unwrap_or_default().as_bytes())
-            .into_owned()
-            .collect();
-    let param = |name: &str| {
-        parameters
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
-    let client_id = body["clientId"].as_str().or(param("client_id"));
-    let client_secret = body["clientSecret"].as_str().or(param("client_secret"));
-    let invalid_client = || {
-        direct(
-            "INVALID_CLIENT",
-            json!({"error": "invalid_client", "error_description": "Client authentication failed."}),
+/// An OAuth error body, as Authlete puts it in `responseContent`.
+pub(super) fn oauth_error(error: &str, description: &str) -> Value {
+    json!({ "error": error, "error_description": description })
+}
+
+/// Form-urlencoded parameters, as Authlete reads them from `parameters`.
+pub(super) struct Form(Vec<(String, String)>);
+
+impl Form {
+    /// The `parameters` field of `body`.
+    pub(super) fn of(body: &Value) -> Form {
+        Form::parse(body["parameters"].as_str().unwrap_or_default())
+    }
+
+    pub(super) fn parse(text: &str) -> Form {
+        Form(
+            url::form_urlencoded::parse(text.as_bytes())
+                .into_owned()
+                .collect(),
         )
-    };
-    let Some(client_id) = client_id else {
-        return invalid_client();
-    };
-    let Some(client) = state.clients.get(client_id) else {
-        return invalid_client();
-    };
-    if let Some(secret) = &client.secret
-        && client_secret != Some(secret.as_str())
-    {
-        return invalid_client();
     }
-    let bad_request = |error: &str| direct("BAD_REQUEST", json!({ "error": error }));
-    match param("grant_type") {
-        Some("password") => {
-            let (Some(username), Some(password)) = (param("username"), param("password")) else {
-                return bad_request("invalid_request");
-            };
-            state.counter += 1;
-            let ticket = format!("mock-ticket-{}", state.counter);
-            state.tickets.insert(
-                ticket.clone(),
-                PendingTicket {
-                    client_id: client_id.to_owned(),
-                    scope: param("scope").map(str::to_owned),
-                },
-            );
-            Reply::json(
-                200,
-                json!({
-                    "action": "PASSWORD",
-                    "ticket": ticket,
-                    "username": username,
-                    "password": password,
-                    "clientIdAlias": client_id,
-                }),
-            )
-        }
-        Some("client_credentials") if client.secret.is_none() => bad_request("unauthorized_client"),
-        Some("client_credentials") => {
-            let token = new_token(state, "at");
-            direct(
-                "OK",
-                json!({"access_token": token, "token_type": "Bearer", "expires_in": 3600}),
-            )
-        }
-        Some(_) => bad_request("unsupported_grant_type"),
-        None => bad_request("invalid_request"),
+
+    /// The parameter's value; an empty one counts as absent (RFC 6749 §3.1).
+    pub(super) fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, v)| k == name && !v.is_empty())
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The first parameter sent more than once, which RFC 6749 §3.1 forbids.
+    pub(super) fn repeated(&self) -> Option<&str> {
+        self.0.iter().enumerate().find_map(|(i, (name, _))| {
+            self.0[..i]
+                .iter()
+                .any(|(earlier, _)| earlier == name)
+                .then_some(name.as_str())
+        })
     }
 }
 
-fn take_ticket(state: &mut State, body: &Value) -> Option<PendingTicket> {
-    state.tickets.remove(body["ticket"].as_str()?)
+/// Why client authentication failed.
+pub(super) struct InvalidClient;
+
+/// Authenticates the client of a token, revocation or PAR request: the ID
+/// and secret from the `Authorization` header (forwarded as `clientId` and
+/// `clientSecret`) or from the form. A confidential client must present its
+/// secret; a public one only names itself. Gives the key the client is
+/// registered under.
+pub(super) fn authenticate(
+    state: &State,
+    body: &Value,
+    form: &Form,
+) -> Result<String, InvalidClient> {
+    let client_id = body["clientId"].as_str().or(form.get("client_id"));
+    let secret = body["clientSecret"].as_str().or(form.get("client_secret"));
+    let (key, client) = state
+        .client(client_id.ok_or(InvalidClient)?)
+        .ok_or(InvalidClient)?;
+    match &client.secret {
+        Some(expected) if secret != Some(expected.as_str()) => Err(InvalidClient),
+        _ => Ok(key.to_owned()),
+    }
 }
 
-fn issue(state: &mut State, body: &Value) -> Reply {
-    let Some(pending) = take_ticket(state, body) else {
-        return api_error(400, "The ticket is unknown or has already been used.");
-    };
-    let access_token = new_token(state, "at");
-    let refresh_token = new_token(state, "rt");
-    let mut content = json!({
-        "access_token": access_token,
-        "token_type": "Bearer",
-        "expires_in": 3600,
-        "refresh_token": refresh_token,
-    });
-    if let Some(scope) = &pending.scope {
-        content["scope"] = json!(scope);
-    }
-    Reply::json(
-        200,
-        json!({
-            "action": "OK",
-            "responseContent": content.to_string(),
-            "accessToken": access_token,
-            "refreshToken": refresh_token,
-            "subject": body["subject"],
-            "clientIdAlias": pending.client_id,
-        }),
+/// `invalid_client` as the token, revocation and PAR endpoints answer it.
+pub(super) fn invalid_client(action: &str) -> Reply {
+    direct(
+        action,
+        json!({"error": "invalid_client", "error_description": "Client authentication failed."}),
     )
 }
 
-fn fail(state: &mut State, body: &Value) -> Reply {
-    if take_ticket(state, body).is_none() {
-        return api_error(400, "The ticket is unknown or has already been used.");
-    }
-    match body["reason"].as_str() {
-        // Authlete's documented answer for wrong resource owner credentials.
-        Some("INVALID_RESOURCE_OWNER_CREDENTIALS") => {
-            let message = "[A067301] The resource owner's credentials are not valid.";
-            Reply::json(
-                200,
-                json!({
-                    "resultCode": "A067301",
-                    "resultMessage": message,
-                    "action": "BAD_REQUEST",
-                    "responseContent": json!({"error": "invalid_request", "error_description": message}).to_string(),
-                }),
-            )
-        }
-        Some("INVALID_TARGET") => direct("BAD_REQUEST", json!({"error": "invalid_target"})),
-        _ => direct("INTERNAL_SERVER_ERROR", json!({"error": "server_error"})),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_parameters_are_absent_and_repeats_are_found() {
+        let form = Form::parse("a=1&b=&c=x+y&a=2");
+        assert_eq!(form.get("a"), Some("1"));
+        assert_eq!(form.get("b"), None);
+        assert_eq!(form.get("c"), Some("x y"));
+        assert_eq!(form.repeated(), Some("a"));
+        assert_eq!(Form::parse("a=1&b=2").repeated(), None);
     }
 }

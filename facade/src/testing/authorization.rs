@@ -1,0 +1,604 @@
+//! The authorization endpoint's operations: `/auth/authorization` checks a
+//! request and opens a single-use ticket, `/auth/authorization/issue` turns
+//! the ticket into a code, `/auth/authorization/fail` into an error for the
+//! client; `/pushed_auth_req` checks a request the same way and keeps it
+//! under a request URI that `/auth/authorization` may use once.
+//!
+//! As at Authlete, an error goes back to the client through its redirect
+//! URI only once the client and that URI are known; before that it is a
+//! `BAD_REQUEST` for the user agent. The checks are the mock's own, and its
+//! `error_description` texts too.
+
+use serde_json::{Value, json};
+
+use super::behaviour::{Form, Reply, api_error, authenticate, direct, invalid_client, oauth_error};
+use super::state::CODE_LIFETIME;
+use super::state::{
+    AuthorizationRequest, AuthorizationTicket, ChallengeMethod, CodeGrant, PUSHED_REQUEST_LIFETIME,
+    PushedRequest, ResponseMode, State, TICKET_LIFETIME,
+};
+
+/// The answer to the authorization endpoint's operations and PAR; `None`
+/// for the others.
+pub(super) fn respond(state: &mut State, operation: &str, body: &Value) -> Option<Reply> {
+    Some(match operation {
+        "auth_authorization_api" => process(state, body),
+        "auth_authorization_issue_api" => issue(state, body),
+        "auth_authorization_fail_api" => fail(state, body),
+        "pushed_auth_req_api" => push(state, body),
+        _ => return None,
+    })
+}
+
+/// Where, and how, the answer to a request goes back to its client.
+struct Destination {
+    redirect_uri: String,
+    mode: ResponseMode,
+    state: Option<String>,
+}
+
+impl Destination {
+    fn of(request: &AuthorizationRequest) -> Destination {
+        Destination {
+            redirect_uri: request.redirect_uri.clone(),
+            mode: request.response_mode,
+            state: request.state.clone(),
+        }
+    }
+}
+
+/// Why a request is refused.
+enum Refusal {
+    /// No redirect URI can be trusted: the user agent is told directly.
+    Direct(&'static str, String),
+    /// The client is told through its redirect URI.
+    Redirect(Destination, &'static str, String),
+}
+
+impl Refusal {
+    fn into_reply(self, issuer: &str) -> Reply {
+        match self {
+            Refusal::Direct(error, description) => {
+                direct("BAD_REQUEST", oauth_error(error, &description))
+            }
+            Refusal::Redirect(to, error, description) => {
+                let (action, content) = to_client(
+                    issuer,
+                    &to,
+                    &[("error", error), ("error_description", &description)],
+                );
+                Reply::json(200, json!({"action": action, "responseContent": content}))
+            }
+        }
+    }
+
+    /// The same refusal as a direct answer, as PAR gives every error.
+    fn into_direct(self) -> Reply {
+        let (Refusal::Direct(error, description) | Refusal::Redirect(_, error, description)) = self;
+        direct("BAD_REQUEST", oauth_error(error, &description))
+    }
+}
+
+/// Checks an authorization request's parameters as Authlete would for a
+/// service that offers the code flow only.
+fn validate(state: &State, form: &Form) -> Result<AuthorizationRequest, Refusal> {
+    let refuse = |description: &str| Refusal::Direct("invalid_request", description.to_owned());
+    if let Some(name) = form.repeated() {
+        return Err(refuse(&format!(
+            "The parameter {name} is given more than once."
+        )));
+    }
+    let client_id = form
+        .get("client_id")
+        .ok_or_else(|| refuse("The request has no client_id."))?;
+    let (key, client) = state
+        .client(client_id)
+        .ok_or_else(|| refuse("The client_id is not registered."))?;
+    let redirect_uri = match (form.get("redirect_uri"), client.redirect_uris.as_slice()) {
+        (Some(given), registered) if registered.iter().any(|r| r == given) => given.to_owned(),
+        (Some(_), _) => return Err(refuse("The redirect_uri is not registered for the client.")),
+        (None, [only]) => only.clone(),
+        (None, _) => {
+            return Err(refuse(
+                "The request has no redirect_uri and the client has not exactly one registered.",
+            ));
+        }
+    };
+    let (response_mode, mode_known) = match form.get("response_mode") {
+        None | Some("query") => (ResponseMode::Query, true),
+        Some("form_post") => (ResponseMode::FormPost, true),
+        Some(_) => (ResponseMode::Query, false),
+    };
+    let to = || Destination {
+        redirect_uri: redirect_uri.clone(),
+        mode: response_mode,
+        state: form.get("state").map(str::to_owned),
+    };
+    let tell = |error: &'static str, description: &str| {
+        Refusal::Redirect(to(), error, description.to_owned())
+    };
+    if !mode_known {
+        return Err(tell(
+            "invalid_request",
+            "The response_mode is not supported.",
+        ));
+    }
+    match form.get("response_type") {
+        Some("code") => {}
+        Some(_) => {
+            return Err(tell(
+                "unsupported_response_type",
+                "Only response_type=code is supported.",
+            ));
+        }
+        None => return Err(tell("invalid_request", "The request has no response_type.")),
+    }
+    if form.get("request").is_some() {
+        return Err(tell(
+            "request_not_supported",
+            "Request objects are not supported.",
+        ));
+    }
+    let challenge = match (
+        form.get("code_challenge"),
+        form.get("code_challenge_method"),
+    ) {
+        (None, None) if client.secret.is_none() => {
+            return Err(tell("invalid_request", "A public client must use PKCE."));
+        }
+        (None, None) => None,
+        (None, Some(_)) => {
+            return Err(tell(
+                "invalid_request",
+                "code_challenge_method without code_challenge.",
+            ));
+        }
+        (Some(challenge), method) => {
+            let method = match method {
+                None | Some("plain") => ChallengeMethod::Plain,
+                Some("S256") => ChallengeMethod::S256,
+                Some(_) => {
+                    return Err(tell(
+                        "invalid_request",
+                        "The code_challenge_method is not supported.",
+                    ));
+                }
+            };
+            if !is_pkce_value(challenge) {
+                return Err(tell("invalid_request", "The code_challenge is malformed."));
+            }
+            Some((challenge.to_owned(), method))
+        }
+    };
+    let prompts = prompts(form.get("prompt").unwrap_or_default())
+        .ok_or_else(|| tell("invalid_request", "The prompt is not valid."))?;
+    let max_age = match form.get("max_age") {
+        None => None,
+        Some(text) => Some(
+            text.parse::<i32>()
+                .ok()
+                .filter(|age| *age >= 0)
+                .ok_or_else(|| {
+                    tell("invalid_request", "The max_age is not a number of seconds.")
+                })?,
+        ),
+    };
+    let subject = match form.get("claims") {
+        None => None,
+        Some(text) => {
+            let claims: Value = serde_json::from_str(text)
+                .map_err(|_| tell("invalid_request", "The claims are not JSON."))?;
+            claims["id_token"]["sub"]["value"]
+                .as_str()
+                .map(str::to_owned)
+        }
+    };
+    let mut scopes: Vec<String> = Vec::new();
+    for scope in form.get("scope").unwrap_or_default().split(' ') {
+        if !scope.is_empty() && !scopes.iter().any(|s| s == scope) {
+            scopes.push(scope.to_owned());
+        }
+    }
+    Ok(AuthorizationRequest {
+        client_id: key.to_owned(),
+        redirect_uri: redirect_uri.clone(),
+        redirect_uri_given: form.get("redirect_uri").is_some(),
+        response_mode,
+        scopes,
+        state: form.get("state").map(str::to_owned),
+        nonce: form.get("nonce").map(str::to_owned),
+        challenge,
+        prompts,
+        max_age,
+        login_hint: form.get("login_hint").map(str::to_owned),
+        subject,
+    })
+}
+
+/// A code challenge or verifier: 43 to 128 unreserved characters (RFC 7636 §4.1).
+pub(super) fn is_pkce_value(value: &str) -> bool {
+    (43..=128).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+}
+
+/// The `prompt` values as Authlete's `Prompt` names; `None` for an unknown
+/// value, or `none` with another (OpenID Connect Core §3.1.2.1).
+fn prompts(text: &str) -> Option<Vec<&'static str>> {
+    let mut prompts = Vec::new();
+    for value in text.split(' ').filter(|v| !v.is_empty()) {
+        prompts.push(match value {
+            "none" => "NONE",
+            "login" => "LOGIN",
+            "consent" => "CONSENT",
+            "select_account" => "SELECT_ACCOUNT",
+            "create" => "CREATE",
+            _ => return None,
+        });
+    }
+    (!prompts.contains(&"NONE") || prompts.len() == 1).then_some(prompts)
+}
+
+fn process(state: &mut State, body: &Value) -> Reply {
+    let form = Form::of(body);
+    let form = match form.get("request_uri") {
+        Some(request_uri) => match take_pushed(state, request_uri, form.get("client_id")) {
+            Ok(pushed) => pushed,
+            Err(refusal) => return refusal.into_reply(state.issuer()),
+        },
+        None => form,
+    };
+    let request = match validate(state, &form) {
+        Ok(request) => request,
+        Err(refusal) => return refusal.into_reply(state.issuer()),
+    };
+    let ticket = state.new_value("ticket");
+    let mut answer = json!({
+        "action": if request.prompts.contains(&"NONE") { "NO_INTERACTION" } else { "INTERACTION" },
+        "ticket": ticket,
+        "client": client_json(state, &request.client_id),
+        "clientIdAliasUsed": form.get("client_id").is_some_and(|id| id.parse::<i64>().is_err()),
+        "service": {"serviceName": "MockAuthlete", "issuer": state.issuer()},
+        "scopes": request.scopes.iter().map(|name| json!({"name": name})).collect::<Vec<_>>(),
+        "prompts": request.prompts,
+        "display": "PAGE",
+    });
+    for (field, value) in [
+        ("maxAge", request.max_age.map(Value::from)),
+        ("loginHint", request.login_hint.clone().map(Value::from)),
+        ("subject", request.subject.clone().map(Value::from)),
+    ] {
+        if let Some(value) = value {
+            answer[field] = value;
+        }
+    }
+    let expires_at = state.now() + TICKET_LIFETIME;
+    state.authorization_tickets.insert(
+        ticket,
+        AuthorizationTicket {
+            request,
+            expires_at,
+        },
+    );
+    Reply::json(200, answer)
+}
+
+/// The parameters pushed under `request_uri`, which this use spends.
+fn take_pushed(
+    state: &mut State,
+    request_uri: &str,
+    client_id: Option<&str>,
+) -> Result<Form, Refusal> {
+    let refuse = |error, description: &str| Refusal::Direct(error, description.to_owned());
+    let Some(pushed) = state.pushed.get(request_uri) else {
+        return Err(refuse(
+            "invalid_request_uri",
+            "The request_uri is unknown, used or expired.",
+        ));
+    };
+    let client = client_id
+        .and_then(|id| state.client(id))
+        .map(|(key, _)| key);
+    if client != Some(pushed.client_id.as_str()) {
+        return Err(refuse(
+            "invalid_request",
+            "The client_id does not match the pushed request's.",
+        ));
+    }
+    let now = state.now();
+    match state.pushed.remove(request_uri) {
+        Some(pushed) if pushed.expires_at > now => Ok(Form::parse(&pushed.parameters)),
+        _ => Err(refuse(
+            "invalid_request_uri",
+            "The request_uri is unknown, used or expired.",
+        )),
+    }
+}
+
+/// Authlete's `client` object for the authorization page.
+fn client_json(state: &State, key: &str) -> Value {
+    let Some((_, client)) = state.client(key) else {
+        return Value::Null;
+    };
+    let mut shown = json!({
+        "clientId": client.number,
+        "clientIdAlias": key,
+        "clientIdAliasEnabled": true,
+        "clientType": if client.secret.is_some() { "CONFIDENTIAL" } else { "PUBLIC" },
+    });
+    if let Some(name) = &client.name {
+        shown["clientName"] = json!(name);
+    }
+    shown
+}
+
+/// The open authorization ticket that `body` names, which this spends.
+fn take_ticket(state: &mut State, body: &Value) -> Option<AuthorizationTicket> {
+    let now = state.now();
+    state
+        .authorization_tickets
+        .remove(body["ticket"].as_str()?)
+        .filter(|ticket| ticket.expires_at > now)
+}
+
+fn issue(state: &mut State, body: &Value) -> Reply {
+    let Some(subject) = body["subject"].as_str().filter(|s| !s.is_empty()) else {
+        return api_error(400, "The request has no subject.");
+    };
+    let Some(ticket) = take_ticket(state, body) else {
+        return api_error(400, "The ticket is unknown or has already been used.");
+    };
+    let mut request = ticket.request;
+    // The authorization server may grant other scopes than those requested.
+    if let Some(scopes) = body["scopes"].as_array() {
+        request.scopes = scopes
+            .iter()
+            .filter_map(|s| s.as_str().map(str::to_owned))
+            .collect();
+    }
+    let code = state.new_value("code");
+    let to = Destination::of(&request);
+    let claims = body["claims"]
+        .as_str()
+        .and_then(|text| serde_json::from_str::<Value>(text).ok())
+        .filter(Value::is_object);
+    let expires_at = state.now() + CODE_LIFETIME;
+    state.codes.insert(
+        code.clone(),
+        CodeGrant {
+            request,
+            subject: subject.to_owned(),
+            auth_time: body["authTime"].as_i64(),
+            acr: body["acr"].as_str().map(str::to_owned),
+            claims,
+            expires_at,
+        },
+    );
+    let (action, content) = to_client(state.issuer(), &to, &[("code", &code)]);
+    Reply::json(
+        200,
+        json!({"action": action, "responseContent": content, "authorizationCode": code}),
+    )
+}
+
+fn fail(state: &mut State, body: &Value) -> Reply {
+    let Some(reason) = body["reason"].as_str() else {
+        return api_error(400, "The request has no reason.");
+    };
+    let Some(ticket) = take_ticket(state, body) else {
+        return api_error(400, "The ticket is unknown or has already been used.");
+    };
+    let (error, description) = error_for(reason);
+    let description = body["description"].as_str().unwrap_or(description);
+    let to = Destination::of(&ticket.request);
+    let (action, content) = to_client(
+        state.issuer(),
+        &to,
+        &[("error", error), ("error_description", description)],
+    );
+    Reply::json(200, json!({"action": action, "responseContent": content}))
+}
+
+/// The error the client gets for a failure reason, as Authlete maps it.
+fn error_for(reason: &str) -> (&'static str, &'static str) {
+    match reason {
+        "NOT_LOGGED_IN" => ("login_required", "The end-user has not logged in."),
+        "MAX_AGE_NOT_SUPPORTED" | "EXCEEDS_MAX_AGE" => (
+            "login_required",
+            "The end-user's authentication is older than max_age allows.",
+        ),
+        "DIFFERENT_SUBJECT" => (
+            "login_required",
+            "The end-user is not the one the client asked for.",
+        ),
+        "ACR_NOT_SATISFIED" => (
+            "login_required",
+            "The end-user's authentication does not satisfy the requested ACR.",
+        ),
+        "NOT_AUTHENTICATED" => ("login_required", "The end-user was not authenticated."),
+        "DENIED" => ("access_denied", "The end-user denied the request."),
+        "ACCOUNT_SELECTION_REQUIRED" => (
+            "account_selection_required",
+            "The end-user must select an account.",
+        ),
+        "CONSENT_REQUIRED" => ("consent_required", "The end-user's consent is required."),
+        "INTERACTION_REQUIRED" => (
+            "interaction_required",
+            "The end-user must interact with the server.",
+        ),
+        "INVALID_TARGET" => ("invalid_target", "The requested resource is not valid."),
+        "INVALID_SCOPE" => ("invalid_scope", "The requested scope is not valid."),
+        "UNAUTHORIZED_CLIENT" => (
+            "unauthorized_client",
+            "The client may not make this request.",
+        ),
+        "TEMPORARILY_UNAVAILABLE" => (
+            "temporarily_unavailable",
+            "The server cannot handle the request now.",
+        ),
+        _ => ("server_error", "The authorization server failed."),
+    }
+}
+
+/// The action and content that carry `fields` (plus `state` and `iss`, RFC
+/// 9207) to the client: a redirect with a query, or an auto-posting form.
+fn to_client(issuer: &str, to: &Destination, fields: &[(&str, &str)]) -> (&'static str, String) {
+    let mut all: Vec<(&str, &str)> = fields.to_vec();
+    if let Some(state) = &to.state {
+        all.push(("state", state));
+    }
+    all.push(("iss", issuer));
+    match to.mode {
+        ResponseMode::Query => {
+            let query = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(&all)
+                .finish();
+            let separator = if to.redirect_uri.contains('?') {
+                '&'
+            } else {
+                '?'
+            };
+            ("LOCATION", format!("{}{separator}{query}", to.redirect_uri))
+        }
+        ResponseMode::FormPost => ("FORM", auto_post_form(&to.redirect_uri, &all)),
+    }
+}
+
+/// An HTML page that posts `fields` to `action` as soon as it loads (OAuth
+/// 2.0 Form Post Response Mode).
+fn auto_post_form(action: &str, fields: &[(&str, &str)]) -> String {
+    let inputs: String = fields
+        .iter()
+        .map(|(name, value)| {
+            format!(
+                r#"<input type="hidden" name="{}" value="{}"/>"#,
+                escape(name),
+                escape(value)
+            )
+        })
+        .collect();
+    format!(
+        r#"<!DOCTYPE html><html><head><title>Submit This Form</title></head><body onload="javascript:document.forms[0].submit()"><form method="post" action="{}">{inputs}</form></body></html>"#,
+        escape(action)
+    )
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+fn push(state: &mut State, body: &Value) -> Reply {
+    let form = Form::of(body);
+    let Ok(client) = authenticate(state, body, &form) else {
+        return invalid_client("UNAUTHORIZED");
+    };
+    let refuse =
+        |description: &str| direct("BAD_REQUEST", oauth_error("invalid_request", description));
+    if form.get("request_uri").is_some() {
+        return refuse("A pushed request cannot carry a request_uri.");
+    }
+    let named = form
+        .get("client_id")
+        .map(|id| state.client(id).map(|(key, _)| key));
+    if named.is_some_and(|key| key != Some(client.as_str())) {
+        return refuse("The client_id is not the authenticated client's.");
+    }
+    // Authentication may have named the client; the stored request must too.
+    let mut parameters = body["parameters"].as_str().unwrap_or_default().to_owned();
+    if named.is_none() {
+        let id = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("client_id", &client)
+            .finish();
+        parameters = if parameters.is_empty() {
+            id
+        } else {
+            format!("{parameters}&{id}")
+        };
+    }
+    if let Err(refusal) = validate(state, &Form::parse(&parameters)) {
+        return refusal.into_direct();
+    }
+    let request_uri = format!(
+        "urn:ietf:params:oauth:request_uri:{}",
+        state.new_value("par")
+    );
+    let auth_method = if body["clientSecret"].is_string() {
+        "CLIENT_SECRET_BASIC"
+    } else if form.get("client_secret").is_some() {
+        "CLIENT_SECRET_POST"
+    } else {
+        "NONE"
+    };
+    let expires_at = state.now() + PUSHED_REQUEST_LIFETIME;
+    state.pushed.insert(
+        request_uri.clone(),
+        PushedRequest {
+            client_id: client,
+            parameters,
+            expires_at,
+        },
+    );
+    Reply::json(
+        200,
+        json!({
+            "action": "CREATED",
+            "requestUri": request_uri,
+            "clientAuthMethod": auth_method,
+            "responseContent": json!({
+                "expires_in": PUSHED_REQUEST_LIFETIME,
+                "request_uri": request_uri,
+            }).to_string(),
+        }),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prompt_none_stands_alone() {
+        assert_eq!(prompts(""), Some(vec![]));
+        assert_eq!(prompts("login consent"), Some(vec!["LOGIN", "CONSENT"]));
+        assert_eq!(prompts("none"), Some(vec!["NONE"]));
+        assert_eq!(prompts("none login"), None);
+        assert_eq!(prompts("sometimes"), None);
+    }
+
+    #[test]
+    fn pkce_values_are_43_to_128_unreserved_characters() {
+        assert!(is_pkce_value(&"a".repeat(43)));
+        assert!(is_pkce_value(&"-._~".repeat(32)));
+        assert!(!is_pkce_value(&"a".repeat(42)));
+        assert!(!is_pkce_value(&"a".repeat(129)));
+        assert!(!is_pkce_value(&format!("{}+", "a".repeat(42))));
+    }
+
+    #[test]
+    fn form_post_escapes_what_it_embeds() {
+        let page = auto_post_form("https://c.example/cb?a=1&b=2", &[("state", "\"><script>")]);
+        assert!(page.contains(r#"action="https://c.example/cb?a=1&amp;b=2""#));
+        assert!(page.contains(r#"value="&quot;&gt;&lt;script&gt;""#));
+        assert!(!page.contains("<script>"));
+    }
+
+    #[test]
+    fn a_redirect_keeps_the_registered_query_and_adds_state_and_iss() {
+        let to = Destination {
+            redirect_uri: "https://c.example/cb?x=1".into(),
+            mode: ResponseMode::Query,
+            state: Some("s 1".into()),
+        };
+        let (action, location) = to_client("https://iss.example", &to, &[("code", "c")]);
+        assert_eq!(action, "LOCATION");
+        assert_eq!(
+            location,
+            "https://c.example/cb?x=1&code=c&state=s+1&iss=https%3A%2F%2Fiss.example"
+        );
+    }
+}
