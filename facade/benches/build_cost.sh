@@ -57,9 +57,10 @@ build() { # variant, profile
   local dir="$scratch/app-$1" target="$scratch/target-$1-$2" flag=()
   [ "$2" = release ] && flag=(--release)
   rm -rf "$target"
+  /usr/bin/time -o "$scratch/time-$1-$2" -f '%e %U %S' cargo build --offline --quiet "${flag[@]}" \
+    --manifest-path "$dir/Cargo.toml" --target-dir "$target" >/dev/null 2>"$scratch/err-$1-$2"
   local t
-  t=$( { /usr/bin/time -f '%e %U %S' cargo build --offline --quiet "${flag[@]}" \
-      --manifest-path "$dir/Cargo.toml" --target-dir "$target" >/dev/null 2>"$scratch/err-$1-$2"; } 2>&1 | tail -1)
+  t=$(tail -1 "$scratch/time-$1-$2")
   wall[$1-$2]=$(awk '{print $1}' <<<"$t")
   cpu[$1-$2]=$(awk '{printf "%.1f", $2 + $3}' <<<"$t")
   if [ "$2" = release ]; then

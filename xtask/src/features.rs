@@ -523,3 +523,34 @@ pub fn with_block(text: &str, start: &str, end: &str, body: &str) -> Option<Stri
     let to = from + text[from..].find(end)?;
     Some(format!("{}\n{body}{}", &text[..from], &text[to..]))
 }
+
+/// Where the README's features table starts.
+pub const README_START: &str = "<!-- features table: written by `cargo xtask generate` -->";
+/// Where it ends.
+pub const README_END: &str = "<!-- end of features table -->";
+
+/// The README's table of the facade's group features.
+pub fn readme_table(groups: &BTreeMap<String, crate::semantics::Group>) -> String {
+    if groups.is_empty() {
+        return String::new();
+    }
+    let server: Vec<String> = groups
+        .iter()
+        .filter(|(_, g)| g.default)
+        .map(|(name, _)| format!("`{}`", feature_name(name)))
+        .collect();
+    let mut out = String::from("| feature | what it turns on |\n|---|---|\n");
+    out.push_str(&format!(
+        "| `{SERVER}` (default) | {}: what an authorization server needs |\n",
+        server.join(", ")
+    ));
+    out.push_str(&format!("| `{FULL}` | every group |\n"));
+    for (name, group) in groups {
+        out.push_str(&format!(
+            "| `{}` | `client.{name}()`: {} |\n",
+            feature_name(name),
+            group.summary.trim().replace('|', "\\|")
+        ));
+    }
+    out
+}

@@ -423,6 +423,17 @@ fn marked_updates(
                 format!("\n{}\n", plan.readme_table),
             ));
         }
+        if !plan.readme_features.is_empty()
+            && let Some(root) = facade.parent()
+        {
+            parts.push((
+                root.join("README.md"),
+                "README.md (features)",
+                xtask::features::README_START,
+                xtask::features::README_END,
+                format!("\n{}\n", plan.readme_features),
+            ));
+        }
     }
     parts
         .into_iter()

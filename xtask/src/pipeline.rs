@@ -32,6 +32,8 @@ pub struct Plan {
     pub generated_features: String,
     /// The facade's features block for its `Cargo.toml`.
     pub facade_features: String,
+    /// The features table in Markdown, for the README.
+    pub readme_features: String,
 }
 
 /// Reads, normalises and generates; `spec_label` names the spec in headers.
@@ -67,6 +69,7 @@ pub fn plan_with(
         readme_table: rendered.readme_table,
         generated_features: features::generated_block(&decided.groups),
         facade_features: features::facade_block(&decided.groups, GENERATED_CRATE),
+        readme_features: features::readme_table(&decided.groups),
     })
 }
 
