@@ -3,8 +3,10 @@
 //! (`/service/jwks/get`) with one fixed public key.
 //!
 //! The endpoints in the metadata are the authorization server's, under the
-//! issuer URL (`<issuer>/authorization`, `<issuer>/token`, …); the mock
-//! serves none of them. The key signs nothing: ID tokens are unsecured, so
+//! issuer URL (`<issuer>/authorize`, `<issuer>/token`, `<issuer>/introspect`,
+//! `<issuer>/revoke`, …), the paths the `authorization_server` example
+//! serves, so that a client discovering it finds its endpoints; the mock
+//! itself serves none of them. The key signs nothing: ID tokens are unsecured, so
 //! the metadata lists `none` as their only signing algorithm.
 
 use serde_json::{Value, json};
@@ -26,12 +28,12 @@ fn metadata(issuer: &str) -> Value {
     let at = |path: &str| format!("{issuer}/{path}");
     json!({
         "issuer": issuer,
-        "authorization_endpoint": at("authorization"),
+        "authorization_endpoint": at("authorize"),
         "token_endpoint": at("token"),
         "userinfo_endpoint": at("userinfo"),
         "jwks_uri": at("jwks"),
-        "introspection_endpoint": at("introspection"),
-        "revocation_endpoint": at("revocation"),
+        "introspection_endpoint": at("introspect"),
+        "revocation_endpoint": at("revoke"),
         "pushed_authorization_request_endpoint": at("par"),
         "scopes_supported": ["openid"],
         "response_types_supported": ["code"],

@@ -1,0 +1,974 @@
+//! The `authorization_server` example, end to end, with the `oauth2` crate
+//! as the OAuth client: someone else's reading of the specs, not ours.
+//!
+//! The pages are driven the way a browser drives them: the HTML form is
+//! parsed for its action and fields, the session cookie is kept, and the
+//! redirect back to the client is read, not followed. The provider runs
+//! on 127.0.0.1 in front of the stand-in for Authlete, and the client finds
+//! its endpoints in the discovery document.
+//!
+//! `oauth2`'s own HTTP client is reqwest 0.12; the workspace has reqwest
+//! 0.13, so [`OAuthHttp`] adapts that one to `oauth2::AsyncHttpClient`
+//! instead of compiling a second reqwest.
+//!
+//! Every test captures `tracing` output (see `tracing.rs` for why all of a
+//! binary's tests must), and one runs every flow and checks that no token,
+//! code, password, secret or ticket reached it.
+
+#[path = "../examples/authorization_server.rs"]
+#[allow(dead_code)]
+mod example;
+
+mod common;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Mutex;
+
+use authlete::operations::{authorization, tokens};
+use authlete::testing::{MOCK_ACCESS_TOKEN, MockAuthlete};
+use example::{
+    DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REDIRECT_PATH, RESOURCE_SERVER_ID,
+    RESOURCE_SERVER_SECRET,
+};
+use oauth2::basic::{BasicClient, BasicErrorResponseType};
+use oauth2::{
+    AccessToken, AsyncHttpClient, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken,
+    EndpointNotSet, EndpointSet, HttpRequest, HttpResponse, IntrospectionUrl, PkceCodeChallenge,
+    PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, RevocationUrl, Scope,
+    StandardRevocableToken, TokenIntrospectionResponse, TokenResponse, TokenUrl,
+};
+use serde_json::Value;
+use url::Url;
+
+/// The demo user, as typed into the login form.
+const USERNAME: &str = "alice";
+const PASSWORD: &str = "wonderland";
+/// The subject the example's user store gives alice.
+const ALICE: &str = "user-alice-1001";
+
+// ---------------------------------------------------------------------------
+// oauth2's HTTP client, made of the workspace's reqwest
+// ---------------------------------------------------------------------------
+
+/// `oauth2::AsyncHttpClient` for reqwest 0.13. It follows no redirect:
+/// `oauth2` asks for that, so that a token request is never replayed
+/// somewhere else.
+///
+/// It also stands in for a TLS terminator: `oauth2` sends a revocation
+/// request only to an `https` URL (RFC 7009 §2 says clients must check),
+/// and the provider under test listens on plain HTTP, so a request to
+/// `https://` + `provider` goes to `http://` + `provider`. Nothing else
+/// about the request changes.
+struct OAuthHttp {
+    http: reqwest::Client,
+    /// The provider's `host:port`.
+    provider: String,
+}
+
+impl OAuthHttp {
+    /// The URL the request really goes to.
+    fn behind_tls(&self, uri: &http::Uri) -> http::Uri {
+        let via_tls = uri.scheme_str() == Some("https")
+            && uri.authority().is_some_and(|a| a.as_str() == self.provider);
+        if !via_tls {
+            return uri.clone();
+        }
+        let mut parts = uri.clone().into_parts();
+        parts.scheme = Some(http::uri::Scheme::HTTP);
+        http::Uri::from_parts(parts).expect("the same URI with another scheme")
+    }
+}
+
+impl<'c> AsyncHttpClient<'c> for OAuthHttp {
+    type Error = reqwest::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<HttpResponse, reqwest::Error>> + Send + 'c>>;
+
+    fn call(&'c self, mut request: HttpRequest) -> Self::Future {
+        *request.uri_mut() = self.behind_tls(request.uri());
+        Box::pin(async move {
+            let response = self
+                .http
+                .execute(reqwest::Request::try_from(request)?)
+                .await?;
+            let mut answer = http::Response::builder().status(response.status());
+            if let Some(headers) = answer.headers_mut() {
+                headers.extend(response.headers().clone());
+            }
+            let body = response.bytes().await?.to_vec();
+            Ok(answer
+                .body(body)
+                .expect("status and headers came from a response"))
+        })
+    }
+}
+
+/// A reqwest client that leaves redirects to the caller.
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a client")
+}
+
+/// The demo client: authorization, token and revocation endpoints.
+type DemoClient =
+    BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointSet, EndpointSet>;
+/// The resource server: the introspection endpoint only.
+type ResourceServerClient =
+    BasicClient<EndpointNotSet, EndpointNotSet, EndpointSet, EndpointNotSet, EndpointNotSet>;
+
+// ---------------------------------------------------------------------------
+// The provider under test
+// ---------------------------------------------------------------------------
+
+/// The example running on a random port, its stand-in for Authlete, the
+/// two OAuth clients configured from its discovery document, and every
+/// secret value the test saw go by.
+struct Provider {
+    issuer: String,
+    authlete: MockAuthlete,
+    metadata: Value,
+    client: DemoClient,
+    resource_server: ResourceServerClient,
+    http: OAuthHttp,
+    secrets: Mutex<Vec<String>>,
+    traces: common::Traces,
+    // Last: the capture ends after everything else is gone.
+    _capture: tracing::subscriber::DefaultGuard,
+}
+
+async fn start() -> Provider {
+    let (traces, capture) = common::capture_traces();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("addr").to_string();
+    let issuer = format!("http://{address}");
+    let authlete = example::start_stand_in(&issuer)
+        .await
+        .expect("the stand-in starts");
+    let app = example::app(authlete.client().expect("client"), &issuer);
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+
+    let metadata: Value = reqwest::get(format!("{issuer}/.well-known/openid-configuration"))
+        .await
+        .expect("discovery answers")
+        .json()
+        .await
+        .expect("JSON");
+    let at = |field: &str| metadata[field].as_str().expect(field).to_owned();
+    let client = BasicClient::new(ClientId::new(DEMO_CLIENT_ID.into()))
+        .set_client_secret(ClientSecret::new(DEMO_CLIENT_SECRET.into()))
+        .set_auth_uri(AuthUrl::new(at("authorization_endpoint")).expect("URL"))
+        .set_token_uri(TokenUrl::new(at("token_endpoint")).expect("URL"))
+        // Over TLS, as `oauth2` insists; see `OAuthHttp`.
+        .set_revocation_url(
+            RevocationUrl::new(at("revocation_endpoint").replacen("http:", "https:", 1))
+                .expect("URL"),
+        )
+        .set_redirect_uri(RedirectUrl::new(format!("{issuer}{DEMO_REDIRECT_PATH}")).expect("URL"));
+    let resource_server = BasicClient::new(ClientId::new(RESOURCE_SERVER_ID.into()))
+        .set_client_secret(ClientSecret::new(RESOURCE_SERVER_SECRET.into()))
+        .set_introspection_url(IntrospectionUrl::new(at("introspection_endpoint")).expect("URL"));
+    Provider {
+        issuer,
+        authlete,
+        metadata,
+        client,
+        resource_server,
+        http: OAuthHttp {
+            http: no_redirects(),
+            provider: address,
+        },
+        secrets: Mutex::new(Vec::new()),
+        traces,
+        _capture: capture,
+    }
+}
+
+/// Tokens from a successful grant.
+struct Tokens {
+    access: AccessToken,
+    refresh: Option<RefreshToken>,
+}
+
+impl Provider {
+    /// Remembers a value that must never reach the logs.
+    fn saw(&self, secret: &str) {
+        self.secrets
+            .lock()
+            .expect("not poisoned")
+            .push(secret.to_owned());
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.issuer)
+    }
+
+    /// An authorization request for `openid` with PKCE (S256), its state
+    /// and its verifier.
+    fn authorization_request(&self) -> (Url, CsrfToken, PkceCodeVerifier) {
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        self.saw(verifier.secret());
+        let (url, state) = self
+            .client
+            .authorize_url(CsrfToken::new_random)
+            .add_scope(Scope::new("openid".into()))
+            .set_pkce_challenge(challenge)
+            .url();
+        (url, state, verifier)
+    }
+
+    /// The whole browser side of the code flow: the request, alice's login,
+    /// her approval; the code and the state the client gets back.
+    async fn code_through_the_pages(
+        &self,
+        browser: &mut Browser<'_>,
+        start: Url,
+    ) -> (String, String) {
+        let login = browser.get(start).await;
+        let consent = browser
+            .submit(
+                &login,
+                &[("username", USERNAME), ("password", PASSWORD)],
+                None,
+            )
+            .await;
+        assert_eq!(consent.status, 200, "{}", consent.html);
+        assert!(consent.html.contains(ALICE), "{}", consent.html);
+        let back = browser
+            .submit(&consent, &[], Some(("decision", "approve")))
+            .await;
+        let answer = self.redirect_to_client(&back);
+        let code = answer.get("code").expect("a code").clone();
+        self.saw(&code);
+        (code, answer.get("state").cloned().unwrap_or_default())
+    }
+
+    /// The parameters of a 302 to the demo client's redirect URI, after
+    /// checking that the provider named itself (RFC 9207).
+    fn redirect_to_client(&self, page: &Page) -> std::collections::HashMap<String, String> {
+        assert_eq!(page.status, 302, "{}", page.html);
+        let location = Url::parse(page.location.as_deref().expect("a Location")).expect("URL");
+        let redirect_uri = self.url(DEMO_REDIRECT_PATH);
+        assert!(
+            location.as_str().starts_with(&format!("{redirect_uri}?")),
+            "{location} is not the client's {redirect_uri}"
+        );
+        let answer: std::collections::HashMap<_, _> = location.query_pairs().into_owned().collect();
+        assert_eq!(answer.get("iss"), Some(&self.issuer), "{location}");
+        answer
+    }
+
+    /// The code flow with PKCE, from the first page to the tokens.
+    async fn code_flow(&self) -> Tokens {
+        let (start, state, verifier) = self.authorization_request();
+        let (code, returned_state) = self
+            .code_through_the_pages(&mut Browser::new(self), start)
+            .await;
+        assert_eq!(&returned_state, state.secret());
+        let response = self
+            .client
+            .exchange_code(AuthorizationCode::new(code))
+            .set_pkce_verifier(verifier)
+            .request_async(&self.http)
+            .await
+            .expect("the code is exchanged");
+        self.tokens(&response)
+    }
+
+    fn tokens(&self, response: &oauth2::basic::BasicTokenResponse) -> Tokens {
+        self.saw(response.access_token().secret());
+        if let Some(refresh) = response.refresh_token() {
+            self.saw(refresh.secret());
+        }
+        Tokens {
+            access: response.access_token().clone(),
+            refresh: response.refresh_token().cloned(),
+        }
+    }
+
+    /// `GET /api/me` with `token`: the status, the challenge, the body.
+    async fn api_me(&self, token: Option<&AccessToken>) -> (u16, Option<String>, Value) {
+        let mut request = reqwest::Client::new().get(self.url("/api/me"));
+        if let Some(token) = token {
+            request = request.bearer_auth(token.secret());
+        }
+        let response = request.send().await.expect("the API answers");
+        let status = response.status().as_u16();
+        let challenge = response
+            .headers()
+            .get("www-authenticate")
+            .map(|v| v.to_str().expect("text").to_owned());
+        let body = response.json().await.unwrap_or_default();
+        (status, challenge, body)
+    }
+
+    /// Whether introspection calls `token` active, and its subject.
+    async fn introspect(&self, token: &AccessToken) -> (bool, Option<String>) {
+        let response = self
+            .resource_server
+            .introspect(token)
+            .request_async(&self.http)
+            .await
+            .expect("introspection answers");
+        (response.active(), response.sub().map(str::to_owned))
+    }
+
+    /// The check of the run's logs: not one secret the test saw, and not
+    /// the tickets Authlete handed out, which only the example saw.
+    fn assert_logs_hold_no_secret(&self) {
+        let text = self.traces.text();
+        let mut secrets = self.secrets.lock().expect("not poisoned").clone();
+        secrets.extend(
+            [
+                PASSWORD,
+                DEMO_CLIENT_SECRET,
+                RESOURCE_SERVER_SECRET,
+                MOCK_ACCESS_TOKEN,
+            ]
+            .map(String::from),
+        );
+        for operation in [&authorization::ISSUE, &authorization::FAIL, &tokens::ISSUE] {
+            for request in self.authlete.requests_to(operation) {
+                secrets.extend(request.json()["ticket"].as_str().map(String::from));
+            }
+        }
+        assert!(
+            secrets.len() > 20,
+            "the run saw too little: {}",
+            secrets.len()
+        );
+        for secret in &secrets {
+            assert!(!secret.is_empty());
+            assert!(
+                !text.contains(secret.as_str()),
+                "{secret} is in the logs:\n{text}"
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// A browser, as far as these pages need one
+// ---------------------------------------------------------------------------
+
+/// A page as the browser got it.
+struct Page {
+    url: Url,
+    status: u16,
+    location: Option<String>,
+    html: String,
+}
+
+/// Keeps the session cookie, submits forms, and leaves redirects to the
+/// test.
+struct Browser<'p> {
+    http: reqwest::Client,
+    provider: &'p Provider,
+    cookie: Option<String>,
+}
+
+impl<'p> Browser<'p> {
+    fn new(provider: &'p Provider) -> Self {
+        Browser {
+            http: no_redirects(),
+            provider,
+            cookie: None,
+        }
+    }
+
+    async fn get(&mut self, url: Url) -> Page {
+        let request = self.http.get(url.clone());
+        self.send(url, request).await
+    }
+
+    /// Submits the page's one form: its own fields with their values,
+    /// `fields` typed in (each must be a field of the form), and the
+    /// submit button named `button`, if any (it must be on the form).
+    async fn submit(
+        &mut self,
+        page: &Page,
+        fields: &[(&str, &str)],
+        button: Option<(&str, &str)>,
+    ) -> Page {
+        let form = HtmlForm::parse(&page.html);
+        assert_eq!(form.method, "post", "{}", page.html);
+        let mut values = form.fields.clone();
+        for (name, value) in fields {
+            let field = values
+                .iter_mut()
+                .find(|(n, _)| n == name)
+                .unwrap_or_else(|| panic!("no field {name} in {}", page.html));
+            field.1 = (*value).to_owned();
+        }
+        if let Some(button) = button {
+            let pressed = (button.0.to_owned(), button.1.to_owned());
+            assert!(
+                form.buttons.contains(&pressed),
+                "no button {button:?} in {}",
+                page.html
+            );
+            values.push(pressed);
+        }
+        let url = page.url.join(&form.action).expect("the action is a URL");
+        let request = self.http.post(url.clone()).form(&values);
+        self.send(url, request).await
+    }
+
+    async fn send(&mut self, url: Url, mut request: reqwest::RequestBuilder) -> Page {
+        if let Some(cookie) = &self.cookie {
+            request = request.header("cookie", cookie);
+        }
+        let response = request.send().await.expect("the provider answers");
+        if let Some(set) = response.headers().get("set-cookie") {
+            let set = set.to_str().expect("text");
+            let pair = set.split(';').next().expect("a name=value").to_owned();
+            let value = pair.split_once('=').expect("name=value").1;
+            self.provider.saw(value);
+            self.cookie = Some(pair);
+        }
+        let status = response.status().as_u16();
+        let location = response
+            .headers()
+            .get("location")
+            .map(|v| v.to_str().expect("text").to_owned());
+        let html = response.text().await.expect("a body");
+        // The pages are plain forms: nothing on them runs.
+        assert!(!html.to_ascii_lowercase().contains("<script"), "{html}");
+        Page {
+            url,
+            status,
+            location,
+            html,
+        }
+    }
+}
+
+/// The one form of a page: where it posts, its named inputs with their
+/// values, and its submit buttons (name, value).
+#[derive(Debug, Default)]
+struct HtmlForm {
+    method: String,
+    action: String,
+    fields: Vec<(String, String)>,
+    buttons: Vec<(String, String)>,
+}
+
+impl HtmlForm {
+    /// Reads the `<form>`, `<input>` and `<button>` tags; enough HTML for
+    /// pages whose attributes are double-quoted.
+    fn parse(html: &str) -> HtmlForm {
+        let mut form = HtmlForm::default();
+        let mut forms = 0;
+        for tag in html.split('<').skip(1) {
+            let tag = tag.split('>').next().unwrap_or_default();
+            let (name, rest) = tag.split_once(char::is_whitespace).unwrap_or((tag, ""));
+            let attributes = attributes(rest);
+            let get = |key: &str| {
+                attributes
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map(|(_, v)| v.clone())
+            };
+            match name.to_ascii_lowercase().as_str() {
+                "form" => {
+                    forms += 1;
+                    form.method = get("method").unwrap_or_default().to_ascii_lowercase();
+                    form.action = get("action").unwrap_or_default();
+                }
+                "input" => {
+                    if let Some(field) = get("name") {
+                        form.fields.push((field, get("value").unwrap_or_default()));
+                    }
+                }
+                "button" => {
+                    if let Some(button) = get("name") {
+                        form.buttons
+                            .push((button, get("value").unwrap_or_default()));
+                    }
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(forms, 1, "one form expected in {html}");
+        form
+    }
+}
+
+/// `key="value"` pairs (and bare keys), with the HTML escapes undone.
+fn attributes(text: &str) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut rest = text.trim_start();
+    while !rest.is_empty() {
+        let end = rest
+            .find(|c: char| c == '=' || c.is_whitespace())
+            .unwrap_or(rest.len());
+        let key = rest[..end].to_ascii_lowercase();
+        rest = &rest[end..];
+        let mut value = String::new();
+        if let Some(quoted) = rest.strip_prefix("=\"") {
+            let close = quoted.find('"').expect("a closing quote");
+            value = unescape(&quoted[..close]);
+            rest = &quoted[close + 1..];
+        }
+        found.push((key, value));
+        rest = rest.trim_start();
+    }
+    found
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+// ---------------------------------------------------------------------------
+// The flows, each usable alone and in the whole run
+// ---------------------------------------------------------------------------
+
+/// The code flow with PKCE, then the tokens at the API and UserInfo.
+async fn code_flow_reaches_the_api_and_userinfo(provider: &Provider) {
+    let tokens = provider.code_flow().await;
+    assert!(
+        tokens.refresh.is_some(),
+        "a refresh token comes with the code"
+    );
+
+    let (status, _, me) = provider.api_me(Some(&tokens.access)).await;
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(me["sub"], ALICE);
+
+    let userinfo = reqwest::Client::new()
+        .get(
+            provider.metadata["userinfo_endpoint"]
+                .as_str()
+                .expect("URL"),
+        )
+        .bearer_auth(tokens.access.secret())
+        .send()
+        .await
+        .expect("UserInfo answers");
+    assert_eq!(userinfo.status(), 200);
+    let claims: Value = userinfo.json().await.expect("JSON");
+    assert_eq!(claims["sub"], ALICE);
+
+    let issued = provider.authlete.requests_to(&authorization::ISSUE);
+    assert_eq!(
+        issued.last().expect("an issue call").json()["subject"],
+        ALICE
+    );
+}
+
+/// A code is good for one exchange.
+async fn a_code_is_refused_the_second_time(provider: &Provider) {
+    let (start, _, verifier) = provider.authorization_request();
+    let (code, _) = provider
+        .code_through_the_pages(&mut Browser::new(provider), start)
+        .await;
+    let exchange = |verifier: &PkceCodeVerifier| {
+        provider
+            .client
+            .exchange_code(AuthorizationCode::new(code.clone()))
+            .set_pkce_verifier(PkceCodeVerifier::new(verifier.secret().clone()))
+            .request_async(&provider.http)
+    };
+    let first = exchange(&verifier).await.expect("the first exchange works");
+    provider.tokens(&first);
+    assert_invalid_grant(exchange(&verifier).await.map(|_| ()));
+}
+
+/// A PKCE verifier that does not match the challenge gets nothing.
+async fn a_wrong_verifier_is_refused(provider: &Provider) {
+    let (start, _, _) = provider.authorization_request();
+    let (code, _) = provider
+        .code_through_the_pages(&mut Browser::new(provider), start)
+        .await;
+    let (_, other_verifier) = PkceCodeChallenge::new_random_sha256();
+    let refused = provider
+        .client
+        .exchange_code(AuthorizationCode::new(code))
+        .set_pkce_verifier(other_verifier)
+        .request_async(&provider.http)
+        .await;
+    assert_invalid_grant(refused.map(|_| ()));
+}
+
+/// The refresh token gives new tokens, and is itself replaced.
+async fn refresh_rotates_the_refresh_token(provider: &Provider) {
+    let first = provider.code_flow().await;
+    let old = first.refresh.expect("a refresh token");
+    let refreshed = provider
+        .client
+        .exchange_refresh_token(&old)
+        .request_async(&provider.http)
+        .await
+        .expect("the refresh works");
+    let second = provider.tokens(&refreshed);
+    assert_ne!(second.access.secret(), first.access.secret());
+    let new = second.refresh.expect("a new refresh token");
+    assert_ne!(new.secret(), old.secret());
+
+    let (status, _, me) = provider.api_me(Some(&second.access)).await;
+    assert_eq!((status, &me["sub"]), (200, &Value::from(ALICE)));
+    let replayed = provider
+        .client
+        .exchange_refresh_token(&old)
+        .request_async(&provider.http)
+        .await;
+    assert_invalid_grant(replayed.map(|_| ()));
+}
+
+/// Client credentials: a token for the client itself, with no user.
+async fn client_credentials_get_a_token_for_no_user(provider: &Provider) {
+    let response = provider
+        .client
+        .exchange_client_credentials()
+        .request_async(&provider.http)
+        .await
+        .expect("client credentials work");
+    let tokens = provider.tokens(&response);
+    assert!(
+        tokens.refresh.is_none(),
+        "RFC 6749 §4.4.3: no refresh token"
+    );
+
+    let (active, subject) = provider.introspect(&tokens.access).await;
+    assert!(active);
+    assert_eq!(subject, None);
+    let (status, _, me) = provider.api_me(Some(&tokens.access)).await;
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(me["sub"], Value::Null);
+}
+
+/// Revocation ends the token for the API and for introspection alike.
+async fn revocation_ends_the_token(provider: &Provider) {
+    let tokens = provider.code_flow().await;
+    assert_eq!(
+        provider.introspect(&tokens.access).await,
+        (true, Some(ALICE.into()))
+    );
+    assert_eq!(provider.api_me(Some(&tokens.access)).await.0, 200);
+
+    provider
+        .client
+        .revoke_token(StandardRevocableToken::AccessToken(tokens.access.clone()))
+        .expect("a revocation URL")
+        .request_async(&provider.http)
+        .await
+        .expect("the revocation is accepted");
+
+    let (status, challenge, _) = provider.api_me(Some(&tokens.access)).await;
+    assert_eq!(status, 401);
+    let challenge = challenge.expect("a WWW-Authenticate challenge");
+    assert!(challenge.starts_with("Bearer"), "{challenge}");
+    assert!(challenge.contains("invalid_token"), "{challenge}");
+    assert_eq!(provider.introspect(&tokens.access).await, (false, None));
+}
+
+/// PAR: the request is pushed first, and the browser carries only its
+/// `request_uri`, once.
+async fn a_pushed_request_is_used_by_reference(provider: &Provider) {
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    provider.saw(verifier.secret());
+    let state = CsrfToken::new_random();
+    let redirect_uri = provider.url(DEMO_REDIRECT_PATH);
+    let pushed = reqwest::Client::new()
+        .post(
+            provider.metadata["pushed_authorization_request_endpoint"]
+                .as_str()
+                .expect("URL"),
+        )
+        .basic_auth(DEMO_CLIENT_ID, Some(DEMO_CLIENT_SECRET))
+        .form(&[
+            ("response_type", "code"),
+            ("client_id", DEMO_CLIENT_ID),
+            ("redirect_uri", &redirect_uri),
+            ("scope", "openid"),
+            ("state", state.secret()),
+            ("code_challenge", challenge.as_str()),
+            ("code_challenge_method", challenge.method().as_str()),
+        ])
+        .send()
+        .await
+        .expect("PAR answers");
+    assert_eq!(pushed.status(), 201);
+    let pushed: Value = pushed.json().await.expect("JSON");
+    let request_uri = pushed["request_uri"].as_str().expect("a request_uri");
+
+    let mut start = Url::parse(
+        provider.metadata["authorization_endpoint"]
+            .as_str()
+            .expect("URL"),
+    )
+    .expect("URL");
+    start
+        .query_pairs_mut()
+        .append_pair("client_id", DEMO_CLIENT_ID)
+        .append_pair("request_uri", request_uri);
+    let (code, returned_state) = provider
+        .code_through_the_pages(&mut Browser::new(provider), start.clone())
+        .await;
+    assert_eq!(
+        &returned_state,
+        state.secret(),
+        "the state came from the pushed request"
+    );
+    let response = provider
+        .client
+        .exchange_code(AuthorizationCode::new(code))
+        .set_pkce_verifier(verifier)
+        .request_async(&provider.http)
+        .await
+        .expect("the code is exchanged");
+    provider.tokens(&response);
+
+    let again = Browser::new(provider).get(start).await;
+    assert_eq!(
+        again.status, 400,
+        "a request_uri is good once: {}",
+        again.html
+    );
+}
+
+/// `prompt=none` decides at once: `login_required` without a session, a
+/// code with one.
+async fn prompt_none_follows_the_session(provider: &Provider) {
+    let silent = |state: &str| {
+        let mut url = Url::parse(
+            provider.metadata["authorization_endpoint"]
+                .as_str()
+                .expect("URL"),
+        )
+        .expect("URL");
+        url.query_pairs_mut()
+            .append_pair("response_type", "code")
+            .append_pair("client_id", DEMO_CLIENT_ID)
+            .append_pair("scope", "openid")
+            .append_pair("state", state)
+            .append_pair("prompt", "none");
+        url
+    };
+    let mut stranger = Browser::new(provider);
+    let answer = provider.redirect_to_client(&stranger.get(silent("s-1")).await);
+    assert_eq!(
+        answer.get("error").map(String::as_str),
+        Some("login_required")
+    );
+    assert_eq!(answer.get("state").map(String::as_str), Some("s-1"));
+    assert!(!answer.contains_key("code"));
+
+    // The same browser once alice has logged in: no page, a code.
+    let mut browser = Browser::new(provider);
+    let (start, _, _) = provider.authorization_request();
+    provider.code_through_the_pages(&mut browser, start).await;
+    let answer = provider.redirect_to_client(&browser.get(silent("s-2")).await);
+    provider.saw(answer.get("code").expect("a code without a page"));
+    assert_eq!(answer.get("state").map(String::as_str), Some("s-2"));
+}
+
+/// Deny sends the client `access_denied`, and no code.
+async fn denying_sends_access_denied(provider: &Provider) {
+    let (start, state, _) = provider.authorization_request();
+    let mut browser = Browser::new(provider);
+    let login = browser.get(start).await;
+    let consent = browser
+        .submit(
+            &login,
+            &[("username", USERNAME), ("password", PASSWORD)],
+            None,
+        )
+        .await;
+    let back = browser
+        .submit(&consent, &[], Some(("decision", "deny")))
+        .await;
+    let answer = provider.redirect_to_client(&back);
+    assert_eq!(
+        answer.get("error").map(String::as_str),
+        Some("access_denied")
+    );
+    assert_eq!(answer.get("state"), Some(state.secret()));
+    assert!(!answer.contains_key("code"));
+    // The interaction was spent: posting the consent again finds nothing.
+    let replay = browser
+        .submit(&consent, &[], Some(("decision", "approve")))
+        .await;
+    assert_eq!(replay.status, 400);
+}
+
+/// A wrong password shows the form again, and nothing is issued.
+async fn a_wrong_password_shows_the_form_again(provider: &Provider) {
+    let issued_before = provider.authlete.requests_to(&authorization::ISSUE).len();
+    let (start, _, _) = provider.authorization_request();
+    let mut browser = Browser::new(provider);
+    let login = browser.get(start).await;
+    let again = browser
+        .submit(
+            &login,
+            &[("username", USERNAME), ("password", "looking-glass")],
+            None,
+        )
+        .await;
+    assert_eq!(again.status, 200);
+    assert!(
+        again.html.contains("Wrong username or password"),
+        "{}",
+        again.html
+    );
+    let form = HtmlForm::parse(&again.html);
+    assert!(form.fields.iter().any(|(name, _)| name == "password"));
+    // Consent cannot be had without the login.
+    let skipped = browser.submit(&again, &[], None).await;
+    assert_eq!(skipped.status, 200, "still the login page");
+    assert!(HtmlForm::parse(&skipped.html).buttons.is_empty());
+    assert_eq!(
+        provider.authlete.requests_to(&authorization::ISSUE).len(),
+        issued_before
+    );
+}
+
+fn assert_invalid_grant<E: std::error::Error>(
+    result: Result<(), RequestTokenError<E, oauth2::basic::BasicErrorResponse>>,
+) {
+    match result {
+        Err(RequestTokenError::ServerResponse(error)) => {
+            assert_eq!(*error.error(), BasicErrorResponseType::InvalidGrant);
+        }
+        other => panic!("expected invalid_grant, got {other:?}"),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Tests
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn discovery_names_the_routes_the_provider_serves() {
+    let provider = start().await;
+    assert_eq!(provider.metadata["issuer"], provider.issuer.as_str());
+    for (field, path) in [
+        ("authorization_endpoint", "/authorize"),
+        ("token_endpoint", "/token"),
+        ("userinfo_endpoint", "/userinfo"),
+        ("jwks_uri", "/jwks"),
+        ("introspection_endpoint", "/introspect"),
+        ("revocation_endpoint", "/revoke"),
+        ("pushed_authorization_request_endpoint", "/par"),
+    ] {
+        assert_eq!(provider.metadata[field], provider.url(path), "{field}");
+    }
+    let jwks: Value = reqwest::get(provider.url("/jwks"))
+        .await
+        .expect("JWKS answers")
+        .json()
+        .await
+        .expect("JSON");
+    assert!(
+        jwks["keys"].as_array().is_some_and(|k| !k.is_empty()),
+        "{jwks}"
+    );
+}
+
+#[tokio::test]
+async fn the_code_flow_with_pkce_reaches_the_api_and_userinfo() {
+    code_flow_reaches_the_api_and_userinfo(&start().await).await;
+}
+
+#[tokio::test]
+async fn a_code_used_twice_is_refused() {
+    a_code_is_refused_the_second_time(&start().await).await;
+}
+
+#[tokio::test]
+async fn a_wrong_pkce_verifier_is_refused() {
+    a_wrong_verifier_is_refused(&start().await).await;
+}
+
+#[tokio::test]
+async fn refreshing_rotates_the_refresh_token() {
+    refresh_rotates_the_refresh_token(&start().await).await;
+}
+
+#[tokio::test]
+async fn client_credentials_act_for_no_user() {
+    client_credentials_get_a_token_for_no_user(&start().await).await;
+}
+
+#[tokio::test]
+async fn a_revoked_token_is_refused_with_a_challenge() {
+    revocation_ends_the_token(&start().await).await;
+}
+
+#[tokio::test]
+async fn a_pushed_request_is_authorized_by_reference() {
+    a_pushed_request_is_used_by_reference(&start().await).await;
+}
+
+#[tokio::test]
+async fn prompt_none_without_a_session_redirects_with_login_required() {
+    prompt_none_follows_the_session(&start().await).await;
+}
+
+#[tokio::test]
+async fn denying_consent_sends_access_denied() {
+    denying_sends_access_denied(&start().await).await;
+}
+
+#[tokio::test]
+async fn a_wrong_password_issues_nothing() {
+    a_wrong_password_shows_the_form_again(&start().await).await;
+}
+
+#[tokio::test]
+async fn the_api_wants_a_token() {
+    let provider = start().await;
+    let (status, challenge, _) = provider.api_me(None).await;
+    assert_eq!(status, 401);
+    assert_eq!(challenge.as_deref(), Some("Bearer"));
+    let (status, challenge, _) = provider
+        .api_me(Some(&AccessToken::new("made-up".into())))
+        .await;
+    assert_eq!(status, 401);
+    assert!(challenge.is_some_and(|c| c.contains("invalid_token")));
+}
+
+#[tokio::test]
+async fn the_logs_of_a_whole_run_hold_no_secret() {
+    let provider = start().await;
+    code_flow_reaches_the_api_and_userinfo(&provider).await;
+    a_code_is_refused_the_second_time(&provider).await;
+    a_wrong_verifier_is_refused(&provider).await;
+    refresh_rotates_the_refresh_token(&provider).await;
+    client_credentials_get_a_token_for_no_user(&provider).await;
+    revocation_ends_the_token(&provider).await;
+    a_pushed_request_is_used_by_reference(&provider).await;
+    prompt_none_follows_the_session(&provider).await;
+    denying_sends_access_denied(&provider).await;
+    a_wrong_password_shows_the_form_again(&provider).await;
+
+    // The capture saw the run: Authlete's calls, and the example's own
+    // events. A capture that missed them would pass the check below
+    // for nothing.
+    let text = provider.traces.text();
+    for expected in [
+        "operation=\"auth_authorization_api\"",
+        "operation=\"auth_authorization_issue_api\"",
+        "operation=\"auth_authorization_fail_api\"",
+        "operation=\"auth_token_api\"",
+        "operation=\"pushed_auth_req_api\"",
+        "operation=\"auth_revocation_api\"",
+        "operation=\"auth_introspection_api\"",
+        "operation=\"auth_introspection_standard_api\"",
+        "operation=\"auth_userinfo_api\"",
+        "user logged in",
+    ] {
+        assert!(text.contains(expected), "no {expected} in:\n{text}");
+    }
+    provider.assert_logs_hold_no_secret();
+}
