@@ -36,9 +36,9 @@
 
 use http::StatusCode;
 
-use super::client_auth::{ClientAuthentication, DpopBinding, forward_client_auth, invalid_client};
+use super::client_auth::{DpopBinding, forward_client_auth};
 use super::failure::{outage, unexpected_action};
-use super::form_post::form_body;
+use super::form_post::client_form;
 use crate::client::Client;
 use crate::enums::PushedAuthorizationAction;
 use crate::http_response::{json_response, with_challenge};
@@ -83,12 +83,9 @@ impl ParEndpoint {
         request: http::Request<B>,
     ) -> http::Response<String> {
         let (parts, body) = request.into_parts();
-        let parameters = match form_body(&parts.method, body.as_ref()) {
-            Ok(parameters) => parameters,
-            Err(response) => return response,
-        };
-        let Ok(auth) = ClientAuthentication::read(&parts) else {
-            return invalid_client(PAR_CHALLENGE);
+        let (parameters, auth) = match client_form(&parts, body.as_ref(), PAR_CHALLENGE) {
+            Ok(read) => read,
+            Err(refusal) => return refusal,
         };
         let Ok(dpop) = DpopBinding::read(&parts, self.endpoint_url.clone()) else {
             return json_response(StatusCode::BAD_REQUEST, None, "invalid_dpop_proof");

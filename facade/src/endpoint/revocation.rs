@@ -33,9 +33,9 @@
 //! # Ok(()) }
 //! ```
 
-use super::client_auth::{ClientAuthentication, forward_client_auth, invalid_client};
+use super::client_auth::forward_client_auth;
 use super::failure::outage;
-use super::form_post::form_body;
+use super::form_post::client_form;
 use crate::client::Client;
 
 /// The challenge for a client whose authentication failed here.
@@ -62,13 +62,11 @@ impl RevocationEndpoint {
         request: http::Request<B>,
     ) -> http::Response<String> {
         let (parts, body) = request.into_parts();
-        let parameters = match form_body(&parts.method, body.as_ref()) {
-            Ok(parameters) => parameters,
-            Err(refusal) => return refusal,
-        };
-        let Ok(authentication) = ClientAuthentication::read(&parts) else {
-            return invalid_client(REVOCATION_CHALLENGE);
-        };
+        let (parameters, authentication) =
+            match client_form(&parts, body.as_ref(), REVOCATION_CHALLENGE) {
+                Ok(read) => read,
+                Err(refusal) => return refusal,
+            };
         let call = forward_client_auth!(
             self.client.revocation().process(parameters),
             &authentication

@@ -60,11 +60,9 @@ use std::future::Future;
 
 use http::StatusCode;
 
-use super::client_auth::{
-    ClientAuthentication, DpopBinding, forward_client_auth, invalid_client, public_url,
-};
+use super::client_auth::{DpopBinding, forward_client_auth, public_url};
 use super::failure::outage;
-use super::form_post::form_body;
+use super::form_post::client_form;
 use crate::client::Client;
 use crate::enums::{TokenAction, TokenFailReason};
 use crate::http_response::{CLIENT_CHALLENGE, json_response, server_error, with_dpop_nonce};
@@ -176,13 +174,11 @@ impl<D: TokenEndpointDelegate> TokenEndpoint<D> {
         request: http::Request<B>,
     ) -> http::Response<String> {
         let (parts, body) = request.into_parts();
-        let parameters = match form_body(&parts.method, body.as_ref()) {
-            Ok(parameters) => parameters,
-            Err(refusal) => return refusal,
-        };
-        let Ok(authentication) = ClientAuthentication::read(&parts) else {
-            return invalid_client(CLIENT_CHALLENGE);
-        };
+        let (parameters, authentication) =
+            match client_form(&parts, body.as_ref(), CLIENT_CHALLENGE) {
+                Ok(read) => read,
+                Err(refusal) => return refusal,
+            };
         let url = public_url(&parts, self.token_endpoint_url.as_deref());
         let Ok(dpop) = DpopBinding::read(&parts, url) else {
             // RFC 9449 §4.3: a token endpoint refuses a bad proof this way.
