@@ -5,13 +5,17 @@
 //! one attempt on the client's generated client. Each attempt runs inside
 //! [`observe`], so the status, content type and `Request-Id` the hooks saw
 //! belong to that attempt and no other concurrent call, and inside the
-//! client's deadline, which covers everything from connecting to reading
-//! the last byte of an error body.
+//! deadline (the call's [`CallOptions`] or the client's), which covers
+//! everything from asking a token provider to reading the last byte of an
+//! error body. The call's options and the client's observers and token
+//! provider reach the request through [`Outgoing`], which the hooks apply.
 
 use std::future::Future;
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
-use authlete_generated::hooks::{Observed, REQUEST_ID_HEADER as REQUEST_ID, observe};
+use authlete_generated::hooks::{
+    Observed, Outgoing, Prepare, REQUEST_ID_HEADER as REQUEST_ID, observe_with,
+};
 use authlete_generated::types::ResultBody;
 use authlete_generated::{Error as GeneratedError, ResponseValue};
 use http::{HeaderName, HeaderValue, StatusCode};
@@ -22,7 +26,9 @@ use tracing::field::Empty;
 
 use crate::client::{Client, Inner};
 use crate::error::{Error, decode_message, snippet};
-use crate::retry::parse_retry_after;
+use crate::observer::{AttemptOutcome, OutgoingRequest};
+use crate::options::CallOptions;
+use crate::retry::{RetryPolicy, parse_retry_after};
 
 /// The longest `Retry-After` the client waits out; a server asking for more
 /// gets its error returned at once instead of a call that hangs.
@@ -64,10 +70,18 @@ impl ErrorBody for () {
     }
 }
 
+/// The retry policy of a call: its own, else the client's.
+fn policy<'a>(client: &'a Client, options: &'a CallOptions) -> &'a RetryPolicy {
+    options.retry_override().unwrap_or(&client.inner().retry)
+}
+
 /// Runs `attempt` until it succeeds or the operation's retry rules say stop.
+///
+/// `client` is the one [`CallOptions::client`] chose for the call.
 pub(crate) async fn execute<'c, T, E, F, Fut>(
     client: &'c Client,
     op: Operation,
+    options: &CallOptions,
     mut attempt: F,
 ) -> Result<Reply<T>, Error>
 where
@@ -77,6 +91,8 @@ where
     E: ErrorBody,
 {
     let inner = client.inner();
+    let retry = policy(client, options);
+    let timeout = options.timeout_override().unwrap_or(inner.timeout);
     let span = tracing::info_span!(
         "authlete.call",
         operation = op.id,
@@ -99,13 +115,25 @@ where
             // layers around it (deadline, observation, tracing) would
             // otherwise copy it each time one of them is built.
             let call = Box::pin(attempt(&inner.generated));
+            let attempt_started = Instant::now();
             // The deadline is kept here rather than in reqwest so that it
             // holds for a caller-supplied `reqwest::Client` too, covers
             // reading an error body, and costs no allocation per call.
-            let outcome = tokio::time::timeout(inner.timeout, attempt_once(inner, call))
-                .await
-                .unwrap_or(Err(Error::Timeout));
+            let (outcome, observed) = tokio::time::timeout(
+                timeout,
+                attempt_once(inner, op, number, options, call),
+            )
+            .await
+            .unwrap_or((Err(Error::Timeout), None));
             span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+            notify(
+                inner,
+                op,
+                number,
+                &outcome,
+                observed.as_ref(),
+                attempt_started.elapsed(),
+            );
             let error = match outcome {
                 Ok(reply) => {
                     if let Some(id) = reply.request_id.as_ref().and_then(|v| v.to_str().ok()) {
@@ -125,7 +153,7 @@ where
             if !op.replay.allows(&error) {
                 return Err(error);
             }
-            let Some(backoff) = delays.get_or_insert_with(|| inner.retry.delays()).next() else {
+            let Some(backoff) = delays.get_or_insert_with(|| retry.delays()).next() else {
                 return Err(error);
             };
             let asked = error.retry_after().unwrap_or_default();
@@ -134,7 +162,7 @@ where
                 return Err(error);
             }
             let delay = backoff.max(asked);
-            let past_deadline = inner.retry.total_deadline().is_some_and(|deadline| {
+            let past_deadline = retry.total_deadline().is_some_and(|deadline| {
                 started
                     .elapsed()
                     .checked_add(delay)
@@ -158,6 +186,7 @@ where
 pub(crate) async fn execute_with_body<'c, B, T, E, F, Fut>(
     client: &'c Client,
     op: Operation,
+    options: &CallOptions,
     body: B,
     call: F,
 ) -> Result<Reply<T>, Error>
@@ -169,10 +198,10 @@ where
     E: ErrorBody,
 {
     let service_id = client.inner().service_id.as_str();
-    let attempts = client.inner().retry.max_attempts();
+    let attempts = policy(client, options).max_attempts();
     let mut made = 0;
     let mut body = Some(body);
-    execute(client, op, |generated| {
+    execute(client, op, options, |generated| {
         made += 1;
         let this_attempt = if made < attempts {
             body.clone()
@@ -194,19 +223,97 @@ where
     .await
 }
 
-/// One attempt, with whatever went wrong turned into the facade's error.
+/// One attempt, with whatever went wrong turned into the facade's error,
+/// and the head of its response if one came.
 async fn attempt_once<T: DeserializeOwned, E: ErrorBody>(
     inner: &Inner,
+    op: Operation,
+    number: u32,
+    options: &CallOptions,
     attempt: impl Future<Output = Attempt<T, E>>,
-) -> Result<Reply<T>, Error> {
-    let (result, observed) = observe(attempt).await;
-    match result {
+) -> (Result<Reply<T>, Error>, Option<Observed>) {
+    let authorization = match &inner.provider {
+        Some(provider) => match crate::credentials::fetch(provider.as_ref()).await {
+            Ok(header) => Some(header),
+            Err(error) => return (Err(error), None),
+        },
+        None => None,
+    };
+    let outgoing = Outgoing {
+        authorization,
+        prepare: prepare(inner, op, number, options),
+        keep_headers: !inner.observers.is_empty(),
+    };
+    let (result, mut observed) = observe_with(outgoing, attempt).await;
+    let result = match result {
         Ok(value) => Ok(Reply {
             body: value.into_inner(),
             // Noted by the hooks already: no second header lookup.
-            request_id: observed.and_then(|o| o.request_id),
+            request_id: observed.as_mut().and_then(|o| o.request_id.take()),
         }),
-        Err(error) => Err(map_error(error, observed, inner.body_limit, explain_decode::<T>).await),
+        Err(error) => {
+            let error = map_error(
+                error,
+                observed.clone(),
+                inner.body_limit,
+                explain_decode::<T>,
+            )
+            .await;
+            Err(error)
+        }
+    };
+    (result, observed)
+}
+
+/// What the hooks run on the attempt's request before `Authorization` is
+/// set: the call's extra headers, then the observers. Nothing (and no
+/// allocation) when there is neither.
+fn prepare(inner: &Inner, op: Operation, number: u32, options: &CallOptions) -> Option<Prepare> {
+    if options.headers().is_empty() && inner.observers.is_empty() {
+        return None;
+    }
+    let headers = options.headers().clone();
+    let observers = inner.observers.clone();
+    Some(Box::new(move |request: &mut reqwest::Request| {
+        if !headers.is_empty() {
+            request.headers_mut().extend(headers);
+        }
+        let mut outgoing = OutgoingRequest {
+            operation: op,
+            attempt: number,
+            request,
+        };
+        for observer in observers.iter() {
+            observer.on_request(&mut outgoing);
+        }
+    }))
+}
+
+/// Tells the observers how an attempt ended.
+fn notify<T>(
+    inner: &Inner,
+    op: Operation,
+    number: u32,
+    outcome: &Result<Reply<T>, Error>,
+    observed: Option<&Observed>,
+    elapsed: Duration,
+) {
+    if inner.observers.is_empty() {
+        return;
+    }
+    let error = outcome.as_ref().err();
+    let outcome = AttemptOutcome {
+        operation: op,
+        attempt: number,
+        status: observed
+            .map(|o| o.status)
+            .or_else(|| error.and_then(Error::status)),
+        headers: observed.and_then(|o| o.headers.as_ref()),
+        elapsed,
+        error,
+    };
+    for observer in inner.observers.iter() {
+        observer.on_response(&outcome);
     }
 }
 
@@ -280,6 +387,7 @@ async fn map_error<E: ErrorBody>(
                 status: StatusCode::OK,
                 content_type: None,
                 request_id: None,
+                headers: None,
             });
             let content_type = observed.content_type.as_ref().and_then(text);
             let request_id = observed.request_id.as_ref().and_then(text);

@@ -5,7 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::ClientBuilder;
+use crate::credentials::AccessTokenProvider;
 use crate::error::Error;
+use crate::observer::Observers;
 use crate::retry::RetryPolicy;
 
 /// A configured connection to one Authlete service.
@@ -41,6 +43,11 @@ pub(crate) struct Inner {
     /// The most bytes of a response body that are read.
     pub(crate) body_limit: usize,
     pub(crate) retry: RetryPolicy,
+    /// Asked for the token before every attempt; `None` when the token is
+    /// fixed (and already in `generated`'s context).
+    pub(crate) provider: Option<Arc<dyn AccessTokenProvider>>,
+    /// Called around every attempt.
+    pub(crate) observers: Observers,
 }
 
 impl fmt::Debug for Client {
@@ -49,8 +56,10 @@ impl fmt::Debug for Client {
             .field("service_id", &self.inner.service_id)
             .field("base_url", &self.inner.base_url)
             .field("access_token", &crate::error::Redacted)
+            .field("access_token_provider", &self.inner.provider.is_some())
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
+            .field("observers", &self.inner.observers.len())
             .finish()
     }
 }
@@ -62,7 +71,8 @@ impl Client {
     }
 
     /// A client configured from `AUTHLETE_BASE_URL`, `AUTHLETE_SERVICE_ID`
-    /// and `AUTHLETE_SERVICE_ACCESSTOKEN` (or `AUTHLETE_BEARER`).
+    /// (or `AUTHLETE_SERVICE_APIKEY`) and `AUTHLETE_SERVICE_ACCESSTOKEN` (or
+    /// `AUTHLETE_BEARER`); see [`ClientBuilder::from_env`].
     pub fn from_env() -> Result<Client, Error> {
         ClientBuilder::default().from_env()?.build()
     }
@@ -76,7 +86,8 @@ impl Client {
     /// retry policy and connection pool, calls under `/api/{service_id}`.
     ///
     /// For deployments that reach several services with one organization
-    /// token. Operations outside any service (`service().list()`,
+    /// token. For a single call, the request builders' `.service_id(..)`
+    /// does the same. Operations outside any service (`service().list()`,
     /// `service().create(..)`, `utility()`, `lifecycle()`) ignore the service
     /// ID, so any client with the right token makes them.
     ///

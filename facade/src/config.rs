@@ -6,6 +6,7 @@
 
 use std::fmt;
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use authlete_generated::hooks::CallContext;
@@ -13,7 +14,9 @@ use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::client::{Client, Inner};
+use crate::credentials::{AccessTokenProvider, Credentials, authorization_header};
 use crate::error::Error;
+use crate::observer::CallObserver;
 use crate::retry::RetryPolicy;
 
 /// The overall deadline of one attempt, unless configured.
@@ -30,6 +33,9 @@ pub const DEFAULT_USER_AGENT: &str = concat!("authlete-rust/", env!("CARGO_PKG_V
 pub const ENV_BASE_URL: &str = "AUTHLETE_BASE_URL";
 /// Environment variable holding the service ID.
 pub const ENV_SERVICE_ID: &str = "AUTHLETE_SERVICE_ID";
+/// The name Authlete's older SDKs (Java, Python, C#) give the service ID's
+/// variable; read when [`ENV_SERVICE_ID`] is not set.
+pub const ENV_SERVICE_APIKEY: &str = "AUTHLETE_SERVICE_APIKEY";
 /// Environment variable holding the service (or organization) access token.
 pub const ENV_ACCESS_TOKEN: &str = "AUTHLETE_SERVICE_ACCESSTOKEN";
 /// Alternative environment variable for the access token.
@@ -68,7 +74,7 @@ impl Region {
 #[derive(Default)]
 pub struct ClientBuilder {
     service_id: Option<String>,
-    access_token: Option<SecretString>,
+    credentials: Option<Credentials>,
     base_url: Option<String>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
@@ -77,16 +83,14 @@ pub struct ClientBuilder {
     allow_insecure_http: bool,
     retry: Option<RetryPolicy>,
     max_response_bytes: Option<usize>,
+    observers: Vec<Arc<dyn CallObserver>>,
 }
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("service_id", &self.service_id)
-            .field(
-                "access_token",
-                &self.access_token.as_ref().map(|_| crate::error::Redacted),
-            )
+            .field("access_token", &self.credentials)
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
@@ -95,6 +99,7 @@ impl fmt::Debug for ClientBuilder {
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("observers", &self.observers.len())
             .finish()
     }
 }
@@ -107,8 +112,27 @@ impl ClientBuilder {
     }
 
     /// The Service Access Token or Organization Token, sent as `Authorization: Bearer ...`.
+    ///
+    /// Replaces an [`access_token_provider`](Self::access_token_provider) set before.
     pub fn access_token(mut self, token: impl Into<String>) -> Self {
-        self.access_token = Some(SecretString::from(token.into()));
+        self.credentials = Some(Credentials::Fixed(SecretString::from(token.into())));
+        self
+    }
+
+    /// Takes the access token from `provider` before every attempt of every
+    /// call, for tokens that rotate (see [`AccessTokenProvider`]).
+    ///
+    /// Replaces an [`access_token`](Self::access_token) set before.
+    pub fn access_token_provider(mut self, provider: impl AccessTokenProvider) -> Self {
+        self.credentials = Some(Credentials::Provider(Arc::new(provider)));
+        self
+    }
+
+    /// Adds an observer that sees every attempt of every call and may add
+    /// headers to its request (see [`CallObserver`]). Observers run in the
+    /// order they were added.
+    pub fn observer(mut self, observer: impl CallObserver) -> Self {
+        self.observers.push(Arc::new(observer));
         self
     }
 
@@ -176,11 +200,13 @@ impl ClientBuilder {
         self
     }
 
-    /// Reads `AUTHLETE_BASE_URL`, `AUTHLETE_SERVICE_ID` and
+    /// Reads `AUTHLETE_BASE_URL`, `AUTHLETE_SERVICE_ID` (or, as Authlete's
+    /// older SDKs name it, `AUTHLETE_SERVICE_APIKEY`) and
     /// `AUTHLETE_SERVICE_ACCESSTOKEN` (or `AUTHLETE_BEARER`) into this builder.
     ///
     /// Fails with [`Error::Config`] naming the first variable that is
-    /// missing; other settings keep the values given so far.
+    /// missing, or both service ID variables when both are set and differ;
+    /// other settings keep the values given so far.
     pub fn from_env(self) -> Result<Self, Error> {
         self.from_lookup(|name| std::env::var(name).ok())
     }
@@ -191,7 +217,22 @@ impl ClientBuilder {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let missing = |name: &str| Error::Config(format!("environment variable {name} is not set"));
         self.base_url = Some(get(ENV_BASE_URL).ok_or_else(|| missing(ENV_BASE_URL))?);
-        self.service_id = Some(get(ENV_SERVICE_ID).ok_or_else(|| missing(ENV_SERVICE_ID))?);
+        self.service_id = Some(match (get(ENV_SERVICE_ID), get(ENV_SERVICE_APIKEY)) {
+            (Some(id), Some(key)) if id.trim() != key.trim() => {
+                // Service IDs are not secrets: showing both saves a round
+                // of guessing which one is stale.
+                return Err(Error::Config(format!(
+                    "environment variables {ENV_SERVICE_ID} (`{id}`) and \
+                     {ENV_SERVICE_APIKEY} (`{key}`) name different services; set only one"
+                )));
+            }
+            (Some(id), _) | (None, Some(id)) => id,
+            (None, None) => {
+                return Err(Error::Config(format!(
+                    "environment variable {ENV_SERVICE_ID} (or {ENV_SERVICE_APIKEY}) is not set"
+                )));
+            }
+        });
         let token = get(ENV_ACCESS_TOKEN)
             .or_else(|| get(ENV_BEARER))
             .ok_or_else(|| {
@@ -199,7 +240,7 @@ impl ClientBuilder {
                     "environment variable {ENV_ACCESS_TOKEN} (or {ENV_BEARER}) is not set"
                 ))
             })?;
-        self.access_token = Some(SecretString::from(token));
+        self.credentials = Some(Credentials::Fixed(SecretString::from(token)));
         Ok(self)
     }
 
@@ -210,10 +251,20 @@ impl ClientBuilder {
             .ok_or_else(|| Error::Config("service_id is not set".into()))?;
         check_path_segment("service_id", &service_id).map_err(Error::Config)?;
 
-        let token = self
-            .access_token
+        let credentials = self
+            .credentials
             .ok_or_else(|| Error::Config("access_token is not set".into()))?;
-        let authorization = authorization_header(token.expose_secret())?;
+        // A fixed token is checked and made a header once, here; a
+        // provider's, at every attempt.
+        let (context, provider) = match credentials {
+            Credentials::Fixed(token) => (
+                CallContext::with_authorization(
+                    authorization_header(token.expose_secret()).map_err(Error::Config)?,
+                ),
+                None,
+            ),
+            Credentials::Provider(provider) => (CallContext::default(), Some(provider)),
+        };
 
         let base_url = checked_base_url(
             self.base_url.as_deref().unwrap_or(Region::Us.base_url()),
@@ -254,8 +305,7 @@ impl ClientBuilder {
                 "max_response_bytes must be larger than zero".into(),
             ));
         }
-        let context = CallContext::with_authorization(authorization)
-            .with_body_limit(Some(max_response_bytes));
+        let context = context.with_body_limit(Some(max_response_bytes));
         let generated = authlete_generated::Client::new_with_client(&base_url, http, context);
         Ok(Client::from_parts(Inner {
             service_id,
@@ -264,27 +314,10 @@ impl ClientBuilder {
             timeout,
             body_limit: max_response_bytes,
             retry: self.retry.unwrap_or_default(),
+            provider,
+            observers: self.observers.into(),
         }))
     }
-}
-
-/// `Bearer <token>` as a header value, refusing anything but visible ASCII.
-fn authorization_header(token: &str) -> Result<HeaderValue, Error> {
-    if token.is_empty() {
-        return Err(Error::Config("access_token is empty".into()));
-    }
-    // Checked by hand: HeaderValue accepts bytes (tabs, obs-text) that no
-    // token contains and that some servers treat as header separators.
-    if let Some(position) = token.bytes().position(|b| !b.is_ascii_graphic()) {
-        return Err(Error::Config(format!(
-            "access_token contains a character that cannot be sent in a header \
-             (position {position}: only visible ASCII is allowed)"
-        )));
-    }
-    let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
-        .map_err(|_| Error::Config("access_token is not a valid header value".into()))?;
-    value.set_sensitive(true);
-    Ok(value)
 }
 
 /// Refuses path segments that a URL parser would drop or resolve.

@@ -138,6 +138,16 @@ pub enum Error {
     /// The request is not valid and was not sent; the message says which field and why.
     #[error("invalid request: {0}")]
     InvalidRequest(String),
+
+    /// The [`AccessTokenProvider`](crate::AccessTokenProvider) failed, or
+    /// gave a token that cannot be sent; nothing was sent. Not retried.
+    #[error("cannot get an access token: {source}")]
+    AccessToken {
+        /// What the provider reported (or what is wrong with its token,
+        /// which is never quoted).
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 }
 
 fn api_message(

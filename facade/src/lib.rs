@@ -32,7 +32,11 @@
 //! # Ok(()) }
 //! ```
 //!
-//! - [`Client`], [`ClientBuilder`], [`Region`]: configuration (also from the environment);
+//! - [`Client`], [`ClientBuilder`], [`Region`]: configuration (also from the
+//!   environment), a token that rotates ([`AccessTokenProvider`]) and
+//!   observers of every request ([`CallObserver`]);
+//! - [`CallOptions`]: a call's own timeout, retry policy, service and
+//!   headers, set on any request builder (`.timeout(..)`, `.header(..)`);
 //! - [`tokens`]: the token endpoint calls (process, issue, fail, ID token
 //!   reissue) and token administration (create, update, list, revoke, delete);
 //! - [`endpoint`]: ready endpoints (token, introspection, revocation, ...):
@@ -63,6 +67,7 @@
 mod call;
 mod client;
 mod config;
+mod credentials;
 pub mod endpoint;
 mod enums;
 mod error;
@@ -75,7 +80,11 @@ mod groups;
 #[cfg_attr(not(feature = "full"), allow(dead_code))]
 mod http_response;
 pub mod model;
+mod observer;
 pub mod operations;
+// `client` is for the emitted builders: unused when no group's feature is on.
+#[cfg_attr(not(feature = "full"), allow(dead_code))]
+mod options;
 #[cfg(feature = "introspection")]
 #[cfg_attr(docsrs, doc(cfg(feature = "introspection")))]
 pub mod resource;
@@ -86,12 +95,16 @@ pub mod testing;
 pub use client::Client;
 pub use config::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
-    DEFAULT_USER_AGENT, ENV_ACCESS_TOKEN, ENV_BASE_URL, ENV_BEARER, ENV_SERVICE_ID, Region,
+    DEFAULT_USER_AGENT, ENV_ACCESS_TOKEN, ENV_BASE_URL, ENV_BEARER, ENV_SERVICE_APIKEY,
+    ENV_SERVICE_ID, Region,
 };
+pub use credentials::{AccessToken, AccessTokenFuture, AccessTokenProvider};
 #[allow(unused_imports, reason = "empty when no group's feature is on")]
 pub use enums::*;
 pub use error::Error;
 #[allow(unused_imports, reason = "empty when no group's feature is on")]
 pub use groups::*;
 pub use http_response::{CLIENT_CHALLENGE, JSON_UTF8};
+pub use observer::{AttemptOutcome, CallObserver, OutgoingRequest};
+pub use options::CallOptions;
 pub use retry::{Replay, RetryPolicy};

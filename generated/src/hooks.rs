@@ -12,7 +12,11 @@
 //! [`Client`](crate::Client); through it the hooks
 //!
 //! - add the `Authorization` header, prepared once by the caller and marked
-//!   sensitive so it never shows in `Debug` output;
+//!   sensitive so it never shows in `Debug` output, or the one the caller
+//!   gives a single attempt (a token that rotates);
+//! - let the caller adjust each attempt's request (extra headers, its
+//!   observers) before `Authorization` is set, so that nothing it runs can
+//!   read or replace the credentials;
 //! - apply the caller's overall deadline, even on a caller-supplied
 //!   `reqwest::Client`;
 //! - drop the `api-version` header progenitor adds, which Authlete does not
@@ -31,7 +35,7 @@ use std::time::Duration;
 
 use progenitor_client::{ClientHooks, Error, OperationInfo};
 use reqwest::StatusCode;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 
 /// The response header in which Authlete identifies the request.
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("request-id");
@@ -92,6 +96,41 @@ impl CallContext {
     }
 }
 
+/// Runs on one attempt's request just before it is sent; see [`Outgoing`].
+pub type Prepare = Box<dyn FnOnce(&mut reqwest::Request) + Send>;
+
+/// What the caller gives one attempt, applied by the hooks as its request
+/// leaves: the default adds nothing.
+#[derive(Default)]
+pub struct Outgoing {
+    /// Sent as `Authorization` instead of the context's (marked sensitive
+    /// by the hooks before it is sent).
+    pub authorization: Option<HeaderValue>,
+    /// Runs on the request before `Authorization` is set.
+    pub prepare: Option<Prepare>,
+    /// Keep every response header in [`Observed::headers`].
+    pub keep_headers: bool,
+}
+
+impl fmt::Debug for Outgoing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Outgoing")
+            .field(
+                "authorization",
+                &self.authorization.as_ref().map(|_| "<redacted>"),
+            )
+            .field("prepare", &self.prepare.is_some())
+            .field("keep_headers", &self.keep_headers)
+            .finish()
+    }
+}
+
+impl Outgoing {
+    fn is_empty(&self) -> bool {
+        self.authorization.is_none() && self.prepare.is_none() && !self.keep_headers
+    }
+}
+
 /// The parts of a response's head that the caller reports in errors.
 ///
 /// Header values are kept as received (cloning one shares its bytes), so
@@ -105,14 +144,25 @@ pub struct Observed {
     pub content_type: Option<HeaderValue>,
     /// Authlete's `Request-Id` header, if present.
     pub request_id: Option<HeaderValue>,
+    /// Every response header, when the attempt asked for them
+    /// ([`Outgoing::keep_headers`]).
+    pub headers: Option<HeaderMap>,
+}
+
+/// One attempt's record: what goes out with it, what came back.
+#[derive(Default)]
+struct Record {
+    outgoing: Outgoing,
+    observed: Option<Observed>,
 }
 
 tokio::task_local! {
     // Task-local rather than a field of the context: every call gets its own
     // record without a per-call allocation or a per-call generated client.
     // Boxed: the scope swaps its value in and out on every poll, and a
-    // pointer is cheaper to swap than the record itself.
-    static OBSERVED: Cell<Option<Box<Observed>>>;
+    // pointer is cheaper to swap than the record itself. Created only when
+    // there is something to record, so a plain attempt allocates once.
+    static RECORD: Cell<Option<Box<Record>>>;
 }
 
 /// Runs `call` and returns its output together with the head of the last
@@ -122,10 +172,21 @@ tokio::task_local! {
 /// client never see each other's responses. Outside `observe` the hooks
 /// note nothing.
 pub async fn observe<F: Future>(call: F) -> (F::Output, Option<Observed>) {
-    let mut scoped = std::pin::pin!(OBSERVED.scope(Cell::new(None), call));
+    observe_with(Outgoing::default(), call).await
+}
+
+/// [`observe`], with `outgoing` applied to the request `call` sends.
+pub async fn observe_with<F: Future>(outgoing: Outgoing, call: F) -> (F::Output, Option<Observed>) {
+    let record = (!outgoing.is_empty()).then(|| {
+        Box::new(Record {
+            outgoing,
+            observed: None,
+        })
+    });
+    let mut scoped = std::pin::pin!(RECORD.scope(Cell::new(record), call));
     let output = scoped.as_mut().await;
     let record = scoped.take_value().and_then(Cell::into_inner);
-    (output, record.map(|record| *record))
+    (output, record.and_then(|record| record.observed))
 }
 
 /// Whether `error` (or anything in its source chain) says a response body
@@ -171,10 +232,29 @@ impl ClientHooks<CallContext> for crate::Client {
         request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
-        let headers = request.headers_mut();
-        headers.remove("api-version");
-        if let Some(authorization) = &self.inner.authorization {
-            headers.insert(AUTHORIZATION, authorization.clone());
+        request.headers_mut().remove("api-version");
+        // What this attempt brings, if anything; outside `observe_with`, nothing.
+        let (prepare, authorization) = RECORD
+            .try_with(|cell| {
+                let mut record = cell.take()?;
+                let taken = (
+                    record.outgoing.prepare.take(),
+                    record.outgoing.authorization.take(),
+                );
+                cell.set(Some(record));
+                Some(taken)
+            })
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        if let Some(prepare) = prepare {
+            prepare(request);
+        }
+        // Last, so that nothing `prepare` runs can read or replace it.
+        let authorization = authorization.or_else(|| self.inner.authorization.clone());
+        if let Some(mut authorization) = authorization {
+            authorization.set_sensitive(true);
+            request.headers_mut().insert(AUTHORIZATION, authorization);
         }
         if let Some(timeout) = self.inner.timeout {
             *request.timeout_mut() = Some(timeout);
@@ -189,10 +269,11 @@ impl ClientHooks<CallContext> for crate::Client {
     ) -> Result<(), Error<E>> {
         if let Ok(response) = result {
             // Outside `observe` there is nowhere to note the response; that is fine.
-            let _ = OBSERVED.try_with(|record| {
+            let _ = RECORD.try_with(|cell| {
+                let mut record = cell.take().unwrap_or_default();
                 let headers = response.headers();
                 let status = response.status();
-                record.set(Some(Box::new(Observed {
+                record.observed = Some(Observed {
                     status,
                     // What a success claims to be does not change how it is
                     // reported, so only an error's content type is looked up.
@@ -202,7 +283,9 @@ impl ClientHooks<CallContext> for crate::Client {
                         headers.get(CONTENT_TYPE).cloned()
                     },
                     request_id: headers.get(REQUEST_ID_HEADER).cloned(),
-                })));
+                    headers: record.outgoing.keep_headers.then(|| headers.clone()),
+                });
+                cell.set(Some(record));
             });
         }
         Ok(())

@@ -108,7 +108,9 @@ fn sig(signature: &syn::Signature) -> String {
     let mut signature = signature.clone();
     for input in signature.inputs.iter_mut() {
         match input {
-            syn::FnArg::Receiver(r) => r.mutability = None,
+            // `mut self` only: in `&mut self` the `mut` is the caller's business.
+            syn::FnArg::Receiver(r) if r.reference.is_none() => r.mutability = None,
+            syn::FnArg::Receiver(_) => {}
             syn::FnArg::Typed(t) => {
                 if let syn::Pat::Ident(p) = t.pat.as_mut() {
                     p.mutability = None;

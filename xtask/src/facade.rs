@@ -647,9 +647,13 @@ pub fn render(
         let code = quote! {
             #types_import
 
+            use std::time::Duration;
+
             use crate::call::{Operation, #(#calls),*};
             use crate::client::Client;
             use crate::error::Error;
+            use crate::options::CallOptions;
+            use crate::retry::RetryPolicy;
 
             impl Client {
                 #summary
@@ -851,6 +855,60 @@ fn rustfmt(code: &str) -> Result<String, XtaskError> {
 }
 
 /// The verb method on the group, and the builder and response types.
+/// The setters of the per-call options, on every builder: the names no
+/// field's setter may take.
+const PER_CALL_SETTERS: &[&str] = &["timeout", "retry_policy", "service_id", "header", "options"];
+
+/// The per-call option setters, each handing over to [`CallOptions`]'s,
+/// which documents it; `service_id` only where the path names a service.
+fn per_call_setters(service_param: bool) -> TokenStream {
+    let service = service_param.then(|| {
+        quote! {
+            /// Makes this call for another service, with the same token, as
+            /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+            pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+                self.options = self.options.service_id(service_id);
+                self
+            }
+        }
+    });
+    quote! {
+        /// This call's deadline per attempt, instead of the client's; see
+        /// [`CallOptions::timeout`].
+        pub fn timeout(mut self, timeout: Duration) -> Self {
+            self.options = self.options.timeout(timeout);
+            self
+        }
+
+        /// How this call is retried, instead of the client's policy; see
+        /// [`CallOptions::retry_policy`].
+        pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+            self.options = self.options.retry_policy(policy);
+            self
+        }
+
+        #service
+
+        /// Adds a header to this call's request (never `Authorization`); see
+        /// [`CallOptions::header`].
+        pub fn header<K, V>(mut self, name: K, value: V) -> Self
+        where
+            http::HeaderName: TryFrom<K>,
+            http::HeaderValue: TryFrom<V>,
+        {
+            self.options = self.options.header(name, value);
+            self
+        }
+
+        /// Replaces this call's options with `options`, set up once for
+        /// several calls.
+        pub fn options(mut self, options: CallOptions) -> Self {
+            self.options = options;
+            self
+        }
+    }
+}
+
 fn emit_operation(
     op: &Op,
     decided: &semantics::Operation,
@@ -1075,6 +1133,28 @@ fn emit_operation(
         }
     }
 
+    // Every builder's per-call options, after the fields' setters; a field
+    // whose setter would take one of their names must be renamed.
+    let taken: BTreeSet<String> = setters
+        .iter()
+        .filter_map(|setter| {
+            syn::parse2::<syn::ImplItemFn>(setter.clone())
+                .ok()
+                .map(|f| f.sig.ident.to_string())
+        })
+        .collect();
+    for reserved in PER_CALL_SETTERS {
+        if taken.contains(*reserved) {
+            return Err(vec![format!(
+                "{}: a field's setter would be `{reserved}`, the name of a per-call option every builder has; give the field another name under `rename`",
+                at("rename")
+            )]);
+        }
+    }
+    fields.push(quote!(options: CallOptions));
+    inits.push(quote!(options: CallOptions::default()));
+    setters.push(per_call_setters(service_param));
+
     // Debug: only what the semantics file allows.
     let shown = op
         .params
@@ -1169,6 +1249,12 @@ fn emit_operation(
     };
     let service_local =
         service_param.then(|| quote!(let service_id = client.inner().service_id.as_str();));
+    // The call's options may send it to another service: resolved once,
+    // before the first attempt.
+    let resolve = quote! {
+        let client = options.client(client)?;
+        let client = &*client;
+    };
     let bindings: Vec<syn::Ident> = op
         .params
         .iter()
@@ -1177,11 +1263,13 @@ fn emit_operation(
         .collect();
     let call = if op.body_ty.is_some() {
         quote! {
-            let #builder { client, body, #(#bindings),* } = self;
+            let #builder { client, body, options, #(#bindings),* } = self;
             #(let #bindings = &#bindings;)*
+            #resolve
             #bind execute_with_body(
                 client,
                 OPERATION,
+                &options,
                 body,
                 |generated, #service_binding, body| {
                     let call = generated.#op_fn() #service .body(body);
@@ -1193,10 +1281,11 @@ fn emit_operation(
         }
     } else {
         quote! {
-            let #builder { client, #(#bindings),* } = self;
+            let #builder { client, options, #(#bindings),* } = self;
             #(let #bindings = &#bindings;)*
+            #resolve
             #service_local
-            #bind execute(client, OPERATION, |generated| {
+            #bind execute(client, OPERATION, &options, |generated| {
                 let call = generated.#op_fn() #service;
                 #(#param_calls)*
                 async move { call.send().await }

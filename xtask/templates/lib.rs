@@ -18,6 +18,9 @@
 //! operation compiles with its group, a type with any group that reaches
 //! it. The `authlete` crate turns them on; see its README.
 
+// On docs.rs (nightly, `--cfg docsrs`): each item's feature shows as a label.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 #[rustfmt::skip]
 #[allow(
     clippy::all,

@@ -8,7 +8,10 @@
 use crate::call::{Operation, execute_with_body};
 use crate::client::Client;
 use crate::error::Error;
+use crate::options::CallOptions;
+use crate::retry::RetryPolicy;
 use authlete_generated::types;
+use std::time::Duration;
 
 impl Client {
     /// The authorization endpoint's calls and the tickets they hand out.
@@ -69,6 +72,7 @@ impl<'a> Authorization<'a> {
 pub struct ProcessAuthorizationRequest<'a> {
     client: &'a Client,
     pub(super) body: types::AuthorizationRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for ProcessAuthorizationRequest<'_> {
@@ -87,6 +91,7 @@ impl<'a> ProcessAuthorizationRequest<'a> {
                 context: Default::default(),
                 parameters: parameters.into(),
             },
+            options: CallOptions::default(),
         }
     }
 
@@ -102,17 +107,68 @@ impl<'a> ProcessAuthorizationRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call opens a new ticket, and a pushed request_uri in the parameters may be used up by the first call that reaches Authlete.
     pub async fn send(self) -> Result<AuthorizationResponse, Error> {
         const OPERATION: Operation = &crate::operations::authorization::PROCESS;
-        let ProcessAuthorizationRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .auth_authorization_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let ProcessAuthorizationRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .auth_authorization_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(AuthorizationResponse::new(reply.body, reply.request_id))
     }
@@ -369,6 +425,7 @@ impl std::fmt::Debug for AuthorizationResponse {
 pub struct FailAuthorizationRequest<'a> {
     client: &'a Client,
     pub(super) body: types::AuthorizationFailRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for FailAuthorizationRequest<'_> {
@@ -392,6 +449,7 @@ impl<'a> FailAuthorizationRequest<'a> {
                 reason,
                 ticket: ticket.into(),
             },
+            options: CallOptions::default(),
         }
     }
 
@@ -401,17 +459,68 @@ impl<'a> FailAuthorizationRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call. It is not repeated once it may have reached Authlete: The ticket is spent by the first request that reaches Authlete.
     pub async fn send(self) -> Result<AuthorizationFailResponse, Error> {
         const OPERATION: Operation = &crate::operations::authorization::FAIL;
-        let FailAuthorizationRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .auth_authorization_fail_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let FailAuthorizationRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .auth_authorization_fail_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(AuthorizationFailResponse::new(reply.body, reply.request_id))
     }
@@ -486,6 +595,7 @@ impl std::fmt::Debug for AuthorizationFailResponse {
 pub struct IssueAuthorizationRequest<'a> {
     client: &'a Client,
     pub(super) body: types::AuthorizationIssueRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for IssueAuthorizationRequest<'_> {
@@ -519,6 +629,7 @@ impl<'a> IssueAuthorizationRequest<'a> {
                 ticket: ticket.into(),
                 verified_claims_for_tx: Default::default(),
             },
+            options: CallOptions::default(),
         }
     }
 
@@ -621,17 +732,68 @@ impl<'a> IssueAuthorizationRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call. It is not repeated once it may have reached Authlete: The ticket is spent by the first request that reaches Authlete.
     pub async fn send(self) -> Result<AuthorizationIssueResponse, Error> {
         const OPERATION: Operation = &crate::operations::authorization::ISSUE;
-        let IssueAuthorizationRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .auth_authorization_issue_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let IssueAuthorizationRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .auth_authorization_issue_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(AuthorizationIssueResponse::new(
             reply.body,
@@ -744,6 +906,7 @@ impl std::fmt::Debug for AuthorizationIssueResponse {
 pub struct GetAuthorizationTicketInfoRequest<'a> {
     client: &'a Client,
     pub(super) body: types::AuthorizationTicketInfoRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for GetAuthorizationTicketInfoRequest<'_> {
@@ -760,20 +923,72 @@ impl<'a> GetAuthorizationTicketInfoRequest<'a> {
             body: types::AuthorizationTicketInfoRequest {
                 ticket: ticket.into(),
             },
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: A read; the ticket stays unspent.
     pub async fn send(self) -> Result<AuthorizationTicketInfoResponse, Error> {
         const OPERATION: Operation = &crate::operations::authorization::TICKET_INFO;
-        let GetAuthorizationTicketInfoRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .get_authorization_ticket_info()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let GetAuthorizationTicketInfoRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .get_authorization_ticket_info()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(AuthorizationTicketInfoResponse::new(
             reply.body,
@@ -851,6 +1066,7 @@ impl std::fmt::Debug for AuthorizationTicketInfoResponse {
 pub struct UpdateAuthorizationTicketRequest<'a> {
     client: &'a Client,
     pub(super) body: types::AuthorizationTicketUpdateRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for UpdateAuthorizationTicketRequest<'_> {
@@ -868,20 +1084,72 @@ impl<'a> UpdateAuthorizationTicketRequest<'a> {
                 info: info.into(),
                 ticket: ticket.into(),
             },
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call. It is not repeated once it may have reached Authlete: A late repeat could overwrite a newer update of the same ticket's information.
     pub async fn send(self) -> Result<AuthorizationTicketUpdateResponse, Error> {
         const OPERATION: Operation = &crate::operations::authorization::UPDATE_TICKET;
-        let UpdateAuthorizationTicketRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .update_authorization_ticket()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let UpdateAuthorizationTicketRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .update_authorization_ticket()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(AuthorizationTicketUpdateResponse::new(
             reply.body,

@@ -8,7 +8,10 @@
 use crate::call::{Operation, execute_with_body};
 use crate::client::Client;
 use crate::error::Error;
+use crate::options::CallOptions;
+use crate::retry::RetryPolicy;
 use authlete_generated::types;
+use std::time::Duration;
 
 impl Client {
     /// The backchannel authentication endpoint and its follow-up calls (OpenID Connect CIBA).
@@ -61,6 +64,7 @@ impl<'a> Ciba<'a> {
 pub struct ProcessCibaRequest<'a> {
     client: &'a Client,
     pub(super) body: types::BackchannelAuthenticationRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for ProcessCibaRequest<'_> {
@@ -85,6 +89,7 @@ impl<'a> ProcessCibaRequest<'a> {
                 oauth_client_attestation_pop: Default::default(),
                 parameters: parameters.into(),
             },
+            options: CallOptions::default(),
         }
     }
 
@@ -133,17 +138,68 @@ impl<'a> ProcessCibaRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call, repeating it after transient failures: Parsing the request only opens a ticket; an unused ticket expires on its own.
     pub async fn send(self) -> Result<BackchannelAuthenticationResponse, Error> {
         const OPERATION: Operation = &crate::operations::ciba::PROCESS;
-        let ProcessCibaRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .backchannel_authentication_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let ProcessCibaRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .backchannel_authentication_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(BackchannelAuthenticationResponse::new(
             reply.body,
@@ -389,6 +445,7 @@ impl std::fmt::Debug for BackchannelAuthenticationResponse {
 pub struct CompleteCibaRequest<'a> {
     client: &'a Client,
     pub(super) body: types::BackchannelAuthenticationCompleteRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for CompleteCibaRequest<'_> {
@@ -428,6 +485,7 @@ impl<'a> CompleteCibaRequest<'a> {
                 subject: subject.into(),
                 ticket: ticket.into(),
             },
+            options: CallOptions::default(),
         }
     }
 
@@ -521,17 +579,68 @@ impl<'a> CompleteCibaRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call. It is not repeated once it may have reached Authlete: The first request that reaches Authlete settles the request and may issue tokens or notify the client.
     pub async fn send(self) -> Result<BackchannelAuthenticationCompleteResponse, Error> {
         const OPERATION: Operation = &crate::operations::ciba::COMPLETE;
-        let CompleteCibaRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .backchannel_authentication_complete_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let CompleteCibaRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .backchannel_authentication_complete_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(BackchannelAuthenticationCompleteResponse::new(
             reply.body,
@@ -731,6 +840,7 @@ impl std::fmt::Debug for BackchannelAuthenticationCompleteResponse {
 pub struct FailCibaRequest<'a> {
     client: &'a Client,
     pub(super) body: types::BackchannelAuthenticationFailRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for FailCibaRequest<'_> {
@@ -751,6 +861,7 @@ impl<'a> FailCibaRequest<'a> {
                 reason,
                 ticket: ticket.into(),
             },
+            options: CallOptions::default(),
         }
     }
 
@@ -766,17 +877,68 @@ impl<'a> FailCibaRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call. It is not repeated once it may have reached Authlete: The ticket is spent by the first request that reaches Authlete.
     pub async fn send(self) -> Result<BackchannelAuthenticationFailResponse, Error> {
         const OPERATION: Operation = &crate::operations::ciba::FAIL;
-        let FailCibaRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .backchannel_authentication_fail_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let FailCibaRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .backchannel_authentication_fail_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(BackchannelAuthenticationFailResponse::new(
             reply.body,
@@ -854,6 +1016,7 @@ impl std::fmt::Debug for BackchannelAuthenticationFailResponse {
 pub struct IssueCibaRequest<'a> {
     client: &'a Client,
     pub(super) body: types::BackchannelAuthenticationIssueRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for IssueCibaRequest<'_> {
@@ -869,20 +1032,72 @@ impl<'a> IssueCibaRequest<'a> {
             body: types::BackchannelAuthenticationIssueRequest {
                 ticket: ticket.into(),
             },
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call. It is not repeated once it may have reached Authlete: The ticket is spent by the first request that reaches Authlete, which also creates the auth_req_id.
     pub async fn send(self) -> Result<BackchannelAuthenticationIssueResponse, Error> {
         const OPERATION: Operation = &crate::operations::ciba::ISSUE;
-        let IssueCibaRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .backchannel_authentication_issue_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let IssueCibaRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .backchannel_authentication_issue_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(BackchannelAuthenticationIssueResponse::new(
             reply.body,

@@ -8,7 +8,10 @@
 use crate::call::{Operation, execute_with_body};
 use crate::client::Client;
 use crate::error::Error;
+use crate::options::CallOptions;
+use crate::retry::RetryPolicy;
 use authlete_generated::types;
+use std::time::Duration;
 
 impl Client {
     /// The dynamic client registration endpoints (RFC 7591) and the management of registered
@@ -67,6 +70,7 @@ impl<'a> ClientRegistration<'a> {
 pub struct RegisterClientRequest<'a> {
     client: &'a Client,
     pub(super) body: types::ClientRegistrationApiBody,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for RegisterClientRequest<'_> {
@@ -85,6 +89,7 @@ impl<'a> RegisterClientRequest<'a> {
                 json: json.into(),
                 token: Default::default(),
             },
+            options: CallOptions::default(),
         }
     }
 
@@ -100,17 +105,68 @@ impl<'a> RegisterClientRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete registers a client and issues its secret and registration access token; a repeat would register a second client.
     pub async fn send(self) -> Result<ClientRegistrationResponse, Error> {
         const OPERATION: Operation = &crate::operations::client_registration::REGISTER;
-        let RegisterClientRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .client_registration_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let RegisterClientRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .client_registration_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(ClientRegistrationResponse::new(
             reply.body,
@@ -193,6 +249,7 @@ impl std::fmt::Debug for ClientRegistrationResponse {
 pub struct DeleteRegistrationRequest<'a> {
     client: &'a Client,
     pub(super) body: types::ClientRegistrationDeleteApiBody,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for DeleteRegistrationRequest<'_> {
@@ -212,6 +269,7 @@ impl<'a> DeleteRegistrationRequest<'a> {
                 json: Default::default(),
                 token: token.into(),
             },
+            options: CallOptions::default(),
         }
     }
 
@@ -221,17 +279,68 @@ impl<'a> DeleteRegistrationRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call, repeating it after transient failures: Deleting what is already gone changes nothing (a repeat may answer UNAUTHORIZED, as the token went with the client).
     pub async fn send(self) -> Result<ClientRegistrationDeleteResponse, Error> {
         const OPERATION: Operation = &crate::operations::client_registration::DELETE;
-        let DeleteRegistrationRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .client_registration_delete_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let DeleteRegistrationRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .client_registration_delete_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(ClientRegistrationDeleteResponse::new(
             reply.body,
@@ -314,6 +423,7 @@ impl std::fmt::Debug for ClientRegistrationDeleteResponse {
 pub struct GetRegistrationRequest<'a> {
     client: &'a Client,
     pub(super) body: types::ClientRegistrationGetApiBody,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for GetRegistrationRequest<'_> {
@@ -333,6 +443,7 @@ impl<'a> GetRegistrationRequest<'a> {
                 json: Default::default(),
                 token: token.into(),
             },
+            options: CallOptions::default(),
         }
     }
 
@@ -342,17 +453,68 @@ impl<'a> GetRegistrationRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call, repeating it after transient failures: A read of the registered client's metadata.
     pub async fn send(self) -> Result<ClientRegistrationGetResponse, Error> {
         const OPERATION: Operation = &crate::operations::client_registration::GET;
-        let GetRegistrationRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .client_registration_get_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let GetRegistrationRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .client_registration_get_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(ClientRegistrationGetResponse::new(
             reply.body,
@@ -435,6 +597,7 @@ impl std::fmt::Debug for ClientRegistrationGetResponse {
 pub struct UpdateRegistrationRequest<'a> {
     client: &'a Client,
     pub(super) body: types::ClientRegistrationUpdateApiBody,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for UpdateRegistrationRequest<'_> {
@@ -459,20 +622,72 @@ impl<'a> UpdateRegistrationRequest<'a> {
                 json: json.into(),
                 token: token.into(),
             },
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: The request carries the client's whole metadata, so writing it twice leaves the client as writing it once.
     pub async fn send(self) -> Result<ClientRegistrationUpdateResponse, Error> {
         const OPERATION: Operation = &crate::operations::client_registration::UPDATE;
-        let UpdateRegistrationRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .client_registration_update_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let UpdateRegistrationRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .client_registration_update_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(ClientRegistrationUpdateResponse::new(
             reply.body,

@@ -8,7 +8,10 @@
 use crate::call::{Operation, execute, execute_with_body};
 use crate::client::Client;
 use crate::error::Error;
+use crate::options::CallOptions;
+use crate::retry::RetryPolicy;
 use authlete_generated::types;
+use std::time::Duration;
 
 impl Client {
     /// The clients registered with the service, their secrets, and what users have granted
@@ -223,6 +226,7 @@ pub struct DeleteAuthorizationByBodyRequest<'a> {
     client: &'a Client,
     pub(super) body: types::ClientAuthorizationDeleteApiPostBody,
     pub(super) client_id: String,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for DeleteAuthorizationByBodyRequest<'_> {
@@ -242,7 +246,47 @@ impl<'a> DeleteAuthorizationByBodyRequest<'a> {
                 subject: subject.into(),
             },
             client_id: client_id.into(),
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: The same deletion as `delete_authorization`, with the subject kept out of the URL in a POST body; a second time finds nothing left.
@@ -253,17 +297,26 @@ impl<'a> DeleteAuthorizationByBodyRequest<'a> {
         let DeleteAuthorizationByBodyRequest {
             client,
             body,
+            options,
             client_id,
         } = self;
         let client_id = &client_id;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .client_authorization_delete_api_post()
-                .service_id(service_id)
-                .body(body);
-            let call = call.client_id(client_id.as_str());
-            async move { call.send().await }
-        })
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .client_authorization_delete_api_post()
+                    .service_id(service_id)
+                    .body(body);
+                let call = call.client_id(client_id.as_str());
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(AuthorizationDeleteByBodyResponse::new(
             reply.body,
@@ -363,6 +416,7 @@ pub struct DeleteAuthorizationRequest<'a> {
     client: &'a Client,
     pub(super) client_id: String,
     pub(super) subject: String,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for DeleteAuthorizationRequest<'_> {
@@ -380,7 +434,47 @@ impl<'a> DeleteAuthorizationRequest<'a> {
             client,
             client_id: client_id.into(),
             subject: subject.into(),
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: Deleting a user's tokens for a client a second time finds nothing left to delete.
@@ -390,13 +484,16 @@ impl<'a> DeleteAuthorizationRequest<'a> {
         const OPERATION: Operation = &crate::operations::clients::DELETE_AUTHORIZATION;
         let DeleteAuthorizationRequest {
             client,
+            options,
             client_id,
             subject,
         } = self;
         let client_id = &client_id;
         let subject = &subject;
+        let client = options.client(client)?;
+        let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, |generated| {
+        let reply = execute(client, OPERATION, &options, |generated| {
             let call = generated
                 .client_authorization_delete_api()
                 .service_id(service_id);
@@ -503,6 +600,7 @@ pub struct DeleteAuthorizationByPathRequest<'a> {
     client: &'a Client,
     pub(super) client_id: String,
     pub(super) subject: String,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for DeleteAuthorizationByPathRequest<'_> {
@@ -520,7 +618,47 @@ impl<'a> DeleteAuthorizationByPathRequest<'a> {
             client,
             client_id: client_id.into(),
             subject: subject.into(),
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: The same deletion as `delete_authorization` with the subject as a path segment; a second time finds nothing left.
@@ -532,13 +670,16 @@ impl<'a> DeleteAuthorizationByPathRequest<'a> {
         const OPERATION: Operation = &crate::operations::clients::DELETE_AUTHORIZATION_BY_PATH;
         let DeleteAuthorizationByPathRequest {
             client,
+            options,
             client_id,
             subject,
         } = self;
         let client_id = &client_id;
         let subject = &subject;
+        let client = options.client(client)?;
+        let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, |generated| {
+        let reply = execute(client, OPERATION, &options, |generated| {
             let call = generated
                 .client_authorization_delete_by_subject_api()
                 .service_id(service_id);
@@ -647,6 +788,7 @@ pub struct ListAuthorizationsRequest<'a> {
     pub(super) developer: Option<String>,
     pub(super) start: Option<i32>,
     pub(super) end: Option<i32>,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for ListAuthorizationsRequest<'_> {
@@ -668,6 +810,7 @@ impl<'a> ListAuthorizationsRequest<'a> {
             developer: None,
             start: None,
             end: None,
+            options: CallOptions::default(),
         }
     }
 
@@ -689,11 +832,51 @@ impl<'a> ListAuthorizationsRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call, repeating it after transient failures: A read of the clients a user has authorized.
     pub async fn send(self) -> Result<AuthorizationListResponse, Error> {
         const OPERATION: Operation = &crate::operations::clients::AUTHORIZATIONS;
         let ListAuthorizationsRequest {
             client,
+            options,
             subject,
             developer,
             start,
@@ -703,8 +886,10 @@ impl<'a> ListAuthorizationsRequest<'a> {
         let developer = &developer;
         let start = &start;
         let end = &end;
+        let client = options.client(client)?;
+        let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, |generated| {
+        let reply = execute(client, OPERATION, &options, |generated| {
             let call = generated
                 .client_authorization_get_list_api()
                 .service_id(service_id);
@@ -810,6 +995,7 @@ impl std::fmt::Debug for AuthorizationListResponse {
 pub struct ListAuthorizationsByBodyRequest<'a> {
     client: &'a Client,
     pub(super) body: types::ClientAuthorizationGetListRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for ListAuthorizationsByBodyRequest<'_> {
@@ -833,6 +1019,7 @@ impl<'a> ListAuthorizationsByBodyRequest<'a> {
                 start: Default::default(),
                 subject: subject.into(),
             },
+            options: CallOptions::default(),
         }
     }
 
@@ -854,17 +1041,68 @@ impl<'a> ListAuthorizationsByBodyRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call, repeating it after transient failures: A read; the same as `authorizations`, but the subject travels in the body and so stays out of URLs and access logs.
     pub async fn send(self) -> Result<AuthorizationListByBodyResponse, Error> {
         const OPERATION: Operation = &crate::operations::clients::AUTHORIZATIONS_BY_BODY;
-        let ListAuthorizationsByBodyRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .client_authorization_get_list_api_post()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let ListAuthorizationsByBodyRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .client_authorization_get_list_api_post()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(AuthorizationListByBodyResponse::new(
             reply.body,
@@ -958,6 +1196,7 @@ pub struct ListAuthorizationsByPathRequest<'a> {
     pub(super) developer: Option<String>,
     pub(super) start: Option<i32>,
     pub(super) end: Option<i32>,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for ListAuthorizationsByPathRequest<'_> {
@@ -979,6 +1218,7 @@ impl<'a> ListAuthorizationsByPathRequest<'a> {
             developer: None,
             start: None,
             end: None,
+            options: CallOptions::default(),
         }
     }
 
@@ -1000,6 +1240,45 @@ impl<'a> ListAuthorizationsByPathRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call, repeating it after transient failures: A read; the same as `authorizations` with the subject as a path segment, the older form of the URL.
     pub async fn send(self) -> Result<AuthorizationListByPathResponse, Error> {
         crate::config::check_path_segment("subject", &self.subject)
@@ -1007,6 +1286,7 @@ impl<'a> ListAuthorizationsByPathRequest<'a> {
         const OPERATION: Operation = &crate::operations::clients::AUTHORIZATIONS_BY_PATH;
         let ListAuthorizationsByPathRequest {
             client,
+            options,
             subject,
             developer,
             start,
@@ -1016,8 +1296,10 @@ impl<'a> ListAuthorizationsByPathRequest<'a> {
         let developer = &developer;
         let start = &start;
         let end = &end;
+        let client = options.client(client)?;
+        let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, |generated| {
+        let reply = execute(client, OPERATION, &options, |generated| {
             let call = generated
                 .client_authorization_get_list_by_subject_api()
                 .service_id(service_id);
@@ -1127,6 +1409,7 @@ pub struct UpdateAuthorizationRequest<'a> {
     client: &'a Client,
     pub(super) body: types::ClientAuthorizationUpdateRequest,
     pub(super) client_id: String,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for UpdateAuthorizationRequest<'_> {
@@ -1153,7 +1436,47 @@ impl<'a> UpdateAuthorizationRequest<'a> {
                 subject: subject.into(),
             },
             client_id: client_id.into(),
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: Setting the scopes of a user's tokens to the same list twice has the effect of setting them once.
@@ -1164,17 +1487,26 @@ impl<'a> UpdateAuthorizationRequest<'a> {
         let UpdateAuthorizationRequest {
             client,
             body,
+            options,
             client_id,
         } = self;
         let client_id = &client_id;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .client_authorization_update_api()
-                .service_id(service_id)
-                .body(body);
-            let call = call.client_id(client_id.as_str());
-            async move { call.send().await }
-        })
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .client_authorization_update_api()
+                    .service_id(service_id)
+                    .body(body);
+                let call = call.client_id(client_id.as_str());
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(AuthorizationUpdateResponse::new(
             reply.body,
@@ -1241,6 +1573,7 @@ impl std::fmt::Debug for AuthorizationUpdateResponse {
 pub struct CreateClientRequest<'a> {
     client: &'a Client,
     pub(super) body: types::Client,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for CreateClientRequest<'_> {
@@ -1363,6 +1696,7 @@ impl<'a> CreateClientRequest<'a> {
                 user_info_encryption_enc: Default::default(),
                 user_info_sign_alg: Default::default(),
             },
+            options: CallOptions::default(),
         }
     }
 
@@ -1996,17 +2330,68 @@ impl<'a> CreateClientRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete registers a client with a fresh ID and secret; a repeat would leave a second one.
     pub async fn send(self) -> Result<ClientCreateResponse, Error> {
         const OPERATION: Operation = &crate::operations::clients::CREATE;
-        let CreateClientRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .client_create_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let CreateClientRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .client_create_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(ClientCreateResponse::new(reply.body, reply.request_id))
     }
@@ -2579,6 +2964,7 @@ impl std::fmt::Debug for ClientCreateResponse {
 pub struct DeleteClientRequest<'a> {
     client: &'a Client,
     pub(super) client_id: String,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for DeleteClientRequest<'_> {
@@ -2594,7 +2980,47 @@ impl<'a> DeleteClientRequest<'a> {
         DeleteClientRequest {
             client,
             client_id: client_id.into(),
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: Deleting what is already gone changes nothing.
@@ -2602,10 +3028,16 @@ impl<'a> DeleteClientRequest<'a> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
         const OPERATION: Operation = &crate::operations::clients::DELETE;
-        let DeleteClientRequest { client, client_id } = self;
+        let DeleteClientRequest {
+            client,
+            options,
+            client_id,
+        } = self;
         let client_id = &client_id;
+        let client = options.client(client)?;
+        let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        execute(client, OPERATION, |generated| {
+        execute(client, OPERATION, &options, |generated| {
             let call = generated.client_delete_api().service_id(service_id);
             let call = call.client_id(client_id.as_str());
             async move { call.send().await }
@@ -2620,6 +3052,7 @@ impl<'a> DeleteClientRequest<'a> {
 pub struct DeleteRequestableScopesRequest<'a> {
     client: &'a Client,
     pub(super) client_id: String,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for DeleteRequestableScopesRequest<'_> {
@@ -2635,7 +3068,47 @@ impl<'a> DeleteRequestableScopesRequest<'a> {
         DeleteRequestableScopesRequest {
             client,
             client_id: client_id.into(),
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: Clearing the list a second time finds nothing left to clear.
@@ -2643,10 +3116,16 @@ impl<'a> DeleteRequestableScopesRequest<'a> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
         const OPERATION: Operation = &crate::operations::clients::DELETE_REQUESTABLE_SCOPES;
-        let DeleteRequestableScopesRequest { client, client_id } = self;
+        let DeleteRequestableScopesRequest {
+            client,
+            options,
+            client_id,
+        } = self;
         let client_id = &client_id;
+        let client = options.client(client)?;
+        let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        execute(client, OPERATION, |generated| {
+        execute(client, OPERATION, &options, |generated| {
             let call = generated
                 .client_extension_requestables_scopes_delete_api()
                 .service_id(service_id);
@@ -2663,6 +3142,7 @@ impl<'a> DeleteRequestableScopesRequest<'a> {
 pub struct GetRequestableScopesRequest<'a> {
     client: &'a Client,
     pub(super) client_id: String,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for GetRequestableScopesRequest<'_> {
@@ -2678,7 +3158,47 @@ impl<'a> GetRequestableScopesRequest<'a> {
         GetRequestableScopesRequest {
             client,
             client_id: client_id.into(),
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: A read.
@@ -2686,10 +3206,16 @@ impl<'a> GetRequestableScopesRequest<'a> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
         const OPERATION: Operation = &crate::operations::clients::REQUESTABLE_SCOPES;
-        let GetRequestableScopesRequest { client, client_id } = self;
+        let GetRequestableScopesRequest {
+            client,
+            options,
+            client_id,
+        } = self;
         let client_id = &client_id;
+        let client = options.client(client)?;
+        let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, |generated| {
+        let reply = execute(client, OPERATION, &options, |generated| {
             let call = generated
                 .client_extension_requestables_scopes_get_api()
                 .service_id(service_id);
@@ -2755,6 +3281,7 @@ pub struct UpdateRequestableScopesRequest<'a> {
     client: &'a Client,
     pub(super) body: types::ClientExtensionRequestableScopesUpdateRequest,
     pub(super) client_id: String,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for UpdateRequestableScopesRequest<'_> {
@@ -2778,7 +3305,47 @@ impl<'a> UpdateRequestableScopesRequest<'a> {
                 requestable_scopes: requestable_scopes.into_iter().map(Into::into).collect(),
             },
             client_id: client_id.into(),
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: Setting the same list of scopes twice has the effect of setting it once.
@@ -2789,17 +3356,26 @@ impl<'a> UpdateRequestableScopesRequest<'a> {
         let UpdateRequestableScopesRequest {
             client,
             body,
+            options,
             client_id,
         } = self;
         let client_id = &client_id;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .client_extension_requestables_scopes_update_api()
-                .service_id(service_id)
-                .body(body);
-            let call = call.client_id(client_id.as_str());
-            async move { call.send().await }
-        })
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .client_extension_requestables_scopes_update_api()
+                    .service_id(service_id)
+                    .body(body);
+                let call = call.client_id(client_id.as_str());
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(RequestableScopesUpdateResponse::new(
             reply.body,
@@ -2862,6 +3438,7 @@ pub struct UpdateRequestableScopesViaPostRequest<'a> {
     client: &'a Client,
     pub(super) body: types::ClientExtensionRequestableScopesUpdateRequest,
     pub(super) client_id: String,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for UpdateRequestableScopesViaPostRequest<'_> {
@@ -2885,7 +3462,47 @@ impl<'a> UpdateRequestableScopesViaPostRequest<'a> {
                 requestable_scopes: requestable_scopes.into_iter().map(Into::into).collect(),
             },
             client_id: client_id.into(),
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: The same update as `update_requestable_scopes`, sent as POST for networks that refuse PUT; setting the same list twice changes nothing.
@@ -2897,17 +3514,26 @@ impl<'a> UpdateRequestableScopesViaPostRequest<'a> {
         let UpdateRequestableScopesViaPostRequest {
             client,
             body,
+            options,
             client_id,
         } = self;
         let client_id = &client_id;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .client_extension_requestables_scopes_update_api_post()
-                .service_id(service_id)
-                .body(body);
-            let call = call.client_id(client_id.as_str());
-            async move { call.send().await }
-        })
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .client_extension_requestables_scopes_update_api_post()
+                    .service_id(service_id)
+                    .body(body);
+                let call = call.client_id(client_id.as_str());
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(RequestableScopesUpdateViaPostResponse::new(
             reply.body,
@@ -2971,6 +3597,7 @@ pub struct ListClientsRequest<'a> {
     pub(super) developer: Option<String>,
     pub(super) start: Option<i32>,
     pub(super) end: Option<i32>,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for ListClientsRequest<'_> {
@@ -2990,6 +3617,7 @@ impl<'a> ListClientsRequest<'a> {
             developer: None,
             start: None,
             end: None,
+            options: CallOptions::default(),
         }
     }
 
@@ -3011,11 +3639,51 @@ impl<'a> ListClientsRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call, repeating it after transient failures: A read.
     pub async fn send(self) -> Result<ClientListResponse, Error> {
         const OPERATION: Operation = &crate::operations::clients::LIST;
         let ListClientsRequest {
             client,
+            options,
             developer,
             start,
             end,
@@ -3023,8 +3691,10 @@ impl<'a> ListClientsRequest<'a> {
         let developer = &developer;
         let start = &start;
         let end = &end;
+        let client = options.client(client)?;
+        let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, |generated| {
+        let reply = execute(client, OPERATION, &options, |generated| {
             let call = generated.client_get_list_api().service_id(service_id);
             let call = match developer {
                 Some(value) => call.developer(value.as_str()),
@@ -3115,6 +3785,7 @@ impl std::fmt::Debug for ClientListResponse {
 pub struct GetClientRequest<'a> {
     client: &'a Client,
     pub(super) client_id: String,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for GetClientRequest<'_> {
@@ -3130,7 +3801,47 @@ impl<'a> GetClientRequest<'a> {
         GetClientRequest {
             client,
             client_id: client_id.into(),
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: A read.
@@ -3138,10 +3849,16 @@ impl<'a> GetClientRequest<'a> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
         const OPERATION: Operation = &crate::operations::clients::GET;
-        let GetClientRequest { client, client_id } = self;
+        let GetClientRequest {
+            client,
+            options,
+            client_id,
+        } = self;
         let client_id = &client_id;
+        let client = options.client(client)?;
+        let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, |generated| {
+        let reply = execute(client, OPERATION, &options, |generated| {
             let call = generated.client_get_api().service_id(service_id);
             let call = call.client_id(client_id.as_str());
             async move { call.send().await }
@@ -3719,6 +4436,7 @@ pub struct DeleteGrantedScopesRequest<'a> {
     client: &'a Client,
     pub(super) client_id: String,
     pub(super) subject: String,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for DeleteGrantedScopesRequest<'_> {
@@ -3736,7 +4454,47 @@ impl<'a> DeleteGrantedScopesRequest<'a> {
             client,
             client_id: client_id.into(),
             subject: subject.into(),
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: Forgetting the granted scopes a second time finds nothing left to forget.
@@ -3746,13 +4504,16 @@ impl<'a> DeleteGrantedScopesRequest<'a> {
         const OPERATION: Operation = &crate::operations::clients::DELETE_GRANTED_SCOPES;
         let DeleteGrantedScopesRequest {
             client,
+            options,
             client_id,
             subject,
         } = self;
         let client_id = &client_id;
         let subject = &subject;
+        let client = options.client(client)?;
+        let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, |generated| {
+        let reply = execute(client, OPERATION, &options, |generated| {
             let call = generated
                 .client_granted_scopes_delete_api()
                 .service_id(service_id);
@@ -3827,6 +4588,7 @@ pub struct DeleteGrantedScopesByPathRequest<'a> {
     client: &'a Client,
     pub(super) client_id: String,
     pub(super) subject: String,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for DeleteGrantedScopesByPathRequest<'_> {
@@ -3844,7 +4606,47 @@ impl<'a> DeleteGrantedScopesByPathRequest<'a> {
             client,
             client_id: client_id.into(),
             subject: subject.into(),
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: The same as `delete_granted_scopes` with the subject as a path segment; a second time finds nothing left.
@@ -3856,13 +4658,16 @@ impl<'a> DeleteGrantedScopesByPathRequest<'a> {
         const OPERATION: Operation = &crate::operations::clients::DELETE_GRANTED_SCOPES_BY_PATH;
         let DeleteGrantedScopesByPathRequest {
             client,
+            options,
             client_id,
             subject,
         } = self;
         let client_id = &client_id;
         let subject = &subject;
+        let client = options.client(client)?;
+        let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, |generated| {
+        let reply = execute(client, OPERATION, &options, |generated| {
             let call = generated
                 .client_granted_scopes_delete_by_subject_api()
                 .service_id(service_id);
@@ -3937,6 +4742,7 @@ pub struct GetGrantedScopesRequest<'a> {
     client: &'a Client,
     pub(super) client_id: String,
     pub(super) subject: String,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for GetGrantedScopesRequest<'_> {
@@ -3954,7 +4760,47 @@ impl<'a> GetGrantedScopesRequest<'a> {
             client,
             client_id: client_id.into(),
             subject: subject.into(),
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: A read of the scopes a user has granted a client.
@@ -3964,13 +4810,16 @@ impl<'a> GetGrantedScopesRequest<'a> {
         const OPERATION: Operation = &crate::operations::clients::GRANTED_SCOPES;
         let GetGrantedScopesRequest {
             client,
+            options,
             client_id,
             subject,
         } = self;
         let client_id = &client_id;
         let subject = &subject;
+        let client = options.client(client)?;
+        let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, |generated| {
+        let reply = execute(client, OPERATION, &options, |generated| {
             let call = generated
                 .client_granted_scopes_get_api()
                 .service_id(service_id);
@@ -4074,6 +4923,7 @@ pub struct GetGrantedScopesByBodyRequest<'a> {
     client: &'a Client,
     pub(super) body: types::ClientGrantedScopesGetApiPostBody,
     pub(super) client_id: String,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for GetGrantedScopesByBodyRequest<'_> {
@@ -4093,7 +4943,47 @@ impl<'a> GetGrantedScopesByBodyRequest<'a> {
                 subject: subject.into(),
             },
             client_id: client_id.into(),
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: A read; the same as `granted_scopes`, with the subject kept out of the URL in a POST body.
@@ -4104,17 +4994,26 @@ impl<'a> GetGrantedScopesByBodyRequest<'a> {
         let GetGrantedScopesByBodyRequest {
             client,
             body,
+            options,
             client_id,
         } = self;
         let client_id = &client_id;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .client_granted_scopes_get_api_post()
-                .service_id(service_id)
-                .body(body);
-            let call = call.client_id(client_id.as_str());
-            async move { call.send().await }
-        })
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .client_granted_scopes_get_api_post()
+                    .service_id(service_id)
+                    .body(body);
+                let call = call.client_id(client_id.as_str());
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(GrantedScopesByBodyResponse::new(
             reply.body,
@@ -4214,6 +5113,7 @@ pub struct GetGrantedScopesByPathRequest<'a> {
     client: &'a Client,
     pub(super) client_id: String,
     pub(super) subject: String,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for GetGrantedScopesByPathRequest<'_> {
@@ -4231,7 +5131,47 @@ impl<'a> GetGrantedScopesByPathRequest<'a> {
             client,
             client_id: client_id.into(),
             subject: subject.into(),
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: A read; the same as `granted_scopes` with the subject as a path segment.
@@ -4243,13 +5183,16 @@ impl<'a> GetGrantedScopesByPathRequest<'a> {
         const OPERATION: Operation = &crate::operations::clients::GRANTED_SCOPES_BY_PATH;
         let GetGrantedScopesByPathRequest {
             client,
+            options,
             client_id,
             subject,
         } = self;
         let client_id = &client_id;
         let subject = &subject;
+        let client = options.client(client)?;
+        let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, |generated| {
+        let reply = execute(client, OPERATION, &options, |generated| {
             let call = generated
                 .client_granted_scopes_get_by_subject_api()
                 .service_id(service_id);
@@ -4356,6 +5299,7 @@ pub struct UpdateClientLockFlagRequest<'a> {
     client: &'a Client,
     pub(super) body: types::ClientFlagUpdateRequest,
     pub(super) client_identifier: String,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for UpdateClientLockFlagRequest<'_> {
@@ -4373,7 +5317,47 @@ impl<'a> UpdateClientLockFlagRequest<'a> {
             client,
             body: types::ClientFlagUpdateRequest { client_locked },
             client_identifier: client_identifier.into(),
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: Setting the lock flag to the same value twice has the effect of setting it once.
@@ -4384,17 +5368,26 @@ impl<'a> UpdateClientLockFlagRequest<'a> {
         let UpdateClientLockFlagRequest {
             client,
             body,
+            options,
             client_identifier,
         } = self;
         let client_identifier = &client_identifier;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .client_flag_update_api()
-                .service_id(service_id)
-                .body(body);
-            let call = call.client_identifier(client_identifier.as_str());
-            async move { call.send().await }
-        })
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .client_flag_update_api()
+                    .service_id(service_id)
+                    .body(body);
+                let call = call.client_identifier(client_identifier.as_str());
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(ClientFlagUpdateResponse::new(reply.body, reply.request_id))
     }
@@ -4458,6 +5451,7 @@ impl std::fmt::Debug for ClientFlagUpdateResponse {
 pub struct RefreshClientSecretRequest<'a> {
     client: &'a Client,
     pub(super) client_identifier: String,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for RefreshClientSecretRequest<'_> {
@@ -4473,7 +5467,47 @@ impl<'a> RefreshClientSecretRequest<'a> {
         RefreshClientSecretRequest {
             client,
             client_identifier: client_identifier.into(),
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete generates a new secret; a repeat would replace the one the first call issued, which the caller never saw.
@@ -4483,11 +5517,14 @@ impl<'a> RefreshClientSecretRequest<'a> {
         const OPERATION: Operation = &crate::operations::clients::REFRESH_SECRET;
         let RefreshClientSecretRequest {
             client,
+            options,
             client_identifier,
         } = self;
         let client_identifier = &client_identifier;
+        let client = options.client(client)?;
+        let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, |generated| {
+        let reply = execute(client, OPERATION, &options, |generated| {
             let call = generated.client_secret_refresh_api().service_id(service_id);
             let call = call.client_identifier(client_identifier.as_str());
             async move { call.send().await }
@@ -4569,6 +5606,7 @@ pub struct UpdateClientSecretRequest<'a> {
     client: &'a Client,
     pub(super) body: types::ClientSecretUpdateRequest,
     pub(super) client_identifier: String,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for UpdateClientSecretRequest<'_> {
@@ -4591,7 +5629,47 @@ impl<'a> UpdateClientSecretRequest<'a> {
                 client_secret: client_secret.into(),
             },
             client_identifier: client_identifier.into(),
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call. It is not repeated once it may have reached Authlete: It rotates the secret; a repeat would report the new secret as the old one and lose the one it replaced.
@@ -4602,17 +5680,26 @@ impl<'a> UpdateClientSecretRequest<'a> {
         let UpdateClientSecretRequest {
             client,
             body,
+            options,
             client_identifier,
         } = self;
         let client_identifier = &client_identifier;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .client_secret_update_api()
-                .service_id(service_id)
-                .body(body);
-            let call = call.client_identifier(client_identifier.as_str());
-            async move { call.send().await }
-        })
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .client_secret_update_api()
+                    .service_id(service_id)
+                    .body(body);
+                let call = call.client_identifier(client_identifier.as_str());
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(ClientSecretUpdateResponse::new(
             reply.body,
@@ -4690,6 +5777,7 @@ pub struct UpdateClientRequest<'a> {
     client: &'a Client,
     pub(super) body: types::Client,
     pub(super) client_id: String,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for UpdateClientRequest<'_> {
@@ -4814,6 +5902,7 @@ impl<'a> UpdateClientRequest<'a> {
                 user_info_sign_alg: Default::default(),
             },
             client_id: client_id.into(),
+            options: CallOptions::default(),
         }
     }
 
@@ -5441,6 +6530,45 @@ impl<'a> UpdateClientRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call, repeating it after transient failures: Writing the same settings twice leaves the client as writing them once.
     pub async fn send(self) -> Result<ClientUpdateResponse, Error> {
         crate::config::check_path_segment("client_id", &self.client_id)
@@ -5449,17 +6577,26 @@ impl<'a> UpdateClientRequest<'a> {
         let UpdateClientRequest {
             client,
             body,
+            options,
             client_id,
         } = self;
         let client_id = &client_id;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .client_update_api()
-                .service_id(service_id)
-                .body(body);
-            let call = call.client_id(client_id.as_str());
-            async move { call.send().await }
-        })
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .client_update_api()
+                    .service_id(service_id)
+                    .body(body);
+                let call = call.client_id(client_id.as_str());
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(ClientUpdateResponse::new(reply.body, reply.request_id))
     }

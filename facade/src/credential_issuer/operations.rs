@@ -8,7 +8,10 @@
 use crate::call::{Operation, execute_with_body};
 use crate::client::Client;
 use crate::error::Error;
+use crate::options::CallOptions;
+use crate::retry::RetryPolicy;
 use authlete_generated::types;
+use std::time::Duration;
 
 impl Client {
     /// The calls of a Verifiable Credential Issuer (OpenID for Verifiable Credential Issuance).
@@ -114,6 +117,7 @@ impl<'a> CredentialIssuer<'a> {
 pub struct IssueBatchCredentialRequest<'a> {
     client: &'a Client,
     pub(super) body: types::VciBatchIssueRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for IssueBatchCredentialRequest<'_> {
@@ -135,20 +139,72 @@ impl<'a> IssueBatchCredentialRequest<'a> {
                 access_token: Some(access_token.into()),
                 orders: orders.into_iter().collect(),
             },
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete issues credentials or opens deferred transactions.
     pub async fn send(self) -> Result<VciBatchIssueResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::ISSUE_BATCH;
-        let IssueBatchCredentialRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .vci_batch_issue_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let IssueBatchCredentialRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .vci_batch_issue_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(VciBatchIssueResponse::new(reply.body, reply.request_id))
     }
@@ -223,6 +279,7 @@ impl std::fmt::Debug for VciBatchIssueResponse {
 pub struct ParseBatchCredentialRequest<'a> {
     client: &'a Client,
     pub(super) body: types::VciBatchParseRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for ParseBatchCredentialRequest<'_> {
@@ -244,20 +301,72 @@ impl<'a> ParseBatchCredentialRequest<'a> {
                 access_token: Some(access_token.into()),
                 request_content: Some(request_content.into()),
             },
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: Parsing a batch credential request spends and stores nothing.
     pub async fn send(self) -> Result<VciBatchParseResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::PARSE_BATCH;
-        let ParseBatchCredentialRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .vci_batch_parse_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let ParseBatchCredentialRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .vci_batch_parse_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(VciBatchParseResponse::new(reply.body, reply.request_id))
     }
@@ -337,6 +446,7 @@ impl std::fmt::Debug for VciBatchParseResponse {
 pub struct IssueDeferredCredentialRequest<'a> {
     client: &'a Client,
     pub(super) body: types::VciDeferredIssueRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for IssueDeferredCredentialRequest<'_> {
@@ -351,20 +461,72 @@ impl<'a> IssueDeferredCredentialRequest<'a> {
         IssueDeferredCredentialRequest {
             client,
             body: types::VciDeferredIssueRequest { order: Some(order) },
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call. It is not repeated once it may have reached Authlete: The first request that reaches Authlete settles the deferred transaction.
     pub async fn send(self) -> Result<VciDeferredIssueResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::ISSUE_DEFERRED;
-        let IssueDeferredCredentialRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .vci_deferred_issue_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let IssueDeferredCredentialRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .vci_deferred_issue_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(VciDeferredIssueResponse::new(reply.body, reply.request_id))
     }
@@ -439,6 +601,7 @@ impl std::fmt::Debug for VciDeferredIssueResponse {
 pub struct ParseDeferredCredentialRequest<'a> {
     client: &'a Client,
     pub(super) body: types::VciDeferredParseRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for ParseDeferredCredentialRequest<'_> {
@@ -460,20 +623,72 @@ impl<'a> ParseDeferredCredentialRequest<'a> {
                 access_token: Some(access_token.into()),
                 request_content: Some(request_content.into()),
             },
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: Parsing a deferred credential request leaves its transaction open.
     pub async fn send(self) -> Result<VciDeferredParseResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::PARSE_DEFERRED;
-        let ParseDeferredCredentialRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .vci_deferred_parse_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let ParseDeferredCredentialRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .vci_deferred_parse_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(VciDeferredParseResponse::new(reply.body, reply.request_id))
     }
@@ -553,6 +768,7 @@ impl std::fmt::Debug for VciDeferredParseResponse {
 pub struct CredentialIssuerJwksRequest<'a> {
     client: &'a Client,
     pub(super) body: types::VciJwksRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for CredentialIssuerJwksRequest<'_> {
@@ -568,17 +784,69 @@ impl<'a> CredentialIssuerJwksRequest<'a> {
         CredentialIssuerJwksRequest {
             client,
             body: types::VciJwksRequest { pretty },
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: A read of the issuer's public keys.
     pub async fn send(self) -> Result<VciJwksResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::JWKS;
-        let CredentialIssuerJwksRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated.vci_jwks_api().service_id(service_id).body(body);
-            async move { call.send().await }
-        })
+        let CredentialIssuerJwksRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated.vci_jwks_api().service_id(service_id).body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(VciJwksResponse::new(reply.body, reply.request_id))
     }
@@ -650,6 +918,7 @@ impl std::fmt::Debug for VciJwksResponse {
 pub struct JwtIssuerMetadataRequest<'a> {
     client: &'a Client,
     pub(super) body: types::VciJwtissuerRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for JwtIssuerMetadataRequest<'_> {
@@ -665,20 +934,72 @@ impl<'a> JwtIssuerMetadataRequest<'a> {
         JwtIssuerMetadataRequest {
             client,
             body: types::VciJwtissuerRequest { pretty },
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: A read of the issuer's published JWT issuer metadata.
     pub async fn send(self) -> Result<VciJwtissuerResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::JWT_ISSUER;
-        let JwtIssuerMetadataRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .vci_jwtissuer_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let JwtIssuerMetadataRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .vci_jwtissuer_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(VciJwtissuerResponse::new(reply.body, reply.request_id))
     }
@@ -753,6 +1074,7 @@ impl std::fmt::Debug for VciJwtissuerResponse {
 pub struct CredentialIssuerMetadataRequest<'a> {
     client: &'a Client,
     pub(super) body: types::VciMetadataRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for CredentialIssuerMetadataRequest<'_> {
@@ -768,20 +1090,72 @@ impl<'a> CredentialIssuerMetadataRequest<'a> {
         CredentialIssuerMetadataRequest {
             client,
             body: types::VciMetadataRequest { pretty },
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: A read of the issuer's published metadata.
     pub async fn send(self) -> Result<VciMetadataResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::METADATA;
-        let CredentialIssuerMetadataRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .vci_metadata_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let CredentialIssuerMetadataRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .vci_metadata_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(VciMetadataResponse::new(reply.body, reply.request_id))
     }
@@ -856,6 +1230,7 @@ impl std::fmt::Debug for VciMetadataResponse {
 pub struct CreateCredentialOfferRequest<'a> {
     client: &'a Client,
     pub(super) body: types::VciOfferCreateRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for CreateCredentialOfferRequest<'_> {
@@ -904,6 +1279,7 @@ impl<'a> CreateCredentialOfferRequest<'a> {
                 tx_code_description: Default::default(),
                 tx_code_input_mode: Default::default(),
             },
+            options: CallOptions::default(),
         }
     }
 
@@ -979,17 +1355,68 @@ impl<'a> CreateCredentialOfferRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete creates a new offer, with its own pre-authorized code or issuer state.
     pub async fn send(self) -> Result<VciOfferCreateResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::CREATE_OFFER;
-        let CreateCredentialOfferRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .vci_offer_create_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let CreateCredentialOfferRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .vci_offer_create_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(VciOfferCreateResponse::new(reply.body, reply.request_id))
     }
@@ -1064,6 +1491,7 @@ impl std::fmt::Debug for VciOfferCreateResponse {
 pub struct GetCredentialOfferInfoRequest<'a> {
     client: &'a Client,
     pub(super) body: types::VciOfferInfoRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for GetCredentialOfferInfoRequest<'_> {
@@ -1080,20 +1508,72 @@ impl<'a> GetCredentialOfferInfoRequest<'a> {
             body: types::VciOfferInfoRequest {
                 identifier: Some(identifier.into()),
             },
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: A read; the offer stays as it was.
     pub async fn send(self) -> Result<VciOfferInfoResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::OFFER_INFO;
-        let GetCredentialOfferInfoRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .vci_offer_info_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let GetCredentialOfferInfoRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .vci_offer_info_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(VciOfferInfoResponse::new(reply.body, reply.request_id))
     }
@@ -1168,6 +1648,7 @@ impl std::fmt::Debug for VciOfferInfoResponse {
 pub struct IssueCredentialRequest<'a> {
     client: &'a Client,
     pub(super) body: types::VciSingleIssueRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for IssueCredentialRequest<'_> {
@@ -1189,20 +1670,72 @@ impl<'a> IssueCredentialRequest<'a> {
                 access_token: Some(access_token.into()),
                 order: Some(order),
             },
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete issues a credential or opens a deferred transaction.
     pub async fn send(self) -> Result<VciSingleIssueResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::ISSUE_SINGLE;
-        let IssueCredentialRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .vci_single_issue_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let IssueCredentialRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .vci_single_issue_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(VciSingleIssueResponse::new(reply.body, reply.request_id))
     }
@@ -1282,6 +1815,7 @@ impl std::fmt::Debug for VciSingleIssueResponse {
 pub struct ParseCredentialRequest<'a> {
     client: &'a Client,
     pub(super) body: types::VciSingleParseRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for ParseCredentialRequest<'_> {
@@ -1303,20 +1837,72 @@ impl<'a> ParseCredentialRequest<'a> {
                 access_token: Some(access_token.into()),
                 request_content: Some(request_content.into()),
             },
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: Parsing a credential request spends and stores nothing.
     pub async fn send(self) -> Result<VciSingleParseResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::PARSE_SINGLE;
-        let ParseCredentialRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .vci_single_parse_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let ParseCredentialRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .vci_single_parse_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(VciSingleParseResponse::new(reply.body, reply.request_id))
     }

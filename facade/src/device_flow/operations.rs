@@ -8,7 +8,10 @@
 use crate::call::{Operation, execute_with_body};
 use crate::client::Client;
 use crate::error::Error;
+use crate::options::CallOptions;
+use crate::retry::RetryPolicy;
 use authlete_generated::types;
+use std::time::Duration;
 
 impl Client {
     /// The device authorization grant's calls (RFC 8628).
@@ -58,6 +61,7 @@ impl<'a> DeviceFlow<'a> {
 pub struct ProcessDeviceAuthorizationRequest<'a> {
     client: &'a Client,
     pub(super) body: types::DeviceAuthorizationRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for ProcessDeviceAuthorizationRequest<'_> {
@@ -82,6 +86,7 @@ impl<'a> ProcessDeviceAuthorizationRequest<'a> {
                 oauth_client_attestation_pop: Default::default(),
                 parameters: parameters.into(),
             },
+            options: CallOptions::default(),
         }
     }
 
@@ -130,17 +135,68 @@ impl<'a> ProcessDeviceAuthorizationRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete creates a new device code and user code.
     pub async fn send(self) -> Result<DeviceAuthorizationResponse, Error> {
         const OPERATION: Operation = &crate::operations::device_flow::AUTHORIZATION;
-        let ProcessDeviceAuthorizationRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .device_authorization_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let ProcessDeviceAuthorizationRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .device_authorization_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(DeviceAuthorizationResponse::new(
             reply.body,
@@ -361,6 +417,7 @@ impl std::fmt::Debug for DeviceAuthorizationResponse {
 pub struct CompleteDeviceAuthorizationRequest<'a> {
     client: &'a Client,
     pub(super) body: types::DeviceCompleteRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for CompleteDeviceAuthorizationRequest<'_> {
@@ -399,6 +456,7 @@ impl<'a> CompleteDeviceAuthorizationRequest<'a> {
                 subject: subject.into(),
                 user_code: user_code.into(),
             },
+            options: CallOptions::default(),
         }
     }
 
@@ -486,17 +544,68 @@ impl<'a> CompleteDeviceAuthorizationRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call. It is not repeated once it may have reached Authlete: The user code is spent by the first request that reaches Authlete.
     pub async fn send(self) -> Result<DeviceCompleteResponse, Error> {
         const OPERATION: Operation = &crate::operations::device_flow::COMPLETE;
-        let CompleteDeviceAuthorizationRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .device_complete_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let CompleteDeviceAuthorizationRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .device_complete_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(DeviceCompleteResponse::new(reply.body, reply.request_id))
     }
@@ -566,6 +675,7 @@ impl std::fmt::Debug for DeviceCompleteResponse {
 pub struct ProcessDeviceVerificationRequest<'a> {
     client: &'a Client,
     pub(super) body: types::DeviceVerificationRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for ProcessDeviceVerificationRequest<'_> {
@@ -582,20 +692,72 @@ impl<'a> ProcessDeviceVerificationRequest<'a> {
             body: types::DeviceVerificationRequest {
                 user_code: user_code.into(),
             },
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: Looking up a user code leaves it unspent.
     pub async fn send(self) -> Result<DeviceVerificationResponse, Error> {
         const OPERATION: Operation = &crate::operations::device_flow::VERIFICATION;
-        let ProcessDeviceVerificationRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .device_verification_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let ProcessDeviceVerificationRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .device_verification_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(DeviceVerificationResponse::new(
             reply.body,

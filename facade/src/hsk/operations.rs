@@ -8,7 +8,10 @@
 use crate::call::{Operation, execute, execute_with_body};
 use crate::client::Client;
 use crate::error::Error;
+use crate::options::CallOptions;
+use crate::retry::RetryPolicy;
 use authlete_generated::types;
+use std::time::Duration;
 
 impl Client {
     /// Keys kept in a hardware security module on the service's behalf.
@@ -52,6 +55,7 @@ impl<'a> HardwareSecurityKeys<'a> {
 pub struct CreateHskRequest<'a> {
     client: &'a Client,
     pub(super) body: types::HskCreateRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for CreateHskRequest<'_> {
@@ -77,6 +81,7 @@ impl<'a> CreateHskRequest<'a> {
                 kty: Default::default(),
                 use_: Default::default(),
             },
+            options: CallOptions::default(),
         }
     }
 
@@ -110,14 +115,65 @@ impl<'a> CreateHskRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete generates a new key pair in the HSM; a repeat would leave a second key behind.
     pub async fn send(self) -> Result<HskCreateResponse, Error> {
         const OPERATION: Operation = &crate::operations::hsk::CREATE;
-        let CreateHskRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated.hsk_create_api().service_id(service_id).body(body);
-            async move { call.send().await }
-        })
+        let CreateHskRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated.hsk_create_api().service_id(service_id).body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(HskCreateResponse::new(reply.body, reply.request_id))
     }
@@ -192,6 +248,7 @@ impl std::fmt::Debug for HskCreateResponse {
 pub struct DeleteHskRequest<'a> {
     client: &'a Client,
     pub(super) handle: String,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for DeleteHskRequest<'_> {
@@ -205,17 +262,63 @@ impl<'a> DeleteHskRequest<'a> {
         DeleteHskRequest {
             client,
             handle: handle.into(),
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: Deleting a key that is already gone changes nothing.
     pub async fn send(self) -> Result<(), Error> {
         crate::config::check_path_segment("handle", &self.handle).map_err(Error::InvalidRequest)?;
         const OPERATION: Operation = &crate::operations::hsk::DELETE;
-        let DeleteHskRequest { client, handle } = self;
+        let DeleteHskRequest {
+            client,
+            options,
+            handle,
+        } = self;
         let handle = &handle;
+        let client = options.client(client)?;
+        let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        execute(client, OPERATION, |generated| {
+        execute(client, OPERATION, &options, |generated| {
             let call = generated.hsk_delete_api().service_id(service_id);
             let call = call.handle(handle.as_str());
             async move { call.send().await }
@@ -229,6 +332,7 @@ impl<'a> DeleteHskRequest<'a> {
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct ListHsksRequest<'a> {
     client: &'a Client,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for ListHsksRequest<'_> {
@@ -239,15 +343,59 @@ impl std::fmt::Debug for ListHsksRequest<'_> {
 
 impl<'a> ListHsksRequest<'a> {
     fn new(client: &'a Client) -> Self {
-        ListHsksRequest { client }
+        ListHsksRequest {
+            client,
+            options: CallOptions::default(),
+        }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: A read.
     pub async fn send(self) -> Result<HskListResponse, Error> {
         const OPERATION: Operation = &crate::operations::hsk::LIST;
-        let ListHsksRequest { client } = self;
+        let ListHsksRequest { client, options } = self;
+        let client = options.client(client)?;
+        let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, |generated| {
+        let reply = execute(client, OPERATION, &options, |generated| {
             let call = generated.hsk_get_list_api().service_id(service_id);
             async move { call.send().await }
         })
@@ -325,6 +473,7 @@ impl std::fmt::Debug for HskListResponse {
 pub struct GetHskRequest<'a> {
     client: &'a Client,
     pub(super) handle: String,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for GetHskRequest<'_> {
@@ -338,17 +487,63 @@ impl<'a> GetHskRequest<'a> {
         GetHskRequest {
             client,
             handle: handle.into(),
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: A read.
     pub async fn send(self) -> Result<HskGetResponse, Error> {
         crate::config::check_path_segment("handle", &self.handle).map_err(Error::InvalidRequest)?;
         const OPERATION: Operation = &crate::operations::hsk::GET;
-        let GetHskRequest { client, handle } = self;
+        let GetHskRequest {
+            client,
+            options,
+            handle,
+        } = self;
         let handle = &handle;
+        let client = options.client(client)?;
+        let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, |generated| {
+        let reply = execute(client, OPERATION, &options, |generated| {
             let call = generated.hsk_get_api().service_id(service_id);
             let call = call.handle(handle.as_str());
             async move { call.send().await }

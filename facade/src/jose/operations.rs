@@ -8,7 +8,10 @@
 use crate::call::{Operation, execute_with_body};
 use crate::client::Client;
 use crate::error::Error;
+use crate::options::CallOptions;
+use crate::retry::RetryPolicy;
 use authlete_generated::types;
+use std::time::Duration;
 
 impl Client {
     /// Verifying a JWS or JWT against the service's or a client's keys.
@@ -37,6 +40,7 @@ impl<'a> Jose<'a> {
 pub struct VerifyJoseRequest<'a> {
     client: &'a Client,
     pub(super) body: types::JoseVerifyRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for VerifyJoseRequest<'_> {
@@ -59,6 +63,7 @@ impl<'a> VerifyJoseRequest<'a> {
                 mandatory_claims: Default::default(),
                 signed_by_client: Default::default(),
             },
+            options: CallOptions::default(),
         }
     }
 
@@ -86,17 +91,68 @@ impl<'a> VerifyJoseRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call, repeating it after transient failures: Verification only reads the object and the keys; it changes nothing.
     pub async fn send(self) -> Result<JoseVerifyResponse, Error> {
         const OPERATION: Operation = &crate::operations::jose::VERIFY;
-        let VerifyJoseRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .jose_verify_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let VerifyJoseRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .jose_verify_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(JoseVerifyResponse::new(reply.body, reply.request_id))
     }

@@ -8,7 +8,10 @@
 use crate::call::{Operation, execute_with_body};
 use crate::client::Client;
 use crate::error::Error;
+use crate::options::CallOptions;
+use crate::retry::RetryPolicy;
 use authlete_generated::types;
+use std::time::Duration;
 
 impl Client {
     /// OpenID Connect Native SSO for mobile apps.
@@ -46,6 +49,7 @@ impl<'a> NativeSso<'a> {
 pub struct ProcessNativeSsoRequest<'a> {
     client: &'a Client,
     pub(super) body: types::NativeSsoRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for ProcessNativeSsoRequest<'_> {
@@ -73,6 +77,7 @@ impl<'a> ProcessNativeSsoRequest<'a> {
                 refresh_token: Default::default(),
                 sub: Default::default(),
             },
+            options: CallOptions::default(),
         }
     }
 
@@ -112,14 +117,65 @@ impl<'a> ProcessNativeSsoRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete issues a new ID token.
     pub async fn send(self) -> Result<NativeSsoResponse, Error> {
         const OPERATION: Operation = &crate::operations::native_sso::PROCESS;
-        let ProcessNativeSsoRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated.native_sso_api().service_id(service_id).body(body);
-            async move { call.send().await }
-        })
+        let ProcessNativeSsoRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated.native_sso_api().service_id(service_id).body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(NativeSsoResponse::new(reply.body, reply.request_id))
     }
@@ -199,6 +255,7 @@ impl std::fmt::Debug for NativeSsoResponse {
 pub struct LogoutNativeSsoRequest<'a> {
     client: &'a Client,
     pub(super) body: types::NativeSsoLogoutRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for LogoutNativeSsoRequest<'_> {
@@ -215,20 +272,72 @@ impl<'a> LogoutNativeSsoRequest<'a> {
             body: types::NativeSsoLogoutRequest {
                 session_id: session_id.into(),
             },
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call. It is not repeated once it may have reached Authlete: The first request that reaches Authlete deletes the session's tokens; a repeat would report none.
     pub async fn send(self) -> Result<NativeSsoLogoutResponse, Error> {
         const OPERATION: Operation = &crate::operations::native_sso::LOGOUT;
-        let LogoutNativeSsoRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .native_sso_logout_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let LogoutNativeSsoRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .native_sso_logout_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(NativeSsoLogoutResponse::new(reply.body, reply.request_id))
     }

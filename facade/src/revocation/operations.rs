@@ -8,7 +8,10 @@
 use crate::call::{Operation, execute_with_body};
 use crate::client::Client;
 use crate::error::Error;
+use crate::options::CallOptions;
+use crate::retry::RetryPolicy;
 use authlete_generated::types;
+use std::time::Duration;
 
 impl Client {
     /// The token revocation endpoint (RFC 7009).
@@ -37,6 +40,7 @@ impl<'a> Revocation<'a> {
 pub struct ProcessRevocationRequest<'a> {
     client: &'a Client,
     pub(super) body: types::RevocationRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for ProcessRevocationRequest<'_> {
@@ -60,6 +64,7 @@ impl<'a> ProcessRevocationRequest<'a> {
                 oauth_client_attestation_pop: Default::default(),
                 parameters: parameters.into(),
             },
+            options: CallOptions::default(),
         }
     }
 
@@ -102,17 +107,68 @@ impl<'a> ProcessRevocationRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call. It is not repeated once it may have reached Authlete: The first request that reaches Authlete revokes the token, so a repeat can only answer about a call that already took effect.
     pub async fn send(self) -> Result<RevocationResponse, Error> {
         const OPERATION: Operation = &crate::operations::revocation::PROCESS;
-        let ProcessRevocationRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .auth_revocation_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let ProcessRevocationRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .auth_revocation_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(RevocationResponse::new(reply.body, reply.request_id))
     }

@@ -8,7 +8,10 @@
 use crate::call::{Operation, execute, execute_with_body};
 use crate::client::Client;
 use crate::error::Error;
+use crate::options::CallOptions;
+use crate::retry::RetryPolicy;
 use authlete_generated::types;
+use std::time::Duration;
 
 impl Client {
     /// Services (authorization server instances) and the JWK Set and discovery document they
@@ -69,6 +72,7 @@ impl<'a> Services<'a> {
 pub struct CreateServiceRequest<'a> {
     client: &'a Client,
     pub(super) body: types::Service,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for CreateServiceRequest<'_> {
@@ -269,6 +273,7 @@ impl<'a> CreateServiceRequest<'a> {
                 verifiable_credentials_enabled: Default::default(),
                 verified_claims_validation_schema_set: Default::default(),
             },
+            options: CallOptions::default(),
         }
     }
 
@@ -1469,11 +1474,49 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete creates a service with its own API key and secret; a repeat would leave a second one.
     pub async fn send(self) -> Result<ServiceCreateResponse, Error> {
         const OPERATION: Operation = &crate::operations::service::CREATE;
-        let CreateServiceRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, _, body| {
+        let CreateServiceRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(client, OPERATION, &options, body, |generated, _, body| {
             let call = generated.service_create_api().body(body);
             async move { call.send().await }
         })
@@ -2452,6 +2495,7 @@ pub struct ListServicesRequest<'a> {
     client: &'a Client,
     pub(super) start: Option<i32>,
     pub(super) end: Option<i32>,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for ListServicesRequest<'_> {
@@ -2469,6 +2513,7 @@ impl<'a> ListServicesRequest<'a> {
             client,
             start: None,
             end: None,
+            options: CallOptions::default(),
         }
     }
 
@@ -2484,13 +2529,52 @@ impl<'a> ListServicesRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call, repeating it after transient failures: A read.
     pub async fn send(self) -> Result<ServiceListResponse, Error> {
         const OPERATION: Operation = &crate::operations::service::LIST;
-        let ListServicesRequest { client, start, end } = self;
+        let ListServicesRequest {
+            client,
+            options,
+            start,
+            end,
+        } = self;
         let start = &start;
         let end = &end;
-        let reply = execute(client, OPERATION, |generated| {
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute(client, OPERATION, &options, |generated| {
             let call = generated.service_get_list_api();
             let call = match start {
                 Some(value) => call.start(*value),
@@ -2578,6 +2662,7 @@ pub struct ServiceConfigurationRequest<'a> {
     client: &'a Client,
     pub(super) pretty: Option<bool>,
     pub(super) patch: Option<String>,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for ServiceConfigurationRequest<'_> {
@@ -2595,6 +2680,7 @@ impl<'a> ServiceConfigurationRequest<'a> {
             client,
             pretty: None,
             patch: None,
+            options: CallOptions::default(),
         }
     }
 
@@ -2610,6 +2696,45 @@ impl<'a> ServiceConfigurationRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call, repeating it after transient failures: A read of the discovery document.
     pub async fn send(
         self,
@@ -2617,13 +2742,16 @@ impl<'a> ServiceConfigurationRequest<'a> {
         const OPERATION: Operation = &crate::operations::service::CONFIGURATION;
         let ServiceConfigurationRequest {
             client,
+            options,
             pretty,
             patch,
         } = self;
         let pretty = &pretty;
         let patch = &patch;
+        let client = options.client(client)?;
+        let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, |generated| {
+        let reply = execute(client, OPERATION, &options, |generated| {
             let call = generated.service_configuration_api().service_id(service_id);
             let call = match pretty {
                 Some(value) => call.pretty(*value),
@@ -2644,6 +2772,7 @@ impl<'a> ServiceConfigurationRequest<'a> {
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct DeleteServiceRequest<'a> {
     client: &'a Client,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for DeleteServiceRequest<'_> {
@@ -2655,15 +2784,59 @@ impl std::fmt::Debug for DeleteServiceRequest<'_> {
 
 impl<'a> DeleteServiceRequest<'a> {
     fn new(client: &'a Client) -> Self {
-        DeleteServiceRequest { client }
+        DeleteServiceRequest {
+            client,
+            options: CallOptions::default(),
+        }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: Deleting what is already gone changes nothing.
     pub async fn send(self) -> Result<(), Error> {
         const OPERATION: Operation = &crate::operations::service::DELETE;
-        let DeleteServiceRequest { client } = self;
+        let DeleteServiceRequest { client, options } = self;
+        let client = options.client(client)?;
+        let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        execute(client, OPERATION, |generated| {
+        execute(client, OPERATION, &options, |generated| {
             let call = generated.service_delete_api().service_id(service_id);
             async move { call.send().await }
         })
@@ -2676,6 +2849,7 @@ impl<'a> DeleteServiceRequest<'a> {
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct GetServiceRequest<'a> {
     client: &'a Client,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for GetServiceRequest<'_> {
@@ -2686,15 +2860,59 @@ impl std::fmt::Debug for GetServiceRequest<'_> {
 
 impl<'a> GetServiceRequest<'a> {
     fn new(client: &'a Client) -> Self {
-        GetServiceRequest { client }
+        GetServiceRequest {
+            client,
+            options: CallOptions::default(),
+        }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: A read.
     pub async fn send(self) -> Result<ServiceGetResponse, Error> {
         const OPERATION: Operation = &crate::operations::service::GET;
-        let GetServiceRequest { client } = self;
+        let GetServiceRequest { client, options } = self;
+        let client = options.client(client)?;
+        let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, |generated| {
+        let reply = execute(client, OPERATION, &options, |generated| {
             let call = generated.service_get_api().service_id(service_id);
             async move { call.send().await }
         })
@@ -3673,6 +3891,7 @@ pub struct ServiceJwksRequest<'a> {
     client: &'a Client,
     pub(super) include_private_keys: Option<bool>,
     pub(super) pretty: Option<bool>,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for ServiceJwksRequest<'_> {
@@ -3690,6 +3909,7 @@ impl<'a> ServiceJwksRequest<'a> {
             client,
             include_private_keys: None,
             pretty: None,
+            options: CallOptions::default(),
         }
     }
 
@@ -3705,18 +3925,60 @@ impl<'a> ServiceJwksRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call, repeating it after transient failures: A read of the service's JWK Set.
     pub async fn send(self) -> Result<ServiceJwksResponse, Error> {
         const OPERATION: Operation = &crate::operations::service::JWKS;
         let ServiceJwksRequest {
             client,
+            options,
             include_private_keys,
             pretty,
         } = self;
         let include_private_keys = &include_private_keys;
         let pretty = &pretty;
+        let client = options.client(client)?;
+        let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, |generated| {
+        let reply = execute(client, OPERATION, &options, |generated| {
             let call = generated.service_jwks_get_api().service_id(service_id);
             let call = match include_private_keys {
                 Some(value) => call.include_private_keys(*value),
@@ -3785,6 +4047,7 @@ impl std::fmt::Debug for ServiceJwksResponse {
 pub struct UpdateServiceRequest<'a> {
     client: &'a Client,
     pub(super) body: types::Service,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for UpdateServiceRequest<'_> {
@@ -3985,6 +4248,7 @@ impl<'a> UpdateServiceRequest<'a> {
                 verifiable_credentials_enabled: Default::default(),
                 verified_claims_validation_schema_set: Default::default(),
             },
+            options: CallOptions::default(),
         }
     }
 
@@ -5185,17 +5449,68 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call, repeating it after transient failures: Writing the same settings twice leaves the service as writing them once.
     pub async fn send(self) -> Result<ServiceUpdateResponse, Error> {
         const OPERATION: Operation = &crate::operations::service::UPDATE;
-        let UpdateServiceRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .service_update_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let UpdateServiceRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .service_update_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(ServiceUpdateResponse::new(reply.body, reply.request_id))
     }

@@ -8,7 +8,10 @@
 use crate::call::{Operation, execute, execute_with_body};
 use crate::client::Client;
 use crate::error::Error;
+use crate::options::CallOptions;
+use crate::retry::RetryPolicy;
 use authlete_generated::types;
+use std::time::Duration;
 
 impl Client {
     /// The token endpoint's calls and the administration of access tokens.
@@ -116,6 +119,7 @@ impl<'a> Tokens<'a> {
 pub struct ProcessTokenRequest<'a> {
     client: &'a Client,
     pub(super) body: types::TokenRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for ProcessTokenRequest<'_> {
@@ -148,6 +152,7 @@ impl<'a> ProcessTokenRequest<'a> {
                 properties: Default::default(),
                 refresh_token_duration: Default::default(),
             },
+            options: CallOptions::default(),
         }
     }
 
@@ -251,14 +256,65 @@ impl<'a> ProcessTokenRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call. It is not repeated once it may have reached Authlete: An authorization code or refresh token in the request is spent by the first request that reaches Authlete.
     pub async fn send(self) -> Result<TokenResponse, Error> {
         const OPERATION: Operation = &crate::operations::tokens::PROCESS;
-        let ProcessTokenRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated.auth_token_api().service_id(service_id).body(body);
-            async move { call.send().await }
-        })
+        let ProcessTokenRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated.auth_token_api().service_id(service_id).body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(TokenResponse::new(reply.body, reply.request_id))
     }
@@ -575,6 +631,7 @@ impl std::fmt::Debug for TokenResponse {
 pub struct CreateTokenRequest<'a> {
     client: &'a Client,
     pub(super) body: types::TokenCreateRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for CreateTokenRequest<'_> {
@@ -616,6 +673,7 @@ impl<'a> CreateTokenRequest<'a> {
                 session_id: Default::default(),
                 subject: Default::default(),
             },
+            options: CallOptions::default(),
         }
     }
 
@@ -751,17 +809,68 @@ impl<'a> CreateTokenRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete creates a token; a repeat would create a second one.
     pub async fn send(self) -> Result<TokenCreateResponse, Error> {
         const OPERATION: Operation = &crate::operations::tokens::CREATE;
-        let CreateTokenRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .auth_token_create_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let CreateTokenRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .auth_token_create_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(TokenCreateResponse::new(reply.body, reply.request_id))
     }
@@ -920,6 +1029,7 @@ pub struct CreateTokenBatchRequest<'a> {
     client: &'a Client,
     pub(super) body: Vec<types::TokenCreateRequest>,
     pub(super) dry_run: Option<bool>,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for CreateTokenBatchRequest<'_> {
@@ -936,6 +1046,7 @@ impl<'a> CreateTokenBatchRequest<'a> {
             client,
             body: body.into_iter().collect(),
             dry_run: None,
+            options: CallOptions::default(),
         }
     }
 
@@ -945,26 +1056,74 @@ impl<'a> CreateTokenBatchRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete starts a batch that creates tokens; a repeat would create them twice.
     pub async fn send(self) -> Result<TokenCreateBatchResponse, Error> {
         const OPERATION: Operation = &crate::operations::tokens::CREATE_BATCH;
         let CreateTokenBatchRequest {
             client,
             body,
+            options,
             dry_run,
         } = self;
         let dry_run = &dry_run;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .auth_token_create_batch_api()
-                .service_id(service_id)
-                .body(body);
-            let call = match dry_run {
-                Some(value) => call.dry_run(*value),
-                None => call,
-            };
-            async move { call.send().await }
-        })
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .auth_token_create_batch_api()
+                    .service_id(service_id)
+                    .body(body);
+                let call = match dry_run {
+                    Some(value) => call.dry_run(*value),
+                    None => call,
+                };
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(TokenCreateBatchResponse::new(reply.body, reply.request_id))
     }
@@ -1034,6 +1193,7 @@ impl std::fmt::Debug for TokenCreateBatchResponse {
 pub struct GetTokenBatchStatusRequest<'a> {
     client: &'a Client,
     pub(super) token_batch_request_id: String,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for GetTokenBatchStatusRequest<'_> {
@@ -1049,7 +1209,47 @@ impl<'a> GetTokenBatchStatusRequest<'a> {
         GetTokenBatchStatusRequest {
             client,
             token_batch_request_id: token_batch_request_id.into(),
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: A read.
@@ -1059,11 +1259,14 @@ impl<'a> GetTokenBatchStatusRequest<'a> {
         const OPERATION: Operation = &crate::operations::tokens::BATCH_STATUS;
         let GetTokenBatchStatusRequest {
             client,
+            options,
             token_batch_request_id,
         } = self;
         let token_batch_request_id = &token_batch_request_id;
+        let client = options.client(client)?;
+        let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, |generated| {
+        let reply = execute(client, OPERATION, &options, |generated| {
             let call = generated
                 .auth_token_create_batch_status_api()
                 .service_id(service_id);
@@ -1142,6 +1345,7 @@ impl std::fmt::Debug for TokenCreateBatchStatusResponse {
 pub struct DeleteTokenRequest<'a> {
     client: &'a Client,
     pub(super) access_token_identifier: String,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for DeleteTokenRequest<'_> {
@@ -1155,7 +1359,47 @@ impl<'a> DeleteTokenRequest<'a> {
         DeleteTokenRequest {
             client,
             access_token_identifier: access_token_identifier.into(),
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: Deleting what is already gone changes nothing.
@@ -1165,11 +1409,14 @@ impl<'a> DeleteTokenRequest<'a> {
         const OPERATION: Operation = &crate::operations::tokens::DELETE;
         let DeleteTokenRequest {
             client,
+            options,
             access_token_identifier,
         } = self;
         let access_token_identifier = &access_token_identifier;
+        let client = options.client(client)?;
+        let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        execute(client, OPERATION, |generated| {
+        execute(client, OPERATION, &options, |generated| {
             let call = generated.auth_token_delete_api().service_id(service_id);
             let call = call.access_token_identifier(access_token_identifier.as_str());
             async move { call.send().await }
@@ -1184,6 +1431,7 @@ impl<'a> DeleteTokenRequest<'a> {
 pub struct FailTokenRequest<'a> {
     client: &'a Client,
     pub(super) body: types::TokenFailRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for FailTokenRequest<'_> {
@@ -1202,20 +1450,72 @@ impl<'a> FailTokenRequest<'a> {
                 reason,
                 ticket: ticket.into(),
             },
+            options: CallOptions::default(),
         }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call. It is not repeated once it may have reached Authlete: The ticket is spent by the first request that reaches Authlete.
     pub async fn send(self) -> Result<TokenFailResponse, Error> {
         const OPERATION: Operation = &crate::operations::tokens::FAIL;
-        let FailTokenRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .auth_token_fail_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let FailTokenRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .auth_token_fail_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(TokenFailResponse::new(reply.body, reply.request_id))
     }
@@ -1293,6 +1593,7 @@ pub struct ListTokensRequest<'a> {
     pub(super) subject: Option<String>,
     pub(super) start: Option<i32>,
     pub(super) end: Option<i32>,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for ListTokensRequest<'_> {
@@ -1314,6 +1615,7 @@ impl<'a> ListTokensRequest<'a> {
             subject: None,
             start: None,
             end: None,
+            options: CallOptions::default(),
         }
     }
 
@@ -1341,11 +1643,51 @@ impl<'a> ListTokensRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call, repeating it after transient failures: A read.
     pub async fn send(self) -> Result<TokenListResponse, Error> {
         const OPERATION: Operation = &crate::operations::tokens::LIST;
         let ListTokensRequest {
             client,
+            options,
             client_identifier,
             subject,
             start,
@@ -1355,8 +1697,10 @@ impl<'a> ListTokensRequest<'a> {
         let subject = &subject;
         let start = &start;
         let end = &end;
+        let client = options.client(client)?;
+        let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, |generated| {
+        let reply = execute(client, OPERATION, &options, |generated| {
             let call = generated.auth_token_get_list_api().service_id(service_id);
             let call = match client_identifier {
                 Some(value) => call.client_identifier(value.as_str()),
@@ -1462,6 +1806,7 @@ impl std::fmt::Debug for TokenListResponse {
 pub struct IssueTokenRequest<'a> {
     client: &'a Client,
     pub(super) body: types::TokenIssueRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for IssueTokenRequest<'_> {
@@ -1483,6 +1828,7 @@ impl<'a> IssueTokenRequest<'a> {
                 subject: subject.into(),
                 ticket: ticket.into(),
             },
+            options: CallOptions::default(),
         }
     }
 
@@ -1516,17 +1862,68 @@ impl<'a> IssueTokenRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call. It is not repeated once it may have reached Authlete: The ticket is spent by the first request that reaches Authlete.
     pub async fn send(self) -> Result<TokenIssueResponse, Error> {
         const OPERATION: Operation = &crate::operations::tokens::ISSUE;
-        let IssueTokenRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .auth_token_issue_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let IssueTokenRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .auth_token_issue_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(TokenIssueResponse::new(reply.body, reply.request_id))
     }
@@ -1711,6 +2108,7 @@ impl std::fmt::Debug for TokenIssueResponse {
 pub struct RevokeTokensRequest<'a> {
     client: &'a Client,
     pub(super) body: types::TokenRevokeRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for RevokeTokensRequest<'_> {
@@ -1732,6 +2130,7 @@ impl<'a> RevokeTokensRequest<'a> {
                 refresh_token_identifier: Default::default(),
                 subject: Default::default(),
             },
+            options: CallOptions::default(),
         }
     }
 
@@ -1759,18 +2158,69 @@ impl<'a> RevokeTokensRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call, repeating it after transient failures: Revoking what is already revoked changes nothing.
     pub async fn send(self) -> Result<TokenRevokeResponse, Error> {
         self.validate()?;
         const OPERATION: Operation = &crate::operations::tokens::REVOKE;
-        let RevokeTokensRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .auth_token_revoke_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let RevokeTokensRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .auth_token_revoke_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(TokenRevokeResponse::new(reply.body, reply.request_id))
     }
@@ -1840,6 +2290,7 @@ impl std::fmt::Debug for TokenRevokeResponse {
 pub struct UpdateTokenRequest<'a> {
     client: &'a Client,
     pub(super) body: types::TokenUpdateRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for UpdateTokenRequest<'_> {
@@ -1869,6 +2320,7 @@ impl<'a> UpdateTokenRequest<'a> {
                 scopes: Default::default(),
                 token_id: Default::default(),
             },
+            options: CallOptions::default(),
         }
     }
 
@@ -1956,17 +2408,68 @@ impl<'a> UpdateTokenRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call, repeating it after transient failures: Setting the same values twice leaves the token as setting them once.
     pub async fn send(self) -> Result<TokenUpdateResponse, Error> {
         const OPERATION: Operation = &crate::operations::tokens::UPDATE;
-        let UpdateTokenRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .auth_token_update_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let UpdateTokenRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .auth_token_update_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(TokenUpdateResponse::new(reply.body, reply.request_id))
     }
@@ -2081,6 +2584,7 @@ impl std::fmt::Debug for TokenUpdateResponse {
 pub struct ReissueIdTokenRequest<'a> {
     client: &'a Client,
     pub(super) body: types::IdtokenReissueRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for ReissueIdTokenRequest<'_> {
@@ -2106,6 +2610,7 @@ impl<'a> ReissueIdTokenRequest<'a> {
                 refresh_token: refresh_token.into(),
                 sub: Default::default(),
             },
+            options: CallOptions::default(),
         }
     }
 
@@ -2133,17 +2638,68 @@ impl<'a> ReissueIdTokenRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete issues a new ID token.
     pub async fn send(self) -> Result<IdTokenReissueResponse, Error> {
         const OPERATION: Operation = &crate::operations::tokens::REISSUE_ID_TOKEN;
-        let ReissueIdTokenRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .idtoken_reissue_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let ReissueIdTokenRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .idtoken_reissue_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(IdTokenReissueResponse::new(reply.body, reply.request_id))
     }

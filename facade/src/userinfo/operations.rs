@@ -8,7 +8,10 @@
 use crate::call::{Operation, execute_with_body};
 use crate::client::Client;
 use crate::error::Error;
+use crate::options::CallOptions;
+use crate::retry::RetryPolicy;
 use authlete_generated::types;
+use std::time::Duration;
 
 impl Client {
     /// The UserInfo endpoint's calls.
@@ -42,6 +45,7 @@ impl<'a> UserInfo<'a> {
 pub struct ProcessUserInfoRequest<'a> {
     client: &'a Client,
     pub(super) body: types::UserinfoRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for ProcessUserInfoRequest<'_> {
@@ -68,6 +72,7 @@ impl<'a> ProcessUserInfoRequest<'a> {
                 token: token.into(),
                 uri: Default::default(),
             },
+            options: CallOptions::default(),
         }
     }
 
@@ -131,17 +136,68 @@ impl<'a> ProcessUserInfoRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call, repeating it after transient failures: Checking the access token changes nothing at Authlete.
     pub async fn send(self) -> Result<UserinfoResponse, Error> {
         const OPERATION: Operation = &crate::operations::userinfo::PROCESS;
-        let ProcessUserInfoRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .auth_userinfo_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let ProcessUserInfoRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .auth_userinfo_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(UserinfoResponse::new(reply.body, reply.request_id))
     }
@@ -317,6 +373,7 @@ impl std::fmt::Debug for UserinfoResponse {
 pub struct IssueUserInfoRequest<'a> {
     client: &'a Client,
     pub(super) body: types::UserinfoIssueRequest,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for IssueUserInfoRequest<'_> {
@@ -339,6 +396,7 @@ impl<'a> IssueUserInfoRequest<'a> {
                 token: token.into(),
                 verified_claims_for_tx: Default::default(),
             },
+            options: CallOptions::default(),
         }
     }
 
@@ -381,17 +439,68 @@ impl<'a> IssueUserInfoRequest<'a> {
         self
     }
 
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Makes this call for another service, with the same token, as
+    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
+    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
+        self.options = self.options.service_id(service_id);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the call, repeating it after transient failures: Building the UserInfo answer from the token and the given claims spends nothing and stores nothing.
     pub async fn send(self) -> Result<UserinfoIssueResponse, Error> {
         const OPERATION: Operation = &crate::operations::userinfo::ISSUE;
-        let IssueUserInfoRequest { client, body } = self;
-        let reply = execute_with_body(client, OPERATION, body, |generated, service_id, body| {
-            let call = generated
-                .auth_userinfo_issue_api()
-                .service_id(service_id)
-                .body(body);
-            async move { call.send().await }
-        })
+        let IssueUserInfoRequest {
+            client,
+            body,
+            options,
+        } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute_with_body(
+            client,
+            OPERATION,
+            &options,
+            body,
+            |generated, service_id, body| {
+                let call = generated
+                    .auth_userinfo_issue_api()
+                    .service_id(service_id)
+                    .body(body);
+                async move { call.send().await }
+            },
+        )
         .await?;
         Ok(UserinfoIssueResponse::new(reply.body, reply.request_id))
     }

@@ -8,7 +8,10 @@
 use crate::call::{Operation, execute};
 use crate::client::Client;
 use crate::error::Error;
+use crate::options::CallOptions;
+use crate::retry::RetryPolicy;
 use authlete_generated::types;
+use std::time::Duration;
 
 impl Client {
     /// The server's version and features, and a connectivity check.
@@ -41,6 +44,7 @@ impl<'a> Utility<'a> {
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct InfoRequest<'a> {
     client: &'a Client,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for InfoRequest<'_> {
@@ -51,14 +55,51 @@ impl std::fmt::Debug for InfoRequest<'_> {
 
 impl<'a> InfoRequest<'a> {
     fn new(client: &'a Client) -> Self {
-        InfoRequest { client }
+        InfoRequest {
+            client,
+            options: CallOptions::default(),
+        }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: A read.
     pub async fn send(self) -> Result<InfoResponse, Error> {
         const OPERATION: Operation = &crate::operations::utility::INFO;
-        let InfoRequest { client } = self;
-        let reply = execute(client, OPERATION, |generated| {
+        let InfoRequest { client, options } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        let reply = execute(client, OPERATION, &options, |generated| {
             let call = generated.info_api();
             async move { call.send().await }
         })
@@ -134,6 +175,7 @@ impl std::fmt::Debug for InfoResponse {
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct EchoRequest<'a> {
     client: &'a Client,
+    options: CallOptions,
 }
 
 impl std::fmt::Debug for EchoRequest<'_> {
@@ -144,14 +186,51 @@ impl std::fmt::Debug for EchoRequest<'_> {
 
 impl<'a> EchoRequest<'a> {
     fn new(client: &'a Client) -> Self {
-        EchoRequest { client }
+        EchoRequest {
+            client,
+            options: CallOptions::default(),
+        }
+    }
+
+    /// This call's deadline per attempt, instead of the client's; see
+    /// [`CallOptions::timeout`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy; see
+    /// [`CallOptions::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry_policy(policy);
+        self
+    }
+
+    /// Adds a header to this call's request (never `Authorization`); see
+    /// [`CallOptions::header`].
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        http::HeaderName: TryFrom<K>,
+        http::HeaderValue: TryFrom<V>,
+    {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options with `options`, set up once for
+    /// several calls.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the call, repeating it after transient failures: It only answers; nothing changes on the server.
     pub async fn send(self) -> Result<(), Error> {
         const OPERATION: Operation = &crate::operations::utility::ECHO;
-        let EchoRequest { client } = self;
-        execute(client, OPERATION, |generated| {
+        let EchoRequest { client, options } = self;
+        let client = options.client(client)?;
+        let client = &*client;
+        execute(client, OPERATION, &options, |generated| {
             let call = generated.misc_echo_api();
             async move { call.send().await }
         })
