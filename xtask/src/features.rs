@@ -554,3 +554,130 @@ pub fn readme_table(groups: &BTreeMap<String, crate::semantics::Group>) -> Strin
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(groups: &[&str]) -> Groups {
+        groups.iter().map(|g| g.to_string()).collect()
+    }
+
+    fn predicate(needs: &[&Groups]) -> String {
+        cfg_predicate(needs)
+            .map(|p| p.to_string())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_need_implied_by_a_smaller_one_is_dropped() {
+        let one = set(&["tokens"]);
+        let two = set(&["clients", "tokens"]);
+        assert_eq!(predicate(&[&two, &one]), r#"feature = "tokens""#);
+        assert_eq!(predicate(&[&one, &two]), r#"feature = "tokens""#);
+    }
+
+    #[test]
+    fn unrelated_needs_are_all_required_and_group_names_become_feature_names() {
+        let a = set(&["pushed_authorization"]);
+        let b = set(&["clients", "tokens"]);
+        assert_eq!(
+            predicate(&[&a, &b]),
+            r#"all (feature = "pushed-authorization" , any (feature = "clients" , feature = "tokens"))"#
+        );
+    }
+
+    #[test]
+    fn full_implies_every_other_need_and_no_need_means_no_gate() {
+        let full = set(&[FULL]);
+        let other = set(&["tokens"]);
+        assert_eq!(predicate(&[&other, &full]), r#"feature = "full""#);
+        assert!(cfg_attr(&[]).is_empty());
+    }
+
+    /// A crate in the shape progenitor writes: two operations, each reaching
+    /// some types; one type shared, one reached by neither.
+    const CLIENT: &str = r#"
+        pub mod types {
+            pub struct Shared { pub inner: Inner }
+            pub struct Inner { pub value: i64 }
+            pub struct OnlyA { pub shared: Shared }
+            pub struct Orphan;
+            pub struct Display;
+            impl From<&OnlyA> for OnlyA { fn from(v: &OnlyA) -> Self { todo!() } }
+            impl ::std::fmt::Display for Inner { fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { todo!() } }
+            pub mod builder { pub struct OnlyA { shared: Result<super::Shared, String> } }
+        }
+        pub struct Client;
+        impl Client {
+            pub fn op_a(&self) -> builder::OpA<'_> { todo!() }
+            pub fn op_b(&self) -> builder::OpB<'_> { todo!() }
+        }
+        pub mod builder {
+            pub struct OpA<'a> { client: &'a super::Client, body: Result<types::builder::OnlyA, String> }
+            impl<'a> OpA<'a> {
+                pub async fn send(self) -> Result<ResponseValue<types::Shared>, Error<()>> {
+                    let info = OperationInfo { operation_id: "op_a" };
+                    todo!()
+                }
+            }
+            pub struct OpB<'a> { client: &'a super::Client }
+            impl<'a> OpB<'a> {
+                pub async fn send(self) -> Result<ResponseValue<types::Inner>, Error<()>> {
+                    let info = OperationInfo { operation_id: "op_b" };
+                    todo!()
+                }
+            }
+        }
+    "#;
+
+    #[test]
+    fn types_are_gated_by_the_groups_that_reach_them() {
+        let mut file = syn::parse_file(CLIENT).expect("parses");
+        let groups = BTreeMap::from([
+            ("opA".to_owned(), "tokens".to_owned()),
+            ("op_b".to_owned(), "clients".to_owned()),
+        ]);
+        let gates = gate(&mut file, &groups, &[]);
+        assert_eq!(
+            gates.operations["opA"], "tokens",
+            "matched by letters and digits"
+        );
+        assert_eq!(gates.types["OnlyA"], set(&["tokens"]));
+        assert_eq!(gates.types["Shared"], set(&["tokens"]));
+        assert_eq!(gates.types["Inner"], set(&["clients", "tokens"]));
+        assert_eq!(gates.types["Orphan"], set(&[FULL]));
+        // `impl ::std::fmt::Display for Inner` names the std trait, not
+        // the spec's `Display`, which no operation reaches.
+        assert_eq!(gates.types["Display"], set(&[FULL]));
+
+        let code = quote!(#file).to_string();
+        // The builder of an operation, and its Client method, with its group.
+        assert!(
+            code.contains(r#"# [cfg (feature = "tokens")] pub struct OpA"#),
+            "{code}"
+        );
+        assert!(
+            code.contains(r#"# [cfg (feature = "clients")] pub fn op_b"#),
+            "{code}"
+        );
+        // A std trait named like a type of ours (`Display`, reached by no
+        // operation) is not that type.
+        assert!(code.contains(
+            r#"# [cfg (any (feature = "clients" , feature = "tokens"))] impl :: std :: fmt :: Display for Inner"#
+        ), "{code}");
+    }
+
+    #[test]
+    fn what_the_runtime_names_is_never_gated() {
+        let mut file = syn::parse_file(CLIENT).expect("parses");
+        let groups = BTreeMap::from([
+            ("op_a".to_owned(), "tokens".to_owned()),
+            ("op_b".to_owned(), "clients".to_owned()),
+        ]);
+        let gates = gate(&mut file, &groups, &["Shared".to_owned()]);
+        assert!(!gates.types.contains_key("Shared"));
+        assert!(!gates.types.contains_key("Inner"), "reached from Shared");
+        assert_eq!(gates.types["OnlyA"], set(&["tokens"]));
+    }
+}
