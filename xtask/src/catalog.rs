@@ -35,6 +35,8 @@ pub struct Operation {
     pub method: String,
     /// The path template.
     pub path: String,
+    /// The name of progenitor's request builder (`builder::<name>`).
+    pub builder: String,
     client_method: syn::Ident,
     /// Path parameters in spec order.
     pub path_params: Vec<Param>,
@@ -181,6 +183,7 @@ pub fn read(doc: &Value, file: &syn::File) -> Result<Catalog, String> {
             id,
             method: op.method.to_uppercase(),
             path: op.path.clone(),
+            builder: builder.0.clone(),
             client_method,
             path_params,
             query_params,
@@ -214,7 +217,8 @@ fn derives(attrs: &[syn::Attribute]) -> std::collections::BTreeSet<String> {
     out
 }
 
-fn module<'a>(items: &'a [Item], name: &str) -> Option<&'a [Item]> {
+/// The items of the inline module `name` among `items`.
+pub(crate) fn module<'a>(items: &'a [Item], name: &str) -> Option<&'a [Item]> {
     items.iter().find_map(|item| match item {
         Item::Mod(m) if m.ident == name => m.content.as_ref().map(|(_, i)| i.as_slice()),
         _ => None,
@@ -353,7 +357,9 @@ fn setter_for(fns: &[&ImplItemFn], wire: &str) -> Option<(syn::Ident, Type)> {
     Some((f.sig.ident.clone(), bound))
 }
 
-fn last_ident(ty: &Type) -> String {
+/// The last segment of a path type (`Client` of `super::Client`); empty
+/// for any other type.
+pub(crate) fn last_ident(ty: &Type) -> String {
     match ty {
         Type::Path(p) => p
             .path

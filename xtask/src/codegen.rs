@@ -198,7 +198,12 @@ fn format(
     drop_type_builders(&mut file.items);
     let catalog =
         crate::catalog::read(doc, &file).map_err(|message| XtaskError::Format { message })?;
-    let gates = crate::features::gate(&mut file, groups, always);
+    let builders: Vec<(&str, &str)> = catalog
+        .operations
+        .iter()
+        .map(|op| (op.id.as_str(), op.builder.as_str()))
+        .collect();
+    let gates = crate::features::gate(&mut file, &builders, groups, always);
     let catalog = crate::catalog::render(&catalog, &gates)
         .map_err(|message| XtaskError::Format { message })?;
     Ok(Generated {

@@ -22,21 +22,14 @@ use proc_macro2::{TokenStream, TokenTree};
 use quote::quote;
 use syn::{ImplItem, Item};
 
+use crate::catalog::{last_ident, module};
+
 /// A set of groups (facade names, `pushed_authorization`); an item gated by
 /// it compiles when any of their features is on.
 pub type Groups = BTreeSet<String>;
 
 /// The feature that turns every group on.
 pub const FULL: &str = "full";
-
-/// Letters and digits of an operation name, lower case.
-fn key(name: &str) -> String {
-    name.trim_start_matches("r#")
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
-}
 
 /// The cargo feature of facade group `group`: `pushed_authorization` →
 /// `pushed-authorization`, the way cargo features are usually spelled.
@@ -116,26 +109,27 @@ impl Gates {
 
 /// Puts the generated client's items behind their groups' features.
 ///
-/// `groups` maps operationIds to facade groups; the types in `always`
-/// (and what they reach) stay ungated.
-pub fn gate(file: &mut syn::File, groups: &BTreeMap<String, String>, always: &[String]) -> Gates {
+/// `builders` pairs each operationId with the name of its request builder,
+/// as the catalog found them ([`crate::catalog::Operation::builder`]);
+/// `groups` maps operationIds to facade groups; the types in `always` (and
+/// what they reach) stay ungated.
+pub fn gate(
+    file: &mut syn::File,
+    builders: &[(&str, &str)],
+    groups: &BTreeMap<String, String>,
+    always: &[String],
+) -> Gates {
     let mut gates = Gates::default();
     if groups.is_empty() {
         return gates;
     }
-    let types = module_items(&file.items, "types");
+    let types = module(&file.items, "types").unwrap_or(&[]);
     let known: BTreeSet<String> = types
         .iter()
         .filter_map(type_ident)
         .map(|i| i.to_string())
         .collect();
-    let type_builders = types
-        .iter()
-        .find_map(|i| match i {
-            Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, i)| i.as_slice()),
-            _ => None,
-        })
-        .unwrap_or(&[]);
+    let type_builders = module(types, "builder").unwrap_or(&[]);
 
     // What each type's items mention: its definition, its impls, and its
     // body builder's struct and impls.
@@ -148,37 +142,23 @@ pub fn gate(file: &mut syn::File, groups: &BTreeMap<String, String>, always: &[S
         edges.entry(owner).or_default().extend(mentioned);
     }
 
-    // The roots of each operation: the types its builder names.
-    let builders = module_items(&file.items, "builder");
-    // progenitor records an operation under its Rust name
-    // (`get_authorization_ticket_info` for `getAuthorizationTicketInfo`):
-    // match on letters and digits, as the catalog does.
-    let by_key: BTreeMap<String, (&String, &String)> =
-        groups.iter().map(|(id, g)| (key(id), (id, g))).collect();
-    let operations: Vec<(String, Option<&String>)> = operation_builders(builders)
-        .into_iter()
-        .map(|(builder, recorded)| {
-            let found = by_key.get(&key(&recorded)).copied();
-            if let Some((id, group)) = found {
-                gates.operations.insert(id.clone(), group.clone());
-            }
-            (builder, found.map(|(_, g)| g))
-        })
-        .collect();
-    let builder_groups: BTreeMap<String, String> = operations
-        .iter()
-        .filter_map(|(b, g)| Some((b.clone(), (*g)?.clone())))
-        .collect();
+    let builder_items = module(&file.items, "builder").unwrap_or(&[]);
+    let mut builder_groups: BTreeMap<String, String> = BTreeMap::new();
     // A type is gated by the union of the groups of the operations reaching
-    // it, unless an operation without a group reaches it.
+    // it (from the types their builder names), unless an operation without
+    // a group reaches it.
     let mut type_groups: BTreeMap<String, Option<Groups>> = BTreeMap::new();
-    for (builder, group) in &operations {
-        let roots = builders
+    for &(id, builder) in builders {
+        let group = groups.get(id);
+        if let Some(group) = group {
+            gates.operations.insert(id.to_owned(), group.clone());
+            builder_groups.insert(builder.to_owned(), group.clone());
+        }
+        let roots = builder_items
             .iter()
-            .filter(|item| item_name(item).as_deref() == Some(builder.as_str()))
+            .filter(|item| item_name(item) == builder)
             .flat_map(qualified_type_mentions)
             .filter(|t| known.contains(t));
-        let group = *group;
         for t in closure(roots, &edges) {
             let entry = type_groups.entry(t).or_insert_with(|| Some(Groups::new()));
             match (group, entry.as_mut()) {
@@ -226,16 +206,6 @@ fn closure(
     seen
 }
 
-fn module_items<'a>(items: &'a [Item], name: &str) -> &'a [Item] {
-    items
-        .iter()
-        .find_map(|item| match item {
-            Item::Mod(m) if m.ident == name => m.content.as_ref().map(|(_, i)| i.as_slice()),
-            _ => None,
-        })
-        .unwrap_or(&[])
-}
-
 fn type_ident(item: &Item) -> Option<&syn::Ident> {
     match item {
         Item::Struct(s) => Some(&s.ident),
@@ -245,29 +215,23 @@ fn type_ident(item: &Item) -> Option<&syn::Ident> {
     }
 }
 
-fn last_ident(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
-    }
-}
-
 /// The known type an item in `types` or `types::builder` belongs to: the
 /// type it defines, or the self type of an impl.
 fn owner(item: &Item, known: &BTreeSet<String>) -> Option<String> {
     let name = match item {
-        Item::Impl(imp) => last_ident(&imp.self_ty)?,
+        Item::Impl(imp) => last_ident(&imp.self_ty),
         other => type_ident(other)?.to_string(),
     };
     known.contains(&name).then_some(name)
 }
 
-/// The name of a builder-module item: a struct's, or an impl's self type.
-fn item_name(item: &Item) -> Option<String> {
+/// The name of a builder-module item: a struct's, or an impl's self type
+/// (empty for anything else).
+fn item_name(item: &Item) -> String {
     match item {
         Item::Impl(imp) => last_ident(&imp.self_ty),
-        Item::Struct(s) => Some(s.ident.to_string()),
-        _ => None,
+        Item::Struct(s) => s.ident.to_string(),
+        _ => String::new(),
     }
 }
 
@@ -331,31 +295,6 @@ fn qualified_type_mentions(item: &Item) -> Vec<String> {
         i += 1;
     }
     found
-}
-
-/// `(builder struct name, operationId)` for every builder whose `send`
-/// records an operation id.
-fn operation_builders(items: &[Item]) -> Vec<(String, String)> {
-    items
-        .iter()
-        .filter_map(|item| {
-            let Item::Impl(imp) = item else { return None };
-            if imp.trait_.is_some() {
-                return None;
-            }
-            let send = imp.items.iter().find_map(|i| match i {
-                ImplItem::Fn(f) if f.sig.ident == "send" => Some(f),
-                _ => None,
-            })?;
-            let body = quote!(#send).to_string();
-            let start = body.find("operation_id : \"")? + "operation_id : \"".len();
-            let end = body[start..].find('"')?;
-            Some((
-                last_ident(&imp.self_ty)?,
-                body[start..start + end].to_owned(),
-            ))
-        })
-        .collect()
 }
 
 /// Gates every item of `types` and `types::builder` by the types it mentions.
@@ -426,16 +365,13 @@ fn apply_to_operations(items: &mut [Item], builder_groups: &BTreeMap<String, Str
     };
     for item in items.iter_mut() {
         match item {
-            Item::Impl(imp)
-                if imp.trait_.is_none()
-                    && last_ident(&imp.self_ty).as_deref() == Some("Client") =>
-            {
+            Item::Impl(imp) if imp.trait_.is_none() && last_ident(&imp.self_ty) == "Client" => {
                 for member in imp.items.iter_mut() {
                     let ImplItem::Fn(f) = member else { continue };
                     let syn::ReturnType::Type(_, ty) = &f.sig.output else {
                         continue;
                     };
-                    if let Some(attr) = last_ident(ty).and_then(|b| cfg_of(&b)) {
+                    if let Some(attr) = cfg_of(&last_ident(ty)) {
                         f.attrs.insert(0, attr);
                     }
                 }
@@ -445,7 +381,7 @@ fn apply_to_operations(items: &mut [Item], builder_groups: &BTreeMap<String, Str
                     continue;
                 };
                 for member in inner.iter_mut() {
-                    let Some(attr) = item_name(member).and_then(|b| cfg_of(&b)) else {
+                    let Some(attr) = cfg_of(&item_name(member)) else {
                         continue;
                     };
                     if let Some(attrs) = attrs_mut(member) {
@@ -631,6 +567,9 @@ mod tests {
         }
     "#;
 
+    /// Each operation's builder, as the catalog finds it.
+    const BUILDERS: &[(&str, &str)] = &[("opA", "OpA"), ("op_b", "OpB")];
+
     #[test]
     fn types_are_gated_by_the_groups_that_reach_them() {
         let mut file = syn::parse_file(CLIENT).expect("parses");
@@ -638,11 +577,8 @@ mod tests {
             ("opA".to_owned(), "tokens".to_owned()),
             ("op_b".to_owned(), "clients".to_owned()),
         ]);
-        let gates = gate(&mut file, &groups, &[]);
-        assert_eq!(
-            gates.operations["opA"], "tokens",
-            "matched by letters and digits"
-        );
+        let gates = gate(&mut file, BUILDERS, &groups, &[]);
+        assert_eq!(gates.operations["opA"], "tokens");
         assert_eq!(gates.types["OnlyA"], set(&["tokens"]));
         assert_eq!(gates.types["Shared"], set(&["tokens"]));
         assert_eq!(gates.types["Inner"], set(&["clients", "tokens"]));
@@ -672,10 +608,10 @@ mod tests {
     fn what_the_runtime_names_is_never_gated() {
         let mut file = syn::parse_file(CLIENT).expect("parses");
         let groups = BTreeMap::from([
-            ("op_a".to_owned(), "tokens".to_owned()),
+            ("opA".to_owned(), "tokens".to_owned()),
             ("op_b".to_owned(), "clients".to_owned()),
         ]);
-        let gates = gate(&mut file, &groups, &["Shared".to_owned()]);
+        let gates = gate(&mut file, BUILDERS, &groups, &["Shared".to_owned()]);
         assert!(!gates.types.contains_key("Shared"));
         assert!(!gates.types.contains_key("Inner"), "reached from Shared");
         assert_eq!(gates.types["OnlyA"], set(&["tokens"]));
