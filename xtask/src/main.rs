@@ -346,10 +346,10 @@ fn generate(options: &GenerateOptions, workspace: &Workspace) -> Result<ExitCode
     if let Some(facade) = &options.facade {
         changed.extend(plan.write_facade(facade)?);
     }
-    for (path, _, text) in marked_updates(options, &plan) {
-        if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-            output::write_atomically(&path, text.as_bytes())?;
-            changed.push(path);
+    for file in marked_files(options, &plan) {
+        if file.on_disk != file.expected {
+            output::write_atomically(&file.path, file.expected.as_bytes())?;
+            changed.push(file.path);
         }
     }
     for path in &changed {
@@ -383,83 +383,106 @@ fn generate(options: &GenerateOptions, workspace: &Workspace) -> Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
-/// The hand-kept files `generate` owns a marked part of: the README's
-/// operation table and each crate's features block in `Cargo.toml`, as
-/// `(path, label, expected text)` for those that have their markers.
-fn marked_updates(
-    options: &GenerateOptions,
-    plan: &pipeline::Plan,
-) -> Vec<(PathBuf, &'static str, String)> {
-    use xtask::facade::{README_END, README_START};
+/// A hand-kept file `generate` owns marked parts of, as it is on disk and
+/// as the spec and semantics would have it.
+struct MarkedFile {
+    path: PathBuf,
+    label: &'static str,
+    on_disk: String,
+    expected: String,
+}
+
+/// The hand-kept files `generate` owns marked parts of: the README's
+/// operation and features tables and each crate's features block in
+/// `Cargo.toml`. Every block of one file is applied to one reading of it,
+/// so that writing one block cannot undo another; a block whose markers
+/// the file lacks is left out.
+fn marked_files(options: &GenerateOptions, plan: &pipeline::Plan) -> Vec<MarkedFile> {
     use xtask::features::{CARGO_END, CARGO_START, with_block};
-    let mut parts = Vec::new();
-    if !plan.generated_features.is_empty() {
-        parts.push((
-            options.out.join("Cargo.toml"),
-            "generated/Cargo.toml",
-            CARGO_START,
-            CARGO_END,
-            plan.generated_features.clone(),
-        ));
-    }
+    type Block = (&'static str, &'static str, String);
+    let mut files: Vec<(PathBuf, &'static str, Vec<Block>)> = Vec::new();
+    let mut add = |path: PathBuf, label: &'static str, block: Block| {
+        if block.2.is_empty() {
+            return;
+        }
+        match files.iter_mut().find(|(p, _, _)| *p == path) {
+            Some((_, _, blocks)) => blocks.push(block),
+            None => files.push((path, label, vec![block])),
+        }
+    };
+    let generated = plan.generated_features.clone();
+    add(
+        options.out.join("Cargo.toml"),
+        "generated/Cargo.toml",
+        (CARGO_START, CARGO_END, generated),
+    );
     if let Some(facade) = &options.facade {
-        if !plan.facade_features.is_empty() {
-            parts.push((
-                facade.join("Cargo.toml"),
-                "facade/Cargo.toml",
-                CARGO_START,
-                CARGO_END,
-                plan.facade_features.clone(),
-            ));
-        }
-        if !plan.readme_table.is_empty()
-            && let Some(root) = facade.parent()
-        {
-            parts.push((
-                root.join("README.md"),
-                "README.md",
-                README_START,
-                README_END,
-                format!("\n{}\n", plan.readme_table),
-            ));
-        }
-        if !plan.readme_features.is_empty()
-            && let Some(root) = facade.parent()
-        {
-            parts.push((
-                root.join("README.md"),
-                "README.md (features)",
-                xtask::features::README_START,
-                xtask::features::README_END,
-                format!("\n{}\n", plan.readme_features),
-            ));
+        let features = plan.facade_features.clone();
+        add(
+            facade.join("Cargo.toml"),
+            "facade/Cargo.toml",
+            (CARGO_START, CARGO_END, features),
+        );
+        if let Some(root) = facade.parent() {
+            let readme = root.join("README.md");
+            let (operations, features) = (&plan.readme_table, &plan.readme_features);
+            for (start, end, table) in [
+                (
+                    xtask::facade::README_START,
+                    xtask::facade::README_END,
+                    operations,
+                ),
+                (
+                    xtask::features::README_START,
+                    xtask::features::README_END,
+                    features,
+                ),
+            ] {
+                let body = if table.is_empty() {
+                    String::new()
+                } else {
+                    format!("\n{table}\n")
+                };
+                add(readme.clone(), "README.md", (start, end, body));
+            }
         }
     }
-    parts
+    files
         .into_iter()
-        .filter_map(|(path, label, start, end, body)| {
-            let text = std::fs::read_to_string(&path).ok()?;
-            with_block(&text, start, end, &body).map(|t| (path, label, t))
+        .filter_map(|(path, label, blocks)| {
+            let on_disk = std::fs::read_to_string(&path).ok()?;
+            let mut applied = false;
+            let mut expected = on_disk.clone();
+            for (start, end, body) in &blocks {
+                if let Some(text) = with_block(&expected, start, end, body) {
+                    expected = text;
+                    applied = true;
+                }
+            }
+            applied.then_some(MarkedFile {
+                path,
+                label,
+                on_disk,
+                expected,
+            })
         })
         .collect()
 }
 
 /// The marked parts that are not what the spec and semantics produce.
 fn marked_drift(options: &GenerateOptions, plan: &pipeline::Plan) -> Vec<output::Drift> {
-    marked_updates(options, plan)
+    marked_files(options, plan)
         .into_iter()
-        .filter_map(|(path, label, expected)| {
-            let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
-            (on_disk != expected).then(|| output::Drift {
-                relative: label.into(),
-                diff: similar::TextDiff::from_lines(&on_disk, &expected)
-                    .unified_diff()
-                    .header(
-                        &format!("{label} (checked in)"),
-                        &format!("{label} (from the spec)"),
-                    )
-                    .to_string(),
-            })
+        .filter(|file| file.on_disk != file.expected)
+        .map(|file| output::Drift {
+            relative: file.label.into(),
+            diff: similar::TextDiff::from_lines(&file.on_disk, &file.expected)
+                .unified_diff()
+                .header(
+                    &format!("{} (checked in)", file.label),
+                    &format!("{} (from the spec)", file.label),
+                )
+                .to_string(),
         })
         .collect()
 }

@@ -252,3 +252,45 @@ fn unknown_arguments_are_usage_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("unknown option `--frobnicate`"));
 }
+
+#[test]
+fn one_run_rewrites_every_marked_block_of_a_file() {
+    // The README holds two blocks `generate` owns (the operation and the
+    // features tables), each applied to one reading of the file: writing
+    // one must not undo the other.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let generated = tmp.path().join("generated");
+    let facade = tmp.path().join("facade");
+    std::fs::create_dir_all(generated.join("src")).expect("mkdir");
+    std::fs::create_dir_all(&facade).expect("mkdir");
+    for (rel, bytes) in snapshot_dir(&root().join("generated/src")) {
+        std::fs::write(generated.join("src").join(rel), bytes).expect("copy");
+    }
+    for (from, to) in [
+        ("generated/Cargo.toml", generated.join("Cargo.toml")),
+        ("facade/Cargo.toml", facade.join("Cargo.toml")),
+    ] {
+        std::fs::copy(root().join(from), to).expect("copy");
+    }
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+    let stale = readme
+        .replacen(
+            "| `hsk` | `client.hsk()`",
+            "| `hsk-old` | `client.hsk()`",
+            1,
+        )
+        .replacen("| `auth_token_fail_api` |", "| `old_fail_api` |", 1);
+    assert_ne!(stale, readme, "the README has both tables");
+    std::fs::write(tmp.path().join("README.md"), &stale).expect("write");
+
+    let (out, facade) = (
+        generated.to_str().expect("utf-8"),
+        facade.to_str().expect("utf-8"),
+    );
+    let run = xtask(&["generate", "--out", out, "--facade", facade]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let written = std::fs::read_to_string(tmp.path().join("README.md")).expect("README");
+    assert_eq!(written, readme);
+    let check = xtask(&["generate", "--check", "--out", out, "--facade", facade]);
+    assert!(check.status.success(), "{}", stderr(&check));
+}
