@@ -27,17 +27,26 @@
 //! confidential client, so it runs offline.
 //!
 //! Everything Authlete cannot know lives here: the users (`alice` /
-//! `wonderland`), the login sessions, the login and consent pages, and
-//! which resource servers may introspect tokens. The pages are plain HTML
-//! forms, without JavaScript.
+//! `wonderland`), the login and consent pages, and which resource servers
+//! may introspect tokens. The pages are plain HTML forms, without
+//! JavaScript. What keeps them safe comes from [`authlete::browser`]:
+//! bounded sessions with one identifier per parked request (a consent form
+//! approves the request it showed, nothing else), login throttling per
+//! account and address (the password grant included), and the headers
+//! that stop framing, sniffing and caching on every page.
 //!
 //! The tests (`tests/e2e_oauth2.rs`) include this file for [`app`] and
 //! [`start_stand_in`], and drive it with the `oauth2` crate as the client.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::time::SystemTime;
 
+use authlete::browser::{
+    BrowserSessions, LoggedIn, LoginThrottle, SecurePagesLayer, Throttled, describe_scope,
+    escape_html, page,
+};
 use authlete::endpoint::authorization::{
     Authenticated, AuthorizationDelegate, AuthorizationEndpoint, AuthorizationOutcome, Interaction,
 };
@@ -54,9 +63,9 @@ use authlete::resource::{ResourceGuard, ValidatedToken};
 use authlete::testing::{MockAuthlete, MockClient};
 use authlete::{AuthorizationFailReason, Client, Prompt, TokenFailReason};
 use axum::body::Bytes;
-use axum::extract::{Form, Query, Request, State};
+use axum::extract::{ConnectInfo, Form, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use serde::Deserialize;
@@ -73,8 +82,6 @@ pub const DEMO_REDIRECT_PATH: &str = "/callback";
 pub const RESOURCE_SERVER_ID: &str = "demo-api";
 /// Its secret.
 pub const RESOURCE_SERVER_SECRET: &str = "demo-api-secret";
-/// The cookie holding a browser's session identifier.
-pub const SESSION_COOKIE: &str = "sid";
 /// Requests larger than this are refused before parsing.
 const MAX_BODY: usize = 64 * 1024;
 
@@ -90,7 +97,8 @@ struct User {
     /// The stable identifier tokens are issued for (`sub`); unlike the
     /// username it never changes, so clients may key their data on it.
     subject: &'static str,
-    name: &'static str,
+    given_name: &'static str,
+    family_name: &'static str,
     email: &'static str,
 }
 
@@ -100,33 +108,63 @@ const USERS: &[User] = &[User {
     username: "alice",
     password: "wonderland",
     subject: "user-alice-1001",
-    name: "Alice Liddell",
+    given_name: "Alice",
+    family_name: "Liddell",
     email: "alice@example.com",
 }];
 
-/// The user store, as the token and UserInfo endpoints ask it.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct DemoUsers;
+/// The user store, as the token and UserInfo endpoints ask it. Password
+/// checks go through the [`LoginThrottle`] the login form uses too, so
+/// the password grant is no way around it.
+#[derive(Debug, Clone, Default)]
+pub struct DemoUsers {
+    throttle: LoginThrottle,
+}
 
 impl DemoUsers {
-    fn find(username: &str, password: &str) -> Option<&'static User> {
-        USERS
+    /// The user `username` if `password` is theirs, unless the throttle
+    /// refuses the attempt first (then the password is not compared).
+    fn log_in(
+        &self,
+        username: &str,
+        password: &str,
+        address: Option<IpAddr>,
+    ) -> Result<Option<&'static User>, Throttled> {
+        self.throttle.check(username, address)?;
+        let user = USERS
             .iter()
-            .find(|u| u.username == username && u.password == password)
+            .find(|u| u.username == username && u.password == password);
+        match user {
+            Some(_) => self.throttle.succeeded(username, address),
+            None => self.throttle.failed(username, address),
+        }
+        Ok(user)
+    }
+
+    fn by_subject(subject: &str) -> Option<&'static User> {
+        USERS.iter().find(|u| u.subject == subject)
     }
 
     /// The values of the requested claims the store has for `subject`;
     /// names with a language tag (`name#ja`) are not kept, so left out.
     fn claims(subject: &str, requested: &[String]) -> Map<String, Value> {
-        let Some(user) = USERS.iter().find(|u| u.subject == subject) else {
+        let Some(user) = DemoUsers::by_subject(subject) else {
             return Map::new();
         };
         requested
             .iter()
-            .filter_map(|claim| match claim.as_str() {
-                "name" => Some((claim.clone(), json!(user.name))),
-                "email" => Some((claim.clone(), json!(user.email))),
-                _ => None,
+            .filter_map(|claim| {
+                let value = match claim.as_str() {
+                    "name" => json!(format!("{} {}", user.given_name, user.family_name)),
+                    "given_name" => json!(user.given_name),
+                    "family_name" => json!(user.family_name),
+                    "preferred_username" => json!(user.username),
+                    "email" => json!(user.email),
+                    // The demo's addresses are known to be the users'.
+                    "email_verified" => json!(true),
+                    _ => return None,
+                };
+                Some((claim.clone(), value))
             })
             .collect()
     }
@@ -135,11 +173,13 @@ impl DemoUsers {
 impl TokenEndpointDelegate for DemoUsers {
     // The resource owner password grant, for clients Authlete allows it.
     async fn authenticate_user(&self, username: &str, password: &str) -> UserCheck {
-        match DemoUsers::find(username, password) {
-            Some(user) => UserCheck::Authenticated {
+        match self.log_in(username, password, None) {
+            Ok(Some(user)) => UserCheck::Authenticated {
                 subject: user.subject.to_owned(),
             },
-            None => UserCheck::Rejected(TokenFailReason::InvalidResourceOwnerCredentials),
+            Ok(None) | Err(_) => {
+                UserCheck::Rejected(TokenFailReason::InvalidResourceOwnerCredentials)
+            }
         }
     }
 }
@@ -165,83 +205,11 @@ impl ResourceServers for DemoResourceServers {
 // Sessions
 // ---------------------------------------------------------------------------
 
-/// Who logged in on a browser, and when (for `max_age`).
+/// The browser sessions, as the authorization endpoint asks them for
+/// `prompt=none`. [`BrowserSessions`] bounds them and ties each consent
+/// form to the request it shows.
 #[derive(Debug, Clone)]
-struct LoggedIn {
-    subject: String,
-    at: SystemTime,
-}
-
-/// One browser's state on the server.
-#[derive(Debug, Default)]
-struct Session {
-    user: Option<LoggedIn>,
-    /// The authorization request waiting for this browser's login or
-    /// consent. It holds Authlete's ticket, so it stays on the server: the
-    /// browser only ever sees the session identifier.
-    pending: Option<Interaction>,
-}
-
-/// The login sessions, by the random identifier in the browser's cookie.
-///
-/// In memory and never expired: enough for a demonstration. A real server
-/// keeps them in a store that expires them (and can
-/// [`save`](Interaction::save) the pending interaction there).
-#[derive(Clone, Default)]
-pub struct Sessions(Arc<Mutex<HashMap<String, Session>>>);
-
-impl std::fmt::Debug for Sessions {
-    // The identifiers are bearer credentials for the sessions: count them only.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sessions")
-            .field("count", &self.lock().len())
-            .finish()
-    }
-}
-
-impl Sessions {
-    fn lock(&self) -> MutexGuard<'_, HashMap<String, Session>> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// The user logged in under the session `id`, if any.
-    fn user(&self, id: &str) -> Option<LoggedIn> {
-        self.lock().get(id).and_then(|s| s.user.clone())
-    }
-
-    /// Keeps `interaction` in the session `id` (a new session when `id` is
-    /// missing or unknown) and returns the session's identifier. With
-    /// `log_out`, the user must log in again before consenting.
-    fn park(&self, id: Option<&str>, interaction: Interaction, log_out: bool) -> String {
-        let mut sessions = self.lock();
-        let id = match id {
-            Some(id) if sessions.contains_key(id) => id.to_owned(),
-            _ => new_session_id(),
-        };
-        let session = sessions.entry(id.clone()).or_default();
-        session.pending = Some(interaction);
-        if log_out {
-            session.user = None;
-        }
-        id
-    }
-
-    /// Runs `f` on the session `id`; `None` when there is no such session.
-    fn with<R>(&self, id: &str, f: impl FnOnce(&mut Session) -> R) -> Option<R> {
-        self.lock().get_mut(id).map(f)
-    }
-
-    /// Moves the session `id` to a fresh identifier and returns it. Done at
-    /// login, so that an identifier planted in the browser before the
-    /// login (session fixation) is worth nothing after it.
-    fn renew(&self, id: &str) -> Option<String> {
-        let mut sessions = self.lock();
-        let session = sessions.remove(id)?;
-        let fresh = new_session_id();
-        sessions.insert(fresh.clone(), session);
-        Some(fresh)
-    }
-}
+pub struct Sessions(BrowserSessions);
 
 impl AuthorizationDelegate for Sessions {
     // Asked for `prompt=none`, where the endpoint must decide without a page.
@@ -250,7 +218,7 @@ impl AuthorizationDelegate for Sessions {
         request: &http::request::Parts,
         interaction: &Interaction,
     ) -> Option<Authenticated> {
-        let user = self.user(session_id(&request.headers)?)?;
+        let user = self.0.user(&request.headers)?;
         Some(authenticated(&user, interaction))
     }
 }
@@ -264,43 +232,6 @@ fn authenticated(user: &LoggedIn, interaction: &Interaction) -> Authenticated {
         claims: DemoUsers::claims(&user.subject, interaction.claims()),
         ..Default::default()
     }
-}
-
-/// 256 bits from the operating system's generator: a session identifier is
-/// as good as a password while the session lives.
-fn new_session_id() -> String {
-    use base64::Engine as _;
-    let mut bytes = [0u8; 32];
-    // Without an entropy source nothing here can be secure: stop.
-    getrandom::fill(&mut bytes).expect("the operating system's random generator");
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// The session identifier the browser sent, if any.
-fn session_id(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|cookies| cookies.split(';'))
-        .find_map(|cookie| {
-            cookie
-                .trim()
-                .strip_prefix(SESSION_COOKIE)?
-                .strip_prefix('=')
-        })
-}
-
-/// `Set-Cookie` for a session identifier. `HttpOnly`: no script reads it.
-/// `SameSite=Lax`: it rides the client's top-level redirect to
-/// `/authorize` (so `prompt=none` sees the session) but not another site's
-/// POST, which keeps other sites from submitting the login and consent
-/// forms for the user. Over HTTPS, add `Secure`.
-fn session_cookie(id: &str) -> HeaderValue {
-    HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax"
-    ))
-    .expect("base64url is a valid header value")
 }
 
 // ---------------------------------------------------------------------------
@@ -318,28 +249,34 @@ struct Provider {
     revocation: RevocationEndpoint,
     discovery: DiscoveryEndpoint,
     jwks: JwksEndpoint,
+    users: DemoUsers,
 }
 
 impl Provider {
     /// The endpoints of the provider public at `issuer` (scheme, host,
     /// port). Their public URLs are what DPoP proofs name.
     fn new(client: &Client, issuer: &str) -> Self {
+        // The cookie is `Secure` unless the provider itself is plain HTTP
+        // (a development server on loopback), where browsers would drop it.
+        let sessions = BrowserSessions::default().secure_cookie(issuer.starts_with("https:"));
+        let users = DemoUsers::default();
         Provider {
-            authorization: AuthorizationEndpoint::new(client.clone(), Sessions::default()),
-            token: TokenEndpoint::new(client.clone(), DemoUsers)
+            authorization: AuthorizationEndpoint::new(client.clone(), Sessions(sessions)),
+            token: TokenEndpoint::new(client.clone(), users.clone())
                 .token_endpoint_url(format!("{issuer}/token")),
             par: ParEndpoint::new(client.clone()).endpoint_url(format!("{issuer}/par")),
-            userinfo: UserInfoEndpoint::new(client.clone(), DemoUsers)
+            userinfo: UserInfoEndpoint::new(client.clone(), users.clone())
                 .endpoint_url(format!("{issuer}/userinfo")),
             introspection: IntrospectionEndpoint::new(client.clone(), DemoResourceServers),
             revocation: RevocationEndpoint::new(client.clone()),
             discovery: DiscoveryEndpoint::new(client.clone()),
             jwks: JwksEndpoint::new(client.clone()),
+            users,
         }
     }
 
-    fn sessions(&self) -> &Sessions {
-        self.authorization.delegate()
+    fn sessions(&self) -> &BrowserSessions {
+        &self.authorization.delegate().0
     }
 }
 
@@ -347,6 +284,9 @@ type Shared = State<Arc<Provider>>;
 
 /// The whole provider as an axum app, public at `issuer`
 /// (`http://127.0.0.1:3000`), calling Authlete through `client`.
+///
+/// Serve it with `into_make_service_with_connect_info::<SocketAddr>()` so
+/// that failed logins are also counted per client address.
 pub fn app(client: Client, issuer: &str) -> Router {
     let issuer = issuer.trim_end_matches('/');
     // The API runs only for requests with a valid access token; the guard
@@ -360,8 +300,8 @@ pub fn app(client: Client, issuer: &str) -> Router {
         .route("/.well-known/openid-configuration", get(discovery))
         .route("/jwks", get(jwks))
         .route("/authorize", get(authorize).post(authorize))
-        .route("/login", post(login))
-        .route("/consent", post(consent))
+        .route("/login", post(login).get(form_only))
+        .route("/consent", post(consent).get(form_only))
         .route("/token", post(token))
         .route("/introspect", post(introspect))
         .route("/revoke", post(revoke))
@@ -370,6 +310,9 @@ pub fn app(client: Client, issuer: &str) -> Router {
         .route(DEMO_REDIRECT_PATH, get(callback))
         .with_state(Arc::new(Provider::new(&client, issuer)))
         .merge(api)
+        // Every HTML page, whoever wrote it: no framing, no sniffing, no
+        // caching, no Referer. JSON passes through untouched.
+        .layer(SecurePagesLayer)
 }
 
 /// The request with its body read, for the endpoints that take
@@ -441,30 +384,32 @@ async fn me(Extension(token): Extension<ValidatedToken>) -> Json<Value> {
 // ---------------------------------------------------------------------------
 
 /// The authorization endpoint. Authlete validates the request; when the
-/// user must act, the interaction is parked in the browser's session and
-/// the login page (or, for a user already logged in, the consent page) is
-/// shown.
+/// user must act, the interaction is parked in the browser's session under
+/// its own identifier and the login page (or, for a user already logged
+/// in, the consent page) is shown with that identifier in its form.
 async fn authorize(State(provider): Shared, request: Request) -> Response {
     let request = match buffered(request).await {
         Ok(request) => request,
         Err(refusal) => return refusal,
     };
-    let sid = session_id(request.headers()).map(str::to_owned);
+    let headers = request.headers().clone();
     let interaction = match provider.authorization.handle(request).await {
         AuthorizationOutcome::Respond(response) => return response.into_response(),
         AuthorizationOutcome::Interact(interaction) => interaction,
     };
     let sessions = provider.sessions();
-    let user = sid
-        .as_deref()
-        .and_then(|id| sessions.user(id))
+    let user = sessions
+        .user(&headers)
         .filter(|user| !must_log_in_again(&interaction, user));
-    let page = match &user {
-        Some(user) => consent_page(&interaction, user),
-        None => login_page(&interaction, None),
+    let view = View::of(&interaction);
+    let Some(parked) = sessions.park(&headers, interaction, user.is_none()) else {
+        return sorry();
     };
-    let id = sessions.park(sid.as_deref(), interaction, user.is_none());
-    with_session_cookie(page, sid.as_deref(), &id)
+    let page = match &user {
+        Some(user) => consent_page(&view, &parked.interaction, user),
+        None => login_page(&view, &parked.interaction, None),
+    };
+    with_cookie(page, parked.set_cookie)
 }
 
 /// Whether the client demands a fresh login: `prompt=login`, a login older
@@ -478,96 +423,77 @@ fn must_log_in_again(interaction: &Interaction, user: &LoggedIn) -> bool {
     forced || too_old || someone_else
 }
 
-/// The login form's fields.
+/// The login form's fields: the request it belongs to, and the credentials.
 #[derive(Deserialize)]
 struct LoginForm {
+    interaction: String,
     username: String,
     password: String,
 }
 
-/// The login form was posted: check the password, then ask for consent.
+/// The login form was posted: check the password (unless the throttle
+/// refuses the attempt), then ask for consent.
 async fn login(
     State(provider): Shared,
     headers: HeaderMap,
+    connection: Option<Extension<ConnectInfo<SocketAddr>>>,
     Form(form): Form<LoginForm>,
 ) -> Response {
     let sessions = provider.sessions();
-    let Some(sid) = session_id(&headers) else {
+    let Some(view) = sessions.with_interaction(&headers, &form.interaction, |i, _| View::of(i))
+    else {
         return no_request_in_progress();
     };
-    let user = DemoUsers::find(&form.username, &form.password);
-    match sessions
-        .with(sid, |session| log_in(session, user))
-        .flatten()
+    let address = connection.map(|Extension(ConnectInfo(address))| address.ip());
+    let user = match provider
+        .users
+        .log_in(&form.username, &form.password, address)
     {
-        None => no_request_in_progress(),
-        Some(LoginOutcome::Retry(page)) => page.into_response(),
-        Some(LoginOutcome::Consent { page, subject }) => {
-            tracing::info!(%subject, "user logged in");
-            match sessions.renew(sid) {
-                Some(fresh) => with_session_cookie(page, None, &fresh),
-                None => no_request_in_progress(),
-            }
-        }
-    }
-}
-
-/// Where a login attempt leads.
-enum LoginOutcome {
-    /// On to the consent page, with `subject` logged in.
-    Consent {
-        page: Html<String>,
-        subject: &'static str,
-    },
-    /// Back to the login page, with an error.
-    Retry(Html<String>),
-}
-
-/// Logs `user` (`None`: the password was wrong) in on `session`. `None`
-/// when no authorization request waits in the session.
-fn log_in(session: &mut Session, user: Option<&'static User>) -> Option<LoginOutcome> {
-    let interaction = session.pending.as_ref()?;
+        Ok(user) => user,
+        Err(throttled) => return throttled.page().into_response(),
+    };
     // A client that names the user it expects (`id_token_hint`) gets no other.
-    let user = user.filter(|u| interaction.subject().is_none_or(|s| s == u.subject));
-    let Some(user) = user else {
-        let retry = login_page(interaction, Some("Wrong username or password."));
-        return Some(LoginOutcome::Retry(retry));
+    let Some(user) = user.filter(|u| view.subject.as_deref().is_none_or(|s| s == u.subject)) else {
+        let retry = login_page(
+            &view,
+            &form.interaction,
+            Some("Wrong username or password."),
+        );
+        return retry.into_response();
     };
     let logged_in = LoggedIn {
         subject: user.subject.to_owned(),
         at: SystemTime::now(),
     };
-    let page = consent_page(interaction, &logged_in);
-    session.user = Some(logged_in);
-    Some(LoginOutcome::Consent {
-        page,
-        subject: user.subject,
-    })
+    let Some(cookie) = sessions.log_in(&headers, &form.interaction, logged_in.clone()) else {
+        return no_request_in_progress();
+    };
+    tracing::info!(subject = %user.subject, "user logged in");
+    with_cookie(
+        consent_page(&view, &form.interaction, &logged_in),
+        Some(cookie),
+    )
 }
 
-/// The consent form's field: which button was pressed.
+/// The consent form's fields: the request it shows, and which button was
+/// pressed.
 #[derive(Deserialize)]
 struct ConsentForm {
+    interaction: String,
     decision: String,
 }
 
-/// The user decided: spend the interaction on `issue` or `fail(DENIED)`,
-/// and send the browser back to the client with the answer.
+/// The user decided on the request the page showed: spend that
+/// interaction, and only that one, on `issue` or `fail(DENIED)`, and send
+/// the browser back to the client with the answer.
 async fn consent(
     State(provider): Shared,
     headers: HeaderMap,
     Form(form): Form<ConsentForm>,
 ) -> Response {
-    // Taken out of the session: a second post of the form finds nothing.
-    let taken = session_id(&headers).and_then(|sid| {
-        provider
-            .sessions()
-            .with(sid, |session| {
-                Some((session.pending.take()?, session.user.clone()?))
-            })
-            .flatten()
-    });
-    let Some((interaction, user)) = taken else {
+    // Taken out of the session: a second post of the form finds nothing,
+    // and a post naming a request this session does not hold finds nothing.
+    let Some((interaction, user)) = provider.sessions().take(&headers, &form.interaction) else {
         return no_request_in_progress();
     };
     let approved = form.decision == "approve";
@@ -581,10 +507,22 @@ async fn consent(
     response.into_response()
 }
 
+/// `GET /login` or `GET /consent`: a reload, or a bookmark. The forms are
+/// only ever posted; say so in words.
+async fn form_only() -> Response {
+    let body = "<p>This page only answers the sign-in and consent forms. \
+                To sign in, start again from the application.</p>";
+    let mut response = page(StatusCode::METHOD_NOT_ALLOWED, "Nothing to show here", body);
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("POST"));
+    response.into_response()
+}
+
 /// The demo client's landing page: what came back from the provider, and
 /// how the client would exchange the code.
-async fn callback(Query(answer): Query<HashMap<String, String>>) -> Html<String> {
-    let shown = |key: &str| escape(answer.get(key).map_or("", String::as_str));
+async fn callback(Query(answer): Query<HashMap<String, String>>) -> Response {
+    let shown = |key: &str| escape_html(answer.get(key).map_or("", String::as_str));
     let body = match answer.get("code") {
         Some(_) => format!(
             "<p>The provider sent the code <code>{code}</code> (state <code>{state}</code>).</p>\
@@ -600,94 +538,129 @@ async fn callback(Query(answer): Query<HashMap<String, String>>) -> Html<String>
             shown("error_description"),
         ),
     };
-    Html(page("Back at the client", &body))
+    page(StatusCode::OK, "Back at the client", &body).into_response()
 }
 
 // ---------------------------------------------------------------------------
 // Pages
 // ---------------------------------------------------------------------------
 
-/// The login page, with an error after a failed attempt.
-fn login_page(interaction: &Interaction, error: Option<&str>) -> Html<String> {
-    let client = escape(interaction.client_name().unwrap_or("An application"));
-    // A client naming the user it expects presets the field.
-    let hint = escape(interaction.login_hint().unwrap_or_default());
+/// What the login and consent pages show of an authorization request,
+/// copied out so the page can be drawn after the request is parked.
+struct View {
+    client: String,
+    login_hint: String,
+    subject: Option<String>,
+    /// Each scope with a sentence saying what it gives.
+    scopes: Vec<(String, String)>,
+}
+
+impl View {
+    fn of(interaction: &Interaction) -> View {
+        let scopes = interaction
+            .scopes()
+            .iter()
+            .filter_map(|scope| {
+                let name = scope.name.clone()?;
+                // The service's own description first, then the standard one.
+                let sentence = scope
+                    .description
+                    .clone()
+                    .filter(|d| !d.is_empty())
+                    .or_else(|| describe_scope(&name).map(str::to_owned))
+                    .unwrap_or_else(|| format!("Use the permission \u{201c}{name}\u{201d}."));
+                Some((name, sentence))
+            })
+            .collect();
+        View {
+            client: interaction
+                .client_name()
+                .unwrap_or("An application")
+                .to_owned(),
+            login_hint: interaction.login_hint().unwrap_or_default().to_owned(),
+            subject: interaction.subject().map(str::to_owned),
+            scopes,
+        }
+    }
+}
+
+/// The login page, with an error after a failed attempt. The hidden
+/// `interaction` field names the request the login is for.
+fn login_page(view: &View, interaction: &str, error: Option<&str>) -> http::Response<String> {
     let error = error.map_or(String::new(), |e| {
-        format!("<p><strong>{}</strong></p>", escape(e))
+        format!("<p><strong>{}</strong></p>", escape_html(e))
     });
     let body = format!(
         "<p>{client} asks you to sign in.</p>{error}\
          <form method=\"post\" action=\"/login\">\
+         <input type=\"hidden\" name=\"interaction\" value=\"{interaction}\">\
          <p><label>Username <input name=\"username\" value=\"{hint}\" autocomplete=\"username\"></label></p>\
          <p><label>Password <input name=\"password\" type=\"password\" autocomplete=\"current-password\"></label></p>\
          <p><button type=\"submit\">Sign in</button></p>\
-         </form>"
+         </form>",
+        client = escape_html(&view.client),
+        interaction = escape_html(interaction),
+        // A client naming the user it expects presets the field.
+        hint = escape_html(&view.login_hint),
     );
-    Html(page("Sign in", &body))
+    page(StatusCode::OK, "Sign in", &body)
 }
 
-/// The consent page: who asks, for what, and two buttons.
-fn consent_page(interaction: &Interaction, user: &LoggedIn) -> Html<String> {
-    let client = escape(interaction.client_name().unwrap_or("An application"));
-    let scopes: String = interaction
-        .scopes()
+/// The consent page: who is signed in, who asks, what each scope gives,
+/// and two buttons bound to this one request.
+fn consent_page(view: &View, interaction: &str, user: &LoggedIn) -> http::Response<String> {
+    let who = DemoUsers::by_subject(&user.subject).map_or_else(
+        || user.subject.clone(),
+        |u| format!("{} {} ({})", u.given_name, u.family_name, u.username),
+    );
+    let scopes: String = view
+        .scopes
         .iter()
-        .filter_map(|scope| scope.name.as_deref())
-        .map(|name| format!("<li>{}</li>", escape(name)))
+        .map(|(name, sentence)| {
+            format!(
+                "<li><strong>{}</strong>: {}</li>",
+                escape_html(name),
+                escape_html(sentence)
+            )
+        })
         .collect();
     let body = format!(
-        "<p>Signed in as {subject}.</p>\
-         <p>{client} asks for:</p><ul>{scopes}</ul>\
+        "<p>You are signed in as {who}.</p>\
+         <p><strong>{client}</strong> would like to:</p><ul>{scopes}</ul>\
          <form method=\"post\" action=\"/consent\">\
+         <input type=\"hidden\" name=\"interaction\" value=\"{interaction}\">\
          <button type=\"submit\" name=\"decision\" value=\"approve\">Allow</button> \
          <button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button>\
          </form>",
-        subject = escape(&user.subject),
+        who = escape_html(&who),
+        client = escape_html(&view.client),
+        interaction = escape_html(interaction),
     );
-    Html(page("Allow access?", &body))
+    page(StatusCode::OK, "Allow access?", &body)
 }
 
-/// The answer to a login or consent post without an authorization request
-/// waiting in the browser's session (expired, already answered, or forged).
+/// The answer to a login or consent post that names no authorization
+/// request of this browser's session (expired, already answered, or
+/// forged).
 fn no_request_in_progress() -> Response {
-    let body =
-        "<p>There is no authorization request in progress. Start again from the application.</p>";
-    (StatusCode::BAD_REQUEST, Html(page("Nothing to do", body))).into_response()
+    let body = "<p>There is no sign-in in progress here: it was finished, it expired, or \
+                it was started in another browser. Start again from the application.</p>";
+    page(StatusCode::BAD_REQUEST, "Nothing to do", body).into_response()
 }
 
-/// A page that holds a session's state: never cached, and with the cookie
-/// when the session is new or renewed.
-fn with_session_cookie(page: Html<String>, sent: Option<&str>, id: &str) -> Response {
+/// The operating system's random generator failed: nothing can be safe.
+fn sorry() -> Response {
+    let body = "<p>Something went wrong on our side. Please try again later.</p>";
+    page(StatusCode::INTERNAL_SERVER_ERROR, "Sorry", body).into_response()
+}
+
+/// `page` with the session cookie, when the session is new or renewed.
+fn with_cookie(page: http::Response<String>, cookie: Option<HeaderValue>) -> Response {
     let mut response = page.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if sent != Some(id) {
-        headers.insert(header::SET_COOKIE, session_cookie(id));
+    if let Some(cookie) = cookie {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
     }
     response
-}
-
-fn page(title: &str, body: &str) -> String {
-    format!(
-        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{title}</title></head>\
-         <body><h1>{title}</h1>{body}</body></html>"
-    )
-}
-
-/// Text made safe for HTML: client names and hints come from outside.
-fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            c => escaped.push(c),
-        }
-    }
-    escaped
 }
 
 // ---------------------------------------------------------------------------
@@ -712,7 +685,11 @@ pub async fn start_stand_in(issuer: &str) -> std::io::Result<MockAuthlete> {
 #[allow(dead_code)] // the tests include this file for `app` and `start_stand_in` only
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    tracing_subscriber::fmt().init();
+    // `RUST_LOG` picks what is logged (`RUST_LOG=authlete=debug`); info
+    // by default.
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).init();
     let port: u16 = std::env::var("PORT")
         .ok()
         .and_then(|p| p.parse().ok())
@@ -743,7 +720,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "  open {issuer}/authorize?response_type=code&client_id={DEMO_CLIENT_ID}&scope=openid%20email&state=xyz"
     );
-    axum::serve(listener, app(client, &issuer)).await?;
+    // With the peer's address, for the login throttle.
+    let app = app(client, &issuer).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).await?;
     drop(stand_in);
     Ok(())
 }

@@ -12,7 +12,8 @@
 //! from axum, hyper or actix handlers.
 
 use http::header::{
-    CACHE_CONTROL, CONTENT_TYPE, HeaderName, HeaderValue, LOCATION, PRAGMA, WWW_AUTHENTICATE,
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, HeaderName, HeaderValue, LOCATION,
+    PRAGMA, WWW_AUTHENTICATE,
 };
 use http::{Response, StatusCode};
 
@@ -118,12 +119,30 @@ pub(crate) fn redirect_response(location: Option<String>) -> Response<String> {
 
 /// 200 `text/html;charset=UTF-8` with `body` (an auto-posting form), or
 /// [`server_error`] when Authlete sent no body.
+///
+/// The page gets the headers of every page for a person
+/// ([`crate::browser::secure_page_headers`]: no framing, `nosniff`, no
+/// `Referer`), with a policy of its own: Authlete's form submits itself
+/// from an inline `onload` handler, to the client's redirect URI.
 pub(crate) fn html_response(body: Option<String>) -> Response<String> {
     match present(body) {
-        Some(body) => typed_response(StatusCode::OK, HTML_UTF8, body),
+        Some(body) => {
+            let mut response = typed_response(StatusCode::OK, HTML_UTF8, body);
+            response.headers_mut().insert(
+                CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(FORM_POST_CSP),
+            );
+            crate::browser::secure_page_headers(response.headers_mut());
+            response
+        }
         None => server_error(),
     }
 }
+
+/// The `Content-Security-Policy` of an auto-posting form: its inline script
+/// runs, nothing is loaded, and no site may frame it.
+const FORM_POST_CSP: &str = "default-src 'none'; script-src 'unsafe-inline'; \
+     style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
 
 /// 200 with the JWT `body` as `content_type` ([`JWT`] or
 /// [`INTROSPECTION_JWT`]), or [`server_error`] when Authlete sent no body.
@@ -134,11 +153,14 @@ pub(crate) fn jwt_response(content_type: &'static str, body: Option<String>) -> 
     }
 }
 
-/// 200 `application/javascript;charset=UTF-8` with `body`, empty when
-/// Authlete sent none (the usual case: there is a script only when the
-/// client asked for JSONP).
+/// 200 `application/javascript;charset=UTF-8` with `body` when the client
+/// asked for JSONP; without a script (the usual case) 200 with no body and
+/// no `Content-Type`, since an empty body is not a script.
 pub(crate) fn javascript_response(body: Option<String>) -> Response<String> {
-    typed_response(StatusCode::OK, JAVASCRIPT_UTF8, body.unwrap_or_default())
+    match present(body) {
+        Some(body) => typed_response(StatusCode::OK, JAVASCRIPT_UTF8, body),
+        None => empty_response(StatusCode::OK),
+    }
 }
 
 /// `status` with no body and no `Content-Type` (204 after a deletion).
@@ -274,16 +296,26 @@ mod tests {
             (200, JWT, "a.b.c")
         );
         assert_no_store(&r);
-        let r = javascript_response(None);
+        assert_eq!(
+            header(&html_response(Some("<html/>".into())), "x-frame-options"),
+            "DENY"
+        );
+        let r = javascript_response(Some("cb({})".into()));
         assert_eq!(
             (
                 r.status().as_u16(),
                 header(&r, "content-type"),
                 r.body().as_str()
             ),
-            (200, JAVASCRIPT_UTF8, "")
+            (200, JAVASCRIPT_UTF8, "cb({})")
         );
         assert_no_store(&r);
+        // No script, no claim to be one.
+        for nothing in [None, Some(String::new())] {
+            let r = javascript_response(nothing);
+            assert_eq!((r.status().as_u16(), header(&r, "content-type")), (200, ""));
+            assert_no_store(&r);
+        }
         assert_server_error(&html_response(None), "<");
         assert_server_error(&jwt_response(INTROSPECTION_JWT, Some(" ".into())), ".");
     }

@@ -65,6 +65,7 @@
 // Unused only when no group's feature is on.
 #[cfg_attr(not(feature = "full"), allow(dead_code))]
 mod call;
+pub mod browser;
 mod client;
 mod config;
 mod credentials;

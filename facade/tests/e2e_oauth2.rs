@@ -238,7 +238,9 @@ impl Provider {
             )
             .await;
         assert_eq!(consent.status, 200, "{}", consent.html);
-        assert!(consent.html.contains(ALICE), "{}", consent.html);
+        // The page names the person, not the identifier tokens carry.
+        assert!(consent.html.contains("Alice Liddell"), "{}", consent.html);
+        assert!(!consent.html.contains(ALICE), "{}", consent.html);
         let back = browser
             .submit(&consent, &[], Some(("decision", "approve")))
             .await;

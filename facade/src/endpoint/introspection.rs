@@ -208,7 +208,7 @@ impl<R: ResourceServers> IntrospectionEndpoint<R> {
         request: http::Request<B>,
     ) -> http::Response<String> {
         let (parts, body) = request.into_parts();
-        let parameters = match form_body(&parts.method, body.as_ref()) {
+        let parameters = match form_body(&parts, body.as_ref()) {
             Ok(parameters) => parameters,
             Err(refusal) => return refusal,
         };

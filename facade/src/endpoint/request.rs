@@ -100,7 +100,9 @@ fn authorization(headers: &http::HeaderMap) -> Result<Option<(&str, &str)>, ()> 
         .map(|(scheme, rest)| (scheme, rest.trim())))
 }
 
-fn is_form(headers: &http::HeaderMap) -> bool {
+/// Whether the request's body is labelled a form
+/// (`application/x-www-form-urlencoded`, with or without parameters).
+pub(crate) fn is_form(headers: &http::HeaderMap) -> bool {
     header(headers, CONTENT_TYPE.as_str()).is_some_and(|t| {
         t.split(';').next().is_some_and(|t| {
             t.trim()

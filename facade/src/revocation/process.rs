@@ -13,9 +13,10 @@ const REVOCATION_CHALLENGE: &str = "Basic realm=\"revocation\"";
 impl RevocationResponse {
     /// The response the revocation endpoint should send to the OAuth client.
     ///
-    /// `OK` gives 200 `application/javascript;charset=UTF-8` with an empty
-    /// body (or the JSONP script Authlete wrote when the client sent a
-    /// `callback`; RFC 7009 §2.1); `BAD_REQUEST` 400, `INVALID_CLIENT` 401
+    /// `OK` gives 200 with an empty body and no `Content-Type`, or 200
+    /// `application/javascript;charset=UTF-8` with the JSONP script
+    /// Authlete wrote when the client sent a `callback` (RFC 7009 §2.1);
+    /// `BAD_REQUEST` 400, `INVALID_CLIENT` 401
     /// with `WWW-Authenticate: Basic realm="revocation"` and
     /// `INTERNAL_SERVER_ERROR` 500 carry the JSON `responseContent`; a
     /// missing action and one newer than this crate give 500
@@ -62,10 +63,8 @@ mod tests {
         let r = response(Some("OK"), None).into_http_response();
         assert_eq!(r.status().as_u16(), 200);
         assert_eq!(r.body(), "");
-        assert_eq!(
-            header(&r, "content-type"),
-            "application/javascript;charset=UTF-8"
-        );
+        // An empty body is not a script: no type that says it is.
+        assert_eq!(header(&r, "content-type"), "");
         assert!(r.headers().get("www-authenticate").is_none());
         assert_no_store(&r);
     }

@@ -249,7 +249,7 @@ impl Interaction {
         SavedInteraction(*self.pending)
     }
 
-    pub(super) fn resume(client: Client, saved: SavedInteraction) -> Self {
+    pub(crate) fn resume(client: Client, saved: SavedInteraction) -> Self {
         Interaction {
             client,
             pending: Box::new(saved.0),

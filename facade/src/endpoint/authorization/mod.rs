@@ -80,7 +80,9 @@ use std::future::Future;
 use std::time::SystemTime;
 
 use http::Method;
+use http::header::{ALLOW, CONTENT_TYPE};
 
+use crate::browser::{escape_html, page, wants_html};
 use crate::client::Client;
 use crate::endpoint::failure::{method_not_allowed, outage, unexpected_action, unreadable_body};
 use crate::enums::AuthorizationAction;
@@ -154,7 +156,23 @@ impl<D: AuthorizationDelegate> AuthorizationEndpoint<D> {
 
     /// Serves one authorization request: GET with the parameters in the
     /// query, or POST with them as a form body. Other methods get 405.
+    ///
+    /// An error that cannot go back to the client (an unknown client, an
+    /// unregistered redirect URI, Authlete out of reach) is JSON for API
+    /// callers, and an HTML page for a person: when the request's `Accept`
+    /// prefers `text/html` ([`wants_html`]), the page says what went wrong
+    /// in words, with the page headers of [`crate::browser`].
     pub async fn handle<B: AsRef<[u8]>>(&self, request: http::Request<B>) -> AuthorizationOutcome {
+        let for_person = wants_html(request.headers());
+        match self.serve(request).await {
+            AuthorizationOutcome::Respond(response) if for_person => {
+                AuthorizationOutcome::Respond(error_page(response))
+            }
+            outcome => outcome,
+        }
+    }
+
+    async fn serve<B: AsRef<[u8]>>(&self, request: http::Request<B>) -> AuthorizationOutcome {
         let (parts, body) = request.into_parts();
         let parameters = if parts.method == Method::GET {
             parts.uri.query().unwrap_or_default()
@@ -213,6 +231,41 @@ impl<D: AuthorizationDelegate> AuthorizationEndpoint<D> {
     pub fn resume(&self, saved: SavedInteraction) -> Interaction {
         Interaction::resume(self.client.clone(), saved)
     }
+}
+
+/// `response` as a page for a person when it is a JSON error; a redirect,
+/// an auto-posting form and anything else pass as they are.
+fn error_page(response: http::Response<String>) -> http::Response<String> {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|t| t.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/json"));
+    if !is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let body = if status.is_server_error() {
+        "<p>Something went wrong on our side, and the application that sent you here \
+         cannot be told. Please try again later.</p>"
+            .to_owned()
+    } else {
+        let error: serde_json::Value = serde_json::from_str(response.body()).unwrap_or_default();
+        let field = |name: &str| escape_html(error[name].as_str().unwrap_or_default());
+        format!(
+            "<p>The application that sent you here made a request this server cannot \
+             accept, so you cannot be sent back to it. Go back to the application and \
+             try again, or tell its makers.</p>\
+             <p>Error: <code>{}</code></p><p>{}</p>",
+            field("error"),
+            field("error_description"),
+        )
+    };
+    let mut page = page(status, "This request cannot be completed", &body);
+    if let Some(allow) = response.headers().get(ALLOW) {
+        page.headers_mut().insert(ALLOW, allow.clone());
+    }
+    page
 }
 
 /// INTERACTION or NO_INTERACTION without a ticket: nothing can settle the
