@@ -132,7 +132,11 @@ fn id_token_claims(id_token: &str) -> Value {
     assert_eq!(parts.len(), 3, "a JWT");
     let header: Value =
         serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[0]).expect("b64")).expect("JSON");
-    assert_eq!(header["alg"], "none", "the mock signs nothing");
+    assert_eq!(
+        header["alg"], "RS256",
+        "RS256 unless the client registered another"
+    );
+    assert!(header["kid"].is_string(), "a kid names the key");
     serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).expect("b64")).expect("JSON")
 }
 
@@ -451,7 +455,7 @@ async fn an_untrusted_redirect_uri_is_never_used() {
     let refused = client
         .authorization()
         .process(format!(
-            "response_type=token&client_id={WEB}&redirect_uri={CALLBACK}&state=s"
+            "response_type=code+device&client_id={WEB}&redirect_uri={CALLBACK}&state=s"
         ))
         .send()
         .await
@@ -459,6 +463,24 @@ async fn an_untrusted_redirect_uri_is_never_used() {
     assert_eq!(refused.action(), Some(AuthorizationAction::Location));
     let params = query(refused.response_content().expect("location"));
     assert_eq!(params["error"], "unsupported_response_type");
+    assert_eq!(params["state"], "s");
+    // A response type the mock offers, but the client did not register:
+    // refused in the fragment, where that response type answers.
+    let refused = client
+        .authorization()
+        .process(format!(
+            "response_type=token&client_id={WEB}&redirect_uri={CALLBACK}&state=s"
+        ))
+        .send()
+        .await
+        .expect("process");
+    assert_eq!(refused.action(), Some(AuthorizationAction::Location));
+    let location = refused.response_content().expect("location");
+    let fragment = location.split_once('#').expect("a fragment").1;
+    let params: HashMap<String, String> = url::form_urlencoded::parse(fragment.as_bytes())
+        .into_owned()
+        .collect();
+    assert_eq!(params["error"], "unauthorized_client");
     assert_eq!(params["state"], "s");
 }
 
@@ -791,25 +813,53 @@ async fn discovery_and_jwks_describe_the_configured_issuer() {
             "{endpoint}: {url}"
         );
     }
-    assert_eq!(metadata["response_types_supported"], json!(["code"]));
+    assert_eq!(
+        metadata["response_types_supported"],
+        json!([
+            "code",
+            "id_token",
+            "token",
+            "code id_token",
+            "code token",
+            "id_token token",
+            "code id_token token"
+        ])
+    );
+    assert_eq!(
+        metadata["id_token_signing_alg_values_supported"],
+        json!(["RS256", "ES256", "PS256"]),
+        "RS256 first, and no none until a client registers it"
+    );
     assert_eq!(
         metadata["code_challenge_methods_supported"],
         json!(["S256", "plain"])
     );
 
     let jwks = client.service().jwks().send().await.expect("JWKS");
-    let [key] = jwks.keys() else {
-        panic!("one key, got {}", jwks.keys().len());
-    };
-    assert_eq!(key["kty"], "EC");
-    assert_eq!(key["crv"], "P-256");
+    let algs: Vec<_> = jwks.keys().iter().map(|k| k["alg"].clone()).collect();
+    assert_eq!(algs, [json!("RS256"), json!("ES256"), json!("PS256")]);
+    for key in jwks.keys() {
+        assert_eq!(key["use"], "sig");
+        assert!(key["kid"].as_str().is_some_and(|k| !k.is_empty()));
+        for private in ["d", "p", "q", "dp", "dq", "qi"] {
+            assert!(key.get(private).is_none(), "no private part ({private})");
+        }
+    }
+    let ec = &jwks.keys()[1];
+    assert_eq!(ec["kty"], "EC");
+    assert_eq!(ec["crv"], "P-256");
     for coordinate in ["x", "y"] {
         let bytes = URL_SAFE_NO_PAD
-            .decode(key[coordinate].as_str().expect(coordinate))
+            .decode(ec[coordinate].as_str().expect(coordinate))
             .expect("base64url");
         assert_eq!(bytes.len(), 32, "{coordinate}");
     }
-    assert!(key.get("d").is_none(), "no private part");
+    let rsa = &jwks.keys()[0];
+    assert_eq!(rsa["kty"], "RSA");
+    let modulus = URL_SAFE_NO_PAD
+        .decode(rsa["n"].as_str().expect("n"))
+        .expect("base64url");
+    assert_eq!(modulus.len(), 256, "RSA 2048");
 
     // The issuer follows into the authorization response.
     let code_location = {

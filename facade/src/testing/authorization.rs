@@ -8,14 +8,32 @@
 //! URI only once the client and that URI are known; before that it is a
 //! `BAD_REQUEST` for the user agent. The checks are the mock's own, and its
 //! `error_description` texts too.
+//!
+//! Every response type of OAuth 2.0 Multiple Response Type Encoding
+//! Practices but `none` is offered, to the clients that registered it:
+//! `code` (the default), `token`, `id_token`, and their hybrids. Tokens
+//! issued here travel in the fragment unless the client asks for
+//! `form_post`; an ID token carries `c_hash` beside a code and `at_hash`
+//! beside an access token. `/auth/authorization` lists in `claims` the
+//! claims the ID token should carry (those the `claims` parameter names for
+//! it, plus, for `response_type=id_token`, which gives no access token for
+//! UserInfo, those the scopes stand for), and in `claimsAtUserInfo` those
+//! UserInfo should; the claims `/issue` receives go into the ID token.
+//!
+//! A scope the service does not support is refused with `invalid_scope`
+//! rather than dropped: Authlete's answer depends on the service's
+//! settings, and a test learns more from a refusal.
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
-use super::behaviour::{Form, Reply, api_error, authenticate, direct, invalid_client, oauth_error};
-use super::state::CODE_LIFETIME;
+use super::behaviour::{
+    AuthFailure, Form, Reply, api_error, authenticate, direct, invalid_client, oauth_error,
+};
+use super::jwt::{IdTokenFor, id_token};
 use super::state::{
-    AuthorizationRequest, AuthorizationTicket, ChallengeMethod, CodeGrant, PUSHED_REQUEST_LIFETIME,
-    PushedRequest, ResponseMode, State, TICKET_LIFETIME,
+    ACCESS_TOKEN_LIFETIME, AuthorizationRequest, AuthorizationTicket, CODE_LIFETIME,
+    ChallengeMethod, CodeGrant, PUSHED_REQUEST_LIFETIME, PushedRequest, ResponseMode, ResponseType,
+    State, TICKET_LIFETIME, TokenRecord, claim_names, insert_bounded,
 };
 
 /// The answer to the authorization endpoint's operations and PAR; `None`
@@ -104,10 +122,24 @@ fn validate(state: &State, form: &Form) -> Result<AuthorizationRequest, Refusal>
             ));
         }
     };
+    let response_type = form.get("response_type").map(ResponseType::parse);
+    // The answer, errors included, goes where the response type sends it
+    // by default (Multiple Response Type Encoding Practices §2.1) unless
+    // the client picks a mode.
+    let fragment = response_type
+        .flatten()
+        .is_some_and(ResponseType::fragment_by_default);
+    let default_mode = if fragment {
+        ResponseMode::Fragment
+    } else {
+        ResponseMode::Query
+    };
     let (response_mode, mode_known) = match form.get("response_mode") {
-        None | Some("query") => (ResponseMode::Query, true),
+        None => (default_mode, true),
+        Some("query") => (ResponseMode::Query, true),
+        Some("fragment") => (ResponseMode::Fragment, true),
         Some("form_post") => (ResponseMode::FormPost, true),
-        Some(_) => (ResponseMode::Query, false),
+        Some(_) => (default_mode, false),
     };
     let to = || Destination {
         redirect_uri: redirect_uri.clone(),
@@ -123,15 +155,28 @@ fn validate(state: &State, form: &Form) -> Result<AuthorizationRequest, Refusal>
             "The response_mode is not supported.",
         ));
     }
-    match form.get("response_type") {
-        Some("code") => {}
-        Some(_) => {
+    let response_type = match response_type {
+        Some(Some(parsed)) => parsed,
+        Some(None) => {
             return Err(tell(
                 "unsupported_response_type",
-                "Only response_type=code is supported.",
+                "The response_type is not supported.",
             ));
         }
         None => return Err(tell("invalid_request", "The request has no response_type.")),
+    };
+    if !client.response_types.contains(&response_type) {
+        return Err(tell(
+            "unauthorized_client",
+            "The client has not registered this response_type.",
+        ));
+    }
+    // Tokens in a query string end up in logs and Referer headers.
+    if fragment && response_mode == ResponseMode::Query {
+        return Err(tell(
+            "invalid_request",
+            "response_mode=query cannot carry tokens.",
+        ));
     }
     if form.get("request").is_some() {
         return Err(tell(
@@ -143,7 +188,8 @@ fn validate(state: &State, form: &Form) -> Result<AuthorizationRequest, Refusal>
         form.get("code_challenge"),
         form.get("code_challenge_method"),
     ) {
-        (None, None) if client.secret.is_none() => {
+        // PKCE protects a code; a response without one has nothing to bind.
+        (None, None) if client.secret.is_none() && response_type.code => {
             return Err(tell("invalid_request", "A public client must use PKCE."));
         }
         (None, None) => None,
@@ -183,22 +229,70 @@ fn validate(state: &State, form: &Form) -> Result<AuthorizationRequest, Refusal>
                 })?,
         ),
     };
-    let subject = match form.get("claims") {
-        None => None,
-        Some(text) => {
-            let claims: Value = serde_json::from_str(text)
-                .map_err(|_| tell("invalid_request", "The claims are not JSON."))?;
-            claims["id_token"]["sub"]["value"]
-                .as_str()
-                .map(str::to_owned)
-        }
+    let claims = match form.get("claims") {
+        None => Map::new(),
+        Some(text) => match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(claims)) => claims,
+            _ => {
+                return Err(tell("invalid_request", "The claims are not a JSON object."));
+            }
+        },
     };
+    let member = |name: &str| match claims.get(name) {
+        None => Ok(None),
+        Some(Value::Object(member)) => Ok(Some(member.clone())),
+        Some(_) => Err(tell(
+            "invalid_request",
+            &format!("The claims' {name} member is not a JSON object."),
+        )),
+    };
+    let id_token_claims = member("id_token")?;
+    let userinfo_claims = member("userinfo")?;
+    let subject = id_token_claims
+        .as_ref()
+        .and_then(|c| c.get("sub"))
+        .and_then(|sub| sub["value"].as_str())
+        .map(str::to_owned);
     let mut scopes: Vec<String> = Vec::new();
     for scope in form.get("scope").unwrap_or_default().split(' ') {
         if !scope.is_empty() && !scopes.iter().any(|s| s == scope) {
             scopes.push(scope.to_owned());
         }
     }
+    if let Some(scope) = state.unsupported_scope(&scopes) {
+        return Err(tell(
+            "invalid_scope",
+            &format!("The service does not support the scope {scope}."),
+        ));
+    }
+    if response_type.id_token {
+        // An ID token only answers an OpenID Connect request, and one that
+        // travels through the front channel must be bound to the client's
+        // session by a nonce (OpenID Connect Core §3.2.2.1, §3.3.2.11).
+        if !scopes.iter().any(|s| s == "openid") {
+            return Err(tell(
+                "invalid_scope",
+                "response_type id_token needs the openid scope.",
+            ));
+        }
+        if form.get("nonce").is_none() {
+            return Err(tell(
+                "invalid_request",
+                "A response_type with id_token needs a nonce.",
+            ));
+        }
+    }
+    let auth_time_asked = max_age.is_some()
+        || id_token_claims
+            .as_ref()
+            .is_some_and(|c| c.contains_key("auth_time"));
+    let acrs = form
+        .get("acr_values")
+        .unwrap_or_default()
+        .split(' ')
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+        .collect();
     Ok(AuthorizationRequest {
         client_id: key.to_owned(),
         redirect_uri: redirect_uri.clone(),
@@ -212,6 +306,11 @@ fn validate(state: &State, form: &Form) -> Result<AuthorizationRequest, Refusal>
         max_age,
         login_hint: form.get("login_hint").map(str::to_owned),
         subject,
+        response_type,
+        auth_time_asked,
+        id_token_claims,
+        userinfo_claims,
+        acrs,
     })
 }
 
@@ -264,17 +363,46 @@ fn process(state: &mut State, body: &Value) -> Reply {
         "prompts": request.prompts,
         "display": "PAGE",
     });
+    // With an access token, what the scopes stand for is UserInfo's to
+    // give (OpenID Connect Core §5.4); with an ID token alone, the ID
+    // token's.
+    let id_token_only = request.response_type == ResponseType::ID_TOKEN;
+    let no_scopes: &[String] = &[];
+    let (id_token_scopes, userinfo_scopes) = if id_token_only {
+        (request.scopes.as_slice(), no_scopes)
+    } else {
+        (no_scopes, request.scopes.as_slice())
+    };
+    let claims = claim_names(id_token_scopes, request.id_token_claims.as_ref());
+    let claims_at_userinfo = claim_names(userinfo_scopes, request.userinfo_claims.as_ref());
+    let text = |member: &Option<Map<String, Value>>| {
+        member
+            .as_ref()
+            .map(|m| Value::from(Value::Object(m.clone()).to_string()))
+    };
     for (field, value) in [
         ("maxAge", request.max_age.map(Value::from)),
         ("loginHint", request.login_hint.clone().map(Value::from)),
         ("subject", request.subject.clone().map(Value::from)),
+        ("claims", (!claims.is_empty()).then(|| json!(claims))),
+        (
+            "claimsAtUserInfo",
+            (!claims_at_userinfo.is_empty()).then(|| json!(claims_at_userinfo)),
+        ),
+        ("idTokenClaims", text(&request.id_token_claims)),
+        ("userInfoClaims", text(&request.userinfo_claims)),
+        (
+            "acrs",
+            (!request.acrs.is_empty()).then(|| json!(request.acrs)),
+        ),
     ] {
         if let Some(value) = value {
             answer[field] = value;
         }
     }
     let expires_at = state.now() + TICKET_LIFETIME;
-    state.authorization_tickets.insert(
+    insert_bounded(
+        &mut state.authorization_tickets,
         ticket,
         AuthorizationTicket {
             request,
@@ -357,29 +485,93 @@ fn issue(state: &mut State, body: &Value) -> Reply {
             .filter_map(|s| s.as_str().map(str::to_owned))
             .collect();
     }
-    let code = state.new_value("code");
-    let to = Destination::of(&request);
     let claims = body["claims"]
         .as_str()
         .and_then(|text| serde_json::from_str::<Value>(text).ok())
         .filter(Value::is_object);
-    let expires_at = state.now() + CODE_LIFETIME;
-    state.codes.insert(
-        code.clone(),
-        CodeGrant {
-            request,
-            subject: subject.to_owned(),
-            auth_time: body["authTime"].as_i64(),
-            acr: body["acr"].as_str().map(str::to_owned),
-            claims,
-            expires_at,
-        },
-    );
-    let (action, content) = to_client(state.issuer(), &to, &[("code", &code)]);
-    Reply::json(
-        200,
-        json!({"action": action, "responseContent": content, "authorizationCode": code}),
-    )
+    // Authlete takes the authentication time in seconds; 0 means unknown.
+    let auth_time = body["authTime"].as_i64().filter(|t| *t > 0);
+    let acr = body["acr"].as_str().map(str::to_owned);
+    let now = state.now();
+    let to = Destination::of(&request);
+    let kind = request.response_type;
+    let mut fields: Vec<(&str, String)> = Vec::new();
+    let mut answer = json!({});
+
+    let code = kind.code.then(|| state.new_value("code"));
+    if let Some(code) = &code {
+        insert_bounded(
+            &mut state.codes,
+            code.clone(),
+            CodeGrant {
+                request: request.clone(),
+                subject: subject.to_owned(),
+                auth_time,
+                acr: acr.clone(),
+                claims: claims.clone(),
+                expires_at: now + CODE_LIFETIME,
+            },
+        );
+        fields.push(("code", code.clone()));
+        answer["authorizationCode"] = json!(code);
+    }
+
+    let access_token = kind.token.then(|| state.new_value("at"));
+    if let Some(access_token) = &access_token {
+        let expires_at = now + ACCESS_TOKEN_LIFETIME;
+        state.keep_token(TokenRecord {
+            access_token: access_token.clone(),
+            refresh_token: None,
+            client_id: request.client_id.clone(),
+            subject: Some(subject.to_owned()),
+            scopes: request.scopes.clone(),
+            refresh_scopes: request.scopes.clone(),
+            grant_type: "IMPLICIT",
+            issued_at: now,
+            access_expires_at: expires_at,
+            refresh_expires_at: expires_at,
+            auth_time,
+            acr: acr.clone(),
+            userinfo_claims: request.userinfo_claims.clone(),
+        });
+        fields.push(("access_token", access_token.clone()));
+        fields.push(("token_type", "Bearer".to_owned()));
+        fields.push(("expires_in", ACCESS_TOKEN_LIFETIME.to_string()));
+        if !request.scopes.is_empty() {
+            fields.push(("scope", request.scopes.join(" ")));
+        }
+        answer["accessToken"] = json!(access_token);
+        answer["accessTokenExpiresAt"] = json!(expires_at * 1000);
+        answer["accessTokenDuration"] = json!(ACCESS_TOKEN_LIFETIME);
+    }
+
+    if kind.id_token {
+        let made = id_token(
+            state,
+            &IdTokenFor {
+                client_id: &request.client_id,
+                subject,
+                nonce: request.nonce.as_deref(),
+                auth_time: auth_time.filter(|_| request.auth_time_asked),
+                acr: acr.as_deref(),
+                claims: claims.as_ref(),
+                access_token: access_token.as_deref(),
+                code: code.as_deref(),
+            },
+        );
+        let id_token = match made {
+            Ok(id_token) => id_token,
+            Err(reply) => return reply,
+        };
+        fields.push(("id_token", id_token.clone()));
+        answer["idToken"] = json!(id_token);
+    }
+
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (action, content) = to_client(state.issuer(), &to, &fields);
+    answer["action"] = json!(action);
+    answer["responseContent"] = json!(content);
+    Reply::json(200, answer)
 }
 
 fn fail(state: &mut State, body: &Value) -> Reply {
@@ -442,7 +634,8 @@ fn error_for(reason: &str) -> (&'static str, &'static str) {
 }
 
 /// The action and content that carry `fields` (plus `state` and `iss`, RFC
-/// 9207) to the client: a redirect with a query, or an auto-posting form.
+/// 9207) to the client: a redirect with a query or a fragment, or an
+/// auto-posting form.
 fn to_client(issuer: &str, to: &Destination, fields: &[(&str, &str)]) -> (&'static str, String) {
     let mut all: Vec<(&str, &str)> = fields.to_vec();
     if let Some(state) = &to.state {
@@ -460,6 +653,12 @@ fn to_client(issuer: &str, to: &Destination, fields: &[(&str, &str)]) -> (&'stat
                 '?'
             };
             ("LOCATION", format!("{}{separator}{query}", to.redirect_uri))
+        }
+        ResponseMode::Fragment => {
+            let fragment = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(&all)
+                .finish();
+            ("LOCATION", format!("{}#{fragment}", to.redirect_uri))
         }
         ResponseMode::FormPost => ("FORM", auto_post_form(&to.redirect_uri, &all)),
     }
@@ -494,11 +693,15 @@ fn escape(text: &str) -> String {
 
 fn push(state: &mut State, body: &Value) -> Reply {
     let form = Form::of(body);
-    let Ok(client) = authenticate(state, body, &form) else {
-        return invalid_client("UNAUTHORIZED");
-    };
     let refuse =
         |description: &str| direct("BAD_REQUEST", oauth_error("invalid_request", description));
+    let client = match authenticate(state, body, &form) {
+        Ok(client) => client,
+        Err(AuthFailure::InvalidClient) => return invalid_client("UNAUTHORIZED"),
+        Err(AuthFailure::InvalidRequest(description)) => return refuse(description),
+    };
+    let auth_method = client.method;
+    let client = client.key;
     if form.get("request_uri").is_some() {
         return refuse("A pushed request cannot carry a request_uri.");
     }
@@ -527,15 +730,9 @@ fn push(state: &mut State, body: &Value) -> Reply {
         "urn:ietf:params:oauth:request_uri:{}",
         state.new_value("par")
     );
-    let auth_method = if body["clientSecret"].is_string() {
-        "CLIENT_SECRET_BASIC"
-    } else if form.get("client_secret").is_some() {
-        "CLIENT_SECRET_POST"
-    } else {
-        "NONE"
-    };
     let expires_at = state.now() + PUSHED_REQUEST_LIFETIME;
-    state.pushed.insert(
+    insert_bounded(
+        &mut state.pushed,
         request_uri.clone(),
         PushedRequest {
             client_id: client,

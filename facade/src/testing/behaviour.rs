@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use super::state::State;
-use super::{MOCK_ACCESS_TOKEN, RecordedRequest, Shared, authorization, discovery, lock};
+use super::{MOCK_ACCESS_TOKEN, RecordedRequest, Shared, authorization, discovery, keys, lock};
 use super::{resources, tokens};
 
 /// An HTTP reply before it is put on the wire.
@@ -49,6 +49,15 @@ pub(super) fn api_error(status: u16, message: &str) -> Reply {
     )
 }
 
+/// The operations whose answers may be signed, or publish the keys.
+const SIGNING_OPERATIONS: [&str; 5] = [
+    "auth_token_api",
+    "auth_authorization_issue_api",
+    "auth_userinfo_issue_api",
+    "idtoken_reissue_api",
+    "service_jwks_get_api",
+];
+
 /// The answer to `request`, which no script claimed.
 pub(super) fn respond(state: &Shared, request: &RecordedRequest) -> Reply {
     let authorized = request
@@ -66,8 +75,14 @@ pub(super) fn respond(state: &Shared, request: &RecordedRequest) -> Reply {
         return api_error(404, "No such API in the mock (or another service ID).");
     };
     let body = request.json();
+    if SIGNING_OPERATIONS.contains(&operation.id) {
+        // The first use makes the process's keys, which takes a while in
+        // an unoptimised build: better before the state is locked.
+        let _ = keys::shared();
+    }
     let mut state = lock(state);
     let state = &mut *state;
+    state.sweep();
     if let Some(reply) = authorization::respond(state, operation.id, &body) {
         return reply;
     }
@@ -155,27 +170,81 @@ impl Form {
 }
 
 /// Why client authentication failed.
-pub(super) struct InvalidClient;
+pub(super) enum AuthFailure {
+    /// Unknown client, wrong secret, or a confidential client without one.
+    InvalidClient,
+    /// The request itself is wrong (RFC 6749 §2.3: one method per request).
+    InvalidRequest(&'static str),
+}
+
+/// A client that authenticated, or, public, named itself.
+pub(super) struct Authenticated {
+    /// The key it is registered under.
+    pub(super) key: String,
+    /// Whether it named itself by its alias rather than its number.
+    pub(super) alias_used: bool,
+    /// Authlete's `ClientAuthMethod` name for how it authenticated.
+    pub(super) method: &'static str,
+}
 
 /// Authenticates the client of a token, revocation or PAR request: the ID
 /// and secret from the `Authorization` header (forwarded as `clientId` and
-/// `clientSecret`) or from the form. A confidential client must present its
-/// secret; a public one only names itself. Gives the key the client is
-/// registered under.
+/// `clientSecret`) or from the form, never both (RFC 6749 §2.3), and a
+/// `client_id` in the form must name the client Basic names. A
+/// confidential client must present its secret; a public one only names
+/// itself.
 pub(super) fn authenticate(
     state: &State,
     body: &Value,
     form: &Form,
-) -> Result<String, InvalidClient> {
-    let client_id = body["clientId"].as_str().or(form.get("client_id"));
-    let secret = body["clientSecret"].as_str().or(form.get("client_secret"));
-    let (key, client) = state
-        .client(client_id.ok_or(InvalidClient)?)
-        .ok_or(InvalidClient)?;
-    match &client.secret {
-        Some(expected) if secret != Some(expected.as_str()) => Err(InvalidClient),
-        _ => Ok(key.to_owned()),
-    }
+) -> Result<Authenticated, AuthFailure> {
+    let basic = body["clientId"].as_str().filter(|id| !id.is_empty());
+    let form_id = form.get("client_id");
+    let form_secret = form.get("client_secret");
+    // The same client by its number and by its alias is still one client.
+    let same_client = |a: &str, b: &str| {
+        a == b
+            || state
+                .client(a)
+                .zip(state.client(b))
+                .is_some_and(|((x, _), (y, _))| x == y)
+    };
+    let (client_id, secret, method) = match basic {
+        Some(_) if form_secret.is_some() => {
+            return Err(AuthFailure::InvalidRequest(
+                "The client authenticated twice: HTTP Basic and client_secret in the body.",
+            ));
+        }
+        Some(id) if form_id.is_some_and(|other| !same_client(id, other)) => {
+            return Err(AuthFailure::InvalidRequest(
+                "The client_id in the body is not the client HTTP Basic names.",
+            ));
+        }
+        Some(id) => (id, body["clientSecret"].as_str(), "CLIENT_SECRET_BASIC"),
+        None => {
+            let id = form_id.ok_or(AuthFailure::InvalidClient)?;
+            let method = if form_secret.is_some() {
+                "CLIENT_SECRET_POST"
+            } else {
+                "NONE"
+            };
+            (id, form_secret, method)
+        }
+    };
+    let (key, client) = state.client(client_id).ok_or(AuthFailure::InvalidClient)?;
+    let method = match &client.secret {
+        Some(expected) if secret != Some(expected.as_str()) => {
+            return Err(AuthFailure::InvalidClient);
+        }
+        Some(_) => method,
+        // A public client's secret, if it sends one, proves nothing.
+        None => "NONE",
+    };
+    Ok(Authenticated {
+        key: key.to_owned(),
+        alias_used: client_id.parse::<i64>().is_err(),
+        method,
+    })
 }
 
 /// `invalid_client` as the token, revocation and PAR endpoints answer it.

@@ -1,31 +1,72 @@
 //! What the mock publishes about itself: the OpenID Provider metadata
-//! (`/service/configuration`) for its issuer, and a JWK Set
-//! (`/service/jwks/get`) with one fixed public key.
+//! (`/service/configuration`) for its issuer, and the JWK Set
+//! (`/service/jwks/get`) of the keys it signs with.
 //!
 //! The endpoints in the metadata are the authorization server's, under the
 //! issuer URL (`<issuer>/authorize`, `<issuer>/token`, `<issuer>/introspect`,
 //! `<issuer>/revoke`, …), the paths the `authorization_server` example
 //! serves, so that a client discovering it finds its endpoints; the mock
-//! itself serves none of them. The key signs nothing: ID tokens are unsecured, so
-//! the metadata lists `none` as their only signing algorithm.
+//! itself serves none of them. The ID token algorithms listed are those the
+//! mock signs with, RS256 first, and `none` only once a registered client
+//! asked for unsecured ID tokens: a relying party that takes its accepted
+//! algorithms from discovery must not learn to accept `none` otherwise.
 
 use serde_json::{Value, json};
 
-use super::behaviour::Reply;
-use super::state::State;
+use super::behaviour::{Reply, api_error};
+use super::keys::{self, SigningAlg};
+use super::state::{ResponseType, State};
 
 /// The answer to the discovery and JWKS operations; `None` for the others.
 pub(super) fn respond(state: &State, operation: &str) -> Option<Reply> {
     match operation {
-        "service_configuration_api" => Some(Reply::json(200, metadata(state.issuer()))),
-        "service_jwks_get_api" => Some(Reply::json(200, jwks())),
+        "service_configuration_api" => Some(Reply::json(200, metadata(state))),
+        "service_jwks_get_api" => Some(match keys::shared() {
+            Ok(keys) => Reply::json(200, keys.jwks()),
+            Err(e) => api_error(500, &e.to_string()),
+        }),
         _ => None,
     }
 }
 
+/// Every response type the mock offers, as discovery names them.
+fn response_types() -> Vec<String> {
+    [
+        "code",
+        "id_token",
+        "token",
+        "code id_token",
+        "code token",
+        "id_token token",
+        "code id_token token",
+    ]
+    .iter()
+    .filter_map(|t| ResponseType::parse(t))
+    .map(ResponseType::name)
+    .collect()
+}
+
 /// OpenID Provider metadata (OpenID Connect Discovery 1.0 §3, RFC 8414).
-fn metadata(issuer: &str) -> Value {
+fn metadata(state: &State) -> Value {
+    let issuer = state.issuer();
     let at = |path: &str| format!("{issuer}/{path}");
+    let signed: Vec<&str> = SigningAlg::SIGNED.iter().map(|a| a.name()).collect();
+    let mut id_token_algs = signed.clone();
+    if state
+        .clients
+        .values()
+        .any(|c| c.id_token_alg == SigningAlg::None)
+    {
+        id_token_algs.push(SigningAlg::None.name());
+    }
+    let claims: Vec<&str> = ["sub", "iss", "auth_time", "acr"]
+        .into_iter()
+        .chain(
+            ["profile", "email", "address", "phone"]
+                .into_iter()
+                .flat_map(|scope| super::state::scope_claims(scope).iter().copied()),
+        )
+        .collect();
     json!({
         "issuer": issuer,
         "authorization_endpoint": at("authorize"),
@@ -35,14 +76,17 @@ fn metadata(issuer: &str) -> Value {
         "introspection_endpoint": at("introspect"),
         "revocation_endpoint": at("revoke"),
         "pushed_authorization_request_endpoint": at("par"),
-        "scopes_supported": ["openid"],
-        "response_types_supported": ["code"],
-        "response_modes_supported": ["query", "form_post"],
+        "scopes_supported": state.supported_scopes,
+        "response_types_supported": response_types(),
+        "response_modes_supported": ["query", "fragment", "form_post"],
         "grant_types_supported": [
-            "authorization_code", "refresh_token", "password", "client_credentials"
+            "authorization_code", "implicit", "refresh_token", "password", "client_credentials"
         ],
         "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": ["none"],
+        "id_token_signing_alg_values_supported": id_token_algs,
+        "userinfo_signing_alg_values_supported": signed,
+        "claims_supported": claims,
+        "claim_types_supported": ["normal"],
         "token_endpoint_auth_methods_supported": [
             "client_secret_basic", "client_secret_post", "none"
         ],
@@ -55,20 +99,5 @@ fn metadata(issuer: &str) -> Value {
         "request_parameter_supported": false,
         "require_pushed_authorization_requests": false,
         "authorization_response_iss_parameter_supported": true,
-    })
-}
-
-/// A JWK Set with one P-256 public key, made once for the mock.
-fn jwks() -> Value {
-    json!({
-        "keys": [{
-            "kty": "EC",
-            "crv": "P-256",
-            "x": "8BhKjSwTAS4tCKQfNgHxiD7nx_IKVsNOzKVoGA_5d6s",
-            "y": "s2VmkHybyZOjm9LS9HRSwM9YRr1dAnDru33d08soB-M",
-            "use": "sig",
-            "alg": "ES256",
-            "kid": "mock-es256",
-        }]
     })
 }

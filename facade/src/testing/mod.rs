@@ -6,34 +6,64 @@
 //! endpoints and a resource server end to end:
 //!
 //! - **Clients.** [`MockAuthlete::register`] takes a [`MockClient`]: public,
-//!   or confidential with a secret, with a name and redirect URIs
+//!   or confidential with a secret, with a name, redirect URIs, the
+//!   response types it may use (`code` unless it registers others), and
+//!   the algorithms its ID tokens and UserInfo answers are signed with
 //!   ([`register_client`](MockAuthlete::register_client) and
 //!   [`register_redirect_uri`](MockAuthlete::register_redirect_uri) do the
-//!   same in steps). A client authenticates with Basic (forwarded as
-//!   `clientId`/`clientSecret`) or form credentials.
-//! - **Authorization** (`/auth/authorization`): the code flow only. The
-//!   client and its redirect URI are checked first (an unknown client or an
-//!   unregistered URI is a `BAD_REQUEST`, never a redirect); later errors go
-//!   to the client as `LOCATION` (or `FORM` for `response_mode=form_post`)
-//!   with `error`, `state` and `iss`. A good request gets `INTERACTION`, or
-//!   `NO_INTERACTION` for `prompt=none`, with a single-use ticket, the
-//!   client, scopes, `maxAge`, `loginHint`, prompts and any `subject`
-//!   demanded through `claims`. PKCE (S256 or plain) is checked, and required
-//!   of public clients. `/issue` spends the ticket for a code bound to the
-//!   client, redirect URI, scopes, PKCE challenge, nonce and subject; `/fail`
-//!   spends it for the error Authlete maps the reason to (`NOT_LOGGED_IN` →
-//!   `login_required`, `DENIED` → `access_denied`, …).
+//!   simplest of this in steps). A client authenticates with Basic
+//!   (forwarded as `clientId`/`clientSecret`) or with form credentials,
+//!   never both in one request.
+//! - **Scopes.** The service supports OpenID Connect's scopes (`openid`,
+//!   `profile`, `email`, `address`, `phone`, `offline_access`) plus those a
+//!   test adds with [`support_scopes`](MockAuthlete::support_scopes). A
+//!   request for any other scope is refused with `invalid_scope`, at the
+//!   authorization endpoint, PAR and the token endpoint alike. That is the
+//!   mock's decision: Authlete may instead drop unsupported scopes,
+//!   depending on the service's settings, and a test learns more from a
+//!   refusal than from a scope that silently went missing.
+//! - **Authorization** (`/auth/authorization`): `code`, `token`, `id_token`
+//!   and their hybrids, for the clients that registered them. The client
+//!   and its redirect URI are checked first (an unknown client or an
+//!   unregistered URI is a `BAD_REQUEST`, never a redirect); later errors
+//!   go to the client as `LOCATION` (in the query, or in the fragment when
+//!   the response type carries tokens) or `FORM` for
+//!   `response_mode=form_post`, with `error`, `state` and `iss`. A good
+//!   request gets `INTERACTION`, or `NO_INTERACTION` for `prompt=none`,
+//!   with a single-use ticket, the client, scopes, `maxAge`, `loginHint`,
+//!   `acrs`, prompts, any `subject` demanded through the `claims`
+//!   parameter, and the claims asked for: in `claims` those for the ID
+//!   token (the `claims` parameter's `id_token` member, plus what the
+//!   scopes stand for when `response_type=id_token` gives no access token),
+//!   in `claimsAtUserInfo` those for UserInfo. PKCE (S256 or plain) is
+//!   checked, and required of public clients asking for a code. `/issue`
+//!   spends the ticket for what the response type asks: a code bound to the
+//!   client, redirect URI, scopes, PKCE challenge, nonce, subject and
+//!   claims; an access token; an ID token (with `c_hash`, `at_hash`).
+//!   `/fail` spends it for the error Authlete maps the reason to
+//!   (`NOT_LOGGED_IN` → `login_required`, `DENIED` → `access_denied`, …).
 //! - **PAR** (`/pushed_auth_req`): the same checks, after client
 //!   authentication; the request waits 600 s under
 //!   `urn:ietf:params:oauth:request_uri:…` for one use by its own client.
-//! - **Tokens** (`/auth/token`): the password grant answers `PASSWORD` and a
-//!   ticket for `/auth/token/issue` or `/fail`; client credentials,
-//!   authorization code (single use, same redirect URI, PKCE verified) and
-//!   refresh token (rotated, scope may narrow) answer `OK` with the token
-//!   response; anything wrong gets `INVALID_CLIENT` or `BAD_REQUEST`
-//!   (`invalid_grant`, …). With `openid`, an ID token comes too: an
-//!   unsecured JWT (`"alg":"none"`) with the claims `/issue` gave. The mock
-//!   signs nothing; do not verify its ID tokens.
+//! - **Tokens** (`/auth/token`): a parameter given twice is
+//!   `invalid_request`; the password grant answers `PASSWORD` and a ticket
+//!   for `/auth/token/issue` or `/fail`; client credentials, authorization
+//!   code (single use, same redirect URI, PKCE verified) and refresh token
+//!   (rotated, scope may narrow) answer `OK` with the token response and,
+//!   beside it, the fields Authlete sends (`accessToken`,
+//!   `accessTokenExpiresAt`, `accessTokenDuration`, `refreshToken`, …,
+//!   `idToken`, `scopes`, `subject`, `clientId`, `grantType`); anything
+//!   wrong gets `INVALID_CLIENT` or `BAD_REQUEST` (`invalid_grant`, …).
+//! - **ID tokens** are signed, with RS256 unless the client registered
+//!   `ES256`, `PS256` or `none`
+//!   ([`MockClient::id_token_signed_response_alg`]), and carry `iss`,
+//!   `sub`, `aud`, `iat`, `exp`, `nonce`, `auth_time` when the request
+//!   asked for it (`max_age`, or `claims`) and `/issue` gave `authTime`,
+//!   `acr` when `/issue` gave one, `at_hash` and `c_hash` beside an access
+//!   token or a code, and the claims `/issue` gave. The keys (RSA 2048 for
+//!   RS256 and for PS256, P-256 for ES256) are made the first time any mock
+//!   of the process needs them, and shared by its mocks: RSA key generation
+//!   is slow in an unoptimised build, and most tests never sign anything.
 //! - **Resource side**: `/auth/introspection` answers `OK` for an active
 //!   token, `UNAUTHORIZED` for an unknown, revoked or expired one,
 //!   `BAD_REQUEST` for none and `FORBIDDEN` for missing scopes or another
@@ -41,16 +71,31 @@
 //!   `/auth/introspection/standard` gives RFC 7662's `active` document;
 //!   `/auth/revocation`, `/auth/token/delete` and `/auth/token/revoke` end
 //!   tokens (an access token and its refresh token go together);
-//!   `/auth/userinfo` answers for tokens with a subject and `openid`, and
-//!   `/auth/userinfo/issue` returns the caller's claims plus `sub`.
+//!   `/auth/userinfo` answers for tokens with a subject and `openid`, with
+//!   the claims UserInfo should return in `claims` (those the token's
+//!   scopes stand for and those the authorization request's `claims`
+//!   parameter asked UserInfo for), and `/auth/userinfo/issue` returns the
+//!   caller's claims plus `sub`: as JSON, or as a signed JWT for a client
+//!   that registered [`userinfo_signed_response_alg`](MockClient::userinfo_signed_response_alg).
 //! - **Discovery**: `/service/configuration` is OpenID Provider metadata for
 //!   the issuer ([`DEFAULT_MOCK_ISSUER`] unless
 //!   [`set_issuer`](MockAuthlete::set_issuer)), its endpoints under the
-//!   issuer URL; `/service/jwks/get` is a JWK Set with one fixed public key.
+//!   issuer URL, the supported scopes, and the signing algorithms the mock
+//!   uses (RS256 first; `none` only once a client registered it);
+//!   `/service/jwks/get` publishes the public keys, each with `kid`, `alg`
+//!   and `use`.
 //! - The mock holds no user data: claims come from whoever calls
 //!   `/auth/authorization/issue` or `/auth/userinfo/issue`.
-//! - Tokens last an hour, refresh tokens a day, codes and pushed requests
-//!   ten minutes; [`MockAuthlete::advance_clock`] makes them expire.
+//! - Tokens and ID tokens last an hour, refresh tokens a day, codes and
+//!   pushed requests ten minutes, tickets a day (as Authlete's
+//!   authorization tickets do; the mock gives its password tickets the
+//!   same); [`MockAuthlete::advance_clock`] makes them expire. What expired
+//!   is forgotten (tokens a day later, so that introspection can still say
+//!   "expired"), and no kind of ticket, code or pushed request is kept more
+//!   than 4,096 times (tokens 10,000; the first to expire makes room): a
+//!   mock facing endless unauthenticated traffic keeps bounded memory. Its
+//!   record of requests is kept whole for tests, unless
+//!   [`record_at_most`](MockAuthlete::record_at_most) bounds it too.
 //! - Every other operation answers a well-formed example of its success
 //!   body; requests without the mock's service access token get Authlete's
 //!   401.
@@ -109,6 +154,8 @@
 mod authorization;
 mod behaviour;
 mod discovery;
+mod jwt;
+mod keys;
 mod resources;
 mod server;
 mod state;
@@ -121,8 +168,9 @@ use std::time::Duration;
 use crate::operations::OperationInfo;
 use crate::{Client, Error, RetryPolicy};
 
+use keys::SigningAlg;
 pub use server::MockAuthlete;
-use state::{RegisteredClient, State};
+use state::{RegisteredClient, ResponseType, State};
 
 /// The service ID the mock serves.
 pub const MOCK_SERVICE_ID: &str = "715948317";
@@ -241,6 +289,9 @@ pub struct MockClient {
     secret: Option<String>,
     name: Option<String>,
     redirect_uris: Vec<String>,
+    response_types: Vec<ResponseType>,
+    id_token_alg: SigningAlg,
+    userinfo_alg: Option<SigningAlg>,
 }
 
 impl std::fmt::Debug for MockClient {
@@ -251,6 +302,19 @@ impl std::fmt::Debug for MockClient {
             .field("confidential", &self.secret.is_some())
             .field("name", &self.name)
             .field("redirect_uris", &self.redirect_uris)
+            .field(
+                "response_types",
+                &self
+                    .response_types
+                    .iter()
+                    .map(|t| t.name())
+                    .collect::<Vec<_>>(),
+            )
+            .field("id_token_signed_response_alg", &self.id_token_alg.name())
+            .field(
+                "userinfo_signed_response_alg",
+                &self.userinfo_alg.map(SigningAlg::name),
+            )
             .finish()
     }
 }
@@ -265,6 +329,9 @@ impl MockClient {
             secret: None,
             name: None,
             redirect_uris: Vec::new(),
+            response_types: Vec::new(),
+            id_token_alg: SigningAlg::Rs256,
+            userinfo_alg: None,
         }
     }
 
@@ -284,6 +351,58 @@ impl MockClient {
     /// Adds a registered redirect URI.
     pub fn redirect_uri(mut self, uri: impl Into<String>) -> MockClient {
         self.redirect_uris.push(uri.into());
+        self
+    }
+
+    /// Adds a response type the client may ask for: `code`, `token`,
+    /// `id_token`, or a combination (`code id_token`, `id_token token`, …,
+    /// in any order). A client that registers none may use `code` only, as
+    /// Authlete's clients by default.
+    ///
+    /// # Panics
+    ///
+    /// On anything else (`none` included), so that a typo stops the test
+    /// here.
+    pub fn response_type(mut self, response_type: &str) -> MockClient {
+        let Some(parsed) = ResponseType::parse(response_type) else {
+            panic!("the mock offers no response type {response_type:?}");
+        };
+        self.response_types.push(parsed);
+        self
+    }
+
+    /// The algorithm the client's ID tokens are signed with
+    /// (`id_token_signed_response_alg`): `RS256` (the default), `ES256` or
+    /// `PS256`, or `none` for unsecured ID tokens, which the mock hands out
+    /// only to a client that registered for them, and then announces in
+    /// its discovery document.
+    ///
+    /// # Panics
+    ///
+    /// On any other algorithm.
+    pub fn id_token_signed_response_alg(mut self, alg: &str) -> MockClient {
+        let Some(parsed) = SigningAlg::parse(alg) else {
+            panic!("the mock cannot sign ID tokens with {alg:?} (RS256, ES256, PS256 or none)");
+        };
+        self.id_token_alg = parsed;
+        self
+    }
+
+    /// The algorithm the client's UserInfo answers are signed with
+    /// (`userinfo_signed_response_alg`): `RS256`, `ES256` or `PS256`. Without
+    /// it, `/auth/userinfo/issue` answers plain JSON.
+    ///
+    /// # Panics
+    ///
+    /// On any other algorithm (`none` included: a client that wants no
+    /// signature registers nothing).
+    pub fn userinfo_signed_response_alg(mut self, alg: &str) -> MockClient {
+        match SigningAlg::parse(alg) {
+            Some(SigningAlg::None) | None => {
+                panic!("the mock cannot sign UserInfo answers with {alg:?} (RS256, ES256 or PS256)")
+            }
+            Some(parsed) => self.userinfo_alg = Some(parsed),
+        }
         self
     }
 }
@@ -334,6 +453,13 @@ impl MockAuthlete {
                 secret: client.secret,
                 name: client.name,
                 redirect_uris: client.redirect_uris,
+                response_types: if client.response_types.is_empty() {
+                    vec![ResponseType::CODE]
+                } else {
+                    client.response_types
+                },
+                id_token_alg: client.id_token_alg,
+                userinfo_alg: client.userinfo_alg,
             },
         );
     }
@@ -372,6 +498,45 @@ impl MockAuthlete {
         lock(&self.state).clock_offset += by;
     }
 
+    /// The scopes the service supports, in the order discovery lists them.
+    pub fn supported_scopes(&self) -> Vec<String> {
+        lock(&self.state).supported_scopes.clone()
+    }
+
+    /// Adds scopes to those the service supports (OpenID Connect's
+    /// `openid`, `profile`, `email`, `address`, `phone` and
+    /// `offline_access` until a test changes them).
+    pub fn support_scopes<S: Into<String>>(&self, scopes: impl IntoIterator<Item = S>) {
+        let mut state = lock(&self.state);
+        for scope in scopes {
+            let scope = scope.into();
+            if !state.supported_scopes.contains(&scope) {
+                state.supported_scopes.push(scope);
+            }
+        }
+    }
+
+    /// Makes `scopes` the only ones the service supports.
+    pub fn set_supported_scopes<S: Into<String>>(&self, scopes: impl IntoIterator<Item = S>) {
+        let mut state = lock(&self.state);
+        state.supported_scopes.clear();
+        drop(state);
+        self.support_scopes(scopes);
+    }
+
+    /// Keeps only the last `limit` requests for [`requests`](Self::requests)
+    /// (none with 0). The mock keeps every request until this is called,
+    /// which a test wants and a long-running stand-in (the offline example
+    /// server, a load test) does not: each request costs its headers and
+    /// body in memory.
+    pub fn record_at_most(&self, limit: usize) {
+        let mut state = lock(&self.state);
+        state.record_limit = Some(limit);
+        while state.requests.len() > limit {
+            state.requests.pop_front();
+        }
+    }
+
     /// Queues `reply` for the next request to `operation`; replies are used
     /// in order, once each, before normal behaviour resumes.
     pub fn script(&self, operation: &'static OperationInfo, reply: MockReply) {
@@ -382,9 +547,10 @@ impl MockAuthlete {
             .push_back(reply);
     }
 
-    /// Every request received so far, in order.
+    /// Every request received so far, in order (the last ones only after
+    /// [`record_at_most`](Self::record_at_most)).
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.state).requests.clone()
+        lock(&self.state).requests.iter().cloned().collect()
     }
 
     /// The requests received for one operation.

@@ -5,11 +5,21 @@
 //!
 //! The errors of `/auth/introspection` and `/auth/userinfo*` carry, as
 //! Authlete's do, a `WWW-Authenticate` value in `responseContent`.
+//!
+//! `/auth/userinfo` lists in `claims` what UserInfo should return: the
+//! claims the token's scopes stand for (OpenID Connect Core §5.4) and those
+//! the authorization request's `claims` parameter asked UserInfo for
+//! (§5.5), which the grant kept. `/auth/userinfo/issue` answers the claims
+//! it is given plus `sub`, as JSON, or as a signed JWT (with `iss` and
+//! `aud`) for a client that registered `userinfo_signed_response_alg`.
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
-use super::behaviour::{Form, Reply, authenticate, direct, invalid_client, oauth_error};
-use super::state::{State, TokenRecord};
+use super::behaviour::{
+    AuthFailure, Form, Reply, authenticate, direct, invalid_client, oauth_error,
+};
+use super::jwt;
+use super::state::{State, TokenRecord, claim_names};
 
 /// The answer to these operations; `None` for the others.
 pub(super) fn respond(state: &mut State, operation: &str, body: &Value) -> Option<Reply> {
@@ -76,9 +86,10 @@ fn strings(value: &Value) -> Vec<&str> {
 
 /// The client fields Authlete adds to answers about a token.
 fn client_fields(state: &State, record: &TokenRecord, answer: &mut Value) {
-    answer["clientIdAlias"] = json!(record.client_id);
-    if let Some(client) = state.clients.get(&record.client_id) {
-        answer["clientId"] = json!(client.number);
+    if let Value::Object(identity) = state.client_identity(&record.client_id) {
+        for (name, value) in identity {
+            answer[name] = value;
+        }
     }
     if let Some(subject) = &record.subject {
         answer["subject"] = json!(subject);
@@ -179,8 +190,21 @@ fn standard(state: &State, body: &Value) -> Reply {
 
 fn revoke(state: &mut State, body: &Value) -> Reply {
     let form = Form::of(body);
-    let Ok(client) = authenticate(state, body, &form) else {
-        return invalid_client("INVALID_CLIENT");
+    if let Some(name) = form.repeated() {
+        return direct(
+            "BAD_REQUEST",
+            oauth_error(
+                "invalid_request",
+                &format!("The parameter {name} is given more than once."),
+            ),
+        );
+    }
+    let client = match authenticate(state, body, &form) {
+        Ok(client) => client.key,
+        Err(AuthFailure::InvalidClient) => return invalid_client("INVALID_CLIENT"),
+        Err(AuthFailure::InvalidRequest(description)) => {
+            return direct("BAD_REQUEST", oauth_error("invalid_request", description));
+        }
     };
     let Some(token) = form.get("token") else {
         return direct(
@@ -234,6 +258,13 @@ fn userinfo(state: &State, body: &Value) -> Reply {
     };
     let mut answer = json!({"action": "OK", "token": record.access_token});
     client_fields(state, record, &mut answer);
+    let claims = claim_names(&record.scopes, record.userinfo_claims.as_ref());
+    if !claims.is_empty() {
+        answer["claims"] = json!(claims);
+    }
+    if let Some(requested) = &record.userinfo_claims {
+        answer["userInfoClaims"] = json!(Value::Object(requested.clone()).to_string());
+    }
     Reply::json(200, answer)
 }
 
@@ -243,9 +274,9 @@ fn userinfo_issue(state: &State, body: &Value) -> Reply {
         Err(refusal) => return refusal,
     };
     let mut claims = match body["claims"].as_str() {
-        None => json!({}),
+        None => Map::new(),
         Some(text) => match serde_json::from_str::<Value>(text) {
-            Ok(claims @ Value::Object(_)) => claims,
+            Ok(Value::Object(claims)) => claims,
             _ => {
                 return challenged(
                     "INTERNAL_SERVER_ERROR",
@@ -257,9 +288,22 @@ fn userinfo_issue(state: &State, body: &Value) -> Reply {
         },
     };
     // `sub` is the token's end-user unless the caller gives a pairwise one.
-    claims["sub"] = json!(body["sub"].as_str().or(record.subject.as_deref()));
-    Reply::json(
-        200,
-        json!({"action": "JSON", "responseContent": claims.to_string()}),
-    )
+    claims.insert(
+        "sub".into(),
+        json!(body["sub"].as_str().or(record.subject.as_deref())),
+    );
+    let signed = state
+        .clients
+        .get(&record.client_id)
+        .and_then(|c| c.userinfo_alg);
+    match signed {
+        None => Reply::json(
+            200,
+            json!({"action": "JSON", "responseContent": Value::Object(claims).to_string()}),
+        ),
+        Some(alg) => match jwt::userinfo(state, alg, &record.client_id, claims) {
+            Ok(jwt) => Reply::json(200, json!({"action": "JWT", "responseContent": jwt})),
+            Err(reply) => reply,
+        },
+    }
 }

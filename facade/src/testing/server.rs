@@ -105,7 +105,7 @@ async fn serve(
     };
     let scripted = {
         let mut state = lock(&state);
-        state.requests.push(recorded.clone());
+        state.record(recorded.clone());
         operation.and_then(|op| state.scripts.get_mut(op.id).and_then(|q| q.pop_front()))
     };
     let reply = match scripted {

@@ -1,11 +1,22 @@
 //! The token endpoint and token administration: `/auth/token` with the
 //! password, client-credentials, authorization-code and refresh-token
-//! grants; `/auth/token/issue` and `/fail` for password tickets; and
-//! `/auth/token/create`, `/delete`, `/revoke` and `/get/list` on the tokens
-//! the mock keeps.
+//! grants; `/auth/token/issue` and `/fail` for password tickets;
+//! `/idtoken/reissue`; and `/auth/token/create`, `/delete`, `/revoke` and
+//! `/get/list` on the tokens the mock keeps.
 //!
-//! ID tokens are unsecured JWTs (`"alg":"none"`, empty signature): the mock
-//! signs nothing, so a test can read their claims but must not verify them.
+//! `/auth/token` is as strict as Authlete: a parameter given twice, a
+//! client that authenticates both with HTTP Basic and with a secret in the
+//! form, or whose form `client_id` is not the client Basic names, gets
+//! `invalid_request` (RFC 6749 §3.2, §2.3); a scope the service does not
+//! support gets `invalid_scope` (refused rather than dropped: the mock's
+//! decision, since Authlete's answer depends on the service's settings).
+//! Its `OK` answers, and those of `/auth/token/issue`, carry beside
+//! `responseContent` the fields Authlete's do: the tokens, their expiry
+//! times (milliseconds) and durations (seconds), the ID token, scopes,
+//! subject, client and grant type.
+//!
+//! ID tokens are signed (see the `jwt` module); the code grant's carries
+//! `at_hash` for the access token issued with it.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -13,10 +24,14 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::authorization::is_pkce_value;
-use super::behaviour::{Form, Reply, api_error, authenticate, direct, invalid_client, oauth_error};
+use super::behaviour::{
+    AuthFailure, Authenticated, Form, Reply, api_error, authenticate, direct, invalid_client,
+    oauth_error,
+};
+use super::jwt::{IdTokenFor, id_token};
 use super::state::{
     ACCESS_TOKEN_LIFETIME, ChallengeMethod, CodeGrant, PendingTicket, REFRESH_TOKEN_LIFETIME,
-    State, TokenRecord,
+    State, TICKET_LIFETIME, TokenRecord, insert_bounded,
 };
 
 /// The answer to the token operations; `None` for the others.
@@ -30,20 +45,10 @@ pub(super) fn respond(
         "auth_token_api" => process(state, body),
         "auth_token_issue_api" => issue(state, body),
         "auth_token_fail_api" => fail(state, body),
-        "idtoken_reissue_api" => Reply::json(
-            200,
-            json!({
-                "action": "OK",
-                "idToken": "mock.id.token",
-                "responseContent": json!({"id_token": "mock.id.token"}).to_string(),
-            }),
-        ),
+        "idtoken_reissue_api" => reissue(state, body),
         "auth_token_create_api" => create(state, body),
         "auth_token_update_api" => Reply::json(200, json!({"action": "OK"})),
-        "auth_token_get_list_api" => Reply::json(
-            200,
-            json!({"start": 0, "end": 0, "totalCount": state.tokens.len(), "accessTokens": []}),
-        ),
+        "auth_token_get_list_api" => list(state, path_and_query),
         "auth_token_revoke_api" => revoke(state, body),
         "auth_token_delete_api" => {
             // The identifier is the last path segment; the mock's tokens
@@ -66,66 +71,106 @@ fn invalid_grant(description: &str) -> Reply {
 
 fn process(state: &mut State, body: &Value) -> Reply {
     let form = Form::of(body);
-    let Ok(client_id) = authenticate(state, body, &form) else {
-        return invalid_client("INVALID_CLIENT");
+    if let Some(name) = form.repeated() {
+        return bad_request(
+            "invalid_request",
+            &format!("The parameter {name} is given more than once."),
+        );
+    }
+    let client = match authenticate(state, body, &form) {
+        Ok(client) => client,
+        Err(AuthFailure::InvalidClient) => return invalid_client("INVALID_CLIENT"),
+        Err(AuthFailure::InvalidRequest(description)) => {
+            return bad_request("invalid_request", description);
+        }
     };
     let public = state
         .clients
-        .get(&client_id)
+        .get(&client.key)
         .is_some_and(|c| c.secret.is_none());
-    let bare = |error: &str| direct("BAD_REQUEST", json!({ "error": error }));
     match form.get("grant_type") {
-        Some("password") => {
-            let (Some(username), Some(password)) = (form.get("username"), form.get("password"))
-            else {
-                return bare("invalid_request");
-            };
-            let ticket = state.new_value("ticket");
-            state.tickets.insert(
-                ticket.clone(),
-                PendingTicket {
-                    client_id: client_id.clone(),
-                    scope: form.get("scope").map(str::to_owned),
-                },
-            );
-            Reply::json(
-                200,
-                json!({
-                    "action": "PASSWORD",
-                    "ticket": ticket,
-                    "username": username,
-                    "password": password,
-                    "clientIdAlias": client_id,
-                }),
-            )
-        }
-        Some("client_credentials") if public => bare("unauthorized_client"),
+        Some("password") => password(state, &client, &form),
+        Some("client_credentials") if public => bad_request(
+            "unauthorized_client",
+            "A public client cannot use the client credentials grant.",
+        ),
         Some("client_credentials") => {
+            let scopes = split_scope(form.get("scope"));
+            if let Some(refusal) = unsupported(state, &scopes) {
+                return refusal;
+            }
             let grant = Grant {
-                client_id,
+                client_id: client.key.clone(),
                 subject: None,
-                scopes: split_scope(form.get("scope")),
+                scopes,
                 grant_type: "CLIENT_CREDENTIALS",
                 auth_time: None,
                 acr: None,
+                userinfo_claims: None,
             };
-            let record = mint(state, grant, false);
-            direct("OK", content(&record, None))
+            let issued = mint(state, grant, false);
+            Reply::json(200, endpoint_answer(state, &issued, &client, None))
         }
-        Some("authorization_code") => code_grant(state, &client_id, &form),
-        Some("refresh_token") => refresh_grant(state, &client_id, &form),
-        Some(_) => bare("unsupported_grant_type"),
-        None => bare("invalid_request"),
+        Some("authorization_code") => code_grant(state, &client, &form),
+        Some("refresh_token") => refresh_grant(state, &client, &form),
+        Some(_) => bad_request("unsupported_grant_type", "The grant_type is not supported."),
+        None => bad_request("invalid_request", "The request has no grant_type."),
     }
 }
 
+/// `invalid_scope` for the first scope the service does not support.
+fn unsupported(state: &State, scopes: &[String]) -> Option<Reply> {
+    state.unsupported_scope(scopes).map(|scope| {
+        bad_request(
+            "invalid_scope",
+            &format!("The service does not support the scope {scope}."),
+        )
+    })
+}
+
+fn password(state: &mut State, client: &Authenticated, form: &Form) -> Reply {
+    let (Some(username), Some(password)) = (form.get("username"), form.get("password")) else {
+        return bad_request(
+            "invalid_request",
+            "The password grant needs a username and a password.",
+        );
+    };
+    let scopes = split_scope(form.get("scope"));
+    if let Some(refusal) = unsupported(state, &scopes) {
+        return refusal;
+    }
+    let ticket = state.new_value("ticket");
+    let expires_at = state.now() + TICKET_LIFETIME;
+    let mut answer = state.client_identity(&client.key);
+    answer["action"] = json!("PASSWORD");
+    answer["ticket"] = json!(ticket);
+    answer["username"] = json!(username);
+    answer["password"] = json!(password);
+    answer["clientIdAliasUsed"] = json!(client.alias_used);
+    answer["clientAuthMethod"] = json!(client.method);
+    answer["grantType"] = json!("PASSWORD");
+    answer["scopes"] = json!(scopes);
+    insert_bounded(
+        &mut state.tickets,
+        ticket,
+        PendingTicket {
+            client_id: client.key.clone(),
+            alias_used: client.alias_used,
+            scopes,
+            expires_at,
+        },
+    );
+    Reply::json(200, answer)
+}
+
 fn split_scope(scope: Option<&str>) -> Vec<String> {
-    scope
-        .unwrap_or_default()
-        .split(' ')
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
+    let mut scopes: Vec<String> = Vec::new();
+    for scope in scope.unwrap_or_default().split(' ') {
+        if !scope.is_empty() && !scopes.iter().any(|s| s == scope) {
+            scopes.push(scope.to_owned());
+        }
+    }
+    scopes
 }
 
 /// What a new token record is made of.
@@ -136,6 +181,7 @@ struct Grant {
     grant_type: &'static str,
     auth_time: Option<i64>,
     acr: Option<String>,
+    userinfo_claims: Option<serde_json::Map<String, Value>>,
 }
 
 /// Issues an access token (and a refresh token if asked) for `grant`, keeps
@@ -157,9 +203,10 @@ fn mint(state: &mut State, grant: Grant, with_refresh: bool) -> Issued {
         refresh_expires_at: now + REFRESH_TOKEN_LIFETIME,
         auth_time: grant.auth_time,
         acr: grant.acr,
+        userinfo_claims: grant.userinfo_claims,
     };
-    let issued = Issued::of(state, &record);
-    state.tokens.push(record);
+    let issued = Issued::of(&record);
+    state.keep_token(record);
     issued
 }
 
@@ -167,23 +214,25 @@ fn mint(state: &mut State, grant: Grant, with_refresh: bool) -> Issued {
 struct Issued {
     access_token: String,
     refresh_token: Option<String>,
-    client_alias: String,
-    client_number: Option<i64>,
+    client_key: String,
     subject: Option<String>,
     scopes: Vec<String>,
+    refresh_scopes: Vec<String>,
+    grant_type: &'static str,
     access_expires_at: i64,
     refresh_expires_at: i64,
 }
 
 impl Issued {
-    fn of(state: &State, record: &TokenRecord) -> Issued {
+    fn of(record: &TokenRecord) -> Issued {
         Issued {
             access_token: record.access_token.clone(),
             refresh_token: record.refresh_token.clone(),
-            client_alias: record.client_id.clone(),
-            client_number: state.clients.get(&record.client_id).map(|c| c.number),
+            client_key: record.client_id.clone(),
             subject: record.subject.clone(),
             scopes: record.scopes.clone(),
+            refresh_scopes: record.refresh_scopes.clone(),
+            grant_type: record.grant_type,
             access_expires_at: record.access_expires_at,
             refresh_expires_at: record.refresh_expires_at,
         }
@@ -210,20 +259,17 @@ fn content(issued: &Issued, id_token: Option<&str>) -> Value {
 }
 
 /// The fields `/auth/token` and `/auth/token/issue` share when they issue
-/// tokens; times in milliseconds, as Authlete gives them.
-fn issued_fields(issued: &Issued, id_token: Option<&str>) -> Value {
-    let mut fields = json!({
-        "action": "OK",
-        "responseContent": content(issued, id_token).to_string(),
-        "accessToken": issued.access_token,
-        "accessTokenExpiresAt": issued.access_expires_at * 1000,
-        "accessTokenDuration": ACCESS_TOKEN_LIFETIME,
-        "clientIdAlias": issued.client_alias,
-        "scopes": issued.scopes,
-    });
-    if let Some(number) = issued.client_number {
-        fields["clientId"] = json!(number);
-    }
+/// tokens; times in milliseconds and durations in seconds, as Authlete
+/// gives them.
+fn issued_fields(state: &State, issued: &Issued, alias_used: bool) -> Value {
+    let mut fields = state.client_identity(&issued.client_key);
+    fields["action"] = json!("OK");
+    fields["responseContent"] = json!(content(issued, None).to_string());
+    fields["accessToken"] = json!(issued.access_token);
+    fields["accessTokenExpiresAt"] = json!(issued.access_expires_at * 1000);
+    fields["accessTokenDuration"] = json!(ACCESS_TOKEN_LIFETIME);
+    fields["clientIdAliasUsed"] = json!(alias_used);
+    fields["scopes"] = json!(issued.scopes);
     if let Some(subject) = &issued.subject {
         fields["subject"] = json!(subject);
     }
@@ -231,11 +277,30 @@ fn issued_fields(issued: &Issued, id_token: Option<&str>) -> Value {
         fields["refreshToken"] = json!(refresh_token);
         fields["refreshTokenExpiresAt"] = json!(issued.refresh_expires_at * 1000);
         fields["refreshTokenDuration"] = json!(REFRESH_TOKEN_LIFETIME);
+        fields["refreshTokenScopes"] = json!(issued.refresh_scopes);
     }
     fields
 }
 
-fn code_grant(state: &mut State, client_id: &str, form: &Form) -> Reply {
+/// `/auth/token`'s `OK`: the shared fields, plus the grant type, how the
+/// client authenticated, and the ID token if there is one.
+fn endpoint_answer(
+    state: &State,
+    issued: &Issued,
+    client: &Authenticated,
+    id_token: Option<&str>,
+) -> Value {
+    let mut answer = issued_fields(state, issued, client.alias_used);
+    answer["responseContent"] = json!(content(issued, id_token).to_string());
+    answer["grantType"] = json!(issued.grant_type);
+    answer["clientAuthMethod"] = json!(client.method);
+    if let Some(id_token) = id_token {
+        answer["idToken"] = json!(id_token);
+    }
+    answer
+}
+
+fn code_grant(state: &mut State, client: &Authenticated, form: &Form) -> Reply {
     let Some(code) = form.get("code") else {
         return bad_request("invalid_request", "The request has no code.");
     };
@@ -245,7 +310,7 @@ fn code_grant(state: &mut State, client_id: &str, form: &Form) -> Reply {
     let owned = state
         .codes
         .get(code)
-        .is_some_and(|g| g.request.client_id == client_id);
+        .is_some_and(|g| g.request.client_id == client.key);
     let now = state.now();
     let Some(grant) = owned
         .then(|| state.codes.remove(code))
@@ -270,26 +335,45 @@ fn code_grant(state: &mut State, client_id: &str, form: &Form) -> Reply {
     if let Err(description) = check_verifier(&grant, form.get("code_verifier")) {
         return invalid_grant(description);
     }
-    let openid = grant.request.scopes.iter().any(|s| s == "openid");
-    let id_token = openid.then(|| id_token(state, &grant));
     let issued = mint(
         state,
         Grant {
-            client_id: client_id.to_owned(),
+            client_id: client.key.clone(),
             subject: Some(grant.subject.clone()),
             scopes: grant.request.scopes.clone(),
             grant_type: "AUTHORIZATION_CODE",
             auth_time: grant.auth_time,
             acr: grant.acr.clone(),
+            userinfo_claims: grant.request.userinfo_claims.clone(),
         },
         true,
     );
-    let mut answer = issued_fields(&issued, id_token.as_deref());
-    answer["grantType"] = json!("AUTHORIZATION_CODE");
-    if let Some(id_token) = id_token {
-        answer["idToken"] = json!(id_token);
-    }
-    Reply::json(200, answer)
+    let openid = grant.request.scopes.iter().any(|s| s == "openid");
+    let id_token = if openid {
+        let made = id_token(
+            state,
+            &IdTokenFor {
+                client_id: &client.key,
+                subject: &grant.subject,
+                nonce: grant.request.nonce.as_deref(),
+                auth_time: grant.auth_time.filter(|_| grant.request.auth_time_asked),
+                acr: grant.acr.as_deref(),
+                claims: grant.claims.as_ref(),
+                access_token: Some(&issued.access_token),
+                code: None,
+            },
+        );
+        match made {
+            Ok(id_token) => Some(id_token),
+            Err(reply) => return reply,
+        }
+    } else {
+        None
+    };
+    Reply::json(
+        200,
+        endpoint_answer(state, &issued, client, id_token.as_deref()),
+    )
 }
 
 /// Checks the PKCE verifier against the code's challenge (RFC 7636 §4.6).
@@ -318,35 +402,7 @@ fn check_verifier(grant: &CodeGrant, verifier: Option<&str>) -> Result<(), &'sta
     }
 }
 
-/// An unsecured ID token (RFC 7519 §6) for the code's end-user.
-fn id_token(state: &State, grant: &CodeGrant) -> String {
-    let now = state.now();
-    let mut claims = json!({});
-    if let Some(Value::Object(given)) = &grant.claims {
-        for (name, value) in given {
-            claims[name] = value.clone();
-        }
-    }
-    claims["iss"] = json!(state.issuer());
-    claims["sub"] = json!(grant.subject);
-    claims["aud"] = json!(grant.request.client_id);
-    claims["iat"] = json!(now);
-    claims["exp"] = json!(now + ACCESS_TOKEN_LIFETIME);
-    if let Some(nonce) = &grant.request.nonce {
-        claims["nonce"] = json!(nonce);
-    }
-    if let Some(auth_time) = grant.auth_time {
-        claims["auth_time"] = json!(auth_time);
-    }
-    if let Some(acr) = &grant.acr {
-        claims["acr"] = json!(acr);
-    }
-    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
-    let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
-    format!("{header}.{payload}.")
-}
-
-fn refresh_grant(state: &mut State, client_id: &str, form: &Form) -> Reply {
+fn refresh_grant(state: &mut State, client: &Authenticated, form: &Form) -> Reply {
     let Some(token) = form.get("refresh_token") else {
         return bad_request("invalid_request", "The request has no refresh_token.");
     };
@@ -354,7 +410,7 @@ fn refresh_grant(state: &mut State, client_id: &str, form: &Form) -> Reply {
     let Some(index) = state.tokens.iter().position(|r| {
         r.refresh_token.as_deref() == Some(token)
             && r.refresh_expires_at > now
-            && r.client_id == client_id
+            && r.client_id == client.key
     }) else {
         return invalid_grant(
             "The refresh token is unknown, revoked, expired or another client's.",
@@ -381,35 +437,42 @@ fn refresh_grant(state: &mut State, client_id: &str, form: &Form) -> Reply {
     record.issued_at = now;
     record.access_expires_at = now + ACCESS_TOKEN_LIFETIME;
     record.refresh_expires_at = now + REFRESH_TOKEN_LIFETIME;
-    let issued = Issued::of(state, &state.tokens[index]);
-    let mut answer = issued_fields(&issued, None);
-    answer["grantType"] = json!("REFRESH_TOKEN");
-    Reply::json(200, answer)
+    let mut issued = Issued::of(&state.tokens[index]);
+    // The record keeps the grant's type; this answer is a refresh's.
+    issued.grant_type = "REFRESH_TOKEN";
+    Reply::json(200, endpoint_answer(state, &issued, client, None))
 }
 
+/// The open password ticket that `body` names, which this spends.
 fn take_ticket(state: &mut State, body: &Value) -> Option<PendingTicket> {
-    state.tickets.remove(body["ticket"].as_str()?)
+    let now = state.now();
+    state
+        .tickets
+        .remove(body["ticket"].as_str()?)
+        .filter(|t| t.expires_at > now)
 }
 
 fn issue(state: &mut State, body: &Value) -> Reply {
     let Some(pending) = take_ticket(state, body) else {
-        return api_error(400, "The ticket is unknown or has already been used.");
+        return api_error(400, "The ticket is unknown, expired or already used.");
     };
+    let alias_used = pending.alias_used;
     let grant = Grant {
         client_id: pending.client_id,
         subject: body["subject"].as_str().map(str::to_owned),
-        scopes: split_scope(pending.scope.as_deref()),
+        scopes: pending.scopes,
         grant_type: "PASSWORD",
         auth_time: None,
         acr: None,
+        userinfo_claims: None,
     };
     let issued = mint(state, grant, true);
-    Reply::json(200, issued_fields(&issued, None))
+    Reply::json(200, issued_fields(state, &issued, alias_used))
 }
 
 fn fail(state: &mut State, body: &Value) -> Reply {
     if take_ticket(state, body).is_none() {
-        return api_error(400, "The ticket is unknown or has already been used.");
+        return api_error(400, "The ticket is unknown, expired or already used.");
     }
     match body["reason"].as_str() {
         // Authlete's documented answer for wrong resource owner credentials.
@@ -430,6 +493,65 @@ fn fail(state: &mut State, body: &Value) -> Reply {
     }
 }
 
+/// `/idtoken/reissue`: a new ID token for the grant behind a refresh that
+/// has just happened (the access and refresh tokens it gave).
+fn reissue(state: &State, body: &Value) -> Reply {
+    let caller_error = |message: &str| {
+        Reply::json(
+            200,
+            json!({
+                "action": "CALLER_ERROR",
+                "resultCode": "A001201",
+                "resultMessage": format!("[A001201] {message}"),
+            }),
+        )
+    };
+    let (Some(access), Some(refresh)) =
+        (body["accessToken"].as_str(), body["refreshToken"].as_str())
+    else {
+        return caller_error("The request needs accessToken and refreshToken.");
+    };
+    let Some(record) = state
+        .active_access_token(access)
+        .filter(|r| r.refresh_token.as_deref() == Some(refresh))
+    else {
+        return caller_error("The tokens are unknown, expired or of different grants.");
+    };
+    let Some(subject) = body["sub"].as_str().or(record.subject.as_deref()) else {
+        return caller_error("The grant has no end-user.");
+    };
+    let claims = body["claims"]
+        .as_str()
+        .and_then(|text| serde_json::from_str::<Value>(text).ok())
+        .filter(Value::is_object);
+    let issued = Issued::of(record);
+    let made = id_token(
+        state,
+        &IdTokenFor {
+            client_id: &record.client_id,
+            subject,
+            nonce: None,
+            auth_time: None,
+            acr: record.acr.as_deref(),
+            claims: claims.as_ref(),
+            access_token: Some(access),
+            code: None,
+        },
+    );
+    let id_token = match made {
+        Ok(id_token) => id_token,
+        Err(reply) => return reply,
+    };
+    Reply::json(
+        200,
+        json!({
+            "action": "OK",
+            "idToken": id_token,
+            "responseContent": content(&issued, Some(&id_token)).to_string(),
+        }),
+    )
+}
+
 /// `/auth/token/create`: a token the authorization server mints directly.
 fn create(state: &mut State, body: &Value) -> Reply {
     let client_id = match body["clientId"].as_i64() {
@@ -438,33 +560,118 @@ fn create(state: &mut State, body: &Value) -> Reply {
             .map_or_else(|| number.to_string(), |(key, _)| key.to_owned()),
         None => String::new(),
     };
+    let grant_type = match body["grantType"].as_str() {
+        Some("AUTHORIZATION_CODE") => "AUTHORIZATION_CODE",
+        Some("PASSWORD") => "PASSWORD",
+        Some("REFRESH_TOKEN") => "REFRESH_TOKEN",
+        Some("IMPLICIT") => "IMPLICIT",
+        _ => "CLIENT_CREDENTIALS",
+    };
+    let scopes: Vec<String> = body["scopes"]
+        .as_array()
+        .map(|s| {
+            s.iter()
+                .filter_map(|s| s.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let subject = body["subject"].as_str().map(str::to_owned);
+    // Only grants with an end-user get a refresh token.
+    let with_refresh = subject.is_some() && grant_type != "CLIENT_CREDENTIALS";
     let grant = Grant {
         client_id,
-        subject: body["subject"].as_str().map(str::to_owned),
-        scopes: body["scopes"]
-            .as_array()
-            .map(|s| {
-                s.iter()
-                    .filter_map(|s| s.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        grant_type: "CLIENT_CREDENTIALS",
-        auth_time: None,
-        acr: None,
+        subject,
+        scopes,
+        grant_type,
+        auth_time: body["authTime"].as_i64().filter(|t| *t > 0),
+        acr: body["acr"].as_str().map(str::to_owned),
+        userinfo_claims: None,
     };
-    let issued = mint(state, grant, false);
-    Reply::json(
-        200,
-        json!({
-            "action": "OK",
-            "accessToken": issued.access_token,
-            "tokenType": "Bearer",
-            "expiresIn": ACCESS_TOKEN_LIFETIME,
-            "expiresAt": issued.access_expires_at * 1000,
-            "scopes": issued.scopes,
-        }),
-    )
+    let issued = mint(state, grant, with_refresh);
+    let mut answer = json!({
+        "action": "OK",
+        "accessToken": issued.access_token,
+        "tokenType": "Bearer",
+        "expiresIn": ACCESS_TOKEN_LIFETIME,
+        "expiresAt": issued.access_expires_at * 1000,
+        "grantType": grant_type,
+        "scopes": issued.scopes,
+    });
+    if let Some(number) = state.clients.get(&issued.client_key).map(|c| c.number) {
+        answer["clientId"] = json!(number);
+    }
+    if let Some(subject) = &issued.subject {
+        answer["subject"] = json!(subject);
+    }
+    if let Some(refresh_token) = &issued.refresh_token {
+        answer["refreshToken"] = json!(refresh_token);
+        answer["refreshTokenScopes"] = json!(issued.refresh_scopes);
+    }
+    Reply::json(200, answer)
+}
+
+/// `/auth/token/get/list`: the tokens of a client or a user (or all), as
+/// Authlete lists them: hashes, never the tokens.
+fn list(state: &State, path_and_query: &str) -> Reply {
+    let query: Vec<(String, String)> = path_and_query
+        .split_once('?')
+        .map(|(_, q)| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .into_owned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let param = |name: &str| {
+        query
+            .iter()
+            .find(|(k, v)| k == name && !v.is_empty())
+            .map(|(_, v)| v.as_str())
+    };
+    let client = param("clientIdentifier").map(|id| {
+        state
+            .client(id)
+            .map_or_else(|| id.to_owned(), |(key, _)| key.to_owned())
+    });
+    let subject = param("subject");
+    let hash = |token: &str| URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()));
+    let tokens: Vec<Value> = state
+        .tokens
+        .iter()
+        .filter(|r| client.as_ref().is_none_or(|c| &r.client_id == c))
+        .filter(|r| subject.is_none_or(|s| r.subject.as_deref() == Some(s)))
+        .map(|r| {
+            let mut token = json!({
+                "accessTokenHash": hash(&r.access_token),
+                "accessTokenExpiresAt": r.access_expires_at * 1000,
+                "createdAt": r.issued_at * 1000,
+                "grantType": r.grant_type,
+                "scopes": r.scopes,
+            });
+            if let Some(number) = state.clients.get(&r.client_id).map(|c| c.number) {
+                token["clientId"] = json!(number);
+            }
+            if let Some(subject) = &r.subject {
+                token["subject"] = json!(subject);
+            }
+            if let Some(refresh) = &r.refresh_token {
+                token["refreshTokenHash"] = json!(hash(refresh));
+                token["refreshTokenExpiresAt"] = json!(r.refresh_expires_at * 1000);
+                token["refreshTokenScopes"] = json!(r.refresh_scopes);
+            }
+            token
+        })
+        .collect();
+    let total = tokens.len();
+    let mut answer = json!({
+        "start": 0,
+        "end": total,
+        "totalCount": total,
+        "accessTokens": tokens,
+    });
+    if let Some(subject) = subject {
+        answer["subject"] = json!(subject);
+    }
+    Reply::json(200, answer)
 }
 
 /// `/auth/token/revoke`: one token, or every token of a client, a user, or
