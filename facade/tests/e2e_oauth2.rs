@@ -148,7 +148,9 @@ async fn start() -> Provider {
     let authlete = example::start_stand_in(&issuer)
         .await
         .expect("the stand-in starts");
-    let app = example::app(authlete.client().expect("client"), &issuer);
+    // With the peer's address, as `main` serves it, for the login throttle.
+    let app = example::app(authlete.client().expect("client"), &issuer)
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
@@ -220,6 +222,21 @@ impl Provider {
             .set_pkce_challenge(challenge)
             .url();
         (url, state, verifier)
+    }
+
+    /// An authorization request for `scopes` with PKCE (S256) and the
+    /// given `state`, and its verifier.
+    fn request_for(&self, scopes: &[&str], state: &str) -> (Url, PkceCodeVerifier) {
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        self.saw(verifier.secret());
+        let state = state.to_owned();
+        let (url, _) = self
+            .client
+            .authorize_url(move || CsrfToken::new(state))
+            .add_scopes(scopes.iter().map(|s| Scope::new((*s).to_owned())))
+            .set_pkce_challenge(challenge)
+            .url();
+        (url, verifier)
     }
 
     /// The whole browser side of the code flow: the request, alice's login,
@@ -323,6 +340,12 @@ impl Provider {
     /// The check of the run's logs: not one secret the test saw, and not
     /// the tickets Authlete handed out, which only the example saw.
     fn assert_logs_hold_no_secret(&self) {
+        self.assert_logs_hold_none_of_at_least(20);
+    }
+
+    /// [`assert_logs_hold_no_secret`](Self::assert_logs_hold_no_secret)
+    /// for a shorter run, which must have seen more than `minimum` secrets.
+    fn assert_logs_hold_none_of_at_least(&self, minimum: usize) {
         let text = self.traces.text();
         let mut secrets = self.secrets.lock().expect("not poisoned").clone();
         secrets.extend(
@@ -340,7 +363,7 @@ impl Provider {
             }
         }
         assert!(
-            secrets.len() > 20,
+            secrets.len() > minimum,
             "the run saw too little: {}",
             secrets.len()
         );
@@ -363,6 +386,7 @@ struct Page {
     url: Url,
     status: u16,
     location: Option<String>,
+    headers: reqwest::header::HeaderMap,
     html: String,
 }
 
@@ -422,6 +446,11 @@ impl<'p> Browser<'p> {
     }
 
     async fn send(&mut self, url: Url, mut request: reqwest::RequestBuilder) -> Page {
+        // What Chromium sends for a page: it prefers HTML.
+        request = request.header(
+            "accept",
+            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        );
         if let Some(cookie) = &self.cookie {
             request = request.header("cookie", cookie);
         }
@@ -438,6 +467,7 @@ impl<'p> Browser<'p> {
             .headers()
             .get("location")
             .map(|v| v.to_str().expect("text").to_owned());
+        let headers = response.headers().clone();
         let html = response.text().await.expect("a body");
         // The pages are plain forms: nothing on them runs.
         assert!(!html.to_ascii_lowercase().contains("<script"), "{html}");
@@ -445,6 +475,7 @@ impl<'p> Browser<'p> {
             url,
             status,
             location,
+            headers,
             html,
         }
     }
@@ -973,4 +1004,442 @@ async fn the_logs_of_a_whole_run_hold_no_secret() {
         assert!(text.contains(expected), "no {expected} in:\n{text}");
     }
     provider.assert_logs_hold_no_secret();
+}
+
+// ---------------------------------------------------------------------------
+// What a security review tries
+// ---------------------------------------------------------------------------
+
+/// The headers every page for a person must carry.
+fn assert_secure_page(page: &Page) {
+    let header = |name: &str| {
+        page.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(header("x-frame-options"), "DENY", "{}", page.url);
+    assert_eq!(header("x-content-type-options"), "nosniff", "{}", page.url);
+    assert_eq!(header("referrer-policy"), "no-referrer", "{}", page.url);
+    assert_eq!(header("cache-control"), "no-store", "{}", page.url);
+    let csp = header("content-security-policy");
+    assert!(
+        csp.contains("frame-ancestors 'none'"),
+        "{}: {csp}",
+        page.url
+    );
+    assert!(csp.contains("default-src 'none'"), "{}: {csp}", page.url);
+}
+
+/// Two tabs, two requests, one session: each consent form approves the
+/// request it showed, with that request's state and scopes, and nothing
+/// else. (The old example approved whichever request came last.)
+#[tokio::test]
+async fn a_consent_form_approves_the_request_it_shows() {
+    let provider = start().await;
+    let mut browser = Browser::new(&provider);
+    let (first, first_verifier) = provider.request_for(&["openid"], "one");
+    let login = browser.get(first).await;
+    let first_consent = browser
+        .submit(
+            &login,
+            &[("username", USERNAME), ("password", PASSWORD)],
+            None,
+        )
+        .await;
+    assert!(first_consent.html.contains("openid"));
+    assert!(
+        !first_consent.html.contains("email"),
+        "{}",
+        first_consent.html
+    );
+    // Another tab, or another site's top-level navigation with the Lax
+    // cookie: a second request, wider, while the first page is open.
+    let (second, _) = provider.request_for(&["openid", "email"], "two");
+    let second_consent = browser.get(second).await;
+    assert!(
+        second_consent.html.contains("email"),
+        "{}",
+        second_consent.html
+    );
+
+    // Allow on the first page.
+    let back = browser
+        .submit(&first_consent, &[], Some(("decision", "approve")))
+        .await;
+    let answer = provider.redirect_to_client(&back);
+    assert_eq!(answer.get("state").map(String::as_str), Some("one"));
+    let code = answer.get("code").expect("a code").clone();
+    provider.saw(&code);
+    let tokens = provider
+        .client
+        .exchange_code(AuthorizationCode::new(code))
+        .set_pkce_verifier(first_verifier)
+        .request_async(&provider.http)
+        .await
+        .expect("the code is exchanged");
+    provider.tokens(&tokens);
+    let scopes: Vec<String> = tokens
+        .scopes()
+        .map(|s| s.iter().map(|s| s.to_string()).collect())
+        .unwrap_or_default();
+    assert_eq!(scopes, ["openid"], "the first page showed openid only");
+
+    // A form pointed at a request of another session finds nothing.
+    let mut stranger = Browser::new(&provider);
+    let (third, _) = provider.request_for(&["openid"], "three");
+    let stranger_login = stranger.get(third).await;
+    let stranger_consent = stranger
+        .submit(
+            &stranger_login,
+            &[("username", USERNAME), ("password", PASSWORD)],
+            None,
+        )
+        .await;
+    let second_id = HtmlForm::parse(&second_consent.html)
+        .fields
+        .into_iter()
+        .find(|(name, _)| name == "interaction")
+        .expect("the form names its request")
+        .1;
+    let forged = stranger
+        .submit(
+            &stranger_consent,
+            &[("interaction", second_id.as_str())],
+            Some(("decision", "approve")),
+        )
+        .await;
+    assert_eq!(forged.status, 400, "{}", forged.html);
+    assert_secure_page(&forged);
+
+    // The second tab's own form still works, for its own request.
+    let back = browser
+        .submit(&second_consent, &[], Some(("decision", "approve")))
+        .await;
+    let answer = provider.redirect_to_client(&back);
+    assert_eq!(answer.get("state").map(String::as_str), Some("two"));
+    provider.saw(answer.get("code").expect("a code"));
+    provider.assert_logs_hold_none_of_at_least(8);
+}
+
+/// Every page a person sees, errors included, refuses framing, sniffing,
+/// caching and the Referer; the JSON documents stay cacheable.
+#[tokio::test]
+async fn every_page_is_protected_from_framing_and_caching() {
+    let provider = start().await;
+    let mut browser = Browser::new(&provider);
+    let (start_url, _, _) = provider.authorization_request();
+    let login = browser.get(start_url).await;
+    assert_secure_page(&login);
+    let consent = browser
+        .submit(
+            &login,
+            &[("username", USERNAME), ("password", PASSWORD)],
+            None,
+        )
+        .await;
+    assert_secure_page(&consent);
+    let back = browser
+        .submit(&consent, &[], Some(("decision", "approve")))
+        .await;
+    provider.saw(
+        provider
+            .redirect_to_client(&back)
+            .get("code")
+            .expect("code"),
+    );
+    // The demo client's page shows the code: never cached either.
+    let callback = browser
+        .get(Url::parse(back.location.as_deref().expect("Location")).expect("URL"))
+        .await;
+    assert_eq!(callback.status, 200);
+    assert_secure_page(&callback);
+
+    // An unknown client cannot be redirected to: a person gets a page
+    // that says so, an API client Authlete's JSON.
+    let mut unknown = Url::parse(&provider.url("/authorize")).expect("URL");
+    unknown
+        .query_pairs_mut()
+        .append_pair("response_type", "code")
+        .append_pair("client_id", "no-such-client")
+        .append_pair("scope", "openid");
+    let error = Browser::new(&provider).get(unknown.clone()).await;
+    assert_eq!(error.status, 400);
+    assert!(
+        error.headers["content-type"]
+            .to_str()
+            .is_ok_and(|t| t.starts_with("text/html")),
+        "{:?}",
+        error.headers
+    );
+    assert!(error.html.contains("cannot be completed"), "{}", error.html);
+    assert_secure_page(&error);
+    let api = no_redirects().get(unknown).send().await.expect("an answer");
+    assert_eq!(api.status(), 400);
+    let json: Value = api.json().await.expect("JSON for an API client");
+    assert_eq!(json["error"], "invalid_request");
+
+    // A reload of the consent page's URL is a page, not an empty 405.
+    let reload = Browser::new(&provider)
+        .get(Url::parse(&provider.url("/consent")).expect("URL"))
+        .await;
+    assert_eq!(reload.status, 405);
+    assert!(reload.html.contains("start again"), "{}", reload.html);
+    assert_secure_page(&reload);
+
+    // The discovery document is public JSON: cacheable, no page headers.
+    let discovery = reqwest::get(provider.url("/.well-known/openid-configuration"))
+        .await
+        .expect("discovery");
+    assert!(discovery.headers().get("x-frame-options").is_none());
+    assert_ne!(
+        discovery
+            .headers()
+            .get("cache-control")
+            .map(|v| v.as_bytes()),
+        Some(&b"no-store"[..])
+    );
+}
+
+/// Guessing is throttled: after five wrong passwords the account is
+/// locked, the right password included, on the login form and through
+/// the password grant alike; the failures are logged, the passwords not.
+#[tokio::test]
+async fn password_guessing_is_throttled() {
+    let provider = start().await;
+    let mut browser = Browser::new(&provider);
+    let (start_url, _, _) = provider.authorization_request();
+    let mut page = browser.get(start_url).await;
+    let guesses: Vec<String> = (0..5).map(|n| format!("guess-{n}")).collect();
+    for guess in &guesses {
+        provider.saw(guess);
+        page = browser
+            .submit(&page, &[("username", USERNAME), ("password", guess)], None)
+            .await;
+        assert_eq!(page.status, 200, "{}", page.html);
+        assert!(page.html.contains("Wrong username or password"));
+    }
+    let locked = browser
+        .submit(
+            &page,
+            &[("username", USERNAME), ("password", "guess-5")],
+            None,
+        )
+        .await;
+    assert_eq!(locked.status, 200, "the sixth failure itself is answered");
+    let refused = browser
+        .submit(
+            &page,
+            &[("username", USERNAME), ("password", PASSWORD)],
+            None,
+        )
+        .await;
+    assert_eq!(refused.status, 429, "{}", refused.html);
+    let retry_after: u64 = refused.headers["retry-after"]
+        .to_str()
+        .expect("text")
+        .parse()
+        .expect("seconds");
+    assert!(retry_after >= 1);
+    assert_secure_page(&refused);
+
+    // The password grant asks the same throttle: the right password is
+    // refused while the account is locked.
+    let grant = provider
+        .client
+        .exchange_password(
+            &oauth2::ResourceOwnerUsername::new(USERNAME.into()),
+            &oauth2::ResourceOwnerPassword::new(PASSWORD.into()),
+        )
+        .request_async(&provider.http)
+        .await;
+    assert!(grant.is_err(), "a locked account gets no token");
+
+    let text = provider.traces.text();
+    assert!(text.contains("login failed"), "{text}");
+    assert!(text.contains("account=\"alice\""), "{text}");
+    provider.assert_logs_hold_none_of_at_least(8);
+}
+
+/// The form endpoints take forms only: a JSON or plain-text body is
+/// refused with `invalid_request`, not parsed as a form.
+#[tokio::test]
+async fn form_endpoints_refuse_other_bodies() {
+    let provider = start().await;
+    for path in ["/token", "/revoke", "/introspect", "/par"] {
+        for content_type in ["application/json", "text/plain", ""] {
+            let mut request = no_redirects()
+                .post(provider.url(path))
+                .basic_auth(DEMO_CLIENT_ID, Some(DEMO_CLIENT_SECRET))
+                .body("grant_type=client_credentials&token=x&response_type=code");
+            if !content_type.is_empty() {
+                request = request.header("content-type", content_type);
+            }
+            let response = request.send().await.expect("an answer");
+            assert_eq!(response.status(), 400, "{path} {content_type}");
+            let json: Value = response.json().await.expect("JSON");
+            assert_eq!(json["error"], "invalid_request", "{path} {content_type}");
+            assert!(
+                json["error_description"]
+                    .as_str()
+                    .is_some_and(|d| d.contains("application/x-www-form-urlencoded")),
+                "{json}"
+            );
+        }
+    }
+}
+
+/// A successful revocation's empty answer claims no content type.
+#[tokio::test]
+async fn an_empty_revocation_answer_has_no_content_type() {
+    let provider = start().await;
+    let response = no_redirects()
+        .post(provider.url("/revoke"))
+        .basic_auth(DEMO_CLIENT_ID, Some(DEMO_CLIENT_SECRET))
+        .form(&[("token", "not-a-token")])
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(response.status(), 200);
+    assert!(response.headers().get("content-type").is_none());
+    assert_eq!(response.text().await.expect("body"), "");
+}
+
+// ---------------------------------------------------------------------------
+// A relying party that verifies ID tokens: the `openidconnect` crate
+// ---------------------------------------------------------------------------
+
+/// The code flow through the pages as an OpenID Connect relying party
+/// runs it: provider metadata and keys from discovery, `nonce`, PKCE, the
+/// ID token's signature, `iss`, `aud`, `exp`, `nonce` and `at_hash`
+/// verified by `openidconnect`, then UserInfo for the consented scopes.
+/// The verifier allows exactly the algorithms discovery lists, as many
+/// relying parties do; so a hand-edited or unsigned ID token must fail.
+#[tokio::test]
+async fn an_openid_connect_relying_party_verifies_the_id_token() {
+    use openidconnect::core::{
+        CoreAuthenticationFlow, CoreClient, CoreIdToken, CoreProviderMetadata, CoreUserInfoClaims,
+    };
+    use openidconnect::{AccessTokenHash, IssuerUrl, Nonce, OAuth2TokenResponse};
+    use std::str::FromStr as _;
+
+    let provider = start().await;
+    let metadata = CoreProviderMetadata::discover_async(
+        IssuerUrl::new(provider.issuer.clone()).expect("URL"),
+        &provider.http,
+    )
+    .await
+    .expect("discovery and the JWK Set load");
+    let algorithms = metadata.id_token_signing_alg_values_supported().clone();
+    assert!(
+        algorithms.contains(&openidconnect::core::CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256),
+        "OpenID Connect Discovery requires RS256: {algorithms:?}"
+    );
+    assert!(
+        !algorithms.contains(&openidconnect::core::CoreJwsSigningAlgorithm::None),
+        "{algorithms:?}"
+    );
+    let client = CoreClient::from_provider_metadata(
+        metadata,
+        openidconnect::ClientId::new(DEMO_CLIENT_ID.into()),
+        Some(openidconnect::ClientSecret::new(DEMO_CLIENT_SECRET.into())),
+    )
+    .set_redirect_uri(
+        openidconnect::RedirectUrl::new(provider.url(DEMO_REDIRECT_PATH)).expect("URL"),
+    );
+
+    let (challenge, verifier) = openidconnect::PkceCodeChallenge::new_random_sha256();
+    provider.saw(verifier.secret());
+    let (start_url, state, nonce) = client
+        .authorize_url(
+            CoreAuthenticationFlow::AuthorizationCode,
+            openidconnect::CsrfToken::new_random,
+            Nonce::new_random,
+        )
+        .add_scope(openidconnect::Scope::new("email".into()))
+        .add_scope(openidconnect::Scope::new("profile".into()))
+        .set_pkce_challenge(challenge)
+        .url();
+    let mut browser = Browser::new(&provider);
+    let (code, returned_state) = provider
+        .code_through_the_pages(&mut browser, start_url)
+        .await;
+    assert_eq!(&returned_state, state.secret());
+    let tokens = client
+        .exchange_code(openidconnect::AuthorizationCode::new(code))
+        .expect("discovery named a token endpoint")
+        .set_pkce_verifier(verifier)
+        .request_async(&provider.http)
+        .await
+        .expect("the code is exchanged");
+    provider.saw(tokens.access_token().secret());
+
+    let id_token = tokens
+        .extra_fields()
+        .id_token()
+        .expect("an ID token for scope openid");
+    provider.saw(&id_token.to_string());
+    let id_verifier = client
+        .id_token_verifier()
+        .set_allowed_algs(algorithms.clone());
+    let claims = id_token
+        .claims(&id_verifier, &nonce)
+        .expect("the signature, iss, aud, exp and nonce verify");
+    assert_eq!(claims.subject().as_str(), ALICE);
+    assert_eq!(claims.issuer().as_str(), provider.issuer);
+    let at_hash = claims
+        .access_token_hash()
+        .expect("at_hash comes with an access token");
+    let expected = AccessTokenHash::from_token(
+        tokens.access_token(),
+        id_token.signing_alg().expect("alg"),
+        id_token.signing_key(&id_verifier).expect("the key"),
+    )
+    .expect("a hash");
+    assert_eq!(*at_hash, expected);
+
+    // UserInfo gives what the user consented to: email and profile.
+    let info: CoreUserInfoClaims = client
+        .user_info(tokens.access_token().clone(), None)
+        .expect("discovery named a UserInfo endpoint")
+        .request_async(&provider.http)
+        .await
+        .expect("UserInfo answers");
+    assert_eq!(info.subject().as_str(), ALICE);
+    assert_eq!(info.email().map(|e| e.as_str()), Some("alice@example.com"));
+    assert_eq!(info.email_verified(), Some(true));
+    let name = info.name().and_then(|n| n.get(None)).map(|n| n.as_str());
+    assert_eq!(name, Some("Alice Liddell"));
+
+    // A hand-edited subject breaks the signature.
+    let text = id_token.to_string();
+    let mut parts: Vec<&str> = text.split('.').collect();
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let mut payload: Value =
+        serde_json::from_slice(&b64.decode(parts[1]).expect("base64url")).expect("JSON");
+    payload["sub"] = Value::from("user-mallory-666");
+    let forged_payload = b64.encode(payload.to_string());
+    parts[1] = &forged_payload;
+    let forged = CoreIdToken::from_str(&parts.join(".")).expect("still a JWT");
+    assert!(
+        forged.claims(&id_verifier, &nonce).is_err(),
+        "an edited ID token is refused"
+    );
+    // So does dropping the signature and calling it unsigned.
+    let unsigned_header = b64.encode(br#"{"alg":"none","typ":"JWT"}"#);
+    let unsigned = format!("{unsigned_header}.{forged_payload}.");
+    let unsigned = CoreIdToken::from_str(&unsigned).expect("still a JWT");
+    assert!(
+        unsigned.claims(&id_verifier, &nonce).is_err(),
+        "an unsigned ID token is refused"
+    );
+    // And the right token with another nonce (a replay into another login).
+    assert!(
+        id_token
+            .claims(&id_verifier, &Nonce::new("another".into()))
+            .is_err()
+    );
+    provider.assert_logs_hold_none_of_at_least(8);
 }

@@ -20,7 +20,7 @@ pub struct ThrottleLimits {
     /// Failures a client address may have before it is locked (default 20:
     /// many people can share one address behind a NAT).
     pub address_free_failures: u32,
-    /// The first lock's length (default 1 s); each further failure doubles it.
+    /// The first lock's length (default 30 s); each further failure doubles it.
     pub first_delay: Duration,
     /// The longest lock (default 15 min).
     pub max_delay: Duration,
@@ -37,7 +37,7 @@ impl Default for ThrottleLimits {
         ThrottleLimits {
             account_free_failures: 5,
             address_free_failures: 20,
-            first_delay: Duration::from_secs(1),
+            first_delay: Duration::from_secs(30),
             max_delay: Duration::from_secs(15 * 60),
             forget_after: Duration::from_secs(60 * 60),
             max_tracked: 10_000,
@@ -277,13 +277,13 @@ mod tests {
         throttle.failed_at("Alice", HOME, t0);
         // Locked for the first delay, from any address, in any case.
         let wait = throttle.check_at("ALICE", ELSEWHERE, t0).unwrap_err();
-        assert_eq!(wait.retry_after, Duration::from_secs(1));
-        assert_eq!(wait.retry_after_secs(), 1);
-        let t1 = t0 + Duration::from_secs(1);
+        assert_eq!(wait.retry_after, Duration::from_secs(30));
+        assert_eq!(wait.retry_after_secs(), 30);
+        let t1 = t0 + Duration::from_secs(30);
         assert_eq!(throttle.check_at("alice", ELSEWHERE, t1), Ok(()));
         throttle.failed_at("alice", ELSEWHERE, t1);
         let wait = throttle.check_at("alice", HOME, t1).unwrap_err();
-        assert_eq!(wait.retry_after, Duration::from_secs(2));
+        assert_eq!(wait.retry_after, Duration::from_secs(60));
         // Other accounts are untouched.
         assert_eq!(throttle.check_at("bob", ELSEWHERE, t1), Ok(()));
     }
