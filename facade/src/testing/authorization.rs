@@ -98,7 +98,8 @@ impl Refusal {
 }
 
 /// Checks an authorization request's parameters as Authlete would for a
-/// service that offers the code flow only.
+/// service that offers every response type but `none`, PKCE, and the
+/// `claims` parameter, but no request objects.
 fn validate(state: &State, form: &Form) -> Result<AuthorizationRequest, Refusal> {
     let refuse = |description: &str| Refusal::Direct("invalid_request", description.to_owned());
     if let Some(name) = form.repeated() {

@@ -408,7 +408,7 @@ impl MockClient {
 }
 
 impl MockAuthlete {
-    /// The base URL to give a [`Client`](crate::Client).
+    /// The base URL to give a [`Client`].
     pub fn uri(&self) -> String {
         format!("http://{}", self.addr())
     }
