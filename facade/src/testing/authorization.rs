@@ -450,11 +450,13 @@ fn client_json(state: &State, key: &str) -> Value {
     let Some((_, client)) = state.client(key) else {
         return Value::Null;
     };
-    let mut shown = json!({
-        "clientId": client.number,
-        "clientIdAlias": key,
-        "clientIdAliasEnabled": true,
-        "clientType": if client.secret.is_some() { "CONFIDENTIAL" } else { "PUBLIC" },
+    // A client registered under its number has no alias.
+    let mut shown = state.client_identity(key);
+    shown["clientIdAliasEnabled"] = json!(shown.get("clientIdAlias").is_some());
+    shown["clientType"] = json!(if client.secret.is_some() {
+        "CONFIDENTIAL"
+    } else {
+        "PUBLIC"
     });
     if let Some(name) = &client.name {
         shown["clientName"] = json!(name);
