@@ -46473,10 +46473,13 @@ impl Client {
     #[cfg(feature = "utility")]
     /**Sends a `GET` request to `/api/info`
 
-```ignore
+```no_run
+# use authlete_generated::Client;
+# async fn example(client: &Client) {
 let response = client.info_api()
     .send()
     .await;
+# }
 ```*/
     pub fn info_api(&self) -> builder::InfoApi<'_> {
         builder::InfoApi::new(self)
@@ -46484,11 +46487,14 @@ let response = client.info_api()
     #[cfg(feature = "lifecycle")]
     /**Sends a `GET` request to `/api/lifecycle/healthcheck`
 
-```ignore
+```no_run
+# use authlete_generated::Client;
+# async fn example(client: &Client, extended: bool) {
 let response = client.get_api_lifecycle_healthcheck()
     .extended(extended)
     .send()
     .await;
+# }
 ```*/
     pub fn get_api_lifecycle_healthcheck(
         &self,
@@ -46498,10 +46504,13 @@ let response = client.get_api_lifecycle_healthcheck()
     #[cfg(feature = "utility")]
     /**Sends a `GET` request to `/api/misc/echo`
 
-```ignore
+```no_run
+# use authlete_generated::Client;
+# async fn example(client: &Client) {
 let response = client.misc_echo_api()
     .send()
     .await;
+# }
 ```*/
     pub fn misc_echo_api(&self) -> builder::MiscEchoApi<'_> {
         builder::MiscEchoApi::new(self)
@@ -46509,11 +46518,14 @@ let response = client.misc_echo_api()
     #[cfg(feature = "service")]
     /**Sends a `POST` request to `/api/service/create`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, body: types::Service) {
 let response = client.service_create_api()
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn service_create_api(&self) -> builder::ServiceCreateApi<'_> {
         builder::ServiceCreateApi::new(self)
@@ -46521,12 +46533,15 @@ let response = client.service_create_api()
     #[cfg(feature = "service")]
     /**Sends a `GET` request to `/api/service/get/list`
 
-```ignore
+```no_run
+# use authlete_generated::Client;
+# async fn example(client: &Client, end: i32, start: i32) {
 let response = client.service_get_list_api()
     .end(end)
     .start(start)
     .send()
     .await;
+# }
 ```*/
     pub fn service_get_list_api(&self) -> builder::ServiceGetListApi<'_> {
         builder::ServiceGetListApi::new(self)
@@ -46534,12 +46549,15 @@ let response = client.service_get_list_api()
     #[cfg(feature = "authorization")]
     /**Sends a `POST` request to `/api/{serviceId}/auth/authorization`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::AuthorizationRequest) {
 let response = client.auth_authorization_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn auth_authorization_api(&self) -> builder::AuthAuthorizationApi<'_> {
         builder::AuthAuthorizationApi::new(self)
@@ -46547,12 +46565,15 @@ let response = client.auth_authorization_api()
     #[cfg(feature = "authorization")]
     /**Sends a `POST` request to `/api/{serviceId}/auth/authorization/fail`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::AuthorizationFailRequest) {
 let response = client.auth_authorization_fail_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn auth_authorization_fail_api(&self) -> builder::AuthAuthorizationFailApi<'_> {
         builder::AuthAuthorizationFailApi::new(self)
@@ -46560,12 +46581,15 @@ let response = client.auth_authorization_fail_api()
     #[cfg(feature = "authorization")]
     /**Sends a `POST` request to `/api/{serviceId}/auth/authorization/issue`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::AuthorizationIssueRequest) {
 let response = client.auth_authorization_issue_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn auth_authorization_issue_api(
         &self,
@@ -46575,12 +46599,15 @@ let response = client.auth_authorization_issue_api()
     #[cfg(feature = "authorization")]
     /**Sends a `POST` request to `/api/{serviceId}/auth/authorization/ticket/info`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::AuthorizationTicketInfoRequest) {
 let response = client.get_authorization_ticket_info()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn get_authorization_ticket_info(
         &self,
@@ -46590,12 +46617,15 @@ let response = client.get_authorization_ticket_info()
     #[cfg(feature = "authorization")]
     /**Sends a `POST` request to `/api/{serviceId}/auth/authorization/ticket/update`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::AuthorizationTicketUpdateRequest) {
 let response = client.update_authorization_ticket()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn update_authorization_ticket(&self) -> builder::UpdateAuthorizationTicket<'_> {
         builder::UpdateAuthorizationTicket::new(self)
@@ -46603,12 +46633,15 @@ let response = client.update_authorization_ticket()
     #[cfg(feature = "introspection")]
     /**Sends a `POST` request to `/api/{serviceId}/auth/introspection`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::IntrospectionRequest) {
 let response = client.auth_introspection_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn auth_introspection_api(&self) -> builder::AuthIntrospectionApi<'_> {
         builder::AuthIntrospectionApi::new(self)
@@ -46616,12 +46649,15 @@ let response = client.auth_introspection_api()
     #[cfg(feature = "introspection")]
     /**Sends a `POST` request to `/api/{serviceId}/auth/introspection/standard`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::StandardIntrospectionRequest) {
 let response = client.auth_introspection_standard_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn auth_introspection_standard_api(
         &self,
@@ -46631,12 +46667,15 @@ let response = client.auth_introspection_standard_api()
     #[cfg(feature = "revocation")]
     /**Sends a `POST` request to `/api/{serviceId}/auth/revocation`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::RevocationRequest) {
 let response = client.auth_revocation_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn auth_revocation_api(&self) -> builder::AuthRevocationApi<'_> {
         builder::AuthRevocationApi::new(self)
@@ -46646,12 +46685,15 @@ let response = client.auth_revocation_api()
 
 Sends a `POST` request to `/api/{serviceId}/auth/token`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::TokenRequest) {
 let response = client.auth_token_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn auth_token_api(&self) -> builder::AuthTokenApi<'_> {
         builder::AuthTokenApi::new(self)
@@ -46661,12 +46703,15 @@ let response = client.auth_token_api()
 
 Sends a `POST` request to `/api/{serviceId}/auth/token/create`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::TokenCreateRequest) {
 let response = client.auth_token_create_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn auth_token_create_api(&self) -> builder::AuthTokenCreateApi<'_> {
         builder::AuthTokenCreateApi::new(self)
@@ -46674,13 +46719,16 @@ let response = client.auth_token_create_api()
     #[cfg(feature = "tokens")]
     /**Sends a `POST` request to `/api/{serviceId}/auth/token/create/batch`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, dry_run: bool, body: ::std::vec::Vec<types::TokenCreateRequest>) {
 let response = client.auth_token_create_batch_api()
     .service_id(service_id)
     .dry_run(dry_run)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn auth_token_create_batch_api(&self) -> builder::AuthTokenCreateBatchApi<'_> {
         builder::AuthTokenCreateBatchApi::new(self)
@@ -46688,12 +46736,15 @@ let response = client.auth_token_create_batch_api()
     #[cfg(feature = "tokens")]
     /**Sends a `GET` request to `/api/{serviceId}/auth/token/create/batch/status/{tokenBatchRequestId}`
 
-```ignore
+```no_run
+# use authlete_generated::Client;
+# async fn example(client: &Client, service_id: ::std::string::String, token_batch_request_id: ::std::string::String) {
 let response = client.auth_token_create_batch_status_api()
     .service_id(service_id)
     .token_batch_request_id(token_batch_request_id)
     .send()
     .await;
+# }
 ```*/
     pub fn auth_token_create_batch_status_api(
         &self,
@@ -46705,12 +46756,15 @@ let response = client.auth_token_create_batch_status_api()
 
 Sends a `DELETE` request to `/api/{serviceId}/auth/token/delete/{accessTokenIdentifier}`
 
-```ignore
+```no_run
+# use authlete_generated::Client;
+# async fn example(client: &Client, service_id: ::std::string::String, access_token_identifier: ::std::string::String) {
 let response = client.auth_token_delete_api()
     .service_id(service_id)
     .access_token_identifier(access_token_identifier)
     .send()
     .await;
+# }
 ```*/
     pub fn auth_token_delete_api(&self) -> builder::AuthTokenDeleteApi<'_> {
         builder::AuthTokenDeleteApi::new(self)
@@ -46720,12 +46774,15 @@ let response = client.auth_token_delete_api()
 
 Sends a `POST` request to `/api/{serviceId}/auth/token/fail`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::TokenFailRequest) {
 let response = client.auth_token_fail_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn auth_token_fail_api(&self) -> builder::AuthTokenFailApi<'_> {
         builder::AuthTokenFailApi::new(self)
@@ -46735,7 +46792,9 @@ let response = client.auth_token_fail_api()
 
 Sends a `GET` request to `/api/{serviceId}/auth/token/get/list`
 
-```ignore
+```no_run
+# use authlete_generated::Client;
+# async fn example(client: &Client, service_id: ::std::string::String, client_identifier: ::std::string::String, end: i32, start: i32, subject: ::std::string::String) {
 let response = client.auth_token_get_list_api()
     .service_id(service_id)
     .client_identifier(client_identifier)
@@ -46744,6 +46803,7 @@ let response = client.auth_token_get_list_api()
     .subject(subject)
     .send()
     .await;
+# }
 ```*/
     pub fn auth_token_get_list_api(&self) -> builder::AuthTokenGetListApi<'_> {
         builder::AuthTokenGetListApi::new(self)
@@ -46753,12 +46813,15 @@ let response = client.auth_token_get_list_api()
 
 Sends a `POST` request to `/api/{serviceId}/auth/token/issue`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::TokenIssueRequest) {
 let response = client.auth_token_issue_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn auth_token_issue_api(&self) -> builder::AuthTokenIssueApi<'_> {
         builder::AuthTokenIssueApi::new(self)
@@ -46768,12 +46831,15 @@ let response = client.auth_token_issue_api()
 
 Sends a `POST` request to `/api/{serviceId}/auth/token/revoke`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::TokenRevokeRequest) {
 let response = client.auth_token_revoke_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn auth_token_revoke_api(&self) -> builder::AuthTokenRevokeApi<'_> {
         builder::AuthTokenRevokeApi::new(self)
@@ -46783,12 +46849,15 @@ let response = client.auth_token_revoke_api()
 
 Sends a `POST` request to `/api/{serviceId}/auth/token/update`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::TokenUpdateRequest) {
 let response = client.auth_token_update_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn auth_token_update_api(&self) -> builder::AuthTokenUpdateApi<'_> {
         builder::AuthTokenUpdateApi::new(self)
@@ -46796,12 +46865,15 @@ let response = client.auth_token_update_api()
     #[cfg(feature = "userinfo")]
     /**Sends a `POST` request to `/api/{serviceId}/auth/userinfo`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::UserinfoRequest) {
 let response = client.auth_userinfo_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn auth_userinfo_api(&self) -> builder::AuthUserinfoApi<'_> {
         builder::AuthUserinfoApi::new(self)
@@ -46809,12 +46881,15 @@ let response = client.auth_userinfo_api()
     #[cfg(feature = "userinfo")]
     /**Sends a `POST` request to `/api/{serviceId}/auth/userinfo/issue`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::UserinfoIssueRequest) {
 let response = client.auth_userinfo_issue_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn auth_userinfo_issue_api(&self) -> builder::AuthUserinfoIssueApi<'_> {
         builder::AuthUserinfoIssueApi::new(self)
@@ -46822,12 +46897,15 @@ let response = client.auth_userinfo_issue_api()
     #[cfg(feature = "ciba")]
     /**Sends a `POST` request to `/api/{serviceId}/backchannel/authentication`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::BackchannelAuthenticationRequest) {
 let response = client.backchannel_authentication_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn backchannel_authentication_api(
         &self,
@@ -46837,12 +46915,15 @@ let response = client.backchannel_authentication_api()
     #[cfg(feature = "ciba")]
     /**Sends a `POST` request to `/api/{serviceId}/backchannel/authentication/complete`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::BackchannelAuthenticationCompleteRequest) {
 let response = client.backchannel_authentication_complete_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn backchannel_authentication_complete_api(
         &self,
@@ -46852,12 +46933,15 @@ let response = client.backchannel_authentication_complete_api()
     #[cfg(feature = "ciba")]
     /**Sends a `POST` request to `/api/{serviceId}/backchannel/authentication/fail`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::BackchannelAuthenticationFailRequest) {
 let response = client.backchannel_authentication_fail_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn backchannel_authentication_fail_api(
         &self,
@@ -46867,12 +46951,15 @@ let response = client.backchannel_authentication_fail_api()
     #[cfg(feature = "ciba")]
     /**Sends a `POST` request to `/api/{serviceId}/backchannel/authentication/issue`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::BackchannelAuthenticationIssueRequest) {
 let response = client.backchannel_authentication_issue_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn backchannel_authentication_issue_api(
         &self,
@@ -46882,13 +46969,16 @@ let response = client.backchannel_authentication_issue_api()
     #[cfg(feature = "clients")]
     /**Sends a `POST` request to `/api/{serviceId}/client/authorization/delete/{clientId}`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, client_id: ::std::string::String, body: types::ClientAuthorizationDeleteApiPostBody) {
 let response = client.client_authorization_delete_api_post()
     .service_id(service_id)
     .client_id(client_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn client_authorization_delete_api_post(
         &self,
@@ -46898,13 +46988,16 @@ let response = client.client_authorization_delete_api_post()
     #[cfg(feature = "clients")]
     /**Sends a `DELETE` request to `/api/{serviceId}/client/authorization/delete/{clientId}`
 
-```ignore
+```no_run
+# use authlete_generated::Client;
+# async fn example(client: &Client, service_id: ::std::string::String, client_id: ::std::string::String, subject: ::std::string::String) {
 let response = client.client_authorization_delete_api()
     .service_id(service_id)
     .client_id(client_id)
     .subject(subject)
     .send()
     .await;
+# }
 ```*/
     pub fn client_authorization_delete_api(
         &self,
@@ -46914,13 +47007,16 @@ let response = client.client_authorization_delete_api()
     #[cfg(feature = "clients")]
     /**Sends a `DELETE` request to `/api/{serviceId}/client/authorization/delete/{clientId}/{subject}`
 
-```ignore
+```no_run
+# use authlete_generated::Client;
+# async fn example(client: &Client, service_id: ::std::string::String, client_id: ::std::string::String, subject: ::std::string::String) {
 let response = client.client_authorization_delete_by_subject_api()
     .service_id(service_id)
     .client_id(client_id)
     .subject(subject)
     .send()
     .await;
+# }
 ```*/
     pub fn client_authorization_delete_by_subject_api(
         &self,
@@ -46930,7 +47026,9 @@ let response = client.client_authorization_delete_by_subject_api()
     #[cfg(feature = "clients")]
     /**Sends a `GET` request to `/api/{serviceId}/client/authorization/get/list`
 
-```ignore
+```no_run
+# use authlete_generated::Client;
+# async fn example(client: &Client, service_id: ::std::string::String, developer: ::std::string::String, end: i32, start: i32, subject: ::std::string::String) {
 let response = client.client_authorization_get_list_api()
     .service_id(service_id)
     .developer(developer)
@@ -46939,6 +47037,7 @@ let response = client.client_authorization_get_list_api()
     .subject(subject)
     .send()
     .await;
+# }
 ```*/
     pub fn client_authorization_get_list_api(
         &self,
@@ -46948,12 +47047,15 @@ let response = client.client_authorization_get_list_api()
     #[cfg(feature = "clients")]
     /**Sends a `POST` request to `/api/{serviceId}/client/authorization/get/list`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::ClientAuthorizationGetListRequest) {
 let response = client.client_authorization_get_list_api_post()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn client_authorization_get_list_api_post(
         &self,
@@ -46963,7 +47065,9 @@ let response = client.client_authorization_get_list_api_post()
     #[cfg(feature = "clients")]
     /**Sends a `GET` request to `/api/{serviceId}/client/authorization/get/list/{subject}`
 
-```ignore
+```no_run
+# use authlete_generated::Client;
+# async fn example(client: &Client, service_id: ::std::string::String, subject: ::std::string::String, developer: ::std::string::String, end: i32, start: i32) {
 let response = client.client_authorization_get_list_by_subject_api()
     .service_id(service_id)
     .subject(subject)
@@ -46972,6 +47076,7 @@ let response = client.client_authorization_get_list_by_subject_api()
     .start(start)
     .send()
     .await;
+# }
 ```*/
     pub fn client_authorization_get_list_by_subject_api(
         &self,
@@ -46981,13 +47086,16 @@ let response = client.client_authorization_get_list_by_subject_api()
     #[cfg(feature = "clients")]
     /**Sends a `POST` request to `/api/{serviceId}/client/authorization/update/{clientId}`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, client_id: ::std::string::String, body: types::ClientAuthorizationUpdateRequest) {
 let response = client.client_authorization_update_api()
     .service_id(service_id)
     .client_id(client_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn client_authorization_update_api(
         &self,
@@ -46997,12 +47105,15 @@ let response = client.client_authorization_update_api()
     #[cfg(feature = "clients")]
     /**Sends a `POST` request to `/api/{serviceId}/client/create`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::Client) {
 let response = client.client_create_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn client_create_api(&self) -> builder::ClientCreateApi<'_> {
         builder::ClientCreateApi::new(self)
@@ -47010,12 +47121,15 @@ let response = client.client_create_api()
     #[cfg(feature = "clients")]
     /**Sends a `DELETE` request to `/api/{serviceId}/client/delete/{clientId}`
 
-```ignore
+```no_run
+# use authlete_generated::Client;
+# async fn example(client: &Client, service_id: ::std::string::String, client_id: ::std::string::String) {
 let response = client.client_delete_api()
     .service_id(service_id)
     .client_id(client_id)
     .send()
     .await;
+# }
 ```*/
     pub fn client_delete_api(&self) -> builder::ClientDeleteApi<'_> {
         builder::ClientDeleteApi::new(self)
@@ -47023,12 +47137,15 @@ let response = client.client_delete_api()
     #[cfg(feature = "clients")]
     /**Sends a `DELETE` request to `/api/{serviceId}/client/extension/requestable_scopes/delete/{clientId}`
 
-```ignore
+```no_run
+# use authlete_generated::Client;
+# async fn example(client: &Client, service_id: ::std::string::String, client_id: ::std::string::String) {
 let response = client.client_extension_requestables_scopes_delete_api()
     .service_id(service_id)
     .client_id(client_id)
     .send()
     .await;
+# }
 ```*/
     pub fn client_extension_requestables_scopes_delete_api(
         &self,
@@ -47038,12 +47155,15 @@ let response = client.client_extension_requestables_scopes_delete_api()
     #[cfg(feature = "clients")]
     /**Sends a `GET` request to `/api/{serviceId}/client/extension/requestable_scopes/get/{clientId}`
 
-```ignore
+```no_run
+# use authlete_generated::Client;
+# async fn example(client: &Client, service_id: ::std::string::String, client_id: ::std::string::String) {
 let response = client.client_extension_requestables_scopes_get_api()
     .service_id(service_id)
     .client_id(client_id)
     .send()
     .await;
+# }
 ```*/
     pub fn client_extension_requestables_scopes_get_api(
         &self,
@@ -47053,13 +47173,16 @@ let response = client.client_extension_requestables_scopes_get_api()
     #[cfg(feature = "clients")]
     /**Sends a `PUT` request to `/api/{serviceId}/client/extension/requestable_scopes/update/{clientId}`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, client_id: ::std::string::String, body: types::ClientExtensionRequestableScopesUpdateRequest) {
 let response = client.client_extension_requestables_scopes_update_api()
     .service_id(service_id)
     .client_id(client_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn client_extension_requestables_scopes_update_api(
         &self,
@@ -47069,13 +47192,16 @@ let response = client.client_extension_requestables_scopes_update_api()
     #[cfg(feature = "clients")]
     /**Sends a `POST` request to `/api/{serviceId}/client/extension/requestable_scopes/update/{clientId}`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, client_id: ::std::string::String, body: types::ClientExtensionRequestableScopesUpdateRequest) {
 let response = client.client_extension_requestables_scopes_update_api_post()
     .service_id(service_id)
     .client_id(client_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn client_extension_requestables_scopes_update_api_post(
         &self,
@@ -47085,7 +47211,9 @@ let response = client.client_extension_requestables_scopes_update_api_post()
     #[cfg(feature = "clients")]
     /**Sends a `GET` request to `/api/{serviceId}/client/get/list`
 
-```ignore
+```no_run
+# use authlete_generated::Client;
+# async fn example(client: &Client, service_id: ::std::string::String, developer: ::std::string::String, end: i32, start: i32) {
 let response = client.client_get_list_api()
     .service_id(service_id)
     .developer(developer)
@@ -47093,6 +47221,7 @@ let response = client.client_get_list_api()
     .start(start)
     .send()
     .await;
+# }
 ```*/
     pub fn client_get_list_api(&self) -> builder::ClientGetListApi<'_> {
         builder::ClientGetListApi::new(self)
@@ -47100,12 +47229,15 @@ let response = client.client_get_list_api()
     #[cfg(feature = "clients")]
     /**Sends a `GET` request to `/api/{serviceId}/client/get/{clientId}`
 
-```ignore
+```no_run
+# use authlete_generated::Client;
+# async fn example(client: &Client, service_id: ::std::string::String, client_id: ::std::string::String) {
 let response = client.client_get_api()
     .service_id(service_id)
     .client_id(client_id)
     .send()
     .await;
+# }
 ```*/
     pub fn client_get_api(&self) -> builder::ClientGetApi<'_> {
         builder::ClientGetApi::new(self)
@@ -47113,13 +47245,16 @@ let response = client.client_get_api()
     #[cfg(feature = "clients")]
     /**Sends a `DELETE` request to `/api/{serviceId}/client/granted_scopes/delete/{clientId}`
 
-```ignore
+```no_run
+# use authlete_generated::Client;
+# async fn example(client: &Client, service_id: ::std::string::String, client_id: ::std::string::String, subject: ::std::string::String) {
 let response = client.client_granted_scopes_delete_api()
     .service_id(service_id)
     .client_id(client_id)
     .subject(subject)
     .send()
     .await;
+# }
 ```*/
     pub fn client_granted_scopes_delete_api(
         &self,
@@ -47129,13 +47264,16 @@ let response = client.client_granted_scopes_delete_api()
     #[cfg(feature = "clients")]
     /**Sends a `DELETE` request to `/api/{serviceId}/client/granted_scopes/delete/{clientId}/{subject}`
 
-```ignore
+```no_run
+# use authlete_generated::Client;
+# async fn example(client: &Client, service_id: ::std::string::String, client_id: ::std::string::String, subject: ::std::string::String) {
 let response = client.client_granted_scopes_delete_by_subject_api()
     .service_id(service_id)
     .client_id(client_id)
     .subject(subject)
     .send()
     .await;
+# }
 ```*/
     pub fn client_granted_scopes_delete_by_subject_api(
         &self,
@@ -47145,13 +47283,16 @@ let response = client.client_granted_scopes_delete_by_subject_api()
     #[cfg(feature = "clients")]
     /**Sends a `GET` request to `/api/{serviceId}/client/granted_scopes/get/{clientId}`
 
-```ignore
+```no_run
+# use authlete_generated::Client;
+# async fn example(client: &Client, service_id: ::std::string::String, client_id: ::std::string::String, subject: ::std::string::String) {
 let response = client.client_granted_scopes_get_api()
     .service_id(service_id)
     .client_id(client_id)
     .subject(subject)
     .send()
     .await;
+# }
 ```*/
     pub fn client_granted_scopes_get_api(
         &self,
@@ -47161,13 +47302,16 @@ let response = client.client_granted_scopes_get_api()
     #[cfg(feature = "clients")]
     /**Sends a `POST` request to `/api/{serviceId}/client/granted_scopes/get/{clientId}`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, client_id: ::std::string::String, body: types::ClientGrantedScopesGetApiPostBody) {
 let response = client.client_granted_scopes_get_api_post()
     .service_id(service_id)
     .client_id(client_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn client_granted_scopes_get_api_post(
         &self,
@@ -47177,13 +47321,16 @@ let response = client.client_granted_scopes_get_api_post()
     #[cfg(feature = "clients")]
     /**Sends a `GET` request to `/api/{serviceId}/client/granted_scopes/get/{clientId}/{subject}`
 
-```ignore
+```no_run
+# use authlete_generated::Client;
+# async fn example(client: &Client, service_id: ::std::string::String, client_id: ::std::string::String, subject: ::std::string::String) {
 let response = client.client_granted_scopes_get_by_subject_api()
     .service_id(service_id)
     .client_id(client_id)
     .subject(subject)
     .send()
     .await;
+# }
 ```*/
     pub fn client_granted_scopes_get_by_subject_api(
         &self,
@@ -47193,13 +47340,16 @@ let response = client.client_granted_scopes_get_by_subject_api()
     #[cfg(feature = "clients")]
     /**Sends a `POST` request to `/api/{serviceId}/client/lock_flag/update/{clientIdentifier}`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, client_identifier: ::std::string::String, body: types::ClientFlagUpdateRequest) {
 let response = client.client_flag_update_api()
     .service_id(service_id)
     .client_identifier(client_identifier)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn client_flag_update_api(&self) -> builder::ClientFlagUpdateApi<'_> {
         builder::ClientFlagUpdateApi::new(self)
@@ -47207,12 +47357,15 @@ let response = client.client_flag_update_api()
     #[cfg(feature = "client-registration")]
     /**Sends a `POST` request to `/api/{serviceId}/client/registration`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::ClientRegistrationApiBody) {
 let response = client.client_registration_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn client_registration_api(&self) -> builder::ClientRegistrationApi<'_> {
         builder::ClientRegistrationApi::new(self)
@@ -47220,12 +47373,15 @@ let response = client.client_registration_api()
     #[cfg(feature = "client-registration")]
     /**Sends a `POST` request to `/api/{serviceId}/client/registration/delete`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::ClientRegistrationDeleteApiBody) {
 let response = client.client_registration_delete_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn client_registration_delete_api(
         &self,
@@ -47235,12 +47391,15 @@ let response = client.client_registration_delete_api()
     #[cfg(feature = "client-registration")]
     /**Sends a `POST` request to `/api/{serviceId}/client/registration/get`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::ClientRegistrationGetApiBody) {
 let response = client.client_registration_get_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn client_registration_get_api(&self) -> builder::ClientRegistrationGetApi<'_> {
         builder::ClientRegistrationGetApi::new(self)
@@ -47248,12 +47407,15 @@ let response = client.client_registration_get_api()
     #[cfg(feature = "client-registration")]
     /**Sends a `POST` request to `/api/{serviceId}/client/registration/update`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::ClientRegistrationUpdateApiBody) {
 let response = client.client_registration_update_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn client_registration_update_api(
         &self,
@@ -47263,12 +47425,15 @@ let response = client.client_registration_update_api()
     #[cfg(feature = "clients")]
     /**Sends a `GET` request to `/api/{serviceId}/client/secret/refresh/{clientIdentifier}`
 
-```ignore
+```no_run
+# use authlete_generated::Client;
+# async fn example(client: &Client, service_id: ::std::string::String, client_identifier: ::std::string::String) {
 let response = client.client_secret_refresh_api()
     .service_id(service_id)
     .client_identifier(client_identifier)
     .send()
     .await;
+# }
 ```*/
     pub fn client_secret_refresh_api(&self) -> builder::ClientSecretRefreshApi<'_> {
         builder::ClientSecretRefreshApi::new(self)
@@ -47276,13 +47441,16 @@ let response = client.client_secret_refresh_api()
     #[cfg(feature = "clients")]
     /**Sends a `POST` request to `/api/{serviceId}/client/secret/update/{clientIdentifier}`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, client_identifier: ::std::string::String, body: types::ClientSecretUpdateRequest) {
 let response = client.client_secret_update_api()
     .service_id(service_id)
     .client_identifier(client_identifier)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn client_secret_update_api(&self) -> builder::ClientSecretUpdateApi<'_> {
         builder::ClientSecretUpdateApi::new(self)
@@ -47290,13 +47458,16 @@ let response = client.client_secret_update_api()
     #[cfg(feature = "clients")]
     /**Sends a `POST` request to `/api/{serviceId}/client/update/{clientId}`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, client_id: ::std::string::String, body: types::Client) {
 let response = client.client_update_api()
     .service_id(service_id)
     .client_id(client_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn client_update_api(&self) -> builder::ClientUpdateApi<'_> {
         builder::ClientUpdateApi::new(self)
@@ -47304,12 +47475,15 @@ let response = client.client_update_api()
     #[cfg(feature = "device-flow")]
     /**Sends a `POST` request to `/api/{serviceId}/device/authorization`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::DeviceAuthorizationRequest) {
 let response = client.device_authorization_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn device_authorization_api(&self) -> builder::DeviceAuthorizationApi<'_> {
         builder::DeviceAuthorizationApi::new(self)
@@ -47317,12 +47491,15 @@ let response = client.device_authorization_api()
     #[cfg(feature = "device-flow")]
     /**Sends a `POST` request to `/api/{serviceId}/device/complete`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::DeviceCompleteRequest) {
 let response = client.device_complete_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn device_complete_api(&self) -> builder::DeviceCompleteApi<'_> {
         builder::DeviceCompleteApi::new(self)
@@ -47330,12 +47507,15 @@ let response = client.device_complete_api()
     #[cfg(feature = "device-flow")]
     /**Sends a `POST` request to `/api/{serviceId}/device/verification`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::DeviceVerificationRequest) {
 let response = client.device_verification_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn device_verification_api(&self) -> builder::DeviceVerificationApi<'_> {
         builder::DeviceVerificationApi::new(self)
@@ -47343,12 +47523,15 @@ let response = client.device_verification_api()
     #[cfg(feature = "federation")]
     /**Sends a `POST` request to `/api/{serviceId}/federation/configuration`
 
-```ignore
+```no_run
+# use authlete_generated::Client;
+# async fn example(client: &Client, service_id: ::std::string::String, body: ::serde_json::Map<::std::string::String, ::serde_json::Value>) {
 let response = client.federation_configuration_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn federation_configuration_api(
         &self,
@@ -47358,12 +47541,15 @@ let response = client.federation_configuration_api()
     #[cfg(feature = "federation")]
     /**Sends a `POST` request to `/api/{serviceId}/federation/registration`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::FederationRegistrationRequest) {
 let response = client.federation_registration_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn federation_registration_api(&self) -> builder::FederationRegistrationApi<'_> {
         builder::FederationRegistrationApi::new(self)
@@ -47371,12 +47557,15 @@ let response = client.federation_registration_api()
     #[cfg(feature = "grant-management")]
     /**Sends a `POST` request to `/api/{serviceId}/gm`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::GMRequest) {
 let response = client.grant_m_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn grant_m_api(&self) -> builder::GrantMApi<'_> {
         builder::GrantMApi::new(self)
@@ -47384,12 +47573,15 @@ let response = client.grant_m_api()
     #[cfg(feature = "hsk")]
     /**Sends a `POST` request to `/api/{serviceId}/hsk/create`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::HskCreateRequest) {
 let response = client.hsk_create_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn hsk_create_api(&self) -> builder::HskCreateApi<'_> {
         builder::HskCreateApi::new(self)
@@ -47397,12 +47589,15 @@ let response = client.hsk_create_api()
     #[cfg(feature = "hsk")]
     /**Sends a `DELETE` request to `/api/{serviceId}/hsk/delete/{handle}`
 
-```ignore
+```no_run
+# use authlete_generated::Client;
+# async fn example(client: &Client, service_id: ::std::string::String, handle: ::std::string::String) {
 let response = client.hsk_delete_api()
     .service_id(service_id)
     .handle(handle)
     .send()
     .await;
+# }
 ```*/
     pub fn hsk_delete_api(&self) -> builder::HskDeleteApi<'_> {
         builder::HskDeleteApi::new(self)
@@ -47410,11 +47605,14 @@ let response = client.hsk_delete_api()
     #[cfg(feature = "hsk")]
     /**Sends a `GET` request to `/api/{serviceId}/hsk/get/list`
 
-```ignore
+```no_run
+# use authlete_generated::Client;
+# async fn example(client: &Client, service_id: ::std::string::String) {
 let response = client.hsk_get_list_api()
     .service_id(service_id)
     .send()
     .await;
+# }
 ```*/
     pub fn hsk_get_list_api(&self) -> builder::HskGetListApi<'_> {
         builder::HskGetListApi::new(self)
@@ -47422,12 +47620,15 @@ let response = client.hsk_get_list_api()
     #[cfg(feature = "hsk")]
     /**Sends a `GET` request to `/api/{serviceId}/hsk/get/{handle}`
 
-```ignore
+```no_run
+# use authlete_generated::Client;
+# async fn example(client: &Client, service_id: ::std::string::String, handle: ::std::string::String) {
 let response = client.hsk_get_api()
     .service_id(service_id)
     .handle(handle)
     .send()
     .await;
+# }
 ```*/
     pub fn hsk_get_api(&self) -> builder::HskGetApi<'_> {
         builder::HskGetApi::new(self)
@@ -47437,12 +47638,15 @@ let response = client.hsk_get_api()
 
 Sends a `POST` request to `/api/{serviceId}/idtoken/reissue`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::IdtokenReissueRequest) {
 let response = client.idtoken_reissue_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn idtoken_reissue_api(&self) -> builder::IdtokenReissueApi<'_> {
         builder::IdtokenReissueApi::new(self)
@@ -47450,12 +47654,15 @@ let response = client.idtoken_reissue_api()
     #[cfg(feature = "jose")]
     /**Sends a `POST` request to `/api/{serviceId}/jose/verify`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::JoseVerifyRequest) {
 let response = client.jose_verify_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn jose_verify_api(&self) -> builder::JoseVerifyApi<'_> {
         builder::JoseVerifyApi::new(self)
@@ -47463,12 +47670,15 @@ let response = client.jose_verify_api()
     #[cfg(feature = "native-sso")]
     /**Sends a `POST` request to `/api/{serviceId}/nativesso`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::NativeSsoRequest) {
 let response = client.native_sso_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn native_sso_api(&self) -> builder::NativeSsoApi<'_> {
         builder::NativeSsoApi::new(self)
@@ -47476,12 +47686,15 @@ let response = client.native_sso_api()
     #[cfg(feature = "native-sso")]
     /**Sends a `POST` request to `/api/{serviceId}/nativesso/logout`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::NativeSsoLogoutRequest) {
 let response = client.native_sso_logout_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn native_sso_logout_api(&self) -> builder::NativeSsoLogoutApi<'_> {
         builder::NativeSsoLogoutApi::new(self)
@@ -47489,12 +47702,15 @@ let response = client.native_sso_logout_api()
     #[cfg(feature = "pushed-authorization")]
     /**Sends a `POST` request to `/api/{serviceId}/pushed_auth_req`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::PushedAuthorizationRequest) {
 let response = client.pushed_auth_req_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn pushed_auth_req_api(&self) -> builder::PushedAuthReqApi<'_> {
         builder::PushedAuthReqApi::new(self)
@@ -47502,13 +47718,16 @@ let response = client.pushed_auth_req_api()
     #[cfg(feature = "service")]
     /**Sends a `GET` request to `/api/{serviceId}/service/configuration`
 
-```ignore
+```no_run
+# use authlete_generated::Client;
+# async fn example(client: &Client, service_id: ::std::string::String, patch: ::std::string::String, pretty: bool) {
 let response = client.service_configuration_api()
     .service_id(service_id)
     .patch(patch)
     .pretty(pretty)
     .send()
     .await;
+# }
 ```*/
     pub fn service_configuration_api(&self) -> builder::ServiceConfigurationApi<'_> {
         builder::ServiceConfigurationApi::new(self)
@@ -47516,11 +47735,14 @@ let response = client.service_configuration_api()
     #[cfg(feature = "service")]
     /**Sends a `DELETE` request to `/api/{serviceId}/service/delete`
 
-```ignore
+```no_run
+# use authlete_generated::Client;
+# async fn example(client: &Client, service_id: ::std::string::String) {
 let response = client.service_delete_api()
     .service_id(service_id)
     .send()
     .await;
+# }
 ```*/
     pub fn service_delete_api(&self) -> builder::ServiceDeleteApi<'_> {
         builder::ServiceDeleteApi::new(self)
@@ -47528,11 +47750,14 @@ let response = client.service_delete_api()
     #[cfg(feature = "service")]
     /**Sends a `GET` request to `/api/{serviceId}/service/get`
 
-```ignore
+```no_run
+# use authlete_generated::Client;
+# async fn example(client: &Client, service_id: ::std::string::String) {
 let response = client.service_get_api()
     .service_id(service_id)
     .send()
     .await;
+# }
 ```*/
     pub fn service_get_api(&self) -> builder::ServiceGetApi<'_> {
         builder::ServiceGetApi::new(self)
@@ -47540,13 +47765,16 @@ let response = client.service_get_api()
     #[cfg(feature = "service")]
     /**Sends a `GET` request to `/api/{serviceId}/service/jwks/get`
 
-```ignore
+```no_run
+# use authlete_generated::Client;
+# async fn example(client: &Client, service_id: ::std::string::String, include_private_keys: bool, pretty: bool) {
 let response = client.service_jwks_get_api()
     .service_id(service_id)
     .include_private_keys(include_private_keys)
     .pretty(pretty)
     .send()
     .await;
+# }
 ```*/
     pub fn service_jwks_get_api(&self) -> builder::ServiceJwksGetApi<'_> {
         builder::ServiceJwksGetApi::new(self)
@@ -47554,12 +47782,15 @@ let response = client.service_jwks_get_api()
     #[cfg(feature = "service")]
     /**Sends a `POST` request to `/api/{serviceId}/service/update`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::Service) {
 let response = client.service_update_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn service_update_api(&self) -> builder::ServiceUpdateApi<'_> {
         builder::ServiceUpdateApi::new(self)
@@ -47567,12 +47798,15 @@ let response = client.service_update_api()
     #[cfg(feature = "credential-issuer")]
     /**Sends a `POST` request to `/api/{serviceId}/vci/batch/issue`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::VciBatchIssueRequest) {
 let response = client.vci_batch_issue_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn vci_batch_issue_api(&self) -> builder::VciBatchIssueApi<'_> {
         builder::VciBatchIssueApi::new(self)
@@ -47580,12 +47814,15 @@ let response = client.vci_batch_issue_api()
     #[cfg(feature = "credential-issuer")]
     /**Sends a `POST` request to `/api/{serviceId}/vci/batch/parse`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::VciBatchParseRequest) {
 let response = client.vci_batch_parse_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn vci_batch_parse_api(&self) -> builder::VciBatchParseApi<'_> {
         builder::VciBatchParseApi::new(self)
@@ -47593,12 +47830,15 @@ let response = client.vci_batch_parse_api()
     #[cfg(feature = "credential-issuer")]
     /**Sends a `POST` request to `/api/{serviceId}/vci/deferred/issue`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::VciDeferredIssueRequest) {
 let response = client.vci_deferred_issue_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn vci_deferred_issue_api(&self) -> builder::VciDeferredIssueApi<'_> {
         builder::VciDeferredIssueApi::new(self)
@@ -47606,12 +47846,15 @@ let response = client.vci_deferred_issue_api()
     #[cfg(feature = "credential-issuer")]
     /**Sends a `POST` request to `/api/{serviceId}/vci/deferred/parse`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::VciDeferredParseRequest) {
 let response = client.vci_deferred_parse_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn vci_deferred_parse_api(&self) -> builder::VciDeferredParseApi<'_> {
         builder::VciDeferredParseApi::new(self)
@@ -47619,12 +47862,15 @@ let response = client.vci_deferred_parse_api()
     #[cfg(feature = "credential-issuer")]
     /**Sends a `POST` request to `/api/{serviceId}/vci/jwks`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::VciJwksRequest) {
 let response = client.vci_jwks_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn vci_jwks_api(&self) -> builder::VciJwksApi<'_> {
         builder::VciJwksApi::new(self)
@@ -47632,12 +47878,15 @@ let response = client.vci_jwks_api()
     #[cfg(feature = "credential-issuer")]
     /**Sends a `POST` request to `/api/{serviceId}/vci/jwtissuer`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::VciJwtissuerRequest) {
 let response = client.vci_jwtissuer_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn vci_jwtissuer_api(&self) -> builder::VciJwtissuerApi<'_> {
         builder::VciJwtissuerApi::new(self)
@@ -47645,12 +47894,15 @@ let response = client.vci_jwtissuer_api()
     #[cfg(feature = "credential-issuer")]
     /**Sends a `POST` request to `/api/{serviceId}/vci/metadata`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::VciMetadataRequest) {
 let response = client.vci_metadata_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn vci_metadata_api(&self) -> builder::VciMetadataApi<'_> {
         builder::VciMetadataApi::new(self)
@@ -47658,12 +47910,15 @@ let response = client.vci_metadata_api()
     #[cfg(feature = "credential-issuer")]
     /**Sends a `POST` request to `/api/{serviceId}/vci/offer/create`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::VciOfferCreateRequest) {
 let response = client.vci_offer_create_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn vci_offer_create_api(&self) -> builder::VciOfferCreateApi<'_> {
         builder::VciOfferCreateApi::new(self)
@@ -47671,12 +47926,15 @@ let response = client.vci_offer_create_api()
     #[cfg(feature = "credential-issuer")]
     /**Sends a `POST` request to `/api/{serviceId}/vci/offer/info`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::VciOfferInfoRequest) {
 let response = client.vci_offer_info_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn vci_offer_info_api(&self) -> builder::VciOfferInfoApi<'_> {
         builder::VciOfferInfoApi::new(self)
@@ -47684,12 +47942,15 @@ let response = client.vci_offer_info_api()
     #[cfg(feature = "credential-issuer")]
     /**Sends a `POST` request to `/api/{serviceId}/vci/single/issue`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::VciSingleIssueRequest) {
 let response = client.vci_single_issue_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn vci_single_issue_api(&self) -> builder::VciSingleIssueApi<'_> {
         builder::VciSingleIssueApi::new(self)
@@ -47697,12 +47958,15 @@ let response = client.vci_single_issue_api()
     #[cfg(feature = "credential-issuer")]
     /**Sends a `POST` request to `/api/{serviceId}/vci/single/parse`
 
-```ignore
+```no_run
+# use authlete_generated::{Client, types};
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::VciSingleParseRequest) {
 let response = client.vci_single_parse_api()
     .service_id(service_id)
     .body(body)
     .send()
     .await;
+# }
 ```*/
     pub fn vci_single_parse_api(&self) -> builder::VciSingleParseApi<'_> {
         builder::VciSingleParseApi::new(self)

@@ -206,6 +206,7 @@ fn format(
     let gates = crate::features::gate(&mut file, &builders, groups, always);
     let catalog = crate::catalog::render(&catalog, &gates)
         .map_err(|message| XtaskError::Format { message })?;
+    crate::doc_examples::compile_examples(&mut file);
     Ok(Generated {
         client: prettyplease::unparse(&file),
         catalog,

@@ -5,7 +5,8 @@
 //! - `generate` ([`pipeline`]): read the fragment, reshape it into something
 //!   progenitor accepts ([`normalise`]), turn it into Rust ([`codegen`], with
 //!   open enums named as [`semantics`] says, [`open_enums`]) and a catalog of
-//!   it ([`catalog`]), emit the facade's mechanical layer from it and
+//!   it ([`catalog`]), with progenitor's doc examples made doc tests that
+//!   compile ([`doc_examples`]), emit the facade's mechanical layer from it and
 //!   `openapi/semantics.yaml` ([`facade`]), and write it all ([`output`])
 //!   without ever leaving a half-written file behind.
 //!
@@ -14,6 +15,7 @@
 
 pub mod catalog;
 pub mod codegen;
+pub mod doc_examples;
 pub mod drift;
 pub mod error;
 pub mod examples;
