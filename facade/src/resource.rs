@@ -75,6 +75,7 @@ use crate::endpoint::request::{access_token, client_certificate};
 use crate::enums::IntrospectionAction;
 use crate::http_response::challenge_response;
 use crate::introspection::IntrospectionResponse;
+use crate::operations::introspection::PROCESS;
 
 #[doc(no_inline)]
 pub use crate::endpoint::ClientCertificate;
@@ -249,7 +250,7 @@ impl ResourceGuard {
             // The errors, with Authlete's challenge; an action newer than
             // this crate, 500 without anything Authlete wrote for it.
             Ok(response) => Err(response.into_http_response()),
-            Err(error) => Err(outage("auth_introspection_api", &error)),
+            Err(error) => Err(outage(PROCESS.id, &error)),
         }
     }
 

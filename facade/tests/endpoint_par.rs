@@ -167,6 +167,7 @@ async fn requests_that_cannot_be_read_never_reach_authlete() {
         ),
         (
             http::Request::post("/par")
+                .header("content-type", "application/x-www-form-urlencoded")
                 .body(vec![0xff, 0xfe])
                 .expect("request"),
             400,
@@ -175,6 +176,7 @@ async fn requests_that_cannot_be_read_never_reach_authlete() {
         ),
         (
             http::Request::post("/par")
+                .header("content-type", "application/x-www-form-urlencoded")
                 .header("authorization", "Basic !!!")
                 .body(b"x=1".to_vec())
                 .expect("request"),
@@ -184,6 +186,7 @@ async fn requests_that_cannot_be_read_never_reach_authlete() {
         ),
         (
             http::Request::post("/par")
+                .header("content-type", "application/x-www-form-urlencoded")
                 .header("dpop", "one")
                 .header("dpop", "two")
                 .body(b"x=1".to_vec())

@@ -124,6 +124,7 @@ async fn the_body_and_every_client_authentication_are_forwarded() {
 async fn unreadable_requests_and_outages_get_plain_errors() {
     let (authlete, endpoint) = endpoint().await;
     let broken_basic = http::Request::post("/revoke")
+        .header("content-type", "application/x-www-form-urlencoded")
         .header("authorization", "Basic !!!")
         .body("token=x")
         .expect("request");

@@ -37,6 +37,7 @@ async fn forwards_body_credentials_dpop_and_certificate() {
         MockReply::json(200, json!({"action": "OK", "responseContent": "{}"})),
     );
     let mut request = http::Request::post("/token")
+        .header("content-type", "application/x-www-form-urlencoded")
         // "my client" / "p@ss:word", form-encoded then base64 (RFC 6749 §2.3.1).
         .header("authorization", "Basic bXkrY2xpZW50OnAlNDBzcyUzQXdvcmQ=")
         .header("dpop", "dpop-proof")
@@ -70,6 +71,7 @@ async fn htu_defaults_to_the_host_the_client_called() {
         MockReply::json(200, json!({"action": "OK", "responseContent": "{}"})),
     );
     let request = http::Request::post("/oauth/token")
+        .header("content-type", "application/x-www-form-urlencoded")
         .header("host", "as.example.org")
         .body("grant_type=client_credentials")
         .expect("request");
@@ -88,12 +90,15 @@ async fn unreadable_requests_are_answered_without_calling_authlete() {
             "invalid_request",
         ),
         (
-            http::Request::post("/token").body(vec![0xff, 0xfe]),
+            http::Request::post("/token")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(vec![0xff, 0xfe]),
             400,
             "invalid_request",
         ),
         (
             http::Request::post("/token")
+                .header("content-type", "application/x-www-form-urlencoded")
                 .header("authorization", "Basic !!!not-base64")
                 .body(b"grant_type=password".to_vec()),
             401,
@@ -101,6 +106,7 @@ async fn unreadable_requests_are_answered_without_calling_authlete() {
         ),
         (
             http::Request::post("/token")
+                .header("content-type", "application/x-www-form-urlencoded")
                 .header("authorization", "Basic bm8tY29sb24=") // "no-colon"
                 .body(b"grant_type=password".to_vec()),
             401,
@@ -127,6 +133,7 @@ async fn grants_left_to_the_application_default_to_unsupported() {
         let response = endpoint
             .handle(
                 http::Request::post("/token")
+                    .header("content-type", "application/x-www-form-urlencoded")
                     .body("grant_type=x")
                     .expect("request"),
             )
@@ -159,6 +166,7 @@ async fn id_token_reissue_is_used_only_when_the_delegate_asks() {
     let response = endpoint
         .handle(
             http::Request::post("/token")
+                .header("content-type", "application/x-www-form-urlencoded")
                 .body("grant_type=refresh_token")
                 .expect("request"),
         )
@@ -168,10 +176,20 @@ async fn id_token_reissue_is_used_only_when_the_delegate_asks() {
 
     let authlete = MockAuthlete::start().await.expect("mock");
     authlete.script(&tokens::PROCESS, MockReply::json(200, reissuable));
+    // "at" and "rt" are made up: the stand-in would refuse them, so its
+    // answer is scripted too.
+    authlete.script(
+        &tokens::REISSUE_ID_TOKEN,
+        MockReply::json(
+            200,
+            json!({"action": "OK", "responseContent": "{\"id_token\":\"mock.id.token\"}"}),
+        ),
+    );
     let endpoint = TokenEndpoint::new(authlete.client().expect("client"), Reissuer);
     let response = endpoint
         .handle(
             http::Request::post("/token")
+                .header("content-type", "application/x-www-form-urlencoded")
                 .body("grant_type=refresh_token")
                 .expect("request"),
         )
@@ -401,6 +419,7 @@ async fn attestation_headers_are_forwarded() {
         MockReply::json(200, json!({"action": "OK", "responseContent": "{}"})),
     );
     let request = http::Request::post("/token")
+        .header("content-type", "application/x-www-form-urlencoded")
         .header("host", "as.example")
         .header("oauth-client-attestation", "eyJ.attestation.jwt")
         .header("oauth-client-attestation-pop", "eyJ.pop.jwt")
@@ -423,6 +442,7 @@ async fn attestation_headers_are_forwarded() {
 async fn two_dpop_proofs_are_refused_without_calling_authlete() {
     let (authlete, endpoint) = endpoint().await;
     let request = http::Request::post("/token")
+        .header("content-type", "application/x-www-form-urlencoded")
         .header("dpop", "proof-1")
         .header("dpop", "proof-2")
         .body("grant_type=client_credentials")

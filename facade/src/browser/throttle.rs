@@ -276,13 +276,17 @@ mod tests {
         assert_eq!(throttle.check_at("alice", HOME, t0), Ok(()));
         throttle.failed_at("Alice", HOME, t0);
         // Locked for the first delay, from any address, in any case.
-        let wait = throttle.check_at("ALICE", ELSEWHERE, t0).unwrap_err();
+        let Err(wait) = throttle.check_at("ALICE", ELSEWHERE, t0) else {
+            panic!("expected a lock")
+        };
         assert_eq!(wait.retry_after, Duration::from_secs(30));
         assert_eq!(wait.retry_after_secs(), 30);
         let t1 = t0 + Duration::from_secs(30);
         assert_eq!(throttle.check_at("alice", ELSEWHERE, t1), Ok(()));
         throttle.failed_at("alice", ELSEWHERE, t1);
-        let wait = throttle.check_at("alice", HOME, t1).unwrap_err();
+        let Err(wait) = throttle.check_at("alice", HOME, t1) else {
+            panic!("expected a lock")
+        };
         assert_eq!(wait.retry_after, Duration::from_secs(60));
         // Other accounts are untouched.
         assert_eq!(throttle.check_at("bob", ELSEWHERE, t1), Ok(()));
@@ -325,7 +329,9 @@ mod tests {
         for _ in 0..60 {
             throttle.failed_at("alice", None, t0);
         }
-        let wait = throttle.check_at("alice", None, t0).unwrap_err();
+        let Err(wait) = throttle.check_at("alice", None, t0) else {
+            panic!("expected a lock")
+        };
         assert_eq!(wait.retry_after, Duration::from_secs(15 * 60));
     }
 

@@ -12,7 +12,9 @@ use http::StatusCode;
 use http::header::HOST;
 use http::request::Parts;
 
-use super::request::{basic_credentials as basic_pair, client_certificate, dpop, header};
+use base64::Engine as _;
+
+use super::request::{authorization, client_certificate, dpop, form_unescape, header};
 use crate::http_response::{json_response, with_challenge};
 
 /// A client certificate (PEM) the server terminated mutual TLS with.
@@ -45,15 +47,29 @@ impl std::fmt::Debug for Credentials {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct MalformedBasic;
 
-/// Client credentials from `Authorization: Basic` (RFC 6749 §2.3.1).
+/// Client credentials from `Authorization: Basic`, decoded as RFC 6749
+/// §2.3.1 asks (base64, then form-urlencoding of each half).
 ///
 /// `Ok(None)`: no Basic header (another scheme is not this endpoint's to
 /// judge).
 pub(crate) fn basic_credentials(
     headers: &http::HeaderMap,
 ) -> Result<Option<Credentials>, MalformedBasic> {
-    let pair = basic_pair(headers).map_err(|()| MalformedBasic)?;
-    Ok(pair.map(|(id, secret)| Credentials { id, secret }))
+    let Some((scheme, encoded)) = authorization(headers).map_err(|()| MalformedBasic)? else {
+        return Ok(None);
+    };
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return Ok(None);
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .map_err(|_| MalformedBasic)?;
+    let decoded = String::from_utf8(decoded).map_err(|_| MalformedBasic)?;
+    let (id, secret) = decoded.split_once(':').ok_or(MalformedBasic)?;
+    Ok(Some(Credentials {
+        id: form_unescape(id),
+        secret: form_unescape(secret),
+    }))
 }
 
 /// Every way of client authentication that travels outside the form body.
@@ -110,6 +126,24 @@ macro_rules! forward_client_auth {
     }};
 }
 pub(crate) use forward_client_auth;
+
+/// `$call` with the DPoP proof and what it must match (`htm`, `htu`) from a
+/// [`DpopBinding`], for every builder that forwards DPoP (token, PAR,
+/// UserInfo).
+macro_rules! forward_dpop {
+    ($call:expr, $binding:expr) => {{
+        let binding: $crate::endpoint::client_auth::DpopBinding = $binding;
+        let mut call = $call.htm(binding.htm);
+        if let Some(proof) = binding.proof {
+            call = call.dpop(proof);
+        }
+        if let Some(htu) = binding.htu {
+            call = call.htu(htu);
+        }
+        call
+    }};
+}
+pub(crate) use forward_dpop;
 
 /// A DPoP proof and the request it must match (RFC 9449 §4.3).
 #[derive(Debug)]
@@ -184,8 +218,22 @@ mod tests {
             ("my client", "p@ss:word")
         );
         assert!(!format!("{credentials:?}").contains("p@ss"));
-        let p = parts(http::Request::post("/").header("authorization", "Basic !!!"));
-        assert_eq!(basic_credentials(&p.headers), Err(MalformedBasic));
+        for broken in ["Basic !!!", "Basic bm8tY29sb24="] {
+            let p = parts(http::Request::post("/").header("authorization", broken));
+            assert_eq!(
+                basic_credentials(&p.headers),
+                Err(MalformedBasic),
+                "{broken}"
+            );
+        }
+        // No header, or another scheme: not Basic's to judge.
+        for other in [None, Some("Bearer x")] {
+            let mut request = http::Request::post("/");
+            if let Some(value) = other {
+                request = request.header("authorization", value);
+            }
+            assert_eq!(basic_credentials(&parts(request).headers), Ok(None));
+        }
     }
 
     #[test]

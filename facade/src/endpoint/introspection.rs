@@ -57,6 +57,7 @@ use super::client_auth::{Credentials, basic_credentials, invalid_client};
 use super::failure::outage;
 use super::form_post::form_body;
 use crate::client::Client;
+use crate::operations::introspection::STANDARD;
 
 /// The challenge for a caller that did not authenticate.
 const INTROSPECTION_CHALLENGE: &str = "Basic realm=\"introspection\"";
@@ -257,7 +258,7 @@ impl<R: ResourceServers> IntrospectionEndpoint<R> {
         }
         match call.send().await {
             Ok(response) => response.into_http_response(),
-            Err(error) => outage("auth_introspection_standard_api", &error),
+            Err(error) => outage(STANDARD.id, &error),
         }
     }
 }

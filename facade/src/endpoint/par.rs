@@ -36,7 +36,7 @@
 
 use http::StatusCode;
 
-use super::client_auth::{DpopBinding, forward_client_auth};
+use super::client_auth::{DpopBinding, forward_client_auth, forward_dpop};
 use super::failure::{outage, unexpected_action};
 use super::form_post::client_form;
 use crate::client::Client;
@@ -91,18 +91,11 @@ impl ParEndpoint {
             return json_response(StatusCode::BAD_REQUEST, None, "invalid_dpop_proof");
         };
 
-        let mut call = forward_client_auth!(
+        let call = forward_client_auth!(
             self.client.pushed_authorization().process(parameters),
             &auth
-        )
-        .htm(dpop.htm);
-        if let Some(proof) = dpop.proof {
-            call = call.dpop(proof);
-        }
-        if let Some(htu) = dpop.htu {
-            call = call.htu(htu);
-        }
-        let response = match call.send().await {
+        );
+        let response = match forward_dpop!(call, dpop).send().await {
             Ok(response) => response,
             Err(error) => return outage(PROCESS.id, &error),
         };

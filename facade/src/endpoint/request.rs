@@ -1,32 +1,13 @@
 //! Reading what an endpoint forwards to Authlete out of the HTTP request:
-//! client credentials, the access token, DPoP and the client certificate.
+//! the access token, DPoP and the client certificate (client credentials
+//! are [`client_auth`](super::client_auth)'s).
 //!
 //! Shared by every endpoint under [`crate::endpoint`], so that they all read
 //! a `Basic` header or a bearer token the same way.
 
-use base64::Engine;
 use http::header::{AUTHORIZATION, CONTENT_TYPE};
 
 use super::ClientCertificate;
-
-/// Client credentials from `Authorization: Basic`, decoded as RFC 6749
-/// §2.3.1 asks (base64, then form-urlencoding of each half).
-///
-/// `Ok(None)`: no Basic header. `Err`: a Basic header that cannot be read.
-pub(crate) fn basic_credentials(headers: &http::HeaderMap) -> Result<Option<(String, String)>, ()> {
-    let Some((scheme, encoded)) = authorization(headers)? else {
-        return Ok(None);
-    };
-    if !scheme.eq_ignore_ascii_case("basic") {
-        return Ok(None);
-    }
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(encoded)
-        .map_err(|_| ())?;
-    let decoded = String::from_utf8(decoded).map_err(|_| ())?;
-    let (id, secret) = decoded.split_once(':').ok_or(())?;
-    Ok(Some((form_unescape(id), form_unescape(secret))))
-}
 
 /// The access token of a request to a protected resource (RFC 6750 §2):
 /// `Authorization: Bearer <token>` or `DPoP <token>` (RFC 9449 §7.1), or an
@@ -90,7 +71,7 @@ pub(crate) fn client_certificate(parts: &http::request::Parts) -> Option<&str> {
 
 /// `Authorization: <scheme> <rest>`, split; `Ok(None)` without the header
 /// or a space, `Err` for a value that is not text.
-fn authorization(headers: &http::HeaderMap) -> Result<Option<(&str, &str)>, ()> {
+pub(crate) fn authorization(headers: &http::HeaderMap) -> Result<Option<(&str, &str)>, ()> {
     let Some(value) = headers.get(AUTHORIZATION) else {
         return Ok(None);
     };
@@ -111,7 +92,8 @@ pub(crate) fn is_form(headers: &http::HeaderMap) -> bool {
     })
 }
 
-fn form_unescape(s: &str) -> String {
+/// `s` with form-urlencoding undone (`+` for space, `%XX`).
+pub(crate) fn form_unescape(s: &str) -> String {
     url::form_urlencoded::parse(format!("x={s}").as_bytes())
         .next()
         .map(|(_, v)| v.into_owned())
@@ -128,23 +110,6 @@ mod tests {
             request = request.header(*name, *value);
         }
         request.body(()).expect("request").into_parts().0
-    }
-
-    #[test]
-    fn basic_credentials_are_base64_then_form_decoded() {
-        // "my client" / "p@ss:word", form-encoded then base64.
-        let p = parts(&[("authorization", "Basic bXkrY2xpZW50OnAlNDBzcyUzQXdvcmQ=")]);
-        assert_eq!(
-            basic_credentials(&p.headers),
-            Ok(Some(("my client".into(), "p@ss:word".into())))
-        );
-        assert_eq!(basic_credentials(&parts(&[]).headers), Ok(None));
-        let bearer = parts(&[("authorization", "Bearer x")]);
-        assert_eq!(basic_credentials(&bearer.headers), Ok(None));
-        for broken in ["Basic !!!", "Basic bm8tY29sb24="] {
-            let p = parts(&[("authorization", broken)]);
-            assert_eq!(basic_credentials(&p.headers), Err(()), "{broken}");
-        }
     }
 
     #[test]

@@ -37,6 +37,7 @@ use super::client_auth::forward_client_auth;
 use super::failure::outage;
 use super::form_post::client_form;
 use crate::client::Client;
+use crate::operations::revocation::PROCESS;
 
 /// The challenge for a client whose authentication failed here.
 const REVOCATION_CHALLENGE: &str = "Basic realm=\"revocation\"";
@@ -73,7 +74,7 @@ impl RevocationEndpoint {
         );
         match call.send().await {
             Ok(response) => response.into_http_response(),
-            Err(error) => outage("auth_revocation_api", &error),
+            Err(error) => outage(PROCESS.id, &error),
         }
     }
 }

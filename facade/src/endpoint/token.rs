@@ -60,12 +60,13 @@ use std::future::Future;
 
 use http::StatusCode;
 
-use super::client_auth::{DpopBinding, forward_client_auth, public_url};
+use super::client_auth::{DpopBinding, forward_client_auth, forward_dpop, public_url};
 use super::failure::outage;
 use super::form_post::client_form;
 use crate::client::Client;
 use crate::enums::{TokenAction, TokenFailReason};
 use crate::http_response::{CLIENT_CHALLENGE, json_response, server_error, with_dpop_nonce};
+use crate::operations::tokens::{FAIL, ISSUE, PROCESS, REISSUE_ID_TOKEN};
 use crate::tokens::TokenResponse;
 
 /// The verdict on a resource owner's username and password.
@@ -185,26 +186,20 @@ impl<D: TokenEndpointDelegate> TokenEndpoint<D> {
             return json_response(StatusCode::BAD_REQUEST, None, "invalid_dpop_proof");
         };
 
-        let mut call = forward_client_auth!(
-            self.client.tokens().process(parameters).htm(dpop.htm),
-            &authentication
-        );
-        if let Some(proof) = dpop.proof {
-            call = call.dpop(proof);
-        }
-        if let Some(htu) = dpop.htu {
-            call = call.htu(htu);
-        }
-        let response = match call.send().await {
+        let call = forward_client_auth!(self.client.tokens().process(parameters), &authentication);
+        let response = match forward_dpop!(call, dpop).send().await {
             Ok(response) => response,
-            Err(error) => return outage("auth_token_api", &error),
+            Err(error) => return outage(PROCESS.id, &error),
         };
 
+        match Decision::of(response.action()) {
+            Some(Decision::Password) => return self.password_grant(response).await,
+            Some(Decision::TokenExchange) => return self.delegate.token_exchange(&response).await,
+            Some(Decision::JwtBearer) => return self.delegate.jwt_bearer(&response).await,
+            Some(Decision::NativeSso) => return self.delegate.native_sso(&response).await,
+            None => {}
+        }
         match response.action() {
-            Some(TokenAction::Password) => self.password_grant(response).await,
-            Some(TokenAction::TokenExchange) => self.delegate.token_exchange(&response).await,
-            Some(TokenAction::JwtBearer) => self.delegate.jwt_bearer(&response).await,
-            Some(TokenAction::NativeSso) => self.delegate.native_sso(&response).await,
             Some(TokenAction::IdTokenReissuable)
                 if self.delegate.reissue_id_token(&response).await =>
             {
@@ -234,13 +229,13 @@ impl<D: TokenEndpointDelegate> TokenEndpoint<D> {
                 .send()
                 .await
                 .map(|r| r.into_http_response())
-                .map_err(|e| ("auth_token_issue_api", e)),
+                .map_err(|e| (ISSUE.id, e)),
             UserCheck::Rejected(reason) => tokens
                 .fail(ticket, reason)
                 .send()
                 .await
                 .map(|r| r.into_http_response())
-                .map_err(|e| ("auth_token_fail_api", e)),
+                .map_err(|e| (FAIL.id, e)),
         };
         match outcome {
             // The nonce came with `/auth/token`; the client needs it whichever
@@ -265,7 +260,35 @@ impl<D: TokenEndpointDelegate> TokenEndpoint<D> {
             .await
         {
             Ok(reissued) => with_dpop_nonce(reissued.into_http_response(), response.dpop_nonce()),
-            Err(error) => outage("idtoken_reissue_api", &error),
+            Err(error) => outage(REISSUE_ID_TOKEN.id, &error),
+        }
+    }
+}
+
+/// The actions of `/auth/token` that leave a decision to the authorization
+/// server: the one list both [`TokenResponse::needs_decision`] and
+/// [`TokenEndpoint::handle`]'s dispatch read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Decision {
+    /// `PASSWORD`: check the resource owner's credentials.
+    Password,
+    /// `TOKEN_EXCHANGE`: judge the exchange (RFC 8693).
+    TokenExchange,
+    /// `JWT_BEARER`: judge the assertion (RFC 7523).
+    JwtBearer,
+    /// `NATIVE_SSO`: judge the device secret (OpenID Connect Native SSO).
+    NativeSso,
+}
+
+impl Decision {
+    /// The decision `action` leaves to the authorization server, if any.
+    pub(crate) fn of(action: Option<TokenAction>) -> Option<Decision> {
+        match action? {
+            TokenAction::Password => Some(Decision::Password),
+            TokenAction::TokenExchange => Some(Decision::TokenExchange),
+            TokenAction::JwtBearer => Some(Decision::JwtBearer),
+            TokenAction::NativeSso => Some(Decision::NativeSso),
+            _ => None,
         }
     }
 }

@@ -56,7 +56,7 @@ use std::future::Future;
 use http::{Method, StatusCode};
 use serde_json::{Map, Value};
 
-use super::client_auth::DpopBinding;
+use super::client_auth::{DpopBinding, forward_dpop};
 use super::failure::{method_not_allowed, outage, unexpected_action};
 use super::request::{access_token, client_certificate};
 use crate::client::Client;
@@ -143,13 +143,7 @@ impl<D: UserInfoDelegate> UserInfoEndpoint<D> {
             );
         };
 
-        let mut call = self.client.userinfo().process(token.as_str()).htm(dpop.htm);
-        if let Some(proof) = dpop.proof {
-            call = call.dpop(proof);
-        }
-        if let Some(htu) = dpop.htu {
-            call = call.htu(htu);
-        }
+        let mut call = forward_dpop!(self.client.userinfo().process(token.as_str()), dpop);
         if let Some(pem) = client_certificate(&parts) {
             call = call.client_certificate(pem);
         }

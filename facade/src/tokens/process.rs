@@ -1,29 +1,18 @@
 //! `/auth/token`: hand a token request to Authlete and learn what to do with it.
 
 use http::StatusCode;
-use http::header::{HeaderValue, WWW_AUTHENTICATE};
 
 use super::TokenResponse;
+use crate::endpoint::token::Decision;
 use crate::enums::TokenAction;
-use crate::http_response::{CLIENT_CHALLENGE, json_response};
-
-/// The response header carrying a DPoP nonce (RFC 9449).
-const DPOP_NONCE: &str = "dpop-nonce";
+use crate::http_response::{CLIENT_CHALLENGE, json_response, with_challenge, with_dpop_nonce};
 
 impl TokenResponse {
     /// Whether the action leaves a decision to the authorization server
     /// (`PASSWORD`, `TOKEN_EXCHANGE`, `JWT_BEARER`, `NATIVE_SSO`), so that
     /// [`into_http_response`](Self::into_http_response) is not the next step.
     pub fn needs_decision(&self) -> bool {
-        matches!(
-            self.action(),
-            Some(
-                TokenAction::Password
-                    | TokenAction::TokenExchange
-                    | TokenAction::JwtBearer
-                    | TokenAction::NativeSso
-            )
-        )
+        Decision::of(self.action()).is_some()
     }
 
     /// The response the token endpoint should send to the OAuth client, for
@@ -55,15 +44,9 @@ impl TokenResponse {
             body.response_content
         };
         let mut response = json_response(status, content, fallback);
-        let headers = response.headers_mut();
         if action == Some(TokenAction::InvalidClient) {
-            headers.insert(WWW_AUTHENTICATE, HeaderValue::from_static(CLIENT_CHALLENGE));
+            response = with_challenge(response, CLIENT_CHALLENGE);
         }
-        if let Some(nonce) = body.dpop_nonce.as_deref()
-            && let Ok(value) = HeaderValue::from_str(nonce)
-        {
-            headers.insert(DPOP_NONCE, value);
-        }
-        response
+        with_dpop_nonce(response, body.dpop_nonce.as_deref())
     }
 }
