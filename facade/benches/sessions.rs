@@ -88,6 +88,8 @@ fn rss_kib(pid: u32) -> u64 {
 
 async fn measure() {
     let stand_in = MockAuthlete::start().await.expect("the stand-in starts");
+    // As the example's `main` runs it: the request record bounded.
+    stand_in.record_at_most(100);
     stand_in.register(
         MockClient::new(example::DEMO_CLIENT_ID)
             .secret(example::DEMO_CLIENT_SECRET)

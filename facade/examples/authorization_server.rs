@@ -703,6 +703,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Client::from_env()?
     } else {
         let mock = start_stand_in(&issuer).await?;
+        // The stand-in records every request for tests to inspect; nobody
+        // reads them here, so keep the last few only.
+        mock.record_at_most(100);
         println!(
             "AUTHLETE_* not set: a stand-in for Authlete runs at {}.",
             mock.uri()

@@ -107,6 +107,7 @@ async fn par_failures_log_no_client_secret_or_proof() {
     let basic = base64_basic("my-client", CLIENT_SECRET);
     let request = || {
         http::Request::post("/par")
+            .header("content-type", "application/x-www-form-urlencoded")
             .header("authorization", basic.as_str())
             .header("dpop", DPOP_PROOF)
             .body(format!("client_id=my-client&client_secret={CLIENT_SECRET}"))

@@ -119,6 +119,7 @@ async fn an_outage_is_logged_for_the_operator_not_shown_to_the_client() {
     let response = endpoint
         .handle(
             http::Request::post("/token")
+                .header("content-type", "application/x-www-form-urlencoded")
                 .body("grant_type=password")
                 .expect("request"),
         )
@@ -192,6 +193,7 @@ async fn endpoints_and_the_guard_log_outages_without_tokens_or_secrets() {
 
     let form = |body: &str| {
         http::Request::post("/x")
+            .header("content-type", "application/x-www-form-urlencoded")
             .header("authorization", BASIC)
             .header("dpop", "dpop-proof")
             .body(body.to_owned())
