@@ -35,7 +35,7 @@
 //! account and address (the password grant included), and the headers
 //! that stop framing, sniffing and caching on every page.
 //!
-//! The tests (`tests/e2e_oauth2.rs`) include this file for [`app`] and
+//! The tests (`tests/traced/e2e_oauth2.rs`) include this file for [`app`] and
 //! [`start_stand_in`], and drive it with the `oauth2` crate as the client.
 
 use std::collections::HashMap;

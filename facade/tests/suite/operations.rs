@@ -1,6 +1,6 @@
 //! Each operation against a mock Authlete: what is sent and what comes back.
 
-mod common;
+use crate::common;
 
 use authlete::{Error, TokenFailAction, TokenFailReason};
 use common::{SERVICE, client, hits};

@@ -7,13 +7,13 @@
 //! distinctive `SECRET-…` strings, broken in several ways. Every test here
 //! installs a capturing subscriber first (see `tracing.rs` for why).
 
-mod common;
+use crate::common;
 
 use std::fmt::Write as _;
 
+use crate::traces::Traces;
 use authlete::endpoint::token::{TokenEndpoint, TokenEndpointDelegate, UserCheck};
 use authlete::{Error, GrantType, TokenFailReason};
-use common::Traces;
 use serde_json::{Map, Value, json};
 use wiremock::matchers::{any, path_regex};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -427,7 +427,7 @@ async fn server_with(status: u16, content_type: &str, body: &str) -> MockServer 
 #[tokio::test]
 async fn the_valid_bodies_decode() {
     // Without this, a broken body could fail for a reason the test did not mean.
-    let (_traces, _guard) = common::capture_traces();
+    let (_traces, _guard) = crate::traces::capture_traces();
     for op in OPS {
         let body = Value::Object(shape(op).valid).to_string();
         let server = server_with(200, "application/json", &body).await;
@@ -439,7 +439,7 @@ async fn the_valid_bodies_decode() {
 
 #[tokio::test]
 async fn decode_errors_of_every_operation_name_the_field_and_hide_the_secrets() {
-    let (traces, _guard) = common::capture_traces();
+    let (traces, _guard) = crate::traces::capture_traces();
     for op in OPS {
         for case in cases(op) {
             let server = server_with(200, "application/json", &case.body).await;
@@ -486,7 +486,7 @@ async fn decode_errors_of_every_operation_name_the_field_and_hide_the_secrets() 
 
 #[tokio::test]
 async fn the_decode_message_reads_well() {
-    let (_traces, _guard) = common::capture_traces();
+    let (_traces, _guard) = crate::traces::capture_traces();
     let body =
         r#"{"accessToken":"SECRET-AT-1","accessTokenExpiresAt":"not-a-number","action":"OK"}"#;
     let server = server_with(200, "application/json", body).await;
@@ -520,7 +520,7 @@ async fn the_decode_message_reads_well() {
 #[tokio::test]
 async fn an_error_body_that_does_not_decode_hides_its_secrets_too() {
     // A documented error status decodes into Authlete's `result` body.
-    let (traces, _guard) = common::capture_traces();
+    let (traces, _guard) = crate::traces::capture_traces();
     let bodies = [
         (
             r#"{"resultCode":["SECRET-RC-1"],"accessToken":"SECRET-AT-2"}"#,
@@ -551,7 +551,7 @@ async fn an_error_body_that_does_not_decode_hides_its_secrets_too() {
 
 #[tokio::test]
 async fn an_unexpected_json_body_shows_its_shape_not_its_values() {
-    let (traces, _guard) = common::capture_traces();
+    let (traces, _guard) = crate::traces::capture_traces();
     // Delete answers 204; a 200 with a token response is not what it expects.
     let body = r#"{"accessToken":"SECRET-AT-5","refreshToken":"SECRET-RT-5","expiresIn":3600,"scopes":["SECRET-SCOPE"],"client":{"clientSecret":"SECRET-CS-5"},"ok":true,"gone":null}"#;
     let server = server_with(200, "application/json", body).await;
@@ -612,7 +612,7 @@ async fn an_unexpected_json_body_shows_its_shape_not_its_values() {
 
 #[tokio::test]
 async fn a_non_json_unexpected_body_is_still_shown_bounded() {
-    let (_traces, _guard) = common::capture_traces();
+    let (_traces, _guard) = crate::traces::capture_traces();
     let page = "<html><body>502 Bad Gateway</body></html>";
     let server = server_with(502, "text/html", page).await;
     let error = common::client(&server)
@@ -675,7 +675,7 @@ fn assert_outage_logged_cleanly(
 
 #[tokio::test]
 async fn token_endpoint_logs_a_broken_auth_token_answer_without_its_secrets() {
-    let (traces, _guard) = common::capture_traces();
+    let (traces, _guard) = crate::traces::capture_traces();
     let body = r#"{"action":"PASSWORD","username":"john","password":"SECRET-PW-1","ticket":"SECRET-TICKET-1","responseContent":"SECRET-RC-1","accessTokenExpiresAt":"SECRET-NUM-1"}"#;
     let server = server_with(200, "application/json", body).await;
     let response = token_request(&server, "john").await;
@@ -710,7 +710,7 @@ async fn password_grant_then(username: &str, broken_path: &str, broken_body: &st
 
 #[tokio::test]
 async fn token_endpoint_logs_a_broken_issue_answer_without_its_secrets() {
-    let (traces, _guard) = common::capture_traces();
+    let (traces, _guard) = crate::traces::capture_traces();
     let server = password_grant_then(
         "john",
         r"/auth/token/issue$",
@@ -728,7 +728,7 @@ async fn token_endpoint_logs_a_broken_issue_answer_without_its_secrets() {
 
 #[tokio::test]
 async fn token_endpoint_logs_a_broken_fail_answer_without_its_secrets() {
-    let (traces, _guard) = common::capture_traces();
+    let (traces, _guard) = crate::traces::capture_traces();
     let server = password_grant_then(
         "mallory",
         r"/auth/token/fail$",

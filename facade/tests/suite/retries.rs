@@ -1,6 +1,6 @@
 //! Which failures are retried, per operation, counted at the server.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -1,6 +1,6 @@
 //! Every way a call can fail maps onto the documented `Error` variant.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

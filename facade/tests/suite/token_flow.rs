@@ -2,7 +2,7 @@
 //! against a mock Authlete: what is sent, what is decoded, how each answer
 //! becomes the HTTP response for the OAuth client, and which calls are retried.
 
-mod common;
+use crate::common;
 
 use authlete::model::Property;
 use authlete::{

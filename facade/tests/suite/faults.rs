@@ -6,7 +6,7 @@
 //! they can do what no well-behaved server library would: reset mid-body,
 //! lie about lengths, never finish, trickle headers.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -2,7 +2,7 @@
 //! anything the crate can print: `Debug`, `Display`, errors. (Tokens in
 //! response bodies that do not decode: see `decode_secrets.rs`.)
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -5,7 +5,7 @@
 //! per call site whether anyone listens, so mixing these tests with ones that
 //! run without a subscriber in the same binary would make them flaky.
 
-mod common;
+use crate::common;
 
 use authlete::TokenFailReason;
 use common::{TOKEN, client};
@@ -15,7 +15,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 #[tokio::test]
 async fn each_call_has_a_span_with_operation_attempt_status_and_request_id() {
-    let (traces, _guard) = common::capture_traces();
+    let (traces, _guard) = crate::traces::capture_traces();
     let server = MockServer::start().await;
     Mock::given(any())
         .respond_with(
@@ -50,7 +50,7 @@ async fn each_call_has_a_span_with_operation_attempt_status_and_request_id() {
 
 #[tokio::test]
 async fn fail_is_retried_when_the_connection_could_not_be_opened() {
-    let (traces, _guard) = common::capture_traces();
+    let (traces, _guard) = crate::traces::capture_traces();
     let client = common::client_for_closed_port(common::fast_retries(3));
     let error = client
         .tokens()
@@ -66,7 +66,7 @@ async fn fail_is_retried_when_the_connection_could_not_be_opened() {
 
 #[tokio::test]
 async fn traces_never_contain_the_token_or_identifiers() {
-    let (traces, _guard) = common::capture_traces();
+    let (traces, _guard) = crate::traces::capture_traces();
     let server = MockServer::start().await;
     Mock::given(any())
         .respond_with(ResponseTemplate::new(503).set_body_raw("<html/>", "text/html"))
@@ -109,7 +109,7 @@ async fn an_outage_is_logged_for_the_operator_not_shown_to_the_client() {
         }
     }
 
-    let (traces, _guard) = common::capture_traces();
+    let (traces, _guard) = crate::traces::capture_traces();
     let authlete = MockAuthlete::start().await.expect("mock");
     authlete.script(
         &tokens::PROCESS,
@@ -164,7 +164,7 @@ async fn endpoints_and_the_guard_log_outages_without_tokens_or_secrets() {
         "ticket-secret",
     ];
 
-    let (traces, _guard) = common::capture_traces();
+    let (traces, _guard) = crate::traces::capture_traces();
     let authlete = MockAuthlete::start().await.expect("mock");
     let client = authlete.client().expect("client");
     // The password grant fails at issue, after Authlete handed out the

@@ -5,8 +5,6 @@
 //! Every test installs a capturing subscriber first (see `tracing.rs` for
 //! why mixing with tests without one would be flaky).
 
-mod common;
-
 use authlete::endpoint::authorization::{
     Authenticated, AuthorizationEndpoint, AuthorizationOutcome, NoSession,
 };
@@ -49,7 +47,7 @@ fn interaction(action: &str) -> MockReply {
 
 #[tokio::test]
 async fn authorization_failures_log_the_operation_not_the_ticket() {
-    let (traces, _guard) = common::capture_traces();
+    let (traces, _guard) = crate::traces::capture_traces();
     let authlete = MockAuthlete::start().await.expect("mock");
     let endpoint = AuthorizationEndpoint::new(authlete.client().expect("client"), NoSession);
     let request = || {
@@ -101,7 +99,7 @@ async fn authorization_failures_log_the_operation_not_the_ticket() {
 
 #[tokio::test]
 async fn par_failures_log_no_client_secret_or_proof() {
-    let (traces, _guard) = common::capture_traces();
+    let (traces, _guard) = crate::traces::capture_traces();
     let authlete = MockAuthlete::start().await.expect("mock");
     let endpoint = ParEndpoint::new(authlete.client().expect("client"));
     let basic = base64_basic("my-client", CLIENT_SECRET);
@@ -146,7 +144,7 @@ impl UserInfoDelegate for Directory {
 
 #[tokio::test]
 async fn userinfo_failures_log_no_access_token() {
-    let (traces, _guard) = common::capture_traces();
+    let (traces, _guard) = crate::traces::capture_traces();
     let authlete = MockAuthlete::start().await.expect("mock");
     let endpoint = UserInfoEndpoint::new(authlete.client().expect("client"), Directory);
     let request = || {

@@ -4,8 +4,6 @@
 //! A capturing `tracing` subscriber is installed by every test that makes a
 //! call (see tests/tracing.rs for why).
 
-mod common;
-
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -42,7 +40,7 @@ fn builder(authlete: &MockAuthlete) -> authlete::ClientBuilder {
 
 #[tokio::test]
 async fn the_provider_is_asked_once_per_attempt_and_each_token_reaches_the_wire() {
-    let (traces, _guard) = common::capture_traces();
+    let (traces, _guard) = crate::traces::capture_traces();
     let authlete = MockAuthlete::start().await.expect("mock");
     let calls = Arc::new(AtomicUsize::new(0));
     let client = builder(&authlete)
@@ -82,7 +80,7 @@ async fn the_provider_is_asked_once_per_attempt_and_each_token_reaches_the_wire(
 
 #[tokio::test]
 async fn the_mocks_token_from_a_provider_is_accepted() {
-    let (_traces, _guard) = common::capture_traces();
+    let (_traces, _guard) = crate::traces::capture_traces();
     let authlete = MockAuthlete::start().await.expect("mock");
     let client = builder(&authlete)
         .access_token_provider(|| async {
@@ -95,7 +93,7 @@ async fn the_mocks_token_from_a_provider_is_accepted() {
 
 #[tokio::test]
 async fn a_failing_provider_ends_the_call_unsent_and_unretried() {
-    let (traces, _guard) = common::capture_traces();
+    let (traces, _guard) = crate::traces::capture_traces();
     let authlete = MockAuthlete::start().await.expect("mock");
     let calls = Arc::new(AtomicUsize::new(0));
     let counted = calls.clone();
@@ -116,7 +114,7 @@ async fn a_failing_provider_ends_the_call_unsent_and_unretried() {
 
 #[tokio::test]
 async fn a_provided_token_that_cannot_be_a_header_is_refused_without_quoting_it() {
-    let (traces, _guard) = common::capture_traces();
+    let (traces, _guard) = crate::traces::capture_traces();
     let authlete = MockAuthlete::start().await.expect("mock");
     let client = builder(&authlete)
         .access_token_provider(|| async {

@@ -2,7 +2,7 @@
 //! gets tokens, a wrong one gets Authlete's 400, a wrong client secret a 401;
 //! a ticket is spent once; an Authlete outage gives the client a bare 500.
 
-#[path = "../examples/axum_token_endpoint.rs"]
+#[path = "../../examples/axum_token_endpoint.rs"]
 #[allow(dead_code)]
 mod example;
 

@@ -15,11 +15,9 @@
 //! binary's tests must), and one runs every flow and checks that no token,
 //! code, password, secret or ticket reached it.
 
-#[path = "../examples/authorization_server.rs"]
+#[path = "../../examples/authorization_server.rs"]
 #[allow(dead_code)]
 mod example;
-
-mod common;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -133,13 +131,13 @@ struct Provider {
     resource_server: ResourceServerClient,
     http: OAuthHttp,
     secrets: Mutex<Vec<String>>,
-    traces: common::Traces,
+    traces: crate::traces::Traces,
     // Last: the capture ends after everything else is gone.
     _capture: tracing::subscriber::DefaultGuard,
 }
 
 async fn start() -> Provider {
-    let (traces, capture) = common::capture_traces();
+    let (traces, capture) = crate::traces::capture_traces();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
