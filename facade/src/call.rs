@@ -28,11 +28,7 @@ use crate::client::{Client, Inner};
 use crate::error::{Error, decode_message, snippet};
 use crate::observer::{AttemptOutcome, OutgoingRequest};
 use crate::options::CallOptions;
-use crate::retry::{RetryPolicy, parse_retry_after};
-
-/// The longest `Retry-After` the client waits out; a server asking for more
-/// gets its error returned at once instead of a call that hangs.
-const MAX_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(300);
+use crate::retry::{Decision, RetryPolicy, decide, jitter, parse_retry_after};
 
 /// How much of an unexpected body is read to explain it.
 const UNEXPECTED_BODY_LIMIT: usize = 64 * 1024;
@@ -75,7 +71,7 @@ fn policy<'a>(client: &'a Client, options: &'a CallOptions) -> &'a RetryPolicy {
     options.retry_override().unwrap_or(&client.inner().retry)
 }
 
-/// Runs `attempt` until it succeeds or the operation's retry rules say stop.
+/// Runs `attempt` until it succeeds or [`decide`] says stop.
 ///
 /// `client` is the one [`CallOptions::client`] chose for the call.
 pub(crate) async fn execute<'c, T, E, F, Fut>(
@@ -105,8 +101,6 @@ where
     async move {
         let span = recorder;
         let started = Instant::now();
-        // Built at the first failure: most calls never need it.
-        let mut delays = None;
         let mut number = 0u32;
         loop {
             number += 1;
@@ -150,28 +144,23 @@ where
             if let Some(id) = error.request_id() {
                 span.record("request_id", id);
             }
-            if !op.replay.allows(&error) {
-                return Err(error);
-            }
-            let Some(backoff) = delays.get_or_insert_with(|| retry.delays()).next() else {
-                return Err(error);
+            let decision = decide(
+                retry,
+                op.replay,
+                &error,
+                number,
+                started.elapsed(),
+                jitter(),
+            );
+            let delay = match decision {
+                Decision::RetryAfter(delay) => delay,
+                Decision::Stop(stop) => {
+                    if let Some(why) = stop.explanation() {
+                        tracing::debug!(%error, attempt = number, "{why}");
+                    }
+                    return Err(error);
+                }
             };
-            let asked = error.retry_after().unwrap_or_default();
-            if asked > MAX_RETRY_AFTER {
-                tracing::debug!(%error, attempt = number, "not retrying: the server asked to wait too long");
-                return Err(error);
-            }
-            let delay = backoff.max(asked);
-            let past_deadline = retry.total_deadline().is_some_and(|deadline| {
-                started
-                    .elapsed()
-                    .checked_add(delay)
-                    .is_none_or(|at| at >= deadline)
-            });
-            if past_deadline {
-                tracing::debug!(%error, attempt = number, "not retrying: the total deadline would pass");
-                return Err(error);
-            }
             tracing::debug!(%error, attempt = number, delay_ms = delay.as_millis() as u64, "retrying");
             tokio::time::sleep(delay).await;
         }
@@ -198,12 +187,12 @@ where
     E: ErrorBody,
 {
     let service_id = client.inner().service_id.as_str();
-    let attempts = policy(client, options).max_attempts();
+    let retry = policy(client, options);
     let mut made = 0;
     let mut body = Some(body);
     execute(client, op, options, |generated| {
         made += 1;
-        let this_attempt = if made < attempts {
+        let this_attempt = if retry.allows_after(made) {
             body.clone()
         } else {
             body.take()

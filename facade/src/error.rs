@@ -224,16 +224,16 @@ impl Error {
     }
 
     /// True when the same call could succeed if made again later: a network
-    /// failure, or a 408, 429, 502, 503 or 504.
+    /// failure, or a status that usually means "try again later" (which
+    /// ones, and every other retry rule, are listed on [`RetryPolicy`]).
     ///
     /// This says nothing about whether repeating is *safe*: a call that
     /// spends a ticket must not be repeated once it may have reached
     /// Authlete. The client's retry policy takes care of that per operation.
+    ///
+    /// [`RetryPolicy`]: crate::RetryPolicy
     pub fn is_retryable(&self) -> bool {
-        match self {
-            Error::Transport { .. } => true,
-            _ => self.status().is_some_and(is_retryable_status),
-        }
+        crate::retry::is_transient(self)
     }
 
     /// True when the request provably never reached Authlete (it failed while connecting).
@@ -261,11 +261,6 @@ impl Error {
             }
         }
     }
-}
-
-/// The statuses that usually mean "try again later".
-pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 408 | 429 | 502 | 503 | 504)
 }
 
 /// The longest top-level key a body description shows, in characters.
