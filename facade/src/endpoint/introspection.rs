@@ -41,6 +41,7 @@
 //! let endpoint = IntrospectionEndpoint::new(authlete.client()?, callers);
 //!
 //! let request = http::Request::post("/introspect")
+//!     .header("content-type", "application/x-www-form-urlencoded")
 //!     .header("authorization", "Basic cnMtMTpycy1zZWNyZXQ=") // rs-1:rs-secret
 //!     .body("token=mF_9.B5f-4.1JqM")?;
 //! let response = endpoint.handle(request).await;

@@ -25,6 +25,7 @@
 //! let endpoint = RevocationEndpoint::new(authlete.client()?);
 //!
 //! let request = http::Request::post("/revoke")
+//!     .header("content-type", "application/x-www-form-urlencoded")
 //!     .header("authorization", "Basic bXktY2xpZW50OmNsaWVudC1zZWNyZXQ=") // my-client:client-secret
 //!     .body("token=45ghiukldjahdnhzdauz&token_type_hint=refresh_token")?;
 //! let response = endpoint.handle(request).await;
