@@ -62,10 +62,10 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod browser;
 // Unused only when no group's feature is on.
 #[cfg_attr(not(feature = "full"), allow(dead_code))]
 mod call;
-pub mod browser;
 mod client;
 mod config;
 mod credentials;
