@@ -283,18 +283,28 @@ impl Expiring for PushedRequest {
 }
 
 /// Inserts into a map of at most [`MAX_OPEN`] entries; when it is full, the
-/// entry that would expire first makes room.
+/// entry that would expire first makes room, the oldest of those that
+/// expire in the same second (expiries are whole seconds, so many tie).
 pub(super) fn insert_bounded<V: Expiring>(map: &mut HashMap<String, V>, key: String, value: V) {
     if map.len() >= MAX_OPEN && !map.contains_key(&key) {
         let first = map
             .iter()
-            .min_by_key(|(_, v)| v.expires_at())
+            .min_by_key(|(k, v)| (v.expires_at(), issued_as(k)))
             .map(|(k, _)| k.clone());
         if let Some(first) = first {
             map.remove(&first);
         }
     }
     map.insert(key, value);
+}
+
+/// The counter in an identifier the mock made (`mock-<kind>-<n>-<hash>`):
+/// the order it was handed out in. Other keys sort last.
+fn issued_as(key: &str) -> u64 {
+    key.split('-')
+        .nth(2)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(u64::MAX)
 }
 
 /// Everything the mock remembers, shared by all connections.

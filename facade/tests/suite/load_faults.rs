@@ -114,10 +114,27 @@ async fn ten_thousand_calls_under_random_faults() {
             "no {kind} errors seen: {by_kind:?}"
         );
     }
+    // `fail` is never repeated: no ticket reaches Authlete twice. A call
+    // that timed out or lost its connection may have ended before its
+    // request was sent (under load, the 300 ms deadline can pass while
+    // waiting for a connection); every other call was answered, so its
+    // request arrived.
+    let received = authlete.requests_to(&tokens::FAIL);
+    let tickets: std::collections::HashSet<String> = received
+        .iter()
+        .filter_map(|r| r.json()["ticket"].as_str().map(str::to_owned))
+        .collect();
     assert_eq!(
-        authlete.requests_to(&tokens::FAIL).len(),
-        CALLS,
-        "each ticket reached Authlete exactly once"
+        tickets.len(),
+        received.len(),
+        "a ticket reached Authlete twice"
+    );
+    let unanswered = by_kind.get("timeout").copied().unwrap_or(0)
+        + by_kind.get("transport").copied().unwrap_or(0);
+    assert!(
+        received.len() <= CALLS && received.len() + unanswered >= CALLS,
+        "{} of {CALLS} tickets reached Authlete, {unanswered} calls unanswered",
+        received.len()
     );
 
     // Still usable afterwards.
