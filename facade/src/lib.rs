@@ -86,6 +86,8 @@ pub mod operations;
 // `client` is for the emitted builders: unused when no group's feature is on.
 #[cfg_attr(not(feature = "full"), allow(dead_code))]
 mod options;
+// The per-call setters' macro, invoked by every emitted builder.
+mod per_call;
 #[cfg(feature = "introspection")]
 #[cfg_attr(docsrs, doc(cfg(feature = "introspection")))]
 pub mod resource;

@@ -1575,7 +1575,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
         "client_registration_delete_api" => Some(
             serde_json::from_slice::<types::ClientRegistrationResponse>(body).map(|body| {
                 let response =
-                    crate::client_registration::ClientRegistrationDeleteResponse::new(body, None);
+                    crate::client_registration::ClientRegistrationResponse::new(body, None);
                 let shown = format!("{response:?}");
                 let _ = response.into_http_response();
                 shown
@@ -1586,7 +1586,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
         "client_registration_get_api" => Some(
             serde_json::from_slice::<types::ClientRegistrationResponse>(body).map(|body| {
                 let response =
-                    crate::client_registration::ClientRegistrationGetResponse::new(body, None);
+                    crate::client_registration::ClientRegistrationResponse::new(body, None);
                 let shown = format!("{response:?}");
                 let _ = response.into_http_response();
                 shown
@@ -1597,7 +1597,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
         "client_registration_update_api" => Some(
             serde_json::from_slice::<types::ClientRegistrationResponse>(body).map(|body| {
                 let response =
-                    crate::client_registration::ClientRegistrationUpdateResponse::new(body, None);
+                    crate::client_registration::ClientRegistrationResponse::new(body, None);
                 let shown = format!("{response:?}");
                 let _ = response.into_http_response();
                 shown
@@ -1607,7 +1607,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
         #[cfg(feature = "clients")]
         "client_authorization_delete_api_post" => Some(
             serde_json::from_slice::<types::ClientAuthorizationDeleteResponse>(body).map(|body| {
-                let response = crate::clients::AuthorizationDeleteByBodyResponse::new(body, None);
+                let response = crate::clients::GrantedScopesResponse::new(body, None);
                 let shown = format!("{response:?}");
                 shown
             }),
@@ -1616,7 +1616,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
         #[cfg(feature = "clients")]
         "client_authorization_delete_api" => Some(
             serde_json::from_slice::<types::ClientAuthorizationDeleteResponse>(body).map(|body| {
-                let response = crate::clients::AuthorizationDeleteResponse::new(body, None);
+                let response = crate::clients::GrantedScopesResponse::new(body, None);
                 let shown = format!("{response:?}");
                 shown
             }),
@@ -1625,7 +1625,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
         #[cfg(feature = "clients")]
         "client_authorization_delete_by_subject_api" => Some(
             serde_json::from_slice::<types::ClientAuthorizationDeleteResponse>(body).map(|body| {
-                let response = crate::clients::AuthorizationDeleteByPathResponse::new(body, None);
+                let response = crate::clients::GrantedScopesResponse::new(body, None);
                 let shown = format!("{response:?}");
                 shown
             }),
@@ -1643,7 +1643,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
         #[cfg(feature = "clients")]
         "client_authorization_get_list_api_post" => Some(
             serde_json::from_slice::<types::ClientAuthorizationGetListResponse>(body).map(|body| {
-                let response = crate::clients::AuthorizationListByBodyResponse::new(body, None);
+                let response = crate::clients::AuthorizationListResponse::new(body, None);
                 let shown = format!("{response:?}");
                 shown
             }),
@@ -1652,7 +1652,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
         #[cfg(feature = "clients")]
         "client_authorization_get_list_by_subject_api" => Some(
             serde_json::from_slice::<types::ClientAuthorizationGetListResponse>(body).map(|body| {
-                let response = crate::clients::AuthorizationListByPathResponse::new(body, None);
+                let response = crate::clients::AuthorizationListResponse::new(body, None);
                 let shown = format!("{response:?}");
                 shown
             }),
@@ -1669,7 +1669,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
 
         #[cfg(feature = "clients")]
         "client_create_api" => Some(serde_json::from_slice::<types::Client>(body).map(|body| {
-            let response = crate::clients::ClientCreateResponse::new(body, None);
+            let response = crate::clients::ClientResponse::new(body, None);
             let shown = format!("{response:?}");
             shown
         })),
@@ -1699,8 +1699,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
         "client_extension_requestables_scopes_update_api_post" => Some(
             serde_json::from_slice::<types::ClientExtensionRequestableScopesUpdateResponse>(body)
                 .map(|body| {
-                    let response =
-                        crate::clients::RequestableScopesUpdateViaPostResponse::new(body, None);
+                    let response = crate::clients::RequestableScopesUpdateResponse::new(body, None);
                     let shown = format!("{response:?}");
                     shown
                 }),
@@ -1717,7 +1716,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
 
         #[cfg(feature = "clients")]
         "client_get_api" => Some(serde_json::from_slice::<types::Client>(body).map(|body| {
-            let response = crate::clients::ClientGetResponse::new(body, None);
+            let response = crate::clients::ClientResponse::new(body, None);
             let shown = format!("{response:?}");
             shown
         })),
@@ -1734,7 +1733,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
         #[cfg(feature = "clients")]
         "client_granted_scopes_delete_by_subject_api" => Some(
             serde_json::from_slice::<types::ClientGrantedScopesDeleteResponse>(body).map(|body| {
-                let response = crate::clients::GrantedScopesDeleteByPathResponse::new(body, None);
+                let response = crate::clients::GrantedScopesDeleteResponse::new(body, None);
                 let shown = format!("{response:?}");
                 shown
             }),
@@ -1752,7 +1751,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
         #[cfg(feature = "clients")]
         "client_granted_scopes_get_api_post" => Some(
             serde_json::from_slice::<types::ClientAuthorizationDeleteResponse>(body).map(|body| {
-                let response = crate::clients::GrantedScopesByBodyResponse::new(body, None);
+                let response = crate::clients::GrantedScopesResponse::new(body, None);
                 let shown = format!("{response:?}");
                 shown
             }),
@@ -1761,7 +1760,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
         #[cfg(feature = "clients")]
         "client_granted_scopes_get_by_subject_api" => Some(
             serde_json::from_slice::<types::ClientAuthorizationDeleteResponse>(body).map(|body| {
-                let response = crate::clients::GrantedScopesByPathResponse::new(body, None);
+                let response = crate::clients::GrantedScopesResponse::new(body, None);
                 let shown = format!("{response:?}");
                 shown
             }),
@@ -1796,7 +1795,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
 
         #[cfg(feature = "clients")]
         "client_update_api" => Some(serde_json::from_slice::<types::Client>(body).map(|body| {
-            let response = crate::clients::ClientUpdateResponse::new(body, None);
+            let response = crate::clients::ClientResponse::new(body, None);
             let shown = format!("{response:?}");
             shown
         })),
@@ -2052,7 +2051,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
 
         #[cfg(feature = "service")]
         "service_create_api" => Some(serde_json::from_slice::<types::Service>(body).map(|body| {
-            let response = crate::service::ServiceCreateResponse::new(body, None);
+            let response = crate::service::ServiceResponse::new(body, None);
             let shown = format!("{response:?}");
             shown
         })),
@@ -2068,7 +2067,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
 
         #[cfg(feature = "service")]
         "service_get_api" => Some(serde_json::from_slice::<types::Service>(body).map(|body| {
-            let response = crate::service::ServiceGetResponse::new(body, None);
+            let response = crate::service::ServiceResponse::new(body, None);
             let shown = format!("{response:?}");
             shown
         })),
@@ -2084,7 +2083,7 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
 
         #[cfg(feature = "service")]
         "service_update_api" => Some(serde_json::from_slice::<types::Service>(body).map(|body| {
-            let response = crate::service::ServiceUpdateResponse::new(body, None);
+            let response = crate::service::ServiceResponse::new(body, None);
             let shown = format!("{response:?}");
             shown
         })),

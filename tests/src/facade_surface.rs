@@ -10,6 +10,9 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use std::collections::BTreeMap;
+
+use proc_macro2::{Group, Ident, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::{Attribute, Fields, ImplItem, Item, Visibility};
 
@@ -31,16 +34,23 @@ pub fn facade_surface(crate_dir: &Path) -> Result<String, String> {
             let _ = writeln!(out, "  {line}");
         }
     }
-    module(&crate_dir.join("src/lib.rs"), "authlete", &[], &mut out)?;
+    let index = CrateIndex::read(&crate_dir.join("src"));
+    module(&crate_dir.join("src/lib.rs"), "authlete", &[], &index, &mut out)?;
     Ok(out)
 }
 
-fn module(file: &Path, path: &str, gates: &[String], out: &mut String) -> Result<(), String> {
+fn module(
+    file: &Path,
+    path: &str,
+    gates: &[String],
+    index: &CrateIndex,
+    out: &mut String,
+) -> Result<(), String> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
     let parsed = syn::parse_file(&text).map_err(|e| format!("{}: {e}", file.display()))?;
     let dir = module_dir(file);
     let parent = file.parent().unwrap_or(Path::new("."));
-    items(&parsed.items, (&dir, parent), (path, path), gates, out)
+    items(&parsed.items, (&dir, parent), (path, path), gates, index, out)
 }
 
 /// Where the files of `file`'s child modules are.
@@ -177,15 +187,19 @@ fn items(
     (dir, file_dir): (&Path, &Path),
     (path, label): (&str, &str),
     gates: &[String],
+    index: &CrateIndex,
     out: &mut String,
 ) -> Result<(), String> {
     let _ = writeln!(out, "\nmod {label}");
     // Impls are shown for the types users can name, wherever the impl is
     // (`impl Client` in an emitted file, `impl TokenFailResponse` in a
     // hand-written one).
-    let public = public_types(&crate_src(dir));
+    let public = &index.public;
+    // The crate's own `macro_rules!` invocations (the per-call setters of
+    // every request builder) are shown as what they expand to.
+    let list = expand_macros(list, &index.macros)?;
     let mut children = Vec::new();
-    for item in list {
+    for item in &list {
         match item {
             Item::Mod(m) => {
                 if is_test_only(&m.attrs) || is_hidden(&m.attrs) {
@@ -300,6 +314,7 @@ fn items(
                 (&dir.join(&name), file_dir),
                 names,
                 &child_gates,
+                index,
                 out,
             )?,
             None => {
@@ -335,6 +350,7 @@ fn items(
                     (&module_dir(&file), &parent),
                     names,
                     &child_gates,
+                    index,
                     out,
                 )?;
             }
@@ -343,12 +359,23 @@ fn items(
     Ok(())
 }
 
-/// The `src/` directory a module directory belongs to.
-fn crate_src(dir: &Path) -> PathBuf {
-    dir.ancestors()
-        .find(|d| d.file_name().is_some_and(|n| n == "src"))
-        .unwrap_or(dir)
-        .to_path_buf()
+/// What listing any module needs to know about the whole crate, read once:
+/// reading it per module parsed every file once per module.
+struct CrateIndex {
+    public: Vec<String>,
+    macros: Macros,
+}
+
+/// `macro_rules!` by name: its arms, each a pattern and a body.
+type Macros = BTreeMap<String, Vec<(Vec<TokenTree>, TokenStream)>>;
+
+impl CrateIndex {
+    fn read(src: &Path) -> Self {
+        CrateIndex {
+            public: public_types(src),
+            macros: crate_macros(src),
+        }
+    }
 }
 
 /// Every `pub struct` and `pub enum` name under `src`.
@@ -376,4 +403,149 @@ fn public_types(src: &Path) -> Vec<String> {
         }
     }
     names
+}
+
+/// Every `macro_rules!` under `src`, by name: its arms, each a pattern and
+/// a body.
+fn crate_macros(src: &Path) -> Macros {
+    let mut found = BTreeMap::new();
+    let mut dirs = vec![src.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let Some(file) = std::fs::read_to_string(&path)
+                .ok()
+                .and_then(|text| syn::parse_file(&text).ok())
+            else {
+                continue;
+            };
+            for item in file.items {
+                if let Item::Macro(m) = item
+                    && m.mac.path.is_ident("macro_rules")
+                    && let Some(name) = m.ident
+                {
+                    found.insert(name.to_string(), arms(m.mac.tokens));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The arms of a `macro_rules!` body: `(pattern) => { body };` each.
+fn arms(tokens: TokenStream) -> Vec<(Vec<TokenTree>, TokenStream)> {
+    let groups: Vec<Group> = tokens
+        .into_iter()
+        .filter_map(|t| match t {
+            TokenTree::Group(g) => Some(g),
+            _ => None,
+        })
+        .collect();
+    groups
+        .chunks(2)
+        .filter_map(|pair| match pair {
+            [pattern, body] => Some((pattern.stream().into_iter().collect(), body.stream())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `list` with each invocation of one of `macros` replaced by the items it
+/// expands to (metavariables `$x:ident` only, which is all the crate uses).
+fn expand_macros(
+    list: &[Item],
+    macros: &Macros,
+) -> Result<Vec<Item>, String> {
+    let mut out = Vec::new();
+    for item in list {
+        let Item::Macro(m) = item else {
+            out.push(item.clone());
+            continue;
+        };
+        let name = m.mac.path.segments.last().map(|s| s.ident.to_string());
+        let Some(arms) = name.as_ref().and_then(|n| macros.get(n)) else {
+            out.push(item.clone());
+            continue;
+        };
+        let input: Vec<TokenTree> = m.mac.tokens.clone().into_iter().collect();
+        let expansion = arms
+            .iter()
+            .find_map(|(pattern, body)| {
+                bind(pattern, &input).map(|bound| substitute(body.clone(), &bound))
+            })
+            .ok_or_else(|| {
+                format!(
+                    "no arm of `{}!` matches `{}`",
+                    name.unwrap_or_default(),
+                    m.mac.tokens
+                )
+            })?;
+        let file: syn::File =
+            syn::parse2(expansion).map_err(|e| format!("expanding a macro: {e}"))?;
+        out.extend(expand_macros(&file.items, macros)?);
+    }
+    Ok(out)
+}
+
+/// The metavariables of `pattern` bound to the tokens of `input`, if it
+/// matches.
+fn bind(pattern: &[TokenTree], input: &[TokenTree]) -> Option<BTreeMap<String, TokenTree>> {
+    let mut bound = BTreeMap::new();
+    let (mut p, mut i) = (0, 0);
+    while p < pattern.len() {
+        match (&pattern[p], pattern.get(p + 1)) {
+            (TokenTree::Punct(dollar), Some(TokenTree::Ident(var))) if dollar.as_char() == '$' => {
+                // `$var:fragment` takes one token.
+                bound.insert(var.to_string(), input.get(i)?.clone());
+                p += 4;
+                i += 1;
+            }
+            (expected, _) => {
+                if input.get(i)?.to_string() != expected.to_string() {
+                    return None;
+                }
+                p += 1;
+                i += 1;
+            }
+        }
+    }
+    (i == input.len()).then_some(bound)
+}
+
+/// `body` with `$var` replaced by what it is bound to and `$crate` by `crate`.
+fn substitute(body: TokenStream, bound: &BTreeMap<String, TokenTree>) -> TokenStream {
+    let mut out = Vec::new();
+    let mut tokens = body.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        match token {
+            TokenTree::Punct(dollar) if dollar.as_char() == '$' => match tokens.next() {
+                Some(TokenTree::Ident(var)) if var == "crate" => {
+                    out.push(TokenTree::Ident(Ident::new("crate", var.span())));
+                }
+                Some(TokenTree::Ident(var)) => match bound.get(&var.to_string()) {
+                    Some(value) => out.push(value.clone()),
+                    None => out.extend([TokenTree::Punct(dollar), TokenTree::Ident(var)]),
+                },
+                Some(other) => out.extend([TokenTree::Punct(dollar), other]),
+                None => out.push(TokenTree::Punct(dollar)),
+            },
+            TokenTree::Group(g) => {
+                let mut inner = Group::new(g.delimiter(), substitute(g.stream(), bound));
+                inner.set_span(g.span());
+                out.push(TokenTree::Group(inner));
+            }
+            other => out.push(other),
+        }
+    }
+    out.into_iter().collect()
 }

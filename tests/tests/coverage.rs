@@ -110,7 +110,7 @@ fn every_field_and_enum_value_of_the_spec_is_reachable_through_the_facade() {
             .find_map(|r| r.body);
         if let Some(body) = success {
             bodies.push(body);
-            let response = d.response.clone().unwrap_or_else(|| body.to_owned());
+            let response = xtask::facade::response_name(d, body);
             for (rust, wire) in fields.get(body).into_iter().flatten() {
                 responses += 1;
                 if !has(&format!(

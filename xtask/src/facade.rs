@@ -56,6 +56,8 @@ struct Field {
 struct Types {
     structs: BTreeMap<String, (Vec<Attribute>, Vec<Field>)>,
     enums: BTreeSet<String>,
+    /// The structs that implement `Default` (derived or by hand).
+    defaults: BTreeSet<String>,
     /// Every type name, in file order.
     names: Vec<String>,
 }
@@ -177,6 +179,9 @@ fn read_types(client_code: &str) -> Result<Types, XtaskError> {
                     })
                     .collect();
                 types.names.push(s.ident.to_string());
+                if derives(&s.attrs, "Default") {
+                    types.defaults.insert(s.ident.to_string());
+                }
                 types
                     .structs
                     .insert(s.ident.to_string(), (doc_attrs(&s.attrs), fields));
@@ -186,10 +191,32 @@ fn read_types(client_code: &str) -> Result<Types, XtaskError> {
                 types.enums.insert(e.ident.to_string());
             }
             Item::Type(t) => types.names.push(t.ident.to_string()),
+            Item::Impl(imp) => {
+                let is_default = imp.trait_.as_ref().is_some_and(|(_, path, _)| {
+                    path.segments.last().is_some_and(|s| s.ident == "Default")
+                });
+                if let (true, Type::Path(p)) = (is_default, imp.self_ty.as_ref())
+                    && let Some(last) = p.path.segments.last()
+                {
+                    types.defaults.insert(last.ident.to_string());
+                }
+            }
             _ => {}
         }
     }
     Ok(types)
+}
+
+/// Whether `#[derive(..)]` among `attrs` names `name`.
+fn derives(attrs: &[Attribute], name: &str) -> bool {
+    let mut found = false;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("derive")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            found |= meta.path.segments.last().is_some_and(|s| s.ident == name);
+            Ok(())
+        });
+    }
+    found
 }
 
 /// A Rust type from the generated code, classified for the facade.
@@ -601,21 +628,31 @@ pub fn render(
     for (group_name, group) in &sem.groups {
         let mut body = TokenStream::new();
         let mut verbs = TokenStream::new();
+        let members: Vec<(&Op, &semantics::Operation)> = ops
+            .iter()
+            .filter_map(|op| Some((op, sem.operations.get(&op.id)?)))
+            .filter(|(_, decided)| &decided.group == group_name)
+            .collect();
         // Operations answering with the same body share one response type.
-        let mut responses: BTreeMap<String, String> = BTreeMap::new();
-        for op in &ops {
-            let Some(decided) = sem.operations.get(&op.id) else {
-                continue;
-            };
-            if &decided.group != group_name {
-                continue;
+        let responses = match Responses::plan(&members, &types) {
+            Ok(responses) => responses,
+            Err(mut found) => {
+                problems.append(&mut found);
+                Responses {
+                    by_name: BTreeMap::new(),
+                }
             }
-            match emit_operation(op, decided, group, &types, &mut notes, &mut responses) {
+        };
+        for &(op, decided) in &members {
+            match emit_operation(op, decided, group, &types, &mut notes) {
                 Ok((verb, code)) => {
                     verbs.extend(verb);
                     body.extend(code);
                 }
                 Err(mut found) => problems.append(&mut found),
+            }
+            if let Some((name, (success, users))) = responses.first_answered_by(op) {
+                body.extend(emit_response(name, success, users, group, &types));
             }
             table.push((op.clone(), decided.clone()));
         }
@@ -647,13 +684,10 @@ pub fn render(
         let code = quote! {
             #types_import
 
-            use std::time::Duration;
-
             use crate::call::{Operation, #(#calls),*};
             use crate::client::Client;
             use crate::error::Error;
             use crate::options::CallOptions;
-            use crate::retry::RetryPolicy;
 
             impl Client {
                 #summary
@@ -802,8 +836,9 @@ fn pretty(code: TokenStream) -> Result<String, XtaskError> {
 
 /// prettyplease puts items right under each other; people leave a line.
 fn space_items(code: &str) -> String {
-    const STARTS: [&str; 11] = [
+    const STARTS: [&str; 12] = [
         "///", "#[", "pub ", "pub(", "fn ", "impl", "const ", "struct ", "enum ", "mod ", "async ",
+        "crate::",
     ];
     let mut out = String::with_capacity(code.len() + code.len() / 20);
     let mut previous = "";
@@ -811,7 +846,9 @@ fn space_items(code: &str) -> String {
         let (prev, this) = (previous.trim(), line.trim());
         let after_block = prev == "}" && STARTS.iter().any(|s| this.starts_with(s));
         let after_uses = prev.starts_with("use ") && !this.starts_with("use ") && !this.is_empty();
-        if after_block || after_uses {
+        // An item macro's invocation, such as the per-call setters'.
+        let after_macro = prev.starts_with("crate::") && prev.ends_with(");") && !this.is_empty();
+        if after_block || after_uses || after_macro {
             out.push('\n');
         }
         out.push_str(line);
@@ -859,53 +896,14 @@ fn rustfmt(code: &str) -> Result<String, XtaskError> {
 /// field's setter may take.
 const PER_CALL_SETTERS: &[&str] = &["timeout", "retry_policy", "service_id", "header", "options"];
 
-/// The per-call option setters, each handing over to [`CallOptions`]'s,
-/// which documents it; `service_id` only where the path names a service.
-fn per_call_setters(service_param: bool) -> TokenStream {
-    let service = service_param.then(|| {
-        quote! {
-            /// Makes this call for another service, with the same token, as
-            /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-            pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-                self.options = self.options.service_id(service_id);
-                self
-            }
-        }
-    });
-    quote! {
-        /// This call's deadline per attempt, instead of the client's; see
-        /// [`CallOptions::timeout`].
-        pub fn timeout(mut self, timeout: Duration) -> Self {
-            self.options = self.options.timeout(timeout);
-            self
-        }
-
-        /// How this call is retried, instead of the client's policy; see
-        /// [`CallOptions::retry_policy`].
-        pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-            self.options = self.options.retry_policy(policy);
-            self
-        }
-
-        #service
-
-        /// Adds a header to this call's request (never `Authorization`); see
-        /// [`CallOptions::header`].
-        pub fn header<K, V>(mut self, name: K, value: V) -> Self
-        where
-            http::HeaderName: TryFrom<K>,
-            http::HeaderValue: TryFrom<V>,
-        {
-            self.options = self.options.header(name, value);
-            self
-        }
-
-        /// Replaces this call's options with `options`, set up once for
-        /// several calls.
-        pub fn options(mut self, options: CallOptions) -> Self {
-            self.options = options;
-            self
-        }
+/// The one line that gives a builder the per-call option setters, written
+/// once in `facade/src/per_call.rs`; `service_id` only where the path names
+/// a service.
+fn per_call_setters(builder: &syn::Ident, service_param: bool) -> TokenStream {
+    if service_param {
+        quote!(crate::per_call::per_call_setters!(#builder);)
+    } else {
+        quote!(crate::per_call::per_call_setters!(#builder, without_service_id);)
     }
 }
 
@@ -915,7 +913,6 @@ fn emit_operation(
     group: &semantics::Group,
     types: &Types,
     notes: &mut Vec<String>,
-    responses: &mut BTreeMap<String, String>,
 ) -> Result<(TokenStream, TokenStream), Vec<String>> {
     let mut problems = Vec::new();
     let mut decided = decided.clone();
@@ -1045,22 +1042,34 @@ fn emit_operation(
     let mut inits = Vec::new();
     let mut setters = Vec::new();
     if op.body.is_some() {
-        let body_ty = format_ident!("{}", op.body.clone().unwrap_or_default());
-        let field_inits = body_fields.iter().map(|f| {
+        let body_name = op.body.clone().unwrap_or_default();
+        let body_ty = format_ident!("{body_name}");
+        // A body with `Default` is spelled with only the fields that differ.
+        let has_default = types.defaults.contains(&body_name);
+        let field_inits = body_fields.iter().filter_map(|f| {
             let ident = &f.ident;
-            match (arg_inits.get(&format!("body:{}", f.wire)), &f.default_fn) {
-                (Some(expr), _) if *ident == expr.to_string() => quote!(#ident),
-                (Some(expr), _) => quote!(#ident: #expr),
-                (None, Some(path)) => {
-                    let path: syn::Path = syn::parse_str(&format!("types::{path}"))
-                        .unwrap_or_else(|_| syn::parse_quote!(Default::default));
-                    quote!(#ident: #path())
-                }
-                (None, None) => quote!(#ident: Default::default()),
-            }
+            Some(
+                match (arg_inits.get(&format!("body:{}", f.wire)), &f.default_fn) {
+                    (Some(expr), _) if *ident == expr.to_string() => quote!(#ident),
+                    (Some(expr), _) => quote!(#ident: #expr),
+                    (None, Some(path)) => {
+                        let path: syn::Path = syn::parse_str(&format!("types::{path}"))
+                            .unwrap_or_else(|_| syn::parse_quote!(Default::default));
+                        quote!(#ident: #path())
+                    }
+                    (None, None) if has_default => return None,
+                    (None, None) => quote!(#ident: Default::default()),
+                },
+            )
         });
+        // Only where some field was left to it (clippy refuses an update
+        // that sets nothing).
+        let left = body_fields.iter().any(|f| {
+            f.default_fn.is_none() && !arg_inits.contains_key(&format!("body:{}", f.wire))
+        });
+        let rest = (has_default && left).then(|| quote!(..Default::default()));
         fields.push(quote!(pub(super) body: types::#body_ty));
-        inits.push(quote!(body: types::#body_ty { #(#field_inits,)* }));
+        inits.push(quote!(body: types::#body_ty { #(#field_inits,)* #rest }));
         for f in &body_fields {
             if decided.args.contains(&f.wire) {
                 continue;
@@ -1153,7 +1162,7 @@ fn emit_operation(
     }
     fields.push(quote!(options: CallOptions));
     inits.push(quote!(options: CallOptions::default()));
-    setters.push(per_call_setters(service_param));
+    let per_call = per_call_setters(&builder, service_param);
 
     // Debug: only what the semantics file allows.
     let shown = op
@@ -1199,11 +1208,13 @@ fn emit_operation(
         .map(|p| {
             let ident = &p.ident;
             let text = p.ty.to_string() == "String";
+            // The closure runs once per attempt: it reads the builder's
+            // fields by reference.
             if decided.args.contains(&p.wire) {
                 if text {
-                    quote!(let call = call.#ident(#ident.as_str());)
+                    quote!(let call = call.#ident(self.#ident.as_str());)
                 } else {
-                    quote!(let call = call.#ident(*#ident);)
+                    quote!(let call = call.#ident(self.#ident);)
                 }
             } else {
                 let value = if text {
@@ -1212,7 +1223,7 @@ fn emit_operation(
                     quote!(*value)
                 };
                 quote! {
-                    let call = match #ident {
+                    let call = match &self.#ident {
                         Some(value) => call.#ident(#value),
                         None => call,
                     };
@@ -1252,25 +1263,17 @@ fn emit_operation(
     // The call's options may send it to another service: resolved once,
     // before the first attempt.
     let resolve = quote! {
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
     };
-    let bindings: Vec<syn::Ident> = op
-        .params
-        .iter()
-        .filter(|p| p.wire != "serviceId")
-        .map(|p| p.ident.clone())
-        .collect();
     let call = if op.body_ty.is_some() {
         quote! {
-            let #builder { client, body, options, #(#bindings),* } = self;
-            #(let #bindings = &#bindings;)*
             #resolve
             #bind execute_with_body(
                 client,
                 OPERATION,
-                &options,
-                body,
+                &self.options,
+                self.body,
                 |generated, #service_binding, body| {
                     let call = generated.#op_fn() #service .body(body);
                     #(#param_calls)*
@@ -1281,11 +1284,9 @@ fn emit_operation(
         }
     } else {
         quote! {
-            let #builder { client, options, #(#bindings),* } = self;
-            #(let #bindings = &#bindings;)*
             #resolve
             #service_local
-            #bind execute(client, OPERATION, &options, |generated| {
+            #bind execute(client, OPERATION, &self.options, |generated| {
                 let call = generated.#op_fn() #service;
                 #(#param_calls)*
                 async move { call.send().await }
@@ -1326,7 +1327,7 @@ fn emit_operation(
         }
     };
     let new_params = arg_params.clone();
-    let mut code = quote! {
+    let code = quote! {
         #[doc = #see]
         #[must_use = "nothing is sent until `send` is awaited"]
         pub struct #builder<'a> {
@@ -1358,104 +1359,197 @@ fn emit_operation(
                 #finish
             }
         }
+
+        #per_call
     };
 
-    let shared = op.success.as_ref().and_then(|success| {
-        let name = response_name(decided, success);
-        match responses.insert(name.clone(), success.clone()) {
-            Some(earlier) if &earlier == success => Some(Ok(())),
-            Some(earlier) => Some(Err(format!(
-                "{}: the response name `{name}` is taken in this group by the body `{earlier}`; choose another under `response`",
-                at("response")
-            ))),
-            None => None,
+    Ok((verb_fn, code))
+}
+
+/// Operations with what the semantics file decides about each.
+type Decided<'a> = Vec<(&'a Op, &'a semantics::Operation)>;
+
+/// The response types of one group: each success body its operations
+/// answer gets one type, shared by all of them.
+struct Responses<'a> {
+    /// Response type name → the body it wraps and the operations answering it.
+    by_name: BTreeMap<String, (String, Decided<'a>)>,
+}
+
+impl<'a> Responses<'a> {
+    /// Plans the group's response types, or says which operations disagree
+    /// about one.
+    fn plan(
+        in_group: &[(&'a Op, &'a semantics::Operation)],
+        types: &Types,
+    ) -> Result<Self, Vec<String>> {
+        let mut by_name: BTreeMap<String, (String, Decided<'a>)> = BTreeMap::new();
+        let mut by_body: BTreeMap<&str, (String, &Op, &semantics::Operation)> = BTreeMap::new();
+        let mut problems = Vec::new();
+        for &(op, decided) in in_group {
+            let Some(success) = &op.success else {
+                continue;
+            };
+            let name = response_name(decided, success);
+            let wires: Vec<&str> = types
+                .structs
+                .get(success)
+                .map(|(_, fields)| fields.iter().map(|f| f.wire.as_str()).collect())
+                .unwrap_or_default();
+            match by_body.get(success.as_str()) {
+                Some((earlier, first, _)) if earlier != &name => problems.push(format!(
+                    "operations.{}.response: `{name}` wraps the body `{success}`, which `{}` already answers as `{earlier}`; one response type per body: give both the same `response`",
+                    op.id, first.id
+                )),
+                Some((_, first, first_decided))
+                    if !same_view(first_decided, decided, &wires) =>
+                {
+                    problems.push(format!(
+                        "operations.{}: it shares the response `{name}` with `{}`, so `show`, `secrets` and `rename` must agree on the fields of `{success}`",
+                        op.id, first.id
+                    ))
+                }
+                Some(_) => {}
+                None => {
+                    by_body.insert(success, (name.clone(), op, decided));
+                }
+            }
+            let entry = by_name
+                .entry(name.clone())
+                .or_insert_with(|| (success.clone(), Vec::new()));
+            if &entry.0 != success {
+                problems.push(format!(
+                    "operations.{}.response: the response name `{name}` is taken in this group by the body `{}`; choose another under `response`",
+                    op.id, entry.0
+                ));
+                continue;
+            }
+            entry.1.push((op, decided));
+        }
+        if problems.is_empty() {
+            Ok(Responses { by_name })
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The response type `op` is the first to answer with, if any: it is
+    /// emitted after that operation's builder.
+    fn first_answered_by(&self, op: &Op) -> Option<(&str, &(String, Decided<'a>))> {
+        self.by_name
+            .iter()
+            .find(|(_, (_, users))| users.first().is_some_and(|(first, _)| first.id == op.id))
+            .map(|(name, plan)| (name.as_str(), plan))
+    }
+}
+
+/// Whether two operations' decisions show, hide and name the fields
+/// `wires` alike.
+fn same_view(a: &semantics::Operation, b: &semantics::Operation, wires: &[&str]) -> bool {
+    wires.iter().all(|w| {
+        let has = |list: &[String]| list.iter().any(|x| x == w);
+        has(&a.show) == has(&b.show)
+            && has(&a.secrets) == has(&b.secrets)
+            && a.rename.get(*w) == b.rename.get(*w)
+    })
+}
+
+/// One response type: the body as received, the `Request-Id`, an accessor
+/// per field, and a `Debug` that shows only what the semantics file allows.
+fn emit_response(
+    name: &str,
+    success: &str,
+    users: &[(&Op, &semantics::Operation)],
+    group: &semantics::Group,
+    types: &Types,
+) -> TokenStream {
+    let Some(((first, decided), (struct_docs, response_fields))) =
+        users.first().zip(types.structs.get(success))
+    else {
+        return TokenStream::new();
+    };
+    let ty = format_ident!("{name}");
+    let generated = format_ident!("{success}");
+    let accessors = response_fields.iter().map(|f| {
+        let ident = &f.ident;
+        let method = method_name(decided, f);
+        let (ret, expr) = accessor(&shape(&f.ty, types), ident, types);
+        let doc = field_docs(f);
+        quote! {
+            #(#doc)*
+            pub fn #method(&self) -> #ret {
+                #expr
+            }
         }
     });
-    match shared {
-        Some(Err(problem)) => return Err(vec![problem]),
-        Some(Ok(())) => return Ok((verb_fn, code)),
-        None => {}
-    }
-    if let (Some(success), Some((struct_docs, response_fields))) = (&op.success, response_fields) {
-        let name = response_name(decided, success);
-        let ty = format_ident!("{name}");
-        let generated = format_ident!("{success}");
-        let accessors = response_fields.iter().map(|f| {
+    let shown = response_fields
+        .iter()
+        .filter(|f| decided.show.contains(&f.wire) || f.wire == "resultCode")
+        .map(|f| {
             let ident = &f.ident;
-            let method = method_name(decided, f);
-            let (ret, expr) = accessor(&shape(&f.ty, types), ident, types);
-            let doc = field_docs(f);
-            quote! {
-                #(#doc)*
-                pub fn #method(&self) -> #ret {
-                    #expr
-                }
-            }
+            let name = ident.to_string();
+            quote!(.field(#name, &self.body.#ident))
         });
-        let shown = response_fields
+    let secret_note = if decided.secrets.is_empty() {
+        String::new()
+    } else {
+        " `Debug` leaves out every field that may hold a credential.".to_owned()
+    };
+    let answered = if users.len() == 1 {
+        format!("`{} {}`", first.method, first.path)
+    } else {
+        let verbs: Vec<String> = users
             .iter()
-            .filter(|f| decided.show.contains(&f.wire) || f.wire == "resultCode")
-            .map(|f| {
-                let ident = &f.ident;
-                let name = ident.to_string();
-                quote!(.field(#name, &self.body.#ident))
-            });
-        let name_text = name.clone();
-        let secret_note = if decided.secrets.is_empty() {
-            String::new()
-        } else {
-            " `Debug` leaves out every field that may hold a credential.".to_owned()
-        };
-        let answer = format!(
-            " Authlete's answer to `{} {}`.{secret_note}",
-            op.method, op.path
-        );
-        code.extend(quote! {
-            #[doc = #answer]
-            ///
-            #(#struct_docs)*
-            #[derive(Clone, PartialEq)]
-            pub struct #ty {
-                body: types::#generated,
-                // Kept as received: most callers never read it.
-                request_id: Option<http::HeaderValue>,
+            .map(|(_, d)| format!("[`{}::{}`]", group.type_name, d.verb))
+            .collect();
+        let (last, rest) = verbs.split_last().unwrap_or((&verbs[0], &[]));
+        format!("{} and {last}", rest.join(", "))
+    };
+    let answer = format!(" Authlete's answer to {answered}.{secret_note}");
+    quote! {
+        #[doc = #answer]
+        ///
+        #(#struct_docs)*
+        #[derive(Clone, PartialEq)]
+        pub struct #ty {
+            body: types::#generated,
+            // Kept as received: most callers never read it.
+            request_id: Option<http::HeaderValue>,
+        }
+
+        impl #ty {
+            pub(crate) fn new(body: types::#generated, request_id: Option<http::HeaderValue>) -> Self {
+                #ty { body, request_id }
             }
 
-            impl #ty {
-                pub(crate) fn new(body: types::#generated, request_id: Option<http::HeaderValue>) -> Self {
-                    #ty { body, request_id }
-                }
-
-                /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-                pub fn request_id(&self) -> Option<&str> {
-                    self.request_id.as_ref().and_then(|v| v.to_str().ok())
-                }
-
-                /// The whole body as generated from the spec: the escape hatch
-                /// to `authlete-generated`, for what this type does not offer.
-                pub fn raw(&self) -> &types::#generated {
-                    &self.body
-                }
-
-                /// The whole body as generated from the spec, by value.
-                pub fn into_raw(self) -> types::#generated {
-                    self.body
-                }
-
-                #(#accessors)*
+            /// Authlete's `Request-Id` for this call, if it sent one as readable text.
+            pub fn request_id(&self) -> Option<&str> {
+                self.request_id.as_ref().and_then(|v| v.to_str().ok())
             }
 
-            impl std::fmt::Debug for #ty {
-                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.debug_struct(#name_text)
-                        #(#shown)*
-                        .field("request_id", &self.request_id())
-                        .finish_non_exhaustive()
-                }
+            /// The whole body as generated from the spec: the escape hatch
+            /// to `authlete-generated`, for what this type does not offer.
+            pub fn raw(&self) -> &types::#generated {
+                &self.body
             }
-        });
+
+            /// The whole body as generated from the spec, by value.
+            pub fn into_raw(self) -> types::#generated {
+                self.body
+            }
+
+            #(#accessors)*
+        }
+
+        impl std::fmt::Debug for #ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#name)
+                    #(#shown)*
+                    .field("request_id", &self.request_id())
+                    .finish_non_exhaustive()
+            }
+        }
     }
-    Ok((verb_fn, code))
 }
 
 /// The table of operations as Markdown: the README shows it between

@@ -21,6 +21,7 @@ pub mod error;
 pub mod examples;
 pub mod facade;
 pub mod features;
+pub mod hand_written;
 pub mod normalise;
 pub mod open_enums;
 pub mod output;

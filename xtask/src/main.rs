@@ -1,15 +1,15 @@
 //! `cargo xtask`: maintainer commands for the Authlete Rust SDK.
 //!
 //! ```text
-//! cargo xtask generate [--check] [--lenient] [--spec FILE] [--out DIR] [--facade DIR]
+//! cargo xtask generate [--check] [--spec FILE] [--out DIR] [--facade DIR]
 //!     regenerate generated/ from openapi/authlete.yaml, and the
 //!     facade's emitted files (facade/src/**/operations.rs, operations.rs,
 //!     enums.rs, model.rs) from it and openapi/semantics.yaml; with --out and
 //!     no --facade, the facade is left alone; with --check,
 //!     write nothing and exit 1 with a diff if generated/ is stale or
-//!     generated/src holds a file generate does not produce; with --lenient
-//!     (for whole upstream specs), name unnamed operations instead of
-//!     refusing them
+//!     generated/src holds a file generate does not produce (a whole upstream
+//!     spec needs no option: unnamed operations are named from method and
+//!     path on every run)
 //! cargo xtask vendor --from UPSTREAM.yaml [--from MORE.yaml ...] [--check] [--openapi DIR]
 //!     rebuild openapi/authlete.yaml from Authlete's full spec, for the
 //!     operations in openapi/operations.txt, with openapi/overlay.yaml's words
@@ -41,10 +41,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use xtask::vendor::{self, OpenapiDir};
-use xtask::{XtaskError, drift, normalise, output, pipeline, spec};
+use xtask::{XtaskError, drift, output, pipeline, spec};
 
 const USAGE: &str = "usage:
-  cargo xtask generate [--check] [--lenient] [--spec FILE] [--out DIR] [--facade DIR]
+  cargo xtask generate [--check] [--spec FILE] [--out DIR] [--facade DIR]
   cargo xtask vendor --from UPSTREAM.yaml [--from MORE.yaml ...] [--check] [--openapi DIR]
   cargo xtask drift --from UPSTREAM.yaml [--from MORE.yaml ...] [--openapi DIR]
 exit codes:
@@ -91,7 +91,6 @@ enum Command {
 /// `generate` as given; paths left out default to the workspace's.
 struct GenerateArgs {
     check: bool,
-    lenient: bool,
     spec: Option<PathBuf>,
     out: Option<PathBuf>,
     facade: Option<PathBuf>,
@@ -99,7 +98,6 @@ struct GenerateArgs {
 
 struct GenerateOptions {
     check: bool,
-    lenient: bool,
     spec: PathBuf,
     out: PathBuf,
     /// Where the facade's emitted files go; `None` writes none.
@@ -143,7 +141,6 @@ impl GenerateArgs {
         };
         Ok(GenerateOptions {
             check: self.check,
-            lenient: self.lenient,
             spec,
             out,
             facade,
@@ -229,7 +226,6 @@ fn declares_workspace(manifest: &str) -> bool {
 fn parse_args(args: &[String]) -> Result<Command, String> {
     let (command, rest) = args.split_first().ok_or("no command given")?;
     let mut check = false;
-    let mut lenient = false;
     let mut spec = None;
     let mut out = None;
     let mut facade = None;
@@ -244,7 +240,6 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
         };
         match (command.as_str(), arg.as_str()) {
             ("generate" | "vendor", "--check") => check = true,
-            ("generate", "--lenient") => lenient = true,
             ("generate", "--spec") => spec = Some(value("a file")?),
             ("generate", "--out") => out = Some(value("a directory")?),
             ("generate", "--facade") => facade = Some(value("a directory")?),
@@ -266,7 +261,6 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
     match command.as_str() {
         "generate" => Ok(Command::Generate(GenerateArgs {
             check,
-            lenient,
             spec,
             out,
             facade,
@@ -304,18 +298,26 @@ fn label(path: &Path, workspace: &Workspace) -> String {
 }
 
 fn generate(options: &GenerateOptions, workspace: &Workspace) -> Result<ExitCode, XtaskError> {
-    let steps = if options.lenient {
-        normalise::lenient_steps()
-    } else {
-        normalise::STEPS.to_vec()
-    };
     let spec_label = label(&options.spec, workspace);
-    let plan = pipeline::plan_with(&options.spec, &spec_label, &steps)?;
+    let plan = pipeline::plan(&options.spec, &spec_label)?;
     for (step, change) in &plan.report.changes {
         eprintln!("normalise [{step}] {change}");
     }
     for note in &plan.notes {
         eprintln!("note: openapi/semantics.yaml: {note}");
+    }
+    if let Some(facade) = &options.facade {
+        let undeclared = plan.undeclared_modules(facade);
+        if !undeclared.is_empty() {
+            return Err(XtaskError::Spec {
+                pointer: format!("openapi/{}", xtask::semantics::FILE),
+                message: format!(
+                    "{} hand-written file(s) not declared, fix them all and regenerate:\n  - {}",
+                    undeclared.len(),
+                    undeclared.join("\n  - ")
+                ),
+            });
+        }
     }
 
     if options.check {

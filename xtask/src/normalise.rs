@@ -84,15 +84,6 @@ pub const STEPS: &[Step] = &[
     },
 ];
 
-/// The steps for a whole upstream spec, which nobody here edits: operations
-/// without an operationId get one made from method and path instead of
-/// stopping the run. Everything else is as in [`STEPS`].
-pub fn lenient_steps() -> Vec<Step> {
-    // Naming unnamed operations used to be lenient-only; Authlete's own spec
-    // needs it, so every run does it now.
-    STEPS.to_vec()
-}
-
 /// What running all steps did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Report {

@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::error::XtaskError;
 use crate::normalise::{self, Report};
 use crate::output::{self, Drift, OutputFile};
-use crate::{codegen, facade, features, semantics, spec};
+use crate::{codegen, facade, features, hand_written, semantics, spec};
 
 /// The generated crate's package name, as the facade's features name it.
 pub const GENERATED_CRATE: &str = "authlete-generated";
@@ -34,6 +34,9 @@ pub struct Plan {
     pub facade_features: String,
     /// The features table in Markdown, for the README.
     pub readme_features: String,
+    /// The facade's groups as the semantics file declares them, with their
+    /// hand-written modules.
+    pub groups: std::collections::BTreeMap<String, semantics::Group>,
 }
 
 /// Reads, normalises and generates; `spec_label` names the spec in headers.
@@ -70,6 +73,7 @@ pub fn plan_with(
         generated_features: features::generated_block(&decided.groups),
         facade_features: features::facade_block(&decided.groups, GENERATED_CRATE),
         readme_features: features::readme_table(&decided.groups),
+        groups: decided.groups,
     })
 }
 
@@ -87,6 +91,13 @@ impl Plan {
     /// Lists the facade's emitted files under `facade_dir` that differ from the plan.
     pub fn check_facade(&self, facade_dir: &Path) -> Vec<Drift> {
         output::check(facade_dir, &self.facade)
+    }
+
+    /// The hand-written files beside the groups' emitted code under
+    /// `facade_dir` that no `behaviour` list declares, so that nothing would
+    /// compile them; one message each.
+    pub fn undeclared_modules(&self, facade_dir: &Path) -> Vec<String> {
+        hand_written::undeclared(facade_dir, &self.groups, &self.facade)
     }
 
     /// Lists the files under `out_dir` that differ from the plan.

@@ -294,3 +294,48 @@ fn one_run_rewrites_every_marked_block_of_a_file() {
     let check = xtask(&["generate", "--check", "--out", out, "--facade", facade]);
     assert!(check.status.success(), "{}", stderr(&check));
 }
+
+#[test]
+fn a_hand_written_file_no_behaviour_list_declares_stops_generate() {
+    // `facade/src/<group>/x.rs` is compiled only through the `mod x;` the
+    // emitted `mod.rs` gets from the group's `behaviour`: one left off the
+    // list would silently not be compiled, so generate names it instead.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let generated = tmp.path().join("generated");
+    let facade = tmp.path().join("facade");
+    std::fs::create_dir_all(generated.join("src")).expect("mkdir");
+    std::fs::create_dir_all(facade.join("src/tokens")).expect("mkdir");
+    for (rel, bytes) in snapshot_dir(&root().join("generated/src")) {
+        std::fs::write(generated.join("src").join(rel), bytes).expect("copy");
+    }
+    // Declared (`behaviour: [fail, ...]`), and one that is not.
+    std::fs::write(facade.join("src/tokens/fail.rs"), "").expect("write");
+    std::fs::write(facade.join("src/tokens/forgotten.rs"), "").expect("write");
+    let (out, facade_arg) = (
+        generated.to_str().expect("utf-8"),
+        facade.to_str().expect("utf-8"),
+    );
+    for args in [
+        &["generate", "--out", out, "--facade", facade_arg][..],
+        &["generate", "--check", "--out", out, "--facade", facade_arg][..],
+    ] {
+        let run = xtask(args);
+        assert!(!run.status.success(), "{args:?} passed");
+        let err = stderr(&run);
+        assert!(
+            err.contains("facade/src/tokens/forgotten.rs would not be compiled"),
+            "{err}"
+        );
+        assert!(err.contains("`groups.tokens.behaviour`"), "{err}");
+        assert!(!err.contains("fail.rs"), "{err}");
+    }
+    assert!(
+        !facade.join("src/tokens/operations.rs").exists(),
+        "nothing is written"
+    );
+
+    // Declared, it passes that check.
+    std::fs::remove_file(facade.join("src/tokens/forgotten.rs")).expect("remove");
+    let run = xtask(&["generate", "--out", out, "--facade", facade_arg]);
+    assert!(run.status.success(), "{}", stderr(&run));
+}

@@ -1,13 +1,10 @@
 //! The HTTP responses of the client registration endpoint (RFC 7591) and the
-//! client configuration endpoint (RFC 7592): the four calls share one action
-//! set and answer alike.
+//! client configuration endpoint (RFC 7592): the four calls share one
+//! response type, one action set, and answer alike.
 
 use http::StatusCode;
 
-use super::{
-    ClientRegistrationDeleteResponse, ClientRegistrationGetResponse, ClientRegistrationResponse,
-    ClientRegistrationUpdateResponse,
-};
+use super::ClientRegistrationResponse;
 use crate::enums::ClientRegistrationAction;
 use crate::http_response::{empty_response, json_response, server_error};
 
@@ -38,7 +35,9 @@ fn respond(
 }
 
 impl ClientRegistrationResponse {
-    /// The response the client registration endpoint (RFC 7591 §3.2) should send to the client.
+    /// The response the client registration endpoint (RFC 7591 §3.2) or the
+    /// client configuration endpoint (RFC 7592 §2.1 read, §2.2 update, §2.3
+    /// deletion) should send to the client.
     ///
     /// `CREATED` gives 201 with the client's metadata, `OK` and `UPDATED`
     /// 200 with it, `DELETED` 204 with no body (nor `Content-Type`);
@@ -47,51 +46,6 @@ impl ClientRegistrationResponse {
     /// `responseContent`; a missing action and one newer than this crate
     /// give 500 `{"error":"server_error"}`. Every response is
     /// `Cache-Control: no-store`, `Pragma: no-cache`.
-    pub fn into_http_response(self) -> http::Response<String> {
-        let action = self.action();
-        respond(action, self.into_raw().response_content)
-    }
-}
-
-impl ClientRegistrationGetResponse {
-    /// The response the client configuration endpoint's read (RFC 7592 §2.1) should send to the
-    /// client.
-    ///
-    /// Answered like
-    /// [`ClientRegistrationResponse::into_http_response`]: `DELETED` 204
-    /// with no body, `OK` / `UPDATED` 200, `CREATED` 201, `BAD_REQUEST` 400,
-    /// `UNAUTHORIZED` 401, `INTERNAL_SERVER_ERROR` 500 with the JSON
-    /// `responseContent`; anything else 500 `{"error":"server_error"}`.
-    pub fn into_http_response(self) -> http::Response<String> {
-        let action = self.action();
-        respond(action, self.into_raw().response_content)
-    }
-}
-
-impl ClientRegistrationUpdateResponse {
-    /// The response the client configuration endpoint's update (RFC 7592 §2.2) should send to the
-    /// client.
-    ///
-    /// Answered like
-    /// [`ClientRegistrationResponse::into_http_response`]: `DELETED` 204
-    /// with no body, `OK` / `UPDATED` 200, `CREATED` 201, `BAD_REQUEST` 400,
-    /// `UNAUTHORIZED` 401, `INTERNAL_SERVER_ERROR` 500 with the JSON
-    /// `responseContent`; anything else 500 `{"error":"server_error"}`.
-    pub fn into_http_response(self) -> http::Response<String> {
-        let action = self.action();
-        respond(action, self.into_raw().response_content)
-    }
-}
-
-impl ClientRegistrationDeleteResponse {
-    /// The response the client configuration endpoint's deletion (RFC 7592 §2.3) should send to the
-    /// client.
-    ///
-    /// Answered like
-    /// [`ClientRegistrationResponse::into_http_response`]: `DELETED` 204
-    /// with no body, `OK` / `UPDATED` 200, `CREATED` 201, `BAD_REQUEST` 400,
-    /// `UNAUTHORIZED` 401, `INTERNAL_SERVER_ERROR` 500 with the JSON
-    /// `responseContent`; anything else 500 `{"error":"server_error"}`.
     pub fn into_http_response(self) -> http::Response<String> {
         let action = self.action();
         respond(action, self.into_raw().response_content)
@@ -115,32 +69,18 @@ mod tests {
         }
     }
 
-    /// The four response types, each turned into its HTTP response.
+    /// The answer as each of the four calls receives it (one response type
+    /// now), turned into its HTTP response.
     fn all(
         action: Option<&str>,
         content: Option<&str>,
     ) -> [(&'static str, http::Response<String>); 4] {
-        [
+        ["register", "get", "update", "delete"].map(|call| {
             (
-                "register",
+                call,
                 ClientRegistrationResponse::new(body(action, content), None).into_http_response(),
-            ),
-            (
-                "get",
-                ClientRegistrationGetResponse::new(body(action, content), None)
-                    .into_http_response(),
-            ),
-            (
-                "update",
-                ClientRegistrationUpdateResponse::new(body(action, content), None)
-                    .into_http_response(),
-            ),
-            (
-                "delete",
-                ClientRegistrationDeleteResponse::new(body(action, content), None)
-                    .into_http_response(),
-            ),
-        ]
+            )
+        })
     }
 
     #[test]

@@ -9,9 +9,7 @@ use crate::call::{Operation, execute_with_body};
 use crate::client::Client;
 use crate::error::Error;
 use crate::options::CallOptions;
-use crate::retry::RetryPolicy;
 use authlete_generated::types;
-use std::time::Duration;
 
 impl Client {
     /// The dynamic client registration endpoints (RFC 7591) and the management of registered
@@ -105,60 +103,16 @@ impl<'a> RegisterClientRequest<'a> {
         self
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete registers a client and issues its secret and registration access token; a repeat would register a second client.
     pub async fn send(self) -> Result<ClientRegistrationResponse, Error> {
         const OPERATION: Operation = &crate::operations::client_registration::REGISTER;
-        let RegisterClientRequest {
-            client,
-            body,
-            options,
-        } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .client_registration_api()
@@ -175,7 +129,9 @@ impl<'a> RegisterClientRequest<'a> {
     }
 }
 
-/// Authlete's answer to `POST /api/{serviceId}/client/registration`. `Debug` leaves out every field that may hold a credential.
+crate::per_call::per_call_setters!(RegisterClientRequest);
+
+/// Authlete's answer to [`ClientRegistration::register`], [`ClientRegistration::delete`], [`ClientRegistration::get`] and [`ClientRegistration::update`]. `Debug` leaves out every field that may hold a credential.
 ///
 /// `ClientRegistrationResponse`
 #[derive(Clone, PartialEq)]
@@ -279,60 +235,16 @@ impl<'a> DeleteRegistrationRequest<'a> {
         self
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: Deleting what is already gone changes nothing (a repeat may answer UNAUTHORIZED, as the token went with the client).
-    pub async fn send(self) -> Result<ClientRegistrationDeleteResponse, Error> {
+    pub async fn send(self) -> Result<ClientRegistrationResponse, Error> {
         const OPERATION: Operation = &crate::operations::client_registration::DELETE;
-        let DeleteRegistrationRequest {
-            client,
-            body,
-            options,
-        } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .client_registration_delete_api()
@@ -342,81 +254,14 @@ impl<'a> DeleteRegistrationRequest<'a> {
             },
         )
         .await?;
-        Ok(ClientRegistrationDeleteResponse::new(
+        Ok(ClientRegistrationResponse::new(
             reply.body,
             reply.request_id,
         ))
     }
 }
 
-/// Authlete's answer to `POST /api/{serviceId}/client/registration/delete`. `Debug` leaves out every field that may hold a credential.
-///
-/// `ClientRegistrationResponse`
-#[derive(Clone, PartialEq)]
-pub struct ClientRegistrationDeleteResponse {
-    body: types::ClientRegistrationResponse,
-    request_id: Option<http::HeaderValue>,
-}
-
-impl ClientRegistrationDeleteResponse {
-    pub(crate) fn new(
-        body: types::ClientRegistrationResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        ClientRegistrationDeleteResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::ClientRegistrationResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::ClientRegistrationResponse {
-        self.body
-    }
-
-    /// The `action` field.
-    pub fn action(&self) -> Option<types::ClientRegistrationAction> {
-        self.body.action.clone()
-    }
-
-    /// The `client` field.
-    pub fn client(&self) -> Option<&types::Client> {
-        self.body.client.as_ref()
-    }
-
-    /// The `responseContent` field.
-    pub fn response_content(&self) -> Option<&str> {
-        self.body.response_content.as_deref()
-    }
-
-    /// The `resultCode` field.
-    pub fn result_code(&self) -> Option<&str> {
-        self.body.result_code.as_deref()
-    }
-
-    /// The `resultMessage` field.
-    pub fn result_message(&self) -> Option<&str> {
-        self.body.result_message.as_deref()
-    }
-}
-
-impl std::fmt::Debug for ClientRegistrationDeleteResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientRegistrationDeleteResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
-    }
-}
+crate::per_call::per_call_setters!(DeleteRegistrationRequest);
 
 /// A `POST /api/{serviceId}/client/registration/get` call, ready to send; see [`ClientRegistration::get`].
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -453,60 +298,16 @@ impl<'a> GetRegistrationRequest<'a> {
         self
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: A read of the registered client's metadata.
-    pub async fn send(self) -> Result<ClientRegistrationGetResponse, Error> {
+    pub async fn send(self) -> Result<ClientRegistrationResponse, Error> {
         const OPERATION: Operation = &crate::operations::client_registration::GET;
-        let GetRegistrationRequest {
-            client,
-            body,
-            options,
-        } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .client_registration_get_api()
@@ -516,81 +317,14 @@ impl<'a> GetRegistrationRequest<'a> {
             },
         )
         .await?;
-        Ok(ClientRegistrationGetResponse::new(
+        Ok(ClientRegistrationResponse::new(
             reply.body,
             reply.request_id,
         ))
     }
 }
 
-/// Authlete's answer to `POST /api/{serviceId}/client/registration/get`. `Debug` leaves out every field that may hold a credential.
-///
-/// `ClientRegistrationResponse`
-#[derive(Clone, PartialEq)]
-pub struct ClientRegistrationGetResponse {
-    body: types::ClientRegistrationResponse,
-    request_id: Option<http::HeaderValue>,
-}
-
-impl ClientRegistrationGetResponse {
-    pub(crate) fn new(
-        body: types::ClientRegistrationResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        ClientRegistrationGetResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::ClientRegistrationResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::ClientRegistrationResponse {
-        self.body
-    }
-
-    /// The `action` field.
-    pub fn action(&self) -> Option<types::ClientRegistrationAction> {
-        self.body.action.clone()
-    }
-
-    /// The `client` field.
-    pub fn client(&self) -> Option<&types::Client> {
-        self.body.client.as_ref()
-    }
-
-    /// The `responseContent` field.
-    pub fn response_content(&self) -> Option<&str> {
-        self.body.response_content.as_deref()
-    }
-
-    /// The `resultCode` field.
-    pub fn result_code(&self) -> Option<&str> {
-        self.body.result_code.as_deref()
-    }
-
-    /// The `resultMessage` field.
-    pub fn result_message(&self) -> Option<&str> {
-        self.body.result_message.as_deref()
-    }
-}
-
-impl std::fmt::Debug for ClientRegistrationGetResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientRegistrationGetResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
-    }
-}
+crate::per_call::per_call_setters!(GetRegistrationRequest);
 
 /// A `POST /api/{serviceId}/client/registration/update` call, ready to send; see [`ClientRegistration::update`].
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -626,60 +360,16 @@ impl<'a> UpdateRegistrationRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: The request carries the client's whole metadata, so writing it twice leaves the client as writing it once.
-    pub async fn send(self) -> Result<ClientRegistrationUpdateResponse, Error> {
+    pub async fn send(self) -> Result<ClientRegistrationResponse, Error> {
         const OPERATION: Operation = &crate::operations::client_registration::UPDATE;
-        let UpdateRegistrationRequest {
-            client,
-            body,
-            options,
-        } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .client_registration_update_api()
@@ -689,78 +379,11 @@ impl<'a> UpdateRegistrationRequest<'a> {
             },
         )
         .await?;
-        Ok(ClientRegistrationUpdateResponse::new(
+        Ok(ClientRegistrationResponse::new(
             reply.body,
             reply.request_id,
         ))
     }
 }
 
-/// Authlete's answer to `POST /api/{serviceId}/client/registration/update`. `Debug` leaves out every field that may hold a credential.
-///
-/// `ClientRegistrationResponse`
-#[derive(Clone, PartialEq)]
-pub struct ClientRegistrationUpdateResponse {
-    body: types::ClientRegistrationResponse,
-    request_id: Option<http::HeaderValue>,
-}
-
-impl ClientRegistrationUpdateResponse {
-    pub(crate) fn new(
-        body: types::ClientRegistrationResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        ClientRegistrationUpdateResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::ClientRegistrationResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::ClientRegistrationResponse {
-        self.body
-    }
-
-    /// The `action` field.
-    pub fn action(&self) -> Option<types::ClientRegistrationAction> {
-        self.body.action.clone()
-    }
-
-    /// The `client` field.
-    pub fn client(&self) -> Option<&types::Client> {
-        self.body.client.as_ref()
-    }
-
-    /// The `responseContent` field.
-    pub fn response_content(&self) -> Option<&str> {
-        self.body.response_content.as_deref()
-    }
-
-    /// The `resultCode` field.
-    pub fn result_code(&self) -> Option<&str> {
-        self.body.result_code.as_deref()
-    }
-
-    /// The `resultMessage` field.
-    pub fn result_message(&self) -> Option<&str> {
-        self.body.result_message.as_deref()
-    }
-}
-
-impl std::fmt::Debug for ClientRegistrationUpdateResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientRegistrationUpdateResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
-    }
-}
+crate::per_call::per_call_setters!(UpdateRegistrationRequest);

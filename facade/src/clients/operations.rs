@@ -9,9 +9,7 @@ use crate::call::{Operation, execute, execute_with_body};
 use crate::client::Client;
 use crate::error::Error;
 use crate::options::CallOptions;
-use crate::retry::RetryPolicy;
 use authlete_generated::types;
-use std::time::Duration;
 
 impl Client {
     /// The clients registered with the service, their secrets, and what users have granted
@@ -250,96 +248,49 @@ impl<'a> DeleteAuthorizationByBodyRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: The same deletion as `delete_authorization`, with the subject kept out of the URL in a POST body; a second time finds nothing left.
-    pub async fn send(self) -> Result<AuthorizationDeleteByBodyResponse, Error> {
+    pub async fn send(self) -> Result<GrantedScopesResponse, Error> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
         const OPERATION: Operation = &crate::operations::clients::DELETE_AUTHORIZATION_BY_BODY;
-        let DeleteAuthorizationByBodyRequest {
-            client,
-            body,
-            options,
-            client_id,
-        } = self;
-        let client_id = &client_id;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .client_authorization_delete_api_post()
                     .service_id(service_id)
                     .body(body);
-                let call = call.client_id(client_id.as_str());
+                let call = call.client_id(self.client_id.as_str());
                 async move { call.send().await }
             },
         )
         .await?;
-        Ok(AuthorizationDeleteByBodyResponse::new(
-            reply.body,
-            reply.request_id,
-        ))
+        Ok(GrantedScopesResponse::new(reply.body, reply.request_id))
     }
 }
 
-/// Authlete's answer to `POST /api/{serviceId}/client/authorization/delete/{clientId}`.
+crate::per_call::per_call_setters!(DeleteAuthorizationByBodyRequest);
+
+/// Authlete's answer to [`Clients::delete_authorization_by_body`], [`Clients::delete_authorization`], [`Clients::delete_authorization_by_path`], [`Clients::granted_scopes`], [`Clients::granted_scopes_by_body`] and [`Clients::granted_scopes_by_path`].
 ///
 /// `ClientAuthorizationDeleteResponse`
 #[derive(Clone, PartialEq)]
-pub struct AuthorizationDeleteByBodyResponse {
+pub struct GrantedScopesResponse {
     body: types::ClientAuthorizationDeleteResponse,
     request_id: Option<http::HeaderValue>,
 }
 
-impl AuthorizationDeleteByBodyResponse {
+impl GrantedScopesResponse {
     pub(crate) fn new(
         body: types::ClientAuthorizationDeleteResponse,
         request_id: Option<http::HeaderValue>,
     ) -> Self {
-        AuthorizationDeleteByBodyResponse { body, request_id }
+        GrantedScopesResponse { body, request_id }
     }
 
     /// Authlete's `Request-Id` for this call, if it sent one as readable text.
@@ -399,9 +350,9 @@ impl AuthorizationDeleteByBodyResponse {
     }
 }
 
-impl std::fmt::Debug for AuthorizationDeleteByBodyResponse {
+impl std::fmt::Debug for GrantedScopesResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthorizationDeleteByBodyResponse")
+        f.debug_struct("GrantedScopesResponse")
             .field("client_id", &self.body.client_id)
             .field("result_code", &self.body.result_code)
             .field("subject", &self.body.subject)
@@ -438,161 +389,28 @@ impl<'a> DeleteAuthorizationRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: Deleting a user's tokens for a client a second time finds nothing left to delete.
-    pub async fn send(self) -> Result<AuthorizationDeleteResponse, Error> {
+    pub async fn send(self) -> Result<GrantedScopesResponse, Error> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
         const OPERATION: Operation = &crate::operations::clients::DELETE_AUTHORIZATION;
-        let DeleteAuthorizationRequest {
-            client,
-            options,
-            client_id,
-            subject,
-        } = self;
-        let client_id = &client_id;
-        let subject = &subject;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, &options, |generated| {
+        let reply = execute(client, OPERATION, &self.options, |generated| {
             let call = generated
                 .client_authorization_delete_api()
                 .service_id(service_id);
-            let call = call.client_id(client_id.as_str());
-            let call = call.subject(subject.as_str());
+            let call = call.client_id(self.client_id.as_str());
+            let call = call.subject(self.subject.as_str());
             async move { call.send().await }
         })
         .await?;
-        Ok(AuthorizationDeleteResponse::new(
-            reply.body,
-            reply.request_id,
-        ))
+        Ok(GrantedScopesResponse::new(reply.body, reply.request_id))
     }
 }
 
-/// Authlete's answer to `DELETE /api/{serviceId}/client/authorization/delete/{clientId}`.
-///
-/// `ClientAuthorizationDeleteResponse`
-#[derive(Clone, PartialEq)]
-pub struct AuthorizationDeleteResponse {
-    body: types::ClientAuthorizationDeleteResponse,
-    request_id: Option<http::HeaderValue>,
-}
-
-impl AuthorizationDeleteResponse {
-    pub(crate) fn new(
-        body: types::ClientAuthorizationDeleteResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        AuthorizationDeleteResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::ClientAuthorizationDeleteResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::ClientAuthorizationDeleteResponse {
-        self.body
-    }
-
-    /// The `clientId` field.
-    pub fn client_id(&self) -> Option<i64> {
-        self.body.client_id
-    }
-
-    /// The `latestGrantedScopes` field.
-    pub fn latest_granted_scopes(&self) -> &[String] {
-        &self.body.latest_granted_scopes
-    }
-
-    /// The `mergedGrantedScopes` field.
-    pub fn merged_granted_scopes(&self) -> &[String] {
-        &self.body.merged_granted_scopes
-    }
-
-    /// The `modifiedAt` field.
-    pub fn modified_at(&self) -> Option<i64> {
-        self.body.modified_at
-    }
-
-    /// The `resultCode` field.
-    pub fn result_code(&self) -> Option<&str> {
-        self.body.result_code.as_deref()
-    }
-
-    /// The `resultMessage` field.
-    pub fn result_message(&self) -> Option<&str> {
-        self.body.result_message.as_deref()
-    }
-
-    /// The `serviceApiKey` field.
-    pub fn service_api_key(&self) -> Option<i64> {
-        self.body.service_api_key
-    }
-
-    /// The `subject` field.
-    pub fn subject(&self) -> Option<&str> {
-        self.body.subject.as_deref()
-    }
-}
-
-impl std::fmt::Debug for AuthorizationDeleteResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthorizationDeleteResponse")
-            .field("client_id", &self.body.client_id)
-            .field("result_code", &self.body.result_code)
-            .field("subject", &self.body.subject)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
-    }
-}
+crate::per_call::per_call_setters!(DeleteAuthorizationRequest);
 
 /// A `DELETE /api/{serviceId}/client/authorization/delete/{clientId}/{subject}` call, ready to send; see [`Clients::delete_authorization_by_path`].
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -622,163 +440,30 @@ impl<'a> DeleteAuthorizationByPathRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: The same deletion as `delete_authorization` with the subject as a path segment; a second time finds nothing left.
-    pub async fn send(self) -> Result<AuthorizationDeleteByPathResponse, Error> {
+    pub async fn send(self) -> Result<GrantedScopesResponse, Error> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
         crate::config::check_path_segment("subject", &self.subject)
             .map_err(Error::InvalidRequest)?;
         const OPERATION: Operation = &crate::operations::clients::DELETE_AUTHORIZATION_BY_PATH;
-        let DeleteAuthorizationByPathRequest {
-            client,
-            options,
-            client_id,
-            subject,
-        } = self;
-        let client_id = &client_id;
-        let subject = &subject;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, &options, |generated| {
+        let reply = execute(client, OPERATION, &self.options, |generated| {
             let call = generated
                 .client_authorization_delete_by_subject_api()
                 .service_id(service_id);
-            let call = call.client_id(client_id.as_str());
-            let call = call.subject(subject.as_str());
+            let call = call.client_id(self.client_id.as_str());
+            let call = call.subject(self.subject.as_str());
             async move { call.send().await }
         })
         .await?;
-        Ok(AuthorizationDeleteByPathResponse::new(
-            reply.body,
-            reply.request_id,
-        ))
+        Ok(GrantedScopesResponse::new(reply.body, reply.request_id))
     }
 }
 
-/// Authlete's answer to `DELETE /api/{serviceId}/client/authorization/delete/{clientId}/{subject}`.
-///
-/// `ClientAuthorizationDeleteResponse`
-#[derive(Clone, PartialEq)]
-pub struct AuthorizationDeleteByPathResponse {
-    body: types::ClientAuthorizationDeleteResponse,
-    request_id: Option<http::HeaderValue>,
-}
-
-impl AuthorizationDeleteByPathResponse {
-    pub(crate) fn new(
-        body: types::ClientAuthorizationDeleteResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        AuthorizationDeleteByPathResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::ClientAuthorizationDeleteResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::ClientAuthorizationDeleteResponse {
-        self.body
-    }
-
-    /// The `clientId` field.
-    pub fn client_id(&self) -> Option<i64> {
-        self.body.client_id
-    }
-
-    /// The `latestGrantedScopes` field.
-    pub fn latest_granted_scopes(&self) -> &[String] {
-        &self.body.latest_granted_scopes
-    }
-
-    /// The `mergedGrantedScopes` field.
-    pub fn merged_granted_scopes(&self) -> &[String] {
-        &self.body.merged_granted_scopes
-    }
-
-    /// The `modifiedAt` field.
-    pub fn modified_at(&self) -> Option<i64> {
-        self.body.modified_at
-    }
-
-    /// The `resultCode` field.
-    pub fn result_code(&self) -> Option<&str> {
-        self.body.result_code.as_deref()
-    }
-
-    /// The `resultMessage` field.
-    pub fn result_message(&self) -> Option<&str> {
-        self.body.result_message.as_deref()
-    }
-
-    /// The `serviceApiKey` field.
-    pub fn service_api_key(&self) -> Option<i64> {
-        self.body.service_api_key
-    }
-
-    /// The `subject` field.
-    pub fn subject(&self) -> Option<&str> {
-        self.body.subject.as_deref()
-    }
-}
-
-impl std::fmt::Debug for AuthorizationDeleteByPathResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthorizationDeleteByPathResponse")
-            .field("client_id", &self.body.client_id)
-            .field("result_code", &self.body.result_code)
-            .field("subject", &self.body.subject)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
-    }
-}
+crate::per_call::per_call_setters!(DeleteAuthorizationByPathRequest);
 
 /// A `GET /api/{serviceId}/client/authorization/get/list` call, ready to send; see [`Clients::authorizations`].
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -832,77 +517,26 @@ impl<'a> ListAuthorizationsRequest<'a> {
         self
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: A read of the clients a user has authorized.
     pub async fn send(self) -> Result<AuthorizationListResponse, Error> {
         const OPERATION: Operation = &crate::operations::clients::AUTHORIZATIONS;
-        let ListAuthorizationsRequest {
-            client,
-            options,
-            subject,
-            developer,
-            start,
-            end,
-        } = self;
-        let subject = &subject;
-        let developer = &developer;
-        let start = &start;
-        let end = &end;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, &options, |generated| {
+        let reply = execute(client, OPERATION, &self.options, |generated| {
             let call = generated
                 .client_authorization_get_list_api()
                 .service_id(service_id);
-            let call = call.subject(subject.as_str());
-            let call = match developer {
+            let call = call.subject(self.subject.as_str());
+            let call = match &self.developer {
                 Some(value) => call.developer(value.as_str()),
                 None => call,
             };
-            let call = match start {
+            let call = match &self.start {
                 Some(value) => call.start(*value),
                 None => call,
             };
-            let call = match end {
+            let call = match &self.end {
                 Some(value) => call.end(*value),
                 None => call,
             };
@@ -913,7 +547,9 @@ impl<'a> ListAuthorizationsRequest<'a> {
     }
 }
 
-/// Authlete's answer to `GET /api/{serviceId}/client/authorization/get/list`.
+crate::per_call::per_call_setters!(ListAuthorizationsRequest);
+
+/// Authlete's answer to [`Clients::authorizations`], [`Clients::authorizations_by_body`] and [`Clients::authorizations_by_path`].
 ///
 /// `ClientAuthorizationGetListResponse`
 #[derive(Clone, PartialEq)]
@@ -1041,60 +677,16 @@ impl<'a> ListAuthorizationsByBodyRequest<'a> {
         self
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: A read; the same as `authorizations`, but the subject travels in the body and so stays out of URLs and access logs.
-    pub async fn send(self) -> Result<AuthorizationListByBodyResponse, Error> {
+    pub async fn send(self) -> Result<AuthorizationListResponse, Error> {
         const OPERATION: Operation = &crate::operations::clients::AUTHORIZATIONS_BY_BODY;
-        let ListAuthorizationsByBodyRequest {
-            client,
-            body,
-            options,
-        } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .client_authorization_get_list_api_post()
@@ -1104,89 +696,11 @@ impl<'a> ListAuthorizationsByBodyRequest<'a> {
             },
         )
         .await?;
-        Ok(AuthorizationListByBodyResponse::new(
-            reply.body,
-            reply.request_id,
-        ))
+        Ok(AuthorizationListResponse::new(reply.body, reply.request_id))
     }
 }
 
-/// Authlete's answer to `POST /api/{serviceId}/client/authorization/get/list`.
-///
-/// `ClientAuthorizationGetListResponse`
-#[derive(Clone, PartialEq)]
-pub struct AuthorizationListByBodyResponse {
-    body: types::ClientAuthorizationGetListResponse,
-    request_id: Option<http::HeaderValue>,
-}
-
-impl AuthorizationListByBodyResponse {
-    pub(crate) fn new(
-        body: types::ClientAuthorizationGetListResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        AuthorizationListByBodyResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::ClientAuthorizationGetListResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::ClientAuthorizationGetListResponse {
-        self.body
-    }
-
-    /// The `clients` field.
-    pub fn clients(&self) -> &[types::ClientLimited] {
-        &self.body.clients
-    }
-
-    /// The `developer` field.
-    pub fn developer(&self) -> Option<&str> {
-        self.body.developer.as_deref()
-    }
-
-    /// The `end` field.
-    pub fn end(&self) -> Option<i32> {
-        self.body.end
-    }
-
-    /// The `start` field.
-    pub fn start(&self) -> Option<i32> {
-        self.body.start
-    }
-
-    /// The `subject` field.
-    pub fn subject(&self) -> Option<&str> {
-        self.body.subject.as_deref()
-    }
-
-    /// The `totalCount` field.
-    pub fn total_count(&self) -> Option<i32> {
-        self.body.total_count
-    }
-}
-
-impl std::fmt::Debug for AuthorizationListByBodyResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthorizationListByBodyResponse")
-            .field("developer", &self.body.developer)
-            .field("end", &self.body.end)
-            .field("start", &self.body.start)
-            .field("subject", &self.body.subject)
-            .field("total_count", &self.body.total_count)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
-    }
-}
+crate::per_call::per_call_setters!(ListAuthorizationsByBodyRequest);
 
 /// A `GET /api/{serviceId}/client/authorization/get/list/{subject}` call, ready to send; see [`Clients::authorizations_by_path`].
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -1240,168 +754,39 @@ impl<'a> ListAuthorizationsByPathRequest<'a> {
         self
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: A read; the same as `authorizations` with the subject as a path segment, the older form of the URL.
-    pub async fn send(self) -> Result<AuthorizationListByPathResponse, Error> {
+    pub async fn send(self) -> Result<AuthorizationListResponse, Error> {
         crate::config::check_path_segment("subject", &self.subject)
             .map_err(Error::InvalidRequest)?;
         const OPERATION: Operation = &crate::operations::clients::AUTHORIZATIONS_BY_PATH;
-        let ListAuthorizationsByPathRequest {
-            client,
-            options,
-            subject,
-            developer,
-            start,
-            end,
-        } = self;
-        let subject = &subject;
-        let developer = &developer;
-        let start = &start;
-        let end = &end;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, &options, |generated| {
+        let reply = execute(client, OPERATION, &self.options, |generated| {
             let call = generated
                 .client_authorization_get_list_by_subject_api()
                 .service_id(service_id);
-            let call = call.subject(subject.as_str());
-            let call = match developer {
+            let call = call.subject(self.subject.as_str());
+            let call = match &self.developer {
                 Some(value) => call.developer(value.as_str()),
                 None => call,
             };
-            let call = match start {
+            let call = match &self.start {
                 Some(value) => call.start(*value),
                 None => call,
             };
-            let call = match end {
+            let call = match &self.end {
                 Some(value) => call.end(*value),
                 None => call,
             };
             async move { call.send().await }
         })
         .await?;
-        Ok(AuthorizationListByPathResponse::new(
-            reply.body,
-            reply.request_id,
-        ))
+        Ok(AuthorizationListResponse::new(reply.body, reply.request_id))
     }
 }
 
-/// Authlete's answer to `GET /api/{serviceId}/client/authorization/get/list/{subject}`.
-///
-/// `ClientAuthorizationGetListResponse`
-#[derive(Clone, PartialEq)]
-pub struct AuthorizationListByPathResponse {
-    body: types::ClientAuthorizationGetListResponse,
-    request_id: Option<http::HeaderValue>,
-}
-
-impl AuthorizationListByPathResponse {
-    pub(crate) fn new(
-        body: types::ClientAuthorizationGetListResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        AuthorizationListByPathResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::ClientAuthorizationGetListResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::ClientAuthorizationGetListResponse {
-        self.body
-    }
-
-    /// The `clients` field.
-    pub fn clients(&self) -> &[types::ClientLimited] {
-        &self.body.clients
-    }
-
-    /// The `developer` field.
-    pub fn developer(&self) -> Option<&str> {
-        self.body.developer.as_deref()
-    }
-
-    /// The `end` field.
-    pub fn end(&self) -> Option<i32> {
-        self.body.end
-    }
-
-    /// The `start` field.
-    pub fn start(&self) -> Option<i32> {
-        self.body.start
-    }
-
-    /// The `subject` field.
-    pub fn subject(&self) -> Option<&str> {
-        self.body.subject.as_deref()
-    }
-
-    /// The `totalCount` field.
-    pub fn total_count(&self) -> Option<i32> {
-        self.body.total_count
-    }
-}
-
-impl std::fmt::Debug for AuthorizationListByPathResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthorizationListByPathResponse")
-            .field("developer", &self.body.developer)
-            .field("end", &self.body.end)
-            .field("start", &self.body.start)
-            .field("subject", &self.body.subject)
-            .field("total_count", &self.body.total_count)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
-    }
-}
+crate::per_call::per_call_setters!(ListAuthorizationsByPathRequest);
 
 /// A `POST /api/{serviceId}/client/authorization/update/{clientId}` call, ready to send; see [`Clients::update_authorization`].
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -1440,70 +825,24 @@ impl<'a> UpdateAuthorizationRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: Setting the scopes of a user's tokens to the same list twice has the effect of setting them once.
     pub async fn send(self) -> Result<AuthorizationUpdateResponse, Error> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
         const OPERATION: Operation = &crate::operations::clients::UPDATE_AUTHORIZATION;
-        let UpdateAuthorizationRequest {
-            client,
-            body,
-            options,
-            client_id,
-        } = self;
-        let client_id = &client_id;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .client_authorization_update_api()
                     .service_id(service_id)
                     .body(body);
-                let call = call.client_id(client_id.as_str());
+                let call = call.client_id(self.client_id.as_str());
                 async move { call.send().await }
             },
         )
@@ -1514,6 +853,8 @@ impl<'a> UpdateAuthorizationRequest<'a> {
         ))
     }
 }
+
+crate::per_call::per_call_setters!(UpdateAuthorizationRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/client/authorization/update/{clientId}`.
 ///
@@ -1591,110 +932,7 @@ impl<'a> CreateClientRequest<'a> {
         CreateClientRequest {
             client,
             body: types::Client {
-                application_type: Default::default(),
-                attributes: Default::default(),
-                auth_time_required: Default::default(),
-                authorization_details_types: Default::default(),
-                authorization_encryption_alg: Default::default(),
-                authorization_encryption_enc: Default::default(),
-                authorization_sign_alg: Default::default(),
-                automatically_registered: Default::default(),
-                bc_delivery_mode: Default::default(),
-                bc_notification_endpoint: Default::default(),
-                bc_request_sign_alg: Default::default(),
-                bc_user_code_required: Default::default(),
-                client_id: Default::default(),
-                client_id_alias: Default::default(),
-                client_id_alias_enabled: Default::default(),
-                client_name: Default::default(),
-                client_names: Default::default(),
-                client_registration_types: Default::default(),
-                client_secret: Default::default(),
-                client_source: Default::default(),
-                client_type: Default::default(),
-                client_uri: Default::default(),
-                client_uris: Default::default(),
-                contacts: Default::default(),
-                created_at: Default::default(),
-                credential_offer_endpoint: Default::default(),
-                credential_response_encryption_required: Default::default(),
-                custom_metadata: Default::default(),
-                default_acrs: Default::default(),
-                default_max_age: Default::default(),
-                derived_sector_identifier: Default::default(),
-                description: Default::default(),
-                descriptions: Default::default(),
-                developer: Default::default(),
-                digest_algorithm: Default::default(),
-                discovered_by_metadata_document: Default::default(),
-                dpop_required: Default::default(),
-                dynamically_registered: Default::default(),
-                entity_id: Default::default(),
-                explicitly_registered: Default::default(),
-                extension: Default::default(),
-                fapi_modes: Default::default(),
-                front_channel_request_object_encryption_required: Default::default(),
-                grant_types: Default::default(),
-                id_token_encryption_alg: Default::default(),
-                id_token_encryption_enc: Default::default(),
-                id_token_sign_alg: Default::default(),
-                in_scope_for_token_migration: Default::default(),
-                jwks: Default::default(),
-                jwks_uri: Default::default(),
-                locked: Default::default(),
-                login_uri: Default::default(),
-                logo_uri: Default::default(),
-                logo_uris: Default::default(),
-                metadata_document_expires_at: Default::default(),
-                metadata_document_location: Default::default(),
-                metadata_document_updated_at: Default::default(),
-                modified_at: Default::default(),
-                mtls_endpoint_aliases_used: Default::default(),
-                number: Default::default(),
-                organization_name: Default::default(),
-                par_required: Default::default(),
-                pkce_required: Default::default(),
-                pkce_s256_required: Default::default(),
-                policy_uri: Default::default(),
-                policy_uris: Default::default(),
-                redirect_uris: Default::default(),
-                registration_access_token_hash: Default::default(),
-                request_encryption_alg: Default::default(),
-                request_encryption_enc: Default::default(),
-                request_object_encryption_alg_match_required: Default::default(),
-                request_object_encryption_enc_match_required: Default::default(),
-                request_object_required: Default::default(),
-                request_sign_alg: Default::default(),
-                request_uris: Default::default(),
-                response_modes: Default::default(),
-                response_types: Default::default(),
-                rs_request_signed: Default::default(),
-                rs_signed_request_key_id: Default::default(),
-                sector_identifier_uri: Default::default(),
-                self_signed_certificate_key_id: Default::default(),
-                service_number: Default::default(),
-                signed_jwks_uri: Default::default(),
-                single_access_token_per_subject: Default::default(),
-                software_id: Default::default(),
-                software_version: Default::default(),
-                subject_type: Default::default(),
-                tls_client_auth_san_dns: Default::default(),
-                tls_client_auth_san_email: Default::default(),
-                tls_client_auth_san_ip: Default::default(),
-                tls_client_auth_san_uri: Default::default(),
-                tls_client_auth_subject_dn: Default::default(),
-                tls_client_certificate_bound_access_tokens: Default::default(),
-                token_auth_method: Default::default(),
-                token_auth_sign_alg: Default::default(),
-                tos_uri: Default::default(),
-                tos_uris: Default::default(),
-                trust_anchor_id: Default::default(),
-                trust_chain: Default::default(),
-                trust_chain_expires_at: Default::default(),
-                trust_chain_updated_at: Default::default(),
-                user_info_encryption_alg: Default::default(),
-                user_info_encryption_enc: Default::default(),
-                user_info_sign_alg: Default::default(),
+                ..Default::default()
             },
             options: CallOptions::default(),
         }
@@ -2330,60 +1568,16 @@ impl<'a> CreateClientRequest<'a> {
         self
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete registers a client with a fresh ID and secret; a repeat would leave a second one.
-    pub async fn send(self) -> Result<ClientCreateResponse, Error> {
+    pub async fn send(self) -> Result<ClientResponse, Error> {
         const OPERATION: Operation = &crate::operations::clients::CREATE;
-        let CreateClientRequest {
-            client,
-            body,
-            options,
-        } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .client_create_api()
@@ -2393,22 +1587,24 @@ impl<'a> CreateClientRequest<'a> {
             },
         )
         .await?;
-        Ok(ClientCreateResponse::new(reply.body, reply.request_id))
+        Ok(ClientResponse::new(reply.body, reply.request_id))
     }
 }
 
-/// Authlete's answer to `POST /api/{serviceId}/client/create`. `Debug` leaves out every field that may hold a credential.
+crate::per_call::per_call_setters!(CreateClientRequest);
+
+/// Authlete's answer to [`Clients::create`], [`Clients::get`] and [`Clients::update`]. `Debug` leaves out every field that may hold a credential.
 ///
 /// `Client`
 #[derive(Clone, PartialEq)]
-pub struct ClientCreateResponse {
+pub struct ClientResponse {
     body: types::Client,
     request_id: Option<http::HeaderValue>,
 }
 
-impl ClientCreateResponse {
+impl ClientResponse {
     pub(crate) fn new(body: types::Client, request_id: Option<http::HeaderValue>) -> Self {
-        ClientCreateResponse { body, request_id }
+        ClientResponse { body, request_id }
     }
 
     /// Authlete's `Request-Id` for this call, if it sent one as readable text.
@@ -2948,9 +2144,9 @@ impl ClientCreateResponse {
     }
 }
 
-impl std::fmt::Debug for ClientCreateResponse {
+impl std::fmt::Debug for ClientResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientCreateResponse")
+        f.debug_struct("ClientResponse")
             .field("client_id", &self.body.client_id)
             .field("client_name", &self.body.client_name)
             .field("client_type", &self.body.client_type)
@@ -2984,68 +2180,25 @@ impl<'a> DeleteClientRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: Deleting what is already gone changes nothing.
     pub async fn send(self) -> Result<(), Error> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
         const OPERATION: Operation = &crate::operations::clients::DELETE;
-        let DeleteClientRequest {
-            client,
-            options,
-            client_id,
-        } = self;
-        let client_id = &client_id;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        execute(client, OPERATION, &options, |generated| {
+        execute(client, OPERATION, &self.options, |generated| {
             let call = generated.client_delete_api().service_id(service_id);
-            let call = call.client_id(client_id.as_str());
+            let call = call.client_id(self.client_id.as_str());
             async move { call.send().await }
         })
         .await?;
         Ok(())
     }
 }
+
+crate::per_call::per_call_setters!(DeleteClientRequest);
 
 /// A `DELETE /api/{serviceId}/client/extension/requestable_scopes/delete/{clientId}` call, ready to send; see [`Clients::delete_requestable_scopes`].
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -3072,70 +2225,27 @@ impl<'a> DeleteRequestableScopesRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: Clearing the list a second time finds nothing left to clear.
     pub async fn send(self) -> Result<(), Error> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
         const OPERATION: Operation = &crate::operations::clients::DELETE_REQUESTABLE_SCOPES;
-        let DeleteRequestableScopesRequest {
-            client,
-            options,
-            client_id,
-        } = self;
-        let client_id = &client_id;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        execute(client, OPERATION, &options, |generated| {
+        execute(client, OPERATION, &self.options, |generated| {
             let call = generated
                 .client_extension_requestables_scopes_delete_api()
                 .service_id(service_id);
-            let call = call.client_id(client_id.as_str());
+            let call = call.client_id(self.client_id.as_str());
             async move { call.send().await }
         })
         .await?;
         Ok(())
     }
 }
+
+crate::per_call::per_call_setters!(DeleteRequestableScopesRequest);
 
 /// A `GET /api/{serviceId}/client/extension/requestable_scopes/get/{clientId}` call, ready to send; see [`Clients::requestable_scopes`].
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -3162,70 +2272,27 @@ impl<'a> GetRequestableScopesRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: A read.
     pub async fn send(self) -> Result<RequestableScopesResponse, Error> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
         const OPERATION: Operation = &crate::operations::clients::REQUESTABLE_SCOPES;
-        let GetRequestableScopesRequest {
-            client,
-            options,
-            client_id,
-        } = self;
-        let client_id = &client_id;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, &options, |generated| {
+        let reply = execute(client, OPERATION, &self.options, |generated| {
             let call = generated
                 .client_extension_requestables_scopes_get_api()
                 .service_id(service_id);
-            let call = call.client_id(client_id.as_str());
+            let call = call.client_id(self.client_id.as_str());
             async move { call.send().await }
         })
         .await?;
         Ok(RequestableScopesResponse::new(reply.body, reply.request_id))
     }
 }
+
+crate::per_call::per_call_setters!(GetRequestableScopesRequest);
 
 /// Authlete's answer to `GET /api/{serviceId}/client/extension/requestable_scopes/get/{clientId}`.
 ///
@@ -3309,70 +2376,24 @@ impl<'a> UpdateRequestableScopesRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: Setting the same list of scopes twice has the effect of setting it once.
     pub async fn send(self) -> Result<RequestableScopesUpdateResponse, Error> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
         const OPERATION: Operation = &crate::operations::clients::UPDATE_REQUESTABLE_SCOPES;
-        let UpdateRequestableScopesRequest {
-            client,
-            body,
-            options,
-            client_id,
-        } = self;
-        let client_id = &client_id;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .client_extension_requestables_scopes_update_api()
                     .service_id(service_id)
                     .body(body);
-                let call = call.client_id(client_id.as_str());
+                let call = call.client_id(self.client_id.as_str());
                 async move { call.send().await }
             },
         )
@@ -3384,7 +2405,9 @@ impl<'a> UpdateRequestableScopesRequest<'a> {
     }
 }
 
-/// Authlete's answer to `PUT /api/{serviceId}/client/extension/requestable_scopes/update/{clientId}`.
+crate::per_call::per_call_setters!(UpdateRequestableScopesRequest);
+
+/// Authlete's answer to [`Clients::update_requestable_scopes`] and [`Clients::update_requestable_scopes_via_post`].
 ///
 /// `ClientExtensionRequestableScopesUpdateResponse`
 #[derive(Clone, PartialEq)]
@@ -3466,129 +2489,37 @@ impl<'a> UpdateRequestableScopesViaPostRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: The same update as `update_requestable_scopes`, sent as POST for networks that refuse PUT; setting the same list twice changes nothing.
-    pub async fn send(self) -> Result<RequestableScopesUpdateViaPostResponse, Error> {
+    pub async fn send(self) -> Result<RequestableScopesUpdateResponse, Error> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
         const OPERATION: Operation =
             &crate::operations::clients::UPDATE_REQUESTABLE_SCOPES_VIA_POST;
-        let UpdateRequestableScopesViaPostRequest {
-            client,
-            body,
-            options,
-            client_id,
-        } = self;
-        let client_id = &client_id;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .client_extension_requestables_scopes_update_api_post()
                     .service_id(service_id)
                     .body(body);
-                let call = call.client_id(client_id.as_str());
+                let call = call.client_id(self.client_id.as_str());
                 async move { call.send().await }
             },
         )
         .await?;
-        Ok(RequestableScopesUpdateViaPostResponse::new(
+        Ok(RequestableScopesUpdateResponse::new(
             reply.body,
             reply.request_id,
         ))
     }
 }
 
-/// Authlete's answer to `POST /api/{serviceId}/client/extension/requestable_scopes/update/{clientId}`.
-///
-/// `ClientExtensionRequestableScopesUpdateResponse`
-#[derive(Clone, PartialEq)]
-pub struct RequestableScopesUpdateViaPostResponse {
-    body: types::ClientExtensionRequestableScopesUpdateResponse,
-    request_id: Option<http::HeaderValue>,
-}
-
-impl RequestableScopesUpdateViaPostResponse {
-    pub(crate) fn new(
-        body: types::ClientExtensionRequestableScopesUpdateResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        RequestableScopesUpdateViaPostResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::ClientExtensionRequestableScopesUpdateResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::ClientExtensionRequestableScopesUpdateResponse {
-        self.body
-    }
-
-    /// The `requestableScopes` field.
-    pub fn requestable_scopes(&self) -> &[String] {
-        &self.body.requestable_scopes
-    }
-}
-
-impl std::fmt::Debug for RequestableScopesUpdateViaPostResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RequestableScopesUpdateViaPostResponse")
-            .field("requestable_scopes", &self.body.requestable_scopes)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
-    }
-}
+crate::per_call::per_call_setters!(UpdateRequestableScopesViaPostRequest);
 
 /// A `GET /api/{serviceId}/client/get/list` call, ready to send; see [`Clients::list`].
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -3639,72 +2570,23 @@ impl<'a> ListClientsRequest<'a> {
         self
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: A read.
     pub async fn send(self) -> Result<ClientListResponse, Error> {
         const OPERATION: Operation = &crate::operations::clients::LIST;
-        let ListClientsRequest {
-            client,
-            options,
-            developer,
-            start,
-            end,
-        } = self;
-        let developer = &developer;
-        let start = &start;
-        let end = &end;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, &options, |generated| {
+        let reply = execute(client, OPERATION, &self.options, |generated| {
             let call = generated.client_get_list_api().service_id(service_id);
-            let call = match developer {
+            let call = match &self.developer {
                 Some(value) => call.developer(value.as_str()),
                 None => call,
             };
-            let call = match start {
+            let call = match &self.start {
                 Some(value) => call.start(*value),
                 None => call,
             };
-            let call = match end {
+            let call = match &self.end {
                 Some(value) => call.end(*value),
                 None => call,
             };
@@ -3714,6 +2596,8 @@ impl<'a> ListClientsRequest<'a> {
         Ok(ClientListResponse::new(reply.body, reply.request_id))
     }
 }
+
+crate::per_call::per_call_setters!(ListClientsRequest);
 
 /// Authlete's answer to `GET /api/{serviceId}/client/get/list`. `Debug` leaves out every field that may hold a credential.
 ///
@@ -3805,630 +2689,25 @@ impl<'a> GetClientRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: A read.
-    pub async fn send(self) -> Result<ClientGetResponse, Error> {
+    pub async fn send(self) -> Result<ClientResponse, Error> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
         const OPERATION: Operation = &crate::operations::clients::GET;
-        let GetClientRequest {
-            client,
-            options,
-            client_id,
-        } = self;
-        let client_id = &client_id;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, &options, |generated| {
+        let reply = execute(client, OPERATION, &self.options, |generated| {
             let call = generated.client_get_api().service_id(service_id);
-            let call = call.client_id(client_id.as_str());
+            let call = call.client_id(self.client_id.as_str());
             async move { call.send().await }
         })
         .await?;
-        Ok(ClientGetResponse::new(reply.body, reply.request_id))
+        Ok(ClientResponse::new(reply.body, reply.request_id))
     }
 }
 
-/// Authlete's answer to `GET /api/{serviceId}/client/get/{clientId}`. `Debug` leaves out every field that may hold a credential.
-///
-/// `Client`
-#[derive(Clone, PartialEq)]
-pub struct ClientGetResponse {
-    body: types::Client,
-    request_id: Option<http::HeaderValue>,
-}
-
-impl ClientGetResponse {
-    pub(crate) fn new(body: types::Client, request_id: Option<http::HeaderValue>) -> Self {
-        ClientGetResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::Client {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::Client {
-        self.body
-    }
-
-    /// The `applicationType` field.
-    pub fn application_type(&self) -> Option<types::ApplicationType> {
-        self.body.application_type.clone()
-    }
-
-    /// The `attributes` field.
-    pub fn attributes(&self) -> &[types::Pair] {
-        &self.body.attributes
-    }
-
-    /// The `authTimeRequired` field.
-    pub fn auth_time_required(&self) -> Option<bool> {
-        self.body.auth_time_required
-    }
-
-    /// The `authorizationDetailsTypes` field.
-    pub fn authorization_details_types(&self) -> &[String] {
-        &self.body.authorization_details_types
-    }
-
-    /// The `authorizationEncryptionAlg` field.
-    pub fn authorization_encryption_alg(&self) -> Option<&types::JweAlg> {
-        self.body.authorization_encryption_alg.as_ref()
-    }
-
-    /// The `authorizationEncryptionEnc` field.
-    pub fn authorization_encryption_enc(&self) -> Option<&types::JweEnc> {
-        self.body.authorization_encryption_enc.as_ref()
-    }
-
-    /// The `authorizationSignAlg` field.
-    pub fn authorization_sign_alg(&self) -> Option<&types::JwsAlg> {
-        self.body.authorization_sign_alg.as_ref()
-    }
-
-    /// The `automaticallyRegistered` field.
-    pub fn automatically_registered(&self) -> Option<bool> {
-        self.body.automatically_registered
-    }
-
-    /// The `bcDeliveryMode` field.
-    pub fn bc_delivery_mode(&self) -> Option<&str> {
-        self.body.bc_delivery_mode.as_deref()
-    }
-
-    /// The `bcNotificationEndpoint` field.
-    pub fn bc_notification_endpoint(&self) -> Option<&str> {
-        self.body.bc_notification_endpoint.as_deref()
-    }
-
-    /// The `bcRequestSignAlg` field.
-    pub fn bc_request_sign_alg(&self) -> Option<&types::JwsAlg> {
-        self.body.bc_request_sign_alg.as_ref()
-    }
-
-    /// The `bcUserCodeRequired` field.
-    pub fn bc_user_code_required(&self) -> Option<bool> {
-        self.body.bc_user_code_required
-    }
-
-    /// The `clientId` field.
-    pub fn client_id(&self) -> Option<i64> {
-        self.body.client_id
-    }
-
-    /// The `clientIdAlias` field.
-    pub fn client_id_alias(&self) -> Option<&str> {
-        self.body.client_id_alias.as_deref()
-    }
-
-    /// The `clientIdAliasEnabled` field.
-    pub fn client_id_alias_enabled(&self) -> Option<bool> {
-        self.body.client_id_alias_enabled
-    }
-
-    /// The `clientName` field.
-    pub fn client_name(&self) -> Option<&str> {
-        self.body.client_name.as_deref()
-    }
-
-    /// The `clientNames` field.
-    pub fn client_names(&self) -> &[types::TaggedValue] {
-        &self.body.client_names
-    }
-
-    /// The `clientRegistrationTypes` field.
-    pub fn client_registration_types(&self) -> &[types::ClientRegistrationType] {
-        &self.body.client_registration_types
-    }
-
-    /// The `clientSecret` field.
-    pub fn client_secret(&self) -> Option<&str> {
-        self.body.client_secret.as_deref()
-    }
-
-    /// The `clientSource` field.
-    pub fn client_source(&self) -> Option<types::ClientSource> {
-        self.body.client_source.clone()
-    }
-
-    /// The `clientType` field.
-    pub fn client_type(&self) -> Option<types::ClientType> {
-        self.body.client_type.clone()
-    }
-
-    /// The `clientUri` field.
-    pub fn client_uri(&self) -> Option<&str> {
-        self.body.client_uri.as_deref()
-    }
-
-    /// The `clientUris` field.
-    pub fn client_uris(&self) -> &[types::TaggedValue] {
-        &self.body.client_uris
-    }
-
-    /// The `contacts` field.
-    pub fn contacts(&self) -> &[String] {
-        &self.body.contacts
-    }
-
-    /// The `createdAt` field.
-    pub fn created_at(&self) -> Option<i64> {
-        self.body.created_at
-    }
-
-    /// The `credentialOfferEndpoint` field.
-    pub fn credential_offer_endpoint(&self) -> Option<&str> {
-        self.body.credential_offer_endpoint.as_deref()
-    }
-
-    /// The `credentialResponseEncryptionRequired` field.
-    pub fn credential_response_encryption_required(&self) -> Option<bool> {
-        self.body.credential_response_encryption_required
-    }
-
-    /// The `customMetadata` field.
-    pub fn custom_metadata(&self) -> Option<&str> {
-        self.body.custom_metadata.as_deref()
-    }
-
-    /// The `defaultAcrs` field.
-    pub fn default_acrs(&self) -> &[String] {
-        &self.body.default_acrs
-    }
-
-    /// The `defaultMaxAge` field.
-    pub fn default_max_age(&self) -> Option<i32> {
-        self.body.default_max_age
-    }
-
-    /// The `derivedSectorIdentifier` field.
-    pub fn derived_sector_identifier(&self) -> Option<&str> {
-        self.body.derived_sector_identifier.as_deref()
-    }
-
-    /// The `description` field.
-    pub fn description(&self) -> Option<&str> {
-        self.body.description.as_deref()
-    }
-
-    /// The `descriptions` field.
-    pub fn descriptions(&self) -> &[types::TaggedValue] {
-        &self.body.descriptions
-    }
-
-    /// The `developer` field.
-    pub fn developer(&self) -> Option<&str> {
-        self.body.developer.as_deref()
-    }
-
-    /// The `digestAlgorithm` field.
-    pub fn digest_algorithm(&self) -> Option<&str> {
-        self.body.digest_algorithm.as_deref()
-    }
-
-    /// The `discoveredByMetadataDocument` field.
-    pub fn discovered_by_metadata_document(&self) -> Option<bool> {
-        self.body.discovered_by_metadata_document
-    }
-
-    /// The `dpopRequired` field.
-    pub fn dpop_required(&self) -> Option<bool> {
-        self.body.dpop_required
-    }
-
-    /// The `dynamicallyRegistered` field.
-    pub fn dynamically_registered(&self) -> Option<bool> {
-        self.body.dynamically_registered
-    }
-
-    /// The `entityId` field.
-    pub fn entity_id(&self) -> Option<&str> {
-        self.body.entity_id.as_deref()
-    }
-
-    /// The `explicitlyRegistered` field.
-    pub fn explicitly_registered(&self) -> Option<bool> {
-        self.body.explicitly_registered
-    }
-
-    /// The `extension` field.
-    pub fn extension(&self) -> Option<&types::ClientExtension> {
-        self.body.extension.as_ref()
-    }
-
-    /// The `fapiModes` field.
-    pub fn fapi_modes(&self) -> &[types::FapiMode] {
-        &self.body.fapi_modes
-    }
-
-    /// The `frontChannelRequestObjectEncryptionRequired` field.
-    pub fn front_channel_request_object_encryption_required(&self) -> Option<bool> {
-        self.body.front_channel_request_object_encryption_required
-    }
-
-    /// The `grantTypes` field.
-    pub fn grant_types(&self) -> &[types::GrantType] {
-        &self.body.grant_types
-    }
-
-    /// The `idTokenEncryptionAlg` field.
-    pub fn id_token_encryption_alg(&self) -> Option<&types::JweAlg> {
-        self.body.id_token_encryption_alg.as_ref()
-    }
-
-    /// The `idTokenEncryptionEnc` field.
-    pub fn id_token_encryption_enc(&self) -> Option<&types::JweEnc> {
-        self.body.id_token_encryption_enc.as_ref()
-    }
-
-    /// The `idTokenSignAlg` field.
-    pub fn id_token_sign_alg(&self) -> Option<&types::JwsAlg> {
-        self.body.id_token_sign_alg.as_ref()
-    }
-
-    /// The `inScopeForTokenMigration` field.
-    pub fn in_scope_for_token_migration(&self) -> Option<bool> {
-        self.body.in_scope_for_token_migration
-    }
-
-    /// The `jwks` field.
-    pub fn jwks(&self) -> Option<&str> {
-        self.body.jwks.as_deref()
-    }
-
-    /// The `jwksUri` field.
-    pub fn jwks_uri(&self) -> Option<&str> {
-        self.body.jwks_uri.as_deref()
-    }
-
-    /// The `locked` field.
-    pub fn locked(&self) -> Option<bool> {
-        self.body.locked
-    }
-
-    /// The `loginUri` field.
-    pub fn login_uri(&self) -> Option<&str> {
-        self.body.login_uri.as_deref()
-    }
-
-    /// The `logoUri` field.
-    pub fn logo_uri(&self) -> Option<&str> {
-        self.body.logo_uri.as_deref()
-    }
-
-    /// The `logoUris` field.
-    pub fn logo_uris(&self) -> &[types::TaggedValue] {
-        &self.body.logo_uris
-    }
-
-    /// The `metadataDocumentExpiresAt` field.
-    pub fn metadata_document_expires_at(&self) -> Option<i64> {
-        self.body.metadata_document_expires_at
-    }
-
-    /// The `metadataDocumentLocation` field.
-    pub fn metadata_document_location(&self) -> Option<&str> {
-        self.body.metadata_document_location.as_deref()
-    }
-
-    /// The `metadataDocumentUpdatedAt` field.
-    pub fn metadata_document_updated_at(&self) -> Option<i64> {
-        self.body.metadata_document_updated_at
-    }
-
-    /// The `modifiedAt` field.
-    pub fn modified_at(&self) -> Option<i64> {
-        self.body.modified_at
-    }
-
-    /// The `mtlsEndpointAliasesUsed` field.
-    pub fn mtls_endpoint_aliases_used(&self) -> Option<bool> {
-        self.body.mtls_endpoint_aliases_used
-    }
-
-    /// The `number` field.
-    pub fn number(&self) -> Option<i32> {
-        self.body.number
-    }
-
-    /// The `organizationName` field.
-    pub fn organization_name(&self) -> Option<&str> {
-        self.body.organization_name.as_deref()
-    }
-
-    /// The `parRequired` field.
-    pub fn par_required(&self) -> Option<bool> {
-        self.body.par_required
-    }
-
-    /// The `pkceRequired` field.
-    pub fn pkce_required(&self) -> Option<bool> {
-        self.body.pkce_required
-    }
-
-    /// The `pkceS256Required` field.
-    pub fn pkce_s256_required(&self) -> Option<bool> {
-        self.body.pkce_s256_required
-    }
-
-    /// The `policyUri` field.
-    pub fn policy_uri(&self) -> Option<&str> {
-        self.body.policy_uri.as_deref()
-    }
-
-    /// The `policyUris` field.
-    pub fn policy_uris(&self) -> &[types::TaggedValue] {
-        &self.body.policy_uris
-    }
-
-    /// The `redirectUris` field.
-    pub fn redirect_uris(&self) -> &[String] {
-        &self.body.redirect_uris
-    }
-
-    /// The `registrationAccessTokenHash` field.
-    pub fn registration_access_token_hash(&self) -> Option<&str> {
-        self.body.registration_access_token_hash.as_deref()
-    }
-
-    /// The `requestEncryptionAlg` field.
-    pub fn request_encryption_alg(&self) -> Option<&types::JweAlg> {
-        self.body.request_encryption_alg.as_ref()
-    }
-
-    /// The `requestEncryptionEnc` field.
-    pub fn request_encryption_enc(&self) -> Option<&types::JweEnc> {
-        self.body.request_encryption_enc.as_ref()
-    }
-
-    /// The `requestObjectEncryptionAlgMatchRequired` field.
-    pub fn request_object_encryption_alg_match_required(&self) -> Option<bool> {
-        self.body.request_object_encryption_alg_match_required
-    }
-
-    /// The `requestObjectEncryptionEncMatchRequired` field.
-    pub fn request_object_encryption_enc_match_required(&self) -> Option<bool> {
-        self.body.request_object_encryption_enc_match_required
-    }
-
-    /// The `requestObjectRequired` field.
-    pub fn request_object_required(&self) -> Option<bool> {
-        self.body.request_object_required
-    }
-
-    /// The `requestSignAlg` field.
-    pub fn request_sign_alg(&self) -> Option<&types::JwsAlg> {
-        self.body.request_sign_alg.as_ref()
-    }
-
-    /// The `requestUris` field.
-    pub fn request_uris(&self) -> &[String] {
-        &self.body.request_uris
-    }
-
-    /// The `responseModes` field.
-    pub fn response_modes(&self) -> &[types::ResponseMode] {
-        &self.body.response_modes
-    }
-
-    /// The `responseTypes` field.
-    pub fn response_types(&self) -> &[types::ResponseType] {
-        &self.body.response_types
-    }
-
-    /// The `rsRequestSigned` field.
-    pub fn rs_request_signed(&self) -> Option<bool> {
-        self.body.rs_request_signed
-    }
-
-    /// The `rsSignedRequestKeyId` field.
-    pub fn rs_signed_request_key_id(&self) -> Option<&str> {
-        self.body.rs_signed_request_key_id.as_deref()
-    }
-
-    /// The `sectorIdentifierUri` field.
-    pub fn sector_identifier_uri(&self) -> Option<&str> {
-        self.body.sector_identifier_uri.as_deref()
-    }
-
-    /// The `selfSignedCertificateKeyId` field.
-    pub fn self_signed_certificate_key_id(&self) -> Option<&str> {
-        self.body.self_signed_certificate_key_id.as_deref()
-    }
-
-    /// The `serviceNumber` field.
-    pub fn service_number(&self) -> Option<i32> {
-        self.body.service_number
-    }
-
-    /// The `signedJwksUri` field.
-    pub fn signed_jwks_uri(&self) -> Option<&str> {
-        self.body.signed_jwks_uri.as_deref()
-    }
-
-    /// The `singleAccessTokenPerSubject` field.
-    pub fn single_access_token_per_subject(&self) -> Option<bool> {
-        self.body.single_access_token_per_subject
-    }
-
-    /// The `softwareId` field.
-    pub fn software_id(&self) -> Option<&str> {
-        self.body.software_id.as_deref()
-    }
-
-    /// The `softwareVersion` field.
-    pub fn software_version(&self) -> Option<&str> {
-        self.body.software_version.as_deref()
-    }
-
-    /// The `subjectType` field.
-    pub fn subject_type(&self) -> Option<types::SubjectType> {
-        self.body.subject_type.clone()
-    }
-
-    /// The `tlsClientAuthSanDns` field.
-    pub fn tls_client_auth_san_dns(&self) -> Option<&str> {
-        self.body.tls_client_auth_san_dns.as_deref()
-    }
-
-    /// The `tlsClientAuthSanEmail` field.
-    pub fn tls_client_auth_san_email(&self) -> Option<&str> {
-        self.body.tls_client_auth_san_email.as_deref()
-    }
-
-    /// The `tlsClientAuthSanIp` field.
-    pub fn tls_client_auth_san_ip(&self) -> Option<&str> {
-        self.body.tls_client_auth_san_ip.as_deref()
-    }
-
-    /// The `tlsClientAuthSanUri` field.
-    pub fn tls_client_auth_san_uri(&self) -> Option<&str> {
-        self.body.tls_client_auth_san_uri.as_deref()
-    }
-
-    /// The `tlsClientAuthSubjectDn` field.
-    pub fn tls_client_auth_subject_dn(&self) -> Option<&str> {
-        self.body.tls_client_auth_subject_dn.as_deref()
-    }
-
-    /// The `tlsClientCertificateBoundAccessTokens` field.
-    pub fn tls_client_certificate_bound_access_tokens(&self) -> Option<bool> {
-        self.body.tls_client_certificate_bound_access_tokens
-    }
-
-    /// The `tokenAuthMethod` field.
-    pub fn token_auth_method(&self) -> Option<types::ClientAuthMethod> {
-        self.body.token_auth_method.clone()
-    }
-
-    /// The `tokenAuthSignAlg` field.
-    pub fn token_auth_sign_alg(&self) -> Option<&types::JwsAlg> {
-        self.body.token_auth_sign_alg.as_ref()
-    }
-
-    /// The `tosUri` field.
-    pub fn tos_uri(&self) -> Option<&str> {
-        self.body.tos_uri.as_deref()
-    }
-
-    /// The `tosUris` field.
-    pub fn tos_uris(&self) -> &[types::TaggedValue] {
-        &self.body.tos_uris
-    }
-
-    /// The `trustAnchorId` field.
-    pub fn trust_anchor_id(&self) -> Option<&str> {
-        self.body.trust_anchor_id.as_deref()
-    }
-
-    /// The `trustChain` field.
-    pub fn trust_chain(&self) -> &[String] {
-        &self.body.trust_chain
-    }
-
-    /// The `trustChainExpiresAt` field.
-    pub fn trust_chain_expires_at(&self) -> Option<i64> {
-        self.body.trust_chain_expires_at
-    }
-
-    /// The `trustChainUpdatedAt` field.
-    pub fn trust_chain_updated_at(&self) -> Option<i64> {
-        self.body.trust_chain_updated_at
-    }
-
-    /// The `userInfoEncryptionAlg` field.
-    pub fn user_info_encryption_alg(&self) -> Option<&types::JweAlg> {
-        self.body.user_info_encryption_alg.as_ref()
-    }
-
-    /// The `userInfoEncryptionEnc` field.
-    pub fn user_info_encryption_enc(&self) -> Option<&types::JweEnc> {
-        self.body.user_info_encryption_enc.as_ref()
-    }
-
-    /// The `userInfoSignAlg` field.
-    pub fn user_info_sign_alg(&self) -> Option<&types::JwsAlg> {
-        self.body.user_info_sign_alg.as_ref()
-    }
-}
-
-impl std::fmt::Debug for ClientGetResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientGetResponse")
-            .field("client_id", &self.body.client_id)
-            .field("client_name", &self.body.client_name)
-            .field("client_type", &self.body.client_type)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
-    }
-}
+crate::per_call::per_call_setters!(GetClientRequest);
 
 /// A `DELETE /api/{serviceId}/client/granted_scopes/delete/{clientId}` call, ready to send; see [`Clients::delete_granted_scopes`].
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -4458,67 +2737,20 @@ impl<'a> DeleteGrantedScopesRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: Forgetting the granted scopes a second time finds nothing left to forget.
     pub async fn send(self) -> Result<GrantedScopesDeleteResponse, Error> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
         const OPERATION: Operation = &crate::operations::clients::DELETE_GRANTED_SCOPES;
-        let DeleteGrantedScopesRequest {
-            client,
-            options,
-            client_id,
-            subject,
-        } = self;
-        let client_id = &client_id;
-        let subject = &subject;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, &options, |generated| {
+        let reply = execute(client, OPERATION, &self.options, |generated| {
             let call = generated
                 .client_granted_scopes_delete_api()
                 .service_id(service_id);
-            let call = call.client_id(client_id.as_str());
-            let call = call.subject(subject.as_str());
+            let call = call.client_id(self.client_id.as_str());
+            let call = call.subject(self.subject.as_str());
             async move { call.send().await }
         })
         .await?;
@@ -4529,7 +2761,9 @@ impl<'a> DeleteGrantedScopesRequest<'a> {
     }
 }
 
-/// Authlete's answer to `DELETE /api/{serviceId}/client/granted_scopes/delete/{clientId}`.
+crate::per_call::per_call_setters!(DeleteGrantedScopesRequest);
+
+/// Authlete's answer to [`Clients::delete_granted_scopes`] and [`Clients::delete_granted_scopes_by_path`].
 ///
 /// `ClientGrantedScopesDeleteResponse`
 #[derive(Clone, PartialEq)]
@@ -4610,131 +2844,33 @@ impl<'a> DeleteGrantedScopesByPathRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: The same as `delete_granted_scopes` with the subject as a path segment; a second time finds nothing left.
-    pub async fn send(self) -> Result<GrantedScopesDeleteByPathResponse, Error> {
+    pub async fn send(self) -> Result<GrantedScopesDeleteResponse, Error> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
         crate::config::check_path_segment("subject", &self.subject)
             .map_err(Error::InvalidRequest)?;
         const OPERATION: Operation = &crate::operations::clients::DELETE_GRANTED_SCOPES_BY_PATH;
-        let DeleteGrantedScopesByPathRequest {
-            client,
-            options,
-            client_id,
-            subject,
-        } = self;
-        let client_id = &client_id;
-        let subject = &subject;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, &options, |generated| {
+        let reply = execute(client, OPERATION, &self.options, |generated| {
             let call = generated
                 .client_granted_scopes_delete_by_subject_api()
                 .service_id(service_id);
-            let call = call.client_id(client_id.as_str());
-            let call = call.subject(subject.as_str());
+            let call = call.client_id(self.client_id.as_str());
+            let call = call.subject(self.subject.as_str());
             async move { call.send().await }
         })
         .await?;
-        Ok(GrantedScopesDeleteByPathResponse::new(
+        Ok(GrantedScopesDeleteResponse::new(
             reply.body,
             reply.request_id,
         ))
     }
 }
 
-/// Authlete's answer to `DELETE /api/{serviceId}/client/granted_scopes/delete/{clientId}/{subject}`.
-///
-/// `ClientGrantedScopesDeleteResponse`
-#[derive(Clone, PartialEq)]
-pub struct GrantedScopesDeleteByPathResponse {
-    body: types::ClientGrantedScopesDeleteResponse,
-    request_id: Option<http::HeaderValue>,
-}
-
-impl GrantedScopesDeleteByPathResponse {
-    pub(crate) fn new(
-        body: types::ClientGrantedScopesDeleteResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        GrantedScopesDeleteByPathResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::ClientGrantedScopesDeleteResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::ClientGrantedScopesDeleteResponse {
-        self.body
-    }
-
-    /// The `resultCode` field.
-    pub fn result_code(&self) -> Option<&str> {
-        self.body.result_code.as_deref()
-    }
-
-    /// The `resultMessage` field.
-    pub fn result_message(&self) -> Option<&str> {
-        self.body.result_message.as_deref()
-    }
-}
-
-impl std::fmt::Debug for GrantedScopesDeleteByPathResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GrantedScopesDeleteByPathResponse")
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
-    }
-}
+crate::per_call::per_call_setters!(DeleteGrantedScopesByPathRequest);
 
 /// A `GET /api/{serviceId}/client/granted_scopes/get/{clientId}` call, ready to send; see [`Clients::granted_scopes`].
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -4764,67 +2900,20 @@ impl<'a> GetGrantedScopesRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: A read of the scopes a user has granted a client.
     pub async fn send(self) -> Result<GrantedScopesResponse, Error> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
         const OPERATION: Operation = &crate::operations::clients::GRANTED_SCOPES;
-        let GetGrantedScopesRequest {
-            client,
-            options,
-            client_id,
-            subject,
-        } = self;
-        let client_id = &client_id;
-        let subject = &subject;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, &options, |generated| {
+        let reply = execute(client, OPERATION, &self.options, |generated| {
             let call = generated
                 .client_granted_scopes_get_api()
                 .service_id(service_id);
-            let call = call.client_id(client_id.as_str());
-            let call = call.subject(subject.as_str());
+            let call = call.client_id(self.client_id.as_str());
+            let call = call.subject(self.subject.as_str());
             async move { call.send().await }
         })
         .await?;
@@ -4832,90 +2921,7 @@ impl<'a> GetGrantedScopesRequest<'a> {
     }
 }
 
-/// Authlete's answer to `GET /api/{serviceId}/client/granted_scopes/get/{clientId}`.
-///
-/// `ClientAuthorizationDeleteResponse`
-#[derive(Clone, PartialEq)]
-pub struct GrantedScopesResponse {
-    body: types::ClientAuthorizationDeleteResponse,
-    request_id: Option<http::HeaderValue>,
-}
-
-impl GrantedScopesResponse {
-    pub(crate) fn new(
-        body: types::ClientAuthorizationDeleteResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        GrantedScopesResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::ClientAuthorizationDeleteResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::ClientAuthorizationDeleteResponse {
-        self.body
-    }
-
-    /// The `clientId` field.
-    pub fn client_id(&self) -> Option<i64> {
-        self.body.client_id
-    }
-
-    /// The `latestGrantedScopes` field.
-    pub fn latest_granted_scopes(&self) -> &[String] {
-        &self.body.latest_granted_scopes
-    }
-
-    /// The `mergedGrantedScopes` field.
-    pub fn merged_granted_scopes(&self) -> &[String] {
-        &self.body.merged_granted_scopes
-    }
-
-    /// The `modifiedAt` field.
-    pub fn modified_at(&self) -> Option<i64> {
-        self.body.modified_at
-    }
-
-    /// The `resultCode` field.
-    pub fn result_code(&self) -> Option<&str> {
-        self.body.result_code.as_deref()
-    }
-
-    /// The `resultMessage` field.
-    pub fn result_message(&self) -> Option<&str> {
-        self.body.result_message.as_deref()
-    }
-
-    /// The `serviceApiKey` field.
-    pub fn service_api_key(&self) -> Option<i64> {
-        self.body.service_api_key
-    }
-
-    /// The `subject` field.
-    pub fn subject(&self) -> Option<&str> {
-        self.body.subject.as_deref()
-    }
-}
-
-impl std::fmt::Debug for GrantedScopesResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GrantedScopesResponse")
-            .field("client_id", &self.body.client_id)
-            .field("result_code", &self.body.result_code)
-            .field("subject", &self.body.subject)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
-    }
-}
+crate::per_call::per_call_setters!(GetGrantedScopesRequest);
 
 /// A `POST /api/{serviceId}/client/granted_scopes/get/{clientId}` call, ready to send; see [`Clients::granted_scopes_by_body`].
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -4947,165 +2953,33 @@ impl<'a> GetGrantedScopesByBodyRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: A read; the same as `granted_scopes`, with the subject kept out of the URL in a POST body.
-    pub async fn send(self) -> Result<GrantedScopesByBodyResponse, Error> {
+    pub async fn send(self) -> Result<GrantedScopesResponse, Error> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
         const OPERATION: Operation = &crate::operations::clients::GRANTED_SCOPES_BY_BODY;
-        let GetGrantedScopesByBodyRequest {
-            client,
-            body,
-            options,
-            client_id,
-        } = self;
-        let client_id = &client_id;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .client_granted_scopes_get_api_post()
                     .service_id(service_id)
                     .body(body);
-                let call = call.client_id(client_id.as_str());
+                let call = call.client_id(self.client_id.as_str());
                 async move { call.send().await }
             },
         )
         .await?;
-        Ok(GrantedScopesByBodyResponse::new(
-            reply.body,
-            reply.request_id,
-        ))
+        Ok(GrantedScopesResponse::new(reply.body, reply.request_id))
     }
 }
 
-/// Authlete's answer to `POST /api/{serviceId}/client/granted_scopes/get/{clientId}`.
-///
-/// `ClientAuthorizationDeleteResponse`
-#[derive(Clone, PartialEq)]
-pub struct GrantedScopesByBodyResponse {
-    body: types::ClientAuthorizationDeleteResponse,
-    request_id: Option<http::HeaderValue>,
-}
-
-impl GrantedScopesByBodyResponse {
-    pub(crate) fn new(
-        body: types::ClientAuthorizationDeleteResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        GrantedScopesByBodyResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::ClientAuthorizationDeleteResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::ClientAuthorizationDeleteResponse {
-        self.body
-    }
-
-    /// The `clientId` field.
-    pub fn client_id(&self) -> Option<i64> {
-        self.body.client_id
-    }
-
-    /// The `latestGrantedScopes` field.
-    pub fn latest_granted_scopes(&self) -> &[String] {
-        &self.body.latest_granted_scopes
-    }
-
-    /// The `mergedGrantedScopes` field.
-    pub fn merged_granted_scopes(&self) -> &[String] {
-        &self.body.merged_granted_scopes
-    }
-
-    /// The `modifiedAt` field.
-    pub fn modified_at(&self) -> Option<i64> {
-        self.body.modified_at
-    }
-
-    /// The `resultCode` field.
-    pub fn result_code(&self) -> Option<&str> {
-        self.body.result_code.as_deref()
-    }
-
-    /// The `resultMessage` field.
-    pub fn result_message(&self) -> Option<&str> {
-        self.body.result_message.as_deref()
-    }
-
-    /// The `serviceApiKey` field.
-    pub fn service_api_key(&self) -> Option<i64> {
-        self.body.service_api_key
-    }
-
-    /// The `subject` field.
-    pub fn subject(&self) -> Option<&str> {
-        self.body.subject.as_deref()
-    }
-}
-
-impl std::fmt::Debug for GrantedScopesByBodyResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GrantedScopesByBodyResponse")
-            .field("client_id", &self.body.client_id)
-            .field("result_code", &self.body.result_code)
-            .field("subject", &self.body.subject)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
-    }
-}
+crate::per_call::per_call_setters!(GetGrantedScopesByBodyRequest);
 
 /// A `GET /api/{serviceId}/client/granted_scopes/get/{clientId}/{subject}` call, ready to send; see [`Clients::granted_scopes_by_path`].
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -5135,163 +3009,30 @@ impl<'a> GetGrantedScopesByPathRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: A read; the same as `granted_scopes` with the subject as a path segment.
-    pub async fn send(self) -> Result<GrantedScopesByPathResponse, Error> {
+    pub async fn send(self) -> Result<GrantedScopesResponse, Error> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
         crate::config::check_path_segment("subject", &self.subject)
             .map_err(Error::InvalidRequest)?;
         const OPERATION: Operation = &crate::operations::clients::GRANTED_SCOPES_BY_PATH;
-        let GetGrantedScopesByPathRequest {
-            client,
-            options,
-            client_id,
-            subject,
-        } = self;
-        let client_id = &client_id;
-        let subject = &subject;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, &options, |generated| {
+        let reply = execute(client, OPERATION, &self.options, |generated| {
             let call = generated
                 .client_granted_scopes_get_by_subject_api()
                 .service_id(service_id);
-            let call = call.client_id(client_id.as_str());
-            let call = call.subject(subject.as_str());
+            let call = call.client_id(self.client_id.as_str());
+            let call = call.subject(self.subject.as_str());
             async move { call.send().await }
         })
         .await?;
-        Ok(GrantedScopesByPathResponse::new(
-            reply.body,
-            reply.request_id,
-        ))
+        Ok(GrantedScopesResponse::new(reply.body, reply.request_id))
     }
 }
 
-/// Authlete's answer to `GET /api/{serviceId}/client/granted_scopes/get/{clientId}/{subject}`.
-///
-/// `ClientAuthorizationDeleteResponse`
-#[derive(Clone, PartialEq)]
-pub struct GrantedScopesByPathResponse {
-    body: types::ClientAuthorizationDeleteResponse,
-    request_id: Option<http::HeaderValue>,
-}
-
-impl GrantedScopesByPathResponse {
-    pub(crate) fn new(
-        body: types::ClientAuthorizationDeleteResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        GrantedScopesByPathResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::ClientAuthorizationDeleteResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::ClientAuthorizationDeleteResponse {
-        self.body
-    }
-
-    /// The `clientId` field.
-    pub fn client_id(&self) -> Option<i64> {
-        self.body.client_id
-    }
-
-    /// The `latestGrantedScopes` field.
-    pub fn latest_granted_scopes(&self) -> &[String] {
-        &self.body.latest_granted_scopes
-    }
-
-    /// The `mergedGrantedScopes` field.
-    pub fn merged_granted_scopes(&self) -> &[String] {
-        &self.body.merged_granted_scopes
-    }
-
-    /// The `modifiedAt` field.
-    pub fn modified_at(&self) -> Option<i64> {
-        self.body.modified_at
-    }
-
-    /// The `resultCode` field.
-    pub fn result_code(&self) -> Option<&str> {
-        self.body.result_code.as_deref()
-    }
-
-    /// The `resultMessage` field.
-    pub fn result_message(&self) -> Option<&str> {
-        self.body.result_message.as_deref()
-    }
-
-    /// The `serviceApiKey` field.
-    pub fn service_api_key(&self) -> Option<i64> {
-        self.body.service_api_key
-    }
-
-    /// The `subject` field.
-    pub fn subject(&self) -> Option<&str> {
-        self.body.subject.as_deref()
-    }
-}
-
-impl std::fmt::Debug for GrantedScopesByPathResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GrantedScopesByPathResponse")
-            .field("client_id", &self.body.client_id)
-            .field("result_code", &self.body.result_code)
-            .field("subject", &self.body.subject)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
-    }
-}
+crate::per_call::per_call_setters!(GetGrantedScopesByPathRequest);
 
 /// A `POST /api/{serviceId}/client/lock_flag/update/{clientIdentifier}` call, ready to send; see [`Clients::update_lock_flag`].
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -5321,70 +3062,24 @@ impl<'a> UpdateClientLockFlagRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: Setting the lock flag to the same value twice has the effect of setting it once.
     pub async fn send(self) -> Result<ClientFlagUpdateResponse, Error> {
         crate::config::check_path_segment("client_identifier", &self.client_identifier)
             .map_err(Error::InvalidRequest)?;
         const OPERATION: Operation = &crate::operations::clients::UPDATE_LOCK_FLAG;
-        let UpdateClientLockFlagRequest {
-            client,
-            body,
-            options,
-            client_identifier,
-        } = self;
-        let client_identifier = &client_identifier;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .client_flag_update_api()
                     .service_id(service_id)
                     .body(body);
-                let call = call.client_identifier(client_identifier.as_str());
+                let call = call.client_identifier(self.client_identifier.as_str());
                 async move { call.send().await }
             },
         )
@@ -5392,6 +3087,8 @@ impl<'a> UpdateClientLockFlagRequest<'a> {
         Ok(ClientFlagUpdateResponse::new(reply.body, reply.request_id))
     }
 }
+
+crate::per_call::per_call_setters!(UpdateClientLockFlagRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/client/lock_flag/update/{clientIdentifier}`.
 ///
@@ -5471,62 +3168,17 @@ impl<'a> RefreshClientSecretRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete generates a new secret; a repeat would replace the one the first call issued, which the caller never saw.
     pub async fn send(self) -> Result<ClientSecretRefreshResponse, Error> {
         crate::config::check_path_segment("client_identifier", &self.client_identifier)
             .map_err(Error::InvalidRequest)?;
         const OPERATION: Operation = &crate::operations::clients::REFRESH_SECRET;
-        let RefreshClientSecretRequest {
-            client,
-            options,
-            client_identifier,
-        } = self;
-        let client_identifier = &client_identifier;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, &options, |generated| {
+        let reply = execute(client, OPERATION, &self.options, |generated| {
             let call = generated.client_secret_refresh_api().service_id(service_id);
-            let call = call.client_identifier(client_identifier.as_str());
+            let call = call.client_identifier(self.client_identifier.as_str());
             async move { call.send().await }
         })
         .await?;
@@ -5536,6 +3188,8 @@ impl<'a> RefreshClientSecretRequest<'a> {
         ))
     }
 }
+
+crate::per_call::per_call_setters!(RefreshClientSecretRequest);
 
 /// Authlete's answer to `GET /api/{serviceId}/client/secret/refresh/{clientIdentifier}`. `Debug` leaves out every field that may hold a credential.
 ///
@@ -5633,70 +3287,24 @@ impl<'a> UpdateClientSecretRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call. It is not repeated once it may have reached Authlete: It rotates the secret; a repeat would report the new secret as the old one and lose the one it replaced.
     pub async fn send(self) -> Result<ClientSecretUpdateResponse, Error> {
         crate::config::check_path_segment("client_identifier", &self.client_identifier)
             .map_err(Error::InvalidRequest)?;
         const OPERATION: Operation = &crate::operations::clients::UPDATE_SECRET;
-        let UpdateClientSecretRequest {
-            client,
-            body,
-            options,
-            client_identifier,
-        } = self;
-        let client_identifier = &client_identifier;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .client_secret_update_api()
                     .service_id(service_id)
                     .body(body);
-                let call = call.client_identifier(client_identifier.as_str());
+                let call = call.client_identifier(self.client_identifier.as_str());
                 async move { call.send().await }
             },
         )
@@ -5707,6 +3315,8 @@ impl<'a> UpdateClientSecretRequest<'a> {
         ))
     }
 }
+
+crate::per_call::per_call_setters!(UpdateClientSecretRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/client/secret/update/{clientIdentifier}`. `Debug` leaves out every field that may hold a credential.
 ///
@@ -5796,110 +3406,7 @@ impl<'a> UpdateClientRequest<'a> {
         UpdateClientRequest {
             client,
             body: types::Client {
-                application_type: Default::default(),
-                attributes: Default::default(),
-                auth_time_required: Default::default(),
-                authorization_details_types: Default::default(),
-                authorization_encryption_alg: Default::default(),
-                authorization_encryption_enc: Default::default(),
-                authorization_sign_alg: Default::default(),
-                automatically_registered: Default::default(),
-                bc_delivery_mode: Default::default(),
-                bc_notification_endpoint: Default::default(),
-                bc_request_sign_alg: Default::default(),
-                bc_user_code_required: Default::default(),
-                client_id: Default::default(),
-                client_id_alias: Default::default(),
-                client_id_alias_enabled: Default::default(),
-                client_name: Default::default(),
-                client_names: Default::default(),
-                client_registration_types: Default::default(),
-                client_secret: Default::default(),
-                client_source: Default::default(),
-                client_type: Default::default(),
-                client_uri: Default::default(),
-                client_uris: Default::default(),
-                contacts: Default::default(),
-                created_at: Default::default(),
-                credential_offer_endpoint: Default::default(),
-                credential_response_encryption_required: Default::default(),
-                custom_metadata: Default::default(),
-                default_acrs: Default::default(),
-                default_max_age: Default::default(),
-                derived_sector_identifier: Default::default(),
-                description: Default::default(),
-                descriptions: Default::default(),
-                developer: Default::default(),
-                digest_algorithm: Default::default(),
-                discovered_by_metadata_document: Default::default(),
-                dpop_required: Default::default(),
-                dynamically_registered: Default::default(),
-                entity_id: Default::default(),
-                explicitly_registered: Default::default(),
-                extension: Default::default(),
-                fapi_modes: Default::default(),
-                front_channel_request_object_encryption_required: Default::default(),
-                grant_types: Default::default(),
-                id_token_encryption_alg: Default::default(),
-                id_token_encryption_enc: Default::default(),
-                id_token_sign_alg: Default::default(),
-                in_scope_for_token_migration: Default::default(),
-                jwks: Default::default(),
-                jwks_uri: Default::default(),
-                locked: Default::default(),
-                login_uri: Default::default(),
-                logo_uri: Default::default(),
-                logo_uris: Default::default(),
-                metadata_document_expires_at: Default::default(),
-                metadata_document_location: Default::default(),
-                metadata_document_updated_at: Default::default(),
-                modified_at: Default::default(),
-                mtls_endpoint_aliases_used: Default::default(),
-                number: Default::default(),
-                organization_name: Default::default(),
-                par_required: Default::default(),
-                pkce_required: Default::default(),
-                pkce_s256_required: Default::default(),
-                policy_uri: Default::default(),
-                policy_uris: Default::default(),
-                redirect_uris: Default::default(),
-                registration_access_token_hash: Default::default(),
-                request_encryption_alg: Default::default(),
-                request_encryption_enc: Default::default(),
-                request_object_encryption_alg_match_required: Default::default(),
-                request_object_encryption_enc_match_required: Default::default(),
-                request_object_required: Default::default(),
-                request_sign_alg: Default::default(),
-                request_uris: Default::default(),
-                response_modes: Default::default(),
-                response_types: Default::default(),
-                rs_request_signed: Default::default(),
-                rs_signed_request_key_id: Default::default(),
-                sector_identifier_uri: Default::default(),
-                self_signed_certificate_key_id: Default::default(),
-                service_number: Default::default(),
-                signed_jwks_uri: Default::default(),
-                single_access_token_per_subject: Default::default(),
-                software_id: Default::default(),
-                software_version: Default::default(),
-                subject_type: Default::default(),
-                tls_client_auth_san_dns: Default::default(),
-                tls_client_auth_san_email: Default::default(),
-                tls_client_auth_san_ip: Default::default(),
-                tls_client_auth_san_uri: Default::default(),
-                tls_client_auth_subject_dn: Default::default(),
-                tls_client_certificate_bound_access_tokens: Default::default(),
-                token_auth_method: Default::default(),
-                token_auth_sign_alg: Default::default(),
-                tos_uri: Default::default(),
-                tos_uris: Default::default(),
-                trust_anchor_id: Default::default(),
-                trust_chain: Default::default(),
-                trust_chain_expires_at: Default::default(),
-                trust_chain_updated_at: Default::default(),
-                user_info_encryption_alg: Default::default(),
-                user_info_encryption_enc: Default::default(),
-                user_info_sign_alg: Default::default(),
+                ..Default::default()
             },
             client_id: client_id.into(),
             options: CallOptions::default(),
@@ -6530,636 +4037,30 @@ impl<'a> UpdateClientRequest<'a> {
         self
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: Writing the same settings twice leaves the client as writing them once.
-    pub async fn send(self) -> Result<ClientUpdateResponse, Error> {
+    pub async fn send(self) -> Result<ClientResponse, Error> {
         crate::config::check_path_segment("client_id", &self.client_id)
             .map_err(Error::InvalidRequest)?;
         const OPERATION: Operation = &crate::operations::clients::UPDATE;
-        let UpdateClientRequest {
-            client,
-            body,
-            options,
-            client_id,
-        } = self;
-        let client_id = &client_id;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .client_update_api()
                     .service_id(service_id)
                     .body(body);
-                let call = call.client_id(client_id.as_str());
+                let call = call.client_id(self.client_id.as_str());
                 async move { call.send().await }
             },
         )
         .await?;
-        Ok(ClientUpdateResponse::new(reply.body, reply.request_id))
+        Ok(ClientResponse::new(reply.body, reply.request_id))
     }
 }
 
-/// Authlete's answer to `POST /api/{serviceId}/client/update/{clientId}`. `Debug` leaves out every field that may hold a credential.
-///
-/// `Client`
-#[derive(Clone, PartialEq)]
-pub struct ClientUpdateResponse {
-    body: types::Client,
-    request_id: Option<http::HeaderValue>,
-}
-
-impl ClientUpdateResponse {
-    pub(crate) fn new(body: types::Client, request_id: Option<http::HeaderValue>) -> Self {
-        ClientUpdateResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::Client {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::Client {
-        self.body
-    }
-
-    /// The `applicationType` field.
-    pub fn application_type(&self) -> Option<types::ApplicationType> {
-        self.body.application_type.clone()
-    }
-
-    /// The `attributes` field.
-    pub fn attributes(&self) -> &[types::Pair] {
-        &self.body.attributes
-    }
-
-    /// The `authTimeRequired` field.
-    pub fn auth_time_required(&self) -> Option<bool> {
-        self.body.auth_time_required
-    }
-
-    /// The `authorizationDetailsTypes` field.
-    pub fn authorization_details_types(&self) -> &[String] {
-        &self.body.authorization_details_types
-    }
-
-    /// The `authorizationEncryptionAlg` field.
-    pub fn authorization_encryption_alg(&self) -> Option<&types::JweAlg> {
-        self.body.authorization_encryption_alg.as_ref()
-    }
-
-    /// The `authorizationEncryptionEnc` field.
-    pub fn authorization_encryption_enc(&self) -> Option<&types::JweEnc> {
-        self.body.authorization_encryption_enc.as_ref()
-    }
-
-    /// The `authorizationSignAlg` field.
-    pub fn authorization_sign_alg(&self) -> Option<&types::JwsAlg> {
-        self.body.authorization_sign_alg.as_ref()
-    }
-
-    /// The `automaticallyRegistered` field.
-    pub fn automatically_registered(&self) -> Option<bool> {
-        self.body.automatically_registered
-    }
-
-    /// The `bcDeliveryMode` field.
-    pub fn bc_delivery_mode(&self) -> Option<&str> {
-        self.body.bc_delivery_mode.as_deref()
-    }
-
-    /// The `bcNotificationEndpoint` field.
-    pub fn bc_notification_endpoint(&self) -> Option<&str> {
-        self.body.bc_notification_endpoint.as_deref()
-    }
-
-    /// The `bcRequestSignAlg` field.
-    pub fn bc_request_sign_alg(&self) -> Option<&types::JwsAlg> {
-        self.body.bc_request_sign_alg.as_ref()
-    }
-
-    /// The `bcUserCodeRequired` field.
-    pub fn bc_user_code_required(&self) -> Option<bool> {
-        self.body.bc_user_code_required
-    }
-
-    /// The `clientId` field.
-    pub fn client_id(&self) -> Option<i64> {
-        self.body.client_id
-    }
-
-    /// The `clientIdAlias` field.
-    pub fn client_id_alias(&self) -> Option<&str> {
-        self.body.client_id_alias.as_deref()
-    }
-
-    /// The `clientIdAliasEnabled` field.
-    pub fn client_id_alias_enabled(&self) -> Option<bool> {
-        self.body.client_id_alias_enabled
-    }
-
-    /// The `clientName` field.
-    pub fn client_name(&self) -> Option<&str> {
-        self.body.client_name.as_deref()
-    }
-
-    /// The `clientNames` field.
-    pub fn client_names(&self) -> &[types::TaggedValue] {
-        &self.body.client_names
-    }
-
-    /// The `clientRegistrationTypes` field.
-    pub fn client_registration_types(&self) -> &[types::ClientRegistrationType] {
-        &self.body.client_registration_types
-    }
-
-    /// The `clientSecret` field.
-    pub fn client_secret(&self) -> Option<&str> {
-        self.body.client_secret.as_deref()
-    }
-
-    /// The `clientSource` field.
-    pub fn client_source(&self) -> Option<types::ClientSource> {
-        self.body.client_source.clone()
-    }
-
-    /// The `clientType` field.
-    pub fn client_type(&self) -> Option<types::ClientType> {
-        self.body.client_type.clone()
-    }
-
-    /// The `clientUri` field.
-    pub fn client_uri(&self) -> Option<&str> {
-        self.body.client_uri.as_deref()
-    }
-
-    /// The `clientUris` field.
-    pub fn client_uris(&self) -> &[types::TaggedValue] {
-        &self.body.client_uris
-    }
-
-    /// The `contacts` field.
-    pub fn contacts(&self) -> &[String] {
-        &self.body.contacts
-    }
-
-    /// The `createdAt` field.
-    pub fn created_at(&self) -> Option<i64> {
-        self.body.created_at
-    }
-
-    /// The `credentialOfferEndpoint` field.
-    pub fn credential_offer_endpoint(&self) -> Option<&str> {
-        self.body.credential_offer_endpoint.as_deref()
-    }
-
-    /// The `credentialResponseEncryptionRequired` field.
-    pub fn credential_response_encryption_required(&self) -> Option<bool> {
-        self.body.credential_response_encryption_required
-    }
-
-    /// The `customMetadata` field.
-    pub fn custom_metadata(&self) -> Option<&str> {
-        self.body.custom_metadata.as_deref()
-    }
-
-    /// The `defaultAcrs` field.
-    pub fn default_acrs(&self) -> &[String] {
-        &self.body.default_acrs
-    }
-
-    /// The `defaultMaxAge` field.
-    pub fn default_max_age(&self) -> Option<i32> {
-        self.body.default_max_age
-    }
-
-    /// The `derivedSectorIdentifier` field.
-    pub fn derived_sector_identifier(&self) -> Option<&str> {
-        self.body.derived_sector_identifier.as_deref()
-    }
-
-    /// The `description` field.
-    pub fn description(&self) -> Option<&str> {
-        self.body.description.as_deref()
-    }
-
-    /// The `descriptions` field.
-    pub fn descriptions(&self) -> &[types::TaggedValue] {
-        &self.body.descriptions
-    }
-
-    /// The `developer` field.
-    pub fn developer(&self) -> Option<&str> {
-        self.body.developer.as_deref()
-    }
-
-    /// The `digestAlgorithm` field.
-    pub fn digest_algorithm(&self) -> Option<&str> {
-        self.body.digest_algorithm.as_deref()
-    }
-
-    /// The `discoveredByMetadataDocument` field.
-    pub fn discovered_by_metadata_document(&self) -> Option<bool> {
-        self.body.discovered_by_metadata_document
-    }
-
-    /// The `dpopRequired` field.
-    pub fn dpop_required(&self) -> Option<bool> {
-        self.body.dpop_required
-    }
-
-    /// The `dynamicallyRegistered` field.
-    pub fn dynamically_registered(&self) -> Option<bool> {
-        self.body.dynamically_registered
-    }
-
-    /// The `entityId` field.
-    pub fn entity_id(&self) -> Option<&str> {
-        self.body.entity_id.as_deref()
-    }
-
-    /// The `explicitlyRegistered` field.
-    pub fn explicitly_registered(&self) -> Option<bool> {
-        self.body.explicitly_registered
-    }
-
-    /// The `extension` field.
-    pub fn extension(&self) -> Option<&types::ClientExtension> {
-        self.body.extension.as_ref()
-    }
-
-    /// The `fapiModes` field.
-    pub fn fapi_modes(&self) -> &[types::FapiMode] {
-        &self.body.fapi_modes
-    }
-
-    /// The `frontChannelRequestObjectEncryptionRequired` field.
-    pub fn front_channel_request_object_encryption_required(&self) -> Option<bool> {
-        self.body.front_channel_request_object_encryption_required
-    }
-
-    /// The `grantTypes` field.
-    pub fn grant_types(&self) -> &[types::GrantType] {
-        &self.body.grant_types
-    }
-
-    /// The `idTokenEncryptionAlg` field.
-    pub fn id_token_encryption_alg(&self) -> Option<&types::JweAlg> {
-        self.body.id_token_encryption_alg.as_ref()
-    }
-
-    /// The `idTokenEncryptionEnc` field.
-    pub fn id_token_encryption_enc(&self) -> Option<&types::JweEnc> {
-        self.body.id_token_encryption_enc.as_ref()
-    }
-
-    /// The `idTokenSignAlg` field.
-    pub fn id_token_sign_alg(&self) -> Option<&types::JwsAlg> {
-        self.body.id_token_sign_alg.as_ref()
-    }
-
-    /// The `inScopeForTokenMigration` field.
-    pub fn in_scope_for_token_migration(&self) -> Option<bool> {
-        self.body.in_scope_for_token_migration
-    }
-
-    /// The `jwks` field.
-    pub fn jwks(&self) -> Option<&str> {
-        self.body.jwks.as_deref()
-    }
-
-    /// The `jwksUri` field.
-    pub fn jwks_uri(&self) -> Option<&str> {
-        self.body.jwks_uri.as_deref()
-    }
-
-    /// The `locked` field.
-    pub fn locked(&self) -> Option<bool> {
-        self.body.locked
-    }
-
-    /// The `loginUri` field.
-    pub fn login_uri(&self) -> Option<&str> {
-        self.body.login_uri.as_deref()
-    }
-
-    /// The `logoUri` field.
-    pub fn logo_uri(&self) -> Option<&str> {
-        self.body.logo_uri.as_deref()
-    }
-
-    /// The `logoUris` field.
-    pub fn logo_uris(&self) -> &[types::TaggedValue] {
-        &self.body.logo_uris
-    }
-
-    /// The `metadataDocumentExpiresAt` field.
-    pub fn metadata_document_expires_at(&self) -> Option<i64> {
-        self.body.metadata_document_expires_at
-    }
-
-    /// The `metadataDocumentLocation` field.
-    pub fn metadata_document_location(&self) -> Option<&str> {
-        self.body.metadata_document_location.as_deref()
-    }
-
-    /// The `metadataDocumentUpdatedAt` field.
-    pub fn metadata_document_updated_at(&self) -> Option<i64> {
-        self.body.metadata_document_updated_at
-    }
-
-    /// The `modifiedAt` field.
-    pub fn modified_at(&self) -> Option<i64> {
-        self.body.modified_at
-    }
-
-    /// The `mtlsEndpointAliasesUsed` field.
-    pub fn mtls_endpoint_aliases_used(&self) -> Option<bool> {
-        self.body.mtls_endpoint_aliases_used
-    }
-
-    /// The `number` field.
-    pub fn number(&self) -> Option<i32> {
-        self.body.number
-    }
-
-    /// The `organizationName` field.
-    pub fn organization_name(&self) -> Option<&str> {
-        self.body.organization_name.as_deref()
-    }
-
-    /// The `parRequired` field.
-    pub fn par_required(&self) -> Option<bool> {
-        self.body.par_required
-    }
-
-    /// The `pkceRequired` field.
-    pub fn pkce_required(&self) -> Option<bool> {
-        self.body.pkce_required
-    }
-
-    /// The `pkceS256Required` field.
-    pub fn pkce_s256_required(&self) -> Option<bool> {
-        self.body.pkce_s256_required
-    }
-
-    /// The `policyUri` field.
-    pub fn policy_uri(&self) -> Option<&str> {
-        self.body.policy_uri.as_deref()
-    }
-
-    /// The `policyUris` field.
-    pub fn policy_uris(&self) -> &[types::TaggedValue] {
-        &self.body.policy_uris
-    }
-
-    /// The `redirectUris` field.
-    pub fn redirect_uris(&self) -> &[String] {
-        &self.body.redirect_uris
-    }
-
-    /// The `registrationAccessTokenHash` field.
-    pub fn registration_access_token_hash(&self) -> Option<&str> {
-        self.body.registration_access_token_hash.as_deref()
-    }
-
-    /// The `requestEncryptionAlg` field.
-    pub fn request_encryption_alg(&self) -> Option<&types::JweAlg> {
-        self.body.request_encryption_alg.as_ref()
-    }
-
-    /// The `requestEncryptionEnc` field.
-    pub fn request_encryption_enc(&self) -> Option<&types::JweEnc> {
-        self.body.request_encryption_enc.as_ref()
-    }
-
-    /// The `requestObjectEncryptionAlgMatchRequired` field.
-    pub fn request_object_encryption_alg_match_required(&self) -> Option<bool> {
-        self.body.request_object_encryption_alg_match_required
-    }
-
-    /// The `requestObjectEncryptionEncMatchRequired` field.
-    pub fn request_object_encryption_enc_match_required(&self) -> Option<bool> {
-        self.body.request_object_encryption_enc_match_required
-    }
-
-    /// The `requestObjectRequired` field.
-    pub fn request_object_required(&self) -> Option<bool> {
-        self.body.request_object_required
-    }
-
-    /// The `requestSignAlg` field.
-    pub fn request_sign_alg(&self) -> Option<&types::JwsAlg> {
-        self.body.request_sign_alg.as_ref()
-    }
-
-    /// The `requestUris` field.
-    pub fn request_uris(&self) -> &[String] {
-        &self.body.request_uris
-    }
-
-    /// The `responseModes` field.
-    pub fn response_modes(&self) -> &[types::ResponseMode] {
-        &self.body.response_modes
-    }
-
-    /// The `responseTypes` field.
-    pub fn response_types(&self) -> &[types::ResponseType] {
-        &self.body.response_types
-    }
-
-    /// The `rsRequestSigned` field.
-    pub fn rs_request_signed(&self) -> Option<bool> {
-        self.body.rs_request_signed
-    }
-
-    /// The `rsSignedRequestKeyId` field.
-    pub fn rs_signed_request_key_id(&self) -> Option<&str> {
-        self.body.rs_signed_request_key_id.as_deref()
-    }
-
-    /// The `sectorIdentifierUri` field.
-    pub fn sector_identifier_uri(&self) -> Option<&str> {
-        self.body.sector_identifier_uri.as_deref()
-    }
-
-    /// The `selfSignedCertificateKeyId` field.
-    pub fn self_signed_certificate_key_id(&self) -> Option<&str> {
-        self.body.self_signed_certificate_key_id.as_deref()
-    }
-
-    /// The `serviceNumber` field.
-    pub fn service_number(&self) -> Option<i32> {
-        self.body.service_number
-    }
-
-    /// The `signedJwksUri` field.
-    pub fn signed_jwks_uri(&self) -> Option<&str> {
-        self.body.signed_jwks_uri.as_deref()
-    }
-
-    /// The `singleAccessTokenPerSubject` field.
-    pub fn single_access_token_per_subject(&self) -> Option<bool> {
-        self.body.single_access_token_per_subject
-    }
-
-    /// The `softwareId` field.
-    pub fn software_id(&self) -> Option<&str> {
-        self.body.software_id.as_deref()
-    }
-
-    /// The `softwareVersion` field.
-    pub fn software_version(&self) -> Option<&str> {
-        self.body.software_version.as_deref()
-    }
-
-    /// The `subjectType` field.
-    pub fn subject_type(&self) -> Option<types::SubjectType> {
-        self.body.subject_type.clone()
-    }
-
-    /// The `tlsClientAuthSanDns` field.
-    pub fn tls_client_auth_san_dns(&self) -> Option<&str> {
-        self.body.tls_client_auth_san_dns.as_deref()
-    }
-
-    /// The `tlsClientAuthSanEmail` field.
-    pub fn tls_client_auth_san_email(&self) -> Option<&str> {
-        self.body.tls_client_auth_san_email.as_deref()
-    }
-
-    /// The `tlsClientAuthSanIp` field.
-    pub fn tls_client_auth_san_ip(&self) -> Option<&str> {
-        self.body.tls_client_auth_san_ip.as_deref()
-    }
-
-    /// The `tlsClientAuthSanUri` field.
-    pub fn tls_client_auth_san_uri(&self) -> Option<&str> {
-        self.body.tls_client_auth_san_uri.as_deref()
-    }
-
-    /// The `tlsClientAuthSubjectDn` field.
-    pub fn tls_client_auth_subject_dn(&self) -> Option<&str> {
-        self.body.tls_client_auth_subject_dn.as_deref()
-    }
-
-    /// The `tlsClientCertificateBoundAccessTokens` field.
-    pub fn tls_client_certificate_bound_access_tokens(&self) -> Option<bool> {
-        self.body.tls_client_certificate_bound_access_tokens
-    }
-
-    /// The `tokenAuthMethod` field.
-    pub fn token_auth_method(&self) -> Option<types::ClientAuthMethod> {
-        self.body.token_auth_method.clone()
-    }
-
-    /// The `tokenAuthSignAlg` field.
-    pub fn token_auth_sign_alg(&self) -> Option<&types::JwsAlg> {
-        self.body.token_auth_sign_alg.as_ref()
-    }
-
-    /// The `tosUri` field.
-    pub fn tos_uri(&self) -> Option<&str> {
-        self.body.tos_uri.as_deref()
-    }
-
-    /// The `tosUris` field.
-    pub fn tos_uris(&self) -> &[types::TaggedValue] {
-        &self.body.tos_uris
-    }
-
-    /// The `trustAnchorId` field.
-    pub fn trust_anchor_id(&self) -> Option<&str> {
-        self.body.trust_anchor_id.as_deref()
-    }
-
-    /// The `trustChain` field.
-    pub fn trust_chain(&self) -> &[String] {
-        &self.body.trust_chain
-    }
-
-    /// The `trustChainExpiresAt` field.
-    pub fn trust_chain_expires_at(&self) -> Option<i64> {
-        self.body.trust_chain_expires_at
-    }
-
-    /// The `trustChainUpdatedAt` field.
-    pub fn trust_chain_updated_at(&self) -> Option<i64> {
-        self.body.trust_chain_updated_at
-    }
-
-    /// The `userInfoEncryptionAlg` field.
-    pub fn user_info_encryption_alg(&self) -> Option<&types::JweAlg> {
-        self.body.user_info_encryption_alg.as_ref()
-    }
-
-    /// The `userInfoEncryptionEnc` field.
-    pub fn user_info_encryption_enc(&self) -> Option<&types::JweEnc> {
-        self.body.user_info_encryption_enc.as_ref()
-    }
-
-    /// The `userInfoSignAlg` field.
-    pub fn user_info_sign_alg(&self) -> Option<&types::JwsAlg> {
-        self.body.user_info_sign_alg.as_ref()
-    }
-}
-
-impl std::fmt::Debug for ClientUpdateResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientUpdateResponse")
-            .field("client_id", &self.body.client_id)
-            .field("client_name", &self.body.client_name)
-            .field("client_type", &self.body.client_type)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
-    }
-}
+crate::per_call::per_call_setters!(UpdateClientRequest);

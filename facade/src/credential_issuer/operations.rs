@@ -9,9 +9,7 @@ use crate::call::{Operation, execute_with_body};
 use crate::client::Client;
 use crate::error::Error;
 use crate::options::CallOptions;
-use crate::retry::RetryPolicy;
 use authlete_generated::types;
-use std::time::Duration;
 
 impl Client {
     /// The calls of a Verifiable Credential Issuer (OpenID for Verifiable Credential Issuance).
@@ -143,60 +141,16 @@ impl<'a> IssueBatchCredentialRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete issues credentials or opens deferred transactions.
     pub async fn send(self) -> Result<VciBatchIssueResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::ISSUE_BATCH;
-        let IssueBatchCredentialRequest {
-            client,
-            body,
-            options,
-        } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .vci_batch_issue_api()
@@ -209,6 +163,8 @@ impl<'a> IssueBatchCredentialRequest<'a> {
         Ok(VciBatchIssueResponse::new(reply.body, reply.request_id))
     }
 }
+
+crate::per_call::per_call_setters!(IssueBatchCredentialRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/vci/batch/issue`. `Debug` leaves out every field that may hold a credential.
 ///
@@ -305,60 +261,16 @@ impl<'a> ParseBatchCredentialRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: Parsing a batch credential request spends and stores nothing.
     pub async fn send(self) -> Result<VciBatchParseResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::PARSE_BATCH;
-        let ParseBatchCredentialRequest {
-            client,
-            body,
-            options,
-        } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .vci_batch_parse_api()
@@ -371,6 +283,8 @@ impl<'a> ParseBatchCredentialRequest<'a> {
         Ok(VciBatchParseResponse::new(reply.body, reply.request_id))
     }
 }
+
+crate::per_call::per_call_setters!(ParseBatchCredentialRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/vci/batch/parse`. `Debug` leaves out every field that may hold a credential.
 ///
@@ -465,60 +379,16 @@ impl<'a> IssueDeferredCredentialRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call. It is not repeated once it may have reached Authlete: The first request that reaches Authlete settles the deferred transaction.
     pub async fn send(self) -> Result<VciDeferredIssueResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::ISSUE_DEFERRED;
-        let IssueDeferredCredentialRequest {
-            client,
-            body,
-            options,
-        } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .vci_deferred_issue_api()
@@ -531,6 +401,8 @@ impl<'a> IssueDeferredCredentialRequest<'a> {
         Ok(VciDeferredIssueResponse::new(reply.body, reply.request_id))
     }
 }
+
+crate::per_call::per_call_setters!(IssueDeferredCredentialRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/vci/deferred/issue`. `Debug` leaves out every field that may hold a credential.
 ///
@@ -627,60 +499,16 @@ impl<'a> ParseDeferredCredentialRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: Parsing a deferred credential request leaves its transaction open.
     pub async fn send(self) -> Result<VciDeferredParseResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::PARSE_DEFERRED;
-        let ParseDeferredCredentialRequest {
-            client,
-            body,
-            options,
-        } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .vci_deferred_parse_api()
@@ -693,6 +521,8 @@ impl<'a> ParseDeferredCredentialRequest<'a> {
         Ok(VciDeferredParseResponse::new(reply.body, reply.request_id))
     }
 }
+
+crate::per_call::per_call_setters!(ParseDeferredCredentialRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/vci/deferred/parse`. `Debug` leaves out every field that may hold a credential.
 ///
@@ -788,60 +618,16 @@ impl<'a> CredentialIssuerJwksRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: A read of the issuer's public keys.
     pub async fn send(self) -> Result<VciJwksResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::JWKS;
-        let CredentialIssuerJwksRequest {
-            client,
-            body,
-            options,
-        } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated.vci_jwks_api().service_id(service_id).body(body);
                 async move { call.send().await }
@@ -851,6 +637,8 @@ impl<'a> CredentialIssuerJwksRequest<'a> {
         Ok(VciJwksResponse::new(reply.body, reply.request_id))
     }
 }
+
+crate::per_call::per_call_setters!(CredentialIssuerJwksRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/vci/jwks`.
 ///
@@ -938,60 +726,16 @@ impl<'a> JwtIssuerMetadataRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: A read of the issuer's published JWT issuer metadata.
     pub async fn send(self) -> Result<VciJwtissuerResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::JWT_ISSUER;
-        let JwtIssuerMetadataRequest {
-            client,
-            body,
-            options,
-        } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .vci_jwtissuer_api()
@@ -1004,6 +748,8 @@ impl<'a> JwtIssuerMetadataRequest<'a> {
         Ok(VciJwtissuerResponse::new(reply.body, reply.request_id))
     }
 }
+
+crate::per_call::per_call_setters!(JwtIssuerMetadataRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/vci/jwtissuer`.
 ///
@@ -1094,60 +840,16 @@ impl<'a> CredentialIssuerMetadataRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: A read of the issuer's published metadata.
     pub async fn send(self) -> Result<VciMetadataResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::METADATA;
-        let CredentialIssuerMetadataRequest {
-            client,
-            body,
-            options,
-        } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .vci_metadata_api()
@@ -1160,6 +862,8 @@ impl<'a> CredentialIssuerMetadataRequest<'a> {
         Ok(VciMetadataResponse::new(reply.body, reply.request_id))
     }
 }
+
+crate::per_call::per_call_setters!(CredentialIssuerMetadataRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/vci/metadata`.
 ///
@@ -1261,23 +965,12 @@ impl<'a> CreateCredentialOfferRequest<'a> {
         CreateCredentialOfferRequest {
             client,
             body: types::VciOfferCreateRequest {
-                acr: Default::default(),
-                auth_time: Default::default(),
-                authorization_code_grant_included: Default::default(),
-                context: Default::default(),
                 credential_configuration_ids: credential_configuration_ids
                     .into_iter()
                     .map(Into::into)
                     .collect(),
-                duration: Default::default(),
-                issuer_state_included: Default::default(),
-                jwt_at_claims: Default::default(),
-                pre_authorized_code_grant_included: Default::default(),
-                properties: Default::default(),
                 subject: Some(subject.into()),
-                tx_code: Default::default(),
-                tx_code_description: Default::default(),
-                tx_code_input_mode: Default::default(),
+                ..Default::default()
             },
             options: CallOptions::default(),
         }
@@ -1355,60 +1048,16 @@ impl<'a> CreateCredentialOfferRequest<'a> {
         self
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete creates a new offer, with its own pre-authorized code or issuer state.
     pub async fn send(self) -> Result<VciOfferCreateResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::CREATE_OFFER;
-        let CreateCredentialOfferRequest {
-            client,
-            body,
-            options,
-        } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .vci_offer_create_api()
@@ -1421,6 +1070,8 @@ impl<'a> CreateCredentialOfferRequest<'a> {
         Ok(VciOfferCreateResponse::new(reply.body, reply.request_id))
     }
 }
+
+crate::per_call::per_call_setters!(CreateCredentialOfferRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/vci/offer/create`. `Debug` leaves out every field that may hold a credential.
 ///
@@ -1512,60 +1163,16 @@ impl<'a> GetCredentialOfferInfoRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: A read; the offer stays as it was.
     pub async fn send(self) -> Result<VciOfferInfoResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::OFFER_INFO;
-        let GetCredentialOfferInfoRequest {
-            client,
-            body,
-            options,
-        } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .vci_offer_info_api()
@@ -1578,6 +1185,8 @@ impl<'a> GetCredentialOfferInfoRequest<'a> {
         Ok(VciOfferInfoResponse::new(reply.body, reply.request_id))
     }
 }
+
+crate::per_call::per_call_setters!(GetCredentialOfferInfoRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/vci/offer/info`. `Debug` leaves out every field that may hold a credential.
 ///
@@ -1674,60 +1283,16 @@ impl<'a> IssueCredentialRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete issues a credential or opens a deferred transaction.
     pub async fn send(self) -> Result<VciSingleIssueResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::ISSUE_SINGLE;
-        let IssueCredentialRequest {
-            client,
-            body,
-            options,
-        } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .vci_single_issue_api()
@@ -1740,6 +1305,8 @@ impl<'a> IssueCredentialRequest<'a> {
         Ok(VciSingleIssueResponse::new(reply.body, reply.request_id))
     }
 }
+
+crate::per_call::per_call_setters!(IssueCredentialRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/vci/single/issue`. `Debug` leaves out every field that may hold a credential.
 ///
@@ -1841,60 +1408,16 @@ impl<'a> ParseCredentialRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: Parsing a credential request spends and stores nothing.
     pub async fn send(self) -> Result<VciSingleParseResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::PARSE_SINGLE;
-        let ParseCredentialRequest {
-            client,
-            body,
-            options,
-        } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .vci_single_parse_api()
@@ -1907,6 +1430,8 @@ impl<'a> ParseCredentialRequest<'a> {
         Ok(VciSingleParseResponse::new(reply.body, reply.request_id))
     }
 }
+
+crate::per_call::per_call_setters!(ParseCredentialRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/vci/single/parse`. `Debug` leaves out every field that may hold a credential.
 ///

@@ -9,9 +9,7 @@ use crate::call::{Operation, execute_with_body};
 use crate::client::Client;
 use crate::error::Error;
 use crate::options::CallOptions;
-use crate::retry::RetryPolicy;
 use authlete_generated::types;
-use std::time::Duration;
 
 impl Client {
     /// OpenID Federation's entity configuration and explicit client registration endpoints.
@@ -70,60 +68,16 @@ impl<'a> EntityConfigurationRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: A read of the signed entity configuration; signing it again yields an equivalent statement.
     pub async fn send(self) -> Result<FederationConfigurationResponse, Error> {
         const OPERATION: Operation = &crate::operations::federation::CONFIGURATION;
-        let EntityConfigurationRequest {
-            client,
-            body,
-            options,
-        } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .federation_configuration_api()
@@ -139,6 +93,8 @@ impl<'a> EntityConfigurationRequest<'a> {
         ))
     }
 }
+
+crate::per_call::per_call_setters!(EntityConfigurationRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/federation/configuration`.
 ///
@@ -224,8 +180,7 @@ impl<'a> RegisterFederatedClientRequest<'a> {
         RegisterFederatedClientRequest {
             client,
             body: types::FederationRegistrationRequest {
-                entity_configuration: Default::default(),
-                trust_chain: Default::default(),
+                ..Default::default()
             },
             options: CallOptions::default(),
         }
@@ -243,60 +198,16 @@ impl<'a> RegisterFederatedClientRequest<'a> {
         self
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete registers the relying party as a client; a repeat could register it again or fail on the first registration.
     pub async fn send(self) -> Result<FederationRegistrationResponse, Error> {
         const OPERATION: Operation = &crate::operations::federation::REGISTER;
-        let RegisterFederatedClientRequest {
-            client,
-            body,
-            options,
-        } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .federation_registration_api()
@@ -312,6 +223,8 @@ impl<'a> RegisterFederatedClientRequest<'a> {
         ))
     }
 }
+
+crate::per_call::per_call_setters!(RegisterFederatedClientRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/federation/registration`. `Debug` leaves out every field that may hold a credential.
 ///

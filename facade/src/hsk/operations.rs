@@ -9,9 +9,7 @@ use crate::call::{Operation, execute, execute_with_body};
 use crate::client::Client;
 use crate::error::Error;
 use crate::options::CallOptions;
-use crate::retry::RetryPolicy;
 use authlete_generated::types;
-use std::time::Duration;
 
 impl Client {
     /// Keys kept in a hardware security module on the service's behalf.
@@ -75,11 +73,7 @@ impl<'a> CreateHskRequest<'a> {
         CreateHskRequest {
             client,
             body: types::HskCreateRequest {
-                alg: Default::default(),
-                hsm_name: Default::default(),
-                kid: Default::default(),
-                kty: Default::default(),
-                use_: Default::default(),
+                ..Default::default()
             },
             options: CallOptions::default(),
         }
@@ -115,60 +109,16 @@ impl<'a> CreateHskRequest<'a> {
         self
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete generates a new key pair in the HSM; a repeat would leave a second key behind.
     pub async fn send(self) -> Result<HskCreateResponse, Error> {
         const OPERATION: Operation = &crate::operations::hsk::CREATE;
-        let CreateHskRequest {
-            client,
-            body,
-            options,
-        } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated.hsk_create_api().service_id(service_id).body(body);
                 async move { call.send().await }
@@ -178,6 +128,8 @@ impl<'a> CreateHskRequest<'a> {
         Ok(HskCreateResponse::new(reply.body, reply.request_id))
     }
 }
+
+crate::per_call::per_call_setters!(CreateHskRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/hsk/create`. `Debug` leaves out every field that may hold a credential.
 ///
@@ -266,67 +218,24 @@ impl<'a> DeleteHskRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: Deleting a key that is already gone changes nothing.
     pub async fn send(self) -> Result<(), Error> {
         crate::config::check_path_segment("handle", &self.handle).map_err(Error::InvalidRequest)?;
         const OPERATION: Operation = &crate::operations::hsk::DELETE;
-        let DeleteHskRequest {
-            client,
-            options,
-            handle,
-        } = self;
-        let handle = &handle;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        execute(client, OPERATION, &options, |generated| {
+        execute(client, OPERATION, &self.options, |generated| {
             let call = generated.hsk_delete_api().service_id(service_id);
-            let call = call.handle(handle.as_str());
+            let call = call.handle(self.handle.as_str());
             async move { call.send().await }
         })
         .await?;
         Ok(())
     }
 }
+
+crate::per_call::per_call_setters!(DeleteHskRequest);
 
 /// A `GET /api/{serviceId}/hsk/get/list` call, ready to send; see [`HardwareSecurityKeys::list`].
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -349,53 +258,13 @@ impl<'a> ListHsksRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: A read.
     pub async fn send(self) -> Result<HskListResponse, Error> {
         const OPERATION: Operation = &crate::operations::hsk::LIST;
-        let ListHsksRequest { client, options } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, &options, |generated| {
+        let reply = execute(client, OPERATION, &self.options, |generated| {
             let call = generated.hsk_get_list_api().service_id(service_id);
             async move { call.send().await }
         })
@@ -403,6 +272,8 @@ impl<'a> ListHsksRequest<'a> {
         Ok(HskListResponse::new(reply.body, reply.request_id))
     }
 }
+
+crate::per_call::per_call_setters!(ListHsksRequest);
 
 /// Authlete's answer to `GET /api/{serviceId}/hsk/get/list`. `Debug` leaves out every field that may hold a credential.
 ///
@@ -491,67 +362,24 @@ impl<'a> GetHskRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: A read.
     pub async fn send(self) -> Result<HskGetResponse, Error> {
         crate::config::check_path_segment("handle", &self.handle).map_err(Error::InvalidRequest)?;
         const OPERATION: Operation = &crate::operations::hsk::GET;
-        let GetHskRequest {
-            client,
-            options,
-            handle,
-        } = self;
-        let handle = &handle;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, &options, |generated| {
+        let reply = execute(client, OPERATION, &self.options, |generated| {
             let call = generated.hsk_get_api().service_id(service_id);
-            let call = call.handle(handle.as_str());
+            let call = call.handle(self.handle.as_str());
             async move { call.send().await }
         })
         .await?;
         Ok(HskGetResponse::new(reply.body, reply.request_id))
     }
 }
+
+crate::per_call::per_call_setters!(GetHskRequest);
 
 /// Authlete's answer to `GET /api/{serviceId}/hsk/get/{handle}`. `Debug` leaves out every field that may hold a credential.
 ///

@@ -9,8 +9,6 @@ use crate::call::{Operation, execute};
 use crate::client::Client;
 use crate::error::Error;
 use crate::options::CallOptions;
-use crate::retry::RetryPolicy;
-use std::time::Duration;
 
 impl Client {
     /// The server's health check.
@@ -65,52 +63,14 @@ impl<'a> HealthCheckRequest<'a> {
         self
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: A read of the server's health.
     pub async fn send(self) -> Result<(), Error> {
         const OPERATION: Operation = &crate::operations::lifecycle::HEALTH_CHECK;
-        let HealthCheckRequest {
-            client,
-            options,
-            extended,
-        } = self;
-        let extended = &extended;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
-        execute(client, OPERATION, &options, |generated| {
+        execute(client, OPERATION, &self.options, |generated| {
             let call = generated.get_api_lifecycle_healthcheck();
-            let call = match extended {
+            let call = match &self.extended {
                 Some(value) => call.extended(*value),
                 None => call,
             };
@@ -120,3 +80,5 @@ impl<'a> HealthCheckRequest<'a> {
         Ok(())
     }
 }
+
+crate::per_call::per_call_setters!(HealthCheckRequest, without_service_id);

@@ -9,9 +9,7 @@ use crate::call::{Operation, execute_with_body};
 use crate::client::Client;
 use crate::error::Error;
 use crate::options::CallOptions;
-use crate::retry::RetryPolicy;
 use authlete_generated::types;
-use std::time::Duration;
 
 impl Client {
     /// OpenID Connect Native SSO for mobile apps.
@@ -117,60 +115,16 @@ impl<'a> ProcessNativeSsoRequest<'a> {
         self
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete issues a new ID token.
     pub async fn send(self) -> Result<NativeSsoResponse, Error> {
         const OPERATION: Operation = &crate::operations::native_sso::PROCESS;
-        let ProcessNativeSsoRequest {
-            client,
-            body,
-            options,
-        } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated.native_sso_api().service_id(service_id).body(body);
                 async move { call.send().await }
@@ -180,6 +134,8 @@ impl<'a> ProcessNativeSsoRequest<'a> {
         Ok(NativeSsoResponse::new(reply.body, reply.request_id))
     }
 }
+
+crate::per_call::per_call_setters!(ProcessNativeSsoRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/nativesso`. `Debug` leaves out every field that may hold a credential.
 ///
@@ -276,60 +232,16 @@ impl<'a> LogoutNativeSsoRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call. It is not repeated once it may have reached Authlete: The first request that reaches Authlete deletes the session's tokens; a repeat would report none.
     pub async fn send(self) -> Result<NativeSsoLogoutResponse, Error> {
         const OPERATION: Operation = &crate::operations::native_sso::LOGOUT;
-        let LogoutNativeSsoRequest {
-            client,
-            body,
-            options,
-        } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .native_sso_logout_api()
@@ -342,6 +254,8 @@ impl<'a> LogoutNativeSsoRequest<'a> {
         Ok(NativeSsoLogoutResponse::new(reply.body, reply.request_id))
     }
 }
+
+crate::per_call::per_call_setters!(LogoutNativeSsoRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/nativesso/logout`. `Debug` leaves out every field that may hold a credential.
 ///

@@ -9,9 +9,7 @@ use crate::call::{Operation, execute, execute_with_body};
 use crate::client::Client;
 use crate::error::Error;
 use crate::options::CallOptions;
-use crate::retry::RetryPolicy;
 use authlete_generated::types;
-use std::time::Duration;
 
 impl Client {
     /// The token endpoint's calls and the administration of access tokens.
@@ -256,60 +254,16 @@ impl<'a> ProcessTokenRequest<'a> {
         self
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call. It is not repeated once it may have reached Authlete: An authorization code or refresh token in the request is spent by the first request that reaches Authlete.
     pub async fn send(self) -> Result<TokenResponse, Error> {
         const OPERATION: Operation = &crate::operations::tokens::PROCESS;
-        let ProcessTokenRequest {
-            client,
-            body,
-            options,
-        } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated.auth_token_api().service_id(service_id).body(body);
                 async move { call.send().await }
@@ -319,6 +273,8 @@ impl<'a> ProcessTokenRequest<'a> {
         Ok(TokenResponse::new(reply.body, reply.request_id))
     }
 }
+
+crate::per_call::per_call_setters!(ProcessTokenRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/auth/token`. `Debug` leaves out every field that may hold a credential.
 ///
@@ -809,60 +765,16 @@ impl<'a> CreateTokenRequest<'a> {
         self
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete creates a token; a repeat would create a second one.
     pub async fn send(self) -> Result<TokenCreateResponse, Error> {
         const OPERATION: Operation = &crate::operations::tokens::CREATE;
-        let CreateTokenRequest {
-            client,
-            body,
-            options,
-        } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .auth_token_create_api()
@@ -875,6 +787,8 @@ impl<'a> CreateTokenRequest<'a> {
         Ok(TokenCreateResponse::new(reply.body, reply.request_id))
     }
 }
+
+crate::per_call::per_call_setters!(CreateTokenRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/auth/token/create`. `Debug` leaves out every field that may hold a credential.
 ///
@@ -1056,68 +970,22 @@ impl<'a> CreateTokenBatchRequest<'a> {
         self
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete starts a batch that creates tokens; a repeat would create them twice.
     pub async fn send(self) -> Result<TokenCreateBatchResponse, Error> {
         const OPERATION: Operation = &crate::operations::tokens::CREATE_BATCH;
-        let CreateTokenBatchRequest {
-            client,
-            body,
-            options,
-            dry_run,
-        } = self;
-        let dry_run = &dry_run;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .auth_token_create_batch_api()
                     .service_id(service_id)
                     .body(body);
-                let call = match dry_run {
+                let call = match &self.dry_run {
                     Some(value) => call.dry_run(*value),
                     None => call,
                 };
@@ -1128,6 +996,8 @@ impl<'a> CreateTokenBatchRequest<'a> {
         Ok(TokenCreateBatchResponse::new(reply.body, reply.request_id))
     }
 }
+
+crate::per_call::per_call_setters!(CreateTokenBatchRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/auth/token/create/batch`.
 ///
@@ -1213,64 +1083,19 @@ impl<'a> GetTokenBatchStatusRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: A read.
     pub async fn send(self) -> Result<TokenCreateBatchStatusResponse, Error> {
         crate::config::check_path_segment("token_batch_request_id", &self.token_batch_request_id)
             .map_err(Error::InvalidRequest)?;
         const OPERATION: Operation = &crate::operations::tokens::BATCH_STATUS;
-        let GetTokenBatchStatusRequest {
-            client,
-            options,
-            token_batch_request_id,
-        } = self;
-        let token_batch_request_id = &token_batch_request_id;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, &options, |generated| {
+        let reply = execute(client, OPERATION, &self.options, |generated| {
             let call = generated
                 .auth_token_create_batch_status_api()
                 .service_id(service_id);
-            let call = call.token_batch_request_id(token_batch_request_id.as_str());
+            let call = call.token_batch_request_id(self.token_batch_request_id.as_str());
             async move { call.send().await }
         })
         .await?;
@@ -1280,6 +1105,8 @@ impl<'a> GetTokenBatchStatusRequest<'a> {
         ))
     }
 }
+
+crate::per_call::per_call_setters!(GetTokenBatchStatusRequest);
 
 /// Authlete's answer to `GET /api/{serviceId}/auth/token/create/batch/status/{tokenBatchRequestId}`.
 ///
@@ -1363,68 +1190,25 @@ impl<'a> DeleteTokenRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: Deleting what is already gone changes nothing.
     pub async fn send(self) -> Result<(), Error> {
         crate::config::check_path_segment("access_token_identifier", &self.access_token_identifier)
             .map_err(Error::InvalidRequest)?;
         const OPERATION: Operation = &crate::operations::tokens::DELETE;
-        let DeleteTokenRequest {
-            client,
-            options,
-            access_token_identifier,
-        } = self;
-        let access_token_identifier = &access_token_identifier;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        execute(client, OPERATION, &options, |generated| {
+        execute(client, OPERATION, &self.options, |generated| {
             let call = generated.auth_token_delete_api().service_id(service_id);
-            let call = call.access_token_identifier(access_token_identifier.as_str());
+            let call = call.access_token_identifier(self.access_token_identifier.as_str());
             async move { call.send().await }
         })
         .await?;
         Ok(())
     }
 }
+
+crate::per_call::per_call_setters!(DeleteTokenRequest);
 
 /// A `POST /api/{serviceId}/auth/token/fail` call, ready to send; see [`Tokens::fail`].
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -1454,60 +1238,16 @@ impl<'a> FailTokenRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call. It is not repeated once it may have reached Authlete: The ticket is spent by the first request that reaches Authlete.
     pub async fn send(self) -> Result<TokenFailResponse, Error> {
         const OPERATION: Operation = &crate::operations::tokens::FAIL;
-        let FailTokenRequest {
-            client,
-            body,
-            options,
-        } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .auth_token_fail_api()
@@ -1520,6 +1260,8 @@ impl<'a> FailTokenRequest<'a> {
         Ok(TokenFailResponse::new(reply.body, reply.request_id))
     }
 }
+
+crate::per_call::per_call_setters!(FailTokenRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/auth/token/fail`. `Debug` leaves out every field that may hold a credential.
 ///
@@ -1643,78 +1385,27 @@ impl<'a> ListTokensRequest<'a> {
         self
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: A read.
     pub async fn send(self) -> Result<TokenListResponse, Error> {
         const OPERATION: Operation = &crate::operations::tokens::LIST;
-        let ListTokensRequest {
-            client,
-            options,
-            client_identifier,
-            subject,
-            start,
-            end,
-        } = self;
-        let client_identifier = &client_identifier;
-        let subject = &subject;
-        let start = &start;
-        let end = &end;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let service_id = client.inner().service_id.as_str();
-        let reply = execute(client, OPERATION, &options, |generated| {
+        let reply = execute(client, OPERATION, &self.options, |generated| {
             let call = generated.auth_token_get_list_api().service_id(service_id);
-            let call = match client_identifier {
+            let call = match &self.client_identifier {
                 Some(value) => call.client_identifier(value.as_str()),
                 None => call,
             };
-            let call = match subject {
+            let call = match &self.subject {
                 Some(value) => call.subject(value.as_str()),
                 None => call,
             };
-            let call = match start {
+            let call = match &self.start {
                 Some(value) => call.start(*value),
                 None => call,
             };
-            let call = match end {
+            let call = match &self.end {
                 Some(value) => call.end(*value),
                 None => call,
             };
@@ -1724,6 +1415,8 @@ impl<'a> ListTokensRequest<'a> {
         Ok(TokenListResponse::new(reply.body, reply.request_id))
     }
 }
+
+crate::per_call::per_call_setters!(ListTokensRequest);
 
 /// Authlete's answer to `GET /api/{serviceId}/auth/token/get/list`.
 ///
@@ -1862,60 +1555,16 @@ impl<'a> IssueTokenRequest<'a> {
         self
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call. It is not repeated once it may have reached Authlete: The ticket is spent by the first request that reaches Authlete.
     pub async fn send(self) -> Result<TokenIssueResponse, Error> {
         const OPERATION: Operation = &crate::operations::tokens::ISSUE;
-        let IssueTokenRequest {
-            client,
-            body,
-            options,
-        } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .auth_token_issue_api()
@@ -1928,6 +1577,8 @@ impl<'a> IssueTokenRequest<'a> {
         Ok(TokenIssueResponse::new(reply.body, reply.request_id))
     }
 }
+
+crate::per_call::per_call_setters!(IssueTokenRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/auth/token/issue`. `Debug` leaves out every field that may hold a credential.
 ///
@@ -2125,10 +1776,7 @@ impl<'a> RevokeTokensRequest<'a> {
         RevokeTokensRequest {
             client,
             body: types::TokenRevokeRequest {
-                access_token_identifier: Default::default(),
-                client_identifier: Default::default(),
-                refresh_token_identifier: Default::default(),
-                subject: Default::default(),
+                ..Default::default()
             },
             options: CallOptions::default(),
         }
@@ -2158,61 +1806,17 @@ impl<'a> RevokeTokensRequest<'a> {
         self
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: Revoking what is already revoked changes nothing.
     pub async fn send(self) -> Result<TokenRevokeResponse, Error> {
         self.validate()?;
         const OPERATION: Operation = &crate::operations::tokens::REVOKE;
-        let RevokeTokensRequest {
-            client,
-            body,
-            options,
-        } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .auth_token_revoke_api()
@@ -2225,6 +1829,8 @@ impl<'a> RevokeTokensRequest<'a> {
         Ok(TokenRevokeResponse::new(reply.body, reply.request_id))
     }
 }
+
+crate::per_call::per_call_setters!(RevokeTokensRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/auth/token/revoke`. `Debug` leaves out every field that may hold a credential.
 ///
@@ -2305,20 +1911,7 @@ impl<'a> UpdateTokenRequest<'a> {
             client,
             body: types::TokenUpdateRequest {
                 access_token: Some(access_token.into()),
-                access_token_expires_at: Default::default(),
-                access_token_expires_at_updated_on_scope_update: Default::default(),
-                access_token_hash: Default::default(),
-                access_token_persistent: Default::default(),
-                access_token_value_updated: Default::default(),
-                authorization_details: Default::default(),
-                certificate_thumbprint: Default::default(),
-                dpop_key_thumbprint: Default::default(),
-                for_external_attachment: Default::default(),
-                properties: Default::default(),
-                refresh_token_expires_at: Default::default(),
-                refresh_token_expires_at_updated_on_scope_update: Default::default(),
-                scopes: Default::default(),
-                token_id: Default::default(),
+                ..Default::default()
             },
             options: CallOptions::default(),
         }
@@ -2408,60 +2001,16 @@ impl<'a> UpdateTokenRequest<'a> {
         self
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: Setting the same values twice leaves the token as setting them once.
     pub async fn send(self) -> Result<TokenUpdateResponse, Error> {
         const OPERATION: Operation = &crate::operations::tokens::UPDATE;
-        let UpdateTokenRequest {
-            client,
-            body,
-            options,
-        } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .auth_token_update_api()
@@ -2474,6 +2023,8 @@ impl<'a> UpdateTokenRequest<'a> {
         Ok(TokenUpdateResponse::new(reply.body, reply.request_id))
     }
 }
+
+crate::per_call::per_call_setters!(UpdateTokenRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/auth/token/update`. `Debug` leaves out every field that may hold a credential.
 ///
@@ -2638,60 +2189,16 @@ impl<'a> ReissueIdTokenRequest<'a> {
         self
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete issues a new ID token.
     pub async fn send(self) -> Result<IdTokenReissueResponse, Error> {
         const OPERATION: Operation = &crate::operations::tokens::REISSUE_ID_TOKEN;
-        let ReissueIdTokenRequest {
-            client,
-            body,
-            options,
-        } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .idtoken_reissue_api()
@@ -2704,6 +2211,8 @@ impl<'a> ReissueIdTokenRequest<'a> {
         Ok(IdTokenReissueResponse::new(reply.body, reply.request_id))
     }
 }
+
+crate::per_call::per_call_setters!(ReissueIdTokenRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/idtoken/reissue`. `Debug` leaves out every field that may hold a credential.
 ///

@@ -9,9 +9,7 @@ use crate::call::{Operation, execute_with_body};
 use crate::client::Client;
 use crate::error::Error;
 use crate::options::CallOptions;
-use crate::retry::RetryPolicy;
 use authlete_generated::types;
-use std::time::Duration;
 
 impl Client {
     /// The UserInfo endpoint's calls.
@@ -136,60 +134,16 @@ impl<'a> ProcessUserInfoRequest<'a> {
         self
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: Checking the access token changes nothing at Authlete.
     pub async fn send(self) -> Result<UserinfoResponse, Error> {
         const OPERATION: Operation = &crate::operations::userinfo::PROCESS;
-        let ProcessUserInfoRequest {
-            client,
-            body,
-            options,
-        } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .auth_userinfo_api()
@@ -202,6 +156,8 @@ impl<'a> ProcessUserInfoRequest<'a> {
         Ok(UserinfoResponse::new(reply.body, reply.request_id))
     }
 }
+
+crate::per_call::per_call_setters!(ProcessUserInfoRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/auth/userinfo`. `Debug` leaves out every field that may hold a credential.
 ///
@@ -439,60 +395,16 @@ impl<'a> IssueUserInfoRequest<'a> {
         self
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Makes this call for another service, with the same token, as
-    /// [`Client::for_service`] does; see [`CallOptions::service_id`].
-    pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.options = self.options.service_id(service_id);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: Building the UserInfo answer from the token and the given claims spends nothing and stores nothing.
     pub async fn send(self) -> Result<UserinfoIssueResponse, Error> {
         const OPERATION: Operation = &crate::operations::userinfo::ISSUE;
-        let IssueUserInfoRequest {
-            client,
-            body,
-            options,
-        } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
         let reply = execute_with_body(
             client,
             OPERATION,
-            &options,
-            body,
+            &self.options,
+            self.body,
             |generated, service_id, body| {
                 let call = generated
                     .auth_userinfo_issue_api()
@@ -505,6 +417,8 @@ impl<'a> IssueUserInfoRequest<'a> {
         Ok(UserinfoIssueResponse::new(reply.body, reply.request_id))
     }
 }
+
+crate::per_call::per_call_setters!(IssueUserInfoRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/auth/userinfo/issue`. `Debug` leaves out every field that may hold a credential.
 ///

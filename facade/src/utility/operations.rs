@@ -9,9 +9,7 @@ use crate::call::{Operation, execute};
 use crate::client::Client;
 use crate::error::Error;
 use crate::options::CallOptions;
-use crate::retry::RetryPolicy;
 use authlete_generated::types;
-use std::time::Duration;
 
 impl Client {
     /// The server's version and features, and a connectivity check.
@@ -61,45 +59,12 @@ impl<'a> InfoRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: A read.
     pub async fn send(self) -> Result<InfoResponse, Error> {
         const OPERATION: Operation = &crate::operations::utility::INFO;
-        let InfoRequest { client, options } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
-        let reply = execute(client, OPERATION, &options, |generated| {
+        let reply = execute(client, OPERATION, &self.options, |generated| {
             let call = generated.info_api();
             async move { call.send().await }
         })
@@ -107,6 +72,8 @@ impl<'a> InfoRequest<'a> {
         Ok(InfoResponse::new(reply.body, reply.request_id))
     }
 }
+
+crate::per_call::per_call_setters!(InfoRequest, without_service_id);
 
 /// Authlete's answer to `GET /api/info`.
 ///
@@ -192,45 +159,12 @@ impl<'a> EchoRequest<'a> {
         }
     }
 
-    /// This call's deadline per attempt, instead of the client's; see
-    /// [`CallOptions::timeout`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// How this call is retried, instead of the client's policy; see
-    /// [`CallOptions::retry_policy`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry_policy(policy);
-        self
-    }
-
-    /// Adds a header to this call's request (never `Authorization`); see
-    /// [`CallOptions::header`].
-    pub fn header<K, V>(mut self, name: K, value: V) -> Self
-    where
-        http::HeaderName: TryFrom<K>,
-        http::HeaderValue: TryFrom<V>,
-    {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Replaces this call's options with `options`, set up once for
-    /// several calls.
-    pub fn options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
-    }
-
     /// Sends the call, repeating it after transient failures: It only answers; nothing changes on the server.
     pub async fn send(self) -> Result<(), Error> {
         const OPERATION: Operation = &crate::operations::utility::ECHO;
-        let EchoRequest { client, options } = self;
-        let client = options.client(client)?;
+        let client = self.options.client(self.client)?;
         let client = &*client;
-        execute(client, OPERATION, &options, |generated| {
+        execute(client, OPERATION, &self.options, |generated| {
             let call = generated.misc_echo_api();
             async move { call.send().await }
         })
@@ -238,3 +172,5 @@ impl<'a> EchoRequest<'a> {
         Ok(())
     }
 }
+
+crate::per_call::per_call_setters!(EchoRequest, without_service_id);
