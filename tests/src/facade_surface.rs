@@ -35,7 +35,13 @@ pub fn facade_surface(crate_dir: &Path) -> Result<String, String> {
         }
     }
     let index = CrateIndex::read(&crate_dir.join("src"));
-    module(&crate_dir.join("src/lib.rs"), "authlete", &[], &index, &mut out)?;
+    module(
+        &crate_dir.join("src/lib.rs"),
+        "authlete",
+        &[],
+        &index,
+        &mut out,
+    )?;
     Ok(out)
 }
 
@@ -50,7 +56,14 @@ fn module(
     let parsed = syn::parse_file(&text).map_err(|e| format!("{}: {e}", file.display()))?;
     let dir = module_dir(file);
     let parent = file.parent().unwrap_or(Path::new("."));
-    items(&parsed.items, (&dir, parent), (path, path), gates, index, out)
+    items(
+        &parsed.items,
+        (&dir, parent),
+        (path, path),
+        gates,
+        index,
+        out,
+    )
 }
 
 /// Where the files of `file`'s child modules are.
@@ -462,10 +475,7 @@ fn arms(tokens: TokenStream) -> Vec<(Vec<TokenTree>, TokenStream)> {
 
 /// `list` with each invocation of one of `macros` replaced by the items it
 /// expands to (metavariables `$x:ident` only, which is all the crate uses).
-fn expand_macros(
-    list: &[Item],
-    macros: &Macros,
-) -> Result<Vec<Item>, String> {
+fn expand_macros(list: &[Item], macros: &Macros) -> Result<Vec<Item>, String> {
     let mut out = Vec::new();
     for item in list {
         let Item::Macro(m) = item else {
