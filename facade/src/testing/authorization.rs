@@ -26,10 +26,11 @@
 
 use serde_json::{Map, Value, json};
 
-use super::behaviour::{
-    AuthFailure, Form, Reply, api_error, authenticate, direct, invalid_client, oauth_error,
-};
+use crate::operations::{self as op, OperationInfo};
+
 use super::jwt::{IdTokenFor, id_token};
+use super::reply::{Reply, api_error, direct, invalid_client, oauth_error};
+use super::request::{AuthFailure, Form, authenticate};
 use super::state::{
     ACCESS_TOKEN_LIFETIME, AuthorizationRequest, AuthorizationTicket, CODE_LIFETIME,
     ChallengeMethod, CodeGrant, PUSHED_REQUEST_LIFETIME, PushedRequest, ResponseMode, ResponseType,
@@ -38,12 +39,12 @@ use super::state::{
 
 /// The answer to the authorization endpoint's operations and PAR; `None`
 /// for the others.
-pub(super) fn respond(state: &mut State, operation: &str, body: &Value) -> Option<Reply> {
-    Some(match operation {
-        "auth_authorization_api" => process(state, body),
-        "auth_authorization_issue_api" => issue(state, body),
-        "auth_authorization_fail_api" => fail(state, body),
-        "pushed_auth_req_api" => push(state, body),
+pub(super) fn respond(state: &mut State, operation: &OperationInfo, body: &Value) -> Option<Reply> {
+    Some(match *operation {
+        op::authorization::PROCESS => process(state, body),
+        op::authorization::ISSUE => issue(state, body),
+        op::authorization::FAIL => fail(state, body),
+        op::pushed_authorization::PROCESS => push(state, body),
         _ => return None,
     })
 }

@@ -13,15 +13,17 @@
 
 use serde_json::{Value, json};
 
-use super::behaviour::{Reply, api_error};
+use crate::operations::{self as op, OperationInfo};
+
 use super::keys::{self, SigningAlg};
+use super::reply::{Reply, api_error};
 use super::state::{ResponseType, State};
 
 /// The answer to the discovery and JWKS operations; `None` for the others.
-pub(super) fn respond(state: &State, operation: &str) -> Option<Reply> {
-    match operation {
-        "service_configuration_api" => Some(Reply::json(200, metadata(state))),
-        "service_jwks_get_api" => Some(match keys::shared() {
+pub(super) fn respond(state: &State, operation: &OperationInfo) -> Option<Reply> {
+    match *operation {
+        op::service::CONFIGURATION => Some(Reply::json(200, metadata(state))),
+        op::service::JWKS => Some(match keys::shared() {
             Ok(keys) => Reply::json(200, keys.jwks()),
             Err(e) => api_error(500, &e.to_string()),
         }),

@@ -13,8 +13,8 @@
 
 use serde_json::{Map, Value, json};
 
-use super::behaviour::{Reply, api_error};
 use super::keys::{self, SigningAlg, half_hash};
+use super::reply::{Reply, api_error};
 use super::state::{ID_TOKEN_LIFETIME, State};
 
 /// The claims the mock sets itself, which an application's claims cannot

@@ -156,6 +156,8 @@ mod behaviour;
 mod discovery;
 mod jwt;
 mod keys;
+mod reply;
+mod request;
 mod resources;
 mod server;
 mod state;

@@ -15,20 +15,21 @@
 
 use serde_json::{Map, Value, json};
 
-use super::behaviour::{
-    AuthFailure, Form, Reply, authenticate, direct, invalid_client, oauth_error,
-};
+use crate::operations::{self as op, OperationInfo};
+
 use super::jwt;
+use super::reply::{Reply, direct, invalid_client, oauth_error};
+use super::request::{AuthFailure, Form, authenticate};
 use super::state::{State, TokenRecord, claim_names};
 
 /// The answer to these operations; `None` for the others.
-pub(super) fn respond(state: &mut State, operation: &str, body: &Value) -> Option<Reply> {
-    Some(match operation {
-        "auth_introspection_api" => introspect(state, body),
-        "auth_introspection_standard_api" => standard(state, body),
-        "auth_revocation_api" => revoke(state, body),
-        "auth_userinfo_api" => userinfo(state, body),
-        "auth_userinfo_issue_api" => userinfo_issue(state, body),
+pub(super) fn respond(state: &mut State, operation: &OperationInfo, body: &Value) -> Option<Reply> {
+    Some(match *operation {
+        op::introspection::PROCESS => introspect(state, body),
+        op::introspection::STANDARD => standard(state, body),
+        op::revocation::PROCESS => revoke(state, body),
+        op::userinfo::PROCESS => userinfo(state, body),
+        op::userinfo::ISSUE => userinfo_issue(state, body),
         _ => return None,
     })
 }

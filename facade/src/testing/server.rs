@@ -13,7 +13,8 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use super::behaviour::{self, Reply};
+use super::behaviour;
+use super::reply::Reply;
 use super::{MockReply, RecordedRequest, Shared, State, lock};
 use crate::operations::{self, OperationInfo};
 

@@ -24,11 +24,11 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::authorization::is_pkce_value;
-use super::behaviour::{
-    AuthFailure, Authenticated, Form, Reply, api_error, authenticate, direct, invalid_client,
-    oauth_error,
-};
+use crate::operations::{self as op, OperationInfo};
+
 use super::jwt::{IdTokenFor, id_token};
+use super::reply::{Reply, api_error, direct, invalid_client, oauth_error};
+use super::request::{AuthFailure, Authenticated, Form, authenticate};
 use super::state::{
     ACCESS_TOKEN_LIFETIME, ChallengeMethod, CodeGrant, PendingTicket, REFRESH_TOKEN_LIFETIME,
     State, TICKET_LIFETIME, TokenRecord, insert_bounded,
@@ -37,20 +37,20 @@ use super::state::{
 /// The answer to the token operations; `None` for the others.
 pub(super) fn respond(
     state: &mut State,
-    operation: &str,
+    operation: &OperationInfo,
     body: &Value,
     path_and_query: &str,
 ) -> Option<Reply> {
-    Some(match operation {
-        "auth_token_api" => process(state, body),
-        "auth_token_issue_api" => issue(state, body),
-        "auth_token_fail_api" => fail(state, body),
-        "idtoken_reissue_api" => reissue(state, body),
-        "auth_token_create_api" => create(state, body),
-        "auth_token_update_api" => Reply::json(200, json!({"action": "OK"})),
-        "auth_token_get_list_api" => list(state, path_and_query),
-        "auth_token_revoke_api" => revoke(state, body),
-        "auth_token_delete_api" => {
+    Some(match *operation {
+        op::tokens::PROCESS => process(state, body),
+        op::tokens::ISSUE => issue(state, body),
+        op::tokens::FAIL => fail(state, body),
+        op::tokens::REISSUE_ID_TOKEN => reissue(state, body),
+        op::tokens::CREATE => create(state, body),
+        op::tokens::UPDATE => Reply::json(200, json!({"action": "OK"})),
+        op::tokens::LIST => list(state, path_and_query),
+        op::tokens::REVOKE => revoke(state, body),
+        op::tokens::DELETE => {
             // The identifier is the last path segment; the mock's tokens
             // need no percent-decoding.
             let id = path_and_query.rsplit('/').next().unwrap_or_default();
