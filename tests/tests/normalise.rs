@@ -67,6 +67,7 @@ step_snapshots! {
     drops_bodiless_successes_beside_typed_ones: "drop_bodiless_success_responses" on "drop_bodiless_success_responses";
     keeps_only_the_status_of_text_responses: "drop_text_response_bodies" on "drop_text_response_bodies";
     drops_the_body_of_no_content: "drop_no_content_bodies" on "drop_no_content_bodies";
+    drops_query_twins_of_path_parameters: "drop_query_twins_of_path_parameters" on "drop_query_twins_of_path_parameters";
     drops_required_names_that_are_not_properties: "drop_undeclared_required" on "drop_undeclared_required";
     accepts_refs_that_resolve: "require_local_refs_resolve" on "rename_prelude_clashes";
 }
@@ -90,4 +91,41 @@ fn normalising_twice_changes_nothing_the_second_time() {
     assert!(!first.changes.is_empty(), "the fragment needs normalising");
     let again = xtask::normalise::normalise(&mut doc).expect("still normalises");
     assert!(again.changes.is_empty(), "{:?}", again.changes);
+}
+
+#[test]
+fn a_query_twin_of_a_path_parameter_no_longer_stops_progenitor() {
+    // Without the step progenitor panics on the operation, and the error
+    // names it; after all steps the spec generates.
+    let raw = load("drop_query_twins_of_path_parameters");
+    let Err(error) = xtask::codegen::generate(&raw) else {
+        panic!("progenitor took a parameter declared in path and query");
+    };
+    let message = error.to_string();
+    assert!(message.contains("`delete_grant`"), "{message}");
+    assert!(!message.contains("list_grants"), "{message}");
+
+    let mut doc = raw.clone();
+    xtask::normalise::normalise(&mut doc).unwrap_or_else(|e| panic!("{e}"));
+    xtask::codegen::generate(&doc).unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn every_operation_progenitor_fails_on_is_named_in_one_run() {
+    // Two operations with the same defect: one run names both.
+    let mut doc = load("drop_query_twins_of_path_parameters");
+    let twin = doc["paths"]["/grants/{clientId}/{subject}"]["delete"].clone();
+    let mut second = twin.clone();
+    second["operationId"] = "delete_grant_again".into();
+    doc["paths"]["/grants/{clientId}/{subject}"]["post"] = second;
+    let Err(error) = xtask::codegen::generate(&doc) else {
+        panic!("progenitor took a parameter declared in path and query");
+    };
+    let message = error.to_string();
+    assert!(
+        message.contains("progenitor failed on 2 operations"),
+        "{message}"
+    );
+    assert!(message.contains("`delete_grant`"), "{message}");
+    assert!(message.contains("`delete_grant_again`"), "{message}");
 }

@@ -71,13 +71,9 @@ pub fn generate_named(
     let api = spec::to_openapi(doc)?;
     match generate_tokens(&api) {
         Ok(tokens) => format(doc, tokens, names, groups, always),
-        Err(GenFailure::Error(message)) => Err(XtaskError::Generate {
-            operation: blame_operation(doc),
-            message,
-        }),
-        Err(GenFailure::Panic(message)) => Err(XtaskError::Generate {
-            operation: blame_operation(doc),
-            message: format!("progenitor panicked: {message}"),
+        Err(failure) => Err(XtaskError::Generate {
+            operations: blame_operations(doc),
+            message: failure.to_string(),
         }),
     }
 }
@@ -85,6 +81,15 @@ pub fn generate_named(
 enum GenFailure {
     Error(String),
     Panic(String),
+}
+
+impl std::fmt::Display for GenFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GenFailure::Error(message) => f.write_str(message),
+            GenFailure::Panic(message) => write!(f, "progenitor panicked: {message}"),
+        }
+    }
 }
 
 fn generate_tokens(api: &openapiv3::OpenAPI) -> Result<proc_macro2::TokenStream, GenFailure> {
@@ -96,35 +101,36 @@ fn generate_tokens(api: &openapiv3::OpenAPI) -> Result<proc_macro2::TokenStream,
     }
 }
 
-/// Finds the first operation that progenitor fails (or panics) on by itself.
-fn blame_operation(doc: &Value) -> Option<Blame> {
-    spec::operations(doc).into_iter().find_map(|op| {
-        let mut single = doc.clone();
-        let item = single
-            .pointer(&format!("/paths/{}", spec::escape(&op.path)))?
-            .clone();
-        let mut only = serde_json::Map::new();
-        for (key, value) in item.as_object()? {
-            // Keep shared parameters, drop the sibling operations.
-            if !spec::METHODS.contains(&key.as_str()) || key == op.method {
-                only.insert(key.clone(), value.clone());
+/// Every operation that progenitor fails (or panics) on by itself, so that
+/// one run names all of them rather than the first.
+fn blame_operations(doc: &Value) -> Vec<Blame> {
+    spec::operations(doc)
+        .into_iter()
+        .filter_map(|op| {
+            let mut single = doc.clone();
+            let item = single
+                .pointer(&format!("/paths/{}", spec::escape(&op.path)))?
+                .clone();
+            let mut only = serde_json::Map::new();
+            for (key, value) in item.as_object()? {
+                // Keep shared parameters, drop the sibling operations.
+                if !spec::METHODS.contains(&key.as_str()) || key == op.method {
+                    only.insert(key.clone(), value.clone());
+                }
             }
-        }
-        let mut paths = serde_json::Map::new();
-        paths.insert(op.path.clone(), Value::Object(only));
-        single["paths"] = Value::Object(paths);
-        let api = spec::to_openapi(&single).ok()?;
-        match generate_tokens(&api) {
-            Err(_) => {
-                let id = spec::operation_id(doc, &op).unwrap_or("(no operationId)");
-                Some(Blame {
-                    operation_id: id.to_owned(),
-                    pointer: op.pointer(),
-                })
-            }
-            _ => None,
-        }
-    })
+            let mut paths = serde_json::Map::new();
+            paths.insert(op.path.clone(), Value::Object(only));
+            single["paths"] = Value::Object(paths);
+            let api = spec::to_openapi(&single).ok()?;
+            let failure = generate_tokens(&api).err()?;
+            let id = spec::operation_id(doc, &op).unwrap_or("(no operationId)");
+            Some(Blame {
+                operation_id: id.to_owned(),
+                pointer: op.pointer(),
+                message: failure.to_string(),
+            })
+        })
+        .collect()
 }
 
 thread_local! {

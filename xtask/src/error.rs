@@ -33,7 +33,10 @@ pub enum XtaskError {
     Spec { pointer: String, message: String },
     /// progenitor rejected (or panicked on) the spec.
     Generate {
-        operation: Option<Blame>,
+        /// Every operation progenitor fails on when given alone, each with
+        /// its own message; empty when none fails alone (the failure comes
+        /// from the operations together, or from the schemas).
+        operations: Vec<Blame>,
         message: String,
     },
     /// The generated tokens were not valid Rust (a generator bug).
@@ -83,13 +86,27 @@ impl fmt::Display for XtaskError {
             XtaskError::Spec { pointer, message } => {
                 write!(f, "spec at {pointer}: {message}")
             }
-            XtaskError::Generate { operation, message } => match operation {
-                Some(op) => write!(
+            XtaskError::Generate {
+                operations,
+                message,
+            } => match operations.as_slice() {
+                [] => write!(f, "progenitor failed: {message}"),
+                [op] => write!(
                     f,
-                    "progenitor failed on operation `{}` at {}: {message}",
-                    op.operation_id, op.pointer
+                    "progenitor failed on operation `{}` at {}: {}",
+                    op.operation_id, op.pointer, op.message
                 ),
-                None => write!(f, "progenitor failed: {message}"),
+                all => {
+                    write!(f, "progenitor failed on {} operations:", all.len())?;
+                    for op in all {
+                        write!(
+                            f,
+                            "\n  - `{}` at {}: {}",
+                            op.operation_id, op.pointer, op.message
+                        )?;
+                    }
+                    Ok(())
+                }
             },
             XtaskError::Format { message } => {
                 write!(f, "generated code is not valid Rust: {message}")
@@ -154,6 +171,8 @@ pub struct Blame {
     pub operation_id: String,
     /// JSON pointer to the operation object.
     pub pointer: String,
+    /// What progenitor said about it alone.
+    pub message: String,
 }
 
 /// Builds a [`XtaskError::Spec`] for the place `pointer` in the document.

@@ -48,6 +48,11 @@ pub const STEPS: &[Step] = &[
         run: keep_json_request_body,
     },
     Step {
+        name: "drop_query_twins_of_path_parameters",
+        why: "Authlete's spec has declared a name both in the path and in the query of one operation (`subject` in four operations, 2025-11); progenitor panics with `missing path name mapping`",
+        run: drop_query_twins_of_path_parameters,
+    },
+    Step {
         name: "drop_no_content_bodies",
         why: "a 204 carries no body (RFC 9110), but the spec gives one to hsk_delete_api: the generated client would fail decoding nothing",
         run: drop_no_content_bodies,
@@ -235,6 +240,89 @@ pub fn name_unnamed_operations(doc: &mut Value) -> Result<Vec<String>, XtaskErro
 /// as responses the spec does not describe.
 pub fn drop_bodiless_error_responses(doc: &mut Value) -> Result<Vec<String>, XtaskError> {
     drop_bodiless(doc, is_error_status, "error")
+}
+
+/// Drops a query parameter that has the name of one of the operation's
+/// path parameters: the path template needs the path one, and a second value
+/// under the same name could only contradict it. Parameters declared on the
+/// path item count as the operation's; `$ref`s are followed for names.
+pub fn drop_query_twins_of_path_parameters(doc: &mut Value) -> Result<Vec<String>, XtaskError> {
+    let mut changes = Vec::new();
+    for op in spec::operations(doc) {
+        let label = spec::operation_id(doc, &op)
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("{} {}", op.method.to_uppercase(), op.path));
+        let item_pointer = format!("/paths/{}", escape(&op.path));
+        let declared = |pointer: &str| -> Vec<(String, String)> {
+            doc.pointer(pointer)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|p| {
+                    let p = resolve_ref(doc, p);
+                    let field = |k: &str| p.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+                    (field("in"), field("name"))
+                })
+                .collect()
+        };
+        let op_params = declared(&format!("{}/parameters", op.pointer()));
+        let item_params = declared(&format!("{item_pointer}/parameters"));
+        let path_names: Vec<&str> = op_params
+            .iter()
+            .chain(&item_params)
+            .filter(|(place, _)| place == "path")
+            .map(|(_, name)| name.as_str())
+            .collect();
+        let mut twins: Vec<String> = op_params
+            .iter()
+            .chain(&item_params)
+            .filter(|(place, name)| place == "query" && path_names.contains(&name.as_str()))
+            .map(|(_, name)| name.clone())
+            .collect();
+        twins.sort();
+        twins.dedup();
+        if twins.is_empty() {
+            continue;
+        }
+        for pointer in [
+            format!("{}/parameters", op.pointer()),
+            format!("{item_pointer}/parameters"),
+        ] {
+            // A twin declared on the path item is dropped there only when
+            // the item's other operations declare the name in their path too;
+            // every operation of an item shares its path template, so they do.
+            let kept: Option<Vec<Value>> =
+                doc.pointer(&pointer).and_then(Value::as_array).map(|list| {
+                    list.iter()
+                        .filter(|p| {
+                            let r = resolve_ref(doc, p);
+                            let is = |k: &str, v: &str| r.get(k).and_then(Value::as_str) == Some(v);
+                            !(is("in", "query") && twins.iter().any(|t| is("name", t)))
+                        })
+                        .cloned()
+                        .collect()
+                });
+            if let (Some(kept), Some(slot)) = (kept, doc.pointer_mut(&pointer)) {
+                *slot = Value::Array(kept);
+            }
+        }
+        for twin in twins {
+            changes.push(format!(
+                "{label}: dropped query parameter `{twin}`, also a path parameter (the path's is kept)"
+            ));
+        }
+    }
+    Ok(changes)
+}
+
+/// The object a `$ref` in `value` points at (or `value` itself).
+fn resolve_ref<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
+    value
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+        .and_then(|pointer| doc.pointer(pointer))
+        .unwrap_or(value)
 }
 
 /// Drops the content of every 204 response: HTTP says it has none.
