@@ -354,7 +354,7 @@ fn compare_schemas(old: &Value, new: &Value, out: &mut Vec<String>) {
     }
 }
 
-fn compare_schema(name: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
+pub(crate) fn compare_schema(name: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
     if type_of(a) != type_of(b) {
         out.push(format!("{name}: type {} -> {}", type_of(a), type_of(b)));
     }

@@ -15,6 +15,7 @@
 
 pub mod catalog;
 pub mod codegen;
+pub mod copies;
 pub mod doc_examples;
 pub mod drift;
 pub mod error;

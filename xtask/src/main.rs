@@ -41,7 +41,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use xtask::vendor::{self, OpenapiDir};
-use xtask::{XtaskError, drift, output, pipeline, spec};
+use xtask::{XtaskError, copies, drift, output, pipeline, spec};
 
 const USAGE: &str = "usage:
   cargo xtask generate [--check] [--spec FILE] [--out DIR] [--facade DIR]
@@ -156,6 +156,15 @@ impl VendorOptions {
             .map(|p| label(p, workspace))
             .collect::<Vec<_>>()
             .join(" + ")
+    }
+
+    /// The copies as `vendor` takes them again: `--from A --from B`.
+    fn vendor_args(&self, workspace: &Workspace) -> String {
+        self.from
+            .iter()
+            .map(|p| format!("--from {}", label(p, workspace)))
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
@@ -491,7 +500,10 @@ fn marked_drift(options: &GenerateOptions, plan: &pipeline::Plan) -> Vec<output:
 
 fn vendor_cmd(options: &VendorOptions, workspace: &Workspace) -> Result<ExitCode, XtaskError> {
     let label = |path: &Path| label(path, workspace);
-    let text = vendor::render(&options.from, &options.openapi)?;
+    let vendor::Rendered { text, notes } = vendor::render(&options.from, &options.openapi)?;
+    for note in &notes {
+        eprintln!("note: {note}");
+    }
     let sources = options.sources(workspace);
     let target = options.openapi.fragment();
     let on_disk = std::fs::read_to_string(&target).unwrap_or_default();
@@ -524,10 +536,26 @@ fn vendor_cmd(options: &VendorOptions, workspace: &Workspace) -> Result<ExitCode
 fn drift_cmd(options: &VendorOptions, workspace: &Workspace) -> Result<ExitCode, XtaskError> {
     let label = |path: &Path| label(path, workspace);
     let current = spec::load(&options.openapi.fragment())?;
-    let newer = vendor::load_upstreams(&options.from)?;
+    let choices = copies::read_choices(&options.openapi.choices())?;
+    let upstreams = copies::load(&options.from, &choices)?;
+    let newer = &upstreams.merged;
     let sources = options.sources(workspace);
     let lists = drift::Lists::read(&options.openapi)?;
-    let report = drift::drift(&current, &newer, &lists)?;
+    let mut report = drift::drift(&current, newer, &lists)?;
+    // The copies' differences among the components the fragment uses: the
+    // decided ones for information, the undecided ones to act on.
+    for conflict in upstreams.conflicts_in(&current) {
+        let lines = conflict.describe();
+        if conflict.recorded {
+            report.notes.extend(lines);
+        } else {
+            report.changes.extend(
+                lines
+                    .into_iter()
+                    .map(|l| format!("{l}; decide in {}", label(&options.openapi.choices()))),
+            );
+        }
+    }
     for note in &report.notes {
         eprintln!("note: {note}");
     }
@@ -536,9 +564,9 @@ fn drift_cmd(options: &VendorOptions, workspace: &Workspace) -> Result<ExitCode,
     }
     if !report.changes.is_empty() {
         eprintln!(
-            "{} change(s) to the vendored operations; review, then `cargo xtask vendor --from {}` and `cargo xtask generate`",
+            "{} change(s) to the vendored operations; review, then `cargo xtask vendor {}` and `cargo xtask generate`",
             report.changes.len(),
-            sources
+            options.vendor_args(workspace)
         );
     }
     if !report.undecided.is_empty() {

@@ -155,32 +155,8 @@ pub fn read_overlay(path: &Path) -> Result<Overlay, XtaskError> {
     })
 }
 
-/// Loads the upstream specs, in priority order, as one document: each
-/// operation comes from the first spec that has it (by operationId), and a
-/// component from the first spec that defines it.
-///
-/// Authlete publishes its API in more than one copy, and no copy has
-/// everything: the Go SDK's copy is the newer and more accurate of the two
-/// for the 81 operations it has, Authlete's own `spec_next.yaml` is the only
-/// one with the other seven. Listing both, the better one first, vendors
-/// every operation from the copy it should come from.
-pub fn load_upstreams(paths: &[PathBuf]) -> Result<Value, XtaskError> {
-    let mut specs = Vec::with_capacity(paths.len());
-    for path in paths {
-        specs.push(spec::load(path)?);
-    }
-    let mut specs = specs.into_iter();
-    let Some(mut merged) = specs.next() else {
-        return Err(spec_error("", "no upstream spec given"));
-    };
-    for other in specs {
-        merge_upstream(&mut merged, &other);
-    }
-    Ok(merged)
-}
-
 /// Adds to `primary` the operations and components only `other` has.
-fn merge_upstream(primary: &mut Value, other: &Value) {
+pub(crate) fn merge_upstream(primary: &mut Value, other: &Value) {
     let known: BTreeSet<String> = spec::operations(primary)
         .iter()
         .filter_map(|op| spec::operation_id(primary, op).map(str::to_owned))
@@ -623,6 +599,10 @@ impl OpenapiDir {
     pub fn not_vendored(&self) -> PathBuf {
         self.0.join(NOT_VENDORED_FILE)
     }
+    /// Which copy each conflicting component comes from.
+    pub fn choices(&self) -> PathBuf {
+        self.0.join(crate::copies::CHOICES_FILE)
+    }
 }
 
 /// The operationIds listed in `dir`.
@@ -633,12 +613,30 @@ pub fn listed_ids(dir: &OpenapiDir) -> Result<Vec<String>, XtaskError> {
         .collect())
 }
 
-/// Computes the fragment text that `vendor --from upstream` writes into `dir`.
-pub fn render(upstream_paths: &[PathBuf], dir: &OpenapiDir) -> Result<String, XtaskError> {
-    let upstream = load_upstreams(upstream_paths)?;
+/// What `vendor --from ..` writes into `dir`, and the lines to tell the
+/// maintainer on the way (the copies' differences it took a recorded side in).
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The fragment's text.
+    pub text: String,
+    /// One line per difference between the copies among the fragment's
+    /// components, each saying which copy was taken.
+    pub notes: Vec<String>,
+}
+
+/// Computes the fragment text that `vendor --from upstream..` writes into `dir`.
+pub fn render(upstream_paths: &[PathBuf], dir: &OpenapiDir) -> Result<Rendered, XtaskError> {
+    let choices = crate::copies::read_choices(&dir.choices())?;
+    let upstreams = crate::copies::load(upstream_paths, &choices)?;
     let ids = listed_ids(dir)?;
     let overlay = read_overlay(&dir.overlay())?;
-    let mut doc = extract(&upstream, &ids)?;
+    let mut doc = extract(&upstreams.merged, &ids)?;
+    upstreams.check_decided(&doc, &choices)?;
+    let notes = upstreams
+        .conflicts_in(&doc)
+        .into_iter()
+        .flat_map(|c| c.describe())
+        .collect();
     let mut stale = apply_overlay(&mut doc, &overlay);
     if !stale.is_empty() {
         let path = dir.overlay();
@@ -658,9 +656,10 @@ pub fn render(upstream_paths: &[PathBuf], dir: &OpenapiDir) -> Result<String, Xt
     let text = serde_yaml::to_string(&doc).map_err(|e| XtaskError::Format {
         message: e.to_string(),
     })?;
-    Ok(format!(
+    let text = format!(
         "# Vendored by `cargo xtask vendor` from Authlete's published OpenAPI spec:\n\
          # structure only, descriptions from {OVERLAY_FILE}. Do not edit by hand;\n\
          # change {OPERATIONS_FILE} or {OVERLAY_FILE} and vendor again.\n{text}"
-    ))
+    );
+    Ok(Rendered { text, notes })
 }

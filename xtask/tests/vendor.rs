@@ -387,3 +387,112 @@ fn enum_value_descriptions_reach_the_fragment_and_stale_ones_are_named() {
     assert!(err.contains("2 entries"), "{err}");
     assert_eq!(fragment(dir.path()), before, "nothing was written");
 }
+
+/// A second copy of the fixture spec whose `widget` schema also has a
+/// `height` field and requires `weight`: Authlete edited one copy only.
+fn edited_copy(dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(fixtures().join("upstream.yaml")).expect("fixture");
+    let mut doc: serde_yaml::Value = serde_yaml::from_str(&text).expect("yaml");
+    let widget = &mut doc["components"]["schemas"]["widget"];
+    widget["properties"]["height"] = serde_yaml::from_str("{type: integer}").expect("yaml");
+    widget["required"] = serde_yaml::from_str("[name, weight]").expect("yaml");
+    let path = dir.join("spec_next.yaml");
+    std::fs::write(&path, serde_yaml::to_string(&doc).expect("yaml")).expect("write");
+    path
+}
+
+fn vendor_two(first: &Path, second: &Path, dir: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "vendor",
+        "--from",
+        first.to_str().expect("utf-8"),
+        "--from",
+        second.to_str().expect("utf-8"),
+        "--openapi",
+        dir.to_str().expect("utf-8"),
+    ];
+    args.extend_from_slice(extra);
+    xtask(&args)
+}
+
+#[test]
+fn a_component_the_copies_define_differently_needs_a_recorded_choice() {
+    let dir = openapi_dir();
+    let second = edited_copy(dir.path());
+    let first = fixtures().join("upstream.yaml");
+
+    // Undecided: nothing is written, and the error says what the other
+    // copy has and where to decide.
+    let out = vendor_two(&first, &second, dir.path(), &[]);
+    assert!(!out.status.success(), "vendored an undecided difference");
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("components.schemas.widget: the copies differ"),
+        "{err}"
+    );
+    assert!(err.contains("spec_next.yaml says"), "{err}");
+    assert!(err.contains("field added: widget.height"), "{err}");
+    assert!(err.contains("widget.weight: now required"), "{err}");
+    assert!(err.contains("choices.yaml"), "{err}");
+    assert!(
+        !dir.path().join("authlete.yaml").exists(),
+        "nothing is written"
+    );
+
+    // Decided for the second copy: its definition is vendored, and the run
+    // says which copy was taken and what the other says.
+    std::fs::write(
+        dir.path().join("choices.yaml"),
+        "components:\n  schemas.widget: {from: spec_next.yaml, why: Authlete edited it there}\n",
+    )
+    .expect("write");
+    let out = vendor_two(&first, &second, dir.path(), &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(err.contains("choices.yaml takes spec_next.yaml's"), "{err}");
+    assert!(
+        err.contains("upstream.yaml says: widget.weight: no longer required"),
+        "{err}"
+    );
+    assert!(err.contains("field removed: widget.height"), "{err}");
+    let vendored = fragment(dir.path());
+    assert!(vendored.contains("height"), "{vendored}");
+
+    // Decided for the first copy: its definition, unchanged.
+    std::fs::write(
+        dir.path().join("choices.yaml"),
+        "components:\n  schemas.widget: {from: upstream.yaml, why: the newer copy}\n",
+    )
+    .expect("write");
+    let out = vendor_two(&first, &second, dir.path(), &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(!fragment(dir.path()).contains("height"));
+}
+
+#[test]
+fn a_choice_that_decides_nothing_is_refused() {
+    let dir = openapi_dir();
+    let first = fixtures().join("upstream.yaml");
+    std::fs::write(
+        dir.path().join("choices.yaml"),
+        "components:\n  schemas.widget: {from: upstream.yaml, why: once they differed}\n  schemas.part: {from: elsewhere.yaml, why: a copy not given}\n",
+    )
+    .expect("write");
+    // Two identical copies: nothing differs, so both entries are stale.
+    let copy = dir.path().join("copy.yaml");
+    std::fs::copy(&first, &copy).expect("copy");
+    let out = vendor_two(&first, &copy, dir.path(), &[]);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("components.schemas.widget: the copies no longer differ"),
+        "{err}"
+    );
+    assert!(
+        err.contains("takes `elsewhere.yaml`, which is none of the copies given"),
+        "{err}"
+    );
+    // One copy: nothing can conflict, and the entries are not judged.
+    let out = vendor(&first, dir.path(), &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
