@@ -102,10 +102,19 @@ pub fn drift(current: &Value, newer: &Value, lists: &Lists) -> Result<Report, Xt
 
     for id in listed {
         match (find(&old, id), find(&new, id)) {
-            (Some((method, path, _)), None) => out.push(format!(
-                "operation removed upstream: {id} (was {method} {path}); remove it from \
-                 {OPERATIONS_FILE} and its overlay entries, then vendor"
-            )),
+            (Some((method, path, _)), None) => {
+                // An operation listed by its route is named by it already.
+                let route = format!("{method} {path}");
+                let was = if *id == route {
+                    String::new()
+                } else {
+                    format!(" (was {route})")
+                };
+                out.push(format!(
+                    "operation removed upstream: {id}{was}; remove it from \
+                     {OPERATIONS_FILE} and its overlay entries, then vendor"
+                ))
+            }
             (None, Some((method, path, _))) => out.push(format!(
                 "operation listed in {OPERATIONS_FILE} but not vendored yet: {id} \
                  ({method} {path}); run `cargo xtask vendor`"

@@ -231,15 +231,28 @@ pub fn extract(upstream: &Value, operation_ids: &[String]) -> Result<Value, Xtas
         .into_iter()
         .map(|op| (format!("{} {}", op.method.to_uppercase(), op.path), op))
         .collect();
+    let missing: Vec<&str> = operation_ids
+        .iter()
+        .filter(|id| !by_id.contains_key(id.as_str()) && !by_route.contains_key(id.as_str()))
+        .map(String::as_str)
+        .collect();
+    if !missing.is_empty() {
+        return Err(spec_error(
+            "/paths",
+            format!(
+                "{} operation(s) listed in {OPERATIONS_FILE} are in none of the upstream copies \
+                 given: {}. No one copy of Authlete's spec has every operation: give the other \
+                 copy too, with a second `--from` (see openapi/README.md), or remove them from \
+                 {OPERATIONS_FILE}",
+                missing.len(),
+                missing.join(", ")
+            ),
+        ));
+    }
     for id in operation_ids {
-        let op = by_id.get(id.as_str()).or_else(|| by_route.get(id.as_str())).ok_or_else(|| {
-            spec_error(
-                "/paths",
-                format!(
-                    "operationId `{id}` (listed in {OPERATIONS_FILE}) is not in the upstream spec"
-                ),
-            )
-        })?;
+        let Some(op) = by_id.get(id.as_str()).or_else(|| by_route.get(id.as_str())) else {
+            continue; // listed as missing above
+        };
         let operation = spec::operation(upstream, op).cloned().unwrap_or_default();
         if let Some(tags) = operation.get("tags").and_then(Value::as_array) {
             tags_used.extend(tags.iter().filter_map(Value::as_str).map(str::to_owned));

@@ -312,7 +312,7 @@ fn bad_input_is_a_clear_error_and_leaves_openapi_untouched() {
             "unknown operation",
             upstream.clone(),
             Some(("operations.txt", bad.join("unknown_operation.txt"))),
-            "operationId `widget_frobnicate_api` (listed in operations.txt) is not in the upstream spec",
+            "1 operation(s) listed in operations.txt are in none of the upstream copies given: widget_frobnicate_api. No one copy of Authlete's spec has every operation: give the other copy too, with a second `--from`",
         ),
         (
             "dangling $ref",
