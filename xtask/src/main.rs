@@ -391,7 +391,42 @@ fn generate(options: &GenerateOptions, workspace: &Workspace) -> Result<ExitCode
     if changed.is_empty() && removed.is_empty() {
         eprintln!("{} already up to date", options.out.display());
     }
+    for line in after_write_notes(options, &changed) {
+        eprintln!("note: {line}");
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What the maintainer should do next, given what `generate` wrote.
+fn after_write_notes(options: &GenerateOptions, changed: &[PathBuf]) -> Vec<String> {
+    let mut notes = Vec::new();
+    // Only `src/` is the generator's: the manifest and `hooks.rs` are kept
+    // by hand in generated/, so a fresh --out directory cannot be built as is.
+    let missing: Vec<&str> = ["Cargo.toml", "src/hooks.rs"]
+        .into_iter()
+        .filter(|f| !options.out.join(f).exists())
+        .collect();
+    if !missing.is_empty() {
+        notes.push(format!(
+            "{} has the generated sources but not {} (hand-kept in generated/); copy {} from generated/ to build it as a crate",
+            options.out.display(),
+            missing.join(" or "),
+            missing.join(" and ")
+        ));
+    }
+    let facade_changed = options
+        .facade
+        .as_ref()
+        .is_some_and(|facade| changed.iter().any(|p| p.starts_with(facade)));
+    if facade_changed {
+        notes.push(
+            "the facade's emitted code changed: read the public API snapshot diff \
+             (`cargo xtask review` runs every snapshot test to the end) and name each change \
+             users will see in CHANGELOG.md, under Unreleased"
+                .to_owned(),
+        );
+    }
+    notes
 }
 
 /// A hand-kept file `generate` owns marked parts of, as it is on disk and

@@ -184,6 +184,12 @@ fn hooks_rs_is_hand_written_and_generate_leaves_it_alone() {
     let out = xtask(&["generate", "--out", empty.path().to_str().expect("utf-8")]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!empty.path().join("src/hooks.rs").exists());
+    // ...and says what the directory lacks to be built.
+    let err = stderr(&out);
+    assert!(
+        err.contains("not Cargo.toml or src/hooks.rs (hand-kept in generated/)"),
+        "{err}"
+    );
 
     // ...and neither rewrites, removes nor complains about a changed one.
     let dir = copy_of_generated();
