@@ -124,10 +124,86 @@ pub fn load(path: &Path) -> Result<Semantics, XtaskError> {
             });
         }
     };
-    serde_yaml::from_str(&text).map_err(|e| crate::spec::yaml_error(path, e))
+    serde_yaml::from_str(&text).map_err(|e| {
+        // serde stops at the first missing key; a maintainer adding several
+        // operations wants every one of them in one run.
+        let missing = missing_keys(&text);
+        if missing.len() > 1 {
+            XtaskError::Spec {
+                pointer: path.display().to_string(),
+                message: format!(
+                    "{} required key(s) missing:\n  - {}",
+                    missing.len(),
+                    missing.join("\n  - ")
+                ),
+            }
+        } else {
+            crate::spec::yaml_error(path, e)
+        }
+    })
+}
+
+/// The keys an entry must have (those without a serde default).
+const REQUIRED: &[(&str, &[&str])] = &[
+    ("groups", &["type", "summary"]),
+    ("operations", &["group", "verb", "builder", "replay", "why"]),
+];
+
+/// Every required key missing from every `groups` and `operations` entry
+/// of `text`, as `operations.<id>: no `why``.
+fn missing_keys(text: &str) -> Vec<String> {
+    let Ok(doc) = serde_yaml::from_str::<serde_yaml::Value>(text) else {
+        return Vec::new();
+    };
+    let mut missing = Vec::new();
+    for (section, keys) in REQUIRED {
+        let Some(entries) = doc.get(section).and_then(serde_yaml::Value::as_mapping) else {
+            continue;
+        };
+        for (name, entry) in entries {
+            let name = name.as_str().unwrap_or("?");
+            for key in *keys {
+                if entry.get(key).is_none() {
+                    missing.push(format!("{section}.{name}: no `{key}`"));
+                }
+            }
+        }
+    }
+    missing
 }
 
 /// The semantics file that sits beside `spec_path`.
 pub fn beside(spec_path: &Path) -> std::path::PathBuf {
     spec_path.parent().unwrap_or(Path::new(".")).join(FILE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_missing_key_of_every_entry_is_named_in_one_run() {
+        let dir = std::env::temp_dir().join(format!("semantics-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("tmp");
+        let path = dir.join(FILE);
+        std::fs::write(
+            &path,
+            "operations:\n  a_api: {group: tokens, verb: a, builder: A, replay: once}\n  b_api: {group: tokens, verb: b}\n",
+        )
+        .expect("write");
+        let Err(error) = load(&path) else {
+            panic!("loaded entries without required keys");
+        };
+        let message = error.to_string();
+        for line in [
+            "4 required key(s) missing",
+            "operations.a_api: no `why`",
+            "operations.b_api: no `builder`",
+            "operations.b_api: no `replay`",
+            "operations.b_api: no `why`",
+        ] {
+            assert!(message.contains(line), "{line} not in: {message}");
+        }
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }
