@@ -195,3 +195,35 @@ fn the_semantics_file_has_nothing_the_spec_outgrew() {
         plan.notes.join("\n")
     );
 }
+
+#[test]
+fn prose_that_counts_the_operations_counts_them_right() {
+    // "all 88 operations" in the READMEs goes stale when Authlete adds one;
+    // the count is the fragment's, and this names every file that says
+    // otherwise.
+    let root = authlete_tests::workspace_root();
+    let spec = xtask::spec::load(&authlete_tests::fragment_path()).expect("the fragment loads");
+    let count = xtask::spec::operations(&spec).len();
+    let mut wrong = Vec::new();
+    for file in ["README.md", "facade/README.md"] {
+        let text = std::fs::read_to_string(root.join(file)).expect("readme");
+        let said: Vec<&str> = text
+            .split("all ")
+            .skip(1)
+            .filter_map(|rest| rest.split_once(" operations").map(|(n, _)| n))
+            .filter(|n| n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty())
+            .collect();
+        assert!(
+            !said.is_empty(),
+            "{file} no longer says how many operations"
+        );
+        for n in said {
+            if n != count.to_string() {
+                wrong.push(format!(
+                    "{file}: says all {n} operations, the fragment has {count}"
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
