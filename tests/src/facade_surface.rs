@@ -17,8 +17,11 @@ use quote::ToTokens;
 use syn::{Attribute, Fields, ImplItem, Item, Visibility};
 
 /// Renders the public surface of the crate whose `src/` is `src`, with the
-/// `[features]` table of its `Cargo.toml` on top.
-pub fn facade_surface(crate_dir: &Path) -> Result<String, String> {
+/// `[features]` table of its `Cargo.toml` on top. `generated` is the
+/// generated client's source: a type the facade re-exports from it is shown
+/// in full under its `pub use` (every field, every enum value with its wire
+/// name), since users reach those by name and the spec changes them.
+pub fn facade_surface(crate_dir: &Path, generated: &str) -> Result<String, String> {
     let mut out = String::new();
     let manifest = std::fs::read_to_string(crate_dir.join("Cargo.toml"))
         .map_err(|e| format!("{}: {e}", crate_dir.display()))?;
@@ -34,7 +37,9 @@ pub fn facade_surface(crate_dir: &Path) -> Result<String, String> {
             let _ = writeln!(out, "  {line}");
         }
     }
-    let index = CrateIndex::read(&crate_dir.join("src"));
+    let mut index = CrateIndex::read(&crate_dir.join("src"));
+    index.generated = crate::surface::type_blocks(generated)
+        .map_err(|e| format!("the generated client does not parse: {e}"))?;
     module(
         &crate_dir.join("src/lib.rs"),
         "authlete",
@@ -154,6 +159,26 @@ fn ty(t: &syn::Type) -> String {
         .to_owned()
 }
 
+/// The names a `use` tree imports from `authlete_generated::types`
+/// (`inside`: the path so far has reached it).
+fn generated_types(tree: &syn::UseTree, inside: bool) -> Vec<String> {
+    match tree {
+        syn::UseTree::Path(p) if p.ident == "authlete_generated" => match &*p.tree {
+            syn::UseTree::Path(t) if t.ident == "types" => generated_types(&t.tree, true),
+            _ => Vec::new(),
+        },
+        syn::UseTree::Path(p) if inside => generated_types(&p.tree, true),
+        syn::UseTree::Name(n) if inside => vec![n.ident.to_string()],
+        syn::UseTree::Rename(r) if inside => vec![r.ident.to_string()],
+        syn::UseTree::Group(g) => g
+            .items
+            .iter()
+            .flat_map(|t| generated_types(t, inside))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn use_tree(tree: &syn::UseTree) -> String {
     pretty(syn::parse_quote!(use #tree;))
         .trim_start_matches("use ")
@@ -230,12 +255,21 @@ fn items(
                 };
                 children.push((m.clone(), child, shown, child_gates, name));
             }
-            Item::Use(u) if is_pub(&u.vis) => line(
-                out,
-                gates,
-                &u.attrs,
-                &format!("pub use {}", use_tree(&u.tree)),
-            ),
+            Item::Use(u) if is_pub(&u.vis) => {
+                line(
+                    out,
+                    gates,
+                    &u.attrs,
+                    &format!("pub use {}", use_tree(&u.tree)),
+                );
+                for name in generated_types(&u.tree, false) {
+                    if let Some(block) = index.generated.get(&name) {
+                        for block_line in block.lines() {
+                            let _ = writeln!(out, "      {block_line}");
+                        }
+                    }
+                }
+            }
             Item::Struct(s) if is_pub(&s.vis) && !is_hidden(&s.attrs) => {
                 let fields = fields_text(&s.fields, true);
                 let non_exhaustive = if s.attrs.iter().any(|a| a.path().is_ident("non_exhaustive"))
@@ -377,6 +411,8 @@ fn items(
 struct CrateIndex {
     public: Vec<String>,
     macros: Macros,
+    /// The generated crate's types, each as its summary block.
+    generated: BTreeMap<String, String>,
 }
 
 /// `macro_rules!` by name: its arms, each a pattern and a body.
@@ -387,6 +423,7 @@ impl CrateIndex {
         CrateIndex {
             public: public_types(src),
             macros: crate_macros(src),
+            generated: BTreeMap::new(),
         }
     }
 }

@@ -4,6 +4,8 @@
 //! that it shows what users of the crate actually get. Reviewing a spec
 //! change means reading the diff of this summary.
 
+use std::collections::BTreeMap;
+
 use quote::ToTokens;
 use syn::{Attribute, Expr, Fields, ImplItem, Item, ItemEnum, ItemMod, ItemStruct, Lit, Meta};
 use xtask::open_enums::serde_rename;
@@ -57,6 +59,25 @@ pub fn api_surface(source: &str) -> Result<String, syn::Error> {
         }
     }
     Ok(out)
+}
+
+/// Each type of the generated `types` module by name, as the block
+/// [`api_surface`] prints for it (fields with wire names, enum variants with
+/// wire values): what the facade's summary shows under a re-export.
+pub fn type_blocks(source: &str) -> Result<BTreeMap<String, String>, syn::Error> {
+    let file = syn::parse_file(source)?;
+    let mut blocks = BTreeMap::new();
+    for item in module(&file.items, "types")
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+    {
+        match item {
+            Item::Struct(s) => blocks.insert(s.ident.to_string(), struct_block(s)),
+            Item::Enum(e) => blocks.insert(e.ident.to_string(), enum_block(e)),
+            _ => None,
+        };
+    }
+    Ok(blocks)
 }
 
 fn module<'a>(items: &'a [Item], name: &str) -> Option<&'a Vec<Item>> {

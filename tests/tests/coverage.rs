@@ -47,8 +47,11 @@ fn generated_fields() -> BTreeMap<String, Vec<(String, String)>> {
 #[test]
 fn every_field_and_enum_value_of_the_spec_is_reachable_through_the_facade() {
     let root = authlete_tests::workspace_root();
-    let facade = authlete_tests::facade_surface::facade_surface(&root.join("facade"))
-        .expect("the facade parses");
+    let facade = authlete_tests::facade_surface::facade_surface(
+        &root.join("facade"),
+        &authlete_tests::generated_client_source(),
+    )
+    .expect("the facade parses");
     let decided = xtask::semantics::load(&root.join("openapi/semantics.yaml")).expect("semantics");
     let fields = generated_fields();
     let has = |needle: &str| facade.lines().any(|l| l.trim_start().starts_with(needle));
@@ -226,4 +229,36 @@ fn prose_that_counts_the_operations_counts_them_right() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn hand_written_code_decides_every_value_of_the_enums_it_matches_on() {
+    // A value Authlete adds to an action must get its own arm wherever a
+    // hand-written `match` turns that action into behaviour: otherwise the
+    // `_` arm meant for values newer than the crate takes it silently (a
+    // new token-fail action once became a 500). `cargo xtask generate`
+    // prints the same list; this test keeps it from being ignored.
+    let root = authlete_tests::workspace_root();
+    let client = syn::parse_file(&authlete_tests::generated_client_source())
+        .expect("the generated client parses");
+    let variants = xtask::enum_uses::variants(&client);
+    assert!(
+        variants
+            .get("TokenFailAction")
+            .is_some_and(|v| v.contains("BadRequest")),
+        "the generated enums are read: {:?}",
+        variants.keys().collect::<Vec<_>>()
+    );
+    let sources = xtask::enum_uses::hand_written(&root.join("facade"));
+    assert!(
+        sources.iter().any(|s| s.relative == "src/tokens/fail.rs"),
+        "the hand-written files are read"
+    );
+    let mut problems = xtask::enum_uses::removed(&sources, &variants);
+    problems.extend(xtask::enum_uses::undecided(&sources, &variants));
+    assert!(
+        problems.is_empty(),
+        "hand-written code to update in facade/:\n  {}",
+        problems.join("\n  ")
+    );
 }

@@ -47,6 +47,8 @@ pub struct Generated {
     pub catalog: String,
     /// Which feature gates each operation and type, see [`crate::features`].
     pub gates: crate::features::Gates,
+    /// Every generated enum with its values, see [`crate::enum_uses`].
+    pub variants: crate::enum_uses::Variants,
 }
 
 /// Generates and formats the client for `doc` (already normalised).
@@ -217,6 +219,7 @@ fn format(
         client: prettyplease::unparse(&file),
         catalog,
         gates,
+        variants: crate::enum_uses::variants(&file),
     })
 }
 

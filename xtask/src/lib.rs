@@ -18,6 +18,7 @@ pub mod codegen;
 pub mod copies;
 pub mod doc_examples;
 pub mod drift;
+pub mod enum_uses;
 pub mod error;
 pub mod examples;
 pub mod facade;

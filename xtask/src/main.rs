@@ -328,6 +328,13 @@ fn generate(options: &GenerateOptions, workspace: &Workspace) -> Result<ExitCode
             });
         }
     }
+    // Before rustc stops at the first of them: every place hand-written
+    // code must change for the spec's enums as they are now.
+    if let Some(facade) = &options.facade {
+        for problem in plan.enum_uses(facade) {
+            eprintln!("warning: hand-written code: {}/{problem}", facade.display());
+        }
+    }
 
     if options.check {
         // Stray files are checked here, not in Plan::check, which also

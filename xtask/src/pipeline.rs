@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::error::XtaskError;
 use crate::normalise::{self, Report};
 use crate::output::{self, Drift, OutputFile};
-use crate::{codegen, facade, features, hand_written, semantics, spec};
+use crate::{codegen, enum_uses, facade, features, hand_written, semantics, spec};
 
 /// The generated crate's package name, as the facade's features name it.
 pub const GENERATED_CRATE: &str = "authlete-generated";
@@ -37,6 +37,8 @@ pub struct Plan {
     /// The facade's groups as the semantics file declares them, with their
     /// hand-written modules.
     pub groups: std::collections::BTreeMap<String, semantics::Group>,
+    /// Every generated enum with its values.
+    pub variants: enum_uses::Variants,
 }
 
 /// Reads, normalises and generates; `spec_label` names the spec in headers.
@@ -74,6 +76,7 @@ pub fn plan_with(
         facade_features: features::facade_block(&decided.groups, GENERATED_CRATE),
         readme_features: features::readme_table(&decided.groups),
         groups: decided.groups,
+        variants: code.variants,
     })
 }
 
@@ -98,6 +101,17 @@ impl Plan {
     /// compile them; one message each.
     pub fn undeclared_modules(&self, facade_dir: &Path) -> Vec<String> {
         hand_written::undeclared(facade_dir, &self.groups, &self.facade)
+    }
+
+    /// Where the hand-written code under `facade_dir` names an enum value
+    /// the spec no longer has (file and line), or matches on an enum
+    /// without deciding every value; one message each (see
+    /// [`enum_uses`]).
+    pub fn enum_uses(&self, facade_dir: &Path) -> Vec<String> {
+        let sources = enum_uses::hand_written(facade_dir);
+        let mut problems = enum_uses::removed(&sources, &self.variants);
+        problems.extend(enum_uses::undecided(&sources, &self.variants));
+        problems
     }
 
     /// Lists the files under `out_dir` that differ from the plan.

@@ -364,6 +364,16 @@ fn a_changed_spec_flows_through_to_facade_users() {
         out.contains("`clientId` is required by the spec, so it became the verb's last argument"),
         "generate says what it decided:\n{out}"
     );
+    // The new token-fail action has no arm in the hand-written match that
+    // turns actions into statuses: generate names the file and the value
+    // (and the coverage test fails until someone writes the arm).
+    assert!(
+        out.lines().any(
+            |l| l.contains("src/tokens/fail.rs: the match on TokenFailAction")
+                && l.contains("does not decide TokenFailAction::TryLater")
+        ),
+        "generate names the hand-written match the new value reaches:\n{out}"
+    );
     let (ok, out) = run(&ws, xtask, &["generate", "--check"], &target);
     assert!(ok, "generate is not idempotent:\n{out}");
 
@@ -384,5 +394,69 @@ fn a_changed_spec_flows_through_to_facade_users() {
     assert!(
         ok,
         "the consumer does not build or pass against the regenerated facade:\n{out}"
+    );
+}
+
+#[test]
+fn a_value_removed_from_the_spec_is_named_where_hand_written_code_uses_it() {
+    // spec_next of 2025-11-09 has no NATIVE_SSO among the token actions; the
+    // hand-written token endpoint decides it. generate must say where, with
+    // file and line, before rustc stops at the first use.
+    let dir = scratch().join("removed-value");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let mut spec: Value = serde_yaml::from_str(
+        &std::fs::read_to_string(root().join("openapi/authlete.yaml")).expect("fragment"),
+    )
+    .expect("yaml");
+    let action = map(
+        &mut spec,
+        &[
+            "components",
+            "schemas",
+            "token_response",
+            "properties",
+            "action",
+        ],
+    );
+    let values = action
+        .get_mut("enum")
+        .and_then(Value::as_sequence_mut)
+        .expect("an enum");
+    let before = values.len();
+    values.retain(|v| v.as_str() != Some("NATIVE_SSO"));
+    assert_eq!(values.len(), before - 1, "the fragment had NATIVE_SSO");
+    let spec_path = dir.join("authlete.yaml");
+    std::fs::write(&spec_path, serde_yaml::to_string(&spec).expect("yaml")).expect("write");
+    std::fs::copy(
+        root().join("openapi/semantics.yaml"),
+        dir.join("semantics.yaml"),
+    )
+    .expect("copy");
+
+    let plan = xtask::pipeline::plan(&spec_path, "authlete.yaml").expect("generates");
+    let problems = plan.enum_uses(&root().join("facade"));
+    let endpoint = std::fs::read_to_string(root().join("facade/src/endpoint/token.rs"))
+        .expect("token endpoint");
+    let uses: Vec<usize> = endpoint
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains("TokenAction::NativeSso") && !l.trim_start().starts_with("//"))
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert!(!uses.is_empty(), "the token endpoint decides NATIVE_SSO");
+    for line in uses {
+        let expected = format!(
+            "src/endpoint/token.rs:{line}: TokenAction::NativeSso is no longer a value of TokenAction"
+        );
+        assert!(
+            problems.iter().any(|p| p.starts_with(&expected)),
+            "{expected} not among:\n{}",
+            problems.join("\n")
+        );
+    }
+    assert!(
+        problems.iter().all(|p| p.contains("NativeSso")),
+        "only the removed value is reported:\n{}",
+        problems.join("\n")
     );
 }

@@ -67,6 +67,9 @@ impl AuthorizationResponse {
             Some(AuthorizationAction::Form) => Some(Answer::Form),
             Some(AuthorizationAction::BadRequest) => Some(Answer::BadRequest),
             Some(AuthorizationAction::InternalServerError) => Some(Answer::InternalServerError),
+            // The application's to answer (see `needs_interaction`).
+            Some(AuthorizationAction::Interaction | AuthorizationAction::NoInteraction) => None,
+            // No action, or one newer than this crate.
             _ => None,
         };
         respond(answer, self.into_raw().response_content)

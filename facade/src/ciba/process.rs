@@ -46,6 +46,9 @@ impl BackchannelAuthenticationResponse {
             Some(CibaAction::InternalServerError) => {
                 json_response(StatusCode::INTERNAL_SERVER_ERROR, content, "server_error")
             }
+            // The application's to handle (see `needs_user_identification`).
+            Some(CibaAction::UserIdentification) => server_error(),
+            // No action, or one newer than this crate.
             _ => server_error(),
         }
     }

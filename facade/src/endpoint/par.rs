@@ -113,6 +113,14 @@ impl ParEndpoint {
                 );
                 response.into_http_response()
             }
+            Some(
+                PushedAuthorizationAction::Created
+                | PushedAuthorizationAction::BadRequest
+                | PushedAuthorizationAction::Forbidden
+                | PushedAuthorizationAction::PayloadTooLarge
+                | PushedAuthorizationAction::InternalServerError,
+            ) => response.into_http_response(),
+            // Newer values than the generated enum knows are `Unknown`.
             Some(_) => response.into_http_response(),
         }
     }

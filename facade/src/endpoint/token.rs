@@ -199,16 +199,14 @@ impl<D: TokenEndpointDelegate> TokenEndpoint<D> {
             Some(Decision::NativeSso) => return self.delegate.native_sso(&response).await,
             None => {}
         }
-        match response.action() {
-            Some(TokenAction::IdTokenReissuable)
-                if self.delegate.reissue_id_token(&response).await =>
-            {
-                self.reissue(response).await
-            }
-            // OK, ID_TOKEN_REISSUABLE kept as it is, the errors, and actions
-            // newer than this crate (500, without what Authlete wrote).
-            _ => response.into_http_response(),
+        if matches!(response.action(), Some(TokenAction::IdTokenReissuable))
+            && self.delegate.reissue_id_token(&response).await
+        {
+            return self.reissue(response).await;
         }
+        // OK, ID_TOKEN_REISSUABLE kept as it is, the errors, and actions
+        // newer than this crate: `into_http_response` decides each.
+        response.into_http_response()
     }
 
     /// The resource owner password grant: check the credentials, then spend
@@ -288,6 +286,13 @@ impl Decision {
             TokenAction::TokenExchange => Some(Decision::TokenExchange),
             TokenAction::JwtBearer => Some(Decision::JwtBearer),
             TokenAction::NativeSso => Some(Decision::NativeSso),
+            // Authlete has decided these; `into_http_response` delivers them.
+            TokenAction::Ok
+            | TokenAction::IdTokenReissuable
+            | TokenAction::BadRequest
+            | TokenAction::InvalidClient
+            | TokenAction::InternalServerError => None,
+            // Newer than this crate: nothing to decide that we know of.
             _ => None,
         }
     }

@@ -163,6 +163,13 @@ impl<D: UserInfoDelegate> UserInfoEndpoint<D> {
                 );
                 response.into_http_response()
             }
+            Some(
+                UserInfoAction::BadRequest
+                | UserInfoAction::Unauthorized
+                | UserInfoAction::Forbidden
+                | UserInfoAction::InternalServerError,
+            ) => response.into_http_response(),
+            // Newer values than the generated enum knows are `Unknown`.
             Some(_) => response.into_http_response(),
         }
     }

@@ -36,6 +36,9 @@ impl IntrospectionResponse {
             Some(IntrospectionAction::InternalServerError) => {
                 Some((StatusCode::INTERNAL_SERVER_ERROR, "server_error"))
             }
+            // The resource server's to answer, with the resource.
+            Some(IntrospectionAction::Ok) => None,
+            // No action, or one newer than this crate.
             _ => None,
         };
         let response = match answer {

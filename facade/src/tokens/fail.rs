@@ -16,6 +16,10 @@ impl TokenFailResponse {
     pub fn into_http_response(self) -> http::Response<String> {
         let (status, fallback) = match self.action() {
             Some(TokenFailAction::BadRequest) => (StatusCode::BAD_REQUEST, "invalid_request"),
+            Some(TokenFailAction::InternalServerError) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "server_error")
+            }
+            // No action, or one newer than this crate.
             _ => (StatusCode::INTERNAL_SERVER_ERROR, "server_error"),
         };
         json_response(status, self.into_raw().response_content, fallback)

@@ -12,6 +12,8 @@ impl TokenIssueResponse {
     pub fn into_http_response(self) -> http::Response<String> {
         let status = match self.action() {
             Some(TokenIssueAction::Ok) => StatusCode::OK,
+            Some(TokenIssueAction::InternalServerError) => StatusCode::INTERNAL_SERVER_ERROR,
+            // No action, or one newer than this crate.
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         };
         json_response(status, self.into_raw().response_content, "server_error")

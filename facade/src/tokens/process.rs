@@ -33,6 +33,17 @@ impl TokenResponse {
             }
             Some(TokenAction::BadRequest) => (StatusCode::BAD_REQUEST, "invalid_request"),
             Some(TokenAction::InvalidClient) => (StatusCode::UNAUTHORIZED, "invalid_client"),
+            Some(TokenAction::InternalServerError) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "server_error")
+            }
+            // The application's to decide: answered here only if it did not.
+            Some(
+                TokenAction::Password
+                | TokenAction::TokenExchange
+                | TokenAction::JwtBearer
+                | TokenAction::NativeSso,
+            ) => (StatusCode::INTERNAL_SERVER_ERROR, "server_error"),
+            // No action, or one newer than this crate.
             _ => (StatusCode::INTERNAL_SERVER_ERROR, "server_error"),
         };
         let content = if status == StatusCode::INTERNAL_SERVER_ERROR

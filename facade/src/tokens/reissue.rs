@@ -12,6 +12,11 @@ impl IdTokenReissueResponse {
     pub fn into_http_response(self) -> http::Response<String> {
         let status = match self.action() {
             Some(IdTokenReissueAction::Ok) => StatusCode::OK,
+            // CALLER_ERROR: the request to Authlete was wrong, not the client's.
+            Some(IdTokenReissueAction::CallerError | IdTokenReissueAction::InternalServerError) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+            // No action, or one newer than this crate.
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         };
         json_response(status, self.into_raw().response_content, "server_error")

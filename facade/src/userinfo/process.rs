@@ -49,6 +49,9 @@ impl UserinfoResponse {
                 body.response_content,
                 "server_error",
             ),
+            // The application's to answer (`userinfo().issue()`).
+            Some(UserInfoAction::Ok) => server_error(),
+            // No action, or one newer than this crate.
             _ => server_error(),
         };
         with_dpop_nonce(response, body.dpop_nonce.as_deref())
