@@ -28,6 +28,7 @@ pub mod normalise;
 pub mod open_enums;
 pub mod output;
 pub mod pipeline;
+pub mod review;
 pub mod semantics;
 pub mod spec;
 pub mod vendor;

@@ -17,6 +17,11 @@
 //!     list what changed upstream for the vendored operations, and the
 //!     upstream operations neither openapi/operations.txt nor
 //!     openapi/not-vendored.txt decides about
+//! cargo xtask review [--accept]
+//!     run every snapshot and spec-derived test to the end, the facade's
+//!     public API first, and list every change in one summary; --accept
+//!     takes the .snap.new files once read
+//! cargo xtask help
 //! ```
 //!
 //! The workspace (and so the default `openapi/` and `generated/`) is found
@@ -41,21 +46,31 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use xtask::vendor::{self, OpenapiDir};
-use xtask::{XtaskError, copies, drift, output, pipeline, spec};
+use xtask::{XtaskError, copies, drift, output, pipeline, review, spec};
 
 const USAGE: &str = "usage:
   cargo xtask generate [--check] [--spec FILE] [--out DIR] [--facade DIR]
   cargo xtask vendor --from UPSTREAM.yaml [--from MORE.yaml ...] [--check] [--openapi DIR]
   cargo xtask drift --from UPSTREAM.yaml [--from MORE.yaml ...] [--openapi DIR]
+  cargo xtask review [--accept]
+  cargo xtask help
 exit codes:
   0  success; --check: up to date; drift: nothing to do
   1  failure, or a finding: --check found stale or stray files; drift found a
      vendored operation changed upstream or an upstream operation listed in
-     neither openapi/operations.txt nor openapi/not-vendored.txt
+     neither openapi/operations.txt nor openapi/not-vendored.txt; review found
+     a changed snapshot or a failing test
   2  usage mistake";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if matches!(
+        args.first().map(String::as_str),
+        Some("help" | "--help" | "-h")
+    ) {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     let command = match parse_args(&args) {
         Ok(command) => command,
         Err(message) => {
@@ -72,10 +87,11 @@ fn main() -> ExitCode {
         Command::Drift(o) => o
             .resolve(&workspace)
             .and_then(|o| drift_cmd(&o, &workspace)),
+        Command::Review { accept } => review_cmd(*accept, &workspace),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e}");
-        if !matches!(command, Command::Drift(_)) {
+        if !matches!(command, Command::Drift(_) | Command::Review { .. }) {
             eprintln!("nothing was written.");
         }
         ExitCode::FAILURE
@@ -86,6 +102,7 @@ enum Command {
     Generate(GenerateArgs),
     Vendor(VendorArgs),
     Drift(VendorArgs),
+    Review { accept: bool },
 }
 
 /// `generate` as given; paths left out default to the workspace's.
@@ -234,6 +251,13 @@ fn declares_workspace(manifest: &str) -> bool {
 
 fn parse_args(args: &[String]) -> Result<Command, String> {
     let (command, rest) = args.split_first().ok_or("no command given")?;
+    if command == "review" {
+        return match rest {
+            [] => Ok(Command::Review { accept: false }),
+            [flag] if flag == "--accept" => Ok(Command::Review { accept: true }),
+            [other, ..] => Err(format!("unknown option `{other}` for `review`")),
+        };
+    }
     let mut check = false;
     let mut spec = None;
     let mut out = None;
@@ -286,6 +310,32 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
         })),
         other => Err(format!("unknown command `{other}`")),
     }
+}
+
+/// `review`: the whole review in one run, or `--accept` after reading it.
+fn review_cmd(accept: bool, workspace: &Workspace) -> Result<ExitCode, XtaskError> {
+    let root = workspace.root()?;
+    let io = |source| XtaskError::Read {
+        path: root.join(review::SNAPSHOTS),
+        source,
+    };
+    if accept {
+        let accepted = review::accept(root).map_err(io)?;
+        if accepted.is_empty() {
+            eprintln!("no .snap.new to accept; run `cargo xtask review` first");
+        }
+        for file in &accepted {
+            eprintln!("accepted {file}");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let findings = review::run(root).map_err(io)?;
+    eprintln!("\n{}", findings.summary());
+    Ok(if findings.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 /// How a path is named in headers and messages: relative to the workspace

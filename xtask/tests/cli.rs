@@ -257,6 +257,24 @@ fn unknown_arguments_are_usage_errors() {
     let out = xtask(&["generate", "--frobnicate"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("unknown option `--frobnicate`"));
+    let out = xtask(&["review", "--frobnicate"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("unknown option `--frobnicate` for `review`"));
+}
+
+#[test]
+fn help_is_an_answer_not_an_error() {
+    for flag in ["--help", "-h", "help"] {
+        let out = xtask(&[flag]);
+        assert_eq!(out.status.code(), Some(0), "{flag}");
+        let usage = String::from_utf8_lossy(&out.stdout);
+        for command in ["generate", "vendor", "drift", "review [--accept]"] {
+            assert!(
+                usage.contains(&format!("cargo xtask {command}")),
+                "{flag}: {usage}"
+            );
+        }
+    }
 }
 
 #[test]
