@@ -22,6 +22,7 @@ use syn::{GenericArgument, ImplItem, ImplItemFn, Item, PathArguments, Type, Wher
 use crate::normalise::rust_type_name;
 use crate::open_enums::{CATCH_ALL, serde_rename};
 use crate::spec;
+use crate::syn_util::{generic_args, last_ident, module};
 
 /// Name of the catalog file inside the generated crate's `src/`.
 pub const CATALOG_FILE: &str = "catalog.rs";
@@ -217,14 +218,6 @@ fn derives(attrs: &[syn::Attribute]) -> std::collections::BTreeSet<String> {
     out
 }
 
-/// The items of the inline module `name` among `items`.
-pub(crate) fn module<'a>(items: &'a [Item], name: &str) -> Option<&'a [Item]> {
-    items.iter().find_map(|item| match item {
-        Item::Mod(m) if m.ident == name => m.content.as_ref().map(|(_, i)| i.as_slice()),
-        _ => None,
-    })
-}
-
 /// The builder whose `send` reports `operation_id: "<id>"`, with its methods.
 fn builder_for<'a>(items: &'a [Item], id: &str) -> Option<(String, Vec<&'a ImplItemFn>)> {
     // progenitor records the operation under its Rust name (`loop_` for
@@ -298,22 +291,6 @@ fn send_types(send: &ImplItemFn) -> Option<(Type, Type)> {
     ))
 }
 
-fn generic_args(ty: &Type) -> Option<Vec<Type>> {
-    let Type::Path(p) = ty else { return None };
-    let PathArguments::AngleBracketed(args) = &p.path.segments.last()?.arguments else {
-        return None;
-    };
-    Some(
-        args.args
-            .iter()
-            .filter_map(|a| match a {
-                GenericArgument::Type(t) => Some(t.clone()),
-                _ => None,
-            })
-            .collect(),
-    )
-}
-
 /// The setter for wire name `wire` and the `T` of its `V: TryInto<T>` bound.
 ///
 /// progenitor names setters in snake case; names are compared without
@@ -355,20 +332,6 @@ fn setter_for(fns: &[&ImplItemFn], wire: &str) -> Option<(syn::Ident, Type)> {
             _ => None,
         })?;
     Some((f.sig.ident.clone(), bound))
-}
-
-/// The last segment of a path type (`Client` of `super::Client`); empty
-/// for any other type.
-pub(crate) fn last_ident(ty: &Type) -> String {
-    match ty {
-        Type::Path(p) => p
-            .path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default(),
-        _ => String::new(),
-    }
 }
 
 /// The type's name as the catalog lists it (`types::TokenRequest` -> `TokenRequest`).

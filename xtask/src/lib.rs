@@ -29,6 +29,7 @@ pub mod output;
 pub mod pipeline;
 pub mod semantics;
 pub mod spec;
+mod syn_util;
 pub mod vendor;
 
 pub use error::XtaskError;
