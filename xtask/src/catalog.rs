@@ -408,83 +408,22 @@ fn example_success(doc: &Value, operation: &Value) -> Option<(u16, Option<String
 /// call an operation have an arm for it only when its feature is on
 /// (`gates`, see [`crate::features`]).
 pub fn render(catalog: &Catalog, gates: &crate::features::Gates) -> Result<String, String> {
-    let examples = catalog.operations.iter().filter_map(|op| {
-        let id = &op.id;
-        let (status, body) = op.example.as_ref()?;
-        let body = match body {
-            Some(json) => quote!(Some(#json)),
-            None => quote!(None),
-        };
-        Some(quote!(#id => Some((#status, #body)),))
-    });
-    let operations = catalog.operations.iter().map(|op| {
-        let id = &op.id;
-        let method = &op.method;
-        let path = &op.path;
-        let path_params = op.path_params.iter().map(|p| &p.wire);
-        let query_params = op.query_params.iter().map(|p| &p.wire);
-        let body = option_str(op.request_body.as_deref());
-        let responses = op.responses.iter().map(|(status, body)| {
-            let body = option_str(body.as_deref());
-            quote!(Response { status: #status, body: #body })
-        });
-        quote! {
-            Operation {
-                operation_id: #id,
-                method: #method,
-                path: #path,
-                path_params: &[#(#path_params),*],
-                query_params: &[#(#query_params),*],
-                request_body: #body,
-                responses: &[#(#responses),*],
-            }
-        }
-    });
-    let ident = |t: &String| syn::Ident::new(t, Span::call_site());
-    let type_names = &catalog.types;
-    let type_idents: Vec<syn::Ident> = catalog.types.iter().map(ident).collect();
-    let type_cfgs: Vec<TokenStream> = catalog.types.iter().map(|t| gates.type_cfg(t)).collect();
-    let schema_names = &catalog.schema_types;
-    let schema_idents: Vec<syn::Ident> = catalog.schema_types.iter().map(ident).collect();
-    let schema_cfgs: Vec<TokenStream> = catalog
-        .schema_types
-        .iter()
-        .map(|t| gates.type_cfg(t))
-        .collect();
-    let enum_names: Vec<&String> = catalog.enums.iter().map(|(n, _)| n).collect();
-    let enum_idents: Vec<syn::Ident> = catalog.enums.iter().map(|(n, _)| ident(n)).collect();
-    let enum_cfgs: Vec<TokenStream> = catalog
-        .enums
-        .iter()
-        .map(|(n, _)| gates.type_cfg(n))
-        .collect();
-    let op_cfgs: Vec<TokenStream> = catalog
-        .operations
-        .iter()
-        .map(|o| gates.operation_cfg(&o.id))
-        .collect();
-    let catch_all = format_ident!("{CATCH_ALL}");
-    let enums = catalog
-        .enums
-        .iter()
-        .map(|(name, values)| quote!(Enum { name: #name, values: &[#(#values),*] }));
-    let op_ids: Vec<&String> = catalog.operations.iter().map(|o| &o.id).collect();
-    let op_fns: Vec<syn::Ident> = catalog
-        .operations
-        .iter()
-        .map(|o| format_ident!("send_{}", o.client_method))
-        .collect();
-    let senders = catalog
-        .operations
-        .iter()
-        .zip(&op_fns)
-        .zip(&op_cfgs)
-        .map(|((op, f), cfg)| {
-            let sender = send_fn(op, f);
-            quote!(#cfg #sender)
-        });
+    let code = [
+        preamble(),
+        tables(catalog),
+        by_type_name(catalog, gates),
+        sending(catalog, gates),
+        helpers(),
+    ];
+    let file: syn::File = syn::parse2(code.into_iter().collect())
+        .map_err(|e| format!("catalog does not parse: {e}"))?;
+    Ok(space_items(&prettyplease::unparse(&file)))
+}
 
-    let file: syn::File = syn::parse2(quote! {
+/// The module docs, the imports and the types the tables are made of; the
+/// same for every spec.
+fn preamble() -> TokenStream {
+    quote! {
         //! Everything this crate generated, by name.
         //!
         //! Tests, property tests and fuzz targets go through these tables and
@@ -533,7 +472,19 @@ pub fn render(catalog: &Catalog, gates: &crate::features::Gates) -> Result<Strin
             /// The known wire values, in spec order.
             pub values: &'static [&'static str],
         }
+    }
+}
 
+/// The tables of operations, types and enums, and the lookups into them.
+fn tables(catalog: &Catalog) -> TokenStream {
+    let operations = catalog.operations.iter().map(operation_entry);
+    let type_names = &catalog.types;
+    let enums = catalog
+        .enums
+        .iter()
+        .map(|(name, values)| quote!(Enum { name: #name, values: &[#(#values),*] }));
+    let examples = catalog.operations.iter().filter_map(example_arm);
+    quote! {
         /// Every operation, in spec order.
         pub const OPERATIONS: &[Operation] = &[#(#operations),*];
 
@@ -557,7 +508,69 @@ pub fn render(catalog: &Catalog, gates: &crate::features::Gates) -> Result<Strin
         pub fn operation(operation_id: &str) -> Option<&'static Operation> {
             OPERATIONS.iter().find(|op| op.operation_id == operation_id)
         }
+    }
+}
 
+/// One entry of `OPERATIONS`.
+fn operation_entry(op: &Operation) -> TokenStream {
+    let id = &op.id;
+    let method = &op.method;
+    let path = &op.path;
+    let path_params = op.path_params.iter().map(|p| &p.wire);
+    let query_params = op.query_params.iter().map(|p| &p.wire);
+    let body = option_str(op.request_body.as_deref());
+    let responses = op.responses.iter().map(|(status, body)| {
+        let body = option_str(body.as_deref());
+        quote!(Response { status: #status, body: #body })
+    });
+    quote! {
+        Operation {
+            operation_id: #id,
+            method: #method,
+            path: #path,
+            path_params: &[#(#path_params),*],
+            query_params: &[#(#query_params),*],
+            request_body: #body,
+            responses: &[#(#responses),*],
+        }
+    }
+}
+
+/// The arm of `example_response` for `op`, if the spec has an example
+/// success for it.
+fn example_arm(op: &Operation) -> Option<TokenStream> {
+    let id = &op.id;
+    let (status, body) = op.example.as_ref()?;
+    let body = match body {
+        Some(json) => quote!(Some(#json)),
+        None => quote!(None),
+    };
+    Some(quote!(#id => Some((#status, #body)),))
+}
+
+/// The functions that take a type's name and reach the type: round trip,
+/// `Debug`, enum values and JSON Schemas, each arm behind its feature.
+fn by_type_name(catalog: &Catalog, gates: &crate::features::Gates) -> TokenStream {
+    let ident = |t: &String| syn::Ident::new(t, Span::call_site());
+    let type_names = &catalog.types;
+    let type_idents: Vec<syn::Ident> = catalog.types.iter().map(ident).collect();
+    let type_cfgs: Vec<TokenStream> = catalog.types.iter().map(|t| gates.type_cfg(t)).collect();
+    let schema_names = &catalog.schema_types;
+    let schema_idents: Vec<syn::Ident> = catalog.schema_types.iter().map(ident).collect();
+    let schema_cfgs: Vec<TokenStream> = catalog
+        .schema_types
+        .iter()
+        .map(|t| gates.type_cfg(t))
+        .collect();
+    let enum_names: Vec<&String> = catalog.enums.iter().map(|(n, _)| n).collect();
+    let enum_idents: Vec<syn::Ident> = catalog.enums.iter().map(|(n, _)| ident(n)).collect();
+    let enum_cfgs: Vec<TokenStream> = catalog
+        .enums
+        .iter()
+        .map(|(n, _)| gates.type_cfg(n))
+        .collect();
+    let catch_all = format_ident!("{CATCH_ALL}");
+    quote! {
         /// Decodes `json` as the type named `type_name` and encodes it again.
         ///
         /// `None` if no type has that name (or its group's feature is off).
@@ -598,7 +611,33 @@ pub fn render(catalog: &Catalog, gates: &crate::features::Gates) -> Result<Strin
             #(#schema_cfgs schemas.push((#schema_names, schemars::schema_for!(types::#schema_idents).to_value()));)*
             schemas
         }
+    }
+}
 
+/// `send`, which calls any operation by id, and one sender per operation,
+/// each behind its feature.
+fn sending(catalog: &Catalog, gates: &crate::features::Gates) -> TokenStream {
+    let op_cfgs: Vec<TokenStream> = catalog
+        .operations
+        .iter()
+        .map(|o| gates.operation_cfg(&o.id))
+        .collect();
+    let op_ids: Vec<&String> = catalog.operations.iter().map(|o| &o.id).collect();
+    let op_fns: Vec<syn::Ident> = catalog
+        .operations
+        .iter()
+        .map(|o| format_ident!("send_{}", o.client_method))
+        .collect();
+    let senders = catalog
+        .operations
+        .iter()
+        .zip(&op_fns)
+        .zip(&op_cfgs)
+        .map(|((op, f), cfg)| {
+            let sender = send_fn(op, f);
+            quote!(#cfg #sender)
+        });
+    quote! {
         /// What a call got back: a status the spec describes and its decoded body.
         #[derive(Debug, Clone, PartialEq)]
         pub struct Reply {
@@ -630,7 +669,13 @@ pub fn render(catalog: &Catalog, gates: &crate::features::Gates) -> Result<Strin
         }
 
         #(#senders)*
+    }
+}
 
+/// The private functions the senders and lookups share; the same for every
+/// spec.
+fn helpers() -> TokenStream {
+    quote! {
         fn reencode<T: DeserializeOwned + Serialize>(json: &str) -> Result<String, serde_json::Error> {
             serde_json::to_string(&serde_json::from_str::<T>(json)?)
         }
@@ -662,9 +707,7 @@ pub fn render(catalog: &Catalog, gates: &crate::features::Gates) -> Result<Strin
             let body = body.map_err(|e| e.to_string())?;
             Ok(Reply { status, body: (!body.is_null()).then_some(body) })
         }
-    })
-    .map_err(|e| format!("catalog does not parse: {e}"))?;
-    Ok(space_items(&prettyplease::unparse(&file)))
+    }
 }
 
 /// Puts a blank line between top-level items, as a person would write them
