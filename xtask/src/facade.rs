@@ -573,161 +573,30 @@ pub fn render(
     gates: &crate::features::Gates,
 ) -> Result<Rendered, XtaskError> {
     let types = read_types(client_code)?;
-    let mut ops = read_ops(doc);
-    // Body and success types as progenitor made them: inline, `allOf` and
-    // array bodies have no `$ref` to name them, but always a Rust type.
-    let file = syn::parse_file(client_code).map_err(|e| XtaskError::Format {
-        message: format!("generated client does not parse: {e}"),
-    })?;
-    let catalog =
-        crate::catalog::read(doc, &file).map_err(|message| XtaskError::Format { message })?;
-    for op in &mut ops {
-        let Some(found) = catalog.operations.iter().find(|c| c.id == op.id) else {
-            continue;
-        };
-        op.body_ty = found.body.clone();
-        op.body = found.body.as_ref().and_then(|t| match shape(t, &types) {
-            Shape::Named(name) if types.structs.contains_key(&name) => Some(name),
-            _ => None,
-        });
-        let unit = matches!(&found.success, Type::Tuple(t) if t.elems.is_empty());
-        op.success_ty = (!unit).then(|| found.success.clone());
-        op.success = op.success_ty.as_ref().and_then(|t| match shape(t, &types) {
-            Shape::Named(name) if types.structs.contains_key(&name) => Some(name),
-            _ => None,
-        });
-    }
-    let mut problems = Vec::new();
-    let mut notes = Vec::new();
-    for id in sem.operations.keys() {
-        if !ops.iter().any(|o| &o.id == id) {
-            notes.push(format!(
-                "operations.{id}: no such operation in the fragment; the entry is unused (drop it)"
-            ));
-        }
-    }
-    for (generated, names) in &sem.enums {
-        let now = names.name.as_deref().unwrap_or(generated);
-        if !types.enums.contains(now) {
-            notes.push(format!(
-                "enums.{generated}: the generated code has no such enum any more; the entry is unused (drop it)"
-            ));
-        }
-    }
-    for op in &ops {
-        if !sem.operations.contains_key(&op.id) {
-            problems.push(format!(
-                "operations.{}: the fragment has this operation but the semantics file does not decide it (group, verb, replay...)",
-                op.id
-            ));
-        }
-    }
+    let ops = read_typed_ops(doc, client_code, &types)?;
+    let mut notes = unused_entries(sem, &ops, &types);
+    let mut problems = undecided_operations(sem, &ops);
     let header = header(spec_label);
     let mut files = Vec::new();
     let mut table = Vec::new();
     for (group_name, group) in &sem.groups {
-        let mut body = TokenStream::new();
-        let mut verbs = TokenStream::new();
         let members: Vec<(&Op, &semantics::Operation)> = ops
             .iter()
             .filter_map(|op| Some((op, sem.operations.get(&op.id)?)))
             .filter(|(_, decided)| &decided.group == group_name)
             .collect();
-        // Operations answering with the same body share one response type.
-        let responses = match Responses::plan(&members, &types) {
-            Ok(responses) => responses,
-            Err(mut found) => {
-                problems.append(&mut found);
-                Responses {
-                    by_name: BTreeMap::new(),
-                }
-            }
-        };
-        for &(op, decided) in &members {
-            match emit_operation(op, decided, group, &types, &mut notes) {
-                Ok((verb, code)) => {
-                    verbs.extend(verb);
-                    body.extend(code);
-                }
-                Err(mut found) => problems.append(&mut found),
-            }
-            if let Some((name, (success, users))) = responses.first_answered_by(op) {
-                body.extend(emit_response(name, success, users, group, &types));
-            }
-            table.push((op.clone(), decided.clone()));
-        }
-        let group_type = format_ident!("{}", group.type_name);
-        let group_fn = format_ident!("{group_name}");
-        // Import only the call helpers this group's operations use.
-        let in_group = || {
-            ops.iter().filter(|o| {
-                sem.operations
-                    .get(&o.id)
-                    .is_some_and(|d| &d.group == group_name)
-            })
-        };
-        let mut calls = Vec::new();
-        if in_group().any(|o| o.body_ty.is_none()) {
-            calls.push(format_ident!("execute"));
-        }
-        if in_group().any(|o| o.body_ty.is_some()) {
-            calls.push(format_ident!("execute_with_body"));
-        }
-        let summary = docs(&group.summary);
-        let get_it = format!(" Get it with [`Client::{group_name}`].");
-        let uses_types = format!("{verbs}{body}").contains("types ::");
-        let types_import = uses_types.then(|| {
-            quote!(
-                use authlete_generated::types;
-            )
-        });
-        let code = quote! {
-            #types_import
-
-            use crate::call::{Operation, #(#calls),*};
-            use crate::client::Client;
-            use crate::error::Error;
-            use crate::options::CallOptions;
-
-            impl Client {
-                #summary
-                pub fn #group_fn(&self) -> #group_type<'_> {
-                    #group_type { client: self }
-                }
-            }
-
-            #summary
-            ///
-            #[doc = #get_it]
-            #[derive(Debug, Clone, Copy)]
-            pub struct #group_type<'a> {
-                client: &'a Client,
-            }
-
-            impl<'a> #group_type<'a> {
-                #verbs
-            }
-
-            #body
-        };
+        let (verbs, body) = group_items(&members, group, &types, &mut notes, &mut problems);
+        table.extend(
+            members
+                .iter()
+                .map(|&(op, decided)| (op.clone(), decided.clone())),
+        );
         files.push(group_module(group_name, group, &header, &table));
-        files.push(OutputFile {
-            relative: format!("src/{group_name}/operations.rs"),
-            contents: format!(
-                "{header}\n//! The `{group_name}` operations, as the spec and `openapi/{}` describe them.\n//!\n//! Hand-written behaviour (HTTP responses, validation) sits beside this file.\n\n{}",
-                semantics::FILE,
-                pretty(code)?
-            ),
-        });
+        files.push(group_operations(
+            group_name, group, &members, &verbs, &body, &header,
+        )?);
     }
-    for (id, decided) in &sem.operations {
-        if !sem.groups.contains_key(&decided.group) {
-            problems.push(format!(
-                "operations.{id}.group: no group `{}` under `groups`",
-                decided.group
-            ));
-        }
-    }
+    problems.extend(ungrouped_operations(sem));
     if !problems.is_empty() {
         return Err(XtaskError::Spec {
             pointer: format!("openapi/{}", semantics::FILE),
@@ -738,22 +607,7 @@ pub fn render(
             ),
         });
     }
-    let declarations: String = sem
-        .groups
-        .keys()
-        .map(|g| {
-            let feature = crate::features::feature_name(g);
-            format!(
-                "#[cfg(feature = \"{feature}\")]\n#[cfg_attr(docsrs, doc(cfg(feature = \"{feature}\")))]\n#[path = \"{g}/mod.rs\"]\npub mod {g};\n"
-            )
-        })
-        .collect();
-    files.push(OutputFile {
-        relative: "src/groups.rs".into(),
-        contents: format!(
-            "{header}\n//! One module per group of operations, each behind its cargo feature;\n//! `lib.rs` re-exports them.\n\n{declarations}"
-        ),
-    });
+    files.push(groups_file(sem, &header));
     files.push(OutputFile {
         relative: "src/operations.rs".into(),
         contents: format!("{header}\n{}", operation_table(&table)?),
@@ -773,6 +627,203 @@ pub fn render(
         notes,
         readme_table,
     })
+}
+
+/// The spec's operations, with their body and success types as progenitor
+/// made them: inline, `allOf` and array bodies have no `$ref` to name
+/// them, but always a Rust type.
+fn read_typed_ops(doc: &Value, client_code: &str, types: &Types) -> Result<Vec<Op>, XtaskError> {
+    let mut ops = read_ops(doc);
+    let file = syn::parse_file(client_code).map_err(|e| XtaskError::Format {
+        message: format!("generated client does not parse: {e}"),
+    })?;
+    let catalog =
+        crate::catalog::read(doc, &file).map_err(|message| XtaskError::Format { message })?;
+    let generated_struct = |t: &Type| match shape(t, types) {
+        Shape::Named(name) if types.structs.contains_key(&name) => Some(name),
+        _ => None,
+    };
+    for op in &mut ops {
+        let Some(found) = catalog.operations.iter().find(|c| c.id == op.id) else {
+            continue;
+        };
+        op.body_ty = found.body.clone();
+        op.body = found.body.as_ref().and_then(generated_struct);
+        let unit = matches!(&found.success, Type::Tuple(t) if t.elems.is_empty());
+        op.success_ty = (!unit).then(|| found.success.clone());
+        op.success = op.success_ty.as_ref().and_then(generated_struct);
+    }
+    Ok(ops)
+}
+
+/// Notes on the semantics file's entries for operations and enums the
+/// spec and the generated code no longer have.
+fn unused_entries(sem: &Semantics, ops: &[Op], types: &Types) -> Vec<String> {
+    let mut notes = Vec::new();
+    for id in sem.operations.keys() {
+        if !ops.iter().any(|o| &o.id == id) {
+            notes.push(format!(
+                "operations.{id}: no such operation in the fragment; the entry is unused (drop it)"
+            ));
+        }
+    }
+    for (generated, names) in &sem.enums {
+        let now = names.name.as_deref().unwrap_or(generated);
+        if !types.enums.contains(now) {
+            notes.push(format!(
+                "enums.{generated}: the generated code has no such enum any more; the entry is unused (drop it)"
+            ));
+        }
+    }
+    notes
+}
+
+/// A problem per operation of the spec the semantics file does not decide.
+fn undecided_operations(sem: &Semantics, ops: &[Op]) -> Vec<String> {
+    ops.iter()
+        .filter(|op| !sem.operations.contains_key(&op.id))
+        .map(|op| format!(
+            "operations.{}: the fragment has this operation but the semantics file does not decide it (group, verb, replay...)",
+            op.id
+        ))
+        .collect()
+}
+
+/// A problem per operation whose group the semantics file does not declare.
+fn ungrouped_operations(sem: &Semantics) -> Vec<String> {
+    sem.operations
+        .iter()
+        .filter(|(_, decided)| !sem.groups.contains_key(&decided.group))
+        .map(|(id, decided)| {
+            format!(
+                "operations.{id}.group: no group `{}` under `groups`",
+                decided.group
+            )
+        })
+        .collect()
+}
+
+/// The verb methods of one group, and its builders and response types,
+/// each response type after the first operation that answers with it.
+fn group_items(
+    members: &[(&Op, &semantics::Operation)],
+    group: &semantics::Group,
+    types: &Types,
+    notes: &mut Vec<String>,
+    problems: &mut Vec<String>,
+) -> (TokenStream, TokenStream) {
+    let mut body = TokenStream::new();
+    let mut verbs = TokenStream::new();
+    // Operations answering with the same body share one response type.
+    let responses = match Responses::plan(members, types) {
+        Ok(responses) => responses,
+        Err(mut found) => {
+            problems.append(&mut found);
+            Responses {
+                by_name: BTreeMap::new(),
+            }
+        }
+    };
+    for &(op, decided) in members {
+        match emit_operation(op, decided, group, types, notes) {
+            Ok((verb, code)) => {
+                verbs.extend(verb);
+                body.extend(code);
+            }
+            Err(mut found) => problems.append(&mut found),
+        }
+        if let Some((name, (success, users))) = responses.first_answered_by(op) {
+            body.extend(emit_response(name, success, users, group, types));
+        }
+    }
+    (verbs, body)
+}
+
+/// `src/<group>/operations.rs`: the group type, its verbs, and the
+/// builders and response types `group_items` rendered.
+fn group_operations(
+    group_name: &str,
+    group: &semantics::Group,
+    members: &[(&Op, &semantics::Operation)],
+    verbs: &TokenStream,
+    body: &TokenStream,
+    header: &str,
+) -> Result<OutputFile, XtaskError> {
+    let group_type = format_ident!("{}", group.type_name);
+    let group_fn = format_ident!("{group_name}");
+    // Import only the call helpers this group's operations use.
+    let mut calls = Vec::new();
+    if members.iter().any(|(o, _)| o.body_ty.is_none()) {
+        calls.push(format_ident!("execute"));
+    }
+    if members.iter().any(|(o, _)| o.body_ty.is_some()) {
+        calls.push(format_ident!("execute_with_body"));
+    }
+    let summary = docs(&group.summary);
+    let get_it = format!(" Get it with [`Client::{group_name}`].");
+    let uses_types = format!("{verbs}{body}").contains("types ::");
+    let types_import = uses_types.then(|| {
+        quote!(
+            use authlete_generated::types;
+        )
+    });
+    let code = quote! {
+        #types_import
+
+        use crate::call::{Operation, #(#calls),*};
+        use crate::client::Client;
+        use crate::error::Error;
+        use crate::options::CallOptions;
+
+        impl Client {
+            #summary
+            pub fn #group_fn(&self) -> #group_type<'_> {
+                #group_type { client: self }
+            }
+        }
+
+        #summary
+        ///
+        #[doc = #get_it]
+        #[derive(Debug, Clone, Copy)]
+        pub struct #group_type<'a> {
+            client: &'a Client,
+        }
+
+        impl<'a> #group_type<'a> {
+            #verbs
+        }
+
+        #body
+    };
+    Ok(OutputFile {
+        relative: format!("src/{group_name}/operations.rs"),
+        contents: format!(
+            "{header}\n//! The `{group_name}` operations, as the spec and `openapi/{}` describe them.\n//!\n//! Hand-written behaviour (HTTP responses, validation) sits beside this file.\n\n{}",
+            semantics::FILE,
+            pretty(code)?
+        ),
+    })
+}
+
+/// `src/groups.rs`: one module declaration per group, behind its feature.
+fn groups_file(sem: &Semantics, header: &str) -> OutputFile {
+    let declarations: String = sem
+        .groups
+        .keys()
+        .map(|g| {
+            let feature = crate::features::feature_name(g);
+            format!(
+                "#[cfg(feature = \"{feature}\")]\n#[cfg_attr(docsrs, doc(cfg(feature = \"{feature}\")))]\n#[path = \"{g}/mod.rs\"]\npub mod {g};\n"
+            )
+        })
+        .collect();
+    OutputFile {
+        relative: "src/groups.rs".into(),
+        contents: format!(
+            "{header}\n//! One module per group of operations, each behind its cargo feature;\n//! `lib.rs` re-exports them.\n\n{declarations}"
+        ),
+    }
 }
 
 /// `src/<group>/mod.rs`: the group's docs and table, the emitted operations
