@@ -409,70 +409,32 @@ fn example_success(doc: &Value, operation: &Value) -> Option<(u16, Option<String
 /// (`gates`, see [`crate::features`]).
 pub fn render(catalog: &Catalog, gates: &crate::features::Gates) -> Result<String, String> {
     let code = [
-        preamble(),
+        template(PREAMBLE)?,
         tables(catalog),
         by_type_name(catalog, gates),
         sending(catalog, gates),
-        helpers(),
+        template(HELPERS)?,
     ];
     let file: syn::File = syn::parse2(code.into_iter().collect())
         .map_err(|e| format!("catalog does not parse: {e}"))?;
     Ok(space_items(&prettyplease::unparse(&file)))
 }
 
-/// The module docs, the imports and the types the tables are made of; the
-/// same for every spec.
-fn preamble() -> TokenStream {
-    quote! {
-        //! Everything this crate generated, by name.
-        //!
-        //! Tests, property tests and fuzz targets go through these tables and
-        //! functions instead of naming generated types, so a spec change shows
-        //! up as a snapshot diff rather than as a compile error in them.
+/// The catalog's fixed start: module docs, imports, and the types the
+/// tables are made of. A real file, so that it reads, and is formatted, as
+/// the Rust it is.
+const PREAMBLE: &str = include_str!("../templates/catalog_preamble.rs");
 
-        use serde::Serialize;
-        use serde::de::DeserializeOwned;
-        use serde_json::Value;
+/// The catalog's fixed end: the private functions the lookups and senders
+/// share.
+const HELPERS: &str = include_str!("../templates/catalog_helpers.rs");
 
-        use crate::{Client, Error, ResponseValue, types};
-
-        /// One operation of the spec.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub struct Operation {
-            /// The spec's `operationId`.
-            pub operation_id: &'static str,
-            /// The HTTP method, upper case.
-            pub method: &'static str,
-            /// The path template, with `{name}` for path parameters.
-            pub path: &'static str,
-            /// Wire names of the path parameters.
-            pub path_params: &'static [&'static str],
-            /// Wire names of the query parameters.
-            pub query_params: &'static [&'static str],
-            /// The type of the JSON request body, if the operation takes one.
-            pub request_body: Option<&'static str>,
-            /// Every response the spec describes, in spec order.
-            pub responses: &'static [Response],
-        }
-
-        /// One response of an operation.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub struct Response {
-            /// The status code (`"200"`), or `"default"`.
-            pub status: &'static str,
-            /// The type of the body, or `None` for a response without one.
-            pub body: Option<&'static str>,
-        }
-
-        /// One string enum and the values it knows; any other value decodes too.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub struct Enum {
-            /// The type's name.
-            pub name: &'static str,
-            /// The known wire values, in spec order.
-            pub values: &'static [&'static str],
-        }
-    }
+/// A template's tokens. Only its tokens count: prettyplease lays the
+/// catalog out, so the template's own layout and plain comments never
+/// reach the output.
+fn template(text: &str) -> Result<TokenStream, String> {
+    text.parse()
+        .map_err(|e| format!("catalog template does not parse: {e}"))
 }
 
 /// The tables of operations, types and enums, and the lookups into them.
@@ -669,44 +631,6 @@ fn sending(catalog: &Catalog, gates: &crate::features::Gates) -> TokenStream {
         }
 
         #(#senders)*
-    }
-}
-
-/// The private functions the senders and lookups share; the same for every
-/// spec.
-fn helpers() -> TokenStream {
-    quote! {
-        fn reencode<T: DeserializeOwned + Serialize>(json: &str) -> Result<String, serde_json::Error> {
-            serde_json::to_string(&serde_json::from_str::<T>(json)?)
-        }
-
-        fn param<T: DeserializeOwned>(name: &str, value: &str) -> Result<T, String> {
-            serde_json::from_value(Value::String(value.to_owned()))
-                .or_else(|_| serde_json::from_str(value))
-                .map_err(|e| format!("parameter `{name}`: {e}"))
-        }
-
-        fn json_body<T: DeserializeOwned>(body: Value) -> Result<T, String> {
-            serde_json::from_value(body).map_err(|e| format!("body: {e}"))
-        }
-
-        fn unknown_param(operation_id: &str, name: &str) -> String {
-            format!("operation `{operation_id}` has no parameter `{name}`")
-        }
-
-        fn reply<T: Serialize, E: Serialize + std::fmt::Debug>(
-            result: Result<ResponseValue<T>, Error<E>>,
-        ) -> Result<Reply, String> {
-            let (status, body) = match result {
-                Ok(value) => (value.status().as_u16(), serde_json::to_value(value.into_inner())),
-                Err(Error::ErrorResponse(value)) => {
-                    (value.status().as_u16(), serde_json::to_value(value.into_inner()))
-                }
-                Err(other) => return Err(other.to_string()),
-            };
-            let body = body.map_err(|e| e.to_string())?;
-            Ok(Reply { status, body: (!body.is_null()).then_some(body) })
-        }
     }
 }
 
