@@ -22,6 +22,7 @@ use syn::{GenericArgument, ImplItem, ImplItemFn, Item, PathArguments, Type, Wher
 use crate::normalise::rust_type_name;
 use crate::open_enums::{CATCH_ALL, serde_rename};
 use crate::spec;
+use crate::syn_util::{generic_args, last_ident, module};
 
 /// Name of the catalog file inside the generated crate's `src/`.
 pub const CATALOG_FILE: &str = "catalog.rs";
@@ -217,14 +218,6 @@ fn derives(attrs: &[syn::Attribute]) -> std::collections::BTreeSet<String> {
     out
 }
 
-/// The items of the inline module `name` among `items`.
-pub(crate) fn module<'a>(items: &'a [Item], name: &str) -> Option<&'a [Item]> {
-    items.iter().find_map(|item| match item {
-        Item::Mod(m) if m.ident == name => m.content.as_ref().map(|(_, i)| i.as_slice()),
-        _ => None,
-    })
-}
-
 /// The builder whose `send` reports `operation_id: "<id>"`, with its methods.
 fn builder_for<'a>(items: &'a [Item], id: &str) -> Option<(String, Vec<&'a ImplItemFn>)> {
     // progenitor records the operation under its Rust name (`loop_` for
@@ -298,22 +291,6 @@ fn send_types(send: &ImplItemFn) -> Option<(Type, Type)> {
     ))
 }
 
-fn generic_args(ty: &Type) -> Option<Vec<Type>> {
-    let Type::Path(p) = ty else { return None };
-    let PathArguments::AngleBracketed(args) = &p.path.segments.last()?.arguments else {
-        return None;
-    };
-    Some(
-        args.args
-            .iter()
-            .filter_map(|a| match a {
-                GenericArgument::Type(t) => Some(t.clone()),
-                _ => None,
-            })
-            .collect(),
-    )
-}
-
 /// The setter for wire name `wire` and the `T` of its `V: TryInto<T>` bound.
 ///
 /// progenitor names setters in snake case; names are compared without
@@ -355,20 +332,6 @@ fn setter_for(fns: &[&ImplItemFn], wire: &str) -> Option<(syn::Ident, Type)> {
             _ => None,
         })?;
     Some((f.sig.ident.clone(), bound))
-}
-
-/// The last segment of a path type (`Client` of `super::Client`); empty
-/// for any other type.
-pub(crate) fn last_ident(ty: &Type) -> String {
-    match ty {
-        Type::Path(p) => p
-            .path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default(),
-        _ => String::new(),
-    }
 }
 
 /// The type's name as the catalog lists it (`types::TokenRequest` -> `TokenRequest`).
@@ -445,132 +408,45 @@ fn example_success(doc: &Value, operation: &Value) -> Option<(u16, Option<String
 /// call an operation have an arm for it only when its feature is on
 /// (`gates`, see [`crate::features`]).
 pub fn render(catalog: &Catalog, gates: &crate::features::Gates) -> Result<String, String> {
-    let examples = catalog.operations.iter().filter_map(|op| {
-        let id = &op.id;
-        let (status, body) = op.example.as_ref()?;
-        let body = match body {
-            Some(json) => quote!(Some(#json)),
-            None => quote!(None),
-        };
-        Some(quote!(#id => Some((#status, #body)),))
-    });
-    let operations = catalog.operations.iter().map(|op| {
-        let id = &op.id;
-        let method = &op.method;
-        let path = &op.path;
-        let path_params = op.path_params.iter().map(|p| &p.wire);
-        let query_params = op.query_params.iter().map(|p| &p.wire);
-        let body = option_str(op.request_body.as_deref());
-        let responses = op.responses.iter().map(|(status, body)| {
-            let body = option_str(body.as_deref());
-            quote!(Response { status: #status, body: #body })
-        });
-        quote! {
-            Operation {
-                operation_id: #id,
-                method: #method,
-                path: #path,
-                path_params: &[#(#path_params),*],
-                query_params: &[#(#query_params),*],
-                request_body: #body,
-                responses: &[#(#responses),*],
-            }
-        }
-    });
-    let ident = |t: &String| syn::Ident::new(t, Span::call_site());
+    let code = [
+        template(PREAMBLE)?,
+        tables(catalog),
+        by_type_name(catalog, gates),
+        sending(catalog, gates),
+        template(HELPERS)?,
+    ];
+    let file: syn::File = syn::parse2(code.into_iter().collect())
+        .map_err(|e| format!("catalog does not parse: {e}"))?;
+    Ok(space_items(&prettyplease::unparse(&file)))
+}
+
+/// The catalog's fixed start: module docs, imports, and the types the
+/// tables are made of. A real file, so that it reads, and is formatted, as
+/// the Rust it is.
+const PREAMBLE: &str = include_str!("../templates/catalog_preamble.rs");
+
+/// The catalog's fixed end: the private functions the lookups and senders
+/// share.
+const HELPERS: &str = include_str!("../templates/catalog_helpers.rs");
+
+/// A template's tokens. Only its tokens count: prettyplease lays the
+/// catalog out, so the template's own layout and plain comments never
+/// reach the output.
+fn template(text: &str) -> Result<TokenStream, String> {
+    text.parse()
+        .map_err(|e| format!("catalog template does not parse: {e}"))
+}
+
+/// The tables of operations, types and enums, and the lookups into them.
+fn tables(catalog: &Catalog) -> TokenStream {
+    let operations = catalog.operations.iter().map(operation_entry);
     let type_names = &catalog.types;
-    let type_idents: Vec<syn::Ident> = catalog.types.iter().map(ident).collect();
-    let type_cfgs: Vec<TokenStream> = catalog.types.iter().map(|t| gates.type_cfg(t)).collect();
-    let schema_names = &catalog.schema_types;
-    let schema_idents: Vec<syn::Ident> = catalog.schema_types.iter().map(ident).collect();
-    let schema_cfgs: Vec<TokenStream> = catalog
-        .schema_types
-        .iter()
-        .map(|t| gates.type_cfg(t))
-        .collect();
-    let enum_names: Vec<&String> = catalog.enums.iter().map(|(n, _)| n).collect();
-    let enum_idents: Vec<syn::Ident> = catalog.enums.iter().map(|(n, _)| ident(n)).collect();
-    let enum_cfgs: Vec<TokenStream> = catalog
-        .enums
-        .iter()
-        .map(|(n, _)| gates.type_cfg(n))
-        .collect();
-    let op_cfgs: Vec<TokenStream> = catalog
-        .operations
-        .iter()
-        .map(|o| gates.operation_cfg(&o.id))
-        .collect();
-    let catch_all = format_ident!("{CATCH_ALL}");
     let enums = catalog
         .enums
         .iter()
         .map(|(name, values)| quote!(Enum { name: #name, values: &[#(#values),*] }));
-    let op_ids: Vec<&String> = catalog.operations.iter().map(|o| &o.id).collect();
-    let op_fns: Vec<syn::Ident> = catalog
-        .operations
-        .iter()
-        .map(|o| format_ident!("send_{}", o.client_method))
-        .collect();
-    let senders = catalog
-        .operations
-        .iter()
-        .zip(&op_fns)
-        .zip(&op_cfgs)
-        .map(|((op, f), cfg)| {
-            let sender = send_fn(op, f);
-            quote!(#cfg #sender)
-        });
-
-    let file: syn::File = syn::parse2(quote! {
-        //! Everything this crate generated, by name.
-        //!
-        //! Tests, property tests and fuzz targets go through these tables and
-        //! functions instead of naming generated types, so a spec change shows
-        //! up as a snapshot diff rather than as a compile error in them.
-
-        use serde::Serialize;
-        use serde::de::DeserializeOwned;
-        use serde_json::Value;
-
-        use crate::{Client, Error, ResponseValue, types};
-
-        /// One operation of the spec.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub struct Operation {
-            /// The spec's `operationId`.
-            pub operation_id: &'static str,
-            /// The HTTP method, upper case.
-            pub method: &'static str,
-            /// The path template, with `{name}` for path parameters.
-            pub path: &'static str,
-            /// Wire names of the path parameters.
-            pub path_params: &'static [&'static str],
-            /// Wire names of the query parameters.
-            pub query_params: &'static [&'static str],
-            /// The type of the JSON request body, if the operation takes one.
-            pub request_body: Option<&'static str>,
-            /// Every response the spec describes, in spec order.
-            pub responses: &'static [Response],
-        }
-
-        /// One response of an operation.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub struct Response {
-            /// The status code (`"200"`), or `"default"`.
-            pub status: &'static str,
-            /// The type of the body, or `None` for a response without one.
-            pub body: Option<&'static str>,
-        }
-
-        /// One string enum and the values it knows; any other value decodes too.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub struct Enum {
-            /// The type's name.
-            pub name: &'static str,
-            /// The known wire values, in spec order.
-            pub values: &'static [&'static str],
-        }
-
+    let examples = catalog.operations.iter().filter_map(example_arm);
+    quote! {
         /// Every operation, in spec order.
         pub const OPERATIONS: &[Operation] = &[#(#operations),*];
 
@@ -594,7 +470,69 @@ pub fn render(catalog: &Catalog, gates: &crate::features::Gates) -> Result<Strin
         pub fn operation(operation_id: &str) -> Option<&'static Operation> {
             OPERATIONS.iter().find(|op| op.operation_id == operation_id)
         }
+    }
+}
 
+/// One entry of `OPERATIONS`.
+fn operation_entry(op: &Operation) -> TokenStream {
+    let id = &op.id;
+    let method = &op.method;
+    let path = &op.path;
+    let path_params = op.path_params.iter().map(|p| &p.wire);
+    let query_params = op.query_params.iter().map(|p| &p.wire);
+    let body = option_str(op.request_body.as_deref());
+    let responses = op.responses.iter().map(|(status, body)| {
+        let body = option_str(body.as_deref());
+        quote!(Response { status: #status, body: #body })
+    });
+    quote! {
+        Operation {
+            operation_id: #id,
+            method: #method,
+            path: #path,
+            path_params: &[#(#path_params),*],
+            query_params: &[#(#query_params),*],
+            request_body: #body,
+            responses: &[#(#responses),*],
+        }
+    }
+}
+
+/// The arm of `example_response` for `op`, if the spec has an example
+/// success for it.
+fn example_arm(op: &Operation) -> Option<TokenStream> {
+    let id = &op.id;
+    let (status, body) = op.example.as_ref()?;
+    let body = match body {
+        Some(json) => quote!(Some(#json)),
+        None => quote!(None),
+    };
+    Some(quote!(#id => Some((#status, #body)),))
+}
+
+/// The functions that take a type's name and reach the type: round trip,
+/// `Debug`, enum values and JSON Schemas, each arm behind its feature.
+fn by_type_name(catalog: &Catalog, gates: &crate::features::Gates) -> TokenStream {
+    let ident = |t: &String| syn::Ident::new(t, Span::call_site());
+    let type_names = &catalog.types;
+    let type_idents: Vec<syn::Ident> = catalog.types.iter().map(ident).collect();
+    let type_cfgs: Vec<TokenStream> = catalog.types.iter().map(|t| gates.type_cfg(t)).collect();
+    let schema_names = &catalog.schema_types;
+    let schema_idents: Vec<syn::Ident> = catalog.schema_types.iter().map(ident).collect();
+    let schema_cfgs: Vec<TokenStream> = catalog
+        .schema_types
+        .iter()
+        .map(|t| gates.type_cfg(t))
+        .collect();
+    let enum_names: Vec<&String> = catalog.enums.iter().map(|(n, _)| n).collect();
+    let enum_idents: Vec<syn::Ident> = catalog.enums.iter().map(|(n, _)| ident(n)).collect();
+    let enum_cfgs: Vec<TokenStream> = catalog
+        .enums
+        .iter()
+        .map(|(n, _)| gates.type_cfg(n))
+        .collect();
+    let catch_all = format_ident!("{CATCH_ALL}");
+    quote! {
         /// Decodes `json` as the type named `type_name` and encodes it again.
         ///
         /// `None` if no type has that name (or its group's feature is off).
@@ -635,7 +573,33 @@ pub fn render(catalog: &Catalog, gates: &crate::features::Gates) -> Result<Strin
             #(#schema_cfgs schemas.push((#schema_names, schemars::schema_for!(types::#schema_idents).to_value()));)*
             schemas
         }
+    }
+}
 
+/// `send`, which calls any operation by id, and one sender per operation,
+/// each behind its feature.
+fn sending(catalog: &Catalog, gates: &crate::features::Gates) -> TokenStream {
+    let op_cfgs: Vec<TokenStream> = catalog
+        .operations
+        .iter()
+        .map(|o| gates.operation_cfg(&o.id))
+        .collect();
+    let op_ids: Vec<&String> = catalog.operations.iter().map(|o| &o.id).collect();
+    let op_fns: Vec<syn::Ident> = catalog
+        .operations
+        .iter()
+        .map(|o| format_ident!("send_{}", o.client_method))
+        .collect();
+    let senders = catalog
+        .operations
+        .iter()
+        .zip(&op_fns)
+        .zip(&op_cfgs)
+        .map(|((op, f), cfg)| {
+            let sender = send_fn(op, f);
+            quote!(#cfg #sender)
+        });
+    quote! {
         /// What a call got back: a status the spec describes and its decoded body.
         #[derive(Debug, Clone, PartialEq)]
         pub struct Reply {
@@ -667,41 +631,7 @@ pub fn render(catalog: &Catalog, gates: &crate::features::Gates) -> Result<Strin
         }
 
         #(#senders)*
-
-        fn reencode<T: DeserializeOwned + Serialize>(json: &str) -> Result<String, serde_json::Error> {
-            serde_json::to_string(&serde_json::from_str::<T>(json)?)
-        }
-
-        fn param<T: DeserializeOwned>(name: &str, value: &str) -> Result<T, String> {
-            serde_json::from_value(Value::String(value.to_owned()))
-                .or_else(|_| serde_json::from_str(value))
-                .map_err(|e| format!("parameter `{name}`: {e}"))
-        }
-
-        fn json_body<T: DeserializeOwned>(body: Value) -> Result<T, String> {
-            serde_json::from_value(body).map_err(|e| format!("body: {e}"))
-        }
-
-        fn unknown_param(operation_id: &str, name: &str) -> String {
-            format!("operation `{operation_id}` has no parameter `{name}`")
-        }
-
-        fn reply<T: Serialize, E: Serialize + std::fmt::Debug>(
-            result: Result<ResponseValue<T>, Error<E>>,
-        ) -> Result<Reply, String> {
-            let (status, body) = match result {
-                Ok(value) => (value.status().as_u16(), serde_json::to_value(value.into_inner())),
-                Err(Error::ErrorResponse(value)) => {
-                    (value.status().as_u16(), serde_json::to_value(value.into_inner()))
-                }
-                Err(other) => return Err(other.to_string()),
-            };
-            let body = body.map_err(|e| e.to_string())?;
-            Ok(Reply { status, body: (!body.is_null()).then_some(body) })
-        }
-    })
-    .map_err(|e| format!("catalog does not parse: {e}"))?;
-    Ok(space_items(&prettyplease::unparse(&file)))
+    }
 }
 
 /// Puts a blank line between top-level items, as a person would write them

@@ -17,6 +17,12 @@
 //! methods and parameters from the normalised spec, and every decision from
 //! the semantics file. Whatever in the semantics file names something the
 //! spec does not have is reported, all of it at once.
+//!
+//! This module reads the spec and the generated code and writes each
+//! group's files; what goes inside them is rendered by its submodules, one
+//! per kind of thing written: `builders` (the verbs and request builders),
+//! `responses` (the response types), `table` (`operations.rs` and the
+//! README's table) and `model` (`model.rs` and `enums.rs`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -30,6 +36,16 @@ use crate::error::XtaskError;
 use crate::output::OutputFile;
 use crate::semantics::{self, Replay, Semantics};
 use crate::spec;
+
+mod builders;
+mod model;
+mod responses;
+mod table;
+
+use builders::emit_operation;
+use model::model;
+use responses::{Responses, emit_response};
+use table::{markdown_table, operation_table};
 
 /// The header every emitted facade file starts with.
 fn header(spec_label: &str) -> String {
@@ -321,40 +337,6 @@ fn conversion(target: &Shape, value: &syn::Ident) -> (TokenStream, TokenStream) 
     }
 }
 
-/// The accessor's return type and body for `self.body.<field>`.
-fn accessor(target: &Shape, field: &syn::Ident, types: &Types) -> (TokenStream, TokenStream) {
-    let is_enum = |s: &Shape| matches!(s, Shape::Named(n) if types.enums.contains(n));
-    match target {
-        Shape::Text => (quote!(&str), quote!(&self.body.#field)),
-        Shape::Scalar(i) => (quote!(#i), quote!(self.body.#field)),
-        Shape::Vec(item) => {
-            let t = spelled(item);
-            (quote!(&[#t]), quote!(&self.body.#field))
-        }
-        s if is_enum(s) => (spelled(s), quote!(self.body.#field.clone())),
-        Shape::Opt(inner) => match inner.as_ref() {
-            Shape::Text => (quote!(Option<&str>), quote!(self.body.#field.as_deref())),
-            Shape::Scalar(i) => (quote!(Option<#i>), quote!(self.body.#field)),
-            Shape::Vec(item) => {
-                let t = spelled(item);
-                (quote!(Option<&[#t]>), quote!(self.body.#field.as_deref()))
-            }
-            s if is_enum(s) => {
-                let t = spelled(s);
-                (quote!(Option<#t>), quote!(self.body.#field.clone()))
-            }
-            other => {
-                let t = spelled(other);
-                (quote!(Option<&#t>), quote!(self.body.#field.as_ref()))
-            }
-        },
-        other => {
-            let t = spelled(other);
-            (quote!(&#t), quote!(&self.body.#field))
-        }
-    }
-}
-
 /// The facade's method name for a field: the semantics file's rename, or
 /// the generated field's name.
 fn method_name(decided: &semantics::Operation, field: &Field) -> syn::Ident {
@@ -382,39 +364,6 @@ pub fn response_name(decided: &semantics::Operation, generated: &str) -> String 
         None if generated.ends_with("Response") => generated.to_owned(),
         None => format!("{generated}Response"),
     }
-}
-
-/// Whether clippy would take a method of this name for a std trait's
-/// (`sub` is a JWT claim here, not subtraction).
-fn is_std_op_name(name: &str) -> bool {
-    matches!(
-        name,
-        "add"
-            | "sub"
-            | "mul"
-            | "div"
-            | "rem"
-            | "neg"
-            | "not"
-            | "shl"
-            | "shr"
-            | "bitand"
-            | "bitor"
-            | "bitxor"
-            | "next"
-            | "borrow"
-            | "deref"
-            | "drop"
-            | "eq"
-            | "cmp"
-            | "hash"
-            | "from_str"
-            | "default"
-            | "clone"
-            | "as_ref"
-            | "as_mut"
-            | "into_iter"
-    )
 }
 
 /// A path or query parameter of an operation.
@@ -573,161 +522,30 @@ pub fn render(
     gates: &crate::features::Gates,
 ) -> Result<Rendered, XtaskError> {
     let types = read_types(client_code)?;
-    let mut ops = read_ops(doc);
-    // Body and success types as progenitor made them: inline, `allOf` and
-    // array bodies have no `$ref` to name them, but always a Rust type.
-    let file = syn::parse_file(client_code).map_err(|e| XtaskError::Format {
-        message: format!("generated client does not parse: {e}"),
-    })?;
-    let catalog =
-        crate::catalog::read(doc, &file).map_err(|message| XtaskError::Format { message })?;
-    for op in &mut ops {
-        let Some(found) = catalog.operations.iter().find(|c| c.id == op.id) else {
-            continue;
-        };
-        op.body_ty = found.body.clone();
-        op.body = found.body.as_ref().and_then(|t| match shape(t, &types) {
-            Shape::Named(name) if types.structs.contains_key(&name) => Some(name),
-            _ => None,
-        });
-        let unit = matches!(&found.success, Type::Tuple(t) if t.elems.is_empty());
-        op.success_ty = (!unit).then(|| found.success.clone());
-        op.success = op.success_ty.as_ref().and_then(|t| match shape(t, &types) {
-            Shape::Named(name) if types.structs.contains_key(&name) => Some(name),
-            _ => None,
-        });
-    }
-    let mut problems = Vec::new();
-    let mut notes = Vec::new();
-    for id in sem.operations.keys() {
-        if !ops.iter().any(|o| &o.id == id) {
-            notes.push(format!(
-                "operations.{id}: no such operation in the fragment; the entry is unused (drop it)"
-            ));
-        }
-    }
-    for (generated, names) in &sem.enums {
-        let now = names.name.as_deref().unwrap_or(generated);
-        if !types.enums.contains(now) {
-            notes.push(format!(
-                "enums.{generated}: the generated code has no such enum any more; the entry is unused (drop it)"
-            ));
-        }
-    }
-    for op in &ops {
-        if !sem.operations.contains_key(&op.id) {
-            problems.push(format!(
-                "operations.{}: the fragment has this operation but the semantics file does not decide it (group, verb, replay...)",
-                op.id
-            ));
-        }
-    }
+    let ops = read_typed_ops(doc, client_code, &types)?;
+    let mut notes = unused_entries(sem, &ops, &types);
+    let mut problems = undecided_operations(sem, &ops);
     let header = header(spec_label);
     let mut files = Vec::new();
     let mut table = Vec::new();
     for (group_name, group) in &sem.groups {
-        let mut body = TokenStream::new();
-        let mut verbs = TokenStream::new();
         let members: Vec<(&Op, &semantics::Operation)> = ops
             .iter()
             .filter_map(|op| Some((op, sem.operations.get(&op.id)?)))
             .filter(|(_, decided)| &decided.group == group_name)
             .collect();
-        // Operations answering with the same body share one response type.
-        let responses = match Responses::plan(&members, &types) {
-            Ok(responses) => responses,
-            Err(mut found) => {
-                problems.append(&mut found);
-                Responses {
-                    by_name: BTreeMap::new(),
-                }
-            }
-        };
-        for &(op, decided) in &members {
-            match emit_operation(op, decided, group, &types, &mut notes) {
-                Ok((verb, code)) => {
-                    verbs.extend(verb);
-                    body.extend(code);
-                }
-                Err(mut found) => problems.append(&mut found),
-            }
-            if let Some((name, (success, users))) = responses.first_answered_by(op) {
-                body.extend(emit_response(name, success, users, group, &types));
-            }
-            table.push((op.clone(), decided.clone()));
-        }
-        let group_type = format_ident!("{}", group.type_name);
-        let group_fn = format_ident!("{group_name}");
-        // Import only the call helpers this group's operations use.
-        let in_group = || {
-            ops.iter().filter(|o| {
-                sem.operations
-                    .get(&o.id)
-                    .is_some_and(|d| &d.group == group_name)
-            })
-        };
-        let mut calls = Vec::new();
-        if in_group().any(|o| o.body_ty.is_none()) {
-            calls.push(format_ident!("execute"));
-        }
-        if in_group().any(|o| o.body_ty.is_some()) {
-            calls.push(format_ident!("execute_with_body"));
-        }
-        let summary = docs(&group.summary);
-        let get_it = format!(" Get it with [`Client::{group_name}`].");
-        let uses_types = format!("{verbs}{body}").contains("types ::");
-        let types_import = uses_types.then(|| {
-            quote!(
-                use authlete_generated::types;
-            )
-        });
-        let code = quote! {
-            #types_import
-
-            use crate::call::{Operation, #(#calls),*};
-            use crate::client::Client;
-            use crate::error::Error;
-            use crate::options::CallOptions;
-
-            impl Client {
-                #summary
-                pub fn #group_fn(&self) -> #group_type<'_> {
-                    #group_type { client: self }
-                }
-            }
-
-            #summary
-            ///
-            #[doc = #get_it]
-            #[derive(Debug, Clone, Copy)]
-            pub struct #group_type<'a> {
-                client: &'a Client,
-            }
-
-            impl<'a> #group_type<'a> {
-                #verbs
-            }
-
-            #body
-        };
+        let (verbs, body) = group_items(&members, group, &types, &mut notes, &mut problems);
+        table.extend(
+            members
+                .iter()
+                .map(|&(op, decided)| (op.clone(), decided.clone())),
+        );
         files.push(group_module(group_name, group, &header, &table));
-        files.push(OutputFile {
-            relative: format!("src/{group_name}/operations.rs"),
-            contents: format!(
-                "{header}\n//! The `{group_name}` operations, as the spec and `openapi/{}` describe them.\n//!\n//! Hand-written behaviour (HTTP responses, validation) sits beside this file.\n\n{}",
-                semantics::FILE,
-                pretty(code)?
-            ),
-        });
+        files.push(group_operations(
+            group_name, group, &members, &verbs, &body, &header,
+        )?);
     }
-    for (id, decided) in &sem.operations {
-        if !sem.groups.contains_key(&decided.group) {
-            problems.push(format!(
-                "operations.{id}.group: no group `{}` under `groups`",
-                decided.group
-            ));
-        }
-    }
+    problems.extend(ungrouped_operations(sem));
     if !problems.is_empty() {
         return Err(XtaskError::Spec {
             pointer: format!("openapi/{}", semantics::FILE),
@@ -738,22 +556,7 @@ pub fn render(
             ),
         });
     }
-    let declarations: String = sem
-        .groups
-        .keys()
-        .map(|g| {
-            let feature = crate::features::feature_name(g);
-            format!(
-                "#[cfg(feature = \"{feature}\")]\n#[cfg_attr(docsrs, doc(cfg(feature = \"{feature}\")))]\n#[path = \"{g}/mod.rs\"]\npub mod {g};\n"
-            )
-        })
-        .collect();
-    files.push(OutputFile {
-        relative: "src/groups.rs".into(),
-        contents: format!(
-            "{header}\n//! One module per group of operations, each behind its cargo feature;\n//! `lib.rs` re-exports them.\n\n{declarations}"
-        ),
-    });
+    files.push(groups_file(sem, &header));
     files.push(OutputFile {
         relative: "src/operations.rs".into(),
         contents: format!("{header}\n{}", operation_table(&table)?),
@@ -773,6 +576,201 @@ pub fn render(
         notes,
         readme_table,
     })
+}
+
+/// The spec's operations, with their body and success types as progenitor
+/// made them: inline, `allOf` and array bodies have no `$ref` to name
+/// them, but always a Rust type.
+fn read_typed_ops(doc: &Value, client_code: &str, types: &Types) -> Result<Vec<Op>, XtaskError> {
+    let mut ops = read_ops(doc);
+    let file = syn::parse_file(client_code).map_err(|e| XtaskError::Format {
+        message: format!("generated client does not parse: {e}"),
+    })?;
+    let catalog =
+        crate::catalog::read(doc, &file).map_err(|message| XtaskError::Format { message })?;
+    let generated_struct = |t: &Type| match shape(t, types) {
+        Shape::Named(name) if types.structs.contains_key(&name) => Some(name),
+        _ => None,
+    };
+    for op in &mut ops {
+        let Some(found) = catalog.operations.iter().find(|c| c.id == op.id) else {
+            continue;
+        };
+        op.body_ty = found.body.clone();
+        op.body = found.body.as_ref().and_then(generated_struct);
+        let unit = matches!(&found.success, Type::Tuple(t) if t.elems.is_empty());
+        op.success_ty = (!unit).then(|| found.success.clone());
+        op.success = op.success_ty.as_ref().and_then(generated_struct);
+    }
+    Ok(ops)
+}
+
+/// Notes on the semantics file's entries for operations and enums the
+/// spec and the generated code no longer have.
+fn unused_entries(sem: &Semantics, ops: &[Op], types: &Types) -> Vec<String> {
+    let mut notes = Vec::new();
+    for id in sem.operations.keys() {
+        if !ops.iter().any(|o| &o.id == id) {
+            notes.push(format!(
+                "operations.{id}: no such operation in the fragment; the entry is unused (drop it)"
+            ));
+        }
+    }
+    for (generated, names) in &sem.enums {
+        let now = names.name.as_deref().unwrap_or(generated);
+        if !types.enums.contains(now) {
+            notes.push(format!(
+                "enums.{generated}: the generated code has no such enum any more; the entry is unused (drop it)"
+            ));
+        }
+    }
+    notes
+}
+
+/// A problem per operation of the spec the semantics file does not decide.
+fn undecided_operations(sem: &Semantics, ops: &[Op]) -> Vec<String> {
+    ops.iter()
+        .filter(|op| !sem.operations.contains_key(&op.id))
+        .map(|op| format!(
+            "operations.{}: the fragment has this operation but the semantics file does not decide it (group, verb, replay...)",
+            op.id
+        ))
+        .collect()
+}
+
+/// A problem per operation whose group the semantics file does not declare.
+fn ungrouped_operations(sem: &Semantics) -> Vec<String> {
+    sem.operations
+        .iter()
+        .filter(|(_, decided)| !sem.groups.contains_key(&decided.group))
+        .map(|(id, decided)| {
+            format!(
+                "operations.{id}.group: no group `{}` under `groups`",
+                decided.group
+            )
+        })
+        .collect()
+}
+
+/// The verb methods of one group, and its builders and response types,
+/// each response type after the first operation that answers with it.
+fn group_items(
+    members: &[(&Op, &semantics::Operation)],
+    group: &semantics::Group,
+    types: &Types,
+    notes: &mut Vec<String>,
+    problems: &mut Vec<String>,
+) -> (TokenStream, TokenStream) {
+    let mut body = TokenStream::new();
+    let mut verbs = TokenStream::new();
+    // Operations answering with the same body share one response type.
+    let responses = match Responses::plan(members, types) {
+        Ok(responses) => responses,
+        Err(mut found) => {
+            problems.append(&mut found);
+            Responses::default()
+        }
+    };
+    for &(op, decided) in members {
+        match emit_operation(op, decided, group, types, notes) {
+            Ok((verb, code)) => {
+                verbs.extend(verb);
+                body.extend(code);
+            }
+            Err(mut found) => problems.append(&mut found),
+        }
+        if let Some((name, (success, users))) = responses.first_answered_by(op) {
+            body.extend(emit_response(name, success, users, group, types));
+        }
+    }
+    (verbs, body)
+}
+
+/// `src/<group>/operations.rs`: the group type, its verbs, and the
+/// builders and response types `group_items` rendered.
+fn group_operations(
+    group_name: &str,
+    group: &semantics::Group,
+    members: &[(&Op, &semantics::Operation)],
+    verbs: &TokenStream,
+    body: &TokenStream,
+    header: &str,
+) -> Result<OutputFile, XtaskError> {
+    let group_type = format_ident!("{}", group.type_name);
+    let group_fn = format_ident!("{group_name}");
+    // Import only the call helpers this group's operations use.
+    let mut calls = Vec::new();
+    if members.iter().any(|(o, _)| o.body_ty.is_none()) {
+        calls.push(format_ident!("execute"));
+    }
+    if members.iter().any(|(o, _)| o.body_ty.is_some()) {
+        calls.push(format_ident!("execute_with_body"));
+    }
+    let summary = docs(&group.summary);
+    let get_it = format!(" Get it with [`Client::{group_name}`].");
+    let uses_types = format!("{verbs}{body}").contains("types ::");
+    let types_import = uses_types.then(|| {
+        quote!(
+            use authlete_generated::types;
+        )
+    });
+    let code = quote! {
+        #types_import
+
+        use crate::call::{Operation, #(#calls),*};
+        use crate::client::Client;
+        use crate::error::Error;
+        use crate::options::CallOptions;
+
+        impl Client {
+            #summary
+            pub fn #group_fn(&self) -> #group_type<'_> {
+                #group_type { client: self }
+            }
+        }
+
+        #summary
+        ///
+        #[doc = #get_it]
+        #[derive(Debug, Clone, Copy)]
+        pub struct #group_type<'a> {
+            client: &'a Client,
+        }
+
+        impl<'a> #group_type<'a> {
+            #verbs
+        }
+
+        #body
+    };
+    Ok(OutputFile {
+        relative: format!("src/{group_name}/operations.rs"),
+        contents: format!(
+            "{header}\n//! The `{group_name}` operations, as the spec and `openapi/{}` describe them.\n//!\n//! Hand-written behaviour (HTTP responses, validation) sits beside this file.\n\n{}",
+            semantics::FILE,
+            pretty(code)?
+        ),
+    })
+}
+
+/// `src/groups.rs`: one module declaration per group, behind its feature.
+fn groups_file(sem: &Semantics, header: &str) -> OutputFile {
+    let declarations: String = sem
+        .groups
+        .keys()
+        .map(|g| {
+            let feature = crate::features::feature_name(g);
+            format!(
+                "#[cfg(feature = \"{feature}\")]\n#[cfg_attr(docsrs, doc(cfg(feature = \"{feature}\")))]\n#[path = \"{g}/mod.rs\"]\npub mod {g};\n"
+            )
+        })
+        .collect();
+    OutputFile {
+        relative: "src/groups.rs".into(),
+        contents: format!(
+            "{header}\n//! One module per group of operations, each behind its cargo feature;\n//! `lib.rs` re-exports them.\n\n{declarations}"
+        ),
+    }
 }
 
 /// `src/<group>/mod.rs`: the group's docs and table, the emitted operations
@@ -891,875 +889,7 @@ fn rustfmt(code: &str) -> Result<String, XtaskError> {
     String::from_utf8(output.stdout).map_err(|e| failed(e.to_string()))
 }
 
-/// The verb method on the group, and the builder and response types.
-/// The setters of the per-call options, on every builder: the names no
-/// field's setter may take.
-const PER_CALL_SETTERS: &[&str] = &["timeout", "retry_policy", "service_id", "header", "options"];
-
-/// The one line that gives a builder the per-call option setters, written
-/// once in `facade/src/per_call.rs`; `service_id` only where the path names
-/// a service.
-fn per_call_setters(builder: &syn::Ident, service_param: bool) -> TokenStream {
-    if service_param {
-        quote!(crate::per_call::per_call_setters!(#builder);)
-    } else {
-        quote!(crate::per_call::per_call_setters!(#builder, without_service_id);)
-    }
-}
-
-fn emit_operation(
-    op: &Op,
-    decided: &semantics::Operation,
-    group: &semantics::Group,
-    types: &Types,
-    notes: &mut Vec<String>,
-) -> Result<(TokenStream, TokenStream), Vec<String>> {
-    let mut problems = Vec::new();
-    let mut decided = decided.clone();
-    let at = |what: &str| format!("operations.{}.{what}", op.id);
-    let body_fields = match &op.body {
-        Some(name) => match types.structs.get(name) {
-            Some((_, fields)) => fields.clone(),
-            None => {
-                problems.push(format!(
-                    "{}: request body type `{name}` is not a generated struct",
-                    at("args")
-                ));
-                Vec::new()
-            }
-        },
-        None => Vec::new(),
-    };
-    let response_fields = op
-        .success
-        .as_ref()
-        .and_then(|n| types.structs.get(n))
-        .map(|(docs, f)| (docs.clone(), f.clone()));
-    let known: BTreeSet<&str> = body_fields
-        .iter()
-        .map(|f| f.wire.as_str())
-        .chain(op.params.iter().map(|p| p.wire.as_str()))
-        .chain(
-            response_fields
-                .iter()
-                .flat_map(|(_, f)| f.iter().map(|f| f.wire.as_str())),
-        )
-        .collect();
-    let renamed: Vec<String> = decided.rename.keys().cloned().collect();
-    for (list, names) in [
-        ("rename", &renamed),
-        ("args", &decided.args),
-        ("secrets", &decided.secrets),
-        ("show", &decided.show),
-    ] {
-        for name in names {
-            if !known.contains(name.as_str()) {
-                notes.push(format!(
-                    "{}: `{name}` is no field or parameter of this operation any more (upstream renamed or dropped it); the entry is unused (drop it)",
-                    at(list)
-                ));
-            }
-        }
-    }
-    decided.args.retain(|a| known.contains(a.as_str()));
-    decided.show.retain(|a| known.contains(a.as_str()));
-    decided.rename.retain(|a, _| known.contains(a.as_str()));
-    for name in &decided.show {
-        if decided.secrets.contains(name) {
-            problems.push(format!(
-                "{}: `{name}` is a secret and cannot be shown",
-                at("show")
-            ));
-        }
-    }
-    // Required values must be arguments: a builder that could be sent
-    // without them would only fail at Authlete.
-    let required: Vec<String> = op
-        .params
-        .iter()
-        .filter(|p| p.required && p.wire != "serviceId")
-        .map(|p| p.wire.clone())
-        .chain(
-            body_fields
-                .iter()
-                .filter(|f| {
-                    !matches!(shape(&f.ty, types), Shape::Opt(_) | Shape::Vec(_))
-                        && f.default_fn.is_none()
-                })
-                .map(|f| f.wire.clone()),
-        )
-        .collect();
-    for name in &required {
-        if !decided.args.contains(name) {
-            // Required values are arguments; the spec says which, the file
-            // only orders them.
-            notes.push(format!(
-                "{}: `{name}` is required by the spec, so it became the verb's last argument; list it in `args` to place it",
-                at("args")
-            ));
-            decided.args.push(name.clone());
-        }
-    }
-    let decided = &decided;
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-
-    let builder = format_ident!("{}", decided.builder);
-    let verb = format_ident!("{}", decided.verb);
-    // progenitor names the method after the operationId in snake case.
-    let op_fn = format_ident!("{}", snake(&op.id));
-    let op_doc = if op.description.is_empty() {
-        // The overlay has no words for it yet; say at least what it calls.
-        docs(&format!("Calls `{} {}`.", op.method, op.path))
-    } else {
-        docs(&op.description)
-    };
-    let service_param = op.params.iter().any(|p| p.wire == "serviceId");
-
-    // The verb's arguments.
-    let mut arg_params = Vec::new();
-    let mut arg_inits = BTreeMap::new();
-    for name in &decided.args {
-        let value = format_ident!("{}", snake(name));
-        if let Some(p) = op.params.iter().find(|p| &p.wire == name) {
-            let (param, expr) = if p.ty.to_string() == "String" {
-                (quote!(impl Into<String>), quote!(#value.into()))
-            } else {
-                (p.ty.clone(), quote!(#value))
-            };
-            arg_params.push(quote!(#value: #param));
-            arg_inits.insert(format!("param:{name}"), expr);
-        } else if let Some(f) = body_fields.iter().find(|f| &f.wire == name) {
-            let (param, expr) = conversion(&shape(&f.ty, types), &value);
-            arg_params.push(quote!(#value: #param));
-            arg_inits.insert(format!("body:{name}"), expr);
-        }
-    }
-
-    // Builder fields: the body, then every parameter but the service ID.
-    let mut fields = Vec::new();
-    let mut inits = Vec::new();
-    let mut setters = Vec::new();
-    if op.body.is_some() {
-        let body_name = op.body.clone().unwrap_or_default();
-        let body_ty = format_ident!("{body_name}");
-        // A body with `Default` is spelled with only the fields that differ.
-        let has_default = types.defaults.contains(&body_name);
-        let field_inits = body_fields.iter().filter_map(|f| {
-            let ident = &f.ident;
-            Some(
-                match (arg_inits.get(&format!("body:{}", f.wire)), &f.default_fn) {
-                    (Some(expr), _) if *ident == expr.to_string() => quote!(#ident),
-                    (Some(expr), _) => quote!(#ident: #expr),
-                    (None, Some(path)) => {
-                        let path: syn::Path = syn::parse_str(&format!("types::{path}"))
-                            .unwrap_or_else(|_| syn::parse_quote!(Default::default));
-                        quote!(#ident: #path())
-                    }
-                    (None, None) if has_default => return None,
-                    (None, None) => quote!(#ident: Default::default()),
-                },
-            )
-        });
-        // Only where some field was left to it (clippy refuses an update
-        // that sets nothing).
-        let left = body_fields.iter().any(|f| {
-            f.default_fn.is_none() && !arg_inits.contains_key(&format!("body:{}", f.wire))
-        });
-        let rest = (has_default && left).then(|| quote!(..Default::default()));
-        fields.push(quote!(pub(super) body: types::#body_ty));
-        inits.push(quote!(body: types::#body_ty { #(#field_inits,)* #rest }));
-        for f in &body_fields {
-            if decided.args.contains(&f.wire) {
-                continue;
-            }
-            let ident = &f.ident;
-            let method = method_name(decided, f);
-            let value = format_ident!("value");
-            let s = shape(&f.ty, types);
-            let (param, expr) = conversion(&s, &value);
-            let doc = field_docs(f);
-            let allow = is_std_op_name(&method.to_string())
-                .then(|| quote!(#[allow(clippy::should_implement_trait)]));
-            setters.push(quote! {
-                #(#doc)*
-                #allow
-                pub fn #method(mut self, #value: #param) -> Self {
-                    self.body.#ident = #expr;
-                    self
-                }
-            });
-        }
-    }
-    // A body that is not an object with fields (an array of token
-    // requests, say) is the verb's last argument, whole.
-    let mut whole_body = None;
-    if op.body.is_none()
-        && let Some(ty) = &op.body_ty
-    {
-        let value = format_ident!("body");
-        let (param, expr) = conversion(&shape(ty, types), &value);
-        let spelled_ty = spelled(&shape(ty, types));
-        fields.push(quote!(pub(super) body: #spelled_ty));
-        if expr.to_string() == "body" {
-            inits.push(quote!(body));
-        } else {
-            inits.push(quote!(body: #expr));
-        }
-        whole_body = Some(quote!(#value: #param));
-    }
-    for p in op.params.iter().filter(|p| p.wire != "serviceId") {
-        let ident = &p.ident;
-        let ty = &p.ty;
-        if decided.args.contains(&p.wire) {
-            fields.push(quote!(pub(super) #ident: #ty));
-            let expr = arg_inits
-                .get(&format!("param:{}", p.wire))
-                .cloned()
-                .unwrap_or(quote!(#ident));
-            if *ident == expr.to_string() {
-                inits.push(quote!(#ident));
-            } else {
-                inits.push(quote!(#ident: #expr));
-            }
-        } else {
-            fields.push(quote!(pub(super) #ident: Option<#ty>));
-            inits.push(quote!(#ident: None));
-            let (param, expr) = if ty.to_string() == "String" {
-                (quote!(impl Into<String>), quote!(value.into()))
-            } else {
-                (ty.clone(), quote!(value))
-            };
-            let doc = format!(" Sets the `{}` query parameter.", p.wire);
-            setters.push(quote! {
-                #[doc = #doc]
-                pub fn #ident(mut self, value: #param) -> Self {
-                    self.#ident = Some(#expr);
-                    self
-                }
-            });
-        }
-    }
-
-    // Every builder's per-call options, after the fields' setters; a field
-    // whose setter would take one of their names must be renamed.
-    let taken: BTreeSet<String> = setters
-        .iter()
-        .filter_map(|setter| {
-            syn::parse2::<syn::ImplItemFn>(setter.clone())
-                .ok()
-                .map(|f| f.sig.ident.to_string())
-        })
-        .collect();
-    for reserved in PER_CALL_SETTERS {
-        if taken.contains(*reserved) {
-            return Err(vec![format!(
-                "{}: a field's setter would be `{reserved}`, the name of a per-call option every builder has; give the field another name under `rename`",
-                at("rename")
-            )]);
-        }
-    }
-    fields.push(quote!(options: CallOptions));
-    inits.push(quote!(options: CallOptions::default()));
-    let per_call = per_call_setters(&builder, service_param);
-
-    // Debug: only what the semantics file allows.
-    let shown = op
-        .params
-        .iter()
-        .filter(|p| p.wire != "serviceId" && decided.show.contains(&p.wire))
-        .map(|p| {
-            let ident = &p.ident;
-            let name = ident.to_string();
-            quote!(.field(#name, &self.#ident))
-        })
-        .chain(
-            body_fields
-                .iter()
-                .filter(|f| decided.show.contains(&f.wire))
-                .map(|f| {
-                    let ident = &f.ident;
-                    let name = ident.to_string();
-                    quote!(.field(#name, &self.body.#ident))
-                }),
-        )
-        .collect::<Vec<_>>();
-    let builder_name = builder.to_string();
-
-    // Sending.
-    let path_checks = op
-        .params
-        .iter()
-        .filter(|p| p.in_path && p.wire != "serviceId")
-        .map(|p| {
-            let ident = &p.ident;
-            let name = ident.to_string();
-            quote! {
-                crate::config::check_path_segment(#name, &self.#ident).map_err(Error::InvalidRequest)?;
-            }
-        })
-        .collect::<Vec<_>>();
-    let validate = decided.validate.then(|| quote!(self.validate()?;));
-    let param_calls = op
-        .params
-        .iter()
-        .filter(|p| p.wire != "serviceId")
-        .map(|p| {
-            let ident = &p.ident;
-            let text = p.ty.to_string() == "String";
-            // The closure runs once per attempt: it reads the builder's
-            // fields by reference.
-            if decided.args.contains(&p.wire) {
-                if text {
-                    quote!(let call = call.#ident(self.#ident.as_str());)
-                } else {
-                    quote!(let call = call.#ident(self.#ident);)
-                }
-            } else {
-                let value = if text {
-                    quote!(value.as_str())
-                } else {
-                    quote!(*value)
-                };
-                quote! {
-                    let call = match &self.#ident {
-                        Some(value) => call.#ident(#value),
-                        None => call,
-                    };
-                }
-            }
-        })
-        .collect::<Vec<_>>();
-    let service = service_param.then(|| quote!(.service_id(service_id)));
-    let (response_ty, finish) = match &op.success {
-        Some(name) => {
-            let name = response_name(decided, name);
-            let ty = format_ident!("{name}");
-            (
-                quote!(#ty),
-                quote!(Ok(#ty::new(reply.body, reply.request_id))),
-            )
-        }
-        // Not an object with fields (a JSON map, a list): the value itself.
-        None => match &op.success_ty {
-            Some(ty) => {
-                let ty = spelled(&shape(ty, types));
-                (quote!(#ty), quote!(Ok(reply.body)))
-            }
-            None => (quote!(()), quote!(Ok(()))),
-        },
-    };
-    let bind = op.success_ty.is_some().then(|| quote!(let reply =));
-    // Operations outside one service (service list/create, the health check)
-    // have no `{serviceId}` to fill.
-    let service_binding = if service_param {
-        quote!(service_id)
-    } else {
-        quote!(_)
-    };
-    let service_local =
-        service_param.then(|| quote!(let service_id = client.inner().service_id.as_str();));
-    // The call's options may send it to another service: resolved once,
-    // before the first attempt.
-    let resolve = quote! {
-        let client = self.options.client(self.client)?;
-        let client = &*client;
-    };
-    let call = if op.body_ty.is_some() {
-        quote! {
-            #resolve
-            #bind execute_with_body(
-                client,
-                OPERATION,
-                &self.options,
-                self.body,
-                |generated, #service_binding, body| {
-                    let call = generated.#op_fn() #service .body(body);
-                    #(#param_calls)*
-                    async move { call.send().await }
-                },
-            )
-            .await?;
-        }
-    } else {
-        quote! {
-            #resolve
-            #service_local
-            #bind execute(client, OPERATION, &self.options, |generated| {
-                let call = generated.#op_fn() #service;
-                #(#param_calls)*
-                async move { call.send().await }
-            })
-            .await?;
-        }
-    };
-    let group_mod = format_ident!("{}", decided.group);
-    let const_name = format_ident!("{}", decided.verb.to_uppercase());
-    let replay_doc = match decided.replay {
-        Replay::Once => format!(
-            " Sends the call. It is not repeated once it may have reached Authlete: {}",
-            decided.why
-        ),
-        Replay::Idempotent => format!(
-            " Sends the call, repeating it after transient failures: {}",
-            decided.why
-        ),
-    };
-    let see = format!(
-        " A `{} {}` call, ready to send; see [`{}::{}`].",
-        op.method, op.path, group.type_name, decided.verb
-    );
-
-    let mut arg_idents: Vec<syn::Ident> = decided
-        .args
-        .iter()
-        .map(|a| format_ident!("{}", snake(a)))
-        .collect();
-    if let Some(param) = whole_body {
-        arg_idents.push(format_ident!("body"));
-        arg_params.push(param);
-    }
-    let verb_fn = quote! {
-        #op_doc
-        pub fn #verb(self, #(#arg_params),*) -> #builder<'a> {
-            #builder::new(self.client, #(#arg_idents),*)
-        }
-    };
-    let new_params = arg_params.clone();
-    let code = quote! {
-        #[doc = #see]
-        #[must_use = "nothing is sent until `send` is awaited"]
-        pub struct #builder<'a> {
-            client: &'a Client,
-            #(#fields,)*
-        }
-
-        impl std::fmt::Debug for #builder<'_> {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_struct(#builder_name)
-                    #(#shown)*
-                    .finish_non_exhaustive()
-            }
-        }
-
-        impl<'a> #builder<'a> {
-            fn new(client: &'a Client, #(#new_params),*) -> Self {
-                #builder { client, #(#inits,)* }
-            }
-
-            #(#setters)*
-
-            #[doc = #replay_doc]
-            pub async fn send(self) -> Result<#response_ty, Error> {
-                #validate
-                #(#path_checks)*
-                const OPERATION: Operation = &crate::operations::#group_mod::#const_name;
-                #call
-                #finish
-            }
-        }
-
-        #per_call
-    };
-
-    Ok((verb_fn, code))
-}
-
-/// Operations with what the semantics file decides about each.
-type Decided<'a> = Vec<(&'a Op, &'a semantics::Operation)>;
-
-/// The response types of one group: each success body its operations
-/// answer gets one type, shared by all of them.
-struct Responses<'a> {
-    /// Response type name → the body it wraps and the operations answering it.
-    by_name: BTreeMap<String, (String, Decided<'a>)>,
-}
-
-impl<'a> Responses<'a> {
-    /// Plans the group's response types, or says which operations disagree
-    /// about one.
-    fn plan(
-        in_group: &[(&'a Op, &'a semantics::Operation)],
-        types: &Types,
-    ) -> Result<Self, Vec<String>> {
-        let mut by_name: BTreeMap<String, (String, Decided<'a>)> = BTreeMap::new();
-        let mut by_body: BTreeMap<&str, (String, &Op, &semantics::Operation)> = BTreeMap::new();
-        let mut problems = Vec::new();
-        for &(op, decided) in in_group {
-            let Some(success) = &op.success else {
-                continue;
-            };
-            let name = response_name(decided, success);
-            let wires: Vec<&str> = types
-                .structs
-                .get(success)
-                .map(|(_, fields)| fields.iter().map(|f| f.wire.as_str()).collect())
-                .unwrap_or_default();
-            match by_body.get(success.as_str()) {
-                Some((earlier, first, _)) if earlier != &name => problems.push(format!(
-                    "operations.{}.response: `{name}` wraps the body `{success}`, which `{}` already answers as `{earlier}`; one response type per body: give both the same `response`",
-                    op.id, first.id
-                )),
-                Some((_, first, first_decided))
-                    if !same_view(first_decided, decided, &wires) =>
-                {
-                    problems.push(format!(
-                        "operations.{}: it shares the response `{name}` with `{}`, so `show`, `secrets` and `rename` must agree on the fields of `{success}`",
-                        op.id, first.id
-                    ))
-                }
-                Some(_) => {}
-                None => {
-                    by_body.insert(success, (name.clone(), op, decided));
-                }
-            }
-            let entry = by_name
-                .entry(name.clone())
-                .or_insert_with(|| (success.clone(), Vec::new()));
-            if &entry.0 != success {
-                problems.push(format!(
-                    "operations.{}.response: the response name `{name}` is taken in this group by the body `{}`; choose another under `response`",
-                    op.id, entry.0
-                ));
-                continue;
-            }
-            entry.1.push((op, decided));
-        }
-        if problems.is_empty() {
-            Ok(Responses { by_name })
-        } else {
-            Err(problems)
-        }
-    }
-
-    /// The response type `op` is the first to answer with, if any: it is
-    /// emitted after that operation's builder.
-    fn first_answered_by(&self, op: &Op) -> Option<(&str, &(String, Decided<'a>))> {
-        self.by_name
-            .iter()
-            .find(|(_, (_, users))| users.first().is_some_and(|(first, _)| first.id == op.id))
-            .map(|(name, plan)| (name.as_str(), plan))
-    }
-}
-
-/// Whether two operations' decisions show, hide and name the fields
-/// `wires` alike.
-fn same_view(a: &semantics::Operation, b: &semantics::Operation, wires: &[&str]) -> bool {
-    wires.iter().all(|w| {
-        let has = |list: &[String]| list.iter().any(|x| x == w);
-        has(&a.show) == has(&b.show)
-            && has(&a.secrets) == has(&b.secrets)
-            && a.rename.get(*w) == b.rename.get(*w)
-    })
-}
-
-/// One response type: the body as received, the `Request-Id`, an accessor
-/// per field, and a `Debug` that shows only what the semantics file allows.
-fn emit_response(
-    name: &str,
-    success: &str,
-    users: &[(&Op, &semantics::Operation)],
-    group: &semantics::Group,
-    types: &Types,
-) -> TokenStream {
-    let Some(((first, decided), (struct_docs, response_fields))) =
-        users.first().zip(types.structs.get(success))
-    else {
-        return TokenStream::new();
-    };
-    let ty = format_ident!("{name}");
-    let generated = format_ident!("{success}");
-    let accessors = response_fields.iter().map(|f| {
-        let ident = &f.ident;
-        let method = method_name(decided, f);
-        let (ret, expr) = accessor(&shape(&f.ty, types), ident, types);
-        let doc = field_docs(f);
-        quote! {
-            #(#doc)*
-            pub fn #method(&self) -> #ret {
-                #expr
-            }
-        }
-    });
-    let shown = response_fields
-        .iter()
-        .filter(|f| decided.show.contains(&f.wire) || f.wire == "resultCode")
-        .map(|f| {
-            let ident = &f.ident;
-            let name = ident.to_string();
-            quote!(.field(#name, &self.body.#ident))
-        });
-    let secret_note = if decided.secrets.is_empty() {
-        String::new()
-    } else {
-        " `Debug` leaves out every field that may hold a credential.".to_owned()
-    };
-    let answered = if users.len() == 1 {
-        format!("`{} {}`", first.method, first.path)
-    } else {
-        let verbs: Vec<String> = users
-            .iter()
-            .map(|(_, d)| format!("[`{}::{}`]", group.type_name, d.verb))
-            .collect();
-        let (last, rest) = verbs.split_last().unwrap_or((&verbs[0], &[]));
-        format!("{} and {last}", rest.join(", "))
-    };
-    let answer = format!(" Authlete's answer to {answered}.{secret_note}");
-    quote! {
-        #[doc = #answer]
-        ///
-        #(#struct_docs)*
-        #[derive(Clone, PartialEq)]
-        pub struct #ty {
-            body: types::#generated,
-            // Kept as received: most callers never read it.
-            request_id: Option<http::HeaderValue>,
-        }
-
-        impl #ty {
-            pub(crate) fn new(body: types::#generated, request_id: Option<http::HeaderValue>) -> Self {
-                #ty { body, request_id }
-            }
-
-            /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-            pub fn request_id(&self) -> Option<&str> {
-                self.request_id.as_ref().and_then(|v| v.to_str().ok())
-            }
-
-            /// The whole body as generated from the spec: the escape hatch
-            /// to `authlete-generated`, for what this type does not offer.
-            pub fn raw(&self) -> &types::#generated {
-                &self.body
-            }
-
-            /// The whole body as generated from the spec, by value.
-            pub fn into_raw(self) -> types::#generated {
-                self.body
-            }
-
-            #(#accessors)*
-        }
-
-        impl std::fmt::Debug for #ty {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_struct(#name)
-                    #(#shown)*
-                    .field("request_id", &self.request_id())
-                    .finish_non_exhaustive()
-            }
-        }
-    }
-}
-
-/// The table of operations as Markdown: the README shows it between
-/// [`README_START`] and [`README_END`], and `generate` keeps it current.
-fn markdown_table(table: &[(Op, semantics::Operation)]) -> String {
-    let mut out =
-        String::from("| operation | HTTP | method | replay | why |\n|---|---|---|---|---|\n");
-    for (op, d) in table {
-        let _ = writeln!(
-            out,
-            "| `{}` | `{} {}` | `client.{}().{}()` | {} | {} |",
-            op.id,
-            op.method,
-            op.path,
-            d.group,
-            d.verb,
-            match d.replay {
-                Replay::Once => "once",
-                Replay::Idempotent => "idempotent",
-            },
-            d.why.replace('|', "\\|")
-        );
-    }
-    out
-}
-
 /// Where the README's copy of the operation table starts.
 pub const README_START: &str = "<!-- operations table: written by `cargo xtask generate` -->";
 /// Where it ends.
 pub const README_END: &str = "<!-- end of operations table -->";
-
-fn operation_table(table: &[(Op, semantics::Operation)]) -> Result<String, XtaskError> {
-    let replay_of = |d: &semantics::Operation| match d.replay {
-        Replay::Once => quote!(Replay::OnlyIfNeverSent),
-        Replay::Idempotent => quote!(Replay::Idempotent),
-    };
-    let mut groups: BTreeMap<&str, Vec<TokenStream>> = BTreeMap::new();
-    let mut all = Vec::new();
-    let mut exercises = Vec::new();
-    for (op, d) in table {
-        let (id, method, path, group, verb, why) =
-            (&op.id, &op.method, &op.path, &d.group, &d.verb, &d.why);
-        let replay = replay_of(d);
-        let name = format_ident!("{}", d.verb.to_uppercase());
-        let group_mod = format_ident!("{group}");
-        let doc = format!(" `{method} {path}`: `client.{group}().{verb}(..)`.");
-        let secrets = d.secrets.iter();
-        groups.entry(group).or_default().push(quote! {
-            #[doc = #doc]
-            pub const #name: OperationInfo = OperationInfo {
-                id: #id, method: #method, path: #path, group: #group, verb: #verb, replay: #replay, why: #why,
-                secrets: &[#(#secrets),*],
-            };
-        });
-        all.push(quote!(#group_mod::#name));
-        if let Some(success) = &op.success {
-            let generated = format_ident!("{success}");
-            let response = format_ident!("{}", response_name(d, success));
-            let http = d
-                .endpoint
-                .then(|| quote!(let _ = response.into_http_response();));
-            let cfg = crate::features::cfg_attr(&[&crate::features::Groups::from([group.clone()])]);
-            exercises.push(quote! {
-                #cfg
-                #id => Some(serde_json::from_slice::<types::#generated>(body).map(|body| {
-                    let response = crate::#group_mod::#response::new(body, None);
-                    let shown = format!("{response:?}");
-                    #http
-                    shown
-                })),
-            });
-        }
-    }
-    let modules = groups.iter().map(|(group, consts)| {
-        let group_mod = format_ident!("{group}");
-        let doc = format!(" The operations of [`Client::{group}`](crate::Client::{group}).");
-        quote! {
-            #[doc = #doc]
-            pub mod #group_mod {
-                use super::{OperationInfo, Replay};
-
-                #(#consts)*
-            }
-        }
-    });
-    let mut doc = String::from(
-        "//! Every operation the facade offers, in one table: what the call layer,\n\
-         //! the mock, the fuzz target and the docs read instead of repeating.\n//!\n",
-    );
-    for line in markdown_table(table).lines() {
-        let _ = writeln!(doc, "//! {line}");
-    }
-    let code = quote! {
-        use crate::retry::Replay;
-
-        /// What the spec and the semantics file say about one operation.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        #[non_exhaustive]
-        pub struct OperationInfo {
-            /// The spec's operationId.
-            pub id: &'static str,
-            /// The HTTP method, upper case.
-            pub method: &'static str,
-            /// The path template, such as `/api/{serviceId}/auth/token`.
-            pub path: &'static str,
-            /// The `Client` method of its group, such as `tokens`.
-            pub group: &'static str,
-            /// Its method on the group, such as `fail`.
-            pub verb: &'static str,
-            /// Whether a failed call may be repeated.
-            pub replay: Replay,
-            /// Why that replay class.
-            pub why: &'static str,
-            /// Spec names of the request and response fields that hold
-            /// credentials, which `Debug` output never shows.
-            pub secrets: &'static [&'static str],
-        }
-
-        #(#modules)*
-
-        /// Every operation, in spec order.
-        pub const ALL: &[OperationInfo] = &[#(#all),*];
-
-        /// The operation with this operationId.
-        pub fn by_id(id: &str) -> Option<&'static OperationInfo> {
-            ALL.iter().find(|op| op.id == id)
-        }
-
-        /// Decodes `body` as operation `id`'s success response and runs what
-        /// the facade does with one (its `Debug` output, which it returns,
-        /// and its HTTP response): the fuzz target's and the tests' entry, one
-        /// arm per operation so that a new operation is covered without new
-        /// code. `None` for an operation whose success has no wrapper.
-        #[cfg(feature = "fuzzing")]
-        pub(crate) fn exercise(
-            id: &str,
-            body: &[u8],
-        ) -> Option<Result<String, serde_json::Error>> {
-            use authlete_generated::types;
-            match id {
-                #(#exercises)*
-                _ => None,
-            }
-        }
-    };
-    Ok(format!("{doc}\n{}", pretty(code)?))
-}
-
-/// `model.rs` and `enums.rs`: every generated type that is not an
-/// operation's request or response body, under the facade's paths.
-fn model(
-    types: &Types,
-    ops: &[Op],
-    gates: &crate::features::Gates,
-) -> Result<(String, String), XtaskError> {
-    let bodies: BTreeSet<&str> = ops
-        .iter()
-        .flat_map(|o| o.body.iter().chain(o.success.iter()))
-        .map(String::as_str)
-        .collect();
-    let shared = || {
-        types
-            .names
-            .iter()
-            .filter(|n| !bodies.contains(n.as_str()) && *n != "ResultBody")
-    };
-    let structs: Vec<syn::Ident> = shared()
-        .filter(|n| !types.enums.contains(*n))
-        .map(|n| format_ident!("{n}"))
-        .collect();
-    let mut enums: Vec<syn::Ident> = shared()
-        .filter(|n| types.enums.contains(*n))
-        .map(|n| format_ident!("{n}"))
-        .collect();
-    if !types.enums.is_empty() {
-        enums.push(format_ident!("{}", crate::open_enums::UNKNOWN_VALUE));
-    }
-    // Inlined, so that rustdoc shows them as this crate's types; each
-    // behind the features that compile it (see `xtask::features`).
-    let reexports = |names: &[syn::Ident]| {
-        let each = names.iter().map(|name| {
-            let cfg = gates.type_cfg(&name.to_string());
-            let label = gates.types.get(&name.to_string()).and_then(|g| {
-                crate::features::cfg_predicate(&[g])
-                    .map(|p| quote!(#[cfg_attr(docsrs, doc(cfg(#p)))]))
-            });
-            quote! {
-                #cfg
-                #label
-                #[doc(inline)]
-                pub use authlete_generated::types::#name;
-            }
-        });
-        pretty(quote!(#(#each)*))
-    };
-    let model = reexports(&structs)?;
-    let enums = reexports(&enums)?;
-    Ok((
-        format!(
-            "//! The structured values inside requests and responses, as the spec\n\
-             //! defines them: plain data with public fields.\n\n{model}"
-        ),
-        format!(
-            "//! Every enum of the spec, one type each wherever it appears (requests,\n\
-             //! responses, models).\n//!\n\
-             //! Each keeps a value newer than this crate in `Unknown`, exactly as\n\
-             //! received. Compare `as_str()` for such values rather than matching\n\
-             //! inside `Unknown`: the comparison keeps working when a later release\n\
-             //! knows the value and decodes it as a named variant. The enums are\n\
-             //! `#[non_exhaustive]` for the same reason.\n\n{enums}"
-        ),
-    ))
-}

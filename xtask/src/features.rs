@@ -22,7 +22,7 @@ use proc_macro2::{TokenStream, TokenTree};
 use quote::quote;
 use syn::{ImplItem, Item};
 
-use crate::catalog::{last_ident, module};
+use crate::syn_util::{last_ident, module};
 
 /// A set of groups (facade names, `pushed_authorization`); an item gated by
 /// it compiles when any of their features is on.

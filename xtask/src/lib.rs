@@ -31,6 +31,7 @@ pub mod pipeline;
 pub mod review;
 pub mod semantics;
 pub mod spec;
+mod syn_util;
 pub mod vendor;
 
 pub use error::XtaskError;

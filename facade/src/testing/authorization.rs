@@ -33,8 +33,8 @@ use super::reply::{Reply, api_error, direct, invalid_client, oauth_error};
 use super::request::{AuthFailure, Form, authenticate};
 use super::state::{
     ACCESS_TOKEN_LIFETIME, AuthorizationRequest, AuthorizationTicket, CODE_LIFETIME,
-    ChallengeMethod, CodeGrant, PUSHED_REQUEST_LIFETIME, PushedRequest, ResponseMode, ResponseType,
-    State, TICKET_LIFETIME, TokenRecord, claim_names, insert_bounded,
+    ChallengeMethod, CodeGrant, PUSHED_REQUEST_LIFETIME, PushedRequest, RegisteredClient,
+    ResponseMode, ResponseType, State, TICKET_LIFETIME, TokenRecord, claim_names, insert_bounded,
 };
 
 /// The answer to the authorization endpoint's operations and PAR; `None`
@@ -50,6 +50,7 @@ pub(super) fn respond(state: &mut State, operation: &OperationInfo, body: &Value
 }
 
 /// Where, and how, the answer to a request goes back to its client.
+#[derive(Clone)]
 struct Destination {
     redirect_uri: String,
     mode: ResponseMode,
@@ -64,7 +65,15 @@ impl Destination {
             state: request.state.clone(),
         }
     }
+
+    /// A refusal told to the client here.
+    fn refuse(&self, error: &'static str, description: &str) -> Refusal {
+        Refusal::Redirect(self.clone(), error, description.to_owned())
+    }
 }
+
+/// A member of the `claims` parameter (OpenID Connect Core §5.5).
+type Claims = Map<String, Value>;
 
 /// Why a request is refused.
 enum Refusal {
@@ -102,6 +111,74 @@ impl Refusal {
 /// service that offers every response type but `none`, PKCE, and the
 /// `claims` parameter, but no request objects.
 fn validate(state: &State, form: &Form) -> Result<AuthorizationRequest, Refusal> {
+    let (key, client, redirect_uri) = client_and_redirect_uri(state, form)?;
+    let response_type = form.get("response_type").map(ResponseType::parse);
+    // The answer, errors included, goes where the response type sends it
+    // by default (Multiple Response Type Encoding Practices §2.1) unless
+    // the client picks a mode.
+    let fragment = response_type
+        .flatten()
+        .is_some_and(ResponseType::fragment_by_default);
+    let (response_mode, mode_known) = response_mode(form, fragment);
+    let to = Destination {
+        redirect_uri,
+        mode: response_mode,
+        state: form.get("state").map(str::to_owned),
+    };
+    if !mode_known {
+        return Err(to.refuse("invalid_request", "The response_mode is not supported."));
+    }
+    let response_type = allowed_response_type(response_type, client, fragment, form, &to)?;
+    let challenge = challenge(form, client, response_type, &to)?;
+    let prompts = prompts(form.get("prompt").unwrap_or_default())
+        .ok_or_else(|| to.refuse("invalid_request", "The prompt is not valid."))?;
+    let max_age = max_age(form, &to)?;
+    let (id_token_claims, userinfo_claims) = claims(form, &to)?;
+    let subject = id_token_claims
+        .as_ref()
+        .and_then(|c| c.get("sub"))
+        .and_then(|sub| sub["value"].as_str())
+        .map(str::to_owned);
+    let scopes = scopes(state, form, response_type, &to)?;
+    let auth_time_asked = max_age.is_some()
+        || id_token_claims
+            .as_ref()
+            .is_some_and(|c| c.contains_key("auth_time"));
+    let acrs = form
+        .get("acr_values")
+        .unwrap_or_default()
+        .split(' ')
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+        .collect();
+    Ok(AuthorizationRequest {
+        client_id: key.to_owned(),
+        redirect_uri: to.redirect_uri,
+        redirect_uri_given: form.get("redirect_uri").is_some(),
+        response_mode,
+        scopes,
+        state: form.get("state").map(str::to_owned),
+        nonce: form.get("nonce").map(str::to_owned),
+        challenge,
+        prompts,
+        max_age,
+        login_hint: form.get("login_hint").map(str::to_owned),
+        subject,
+        response_type,
+        auth_time_asked,
+        id_token_claims,
+        userinfo_claims,
+        acrs,
+    })
+}
+
+/// The client (its registration key and record) and the redirect URI the
+/// answer goes to. Until both are known, every refusal goes to the user
+/// agent.
+fn client_and_redirect_uri<'s>(
+    state: &'s State,
+    form: &Form,
+) -> Result<(&'s str, &'s RegisteredClient, String), Refusal> {
     let refuse = |description: &str| Refusal::Direct("invalid_request", description.to_owned());
     if let Some(name) = form.repeated() {
         return Err(refuse(&format!(
@@ -124,137 +201,155 @@ fn validate(state: &State, form: &Form) -> Result<AuthorizationRequest, Refusal>
             ));
         }
     };
-    let response_type = form.get("response_type").map(ResponseType::parse);
-    // The answer, errors included, goes where the response type sends it
-    // by default (Multiple Response Type Encoding Practices §2.1) unless
-    // the client picks a mode.
-    let fragment = response_type
-        .flatten()
-        .is_some_and(ResponseType::fragment_by_default);
+    Ok((key, client, redirect_uri))
+}
+
+/// The response mode the request asks for, or the default of its response
+/// type (the fragment if `fragment`, else the query), and whether the mode
+/// it asks for is known.
+fn response_mode(form: &Form, fragment: bool) -> (ResponseMode, bool) {
     let default_mode = if fragment {
         ResponseMode::Fragment
     } else {
         ResponseMode::Query
     };
-    let (response_mode, mode_known) = match form.get("response_mode") {
+    match form.get("response_mode") {
         None => (default_mode, true),
         Some("query") => (ResponseMode::Query, true),
         Some("fragment") => (ResponseMode::Fragment, true),
         Some("form_post") => (ResponseMode::FormPost, true),
         Some(_) => (default_mode, false),
-    };
-    let to = || Destination {
-        redirect_uri: redirect_uri.clone(),
-        mode: response_mode,
-        state: form.get("state").map(str::to_owned),
-    };
-    let tell = |error: &'static str, description: &str| {
-        Refusal::Redirect(to(), error, description.to_owned())
-    };
-    if !mode_known {
-        return Err(tell(
-            "invalid_request",
-            "The response_mode is not supported.",
-        ));
     }
-    let response_type = match response_type {
+}
+
+/// The response type, if the request gives one the service offers, the
+/// client registered, and the response mode can carry (`parsed` is `None`
+/// when the request has none, `Some(None)` when it is unknown). Request
+/// objects are refused here too, before anything else is read.
+fn allowed_response_type(
+    parsed: Option<Option<ResponseType>>,
+    client: &RegisteredClient,
+    fragment: bool,
+    form: &Form,
+    to: &Destination,
+) -> Result<ResponseType, Refusal> {
+    let response_type = match parsed {
         Some(Some(parsed)) => parsed,
         Some(None) => {
-            return Err(tell(
+            return Err(to.refuse(
                 "unsupported_response_type",
                 "The response_type is not supported.",
             ));
         }
-        None => return Err(tell("invalid_request", "The request has no response_type.")),
+        None => {
+            return Err(to.refuse("invalid_request", "The request has no response_type."));
+        }
     };
     if !client.response_types.contains(&response_type) {
-        return Err(tell(
+        return Err(to.refuse(
             "unauthorized_client",
             "The client has not registered this response_type.",
         ));
     }
     // Tokens in a query string end up in logs and Referer headers.
-    if fragment && response_mode == ResponseMode::Query {
-        return Err(tell(
+    if fragment && to.mode == ResponseMode::Query {
+        return Err(to.refuse(
             "invalid_request",
             "response_mode=query cannot carry tokens.",
         ));
     }
     if form.get("request").is_some() {
-        return Err(tell(
+        return Err(to.refuse(
             "request_not_supported",
             "Request objects are not supported.",
         ));
     }
-    let challenge = match (
+    Ok(response_type)
+}
+
+/// The PKCE code challenge and its method, if the request has one; a
+/// public client asking for a code must.
+fn challenge(
+    form: &Form,
+    client: &RegisteredClient,
+    response_type: ResponseType,
+    to: &Destination,
+) -> Result<Option<(String, ChallengeMethod)>, Refusal> {
+    match (
         form.get("code_challenge"),
         form.get("code_challenge_method"),
     ) {
         // PKCE protects a code; a response without one has nothing to bind.
         (None, None) if client.secret.is_none() && response_type.code => {
-            return Err(tell("invalid_request", "A public client must use PKCE."));
+            Err(to.refuse("invalid_request", "A public client must use PKCE."))
         }
-        (None, None) => None,
-        (None, Some(_)) => {
-            return Err(tell(
-                "invalid_request",
-                "code_challenge_method without code_challenge.",
-            ));
-        }
+        (None, None) => Ok(None),
+        (None, Some(_)) => Err(to.refuse(
+            "invalid_request",
+            "code_challenge_method without code_challenge.",
+        )),
         (Some(challenge), method) => {
             let method = match method {
                 None | Some("plain") => ChallengeMethod::Plain,
                 Some("S256") => ChallengeMethod::S256,
                 Some(_) => {
-                    return Err(tell(
+                    return Err(to.refuse(
                         "invalid_request",
                         "The code_challenge_method is not supported.",
                     ));
                 }
             };
             if !is_pkce_value(challenge) {
-                return Err(tell("invalid_request", "The code_challenge is malformed."));
+                return Err(to.refuse("invalid_request", "The code_challenge is malformed."));
             }
-            Some((challenge.to_owned(), method))
+            Ok(Some((challenge.to_owned(), method)))
         }
+    }
+}
+
+/// The `max_age` parameter, if given: a number of seconds, not negative.
+fn max_age(form: &Form, to: &Destination) -> Result<Option<i32>, Refusal> {
+    let Some(text) = form.get("max_age") else {
+        return Ok(None);
     };
-    let prompts = prompts(form.get("prompt").unwrap_or_default())
-        .ok_or_else(|| tell("invalid_request", "The prompt is not valid."))?;
-    let max_age = match form.get("max_age") {
-        None => None,
-        Some(text) => Some(
-            text.parse::<i32>()
-                .ok()
-                .filter(|age| *age >= 0)
-                .ok_or_else(|| {
-                    tell("invalid_request", "The max_age is not a number of seconds.")
-                })?,
-        ),
-    };
+    text.parse::<i32>()
+        .ok()
+        .filter(|age| *age >= 0)
+        .map(Some)
+        .ok_or_else(|| to.refuse("invalid_request", "The max_age is not a number of seconds."))
+}
+
+/// The `claims` parameter's `id_token` and `userinfo` members, each a JSON
+/// object if present.
+fn claims(form: &Form, to: &Destination) -> Result<(Option<Claims>, Option<Claims>), Refusal> {
     let claims = match form.get("claims") {
         None => Map::new(),
         Some(text) => match serde_json::from_str::<Value>(text) {
             Ok(Value::Object(claims)) => claims,
             _ => {
-                return Err(tell("invalid_request", "The claims are not a JSON object."));
+                return Err(to.refuse("invalid_request", "The claims are not a JSON object."));
             }
         },
     };
     let member = |name: &str| match claims.get(name) {
         None => Ok(None),
         Some(Value::Object(member)) => Ok(Some(member.clone())),
-        Some(_) => Err(tell(
+        Some(_) => Err(to.refuse(
             "invalid_request",
             &format!("The claims' {name} member is not a JSON object."),
         )),
     };
-    let id_token_claims = member("id_token")?;
-    let userinfo_claims = member("userinfo")?;
-    let subject = id_token_claims
-        .as_ref()
-        .and_then(|c| c.get("sub"))
-        .and_then(|sub| sub["value"].as_str())
-        .map(str::to_owned);
+    Ok((member("id_token")?, member("userinfo")?))
+}
+
+/// The requested scopes, each once, if the service supports them all and
+/// they suit the response type.
+fn scopes(
+    state: &State,
+    form: &Form,
+    response_type: ResponseType,
+    to: &Destination,
+) -> Result<Vec<String>, Refusal> {
     let mut scopes: Vec<String> = Vec::new();
     for scope in form.get("scope").unwrap_or_default().split(' ') {
         if !scope.is_empty() && !scopes.iter().any(|s| s == scope) {
@@ -262,7 +357,7 @@ fn validate(state: &State, form: &Form) -> Result<AuthorizationRequest, Refusal>
         }
     }
     if let Some(scope) = state.unsupported_scope(&scopes) {
-        return Err(tell(
+        return Err(to.refuse(
             "invalid_scope",
             &format!("The service does not support the scope {scope}."),
         ));
@@ -272,48 +367,19 @@ fn validate(state: &State, form: &Form) -> Result<AuthorizationRequest, Refusal>
         // travels through the front channel must be bound to the client's
         // session by a nonce (OpenID Connect Core §3.2.2.1, §3.3.2.11).
         if !scopes.iter().any(|s| s == "openid") {
-            return Err(tell(
+            return Err(to.refuse(
                 "invalid_scope",
                 "response_type id_token needs the openid scope.",
             ));
         }
         if form.get("nonce").is_none() {
-            return Err(tell(
+            return Err(to.refuse(
                 "invalid_request",
                 "A response_type with id_token needs a nonce.",
             ));
         }
     }
-    let auth_time_asked = max_age.is_some()
-        || id_token_claims
-            .as_ref()
-            .is_some_and(|c| c.contains_key("auth_time"));
-    let acrs = form
-        .get("acr_values")
-        .unwrap_or_default()
-        .split(' ')
-        .filter(|v| !v.is_empty())
-        .map(str::to_owned)
-        .collect();
-    Ok(AuthorizationRequest {
-        client_id: key.to_owned(),
-        redirect_uri: redirect_uri.clone(),
-        redirect_uri_given: form.get("redirect_uri").is_some(),
-        response_mode,
-        scopes,
-        state: form.get("state").map(str::to_owned),
-        nonce: form.get("nonce").map(str::to_owned),
-        challenge,
-        prompts,
-        max_age,
-        login_hint: form.get("login_hint").map(str::to_owned),
-        subject,
-        response_type,
-        auth_time_asked,
-        id_token_claims,
-        userinfo_claims,
-        acrs,
-    })
+    Ok(scopes)
 }
 
 /// A code challenge or verifier: 43 to 128 unreserved characters (RFC 7636 §4.1).
