@@ -351,6 +351,42 @@ fn method_name(decided: &semantics::Operation, field: &Field) -> syn::Ident {
     }
 }
 
+/// One note per field whose method name [`method_name`] chose because the
+/// field's own name is taken by a method every builder or response has: a
+/// name users call is a decision, so it goes in the entry's `rename`, where
+/// it survives the entry being rebuilt (and the staleness test insists).
+fn automatic_renames(sem: &Semantics, ops: &[Op], types: &Types) -> Vec<String> {
+    let mut notes = Vec::new();
+    for op in ops {
+        let Some(decided) = sem.operations.get(&op.id) else {
+            continue;
+        };
+        let bodies = [op.body.as_ref(), op.success.as_ref()];
+        let fields = bodies
+            .into_iter()
+            .flatten()
+            .filter_map(|name| types.structs.get(name))
+            .flat_map(|(_, fields)| fields);
+        let mut seen = BTreeSet::new();
+        for field in fields {
+            let ident = field.ident.to_string();
+            if decided.rename.contains_key(&field.wire)
+                || !RESERVED.contains(&ident.as_str())
+                || !seen.insert(field.wire.clone())
+            {
+                continue;
+            }
+            notes.push(format!(
+                "operations.{}: `{}` would be named like the method `{ident}` every builder \
+                 and response has, so it is `body_{ident}`; record that under `rename` \
+                 (`{}: body_{ident}`) so it stays",
+                op.id, field.wire, field.wire
+            ));
+        }
+    }
+    notes
+}
+
 /// Methods every response or builder has, which a field may not take.
 const RESERVED: [&str; 6] = ["request_id", "raw", "into_raw", "new", "send", "validate"];
 
@@ -518,12 +554,14 @@ pub fn render(
     doc: &Value,
     client_code: &str,
     sem: &Semantics,
+    retired: &BTreeSet<String>,
     spec_label: &str,
     gates: &crate::features::Gates,
 ) -> Result<Rendered, XtaskError> {
     let types = read_types(client_code)?;
     let ops = read_typed_ops(doc, client_code, &types)?;
-    let mut notes = unused_entries(sem, &ops, &types);
+    let mut notes = unused_entries(sem, &ops, &types, retired);
+    notes.extend(automatic_renames(sem, &ops, &types));
     let mut problems = undecided_operations(sem, &ops);
     let header = header(spec_label);
     let mut files = Vec::new();
@@ -606,13 +644,24 @@ fn read_typed_ops(doc: &Value, client_code: &str, types: &Types) -> Result<Vec<O
 }
 
 /// Notes on the semantics file's entries for operations and enums the
-/// spec and the generated code no longer have.
-fn unused_entries(sem: &Semantics, ops: &[Op], types: &Types) -> Vec<String> {
+/// spec and the generated code no longer have. An operation listed in
+/// `not-vendored.txt` (`retired`) keeps its entry without a word: Authlete
+/// removes operations and restores them (the batch token operations went in
+/// 2025-11 and came back in 2026-01), and the entry holds the names users
+/// already wrote, which the smallest entry the tool accepts would change.
+fn unused_entries(
+    sem: &Semantics,
+    ops: &[Op],
+    types: &Types,
+    retired: &BTreeSet<String>,
+) -> Vec<String> {
     let mut notes = Vec::new();
     for id in sem.operations.keys() {
-        if !ops.iter().any(|o| &o.id == id) {
+        if !ops.iter().any(|o| &o.id == id) && !retired.contains(id) {
             notes.push(format!(
-                "operations.{id}: no such operation in the fragment; the entry is unused (drop it)"
+                "operations.{id}: no such operation in the fragment; the entry is unused (drop \
+                 it, or list {id} in openapi/not-vendored.txt to keep its names for when it \
+                 comes back)"
             ));
         }
     }

@@ -64,7 +64,15 @@ pub fn plan_with(
     let rendered = if decided.operations.is_empty() {
         facade::Rendered::default()
     } else {
-        facade::render(&doc, &code.client, &decided, spec_label, &code.gates)?
+        let retired = retired_operations(spec_path)?;
+        facade::render(
+            &doc,
+            &code.client,
+            &decided,
+            &retired,
+            spec_label,
+            &code.gates,
+        )?
     };
     Ok(Plan {
         report,
@@ -78,6 +86,22 @@ pub fn plan_with(
         groups: decided.groups,
         variants: code.variants,
     })
+}
+
+/// The operations `not-vendored.txt` beside the spec lists (none when
+/// there is no such file, as for specs outside `openapi/`).
+fn retired_operations(spec_path: &Path) -> Result<std::collections::BTreeSet<String>, XtaskError> {
+    let list = spec_path
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join(crate::vendor::NOT_VENDORED_FILE);
+    if !list.is_file() {
+        return Ok(Default::default());
+    }
+    Ok(crate::vendor::read_operation_list(&list)?
+        .into_iter()
+        .map(|(_, id)| id)
+        .collect())
 }
 
 impl Plan {

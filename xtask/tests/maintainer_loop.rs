@@ -460,3 +460,84 @@ fn a_value_removed_from_the_spec_is_named_where_hand_written_code_uses_it() {
         problems.join("\n")
     );
 }
+
+/// The fragment without the operation `id`, with the semantics file beside
+/// it (edited by `semantics`), in `dir`; returns the spec's path.
+fn fragment_without(
+    dir: &Path,
+    id: &str,
+    not_vendored: &str,
+    semantics: impl Fn(String) -> String,
+) -> PathBuf {
+    std::fs::create_dir_all(dir).expect("mkdir");
+    let mut spec: Value = serde_yaml::from_str(
+        &std::fs::read_to_string(root().join("openapi/authlete.yaml")).expect("fragment"),
+    )
+    .expect("yaml");
+    let mut removed = 0;
+    for (_, item) in map(&mut spec, &["paths"]).iter_mut() {
+        if let Some(item) = item.as_mapping_mut() {
+            let before = item.len();
+            item.retain(|_, op| op.get("operationId").and_then(Value::as_str) != Some(id));
+            removed += before - item.len();
+        }
+    }
+    assert_eq!(removed, 1, "{id} is in the fragment");
+    let path = dir.join("authlete.yaml");
+    std::fs::write(&path, serde_yaml::to_string(&spec).expect("yaml")).expect("write");
+    let decided =
+        std::fs::read_to_string(root().join("openapi/semantics.yaml")).expect("semantics");
+    std::fs::write(dir.join("semantics.yaml"), semantics(decided)).expect("write");
+    std::fs::write(dir.join("not-vendored.txt"), not_vendored).expect("write");
+    path
+}
+
+#[test]
+fn retiring_an_operation_keeps_its_decisions_and_automatic_names_are_notes() {
+    // Upstream dropped the batch token operations in 2025-11 and restored
+    // them in 2026-01. Listed in not-vendored.txt, an operation's entry stays
+    // without a word, so a restored operation keeps the names users wrote.
+    let base = scratch().join("retire");
+    let retired = "auth_token_create_batch_status_api";
+    let spec = fragment_without(
+        &base.join("listed"),
+        retired,
+        &format!("{retired}\n"),
+        |s| {
+            // And a field whose name every response's method takes, without its
+            // recorded rename: the name the tool picks is printed, to be recorded.
+            s.replacen(
+                "    rename:\n      requestId: token_batch_request_id\n",
+                "",
+                1,
+            )
+        },
+    );
+    let plan = xtask::pipeline::plan(&spec, "authlete.yaml").expect("generates");
+    assert!(
+        !plan.notes.iter().any(|n| n.contains(retired)),
+        "a retired operation's entry is kept quietly:\n{}",
+        plan.notes.join("\n")
+    );
+    assert!(
+        plan.notes
+            .iter()
+            .any(|n| n.contains("operations.auth_token_create_batch_api:")
+                && n.contains("`requestId`")
+                && n.contains("`requestId: body_request_id`")),
+        "the automatic name is a note saying what to record:\n{}",
+        plan.notes.join("\n")
+    );
+
+    // Dropped from the fragment without being listed: the entry is unused,
+    // and the note says how to keep it.
+    let spec = fragment_without(&base.join("unlisted"), retired, "", |s| s);
+    let plan = xtask::pipeline::plan(&spec, "authlete.yaml").expect("generates");
+    assert!(
+        plan.notes.iter().any(|n| n
+            .starts_with(&format!("operations.{retired}: no such operation"))
+            && n.contains("not-vendored.txt")),
+        "{}",
+        plan.notes.join("\n")
+    );
+}
