@@ -22,6 +22,7 @@ pub mod enum_uses;
 pub mod error;
 pub mod examples;
 pub mod facade;
+pub mod facade_surface;
 pub mod features;
 pub mod hand_written;
 pub mod normalise;
@@ -31,6 +32,7 @@ pub mod pipeline;
 pub mod review;
 pub mod semantics;
 pub mod spec;
+pub mod surface;
 mod syn_util;
 pub mod vendor;
 

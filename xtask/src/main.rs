@@ -410,6 +410,10 @@ fn generate(options: &GenerateOptions, workspace: &Workspace) -> Result<ExitCode
         return Ok(ExitCode::FAILURE);
     }
 
+    let surface_before = options
+        .facade
+        .as_ref()
+        .and_then(|facade| users_view(facade, &options.out));
     let mut changed = plan.write(&options.out)?;
     if let Some(facade) = &options.facade {
         changed.extend(plan.write_facade(facade)?);
@@ -451,7 +455,57 @@ fn generate(options: &GenerateOptions, workspace: &Workspace) -> Result<ExitCode
     for line in after_write_notes(options, &changed) {
         eprintln!("note: {line}");
     }
+    if let (Some(before), Some(facade), false) =
+        (surface_before, &options.facade, changed.is_empty())
+        && let Some(after) = users_view(facade, &options.out)
+    {
+        let lines = surface_changes(&before, &after);
+        if !lines.is_empty() {
+            eprintln!(
+                "note: what users of the facade see changed ({} line(s); each goes in CHANGELOG.md):",
+                lines.len()
+            );
+            for line in lines {
+                eprintln!("  {line}");
+            }
+        }
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The facade's public API as its snapshot shows it, read from disk with
+/// the generated client under `out`; `None` where either does not parse
+/// (a first run into an empty directory).
+fn users_view(facade: &Path, out: &Path) -> Option<String> {
+    let client = std::fs::read_to_string(out.join("src/client.rs")).ok()?;
+    xtask::facade_surface::facade_surface(facade, &client).ok()
+}
+
+/// The lines of the facade's API summary that differ, `+` added and `-`
+/// removed, each with the module it is in (a line alone, such as a field
+/// of a model type, does not say where it is).
+fn surface_changes(before: &str, after: &str) -> Vec<String> {
+    let diff = similar::TextDiff::from_lines(before, after);
+    let mut module = String::new();
+    let mut out = Vec::new();
+    let mut last_module = String::new();
+    for change in diff.iter_all_changes() {
+        let line = change.value().trim_end();
+        if line.starts_with("mod ") {
+            module = line.to_owned();
+        }
+        let sign = match change.tag() {
+            similar::ChangeTag::Equal => continue,
+            similar::ChangeTag::Insert => '+',
+            similar::ChangeTag::Delete => '-',
+        };
+        if module != last_module {
+            out.push(format!("in {module}:"));
+            last_module.clone_from(&module);
+        }
+        out.push(format!("{sign} {}", line.trim_start()));
+    }
+    out
 }
 
 /// What the maintainer should do next, given what `generate` wrote.

@@ -374,6 +374,18 @@ fn a_changed_spec_flows_through_to_facade_users() {
         ),
         "generate names the hand-written match the new value reaches:\n{out}"
     );
+    // And lists what users will see changed, for CHANGELOG.md: here the new
+    // action value, with the enum it is in.
+    let listed: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.contains("what users of the facade see changed"))
+        .collect();
+    assert!(
+        listed
+            .iter()
+            .any(|l| l.trim() == "+ TryLater = \"TRY_LATER\""),
+        "generate lists the user-visible changes:\n{out}"
+    );
     let (ok, out) = run(&ws, xtask, &["generate", "--check"], &target);
     assert!(ok, "generate is not idempotent:\n{out}");
 

@@ -6,9 +6,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::open_enums::serde_rename;
 use quote::ToTokens;
 use syn::{Attribute, Expr, Fields, ImplItem, Item, ItemEnum, ItemMod, ItemStruct, Lit, Meta};
-use xtask::open_enums::serde_rename;
 
 /// Renders the API surface of `source` (the generated `client.rs`).
 ///
