@@ -56,6 +56,7 @@ fn codec(c: &mut Criterion) {
     let request = types::TokenFailRequest {
         ticket: "83BNqKIhGMyrkvop_7jQjv2Z1612LNdGSQKkvkrf47c".into(),
         reason: types::TokenFailReason::InvalidResourceOwnerCredentials,
+        extra: Default::default(),
     };
     let request_value = serde_json::to_value(&request).expect("value");
     group.bench_function("encode token_fail_request/generated", |b| {

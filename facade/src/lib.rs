@@ -91,9 +91,11 @@ mod per_call;
 #[cfg(feature = "introspection")]
 #[cfg_attr(docsrs, doc(cfg(feature = "introspection")))]
 pub mod resource;
+mod response_basics;
 mod retry;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod unknown;
 
 pub use client::Client;
 pub use config::{

@@ -10,7 +10,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     #[cfg(feature = "tokens")]
     ///An access token as Authlete stores it (hashes, not values).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AccessToken {
         #[serde(
@@ -65,6 +65,9 @@ pub mod types {
         pub scopes: ::std::vec::Vec<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(
         any(feature = "client-registration", feature = "clients", feature = "federation")
@@ -152,6 +155,9 @@ pub mod types {
         pub privileges: ::std::vec::Vec<::std::string::String>,
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "authorization")]
     ///`AuthorizationFailRequest`
@@ -162,6 +168,9 @@ pub mod types {
         pub description: ::std::option::Option<::std::string::String>,
         pub reason: AuthorizationFailReason,
         pub ticket: ::std::string::String,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "authorization")]
     ///`AuthorizationFailRequestReason`
@@ -212,7 +221,7 @@ pub mod types {
     }
     #[cfg(feature = "authorization")]
     ///`AuthorizationFailResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AuthorizationFailResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -232,6 +241,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "authorization")]
     ///`AuthorizationFailResponseAction`
@@ -336,10 +348,13 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub verified_claims_for_tx: ::std::vec::Vec<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "authorization")]
     ///`AuthorizationIssueResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AuthorizationIssueResponse {
         #[serde(
@@ -394,6 +409,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub ticket_info: ::std::option::Option<AuthorizationTicketInfo>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "authorization")]
     ///`AuthorizationIssueResponseAction`
@@ -437,10 +455,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub context: ::std::option::Option<::std::string::String>,
         pub parameters: ::std::string::String,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "authorization")]
     ///`AuthorizationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AuthorizationResponse {
         #[serde(
@@ -612,6 +633,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub user_info_claims: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "authorization")]
     ///`AuthorizationResponseAction`
@@ -648,11 +672,14 @@ pub mod types {
     }
     #[cfg(feature = "authorization")]
     ///`AuthorizationTicketInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AuthorizationTicketInfo {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub context: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "authorization")]
     ///`AuthorizationTicketInfoRequest`
@@ -660,10 +687,13 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AuthorizationTicketInfoRequest {
         pub ticket: ::std::string::String,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "authorization")]
     ///`AuthorizationTicketInfoResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AuthorizationTicketInfoResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -680,6 +710,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "authorization")]
     ///`AuthorizationTicketInfoResponseAction`
@@ -717,10 +750,13 @@ pub mod types {
     pub struct AuthorizationTicketUpdateRequest {
         pub info: ::std::string::String,
         pub ticket: ::std::string::String,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "authorization")]
     ///`AuthorizationTicketUpdateResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AuthorizationTicketUpdateResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -737,6 +773,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "authorization")]
     ///`AuthorizationTicketUpdateResponseAction`
@@ -777,11 +816,14 @@ pub mod types {
         )
     )]
     ///Rich authorization request details (RFC 9396).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AuthzDetails {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub elements: ::std::vec::Vec<AuthorizationDetailsElement>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "ciba")]
     ///`BackchannelAuthenticationCompleteRequest`
@@ -852,6 +894,9 @@ pub mod types {
         pub sub: ::std::option::Option<::std::string::String>,
         pub subject: ::std::string::String,
         pub ticket: ::std::string::String,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "ciba")]
     ///`BackchannelAuthenticationCompleteRequestResult`
@@ -882,7 +927,7 @@ pub mod types {
     }
     #[cfg(feature = "ciba")]
     ///`BackchannelAuthenticationCompleteResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BackchannelAuthenticationCompleteResponse {
         #[serde(
@@ -1021,6 +1066,9 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub service_attributes: ::std::vec::Vec<Pair>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "ciba")]
     ///`BackchannelAuthenticationCompleteResponseAction`
@@ -1066,6 +1114,9 @@ pub mod types {
         pub error_uri: ::std::option::Option<::std::string::String>,
         pub reason: CibaFailReason,
         pub ticket: ::std::string::String,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "ciba")]
     ///`BackchannelAuthenticationFailRequestReason`
@@ -1108,7 +1159,7 @@ pub mod types {
     }
     #[cfg(feature = "ciba")]
     ///`BackchannelAuthenticationFailResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BackchannelAuthenticationFailResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1128,6 +1179,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "ciba")]
     ///`BackchannelAuthenticationFailResponseAction`
@@ -1162,10 +1216,13 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BackchannelAuthenticationIssueRequest {
         pub ticket: ::std::string::String,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "ciba")]
     ///`BackchannelAuthenticationIssueResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BackchannelAuthenticationIssueResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1197,6 +1254,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "ciba")]
     ///`BackchannelAuthenticationIssueResponseAction`
@@ -1267,10 +1327,13 @@ pub mod types {
         )]
         pub oauth_client_attestation_pop: ::std::option::Option<::std::string::String>,
         pub parameters: ::std::string::String,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "ciba")]
     ///`BackchannelAuthenticationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BackchannelAuthenticationResponse {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1435,6 +1498,9 @@ pub mod types {
         pub user_code_required: ::std::option::Option<bool>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub warnings: ::std::vec::Vec<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "ciba")]
     ///`BackchannelAuthenticationResponseAction`
@@ -1474,7 +1540,7 @@ pub mod types {
         )
     )]
     ///Switches for client ID metadata document handling.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CimdOptions {
         #[serde(
@@ -1492,6 +1558,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub query_permitted: ::std::option::Option<bool>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(any(feature = "authorization", feature = "service"))]
     ///`ClaimType`
@@ -1524,7 +1593,7 @@ pub mod types {
         any(feature = "client-registration", feature = "clients", feature = "federation")
     )]
     ///`Client`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Client {
         #[serde(
@@ -2037,6 +2106,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub user_info_sign_alg: ::std::option::Option<JwsAlg>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(
         any(
@@ -2089,10 +2161,13 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientAuthorizationDeleteApiPostBody {
         pub subject: ::std::string::String,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "clients")]
     ///`ClientAuthorizationDeleteResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientAuthorizationDeleteResponse {
         #[serde(
@@ -2134,6 +2209,9 @@ pub mod types {
         pub service_api_key: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "clients")]
     ///`ClientAuthorizationGetListRequest`
@@ -2147,10 +2225,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub start: ::std::option::Option<i32>,
         pub subject: ::std::string::String,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "clients")]
     ///`ClientAuthorizationGetListResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientAuthorizationGetListResponse {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -2168,6 +2249,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub total_count: ::std::option::Option<i32>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "clients")]
     ///`ClientAuthorizationUpdateRequest`
@@ -2177,10 +2261,13 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub scopes: ::std::vec::Vec<::std::string::String>,
         pub subject: ::std::string::String,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "clients")]
     ///`ClientAuthorizationUpdateResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientAuthorizationUpdateResponse {
         #[serde(
@@ -2193,6 +2280,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(
         any(feature = "client-registration", feature = "clients", feature = "federation")
@@ -2231,7 +2321,7 @@ pub mod types {
         any(feature = "client-registration", feature = "clients", feature = "federation")
     )]
     ///`ClientExtension`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientExtension {
         #[serde(
@@ -2265,10 +2355,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub token_exchange_permitted: ::std::option::Option<bool>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "clients")]
     ///`ClientExtensionRequestableScopesGetResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientExtensionRequestableScopesGetResponse {
         #[serde(
@@ -2278,10 +2371,13 @@ pub mod types {
         pub requestable_scopes: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "clients")]
     ///`ClientExtensionRequestableScopesUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientExtensionRequestableScopesUpdateRequest {
         #[serde(
@@ -2290,10 +2386,13 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub requestable_scopes: ::std::vec::Vec<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "clients")]
     ///`ClientExtensionRequestableScopesUpdateResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientExtensionRequestableScopesUpdateResponse {
         #[serde(
@@ -2302,6 +2401,9 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub requestable_scopes: ::std::vec::Vec<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "clients")]
     ///`ClientFlagUpdateRequest`
@@ -2310,6 +2412,9 @@ pub mod types {
     pub struct ClientFlagUpdateRequest {
         #[serde(rename = "clientLocked")]
         pub client_locked: bool,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "clients")]
     ///`ClientFlagUpdateResponse`
@@ -2320,10 +2425,13 @@ pub mod types {
         pub result_code: ::std::string::String,
         #[serde(rename = "resultMessage")]
         pub result_message: ::std::string::String,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "clients")]
     ///`ClientGetListResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientGetListResponse {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -2337,10 +2445,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub total_count: ::std::option::Option<i32>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "clients")]
     ///`ClientGrantedScopesDeleteResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientGrantedScopesDeleteResponse {
         #[serde(
@@ -2353,6 +2464,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "clients")]
     ///`ClientGrantedScopesGetApiPostBody`
@@ -2360,10 +2474,13 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientGrantedScopesGetApiPostBody {
         pub subject: ::std::string::String,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(any(feature = "clients", feature = "tokens"))]
     ///The public face of a client.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientLimited {
         #[serde(
@@ -2403,10 +2520,13 @@ pub mod types {
         pub descriptions: ::std::vec::Vec<TaggedValue>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<i32>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "authorization")]
     ///`ClientLimitedAuthorization`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientLimitedAuthorization {
         #[serde(
@@ -2638,6 +2758,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub trust_chain_updated_at: ::std::option::Option<i64>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "authorization")]
     ///`ClientLimitedAuthorizationClientSource`
@@ -2683,6 +2806,9 @@ pub mod types {
         pub json: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "client-registration")]
     ///`ClientRegistrationDeleteApiBody`
@@ -2694,6 +2820,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub json: ::std::option::Option<::std::string::String>,
         pub token: ::std::string::String,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "client-registration")]
     ///`ClientRegistrationGetApiBody`
@@ -2705,10 +2834,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub json: ::std::option::Option<::std::string::String>,
         pub token: ::std::string::String,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "full")]
     ///`ClientRegistrationRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientRegistrationRequest {
         #[serde(
@@ -2720,10 +2852,13 @@ pub mod types {
         pub json: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "client-registration")]
     ///`ClientRegistrationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientRegistrationResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2745,6 +2880,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "client-registration")]
     ///`ClientRegistrationResponseAction`
@@ -2823,6 +2961,9 @@ pub mod types {
         pub client_id: ::std::string::String,
         pub json: ::std::string::String,
         pub token: ::std::string::String,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(
         any(feature = "client-registration", feature = "clients", feature = "federation")
@@ -2863,7 +3004,7 @@ pub mod types {
     }
     #[cfg(feature = "clients")]
     ///`ClientSecretRefreshResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientSecretRefreshResponse {
         #[serde(
@@ -2886,6 +3027,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "clients")]
     ///`ClientSecretUpdateRequest`
@@ -2894,10 +3038,13 @@ pub mod types {
     pub struct ClientSecretUpdateRequest {
         #[serde(rename = "clientSecret")]
         pub client_secret: ::std::string::String,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "clients")]
     ///`ClientSecretUpdateResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientSecretUpdateResponse {
         #[serde(
@@ -2920,6 +3067,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(
         any(
@@ -2958,7 +3108,7 @@ pub mod types {
     }
     #[cfg(feature = "credential-issuer")]
     ///`CredentialIssuanceOrder`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CredentialIssuanceOrder {
         #[serde(
@@ -2986,10 +3136,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub signing_key_id: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(any(feature = "authorization", feature = "service"))]
     ///`CredentialIssuerMetadata`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CredentialIssuerMetadata {
         #[serde(
@@ -3044,10 +3197,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub require_credential_response_encryption: ::std::option::Option<bool>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(any(feature = "authorization", feature = "credential-issuer"))]
     ///`CredentialOfferInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CredentialOfferInfo {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3131,10 +3287,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub tx_code_input_mode: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
     ///`CredentialRequestInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CredentialRequestInfo {
         #[serde(
@@ -3154,6 +3313,9 @@ pub mod types {
         pub format: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub identifier: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(any(feature = "authorization", feature = "ciba", feature = "service"))]
     ///`DeliveryMode`
@@ -3224,10 +3386,13 @@ pub mod types {
         )]
         pub oauth_client_attestation_pop: ::std::option::Option<::std::string::String>,
         pub parameters: ::std::string::String,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "device-flow")]
     ///`DeviceAuthorizationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct DeviceAuthorizationResponse {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -3373,6 +3538,9 @@ pub mod types {
         pub verification_uri_complete: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub warnings: ::std::vec::Vec<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "device-flow")]
     ///`DeviceAuthorizationResponseAction`
@@ -3468,6 +3636,9 @@ pub mod types {
         pub subject: ::std::string::String,
         #[serde(rename = "userCode")]
         pub user_code: ::std::string::String,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "device-flow")]
     ///`DeviceCompleteRequestResult`
@@ -3498,7 +3669,7 @@ pub mod types {
     }
     #[cfg(feature = "device-flow")]
     ///`DeviceCompleteResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct DeviceCompleteResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3513,6 +3684,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "device-flow")]
     ///`DeviceCompleteResponseAction`
@@ -3552,10 +3726,13 @@ pub mod types {
     pub struct DeviceVerificationRequest {
         #[serde(rename = "userCode")]
         pub user_code: ::std::string::String,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "device-flow")]
     ///`DeviceVerificationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct DeviceVerificationResponse {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -3667,6 +3844,9 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub service_attributes: ::std::vec::Vec<Pair>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "device-flow")]
     ///`DeviceVerificationResponseAction`
@@ -3728,13 +3908,16 @@ pub mod types {
     }
     #[cfg(any(feature = "authorization", feature = "ciba", feature = "device-flow"))]
     ///`DynamicScope`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct DynamicScope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(
         any(
@@ -3779,7 +3962,7 @@ pub mod types {
     }
     #[cfg(feature = "federation")]
     ///`FederationConfigurationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct FederationConfigurationResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3799,6 +3982,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "federation")]
     ///`FederationConfigurationResponseAction`
@@ -3829,7 +4015,7 @@ pub mod types {
     }
     #[cfg(feature = "federation")]
     ///`FederationRegistrationRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct FederationRegistrationRequest {
         #[serde(
@@ -3842,10 +4028,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub trust_chain: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "federation")]
     ///`FederationRegistrationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct FederationRegistrationResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3867,6 +4056,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "federation")]
     ///`FederationRegistrationResponseAction`
@@ -3899,7 +4091,7 @@ pub mod types {
     }
     #[cfg(feature = "grant-management")]
     ///`GMRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GMRequest {
         #[serde(
@@ -3933,10 +4125,13 @@ pub mod types {
         pub htm: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub htu: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "grant-management")]
     ///`GMResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GMResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3961,6 +4156,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "grant-management")]
     ///`GmResponseAction`
@@ -4006,7 +4204,7 @@ pub mod types {
         )
     )]
     ///`Grant`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Grant {
         #[serde(
@@ -4018,6 +4216,9 @@ pub mod types {
         pub claims: ::std::vec::Vec<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub scopes: ::std::vec::Vec<GrantScope>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(
         any(
@@ -4066,13 +4267,16 @@ pub mod types {
         )
     )]
     ///`GrantScope`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GrantScope {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub resource: ::std::vec::Vec<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub scope: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(
         any(
@@ -4137,7 +4341,7 @@ pub mod types {
     }
     #[cfg(any(feature = "authorization", feature = "hsk", feature = "service"))]
     ///`Hsk`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Hsk {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4160,10 +4364,13 @@ pub mod types {
         pub public_key: ::std::option::Option<::std::string::String>,
         #[serde(rename = "use", skip_serializing_if = "::std::option::Option::is_none")]
         pub use_: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "hsk")]
     ///`HskCreateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct HskCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4179,10 +4386,13 @@ pub mod types {
         pub kty: ::std::option::Option<::std::string::String>,
         #[serde(rename = "use", skip_serializing_if = "::std::option::Option::is_none")]
         pub use_: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "hsk")]
     ///`HskCreateResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct HskCreateResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4199,6 +4409,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "hsk")]
     ///`HskCreateResponseAction`
@@ -4231,7 +4444,7 @@ pub mod types {
     }
     #[cfg(feature = "full")]
     ///`HskDeleteResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct HskDeleteResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4248,6 +4461,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "full")]
     ///`HskDeleteResponseAction`
@@ -4280,7 +4496,7 @@ pub mod types {
     }
     #[cfg(feature = "hsk")]
     ///`HskGetListResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct HskGetListResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4297,6 +4513,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "hsk")]
     ///`HskGetListResponseAction`
@@ -4327,7 +4546,7 @@ pub mod types {
     }
     #[cfg(feature = "hsk")]
     ///`HskGetResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct HskGetResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4344,6 +4563,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "hsk")]
     ///`HskGetResponseAction`
@@ -4399,10 +4621,13 @@ pub mod types {
         pub refresh_token: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sub: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "tokens")]
     ///The reissued ID token and the response to send.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct IdtokenReissueResponse {
         ///What the token endpoint should do with `responseContent`.
@@ -4428,6 +4653,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "tokens")]
     ///What the token endpoint should do with `responseContent`.
@@ -4479,10 +4707,13 @@ pub mod types {
         )]
         pub service_token_cache: ::std::option::Option<InfoResponseServiceTokenCache>,
         pub version: ::std::string::String,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "utility")]
     ///`InfoResponseServiceTokenCache`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct InfoResponseServiceTokenCache {
         #[serde(
@@ -4520,6 +4751,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub total_load_time: ::std::option::Option<i64>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "introspection")]
     ///`IntrospectionRequest`
@@ -4582,10 +4816,13 @@ pub mod types {
         pub token: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uri: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "introspection")]
     ///`IntrospectionResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct IntrospectionResponse {
         #[serde(
@@ -4752,6 +4989,9 @@ pub mod types {
         pub sufficient: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub usable: ::std::option::Option<bool>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "introspection")]
     ///`IntrospectionResponseAction`
@@ -4811,10 +5051,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub signed_by_client: ::std::option::Option<bool>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "jose")]
     ///`JoseVerifyResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct JoseVerifyResponse {
         #[serde(
@@ -4852,6 +5095,9 @@ pub mod types {
         pub signature_valid: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub valid: ::std::option::Option<bool>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(
         any(feature = "client-registration", feature = "clients", feature = "federation")
@@ -5129,13 +5375,16 @@ pub mod types {
     }
     #[cfg(any(feature = "authorization", feature = "service"))]
     ///`NamedUri`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct NamedUri {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uri: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "native-sso")]
     ///`NativeSsoLogoutRequest`
@@ -5144,10 +5393,13 @@ pub mod types {
     pub struct NativeSsoLogoutRequest {
         #[serde(rename = "sessionId")]
         pub session_id: ::std::string::String,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "native-sso")]
     ///`NativeSsoLogoutResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct NativeSsoLogoutResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5164,6 +5416,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "native-sso")]
     ///`NativeSsoLogoutResponseAction`
@@ -5225,10 +5480,13 @@ pub mod types {
         pub refresh_token: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sub: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "native-sso")]
     ///`NativeSsoResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct NativeSsoResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5253,6 +5511,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "native-sso")]
     ///`NativeSsoResponseAction`
@@ -5296,13 +5557,16 @@ pub mod types {
         )
     )]
     ///A key and a value.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Pair {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub key: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(any(feature = "authorization", feature = "service"))]
     ///`Prompt`
@@ -5347,7 +5611,7 @@ pub mod types {
         )
     )]
     ///A key and a value attached to a token, optionally hidden from clients.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Property {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5356,6 +5620,9 @@ pub mod types {
         pub key: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "pushed-authorization")]
     ///`PushedAuthorizationRequest`
@@ -5405,10 +5672,13 @@ pub mod types {
         )]
         pub oauth_client_attestation_pop: ::std::option::Option<::std::string::String>,
         pub parameters: ::std::string::String,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "pushed-authorization")]
     ///`PushedAuthorizationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PushedAuthorizationResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5445,6 +5715,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "pushed-authorization")]
     ///`PushedAuthorizationResponseAction`
@@ -5562,7 +5835,7 @@ pub mod types {
         Unknown(UnknownValue),
     }
     ///What Authlete says when it refuses or fails a call.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ResultBody {
         ///Authlete's code for the outcome, such as `A001201`.
@@ -5577,6 +5850,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "revocation")]
     ///`RevocationRequest`
@@ -5615,10 +5891,13 @@ pub mod types {
         )]
         pub oauth_client_attestation_pop: ::std::option::Option<::std::string::String>,
         pub parameters: ::std::string::String,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "revocation")]
     ///`RevocationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct RevocationResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5638,6 +5917,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "revocation")]
     ///`RevocationResponseAction`
@@ -5679,7 +5961,7 @@ pub mod types {
         )
     )]
     ///A scope the service supports, with its descriptions and attributes.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Scope {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -5695,10 +5977,13 @@ pub mod types {
         pub descriptions: ::std::vec::Vec<TaggedValue>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(any(feature = "authorization", feature = "service"))]
     ///`Service`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Service {
         #[serde(
@@ -6668,10 +6953,13 @@ pub mod types {
         pub verified_claims_validation_schema_set: ::std::option::Option<
             VerifiedClaimsValidationSchema,
         >,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "service")]
     ///`ServiceGetListResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ServiceGetListResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6685,16 +6973,22 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub total_count: ::std::option::Option<i32>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "service")]
     ///`ServiceJwksGetResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ServiceJwksGetResponse {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub keys: ::std::vec::Vec<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(any(feature = "authorization", feature = "service"))]
     ///`ServiceProfile`
@@ -6746,7 +7040,7 @@ pub mod types {
     }
     #[cfg(any(feature = "authorization", feature = "service"))]
     ///`SnsCredentials`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SnsCredentials {
         #[serde(
@@ -6761,6 +7055,9 @@ pub mod types {
         pub api_secret: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sns: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "introspection")]
     ///`StandardIntrospectionRequest`
@@ -6813,10 +7110,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub with_hidden_properties: ::std::option::Option<bool>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "introspection")]
     ///`StandardIntrospectionResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct StandardIntrospectionResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6836,6 +7136,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "introspection")]
     ///`StandardIntrospectionResponseAction`
@@ -6907,17 +7210,20 @@ pub mod types {
         )
     )]
     ///A value for one language tag.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TaggedValue {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tag: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "tokens")]
     ///`TokenBatchStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenBatchStatus {
         #[serde(
@@ -6957,6 +7263,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub token_count: ::std::option::Option<i64>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "tokens")]
     ///`TokenBatchStatusBatchKind`
@@ -7008,7 +7317,7 @@ pub mod types {
     }
     #[cfg(feature = "tokens")]
     ///`TokenCreateBatchResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenCreateBatchResponse {
         #[serde(
@@ -7026,10 +7335,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "tokens")]
     ///`TokenCreateBatchStatusResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenCreateBatchStatusResponse {
         #[serde(
@@ -7044,6 +7356,9 @@ pub mod types {
         pub result_message: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<TokenBatchStatus>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "tokens")]
     ///The properties of an access token to create directly.
@@ -7147,10 +7462,13 @@ pub mod types {
         pub session_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "tokens")]
     ///The access token Authlete created.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenCreateResponse {
         #[serde(
@@ -7243,6 +7561,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub token_type: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "tokens")]
     ///Whether the token was created, and if not, why.
@@ -7286,6 +7607,9 @@ pub mod types {
         pub reason: TokenFailReason,
         ///The ticket that `/auth/token` returned for this token request.
         pub ticket: ::std::string::String,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "tokens")]
     ///Why the authorization server is turning the request down.
@@ -7319,7 +7643,7 @@ pub mod types {
     }
     #[cfg(feature = "tokens")]
     ///The error response Authlete prepared for the token endpoint.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenFailResponse {
         ///How the token endpoint should deliver `responseContent`.
@@ -7343,6 +7667,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "tokens")]
     ///How the token endpoint should deliver `responseContent`.
@@ -7373,7 +7700,7 @@ pub mod types {
     }
     #[cfg(feature = "tokens")]
     ///One page of access tokens.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenGetListResponse {
         #[serde(
@@ -7396,10 +7723,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub total_count: ::std::option::Option<i32>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "tokens")]
     ///What Authlete knows about a token presented in a token exchange.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenInfo {
         #[serde(
@@ -7455,6 +7785,9 @@ pub mod types {
         pub scopes: ::std::vec::Vec<Scope>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "tokens")]
     ///The ticket to spend and the resource owner the tokens are for.
@@ -7487,10 +7820,13 @@ pub mod types {
         pub subject: ::std::string::String,
         ///The ticket `/auth/token` returned with the `PASSWORD` action.
         pub ticket: ::std::string::String,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "tokens")]
     ///The tokens Authlete issued, and the response to send.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenIssueResponse {
         #[serde(
@@ -7617,6 +7953,9 @@ pub mod types {
         pub service_attributes: ::std::vec::Vec<Pair>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "tokens")]
     ///What the token endpoint should do with `responseContent`.
@@ -7736,10 +8075,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub refresh_token_duration: ::std::option::Option<i64>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "tokens")]
     ///Authlete's verdict on a token request, and the material for each possible next step.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenResponse {
         #[serde(
@@ -7985,6 +8327,9 @@ pub mod types {
         ///The resource owner's username, for the password grant.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub username: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "tokens")]
     ///What the token endpoint should do next.
@@ -8036,7 +8381,7 @@ pub mod types {
     }
     #[cfg(feature = "tokens")]
     ///Criteria that pick the tokens to revoke; give at least one.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenRevokeRequest {
         ///An access token, or its hash.
@@ -8060,10 +8405,13 @@ pub mod types {
         ///A resource owner's subject; limits the revocation to that user.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "tokens")]
     ///The outcome of a revocation.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenRevokeResponse {
         ///How many access tokens were revoked.
@@ -8081,6 +8429,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "tokens")]
     ///The token types of token exchange (RFC 8693).
@@ -8135,7 +8486,7 @@ pub mod types {
     }
     #[cfg(feature = "tokens")]
     ///The access token to change and its new properties.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenUpdateRequest {
         ///The access token to change.
@@ -8210,10 +8561,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub token_id: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "tokens")]
     ///The access token after the change.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenUpdateResponse {
         #[serde(
@@ -8268,6 +8622,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub token_type: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "tokens")]
     ///Whether the token was changed, and if not, why.
@@ -8307,7 +8664,7 @@ pub mod types {
     }
     #[cfg(any(feature = "authorization", feature = "service"))]
     ///`TrustAnchor`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TrustAnchor {
         #[serde(
@@ -8317,6 +8674,9 @@ pub mod types {
         pub entity_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub jwks: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(any(feature = "authorization", feature = "service"))]
     ///`UserCodeCharset`
@@ -8371,10 +8731,13 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub verified_claims_for_tx: ::std::vec::Vec<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "userinfo")]
     ///`UserinfoIssueResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UserinfoIssueResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8406,6 +8769,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub signature_input: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "userinfo")]
     ///`UserinfoIssueResponseAction`
@@ -8478,10 +8844,13 @@ pub mod types {
         pub token: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uri: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "userinfo")]
     ///`UserinfoResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UserinfoResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8593,6 +8962,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub user_info_claims: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "userinfo")]
     ///`UserinfoResponseAction`
@@ -8627,7 +8999,7 @@ pub mod types {
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciBatchIssueRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciBatchIssueRequest {
         #[serde(
@@ -8637,10 +9009,13 @@ pub mod types {
         pub access_token: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub orders: ::std::vec::Vec<CredentialIssuanceOrder>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciBatchIssueResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciBatchIssueResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8660,6 +9035,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciBatchIssueResponseAction`
@@ -8694,7 +9072,7 @@ pub mod types {
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciBatchParseRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciBatchParseRequest {
         #[serde(
@@ -8707,10 +9085,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_content: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciBatchParseResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciBatchParseResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8732,6 +9113,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciBatchParseResponseAction`
@@ -8766,15 +9150,18 @@ pub mod types {
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciDeferredIssueRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciDeferredIssueRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order: ::std::option::Option<CredentialIssuanceOrder>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciDeferredIssueResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciDeferredIssueResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8794,6 +9181,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciDeferredIssueResponseAction`
@@ -8826,7 +9216,7 @@ pub mod types {
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciDeferredParseRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciDeferredParseRequest {
         #[serde(
@@ -8839,10 +9229,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_content: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciDeferredParseResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciDeferredParseResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8864,6 +9257,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciDeferredParseResponseAction`
@@ -8902,10 +9298,13 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciJwksRequest {
         pub pretty: bool,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciJwksResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciJwksResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8925,6 +9324,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciJwksResponseAction`
@@ -8959,10 +9361,13 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciJwtissuerRequest {
         pub pretty: bool,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciJwtissuerResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciJwtissuerResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8982,6 +9387,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciJwtissuerResponseAction`
@@ -9016,10 +9424,13 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciMetadataRequest {
         pub pretty: bool,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciMetadataResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciMetadataResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9039,6 +9450,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciMetadataResponseAction`
@@ -9069,7 +9483,7 @@ pub mod types {
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciOfferCreateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciOfferCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9128,10 +9542,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub tx_code_input_mode: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciOfferCreateResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciOfferCreateResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9148,6 +9565,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciOfferCreateResponseAction`
@@ -9180,15 +9600,18 @@ pub mod types {
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciOfferInfoRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciOfferInfoRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub identifier: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciOfferInfoResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciOfferInfoResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9205,6 +9628,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciOfferInfoResponseAction`
@@ -9239,7 +9665,7 @@ pub mod types {
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciSingleIssueRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciSingleIssueRequest {
         #[serde(
@@ -9249,10 +9675,13 @@ pub mod types {
         pub access_token: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order: ::std::option::Option<CredentialIssuanceOrder>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciSingleIssueResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciSingleIssueResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9277,6 +9706,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub transaction_id: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciSingleIssueResponseAction`
@@ -9313,7 +9745,7 @@ pub mod types {
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciSingleParseRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciSingleParseRequest {
         #[serde(
@@ -9326,10 +9758,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_content: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciSingleParseResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciSingleParseResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9351,6 +9786,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciSingleParseResponseAction`
@@ -9461,6 +9899,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "tokens")]
         impl ::std::default::Default for AccessToken {
@@ -9478,6 +9920,7 @@ pub mod types {
                     refresh_token_scopes: Ok(Default::default()),
                     scopes: Ok(Default::default()),
                     subject: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -9639,6 +10082,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<AccessToken> for super::AccessToken {
@@ -9659,6 +10116,7 @@ pub mod types {
                     refresh_token_scopes: value.refresh_token_scopes?,
                     scopes: value.scopes?,
                     subject: value.subject?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -9678,6 +10136,7 @@ pub mod types {
                     refresh_token_scopes: Ok(value.refresh_token_scopes),
                     scopes: Ok(value.scopes),
                     subject: Ok(value.subject),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -9717,6 +10176,10 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(
             any(
@@ -9737,6 +10200,7 @@ pub mod types {
                     other_fields: Ok(Default::default()),
                     privileges: Ok(Default::default()),
                     type_: Err("no value supplied for type_".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -9834,6 +10298,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(
             any(
@@ -9858,6 +10336,7 @@ pub mod types {
                     other_fields: value.other_fields?,
                     privileges: value.privileges?,
                     type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -9881,6 +10360,7 @@ pub mod types {
                     other_fields: Ok(value.other_fields),
                     privileges: Ok(value.privileges),
                     type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -9896,6 +10376,10 @@ pub mod types {
                 ::std::string::String,
             >,
             ticket: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "authorization")]
         impl ::std::default::Default for AuthorizationFailRequest {
@@ -9904,6 +10388,7 @@ pub mod types {
                     description: Ok(Default::default()),
                     reason: Err("no value supplied for reason".to_string()),
                     ticket: Err("no value supplied for ticket".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -9945,6 +10430,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "authorization")]
         impl ::std::convert::TryFrom<AuthorizationFailRequest>
@@ -9957,6 +10456,7 @@ pub mod types {
                     description: value.description?,
                     reason: value.reason?,
                     ticket: value.ticket?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -9968,6 +10468,7 @@ pub mod types {
                     description: Ok(value.description),
                     reason: Ok(value.reason),
                     ticket: Ok(value.ticket),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -9990,6 +10491,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "authorization")]
         impl ::std::default::Default for AuthorizationFailResponse {
@@ -9999,6 +10504,7 @@ pub mod types {
                     response_content: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -10058,6 +10564,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "authorization")]
         impl ::std::convert::TryFrom<AuthorizationFailResponse>
@@ -10071,6 +10591,7 @@ pub mod types {
                     response_content: value.response_content?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -10083,6 +10604,7 @@ pub mod types {
                     response_content: Ok(value.response_content),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -10155,6 +10677,10 @@ pub mod types {
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "authorization")]
         impl ::std::default::Default for AuthorizationIssueRequest {
@@ -10178,6 +10704,7 @@ pub mod types {
                     subject: Err("no value supplied for subject".to_string()),
                     ticket: Err("no value supplied for ticket".to_string()),
                     verified_claims_for_tx: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -10411,6 +10938,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "authorization")]
         impl ::std::convert::TryFrom<AuthorizationIssueRequest>
@@ -10438,6 +10979,7 @@ pub mod types {
                     subject: value.subject?,
                     ticket: value.ticket?,
                     verified_claims_for_tx: value.verified_claims_for_tx?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -10464,6 +11006,7 @@ pub mod types {
                     subject: Ok(value.subject),
                     ticket: Ok(value.ticket),
                     verified_claims_for_tx: Ok(value.verified_claims_for_tx),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -10514,6 +11057,10 @@ pub mod types {
                 ::std::option::Option<super::AuthorizationTicketInfo>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "authorization")]
         impl ::std::default::Default for AuthorizationIssueResponse {
@@ -10530,6 +11077,7 @@ pub mod types {
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
                     ticket_info: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -10683,6 +11231,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "authorization")]
         impl ::std::convert::TryFrom<AuthorizationIssueResponse>
@@ -10703,6 +11265,7 @@ pub mod types {
                     result_code: value.result_code?,
                     result_message: value.result_message?,
                     ticket_info: value.ticket_info?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -10722,6 +11285,7 @@ pub mod types {
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
                     ticket_info: Ok(value.ticket_info),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -10740,6 +11304,10 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "authorization")]
         impl ::std::default::Default for AuthorizationRequest {
@@ -10748,6 +11316,7 @@ pub mod types {
                     cimd_options: Ok(Default::default()),
                     context: Ok(Default::default()),
                     parameters: Err("no value supplied for parameters".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -10789,6 +11358,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "authorization")]
         impl ::std::convert::TryFrom<AuthorizationRequest>
@@ -10801,6 +11384,7 @@ pub mod types {
                     cimd_options: value.cimd_options?,
                     context: value.context?,
                     parameters: value.parameters?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -10811,6 +11395,7 @@ pub mod types {
                     cimd_options: Ok(value.cimd_options),
                     context: Ok(value.context),
                     parameters: Ok(value.parameters),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -10977,6 +11562,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "authorization")]
         impl ::std::default::Default for AuthorizationResponse {
@@ -11022,6 +11611,7 @@ pub mod types {
                     transformed_claims: Ok(Default::default()),
                     ui_locales: Ok(Default::default()),
                     user_info_claims: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -11553,6 +12143,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "authorization")]
         impl ::std::convert::TryFrom<AuthorizationResponse>
@@ -11603,6 +12207,7 @@ pub mod types {
                     transformed_claims: value.transformed_claims?,
                     ui_locales: value.ui_locales?,
                     user_info_claims: value.user_info_claims?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -11653,6 +12258,7 @@ pub mod types {
                     transformed_claims: Ok(value.transformed_claims),
                     ui_locales: Ok(value.ui_locales),
                     user_info_claims: Ok(value.user_info_claims),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -11663,12 +12269,17 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "authorization")]
         impl ::std::default::Default for AuthorizationTicketInfo {
             fn default() -> Self {
                 Self {
                     context: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -11686,6 +12297,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "authorization")]
         impl ::std::convert::TryFrom<AuthorizationTicketInfo>
@@ -11694,26 +12319,37 @@ pub mod types {
             fn try_from(
                 value: AuthorizationTicketInfo,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { context: value.context? })
+                Ok(Self {
+                    context: value.context?,
+                    extra: value.extra?,
+                })
             }
         }
         #[cfg(feature = "authorization")]
         impl ::std::convert::From<super::AuthorizationTicketInfo>
         for AuthorizationTicketInfo {
             fn from(value: super::AuthorizationTicketInfo) -> Self {
-                Self { context: Ok(value.context) }
+                Self {
+                    context: Ok(value.context),
+                    extra: Ok(value.extra),
+                }
             }
         }
         #[cfg(feature = "authorization")]
         #[derive(Clone, Debug)]
         pub struct AuthorizationTicketInfoRequest {
             ticket: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "authorization")]
         impl ::std::default::Default for AuthorizationTicketInfoRequest {
             fn default() -> Self {
                 Self {
                     ticket: Err("no value supplied for ticket".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -11731,6 +12367,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "authorization")]
         impl ::std::convert::TryFrom<AuthorizationTicketInfoRequest>
@@ -11739,14 +12389,20 @@ pub mod types {
             fn try_from(
                 value: AuthorizationTicketInfoRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { ticket: value.ticket? })
+                Ok(Self {
+                    ticket: value.ticket?,
+                    extra: value.extra?,
+                })
             }
         }
         #[cfg(feature = "authorization")]
         impl ::std::convert::From<super::AuthorizationTicketInfoRequest>
         for AuthorizationTicketInfoRequest {
             fn from(value: super::AuthorizationTicketInfoRequest) -> Self {
-                Self { ticket: Ok(value.ticket) }
+                Self {
+                    ticket: Ok(value.ticket),
+                    extra: Ok(value.extra),
+                }
             }
         }
         #[cfg(feature = "authorization")]
@@ -11768,6 +12424,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "authorization")]
         impl ::std::default::Default for AuthorizationTicketInfoResponse {
@@ -11777,6 +12437,7 @@ pub mod types {
                     info: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -11836,6 +12497,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "authorization")]
         impl ::std::convert::TryFrom<AuthorizationTicketInfoResponse>
@@ -11849,6 +12524,7 @@ pub mod types {
                     info: value.info?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -11861,6 +12537,7 @@ pub mod types {
                     info: Ok(value.info),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -11869,6 +12546,10 @@ pub mod types {
         pub struct AuthorizationTicketUpdateRequest {
             info: ::std::result::Result<::std::string::String, ::std::string::String>,
             ticket: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "authorization")]
         impl ::std::default::Default for AuthorizationTicketUpdateRequest {
@@ -11876,6 +12557,7 @@ pub mod types {
                 Self {
                     info: Err("no value supplied for info".to_string()),
                     ticket: Err("no value supplied for ticket".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -11905,6 +12587,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "authorization")]
         impl ::std::convert::TryFrom<AuthorizationTicketUpdateRequest>
@@ -11916,6 +12612,7 @@ pub mod types {
                 Ok(Self {
                     info: value.info?,
                     ticket: value.ticket?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -11926,6 +12623,7 @@ pub mod types {
                 Self {
                     info: Ok(value.info),
                     ticket: Ok(value.ticket),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -11948,6 +12646,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "authorization")]
         impl ::std::default::Default for AuthorizationTicketUpdateResponse {
@@ -11957,6 +12659,7 @@ pub mod types {
                     info: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -12016,6 +12719,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "authorization")]
         impl ::std::convert::TryFrom<AuthorizationTicketUpdateResponse>
@@ -12029,6 +12746,7 @@ pub mod types {
                     info: value.info?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -12041,6 +12759,7 @@ pub mod types {
                     info: Ok(value.info),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -12059,6 +12778,10 @@ pub mod types {
                 ::std::vec::Vec<super::AuthorizationDetailsElement>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(
             any(
@@ -12073,6 +12796,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     elements: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -12100,6 +12824,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(
             any(
@@ -12115,7 +12853,10 @@ pub mod types {
             fn try_from(
                 value: AuthzDetails,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { elements: value.elements? })
+                Ok(Self {
+                    elements: value.elements?,
+                    extra: value.extra?,
+                })
             }
         }
         #[cfg(
@@ -12131,6 +12872,7 @@ pub mod types {
             fn from(value: super::AuthzDetails) -> Self {
                 Self {
                     elements: Ok(value.elements),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -12203,6 +12945,10 @@ pub mod types {
             >,
             subject: ::std::result::Result<::std::string::String, ::std::string::String>,
             ticket: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "ciba")]
         impl ::std::default::Default for BackchannelAuthenticationCompleteRequest {
@@ -12226,6 +12972,7 @@ pub mod types {
                     sub: Ok(Default::default()),
                     subject: Err("no value supplied for subject".to_string()),
                     ticket: Err("no value supplied for ticket".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -12459,6 +13206,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "ciba")]
         impl ::std::convert::TryFrom<BackchannelAuthenticationCompleteRequest>
@@ -12486,6 +13247,7 @@ pub mod types {
                     sub: value.sub?,
                     subject: value.subject?,
                     ticket: value.ticket?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -12512,6 +13274,7 @@ pub mod types {
                     sub: Ok(value.sub),
                     subject: Ok(value.subject),
                     ticket: Ok(value.ticket),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -12630,6 +13393,10 @@ pub mod types {
                 ::std::vec::Vec<super::Pair>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "ciba")]
         impl ::std::default::Default for BackchannelAuthenticationCompleteResponse {
@@ -12663,6 +13430,7 @@ pub mod types {
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
                     service_attributes: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -13040,6 +13808,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "ciba")]
         impl ::std::convert::TryFrom<BackchannelAuthenticationCompleteResponse>
@@ -13077,6 +13859,7 @@ pub mod types {
                     result_code: value.result_code?,
                     result_message: value.result_message?,
                     service_attributes: value.service_attributes?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -13113,6 +13896,7 @@ pub mod types {
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
                     service_attributes: Ok(value.service_attributes),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -13129,6 +13913,10 @@ pub mod types {
             >,
             reason: ::std::result::Result<super::CibaFailReason, ::std::string::String>,
             ticket: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "ciba")]
         impl ::std::default::Default for BackchannelAuthenticationFailRequest {
@@ -13138,6 +13926,7 @@ pub mod types {
                     error_uri: Ok(Default::default()),
                     reason: Err("no value supplied for reason".to_string()),
                     ticket: Err("no value supplied for ticket".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -13193,6 +13982,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "ciba")]
         impl ::std::convert::TryFrom<BackchannelAuthenticationFailRequest>
@@ -13206,6 +14009,7 @@ pub mod types {
                     error_uri: value.error_uri?,
                     reason: value.reason?,
                     ticket: value.ticket?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -13218,6 +14022,7 @@ pub mod types {
                     error_uri: Ok(value.error_uri),
                     reason: Ok(value.reason),
                     ticket: Ok(value.ticket),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -13240,6 +14045,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "ciba")]
         impl ::std::default::Default for BackchannelAuthenticationFailResponse {
@@ -13249,6 +14058,7 @@ pub mod types {
                     response_content: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -13306,6 +14116,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "ciba")]
         impl ::std::convert::TryFrom<BackchannelAuthenticationFailResponse>
@@ -13319,6 +14143,7 @@ pub mod types {
                     response_content: value.response_content?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -13331,6 +14156,7 @@ pub mod types {
                     response_content: Ok(value.response_content),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -13338,12 +14164,17 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct BackchannelAuthenticationIssueRequest {
             ticket: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "ciba")]
         impl ::std::default::Default for BackchannelAuthenticationIssueRequest {
             fn default() -> Self {
                 Self {
                     ticket: Err("no value supplied for ticket".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -13361,6 +14192,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "ciba")]
         impl ::std::convert::TryFrom<BackchannelAuthenticationIssueRequest>
@@ -13369,14 +14214,20 @@ pub mod types {
             fn try_from(
                 value: BackchannelAuthenticationIssueRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { ticket: value.ticket? })
+                Ok(Self {
+                    ticket: value.ticket?,
+                    extra: value.extra?,
+                })
             }
         }
         #[cfg(feature = "ciba")]
         impl ::std::convert::From<super::BackchannelAuthenticationIssueRequest>
         for BackchannelAuthenticationIssueRequest {
             fn from(value: super::BackchannelAuthenticationIssueRequest) -> Self {
-                Self { ticket: Ok(value.ticket) }
+                Self {
+                    ticket: Ok(value.ticket),
+                    extra: Ok(value.extra),
+                }
             }
         }
         #[cfg(feature = "ciba")]
@@ -13410,6 +14261,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "ciba")]
         impl ::std::default::Default for BackchannelAuthenticationIssueResponse {
@@ -13422,6 +14277,7 @@ pub mod types {
                     response_content: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -13517,6 +14373,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "ciba")]
         impl ::std::convert::TryFrom<BackchannelAuthenticationIssueResponse>
@@ -13533,6 +14403,7 @@ pub mod types {
                     response_content: value.response_content?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -13548,6 +14419,7 @@ pub mod types {
                     response_content: Ok(value.response_content),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -13586,6 +14458,10 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "ciba")]
         impl ::std::default::Default for BackchannelAuthenticationRequest {
@@ -13599,6 +14475,7 @@ pub mod types {
                     oauth_client_attestation: Ok(Default::default()),
                     oauth_client_attestation_pop: Ok(Default::default()),
                     parameters: Err("no value supplied for parameters".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -13708,6 +14585,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "ciba")]
         impl ::std::convert::TryFrom<BackchannelAuthenticationRequest>
@@ -13725,6 +14616,7 @@ pub mod types {
                     oauth_client_attestation: value.oauth_client_attestation?,
                     oauth_client_attestation_pop: value.oauth_client_attestation_pop?,
                     parameters: value.parameters?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -13741,6 +14633,7 @@ pub mod types {
                     oauth_client_attestation: Ok(value.oauth_client_attestation),
                     oauth_client_attestation_pop: Ok(value.oauth_client_attestation_pop),
                     parameters: Ok(value.parameters),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -13895,6 +14788,10 @@ pub mod types {
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "ciba")]
         impl ::std::default::Default for BackchannelAuthenticationResponse {
@@ -13937,6 +14834,7 @@ pub mod types {
                     user_code: Ok(Default::default()),
                     user_code_required: Ok(Default::default()),
                     warnings: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -14424,6 +15322,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "ciba")]
         impl ::std::convert::TryFrom<BackchannelAuthenticationResponse>
@@ -14470,6 +15382,7 @@ pub mod types {
                     user_code: value.user_code?,
                     user_code_required: value.user_code_required?,
                     warnings: value.warnings?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -14515,6 +15428,7 @@ pub mod types {
                     user_code: Ok(value.user_code),
                     user_code_required: Ok(value.user_code_required),
                     warnings: Ok(value.warnings),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -14540,6 +15454,10 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(
             any(
@@ -14555,6 +15473,7 @@ pub mod types {
                     always_retrieved: Ok(Default::default()),
                     http_permitted: Ok(Default::default()),
                     query_permitted: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -14609,6 +15528,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(
             any(
@@ -14627,6 +15560,7 @@ pub mod types {
                     always_retrieved: value.always_retrieved?,
                     http_permitted: value.http_permitted?,
                     query_permitted: value.query_permitted?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -14644,6 +15578,7 @@ pub mod types {
                     always_retrieved: Ok(value.always_retrieved),
                     http_permitted: Ok(value.http_permitted),
                     query_permitted: Ok(value.query_permitted),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -15072,6 +16007,10 @@ pub mod types {
                 ::std::option::Option<super::JwsAlg>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(
             any(
@@ -15189,6 +16128,7 @@ pub mod types {
                     user_info_encryption_alg: Ok(Default::default()),
                     user_info_encryption_enc: Ok(Default::default()),
                     user_info_sign_alg: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -16598,6 +17538,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(
             any(
@@ -16725,6 +17679,7 @@ pub mod types {
                     user_info_encryption_alg: value.user_info_encryption_alg?,
                     user_info_encryption_enc: value.user_info_encryption_enc?,
                     user_info_sign_alg: value.user_info_sign_alg?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -16860,6 +17815,7 @@ pub mod types {
                     user_info_encryption_alg: Ok(value.user_info_encryption_alg),
                     user_info_encryption_enc: Ok(value.user_info_encryption_enc),
                     user_info_sign_alg: Ok(value.user_info_sign_alg),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -16867,12 +17823,17 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ClientAuthorizationDeleteApiPostBody {
             subject: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientAuthorizationDeleteApiPostBody {
             fn default() -> Self {
                 Self {
                     subject: Err("no value supplied for subject".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -16890,6 +17851,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientAuthorizationDeleteApiPostBody>
@@ -16898,14 +17873,20 @@ pub mod types {
             fn try_from(
                 value: ClientAuthorizationDeleteApiPostBody,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { subject: value.subject? })
+                Ok(Self {
+                    subject: value.subject?,
+                    extra: value.extra?,
+                })
             }
         }
         #[cfg(feature = "clients")]
         impl ::std::convert::From<super::ClientAuthorizationDeleteApiPostBody>
         for ClientAuthorizationDeleteApiPostBody {
             fn from(value: super::ClientAuthorizationDeleteApiPostBody) -> Self {
-                Self { subject: Ok(value.subject) }
+                Self {
+                    subject: Ok(value.subject),
+                    extra: Ok(value.extra),
+                }
             }
         }
         #[cfg(feature = "clients")]
@@ -16943,6 +17924,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientAuthorizationDeleteResponse {
@@ -16956,6 +17941,7 @@ pub mod types {
                     result_message: Ok(Default::default()),
                     service_api_key: Ok(Default::default()),
                     subject: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -17065,6 +18051,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientAuthorizationDeleteResponse>
@@ -17082,6 +18082,7 @@ pub mod types {
                     result_message: value.result_message?,
                     service_api_key: value.service_api_key?,
                     subject: value.subject?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -17098,6 +18099,7 @@ pub mod types {
                     result_message: Ok(value.result_message),
                     service_api_key: Ok(value.service_api_key),
                     subject: Ok(value.subject),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -17117,6 +18119,10 @@ pub mod types {
                 ::std::string::String,
             >,
             subject: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientAuthorizationGetListRequest {
@@ -17126,6 +18132,7 @@ pub mod types {
                     end: Ok(Default::default()),
                     start: Ok(Default::default()),
                     subject: Err("no value supplied for subject".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -17179,6 +18186,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientAuthorizationGetListRequest>
@@ -17192,6 +18213,7 @@ pub mod types {
                     end: value.end?,
                     start: value.start?,
                     subject: value.subject?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -17204,6 +18226,7 @@ pub mod types {
                     end: Ok(value.end),
                     start: Ok(value.start),
                     subject: Ok(value.subject),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -17234,6 +18257,10 @@ pub mod types {
                 ::std::option::Option<i32>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientAuthorizationGetListResponse {
@@ -17245,6 +18272,7 @@ pub mod types {
                     start: Ok(Default::default()),
                     subject: Ok(Default::default()),
                     total_count: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -17322,6 +18350,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientAuthorizationGetListResponse>
@@ -17337,6 +18379,7 @@ pub mod types {
                     start: value.start?,
                     subject: value.subject?,
                     total_count: value.total_count?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -17351,6 +18394,7 @@ pub mod types {
                     start: Ok(value.start),
                     subject: Ok(value.subject),
                     total_count: Ok(value.total_count),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -17362,6 +18406,10 @@ pub mod types {
                 ::std::string::String,
             >,
             subject: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientAuthorizationUpdateRequest {
@@ -17369,6 +18417,7 @@ pub mod types {
                 Self {
                     scopes: Ok(Default::default()),
                     subject: Err("no value supplied for subject".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -17398,6 +18447,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientAuthorizationUpdateRequest>
@@ -17409,6 +18472,7 @@ pub mod types {
                 Ok(Self {
                     scopes: value.scopes?,
                     subject: value.subject?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -17419,6 +18483,7 @@ pub mod types {
                 Self {
                     scopes: Ok(value.scopes),
                     subject: Ok(value.subject),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -17433,6 +18498,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientAuthorizationUpdateResponse {
@@ -17440,6 +18509,7 @@ pub mod types {
                 Self {
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -17471,6 +18541,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientAuthorizationUpdateResponse>
@@ -17482,6 +18566,7 @@ pub mod types {
                 Ok(Self {
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -17492,6 +18577,7 @@ pub mod types {
                 Self {
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -17528,6 +18614,10 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(
             any(
@@ -17545,6 +18635,7 @@ pub mod types {
                     requestable_scopes: Ok(Default::default()),
                     requestable_scopes_enabled: Ok(Default::default()),
                     token_exchange_permitted: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -17640,6 +18731,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(
             any(
@@ -17660,6 +18765,7 @@ pub mod types {
                     requestable_scopes: value.requestable_scopes?,
                     requestable_scopes_enabled: value.requestable_scopes_enabled?,
                     token_exchange_permitted: value.token_exchange_permitted?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -17679,6 +18785,7 @@ pub mod types {
                     requestable_scopes: Ok(value.requestable_scopes),
                     requestable_scopes_enabled: Ok(value.requestable_scopes_enabled),
                     token_exchange_permitted: Ok(value.token_exchange_permitted),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -17689,12 +18796,17 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientExtensionRequestableScopesGetResponse {
             fn default() -> Self {
                 Self {
                     requestable_scopes: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -17716,6 +18828,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientExtensionRequestableScopesGetResponse>
@@ -17726,6 +18852,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     requestable_scopes: value.requestable_scopes?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -17735,6 +18862,7 @@ pub mod types {
             fn from(value: super::ClientExtensionRequestableScopesGetResponse) -> Self {
                 Self {
                     requestable_scopes: Ok(value.requestable_scopes),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -17745,12 +18873,17 @@ pub mod types {
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientExtensionRequestableScopesUpdateRequest {
             fn default() -> Self {
                 Self {
                     requestable_scopes: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -17770,6 +18903,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientExtensionRequestableScopesUpdateRequest>
@@ -17780,6 +18927,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     requestable_scopes: value.requestable_scopes?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -17791,6 +18939,7 @@ pub mod types {
             ) -> Self {
                 Self {
                     requestable_scopes: Ok(value.requestable_scopes),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -17801,12 +18950,17 @@ pub mod types {
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientExtensionRequestableScopesUpdateResponse {
             fn default() -> Self {
                 Self {
                     requestable_scopes: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -17826,6 +18980,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientExtensionRequestableScopesUpdateResponse>
@@ -17836,6 +19004,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     requestable_scopes: value.requestable_scopes?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -17847,6 +19016,7 @@ pub mod types {
             ) -> Self {
                 Self {
                     requestable_scopes: Ok(value.requestable_scopes),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -17854,12 +19024,19 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ClientFlagUpdateRequest {
             client_locked: ::std::result::Result<bool, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientFlagUpdateRequest {
             fn default() -> Self {
                 Self {
-                    client_locked: Err("no value supplied for client_locked".to_string()),
+                    client_locked: Err(
+                        "no value supplied for client_locked".to_string(),
+                    ),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -17877,6 +19054,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientFlagUpdateRequest>
@@ -17887,6 +19078,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     client_locked: value.client_locked?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -17896,6 +19088,7 @@ pub mod types {
             fn from(value: super::ClientFlagUpdateRequest) -> Self {
                 Self {
                     client_locked: Ok(value.client_locked),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -17910,6 +19103,10 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientFlagUpdateResponse {
@@ -17919,6 +19116,7 @@ pub mod types {
                     result_message: Err(
                         "no value supplied for result_message".to_string(),
                     ),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -17950,6 +19148,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientFlagUpdateResponse>
@@ -17961,6 +19173,7 @@ pub mod types {
                 Ok(Self {
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -17971,6 +19184,7 @@ pub mod types {
                 Self {
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -17993,6 +19207,10 @@ pub mod types {
                 ::std::option::Option<i32>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientGetListResponse {
@@ -18002,6 +19220,7 @@ pub mod types {
                     end: Ok(Default::default()),
                     start: Ok(Default::default()),
                     total_count: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -18055,6 +19274,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientGetListResponse>
@@ -18068,6 +19301,7 @@ pub mod types {
                     end: value.end?,
                     start: value.start?,
                     total_count: value.total_count?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -18080,6 +19314,7 @@ pub mod types {
                     end: Ok(value.end),
                     start: Ok(value.start),
                     total_count: Ok(value.total_count),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -18094,6 +19329,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientGrantedScopesDeleteResponse {
@@ -18101,6 +19340,7 @@ pub mod types {
                 Self {
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -18132,6 +19372,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientGrantedScopesDeleteResponse>
@@ -18143,6 +19397,7 @@ pub mod types {
                 Ok(Self {
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -18153,6 +19408,7 @@ pub mod types {
                 Self {
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -18160,12 +19416,17 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ClientGrantedScopesGetApiPostBody {
             subject: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientGrantedScopesGetApiPostBody {
             fn default() -> Self {
                 Self {
                     subject: Err("no value supplied for subject".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -18183,6 +19444,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientGrantedScopesGetApiPostBody>
@@ -18191,14 +19466,20 @@ pub mod types {
             fn try_from(
                 value: ClientGrantedScopesGetApiPostBody,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { subject: value.subject? })
+                Ok(Self {
+                    subject: value.subject?,
+                    extra: value.extra?,
+                })
             }
         }
         #[cfg(feature = "clients")]
         impl ::std::convert::From<super::ClientGrantedScopesGetApiPostBody>
         for ClientGrantedScopesGetApiPostBody {
             fn from(value: super::ClientGrantedScopesGetApiPostBody) -> Self {
-                Self { subject: Ok(value.subject) }
+                Self {
+                    subject: Ok(value.subject),
+                    extra: Ok(value.extra),
+                }
             }
         }
         #[cfg(any(feature = "clients", feature = "tokens"))]
@@ -18240,6 +19521,10 @@ pub mod types {
                 ::std::option::Option<i32>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(any(feature = "clients", feature = "tokens"))]
         impl ::std::default::Default for ClientLimited {
@@ -18254,6 +19539,7 @@ pub mod types {
                     description: Ok(Default::default()),
                     descriptions: Ok(Default::default()),
                     number: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -18371,6 +19657,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(any(feature = "clients", feature = "tokens"))]
         impl ::std::convert::TryFrom<ClientLimited> for super::ClientLimited {
@@ -18388,6 +19688,7 @@ pub mod types {
                     description: value.description?,
                     descriptions: value.descriptions?,
                     number: value.number?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -18404,6 +19705,7 @@ pub mod types {
                     description: Ok(value.description),
                     descriptions: Ok(value.descriptions),
                     number: Ok(value.number),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -18598,6 +19900,10 @@ pub mod types {
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "authorization")]
         impl ::std::default::Default for ClientLimitedAuthorization {
@@ -18652,6 +19958,7 @@ pub mod types {
                     tos_uris: Ok(Default::default()),
                     trust_chain_expires_at: Ok(Default::default()),
                     trust_chain_updated_at: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -19287,6 +20594,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "authorization")]
         impl ::std::convert::TryFrom<ClientLimitedAuthorization>
@@ -19350,6 +20671,7 @@ pub mod types {
                     tos_uris: value.tos_uris?,
                     trust_chain_expires_at: value.trust_chain_expires_at?,
                     trust_chain_updated_at: value.trust_chain_updated_at?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -19419,6 +20741,7 @@ pub mod types {
                     tos_uris: Ok(value.tos_uris),
                     trust_chain_expires_at: Ok(value.trust_chain_expires_at),
                     trust_chain_updated_at: Ok(value.trust_chain_updated_at),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -19434,6 +20757,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "client-registration")]
         impl ::std::default::Default for ClientRegistrationApiBody {
@@ -19442,6 +20769,7 @@ pub mod types {
                     client_id: Ok(Default::default()),
                     json: Err("no value supplied for json".to_string()),
                     token: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -19483,6 +20811,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "client-registration")]
         impl ::std::convert::TryFrom<ClientRegistrationApiBody>
@@ -19495,6 +20837,7 @@ pub mod types {
                     client_id: value.client_id?,
                     json: value.json?,
                     token: value.token?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -19506,6 +20849,7 @@ pub mod types {
                     client_id: Ok(value.client_id),
                     json: Ok(value.json),
                     token: Ok(value.token),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -19521,6 +20865,10 @@ pub mod types {
                 ::std::string::String,
             >,
             token: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "client-registration")]
         impl ::std::default::Default for ClientRegistrationDeleteApiBody {
@@ -19529,6 +20877,7 @@ pub mod types {
                     client_id: Err("no value supplied for client_id".to_string()),
                     json: Ok(Default::default()),
                     token: Err("no value supplied for token".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -19570,6 +20919,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "client-registration")]
         impl ::std::convert::TryFrom<ClientRegistrationDeleteApiBody>
@@ -19582,6 +20945,7 @@ pub mod types {
                     client_id: value.client_id?,
                     json: value.json?,
                     token: value.token?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -19593,6 +20957,7 @@ pub mod types {
                     client_id: Ok(value.client_id),
                     json: Ok(value.json),
                     token: Ok(value.token),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -19608,6 +20973,10 @@ pub mod types {
                 ::std::string::String,
             >,
             token: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "client-registration")]
         impl ::std::default::Default for ClientRegistrationGetApiBody {
@@ -19616,6 +20985,7 @@ pub mod types {
                     client_id: Err("no value supplied for client_id".to_string()),
                     json: Ok(Default::default()),
                     token: Err("no value supplied for token".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -19657,6 +21027,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "client-registration")]
         impl ::std::convert::TryFrom<ClientRegistrationGetApiBody>
@@ -19669,6 +21053,7 @@ pub mod types {
                     client_id: value.client_id?,
                     json: value.json?,
                     token: value.token?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -19680,6 +21065,7 @@ pub mod types {
                     client_id: Ok(value.client_id),
                     json: Ok(value.json),
                     token: Ok(value.token),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -19698,6 +21084,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "full")]
         impl ::std::default::Default for ClientRegistrationRequest {
@@ -19706,6 +21096,7 @@ pub mod types {
                     client_id: Ok(Default::default()),
                     json: Ok(Default::default()),
                     token: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -19747,6 +21138,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "full")]
         impl ::std::convert::TryFrom<ClientRegistrationRequest>
@@ -19759,6 +21164,7 @@ pub mod types {
                     client_id: value.client_id?,
                     json: value.json?,
                     token: value.token?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -19770,6 +21176,7 @@ pub mod types {
                     client_id: Ok(value.client_id),
                     json: Ok(value.json),
                     token: Ok(value.token),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -19796,6 +21203,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "client-registration")]
         impl ::std::default::Default for ClientRegistrationResponse {
@@ -19806,6 +21217,7 @@ pub mod types {
                     response_content: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -19877,6 +21289,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "client-registration")]
         impl ::std::convert::TryFrom<ClientRegistrationResponse>
@@ -19891,6 +21317,7 @@ pub mod types {
                     response_content: value.response_content?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -19904,6 +21331,7 @@ pub mod types {
                     response_content: Ok(value.response_content),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -19916,6 +21344,10 @@ pub mod types {
             >,
             json: ::std::result::Result<::std::string::String, ::std::string::String>,
             token: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "client-registration")]
         impl ::std::default::Default for ClientRegistrationUpdateApiBody {
@@ -19924,6 +21356,7 @@ pub mod types {
                     client_id: Err("no value supplied for client_id".to_string()),
                     json: Err("no value supplied for json".to_string()),
                     token: Err("no value supplied for token".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -19965,6 +21398,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "client-registration")]
         impl ::std::convert::TryFrom<ClientRegistrationUpdateApiBody>
@@ -19977,6 +21424,7 @@ pub mod types {
                     client_id: value.client_id?,
                     json: value.json?,
                     token: value.token?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -19988,6 +21436,7 @@ pub mod types {
                     client_id: Ok(value.client_id),
                     json: Ok(value.json),
                     token: Ok(value.token),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -20010,6 +21459,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientSecretRefreshResponse {
@@ -20019,6 +21472,7 @@ pub mod types {
                     old_client_secret: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -20078,6 +21532,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientSecretRefreshResponse>
@@ -20091,6 +21559,7 @@ pub mod types {
                     old_client_secret: value.old_client_secret?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -20103,6 +21572,7 @@ pub mod types {
                     old_client_secret: Ok(value.old_client_secret),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -20113,12 +21583,19 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientSecretUpdateRequest {
             fn default() -> Self {
                 Self {
-                    client_secret: Err("no value supplied for client_secret".to_string()),
+                    client_secret: Err(
+                        "no value supplied for client_secret".to_string(),
+                    ),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -20136,6 +21613,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientSecretUpdateRequest>
@@ -20146,6 +21637,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     client_secret: value.client_secret?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -20155,6 +21647,7 @@ pub mod types {
             fn from(value: super::ClientSecretUpdateRequest) -> Self {
                 Self {
                     client_secret: Ok(value.client_secret),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -20177,6 +21670,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "clients")]
         impl ::std::default::Default for ClientSecretUpdateResponse {
@@ -20186,6 +21683,7 @@ pub mod types {
                     old_client_secret: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -20245,6 +21743,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "clients")]
         impl ::std::convert::TryFrom<ClientSecretUpdateResponse>
@@ -20258,6 +21770,7 @@ pub mod types {
                     old_client_secret: value.old_client_secret?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -20270,6 +21783,7 @@ pub mod types {
                     old_client_secret: Ok(value.old_client_secret),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -20296,6 +21810,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for CredentialIssuanceOrder {
@@ -20306,6 +21824,7 @@ pub mod types {
                     issuance_deferred: Ok(Default::default()),
                     request_identifier: Ok(Default::default()),
                     signing_key_id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -20381,6 +21900,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<CredentialIssuanceOrder>
@@ -20395,6 +21928,7 @@ pub mod types {
                     issuance_deferred: value.issuance_deferred?,
                     request_identifier: value.request_identifier?,
                     signing_key_id: value.signing_key_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -20408,6 +21942,7 @@ pub mod types {
                     issuance_deferred: Ok(value.issuance_deferred),
                     request_identifier: Ok(value.request_identifier),
                     signing_key_id: Ok(value.signing_key_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -20450,6 +21985,10 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(any(feature = "authorization", feature = "service"))]
         impl ::std::default::Default for CredentialIssuerMetadata {
@@ -20468,6 +22007,7 @@ pub mod types {
                     credentials_supported: Ok(Default::default()),
                     deferred_credential_endpoint: Ok(Default::default()),
                     require_credential_response_encryption: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -20605,6 +22145,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(any(feature = "authorization", feature = "service"))]
         impl ::std::convert::TryFrom<CredentialIssuerMetadata>
@@ -20626,6 +22180,7 @@ pub mod types {
                     deferred_credential_endpoint: value.deferred_credential_endpoint?,
                     require_credential_response_encryption: value
                         .require_credential_response_encryption?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -20649,6 +22204,7 @@ pub mod types {
                     require_credential_response_encryption: Ok(
                         value.require_credential_response_encryption,
                     ),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -20731,6 +22287,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(any(feature = "authorization", feature = "credential-issuer"))]
         impl ::std::default::Default for CredentialOfferInfo {
@@ -20755,6 +22315,7 @@ pub mod types {
                     tx_code: Ok(Default::default()),
                     tx_code_description: Ok(Default::default()),
                     tx_code_input_mode: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -21006,6 +22567,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(any(feature = "authorization", feature = "credential-issuer"))]
         impl ::std::convert::TryFrom<CredentialOfferInfo>
@@ -21036,6 +22611,7 @@ pub mod types {
                     tx_code: value.tx_code?,
                     tx_code_description: value.tx_code_description?,
                     tx_code_input_mode: value.tx_code_input_mode?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -21066,6 +22642,7 @@ pub mod types {
                     tx_code: Ok(value.tx_code),
                     tx_code_description: Ok(value.tx_code_description),
                     tx_code_input_mode: Ok(value.tx_code_input_mode),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -21092,6 +22669,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for CredentialRequestInfo {
@@ -21102,6 +22683,7 @@ pub mod types {
                     details: Ok(Default::default()),
                     format: Ok(Default::default()),
                     identifier: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -21167,6 +22749,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<CredentialRequestInfo>
@@ -21181,6 +22777,7 @@ pub mod types {
                     details: value.details?,
                     format: value.format?,
                     identifier: value.identifier?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -21194,6 +22791,7 @@ pub mod types {
                     details: Ok(value.details),
                     format: Ok(value.format),
                     identifier: Ok(value.identifier),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -21232,6 +22830,10 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "device-flow")]
         impl ::std::default::Default for DeviceAuthorizationRequest {
@@ -21245,6 +22847,7 @@ pub mod types {
                     oauth_client_attestation: Ok(Default::default()),
                     oauth_client_attestation_pop: Ok(Default::default()),
                     parameters: Err("no value supplied for parameters".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -21354,6 +22957,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "device-flow")]
         impl ::std::convert::TryFrom<DeviceAuthorizationRequest>
@@ -21371,6 +22988,7 @@ pub mod types {
                     oauth_client_attestation: value.oauth_client_attestation?,
                     oauth_client_attestation_pop: value.oauth_client_attestation_pop?,
                     parameters: value.parameters?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -21387,6 +23005,7 @@ pub mod types {
                     oauth_client_attestation: Ok(value.oauth_client_attestation),
                     oauth_client_attestation_pop: Ok(value.oauth_client_attestation_pop),
                     parameters: Ok(value.parameters),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -21521,6 +23140,10 @@ pub mod types {
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "device-flow")]
         impl ::std::default::Default for DeviceAuthorizationResponse {
@@ -21558,6 +23181,7 @@ pub mod types {
                     verification_uri: Ok(Default::default()),
                     verification_uri_complete: Ok(Default::default()),
                     warnings: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -21981,6 +23605,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "device-flow")]
         impl ::std::convert::TryFrom<DeviceAuthorizationResponse>
@@ -22022,6 +23660,7 @@ pub mod types {
                     verification_uri: value.verification_uri?,
                     verification_uri_complete: value.verification_uri_complete?,
                     warnings: value.warnings?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -22062,6 +23701,7 @@ pub mod types {
                     verification_uri: Ok(value.verification_uri),
                     verification_uri_complete: Ok(value.verification_uri_complete),
                     warnings: Ok(value.warnings),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -22133,6 +23773,10 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "device-flow")]
         impl ::std::default::Default for DeviceCompleteRequest {
@@ -22155,6 +23799,7 @@ pub mod types {
                     sub: Ok(Default::default()),
                     subject: Err("no value supplied for subject".to_string()),
                     user_code: Err("no value supplied for user_code".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -22376,6 +24021,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "device-flow")]
         impl ::std::convert::TryFrom<DeviceCompleteRequest>
@@ -22402,6 +24061,7 @@ pub mod types {
                     sub: value.sub?,
                     subject: value.subject?,
                     user_code: value.user_code?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -22427,6 +24087,7 @@ pub mod types {
                     sub: Ok(value.sub),
                     subject: Ok(value.subject),
                     user_code: Ok(value.user_code),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -22445,6 +24106,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "device-flow")]
         impl ::std::default::Default for DeviceCompleteResponse {
@@ -22453,6 +24118,7 @@ pub mod types {
                     action: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -22498,6 +24164,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "device-flow")]
         impl ::std::convert::TryFrom<DeviceCompleteResponse>
@@ -22510,6 +24190,7 @@ pub mod types {
                     action: value.action?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -22521,6 +24202,7 @@ pub mod types {
                     action: Ok(value.action),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -22531,12 +24213,17 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "device-flow")]
         impl ::std::default::Default for DeviceVerificationRequest {
             fn default() -> Self {
                 Self {
                     user_code: Err("no value supplied for user_code".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -22554,6 +24241,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "device-flow")]
         impl ::std::convert::TryFrom<DeviceVerificationRequest>
@@ -22564,6 +24265,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     user_code: value.user_code?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -22573,6 +24275,7 @@ pub mod types {
             fn from(value: super::DeviceVerificationRequest) -> Self {
                 Self {
                     user_code: Ok(value.user_code),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -22675,6 +24378,10 @@ pub mod types {
                 ::std::vec::Vec<super::Pair>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "device-flow")]
         impl ::std::default::Default for DeviceVerificationResponse {
@@ -22704,6 +24411,7 @@ pub mod types {
                     result_message: Ok(Default::default()),
                     scopes: Ok(Default::default()),
                     service_attributes: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -23023,6 +24731,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "device-flow")]
         impl ::std::convert::TryFrom<DeviceVerificationResponse>
@@ -23056,6 +24778,7 @@ pub mod types {
                     result_message: value.result_message?,
                     scopes: value.scopes?,
                     service_attributes: value.service_attributes?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -23088,6 +24811,7 @@ pub mod types {
                     result_message: Ok(value.result_message),
                     scopes: Ok(value.scopes),
                     service_attributes: Ok(value.service_attributes),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -23102,6 +24826,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(any(feature = "authorization", feature = "ciba", feature = "device-flow"))]
         impl ::std::default::Default for DynamicScope {
@@ -23109,6 +24837,7 @@ pub mod types {
                 Self {
                     name: Ok(Default::default()),
                     value: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -23138,6 +24867,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(any(feature = "authorization", feature = "ciba", feature = "device-flow"))]
         impl ::std::convert::TryFrom<DynamicScope> for super::DynamicScope {
@@ -23148,6 +24891,7 @@ pub mod types {
                 Ok(Self {
                     name: value.name?,
                     value: value.value?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -23157,6 +24901,7 @@ pub mod types {
                 Self {
                     name: Ok(value.name),
                     value: Ok(value.value),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -23179,6 +24924,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "federation")]
         impl ::std::default::Default for FederationConfigurationResponse {
@@ -23188,6 +24937,7 @@ pub mod types {
                     response_content: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -23247,6 +24997,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "federation")]
         impl ::std::convert::TryFrom<FederationConfigurationResponse>
@@ -23260,6 +25024,7 @@ pub mod types {
                     response_content: value.response_content?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -23272,6 +25037,7 @@ pub mod types {
                     response_content: Ok(value.response_content),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -23286,6 +25052,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "federation")]
         impl ::std::default::Default for FederationRegistrationRequest {
@@ -23293,6 +25063,7 @@ pub mod types {
                 Self {
                     entity_configuration: Ok(Default::default()),
                     trust_chain: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -23324,6 +25095,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "federation")]
         impl ::std::convert::TryFrom<FederationRegistrationRequest>
@@ -23335,6 +25120,7 @@ pub mod types {
                 Ok(Self {
                     entity_configuration: value.entity_configuration?,
                     trust_chain: value.trust_chain?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -23345,6 +25131,7 @@ pub mod types {
                 Self {
                     entity_configuration: Ok(value.entity_configuration),
                     trust_chain: Ok(value.trust_chain),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -23371,6 +25158,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "federation")]
         impl ::std::default::Default for FederationRegistrationResponse {
@@ -23381,6 +25172,7 @@ pub mod types {
                     response_content: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -23452,6 +25244,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "federation")]
         impl ::std::convert::TryFrom<FederationRegistrationResponse>
@@ -23466,6 +25272,7 @@ pub mod types {
                     response_content: value.response_content?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -23479,6 +25286,7 @@ pub mod types {
                     response_content: Ok(value.response_content),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -23517,6 +25325,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "grant-management")]
         impl ::std::default::Default for GMRequest {
@@ -23530,6 +25342,7 @@ pub mod types {
                     grant_id: Ok(Default::default()),
                     htm: Ok(Default::default()),
                     htu: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -23637,6 +25450,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "grant-management")]
         impl ::std::convert::TryFrom<GMRequest> for super::GMRequest {
@@ -23653,6 +25480,7 @@ pub mod types {
                     grant_id: value.grant_id?,
                     htm: value.htm?,
                     htu: value.htu?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -23668,6 +25496,7 @@ pub mod types {
                     grant_id: Ok(value.grant_id),
                     htm: Ok(value.htm),
                     htu: Ok(value.htu),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -23694,6 +25523,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "grant-management")]
         impl ::std::default::Default for GMResponse {
@@ -23704,6 +25537,7 @@ pub mod types {
                     response_content: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -23775,6 +25609,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "grant-management")]
         impl ::std::convert::TryFrom<GMResponse> for super::GMResponse {
@@ -23788,6 +25636,7 @@ pub mod types {
                     response_content: value.response_content?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -23800,6 +25649,7 @@ pub mod types {
                     response_content: Ok(value.response_content),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -23825,6 +25675,10 @@ pub mod types {
                 ::std::vec::Vec<super::GrantScope>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(
             any(
@@ -23840,6 +25694,7 @@ pub mod types {
                     authorization_details: Ok(Default::default()),
                     claims: Ok(Default::default()),
                     scopes: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -23890,6 +25745,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(
             any(
@@ -23908,6 +25777,7 @@ pub mod types {
                     authorization_details: value.authorization_details?,
                     claims: value.claims?,
                     scopes: value.scopes?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -23925,6 +25795,7 @@ pub mod types {
                     authorization_details: Ok(value.authorization_details),
                     claims: Ok(value.claims),
                     scopes: Ok(value.scopes),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -23946,6 +25817,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(
             any(
@@ -23960,6 +25835,7 @@ pub mod types {
                 Self {
                     resource: Ok(Default::default()),
                     scope: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -23996,6 +25872,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(
             any(
@@ -24013,6 +25903,7 @@ pub mod types {
                 Ok(Self {
                     resource: value.resource?,
                     scope: value.scope?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -24029,6 +25920,7 @@ pub mod types {
                 Self {
                     resource: Ok(value.resource),
                     scope: Ok(value.scope),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -24063,6 +25955,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(any(feature = "authorization", feature = "hsk", feature = "service"))]
         impl ::std::default::Default for Hsk {
@@ -24075,6 +25971,7 @@ pub mod types {
                     kty: Ok(Default::default()),
                     public_key: Ok(Default::default()),
                     use_: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -24164,6 +26061,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(any(feature = "authorization", feature = "hsk", feature = "service"))]
         impl ::std::convert::TryFrom<Hsk> for super::Hsk {
@@ -24179,6 +26090,7 @@ pub mod types {
                     kty: value.kty?,
                     public_key: value.public_key?,
                     use_: value.use_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -24193,6 +26105,7 @@ pub mod types {
                     kty: Ok(value.kty),
                     public_key: Ok(value.public_key),
                     use_: Ok(value.use_),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -24219,6 +26132,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "hsk")]
         impl ::std::default::Default for HskCreateRequest {
@@ -24229,6 +26146,7 @@ pub mod types {
                     kid: Ok(Default::default()),
                     kty: Ok(Default::default()),
                     use_: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -24294,6 +26212,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "hsk")]
         impl ::std::convert::TryFrom<HskCreateRequest> for super::HskCreateRequest {
@@ -24307,6 +26239,7 @@ pub mod types {
                     kid: value.kid?,
                     kty: value.kty?,
                     use_: value.use_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -24319,6 +26252,7 @@ pub mod types {
                     kid: Ok(value.kid),
                     kty: Ok(value.kty),
                     use_: Ok(value.use_),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -24341,6 +26275,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "hsk")]
         impl ::std::default::Default for HskCreateResponse {
@@ -24350,6 +26288,7 @@ pub mod types {
                     hsk: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -24407,6 +26346,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "hsk")]
         impl ::std::convert::TryFrom<HskCreateResponse> for super::HskCreateResponse {
@@ -24419,6 +26372,7 @@ pub mod types {
                     hsk: value.hsk?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -24430,6 +26384,7 @@ pub mod types {
                     hsk: Ok(value.hsk),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -24452,6 +26407,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "full")]
         impl ::std::default::Default for HskDeleteResponse {
@@ -24461,6 +26420,7 @@ pub mod types {
                     hsk: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -24518,6 +26478,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "full")]
         impl ::std::convert::TryFrom<HskDeleteResponse> for super::HskDeleteResponse {
@@ -24530,6 +26504,7 @@ pub mod types {
                     hsk: value.hsk?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -24541,6 +26516,7 @@ pub mod types {
                     hsk: Ok(value.hsk),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -24563,6 +26539,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "hsk")]
         impl ::std::default::Default for HskGetListResponse {
@@ -24572,6 +26552,7 @@ pub mod types {
                     hsks: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -24627,6 +26608,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "hsk")]
         impl ::std::convert::TryFrom<HskGetListResponse> for super::HskGetListResponse {
@@ -24639,6 +26634,7 @@ pub mod types {
                     hsks: value.hsks?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -24650,6 +26646,7 @@ pub mod types {
                     hsks: Ok(value.hsks),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -24672,6 +26669,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "hsk")]
         impl ::std::default::Default for HskGetResponse {
@@ -24681,6 +26682,7 @@ pub mod types {
                     hsk: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -24736,6 +26738,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "hsk")]
         impl ::std::convert::TryFrom<HskGetResponse> for super::HskGetResponse {
@@ -24748,6 +26764,7 @@ pub mod types {
                     hsk: value.hsk?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -24759,6 +26776,7 @@ pub mod types {
                     hsk: Ok(value.hsk),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -24789,6 +26807,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "tokens")]
         impl ::std::default::Default for IdtokenReissueRequest {
@@ -24802,6 +26824,7 @@ pub mod types {
                         "no value supplied for refresh_token".to_string(),
                     ),
                     sub: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -24883,6 +26906,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<IdtokenReissueRequest>
@@ -24898,6 +26935,7 @@ pub mod types {
                     idt_header_params: value.idt_header_params?,
                     refresh_token: value.refresh_token?,
                     sub: value.sub?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -24912,6 +26950,7 @@ pub mod types {
                     idt_header_params: Ok(value.idt_header_params),
                     refresh_token: Ok(value.refresh_token),
                     sub: Ok(value.sub),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -24938,6 +26977,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "tokens")]
         impl ::std::default::Default for IdtokenReissueResponse {
@@ -24948,6 +26991,7 @@ pub mod types {
                     response_content: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -25019,6 +27063,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<IdtokenReissueResponse>
@@ -25033,6 +27091,7 @@ pub mod types {
                     response_content: value.response_content?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -25046,6 +27105,7 @@ pub mod types {
                     response_content: Ok(value.response_content),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -25068,6 +27128,10 @@ pub mod types {
                 ::std::string::String,
             >,
             version: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "utility")]
         impl ::std::default::Default for InfoResponse {
@@ -25077,6 +27141,7 @@ pub mod types {
                     features: Err("no value supplied for features".to_string()),
                     service_token_cache: Ok(Default::default()),
                     version: Err("no value supplied for version".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -25139,6 +27204,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "utility")]
         impl ::std::convert::TryFrom<InfoResponse> for super::InfoResponse {
@@ -25151,6 +27230,7 @@ pub mod types {
                     features: value.features?,
                     service_token_cache: value.service_token_cache?,
                     version: value.version?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -25162,6 +27242,7 @@ pub mod types {
                     features: Ok(value.features),
                     service_token_cache: Ok(value.service_token_cache),
                     version: Ok(value.version),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -25196,6 +27277,10 @@ pub mod types {
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "utility")]
         impl ::std::default::Default for InfoResponseServiceTokenCache {
@@ -25208,6 +27293,7 @@ pub mod types {
                     load_success_count: Ok(Default::default()),
                     miss_count: Ok(Default::default()),
                     total_load_time: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -25307,6 +27393,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "utility")]
         impl ::std::convert::TryFrom<InfoResponseServiceTokenCache>
@@ -25323,6 +27423,7 @@ pub mod types {
                     load_success_count: value.load_success_count?,
                     miss_count: value.miss_count?,
                     total_load_time: value.total_load_time?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -25338,6 +27439,7 @@ pub mod types {
                     load_success_count: Ok(value.load_success_count),
                     miss_count: Ok(value.miss_count),
                     total_load_time: Ok(value.total_load_time),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -25409,6 +27511,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "introspection")]
         impl ::std::default::Default for IntrospectionRequest {
@@ -25431,6 +27537,7 @@ pub mod types {
                     target_uri: Ok(Default::default()),
                     token: Err("no value supplied for token".to_string()),
                     uri: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -25648,6 +27755,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "introspection")]
         impl ::std::convert::TryFrom<IntrospectionRequest>
@@ -25674,6 +27795,7 @@ pub mod types {
                     target_uri: value.target_uri?,
                     token: value.token?,
                     uri: value.uri?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -25698,6 +27820,7 @@ pub mod types {
                     target_uri: Ok(value.target_uri),
                     token: Ok(value.token),
                     uri: Ok(value.uri),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -25860,6 +27983,10 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "introspection")]
         impl ::std::default::Default for IntrospectionResponse {
@@ -25904,6 +28031,7 @@ pub mod types {
                     subject: Ok(Default::default()),
                     sufficient: Ok(Default::default()),
                     usable: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -26417,6 +28545,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "introspection")]
         impl ::std::convert::TryFrom<IntrospectionResponse>
@@ -26465,6 +28607,7 @@ pub mod types {
                     subject: value.subject?,
                     sufficient: value.sufficient?,
                     usable: value.usable?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -26512,6 +28655,7 @@ pub mod types {
                     subject: Ok(value.subject),
                     sufficient: Ok(value.sufficient),
                     usable: Ok(value.usable),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -26535,6 +28679,10 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "jose")]
         impl ::std::default::Default for JoseVerifyRequest {
@@ -26545,6 +28693,7 @@ pub mod types {
                     jose: Err("no value supplied for jose".to_string()),
                     mandatory_claims: Ok(Default::default()),
                     signed_by_client: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -26616,6 +28765,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "jose")]
         impl ::std::convert::TryFrom<JoseVerifyRequest> for super::JoseVerifyRequest {
@@ -26629,6 +28792,7 @@ pub mod types {
                     jose: value.jose?,
                     mandatory_claims: value.mandatory_claims?,
                     signed_by_client: value.signed_by_client?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -26641,6 +28805,7 @@ pub mod types {
                     jose: Ok(value.jose),
                     mandatory_claims: Ok(value.mandatory_claims),
                     signed_by_client: Ok(value.signed_by_client),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -26675,6 +28840,10 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "jose")]
         impl ::std::default::Default for JoseVerifyResponse {
@@ -26687,6 +28856,7 @@ pub mod types {
                     result_message: Ok(Default::default()),
                     signature_valid: Ok(Default::default()),
                     valid: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -26786,6 +28956,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "jose")]
         impl ::std::convert::TryFrom<JoseVerifyResponse> for super::JoseVerifyResponse {
@@ -26801,6 +28985,7 @@ pub mod types {
                     result_message: value.result_message?,
                     signature_valid: value.signature_valid?,
                     valid: value.valid?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -26815,6 +29000,7 @@ pub mod types {
                     result_message: Ok(value.result_message),
                     signature_valid: Ok(value.signature_valid),
                     valid: Ok(value.valid),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -26829,6 +29015,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(any(feature = "authorization", feature = "service"))]
         impl ::std::default::Default for NamedUri {
@@ -26836,6 +29026,7 @@ pub mod types {
                 Self {
                     name: Ok(Default::default()),
                     uri: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -26865,6 +29056,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(any(feature = "authorization", feature = "service"))]
         impl ::std::convert::TryFrom<NamedUri> for super::NamedUri {
@@ -26875,6 +29080,7 @@ pub mod types {
                 Ok(Self {
                     name: value.name?,
                     uri: value.uri?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -26884,6 +29090,7 @@ pub mod types {
                 Self {
                     name: Ok(value.name),
                     uri: Ok(value.uri),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -26894,12 +29101,17 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "native-sso")]
         impl ::std::default::Default for NativeSsoLogoutRequest {
             fn default() -> Self {
                 Self {
                     session_id: Err("no value supplied for session_id".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -26917,6 +29129,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "native-sso")]
         impl ::std::convert::TryFrom<NativeSsoLogoutRequest>
@@ -26927,6 +29153,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     session_id: value.session_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -26936,6 +29163,7 @@ pub mod types {
             fn from(value: super::NativeSsoLogoutRequest) -> Self {
                 Self {
                     session_id: Ok(value.session_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -26958,6 +29186,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "native-sso")]
         impl ::std::default::Default for NativeSsoLogoutResponse {
@@ -26967,6 +29199,7 @@ pub mod types {
                     count: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -27024,6 +29257,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "native-sso")]
         impl ::std::convert::TryFrom<NativeSsoLogoutResponse>
@@ -27037,6 +29284,7 @@ pub mod types {
                     count: value.count?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -27049,6 +29297,7 @@ pub mod types {
                     count: Ok(value.count),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -27087,6 +29336,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "native-sso")]
         impl ::std::default::Default for NativeSsoRequest {
@@ -27102,6 +29355,7 @@ pub mod types {
                     idt_header_params: Ok(Default::default()),
                     refresh_token: Ok(Default::default()),
                     sub: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -27209,6 +29463,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "native-sso")]
         impl ::std::convert::TryFrom<NativeSsoRequest> for super::NativeSsoRequest {
@@ -27225,6 +29493,7 @@ pub mod types {
                     idt_header_params: value.idt_header_params?,
                     refresh_token: value.refresh_token?,
                     sub: value.sub?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -27240,6 +29509,7 @@ pub mod types {
                     idt_header_params: Ok(value.idt_header_params),
                     refresh_token: Ok(value.refresh_token),
                     sub: Ok(value.sub),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -27266,6 +29536,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "native-sso")]
         impl ::std::default::Default for NativeSsoResponse {
@@ -27276,6 +29550,7 @@ pub mod types {
                     response_content: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -27347,6 +29622,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "native-sso")]
         impl ::std::convert::TryFrom<NativeSsoResponse> for super::NativeSsoResponse {
@@ -27360,6 +29649,7 @@ pub mod types {
                     response_content: value.response_content?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -27372,6 +29662,7 @@ pub mod types {
                     response_content: Ok(value.response_content),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -27399,6 +29690,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(
             any(
@@ -27419,6 +29714,7 @@ pub mod types {
                 Self {
                     key: Ok(Default::default()),
                     value: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -27461,6 +29757,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(
             any(
@@ -27484,6 +29794,7 @@ pub mod types {
                 Ok(Self {
                     key: value.key?,
                     value: value.value?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -27506,6 +29817,7 @@ pub mod types {
                 Self {
                     key: Ok(value.key),
                     value: Ok(value.value),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -27534,6 +29846,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(
             any(
@@ -27552,6 +29868,7 @@ pub mod types {
                     hidden: Ok(Default::default()),
                     key: Ok(Default::default()),
                     value: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -27603,6 +29920,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(
             any(
@@ -27624,6 +29955,7 @@ pub mod types {
                     hidden: value.hidden?,
                     key: value.key?,
                     value: value.value?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -27644,6 +29976,7 @@ pub mod types {
                     hidden: Ok(value.hidden),
                     key: Ok(value.key),
                     value: Ok(value.value),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -27694,6 +30027,10 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "pushed-authorization")]
         impl ::std::default::Default for PushedAuthorizationRequest {
@@ -27710,6 +30047,7 @@ pub mod types {
                     oauth_client_attestation: Ok(Default::default()),
                     oauth_client_attestation_pop: Ok(Default::default()),
                     parameters: Err("no value supplied for parameters".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -27857,6 +30195,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "pushed-authorization")]
         impl ::std::convert::TryFrom<PushedAuthorizationRequest>
@@ -27877,6 +30229,7 @@ pub mod types {
                     oauth_client_attestation: value.oauth_client_attestation?,
                     oauth_client_attestation_pop: value.oauth_client_attestation_pop?,
                     parameters: value.parameters?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -27896,6 +30249,7 @@ pub mod types {
                     oauth_client_attestation: Ok(value.oauth_client_attestation),
                     oauth_client_attestation_pop: Ok(value.oauth_client_attestation_pop),
                     parameters: Ok(value.parameters),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -27932,6 +30286,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "pushed-authorization")]
         impl ::std::default::Default for PushedAuthorizationResponse {
@@ -27944,6 +30302,7 @@ pub mod types {
                     response_content: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -28045,6 +30404,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "pushed-authorization")]
         impl ::std::convert::TryFrom<PushedAuthorizationResponse>
@@ -28061,6 +30434,7 @@ pub mod types {
                     response_content: value.response_content?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -28076,6 +30450,7 @@ pub mod types {
                     response_content: Ok(value.response_content),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -28089,12 +30464,17 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ResultBody {
             fn default() -> Self {
                 Self {
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -28125,6 +30505,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<ResultBody> for super::ResultBody {
             type Error = super::error::ConversionError;
@@ -28134,6 +30528,7 @@ pub mod types {
                 Ok(Self {
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -28142,6 +30537,7 @@ pub mod types {
                 Self {
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -28176,6 +30572,10 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "revocation")]
         impl ::std::default::Default for RevocationRequest {
@@ -28188,6 +30588,7 @@ pub mod types {
                     oauth_client_attestation: Ok(Default::default()),
                     oauth_client_attestation_pop: Ok(Default::default()),
                     parameters: Err("no value supplied for parameters".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -28285,6 +30686,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "revocation")]
         impl ::std::convert::TryFrom<RevocationRequest> for super::RevocationRequest {
@@ -28300,6 +30715,7 @@ pub mod types {
                     oauth_client_attestation: value.oauth_client_attestation?,
                     oauth_client_attestation_pop: value.oauth_client_attestation_pop?,
                     parameters: value.parameters?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -28314,6 +30730,7 @@ pub mod types {
                     oauth_client_attestation: Ok(value.oauth_client_attestation),
                     oauth_client_attestation_pop: Ok(value.oauth_client_attestation_pop),
                     parameters: Ok(value.parameters),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -28336,6 +30753,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "revocation")]
         impl ::std::default::Default for RevocationResponse {
@@ -28345,6 +30766,7 @@ pub mod types {
                     response_content: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -28404,6 +30826,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "revocation")]
         impl ::std::convert::TryFrom<RevocationResponse> for super::RevocationResponse {
@@ -28416,6 +30852,7 @@ pub mod types {
                     response_content: value.response_content?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -28427,6 +30864,7 @@ pub mod types {
                     response_content: Ok(value.response_content),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -28462,6 +30900,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(
             any(
@@ -28481,6 +30923,7 @@ pub mod types {
                     description: Ok(Default::default()),
                     descriptions: Ok(Default::default()),
                     name: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -28555,6 +30998,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(
             any(
@@ -28577,6 +31034,7 @@ pub mod types {
                     description: value.description?,
                     descriptions: value.descriptions?,
                     name: value.name?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -28598,6 +31056,7 @@ pub mod types {
                     description: Ok(value.description),
                     descriptions: Ok(value.descriptions),
                     name: Ok(value.name),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -29336,6 +31795,10 @@ pub mod types {
                 ::std::option::Option<super::VerifiedClaimsValidationSchema>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(any(feature = "authorization", feature = "service"))]
         impl ::std::default::Default for Service {
@@ -29534,6 +31997,7 @@ pub mod types {
                     user_pin_length: Ok(Default::default()),
                     verifiable_credentials_enabled: Ok(Default::default()),
                     verified_claims_validation_schema_set: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -32124,6 +34588,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(any(feature = "authorization", feature = "service"))]
         impl ::std::convert::TryFrom<Service> for super::Service {
@@ -32376,6 +34854,7 @@ pub mod types {
                         .verifiable_credentials_enabled?,
                     verified_claims_validation_schema_set: value
                         .verified_claims_validation_schema_set?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -32698,6 +35177,7 @@ pub mod types {
                     verified_claims_validation_schema_set: Ok(
                         value.verified_claims_validation_schema_set,
                     ),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -32720,6 +35200,10 @@ pub mod types {
                 ::std::option::Option<i32>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "service")]
         impl ::std::default::Default for ServiceGetListResponse {
@@ -32729,6 +35213,7 @@ pub mod types {
                     services: Ok(Default::default()),
                     start: Ok(Default::default()),
                     total_count: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -32782,6 +35267,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "service")]
         impl ::std::convert::TryFrom<ServiceGetListResponse>
@@ -32795,6 +35294,7 @@ pub mod types {
                     services: value.services?,
                     start: value.start?,
                     total_count: value.total_count?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -32807,6 +35307,7 @@ pub mod types {
                     services: Ok(value.services),
                     start: Ok(value.start),
                     total_count: Ok(value.total_count),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -32819,12 +35320,17 @@ pub mod types {
                 >,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "service")]
         impl ::std::default::Default for ServiceJwksGetResponse {
             fn default() -> Self {
                 Self {
                     keys: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -32846,6 +35352,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "service")]
         impl ::std::convert::TryFrom<ServiceJwksGetResponse>
@@ -32854,14 +35374,20 @@ pub mod types {
             fn try_from(
                 value: ServiceJwksGetResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { keys: value.keys? })
+                Ok(Self {
+                    keys: value.keys?,
+                    extra: value.extra?,
+                })
             }
         }
         #[cfg(feature = "service")]
         impl ::std::convert::From<super::ServiceJwksGetResponse>
         for ServiceJwksGetResponse {
             fn from(value: super::ServiceJwksGetResponse) -> Self {
-                Self { keys: Ok(value.keys) }
+                Self {
+                    keys: Ok(value.keys),
+                    extra: Ok(value.extra),
+                }
             }
         }
         #[cfg(any(feature = "authorization", feature = "service"))]
@@ -32879,6 +35405,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(any(feature = "authorization", feature = "service"))]
         impl ::std::default::Default for SnsCredentials {
@@ -32887,6 +35417,7 @@ pub mod types {
                     api_key: Ok(Default::default()),
                     api_secret: Ok(Default::default()),
                     sns: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -32928,6 +35459,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(any(feature = "authorization", feature = "service"))]
         impl ::std::convert::TryFrom<SnsCredentials> for super::SnsCredentials {
@@ -32939,6 +35484,7 @@ pub mod types {
                     api_key: value.api_key?,
                     api_secret: value.api_secret?,
                     sns: value.sns?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -32949,6 +35495,7 @@ pub mod types {
                     api_key: Ok(value.api_key),
                     api_secret: Ok(value.api_secret),
                     sns: Ok(value.sns),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -32995,6 +35542,10 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "introspection")]
         impl ::std::default::Default for StandardIntrospectionRequest {
@@ -33010,6 +35561,7 @@ pub mod types {
                     shared_key_for_encryption: Ok(Default::default()),
                     shared_key_for_sign: Ok(Default::default()),
                     with_hidden_properties: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -33151,6 +35703,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "introspection")]
         impl ::std::convert::TryFrom<StandardIntrospectionRequest>
@@ -33170,6 +35736,7 @@ pub mod types {
                     shared_key_for_encryption: value.shared_key_for_encryption?,
                     shared_key_for_sign: value.shared_key_for_sign?,
                     with_hidden_properties: value.with_hidden_properties?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -33188,6 +35755,7 @@ pub mod types {
                     shared_key_for_encryption: Ok(value.shared_key_for_encryption),
                     shared_key_for_sign: Ok(value.shared_key_for_sign),
                     with_hidden_properties: Ok(value.with_hidden_properties),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -33210,6 +35778,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "introspection")]
         impl ::std::default::Default for StandardIntrospectionResponse {
@@ -33219,6 +35791,7 @@ pub mod types {
                     response_content: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -33278,6 +35851,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "introspection")]
         impl ::std::convert::TryFrom<StandardIntrospectionResponse>
@@ -33291,6 +35878,7 @@ pub mod types {
                     response_content: value.response_content?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -33303,6 +35891,7 @@ pub mod types {
                     response_content: Ok(value.response_content),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -33329,6 +35918,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(
             any(
@@ -33348,6 +35941,7 @@ pub mod types {
                 Self {
                     tag: Ok(Default::default()),
                     value: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -33389,6 +35983,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(
             any(
@@ -33411,6 +36019,7 @@ pub mod types {
                 Ok(Self {
                     tag: value.tag?,
                     value: value.value?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -33432,6 +36041,7 @@ pub mod types {
                 Self {
                     tag: Ok(value.tag),
                     value: Ok(value.value),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -33470,6 +36080,10 @@ pub mod types {
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenBatchStatus {
@@ -33483,6 +36097,7 @@ pub mod types {
                     request_id: Ok(Default::default()),
                     result: Ok(Default::default()),
                     token_count: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -33590,6 +36205,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenBatchStatus> for super::TokenBatchStatus {
@@ -33606,6 +36235,7 @@ pub mod types {
                     request_id: value.request_id?,
                     result: value.result?,
                     token_count: value.token_count?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -33621,6 +36251,7 @@ pub mod types {
                     request_id: Ok(value.request_id),
                     result: Ok(value.result),
                     token_count: Ok(value.token_count),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -33639,6 +36270,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenCreateBatchResponse {
@@ -33647,6 +36282,7 @@ pub mod types {
                     request_id: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -33690,6 +36326,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenCreateBatchResponse>
@@ -33702,6 +36352,7 @@ pub mod types {
                     request_id: value.request_id?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -33713,6 +36364,7 @@ pub mod types {
                     request_id: Ok(value.request_id),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -33731,6 +36383,10 @@ pub mod types {
                 ::std::option::Option<super::TokenBatchStatus>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenCreateBatchStatusResponse {
@@ -33739,6 +36395,7 @@ pub mod types {
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
                     status: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -33784,6 +36441,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenCreateBatchStatusResponse>
@@ -33796,6 +36467,7 @@ pub mod types {
                     result_code: value.result_code?,
                     result_message: value.result_message?,
                     status: value.status?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -33807,6 +36479,7 @@ pub mod types {
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
                     status: Ok(value.status),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -33902,6 +36575,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenCreateRequest {
@@ -33930,6 +36607,7 @@ pub mod types {
                     scopes: Ok(Default::default()),
                     session_id: Ok(Default::default()),
                     subject: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -34233,6 +36911,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenCreateRequest> for super::TokenCreateRequest {
@@ -34264,6 +36956,7 @@ pub mod types {
                     scopes: value.scopes?,
                     session_id: value.session_id?,
                     subject: value.subject?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -34294,6 +36987,7 @@ pub mod types {
                     scopes: Ok(value.scopes),
                     session_id: Ok(value.session_id),
                     subject: Ok(value.subject),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -34380,6 +37074,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenCreateResponse {
@@ -34405,6 +37103,7 @@ pub mod types {
                     subject: Ok(Default::default()),
                     token_id: Ok(Default::default()),
                     token_type: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -34664,6 +37363,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenCreateResponse>
@@ -34693,6 +37406,7 @@ pub mod types {
                     subject: value.subject?,
                     token_id: value.token_id?,
                     token_type: value.token_type?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -34720,6 +37434,7 @@ pub mod types {
                     subject: Ok(value.subject),
                     token_id: Ok(value.token_id),
                     token_type: Ok(value.token_type),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -34728,6 +37443,10 @@ pub mod types {
         pub struct TokenFailRequest {
             reason: ::std::result::Result<super::TokenFailReason, ::std::string::String>,
             ticket: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenFailRequest {
@@ -34735,6 +37454,7 @@ pub mod types {
                 Self {
                     reason: Err("no value supplied for reason".to_string()),
                     ticket: Err("no value supplied for ticket".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -34764,6 +37484,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenFailRequest> for super::TokenFailRequest {
@@ -34774,6 +37508,7 @@ pub mod types {
                 Ok(Self {
                     reason: value.reason?,
                     ticket: value.ticket?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -34783,6 +37518,7 @@ pub mod types {
                 Self {
                     reason: Ok(value.reason),
                     ticket: Ok(value.ticket),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -34805,6 +37541,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenFailResponse {
@@ -34814,6 +37554,7 @@ pub mod types {
                     response_content: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -34873,6 +37614,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenFailResponse> for super::TokenFailResponse {
@@ -34885,6 +37640,7 @@ pub mod types {
                     response_content: value.response_content?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -34896,6 +37652,7 @@ pub mod types {
                     response_content: Ok(value.response_content),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -34926,6 +37683,10 @@ pub mod types {
                 ::std::option::Option<i32>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenGetListResponse {
@@ -34937,6 +37698,7 @@ pub mod types {
                     start: Ok(Default::default()),
                     subject: Ok(Default::default()),
                     total_count: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -35014,6 +37776,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenGetListResponse>
@@ -35029,6 +37805,7 @@ pub mod types {
                     start: value.start?,
                     subject: value.subject?,
                     total_count: value.total_count?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -35042,6 +37819,7 @@ pub mod types {
                     start: Ok(value.start),
                     subject: Ok(value.subject),
                     total_count: Ok(value.total_count),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -35100,6 +37878,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenInfo {
@@ -35118,6 +37900,7 @@ pub mod types {
                     resources: Ok(Default::default()),
                     scopes: Ok(Default::default()),
                     subject: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -35295,6 +38078,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenInfo> for super::TokenInfo {
@@ -35316,6 +38113,7 @@ pub mod types {
                     resources: value.resources?,
                     scopes: value.scopes?,
                     subject: value.subject?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -35336,6 +38134,7 @@ pub mod types {
                     resources: Ok(value.resources),
                     scopes: Ok(value.scopes),
                     subject: Ok(value.subject),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -35364,6 +38163,10 @@ pub mod types {
             >,
             subject: ::std::result::Result<::std::string::String, ::std::string::String>,
             ticket: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenIssueRequest {
@@ -35376,6 +38179,7 @@ pub mod types {
                     refresh_token_duration: Ok(Default::default()),
                     subject: Err("no value supplied for subject".to_string()),
                     ticket: Err("no value supplied for ticket".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -35469,6 +38273,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenIssueRequest> for super::TokenIssueRequest {
@@ -35484,6 +38302,7 @@ pub mod types {
                     refresh_token_duration: value.refresh_token_duration?,
                     subject: value.subject?,
                     ticket: value.ticket?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -35498,6 +38317,7 @@ pub mod types {
                     refresh_token_duration: Ok(value.refresh_token_duration),
                     subject: Ok(value.subject),
                     ticket: Ok(value.ticket),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -35608,6 +38428,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenIssueResponse {
@@ -35639,6 +38463,7 @@ pub mod types {
                     scopes: Ok(Default::default()),
                     service_attributes: Ok(Default::default()),
                     subject: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -35994,6 +38819,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenIssueResponse> for super::TokenIssueResponse {
@@ -36028,6 +38867,7 @@ pub mod types {
                     scopes: value.scopes?,
                     service_attributes: value.service_attributes?,
                     subject: value.subject?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -36061,6 +38901,7 @@ pub mod types {
                     scopes: Ok(value.scopes),
                     service_attributes: Ok(value.service_attributes),
                     subject: Ok(value.subject),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -36135,6 +38976,10 @@ pub mod types {
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenRequest {
@@ -36157,6 +39002,7 @@ pub mod types {
                     parameters: Err("no value supplied for parameters".to_string()),
                     properties: Ok(Default::default()),
                     refresh_token_duration: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -36380,6 +39226,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenRequest> for super::TokenRequest {
@@ -36405,6 +39265,7 @@ pub mod types {
                     parameters: value.parameters?,
                     properties: value.properties?,
                     refresh_token_duration: value.refresh_token_duration?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -36429,6 +39290,7 @@ pub mod types {
                     parameters: Ok(value.parameters),
                     properties: Ok(value.properties),
                     refresh_token_duration: Ok(value.refresh_token_duration),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -36647,6 +39509,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenResponse {
@@ -36705,6 +39571,7 @@ pub mod types {
                     subject_token_type: Ok(Default::default()),
                     ticket: Ok(Default::default()),
                     username: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -37406,6 +40273,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenResponse> for super::TokenResponse {
@@ -37467,6 +40348,7 @@ pub mod types {
                     subject_token_type: value.subject_token_type?,
                     ticket: value.ticket?,
                     username: value.username?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -37527,6 +40409,7 @@ pub mod types {
                     subject_token_type: Ok(value.subject_token_type),
                     ticket: Ok(value.ticket),
                     username: Ok(value.username),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -37549,6 +40432,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenRevokeRequest {
@@ -37558,6 +40445,7 @@ pub mod types {
                     client_identifier: Ok(Default::default()),
                     refresh_token_identifier: Ok(Default::default()),
                     subject: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -37617,6 +40505,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenRevokeRequest> for super::TokenRevokeRequest {
@@ -37629,6 +40531,7 @@ pub mod types {
                     client_identifier: value.client_identifier?,
                     refresh_token_identifier: value.refresh_token_identifier?,
                     subject: value.subject?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -37640,6 +40543,7 @@ pub mod types {
                     client_identifier: Ok(value.client_identifier),
                     refresh_token_identifier: Ok(value.refresh_token_identifier),
                     subject: Ok(value.subject),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -37658,6 +40562,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenRevokeResponse {
@@ -37666,6 +40574,7 @@ pub mod types {
                     count: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -37709,6 +40618,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenRevokeResponse>
@@ -37721,6 +40644,7 @@ pub mod types {
                     count: value.count?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -37731,6 +40655,7 @@ pub mod types {
                     count: Ok(value.count),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -37797,6 +40722,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenUpdateRequest {
@@ -37821,6 +40750,7 @@ pub mod types {
                     ),
                     scopes: Ok(Default::default()),
                     token_id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -38034,6 +40964,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenUpdateRequest> for super::TokenUpdateRequest {
@@ -38059,6 +41003,7 @@ pub mod types {
                         .refresh_token_expires_at_updated_on_scope_update?,
                     scopes: value.scopes?,
                     token_id: value.token_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -38085,6 +41030,7 @@ pub mod types {
                     ),
                     scopes: Ok(value.scopes),
                     token_id: Ok(value.token_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -38139,6 +41085,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "tokens")]
         impl ::std::default::Default for TokenUpdateResponse {
@@ -38156,6 +41106,7 @@ pub mod types {
                     scopes: Ok(Default::default()),
                     token_id: Ok(Default::default()),
                     token_type: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -38317,6 +41268,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "tokens")]
         impl ::std::convert::TryFrom<TokenUpdateResponse>
@@ -38338,6 +41303,7 @@ pub mod types {
                     scopes: value.scopes?,
                     token_id: value.token_id?,
                     token_type: value.token_type?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -38357,6 +41323,7 @@ pub mod types {
                     scopes: Ok(value.scopes),
                     token_id: Ok(value.token_id),
                     token_type: Ok(value.token_type),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -38371,6 +41338,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(any(feature = "authorization", feature = "service"))]
         impl ::std::default::Default for TrustAnchor {
@@ -38378,6 +41349,7 @@ pub mod types {
                 Self {
                     entity_id: Ok(Default::default()),
                     jwks: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -38407,6 +41379,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(any(feature = "authorization", feature = "service"))]
         impl ::std::convert::TryFrom<TrustAnchor> for super::TrustAnchor {
@@ -38417,6 +41403,7 @@ pub mod types {
                 Ok(Self {
                     entity_id: value.entity_id?,
                     jwks: value.jwks?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -38426,6 +41413,7 @@ pub mod types {
                 Self {
                     entity_id: Ok(value.entity_id),
                     jwks: Ok(value.jwks),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -38457,6 +41445,10 @@ pub mod types {
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "userinfo")]
         impl ::std::default::Default for UserinfoIssueRequest {
@@ -38469,6 +41461,7 @@ pub mod types {
                     sub: Ok(Default::default()),
                     token: Err("no value supplied for token".to_string()),
                     verified_claims_for_tx: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -38562,6 +41555,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "userinfo")]
         impl ::std::convert::TryFrom<UserinfoIssueRequest>
@@ -38578,6 +41585,7 @@ pub mod types {
                     sub: value.sub?,
                     token: value.token?,
                     verified_claims_for_tx: value.verified_claims_for_tx?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -38592,6 +41600,7 @@ pub mod types {
                     sub: Ok(value.sub),
                     token: Ok(value.token),
                     verified_claims_for_tx: Ok(value.verified_claims_for_tx),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -38626,6 +41635,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "userinfo")]
         impl ::std::default::Default for UserinfoIssueResponse {
@@ -38638,6 +41651,7 @@ pub mod types {
                     result_message: Ok(Default::default()),
                     signature: Ok(Default::default()),
                     signature_input: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -38737,6 +41751,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "userinfo")]
         impl ::std::convert::TryFrom<UserinfoIssueResponse>
@@ -38753,6 +41781,7 @@ pub mod types {
                     result_message: value.result_message?,
                     signature: value.signature?,
                     signature_input: value.signature_input?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -38768,6 +41797,7 @@ pub mod types {
                     result_message: Ok(value.result_message),
                     signature: Ok(value.signature),
                     signature_input: Ok(value.signature_input),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -38815,6 +41845,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "userinfo")]
         impl ::std::default::Default for UserinfoRequest {
@@ -38831,6 +41865,7 @@ pub mod types {
                     target_uri: Ok(Default::default()),
                     token: Err("no value supplied for token".to_string()),
                     uri: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -38974,6 +42009,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "userinfo")]
         impl ::std::convert::TryFrom<UserinfoRequest> for super::UserinfoRequest {
@@ -38993,6 +42042,7 @@ pub mod types {
                     target_uri: value.target_uri?,
                     token: value.token?,
                     uri: value.uri?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -39011,6 +42061,7 @@ pub mod types {
                     target_uri: Ok(value.target_uri),
                     token: Ok(value.token),
                     uri: Ok(value.uri),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -39113,6 +42164,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "userinfo")]
         impl ::std::default::Default for UserinfoResponse {
@@ -39142,6 +42197,7 @@ pub mod types {
                     token: Ok(Default::default()),
                     transformed_claims: Ok(Default::default()),
                     user_info_claims: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -39467,6 +42523,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "userinfo")]
         impl ::std::convert::TryFrom<UserinfoResponse> for super::UserinfoResponse {
@@ -39500,6 +42570,7 @@ pub mod types {
                     token: value.token?,
                     transformed_claims: value.transformed_claims?,
                     user_info_claims: value.user_info_claims?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -39533,6 +42604,7 @@ pub mod types {
                     token: Ok(value.token),
                     transformed_claims: Ok(value.transformed_claims),
                     user_info_claims: Ok(value.user_info_claims),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -39547,6 +42619,10 @@ pub mod types {
                 ::std::vec::Vec<super::CredentialIssuanceOrder>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciBatchIssueRequest {
@@ -39554,6 +42630,7 @@ pub mod types {
                 Self {
                     access_token: Ok(Default::default()),
                     orders: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -39585,6 +42662,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciBatchIssueRequest>
@@ -39596,6 +42687,7 @@ pub mod types {
                 Ok(Self {
                     access_token: value.access_token?,
                     orders: value.orders?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -39605,6 +42697,7 @@ pub mod types {
                 Self {
                     access_token: Ok(value.access_token),
                     orders: Ok(value.orders),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -39627,6 +42720,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciBatchIssueResponse {
@@ -39636,6 +42733,7 @@ pub mod types {
                     response_content: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -39695,6 +42793,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciBatchIssueResponse>
@@ -39708,6 +42820,7 @@ pub mod types {
                     response_content: value.response_content?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -39720,6 +42833,7 @@ pub mod types {
                     response_content: Ok(value.response_content),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -39734,6 +42848,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciBatchParseRequest {
@@ -39741,6 +42859,7 @@ pub mod types {
                 Self {
                     access_token: Ok(Default::default()),
                     request_content: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -39772,6 +42891,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciBatchParseRequest>
@@ -39783,6 +42916,7 @@ pub mod types {
                 Ok(Self {
                     access_token: value.access_token?,
                     request_content: value.request_content?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -39792,6 +42926,7 @@ pub mod types {
                 Self {
                     access_token: Ok(value.access_token),
                     request_content: Ok(value.request_content),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -39818,6 +42953,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciBatchParseResponse {
@@ -39828,6 +42967,7 @@ pub mod types {
                     response_content: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -39901,6 +43041,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciBatchParseResponse>
@@ -39915,6 +43069,7 @@ pub mod types {
                     response_content: value.response_content?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -39928,6 +43083,7 @@ pub mod types {
                     response_content: Ok(value.response_content),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -39938,12 +43094,17 @@ pub mod types {
                 ::std::option::Option<super::CredentialIssuanceOrder>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciDeferredIssueRequest {
             fn default() -> Self {
                 Self {
                     order: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -39963,6 +43124,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciDeferredIssueRequest>
@@ -39971,14 +43146,20 @@ pub mod types {
             fn try_from(
                 value: VciDeferredIssueRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { order: value.order? })
+                Ok(Self {
+                    order: value.order?,
+                    extra: value.extra?,
+                })
             }
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::convert::From<super::VciDeferredIssueRequest>
         for VciDeferredIssueRequest {
             fn from(value: super::VciDeferredIssueRequest) -> Self {
-                Self { order: Ok(value.order) }
+                Self {
+                    order: Ok(value.order),
+                    extra: Ok(value.extra),
+                }
             }
         }
         #[cfg(feature = "credential-issuer")]
@@ -40000,6 +43181,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciDeferredIssueResponse {
@@ -40009,6 +43194,7 @@ pub mod types {
                     response_content: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -40068,6 +43254,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciDeferredIssueResponse>
@@ -40081,6 +43281,7 @@ pub mod types {
                     response_content: value.response_content?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -40093,6 +43294,7 @@ pub mod types {
                     response_content: Ok(value.response_content),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -40107,6 +43309,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciDeferredParseRequest {
@@ -40114,6 +43320,7 @@ pub mod types {
                 Self {
                     access_token: Ok(Default::default()),
                     request_content: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -40145,6 +43352,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciDeferredParseRequest>
@@ -40156,6 +43377,7 @@ pub mod types {
                 Ok(Self {
                     access_token: value.access_token?,
                     request_content: value.request_content?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -40166,6 +43388,7 @@ pub mod types {
                 Self {
                     access_token: Ok(value.access_token),
                     request_content: Ok(value.request_content),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -40192,6 +43415,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciDeferredParseResponse {
@@ -40202,6 +43429,7 @@ pub mod types {
                     response_content: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -40275,6 +43503,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciDeferredParseResponse>
@@ -40289,6 +43531,7 @@ pub mod types {
                     response_content: value.response_content?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -40302,6 +43545,7 @@ pub mod types {
                     response_content: Ok(value.response_content),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -40309,12 +43553,17 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct VciJwksRequest {
             pretty: ::std::result::Result<bool, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciJwksRequest {
             fn default() -> Self {
                 Self {
                     pretty: Err("no value supplied for pretty".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -40332,6 +43581,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciJwksRequest> for super::VciJwksRequest {
@@ -40339,13 +43602,19 @@ pub mod types {
             fn try_from(
                 value: VciJwksRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { pretty: value.pretty? })
+                Ok(Self {
+                    pretty: value.pretty?,
+                    extra: value.extra?,
+                })
             }
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::convert::From<super::VciJwksRequest> for VciJwksRequest {
             fn from(value: super::VciJwksRequest) -> Self {
-                Self { pretty: Ok(value.pretty) }
+                Self {
+                    pretty: Ok(value.pretty),
+                    extra: Ok(value.extra),
+                }
             }
         }
         #[cfg(feature = "credential-issuer")]
@@ -40367,6 +43636,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciJwksResponse {
@@ -40376,6 +43649,7 @@ pub mod types {
                     response_content: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -40435,6 +43709,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciJwksResponse> for super::VciJwksResponse {
@@ -40447,6 +43735,7 @@ pub mod types {
                     response_content: value.response_content?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -40458,6 +43747,7 @@ pub mod types {
                     response_content: Ok(value.response_content),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -40465,12 +43755,17 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct VciJwtissuerRequest {
             pretty: ::std::result::Result<bool, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciJwtissuerRequest {
             fn default() -> Self {
                 Self {
                     pretty: Err("no value supplied for pretty".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -40488,6 +43783,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciJwtissuerRequest>
@@ -40496,13 +43805,19 @@ pub mod types {
             fn try_from(
                 value: VciJwtissuerRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { pretty: value.pretty? })
+                Ok(Self {
+                    pretty: value.pretty?,
+                    extra: value.extra?,
+                })
             }
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::convert::From<super::VciJwtissuerRequest> for VciJwtissuerRequest {
             fn from(value: super::VciJwtissuerRequest) -> Self {
-                Self { pretty: Ok(value.pretty) }
+                Self {
+                    pretty: Ok(value.pretty),
+                    extra: Ok(value.extra),
+                }
             }
         }
         #[cfg(feature = "credential-issuer")]
@@ -40524,6 +43839,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciJwtissuerResponse {
@@ -40533,6 +43852,7 @@ pub mod types {
                     response_content: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -40592,6 +43912,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciJwtissuerResponse>
@@ -40605,6 +43939,7 @@ pub mod types {
                     response_content: value.response_content?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -40616,6 +43951,7 @@ pub mod types {
                     response_content: Ok(value.response_content),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -40623,12 +43959,17 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct VciMetadataRequest {
             pretty: ::std::result::Result<bool, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciMetadataRequest {
             fn default() -> Self {
                 Self {
                     pretty: Err("no value supplied for pretty".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -40646,6 +43987,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciMetadataRequest> for super::VciMetadataRequest {
@@ -40653,13 +44008,19 @@ pub mod types {
             fn try_from(
                 value: VciMetadataRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { pretty: value.pretty? })
+                Ok(Self {
+                    pretty: value.pretty?,
+                    extra: value.extra?,
+                })
             }
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::convert::From<super::VciMetadataRequest> for VciMetadataRequest {
             fn from(value: super::VciMetadataRequest) -> Self {
-                Self { pretty: Ok(value.pretty) }
+                Self {
+                    pretty: Ok(value.pretty),
+                    extra: Ok(value.extra),
+                }
             }
         }
         #[cfg(feature = "credential-issuer")]
@@ -40681,6 +44042,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciMetadataResponse {
@@ -40690,6 +44055,7 @@ pub mod types {
                     response_content: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -40749,6 +44115,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciMetadataResponse>
@@ -40762,6 +44142,7 @@ pub mod types {
                     response_content: value.response_content?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -40773,6 +44154,7 @@ pub mod types {
                     response_content: Ok(value.response_content),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -40835,6 +44217,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciOfferCreateRequest {
@@ -40854,6 +44240,7 @@ pub mod types {
                     tx_code: Ok(Default::default()),
                     tx_code_description: Ok(Default::default()),
                     tx_code_input_mode: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -41039,6 +44426,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciOfferCreateRequest>
@@ -41064,6 +44465,7 @@ pub mod types {
                     tx_code: value.tx_code?,
                     tx_code_description: value.tx_code_description?,
                     tx_code_input_mode: value.tx_code_input_mode?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -41090,6 +44492,7 @@ pub mod types {
                     tx_code: Ok(value.tx_code),
                     tx_code_description: Ok(value.tx_code_description),
                     tx_code_input_mode: Ok(value.tx_code_input_mode),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -41112,6 +44515,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciOfferCreateResponse {
@@ -41121,6 +44528,7 @@ pub mod types {
                     info: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -41180,6 +44588,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciOfferCreateResponse>
@@ -41193,6 +44615,7 @@ pub mod types {
                     info: value.info?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -41205,6 +44628,7 @@ pub mod types {
                     info: Ok(value.info),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -41215,12 +44639,17 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciOfferInfoRequest {
             fn default() -> Self {
                 Self {
                     identifier: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -41238,6 +44667,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciOfferInfoRequest>
@@ -41248,6 +44691,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     identifier: value.identifier?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -41256,6 +44700,7 @@ pub mod types {
             fn from(value: super::VciOfferInfoRequest) -> Self {
                 Self {
                     identifier: Ok(value.identifier),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -41278,6 +44723,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciOfferInfoResponse {
@@ -41287,6 +44736,7 @@ pub mod types {
                     info: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -41346,6 +44796,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciOfferInfoResponse>
@@ -41359,6 +44823,7 @@ pub mod types {
                     info: value.info?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -41370,6 +44835,7 @@ pub mod types {
                     info: Ok(value.info),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -41384,6 +44850,10 @@ pub mod types {
                 ::std::option::Option<super::CredentialIssuanceOrder>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciSingleIssueRequest {
@@ -41391,6 +44861,7 @@ pub mod types {
                 Self {
                     access_token: Ok(Default::default()),
                     order: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -41422,6 +44893,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciSingleIssueRequest>
@@ -41433,6 +44918,7 @@ pub mod types {
                 Ok(Self {
                     access_token: value.access_token?,
                     order: value.order?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -41443,6 +44929,7 @@ pub mod types {
                 Self {
                     access_token: Ok(value.access_token),
                     order: Ok(value.order),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -41469,6 +44956,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciSingleIssueResponse {
@@ -41479,6 +44970,7 @@ pub mod types {
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
                     transaction_id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -41552,6 +45044,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciSingleIssueResponse>
@@ -41566,6 +45072,7 @@ pub mod types {
                     result_code: value.result_code?,
                     result_message: value.result_message?,
                     transaction_id: value.transaction_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -41579,6 +45086,7 @@ pub mod types {
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
                     transaction_id: Ok(value.transaction_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -41593,6 +45101,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciSingleParseRequest {
@@ -41600,6 +45112,7 @@ pub mod types {
                 Self {
                     access_token: Ok(Default::default()),
                     request_content: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -41631,6 +45144,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciSingleParseRequest>
@@ -41642,6 +45169,7 @@ pub mod types {
                 Ok(Self {
                     access_token: value.access_token?,
                     request_content: value.request_content?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -41652,6 +45180,7 @@ pub mod types {
                 Self {
                     access_token: Ok(value.access_token),
                     request_content: Ok(value.request_content),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -41678,6 +45207,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::default::Default for VciSingleParseResponse {
@@ -41688,6 +45221,7 @@ pub mod types {
                     response_content: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -41761,6 +45295,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         #[cfg(feature = "credential-issuer")]
         impl ::std::convert::TryFrom<VciSingleParseResponse>
@@ -41775,6 +45323,7 @@ pub mod types {
                     response_content: value.response_content?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -41788,6 +45337,7 @@ pub mod types {
                     response_content: Ok(value.response_content),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
                 }
             }
         }

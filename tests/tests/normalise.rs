@@ -70,6 +70,7 @@ step_snapshots! {
     drops_query_twins_of_path_parameters: "drop_query_twins_of_path_parameters" on "drop_query_twins_of_path_parameters";
     drops_required_names_that_are_not_properties: "drop_undeclared_required" on "drop_undeclared_required";
     accepts_refs_that_resolve: "require_local_refs_resolve" on "rename_prelude_clashes";
+    keeps_the_members_object_schemas_do_not_name: "keep_unknown_members" on "keep_unknown_members";
 }
 
 #[test]

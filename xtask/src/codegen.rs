@@ -11,7 +11,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
-use quote::quote;
+use quote::{ToTokens, quote};
 use serde_json::Value;
 
 use crate::error::{Blame, XtaskError};
@@ -204,6 +204,7 @@ fn format(
         .map_err(|message| XtaskError::Format { message })?;
     gate_schemars(&mut file.items);
     drop_type_builders(&mut file.items);
+    complete_unknown_members(&mut file.items);
     let catalog =
         crate::catalog::read(doc, &file).map_err(|message| XtaskError::Format { message })?;
     let builders: Vec<(&str, &str)> = catalog
@@ -246,6 +247,86 @@ pub fn drop_type_builders(items: &mut [syn::Item]) {
                 && matches!(&imp.items[0], syn::ImplItem::Fn(f) if f.sig.ident == "builder");
             !only_builder
         });
+    }
+}
+
+/// Finishes the structs that keep the members their schema does not name
+/// (normalise's `keep_unknown_members`): typify's flattened `extra` map gets
+/// a doc comment, and the struct gets back the `Default` typify leaves off
+/// because of the map (it counts it as a required field): every other field
+/// is optional or has a default, and an empty map is the map's default.
+pub fn complete_unknown_members(items: &mut [syn::Item]) {
+    let Some(types) = items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        return;
+    };
+    // typify's body builders (`types::builder`, behind progenitor's
+    // `body_map`) start each required field as an error until set; the map
+    // of unknown members starts empty instead.
+    struct EmptyUnknownMembers;
+    impl syn::visit_mut::VisitMut for EmptyUnknownMembers {
+        fn visit_field_value_mut(&mut self, field: &mut syn::FieldValue) {
+            let is_extra = matches!(&field.member, syn::Member::Named(i) if i == "extra");
+            let is_err = matches!(&field.expr, syn::Expr::Call(c)
+                if matches!(&*c.func, syn::Expr::Path(p) if p.path.is_ident("Err")));
+            if is_extra && is_err {
+                field.expr = syn::parse_quote!(Ok(Default::default()));
+            }
+            syn::visit_mut::visit_field_value_mut(self, field);
+        }
+    }
+    for item in types.iter_mut() {
+        if let syn::Item::Mod(m) = item
+            && m.ident == "builder"
+        {
+            syn::visit_mut::VisitMut::visit_item_mod_mut(&mut EmptyUnknownMembers, m);
+        }
+    }
+    for item in types.iter_mut() {
+        let syn::Item::Struct(s) = item else { continue };
+        let syn::Fields::Named(fields) = &mut s.fields else {
+            continue;
+        };
+        let has_serde = |f: &syn::Field, word: &str| {
+            f.attrs.iter().any(|a| {
+                a.path().is_ident("serde")
+                    && a.meta
+                        .to_token_stream()
+                        .to_string()
+                        .split(|c: char| !c.is_alphanumeric() && c != '_')
+                        .any(|w| w == word)
+            })
+        };
+        let Some(extra) = fields
+            .named
+            .iter_mut()
+            .find(|f| f.ident.as_ref().is_some_and(|i| i == "extra") && has_serde(f, "flatten"))
+        else {
+            continue;
+        };
+        extra.attrs.insert(
+            0,
+            syn::parse_quote!(#[doc = "Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back."]),
+        );
+        let all_optional = fields.named.iter().all(|f| {
+            has_serde(f, "flatten")
+                || has_serde(f, "default")
+                || matches!(&f.ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|seg| seg.ident == "Option"))
+        });
+        let Some(derive) = s.attrs.iter_mut().find(|a| a.path().is_ident("derive")) else {
+            continue;
+        };
+        let Ok(mut derived) = derive.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+        ) else {
+            continue;
+        };
+        if all_optional && !derived.iter().any(|p| p.is_ident("Default")) {
+            derived.push(syn::parse_quote!(Default));
+            *derive = syn::parse_quote!(#[derive(#derived)]);
+        }
     }
 }
 

@@ -28,7 +28,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{ToTokens, format_ident, quote};
 use serde_json::Value;
 use syn::{Attribute, Fields, GenericArgument, Item, PathArguments, Type};
 
@@ -74,6 +74,11 @@ struct Types {
     enums: BTreeSet<String>,
     /// The structs that implement `Default` (derived or by hand).
     defaults: BTreeSet<String>,
+    /// The structs that keep the members the spec does not name in a
+    /// flattened map ([`UNKNOWN_FIELD`]; see normalise's
+    /// `keep_unknown_members`). The map is no field of theirs here: the
+    /// facade reaches it through `unknown_field` methods instead.
+    keeps_unknown: BTreeSet<String>,
     /// Every type name, in file order.
     names: Vec<String>,
 }
@@ -157,6 +162,19 @@ fn serde_value(attrs: &[Attribute], key: &str) -> Option<String> {
     found
 }
 
+/// The name typify gives the flattened map of members a schema does not
+/// name.
+pub(crate) const UNKNOWN_FIELD: &str = "extra";
+
+/// Whether `field` is typify's flattened map of the members the schema
+/// does not name.
+fn is_unknown_members(field: &syn::Field) -> bool {
+    field.ident.as_ref().is_some_and(|i| i == UNKNOWN_FIELD)
+        && field.attrs.iter().any(|a| {
+            a.path().is_ident("serde") && a.meta.to_token_stream().to_string().contains("flatten")
+        })
+}
+
 fn read_types(client_code: &str) -> Result<Types, XtaskError> {
     let file = syn::parse_file(client_code).map_err(|e| XtaskError::Format {
         message: format!("generated client does not parse: {e}"),
@@ -179,9 +197,13 @@ fn read_types(client_code: &str) -> Result<Types, XtaskError> {
                     types.names.push(s.ident.to_string());
                     continue;
                 };
+                if named.named.iter().any(is_unknown_members) {
+                    types.keeps_unknown.insert(s.ident.to_string());
+                }
                 let fields = named
                     .named
                     .iter()
+                    .filter(|f| !is_unknown_members(f))
                     .filter_map(|f| {
                         let ident = f.ident.clone()?;
                         let plain = ident.to_string().trim_start_matches("r#").to_owned();

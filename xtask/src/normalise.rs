@@ -78,6 +78,11 @@ pub const STEPS: &[Step] = &[
         run: drop_bodiless_success_responses,
     },
     Step {
+        name: "keep_unknown_members",
+        why: "Authlete sends members its spec does not name (31 found against its own Java DTOs, 2026-06); typify ignores them unless a schema says `additionalProperties: {}`, so a decode and encode would drop them, and a read-modify-write update would reset them",
+        run: keep_unknown_members,
+    },
+    Step {
         name: "rename_prelude_clashes",
         why: "a schema named like a prelude type (`result` -> `Result`) shadows it in generated code",
         run: rename_prelude_clashes,
@@ -323,6 +328,88 @@ fn resolve_ref<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
         .and_then(|r| r.strip_prefix('#'))
         .and_then(|pointer| doc.pointer(pointer))
         .unwrap_or(value)
+}
+
+/// Makes every object schema with properties keep the members it does not
+/// name: `additionalProperties` absent or `true` becomes `{}`, which typify
+/// turns into a flattened `extra` map (absent and `true` it ignores). A
+/// schema that forbids other members (`false`) or types them keeps its own.
+pub fn keep_unknown_members(doc: &mut Value) -> Result<Vec<String>, XtaskError> {
+    fn visit(schema: &mut Value, count: &mut usize) {
+        let Some(object) = schema.as_object_mut() else {
+            return;
+        };
+        if object.get("properties").is_some_and(Value::is_object) {
+            match object.get("additionalProperties") {
+                None | Some(Value::Bool(true)) => {
+                    object.insert(
+                        "additionalProperties".into(),
+                        Value::Object(Default::default()),
+                    );
+                    *count += 1;
+                }
+                _ => {}
+            }
+        }
+        if let Some(Value::Object(properties)) = object.get_mut("properties") {
+            for property in properties.values_mut() {
+                visit(property, count);
+            }
+        }
+        for key in ["items", "additionalProperties", "not"] {
+            if let Some(inner) = object.get_mut(key) {
+                visit(inner, count);
+            }
+        }
+        for key in ["allOf", "anyOf", "oneOf"] {
+            if let Some(Value::Array(members)) = object.get_mut(key) {
+                for member in members {
+                    visit(member, count);
+                }
+            }
+        }
+    }
+    let mut count = 0;
+    if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
+        for schema in schemas.values_mut() {
+            visit(schema, &mut count);
+        }
+    }
+    // Bodies written inline in an operation, not as components.
+    if let Some(Value::Object(paths)) = doc.get_mut("paths") {
+        for item in paths.values_mut() {
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
+            for (_, operation) in item.iter_mut() {
+                for pointer in ["/requestBody/content", "/responses"] {
+                    let Some(Value::Object(found)) = operation.pointer_mut(pointer) else {
+                        continue;
+                    };
+                    for entry in found.values_mut() {
+                        // A response holds `content`, a request body's
+                        // content holds the schema by media type.
+                        let media = match entry.get_mut("content") {
+                            Some(Value::Object(content)) => content.values_mut().collect(),
+                            _ => vec![entry],
+                        };
+                        for media in media {
+                            if let Some(schema) = media.get_mut("schema") {
+                                visit(schema, &mut count);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(if count == 0 {
+        Vec::new()
+    } else {
+        vec![format!(
+            "{count} object schema(s) keep the members they do not name"
+        )]
+    })
 }
 
 /// Drops the content of every 204 response: HTTP says it has none.

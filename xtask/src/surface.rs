@@ -232,6 +232,16 @@ fn struct_block(s: &ItemStruct) -> String {
                 .as_ref()
                 .map(ToString::to_string)
                 .unwrap_or_default();
+            let flattened = f.attrs.iter().any(|a| {
+                a.path().is_ident("serde")
+                    && a.meta.to_token_stream().to_string().contains("flatten")
+            });
+            if flattened {
+                out.push_str(&format!(
+                    "    {name} (flattened): every member the spec does not name, kept\n"
+                ));
+                continue;
+            }
             let wire = serde_rename(&f.attrs).unwrap_or_else(|| name.clone());
             out.push_str(&format!("    {name} \"{wire}\": {}\n", rust_type(&f.ty)));
         }

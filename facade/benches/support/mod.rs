@@ -103,6 +103,7 @@ pub async fn via_generated(client: &authlete_generated::Client) {
         .body(types::TokenFailRequest {
             ticket: "bench-ticket".into(),
             reason: types::TokenFailReason::InvalidResourceOwnerCredentials,
+            extra: Default::default(),
         })
         .send()
         .await

@@ -88,6 +88,7 @@ impl<'a> ProcessAuthorizationRequest<'a> {
                 cimd_options: Default::default(),
                 context: Default::default(),
                 parameters: parameters.into(),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -130,6 +131,8 @@ impl<'a> ProcessAuthorizationRequest<'a> {
 
 crate::per_call::per_call_setters!(ProcessAuthorizationRequest);
 
+crate::unknown::unknown_field_setter!(ProcessAuthorizationRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/auth/authorization`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `AuthorizationResponse`
@@ -139,30 +142,9 @@ pub struct AuthorizationResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(AuthorizationResponse, AuthorizationResponse);
+
 impl AuthorizationResponse {
-    pub(crate) fn new(
-        body: types::AuthorizationResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        AuthorizationResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::AuthorizationResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::AuthorizationResponse {
-        self.body
-    }
-
     /// The `acrEssential` field.
     pub fn acr_essential(&self) -> Option<bool> {
         self.body.acr_essential
@@ -364,15 +346,20 @@ impl AuthorizationResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(AuthorizationResponse);
+
 impl std::fmt::Debug for AuthorizationResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthorizationResponse")
-            .field("action", &self.body.action)
-            .field("max_age", &self.body.max_age)
-            .field("prompts", &self.body.prompts)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("AuthorizationResponse")
+                .field("action", &self.body.action)
+                .field("max_age", &self.body.max_age)
+                .field("prompts", &self.body.prompts)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -404,6 +391,7 @@ impl<'a> FailAuthorizationRequest<'a> {
                 description: Default::default(),
                 reason,
                 ticket: ticket.into(),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -440,6 +428,8 @@ impl<'a> FailAuthorizationRequest<'a> {
 
 crate::per_call::per_call_setters!(FailAuthorizationRequest);
 
+crate::unknown::unknown_field_setter!(FailAuthorizationRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/auth/authorization/fail`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `AuthorizationFailResponse`
@@ -449,30 +439,8 @@ pub struct AuthorizationFailResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(AuthorizationFailResponse, AuthorizationFailResponse);
 impl AuthorizationFailResponse {
-    pub(crate) fn new(
-        body: types::AuthorizationFailResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        AuthorizationFailResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::AuthorizationFailResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::AuthorizationFailResponse {
-        self.body
-    }
-
     /// The `action` field.
     pub fn action(&self) -> Option<types::AuthorizationFailAction> {
         self.body.action.clone()
@@ -494,13 +462,18 @@ impl AuthorizationFailResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(AuthorizationFailResponse);
+
 impl std::fmt::Debug for AuthorizationFailResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthorizationFailResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("AuthorizationFailResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -542,6 +515,7 @@ impl<'a> IssueAuthorizationRequest<'a> {
                 subject: subject.into(),
                 ticket: ticket.into(),
                 verified_claims_for_tx: Default::default(),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -674,6 +648,8 @@ impl<'a> IssueAuthorizationRequest<'a> {
 
 crate::per_call::per_call_setters!(IssueAuthorizationRequest);
 
+crate::unknown::unknown_field_setter!(IssueAuthorizationRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/auth/authorization/issue`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `AuthorizationIssueResponse`
@@ -683,30 +659,8 @@ pub struct AuthorizationIssueResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(AuthorizationIssueResponse, AuthorizationIssueResponse);
 impl AuthorizationIssueResponse {
-    pub(crate) fn new(
-        body: types::AuthorizationIssueResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        AuthorizationIssueResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::AuthorizationIssueResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::AuthorizationIssueResponse {
-        self.body
-    }
-
     /// The `accessToken` field.
     pub fn access_token(&self) -> Option<&str> {
         self.body.access_token.as_deref()
@@ -763,13 +717,18 @@ impl AuthorizationIssueResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(AuthorizationIssueResponse);
+
 impl std::fmt::Debug for AuthorizationIssueResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthorizationIssueResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("AuthorizationIssueResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -794,6 +753,7 @@ impl<'a> GetAuthorizationTicketInfoRequest<'a> {
             client,
             body: types::AuthorizationTicketInfoRequest {
                 ticket: ticket.into(),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -827,6 +787,8 @@ impl<'a> GetAuthorizationTicketInfoRequest<'a> {
 
 crate::per_call::per_call_setters!(GetAuthorizationTicketInfoRequest);
 
+crate::unknown::unknown_field_setter!(GetAuthorizationTicketInfoRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/auth/authorization/ticket/info`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `AuthorizationTicketInfoResponse`
@@ -836,30 +798,11 @@ pub struct AuthorizationTicketInfoResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(
+    AuthorizationTicketInfoResponse,
+    AuthorizationTicketInfoResponse
+);
 impl AuthorizationTicketInfoResponse {
-    pub(crate) fn new(
-        body: types::AuthorizationTicketInfoResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        AuthorizationTicketInfoResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::AuthorizationTicketInfoResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::AuthorizationTicketInfoResponse {
-        self.body
-    }
-
     /// The `action` field.
     pub fn action(&self) -> Option<types::AuthorizationTicketInfoAction> {
         self.body.action.clone()
@@ -881,13 +824,18 @@ impl AuthorizationTicketInfoResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(AuthorizationTicketInfoResponse);
+
 impl std::fmt::Debug for AuthorizationTicketInfoResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthorizationTicketInfoResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("AuthorizationTicketInfoResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -913,6 +861,7 @@ impl<'a> UpdateAuthorizationTicketRequest<'a> {
             body: types::AuthorizationTicketUpdateRequest {
                 info: info.into(),
                 ticket: ticket.into(),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -946,6 +895,8 @@ impl<'a> UpdateAuthorizationTicketRequest<'a> {
 
 crate::per_call::per_call_setters!(UpdateAuthorizationTicketRequest);
 
+crate::unknown::unknown_field_setter!(UpdateAuthorizationTicketRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/auth/authorization/ticket/update`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `AuthorizationTicketUpdateResponse`
@@ -955,30 +906,11 @@ pub struct AuthorizationTicketUpdateResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(
+    AuthorizationTicketUpdateResponse,
+    AuthorizationTicketUpdateResponse
+);
 impl AuthorizationTicketUpdateResponse {
-    pub(crate) fn new(
-        body: types::AuthorizationTicketUpdateResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        AuthorizationTicketUpdateResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::AuthorizationTicketUpdateResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::AuthorizationTicketUpdateResponse {
-        self.body
-    }
-
     /// The `action` field.
     pub fn action(&self) -> Option<types::AuthorizationTicketUpdateAction> {
         self.body.action.clone()
@@ -1000,12 +932,17 @@ impl AuthorizationTicketUpdateResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(AuthorizationTicketUpdateResponse);
+
 impl std::fmt::Debug for AuthorizationTicketUpdateResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthorizationTicketUpdateResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("AuthorizationTicketUpdateResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }

@@ -86,6 +86,7 @@ impl<'a> ProcessCibaRequest<'a> {
                 oauth_client_attestation: Default::default(),
                 oauth_client_attestation_pop: Default::default(),
                 parameters: parameters.into(),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -164,6 +165,8 @@ impl<'a> ProcessCibaRequest<'a> {
 
 crate::per_call::per_call_setters!(ProcessCibaRequest);
 
+crate::unknown::unknown_field_setter!(ProcessCibaRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/backchannel/authentication`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `BackchannelAuthenticationResponse`
@@ -173,30 +176,11 @@ pub struct BackchannelAuthenticationResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(
+    BackchannelAuthenticationResponse,
+    BackchannelAuthenticationResponse
+);
 impl BackchannelAuthenticationResponse {
-    pub(crate) fn new(
-        body: types::BackchannelAuthenticationResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        BackchannelAuthenticationResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::BackchannelAuthenticationResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::BackchannelAuthenticationResponse {
-        self.body
-    }
-
     /// The `acrs` field.
     pub fn acrs(&self) -> &[String] {
         &self.body.acrs
@@ -383,16 +367,21 @@ impl BackchannelAuthenticationResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(BackchannelAuthenticationResponse);
+
 impl std::fmt::Debug for BackchannelAuthenticationResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BackchannelAuthenticationResponse")
-            .field("action", &self.body.action)
-            .field("client_id", &self.body.client_id)
-            .field("delivery_mode", &self.body.delivery_mode)
-            .field("hint_type", &self.body.hint_type)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("BackchannelAuthenticationResponse")
+                .field("action", &self.body.action)
+                .field("client_id", &self.body.client_id)
+                .field("delivery_mode", &self.body.delivery_mode)
+                .field("hint_type", &self.body.hint_type)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -440,6 +429,7 @@ impl<'a> CompleteCibaRequest<'a> {
                 sub: Default::default(),
                 subject: subject.into(),
                 ticket: ticket.into(),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -563,6 +553,8 @@ impl<'a> CompleteCibaRequest<'a> {
 
 crate::per_call::per_call_setters!(CompleteCibaRequest);
 
+crate::unknown::unknown_field_setter!(CompleteCibaRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/backchannel/authentication/complete`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `BackchannelAuthenticationCompleteResponse`
@@ -572,30 +564,11 @@ pub struct BackchannelAuthenticationCompleteResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(
+    BackchannelAuthenticationCompleteResponse,
+    BackchannelAuthenticationCompleteResponse
+);
 impl BackchannelAuthenticationCompleteResponse {
-    pub(crate) fn new(
-        body: types::BackchannelAuthenticationCompleteResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        BackchannelAuthenticationCompleteResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::BackchannelAuthenticationCompleteResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::BackchannelAuthenticationCompleteResponse {
-        self.body
-    }
-
     /// The `accessToken` field.
     pub fn access_token(&self) -> Option<&str> {
         self.body.access_token.as_deref()
@@ -737,15 +710,20 @@ impl BackchannelAuthenticationCompleteResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(BackchannelAuthenticationCompleteResponse);
+
 impl std::fmt::Debug for BackchannelAuthenticationCompleteResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BackchannelAuthenticationCompleteResponse")
-            .field("action", &self.body.action)
-            .field("client_id", &self.body.client_id)
-            .field("delivery_mode", &self.body.delivery_mode)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("BackchannelAuthenticationCompleteResponse")
+                .field("action", &self.body.action)
+                .field("client_id", &self.body.client_id)
+                .field("delivery_mode", &self.body.delivery_mode)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -774,6 +752,7 @@ impl<'a> FailCibaRequest<'a> {
                 error_uri: Default::default(),
                 reason,
                 ticket: ticket.into(),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -819,6 +798,8 @@ impl<'a> FailCibaRequest<'a> {
 
 crate::per_call::per_call_setters!(FailCibaRequest);
 
+crate::unknown::unknown_field_setter!(FailCibaRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/backchannel/authentication/fail`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `BackchannelAuthenticationFailResponse`
@@ -828,30 +809,11 @@ pub struct BackchannelAuthenticationFailResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(
+    BackchannelAuthenticationFailResponse,
+    BackchannelAuthenticationFailResponse
+);
 impl BackchannelAuthenticationFailResponse {
-    pub(crate) fn new(
-        body: types::BackchannelAuthenticationFailResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        BackchannelAuthenticationFailResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::BackchannelAuthenticationFailResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::BackchannelAuthenticationFailResponse {
-        self.body
-    }
-
     /// The `action` field.
     pub fn action(&self) -> Option<types::CibaFailAction> {
         self.body.action.clone()
@@ -873,13 +835,18 @@ impl BackchannelAuthenticationFailResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(BackchannelAuthenticationFailResponse);
+
 impl std::fmt::Debug for BackchannelAuthenticationFailResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BackchannelAuthenticationFailResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("BackchannelAuthenticationFailResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -903,6 +870,7 @@ impl<'a> IssueCibaRequest<'a> {
             client,
             body: types::BackchannelAuthenticationIssueRequest {
                 ticket: ticket.into(),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -936,6 +904,8 @@ impl<'a> IssueCibaRequest<'a> {
 
 crate::per_call::per_call_setters!(IssueCibaRequest);
 
+crate::unknown::unknown_field_setter!(IssueCibaRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/backchannel/authentication/issue`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `BackchannelAuthenticationIssueResponse`
@@ -945,30 +915,11 @@ pub struct BackchannelAuthenticationIssueResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(
+    BackchannelAuthenticationIssueResponse,
+    BackchannelAuthenticationIssueResponse
+);
 impl BackchannelAuthenticationIssueResponse {
-    pub(crate) fn new(
-        body: types::BackchannelAuthenticationIssueResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        BackchannelAuthenticationIssueResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::BackchannelAuthenticationIssueResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::BackchannelAuthenticationIssueResponse {
-        self.body
-    }
-
     /// The `action` field.
     pub fn action(&self) -> Option<types::CibaIssueAction> {
         self.body.action.clone()
@@ -1005,14 +956,19 @@ impl BackchannelAuthenticationIssueResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(BackchannelAuthenticationIssueResponse);
+
 impl std::fmt::Debug for BackchannelAuthenticationIssueResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BackchannelAuthenticationIssueResponse")
-            .field("action", &self.body.action)
-            .field("expires_in", &self.body.expires_in)
-            .field("interval", &self.body.interval)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("BackchannelAuthenticationIssueResponse")
+                .field("action", &self.body.action)
+                .field("expires_in", &self.body.expires_in)
+                .field("interval", &self.body.interval)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }

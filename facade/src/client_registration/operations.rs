@@ -86,6 +86,7 @@ impl<'a> RegisterClientRequest<'a> {
                 client_id: Default::default(),
                 json: json.into(),
                 token: Default::default(),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -131,6 +132,8 @@ impl<'a> RegisterClientRequest<'a> {
 
 crate::per_call::per_call_setters!(RegisterClientRequest);
 
+crate::unknown::unknown_field_setter!(RegisterClientRequest);
+
 /// Authlete's answer to [`ClientRegistration::register`], [`ClientRegistration::delete`], [`ClientRegistration::get`] and [`ClientRegistration::update`]. `Debug` leaves out every field that may hold a credential.
 ///
 /// `ClientRegistrationResponse`
@@ -140,30 +143,8 @@ pub struct ClientRegistrationResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(ClientRegistrationResponse, ClientRegistrationResponse);
 impl ClientRegistrationResponse {
-    pub(crate) fn new(
-        body: types::ClientRegistrationResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        ClientRegistrationResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::ClientRegistrationResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::ClientRegistrationResponse {
-        self.body
-    }
-
     /// The `action` field.
     pub fn action(&self) -> Option<types::ClientRegistrationAction> {
         self.body.action.clone()
@@ -190,13 +171,18 @@ impl ClientRegistrationResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(ClientRegistrationResponse);
+
 impl std::fmt::Debug for ClientRegistrationResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientRegistrationResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("ClientRegistrationResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -224,6 +210,7 @@ impl<'a> DeleteRegistrationRequest<'a> {
                 client_id: client_id.into(),
                 json: Default::default(),
                 token: token.into(),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -263,6 +250,8 @@ impl<'a> DeleteRegistrationRequest<'a> {
 
 crate::per_call::per_call_setters!(DeleteRegistrationRequest);
 
+crate::unknown::unknown_field_setter!(DeleteRegistrationRequest);
+
 /// A `POST /api/{serviceId}/client/registration/get` call, ready to send; see [`ClientRegistration::get`].
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct GetRegistrationRequest<'a> {
@@ -287,6 +276,7 @@ impl<'a> GetRegistrationRequest<'a> {
                 client_id: client_id.into(),
                 json: Default::default(),
                 token: token.into(),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -326,6 +316,8 @@ impl<'a> GetRegistrationRequest<'a> {
 
 crate::per_call::per_call_setters!(GetRegistrationRequest);
 
+crate::unknown::unknown_field_setter!(GetRegistrationRequest);
+
 /// A `POST /api/{serviceId}/client/registration/update` call, ready to send; see [`ClientRegistration::update`].
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct UpdateRegistrationRequest<'a> {
@@ -355,6 +347,7 @@ impl<'a> UpdateRegistrationRequest<'a> {
                 client_id: client_id.into(),
                 json: json.into(),
                 token: token.into(),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -387,3 +380,5 @@ impl<'a> UpdateRegistrationRequest<'a> {
 }
 
 crate::per_call::per_call_setters!(UpdateRegistrationRequest);
+
+crate::unknown::unknown_field_setter!(UpdateRegistrationRequest);

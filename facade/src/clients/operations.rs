@@ -242,6 +242,7 @@ impl<'a> DeleteAuthorizationByBodyRequest<'a> {
             client,
             body: types::ClientAuthorizationDeleteApiPostBody {
                 subject: subject.into(),
+                extra: Default::default(),
             },
             client_id: client_id.into(),
             options: CallOptions::default(),
@@ -276,6 +277,8 @@ impl<'a> DeleteAuthorizationByBodyRequest<'a> {
 
 crate::per_call::per_call_setters!(DeleteAuthorizationByBodyRequest);
 
+crate::unknown::unknown_field_setter!(DeleteAuthorizationByBodyRequest);
+
 /// Authlete's answer to [`Clients::delete_authorization_by_body`], [`Clients::delete_authorization`], [`Clients::delete_authorization_by_path`], [`Clients::granted_scopes`], [`Clients::granted_scopes_by_body`] and [`Clients::granted_scopes_by_path`].
 ///
 /// `ClientAuthorizationDeleteResponse`
@@ -285,30 +288,8 @@ pub struct GrantedScopesResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(GrantedScopesResponse, ClientAuthorizationDeleteResponse);
 impl GrantedScopesResponse {
-    pub(crate) fn new(
-        body: types::ClientAuthorizationDeleteResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        GrantedScopesResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::ClientAuthorizationDeleteResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::ClientAuthorizationDeleteResponse {
-        self.body
-    }
-
     /// The `clientId` field.
     pub fn client_id(&self) -> Option<i64> {
         self.body.client_id
@@ -350,14 +331,19 @@ impl GrantedScopesResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(GrantedScopesResponse);
+
 impl std::fmt::Debug for GrantedScopesResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GrantedScopesResponse")
-            .field("client_id", &self.body.client_id)
-            .field("result_code", &self.body.result_code)
-            .field("subject", &self.body.subject)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("GrantedScopesResponse")
+                .field("client_id", &self.body.client_id)
+                .field("result_code", &self.body.result_code)
+                .field("subject", &self.body.subject)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -558,30 +544,11 @@ pub struct AuthorizationListResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(
+    AuthorizationListResponse,
+    ClientAuthorizationGetListResponse
+);
 impl AuthorizationListResponse {
-    pub(crate) fn new(
-        body: types::ClientAuthorizationGetListResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        AuthorizationListResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::ClientAuthorizationGetListResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::ClientAuthorizationGetListResponse {
-        self.body
-    }
-
     /// The `clients` field.
     pub fn clients(&self) -> &[types::ClientLimited] {
         &self.body.clients
@@ -613,16 +580,21 @@ impl AuthorizationListResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(AuthorizationListResponse);
+
 impl std::fmt::Debug for AuthorizationListResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthorizationListResponse")
-            .field("developer", &self.body.developer)
-            .field("end", &self.body.end)
-            .field("start", &self.body.start)
-            .field("subject", &self.body.subject)
-            .field("total_count", &self.body.total_count)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("AuthorizationListResponse")
+                .field("developer", &self.body.developer)
+                .field("end", &self.body.end)
+                .field("start", &self.body.start)
+                .field("subject", &self.body.subject)
+                .field("total_count", &self.body.total_count)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -654,6 +626,7 @@ impl<'a> ListAuthorizationsByBodyRequest<'a> {
                 end: Default::default(),
                 start: Default::default(),
                 subject: subject.into(),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -701,6 +674,8 @@ impl<'a> ListAuthorizationsByBodyRequest<'a> {
 }
 
 crate::per_call::per_call_setters!(ListAuthorizationsByBodyRequest);
+
+crate::unknown::unknown_field_setter!(ListAuthorizationsByBodyRequest);
 
 /// A `GET /api/{serviceId}/client/authorization/get/list/{subject}` call, ready to send; see [`Clients::authorizations_by_path`].
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -819,6 +794,7 @@ impl<'a> UpdateAuthorizationRequest<'a> {
             body: types::ClientAuthorizationUpdateRequest {
                 scopes: scopes.into_iter().map(Into::into).collect(),
                 subject: subject.into(),
+                extra: Default::default(),
             },
             client_id: client_id.into(),
             options: CallOptions::default(),
@@ -856,6 +832,8 @@ impl<'a> UpdateAuthorizationRequest<'a> {
 
 crate::per_call::per_call_setters!(UpdateAuthorizationRequest);
 
+crate::unknown::unknown_field_setter!(UpdateAuthorizationRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/client/authorization/update/{clientId}`.
 ///
 /// `ClientAuthorizationUpdateResponse`
@@ -865,30 +843,11 @@ pub struct AuthorizationUpdateResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(
+    AuthorizationUpdateResponse,
+    ClientAuthorizationUpdateResponse
+);
 impl AuthorizationUpdateResponse {
-    pub(crate) fn new(
-        body: types::ClientAuthorizationUpdateResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        AuthorizationUpdateResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::ClientAuthorizationUpdateResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::ClientAuthorizationUpdateResponse {
-        self.body
-    }
-
     /// The `resultCode` field.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
@@ -900,12 +859,17 @@ impl AuthorizationUpdateResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(AuthorizationUpdateResponse);
+
 impl std::fmt::Debug for AuthorizationUpdateResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthorizationUpdateResponse")
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("AuthorizationUpdateResponse")
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -1593,6 +1557,8 @@ impl<'a> CreateClientRequest<'a> {
 
 crate::per_call::per_call_setters!(CreateClientRequest);
 
+crate::unknown::unknown_field_setter!(CreateClientRequest);
+
 /// Authlete's answer to [`Clients::create`], [`Clients::get`] and [`Clients::update`]. `Debug` leaves out every field that may hold a credential.
 ///
 /// `Client`
@@ -1602,27 +1568,9 @@ pub struct ClientResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(ClientResponse, Client);
+
 impl ClientResponse {
-    pub(crate) fn new(body: types::Client, request_id: Option<http::HeaderValue>) -> Self {
-        ClientResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::Client {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::Client {
-        self.body
-    }
-
     /// The `applicationType` field.
     pub fn application_type(&self) -> Option<types::ApplicationType> {
         self.body.application_type.clone()
@@ -2144,14 +2092,19 @@ impl ClientResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(ClientResponse);
+
 impl std::fmt::Debug for ClientResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientResponse")
-            .field("client_id", &self.body.client_id)
-            .field("client_name", &self.body.client_name)
-            .field("client_type", &self.body.client_type)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("ClientResponse")
+                .field("client_id", &self.body.client_id)
+                .field("client_name", &self.body.client_name)
+                .field("client_type", &self.body.client_type)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -2303,42 +2256,28 @@ pub struct RequestableScopesResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(
+    RequestableScopesResponse,
+    ClientExtensionRequestableScopesGetResponse
+);
 impl RequestableScopesResponse {
-    pub(crate) fn new(
-        body: types::ClientExtensionRequestableScopesGetResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        RequestableScopesResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::ClientExtensionRequestableScopesGetResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::ClientExtensionRequestableScopesGetResponse {
-        self.body
-    }
-
     /// The `requestableScopes` field.
     pub fn requestable_scopes(&self) -> Option<&[String]> {
         self.body.requestable_scopes.as_deref()
     }
 }
 
+crate::unknown::unknown_field_accessors!(RequestableScopesResponse);
+
 impl std::fmt::Debug for RequestableScopesResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RequestableScopesResponse")
-            .field("requestable_scopes", &self.body.requestable_scopes)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("RequestableScopesResponse")
+                .field("requestable_scopes", &self.body.requestable_scopes)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -2370,6 +2309,7 @@ impl<'a> UpdateRequestableScopesRequest<'a> {
             client,
             body: types::ClientExtensionRequestableScopesUpdateRequest {
                 requestable_scopes: requestable_scopes.into_iter().map(Into::into).collect(),
+                extra: Default::default(),
             },
             client_id: client_id.into(),
             options: CallOptions::default(),
@@ -2407,6 +2347,8 @@ impl<'a> UpdateRequestableScopesRequest<'a> {
 
 crate::per_call::per_call_setters!(UpdateRequestableScopesRequest);
 
+crate::unknown::unknown_field_setter!(UpdateRequestableScopesRequest);
+
 /// Authlete's answer to [`Clients::update_requestable_scopes`] and [`Clients::update_requestable_scopes_via_post`].
 ///
 /// `ClientExtensionRequestableScopesUpdateResponse`
@@ -2416,42 +2358,28 @@ pub struct RequestableScopesUpdateResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(
+    RequestableScopesUpdateResponse,
+    ClientExtensionRequestableScopesUpdateResponse
+);
 impl RequestableScopesUpdateResponse {
-    pub(crate) fn new(
-        body: types::ClientExtensionRequestableScopesUpdateResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        RequestableScopesUpdateResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::ClientExtensionRequestableScopesUpdateResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::ClientExtensionRequestableScopesUpdateResponse {
-        self.body
-    }
-
     /// The `requestableScopes` field.
     pub fn requestable_scopes(&self) -> &[String] {
         &self.body.requestable_scopes
     }
 }
 
+crate::unknown::unknown_field_accessors!(RequestableScopesUpdateResponse);
+
 impl std::fmt::Debug for RequestableScopesUpdateResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RequestableScopesUpdateResponse")
-            .field("requestable_scopes", &self.body.requestable_scopes)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("RequestableScopesUpdateResponse")
+                .field("requestable_scopes", &self.body.requestable_scopes)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -2483,6 +2411,7 @@ impl<'a> UpdateRequestableScopesViaPostRequest<'a> {
             client,
             body: types::ClientExtensionRequestableScopesUpdateRequest {
                 requestable_scopes: requestable_scopes.into_iter().map(Into::into).collect(),
+                extra: Default::default(),
             },
             client_id: client_id.into(),
             options: CallOptions::default(),
@@ -2520,6 +2449,8 @@ impl<'a> UpdateRequestableScopesViaPostRequest<'a> {
 }
 
 crate::per_call::per_call_setters!(UpdateRequestableScopesViaPostRequest);
+
+crate::unknown::unknown_field_setter!(UpdateRequestableScopesViaPostRequest);
 
 /// A `GET /api/{serviceId}/client/get/list` call, ready to send; see [`Clients::list`].
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -2608,30 +2539,9 @@ pub struct ClientListResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(ClientListResponse, ClientGetListResponse);
+
 impl ClientListResponse {
-    pub(crate) fn new(
-        body: types::ClientGetListResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        ClientListResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::ClientGetListResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::ClientGetListResponse {
-        self.body
-    }
-
     /// The `clients` field.
     pub fn clients(&self) -> &[types::Client] {
         &self.body.clients
@@ -2653,14 +2563,19 @@ impl ClientListResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(ClientListResponse);
+
 impl std::fmt::Debug for ClientListResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientListResponse")
-            .field("end", &self.body.end)
-            .field("start", &self.body.start)
-            .field("total_count", &self.body.total_count)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("ClientListResponse")
+                .field("end", &self.body.end)
+                .field("start", &self.body.start)
+                .field("total_count", &self.body.total_count)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -2772,30 +2687,11 @@ pub struct GrantedScopesDeleteResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(
+    GrantedScopesDeleteResponse,
+    ClientGrantedScopesDeleteResponse
+);
 impl GrantedScopesDeleteResponse {
-    pub(crate) fn new(
-        body: types::ClientGrantedScopesDeleteResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        GrantedScopesDeleteResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::ClientGrantedScopesDeleteResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::ClientGrantedScopesDeleteResponse {
-        self.body
-    }
-
     /// The `resultCode` field.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
@@ -2807,12 +2703,17 @@ impl GrantedScopesDeleteResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(GrantedScopesDeleteResponse);
+
 impl std::fmt::Debug for GrantedScopesDeleteResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GrantedScopesDeleteResponse")
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("GrantedScopesDeleteResponse")
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -2947,6 +2848,7 @@ impl<'a> GetGrantedScopesByBodyRequest<'a> {
             client,
             body: types::ClientGrantedScopesGetApiPostBody {
                 subject: subject.into(),
+                extra: Default::default(),
             },
             client_id: client_id.into(),
             options: CallOptions::default(),
@@ -2980,6 +2882,8 @@ impl<'a> GetGrantedScopesByBodyRequest<'a> {
 }
 
 crate::per_call::per_call_setters!(GetGrantedScopesByBodyRequest);
+
+crate::unknown::unknown_field_setter!(GetGrantedScopesByBodyRequest);
 
 /// A `GET /api/{serviceId}/client/granted_scopes/get/{clientId}/{subject}` call, ready to send; see [`Clients::granted_scopes_by_path`].
 #[must_use = "nothing is sent until `send` is awaited"]
@@ -3056,7 +2960,10 @@ impl<'a> UpdateClientLockFlagRequest<'a> {
     fn new(client: &'a Client, client_identifier: impl Into<String>, client_locked: bool) -> Self {
         UpdateClientLockFlagRequest {
             client,
-            body: types::ClientFlagUpdateRequest { client_locked },
+            body: types::ClientFlagUpdateRequest {
+                client_locked,
+                extra: Default::default(),
+            },
             client_identifier: client_identifier.into(),
             options: CallOptions::default(),
         }
@@ -3090,6 +2997,8 @@ impl<'a> UpdateClientLockFlagRequest<'a> {
 
 crate::per_call::per_call_setters!(UpdateClientLockFlagRequest);
 
+crate::unknown::unknown_field_setter!(UpdateClientLockFlagRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/client/lock_flag/update/{clientIdentifier}`.
 ///
 /// `ClientFlagUpdateResponse`
@@ -3099,30 +3008,8 @@ pub struct ClientFlagUpdateResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(ClientFlagUpdateResponse, ClientFlagUpdateResponse);
 impl ClientFlagUpdateResponse {
-    pub(crate) fn new(
-        body: types::ClientFlagUpdateResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        ClientFlagUpdateResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::ClientFlagUpdateResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::ClientFlagUpdateResponse {
-        self.body
-    }
-
     /// The `resultCode` field.
     pub fn result_code(&self) -> &str {
         &self.body.result_code
@@ -3134,12 +3021,17 @@ impl ClientFlagUpdateResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(ClientFlagUpdateResponse);
+
 impl std::fmt::Debug for ClientFlagUpdateResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientFlagUpdateResponse")
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("ClientFlagUpdateResponse")
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -3200,30 +3092,8 @@ pub struct ClientSecretRefreshResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(ClientSecretRefreshResponse, ClientSecretRefreshResponse);
 impl ClientSecretRefreshResponse {
-    pub(crate) fn new(
-        body: types::ClientSecretRefreshResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        ClientSecretRefreshResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::ClientSecretRefreshResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::ClientSecretRefreshResponse {
-        self.body
-    }
-
     /// The `newClientSecret` field.
     pub fn new_client_secret(&self) -> Option<&str> {
         self.body.new_client_secret.as_deref()
@@ -3245,12 +3115,17 @@ impl ClientSecretRefreshResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(ClientSecretRefreshResponse);
+
 impl std::fmt::Debug for ClientSecretRefreshResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientSecretRefreshResponse")
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("ClientSecretRefreshResponse")
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -3281,6 +3156,7 @@ impl<'a> UpdateClientSecretRequest<'a> {
             client,
             body: types::ClientSecretUpdateRequest {
                 client_secret: client_secret.into(),
+                extra: Default::default(),
             },
             client_identifier: client_identifier.into(),
             options: CallOptions::default(),
@@ -3318,6 +3194,8 @@ impl<'a> UpdateClientSecretRequest<'a> {
 
 crate::per_call::per_call_setters!(UpdateClientSecretRequest);
 
+crate::unknown::unknown_field_setter!(UpdateClientSecretRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/client/secret/update/{clientIdentifier}`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `ClientSecretUpdateResponse`
@@ -3327,30 +3205,8 @@ pub struct ClientSecretUpdateResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(ClientSecretUpdateResponse, ClientSecretUpdateResponse);
 impl ClientSecretUpdateResponse {
-    pub(crate) fn new(
-        body: types::ClientSecretUpdateResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        ClientSecretUpdateResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::ClientSecretUpdateResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::ClientSecretUpdateResponse {
-        self.body
-    }
-
     /// The `newClientSecret` field.
     pub fn new_client_secret(&self) -> Option<&str> {
         self.body.new_client_secret.as_deref()
@@ -3372,12 +3228,17 @@ impl ClientSecretUpdateResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(ClientSecretUpdateResponse);
+
 impl std::fmt::Debug for ClientSecretUpdateResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientSecretUpdateResponse")
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("ClientSecretUpdateResponse")
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -4064,3 +3925,5 @@ impl<'a> UpdateClientRequest<'a> {
 }
 
 crate::per_call::per_call_setters!(UpdateClientRequest);
+
+crate::unknown::unknown_field_setter!(UpdateClientRequest);

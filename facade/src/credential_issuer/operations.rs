@@ -136,6 +136,7 @@ impl<'a> IssueBatchCredentialRequest<'a> {
             body: types::VciBatchIssueRequest {
                 access_token: Some(access_token.into()),
                 orders: orders.into_iter().collect(),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -166,6 +167,8 @@ impl<'a> IssueBatchCredentialRequest<'a> {
 
 crate::per_call::per_call_setters!(IssueBatchCredentialRequest);
 
+crate::unknown::unknown_field_setter!(IssueBatchCredentialRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/vci/batch/issue`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `VciBatchIssueResponse`
@@ -175,30 +178,9 @@ pub struct VciBatchIssueResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(VciBatchIssueResponse, VciBatchIssueResponse);
+
 impl VciBatchIssueResponse {
-    pub(crate) fn new(
-        body: types::VciBatchIssueResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        VciBatchIssueResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::VciBatchIssueResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::VciBatchIssueResponse {
-        self.body
-    }
-
     /// The `action` field.
     pub fn action(&self) -> Option<types::BatchCredentialIssueAction> {
         self.body.action.clone()
@@ -220,13 +202,18 @@ impl VciBatchIssueResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(VciBatchIssueResponse);
+
 impl std::fmt::Debug for VciBatchIssueResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VciBatchIssueResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("VciBatchIssueResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -256,6 +243,7 @@ impl<'a> ParseBatchCredentialRequest<'a> {
             body: types::VciBatchParseRequest {
                 access_token: Some(access_token.into()),
                 request_content: Some(request_content.into()),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -286,6 +274,8 @@ impl<'a> ParseBatchCredentialRequest<'a> {
 
 crate::per_call::per_call_setters!(ParseBatchCredentialRequest);
 
+crate::unknown::unknown_field_setter!(ParseBatchCredentialRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/vci/batch/parse`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `VciBatchParseResponse`
@@ -295,30 +285,9 @@ pub struct VciBatchParseResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(VciBatchParseResponse, VciBatchParseResponse);
+
 impl VciBatchParseResponse {
-    pub(crate) fn new(
-        body: types::VciBatchParseResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        VciBatchParseResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::VciBatchParseResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::VciBatchParseResponse {
-        self.body
-    }
-
     /// The `action` field.
     pub fn action(&self) -> Option<types::BatchCredentialParseAction> {
         self.body.action.clone()
@@ -345,13 +314,18 @@ impl VciBatchParseResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(VciBatchParseResponse);
+
 impl std::fmt::Debug for VciBatchParseResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VciBatchParseResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("VciBatchParseResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -374,7 +348,10 @@ impl<'a> IssueDeferredCredentialRequest<'a> {
     fn new(client: &'a Client, order: types::CredentialIssuanceOrder) -> Self {
         IssueDeferredCredentialRequest {
             client,
-            body: types::VciDeferredIssueRequest { order: Some(order) },
+            body: types::VciDeferredIssueRequest {
+                order: Some(order),
+                extra: Default::default(),
+            },
             options: CallOptions::default(),
         }
     }
@@ -404,6 +381,8 @@ impl<'a> IssueDeferredCredentialRequest<'a> {
 
 crate::per_call::per_call_setters!(IssueDeferredCredentialRequest);
 
+crate::unknown::unknown_field_setter!(IssueDeferredCredentialRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/vci/deferred/issue`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `VciDeferredIssueResponse`
@@ -413,30 +392,8 @@ pub struct VciDeferredIssueResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(VciDeferredIssueResponse, VciDeferredIssueResponse);
 impl VciDeferredIssueResponse {
-    pub(crate) fn new(
-        body: types::VciDeferredIssueResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        VciDeferredIssueResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::VciDeferredIssueResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::VciDeferredIssueResponse {
-        self.body
-    }
-
     /// The `action` field.
     pub fn action(&self) -> Option<types::DeferredCredentialIssueAction> {
         self.body.action.clone()
@@ -458,13 +415,18 @@ impl VciDeferredIssueResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(VciDeferredIssueResponse);
+
 impl std::fmt::Debug for VciDeferredIssueResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VciDeferredIssueResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("VciDeferredIssueResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -494,6 +456,7 @@ impl<'a> ParseDeferredCredentialRequest<'a> {
             body: types::VciDeferredParseRequest {
                 access_token: Some(access_token.into()),
                 request_content: Some(request_content.into()),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -524,6 +487,8 @@ impl<'a> ParseDeferredCredentialRequest<'a> {
 
 crate::per_call::per_call_setters!(ParseDeferredCredentialRequest);
 
+crate::unknown::unknown_field_setter!(ParseDeferredCredentialRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/vci/deferred/parse`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `VciDeferredParseResponse`
@@ -533,30 +498,8 @@ pub struct VciDeferredParseResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(VciDeferredParseResponse, VciDeferredParseResponse);
 impl VciDeferredParseResponse {
-    pub(crate) fn new(
-        body: types::VciDeferredParseResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        VciDeferredParseResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::VciDeferredParseResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::VciDeferredParseResponse {
-        self.body
-    }
-
     /// The `action` field.
     pub fn action(&self) -> Option<types::DeferredCredentialParseAction> {
         self.body.action.clone()
@@ -583,13 +526,18 @@ impl VciDeferredParseResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(VciDeferredParseResponse);
+
 impl std::fmt::Debug for VciDeferredParseResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VciDeferredParseResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("VciDeferredParseResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -613,7 +561,10 @@ impl<'a> CredentialIssuerJwksRequest<'a> {
     fn new(client: &'a Client, pretty: bool) -> Self {
         CredentialIssuerJwksRequest {
             client,
-            body: types::VciJwksRequest { pretty },
+            body: types::VciJwksRequest {
+                pretty,
+                extra: Default::default(),
+            },
             options: CallOptions::default(),
         }
     }
@@ -640,6 +591,8 @@ impl<'a> CredentialIssuerJwksRequest<'a> {
 
 crate::per_call::per_call_setters!(CredentialIssuerJwksRequest);
 
+crate::unknown::unknown_field_setter!(CredentialIssuerJwksRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/vci/jwks`.
 ///
 /// `VciJwksResponse`
@@ -649,27 +602,9 @@ pub struct VciJwksResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(VciJwksResponse, VciJwksResponse);
+
 impl VciJwksResponse {
-    pub(crate) fn new(body: types::VciJwksResponse, request_id: Option<http::HeaderValue>) -> Self {
-        VciJwksResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::VciJwksResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::VciJwksResponse {
-        self.body
-    }
-
     /// The `action` field.
     pub fn action(&self) -> Option<types::CredentialIssuerJwksAction> {
         self.body.action.clone()
@@ -691,13 +626,18 @@ impl VciJwksResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(VciJwksResponse);
+
 impl std::fmt::Debug for VciJwksResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VciJwksResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("VciJwksResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -721,7 +661,10 @@ impl<'a> JwtIssuerMetadataRequest<'a> {
     fn new(client: &'a Client, pretty: bool) -> Self {
         JwtIssuerMetadataRequest {
             client,
-            body: types::VciJwtissuerRequest { pretty },
+            body: types::VciJwtissuerRequest {
+                pretty,
+                extra: Default::default(),
+            },
             options: CallOptions::default(),
         }
     }
@@ -751,6 +694,8 @@ impl<'a> JwtIssuerMetadataRequest<'a> {
 
 crate::per_call::per_call_setters!(JwtIssuerMetadataRequest);
 
+crate::unknown::unknown_field_setter!(JwtIssuerMetadataRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/vci/jwtissuer`.
 ///
 /// `VciJwtissuerResponse`
@@ -760,30 +705,9 @@ pub struct VciJwtissuerResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(VciJwtissuerResponse, VciJwtissuerResponse);
+
 impl VciJwtissuerResponse {
-    pub(crate) fn new(
-        body: types::VciJwtissuerResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        VciJwtissuerResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::VciJwtissuerResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::VciJwtissuerResponse {
-        self.body
-    }
-
     /// The `action` field.
     pub fn action(&self) -> Option<types::JwtIssuerMetadataAction> {
         self.body.action.clone()
@@ -805,13 +729,18 @@ impl VciJwtissuerResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(VciJwtissuerResponse);
+
 impl std::fmt::Debug for VciJwtissuerResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VciJwtissuerResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("VciJwtissuerResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -835,7 +764,10 @@ impl<'a> CredentialIssuerMetadataRequest<'a> {
     fn new(client: &'a Client, pretty: bool) -> Self {
         CredentialIssuerMetadataRequest {
             client,
-            body: types::VciMetadataRequest { pretty },
+            body: types::VciMetadataRequest {
+                pretty,
+                extra: Default::default(),
+            },
             options: CallOptions::default(),
         }
     }
@@ -865,6 +797,8 @@ impl<'a> CredentialIssuerMetadataRequest<'a> {
 
 crate::per_call::per_call_setters!(CredentialIssuerMetadataRequest);
 
+crate::unknown::unknown_field_setter!(CredentialIssuerMetadataRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/vci/metadata`.
 ///
 /// `VciMetadataResponse`
@@ -874,30 +808,9 @@ pub struct VciMetadataResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(VciMetadataResponse, VciMetadataResponse);
+
 impl VciMetadataResponse {
-    pub(crate) fn new(
-        body: types::VciMetadataResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        VciMetadataResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::VciMetadataResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::VciMetadataResponse {
-        self.body
-    }
-
     /// The `action` field.
     pub fn action(&self) -> Option<types::CredentialIssuerMetadataAction> {
         self.body.action.clone()
@@ -919,13 +832,18 @@ impl VciMetadataResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(VciMetadataResponse);
+
 impl std::fmt::Debug for VciMetadataResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VciMetadataResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("VciMetadataResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -1073,6 +991,8 @@ impl<'a> CreateCredentialOfferRequest<'a> {
 
 crate::per_call::per_call_setters!(CreateCredentialOfferRequest);
 
+crate::unknown::unknown_field_setter!(CreateCredentialOfferRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/vci/offer/create`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `VciOfferCreateResponse`
@@ -1082,30 +1002,9 @@ pub struct VciOfferCreateResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(VciOfferCreateResponse, VciOfferCreateResponse);
+
 impl VciOfferCreateResponse {
-    pub(crate) fn new(
-        body: types::VciOfferCreateResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        VciOfferCreateResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::VciOfferCreateResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::VciOfferCreateResponse {
-        self.body
-    }
-
     /// The `action` field.
     pub fn action(&self) -> Option<types::CredentialOfferCreateAction> {
         self.body.action.clone()
@@ -1127,13 +1026,18 @@ impl VciOfferCreateResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(VciOfferCreateResponse);
+
 impl std::fmt::Debug for VciOfferCreateResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VciOfferCreateResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("VciOfferCreateResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -1158,6 +1062,7 @@ impl<'a> GetCredentialOfferInfoRequest<'a> {
             client,
             body: types::VciOfferInfoRequest {
                 identifier: Some(identifier.into()),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -1188,6 +1093,8 @@ impl<'a> GetCredentialOfferInfoRequest<'a> {
 
 crate::per_call::per_call_setters!(GetCredentialOfferInfoRequest);
 
+crate::unknown::unknown_field_setter!(GetCredentialOfferInfoRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/vci/offer/info`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `VciOfferInfoResponse`
@@ -1197,30 +1104,9 @@ pub struct VciOfferInfoResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(VciOfferInfoResponse, VciOfferInfoResponse);
+
 impl VciOfferInfoResponse {
-    pub(crate) fn new(
-        body: types::VciOfferInfoResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        VciOfferInfoResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::VciOfferInfoResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::VciOfferInfoResponse {
-        self.body
-    }
-
     /// The `action` field.
     pub fn action(&self) -> Option<types::CredentialOfferInfoAction> {
         self.body.action.clone()
@@ -1242,13 +1128,18 @@ impl VciOfferInfoResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(VciOfferInfoResponse);
+
 impl std::fmt::Debug for VciOfferInfoResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VciOfferInfoResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("VciOfferInfoResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -1278,6 +1169,7 @@ impl<'a> IssueCredentialRequest<'a> {
             body: types::VciSingleIssueRequest {
                 access_token: Some(access_token.into()),
                 order: Some(order),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -1308,6 +1200,8 @@ impl<'a> IssueCredentialRequest<'a> {
 
 crate::per_call::per_call_setters!(IssueCredentialRequest);
 
+crate::unknown::unknown_field_setter!(IssueCredentialRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/vci/single/issue`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `VciSingleIssueResponse`
@@ -1317,30 +1211,9 @@ pub struct VciSingleIssueResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(VciSingleIssueResponse, VciSingleIssueResponse);
+
 impl VciSingleIssueResponse {
-    pub(crate) fn new(
-        body: types::VciSingleIssueResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        VciSingleIssueResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::VciSingleIssueResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::VciSingleIssueResponse {
-        self.body
-    }
-
     /// The `action` field.
     pub fn action(&self) -> Option<types::CredentialIssueAction> {
         self.body.action.clone()
@@ -1367,13 +1240,18 @@ impl VciSingleIssueResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(VciSingleIssueResponse);
+
 impl std::fmt::Debug for VciSingleIssueResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VciSingleIssueResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("VciSingleIssueResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -1403,6 +1281,7 @@ impl<'a> ParseCredentialRequest<'a> {
             body: types::VciSingleParseRequest {
                 access_token: Some(access_token.into()),
                 request_content: Some(request_content.into()),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -1433,6 +1312,8 @@ impl<'a> ParseCredentialRequest<'a> {
 
 crate::per_call::per_call_setters!(ParseCredentialRequest);
 
+crate::unknown::unknown_field_setter!(ParseCredentialRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/vci/single/parse`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `VciSingleParseResponse`
@@ -1442,30 +1323,9 @@ pub struct VciSingleParseResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(VciSingleParseResponse, VciSingleParseResponse);
+
 impl VciSingleParseResponse {
-    pub(crate) fn new(
-        body: types::VciSingleParseResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        VciSingleParseResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::VciSingleParseResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::VciSingleParseResponse {
-        self.body
-    }
-
     /// The `action` field.
     pub fn action(&self) -> Option<types::CredentialParseAction> {
         self.body.action.clone()
@@ -1492,12 +1352,17 @@ impl VciSingleParseResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(VciSingleParseResponse);
+
 impl std::fmt::Debug for VciSingleParseResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VciSingleParseResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("VciSingleParseResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }

@@ -83,6 +83,7 @@ impl<'a> ProcessDeviceAuthorizationRequest<'a> {
                 oauth_client_attestation: Default::default(),
                 oauth_client_attestation_pop: Default::default(),
                 parameters: parameters.into(),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -161,6 +162,8 @@ impl<'a> ProcessDeviceAuthorizationRequest<'a> {
 
 crate::per_call::per_call_setters!(ProcessDeviceAuthorizationRequest);
 
+crate::unknown::unknown_field_setter!(ProcessDeviceAuthorizationRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/device/authorization`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `DeviceAuthorizationResponse`
@@ -170,30 +173,8 @@ pub struct DeviceAuthorizationResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(DeviceAuthorizationResponse, DeviceAuthorizationResponse);
 impl DeviceAuthorizationResponse {
-    pub(crate) fn new(
-        body: types::DeviceAuthorizationResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        DeviceAuthorizationResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::DeviceAuthorizationResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::DeviceAuthorizationResponse {
-        self.body
-    }
-
     /// The `acrs` field.
     pub fn acrs(&self) -> &[String] {
         &self.body.acrs
@@ -355,16 +336,21 @@ impl DeviceAuthorizationResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(DeviceAuthorizationResponse);
+
 impl std::fmt::Debug for DeviceAuthorizationResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DeviceAuthorizationResponse")
-            .field("action", &self.body.action)
-            .field("client_id", &self.body.client_id)
-            .field("expires_in", &self.body.expires_in)
-            .field("interval", &self.body.interval)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("DeviceAuthorizationResponse")
+                .field("action", &self.body.action)
+                .field("client_id", &self.body.client_id)
+                .field("expires_in", &self.body.expires_in)
+                .field("interval", &self.body.interval)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -411,6 +397,7 @@ impl<'a> CompleteDeviceAuthorizationRequest<'a> {
                 sub: Default::default(),
                 subject: subject.into(),
                 user_code: user_code.into(),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -525,6 +512,8 @@ impl<'a> CompleteDeviceAuthorizationRequest<'a> {
 
 crate::per_call::per_call_setters!(CompleteDeviceAuthorizationRequest);
 
+crate::unknown::unknown_field_setter!(CompleteDeviceAuthorizationRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/device/complete`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `DeviceCompleteResponse`
@@ -534,30 +523,9 @@ pub struct DeviceCompleteResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(DeviceCompleteResponse, DeviceCompleteResponse);
+
 impl DeviceCompleteResponse {
-    pub(crate) fn new(
-        body: types::DeviceCompleteResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        DeviceCompleteResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::DeviceCompleteResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::DeviceCompleteResponse {
-        self.body
-    }
-
     /// The `action` field.
     pub fn action(&self) -> Option<types::DeviceCompleteAction> {
         self.body.action.clone()
@@ -574,13 +542,18 @@ impl DeviceCompleteResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(DeviceCompleteResponse);
+
 impl std::fmt::Debug for DeviceCompleteResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DeviceCompleteResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("DeviceCompleteResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -605,6 +578,7 @@ impl<'a> ProcessDeviceVerificationRequest<'a> {
             client,
             body: types::DeviceVerificationRequest {
                 user_code: user_code.into(),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -638,6 +612,8 @@ impl<'a> ProcessDeviceVerificationRequest<'a> {
 
 crate::per_call::per_call_setters!(ProcessDeviceVerificationRequest);
 
+crate::unknown::unknown_field_setter!(ProcessDeviceVerificationRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/device/verification`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `DeviceVerificationResponse`
@@ -647,30 +623,8 @@ pub struct DeviceVerificationResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(DeviceVerificationResponse, DeviceVerificationResponse);
 impl DeviceVerificationResponse {
-    pub(crate) fn new(
-        body: types::DeviceVerificationResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        DeviceVerificationResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::DeviceVerificationResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::DeviceVerificationResponse {
-        self.body
-    }
-
     /// The `acrs` field.
     pub fn acrs(&self) -> &[String] {
         &self.body.acrs
@@ -792,14 +746,19 @@ impl DeviceVerificationResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(DeviceVerificationResponse);
+
 impl std::fmt::Debug for DeviceVerificationResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DeviceVerificationResponse")
-            .field("action", &self.body.action)
-            .field("client_id", &self.body.client_id)
-            .field("expires_at", &self.body.expires_at)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("DeviceVerificationResponse")
+                .field("action", &self.body.action)
+                .field("client_id", &self.body.client_id)
+                .field("expires_at", &self.body.expires_at)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }

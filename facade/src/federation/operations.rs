@@ -105,30 +105,11 @@ pub struct FederationConfigurationResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(
+    FederationConfigurationResponse,
+    FederationConfigurationResponse
+);
 impl FederationConfigurationResponse {
-    pub(crate) fn new(
-        body: types::FederationConfigurationResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        FederationConfigurationResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::FederationConfigurationResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::FederationConfigurationResponse {
-        self.body
-    }
-
     /// The `action` field.
     pub fn action(&self) -> Option<types::FederationConfigurationAction> {
         self.body.action.clone()
@@ -150,13 +131,18 @@ impl FederationConfigurationResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(FederationConfigurationResponse);
+
 impl std::fmt::Debug for FederationConfigurationResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FederationConfigurationResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("FederationConfigurationResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -226,6 +212,8 @@ impl<'a> RegisterFederatedClientRequest<'a> {
 
 crate::per_call::per_call_setters!(RegisterFederatedClientRequest);
 
+crate::unknown::unknown_field_setter!(RegisterFederatedClientRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/federation/registration`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `FederationRegistrationResponse`
@@ -235,30 +223,11 @@ pub struct FederationRegistrationResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(
+    FederationRegistrationResponse,
+    FederationRegistrationResponse
+);
 impl FederationRegistrationResponse {
-    pub(crate) fn new(
-        body: types::FederationRegistrationResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        FederationRegistrationResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::FederationRegistrationResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::FederationRegistrationResponse {
-        self.body
-    }
-
     /// The `action` field.
     pub fn action(&self) -> Option<types::FederationRegistrationAction> {
         self.body.action.clone()
@@ -285,12 +254,17 @@ impl FederationRegistrationResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(FederationRegistrationResponse);
+
 impl std::fmt::Debug for FederationRegistrationResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FederationRegistrationResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("FederationRegistrationResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }

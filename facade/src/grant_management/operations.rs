@@ -125,6 +125,8 @@ impl<'a> ProcessGrantManagementRequest<'a> {
 
 crate::per_call::per_call_setters!(ProcessGrantManagementRequest);
 
+crate::unknown::unknown_field_setter!(ProcessGrantManagementRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/gm`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `GMResponse`
@@ -134,27 +136,9 @@ pub struct GMResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(GMResponse, GMResponse);
+
 impl GMResponse {
-    pub(crate) fn new(body: types::GMResponse, request_id: Option<http::HeaderValue>) -> Self {
-        GMResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::GMResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::GMResponse {
-        self.body
-    }
-
     /// The `action` field.
     pub fn action(&self) -> Option<types::GrantManagementResponseAction> {
         self.body.action.clone()
@@ -181,12 +165,17 @@ impl GMResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(GMResponse);
+
 impl std::fmt::Debug for GMResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GMResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("GMResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }

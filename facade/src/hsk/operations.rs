@@ -131,6 +131,8 @@ impl<'a> CreateHskRequest<'a> {
 
 crate::per_call::per_call_setters!(CreateHskRequest);
 
+crate::unknown::unknown_field_setter!(CreateHskRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/hsk/create`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `HskCreateResponse`
@@ -140,30 +142,9 @@ pub struct HskCreateResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(HskCreateResponse, HskCreateResponse);
+
 impl HskCreateResponse {
-    pub(crate) fn new(
-        body: types::HskCreateResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        HskCreateResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::HskCreateResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::HskCreateResponse {
-        self.body
-    }
-
     /// The `action` field.
     pub fn action(&self) -> Option<types::HskCreateAction> {
         self.body.action.clone()
@@ -185,13 +166,18 @@ impl HskCreateResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(HskCreateResponse);
+
 impl std::fmt::Debug for HskCreateResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("HskCreateResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("HskCreateResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -284,30 +270,9 @@ pub struct HskListResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(HskListResponse, HskGetListResponse);
+
 impl HskListResponse {
-    pub(crate) fn new(
-        body: types::HskGetListResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        HskListResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::HskGetListResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::HskGetListResponse {
-        self.body
-    }
-
     /// The `action` field.
     pub fn action(&self) -> Option<types::HskListAction> {
         self.body.action.clone()
@@ -329,13 +294,18 @@ impl HskListResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(HskListResponse);
+
 impl std::fmt::Debug for HskListResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("HskListResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("HskListResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -390,27 +360,9 @@ pub struct HskGetResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(HskGetResponse, HskGetResponse);
+
 impl HskGetResponse {
-    pub(crate) fn new(body: types::HskGetResponse, request_id: Option<http::HeaderValue>) -> Self {
-        HskGetResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::HskGetResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::HskGetResponse {
-        self.body
-    }
-
     /// The `action` field.
     pub fn action(&self) -> Option<types::HskGetAction> {
         self.body.action.clone()
@@ -432,12 +384,17 @@ impl HskGetResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(HskGetResponse);
+
 impl std::fmt::Debug for HskGetResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("HskGetResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("HskGetResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }

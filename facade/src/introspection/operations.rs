@@ -78,6 +78,7 @@ impl<'a> ProcessIntrospectionRequest<'a> {
                 target_uri: Default::default(),
                 token: token.into(),
                 uri: Default::default(),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -207,6 +208,8 @@ impl<'a> ProcessIntrospectionRequest<'a> {
 
 crate::per_call::per_call_setters!(ProcessIntrospectionRequest);
 
+crate::unknown::unknown_field_setter!(ProcessIntrospectionRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/auth/introspection`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `IntrospectionResponse`
@@ -216,30 +219,9 @@ pub struct IntrospectionResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(IntrospectionResponse, IntrospectionResponse);
+
 impl IntrospectionResponse {
-    pub(crate) fn new(
-        body: types::IntrospectionResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        IntrospectionResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::IntrospectionResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::IntrospectionResponse {
-        self.body
-    }
-
     /// The `accessTokenResources` field.
     pub fn access_token_resources(&self) -> &[String] {
         &self.body.access_token_resources
@@ -436,16 +418,21 @@ impl IntrospectionResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(IntrospectionResponse);
+
 impl std::fmt::Debug for IntrospectionResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("IntrospectionResponse")
-            .field("action", &self.body.action)
-            .field("client_id", &self.body.client_id)
-            .field("result_code", &self.body.result_code)
-            .field("sufficient", &self.body.sufficient)
-            .field("usable", &self.body.usable)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("IntrospectionResponse")
+                .field("action", &self.body.action)
+                .field("client_id", &self.body.client_id)
+                .field("result_code", &self.body.result_code)
+                .field("sufficient", &self.body.sufficient)
+                .field("usable", &self.body.usable)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -479,6 +466,7 @@ impl<'a> ProcessStandardIntrospectionRequest<'a> {
                 shared_key_for_encryption: Default::default(),
                 shared_key_for_sign: Default::default(),
                 with_hidden_properties: Default::default(),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -566,6 +554,8 @@ impl<'a> ProcessStandardIntrospectionRequest<'a> {
 
 crate::per_call::per_call_setters!(ProcessStandardIntrospectionRequest);
 
+crate::unknown::unknown_field_setter!(ProcessStandardIntrospectionRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/auth/introspection/standard`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `StandardIntrospectionResponse`
@@ -575,30 +565,11 @@ pub struct StandardIntrospectionResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(
+    StandardIntrospectionResponse,
+    StandardIntrospectionResponse
+);
 impl StandardIntrospectionResponse {
-    pub(crate) fn new(
-        body: types::StandardIntrospectionResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        StandardIntrospectionResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::StandardIntrospectionResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::StandardIntrospectionResponse {
-        self.body
-    }
-
     /// The `action` field.
     pub fn action(&self) -> Option<types::StandardIntrospectionAction> {
         self.body.action.clone()
@@ -620,12 +591,17 @@ impl StandardIntrospectionResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(StandardIntrospectionResponse);
+
 impl std::fmt::Debug for StandardIntrospectionResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StandardIntrospectionResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("StandardIntrospectionResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }

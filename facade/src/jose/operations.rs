@@ -60,6 +60,7 @@ impl<'a> VerifyJoseRequest<'a> {
                 jose: jose.into(),
                 mandatory_claims: Default::default(),
                 signed_by_client: Default::default(),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -114,6 +115,8 @@ impl<'a> VerifyJoseRequest<'a> {
 
 crate::per_call::per_call_setters!(VerifyJoseRequest);
 
+crate::unknown::unknown_field_setter!(VerifyJoseRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/jose/verify`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `JoseVerifyResponse`
@@ -123,30 +126,9 @@ pub struct JoseVerifyResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(JoseVerifyResponse, JoseVerifyResponse);
+
 impl JoseVerifyResponse {
-    pub(crate) fn new(
-        body: types::JoseVerifyResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        JoseVerifyResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::JoseVerifyResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::JoseVerifyResponse {
-        self.body
-    }
-
     /// The `errorDescriptions` field.
     pub fn error_descriptions(&self) -> &[String] {
         &self.body.error_descriptions
@@ -183,15 +165,20 @@ impl JoseVerifyResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(JoseVerifyResponse);
+
 impl std::fmt::Debug for JoseVerifyResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("JoseVerifyResponse")
-            .field("invalid_claims", &self.body.invalid_claims)
-            .field("missing_claims", &self.body.missing_claims)
-            .field("result_code", &self.body.result_code)
-            .field("signature_valid", &self.body.signature_valid)
-            .field("valid", &self.body.valid)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("JoseVerifyResponse")
+                .field("invalid_claims", &self.body.invalid_claims)
+                .field("missing_claims", &self.body.missing_claims)
+                .field("result_code", &self.body.result_code)
+                .field("signature_valid", &self.body.signature_valid)
+                .field("valid", &self.body.valid)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }

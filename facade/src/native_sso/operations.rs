@@ -74,6 +74,7 @@ impl<'a> ProcessNativeSsoRequest<'a> {
                 idt_header_params: Default::default(),
                 refresh_token: Default::default(),
                 sub: Default::default(),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -137,6 +138,8 @@ impl<'a> ProcessNativeSsoRequest<'a> {
 
 crate::per_call::per_call_setters!(ProcessNativeSsoRequest);
 
+crate::unknown::unknown_field_setter!(ProcessNativeSsoRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/nativesso`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `NativeSsoResponse`
@@ -146,30 +149,9 @@ pub struct NativeSsoResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(NativeSsoResponse, NativeSsoResponse);
+
 impl NativeSsoResponse {
-    pub(crate) fn new(
-        body: types::NativeSsoResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        NativeSsoResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::NativeSsoResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::NativeSsoResponse {
-        self.body
-    }
-
     /// The `action` field.
     pub fn action(&self) -> Option<types::NativeSsoAction> {
         self.body.action.clone()
@@ -196,13 +178,18 @@ impl NativeSsoResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(NativeSsoResponse);
+
 impl std::fmt::Debug for NativeSsoResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NativeSsoResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("NativeSsoResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -227,6 +214,7 @@ impl<'a> LogoutNativeSsoRequest<'a> {
             client,
             body: types::NativeSsoLogoutRequest {
                 session_id: session_id.into(),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -257,6 +245,8 @@ impl<'a> LogoutNativeSsoRequest<'a> {
 
 crate::per_call::per_call_setters!(LogoutNativeSsoRequest);
 
+crate::unknown::unknown_field_setter!(LogoutNativeSsoRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/nativesso/logout`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `NativeSsoLogoutResponse`
@@ -266,30 +256,8 @@ pub struct NativeSsoLogoutResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(NativeSsoLogoutResponse, NativeSsoLogoutResponse);
 impl NativeSsoLogoutResponse {
-    pub(crate) fn new(
-        body: types::NativeSsoLogoutResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        NativeSsoLogoutResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::NativeSsoLogoutResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::NativeSsoLogoutResponse {
-        self.body
-    }
-
     /// The `action` field.
     pub fn action(&self) -> Option<types::NativeSsoLogoutAction> {
         self.body.action.clone()
@@ -311,13 +279,18 @@ impl NativeSsoLogoutResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(NativeSsoLogoutResponse);
+
 impl std::fmt::Debug for NativeSsoLogoutResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NativeSsoLogoutResponse")
-            .field("action", &self.body.action)
-            .field("count", &self.body.count)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("NativeSsoLogoutResponse")
+                .field("action", &self.body.action)
+                .field("count", &self.body.count)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }

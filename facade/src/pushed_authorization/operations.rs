@@ -65,6 +65,7 @@ impl<'a> ProcessPushedAuthorizationRequest<'a> {
                 oauth_client_attestation: Default::default(),
                 oauth_client_attestation_pop: Default::default(),
                 parameters: parameters.into(),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -161,6 +162,8 @@ impl<'a> ProcessPushedAuthorizationRequest<'a> {
 
 crate::per_call::per_call_setters!(ProcessPushedAuthorizationRequest);
 
+crate::unknown::unknown_field_setter!(ProcessPushedAuthorizationRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/pushed_auth_req`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `PushedAuthorizationResponse`
@@ -170,30 +173,8 @@ pub struct PushedAuthorizationResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(PushedAuthorizationResponse, PushedAuthorizationResponse);
 impl PushedAuthorizationResponse {
-    pub(crate) fn new(
-        body: types::PushedAuthorizationResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        PushedAuthorizationResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::PushedAuthorizationResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::PushedAuthorizationResponse {
-        self.body
-    }
-
     /// The `action` field.
     pub fn action(&self) -> Option<types::PushedAuthorizationAction> {
         self.body.action.clone()
@@ -230,13 +211,18 @@ impl PushedAuthorizationResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(PushedAuthorizationResponse);
+
 impl std::fmt::Debug for PushedAuthorizationResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PushedAuthorizationResponse")
-            .field("action", &self.body.action)
-            .field("client_auth_method", &self.body.client_auth_method)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("PushedAuthorizationResponse")
+                .field("action", &self.body.action)
+                .field("client_auth_method", &self.body.client_auth_method)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }

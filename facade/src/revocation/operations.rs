@@ -61,6 +61,7 @@ impl<'a> ProcessRevocationRequest<'a> {
                 oauth_client_attestation: Default::default(),
                 oauth_client_attestation_pop: Default::default(),
                 parameters: parameters.into(),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -130,6 +131,8 @@ impl<'a> ProcessRevocationRequest<'a> {
 
 crate::per_call::per_call_setters!(ProcessRevocationRequest);
 
+crate::unknown::unknown_field_setter!(ProcessRevocationRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/auth/revocation`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `RevocationResponse`
@@ -139,30 +142,9 @@ pub struct RevocationResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(RevocationResponse, RevocationResponse);
+
 impl RevocationResponse {
-    pub(crate) fn new(
-        body: types::RevocationResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        RevocationResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::RevocationResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::RevocationResponse {
-        self.body
-    }
-
     /// The `action` field.
     pub fn action(&self) -> Option<types::RevocationAction> {
         self.body.action.clone()
@@ -184,12 +166,17 @@ impl RevocationResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(RevocationResponse);
+
 impl std::fmt::Debug for RevocationResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RevocationResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("RevocationResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }

@@ -1312,6 +1312,8 @@ impl<'a> CreateServiceRequest<'a> {
 
 crate::per_call::per_call_setters!(CreateServiceRequest, without_service_id);
 
+crate::unknown::unknown_field_setter!(CreateServiceRequest);
+
 /// Authlete's answer to [`Services::create`], [`Services::get`] and [`Services::update`]. `Debug` leaves out every field that may hold a credential.
 ///
 /// `Service`
@@ -1321,27 +1323,9 @@ pub struct ServiceResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(ServiceResponse, Service);
+
 impl ServiceResponse {
-    pub(crate) fn new(body: types::Service, request_id: Option<http::HeaderValue>) -> Self {
-        ServiceResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::Service {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::Service {
-        self.body
-    }
-
     /// The `accessTokenDuration` field.
     pub fn access_token_duration(&self) -> Option<i64> {
         self.body.access_token_duration
@@ -2266,13 +2250,18 @@ impl ServiceResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(ServiceResponse);
+
 impl std::fmt::Debug for ServiceResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ServiceResponse")
-            .field("api_key", &self.body.api_key)
-            .field("service_name", &self.body.service_name)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("ServiceResponse")
+                .field("api_key", &self.body.api_key)
+                .field("service_name", &self.body.service_name)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -2349,30 +2338,9 @@ pub struct ServiceListResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(ServiceListResponse, ServiceGetListResponse);
+
 impl ServiceListResponse {
-    pub(crate) fn new(
-        body: types::ServiceGetListResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        ServiceListResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::ServiceGetListResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::ServiceGetListResponse {
-        self.body
-    }
-
     /// The `end` field.
     pub fn end(&self) -> Option<i32> {
         self.body.end
@@ -2394,14 +2362,19 @@ impl ServiceListResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(ServiceListResponse);
+
 impl std::fmt::Debug for ServiceListResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ServiceListResponse")
-            .field("end", &self.body.end)
-            .field("start", &self.body.start)
-            .field("total_count", &self.body.total_count)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("ServiceListResponse")
+                .field("end", &self.body.end)
+                .field("start", &self.body.start)
+                .field("total_count", &self.body.total_count)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -2623,41 +2596,25 @@ pub struct ServiceJwksResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(ServiceJwksResponse, ServiceJwksGetResponse);
+
 impl ServiceJwksResponse {
-    pub(crate) fn new(
-        body: types::ServiceJwksGetResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        ServiceJwksResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::ServiceJwksGetResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::ServiceJwksGetResponse {
-        self.body
-    }
-
     /// The `keys` field.
     pub fn keys(&self) -> &[::serde_json::Map<::std::string::String, ::serde_json::Value>] {
         &self.body.keys
     }
 }
 
+crate::unknown::unknown_field_accessors!(ServiceJwksResponse);
+
 impl std::fmt::Debug for ServiceJwksResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ServiceJwksResponse")
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("ServiceJwksResponse")
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -3910,3 +3867,5 @@ impl<'a> UpdateServiceRequest<'a> {
 }
 
 crate::per_call::per_call_setters!(UpdateServiceRequest);
+
+crate::unknown::unknown_field_setter!(UpdateServiceRequest);

@@ -149,6 +149,7 @@ impl<'a> ProcessTokenRequest<'a> {
                 parameters: parameters.into(),
                 properties: Default::default(),
                 refresh_token_duration: Default::default(),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -276,6 +277,8 @@ impl<'a> ProcessTokenRequest<'a> {
 
 crate::per_call::per_call_setters!(ProcessTokenRequest);
 
+crate::unknown::unknown_field_setter!(ProcessTokenRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/auth/token`. `Debug` leaves out every field that may hold a credential.
 ///
 /// Authlete's verdict on a token request, and the material for each possible next step.
@@ -285,27 +288,9 @@ pub struct TokenResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(TokenResponse, TokenResponse);
+
 impl TokenResponse {
-    pub(crate) fn new(body: types::TokenResponse, request_id: Option<http::HeaderValue>) -> Self {
-        TokenResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::TokenResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::TokenResponse {
-        self.body
-    }
-
     /// The `accessToken` field.
     pub fn access_token(&self) -> Option<&str> {
         self.body.access_token.as_deref()
@@ -572,13 +557,18 @@ impl TokenResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(TokenResponse);
+
 impl std::fmt::Debug for TokenResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("TokenResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -628,6 +618,7 @@ impl<'a> CreateTokenRequest<'a> {
                 scopes: Default::default(),
                 session_id: Default::default(),
                 subject: Default::default(),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -790,6 +781,8 @@ impl<'a> CreateTokenRequest<'a> {
 
 crate::per_call::per_call_setters!(CreateTokenRequest);
 
+crate::unknown::unknown_field_setter!(CreateTokenRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/auth/token/create`. `Debug` leaves out every field that may hold a credential.
 ///
 /// The access token Authlete created.
@@ -799,30 +792,9 @@ pub struct TokenCreateResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(TokenCreateResponse, TokenCreateResponse);
+
 impl TokenCreateResponse {
-    pub(crate) fn new(
-        body: types::TokenCreateResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        TokenCreateResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::TokenCreateResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::TokenCreateResponse {
-        self.body
-    }
-
     /// The `accessToken` field.
     pub fn access_token(&self) -> Option<&str> {
         self.body.access_token.as_deref()
@@ -924,16 +896,21 @@ impl TokenCreateResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(TokenCreateResponse);
+
 impl std::fmt::Debug for TokenCreateResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenCreateResponse")
-            .field("action", &self.body.action)
-            .field("client_id", &self.body.client_id)
-            .field("grant_type", &self.body.grant_type)
-            .field("result_code", &self.body.result_code)
-            .field("subject", &self.body.subject)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("TokenCreateResponse")
+                .field("action", &self.body.action)
+                .field("client_id", &self.body.client_id)
+                .field("grant_type", &self.body.grant_type)
+                .field("result_code", &self.body.result_code)
+                .field("subject", &self.body.subject)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -1008,30 +985,8 @@ pub struct TokenCreateBatchResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(TokenCreateBatchResponse, TokenCreateBatchResponse);
 impl TokenCreateBatchResponse {
-    pub(crate) fn new(
-        body: types::TokenCreateBatchResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        TokenCreateBatchResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::TokenCreateBatchResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::TokenCreateBatchResponse {
-        self.body
-    }
-
     /// The `requestId` field.
     pub fn token_batch_request_id(&self) -> Option<&str> {
         self.body.request_id.as_deref()
@@ -1048,13 +1003,18 @@ impl TokenCreateBatchResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(TokenCreateBatchResponse);
+
 impl std::fmt::Debug for TokenCreateBatchResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenCreateBatchResponse")
-            .field("request_id", &self.body.request_id)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("TokenCreateBatchResponse")
+                .field("request_id", &self.body.request_id)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -1117,30 +1077,11 @@ pub struct TokenCreateBatchStatusResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(
+    TokenCreateBatchStatusResponse,
+    TokenCreateBatchStatusResponse
+);
 impl TokenCreateBatchStatusResponse {
-    pub(crate) fn new(
-        body: types::TokenCreateBatchStatusResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        TokenCreateBatchStatusResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::TokenCreateBatchStatusResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::TokenCreateBatchStatusResponse {
-        self.body
-    }
-
     /// The `resultCode` field.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
@@ -1157,13 +1098,18 @@ impl TokenCreateBatchStatusResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(TokenCreateBatchStatusResponse);
+
 impl std::fmt::Debug for TokenCreateBatchStatusResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenCreateBatchStatusResponse")
-            .field("result_code", &self.body.result_code)
-            .field("status", &self.body.status)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("TokenCreateBatchStatusResponse")
+                .field("result_code", &self.body.result_code)
+                .field("status", &self.body.status)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -1233,6 +1179,7 @@ impl<'a> FailTokenRequest<'a> {
             body: types::TokenFailRequest {
                 reason,
                 ticket: ticket.into(),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -1263,6 +1210,8 @@ impl<'a> FailTokenRequest<'a> {
 
 crate::per_call::per_call_setters!(FailTokenRequest);
 
+crate::unknown::unknown_field_setter!(FailTokenRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/auth/token/fail`. `Debug` leaves out every field that may hold a credential.
 ///
 /// The error response Authlete prepared for the token endpoint.
@@ -1272,30 +1221,9 @@ pub struct TokenFailResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(TokenFailResponse, TokenFailResponse);
+
 impl TokenFailResponse {
-    pub(crate) fn new(
-        body: types::TokenFailResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        TokenFailResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::TokenFailResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::TokenFailResponse {
-        self.body
-    }
-
     /// How the token endpoint should deliver `responseContent`.
     pub fn action(&self) -> Option<types::TokenFailAction> {
         self.body.action.clone()
@@ -1317,13 +1245,18 @@ impl TokenFailResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(TokenFailResponse);
+
 impl std::fmt::Debug for TokenFailResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenFailResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("TokenFailResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -1427,30 +1360,9 @@ pub struct TokenListResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(TokenListResponse, TokenGetListResponse);
+
 impl TokenListResponse {
-    pub(crate) fn new(
-        body: types::TokenGetListResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        TokenListResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::TokenGetListResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::TokenGetListResponse {
-        self.body
-    }
-
     /// The `accessTokens` field.
     pub fn access_tokens(&self) -> &[types::AccessToken] {
         &self.body.access_tokens
@@ -1482,15 +1394,20 @@ impl TokenListResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(TokenListResponse);
+
 impl std::fmt::Debug for TokenListResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenListResponse")
-            .field("end", &self.body.end)
-            .field("start", &self.body.start)
-            .field("subject", &self.body.subject)
-            .field("total_count", &self.body.total_count)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("TokenListResponse")
+                .field("end", &self.body.end)
+                .field("start", &self.body.start)
+                .field("subject", &self.body.subject)
+                .field("total_count", &self.body.total_count)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -1520,6 +1437,7 @@ impl<'a> IssueTokenRequest<'a> {
                 refresh_token_duration: Default::default(),
                 subject: subject.into(),
                 ticket: ticket.into(),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -1580,6 +1498,8 @@ impl<'a> IssueTokenRequest<'a> {
 
 crate::per_call::per_call_setters!(IssueTokenRequest);
 
+crate::unknown::unknown_field_setter!(IssueTokenRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/auth/token/issue`. `Debug` leaves out every field that may hold a credential.
 ///
 /// The tokens Authlete issued, and the response to send.
@@ -1589,30 +1509,9 @@ pub struct TokenIssueResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(TokenIssueResponse, TokenIssueResponse);
+
 impl TokenIssueResponse {
-    pub(crate) fn new(
-        body: types::TokenIssueResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        TokenIssueResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::TokenIssueResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::TokenIssueResponse {
-        self.body
-    }
-
     /// The `accessToken` field.
     pub fn access_token(&self) -> Option<&str> {
         self.body.access_token.as_deref()
@@ -1744,13 +1643,18 @@ impl TokenIssueResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(TokenIssueResponse);
+
 impl std::fmt::Debug for TokenIssueResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenIssueResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("TokenIssueResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -1832,6 +1736,8 @@ impl<'a> RevokeTokensRequest<'a> {
 
 crate::per_call::per_call_setters!(RevokeTokensRequest);
 
+crate::unknown::unknown_field_setter!(RevokeTokensRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/auth/token/revoke`. `Debug` leaves out every field that may hold a credential.
 ///
 /// The outcome of a revocation.
@@ -1841,30 +1747,9 @@ pub struct TokenRevokeResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(TokenRevokeResponse, TokenRevokeResponse);
+
 impl TokenRevokeResponse {
-    pub(crate) fn new(
-        body: types::TokenRevokeResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        TokenRevokeResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::TokenRevokeResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::TokenRevokeResponse {
-        self.body
-    }
-
     /// How many access tokens were revoked.
     pub fn count(&self) -> Option<i64> {
         self.body.count
@@ -1881,13 +1766,18 @@ impl TokenRevokeResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(TokenRevokeResponse);
+
 impl std::fmt::Debug for TokenRevokeResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenRevokeResponse")
-            .field("count", &self.body.count)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("TokenRevokeResponse")
+                .field("count", &self.body.count)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -2026,6 +1916,8 @@ impl<'a> UpdateTokenRequest<'a> {
 
 crate::per_call::per_call_setters!(UpdateTokenRequest);
 
+crate::unknown::unknown_field_setter!(UpdateTokenRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/auth/token/update`. `Debug` leaves out every field that may hold a credential.
 ///
 /// The access token after the change.
@@ -2035,30 +1927,9 @@ pub struct TokenUpdateResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(TokenUpdateResponse, TokenUpdateResponse);
+
 impl TokenUpdateResponse {
-    pub(crate) fn new(
-        body: types::TokenUpdateResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        TokenUpdateResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::TokenUpdateResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::TokenUpdateResponse {
-        self.body
-    }
-
     /// The `accessToken` field.
     pub fn access_token(&self) -> Option<&str> {
         self.body.access_token.as_deref()
@@ -2120,13 +1991,18 @@ impl TokenUpdateResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(TokenUpdateResponse);
+
 impl std::fmt::Debug for TokenUpdateResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenUpdateResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("TokenUpdateResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -2160,6 +2036,7 @@ impl<'a> ReissueIdTokenRequest<'a> {
                 idt_header_params: Default::default(),
                 refresh_token: refresh_token.into(),
                 sub: Default::default(),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -2214,6 +2091,8 @@ impl<'a> ReissueIdTokenRequest<'a> {
 
 crate::per_call::per_call_setters!(ReissueIdTokenRequest);
 
+crate::unknown::unknown_field_setter!(ReissueIdTokenRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/idtoken/reissue`. `Debug` leaves out every field that may hold a credential.
 ///
 /// The reissued ID token and the response to send.
@@ -2223,30 +2102,9 @@ pub struct IdTokenReissueResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(IdTokenReissueResponse, IdtokenReissueResponse);
+
 impl IdTokenReissueResponse {
-    pub(crate) fn new(
-        body: types::IdtokenReissueResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        IdTokenReissueResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::IdtokenReissueResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::IdtokenReissueResponse {
-        self.body
-    }
-
     /// What the token endpoint should do with `responseContent`.
     pub fn action(&self) -> Option<types::IdTokenReissueAction> {
         self.body.action.clone()
@@ -2273,12 +2131,17 @@ impl IdTokenReissueResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(IdTokenReissueResponse);
+
 impl std::fmt::Debug for IdTokenReissueResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("IdTokenReissueResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("IdTokenReissueResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }

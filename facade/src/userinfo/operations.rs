@@ -69,6 +69,7 @@ impl<'a> ProcessUserInfoRequest<'a> {
                 target_uri: Default::default(),
                 token: token.into(),
                 uri: Default::default(),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -159,6 +160,8 @@ impl<'a> ProcessUserInfoRequest<'a> {
 
 crate::per_call::per_call_setters!(ProcessUserInfoRequest);
 
+crate::unknown::unknown_field_setter!(ProcessUserInfoRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/auth/userinfo`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `UserinfoResponse`
@@ -168,30 +171,9 @@ pub struct UserinfoResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(UserinfoResponse, UserinfoResponse);
+
 impl UserinfoResponse {
-    pub(crate) fn new(
-        body: types::UserinfoResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        UserinfoResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::UserinfoResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::UserinfoResponse {
-        self.body
-    }
-
     /// The `action` field.
     pub fn action(&self) -> Option<types::UserInfoAction> {
         self.body.action.clone()
@@ -313,14 +295,19 @@ impl UserinfoResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(UserinfoResponse);
+
 impl std::fmt::Debug for UserinfoResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UserinfoResponse")
-            .field("action", &self.body.action)
-            .field("client_id", &self.body.client_id)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("UserinfoResponse")
+                .field("action", &self.body.action)
+                .field("client_id", &self.body.client_id)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 
@@ -351,6 +338,7 @@ impl<'a> IssueUserInfoRequest<'a> {
                 sub: Default::default(),
                 token: token.into(),
                 verified_claims_for_tx: Default::default(),
+                extra: Default::default(),
             },
             options: CallOptions::default(),
         }
@@ -420,6 +408,8 @@ impl<'a> IssueUserInfoRequest<'a> {
 
 crate::per_call::per_call_setters!(IssueUserInfoRequest);
 
+crate::unknown::unknown_field_setter!(IssueUserInfoRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/auth/userinfo/issue`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `UserinfoIssueResponse`
@@ -429,30 +419,9 @@ pub struct UserinfoIssueResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(UserinfoIssueResponse, UserinfoIssueResponse);
+
 impl UserinfoIssueResponse {
-    pub(crate) fn new(
-        body: types::UserinfoIssueResponse,
-        request_id: Option<http::HeaderValue>,
-    ) -> Self {
-        UserinfoIssueResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::UserinfoIssueResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::UserinfoIssueResponse {
-        self.body
-    }
-
     /// The `action` field.
     pub fn action(&self) -> Option<types::UserInfoIssueAction> {
         self.body.action.clone()
@@ -489,12 +458,17 @@ impl UserinfoIssueResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(UserinfoIssueResponse);
+
 impl std::fmt::Debug for UserinfoIssueResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UserinfoIssueResponse")
-            .field("action", &self.body.action)
-            .field("result_code", &self.body.result_code)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("UserinfoIssueResponse")
+                .field("action", &self.body.action)
+                .field("result_code", &self.body.result_code)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }

@@ -84,27 +84,9 @@ pub struct InfoResponse {
     request_id: Option<http::HeaderValue>,
 }
 
+crate::response_basics::response_basics!(InfoResponse, InfoResponse);
+
 impl InfoResponse {
-    pub(crate) fn new(body: types::InfoResponse, request_id: Option<http::HeaderValue>) -> Self {
-        InfoResponse { body, request_id }
-    }
-
-    /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
-
-    /// The whole body as generated from the spec: the escape hatch
-    /// to `authlete-generated`, for what this type does not offer.
-    pub fn raw(&self) -> &types::InfoResponse {
-        &self.body
-    }
-
-    /// The whole body as generated from the spec, by value.
-    pub fn into_raw(self) -> types::InfoResponse {
-        self.body
-    }
-
     /// The `configuration` field.
     pub fn configuration(
         &self,
@@ -128,13 +110,18 @@ impl InfoResponse {
     }
 }
 
+crate::unknown::unknown_field_accessors!(InfoResponse);
+
 impl std::fmt::Debug for InfoResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("InfoResponse")
-            .field("features", &self.body.features)
-            .field("version", &self.body.version)
-            .field("request_id", &self.request_id())
-            .finish_non_exhaustive()
+        crate::unknown::debug_names(
+            f.debug_struct("InfoResponse")
+                .field("features", &self.body.features)
+                .field("version", &self.body.version)
+                .field("request_id", &self.request_id()),
+            &self.body.extra,
+        )
+        .finish_non_exhaustive()
     }
 }
 

@@ -42,3 +42,4 @@ mod redaction;
 mod retries;
 mod services;
 mod token_flow;
+mod unknown_fields;

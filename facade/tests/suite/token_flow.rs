@@ -168,6 +168,7 @@ async fn issue_spends_the_ticket_and_yields_the_tokens() {
             key: Some("tier".into()),
             value: Some("gold".into()),
             hidden: Some(true),
+            ..Default::default()
         }])
         .send()
         .await

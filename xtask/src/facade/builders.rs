@@ -177,6 +177,8 @@ struct Members {
     fields: Vec<TokenStream>,
     inits: Vec<TokenStream>,
     setters: Vec<TokenStream>,
+    /// The body keeps the members the spec does not name.
+    keeps_unknown: bool,
 }
 
 /// The verb's arguments, in order: how each is declared, and the
@@ -284,12 +286,16 @@ impl Builder<'_> {
             f.default_fn.is_none() && !arguments.inits.contains_key(&format!("body:{}", f.wire))
         });
         let rest = (has_default && left).then(|| quote!(..Default::default()));
+        let keeps_unknown = self.types.keeps_unknown.contains(body_name);
+        let unknown_init =
+            (keeps_unknown && rest.is_none()).then(|| quote!(extra: Default::default(),));
         members
             .fields
             .push(quote!(pub(super) body: types::#body_ty));
         members
             .inits
-            .push(quote!(body: types::#body_ty { #(#field_inits,)* #rest }));
+            .push(quote!(body: types::#body_ty { #(#field_inits,)* #unknown_init #rest }));
+        members.keeps_unknown = keeps_unknown;
         for f in self.body_fields {
             if !self.decided.args.contains(&f.wire) {
                 members.setters.push(self.body_setter(f));
@@ -433,7 +439,10 @@ impl Builder<'_> {
             fields,
             inits,
             setters,
+            keeps_unknown,
         } = members;
+        let unknown =
+            keeps_unknown.then(|| quote!(crate::unknown::unknown_field_setter!(#builder);));
         let debug = self.debug_impl(builder);
         let send = self.send_fn();
         let per_call = per_call_setters(builder, self.service_param);
@@ -458,6 +467,7 @@ impl Builder<'_> {
             }
 
             #per_call
+            #unknown
         }
     }
 

@@ -152,6 +152,16 @@ pub(super) fn emit_response(
         format!("{} and {last}", rest.join(", "))
     };
     let answer = format!(" Authlete's answer to {answered}.{secret_note}");
+    let keeps_unknown = types.keeps_unknown.contains(success);
+    let fields = quote!(f.debug_struct(#name) #(#shown)* .field("request_id", &self.request_id()));
+    let debug = if keeps_unknown {
+        quote!(crate::unknown::debug_names(#fields, &self.body.extra).finish_non_exhaustive())
+    } else {
+        quote!(#fields.finish_non_exhaustive())
+    };
+    let unknown_accessors =
+        keeps_unknown.then(|| quote!(crate::unknown::unknown_field_accessors!(#ty);));
+
     quote! {
         #[doc = #answer]
         ///
@@ -163,36 +173,17 @@ pub(super) fn emit_response(
             request_id: Option<http::HeaderValue>,
         }
 
+        crate::response_basics::response_basics!(#ty, #generated);
+
         impl #ty {
-            pub(crate) fn new(body: types::#generated, request_id: Option<http::HeaderValue>) -> Self {
-                #ty { body, request_id }
-            }
-
-            /// Authlete's `Request-Id` for this call, if it sent one as readable text.
-            pub fn request_id(&self) -> Option<&str> {
-                self.request_id.as_ref().and_then(|v| v.to_str().ok())
-            }
-
-            /// The whole body as generated from the spec: the escape hatch
-            /// to `authlete-generated`, for what this type does not offer.
-            pub fn raw(&self) -> &types::#generated {
-                &self.body
-            }
-
-            /// The whole body as generated from the spec, by value.
-            pub fn into_raw(self) -> types::#generated {
-                self.body
-            }
-
             #(#accessors)*
         }
 
+        #unknown_accessors
+
         impl std::fmt::Debug for #ty {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_struct(#name)
-                    #(#shown)*
-                    .field("request_id", &self.request_id())
-                    .finish_non_exhaustive()
+                #debug
             }
         }
     }
