@@ -6,6 +6,8 @@
 //! field and its `Debug` (which shows only what the semantics file allows)
 //! are emitted beside it.
 
+// Unused only in a build with no group's feature on (no responses).
+#[allow(unused_macros)]
 /// Adds `new`, `request_id`, `raw` and `into_raw` to the response type
 /// `$response`, whose body is the generated type `types::$generated` (the
 /// invoking module imports `authlete_generated::types`).

@@ -5,8 +5,12 @@
 //! struct keeps such members in a flattened map (`extra`), so that decoding
 //! and encoding a body loses nothing, and an update built from what `get`
 //! returned sends every setting back. Each emitted response and request
-//! builder reaches that map through the methods written once here.
+//! builder reaches that map through the methods written once here, and each
+//! builder with a body can take a whole body (`body`), so that what `get`
+//! returned goes back with every member it had.
 
+// Unused only in a build with no group's feature on (no responses).
+#[allow(unused_macros)]
 /// Adds `unknown_field` and `unknown_field_names` to the response type
 /// `$response` (a type with a field `body` whose type keeps unknown members).
 macro_rules! unknown_field_accessors {
@@ -29,6 +33,7 @@ macro_rules! unknown_field_accessors {
     };
 }
 
+#[allow(unused_macros)]
 /// Adds `unknown_field` to the request builder `$builder` (a type with one
 /// lifetime and a field `body` whose type keeps unknown members).
 macro_rules! unknown_field_setter {
@@ -50,9 +55,30 @@ macro_rules! unknown_field_setter {
     };
 }
 
+#[allow(unused_macros)]
+/// Adds `body` to the request builder `$builder`, whose body is the
+/// generated type `types::$body` (the invoking module imports
+/// `authlete_generated::types`): the way to send back, whole, what a `get`
+/// returned.
+macro_rules! whole_body {
+    ($builder:ident, $body:ident) => {
+        impl $builder<'_> {
+            /// Replaces the whole request body with `body`, arguments of
+            /// the verb included, for a read-modify-write: pass what `get`
+            /// answered (`into_raw()`), then change what you mean to change
+            /// with the setters. Every setting in `body` is sent, the ones
+            /// this crate's spec does not name too, so none is reset.
+            pub fn body(mut self, body: types::$body) -> Self {
+                self.body = body;
+                self
+            }
+        }
+    };
+}
+
 // Unused only in a build with no group's feature on.
 #[allow(unused_imports)]
-pub(crate) use {unknown_field_accessors, unknown_field_setter};
+pub(crate) use {unknown_field_accessors, unknown_field_setter, whole_body};
 
 /// Adds the names (never the values: a member may hold a credential) of
 /// the unknown members in `extra` to a `Debug` output, if there are any.

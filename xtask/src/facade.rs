@@ -410,7 +410,15 @@ fn automatic_renames(sem: &Semantics, ops: &[Op], types: &Types) -> Vec<String> 
 }
 
 /// Methods every response or builder has, which a field may not take.
-const RESERVED: [&str; 6] = ["request_id", "raw", "into_raw", "new", "send", "validate"];
+const RESERVED: [&str; 7] = [
+    "request_id",
+    "raw",
+    "into_raw",
+    "new",
+    "send",
+    "validate",
+    "body",
+];
 
 /// The facade's name for an operation's response: the semantics file's, or
 /// the generated body's with `Response` added where it lacks it (the body

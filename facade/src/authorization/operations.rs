@@ -133,6 +133,8 @@ crate::per_call::per_call_setters!(ProcessAuthorizationRequest);
 
 crate::unknown::unknown_field_setter!(ProcessAuthorizationRequest);
 
+crate::unknown::whole_body!(ProcessAuthorizationRequest, AuthorizationRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/auth/authorization`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `AuthorizationResponse`
@@ -430,6 +432,8 @@ crate::per_call::per_call_setters!(FailAuthorizationRequest);
 
 crate::unknown::unknown_field_setter!(FailAuthorizationRequest);
 
+crate::unknown::whole_body!(FailAuthorizationRequest, AuthorizationFailRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/auth/authorization/fail`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `AuthorizationFailResponse`
@@ -650,6 +654,8 @@ crate::per_call::per_call_setters!(IssueAuthorizationRequest);
 
 crate::unknown::unknown_field_setter!(IssueAuthorizationRequest);
 
+crate::unknown::whole_body!(IssueAuthorizationRequest, AuthorizationIssueRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/auth/authorization/issue`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `AuthorizationIssueResponse`
@@ -789,6 +795,10 @@ crate::per_call::per_call_setters!(GetAuthorizationTicketInfoRequest);
 
 crate::unknown::unknown_field_setter!(GetAuthorizationTicketInfoRequest);
 
+crate::unknown::whole_body!(
+    GetAuthorizationTicketInfoRequest,
+    AuthorizationTicketInfoRequest
+);
 /// Authlete's answer to `POST /api/{serviceId}/auth/authorization/ticket/info`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `AuthorizationTicketInfoResponse`
@@ -897,6 +907,10 @@ crate::per_call::per_call_setters!(UpdateAuthorizationTicketRequest);
 
 crate::unknown::unknown_field_setter!(UpdateAuthorizationTicketRequest);
 
+crate::unknown::whole_body!(
+    UpdateAuthorizationTicketRequest,
+    AuthorizationTicketUpdateRequest
+);
 /// Authlete's answer to `POST /api/{serviceId}/auth/authorization/ticket/update`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `AuthorizationTicketUpdateResponse`

@@ -167,6 +167,8 @@ crate::per_call::per_call_setters!(ProcessCibaRequest);
 
 crate::unknown::unknown_field_setter!(ProcessCibaRequest);
 
+crate::unknown::whole_body!(ProcessCibaRequest, BackchannelAuthenticationRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/backchannel/authentication`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `BackchannelAuthenticationResponse`
@@ -555,6 +557,10 @@ crate::per_call::per_call_setters!(CompleteCibaRequest);
 
 crate::unknown::unknown_field_setter!(CompleteCibaRequest);
 
+crate::unknown::whole_body!(
+    CompleteCibaRequest,
+    BackchannelAuthenticationCompleteRequest
+);
 /// Authlete's answer to `POST /api/{serviceId}/backchannel/authentication/complete`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `BackchannelAuthenticationCompleteResponse`
@@ -800,6 +806,8 @@ crate::per_call::per_call_setters!(FailCibaRequest);
 
 crate::unknown::unknown_field_setter!(FailCibaRequest);
 
+crate::unknown::whole_body!(FailCibaRequest, BackchannelAuthenticationFailRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/backchannel/authentication/fail`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `BackchannelAuthenticationFailResponse`
@@ -905,6 +913,8 @@ impl<'a> IssueCibaRequest<'a> {
 crate::per_call::per_call_setters!(IssueCibaRequest);
 
 crate::unknown::unknown_field_setter!(IssueCibaRequest);
+
+crate::unknown::whole_body!(IssueCibaRequest, BackchannelAuthenticationIssueRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/backchannel/authentication/issue`. `Debug` leaves out every field that may hold a credential.
 ///

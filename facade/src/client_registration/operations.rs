@@ -134,6 +134,8 @@ crate::per_call::per_call_setters!(RegisterClientRequest);
 
 crate::unknown::unknown_field_setter!(RegisterClientRequest);
 
+crate::unknown::whole_body!(RegisterClientRequest, ClientRegistrationApiBody);
+
 /// Authlete's answer to [`ClientRegistration::register`], [`ClientRegistration::delete`], [`ClientRegistration::get`] and [`ClientRegistration::update`]. `Debug` leaves out every field that may hold a credential.
 ///
 /// `ClientRegistrationResponse`
@@ -252,6 +254,8 @@ crate::per_call::per_call_setters!(DeleteRegistrationRequest);
 
 crate::unknown::unknown_field_setter!(DeleteRegistrationRequest);
 
+crate::unknown::whole_body!(DeleteRegistrationRequest, ClientRegistrationDeleteApiBody);
+
 /// A `POST /api/{serviceId}/client/registration/get` call, ready to send; see [`ClientRegistration::get`].
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct GetRegistrationRequest<'a> {
@@ -318,6 +322,8 @@ crate::per_call::per_call_setters!(GetRegistrationRequest);
 
 crate::unknown::unknown_field_setter!(GetRegistrationRequest);
 
+crate::unknown::whole_body!(GetRegistrationRequest, ClientRegistrationGetApiBody);
+
 /// A `POST /api/{serviceId}/client/registration/update` call, ready to send; see [`ClientRegistration::update`].
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct UpdateRegistrationRequest<'a> {
@@ -382,3 +388,5 @@ impl<'a> UpdateRegistrationRequest<'a> {
 crate::per_call::per_call_setters!(UpdateRegistrationRequest);
 
 crate::unknown::unknown_field_setter!(UpdateRegistrationRequest);
+
+crate::unknown::whole_body!(UpdateRegistrationRequest, ClientRegistrationUpdateApiBody);

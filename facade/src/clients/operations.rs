@@ -279,6 +279,10 @@ crate::per_call::per_call_setters!(DeleteAuthorizationByBodyRequest);
 
 crate::unknown::unknown_field_setter!(DeleteAuthorizationByBodyRequest);
 
+crate::unknown::whole_body!(
+    DeleteAuthorizationByBodyRequest,
+    ClientAuthorizationDeleteApiPostBody
+);
 /// Authlete's answer to [`Clients::delete_authorization_by_body`], [`Clients::delete_authorization`], [`Clients::delete_authorization_by_path`], [`Clients::granted_scopes`], [`Clients::granted_scopes_by_body`] and [`Clients::granted_scopes_by_path`].
 ///
 /// `ClientAuthorizationDeleteResponse`
@@ -677,6 +681,10 @@ crate::per_call::per_call_setters!(ListAuthorizationsByBodyRequest);
 
 crate::unknown::unknown_field_setter!(ListAuthorizationsByBodyRequest);
 
+crate::unknown::whole_body!(
+    ListAuthorizationsByBodyRequest,
+    ClientAuthorizationGetListRequest
+);
 /// A `GET /api/{serviceId}/client/authorization/get/list/{subject}` call, ready to send; see [`Clients::authorizations_by_path`].
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct ListAuthorizationsByPathRequest<'a> {
@@ -834,6 +842,7 @@ crate::per_call::per_call_setters!(UpdateAuthorizationRequest);
 
 crate::unknown::unknown_field_setter!(UpdateAuthorizationRequest);
 
+crate::unknown::whole_body!(UpdateAuthorizationRequest, ClientAuthorizationUpdateRequest);
 /// Authlete's answer to `POST /api/{serviceId}/client/authorization/update/{clientId}`.
 ///
 /// `ClientAuthorizationUpdateResponse`
@@ -1558,6 +1567,8 @@ impl<'a> CreateClientRequest<'a> {
 crate::per_call::per_call_setters!(CreateClientRequest);
 
 crate::unknown::unknown_field_setter!(CreateClientRequest);
+
+crate::unknown::whole_body!(CreateClientRequest, Client);
 
 /// Authlete's answer to [`Clients::create`], [`Clients::get`] and [`Clients::update`]. `Debug` leaves out every field that may hold a credential.
 ///
@@ -2349,6 +2360,10 @@ crate::per_call::per_call_setters!(UpdateRequestableScopesRequest);
 
 crate::unknown::unknown_field_setter!(UpdateRequestableScopesRequest);
 
+crate::unknown::whole_body!(
+    UpdateRequestableScopesRequest,
+    ClientExtensionRequestableScopesUpdateRequest
+);
 /// Authlete's answer to [`Clients::update_requestable_scopes`] and [`Clients::update_requestable_scopes_via_post`].
 ///
 /// `ClientExtensionRequestableScopesUpdateResponse`
@@ -2452,6 +2467,10 @@ crate::per_call::per_call_setters!(UpdateRequestableScopesViaPostRequest);
 
 crate::unknown::unknown_field_setter!(UpdateRequestableScopesViaPostRequest);
 
+crate::unknown::whole_body!(
+    UpdateRequestableScopesViaPostRequest,
+    ClientExtensionRequestableScopesUpdateRequest
+);
 /// A `GET /api/{serviceId}/client/get/list` call, ready to send; see [`Clients::list`].
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct ListClientsRequest<'a> {
@@ -2885,6 +2904,10 @@ crate::per_call::per_call_setters!(GetGrantedScopesByBodyRequest);
 
 crate::unknown::unknown_field_setter!(GetGrantedScopesByBodyRequest);
 
+crate::unknown::whole_body!(
+    GetGrantedScopesByBodyRequest,
+    ClientGrantedScopesGetApiPostBody
+);
 /// A `GET /api/{serviceId}/client/granted_scopes/get/{clientId}/{subject}` call, ready to send; see [`Clients::granted_scopes_by_path`].
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct GetGrantedScopesByPathRequest<'a> {
@@ -2998,6 +3021,8 @@ impl<'a> UpdateClientLockFlagRequest<'a> {
 crate::per_call::per_call_setters!(UpdateClientLockFlagRequest);
 
 crate::unknown::unknown_field_setter!(UpdateClientLockFlagRequest);
+
+crate::unknown::whole_body!(UpdateClientLockFlagRequest, ClientFlagUpdateRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/client/lock_flag/update/{clientIdentifier}`.
 ///
@@ -3195,6 +3220,8 @@ impl<'a> UpdateClientSecretRequest<'a> {
 crate::per_call::per_call_setters!(UpdateClientSecretRequest);
 
 crate::unknown::unknown_field_setter!(UpdateClientSecretRequest);
+
+crate::unknown::whole_body!(UpdateClientSecretRequest, ClientSecretUpdateRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/client/secret/update/{clientIdentifier}`. `Debug` leaves out every field that may hold a credential.
 ///
@@ -3927,3 +3954,5 @@ impl<'a> UpdateClientRequest<'a> {
 crate::per_call::per_call_setters!(UpdateClientRequest);
 
 crate::unknown::unknown_field_setter!(UpdateClientRequest);
+
+crate::unknown::whole_body!(UpdateClientRequest, Client);

@@ -169,6 +169,8 @@ crate::per_call::per_call_setters!(IssueBatchCredentialRequest);
 
 crate::unknown::unknown_field_setter!(IssueBatchCredentialRequest);
 
+crate::unknown::whole_body!(IssueBatchCredentialRequest, VciBatchIssueRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/vci/batch/issue`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `VciBatchIssueResponse`
@@ -275,6 +277,8 @@ impl<'a> ParseBatchCredentialRequest<'a> {
 crate::per_call::per_call_setters!(ParseBatchCredentialRequest);
 
 crate::unknown::unknown_field_setter!(ParseBatchCredentialRequest);
+
+crate::unknown::whole_body!(ParseBatchCredentialRequest, VciBatchParseRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/vci/batch/parse`. `Debug` leaves out every field that may hold a credential.
 ///
@@ -383,6 +387,8 @@ crate::per_call::per_call_setters!(IssueDeferredCredentialRequest);
 
 crate::unknown::unknown_field_setter!(IssueDeferredCredentialRequest);
 
+crate::unknown::whole_body!(IssueDeferredCredentialRequest, VciDeferredIssueRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/vci/deferred/issue`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `VciDeferredIssueResponse`
@@ -489,6 +495,8 @@ crate::per_call::per_call_setters!(ParseDeferredCredentialRequest);
 
 crate::unknown::unknown_field_setter!(ParseDeferredCredentialRequest);
 
+crate::unknown::whole_body!(ParseDeferredCredentialRequest, VciDeferredParseRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/vci/deferred/parse`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `VciDeferredParseResponse`
@@ -593,6 +601,8 @@ crate::per_call::per_call_setters!(CredentialIssuerJwksRequest);
 
 crate::unknown::unknown_field_setter!(CredentialIssuerJwksRequest);
 
+crate::unknown::whole_body!(CredentialIssuerJwksRequest, VciJwksRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/vci/jwks`.
 ///
 /// `VciJwksResponse`
@@ -696,6 +706,8 @@ crate::per_call::per_call_setters!(JwtIssuerMetadataRequest);
 
 crate::unknown::unknown_field_setter!(JwtIssuerMetadataRequest);
 
+crate::unknown::whole_body!(JwtIssuerMetadataRequest, VciJwtissuerRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/vci/jwtissuer`.
 ///
 /// `VciJwtissuerResponse`
@@ -798,6 +810,8 @@ impl<'a> CredentialIssuerMetadataRequest<'a> {
 crate::per_call::per_call_setters!(CredentialIssuerMetadataRequest);
 
 crate::unknown::unknown_field_setter!(CredentialIssuerMetadataRequest);
+
+crate::unknown::whole_body!(CredentialIssuerMetadataRequest, VciMetadataRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/vci/metadata`.
 ///
@@ -993,6 +1007,8 @@ crate::per_call::per_call_setters!(CreateCredentialOfferRequest);
 
 crate::unknown::unknown_field_setter!(CreateCredentialOfferRequest);
 
+crate::unknown::whole_body!(CreateCredentialOfferRequest, VciOfferCreateRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/vci/offer/create`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `VciOfferCreateResponse`
@@ -1094,6 +1110,8 @@ impl<'a> GetCredentialOfferInfoRequest<'a> {
 crate::per_call::per_call_setters!(GetCredentialOfferInfoRequest);
 
 crate::unknown::unknown_field_setter!(GetCredentialOfferInfoRequest);
+
+crate::unknown::whole_body!(GetCredentialOfferInfoRequest, VciOfferInfoRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/vci/offer/info`. `Debug` leaves out every field that may hold a credential.
 ///
@@ -1201,6 +1219,8 @@ impl<'a> IssueCredentialRequest<'a> {
 crate::per_call::per_call_setters!(IssueCredentialRequest);
 
 crate::unknown::unknown_field_setter!(IssueCredentialRequest);
+
+crate::unknown::whole_body!(IssueCredentialRequest, VciSingleIssueRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/vci/single/issue`. `Debug` leaves out every field that may hold a credential.
 ///
@@ -1313,6 +1333,8 @@ impl<'a> ParseCredentialRequest<'a> {
 crate::per_call::per_call_setters!(ParseCredentialRequest);
 
 crate::unknown::unknown_field_setter!(ParseCredentialRequest);
+
+crate::unknown::whole_body!(ParseCredentialRequest, VciSingleParseRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/vci/single/parse`. `Debug` leaves out every field that may hold a credential.
 ///

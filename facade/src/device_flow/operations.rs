@@ -164,6 +164,10 @@ crate::per_call::per_call_setters!(ProcessDeviceAuthorizationRequest);
 
 crate::unknown::unknown_field_setter!(ProcessDeviceAuthorizationRequest);
 
+crate::unknown::whole_body!(
+    ProcessDeviceAuthorizationRequest,
+    DeviceAuthorizationRequest
+);
 /// Authlete's answer to `POST /api/{serviceId}/device/authorization`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `DeviceAuthorizationResponse`
@@ -514,6 +518,8 @@ crate::per_call::per_call_setters!(CompleteDeviceAuthorizationRequest);
 
 crate::unknown::unknown_field_setter!(CompleteDeviceAuthorizationRequest);
 
+crate::unknown::whole_body!(CompleteDeviceAuthorizationRequest, DeviceCompleteRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/device/complete`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `DeviceCompleteResponse`
@@ -613,6 +619,8 @@ impl<'a> ProcessDeviceVerificationRequest<'a> {
 crate::per_call::per_call_setters!(ProcessDeviceVerificationRequest);
 
 crate::unknown::unknown_field_setter!(ProcessDeviceVerificationRequest);
+
+crate::unknown::whole_body!(ProcessDeviceVerificationRequest, DeviceVerificationRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/device/verification`. `Debug` leaves out every field that may hold a credential.
 ///

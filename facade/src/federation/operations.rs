@@ -214,6 +214,10 @@ crate::per_call::per_call_setters!(RegisterFederatedClientRequest);
 
 crate::unknown::unknown_field_setter!(RegisterFederatedClientRequest);
 
+crate::unknown::whole_body!(
+    RegisterFederatedClientRequest,
+    FederationRegistrationRequest
+);
 /// Authlete's answer to `POST /api/{serviceId}/federation/registration`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `FederationRegistrationResponse`

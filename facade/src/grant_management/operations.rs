@@ -127,6 +127,8 @@ crate::per_call::per_call_setters!(ProcessGrantManagementRequest);
 
 crate::unknown::unknown_field_setter!(ProcessGrantManagementRequest);
 
+crate::unknown::whole_body!(ProcessGrantManagementRequest, GMRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/gm`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `GMResponse`

@@ -133,6 +133,8 @@ crate::per_call::per_call_setters!(CreateHskRequest);
 
 crate::unknown::unknown_field_setter!(CreateHskRequest);
 
+crate::unknown::whole_body!(CreateHskRequest, HskCreateRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/hsk/create`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `HskCreateResponse`

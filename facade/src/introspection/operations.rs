@@ -210,6 +210,8 @@ crate::per_call::per_call_setters!(ProcessIntrospectionRequest);
 
 crate::unknown::unknown_field_setter!(ProcessIntrospectionRequest);
 
+crate::unknown::whole_body!(ProcessIntrospectionRequest, IntrospectionRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/auth/introspection`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `IntrospectionResponse`
@@ -556,6 +558,10 @@ crate::per_call::per_call_setters!(ProcessStandardIntrospectionRequest);
 
 crate::unknown::unknown_field_setter!(ProcessStandardIntrospectionRequest);
 
+crate::unknown::whole_body!(
+    ProcessStandardIntrospectionRequest,
+    StandardIntrospectionRequest
+);
 /// Authlete's answer to `POST /api/{serviceId}/auth/introspection/standard`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `StandardIntrospectionResponse`

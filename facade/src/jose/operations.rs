@@ -117,6 +117,8 @@ crate::per_call::per_call_setters!(VerifyJoseRequest);
 
 crate::unknown::unknown_field_setter!(VerifyJoseRequest);
 
+crate::unknown::whole_body!(VerifyJoseRequest, JoseVerifyRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/jose/verify`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `JoseVerifyResponse`

@@ -140,6 +140,8 @@ crate::per_call::per_call_setters!(ProcessNativeSsoRequest);
 
 crate::unknown::unknown_field_setter!(ProcessNativeSsoRequest);
 
+crate::unknown::whole_body!(ProcessNativeSsoRequest, NativeSsoRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/nativesso`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `NativeSsoResponse`
@@ -246,6 +248,8 @@ impl<'a> LogoutNativeSsoRequest<'a> {
 crate::per_call::per_call_setters!(LogoutNativeSsoRequest);
 
 crate::unknown::unknown_field_setter!(LogoutNativeSsoRequest);
+
+crate::unknown::whole_body!(LogoutNativeSsoRequest, NativeSsoLogoutRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/nativesso/logout`. `Debug` leaves out every field that may hold a credential.
 ///

@@ -164,6 +164,10 @@ crate::per_call::per_call_setters!(ProcessPushedAuthorizationRequest);
 
 crate::unknown::unknown_field_setter!(ProcessPushedAuthorizationRequest);
 
+crate::unknown::whole_body!(
+    ProcessPushedAuthorizationRequest,
+    PushedAuthorizationRequest
+);
 /// Authlete's answer to `POST /api/{serviceId}/pushed_auth_req`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `PushedAuthorizationResponse`

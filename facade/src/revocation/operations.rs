@@ -133,6 +133,8 @@ crate::per_call::per_call_setters!(ProcessRevocationRequest);
 
 crate::unknown::unknown_field_setter!(ProcessRevocationRequest);
 
+crate::unknown::whole_body!(ProcessRevocationRequest, RevocationRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/auth/revocation`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `RevocationResponse`

@@ -1314,6 +1314,8 @@ crate::per_call::per_call_setters!(CreateServiceRequest, without_service_id);
 
 crate::unknown::unknown_field_setter!(CreateServiceRequest);
 
+crate::unknown::whole_body!(CreateServiceRequest, Service);
+
 /// Authlete's answer to [`Services::create`], [`Services::get`] and [`Services::update`]. `Debug` leaves out every field that may hold a credential.
 ///
 /// `Service`
@@ -3869,3 +3871,5 @@ impl<'a> UpdateServiceRequest<'a> {
 crate::per_call::per_call_setters!(UpdateServiceRequest);
 
 crate::unknown::unknown_field_setter!(UpdateServiceRequest);
+
+crate::unknown::whole_body!(UpdateServiceRequest, Service);

@@ -6,7 +6,9 @@
 use crate::operations::{self as op, OperationInfo};
 
 use super::reply::{Reply, api_error};
-use super::{MOCK_ACCESS_TOKEN, RecordedRequest, Shared, authorization, discovery, keys, lock};
+use super::{
+    MOCK_ACCESS_TOKEN, RecordedRequest, Shared, admin, authorization, discovery, keys, lock,
+};
 use super::{resources, tokens};
 
 /// The operations whose answers may be signed, or publish the keys.
@@ -53,6 +55,9 @@ pub(super) fn respond(state: &Shared, request: &RecordedRequest) -> Reply {
         return reply;
     }
     if let Some(reply) = discovery::respond(state, operation) {
+        return reply;
+    }
+    if let Some(reply) = admin::respond(state, operation, &body, &request.path_and_query) {
         return reply;
     }
     // Every other operation answers with a well-formed example of its

@@ -151,6 +151,7 @@
 //! # Ok(()) }
 //! ```
 
+mod admin;
 mod authorization;
 mod behaviour;
 mod discovery;

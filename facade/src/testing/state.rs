@@ -318,6 +318,11 @@ pub(super) struct State {
     pub(super) codes: HashMap<String, CodeGrant>,
     pub(super) pushed: HashMap<String, PushedRequest>,
     pub(super) tokens: Vec<TokenRecord>,
+    /// The service's settings, once read or written (see `admin`).
+    pub(super) service: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The clients made through the administration API, by client ID.
+    pub(super) admin_clients:
+        std::collections::BTreeMap<i64, serde_json::Map<String, serde_json::Value>>,
     /// How far tests have moved the clock forward.
     pub(super) clock_offset: Duration,
     /// When (on the mock's clock) expired entries were last swept.
@@ -341,6 +346,8 @@ impl Default for State {
             codes: HashMap::new(),
             pushed: HashMap::new(),
             tokens: Vec::new(),
+            service: None,
+            admin_clients: Default::default(),
             clock_offset: Duration::ZERO,
             last_sweep: 0,
             scripts: HashMap::new(),

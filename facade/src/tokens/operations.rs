@@ -279,6 +279,8 @@ crate::per_call::per_call_setters!(ProcessTokenRequest);
 
 crate::unknown::unknown_field_setter!(ProcessTokenRequest);
 
+crate::unknown::whole_body!(ProcessTokenRequest, TokenRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/auth/token`. `Debug` leaves out every field that may hold a credential.
 ///
 /// Authlete's verdict on a token request, and the material for each possible next step.
@@ -783,6 +785,8 @@ crate::per_call::per_call_setters!(CreateTokenRequest);
 
 crate::unknown::unknown_field_setter!(CreateTokenRequest);
 
+crate::unknown::whole_body!(CreateTokenRequest, TokenCreateRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/auth/token/create`. `Debug` leaves out every field that may hold a credential.
 ///
 /// The access token Authlete created.
@@ -1212,6 +1216,8 @@ crate::per_call::per_call_setters!(FailTokenRequest);
 
 crate::unknown::unknown_field_setter!(FailTokenRequest);
 
+crate::unknown::whole_body!(FailTokenRequest, TokenFailRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/auth/token/fail`. `Debug` leaves out every field that may hold a credential.
 ///
 /// The error response Authlete prepared for the token endpoint.
@@ -1500,6 +1506,8 @@ crate::per_call::per_call_setters!(IssueTokenRequest);
 
 crate::unknown::unknown_field_setter!(IssueTokenRequest);
 
+crate::unknown::whole_body!(IssueTokenRequest, TokenIssueRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/auth/token/issue`. `Debug` leaves out every field that may hold a credential.
 ///
 /// The tokens Authlete issued, and the response to send.
@@ -1738,6 +1746,8 @@ crate::per_call::per_call_setters!(RevokeTokensRequest);
 
 crate::unknown::unknown_field_setter!(RevokeTokensRequest);
 
+crate::unknown::whole_body!(RevokeTokensRequest, TokenRevokeRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/auth/token/revoke`. `Debug` leaves out every field that may hold a credential.
 ///
 /// The outcome of a revocation.
@@ -1918,6 +1928,8 @@ crate::per_call::per_call_setters!(UpdateTokenRequest);
 
 crate::unknown::unknown_field_setter!(UpdateTokenRequest);
 
+crate::unknown::whole_body!(UpdateTokenRequest, TokenUpdateRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/auth/token/update`. `Debug` leaves out every field that may hold a credential.
 ///
 /// The access token after the change.
@@ -2092,6 +2104,8 @@ impl<'a> ReissueIdTokenRequest<'a> {
 crate::per_call::per_call_setters!(ReissueIdTokenRequest);
 
 crate::unknown::unknown_field_setter!(ReissueIdTokenRequest);
+
+crate::unknown::whole_body!(ReissueIdTokenRequest, IdtokenReissueRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/idtoken/reissue`. `Debug` leaves out every field that may hold a credential.
 ///

@@ -162,6 +162,8 @@ crate::per_call::per_call_setters!(ProcessUserInfoRequest);
 
 crate::unknown::unknown_field_setter!(ProcessUserInfoRequest);
 
+crate::unknown::whole_body!(ProcessUserInfoRequest, UserinfoRequest);
+
 /// Authlete's answer to `POST /api/{serviceId}/auth/userinfo`. `Debug` leaves out every field that may hold a credential.
 ///
 /// `UserinfoResponse`
@@ -409,6 +411,8 @@ impl<'a> IssueUserInfoRequest<'a> {
 crate::per_call::per_call_setters!(IssueUserInfoRequest);
 
 crate::unknown::unknown_field_setter!(IssueUserInfoRequest);
+
+crate::unknown::whole_body!(IssueUserInfoRequest, UserinfoIssueRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/auth/userinfo/issue`. `Debug` leaves out every field that may hold a credential.
 ///

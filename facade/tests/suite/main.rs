@@ -38,6 +38,7 @@ mod mock_strict;
 mod observers;
 mod operations;
 mod properties;
+mod read_modify_write;
 mod redaction;
 mod retries;
 mod services;

@@ -179,6 +179,8 @@ struct Members {
     setters: Vec<TokenStream>,
     /// The body keeps the members the spec does not name.
     keeps_unknown: bool,
+    /// The body's generated type, which `body` takes whole.
+    whole_body: Option<syn::Ident>,
 }
 
 /// The verb's arguments, in order: how each is declared, and the
@@ -296,6 +298,7 @@ impl Builder<'_> {
             .inits
             .push(quote!(body: types::#body_ty { #(#field_inits,)* #unknown_init #rest }));
         members.keeps_unknown = keeps_unknown;
+        members.whole_body = Some(body_ty.clone());
         for f in self.body_fields {
             if !self.decided.args.contains(&f.wire) {
                 members.setters.push(self.body_setter(f));
@@ -440,9 +443,13 @@ impl Builder<'_> {
             inits,
             setters,
             keeps_unknown,
+            whole_body,
         } = members;
         let unknown =
-            keeps_unknown.then(|| quote!(crate::unknown::unknown_field_setter!(#builder);));
+            (*keeps_unknown).then(|| quote!(crate::unknown::unknown_field_setter!(#builder);));
+        let whole_body = whole_body
+            .as_ref()
+            .map(|body| quote!(crate::unknown::whole_body!(#builder, #body);));
         let debug = self.debug_impl(builder);
         let send = self.send_fn();
         let per_call = per_call_setters(builder, self.service_param);
@@ -468,6 +475,7 @@ impl Builder<'_> {
 
             #per_call
             #unknown
+            #whole_body
         }
     }
 
