@@ -13,7 +13,10 @@ async fn a_service_updated_from_what_get_answered_keeps_every_setting() {
 
     // A setting this crate's spec does not name, as a newer Authlete has.
     let before = client.service().get().send().await.expect("get");
-    assert!(before.service_name().is_some(), "the service starts with settings");
+    assert!(
+        before.service_name().is_some(),
+        "the service starts with settings"
+    );
     client
         .service()
         .update()
@@ -38,7 +41,11 @@ async fn a_service_updated_from_what_get_answered_keeps_every_setting() {
 
     let after = client.service().get().send().await.expect("get");
     assert_eq!(after.service_name(), Some("Renamed"));
-    assert_eq!(after.issuer().map(str::to_owned), issuer, "a known setting is kept");
+    assert_eq!(
+        after.issuer().map(str::to_owned),
+        issuer,
+        "a known setting is kept"
+    );
     assert_eq!(
         after.unknown_field("clientAttesterRootsEnabled"),
         Some(&json!(true)),
@@ -74,7 +81,12 @@ async fn a_client_is_kept_created_updated_and_deleted_as_authlete_would() {
     let id = created.client_id().expect("Authlete assigns the client ID");
     assert_eq!(created.client_name(), Some("First"));
 
-    let read = client.clients().get(id.to_string()).send().await.expect("get");
+    let read = client
+        .clients()
+        .get(id.to_string())
+        .send()
+        .await
+        .expect("get");
     assert_eq!(read.client_name(), Some("First"));
     client
         .clients()
@@ -84,7 +96,12 @@ async fn a_client_is_kept_created_updated_and_deleted_as_authlete_would() {
         .send()
         .await
         .expect("update");
-    let after = client.clients().get(id.to_string()).send().await.expect("get");
+    let after = client
+        .clients()
+        .get(id.to_string())
+        .send()
+        .await
+        .expect("get");
     assert_eq!(after.client_name(), Some("Second"));
     assert_eq!(after.client_id(), Some(id));
     assert_eq!(
