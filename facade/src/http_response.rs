@@ -42,6 +42,11 @@ pub(crate) const JAVASCRIPT_UTF8: &str = "application/javascript;charset=UTF-8";
 /// The response header carrying a DPoP nonce (RFC 9449 §8, §9).
 pub(crate) const DPOP_NONCE: HeaderName = HeaderName::from_static("dpop-nonce");
 
+/// The challenge a client puts in its next client attestation PoP
+/// (OAuth 2.0 Attestation-Based Client Authentication).
+pub(crate) const ATTESTATION_CHALLENGE: HeaderName =
+    HeaderName::from_static("oauth-client-attestation-challenge");
+
 /// Builds a no-store JSON response with `body`.
 ///
 /// When Authlete provided no body, the client still gets well-formed JSON:
@@ -209,6 +214,18 @@ pub(crate) fn with_dpop_nonce(
 ) -> Response<String> {
     if let Some(value) = nonce.and_then(|n| HeaderValue::from_str(n).ok()) {
         response.headers_mut().insert(DPOP_NONCE, value);
+    }
+    response
+}
+
+/// Adds `OAuth-Client-Attestation-Challenge: <challenge>` when Authlete
+/// sent a challenge (`attestationChallenge`) that can be a header value.
+pub(crate) fn with_attestation_challenge(
+    mut response: Response<String>,
+    challenge: Option<&str>,
+) -> Response<String> {
+    if let Some(value) = challenge.and_then(|c| HeaderValue::from_str(c).ok()) {
+        response.headers_mut().insert(ATTESTATION_CHALLENGE, value);
     }
     response
 }

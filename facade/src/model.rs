@@ -30,6 +30,10 @@ pub use authlete_generated::types::AuthorizationDetailsElement;
 #[cfg(feature = "authorization")]
 #[cfg_attr(docsrs, doc(cfg(feature = "authorization")))]
 #[doc(inline)]
+pub use authlete_generated::types::AuthorizationResponseRequestedVerifiedClaimsForTxItem;
+#[cfg(feature = "authorization")]
+#[cfg_attr(docsrs, doc(cfg(feature = "authorization")))]
+#[doc(inline)]
 pub use authlete_generated::types::AuthorizationTicketInfo;
 #[cfg(any(
     feature = "authorization",
@@ -379,3 +383,7 @@ pub use authlete_generated::types::TrustAnchor;
 )]
 #[doc(inline)]
 pub use authlete_generated::types::UnknownValue;
+#[cfg(feature = "userinfo")]
+#[cfg_attr(docsrs, doc(cfg(feature = "userinfo")))]
+#[doc(inline)]
+pub use authlete_generated::types::UserinfoResponseRequestedVerifiedClaimsForTxItem;

@@ -1279,7 +1279,13 @@ pub mod tokens {
         verb: "update",
         replay: Replay::Idempotent,
         why: "Setting the same values twice leaves the token as setting them once.",
-        secrets: &["accessToken", "accessTokenHash", "tokenId"],
+        secrets: &[
+            "accessToken",
+            "accessTokenHash",
+            "tokenId",
+            "refreshToken",
+            "refreshTokenHash",
+        ],
     };
     /// `POST /api/{serviceId}/idtoken/reissue`: `client.tokens().reissue_id_token(..)`.
     pub const REISSUE_ID_TOKEN: OperationInfo = OperationInfo {

@@ -590,7 +590,7 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub requested_verified_claims_for_tx: ::std::vec::Vec<
-            ::std::vec::Vec<::std::string::String>,
+            AuthorizationResponseRequestedVerifiedClaimsForTxItem,
         >,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub resources: ::std::vec::Vec<::std::string::String>,
@@ -669,6 +669,17 @@ pub mod types {
         /// received; read it with `as_str()`.
         #[serde(untagged)]
         Unknown(UnknownValue),
+    }
+    #[cfg(feature = "authorization")]
+    ///`AuthorizationResponseRequestedVerifiedClaimsForTxItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct AuthorizationResponseRequestedVerifiedClaimsForTxItem {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub array: ::std::vec::Vec<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "authorization")]
     ///`AuthorizationTicketInfo`
@@ -1635,6 +1646,16 @@ pub mod types {
         )]
         pub automatically_registered: ::std::option::Option<bool>,
         #[serde(
+            rename = "backchannelLogoutSessionRequired",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub backchannel_logout_session_required: ::std::option::Option<bool>,
+        #[serde(
+            rename = "backchannelLogoutUri",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub backchannel_logout_uri: ::std::option::Option<::std::string::String>,
+        #[serde(
             rename = "bcDeliveryMode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
@@ -1807,6 +1828,11 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub grant_types: ::std::vec::Vec<GrantType>,
+        #[serde(
+            rename = "haipVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub haip_version: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "idTokenEncryptionAlg",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2015,6 +2041,16 @@ pub mod types {
         )]
         pub software_version: ::std::option::Option<::std::string::String>,
         #[serde(
+            rename = "spiffeBundleEndpoint",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub spiffe_bundle_endpoint: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "spiffeId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub spiffe_id: ::std::option::Option<::std::string::String>,
+        #[serde(
             rename = "subjectType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
@@ -2150,6 +2186,8 @@ pub mod types {
         SelfSignedTlsClientAuth,
         #[serde(rename = "ATTEST_JWT_CLIENT_AUTH")]
         AttestJwtClientAuth,
+        #[serde(rename = "SPIFFE_JWT")]
+        SpiffeJwt,
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
@@ -3955,6 +3993,10 @@ pub mod types {
         Fapi2MessageSigningIntrospectionRes,
         #[serde(rename = "FAPI2_SECURITY")]
         Fapi2Security,
+        #[serde(rename = "FAPI2_MESSAGE_SIGNING_RESOURCE_REQ")]
+        Fapi2MessageSigningResourceReq,
+        #[serde(rename = "FAPI2_MESSAGE_SIGNING_RESOURCE_RES")]
+        Fapi2MessageSigningResourceRes,
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
@@ -5684,6 +5726,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<PushedAuthorizationAction>,
         #[serde(
+            rename = "attestationChallenge",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub attestation_challenge: ::std::option::Option<::std::string::String>,
+        #[serde(
             rename = "clientAuthMethod",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
@@ -5903,6 +5950,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<RevocationAction>,
         #[serde(
+            rename = "attestationChallenge",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub attestation_challenge: ::std::option::Option<::std::string::String>,
+        #[serde(
             rename = "responseContent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
@@ -6026,6 +6078,11 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub api_secret: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "attestationChallengeTimeWindow",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub attestation_challenge_time_window: ::std::option::Option<i64>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub attributes: ::std::vec::Vec<Pair>,
         #[serde(
@@ -6055,6 +6112,11 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub authority_hints: ::std::vec::Vec<::std::string::String>,
+        #[serde(
+            rename = "authorizationCodeDuration",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub authorization_code_duration: ::std::option::Option<i64>,
         #[serde(
             rename = "authorizationEndpoint",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6088,6 +6150,16 @@ pub mod types {
         )]
         pub backchannel_binding_message_required_in_fapi: ::std::option::Option<bool>,
         #[serde(
+            rename = "backchannelLogoutSessionSupported",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub backchannel_logout_session_supported: ::std::option::Option<bool>,
+        #[serde(
+            rename = "backchannelLogoutSupported",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub backchannel_logout_supported: ::std::option::Option<bool>,
+        #[serde(
             rename = "backchannelPollingInterval",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
@@ -6097,6 +6169,11 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub backchannel_user_code_parameter_supported: ::std::option::Option<bool>,
+        #[serde(
+            rename = "challengeEndpoint",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub challenge_endpoint: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "cimdAllowlist",
             default,
@@ -6143,6 +6220,22 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_assertion_aud_restricted_to_issuer: ::std::option::Option<bool>,
+        #[serde(
+            rename = "clientAttesterRoots",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub client_attester_roots: ::std::vec::Vec<::std::string::String>,
+        #[serde(
+            rename = "clientAttesterRootsEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_attester_roots_enabled: ::std::option::Option<bool>,
+        #[serde(
+            rename = "clientAttesterRootsOnly",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_attester_roots_only: ::std::option::Option<bool>,
         #[serde(
             rename = "clientIdAliasEnabled",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6368,6 +6461,11 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub grant_management_endpoint: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "haipVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub haip_version: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub hsks: ::std::vec::Vec<Hsk>,
         #[serde(
@@ -6439,6 +6537,22 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub jwt_grant_unsigned_jwt_rejected: ::std::option::Option<bool>,
+        #[serde(
+            rename = "keyAttesterRoots",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub key_attester_roots: ::std::vec::Vec<::std::string::String>,
+        #[serde(
+            rename = "keyAttesterRootsEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub key_attester_roots_enabled: ::std::option::Option<bool>,
+        #[serde(
+            rename = "keyAttesterRootsOnly",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub key_attester_roots_only: ::std::option::Option<bool>,
         #[serde(
             rename = "loopbackRedirectionUriVariable",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -7636,6 +7750,12 @@ pub mod types {
         /// A requested `resource` is not acceptable (RFC 8707).
         #[serde(rename = "INVALID_TARGET")]
         InvalidTarget,
+        #[serde(rename = "INVALID_CLIENT")]
+        InvalidClient,
+        #[serde(rename = "UNAUTHORIZED_CLIENT")]
+        UnauthorizedClient,
+        #[serde(rename = "INVALID_SCOPE")]
+        InvalidScope,
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
@@ -7736,7 +7856,7 @@ pub mod types {
             rename = "authorizationDetails",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub authorization_details: ::std::option::Option<AuthorizationDetailsElement>,
+        pub authorization_details: ::std::option::Option<AuthzDetails>,
         #[serde(
             rename = "clientEntityId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -8130,6 +8250,11 @@ pub mod types {
         pub additional_claims: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub assertion: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "attestationChallenge",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub attestation_challenge: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub audiences: ::std::vec::Vec<::std::string::String>,
         #[serde(
@@ -8543,6 +8668,11 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub properties: ::std::vec::Vec<Property>,
         #[serde(
+            rename = "refreshToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub refresh_token: ::std::option::Option<::std::string::String>,
+        #[serde(
             rename = "refreshTokenExpiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
@@ -8554,6 +8684,11 @@ pub mod types {
         pub refresh_token_expires_at_updated_on_scope_update: ::std::option::Option<
             bool,
         >,
+        #[serde(
+            rename = "refreshTokenHash",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub refresh_token_hash: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub scopes: ::std::vec::Vec<::std::string::String>,
         #[serde(
@@ -8923,7 +9058,7 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub requested_verified_claims_for_tx: ::std::vec::Vec<
-            ::std::vec::Vec<::std::string::String>,
+            UserinfoResponseRequestedVerifiedClaimsForTxItem,
         >,
         #[serde(
             rename = "responseContent",
@@ -8996,6 +9131,17 @@ pub mod types {
         /// received; read it with `as_str()`.
         #[serde(untagged)]
         Unknown(UnknownValue),
+    }
+    #[cfg(feature = "userinfo")]
+    ///`UserinfoResponseRequestedVerifiedClaimsForTxItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UserinfoResponseRequestedVerifiedClaimsForTxItem {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub array: ::std::vec::Vec<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciBatchIssueRequest`
@@ -11515,7 +11661,9 @@ pub mod types {
                 ::std::string::String,
             >,
             requested_verified_claims_for_tx: ::std::result::Result<
-                ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
+                ::std::vec::Vec<
+                    super::AuthorizationResponseRequestedVerifiedClaimsForTxItem,
+                >,
                 ::std::string::String,
             >,
             resources: ::std::result::Result<
@@ -11990,7 +12138,9 @@ pub mod types {
             pub fn requested_verified_claims_for_tx<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
+                    ::std::vec::Vec<
+                        super::AuthorizationResponseRequestedVerifiedClaimsForTxItem,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -12258,6 +12408,84 @@ pub mod types {
                     transformed_claims: Ok(value.transformed_claims),
                     ui_locales: Ok(value.ui_locales),
                     user_info_claims: Ok(value.user_info_claims),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[cfg(feature = "authorization")]
+        #[derive(Clone, Debug)]
+        pub struct AuthorizationResponseRequestedVerifiedClaimsForTxItem {
+            array: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "authorization")]
+        impl ::std::default::Default
+        for AuthorizationResponseRequestedVerifiedClaimsForTxItem {
+            fn default() -> Self {
+                Self {
+                    array: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "authorization")]
+        impl AuthorizationResponseRequestedVerifiedClaimsForTxItem {
+            pub fn array<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.array = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for array: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "authorization")]
+        impl ::std::convert::TryFrom<
+            AuthorizationResponseRequestedVerifiedClaimsForTxItem,
+        > for super::AuthorizationResponseRequestedVerifiedClaimsForTxItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AuthorizationResponseRequestedVerifiedClaimsForTxItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    array: value.array?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        #[cfg(feature = "authorization")]
+        impl ::std::convert::From<
+            super::AuthorizationResponseRequestedVerifiedClaimsForTxItem,
+        > for AuthorizationResponseRequestedVerifiedClaimsForTxItem {
+            fn from(
+                value: super::AuthorizationResponseRequestedVerifiedClaimsForTxItem,
+            ) -> Self {
+                Self {
+                    array: Ok(value.array),
                     extra: Ok(value.extra),
                 }
             }
@@ -15623,6 +15851,14 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            backchannel_logout_session_required: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            backchannel_logout_uri: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             bc_delivery_mode: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -15765,6 +16001,10 @@ pub mod types {
             >,
             grant_types: ::std::result::Result<
                 ::std::vec::Vec<super::GrantType>,
+                ::std::string::String,
+            >,
+            haip_version: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             id_token_encryption_alg: ::std::result::Result<
@@ -15935,6 +16175,14 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            spiffe_bundle_endpoint: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            spiffe_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             subject_type: ::std::result::Result<
                 ::std::option::Option<super::SubjectType>,
                 ::std::string::String,
@@ -16030,6 +16278,8 @@ pub mod types {
                     authorization_encryption_enc: Ok(Default::default()),
                     authorization_sign_alg: Ok(Default::default()),
                     automatically_registered: Ok(Default::default()),
+                    backchannel_logout_session_required: Ok(Default::default()),
+                    backchannel_logout_uri: Ok(Default::default()),
                     bc_delivery_mode: Ok(Default::default()),
                     bc_notification_endpoint: Ok(Default::default()),
                     bc_request_sign_alg: Ok(Default::default()),
@@ -16068,6 +16318,7 @@ pub mod types {
                         Default::default(),
                     ),
                     grant_types: Ok(Default::default()),
+                    haip_version: Ok(Default::default()),
                     id_token_encryption_alg: Ok(Default::default()),
                     id_token_encryption_enc: Ok(Default::default()),
                     id_token_sign_alg: Ok(Default::default()),
@@ -16110,6 +16361,8 @@ pub mod types {
                     single_access_token_per_subject: Ok(Default::default()),
                     software_id: Ok(Default::default()),
                     software_version: Ok(Default::default()),
+                    spiffe_bundle_endpoint: Ok(Default::default()),
+                    spiffe_id: Ok(Default::default()),
                     subject_type: Ok(Default::default()),
                     tls_client_auth_san_dns: Ok(Default::default()),
                     tls_client_auth_san_email: Ok(Default::default()),
@@ -16248,6 +16501,34 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for automatically_registered: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn backchannel_logout_session_required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.backchannel_logout_session_required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for backchannel_logout_session_required: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn backchannel_logout_uri<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.backchannel_logout_uri = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for backchannel_logout_uri: {e}"
                         )
                     });
                 self
@@ -16722,6 +17003,18 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for grant_types: {e}")
+                    });
+                self
+            }
+            pub fn haip_version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.haip_version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for haip_version: {e}")
                     });
                 self
             }
@@ -17289,6 +17582,32 @@ pub mod types {
                     });
                 self
             }
+            pub fn spiffe_bundle_endpoint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.spiffe_bundle_endpoint = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for spiffe_bundle_endpoint: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn spiffe_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.spiffe_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for spiffe_id: {e}")
+                    });
+                self
+            }
             pub fn subject_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::SubjectType>>,
@@ -17574,6 +17893,9 @@ pub mod types {
                     authorization_encryption_enc: value.authorization_encryption_enc?,
                     authorization_sign_alg: value.authorization_sign_alg?,
                     automatically_registered: value.automatically_registered?,
+                    backchannel_logout_session_required: value
+                        .backchannel_logout_session_required?,
+                    backchannel_logout_uri: value.backchannel_logout_uri?,
                     bc_delivery_mode: value.bc_delivery_mode?,
                     bc_notification_endpoint: value.bc_notification_endpoint?,
                     bc_request_sign_alg: value.bc_request_sign_alg?,
@@ -17613,6 +17935,7 @@ pub mod types {
                     front_channel_request_object_encryption_required: value
                         .front_channel_request_object_encryption_required?,
                     grant_types: value.grant_types?,
+                    haip_version: value.haip_version?,
                     id_token_encryption_alg: value.id_token_encryption_alg?,
                     id_token_encryption_enc: value.id_token_encryption_enc?,
                     id_token_sign_alg: value.id_token_sign_alg?,
@@ -17660,6 +17983,8 @@ pub mod types {
                         .single_access_token_per_subject?,
                     software_id: value.software_id?,
                     software_version: value.software_version?,
+                    spiffe_bundle_endpoint: value.spiffe_bundle_endpoint?,
+                    spiffe_id: value.spiffe_id?,
                     subject_type: value.subject_type?,
                     tls_client_auth_san_dns: value.tls_client_auth_san_dns?,
                     tls_client_auth_san_email: value.tls_client_auth_san_email?,
@@ -17701,6 +18026,10 @@ pub mod types {
                     authorization_encryption_enc: Ok(value.authorization_encryption_enc),
                     authorization_sign_alg: Ok(value.authorization_sign_alg),
                     automatically_registered: Ok(value.automatically_registered),
+                    backchannel_logout_session_required: Ok(
+                        value.backchannel_logout_session_required,
+                    ),
+                    backchannel_logout_uri: Ok(value.backchannel_logout_uri),
                     bc_delivery_mode: Ok(value.bc_delivery_mode),
                     bc_notification_endpoint: Ok(value.bc_notification_endpoint),
                     bc_request_sign_alg: Ok(value.bc_request_sign_alg),
@@ -17743,6 +18072,7 @@ pub mod types {
                         value.front_channel_request_object_encryption_required,
                     ),
                     grant_types: Ok(value.grant_types),
+                    haip_version: Ok(value.haip_version),
                     id_token_encryption_alg: Ok(value.id_token_encryption_alg),
                     id_token_encryption_enc: Ok(value.id_token_encryption_enc),
                     id_token_sign_alg: Ok(value.id_token_sign_alg),
@@ -17795,6 +18125,8 @@ pub mod types {
                     ),
                     software_id: Ok(value.software_id),
                     software_version: Ok(value.software_version),
+                    spiffe_bundle_endpoint: Ok(value.spiffe_bundle_endpoint),
+                    spiffe_id: Ok(value.spiffe_id),
                     subject_type: Ok(value.subject_type),
                     tls_client_auth_san_dns: Ok(value.tls_client_auth_san_dns),
                     tls_client_auth_san_email: Ok(value.tls_client_auth_san_email),
@@ -30260,6 +30592,10 @@ pub mod types {
                 ::std::option::Option<super::PushedAuthorizationAction>,
                 ::std::string::String,
             >,
+            attestation_challenge: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             client_auth_method: ::std::result::Result<
                 ::std::option::Option<
                     super::PushedAuthorizationResponseClientAuthMethod,
@@ -30296,6 +30632,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     action: Ok(Default::default()),
+                    attestation_challenge: Ok(Default::default()),
                     client_auth_method: Ok(Default::default()),
                     dpop_nonce: Ok(Default::default()),
                     request_uri: Ok(Default::default()),
@@ -30319,6 +30656,20 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for action: {e}")
+                    });
+                self
+            }
+            pub fn attestation_challenge<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attestation_challenge = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for attestation_challenge: {e}"
+                        )
                     });
                 self
             }
@@ -30428,6 +30779,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     action: value.action?,
+                    attestation_challenge: value.attestation_challenge?,
                     client_auth_method: value.client_auth_method?,
                     dpop_nonce: value.dpop_nonce?,
                     request_uri: value.request_uri?,
@@ -30444,6 +30796,7 @@ pub mod types {
             fn from(value: super::PushedAuthorizationResponse) -> Self {
                 Self {
                     action: Ok(value.action),
+                    attestation_challenge: Ok(value.attestation_challenge),
                     client_auth_method: Ok(value.client_auth_method),
                     dpop_nonce: Ok(value.dpop_nonce),
                     request_uri: Ok(value.request_uri),
@@ -30741,6 +31094,10 @@ pub mod types {
                 ::std::option::Option<super::RevocationAction>,
                 ::std::string::String,
             >,
+            attestation_challenge: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             response_content: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -30763,6 +31120,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     action: Ok(Default::default()),
+                    attestation_challenge: Ok(Default::default()),
                     response_content: Ok(Default::default()),
                     result_code: Ok(Default::default()),
                     result_message: Ok(Default::default()),
@@ -30783,6 +31141,20 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for action: {e}")
+                    });
+                self
+            }
+            pub fn attestation_challenge<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attestation_challenge = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for attestation_challenge: {e}"
+                        )
                     });
                 self
             }
@@ -30849,6 +31221,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     action: value.action?,
+                    attestation_challenge: value.attestation_challenge?,
                     response_content: value.response_content?,
                     result_code: value.result_code?,
                     result_message: value.result_message?,
@@ -30861,6 +31234,7 @@ pub mod types {
             fn from(value: super::RevocationResponse) -> Self {
                 Self {
                     action: Ok(value.action),
+                    attestation_challenge: Ok(value.attestation_challenge),
                     response_content: Ok(value.response_content),
                     result_code: Ok(value.result_code),
                     result_message: Ok(value.result_message),
@@ -31095,6 +31469,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            attestation_challenge_time_window: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             attributes: ::std::result::Result<
                 ::std::vec::Vec<super::Pair>,
                 ::std::string::String,
@@ -31113,6 +31491,10 @@ pub mod types {
             >,
             authority_hints: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            authorization_code_duration: ::std::result::Result<
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             authorization_endpoint: ::std::result::Result<
@@ -31139,12 +31521,24 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            backchannel_logout_session_supported: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            backchannel_logout_supported: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             backchannel_polling_interval: ::std::result::Result<
                 ::std::option::Option<i32>,
                 ::std::string::String,
             >,
             backchannel_user_code_parameter_supported: ::std::result::Result<
                 ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            challenge_endpoint: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             cimd_allowlist: ::std::result::Result<
@@ -31180,6 +31574,18 @@ pub mod types {
                 ::std::string::String,
             >,
             client_assertion_aud_restricted_to_issuer: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            client_attester_roots: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            client_attester_roots_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            client_attester_roots_only: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
@@ -31355,6 +31761,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            haip_version: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             hsks: ::std::result::Result<
                 ::std::vec::Vec<super::Hsk>,
                 ::std::string::String,
@@ -31416,6 +31826,18 @@ pub mod types {
                 ::std::string::String,
             >,
             jwt_grant_unsigned_jwt_rejected: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            key_attester_roots: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            key_attester_roots_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            key_attester_roots_only: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
@@ -31814,19 +32236,24 @@ pub mod types {
                     allowable_clock_skew: Ok(Default::default()),
                     api_key: Ok(Default::default()),
                     api_secret: Ok(Default::default()),
+                    attestation_challenge_time_window: Ok(Default::default()),
                     attributes: Ok(Default::default()),
                     authentication_callback_api_key: Ok(Default::default()),
                     authentication_callback_api_secret: Ok(Default::default()),
                     authentication_callback_endpoint: Ok(Default::default()),
                     authority_hints: Ok(Default::default()),
+                    authorization_code_duration: Ok(Default::default()),
                     authorization_endpoint: Ok(Default::default()),
                     authorization_response_duration: Ok(Default::default()),
                     authorization_signature_key_id: Ok(Default::default()),
                     backchannel_auth_req_id_duration: Ok(Default::default()),
                     backchannel_authentication_endpoint: Ok(Default::default()),
                     backchannel_binding_message_required_in_fapi: Ok(Default::default()),
+                    backchannel_logout_session_supported: Ok(Default::default()),
+                    backchannel_logout_supported: Ok(Default::default()),
                     backchannel_polling_interval: Ok(Default::default()),
                     backchannel_user_code_parameter_supported: Ok(Default::default()),
+                    challenge_endpoint: Ok(Default::default()),
                     cimd_allowlist: Ok(Default::default()),
                     cimd_allowlist_enabled: Ok(Default::default()),
                     cimd_always_retrieved: Ok(Default::default()),
@@ -31836,6 +32263,9 @@ pub mod types {
                     cimd_query_permitted: Ok(Default::default()),
                     claim_shortcut_restrictive: Ok(Default::default()),
                     client_assertion_aud_restricted_to_issuer: Ok(Default::default()),
+                    client_attester_roots: Ok(Default::default()),
+                    client_attester_roots_enabled: Ok(Default::default()),
+                    client_attester_roots_only: Ok(Default::default()),
                     client_id_alias_enabled: Ok(Default::default()),
                     client_id_metadata_document_supported: Ok(Default::default()),
                     clients_per_developer: Ok(Default::default()),
@@ -31881,6 +32311,7 @@ pub mod types {
                     ),
                     grant_management_action_required: Ok(Default::default()),
                     grant_management_endpoint: Ok(Default::default()),
+                    haip_version: Ok(Default::default()),
                     hsks: Ok(Default::default()),
                     hsm_enabled: Ok(Default::default()),
                     http_alias_prohibited: Ok(Default::default()),
@@ -31897,6 +32328,9 @@ pub mod types {
                     jwt_grant_by_identifiable_clients_only: Ok(Default::default()),
                     jwt_grant_encrypted_jwt_rejected: Ok(Default::default()),
                     jwt_grant_unsigned_jwt_rejected: Ok(Default::default()),
+                    key_attester_roots: Ok(Default::default()),
+                    key_attester_roots_enabled: Ok(Default::default()),
+                    key_attester_roots_only: Ok(Default::default()),
                     loopback_redirection_uri_variable: Ok(Default::default()),
                     metadata: Ok(Default::default()),
                     missing_client_id_allowed: Ok(Default::default()),
@@ -32114,6 +32548,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn attestation_challenge_time_window<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attestation_challenge_time_window = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for attestation_challenge_time_window: {e}"
+                        )
+                    });
+                self
+            }
             pub fn attributes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Pair>>,
@@ -32178,6 +32626,20 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for authority_hints: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn authorization_code_duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.authorization_code_duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for authorization_code_duration: {e}"
                         )
                     });
                 self
@@ -32269,6 +32731,34 @@ pub mod types {
                     });
                 self
             }
+            pub fn backchannel_logout_session_supported<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.backchannel_logout_session_supported = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for backchannel_logout_session_supported: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn backchannel_logout_supported<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.backchannel_logout_supported = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for backchannel_logout_supported: {e}"
+                        )
+                    });
+                self
+            }
             pub fn backchannel_polling_interval<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
@@ -32296,6 +32786,20 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for backchannel_user_code_parameter_supported: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn challenge_endpoint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.challenge_endpoint = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for challenge_endpoint: {e}"
                         )
                     });
                 self
@@ -32425,6 +32929,48 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for client_assertion_aud_restricted_to_issuer: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn client_attester_roots<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_attester_roots = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for client_attester_roots: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn client_attester_roots_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_attester_roots_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for client_attester_roots_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn client_attester_roots_only<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_attester_roots_only = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for client_attester_roots_only: {e}"
                         )
                     });
                 self
@@ -33039,6 +33585,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn haip_version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.haip_version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for haip_version: {e}")
+                    });
+                self
+            }
             pub fn hsks<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Hsk>>,
@@ -33249,6 +33807,48 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for jwt_grant_unsigned_jwt_rejected: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn key_attester_roots<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key_attester_roots = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for key_attester_roots: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn key_attester_roots_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key_attester_roots_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for key_attester_roots_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn key_attester_roots_only<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key_attester_roots_only = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for key_attester_roots_only: {e}"
                         )
                     });
                 self
@@ -34619,6 +35219,8 @@ pub mod types {
                     allowable_clock_skew: value.allowable_clock_skew?,
                     api_key: value.api_key?,
                     api_secret: value.api_secret?,
+                    attestation_challenge_time_window: value
+                        .attestation_challenge_time_window?,
                     attributes: value.attributes?,
                     authentication_callback_api_key: value
                         .authentication_callback_api_key?,
@@ -34627,6 +35229,7 @@ pub mod types {
                     authentication_callback_endpoint: value
                         .authentication_callback_endpoint?,
                     authority_hints: value.authority_hints?,
+                    authorization_code_duration: value.authorization_code_duration?,
                     authorization_endpoint: value.authorization_endpoint?,
                     authorization_response_duration: value
                         .authorization_response_duration?,
@@ -34638,9 +35241,13 @@ pub mod types {
                         .backchannel_authentication_endpoint?,
                     backchannel_binding_message_required_in_fapi: value
                         .backchannel_binding_message_required_in_fapi?,
+                    backchannel_logout_session_supported: value
+                        .backchannel_logout_session_supported?,
+                    backchannel_logout_supported: value.backchannel_logout_supported?,
                     backchannel_polling_interval: value.backchannel_polling_interval?,
                     backchannel_user_code_parameter_supported: value
                         .backchannel_user_code_parameter_supported?,
+                    challenge_endpoint: value.challenge_endpoint?,
                     cimd_allowlist: value.cimd_allowlist?,
                     cimd_allowlist_enabled: value.cimd_allowlist_enabled?,
                     cimd_always_retrieved: value.cimd_always_retrieved?,
@@ -34651,6 +35258,9 @@ pub mod types {
                     claim_shortcut_restrictive: value.claim_shortcut_restrictive?,
                     client_assertion_aud_restricted_to_issuer: value
                         .client_assertion_aud_restricted_to_issuer?,
+                    client_attester_roots: value.client_attester_roots?,
+                    client_attester_roots_enabled: value.client_attester_roots_enabled?,
+                    client_attester_roots_only: value.client_attester_roots_only?,
                     client_id_alias_enabled: value.client_id_alias_enabled?,
                     client_id_metadata_document_supported: value
                         .client_id_metadata_document_supported?,
@@ -34710,6 +35320,7 @@ pub mod types {
                     grant_management_action_required: value
                         .grant_management_action_required?,
                     grant_management_endpoint: value.grant_management_endpoint?,
+                    haip_version: value.haip_version?,
                     hsks: value.hsks?,
                     hsm_enabled: value.hsm_enabled?,
                     http_alias_prohibited: value.http_alias_prohibited?,
@@ -34730,6 +35341,9 @@ pub mod types {
                         .jwt_grant_encrypted_jwt_rejected?,
                     jwt_grant_unsigned_jwt_rejected: value
                         .jwt_grant_unsigned_jwt_rejected?,
+                    key_attester_roots: value.key_attester_roots?,
+                    key_attester_roots_enabled: value.key_attester_roots_enabled?,
+                    key_attester_roots_only: value.key_attester_roots_only?,
                     loopback_redirection_uri_variable: value
                         .loopback_redirection_uri_variable?,
                     metadata: value.metadata?,
@@ -34874,6 +35488,9 @@ pub mod types {
                     allowable_clock_skew: Ok(value.allowable_clock_skew),
                     api_key: Ok(value.api_key),
                     api_secret: Ok(value.api_secret),
+                    attestation_challenge_time_window: Ok(
+                        value.attestation_challenge_time_window,
+                    ),
                     attributes: Ok(value.attributes),
                     authentication_callback_api_key: Ok(
                         value.authentication_callback_api_key,
@@ -34885,6 +35502,7 @@ pub mod types {
                         value.authentication_callback_endpoint,
                     ),
                     authority_hints: Ok(value.authority_hints),
+                    authorization_code_duration: Ok(value.authorization_code_duration),
                     authorization_endpoint: Ok(value.authorization_endpoint),
                     authorization_response_duration: Ok(
                         value.authorization_response_duration,
@@ -34901,10 +35519,15 @@ pub mod types {
                     backchannel_binding_message_required_in_fapi: Ok(
                         value.backchannel_binding_message_required_in_fapi,
                     ),
+                    backchannel_logout_session_supported: Ok(
+                        value.backchannel_logout_session_supported,
+                    ),
+                    backchannel_logout_supported: Ok(value.backchannel_logout_supported),
                     backchannel_polling_interval: Ok(value.backchannel_polling_interval),
                     backchannel_user_code_parameter_supported: Ok(
                         value.backchannel_user_code_parameter_supported,
                     ),
+                    challenge_endpoint: Ok(value.challenge_endpoint),
                     cimd_allowlist: Ok(value.cimd_allowlist),
                     cimd_allowlist_enabled: Ok(value.cimd_allowlist_enabled),
                     cimd_always_retrieved: Ok(value.cimd_always_retrieved),
@@ -34916,6 +35539,11 @@ pub mod types {
                     client_assertion_aud_restricted_to_issuer: Ok(
                         value.client_assertion_aud_restricted_to_issuer,
                     ),
+                    client_attester_roots: Ok(value.client_attester_roots),
+                    client_attester_roots_enabled: Ok(
+                        value.client_attester_roots_enabled,
+                    ),
+                    client_attester_roots_only: Ok(value.client_attester_roots_only),
                     client_id_alias_enabled: Ok(value.client_id_alias_enabled),
                     client_id_metadata_document_supported: Ok(
                         value.client_id_metadata_document_supported,
@@ -34997,6 +35625,7 @@ pub mod types {
                         value.grant_management_action_required,
                     ),
                     grant_management_endpoint: Ok(value.grant_management_endpoint),
+                    haip_version: Ok(value.haip_version),
                     hsks: Ok(value.hsks),
                     hsm_enabled: Ok(value.hsm_enabled),
                     http_alias_prohibited: Ok(value.http_alias_prohibited),
@@ -35021,6 +35650,9 @@ pub mod types {
                     jwt_grant_unsigned_jwt_rejected: Ok(
                         value.jwt_grant_unsigned_jwt_rejected,
                     ),
+                    key_attester_roots: Ok(value.key_attester_roots),
+                    key_attester_roots_enabled: Ok(value.key_attester_roots_enabled),
+                    key_attester_roots_only: Ok(value.key_attester_roots_only),
                     loopback_redirection_uri_variable: Ok(
                         value.loopback_redirection_uri_variable,
                     ),
@@ -37827,7 +38459,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct TokenInfo {
             authorization_details: ::std::result::Result<
-                ::std::option::Option<super::AuthorizationDetailsElement>,
+                ::std::option::Option<super::AuthzDetails>,
                 ::std::string::String,
             >,
             client_entity_id: ::std::result::Result<
@@ -37908,9 +38540,7 @@ pub mod types {
         impl TokenInfo {
             pub fn authorization_details<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AuthorizationDetailsElement>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::AuthzDetails>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.authorization_details = value
@@ -39337,6 +39967,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            attestation_challenge: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             audiences: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
@@ -39528,6 +40162,7 @@ pub mod types {
                     actor_token_type: Ok(Default::default()),
                     additional_claims: Ok(Default::default()),
                     assertion: Ok(Default::default()),
+                    attestation_challenge: Ok(Default::default()),
                     audiences: Ok(Default::default()),
                     authorization_details: Ok(Default::default()),
                     client_attributes: Ok(Default::default()),
@@ -39706,6 +40341,20 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for assertion: {e}")
+                    });
+                self
+            }
+            pub fn attestation_challenge<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attestation_challenge = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for attestation_challenge: {e}"
+                        )
                     });
                 self
             }
@@ -40305,6 +40954,7 @@ pub mod types {
                     actor_token_type: value.actor_token_type?,
                     additional_claims: value.additional_claims?,
                     assertion: value.assertion?,
+                    attestation_challenge: value.attestation_challenge?,
                     audiences: value.audiences?,
                     authorization_details: value.authorization_details?,
                     client_attributes: value.client_attributes?,
@@ -40366,6 +41016,7 @@ pub mod types {
                     actor_token_type: Ok(value.actor_token_type),
                     additional_claims: Ok(value.additional_claims),
                     assertion: Ok(value.assertion),
+                    attestation_challenge: Ok(value.attestation_challenge),
                     audiences: Ok(value.audiences),
                     authorization_details: Ok(value.authorization_details),
                     client_attributes: Ok(value.client_attributes),
@@ -40706,12 +41357,20 @@ pub mod types {
                 ::std::vec::Vec<super::Property>,
                 ::std::string::String,
             >,
+            refresh_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             refresh_token_expires_at: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             refresh_token_expires_at_updated_on_scope_update: ::std::result::Result<
                 ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            refresh_token_hash: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             scopes: ::std::result::Result<
@@ -40744,10 +41403,12 @@ pub mod types {
                     dpop_key_thumbprint: Ok(Default::default()),
                     for_external_attachment: Ok(Default::default()),
                     properties: Ok(Default::default()),
+                    refresh_token: Ok(Default::default()),
                     refresh_token_expires_at: Ok(Default::default()),
                     refresh_token_expires_at_updated_on_scope_update: Ok(
                         Default::default(),
                     ),
+                    refresh_token_hash: Ok(Default::default()),
                     scopes: Ok(Default::default()),
                     token_id: Ok(Default::default()),
                     extra: Ok(Default::default()),
@@ -40909,6 +41570,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn refresh_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for refresh_token: {e}")
+                    });
+                self
+            }
             pub fn refresh_token_expires_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -40936,6 +41609,20 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for refresh_token_expires_at_updated_on_scope_update: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn refresh_token_hash<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_token_hash = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for refresh_token_hash: {e}"
                         )
                     });
                 self
@@ -40998,9 +41685,11 @@ pub mod types {
                     dpop_key_thumbprint: value.dpop_key_thumbprint?,
                     for_external_attachment: value.for_external_attachment?,
                     properties: value.properties?,
+                    refresh_token: value.refresh_token?,
                     refresh_token_expires_at: value.refresh_token_expires_at?,
                     refresh_token_expires_at_updated_on_scope_update: value
                         .refresh_token_expires_at_updated_on_scope_update?,
+                    refresh_token_hash: value.refresh_token_hash?,
                     scopes: value.scopes?,
                     token_id: value.token_id?,
                     extra: value.extra?,
@@ -41024,10 +41713,12 @@ pub mod types {
                     dpop_key_thumbprint: Ok(value.dpop_key_thumbprint),
                     for_external_attachment: Ok(value.for_external_attachment),
                     properties: Ok(value.properties),
+                    refresh_token: Ok(value.refresh_token),
                     refresh_token_expires_at: Ok(value.refresh_token_expires_at),
                     refresh_token_expires_at_updated_on_scope_update: Ok(
                         value.refresh_token_expires_at_updated_on_scope_update,
                     ),
+                    refresh_token_hash: Ok(value.refresh_token_hash),
                     scopes: Ok(value.scopes),
                     token_id: Ok(value.token_id),
                     extra: Ok(value.extra),
@@ -42125,7 +42816,7 @@ pub mod types {
                 ::std::string::String,
             >,
             requested_verified_claims_for_tx: ::std::result::Result<
-                ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
+                ::std::vec::Vec<super::UserinfoResponseRequestedVerifiedClaimsForTxItem>,
                 ::std::string::String,
             >,
             response_content: ::std::result::Result<
@@ -42392,7 +43083,9 @@ pub mod types {
             pub fn requested_verified_claims_for_tx<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
+                    ::std::vec::Vec<
+                        super::UserinfoResponseRequestedVerifiedClaimsForTxItem,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -42604,6 +43297,83 @@ pub mod types {
                     token: Ok(value.token),
                     transformed_claims: Ok(value.transformed_claims),
                     user_info_claims: Ok(value.user_info_claims),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[cfg(feature = "userinfo")]
+        #[derive(Clone, Debug)]
+        pub struct UserinfoResponseRequestedVerifiedClaimsForTxItem {
+            array: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "userinfo")]
+        impl ::std::default::Default
+        for UserinfoResponseRequestedVerifiedClaimsForTxItem {
+            fn default() -> Self {
+                Self {
+                    array: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "userinfo")]
+        impl UserinfoResponseRequestedVerifiedClaimsForTxItem {
+            pub fn array<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.array = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for array: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "userinfo")]
+        impl ::std::convert::TryFrom<UserinfoResponseRequestedVerifiedClaimsForTxItem>
+        for super::UserinfoResponseRequestedVerifiedClaimsForTxItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserinfoResponseRequestedVerifiedClaimsForTxItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    array: value.array?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        #[cfg(feature = "userinfo")]
+        impl ::std::convert::From<
+            super::UserinfoResponseRequestedVerifiedClaimsForTxItem,
+        > for UserinfoResponseRequestedVerifiedClaimsForTxItem {
+            fn from(
+                value: super::UserinfoResponseRequestedVerifiedClaimsForTxItem,
+            ) -> Self {
+                Self {
+                    array: Ok(value.array),
                     extra: Ok(value.extra),
                 }
             }
@@ -46185,6 +46955,7 @@ pub mod types {
                 Self::TlsClientAuth => "TLS_CLIENT_AUTH",
                 Self::SelfSignedTlsClientAuth => "SELF_SIGNED_TLS_CLIENT_AUTH",
                 Self::AttestJwtClientAuth => "ATTEST_JWT_CLIENT_AUTH",
+                Self::SpiffeJwt => "SPIFFE_JWT",
                 Self::Unknown(value) => value.as_str(),
             }
         }
@@ -46242,6 +47013,7 @@ pub mod types {
                 "TLS_CLIENT_AUTH" => Self::TlsClientAuth,
                 "SELF_SIGNED_TLS_CLIENT_AUTH" => Self::SelfSignedTlsClientAuth,
                 "ATTEST_JWT_CLIENT_AUTH" => Self::AttestJwtClientAuth,
+                "SPIFFE_JWT" => Self::SpiffeJwt,
                 other => Self::Unknown(UnknownValue(other.to_owned())),
             }
         }
@@ -47003,6 +47775,12 @@ pub mod types {
                     "FAPI2_MESSAGE_SIGNING_INTROSPECTION_RES"
                 }
                 Self::Fapi2Security => "FAPI2_SECURITY",
+                Self::Fapi2MessageSigningResourceReq => {
+                    "FAPI2_MESSAGE_SIGNING_RESOURCE_REQ"
+                }
+                Self::Fapi2MessageSigningResourceRes => {
+                    "FAPI2_MESSAGE_SIGNING_RESOURCE_RES"
+                }
                 Self::Unknown(value) => value.as_str(),
             }
         }
@@ -47060,6 +47838,12 @@ pub mod types {
                     Self::Fapi2MessageSigningIntrospectionRes
                 }
                 "FAPI2_SECURITY" => Self::Fapi2Security,
+                "FAPI2_MESSAGE_SIGNING_RESOURCE_REQ" => {
+                    Self::Fapi2MessageSigningResourceReq
+                }
+                "FAPI2_MESSAGE_SIGNING_RESOURCE_RES" => {
+                    Self::Fapi2MessageSigningResourceRes
+                }
                 other => Self::Unknown(UnknownValue(other.to_owned())),
             }
         }
@@ -48777,6 +49561,9 @@ pub mod types {
                     "INVALID_RESOURCE_OWNER_CREDENTIALS"
                 }
                 Self::InvalidTarget => "INVALID_TARGET",
+                Self::InvalidClient => "INVALID_CLIENT",
+                Self::UnauthorizedClient => "UNAUTHORIZED_CLIENT",
+                Self::InvalidScope => "INVALID_SCOPE",
                 Self::Unknown(value) => value.as_str(),
             }
         }
@@ -48807,6 +49594,9 @@ pub mod types {
                     Self::InvalidResourceOwnerCredentials
                 }
                 "INVALID_TARGET" => Self::InvalidTarget,
+                "INVALID_CLIENT" => Self::InvalidClient,
+                "UNAUTHORIZED_CLIENT" => Self::UnauthorizedClient,
+                "INVALID_SCOPE" => Self::InvalidScope,
                 other => Self::Unknown(UnknownValue(other.to_owned())),
             }
         }

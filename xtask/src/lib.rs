@@ -16,6 +16,7 @@
 pub mod catalog;
 pub mod codegen;
 pub mod copies;
+pub mod corrections;
 pub mod doc_examples;
 pub mod drift;
 pub mod enum_uses;

@@ -684,10 +684,17 @@ fn drift_cmd(options: &VendorOptions, workspace: &Workspace) -> Result<ExitCode,
     let current = spec::load(&options.openapi.fragment())?;
     let choices = copies::read_choices(&options.openapi.choices())?;
     let upstreams = copies::load(&options.from, &choices)?;
-    let newer = &upstreams.merged;
+    // Upstream as `vendor` would take it: corrected, so that a correction
+    // is no change; an entry upstream caught up with or contradicts is one.
+    let corrections = xtask::corrections::read(&options.openapi.corrections())?;
+    let stale_corrections = xtask::corrections::report(&upstreams.merged, &corrections);
+    let mut corrected = upstreams.merged.clone();
+    xtask::corrections::correct(&mut corrected, &corrections);
+    let newer = &corrected;
     let sources = options.sources(workspace);
     let lists = drift::Lists::read(&options.openapi)?;
     let mut report = drift::drift(&current, newer, &lists)?;
+    report.changes.extend(stale_corrections);
     // The copies' differences among the components the fragment uses: the
     // decided ones for information, the undecided ones to act on.
     for conflict in upstreams.conflicts_in(&current) {

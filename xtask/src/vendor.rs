@@ -600,6 +600,10 @@ impl OpenapiDir {
     pub fn operations(&self) -> PathBuf {
         self.0.join(OPERATIONS_FILE)
     }
+    /// The corrections of the upstream spec (see [`crate::corrections`]).
+    pub fn corrections(&self) -> PathBuf {
+        self.0.join(crate::corrections::FILE)
+    }
     /// The overlay.
     pub fn overlay(&self) -> PathBuf {
         self.0.join(OVERLAY_FILE)
@@ -645,11 +649,15 @@ pub fn render(upstream_paths: &[PathBuf], dir: &OpenapiDir) -> Result<Rendered, 
     let overlay = read_overlay(&dir.overlay())?;
     let mut doc = extract(&upstreams.merged, &ids)?;
     upstreams.check_decided(&doc, &choices)?;
-    let notes = upstreams
+    let mut notes: Vec<String> = upstreams
         .conflicts_in(&doc)
         .into_iter()
         .flat_map(|c| c.describe())
         .collect();
+    // Before the overlay, so that it can describe what they add.
+    let corrections = crate::corrections::read(&dir.corrections())?;
+    notes.extend(crate::corrections::apply(&mut doc, &corrections)?);
+    let mut doc = canonical(doc);
     let mut stale = apply_overlay(&mut doc, &overlay);
     if !stale.is_empty() {
         let path = dir.overlay();
@@ -671,8 +679,11 @@ pub fn render(upstream_paths: &[PathBuf], dir: &OpenapiDir) -> Result<Rendered, 
     })?;
     let text = format!(
         "# Vendored by `cargo xtask vendor` from Authlete's published OpenAPI spec:\n\
-         # structure only, descriptions from {OVERLAY_FILE}. Do not edit by hand;\n\
-         # change {OPERATIONS_FILE} or {OVERLAY_FILE} and vendor again.\n{text}"
+         # structure only, corrected by {}, descriptions from {OVERLAY_FILE}.\n\
+         # Do not edit by hand; change {OPERATIONS_FILE}, {} or {OVERLAY_FILE}\n\
+         # and vendor again.\n{text}",
+        crate::corrections::FILE,
+        crate::corrections::FILE
     );
     Ok(Rendered { text, notes })
 }

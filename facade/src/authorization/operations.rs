@@ -288,7 +288,9 @@ impl AuthorizationResponse {
     }
 
     /// The `requestedVerifiedClaimsForTx` field.
-    pub fn requested_verified_claims_for_tx(&self) -> &[Vec<String>] {
+    pub fn requested_verified_claims_for_tx(
+        &self,
+    ) -> &[types::AuthorizationResponseRequestedVerifiedClaimsForTxItem] {
         &self.body.requested_verified_claims_for_tx
     }
 

@@ -962,6 +962,18 @@ impl<'a> CreateClientRequest<'a> {
         self
     }
 
+    /// The `backchannelLogoutSessionRequired` field.
+    pub fn backchannel_logout_session_required(mut self, value: bool) -> Self {
+        self.body.backchannel_logout_session_required = Some(value);
+        self
+    }
+
+    /// The `backchannelLogoutUri` field.
+    pub fn backchannel_logout_uri(mut self, value: impl Into<String>) -> Self {
+        self.body.backchannel_logout_uri = Some(value.into());
+        self
+    }
+
     /// The `bcDeliveryMode` field.
     pub fn bc_delivery_mode(mut self, value: impl Into<String>) -> Self {
         self.body.bc_delivery_mode = Some(value.into());
@@ -1178,6 +1190,12 @@ impl<'a> CreateClientRequest<'a> {
     /// The `grantTypes` field.
     pub fn grant_types(mut self, value: impl IntoIterator<Item = types::GrantType>) -> Self {
         self.body.grant_types = value.into_iter().collect();
+        self
+    }
+
+    /// The `haipVersion` field.
+    pub fn haip_version(mut self, value: impl Into<String>) -> Self {
+        self.body.haip_version = Some(value.into());
         self
     }
 
@@ -1433,6 +1451,18 @@ impl<'a> CreateClientRequest<'a> {
         self
     }
 
+    /// The `spiffeBundleEndpoint` field.
+    pub fn spiffe_bundle_endpoint(mut self, value: impl Into<String>) -> Self {
+        self.body.spiffe_bundle_endpoint = Some(value.into());
+        self
+    }
+
+    /// The `spiffeId` field.
+    pub fn spiffe_id(mut self, value: impl Into<String>) -> Self {
+        self.body.spiffe_id = Some(value.into());
+        self
+    }
+
     /// The `subjectType` field.
     pub fn subject_type(mut self, value: types::SubjectType) -> Self {
         self.body.subject_type = Some(value);
@@ -1622,6 +1652,16 @@ impl ClientResponse {
         self.body.automatically_registered
     }
 
+    /// The `backchannelLogoutSessionRequired` field.
+    pub fn backchannel_logout_session_required(&self) -> Option<bool> {
+        self.body.backchannel_logout_session_required
+    }
+
+    /// The `backchannelLogoutUri` field.
+    pub fn backchannel_logout_uri(&self) -> Option<&str> {
+        self.body.backchannel_logout_uri.as_deref()
+    }
+
     /// The `bcDeliveryMode` field.
     pub fn bc_delivery_mode(&self) -> Option<&str> {
         self.body.bc_delivery_mode.as_deref()
@@ -1800,6 +1840,11 @@ impl ClientResponse {
     /// The `grantTypes` field.
     pub fn grant_types(&self) -> &[types::GrantType] {
         &self.body.grant_types
+    }
+
+    /// The `haipVersion` field.
+    pub fn haip_version(&self) -> Option<&str> {
+        self.body.haip_version.as_deref()
     }
 
     /// The `idTokenEncryptionAlg` field.
@@ -2010,6 +2055,16 @@ impl ClientResponse {
     /// The `softwareVersion` field.
     pub fn software_version(&self) -> Option<&str> {
         self.body.software_version.as_deref()
+    }
+
+    /// The `spiffeBundleEndpoint` field.
+    pub fn spiffe_bundle_endpoint(&self) -> Option<&str> {
+        self.body.spiffe_bundle_endpoint.as_deref()
+    }
+
+    /// The `spiffeId` field.
+    pub fn spiffe_id(&self) -> Option<&str> {
+        self.body.spiffe_id.as_deref()
     }
 
     /// The `subjectType` field.
@@ -3352,6 +3407,18 @@ impl<'a> UpdateClientRequest<'a> {
         self
     }
 
+    /// The `backchannelLogoutSessionRequired` field.
+    pub fn backchannel_logout_session_required(mut self, value: bool) -> Self {
+        self.body.backchannel_logout_session_required = Some(value);
+        self
+    }
+
+    /// The `backchannelLogoutUri` field.
+    pub fn backchannel_logout_uri(mut self, value: impl Into<String>) -> Self {
+        self.body.backchannel_logout_uri = Some(value.into());
+        self
+    }
+
     /// The `bcDeliveryMode` field.
     pub fn bc_delivery_mode(mut self, value: impl Into<String>) -> Self {
         self.body.bc_delivery_mode = Some(value.into());
@@ -3562,6 +3629,12 @@ impl<'a> UpdateClientRequest<'a> {
     /// The `grantTypes` field.
     pub fn grant_types(mut self, value: impl IntoIterator<Item = types::GrantType>) -> Self {
         self.body.grant_types = value.into_iter().collect();
+        self
+    }
+
+    /// The `haipVersion` field.
+    pub fn haip_version(mut self, value: impl Into<String>) -> Self {
+        self.body.haip_version = Some(value.into());
         self
     }
 
@@ -3814,6 +3887,18 @@ impl<'a> UpdateClientRequest<'a> {
     /// The `softwareVersion` field.
     pub fn software_version(mut self, value: impl Into<String>) -> Self {
         self.body.software_version = Some(value.into());
+        self
+    }
+
+    /// The `spiffeBundleEndpoint` field.
+    pub fn spiffe_bundle_endpoint(mut self, value: impl Into<String>) -> Self {
+        self.body.spiffe_bundle_endpoint = Some(value.into());
+        self
+    }
+
+    /// The `spiffeId` field.
+    pub fn spiffe_id(mut self, value: impl Into<String>) -> Self {
+        self.body.spiffe_id = Some(value.into());
         self
     }
 

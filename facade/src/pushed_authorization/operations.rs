@@ -184,6 +184,11 @@ impl PushedAuthorizationResponse {
         self.body.action.clone()
     }
 
+    /// The `attestationChallenge` field.
+    pub fn attestation_challenge(&self) -> Option<&str> {
+        self.body.attestation_challenge.as_deref()
+    }
+
     /// The `clientAuthMethod` field.
     pub fn client_auth_method(&self) -> Option<types::PushedAuthorizationResponseClientAuthMethod> {
         self.body.client_auth_method.clone()

@@ -4,7 +4,9 @@ use http::StatusCode;
 
 use super::PushedAuthorizationResponse;
 use crate::enums::PushedAuthorizationAction;
-use crate::http_response::{json_response, server_error, with_dpop_nonce};
+use crate::http_response::{
+    json_response, server_error, with_attestation_challenge, with_dpop_nonce,
+};
 
 impl PushedAuthorizationResponse {
     /// The response the pushed authorization request endpoint should send
@@ -16,7 +18,8 @@ impl PushedAuthorizationResponse {
     /// a missing action and one newer than this crate give 500
     /// `{"error":"server_error"}`. `UNAUTHORIZED` carries no
     /// `WWW-Authenticate`, as in Authlete's reference handler. A `dpopNonce`
-    /// is passed on as `DPoP-Nonce`.
+    /// is passed on as `DPoP-Nonce`, an `attestationChallenge` as
+    /// `OAuth-Client-Attestation-Challenge`.
     pub fn into_http_response(self) -> http::Response<String> {
         let action = self.action();
         let body = self.into_raw();
@@ -43,6 +46,7 @@ impl PushedAuthorizationResponse {
             Some((status, fallback)) => json_response(status, body.response_content, fallback),
             None => server_error(),
         };
+        let response = with_attestation_challenge(response, body.attestation_challenge.as_deref());
         with_dpop_nonce(response, body.dpop_nonce.as_deref())
     }
 }
@@ -133,5 +137,17 @@ mod tests {
         let r = response(None, Some(secret), Some("nonce-1")).into_http_response();
         assert_server_error(&r, "urn:secret");
         assert_eq!(header(&r, "dpop-nonce"), "nonce-1");
+    }
+
+    #[test]
+    fn an_attestation_challenge_goes_to_the_client_in_its_header() {
+        let mut answer = response(Some("BAD_REQUEST"), Some("{}"), None).into_raw();
+        answer.attestation_challenge = Some("c-8841".into());
+        let http = PushedAuthorizationResponse::new(answer, None).into_http_response();
+        assert_eq!(http.status().as_u16(), 400);
+        assert_eq!(
+            header(&http, "oauth-client-attestation-challenge"),
+            "c-8841"
+        );
     }
 }

@@ -152,6 +152,11 @@ impl RevocationResponse {
         self.body.action.clone()
     }
 
+    /// The `attestationChallenge` field.
+    pub fn attestation_challenge(&self) -> Option<&str> {
+        self.body.attestation_challenge.as_deref()
+    }
+
     /// The `responseContent` field.
     pub fn response_content(&self) -> Option<&str> {
         self.body.response_content.as_deref()

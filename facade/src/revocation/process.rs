@@ -4,7 +4,9 @@ use http::StatusCode;
 
 use super::RevocationResponse;
 use crate::enums::RevocationAction;
-use crate::http_response::{javascript_response, json_response, server_error, with_challenge};
+use crate::http_response::{
+    javascript_response, json_response, server_error, with_attestation_challenge, with_challenge,
+};
 
 /// The challenge sent with a 401 for a failed client authentication at the
 /// revocation endpoint.
@@ -20,11 +22,13 @@ impl RevocationResponse {
     /// with `WWW-Authenticate: Basic realm="revocation"` and
     /// `INTERNAL_SERVER_ERROR` 500 carry the JSON `responseContent`; a
     /// missing action and one newer than this crate give 500
-    /// `{"error":"server_error"}`.
+    /// `{"error":"server_error"}`. An `attestationChallenge` is passed on as
+    /// `OAuth-Client-Attestation-Challenge`.
     pub fn into_http_response(self) -> http::Response<String> {
         let action = self.action();
-        let content = self.into_raw().response_content;
-        match action {
+        let body = self.into_raw();
+        let content = body.response_content;
+        let response = match action {
             Some(RevocationAction::Ok) => javascript_response(content),
             Some(RevocationAction::BadRequest) => {
                 json_response(StatusCode::BAD_REQUEST, content, "invalid_request")
@@ -37,7 +41,8 @@ impl RevocationResponse {
                 json_response(StatusCode::INTERNAL_SERVER_ERROR, content, "server_error")
             }
             _ => server_error(),
-        }
+        };
+        with_attestation_challenge(response, body.attestation_challenge.as_deref())
     }
 }
 
@@ -119,5 +124,17 @@ mod tests {
             assert_server_error(&r, "secret");
             assert!(r.headers().get("www-authenticate").is_none());
         }
+    }
+
+    #[test]
+    fn an_attestation_challenge_goes_to_the_client_in_its_header() {
+        let mut answer = response(Some("INVALID_CLIENT"), Some("{}")).into_raw();
+        answer.attestation_challenge = Some("c-8841".into());
+        let http = RevocationResponse::new(answer, None).into_http_response();
+        assert_eq!(http.status().as_u16(), 401);
+        assert_eq!(
+            header(&http, "oauth-client-attestation-challenge"),
+            "c-8841"
+        );
     }
 }

@@ -141,6 +141,12 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
+    /// The `attestationChallengeTimeWindow` field.
+    pub fn attestation_challenge_time_window(mut self, value: i64) -> Self {
+        self.body.attestation_challenge_time_window = Some(value);
+        self
+    }
+
     /// The `attributes` field.
     pub fn attributes(mut self, value: impl IntoIterator<Item = types::Pair>) -> Self {
         self.body.attributes = value.into_iter().collect();
@@ -168,6 +174,12 @@ impl<'a> CreateServiceRequest<'a> {
     /// The `authorityHints` field.
     pub fn authority_hints(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.authority_hints = value.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The `authorizationCodeDuration` field.
+    pub fn authorization_code_duration(mut self, value: i64) -> Self {
+        self.body.authorization_code_duration = Some(value);
         self
     }
 
@@ -207,6 +219,18 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
+    /// The `backchannelLogoutSessionSupported` field.
+    pub fn backchannel_logout_session_supported(mut self, value: bool) -> Self {
+        self.body.backchannel_logout_session_supported = Some(value);
+        self
+    }
+
+    /// The `backchannelLogoutSupported` field.
+    pub fn backchannel_logout_supported(mut self, value: bool) -> Self {
+        self.body.backchannel_logout_supported = Some(value);
+        self
+    }
+
     /// The `backchannelPollingInterval` field.
     pub fn backchannel_polling_interval(mut self, value: i32) -> Self {
         self.body.backchannel_polling_interval = Some(value);
@@ -216,6 +240,12 @@ impl<'a> CreateServiceRequest<'a> {
     /// The `backchannelUserCodeParameterSupported` field.
     pub fn backchannel_user_code_parameter_supported(mut self, value: bool) -> Self {
         self.body.backchannel_user_code_parameter_supported = Some(value);
+        self
+    }
+
+    /// The `challengeEndpoint` field.
+    pub fn challenge_endpoint(mut self, value: impl Into<String>) -> Self {
+        self.body.challenge_endpoint = Some(value.into());
         self
     }
 
@@ -270,6 +300,27 @@ impl<'a> CreateServiceRequest<'a> {
     /// The `clientAssertionAudRestrictedToIssuer` field.
     pub fn client_assertion_aud_restricted_to_issuer(mut self, value: bool) -> Self {
         self.body.client_assertion_aud_restricted_to_issuer = Some(value);
+        self
+    }
+
+    /// The `clientAttesterRoots` field.
+    pub fn client_attester_roots(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body.client_attester_roots = value.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The `clientAttesterRootsEnabled` field.
+    pub fn client_attester_roots_enabled(mut self, value: bool) -> Self {
+        self.body.client_attester_roots_enabled = Some(value);
+        self
+    }
+
+    /// The `clientAttesterRootsOnly` field.
+    pub fn client_attester_roots_only(mut self, value: bool) -> Self {
+        self.body.client_attester_roots_only = Some(value);
         self
     }
 
@@ -534,6 +585,12 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
+    /// The `haipVersion` field.
+    pub fn haip_version(mut self, value: impl Into<String>) -> Self {
+        self.body.haip_version = Some(value.into());
+        self
+    }
+
     /// The `hsks` field.
     pub fn hsks(mut self, value: impl IntoIterator<Item = types::Hsk>) -> Self {
         self.body.hsks = value.into_iter().collect();
@@ -627,6 +684,27 @@ impl<'a> CreateServiceRequest<'a> {
     /// The `jwtGrantUnsignedJwtRejected` field.
     pub fn jwt_grant_unsigned_jwt_rejected(mut self, value: bool) -> Self {
         self.body.jwt_grant_unsigned_jwt_rejected = Some(value);
+        self
+    }
+
+    /// The `keyAttesterRoots` field.
+    pub fn key_attester_roots(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body.key_attester_roots = value.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The `keyAttesterRootsEnabled` field.
+    pub fn key_attester_roots_enabled(mut self, value: bool) -> Self {
+        self.body.key_attester_roots_enabled = Some(value);
+        self
+    }
+
+    /// The `keyAttesterRootsOnly` field.
+    pub fn key_attester_roots_only(mut self, value: bool) -> Self {
+        self.body.key_attester_roots_only = Some(value);
         self
     }
 
@@ -1368,6 +1446,11 @@ impl ServiceResponse {
         self.body.api_secret.as_deref()
     }
 
+    /// The `attestationChallengeTimeWindow` field.
+    pub fn attestation_challenge_time_window(&self) -> Option<i64> {
+        self.body.attestation_challenge_time_window
+    }
+
     /// The `attributes` field.
     pub fn attributes(&self) -> &[types::Pair] {
         &self.body.attributes
@@ -1391,6 +1474,11 @@ impl ServiceResponse {
     /// The `authorityHints` field.
     pub fn authority_hints(&self) -> &[String] {
         &self.body.authority_hints
+    }
+
+    /// The `authorizationCodeDuration` field.
+    pub fn authorization_code_duration(&self) -> Option<i64> {
+        self.body.authorization_code_duration
     }
 
     /// The `authorizationEndpoint` field.
@@ -1423,6 +1511,16 @@ impl ServiceResponse {
         self.body.backchannel_binding_message_required_in_fapi
     }
 
+    /// The `backchannelLogoutSessionSupported` field.
+    pub fn backchannel_logout_session_supported(&self) -> Option<bool> {
+        self.body.backchannel_logout_session_supported
+    }
+
+    /// The `backchannelLogoutSupported` field.
+    pub fn backchannel_logout_supported(&self) -> Option<bool> {
+        self.body.backchannel_logout_supported
+    }
+
     /// The `backchannelPollingInterval` field.
     pub fn backchannel_polling_interval(&self) -> Option<i32> {
         self.body.backchannel_polling_interval
@@ -1431,6 +1529,11 @@ impl ServiceResponse {
     /// The `backchannelUserCodeParameterSupported` field.
     pub fn backchannel_user_code_parameter_supported(&self) -> Option<bool> {
         self.body.backchannel_user_code_parameter_supported
+    }
+
+    /// The `challengeEndpoint` field.
+    pub fn challenge_endpoint(&self) -> Option<&str> {
+        self.body.challenge_endpoint.as_deref()
     }
 
     /// The `cimdAllowlist` field.
@@ -1476,6 +1579,21 @@ impl ServiceResponse {
     /// The `clientAssertionAudRestrictedToIssuer` field.
     pub fn client_assertion_aud_restricted_to_issuer(&self) -> Option<bool> {
         self.body.client_assertion_aud_restricted_to_issuer
+    }
+
+    /// The `clientAttesterRoots` field.
+    pub fn client_attester_roots(&self) -> &[String] {
+        &self.body.client_attester_roots
+    }
+
+    /// The `clientAttesterRootsEnabled` field.
+    pub fn client_attester_roots_enabled(&self) -> Option<bool> {
+        self.body.client_attester_roots_enabled
+    }
+
+    /// The `clientAttesterRootsOnly` field.
+    pub fn client_attester_roots_only(&self) -> Option<bool> {
+        self.body.client_attester_roots_only
     }
 
     /// The `clientIdAliasEnabled` field.
@@ -1699,6 +1817,11 @@ impl ServiceResponse {
         self.body.grant_management_endpoint.as_deref()
     }
 
+    /// The `haipVersion` field.
+    pub fn haip_version(&self) -> Option<&str> {
+        self.body.haip_version.as_deref()
+    }
+
     /// The `hsks` field.
     pub fn hsks(&self) -> &[types::Hsk] {
         &self.body.hsks
@@ -1777,6 +1900,21 @@ impl ServiceResponse {
     /// The `jwtGrantUnsignedJwtRejected` field.
     pub fn jwt_grant_unsigned_jwt_rejected(&self) -> Option<bool> {
         self.body.jwt_grant_unsigned_jwt_rejected
+    }
+
+    /// The `keyAttesterRoots` field.
+    pub fn key_attester_roots(&self) -> &[String] {
+        &self.body.key_attester_roots
+    }
+
+    /// The `keyAttesterRootsEnabled` field.
+    pub fn key_attester_roots_enabled(&self) -> Option<bool> {
+        self.body.key_attester_roots_enabled
+    }
+
+    /// The `keyAttesterRootsOnly` field.
+    pub fn key_attester_roots_only(&self) -> Option<bool> {
+        self.body.key_attester_roots_only
     }
 
     /// The `loopbackRedirectionUriVariable` field.
@@ -2696,6 +2834,12 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
+    /// The `attestationChallengeTimeWindow` field.
+    pub fn attestation_challenge_time_window(mut self, value: i64) -> Self {
+        self.body.attestation_challenge_time_window = Some(value);
+        self
+    }
+
     /// The `attributes` field.
     pub fn attributes(mut self, value: impl IntoIterator<Item = types::Pair>) -> Self {
         self.body.attributes = value.into_iter().collect();
@@ -2723,6 +2867,12 @@ impl<'a> UpdateServiceRequest<'a> {
     /// The `authorityHints` field.
     pub fn authority_hints(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.authority_hints = value.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The `authorizationCodeDuration` field.
+    pub fn authorization_code_duration(mut self, value: i64) -> Self {
+        self.body.authorization_code_duration = Some(value);
         self
     }
 
@@ -2762,6 +2912,18 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
+    /// The `backchannelLogoutSessionSupported` field.
+    pub fn backchannel_logout_session_supported(mut self, value: bool) -> Self {
+        self.body.backchannel_logout_session_supported = Some(value);
+        self
+    }
+
+    /// The `backchannelLogoutSupported` field.
+    pub fn backchannel_logout_supported(mut self, value: bool) -> Self {
+        self.body.backchannel_logout_supported = Some(value);
+        self
+    }
+
     /// The `backchannelPollingInterval` field.
     pub fn backchannel_polling_interval(mut self, value: i32) -> Self {
         self.body.backchannel_polling_interval = Some(value);
@@ -2771,6 +2933,12 @@ impl<'a> UpdateServiceRequest<'a> {
     /// The `backchannelUserCodeParameterSupported` field.
     pub fn backchannel_user_code_parameter_supported(mut self, value: bool) -> Self {
         self.body.backchannel_user_code_parameter_supported = Some(value);
+        self
+    }
+
+    /// The `challengeEndpoint` field.
+    pub fn challenge_endpoint(mut self, value: impl Into<String>) -> Self {
+        self.body.challenge_endpoint = Some(value.into());
         self
     }
 
@@ -2825,6 +2993,27 @@ impl<'a> UpdateServiceRequest<'a> {
     /// The `clientAssertionAudRestrictedToIssuer` field.
     pub fn client_assertion_aud_restricted_to_issuer(mut self, value: bool) -> Self {
         self.body.client_assertion_aud_restricted_to_issuer = Some(value);
+        self
+    }
+
+    /// The `clientAttesterRoots` field.
+    pub fn client_attester_roots(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body.client_attester_roots = value.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The `clientAttesterRootsEnabled` field.
+    pub fn client_attester_roots_enabled(mut self, value: bool) -> Self {
+        self.body.client_attester_roots_enabled = Some(value);
+        self
+    }
+
+    /// The `clientAttesterRootsOnly` field.
+    pub fn client_attester_roots_only(mut self, value: bool) -> Self {
+        self.body.client_attester_roots_only = Some(value);
         self
     }
 
@@ -3089,6 +3278,12 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
+    /// The `haipVersion` field.
+    pub fn haip_version(mut self, value: impl Into<String>) -> Self {
+        self.body.haip_version = Some(value.into());
+        self
+    }
+
     /// The `hsks` field.
     pub fn hsks(mut self, value: impl IntoIterator<Item = types::Hsk>) -> Self {
         self.body.hsks = value.into_iter().collect();
@@ -3182,6 +3377,27 @@ impl<'a> UpdateServiceRequest<'a> {
     /// The `jwtGrantUnsignedJwtRejected` field.
     pub fn jwt_grant_unsigned_jwt_rejected(mut self, value: bool) -> Self {
         self.body.jwt_grant_unsigned_jwt_rejected = Some(value);
+        self
+    }
+
+    /// The `keyAttesterRoots` field.
+    pub fn key_attester_roots(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body.key_attester_roots = value.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The `keyAttesterRootsEnabled` field.
+    pub fn key_attester_roots_enabled(mut self, value: bool) -> Self {
+        self.body.key_attester_roots_enabled = Some(value);
+        self
+    }
+
+    /// The `keyAttesterRootsOnly` field.
+    pub fn key_attester_roots_only(mut self, value: bool) -> Self {
+        self.body.key_attester_roots_only = Some(value);
         self
     }
 

@@ -7,7 +7,8 @@
 //! written by hand beside the emitted code: the HTTP response each token
 //! endpoint answer becomes (`process.rs`, `issue.rs`, `fail.rs`,
 //! `reissue.rs`), refusing a revocation without any criterion
-//! (`revoke.rs`) and `range`, a shorthand for a listing's `start` and
+//! (`revoke.rs`), updating a token named by its refresh token
+//! (`update.rs`) and `range`, a shorthand for a listing's `start` and
 //! `end` (`list.rs`).
 //!
 //! Calls that spend a ticket or an authorization code, or create
@@ -35,5 +36,6 @@ mod operations;
 mod process;
 mod reissue;
 mod revoke;
+mod update;
 
 pub use operations::*;

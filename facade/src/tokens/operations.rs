@@ -343,6 +343,11 @@ impl TokenResponse {
         self.body.assertion.as_deref()
     }
 
+    /// The `attestationChallenge` field.
+    pub fn attestation_challenge(&self) -> Option<&str> {
+        self.body.attestation_challenge.as_deref()
+    }
+
     /// The `audiences` field.
     pub fn audiences(&self) -> &[String] {
         &self.body.audiences
@@ -1877,6 +1882,12 @@ impl<'a> UpdateTokenRequest<'a> {
         self
     }
 
+    /// The `refreshToken` field.
+    pub fn refresh_token(mut self, value: impl Into<String>) -> Self {
+        self.body.refresh_token = Some(value.into());
+        self
+    }
+
     /// The `refreshTokenExpiresAt` field.
     pub fn refresh_token_expires_at(mut self, value: i64) -> Self {
         self.body.refresh_token_expires_at = Some(value);
@@ -1886,6 +1897,12 @@ impl<'a> UpdateTokenRequest<'a> {
     /// The `refreshTokenExpiresAtUpdatedOnScopeUpdate` field.
     pub fn refresh_token_expires_at_updated_on_scope_update(mut self, value: bool) -> Self {
         self.body.refresh_token_expires_at_updated_on_scope_update = Some(value);
+        self
+    }
+
+    /// The `refreshTokenHash` field.
+    pub fn refresh_token_hash(mut self, value: impl Into<String>) -> Self {
+        self.body.refresh_token_hash = Some(value.into());
         self
     }
 

@@ -5,7 +5,9 @@ use http::StatusCode;
 use super::TokenResponse;
 use crate::endpoint::token::Decision;
 use crate::enums::TokenAction;
-use crate::http_response::{CLIENT_CHALLENGE, json_response, with_challenge, with_dpop_nonce};
+use crate::http_response::{
+    CLIENT_CHALLENGE, json_response, with_attestation_challenge, with_challenge, with_dpop_nonce,
+};
 
 impl TokenResponse {
     /// Whether the action leaves a decision to the authorization server
@@ -21,7 +23,8 @@ impl TokenResponse {
     /// `OK` and `ID_TOKEN_REISSUABLE` give 200, `BAD_REQUEST` 400,
     /// `INVALID_CLIENT` 401 with `WWW-Authenticate: Basic realm="token"`,
     /// `INTERNAL_SERVER_ERROR` 500; the body is `responseContent` unchanged
-    /// and a `dpopNonce` is passed on as `DPoP-Nonce`. The actions that need
+    /// and a `dpopNonce` is passed on as `DPoP-Nonce`, an `attestationChallenge`
+    /// as `OAuth-Client-Attestation-Challenge`. The actions that need
     /// a decision (see [`needs_decision`](Self::needs_decision)), a missing
     /// action and one newer than this crate give 500 `server_error`.
     pub fn into_http_response(self) -> http::Response<String> {
@@ -58,6 +61,47 @@ impl TokenResponse {
         if action == Some(TokenAction::InvalidClient) {
             response = with_challenge(response, CLIENT_CHALLENGE);
         }
+        let response = with_attestation_challenge(response, body.attestation_challenge.as_deref());
         with_dpop_nonce(response, body.dpop_nonce.as_deref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http_response::test_support::header;
+
+    fn response(json: serde_json::Value) -> TokenResponse {
+        TokenResponse::new(
+            serde_json::from_value(json).expect("a token response"),
+            None,
+        )
+    }
+
+    #[test]
+    fn an_attestation_challenge_goes_to_the_client_in_its_header() {
+        // Authlete asks for a fresh challenge in the client's next
+        // attestation PoP (use_attestation_challenge), or hands one out.
+        for (action, status) in [("BAD_REQUEST", 400), ("OK", 200), ("INVALID_CLIENT", 401)] {
+            let http = response(serde_json::json!({
+                "action": action,
+                "responseContent": "{}",
+                "attestationChallenge": "c-8841"
+            }))
+            .into_http_response();
+            assert_eq!(http.status().as_u16(), status);
+            assert_eq!(
+                header(&http, "oauth-client-attestation-challenge"),
+                "c-8841"
+            );
+        }
+        let without = response(serde_json::json!({"action": "OK", "responseContent": "{}"}))
+            .into_http_response();
+        assert!(
+            without
+                .headers()
+                .get("oauth-client-attestation-challenge")
+                .is_none()
+        );
     }
 }

@@ -247,7 +247,9 @@ impl UserinfoResponse {
     }
 
     /// The `requestedVerifiedClaimsForTx` field.
-    pub fn requested_verified_claims_for_tx(&self) -> &[Vec<String>] {
+    pub fn requested_verified_claims_for_tx(
+        &self,
+    ) -> &[types::UserinfoResponseRequestedVerifiedClaimsForTxItem] {
         &self.body.requested_verified_claims_for_tx
     }
 

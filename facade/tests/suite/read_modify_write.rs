@@ -21,7 +21,7 @@ async fn a_service_updated_from_what_get_answered_keeps_every_setting() {
         .service()
         .update()
         .body(before.into_raw())
-        .unknown_field("clientAttesterRootsEnabled", json!(true))
+        .unknown_field("futureServiceSetting", json!(true))
         .send()
         .await
         .expect("update");
@@ -47,7 +47,7 @@ async fn a_service_updated_from_what_get_answered_keeps_every_setting() {
         "a known setting is kept"
     );
     assert_eq!(
-        after.unknown_field("clientAttesterRootsEnabled"),
+        after.unknown_field("futureServiceSetting"),
         Some(&json!(true)),
         "a setting the spec does not name is kept"
     );
@@ -62,7 +62,7 @@ async fn a_service_updated_from_what_get_answered_keeps_every_setting() {
         .expect("update");
     let reset = client.service().get().send().await.expect("get");
     assert_eq!(reset.issuer(), None);
-    assert_eq!(reset.unknown_field("clientAttesterRootsEnabled"), None);
+    assert_eq!(reset.unknown_field("futureServiceSetting"), None);
 }
 
 #[tokio::test]
@@ -74,7 +74,8 @@ async fn a_client_is_kept_created_updated_and_deleted_as_authlete_would() {
         .clients()
         .create()
         .client_name("First")
-        .unknown_field("spiffeId", json!("spiffe://example.org/app"))
+        .spiffe_id("spiffe://example.org/app")
+        .unknown_field("futureClientSetting", json!({"on": true}))
         .send()
         .await
         .expect("create");
@@ -104,9 +105,10 @@ async fn a_client_is_kept_created_updated_and_deleted_as_authlete_would() {
         .expect("get");
     assert_eq!(after.client_name(), Some("Second"));
     assert_eq!(after.client_id(), Some(id));
+    assert_eq!(after.spiffe_id(), Some("spiffe://example.org/app"));
     assert_eq!(
-        after.unknown_field("spiffeId"),
-        Some(&json!("spiffe://example.org/app"))
+        after.unknown_field("futureClientSetting"),
+        Some(&json!({"on": true}))
     );
 
     client

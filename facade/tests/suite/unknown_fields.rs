@@ -63,13 +63,13 @@ async fn a_member_the_spec_does_not_name_is_kept_and_reached_by_name() {
 
 #[tokio::test]
 async fn a_member_the_spec_does_not_name_can_be_sent() {
-    // Authlete's token update takes `refreshToken`, which the spec lacks.
+    // A member a newer Authlete accepts, before the spec names it.
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path(format!("/api/{SERVICE}/auth/token/update")))
         .and(body_partial_json(json!({
             "accessToken": "at-1",
-            "refreshToken": "rt-1"
+            "newerSetting": "on"
         })))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"action": "OK"})))
         .expect(1)
@@ -78,7 +78,7 @@ async fn a_member_the_spec_does_not_name_can_be_sent() {
     client(&server)
         .tokens()
         .update("at-1")
-        .unknown_field("refreshToken", json!("rt-1"))
+        .unknown_field("newerSetting", json!("on"))
         .send()
         .await
         .expect("sent");
@@ -115,4 +115,31 @@ async fn the_generated_body_builder_starts_with_no_unknown_members() {
         .await
         .expect("sent and decoded");
     assert!(answer.into_inner().extra.is_empty());
+}
+
+#[tokio::test]
+async fn a_token_is_updated_by_its_refresh_token() {
+    // The corrections give TokenUpdateRequest Authlete's `refreshToken`.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/api/{SERVICE}/auth/token/update")))
+        .and(wiremock::matchers::body_json(json!({
+            "refreshToken": "rt-9",
+            "scopes": ["read"]
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"action": "OK"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let authlete = client(&server);
+    let request = authlete
+        .tokens()
+        .update_by_refresh_token("rt-9")
+        .scopes(["read"]);
+    let shown = format!("{request:?}");
+    assert!(
+        !shown.contains("rt-9"),
+        "a refresh token is a secret: {shown}"
+    );
+    request.send().await.expect("sent");
 }
