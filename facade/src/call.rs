@@ -74,14 +74,36 @@ fn policy<'a>(client: &'a Client, options: &'a CallOptions) -> &'a RetryPolicy {
 /// Runs `attempt` until it succeeds or [`decide`] says stop.
 ///
 /// `client` is the one [`CallOptions::client`] chose for the call.
-pub(crate) async fn execute<'c, T, E, F, Fut>(
+pub(crate) fn execute<'c, T, E, F, Fut>(
     client: &'c Client,
     op: Operation,
-    options: &CallOptions,
+    options: &'c CallOptions,
     mut attempt: F,
-) -> Result<Reply<T>, Error>
+) -> impl Future<Output = Result<Reply<T>, Error>> + use<'c, T, E, F, Fut>
 where
     F: FnMut(&'c authlete_generated::Client) -> Fut,
+    Fut: Future<Output = Attempt<T, E>>,
+    T: DeserializeOwned,
+    E: ErrorBody,
+{
+    execute_some(client, op, options, move |generated| {
+        Some(attempt(generated))
+    })
+}
+
+/// [`execute`], for an `attempt` that may have nothing to send (`None`).
+///
+/// A plain function returning the future rather than an `async fn`: each
+/// `async fn` layer would hold, and copy as it is built, the whole state of
+/// the layers inside it.
+fn execute_some<'c, T, E, F, Fut>(
+    client: &'c Client,
+    op: Operation,
+    options: &'c CallOptions,
+    mut attempt: F,
+) -> impl Future<Output = Result<Reply<T>, Error>> + use<'c, T, E, F, Fut>
+where
+    F: FnMut(&'c authlete_generated::Client) -> Option<Fut>,
     Fut: Future<Output = Attempt<T, E>>,
     T: DeserializeOwned,
     E: ErrorBody,
@@ -116,22 +138,38 @@ where
             }
             // Boxed once here: the generated future is several KiB, and the
             // layers around it (deadline, observation, tracing) would
-            // otherwise copy it each time one of them is built.
-            let call = Box::pin(attempt(&inner.generated));
-            // The deadline is kept here rather than in reqwest so that it
-            // holds for a caller-supplied `reqwest::Client` too, covers
-            // reading an error body, and costs no allocation per call.
-            let deadline = attempt_started
-                .checked_add(timeout)
-                .unwrap_or_else(|| attempt_started + FAR_FUTURE);
-            let (outcome, observation) = match tokio::time::timeout_at(
-                deadline,
-                attempt_once(inner, op, number, options, call),
-            )
-            .await
-            {
-                Ok(done) => done,
-                Err(_) => (Err(Error::Timeout), None),
+            // otherwise copy it each time one of them is built. Boxed in its
+            // own statement: a `match` on the unboxed value would keep room
+            // for it in this future's state across the `await` below.
+            let call = attempt(&inner.generated).map(Box::pin);
+            let (outcome, observation) = match call {
+                Some(call) => {
+                    // The deadline is kept here rather than in reqwest so
+                    // that it holds for a caller-supplied `reqwest::Client`
+                    // too, covers reading an error body, and costs no
+                    // allocation per call.
+                    let deadline = attempt_started
+                        .checked_add(timeout)
+                        .unwrap_or_else(|| attempt_started + FAR_FUTURE);
+                    match tokio::time::timeout_at(
+                        deadline,
+                        attempt_once(inner, op, number, options, call),
+                    )
+                    .await
+                    {
+                        Ok(done) => done,
+                        Err(_) => (Err(Error::Timeout), None),
+                    }
+                }
+                // `execute_with_body` never runs out of bodies before the
+                // policy runs out of attempts; an error rather than a panic
+                // if it did.
+                None => (
+                    Err(Error::InvalidRequest(
+                        "internal error: more attempts than the retry policy allows".into(),
+                    )),
+                    None,
+                ),
             };
             if traced {
                 span.record("elapsed_ms", started.elapsed().as_millis() as u64);
@@ -191,7 +229,6 @@ where
         }
     }
     .instrument(span)
-    .await
 }
 
 /// A deadline for a timeout too long to add to an instant (what
@@ -201,13 +238,13 @@ const FAR_FUTURE: Duration = Duration::from_secs(86_400 * 365 * 30);
 /// [`execute`] for the operations whose request is the service ID in the
 /// path plus a JSON body: each attempt gets its own copy of the body, except
 /// the last one the retry policy allows, which takes the original.
-pub(crate) async fn execute_with_body<'c, B, T, E, F, Fut>(
+pub(crate) fn execute_with_body<'c, B, T, E, F, Fut>(
     client: &'c Client,
     op: Operation,
-    options: &CallOptions,
+    options: &'c CallOptions,
     body: B,
     call: F,
-) -> Result<Reply<T>, Error>
+) -> impl Future<Output = Result<Reply<T>, Error>> + use<'c, B, T, E, F, Fut>
 where
     B: Clone,
     F: Fn(&'c authlete_generated::Client, &'c str, B) -> Fut,
@@ -219,26 +256,18 @@ where
     let retry = policy(client, options);
     let mut made = 0;
     let mut body = Some(body);
-    execute(client, op, options, |generated| {
+    // No `async` wrapper around `call`'s future: it would hold that future
+    // twice (as its capture and as what it awaits), doubling what is boxed
+    // and copied on every attempt.
+    execute_some(client, op, options, move |generated| {
         made += 1;
         let this_attempt = if retry.allows_after(made) {
             body.clone()
         } else {
             body.take()
         };
-        // `execute` never makes more attempts than the policy allows, so
-        // the body is always there; an error rather than a panic if not.
-        let call = this_attempt.map(|body| call(generated, service_id, body));
-        async move {
-            match call {
-                Some(call) => call.await,
-                None => Err(GeneratedError::Custom(
-                    "internal error: more attempts than the retry policy allows".into(),
-                )),
-            }
-        }
+        this_attempt.map(|body| call(generated, service_id, body))
     })
-    .await
 }
 
 /// One attempt, with whatever went wrong turned into the facade's error,
