@@ -19,8 +19,6 @@
 //!   read or replace the credentials;
 //! - apply the caller's overall deadline, even on a caller-supplied
 //!   `reqwest::Client`;
-//! - drop the `api-version` header progenitor adds, which Authlete does not
-//!   define;
 //! - note the status, content type and `Request-Id` of the response, which
 //!   progenitor's error type does not always carry (a body that fails to
 //!   decode loses its status), for a caller that runs the call inside
@@ -39,9 +37,6 @@ use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, Header
 
 /// The response header in which Authlete identifies the request.
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("request-id");
-
-/// The header progenitor adds to every request, which Authlete does not define.
-const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
 /// The per-client settings the hooks apply to every request.
 ///
@@ -273,9 +268,6 @@ impl ClientHooks<CallContext> for crate::Client {
         request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
-        // A `HeaderName` rather than a string: removing by `&str` parses
-        // the name again on every request.
-        request.headers_mut().remove(&API_VERSION);
         // What this attempt brings, if anything; outside `observe_with`, nothing.
         let (prepare, authorization) = RECORD
             .try_with(|cell| {
