@@ -11,10 +11,10 @@
 //! provider reach the request through [`Outgoing`], which the hooks apply.
 
 use std::future::Future;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use authlete_generated::hooks::{
-    Observed, Outgoing, Prepare, REQUEST_ID_HEADER as REQUEST_ID, observe_with,
+    Observation, Observed, Outgoing, Prepare, REQUEST_ID_HEADER as REQUEST_ID, observe_with,
 };
 use authlete_generated::types::ResultBody;
 use authlete_generated::{Error as GeneratedError, ResponseValue};
@@ -74,14 +74,36 @@ fn policy<'a>(client: &'a Client, options: &'a CallOptions) -> &'a RetryPolicy {
 /// Runs `attempt` until it succeeds or [`decide`] says stop.
 ///
 /// `client` is the one [`CallOptions::client`] chose for the call.
-pub(crate) async fn execute<'c, T, E, F, Fut>(
+pub(crate) fn execute<'c, T, E, F, Fut>(
     client: &'c Client,
     op: Operation,
-    options: &CallOptions,
+    options: &'c CallOptions,
     mut attempt: F,
-) -> Result<Reply<T>, Error>
+) -> impl Future<Output = Result<Reply<T>, Error>> + use<'c, T, E, F, Fut>
 where
     F: FnMut(&'c authlete_generated::Client) -> Fut,
+    Fut: Future<Output = Attempt<T, E>>,
+    T: DeserializeOwned,
+    E: ErrorBody,
+{
+    execute_some(client, op, options, move |generated| {
+        Some(attempt(generated))
+    })
+}
+
+/// [`execute`], for an `attempt` that may have nothing to send (`None`).
+///
+/// A plain function returning the future rather than an `async fn`: each
+/// `async fn` layer would hold, and copy as it is built, the whole state of
+/// the layers inside it.
+fn execute_some<'c, T, E, F, Fut>(
+    client: &'c Client,
+    op: Operation,
+    options: &'c CallOptions,
+    mut attempt: F,
+) -> impl Future<Output = Result<Reply<T>, Error>> + use<'c, T, E, F, Fut>
+where
+    F: FnMut(&'c authlete_generated::Client) -> Option<Fut>,
     Fut: Future<Output = Attempt<T, E>>,
     T: DeserializeOwned,
     E: ErrorBody,
@@ -97,52 +119,90 @@ where
         request_id = Empty,
         elapsed_ms = Empty,
     );
+    // Recording into a disabled span still looks each field up by name, and
+    // the values cost a clock read and a header scan: skip all of it.
+    let traced = !span.is_disabled();
     let recorder = span.clone();
     async move {
         let span = recorder;
-        let started = Instant::now();
+        // The one clock read of a call that ends at its first attempt: the
+        // deadline and every elapsed time count from it. Tokio's clock, as
+        // the deadline's timer uses.
+        let started = tokio::time::Instant::now();
+        let mut attempt_started = started;
         let mut number = 0u32;
         loop {
             number += 1;
-            span.record("attempt", number);
+            if traced {
+                span.record("attempt", number);
+            }
             // Boxed once here: the generated future is several KiB, and the
             // layers around it (deadline, observation, tracing) would
-            // otherwise copy it each time one of them is built.
-            let call = Box::pin(attempt(&inner.generated));
-            let attempt_started = Instant::now();
-            // The deadline is kept here rather than in reqwest so that it
-            // holds for a caller-supplied `reqwest::Client` too, covers
-            // reading an error body, and costs no allocation per call.
-            let (outcome, observed) = tokio::time::timeout(
-                timeout,
-                attempt_once(inner, op, number, options, call),
-            )
-            .await
-            .unwrap_or((Err(Error::Timeout), None));
-            span.record("elapsed_ms", started.elapsed().as_millis() as u64);
-            notify(
-                inner,
-                op,
-                number,
-                &outcome,
-                observed.as_ref(),
-                attempt_started.elapsed(),
-            );
+            // otherwise copy it each time one of them is built. Boxed in its
+            // own statement: a `match` on the unboxed value would keep room
+            // for it in this future's state across the `await` below.
+            let call = attempt(&inner.generated).map(Box::pin);
+            let (outcome, observation) = match call {
+                Some(call) => {
+                    // The deadline is kept here rather than in reqwest so
+                    // that it holds for a caller-supplied `reqwest::Client`
+                    // too, covers reading an error body, and costs no
+                    // allocation per call.
+                    let deadline = attempt_started
+                        .checked_add(timeout)
+                        .unwrap_or_else(|| attempt_started + FAR_FUTURE);
+                    match tokio::time::timeout_at(
+                        deadline,
+                        attempt_once(inner, op, number, options, call),
+                    )
+                    .await
+                    {
+                        Ok(done) => done,
+                        Err(_) => (Err(Error::Timeout), None),
+                    }
+                }
+                // `execute_with_body` never runs out of bodies before the
+                // policy runs out of attempts; an error rather than a panic
+                // if it did.
+                None => (
+                    Err(Error::InvalidRequest(
+                        "internal error: more attempts than the retry policy allows".into(),
+                    )),
+                    None,
+                ),
+            };
+            if traced {
+                span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+            }
+            if !inner.observers.is_empty() {
+                notify(
+                    inner,
+                    op,
+                    number,
+                    &outcome,
+                    observation.as_ref().and_then(Observation::observed),
+                    attempt_started.elapsed(),
+                );
+            }
             let error = match outcome {
                 Ok(reply) => {
-                    if let Some(id) = reply.request_id.as_ref().and_then(|v| v.to_str().ok()) {
-                        span.record("request_id", id);
+                    if traced {
+                        if let Some(id) = reply.request_id.as_ref().and_then(|v| v.to_str().ok()) {
+                            span.record("request_id", id);
+                        }
+                        span.record("status", "ok");
                     }
-                    span.record("status", "ok");
                     return Ok(reply);
                 }
                 Err(error) => error,
             };
-            if let Some(status) = error.status() {
-                span.record("status", status.as_u16());
-            }
-            if let Some(id) = error.request_id() {
-                span.record("request_id", id);
+            if traced {
+                if let Some(status) = error.status() {
+                    span.record("status", status.as_u16());
+                }
+                if let Some(id) = error.request_id() {
+                    span.record("request_id", id);
+                }
             }
             let decision = decide(
                 retry,
@@ -162,23 +222,29 @@ where
                 }
             };
             tracing::debug!(%error, attempt = number, delay_ms = delay.as_millis() as u64, "retrying");
-            tokio::time::sleep(delay).await;
+            // Boxed: a timer kept in every call's future for the rare retry
+            // would be copied with it on every call.
+            Box::pin(tokio::time::sleep(delay)).await;
+            attempt_started = tokio::time::Instant::now();
         }
     }
     .instrument(span)
-    .await
 }
+
+/// A deadline for a timeout too long to add to an instant (what
+/// `tokio::time::timeout` falls back to): about 30 years.
+const FAR_FUTURE: Duration = Duration::from_secs(86_400 * 365 * 30);
 
 /// [`execute`] for the operations whose request is the service ID in the
 /// path plus a JSON body: each attempt gets its own copy of the body, except
 /// the last one the retry policy allows, which takes the original.
-pub(crate) async fn execute_with_body<'c, B, T, E, F, Fut>(
+pub(crate) fn execute_with_body<'c, B, T, E, F, Fut>(
     client: &'c Client,
     op: Operation,
-    options: &CallOptions,
+    options: &'c CallOptions,
     body: B,
     call: F,
-) -> Result<Reply<T>, Error>
+) -> impl Future<Output = Result<Reply<T>, Error>> + use<'c, B, T, E, F, Fut>
 where
     B: Clone,
     F: Fn(&'c authlete_generated::Client, &'c str, B) -> Fut,
@@ -190,39 +256,32 @@ where
     let retry = policy(client, options);
     let mut made = 0;
     let mut body = Some(body);
-    execute(client, op, options, |generated| {
+    // No `async` wrapper around `call`'s future: it would hold that future
+    // twice (as its capture and as what it awaits), doubling what is boxed
+    // and copied on every attempt.
+    execute_some(client, op, options, move |generated| {
         made += 1;
         let this_attempt = if retry.allows_after(made) {
             body.clone()
         } else {
             body.take()
         };
-        // `execute` never makes more attempts than the policy allows, so
-        // the body is always there; an error rather than a panic if not.
-        let call = this_attempt.map(|body| call(generated, service_id, body));
-        async move {
-            match call {
-                Some(call) => call.await,
-                None => Err(GeneratedError::Custom(
-                    "internal error: more attempts than the retry policy allows".into(),
-                )),
-            }
-        }
+        this_attempt.map(|body| call(generated, service_id, body))
     })
-    .await
 }
 
 /// One attempt, with whatever went wrong turned into the facade's error,
-/// and the head of its response if one came.
+/// and the head of its response when there are observers to tell.
 async fn attempt_once<T: DeserializeOwned, E: ErrorBody>(
     inner: &Inner,
     op: Operation,
     number: u32,
     options: &CallOptions,
     attempt: impl Future<Output = Attempt<T, E>>,
-) -> (Result<Reply<T>, Error>, Option<Observed>) {
+) -> (Result<Reply<T>, Error>, Option<Observation>) {
     let authorization = match &inner.provider {
-        Some(provider) => match crate::credentials::fetch(provider.as_ref()).await {
+        // Boxed: only clients with a provider pay for its future's room.
+        Some(provider) => match Box::pin(crate::credentials::fetch(provider.as_ref())).await {
             Ok(header) => Some(header),
             Err(error) => return (Err(error), None),
         },
@@ -233,25 +292,28 @@ async fn attempt_once<T: DeserializeOwned, E: ErrorBody>(
         prepare: prepare(inner, op, number, options),
         keep_headers: !inner.observers.is_empty(),
     };
-    let (result, mut observed) = observe_with(outgoing, attempt).await;
+    let (result, mut observation) = observe_with(outgoing, attempt).await;
     let result = match result {
         Ok(value) => Ok(Reply {
             body: value.into_inner(),
             // Noted by the hooks already: no second header lookup.
-            request_id: observed.as_mut().and_then(|o| o.request_id.take()),
+            request_id: observation
+                .as_mut()
+                .and_then(Observation::observed_mut)
+                .and_then(|o| o.request_id.take()),
         }),
-        Err(error) => {
-            let error = map_error(
-                error,
-                observed.clone(),
-                inner.body_limit,
-                explain_decode::<T>,
-            )
-            .await;
-            Err(error)
-        }
+        // Boxed: the error path's futures (reading an unexpected body) would
+        // otherwise make every call's future larger, and it is copied.
+        Err(error) => Err(Box::pin(map_error(
+            error,
+            observation.as_ref().and_then(Observation::observed),
+            inner.body_limit,
+            explain_decode::<T>,
+        ))
+        .await),
     };
-    (result, observed)
+    let observation = observation.filter(|_| !inner.observers.is_empty());
+    (result, observation)
 }
 
 /// What the hooks run on the attempt's request before `Authorization` is
@@ -287,9 +349,6 @@ fn notify<T>(
     observed: Option<&Observed>,
     elapsed: Duration,
 ) {
-    if inner.observers.is_empty() {
-        return;
-    }
     let error = outcome.as_ref().err();
     let outcome = AttemptOutcome {
         operation: op,
@@ -353,7 +412,7 @@ fn explain_decode<T: DeserializeOwned>(bytes: &[u8], original: serde_json::Error
 /// the operation's response type); error statuses carry a [`ResultBody`].
 async fn map_error<E: ErrorBody>(
     error: GeneratedError<E>,
-    observed: Option<Observed>,
+    observed: Option<&Observed>,
     body_limit: usize,
     explain: fn(&[u8], serde_json::Error) -> String,
 ) -> Error {
@@ -372,29 +431,26 @@ async fn map_error<E: ErrorBody>(
         }
         GeneratedError::UnexpectedResponse(response) => unexpected(response, body_limit).await,
         GeneratedError::InvalidResponsePayload(bytes, decode_error) => {
-            let observed = observed.unwrap_or(Observed {
-                status: StatusCode::OK,
-                content_type: None,
-                request_id: None,
-                headers: None,
-            });
-            let content_type = observed.content_type.as_ref().and_then(text);
-            let request_id = observed.request_id.as_ref().and_then(text);
-            if observed.status.is_success() || is_json(content_type.as_deref()) {
-                let explain = if observed.status.is_success() {
+            let status = observed.map_or(StatusCode::OK, |o| o.status);
+            let content_type = observed
+                .and_then(|o| o.content_type.as_ref())
+                .and_then(text);
+            let request_id = observed.and_then(|o| o.request_id.as_ref()).and_then(text);
+            if status.is_success() || is_json(content_type.as_deref()) {
+                let explain = if status.is_success() {
                     explain
                 } else {
                     explain_decode::<E>
                 };
                 Error::Decode {
-                    status: observed.status,
+                    status,
                     message: explain(&bytes, decode_error),
                     snippet: snippet(&bytes),
                     request_id,
                 }
             } else {
                 Error::UnexpectedResponse {
-                    status: observed.status,
+                    status,
                     content_type,
                     snippet: snippet(&bytes),
                     request_id,

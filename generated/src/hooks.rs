@@ -19,8 +19,6 @@
 //!   read or replace the credentials;
 //! - apply the caller's overall deadline, even on a caller-supplied
 //!   `reqwest::Client`;
-//! - drop the `api-version` header progenitor adds, which Authlete does not
-//!   define;
 //! - note the status, content type and `Request-Id` of the response, which
 //!   progenitor's error type does not always carry (a body that fails to
 //!   decode loses its status), for a caller that runs the call inside
@@ -156,6 +154,34 @@ struct Record {
     observed: Option<Observed>,
 }
 
+/// What [`observe_with`] hands back: the head of the last response the
+/// hooks saw, left in the box they wrote it into.
+///
+/// Boxed rather than an [`Observed`] by value: the caller passes it through
+/// several layers of futures, and a pointer is cheaper to move than the head
+/// (which may hold every response header).
+pub struct Observation(Box<Record>);
+
+impl Observation {
+    /// The head of the response, if one arrived.
+    pub fn observed(&self) -> Option<&Observed> {
+        self.0.observed.as_ref()
+    }
+
+    /// The head of the response, to take parts of it.
+    pub fn observed_mut(&mut self) -> Option<&mut Observed> {
+        self.0.observed.as_mut()
+    }
+}
+
+impl fmt::Debug for Observation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Observation")
+            .field(&self.observed())
+            .finish()
+    }
+}
+
 tokio::task_local! {
     // Task-local rather than a field of the context: every call gets its own
     // record without a per-call allocation or a per-call generated client.
@@ -172,11 +198,16 @@ tokio::task_local! {
 /// client never see each other's responses. Outside `observe` the hooks
 /// note nothing.
 pub async fn observe<F: Future>(call: F) -> (F::Output, Option<Observed>) {
-    observe_with(Outgoing::default(), call).await
+    let (output, observation) = observe_with(Outgoing::default(), call).await;
+    (output, observation.and_then(|o| o.0.observed))
 }
 
-/// [`observe`], with `outgoing` applied to the request `call` sends.
-pub async fn observe_with<F: Future>(outgoing: Outgoing, call: F) -> (F::Output, Option<Observed>) {
+/// [`observe`], with `outgoing` applied to the request `call` sends; the
+/// head comes back boxed ([`Observation`]), `None` if there is nothing in it.
+pub async fn observe_with<F: Future>(
+    outgoing: Outgoing,
+    call: F,
+) -> (F::Output, Option<Observation>) {
     let record = (!outgoing.is_empty()).then(|| {
         Box::new(Record {
             outgoing,
@@ -186,7 +217,12 @@ pub async fn observe_with<F: Future>(outgoing: Outgoing, call: F) -> (F::Output,
     let mut scoped = std::pin::pin!(RECORD.scope(Cell::new(record), call));
     let output = scoped.as_mut().await;
     let record = scoped.take_value().and_then(Cell::into_inner);
-    (output, record.and_then(|record| record.observed))
+    (
+        output,
+        record
+            .filter(|record| record.observed.is_some())
+            .map(Observation),
+    )
 }
 
 /// Whether `error` (or anything in its source chain) says a response body
@@ -232,7 +268,6 @@ impl ClientHooks<CallContext> for crate::Client {
         request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
-        request.headers_mut().remove("api-version");
         // What this attempt brings, if anything; outside `observe_with`, nothing.
         let (prepare, authorization) = RECORD
             .try_with(|cell| {

@@ -205,6 +205,7 @@ fn format(
     gate_schemars(&mut file.items);
     drop_type_builders(&mut file.items);
     complete_unknown_members(&mut file.items);
+    drop_api_version_header(&mut file);
     let catalog =
         crate::catalog::read(doc, &file).map_err(|message| XtaskError::Format { message })?;
     let builders: Vec<(&str, &str)> = catalog
@@ -222,6 +223,90 @@ fn format(
         gates,
         variants: crate::enum_uses::variants(&file),
     })
+}
+
+/// Removes the `api-version` header progenitor adds to every request.
+///
+/// Authlete defines no such header, so the hooks used to remove it again
+/// before sending: a header map allocated, merged into the request and
+/// searched on every call for nothing. Each request's header map is sized
+/// one smaller, so a request with no other header allocates none.
+pub fn drop_api_version_header(file: &mut syn::File) {
+    use syn::visit_mut::VisitMut;
+
+    struct Drop;
+    impl VisitMut for Drop {
+        fn visit_block_mut(&mut self, block: &mut syn::Block) {
+            let before = block.stmts.len();
+            block.stmts.retain(|stmt| !is_api_version_append(stmt));
+            if block.stmts.len() < before {
+                // Still `mut` only if another header is added to it.
+                let still_added = block.stmts.iter().any(|stmt| {
+                    quote::ToTokens::to_token_stream(stmt)
+                        .to_string()
+                        .contains("header_map . append")
+                });
+                for stmt in &mut block.stmts {
+                    shrink_header_map(stmt, still_added);
+                }
+            }
+            syn::visit_mut::visit_block_mut(self, block);
+        }
+    }
+    Drop.visit_file_mut(file);
+}
+
+/// `header_map.append(HeaderName::from_static("api-version"), ..);`
+fn is_api_version_append(stmt: &syn::Stmt) -> bool {
+    let syn::Stmt::Expr(syn::Expr::MethodCall(call), _) = stmt else {
+        return false;
+    };
+    call.method == "append"
+        && call.args.first().is_some_and(|name| {
+            quote::ToTokens::to_token_stream(name)
+                .to_string()
+                .contains("\"api-version\"")
+        })
+}
+
+/// `let mut header_map = HeaderMap::with_capacity(N);` becomes `N - 1`,
+/// and loses its `mut` unless `mutated`.
+fn shrink_header_map(stmt: &mut syn::Stmt, mutated: bool) {
+    let syn::Stmt::Local(local) = stmt else {
+        return;
+    };
+    if let syn::Pat::Ident(binding) = &mut local.pat
+        && binding.ident == "header_map"
+        && !mutated
+    {
+        binding.mutability = None;
+    }
+    let Some(init) = local.init.as_mut() else {
+        return;
+    };
+    let syn::Expr::Call(call) = init.expr.as_mut() else {
+        return;
+    };
+    let syn::Expr::Path(func) = call.func.as_ref() else {
+        return;
+    };
+    let is_header_map = func.path.segments.len() >= 2
+        && func.path.segments[func.path.segments.len() - 2].ident == "HeaderMap"
+        && func.path.segments[func.path.segments.len() - 1].ident == "with_capacity";
+    if !is_header_map {
+        return;
+    }
+    let Some(syn::Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Int(size),
+        ..
+    })) = call.args.first_mut()
+    else {
+        return;
+    };
+    if let Ok(n) = size.base10_parse::<usize>() {
+        let smaller = n.saturating_sub(1);
+        *size = syn::LitInt::new(&format!("{smaller}usize"), size.span());
+    }
 }
 
 /// Removes typify's `X::builder()` constructors from the `types` module.
@@ -421,4 +506,47 @@ fn gate_attrs(attrs: &mut Vec<syn::Attribute>) {
         }
     }
     *attrs = out;
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_api_version_header_is_dropped_and_its_map_shrinks() {
+        let mut file: syn::File = syn::parse_quote! {
+            fn with_another_header() {
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+                header_map.append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                );
+                header_map.append("x-other", value);
+                let request = client.get(url).headers(header_map).build()?;
+            }
+            fn with_none() {
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                header_map.append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                );
+                let request = client.get(url).headers(header_map).build()?;
+            }
+        };
+        super::drop_api_version_header(&mut file);
+        let text = prettyplease::unparse(&file);
+        assert!(!text.contains("api-version"), "{text}");
+        assert!(
+            text.contains(
+                "let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);"),
+            "{text}"
+        );
+        assert!(
+            text.contains("header_map.append(\"x-other\", value);"),
+            "{text}"
+        );
+    }
 }

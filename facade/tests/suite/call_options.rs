@@ -162,6 +162,13 @@ async fn call_headers_reach_the_wire_of_every_attempt_and_that_call_only() {
         );
     }
     assert!(requests[3].headers.get("x-correlation-id").is_none());
+    // progenitor adds `api-version`, which Authlete does not define; the
+    // generator drops it, so it never reaches the wire.
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.headers.get("api-version").is_none())
+    );
 }
 
 #[tokio::test]
