@@ -1645,11 +1645,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub automatically_registered: ::std::option::Option<bool>,
+        ///Whether the client needs `sid` in its logout tokens.
         #[serde(
             rename = "backchannelLogoutSessionRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub backchannel_logout_session_required: ::std::option::Option<bool>,
+        ///Where the client receives back-channel logout tokens (OpenID Connect Back-Channel Logout).
         #[serde(
             rename = "backchannelLogoutUri",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1828,6 +1830,7 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub grant_types: ::std::vec::Vec<GrantType>,
+        ///The version of the High Assurance Interoperability Profile the client follows.
         #[serde(
             rename = "haipVersion",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2040,11 +2043,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub software_version: ::std::option::Option<::std::string::String>,
+        ///Where the trust bundle for the client's SPIFFE ID is published.
         #[serde(
             rename = "spiffeBundleEndpoint",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub spiffe_bundle_endpoint: ::std::option::Option<::std::string::String>,
+        ///The client's SPIFFE ID, for SPIFFE-based client authentication.
         #[serde(
             rename = "spiffeId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -5725,6 +5730,7 @@ pub mod types {
     pub struct PushedAuthorizationResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<PushedAuthorizationAction>,
+        ///A challenge to send in the `OAuth-Client-Attestation-Challenge` header, for the client's next attestation proof.
         #[serde(
             rename = "attestationChallenge",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -5949,6 +5955,7 @@ pub mod types {
     pub struct RevocationResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<RevocationAction>,
+        ///A challenge to send in the `OAuth-Client-Attestation-Challenge` header, for the client's next attestation proof.
         #[serde(
             rename = "attestationChallenge",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6078,6 +6085,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub api_secret: ::std::option::Option<::std::string::String>,
+        ///How long an attestation challenge stays valid, in seconds.
         #[serde(
             rename = "attestationChallengeTimeWindow",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6112,6 +6120,7 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub authority_hints: ::std::vec::Vec<::std::string::String>,
+        ///How long an authorization code stays valid, in seconds.
         #[serde(
             rename = "authorizationCodeDuration",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6149,11 +6158,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub backchannel_binding_message_required_in_fapi: ::std::option::Option<bool>,
+        ///Whether the service puts `sid` in back-channel logout tokens.
         #[serde(
             rename = "backchannelLogoutSessionSupported",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub backchannel_logout_session_supported: ::std::option::Option<bool>,
+        ///Whether the service supports OpenID Connect Back-Channel Logout.
         #[serde(
             rename = "backchannelLogoutSupported",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6169,6 +6180,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub backchannel_user_code_parameter_supported: ::std::option::Option<bool>,
+        ///The service's endpoint that hands out attestation challenges.
         #[serde(
             rename = "challengeEndpoint",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6220,17 +6232,20 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_assertion_aud_restricted_to_issuer: ::std::option::Option<bool>,
+        ///Root certificates trusted for client attesters.
         #[serde(
             rename = "clientAttesterRoots",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub client_attester_roots: ::std::vec::Vec<::std::string::String>,
+        ///Whether client attestations are checked against `clientAttesterRoots`.
         #[serde(
             rename = "clientAttesterRootsEnabled",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_attester_roots_enabled: ::std::option::Option<bool>,
+        ///Whether only `clientAttesterRoots` are trusted for client attesters.
         #[serde(
             rename = "clientAttesterRootsOnly",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6461,6 +6476,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub grant_management_endpoint: ::std::option::Option<::std::string::String>,
+        ///The version of the High Assurance Interoperability Profile the service follows.
         #[serde(
             rename = "haipVersion",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6537,17 +6553,20 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub jwt_grant_unsigned_jwt_rejected: ::std::option::Option<bool>,
+        ///Root certificates trusted for key attesters.
         #[serde(
             rename = "keyAttesterRoots",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub key_attester_roots: ::std::vec::Vec<::std::string::String>,
+        ///Whether key attestations are checked against `keyAttesterRoots`.
         #[serde(
             rename = "keyAttesterRootsEnabled",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub key_attester_roots_enabled: ::std::option::Option<bool>,
+        ///Whether only `keyAttesterRoots` are trusted for key attesters.
         #[serde(
             rename = "keyAttesterRootsOnly",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -8250,6 +8269,7 @@ pub mod types {
         pub additional_claims: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub assertion: ::std::option::Option<::std::string::String>,
+        ///A challenge to send in the `OAuth-Client-Attestation-Challenge` header, for the client's next attestation proof.
         #[serde(
             rename = "attestationChallenge",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -8667,6 +8687,7 @@ pub mod types {
         pub for_external_attachment: ::std::option::Option<bool>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub properties: ::std::vec::Vec<Property>,
+        ///The refresh token of the token to update, when the access token is not sent.
         #[serde(
             rename = "refreshToken",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -8684,6 +8705,7 @@ pub mod types {
         pub refresh_token_expires_at_updated_on_scope_update: ::std::option::Option<
             bool,
         >,
+        ///The hash of the refresh token of the token to update, when neither token is sent.
         #[serde(
             rename = "refreshTokenHash",
             skip_serializing_if = "::std::option::Option::is_none"

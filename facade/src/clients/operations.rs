@@ -962,13 +962,14 @@ impl<'a> CreateClientRequest<'a> {
         self
     }
 
-    /// The `backchannelLogoutSessionRequired` field.
+    /// Whether the client needs `sid` in its logout tokens.
     pub fn backchannel_logout_session_required(mut self, value: bool) -> Self {
         self.body.backchannel_logout_session_required = Some(value);
         self
     }
 
-    /// The `backchannelLogoutUri` field.
+    /// Where the client receives back-channel logout tokens (OpenID Connect Back-Channel
+    /// Logout).
     pub fn backchannel_logout_uri(mut self, value: impl Into<String>) -> Self {
         self.body.backchannel_logout_uri = Some(value.into());
         self
@@ -1193,7 +1194,7 @@ impl<'a> CreateClientRequest<'a> {
         self
     }
 
-    /// The `haipVersion` field.
+    /// The version of the High Assurance Interoperability Profile the client follows.
     pub fn haip_version(mut self, value: impl Into<String>) -> Self {
         self.body.haip_version = Some(value.into());
         self
@@ -1451,13 +1452,13 @@ impl<'a> CreateClientRequest<'a> {
         self
     }
 
-    /// The `spiffeBundleEndpoint` field.
+    /// Where the trust bundle for the client's SPIFFE ID is published.
     pub fn spiffe_bundle_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.spiffe_bundle_endpoint = Some(value.into());
         self
     }
 
-    /// The `spiffeId` field.
+    /// The client's SPIFFE ID, for SPIFFE-based client authentication.
     pub fn spiffe_id(mut self, value: impl Into<String>) -> Self {
         self.body.spiffe_id = Some(value.into());
         self
@@ -1652,12 +1653,13 @@ impl ClientResponse {
         self.body.automatically_registered
     }
 
-    /// The `backchannelLogoutSessionRequired` field.
+    /// Whether the client needs `sid` in its logout tokens.
     pub fn backchannel_logout_session_required(&self) -> Option<bool> {
         self.body.backchannel_logout_session_required
     }
 
-    /// The `backchannelLogoutUri` field.
+    /// Where the client receives back-channel logout tokens (OpenID Connect Back-Channel
+    /// Logout).
     pub fn backchannel_logout_uri(&self) -> Option<&str> {
         self.body.backchannel_logout_uri.as_deref()
     }
@@ -1842,7 +1844,7 @@ impl ClientResponse {
         &self.body.grant_types
     }
 
-    /// The `haipVersion` field.
+    /// The version of the High Assurance Interoperability Profile the client follows.
     pub fn haip_version(&self) -> Option<&str> {
         self.body.haip_version.as_deref()
     }
@@ -2057,12 +2059,12 @@ impl ClientResponse {
         self.body.software_version.as_deref()
     }
 
-    /// The `spiffeBundleEndpoint` field.
+    /// Where the trust bundle for the client's SPIFFE ID is published.
     pub fn spiffe_bundle_endpoint(&self) -> Option<&str> {
         self.body.spiffe_bundle_endpoint.as_deref()
     }
 
-    /// The `spiffeId` field.
+    /// The client's SPIFFE ID, for SPIFFE-based client authentication.
     pub fn spiffe_id(&self) -> Option<&str> {
         self.body.spiffe_id.as_deref()
     }
@@ -3407,13 +3409,14 @@ impl<'a> UpdateClientRequest<'a> {
         self
     }
 
-    /// The `backchannelLogoutSessionRequired` field.
+    /// Whether the client needs `sid` in its logout tokens.
     pub fn backchannel_logout_session_required(mut self, value: bool) -> Self {
         self.body.backchannel_logout_session_required = Some(value);
         self
     }
 
-    /// The `backchannelLogoutUri` field.
+    /// Where the client receives back-channel logout tokens (OpenID Connect Back-Channel
+    /// Logout).
     pub fn backchannel_logout_uri(mut self, value: impl Into<String>) -> Self {
         self.body.backchannel_logout_uri = Some(value.into());
         self
@@ -3632,7 +3635,7 @@ impl<'a> UpdateClientRequest<'a> {
         self
     }
 
-    /// The `haipVersion` field.
+    /// The version of the High Assurance Interoperability Profile the client follows.
     pub fn haip_version(mut self, value: impl Into<String>) -> Self {
         self.body.haip_version = Some(value.into());
         self
@@ -3890,13 +3893,13 @@ impl<'a> UpdateClientRequest<'a> {
         self
     }
 
-    /// The `spiffeBundleEndpoint` field.
+    /// Where the trust bundle for the client's SPIFFE ID is published.
     pub fn spiffe_bundle_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.spiffe_bundle_endpoint = Some(value.into());
         self
     }
 
-    /// The `spiffeId` field.
+    /// The client's SPIFFE ID, for SPIFFE-based client authentication.
     pub fn spiffe_id(mut self, value: impl Into<String>) -> Self {
         self.body.spiffe_id = Some(value.into());
         self

@@ -152,7 +152,8 @@ impl RevocationResponse {
         self.body.action.clone()
     }
 
-    /// The `attestationChallenge` field.
+    /// A challenge to send in the `OAuth-Client-Attestation-Challenge` header, for the client's
+    /// next attestation proof.
     pub fn attestation_challenge(&self) -> Option<&str> {
         self.body.attestation_challenge.as_deref()
     }

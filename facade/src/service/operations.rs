@@ -141,7 +141,7 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `attestationChallengeTimeWindow` field.
+    /// How long an attestation challenge stays valid, in seconds.
     pub fn attestation_challenge_time_window(mut self, value: i64) -> Self {
         self.body.attestation_challenge_time_window = Some(value);
         self
@@ -177,7 +177,7 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `authorizationCodeDuration` field.
+    /// How long an authorization code stays valid, in seconds.
     pub fn authorization_code_duration(mut self, value: i64) -> Self {
         self.body.authorization_code_duration = Some(value);
         self
@@ -219,13 +219,13 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `backchannelLogoutSessionSupported` field.
+    /// Whether the service puts `sid` in back-channel logout tokens.
     pub fn backchannel_logout_session_supported(mut self, value: bool) -> Self {
         self.body.backchannel_logout_session_supported = Some(value);
         self
     }
 
-    /// The `backchannelLogoutSupported` field.
+    /// Whether the service supports OpenID Connect Back-Channel Logout.
     pub fn backchannel_logout_supported(mut self, value: bool) -> Self {
         self.body.backchannel_logout_supported = Some(value);
         self
@@ -243,7 +243,7 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `challengeEndpoint` field.
+    /// The service's endpoint that hands out attestation challenges.
     pub fn challenge_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.challenge_endpoint = Some(value.into());
         self
@@ -303,7 +303,7 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `clientAttesterRoots` field.
+    /// Root certificates trusted for client attesters.
     pub fn client_attester_roots(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -312,13 +312,13 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `clientAttesterRootsEnabled` field.
+    /// Whether client attestations are checked against `clientAttesterRoots`.
     pub fn client_attester_roots_enabled(mut self, value: bool) -> Self {
         self.body.client_attester_roots_enabled = Some(value);
         self
     }
 
-    /// The `clientAttesterRootsOnly` field.
+    /// Whether only `clientAttesterRoots` are trusted for client attesters.
     pub fn client_attester_roots_only(mut self, value: bool) -> Self {
         self.body.client_attester_roots_only = Some(value);
         self
@@ -585,7 +585,7 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `haipVersion` field.
+    /// The version of the High Assurance Interoperability Profile the service follows.
     pub fn haip_version(mut self, value: impl Into<String>) -> Self {
         self.body.haip_version = Some(value.into());
         self
@@ -687,7 +687,7 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `keyAttesterRoots` field.
+    /// Root certificates trusted for key attesters.
     pub fn key_attester_roots(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -696,13 +696,13 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `keyAttesterRootsEnabled` field.
+    /// Whether key attestations are checked against `keyAttesterRoots`.
     pub fn key_attester_roots_enabled(mut self, value: bool) -> Self {
         self.body.key_attester_roots_enabled = Some(value);
         self
     }
 
-    /// The `keyAttesterRootsOnly` field.
+    /// Whether only `keyAttesterRoots` are trusted for key attesters.
     pub fn key_attester_roots_only(mut self, value: bool) -> Self {
         self.body.key_attester_roots_only = Some(value);
         self
@@ -1446,7 +1446,7 @@ impl ServiceResponse {
         self.body.api_secret.as_deref()
     }
 
-    /// The `attestationChallengeTimeWindow` field.
+    /// How long an attestation challenge stays valid, in seconds.
     pub fn attestation_challenge_time_window(&self) -> Option<i64> {
         self.body.attestation_challenge_time_window
     }
@@ -1476,7 +1476,7 @@ impl ServiceResponse {
         &self.body.authority_hints
     }
 
-    /// The `authorizationCodeDuration` field.
+    /// How long an authorization code stays valid, in seconds.
     pub fn authorization_code_duration(&self) -> Option<i64> {
         self.body.authorization_code_duration
     }
@@ -1511,12 +1511,12 @@ impl ServiceResponse {
         self.body.backchannel_binding_message_required_in_fapi
     }
 
-    /// The `backchannelLogoutSessionSupported` field.
+    /// Whether the service puts `sid` in back-channel logout tokens.
     pub fn backchannel_logout_session_supported(&self) -> Option<bool> {
         self.body.backchannel_logout_session_supported
     }
 
-    /// The `backchannelLogoutSupported` field.
+    /// Whether the service supports OpenID Connect Back-Channel Logout.
     pub fn backchannel_logout_supported(&self) -> Option<bool> {
         self.body.backchannel_logout_supported
     }
@@ -1531,7 +1531,7 @@ impl ServiceResponse {
         self.body.backchannel_user_code_parameter_supported
     }
 
-    /// The `challengeEndpoint` field.
+    /// The service's endpoint that hands out attestation challenges.
     pub fn challenge_endpoint(&self) -> Option<&str> {
         self.body.challenge_endpoint.as_deref()
     }
@@ -1581,17 +1581,17 @@ impl ServiceResponse {
         self.body.client_assertion_aud_restricted_to_issuer
     }
 
-    /// The `clientAttesterRoots` field.
+    /// Root certificates trusted for client attesters.
     pub fn client_attester_roots(&self) -> &[String] {
         &self.body.client_attester_roots
     }
 
-    /// The `clientAttesterRootsEnabled` field.
+    /// Whether client attestations are checked against `clientAttesterRoots`.
     pub fn client_attester_roots_enabled(&self) -> Option<bool> {
         self.body.client_attester_roots_enabled
     }
 
-    /// The `clientAttesterRootsOnly` field.
+    /// Whether only `clientAttesterRoots` are trusted for client attesters.
     pub fn client_attester_roots_only(&self) -> Option<bool> {
         self.body.client_attester_roots_only
     }
@@ -1817,7 +1817,7 @@ impl ServiceResponse {
         self.body.grant_management_endpoint.as_deref()
     }
 
-    /// The `haipVersion` field.
+    /// The version of the High Assurance Interoperability Profile the service follows.
     pub fn haip_version(&self) -> Option<&str> {
         self.body.haip_version.as_deref()
     }
@@ -1902,17 +1902,17 @@ impl ServiceResponse {
         self.body.jwt_grant_unsigned_jwt_rejected
     }
 
-    /// The `keyAttesterRoots` field.
+    /// Root certificates trusted for key attesters.
     pub fn key_attester_roots(&self) -> &[String] {
         &self.body.key_attester_roots
     }
 
-    /// The `keyAttesterRootsEnabled` field.
+    /// Whether key attestations are checked against `keyAttesterRoots`.
     pub fn key_attester_roots_enabled(&self) -> Option<bool> {
         self.body.key_attester_roots_enabled
     }
 
-    /// The `keyAttesterRootsOnly` field.
+    /// Whether only `keyAttesterRoots` are trusted for key attesters.
     pub fn key_attester_roots_only(&self) -> Option<bool> {
         self.body.key_attester_roots_only
     }
@@ -2834,7 +2834,7 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `attestationChallengeTimeWindow` field.
+    /// How long an attestation challenge stays valid, in seconds.
     pub fn attestation_challenge_time_window(mut self, value: i64) -> Self {
         self.body.attestation_challenge_time_window = Some(value);
         self
@@ -2870,7 +2870,7 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `authorizationCodeDuration` field.
+    /// How long an authorization code stays valid, in seconds.
     pub fn authorization_code_duration(mut self, value: i64) -> Self {
         self.body.authorization_code_duration = Some(value);
         self
@@ -2912,13 +2912,13 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `backchannelLogoutSessionSupported` field.
+    /// Whether the service puts `sid` in back-channel logout tokens.
     pub fn backchannel_logout_session_supported(mut self, value: bool) -> Self {
         self.body.backchannel_logout_session_supported = Some(value);
         self
     }
 
-    /// The `backchannelLogoutSupported` field.
+    /// Whether the service supports OpenID Connect Back-Channel Logout.
     pub fn backchannel_logout_supported(mut self, value: bool) -> Self {
         self.body.backchannel_logout_supported = Some(value);
         self
@@ -2936,7 +2936,7 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `challengeEndpoint` field.
+    /// The service's endpoint that hands out attestation challenges.
     pub fn challenge_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.challenge_endpoint = Some(value.into());
         self
@@ -2996,7 +2996,7 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `clientAttesterRoots` field.
+    /// Root certificates trusted for client attesters.
     pub fn client_attester_roots(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3005,13 +3005,13 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `clientAttesterRootsEnabled` field.
+    /// Whether client attestations are checked against `clientAttesterRoots`.
     pub fn client_attester_roots_enabled(mut self, value: bool) -> Self {
         self.body.client_attester_roots_enabled = Some(value);
         self
     }
 
-    /// The `clientAttesterRootsOnly` field.
+    /// Whether only `clientAttesterRoots` are trusted for client attesters.
     pub fn client_attester_roots_only(mut self, value: bool) -> Self {
         self.body.client_attester_roots_only = Some(value);
         self
@@ -3278,7 +3278,7 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `haipVersion` field.
+    /// The version of the High Assurance Interoperability Profile the service follows.
     pub fn haip_version(mut self, value: impl Into<String>) -> Self {
         self.body.haip_version = Some(value.into());
         self
@@ -3380,7 +3380,7 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `keyAttesterRoots` field.
+    /// Root certificates trusted for key attesters.
     pub fn key_attester_roots(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3389,13 +3389,13 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `keyAttesterRootsEnabled` field.
+    /// Whether key attestations are checked against `keyAttesterRoots`.
     pub fn key_attester_roots_enabled(mut self, value: bool) -> Self {
         self.body.key_attester_roots_enabled = Some(value);
         self
     }
 
-    /// The `keyAttesterRootsOnly` field.
+    /// Whether only `keyAttesterRoots` are trusted for key attesters.
     pub fn key_attester_roots_only(mut self, value: bool) -> Self {
         self.body.key_attester_roots_only = Some(value);
         self

@@ -343,7 +343,8 @@ impl TokenResponse {
         self.body.assertion.as_deref()
     }
 
-    /// The `attestationChallenge` field.
+    /// A challenge to send in the `OAuth-Client-Attestation-Challenge` header, for the client's
+    /// next attestation proof.
     pub fn attestation_challenge(&self) -> Option<&str> {
         self.body.attestation_challenge.as_deref()
     }
@@ -1882,7 +1883,7 @@ impl<'a> UpdateTokenRequest<'a> {
         self
     }
 
-    /// The `refreshToken` field.
+    /// The refresh token of the token to update, when the access token is not sent.
     pub fn refresh_token(mut self, value: impl Into<String>) -> Self {
         self.body.refresh_token = Some(value.into());
         self
@@ -1900,7 +1901,7 @@ impl<'a> UpdateTokenRequest<'a> {
         self
     }
 
-    /// The `refreshTokenHash` field.
+    /// The hash of the refresh token of the token to update, when neither token is sent.
     pub fn refresh_token_hash(mut self, value: impl Into<String>) -> Self {
         self.body.refresh_token_hash = Some(value.into());
         self
