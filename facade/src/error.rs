@@ -121,7 +121,7 @@ pub enum Error {
 
     /// The request could not be delivered or the response could not be read
     /// (connection refused or reset, DNS, TLS).
-    #[error("cannot reach Authlete: {source}")]
+    #[error("cannot reach Authlete: {}", transport_message(.source, *.connect))]
     Transport {
         /// True when the failure happened while connecting, so that nothing
         /// of the request can have reached Authlete.
@@ -701,6 +701,29 @@ impl fmt::Debug for Redacted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("<redacted>")
     }
+}
+
+/// What a transport failure's `Display` says: whether anything can have
+/// been sent, then reqwest's message and every cause under it that adds
+/// something ("error sending request" alone does not tell a refused
+/// connection from one reset after the request went out). The URL was
+/// removed from `source` when the error was made.
+fn transport_message(source: &reqwest::Error, connect: bool) -> String {
+    let mut parts = vec![source.to_string()];
+    let mut next = std::error::Error::source(source);
+    while let Some(cause) = next {
+        let text = cause.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = cause.source();
+    }
+    let when = if connect {
+        "could not connect"
+    } else {
+        "the connection failed after the request was sent"
+    };
+    format!("{when}: {}", parts.join(": "))
 }
 
 #[cfg(test)]

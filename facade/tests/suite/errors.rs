@@ -245,6 +245,14 @@ async fn connection_refused_is_a_transport_error_before_sending() {
     );
     assert!(error.never_sent());
     assert!(error.is_retryable());
+    // The cause reaches the message: an operator reading the log learns
+    // that nothing was sent, and why.
+    let message = error.to_string();
+    assert!(
+        message.starts_with("cannot reach Authlete: could not connect: error sending request: "),
+        "{message}"
+    );
+    assert!(message.to_lowercase().contains("refused"), "{message}");
     assert!(
         !error.to_string().contains("127.0.0.1"),
         "no URL in messages: {error}"

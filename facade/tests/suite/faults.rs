@@ -245,6 +245,12 @@ async fn reset_before_the_status_line_is_a_transport_error_sent_once() {
         matches!(fail, Error::Transport { connect: false, .. }),
         "{fail:?}"
     );
+    assert!(
+        fail.to_string().starts_with(
+            "cannot reach Authlete: the connection failed after the request was sent: "
+        ),
+        "{fail}"
+    );
     assert_eq!(
         sent, 1,
         "the ticket reached the server once and was not re-sent"
