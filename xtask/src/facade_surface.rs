@@ -420,17 +420,19 @@ type Macros = BTreeMap<String, Vec<(Vec<TokenTree>, TokenStream)>>;
 
 impl CrateIndex {
     fn read(src: &Path) -> Self {
+        // Each file parsed once for both lists.
+        let files = parsed_files(src);
         CrateIndex {
-            public: public_types(src),
-            macros: crate_macros(src),
+            public: public_types(&files),
+            macros: crate_macros(&files),
             generated: BTreeMap::new(),
         }
     }
 }
 
-/// Every `pub struct` and `pub enum` name under `src`.
-fn public_types(src: &Path) -> Vec<String> {
-    let mut names = Vec::new();
+/// Every `.rs` file under `src` that parses, with its syntax tree.
+fn parsed_files(src: &Path) -> Vec<syn::File> {
+    let mut files = Vec::new();
     let mut dirs = vec![src.to_path_buf()];
     while let Some(dir) = dirs.pop() {
         let Ok(entries) = std::fs::read_dir(&dir) else {
@@ -444,49 +446,36 @@ fn public_types(src: &Path) -> Vec<String> {
                 && let Ok(text) = std::fs::read_to_string(&path)
                 && let Ok(file) = syn::parse_file(&text)
             {
-                names.extend(file.items.iter().filter_map(|item| match item {
-                    Item::Struct(s) if is_pub(&s.vis) => Some(s.ident.to_string()),
-                    Item::Enum(e) if is_pub(&e.vis) => Some(e.ident.to_string()),
-                    _ => None,
-                }));
+                files.push(file);
             }
         }
     }
-    names
+    files
 }
 
-/// Every `macro_rules!` under `src`, by name: its arms, each a pattern and
+/// Every `pub struct` and `pub enum` name in `files`.
+fn public_types(files: &[syn::File]) -> Vec<String> {
+    files
+        .iter()
+        .flat_map(|file| &file.items)
+        .filter_map(|item| match item {
+            Item::Struct(s) if is_pub(&s.vis) => Some(s.ident.to_string()),
+            Item::Enum(e) if is_pub(&e.vis) => Some(e.ident.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Every `macro_rules!` in `files`, by name: its arms, each a pattern and
 /// a body.
-fn crate_macros(src: &Path) -> Macros {
+fn crate_macros(files: &[syn::File]) -> Macros {
     let mut found = BTreeMap::new();
-    let mut dirs = vec![src.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                dirs.push(path);
-                continue;
-            }
-            if path.extension().is_none_or(|e| e != "rs") {
-                continue;
-            }
-            let Some(file) = std::fs::read_to_string(&path)
-                .ok()
-                .and_then(|text| syn::parse_file(&text).ok())
-            else {
-                continue;
-            };
-            for item in file.items {
-                if let Item::Macro(m) = item
-                    && m.mac.path.is_ident("macro_rules")
-                    && let Some(name) = m.ident
-                {
-                    found.insert(name.to_string(), arms(m.mac.tokens));
-                }
-            }
+    for item in files.iter().flat_map(|file| &file.items) {
+        if let Item::Macro(m) = item
+            && m.mac.path.is_ident("macro_rules")
+            && let Some(name) = &m.ident
+        {
+            found.insert(name.to_string(), arms(m.mac.tokens.clone()));
         }
     }
     found

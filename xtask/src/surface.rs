@@ -37,7 +37,7 @@ pub fn api_surface(source: &str) -> Result<String, syn::Error> {
             let syn::ReturnType::Type(_, ret) = &method.sig.output else {
                 continue;
             };
-            let builder = last_segment(ret);
+            let builder = crate::syn_util::last_ident(ret);
             if !builders
                 .iter()
                 .any(|i| matches!(i, Item::Struct(s) if s.ident == builder))
@@ -273,19 +273,7 @@ fn enum_block(e: &ItemEnum) -> String {
 }
 
 fn type_name(ty: &syn::Type) -> String {
-    last_segment(ty)
-}
-
-fn last_segment(ty: &syn::Type) -> String {
-    match ty {
-        syn::Type::Path(p) => p
-            .path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default(),
-        _ => String::new(),
-    }
+    crate::syn_util::last_ident(ty)
 }
 
 /// A type written the way a person would (`Option<String>`, not `::std::option::Option<...>`).
