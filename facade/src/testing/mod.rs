@@ -183,6 +183,20 @@ pub const MOCK_ACCESS_TOKEN: &str = "mock-service-access-token";
 pub const DEFAULT_MOCK_ISSUER: &str = state::DEFAULT_ISSUER;
 
 /// A reply scripted for the next request to one operation.
+///
+/// Authlete answers in two ways, and a script should too:
+///
+/// - **An action**: HTTP 200 with a JSON body whose `action` tells the
+///   authorization server what to do (`BAD_REQUEST`, `INVALID_CLIENT`,
+///   `OK`, ...), even when the client's request is refused. Build it with
+///   [`MockReply::action`].
+/// - **A refusal of the call itself** (wrong service credentials, a
+///   malformed call, an unknown ticket, Authlete failing): a 4xx or 5xx
+///   status with `resultCode` and `resultMessage` and no `action`. Build it
+///   with [`MockReply::error`].
+///
+/// [`MockAuthlete::script`] refuses an `action` body with any status but
+/// 200: the facade would read it as a failed call, not as the action.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum MockReply {
@@ -216,7 +230,20 @@ impl MockReply {
         MockReply::Json { status, body }
     }
 
-    /// Authlete's error shape (`resultCode`, `resultMessage`) with `status`.
+    /// An action answer: HTTP 200 with `body`, whose `action` member is set
+    /// to `action` (`body` may be `json!({})` or carry the answer's other
+    /// members, `responseContent` and so on).
+    pub fn action(action: &str, body: serde_json::Value) -> MockReply {
+        let mut body = match body {
+            serde_json::Value::Object(members) => members,
+            _ => serde_json::Map::new(),
+        };
+        body.insert("action".into(), serde_json::Value::from(action));
+        MockReply::json(200, serde_json::Value::Object(body))
+    }
+
+    /// Authlete's error shape (`resultCode`, `resultMessage`) with `status`:
+    /// the call itself was refused or failed.
     pub fn error(status: u16, result_code: &str, result_message: &str) -> MockReply {
         MockReply::json(
             status,
@@ -270,6 +297,27 @@ type Shared = Arc<Mutex<State>>;
 fn lock(state: &Shared) -> std::sync::MutexGuard<'_, State> {
     state.lock().unwrap_or_else(PoisonError::into_inner)
 }
+
+/// A scripted reply [`MockAuthlete::try_script`] refused, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScriptRefused {
+    /// The operation the reply was for.
+    pub operation: &'static str,
+    /// Why Authlete would never send it.
+    pub reason: String,
+}
+
+impl std::fmt::Display for ScriptRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "reply scripted for `{}` refused: {}",
+            self.operation, self.reason
+        )
+    }
+}
+
+impl std::error::Error for ScriptRefused {}
 
 /// An OAuth client to register with [`MockAuthlete::register`].
 ///
@@ -542,12 +590,51 @@ impl MockAuthlete {
 
     /// Queues `reply` for the next request to `operation`; replies are used
     /// in order, once each, before normal behaviour resumes.
+    ///
+    /// # Panics
+    ///
+    /// When `reply` is something Authlete never sends (see
+    /// [`try_script`](Self::try_script)): a test that scripts it would pass
+    /// against the stand-in and fail against Authlete.
     pub fn script(&self, operation: &'static OperationInfo, reply: MockReply) {
+        if let Err(refused) = self.try_script(operation, reply) {
+            panic!("{refused}");
+        }
+    }
+
+    /// [`script`](Self::script), refusing with the reason a reply Authlete
+    /// never sends: a body with an `action` and a status other than 200
+    /// (Authlete answers every action with 200; a refused call has
+    /// `resultCode` and no `action`).
+    pub fn try_script(
+        &self,
+        operation: &'static OperationInfo,
+        reply: MockReply,
+    ) -> Result<(), ScriptRefused> {
+        let mut inner = &reply;
+        while let MockReply::Delay(_, Some(next)) = inner {
+            inner = next;
+        }
+        if let MockReply::Json { status, body } = inner
+            && *status != 200
+            && let Some(action) = body.get("action").and_then(serde_json::Value::as_str)
+        {
+            return Err(ScriptRefused {
+                operation: operation.id,
+                reason: format!(
+                    "an `action` ({action}) with HTTP {status}: Authlete answers every action \
+                     with 200, so the facade would read this as a failed call; script \
+                     `MockReply::action(\"{action}\", ..)` for the action, or \
+                     `MockReply::error({status}, code, message)` for a refused call"
+                ),
+            });
+        }
         lock(&self.state)
             .scripts
             .entry(operation.id)
             .or_default()
             .push_back(reply);
+        Ok(())
     }
 
     /// Every request received so far, in order (the last ones only after

@@ -487,3 +487,73 @@ async fn the_request_record_keeps_the_last_ones_when_bounded() {
     client.service().jwks().send().await.expect("JWKS");
     assert!(mock.requests().is_empty());
 }
+
+#[tokio::test]
+async fn a_script_authlete_would_never_send_is_refused_with_the_reason() {
+    use authlete::operations::tokens;
+    use authlete::testing::MockReply;
+    let (mock, client) = start().await;
+    // Authlete answers every action with 200; a 400 carrying an action
+    // would turn the token endpoint into a 500 in a test that should have
+    // exercised BAD_REQUEST.
+    let refused = mock
+        .try_script(
+            &tokens::PROCESS,
+            MockReply::Delay(
+                Duration::from_millis(1),
+                Some(Box::new(MockReply::json(
+                    400,
+                    json!({"action": "BAD_REQUEST", "responseContent": "{}"}),
+                ))),
+            ),
+        )
+        .expect_err("refused");
+    assert_eq!(refused.operation, tokens::PROCESS.id);
+    let said = refused.to_string();
+    assert!(
+        said.contains("`action` (BAD_REQUEST) with HTTP 400"),
+        "{said}"
+    );
+    assert!(
+        said.contains("MockReply::action(\"BAD_REQUEST\", ..)"),
+        "{said}"
+    );
+    assert!(
+        said.contains("MockReply::error(400, code, message)"),
+        "{said}"
+    );
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        mock.script(
+            &tokens::PROCESS,
+            MockReply::json(400, json!({"action": "BAD_REQUEST"})),
+        )
+    }));
+    assert!(
+        panicked.is_err(),
+        "script panics on what try_script refuses"
+    );
+
+    // What Authlete does send is accepted and served as scripted: the
+    // action with 200, and a refusal without an action.
+    mock.script(
+        &tokens::PROCESS,
+        MockReply::action(
+            "BAD_REQUEST",
+            json!({"responseContent": "{\"error\":\"invalid_request\"}"}),
+        ),
+    );
+    let answer = token(&client, "grant_type=password").await;
+    assert_eq!(answer.action(), Some(TokenAction::BadRequest));
+    assert_eq!(
+        content(answer.response_content()),
+        json!({"error": "invalid_request"})
+    );
+    mock.script(
+        &tokens::PROCESS,
+        MockReply::error(400, "A001101", "The request was malformed."),
+    );
+    match client.tokens().process("grant_type=password").send().await {
+        Err(Error::Api { status, .. }) => assert_eq!(status.as_u16(), 400),
+        other => panic!("expected Authlete's refusal, got {other:?}"),
+    }
+}
