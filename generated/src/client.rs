@@ -13,56 +13,68 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AccessToken {
+        ///When the access token expires, in milliseconds since the Unix epoch.
         #[serde(
             rename = "accessTokenExpiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token_expires_at: ::std::option::Option<i64>,
+        ///The hash of an access token value; Authlete keeps hashes rather than the tokens themselves, so the hash can identify a token whose value is no longer known.
         #[serde(
             rename = "accessTokenHash",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token_hash: ::std::option::Option<::std::string::String>,
+        ///The numeric client ID Authlete assigned to the client application.
         #[serde(
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id: ::std::option::Option<i64>,
+        ///When the record was created, in milliseconds since the Unix epoch.
         #[serde(
             rename = "createdAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_at: ::std::option::Option<i64>,
+        ///The grant type that first produced the access token; refreshing does not change it.
         #[serde(
             rename = "grantType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub grant_type: ::std::option::Option<GrantType>,
+        ///Last time the access token was renewed with its refresh token, in milliseconds since the Unix epoch; `0` if it has never been refreshed.
         #[serde(
             rename = "lastRefreshedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub last_refreshed_at: ::std::option::Option<i64>,
+        ///Extra properties: key/value pairs attached to the access token (or to what will become one). A property marked hidden is not shown to the client.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub properties: ::std::vec::Vec<Property>,
+        ///When the refresh token expires, in milliseconds since the Unix epoch; 0 when there is no refresh token.
         #[serde(
             rename = "refreshTokenExpiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub refresh_token_expires_at: ::std::option::Option<i64>,
+        ///Hash of the refresh token that goes with this access token; absent when there is none. Listings carry hashes rather than token values, but treat it as sensitive anyway.
         #[serde(
             rename = "refreshTokenHash",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub refresh_token_hash: ::std::option::Option<::std::string::String>,
+        ///The scopes tied to the refresh token, which may differ from those of the access token.
         #[serde(
             rename = "refreshTokenScopes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub refresh_token_scopes: ::std::vec::Vec<::std::string::String>,
+        ///Scopes of the request, grant or access token in question.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub scopes: ::std::vec::Vec<::std::string::String>,
+        ///The unique identifier of the end user (resource owner), as the authorization server knows them.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -134,25 +146,32 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AuthorizationDetailsElement {
+        ///Kinds of action the client wants to perform at the resource, such as `read` or `initiate` (RFC 9396 `actions`).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub actions: ::std::vec::Vec<::std::string::String>,
+        ///Kinds of data requested from the resource (RFC 9396 `datatypes`).
         #[serde(
             rename = "dataTypes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub data_types: ::std::vec::Vec<::std::string::String>,
+        ///Identifier of one specific resource at the API (RFC 9396 section 2).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub identifier: ::std::option::Option<::std::string::String>,
+        ///Where the resource or resource server is, typically the URIs of the resource servers (RFC 9396 `locations`).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub locations: ::std::vec::Vec<::std::string::String>,
+        ///JSON object text holding the members of this entry beyond the common ones (`type`, `locations`, `actions` and so on); what it holds depends on `type`.
         #[serde(
             rename = "otherFields",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub other_fields: ::std::option::Option<::std::string::String>,
+        ///Types or levels of privilege requested at the resource (RFC 9396 `privileges`).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub privileges: ::std::vec::Vec<::std::string::String>,
+        ///Required. Authorization details type (RFC 9396 `type`), such as `openid_credential`; it decides which other members the entry may have.
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -164,16 +183,19 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AuthorizationFailRequest {
+        ///Optional free text of your own describing why the authorization request failed, sent along with `reason`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
+        ///Required. Why the authorization server turns the request down; Authlete maps it to the `error` code sent to the client, e.g. `DENIED` becomes `access_denied` and `NOT_LOGGED_IN` becomes `login_required`.
         pub reason: AuthorizationFailReason,
+        ///The ticket `/auth/authorization` issued to identify an authorization request while it is in progress.
         pub ticket: ::std::string::String,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "authorization")]
-    ///`AuthorizationFailRequestReason`
+    ///Required. Why the authorization server turns the request down; Authlete maps it to the `error` code sent to the client, e.g. `DENIED` becomes `access_denied` and `NOT_LOGGED_IN` becomes `login_required`.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -224,18 +246,22 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AuthorizationFailResponse {
+        ///How to deliver `responseContent`: a JSON error (`INTERNAL_SERVER_ERROR`, `BAD_REQUEST`), a 302 redirect (`LOCATION`) or an auto-posting HTML form (`FORM`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<AuthorizationFailAction>,
+        ///What to send the user agent, by `action`: a JSON error body, the redirect URL for `Location`, or an auto-posting HTML form carrying the error to the client.
         #[serde(
             rename = "responseContent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -246,7 +272,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "authorization")]
-    ///`AuthorizationFailResponseAction`
+    ///How to deliver `responseContent`: a JSON error (`INTERNAL_SERVER_ERROR`, `BAD_REQUEST`), a 302 redirect (`LOCATION`) or an auto-posting HTML form (`FORM`).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -279,69 +305,87 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AuthorizationIssueRequest {
+        ///A value of your own to use as the access token, if one is issued, instead of letting Authlete generate it. Give it plenty of entropy (the generated ones carry 256 bits) or values may collide.
         #[serde(
             rename = "accessToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token: ::std::option::Option<::std::string::String>,
+        ///Lifetime in seconds for the access token, if one is issued, in place of the configured one. Only positive values count; anything else is ignored.
         #[serde(
             rename = "accessTokenDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token_duration: ::std::option::Option<i64>,
+        ///Authentication Context Class Reference: the `acr` value that the user's authentication satisfied when the grant was made.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub acr: ::std::option::Option<::std::string::String>,
+        ///When the end user authenticated, in seconds (not milliseconds) since the Unix epoch.
         #[serde(
             rename = "authTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub auth_time: ::std::option::Option<i64>,
+        ///Rich authorization request details (RFC 9396) to use instead of those in the original authorization request.
         #[serde(
             rename = "authorizationDetails",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub authorization_details: ::std::option::Option<AuthzDetails>,
+        ///Claim values about the user for the ID token, as a JSON object in a string (for example `{"given_name":"Ann","email":"ann@example.com"}`); names may carry a language tag such as `name#ja`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub claims: ::std::option::Option<::std::string::String>,
+        ///A JSON object, as a string, with the values of the claims that transformed claims need as input (the names listed in `requestedClaimsForTx`; OpenID Connect Advanced Syntax for Claims).
         #[serde(
             rename = "claimsForTx",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub claims_for_tx: ::std::option::Option<::std::string::String>,
+        ///Names of the claims the end user agreed to let the client receive.
         #[serde(
             rename = "consentedClaims",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub consented_claims: ::std::vec::Vec<::std::string::String>,
+        ///How to write the `aud` claim of the ID token: `array` or `string`. Overrides the service setting; leave it out to keep that.
         #[serde(
             rename = "idTokenAudType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub id_token_aud_type: ::std::option::Option<::std::string::String>,
+        ///Extra JWS header parameters for the ID token, as a JSON object in a string.
         #[serde(
             rename = "idtHeaderParams",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub idt_header_params: ::std::option::Option<::std::string::String>,
+        ///Extra claims, as a JSON object in a string, to add to the payload of a JWT access token. Ignored unless the service issues JWT access tokens.
         #[serde(
             rename = "jwtAtClaims",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub jwt_at_claims: ::std::option::Option<::std::string::String>,
+        ///Extra key/value properties to attach to the authorization code and/or access token this call issues; a property marked hidden is not shown to the client.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub properties: ::std::vec::Vec<Property>,
+        ///Scopes to grant in place of those in the original request, for example after the user deselected some; leave it out to keep the requested ones.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub scopes: ::std::vec::Vec<::std::string::String>,
+        ///The ID of the user's authentication session, embedded as `sid` in the ID token. Required when the authorization response reported `nativeSsoRequested`; also needed for back-channel logout sessions.
         #[serde(
             rename = "sessionId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub session_id: ::std::option::Option<::std::string::String>,
+        ///A value for the `sub` claim in place of the real subject, for example to keep the internal user ID from clients. When absent, the subject itself is used.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sub: ::std::option::Option<::std::string::String>,
+        ///The user who approved the request. It becomes the access token's subject and, unless `sub` is given, the `sub` claim of the ID token.
         pub subject: ::std::string::String,
+        ///The ticket `/auth/authorization` issued to identify an authorization request while it is in progress.
         pub ticket: ::std::string::String,
+        ///Values of the verified claims that transformed claims need: one JSON object, as a string, per `verified_claims` entry of the request, in the same order (OpenID Connect Advanced Syntax for Claims).
         #[serde(
             rename = "verifiedClaimsForTx",
             default,
@@ -357,53 +401,64 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AuthorizationIssueResponse {
+        ///The access token issued in the authorization response, present only when `response_type` included `token`. Treat it as a secret.
         #[serde(
             rename = "accessToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token: ::std::option::Option<::std::string::String>,
+        ///How long the access token stays valid, in seconds.
         #[serde(
             rename = "accessTokenDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token_duration: ::std::option::Option<i64>,
+        ///When the access token expires, in milliseconds since the Unix epoch; 0 when no access token was issued.
         #[serde(
             rename = "accessTokenExpiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token_expires_at: ::std::option::Option<i64>,
+        ///How to deliver `responseContent`: a JSON error (`INTERNAL_SERVER_ERROR`, `BAD_REQUEST`), a 302 redirect (`LOCATION`) or an auto-posting HTML form (`FORM`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<AuthorizationIssueAction>,
+        ///The authorization code just issued, present when the request's `response_type` contains `code`; it is already inside `responseContent`. A credential; keep it out of logs.
         #[serde(
             rename = "authorizationCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub authorization_code: ::std::option::Option<::std::string::String>,
+        ///The ID token issued in the authorization response, present only when `response_type` included `id_token`.
         #[serde(
             rename = "idToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub id_token: ::std::option::Option<::std::string::String>,
+        ///The access token in JWT form, issued alongside the ordinary random-string token when the service is set up to sign access tokens; absent otherwise. Treat it as a secret.
         #[serde(
             rename = "jwtAccessToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub jwt_access_token: ::std::option::Option<::std::string::String>,
+        ///What to send the user agent, by `action`: a JSON error body, the redirect URL for `Location`, or an auto-posting HTML form. On success it carries the code or tokens, so keep it out of logs.
         #[serde(
             rename = "responseContent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Information that was attached to the ticket this call spent, such as its `context` text.
         #[serde(
             rename = "ticketInfo",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -414,7 +469,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "authorization")]
-    ///`AuthorizationIssueResponseAction`
+    ///How to deliver `responseContent`: a JSON error (`INTERNAL_SERVER_ERROR`, `BAD_REQUEST`), a 302 redirect (`LOCATION`) or an auto-posting HTML form (`FORM`).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -447,13 +502,16 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AuthorizationRequest {
+        ///Per-call switches for resolving a client whose ID is a metadata document URL (OAuth Client ID Metadata Document); without them the service's settings apply.
         #[serde(
             rename = "cimdOptions",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cimd_options: ::std::option::Option<CimdOptions>,
+        ///Free text of your own to keep with the ticket this call issues. Read it back with `/auth/authorization/ticket/info` and change it with `/auth/authorization/ticket/update`; Authlete stores it compressed and encrypted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub context: ::std::option::Option<::std::string::String>,
+        ///The authorization request as your endpoint received it: the query string of a GET or the form body of a POST, unchanged.
         pub parameters: ::std::string::String,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
         #[serde(flatten)]
@@ -464,126 +522,155 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AuthorizationResponse {
+        ///`true` only when the request's `claims` parameter marks the `acr` claim as essential, so the login must satisfy one of `acrs`.
         #[serde(
             rename = "acrEssential",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub acr_essential: ::std::option::Option<bool>,
+        ///ACR values asked for, taken from the `acr` claim in `claims`, the `acr_values` parameter, or the client's `default_acr_values`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub acrs: ::std::vec::Vec<::std::string::String>,
+        ///What the authorization endpoint does next: answer the user agent from `responseContent` (`INTERNAL_SERVER_ERROR`, `BAD_REQUEST`, `LOCATION`, `FORM`), show its own login and consent UI (`INTERACTION`), or decide without UI because of `prompt=none` (`NO_INTERACTION`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<AuthorizationAction>,
+        ///Rich authorization request details (RFC 9396), the structured form of an `authorization_details` parameter, associated with the request, grant or token in question.
         #[serde(
             rename = "authorizationDetails",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub authorization_details: ::std::option::Option<AuthzDetails>,
+        ///Names of the claims the client asked to have in the ID token, taken from the `scope` and `claims` request parameters (OpenID Connect Core 5.4 and 5.5).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub claims: ::std::vec::Vec<::std::string::String>,
+        ///Names of the claims the client wants from the UserInfo endpoint, derived from the request's `scope` and `claims` parameters.
         #[serde(
             rename = "claimsAtUserInfo",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub claims_at_user_info: ::std::vec::Vec<::std::string::String>,
+        ///Languages (BCP 47 tags) preferred for claim values, from the `claims_locales` parameter, most preferred first.
         #[serde(
             rename = "claimsLocales",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub claims_locales: ::std::vec::Vec<::std::string::String>,
+        ///The client application that sent the authorization request, for display on the consent page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub client: ::std::option::Option<ClientLimitedAuthorization>,
+        ///Whether the `client_id` of the authorization request was the client's OpenID Federation entity ID.
         #[serde(
             rename = "clientEntityIdUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_entity_id_used: ::std::option::Option<bool>,
+        ///Whether the `client_id` of the authorization request was the client's alias rather than its numeric ID.
         #[serde(
             rename = "clientIdAliasUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id_alias_used: ::std::option::Option<bool>,
+        ///The credential offer identified by the request's `issuer_state` parameter (OpenID for Verifiable Credential Issuance); present only when the Verifiable Credentials feature is on and the parameter was sent.
         #[serde(
             rename = "credentialOfferInfo",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub credential_offer_info: ::std::option::Option<CredentialOfferInfo>,
+        ///How the client wants the login and consent UI shown (`display`): `PAGE`, `POPUP`, `TOUCH` or `WAP`; `PAGE` when the request omits it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub display: ::std::option::Option<Display>,
+        ///Requested scopes that matched a scope's `regex` attribute rather than its name, each given as that scope's name plus the exact string requested; they do not appear in `scopes`.
         #[serde(
             rename = "dynamicScopes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub dynamic_scopes: ::std::vec::Vec<DynamicScope>,
+        ///The `grant_management_action` parameter (Grant Management for OAuth 2.0): `CREATE`, `REPLACE` or `MERGE`, or absent.
         #[serde(
             rename = "gmAction",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub gm_action: ::std::option::Option<GrantManagementAction>,
+        ///The grant named by the request's `grant_id` (Grant Management for OAuth 2.0). It may belong to a different user than the one now signing in, so be careful what the consent page shows.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub grant: ::std::option::Option<Grant>,
+        ///The `grant_id` request parameter of the authorization request (Grant Management for OAuth 2.0).
         #[serde(
             rename = "grantId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub grant_id: ::std::option::Option<::std::string::String>,
+        ///Subject of the user who gave the grant named by the request's `grant_id`. Authlete skips the grant management action if the subject later passed to `/auth/authorization/issue` differs.
         #[serde(
             rename = "grantSubject",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub grant_subject: ::std::option::Option<::std::string::String>,
+        ///JSON text of the `id_token` member of the request's `claims`, listing the claims wanted in the ID token; a request object's value wins over the plain parameter.
         #[serde(
             rename = "idTokenClaims",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub id_token_claims: ::std::option::Option<::std::string::String>,
+        ///The verifiable credentials that the token issued for this request will unlock, as a JSON array in a string; they come from `issuer_state`, `authorization_details` and `scope`.
         #[serde(
             rename = "issuableCredentials",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub issuable_credentials: ::std::option::Option<::std::string::String>,
+        ///The `login_hint` parameter: the client's hint about who is logging in, handy for prefilling the login form.
         #[serde(
             rename = "loginHint",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub login_hint: ::std::option::Option<::std::string::String>,
+        ///Deprecated; use `prompts`. The least `prompt` the UI must satisfy, `CONSENT` when the request has no `prompt`.
         #[serde(
             rename = "lowestPrompt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub lowest_prompt: ::std::option::Option<Prompt>,
+        ///The most seconds that may have passed since the user last actively authenticated, from `max_age` or the client's `default_max_age`; 0 means no limit (OpenID Connect Core 3.1.2.1).
         #[serde(
             rename = "maxAge",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub max_age: ::std::option::Option<i32>,
+        ///Whether the client used the URL of its metadata document (OAuth Client ID Metadata Document) as its client ID.
         #[serde(
             rename = "metadataDocumentUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub metadata_document_used: ::std::option::Option<bool>,
+        ///`true` when the request asks for Native SSO (`openid` and `device_sso` scopes, a `response_type` containing `code`, and a service and client that allow it). The `/auth/authorization/issue` call must then include `sessionId`.
         #[serde(
             rename = "nativeSsoRequested",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub native_sso_requested: ::std::option::Option<bool>,
+        ///Values of the request's `prompt` parameter (OpenID Connect Core, plus `CREATE` for user sign-up), which tell what the user must or must not be shown.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub prompts: ::std::vec::Vec<Prompt>,
+        ///The `purpose` parameter (OpenID Connect for Identity Assurance): the client's reason for wanting the user's data, 3 to 300 characters, for the consent screen.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub purpose: ::std::option::Option<::std::string::String>,
+        ///JSON payload of the request object (JAR, RFC 9101) the request carried; absent when there was none.
         #[serde(
             rename = "requestObjectPayload",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_object_payload: ::std::option::Option<::std::string::String>,
+        ///Names of the claims that transformed claims in the request need as input (OpenID Connect Advanced Syntax for Claims). Gather their values and pass them back as `claimsForTx`.
         #[serde(
             rename = "requestedClaimsForTx",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub requested_claims_for_tx: ::std::vec::Vec<::std::string::String>,
+        ///Names of the verified claims that transformed claims need as input, one `{"array": [...]}` entry per `verified_claims` request. Gather their values and pass them back as `verifiedClaimsForTx`.
         #[serde(
             rename = "requestedVerifiedClaimsForTx",
             default,
@@ -592,42 +679,53 @@ pub mod types {
         pub requested_verified_claims_for_tx: ::std::vec::Vec<
             AuthorizationResponseRequestedVerifiedClaimsForTxItem,
         >,
+        ///Target resources from the request's `resource` parameters, or from the request object, which wins when both are present (RFC 8707).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub resources: ::std::vec::Vec<::std::string::String>,
+        ///What to send the user agent, by `action`: a JSON error body, the redirect URL for `Location`, or an auto-posting HTML form. Not meant for display with `INTERACTION` or `NO_INTERACTION`.
         #[serde(
             rename = "responseContent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///The scopes requested, or the service's default scopes when the request had no `scope`; may be empty when nothing valid was requested.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub scopes: ::std::vec::Vec<Scope>,
+        ///The service (authorization server) the request was made to, e.g. for showing its name on the login and consent pages.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub service: ::std::option::Option<Service>,
+        ///The user the client asked for through the `sub` claim of its `claims` parameter; usually absent. The user who signs in must match it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
+        ///The ticket `/auth/authorization` issued to identify an authorization request while it is in progress.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ticket: ::std::option::Option<::std::string::String>,
+        ///The `transformed_claims` part of the request's `claims` parameter (or request object), as a JSON string (OpenID Connect Advanced Syntax for Claims).
         #[serde(
             rename = "transformedClaims",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub transformed_claims: ::std::option::Option<::std::string::String>,
+        ///Languages (BCP 47 tags) preferred for the user interface, from `ui_locales`, most preferred first.
         #[serde(
             rename = "uiLocales",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub ui_locales: ::std::vec::Vec<::std::string::String>,
+        ///The `userinfo` part of the request's `claims` parameter (or of the request object's `claims`), as a JSON string (OpenID Connect Core 5.5). A request object's value wins over the plain parameter.
         #[serde(
             rename = "userInfoClaims",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -638,7 +736,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "authorization")]
-    ///`AuthorizationResponseAction`
+    ///What the authorization endpoint does next: answer the user agent from `responseContent` (`INTERNAL_SERVER_ERROR`, `BAD_REQUEST`, `LOCATION`, `FORM`), show its own login and consent UI (`INTERACTION`), or decide without UI because of `prompt=none` (`NO_INTERACTION`).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -686,6 +784,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AuthorizationTicketInfo {
+        ///Free text of the caller's choosing that Authlete stores with the ticket or credential offer and hands back later; Authlete does not interpret it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub context: ::std::option::Option<::std::string::String>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -697,6 +796,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AuthorizationTicketInfoRequest {
+        ///The ticket `/auth/authorization` issued to identify an authorization request while it is in progress.
         pub ticket: ::std::string::String,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
         #[serde(flatten)]
@@ -707,15 +807,19 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AuthorizationTicketInfoResponse {
+        ///The outcome of the lookup: `OK`, `NOT_FOUND` (no such ticket, or it has expired), `CALLER_ERROR` (the request was wrong) or `AUTHLETE_ERROR`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<AuthorizationTicketInfoAction>,
+        ///Information kept with an authorization ticket; at present just its `context` text.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub info: ::std::option::Option<AuthorizationTicketInfo>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -726,7 +830,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "authorization")]
-    ///`AuthorizationTicketInfoResponseAction`
+    ///The outcome of the lookup: `OK`, `NOT_FOUND` (no such ticket, or it has expired), `CALLER_ERROR` (the request was wrong) or `AUTHLETE_ERROR`.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -759,7 +863,9 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AuthorizationTicketUpdateRequest {
+        ///The new information to keep with the ticket, replacing the old (today just its `context` text). The published spec types it as a string; Authlete's Java library sends an object with `context`.
         pub info: ::std::string::String,
+        ///The ticket `/auth/authorization` issued to identify an authorization request while it is in progress.
         pub ticket: ::std::string::String,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
         #[serde(flatten)]
@@ -770,15 +876,19 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AuthorizationTicketUpdateResponse {
+        ///The outcome of the update: `OK`, `NOT_FOUND` (no such ticket, or it has expired), `CALLER_ERROR` (the request was wrong) or `AUTHLETE_ERROR`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<AuthorizationTicketUpdateAction>,
+        ///Information kept with an authorization ticket; at present just its `context` text.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub info: ::std::option::Option<AuthorizationTicketInfo>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -789,7 +899,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "authorization")]
-    ///`AuthorizationTicketUpdateResponseAction`
+    ///The outcome of the update: `OK`, `NOT_FOUND` (no such ticket, or it has expired), `CALLER_ERROR` (the request was wrong) or `AUTHLETE_ERROR`.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -830,6 +940,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AuthzDetails {
+        ///Entries of an `authorization_details` list (RFC 9396), one object per requested authorization.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub elements: ::std::vec::Vec<AuthorizationDetailsElement>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -841,25 +952,31 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BackchannelAuthenticationCompleteRequest {
+        ///An access token value: in responses the token just issued or acted on, in issue and create requests a value of your own that Authlete uses instead of generating one. Treat it as a secret.
         #[serde(
             rename = "accessToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token: ::std::option::Option<::std::string::String>,
+        ///How long the access token stays valid, in seconds.
         #[serde(
             rename = "accessTokenDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token_duration: ::std::option::Option<i64>,
+        ///Authentication Context Class Reference: the `acr` value that the user's authentication satisfied when the grant was made.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub acr: ::std::option::Option<::std::string::String>,
+        ///When the end user authenticated, in seconds (not milliseconds) since the Unix epoch.
         #[serde(
             rename = "authTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub auth_time: ::std::option::Option<i64>,
+        ///Claims about the end user. In requests it is a JSON object, as a string, holding claim values for Authlete to embed; in responses it lists the names of claims the client asked for.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub claims: ::std::option::Option<::std::string::String>,
+        ///Names of the claims the end user agreed to let the client receive.
         #[serde(
             rename = "consentedClaims",
             default,
@@ -876,34 +993,43 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub error_uri: ::std::option::Option<::std::string::String>,
+        ///How the `aud` claim of ID tokens is written: `array` for a JSON array of strings, `string` for a single string.
         #[serde(
             rename = "idTokenAudType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub id_token_aud_type: ::std::option::Option<::std::string::String>,
+        ///Extra JWS header parameters for the ID token, as a JSON object in a string.
         #[serde(
             rename = "idtHeaderParams",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub idt_header_params: ::std::option::Option<::std::string::String>,
+        ///Extra claims, as a JSON object in a string, to add to the payload of a JWT access token. Ignored unless the service issues JWT access tokens.
         #[serde(
             rename = "jwtAtClaims",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub jwt_at_claims: ::std::option::Option<::std::string::String>,
+        ///Extra properties: key/value pairs attached to the access token (or to what will become one). A property marked hidden is not shown to the client.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub properties: ::std::vec::Vec<Property>,
+        ///How long the refresh token stays valid, in seconds.
         #[serde(
             rename = "refreshTokenDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub refresh_token_duration: ::std::option::Option<i64>,
         pub result: CibaCompleteResult,
+        ///Scopes of the request, grant or access token in question.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub scopes: ::std::vec::Vec<::std::string::String>,
+        ///A value for the `sub` claim in place of the real subject, for example to keep the internal user ID from clients. When absent, the subject itself is used.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sub: ::std::option::Option<::std::string::String>,
+        ///The unique identifier of the end user (resource owner), as the authorization server knows them.
         pub subject: ::std::string::String,
+        ///The ticket `/auth/authorization` issued to identify an authorization request while it is in progress.
         pub ticket: ::std::string::String,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
         #[serde(flatten)]
@@ -941,16 +1067,19 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BackchannelAuthenticationCompleteResponse {
+        ///An access token value: in responses the token just issued or acted on, in issue and create requests a value of your own that Authlete uses instead of generating one. Treat it as a secret.
         #[serde(
             rename = "accessToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token: ::std::option::Option<::std::string::String>,
+        ///How long the access token stays valid, in seconds.
         #[serde(
             rename = "accessTokenDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token_duration: ::std::option::Option<i64>,
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<CibaCompleteAction>,
         #[serde(
@@ -958,42 +1087,50 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub auth_req_id: ::std::option::Option<::std::string::String>,
+        ///Rich authorization request details (RFC 9396), the structured form of an `authorization_details` parameter, associated with the request, grant or token in question.
         #[serde(
             rename = "authorizationDetails",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub authorization_details: ::std::option::Option<AuthzDetails>,
+        ///The attributes (key/value pairs) the service operator set on the client the access token was issued to.
         #[serde(
             rename = "clientAttributes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub client_attributes: ::std::vec::Vec<Pair>,
+        ///The client's entity ID under OpenID Federation 1.0.
         #[serde(
             rename = "clientEntityId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_entity_id: ::std::option::Option<::std::string::String>,
+        ///Whether the client identified itself by its OpenID Federation entity ID rather than its ordinary client ID when the token was requested.
         #[serde(
             rename = "clientEntityIdUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_entity_id_used: ::std::option::Option<bool>,
+        ///The numeric client ID Authlete assigned to the client application.
         #[serde(
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id: ::std::option::Option<i64>,
+        ///The client's alias, a string that can stand in for the numeric client ID while aliases are enabled for both the client and the service. Where a token is concerned, it is the alias in effect when the token was requested, which may have changed since.
         #[serde(
             rename = "clientIdAlias",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id_alias: ::std::option::Option<::std::string::String>,
+        ///Whether the client identified itself by its client ID alias rather than the numeric client ID when the token or authorization was requested.
         #[serde(
             rename = "clientIdAliasUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id_alias_used: ::std::option::Option<bool>,
+        ///The client application's display name (`client_name`), without a language tag.
         #[serde(
             rename = "clientName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1014,63 +1151,76 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub delivery_mode: ::std::option::Option<DeliveryMode>,
+        ///A grant identifier under Grant Management for OAuth 2.0 (`grant_id`).
         #[serde(
             rename = "grantId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub grant_id: ::std::option::Option<::std::string::String>,
+        ///An ID token just issued, as a signed (possibly also encrypted) JWT in compact form.
         #[serde(
             rename = "idToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub id_token: ::std::option::Option<::std::string::String>,
+        ///How long ID tokens stay valid, in seconds.
         #[serde(
             rename = "idTokenDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub id_token_duration: ::std::option::Option<i64>,
+        ///The access token in JWT form, issued alongside the ordinary random-string token when the service is set up to sign access tokens; absent otherwise. Treat it as a secret.
         #[serde(
             rename = "jwtAccessToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub jwt_access_token: ::std::option::Option<::std::string::String>,
+        ///URL of the client's metadata document under OAuth Client ID Metadata Document. On token-related objects it is present only when that URL served as the client ID.
         #[serde(
             rename = "metadataDocumentLocation",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub metadata_document_location: ::std::option::Option<::std::string::String>,
+        ///Whether the client used the URL of its metadata document (OAuth Client ID Metadata Document) as its client ID.
         #[serde(
             rename = "metadataDocumentUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub metadata_document_used: ::std::option::Option<bool>,
+        ///A refresh token value. Treat it as a secret.
         #[serde(
             rename = "refreshToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub refresh_token: ::std::option::Option<::std::string::String>,
+        ///How long the refresh token stays valid, in seconds.
         #[serde(
             rename = "refreshTokenDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub refresh_token_duration: ::std::option::Option<i64>,
+        ///Target resources (RFC 8707 resource indicators), as URIs.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub resources: ::std::vec::Vec<::std::string::String>,
+        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
         #[serde(
             rename = "responseContent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///The attributes (key/value pairs) the service operator set on the service.
         #[serde(
             rename = "serviceAttributes",
             default,
@@ -1082,7 +1232,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "ciba")]
-    ///`BackchannelAuthenticationCompleteResponseAction`
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1124,6 +1274,7 @@ pub mod types {
         )]
         pub error_uri: ::std::option::Option<::std::string::String>,
         pub reason: CibaFailReason,
+        ///The ticket `/auth/authorization` issued to identify an authorization request while it is in progress.
         pub ticket: ::std::string::String,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
         #[serde(flatten)]
@@ -1173,18 +1324,22 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BackchannelAuthenticationFailResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<CibaFailAction>,
+        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
         #[serde(
             rename = "responseContent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1195,7 +1350,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "ciba")]
-    ///`BackchannelAuthenticationFailResponseAction`
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1226,6 +1381,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BackchannelAuthenticationIssueRequest {
+        ///The ticket `/auth/authorization` issued to identify an authorization request while it is in progress.
         pub ticket: ::std::string::String,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
         #[serde(flatten)]
@@ -1236,6 +1392,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BackchannelAuthenticationIssueResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<CibaIssueAction>,
         #[serde(
@@ -1250,16 +1407,19 @@ pub mod types {
         pub expires_in: ::std::option::Option<i32>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub interval: ::std::option::Option<i32>,
+        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
         #[serde(
             rename = "responseContent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1270,7 +1430,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "ciba")]
-    ///`BackchannelAuthenticationIssueResponseAction`
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1306,37 +1466,44 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cimd_options: ::std::option::Option<CimdOptions>,
+        ///The client's TLS certificate in PEM form, as presented on the mutual-TLS connection to your endpoint (RFC 8705).
         #[serde(
             rename = "clientCertificate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_certificate: ::std::option::Option<::std::string::String>,
+        ///The rest of the client's certificate chain from the TLS connection, each certificate in PEM form, leaf excluded.
         #[serde(
             rename = "clientCertificatePath",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub client_certificate_path: ::std::vec::Vec<::std::string::String>,
+        ///The numeric client ID Authlete assigned to the client application.
         #[serde(
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id: ::std::option::Option<::std::string::String>,
+        ///A client secret. Treat it as a credential: never log it.
         #[serde(
             rename = "clientSecret",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_secret: ::std::option::Option<::std::string::String>,
+        ///The `OAuth-Client-Attestation` request header as received, for attestation-based client authentication.
         #[serde(
             rename = "oauthClientAttestation",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub oauth_client_attestation: ::std::option::Option<::std::string::String>,
+        ///The `OAuth-Client-Attestation-PoP` request header as received, the proof of possession that goes with the client attestation.
         #[serde(
             rename = "oauthClientAttestationPop",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub oauth_client_attestation_pop: ::std::option::Option<::std::string::String>,
+        ///The request parameters your endpoint received from its caller, passed on unchanged as `application/x-www-form-urlencoded` text.
         pub parameters: ::std::string::String,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
         #[serde(flatten)]
@@ -1349,8 +1516,10 @@ pub mod types {
     pub struct BackchannelAuthenticationResponse {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub acrs: ::std::vec::Vec<::std::string::String>,
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<CibaAction>,
+        ///Rich authorization request details (RFC 9396), the structured form of an `authorization_details` parameter, associated with the request, grant or token in question.
         #[serde(
             rename = "authorizationDetails",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1367,42 +1536,50 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub claim_names: ::std::vec::Vec<::std::string::String>,
+        ///The attributes (key/value pairs) the service operator set on the client the access token was issued to.
         #[serde(
             rename = "clientAttributes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub client_attributes: ::std::vec::Vec<Pair>,
+        ///The client authentication method expected of the client at this endpoint, from its registration; absent when Authlete could not tell which client sent the request.
         #[serde(
             rename = "clientAuthMethod",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_auth_method: ::std::option::Option<::std::string::String>,
+        ///The client's entity ID under OpenID Federation 1.0.
         #[serde(
             rename = "clientEntityId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_entity_id: ::std::option::Option<::std::string::String>,
+        ///Whether the client identified itself by its OpenID Federation entity ID rather than its ordinary client ID when the token was requested.
         #[serde(
             rename = "clientEntityIdUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_entity_id_used: ::std::option::Option<bool>,
+        ///The numeric client ID Authlete assigned to the client application.
         #[serde(
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id: ::std::option::Option<i64>,
+        ///The client's alias, a string that can stand in for the numeric client ID while aliases are enabled for both the client and the service. Where a token is concerned, it is the alias in effect when the token was requested, which may have changed since.
         #[serde(
             rename = "clientIdAlias",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id_alias: ::std::option::Option<::std::string::String>,
+        ///Whether the client identified itself by its client ID alias rather than the numeric client ID when the token or authorization was requested.
         #[serde(
             rename = "clientIdAliasUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id_alias_used: ::std::option::Option<bool>,
+        ///The client application's display name (`client_name`), without a language tag.
         #[serde(
             rename = "clientName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1429,8 +1606,10 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub gm_action: ::std::option::Option<GrantManagementAction>,
+        ///The content of a grant under Grant Management for OAuth 2.0: its scopes, claims and authorization details.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub grant: ::std::option::Option<Grant>,
+        ///A grant identifier under Grant Management for OAuth 2.0 (`grant_id`).
         #[serde(
             rename = "grantId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1448,11 +1627,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub hint_type: ::std::option::Option<::std::string::String>,
+        ///URL of the client's metadata document under OAuth Client ID Metadata Document. On token-related objects it is present only when that URL served as the client ID.
         #[serde(
             rename = "metadataDocumentLocation",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub metadata_document_location: ::std::option::Option<::std::string::String>,
+        ///Whether the client used the URL of its metadata document (OAuth Client ID Metadata Document) as its client ID.
         #[serde(
             rename = "metadataDocumentUsed",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1468,33 +1649,41 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub requested_expiry: ::std::option::Option<i32>,
+        ///Target resources (RFC 8707 resource indicators), as URIs.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub resources: ::std::vec::Vec<::std::string::String>,
+        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
         #[serde(
             rename = "responseContent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Scopes of the request, grant or access token in question.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub scopes: ::std::vec::Vec<Scope>,
+        ///The attributes (key/value pairs) the service operator set on the service.
         #[serde(
             rename = "serviceAttributes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub service_attributes: ::std::vec::Vec<Pair>,
+        ///A value for the `sub` claim in place of the real subject, for example to keep the internal user ID from clients. When absent, the subject itself is used.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sub: ::std::option::Option<::std::string::String>,
+        ///The ticket `/auth/authorization` issued to identify an authorization request while it is in progress.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ticket: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -1514,7 +1703,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "ciba")]
-    ///`BackchannelAuthenticationResponseAction`
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1554,16 +1743,19 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CimdOptions {
+        ///When `true`, Authlete fetches the client's metadata document from its client ID URL even if a cached copy has not expired, overriding the service setting for this call. It only matters when the service supports client ID metadata documents and the client ID is such a URL.
         #[serde(
             rename = "alwaysRetrieved",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub always_retrieved: ::std::option::Option<bool>,
+        ///When `true`, a client ID metadata document URL may use plain `http`, overriding the service setting for this call. Meant for local development; risky in production without an allowlist.
         #[serde(
             rename = "httpPermitted",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub http_permitted: ::std::option::Option<bool>,
+        ///When `true`, a client ID URL with a query component is accepted, overriding the service setting for this call; Authlete refuses such URLs by default.
         #[serde(
             rename = "queryPermitted",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1607,39 +1799,47 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Client {
+        ///Kind of application, `WEB` or `NATIVE` (`application_type` in OpenID Connect Dynamic Client Registration, which assumes `web` when it is omitted). The standard ties it to which redirect URI forms are acceptable.
         #[serde(
             rename = "applicationType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub application_type: ::std::option::Option<ApplicationType>,
+        ///Arbitrary key/value pairs that the service operator attaches to the object for its own use.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub attributes: ::std::vec::Vec<Pair>,
+        ///Whether ID tokens for the client must carry the `auth_time` claim (the `require_auth_time` client metadata of OpenID Connect Dynamic Client Registration).
         #[serde(
             rename = "authTimeRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub auth_time_required: ::std::option::Option<bool>,
+        ///The `type` values this client may use in `authorization_details` (the `authorization_details_types` metadata of RFC 9396 Rich Authorization Requests).
         #[serde(
             rename = "authorizationDetailsTypes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub authorization_details_types: ::std::vec::Vec<::std::string::String>,
+        ///JWE key-management algorithm (`alg`) for encrypting JARM authorization responses sent to this client (`authorization_encrypted_response_alg`). When absent, those responses are signed but not encrypted.
         #[serde(
             rename = "authorizationEncryptionAlg",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub authorization_encryption_alg: ::std::option::Option<JweAlg>,
+        ///JWE content-encryption algorithm (`enc`) for JARM authorization responses (`authorization_encrypted_response_enc`), used together with `authorizationEncryptionAlg`; JARM falls back to `A128CBC-HS256` when only the `alg` is set.
         #[serde(
             rename = "authorizationEncryptionEnc",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub authorization_encryption_enc: ::std::option::Option<JweEnc>,
+        ///Signing algorithm for JARM authorization responses (`response_mode=jwt` and its variants) sent to this client (`authorization_signed_response_alg`); JARM's default is `RS256`.
         #[serde(
             rename = "authorizationSignAlg",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub authorization_sign_alg: ::std::option::Option<JwsAlg>,
+        ///Whether the client came into being through automatic registration as defined by OpenID Federation 1.0.
         #[serde(
             rename = "automaticallyRegistered",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1657,166 +1857,201 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub backchannel_logout_uri: ::std::option::Option<::std::string::String>,
+        ///How the client gets the outcome of a CIBA backchannel authentication: by poll, ping or push (`backchannel_token_delivery_mode`).
         #[serde(
             rename = "bcDeliveryMode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub bc_delivery_mode: ::std::option::Option<::std::string::String>,
+        ///URL of the client's CIBA notification endpoint (`backchannel_client_notification_endpoint`), which the authorization server calls in ping and push modes.
         #[serde(
             rename = "bcNotificationEndpoint",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub bc_notification_endpoint: ::std::option::Option<::std::string::String>,
+        ///Algorithm the client signs its CIBA backchannel authentication requests with (`backchannel_authentication_request_signing_alg`); CIBA permits asymmetric algorithms only. Leave it unset for a client that sends unsigned requests.
         #[serde(
             rename = "bcRequestSignAlg",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub bc_request_sign_alg: ::std::option::Option<JwsAlg>,
+        ///Whether the client must send a user code in its CIBA backchannel authentication requests (the `backchannel_user_code_parameter` client metadata).
         #[serde(
             rename = "bcUserCodeRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub bc_user_code_required: ::std::option::Option<bool>,
+        ///The numeric client ID Authlete assigned to the client application.
         #[serde(
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id: ::std::option::Option<i64>,
+        ///The client's alias, a string that can stand in for the numeric client ID while aliases are enabled for both the client and the service. Where a token is concerned, it is the alias in effect when the token was requested, which may have changed since.
         #[serde(
             rename = "clientIdAlias",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id_alias: ::std::option::Option<::std::string::String>,
+        ///Whether client ID aliases are switched on. An alias only works when both the service and the client have this set.
         #[serde(
             rename = "clientIdAliasEnabled",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id_alias_enabled: ::std::option::Option<bool>,
+        ///The client application's display name (`client_name`), without a language tag.
         #[serde(
             rename = "clientName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_name: ::std::option::Option<::std::string::String>,
+        ///Localized variants of the client's name, one per language tag (as in `client_name#ja`).
         #[serde(
             rename = "clientNames",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub client_names: ::std::vec::Vec<TaggedValue>,
+        ///OpenID Federation registration types the client declares it may use, `AUTOMATIC` and/or `EXPLICIT` (`client_registration_types`).
         #[serde(
             rename = "clientRegistrationTypes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub client_registration_types: ::std::vec::Vec<ClientRegistrationType>,
+        ///The client's secret. It is a credential: never log it.
         #[serde(
             rename = "clientSecret",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_secret: ::std::option::Option<::std::string::String>,
+        ///How the client came to be registered: statically, by dynamic registration (RFC 7591), by OpenID Federation automatic or explicit registration, or by discovery of a client ID metadata document.
         #[serde(
             rename = "clientSource",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_source: ::std::option::Option<ClientSource>,
+        ///Whether the client is `PUBLIC` or `CONFIDENTIAL` in the sense of RFC 6749 section 2.1, that is, whether it can keep a secret.
         #[serde(
             rename = "clientType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_type: ::std::option::Option<ClientType>,
+        ///URL of the client's home page (`client_uri`), which a consent screen may link to.
         #[serde(
             rename = "clientUri",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_uri: ::std::option::Option<::std::string::String>,
+        ///Language-specific variants of `clientUri`, one per language tag (the `client_uri#<tag>` form of the metadata).
         #[serde(
             rename = "clientUris",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub client_uris: ::std::vec::Vec<TaggedValue>,
+        ///E-mail addresses of the people responsible for this client (`contacts` metadata).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub contacts: ::std::vec::Vec<::std::string::String>,
+        ///When the record was created, in milliseconds since the Unix epoch.
         #[serde(
             rename = "createdAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_at: ::std::option::Option<i64>,
+        ///For a wallet: where it receives credential offers from a credential issuer (`credential_offer_endpoint`, OpenID for Verifiable Credential Issuance).
         #[serde(
             rename = "credentialOfferEndpoint",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub credential_offer_endpoint: ::std::option::Option<::std::string::String>,
+        ///Whether credential responses to the client must always be encrypted, so that its credential requests must carry encryption parameters; the service's issuer metadata can require this for every client anyway.
         #[serde(
             rename = "credentialResponseEncryptionRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub credential_response_encryption_required: ::std::option::Option<bool>,
+        ///JSON text with the client's values for the custom metadata names the service lists in `supportedCustomClientMetadata`. Dynamic registration stores such names and drops any metadata it does not recognise.
         #[serde(
             rename = "customMetadata",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub custom_metadata: ::std::option::Option<::std::string::String>,
+        ///Authentication context class references assumed when an authorization request asks for none itself (`default_acr_values`), in order of preference.
         #[serde(
             rename = "defaultAcrs",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub default_acrs: ::std::vec::Vec<::std::string::String>,
+        ///The client's default maximum authentication age in seconds (the `default_max_age` client metadata), applied when an authorization request carries no `max_age`.
         #[serde(
             rename = "defaultMaxAge",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub default_max_age: ::std::option::Option<i32>,
+        ///Host name Authlete derives from `sectorIdentifierUri`, or else from the single redirect URI, to compute pairwise subject values (OpenID Connect Core §8.1). Set by Authlete; absent when there is no sector identifier URI and more than one redirect URI.
         #[serde(
             rename = "derivedSectorIdentifier",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub derived_sector_identifier: ::std::option::Option<::std::string::String>,
+        ///A human-readable description, with no language tag.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
+        ///Localized descriptions, one per language tag.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub descriptions: ::std::vec::Vec<TaggedValue>,
+        ///The unique ID of the developer who owns a client application.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub developer: ::std::option::Option<::std::string::String>,
+        ///Hash algorithm, named as in IANA's Hash Algorithm Registry, that the client wants used for digests of external attachments in `verified_claims` (OpenID Connect for Identity Assurance `digest_algorithm`). `sha-256` applies when it is absent.
         #[serde(
             rename = "digestAlgorithm",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub digest_algorithm: ::std::option::Option<::std::string::String>,
+        ///Whether Authlete discovered and registered the client from an OAuth Client ID Metadata Document.
         #[serde(
             rename = "discoveredByMetadataDocument",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub discovered_by_metadata_document: ::std::option::Option<bool>,
+        ///Whether the client requires DPoP-bound access tokens (RFC 9449).
         #[serde(
             rename = "dpopRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub dpop_required: ::std::option::Option<bool>,
+        ///Whether the client was registered through dynamic client registration (RFC 7591 or OpenID Connect Dynamic Client Registration).
         #[serde(
             rename = "dynamicallyRegistered",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub dynamically_registered: ::std::option::Option<bool>,
+        ///The client's OpenID Federation entity ID; set only for clients registered through OpenID Federation.
         #[serde(
             rename = "entityId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub entity_id: ::std::option::Option<::std::string::String>,
+        ///Whether the client was registered by explicit registration as defined by OpenID Federation 1.0.
         #[serde(
             rename = "explicitlyRegistered",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub explicitly_registered: ::std::option::Option<bool>,
+        ///Authlete-specific settings that no standard metadata covers, such as the client's requestable scopes, its own token lifetimes and its permission to use token exchange.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub extension: ::std::option::Option<ClientExtension>,
+        ///The FAPI profiles (for example `FAPI1_ADVANCED` or `FAPI2_SECURITY`) that Authlete applies to requests when the FAPI profile is on for the service. A client's list is consulted only when the service's list is unset.
         #[serde(
             rename = "fapiModes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub fapi_modes: ::std::vec::Vec<FapiMode>,
+        ///Whether request objects passed through the front channel (by the user agent) must be encrypted. Pushed authorization requests are exempt, and either the service or the client flag is enough to turn it on.
         #[serde(
             rename = "frontChannelRequestObjectEncryptionRequired",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1824,6 +2059,7 @@ pub mod types {
         pub front_channel_request_object_encryption_required: ::std::option::Option<
             bool,
         >,
+        ///Grant types the client declares it will restrict itself to (`grant_types`, RFC 7591), for example `AUTHORIZATION_CODE` or `REFRESH_TOKEN`.
         #[serde(
             rename = "grantTypes",
             default,
@@ -1836,208 +2072,250 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub haip_version: ::std::option::Option<::std::string::String>,
+        ///JWE `alg` for encrypting ID tokens issued to this client (`id_token_encrypted_response_alg`); when absent, ID tokens are only signed.
         #[serde(
             rename = "idTokenEncryptionAlg",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub id_token_encryption_alg: ::std::option::Option<JweAlg>,
+        ///JWE `enc` for ID token encryption (`id_token_encrypted_response_enc`), paired with `idTokenEncryptionAlg`; the standard's default is `A128CBC- HS256`, spelled `A128CBC_HS256` here.
         #[serde(
             rename = "idTokenEncryptionEnc",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub id_token_encryption_enc: ::std::option::Option<JweEnc>,
+        ///Algorithm ID tokens for this client are signed with (`id_token_signed_response_alg`); OpenID Connect Dynamic Client Registration defaults it to `RS256`.
         #[serde(
             rename = "idTokenSignAlg",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub id_token_sign_alg: ::std::option::Option<JwsAlg>,
+        ///Whether the client is included when tokens are migrated. Authlete's public documentation says little more than that.
         #[serde(
             rename = "inScopeForTokenMigration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub in_scope_for_token_migration: ::std::option::Option<bool>,
+        ///The client's JWK Set (RFC 7517) as a JSON string (the `jwks` client metadata, an alternative to `jwksUri`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub jwks: ::std::option::Option<::std::string::String>,
+        ///URL where a JWK Set document (RFC 7517) is published.
         #[serde(
             rename = "jwksUri",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub jwks_uri: ::std::option::Option<::std::string::String>,
+        ///Whether the client is locked, a flag set through Authlete's client lock- flag API.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub locked: ::std::option::Option<bool>,
+        ///URL a third party can open to make this client start a login at the authorization server (`initiate_login_uri`, OpenID Connect Core §4).
         #[serde(
             rename = "loginUri",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub login_uri: ::std::option::Option<::std::string::String>,
+        ///URL of the client's logo image (the `logo_uri` client metadata).
         #[serde(
             rename = "logoUri",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub logo_uri: ::std::option::Option<::std::string::String>,
+        ///Localized logo URLs, one per language tag.
         #[serde(
             rename = "logoUris",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub logo_uris: ::std::vec::Vec<TaggedValue>,
+        ///When the client's metadata document expires, in milliseconds since the Unix epoch. Meaningful only for clients discovered through OAuth Client ID Metadata Document.
         #[serde(
             rename = "metadataDocumentExpiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub metadata_document_expires_at: ::std::option::Option<i64>,
+        ///URL of the client's metadata document under OAuth Client ID Metadata Document. On token-related objects it is present only when that URL served as the client ID.
         #[serde(
             rename = "metadataDocumentLocation",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub metadata_document_location: ::std::option::Option<::std::string::String>,
+        ///When the client was last refreshed from its metadata document (OAuth Client ID Metadata Document). The unit is not documented; `metadataDocumentExpiresAt` uses milliseconds since the Unix epoch.
         #[serde(
             rename = "metadataDocumentUpdatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub metadata_document_updated_at: ::std::option::Option<i64>,
+        ///When the record was last changed, in milliseconds since the Unix epoch.
         #[serde(
             rename = "modifiedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub modified_at: ::std::option::Option<i64>,
+        ///Whether the client prefers the mutual-TLS endpoint aliases over the plain endpoints (the `use_mtls_endpoint_aliases` client metadata).
         #[serde(
             rename = "mtlsEndpointAliasesUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub mtls_endpoint_aliases_used: ::std::option::Option<bool>,
+        ///A number Authlete assigned to the client or service, separate from the client ID or service API key; read-only.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<i32>,
+        ///Human-readable name of the organization behind the client or service (the `organization_name` metadata of OpenID Federation 1.0).
         #[serde(
             rename = "organizationName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub organization_name: ::std::option::Option<::std::string::String>,
+        ///Whether authorization requests must go through the pushed authorization request endpoint first (the `require_pushed_authorization_requests` metadata of RFC 9126).
         #[serde(
             rename = "parRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub par_required: ::std::option::Option<bool>,
+        ///Whether authorization-code requests must use PKCE (RFC 7636). The service setting applies to every client, so a client flag of `false` does not switch it off.
         #[serde(
             rename = "pkceRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub pkce_required: ::std::option::Option<bool>,
+        ///Whether PKCE requests must use the `S256` code challenge method, ruling out `plain` and an omitted method. The service setting applies to every client.
         #[serde(
             rename = "pkceS256Required",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub pkce_s256_required: ::std::option::Option<bool>,
+        ///URL of the client's page on how it uses data about the end user (`policy_uri` client metadata).
         #[serde(
             rename = "policyUri",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub policy_uri: ::std::option::Option<::std::string::String>,
+        ///Localized policy page URLs, one per language tag.
         #[serde(
             rename = "policyUris",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub policy_uris: ::std::vec::Vec<TaggedValue>,
+        ///Registered redirection endpoints of the client (`redirect_uris`, RFC 6749 §3.1.2); the `redirect_uri` of an authorization request is checked against them.
         #[serde(
             rename = "redirectUris",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub redirect_uris: ::std::vec::Vec<::std::string::String>,
+        ///Hash of the registration access token that dynamic client registration issued for managing this client (RFC 7592). Not the token itself, but still sensitive: keep it out of logs.
         #[serde(
             rename = "registrationAccessTokenHash",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub registration_access_token_hash: ::std::option::Option<::std::string::String>,
+        ///JWE `alg` the client uses when it encrypts request objects (`request_object_encryption_alg`; JAR, RFC 9101).
         #[serde(
             rename = "requestEncryptionAlg",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_encryption_alg: ::std::option::Option<JweAlg>,
+        ///JWE `enc` for request objects the client encrypts (`request_object_encryption_enc`), paired with `requestEncryptionAlg`.
         #[serde(
             rename = "requestEncryptionEnc",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_encryption_enc: ::std::option::Option<JweEnc>,
+        ///Whether the JWE `alg` of an encrypted request object must equal the client's registered `request_object_encryption_alg`. Either the service or the client flag is enough to turn it on.
         #[serde(
             rename = "requestObjectEncryptionAlgMatchRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_object_encryption_alg_match_required: ::std::option::Option<bool>,
+        ///Whether the JWE `enc` of an encrypted request object must equal the client's registered `request_object_encryption_enc`. Either the service or the client flag is enough to turn it on.
         #[serde(
             rename = "requestObjectEncryptionEncMatchRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_object_encryption_enc_match_required: ::std::option::Option<bool>,
+        ///Whether authorization requests must carry a request object (via `request` or `request_uri`). Unless the service applies traditional request-object processing, this acts like `require_signed_request_object` of JAR (RFC 9101).
         #[serde(
             rename = "requestObjectRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_object_required: ::std::option::Option<bool>,
+        ///Algorithm the client must sign its request objects with (`request_object_signing_alg`); request objects signed any other way are rejected. Unset means no particular algorithm is required.
         #[serde(
             rename = "requestSignAlg",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_sign_alg: ::std::option::Option<JwsAlg>,
+        ///Pre-registered `request_uri` values from which the client's request objects may be fetched by reference (`request_uris`).
         #[serde(
             rename = "requestUris",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub request_uris: ::std::vec::Vec<::std::string::String>,
+        ///Response modes the client may use (`response_modes`, FAPI 2.0 Message Signing). `QUERY_JWT`, `FRAGMENT_JWT` and `FORM_POST_JWT` stand for the JARM modes `query.jwt`, `fragment.jwt` and `form_post.jwt`.
         #[serde(
             rename = "responseModes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub response_modes: ::std::vec::Vec<ResponseMode>,
+        ///Combinations of `response_type` the client restricts itself to (`response_types`), for example `CODE` or `CODE_ID_TOKEN`.
         #[serde(
             rename = "responseTypes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub response_types: ::std::vec::Vec<ResponseType>,
+        ///Deprecated: whether the client signs its requests to resource servers, in which case introspection and userinfo requests are checked for a valid signature.
         #[serde(
             rename = "rsRequestSigned",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub rs_request_signed: ::std::option::Option<bool>,
+        ///Key ID of the JWK used to verify HTTP message signatures (RFC 9421) made by this client, used when a signature carries no `keyid` of its own. The JWK must have an `alg`; with neither key ID, verification fails.
         #[serde(
             rename = "rsSignedRequestKeyId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub rs_signed_request_key_id: ::std::option::Option<::std::string::String>,
+        ///HTTPS URL of a JSON array listing the client's redirect URIs (`sector_identifier_uri`); its host is the sector that pairwise subject values are computed for.
         #[serde(
             rename = "sectorIdentifierUri",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub sector_identifier_uri: ::std::option::Option<::std::string::String>,
+        ///Key ID of the JWK in the client's key set that holds its self-signed certificate, for `self_signed_tls_client_auth` (RFC 8705 §2.2).
         #[serde(
             rename = "selfSignedCertificateKeyId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub self_signed_certificate_key_id: ::std::option::Option<::std::string::String>,
+        ///The number of the service the client belongs to.
         #[serde(
             rename = "serviceNumber",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub service_number: ::std::option::Option<i32>,
+        ///URL that serves the JWK Set as a signed JWT (the `signed_jwks_uri` metadata of OpenID Federation 1.0).
         #[serde(
             rename = "signedJwksUri",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub signed_jwks_uri: ::std::option::Option<::std::string::String>,
+        ///Whether a user may hold at most one access token per client: issuing a new one invalidates the others. Either the service or the client flag is enough; client-credentials tokens are not affected.
         #[serde(
             rename = "singleAccessTokenPerSubject",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub single_access_token_per_subject: ::std::option::Option<bool>,
+        ///Identifier the developer or publisher gives the client software, the same for every installed instance, unlike the client ID (`software_id`, RFC 7591).
         #[serde(
             rename = "softwareId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub software_id: ::std::option::Option<::std::string::String>,
+        ///Version of the software named by `softwareId` (`software_version`, RFC 7591).
         #[serde(
             rename = "softwareVersion",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2055,93 +2333,111 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub spiffe_id: ::std::option::Option<::std::string::String>,
+        ///Whether this client sees the same `sub` as every other client (`PUBLIC`) or one computed for its sector (`PAIRWISE`), per OpenID Connect Core §8.
         #[serde(
             rename = "subjectType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub subject_type: ::std::option::Option<SubjectType>,
+        ///For `tls_client_auth` (RFC 8705 §2.1.2): the DNS name that must appear as a subject alternative name in the client's certificate. Set only one of the `tlsClientAuth*` values.
         #[serde(
             rename = "tlsClientAuthSanDns",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub tls_client_auth_san_dns: ::std::option::Option<::std::string::String>,
+        ///For `tls_client_auth` (RFC 8705): the e-mail address that must appear as a subject alternative name in the client's certificate.
         #[serde(
             rename = "tlsClientAuthSanEmail",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub tls_client_auth_san_email: ::std::option::Option<::std::string::String>,
+        ///For `tls_client_auth` (RFC 8705): the IPv4 or IPv6 address, in text form, that must appear as a subject alternative name in the client's certificate.
         #[serde(
             rename = "tlsClientAuthSanIp",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub tls_client_auth_san_ip: ::std::option::Option<::std::string::String>,
+        ///For `tls_client_auth` (RFC 8705): the URI that must appear as a subject alternative name in the client's certificate.
         #[serde(
             rename = "tlsClientAuthSanUri",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub tls_client_auth_san_uri: ::std::option::Option<::std::string::String>,
+        ///Expected subject distinguished name of the client's certificate, as an RFC 4514 string, for `tls_client_auth` (RFC 8705).
         #[serde(
             rename = "tlsClientAuthSubjectDn",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub tls_client_auth_subject_dn: ::std::option::Option<::std::string::String>,
+        ///Whether access tokens are bound to the client's TLS certificate (RFC 8705, the `tls_client_certificate_bound_access_tokens` metadata).
         #[serde(
             rename = "tlsClientCertificateBoundAccessTokens",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub tls_client_certificate_bound_access_tokens: ::std::option::Option<bool>,
+        ///How the client authenticates at the token endpoint (`token_endpoint_auth_method`), e.g. `CLIENT_SECRET_BASIC`, `PRIVATE_KEY_JWT` or `TLS_CLIENT_AUTH`; `NONE` marks a public client.
         #[serde(
             rename = "tokenAuthMethod",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub token_auth_method: ::std::option::Option<ClientAuthMethod>,
+        ///Algorithm the client signs its authentication JWT with under `CLIENT_SECRET_JWT` or `PRIVATE_KEY_JWT` (`token_endpoint_auth_signing_alg`); `NONE` is not allowed.
         #[serde(
             rename = "tokenAuthSignAlg",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub token_auth_sign_alg: ::std::option::Option<JwsAlg>,
+        ///URL of the client's terms of service (`tos_uri` client metadata).
         #[serde(
             rename = "tosUri",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub tos_uri: ::std::option::Option<::std::string::String>,
+        ///Localized terms-of-service URLs, one per language tag.
         #[serde(
             rename = "tosUris",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub tos_uris: ::std::vec::Vec<TaggedValue>,
+        ///Entity ID of the trust anchor that ended the trust chain used when the client was registered, or last updated, through OpenID Federation.
         #[serde(
             rename = "trustAnchorId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub trust_anchor_id: ::std::option::Option<::std::string::String>,
+        ///OpenID Federation trust chain used at the client's registration or last update: signed entity statements (JWS strings) running from the client's entity configuration up to the trust anchor's statement.
         #[serde(
             rename = "trustChain",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub trust_chain: ::std::vec::Vec<::std::string::String>,
+        ///When the OpenID Federation trust chain used to register or update the client expires, in milliseconds since the Unix epoch.
         #[serde(
             rename = "trustChainExpiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub trust_chain_expires_at: ::std::option::Option<i64>,
+        ///When the client's OpenID Federation trust chain was last updated. The unit is not documented; `trustChainExpiresAt` uses milliseconds since the Unix epoch.
         #[serde(
             rename = "trustChainUpdatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub trust_chain_updated_at: ::std::option::Option<i64>,
+        ///JWE `alg` for encrypting UserInfo responses to this client (`userinfo_encrypted_response_alg`); absent or null means no encryption.
         #[serde(
             rename = "userInfoEncryptionAlg",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub user_info_encryption_alg: ::std::option::Option<JweAlg>,
+        ///JWE `enc` for UserInfo response encryption (`userinfo_encrypted_response_enc`), paired with `userInfoEncryptionAlg`.
         #[serde(
             rename = "userInfoEncryptionEnc",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub user_info_encryption_enc: ::std::option::Option<JweEnc>,
+        ///Signing algorithm for UserInfo responses to this client (`userinfo_signed_response_alg`). If absent or null, the UserInfo endpoint answers with plain JSON rather than a JWT.
         #[serde(
             rename = "userInfoSignAlg",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2213,43 +2509,51 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientAuthorizationDeleteResponse {
+        ///The numeric client ID Authlete assigned to the client application.
         #[serde(
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id: ::std::option::Option<i64>,
+        ///Scopes the user granted the client in the most recent authorization. Absent means no grant is on record; an empty list means a record exists but nothing was granted.
         #[serde(
             rename = "latestGrantedScopes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub latest_granted_scopes: ::std::vec::Vec<::std::string::String>,
+        ///Union of the scopes the user has granted the client over all past authorizations, leaving out any that were revoked.
         #[serde(
             rename = "mergedGrantedScopes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub merged_granted_scopes: ::std::vec::Vec<::std::string::String>,
+        ///When the record was last changed, in milliseconds since the Unix epoch.
         #[serde(
             rename = "modifiedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub modified_at: ::std::option::Option<i64>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Numeric API key of the service that the client and its grants belong to.
         #[serde(
             rename = "serviceApiKey",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub service_api_key: ::std::option::Option<i64>,
+        ///The unique identifier of the end user (resource owner), as the authorization server knows them.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -2261,12 +2565,16 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientAuthorizationGetListRequest {
+        ///Limits the list to clients of this developer; leave it out for all clients.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub developer: ::std::option::Option<::std::string::String>,
+        ///End index of the page to return, exclusive.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub end: ::std::option::Option<i32>,
+        ///Start index of the page to return, inclusive.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub start: ::std::option::Option<i32>,
+        ///The user whose authorized clients to list.
         pub subject: ::std::string::String,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
         #[serde(flatten)]
@@ -2277,16 +2585,22 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientAuthorizationGetListResponse {
+        ///The clients on this page that the user (`subject`) has authorized, limited to one developer's clients when `developer` is set.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub clients: ::std::vec::Vec<ClientLimited>,
+        ///The developer filter the request used, if any.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub developer: ::std::option::Option<::std::string::String>,
+        ///End index of the page of results, exclusive. In a response it is the value the request gave or Authlete's default.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub end: ::std::option::Option<i32>,
+        ///Start index of the page of results, inclusive. In a response it is the value the request gave, or 0 by default.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub start: ::std::option::Option<i32>,
+        ///The unique identifier of the end user (resource owner), as the authorization server knows them.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
+        ///How many clients the user has authorized in all, not only those on this page.
         #[serde(
             rename = "totalCount",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2301,8 +2615,10 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientAuthorizationUpdateRequest {
+        ///The new set of scopes for the user's existing access tokens at this client.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub scopes: ::std::vec::Vec<::std::string::String>,
+        ///The user whose access tokens at this client get the new scopes.
         pub subject: ::std::string::String,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
         #[serde(flatten)]
@@ -2313,11 +2629,13 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientAuthorizationUpdateResponse {
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2330,7 +2648,7 @@ pub mod types {
     #[cfg(
         any(feature = "client-registration", feature = "clients", feature = "federation")
     )]
-    ///`ClientClientSource`
+    ///How the client came to be registered: statically, by dynamic registration (RFC 7591), by OpenID Federation automatic or explicit registration, or by discovery of a client ID metadata document.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2367,32 +2685,38 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientExtension {
+        ///Per-client access token lifetime in seconds. It takes effect only when positive and shorter than the service's; Authlete uses the smallest of the candidates, scope attribute `access_token.duration` included.
         #[serde(
             rename = "accessTokenDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token_duration: ::std::option::Option<i64>,
+        ///Per-client ID token lifetime in seconds. It takes effect only when positive and shorter than the service's; Authlete uses the smallest of the candidates, scope attribute `id_token.duration` included.
         #[serde(
             rename = "idTokenDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub id_token_duration: ::std::option::Option<i64>,
+        ///Per-client refresh token lifetime in seconds. It takes effect only when positive and shorter than the service's; Authlete uses the smallest of the candidates, scope attribute `refresh_token.duration` included.
         #[serde(
             rename = "refreshTokenDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub refresh_token_duration: ::std::option::Option<i64>,
+        ///The only scopes the client may request while "requestable scopes per client" is on for it; other scopes in its requests are ignored.
         #[serde(
             rename = "requestableScopes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub requestable_scopes: ::std::vec::Vec<::std::string::String>,
+        ///When `true`, the client can only obtain scopes listed in `requestableScopes`; other scopes it asks for are ignored. When `false` or absent, any scope the service supports may be requested.
         #[serde(
             rename = "requestableScopesEnabled",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub requestable_scopes_enabled: ::std::option::Option<bool>,
+        ///Explicit permission for this client to make token exchange requests (RFC 8693). Consulted only when the service's `tokenExchangeByPermittedClientsOnly` is `true`.
         #[serde(
             rename = "tokenExchangePermitted",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2407,6 +2731,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientExtensionRequestableScopesGetResponse {
+        ///The only scopes the client may request while "requestable scopes per client" is on for it; other scopes in its requests are ignored.
         #[serde(
             rename = "requestableScopes",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2423,6 +2748,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientExtensionRequestableScopesUpdateRequest {
+        ///The new list of scopes the client may request, replacing the old one.
         #[serde(
             rename = "requestableScopes",
             default,
@@ -2438,6 +2764,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientExtensionRequestableScopesUpdateResponse {
+        ///The only scopes the client may request while "requestable scopes per client" is on for it; other scopes in its requests are ignored.
         #[serde(
             rename = "requestableScopes",
             default,
@@ -2453,6 +2780,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientFlagUpdateRequest {
+        ///Required. New value of the client's lock flag (shown as `locked` on the client): `true` locks the client, `false` unlocks it.
         #[serde(rename = "clientLocked")]
         pub client_locked: bool,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -2464,8 +2792,10 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientFlagUpdateResponse {
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(rename = "resultCode")]
         pub result_code: ::std::string::String,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(rename = "resultMessage")]
         pub result_message: ::std::string::String,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -2477,12 +2807,16 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientGetListResponse {
+        ///The clients on this page of results; `totalCount` gives the number over all pages.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub clients: ::std::vec::Vec<Client>,
+        ///End index of the page of results, exclusive. In a response it is the value the request gave or Authlete's default.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub end: ::std::option::Option<i32>,
+        ///Start index of the page of results, inclusive. In a response it is the value the request gave, or 0 by default.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub start: ::std::option::Option<i32>,
+        ///How many items match the query over all pages, not only this page.
         #[serde(
             rename = "totalCount",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2497,11 +2831,13 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientGrantedScopesDeleteResponse {
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2526,41 +2862,50 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientLimited {
+        ///The numeric client ID Authlete assigned to the client application.
         #[serde(
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id: ::std::option::Option<i64>,
+        ///The client's alias, a string that can stand in for the numeric client ID while aliases are enabled for both the client and the service. Where a token is concerned, it is the alias in effect when the token was requested, which may have changed since.
         #[serde(
             rename = "clientIdAlias",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id_alias: ::std::option::Option<::std::string::String>,
+        ///Whether client ID aliases are switched on. An alias only works when both the service and the client have this set.
         #[serde(
             rename = "clientIdAliasEnabled",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id_alias_enabled: ::std::option::Option<bool>,
+        ///The client application's display name (`client_name`), without a language tag.
         #[serde(
             rename = "clientName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_name: ::std::option::Option<::std::string::String>,
+        ///Localized variants of the client's name, one per language tag (as in `client_name#ja`).
         #[serde(
             rename = "clientNames",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub client_names: ::std::vec::Vec<TaggedValue>,
+        ///Whether the client is `PUBLIC` or `CONFIDENTIAL` in the sense of RFC 6749 section 2.1, that is, whether it can keep a secret.
         #[serde(
             rename = "clientType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_type: ::std::option::Option<ClientType>,
+        ///A human-readable description, with no language tag.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
+        ///Localized descriptions, one per language tag.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub descriptions: ::std::vec::Vec<TaggedValue>,
+        ///A number Authlete assigned to the client or service, separate from the client ID or service API key; read-only.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<i32>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -2572,101 +2917,122 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientLimitedAuthorization {
+        ///Whether ID tokens for the client must carry the `auth_time` claim (the `require_auth_time` client metadata of OpenID Connect Dynamic Client Registration).
         #[serde(
             rename = "authTimeRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub auth_time_required: ::std::option::Option<bool>,
+        ///Whether the client came into being through automatic registration as defined by OpenID Federation 1.0.
         #[serde(
             rename = "automaticallyRegistered",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub automatically_registered: ::std::option::Option<bool>,
+        ///Whether the client must send a user code in its CIBA backchannel authentication requests (the `backchannel_user_code_parameter` client metadata).
         #[serde(
             rename = "bcUserCodeRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub bc_user_code_required: ::std::option::Option<bool>,
+        ///The numeric client ID Authlete assigned to the client application.
         #[serde(
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id: ::std::option::Option<i64>,
+        ///The client's alias, a string that can stand in for the numeric client ID while aliases are enabled for both the client and the service. Where a token is concerned, it is the alias in effect when the token was requested, which may have changed since.
         #[serde(
             rename = "clientIdAlias",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id_alias: ::std::option::Option<::std::string::String>,
+        ///Whether client ID aliases are switched on. An alias only works when both the service and the client have this set.
         #[serde(
             rename = "clientIdAliasEnabled",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id_alias_enabled: ::std::option::Option<bool>,
+        ///The client application's display name (`client_name`), without a language tag.
         #[serde(
             rename = "clientName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_name: ::std::option::Option<::std::string::String>,
+        ///Localized variants of the client's name, one per language tag (as in `client_name#ja`).
         #[serde(
             rename = "clientNames",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub client_names: ::std::vec::Vec<TaggedValue>,
+        ///How the client came to be registered: statically, by dynamic registration (RFC 7591), by OpenID Federation automatic or explicit registration, or by discovery of a client ID metadata document.
         #[serde(
             rename = "clientSource",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_source: ::std::option::Option<ClientLimitedAuthorizationClientSource>,
+        ///Whether the client is `PUBLIC` or `CONFIDENTIAL` in the sense of RFC 6749 section 2.1, that is, whether it can keep a secret.
         #[serde(
             rename = "clientType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_type: ::std::option::Option<ClientType>,
+        ///When the record was created, in milliseconds since the Unix epoch.
         #[serde(
             rename = "createdAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_at: ::std::option::Option<i64>,
+        ///Whether credential responses to the client must always be encrypted, so that its credential requests must carry encryption parameters; the service's issuer metadata can require this for every client anyway.
         #[serde(
             rename = "credentialResponseEncryptionRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub credential_response_encryption_required: ::std::option::Option<bool>,
+        ///The client's default maximum authentication age in seconds (the `default_max_age` client metadata), applied when an authorization request carries no `max_age`.
         #[serde(
             rename = "defaultMaxAge",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub default_max_age: ::std::option::Option<i32>,
+        ///A human-readable description, with no language tag.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
+        ///Localized descriptions, one per language tag.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub descriptions: ::std::vec::Vec<TaggedValue>,
+        ///Whether Authlete discovered and registered the client from an OAuth Client ID Metadata Document.
         #[serde(
             rename = "discoveredByMetadataDocument",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub discovered_by_metadata_document: ::std::option::Option<bool>,
+        ///Whether the client requires DPoP-bound access tokens (RFC 9449).
         #[serde(
             rename = "dpopRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub dpop_required: ::std::option::Option<bool>,
+        ///Whether the client was registered through dynamic client registration (RFC 7591 or OpenID Connect Dynamic Client Registration).
         #[serde(
             rename = "dynamicallyRegistered",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub dynamically_registered: ::std::option::Option<bool>,
+        ///The client's OpenID Federation entity ID; set only for clients registered through OpenID Federation.
         #[serde(
             rename = "entityId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub entity_id: ::std::option::Option<::std::string::String>,
+        ///Whether the client was registered by explicit registration as defined by OpenID Federation 1.0.
         #[serde(
             rename = "explicitlyRegistered",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub explicitly_registered: ::std::option::Option<bool>,
+        ///Whether request objects passed through the front channel (by the user agent) must be encrypted. Pushed authorization requests are exempt, and either the service or the client flag is enough to turn it on.
         #[serde(
             rename = "frontChannelRequestObjectEncryptionRequired",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2674,128 +3040,154 @@ pub mod types {
         pub front_channel_request_object_encryption_required: ::std::option::Option<
             bool,
         >,
+        ///Whether the client is included when tokens are migrated. Authlete's public documentation says little more than that.
         #[serde(
             rename = "inScopeForTokenMigration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub in_scope_for_token_migration: ::std::option::Option<bool>,
+        ///Whether the client is locked, a flag set through Authlete's client lock- flag API.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub locked: ::std::option::Option<bool>,
+        ///URL of the client's logo image (the `logo_uri` client metadata).
         #[serde(
             rename = "logoUri",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub logo_uri: ::std::option::Option<::std::string::String>,
+        ///Localized logo URLs, one per language tag.
         #[serde(
             rename = "logoUris",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub logo_uris: ::std::vec::Vec<TaggedValue>,
+        ///When the client's metadata document expires, in milliseconds since the Unix epoch. Meaningful only for clients discovered through OAuth Client ID Metadata Document.
         #[serde(
             rename = "metadataDocumentExpiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub metadata_document_expires_at: ::std::option::Option<i64>,
+        ///URL of the client's metadata document under OAuth Client ID Metadata Document. On token-related objects it is present only when that URL served as the client ID.
         #[serde(
             rename = "metadataDocumentLocation",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub metadata_document_location: ::std::option::Option<::std::string::String>,
+        ///When the client was last refreshed from its metadata document (OAuth Client ID Metadata Document). The unit is not documented; `metadataDocumentExpiresAt` uses milliseconds since the Unix epoch.
         #[serde(
             rename = "metadataDocumentUpdatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub metadata_document_updated_at: ::std::option::Option<i64>,
+        ///When the record was last changed, in milliseconds since the Unix epoch.
         #[serde(
             rename = "modifiedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub modified_at: ::std::option::Option<i64>,
+        ///Whether the client prefers the mutual-TLS endpoint aliases over the plain endpoints (the `use_mtls_endpoint_aliases` client metadata).
         #[serde(
             rename = "mtlsEndpointAliasesUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub mtls_endpoint_aliases_used: ::std::option::Option<bool>,
+        ///A number Authlete assigned to the client or service, separate from the client ID or service API key; read-only.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<i32>,
+        ///Whether authorization requests must go through the pushed authorization request endpoint first (the `require_pushed_authorization_requests` metadata of RFC 9126).
         #[serde(
             rename = "parRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub par_required: ::std::option::Option<bool>,
+        ///Whether authorization-code requests must use PKCE (RFC 7636). The service setting applies to every client, so a client flag of `false` does not switch it off.
         #[serde(
             rename = "pkceRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub pkce_required: ::std::option::Option<bool>,
+        ///Whether PKCE requests must use the `S256` code challenge method, ruling out `plain` and an omitted method. The service setting applies to every client.
         #[serde(
             rename = "pkceS256Required",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub pkce_s256_required: ::std::option::Option<bool>,
+        ///URL of a page explaining how data about the end user is used.
         #[serde(
             rename = "policyUri",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub policy_uri: ::std::option::Option<::std::string::String>,
+        ///Localized policy page URLs, one per language tag.
         #[serde(
             rename = "policyUris",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub policy_uris: ::std::vec::Vec<TaggedValue>,
+        ///Whether the JWE `alg` of an encrypted request object must equal the client's registered `request_object_encryption_alg`. Either the service or the client flag is enough to turn it on.
         #[serde(
             rename = "requestObjectEncryptionAlgMatchRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_object_encryption_alg_match_required: ::std::option::Option<bool>,
+        ///Whether the JWE `enc` of an encrypted request object must equal the client's registered `request_object_encryption_enc`. Either the service or the client flag is enough to turn it on.
         #[serde(
             rename = "requestObjectEncryptionEncMatchRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_object_encryption_enc_match_required: ::std::option::Option<bool>,
+        ///Whether authorization requests must carry a request object (via `request` or `request_uri`). Unless the service applies traditional request-object processing, this acts like `require_signed_request_object` of JAR (RFC 9101).
         #[serde(
             rename = "requestObjectRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_object_required: ::std::option::Option<bool>,
+        ///Deprecated: whether the client signs its requests to resource servers, in which case introspection and userinfo requests are checked for a valid signature.
         #[serde(
             rename = "rsRequestSigned",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub rs_request_signed: ::std::option::Option<bool>,
+        ///The number of the service the client belongs to.
         #[serde(
             rename = "serviceNumber",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub service_number: ::std::option::Option<i32>,
+        ///Whether a user may hold at most one access token per client: issuing a new one invalidates the others. Either the service or the client flag is enough; client-credentials tokens are not affected.
         #[serde(
             rename = "singleAccessTokenPerSubject",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub single_access_token_per_subject: ::std::option::Option<bool>,
+        ///Whether access tokens are bound to the client's TLS certificate (RFC 8705, the `tls_client_certificate_bound_access_tokens` metadata).
         #[serde(
             rename = "tlsClientCertificateBoundAccessTokens",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub tls_client_certificate_bound_access_tokens: ::std::option::Option<bool>,
+        ///URL of the terms-of-service page.
         #[serde(
             rename = "tosUri",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub tos_uri: ::std::option::Option<::std::string::String>,
+        ///Localized terms-of-service URLs, one per language tag.
         #[serde(
             rename = "tosUris",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub tos_uris: ::std::vec::Vec<TaggedValue>,
+        ///When the OpenID Federation trust chain used to register or update the client expires, in milliseconds since the Unix epoch.
         #[serde(
             rename = "trustChainExpiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub trust_chain_expires_at: ::std::option::Option<i64>,
+        ///When the client's OpenID Federation trust chain was last updated. The unit is not documented; `trustChainExpiresAt` uses milliseconds since the Unix epoch.
         #[serde(
             rename = "trustChainUpdatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2806,7 +3198,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "authorization")]
-    ///`ClientLimitedAuthorizationClientSource`
+    ///How the client came to be registered: statically, by dynamic registration (RFC 7591), by OpenID Federation automatic or explicit registration, or by discovery of a client ID metadata document.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2841,12 +3233,14 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientRegistrationApiBody {
+        ///The numeric client ID Authlete assigned to the client application.
         #[serde(
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id: ::std::option::Option<::std::string::String>,
         pub json: ::std::string::String,
+        ///The access token the client presented, as received. Treat it as a secret.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -2858,10 +3252,12 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientRegistrationDeleteApiBody {
+        ///The numeric client ID Authlete assigned to the client application.
         #[serde(rename = "clientId")]
         pub client_id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub json: ::std::option::Option<::std::string::String>,
+        ///The access token the client presented, as received. Treat it as a secret.
         pub token: ::std::string::String,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
         #[serde(flatten)]
@@ -2872,10 +3268,12 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientRegistrationGetApiBody {
+        ///The numeric client ID Authlete assigned to the client application.
         #[serde(rename = "clientId")]
         pub client_id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub json: ::std::option::Option<::std::string::String>,
+        ///The access token the client presented, as received. Treat it as a secret.
         pub token: ::std::string::String,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
         #[serde(flatten)]
@@ -2886,6 +3284,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientRegistrationRequest {
+        ///The numeric client ID Authlete assigned to the client application.
         #[serde(
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2893,6 +3292,7 @@ pub mod types {
         pub client_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub json: ::std::option::Option<::std::string::String>,
+        ///The access token the client presented, as received. Treat it as a secret.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -2904,20 +3304,25 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientRegistrationResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<ClientRegistrationAction>,
+        ///A summary of the client application the result concerns.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub client: ::std::option::Option<Client>,
+        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
         #[serde(
             rename = "responseContent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2928,7 +3333,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "client-registration")]
-    ///`ClientRegistrationResponseAction`
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3000,9 +3405,11 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientRegistrationUpdateApiBody {
+        ///The numeric client ID Authlete assigned to the client application.
         #[serde(rename = "clientId")]
         pub client_id: ::std::string::String,
         pub json: ::std::string::String,
+        ///The access token the client presented, as received. Treat it as a secret.
         pub token: ::std::string::String,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
         #[serde(flatten)]
@@ -3050,21 +3457,25 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientSecretRefreshResponse {
+        ///The client secret now in force. It is a credential: never log it.
         #[serde(
             rename = "newClientSecret",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub new_client_secret: ::std::option::Option<::std::string::String>,
+        ///The client secret that was replaced. It is a credential: never log it.
         #[serde(
             rename = "oldClientSecret",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub old_client_secret: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3079,6 +3490,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientSecretUpdateRequest {
+        ///The value to set as the client's new secret: up to 86 characters from `A-Z`, `a-z`, `0-9`, `-` and `_`.
         #[serde(rename = "clientSecret")]
         pub client_secret: ::std::string::String,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -3090,21 +3502,25 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ClientSecretUpdateResponse {
+        ///The client secret now in force. It is a credential: never log it.
         #[serde(
             rename = "newClientSecret",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub new_client_secret: ::std::option::Option<::std::string::String>,
+        ///The client secret that was replaced. It is a credential: never log it.
         #[serde(
             rename = "oldClientSecret",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub old_client_secret: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3188,27 +3604,32 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CredentialIssuerMetadata {
+        ///Identifiers of the authorization servers that this credential issuer trusts to authorize credential requests, published as `authorization_servers` (OpenID for Verifiable Credential Issuance). Leave it empty when the service is its own authorization server.
         #[serde(
             rename = "authorizationServers",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub authorization_servers: ::std::vec::Vec<::std::string::String>,
+        ///URL of the issuer's batch credential endpoint (`batch_credential_endpoint`). Omit it if there is no such endpoint; the final OID4VCI 1.0 text no longer defines this metadata.
         #[serde(
             rename = "batchCredentialEndpoint",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub batch_credential_endpoint: ::std::option::Option<::std::string::String>,
+        ///URL to which wallets send credential requests (`credential_endpoint`). Credential issuance cannot work until it is set.
         #[serde(
             rename = "credentialEndpoint",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub credential_endpoint: ::std::option::Option<::std::string::String>,
+        ///The identifier (a URL) of the credential issuer, as in the `credential_issuer` metadata of OpenID for Verifiable Credential Issuance.
         #[serde(
             rename = "credentialIssuer",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub credential_issuer: ::std::option::Option<::std::string::String>,
+        ///JWE key-management algorithms (`alg` values) the issuer can use to encrypt credential responses; published under `credential_response_encryption.alg_values_supported`.
         #[serde(
             rename = "credentialResponseEncryptionAlgValuesSupported",
             default,
@@ -3217,6 +3638,7 @@ pub mod types {
         pub credential_response_encryption_alg_values_supported: ::std::vec::Vec<
             ::std::string::String,
         >,
+        ///JWE content-encryption algorithms (`enc` values) the issuer can use for encrypted credential responses; published under `credential_response_encryption.enc_values_supported`.
         #[serde(
             rename = "credentialResponseEncryptionEncValuesSupported",
             default,
@@ -3225,16 +3647,19 @@ pub mod types {
         pub credential_response_encryption_enc_values_supported: ::std::vec::Vec<
             ::std::string::String,
         >,
+        ///The credential configurations this issuer offers, as a JSON object serialized into a string; published as `credential_configurations_supported` (named `credentials_supported`, and an array, in older OID4VCI drafts). Issuance does not work without it.
         #[serde(
             rename = "credentialsSupported",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub credentials_supported: ::std::option::Option<::std::string::String>,
+        ///URL of the deferred credential endpoint (`deferred_credential_endpoint`), where a wallet later picks up a credential that could not be issued straight away. Omit it when the issuer does not offer deferred issuance.
         #[serde(
             rename = "deferredCredentialEndpoint",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub deferred_credential_endpoint: ::std::option::Option<::std::string::String>,
+        ///When `true`, the issuer insists that every credential request carries `credential_response_encryption`, so credentials only ever come back encrypted (`credential_response_encryption.encryption_required`).
         #[serde(
             rename = "requireCredentialResponseEncryption",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3249,82 +3674,101 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CredentialOfferInfo {
+        ///The Authentication Context Class Reference of the user authentication performed when the credential offer was made.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub acr: ::std::option::Option<::std::string::String>,
+        ///When the end user authenticated, in seconds (not milliseconds) since the Unix epoch.
         #[serde(
             rename = "authTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub auth_time: ::std::option::Option<i64>,
+        ///Whether the offer's `grants` object has an `authorization_code` entry.
         #[serde(
             rename = "authorizationCodeGrantIncluded",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub authorization_code_grant_included: ::std::option::Option<bool>,
+        ///Free text that was given as `context` when the credential offer was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub context: ::std::option::Option<::std::string::String>,
+        ///The offer's `credential_configuration_ids`: which of the issuer's credential configurations are on offer.
         #[serde(
             rename = "credentialConfigurationIds",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub credential_configuration_ids: ::std::vec::Vec<::std::string::String>,
+        ///The identifier (a URL) of the credential issuer, as in the `credential_issuer` metadata of OpenID for Verifiable Credential Issuance.
         #[serde(
             rename = "credentialIssuer",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub credential_issuer: ::std::option::Option<::std::string::String>,
+        ///The whole credential offer as JSON text, ready to pass to the wallet as `credential_offer` or to serve at a `credential_offer_uri`. It can contain the pre-authorized code, so keep it out of logs.
         #[serde(
             rename = "credentialOffer",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub credential_offer: ::std::option::Option<::std::string::String>,
+        ///When the credential offer expires, in milliseconds since the Unix epoch.
         #[serde(
             rename = "expiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub expires_at: ::std::option::Option<i64>,
+        ///The credential offer's identifier, a 43-character base64url string (256 bits of entropy).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub identifier: ::std::option::Option<::std::string::String>,
+        ///The `issuer_state` value in the offer's `authorization_code` grant, which the wallet echoes in its authorization request.
         #[serde(
             rename = "issuerState",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub issuer_state: ::std::option::Option<::std::string::String>,
+        ///Whether the offer's `authorization_code` grant carries an `issuer_state`.
         #[serde(
             rename = "issuerStateIncluded",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub issuer_state_included: ::std::option::Option<bool>,
+        ///Extra claims, as a JSON object in a string, to add to the payload of a JWT access token. Ignored unless the service issues JWT access tokens.
         #[serde(
             rename = "jwtAtClaims",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub jwt_at_claims: ::std::option::Option<::std::string::String>,
+        ///The `pre-authorized_code` of the offer's pre-authorized code grant. A credential that can be exchanged for tokens: keep it out of logs.
         #[serde(
             rename = "preAuthorizedCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub pre_authorized_code: ::std::option::Option<::std::string::String>,
+        ///Whether the offer's `grants` include the `urn:ietf:params:oauth:grant- type:pre-authorized_code` entry.
         #[serde(
             rename = "preAuthorizedCodeGrantIncluded",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub pre_authorized_code_grant_included: ::std::option::Option<bool>,
+        ///Extra key/value properties of the credential offer, passed on to the access token that the offer eventually leads to.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub properties: ::std::vec::Vec<Property>,
+        ///The user the credential offer was created for.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
+        ///Transaction code (a one-time PIN given to the user by another channel) that must accompany the pre-authorized code; the offer itself shows only its length. A secret: keep it out of logs.
         #[serde(
             rename = "txCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub tx_code: ::std::option::Option<::std::string::String>,
+        ///Text the wallet shows the user about the transaction code, such as where to find it (`tx_code.description`).
         #[serde(
             rename = "txCodeDescription",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub tx_code_description: ::std::option::Option<::std::string::String>,
+        ///Character set the wallet should accept for the transaction code (`tx_code.input_mode`), normally `numeric` or `text`.
         #[serde(
             rename = "txCodeInputMode",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3354,6 +3798,7 @@ pub mod types {
         pub details: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub format: ::std::option::Option<::std::string::String>,
+        ///A string identifier; which thing it names depends on the schema (a resource in an authorization-details entry, or a credential offer).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub identifier: ::std::option::Option<::std::string::String>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -3397,37 +3842,44 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cimd_options: ::std::option::Option<CimdOptions>,
+        ///The client's TLS certificate in PEM form, as presented on the mutual-TLS connection to your endpoint (RFC 8705).
         #[serde(
             rename = "clientCertificate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_certificate: ::std::option::Option<::std::string::String>,
+        ///The rest of the client's certificate chain from the TLS connection, each certificate in PEM form, leaf excluded.
         #[serde(
             rename = "clientCertificatePath",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub client_certificate_path: ::std::vec::Vec<::std::string::String>,
+        ///The numeric client ID Authlete assigned to the client application.
         #[serde(
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id: ::std::option::Option<::std::string::String>,
+        ///A client secret. Treat it as a credential: never log it.
         #[serde(
             rename = "clientSecret",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_secret: ::std::option::Option<::std::string::String>,
+        ///The `OAuth-Client-Attestation` request header as received, for attestation-based client authentication.
         #[serde(
             rename = "oauthClientAttestation",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub oauth_client_attestation: ::std::option::Option<::std::string::String>,
+        ///The `OAuth-Client-Attestation-PoP` request header as received, the proof of possession that goes with the client attestation.
         #[serde(
             rename = "oauthClientAttestationPop",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub oauth_client_attestation_pop: ::std::option::Option<::std::string::String>,
+        ///The request parameters your endpoint received from its caller, passed on unchanged as `application/x-www-form-urlencoded` text.
         pub parameters: ::std::string::String,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
         #[serde(flatten)]
@@ -3440,8 +3892,10 @@ pub mod types {
     pub struct DeviceAuthorizationResponse {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub acrs: ::std::vec::Vec<::std::string::String>,
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<DeviceAuthorizationAction>,
+        ///Rich authorization request details (RFC 9396), the structured form of an `authorization_details` parameter, associated with the request, grant or token in question.
         #[serde(
             rename = "authorizationDetails",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3453,42 +3907,50 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub claim_names: ::std::vec::Vec<::std::string::String>,
+        ///The attributes (key/value pairs) the service operator set on the client the access token was issued to.
         #[serde(
             rename = "clientAttributes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub client_attributes: ::std::vec::Vec<Pair>,
+        ///The client authentication method expected of the client at this endpoint, from its registration; absent when Authlete could not tell which client sent the request.
         #[serde(
             rename = "clientAuthMethod",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_auth_method: ::std::option::Option<::std::string::String>,
+        ///The client's entity ID under OpenID Federation 1.0.
         #[serde(
             rename = "clientEntityId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_entity_id: ::std::option::Option<::std::string::String>,
+        ///Whether the client identified itself by its OpenID Federation entity ID rather than its ordinary client ID when the token was requested.
         #[serde(
             rename = "clientEntityIdUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_entity_id_used: ::std::option::Option<bool>,
+        ///The numeric client ID Authlete assigned to the client application.
         #[serde(
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id: ::std::option::Option<i64>,
+        ///The client's alias, a string that can stand in for the numeric client ID while aliases are enabled for both the client and the service. Where a token is concerned, it is the alias in effect when the token was requested, which may have changed since.
         #[serde(
             rename = "clientIdAlias",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id_alias: ::std::option::Option<::std::string::String>,
+        ///Whether the client identified itself by its client ID alias rather than the numeric client ID when the token or authorization was requested.
         #[serde(
             rename = "clientIdAliasUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id_alias_used: ::std::option::Option<bool>,
+        ///The client application's display name (`client_name`), without a language tag.
         #[serde(
             rename = "clientName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3515,8 +3977,10 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub gm_action: ::std::option::Option<GrantManagementAction>,
+        ///The content of a grant under Grant Management for OAuth 2.0: its scopes, claims and authorization details.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub grant: ::std::option::Option<Grant>,
+        ///A grant identifier under Grant Management for OAuth 2.0 (`grant_id`).
         #[serde(
             rename = "grantId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3529,35 +3993,43 @@ pub mod types {
         pub grant_subject: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub interval: ::std::option::Option<i32>,
+        ///URL of the client's metadata document under OAuth Client ID Metadata Document. On token-related objects it is present only when that URL served as the client ID.
         #[serde(
             rename = "metadataDocumentLocation",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub metadata_document_location: ::std::option::Option<::std::string::String>,
+        ///Whether the client used the URL of its metadata document (OAuth Client ID Metadata Document) as its client ID.
         #[serde(
             rename = "metadataDocumentUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub metadata_document_used: ::std::option::Option<bool>,
+        ///Target resources (RFC 8707 resource indicators), as URIs.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub resources: ::std::vec::Vec<::std::string::String>,
+        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
         #[serde(
             rename = "responseContent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Scopes of the request, grant or access token in question.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub scopes: ::std::vec::Vec<Scope>,
+        ///The attributes (key/value pairs) the service operator set on the service.
         #[serde(
             rename = "serviceAttributes",
             default,
@@ -3586,7 +4058,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "device-flow")]
-    ///`DeviceAuthorizationResponseAction`
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3619,20 +4091,25 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct DeviceCompleteRequest {
+        ///How long the access token stays valid, in seconds.
         #[serde(
             rename = "accessTokenDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token_duration: ::std::option::Option<i64>,
+        ///Authentication Context Class Reference: the `acr` value that the user's authentication satisfied when the grant was made.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub acr: ::std::option::Option<::std::string::String>,
+        ///When the end user authenticated, in seconds (not milliseconds) since the Unix epoch.
         #[serde(
             rename = "authTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub auth_time: ::std::option::Option<i64>,
+        ///Claims about the end user. In requests it is a JSON object, as a string, holding claim values for Authlete to embed; in responses it lists the names of claims the client asked for.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub claims: ::std::option::Option<::std::string::String>,
+        ///Names of the claims the end user agreed to let the client receive.
         #[serde(
             rename = "consentedClaims",
             default,
@@ -3649,33 +4126,41 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub error_uri: ::std::option::Option<::std::string::String>,
+        ///How the `aud` claim of ID tokens is written: `array` for a JSON array of strings, `string` for a single string.
         #[serde(
             rename = "idTokenAudType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub id_token_aud_type: ::std::option::Option<::std::string::String>,
+        ///Extra JWS header parameters for the ID token, as a JSON object in a string.
         #[serde(
             rename = "idtHeaderParams",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub idt_header_params: ::std::option::Option<::std::string::String>,
+        ///Extra claims, as a JSON object in a string, to add to the payload of a JWT access token. Ignored unless the service issues JWT access tokens.
         #[serde(
             rename = "jwtAtClaims",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub jwt_at_claims: ::std::option::Option<::std::string::String>,
+        ///Extra properties: key/value pairs attached to the access token (or to what will become one). A property marked hidden is not shown to the client.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub properties: ::std::vec::Vec<Property>,
+        ///How long the refresh token stays valid, in seconds.
         #[serde(
             rename = "refreshTokenDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub refresh_token_duration: ::std::option::Option<i64>,
         pub result: DeviceCompleteResult,
+        ///Scopes of the request, grant or access token in question.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub scopes: ::std::vec::Vec<::std::string::String>,
+        ///A value for the `sub` claim in place of the real subject, for example to keep the internal user ID from clients. When absent, the subject itself is used.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sub: ::std::option::Option<::std::string::String>,
+        ///The unique identifier of the end user (resource owner), as the authorization server knows them.
         pub subject: ::std::string::String,
         #[serde(rename = "userCode")]
         pub user_code: ::std::string::String,
@@ -3715,13 +4200,16 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct DeviceCompleteResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<DeviceCompleteAction>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3732,7 +4220,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "device-flow")]
-    ///`DeviceCompleteResponseAction`
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3780,8 +4268,10 @@ pub mod types {
     pub struct DeviceVerificationResponse {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub acrs: ::std::vec::Vec<::std::string::String>,
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<DeviceVerificationAction>,
+        ///Rich authorization request details (RFC 9396), the structured form of an `authorization_details` parameter, associated with the request, grant or token in question.
         #[serde(
             rename = "authorizationDetails",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3793,37 +4283,44 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub claim_names: ::std::vec::Vec<::std::string::String>,
+        ///The attributes (key/value pairs) the service operator set on the client the access token was issued to.
         #[serde(
             rename = "clientAttributes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub client_attributes: ::std::vec::Vec<Pair>,
+        ///The client's entity ID under OpenID Federation 1.0.
         #[serde(
             rename = "clientEntityId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_entity_id: ::std::option::Option<::std::string::String>,
+        ///Whether the client identified itself by its OpenID Federation entity ID rather than its ordinary client ID when the token was requested.
         #[serde(
             rename = "clientEntityIdUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_entity_id_used: ::std::option::Option<bool>,
+        ///The numeric client ID Authlete assigned to the client application.
         #[serde(
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id: ::std::option::Option<i64>,
+        ///The client's alias, a string that can stand in for the numeric client ID while aliases are enabled for both the client and the service. Where a token is concerned, it is the alias in effect when the token was requested, which may have changed since.
         #[serde(
             rename = "clientIdAlias",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id_alias: ::std::option::Option<::std::string::String>,
+        ///Whether the client identified itself by its client ID alias rather than the numeric client ID when the token or authorization was requested.
         #[serde(
             rename = "clientIdAliasUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id_alias_used: ::std::option::Option<bool>,
+        ///The client application's display name (`client_name`), without a language tag.
         #[serde(
             rename = "clientName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3835,6 +4332,7 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub dynamic_scopes: ::std::vec::Vec<DynamicScope>,
+        ///When the object expires, in milliseconds since the Unix epoch.
         #[serde(
             rename = "expiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3845,8 +4343,10 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub gm_action: ::std::option::Option<GrantManagementAction>,
+        ///The content of a grant under Grant Management for OAuth 2.0: its scopes, claims and authorization details.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub grant: ::std::option::Option<Grant>,
+        ///A grant identifier under Grant Management for OAuth 2.0 (`grant_id`).
         #[serde(
             rename = "grantId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3857,30 +4357,37 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub grant_subject: ::std::option::Option<::std::string::String>,
+        ///URL of the client's metadata document under OAuth Client ID Metadata Document. On token-related objects it is present only when that URL served as the client ID.
         #[serde(
             rename = "metadataDocumentLocation",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub metadata_document_location: ::std::option::Option<::std::string::String>,
+        ///Whether the client used the URL of its metadata document (OAuth Client ID Metadata Document) as its client ID.
         #[serde(
             rename = "metadataDocumentUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub metadata_document_used: ::std::option::Option<bool>,
+        ///Target resources (RFC 8707 resource indicators), as URIs.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub resources: ::std::vec::Vec<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Scopes of the request, grant or access token in question.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub scopes: ::std::vec::Vec<Scope>,
+        ///The attributes (key/value pairs) the service operator set on the service.
         #[serde(
             rename = "serviceAttributes",
             default,
@@ -3892,7 +4399,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "device-flow")]
-    ///`DeviceVerificationResponseAction`
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3954,8 +4461,10 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct DynamicScope {
+        ///The registered scope name that a dynamic scope value matched.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+        ///The full scope value as the client wrote it in the `scope` parameter.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -4012,18 +4521,22 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct FederationConfigurationResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<FederationConfigurationAction>,
+        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
         #[serde(
             rename = "responseContent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4034,7 +4547,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "federation")]
-    ///`FederationConfigurationResponseAction`
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -4084,20 +4597,25 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct FederationRegistrationResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<FederationRegistrationAction>,
+        ///A summary of the client application the result concerns.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub client: ::std::option::Option<Client>,
+        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
         #[serde(
             rename = "responseContent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4108,7 +4626,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "federation")]
-    ///`FederationRegistrationResponseAction`
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -4141,18 +4659,22 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GMRequest {
+        ///An access token value: in responses the token just issued or acted on, in issue and create requests a value of your own that Authlete uses instead of generating one. Treat it as a secret.
         #[serde(
             rename = "accessToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token: ::std::option::Option<::std::string::String>,
+        ///The client's TLS certificate in PEM form, as presented on the mutual-TLS connection to your endpoint (RFC 8705).
         #[serde(
             rename = "clientCertificate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_certificate: ::std::option::Option<::std::string::String>,
+        ///The `DPoP` request header exactly as the client sent it: a signed proof JWT carrying the client's public key (RFC 9449).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dpop: ::std::option::Option<::std::string::String>,
+        ///Whether DPoP proofs must contain a nonce issued by the server (RFC 9449). Either this request flag or the service setting of the same name turns the check on.
         #[serde(
             rename = "dpopNonceRequired",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4163,13 +4685,16 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub gm_action: ::std::option::Option<GrantManagementAction>,
+        ///A grant identifier under Grant Management for OAuth 2.0 (`grant_id`).
         #[serde(
             rename = "grantId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub grant_id: ::std::option::Option<::std::string::String>,
+        ///The HTTP method of the request being checked, such as `GET` or `POST`; Authlete compares it with the `htm` claim of the DPoP proof.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub htm: ::std::option::Option<::std::string::String>,
+        ///The URL of the endpoint that received the request, compared with the `htu` claim of the DPoP proof.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub htu: ::std::option::Option<::std::string::String>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -4181,23 +4706,28 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GMResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<GrantManagementResponseAction>,
+        ///A nonce for the client's next DPoP proof. When present, send it to the client in the `DPoP-Nonce` response header (RFC 9449).
         #[serde(
             rename = "dpopNonce",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub dpop_nonce: ::std::option::Option<::std::string::String>,
+        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
         #[serde(
             rename = "responseContent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4208,7 +4738,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "grant-management")]
-    ///`GmResponseAction`
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -4254,13 +4784,16 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Grant {
+        ///Rich authorization request details (RFC 9396), the structured form of an `authorization_details` parameter, associated with the request, grant or token in question.
         #[serde(
             rename = "authorizationDetails",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub authorization_details: ::std::option::Option<AuthzDetails>,
+        ///Names of the claims covered by the grant.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub claims: ::std::vec::Vec<::std::string::String>,
+        ///The scopes covered by the grant, each with the resources it applies to.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub scopes: ::std::vec::Vec<GrantScope>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -4317,8 +4850,10 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GrantScope {
+        ///Resource indicators (RFC 8707) that the scopes of this grant entry apply to.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub resource: ::std::vec::Vec<::std::string::String>,
+        ///Scopes of this grant entry as one space-separated string (Grant Management for OAuth 2.0).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub scope: ::std::option::Option<::std::string::String>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -4391,24 +4926,31 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Hsk {
+        ///Algorithm the HSM key is meant for: a JWS algorithm such as `ES256` for a signing key, or a JWE key-management algorithm such as `RSA-OAEP-256` for an encryption key (RFC 7518).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub alg: ::std::option::Option<::std::string::String>,
+        ///Opaque reference to the key that Authlete assigns when the key is created with `/api/hsk/create` (43 base64url characters); used in the path of the `/api/hsk/get/{handle}` and `/api/hsk/delete/{handle}` calls.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub handle: ::std::option::Option<::std::string::String>,
+        ///Name of the hardware security module behind the Authlete server that holds the key, for example `google`.
         #[serde(
             rename = "hsmName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub hsm_name: ::std::option::Option<::std::string::String>,
+        ///Key ID under which the HSM key appears in JWK form (the JWK `kid`, RFC 7517).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub kid: ::std::option::Option<::std::string::String>,
+        ///Key type of the HSM key as a JWK `kty` value: `EC` or `RSA`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub kty: ::std::option::Option<::std::string::String>,
+        ///Public part of the key pair held in the HSM, base64-encoded DER.
         #[serde(
             rename = "publicKey",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub public_key: ::std::option::Option<::std::string::String>,
+        ///Purpose of the HSM key: `sig` means its private key signs and the public key verifies; `enc` means data encrypted to the public key is decrypted with the private key inside the HSM.
         #[serde(rename = "use", skip_serializing_if = "::std::option::Option::is_none")]
         pub use_: ::std::option::Option<::std::string::String>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -4442,15 +4984,18 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct HskCreateResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<HskCreateAction>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hsk: ::std::option::Option<Hsk>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4461,7 +5006,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "hsk")]
-    ///`HskCreateResponseAction`
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -4494,15 +5039,18 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct HskDeleteResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<HskDeleteAction>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hsk: ::std::option::Option<Hsk>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4513,7 +5061,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "full")]
-    ///`HskDeleteResponseAction`
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -4546,15 +5094,18 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct HskGetListResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<HskListAction>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub hsks: ::std::vec::Vec<Hsk>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4565,7 +5116,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "hsk")]
-    ///`HskGetListResponseAction`
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -4596,15 +5147,18 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct HskGetResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<HskGetAction>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hsk: ::std::option::Option<Hsk>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4615,7 +5169,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "hsk")]
-    ///`HskGetResponseAction`
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -4651,13 +5205,16 @@ pub mod types {
         ///The access token just issued by the refresh-token grant.
         #[serde(rename = "accessToken")]
         pub access_token: ::std::string::String,
+        ///Extra claims to put into the payload of the reissued ID token, as a JSON object in a string.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub claims: ::std::option::Option<::std::string::String>,
+        ///How to write the `aud` claim of the reissued ID token: `array` (the default) or `string`. Overrides the service setting.
         #[serde(
             rename = "idTokenAudType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub id_token_aud_type: ::std::option::Option<::std::string::String>,
+        ///Extra JWS header parameters for the ID token, as a JSON object in a string.
         #[serde(
             rename = "idtHeaderParams",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4666,6 +5223,7 @@ pub mod types {
         ///The refresh token presented in the grant.
         #[serde(rename = "refreshToken")]
         pub refresh_token: ::std::string::String,
+        ///A value for the `sub` claim of the reissued ID token in place of the subject of the access token.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sub: ::std::option::Option<::std::string::String>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -4680,21 +5238,25 @@ pub mod types {
         ///What the token endpoint should do with `responseContent`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<IdTokenReissueAction>,
+        ///The newly reissued ID token, a JWS in compact serialization.
         #[serde(
             rename = "idToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub id_token: ::std::option::Option<::std::string::String>,
+        ///The JSON body of the token response to send to the client, new ID token included. Keep it out of logs.
         #[serde(
             rename = "responseContent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4807,60 +5369,77 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct IntrospectionRequest {
+        ///ACR values the resource demands: the user authentication behind the token must have satisfied one of them (RFC 9470 step-up authentication).
         #[serde(
             rename = "acrValues",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub acr_values: ::std::vec::Vec<::std::string::String>,
+        ///The client's TLS certificate in PEM form, from the mutual-TLS connection to the protected resource, for checking certificate-bound tokens (RFC 8705).
         #[serde(
             rename = "clientCertificate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_certificate: ::std::option::Option<::std::string::String>,
+        ///The `DPoP` request header exactly as the client sent it: a signed proof JWT carrying the client's public key (RFC 9449).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dpop: ::std::option::Option<::std::string::String>,
+        ///Whether DPoP proofs must contain a nonce issued by the server (RFC 9449). Either this request flag or the service setting of the same name turns the check on.
         #[serde(
             rename = "dpopNonceRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub dpop_nonce_required: ::std::option::Option<bool>,
+        ///All headers of the resource request, as name/value pairs, from which Authlete computes components for HTTP message signatures (RFC 9421).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub headers: ::std::vec::Vec<Pair>,
+        ///The HTTP method of the resource request, checked against the DPoP proof and used as `@method` for HTTP message signatures (RFC 9421).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub htm: ::std::option::Option<::std::string::String>,
+        ///The URL of the protected resource endpoint, for DPoP proof checks. There is no default.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub htu: ::std::option::Option<::std::string::String>,
+        ///The most seconds that may have passed since the user authentication behind the token for this resource to accept it (RFC 9470 step-up).
         #[serde(
             rename = "maxAge",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub max_age: ::std::option::Option<i64>,
+        ///Deprecated: the HTTP message body, from which Authlete computed the expected `Content-Digest` for HTTP message signatures. `requestBodyContained` replaces it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+        ///Whether the incoming request had a body. If so, and FAPI message signing applies, Authlete checks that the HTTP message signature covers `content- digest` (RFC 9421).
         #[serde(
             rename = "requestBodyContained",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_body_contained: ::std::option::Option<bool>,
+        ///Deprecated. HTTP message signature components (RFC 9421) that the resource request's signature must cover; if absent, `@method`, `@target-uri`, the `Authorization` header and, when present, the `DPoP` header.
         #[serde(
             rename = "requiredComponents",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub required_components: ::std::vec::Vec<::std::string::String>,
+        ///Resource indicators (RFC 8707) the access token must cover to be accepted here.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub resources: ::std::vec::Vec<::std::string::String>,
+        ///Scopes the access token must carry to be accepted here.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub scopes: ::std::vec::Vec<::std::string::String>,
+        ///The user the access token must belong to for this resource; a mismatch yields `FORBIDDEN`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
+        ///The full URL of the incoming request, query included, from which Authlete derives `@target-uri` and related components for HTTP message signatures (RFC 9421). When omitted, `htu` is used.
         #[serde(
             rename = "targetUri",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub target_uri: ::std::option::Option<::std::string::String>,
+        ///The access token the client presented, as received. Treat it as a secret.
         pub token: ::std::string::String,
+        ///Deprecated: the URL of the resource server, once used to check HTTP message signatures; use `targetUri`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uri: ::std::option::Option<::std::string::String>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -4872,168 +5451,207 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct IntrospectionResponse {
+        ///Target resources (RFC 8707) of the access token itself. A token request can narrow the resources of the original request, so this may be a subset of `resources`.
         #[serde(
             rename = "accessTokenResources",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub access_token_resources: ::std::vec::Vec<::std::string::String>,
+        ///Authentication Context Class Reference: the `acr` value that the user's authentication satisfied when the grant was made.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub acr: ::std::option::Option<::std::string::String>,
+        ///What the protected resource does: serve the request (`OK`), or refuse it with 400, 401, 403 or 500 and `responseContent` as the `WWW-Authenticate` header.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<IntrospectionAction>,
+        ///When the end user authenticated, in seconds (not milliseconds) since the Unix epoch.
         #[serde(
             rename = "authTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub auth_time: ::std::option::Option<i64>,
+        ///Rich authorization request details (RFC 9396), the structured form of an `authorization_details` parameter, associated with the request, grant or token in question.
         #[serde(
             rename = "authorizationDetails",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub authorization_details: ::std::option::Option<AuthzDetails>,
+        ///SHA-256 thumbprint of the client certificate that the access token is bound to (mutual-TLS certificate-bound tokens, RFC 8705); a client using the token must present the matching certificate.
         #[serde(
             rename = "certificateThumbprint",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub certificate_thumbprint: ::std::option::Option<::std::string::String>,
+        ///The attributes (key/value pairs) the service operator set on the client the access token was issued to.
         #[serde(
             rename = "clientAttributes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub client_attributes: ::std::vec::Vec<Pair>,
+        ///The client's entity ID under OpenID Federation 1.0.
         #[serde(
             rename = "clientEntityId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_entity_id: ::std::option::Option<::std::string::String>,
+        ///Whether the client identified itself by its OpenID Federation entity ID rather than its ordinary client ID when the token was requested.
         #[serde(
             rename = "clientEntityIdUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_entity_id_used: ::std::option::Option<bool>,
+        ///The numeric client ID Authlete assigned to the client application.
         #[serde(
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id: ::std::option::Option<i64>,
+        ///The client's alias, a string that can stand in for the numeric client ID while aliases are enabled for both the client and the service. Where a token is concerned, it is the alias in effect when the token was requested, which may have changed since.
         #[serde(
             rename = "clientIdAlias",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id_alias: ::std::option::Option<::std::string::String>,
+        ///Whether the client identified itself by its client ID alias rather than the numeric client ID when the token or authorization was requested.
         #[serde(
             rename = "clientIdAliasUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id_alias_used: ::std::option::Option<bool>,
+        ///The `c_nonce` tied to the access token, a nonce that a wallet puts into its proof when requesting a credential (OpenID for Verifiable Credential Issuance).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cnonce: ::std::option::Option<::std::string::String>,
+        ///When the `c_nonce` expires, in milliseconds since the Unix epoch.
         #[serde(
             rename = "cnonceExpiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cnonce_expires_at: ::std::option::Option<i64>,
+        ///Names of the claims the end user agreed to let the client receive.
         #[serde(
             rename = "consentedClaims",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub consented_claims: ::std::vec::Vec<::std::string::String>,
+        ///A nonce for the client's next DPoP proof. When present, send it to the client in the `DPoP-Nonce` response header (RFC 9449).
         #[serde(
             rename = "dpopNonce",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub dpop_nonce: ::std::option::Option<::std::string::String>,
+        ///Whether Authlete found the presented access token at all; `false` means there is no such token.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub existent: ::std::option::Option<bool>,
+        ///When the access token expires, in milliseconds since the Unix epoch.
         #[serde(
             rename = "expiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub expires_at: ::std::option::Option<i64>,
+        ///Set for tokens obtained for OpenID for Verifiable Credential Issuance (pre-authorized code flow, or `authorization_details` of type `openid_credential`), which a wallet presents at a credential endpoint.
         #[serde(
             rename = "forCredentialIssuance",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub for_credential_issuance: ::std::option::Option<bool>,
+        ///Whether the access token is one made for an external attachment (OpenID Connect for Identity Assurance), to be embedded in ID tokens or userinfo responses.
         #[serde(
             rename = "forExternalAttachment",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub for_external_attachment: ::std::option::Option<bool>,
+        ///The grant whose privileges the access token inherited, when the authorization request used `grant_id` with `grant_management_action=update`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub grant: ::std::option::Option<Grant>,
+        ///The grant ID the access token is tied to, new or existing, when the authorization request used `grant_management_action`.
         #[serde(
             rename = "grantId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub grant_id: ::std::option::Option<::std::string::String>,
+        ///The grant type (OAuth flow) the access token came from or the token request uses, named as in Authlete's `grant_type` enum (for example `AUTHORIZATION_CODE`).
         #[serde(
             rename = "grantType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub grant_type: ::std::option::Option<GrantType>,
+        ///The verifiable credentials obtainable with the access token, as a JSON array in a string; each element describes one credential by its format and definition (OpenID for Verifiable Credential Issuance).
         #[serde(
             rename = "issuableCredentials",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub issuable_credentials: ::std::option::Option<::std::string::String>,
+        ///URL of the client's metadata document under OAuth Client ID Metadata Document. On token-related objects it is present only when that URL served as the client ID.
         #[serde(
             rename = "metadataDocumentLocation",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub metadata_document_location: ::std::option::Option<::std::string::String>,
+        ///Whether the client used the URL of its metadata document (OAuth Client ID Metadata Document) as its client ID.
         #[serde(
             rename = "metadataDocumentUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub metadata_document_used: ::std::option::Option<bool>,
+        ///Extra properties: key/value pairs attached to the access token (or to what will become one). A property marked hidden is not shown to the client.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub properties: ::std::vec::Vec<Property>,
+        ///Whether the access token can still be renewed; `false` if it has no refresh token or its refresh token has expired.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub refreshable: ::std::option::Option<bool>,
+        ///Target resources (RFC 8707 resource indicators), as URIs.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub resources: ::std::vec::Vec<::std::string::String>,
+        ///A ready `WWW-Authenticate` header value (RFC 6750 style) for the protected resource's error response.
         #[serde(
             rename = "responseContent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_content: ::std::option::Option<::std::string::String>,
+        ///When `true`, the protected resource's HTTP response must carry an HTTP message signature (`Signature` and `Signature-Input` headers, RFC 9421), as FAPI 2.0 Message Signing requires.
         #[serde(
             rename = "responseSigningRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_signing_required: ::std::option::Option<bool>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///The token's scopes as full scope objects including their attributes, whereas `scopes` gives names only.
         #[serde(
             rename = "scopeDetails",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub scope_details: ::std::vec::Vec<Scope>,
+        ///Scopes of the request, grant or access token in question.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub scopes: ::std::vec::Vec<::std::string::String>,
+        ///The attributes (key/value pairs) the service operator set on the service.
         #[serde(
             rename = "serviceAttributes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub service_attributes: ::std::vec::Vec<Pair>,
+        ///The unique identifier of the end user (resource owner), as the authorization server knows them.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
+        ///Whether the token covers every scope the request said the resource needs; `false` if any one is missing.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sufficient: ::std::option::Option<bool>,
+        ///Whether the token can be used right now, meaning it exists and has not expired.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub usable: ::std::option::Option<bool>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -5041,7 +5659,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "introspection")]
-    ///`IntrospectionResponseAction`
+    ///What the protected resource does: serve the request (`OK`), or refuse it with 400, 401, 403 or 500 and `responseContent` as the `WWW-Authenticate` header.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -5076,6 +5694,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct JoseVerifyRequest {
+        ///The client a token belongs to, named by a client identifier string rather than the numeric `clientId`.
         #[serde(
             rename = "clientIdentifier",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -5125,11 +5744,13 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub missing_claims: ::std::vec::Vec<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -5425,8 +6046,10 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct NamedUri {
+        ///The name by which the URI is known.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+        ///The URI itself.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uri: ::std::option::Option<::std::string::String>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -5438,6 +6061,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct NativeSsoLogoutRequest {
+        ///The ID of the end user's authentication session, used for the `sid` claim and for OpenID Connect Native SSO.
         #[serde(rename = "sessionId")]
         pub session_id: ::std::string::String,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -5449,15 +6073,18 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct NativeSsoLogoutResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<NativeSsoLogoutAction>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -5468,7 +6095,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "native-sso")]
-    ///`NativeSsoLogoutResponseAction`
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -5499,8 +6126,10 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct NativeSsoRequest {
+        ///An access token value: in responses the token just issued or acted on, in issue and create requests a value of your own that Authlete uses instead of generating one. Treat it as a secret.
         #[serde(rename = "accessToken")]
         pub access_token: ::std::string::String,
+        ///Claims about the end user. In requests it is a JSON object, as a string, holding claim values for Authlete to embed; in responses it lists the names of claims the client asked for.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub claims: ::std::option::Option<::std::string::String>,
         #[serde(rename = "deviceSecret")]
@@ -5510,21 +6139,25 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub device_secret_hash: ::std::option::Option<::std::string::String>,
+        ///How the `aud` claim of ID tokens is written: `array` for a JSON array of strings, `string` for a single string.
         #[serde(
             rename = "idTokenAudType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub id_token_aud_type: ::std::option::Option<::std::string::String>,
+        ///Extra JWS header parameters for the ID token, as a JSON object in a string.
         #[serde(
             rename = "idtHeaderParams",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub idt_header_params: ::std::option::Option<::std::string::String>,
+        ///A refresh token value. Treat it as a secret.
         #[serde(
             rename = "refreshToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub refresh_token: ::std::option::Option<::std::string::String>,
+        ///A value for the `sub` claim in place of the real subject, for example to keep the internal user ID from clients. When absent, the subject itself is used.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sub: ::std::option::Option<::std::string::String>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -5536,23 +6169,28 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct NativeSsoResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<NativeSsoAction>,
+        ///An ID token just issued, as a signed (possibly also encrypted) JWT in compact form.
         #[serde(
             rename = "idToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub id_token: ::std::option::Option<::std::string::String>,
+        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
         #[serde(
             rename = "responseContent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -5563,7 +6201,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "native-sso")]
-    ///`NativeSsoResponseAction`
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -5607,8 +6245,10 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Pair {
+        ///The name half of a key/value pair.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub key: ::std::option::Option<::std::string::String>,
+        ///The value half of a pair.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -5661,10 +6301,13 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Property {
+        ///When `true`, the pair stays attached to the token but is never shown to the client (token responses leave it out). `/auth/introspection` still returns it; standard introspection does only with `withHiddenProperties`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hidden: ::std::option::Option<bool>,
+        ///The name half of a key/value pair.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub key: ::std::option::Option<::std::string::String>,
+        ///The value half of a pair.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -5676,48 +6319,59 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PushedAuthorizationRequest {
+        ///The client's TLS certificate in PEM form, as presented on the mutual-TLS connection to your endpoint (RFC 8705).
         #[serde(
             rename = "clientCertificate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_certificate: ::std::option::Option<::std::string::String>,
+        ///The rest of the client's certificate chain from the TLS connection, each certificate in PEM form, leaf excluded.
         #[serde(
             rename = "clientCertificatePath",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub client_certificate_path: ::std::vec::Vec<::std::string::String>,
+        ///The client ID from the `Authorization: Basic` header of the pushed authorization request, if the client used Basic authentication.
         #[serde(
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id: ::std::option::Option<::std::string::String>,
+        ///The client secret from the `Authorization: Basic` header of the pushed authorization request, if any. Never log it.
         #[serde(
             rename = "clientSecret",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_secret: ::std::option::Option<::std::string::String>,
+        ///The `DPoP` request header exactly as the client sent it: a signed proof JWT carrying the client's public key (RFC 9449).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dpop: ::std::option::Option<::std::string::String>,
+        ///Whether DPoP proofs must contain a nonce issued by the server (RFC 9449). Either this request flag or the service setting of the same name turns the check on.
         #[serde(
             rename = "dpopNonceRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub dpop_nonce_required: ::std::option::Option<bool>,
+        ///The HTTP method of the pushed authorization request, for DPoP proof checks; defaults to `POST`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub htm: ::std::option::Option<::std::string::String>,
+        ///The URL of the PAR endpoint, for DPoP proof checks; defaults to the service's `pushedAuthReqEndpoint`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub htu: ::std::option::Option<::std::string::String>,
+        ///The `OAuth-Client-Attestation` request header as received, for attestation-based client authentication.
         #[serde(
             rename = "oauthClientAttestation",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub oauth_client_attestation: ::std::option::Option<::std::string::String>,
+        ///The `OAuth-Client-Attestation-PoP` request header as received, the proof of possession that goes with the client attestation.
         #[serde(
             rename = "oauthClientAttestationPop",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub oauth_client_attestation_pop: ::std::option::Option<::std::string::String>,
+        ///The request parameters your endpoint received from its caller, passed on unchanged as `application/x-www-form-urlencoded` text.
         pub parameters: ::std::string::String,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
         #[serde(flatten)]
@@ -5728,6 +6382,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PushedAuthorizationResponse {
+        ///Which status the PAR endpoint answers with: 201 (`CREATED`), 400, 401, 403 (the client may not use PAR), 413 (`PAYLOAD_TOO_LARGE`) or 500, each with `responseContent` as the JSON body.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<PushedAuthorizationAction>,
         ///A challenge to send in the `OAuth-Client-Attestation-Challenge` header, for the client's next attestation proof.
@@ -5736,6 +6391,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub attestation_challenge: ::std::option::Option<::std::string::String>,
+        ///The client authentication method expected of the client at the PAR endpoint, from its registration; absent when Authlete could not tell which client sent the request.
         #[serde(
             rename = "clientAuthMethod",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -5743,26 +6399,31 @@ pub mod types {
         pub client_auth_method: ::std::option::Option<
             PushedAuthorizationResponseClientAuthMethod,
         >,
+        ///A nonce for the client's next DPoP proof. When present, send it to the client in the `DPoP-Nonce` response header (RFC 9449).
         #[serde(
             rename = "dpopNonce",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub dpop_nonce: ::std::option::Option<::std::string::String>,
+        ///The `request_uri` that stands for the pushed request (RFC 9126); the client sends it with its `client_id` to the authorization endpoint before it expires.
         #[serde(
             rename = "requestUri",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_uri: ::std::option::Option<::std::string::String>,
+        ///The JSON body to send to the client: `request_uri` and `expires_in` on success (RFC 9126), an error otherwise.
         #[serde(
             rename = "responseContent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -5773,7 +6434,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "pushed-authorization")]
-    ///`PushedAuthorizationResponseAction`
+    ///Which status the PAR endpoint answers with: 201 (`CREATED`), 400, 401, 403 (the client may not use PAR), 413 (`PAYLOAD_TOO_LARGE`) or 500, each with `responseContent` as the JSON body.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -5806,7 +6467,7 @@ pub mod types {
         Unknown(UnknownValue),
     }
     #[cfg(feature = "pushed-authorization")]
-    ///`PushedAuthorizationResponseClientAuthMethod`
+    ///The client authentication method expected of the client at the PAR endpoint, from its registration; absent when Authlete could not tell which client sent the request.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -5912,37 +6573,44 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct RevocationRequest {
+        ///The client's TLS certificate in PEM form, as presented on the mutual-TLS connection to your endpoint (RFC 8705).
         #[serde(
             rename = "clientCertificate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_certificate: ::std::option::Option<::std::string::String>,
+        ///The rest of the client's certificate chain from the TLS connection, each certificate in PEM form, leaf excluded.
         #[serde(
             rename = "clientCertificatePath",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub client_certificate_path: ::std::vec::Vec<::std::string::String>,
+        ///The client ID from the `Authorization: Basic` header of the revocation request, if the client used Basic authentication.
         #[serde(
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id: ::std::option::Option<::std::string::String>,
+        ///The client secret from the `Authorization: Basic` header of the revocation request, if any. Never log it.
         #[serde(
             rename = "clientSecret",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_secret: ::std::option::Option<::std::string::String>,
+        ///The `OAuth-Client-Attestation` request header as received, for attestation-based client authentication.
         #[serde(
             rename = "oauthClientAttestation",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub oauth_client_attestation: ::std::option::Option<::std::string::String>,
+        ///The `OAuth-Client-Attestation-PoP` request header as received, the proof of possession that goes with the client attestation.
         #[serde(
             rename = "oauthClientAttestationPop",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub oauth_client_attestation_pop: ::std::option::Option<::std::string::String>,
+        ///The request parameters your endpoint received from its caller, passed on unchanged as `application/x-www-form-urlencoded` text.
         pub parameters: ::std::string::String,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
         #[serde(flatten)]
@@ -5953,6 +6621,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct RevocationResponse {
+        ///Which status the revocation endpoint answers with: 200 (`OK`), 400 (`BAD_REQUEST`), 401 (`INVALID_CLIENT`, client authentication failed) or 500, with `responseContent` as the body.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<RevocationAction>,
         ///A challenge to send in the `OAuth-Client-Attestation-Challenge` header, for the client's next attestation proof.
@@ -5961,16 +6630,19 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub attestation_challenge: ::std::option::Option<::std::string::String>,
+        ///The body to send to the client. On success it is empty unless the request asked for JSONP with `callback`, in which case it is JavaScript.
         #[serde(
             rename = "responseContent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -5981,7 +6653,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "revocation")]
-    ///`RevocationResponseAction`
+    ///Which status the revocation endpoint answers with: 200 (`OK`), 400 (`BAD_REQUEST`), 401 (`INVALID_CLIENT`, client authentication failed) or 500, with `responseContent` as the body.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -6023,17 +6695,22 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Scope {
+        ///Arbitrary key/value pairs attached to the scope. Authlete reads some keys itself; for example `access_token.duration` shortens the lifetime of tokens carrying the scope.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub attributes: ::std::vec::Vec<Pair>,
+        ///Marks the scope as one of the service's default scopes, which Authlete applies when an authorization request has no `scope` parameter.
         #[serde(
             rename = "defaultEntry",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub default_entry: ::std::option::Option<bool>,
+        ///A human-readable description, with no language tag.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
+        ///Localized descriptions, one per language tag.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub descriptions: ::std::vec::Vec<TaggedValue>,
+        ///The scope's name as clients write it in the `scope` parameter.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -6045,41 +6722,49 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Service {
+        ///Default lifetime of access tokens in seconds, which becomes `expires_in` in token responses (RFC 6749 section 5.1).
         #[serde(
             rename = "accessTokenDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token_duration: ::std::option::Option<i64>,
+        ///Lets Authlete mint an access token for every external attachment in `verified_claims` that has a `url` but no `access_token`, and insert it (with `exp`) into the ID token or userinfo response (OpenID Connect for Identity Assurance). When false, any such tokens are up to you.
         #[serde(
             rename = "accessTokenForExternalAttachmentEmbedded",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token_for_external_attachment_embedded: ::std::option::Option<bool>,
+        ///Signing algorithm for JWT access tokens. Absent (`null`) means access tokens are opaque random strings; the symmetric `HS256`/`HS384`/`HS512` are not accepted here.
         #[serde(
             rename = "accessTokenSignAlg",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token_sign_alg: ::std::option::Option<JwsAlg>,
+        ///`kid` of the key in the service's JWK Set that signs JWT access tokens. Only needed when more than one key would qualify; may be absent.
         #[serde(
             rename = "accessTokenSignatureKeyId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token_signature_key_id: ::std::option::Option<::std::string::String>,
+        ///Text returned as `token_type` in token responses, typically `Bearer` (RFC 6749 section 7.1, RFC 6750).
         #[serde(
             rename = "accessTokenType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token_type: ::std::option::Option<::std::string::String>,
+        ///Leeway, in seconds, granted for clock differences with clients when Authlete checks time claims such as `exp`, `iat` and `nbf` in JWTs.
         #[serde(
             rename = "allowableClockSkew",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub allowable_clock_skew: ::std::option::Option<i32>,
+        ///The service's API key, a number identifying the service. With `apiSecret` it formed the Basic-auth credential for Authlete 2.x APIs.
         #[serde(
             rename = "apiKey",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub api_key: ::std::option::Option<i64>,
+        ///The service's API secret, the password half of the Authlete 2.x Basic-auth credential. Keep it out of logs.
         #[serde(
             rename = "apiSecret",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6091,8 +6776,10 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub attestation_challenge_time_window: ::std::option::Option<i64>,
+        ///Arbitrary key/value pairs that the service operator attaches to the object for its own use.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub attributes: ::std::vec::Vec<Pair>,
+        ///User name of the HTTP Basic credentials Authlete presents when it calls the authentication callback endpoint, so that endpoint can tell the call came from Authlete.
         #[serde(
             rename = "authenticationCallbackApiKey",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6100,6 +6787,7 @@ pub mod types {
         pub authentication_callback_api_key: ::std::option::Option<
             ::std::string::String,
         >,
+        ///Password that goes with `authenticationCallbackApiKey` in the Basic `Authorization` header Authlete sends to the authentication callback endpoint.
         #[serde(
             rename = "authenticationCallbackApiSecret",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6107,6 +6795,7 @@ pub mod types {
         pub authentication_callback_api_secret: ::std::option::Option<
             ::std::string::String,
         >,
+        ///URL of a web API you run that Authlete calls to check an end user's ID and password. It matters only with Authlete's built-in ("direct") authorization and token endpoints; an authorization server built on the `/auth/*` calls authenticates users itself.
         #[serde(
             rename = "authenticationCallbackEndpoint",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6114,6 +6803,7 @@ pub mod types {
         pub authentication_callback_endpoint: ::std::option::Option<
             ::std::string::String,
         >,
+        ///Entity IDs of the superiors that can issue entity statements about this service, published as `authority_hints` in its entity configuration (OpenID Federation 1.0). Federation cannot work while the list is empty.
         #[serde(
             rename = "authorityHints",
             default,
@@ -6126,26 +6816,31 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub authorization_code_duration: ::std::option::Option<i64>,
+        ///URL of the service's authorization endpoint, as advertised in its discovery metadata (`authorization_endpoint`).
         #[serde(
             rename = "authorizationEndpoint",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub authorization_endpoint: ::std::option::Option<::std::string::String>,
+        ///Lifetime, in seconds, of JWT-secured authorization responses (JARM); it sets the `exp` of the response JWT when a `*.jwt` or `jwt` response mode is used.
         #[serde(
             rename = "authorizationResponseDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub authorization_response_duration: ::std::option::Option<i64>,
+        ///`kid` of the asymmetric key that signs JARM authorization response JWTs, for when several keys in the service's JWK Set would fit. May be absent.
         #[serde(
             rename = "authorizationSignatureKeyId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub authorization_signature_key_id: ::std::option::Option<::std::string::String>,
+        ///How many seconds an `auth_req_id` from the CIBA backchannel authentication endpoint stays valid; returned to clients as `expires_in`.
         #[serde(
             rename = "backchannelAuthReqIdDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub backchannel_auth_req_id_duration: ::std::option::Option<i32>,
+        ///URL of the service's CIBA backchannel authentication endpoint (`backchannel_authentication_endpoint`).
         #[serde(
             rename = "backchannelAuthenticationEndpoint",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6153,6 +6848,7 @@ pub mod types {
         pub backchannel_authentication_endpoint: ::std::option::Option<
             ::std::string::String,
         >,
+        ///Makes `binding_message` mandatory in any backchannel authentication request that Authlete treats as a FAPI request.
         #[serde(
             rename = "backchannelBindingMessageRequiredInFapi",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6170,11 +6866,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub backchannel_logout_supported: ::std::option::Option<bool>,
+        ///Minimum gap, in seconds, a CIBA client in poll mode must leave between token requests; sent to clients as `interval`.
         #[serde(
             rename = "backchannelPollingInterval",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub backchannel_polling_interval: ::std::option::Option<i32>,
+        ///Advertises and accepts the CIBA `user_code` request parameter at the backchannel authentication endpoint (`backchannel_user_code_parameter_supported`).
         #[serde(
             rename = "backchannelUserCodeParameterSupported",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6186,47 +6884,56 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub challenge_endpoint: ::std::option::Option<::std::string::String>,
+        ///URIs that a client ID must match, at least one of them, to be accepted as a client ID metadata document location, when `cimdAllowlistEnabled` is on. Scheme, host and query compare as plain strings; the client ID's path must contain the entry's path segments in order.
         #[serde(
             rename = "cimdAllowlist",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub cimd_allowlist: ::std::vec::Vec<::std::string::String>,
+        ///Turns on the `cimdAllowlist` check for client IDs that point to client ID metadata documents (OAuth Client ID Metadata Document).
         #[serde(
             rename = "cimdAllowlistEnabled",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cimd_allowlist_enabled: ::std::option::Option<bool>,
+        ///Makes Authlete fetch a client's metadata document afresh on each flow it starts, ignoring a cached copy that has not expired under HTTP caching rules. A `cimdOptions.alwaysRetrieved` of `true` in an API call wins over this setting.
         #[serde(
             rename = "cimdAlwaysRetrieved",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cimd_always_retrieved: ::std::option::Option<bool>,
+        ///Accepts `http://` client IDs for client ID metadata documents, not just `https://`; meant for local development, not production without an allowlist. A `cimdOptions.httpPermitted` of `true` in a call overrides it.
         #[serde(
             rename = "cimdHttpPermitted",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cimd_http_permitted: ::std::option::Option<bool>,
+        ///An OpenID Federation 1.0 metadata policy, as JSON text, applied to client metadata fetched through a client ID metadata document when `cimdMetadataPolicyEnabled` is on.
         #[serde(
             rename = "cimdMetadataPolicy",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cimd_metadata_policy: ::std::option::Option<::std::string::String>,
+        ///Applies `cimdMetadataPolicy` to client metadata obtained from client ID metadata documents.
         #[serde(
             rename = "cimdMetadataPolicyEnabled",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cimd_metadata_policy_enabled: ::std::option::Option<bool>,
+        ///Allows a query component in client IDs that point to metadata documents; by default Authlete refuses them. A `cimdOptions.queryPermitted` of `true` in a call overrides it.
         #[serde(
             rename = "cimdQueryPermitted",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cimd_query_permitted: ::std::option::Option<bool>,
+        ///When true, claims requested through shortcut scopes such as `profile` or `email` go into the ID token only if no access token is issued, as OpenID Connect Core 1.0 section 5.4 describes; when false they go into the ID token either way.
         #[serde(
             rename = "claimShortcutRestrictive",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub claim_shortcut_restrictive: ::std::option::Option<bool>,
+        ///Requires the `aud` of client assertion JWTs (`private_key_jwt`, `client_secret_jwt`) to be exactly the service's issuer identifier, as a single string.
         #[serde(
             rename = "clientAssertionAudRestrictedToIssuer",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6251,73 +6958,88 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_attester_roots_only: ::std::option::Option<bool>,
+        ///Whether client ID aliases are switched on. An alias only works when both the service and the client have this set.
         #[serde(
             rename = "clientIdAliasEnabled",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id_alias_enabled: ::std::option::Option<bool>,
+        ///Enables OAuth Client ID Metadata Documents, where a URL client ID points to the client's metadata; advertised as `client_id_metadata_document_supported`.
         #[serde(
             rename = "clientIdMetadataDocumentSupported",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id_metadata_document_supported: ::std::option::Option<bool>,
+        ///Cap on how many clients one developer may create through the Developer Console; `0` means no cap.
         #[serde(
             rename = "clientsPerDeveloper",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub clients_per_developer: ::std::option::Option<i32>,
+        ///How long a `c_nonce` (OpenID for Verifiable Credential Issuance) stays valid, in seconds.
         #[serde(
             rename = "cnonceDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cnonce_duration: ::std::option::Option<i64>,
+        ///When the record was created, in milliseconds since the Unix epoch.
         #[serde(
             rename = "createdAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_at: ::std::option::Option<i64>,
+        ///Default lifetime, in seconds, of verifiable credentials the service issues; `0` means they never expire (no `exp` claim). A duration given in the issuance call takes precedence.
         #[serde(
             rename = "credentialDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub credential_duration: ::std::option::Option<i64>,
+        ///The service's settings as an OpenID for Verifiable Credential Issuance credential issuer, served at `/.well-known/openid-credential-issuer`.
         #[serde(
             rename = "credentialIssuerMetadata",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub credential_issuer_metadata: ::std::option::Option<CredentialIssuerMetadata>,
+        ///JWK Set, as JSON text, holding the private keys that sign verifiable credentials. Keys saved without a `kid` get one: their SHA-256 JWK thumbprint (RFC 7638).
         #[serde(
             rename = "credentialJwks",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub credential_jwks: ::std::option::Option<::std::string::String>,
+        ///URL where the credential issuer publishes its public JWK Set; reported as `jwks_uri` in the JWT issuer metadata Authlete builds.
         #[serde(
             rename = "credentialJwksUri",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub credential_jwks_uri: ::std::option::Option<::std::string::String>,
+        ///Default lifetime, in seconds, of credential offers made with `/vci/offer/create` when the call gives none; `0` or less falls back to the Authlete server's default.
         #[serde(
             rename = "credentialOfferDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub credential_offer_duration: ::std::option::Option<i64>,
+        ///Lifetime, in seconds, of the transaction ID handed out when a credential is issued later rather than at once (deferred issuance); `0` or less uses the Authlete server's default.
         #[serde(
             rename = "credentialTransactionDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub credential_transaction_duration: ::std::option::Option<i64>,
+        ///Rejects a dynamic client registration request (RFC 7591) whose `software_id` is already held by a registered client.
         #[serde(
             rename = "dcrDuplicateSoftwareIdBlocked",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub dcr_duplicate_software_id_blocked: ::std::option::Option<bool>,
+        ///Treats the `scope` sent in dynamic registration and update requests (RFC 7591/7592) as the limit on scopes the client may later request (its "requestable scopes"); when false, nothing special is done with it.
         #[serde(
             rename = "dcrScopeUsedAsRequestable",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub dcr_scope_used_as_requestable: ::std::option::Option<bool>,
+        ///A human-readable description, with no language tag.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
+        ///User name for the HTTP Basic credentials Authlete sends to the developer authentication callback endpoint; left empty, none are sent.
         #[serde(
             rename = "developerAuthenticationCallbackApiKey",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6325,6 +7047,7 @@ pub mod types {
         pub developer_authentication_callback_api_key: ::std::option::Option<
             ::std::string::String,
         >,
+        ///Password paired with `developerAuthenticationCallbackApiKey` for calls to the developer authentication callback endpoint.
         #[serde(
             rename = "developerAuthenticationCallbackApiSecret",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6332,6 +7055,7 @@ pub mod types {
         pub developer_authentication_callback_api_secret: ::std::option::Option<
             ::std::string::String,
         >,
+        ///URL of a web API you run that checks developers' logins to Authlete's Developer Console; Authlete keeps no developer accounts of its own.
         #[serde(
             rename = "developerAuthenticationCallbackEndpoint",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6339,26 +7063,31 @@ pub mod types {
         pub developer_authentication_callback_endpoint: ::std::option::Option<
             ::std::string::String,
         >,
+        ///URL of the service's device authorization endpoint (RFC 8628, `device_authorization_endpoint`).
         #[serde(
             rename = "deviceAuthorizationEndpoint",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub device_authorization_endpoint: ::std::option::Option<::std::string::String>,
+        ///Seconds for which a device code and its user code remain usable in the device flow; returned to devices as `expires_in`.
         #[serde(
             rename = "deviceFlowCodeDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub device_flow_code_duration: ::std::option::Option<i32>,
+        ///Minimum number of seconds a device must wait between polls of the token endpoint in the device flow; returned as `interval`.
         #[serde(
             rename = "deviceFlowPollingInterval",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub device_flow_polling_interval: ::std::option::Option<i32>,
+        ///Page where the user enters the user code in the device flow, returned as `verification_uri` (RFC 8628).
         #[serde(
             rename = "deviceVerificationUri",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub device_verification_uri: ::std::option::Option<::std::string::String>,
+        ///Template for `verification_uri_complete`: a URL containing the literal text `USER_CODE`, which Authlete replaces with the actual user code. When unset, responses carry no `verification_uri_complete`.
         #[serde(
             rename = "deviceVerificationUriComplete",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6366,87 +7095,104 @@ pub mod types {
         pub device_verification_uri_complete: ::std::option::Option<
             ::std::string::String,
         >,
+        ///Turns on Authlete's ready-made authorization endpoint at `/api/auth/authorization/direct/{serviceApiKey}`.
         #[serde(
             rename = "directAuthorizationEndpointEnabled",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub direct_authorization_endpoint_enabled: ::std::option::Option<bool>,
+        ///Turns on Authlete's ready-made introspection endpoint at `/api/auth/introspection/direct/{serviceApiKey}`.
         #[serde(
             rename = "directIntrospectionEndpointEnabled",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub direct_introspection_endpoint_enabled: ::std::option::Option<bool>,
+        ///Turns on Authlete's ready-made JWK Set endpoint at `/api/service/jwks/get/direct/{serviceApiKey}`.
         #[serde(
             rename = "directJwksEndpointEnabled",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub direct_jwks_endpoint_enabled: ::std::option::Option<bool>,
+        ///Turns on Authlete's ready-made revocation endpoint at `/api/auth/revocation/direct/{serviceApiKey}`.
         #[serde(
             rename = "directRevocationEndpointEnabled",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub direct_revocation_endpoint_enabled: ::std::option::Option<bool>,
+        ///Turns on Authlete's ready-made token endpoint at `/api/auth/token/direct/{serviceApiKey}`.
         #[serde(
             rename = "directTokenEndpointEnabled",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub direct_token_endpoint_enabled: ::std::option::Option<bool>,
+        ///Turns on Authlete's ready-made userinfo endpoint at `/api/auth/userinfo/direct/{serviceApiKey}`.
         #[serde(
             rename = "directUserInfoEndpointEnabled",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub direct_user_info_endpoint_enabled: ::std::option::Option<bool>,
+        ///Seconds for which a server-issued DPoP nonce stays acceptable in DPoP proof JWTs (RFC 9449).
         #[serde(
             rename = "dpopNonceDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub dpop_nonce_duration: ::std::option::Option<i64>,
+        ///Whether every DPoP proof must contain a server-issued nonce (RFC 9449). Callers of DPoP-aware APIs can still demand the nonce per call when this is `false`.
         #[serde(
             rename = "dpopNonceRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub dpop_nonce_required: ::std::option::Option<bool>,
+        ///Enables dynamic client registration (RFC 7591, OpenID Connect Dynamic Client Registration) for this service.
         #[serde(
             rename = "dynamicRegistrationSupported",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub dynamic_registration_supported: ::std::option::Option<bool>,
+        ///URL of the endpoint where clients send users to log out (RP-initiated logout), advertised as `end_session_endpoint`.
         #[serde(
             rename = "endSessionEndpoint",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub end_session_endpoint: ::std::option::Option<::std::string::String>,
+        ///Leaves `error_description` out of the error responses Authlete prepares; RFC 6749 makes it optional.
         #[serde(
             rename = "errorDescriptionOmitted",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub error_description_omitted: ::std::option::Option<bool>,
+        ///Leaves `error_uri` out of the error responses Authlete prepares; RFC 6749 makes it optional.
         #[serde(
             rename = "errorUriOmitted",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub error_uri_omitted: ::std::option::Option<bool>,
+        ///The FAPI profiles (for example `FAPI1_ADVANCED` or `FAPI2_SECURITY`) that Authlete applies to requests when the FAPI profile is on for the service. A client's list is consulted only when the service's list is unset.
         #[serde(
             rename = "fapiModes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub fapi_modes: ::std::vec::Vec<FapiMode>,
+        ///Lifetime, in seconds, of the signed entity configuration published at `/.well-known/openid-federation` (OpenID Federation 1.0); `0` uses the Authlete server's default.
         #[serde(
             rename = "federationConfigurationDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub federation_configuration_duration: ::std::option::Option<i64>,
+        ///Switches on OpenID Federation 1.0 support for this service. It has no effect if the Authlete server itself does not have the feature enabled.
         #[serde(
             rename = "federationEnabled",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub federation_enabled: ::std::option::Option<bool>,
+        ///JWK Set, as JSON text, with the keys that sign the service's entity configuration and its `signed_jwks_uri` document. Federation cannot work without it.
         #[serde(
             rename = "federationJwks",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub federation_jwks: ::std::option::Option<::std::string::String>,
+        ///URL of the federation registration endpoint (`federation_registration_endpoint`, OpenID Federation 1.0); required when `supportedClientRegistrationTypes` includes `EXPLICIT`.
         #[serde(
             rename = "federationRegistrationEndpoint",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6454,11 +7200,13 @@ pub mod types {
         pub federation_registration_endpoint: ::std::option::Option<
             ::std::string::String,
         >,
+        ///`kid` of the key in `federationJwks` to sign the entity configuration and the signed JWK Set; if absent, Authlete picks a key itself.
         #[serde(
             rename = "federationSignatureKeyId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub federation_signature_key_id: ::std::option::Option<::std::string::String>,
+        ///Whether request objects passed through the front channel (by the user agent) must be encrypted. Pushed authorization requests are exempt, and either the service or the client flag is enough to turn it on.
         #[serde(
             rename = "frontChannelRequestObjectEncryptionRequired",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6466,11 +7214,13 @@ pub mod types {
         pub front_channel_request_object_encryption_required: ::std::option::Option<
             bool,
         >,
+        ///Demands a `grant_management_action` parameter on every authorization request, including CIBA and device authorization requests (Grant Management for OAuth 2.0). Public clients are locked out when this is on.
         #[serde(
             rename = "grantManagementActionRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub grant_management_action_required: ::std::option::Option<bool>,
+        ///URL of the service's grant management endpoint (Grant Management for OAuth 2.0).
         #[serde(
             rename = "grantManagementEndpoint",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6482,72 +7232,88 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub haip_version: ::std::option::Option<::std::string::String>,
+        ///Keys the service holds in hardware security modules. Output only: the service create and update calls ignore it, and the `/api/hsk/*` calls manage its contents.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub hsks: ::std::vec::Vec<Hsk>,
+        ///Enables hardware security module support; while false, HSM keys go unused and the `/api/hsk/*` calls are refused. It also needs an Authlete server configured for HSMs.
         #[serde(
             rename = "hsmEnabled",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub hsm_enabled: ::std::option::Option<bool>,
+        ///Forbids client ID aliases beginning with `https://` or `http://`, so they cannot collide with federation entity IDs or client metadata document URLs. False by default for backward compatibility.
         #[serde(
             rename = "httpAliasProhibited",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub http_alias_prohibited: ::std::option::Option<bool>,
+        ///How the `aud` claim of ID tokens is written: `array` or `string`; when unset, Authlete keeps its earlier behaviour. Per-call request parameters override it.
         #[serde(
             rename = "idTokenAudType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub id_token_aud_type: ::std::option::Option<::std::string::String>,
+        ///How long ID tokens stay valid, in seconds.
         #[serde(
             rename = "idTokenDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub id_token_duration: ::std::option::Option<i64>,
+        ///Allows a fresh ID token in the refresh token flow: `/auth/token` answers `ID_TOKEN_REISSUABLE` when the refreshed scopes still include `openid` and the token belongs to a user and a client.
         #[serde(
             rename = "idTokenReissuable",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub id_token_reissuable: ::std::option::Option<bool>,
+        ///`kid` of the asymmetric key in the service's JWK Set that signs ID tokens, for when several keys qualify (for example during key rotation). May be absent.
         #[serde(
             rename = "idTokenSignatureKeyId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub id_token_signature_key_id: ::std::option::Option<::std::string::String>,
+        ///URL of the service's token introspection endpoint (RFC 7662).
         #[serde(
             rename = "introspectionEndpoint",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub introspection_endpoint: ::std::option::Option<::std::string::String>,
+        ///`kid` of the key that signs JWT introspection responses (JWT Response for OAuth Token Introspection).
         #[serde(
             rename = "introspectionSignatureKeyId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub introspection_signature_key_id: ::std::option::Option<::std::string::String>,
+        ///Stops the `iss` parameter from being added to authorization responses (RFC 9207, a mix-up attack defence). Intended for experiments; keep it false in production.
         #[serde(
             rename = "issSuppressed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub iss_suppressed: ::std::option::Option<bool>,
+        ///The service's issuer identifier: the `iss` of tokens it signs and the `issuer` in its discovery metadata.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub issuer: ::std::option::Option<::std::string::String>,
+        ///The service's JWK Set (RFC 7517) as a JSON string. It holds the keys used to sign and decrypt, private ones included, so treat it as secret.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub jwks: ::std::option::Option<::std::string::String>,
+        ///URL where a JWK Set document (RFC 7517) is published.
         #[serde(
             rename = "jwksUri",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub jwks_uri: ::std::option::Option<::std::string::String>,
+        ///Refuses JWT bearer grant requests (RFC 7523) that do not identify the client making them.
         #[serde(
             rename = "jwtGrantByIdentifiableClientsOnly",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub jwt_grant_by_identifiable_clients_only: ::std::option::Option<bool>,
+        ///Refuses JWT bearer grant requests whose assertion is an encrypted JWT. When false, Authlete skips its remaining checks on such an assertion and leaves them to you.
         #[serde(
             rename = "jwtGrantEncryptedJwtRejected",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub jwt_grant_encrypted_jwt_rejected: ::std::option::Option<bool>,
+        ///Refuses JWT bearer grant requests whose assertion is an unsigned JWT. When false, Authlete skips its remaining checks on such an assertion.
         #[serde(
             rename = "jwtGrantUnsignedJwtRejected",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6572,51 +7338,62 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub key_attester_roots_only: ::std::option::Option<bool>,
+        ///Ignores the port when matching a redirect URI whose host is `localhost`, `127.0.0.1` or `::1` against the registered ones, as RFC 8252 section 7.3 allows for native apps.
         #[serde(
             rename = "loopbackRedirectionUriVariable",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub loopback_redirection_uri_variable: ::std::option::Option<bool>,
+        ///Key-value facts that Authlete reports about the service, such as `clientCount` (how many clients it has).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub metadata: ::std::vec::Vec<Pair>,
+        ///Accepts token requests from public clients that omit `client_id` when the client can be worked out from the authorization code or refresh token. Leave it off unless you have a specific need.
         #[serde(
             rename = "missingClientIdAllowed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub missing_client_id_allowed: ::std::option::Option<bool>,
+        ///When the record was last changed, in milliseconds since the Unix epoch.
         #[serde(
             rename = "modifiedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub modified_at: ::std::option::Option<i64>,
+        ///Alternative endpoint URLs for clients using mutual TLS, published as `mtls_endpoint_aliases` (RFC 8705 section 5), each a `name` such as `token_endpoint` with its `uri`.
         #[serde(
             rename = "mtlsEndpointAliases",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub mtls_endpoint_aliases: ::std::vec::Vec<NamedUri>,
+        ///Validates the certificate chain a client presents for PKI-based mutual TLS client authentication (against `trustedRootCertificates`).
         #[serde(
             rename = "mutualTlsValidatePkiCertChain",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub mutual_tls_validate_pki_cert_chain: ::std::option::Option<bool>,
+        ///Enables OpenID Connect Native SSO for Mobile Apps 1.0 and advertises `native_sso_supported`. When off, the `device_sso` scope and the device- secret token type get no special handling.
         #[serde(
             rename = "nativeSsoSupported",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub native_sso_supported: ::std::option::Option<bool>,
+        ///Lets a FAPI Part 2 request object omit `nbf`, skipping the 60-minute lifetime check. This breaks FAPI conformance; it exists to ease migration from the 2018 implementer's draft.
         #[serde(
             rename = "nbfOptional",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub nbf_optional: ::std::option::Option<bool>,
+        ///A number Authlete assigned to the client or service, separate from the client ID or service API key; read-only.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<i32>,
+        ///Version of OpenID for Verifiable Credential Issuance the service follows: absent or `1.0-ID1` for Implementer's Draft 1, `1.0` or `1.0-Final` for the final specification.
         #[serde(
             rename = "oid4vciVersion",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub oid4vci_version: ::std::option::Option<::std::string::String>,
+        ///Removes `openid` from the scopes of an access token issued in the refresh token flow unless the refresh token carries `offline_access`.
         #[serde(
             rename = "openidDroppedOnRefreshWithoutOfflineAccess",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6624,81 +7401,97 @@ pub mod types {
         pub openid_dropped_on_refresh_without_offline_access: ::std::option::Option<
             bool,
         >,
+        ///Human-readable name of the organization behind the client or service (the `organization_name` metadata of OpenID Federation 1.0).
         #[serde(
             rename = "organizationName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub organization_name: ::std::option::Option<::std::string::String>,
+        ///Whether authorization requests must go through the pushed authorization request endpoint first (the `require_pushed_authorization_requests` metadata of RFC 9126).
         #[serde(
             rename = "parRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub par_required: ::std::option::Option<bool>,
+        ///Whether authorization-code requests must use PKCE (RFC 7636). The service setting applies to every client, so a client flag of `false` does not switch it off.
         #[serde(
             rename = "pkceRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub pkce_required: ::std::option::Option<bool>,
+        ///Whether PKCE requests must use the `S256` code challenge method, ruling out `plain` and an omitted method. The service setting applies to every client.
         #[serde(
             rename = "pkceS256Required",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub pkce_s256_required: ::std::option::Option<bool>,
+        ///URL of the provider's page on how relying parties may use the data they get (`op_policy_uri` in discovery).
         #[serde(
             rename = "policyUri",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub policy_uri: ::std::option::Option<::std::string::String>,
+        ///Accepts token requests with the pre-authorized code grant (OID4VCI) from clients that do not identify themselves; advertised as `pre- authorized_grant_anonymous_access_supported`.
         #[serde(
             rename = "preAuthorizedGrantAnonymousAccessSupported",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub pre_authorized_grant_anonymous_access_supported: ::std::option::Option<bool>,
+        ///Named transformed claims, as a JSON object in a string, that clients can request by prefixing the name with `::` (OpenID Connect Advanced Syntax for Claims); advertised as `transformed_claims_predefined`.
         #[serde(
             rename = "predefinedTransformedClaims",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub predefined_transformed_claims: ::std::option::Option<::std::string::String>,
+        ///Seconds for which a pushed authorization request and its `request_uri` stay valid (RFC 9126); returned as `expires_in` from the PAR endpoint.
         #[serde(
             rename = "pushedAuthReqDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub pushed_auth_req_duration: ::std::option::Option<i64>,
+        ///URL of the pushed authorization request endpoint (`pushed_authorization_request_endpoint`, RFC 9126).
         #[serde(
             rename = "pushedAuthReqEndpoint",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub pushed_auth_req_endpoint: ::std::option::Option<::std::string::String>,
+        ///How long the refresh token stays valid, in seconds.
         #[serde(
             rename = "refreshTokenDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub refresh_token_duration: ::std::option::Option<i64>,
+        ///When a refresh token is rotated, gives the new one only the time the old one had left rather than a full lifetime.
         #[serde(
             rename = "refreshTokenDurationKept",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub refresh_token_duration_kept: ::std::option::Option<bool>,
+        ///Restarts the lifetime of a refresh token each time it is used, when `refreshTokenKept` is true; otherwise it has no effect.
         #[serde(
             rename = "refreshTokenDurationReset",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub refresh_token_duration_reset: ::std::option::Option<bool>,
+        ///Lets a client repeat a refresh request with the same refresh token within a short window and receive the same new refresh token each time.
         #[serde(
             rename = "refreshTokenIdempotent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub refresh_token_idempotent: ::std::option::Option<bool>,
+        ///Keeps a refresh token valid after it is used; when false, each refresh request issues a new refresh token in place of the old one.
         #[serde(
             rename = "refreshTokenKept",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub refresh_token_kept: ::std::option::Option<bool>,
+        ///URL of the dynamic client registration endpoint (`registration_endpoint`).
         #[serde(
             rename = "registrationEndpoint",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub registration_endpoint: ::std::option::Option<::std::string::String>,
+        ///Base URL for each client's configuration endpoint (RFC 7592); the client ID is appended as a path segment. When unset, `registrationEndpoint` is used as the base.
         #[serde(
             rename = "registrationManagementEndpoint",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6706,89 +7499,106 @@ pub mod types {
         pub registration_management_endpoint: ::std::option::Option<
             ::std::string::String,
         >,
+        ///Rejects a request object whose `aud` does not match the service's issuer identifier; both OpenID Connect Core and RFC 9101 leave this check optional.
         #[serde(
             rename = "requestObjectAudienceChecked",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_object_audience_checked: ::std::option::Option<bool>,
+        ///Whether the JWE `alg` of an encrypted request object must equal the client's registered `request_object_encryption_alg`. Either the service or the client flag is enough to turn it on.
         #[serde(
             rename = "requestObjectEncryptionAlgMatchRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_object_encryption_alg_match_required: ::std::option::Option<bool>,
+        ///Whether the JWE `enc` of an encrypted request object must equal the client's registered `request_object_encryption_enc`. Either the service or the client flag is enough to turn it on.
         #[serde(
             rename = "requestObjectEncryptionEncMatchRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_object_encryption_enc_match_required: ::std::option::Option<bool>,
+        ///Whether authorization requests must carry a request object (via `request` or `request_uri`). Unless the service applies traditional request-object processing, this acts like `require_signed_request_object` of JAR (RFC 9101).
         #[serde(
             rename = "requestObjectRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_object_required: ::std::option::Option<bool>,
+        ///`kid` of the key that signs responses on behalf of resource servers, such as userinfo responses and those produced for the RS signing endpoint.
         #[serde(
             rename = "resourceSignatureKeyId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub resource_signature_key_id: ::std::option::Option<::std::string::String>,
+        ///URL of the service's token revocation endpoint (RFC 7009).
         #[serde(
             rename = "revocationEndpoint",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub revocation_endpoint: ::std::option::Option<::std::string::String>,
+        ///Signs userinfo responses and RS signing endpoint responses that answer a client's signed request, with the key named by `resourceSignatureKeyId`.
         #[serde(
             rename = "rsResponseSigned",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub rs_response_signed: ::std::option::Option<bool>,
+        ///Rejects requests that end up with no scope at all: no `scope` parameter and an empty default scope set (compare RFC 6749 section 3.3).
         #[serde(
             rename = "scopeRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub scope_required: ::std::option::Option<bool>,
+        ///URL of human-readable documentation for developers using this provider (`service_documentation`).
         #[serde(
             rename = "serviceDocumentation",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub service_documentation: ::std::option::Option<::std::string::String>,
+        ///Display name of the service.
         #[serde(
             rename = "serviceName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub service_name: ::std::option::Option<::std::string::String>,
+        ///Number of the account that owns the service; read-only.
         #[serde(
             rename = "serviceOwnerNumber",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub service_owner_number: ::std::option::Option<i32>,
+        ///URL that serves the service's JWK Set as a JWT signed with a federation key (`signed_jwks_uri`, OpenID Federation 1.0); when set, it replaces `jwks_uri` in the entity configuration.
         #[serde(
             rename = "signedJwksUri",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub signed_jwks_uri: ::std::option::Option<::std::string::String>,
+        ///Whether a user may hold at most one access token per client: issuing a new one invalidates the others. Either the service or the client flag is enough; client-credentials tokens are not affected.
         #[serde(
             rename = "singleAccessTokenPerSubject",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub single_access_token_per_subject: ::std::option::Option<bool>,
+        ///API credentials for each social network used for social login, one entry per network.
         #[serde(
             rename = "snsCredentials",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub sns_credentials: ::std::vec::Vec<SnsCredentials>,
+        ///Authentication context class references the service supports, advertised as `acr_values_supported`. Both upstream spec copies mark it read-only.
         #[serde(
             rename = "supportedAcrs",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub supported_acrs: ::std::vec::Vec<::std::string::String>,
+        ///Kinds of evidence attachments the service can deliver, `EMBEDDED` and/or `EXTERNAL` (`attachments_supported`, OpenID Connect for Identity Assurance).
         #[serde(
             rename = "supportedAttachments",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub supported_attachments: ::std::vec::Vec<AttachmentType>,
+        ///Values of `type` accepted in `authorization_details` (RFC 9396 Rich Authorization Requests), advertised as `authorization_details_types_supported`.
         #[serde(
             rename = "supportedAuthorizationDetailsTypes",
             default,
@@ -6797,72 +7607,84 @@ pub mod types {
         pub supported_authorization_details_types: ::std::vec::Vec<
             ::std::string::String,
         >,
+        ///CIBA token delivery modes the service offers (`POLL`, `PING`, `PUSH`), advertised as `backchannel_token_delivery_modes_supported`.
         #[serde(
             rename = "supportedBackchannelTokenDeliveryModes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub supported_backchannel_token_delivery_modes: ::std::vec::Vec<DeliveryMode>,
+        ///Languages in which claim values can be returned, as BCP 47 tags (`claims_locales_supported`).
         #[serde(
             rename = "supportedClaimLocales",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub supported_claim_locales: ::std::vec::Vec<::std::string::String>,
+        ///OpenID Connect claim types the service can return: `NORMAL`, `AGGREGATED`, `DISTRIBUTED` (`claim_types_supported`).
         #[serde(
             rename = "supportedClaimTypes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub supported_claim_types: ::std::vec::Vec<ClaimType>,
+        ///Names of the claims the service can provide about users, advertised as `claims_supported`.
         #[serde(
             rename = "supportedClaims",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub supported_claims: ::std::vec::Vec<::std::string::String>,
+        ///OpenID Federation 1.0 client registration types accepted, `AUTOMATIC` and/or `EXPLICIT` (`client_registration_types_supported`).
         #[serde(
             rename = "supportedClientRegistrationTypes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub supported_client_registration_types: ::std::vec::Vec<ClientRegistrationType>,
+        ///Names of non-standard client metadata to keep from registration and update requests; unlisted unknown metadata is dropped. The stored values show up in the client's `customMetadata`.
         #[serde(
             rename = "supportedCustomClientMetadata",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub supported_custom_client_metadata: ::std::vec::Vec<::std::string::String>,
+        ///Hash algorithms (IANA names) used for digests of external attachments (`digest_algorithms_supported`, OpenID Connect for Identity Assurance); must include `sha-256` if external attachments are supported.
         #[serde(
             rename = "supportedDigestAlgorithms",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub supported_digest_algorithms: ::std::vec::Vec<::std::string::String>,
+        ///`display` values the authorization endpoint accepts: `PAGE`, `POPUP`, `TOUCH`, `WAP` (`display_values_supported`).
         #[serde(
             rename = "supportedDisplays",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub supported_displays: ::std::vec::Vec<Display>,
+        ///Document types the service can report as identity evidence (`documents_supported`, OpenID Connect for Identity Assurance).
         #[serde(
             rename = "supportedDocuments",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub supported_documents: ::std::vec::Vec<::std::string::String>,
+        ///Methods used to check documents (`documents_check_methods_supported`), introduced by Identity Assurance draft 4 to replace the separate validation and verification lists.
         #[serde(
             rename = "supportedDocumentsCheckMethods",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub supported_documents_check_methods: ::std::vec::Vec<::std::string::String>,
+        ///Validation and verification processes for documents (`documents_methods_supported`, OpenID Connect for Identity Assurance draft 3).
         #[serde(
             rename = "supportedDocumentsMethods",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub supported_documents_methods: ::std::vec::Vec<::std::string::String>,
+        ///Deprecated. Document validation methods (`documents_validation_methods_supported`), superseded by `supportedDocumentsCheckMethods`.
         #[serde(
             rename = "supportedDocumentsValidationMethods",
             default,
@@ -6871,6 +7693,7 @@ pub mod types {
         pub supported_documents_validation_methods: ::std::vec::Vec<
             ::std::string::String,
         >,
+        ///Deprecated. Document verification methods (`documents_verification_methods_supported`), superseded by `supportedDocumentsCheckMethods`.
         #[serde(
             rename = "supportedDocumentsVerificationMethods",
             default,
@@ -6879,107 +7702,125 @@ pub mod types {
         pub supported_documents_verification_methods: ::std::vec::Vec<
             ::std::string::String,
         >,
+        ///Types of electronic record accepted as evidence (`electronic_records_supported`); needs at least one entry if `supportedEvidence` lists `electronic_record`.
         #[serde(
             rename = "supportedElectronicRecords",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub supported_electronic_records: ::std::vec::Vec<::std::string::String>,
+        ///Kinds of evidence the service can describe in `verified_claims` (`evidence_supported`, OpenID Connect for Identity Assurance).
         #[serde(
             rename = "supportedEvidence",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub supported_evidence: ::std::vec::Vec<::std::string::String>,
+        ///Grant types clients of this service may use (`grant_types_supported`).
         #[serde(
             rename = "supportedGrantTypes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub supported_grant_types: ::std::vec::Vec<GrantType>,
+        ///Deprecated. Identity document types (`id_documents_supported`), replaced by `supportedDocuments`.
         #[serde(
             rename = "supportedIdentityDocuments",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub supported_identity_documents: ::std::vec::Vec<::std::string::String>,
+        ///Client authentication methods accepted at the introspection endpoint (`introspection_endpoint_auth_methods_supported`).
         #[serde(
             rename = "supportedIntrospectionAuthMethods",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub supported_introspection_auth_methods: ::std::vec::Vec<ClientAuthMethod>,
+        ///`prompt` values the service accepts, including `CREATE` from Initiating User Registration via OpenID Connect (`prompt_values_supported`).
         #[serde(
             rename = "supportedPromptValues",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub supported_prompt_values: ::std::vec::Vec<Prompt>,
+        ///`response_type` combinations the authorization endpoint accepts (`response_types_supported`).
         #[serde(
             rename = "supportedResponseTypes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub supported_response_types: ::std::vec::Vec<ResponseType>,
+        ///Client authentication methods accepted at the revocation endpoint (`revocation_endpoint_auth_methods_supported`).
         #[serde(
             rename = "supportedRevocationAuthMethods",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub supported_revocation_auth_methods: ::std::vec::Vec<ClientAuthMethod>,
+        ///Scopes the service defines, each with its descriptions, attributes and whether it belongs to the default set.
         #[serde(
             rename = "supportedScopes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub supported_scopes: ::std::vec::Vec<Scope>,
+        ///Security profiles the service follows: `FAPI` and/or `OPEN_BANKING`.
         #[serde(
             rename = "supportedServiceProfiles",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub supported_service_profiles: ::std::vec::Vec<ServiceProfile>,
+        ///Social networks offered for social login at the authorization endpoint; only `FACEBOOK` is defined.
         #[serde(
             rename = "supportedSnses",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub supported_snses: ::std::vec::Vec<Sns>,
+        ///Client authentication methods accepted at the token endpoint (`token_endpoint_auth_methods_supported`).
         #[serde(
             rename = "supportedTokenAuthMethods",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub supported_token_auth_methods: ::std::vec::Vec<ClientAuthMethod>,
+        ///Trust frameworks under which the service verifies identities (`trust_frameworks_supported`, OpenID Connect for Identity Assurance).
         #[serde(
             rename = "supportedTrustFrameworks",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub supported_trust_frameworks: ::std::vec::Vec<::std::string::String>,
+        ///Languages the user interface is offered in, as BCP 47 tags (`ui_locales_supported`).
         #[serde(
             rename = "supportedUiLocales",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub supported_ui_locales: ::std::vec::Vec<::std::string::String>,
+        ///Deprecated. Identity document verification methods (`id_documents_verification_methods_supported`), replaced by `supportedDocumentsMethods`.
         #[serde(
             rename = "supportedVerificationMethods",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub supported_verification_methods: ::std::vec::Vec<::std::string::String>,
+        ///Claims that can appear inside `verified_claims` (`claims_in_verified_claims_supported`).
         #[serde(
             rename = "supportedVerifiedClaims",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub supported_verified_claims: ::std::vec::Vec<::std::string::String>,
+        ///Whether access tokens are bound to the client's TLS certificate (RFC 8705, the `tls_client_certificate_bound_access_tokens` metadata).
         #[serde(
             rename = "tlsClientCertificateBoundAccessTokens",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub tls_client_certificate_bound_access_tokens: ::std::option::Option<bool>,
+        ///URL to which Authlete reports the results of batch token creation (`/auth/token/create/batch`).
         #[serde(
             rename = "tokenBatchNotificationEndpoint",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6987,98 +7828,117 @@ pub mod types {
         pub token_batch_notification_endpoint: ::std::option::Option<
             ::std::string::String,
         >,
+        ///URL of the service's token endpoint; also the default `htu` for DPoP checks of token requests.
         #[serde(
             rename = "tokenEndpoint",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub token_endpoint: ::std::option::Option<::std::string::String>,
+        ///Refuses token exchange requests (RFC 8693) from public clients.
         #[serde(
             rename = "tokenExchangeByConfidentialClientsOnly",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub token_exchange_by_confidential_clients_only: ::std::option::Option<bool>,
+        ///Refuses token exchange requests (RFC 8693) that carry no client identifier.
         #[serde(
             rename = "tokenExchangeByIdentifiableClientsOnly",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub token_exchange_by_identifiable_clients_only: ::std::option::Option<bool>,
+        ///Accepts token exchange requests only from clients whose `tokenExchangePermitted` flag is set.
         #[serde(
             rename = "tokenExchangeByPermittedClientsOnly",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub token_exchange_by_permitted_clients_only: ::std::option::Option<bool>,
+        ///Refuses token exchange requests whose subject or actor token is an encrypted JWT (token types `jwt` and `id_token`). When false, Authlete does no further checks on such a token.
         #[serde(
             rename = "tokenExchangeEncryptedJwtRejected",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub token_exchange_encrypted_jwt_rejected: ::std::option::Option<bool>,
+        ///Refuses token exchange requests whose subject or actor token is an unsigned JWT. When false, Authlete does no further checks on such a token.
         #[serde(
             rename = "tokenExchangeUnsignedJwtRejected",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub token_exchange_unsigned_jwt_rejected: ::std::option::Option<bool>,
+        ///Caps an access token's expiry at that of the refresh token issued with it, whatever durations the service, client or scope settings would give.
         #[serde(
             rename = "tokenExpirationLinked",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub token_expiration_linked: ::std::option::Option<bool>,
+        ///URL of the provider's terms of service (`op_tos_uri` in discovery).
         #[serde(
             rename = "tosUri",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub tos_uri: ::std::option::Option<::std::string::String>,
+        ///Processes request objects under OpenID Connect Core 1.0 rules instead of JAR (RFC 9101) rules. JAR requires a signature and ignores parameters outside the object.
         #[serde(
             rename = "traditionalRequestObjectProcessingApplied",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub traditional_request_object_processing_applied: ::std::option::Option<bool>,
+        ///Trust anchors, each an entity ID and its JWK Set, used to resolve relying parties' trust chains (OpenID Federation 1.0); with none, federation client registration always fails.
         #[serde(
             rename = "trustAnchors",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub trust_anchors: ::std::vec::Vec<TrustAnchor>,
+        ///PEM root certificates trusted for PKI-based mutual TLS client authentication.
         #[serde(
             rename = "trustedRootCertificates",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub trusted_root_certificates: ::std::vec::Vec<::std::string::String>,
+        ///Lets `/client/registration` calls answer with the `UNAUTHORIZED` action, so the client configuration endpoint can return 401 as RFC 7592 asks. While it is off, `UNAUTHORIZED` is never used, for backward compatibility.
         #[serde(
             rename = "unauthorizedOnClientConfigSupported",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub unauthorized_on_client_config_supported: ::std::option::Option<bool>,
+        ///Characters used to build device flow user codes: `BASE20` (20 consonant capital letters) or `NUMERIC` (digits).
         #[serde(
             rename = "userCodeCharset",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub user_code_charset: ::std::option::Option<UserCodeCharset>,
+        ///Number of characters in a device flow user code (0 to 255).
         #[serde(
             rename = "userCodeLength",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub user_code_length: ::std::option::Option<i32>,
+        ///URL of the service's userinfo endpoint (`userinfo_endpoint`).
         #[serde(
             rename = "userInfoEndpoint",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub user_info_endpoint: ::std::option::Option<::std::string::String>,
+        ///`kid` of the asymmetric key that signs userinfo responses, for when several keys in the JWK Set qualify. May be absent.
         #[serde(
             rename = "userInfoSignatureKeyId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub user_info_signature_key_id: ::std::option::Option<::std::string::String>,
+        ///Deprecated. Default length of the user PIN for credential offers; newer OID4VCI drafts removed the PIN and `/vci/offer/create` no longer reads it.
         #[serde(
             rename = "userPinLength",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub user_pin_length: ::std::option::Option<i32>,
+        ///Turns on verifiable credential issuance (OpenID for Verifiable Credential Issuance) for this service.
         #[serde(
             rename = "verifiableCredentialsEnabled",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub verifiable_credentials_enabled: ::std::option::Option<bool>,
+        ///JSON schema set used to validate `verified_claims`: `standard` (the default) or `standard+id_document`, which also accepts the old `id_document` evidence type.
         #[serde(
             rename = "verifiedClaimsValidationSchemaSet",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -7095,12 +7955,16 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ServiceGetListResponse {
+        ///End index of the page of results, exclusive. In a response it is the value the request gave or Authlete's default.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub end: ::std::option::Option<i32>,
+        ///The services in the requested page of results; absent when none match.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub services: ::std::vec::Vec<Service>,
+        ///Start index of the page of results, inclusive. In a response it is the value the request gave, or 0 by default.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub start: ::std::option::Option<i32>,
+        ///How many items match the query over all pages, not only this page.
         #[serde(
             rename = "totalCount",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -7115,6 +7979,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ServiceJwksGetResponse {
+        ///JWKs in the service's JWK Set; private parts appear only when `includePrivateKeys` is true.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub keys: ::std::vec::Vec<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -7176,16 +8041,19 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SnsCredentials {
+        ///The API key (app ID) issued by the social network named in `sns`.
         #[serde(
             rename = "apiKey",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub api_key: ::std::option::Option<::std::string::String>,
+        ///The API secret issued by the social network named in `sns`. Keep it out of logs.
         #[serde(
             rename = "apiSecret",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub api_secret: ::std::option::Option<::std::string::String>,
+        ///Social network these credentials are for; `FACEBOOK` is the only value defined.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sns: ::std::option::Option<::std::string::String>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -7197,47 +8065,57 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct StandardIntrospectionRequest {
+        ///The `Accept` header of the introspection request. If it is `application/token-introspection+jwt`, Authlete answers with a JWT introspection response (RFC 9701).
         #[serde(
             rename = "httpAcceptHeader",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub http_accept_header: ::std::option::Option<::std::string::String>,
+        ///JWE `alg` for encrypting a JWT introspection response (`introspection_encrypted_response_alg`, RFC 9701); when given, the response is encrypted as well as signed.
         #[serde(
             rename = "introspectionEncryptionAlg",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub introspection_encryption_alg: ::std::option::Option<::std::string::String>,
+        ///JWE `enc` for an encrypted JWT introspection response (`introspection_encrypted_response_enc`); `A128CBC_HS256` when omitted.
         #[serde(
             rename = "introspectionEncryptionEnc",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub introspection_encryption_enc: ::std::option::Option<::std::string::String>,
+        ///Signing algorithm for a JWT introspection response (`introspection_signed_response_alg`); `RS256` when omitted.
         #[serde(
             rename = "introspectionSignAlg",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub introspection_sign_alg: ::std::option::Option<::std::string::String>,
+        ///The form body the introspection endpoint received (`token` and optionally `token_type_hint`, RFC 7662), passed on unchanged.
         pub parameters: ::std::string::String,
+        ///The resource server's public key, needed when the JWT introspection response is to be encrypted with an asymmetric algorithm.
         #[serde(
             rename = "publicKeyForEncryption",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub public_key_for_encryption: ::std::option::Option<::std::string::String>,
+        ///URI of the resource server asking. If the token has audiences and this URI is not among them, the answer is `active: false`; required when a JWT response is requested.
         #[serde(
             rename = "rsUri",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub rs_uri: ::std::option::Option<::std::string::String>,
+        ///Symmetric key for encrypting the JWT introspection response, needed with a symmetric encryption algorithm. A secret: keep it out of logs.
         #[serde(
             rename = "sharedKeyForEncryption",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub shared_key_for_encryption: ::std::option::Option<::std::string::String>,
+        ///Symmetric key for signing the JWT introspection response with an HMAC algorithm such as `HS256`. A secret: keep it out of logs.
         #[serde(
             rename = "sharedKeyForSign",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub shared_key_for_sign: ::std::option::Option<::std::string::String>,
+        ///When `true`, the introspection output also includes the token's properties marked `hidden`; by default they are left out.
         #[serde(
             rename = "withHiddenProperties",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -7252,18 +8130,22 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct StandardIntrospectionResponse {
+        ///How the introspection endpoint answers its caller: 200 with a JSON body (`OK`), 200 with a JWT body (`JWT`, RFC 9701), 400 or 500.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<StandardIntrospectionAction>,
+        ///The body to send to the introspection endpoint's caller: JSON as in RFC 7662, or a JWT when `action` is `JWT`. It describes a token, so keep it out of logs.
         #[serde(
             rename = "responseContent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -7274,7 +8156,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "introspection")]
-    ///`StandardIntrospectionResponseAction`
+    ///How the introspection endpoint answers its caller: 200 with a JSON body (`OK`), 200 with a JWT body (`JWT`, RFC 9701), 400 or 500.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -7346,8 +8228,10 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TaggedValue {
+        ///Language tag (BCP 47, e.g. `en` or `ja`) that the accompanying `value` is written for.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tag: ::std::option::Option<::std::string::String>,
+        ///The value for the language given by `tag`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -7359,38 +8243,46 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenBatchStatus {
+        ///What the batch job does; `CREATE` (token creation through `/auth/token/create/batch`) is the only kind so far.
         #[serde(
             rename = "batchKind",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub batch_kind: ::std::option::Option<TokenBatchStatusBatchKind>,
+        ///When the record was created, in milliseconds since the Unix epoch.
         #[serde(
             rename = "createdAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_at: ::std::option::Option<i64>,
+        ///Code of the error that stopped the batch, if one did.
         #[serde(
             rename = "errorCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub error_code: ::std::option::Option<::std::string::String>,
+        ///Human-readable account of the error that stopped the batch, if any.
         #[serde(
             rename = "errorDescription",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub error_description: ::std::option::Option<::std::string::String>,
+        ///When the record was last changed, in milliseconds since the Unix epoch.
         #[serde(
             rename = "modifiedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub modified_at: ::std::option::Option<i64>,
+        ///Identifier of a batch token-creation request, for looking up its status later.
         #[serde(
             rename = "requestId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_id: ::std::option::Option<::std::string::String>,
+        ///Outcome of the batch: `SUCCEEDED` when every token was processed, `FAILED` when the job broke off part-way, possibly after creating some tokens.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub result: ::std::option::Option<TokenBatchResult>,
+        ///Number of access tokens the batch has processed.
         #[serde(
             rename = "tokenCount",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -7401,7 +8293,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "tokens")]
-    ///`TokenBatchStatusBatchKind`
+    ///What the batch job does; `CREATE` (token creation through `/auth/token/create/batch`) is the only kind so far.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -7424,7 +8316,7 @@ pub mod types {
         Unknown(UnknownValue),
     }
     #[cfg(feature = "tokens")]
-    ///`TokenBatchStatusResult`
+    ///Outcome of the batch: `SUCCEEDED` when every token was processed, `FAILED` when the job broke off part-way, possibly after creating some tokens.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -7453,16 +8345,19 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenCreateBatchResponse {
+        ///Identifier of a batch token-creation request, for looking up its status later.
         #[serde(
             rename = "requestId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_id: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -7477,16 +8372,19 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenCreateBatchStatusResponse {
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Progress and outcome of the token creation batch named in the request path.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<TokenBatchStatus>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -7498,101 +8396,124 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenCreateRequest {
+        ///A value of your own to use as the new access token; leave it out to let Authlete generate one.
         #[serde(
             rename = "accessToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token: ::std::option::Option<::std::string::String>,
+        ///Lifetime of the new access token in seconds; 0 or absent means the service's settings decide.
         #[serde(
             rename = "accessTokenDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token_duration: ::std::option::Option<i64>,
+        ///When `true`, the new access token never expires on its own and must be revoked or deleted; `accessTokenDuration` is then ignored.
         #[serde(
             rename = "accessTokenPersistent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token_persistent: ::std::option::Option<bool>,
+        ///The `acr` value to record for the user authentication behind the new token (RFC 9470 step-up). Ignored when there is no `subject`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub acr: ::std::option::Option<::std::string::String>,
+        ///When the user authenticated, in seconds since the Unix epoch, to record with the new token (RFC 9470 step-up). Ignored when there is no `subject`.
         #[serde(
             rename = "authTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub auth_time: ::std::option::Option<i64>,
+        ///Rich authorization request details (RFC 9396) to attach to the new access token.
         #[serde(
             rename = "authorizationDetails",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub authorization_details: ::std::option::Option<AuthzDetails>,
+        ///SHA-256 thumbprint of the client certificate that the access token is bound to (mutual-TLS certificate-bound tokens, RFC 8705); a client using the token must present the matching certificate.
         #[serde(
             rename = "certificateThumbprint",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub certificate_thumbprint: ::std::option::Option<::std::string::String>,
+        ///Make the new token behave as if the client had identified itself by its entity ID; the only visible effect is `aud` in userinfo responses. No effect when the client has no entity ID; excludes `clientIdAliasUsed` and `metadataDocumentUsed`.
         #[serde(
             rename = "clientEntityIdUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_entity_id_used: ::std::option::Option<bool>,
+        ///The numeric ID of the client the new access token will belong to.
         #[serde(
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id: ::std::option::Option<i64>,
+        ///Make the new token behave as if the client had identified itself by its alias; the only visible effect is `aud` in userinfo responses. No effect when the client has no alias; excludes `clientEntityIdUsed` and `metadataDocumentUsed`.
         #[serde(
             rename = "clientIdAliasUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id_alias_used: ::std::option::Option<bool>,
+        ///The client a token belongs to, named by a client identifier string rather than the numeric `clientId`.
         #[serde(
             rename = "clientIdentifier",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_identifier: ::std::option::Option<::std::string::String>,
+        ///JWK thumbprint of the public key the access token is bound to under DPoP (RFC 9449). A bound token must come with a DPoP proof signed by the matching private key, and its token type becomes `DPoP`.
         #[serde(
             rename = "dpopKeyThumbprint",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub dpop_key_thumbprint: ::std::option::Option<::std::string::String>,
+        ///Whether the access token is one made for an external attachment (OpenID Connect for Identity Assurance), to be embedded in ID tokens or userinfo responses.
         #[serde(
             rename = "forExternalAttachment",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub for_external_attachment: ::std::option::Option<bool>,
+        ///The grant the token should look as if it came from.
         #[serde(rename = "grantType")]
         pub grant_type: GrantType,
+        ///Extra claims, as a JSON object in a string, to add to the payload of a JWT access token. Ignored unless the service issues JWT access tokens.
         #[serde(
             rename = "jwtAtClaims",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub jwt_at_claims: ::std::option::Option<::std::string::String>,
+        ///Whether the client used the URL of its metadata document (OAuth Client ID Metadata Document) as its client ID.
         #[serde(
             rename = "metadataDocumentUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub metadata_document_used: ::std::option::Option<bool>,
+        ///Extra key/value properties to attach to the new access token; a property marked hidden is not shown to the client.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub properties: ::std::vec::Vec<Property>,
+        ///A value of your own to use as the new refresh token; leave it out to let Authlete generate one.
         #[serde(
             rename = "refreshToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub refresh_token: ::std::option::Option<::std::string::String>,
+        ///Lifetime of the new refresh token in seconds; 0 or absent means the service's settings decide.
         #[serde(
             rename = "refreshTokenDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub refresh_token_duration: ::std::option::Option<i64>,
+        ///Resource indicators (RFC 8707) to attach to the new access token.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub resources: ::std::vec::Vec<::std::string::String>,
+        ///Scopes to grant to the new access token.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub scopes: ::std::vec::Vec<::std::string::String>,
+        ///The ID of the end user's authentication session, used for the `sid` claim and for OpenID Connect Native SSO.
         #[serde(
             rename = "sessionId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub session_id: ::std::option::Option<::std::string::String>,
+        ///The user the new access token will belong to; leave it out for a client- credentials token.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -7604,6 +8525,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenCreateResponse {
+        ///An access token value: in responses the token just issued or acted on, in issue and create requests a value of your own that Authlete uses instead of generating one. Treat it as a secret.
         #[serde(
             rename = "accessToken",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -7612,83 +8534,101 @@ pub mod types {
         ///Whether the token was created, and if not, why.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<TokenCreateAction>,
+        ///Rich authorization request details (RFC 9396), the structured form of an `authorization_details` parameter, associated with the request, grant or token in question.
         #[serde(
             rename = "authorizationDetails",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub authorization_details: ::std::option::Option<AuthzDetails>,
+        ///The numeric client ID Authlete assigned to the client application.
         #[serde(
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id: ::std::option::Option<i64>,
+        ///The client a token belongs to, named by a client identifier string rather than the numeric `clientId`.
         #[serde(
             rename = "clientIdentifier",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_identifier: ::std::option::Option<::std::string::String>,
+        ///When the new access token expires, in milliseconds since the Unix epoch.
         #[serde(
             rename = "expiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub expires_at: ::std::option::Option<i64>,
+        ///Lifetime of the new access token in seconds (whereas `expiresAt` is an absolute time in milliseconds since the Unix epoch).
         #[serde(
             rename = "expiresIn",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub expires_in: ::std::option::Option<i64>,
+        ///Whether the access token is one made for an external attachment (OpenID Connect for Identity Assurance), to be embedded in ID tokens or userinfo responses.
         #[serde(
             rename = "forExternalAttachment",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub for_external_attachment: ::std::option::Option<bool>,
+        ///The grant type (OAuth flow) the access token came from or the token request uses, named as in Authlete's `grant_type` enum (for example `AUTHORIZATION_CODE`).
         #[serde(
             rename = "grantType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub grant_type: ::std::option::Option<::std::string::String>,
+        ///The access token in JWT form, issued alongside the ordinary random-string token when the service is set up to sign access tokens; absent otherwise. Treat it as a secret.
         #[serde(
             rename = "jwtAccessToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub jwt_access_token: ::std::option::Option<::std::string::String>,
+        ///Extra properties: key/value pairs attached to the access token (or to what will become one). A property marked hidden is not shown to the client.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub properties: ::std::vec::Vec<Property>,
+        ///The new refresh token; absent for the implicit and client-credentials grant types. Treat it as a secret.
         #[serde(
             rename = "refreshToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub refresh_token: ::std::option::Option<::std::string::String>,
+        ///The scopes tied to the refresh token, which may differ from those of the access token.
         #[serde(
             rename = "refreshTokenScopes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub refresh_token_scopes: ::std::vec::Vec<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Scopes of the request, grant or access token in question.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub scopes: ::std::vec::Vec<::std::string::String>,
+        ///The ID of the end user's authentication session, used for the `sid` claim and for OpenID Connect Native SSO.
         #[serde(
             rename = "sessionId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub session_id: ::std::option::Option<::std::string::String>,
+        ///The unique identifier of the end user (resource owner), as the authorization server knows them.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
+        ///Authlete's unique identifier for an access token record.
         #[serde(
             rename = "tokenId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub token_id: ::std::option::Option<::std::string::String>,
+        ///The token type of the access token, for example `Bearer` or `DPoP`.
         #[serde(
             rename = "tokenType",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -7842,18 +8782,23 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenGetListResponse {
+        ///Tokens on this page that match the client and subject filters; absent when nothing matches.
         #[serde(
             rename = "accessTokens",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub access_tokens: ::std::vec::Vec<AccessToken>,
+        ///The client named by the request's `clientIdentifier`; absent when the request did not name one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub client: ::std::option::Option<ClientLimited>,
+        ///End index of the page of results, exclusive. In a response it is the value the request gave or Authlete's default.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub end: ::std::option::Option<i32>,
+        ///Start index of the page of results, inclusive. In a response it is the value the request gave, or 0 by default.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub start: ::std::option::Option<i32>,
+        ///The `subject` filter the request used, if any.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
         ///How many tokens match, over all pages.
@@ -7871,57 +8816,70 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenInfo {
+        ///Rich authorization request details (RFC 9396), the structured form of an `authorization_details` parameter, associated with the request, grant or token in question.
         #[serde(
             rename = "authorizationDetails",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub authorization_details: ::std::option::Option<AuthzDetails>,
+        ///The client's entity ID under OpenID Federation 1.0.
         #[serde(
             rename = "clientEntityId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_entity_id: ::std::option::Option<::std::string::String>,
+        ///Whether the client identified itself by its OpenID Federation entity ID rather than its ordinary client ID when the token was requested.
         #[serde(
             rename = "clientEntityIdUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_entity_id_used: ::std::option::Option<bool>,
+        ///The numeric client ID Authlete assigned to the client application.
         #[serde(
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id: ::std::option::Option<i64>,
+        ///The client's alias, a string that can stand in for the numeric client ID while aliases are enabled for both the client and the service. Where a token is concerned, it is the alias in effect when the token was requested, which may have changed since.
         #[serde(
             rename = "clientIdAlias",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id_alias: ::std::option::Option<::std::string::String>,
+        ///Whether the client identified itself by its client ID alias rather than the numeric client ID when the token or authorization was requested.
         #[serde(
             rename = "clientIdAliasUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id_alias_used: ::std::option::Option<bool>,
+        ///When the token expires, in seconds since the Unix epoch according to Authlete's Java library (most other Authlete timestamps are milliseconds).
         #[serde(
             rename = "expiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub expires_at: ::std::option::Option<i64>,
+        ///URL of the client's metadata document under OAuth Client ID Metadata Document. On token-related objects it is present only when that URL served as the client ID.
         #[serde(
             rename = "metadataDocumentLocation",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub metadata_document_location: ::std::option::Option<::std::string::String>,
+        ///Whether the client used the URL of its metadata document (OAuth Client ID Metadata Document) as its client ID.
         #[serde(
             rename = "metadataDocumentUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub metadata_document_used: ::std::option::Option<bool>,
+        ///Extra properties: key/value pairs attached to the access token (or to what will become one). A property marked hidden is not shown to the client.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub properties: ::std::vec::Vec<Property>,
+        ///Target resources (RFC 8707 resource indicators), as URIs.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub resources: ::std::vec::Vec<::std::string::String>,
+        ///Scopes of the request, grant or access token in question.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub scopes: ::std::vec::Vec<Scope>,
+        ///The unique identifier of the end user (resource owner), as the authorization server knows them.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -7933,23 +8891,28 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenIssueRequest {
+        ///A value of your own to use as the access token instead of letting Authlete generate it. Give it plenty of entropy (the generated ones carry 256 bits) or values may collide.
         #[serde(
             rename = "accessToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token: ::std::option::Option<::std::string::String>,
+        ///Lifetime in seconds for the access token in place of the configured one. Only positive values count; anything else is ignored.
         #[serde(
             rename = "accessTokenDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token_duration: ::std::option::Option<i64>,
+        ///Extra claims, as a JSON object in a string, to add to the payload of a JWT access token. Ignored unless the service issues JWT access tokens.
         #[serde(
             rename = "jwtAtClaims",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub jwt_at_claims: ::std::option::Option<::std::string::String>,
+        ///Extra key/value properties to attach to the access token this call issues; a property marked hidden is not shown to the client.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub properties: ::std::vec::Vec<Property>,
+        ///Lifetime in seconds for the refresh token in place of the configured one. Only positive values count; anything else is ignored.
         #[serde(
             rename = "refreshTokenDuration",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -7968,21 +8931,25 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenIssueResponse {
+        ///An access token value: in responses the token just issued or acted on, in issue and create requests a value of your own that Authlete uses instead of generating one. Treat it as a secret.
         #[serde(
             rename = "accessToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token: ::std::option::Option<::std::string::String>,
+        ///How long the access token stays valid, in seconds.
         #[serde(
             rename = "accessTokenDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token_duration: ::std::option::Option<i64>,
+        ///When the access token expires, in milliseconds since the Unix epoch.
         #[serde(
             rename = "accessTokenExpiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token_expires_at: ::std::option::Option<i64>,
+        ///Target resources (RFC 8707) of the access token itself. A token request can narrow the resources of the original request, so this may be a subset of `resources`.
         #[serde(
             rename = "accessTokenResources",
             default,
@@ -7992,74 +8959,89 @@ pub mod types {
         ///What the token endpoint should do with `responseContent`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<TokenIssueAction>,
+        ///Rich authorization request details (RFC 9396), the structured form of an `authorization_details` parameter, associated with the request, grant or token in question.
         #[serde(
             rename = "authorizationDetails",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub authorization_details: ::std::option::Option<AuthzDetails>,
+        ///The attributes (key/value pairs) the service operator set on the client the access token was issued to.
         #[serde(
             rename = "clientAttributes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub client_attributes: ::std::vec::Vec<Pair>,
+        ///The client's entity ID under OpenID Federation 1.0.
         #[serde(
             rename = "clientEntityId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_entity_id: ::std::option::Option<::std::string::String>,
+        ///Whether the client identified itself by its OpenID Federation entity ID rather than its ordinary client ID when the token was requested.
         #[serde(
             rename = "clientEntityIdUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_entity_id_used: ::std::option::Option<bool>,
+        ///The numeric client ID Authlete assigned to the client application.
         #[serde(
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id: ::std::option::Option<i64>,
+        ///The client's alias, a string that can stand in for the numeric client ID while aliases are enabled for both the client and the service. Where a token is concerned, it is the alias in effect when the token was requested, which may have changed since.
         #[serde(
             rename = "clientIdAlias",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id_alias: ::std::option::Option<::std::string::String>,
+        ///Whether the client identified itself by its client ID alias rather than the numeric client ID when the token or authorization was requested.
         #[serde(
             rename = "clientIdAliasUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id_alias_used: ::std::option::Option<bool>,
+        ///The access token in JWT form, issued alongside the ordinary random-string token when the service is set up to sign access tokens; absent otherwise. Treat it as a secret.
         #[serde(
             rename = "jwtAccessToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub jwt_access_token: ::std::option::Option<::std::string::String>,
+        ///URL of the client's metadata document under OAuth Client ID Metadata Document. On token-related objects it is present only when that URL served as the client ID.
         #[serde(
             rename = "metadataDocumentLocation",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub metadata_document_location: ::std::option::Option<::std::string::String>,
+        ///Whether the client used the URL of its metadata document (OAuth Client ID Metadata Document) as its client ID.
         #[serde(
             rename = "metadataDocumentUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub metadata_document_used: ::std::option::Option<bool>,
+        ///Extra properties: key/value pairs attached to the access token (or to what will become one). A property marked hidden is not shown to the client.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub properties: ::std::vec::Vec<Property>,
+        ///A refresh token value. Treat it as a secret.
         #[serde(
             rename = "refreshToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub refresh_token: ::std::option::Option<::std::string::String>,
+        ///How long the refresh token stays valid, in seconds.
         #[serde(
             rename = "refreshTokenDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub refresh_token_duration: ::std::option::Option<i64>,
+        ///When the refresh token expires, in milliseconds since the Unix epoch; 0 when there is no refresh token.
         #[serde(
             rename = "refreshTokenExpiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub refresh_token_expires_at: ::std::option::Option<i64>,
+        ///The scopes tied to the refresh token, which may differ from those of the access token.
         #[serde(
             rename = "refreshTokenScopes",
             default,
@@ -8072,24 +9054,29 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Scopes of the request, grant or access token in question.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub scopes: ::std::vec::Vec<::std::string::String>,
+        ///The attributes (key/value pairs) the service operator set on the service.
         #[serde(
             rename = "serviceAttributes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub service_attributes: ::std::vec::Vec<Pair>,
+        ///The unique identifier of the end user (resource owner), as the authorization server knows them.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -8140,6 +9127,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token_duration: ::std::option::Option<i64>,
+        ///How to treat client ID metadata documents for this request.
         #[serde(
             rename = "cimdOptions",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -8223,21 +9211,25 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenResponse {
+        ///An access token value: in responses the token just issued or acted on, in issue and create requests a value of your own that Authlete uses instead of generating one. Treat it as a secret.
         #[serde(
             rename = "accessToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token: ::std::option::Option<::std::string::String>,
+        ///How long the access token stays valid, in seconds.
         #[serde(
             rename = "accessTokenDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token_duration: ::std::option::Option<i64>,
+        ///When the access token expires, in milliseconds since the Unix epoch.
         #[serde(
             rename = "accessTokenExpiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token_expires_at: ::std::option::Option<i64>,
+        ///Target resources (RFC 8707) of the access token itself. A token request can narrow the resources of the original request, so this may be a subset of `resources`.
         #[serde(
             rename = "accessTokenResources",
             default,
@@ -8247,26 +9239,31 @@ pub mod types {
         ///What the token endpoint should do next.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<TokenAction>,
+        ///The `actor_token` parameter of a token exchange request (RFC 8693), as the client sent it. A credential; keep it out of logs.
         #[serde(
             rename = "actorToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub actor_token: ::std::option::Option<::std::string::String>,
+        ///What Authlete knows about the actor token; present only when `actorTokenType` is `ACCESS_TOKEN` or `REFRESH_TOKEN`.
         #[serde(
             rename = "actorTokenInfo",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub actor_token_info: ::std::option::Option<TokenInfo>,
+        ///The `actor_token_type` of a token exchange request (RFC 8693), mapped from its URN to a `token_type` value.
         #[serde(
             rename = "actorTokenType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub actor_token_type: ::std::option::Option<TokenType>,
+        ///JSON object text with claims (such as `nonce` and `s_hash`) to be added to the ID token when `action` is `NATIVE_SSO`.
         #[serde(
             rename = "additionalClaims",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub additional_claims: ::std::option::Option<::std::string::String>,
+        ///The `assertion` parameter of a JWT bearer grant (RFC 7521, RFC 7523), for the authorization server to validate itself. A credential; keep it out of logs.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub assertion: ::std::option::Option<::std::string::String>,
         ///A challenge to send in the `OAuth-Client-Attestation-Challenge` header, for the client's next attestation proof.
@@ -8275,66 +9272,80 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub attestation_challenge: ::std::option::Option<::std::string::String>,
+        ///Every `audience` parameter of a token exchange request; RFC 8693 lets the parameter repeat.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub audiences: ::std::vec::Vec<::std::string::String>,
+        ///Rich authorization request details (RFC 9396). With the `PASSWORD` action these are the ones in the token request; after success, those of the access token issued.
         #[serde(
             rename = "authorizationDetails",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub authorization_details: ::std::option::Option<AuthzDetails>,
+        ///The attributes (key/value pairs) the service operator set on the client the access token was issued to.
         #[serde(
             rename = "clientAttributes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub client_attributes: ::std::vec::Vec<Pair>,
+        ///The client authentication method expected of the client at the token endpoint, from its registration; absent when Authlete could not tell which client sent the request.
         #[serde(
             rename = "clientAuthMethod",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_auth_method: ::std::option::Option<::std::string::String>,
+        ///The client's entity ID under OpenID Federation 1.0.
         #[serde(
             rename = "clientEntityId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_entity_id: ::std::option::Option<::std::string::String>,
+        ///Whether the client identified itself by its OpenID Federation entity ID rather than its ordinary client ID when the token was requested.
         #[serde(
             rename = "clientEntityIdUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_entity_id_used: ::std::option::Option<bool>,
+        ///The numeric client ID Authlete assigned to the client application.
         #[serde(
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id: ::std::option::Option<i64>,
+        ///The client's alias, a string that can stand in for the numeric client ID while aliases are enabled for both the client and the service. Where a token is concerned, it is the alias in effect when the token was requested, which may have changed since.
         #[serde(
             rename = "clientIdAlias",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id_alias: ::std::option::Option<::std::string::String>,
+        ///Whether the client identified itself by its client ID alias rather than the numeric client ID when the token or authorization was requested.
         #[serde(
             rename = "clientIdAliasUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id_alias_used: ::std::option::Option<bool>,
+        ///The `c_nonce` tied to the access token, a nonce that a wallet puts into its proof when requesting a credential (OpenID for Verifiable Credential Issuance).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cnonce: ::std::option::Option<::std::string::String>,
+        ///How long a `c_nonce` (OpenID for Verifiable Credential Issuance) stays valid, in seconds.
         #[serde(
             rename = "cnonceDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cnonce_duration: ::std::option::Option<i64>,
+        ///When the `c_nonce` expires, in milliseconds since the Unix epoch.
         #[serde(
             rename = "cnonceExpiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cnonce_expires_at: ::std::option::Option<i64>,
+        ///Native SSO device secret sent by the client: the `device_secret` parameter in code and refresh-token grants, or the `actor_token` of a Native SSO token exchange. A credential; keep it out of logs.
         #[serde(
             rename = "deviceSecret",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub device_secret: ::std::option::Option<::std::string::String>,
+        ///The `ds_hash` claim of the ID token sent as `subject_token` in a Native SSO token exchange, to be checked against the device secret.
         #[serde(
             rename = "deviceSecretHash",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -8346,31 +9357,37 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub dpop_nonce: ::std::option::Option<::std::string::String>,
+        ///The `grant_id` to include in the token response (Grant Management for OAuth 2.0).
         #[serde(
             rename = "grantId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub grant_id: ::std::option::Option<::std::string::String>,
+        ///The grant type of the token request, named as in Authlete's `grant_type` enum (for example `REFRESH_TOKEN`).
         #[serde(
             rename = "grantType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub grant_type: ::std::option::Option<::std::string::String>,
+        ///An ID token just issued, as a signed (possibly also encrypted) JWT in compact form.
         #[serde(
             rename = "idToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub id_token: ::std::option::Option<::std::string::String>,
+        ///The access token in JWT form, issued alongside the ordinary random-string token when the service is set up to sign access tokens; absent otherwise. Treat it as a secret.
         #[serde(
             rename = "jwtAccessToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub jwt_access_token: ::std::option::Option<::std::string::String>,
+        ///URL of the client's metadata document under OAuth Client ID Metadata Document. On token-related objects it is present only when that URL served as the client ID.
         #[serde(
             rename = "metadataDocumentLocation",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub metadata_document_location: ::std::option::Option<::std::string::String>,
+        ///Whether the client used the URL of its metadata document (OAuth Client ID Metadata Document) as its client ID.
         #[serde(
             rename = "metadataDocumentUsed",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -8379,45 +9396,54 @@ pub mod types {
         ///The resource owner's password, for the password grant.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password: ::std::option::Option<::std::string::String>,
+        ///`true` when the request used a refresh token that had just been replaced but was kept for a short grace period (the service's idempotent refresh token feature); never `true` while that feature is off.
         #[serde(
             rename = "previousRefreshTokenUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub previous_refresh_token_used: ::std::option::Option<bool>,
+        ///Extra properties: key/value pairs attached to the access token (or to what will become one). A property marked hidden is not shown to the client.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub properties: ::std::vec::Vec<Property>,
+        ///A refresh token value. Treat it as a secret.
         #[serde(
             rename = "refreshToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub refresh_token: ::std::option::Option<::std::string::String>,
+        ///How long the refresh token stays valid, in seconds.
         #[serde(
             rename = "refreshTokenDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub refresh_token_duration: ::std::option::Option<i64>,
+        ///When the refresh token expires, in milliseconds since the Unix epoch; 0 when there is no refresh token.
         #[serde(
             rename = "refreshTokenExpiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub refresh_token_expires_at: ::std::option::Option<i64>,
+        ///The scopes tied to the refresh token, which may differ from those of the access token.
         #[serde(
             rename = "refreshTokenScopes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub refresh_token_scopes: ::std::vec::Vec<::std::string::String>,
+        ///Names of the claims the original authorization request wanted in ID tokens (the `id_token` part of its `claims`), for the `ID_TOKEN_REISSUABLE` action. Always absent for tokens issued by Authlete servers older than 3.0.
         #[serde(
             rename = "requestedIdTokenClaims",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub requested_id_token_claims: ::std::vec::Vec<::std::string::String>,
+        ///The `requested_token_type` of a token exchange request (RFC 8693), as a `token_type` value.
         #[serde(
             rename = "requestedTokenType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub requested_token_type: ::std::option::Option<TokenType>,
+        ///Target resources from the `resource` parameters of the token request (RFC 8707).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub resources: ::std::vec::Vec<::std::string::String>,
         ///The JSON body to send to the client, when the action calls for a direct answer.
@@ -8426,41 +9452,50 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Scopes of the request, grant or access token in question.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub scopes: ::std::vec::Vec<::std::string::String>,
+        ///The attributes (key/value pairs) the service operator set on the service.
         #[serde(
             rename = "serviceAttributes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub service_attributes: ::std::vec::Vec<Pair>,
+        ///The authentication session tied to the presented code, refresh token or subject token, when the request follows OpenID Connect Native SSO.
         #[serde(
             rename = "sessionId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub session_id: ::std::option::Option<::std::string::String>,
+        ///The unique identifier of the end user (resource owner), as the authorization server knows them.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
+        ///The `subject_token` parameter of a token exchange request (RFC 8693). A credential; keep it out of logs.
         #[serde(
             rename = "subjectToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub subject_token: ::std::option::Option<::std::string::String>,
+        ///What Authlete knows about the subject token; present only when `subjectTokenType` is `ACCESS_TOKEN` or `REFRESH_TOKEN`.
         #[serde(
             rename = "subjectTokenInfo",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub subject_token_info: ::std::option::Option<TokenInfo>,
+        ///The `subject_token_type` of a token exchange request (RFC 8693), as a `token_type` value.
         #[serde(
             rename = "subjectTokenType",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -8640,51 +9675,61 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token: ::std::option::Option<::std::string::String>,
+        ///The new expiry of the access token, in milliseconds since the Unix epoch. Ignored when `accessTokenPersistent` is `true`.
         #[serde(
             rename = "accessTokenExpiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token_expires_at: ::std::option::Option<i64>,
+        ///If `true` and this request changes the token's scopes without giving `accessTokenExpiresAt`, Authlete recomputes the expiry from the duration attributes of the new scopes (the shortest wins). Defaults to `false`.
         #[serde(
             rename = "accessTokenExpiresAtUpdatedOnScopeUpdate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token_expires_at_updated_on_scope_update: ::std::option::Option<bool>,
+        ///The hash of the access token to update, for when the hash is known but the value is not. `accessToken` wins if both are given.
         #[serde(
             rename = "accessTokenHash",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token_hash: ::std::option::Option<::std::string::String>,
+        ///When `true`, the access token stops expiring on its own and must be revoked or deleted; `accessTokenExpiresAt` is then ignored.
         #[serde(
             rename = "accessTokenPersistent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token_persistent: ::std::option::Option<bool>,
+        ///If `true`, Authlete replaces the access token's value with a freshly generated one and returns it; by default the value is kept.
         #[serde(
             rename = "accessTokenValueUpdated",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token_value_updated: ::std::option::Option<bool>,
+        ///The rich authorization request details (RFC 9396) the access token should carry from now on.
         #[serde(
             rename = "authorizationDetails",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub authorization_details: ::std::option::Option<AuthzDetails>,
+        ///SHA-256 thumbprint of the client certificate that the access token is bound to (mutual-TLS certificate-bound tokens, RFC 8705); a client using the token must present the matching certificate.
         #[serde(
             rename = "certificateThumbprint",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub certificate_thumbprint: ::std::option::Option<::std::string::String>,
+        ///JWK thumbprint of the public key the access token is bound to under DPoP (RFC 9449). A bound token must come with a DPoP proof signed by the matching private key, and its token type becomes `DPoP`.
         #[serde(
             rename = "dpopKeyThumbprint",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub dpop_key_thumbprint: ::std::option::Option<::std::string::String>,
+        ///Whether the access token is one made for an external attachment (OpenID Connect for Identity Assurance), to be embedded in ID tokens or userinfo responses.
         #[serde(
             rename = "forExternalAttachment",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub for_external_attachment: ::std::option::Option<bool>,
+        ///The new set of extra properties for the access token, replacing the old one.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub properties: ::std::vec::Vec<Property>,
         ///The refresh token of the token to update, when the access token is not sent.
@@ -8693,11 +9738,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub refresh_token: ::std::option::Option<::std::string::String>,
+        ///The new expiry of the refresh token, in milliseconds since the Unix epoch.
         #[serde(
             rename = "refreshTokenExpiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub refresh_token_expires_at: ::std::option::Option<i64>,
+        ///Counterpart of `accessTokenExpiresAtUpdatedOnScopeUpdate` for the refresh token: whether a scope change made by this request may also move the refresh token's expiry.
         #[serde(
             rename = "refreshTokenExpiresAtUpdatedOnScopeUpdate",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -8711,8 +9758,10 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub refresh_token_hash: ::std::option::Option<::std::string::String>,
+        ///The new set of scopes for the access token, replacing the old one.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub scopes: ::std::vec::Vec<::std::string::String>,
+        ///Authlete's unique identifier for an access token record.
         #[serde(
             rename = "tokenId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -8727,11 +9776,13 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TokenUpdateResponse {
+        ///The access token that was updated. Treat it as a secret.
         #[serde(
             rename = "accessToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub access_token: ::std::option::Option<::std::string::String>,
+        ///When the access token expires, in milliseconds since the Unix epoch.
         #[serde(
             rename = "accessTokenExpiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -8740,40 +9791,49 @@ pub mod types {
         ///Whether the token was changed, and if not, why.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<TokenUpdateAction>,
+        ///Rich authorization request details (RFC 9396), the structured form of an `authorization_details` parameter, associated with the request, grant or token in question.
         #[serde(
             rename = "authorizationDetails",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub authorization_details: ::std::option::Option<AuthzDetails>,
+        ///Whether the access token is one made for an external attachment (OpenID Connect for Identity Assurance), to be embedded in ID tokens or userinfo responses.
         #[serde(
             rename = "forExternalAttachment",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub for_external_attachment: ::std::option::Option<bool>,
+        ///Extra properties: key/value pairs attached to the access token (or to what will become one). A property marked hidden is not shown to the client.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub properties: ::std::vec::Vec<Property>,
+        ///When the refresh token expires, in milliseconds since the Unix epoch; 0 when there is no refresh token.
         #[serde(
             rename = "refreshTokenExpiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub refresh_token_expires_at: ::std::option::Option<i64>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Scopes of the request, grant or access token in question.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub scopes: ::std::vec::Vec<::std::string::String>,
+        ///Authlete's unique identifier for an access token record.
         #[serde(
             rename = "tokenId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub token_id: ::std::option::Option<::std::string::String>,
+        ///The token type of the access token, for example `Bearer` or `DPoP`.
         #[serde(
             rename = "tokenType",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -8824,11 +9884,13 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TrustAnchor {
+        ///The entity ID (a URL) of the OpenID Federation trust anchor.
         #[serde(
             rename = "entityId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub entity_id: ::std::option::Option<::std::string::String>,
+        ///The trust anchor's JWK Set as a JSON string: the public keys that verify the entity statements it signs.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub jwks: ::std::option::Option<::std::string::String>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -8865,23 +9927,30 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UserinfoIssueRequest {
+        ///Claim values about the user for the userinfo response, as a JSON object in a string; names may carry a language tag such as `name#ja`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub claims: ::std::option::Option<::std::string::String>,
+        ///A JSON object, as a string, with the values of the claims that transformed claims need as input (the names listed in `requestedClaimsForTx`; OpenID Connect Advanced Syntax for Claims).
         #[serde(
             rename = "claimsForTx",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub claims_for_tx: ::std::option::Option<::std::string::String>,
+        ///The headers of the userinfo response you will send, as name/value pairs; all of them are covered by the HTTP message signature (RFC 9421).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub headers: ::std::vec::Vec<Pair>,
+        ///The `Signature` header of the UserInfo request (RFC 9421); its signatures are carried into the signature Authlete makes over the response.
         #[serde(
             rename = "requestSignature",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_signature: ::std::option::Option<::std::string::String>,
+        ///A value for the `sub` claim of the userinfo response in place of the subject of the access token.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sub: ::std::option::Option<::std::string::String>,
+        ///The access token the client presented, as received. Treat it as a secret.
         pub token: ::std::string::String,
+        ///Values of the verified claims that transformed claims need: one JSON object, as a string, per `verified_claims` entry of the request, in the same order (OpenID Connect Advanced Syntax for Claims).
         #[serde(
             rename = "verifiedClaimsForTx",
             default,
@@ -8897,30 +9966,37 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UserinfoIssueResponse {
+        ///How the userinfo endpoint answers: 200 with a JSON body (`JSON`) or a JWT body (`JWT`), or an error status with `responseContent` as the `WWW- Authenticate` header.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<UserInfoIssueAction>,
+        ///Value for the response's `Content-Digest` header (RFC 9530), a digest of the body.
         #[serde(
             rename = "contentDigest",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub content_digest: ::std::option::Option<::std::string::String>,
+        ///The userinfo response body (JSON, or a JWT when `action` is `JWT`), or a `WWW-Authenticate` header value on errors.
         #[serde(
             rename = "responseContent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Value for the response's `Signature` header, the RFC 9421 HTTP message signature.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub signature: ::std::option::Option<::std::string::String>,
+        ///Value for the response's `Signature-Input` header, which describes what `signature` covers and how.
         #[serde(
             rename = "signatureInput",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -8931,7 +10007,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "userinfo")]
-    ///`UserinfoIssueResponseAction`
+    ///How the userinfo endpoint answers: 200 with a JSON body (`JSON`) or a JWT body (`JWT`), or an error status with `responseContent` as the `WWW- Authenticate` header.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -8968,37 +10044,48 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UserinfoRequest {
+        ///The client's TLS certificate in PEM form, as presented on the mutual-TLS connection to your endpoint (RFC 8705).
         #[serde(
             rename = "clientCertificate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_certificate: ::std::option::Option<::std::string::String>,
+        ///The `DPoP` request header exactly as the client sent it: a signed proof JWT carrying the client's public key (RFC 9449).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dpop: ::std::option::Option<::std::string::String>,
+        ///Whether DPoP proofs must contain a nonce issued by the server (RFC 9449). Either this request flag or the service setting of the same name turns the check on.
         #[serde(
             rename = "dpopNonceRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub dpop_nonce_required: ::std::option::Option<bool>,
+        ///All headers of the userinfo request, as name/value pairs, from which Authlete computes components for HTTP message signatures (RFC 9421).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub headers: ::std::vec::Vec<Pair>,
+        ///The HTTP method of the userinfo request (`GET` or `POST`), checked against the DPoP proof and used as `@method` for HTTP message signatures.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub htm: ::std::option::Option<::std::string::String>,
+        ///The URL of the userinfo endpoint, for DPoP proof checks; defaults to the service's `userInfoEndpoint`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub htu: ::std::option::Option<::std::string::String>,
+        ///Deprecated: the HTTP message body, from which Authlete computed the expected `Content-Digest` for HTTP message signatures. `requestBodyContained` replaces it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+        ///Whether the incoming request had a body. If so, and FAPI message signing applies, Authlete checks that the HTTP message signature covers `content- digest` (RFC 9421).
         #[serde(
             rename = "requestBodyContained",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_body_contained: ::std::option::Option<bool>,
+        ///The full URL of the incoming request, query included, from which Authlete derives `@target-uri` and related components for HTTP message signatures (RFC 9421). When omitted, `htu` is used.
         #[serde(
             rename = "targetUri",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub target_uri: ::std::option::Option<::std::string::String>,
+        ///The access token the client presented, as received. Treat it as a secret.
         pub token: ::std::string::String,
+        ///Deprecated: the URL of the userinfo endpoint, once used to check HTTP message signatures; use `targetUri`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uri: ::std::option::Option<::std::string::String>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -9010,70 +10097,85 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UserinfoResponse {
+        ///What the userinfo endpoint does next: collect the user's claims and call `/auth/userinfo/issue` (`OK`), or refuse with 400, 401, 403 or 500 and `responseContent` as the `WWW-Authenticate` header.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<UserInfoAction>,
+        ///Names of the claims the client asked to have in the userinfo response, taken from the `scope` and `claims` parameters of the original authorization request.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub claims: ::std::vec::Vec<::std::string::String>,
+        ///The attributes (key/value pairs) the service operator set on the client the access token was issued to.
         #[serde(
             rename = "clientAttributes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub client_attributes: ::std::vec::Vec<Pair>,
+        ///The client's entity ID under OpenID Federation 1.0.
         #[serde(
             rename = "clientEntityId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_entity_id: ::std::option::Option<::std::string::String>,
+        ///Whether the client identified itself by its OpenID Federation entity ID rather than its ordinary client ID when the token was requested.
         #[serde(
             rename = "clientEntityIdUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_entity_id_used: ::std::option::Option<bool>,
+        ///The numeric client ID Authlete assigned to the client application.
         #[serde(
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id: ::std::option::Option<i64>,
+        ///The client's alias, a string that can stand in for the numeric client ID while aliases are enabled for both the client and the service. Where a token is concerned, it is the alias in effect when the token was requested, which may have changed since.
         #[serde(
             rename = "clientIdAlias",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id_alias: ::std::option::Option<::std::string::String>,
+        ///Whether the client identified itself by its client ID alias rather than the numeric client ID when the token or authorization was requested.
         #[serde(
             rename = "clientIdAliasUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id_alias_used: ::std::option::Option<bool>,
+        ///Names of the claims the end user agreed to let the client receive.
         #[serde(
             rename = "consentedClaims",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub consented_claims: ::std::vec::Vec<::std::string::String>,
+        ///A nonce for the client's next DPoP proof. When present, send it to the client in the `DPoP-Nonce` response header (RFC 9449).
         #[serde(
             rename = "dpopNonce",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub dpop_nonce: ::std::option::Option<::std::string::String>,
+        ///URL of the client's metadata document under OAuth Client ID Metadata Document. On token-related objects it is present only when that URL served as the client ID.
         #[serde(
             rename = "metadataDocumentLocation",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub metadata_document_location: ::std::option::Option<::std::string::String>,
+        ///Whether the client used the URL of its metadata document (OAuth Client ID Metadata Document) as its client ID.
         #[serde(
             rename = "metadataDocumentUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub metadata_document_used: ::std::option::Option<bool>,
+        ///Extra properties: key/value pairs attached to the access token (or to what will become one). A property marked hidden is not shown to the client.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub properties: ::std::vec::Vec<Property>,
+        ///Names of the claims that transformed claims in the request need as input (OpenID Connect Advanced Syntax for Claims). Gather their values and pass them back as `claimsForTx`.
         #[serde(
             rename = "requestedClaimsForTx",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub requested_claims_for_tx: ::std::vec::Vec<::std::string::String>,
+        ///Names of the verified claims that transformed claims need as input, one `{"array": [...]}` entry per `verified_claims` request. Gather their values and pass them back as `verifiedClaimsForTx`.
         #[serde(
             rename = "requestedVerifiedClaimsForTx",
             default,
@@ -9082,38 +10184,47 @@ pub mod types {
         pub requested_verified_claims_for_tx: ::std::vec::Vec<
             UserinfoResponseRequestedVerifiedClaimsForTxItem,
         >,
+        ///A ready `WWW-Authenticate` header value for the userinfo endpoint's error response.
         #[serde(
             rename = "responseContent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Scopes of the request, grant or access token in question.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub scopes: ::std::vec::Vec<::std::string::String>,
+        ///The attributes (key/value pairs) the service operator set on the service.
         #[serde(
             rename = "serviceAttributes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub service_attributes: ::std::vec::Vec<Pair>,
+        ///The unique identifier of the end user (resource owner), as the authorization server knows them.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
+        ///The access token the client presented, as received. Treat it as a secret.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
+        ///The `transformed_claims` part of the request's `claims` parameter (or request object), as a JSON string (OpenID Connect Advanced Syntax for Claims).
         #[serde(
             rename = "transformedClaims",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub transformed_claims: ::std::option::Option<::std::string::String>,
+        ///The `userinfo` part of the request's `claims` parameter (or of the request object's `claims`), as a JSON string (OpenID Connect Core 5.5). A request object's value wins over the plain parameter.
         #[serde(
             rename = "userInfoClaims",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -9124,7 +10235,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "userinfo")]
-    ///`UserinfoResponseAction`
+    ///What the userinfo endpoint does next: collect the user's claims and call `/auth/userinfo/issue` (`OK`), or refuse with 400, 401, 403 or 500 and `responseContent` as the `WWW-Authenticate` header.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -9170,6 +10281,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciBatchIssueRequest {
+        ///An access token value: in responses the token just issued or acted on, in issue and create requests a value of your own that Authlete uses instead of generating one. Treat it as a secret.
         #[serde(
             rename = "accessToken",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -9186,18 +10298,22 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciBatchIssueResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<BatchCredentialIssueAction>,
+        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
         #[serde(
             rename = "responseContent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -9208,7 +10324,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
-    ///`VciBatchIssueResponseAction`
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -9243,6 +10359,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciBatchParseRequest {
+        ///An access token value: in responses the token just issued or acted on, in issue and create requests a value of your own that Authlete uses instead of generating one. Treat it as a secret.
         #[serde(
             rename = "accessToken",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -9262,20 +10379,25 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciBatchParseResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<BatchCredentialParseAction>,
+        ///Information kept with an authorization ticket; at present just its `context` text.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub info: ::std::vec::Vec<CredentialRequestInfo>,
+        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
         #[serde(
             rename = "responseContent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -9286,7 +10408,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
-    ///`VciBatchParseResponseAction`
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -9332,18 +10454,22 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciDeferredIssueResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<DeferredCredentialIssueAction>,
+        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
         #[serde(
             rename = "responseContent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -9354,7 +10480,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
-    ///`VciDeferredIssueResponseAction`
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -9387,6 +10513,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciDeferredParseRequest {
+        ///An access token value: in responses the token just issued or acted on, in issue and create requests a value of your own that Authlete uses instead of generating one. Treat it as a secret.
         #[serde(
             rename = "accessToken",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -9406,20 +10533,25 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciDeferredParseResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<DeferredCredentialParseAction>,
+        ///Information kept with an authorization ticket; at present just its `context` text.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub info: ::std::option::Option<CredentialRequestInfo>,
+        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
         #[serde(
             rename = "responseContent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -9430,7 +10562,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
-    ///`VciDeferredParseResponseAction`
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -9475,18 +10607,22 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciJwksResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<CredentialIssuerJwksAction>,
+        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
         #[serde(
             rename = "responseContent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -9497,7 +10633,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
-    ///`VciJwksResponseAction`
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -9538,18 +10674,22 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciJwtissuerResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<JwtIssuerMetadataAction>,
+        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
         #[serde(
             rename = "responseContent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -9560,7 +10700,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
-    ///`VciJwtissuerResponseAction`
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -9601,18 +10741,22 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciMetadataResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<CredentialIssuerMetadataAction>,
+        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
         #[serde(
             rename = "responseContent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -9623,7 +10767,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
-    ///`VciMetadataResponseAction`
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -9654,8 +10798,10 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciOfferCreateRequest {
+        ///Authentication Context Class Reference: the `acr` value that the user's authentication satisfied when the grant was made.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub acr: ::std::option::Option<::std::string::String>,
+        ///When the end user authenticated, in seconds (not milliseconds) since the Unix epoch.
         #[serde(
             rename = "authTime",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -9666,6 +10812,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub authorization_code_grant_included: ::std::option::Option<bool>,
+        ///Free text of the caller's choosing that Authlete stores with the ticket or credential offer and hands back later; Authlete does not interpret it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub context: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -9681,6 +10828,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub issuer_state_included: ::std::option::Option<bool>,
+        ///Extra claims, as a JSON object in a string, to add to the payload of a JWT access token. Ignored unless the service issues JWT access tokens.
         #[serde(
             rename = "jwtAtClaims",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -9691,8 +10839,10 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub pre_authorized_code_grant_included: ::std::option::Option<bool>,
+        ///Extra properties: key/value pairs attached to the access token (or to what will become one). A property marked hidden is not shown to the client.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub properties: ::std::vec::Vec<Property>,
+        ///The unique identifier of the end user (resource owner), as the authorization server knows them.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -9719,15 +10869,19 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciOfferCreateResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<CredentialOfferCreateAction>,
+        ///Information kept with an authorization ticket; at present just its `context` text.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub info: ::std::option::Option<CredentialOfferInfo>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -9738,7 +10892,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
-    ///`VciOfferCreateResponseAction`
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -9771,6 +10925,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciOfferInfoRequest {
+        ///A string identifier; which thing it names depends on the schema (a resource in an authorization-details entry, or a credential offer).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub identifier: ::std::option::Option<::std::string::String>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -9782,15 +10937,19 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciOfferInfoResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<CredentialOfferInfoAction>,
+        ///Information kept with an authorization ticket; at present just its `context` text.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub info: ::std::option::Option<CredentialOfferInfo>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -9801,7 +10960,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
-    ///`VciOfferInfoResponseAction`
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -9836,6 +10995,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciSingleIssueRequest {
+        ///An access token value: in responses the token just issued or acted on, in issue and create requests a value of your own that Authlete uses instead of generating one. Treat it as a secret.
         #[serde(
             rename = "accessToken",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -9852,18 +11012,22 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciSingleIssueResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<CredentialIssueAction>,
+        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
         #[serde(
             rename = "responseContent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -9879,7 +11043,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
-    ///`VciSingleIssueResponseAction`
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -9916,6 +11080,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciSingleParseRequest {
+        ///An access token value: in responses the token just issued or acted on, in issue and create requests a value of your own that Authlete uses instead of generating one. Treat it as a secret.
         #[serde(
             rename = "accessToken",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -9935,20 +11100,25 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VciSingleParseResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<CredentialParseAction>,
+        ///Information kept with an authorization ticket; at present just its `context` text.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub info: ::std::option::Option<CredentialRequestInfo>,
+        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
         #[serde(
             rename = "responseContent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
         #[serde(
             rename = "resultCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
         #[serde(
             rename = "resultMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -9959,7 +11129,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
-    ///`VciSingleParseResponseAction`
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -50833,7 +52003,9 @@ const _: () = {
 };
 impl Client {
     #[cfg(feature = "utility")]
-    /**Sends a `GET` request to `/api/info`
+    /**Asks the Authlete server for its version and the features it has enabled. Not tied to a service. A read.
+
+Sends a `GET` request to `/api/info`
 
 ```no_run
 # use authlete_generated::Client;
@@ -50864,7 +52036,9 @@ let response = client.get_api_lifecycle_healthcheck()
         builder::GetApiLifecycleHealthcheck::new(self)
     }
     #[cfg(feature = "utility")]
-    /**Sends a `GET` request to `/api/misc/echo`
+    /**Sends query parameters to Authlete and gets them back as JSON, a quick check that the base URL and network path work. Nothing changes on the server.
+
+Sends a `GET` request to `/api/misc/echo`
 
 ```no_run
 # use authlete_generated::Client;
@@ -50878,7 +52052,9 @@ let response = client.misc_echo_api()
         builder::MiscEchoApi::new(self)
     }
     #[cfg(feature = "service")]
-    /**Sends a `POST` request to `/api/service/create`
+    /**Creates a new service (a separate authorization server with its own settings, clients and tokens) from the body; settings left out take their default values, and Authlete gives the new service its own API key and secret. Authlete's documentation advises creating services through its IdP endpoint instead, because one created here is not linked to your organization and does not show up in the console. Not safe to repeat: each call that reaches Authlete creates another service.
+
+Sends a `POST` request to `/api/service/create`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -50893,7 +52069,9 @@ let response = client.service_create_api()
         builder::ServiceCreateApi::new(self)
     }
     #[cfg(feature = "service")]
-    /**Sends a `GET` request to `/api/service/get/list`
+    /**Lists the services the access token can see, a page at a time (`start` inclusive, `end` exclusive), with the total count. A token that may only manage clients under a service gets a reduced view of that service. A read.
+
+Sends a `GET` request to `/api/service/get/list`
 
 ```no_run
 # use authlete_generated::Client;
@@ -50909,7 +52087,9 @@ let response = client.service_get_list_api()
         builder::ServiceGetListApi::new(self)
     }
     #[cfg(feature = "authorization")]
-    /**Sends a `POST` request to `/api/{serviceId}/auth/authorization`
+    /**Passes an authorization request, exactly as the authorization endpoint received it (the query string of a GET or the form body of a POST), to Authlete for checking. The answer's `action` tells the endpoint what to do next: send back an error or redirect it was handed, show the login and consent pages (`INTERACTION`), or settle the request without any page (`NO_INTERACTION`, for `prompt=none`). Each call opens a new ticket for the later `issue` or `fail` call, and a pushed `request_uri` in the request may be used up by it.
+
+Sends a `POST` request to `/api/{serviceId}/auth/authorization`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -50925,7 +52105,9 @@ let response = client.auth_authorization_api()
         builder::AuthAuthorizationApi::new(self)
     }
     #[cfg(feature = "authorization")]
-    /**Sends a `POST` request to `/api/{serviceId}/auth/authorization/fail`
+    /**Ends an authorization request with an error instead of a grant: the user refused consent, is not logged in while `prompt=none` was asked for, or some other check failed. Send the ticket from `process` with the reason; Authlete spends the ticket and prepares the error response meant for the client, and the answer's `action` says whether to redirect, post a form or answer directly.
+
+Sends a `POST` request to `/api/{serviceId}/auth/authorization/fail`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -50941,7 +52123,9 @@ let response = client.auth_authorization_fail_api()
         builder::AuthAuthorizationFailApi::new(self)
     }
     #[cfg(feature = "authorization")]
-    /**Sends a `POST` request to `/api/{serviceId}/auth/authorization/issue`
+    /**Completes an authorization request once the user has logged in and consented (after `/auth/authorization` returned `INTERACTION`), or once the `NO_INTERACTION` checks passed. The ticket from `process` goes in together with the user's subject and, optionally, the authentication time, ACR, claims and a narrowed list of scopes; Authlete issues the code and/or tokens and spends the ticket. The answer's `action` says how to deliver the result to the client, usually as a redirect or an auto-posting form.
+
+Sends a `POST` request to `/api/{serviceId}/auth/authorization/issue`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -50959,7 +52143,9 @@ let response = client.auth_authorization_issue_api()
         builder::AuthAuthorizationIssueApi::new(self)
     }
     #[cfg(feature = "authorization")]
-    /**Sends a `POST` request to `/api/{serviceId}/auth/authorization/ticket/info`
+    /**Reads the information Authlete keeps with an authorization ticket that is still open, currently the free-form `context` text that was passed to `/auth/authorization`. Useful when the login and consent steps run in another process that needs to recover state tied to the ticket. This is a read: the ticket is not spent, and the answer's `action` reports whether the ticket was found.
+
+Sends a `POST` request to `/api/{serviceId}/auth/authorization/ticket/info`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -50977,7 +52163,9 @@ let response = client.get_authorization_ticket_info()
         builder::GetAuthorizationTicketInfo::new(self)
     }
     #[cfg(feature = "authorization")]
-    /**Sends a `POST` request to `/api/{serviceId}/auth/authorization/ticket/update`
+    /**Stores new information on an authorization ticket that is still open, between `process` and the final `issue` or `fail` call; today that information holds one field, the free-form `context` text. The ticket is not spent. The answer's `action` reports whether the ticket was found and returns the information as now stored.
+
+Sends a `POST` request to `/api/{serviceId}/auth/authorization/ticket/update`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -50993,7 +52181,9 @@ let response = client.update_authorization_ticket()
         builder::UpdateAuthorizationTicket::new(self)
     }
     #[cfg(feature = "introspection")]
-    /**Sends a `POST` request to `/api/{serviceId}/auth/introspection`
+    /**Checks an access token presented to one of your protected resources (an API endpoint, or the server's own endpoints such as the credential endpoint): whether it exists and is unexpired, and optionally whether it carries the scopes and subject the resource needs, with DPoP and certificate binding checked from the request details you pass. The answer's `action` says whether to serve the request or to refuse it with the prepared `WWW-Authenticate` value. A read; nothing changes at Authlete.
+
+Sends a `POST` request to `/api/{serviceId}/auth/introspection`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -51009,7 +52199,9 @@ let response = client.auth_introspection_api()
         builder::AuthIntrospectionApi::new(self)
     }
     #[cfg(feature = "introspection")]
-    /**Sends a `POST` request to `/api/{serviceId}/auth/introspection/standard`
+    /**Serves the RFC 7662 introspection endpoint: pass the form parameters (`token`, `token_type_hint`) the endpoint received and Authlete describes the token, as plain JSON or, when the caller asked for it, as a signed JWT. Authlete does not check who is asking, so the endpoint must authenticate the resource server first. The answer's `action` says what to send back; a read.
+
+Sends a `POST` request to `/api/{serviceId}/auth/introspection/standard`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -51027,7 +52219,9 @@ let response = client.auth_introspection_standard_api()
         builder::AuthIntrospectionStandardApi::new(self)
     }
     #[cfg(feature = "revocation")]
-    /**Sends a `POST` request to `/api/{serviceId}/auth/revocation`
+    /**Serves the RFC 7009 revocation endpoint: hand over the form body (`token`, `token_type_hint`) and the client's credentials, and Authlete authenticates the client and revokes the token. The answer's `action` says what to send back; note that RFC 7009 has the endpoint answer 200 even for a token it does not know. The first request that reaches Authlete does the revoking.
+
+Sends a `POST` request to `/api/{serviceId}/auth/revocation`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -51079,7 +52273,9 @@ let response = client.auth_token_create_api()
         builder::AuthTokenCreateApi::new(self)
     }
     #[cfg(feature = "tokens")]
-    /**Sends a `POST` request to `/api/{serviceId}/auth/token/create/batch`
+    /**Starts a background job that creates many access tokens at once, each described like a single `tokens().create` body, for instance when migrating tokens from another server. The answer only carries a request ID; follow the job with `batch_status`. With `dryRun` the request is checked without creating anything; otherwise a repeat would create the tokens twice.
+
+Sends a `POST` request to `/api/{serviceId}/auth/token/create/batch`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -51096,7 +52292,9 @@ let response = client.auth_token_create_batch_api()
         builder::AuthTokenCreateBatchApi::new(self)
     }
     #[cfg(feature = "tokens")]
-    /**Sends a `GET` request to `/api/{serviceId}/auth/token/create/batch/status/{tokenBatchRequestId}`
+    /**Reports the state of a batch started by `create_batch`, looked up by the request ID it returned: whether the batch succeeded or failed, how many tokens it created, and the error when there is one. A read.
+
+Sends a `GET` request to `/api/{serviceId}/auth/token/create/batch/status/{tokenBatchRequestId}`
 
 ```no_run
 # use authlete_generated::Client;
@@ -51225,7 +52423,9 @@ let response = client.auth_token_update_api()
         builder::AuthTokenUpdateApi::new(self)
     }
     #[cfg(feature = "userinfo")]
-    /**Sends a `POST` request to `/api/{serviceId}/auth/userinfo`
+    /**Checks the access token presented to the UserInfo endpoint, together with its DPoP proof or client certificate when the token is bound to one. The answer's `action` either gives the error to send back (with its `WWW- Authenticate` value) or, with `OK`, names the subject and the claims to collect; the endpoint then gathers those values and calls `issue`. A read.
+
+Sends a `POST` request to `/api/{serviceId}/auth/userinfo`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -51241,7 +52441,9 @@ let response = client.auth_userinfo_api()
         builder::AuthUserinfoApi::new(self)
     }
     #[cfg(feature = "userinfo")]
-    /**Sends a `POST` request to `/api/{serviceId}/auth/userinfo/issue`
+    /**Builds the UserInfo response once the endpoint has collected the user's claim values: send the token from the `process` step and the claims as JSON. The answer's `action` says what to send back, either plain JSON or a signed and/or encrypted JWT when the client registered for that. Nothing is stored or spent, so a repeat is harmless.
+
+Sends a `POST` request to `/api/{serviceId}/auth/userinfo/issue`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -51257,7 +52459,9 @@ let response = client.auth_userinfo_issue_api()
         builder::AuthUserinfoIssueApi::new(self)
     }
     #[cfg(feature = "ciba")]
-    /**Sends a `POST` request to `/api/{serviceId}/backchannel/authentication`
+    /**Serves the CIBA backchannel authentication endpoint: hand over the form body and the client's credentials, and Authlete validates the request. The answer's `action` either gives the error to send back or, with `USER_IDENTIFICATION`, asks the server to find the user from the hint (and check any user code or binding message) and then call `issue` or `fail` with the ticket. The ticket it opens simply expires if unused.
+
+Sends a `POST` request to `/api/{serviceId}/backchannel/authentication`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -51275,7 +52479,9 @@ let response = client.backchannel_authentication_api()
         builder::BackchannelAuthenticationApi::new(self)
     }
     #[cfg(feature = "ciba")]
-    /**Sends a `POST` request to `/api/{serviceId}/backchannel/authentication/complete`
+    /**Reports the outcome once the user has approved or refused the request on their authentication device (or it could not be completed), with the ticket, the result and the user's subject. Authlete settles the request and, depending on the delivery mode, may issue tokens; the answer's `action` says whether to notify the client's notification endpoint (ping or push mode) or do nothing more (poll mode). Not repeated blindly.
+
+Sends a `POST` request to `/api/{serviceId}/backchannel/authentication/complete`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -51293,7 +52499,9 @@ let response = client.backchannel_authentication_complete_api()
         builder::BackchannelAuthenticationCompleteApi::new(self)
     }
     #[cfg(feature = "ciba")]
-    /**Sends a `POST` request to `/api/{serviceId}/backchannel/authentication/fail`
+    /**Rejects a backchannel authentication request during user identification, for example because no user matches the hint, the login hint token has expired or the user code is wrong. Send the ticket and the reason; Authlete spends the ticket, and the answer's `action` says which error to send back to the client.
+
+Sends a `POST` request to `/api/{serviceId}/backchannel/authentication/fail`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -51311,7 +52519,9 @@ let response = client.backchannel_authentication_fail_api()
         builder::BackchannelAuthenticationFailApi::new(self)
     }
     #[cfg(feature = "ciba")]
-    /**Sends a `POST` request to `/api/{serviceId}/backchannel/authentication/issue`
+    /**Accepts a backchannel authentication request once the user behind the hint has been identified: Authlete spends the ticket and creates the `auth_req_id` (with its lifetime and polling interval) for the client. The answer's `action` says what to send back; after `OK`, start authenticating the user on their device.
+
+Sends a `POST` request to `/api/{serviceId}/backchannel/authentication/issue`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -51329,7 +52539,9 @@ let response = client.backchannel_authentication_issue_api()
         builder::BackchannelAuthenticationIssueApi::new(self)
     }
     #[cfg(feature = "clients")]
-    /**Sends a `POST` request to `/api/{serviceId}/client/authorization/delete/{clientId}`
+    /**Deletes all of a user's access tokens for a client, like `delete_authorization`, but with the subject in a POST body so that it stays out of URLs and access logs. Harmless to repeat.
+
+Sends a `POST` request to `/api/{serviceId}/client/authorization/delete/{clientId}`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -51348,7 +52560,9 @@ let response = client.client_authorization_delete_api_post()
         builder::ClientAuthorizationDeleteApiPost::new(self)
     }
     #[cfg(feature = "clients")]
-    /**Sends a `DELETE` request to `/api/{serviceId}/client/authorization/delete/{clientId}`
+    /**Deletes all access tokens that a user (the `subject`, given as a query parameter) has let a client obtain, which is how a "revoke this app's access" button is built. A second call finds nothing left to delete.
+
+Sends a `DELETE` request to `/api/{serviceId}/client/authorization/delete/{clientId}`
 
 ```no_run
 # use authlete_generated::Client;
@@ -51367,7 +52581,9 @@ let response = client.client_authorization_delete_api()
         builder::ClientAuthorizationDeleteApi::new(self)
     }
     #[cfg(feature = "clients")]
-    /**Sends a `DELETE` request to `/api/{serviceId}/client/authorization/delete/{clientId}/{subject}`
+    /**Deletes all of a user's access tokens for a client, like `delete_authorization`, with the subject as a path segment. Harmless to repeat.
+
+Sends a `DELETE` request to `/api/{serviceId}/client/authorization/delete/{clientId}/{subject}`
 
 ```no_run
 # use authlete_generated::Client;
@@ -51386,7 +52602,9 @@ let response = client.client_authorization_delete_by_subject_api()
         builder::ClientAuthorizationDeleteBySubjectApi::new(self)
     }
     #[cfg(feature = "clients")]
-    /**Sends a `GET` request to `/api/{serviceId}/client/authorization/get/list`
+    /**Lists the clients that one user (the `subject`, given as a query parameter) has authorized, a page at a time and optionally limited to one developer's clients. Authlete builds the list from the tokens it still stores for that user, so a client whose tokens have expired but not yet been purged still appears. Suited to a "connected apps" page; a read.
+
+Sends a `GET` request to `/api/{serviceId}/client/authorization/get/list`
 
 ```no_run
 # use authlete_generated::Client;
@@ -51407,7 +52625,9 @@ let response = client.client_authorization_get_list_api()
         builder::ClientAuthorizationGetListApi::new(self)
     }
     #[cfg(feature = "clients")]
-    /**Sends a `POST` request to `/api/{serviceId}/client/authorization/get/list`
+    /**Lists the clients a user has authorized, like `authorizations`, but with the subject and the paging values in a POST body, which keeps the user's identifier out of URLs and access logs. A read.
+
+Sends a `POST` request to `/api/{serviceId}/client/authorization/get/list`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -51425,7 +52645,9 @@ let response = client.client_authorization_get_list_api_post()
         builder::ClientAuthorizationGetListApiPost::new(self)
     }
     #[cfg(feature = "clients")]
-    /**Sends a `GET` request to `/api/{serviceId}/client/authorization/get/list/{subject}`
+    /**Lists the clients a user has authorized, like `authorizations`, with the subject as the last path segment, the older form of this URL. A read; prefer `authorizations_by_body` when the subject should stay out of logs.
+
+Sends a `GET` request to `/api/{serviceId}/client/authorization/get/list/{subject}`
 
 ```no_run
 # use authlete_generated::Client;
@@ -51446,7 +52668,9 @@ let response = client.client_authorization_get_list_by_subject_api()
         builder::ClientAuthorizationGetListBySubjectApi::new(self)
     }
     #[cfg(feature = "clients")]
-    /**Sends a `POST` request to `/api/{serviceId}/client/authorization/update/{clientId}`
+    /**Changes the scopes of every access token a user holds for one client, for instance after the user narrowed what an app may do. The body names the user (`subject`, required) and the new `scopes`; when `scopes` is left out or null the tokens keep their scopes, and scopes the service does not support or the client may not request are dropped. Sending the same list twice has the same effect as sending it once.
+
+Sends a `POST` request to `/api/{serviceId}/client/authorization/update/{clientId}`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -51465,7 +52689,9 @@ let response = client.client_authorization_update_api()
         builder::ClientAuthorizationUpdateApi::new(self)
     }
     #[cfg(feature = "clients")]
-    /**Sends a `POST` request to `/api/{serviceId}/client/create`
+    /**Registers a new client in the service from the settings in the body; Authlete assigns the client ID and generates a client secret, and the answer holds the stored client with both. Settings left out of the body take their default values. Not safe to repeat: a second call that reaches Authlete registers a second client.
+
+Sends a `POST` request to `/api/{serviceId}/client/create`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -51481,7 +52707,9 @@ let response = client.client_create_api()
         builder::ClientCreateApi::new(self)
     }
     #[cfg(feature = "clients")]
-    /**Sends a `DELETE` request to `/api/{serviceId}/client/delete/{clientId}`
+    /**Deletes a client from the service for good. Deleting a client that is already gone leaves nothing changed, so a repeat is harmless.
+
+Sends a `DELETE` request to `/api/{serviceId}/client/delete/{clientId}`
 
 ```no_run
 # use authlete_generated::Client;
@@ -51497,7 +52725,9 @@ let response = client.client_delete_api()
         builder::ClientDeleteApi::new(self)
     }
     #[cfg(feature = "clients")]
-    /**Sends a `DELETE` request to `/api/{serviceId}/client/extension/requestable_scopes/delete/{clientId}`
+    /**Clears the requestable-scopes restriction of a client, after which it may request any scope the service supports. The same as updating the list to null; a second call finds nothing left to clear.
+
+Sends a `DELETE` request to `/api/{serviceId}/client/extension/requestable_scopes/delete/{clientId}`
 
 ```no_run
 # use authlete_generated::Client;
@@ -51515,7 +52745,9 @@ let response = client.client_extension_requestables_scopes_delete_api()
         builder::ClientExtensionRequestablesScopesDeleteApi::new(self)
     }
     #[cfg(feature = "clients")]
-    /**Sends a `GET` request to `/api/{serviceId}/client/extension/requestable_scopes/get/{clientId}`
+    /**Reads the list of scopes a client is restricted to requesting. No list (null) means the restriction is off and the client may request any scope the service supports; an empty list means it may request none. A read.
+
+Sends a `GET` request to `/api/{serviceId}/client/extension/requestable_scopes/get/{clientId}`
 
 ```no_run
 # use authlete_generated::Client;
@@ -51533,7 +52765,9 @@ let response = client.client_extension_requestables_scopes_get_api()
         builder::ClientExtensionRequestablesScopesGetApi::new(self)
     }
     #[cfg(feature = "clients")]
-    /**Sends a `PUT` request to `/api/{serviceId}/client/extension/requestable_scopes/update/{clientId}`
+    /**Sets the whole list of scopes a client may request, replacing the previous list; scopes the service does not support are ignored, and the answer holds the list as stored. Leaving `requestableScopes` out (or null) clears the restriction as `delete_requestable_scopes` does, and Authlete's Java library notes that an empty list is read the same way. The same list can also be set through `update`, via the client's `extension`.
+
+Sends a `PUT` request to `/api/{serviceId}/client/extension/requestable_scopes/update/{clientId}`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -51552,7 +52786,9 @@ let response = client.client_extension_requestables_scopes_update_api()
         builder::ClientExtensionRequestablesScopesUpdateApi::new(self)
     }
     #[cfg(feature = "clients")]
-    /**Sends a `POST` request to `/api/{serviceId}/client/extension/requestable_scopes/update/{clientId}`
+    /**Does what `update_requestable_scopes` does, sent as POST for networks that refuse PUT. The body carries the whole list and replaces the stored one; an absent or null list clears the restriction.
+
+Sends a `POST` request to `/api/{serviceId}/client/extension/requestable_scopes/update/{clientId}`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -51571,7 +52807,9 @@ let response = client.client_extension_requestables_scopes_update_api_post()
         builder::ClientExtensionRequestablesScopesUpdateApiPost::new(self)
     }
     #[cfg(feature = "clients")]
-    /**Sends a `GET` request to `/api/{serviceId}/client/get/list`
+    /**Lists the clients of the service a page at a time, optionally only those of one developer. The `start` (inclusive) and `end` (exclusive) indexes pick the page, and the answer also carries the total count. What the list includes depends on which clients the access token may see. A read.
+
+Sends a `GET` request to `/api/{serviceId}/client/get/list`
 
 ```no_run
 # use authlete_generated::Client;
@@ -51589,7 +52827,9 @@ let response = client.client_get_list_api()
         builder::ClientGetListApi::new(self)
     }
     #[cfg(feature = "clients")]
-    /**Sends a `GET` request to `/api/{serviceId}/client/get/{clientId}`
+    /**Fetches the full settings of one client of the service. Its result is also the right starting point for `update`: change the fields you need in the returned object and send all of it back through `.body(..)`. A read.
+
+Sends a `GET` request to `/api/{serviceId}/client/get/{clientId}`
 
 ```no_run
 # use authlete_generated::Client;
@@ -51605,7 +52845,9 @@ let response = client.client_get_api()
         builder::ClientGetApi::new(self)
     }
     #[cfg(feature = "clients")]
-    /**Sends a `DELETE` request to `/api/{serviceId}/client/granted_scopes/delete/{clientId}`
+    /**Forgets the record of which scopes a user (the `subject`, given as a query parameter) has granted a client. Tokens already issued are neither deleted nor narrowed; call this when the user is removed from your system so that stale records do not pile up. Harmless to repeat.
+
+Sends a `DELETE` request to `/api/{serviceId}/client/granted_scopes/delete/{clientId}`
 
 ```no_run
 # use authlete_generated::Client;
@@ -51624,7 +52866,9 @@ let response = client.client_granted_scopes_delete_api()
         builder::ClientGrantedScopesDeleteApi::new(self)
     }
     #[cfg(feature = "clients")]
-    /**Sends a `DELETE` request to `/api/{serviceId}/client/granted_scopes/delete/{clientId}/{subject}`
+    /**Forgets a user's granted-scope record for a client, like `delete_granted_scopes`, with the subject as a path segment. Existing tokens are left alone; harmless to repeat.
+
+Sends a `DELETE` request to `/api/{serviceId}/client/granted_scopes/delete/{clientId}/{subject}`
 
 ```no_run
 # use authlete_generated::Client;
@@ -51643,7 +52887,9 @@ let response = client.client_granted_scopes_delete_by_subject_api()
         builder::ClientGrantedScopesDeleteBySubjectApi::new(self)
     }
     #[cfg(feature = "clients")]
-    /**Sends a `GET` request to `/api/{serviceId}/client/granted_scopes/get/{clientId}`
+    /**Reads the scopes a user (the `subject`, given as a query parameter) has granted a client: those of the latest authorization and those merged over all past ones. Authlete keeps this record even after the tokens behind it have expired; no record at all means the user never authorized the client or the record was deleted. Not every Authlete deployment keeps these records. A read.
+
+Sends a `GET` request to `/api/{serviceId}/client/granted_scopes/get/{clientId}`
 
 ```no_run
 # use authlete_generated::Client;
@@ -51662,7 +52908,9 @@ let response = client.client_granted_scopes_get_api()
         builder::ClientGrantedScopesGetApi::new(self)
     }
     #[cfg(feature = "clients")]
-    /**Sends a `POST` request to `/api/{serviceId}/client/granted_scopes/get/{clientId}`
+    /**Reads the scopes a user has granted a client, like `granted_scopes`, with the subject in a POST body so that it stays out of URLs and access logs. A read.
+
+Sends a `POST` request to `/api/{serviceId}/client/granted_scopes/get/{clientId}`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -51681,7 +52929,9 @@ let response = client.client_granted_scopes_get_api_post()
         builder::ClientGrantedScopesGetApiPost::new(self)
     }
     #[cfg(feature = "clients")]
-    /**Sends a `GET` request to `/api/{serviceId}/client/granted_scopes/get/{clientId}/{subject}`
+    /**Reads the scopes a user has granted a client, like `granted_scopes`, with the subject as a path segment. A read.
+
+Sends a `GET` request to `/api/{serviceId}/client/granted_scopes/get/{clientId}/{subject}`
 
 ```no_run
 # use authlete_generated::Client;
@@ -51700,7 +52950,9 @@ let response = client.client_granted_scopes_get_by_subject_api()
         builder::ClientGrantedScopesGetBySubjectApi::new(self)
     }
     #[cfg(feature = "clients")]
-    /**Sends a `POST` request to `/api/{serviceId}/client/lock_flag/update/{clientIdentifier}`
+    /**Locks or unlocks a client by setting its lock flag to the `clientLocked` value sent, leaving its other settings as they are. The client may be named by its ID or its alias. Setting the flag to the value it already has changes nothing.
+
+Sends a `POST` request to `/api/{serviceId}/client/lock_flag/update/{clientIdentifier}`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -51717,7 +52969,9 @@ let response = client.client_flag_update_api()
         builder::ClientFlagUpdateApi::new(self)
     }
     #[cfg(feature = "client-registration")]
-    /**Sends a `POST` request to `/api/{serviceId}/client/registration`
+    /**Serves the dynamic client registration endpoint (RFC 7591): pass the JSON body the client sent, and Authlete validates the metadata and registers the client, issuing its client ID, secret and registration access token. The answer's `action` says what to send back (`CREATED` carries the client information). Each call that reaches Authlete registers another client.
+
+Sends a `POST` request to `/api/{serviceId}/client/registration`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -51733,7 +52987,9 @@ let response = client.client_registration_api()
         builder::ClientRegistrationApi::new(self)
     }
     #[cfg(feature = "client-registration")]
-    /**Sends a `POST` request to `/api/{serviceId}/client/registration/delete`
+    /**Handles a delete at the client configuration endpoint (RFC 7592): pass the client ID and the registration access token, and Authlete removes the client. The answer's `action` says what to send back (`DELETED` on success); a repeat may get `UNAUTHORIZED`, because the token went away with the client.
+
+Sends a `POST` request to `/api/{serviceId}/client/registration/delete`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -51751,7 +53007,9 @@ let response = client.client_registration_delete_api()
         builder::ClientRegistrationDeleteApi::new(self)
     }
     #[cfg(feature = "client-registration")]
-    /**Sends a `POST` request to `/api/{serviceId}/client/registration/get`
+    /**Answers a read at the client configuration endpoint (RFC 7592): pass the client ID and the registration access token the caller presented, and Authlete checks the token and returns the client's current metadata. The answer's `action` says what to send back, including `UNAUTHORIZED` for a bad token. A read.
+
+Sends a `POST` request to `/api/{serviceId}/client/registration/get`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -51767,7 +53025,9 @@ let response = client.client_registration_get_api()
         builder::ClientRegistrationGetApi::new(self)
     }
     #[cfg(feature = "client-registration")]
-    /**Sends a `POST` request to `/api/{serviceId}/client/registration/update`
+    /**Serves an update at the client configuration endpoint (RFC 7592): pass the client ID, the registration access token and the JSON metadata the client sent. RFC 7592 has the client send its complete metadata, with the values sent replacing those registered; how Authlete treats fields the client leaves out is not spelled out in its public docs. The answer's `action` says what to send back (`UPDATED` on success).
+
+Sends a `POST` request to `/api/{serviceId}/client/registration/update`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -51785,7 +53045,9 @@ let response = client.client_registration_update_api()
         builder::ClientRegistrationUpdateApi::new(self)
     }
     #[cfg(feature = "clients")]
-    /**Sends a `GET` request to `/api/{serviceId}/client/secret/refresh/{clientIdentifier}`
+    /**Has Authlete generate a new secret for a client (named by ID or alias) and answers with the new secret and the one it replaced. Use `update_secret` to choose the value yourself. Not safe to repeat: each call that reaches Authlete rotates the secret again.
+
+Sends a `GET` request to `/api/{serviceId}/client/secret/refresh/{clientIdentifier}`
 
 ```no_run
 # use authlete_generated::Client;
@@ -51801,7 +53063,9 @@ let response = client.client_secret_refresh_api()
         builder::ClientSecretRefreshApi::new(self)
     }
     #[cfg(feature = "clients")]
-    /**Sends a `POST` request to `/api/{serviceId}/client/secret/update/{clientIdentifier}`
+    /**Sets a client's secret to a value you choose (letters, digits, `-` and `_`, at most 86 characters) and answers with the new and the old secret. The client may be named by its ID or its alias; use `refresh_secret` to have Authlete generate the value instead. Not safe to repeat, since a second call would report the new secret as the old one.
+
+Sends a `POST` request to `/api/{serviceId}/client/secret/update/{clientIdentifier}`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -51818,7 +53082,9 @@ let response = client.client_secret_update_api()
         builder::ClientSecretUpdateApi::new(self)
     }
     #[cfg(feature = "clients")]
-    /**Sends a `POST` request to `/api/{serviceId}/client/update/{clientId}`
+    /**Replaces a client's settings with the body sent. Authlete treats the body as the whole client, so any setting left out gets its default value instead of keeping what was stored; to change one setting, start from what `get` returned, edit that field and pass the whole object to `.body(..)`. The requestable scopes live in the client's `extension` and are written by this call too; to rotate the secret use `refresh_secret` or `update_secret`.
+
+Sends a `POST` request to `/api/{serviceId}/client/update/{clientId}`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -51835,7 +53101,9 @@ let response = client.client_update_api()
         builder::ClientUpdateApi::new(self)
     }
     #[cfg(feature = "device-flow")]
-    /**Sends a `POST` request to `/api/{serviceId}/device/authorization`
+    /**Starts the device flow at the device authorization endpoint (RFC 8628): hand over the form body and the client's credentials, and Authlete creates a device code and a user code. The answer's `action` says what to send back (`OK` carries the codes, the verification URI and the polling interval). Each call creates a new pair of codes.
+
+Sends a `POST` request to `/api/{serviceId}/device/authorization`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -51851,7 +53119,9 @@ let response = client.device_authorization_api()
         builder::DeviceAuthorizationApi::new(self)
     }
     #[cfg(feature = "device-flow")]
-    /**Sends a `POST` request to `/api/{serviceId}/device/complete`
+    /**Reports the user's decision for a user code, after they logged in and approved or refused on the verification page. The device's polling at the token endpoint then gets tokens or the matching error. The answer's `action` says whether Authlete accepted it; the user code is spent by the first request that reaches Authlete.
+
+Sends a `POST` request to `/api/{serviceId}/device/complete`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -51867,7 +53137,9 @@ let response = client.device_complete_api()
         builder::DeviceCompleteApi::new(self)
     }
     #[cfg(feature = "device-flow")]
-    /**Sends a `POST` request to `/api/{serviceId}/device/verification`
+    /**Looks up the user code that someone typed on the verification page, so the page can go on to login and consent or explain the problem. The answer's `action` tells whether the code is valid, expired or unknown (and which client and scopes it concerns). The code is not spent by this call.
+
+Sends a `POST` request to `/api/{serviceId}/device/verification`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -51883,7 +53155,9 @@ let response = client.device_verification_api()
         builder::DeviceVerificationApi::new(self)
     }
     #[cfg(feature = "federation")]
-    /**Sends a `POST` request to `/api/{serviceId}/federation/configuration`
+    /**Produces the signed entity configuration that an OpenID Federation participant publishes at `/.well-known/openid-federation`, by default describing the service as an OpenID provider. The answer's `action` says what to send back: with `OK`, the JWT is the body, served as `application/entity-statement+jwt`. A read.
+
+Sends a `POST` request to `/api/{serviceId}/federation/configuration`
 
 ```no_run
 # use authlete_generated::Client;
@@ -51901,7 +53175,9 @@ let response = client.federation_configuration_api()
         builder::FederationConfigurationApi::new(self)
     }
     #[cfg(feature = "federation")]
-    /**Sends a `POST` request to `/api/{serviceId}/federation/registration`
+    /**Serves explicit client registration under OpenID Federation: pass the relying party's entity configuration or its trust chain, as the federation registration endpoint received it. Authlete checks the trust chain and registers the relying party as a client; the answer's `action` says what to send back. Not repeated blindly, since a second call would register again or fail.
+
+Sends a `POST` request to `/api/{serviceId}/federation/registration`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -51917,7 +53193,9 @@ let response = client.federation_registration_api()
         builder::FederationRegistrationApi::new(self)
     }
     #[cfg(feature = "grant-management")]
-    /**Sends a `POST` request to `/api/{serviceId}/gm`
+    /**Serves the FAPI grant management endpoint: pass the grant ID, the access token (with its DPoP or certificate details) and `gmAction`, `QUERY` to read a grant or `REVOKE` to delete it. The answer's `action` says what to send back (`NO_CONTENT` once a grant is revoked). A revoke takes effect on the first request that reaches Authlete.
+
+Sends a `POST` request to `/api/{serviceId}/gm`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -51933,7 +53211,9 @@ let response = client.grant_m_api()
         builder::GrantMApi::new(self)
     }
     #[cfg(feature = "hsk")]
-    /**Sends a `POST` request to `/api/{serviceId}/hsk/create`
+    /**Generates a new key pair inside a hardware security module and registers it with the service, answering with the key's handle and public key. The values sent, the key ID above all, cannot be changed later, so choose them with care. Each call that reaches Authlete leaves another key behind.
+
+Sends a `POST` request to `/api/{serviceId}/hsk/create`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -51949,7 +53229,9 @@ let response = client.hsk_create_api()
         builder::HskCreateApi::new(self)
     }
     #[cfg(feature = "hsk")]
-    /**Sends a `DELETE` request to `/api/{serviceId}/hsk/delete/{handle}`
+    /**Deletes a hardware-secured key, identified by its handle. Deleting a key that is already gone changes nothing.
+
+Sends a `DELETE` request to `/api/{serviceId}/hsk/delete/{handle}`
 
 ```no_run
 # use authlete_generated::Client;
@@ -51965,7 +53247,9 @@ let response = client.hsk_delete_api()
         builder::HskDeleteApi::new(self)
     }
     #[cfg(feature = "hsk")]
-    /**Sends a `GET` request to `/api/{serviceId}/hsk/get/list`
+    /**Lists the hardware-secured keys registered with the service. A read.
+
+Sends a `GET` request to `/api/{serviceId}/hsk/get/list`
 
 ```no_run
 # use authlete_generated::Client;
@@ -51980,7 +53264,9 @@ let response = client.hsk_get_list_api()
         builder::HskGetListApi::new(self)
     }
     #[cfg(feature = "hsk")]
-    /**Sends a `GET` request to `/api/{serviceId}/hsk/get/{handle}`
+    /**Fetches one hardware-secured key by its handle: type, use, algorithm, key ID, HSM name and public key. A read.
+
+Sends a `GET` request to `/api/{serviceId}/hsk/get/{handle}`
 
 ```no_run
 # use authlete_generated::Client;
@@ -52014,7 +53300,9 @@ let response = client.idtoken_reissue_api()
         builder::IdtokenReissueApi::new(self)
     }
     #[cfg(feature = "jose")]
-    /**Sends a `POST` request to `/api/{serviceId}/jose/verify`
+    /**Checks a JOSE object such as a signed JWT: its signature (with a client's registered keys when `signedByClient` and the client are given), the presence of the mandatory claims you list, and time-based claims within the allowed clock skew. The answer says whether it is valid and lists what was missing or wrong. Changes nothing.
+
+Sends a `POST` request to `/api/{serviceId}/jose/verify`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -52030,7 +53318,9 @@ let response = client.jose_verify_api()
         builder::JoseVerifyApi::new(self)
     }
     #[cfg(feature = "native-sso")]
-    /**Sends a `POST` request to `/api/{serviceId}/nativesso`
+    /**Builds the token response for a Native SSO exchange, after `/auth/token` returned `NATIVE_SSO` and the server checked the session and device secret. Authlete issues a new ID token carrying the session ID (`sid`) and the device secret hash (`ds_hash`), and puts it with the access token and device secret in the response body. The answer's `action` says what to send back; each call issues a new ID token.
+
+Sends a `POST` request to `/api/{serviceId}/nativesso`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -52046,7 +53336,9 @@ let response = client.native_sso_api()
         builder::NativeSsoApi::new(self)
     }
     #[cfg(feature = "native-sso")]
-    /**Sends a `POST` request to `/api/{serviceId}/nativesso/logout`
+    /**Logs a user out of every app sharing a Native SSO session by deleting the access and refresh tokens tied to the session ID sent. The answer's `action` reports the result and `count` says how many token records went; a repeat finds none left.
+
+Sends a `POST` request to `/api/{serviceId}/nativesso/logout`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -52062,7 +53354,9 @@ let response = client.native_sso_logout_api()
         builder::NativeSsoLogoutApi::new(self)
     }
     #[cfg(feature = "pushed-authorization")]
-    /**Sends a `POST` request to `/api/{serviceId}/pushed_auth_req`
+    /**Serves the pushed authorization request endpoint (RFC 9126): hand over the form body together with the client's credentials (and DPoP or certificate details when used), and Authlete validates the request and stores it under a new `request_uri` that the client then passes to the authorization endpoint. The answer's `action` says what to send back (`CREATED` carries the `request_uri` and its lifetime). Each call that reaches Authlete registers another request, so it is not repeated blindly.
+
+Sends a `POST` request to `/api/{serviceId}/pushed_auth_req`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -52078,7 +53372,9 @@ let response = client.pushed_auth_req_api()
         builder::PushedAuthReqApi::new(self)
     }
     #[cfg(feature = "service")]
-    /**Sends a `GET` request to `/api/{serviceId}/service/configuration`
+    /**Produces the service's discovery metadata, the JSON document an OpenID provider publishes at `/.well-known/openid-configuration` (and an OAuth server at `/.well-known/oauth-authorization-server`). The answer is the document itself, with no `action`; `pretty` formats it and `patch` applies a JSON Patch (RFC 6902) before it is returned. A read.
+
+Sends a `GET` request to `/api/{serviceId}/service/configuration`
 
 ```no_run
 # use authlete_generated::Client;
@@ -52095,7 +53391,9 @@ let response = client.service_configuration_api()
         builder::ServiceConfigurationApi::new(self)
     }
     #[cfg(feature = "service")]
-    /**Sends a `DELETE` request to `/api/{serviceId}/service/delete`
+    /**Deletes the service for good. Deleting a service that is already gone changes nothing, so a repeat is harmless. Authlete's documentation routes deletion, like creation, through its IdP endpoint for services linked to an organization.
+
+Sends a `DELETE` request to `/api/{serviceId}/service/delete`
 
 ```no_run
 # use authlete_generated::Client;
@@ -52110,7 +53408,9 @@ let response = client.service_delete_api()
         builder::ServiceDeleteApi::new(self)
     }
     #[cfg(feature = "service")]
-    /**Sends a `GET` request to `/api/{serviceId}/service/get`
+    /**Fetches the full settings of the service. Its result is the starting point for `service().update`: change the fields you need in the returned object and send all of it back through `.body(..)`. A read.
+
+Sends a `GET` request to `/api/{serviceId}/service/get`
 
 ```no_run
 # use authlete_generated::Client;
@@ -52125,7 +53425,9 @@ let response = client.service_get_api()
         builder::ServiceGetApi::new(self)
     }
     #[cfg(feature = "service")]
-    /**Sends a `GET` request to `/api/{serviceId}/service/jwks/get`
+    /**Returns the service's JWK Set for its `jwks_uri` endpoint, so clients can verify what the server signs and encrypt what they send to it. Only public keys are included unless `includePrivateKeys` asks otherwise; when the service has registered no JWK Set content the answer is empty (204). A read.
+
+Sends a `GET` request to `/api/{serviceId}/service/jwks/get`
 
 ```no_run
 # use authlete_generated::Client;
@@ -52142,7 +53444,9 @@ let response = client.service_jwks_get_api()
         builder::ServiceJwksGetApi::new(self)
     }
     #[cfg(feature = "service")]
-    /**Sends a `POST` request to `/api/{serviceId}/service/update`
+    /**Replaces the service's settings with the body sent: Authlete treats the body as the whole configuration, so a setting left out gets its default value instead of keeping what was stored. To change one setting, start from what `get` returned, edit that field and pass the whole object to `.body(..)`. Sending the same body twice leaves the service as sending it once.
+
+Sends a `POST` request to `/api/{serviceId}/service/update`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -52158,7 +53462,9 @@ let response = client.service_update_api()
         builder::ServiceUpdateApi::new(self)
     }
     #[cfg(feature = "credential-issuer")]
-    /**Sends a `POST` request to `/api/{serviceId}/vci/batch/issue`
+    /**Issues the credentials of a batch credential request, one order per credential request identifier from `parse_batch`; each order either supplies the claims or defers that credential. The answer's `action` says what to send back. Each call that reaches Authlete issues anew.
+
+Sends a `POST` request to `/api/{serviceId}/vci/batch/issue`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -52174,7 +53480,9 @@ let response = client.vci_batch_issue_api()
         builder::VciBatchIssueApi::new(self)
     }
     #[cfg(feature = "credential-issuer")]
-    /**Sends a `POST` request to `/api/{serviceId}/vci/batch/parse`
+    /**Parses a batch credential request that the batch credential endpoint received, after the access token has been checked with `introspection().process`. The answer's `action` either gives the error to send back or, with `OK`, describes each requested credential with an identifier for `issue_batch`. Nothing is spent or stored.
+
+Sends a `POST` request to `/api/{serviceId}/vci/batch/parse`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -52190,7 +53498,9 @@ let response = client.vci_batch_parse_api()
         builder::VciBatchParseApi::new(self)
     }
     #[cfg(feature = "credential-issuer")]
-    /**Sends a `POST` request to `/api/{serviceId}/vci/deferred/issue`
+    /**Settles a deferred credential transaction: issue the credential by sending an order for it, refuse it, or report that it is still not ready. The answer's `action` says what to send back to the wallet. The first request that reaches Authlete settles the transaction.
+
+Sends a `POST` request to `/api/{serviceId}/vci/deferred/issue`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -52206,7 +53516,9 @@ let response = client.vci_deferred_issue_api()
         builder::VciDeferredIssueApi::new(self)
     }
     #[cfg(feature = "credential-issuer")]
-    /**Sends a `POST` request to `/api/{serviceId}/vci/deferred/parse`
+    /**Parses a request that the deferred credential endpoint received, after the access token has been checked with `introspection().process`, and returns the stored information of the transaction it names. The answer's `action` either gives the error to send back or, with `OK`, the credential request to fulfil. The transaction stays open.
+
+Sends a `POST` request to `/api/{serviceId}/vci/deferred/parse`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -52222,7 +53534,9 @@ let response = client.vci_deferred_parse_api()
         builder::VciDeferredParseApi::new(self)
     }
     #[cfg(feature = "credential-issuer")]
-    /**Sends a `POST` request to `/api/{serviceId}/vci/jwks`
+    /**Produces the credential issuer's JWK Set, public keys only, for the endpoint wallets and verifiers use to check credential signatures. The answer's `action` says what to send back. A read.
+
+Sends a `POST` request to `/api/{serviceId}/vci/jwks`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -52238,7 +53552,9 @@ let response = client.vci_jwks_api()
         builder::VciJwksApi::new(self)
     }
     #[cfg(feature = "credential-issuer")]
-    /**Sends a `POST` request to `/api/{serviceId}/vci/jwtissuer`
+    /**Produces the JWT issuer metadata document that lets verifiers of SD-JWT- based credentials find the issuer's keys, served at `/.well-known/jwt- issuer`. The answer's `action` says what to send back. A read.
+
+Sends a `POST` request to `/api/{serviceId}/vci/jwtissuer`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -52254,7 +53570,9 @@ let response = client.vci_jwtissuer_api()
         builder::VciJwtissuerApi::new(self)
     }
     #[cfg(feature = "credential-issuer")]
-    /**Sends a `POST` request to `/api/{serviceId}/vci/metadata`
+    /**Produces the credential issuer metadata document that a verifiable credential issuer publishes at `/.well-known/openid-credential-issuer` (OpenID for Verifiable Credential Issuance). The answer's `action` says what to send back, `NOT_FOUND` when the feature is not enabled for the service. A read.
+
+Sends a `POST` request to `/api/{serviceId}/vci/metadata`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -52270,7 +53588,9 @@ let response = client.vci_metadata_api()
         builder::VciMetadataApi::new(self)
     }
     #[cfg(feature = "credential-issuer")]
-    /**Sends a `POST` request to `/api/{serviceId}/vci/offer/create`
+    /**Creates a credential offer for a user, the object a wallet receives to start issuance: which credential configurations are offered, and whether it carries an authorization-code grant (with `issuer_state`) and/or a pre- authorized code (optionally guarded by a transaction code). The answer's `action` reports the result, and the offer's information includes its identifier and the pre-authorized code or issuer state created for it. Each call creates a new offer.
+
+Sends a `POST` request to `/api/{serviceId}/vci/offer/create`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -52286,7 +53606,9 @@ let response = client.vci_offer_create_api()
         builder::VciOfferCreateApi::new(self)
     }
     #[cfg(feature = "credential-issuer")]
-    /**Sends a `POST` request to `/api/{serviceId}/vci/offer/info`
+    /**Looks up a credential offer by its identifier, for example to serve it at the `credential_offer_uri` a wallet dereferences. The answer's `action` reports whether it was found. A read; the offer is left as it was.
+
+Sends a `POST` request to `/api/{serviceId}/vci/offer/info`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -52302,7 +53624,9 @@ let response = client.vci_offer_info_api()
         builder::VciOfferInfoApi::new(self)
     }
     #[cfg(feature = "credential-issuer")]
-    /**Sends a `POST` request to `/api/{serviceId}/vci/single/issue`
+    /**Issues the credential asked for at the credential endpoint, following an order that names the request identifier from `parse_single` and supplies the credential's claims, or defers issuance and hands out a transaction ID instead. The answer's `action` says what to send back (`ACCEPTED` for a deferred issuance). Each call that reaches Authlete issues anew.
+
+Sends a `POST` request to `/api/{serviceId}/vci/single/issue`
 
 ```no_run
 # use authlete_generated::{Client, types};
@@ -52318,7 +53642,9 @@ let response = client.vci_single_issue_api()
         builder::VciSingleIssueApi::new(self)
     }
     #[cfg(feature = "credential-issuer")]
-    /**Sends a `POST` request to `/api/{serviceId}/vci/single/parse`
+    /**Parses a credential request that the credential endpoint received, after the access token has been checked with `introspection().process` (this call checks the token only loosely). The answer's `action` either gives the error to send back or, with `OK`, describes the requested credential and gives it an identifier for `issue_single`. Nothing is spent or stored.
+
+Sends a `POST` request to `/api/{serviceId}/vci/single/parse`
 
 ```no_run
 # use authlete_generated::{Client, types};

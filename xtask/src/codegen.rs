@@ -205,6 +205,7 @@ fn format(
     gate_schemars(&mut file.items);
     drop_type_builders(&mut file.items);
     complete_unknown_members(&mut file.items);
+    describe_reference_fields(doc, &mut file.items);
     drop_api_version_header(&mut file);
     let catalog =
         crate::catalog::read(doc, &file).map_err(|message| XtaskError::Format { message })?;
@@ -223,6 +224,58 @@ fn format(
         gates,
         variants: crate::enum_uses::variants(&file),
     })
+}
+
+/// Gives each field whose property is a `$ref` the description written
+/// beside the reference.
+///
+/// OpenAPI 3.0 reads `{$ref, description}` as the reference alone, so
+/// progenitor never sees the description that `overlay.yaml` puts there and
+/// the field would go undocumented (`authorizationDetails`, `client`,
+/// `service`, ...). Fields with docs of their own are left alone.
+pub fn describe_reference_fields(doc: &Value, items: &mut [syn::Item]) {
+    let Some(Value::Object(schemas)) = doc.pointer("/components/schemas") else {
+        return;
+    };
+    let described: BTreeMap<String, &serde_json::Map<String, Value>> = schemas
+        .iter()
+        .filter_map(|(name, schema)| {
+            let properties = schema.get("properties")?.as_object()?;
+            Some((crate::normalise::rust_type_name(name), properties))
+        })
+        .collect();
+    let Some(types) = items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        return;
+    };
+    for item in types.iter_mut() {
+        let syn::Item::Struct(structure) = item else {
+            continue;
+        };
+        let Some(properties) = described.get(&structure.ident.to_string()) else {
+            continue;
+        };
+        for field in structure.fields.iter_mut() {
+            if field.attrs.iter().any(|a| a.path().is_ident("doc")) {
+                continue;
+            }
+            let Some(ident) = &field.ident else {
+                continue;
+            };
+            let wire = crate::syn_util::serde_value(&field.attrs, "rename")
+                .unwrap_or_else(|| ident.to_string());
+            let text = properties
+                .get(&wire)
+                .and_then(|p| p.get("description"))
+                .and_then(Value::as_str)
+                .filter(|d| !d.trim().is_empty());
+            if let Some(text) = text {
+                field.attrs.insert(0, syn::parse_quote!(#[doc = #text]));
+            }
+        }
+    }
 }
 
 /// Removes the `api-version` header progenitor adds to every request.

@@ -65,6 +65,9 @@ struct Field {
     docs: Vec<Attribute>,
     /// typify's default function for fields with a spec default.
     default_fn: Option<String>,
+    /// `readOnly` in the spec: Authlete sets it (an id, a timestamp), so a
+    /// request builder offers no setter for it.
+    read_only: bool,
 }
 
 /// What the generated `types` module holds.
@@ -143,25 +146,6 @@ fn field_docs(field: &Field) -> Vec<Attribute> {
     }
 }
 
-/// The string inside `#[serde(<key> = "...")]`, if any.
-fn serde_value(attrs: &[Attribute], key: &str) -> Option<String> {
-    let mut found = None;
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident(key) {
-                if let Ok(value) = meta.value() {
-                    let lit: syn::LitStr = value.parse()?;
-                    found = Some(lit.value());
-                }
-            } else if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            }
-            Ok(())
-        });
-    }
-    found
-}
-
 /// The name typify gives the flattened map of members a schema does not
 /// name.
 pub(crate) const UNKNOWN_FIELD: &str = "extra";
@@ -208,11 +192,12 @@ fn read_types(client_code: &str) -> Result<Types, XtaskError> {
                         let ident = f.ident.clone()?;
                         let plain = ident.to_string().trim_start_matches("r#").to_owned();
                         Some(Field {
-                            wire: serde_value(&f.attrs, "rename").unwrap_or(plain),
+                            wire: crate::syn_util::serde_value(&f.attrs, "rename").unwrap_or(plain),
                             ident,
                             ty: f.ty.clone(),
                             docs: doc_attrs(&f.attrs),
-                            default_fn: serde_value(&f.attrs, "default"),
+                            default_fn: crate::syn_util::serde_value(&f.attrs, "default"),
+                            read_only: false,
                         })
                     })
                     .collect();
@@ -243,6 +228,32 @@ fn read_types(client_code: &str) -> Result<Types, XtaskError> {
         }
     }
     Ok(types)
+}
+
+/// Marks the fields the spec says are `readOnly` (schema properties, by the
+/// Rust name of their schema).
+fn mark_read_only(doc: &Value, types: &mut Types) {
+    let Some(Value::Object(schemas)) = doc.pointer("/components/schemas") else {
+        return;
+    };
+    for (name, schema) in schemas {
+        let Some(Value::Object(properties)) = schema.get("properties") else {
+            continue;
+        };
+        let Some((_, fields)) = types
+            .structs
+            .get_mut(&crate::normalise::rust_type_name(name))
+        else {
+            continue;
+        };
+        for field in fields.iter_mut() {
+            field.read_only = properties
+                .get(&field.wire)
+                .and_then(|p| p.get("readOnly"))
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+        }
+    }
 }
 
 /// Whether `#[derive(..)]` among `attrs` names `name`.
@@ -588,7 +599,8 @@ pub fn render(
     spec_label: &str,
     gates: &crate::features::Gates,
 ) -> Result<Rendered, XtaskError> {
-    let types = read_types(client_code)?;
+    let mut types = read_types(client_code)?;
+    mark_read_only(doc, &mut types);
     let ops = read_typed_ops(doc, client_code, &types)?;
     let mut notes = unused_entries(sem, &ops, &types, retired);
     notes.extend(automatic_renames(sem, &ops, &types));

@@ -46,3 +46,22 @@ pub(crate) fn generic_args(ty: &Type) -> Option<Vec<Type>> {
             .collect(),
     )
 }
+
+/// The string inside `#[serde(<key> = "...")]`, if any.
+pub(crate) fn serde_value(attrs: &[syn::Attribute], key: &str) -> Option<String> {
+    let mut found = None;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident(key) {
+                if let Ok(value) = meta.value() {
+                    let lit: syn::LitStr = value.parse()?;
+                    found = Some(lit.value());
+                }
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        });
+    }
+    found
+}

@@ -111,6 +111,11 @@ pub struct Overlay {
     pub operations: BTreeMap<String, String>,
     /// Description per schema name, or per `schema.property`.
     pub schemas: BTreeMap<String, String>,
+    /// Description per JSON member name, for every property of that name
+    /// that `schemas` does not describe: most members (`resultCode`,
+    /// `accessTokenDuration`) mean the same wherever they appear, so their
+    /// description is written once.
+    pub members: BTreeMap<String, String>,
     /// Per enum (`schema` or `schema.property`), a description per value.
     pub enums: BTreeMap<String, BTreeMap<String, String>>,
 }
@@ -136,6 +141,8 @@ pub fn read_overlay(path: &Path) -> Result<Overlay, XtaskError> {
         #[serde(default)]
         schemas: BTreeMap<String, String>,
         #[serde(default)]
+        members: BTreeMap<String, String>,
+        #[serde(default)]
         enums: BTreeMap<String, BTreeMap<String, String>>,
     }
     let raw: Raw = serde_yaml::from_str(&text).map_err(|e| {
@@ -151,6 +158,7 @@ pub fn read_overlay(path: &Path) -> Result<Overlay, XtaskError> {
         info: raw.info,
         operations: raw.operations,
         schemas: raw.schemas,
+        members: raw.members,
         enums: raw.enums,
     })
 }
@@ -509,6 +517,7 @@ pub fn apply_overlay(doc: &mut Value, overlay: &Overlay) -> Vec<StaleEntry> {
             problem,
         });
     }
+    stale.extend(describe_members(doc, overlay));
     for (key, values) in &overlay.enums {
         let pointer = match key.split_once('.') {
             Some((s, p)) => format!("/components/schemas/{}/properties/{}", escape(s), escape(p)),
@@ -589,6 +598,48 @@ pub fn locate_entries(text: &str, entries: &mut [StaleEntry]) {
             }
         }
     }
+}
+
+/// Gives every schema property named in `overlay.members` that has no
+/// description of its own (from `schemas`, applied first) the member's
+/// description; a member no schema has is stale.
+fn describe_members(doc: &mut Value, overlay: &Overlay) -> Vec<StaleEntry> {
+    let mut used = BTreeSet::new();
+    if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
+        for schema in schemas.values_mut() {
+            let Some(Value::Object(properties)) = schema.get_mut("properties") else {
+                continue;
+            };
+            for (name, property) in properties.iter_mut() {
+                let Some(text) = overlay.members.get(name) else {
+                    continue;
+                };
+                used.insert(name.clone());
+                let Value::Object(property) = property else {
+                    continue;
+                };
+                let described = property
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .is_some_and(|d| !d.trim().is_empty());
+                if !described {
+                    property.insert("description".into(), Value::String(text.clone()));
+                }
+            }
+        }
+    }
+    overlay
+        .members
+        .keys()
+        .filter(|name| !used.contains(*name))
+        .map(|name| StaleEntry {
+            key: format!("members.{name}"),
+            line: None,
+            problem: "describes nothing in the vendored fragment: no schema has a member of \
+                      that name (upstream dropped or renamed it?); delete the entry or fix its key"
+                .to_owned(),
+        })
+        .collect()
 }
 
 /// Where `vendor` reads and writes, under one openapi directory.

@@ -496,3 +496,55 @@ fn a_choice_that_decides_nothing_is_refused() {
     let out = vendor(&first, dir.path(), &[]);
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
+
+#[test]
+fn member_descriptions_reach_every_schema_without_its_own_and_stale_ones_are_named() {
+    let dir = vendored_dir();
+    let overlay = dir.path().join("overlay.yaml");
+    let mut words = std::fs::read_to_string(&overlay).expect("overlay");
+    words.push_str(
+        "  widget.name: Our words for a widget's name.\nmembers:\n  name: Our words for any name.\n  color: Our words for any color.\n",
+    );
+    std::fs::write(&overlay, &words).expect("write");
+    let out = vendor(&fixtures().join("upstream.yaml"), dir.path(), &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let vendored: serde_yaml::Value = serde_yaml::from_str(&fragment(dir.path())).expect("yaml");
+    let schemas = &vendored["components"]["schemas"];
+    let described = |schema: &str, property: &str| {
+        schemas[schema]["properties"][property]["description"]
+            .as_str()
+            .map(str::to_owned)
+    };
+    // The schema's own entry wins over the member's.
+    assert_eq!(
+        described("widget", "name").as_deref(),
+        Some("Our words for a widget's name.")
+    );
+    assert_eq!(
+        described("widget_create_request", "name").as_deref(),
+        Some("Our words for any name.")
+    );
+    // Beside a `$ref` too, in every schema that has the member.
+    assert_eq!(
+        described("widget", "color").as_deref(),
+        Some("Our words for any color.")
+    );
+    assert_eq!(
+        described("widget_create_request", "color").as_deref(),
+        Some("Our words for any color.")
+    );
+    assert_eq!(described("widget", "weight"), None);
+
+    // A member no schema has any more is stale, and named with its line.
+    words.push_str("  sprocket: Our words for a member upstream dropped.\n");
+    std::fs::write(&overlay, &words).expect("write");
+    let before = fragment(dir.path());
+    let out = vendor(&fixtures().join("upstream.yaml"), dir.path(), &[]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("`members.sprocket` describes nothing in the vendored fragment"),
+        "{err}"
+    );
+    assert_eq!(fragment(dir.path()), before, "nothing written");
+}

@@ -27,12 +27,22 @@ pub struct Authorization<'a> {
 }
 
 impl<'a> Authorization<'a> {
-    /// Calls `POST /api/{serviceId}/auth/authorization`.
+    /// Passes an authorization request, exactly as the authorization endpoint received it (the
+    /// query string of a GET or the form body of a POST), to Authlete for checking. The
+    /// answer's `action` tells the endpoint what to do next: send back an error or redirect it
+    /// was handed, show the login and consent pages (`INTERACTION`), or settle the request
+    /// without any page (`NO_INTERACTION`, for `prompt=none`). Each call opens a new ticket for
+    /// the later `issue` or `fail` call, and a pushed `request_uri` in the request may be used
+    /// up by it.
     pub fn process(self, parameters: impl Into<String>) -> ProcessAuthorizationRequest<'a> {
         ProcessAuthorizationRequest::new(self.client, parameters)
     }
 
-    /// Calls `POST /api/{serviceId}/auth/authorization/fail`.
+    /// Ends an authorization request with an error instead of a grant: the user refused
+    /// consent, is not logged in while `prompt=none` was asked for, or some other check failed.
+    /// Send the ticket from `process` with the reason; Authlete spends the ticket and prepares
+    /// the error response meant for the client, and the answer's `action` says whether to
+    /// redirect, post a form or answer directly.
     pub fn fail(
         self,
         ticket: impl Into<String>,
@@ -41,7 +51,12 @@ impl<'a> Authorization<'a> {
         FailAuthorizationRequest::new(self.client, ticket, reason)
     }
 
-    /// Calls `POST /api/{serviceId}/auth/authorization/issue`.
+    /// Completes an authorization request once the user has logged in and consented (after
+    /// `/auth/authorization` returned `INTERACTION`), or once the `NO_INTERACTION` checks
+    /// passed. The ticket from `process` goes in together with the user's subject and,
+    /// optionally, the authentication time, ACR, claims and a narrowed list of scopes; Authlete
+    /// issues the code and/or tokens and spends the ticket. The answer's `action` says how to
+    /// deliver the result to the client, usually as a redirect or an auto-posting form.
     pub fn issue(
         self,
         ticket: impl Into<String>,
@@ -50,12 +65,19 @@ impl<'a> Authorization<'a> {
         IssueAuthorizationRequest::new(self.client, ticket, subject)
     }
 
-    /// Calls `POST /api/{serviceId}/auth/authorization/ticket/info`.
+    /// Reads the information Authlete keeps with an authorization ticket that is still open,
+    /// currently the free-form `context` text that was passed to `/auth/authorization`. Useful
+    /// when the login and consent steps run in another process that needs to recover state tied
+    /// to the ticket. This is a read: the ticket is not spent, and the answer's `action`
+    /// reports whether the ticket was found.
     pub fn ticket_info(self, ticket: impl Into<String>) -> GetAuthorizationTicketInfoRequest<'a> {
         GetAuthorizationTicketInfoRequest::new(self.client, ticket)
     }
 
-    /// Calls `POST /api/{serviceId}/auth/authorization/ticket/update`.
+    /// Stores new information on an authorization ticket that is still open, between `process`
+    /// and the final `issue` or `fail` call; today that information holds one field, the
+    /// free-form `context` text. The ticket is not spent. The answer's `action` reports whether
+    /// the ticket was found and returns the information as now stored.
     pub fn update_ticket(
         self,
         ticket: impl Into<String>,
@@ -94,13 +116,16 @@ impl<'a> ProcessAuthorizationRequest<'a> {
         }
     }
 
-    /// The `cimdOptions` field.
+    /// Per-call switches for resolving a client whose ID is a metadata document URL (OAuth
+    /// Client ID Metadata Document); without them the service's settings apply.
     pub fn cimd_options(mut self, value: types::CimdOptions) -> Self {
         self.body.cimd_options = Some(value);
         self
     }
 
-    /// The `context` field.
+    /// Free text of your own to keep with the ticket this call issues. Read it back with
+    /// `/auth/authorization/ticket/info` and change it with
+    /// `/auth/authorization/ticket/update`; Authlete stores it compressed and encrypted.
     pub fn context(mut self, value: impl Into<String>) -> Self {
         self.body.context = Some(value.into());
         self
@@ -147,204 +172,256 @@ pub struct AuthorizationResponse {
 crate::response_basics::response_basics!(AuthorizationResponse, AuthorizationResponse);
 
 impl AuthorizationResponse {
-    /// The `acrEssential` field.
+    /// `true` only when the request's `claims` parameter marks the `acr` claim as essential, so
+    /// the login must satisfy one of `acrs`.
     pub fn acr_essential(&self) -> Option<bool> {
         self.body.acr_essential
     }
 
-    /// The `acrs` field.
+    /// ACR values asked for, taken from the `acr` claim in `claims`, the `acr_values`
+    /// parameter, or the client's `default_acr_values`.
     pub fn acrs(&self) -> &[String] {
         &self.body.acrs
     }
 
-    /// The `action` field.
+    /// What the authorization endpoint does next: answer the user agent from `responseContent`
+    /// (`INTERNAL_SERVER_ERROR`, `BAD_REQUEST`, `LOCATION`, `FORM`), show its own login and
+    /// consent UI (`INTERACTION`), or decide without UI because of `prompt=none`
+    /// (`NO_INTERACTION`).
     pub fn action(&self) -> Option<types::AuthorizationAction> {
         self.body.action.clone()
     }
 
-    /// The `authorizationDetails` field.
+    /// Rich authorization request details (RFC 9396), the structured form of an
+    /// `authorization_details` parameter, associated with the request, grant or token in
+    /// question.
     pub fn authorization_details(&self) -> Option<&types::AuthzDetails> {
         self.body.authorization_details.as_ref()
     }
 
-    /// The `claims` field.
+    /// Names of the claims the client asked to have in the ID token, taken from the `scope` and
+    /// `claims` request parameters (OpenID Connect Core 5.4 and 5.5).
     pub fn claims(&self) -> &[String] {
         &self.body.claims
     }
 
-    /// The `claimsAtUserInfo` field.
+    /// Names of the claims the client wants from the UserInfo endpoint, derived from the
+    /// request's `scope` and `claims` parameters.
     pub fn claims_at_user_info(&self) -> &[String] {
         &self.body.claims_at_user_info
     }
 
-    /// The `claimsLocales` field.
+    /// Languages (BCP 47 tags) preferred for claim values, from the `claims_locales` parameter,
+    /// most preferred first.
     pub fn claims_locales(&self) -> &[String] {
         &self.body.claims_locales
     }
 
-    /// The `client` field.
+    /// The client application that sent the authorization request, for display on the consent
+    /// page.
     pub fn client(&self) -> Option<&types::ClientLimitedAuthorization> {
         self.body.client.as_ref()
     }
 
-    /// The `clientEntityIdUsed` field.
+    /// Whether the `client_id` of the authorization request was the client's OpenID Federation
+    /// entity ID.
     pub fn client_entity_id_used(&self) -> Option<bool> {
         self.body.client_entity_id_used
     }
 
-    /// The `clientIdAliasUsed` field.
+    /// Whether the `client_id` of the authorization request was the client's alias rather than
+    /// its numeric ID.
     pub fn client_id_alias_used(&self) -> Option<bool> {
         self.body.client_id_alias_used
     }
 
-    /// The `credentialOfferInfo` field.
+    /// The credential offer identified by the request's `issuer_state` parameter (OpenID for
+    /// Verifiable Credential Issuance); present only when the Verifiable Credentials feature is
+    /// on and the parameter was sent.
     pub fn credential_offer_info(&self) -> Option<&types::CredentialOfferInfo> {
         self.body.credential_offer_info.as_ref()
     }
 
-    /// The `display` field.
+    /// How the client wants the login and consent UI shown (`display`): `PAGE`, `POPUP`,
+    /// `TOUCH` or `WAP`; `PAGE` when the request omits it.
     pub fn display(&self) -> Option<types::Display> {
         self.body.display.clone()
     }
 
-    /// The `dynamicScopes` field.
+    /// Requested scopes that matched a scope's `regex` attribute rather than its name, each
+    /// given as that scope's name plus the exact string requested; they do not appear in
+    /// `scopes`.
     pub fn dynamic_scopes(&self) -> &[types::DynamicScope] {
         &self.body.dynamic_scopes
     }
 
-    /// The `gmAction` field.
+    /// The `grant_management_action` parameter (Grant Management for OAuth 2.0): `CREATE`,
+    /// `REPLACE` or `MERGE`, or absent.
     pub fn gm_action(&self) -> Option<types::GrantManagementAction> {
         self.body.gm_action.clone()
     }
 
-    /// The `grant` field.
+    /// The grant named by the request's `grant_id` (Grant Management for OAuth 2.0). It may
+    /// belong to a different user than the one now signing in, so be careful what the consent
+    /// page shows.
     pub fn grant(&self) -> Option<&types::Grant> {
         self.body.grant.as_ref()
     }
 
-    /// The `grantId` field.
+    /// The `grant_id` request parameter of the authorization request (Grant Management for
+    /// OAuth 2.0).
     pub fn grant_id(&self) -> Option<&str> {
         self.body.grant_id.as_deref()
     }
 
-    /// The `grantSubject` field.
+    /// Subject of the user who gave the grant named by the request's `grant_id`. Authlete skips
+    /// the grant management action if the subject later passed to `/auth/authorization/issue`
+    /// differs.
     pub fn grant_subject(&self) -> Option<&str> {
         self.body.grant_subject.as_deref()
     }
 
-    /// The `idTokenClaims` field.
+    /// JSON text of the `id_token` member of the request's `claims`, listing the claims wanted
+    /// in the ID token; a request object's value wins over the plain parameter.
     pub fn id_token_claims(&self) -> Option<&str> {
         self.body.id_token_claims.as_deref()
     }
 
-    /// The `issuableCredentials` field.
+    /// The verifiable credentials that the token issued for this request will unlock, as a JSON
+    /// array in a string; they come from `issuer_state`, `authorization_details` and `scope`.
     pub fn issuable_credentials(&self) -> Option<&str> {
         self.body.issuable_credentials.as_deref()
     }
 
-    /// The `loginHint` field.
+    /// The `login_hint` parameter: the client's hint about who is logging in, handy for
+    /// prefilling the login form.
     pub fn login_hint(&self) -> Option<&str> {
         self.body.login_hint.as_deref()
     }
 
-    /// The `lowestPrompt` field.
+    /// Deprecated; use `prompts`. The least `prompt` the UI must satisfy, `CONSENT` when the
+    /// request has no `prompt`.
     pub fn lowest_prompt(&self) -> Option<types::Prompt> {
         self.body.lowest_prompt.clone()
     }
 
-    /// The `maxAge` field.
+    /// The most seconds that may have passed since the user last actively authenticated, from
+    /// `max_age` or the client's `default_max_age`; 0 means no limit (OpenID Connect Core
+    /// 3.1.2.1).
     pub fn max_age(&self) -> Option<i32> {
         self.body.max_age
     }
 
-    /// The `metadataDocumentUsed` field.
+    /// Whether the client used the URL of its metadata document (OAuth Client ID Metadata
+    /// Document) as its client ID.
     pub fn metadata_document_used(&self) -> Option<bool> {
         self.body.metadata_document_used
     }
 
-    /// The `nativeSsoRequested` field.
+    /// `true` when the request asks for Native SSO (`openid` and `device_sso` scopes, a
+    /// `response_type` containing `code`, and a service and client that allow it). The
+    /// `/auth/authorization/issue` call must then include `sessionId`.
     pub fn native_sso_requested(&self) -> Option<bool> {
         self.body.native_sso_requested
     }
 
-    /// The `prompts` field.
+    /// Values of the request's `prompt` parameter (OpenID Connect Core, plus `CREATE` for user
+    /// sign-up), which tell what the user must or must not be shown.
     pub fn prompts(&self) -> &[types::Prompt] {
         &self.body.prompts
     }
 
-    /// The `purpose` field.
+    /// The `purpose` parameter (OpenID Connect for Identity Assurance): the client's reason for
+    /// wanting the user's data, 3 to 300 characters, for the consent screen.
     pub fn purpose(&self) -> Option<&str> {
         self.body.purpose.as_deref()
     }
 
-    /// The `requestObjectPayload` field.
+    /// JSON payload of the request object (JAR, RFC 9101) the request carried; absent when
+    /// there was none.
     pub fn request_object_payload(&self) -> Option<&str> {
         self.body.request_object_payload.as_deref()
     }
 
-    /// The `requestedClaimsForTx` field.
+    /// Names of the claims that transformed claims in the request need as input (OpenID Connect
+    /// Advanced Syntax for Claims). Gather their values and pass them back as `claimsForTx`.
     pub fn requested_claims_for_tx(&self) -> &[String] {
         &self.body.requested_claims_for_tx
     }
 
-    /// The `requestedVerifiedClaimsForTx` field.
+    /// Names of the verified claims that transformed claims need as input, one `{"array":
+    /// [...]}` entry per `verified_claims` request. Gather their values and pass them back as
+    /// `verifiedClaimsForTx`.
     pub fn requested_verified_claims_for_tx(
         &self,
     ) -> &[types::AuthorizationResponseRequestedVerifiedClaimsForTxItem] {
         &self.body.requested_verified_claims_for_tx
     }
 
-    /// The `resources` field.
+    /// Target resources from the request's `resource` parameters, or from the request object,
+    /// which wins when both are present (RFC 8707).
     pub fn resources(&self) -> &[String] {
         &self.body.resources
     }
 
-    /// The `responseContent` field.
+    /// What to send the user agent, by `action`: a JSON error body, the redirect URL for
+    /// `Location`, or an auto-posting HTML form. Not meant for display with `INTERACTION` or
+    /// `NO_INTERACTION`.
     pub fn response_content(&self) -> Option<&str> {
         self.body.response_content.as_deref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
 
-    /// The `scopes` field.
+    /// The scopes requested, or the service's default scopes when the request had no `scope`;
+    /// may be empty when nothing valid was requested.
     pub fn scopes(&self) -> &[types::Scope] {
         &self.body.scopes
     }
 
-    /// The `service` field.
+    /// The service (authorization server) the request was made to, e.g. for showing its name on
+    /// the login and consent pages.
     pub fn service(&self) -> Option<&types::Service> {
         self.body.service.as_ref()
     }
 
-    /// The `subject` field.
+    /// The user the client asked for through the `sub` claim of its `claims` parameter; usually
+    /// absent. The user who signs in must match it.
     pub fn subject(&self) -> Option<&str> {
         self.body.subject.as_deref()
     }
 
-    /// The `ticket` field.
+    /// The ticket `/auth/authorization` issued to identify an authorization request while it is
+    /// in progress.
     pub fn ticket(&self) -> Option<&str> {
         self.body.ticket.as_deref()
     }
 
-    /// The `transformedClaims` field.
+    /// The `transformed_claims` part of the request's `claims` parameter (or request object),
+    /// as a JSON string (OpenID Connect Advanced Syntax for Claims).
     pub fn transformed_claims(&self) -> Option<&str> {
         self.body.transformed_claims.as_deref()
     }
 
-    /// The `uiLocales` field.
+    /// Languages (BCP 47 tags) preferred for the user interface, from `ui_locales`, most
+    /// preferred first.
     pub fn ui_locales(&self) -> &[String] {
         &self.body.ui_locales
     }
 
-    /// The `userInfoClaims` field.
+    /// The `userinfo` part of the request's `claims` parameter (or of the request object's
+    /// `claims`), as a JSON string (OpenID Connect Core 5.5). A request object's value wins
+    /// over the plain parameter.
     pub fn user_info_claims(&self) -> Option<&str> {
         self.body.user_info_claims.as_deref()
     }
@@ -401,7 +478,8 @@ impl<'a> FailAuthorizationRequest<'a> {
         }
     }
 
-    /// The `description` field.
+    /// Optional free text of your own describing why the authorization request failed, sent
+    /// along with `reason`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.body.description = Some(value.into());
         self
@@ -447,22 +525,26 @@ pub struct AuthorizationFailResponse {
 
 crate::response_basics::response_basics!(AuthorizationFailResponse, AuthorizationFailResponse);
 impl AuthorizationFailResponse {
-    /// The `action` field.
+    /// How to deliver `responseContent`: a JSON error (`INTERNAL_SERVER_ERROR`, `BAD_REQUEST`),
+    /// a 302 redirect (`LOCATION`) or an auto-posting HTML form (`FORM`).
     pub fn action(&self) -> Option<types::AuthorizationFailAction> {
         self.body.action.clone()
     }
 
-    /// The `responseContent` field.
+    /// What to send the user agent, by `action`: a JSON error body, the redirect URL for
+    /// `Location`, or an auto-posting HTML form carrying the error to the client.
     pub fn response_content(&self) -> Option<&str> {
         self.body.response_content.as_deref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
@@ -527,97 +609,115 @@ impl<'a> IssueAuthorizationRequest<'a> {
         }
     }
 
-    /// The `accessToken` field.
+    /// A value of your own to use as the access token, if one is issued, instead of letting
+    /// Authlete generate it. Give it plenty of entropy (the generated ones carry 256 bits) or
+    /// values may collide.
     pub fn access_token(mut self, value: impl Into<String>) -> Self {
         self.body.access_token = Some(value.into());
         self
     }
 
-    /// The `accessTokenDuration` field.
+    /// Lifetime in seconds for the access token, if one is issued, in place of the configured
+    /// one. Only positive values count; anything else is ignored.
     pub fn access_token_duration(mut self, value: i64) -> Self {
         self.body.access_token_duration = Some(value);
         self
     }
 
-    /// The `acr` field.
+    /// Authentication Context Class Reference: the `acr` value that the user's authentication
+    /// satisfied when the grant was made.
     pub fn acr(mut self, value: impl Into<String>) -> Self {
         self.body.acr = Some(value.into());
         self
     }
 
-    /// The `authTime` field.
+    /// When the end user authenticated, in seconds (not milliseconds) since the Unix epoch.
     pub fn auth_time(mut self, value: i64) -> Self {
         self.body.auth_time = Some(value);
         self
     }
 
-    /// The `authorizationDetails` field.
+    /// Rich authorization request details (RFC 9396) to use instead of those in the original
+    /// authorization request.
     pub fn authorization_details(mut self, value: types::AuthzDetails) -> Self {
         self.body.authorization_details = Some(value);
         self
     }
 
-    /// The `claims` field.
+    /// Claim values about the user for the ID token, as a JSON object in a string (for example
+    /// `{"given_name":"Ann","email":"ann@example.com"}`); names may carry a language tag such
+    /// as `name#ja`.
     pub fn claims(mut self, value: impl Into<String>) -> Self {
         self.body.claims = Some(value.into());
         self
     }
 
-    /// The `claimsForTx` field.
+    /// A JSON object, as a string, with the values of the claims that transformed claims need
+    /// as input (the names listed in `requestedClaimsForTx`; OpenID Connect Advanced Syntax for
+    /// Claims).
     pub fn claims_for_tx(mut self, value: impl Into<String>) -> Self {
         self.body.claims_for_tx = Some(value.into());
         self
     }
 
-    /// The `consentedClaims` field.
+    /// Names of the claims the end user agreed to let the client receive.
     pub fn consented_claims(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.consented_claims = value.into_iter().map(Into::into).collect();
         self
     }
 
-    /// The `idTokenAudType` field.
+    /// How to write the `aud` claim of the ID token: `array` or `string`. Overrides the service
+    /// setting; leave it out to keep that.
     pub fn id_token_aud_type(mut self, value: impl Into<String>) -> Self {
         self.body.id_token_aud_type = Some(value.into());
         self
     }
 
-    /// The `idtHeaderParams` field.
+    /// Extra JWS header parameters for the ID token, as a JSON object in a string.
     pub fn idt_header_params(mut self, value: impl Into<String>) -> Self {
         self.body.idt_header_params = Some(value.into());
         self
     }
 
-    /// The `jwtAtClaims` field.
+    /// Extra claims, as a JSON object in a string, to add to the payload of a JWT access token.
+    /// Ignored unless the service issues JWT access tokens.
     pub fn jwt_at_claims(mut self, value: impl Into<String>) -> Self {
         self.body.jwt_at_claims = Some(value.into());
         self
     }
 
-    /// The `properties` field.
+    /// Extra key/value properties to attach to the authorization code and/or access token this
+    /// call issues; a property marked hidden is not shown to the client.
     pub fn properties(mut self, value: impl IntoIterator<Item = types::Property>) -> Self {
         self.body.properties = value.into_iter().collect();
         self
     }
 
-    /// The `scopes` field.
+    /// Scopes to grant in place of those in the original request, for example after the user
+    /// deselected some; leave it out to keep the requested ones.
     pub fn scopes(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.scopes = value.into_iter().map(Into::into).collect();
         self
     }
 
-    /// The `sessionId` field.
+    /// The ID of the user's authentication session, embedded as `sid` in the ID token. Required
+    /// when the authorization response reported `nativeSsoRequested`; also needed for
+    /// back-channel logout sessions.
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.body.session_id = Some(value.into());
         self
     }
 
-    /// The `sub` field.
+    /// A value for the `sub` claim in place of the real subject, for example to keep the
+    /// internal user ID from clients. When absent, the subject itself is used.
     pub fn id_token_subject(mut self, value: impl Into<String>) -> Self {
         self.body.sub = Some(value.into());
         self
     }
 
-    /// The `verifiedClaimsForTx` field.
+    /// Values of the verified claims that transformed claims need: one JSON object, as a
+    /// string, per `verified_claims` entry of the request, in the same order (OpenID Connect
+    /// Advanced Syntax for Claims).
     pub fn verified_claims_for_tx(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -669,57 +769,67 @@ pub struct AuthorizationIssueResponse {
 
 crate::response_basics::response_basics!(AuthorizationIssueResponse, AuthorizationIssueResponse);
 impl AuthorizationIssueResponse {
-    /// The `accessToken` field.
+    /// The access token issued in the authorization response, present only when `response_type`
+    /// included `token`. Treat it as a secret.
     pub fn access_token(&self) -> Option<&str> {
         self.body.access_token.as_deref()
     }
 
-    /// The `accessTokenDuration` field.
+    /// How long the access token stays valid, in seconds.
     pub fn access_token_duration(&self) -> Option<i64> {
         self.body.access_token_duration
     }
 
-    /// The `accessTokenExpiresAt` field.
+    /// When the access token expires, in milliseconds since the Unix epoch; 0 when no access
+    /// token was issued.
     pub fn access_token_expires_at(&self) -> Option<i64> {
         self.body.access_token_expires_at
     }
 
-    /// The `action` field.
+    /// How to deliver `responseContent`: a JSON error (`INTERNAL_SERVER_ERROR`, `BAD_REQUEST`),
+    /// a 302 redirect (`LOCATION`) or an auto-posting HTML form (`FORM`).
     pub fn action(&self) -> Option<types::AuthorizationIssueAction> {
         self.body.action.clone()
     }
 
-    /// The `authorizationCode` field.
+    /// The authorization code just issued, present when the request's `response_type` contains
+    /// `code`; it is already inside `responseContent`. A credential; keep it out of logs.
     pub fn authorization_code(&self) -> Option<&str> {
         self.body.authorization_code.as_deref()
     }
 
-    /// The `idToken` field.
+    /// The ID token issued in the authorization response, present only when `response_type`
+    /// included `id_token`.
     pub fn id_token(&self) -> Option<&str> {
         self.body.id_token.as_deref()
     }
 
-    /// The `jwtAccessToken` field.
+    /// The access token in JWT form, issued alongside the ordinary random-string token when the
+    /// service is set up to sign access tokens; absent otherwise. Treat it as a secret.
     pub fn jwt_access_token(&self) -> Option<&str> {
         self.body.jwt_access_token.as_deref()
     }
 
-    /// The `responseContent` field.
+    /// What to send the user agent, by `action`: a JSON error body, the redirect URL for
+    /// `Location`, or an auto-posting HTML form. On success it carries the code or tokens, so
+    /// keep it out of logs.
     pub fn response_content(&self) -> Option<&str> {
         self.body.response_content.as_deref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
 
-    /// The `ticketInfo` field.
+    /// Information that was attached to the ticket this call spent, such as its `context` text.
     pub fn ticket_info(&self) -> Option<&types::AuthorizationTicketInfo> {
         self.body.ticket_info.as_ref()
     }
@@ -815,22 +925,25 @@ crate::response_basics::response_basics!(
     AuthorizationTicketInfoResponse
 );
 impl AuthorizationTicketInfoResponse {
-    /// The `action` field.
+    /// The outcome of the lookup: `OK`, `NOT_FOUND` (no such ticket, or it has expired),
+    /// `CALLER_ERROR` (the request was wrong) or `AUTHLETE_ERROR`.
     pub fn action(&self) -> Option<types::AuthorizationTicketInfoAction> {
         self.body.action.clone()
     }
 
-    /// The `info` field.
+    /// Information kept with an authorization ticket; at present just its `context` text.
     pub fn info(&self) -> Option<&types::AuthorizationTicketInfo> {
         self.body.info.as_ref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
@@ -927,22 +1040,25 @@ crate::response_basics::response_basics!(
     AuthorizationTicketUpdateResponse
 );
 impl AuthorizationTicketUpdateResponse {
-    /// The `action` field.
+    /// The outcome of the update: `OK`, `NOT_FOUND` (no such ticket, or it has expired),
+    /// `CALLER_ERROR` (the request was wrong) or `AUTHLETE_ERROR`.
     pub fn action(&self) -> Option<types::AuthorizationTicketUpdateAction> {
         self.body.action.clone()
     }
 
-    /// The `info` field.
+    /// Information kept with an authorization ticket; at present just its `context` text.
     pub fn info(&self) -> Option<&types::AuthorizationTicketInfo> {
         self.body.info.as_ref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }

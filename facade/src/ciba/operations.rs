@@ -27,12 +27,20 @@ pub struct Ciba<'a> {
 }
 
 impl<'a> Ciba<'a> {
-    /// Calls `POST /api/{serviceId}/backchannel/authentication`.
+    /// Serves the CIBA backchannel authentication endpoint: hand over the form body and the
+    /// client's credentials, and Authlete validates the request. The answer's `action` either
+    /// gives the error to send back or, with `USER_IDENTIFICATION`, asks the server to find the
+    /// user from the hint (and check any user code or binding message) and then call `issue` or
+    /// `fail` with the ticket. The ticket it opens simply expires if unused.
     pub fn process(self, parameters: impl Into<String>) -> ProcessCibaRequest<'a> {
         ProcessCibaRequest::new(self.client, parameters)
     }
 
-    /// Calls `POST /api/{serviceId}/backchannel/authentication/complete`.
+    /// Reports the outcome once the user has approved or refused the request on their
+    /// authentication device (or it could not be completed), with the ticket, the result and
+    /// the user's subject. Authlete settles the request and, depending on the delivery mode,
+    /// may issue tokens; the answer's `action` says whether to notify the client's notification
+    /// endpoint (ping or push mode) or do nothing more (poll mode). Not repeated blindly.
     pub fn complete(
         self,
         ticket: impl Into<String>,
@@ -42,7 +50,10 @@ impl<'a> Ciba<'a> {
         CompleteCibaRequest::new(self.client, ticket, result, subject)
     }
 
-    /// Calls `POST /api/{serviceId}/backchannel/authentication/fail`.
+    /// Rejects a backchannel authentication request during user identification, for example
+    /// because no user matches the hint, the login hint token has expired or the user code is
+    /// wrong. Send the ticket and the reason; Authlete spends the ticket, and the answer's
+    /// `action` says which error to send back to the client.
     pub fn fail(
         self,
         ticket: impl Into<String>,
@@ -51,7 +62,10 @@ impl<'a> Ciba<'a> {
         FailCibaRequest::new(self.client, ticket, reason)
     }
 
-    /// Calls `POST /api/{serviceId}/backchannel/authentication/issue`.
+    /// Accepts a backchannel authentication request once the user behind the hint has been
+    /// identified: Authlete spends the ticket and creates the `auth_req_id` (with its lifetime
+    /// and polling interval) for the client. The answer's `action` says what to send back;
+    /// after `OK`, start authenticating the user on their device.
     pub fn issue(self, ticket: impl Into<String>) -> IssueCibaRequest<'a> {
         IssueCibaRequest::new(self.client, ticket)
     }
@@ -98,13 +112,15 @@ impl<'a> ProcessCibaRequest<'a> {
         self
     }
 
-    /// The `clientCertificate` field.
+    /// The client's TLS certificate in PEM form, as presented on the mutual-TLS connection to
+    /// your endpoint (RFC 8705).
     pub fn client_certificate(mut self, value: impl Into<String>) -> Self {
         self.body.client_certificate = Some(value.into());
         self
     }
 
-    /// The `clientCertificatePath` field.
+    /// The rest of the client's certificate chain from the TLS connection, each certificate in
+    /// PEM form, leaf excluded.
     pub fn client_certificate_path(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -113,25 +129,27 @@ impl<'a> ProcessCibaRequest<'a> {
         self
     }
 
-    /// The `clientId` field.
+    /// The numeric client ID Authlete assigned to the client application.
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.body.client_id = Some(value.into());
         self
     }
 
-    /// The `clientSecret` field.
+    /// A client secret. Treat it as a credential: never log it.
     pub fn client_secret(mut self, value: impl Into<String>) -> Self {
         self.body.client_secret = Some(value.into());
         self
     }
 
-    /// The `oauthClientAttestation` field.
+    /// The `OAuth-Client-Attestation` request header as received, for attestation-based client
+    /// authentication.
     pub fn oauth_client_attestation(mut self, value: impl Into<String>) -> Self {
         self.body.oauth_client_attestation = Some(value.into());
         self
     }
 
-    /// The `oauthClientAttestationPop` field.
+    /// The `OAuth-Client-Attestation-PoP` request header as received, the proof of possession
+    /// that goes with the client attestation.
     pub fn oauth_client_attestation_pop(mut self, value: impl Into<String>) -> Self {
         self.body.oauth_client_attestation_pop = Some(value.into());
         self
@@ -188,12 +206,16 @@ impl BackchannelAuthenticationResponse {
         &self.body.acrs
     }
 
-    /// The `action` field.
+    /// Authlete's verdict for this call, telling the caller what to do next (typically which
+    /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
+    /// Authlete may add one.
     pub fn action(&self) -> Option<types::CibaAction> {
         self.body.action.clone()
     }
 
-    /// The `authorizationDetails` field.
+    /// Rich authorization request details (RFC 9396), the structured form of an
+    /// `authorization_details` parameter, associated with the request, grant or token in
+    /// question.
     pub fn authorization_details(&self) -> Option<&types::AuthzDetails> {
         self.body.authorization_details.as_ref()
     }
@@ -208,42 +230,48 @@ impl BackchannelAuthenticationResponse {
         &self.body.claim_names
     }
 
-    /// The `clientAttributes` field.
+    /// The attributes (key/value pairs) the service operator set on the client the access token
+    /// was issued to.
     pub fn client_attributes(&self) -> &[types::Pair] {
         &self.body.client_attributes
     }
 
-    /// The `clientAuthMethod` field.
+    /// The client authentication method expected of the client at this endpoint, from its
+    /// registration; absent when Authlete could not tell which client sent the request.
     pub fn client_auth_method(&self) -> Option<&str> {
         self.body.client_auth_method.as_deref()
     }
 
-    /// The `clientEntityId` field.
+    /// The client's entity ID under OpenID Federation 1.0.
     pub fn client_entity_id(&self) -> Option<&str> {
         self.body.client_entity_id.as_deref()
     }
 
-    /// The `clientEntityIdUsed` field.
+    /// Whether the client identified itself by its OpenID Federation entity ID rather than its
+    /// ordinary client ID when the token was requested.
     pub fn client_entity_id_used(&self) -> Option<bool> {
         self.body.client_entity_id_used
     }
 
-    /// The `clientId` field.
+    /// The numeric client ID Authlete assigned to the client application.
     pub fn client_id(&self) -> Option<i64> {
         self.body.client_id
     }
 
-    /// The `clientIdAlias` field.
+    /// The client's alias, a string that can stand in for the numeric client ID while aliases
+    /// are enabled for both the client and the service. Where a token is concerned, it is the
+    /// alias in effect when the token was requested, which may have changed since.
     pub fn client_id_alias(&self) -> Option<&str> {
         self.body.client_id_alias.as_deref()
     }
 
-    /// The `clientIdAliasUsed` field.
+    /// Whether the client identified itself by its client ID alias rather than the numeric
+    /// client ID when the token or authorization was requested.
     pub fn client_id_alias_used(&self) -> Option<bool> {
         self.body.client_id_alias_used
     }
 
-    /// The `clientName` field.
+    /// The client application's display name (`client_name`), without a language tag.
     pub fn client_name(&self) -> Option<&str> {
         self.body.client_name.as_deref()
     }
@@ -268,12 +296,13 @@ impl BackchannelAuthenticationResponse {
         self.body.gm_action.clone()
     }
 
-    /// The `grant` field.
+    /// The content of a grant under Grant Management for OAuth 2.0: its scopes, claims and
+    /// authorization details.
     pub fn grant(&self) -> Option<&types::Grant> {
         self.body.grant.as_ref()
     }
 
-    /// The `grantId` field.
+    /// A grant identifier under Grant Management for OAuth 2.0 (`grant_id`).
     pub fn grant_id(&self) -> Option<&str> {
         self.body.grant_id.as_deref()
     }
@@ -293,12 +322,14 @@ impl BackchannelAuthenticationResponse {
         self.body.hint_type.as_deref()
     }
 
-    /// The `metadataDocumentLocation` field.
+    /// URL of the client's metadata document under OAuth Client ID Metadata Document. On
+    /// token-related objects it is present only when that URL served as the client ID.
     pub fn metadata_document_location(&self) -> Option<&str> {
         self.body.metadata_document_location.as_deref()
     }
 
-    /// The `metadataDocumentUsed` field.
+    /// Whether the client used the URL of its metadata document (OAuth Client ID Metadata
+    /// Document) as its client ID.
     pub fn metadata_document_used(&self) -> Option<bool> {
         self.body.metadata_document_used
     }
@@ -313,42 +344,48 @@ impl BackchannelAuthenticationResponse {
         self.body.requested_expiry
     }
 
-    /// The `resources` field.
+    /// Target resources (RFC 8707 resource indicators), as URIs.
     pub fn resources(&self) -> &[String] {
         &self.body.resources
     }
 
-    /// The `responseContent` field.
+    /// What Authlete prepared for your endpoint's answer; depending on `action` it is a body to
+    /// send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may
+    /// contain tokens or codes, so keep it out of logs.
     pub fn response_content(&self) -> Option<&str> {
         self.body.response_content.as_deref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
 
-    /// The `scopes` field.
+    /// Scopes of the request, grant or access token in question.
     pub fn scopes(&self) -> &[types::Scope] {
         &self.body.scopes
     }
 
-    /// The `serviceAttributes` field.
+    /// The attributes (key/value pairs) the service operator set on the service.
     pub fn service_attributes(&self) -> &[types::Pair] {
         &self.body.service_attributes
     }
 
-    /// The `sub` field.
+    /// A value for the `sub` claim in place of the real subject, for example to keep the
+    /// internal user ID from clients. When absent, the subject itself is used.
     pub fn subject(&self) -> Option<&str> {
         self.body.sub.as_deref()
     }
 
-    /// The `ticket` field.
+    /// The ticket `/auth/authorization` issued to identify an authorization request while it is
+    /// in progress.
     pub fn ticket(&self) -> Option<&str> {
         self.body.ticket.as_deref()
     }
@@ -437,37 +474,42 @@ impl<'a> CompleteCibaRequest<'a> {
         }
     }
 
-    /// The `accessToken` field.
+    /// An access token value: in responses the token just issued or acted on, in issue and
+    /// create requests a value of your own that Authlete uses instead of generating one. Treat
+    /// it as a secret.
     pub fn access_token(mut self, value: impl Into<String>) -> Self {
         self.body.access_token = Some(value.into());
         self
     }
 
-    /// The `accessTokenDuration` field.
+    /// How long the access token stays valid, in seconds.
     pub fn access_token_duration(mut self, value: i64) -> Self {
         self.body.access_token_duration = Some(value);
         self
     }
 
-    /// The `acr` field.
+    /// Authentication Context Class Reference: the `acr` value that the user's authentication
+    /// satisfied when the grant was made.
     pub fn acr(mut self, value: impl Into<String>) -> Self {
         self.body.acr = Some(value.into());
         self
     }
 
-    /// The `authTime` field.
+    /// When the end user authenticated, in seconds (not milliseconds) since the Unix epoch.
     pub fn auth_time(mut self, value: i64) -> Self {
         self.body.auth_time = Some(value);
         self
     }
 
-    /// The `claims` field.
+    /// Claims about the end user. In requests it is a JSON object, as a string, holding claim
+    /// values for Authlete to embed; in responses it lists the names of claims the client asked
+    /// for.
     pub fn claims(mut self, value: impl Into<String>) -> Self {
         self.body.claims = Some(value.into());
         self
     }
 
-    /// The `consentedClaims` field.
+    /// Names of the claims the end user agreed to let the client receive.
     pub fn consented_claims(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.consented_claims = value.into_iter().map(Into::into).collect();
         self
@@ -485,43 +527,47 @@ impl<'a> CompleteCibaRequest<'a> {
         self
     }
 
-    /// The `idTokenAudType` field.
+    /// How the `aud` claim of ID tokens is written: `array` for a JSON array of strings,
+    /// `string` for a single string.
     pub fn id_token_aud_type(mut self, value: impl Into<String>) -> Self {
         self.body.id_token_aud_type = Some(value.into());
         self
     }
 
-    /// The `idtHeaderParams` field.
+    /// Extra JWS header parameters for the ID token, as a JSON object in a string.
     pub fn idt_header_params(mut self, value: impl Into<String>) -> Self {
         self.body.idt_header_params = Some(value.into());
         self
     }
 
-    /// The `jwtAtClaims` field.
+    /// Extra claims, as a JSON object in a string, to add to the payload of a JWT access token.
+    /// Ignored unless the service issues JWT access tokens.
     pub fn jwt_at_claims(mut self, value: impl Into<String>) -> Self {
         self.body.jwt_at_claims = Some(value.into());
         self
     }
 
-    /// The `properties` field.
+    /// Extra properties: key/value pairs attached to the access token (or to what will become
+    /// one). A property marked hidden is not shown to the client.
     pub fn properties(mut self, value: impl IntoIterator<Item = types::Property>) -> Self {
         self.body.properties = value.into_iter().collect();
         self
     }
 
-    /// The `refreshTokenDuration` field.
+    /// How long the refresh token stays valid, in seconds.
     pub fn refresh_token_duration(mut self, value: i64) -> Self {
         self.body.refresh_token_duration = Some(value);
         self
     }
 
-    /// The `scopes` field.
+    /// Scopes of the request, grant or access token in question.
     pub fn scopes(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.scopes = value.into_iter().map(Into::into).collect();
         self
     }
 
-    /// The `sub` field.
+    /// A value for the `sub` claim in place of the real subject, for example to keep the
+    /// internal user ID from clients. When absent, the subject itself is used.
     pub fn id_token_subject(mut self, value: impl Into<String>) -> Self {
         self.body.sub = Some(value.into());
         self
@@ -575,17 +621,21 @@ crate::response_basics::response_basics!(
     BackchannelAuthenticationCompleteResponse
 );
 impl BackchannelAuthenticationCompleteResponse {
-    /// The `accessToken` field.
+    /// An access token value: in responses the token just issued or acted on, in issue and
+    /// create requests a value of your own that Authlete uses instead of generating one. Treat
+    /// it as a secret.
     pub fn access_token(&self) -> Option<&str> {
         self.body.access_token.as_deref()
     }
 
-    /// The `accessTokenDuration` field.
+    /// How long the access token stays valid, in seconds.
     pub fn access_token_duration(&self) -> Option<i64> {
         self.body.access_token_duration
     }
 
-    /// The `action` field.
+    /// Authlete's verdict for this call, telling the caller what to do next (typically which
+    /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
+    /// Authlete may add one.
     pub fn action(&self) -> Option<types::CibaCompleteAction> {
         self.body.action.clone()
     }
@@ -595,42 +645,49 @@ impl BackchannelAuthenticationCompleteResponse {
         self.body.auth_req_id.as_deref()
     }
 
-    /// The `authorizationDetails` field.
+    /// Rich authorization request details (RFC 9396), the structured form of an
+    /// `authorization_details` parameter, associated with the request, grant or token in
+    /// question.
     pub fn authorization_details(&self) -> Option<&types::AuthzDetails> {
         self.body.authorization_details.as_ref()
     }
 
-    /// The `clientAttributes` field.
+    /// The attributes (key/value pairs) the service operator set on the client the access token
+    /// was issued to.
     pub fn client_attributes(&self) -> &[types::Pair] {
         &self.body.client_attributes
     }
 
-    /// The `clientEntityId` field.
+    /// The client's entity ID under OpenID Federation 1.0.
     pub fn client_entity_id(&self) -> Option<&str> {
         self.body.client_entity_id.as_deref()
     }
 
-    /// The `clientEntityIdUsed` field.
+    /// Whether the client identified itself by its OpenID Federation entity ID rather than its
+    /// ordinary client ID when the token was requested.
     pub fn client_entity_id_used(&self) -> Option<bool> {
         self.body.client_entity_id_used
     }
 
-    /// The `clientId` field.
+    /// The numeric client ID Authlete assigned to the client application.
     pub fn client_id(&self) -> Option<i64> {
         self.body.client_id
     }
 
-    /// The `clientIdAlias` field.
+    /// The client's alias, a string that can stand in for the numeric client ID while aliases
+    /// are enabled for both the client and the service. Where a token is concerned, it is the
+    /// alias in effect when the token was requested, which may have changed since.
     pub fn client_id_alias(&self) -> Option<&str> {
         self.body.client_id_alias.as_deref()
     }
 
-    /// The `clientIdAliasUsed` field.
+    /// Whether the client identified itself by its client ID alias rather than the numeric
+    /// client ID when the token or authorization was requested.
     pub fn client_id_alias_used(&self) -> Option<bool> {
         self.body.client_id_alias_used
     }
 
-    /// The `clientName` field.
+    /// The client application's display name (`client_name`), without a language tag.
     pub fn client_name(&self) -> Option<&str> {
         self.body.client_name.as_deref()
     }
@@ -650,67 +707,74 @@ impl BackchannelAuthenticationCompleteResponse {
         self.body.delivery_mode.clone()
     }
 
-    /// The `grantId` field.
+    /// A grant identifier under Grant Management for OAuth 2.0 (`grant_id`).
     pub fn grant_id(&self) -> Option<&str> {
         self.body.grant_id.as_deref()
     }
 
-    /// The `idToken` field.
+    /// An ID token just issued, as a signed (possibly also encrypted) JWT in compact form.
     pub fn id_token(&self) -> Option<&str> {
         self.body.id_token.as_deref()
     }
 
-    /// The `idTokenDuration` field.
+    /// How long ID tokens stay valid, in seconds.
     pub fn id_token_duration(&self) -> Option<i64> {
         self.body.id_token_duration
     }
 
-    /// The `jwtAccessToken` field.
+    /// The access token in JWT form, issued alongside the ordinary random-string token when the
+    /// service is set up to sign access tokens; absent otherwise. Treat it as a secret.
     pub fn jwt_access_token(&self) -> Option<&str> {
         self.body.jwt_access_token.as_deref()
     }
 
-    /// The `metadataDocumentLocation` field.
+    /// URL of the client's metadata document under OAuth Client ID Metadata Document. On
+    /// token-related objects it is present only when that URL served as the client ID.
     pub fn metadata_document_location(&self) -> Option<&str> {
         self.body.metadata_document_location.as_deref()
     }
 
-    /// The `metadataDocumentUsed` field.
+    /// Whether the client used the URL of its metadata document (OAuth Client ID Metadata
+    /// Document) as its client ID.
     pub fn metadata_document_used(&self) -> Option<bool> {
         self.body.metadata_document_used
     }
 
-    /// The `refreshToken` field.
+    /// A refresh token value. Treat it as a secret.
     pub fn refresh_token(&self) -> Option<&str> {
         self.body.refresh_token.as_deref()
     }
 
-    /// The `refreshTokenDuration` field.
+    /// How long the refresh token stays valid, in seconds.
     pub fn refresh_token_duration(&self) -> Option<i64> {
         self.body.refresh_token_duration
     }
 
-    /// The `resources` field.
+    /// Target resources (RFC 8707 resource indicators), as URIs.
     pub fn resources(&self) -> &[String] {
         &self.body.resources
     }
 
-    /// The `responseContent` field.
+    /// What Authlete prepared for your endpoint's answer; depending on `action` it is a body to
+    /// send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may
+    /// contain tokens or codes, so keep it out of logs.
     pub fn response_content(&self) -> Option<&str> {
         self.body.response_content.as_deref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
 
-    /// The `serviceAttributes` field.
+    /// The attributes (key/value pairs) the service operator set on the service.
     pub fn service_attributes(&self) -> &[types::Pair] {
         &self.body.service_attributes
     }
@@ -822,22 +886,28 @@ crate::response_basics::response_basics!(
     BackchannelAuthenticationFailResponse
 );
 impl BackchannelAuthenticationFailResponse {
-    /// The `action` field.
+    /// Authlete's verdict for this call, telling the caller what to do next (typically which
+    /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
+    /// Authlete may add one.
     pub fn action(&self) -> Option<types::CibaFailAction> {
         self.body.action.clone()
     }
 
-    /// The `responseContent` field.
+    /// What Authlete prepared for your endpoint's answer; depending on `action` it is a body to
+    /// send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may
+    /// contain tokens or codes, so keep it out of logs.
     pub fn response_content(&self) -> Option<&str> {
         self.body.response_content.as_deref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
@@ -930,7 +1000,9 @@ crate::response_basics::response_basics!(
     BackchannelAuthenticationIssueResponse
 );
 impl BackchannelAuthenticationIssueResponse {
-    /// The `action` field.
+    /// Authlete's verdict for this call, telling the caller what to do next (typically which
+    /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
+    /// Authlete may add one.
     pub fn action(&self) -> Option<types::CibaIssueAction> {
         self.body.action.clone()
     }
@@ -950,17 +1022,21 @@ impl BackchannelAuthenticationIssueResponse {
         self.body.interval
     }
 
-    /// The `responseContent` field.
+    /// What Authlete prepared for your endpoint's answer; depending on `action` it is a body to
+    /// send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may
+    /// contain tokens or codes, so keep it out of logs.
     pub fn response_content(&self) -> Option<&str> {
         self.body.response_content.as_deref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }

@@ -29,12 +29,19 @@ pub struct ClientRegistration<'a> {
 }
 
 impl<'a> ClientRegistration<'a> {
-    /// Calls `POST /api/{serviceId}/client/registration`.
+    /// Serves the dynamic client registration endpoint (RFC 7591): pass the JSON body the
+    /// client sent, and Authlete validates the metadata and registers the client, issuing its
+    /// client ID, secret and registration access token. The answer's `action` says what to send
+    /// back (`CREATED` carries the client information). Each call that reaches Authlete
+    /// registers another client.
     pub fn register(self, json: impl Into<String>) -> RegisterClientRequest<'a> {
         RegisterClientRequest::new(self.client, json)
     }
 
-    /// Calls `POST /api/{serviceId}/client/registration/delete`.
+    /// Handles a delete at the client configuration endpoint (RFC 7592): pass the client ID and
+    /// the registration access token, and Authlete removes the client. The answer's `action`
+    /// says what to send back (`DELETED` on success); a repeat may get `UNAUTHORIZED`, because
+    /// the token went away with the client.
     pub fn delete(
         self,
         client_id: impl Into<String>,
@@ -43,7 +50,10 @@ impl<'a> ClientRegistration<'a> {
         DeleteRegistrationRequest::new(self.client, client_id, token)
     }
 
-    /// Calls `POST /api/{serviceId}/client/registration/get`.
+    /// Answers a read at the client configuration endpoint (RFC 7592): pass the client ID and
+    /// the registration access token the caller presented, and Authlete checks the token and
+    /// returns the client's current metadata. The answer's `action` says what to send back,
+    /// including `UNAUTHORIZED` for a bad token. A read.
     pub fn get(
         self,
         client_id: impl Into<String>,
@@ -52,7 +62,11 @@ impl<'a> ClientRegistration<'a> {
         GetRegistrationRequest::new(self.client, client_id, token)
     }
 
-    /// Calls `POST /api/{serviceId}/client/registration/update`.
+    /// Serves an update at the client configuration endpoint (RFC 7592): pass the client ID,
+    /// the registration access token and the JSON metadata the client sent. RFC 7592 has the
+    /// client send its complete metadata, with the values sent replacing those registered; how
+    /// Authlete treats fields the client leaves out is not spelled out in its public docs. The
+    /// answer's `action` says what to send back (`UPDATED` on success).
     pub fn update(
         self,
         client_id: impl Into<String>,
@@ -92,13 +106,13 @@ impl<'a> RegisterClientRequest<'a> {
         }
     }
 
-    /// The `clientId` field.
+    /// The numeric client ID Authlete assigned to the client application.
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.body.client_id = Some(value.into());
         self
     }
 
-    /// The `token` field.
+    /// The access token the client presented, as received. Treat it as a secret.
     pub fn token(mut self, value: impl Into<String>) -> Self {
         self.body.token = Some(value.into());
         self
@@ -147,27 +161,33 @@ pub struct ClientRegistrationResponse {
 
 crate::response_basics::response_basics!(ClientRegistrationResponse, ClientRegistrationResponse);
 impl ClientRegistrationResponse {
-    /// The `action` field.
+    /// Authlete's verdict for this call, telling the caller what to do next (typically which
+    /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
+    /// Authlete may add one.
     pub fn action(&self) -> Option<types::ClientRegistrationAction> {
         self.body.action.clone()
     }
 
-    /// The `client` field.
+    /// A summary of the client application the result concerns.
     pub fn client(&self) -> Option<&types::Client> {
         self.body.client.as_ref()
     }
 
-    /// The `responseContent` field.
+    /// What Authlete prepared for your endpoint's answer; depending on `action` it is a body to
+    /// send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may
+    /// contain tokens or codes, so keep it out of logs.
     pub fn response_content(&self) -> Option<&str> {
         self.body.response_content.as_deref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }

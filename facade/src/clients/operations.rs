@@ -29,7 +29,9 @@ pub struct Clients<'a> {
 }
 
 impl<'a> Clients<'a> {
-    /// Calls `POST /api/{serviceId}/client/authorization/delete/{clientId}`.
+    /// Deletes all of a user's access tokens for a client, like `delete_authorization`, but
+    /// with the subject in a POST body so that it stays out of URLs and access logs. Harmless
+    /// to repeat.
     pub fn delete_authorization_by_body(
         self,
         client_id: impl Into<String>,
@@ -38,7 +40,9 @@ impl<'a> Clients<'a> {
         DeleteAuthorizationByBodyRequest::new(self.client, client_id, subject)
     }
 
-    /// Calls `DELETE /api/{serviceId}/client/authorization/delete/{clientId}`.
+    /// Deletes all access tokens that a user (the `subject`, given as a query parameter) has
+    /// let a client obtain, which is how a "revoke this app's access" button is built. A second
+    /// call finds nothing left to delete.
     pub fn delete_authorization(
         self,
         client_id: impl Into<String>,
@@ -47,7 +51,8 @@ impl<'a> Clients<'a> {
         DeleteAuthorizationRequest::new(self.client, client_id, subject)
     }
 
-    /// Calls `DELETE /api/{serviceId}/client/authorization/delete/{clientId}/{subject}`.
+    /// Deletes all of a user's access tokens for a client, like `delete_authorization`, with
+    /// the subject as a path segment. Harmless to repeat.
     pub fn delete_authorization_by_path(
         self,
         client_id: impl Into<String>,
@@ -56,12 +61,18 @@ impl<'a> Clients<'a> {
         DeleteAuthorizationByPathRequest::new(self.client, client_id, subject)
     }
 
-    /// Calls `GET /api/{serviceId}/client/authorization/get/list`.
+    /// Lists the clients that one user (the `subject`, given as a query parameter) has
+    /// authorized, a page at a time and optionally limited to one developer's clients. Authlete
+    /// builds the list from the tokens it still stores for that user, so a client whose tokens
+    /// have expired but not yet been purged still appears. Suited to a "connected apps" page; a
+    /// read.
     pub fn authorizations(self, subject: impl Into<String>) -> ListAuthorizationsRequest<'a> {
         ListAuthorizationsRequest::new(self.client, subject)
     }
 
-    /// Calls `POST /api/{serviceId}/client/authorization/get/list`.
+    /// Lists the clients a user has authorized, like `authorizations`, but with the subject and
+    /// the paging values in a POST body, which keeps the user's identifier out of URLs and
+    /// access logs. A read.
     pub fn authorizations_by_body(
         self,
         subject: impl Into<String>,
@@ -69,7 +80,9 @@ impl<'a> Clients<'a> {
         ListAuthorizationsByBodyRequest::new(self.client, subject)
     }
 
-    /// Calls `GET /api/{serviceId}/client/authorization/get/list/{subject}`.
+    /// Lists the clients a user has authorized, like `authorizations`, with the subject as the
+    /// last path segment, the older form of this URL. A read; prefer `authorizations_by_body`
+    /// when the subject should stay out of logs.
     pub fn authorizations_by_path(
         self,
         subject: impl Into<String>,
@@ -77,7 +90,11 @@ impl<'a> Clients<'a> {
         ListAuthorizationsByPathRequest::new(self.client, subject)
     }
 
-    /// Calls `POST /api/{serviceId}/client/authorization/update/{clientId}`.
+    /// Changes the scopes of every access token a user holds for one client, for instance after
+    /// the user narrowed what an app may do. The body names the user (`subject`, required) and
+    /// the new `scopes`; when `scopes` is left out or null the tokens keep their scopes, and
+    /// scopes the service does not support or the client may not request are dropped. Sending
+    /// the same list twice has the same effect as sending it once.
     pub fn update_authorization(
         self,
         client_id: impl Into<String>,
@@ -87,17 +104,23 @@ impl<'a> Clients<'a> {
         UpdateAuthorizationRequest::new(self.client, client_id, subject, scopes)
     }
 
-    /// Calls `POST /api/{serviceId}/client/create`.
+    /// Registers a new client in the service from the settings in the body; Authlete assigns
+    /// the client ID and generates a client secret, and the answer holds the stored client with
+    /// both. Settings left out of the body take their default values. Not safe to repeat: a
+    /// second call that reaches Authlete registers a second client.
     pub fn create(self) -> CreateClientRequest<'a> {
         CreateClientRequest::new(self.client)
     }
 
-    /// Calls `DELETE /api/{serviceId}/client/delete/{clientId}`.
+    /// Deletes a client from the service for good. Deleting a client that is already gone
+    /// leaves nothing changed, so a repeat is harmless.
     pub fn delete(self, client_id: impl Into<String>) -> DeleteClientRequest<'a> {
         DeleteClientRequest::new(self.client, client_id)
     }
 
-    /// Calls `DELETE /api/{serviceId}/client/extension/requestable_scopes/delete/{clientId}`.
+    /// Clears the requestable-scopes restriction of a client, after which it may request any
+    /// scope the service supports. The same as updating the list to null; a second call finds
+    /// nothing left to clear.
     pub fn delete_requestable_scopes(
         self,
         client_id: impl Into<String>,
@@ -105,7 +128,9 @@ impl<'a> Clients<'a> {
         DeleteRequestableScopesRequest::new(self.client, client_id)
     }
 
-    /// Calls `GET /api/{serviceId}/client/extension/requestable_scopes/get/{clientId}`.
+    /// Reads the list of scopes a client is restricted to requesting. No list (null) means the
+    /// restriction is off and the client may request any scope the service supports; an empty
+    /// list means it may request none. A read.
     pub fn requestable_scopes(
         self,
         client_id: impl Into<String>,
@@ -113,7 +138,12 @@ impl<'a> Clients<'a> {
         GetRequestableScopesRequest::new(self.client, client_id)
     }
 
-    /// Calls `PUT /api/{serviceId}/client/extension/requestable_scopes/update/{clientId}`.
+    /// Sets the whole list of scopes a client may request, replacing the previous list; scopes
+    /// the service does not support are ignored, and the answer holds the list as stored.
+    /// Leaving `requestableScopes` out (or null) clears the restriction as
+    /// `delete_requestable_scopes` does, and Authlete's Java library notes that an empty list
+    /// is read the same way. The same list can also be set through `update`, via the client's
+    /// `extension`.
     pub fn update_requestable_scopes(
         self,
         client_id: impl Into<String>,
@@ -122,7 +152,9 @@ impl<'a> Clients<'a> {
         UpdateRequestableScopesRequest::new(self.client, client_id, requestable_scopes)
     }
 
-    /// Calls `POST /api/{serviceId}/client/extension/requestable_scopes/update/{clientId}`.
+    /// Does what `update_requestable_scopes` does, sent as POST for networks that refuse PUT.
+    /// The body carries the whole list and replaces the stored one; an absent or null list
+    /// clears the restriction.
     pub fn update_requestable_scopes_via_post(
         self,
         client_id: impl Into<String>,
@@ -131,17 +163,25 @@ impl<'a> Clients<'a> {
         UpdateRequestableScopesViaPostRequest::new(self.client, client_id, requestable_scopes)
     }
 
-    /// Calls `GET /api/{serviceId}/client/get/list`.
+    /// Lists the clients of the service a page at a time, optionally only those of one
+    /// developer. The `start` (inclusive) and `end` (exclusive) indexes pick the page, and the
+    /// answer also carries the total count. What the list includes depends on which clients the
+    /// access token may see. A read.
     pub fn list(self) -> ListClientsRequest<'a> {
         ListClientsRequest::new(self.client)
     }
 
-    /// Calls `GET /api/{serviceId}/client/get/{clientId}`.
+    /// Fetches the full settings of one client of the service. Its result is also the right
+    /// starting point for `update`: change the fields you need in the returned object and send
+    /// all of it back through `.body(..)`. A read.
     pub fn get(self, client_id: impl Into<String>) -> GetClientRequest<'a> {
         GetClientRequest::new(self.client, client_id)
     }
 
-    /// Calls `DELETE /api/{serviceId}/client/granted_scopes/delete/{clientId}`.
+    /// Forgets the record of which scopes a user (the `subject`, given as a query parameter)
+    /// has granted a client. Tokens already issued are neither deleted nor narrowed; call this
+    /// when the user is removed from your system so that stale records do not pile up. Harmless
+    /// to repeat.
     pub fn delete_granted_scopes(
         self,
         client_id: impl Into<String>,
@@ -150,7 +190,8 @@ impl<'a> Clients<'a> {
         DeleteGrantedScopesRequest::new(self.client, client_id, subject)
     }
 
-    /// Calls `DELETE /api/{serviceId}/client/granted_scopes/delete/{clientId}/{subject}`.
+    /// Forgets a user's granted-scope record for a client, like `delete_granted_scopes`, with
+    /// the subject as a path segment. Existing tokens are left alone; harmless to repeat.
     pub fn delete_granted_scopes_by_path(
         self,
         client_id: impl Into<String>,
@@ -159,7 +200,11 @@ impl<'a> Clients<'a> {
         DeleteGrantedScopesByPathRequest::new(self.client, client_id, subject)
     }
 
-    /// Calls `GET /api/{serviceId}/client/granted_scopes/get/{clientId}`.
+    /// Reads the scopes a user (the `subject`, given as a query parameter) has granted a
+    /// client: those of the latest authorization and those merged over all past ones. Authlete
+    /// keeps this record even after the tokens behind it have expired; no record at all means
+    /// the user never authorized the client or the record was deleted. Not every Authlete
+    /// deployment keeps these records. A read.
     pub fn granted_scopes(
         self,
         client_id: impl Into<String>,
@@ -168,7 +213,8 @@ impl<'a> Clients<'a> {
         GetGrantedScopesRequest::new(self.client, client_id, subject)
     }
 
-    /// Calls `POST /api/{serviceId}/client/granted_scopes/get/{clientId}`.
+    /// Reads the scopes a user has granted a client, like `granted_scopes`, with the subject in
+    /// a POST body so that it stays out of URLs and access logs. A read.
     pub fn granted_scopes_by_body(
         self,
         client_id: impl Into<String>,
@@ -177,7 +223,8 @@ impl<'a> Clients<'a> {
         GetGrantedScopesByBodyRequest::new(self.client, client_id, subject)
     }
 
-    /// Calls `GET /api/{serviceId}/client/granted_scopes/get/{clientId}/{subject}`.
+    /// Reads the scopes a user has granted a client, like `granted_scopes`, with the subject as
+    /// a path segment. A read.
     pub fn granted_scopes_by_path(
         self,
         client_id: impl Into<String>,
@@ -186,7 +233,9 @@ impl<'a> Clients<'a> {
         GetGrantedScopesByPathRequest::new(self.client, client_id, subject)
     }
 
-    /// Calls `POST /api/{serviceId}/client/lock_flag/update/{clientIdentifier}`.
+    /// Locks or unlocks a client by setting its lock flag to the `clientLocked` value sent,
+    /// leaving its other settings as they are. The client may be named by its ID or its alias.
+    /// Setting the flag to the value it already has changes nothing.
     pub fn update_lock_flag(
         self,
         client_identifier: impl Into<String>,
@@ -195,7 +244,9 @@ impl<'a> Clients<'a> {
         UpdateClientLockFlagRequest::new(self.client, client_identifier, client_locked)
     }
 
-    /// Calls `GET /api/{serviceId}/client/secret/refresh/{clientIdentifier}`.
+    /// Has Authlete generate a new secret for a client (named by ID or alias) and answers with
+    /// the new secret and the one it replaced. Use `update_secret` to choose the value
+    /// yourself. Not safe to repeat: each call that reaches Authlete rotates the secret again.
     pub fn refresh_secret(
         self,
         client_identifier: impl Into<String>,
@@ -203,7 +254,10 @@ impl<'a> Clients<'a> {
         RefreshClientSecretRequest::new(self.client, client_identifier)
     }
 
-    /// Calls `POST /api/{serviceId}/client/secret/update/{clientIdentifier}`.
+    /// Sets a client's secret to a value you choose (letters, digits, `-` and `_`, at most 86
+    /// characters) and answers with the new and the old secret. The client may be named by its
+    /// ID or its alias; use `refresh_secret` to have Authlete generate the value instead. Not
+    /// safe to repeat, since a second call would report the new secret as the old one.
     pub fn update_secret(
         self,
         client_identifier: impl Into<String>,
@@ -212,7 +266,12 @@ impl<'a> Clients<'a> {
         UpdateClientSecretRequest::new(self.client, client_identifier, client_secret)
     }
 
-    /// Calls `POST /api/{serviceId}/client/update/{clientId}`.
+    /// Replaces a client's settings with the body sent. Authlete treats the body as the whole
+    /// client, so any setting left out gets its default value instead of keeping what was
+    /// stored; to change one setting, start from what `get` returned, edit that field and pass
+    /// the whole object to `.body(..)`. The requestable scopes live in the client's `extension`
+    /// and are written by this call too; to rotate the secret use `refresh_secret` or
+    /// `update_secret`.
     pub fn update(self, client_id: impl Into<String>) -> UpdateClientRequest<'a> {
         UpdateClientRequest::new(self.client, client_id)
     }
@@ -294,42 +353,47 @@ pub struct GrantedScopesResponse {
 
 crate::response_basics::response_basics!(GrantedScopesResponse, ClientAuthorizationDeleteResponse);
 impl GrantedScopesResponse {
-    /// The `clientId` field.
+    /// The numeric client ID Authlete assigned to the client application.
     pub fn client_id(&self) -> Option<i64> {
         self.body.client_id
     }
 
-    /// The `latestGrantedScopes` field.
+    /// Scopes the user granted the client in the most recent authorization. Absent means no
+    /// grant is on record; an empty list means a record exists but nothing was granted.
     pub fn latest_granted_scopes(&self) -> &[String] {
         &self.body.latest_granted_scopes
     }
 
-    /// The `mergedGrantedScopes` field.
+    /// Union of the scopes the user has granted the client over all past authorizations,
+    /// leaving out any that were revoked.
     pub fn merged_granted_scopes(&self) -> &[String] {
         &self.body.merged_granted_scopes
     }
 
-    /// The `modifiedAt` field.
+    /// When the record was last changed, in milliseconds since the Unix epoch.
     pub fn modified_at(&self) -> Option<i64> {
         self.body.modified_at
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
 
-    /// The `serviceApiKey` field.
+    /// Numeric API key of the service that the client and its grants belong to.
     pub fn service_api_key(&self) -> Option<i64> {
         self.body.service_api_key
     }
 
-    /// The `subject` field.
+    /// The unique identifier of the end user (resource owner), as the authorization server
+    /// knows them.
     pub fn subject(&self) -> Option<&str> {
         self.body.subject.as_deref()
     }
@@ -553,32 +617,36 @@ crate::response_basics::response_basics!(
     ClientAuthorizationGetListResponse
 );
 impl AuthorizationListResponse {
-    /// The `clients` field.
+    /// The clients on this page that the user (`subject`) has authorized, limited to one
+    /// developer's clients when `developer` is set.
     pub fn clients(&self) -> &[types::ClientLimited] {
         &self.body.clients
     }
 
-    /// The `developer` field.
+    /// The developer filter the request used, if any.
     pub fn developer(&self) -> Option<&str> {
         self.body.developer.as_deref()
     }
 
-    /// The `end` field.
+    /// End index of the page of results, exclusive. In a response it is the value the request
+    /// gave or Authlete's default.
     pub fn end(&self) -> Option<i32> {
         self.body.end
     }
 
-    /// The `start` field.
+    /// Start index of the page of results, inclusive. In a response it is the value the request
+    /// gave, or 0 by default.
     pub fn start(&self) -> Option<i32> {
         self.body.start
     }
 
-    /// The `subject` field.
+    /// The unique identifier of the end user (resource owner), as the authorization server
+    /// knows them.
     pub fn subject(&self) -> Option<&str> {
         self.body.subject.as_deref()
     }
 
-    /// The `totalCount` field.
+    /// How many clients the user has authorized in all, not only those on this page.
     pub fn total_count(&self) -> Option<i32> {
         self.body.total_count
     }
@@ -636,19 +704,19 @@ impl<'a> ListAuthorizationsByBodyRequest<'a> {
         }
     }
 
-    /// The `developer` field.
+    /// Limits the list to clients of this developer; leave it out for all clients.
     pub fn developer(mut self, value: impl Into<String>) -> Self {
         self.body.developer = Some(value.into());
         self
     }
 
-    /// The `end` field.
+    /// End index of the page to return, exclusive.
     pub fn end(mut self, value: i32) -> Self {
         self.body.end = Some(value);
         self
     }
 
-    /// The `start` field.
+    /// Start index of the page to return, inclusive.
     pub fn start(mut self, value: i32) -> Self {
         self.body.start = Some(value);
         self
@@ -857,12 +925,14 @@ crate::response_basics::response_basics!(
     ClientAuthorizationUpdateResponse
 );
 impl AuthorizationUpdateResponse {
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
@@ -911,25 +981,30 @@ impl<'a> CreateClientRequest<'a> {
         }
     }
 
-    /// The `applicationType` field.
+    /// Kind of application, `WEB` or `NATIVE` (`application_type` in OpenID Connect Dynamic
+    /// Client Registration, which assumes `web` when it is omitted). The standard ties it to
+    /// which redirect URI forms are acceptable.
     pub fn application_type(mut self, value: types::ApplicationType) -> Self {
         self.body.application_type = Some(value);
         self
     }
 
-    /// The `attributes` field.
+    /// Arbitrary key/value pairs that the service operator attaches to the object for its own
+    /// use.
     pub fn attributes(mut self, value: impl IntoIterator<Item = types::Pair>) -> Self {
         self.body.attributes = value.into_iter().collect();
         self
     }
 
-    /// The `authTimeRequired` field.
+    /// Whether ID tokens for the client must carry the `auth_time` claim (the
+    /// `require_auth_time` client metadata of OpenID Connect Dynamic Client Registration).
     pub fn auth_time_required(mut self, value: bool) -> Self {
         self.body.auth_time_required = Some(value);
         self
     }
 
-    /// The `authorizationDetailsTypes` field.
+    /// The `type` values this client may use in `authorization_details` (the
+    /// `authorization_details_types` metadata of RFC 9396 Rich Authorization Requests).
     pub fn authorization_details_types(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -938,25 +1013,33 @@ impl<'a> CreateClientRequest<'a> {
         self
     }
 
-    /// The `authorizationEncryptionAlg` field.
+    /// JWE key-management algorithm (`alg`) for encrypting JARM authorization responses sent to
+    /// this client (`authorization_encrypted_response_alg`). When absent, those responses are
+    /// signed but not encrypted.
     pub fn authorization_encryption_alg(mut self, value: types::JweAlg) -> Self {
         self.body.authorization_encryption_alg = Some(value);
         self
     }
 
-    /// The `authorizationEncryptionEnc` field.
+    /// JWE content-encryption algorithm (`enc`) for JARM authorization responses
+    /// (`authorization_encrypted_response_enc`), used together with
+    /// `authorizationEncryptionAlg`; JARM falls back to `A128CBC-HS256` when only the `alg` is
+    /// set.
     pub fn authorization_encryption_enc(mut self, value: types::JweEnc) -> Self {
         self.body.authorization_encryption_enc = Some(value);
         self
     }
 
-    /// The `authorizationSignAlg` field.
+    /// Signing algorithm for JARM authorization responses (`response_mode=jwt` and its
+    /// variants) sent to this client (`authorization_signed_response_alg`); JARM's default is
+    /// `RS256`.
     pub fn authorization_sign_alg(mut self, value: types::JwsAlg) -> Self {
         self.body.authorization_sign_alg = Some(value);
         self
     }
 
-    /// The `automaticallyRegistered` field.
+    /// Whether the client came into being through automatic registration as defined by OpenID
+    /// Federation 1.0.
     pub fn automatically_registered(mut self, value: bool) -> Self {
         self.body.automatically_registered = Some(value);
         self
@@ -975,61 +1058,65 @@ impl<'a> CreateClientRequest<'a> {
         self
     }
 
-    /// The `bcDeliveryMode` field.
+    /// How the client gets the outcome of a CIBA backchannel authentication: by poll, ping or
+    /// push (`backchannel_token_delivery_mode`).
     pub fn bc_delivery_mode(mut self, value: impl Into<String>) -> Self {
         self.body.bc_delivery_mode = Some(value.into());
         self
     }
 
-    /// The `bcNotificationEndpoint` field.
+    /// URL of the client's CIBA notification endpoint
+    /// (`backchannel_client_notification_endpoint`), which the authorization server calls in
+    /// ping and push modes.
     pub fn bc_notification_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.bc_notification_endpoint = Some(value.into());
         self
     }
 
-    /// The `bcRequestSignAlg` field.
+    /// Algorithm the client signs its CIBA backchannel authentication requests with
+    /// (`backchannel_authentication_request_signing_alg`); CIBA permits asymmetric algorithms
+    /// only. Leave it unset for a client that sends unsigned requests.
     pub fn bc_request_sign_alg(mut self, value: types::JwsAlg) -> Self {
         self.body.bc_request_sign_alg = Some(value);
         self
     }
 
-    /// The `bcUserCodeRequired` field.
+    /// Whether the client must send a user code in its CIBA backchannel authentication requests
+    /// (the `backchannel_user_code_parameter` client metadata).
     pub fn bc_user_code_required(mut self, value: bool) -> Self {
         self.body.bc_user_code_required = Some(value);
         self
     }
 
-    /// The `clientId` field.
-    pub fn client_id(mut self, value: i64) -> Self {
-        self.body.client_id = Some(value);
-        self
-    }
-
-    /// The `clientIdAlias` field.
+    /// The client's alias, a string that can stand in for the numeric client ID while aliases
+    /// are enabled for both the client and the service. Where a token is concerned, it is the
+    /// alias in effect when the token was requested, which may have changed since.
     pub fn client_id_alias(mut self, value: impl Into<String>) -> Self {
         self.body.client_id_alias = Some(value.into());
         self
     }
 
-    /// The `clientIdAliasEnabled` field.
+    /// Whether client ID aliases are switched on. An alias only works when both the service and
+    /// the client have this set.
     pub fn client_id_alias_enabled(mut self, value: bool) -> Self {
         self.body.client_id_alias_enabled = Some(value);
         self
     }
 
-    /// The `clientName` field.
+    /// The client application's display name (`client_name`), without a language tag.
     pub fn client_name(mut self, value: impl Into<String>) -> Self {
         self.body.client_name = Some(value.into());
         self
     }
 
-    /// The `clientNames` field.
+    /// Localized variants of the client's name, one per language tag (as in `client_name#ja`).
     pub fn client_names(mut self, value: impl IntoIterator<Item = types::TaggedValue>) -> Self {
         self.body.client_names = value.into_iter().collect();
         self
     }
 
-    /// The `clientRegistrationTypes` field.
+    /// OpenID Federation registration types the client declares it may use, `AUTOMATIC` and/or
+    /// `EXPLICIT` (`client_registration_types`).
     pub fn client_registration_types(
         mut self,
         value: impl IntoIterator<Item = types::ClientRegistrationType>,
@@ -1038,157 +1125,155 @@ impl<'a> CreateClientRequest<'a> {
         self
     }
 
-    /// The `clientSecret` field.
-    pub fn client_secret(mut self, value: impl Into<String>) -> Self {
-        self.body.client_secret = Some(value.into());
-        self
-    }
-
-    /// The `clientSource` field.
+    /// How the client came to be registered: statically, by dynamic registration (RFC 7591), by
+    /// OpenID Federation automatic or explicit registration, or by discovery of a client ID
+    /// metadata document.
     pub fn client_source(mut self, value: types::ClientSource) -> Self {
         self.body.client_source = Some(value);
         self
     }
 
-    /// The `clientType` field.
+    /// Whether the client is `PUBLIC` or `CONFIDENTIAL` in the sense of RFC 6749 section 2.1,
+    /// that is, whether it can keep a secret.
     pub fn client_type(mut self, value: types::ClientType) -> Self {
         self.body.client_type = Some(value);
         self
     }
 
-    /// The `clientUri` field.
+    /// URL of the client's home page (`client_uri`), which a consent screen may link to.
     pub fn client_uri(mut self, value: impl Into<String>) -> Self {
         self.body.client_uri = Some(value.into());
         self
     }
 
-    /// The `clientUris` field.
+    /// Language-specific variants of `clientUri`, one per language tag (the `client_uri#<tag>`
+    /// form of the metadata).
     pub fn client_uris(mut self, value: impl IntoIterator<Item = types::TaggedValue>) -> Self {
         self.body.client_uris = value.into_iter().collect();
         self
     }
 
-    /// The `contacts` field.
+    /// E-mail addresses of the people responsible for this client (`contacts` metadata).
     pub fn contacts(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.contacts = value.into_iter().map(Into::into).collect();
         self
     }
 
-    /// The `createdAt` field.
-    pub fn created_at(mut self, value: i64) -> Self {
-        self.body.created_at = Some(value);
-        self
-    }
-
-    /// The `credentialOfferEndpoint` field.
+    /// For a wallet: where it receives credential offers from a credential issuer
+    /// (`credential_offer_endpoint`, OpenID for Verifiable Credential Issuance).
     pub fn credential_offer_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.credential_offer_endpoint = Some(value.into());
         self
     }
 
-    /// The `credentialResponseEncryptionRequired` field.
+    /// Whether credential responses to the client must always be encrypted, so that its
+    /// credential requests must carry encryption parameters; the service's issuer metadata can
+    /// require this for every client anyway.
     pub fn credential_response_encryption_required(mut self, value: bool) -> Self {
         self.body.credential_response_encryption_required = Some(value);
         self
     }
 
-    /// The `customMetadata` field.
+    /// JSON text with the client's values for the custom metadata names the service lists in
+    /// `supportedCustomClientMetadata`. Dynamic registration stores such names and drops any
+    /// metadata it does not recognise.
     pub fn custom_metadata(mut self, value: impl Into<String>) -> Self {
         self.body.custom_metadata = Some(value.into());
         self
     }
 
-    /// The `defaultAcrs` field.
+    /// Authentication context class references assumed when an authorization request asks for
+    /// none itself (`default_acr_values`), in order of preference.
     pub fn default_acrs(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.default_acrs = value.into_iter().map(Into::into).collect();
         self
     }
 
-    /// The `defaultMaxAge` field.
+    /// The client's default maximum authentication age in seconds (the `default_max_age` client
+    /// metadata), applied when an authorization request carries no `max_age`.
     pub fn default_max_age(mut self, value: i32) -> Self {
         self.body.default_max_age = Some(value);
         self
     }
 
-    /// The `derivedSectorIdentifier` field.
-    pub fn derived_sector_identifier(mut self, value: impl Into<String>) -> Self {
-        self.body.derived_sector_identifier = Some(value.into());
-        self
-    }
-
-    /// The `description` field.
+    /// A human-readable description, with no language tag.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.body.description = Some(value.into());
         self
     }
 
-    /// The `descriptions` field.
+    /// Localized descriptions, one per language tag.
     pub fn descriptions(mut self, value: impl IntoIterator<Item = types::TaggedValue>) -> Self {
         self.body.descriptions = value.into_iter().collect();
         self
     }
 
-    /// The `developer` field.
+    /// The unique ID of the developer who owns a client application.
     pub fn developer(mut self, value: impl Into<String>) -> Self {
         self.body.developer = Some(value.into());
         self
     }
 
-    /// The `digestAlgorithm` field.
+    /// Hash algorithm, named as in IANA's Hash Algorithm Registry, that the client wants used
+    /// for digests of external attachments in `verified_claims` (OpenID Connect for Identity
+    /// Assurance `digest_algorithm`). `sha-256` applies when it is absent.
     pub fn digest_algorithm(mut self, value: impl Into<String>) -> Self {
         self.body.digest_algorithm = Some(value.into());
         self
     }
 
-    /// The `discoveredByMetadataDocument` field.
+    /// Whether Authlete discovered and registered the client from an OAuth Client ID Metadata
+    /// Document.
     pub fn discovered_by_metadata_document(mut self, value: bool) -> Self {
         self.body.discovered_by_metadata_document = Some(value);
         self
     }
 
-    /// The `dpopRequired` field.
+    /// Whether the client requires DPoP-bound access tokens (RFC 9449).
     pub fn dpop_required(mut self, value: bool) -> Self {
         self.body.dpop_required = Some(value);
         self
     }
 
-    /// The `dynamicallyRegistered` field.
-    pub fn dynamically_registered(mut self, value: bool) -> Self {
-        self.body.dynamically_registered = Some(value);
-        self
-    }
-
-    /// The `entityId` field.
+    /// The client's OpenID Federation entity ID; set only for clients registered through OpenID
+    /// Federation.
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.body.entity_id = Some(value.into());
         self
     }
 
-    /// The `explicitlyRegistered` field.
+    /// Whether the client was registered by explicit registration as defined by OpenID
+    /// Federation 1.0.
     pub fn explicitly_registered(mut self, value: bool) -> Self {
         self.body.explicitly_registered = Some(value);
         self
     }
 
-    /// The `extension` field.
+    /// Authlete-specific settings that no standard metadata covers, such as the client's
+    /// requestable scopes, its own token lifetimes and its permission to use token exchange.
     pub fn extension(mut self, value: types::ClientExtension) -> Self {
         self.body.extension = Some(value);
         self
     }
 
-    /// The `fapiModes` field.
+    /// The FAPI profiles (for example `FAPI1_ADVANCED` or `FAPI2_SECURITY`) that Authlete
+    /// applies to requests when the FAPI profile is on for the service. A client's list is
+    /// consulted only when the service's list is unset.
     pub fn fapi_modes(mut self, value: impl IntoIterator<Item = types::FapiMode>) -> Self {
         self.body.fapi_modes = value.into_iter().collect();
         self
     }
 
-    /// The `frontChannelRequestObjectEncryptionRequired` field.
+    /// Whether request objects passed through the front channel (by the user agent) must be
+    /// encrypted. Pushed authorization requests are exempt, and either the service or the
+    /// client flag is enough to turn it on.
     pub fn front_channel_request_object_encryption_required(mut self, value: bool) -> Self {
         self.body.front_channel_request_object_encryption_required = Some(value);
         self
     }
 
-    /// The `grantTypes` field.
+    /// Grant types the client declares it will restrict itself to (`grant_types`, RFC 7591),
+    /// for example `AUTHORIZATION_CODE` or `REFRESH_TOKEN`.
     pub fn grant_types(mut self, value: impl IntoIterator<Item = types::GrantType>) -> Self {
         self.body.grant_types = value.into_iter().collect();
         self
@@ -1200,253 +1285,278 @@ impl<'a> CreateClientRequest<'a> {
         self
     }
 
-    /// The `idTokenEncryptionAlg` field.
+    /// JWE `alg` for encrypting ID tokens issued to this client
+    /// (`id_token_encrypted_response_alg`); when absent, ID tokens are only signed.
     pub fn id_token_encryption_alg(mut self, value: types::JweAlg) -> Self {
         self.body.id_token_encryption_alg = Some(value);
         self
     }
 
-    /// The `idTokenEncryptionEnc` field.
+    /// JWE `enc` for ID token encryption (`id_token_encrypted_response_enc`), paired with
+    /// `idTokenEncryptionAlg`; the standard's default is `A128CBC- HS256`, spelled
+    /// `A128CBC_HS256` here.
     pub fn id_token_encryption_enc(mut self, value: types::JweEnc) -> Self {
         self.body.id_token_encryption_enc = Some(value);
         self
     }
 
-    /// The `idTokenSignAlg` field.
+    /// Algorithm ID tokens for this client are signed with (`id_token_signed_response_alg`);
+    /// OpenID Connect Dynamic Client Registration defaults it to `RS256`.
     pub fn id_token_sign_alg(mut self, value: types::JwsAlg) -> Self {
         self.body.id_token_sign_alg = Some(value);
         self
     }
 
-    /// The `inScopeForTokenMigration` field.
+    /// Whether the client is included when tokens are migrated. Authlete's public documentation
+    /// says little more than that.
     pub fn in_scope_for_token_migration(mut self, value: bool) -> Self {
         self.body.in_scope_for_token_migration = Some(value);
         self
     }
 
-    /// The `jwks` field.
+    /// The client's JWK Set (RFC 7517) as a JSON string (the `jwks` client metadata, an
+    /// alternative to `jwksUri`).
     pub fn jwks(mut self, value: impl Into<String>) -> Self {
         self.body.jwks = Some(value.into());
         self
     }
 
-    /// The `jwksUri` field.
+    /// URL where a JWK Set document (RFC 7517) is published.
     pub fn jwks_uri(mut self, value: impl Into<String>) -> Self {
         self.body.jwks_uri = Some(value.into());
         self
     }
 
-    /// The `locked` field.
+    /// Whether the client is locked, a flag set through Authlete's client lock- flag API.
     pub fn locked(mut self, value: bool) -> Self {
         self.body.locked = Some(value);
         self
     }
 
-    /// The `loginUri` field.
+    /// URL a third party can open to make this client start a login at the authorization server
+    /// (`initiate_login_uri`, OpenID Connect Core §4).
     pub fn login_uri(mut self, value: impl Into<String>) -> Self {
         self.body.login_uri = Some(value.into());
         self
     }
 
-    /// The `logoUri` field.
+    /// URL of the client's logo image (the `logo_uri` client metadata).
     pub fn logo_uri(mut self, value: impl Into<String>) -> Self {
         self.body.logo_uri = Some(value.into());
         self
     }
 
-    /// The `logoUris` field.
+    /// Localized logo URLs, one per language tag.
     pub fn logo_uris(mut self, value: impl IntoIterator<Item = types::TaggedValue>) -> Self {
         self.body.logo_uris = value.into_iter().collect();
         self
     }
 
-    /// The `metadataDocumentExpiresAt` field.
+    /// When the client's metadata document expires, in milliseconds since the Unix epoch.
+    /// Meaningful only for clients discovered through OAuth Client ID Metadata Document.
     pub fn metadata_document_expires_at(mut self, value: i64) -> Self {
         self.body.metadata_document_expires_at = Some(value);
         self
     }
 
-    /// The `metadataDocumentLocation` field.
+    /// URL of the client's metadata document under OAuth Client ID Metadata Document. On
+    /// token-related objects it is present only when that URL served as the client ID.
     pub fn metadata_document_location(mut self, value: impl Into<String>) -> Self {
         self.body.metadata_document_location = Some(value.into());
         self
     }
 
-    /// The `metadataDocumentUpdatedAt` field.
+    /// When the client was last refreshed from its metadata document (OAuth Client ID Metadata
+    /// Document). The unit is not documented; `metadataDocumentExpiresAt` uses milliseconds
+    /// since the Unix epoch.
     pub fn metadata_document_updated_at(mut self, value: i64) -> Self {
         self.body.metadata_document_updated_at = Some(value);
         self
     }
 
-    /// The `modifiedAt` field.
-    pub fn modified_at(mut self, value: i64) -> Self {
-        self.body.modified_at = Some(value);
-        self
-    }
-
-    /// The `mtlsEndpointAliasesUsed` field.
+    /// Whether the client prefers the mutual-TLS endpoint aliases over the plain endpoints (the
+    /// `use_mtls_endpoint_aliases` client metadata).
     pub fn mtls_endpoint_aliases_used(mut self, value: bool) -> Self {
         self.body.mtls_endpoint_aliases_used = Some(value);
         self
     }
 
-    /// The `number` field.
-    pub fn number(mut self, value: i32) -> Self {
-        self.body.number = Some(value);
-        self
-    }
-
-    /// The `organizationName` field.
+    /// Human-readable name of the organization behind the client or service (the
+    /// `organization_name` metadata of OpenID Federation 1.0).
     pub fn organization_name(mut self, value: impl Into<String>) -> Self {
         self.body.organization_name = Some(value.into());
         self
     }
 
-    /// The `parRequired` field.
+    /// Whether authorization requests must go through the pushed authorization request endpoint
+    /// first (the `require_pushed_authorization_requests` metadata of RFC 9126).
     pub fn par_required(mut self, value: bool) -> Self {
         self.body.par_required = Some(value);
         self
     }
 
-    /// The `pkceRequired` field.
+    /// Whether authorization-code requests must use PKCE (RFC 7636). The service setting
+    /// applies to every client, so a client flag of `false` does not switch it off.
     pub fn pkce_required(mut self, value: bool) -> Self {
         self.body.pkce_required = Some(value);
         self
     }
 
-    /// The `pkceS256Required` field.
+    /// Whether PKCE requests must use the `S256` code challenge method, ruling out `plain` and
+    /// an omitted method. The service setting applies to every client.
     pub fn pkce_s256_required(mut self, value: bool) -> Self {
         self.body.pkce_s256_required = Some(value);
         self
     }
 
-    /// The `policyUri` field.
+    /// URL of the client's page on how it uses data about the end user (`policy_uri` client
+    /// metadata).
     pub fn policy_uri(mut self, value: impl Into<String>) -> Self {
         self.body.policy_uri = Some(value.into());
         self
     }
 
-    /// The `policyUris` field.
+    /// Localized policy page URLs, one per language tag.
     pub fn policy_uris(mut self, value: impl IntoIterator<Item = types::TaggedValue>) -> Self {
         self.body.policy_uris = value.into_iter().collect();
         self
     }
 
-    /// The `redirectUris` field.
+    /// Registered redirection endpoints of the client (`redirect_uris`, RFC 6749 §3.1.2); the
+    /// `redirect_uri` of an authorization request is checked against them.
     pub fn redirect_uris(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.redirect_uris = value.into_iter().map(Into::into).collect();
         self
     }
 
-    /// The `registrationAccessTokenHash` field.
+    /// Hash of the registration access token that dynamic client registration issued for
+    /// managing this client (RFC 7592). Not the token itself, but still sensitive: keep it out
+    /// of logs.
     pub fn registration_access_token_hash(mut self, value: impl Into<String>) -> Self {
         self.body.registration_access_token_hash = Some(value.into());
         self
     }
 
-    /// The `requestEncryptionAlg` field.
+    /// JWE `alg` the client uses when it encrypts request objects
+    /// (`request_object_encryption_alg`; JAR, RFC 9101).
     pub fn request_encryption_alg(mut self, value: types::JweAlg) -> Self {
         self.body.request_encryption_alg = Some(value);
         self
     }
 
-    /// The `requestEncryptionEnc` field.
+    /// JWE `enc` for request objects the client encrypts (`request_object_encryption_enc`),
+    /// paired with `requestEncryptionAlg`.
     pub fn request_encryption_enc(mut self, value: types::JweEnc) -> Self {
         self.body.request_encryption_enc = Some(value);
         self
     }
 
-    /// The `requestObjectEncryptionAlgMatchRequired` field.
+    /// Whether the JWE `alg` of an encrypted request object must equal the client's registered
+    /// `request_object_encryption_alg`. Either the service or the client flag is enough to turn
+    /// it on.
     pub fn request_object_encryption_alg_match_required(mut self, value: bool) -> Self {
         self.body.request_object_encryption_alg_match_required = Some(value);
         self
     }
 
-    /// The `requestObjectEncryptionEncMatchRequired` field.
+    /// Whether the JWE `enc` of an encrypted request object must equal the client's registered
+    /// `request_object_encryption_enc`. Either the service or the client flag is enough to turn
+    /// it on.
     pub fn request_object_encryption_enc_match_required(mut self, value: bool) -> Self {
         self.body.request_object_encryption_enc_match_required = Some(value);
         self
     }
 
-    /// The `requestObjectRequired` field.
+    /// Whether authorization requests must carry a request object (via `request` or
+    /// `request_uri`). Unless the service applies traditional request-object processing, this
+    /// acts like `require_signed_request_object` of JAR (RFC 9101).
     pub fn request_object_required(mut self, value: bool) -> Self {
         self.body.request_object_required = Some(value);
         self
     }
 
-    /// The `requestSignAlg` field.
+    /// Algorithm the client must sign its request objects with (`request_object_signing_alg`);
+    /// request objects signed any other way are rejected. Unset means no particular algorithm
+    /// is required.
     pub fn request_sign_alg(mut self, value: types::JwsAlg) -> Self {
         self.body.request_sign_alg = Some(value);
         self
     }
 
-    /// The `requestUris` field.
+    /// Pre-registered `request_uri` values from which the client's request objects may be
+    /// fetched by reference (`request_uris`).
     pub fn request_uris(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.request_uris = value.into_iter().map(Into::into).collect();
         self
     }
 
-    /// The `responseModes` field.
+    /// Response modes the client may use (`response_modes`, FAPI 2.0 Message Signing).
+    /// `QUERY_JWT`, `FRAGMENT_JWT` and `FORM_POST_JWT` stand for the JARM modes `query.jwt`,
+    /// `fragment.jwt` and `form_post.jwt`.
     pub fn response_modes(mut self, value: impl IntoIterator<Item = types::ResponseMode>) -> Self {
         self.body.response_modes = value.into_iter().collect();
         self
     }
 
-    /// The `responseTypes` field.
+    /// Combinations of `response_type` the client restricts itself to (`response_types`), for
+    /// example `CODE` or `CODE_ID_TOKEN`.
     pub fn response_types(mut self, value: impl IntoIterator<Item = types::ResponseType>) -> Self {
         self.body.response_types = value.into_iter().collect();
         self
     }
 
-    /// The `rsRequestSigned` field.
+    /// Deprecated: whether the client signs its requests to resource servers, in which case
+    /// introspection and userinfo requests are checked for a valid signature.
     pub fn rs_request_signed(mut self, value: bool) -> Self {
         self.body.rs_request_signed = Some(value);
         self
     }
 
-    /// The `rsSignedRequestKeyId` field.
+    /// Key ID of the JWK used to verify HTTP message signatures (RFC 9421) made by this client,
+    /// used when a signature carries no `keyid` of its own. The JWK must have an `alg`; with
+    /// neither key ID, verification fails.
     pub fn rs_signed_request_key_id(mut self, value: impl Into<String>) -> Self {
         self.body.rs_signed_request_key_id = Some(value.into());
         self
     }
 
-    /// The `sectorIdentifierUri` field.
+    /// HTTPS URL of a JSON array listing the client's redirect URIs (`sector_identifier_uri`);
+    /// its host is the sector that pairwise subject values are computed for.
     pub fn sector_identifier_uri(mut self, value: impl Into<String>) -> Self {
         self.body.sector_identifier_uri = Some(value.into());
         self
     }
 
-    /// The `selfSignedCertificateKeyId` field.
+    /// Key ID of the JWK in the client's key set that holds its self-signed certificate, for
+    /// `self_signed_tls_client_auth` (RFC 8705 §2.2).
     pub fn self_signed_certificate_key_id(mut self, value: impl Into<String>) -> Self {
         self.body.self_signed_certificate_key_id = Some(value.into());
         self
     }
 
-    /// The `serviceNumber` field.
-    pub fn service_number(mut self, value: i32) -> Self {
-        self.body.service_number = Some(value);
-        self
-    }
-
-    /// The `signedJwksUri` field.
+    /// URL that serves the JWK Set as a signed JWT (the `signed_jwks_uri` metadata of OpenID
+    /// Federation 1.0).
     pub fn signed_jwks_uri(mut self, value: impl Into<String>) -> Self {
         self.body.signed_jwks_uri = Some(value.into());
         self
     }
 
-    /// The `singleAccessTokenPerSubject` field.
+    /// Whether a user may hold at most one access token per client: issuing a new one
+    /// invalidates the others. Either the service or the client flag is enough;
+    /// client-credentials tokens are not affected.
     pub fn single_access_token_per_subject(mut self, value: bool) -> Self {
         self.body.single_access_token_per_subject = Some(value);
         self
     }
 
-    /// The `softwareId` field.
+    /// Identifier the developer or publisher gives the client software, the same for every
+    /// installed instance, unlike the client ID (`software_id`, RFC 7591).
     pub fn software_id(mut self, value: impl Into<String>) -> Self {
         self.body.software_id = Some(value.into());
         self
     }
 
-    /// The `softwareVersion` field.
+    /// Version of the software named by `softwareId` (`software_version`, RFC 7591).
     pub fn software_version(mut self, value: impl Into<String>) -> Self {
         self.body.software_version = Some(value.into());
         self
@@ -1464,109 +1574,129 @@ impl<'a> CreateClientRequest<'a> {
         self
     }
 
-    /// The `subjectType` field.
+    /// Whether this client sees the same `sub` as every other client (`PUBLIC`) or one computed
+    /// for its sector (`PAIRWISE`), per OpenID Connect Core §8.
     pub fn subject_type(mut self, value: types::SubjectType) -> Self {
         self.body.subject_type = Some(value);
         self
     }
 
-    /// The `tlsClientAuthSanDns` field.
+    /// For `tls_client_auth` (RFC 8705 §2.1.2): the DNS name that must appear as a subject
+    /// alternative name in the client's certificate. Set only one of the `tlsClientAuth*`
+    /// values.
     pub fn tls_client_auth_san_dns(mut self, value: impl Into<String>) -> Self {
         self.body.tls_client_auth_san_dns = Some(value.into());
         self
     }
 
-    /// The `tlsClientAuthSanEmail` field.
+    /// For `tls_client_auth` (RFC 8705): the e-mail address that must appear as a subject
+    /// alternative name in the client's certificate.
     pub fn tls_client_auth_san_email(mut self, value: impl Into<String>) -> Self {
         self.body.tls_client_auth_san_email = Some(value.into());
         self
     }
 
-    /// The `tlsClientAuthSanIp` field.
+    /// For `tls_client_auth` (RFC 8705): the IPv4 or IPv6 address, in text form, that must
+    /// appear as a subject alternative name in the client's certificate.
     pub fn tls_client_auth_san_ip(mut self, value: impl Into<String>) -> Self {
         self.body.tls_client_auth_san_ip = Some(value.into());
         self
     }
 
-    /// The `tlsClientAuthSanUri` field.
+    /// For `tls_client_auth` (RFC 8705): the URI that must appear as a subject alternative name
+    /// in the client's certificate.
     pub fn tls_client_auth_san_uri(mut self, value: impl Into<String>) -> Self {
         self.body.tls_client_auth_san_uri = Some(value.into());
         self
     }
 
-    /// The `tlsClientAuthSubjectDn` field.
+    /// Expected subject distinguished name of the client's certificate, as an RFC 4514 string,
+    /// for `tls_client_auth` (RFC 8705).
     pub fn tls_client_auth_subject_dn(mut self, value: impl Into<String>) -> Self {
         self.body.tls_client_auth_subject_dn = Some(value.into());
         self
     }
 
-    /// The `tlsClientCertificateBoundAccessTokens` field.
+    /// Whether access tokens are bound to the client's TLS certificate (RFC 8705, the
+    /// `tls_client_certificate_bound_access_tokens` metadata).
     pub fn tls_client_certificate_bound_access_tokens(mut self, value: bool) -> Self {
         self.body.tls_client_certificate_bound_access_tokens = Some(value);
         self
     }
 
-    /// The `tokenAuthMethod` field.
+    /// How the client authenticates at the token endpoint (`token_endpoint_auth_method`), e.g.
+    /// `CLIENT_SECRET_BASIC`, `PRIVATE_KEY_JWT` or `TLS_CLIENT_AUTH`; `NONE` marks a public
+    /// client.
     pub fn token_auth_method(mut self, value: types::ClientAuthMethod) -> Self {
         self.body.token_auth_method = Some(value);
         self
     }
 
-    /// The `tokenAuthSignAlg` field.
+    /// Algorithm the client signs its authentication JWT with under `CLIENT_SECRET_JWT` or
+    /// `PRIVATE_KEY_JWT` (`token_endpoint_auth_signing_alg`); `NONE` is not allowed.
     pub fn token_auth_sign_alg(mut self, value: types::JwsAlg) -> Self {
         self.body.token_auth_sign_alg = Some(value);
         self
     }
 
-    /// The `tosUri` field.
+    /// URL of the client's terms of service (`tos_uri` client metadata).
     pub fn tos_uri(mut self, value: impl Into<String>) -> Self {
         self.body.tos_uri = Some(value.into());
         self
     }
 
-    /// The `tosUris` field.
+    /// Localized terms-of-service URLs, one per language tag.
     pub fn tos_uris(mut self, value: impl IntoIterator<Item = types::TaggedValue>) -> Self {
         self.body.tos_uris = value.into_iter().collect();
         self
     }
 
-    /// The `trustAnchorId` field.
+    /// Entity ID of the trust anchor that ended the trust chain used when the client was
+    /// registered, or last updated, through OpenID Federation.
     pub fn trust_anchor_id(mut self, value: impl Into<String>) -> Self {
         self.body.trust_anchor_id = Some(value.into());
         self
     }
 
-    /// The `trustChain` field.
+    /// OpenID Federation trust chain used at the client's registration or last update: signed
+    /// entity statements (JWS strings) running from the client's entity configuration up to the
+    /// trust anchor's statement.
     pub fn trust_chain(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.trust_chain = value.into_iter().map(Into::into).collect();
         self
     }
 
-    /// The `trustChainExpiresAt` field.
+    /// When the OpenID Federation trust chain used to register or update the client expires, in
+    /// milliseconds since the Unix epoch.
     pub fn trust_chain_expires_at(mut self, value: i64) -> Self {
         self.body.trust_chain_expires_at = Some(value);
         self
     }
 
-    /// The `trustChainUpdatedAt` field.
+    /// When the client's OpenID Federation trust chain was last updated. The unit is not
+    /// documented; `trustChainExpiresAt` uses milliseconds since the Unix epoch.
     pub fn trust_chain_updated_at(mut self, value: i64) -> Self {
         self.body.trust_chain_updated_at = Some(value);
         self
     }
 
-    /// The `userInfoEncryptionAlg` field.
+    /// JWE `alg` for encrypting UserInfo responses to this client
+    /// (`userinfo_encrypted_response_alg`); absent or null means no encryption.
     pub fn user_info_encryption_alg(mut self, value: types::JweAlg) -> Self {
         self.body.user_info_encryption_alg = Some(value);
         self
     }
 
-    /// The `userInfoEncryptionEnc` field.
+    /// JWE `enc` for UserInfo response encryption (`userinfo_encrypted_response_enc`), paired
+    /// with `userInfoEncryptionAlg`.
     pub fn user_info_encryption_enc(mut self, value: types::JweEnc) -> Self {
         self.body.user_info_encryption_enc = Some(value);
         self
     }
 
-    /// The `userInfoSignAlg` field.
+    /// Signing algorithm for UserInfo responses to this client
+    /// (`userinfo_signed_response_alg`). If absent or null, the UserInfo endpoint answers with
+    /// plain JSON rather than a JWT.
     pub fn user_info_sign_alg(mut self, value: types::JwsAlg) -> Self {
         self.body.user_info_sign_alg = Some(value);
         self
@@ -1613,42 +1743,55 @@ pub struct ClientResponse {
 crate::response_basics::response_basics!(ClientResponse, Client);
 
 impl ClientResponse {
-    /// The `applicationType` field.
+    /// Kind of application, `WEB` or `NATIVE` (`application_type` in OpenID Connect Dynamic
+    /// Client Registration, which assumes `web` when it is omitted). The standard ties it to
+    /// which redirect URI forms are acceptable.
     pub fn application_type(&self) -> Option<types::ApplicationType> {
         self.body.application_type.clone()
     }
 
-    /// The `attributes` field.
+    /// Arbitrary key/value pairs that the service operator attaches to the object for its own
+    /// use.
     pub fn attributes(&self) -> &[types::Pair] {
         &self.body.attributes
     }
 
-    /// The `authTimeRequired` field.
+    /// Whether ID tokens for the client must carry the `auth_time` claim (the
+    /// `require_auth_time` client metadata of OpenID Connect Dynamic Client Registration).
     pub fn auth_time_required(&self) -> Option<bool> {
         self.body.auth_time_required
     }
 
-    /// The `authorizationDetailsTypes` field.
+    /// The `type` values this client may use in `authorization_details` (the
+    /// `authorization_details_types` metadata of RFC 9396 Rich Authorization Requests).
     pub fn authorization_details_types(&self) -> &[String] {
         &self.body.authorization_details_types
     }
 
-    /// The `authorizationEncryptionAlg` field.
+    /// JWE key-management algorithm (`alg`) for encrypting JARM authorization responses sent to
+    /// this client (`authorization_encrypted_response_alg`). When absent, those responses are
+    /// signed but not encrypted.
     pub fn authorization_encryption_alg(&self) -> Option<&types::JweAlg> {
         self.body.authorization_encryption_alg.as_ref()
     }
 
-    /// The `authorizationEncryptionEnc` field.
+    /// JWE content-encryption algorithm (`enc`) for JARM authorization responses
+    /// (`authorization_encrypted_response_enc`), used together with
+    /// `authorizationEncryptionAlg`; JARM falls back to `A128CBC-HS256` when only the `alg` is
+    /// set.
     pub fn authorization_encryption_enc(&self) -> Option<&types::JweEnc> {
         self.body.authorization_encryption_enc.as_ref()
     }
 
-    /// The `authorizationSignAlg` field.
+    /// Signing algorithm for JARM authorization responses (`response_mode=jwt` and its
+    /// variants) sent to this client (`authorization_signed_response_alg`); JARM's default is
+    /// `RS256`.
     pub fn authorization_sign_alg(&self) -> Option<&types::JwsAlg> {
         self.body.authorization_sign_alg.as_ref()
     }
 
-    /// The `automaticallyRegistered` field.
+    /// Whether the client came into being through automatic registration as defined by OpenID
+    /// Federation 1.0.
     pub fn automatically_registered(&self) -> Option<bool> {
         self.body.automatically_registered
     }
@@ -1664,182 +1807,217 @@ impl ClientResponse {
         self.body.backchannel_logout_uri.as_deref()
     }
 
-    /// The `bcDeliveryMode` field.
+    /// How the client gets the outcome of a CIBA backchannel authentication: by poll, ping or
+    /// push (`backchannel_token_delivery_mode`).
     pub fn bc_delivery_mode(&self) -> Option<&str> {
         self.body.bc_delivery_mode.as_deref()
     }
 
-    /// The `bcNotificationEndpoint` field.
+    /// URL of the client's CIBA notification endpoint
+    /// (`backchannel_client_notification_endpoint`), which the authorization server calls in
+    /// ping and push modes.
     pub fn bc_notification_endpoint(&self) -> Option<&str> {
         self.body.bc_notification_endpoint.as_deref()
     }
 
-    /// The `bcRequestSignAlg` field.
+    /// Algorithm the client signs its CIBA backchannel authentication requests with
+    /// (`backchannel_authentication_request_signing_alg`); CIBA permits asymmetric algorithms
+    /// only. Leave it unset for a client that sends unsigned requests.
     pub fn bc_request_sign_alg(&self) -> Option<&types::JwsAlg> {
         self.body.bc_request_sign_alg.as_ref()
     }
 
-    /// The `bcUserCodeRequired` field.
+    /// Whether the client must send a user code in its CIBA backchannel authentication requests
+    /// (the `backchannel_user_code_parameter` client metadata).
     pub fn bc_user_code_required(&self) -> Option<bool> {
         self.body.bc_user_code_required
     }
 
-    /// The `clientId` field.
+    /// The numeric client ID Authlete assigned to the client application.
     pub fn client_id(&self) -> Option<i64> {
         self.body.client_id
     }
 
-    /// The `clientIdAlias` field.
+    /// The client's alias, a string that can stand in for the numeric client ID while aliases
+    /// are enabled for both the client and the service. Where a token is concerned, it is the
+    /// alias in effect when the token was requested, which may have changed since.
     pub fn client_id_alias(&self) -> Option<&str> {
         self.body.client_id_alias.as_deref()
     }
 
-    /// The `clientIdAliasEnabled` field.
+    /// Whether client ID aliases are switched on. An alias only works when both the service and
+    /// the client have this set.
     pub fn client_id_alias_enabled(&self) -> Option<bool> {
         self.body.client_id_alias_enabled
     }
 
-    /// The `clientName` field.
+    /// The client application's display name (`client_name`), without a language tag.
     pub fn client_name(&self) -> Option<&str> {
         self.body.client_name.as_deref()
     }
 
-    /// The `clientNames` field.
+    /// Localized variants of the client's name, one per language tag (as in `client_name#ja`).
     pub fn client_names(&self) -> &[types::TaggedValue] {
         &self.body.client_names
     }
 
-    /// The `clientRegistrationTypes` field.
+    /// OpenID Federation registration types the client declares it may use, `AUTOMATIC` and/or
+    /// `EXPLICIT` (`client_registration_types`).
     pub fn client_registration_types(&self) -> &[types::ClientRegistrationType] {
         &self.body.client_registration_types
     }
 
-    /// The `clientSecret` field.
+    /// The client's secret. It is a credential: never log it.
     pub fn client_secret(&self) -> Option<&str> {
         self.body.client_secret.as_deref()
     }
 
-    /// The `clientSource` field.
+    /// How the client came to be registered: statically, by dynamic registration (RFC 7591), by
+    /// OpenID Federation automatic or explicit registration, or by discovery of a client ID
+    /// metadata document.
     pub fn client_source(&self) -> Option<types::ClientSource> {
         self.body.client_source.clone()
     }
 
-    /// The `clientType` field.
+    /// Whether the client is `PUBLIC` or `CONFIDENTIAL` in the sense of RFC 6749 section 2.1,
+    /// that is, whether it can keep a secret.
     pub fn client_type(&self) -> Option<types::ClientType> {
         self.body.client_type.clone()
     }
 
-    /// The `clientUri` field.
+    /// URL of the client's home page (`client_uri`), which a consent screen may link to.
     pub fn client_uri(&self) -> Option<&str> {
         self.body.client_uri.as_deref()
     }
 
-    /// The `clientUris` field.
+    /// Language-specific variants of `clientUri`, one per language tag (the `client_uri#<tag>`
+    /// form of the metadata).
     pub fn client_uris(&self) -> &[types::TaggedValue] {
         &self.body.client_uris
     }
 
-    /// The `contacts` field.
+    /// E-mail addresses of the people responsible for this client (`contacts` metadata).
     pub fn contacts(&self) -> &[String] {
         &self.body.contacts
     }
 
-    /// The `createdAt` field.
+    /// When the record was created, in milliseconds since the Unix epoch.
     pub fn created_at(&self) -> Option<i64> {
         self.body.created_at
     }
 
-    /// The `credentialOfferEndpoint` field.
+    /// For a wallet: where it receives credential offers from a credential issuer
+    /// (`credential_offer_endpoint`, OpenID for Verifiable Credential Issuance).
     pub fn credential_offer_endpoint(&self) -> Option<&str> {
         self.body.credential_offer_endpoint.as_deref()
     }
 
-    /// The `credentialResponseEncryptionRequired` field.
+    /// Whether credential responses to the client must always be encrypted, so that its
+    /// credential requests must carry encryption parameters; the service's issuer metadata can
+    /// require this for every client anyway.
     pub fn credential_response_encryption_required(&self) -> Option<bool> {
         self.body.credential_response_encryption_required
     }
 
-    /// The `customMetadata` field.
+    /// JSON text with the client's values for the custom metadata names the service lists in
+    /// `supportedCustomClientMetadata`. Dynamic registration stores such names and drops any
+    /// metadata it does not recognise.
     pub fn custom_metadata(&self) -> Option<&str> {
         self.body.custom_metadata.as_deref()
     }
 
-    /// The `defaultAcrs` field.
+    /// Authentication context class references assumed when an authorization request asks for
+    /// none itself (`default_acr_values`), in order of preference.
     pub fn default_acrs(&self) -> &[String] {
         &self.body.default_acrs
     }
 
-    /// The `defaultMaxAge` field.
+    /// The client's default maximum authentication age in seconds (the `default_max_age` client
+    /// metadata), applied when an authorization request carries no `max_age`.
     pub fn default_max_age(&self) -> Option<i32> {
         self.body.default_max_age
     }
 
-    /// The `derivedSectorIdentifier` field.
+    /// Host name Authlete derives from `sectorIdentifierUri`, or else from the single redirect
+    /// URI, to compute pairwise subject values (OpenID Connect Core §8.1). Set by Authlete;
+    /// absent when there is no sector identifier URI and more than one redirect URI.
     pub fn derived_sector_identifier(&self) -> Option<&str> {
         self.body.derived_sector_identifier.as_deref()
     }
 
-    /// The `description` field.
+    /// A human-readable description, with no language tag.
     pub fn description(&self) -> Option<&str> {
         self.body.description.as_deref()
     }
 
-    /// The `descriptions` field.
+    /// Localized descriptions, one per language tag.
     pub fn descriptions(&self) -> &[types::TaggedValue] {
         &self.body.descriptions
     }
 
-    /// The `developer` field.
+    /// The unique ID of the developer who owns a client application.
     pub fn developer(&self) -> Option<&str> {
         self.body.developer.as_deref()
     }
 
-    /// The `digestAlgorithm` field.
+    /// Hash algorithm, named as in IANA's Hash Algorithm Registry, that the client wants used
+    /// for digests of external attachments in `verified_claims` (OpenID Connect for Identity
+    /// Assurance `digest_algorithm`). `sha-256` applies when it is absent.
     pub fn digest_algorithm(&self) -> Option<&str> {
         self.body.digest_algorithm.as_deref()
     }
 
-    /// The `discoveredByMetadataDocument` field.
+    /// Whether Authlete discovered and registered the client from an OAuth Client ID Metadata
+    /// Document.
     pub fn discovered_by_metadata_document(&self) -> Option<bool> {
         self.body.discovered_by_metadata_document
     }
 
-    /// The `dpopRequired` field.
+    /// Whether the client requires DPoP-bound access tokens (RFC 9449).
     pub fn dpop_required(&self) -> Option<bool> {
         self.body.dpop_required
     }
 
-    /// The `dynamicallyRegistered` field.
+    /// Whether the client was registered through dynamic client registration (RFC 7591 or
+    /// OpenID Connect Dynamic Client Registration).
     pub fn dynamically_registered(&self) -> Option<bool> {
         self.body.dynamically_registered
     }
 
-    /// The `entityId` field.
+    /// The client's OpenID Federation entity ID; set only for clients registered through OpenID
+    /// Federation.
     pub fn entity_id(&self) -> Option<&str> {
         self.body.entity_id.as_deref()
     }
 
-    /// The `explicitlyRegistered` field.
+    /// Whether the client was registered by explicit registration as defined by OpenID
+    /// Federation 1.0.
     pub fn explicitly_registered(&self) -> Option<bool> {
         self.body.explicitly_registered
     }
 
-    /// The `extension` field.
+    /// Authlete-specific settings that no standard metadata covers, such as the client's
+    /// requestable scopes, its own token lifetimes and its permission to use token exchange.
     pub fn extension(&self) -> Option<&types::ClientExtension> {
         self.body.extension.as_ref()
     }
 
-    /// The `fapiModes` field.
+    /// The FAPI profiles (for example `FAPI1_ADVANCED` or `FAPI2_SECURITY`) that Authlete
+    /// applies to requests when the FAPI profile is on for the service. A client's list is
+    /// consulted only when the service's list is unset.
     pub fn fapi_modes(&self) -> &[types::FapiMode] {
         &self.body.fapi_modes
     }
 
-    /// The `frontChannelRequestObjectEncryptionRequired` field.
+    /// Whether request objects passed through the front channel (by the user agent) must be
+    /// encrypted. Pushed authorization requests are exempt, and either the service or the
+    /// client flag is enough to turn it on.
     pub fn front_channel_request_object_encryption_required(&self) -> Option<bool> {
         self.body.front_channel_request_object_encryption_required
     }
 
-    /// The `grantTypes` field.
+    /// Grant types the client declares it will restrict itself to (`grant_types`, RFC 7591),
+    /// for example `AUTHORIZATION_CODE` or `REFRESH_TOKEN`.
     pub fn grant_types(&self) -> &[types::GrantType] {
         &self.body.grant_types
     }
@@ -1849,212 +2027,256 @@ impl ClientResponse {
         self.body.haip_version.as_deref()
     }
 
-    /// The `idTokenEncryptionAlg` field.
+    /// JWE `alg` for encrypting ID tokens issued to this client
+    /// (`id_token_encrypted_response_alg`); when absent, ID tokens are only signed.
     pub fn id_token_encryption_alg(&self) -> Option<&types::JweAlg> {
         self.body.id_token_encryption_alg.as_ref()
     }
 
-    /// The `idTokenEncryptionEnc` field.
+    /// JWE `enc` for ID token encryption (`id_token_encrypted_response_enc`), paired with
+    /// `idTokenEncryptionAlg`; the standard's default is `A128CBC- HS256`, spelled
+    /// `A128CBC_HS256` here.
     pub fn id_token_encryption_enc(&self) -> Option<&types::JweEnc> {
         self.body.id_token_encryption_enc.as_ref()
     }
 
-    /// The `idTokenSignAlg` field.
+    /// Algorithm ID tokens for this client are signed with (`id_token_signed_response_alg`);
+    /// OpenID Connect Dynamic Client Registration defaults it to `RS256`.
     pub fn id_token_sign_alg(&self) -> Option<&types::JwsAlg> {
         self.body.id_token_sign_alg.as_ref()
     }
 
-    /// The `inScopeForTokenMigration` field.
+    /// Whether the client is included when tokens are migrated. Authlete's public documentation
+    /// says little more than that.
     pub fn in_scope_for_token_migration(&self) -> Option<bool> {
         self.body.in_scope_for_token_migration
     }
 
-    /// The `jwks` field.
+    /// The client's JWK Set (RFC 7517) as a JSON string (the `jwks` client metadata, an
+    /// alternative to `jwksUri`).
     pub fn jwks(&self) -> Option<&str> {
         self.body.jwks.as_deref()
     }
 
-    /// The `jwksUri` field.
+    /// URL where a JWK Set document (RFC 7517) is published.
     pub fn jwks_uri(&self) -> Option<&str> {
         self.body.jwks_uri.as_deref()
     }
 
-    /// The `locked` field.
+    /// Whether the client is locked, a flag set through Authlete's client lock- flag API.
     pub fn locked(&self) -> Option<bool> {
         self.body.locked
     }
 
-    /// The `loginUri` field.
+    /// URL a third party can open to make this client start a login at the authorization server
+    /// (`initiate_login_uri`, OpenID Connect Core §4).
     pub fn login_uri(&self) -> Option<&str> {
         self.body.login_uri.as_deref()
     }
 
-    /// The `logoUri` field.
+    /// URL of the client's logo image (the `logo_uri` client metadata).
     pub fn logo_uri(&self) -> Option<&str> {
         self.body.logo_uri.as_deref()
     }
 
-    /// The `logoUris` field.
+    /// Localized logo URLs, one per language tag.
     pub fn logo_uris(&self) -> &[types::TaggedValue] {
         &self.body.logo_uris
     }
 
-    /// The `metadataDocumentExpiresAt` field.
+    /// When the client's metadata document expires, in milliseconds since the Unix epoch.
+    /// Meaningful only for clients discovered through OAuth Client ID Metadata Document.
     pub fn metadata_document_expires_at(&self) -> Option<i64> {
         self.body.metadata_document_expires_at
     }
 
-    /// The `metadataDocumentLocation` field.
+    /// URL of the client's metadata document under OAuth Client ID Metadata Document. On
+    /// token-related objects it is present only when that URL served as the client ID.
     pub fn metadata_document_location(&self) -> Option<&str> {
         self.body.metadata_document_location.as_deref()
     }
 
-    /// The `metadataDocumentUpdatedAt` field.
+    /// When the client was last refreshed from its metadata document (OAuth Client ID Metadata
+    /// Document). The unit is not documented; `metadataDocumentExpiresAt` uses milliseconds
+    /// since the Unix epoch.
     pub fn metadata_document_updated_at(&self) -> Option<i64> {
         self.body.metadata_document_updated_at
     }
 
-    /// The `modifiedAt` field.
+    /// When the record was last changed, in milliseconds since the Unix epoch.
     pub fn modified_at(&self) -> Option<i64> {
         self.body.modified_at
     }
 
-    /// The `mtlsEndpointAliasesUsed` field.
+    /// Whether the client prefers the mutual-TLS endpoint aliases over the plain endpoints (the
+    /// `use_mtls_endpoint_aliases` client metadata).
     pub fn mtls_endpoint_aliases_used(&self) -> Option<bool> {
         self.body.mtls_endpoint_aliases_used
     }
 
-    /// The `number` field.
+    /// A number Authlete assigned to the client or service, separate from the client ID or
+    /// service API key; read-only.
     pub fn number(&self) -> Option<i32> {
         self.body.number
     }
 
-    /// The `organizationName` field.
+    /// Human-readable name of the organization behind the client or service (the
+    /// `organization_name` metadata of OpenID Federation 1.0).
     pub fn organization_name(&self) -> Option<&str> {
         self.body.organization_name.as_deref()
     }
 
-    /// The `parRequired` field.
+    /// Whether authorization requests must go through the pushed authorization request endpoint
+    /// first (the `require_pushed_authorization_requests` metadata of RFC 9126).
     pub fn par_required(&self) -> Option<bool> {
         self.body.par_required
     }
 
-    /// The `pkceRequired` field.
+    /// Whether authorization-code requests must use PKCE (RFC 7636). The service setting
+    /// applies to every client, so a client flag of `false` does not switch it off.
     pub fn pkce_required(&self) -> Option<bool> {
         self.body.pkce_required
     }
 
-    /// The `pkceS256Required` field.
+    /// Whether PKCE requests must use the `S256` code challenge method, ruling out `plain` and
+    /// an omitted method. The service setting applies to every client.
     pub fn pkce_s256_required(&self) -> Option<bool> {
         self.body.pkce_s256_required
     }
 
-    /// The `policyUri` field.
+    /// URL of the client's page on how it uses data about the end user (`policy_uri` client
+    /// metadata).
     pub fn policy_uri(&self) -> Option<&str> {
         self.body.policy_uri.as_deref()
     }
 
-    /// The `policyUris` field.
+    /// Localized policy page URLs, one per language tag.
     pub fn policy_uris(&self) -> &[types::TaggedValue] {
         &self.body.policy_uris
     }
 
-    /// The `redirectUris` field.
+    /// Registered redirection endpoints of the client (`redirect_uris`, RFC 6749 §3.1.2); the
+    /// `redirect_uri` of an authorization request is checked against them.
     pub fn redirect_uris(&self) -> &[String] {
         &self.body.redirect_uris
     }
 
-    /// The `registrationAccessTokenHash` field.
+    /// Hash of the registration access token that dynamic client registration issued for
+    /// managing this client (RFC 7592). Not the token itself, but still sensitive: keep it out
+    /// of logs.
     pub fn registration_access_token_hash(&self) -> Option<&str> {
         self.body.registration_access_token_hash.as_deref()
     }
 
-    /// The `requestEncryptionAlg` field.
+    /// JWE `alg` the client uses when it encrypts request objects
+    /// (`request_object_encryption_alg`; JAR, RFC 9101).
     pub fn request_encryption_alg(&self) -> Option<&types::JweAlg> {
         self.body.request_encryption_alg.as_ref()
     }
 
-    /// The `requestEncryptionEnc` field.
+    /// JWE `enc` for request objects the client encrypts (`request_object_encryption_enc`),
+    /// paired with `requestEncryptionAlg`.
     pub fn request_encryption_enc(&self) -> Option<&types::JweEnc> {
         self.body.request_encryption_enc.as_ref()
     }
 
-    /// The `requestObjectEncryptionAlgMatchRequired` field.
+    /// Whether the JWE `alg` of an encrypted request object must equal the client's registered
+    /// `request_object_encryption_alg`. Either the service or the client flag is enough to turn
+    /// it on.
     pub fn request_object_encryption_alg_match_required(&self) -> Option<bool> {
         self.body.request_object_encryption_alg_match_required
     }
 
-    /// The `requestObjectEncryptionEncMatchRequired` field.
+    /// Whether the JWE `enc` of an encrypted request object must equal the client's registered
+    /// `request_object_encryption_enc`. Either the service or the client flag is enough to turn
+    /// it on.
     pub fn request_object_encryption_enc_match_required(&self) -> Option<bool> {
         self.body.request_object_encryption_enc_match_required
     }
 
-    /// The `requestObjectRequired` field.
+    /// Whether authorization requests must carry a request object (via `request` or
+    /// `request_uri`). Unless the service applies traditional request-object processing, this
+    /// acts like `require_signed_request_object` of JAR (RFC 9101).
     pub fn request_object_required(&self) -> Option<bool> {
         self.body.request_object_required
     }
 
-    /// The `requestSignAlg` field.
+    /// Algorithm the client must sign its request objects with (`request_object_signing_alg`);
+    /// request objects signed any other way are rejected. Unset means no particular algorithm
+    /// is required.
     pub fn request_sign_alg(&self) -> Option<&types::JwsAlg> {
         self.body.request_sign_alg.as_ref()
     }
 
-    /// The `requestUris` field.
+    /// Pre-registered `request_uri` values from which the client's request objects may be
+    /// fetched by reference (`request_uris`).
     pub fn request_uris(&self) -> &[String] {
         &self.body.request_uris
     }
 
-    /// The `responseModes` field.
+    /// Response modes the client may use (`response_modes`, FAPI 2.0 Message Signing).
+    /// `QUERY_JWT`, `FRAGMENT_JWT` and `FORM_POST_JWT` stand for the JARM modes `query.jwt`,
+    /// `fragment.jwt` and `form_post.jwt`.
     pub fn response_modes(&self) -> &[types::ResponseMode] {
         &self.body.response_modes
     }
 
-    /// The `responseTypes` field.
+    /// Combinations of `response_type` the client restricts itself to (`response_types`), for
+    /// example `CODE` or `CODE_ID_TOKEN`.
     pub fn response_types(&self) -> &[types::ResponseType] {
         &self.body.response_types
     }
 
-    /// The `rsRequestSigned` field.
+    /// Deprecated: whether the client signs its requests to resource servers, in which case
+    /// introspection and userinfo requests are checked for a valid signature.
     pub fn rs_request_signed(&self) -> Option<bool> {
         self.body.rs_request_signed
     }
 
-    /// The `rsSignedRequestKeyId` field.
+    /// Key ID of the JWK used to verify HTTP message signatures (RFC 9421) made by this client,
+    /// used when a signature carries no `keyid` of its own. The JWK must have an `alg`; with
+    /// neither key ID, verification fails.
     pub fn rs_signed_request_key_id(&self) -> Option<&str> {
         self.body.rs_signed_request_key_id.as_deref()
     }
 
-    /// The `sectorIdentifierUri` field.
+    /// HTTPS URL of a JSON array listing the client's redirect URIs (`sector_identifier_uri`);
+    /// its host is the sector that pairwise subject values are computed for.
     pub fn sector_identifier_uri(&self) -> Option<&str> {
         self.body.sector_identifier_uri.as_deref()
     }
 
-    /// The `selfSignedCertificateKeyId` field.
+    /// Key ID of the JWK in the client's key set that holds its self-signed certificate, for
+    /// `self_signed_tls_client_auth` (RFC 8705 §2.2).
     pub fn self_signed_certificate_key_id(&self) -> Option<&str> {
         self.body.self_signed_certificate_key_id.as_deref()
     }
 
-    /// The `serviceNumber` field.
+    /// The number of the service the client belongs to.
     pub fn service_number(&self) -> Option<i32> {
         self.body.service_number
     }
 
-    /// The `signedJwksUri` field.
+    /// URL that serves the JWK Set as a signed JWT (the `signed_jwks_uri` metadata of OpenID
+    /// Federation 1.0).
     pub fn signed_jwks_uri(&self) -> Option<&str> {
         self.body.signed_jwks_uri.as_deref()
     }
 
-    /// The `singleAccessTokenPerSubject` field.
+    /// Whether a user may hold at most one access token per client: issuing a new one
+    /// invalidates the others. Either the service or the client flag is enough;
+    /// client-credentials tokens are not affected.
     pub fn single_access_token_per_subject(&self) -> Option<bool> {
         self.body.single_access_token_per_subject
     }
 
-    /// The `softwareId` field.
+    /// Identifier the developer or publisher gives the client software, the same for every
+    /// installed instance, unlike the client ID (`software_id`, RFC 7591).
     pub fn software_id(&self) -> Option<&str> {
         self.body.software_id.as_deref()
     }
 
-    /// The `softwareVersion` field.
+    /// Version of the software named by `softwareId` (`software_version`, RFC 7591).
     pub fn software_version(&self) -> Option<&str> {
         self.body.software_version.as_deref()
     }
@@ -2069,92 +2291,112 @@ impl ClientResponse {
         self.body.spiffe_id.as_deref()
     }
 
-    /// The `subjectType` field.
+    /// Whether this client sees the same `sub` as every other client (`PUBLIC`) or one computed
+    /// for its sector (`PAIRWISE`), per OpenID Connect Core §8.
     pub fn subject_type(&self) -> Option<types::SubjectType> {
         self.body.subject_type.clone()
     }
 
-    /// The `tlsClientAuthSanDns` field.
+    /// For `tls_client_auth` (RFC 8705 §2.1.2): the DNS name that must appear as a subject
+    /// alternative name in the client's certificate. Set only one of the `tlsClientAuth*`
+    /// values.
     pub fn tls_client_auth_san_dns(&self) -> Option<&str> {
         self.body.tls_client_auth_san_dns.as_deref()
     }
 
-    /// The `tlsClientAuthSanEmail` field.
+    /// For `tls_client_auth` (RFC 8705): the e-mail address that must appear as a subject
+    /// alternative name in the client's certificate.
     pub fn tls_client_auth_san_email(&self) -> Option<&str> {
         self.body.tls_client_auth_san_email.as_deref()
     }
 
-    /// The `tlsClientAuthSanIp` field.
+    /// For `tls_client_auth` (RFC 8705): the IPv4 or IPv6 address, in text form, that must
+    /// appear as a subject alternative name in the client's certificate.
     pub fn tls_client_auth_san_ip(&self) -> Option<&str> {
         self.body.tls_client_auth_san_ip.as_deref()
     }
 
-    /// The `tlsClientAuthSanUri` field.
+    /// For `tls_client_auth` (RFC 8705): the URI that must appear as a subject alternative name
+    /// in the client's certificate.
     pub fn tls_client_auth_san_uri(&self) -> Option<&str> {
         self.body.tls_client_auth_san_uri.as_deref()
     }
 
-    /// The `tlsClientAuthSubjectDn` field.
+    /// Expected subject distinguished name of the client's certificate, as an RFC 4514 string,
+    /// for `tls_client_auth` (RFC 8705).
     pub fn tls_client_auth_subject_dn(&self) -> Option<&str> {
         self.body.tls_client_auth_subject_dn.as_deref()
     }
 
-    /// The `tlsClientCertificateBoundAccessTokens` field.
+    /// Whether access tokens are bound to the client's TLS certificate (RFC 8705, the
+    /// `tls_client_certificate_bound_access_tokens` metadata).
     pub fn tls_client_certificate_bound_access_tokens(&self) -> Option<bool> {
         self.body.tls_client_certificate_bound_access_tokens
     }
 
-    /// The `tokenAuthMethod` field.
+    /// How the client authenticates at the token endpoint (`token_endpoint_auth_method`), e.g.
+    /// `CLIENT_SECRET_BASIC`, `PRIVATE_KEY_JWT` or `TLS_CLIENT_AUTH`; `NONE` marks a public
+    /// client.
     pub fn token_auth_method(&self) -> Option<types::ClientAuthMethod> {
         self.body.token_auth_method.clone()
     }
 
-    /// The `tokenAuthSignAlg` field.
+    /// Algorithm the client signs its authentication JWT with under `CLIENT_SECRET_JWT` or
+    /// `PRIVATE_KEY_JWT` (`token_endpoint_auth_signing_alg`); `NONE` is not allowed.
     pub fn token_auth_sign_alg(&self) -> Option<&types::JwsAlg> {
         self.body.token_auth_sign_alg.as_ref()
     }
 
-    /// The `tosUri` field.
+    /// URL of the client's terms of service (`tos_uri` client metadata).
     pub fn tos_uri(&self) -> Option<&str> {
         self.body.tos_uri.as_deref()
     }
 
-    /// The `tosUris` field.
+    /// Localized terms-of-service URLs, one per language tag.
     pub fn tos_uris(&self) -> &[types::TaggedValue] {
         &self.body.tos_uris
     }
 
-    /// The `trustAnchorId` field.
+    /// Entity ID of the trust anchor that ended the trust chain used when the client was
+    /// registered, or last updated, through OpenID Federation.
     pub fn trust_anchor_id(&self) -> Option<&str> {
         self.body.trust_anchor_id.as_deref()
     }
 
-    /// The `trustChain` field.
+    /// OpenID Federation trust chain used at the client's registration or last update: signed
+    /// entity statements (JWS strings) running from the client's entity configuration up to the
+    /// trust anchor's statement.
     pub fn trust_chain(&self) -> &[String] {
         &self.body.trust_chain
     }
 
-    /// The `trustChainExpiresAt` field.
+    /// When the OpenID Federation trust chain used to register or update the client expires, in
+    /// milliseconds since the Unix epoch.
     pub fn trust_chain_expires_at(&self) -> Option<i64> {
         self.body.trust_chain_expires_at
     }
 
-    /// The `trustChainUpdatedAt` field.
+    /// When the client's OpenID Federation trust chain was last updated. The unit is not
+    /// documented; `trustChainExpiresAt` uses milliseconds since the Unix epoch.
     pub fn trust_chain_updated_at(&self) -> Option<i64> {
         self.body.trust_chain_updated_at
     }
 
-    /// The `userInfoEncryptionAlg` field.
+    /// JWE `alg` for encrypting UserInfo responses to this client
+    /// (`userinfo_encrypted_response_alg`); absent or null means no encryption.
     pub fn user_info_encryption_alg(&self) -> Option<&types::JweAlg> {
         self.body.user_info_encryption_alg.as_ref()
     }
 
-    /// The `userInfoEncryptionEnc` field.
+    /// JWE `enc` for UserInfo response encryption (`userinfo_encrypted_response_enc`), paired
+    /// with `userInfoEncryptionAlg`.
     pub fn user_info_encryption_enc(&self) -> Option<&types::JweEnc> {
         self.body.user_info_encryption_enc.as_ref()
     }
 
-    /// The `userInfoSignAlg` field.
+    /// Signing algorithm for UserInfo responses to this client
+    /// (`userinfo_signed_response_alg`). If absent or null, the UserInfo endpoint answers with
+    /// plain JSON rather than a JWT.
     pub fn user_info_sign_alg(&self) -> Option<&types::JwsAlg> {
         self.body.user_info_sign_alg.as_ref()
     }
@@ -2329,7 +2571,8 @@ crate::response_basics::response_basics!(
     ClientExtensionRequestableScopesGetResponse
 );
 impl RequestableScopesResponse {
-    /// The `requestableScopes` field.
+    /// The only scopes the client may request while "requestable scopes per client" is on for
+    /// it; other scopes in its requests are ignored.
     pub fn requestable_scopes(&self) -> Option<&[String]> {
         self.body.requestable_scopes.as_deref()
     }
@@ -2435,7 +2678,8 @@ crate::response_basics::response_basics!(
     ClientExtensionRequestableScopesUpdateResponse
 );
 impl RequestableScopesUpdateResponse {
-    /// The `requestableScopes` field.
+    /// The only scopes the client may request while "requestable scopes per client" is on for
+    /// it; other scopes in its requests are ignored.
     pub fn requestable_scopes(&self) -> &[String] {
         &self.body.requestable_scopes
     }
@@ -2618,22 +2862,24 @@ pub struct ClientListResponse {
 crate::response_basics::response_basics!(ClientListResponse, ClientGetListResponse);
 
 impl ClientListResponse {
-    /// The `clients` field.
+    /// The clients on this page of results; `totalCount` gives the number over all pages.
     pub fn clients(&self) -> &[types::Client] {
         &self.body.clients
     }
 
-    /// The `end` field.
+    /// End index of the page of results, exclusive. In a response it is the value the request
+    /// gave or Authlete's default.
     pub fn end(&self) -> Option<i32> {
         self.body.end
     }
 
-    /// The `start` field.
+    /// Start index of the page of results, inclusive. In a response it is the value the request
+    /// gave, or 0 by default.
     pub fn start(&self) -> Option<i32> {
         self.body.start
     }
 
-    /// The `totalCount` field.
+    /// How many items match the query over all pages, not only this page.
     pub fn total_count(&self) -> Option<i32> {
         self.body.total_count
     }
@@ -2768,12 +3014,14 @@ crate::response_basics::response_basics!(
     ClientGrantedScopesDeleteResponse
 );
 impl GrantedScopesDeleteResponse {
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
@@ -3092,12 +3340,14 @@ pub struct ClientFlagUpdateResponse {
 
 crate::response_basics::response_basics!(ClientFlagUpdateResponse, ClientFlagUpdateResponse);
 impl ClientFlagUpdateResponse {
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> &str {
         &self.body.result_code
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> &str {
         &self.body.result_message
     }
@@ -3176,22 +3426,24 @@ pub struct ClientSecretRefreshResponse {
 
 crate::response_basics::response_basics!(ClientSecretRefreshResponse, ClientSecretRefreshResponse);
 impl ClientSecretRefreshResponse {
-    /// The `newClientSecret` field.
+    /// The client secret now in force. It is a credential: never log it.
     pub fn new_client_secret(&self) -> Option<&str> {
         self.body.new_client_secret.as_deref()
     }
 
-    /// The `oldClientSecret` field.
+    /// The client secret that was replaced. It is a credential: never log it.
     pub fn old_client_secret(&self) -> Option<&str> {
         self.body.old_client_secret.as_deref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
@@ -3291,22 +3543,24 @@ pub struct ClientSecretUpdateResponse {
 
 crate::response_basics::response_basics!(ClientSecretUpdateResponse, ClientSecretUpdateResponse);
 impl ClientSecretUpdateResponse {
-    /// The `newClientSecret` field.
+    /// The client secret now in force. It is a credential: never log it.
     pub fn new_client_secret(&self) -> Option<&str> {
         self.body.new_client_secret.as_deref()
     }
 
-    /// The `oldClientSecret` field.
+    /// The client secret that was replaced. It is a credential: never log it.
     pub fn old_client_secret(&self) -> Option<&str> {
         self.body.old_client_secret.as_deref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
@@ -3358,25 +3612,30 @@ impl<'a> UpdateClientRequest<'a> {
         }
     }
 
-    /// The `applicationType` field.
+    /// Kind of application, `WEB` or `NATIVE` (`application_type` in OpenID Connect Dynamic
+    /// Client Registration, which assumes `web` when it is omitted). The standard ties it to
+    /// which redirect URI forms are acceptable.
     pub fn application_type(mut self, value: types::ApplicationType) -> Self {
         self.body.application_type = Some(value);
         self
     }
 
-    /// The `attributes` field.
+    /// Arbitrary key/value pairs that the service operator attaches to the object for its own
+    /// use.
     pub fn attributes(mut self, value: impl IntoIterator<Item = types::Pair>) -> Self {
         self.body.attributes = value.into_iter().collect();
         self
     }
 
-    /// The `authTimeRequired` field.
+    /// Whether ID tokens for the client must carry the `auth_time` claim (the
+    /// `require_auth_time` client metadata of OpenID Connect Dynamic Client Registration).
     pub fn auth_time_required(mut self, value: bool) -> Self {
         self.body.auth_time_required = Some(value);
         self
     }
 
-    /// The `authorizationDetailsTypes` field.
+    /// The `type` values this client may use in `authorization_details` (the
+    /// `authorization_details_types` metadata of RFC 9396 Rich Authorization Requests).
     pub fn authorization_details_types(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3385,25 +3644,33 @@ impl<'a> UpdateClientRequest<'a> {
         self
     }
 
-    /// The `authorizationEncryptionAlg` field.
+    /// JWE key-management algorithm (`alg`) for encrypting JARM authorization responses sent to
+    /// this client (`authorization_encrypted_response_alg`). When absent, those responses are
+    /// signed but not encrypted.
     pub fn authorization_encryption_alg(mut self, value: types::JweAlg) -> Self {
         self.body.authorization_encryption_alg = Some(value);
         self
     }
 
-    /// The `authorizationEncryptionEnc` field.
+    /// JWE content-encryption algorithm (`enc`) for JARM authorization responses
+    /// (`authorization_encrypted_response_enc`), used together with
+    /// `authorizationEncryptionAlg`; JARM falls back to `A128CBC-HS256` when only the `alg` is
+    /// set.
     pub fn authorization_encryption_enc(mut self, value: types::JweEnc) -> Self {
         self.body.authorization_encryption_enc = Some(value);
         self
     }
 
-    /// The `authorizationSignAlg` field.
+    /// Signing algorithm for JARM authorization responses (`response_mode=jwt` and its
+    /// variants) sent to this client (`authorization_signed_response_alg`); JARM's default is
+    /// `RS256`.
     pub fn authorization_sign_alg(mut self, value: types::JwsAlg) -> Self {
         self.body.authorization_sign_alg = Some(value);
         self
     }
 
-    /// The `automaticallyRegistered` field.
+    /// Whether the client came into being through automatic registration as defined by OpenID
+    /// Federation 1.0.
     pub fn automatically_registered(mut self, value: bool) -> Self {
         self.body.automatically_registered = Some(value);
         self
@@ -3422,55 +3689,65 @@ impl<'a> UpdateClientRequest<'a> {
         self
     }
 
-    /// The `bcDeliveryMode` field.
+    /// How the client gets the outcome of a CIBA backchannel authentication: by poll, ping or
+    /// push (`backchannel_token_delivery_mode`).
     pub fn bc_delivery_mode(mut self, value: impl Into<String>) -> Self {
         self.body.bc_delivery_mode = Some(value.into());
         self
     }
 
-    /// The `bcNotificationEndpoint` field.
+    /// URL of the client's CIBA notification endpoint
+    /// (`backchannel_client_notification_endpoint`), which the authorization server calls in
+    /// ping and push modes.
     pub fn bc_notification_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.bc_notification_endpoint = Some(value.into());
         self
     }
 
-    /// The `bcRequestSignAlg` field.
+    /// Algorithm the client signs its CIBA backchannel authentication requests with
+    /// (`backchannel_authentication_request_signing_alg`); CIBA permits asymmetric algorithms
+    /// only. Leave it unset for a client that sends unsigned requests.
     pub fn bc_request_sign_alg(mut self, value: types::JwsAlg) -> Self {
         self.body.bc_request_sign_alg = Some(value);
         self
     }
 
-    /// The `bcUserCodeRequired` field.
+    /// Whether the client must send a user code in its CIBA backchannel authentication requests
+    /// (the `backchannel_user_code_parameter` client metadata).
     pub fn bc_user_code_required(mut self, value: bool) -> Self {
         self.body.bc_user_code_required = Some(value);
         self
     }
 
-    /// The `clientIdAlias` field.
+    /// The client's alias, a string that can stand in for the numeric client ID while aliases
+    /// are enabled for both the client and the service. Where a token is concerned, it is the
+    /// alias in effect when the token was requested, which may have changed since.
     pub fn client_id_alias(mut self, value: impl Into<String>) -> Self {
         self.body.client_id_alias = Some(value.into());
         self
     }
 
-    /// The `clientIdAliasEnabled` field.
+    /// Whether client ID aliases are switched on. An alias only works when both the service and
+    /// the client have this set.
     pub fn client_id_alias_enabled(mut self, value: bool) -> Self {
         self.body.client_id_alias_enabled = Some(value);
         self
     }
 
-    /// The `clientName` field.
+    /// The client application's display name (`client_name`), without a language tag.
     pub fn client_name(mut self, value: impl Into<String>) -> Self {
         self.body.client_name = Some(value.into());
         self
     }
 
-    /// The `clientNames` field.
+    /// Localized variants of the client's name, one per language tag (as in `client_name#ja`).
     pub fn client_names(mut self, value: impl IntoIterator<Item = types::TaggedValue>) -> Self {
         self.body.client_names = value.into_iter().collect();
         self
     }
 
-    /// The `clientRegistrationTypes` field.
+    /// OpenID Federation registration types the client declares it may use, `AUTOMATIC` and/or
+    /// `EXPLICIT` (`client_registration_types`).
     pub fn client_registration_types(
         mut self,
         value: impl IntoIterator<Item = types::ClientRegistrationType>,
@@ -3479,157 +3756,155 @@ impl<'a> UpdateClientRequest<'a> {
         self
     }
 
-    /// The `clientSecret` field.
-    pub fn client_secret(mut self, value: impl Into<String>) -> Self {
-        self.body.client_secret = Some(value.into());
-        self
-    }
-
-    /// The `clientSource` field.
+    /// How the client came to be registered: statically, by dynamic registration (RFC 7591), by
+    /// OpenID Federation automatic or explicit registration, or by discovery of a client ID
+    /// metadata document.
     pub fn client_source(mut self, value: types::ClientSource) -> Self {
         self.body.client_source = Some(value);
         self
     }
 
-    /// The `clientType` field.
+    /// Whether the client is `PUBLIC` or `CONFIDENTIAL` in the sense of RFC 6749 section 2.1,
+    /// that is, whether it can keep a secret.
     pub fn client_type(mut self, value: types::ClientType) -> Self {
         self.body.client_type = Some(value);
         self
     }
 
-    /// The `clientUri` field.
+    /// URL of the client's home page (`client_uri`), which a consent screen may link to.
     pub fn client_uri(mut self, value: impl Into<String>) -> Self {
         self.body.client_uri = Some(value.into());
         self
     }
 
-    /// The `clientUris` field.
+    /// Language-specific variants of `clientUri`, one per language tag (the `client_uri#<tag>`
+    /// form of the metadata).
     pub fn client_uris(mut self, value: impl IntoIterator<Item = types::TaggedValue>) -> Self {
         self.body.client_uris = value.into_iter().collect();
         self
     }
 
-    /// The `contacts` field.
+    /// E-mail addresses of the people responsible for this client (`contacts` metadata).
     pub fn contacts(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.contacts = value.into_iter().map(Into::into).collect();
         self
     }
 
-    /// The `createdAt` field.
-    pub fn created_at(mut self, value: i64) -> Self {
-        self.body.created_at = Some(value);
-        self
-    }
-
-    /// The `credentialOfferEndpoint` field.
+    /// For a wallet: where it receives credential offers from a credential issuer
+    /// (`credential_offer_endpoint`, OpenID for Verifiable Credential Issuance).
     pub fn credential_offer_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.credential_offer_endpoint = Some(value.into());
         self
     }
 
-    /// The `credentialResponseEncryptionRequired` field.
+    /// Whether credential responses to the client must always be encrypted, so that its
+    /// credential requests must carry encryption parameters; the service's issuer metadata can
+    /// require this for every client anyway.
     pub fn credential_response_encryption_required(mut self, value: bool) -> Self {
         self.body.credential_response_encryption_required = Some(value);
         self
     }
 
-    /// The `customMetadata` field.
+    /// JSON text with the client's values for the custom metadata names the service lists in
+    /// `supportedCustomClientMetadata`. Dynamic registration stores such names and drops any
+    /// metadata it does not recognise.
     pub fn custom_metadata(mut self, value: impl Into<String>) -> Self {
         self.body.custom_metadata = Some(value.into());
         self
     }
 
-    /// The `defaultAcrs` field.
+    /// Authentication context class references assumed when an authorization request asks for
+    /// none itself (`default_acr_values`), in order of preference.
     pub fn default_acrs(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.default_acrs = value.into_iter().map(Into::into).collect();
         self
     }
 
-    /// The `defaultMaxAge` field.
+    /// The client's default maximum authentication age in seconds (the `default_max_age` client
+    /// metadata), applied when an authorization request carries no `max_age`.
     pub fn default_max_age(mut self, value: i32) -> Self {
         self.body.default_max_age = Some(value);
         self
     }
 
-    /// The `derivedSectorIdentifier` field.
-    pub fn derived_sector_identifier(mut self, value: impl Into<String>) -> Self {
-        self.body.derived_sector_identifier = Some(value.into());
-        self
-    }
-
-    /// The `description` field.
+    /// A human-readable description, with no language tag.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.body.description = Some(value.into());
         self
     }
 
-    /// The `descriptions` field.
+    /// Localized descriptions, one per language tag.
     pub fn descriptions(mut self, value: impl IntoIterator<Item = types::TaggedValue>) -> Self {
         self.body.descriptions = value.into_iter().collect();
         self
     }
 
-    /// The `developer` field.
+    /// The unique ID of the developer who owns a client application.
     pub fn developer(mut self, value: impl Into<String>) -> Self {
         self.body.developer = Some(value.into());
         self
     }
 
-    /// The `digestAlgorithm` field.
+    /// Hash algorithm, named as in IANA's Hash Algorithm Registry, that the client wants used
+    /// for digests of external attachments in `verified_claims` (OpenID Connect for Identity
+    /// Assurance `digest_algorithm`). `sha-256` applies when it is absent.
     pub fn digest_algorithm(mut self, value: impl Into<String>) -> Self {
         self.body.digest_algorithm = Some(value.into());
         self
     }
 
-    /// The `discoveredByMetadataDocument` field.
+    /// Whether Authlete discovered and registered the client from an OAuth Client ID Metadata
+    /// Document.
     pub fn discovered_by_metadata_document(mut self, value: bool) -> Self {
         self.body.discovered_by_metadata_document = Some(value);
         self
     }
 
-    /// The `dpopRequired` field.
+    /// Whether the client requires DPoP-bound access tokens (RFC 9449).
     pub fn dpop_required(mut self, value: bool) -> Self {
         self.body.dpop_required = Some(value);
         self
     }
 
-    /// The `dynamicallyRegistered` field.
-    pub fn dynamically_registered(mut self, value: bool) -> Self {
-        self.body.dynamically_registered = Some(value);
-        self
-    }
-
-    /// The `entityId` field.
+    /// The client's OpenID Federation entity ID; set only for clients registered through OpenID
+    /// Federation.
     pub fn entity_id(mut self, value: impl Into<String>) -> Self {
         self.body.entity_id = Some(value.into());
         self
     }
 
-    /// The `explicitlyRegistered` field.
+    /// Whether the client was registered by explicit registration as defined by OpenID
+    /// Federation 1.0.
     pub fn explicitly_registered(mut self, value: bool) -> Self {
         self.body.explicitly_registered = Some(value);
         self
     }
 
-    /// The `extension` field.
+    /// Authlete-specific settings that no standard metadata covers, such as the client's
+    /// requestable scopes, its own token lifetimes and its permission to use token exchange.
     pub fn extension(mut self, value: types::ClientExtension) -> Self {
         self.body.extension = Some(value);
         self
     }
 
-    /// The `fapiModes` field.
+    /// The FAPI profiles (for example `FAPI1_ADVANCED` or `FAPI2_SECURITY`) that Authlete
+    /// applies to requests when the FAPI profile is on for the service. A client's list is
+    /// consulted only when the service's list is unset.
     pub fn fapi_modes(mut self, value: impl IntoIterator<Item = types::FapiMode>) -> Self {
         self.body.fapi_modes = value.into_iter().collect();
         self
     }
 
-    /// The `frontChannelRequestObjectEncryptionRequired` field.
+    /// Whether request objects passed through the front channel (by the user agent) must be
+    /// encrypted. Pushed authorization requests are exempt, and either the service or the
+    /// client flag is enough to turn it on.
     pub fn front_channel_request_object_encryption_required(mut self, value: bool) -> Self {
         self.body.front_channel_request_object_encryption_required = Some(value);
         self
     }
 
-    /// The `grantTypes` field.
+    /// Grant types the client declares it will restrict itself to (`grant_types`, RFC 7591),
+    /// for example `AUTHORIZATION_CODE` or `REFRESH_TOKEN`.
     pub fn grant_types(mut self, value: impl IntoIterator<Item = types::GrantType>) -> Self {
         self.body.grant_types = value.into_iter().collect();
         self
@@ -3641,253 +3916,278 @@ impl<'a> UpdateClientRequest<'a> {
         self
     }
 
-    /// The `idTokenEncryptionAlg` field.
+    /// JWE `alg` for encrypting ID tokens issued to this client
+    /// (`id_token_encrypted_response_alg`); when absent, ID tokens are only signed.
     pub fn id_token_encryption_alg(mut self, value: types::JweAlg) -> Self {
         self.body.id_token_encryption_alg = Some(value);
         self
     }
 
-    /// The `idTokenEncryptionEnc` field.
+    /// JWE `enc` for ID token encryption (`id_token_encrypted_response_enc`), paired with
+    /// `idTokenEncryptionAlg`; the standard's default is `A128CBC- HS256`, spelled
+    /// `A128CBC_HS256` here.
     pub fn id_token_encryption_enc(mut self, value: types::JweEnc) -> Self {
         self.body.id_token_encryption_enc = Some(value);
         self
     }
 
-    /// The `idTokenSignAlg` field.
+    /// Algorithm ID tokens for this client are signed with (`id_token_signed_response_alg`);
+    /// OpenID Connect Dynamic Client Registration defaults it to `RS256`.
     pub fn id_token_sign_alg(mut self, value: types::JwsAlg) -> Self {
         self.body.id_token_sign_alg = Some(value);
         self
     }
 
-    /// The `inScopeForTokenMigration` field.
+    /// Whether the client is included when tokens are migrated. Authlete's public documentation
+    /// says little more than that.
     pub fn in_scope_for_token_migration(mut self, value: bool) -> Self {
         self.body.in_scope_for_token_migration = Some(value);
         self
     }
 
-    /// The `jwks` field.
+    /// The client's JWK Set (RFC 7517) as a JSON string (the `jwks` client metadata, an
+    /// alternative to `jwksUri`).
     pub fn jwks(mut self, value: impl Into<String>) -> Self {
         self.body.jwks = Some(value.into());
         self
     }
 
-    /// The `jwksUri` field.
+    /// URL where a JWK Set document (RFC 7517) is published.
     pub fn jwks_uri(mut self, value: impl Into<String>) -> Self {
         self.body.jwks_uri = Some(value.into());
         self
     }
 
-    /// The `locked` field.
+    /// Whether the client is locked, a flag set through Authlete's client lock- flag API.
     pub fn locked(mut self, value: bool) -> Self {
         self.body.locked = Some(value);
         self
     }
 
-    /// The `loginUri` field.
+    /// URL a third party can open to make this client start a login at the authorization server
+    /// (`initiate_login_uri`, OpenID Connect Core §4).
     pub fn login_uri(mut self, value: impl Into<String>) -> Self {
         self.body.login_uri = Some(value.into());
         self
     }
 
-    /// The `logoUri` field.
+    /// URL of the client's logo image (the `logo_uri` client metadata).
     pub fn logo_uri(mut self, value: impl Into<String>) -> Self {
         self.body.logo_uri = Some(value.into());
         self
     }
 
-    /// The `logoUris` field.
+    /// Localized logo URLs, one per language tag.
     pub fn logo_uris(mut self, value: impl IntoIterator<Item = types::TaggedValue>) -> Self {
         self.body.logo_uris = value.into_iter().collect();
         self
     }
 
-    /// The `metadataDocumentExpiresAt` field.
+    /// When the client's metadata document expires, in milliseconds since the Unix epoch.
+    /// Meaningful only for clients discovered through OAuth Client ID Metadata Document.
     pub fn metadata_document_expires_at(mut self, value: i64) -> Self {
         self.body.metadata_document_expires_at = Some(value);
         self
     }
 
-    /// The `metadataDocumentLocation` field.
+    /// URL of the client's metadata document under OAuth Client ID Metadata Document. On
+    /// token-related objects it is present only when that URL served as the client ID.
     pub fn metadata_document_location(mut self, value: impl Into<String>) -> Self {
         self.body.metadata_document_location = Some(value.into());
         self
     }
 
-    /// The `metadataDocumentUpdatedAt` field.
+    /// When the client was last refreshed from its metadata document (OAuth Client ID Metadata
+    /// Document). The unit is not documented; `metadataDocumentExpiresAt` uses milliseconds
+    /// since the Unix epoch.
     pub fn metadata_document_updated_at(mut self, value: i64) -> Self {
         self.body.metadata_document_updated_at = Some(value);
         self
     }
 
-    /// The `modifiedAt` field.
-    pub fn modified_at(mut self, value: i64) -> Self {
-        self.body.modified_at = Some(value);
-        self
-    }
-
-    /// The `mtlsEndpointAliasesUsed` field.
+    /// Whether the client prefers the mutual-TLS endpoint aliases over the plain endpoints (the
+    /// `use_mtls_endpoint_aliases` client metadata).
     pub fn mtls_endpoint_aliases_used(mut self, value: bool) -> Self {
         self.body.mtls_endpoint_aliases_used = Some(value);
         self
     }
 
-    /// The `number` field.
-    pub fn number(mut self, value: i32) -> Self {
-        self.body.number = Some(value);
-        self
-    }
-
-    /// The `organizationName` field.
+    /// Human-readable name of the organization behind the client or service (the
+    /// `organization_name` metadata of OpenID Federation 1.0).
     pub fn organization_name(mut self, value: impl Into<String>) -> Self {
         self.body.organization_name = Some(value.into());
         self
     }
 
-    /// The `parRequired` field.
+    /// Whether authorization requests must go through the pushed authorization request endpoint
+    /// first (the `require_pushed_authorization_requests` metadata of RFC 9126).
     pub fn par_required(mut self, value: bool) -> Self {
         self.body.par_required = Some(value);
         self
     }
 
-    /// The `pkceRequired` field.
+    /// Whether authorization-code requests must use PKCE (RFC 7636). The service setting
+    /// applies to every client, so a client flag of `false` does not switch it off.
     pub fn pkce_required(mut self, value: bool) -> Self {
         self.body.pkce_required = Some(value);
         self
     }
 
-    /// The `pkceS256Required` field.
+    /// Whether PKCE requests must use the `S256` code challenge method, ruling out `plain` and
+    /// an omitted method. The service setting applies to every client.
     pub fn pkce_s256_required(mut self, value: bool) -> Self {
         self.body.pkce_s256_required = Some(value);
         self
     }
 
-    /// The `policyUri` field.
+    /// URL of the client's page on how it uses data about the end user (`policy_uri` client
+    /// metadata).
     pub fn policy_uri(mut self, value: impl Into<String>) -> Self {
         self.body.policy_uri = Some(value.into());
         self
     }
 
-    /// The `policyUris` field.
+    /// Localized policy page URLs, one per language tag.
     pub fn policy_uris(mut self, value: impl IntoIterator<Item = types::TaggedValue>) -> Self {
         self.body.policy_uris = value.into_iter().collect();
         self
     }
 
-    /// The `redirectUris` field.
+    /// Registered redirection endpoints of the client (`redirect_uris`, RFC 6749 §3.1.2); the
+    /// `redirect_uri` of an authorization request is checked against them.
     pub fn redirect_uris(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.redirect_uris = value.into_iter().map(Into::into).collect();
         self
     }
 
-    /// The `registrationAccessTokenHash` field.
+    /// Hash of the registration access token that dynamic client registration issued for
+    /// managing this client (RFC 7592). Not the token itself, but still sensitive: keep it out
+    /// of logs.
     pub fn registration_access_token_hash(mut self, value: impl Into<String>) -> Self {
         self.body.registration_access_token_hash = Some(value.into());
         self
     }
 
-    /// The `requestEncryptionAlg` field.
+    /// JWE `alg` the client uses when it encrypts request objects
+    /// (`request_object_encryption_alg`; JAR, RFC 9101).
     pub fn request_encryption_alg(mut self, value: types::JweAlg) -> Self {
         self.body.request_encryption_alg = Some(value);
         self
     }
 
-    /// The `requestEncryptionEnc` field.
+    /// JWE `enc` for request objects the client encrypts (`request_object_encryption_enc`),
+    /// paired with `requestEncryptionAlg`.
     pub fn request_encryption_enc(mut self, value: types::JweEnc) -> Self {
         self.body.request_encryption_enc = Some(value);
         self
     }
 
-    /// The `requestObjectEncryptionAlgMatchRequired` field.
+    /// Whether the JWE `alg` of an encrypted request object must equal the client's registered
+    /// `request_object_encryption_alg`. Either the service or the client flag is enough to turn
+    /// it on.
     pub fn request_object_encryption_alg_match_required(mut self, value: bool) -> Self {
         self.body.request_object_encryption_alg_match_required = Some(value);
         self
     }
 
-    /// The `requestObjectEncryptionEncMatchRequired` field.
+    /// Whether the JWE `enc` of an encrypted request object must equal the client's registered
+    /// `request_object_encryption_enc`. Either the service or the client flag is enough to turn
+    /// it on.
     pub fn request_object_encryption_enc_match_required(mut self, value: bool) -> Self {
         self.body.request_object_encryption_enc_match_required = Some(value);
         self
     }
 
-    /// The `requestObjectRequired` field.
+    /// Whether authorization requests must carry a request object (via `request` or
+    /// `request_uri`). Unless the service applies traditional request-object processing, this
+    /// acts like `require_signed_request_object` of JAR (RFC 9101).
     pub fn request_object_required(mut self, value: bool) -> Self {
         self.body.request_object_required = Some(value);
         self
     }
 
-    /// The `requestSignAlg` field.
+    /// Algorithm the client must sign its request objects with (`request_object_signing_alg`);
+    /// request objects signed any other way are rejected. Unset means no particular algorithm
+    /// is required.
     pub fn request_sign_alg(mut self, value: types::JwsAlg) -> Self {
         self.body.request_sign_alg = Some(value);
         self
     }
 
-    /// The `requestUris` field.
+    /// Pre-registered `request_uri` values from which the client's request objects may be
+    /// fetched by reference (`request_uris`).
     pub fn request_uris(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.request_uris = value.into_iter().map(Into::into).collect();
         self
     }
 
-    /// The `responseModes` field.
+    /// Response modes the client may use (`response_modes`, FAPI 2.0 Message Signing).
+    /// `QUERY_JWT`, `FRAGMENT_JWT` and `FORM_POST_JWT` stand for the JARM modes `query.jwt`,
+    /// `fragment.jwt` and `form_post.jwt`.
     pub fn response_modes(mut self, value: impl IntoIterator<Item = types::ResponseMode>) -> Self {
         self.body.response_modes = value.into_iter().collect();
         self
     }
 
-    /// The `responseTypes` field.
+    /// Combinations of `response_type` the client restricts itself to (`response_types`), for
+    /// example `CODE` or `CODE_ID_TOKEN`.
     pub fn response_types(mut self, value: impl IntoIterator<Item = types::ResponseType>) -> Self {
         self.body.response_types = value.into_iter().collect();
         self
     }
 
-    /// The `rsRequestSigned` field.
+    /// Deprecated: whether the client signs its requests to resource servers, in which case
+    /// introspection and userinfo requests are checked for a valid signature.
     pub fn rs_request_signed(mut self, value: bool) -> Self {
         self.body.rs_request_signed = Some(value);
         self
     }
 
-    /// The `rsSignedRequestKeyId` field.
+    /// Key ID of the JWK used to verify HTTP message signatures (RFC 9421) made by this client,
+    /// used when a signature carries no `keyid` of its own. The JWK must have an `alg`; with
+    /// neither key ID, verification fails.
     pub fn rs_signed_request_key_id(mut self, value: impl Into<String>) -> Self {
         self.body.rs_signed_request_key_id = Some(value.into());
         self
     }
 
-    /// The `sectorIdentifierUri` field.
+    /// HTTPS URL of a JSON array listing the client's redirect URIs (`sector_identifier_uri`);
+    /// its host is the sector that pairwise subject values are computed for.
     pub fn sector_identifier_uri(mut self, value: impl Into<String>) -> Self {
         self.body.sector_identifier_uri = Some(value.into());
         self
     }
 
-    /// The `selfSignedCertificateKeyId` field.
+    /// Key ID of the JWK in the client's key set that holds its self-signed certificate, for
+    /// `self_signed_tls_client_auth` (RFC 8705 §2.2).
     pub fn self_signed_certificate_key_id(mut self, value: impl Into<String>) -> Self {
         self.body.self_signed_certificate_key_id = Some(value.into());
         self
     }
 
-    /// The `serviceNumber` field.
-    pub fn service_number(mut self, value: i32) -> Self {
-        self.body.service_number = Some(value);
-        self
-    }
-
-    /// The `signedJwksUri` field.
+    /// URL that serves the JWK Set as a signed JWT (the `signed_jwks_uri` metadata of OpenID
+    /// Federation 1.0).
     pub fn signed_jwks_uri(mut self, value: impl Into<String>) -> Self {
         self.body.signed_jwks_uri = Some(value.into());
         self
     }
 
-    /// The `singleAccessTokenPerSubject` field.
+    /// Whether a user may hold at most one access token per client: issuing a new one
+    /// invalidates the others. Either the service or the client flag is enough;
+    /// client-credentials tokens are not affected.
     pub fn single_access_token_per_subject(mut self, value: bool) -> Self {
         self.body.single_access_token_per_subject = Some(value);
         self
     }
 
-    /// The `softwareId` field.
+    /// Identifier the developer or publisher gives the client software, the same for every
+    /// installed instance, unlike the client ID (`software_id`, RFC 7591).
     pub fn software_id(mut self, value: impl Into<String>) -> Self {
         self.body.software_id = Some(value.into());
         self
     }
 
-    /// The `softwareVersion` field.
+    /// Version of the software named by `softwareId` (`software_version`, RFC 7591).
     pub fn software_version(mut self, value: impl Into<String>) -> Self {
         self.body.software_version = Some(value.into());
         self
@@ -3905,109 +4205,129 @@ impl<'a> UpdateClientRequest<'a> {
         self
     }
 
-    /// The `subjectType` field.
+    /// Whether this client sees the same `sub` as every other client (`PUBLIC`) or one computed
+    /// for its sector (`PAIRWISE`), per OpenID Connect Core §8.
     pub fn subject_type(mut self, value: types::SubjectType) -> Self {
         self.body.subject_type = Some(value);
         self
     }
 
-    /// The `tlsClientAuthSanDns` field.
+    /// For `tls_client_auth` (RFC 8705 §2.1.2): the DNS name that must appear as a subject
+    /// alternative name in the client's certificate. Set only one of the `tlsClientAuth*`
+    /// values.
     pub fn tls_client_auth_san_dns(mut self, value: impl Into<String>) -> Self {
         self.body.tls_client_auth_san_dns = Some(value.into());
         self
     }
 
-    /// The `tlsClientAuthSanEmail` field.
+    /// For `tls_client_auth` (RFC 8705): the e-mail address that must appear as a subject
+    /// alternative name in the client's certificate.
     pub fn tls_client_auth_san_email(mut self, value: impl Into<String>) -> Self {
         self.body.tls_client_auth_san_email = Some(value.into());
         self
     }
 
-    /// The `tlsClientAuthSanIp` field.
+    /// For `tls_client_auth` (RFC 8705): the IPv4 or IPv6 address, in text form, that must
+    /// appear as a subject alternative name in the client's certificate.
     pub fn tls_client_auth_san_ip(mut self, value: impl Into<String>) -> Self {
         self.body.tls_client_auth_san_ip = Some(value.into());
         self
     }
 
-    /// The `tlsClientAuthSanUri` field.
+    /// For `tls_client_auth` (RFC 8705): the URI that must appear as a subject alternative name
+    /// in the client's certificate.
     pub fn tls_client_auth_san_uri(mut self, value: impl Into<String>) -> Self {
         self.body.tls_client_auth_san_uri = Some(value.into());
         self
     }
 
-    /// The `tlsClientAuthSubjectDn` field.
+    /// Expected subject distinguished name of the client's certificate, as an RFC 4514 string,
+    /// for `tls_client_auth` (RFC 8705).
     pub fn tls_client_auth_subject_dn(mut self, value: impl Into<String>) -> Self {
         self.body.tls_client_auth_subject_dn = Some(value.into());
         self
     }
 
-    /// The `tlsClientCertificateBoundAccessTokens` field.
+    /// Whether access tokens are bound to the client's TLS certificate (RFC 8705, the
+    /// `tls_client_certificate_bound_access_tokens` metadata).
     pub fn tls_client_certificate_bound_access_tokens(mut self, value: bool) -> Self {
         self.body.tls_client_certificate_bound_access_tokens = Some(value);
         self
     }
 
-    /// The `tokenAuthMethod` field.
+    /// How the client authenticates at the token endpoint (`token_endpoint_auth_method`), e.g.
+    /// `CLIENT_SECRET_BASIC`, `PRIVATE_KEY_JWT` or `TLS_CLIENT_AUTH`; `NONE` marks a public
+    /// client.
     pub fn token_auth_method(mut self, value: types::ClientAuthMethod) -> Self {
         self.body.token_auth_method = Some(value);
         self
     }
 
-    /// The `tokenAuthSignAlg` field.
+    /// Algorithm the client signs its authentication JWT with under `CLIENT_SECRET_JWT` or
+    /// `PRIVATE_KEY_JWT` (`token_endpoint_auth_signing_alg`); `NONE` is not allowed.
     pub fn token_auth_sign_alg(mut self, value: types::JwsAlg) -> Self {
         self.body.token_auth_sign_alg = Some(value);
         self
     }
 
-    /// The `tosUri` field.
+    /// URL of the client's terms of service (`tos_uri` client metadata).
     pub fn tos_uri(mut self, value: impl Into<String>) -> Self {
         self.body.tos_uri = Some(value.into());
         self
     }
 
-    /// The `tosUris` field.
+    /// Localized terms-of-service URLs, one per language tag.
     pub fn tos_uris(mut self, value: impl IntoIterator<Item = types::TaggedValue>) -> Self {
         self.body.tos_uris = value.into_iter().collect();
         self
     }
 
-    /// The `trustAnchorId` field.
+    /// Entity ID of the trust anchor that ended the trust chain used when the client was
+    /// registered, or last updated, through OpenID Federation.
     pub fn trust_anchor_id(mut self, value: impl Into<String>) -> Self {
         self.body.trust_anchor_id = Some(value.into());
         self
     }
 
-    /// The `trustChain` field.
+    /// OpenID Federation trust chain used at the client's registration or last update: signed
+    /// entity statements (JWS strings) running from the client's entity configuration up to the
+    /// trust anchor's statement.
     pub fn trust_chain(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.trust_chain = value.into_iter().map(Into::into).collect();
         self
     }
 
-    /// The `trustChainExpiresAt` field.
+    /// When the OpenID Federation trust chain used to register or update the client expires, in
+    /// milliseconds since the Unix epoch.
     pub fn trust_chain_expires_at(mut self, value: i64) -> Self {
         self.body.trust_chain_expires_at = Some(value);
         self
     }
 
-    /// The `trustChainUpdatedAt` field.
+    /// When the client's OpenID Federation trust chain was last updated. The unit is not
+    /// documented; `trustChainExpiresAt` uses milliseconds since the Unix epoch.
     pub fn trust_chain_updated_at(mut self, value: i64) -> Self {
         self.body.trust_chain_updated_at = Some(value);
         self
     }
 
-    /// The `userInfoEncryptionAlg` field.
+    /// JWE `alg` for encrypting UserInfo responses to this client
+    /// (`userinfo_encrypted_response_alg`); absent or null means no encryption.
     pub fn user_info_encryption_alg(mut self, value: types::JweAlg) -> Self {
         self.body.user_info_encryption_alg = Some(value);
         self
     }
 
-    /// The `userInfoEncryptionEnc` field.
+    /// JWE `enc` for UserInfo response encryption (`userinfo_encrypted_response_enc`), paired
+    /// with `userInfoEncryptionAlg`.
     pub fn user_info_encryption_enc(mut self, value: types::JweEnc) -> Self {
         self.body.user_info_encryption_enc = Some(value);
         self
     }
 
-    /// The `userInfoSignAlg` field.
+    /// Signing algorithm for UserInfo responses to this client
+    /// (`userinfo_signed_response_alg`). If absent or null, the UserInfo endpoint answers with
+    /// plain JSON rather than a JWT.
     pub fn user_info_sign_alg(mut self, value: types::JwsAlg) -> Self {
         self.body.user_info_sign_alg = Some(value);
         self

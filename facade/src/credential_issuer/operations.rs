@@ -27,7 +27,10 @@ pub struct CredentialIssuer<'a> {
 }
 
 impl<'a> CredentialIssuer<'a> {
-    /// Calls `POST /api/{serviceId}/vci/batch/issue`.
+    /// Issues the credentials of a batch credential request, one order per credential request
+    /// identifier from `parse_batch`; each order either supplies the claims or defers that
+    /// credential. The answer's `action` says what to send back. Each call that reaches
+    /// Authlete issues anew.
     pub fn issue_batch(
         self,
         access_token: impl Into<String>,
@@ -36,7 +39,10 @@ impl<'a> CredentialIssuer<'a> {
         IssueBatchCredentialRequest::new(self.client, access_token, orders)
     }
 
-    /// Calls `POST /api/{serviceId}/vci/batch/parse`.
+    /// Parses a batch credential request that the batch credential endpoint received, after the
+    /// access token has been checked with `introspection().process`. The answer's `action`
+    /// either gives the error to send back or, with `OK`, describes each requested credential
+    /// with an identifier for `issue_batch`. Nothing is spent or stored.
     pub fn parse_batch(
         self,
         access_token: impl Into<String>,
@@ -45,7 +51,10 @@ impl<'a> CredentialIssuer<'a> {
         ParseBatchCredentialRequest::new(self.client, access_token, request_content)
     }
 
-    /// Calls `POST /api/{serviceId}/vci/deferred/issue`.
+    /// Settles a deferred credential transaction: issue the credential by sending an order for
+    /// it, refuse it, or report that it is still not ready. The answer's `action` says what to
+    /// send back to the wallet. The first request that reaches Authlete settles the
+    /// transaction.
     pub fn issue_deferred(
         self,
         order: types::CredentialIssuanceOrder,
@@ -53,7 +62,10 @@ impl<'a> CredentialIssuer<'a> {
         IssueDeferredCredentialRequest::new(self.client, order)
     }
 
-    /// Calls `POST /api/{serviceId}/vci/deferred/parse`.
+    /// Parses a request that the deferred credential endpoint received, after the access token
+    /// has been checked with `introspection().process`, and returns the stored information of
+    /// the transaction it names. The answer's `action` either gives the error to send back or,
+    /// with `OK`, the credential request to fulfil. The transaction stays open.
     pub fn parse_deferred(
         self,
         access_token: impl Into<String>,
@@ -62,22 +74,34 @@ impl<'a> CredentialIssuer<'a> {
         ParseDeferredCredentialRequest::new(self.client, access_token, request_content)
     }
 
-    /// Calls `POST /api/{serviceId}/vci/jwks`.
+    /// Produces the credential issuer's JWK Set, public keys only, for the endpoint wallets and
+    /// verifiers use to check credential signatures. The answer's `action` says what to send
+    /// back. A read.
     pub fn jwks(self, pretty: bool) -> CredentialIssuerJwksRequest<'a> {
         CredentialIssuerJwksRequest::new(self.client, pretty)
     }
 
-    /// Calls `POST /api/{serviceId}/vci/jwtissuer`.
+    /// Produces the JWT issuer metadata document that lets verifiers of SD-JWT- based
+    /// credentials find the issuer's keys, served at `/.well-known/jwt- issuer`. The answer's
+    /// `action` says what to send back. A read.
     pub fn jwt_issuer(self, pretty: bool) -> JwtIssuerMetadataRequest<'a> {
         JwtIssuerMetadataRequest::new(self.client, pretty)
     }
 
-    /// Calls `POST /api/{serviceId}/vci/metadata`.
+    /// Produces the credential issuer metadata document that a verifiable credential issuer
+    /// publishes at `/.well-known/openid-credential-issuer` (OpenID for Verifiable Credential
+    /// Issuance). The answer's `action` says what to send back, `NOT_FOUND` when the feature is
+    /// not enabled for the service. A read.
     pub fn metadata(self, pretty: bool) -> CredentialIssuerMetadataRequest<'a> {
         CredentialIssuerMetadataRequest::new(self.client, pretty)
     }
 
-    /// Calls `POST /api/{serviceId}/vci/offer/create`.
+    /// Creates a credential offer for a user, the object a wallet receives to start issuance:
+    /// which credential configurations are offered, and whether it carries an
+    /// authorization-code grant (with `issuer_state`) and/or a pre- authorized code (optionally
+    /// guarded by a transaction code). The answer's `action` reports the result, and the
+    /// offer's information includes its identifier and the pre-authorized code or issuer state
+    /// created for it. Each call creates a new offer.
     pub fn create_offer(
         self,
         credential_configuration_ids: impl IntoIterator<Item = impl Into<String>>,
@@ -86,12 +110,18 @@ impl<'a> CredentialIssuer<'a> {
         CreateCredentialOfferRequest::new(self.client, credential_configuration_ids, subject)
     }
 
-    /// Calls `POST /api/{serviceId}/vci/offer/info`.
+    /// Looks up a credential offer by its identifier, for example to serve it at the
+    /// `credential_offer_uri` a wallet dereferences. The answer's `action` reports whether it
+    /// was found. A read; the offer is left as it was.
     pub fn offer_info(self, identifier: impl Into<String>) -> GetCredentialOfferInfoRequest<'a> {
         GetCredentialOfferInfoRequest::new(self.client, identifier)
     }
 
-    /// Calls `POST /api/{serviceId}/vci/single/issue`.
+    /// Issues the credential asked for at the credential endpoint, following an order that
+    /// names the request identifier from `parse_single` and supplies the credential's claims,
+    /// or defers issuance and hands out a transaction ID instead. The answer's `action` says
+    /// what to send back (`ACCEPTED` for a deferred issuance). Each call that reaches Authlete
+    /// issues anew.
     pub fn issue_single(
         self,
         access_token: impl Into<String>,
@@ -100,7 +130,11 @@ impl<'a> CredentialIssuer<'a> {
         IssueCredentialRequest::new(self.client, access_token, order)
     }
 
-    /// Calls `POST /api/{serviceId}/vci/single/parse`.
+    /// Parses a credential request that the credential endpoint received, after the access
+    /// token has been checked with `introspection().process` (this call checks the token only
+    /// loosely). The answer's `action` either gives the error to send back or, with `OK`,
+    /// describes the requested credential and gives it an identifier for `issue_single`.
+    /// Nothing is spent or stored.
     pub fn parse_single(
         self,
         access_token: impl Into<String>,
@@ -183,22 +217,28 @@ pub struct VciBatchIssueResponse {
 crate::response_basics::response_basics!(VciBatchIssueResponse, VciBatchIssueResponse);
 
 impl VciBatchIssueResponse {
-    /// The `action` field.
+    /// Authlete's verdict for this call, telling the caller what to do next (typically which
+    /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
+    /// Authlete may add one.
     pub fn action(&self) -> Option<types::BatchCredentialIssueAction> {
         self.body.action.clone()
     }
 
-    /// The `responseContent` field.
+    /// What Authlete prepared for your endpoint's answer; depending on `action` it is a body to
+    /// send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may
+    /// contain tokens or codes, so keep it out of logs.
     pub fn response_content(&self) -> Option<&str> {
         self.body.response_content.as_deref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
@@ -292,27 +332,33 @@ pub struct VciBatchParseResponse {
 crate::response_basics::response_basics!(VciBatchParseResponse, VciBatchParseResponse);
 
 impl VciBatchParseResponse {
-    /// The `action` field.
+    /// Authlete's verdict for this call, telling the caller what to do next (typically which
+    /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
+    /// Authlete may add one.
     pub fn action(&self) -> Option<types::BatchCredentialParseAction> {
         self.body.action.clone()
     }
 
-    /// The `info` field.
+    /// Information kept with an authorization ticket; at present just its `context` text.
     pub fn info(&self) -> &[types::CredentialRequestInfo] {
         &self.body.info
     }
 
-    /// The `responseContent` field.
+    /// What Authlete prepared for your endpoint's answer; depending on `action` it is a body to
+    /// send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may
+    /// contain tokens or codes, so keep it out of logs.
     pub fn response_content(&self) -> Option<&str> {
         self.body.response_content.as_deref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
@@ -400,22 +446,28 @@ pub struct VciDeferredIssueResponse {
 
 crate::response_basics::response_basics!(VciDeferredIssueResponse, VciDeferredIssueResponse);
 impl VciDeferredIssueResponse {
-    /// The `action` field.
+    /// Authlete's verdict for this call, telling the caller what to do next (typically which
+    /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
+    /// Authlete may add one.
     pub fn action(&self) -> Option<types::DeferredCredentialIssueAction> {
         self.body.action.clone()
     }
 
-    /// The `responseContent` field.
+    /// What Authlete prepared for your endpoint's answer; depending on `action` it is a body to
+    /// send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may
+    /// contain tokens or codes, so keep it out of logs.
     pub fn response_content(&self) -> Option<&str> {
         self.body.response_content.as_deref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
@@ -508,27 +560,33 @@ pub struct VciDeferredParseResponse {
 
 crate::response_basics::response_basics!(VciDeferredParseResponse, VciDeferredParseResponse);
 impl VciDeferredParseResponse {
-    /// The `action` field.
+    /// Authlete's verdict for this call, telling the caller what to do next (typically which
+    /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
+    /// Authlete may add one.
     pub fn action(&self) -> Option<types::DeferredCredentialParseAction> {
         self.body.action.clone()
     }
 
-    /// The `info` field.
+    /// Information kept with an authorization ticket; at present just its `context` text.
     pub fn info(&self) -> Option<&types::CredentialRequestInfo> {
         self.body.info.as_ref()
     }
 
-    /// The `responseContent` field.
+    /// What Authlete prepared for your endpoint's answer; depending on `action` it is a body to
+    /// send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may
+    /// contain tokens or codes, so keep it out of logs.
     pub fn response_content(&self) -> Option<&str> {
         self.body.response_content.as_deref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
@@ -615,22 +673,28 @@ pub struct VciJwksResponse {
 crate::response_basics::response_basics!(VciJwksResponse, VciJwksResponse);
 
 impl VciJwksResponse {
-    /// The `action` field.
+    /// Authlete's verdict for this call, telling the caller what to do next (typically which
+    /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
+    /// Authlete may add one.
     pub fn action(&self) -> Option<types::CredentialIssuerJwksAction> {
         self.body.action.clone()
     }
 
-    /// The `responseContent` field.
+    /// What Authlete prepared for your endpoint's answer; depending on `action` it is a body to
+    /// send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may
+    /// contain tokens or codes, so keep it out of logs.
     pub fn response_content(&self) -> Option<&str> {
         self.body.response_content.as_deref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
@@ -720,22 +784,28 @@ pub struct VciJwtissuerResponse {
 crate::response_basics::response_basics!(VciJwtissuerResponse, VciJwtissuerResponse);
 
 impl VciJwtissuerResponse {
-    /// The `action` field.
+    /// Authlete's verdict for this call, telling the caller what to do next (typically which
+    /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
+    /// Authlete may add one.
     pub fn action(&self) -> Option<types::JwtIssuerMetadataAction> {
         self.body.action.clone()
     }
 
-    /// The `responseContent` field.
+    /// What Authlete prepared for your endpoint's answer; depending on `action` it is a body to
+    /// send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may
+    /// contain tokens or codes, so keep it out of logs.
     pub fn response_content(&self) -> Option<&str> {
         self.body.response_content.as_deref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
@@ -825,22 +895,28 @@ pub struct VciMetadataResponse {
 crate::response_basics::response_basics!(VciMetadataResponse, VciMetadataResponse);
 
 impl VciMetadataResponse {
-    /// The `action` field.
+    /// Authlete's verdict for this call, telling the caller what to do next (typically which
+    /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
+    /// Authlete may add one.
     pub fn action(&self) -> Option<types::CredentialIssuerMetadataAction> {
         self.body.action.clone()
     }
 
-    /// The `responseContent` field.
+    /// What Authlete prepared for your endpoint's answer; depending on `action` it is a body to
+    /// send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may
+    /// contain tokens or codes, so keep it out of logs.
     pub fn response_content(&self) -> Option<&str> {
         self.body.response_content.as_deref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
@@ -908,13 +984,14 @@ impl<'a> CreateCredentialOfferRequest<'a> {
         }
     }
 
-    /// The `acr` field.
+    /// Authentication Context Class Reference: the `acr` value that the user's authentication
+    /// satisfied when the grant was made.
     pub fn acr(mut self, value: impl Into<String>) -> Self {
         self.body.acr = Some(value.into());
         self
     }
 
-    /// The `authTime` field.
+    /// When the end user authenticated, in seconds (not milliseconds) since the Unix epoch.
     pub fn auth_time(mut self, value: i64) -> Self {
         self.body.auth_time = Some(value);
         self
@@ -926,7 +1003,8 @@ impl<'a> CreateCredentialOfferRequest<'a> {
         self
     }
 
-    /// The `context` field.
+    /// Free text of the caller's choosing that Authlete stores with the ticket or credential
+    /// offer and hands back later; Authlete does not interpret it.
     pub fn context(mut self, value: impl Into<String>) -> Self {
         self.body.context = Some(value.into());
         self
@@ -944,7 +1022,8 @@ impl<'a> CreateCredentialOfferRequest<'a> {
         self
     }
 
-    /// The `jwtAtClaims` field.
+    /// Extra claims, as a JSON object in a string, to add to the payload of a JWT access token.
+    /// Ignored unless the service issues JWT access tokens.
     pub fn jwt_at_claims(mut self, value: impl Into<String>) -> Self {
         self.body.jwt_at_claims = Some(value.into());
         self
@@ -956,7 +1035,8 @@ impl<'a> CreateCredentialOfferRequest<'a> {
         self
     }
 
-    /// The `properties` field.
+    /// Extra properties: key/value pairs attached to the access token (or to what will become
+    /// one). A property marked hidden is not shown to the client.
     pub fn properties(mut self, value: impl IntoIterator<Item = types::Property>) -> Self {
         self.body.properties = value.into_iter().collect();
         self
@@ -1021,22 +1101,26 @@ pub struct VciOfferCreateResponse {
 crate::response_basics::response_basics!(VciOfferCreateResponse, VciOfferCreateResponse);
 
 impl VciOfferCreateResponse {
-    /// The `action` field.
+    /// Authlete's verdict for this call, telling the caller what to do next (typically which
+    /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
+    /// Authlete may add one.
     pub fn action(&self) -> Option<types::CredentialOfferCreateAction> {
         self.body.action.clone()
     }
 
-    /// The `info` field.
+    /// Information kept with an authorization ticket; at present just its `context` text.
     pub fn info(&self) -> Option<&types::CredentialOfferInfo> {
         self.body.info.as_ref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
@@ -1125,22 +1209,26 @@ pub struct VciOfferInfoResponse {
 crate::response_basics::response_basics!(VciOfferInfoResponse, VciOfferInfoResponse);
 
 impl VciOfferInfoResponse {
-    /// The `action` field.
+    /// Authlete's verdict for this call, telling the caller what to do next (typically which
+    /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
+    /// Authlete may add one.
     pub fn action(&self) -> Option<types::CredentialOfferInfoAction> {
         self.body.action.clone()
     }
 
-    /// The `info` field.
+    /// Information kept with an authorization ticket; at present just its `context` text.
     pub fn info(&self) -> Option<&types::CredentialOfferInfo> {
         self.body.info.as_ref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
@@ -1234,22 +1322,28 @@ pub struct VciSingleIssueResponse {
 crate::response_basics::response_basics!(VciSingleIssueResponse, VciSingleIssueResponse);
 
 impl VciSingleIssueResponse {
-    /// The `action` field.
+    /// Authlete's verdict for this call, telling the caller what to do next (typically which
+    /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
+    /// Authlete may add one.
     pub fn action(&self) -> Option<types::CredentialIssueAction> {
         self.body.action.clone()
     }
 
-    /// The `responseContent` field.
+    /// What Authlete prepared for your endpoint's answer; depending on `action` it is a body to
+    /// send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may
+    /// contain tokens or codes, so keep it out of logs.
     pub fn response_content(&self) -> Option<&str> {
         self.body.response_content.as_deref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
@@ -1348,27 +1442,33 @@ pub struct VciSingleParseResponse {
 crate::response_basics::response_basics!(VciSingleParseResponse, VciSingleParseResponse);
 
 impl VciSingleParseResponse {
-    /// The `action` field.
+    /// Authlete's verdict for this call, telling the caller what to do next (typically which
+    /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
+    /// Authlete may add one.
     pub fn action(&self) -> Option<types::CredentialParseAction> {
         self.body.action.clone()
     }
 
-    /// The `info` field.
+    /// Information kept with an authorization ticket; at present just its `context` text.
     pub fn info(&self) -> Option<&types::CredentialRequestInfo> {
         self.body.info.as_ref()
     }
 
-    /// The `responseContent` field.
+    /// What Authlete prepared for your endpoint's answer; depending on `action` it is a body to
+    /// send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may
+    /// contain tokens or codes, so keep it out of logs.
     pub fn response_content(&self) -> Option<&str> {
         self.body.response_content.as_deref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }

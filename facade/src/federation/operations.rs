@@ -27,7 +27,10 @@ pub struct Federation<'a> {
 }
 
 impl<'a> Federation<'a> {
-    /// Calls `POST /api/{serviceId}/federation/configuration`.
+    /// Produces the signed entity configuration that an OpenID Federation participant publishes
+    /// at `/.well-known/openid-federation`, by default describing the service as an OpenID
+    /// provider. The answer's `action` says what to send back: with `OK`, the JWT is the body,
+    /// served as `application/entity-statement+jwt`. A read.
     pub fn configuration(
         self,
         body: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -35,7 +38,11 @@ impl<'a> Federation<'a> {
         EntityConfigurationRequest::new(self.client, body)
     }
 
-    /// Calls `POST /api/{serviceId}/federation/registration`.
+    /// Serves explicit client registration under OpenID Federation: pass the relying party's
+    /// entity configuration or its trust chain, as the federation registration endpoint
+    /// received it. Authlete checks the trust chain and registers the relying party as a
+    /// client; the answer's `action` says what to send back. Not repeated blindly, since a
+    /// second call would register again or fail.
     pub fn register(self) -> RegisterFederatedClientRequest<'a> {
         RegisterFederatedClientRequest::new(self.client)
     }
@@ -110,22 +117,28 @@ crate::response_basics::response_basics!(
     FederationConfigurationResponse
 );
 impl FederationConfigurationResponse {
-    /// The `action` field.
+    /// Authlete's verdict for this call, telling the caller what to do next (typically which
+    /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
+    /// Authlete may add one.
     pub fn action(&self) -> Option<types::FederationConfigurationAction> {
         self.body.action.clone()
     }
 
-    /// The `responseContent` field.
+    /// What Authlete prepared for your endpoint's answer; depending on `action` it is a body to
+    /// send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may
+    /// contain tokens or codes, so keep it out of logs.
     pub fn response_content(&self) -> Option<&str> {
         self.body.response_content.as_deref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
@@ -232,27 +245,33 @@ crate::response_basics::response_basics!(
     FederationRegistrationResponse
 );
 impl FederationRegistrationResponse {
-    /// The `action` field.
+    /// Authlete's verdict for this call, telling the caller what to do next (typically which
+    /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
+    /// Authlete may add one.
     pub fn action(&self) -> Option<types::FederationRegistrationAction> {
         self.body.action.clone()
     }
 
-    /// The `client` field.
+    /// A summary of the client application the result concerns.
     pub fn client(&self) -> Option<&types::Client> {
         self.body.client.as_ref()
     }
 
-    /// The `responseContent` field.
+    /// What Authlete prepared for your endpoint's answer; depending on `action` it is a body to
+    /// send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may
+    /// contain tokens or codes, so keep it out of logs.
     pub fn response_content(&self) -> Option<&str> {
         self.body.response_content.as_deref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }

@@ -27,7 +27,10 @@ pub struct GrantManagement<'a> {
 }
 
 impl<'a> GrantManagement<'a> {
-    /// Calls `POST /api/{serviceId}/gm`.
+    /// Serves the FAPI grant management endpoint: pass the grant ID, the access token (with its
+    /// DPoP or certificate details) and `gmAction`, `QUERY` to read a grant or `REVOKE` to
+    /// delete it. The answer's `action` says what to send back (`NO_CONTENT` once a grant is
+    /// revoked). A revoke takes effect on the first request that reaches Authlete.
     pub fn process(
         self,
         gm_action: types::GrantManagementAction,
@@ -73,31 +76,36 @@ impl<'a> ProcessGrantManagementRequest<'a> {
         }
     }
 
-    /// The `clientCertificate` field.
+    /// The client's TLS certificate in PEM form, as presented on the mutual-TLS connection to
+    /// your endpoint (RFC 8705).
     pub fn client_certificate(mut self, value: impl Into<String>) -> Self {
         self.body.client_certificate = Some(value.into());
         self
     }
 
-    /// The `dpop` field.
+    /// The `DPoP` request header exactly as the client sent it: a signed proof JWT carrying the
+    /// client's public key (RFC 9449).
     pub fn dpop(mut self, value: impl Into<String>) -> Self {
         self.body.dpop = Some(value.into());
         self
     }
 
-    /// The `dpopNonceRequired` field.
+    /// Whether DPoP proofs must contain a nonce issued by the server (RFC 9449). Either this
+    /// request flag or the service setting of the same name turns the check on.
     pub fn dpop_nonce_required(mut self, value: bool) -> Self {
         self.body.dpop_nonce_required = Some(value);
         self
     }
 
-    /// The `htm` field.
+    /// The HTTP method of the request being checked, such as `GET` or `POST`; Authlete compares
+    /// it with the `htm` claim of the DPoP proof.
     pub fn htm(mut self, value: impl Into<String>) -> Self {
         self.body.htm = Some(value.into());
         self
     }
 
-    /// The `htu` field.
+    /// The URL of the endpoint that received the request, compared with the `htu` claim of the
+    /// DPoP proof.
     pub fn htu(mut self, value: impl Into<String>) -> Self {
         self.body.htu = Some(value.into());
         self
@@ -141,27 +149,34 @@ pub struct GMResponse {
 crate::response_basics::response_basics!(GMResponse, GMResponse);
 
 impl GMResponse {
-    /// The `action` field.
+    /// Authlete's verdict for this call, telling the caller what to do next (typically which
+    /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
+    /// Authlete may add one.
     pub fn action(&self) -> Option<types::GrantManagementResponseAction> {
         self.body.action.clone()
     }
 
-    /// The `dpopNonce` field.
+    /// A nonce for the client's next DPoP proof. When present, send it to the client in the
+    /// `DPoP-Nonce` response header (RFC 9449).
     pub fn dpop_nonce(&self) -> Option<&str> {
         self.body.dpop_nonce.as_deref()
     }
 
-    /// The `responseContent` field.
+    /// What Authlete prepared for your endpoint's answer; depending on `action` it is a body to
+    /// send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may
+    /// contain tokens or codes, so keep it out of logs.
     pub fn response_content(&self) -> Option<&str> {
         self.body.response_content.as_deref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }

@@ -27,22 +27,27 @@ pub struct HardwareSecurityKeys<'a> {
 }
 
 impl<'a> HardwareSecurityKeys<'a> {
-    /// Calls `POST /api/{serviceId}/hsk/create`.
+    /// Generates a new key pair inside a hardware security module and registers it with the
+    /// service, answering with the key's handle and public key. The values sent, the key ID
+    /// above all, cannot be changed later, so choose them with care. Each call that reaches
+    /// Authlete leaves another key behind.
     pub fn create(self) -> CreateHskRequest<'a> {
         CreateHskRequest::new(self.client)
     }
 
-    /// Calls `DELETE /api/{serviceId}/hsk/delete/{handle}`.
+    /// Deletes a hardware-secured key, identified by its handle. Deleting a key that is already
+    /// gone changes nothing.
     pub fn delete(self, handle: impl Into<String>) -> DeleteHskRequest<'a> {
         DeleteHskRequest::new(self.client, handle)
     }
 
-    /// Calls `GET /api/{serviceId}/hsk/get/list`.
+    /// Lists the hardware-secured keys registered with the service. A read.
     pub fn list(self) -> ListHsksRequest<'a> {
         ListHsksRequest::new(self.client)
     }
 
-    /// Calls `GET /api/{serviceId}/hsk/get/{handle}`.
+    /// Fetches one hardware-secured key by its handle: type, use, algorithm, key ID, HSM name
+    /// and public key. A read.
     pub fn get(self, handle: impl Into<String>) -> GetHskRequest<'a> {
         GetHskRequest::new(self.client, handle)
     }
@@ -147,7 +152,9 @@ pub struct HskCreateResponse {
 crate::response_basics::response_basics!(HskCreateResponse, HskCreateResponse);
 
 impl HskCreateResponse {
-    /// The `action` field.
+    /// Authlete's verdict for this call, telling the caller what to do next (typically which
+    /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
+    /// Authlete may add one.
     pub fn action(&self) -> Option<types::HskCreateAction> {
         self.body.action.clone()
     }
@@ -157,12 +164,14 @@ impl HskCreateResponse {
         self.body.hsk.as_ref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
@@ -275,7 +284,9 @@ pub struct HskListResponse {
 crate::response_basics::response_basics!(HskListResponse, HskGetListResponse);
 
 impl HskListResponse {
-    /// The `action` field.
+    /// Authlete's verdict for this call, telling the caller what to do next (typically which
+    /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
+    /// Authlete may add one.
     pub fn action(&self) -> Option<types::HskListAction> {
         self.body.action.clone()
     }
@@ -285,12 +296,14 @@ impl HskListResponse {
         &self.body.hsks
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
@@ -365,7 +378,9 @@ pub struct HskGetResponse {
 crate::response_basics::response_basics!(HskGetResponse, HskGetResponse);
 
 impl HskGetResponse {
-    /// The `action` field.
+    /// Authlete's verdict for this call, telling the caller what to do next (typically which
+    /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
+    /// Authlete may add one.
     pub fn action(&self) -> Option<types::HskGetAction> {
         self.body.action.clone()
     }
@@ -375,12 +390,14 @@ impl HskGetResponse {
         self.body.hsk.as_ref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }

@@ -27,12 +27,21 @@ pub struct Introspection<'a> {
 }
 
 impl<'a> Introspection<'a> {
-    /// Calls `POST /api/{serviceId}/auth/introspection`.
+    /// Checks an access token presented to one of your protected resources (an API endpoint, or
+    /// the server's own endpoints such as the credential endpoint): whether it exists and is
+    /// unexpired, and optionally whether it carries the scopes and subject the resource needs,
+    /// with DPoP and certificate binding checked from the request details you pass. The
+    /// answer's `action` says whether to serve the request or to refuse it with the prepared
+    /// `WWW-Authenticate` value. A read; nothing changes at Authlete.
     pub fn process(self, token: impl Into<String>) -> ProcessIntrospectionRequest<'a> {
         ProcessIntrospectionRequest::new(self.client, token)
     }
 
-    /// Calls `POST /api/{serviceId}/auth/introspection/standard`.
+    /// Serves the RFC 7662 introspection endpoint: pass the form parameters (`token`,
+    /// `token_type_hint`) the endpoint received and Authlete describes the token, as plain JSON
+    /// or, when the caller asked for it, as a signed JWT. Authlete does not check who is
+    /// asking, so the endpoint must authenticate the resource server first. The answer's
+    /// `action` says what to send back; a read.
     pub fn standard(
         self,
         parameters: impl Into<String>,
@@ -84,67 +93,78 @@ impl<'a> ProcessIntrospectionRequest<'a> {
         }
     }
 
-    /// The `acrValues` field.
+    /// ACR values the resource demands: the user authentication behind the token must have
+    /// satisfied one of them (RFC 9470 step-up authentication).
     pub fn acr_values(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.acr_values = value.into_iter().map(Into::into).collect();
         self
     }
 
-    /// The `clientCertificate` field.
+    /// The client's TLS certificate in PEM form, from the mutual-TLS connection to the
+    /// protected resource, for checking certificate-bound tokens (RFC 8705).
     pub fn client_certificate(mut self, value: impl Into<String>) -> Self {
         self.body.client_certificate = Some(value.into());
         self
     }
 
-    /// The `dpop` field.
+    /// The `DPoP` request header exactly as the client sent it: a signed proof JWT carrying the
+    /// client's public key (RFC 9449).
     pub fn dpop(mut self, value: impl Into<String>) -> Self {
         self.body.dpop = Some(value.into());
         self
     }
 
-    /// The `dpopNonceRequired` field.
+    /// Whether DPoP proofs must contain a nonce issued by the server (RFC 9449). Either this
+    /// request flag or the service setting of the same name turns the check on.
     pub fn dpop_nonce_required(mut self, value: bool) -> Self {
         self.body.dpop_nonce_required = Some(value);
         self
     }
 
-    /// The `headers` field.
+    /// All headers of the resource request, as name/value pairs, from which Authlete computes
+    /// components for HTTP message signatures (RFC 9421).
     pub fn headers(mut self, value: impl IntoIterator<Item = types::Pair>) -> Self {
         self.body.headers = value.into_iter().collect();
         self
     }
 
-    /// The `htm` field.
+    /// The HTTP method of the resource request, checked against the DPoP proof and used as
+    /// `@method` for HTTP message signatures (RFC 9421).
     pub fn htm(mut self, value: impl Into<String>) -> Self {
         self.body.htm = Some(value.into());
         self
     }
 
-    /// The `htu` field.
+    /// The URL of the protected resource endpoint, for DPoP proof checks. There is no default.
     pub fn htu(mut self, value: impl Into<String>) -> Self {
         self.body.htu = Some(value.into());
         self
     }
 
-    /// The `maxAge` field.
+    /// The most seconds that may have passed since the user authentication behind the token for
+    /// this resource to accept it (RFC 9470 step-up).
     pub fn max_age(mut self, value: i64) -> Self {
         self.body.max_age = Some(value);
         self
     }
 
-    /// The `message` field.
+    /// Deprecated: the HTTP message body, from which Authlete computed the expected
+    /// `Content-Digest` for HTTP message signatures. `requestBodyContained` replaces it.
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.body.message = Some(value.into());
         self
     }
 
-    /// The `requestBodyContained` field.
+    /// Whether the incoming request had a body. If so, and FAPI message signing applies,
+    /// Authlete checks that the HTTP message signature covers `content- digest` (RFC 9421).
     pub fn request_body_contained(mut self, value: bool) -> Self {
         self.body.request_body_contained = Some(value);
         self
     }
 
-    /// The `requiredComponents` field.
+    /// Deprecated. HTTP message signature components (RFC 9421) that the resource request's
+    /// signature must cover; if absent, `@method`, `@target-uri`, the `Authorization` header
+    /// and, when present, the `DPoP` header.
     pub fn required_components(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -153,31 +173,35 @@ impl<'a> ProcessIntrospectionRequest<'a> {
         self
     }
 
-    /// The `resources` field.
+    /// Resource indicators (RFC 8707) the access token must cover to be accepted here.
     pub fn resources(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.resources = value.into_iter().map(Into::into).collect();
         self
     }
 
-    /// The `scopes` field.
+    /// Scopes the access token must carry to be accepted here.
     pub fn scopes(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.scopes = value.into_iter().map(Into::into).collect();
         self
     }
 
-    /// The `subject` field.
+    /// The user the access token must belong to for this resource; a mismatch yields
+    /// `FORBIDDEN`.
     pub fn subject(mut self, value: impl Into<String>) -> Self {
         self.body.subject = Some(value.into());
         self
     }
 
-    /// The `targetUri` field.
+    /// The full URL of the incoming request, query included, from which Authlete derives
+    /// `@target-uri` and related components for HTTP message signatures (RFC 9421). When
+    /// omitted, `htu` is used.
     pub fn target_uri(mut self, value: impl Into<String>) -> Self {
         self.body.target_uri = Some(value.into());
         self
     }
 
-    /// The `uri` field.
+    /// Deprecated: the URL of the resource server, once used to check HTTP message signatures;
+    /// use `targetUri`.
     pub fn uri(mut self, value: impl Into<String>) -> Self {
         self.body.uri = Some(value.into());
         self
@@ -224,197 +248,232 @@ pub struct IntrospectionResponse {
 crate::response_basics::response_basics!(IntrospectionResponse, IntrospectionResponse);
 
 impl IntrospectionResponse {
-    /// The `accessTokenResources` field.
+    /// Target resources (RFC 8707) of the access token itself. A token request can narrow the
+    /// resources of the original request, so this may be a subset of `resources`.
     pub fn access_token_resources(&self) -> &[String] {
         &self.body.access_token_resources
     }
 
-    /// The `acr` field.
+    /// Authentication Context Class Reference: the `acr` value that the user's authentication
+    /// satisfied when the grant was made.
     pub fn acr(&self) -> Option<&str> {
         self.body.acr.as_deref()
     }
 
-    /// The `action` field.
+    /// What the protected resource does: serve the request (`OK`), or refuse it with 400, 401,
+    /// 403 or 500 and `responseContent` as the `WWW-Authenticate` header.
     pub fn action(&self) -> Option<types::IntrospectionAction> {
         self.body.action.clone()
     }
 
-    /// The `authTime` field.
+    /// When the end user authenticated, in seconds (not milliseconds) since the Unix epoch.
     pub fn auth_time(&self) -> Option<i64> {
         self.body.auth_time
     }
 
-    /// The `authorizationDetails` field.
+    /// Rich authorization request details (RFC 9396), the structured form of an
+    /// `authorization_details` parameter, associated with the request, grant or token in
+    /// question.
     pub fn authorization_details(&self) -> Option<&types::AuthzDetails> {
         self.body.authorization_details.as_ref()
     }
 
-    /// The `certificateThumbprint` field.
+    /// SHA-256 thumbprint of the client certificate that the access token is bound to
+    /// (mutual-TLS certificate-bound tokens, RFC 8705); a client using the token must present
+    /// the matching certificate.
     pub fn certificate_thumbprint(&self) -> Option<&str> {
         self.body.certificate_thumbprint.as_deref()
     }
 
-    /// The `clientAttributes` field.
+    /// The attributes (key/value pairs) the service operator set on the client the access token
+    /// was issued to.
     pub fn client_attributes(&self) -> &[types::Pair] {
         &self.body.client_attributes
     }
 
-    /// The `clientEntityId` field.
+    /// The client's entity ID under OpenID Federation 1.0.
     pub fn client_entity_id(&self) -> Option<&str> {
         self.body.client_entity_id.as_deref()
     }
 
-    /// The `clientEntityIdUsed` field.
+    /// Whether the client identified itself by its OpenID Federation entity ID rather than its
+    /// ordinary client ID when the token was requested.
     pub fn client_entity_id_used(&self) -> Option<bool> {
         self.body.client_entity_id_used
     }
 
-    /// The `clientId` field.
+    /// The numeric client ID Authlete assigned to the client application.
     pub fn client_id(&self) -> Option<i64> {
         self.body.client_id
     }
 
-    /// The `clientIdAlias` field.
+    /// The client's alias, a string that can stand in for the numeric client ID while aliases
+    /// are enabled for both the client and the service. Where a token is concerned, it is the
+    /// alias in effect when the token was requested, which may have changed since.
     pub fn client_id_alias(&self) -> Option<&str> {
         self.body.client_id_alias.as_deref()
     }
 
-    /// The `clientIdAliasUsed` field.
+    /// Whether the client identified itself by its client ID alias rather than the numeric
+    /// client ID when the token or authorization was requested.
     pub fn client_id_alias_used(&self) -> Option<bool> {
         self.body.client_id_alias_used
     }
 
-    /// The `cnonce` field.
+    /// The `c_nonce` tied to the access token, a nonce that a wallet puts into its proof when
+    /// requesting a credential (OpenID for Verifiable Credential Issuance).
     pub fn cnonce(&self) -> Option<&str> {
         self.body.cnonce.as_deref()
     }
 
-    /// The `cnonceExpiresAt` field.
+    /// When the `c_nonce` expires, in milliseconds since the Unix epoch.
     pub fn cnonce_expires_at(&self) -> Option<i64> {
         self.body.cnonce_expires_at
     }
 
-    /// The `consentedClaims` field.
+    /// Names of the claims the end user agreed to let the client receive.
     pub fn consented_claims(&self) -> &[String] {
         &self.body.consented_claims
     }
 
-    /// The `dpopNonce` field.
+    /// A nonce for the client's next DPoP proof. When present, send it to the client in the
+    /// `DPoP-Nonce` response header (RFC 9449).
     pub fn dpop_nonce(&self) -> Option<&str> {
         self.body.dpop_nonce.as_deref()
     }
 
-    /// The `existent` field.
+    /// Whether Authlete found the presented access token at all; `false` means there is no such
+    /// token.
     pub fn existent(&self) -> Option<bool> {
         self.body.existent
     }
 
-    /// The `expiresAt` field.
+    /// When the access token expires, in milliseconds since the Unix epoch.
     pub fn expires_at(&self) -> Option<i64> {
         self.body.expires_at
     }
 
-    /// The `forCredentialIssuance` field.
+    /// Set for tokens obtained for OpenID for Verifiable Credential Issuance (pre-authorized
+    /// code flow, or `authorization_details` of type `openid_credential`), which a wallet
+    /// presents at a credential endpoint.
     pub fn for_credential_issuance(&self) -> Option<bool> {
         self.body.for_credential_issuance
     }
 
-    /// The `forExternalAttachment` field.
+    /// Whether the access token is one made for an external attachment (OpenID Connect for
+    /// Identity Assurance), to be embedded in ID tokens or userinfo responses.
     pub fn for_external_attachment(&self) -> Option<bool> {
         self.body.for_external_attachment
     }
 
-    /// The `grant` field.
+    /// The grant whose privileges the access token inherited, when the authorization request
+    /// used `grant_id` with `grant_management_action=update`.
     pub fn grant(&self) -> Option<&types::Grant> {
         self.body.grant.as_ref()
     }
 
-    /// The `grantId` field.
+    /// The grant ID the access token is tied to, new or existing, when the authorization
+    /// request used `grant_management_action`.
     pub fn grant_id(&self) -> Option<&str> {
         self.body.grant_id.as_deref()
     }
 
-    /// The `grantType` field.
+    /// The grant type (OAuth flow) the access token came from or the token request uses, named
+    /// as in Authlete's `grant_type` enum (for example `AUTHORIZATION_CODE`).
     pub fn grant_type(&self) -> Option<types::GrantType> {
         self.body.grant_type.clone()
     }
 
-    /// The `issuableCredentials` field.
+    /// The verifiable credentials obtainable with the access token, as a JSON array in a
+    /// string; each element describes one credential by its format and definition (OpenID for
+    /// Verifiable Credential Issuance).
     pub fn issuable_credentials(&self) -> Option<&str> {
         self.body.issuable_credentials.as_deref()
     }
 
-    /// The `metadataDocumentLocation` field.
+    /// URL of the client's metadata document under OAuth Client ID Metadata Document. On
+    /// token-related objects it is present only when that URL served as the client ID.
     pub fn metadata_document_location(&self) -> Option<&str> {
         self.body.metadata_document_location.as_deref()
     }
 
-    /// The `metadataDocumentUsed` field.
+    /// Whether the client used the URL of its metadata document (OAuth Client ID Metadata
+    /// Document) as its client ID.
     pub fn metadata_document_used(&self) -> Option<bool> {
         self.body.metadata_document_used
     }
 
-    /// The `properties` field.
+    /// Extra properties: key/value pairs attached to the access token (or to what will become
+    /// one). A property marked hidden is not shown to the client.
     pub fn properties(&self) -> &[types::Property] {
         &self.body.properties
     }
 
-    /// The `refreshable` field.
+    /// Whether the access token can still be renewed; `false` if it has no refresh token or its
+    /// refresh token has expired.
     pub fn refreshable(&self) -> Option<bool> {
         self.body.refreshable
     }
 
-    /// The `resources` field.
+    /// Target resources (RFC 8707 resource indicators), as URIs.
     pub fn resources(&self) -> &[String] {
         &self.body.resources
     }
 
-    /// The `responseContent` field.
+    /// A ready `WWW-Authenticate` header value (RFC 6750 style) for the protected resource's
+    /// error response.
     pub fn response_content(&self) -> Option<&str> {
         self.body.response_content.as_deref()
     }
 
-    /// The `responseSigningRequired` field.
+    /// When `true`, the protected resource's HTTP response must carry an HTTP message signature
+    /// (`Signature` and `Signature-Input` headers, RFC 9421), as FAPI 2.0 Message Signing
+    /// requires.
     pub fn response_signing_required(&self) -> Option<bool> {
         self.body.response_signing_required
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
 
-    /// The `scopeDetails` field.
+    /// The token's scopes as full scope objects including their attributes, whereas `scopes`
+    /// gives names only.
     pub fn scope_details(&self) -> &[types::Scope] {
         &self.body.scope_details
     }
 
-    /// The `scopes` field.
+    /// Scopes of the request, grant or access token in question.
     pub fn scopes(&self) -> &[String] {
         &self.body.scopes
     }
 
-    /// The `serviceAttributes` field.
+    /// The attributes (key/value pairs) the service operator set on the service.
     pub fn service_attributes(&self) -> &[types::Pair] {
         &self.body.service_attributes
     }
 
-    /// The `subject` field.
+    /// The unique identifier of the end user (resource owner), as the authorization server
+    /// knows them.
     pub fn subject(&self) -> Option<&str> {
         self.body.subject.as_deref()
     }
 
-    /// The `sufficient` field.
+    /// Whether the token covers every scope the request said the resource needs; `false` if any
+    /// one is missing.
     pub fn sufficient(&self) -> Option<bool> {
         self.body.sufficient
     }
 
-    /// The `usable` field.
+    /// Whether the token can be used right now, meaning it exists and has not expired.
     pub fn usable(&self) -> Option<bool> {
         self.body.usable
     }
@@ -474,55 +533,66 @@ impl<'a> ProcessStandardIntrospectionRequest<'a> {
         }
     }
 
-    /// The `httpAcceptHeader` field.
+    /// The `Accept` header of the introspection request. If it is
+    /// `application/token-introspection+jwt`, Authlete answers with a JWT introspection
+    /// response (RFC 9701).
     pub fn http_accept_header(mut self, value: impl Into<String>) -> Self {
         self.body.http_accept_header = Some(value.into());
         self
     }
 
-    /// The `introspectionEncryptionAlg` field.
+    /// JWE `alg` for encrypting a JWT introspection response
+    /// (`introspection_encrypted_response_alg`, RFC 9701); when given, the response is
+    /// encrypted as well as signed.
     pub fn introspection_encryption_alg(mut self, value: impl Into<String>) -> Self {
         self.body.introspection_encryption_alg = Some(value.into());
         self
     }
 
-    /// The `introspectionEncryptionEnc` field.
+    /// JWE `enc` for an encrypted JWT introspection response
+    /// (`introspection_encrypted_response_enc`); `A128CBC_HS256` when omitted.
     pub fn introspection_encryption_enc(mut self, value: impl Into<String>) -> Self {
         self.body.introspection_encryption_enc = Some(value.into());
         self
     }
 
-    /// The `introspectionSignAlg` field.
+    /// Signing algorithm for a JWT introspection response
+    /// (`introspection_signed_response_alg`); `RS256` when omitted.
     pub fn introspection_sign_alg(mut self, value: impl Into<String>) -> Self {
         self.body.introspection_sign_alg = Some(value.into());
         self
     }
 
-    /// The `publicKeyForEncryption` field.
+    /// The resource server's public key, needed when the JWT introspection response is to be
+    /// encrypted with an asymmetric algorithm.
     pub fn public_key_for_encryption(mut self, value: impl Into<String>) -> Self {
         self.body.public_key_for_encryption = Some(value.into());
         self
     }
 
-    /// The `rsUri` field.
+    /// URI of the resource server asking. If the token has audiences and this URI is not among
+    /// them, the answer is `active: false`; required when a JWT response is requested.
     pub fn rs_uri(mut self, value: impl Into<String>) -> Self {
         self.body.rs_uri = Some(value.into());
         self
     }
 
-    /// The `sharedKeyForEncryption` field.
+    /// Symmetric key for encrypting the JWT introspection response, needed with a symmetric
+    /// encryption algorithm. A secret: keep it out of logs.
     pub fn shared_key_for_encryption(mut self, value: impl Into<String>) -> Self {
         self.body.shared_key_for_encryption = Some(value.into());
         self
     }
 
-    /// The `sharedKeyForSign` field.
+    /// Symmetric key for signing the JWT introspection response with an HMAC algorithm such as
+    /// `HS256`. A secret: keep it out of logs.
     pub fn shared_key_for_sign(mut self, value: impl Into<String>) -> Self {
         self.body.shared_key_for_sign = Some(value.into());
         self
     }
 
-    /// The `withHiddenProperties` field.
+    /// When `true`, the introspection output also includes the token's properties marked
+    /// `hidden`; by default they are left out.
     pub fn with_hidden_properties(mut self, value: bool) -> Self {
         self.body.with_hidden_properties = Some(value);
         self
@@ -576,22 +646,26 @@ crate::response_basics::response_basics!(
     StandardIntrospectionResponse
 );
 impl StandardIntrospectionResponse {
-    /// The `action` field.
+    /// How the introspection endpoint answers its caller: 200 with a JSON body (`OK`), 200 with
+    /// a JWT body (`JWT`, RFC 9701), 400 or 500.
     pub fn action(&self) -> Option<types::StandardIntrospectionAction> {
         self.body.action.clone()
     }
 
-    /// The `responseContent` field.
+    /// The body to send to the introspection endpoint's caller: JSON as in RFC 7662, or a JWT
+    /// when `action` is `JWT`. It describes a token, so keep it out of logs.
     pub fn response_content(&self) -> Option<&str> {
         self.body.response_content.as_deref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }

@@ -27,7 +27,10 @@ pub struct Jose<'a> {
 }
 
 impl<'a> Jose<'a> {
-    /// Calls `POST /api/{serviceId}/jose/verify`.
+    /// Checks a JOSE object such as a signed JWT: its signature (with a client's registered
+    /// keys when `signedByClient` and the client are given), the presence of the mandatory
+    /// claims you list, and time-based claims within the allowed clock skew. The answer says
+    /// whether it is valid and lists what was missing or wrong. Changes nothing.
     pub fn verify(self, jose: impl Into<String>) -> VerifyJoseRequest<'a> {
         VerifyJoseRequest::new(self.client, jose)
     }
@@ -66,7 +69,8 @@ impl<'a> VerifyJoseRequest<'a> {
         }
     }
 
-    /// The `clientIdentifier` field.
+    /// The client a token belongs to, named by a client identifier string rather than the
+    /// numeric `clientId`.
     pub fn client_identifier(mut self, value: impl Into<String>) -> Self {
         self.body.client_identifier = Some(value.into());
         self
@@ -146,12 +150,14 @@ impl JoseVerifyResponse {
         &self.body.missing_claims
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }

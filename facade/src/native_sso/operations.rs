@@ -27,7 +27,11 @@ pub struct NativeSso<'a> {
 }
 
 impl<'a> NativeSso<'a> {
-    /// Calls `POST /api/{serviceId}/nativesso`.
+    /// Builds the token response for a Native SSO exchange, after `/auth/token` returned
+    /// `NATIVE_SSO` and the server checked the session and device secret. Authlete issues a new
+    /// ID token carrying the session ID (`sid`) and the device secret hash (`ds_hash`), and
+    /// puts it with the access token and device secret in the response body. The answer's
+    /// `action` says what to send back; each call issues a new ID token.
     pub fn process(
         self,
         access_token: impl Into<String>,
@@ -36,7 +40,9 @@ impl<'a> NativeSso<'a> {
         ProcessNativeSsoRequest::new(self.client, access_token, device_secret)
     }
 
-    /// Calls `POST /api/{serviceId}/nativesso/logout`.
+    /// Logs a user out of every app sharing a Native SSO session by deleting the access and
+    /// refresh tokens tied to the session ID sent. The answer's `action` reports the result and
+    /// `count` says how many token records went; a repeat finds none left.
     pub fn logout(self, session_id: impl Into<String>) -> LogoutNativeSsoRequest<'a> {
         LogoutNativeSsoRequest::new(self.client, session_id)
     }
@@ -80,7 +86,9 @@ impl<'a> ProcessNativeSsoRequest<'a> {
         }
     }
 
-    /// The `claims` field.
+    /// Claims about the end user. In requests it is a JSON object, as a string, holding claim
+    /// values for Authlete to embed; in responses it lists the names of claims the client asked
+    /// for.
     pub fn claims(mut self, value: impl Into<String>) -> Self {
         self.body.claims = Some(value.into());
         self
@@ -92,25 +100,27 @@ impl<'a> ProcessNativeSsoRequest<'a> {
         self
     }
 
-    /// The `idTokenAudType` field.
+    /// How the `aud` claim of ID tokens is written: `array` for a JSON array of strings,
+    /// `string` for a single string.
     pub fn id_token_aud_type(mut self, value: impl Into<String>) -> Self {
         self.body.id_token_aud_type = Some(value.into());
         self
     }
 
-    /// The `idtHeaderParams` field.
+    /// Extra JWS header parameters for the ID token, as a JSON object in a string.
     pub fn idt_header_params(mut self, value: impl Into<String>) -> Self {
         self.body.idt_header_params = Some(value.into());
         self
     }
 
-    /// The `refreshToken` field.
+    /// A refresh token value. Treat it as a secret.
     pub fn refresh_token(mut self, value: impl Into<String>) -> Self {
         self.body.refresh_token = Some(value.into());
         self
     }
 
-    /// The `sub` field.
+    /// A value for the `sub` claim in place of the real subject, for example to keep the
+    /// internal user ID from clients. When absent, the subject itself is used.
     pub fn subject(mut self, value: impl Into<String>) -> Self {
         self.body.sub = Some(value.into());
         self
@@ -154,27 +164,33 @@ pub struct NativeSsoResponse {
 crate::response_basics::response_basics!(NativeSsoResponse, NativeSsoResponse);
 
 impl NativeSsoResponse {
-    /// The `action` field.
+    /// Authlete's verdict for this call, telling the caller what to do next (typically which
+    /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
+    /// Authlete may add one.
     pub fn action(&self) -> Option<types::NativeSsoAction> {
         self.body.action.clone()
     }
 
-    /// The `idToken` field.
+    /// An ID token just issued, as a signed (possibly also encrypted) JWT in compact form.
     pub fn id_token(&self) -> Option<&str> {
         self.body.id_token.as_deref()
     }
 
-    /// The `responseContent` field.
+    /// What Authlete prepared for your endpoint's answer; depending on `action` it is a body to
+    /// send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may
+    /// contain tokens or codes, so keep it out of logs.
     pub fn response_content(&self) -> Option<&str> {
         self.body.response_content.as_deref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
@@ -262,7 +278,9 @@ pub struct NativeSsoLogoutResponse {
 
 crate::response_basics::response_basics!(NativeSsoLogoutResponse, NativeSsoLogoutResponse);
 impl NativeSsoLogoutResponse {
-    /// The `action` field.
+    /// Authlete's verdict for this call, telling the caller what to do next (typically which
+    /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
+    /// Authlete may add one.
     pub fn action(&self) -> Option<types::NativeSsoLogoutAction> {
         self.body.action.clone()
     }
@@ -272,12 +290,14 @@ impl NativeSsoLogoutResponse {
         self.body.count
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }

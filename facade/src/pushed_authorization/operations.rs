@@ -27,7 +27,12 @@ pub struct PushedAuthorization<'a> {
 }
 
 impl<'a> PushedAuthorization<'a> {
-    /// Calls `POST /api/{serviceId}/pushed_auth_req`.
+    /// Serves the pushed authorization request endpoint (RFC 9126): hand over the form body
+    /// together with the client's credentials (and DPoP or certificate details when used), and
+    /// Authlete validates the request and stores it under a new `request_uri` that the client
+    /// then passes to the authorization endpoint. The answer's `action` says what to send back
+    /// (`CREATED` carries the `request_uri` and its lifetime). Each call that reaches Authlete
+    /// registers another request, so it is not repeated blindly.
     pub fn process(self, parameters: impl Into<String>) -> ProcessPushedAuthorizationRequest<'a> {
         ProcessPushedAuthorizationRequest::new(self.client, parameters)
     }
@@ -71,13 +76,15 @@ impl<'a> ProcessPushedAuthorizationRequest<'a> {
         }
     }
 
-    /// The `clientCertificate` field.
+    /// The client's TLS certificate in PEM form, as presented on the mutual-TLS connection to
+    /// your endpoint (RFC 8705).
     pub fn client_certificate(mut self, value: impl Into<String>) -> Self {
         self.body.client_certificate = Some(value.into());
         self
     }
 
-    /// The `clientCertificatePath` field.
+    /// The rest of the client's certificate chain from the TLS connection, each certificate in
+    /// PEM form, leaf excluded.
     pub fn client_certificate_path(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -86,49 +93,57 @@ impl<'a> ProcessPushedAuthorizationRequest<'a> {
         self
     }
 
-    /// The `clientId` field.
+    /// The client ID from the `Authorization: Basic` header of the pushed authorization
+    /// request, if the client used Basic authentication.
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.body.client_id = Some(value.into());
         self
     }
 
-    /// The `clientSecret` field.
+    /// The client secret from the `Authorization: Basic` header of the pushed authorization
+    /// request, if any. Never log it.
     pub fn client_secret(mut self, value: impl Into<String>) -> Self {
         self.body.client_secret = Some(value.into());
         self
     }
 
-    /// The `dpop` field.
+    /// The `DPoP` request header exactly as the client sent it: a signed proof JWT carrying the
+    /// client's public key (RFC 9449).
     pub fn dpop(mut self, value: impl Into<String>) -> Self {
         self.body.dpop = Some(value.into());
         self
     }
 
-    /// The `dpopNonceRequired` field.
+    /// Whether DPoP proofs must contain a nonce issued by the server (RFC 9449). Either this
+    /// request flag or the service setting of the same name turns the check on.
     pub fn dpop_nonce_required(mut self, value: bool) -> Self {
         self.body.dpop_nonce_required = Some(value);
         self
     }
 
-    /// The `htm` field.
+    /// The HTTP method of the pushed authorization request, for DPoP proof checks; defaults to
+    /// `POST`.
     pub fn htm(mut self, value: impl Into<String>) -> Self {
         self.body.htm = Some(value.into());
         self
     }
 
-    /// The `htu` field.
+    /// The URL of the PAR endpoint, for DPoP proof checks; defaults to the service's
+    /// `pushedAuthReqEndpoint`.
     pub fn htu(mut self, value: impl Into<String>) -> Self {
         self.body.htu = Some(value.into());
         self
     }
 
-    /// The `oauthClientAttestation` field.
+    /// The `OAuth-Client-Attestation` request header as received, for attestation-based client
+    /// authentication.
     pub fn oauth_client_attestation(mut self, value: impl Into<String>) -> Self {
         self.body.oauth_client_attestation = Some(value.into());
         self
     }
 
-    /// The `oauthClientAttestationPop` field.
+    /// The `OAuth-Client-Attestation-PoP` request header as received, the proof of possession
+    /// that goes with the client attestation.
     pub fn oauth_client_attestation_pop(mut self, value: impl Into<String>) -> Self {
         self.body.oauth_client_attestation_pop = Some(value.into());
         self
@@ -179,7 +194,9 @@ pub struct PushedAuthorizationResponse {
 
 crate::response_basics::response_basics!(PushedAuthorizationResponse, PushedAuthorizationResponse);
 impl PushedAuthorizationResponse {
-    /// The `action` field.
+    /// Which status the PAR endpoint answers with: 201 (`CREATED`), 400, 401, 403 (the client
+    /// may not use PAR), 413 (`PAYLOAD_TOO_LARGE`) or 500, each with `responseContent` as the
+    /// JSON body.
     pub fn action(&self) -> Option<types::PushedAuthorizationAction> {
         self.body.action.clone()
     }
@@ -190,32 +207,38 @@ impl PushedAuthorizationResponse {
         self.body.attestation_challenge.as_deref()
     }
 
-    /// The `clientAuthMethod` field.
+    /// The client authentication method expected of the client at the PAR endpoint, from its
+    /// registration; absent when Authlete could not tell which client sent the request.
     pub fn client_auth_method(&self) -> Option<types::PushedAuthorizationResponseClientAuthMethod> {
         self.body.client_auth_method.clone()
     }
 
-    /// The `dpopNonce` field.
+    /// A nonce for the client's next DPoP proof. When present, send it to the client in the
+    /// `DPoP-Nonce` response header (RFC 9449).
     pub fn dpop_nonce(&self) -> Option<&str> {
         self.body.dpop_nonce.as_deref()
     }
 
-    /// The `requestUri` field.
+    /// The `request_uri` that stands for the pushed request (RFC 9126); the client sends it
+    /// with its `client_id` to the authorization endpoint before it expires.
     pub fn request_uri(&self) -> Option<&str> {
         self.body.request_uri.as_deref()
     }
 
-    /// The `responseContent` field.
+    /// The JSON body to send to the client: `request_uri` and `expires_in` on success (RFC
+    /// 9126), an error otherwise.
     pub fn response_content(&self) -> Option<&str> {
         self.body.response_content.as_deref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }

@@ -27,7 +27,11 @@ pub struct Revocation<'a> {
 }
 
 impl<'a> Revocation<'a> {
-    /// Calls `POST /api/{serviceId}/auth/revocation`.
+    /// Serves the RFC 7009 revocation endpoint: hand over the form body (`token`,
+    /// `token_type_hint`) and the client's credentials, and Authlete authenticates the client
+    /// and revokes the token. The answer's `action` says what to send back; note that RFC 7009
+    /// has the endpoint answer 200 even for a token it does not know. The first request that
+    /// reaches Authlete does the revoking.
     pub fn process(self, parameters: impl Into<String>) -> ProcessRevocationRequest<'a> {
         ProcessRevocationRequest::new(self.client, parameters)
     }
@@ -67,13 +71,15 @@ impl<'a> ProcessRevocationRequest<'a> {
         }
     }
 
-    /// The `clientCertificate` field.
+    /// The client's TLS certificate in PEM form, as presented on the mutual-TLS connection to
+    /// your endpoint (RFC 8705).
     pub fn client_certificate(mut self, value: impl Into<String>) -> Self {
         self.body.client_certificate = Some(value.into());
         self
     }
 
-    /// The `clientCertificatePath` field.
+    /// The rest of the client's certificate chain from the TLS connection, each certificate in
+    /// PEM form, leaf excluded.
     pub fn client_certificate_path(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -82,25 +88,29 @@ impl<'a> ProcessRevocationRequest<'a> {
         self
     }
 
-    /// The `clientId` field.
+    /// The client ID from the `Authorization: Basic` header of the revocation request, if the
+    /// client used Basic authentication.
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.body.client_id = Some(value.into());
         self
     }
 
-    /// The `clientSecret` field.
+    /// The client secret from the `Authorization: Basic` header of the revocation request, if
+    /// any. Never log it.
     pub fn client_secret(mut self, value: impl Into<String>) -> Self {
         self.body.client_secret = Some(value.into());
         self
     }
 
-    /// The `oauthClientAttestation` field.
+    /// The `OAuth-Client-Attestation` request header as received, for attestation-based client
+    /// authentication.
     pub fn oauth_client_attestation(mut self, value: impl Into<String>) -> Self {
         self.body.oauth_client_attestation = Some(value.into());
         self
     }
 
-    /// The `oauthClientAttestationPop` field.
+    /// The `OAuth-Client-Attestation-PoP` request header as received, the proof of possession
+    /// that goes with the client attestation.
     pub fn oauth_client_attestation_pop(mut self, value: impl Into<String>) -> Self {
         self.body.oauth_client_attestation_pop = Some(value.into());
         self
@@ -147,7 +157,9 @@ pub struct RevocationResponse {
 crate::response_basics::response_basics!(RevocationResponse, RevocationResponse);
 
 impl RevocationResponse {
-    /// The `action` field.
+    /// Which status the revocation endpoint answers with: 200 (`OK`), 400 (`BAD_REQUEST`), 401
+    /// (`INVALID_CLIENT`, client authentication failed) or 500, with `responseContent` as the
+    /// body.
     pub fn action(&self) -> Option<types::RevocationAction> {
         self.body.action.clone()
     }
@@ -158,17 +170,20 @@ impl RevocationResponse {
         self.body.attestation_challenge.as_deref()
     }
 
-    /// The `responseContent` field.
+    /// The body to send to the client. On success it is empty unless the request asked for
+    /// JSONP with `callback`, in which case it is JavaScript.
     pub fn response_content(&self) -> Option<&str> {
         self.body.response_content.as_deref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }

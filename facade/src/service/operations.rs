@@ -29,37 +29,59 @@ pub struct Services<'a> {
 }
 
 impl<'a> Services<'a> {
-    /// Calls `POST /api/service/create`.
+    /// Creates a new service (a separate authorization server with its own settings, clients
+    /// and tokens) from the body; settings left out take their default values, and Authlete
+    /// gives the new service its own API key and secret. Authlete's documentation advises
+    /// creating services through its IdP endpoint instead, because one created here is not
+    /// linked to your organization and does not show up in the console. Not safe to repeat:
+    /// each call that reaches Authlete creates another service.
     pub fn create(self) -> CreateServiceRequest<'a> {
         CreateServiceRequest::new(self.client)
     }
 
-    /// Calls `GET /api/service/get/list`.
+    /// Lists the services the access token can see, a page at a time (`start` inclusive, `end`
+    /// exclusive), with the total count. A token that may only manage clients under a service
+    /// gets a reduced view of that service. A read.
     pub fn list(self) -> ListServicesRequest<'a> {
         ListServicesRequest::new(self.client)
     }
 
-    /// Calls `GET /api/{serviceId}/service/configuration`.
+    /// Produces the service's discovery metadata, the JSON document an OpenID provider
+    /// publishes at `/.well-known/openid-configuration` (and an OAuth server at
+    /// `/.well-known/oauth-authorization-server`). The answer is the document itself, with no
+    /// `action`; `pretty` formats it and `patch` applies a JSON Patch (RFC 6902) before it is
+    /// returned. A read.
     pub fn configuration(self) -> ServiceConfigurationRequest<'a> {
         ServiceConfigurationRequest::new(self.client)
     }
 
-    /// Calls `DELETE /api/{serviceId}/service/delete`.
+    /// Deletes the service for good. Deleting a service that is already gone changes nothing,
+    /// so a repeat is harmless. Authlete's documentation routes deletion, like creation,
+    /// through its IdP endpoint for services linked to an organization.
     pub fn delete(self) -> DeleteServiceRequest<'a> {
         DeleteServiceRequest::new(self.client)
     }
 
-    /// Calls `GET /api/{serviceId}/service/get`.
+    /// Fetches the full settings of the service. Its result is the starting point for
+    /// `service().update`: change the fields you need in the returned object and send all of it
+    /// back through `.body(..)`. A read.
     pub fn get(self) -> GetServiceRequest<'a> {
         GetServiceRequest::new(self.client)
     }
 
-    /// Calls `GET /api/{serviceId}/service/jwks/get`.
+    /// Returns the service's JWK Set for its `jwks_uri` endpoint, so clients can verify what
+    /// the server signs and encrypt what they send to it. Only public keys are included unless
+    /// `includePrivateKeys` asks otherwise; when the service has registered no JWK Set content
+    /// the answer is empty (204). A read.
     pub fn jwks(self) -> ServiceJwksRequest<'a> {
         ServiceJwksRequest::new(self.client)
     }
 
-    /// Calls `POST /api/{serviceId}/service/update`.
+    /// Replaces the service's settings with the body sent: Authlete treats the body as the
+    /// whole configuration, so a setting left out gets its default value instead of keeping
+    /// what was stored. To change one setting, start from what `get` returned, edit that field
+    /// and pass the whole object to `.body(..)`. Sending the same body twice leaves the service
+    /// as sending it once.
     pub fn update(self) -> UpdateServiceRequest<'a> {
         UpdateServiceRequest::new(self.client)
     }
@@ -93,51 +115,47 @@ impl<'a> CreateServiceRequest<'a> {
         }
     }
 
-    /// The `accessTokenDuration` field.
+    /// Default lifetime of access tokens in seconds, which becomes `expires_in` in token
+    /// responses (RFC 6749 section 5.1).
     pub fn access_token_duration(mut self, value: i64) -> Self {
         self.body.access_token_duration = Some(value);
         self
     }
 
-    /// The `accessTokenForExternalAttachmentEmbedded` field.
+    /// Lets Authlete mint an access token for every external attachment in `verified_claims`
+    /// that has a `url` but no `access_token`, and insert it (with `exp`) into the ID token or
+    /// userinfo response (OpenID Connect for Identity Assurance). When false, any such tokens
+    /// are up to you.
     pub fn access_token_for_external_attachment_embedded(mut self, value: bool) -> Self {
         self.body.access_token_for_external_attachment_embedded = Some(value);
         self
     }
 
-    /// The `accessTokenSignAlg` field.
+    /// Signing algorithm for JWT access tokens. Absent (`null`) means access tokens are opaque
+    /// random strings; the symmetric `HS256`/`HS384`/`HS512` are not accepted here.
     pub fn access_token_sign_alg(mut self, value: types::JwsAlg) -> Self {
         self.body.access_token_sign_alg = Some(value);
         self
     }
 
-    /// The `accessTokenSignatureKeyId` field.
+    /// `kid` of the key in the service's JWK Set that signs JWT access tokens. Only needed when
+    /// more than one key would qualify; may be absent.
     pub fn access_token_signature_key_id(mut self, value: impl Into<String>) -> Self {
         self.body.access_token_signature_key_id = Some(value.into());
         self
     }
 
-    /// The `accessTokenType` field.
+    /// Text returned as `token_type` in token responses, typically `Bearer` (RFC 6749 section
+    /// 7.1, RFC 6750).
     pub fn access_token_type(mut self, value: impl Into<String>) -> Self {
         self.body.access_token_type = Some(value.into());
         self
     }
 
-    /// The `allowableClockSkew` field.
+    /// Leeway, in seconds, granted for clock differences with clients when Authlete checks time
+    /// claims such as `exp`, `iat` and `nbf` in JWTs.
     pub fn allowable_clock_skew(mut self, value: i32) -> Self {
         self.body.allowable_clock_skew = Some(value);
-        self
-    }
-
-    /// The `apiKey` field.
-    pub fn api_key(mut self, value: i64) -> Self {
-        self.body.api_key = Some(value);
-        self
-    }
-
-    /// The `apiSecret` field.
-    pub fn api_secret(mut self, value: impl Into<String>) -> Self {
-        self.body.api_secret = Some(value.into());
         self
     }
 
@@ -147,31 +165,38 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `attributes` field.
+    /// Arbitrary key/value pairs that the service operator attaches to the object for its own
+    /// use.
     pub fn attributes(mut self, value: impl IntoIterator<Item = types::Pair>) -> Self {
         self.body.attributes = value.into_iter().collect();
         self
     }
 
-    /// The `authenticationCallbackApiKey` field.
+    /// User name of the HTTP Basic credentials Authlete presents when it calls the
+    /// authentication callback endpoint, so that endpoint can tell the call came from Authlete.
     pub fn authentication_callback_api_key(mut self, value: impl Into<String>) -> Self {
         self.body.authentication_callback_api_key = Some(value.into());
         self
     }
 
-    /// The `authenticationCallbackApiSecret` field.
+    /// Password that goes with `authenticationCallbackApiKey` in the Basic `Authorization`
+    /// header Authlete sends to the authentication callback endpoint.
     pub fn authentication_callback_api_secret(mut self, value: impl Into<String>) -> Self {
         self.body.authentication_callback_api_secret = Some(value.into());
         self
     }
 
-    /// The `authenticationCallbackEndpoint` field.
+    /// URL of a web API you run that Authlete calls to check an end user's ID and password. It
+    /// matters only with Authlete's built-in ("direct") authorization and token endpoints; an
+    /// authorization server built on the `/auth/*` calls authenticates users itself.
     pub fn authentication_callback_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.authentication_callback_endpoint = Some(value.into());
         self
     }
 
-    /// The `authorityHints` field.
+    /// Entity IDs of the superiors that can issue entity statements about this service,
+    /// published as `authority_hints` in its entity configuration (OpenID Federation 1.0).
+    /// Federation cannot work while the list is empty.
     pub fn authority_hints(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.authority_hints = value.into_iter().map(Into::into).collect();
         self
@@ -183,37 +208,43 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `authorizationEndpoint` field.
+    /// URL of the service's authorization endpoint, as advertised in its discovery metadata
+    /// (`authorization_endpoint`).
     pub fn authorization_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.authorization_endpoint = Some(value.into());
         self
     }
 
-    /// The `authorizationResponseDuration` field.
+    /// Lifetime, in seconds, of JWT-secured authorization responses (JARM); it sets the `exp`
+    /// of the response JWT when a `*.jwt` or `jwt` response mode is used.
     pub fn authorization_response_duration(mut self, value: i64) -> Self {
         self.body.authorization_response_duration = Some(value);
         self
     }
 
-    /// The `authorizationSignatureKeyId` field.
+    /// `kid` of the asymmetric key that signs JARM authorization response JWTs, for when
+    /// several keys in the service's JWK Set would fit. May be absent.
     pub fn authorization_signature_key_id(mut self, value: impl Into<String>) -> Self {
         self.body.authorization_signature_key_id = Some(value.into());
         self
     }
 
-    /// The `backchannelAuthReqIdDuration` field.
+    /// How many seconds an `auth_req_id` from the CIBA backchannel authentication endpoint
+    /// stays valid; returned to clients as `expires_in`.
     pub fn backchannel_auth_req_id_duration(mut self, value: i32) -> Self {
         self.body.backchannel_auth_req_id_duration = Some(value);
         self
     }
 
-    /// The `backchannelAuthenticationEndpoint` field.
+    /// URL of the service's CIBA backchannel authentication endpoint
+    /// (`backchannel_authentication_endpoint`).
     pub fn backchannel_authentication_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.backchannel_authentication_endpoint = Some(value.into());
         self
     }
 
-    /// The `backchannelBindingMessageRequiredInFapi` field.
+    /// Makes `binding_message` mandatory in any backchannel authentication request that
+    /// Authlete treats as a FAPI request.
     pub fn backchannel_binding_message_required_in_fapi(mut self, value: bool) -> Self {
         self.body.backchannel_binding_message_required_in_fapi = Some(value);
         self
@@ -231,13 +262,15 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `backchannelPollingInterval` field.
+    /// Minimum gap, in seconds, a CIBA client in poll mode must leave between token requests;
+    /// sent to clients as `interval`.
     pub fn backchannel_polling_interval(mut self, value: i32) -> Self {
         self.body.backchannel_polling_interval = Some(value);
         self
     }
 
-    /// The `backchannelUserCodeParameterSupported` field.
+    /// Advertises and accepts the CIBA `user_code` request parameter at the backchannel
+    /// authentication endpoint (`backchannel_user_code_parameter_supported`).
     pub fn backchannel_user_code_parameter_supported(mut self, value: bool) -> Self {
         self.body.backchannel_user_code_parameter_supported = Some(value);
         self
@@ -249,55 +282,69 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `cimdAllowlist` field.
+    /// URIs that a client ID must match, at least one of them, to be accepted as a client ID
+    /// metadata document location, when `cimdAllowlistEnabled` is on. Scheme, host and query
+    /// compare as plain strings; the client ID's path must contain the entry's path segments in
+    /// order.
     pub fn cimd_allowlist(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.cimd_allowlist = value.into_iter().map(Into::into).collect();
         self
     }
 
-    /// The `cimdAllowlistEnabled` field.
+    /// Turns on the `cimdAllowlist` check for client IDs that point to client ID metadata
+    /// documents (OAuth Client ID Metadata Document).
     pub fn cimd_allowlist_enabled(mut self, value: bool) -> Self {
         self.body.cimd_allowlist_enabled = Some(value);
         self
     }
 
-    /// The `cimdAlwaysRetrieved` field.
+    /// Makes Authlete fetch a client's metadata document afresh on each flow it starts,
+    /// ignoring a cached copy that has not expired under HTTP caching rules. A
+    /// `cimdOptions.alwaysRetrieved` of `true` in an API call wins over this setting.
     pub fn cimd_always_retrieved(mut self, value: bool) -> Self {
         self.body.cimd_always_retrieved = Some(value);
         self
     }
 
-    /// The `cimdHttpPermitted` field.
+    /// Accepts `http://` client IDs for client ID metadata documents, not just `https://`;
+    /// meant for local development, not production without an allowlist. A
+    /// `cimdOptions.httpPermitted` of `true` in a call overrides it.
     pub fn cimd_http_permitted(mut self, value: bool) -> Self {
         self.body.cimd_http_permitted = Some(value);
         self
     }
 
-    /// The `cimdMetadataPolicy` field.
+    /// An OpenID Federation 1.0 metadata policy, as JSON text, applied to client metadata
+    /// fetched through a client ID metadata document when `cimdMetadataPolicyEnabled` is on.
     pub fn cimd_metadata_policy(mut self, value: impl Into<String>) -> Self {
         self.body.cimd_metadata_policy = Some(value.into());
         self
     }
 
-    /// The `cimdMetadataPolicyEnabled` field.
+    /// Applies `cimdMetadataPolicy` to client metadata obtained from client ID metadata
+    /// documents.
     pub fn cimd_metadata_policy_enabled(mut self, value: bool) -> Self {
         self.body.cimd_metadata_policy_enabled = Some(value);
         self
     }
 
-    /// The `cimdQueryPermitted` field.
+    /// Allows a query component in client IDs that point to metadata documents; by default
+    /// Authlete refuses them. A `cimdOptions.queryPermitted` of `true` in a call overrides it.
     pub fn cimd_query_permitted(mut self, value: bool) -> Self {
         self.body.cimd_query_permitted = Some(value);
         self
     }
 
-    /// The `claimShortcutRestrictive` field.
+    /// When true, claims requested through shortcut scopes such as `profile` or `email` go into
+    /// the ID token only if no access token is issued, as OpenID Connect Core 1.0 section 5.4
+    /// describes; when false they go into the ID token either way.
     pub fn claim_shortcut_restrictive(mut self, value: bool) -> Self {
         self.body.claim_shortcut_restrictive = Some(value);
         self
     }
 
-    /// The `clientAssertionAudRestrictedToIssuer` field.
+    /// Requires the `aud` of client assertion JWTs (`private_key_jwt`, `client_secret_jwt`) to
+    /// be exactly the service's issuer identifier, as a single string.
     pub fn client_assertion_aud_restricted_to_issuer(mut self, value: bool) -> Self {
         self.body.client_assertion_aud_restricted_to_issuer = Some(value);
         self
@@ -324,97 +371,107 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `clientIdAliasEnabled` field.
+    /// Whether client ID aliases are switched on. An alias only works when both the service and
+    /// the client have this set.
     pub fn client_id_alias_enabled(mut self, value: bool) -> Self {
         self.body.client_id_alias_enabled = Some(value);
         self
     }
 
-    /// The `clientIdMetadataDocumentSupported` field.
+    /// Enables OAuth Client ID Metadata Documents, where a URL client ID points to the client's
+    /// metadata; advertised as `client_id_metadata_document_supported`.
     pub fn client_id_metadata_document_supported(mut self, value: bool) -> Self {
         self.body.client_id_metadata_document_supported = Some(value);
         self
     }
 
-    /// The `clientsPerDeveloper` field.
+    /// Cap on how many clients one developer may create through the Developer Console; `0`
+    /// means no cap.
     pub fn clients_per_developer(mut self, value: i32) -> Self {
         self.body.clients_per_developer = Some(value);
         self
     }
 
-    /// The `cnonceDuration` field.
+    /// How long a `c_nonce` (OpenID for Verifiable Credential Issuance) stays valid, in
+    /// seconds.
     pub fn cnonce_duration(mut self, value: i64) -> Self {
         self.body.cnonce_duration = Some(value);
         self
     }
 
-    /// The `createdAt` field.
-    pub fn created_at(mut self, value: i64) -> Self {
-        self.body.created_at = Some(value);
-        self
-    }
-
-    /// The `credentialDuration` field.
+    /// Default lifetime, in seconds, of verifiable credentials the service issues; `0` means
+    /// they never expire (no `exp` claim). A duration given in the issuance call takes
+    /// precedence.
     pub fn credential_duration(mut self, value: i64) -> Self {
         self.body.credential_duration = Some(value);
         self
     }
 
-    /// The `credentialIssuerMetadata` field.
+    /// The service's settings as an OpenID for Verifiable Credential Issuance credential
+    /// issuer, served at `/.well-known/openid-credential-issuer`.
     pub fn credential_issuer_metadata(mut self, value: types::CredentialIssuerMetadata) -> Self {
         self.body.credential_issuer_metadata = Some(value);
         self
     }
 
-    /// The `credentialJwks` field.
+    /// JWK Set, as JSON text, holding the private keys that sign verifiable credentials. Keys
+    /// saved without a `kid` get one: their SHA-256 JWK thumbprint (RFC 7638).
     pub fn credential_jwks(mut self, value: impl Into<String>) -> Self {
         self.body.credential_jwks = Some(value.into());
         self
     }
 
-    /// The `credentialJwksUri` field.
+    /// URL where the credential issuer publishes its public JWK Set; reported as `jwks_uri` in
+    /// the JWT issuer metadata Authlete builds.
     pub fn credential_jwks_uri(mut self, value: impl Into<String>) -> Self {
         self.body.credential_jwks_uri = Some(value.into());
         self
     }
 
-    /// The `credentialOfferDuration` field.
+    /// Default lifetime, in seconds, of credential offers made with `/vci/offer/create` when
+    /// the call gives none; `0` or less falls back to the Authlete server's default.
     pub fn credential_offer_duration(mut self, value: i64) -> Self {
         self.body.credential_offer_duration = Some(value);
         self
     }
 
-    /// The `credentialTransactionDuration` field.
+    /// Lifetime, in seconds, of the transaction ID handed out when a credential is issued later
+    /// rather than at once (deferred issuance); `0` or less uses the Authlete server's default.
     pub fn credential_transaction_duration(mut self, value: i64) -> Self {
         self.body.credential_transaction_duration = Some(value);
         self
     }
 
-    /// The `dcrDuplicateSoftwareIdBlocked` field.
+    /// Rejects a dynamic client registration request (RFC 7591) whose `software_id` is already
+    /// held by a registered client.
     pub fn dcr_duplicate_software_id_blocked(mut self, value: bool) -> Self {
         self.body.dcr_duplicate_software_id_blocked = Some(value);
         self
     }
 
-    /// The `dcrScopeUsedAsRequestable` field.
+    /// Treats the `scope` sent in dynamic registration and update requests (RFC 7591/7592) as
+    /// the limit on scopes the client may later request (its "requestable scopes"); when false,
+    /// nothing special is done with it.
     pub fn dcr_scope_used_as_requestable(mut self, value: bool) -> Self {
         self.body.dcr_scope_used_as_requestable = Some(value);
         self
     }
 
-    /// The `description` field.
+    /// A human-readable description, with no language tag.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.body.description = Some(value.into());
         self
     }
 
-    /// The `developerAuthenticationCallbackApiKey` field.
+    /// User name for the HTTP Basic credentials Authlete sends to the developer authentication
+    /// callback endpoint; left empty, none are sent.
     pub fn developer_authentication_callback_api_key(mut self, value: impl Into<String>) -> Self {
         self.body.developer_authentication_callback_api_key = Some(value.into());
         self
     }
 
-    /// The `developerAuthenticationCallbackApiSecret` field.
+    /// Password paired with `developerAuthenticationCallbackApiKey` for calls to the developer
+    /// authentication callback endpoint.
     pub fn developer_authentication_callback_api_secret(
         mut self,
         value: impl Into<String>,
@@ -423,163 +480,194 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `developerAuthenticationCallbackEndpoint` field.
+    /// URL of a web API you run that checks developers' logins to Authlete's Developer Console;
+    /// Authlete keeps no developer accounts of its own.
     pub fn developer_authentication_callback_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.developer_authentication_callback_endpoint = Some(value.into());
         self
     }
 
-    /// The `deviceAuthorizationEndpoint` field.
+    /// URL of the service's device authorization endpoint (RFC 8628,
+    /// `device_authorization_endpoint`).
     pub fn device_authorization_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.device_authorization_endpoint = Some(value.into());
         self
     }
 
-    /// The `deviceFlowCodeDuration` field.
+    /// Seconds for which a device code and its user code remain usable in the device flow;
+    /// returned to devices as `expires_in`.
     pub fn device_flow_code_duration(mut self, value: i32) -> Self {
         self.body.device_flow_code_duration = Some(value);
         self
     }
 
-    /// The `deviceFlowPollingInterval` field.
+    /// Minimum number of seconds a device must wait between polls of the token endpoint in the
+    /// device flow; returned as `interval`.
     pub fn device_flow_polling_interval(mut self, value: i32) -> Self {
         self.body.device_flow_polling_interval = Some(value);
         self
     }
 
-    /// The `deviceVerificationUri` field.
+    /// Page where the user enters the user code in the device flow, returned as
+    /// `verification_uri` (RFC 8628).
     pub fn device_verification_uri(mut self, value: impl Into<String>) -> Self {
         self.body.device_verification_uri = Some(value.into());
         self
     }
 
-    /// The `deviceVerificationUriComplete` field.
+    /// Template for `verification_uri_complete`: a URL containing the literal text `USER_CODE`,
+    /// which Authlete replaces with the actual user code. When unset, responses carry no
+    /// `verification_uri_complete`.
     pub fn device_verification_uri_complete(mut self, value: impl Into<String>) -> Self {
         self.body.device_verification_uri_complete = Some(value.into());
         self
     }
 
-    /// The `directAuthorizationEndpointEnabled` field.
+    /// Turns on Authlete's ready-made authorization endpoint at
+    /// `/api/auth/authorization/direct/{serviceApiKey}`.
     pub fn direct_authorization_endpoint_enabled(mut self, value: bool) -> Self {
         self.body.direct_authorization_endpoint_enabled = Some(value);
         self
     }
 
-    /// The `directIntrospectionEndpointEnabled` field.
+    /// Turns on Authlete's ready-made introspection endpoint at
+    /// `/api/auth/introspection/direct/{serviceApiKey}`.
     pub fn direct_introspection_endpoint_enabled(mut self, value: bool) -> Self {
         self.body.direct_introspection_endpoint_enabled = Some(value);
         self
     }
 
-    /// The `directJwksEndpointEnabled` field.
+    /// Turns on Authlete's ready-made JWK Set endpoint at
+    /// `/api/service/jwks/get/direct/{serviceApiKey}`.
     pub fn direct_jwks_endpoint_enabled(mut self, value: bool) -> Self {
         self.body.direct_jwks_endpoint_enabled = Some(value);
         self
     }
 
-    /// The `directRevocationEndpointEnabled` field.
+    /// Turns on Authlete's ready-made revocation endpoint at
+    /// `/api/auth/revocation/direct/{serviceApiKey}`.
     pub fn direct_revocation_endpoint_enabled(mut self, value: bool) -> Self {
         self.body.direct_revocation_endpoint_enabled = Some(value);
         self
     }
 
-    /// The `directTokenEndpointEnabled` field.
+    /// Turns on Authlete's ready-made token endpoint at
+    /// `/api/auth/token/direct/{serviceApiKey}`.
     pub fn direct_token_endpoint_enabled(mut self, value: bool) -> Self {
         self.body.direct_token_endpoint_enabled = Some(value);
         self
     }
 
-    /// The `directUserInfoEndpointEnabled` field.
+    /// Turns on Authlete's ready-made userinfo endpoint at
+    /// `/api/auth/userinfo/direct/{serviceApiKey}`.
     pub fn direct_user_info_endpoint_enabled(mut self, value: bool) -> Self {
         self.body.direct_user_info_endpoint_enabled = Some(value);
         self
     }
 
-    /// The `dpopNonceDuration` field.
+    /// Seconds for which a server-issued DPoP nonce stays acceptable in DPoP proof JWTs (RFC
+    /// 9449).
     pub fn dpop_nonce_duration(mut self, value: i64) -> Self {
         self.body.dpop_nonce_duration = Some(value);
         self
     }
 
-    /// The `dpopNonceRequired` field.
+    /// Whether every DPoP proof must contain a server-issued nonce (RFC 9449). Callers of
+    /// DPoP-aware APIs can still demand the nonce per call when this is `false`.
     pub fn dpop_nonce_required(mut self, value: bool) -> Self {
         self.body.dpop_nonce_required = Some(value);
         self
     }
 
-    /// The `dynamicRegistrationSupported` field.
+    /// Enables dynamic client registration (RFC 7591, OpenID Connect Dynamic Client
+    /// Registration) for this service.
     pub fn dynamic_registration_supported(mut self, value: bool) -> Self {
         self.body.dynamic_registration_supported = Some(value);
         self
     }
 
-    /// The `endSessionEndpoint` field.
+    /// URL of the endpoint where clients send users to log out (RP-initiated logout),
+    /// advertised as `end_session_endpoint`.
     pub fn end_session_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.end_session_endpoint = Some(value.into());
         self
     }
 
-    /// The `errorDescriptionOmitted` field.
+    /// Leaves `error_description` out of the error responses Authlete prepares; RFC 6749 makes
+    /// it optional.
     pub fn error_description_omitted(mut self, value: bool) -> Self {
         self.body.error_description_omitted = Some(value);
         self
     }
 
-    /// The `errorUriOmitted` field.
+    /// Leaves `error_uri` out of the error responses Authlete prepares; RFC 6749 makes it
+    /// optional.
     pub fn error_uri_omitted(mut self, value: bool) -> Self {
         self.body.error_uri_omitted = Some(value);
         self
     }
 
-    /// The `fapiModes` field.
+    /// The FAPI profiles (for example `FAPI1_ADVANCED` or `FAPI2_SECURITY`) that Authlete
+    /// applies to requests when the FAPI profile is on for the service. A client's list is
+    /// consulted only when the service's list is unset.
     pub fn fapi_modes(mut self, value: impl IntoIterator<Item = types::FapiMode>) -> Self {
         self.body.fapi_modes = value.into_iter().collect();
         self
     }
 
-    /// The `federationConfigurationDuration` field.
+    /// Lifetime, in seconds, of the signed entity configuration published at
+    /// `/.well-known/openid-federation` (OpenID Federation 1.0); `0` uses the Authlete server's
+    /// default.
     pub fn federation_configuration_duration(mut self, value: i64) -> Self {
         self.body.federation_configuration_duration = Some(value);
         self
     }
 
-    /// The `federationEnabled` field.
+    /// Switches on OpenID Federation 1.0 support for this service. It has no effect if the
+    /// Authlete server itself does not have the feature enabled.
     pub fn federation_enabled(mut self, value: bool) -> Self {
         self.body.federation_enabled = Some(value);
         self
     }
 
-    /// The `federationJwks` field.
+    /// JWK Set, as JSON text, with the keys that sign the service's entity configuration and
+    /// its `signed_jwks_uri` document. Federation cannot work without it.
     pub fn federation_jwks(mut self, value: impl Into<String>) -> Self {
         self.body.federation_jwks = Some(value.into());
         self
     }
 
-    /// The `federationRegistrationEndpoint` field.
+    /// URL of the federation registration endpoint (`federation_registration_endpoint`, OpenID
+    /// Federation 1.0); required when `supportedClientRegistrationTypes` includes `EXPLICIT`.
     pub fn federation_registration_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.federation_registration_endpoint = Some(value.into());
         self
     }
 
-    /// The `federationSignatureKeyId` field.
+    /// `kid` of the key in `federationJwks` to sign the entity configuration and the signed JWK
+    /// Set; if absent, Authlete picks a key itself.
     pub fn federation_signature_key_id(mut self, value: impl Into<String>) -> Self {
         self.body.federation_signature_key_id = Some(value.into());
         self
     }
 
-    /// The `frontChannelRequestObjectEncryptionRequired` field.
+    /// Whether request objects passed through the front channel (by the user agent) must be
+    /// encrypted. Pushed authorization requests are exempt, and either the service or the
+    /// client flag is enough to turn it on.
     pub fn front_channel_request_object_encryption_required(mut self, value: bool) -> Self {
         self.body.front_channel_request_object_encryption_required = Some(value);
         self
     }
 
-    /// The `grantManagementActionRequired` field.
+    /// Demands a `grant_management_action` parameter on every authorization request, including
+    /// CIBA and device authorization requests (Grant Management for OAuth 2.0). Public clients
+    /// are locked out when this is on.
     pub fn grant_management_action_required(mut self, value: bool) -> Self {
         self.body.grant_management_action_required = Some(value);
         self
     }
 
-    /// The `grantManagementEndpoint` field.
+    /// URL of the service's grant management endpoint (Grant Management for OAuth 2.0).
     pub fn grant_management_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.grant_management_endpoint = Some(value.into());
         self
@@ -591,97 +679,112 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `hsks` field.
+    /// Keys the service holds in hardware security modules. Output only: the service create and
+    /// update calls ignore it, and the `/api/hsk/*` calls manage its contents.
     pub fn hsks(mut self, value: impl IntoIterator<Item = types::Hsk>) -> Self {
         self.body.hsks = value.into_iter().collect();
         self
     }
 
-    /// The `hsmEnabled` field.
+    /// Enables hardware security module support; while false, HSM keys go unused and the
+    /// `/api/hsk/*` calls are refused. It also needs an Authlete server configured for HSMs.
     pub fn hsm_enabled(mut self, value: bool) -> Self {
         self.body.hsm_enabled = Some(value);
         self
     }
 
-    /// The `httpAliasProhibited` field.
+    /// Forbids client ID aliases beginning with `https://` or `http://`, so they cannot collide
+    /// with federation entity IDs or client metadata document URLs. False by default for
+    /// backward compatibility.
     pub fn http_alias_prohibited(mut self, value: bool) -> Self {
         self.body.http_alias_prohibited = Some(value);
         self
     }
 
-    /// The `idTokenAudType` field.
+    /// How the `aud` claim of ID tokens is written: `array` or `string`; when unset, Authlete
+    /// keeps its earlier behaviour. Per-call request parameters override it.
     pub fn id_token_aud_type(mut self, value: impl Into<String>) -> Self {
         self.body.id_token_aud_type = Some(value.into());
         self
     }
 
-    /// The `idTokenDuration` field.
+    /// How long ID tokens stay valid, in seconds.
     pub fn id_token_duration(mut self, value: i64) -> Self {
         self.body.id_token_duration = Some(value);
         self
     }
 
-    /// The `idTokenReissuable` field.
+    /// Allows a fresh ID token in the refresh token flow: `/auth/token` answers
+    /// `ID_TOKEN_REISSUABLE` when the refreshed scopes still include `openid` and the token
+    /// belongs to a user and a client.
     pub fn id_token_reissuable(mut self, value: bool) -> Self {
         self.body.id_token_reissuable = Some(value);
         self
     }
 
-    /// The `idTokenSignatureKeyId` field.
+    /// `kid` of the asymmetric key in the service's JWK Set that signs ID tokens, for when
+    /// several keys qualify (for example during key rotation). May be absent.
     pub fn id_token_signature_key_id(mut self, value: impl Into<String>) -> Self {
         self.body.id_token_signature_key_id = Some(value.into());
         self
     }
 
-    /// The `introspectionEndpoint` field.
+    /// URL of the service's token introspection endpoint (RFC 7662).
     pub fn introspection_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.introspection_endpoint = Some(value.into());
         self
     }
 
-    /// The `introspectionSignatureKeyId` field.
+    /// `kid` of the key that signs JWT introspection responses (JWT Response for OAuth Token
+    /// Introspection).
     pub fn introspection_signature_key_id(mut self, value: impl Into<String>) -> Self {
         self.body.introspection_signature_key_id = Some(value.into());
         self
     }
 
-    /// The `issSuppressed` field.
+    /// Stops the `iss` parameter from being added to authorization responses (RFC 9207, a
+    /// mix-up attack defence). Intended for experiments; keep it false in production.
     pub fn iss_suppressed(mut self, value: bool) -> Self {
         self.body.iss_suppressed = Some(value);
         self
     }
 
-    /// The `issuer` field.
+    /// The service's issuer identifier: the `iss` of tokens it signs and the `issuer` in its
+    /// discovery metadata.
     pub fn issuer(mut self, value: impl Into<String>) -> Self {
         self.body.issuer = Some(value.into());
         self
     }
 
-    /// The `jwks` field.
+    /// The service's JWK Set (RFC 7517) as a JSON string. It holds the keys used to sign and
+    /// decrypt, private ones included, so treat it as secret.
     pub fn jwks(mut self, value: impl Into<String>) -> Self {
         self.body.jwks = Some(value.into());
         self
     }
 
-    /// The `jwksUri` field.
+    /// URL where a JWK Set document (RFC 7517) is published.
     pub fn jwks_uri(mut self, value: impl Into<String>) -> Self {
         self.body.jwks_uri = Some(value.into());
         self
     }
 
-    /// The `jwtGrantByIdentifiableClientsOnly` field.
+    /// Refuses JWT bearer grant requests (RFC 7523) that do not identify the client making
+    /// them.
     pub fn jwt_grant_by_identifiable_clients_only(mut self, value: bool) -> Self {
         self.body.jwt_grant_by_identifiable_clients_only = Some(value);
         self
     }
 
-    /// The `jwtGrantEncryptedJwtRejected` field.
+    /// Refuses JWT bearer grant requests whose assertion is an encrypted JWT. When false,
+    /// Authlete skips its remaining checks on such an assertion and leaves them to you.
     pub fn jwt_grant_encrypted_jwt_rejected(mut self, value: bool) -> Self {
         self.body.jwt_grant_encrypted_jwt_rejected = Some(value);
         self
     }
 
-    /// The `jwtGrantUnsignedJwtRejected` field.
+    /// Refuses JWT bearer grant requests whose assertion is an unsigned JWT. When false,
+    /// Authlete skips its remaining checks on such an assertion.
     pub fn jwt_grant_unsigned_jwt_rejected(mut self, value: bool) -> Self {
         self.body.jwt_grant_unsigned_jwt_rejected = Some(value);
         self
@@ -708,31 +811,31 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `loopbackRedirectionUriVariable` field.
+    /// Ignores the port when matching a redirect URI whose host is `localhost`, `127.0.0.1` or
+    /// `::1` against the registered ones, as RFC 8252 section 7.3 allows for native apps.
     pub fn loopback_redirection_uri_variable(mut self, value: bool) -> Self {
         self.body.loopback_redirection_uri_variable = Some(value);
         self
     }
 
-    /// The `metadata` field.
+    /// Key-value facts that Authlete reports about the service, such as `clientCount` (how many
+    /// clients it has).
     pub fn metadata(mut self, value: impl IntoIterator<Item = types::Pair>) -> Self {
         self.body.metadata = value.into_iter().collect();
         self
     }
 
-    /// The `missingClientIdAllowed` field.
+    /// Accepts token requests from public clients that omit `client_id` when the client can be
+    /// worked out from the authorization code or refresh token. Leave it off unless you have a
+    /// specific need.
     pub fn missing_client_id_allowed(mut self, value: bool) -> Self {
         self.body.missing_client_id_allowed = Some(value);
         self
     }
 
-    /// The `modifiedAt` field.
-    pub fn modified_at(mut self, value: i64) -> Self {
-        self.body.modified_at = Some(value);
-        self
-    }
-
-    /// The `mtlsEndpointAliases` field.
+    /// Alternative endpoint URLs for clients using mutual TLS, published as
+    /// `mtls_endpoint_aliases` (RFC 8705 section 5), each a `name` such as `token_endpoint`
+    /// with its `uri`.
     pub fn mtls_endpoint_aliases(
         mut self,
         value: impl IntoIterator<Item = types::NamedUri>,
@@ -741,217 +844,243 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `mutualTlsValidatePkiCertChain` field.
+    /// Validates the certificate chain a client presents for PKI-based mutual TLS client
+    /// authentication (against `trustedRootCertificates`).
     pub fn mutual_tls_validate_pki_cert_chain(mut self, value: bool) -> Self {
         self.body.mutual_tls_validate_pki_cert_chain = Some(value);
         self
     }
 
-    /// The `nativeSsoSupported` field.
+    /// Enables OpenID Connect Native SSO for Mobile Apps 1.0 and advertises
+    /// `native_sso_supported`. When off, the `device_sso` scope and the device- secret token
+    /// type get no special handling.
     pub fn native_sso_supported(mut self, value: bool) -> Self {
         self.body.native_sso_supported = Some(value);
         self
     }
 
-    /// The `nbfOptional` field.
+    /// Lets a FAPI Part 2 request object omit `nbf`, skipping the 60-minute lifetime check.
+    /// This breaks FAPI conformance; it exists to ease migration from the 2018 implementer's
+    /// draft.
     pub fn nbf_optional(mut self, value: bool) -> Self {
         self.body.nbf_optional = Some(value);
         self
     }
 
-    /// The `number` field.
-    pub fn number(mut self, value: i32) -> Self {
-        self.body.number = Some(value);
-        self
-    }
-
-    /// The `oid4vciVersion` field.
+    /// Version of OpenID for Verifiable Credential Issuance the service follows: absent or
+    /// `1.0-ID1` for Implementer's Draft 1, `1.0` or `1.0-Final` for the final specification.
     pub fn oid4vci_version(mut self, value: impl Into<String>) -> Self {
         self.body.oid4vci_version = Some(value.into());
         self
     }
 
-    /// The `openidDroppedOnRefreshWithoutOfflineAccess` field.
+    /// Removes `openid` from the scopes of an access token issued in the refresh token flow
+    /// unless the refresh token carries `offline_access`.
     pub fn openid_dropped_on_refresh_without_offline_access(mut self, value: bool) -> Self {
         self.body.openid_dropped_on_refresh_without_offline_access = Some(value);
         self
     }
 
-    /// The `organizationName` field.
+    /// Human-readable name of the organization behind the client or service (the
+    /// `organization_name` metadata of OpenID Federation 1.0).
     pub fn organization_name(mut self, value: impl Into<String>) -> Self {
         self.body.organization_name = Some(value.into());
         self
     }
 
-    /// The `parRequired` field.
+    /// Whether authorization requests must go through the pushed authorization request endpoint
+    /// first (the `require_pushed_authorization_requests` metadata of RFC 9126).
     pub fn par_required(mut self, value: bool) -> Self {
         self.body.par_required = Some(value);
         self
     }
 
-    /// The `pkceRequired` field.
+    /// Whether authorization-code requests must use PKCE (RFC 7636). The service setting
+    /// applies to every client, so a client flag of `false` does not switch it off.
     pub fn pkce_required(mut self, value: bool) -> Self {
         self.body.pkce_required = Some(value);
         self
     }
 
-    /// The `pkceS256Required` field.
+    /// Whether PKCE requests must use the `S256` code challenge method, ruling out `plain` and
+    /// an omitted method. The service setting applies to every client.
     pub fn pkce_s256_required(mut self, value: bool) -> Self {
         self.body.pkce_s256_required = Some(value);
         self
     }
 
-    /// The `policyUri` field.
+    /// URL of the provider's page on how relying parties may use the data they get
+    /// (`op_policy_uri` in discovery).
     pub fn policy_uri(mut self, value: impl Into<String>) -> Self {
         self.body.policy_uri = Some(value.into());
         self
     }
 
-    /// The `preAuthorizedGrantAnonymousAccessSupported` field.
+    /// Accepts token requests with the pre-authorized code grant (OID4VCI) from clients that do
+    /// not identify themselves; advertised as `pre-
+    /// authorized_grant_anonymous_access_supported`.
     pub fn pre_authorized_grant_anonymous_access_supported(mut self, value: bool) -> Self {
         self.body.pre_authorized_grant_anonymous_access_supported = Some(value);
         self
     }
 
-    /// The `predefinedTransformedClaims` field.
+    /// Named transformed claims, as a JSON object in a string, that clients can request by
+    /// prefixing the name with `::` (OpenID Connect Advanced Syntax for Claims); advertised as
+    /// `transformed_claims_predefined`.
     pub fn predefined_transformed_claims(mut self, value: impl Into<String>) -> Self {
         self.body.predefined_transformed_claims = Some(value.into());
         self
     }
 
-    /// The `pushedAuthReqDuration` field.
+    /// Seconds for which a pushed authorization request and its `request_uri` stay valid (RFC
+    /// 9126); returned as `expires_in` from the PAR endpoint.
     pub fn pushed_auth_req_duration(mut self, value: i64) -> Self {
         self.body.pushed_auth_req_duration = Some(value);
         self
     }
 
-    /// The `pushedAuthReqEndpoint` field.
+    /// URL of the pushed authorization request endpoint
+    /// (`pushed_authorization_request_endpoint`, RFC 9126).
     pub fn pushed_auth_req_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.pushed_auth_req_endpoint = Some(value.into());
         self
     }
 
-    /// The `refreshTokenDuration` field.
+    /// How long the refresh token stays valid, in seconds.
     pub fn refresh_token_duration(mut self, value: i64) -> Self {
         self.body.refresh_token_duration = Some(value);
         self
     }
 
-    /// The `refreshTokenDurationKept` field.
+    /// When a refresh token is rotated, gives the new one only the time the old one had left
+    /// rather than a full lifetime.
     pub fn refresh_token_duration_kept(mut self, value: bool) -> Self {
         self.body.refresh_token_duration_kept = Some(value);
         self
     }
 
-    /// The `refreshTokenDurationReset` field.
+    /// Restarts the lifetime of a refresh token each time it is used, when `refreshTokenKept`
+    /// is true; otherwise it has no effect.
     pub fn refresh_token_duration_reset(mut self, value: bool) -> Self {
         self.body.refresh_token_duration_reset = Some(value);
         self
     }
 
-    /// The `refreshTokenIdempotent` field.
+    /// Lets a client repeat a refresh request with the same refresh token within a short window
+    /// and receive the same new refresh token each time.
     pub fn refresh_token_idempotent(mut self, value: bool) -> Self {
         self.body.refresh_token_idempotent = Some(value);
         self
     }
 
-    /// The `refreshTokenKept` field.
+    /// Keeps a refresh token valid after it is used; when false, each refresh request issues a
+    /// new refresh token in place of the old one.
     pub fn refresh_token_kept(mut self, value: bool) -> Self {
         self.body.refresh_token_kept = Some(value);
         self
     }
 
-    /// The `registrationEndpoint` field.
+    /// URL of the dynamic client registration endpoint (`registration_endpoint`).
     pub fn registration_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.registration_endpoint = Some(value.into());
         self
     }
 
-    /// The `registrationManagementEndpoint` field.
+    /// Base URL for each client's configuration endpoint (RFC 7592); the client ID is appended
+    /// as a path segment. When unset, `registrationEndpoint` is used as the base.
     pub fn registration_management_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.registration_management_endpoint = Some(value.into());
         self
     }
 
-    /// The `requestObjectAudienceChecked` field.
+    /// Rejects a request object whose `aud` does not match the service's issuer identifier;
+    /// both OpenID Connect Core and RFC 9101 leave this check optional.
     pub fn request_object_audience_checked(mut self, value: bool) -> Self {
         self.body.request_object_audience_checked = Some(value);
         self
     }
 
-    /// The `requestObjectEncryptionAlgMatchRequired` field.
+    /// Whether the JWE `alg` of an encrypted request object must equal the client's registered
+    /// `request_object_encryption_alg`. Either the service or the client flag is enough to turn
+    /// it on.
     pub fn request_object_encryption_alg_match_required(mut self, value: bool) -> Self {
         self.body.request_object_encryption_alg_match_required = Some(value);
         self
     }
 
-    /// The `requestObjectEncryptionEncMatchRequired` field.
+    /// Whether the JWE `enc` of an encrypted request object must equal the client's registered
+    /// `request_object_encryption_enc`. Either the service or the client flag is enough to turn
+    /// it on.
     pub fn request_object_encryption_enc_match_required(mut self, value: bool) -> Self {
         self.body.request_object_encryption_enc_match_required = Some(value);
         self
     }
 
-    /// The `requestObjectRequired` field.
+    /// Whether authorization requests must carry a request object (via `request` or
+    /// `request_uri`). Unless the service applies traditional request-object processing, this
+    /// acts like `require_signed_request_object` of JAR (RFC 9101).
     pub fn request_object_required(mut self, value: bool) -> Self {
         self.body.request_object_required = Some(value);
         self
     }
 
-    /// The `resourceSignatureKeyId` field.
+    /// `kid` of the key that signs responses on behalf of resource servers, such as userinfo
+    /// responses and those produced for the RS signing endpoint.
     pub fn resource_signature_key_id(mut self, value: impl Into<String>) -> Self {
         self.body.resource_signature_key_id = Some(value.into());
         self
     }
 
-    /// The `revocationEndpoint` field.
+    /// URL of the service's token revocation endpoint (RFC 7009).
     pub fn revocation_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.revocation_endpoint = Some(value.into());
         self
     }
 
-    /// The `rsResponseSigned` field.
+    /// Signs userinfo responses and RS signing endpoint responses that answer a client's signed
+    /// request, with the key named by `resourceSignatureKeyId`.
     pub fn rs_response_signed(mut self, value: bool) -> Self {
         self.body.rs_response_signed = Some(value);
         self
     }
 
-    /// The `scopeRequired` field.
+    /// Rejects requests that end up with no scope at all: no `scope` parameter and an empty
+    /// default scope set (compare RFC 6749 section 3.3).
     pub fn scope_required(mut self, value: bool) -> Self {
         self.body.scope_required = Some(value);
         self
     }
 
-    /// The `serviceDocumentation` field.
+    /// URL of human-readable documentation for developers using this provider
+    /// (`service_documentation`).
     pub fn service_documentation(mut self, value: impl Into<String>) -> Self {
         self.body.service_documentation = Some(value.into());
         self
     }
 
-    /// The `serviceName` field.
+    /// Display name of the service.
     pub fn service_name(mut self, value: impl Into<String>) -> Self {
         self.body.service_name = Some(value.into());
         self
     }
 
-    /// The `serviceOwnerNumber` field.
-    pub fn service_owner_number(mut self, value: i32) -> Self {
-        self.body.service_owner_number = Some(value);
-        self
-    }
-
-    /// The `signedJwksUri` field.
+    /// URL that serves the service's JWK Set as a JWT signed with a federation key
+    /// (`signed_jwks_uri`, OpenID Federation 1.0); when set, it replaces `jwks_uri` in the
+    /// entity configuration.
     pub fn signed_jwks_uri(mut self, value: impl Into<String>) -> Self {
         self.body.signed_jwks_uri = Some(value.into());
         self
     }
 
-    /// The `singleAccessTokenPerSubject` field.
+    /// Whether a user may hold at most one access token per client: issuing a new one
+    /// invalidates the others. Either the service or the client flag is enough;
+    /// client-credentials tokens are not affected.
     pub fn single_access_token_per_subject(mut self, value: bool) -> Self {
         self.body.single_access_token_per_subject = Some(value);
         self
     }
 
-    /// The `snsCredentials` field.
+    /// API credentials for each social network used for social login, one entry per network.
     pub fn sns_credentials(
         mut self,
         value: impl IntoIterator<Item = types::SnsCredentials>,
@@ -960,13 +1089,15 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedAcrs` field.
+    /// Authentication context class references the service supports, advertised as
+    /// `acr_values_supported`. Both upstream spec copies mark it read-only.
     pub fn supported_acrs(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.supported_acrs = value.into_iter().map(Into::into).collect();
         self
     }
 
-    /// The `supportedAttachments` field.
+    /// Kinds of evidence attachments the service can deliver, `EMBEDDED` and/or `EXTERNAL`
+    /// (`attachments_supported`, OpenID Connect for Identity Assurance).
     pub fn supported_attachments(
         mut self,
         value: impl IntoIterator<Item = types::AttachmentType>,
@@ -975,7 +1106,8 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedAuthorizationDetailsTypes` field.
+    /// Values of `type` accepted in `authorization_details` (RFC 9396 Rich Authorization
+    /// Requests), advertised as `authorization_details_types_supported`.
     pub fn supported_authorization_details_types(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -985,7 +1117,8 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedBackchannelTokenDeliveryModes` field.
+    /// CIBA token delivery modes the service offers (`POLL`, `PING`, `PUSH`), advertised as
+    /// `backchannel_token_delivery_modes_supported`.
     pub fn supported_backchannel_token_delivery_modes(
         mut self,
         value: impl IntoIterator<Item = types::DeliveryMode>,
@@ -994,7 +1127,8 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedClaimLocales` field.
+    /// Languages in which claim values can be returned, as BCP 47 tags
+    /// (`claims_locales_supported`).
     pub fn supported_claim_locales(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1003,7 +1137,8 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedClaimTypes` field.
+    /// OpenID Connect claim types the service can return: `NORMAL`, `AGGREGATED`, `DISTRIBUTED`
+    /// (`claim_types_supported`).
     pub fn supported_claim_types(
         mut self,
         value: impl IntoIterator<Item = types::ClaimType>,
@@ -1012,13 +1147,15 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedClaims` field.
+    /// Names of the claims the service can provide about users, advertised as
+    /// `claims_supported`.
     pub fn supported_claims(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.supported_claims = value.into_iter().map(Into::into).collect();
         self
     }
 
-    /// The `supportedClientRegistrationTypes` field.
+    /// OpenID Federation 1.0 client registration types accepted, `AUTOMATIC` and/or `EXPLICIT`
+    /// (`client_registration_types_supported`).
     pub fn supported_client_registration_types(
         mut self,
         value: impl IntoIterator<Item = types::ClientRegistrationType>,
@@ -1027,7 +1164,9 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedCustomClientMetadata` field.
+    /// Names of non-standard client metadata to keep from registration and update requests;
+    /// unlisted unknown metadata is dropped. The stored values show up in the client's
+    /// `customMetadata`.
     pub fn supported_custom_client_metadata(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1036,7 +1175,9 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedDigestAlgorithms` field.
+    /// Hash algorithms (IANA names) used for digests of external attachments
+    /// (`digest_algorithms_supported`, OpenID Connect for Identity Assurance); must include
+    /// `sha-256` if external attachments are supported.
     pub fn supported_digest_algorithms(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1045,13 +1186,15 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedDisplays` field.
+    /// `display` values the authorization endpoint accepts: `PAGE`, `POPUP`, `TOUCH`, `WAP`
+    /// (`display_values_supported`).
     pub fn supported_displays(mut self, value: impl IntoIterator<Item = types::Display>) -> Self {
         self.body.supported_displays = value.into_iter().collect();
         self
     }
 
-    /// The `supportedDocuments` field.
+    /// Document types the service can report as identity evidence (`documents_supported`,
+    /// OpenID Connect for Identity Assurance).
     pub fn supported_documents(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1060,7 +1203,8 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedDocumentsCheckMethods` field.
+    /// Methods used to check documents (`documents_check_methods_supported`), introduced by
+    /// Identity Assurance draft 4 to replace the separate validation and verification lists.
     pub fn supported_documents_check_methods(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1069,7 +1213,8 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedDocumentsMethods` field.
+    /// Validation and verification processes for documents (`documents_methods_supported`,
+    /// OpenID Connect for Identity Assurance draft 3).
     pub fn supported_documents_methods(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1078,7 +1223,8 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedDocumentsValidationMethods` field.
+    /// Deprecated. Document validation methods (`documents_validation_methods_supported`),
+    /// superseded by `supportedDocumentsCheckMethods`.
     pub fn supported_documents_validation_methods(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1088,7 +1234,8 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedDocumentsVerificationMethods` field.
+    /// Deprecated. Document verification methods (`documents_verification_methods_supported`),
+    /// superseded by `supportedDocumentsCheckMethods`.
     pub fn supported_documents_verification_methods(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1098,7 +1245,8 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedElectronicRecords` field.
+    /// Types of electronic record accepted as evidence (`electronic_records_supported`); needs
+    /// at least one entry if `supportedEvidence` lists `electronic_record`.
     pub fn supported_electronic_records(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1107,7 +1255,8 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedEvidence` field.
+    /// Kinds of evidence the service can describe in `verified_claims` (`evidence_supported`,
+    /// OpenID Connect for Identity Assurance).
     pub fn supported_evidence(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1116,7 +1265,7 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedGrantTypes` field.
+    /// Grant types clients of this service may use (`grant_types_supported`).
     pub fn supported_grant_types(
         mut self,
         value: impl IntoIterator<Item = types::GrantType>,
@@ -1125,7 +1274,8 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedIdentityDocuments` field.
+    /// Deprecated. Identity document types (`id_documents_supported`), replaced by
+    /// `supportedDocuments`.
     pub fn supported_identity_documents(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1134,7 +1284,8 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedIntrospectionAuthMethods` field.
+    /// Client authentication methods accepted at the introspection endpoint
+    /// (`introspection_endpoint_auth_methods_supported`).
     pub fn supported_introspection_auth_methods(
         mut self,
         value: impl IntoIterator<Item = types::ClientAuthMethod>,
@@ -1143,7 +1294,8 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedPromptValues` field.
+    /// `prompt` values the service accepts, including `CREATE` from Initiating User
+    /// Registration via OpenID Connect (`prompt_values_supported`).
     pub fn supported_prompt_values(
         mut self,
         value: impl IntoIterator<Item = types::Prompt>,
@@ -1152,7 +1304,8 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedResponseTypes` field.
+    /// `response_type` combinations the authorization endpoint accepts
+    /// (`response_types_supported`).
     pub fn supported_response_types(
         mut self,
         value: impl IntoIterator<Item = types::ResponseType>,
@@ -1161,7 +1314,8 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedRevocationAuthMethods` field.
+    /// Client authentication methods accepted at the revocation endpoint
+    /// (`revocation_endpoint_auth_methods_supported`).
     pub fn supported_revocation_auth_methods(
         mut self,
         value: impl IntoIterator<Item = types::ClientAuthMethod>,
@@ -1170,13 +1324,14 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedScopes` field.
+    /// Scopes the service defines, each with its descriptions, attributes and whether it
+    /// belongs to the default set.
     pub fn supported_scopes(mut self, value: impl IntoIterator<Item = types::Scope>) -> Self {
         self.body.supported_scopes = value.into_iter().collect();
         self
     }
 
-    /// The `supportedServiceProfiles` field.
+    /// Security profiles the service follows: `FAPI` and/or `OPEN_BANKING`.
     pub fn supported_service_profiles(
         mut self,
         value: impl IntoIterator<Item = types::ServiceProfile>,
@@ -1185,13 +1340,15 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedSnses` field.
+    /// Social networks offered for social login at the authorization endpoint; only `FACEBOOK`
+    /// is defined.
     pub fn supported_snses(mut self, value: impl IntoIterator<Item = types::Sns>) -> Self {
         self.body.supported_snses = value.into_iter().collect();
         self
     }
 
-    /// The `supportedTokenAuthMethods` field.
+    /// Client authentication methods accepted at the token endpoint
+    /// (`token_endpoint_auth_methods_supported`).
     pub fn supported_token_auth_methods(
         mut self,
         value: impl IntoIterator<Item = types::ClientAuthMethod>,
@@ -1200,7 +1357,8 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedTrustFrameworks` field.
+    /// Trust frameworks under which the service verifies identities
+    /// (`trust_frameworks_supported`, OpenID Connect for Identity Assurance).
     pub fn supported_trust_frameworks(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1209,7 +1367,7 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedUiLocales` field.
+    /// Languages the user interface is offered in, as BCP 47 tags (`ui_locales_supported`).
     pub fn supported_ui_locales(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1218,7 +1376,9 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedVerificationMethods` field.
+    /// Deprecated. Identity document verification methods
+    /// (`id_documents_verification_methods_supported`), replaced by
+    /// `supportedDocumentsMethods`.
     pub fn supported_verification_methods(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1227,7 +1387,7 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedVerifiedClaims` field.
+    /// Claims that can appear inside `verified_claims` (`claims_in_verified_claims_supported`).
     pub fn supported_verified_claims(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1236,79 +1396,89 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `tlsClientCertificateBoundAccessTokens` field.
+    /// Whether access tokens are bound to the client's TLS certificate (RFC 8705, the
+    /// `tls_client_certificate_bound_access_tokens` metadata).
     pub fn tls_client_certificate_bound_access_tokens(mut self, value: bool) -> Self {
         self.body.tls_client_certificate_bound_access_tokens = Some(value);
         self
     }
 
-    /// The `tokenBatchNotificationEndpoint` field.
+    /// URL to which Authlete reports the results of batch token creation
+    /// (`/auth/token/create/batch`).
     pub fn token_batch_notification_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.token_batch_notification_endpoint = Some(value.into());
         self
     }
 
-    /// The `tokenEndpoint` field.
+    /// URL of the service's token endpoint; also the default `htu` for DPoP checks of token
+    /// requests.
     pub fn token_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.token_endpoint = Some(value.into());
         self
     }
 
-    /// The `tokenExchangeByConfidentialClientsOnly` field.
+    /// Refuses token exchange requests (RFC 8693) from public clients.
     pub fn token_exchange_by_confidential_clients_only(mut self, value: bool) -> Self {
         self.body.token_exchange_by_confidential_clients_only = Some(value);
         self
     }
 
-    /// The `tokenExchangeByIdentifiableClientsOnly` field.
+    /// Refuses token exchange requests (RFC 8693) that carry no client identifier.
     pub fn token_exchange_by_identifiable_clients_only(mut self, value: bool) -> Self {
         self.body.token_exchange_by_identifiable_clients_only = Some(value);
         self
     }
 
-    /// The `tokenExchangeByPermittedClientsOnly` field.
+    /// Accepts token exchange requests only from clients whose `tokenExchangePermitted` flag is
+    /// set.
     pub fn token_exchange_by_permitted_clients_only(mut self, value: bool) -> Self {
         self.body.token_exchange_by_permitted_clients_only = Some(value);
         self
     }
 
-    /// The `tokenExchangeEncryptedJwtRejected` field.
+    /// Refuses token exchange requests whose subject or actor token is an encrypted JWT (token
+    /// types `jwt` and `id_token`). When false, Authlete does no further checks on such a
+    /// token.
     pub fn token_exchange_encrypted_jwt_rejected(mut self, value: bool) -> Self {
         self.body.token_exchange_encrypted_jwt_rejected = Some(value);
         self
     }
 
-    /// The `tokenExchangeUnsignedJwtRejected` field.
+    /// Refuses token exchange requests whose subject or actor token is an unsigned JWT. When
+    /// false, Authlete does no further checks on such a token.
     pub fn token_exchange_unsigned_jwt_rejected(mut self, value: bool) -> Self {
         self.body.token_exchange_unsigned_jwt_rejected = Some(value);
         self
     }
 
-    /// The `tokenExpirationLinked` field.
+    /// Caps an access token's expiry at that of the refresh token issued with it, whatever
+    /// durations the service, client or scope settings would give.
     pub fn token_expiration_linked(mut self, value: bool) -> Self {
         self.body.token_expiration_linked = Some(value);
         self
     }
 
-    /// The `tosUri` field.
+    /// URL of the provider's terms of service (`op_tos_uri` in discovery).
     pub fn tos_uri(mut self, value: impl Into<String>) -> Self {
         self.body.tos_uri = Some(value.into());
         self
     }
 
-    /// The `traditionalRequestObjectProcessingApplied` field.
+    /// Processes request objects under OpenID Connect Core 1.0 rules instead of JAR (RFC 9101)
+    /// rules. JAR requires a signature and ignores parameters outside the object.
     pub fn traditional_request_object_processing_applied(mut self, value: bool) -> Self {
         self.body.traditional_request_object_processing_applied = Some(value);
         self
     }
 
-    /// The `trustAnchors` field.
+    /// Trust anchors, each an entity ID and its JWK Set, used to resolve relying parties' trust
+    /// chains (OpenID Federation 1.0); with none, federation client registration always fails.
     pub fn trust_anchors(mut self, value: impl IntoIterator<Item = types::TrustAnchor>) -> Self {
         self.body.trust_anchors = value.into_iter().collect();
         self
     }
 
-    /// The `trustedRootCertificates` field.
+    /// PEM root certificates trusted for PKI-based mutual TLS client authentication.
     pub fn trusted_root_certificates(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1317,49 +1487,56 @@ impl<'a> CreateServiceRequest<'a> {
         self
     }
 
-    /// The `unauthorizedOnClientConfigSupported` field.
+    /// Lets `/client/registration` calls answer with the `UNAUTHORIZED` action, so the client
+    /// configuration endpoint can return 401 as RFC 7592 asks. While it is off, `UNAUTHORIZED`
+    /// is never used, for backward compatibility.
     pub fn unauthorized_on_client_config_supported(mut self, value: bool) -> Self {
         self.body.unauthorized_on_client_config_supported = Some(value);
         self
     }
 
-    /// The `userCodeCharset` field.
+    /// Characters used to build device flow user codes: `BASE20` (20 consonant capital letters)
+    /// or `NUMERIC` (digits).
     pub fn user_code_charset(mut self, value: types::UserCodeCharset) -> Self {
         self.body.user_code_charset = Some(value);
         self
     }
 
-    /// The `userCodeLength` field.
+    /// Number of characters in a device flow user code (0 to 255).
     pub fn user_code_length(mut self, value: i32) -> Self {
         self.body.user_code_length = Some(value);
         self
     }
 
-    /// The `userInfoEndpoint` field.
+    /// URL of the service's userinfo endpoint (`userinfo_endpoint`).
     pub fn user_info_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.user_info_endpoint = Some(value.into());
         self
     }
 
-    /// The `userInfoSignatureKeyId` field.
+    /// `kid` of the asymmetric key that signs userinfo responses, for when several keys in the
+    /// JWK Set qualify. May be absent.
     pub fn user_info_signature_key_id(mut self, value: impl Into<String>) -> Self {
         self.body.user_info_signature_key_id = Some(value.into());
         self
     }
 
-    /// The `userPinLength` field.
+    /// Deprecated. Default length of the user PIN for credential offers; newer OID4VCI drafts
+    /// removed the PIN and `/vci/offer/create` no longer reads it.
     pub fn user_pin_length(mut self, value: i32) -> Self {
         self.body.user_pin_length = Some(value);
         self
     }
 
-    /// The `verifiableCredentialsEnabled` field.
+    /// Turns on verifiable credential issuance (OpenID for Verifiable Credential Issuance) for
+    /// this service.
     pub fn verifiable_credentials_enabled(mut self, value: bool) -> Self {
         self.body.verifiable_credentials_enabled = Some(value);
         self
     }
 
-    /// The `verifiedClaimsValidationSchemaSet` field.
+    /// JSON schema set used to validate `verified_claims`: `standard` (the default) or
+    /// `standard+id_document`, which also accepts the old `id_document` evidence type.
     pub fn verified_claims_validation_schema_set(
         mut self,
         value: types::VerifiedClaimsValidationSchema,
@@ -1406,42 +1583,52 @@ pub struct ServiceResponse {
 crate::response_basics::response_basics!(ServiceResponse, Service);
 
 impl ServiceResponse {
-    /// The `accessTokenDuration` field.
+    /// Default lifetime of access tokens in seconds, which becomes `expires_in` in token
+    /// responses (RFC 6749 section 5.1).
     pub fn access_token_duration(&self) -> Option<i64> {
         self.body.access_token_duration
     }
 
-    /// The `accessTokenForExternalAttachmentEmbedded` field.
+    /// Lets Authlete mint an access token for every external attachment in `verified_claims`
+    /// that has a `url` but no `access_token`, and insert it (with `exp`) into the ID token or
+    /// userinfo response (OpenID Connect for Identity Assurance). When false, any such tokens
+    /// are up to you.
     pub fn access_token_for_external_attachment_embedded(&self) -> Option<bool> {
         self.body.access_token_for_external_attachment_embedded
     }
 
-    /// The `accessTokenSignAlg` field.
+    /// Signing algorithm for JWT access tokens. Absent (`null`) means access tokens are opaque
+    /// random strings; the symmetric `HS256`/`HS384`/`HS512` are not accepted here.
     pub fn access_token_sign_alg(&self) -> Option<&types::JwsAlg> {
         self.body.access_token_sign_alg.as_ref()
     }
 
-    /// The `accessTokenSignatureKeyId` field.
+    /// `kid` of the key in the service's JWK Set that signs JWT access tokens. Only needed when
+    /// more than one key would qualify; may be absent.
     pub fn access_token_signature_key_id(&self) -> Option<&str> {
         self.body.access_token_signature_key_id.as_deref()
     }
 
-    /// The `accessTokenType` field.
+    /// Text returned as `token_type` in token responses, typically `Bearer` (RFC 6749 section
+    /// 7.1, RFC 6750).
     pub fn access_token_type(&self) -> Option<&str> {
         self.body.access_token_type.as_deref()
     }
 
-    /// The `allowableClockSkew` field.
+    /// Leeway, in seconds, granted for clock differences with clients when Authlete checks time
+    /// claims such as `exp`, `iat` and `nbf` in JWTs.
     pub fn allowable_clock_skew(&self) -> Option<i32> {
         self.body.allowable_clock_skew
     }
 
-    /// The `apiKey` field.
+    /// The service's API key, a number identifying the service. With `apiSecret` it formed the
+    /// Basic-auth credential for Authlete 2.x APIs.
     pub fn api_key(&self) -> Option<i64> {
         self.body.api_key
     }
 
-    /// The `apiSecret` field.
+    /// The service's API secret, the password half of the Authlete 2.x Basic-auth credential.
+    /// Keep it out of logs.
     pub fn api_secret(&self) -> Option<&str> {
         self.body.api_secret.as_deref()
     }
@@ -1451,27 +1638,34 @@ impl ServiceResponse {
         self.body.attestation_challenge_time_window
     }
 
-    /// The `attributes` field.
+    /// Arbitrary key/value pairs that the service operator attaches to the object for its own
+    /// use.
     pub fn attributes(&self) -> &[types::Pair] {
         &self.body.attributes
     }
 
-    /// The `authenticationCallbackApiKey` field.
+    /// User name of the HTTP Basic credentials Authlete presents when it calls the
+    /// authentication callback endpoint, so that endpoint can tell the call came from Authlete.
     pub fn authentication_callback_api_key(&self) -> Option<&str> {
         self.body.authentication_callback_api_key.as_deref()
     }
 
-    /// The `authenticationCallbackApiSecret` field.
+    /// Password that goes with `authenticationCallbackApiKey` in the Basic `Authorization`
+    /// header Authlete sends to the authentication callback endpoint.
     pub fn authentication_callback_api_secret(&self) -> Option<&str> {
         self.body.authentication_callback_api_secret.as_deref()
     }
 
-    /// The `authenticationCallbackEndpoint` field.
+    /// URL of a web API you run that Authlete calls to check an end user's ID and password. It
+    /// matters only with Authlete's built-in ("direct") authorization and token endpoints; an
+    /// authorization server built on the `/auth/*` calls authenticates users itself.
     pub fn authentication_callback_endpoint(&self) -> Option<&str> {
         self.body.authentication_callback_endpoint.as_deref()
     }
 
-    /// The `authorityHints` field.
+    /// Entity IDs of the superiors that can issue entity statements about this service,
+    /// published as `authority_hints` in its entity configuration (OpenID Federation 1.0).
+    /// Federation cannot work while the list is empty.
     pub fn authority_hints(&self) -> &[String] {
         &self.body.authority_hints
     }
@@ -1481,32 +1675,38 @@ impl ServiceResponse {
         self.body.authorization_code_duration
     }
 
-    /// The `authorizationEndpoint` field.
+    /// URL of the service's authorization endpoint, as advertised in its discovery metadata
+    /// (`authorization_endpoint`).
     pub fn authorization_endpoint(&self) -> Option<&str> {
         self.body.authorization_endpoint.as_deref()
     }
 
-    /// The `authorizationResponseDuration` field.
+    /// Lifetime, in seconds, of JWT-secured authorization responses (JARM); it sets the `exp`
+    /// of the response JWT when a `*.jwt` or `jwt` response mode is used.
     pub fn authorization_response_duration(&self) -> Option<i64> {
         self.body.authorization_response_duration
     }
 
-    /// The `authorizationSignatureKeyId` field.
+    /// `kid` of the asymmetric key that signs JARM authorization response JWTs, for when
+    /// several keys in the service's JWK Set would fit. May be absent.
     pub fn authorization_signature_key_id(&self) -> Option<&str> {
         self.body.authorization_signature_key_id.as_deref()
     }
 
-    /// The `backchannelAuthReqIdDuration` field.
+    /// How many seconds an `auth_req_id` from the CIBA backchannel authentication endpoint
+    /// stays valid; returned to clients as `expires_in`.
     pub fn backchannel_auth_req_id_duration(&self) -> Option<i32> {
         self.body.backchannel_auth_req_id_duration
     }
 
-    /// The `backchannelAuthenticationEndpoint` field.
+    /// URL of the service's CIBA backchannel authentication endpoint
+    /// (`backchannel_authentication_endpoint`).
     pub fn backchannel_authentication_endpoint(&self) -> Option<&str> {
         self.body.backchannel_authentication_endpoint.as_deref()
     }
 
-    /// The `backchannelBindingMessageRequiredInFapi` field.
+    /// Makes `binding_message` mandatory in any backchannel authentication request that
+    /// Authlete treats as a FAPI request.
     pub fn backchannel_binding_message_required_in_fapi(&self) -> Option<bool> {
         self.body.backchannel_binding_message_required_in_fapi
     }
@@ -1521,12 +1721,14 @@ impl ServiceResponse {
         self.body.backchannel_logout_supported
     }
 
-    /// The `backchannelPollingInterval` field.
+    /// Minimum gap, in seconds, a CIBA client in poll mode must leave between token requests;
+    /// sent to clients as `interval`.
     pub fn backchannel_polling_interval(&self) -> Option<i32> {
         self.body.backchannel_polling_interval
     }
 
-    /// The `backchannelUserCodeParameterSupported` field.
+    /// Advertises and accepts the CIBA `user_code` request parameter at the backchannel
+    /// authentication endpoint (`backchannel_user_code_parameter_supported`).
     pub fn backchannel_user_code_parameter_supported(&self) -> Option<bool> {
         self.body.backchannel_user_code_parameter_supported
     }
@@ -1536,47 +1738,61 @@ impl ServiceResponse {
         self.body.challenge_endpoint.as_deref()
     }
 
-    /// The `cimdAllowlist` field.
+    /// URIs that a client ID must match, at least one of them, to be accepted as a client ID
+    /// metadata document location, when `cimdAllowlistEnabled` is on. Scheme, host and query
+    /// compare as plain strings; the client ID's path must contain the entry's path segments in
+    /// order.
     pub fn cimd_allowlist(&self) -> &[String] {
         &self.body.cimd_allowlist
     }
 
-    /// The `cimdAllowlistEnabled` field.
+    /// Turns on the `cimdAllowlist` check for client IDs that point to client ID metadata
+    /// documents (OAuth Client ID Metadata Document).
     pub fn cimd_allowlist_enabled(&self) -> Option<bool> {
         self.body.cimd_allowlist_enabled
     }
 
-    /// The `cimdAlwaysRetrieved` field.
+    /// Makes Authlete fetch a client's metadata document afresh on each flow it starts,
+    /// ignoring a cached copy that has not expired under HTTP caching rules. A
+    /// `cimdOptions.alwaysRetrieved` of `true` in an API call wins over this setting.
     pub fn cimd_always_retrieved(&self) -> Option<bool> {
         self.body.cimd_always_retrieved
     }
 
-    /// The `cimdHttpPermitted` field.
+    /// Accepts `http://` client IDs for client ID metadata documents, not just `https://`;
+    /// meant for local development, not production without an allowlist. A
+    /// `cimdOptions.httpPermitted` of `true` in a call overrides it.
     pub fn cimd_http_permitted(&self) -> Option<bool> {
         self.body.cimd_http_permitted
     }
 
-    /// The `cimdMetadataPolicy` field.
+    /// An OpenID Federation 1.0 metadata policy, as JSON text, applied to client metadata
+    /// fetched through a client ID metadata document when `cimdMetadataPolicyEnabled` is on.
     pub fn cimd_metadata_policy(&self) -> Option<&str> {
         self.body.cimd_metadata_policy.as_deref()
     }
 
-    /// The `cimdMetadataPolicyEnabled` field.
+    /// Applies `cimdMetadataPolicy` to client metadata obtained from client ID metadata
+    /// documents.
     pub fn cimd_metadata_policy_enabled(&self) -> Option<bool> {
         self.body.cimd_metadata_policy_enabled
     }
 
-    /// The `cimdQueryPermitted` field.
+    /// Allows a query component in client IDs that point to metadata documents; by default
+    /// Authlete refuses them. A `cimdOptions.queryPermitted` of `true` in a call overrides it.
     pub fn cimd_query_permitted(&self) -> Option<bool> {
         self.body.cimd_query_permitted
     }
 
-    /// The `claimShortcutRestrictive` field.
+    /// When true, claims requested through shortcut scopes such as `profile` or `email` go into
+    /// the ID token only if no access token is issued, as OpenID Connect Core 1.0 section 5.4
+    /// describes; when false they go into the ID token either way.
     pub fn claim_shortcut_restrictive(&self) -> Option<bool> {
         self.body.claim_shortcut_restrictive
     }
 
-    /// The `clientAssertionAudRestrictedToIssuer` field.
+    /// Requires the `aud` of client assertion JWTs (`private_key_jwt`, `client_secret_jwt`) to
+    /// be exactly the service's issuer identifier, as a single string.
     pub fn client_assertion_aud_restricted_to_issuer(&self) -> Option<bool> {
         self.body.client_assertion_aud_restricted_to_issuer
     }
@@ -1596,223 +1812,270 @@ impl ServiceResponse {
         self.body.client_attester_roots_only
     }
 
-    /// The `clientIdAliasEnabled` field.
+    /// Whether client ID aliases are switched on. An alias only works when both the service and
+    /// the client have this set.
     pub fn client_id_alias_enabled(&self) -> Option<bool> {
         self.body.client_id_alias_enabled
     }
 
-    /// The `clientIdMetadataDocumentSupported` field.
+    /// Enables OAuth Client ID Metadata Documents, where a URL client ID points to the client's
+    /// metadata; advertised as `client_id_metadata_document_supported`.
     pub fn client_id_metadata_document_supported(&self) -> Option<bool> {
         self.body.client_id_metadata_document_supported
     }
 
-    /// The `clientsPerDeveloper` field.
+    /// Cap on how many clients one developer may create through the Developer Console; `0`
+    /// means no cap.
     pub fn clients_per_developer(&self) -> Option<i32> {
         self.body.clients_per_developer
     }
 
-    /// The `cnonceDuration` field.
+    /// How long a `c_nonce` (OpenID for Verifiable Credential Issuance) stays valid, in
+    /// seconds.
     pub fn cnonce_duration(&self) -> Option<i64> {
         self.body.cnonce_duration
     }
 
-    /// The `createdAt` field.
+    /// When the record was created, in milliseconds since the Unix epoch.
     pub fn created_at(&self) -> Option<i64> {
         self.body.created_at
     }
 
-    /// The `credentialDuration` field.
+    /// Default lifetime, in seconds, of verifiable credentials the service issues; `0` means
+    /// they never expire (no `exp` claim). A duration given in the issuance call takes
+    /// precedence.
     pub fn credential_duration(&self) -> Option<i64> {
         self.body.credential_duration
     }
 
-    /// The `credentialIssuerMetadata` field.
+    /// The service's settings as an OpenID for Verifiable Credential Issuance credential
+    /// issuer, served at `/.well-known/openid-credential-issuer`.
     pub fn credential_issuer_metadata(&self) -> Option<&types::CredentialIssuerMetadata> {
         self.body.credential_issuer_metadata.as_ref()
     }
 
-    /// The `credentialJwks` field.
+    /// JWK Set, as JSON text, holding the private keys that sign verifiable credentials. Keys
+    /// saved without a `kid` get one: their SHA-256 JWK thumbprint (RFC 7638).
     pub fn credential_jwks(&self) -> Option<&str> {
         self.body.credential_jwks.as_deref()
     }
 
-    /// The `credentialJwksUri` field.
+    /// URL where the credential issuer publishes its public JWK Set; reported as `jwks_uri` in
+    /// the JWT issuer metadata Authlete builds.
     pub fn credential_jwks_uri(&self) -> Option<&str> {
         self.body.credential_jwks_uri.as_deref()
     }
 
-    /// The `credentialOfferDuration` field.
+    /// Default lifetime, in seconds, of credential offers made with `/vci/offer/create` when
+    /// the call gives none; `0` or less falls back to the Authlete server's default.
     pub fn credential_offer_duration(&self) -> Option<i64> {
         self.body.credential_offer_duration
     }
 
-    /// The `credentialTransactionDuration` field.
+    /// Lifetime, in seconds, of the transaction ID handed out when a credential is issued later
+    /// rather than at once (deferred issuance); `0` or less uses the Authlete server's default.
     pub fn credential_transaction_duration(&self) -> Option<i64> {
         self.body.credential_transaction_duration
     }
 
-    /// The `dcrDuplicateSoftwareIdBlocked` field.
+    /// Rejects a dynamic client registration request (RFC 7591) whose `software_id` is already
+    /// held by a registered client.
     pub fn dcr_duplicate_software_id_blocked(&self) -> Option<bool> {
         self.body.dcr_duplicate_software_id_blocked
     }
 
-    /// The `dcrScopeUsedAsRequestable` field.
+    /// Treats the `scope` sent in dynamic registration and update requests (RFC 7591/7592) as
+    /// the limit on scopes the client may later request (its "requestable scopes"); when false,
+    /// nothing special is done with it.
     pub fn dcr_scope_used_as_requestable(&self) -> Option<bool> {
         self.body.dcr_scope_used_as_requestable
     }
 
-    /// The `description` field.
+    /// A human-readable description, with no language tag.
     pub fn description(&self) -> Option<&str> {
         self.body.description.as_deref()
     }
 
-    /// The `developerAuthenticationCallbackApiKey` field.
+    /// User name for the HTTP Basic credentials Authlete sends to the developer authentication
+    /// callback endpoint; left empty, none are sent.
     pub fn developer_authentication_callback_api_key(&self) -> Option<&str> {
         self.body
             .developer_authentication_callback_api_key
             .as_deref()
     }
 
-    /// The `developerAuthenticationCallbackApiSecret` field.
+    /// Password paired with `developerAuthenticationCallbackApiKey` for calls to the developer
+    /// authentication callback endpoint.
     pub fn developer_authentication_callback_api_secret(&self) -> Option<&str> {
         self.body
             .developer_authentication_callback_api_secret
             .as_deref()
     }
 
-    /// The `developerAuthenticationCallbackEndpoint` field.
+    /// URL of a web API you run that checks developers' logins to Authlete's Developer Console;
+    /// Authlete keeps no developer accounts of its own.
     pub fn developer_authentication_callback_endpoint(&self) -> Option<&str> {
         self.body
             .developer_authentication_callback_endpoint
             .as_deref()
     }
 
-    /// The `deviceAuthorizationEndpoint` field.
+    /// URL of the service's device authorization endpoint (RFC 8628,
+    /// `device_authorization_endpoint`).
     pub fn device_authorization_endpoint(&self) -> Option<&str> {
         self.body.device_authorization_endpoint.as_deref()
     }
 
-    /// The `deviceFlowCodeDuration` field.
+    /// Seconds for which a device code and its user code remain usable in the device flow;
+    /// returned to devices as `expires_in`.
     pub fn device_flow_code_duration(&self) -> Option<i32> {
         self.body.device_flow_code_duration
     }
 
-    /// The `deviceFlowPollingInterval` field.
+    /// Minimum number of seconds a device must wait between polls of the token endpoint in the
+    /// device flow; returned as `interval`.
     pub fn device_flow_polling_interval(&self) -> Option<i32> {
         self.body.device_flow_polling_interval
     }
 
-    /// The `deviceVerificationUri` field.
+    /// Page where the user enters the user code in the device flow, returned as
+    /// `verification_uri` (RFC 8628).
     pub fn device_verification_uri(&self) -> Option<&str> {
         self.body.device_verification_uri.as_deref()
     }
 
-    /// The `deviceVerificationUriComplete` field.
+    /// Template for `verification_uri_complete`: a URL containing the literal text `USER_CODE`,
+    /// which Authlete replaces with the actual user code. When unset, responses carry no
+    /// `verification_uri_complete`.
     pub fn device_verification_uri_complete(&self) -> Option<&str> {
         self.body.device_verification_uri_complete.as_deref()
     }
 
-    /// The `directAuthorizationEndpointEnabled` field.
+    /// Turns on Authlete's ready-made authorization endpoint at
+    /// `/api/auth/authorization/direct/{serviceApiKey}`.
     pub fn direct_authorization_endpoint_enabled(&self) -> Option<bool> {
         self.body.direct_authorization_endpoint_enabled
     }
 
-    /// The `directIntrospectionEndpointEnabled` field.
+    /// Turns on Authlete's ready-made introspection endpoint at
+    /// `/api/auth/introspection/direct/{serviceApiKey}`.
     pub fn direct_introspection_endpoint_enabled(&self) -> Option<bool> {
         self.body.direct_introspection_endpoint_enabled
     }
 
-    /// The `directJwksEndpointEnabled` field.
+    /// Turns on Authlete's ready-made JWK Set endpoint at
+    /// `/api/service/jwks/get/direct/{serviceApiKey}`.
     pub fn direct_jwks_endpoint_enabled(&self) -> Option<bool> {
         self.body.direct_jwks_endpoint_enabled
     }
 
-    /// The `directRevocationEndpointEnabled` field.
+    /// Turns on Authlete's ready-made revocation endpoint at
+    /// `/api/auth/revocation/direct/{serviceApiKey}`.
     pub fn direct_revocation_endpoint_enabled(&self) -> Option<bool> {
         self.body.direct_revocation_endpoint_enabled
     }
 
-    /// The `directTokenEndpointEnabled` field.
+    /// Turns on Authlete's ready-made token endpoint at
+    /// `/api/auth/token/direct/{serviceApiKey}`.
     pub fn direct_token_endpoint_enabled(&self) -> Option<bool> {
         self.body.direct_token_endpoint_enabled
     }
 
-    /// The `directUserInfoEndpointEnabled` field.
+    /// Turns on Authlete's ready-made userinfo endpoint at
+    /// `/api/auth/userinfo/direct/{serviceApiKey}`.
     pub fn direct_user_info_endpoint_enabled(&self) -> Option<bool> {
         self.body.direct_user_info_endpoint_enabled
     }
 
-    /// The `dpopNonceDuration` field.
+    /// Seconds for which a server-issued DPoP nonce stays acceptable in DPoP proof JWTs (RFC
+    /// 9449).
     pub fn dpop_nonce_duration(&self) -> Option<i64> {
         self.body.dpop_nonce_duration
     }
 
-    /// The `dpopNonceRequired` field.
+    /// Whether every DPoP proof must contain a server-issued nonce (RFC 9449). Callers of
+    /// DPoP-aware APIs can still demand the nonce per call when this is `false`.
     pub fn dpop_nonce_required(&self) -> Option<bool> {
         self.body.dpop_nonce_required
     }
 
-    /// The `dynamicRegistrationSupported` field.
+    /// Enables dynamic client registration (RFC 7591, OpenID Connect Dynamic Client
+    /// Registration) for this service.
     pub fn dynamic_registration_supported(&self) -> Option<bool> {
         self.body.dynamic_registration_supported
     }
 
-    /// The `endSessionEndpoint` field.
+    /// URL of the endpoint where clients send users to log out (RP-initiated logout),
+    /// advertised as `end_session_endpoint`.
     pub fn end_session_endpoint(&self) -> Option<&str> {
         self.body.end_session_endpoint.as_deref()
     }
 
-    /// The `errorDescriptionOmitted` field.
+    /// Leaves `error_description` out of the error responses Authlete prepares; RFC 6749 makes
+    /// it optional.
     pub fn error_description_omitted(&self) -> Option<bool> {
         self.body.error_description_omitted
     }
 
-    /// The `errorUriOmitted` field.
+    /// Leaves `error_uri` out of the error responses Authlete prepares; RFC 6749 makes it
+    /// optional.
     pub fn error_uri_omitted(&self) -> Option<bool> {
         self.body.error_uri_omitted
     }
 
-    /// The `fapiModes` field.
+    /// The FAPI profiles (for example `FAPI1_ADVANCED` or `FAPI2_SECURITY`) that Authlete
+    /// applies to requests when the FAPI profile is on for the service. A client's list is
+    /// consulted only when the service's list is unset.
     pub fn fapi_modes(&self) -> &[types::FapiMode] {
         &self.body.fapi_modes
     }
 
-    /// The `federationConfigurationDuration` field.
+    /// Lifetime, in seconds, of the signed entity configuration published at
+    /// `/.well-known/openid-federation` (OpenID Federation 1.0); `0` uses the Authlete server's
+    /// default.
     pub fn federation_configuration_duration(&self) -> Option<i64> {
         self.body.federation_configuration_duration
     }
 
-    /// The `federationEnabled` field.
+    /// Switches on OpenID Federation 1.0 support for this service. It has no effect if the
+    /// Authlete server itself does not have the feature enabled.
     pub fn federation_enabled(&self) -> Option<bool> {
         self.body.federation_enabled
     }
 
-    /// The `federationJwks` field.
+    /// JWK Set, as JSON text, with the keys that sign the service's entity configuration and
+    /// its `signed_jwks_uri` document. Federation cannot work without it.
     pub fn federation_jwks(&self) -> Option<&str> {
         self.body.federation_jwks.as_deref()
     }
 
-    /// The `federationRegistrationEndpoint` field.
+    /// URL of the federation registration endpoint (`federation_registration_endpoint`, OpenID
+    /// Federation 1.0); required when `supportedClientRegistrationTypes` includes `EXPLICIT`.
     pub fn federation_registration_endpoint(&self) -> Option<&str> {
         self.body.federation_registration_endpoint.as_deref()
     }
 
-    /// The `federationSignatureKeyId` field.
+    /// `kid` of the key in `federationJwks` to sign the entity configuration and the signed JWK
+    /// Set; if absent, Authlete picks a key itself.
     pub fn federation_signature_key_id(&self) -> Option<&str> {
         self.body.federation_signature_key_id.as_deref()
     }
 
-    /// The `frontChannelRequestObjectEncryptionRequired` field.
+    /// Whether request objects passed through the front channel (by the user agent) must be
+    /// encrypted. Pushed authorization requests are exempt, and either the service or the
+    /// client flag is enough to turn it on.
     pub fn front_channel_request_object_encryption_required(&self) -> Option<bool> {
         self.body.front_channel_request_object_encryption_required
     }
 
-    /// The `grantManagementActionRequired` field.
+    /// Demands a `grant_management_action` parameter on every authorization request, including
+    /// CIBA and device authorization requests (Grant Management for OAuth 2.0). Public clients
+    /// are locked out when this is on.
     pub fn grant_management_action_required(&self) -> Option<bool> {
         self.body.grant_management_action_required
     }
 
-    /// The `grantManagementEndpoint` field.
+    /// URL of the service's grant management endpoint (Grant Management for OAuth 2.0).
     pub fn grant_management_endpoint(&self) -> Option<&str> {
         self.body.grant_management_endpoint.as_deref()
     }
@@ -1822,82 +2085,97 @@ impl ServiceResponse {
         self.body.haip_version.as_deref()
     }
 
-    /// The `hsks` field.
+    /// Keys the service holds in hardware security modules. Output only: the service create and
+    /// update calls ignore it, and the `/api/hsk/*` calls manage its contents.
     pub fn hsks(&self) -> &[types::Hsk] {
         &self.body.hsks
     }
 
-    /// The `hsmEnabled` field.
+    /// Enables hardware security module support; while false, HSM keys go unused and the
+    /// `/api/hsk/*` calls are refused. It also needs an Authlete server configured for HSMs.
     pub fn hsm_enabled(&self) -> Option<bool> {
         self.body.hsm_enabled
     }
 
-    /// The `httpAliasProhibited` field.
+    /// Forbids client ID aliases beginning with `https://` or `http://`, so they cannot collide
+    /// with federation entity IDs or client metadata document URLs. False by default for
+    /// backward compatibility.
     pub fn http_alias_prohibited(&self) -> Option<bool> {
         self.body.http_alias_prohibited
     }
 
-    /// The `idTokenAudType` field.
+    /// How the `aud` claim of ID tokens is written: `array` or `string`; when unset, Authlete
+    /// keeps its earlier behaviour. Per-call request parameters override it.
     pub fn id_token_aud_type(&self) -> Option<&str> {
         self.body.id_token_aud_type.as_deref()
     }
 
-    /// The `idTokenDuration` field.
+    /// How long ID tokens stay valid, in seconds.
     pub fn id_token_duration(&self) -> Option<i64> {
         self.body.id_token_duration
     }
 
-    /// The `idTokenReissuable` field.
+    /// Allows a fresh ID token in the refresh token flow: `/auth/token` answers
+    /// `ID_TOKEN_REISSUABLE` when the refreshed scopes still include `openid` and the token
+    /// belongs to a user and a client.
     pub fn id_token_reissuable(&self) -> Option<bool> {
         self.body.id_token_reissuable
     }
 
-    /// The `idTokenSignatureKeyId` field.
+    /// `kid` of the asymmetric key in the service's JWK Set that signs ID tokens, for when
+    /// several keys qualify (for example during key rotation). May be absent.
     pub fn id_token_signature_key_id(&self) -> Option<&str> {
         self.body.id_token_signature_key_id.as_deref()
     }
 
-    /// The `introspectionEndpoint` field.
+    /// URL of the service's token introspection endpoint (RFC 7662).
     pub fn introspection_endpoint(&self) -> Option<&str> {
         self.body.introspection_endpoint.as_deref()
     }
 
-    /// The `introspectionSignatureKeyId` field.
+    /// `kid` of the key that signs JWT introspection responses (JWT Response for OAuth Token
+    /// Introspection).
     pub fn introspection_signature_key_id(&self) -> Option<&str> {
         self.body.introspection_signature_key_id.as_deref()
     }
 
-    /// The `issSuppressed` field.
+    /// Stops the `iss` parameter from being added to authorization responses (RFC 9207, a
+    /// mix-up attack defence). Intended for experiments; keep it false in production.
     pub fn iss_suppressed(&self) -> Option<bool> {
         self.body.iss_suppressed
     }
 
-    /// The `issuer` field.
+    /// The service's issuer identifier: the `iss` of tokens it signs and the `issuer` in its
+    /// discovery metadata.
     pub fn issuer(&self) -> Option<&str> {
         self.body.issuer.as_deref()
     }
 
-    /// The `jwks` field.
+    /// The service's JWK Set (RFC 7517) as a JSON string. It holds the keys used to sign and
+    /// decrypt, private ones included, so treat it as secret.
     pub fn jwks(&self) -> Option<&str> {
         self.body.jwks.as_deref()
     }
 
-    /// The `jwksUri` field.
+    /// URL where a JWK Set document (RFC 7517) is published.
     pub fn jwks_uri(&self) -> Option<&str> {
         self.body.jwks_uri.as_deref()
     }
 
-    /// The `jwtGrantByIdentifiableClientsOnly` field.
+    /// Refuses JWT bearer grant requests (RFC 7523) that do not identify the client making
+    /// them.
     pub fn jwt_grant_by_identifiable_clients_only(&self) -> Option<bool> {
         self.body.jwt_grant_by_identifiable_clients_only
     }
 
-    /// The `jwtGrantEncryptedJwtRejected` field.
+    /// Refuses JWT bearer grant requests whose assertion is an encrypted JWT. When false,
+    /// Authlete skips its remaining checks on such an assertion and leaves them to you.
     pub fn jwt_grant_encrypted_jwt_rejected(&self) -> Option<bool> {
         self.body.jwt_grant_encrypted_jwt_rejected
     }
 
-    /// The `jwtGrantUnsignedJwtRejected` field.
+    /// Refuses JWT bearer grant requests whose assertion is an unsigned JWT. When false,
+    /// Authlete skips its remaining checks on such an assertion.
     pub fn jwt_grant_unsigned_jwt_rejected(&self) -> Option<bool> {
         self.body.jwt_grant_unsigned_jwt_rejected
     }
@@ -1917,472 +2195,565 @@ impl ServiceResponse {
         self.body.key_attester_roots_only
     }
 
-    /// The `loopbackRedirectionUriVariable` field.
+    /// Ignores the port when matching a redirect URI whose host is `localhost`, `127.0.0.1` or
+    /// `::1` against the registered ones, as RFC 8252 section 7.3 allows for native apps.
     pub fn loopback_redirection_uri_variable(&self) -> Option<bool> {
         self.body.loopback_redirection_uri_variable
     }
 
-    /// The `metadata` field.
+    /// Key-value facts that Authlete reports about the service, such as `clientCount` (how many
+    /// clients it has).
     pub fn metadata(&self) -> &[types::Pair] {
         &self.body.metadata
     }
 
-    /// The `missingClientIdAllowed` field.
+    /// Accepts token requests from public clients that omit `client_id` when the client can be
+    /// worked out from the authorization code or refresh token. Leave it off unless you have a
+    /// specific need.
     pub fn missing_client_id_allowed(&self) -> Option<bool> {
         self.body.missing_client_id_allowed
     }
 
-    /// The `modifiedAt` field.
+    /// When the record was last changed, in milliseconds since the Unix epoch.
     pub fn modified_at(&self) -> Option<i64> {
         self.body.modified_at
     }
 
-    /// The `mtlsEndpointAliases` field.
+    /// Alternative endpoint URLs for clients using mutual TLS, published as
+    /// `mtls_endpoint_aliases` (RFC 8705 section 5), each a `name` such as `token_endpoint`
+    /// with its `uri`.
     pub fn mtls_endpoint_aliases(&self) -> &[types::NamedUri] {
         &self.body.mtls_endpoint_aliases
     }
 
-    /// The `mutualTlsValidatePkiCertChain` field.
+    /// Validates the certificate chain a client presents for PKI-based mutual TLS client
+    /// authentication (against `trustedRootCertificates`).
     pub fn mutual_tls_validate_pki_cert_chain(&self) -> Option<bool> {
         self.body.mutual_tls_validate_pki_cert_chain
     }
 
-    /// The `nativeSsoSupported` field.
+    /// Enables OpenID Connect Native SSO for Mobile Apps 1.0 and advertises
+    /// `native_sso_supported`. When off, the `device_sso` scope and the device- secret token
+    /// type get no special handling.
     pub fn native_sso_supported(&self) -> Option<bool> {
         self.body.native_sso_supported
     }
 
-    /// The `nbfOptional` field.
+    /// Lets a FAPI Part 2 request object omit `nbf`, skipping the 60-minute lifetime check.
+    /// This breaks FAPI conformance; it exists to ease migration from the 2018 implementer's
+    /// draft.
     pub fn nbf_optional(&self) -> Option<bool> {
         self.body.nbf_optional
     }
 
-    /// The `number` field.
+    /// A number Authlete assigned to the client or service, separate from the client ID or
+    /// service API key; read-only.
     pub fn number(&self) -> Option<i32> {
         self.body.number
     }
 
-    /// The `oid4vciVersion` field.
+    /// Version of OpenID for Verifiable Credential Issuance the service follows: absent or
+    /// `1.0-ID1` for Implementer's Draft 1, `1.0` or `1.0-Final` for the final specification.
     pub fn oid4vci_version(&self) -> Option<&str> {
         self.body.oid4vci_version.as_deref()
     }
 
-    /// The `openidDroppedOnRefreshWithoutOfflineAccess` field.
+    /// Removes `openid` from the scopes of an access token issued in the refresh token flow
+    /// unless the refresh token carries `offline_access`.
     pub fn openid_dropped_on_refresh_without_offline_access(&self) -> Option<bool> {
         self.body.openid_dropped_on_refresh_without_offline_access
     }
 
-    /// The `organizationName` field.
+    /// Human-readable name of the organization behind the client or service (the
+    /// `organization_name` metadata of OpenID Federation 1.0).
     pub fn organization_name(&self) -> Option<&str> {
         self.body.organization_name.as_deref()
     }
 
-    /// The `parRequired` field.
+    /// Whether authorization requests must go through the pushed authorization request endpoint
+    /// first (the `require_pushed_authorization_requests` metadata of RFC 9126).
     pub fn par_required(&self) -> Option<bool> {
         self.body.par_required
     }
 
-    /// The `pkceRequired` field.
+    /// Whether authorization-code requests must use PKCE (RFC 7636). The service setting
+    /// applies to every client, so a client flag of `false` does not switch it off.
     pub fn pkce_required(&self) -> Option<bool> {
         self.body.pkce_required
     }
 
-    /// The `pkceS256Required` field.
+    /// Whether PKCE requests must use the `S256` code challenge method, ruling out `plain` and
+    /// an omitted method. The service setting applies to every client.
     pub fn pkce_s256_required(&self) -> Option<bool> {
         self.body.pkce_s256_required
     }
 
-    /// The `policyUri` field.
+    /// URL of the provider's page on how relying parties may use the data they get
+    /// (`op_policy_uri` in discovery).
     pub fn policy_uri(&self) -> Option<&str> {
         self.body.policy_uri.as_deref()
     }
 
-    /// The `preAuthorizedGrantAnonymousAccessSupported` field.
+    /// Accepts token requests with the pre-authorized code grant (OID4VCI) from clients that do
+    /// not identify themselves; advertised as `pre-
+    /// authorized_grant_anonymous_access_supported`.
     pub fn pre_authorized_grant_anonymous_access_supported(&self) -> Option<bool> {
         self.body.pre_authorized_grant_anonymous_access_supported
     }
 
-    /// The `predefinedTransformedClaims` field.
+    /// Named transformed claims, as a JSON object in a string, that clients can request by
+    /// prefixing the name with `::` (OpenID Connect Advanced Syntax for Claims); advertised as
+    /// `transformed_claims_predefined`.
     pub fn predefined_transformed_claims(&self) -> Option<&str> {
         self.body.predefined_transformed_claims.as_deref()
     }
 
-    /// The `pushedAuthReqDuration` field.
+    /// Seconds for which a pushed authorization request and its `request_uri` stay valid (RFC
+    /// 9126); returned as `expires_in` from the PAR endpoint.
     pub fn pushed_auth_req_duration(&self) -> Option<i64> {
         self.body.pushed_auth_req_duration
     }
 
-    /// The `pushedAuthReqEndpoint` field.
+    /// URL of the pushed authorization request endpoint
+    /// (`pushed_authorization_request_endpoint`, RFC 9126).
     pub fn pushed_auth_req_endpoint(&self) -> Option<&str> {
         self.body.pushed_auth_req_endpoint.as_deref()
     }
 
-    /// The `refreshTokenDuration` field.
+    /// How long the refresh token stays valid, in seconds.
     pub fn refresh_token_duration(&self) -> Option<i64> {
         self.body.refresh_token_duration
     }
 
-    /// The `refreshTokenDurationKept` field.
+    /// When a refresh token is rotated, gives the new one only the time the old one had left
+    /// rather than a full lifetime.
     pub fn refresh_token_duration_kept(&self) -> Option<bool> {
         self.body.refresh_token_duration_kept
     }
 
-    /// The `refreshTokenDurationReset` field.
+    /// Restarts the lifetime of a refresh token each time it is used, when `refreshTokenKept`
+    /// is true; otherwise it has no effect.
     pub fn refresh_token_duration_reset(&self) -> Option<bool> {
         self.body.refresh_token_duration_reset
     }
 
-    /// The `refreshTokenIdempotent` field.
+    /// Lets a client repeat a refresh request with the same refresh token within a short window
+    /// and receive the same new refresh token each time.
     pub fn refresh_token_idempotent(&self) -> Option<bool> {
         self.body.refresh_token_idempotent
     }
 
-    /// The `refreshTokenKept` field.
+    /// Keeps a refresh token valid after it is used; when false, each refresh request issues a
+    /// new refresh token in place of the old one.
     pub fn refresh_token_kept(&self) -> Option<bool> {
         self.body.refresh_token_kept
     }
 
-    /// The `registrationEndpoint` field.
+    /// URL of the dynamic client registration endpoint (`registration_endpoint`).
     pub fn registration_endpoint(&self) -> Option<&str> {
         self.body.registration_endpoint.as_deref()
     }
 
-    /// The `registrationManagementEndpoint` field.
+    /// Base URL for each client's configuration endpoint (RFC 7592); the client ID is appended
+    /// as a path segment. When unset, `registrationEndpoint` is used as the base.
     pub fn registration_management_endpoint(&self) -> Option<&str> {
         self.body.registration_management_endpoint.as_deref()
     }
 
-    /// The `requestObjectAudienceChecked` field.
+    /// Rejects a request object whose `aud` does not match the service's issuer identifier;
+    /// both OpenID Connect Core and RFC 9101 leave this check optional.
     pub fn request_object_audience_checked(&self) -> Option<bool> {
         self.body.request_object_audience_checked
     }
 
-    /// The `requestObjectEncryptionAlgMatchRequired` field.
+    /// Whether the JWE `alg` of an encrypted request object must equal the client's registered
+    /// `request_object_encryption_alg`. Either the service or the client flag is enough to turn
+    /// it on.
     pub fn request_object_encryption_alg_match_required(&self) -> Option<bool> {
         self.body.request_object_encryption_alg_match_required
     }
 
-    /// The `requestObjectEncryptionEncMatchRequired` field.
+    /// Whether the JWE `enc` of an encrypted request object must equal the client's registered
+    /// `request_object_encryption_enc`. Either the service or the client flag is enough to turn
+    /// it on.
     pub fn request_object_encryption_enc_match_required(&self) -> Option<bool> {
         self.body.request_object_encryption_enc_match_required
     }
 
-    /// The `requestObjectRequired` field.
+    /// Whether authorization requests must carry a request object (via `request` or
+    /// `request_uri`). Unless the service applies traditional request-object processing, this
+    /// acts like `require_signed_request_object` of JAR (RFC 9101).
     pub fn request_object_required(&self) -> Option<bool> {
         self.body.request_object_required
     }
 
-    /// The `resourceSignatureKeyId` field.
+    /// `kid` of the key that signs responses on behalf of resource servers, such as userinfo
+    /// responses and those produced for the RS signing endpoint.
     pub fn resource_signature_key_id(&self) -> Option<&str> {
         self.body.resource_signature_key_id.as_deref()
     }
 
-    /// The `revocationEndpoint` field.
+    /// URL of the service's token revocation endpoint (RFC 7009).
     pub fn revocation_endpoint(&self) -> Option<&str> {
         self.body.revocation_endpoint.as_deref()
     }
 
-    /// The `rsResponseSigned` field.
+    /// Signs userinfo responses and RS signing endpoint responses that answer a client's signed
+    /// request, with the key named by `resourceSignatureKeyId`.
     pub fn rs_response_signed(&self) -> Option<bool> {
         self.body.rs_response_signed
     }
 
-    /// The `scopeRequired` field.
+    /// Rejects requests that end up with no scope at all: no `scope` parameter and an empty
+    /// default scope set (compare RFC 6749 section 3.3).
     pub fn scope_required(&self) -> Option<bool> {
         self.body.scope_required
     }
 
-    /// The `serviceDocumentation` field.
+    /// URL of human-readable documentation for developers using this provider
+    /// (`service_documentation`).
     pub fn service_documentation(&self) -> Option<&str> {
         self.body.service_documentation.as_deref()
     }
 
-    /// The `serviceName` field.
+    /// Display name of the service.
     pub fn service_name(&self) -> Option<&str> {
         self.body.service_name.as_deref()
     }
 
-    /// The `serviceOwnerNumber` field.
+    /// Number of the account that owns the service; read-only.
     pub fn service_owner_number(&self) -> Option<i32> {
         self.body.service_owner_number
     }
 
-    /// The `signedJwksUri` field.
+    /// URL that serves the service's JWK Set as a JWT signed with a federation key
+    /// (`signed_jwks_uri`, OpenID Federation 1.0); when set, it replaces `jwks_uri` in the
+    /// entity configuration.
     pub fn signed_jwks_uri(&self) -> Option<&str> {
         self.body.signed_jwks_uri.as_deref()
     }
 
-    /// The `singleAccessTokenPerSubject` field.
+    /// Whether a user may hold at most one access token per client: issuing a new one
+    /// invalidates the others. Either the service or the client flag is enough;
+    /// client-credentials tokens are not affected.
     pub fn single_access_token_per_subject(&self) -> Option<bool> {
         self.body.single_access_token_per_subject
     }
 
-    /// The `snsCredentials` field.
+    /// API credentials for each social network used for social login, one entry per network.
     pub fn sns_credentials(&self) -> &[types::SnsCredentials] {
         &self.body.sns_credentials
     }
 
-    /// The `supportedAcrs` field.
+    /// Authentication context class references the service supports, advertised as
+    /// `acr_values_supported`. Both upstream spec copies mark it read-only.
     pub fn supported_acrs(&self) -> &[String] {
         &self.body.supported_acrs
     }
 
-    /// The `supportedAttachments` field.
+    /// Kinds of evidence attachments the service can deliver, `EMBEDDED` and/or `EXTERNAL`
+    /// (`attachments_supported`, OpenID Connect for Identity Assurance).
     pub fn supported_attachments(&self) -> &[types::AttachmentType] {
         &self.body.supported_attachments
     }
 
-    /// The `supportedAuthorizationDetailsTypes` field.
+    /// Values of `type` accepted in `authorization_details` (RFC 9396 Rich Authorization
+    /// Requests), advertised as `authorization_details_types_supported`.
     pub fn supported_authorization_details_types(&self) -> &[String] {
         &self.body.supported_authorization_details_types
     }
 
-    /// The `supportedBackchannelTokenDeliveryModes` field.
+    /// CIBA token delivery modes the service offers (`POLL`, `PING`, `PUSH`), advertised as
+    /// `backchannel_token_delivery_modes_supported`.
     pub fn supported_backchannel_token_delivery_modes(&self) -> &[types::DeliveryMode] {
         &self.body.supported_backchannel_token_delivery_modes
     }
 
-    /// The `supportedClaimLocales` field.
+    /// Languages in which claim values can be returned, as BCP 47 tags
+    /// (`claims_locales_supported`).
     pub fn supported_claim_locales(&self) -> &[String] {
         &self.body.supported_claim_locales
     }
 
-    /// The `supportedClaimTypes` field.
+    /// OpenID Connect claim types the service can return: `NORMAL`, `AGGREGATED`, `DISTRIBUTED`
+    /// (`claim_types_supported`).
     pub fn supported_claim_types(&self) -> &[types::ClaimType] {
         &self.body.supported_claim_types
     }
 
-    /// The `supportedClaims` field.
+    /// Names of the claims the service can provide about users, advertised as
+    /// `claims_supported`.
     pub fn supported_claims(&self) -> &[String] {
         &self.body.supported_claims
     }
 
-    /// The `supportedClientRegistrationTypes` field.
+    /// OpenID Federation 1.0 client registration types accepted, `AUTOMATIC` and/or `EXPLICIT`
+    /// (`client_registration_types_supported`).
     pub fn supported_client_registration_types(&self) -> &[types::ClientRegistrationType] {
         &self.body.supported_client_registration_types
     }
 
-    /// The `supportedCustomClientMetadata` field.
+    /// Names of non-standard client metadata to keep from registration and update requests;
+    /// unlisted unknown metadata is dropped. The stored values show up in the client's
+    /// `customMetadata`.
     pub fn supported_custom_client_metadata(&self) -> &[String] {
         &self.body.supported_custom_client_metadata
     }
 
-    /// The `supportedDigestAlgorithms` field.
+    /// Hash algorithms (IANA names) used for digests of external attachments
+    /// (`digest_algorithms_supported`, OpenID Connect for Identity Assurance); must include
+    /// `sha-256` if external attachments are supported.
     pub fn supported_digest_algorithms(&self) -> &[String] {
         &self.body.supported_digest_algorithms
     }
 
-    /// The `supportedDisplays` field.
+    /// `display` values the authorization endpoint accepts: `PAGE`, `POPUP`, `TOUCH`, `WAP`
+    /// (`display_values_supported`).
     pub fn supported_displays(&self) -> &[types::Display] {
         &self.body.supported_displays
     }
 
-    /// The `supportedDocuments` field.
+    /// Document types the service can report as identity evidence (`documents_supported`,
+    /// OpenID Connect for Identity Assurance).
     pub fn supported_documents(&self) -> &[String] {
         &self.body.supported_documents
     }
 
-    /// The `supportedDocumentsCheckMethods` field.
+    /// Methods used to check documents (`documents_check_methods_supported`), introduced by
+    /// Identity Assurance draft 4 to replace the separate validation and verification lists.
     pub fn supported_documents_check_methods(&self) -> &[String] {
         &self.body.supported_documents_check_methods
     }
 
-    /// The `supportedDocumentsMethods` field.
+    /// Validation and verification processes for documents (`documents_methods_supported`,
+    /// OpenID Connect for Identity Assurance draft 3).
     pub fn supported_documents_methods(&self) -> &[String] {
         &self.body.supported_documents_methods
     }
 
-    /// The `supportedDocumentsValidationMethods` field.
+    /// Deprecated. Document validation methods (`documents_validation_methods_supported`),
+    /// superseded by `supportedDocumentsCheckMethods`.
     pub fn supported_documents_validation_methods(&self) -> &[String] {
         &self.body.supported_documents_validation_methods
     }
 
-    /// The `supportedDocumentsVerificationMethods` field.
+    /// Deprecated. Document verification methods (`documents_verification_methods_supported`),
+    /// superseded by `supportedDocumentsCheckMethods`.
     pub fn supported_documents_verification_methods(&self) -> &[String] {
         &self.body.supported_documents_verification_methods
     }
 
-    /// The `supportedElectronicRecords` field.
+    /// Types of electronic record accepted as evidence (`electronic_records_supported`); needs
+    /// at least one entry if `supportedEvidence` lists `electronic_record`.
     pub fn supported_electronic_records(&self) -> &[String] {
         &self.body.supported_electronic_records
     }
 
-    /// The `supportedEvidence` field.
+    /// Kinds of evidence the service can describe in `verified_claims` (`evidence_supported`,
+    /// OpenID Connect for Identity Assurance).
     pub fn supported_evidence(&self) -> &[String] {
         &self.body.supported_evidence
     }
 
-    /// The `supportedGrantTypes` field.
+    /// Grant types clients of this service may use (`grant_types_supported`).
     pub fn supported_grant_types(&self) -> &[types::GrantType] {
         &self.body.supported_grant_types
     }
 
-    /// The `supportedIdentityDocuments` field.
+    /// Deprecated. Identity document types (`id_documents_supported`), replaced by
+    /// `supportedDocuments`.
     pub fn supported_identity_documents(&self) -> &[String] {
         &self.body.supported_identity_documents
     }
 
-    /// The `supportedIntrospectionAuthMethods` field.
+    /// Client authentication methods accepted at the introspection endpoint
+    /// (`introspection_endpoint_auth_methods_supported`).
     pub fn supported_introspection_auth_methods(&self) -> &[types::ClientAuthMethod] {
         &self.body.supported_introspection_auth_methods
     }
 
-    /// The `supportedPromptValues` field.
+    /// `prompt` values the service accepts, including `CREATE` from Initiating User
+    /// Registration via OpenID Connect (`prompt_values_supported`).
     pub fn supported_prompt_values(&self) -> &[types::Prompt] {
         &self.body.supported_prompt_values
     }
 
-    /// The `supportedResponseTypes` field.
+    /// `response_type` combinations the authorization endpoint accepts
+    /// (`response_types_supported`).
     pub fn supported_response_types(&self) -> &[types::ResponseType] {
         &self.body.supported_response_types
     }
 
-    /// The `supportedRevocationAuthMethods` field.
+    /// Client authentication methods accepted at the revocation endpoint
+    /// (`revocation_endpoint_auth_methods_supported`).
     pub fn supported_revocation_auth_methods(&self) -> &[types::ClientAuthMethod] {
         &self.body.supported_revocation_auth_methods
     }
 
-    /// The `supportedScopes` field.
+    /// Scopes the service defines, each with its descriptions, attributes and whether it
+    /// belongs to the default set.
     pub fn supported_scopes(&self) -> &[types::Scope] {
         &self.body.supported_scopes
     }
 
-    /// The `supportedServiceProfiles` field.
+    /// Security profiles the service follows: `FAPI` and/or `OPEN_BANKING`.
     pub fn supported_service_profiles(&self) -> &[types::ServiceProfile] {
         &self.body.supported_service_profiles
     }
 
-    /// The `supportedSnses` field.
+    /// Social networks offered for social login at the authorization endpoint; only `FACEBOOK`
+    /// is defined.
     pub fn supported_snses(&self) -> &[types::Sns] {
         &self.body.supported_snses
     }
 
-    /// The `supportedTokenAuthMethods` field.
+    /// Client authentication methods accepted at the token endpoint
+    /// (`token_endpoint_auth_methods_supported`).
     pub fn supported_token_auth_methods(&self) -> &[types::ClientAuthMethod] {
         &self.body.supported_token_auth_methods
     }
 
-    /// The `supportedTrustFrameworks` field.
+    /// Trust frameworks under which the service verifies identities
+    /// (`trust_frameworks_supported`, OpenID Connect for Identity Assurance).
     pub fn supported_trust_frameworks(&self) -> &[String] {
         &self.body.supported_trust_frameworks
     }
 
-    /// The `supportedUiLocales` field.
+    /// Languages the user interface is offered in, as BCP 47 tags (`ui_locales_supported`).
     pub fn supported_ui_locales(&self) -> &[String] {
         &self.body.supported_ui_locales
     }
 
-    /// The `supportedVerificationMethods` field.
+    /// Deprecated. Identity document verification methods
+    /// (`id_documents_verification_methods_supported`), replaced by
+    /// `supportedDocumentsMethods`.
     pub fn supported_verification_methods(&self) -> &[String] {
         &self.body.supported_verification_methods
     }
 
-    /// The `supportedVerifiedClaims` field.
+    /// Claims that can appear inside `verified_claims` (`claims_in_verified_claims_supported`).
     pub fn supported_verified_claims(&self) -> &[String] {
         &self.body.supported_verified_claims
     }
 
-    /// The `tlsClientCertificateBoundAccessTokens` field.
+    /// Whether access tokens are bound to the client's TLS certificate (RFC 8705, the
+    /// `tls_client_certificate_bound_access_tokens` metadata).
     pub fn tls_client_certificate_bound_access_tokens(&self) -> Option<bool> {
         self.body.tls_client_certificate_bound_access_tokens
     }
 
-    /// The `tokenBatchNotificationEndpoint` field.
+    /// URL to which Authlete reports the results of batch token creation
+    /// (`/auth/token/create/batch`).
     pub fn token_batch_notification_endpoint(&self) -> Option<&str> {
         self.body.token_batch_notification_endpoint.as_deref()
     }
 
-    /// The `tokenEndpoint` field.
+    /// URL of the service's token endpoint; also the default `htu` for DPoP checks of token
+    /// requests.
     pub fn token_endpoint(&self) -> Option<&str> {
         self.body.token_endpoint.as_deref()
     }
 
-    /// The `tokenExchangeByConfidentialClientsOnly` field.
+    /// Refuses token exchange requests (RFC 8693) from public clients.
     pub fn token_exchange_by_confidential_clients_only(&self) -> Option<bool> {
         self.body.token_exchange_by_confidential_clients_only
     }
 
-    /// The `tokenExchangeByIdentifiableClientsOnly` field.
+    /// Refuses token exchange requests (RFC 8693) that carry no client identifier.
     pub fn token_exchange_by_identifiable_clients_only(&self) -> Option<bool> {
         self.body.token_exchange_by_identifiable_clients_only
     }
 
-    /// The `tokenExchangeByPermittedClientsOnly` field.
+    /// Accepts token exchange requests only from clients whose `tokenExchangePermitted` flag is
+    /// set.
     pub fn token_exchange_by_permitted_clients_only(&self) -> Option<bool> {
         self.body.token_exchange_by_permitted_clients_only
     }
 
-    /// The `tokenExchangeEncryptedJwtRejected` field.
+    /// Refuses token exchange requests whose subject or actor token is an encrypted JWT (token
+    /// types `jwt` and `id_token`). When false, Authlete does no further checks on such a
+    /// token.
     pub fn token_exchange_encrypted_jwt_rejected(&self) -> Option<bool> {
         self.body.token_exchange_encrypted_jwt_rejected
     }
 
-    /// The `tokenExchangeUnsignedJwtRejected` field.
+    /// Refuses token exchange requests whose subject or actor token is an unsigned JWT. When
+    /// false, Authlete does no further checks on such a token.
     pub fn token_exchange_unsigned_jwt_rejected(&self) -> Option<bool> {
         self.body.token_exchange_unsigned_jwt_rejected
     }
 
-    /// The `tokenExpirationLinked` field.
+    /// Caps an access token's expiry at that of the refresh token issued with it, whatever
+    /// durations the service, client or scope settings would give.
     pub fn token_expiration_linked(&self) -> Option<bool> {
         self.body.token_expiration_linked
     }
 
-    /// The `tosUri` field.
+    /// URL of the provider's terms of service (`op_tos_uri` in discovery).
     pub fn tos_uri(&self) -> Option<&str> {
         self.body.tos_uri.as_deref()
     }
 
-    /// The `traditionalRequestObjectProcessingApplied` field.
+    /// Processes request objects under OpenID Connect Core 1.0 rules instead of JAR (RFC 9101)
+    /// rules. JAR requires a signature and ignores parameters outside the object.
     pub fn traditional_request_object_processing_applied(&self) -> Option<bool> {
         self.body.traditional_request_object_processing_applied
     }
 
-    /// The `trustAnchors` field.
+    /// Trust anchors, each an entity ID and its JWK Set, used to resolve relying parties' trust
+    /// chains (OpenID Federation 1.0); with none, federation client registration always fails.
     pub fn trust_anchors(&self) -> &[types::TrustAnchor] {
         &self.body.trust_anchors
     }
 
-    /// The `trustedRootCertificates` field.
+    /// PEM root certificates trusted for PKI-based mutual TLS client authentication.
     pub fn trusted_root_certificates(&self) -> &[String] {
         &self.body.trusted_root_certificates
     }
 
-    /// The `unauthorizedOnClientConfigSupported` field.
+    /// Lets `/client/registration` calls answer with the `UNAUTHORIZED` action, so the client
+    /// configuration endpoint can return 401 as RFC 7592 asks. While it is off, `UNAUTHORIZED`
+    /// is never used, for backward compatibility.
     pub fn unauthorized_on_client_config_supported(&self) -> Option<bool> {
         self.body.unauthorized_on_client_config_supported
     }
 
-    /// The `userCodeCharset` field.
+    /// Characters used to build device flow user codes: `BASE20` (20 consonant capital letters)
+    /// or `NUMERIC` (digits).
     pub fn user_code_charset(&self) -> Option<types::UserCodeCharset> {
         self.body.user_code_charset.clone()
     }
 
-    /// The `userCodeLength` field.
+    /// Number of characters in a device flow user code (0 to 255).
     pub fn user_code_length(&self) -> Option<i32> {
         self.body.user_code_length
     }
 
-    /// The `userInfoEndpoint` field.
+    /// URL of the service's userinfo endpoint (`userinfo_endpoint`).
     pub fn user_info_endpoint(&self) -> Option<&str> {
         self.body.user_info_endpoint.as_deref()
     }
 
-    /// The `userInfoSignatureKeyId` field.
+    /// `kid` of the asymmetric key that signs userinfo responses, for when several keys in the
+    /// JWK Set qualify. May be absent.
     pub fn user_info_signature_key_id(&self) -> Option<&str> {
         self.body.user_info_signature_key_id.as_deref()
     }
 
-    /// The `userPinLength` field.
+    /// Deprecated. Default length of the user PIN for credential offers; newer OID4VCI drafts
+    /// removed the PIN and `/vci/offer/create` no longer reads it.
     pub fn user_pin_length(&self) -> Option<i32> {
         self.body.user_pin_length
     }
 
-    /// The `verifiableCredentialsEnabled` field.
+    /// Turns on verifiable credential issuance (OpenID for Verifiable Credential Issuance) for
+    /// this service.
     pub fn verifiable_credentials_enabled(&self) -> Option<bool> {
         self.body.verifiable_credentials_enabled
     }
 
-    /// The `verifiedClaimsValidationSchemaSet` field.
+    /// JSON schema set used to validate `verified_claims`: `standard` (the default) or
+    /// `standard+id_document`, which also accepts the old `id_document` evidence type.
     pub fn verified_claims_validation_schema_set(
         &self,
     ) -> Option<types::VerifiedClaimsValidationSchema> {
@@ -2481,22 +2852,24 @@ pub struct ServiceListResponse {
 crate::response_basics::response_basics!(ServiceListResponse, ServiceGetListResponse);
 
 impl ServiceListResponse {
-    /// The `end` field.
+    /// End index of the page of results, exclusive. In a response it is the value the request
+    /// gave or Authlete's default.
     pub fn end(&self) -> Option<i32> {
         self.body.end
     }
 
-    /// The `services` field.
+    /// The services in the requested page of results; absent when none match.
     pub fn services(&self) -> &[types::Service] {
         &self.body.services
     }
 
-    /// The `start` field.
+    /// Start index of the page of results, inclusive. In a response it is the value the request
+    /// gave, or 0 by default.
     pub fn start(&self) -> Option<i32> {
         self.body.start
     }
 
-    /// The `totalCount` field.
+    /// How many items match the query over all pages, not only this page.
     pub fn total_count(&self) -> Option<i32> {
         self.body.total_count
     }
@@ -2739,7 +3112,8 @@ pub struct ServiceJwksResponse {
 crate::response_basics::response_basics!(ServiceJwksResponse, ServiceJwksGetResponse);
 
 impl ServiceJwksResponse {
-    /// The `keys` field.
+    /// JWKs in the service's JWK Set; private parts appear only when `includePrivateKeys` is
+    /// true.
     pub fn keys(&self) -> &[::serde_json::Map<::std::string::String, ::serde_json::Value>] {
         &self.body.keys
     }
@@ -2786,51 +3160,47 @@ impl<'a> UpdateServiceRequest<'a> {
         }
     }
 
-    /// The `accessTokenDuration` field.
+    /// Default lifetime of access tokens in seconds, which becomes `expires_in` in token
+    /// responses (RFC 6749 section 5.1).
     pub fn access_token_duration(mut self, value: i64) -> Self {
         self.body.access_token_duration = Some(value);
         self
     }
 
-    /// The `accessTokenForExternalAttachmentEmbedded` field.
+    /// Lets Authlete mint an access token for every external attachment in `verified_claims`
+    /// that has a `url` but no `access_token`, and insert it (with `exp`) into the ID token or
+    /// userinfo response (OpenID Connect for Identity Assurance). When false, any such tokens
+    /// are up to you.
     pub fn access_token_for_external_attachment_embedded(mut self, value: bool) -> Self {
         self.body.access_token_for_external_attachment_embedded = Some(value);
         self
     }
 
-    /// The `accessTokenSignAlg` field.
+    /// Signing algorithm for JWT access tokens. Absent (`null`) means access tokens are opaque
+    /// random strings; the symmetric `HS256`/`HS384`/`HS512` are not accepted here.
     pub fn access_token_sign_alg(mut self, value: types::JwsAlg) -> Self {
         self.body.access_token_sign_alg = Some(value);
         self
     }
 
-    /// The `accessTokenSignatureKeyId` field.
+    /// `kid` of the key in the service's JWK Set that signs JWT access tokens. Only needed when
+    /// more than one key would qualify; may be absent.
     pub fn access_token_signature_key_id(mut self, value: impl Into<String>) -> Self {
         self.body.access_token_signature_key_id = Some(value.into());
         self
     }
 
-    /// The `accessTokenType` field.
+    /// Text returned as `token_type` in token responses, typically `Bearer` (RFC 6749 section
+    /// 7.1, RFC 6750).
     pub fn access_token_type(mut self, value: impl Into<String>) -> Self {
         self.body.access_token_type = Some(value.into());
         self
     }
 
-    /// The `allowableClockSkew` field.
+    /// Leeway, in seconds, granted for clock differences with clients when Authlete checks time
+    /// claims such as `exp`, `iat` and `nbf` in JWTs.
     pub fn allowable_clock_skew(mut self, value: i32) -> Self {
         self.body.allowable_clock_skew = Some(value);
-        self
-    }
-
-    /// The `apiKey` field.
-    pub fn api_key(mut self, value: i64) -> Self {
-        self.body.api_key = Some(value);
-        self
-    }
-
-    /// The `apiSecret` field.
-    pub fn api_secret(mut self, value: impl Into<String>) -> Self {
-        self.body.api_secret = Some(value.into());
         self
     }
 
@@ -2840,31 +3210,38 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `attributes` field.
+    /// Arbitrary key/value pairs that the service operator attaches to the object for its own
+    /// use.
     pub fn attributes(mut self, value: impl IntoIterator<Item = types::Pair>) -> Self {
         self.body.attributes = value.into_iter().collect();
         self
     }
 
-    /// The `authenticationCallbackApiKey` field.
+    /// User name of the HTTP Basic credentials Authlete presents when it calls the
+    /// authentication callback endpoint, so that endpoint can tell the call came from Authlete.
     pub fn authentication_callback_api_key(mut self, value: impl Into<String>) -> Self {
         self.body.authentication_callback_api_key = Some(value.into());
         self
     }
 
-    /// The `authenticationCallbackApiSecret` field.
+    /// Password that goes with `authenticationCallbackApiKey` in the Basic `Authorization`
+    /// header Authlete sends to the authentication callback endpoint.
     pub fn authentication_callback_api_secret(mut self, value: impl Into<String>) -> Self {
         self.body.authentication_callback_api_secret = Some(value.into());
         self
     }
 
-    /// The `authenticationCallbackEndpoint` field.
+    /// URL of a web API you run that Authlete calls to check an end user's ID and password. It
+    /// matters only with Authlete's built-in ("direct") authorization and token endpoints; an
+    /// authorization server built on the `/auth/*` calls authenticates users itself.
     pub fn authentication_callback_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.authentication_callback_endpoint = Some(value.into());
         self
     }
 
-    /// The `authorityHints` field.
+    /// Entity IDs of the superiors that can issue entity statements about this service,
+    /// published as `authority_hints` in its entity configuration (OpenID Federation 1.0).
+    /// Federation cannot work while the list is empty.
     pub fn authority_hints(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.authority_hints = value.into_iter().map(Into::into).collect();
         self
@@ -2876,37 +3253,43 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `authorizationEndpoint` field.
+    /// URL of the service's authorization endpoint, as advertised in its discovery metadata
+    /// (`authorization_endpoint`).
     pub fn authorization_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.authorization_endpoint = Some(value.into());
         self
     }
 
-    /// The `authorizationResponseDuration` field.
+    /// Lifetime, in seconds, of JWT-secured authorization responses (JARM); it sets the `exp`
+    /// of the response JWT when a `*.jwt` or `jwt` response mode is used.
     pub fn authorization_response_duration(mut self, value: i64) -> Self {
         self.body.authorization_response_duration = Some(value);
         self
     }
 
-    /// The `authorizationSignatureKeyId` field.
+    /// `kid` of the asymmetric key that signs JARM authorization response JWTs, for when
+    /// several keys in the service's JWK Set would fit. May be absent.
     pub fn authorization_signature_key_id(mut self, value: impl Into<String>) -> Self {
         self.body.authorization_signature_key_id = Some(value.into());
         self
     }
 
-    /// The `backchannelAuthReqIdDuration` field.
+    /// How many seconds an `auth_req_id` from the CIBA backchannel authentication endpoint
+    /// stays valid; returned to clients as `expires_in`.
     pub fn backchannel_auth_req_id_duration(mut self, value: i32) -> Self {
         self.body.backchannel_auth_req_id_duration = Some(value);
         self
     }
 
-    /// The `backchannelAuthenticationEndpoint` field.
+    /// URL of the service's CIBA backchannel authentication endpoint
+    /// (`backchannel_authentication_endpoint`).
     pub fn backchannel_authentication_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.backchannel_authentication_endpoint = Some(value.into());
         self
     }
 
-    /// The `backchannelBindingMessageRequiredInFapi` field.
+    /// Makes `binding_message` mandatory in any backchannel authentication request that
+    /// Authlete treats as a FAPI request.
     pub fn backchannel_binding_message_required_in_fapi(mut self, value: bool) -> Self {
         self.body.backchannel_binding_message_required_in_fapi = Some(value);
         self
@@ -2924,13 +3307,15 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `backchannelPollingInterval` field.
+    /// Minimum gap, in seconds, a CIBA client in poll mode must leave between token requests;
+    /// sent to clients as `interval`.
     pub fn backchannel_polling_interval(mut self, value: i32) -> Self {
         self.body.backchannel_polling_interval = Some(value);
         self
     }
 
-    /// The `backchannelUserCodeParameterSupported` field.
+    /// Advertises and accepts the CIBA `user_code` request parameter at the backchannel
+    /// authentication endpoint (`backchannel_user_code_parameter_supported`).
     pub fn backchannel_user_code_parameter_supported(mut self, value: bool) -> Self {
         self.body.backchannel_user_code_parameter_supported = Some(value);
         self
@@ -2942,55 +3327,69 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `cimdAllowlist` field.
+    /// URIs that a client ID must match, at least one of them, to be accepted as a client ID
+    /// metadata document location, when `cimdAllowlistEnabled` is on. Scheme, host and query
+    /// compare as plain strings; the client ID's path must contain the entry's path segments in
+    /// order.
     pub fn cimd_allowlist(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.cimd_allowlist = value.into_iter().map(Into::into).collect();
         self
     }
 
-    /// The `cimdAllowlistEnabled` field.
+    /// Turns on the `cimdAllowlist` check for client IDs that point to client ID metadata
+    /// documents (OAuth Client ID Metadata Document).
     pub fn cimd_allowlist_enabled(mut self, value: bool) -> Self {
         self.body.cimd_allowlist_enabled = Some(value);
         self
     }
 
-    /// The `cimdAlwaysRetrieved` field.
+    /// Makes Authlete fetch a client's metadata document afresh on each flow it starts,
+    /// ignoring a cached copy that has not expired under HTTP caching rules. A
+    /// `cimdOptions.alwaysRetrieved` of `true` in an API call wins over this setting.
     pub fn cimd_always_retrieved(mut self, value: bool) -> Self {
         self.body.cimd_always_retrieved = Some(value);
         self
     }
 
-    /// The `cimdHttpPermitted` field.
+    /// Accepts `http://` client IDs for client ID metadata documents, not just `https://`;
+    /// meant for local development, not production without an allowlist. A
+    /// `cimdOptions.httpPermitted` of `true` in a call overrides it.
     pub fn cimd_http_permitted(mut self, value: bool) -> Self {
         self.body.cimd_http_permitted = Some(value);
         self
     }
 
-    /// The `cimdMetadataPolicy` field.
+    /// An OpenID Federation 1.0 metadata policy, as JSON text, applied to client metadata
+    /// fetched through a client ID metadata document when `cimdMetadataPolicyEnabled` is on.
     pub fn cimd_metadata_policy(mut self, value: impl Into<String>) -> Self {
         self.body.cimd_metadata_policy = Some(value.into());
         self
     }
 
-    /// The `cimdMetadataPolicyEnabled` field.
+    /// Applies `cimdMetadataPolicy` to client metadata obtained from client ID metadata
+    /// documents.
     pub fn cimd_metadata_policy_enabled(mut self, value: bool) -> Self {
         self.body.cimd_metadata_policy_enabled = Some(value);
         self
     }
 
-    /// The `cimdQueryPermitted` field.
+    /// Allows a query component in client IDs that point to metadata documents; by default
+    /// Authlete refuses them. A `cimdOptions.queryPermitted` of `true` in a call overrides it.
     pub fn cimd_query_permitted(mut self, value: bool) -> Self {
         self.body.cimd_query_permitted = Some(value);
         self
     }
 
-    /// The `claimShortcutRestrictive` field.
+    /// When true, claims requested through shortcut scopes such as `profile` or `email` go into
+    /// the ID token only if no access token is issued, as OpenID Connect Core 1.0 section 5.4
+    /// describes; when false they go into the ID token either way.
     pub fn claim_shortcut_restrictive(mut self, value: bool) -> Self {
         self.body.claim_shortcut_restrictive = Some(value);
         self
     }
 
-    /// The `clientAssertionAudRestrictedToIssuer` field.
+    /// Requires the `aud` of client assertion JWTs (`private_key_jwt`, `client_secret_jwt`) to
+    /// be exactly the service's issuer identifier, as a single string.
     pub fn client_assertion_aud_restricted_to_issuer(mut self, value: bool) -> Self {
         self.body.client_assertion_aud_restricted_to_issuer = Some(value);
         self
@@ -3017,97 +3416,107 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `clientIdAliasEnabled` field.
+    /// Whether client ID aliases are switched on. An alias only works when both the service and
+    /// the client have this set.
     pub fn client_id_alias_enabled(mut self, value: bool) -> Self {
         self.body.client_id_alias_enabled = Some(value);
         self
     }
 
-    /// The `clientIdMetadataDocumentSupported` field.
+    /// Enables OAuth Client ID Metadata Documents, where a URL client ID points to the client's
+    /// metadata; advertised as `client_id_metadata_document_supported`.
     pub fn client_id_metadata_document_supported(mut self, value: bool) -> Self {
         self.body.client_id_metadata_document_supported = Some(value);
         self
     }
 
-    /// The `clientsPerDeveloper` field.
+    /// Cap on how many clients one developer may create through the Developer Console; `0`
+    /// means no cap.
     pub fn clients_per_developer(mut self, value: i32) -> Self {
         self.body.clients_per_developer = Some(value);
         self
     }
 
-    /// The `cnonceDuration` field.
+    /// How long a `c_nonce` (OpenID for Verifiable Credential Issuance) stays valid, in
+    /// seconds.
     pub fn cnonce_duration(mut self, value: i64) -> Self {
         self.body.cnonce_duration = Some(value);
         self
     }
 
-    /// The `createdAt` field.
-    pub fn created_at(mut self, value: i64) -> Self {
-        self.body.created_at = Some(value);
-        self
-    }
-
-    /// The `credentialDuration` field.
+    /// Default lifetime, in seconds, of verifiable credentials the service issues; `0` means
+    /// they never expire (no `exp` claim). A duration given in the issuance call takes
+    /// precedence.
     pub fn credential_duration(mut self, value: i64) -> Self {
         self.body.credential_duration = Some(value);
         self
     }
 
-    /// The `credentialIssuerMetadata` field.
+    /// The service's settings as an OpenID for Verifiable Credential Issuance credential
+    /// issuer, served at `/.well-known/openid-credential-issuer`.
     pub fn credential_issuer_metadata(mut self, value: types::CredentialIssuerMetadata) -> Self {
         self.body.credential_issuer_metadata = Some(value);
         self
     }
 
-    /// The `credentialJwks` field.
+    /// JWK Set, as JSON text, holding the private keys that sign verifiable credentials. Keys
+    /// saved without a `kid` get one: their SHA-256 JWK thumbprint (RFC 7638).
     pub fn credential_jwks(mut self, value: impl Into<String>) -> Self {
         self.body.credential_jwks = Some(value.into());
         self
     }
 
-    /// The `credentialJwksUri` field.
+    /// URL where the credential issuer publishes its public JWK Set; reported as `jwks_uri` in
+    /// the JWT issuer metadata Authlete builds.
     pub fn credential_jwks_uri(mut self, value: impl Into<String>) -> Self {
         self.body.credential_jwks_uri = Some(value.into());
         self
     }
 
-    /// The `credentialOfferDuration` field.
+    /// Default lifetime, in seconds, of credential offers made with `/vci/offer/create` when
+    /// the call gives none; `0` or less falls back to the Authlete server's default.
     pub fn credential_offer_duration(mut self, value: i64) -> Self {
         self.body.credential_offer_duration = Some(value);
         self
     }
 
-    /// The `credentialTransactionDuration` field.
+    /// Lifetime, in seconds, of the transaction ID handed out when a credential is issued later
+    /// rather than at once (deferred issuance); `0` or less uses the Authlete server's default.
     pub fn credential_transaction_duration(mut self, value: i64) -> Self {
         self.body.credential_transaction_duration = Some(value);
         self
     }
 
-    /// The `dcrDuplicateSoftwareIdBlocked` field.
+    /// Rejects a dynamic client registration request (RFC 7591) whose `software_id` is already
+    /// held by a registered client.
     pub fn dcr_duplicate_software_id_blocked(mut self, value: bool) -> Self {
         self.body.dcr_duplicate_software_id_blocked = Some(value);
         self
     }
 
-    /// The `dcrScopeUsedAsRequestable` field.
+    /// Treats the `scope` sent in dynamic registration and update requests (RFC 7591/7592) as
+    /// the limit on scopes the client may later request (its "requestable scopes"); when false,
+    /// nothing special is done with it.
     pub fn dcr_scope_used_as_requestable(mut self, value: bool) -> Self {
         self.body.dcr_scope_used_as_requestable = Some(value);
         self
     }
 
-    /// The `description` field.
+    /// A human-readable description, with no language tag.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.body.description = Some(value.into());
         self
     }
 
-    /// The `developerAuthenticationCallbackApiKey` field.
+    /// User name for the HTTP Basic credentials Authlete sends to the developer authentication
+    /// callback endpoint; left empty, none are sent.
     pub fn developer_authentication_callback_api_key(mut self, value: impl Into<String>) -> Self {
         self.body.developer_authentication_callback_api_key = Some(value.into());
         self
     }
 
-    /// The `developerAuthenticationCallbackApiSecret` field.
+    /// Password paired with `developerAuthenticationCallbackApiKey` for calls to the developer
+    /// authentication callback endpoint.
     pub fn developer_authentication_callback_api_secret(
         mut self,
         value: impl Into<String>,
@@ -3116,163 +3525,194 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `developerAuthenticationCallbackEndpoint` field.
+    /// URL of a web API you run that checks developers' logins to Authlete's Developer Console;
+    /// Authlete keeps no developer accounts of its own.
     pub fn developer_authentication_callback_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.developer_authentication_callback_endpoint = Some(value.into());
         self
     }
 
-    /// The `deviceAuthorizationEndpoint` field.
+    /// URL of the service's device authorization endpoint (RFC 8628,
+    /// `device_authorization_endpoint`).
     pub fn device_authorization_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.device_authorization_endpoint = Some(value.into());
         self
     }
 
-    /// The `deviceFlowCodeDuration` field.
+    /// Seconds for which a device code and its user code remain usable in the device flow;
+    /// returned to devices as `expires_in`.
     pub fn device_flow_code_duration(mut self, value: i32) -> Self {
         self.body.device_flow_code_duration = Some(value);
         self
     }
 
-    /// The `deviceFlowPollingInterval` field.
+    /// Minimum number of seconds a device must wait between polls of the token endpoint in the
+    /// device flow; returned as `interval`.
     pub fn device_flow_polling_interval(mut self, value: i32) -> Self {
         self.body.device_flow_polling_interval = Some(value);
         self
     }
 
-    /// The `deviceVerificationUri` field.
+    /// Page where the user enters the user code in the device flow, returned as
+    /// `verification_uri` (RFC 8628).
     pub fn device_verification_uri(mut self, value: impl Into<String>) -> Self {
         self.body.device_verification_uri = Some(value.into());
         self
     }
 
-    /// The `deviceVerificationUriComplete` field.
+    /// Template for `verification_uri_complete`: a URL containing the literal text `USER_CODE`,
+    /// which Authlete replaces with the actual user code. When unset, responses carry no
+    /// `verification_uri_complete`.
     pub fn device_verification_uri_complete(mut self, value: impl Into<String>) -> Self {
         self.body.device_verification_uri_complete = Some(value.into());
         self
     }
 
-    /// The `directAuthorizationEndpointEnabled` field.
+    /// Turns on Authlete's ready-made authorization endpoint at
+    /// `/api/auth/authorization/direct/{serviceApiKey}`.
     pub fn direct_authorization_endpoint_enabled(mut self, value: bool) -> Self {
         self.body.direct_authorization_endpoint_enabled = Some(value);
         self
     }
 
-    /// The `directIntrospectionEndpointEnabled` field.
+    /// Turns on Authlete's ready-made introspection endpoint at
+    /// `/api/auth/introspection/direct/{serviceApiKey}`.
     pub fn direct_introspection_endpoint_enabled(mut self, value: bool) -> Self {
         self.body.direct_introspection_endpoint_enabled = Some(value);
         self
     }
 
-    /// The `directJwksEndpointEnabled` field.
+    /// Turns on Authlete's ready-made JWK Set endpoint at
+    /// `/api/service/jwks/get/direct/{serviceApiKey}`.
     pub fn direct_jwks_endpoint_enabled(mut self, value: bool) -> Self {
         self.body.direct_jwks_endpoint_enabled = Some(value);
         self
     }
 
-    /// The `directRevocationEndpointEnabled` field.
+    /// Turns on Authlete's ready-made revocation endpoint at
+    /// `/api/auth/revocation/direct/{serviceApiKey}`.
     pub fn direct_revocation_endpoint_enabled(mut self, value: bool) -> Self {
         self.body.direct_revocation_endpoint_enabled = Some(value);
         self
     }
 
-    /// The `directTokenEndpointEnabled` field.
+    /// Turns on Authlete's ready-made token endpoint at
+    /// `/api/auth/token/direct/{serviceApiKey}`.
     pub fn direct_token_endpoint_enabled(mut self, value: bool) -> Self {
         self.body.direct_token_endpoint_enabled = Some(value);
         self
     }
 
-    /// The `directUserInfoEndpointEnabled` field.
+    /// Turns on Authlete's ready-made userinfo endpoint at
+    /// `/api/auth/userinfo/direct/{serviceApiKey}`.
     pub fn direct_user_info_endpoint_enabled(mut self, value: bool) -> Self {
         self.body.direct_user_info_endpoint_enabled = Some(value);
         self
     }
 
-    /// The `dpopNonceDuration` field.
+    /// Seconds for which a server-issued DPoP nonce stays acceptable in DPoP proof JWTs (RFC
+    /// 9449).
     pub fn dpop_nonce_duration(mut self, value: i64) -> Self {
         self.body.dpop_nonce_duration = Some(value);
         self
     }
 
-    /// The `dpopNonceRequired` field.
+    /// Whether every DPoP proof must contain a server-issued nonce (RFC 9449). Callers of
+    /// DPoP-aware APIs can still demand the nonce per call when this is `false`.
     pub fn dpop_nonce_required(mut self, value: bool) -> Self {
         self.body.dpop_nonce_required = Some(value);
         self
     }
 
-    /// The `dynamicRegistrationSupported` field.
+    /// Enables dynamic client registration (RFC 7591, OpenID Connect Dynamic Client
+    /// Registration) for this service.
     pub fn dynamic_registration_supported(mut self, value: bool) -> Self {
         self.body.dynamic_registration_supported = Some(value);
         self
     }
 
-    /// The `endSessionEndpoint` field.
+    /// URL of the endpoint where clients send users to log out (RP-initiated logout),
+    /// advertised as `end_session_endpoint`.
     pub fn end_session_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.end_session_endpoint = Some(value.into());
         self
     }
 
-    /// The `errorDescriptionOmitted` field.
+    /// Leaves `error_description` out of the error responses Authlete prepares; RFC 6749 makes
+    /// it optional.
     pub fn error_description_omitted(mut self, value: bool) -> Self {
         self.body.error_description_omitted = Some(value);
         self
     }
 
-    /// The `errorUriOmitted` field.
+    /// Leaves `error_uri` out of the error responses Authlete prepares; RFC 6749 makes it
+    /// optional.
     pub fn error_uri_omitted(mut self, value: bool) -> Self {
         self.body.error_uri_omitted = Some(value);
         self
     }
 
-    /// The `fapiModes` field.
+    /// The FAPI profiles (for example `FAPI1_ADVANCED` or `FAPI2_SECURITY`) that Authlete
+    /// applies to requests when the FAPI profile is on for the service. A client's list is
+    /// consulted only when the service's list is unset.
     pub fn fapi_modes(mut self, value: impl IntoIterator<Item = types::FapiMode>) -> Self {
         self.body.fapi_modes = value.into_iter().collect();
         self
     }
 
-    /// The `federationConfigurationDuration` field.
+    /// Lifetime, in seconds, of the signed entity configuration published at
+    /// `/.well-known/openid-federation` (OpenID Federation 1.0); `0` uses the Authlete server's
+    /// default.
     pub fn federation_configuration_duration(mut self, value: i64) -> Self {
         self.body.federation_configuration_duration = Some(value);
         self
     }
 
-    /// The `federationEnabled` field.
+    /// Switches on OpenID Federation 1.0 support for this service. It has no effect if the
+    /// Authlete server itself does not have the feature enabled.
     pub fn federation_enabled(mut self, value: bool) -> Self {
         self.body.federation_enabled = Some(value);
         self
     }
 
-    /// The `federationJwks` field.
+    /// JWK Set, as JSON text, with the keys that sign the service's entity configuration and
+    /// its `signed_jwks_uri` document. Federation cannot work without it.
     pub fn federation_jwks(mut self, value: impl Into<String>) -> Self {
         self.body.federation_jwks = Some(value.into());
         self
     }
 
-    /// The `federationRegistrationEndpoint` field.
+    /// URL of the federation registration endpoint (`federation_registration_endpoint`, OpenID
+    /// Federation 1.0); required when `supportedClientRegistrationTypes` includes `EXPLICIT`.
     pub fn federation_registration_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.federation_registration_endpoint = Some(value.into());
         self
     }
 
-    /// The `federationSignatureKeyId` field.
+    /// `kid` of the key in `federationJwks` to sign the entity configuration and the signed JWK
+    /// Set; if absent, Authlete picks a key itself.
     pub fn federation_signature_key_id(mut self, value: impl Into<String>) -> Self {
         self.body.federation_signature_key_id = Some(value.into());
         self
     }
 
-    /// The `frontChannelRequestObjectEncryptionRequired` field.
+    /// Whether request objects passed through the front channel (by the user agent) must be
+    /// encrypted. Pushed authorization requests are exempt, and either the service or the
+    /// client flag is enough to turn it on.
     pub fn front_channel_request_object_encryption_required(mut self, value: bool) -> Self {
         self.body.front_channel_request_object_encryption_required = Some(value);
         self
     }
 
-    /// The `grantManagementActionRequired` field.
+    /// Demands a `grant_management_action` parameter on every authorization request, including
+    /// CIBA and device authorization requests (Grant Management for OAuth 2.0). Public clients
+    /// are locked out when this is on.
     pub fn grant_management_action_required(mut self, value: bool) -> Self {
         self.body.grant_management_action_required = Some(value);
         self
     }
 
-    /// The `grantManagementEndpoint` field.
+    /// URL of the service's grant management endpoint (Grant Management for OAuth 2.0).
     pub fn grant_management_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.grant_management_endpoint = Some(value.into());
         self
@@ -3284,97 +3724,112 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `hsks` field.
+    /// Keys the service holds in hardware security modules. Output only: the service create and
+    /// update calls ignore it, and the `/api/hsk/*` calls manage its contents.
     pub fn hsks(mut self, value: impl IntoIterator<Item = types::Hsk>) -> Self {
         self.body.hsks = value.into_iter().collect();
         self
     }
 
-    /// The `hsmEnabled` field.
+    /// Enables hardware security module support; while false, HSM keys go unused and the
+    /// `/api/hsk/*` calls are refused. It also needs an Authlete server configured for HSMs.
     pub fn hsm_enabled(mut self, value: bool) -> Self {
         self.body.hsm_enabled = Some(value);
         self
     }
 
-    /// The `httpAliasProhibited` field.
+    /// Forbids client ID aliases beginning with `https://` or `http://`, so they cannot collide
+    /// with federation entity IDs or client metadata document URLs. False by default for
+    /// backward compatibility.
     pub fn http_alias_prohibited(mut self, value: bool) -> Self {
         self.body.http_alias_prohibited = Some(value);
         self
     }
 
-    /// The `idTokenAudType` field.
+    /// How the `aud` claim of ID tokens is written: `array` or `string`; when unset, Authlete
+    /// keeps its earlier behaviour. Per-call request parameters override it.
     pub fn id_token_aud_type(mut self, value: impl Into<String>) -> Self {
         self.body.id_token_aud_type = Some(value.into());
         self
     }
 
-    /// The `idTokenDuration` field.
+    /// How long ID tokens stay valid, in seconds.
     pub fn id_token_duration(mut self, value: i64) -> Self {
         self.body.id_token_duration = Some(value);
         self
     }
 
-    /// The `idTokenReissuable` field.
+    /// Allows a fresh ID token in the refresh token flow: `/auth/token` answers
+    /// `ID_TOKEN_REISSUABLE` when the refreshed scopes still include `openid` and the token
+    /// belongs to a user and a client.
     pub fn id_token_reissuable(mut self, value: bool) -> Self {
         self.body.id_token_reissuable = Some(value);
         self
     }
 
-    /// The `idTokenSignatureKeyId` field.
+    /// `kid` of the asymmetric key in the service's JWK Set that signs ID tokens, for when
+    /// several keys qualify (for example during key rotation). May be absent.
     pub fn id_token_signature_key_id(mut self, value: impl Into<String>) -> Self {
         self.body.id_token_signature_key_id = Some(value.into());
         self
     }
 
-    /// The `introspectionEndpoint` field.
+    /// URL of the service's token introspection endpoint (RFC 7662).
     pub fn introspection_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.introspection_endpoint = Some(value.into());
         self
     }
 
-    /// The `introspectionSignatureKeyId` field.
+    /// `kid` of the key that signs JWT introspection responses (JWT Response for OAuth Token
+    /// Introspection).
     pub fn introspection_signature_key_id(mut self, value: impl Into<String>) -> Self {
         self.body.introspection_signature_key_id = Some(value.into());
         self
     }
 
-    /// The `issSuppressed` field.
+    /// Stops the `iss` parameter from being added to authorization responses (RFC 9207, a
+    /// mix-up attack defence). Intended for experiments; keep it false in production.
     pub fn iss_suppressed(mut self, value: bool) -> Self {
         self.body.iss_suppressed = Some(value);
         self
     }
 
-    /// The `issuer` field.
+    /// The service's issuer identifier: the `iss` of tokens it signs and the `issuer` in its
+    /// discovery metadata.
     pub fn issuer(mut self, value: impl Into<String>) -> Self {
         self.body.issuer = Some(value.into());
         self
     }
 
-    /// The `jwks` field.
+    /// The service's JWK Set (RFC 7517) as a JSON string. It holds the keys used to sign and
+    /// decrypt, private ones included, so treat it as secret.
     pub fn jwks(mut self, value: impl Into<String>) -> Self {
         self.body.jwks = Some(value.into());
         self
     }
 
-    /// The `jwksUri` field.
+    /// URL where a JWK Set document (RFC 7517) is published.
     pub fn jwks_uri(mut self, value: impl Into<String>) -> Self {
         self.body.jwks_uri = Some(value.into());
         self
     }
 
-    /// The `jwtGrantByIdentifiableClientsOnly` field.
+    /// Refuses JWT bearer grant requests (RFC 7523) that do not identify the client making
+    /// them.
     pub fn jwt_grant_by_identifiable_clients_only(mut self, value: bool) -> Self {
         self.body.jwt_grant_by_identifiable_clients_only = Some(value);
         self
     }
 
-    /// The `jwtGrantEncryptedJwtRejected` field.
+    /// Refuses JWT bearer grant requests whose assertion is an encrypted JWT. When false,
+    /// Authlete skips its remaining checks on such an assertion and leaves them to you.
     pub fn jwt_grant_encrypted_jwt_rejected(mut self, value: bool) -> Self {
         self.body.jwt_grant_encrypted_jwt_rejected = Some(value);
         self
     }
 
-    /// The `jwtGrantUnsignedJwtRejected` field.
+    /// Refuses JWT bearer grant requests whose assertion is an unsigned JWT. When false,
+    /// Authlete skips its remaining checks on such an assertion.
     pub fn jwt_grant_unsigned_jwt_rejected(mut self, value: bool) -> Self {
         self.body.jwt_grant_unsigned_jwt_rejected = Some(value);
         self
@@ -3401,31 +3856,31 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `loopbackRedirectionUriVariable` field.
+    /// Ignores the port when matching a redirect URI whose host is `localhost`, `127.0.0.1` or
+    /// `::1` against the registered ones, as RFC 8252 section 7.3 allows for native apps.
     pub fn loopback_redirection_uri_variable(mut self, value: bool) -> Self {
         self.body.loopback_redirection_uri_variable = Some(value);
         self
     }
 
-    /// The `metadata` field.
+    /// Key-value facts that Authlete reports about the service, such as `clientCount` (how many
+    /// clients it has).
     pub fn metadata(mut self, value: impl IntoIterator<Item = types::Pair>) -> Self {
         self.body.metadata = value.into_iter().collect();
         self
     }
 
-    /// The `missingClientIdAllowed` field.
+    /// Accepts token requests from public clients that omit `client_id` when the client can be
+    /// worked out from the authorization code or refresh token. Leave it off unless you have a
+    /// specific need.
     pub fn missing_client_id_allowed(mut self, value: bool) -> Self {
         self.body.missing_client_id_allowed = Some(value);
         self
     }
 
-    /// The `modifiedAt` field.
-    pub fn modified_at(mut self, value: i64) -> Self {
-        self.body.modified_at = Some(value);
-        self
-    }
-
-    /// The `mtlsEndpointAliases` field.
+    /// Alternative endpoint URLs for clients using mutual TLS, published as
+    /// `mtls_endpoint_aliases` (RFC 8705 section 5), each a `name` such as `token_endpoint`
+    /// with its `uri`.
     pub fn mtls_endpoint_aliases(
         mut self,
         value: impl IntoIterator<Item = types::NamedUri>,
@@ -3434,217 +3889,243 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `mutualTlsValidatePkiCertChain` field.
+    /// Validates the certificate chain a client presents for PKI-based mutual TLS client
+    /// authentication (against `trustedRootCertificates`).
     pub fn mutual_tls_validate_pki_cert_chain(mut self, value: bool) -> Self {
         self.body.mutual_tls_validate_pki_cert_chain = Some(value);
         self
     }
 
-    /// The `nativeSsoSupported` field.
+    /// Enables OpenID Connect Native SSO for Mobile Apps 1.0 and advertises
+    /// `native_sso_supported`. When off, the `device_sso` scope and the device- secret token
+    /// type get no special handling.
     pub fn native_sso_supported(mut self, value: bool) -> Self {
         self.body.native_sso_supported = Some(value);
         self
     }
 
-    /// The `nbfOptional` field.
+    /// Lets a FAPI Part 2 request object omit `nbf`, skipping the 60-minute lifetime check.
+    /// This breaks FAPI conformance; it exists to ease migration from the 2018 implementer's
+    /// draft.
     pub fn nbf_optional(mut self, value: bool) -> Self {
         self.body.nbf_optional = Some(value);
         self
     }
 
-    /// The `number` field.
-    pub fn number(mut self, value: i32) -> Self {
-        self.body.number = Some(value);
-        self
-    }
-
-    /// The `oid4vciVersion` field.
+    /// Version of OpenID for Verifiable Credential Issuance the service follows: absent or
+    /// `1.0-ID1` for Implementer's Draft 1, `1.0` or `1.0-Final` for the final specification.
     pub fn oid4vci_version(mut self, value: impl Into<String>) -> Self {
         self.body.oid4vci_version = Some(value.into());
         self
     }
 
-    /// The `openidDroppedOnRefreshWithoutOfflineAccess` field.
+    /// Removes `openid` from the scopes of an access token issued in the refresh token flow
+    /// unless the refresh token carries `offline_access`.
     pub fn openid_dropped_on_refresh_without_offline_access(mut self, value: bool) -> Self {
         self.body.openid_dropped_on_refresh_without_offline_access = Some(value);
         self
     }
 
-    /// The `organizationName` field.
+    /// Human-readable name of the organization behind the client or service (the
+    /// `organization_name` metadata of OpenID Federation 1.0).
     pub fn organization_name(mut self, value: impl Into<String>) -> Self {
         self.body.organization_name = Some(value.into());
         self
     }
 
-    /// The `parRequired` field.
+    /// Whether authorization requests must go through the pushed authorization request endpoint
+    /// first (the `require_pushed_authorization_requests` metadata of RFC 9126).
     pub fn par_required(mut self, value: bool) -> Self {
         self.body.par_required = Some(value);
         self
     }
 
-    /// The `pkceRequired` field.
+    /// Whether authorization-code requests must use PKCE (RFC 7636). The service setting
+    /// applies to every client, so a client flag of `false` does not switch it off.
     pub fn pkce_required(mut self, value: bool) -> Self {
         self.body.pkce_required = Some(value);
         self
     }
 
-    /// The `pkceS256Required` field.
+    /// Whether PKCE requests must use the `S256` code challenge method, ruling out `plain` and
+    /// an omitted method. The service setting applies to every client.
     pub fn pkce_s256_required(mut self, value: bool) -> Self {
         self.body.pkce_s256_required = Some(value);
         self
     }
 
-    /// The `policyUri` field.
+    /// URL of the provider's page on how relying parties may use the data they get
+    /// (`op_policy_uri` in discovery).
     pub fn policy_uri(mut self, value: impl Into<String>) -> Self {
         self.body.policy_uri = Some(value.into());
         self
     }
 
-    /// The `preAuthorizedGrantAnonymousAccessSupported` field.
+    /// Accepts token requests with the pre-authorized code grant (OID4VCI) from clients that do
+    /// not identify themselves; advertised as `pre-
+    /// authorized_grant_anonymous_access_supported`.
     pub fn pre_authorized_grant_anonymous_access_supported(mut self, value: bool) -> Self {
         self.body.pre_authorized_grant_anonymous_access_supported = Some(value);
         self
     }
 
-    /// The `predefinedTransformedClaims` field.
+    /// Named transformed claims, as a JSON object in a string, that clients can request by
+    /// prefixing the name with `::` (OpenID Connect Advanced Syntax for Claims); advertised as
+    /// `transformed_claims_predefined`.
     pub fn predefined_transformed_claims(mut self, value: impl Into<String>) -> Self {
         self.body.predefined_transformed_claims = Some(value.into());
         self
     }
 
-    /// The `pushedAuthReqDuration` field.
+    /// Seconds for which a pushed authorization request and its `request_uri` stay valid (RFC
+    /// 9126); returned as `expires_in` from the PAR endpoint.
     pub fn pushed_auth_req_duration(mut self, value: i64) -> Self {
         self.body.pushed_auth_req_duration = Some(value);
         self
     }
 
-    /// The `pushedAuthReqEndpoint` field.
+    /// URL of the pushed authorization request endpoint
+    /// (`pushed_authorization_request_endpoint`, RFC 9126).
     pub fn pushed_auth_req_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.pushed_auth_req_endpoint = Some(value.into());
         self
     }
 
-    /// The `refreshTokenDuration` field.
+    /// How long the refresh token stays valid, in seconds.
     pub fn refresh_token_duration(mut self, value: i64) -> Self {
         self.body.refresh_token_duration = Some(value);
         self
     }
 
-    /// The `refreshTokenDurationKept` field.
+    /// When a refresh token is rotated, gives the new one only the time the old one had left
+    /// rather than a full lifetime.
     pub fn refresh_token_duration_kept(mut self, value: bool) -> Self {
         self.body.refresh_token_duration_kept = Some(value);
         self
     }
 
-    /// The `refreshTokenDurationReset` field.
+    /// Restarts the lifetime of a refresh token each time it is used, when `refreshTokenKept`
+    /// is true; otherwise it has no effect.
     pub fn refresh_token_duration_reset(mut self, value: bool) -> Self {
         self.body.refresh_token_duration_reset = Some(value);
         self
     }
 
-    /// The `refreshTokenIdempotent` field.
+    /// Lets a client repeat a refresh request with the same refresh token within a short window
+    /// and receive the same new refresh token each time.
     pub fn refresh_token_idempotent(mut self, value: bool) -> Self {
         self.body.refresh_token_idempotent = Some(value);
         self
     }
 
-    /// The `refreshTokenKept` field.
+    /// Keeps a refresh token valid after it is used; when false, each refresh request issues a
+    /// new refresh token in place of the old one.
     pub fn refresh_token_kept(mut self, value: bool) -> Self {
         self.body.refresh_token_kept = Some(value);
         self
     }
 
-    /// The `registrationEndpoint` field.
+    /// URL of the dynamic client registration endpoint (`registration_endpoint`).
     pub fn registration_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.registration_endpoint = Some(value.into());
         self
     }
 
-    /// The `registrationManagementEndpoint` field.
+    /// Base URL for each client's configuration endpoint (RFC 7592); the client ID is appended
+    /// as a path segment. When unset, `registrationEndpoint` is used as the base.
     pub fn registration_management_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.registration_management_endpoint = Some(value.into());
         self
     }
 
-    /// The `requestObjectAudienceChecked` field.
+    /// Rejects a request object whose `aud` does not match the service's issuer identifier;
+    /// both OpenID Connect Core and RFC 9101 leave this check optional.
     pub fn request_object_audience_checked(mut self, value: bool) -> Self {
         self.body.request_object_audience_checked = Some(value);
         self
     }
 
-    /// The `requestObjectEncryptionAlgMatchRequired` field.
+    /// Whether the JWE `alg` of an encrypted request object must equal the client's registered
+    /// `request_object_encryption_alg`. Either the service or the client flag is enough to turn
+    /// it on.
     pub fn request_object_encryption_alg_match_required(mut self, value: bool) -> Self {
         self.body.request_object_encryption_alg_match_required = Some(value);
         self
     }
 
-    /// The `requestObjectEncryptionEncMatchRequired` field.
+    /// Whether the JWE `enc` of an encrypted request object must equal the client's registered
+    /// `request_object_encryption_enc`. Either the service or the client flag is enough to turn
+    /// it on.
     pub fn request_object_encryption_enc_match_required(mut self, value: bool) -> Self {
         self.body.request_object_encryption_enc_match_required = Some(value);
         self
     }
 
-    /// The `requestObjectRequired` field.
+    /// Whether authorization requests must carry a request object (via `request` or
+    /// `request_uri`). Unless the service applies traditional request-object processing, this
+    /// acts like `require_signed_request_object` of JAR (RFC 9101).
     pub fn request_object_required(mut self, value: bool) -> Self {
         self.body.request_object_required = Some(value);
         self
     }
 
-    /// The `resourceSignatureKeyId` field.
+    /// `kid` of the key that signs responses on behalf of resource servers, such as userinfo
+    /// responses and those produced for the RS signing endpoint.
     pub fn resource_signature_key_id(mut self, value: impl Into<String>) -> Self {
         self.body.resource_signature_key_id = Some(value.into());
         self
     }
 
-    /// The `revocationEndpoint` field.
+    /// URL of the service's token revocation endpoint (RFC 7009).
     pub fn revocation_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.revocation_endpoint = Some(value.into());
         self
     }
 
-    /// The `rsResponseSigned` field.
+    /// Signs userinfo responses and RS signing endpoint responses that answer a client's signed
+    /// request, with the key named by `resourceSignatureKeyId`.
     pub fn rs_response_signed(mut self, value: bool) -> Self {
         self.body.rs_response_signed = Some(value);
         self
     }
 
-    /// The `scopeRequired` field.
+    /// Rejects requests that end up with no scope at all: no `scope` parameter and an empty
+    /// default scope set (compare RFC 6749 section 3.3).
     pub fn scope_required(mut self, value: bool) -> Self {
         self.body.scope_required = Some(value);
         self
     }
 
-    /// The `serviceDocumentation` field.
+    /// URL of human-readable documentation for developers using this provider
+    /// (`service_documentation`).
     pub fn service_documentation(mut self, value: impl Into<String>) -> Self {
         self.body.service_documentation = Some(value.into());
         self
     }
 
-    /// The `serviceName` field.
+    /// Display name of the service.
     pub fn service_name(mut self, value: impl Into<String>) -> Self {
         self.body.service_name = Some(value.into());
         self
     }
 
-    /// The `serviceOwnerNumber` field.
-    pub fn service_owner_number(mut self, value: i32) -> Self {
-        self.body.service_owner_number = Some(value);
-        self
-    }
-
-    /// The `signedJwksUri` field.
+    /// URL that serves the service's JWK Set as a JWT signed with a federation key
+    /// (`signed_jwks_uri`, OpenID Federation 1.0); when set, it replaces `jwks_uri` in the
+    /// entity configuration.
     pub fn signed_jwks_uri(mut self, value: impl Into<String>) -> Self {
         self.body.signed_jwks_uri = Some(value.into());
         self
     }
 
-    /// The `singleAccessTokenPerSubject` field.
+    /// Whether a user may hold at most one access token per client: issuing a new one
+    /// invalidates the others. Either the service or the client flag is enough;
+    /// client-credentials tokens are not affected.
     pub fn single_access_token_per_subject(mut self, value: bool) -> Self {
         self.body.single_access_token_per_subject = Some(value);
         self
     }
 
-    /// The `snsCredentials` field.
+    /// API credentials for each social network used for social login, one entry per network.
     pub fn sns_credentials(
         mut self,
         value: impl IntoIterator<Item = types::SnsCredentials>,
@@ -3653,13 +4134,15 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedAcrs` field.
+    /// Authentication context class references the service supports, advertised as
+    /// `acr_values_supported`. Both upstream spec copies mark it read-only.
     pub fn supported_acrs(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.supported_acrs = value.into_iter().map(Into::into).collect();
         self
     }
 
-    /// The `supportedAttachments` field.
+    /// Kinds of evidence attachments the service can deliver, `EMBEDDED` and/or `EXTERNAL`
+    /// (`attachments_supported`, OpenID Connect for Identity Assurance).
     pub fn supported_attachments(
         mut self,
         value: impl IntoIterator<Item = types::AttachmentType>,
@@ -3668,7 +4151,8 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedAuthorizationDetailsTypes` field.
+    /// Values of `type` accepted in `authorization_details` (RFC 9396 Rich Authorization
+    /// Requests), advertised as `authorization_details_types_supported`.
     pub fn supported_authorization_details_types(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3678,7 +4162,8 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedBackchannelTokenDeliveryModes` field.
+    /// CIBA token delivery modes the service offers (`POLL`, `PING`, `PUSH`), advertised as
+    /// `backchannel_token_delivery_modes_supported`.
     pub fn supported_backchannel_token_delivery_modes(
         mut self,
         value: impl IntoIterator<Item = types::DeliveryMode>,
@@ -3687,7 +4172,8 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedClaimLocales` field.
+    /// Languages in which claim values can be returned, as BCP 47 tags
+    /// (`claims_locales_supported`).
     pub fn supported_claim_locales(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3696,7 +4182,8 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedClaimTypes` field.
+    /// OpenID Connect claim types the service can return: `NORMAL`, `AGGREGATED`, `DISTRIBUTED`
+    /// (`claim_types_supported`).
     pub fn supported_claim_types(
         mut self,
         value: impl IntoIterator<Item = types::ClaimType>,
@@ -3705,13 +4192,15 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedClaims` field.
+    /// Names of the claims the service can provide about users, advertised as
+    /// `claims_supported`.
     pub fn supported_claims(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.supported_claims = value.into_iter().map(Into::into).collect();
         self
     }
 
-    /// The `supportedClientRegistrationTypes` field.
+    /// OpenID Federation 1.0 client registration types accepted, `AUTOMATIC` and/or `EXPLICIT`
+    /// (`client_registration_types_supported`).
     pub fn supported_client_registration_types(
         mut self,
         value: impl IntoIterator<Item = types::ClientRegistrationType>,
@@ -3720,7 +4209,9 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedCustomClientMetadata` field.
+    /// Names of non-standard client metadata to keep from registration and update requests;
+    /// unlisted unknown metadata is dropped. The stored values show up in the client's
+    /// `customMetadata`.
     pub fn supported_custom_client_metadata(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3729,7 +4220,9 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedDigestAlgorithms` field.
+    /// Hash algorithms (IANA names) used for digests of external attachments
+    /// (`digest_algorithms_supported`, OpenID Connect for Identity Assurance); must include
+    /// `sha-256` if external attachments are supported.
     pub fn supported_digest_algorithms(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3738,13 +4231,15 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedDisplays` field.
+    /// `display` values the authorization endpoint accepts: `PAGE`, `POPUP`, `TOUCH`, `WAP`
+    /// (`display_values_supported`).
     pub fn supported_displays(mut self, value: impl IntoIterator<Item = types::Display>) -> Self {
         self.body.supported_displays = value.into_iter().collect();
         self
     }
 
-    /// The `supportedDocuments` field.
+    /// Document types the service can report as identity evidence (`documents_supported`,
+    /// OpenID Connect for Identity Assurance).
     pub fn supported_documents(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3753,7 +4248,8 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedDocumentsCheckMethods` field.
+    /// Methods used to check documents (`documents_check_methods_supported`), introduced by
+    /// Identity Assurance draft 4 to replace the separate validation and verification lists.
     pub fn supported_documents_check_methods(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3762,7 +4258,8 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedDocumentsMethods` field.
+    /// Validation and verification processes for documents (`documents_methods_supported`,
+    /// OpenID Connect for Identity Assurance draft 3).
     pub fn supported_documents_methods(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3771,7 +4268,8 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedDocumentsValidationMethods` field.
+    /// Deprecated. Document validation methods (`documents_validation_methods_supported`),
+    /// superseded by `supportedDocumentsCheckMethods`.
     pub fn supported_documents_validation_methods(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3781,7 +4279,8 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedDocumentsVerificationMethods` field.
+    /// Deprecated. Document verification methods (`documents_verification_methods_supported`),
+    /// superseded by `supportedDocumentsCheckMethods`.
     pub fn supported_documents_verification_methods(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3791,7 +4290,8 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedElectronicRecords` field.
+    /// Types of electronic record accepted as evidence (`electronic_records_supported`); needs
+    /// at least one entry if `supportedEvidence` lists `electronic_record`.
     pub fn supported_electronic_records(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3800,7 +4300,8 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedEvidence` field.
+    /// Kinds of evidence the service can describe in `verified_claims` (`evidence_supported`,
+    /// OpenID Connect for Identity Assurance).
     pub fn supported_evidence(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3809,7 +4310,7 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedGrantTypes` field.
+    /// Grant types clients of this service may use (`grant_types_supported`).
     pub fn supported_grant_types(
         mut self,
         value: impl IntoIterator<Item = types::GrantType>,
@@ -3818,7 +4319,8 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedIdentityDocuments` field.
+    /// Deprecated. Identity document types (`id_documents_supported`), replaced by
+    /// `supportedDocuments`.
     pub fn supported_identity_documents(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3827,7 +4329,8 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedIntrospectionAuthMethods` field.
+    /// Client authentication methods accepted at the introspection endpoint
+    /// (`introspection_endpoint_auth_methods_supported`).
     pub fn supported_introspection_auth_methods(
         mut self,
         value: impl IntoIterator<Item = types::ClientAuthMethod>,
@@ -3836,7 +4339,8 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedPromptValues` field.
+    /// `prompt` values the service accepts, including `CREATE` from Initiating User
+    /// Registration via OpenID Connect (`prompt_values_supported`).
     pub fn supported_prompt_values(
         mut self,
         value: impl IntoIterator<Item = types::Prompt>,
@@ -3845,7 +4349,8 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedResponseTypes` field.
+    /// `response_type` combinations the authorization endpoint accepts
+    /// (`response_types_supported`).
     pub fn supported_response_types(
         mut self,
         value: impl IntoIterator<Item = types::ResponseType>,
@@ -3854,7 +4359,8 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedRevocationAuthMethods` field.
+    /// Client authentication methods accepted at the revocation endpoint
+    /// (`revocation_endpoint_auth_methods_supported`).
     pub fn supported_revocation_auth_methods(
         mut self,
         value: impl IntoIterator<Item = types::ClientAuthMethod>,
@@ -3863,13 +4369,14 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedScopes` field.
+    /// Scopes the service defines, each with its descriptions, attributes and whether it
+    /// belongs to the default set.
     pub fn supported_scopes(mut self, value: impl IntoIterator<Item = types::Scope>) -> Self {
         self.body.supported_scopes = value.into_iter().collect();
         self
     }
 
-    /// The `supportedServiceProfiles` field.
+    /// Security profiles the service follows: `FAPI` and/or `OPEN_BANKING`.
     pub fn supported_service_profiles(
         mut self,
         value: impl IntoIterator<Item = types::ServiceProfile>,
@@ -3878,13 +4385,15 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedSnses` field.
+    /// Social networks offered for social login at the authorization endpoint; only `FACEBOOK`
+    /// is defined.
     pub fn supported_snses(mut self, value: impl IntoIterator<Item = types::Sns>) -> Self {
         self.body.supported_snses = value.into_iter().collect();
         self
     }
 
-    /// The `supportedTokenAuthMethods` field.
+    /// Client authentication methods accepted at the token endpoint
+    /// (`token_endpoint_auth_methods_supported`).
     pub fn supported_token_auth_methods(
         mut self,
         value: impl IntoIterator<Item = types::ClientAuthMethod>,
@@ -3893,7 +4402,8 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedTrustFrameworks` field.
+    /// Trust frameworks under which the service verifies identities
+    /// (`trust_frameworks_supported`, OpenID Connect for Identity Assurance).
     pub fn supported_trust_frameworks(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3902,7 +4412,7 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedUiLocales` field.
+    /// Languages the user interface is offered in, as BCP 47 tags (`ui_locales_supported`).
     pub fn supported_ui_locales(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3911,7 +4421,9 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedVerificationMethods` field.
+    /// Deprecated. Identity document verification methods
+    /// (`id_documents_verification_methods_supported`), replaced by
+    /// `supportedDocumentsMethods`.
     pub fn supported_verification_methods(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3920,7 +4432,7 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `supportedVerifiedClaims` field.
+    /// Claims that can appear inside `verified_claims` (`claims_in_verified_claims_supported`).
     pub fn supported_verified_claims(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -3929,79 +4441,89 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `tlsClientCertificateBoundAccessTokens` field.
+    /// Whether access tokens are bound to the client's TLS certificate (RFC 8705, the
+    /// `tls_client_certificate_bound_access_tokens` metadata).
     pub fn tls_client_certificate_bound_access_tokens(mut self, value: bool) -> Self {
         self.body.tls_client_certificate_bound_access_tokens = Some(value);
         self
     }
 
-    /// The `tokenBatchNotificationEndpoint` field.
+    /// URL to which Authlete reports the results of batch token creation
+    /// (`/auth/token/create/batch`).
     pub fn token_batch_notification_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.token_batch_notification_endpoint = Some(value.into());
         self
     }
 
-    /// The `tokenEndpoint` field.
+    /// URL of the service's token endpoint; also the default `htu` for DPoP checks of token
+    /// requests.
     pub fn token_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.token_endpoint = Some(value.into());
         self
     }
 
-    /// The `tokenExchangeByConfidentialClientsOnly` field.
+    /// Refuses token exchange requests (RFC 8693) from public clients.
     pub fn token_exchange_by_confidential_clients_only(mut self, value: bool) -> Self {
         self.body.token_exchange_by_confidential_clients_only = Some(value);
         self
     }
 
-    /// The `tokenExchangeByIdentifiableClientsOnly` field.
+    /// Refuses token exchange requests (RFC 8693) that carry no client identifier.
     pub fn token_exchange_by_identifiable_clients_only(mut self, value: bool) -> Self {
         self.body.token_exchange_by_identifiable_clients_only = Some(value);
         self
     }
 
-    /// The `tokenExchangeByPermittedClientsOnly` field.
+    /// Accepts token exchange requests only from clients whose `tokenExchangePermitted` flag is
+    /// set.
     pub fn token_exchange_by_permitted_clients_only(mut self, value: bool) -> Self {
         self.body.token_exchange_by_permitted_clients_only = Some(value);
         self
     }
 
-    /// The `tokenExchangeEncryptedJwtRejected` field.
+    /// Refuses token exchange requests whose subject or actor token is an encrypted JWT (token
+    /// types `jwt` and `id_token`). When false, Authlete does no further checks on such a
+    /// token.
     pub fn token_exchange_encrypted_jwt_rejected(mut self, value: bool) -> Self {
         self.body.token_exchange_encrypted_jwt_rejected = Some(value);
         self
     }
 
-    /// The `tokenExchangeUnsignedJwtRejected` field.
+    /// Refuses token exchange requests whose subject or actor token is an unsigned JWT. When
+    /// false, Authlete does no further checks on such a token.
     pub fn token_exchange_unsigned_jwt_rejected(mut self, value: bool) -> Self {
         self.body.token_exchange_unsigned_jwt_rejected = Some(value);
         self
     }
 
-    /// The `tokenExpirationLinked` field.
+    /// Caps an access token's expiry at that of the refresh token issued with it, whatever
+    /// durations the service, client or scope settings would give.
     pub fn token_expiration_linked(mut self, value: bool) -> Self {
         self.body.token_expiration_linked = Some(value);
         self
     }
 
-    /// The `tosUri` field.
+    /// URL of the provider's terms of service (`op_tos_uri` in discovery).
     pub fn tos_uri(mut self, value: impl Into<String>) -> Self {
         self.body.tos_uri = Some(value.into());
         self
     }
 
-    /// The `traditionalRequestObjectProcessingApplied` field.
+    /// Processes request objects under OpenID Connect Core 1.0 rules instead of JAR (RFC 9101)
+    /// rules. JAR requires a signature and ignores parameters outside the object.
     pub fn traditional_request_object_processing_applied(mut self, value: bool) -> Self {
         self.body.traditional_request_object_processing_applied = Some(value);
         self
     }
 
-    /// The `trustAnchors` field.
+    /// Trust anchors, each an entity ID and its JWK Set, used to resolve relying parties' trust
+    /// chains (OpenID Federation 1.0); with none, federation client registration always fails.
     pub fn trust_anchors(mut self, value: impl IntoIterator<Item = types::TrustAnchor>) -> Self {
         self.body.trust_anchors = value.into_iter().collect();
         self
     }
 
-    /// The `trustedRootCertificates` field.
+    /// PEM root certificates trusted for PKI-based mutual TLS client authentication.
     pub fn trusted_root_certificates(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -4010,49 +4532,56 @@ impl<'a> UpdateServiceRequest<'a> {
         self
     }
 
-    /// The `unauthorizedOnClientConfigSupported` field.
+    /// Lets `/client/registration` calls answer with the `UNAUTHORIZED` action, so the client
+    /// configuration endpoint can return 401 as RFC 7592 asks. While it is off, `UNAUTHORIZED`
+    /// is never used, for backward compatibility.
     pub fn unauthorized_on_client_config_supported(mut self, value: bool) -> Self {
         self.body.unauthorized_on_client_config_supported = Some(value);
         self
     }
 
-    /// The `userCodeCharset` field.
+    /// Characters used to build device flow user codes: `BASE20` (20 consonant capital letters)
+    /// or `NUMERIC` (digits).
     pub fn user_code_charset(mut self, value: types::UserCodeCharset) -> Self {
         self.body.user_code_charset = Some(value);
         self
     }
 
-    /// The `userCodeLength` field.
+    /// Number of characters in a device flow user code (0 to 255).
     pub fn user_code_length(mut self, value: i32) -> Self {
         self.body.user_code_length = Some(value);
         self
     }
 
-    /// The `userInfoEndpoint` field.
+    /// URL of the service's userinfo endpoint (`userinfo_endpoint`).
     pub fn user_info_endpoint(mut self, value: impl Into<String>) -> Self {
         self.body.user_info_endpoint = Some(value.into());
         self
     }
 
-    /// The `userInfoSignatureKeyId` field.
+    /// `kid` of the asymmetric key that signs userinfo responses, for when several keys in the
+    /// JWK Set qualify. May be absent.
     pub fn user_info_signature_key_id(mut self, value: impl Into<String>) -> Self {
         self.body.user_info_signature_key_id = Some(value.into());
         self
     }
 
-    /// The `userPinLength` field.
+    /// Deprecated. Default length of the user PIN for credential offers; newer OID4VCI drafts
+    /// removed the PIN and `/vci/offer/create` no longer reads it.
     pub fn user_pin_length(mut self, value: i32) -> Self {
         self.body.user_pin_length = Some(value);
         self
     }
 
-    /// The `verifiableCredentialsEnabled` field.
+    /// Turns on verifiable credential issuance (OpenID for Verifiable Credential Issuance) for
+    /// this service.
     pub fn verifiable_credentials_enabled(mut self, value: bool) -> Self {
         self.body.verifiable_credentials_enabled = Some(value);
         self
     }
 
-    /// The `verifiedClaimsValidationSchemaSet` field.
+    /// JSON schema set used to validate `verified_claims`: `standard` (the default) or
+    /// `standard+id_document`, which also accepts the old `id_document` evidence type.
     pub fn verified_claims_validation_schema_set(
         mut self,
         value: types::VerifiedClaimsValidationSchema,

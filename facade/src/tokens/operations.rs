@@ -39,7 +39,11 @@ impl<'a> Tokens<'a> {
         CreateTokenRequest::new(self.client, grant_type)
     }
 
-    /// Calls `POST /api/{serviceId}/auth/token/create/batch`.
+    /// Starts a background job that creates many access tokens at once, each described like a
+    /// single `tokens().create` body, for instance when migrating tokens from another server.
+    /// The answer only carries a request ID; follow the job with `batch_status`. With `dryRun`
+    /// the request is checked without creating anything; otherwise a repeat would create the
+    /// tokens twice.
     pub fn create_batch(
         self,
         body: impl IntoIterator<Item = types::TokenCreateRequest>,
@@ -47,7 +51,9 @@ impl<'a> Tokens<'a> {
         CreateTokenBatchRequest::new(self.client, body)
     }
 
-    /// Calls `GET /api/{serviceId}/auth/token/create/batch/status/{tokenBatchRequestId}`.
+    /// Reports the state of a batch started by `create_batch`, looked up by the request ID it
+    /// returned: whether the batch succeeded or failed, how many tokens it created, and the
+    /// error when there is one. A read.
     pub fn batch_status(
         self,
         token_batch_request_id: impl Into<String>,
@@ -167,7 +173,7 @@ impl<'a> ProcessTokenRequest<'a> {
         self
     }
 
-    /// The `cimdOptions` field.
+    /// How to treat client ID metadata documents for this request.
     pub fn cimd_options(mut self, value: types::CimdOptions) -> Self {
         self.body.cimd_options = Some(value);
         self
@@ -293,22 +299,25 @@ pub struct TokenResponse {
 crate::response_basics::response_basics!(TokenResponse, TokenResponse);
 
 impl TokenResponse {
-    /// The `accessToken` field.
+    /// An access token value: in responses the token just issued or acted on, in issue and
+    /// create requests a value of your own that Authlete uses instead of generating one. Treat
+    /// it as a secret.
     pub fn access_token(&self) -> Option<&str> {
         self.body.access_token.as_deref()
     }
 
-    /// The `accessTokenDuration` field.
+    /// How long the access token stays valid, in seconds.
     pub fn access_token_duration(&self) -> Option<i64> {
         self.body.access_token_duration
     }
 
-    /// The `accessTokenExpiresAt` field.
+    /// When the access token expires, in milliseconds since the Unix epoch.
     pub fn access_token_expires_at(&self) -> Option<i64> {
         self.body.access_token_expires_at
     }
 
-    /// The `accessTokenResources` field.
+    /// Target resources (RFC 8707) of the access token itself. A token request can narrow the
+    /// resources of the original request, so this may be a subset of `resources`.
     pub fn access_token_resources(&self) -> &[String] {
         &self.body.access_token_resources
     }
@@ -318,27 +327,32 @@ impl TokenResponse {
         self.body.action.clone()
     }
 
-    /// The `actorToken` field.
+    /// The `actor_token` parameter of a token exchange request (RFC 8693), as the client sent
+    /// it. A credential; keep it out of logs.
     pub fn actor_token(&self) -> Option<&str> {
         self.body.actor_token.as_deref()
     }
 
-    /// The `actorTokenInfo` field.
+    /// What Authlete knows about the actor token; present only when `actorTokenType` is
+    /// `ACCESS_TOKEN` or `REFRESH_TOKEN`.
     pub fn actor_token_info(&self) -> Option<&types::TokenInfo> {
         self.body.actor_token_info.as_ref()
     }
 
-    /// The `actorTokenType` field.
+    /// The `actor_token_type` of a token exchange request (RFC 8693), mapped from its URN to a
+    /// `token_type` value.
     pub fn actor_token_type(&self) -> Option<types::TokenType> {
         self.body.actor_token_type.clone()
     }
 
-    /// The `additionalClaims` field.
+    /// JSON object text with claims (such as `nonce` and `s_hash`) to be added to the ID token
+    /// when `action` is `NATIVE_SSO`.
     pub fn additional_claims(&self) -> Option<&str> {
         self.body.additional_claims.as_deref()
     }
 
-    /// The `assertion` field.
+    /// The `assertion` parameter of a JWT bearer grant (RFC 7521, RFC 7523), for the
+    /// authorization server to validate itself. A credential; keep it out of logs.
     pub fn assertion(&self) -> Option<&str> {
         self.body.assertion.as_deref()
     }
@@ -349,72 +363,85 @@ impl TokenResponse {
         self.body.attestation_challenge.as_deref()
     }
 
-    /// The `audiences` field.
+    /// Every `audience` parameter of a token exchange request; RFC 8693 lets the parameter
+    /// repeat.
     pub fn audiences(&self) -> &[String] {
         &self.body.audiences
     }
 
-    /// The `authorizationDetails` field.
+    /// Rich authorization request details (RFC 9396). With the `PASSWORD` action these are the
+    /// ones in the token request; after success, those of the access token issued.
     pub fn authorization_details(&self) -> Option<&types::AuthzDetails> {
         self.body.authorization_details.as_ref()
     }
 
-    /// The `clientAttributes` field.
+    /// The attributes (key/value pairs) the service operator set on the client the access token
+    /// was issued to.
     pub fn client_attributes(&self) -> &[types::Pair] {
         &self.body.client_attributes
     }
 
-    /// The `clientAuthMethod` field.
+    /// The client authentication method expected of the client at the token endpoint, from its
+    /// registration; absent when Authlete could not tell which client sent the request.
     pub fn client_auth_method(&self) -> Option<&str> {
         self.body.client_auth_method.as_deref()
     }
 
-    /// The `clientEntityId` field.
+    /// The client's entity ID under OpenID Federation 1.0.
     pub fn client_entity_id(&self) -> Option<&str> {
         self.body.client_entity_id.as_deref()
     }
 
-    /// The `clientEntityIdUsed` field.
+    /// Whether the client identified itself by its OpenID Federation entity ID rather than its
+    /// ordinary client ID when the token was requested.
     pub fn client_entity_id_used(&self) -> Option<bool> {
         self.body.client_entity_id_used
     }
 
-    /// The `clientId` field.
+    /// The numeric client ID Authlete assigned to the client application.
     pub fn client_id(&self) -> Option<i64> {
         self.body.client_id
     }
 
-    /// The `clientIdAlias` field.
+    /// The client's alias, a string that can stand in for the numeric client ID while aliases
+    /// are enabled for both the client and the service. Where a token is concerned, it is the
+    /// alias in effect when the token was requested, which may have changed since.
     pub fn client_id_alias(&self) -> Option<&str> {
         self.body.client_id_alias.as_deref()
     }
 
-    /// The `clientIdAliasUsed` field.
+    /// Whether the client identified itself by its client ID alias rather than the numeric
+    /// client ID when the token or authorization was requested.
     pub fn client_id_alias_used(&self) -> Option<bool> {
         self.body.client_id_alias_used
     }
 
-    /// The `cnonce` field.
+    /// The `c_nonce` tied to the access token, a nonce that a wallet puts into its proof when
+    /// requesting a credential (OpenID for Verifiable Credential Issuance).
     pub fn cnonce(&self) -> Option<&str> {
         self.body.cnonce.as_deref()
     }
 
-    /// The `cnonceDuration` field.
+    /// How long a `c_nonce` (OpenID for Verifiable Credential Issuance) stays valid, in
+    /// seconds.
     pub fn cnonce_duration(&self) -> Option<i64> {
         self.body.cnonce_duration
     }
 
-    /// The `cnonceExpiresAt` field.
+    /// When the `c_nonce` expires, in milliseconds since the Unix epoch.
     pub fn cnonce_expires_at(&self) -> Option<i64> {
         self.body.cnonce_expires_at
     }
 
-    /// The `deviceSecret` field.
+    /// Native SSO device secret sent by the client: the `device_secret` parameter in code and
+    /// refresh-token grants, or the `actor_token` of a Native SSO token exchange. A credential;
+    /// keep it out of logs.
     pub fn device_secret(&self) -> Option<&str> {
         self.body.device_secret.as_deref()
     }
 
-    /// The `deviceSecretHash` field.
+    /// The `ds_hash` claim of the ID token sent as `subject_token` in a Native SSO token
+    /// exchange, to be checked against the device secret.
     pub fn device_secret_hash(&self) -> Option<&str> {
         self.body.device_secret_hash.as_deref()
     }
@@ -424,32 +451,36 @@ impl TokenResponse {
         self.body.dpop_nonce.as_deref()
     }
 
-    /// The `grantId` field.
+    /// The `grant_id` to include in the token response (Grant Management for OAuth 2.0).
     pub fn grant_id(&self) -> Option<&str> {
         self.body.grant_id.as_deref()
     }
 
-    /// The `grantType` field.
+    /// The grant type of the token request, named as in Authlete's `grant_type` enum (for
+    /// example `REFRESH_TOKEN`).
     pub fn grant_type(&self) -> Option<&str> {
         self.body.grant_type.as_deref()
     }
 
-    /// The `idToken` field.
+    /// An ID token just issued, as a signed (possibly also encrypted) JWT in compact form.
     pub fn id_token(&self) -> Option<&str> {
         self.body.id_token.as_deref()
     }
 
-    /// The `jwtAccessToken` field.
+    /// The access token in JWT form, issued alongside the ordinary random-string token when the
+    /// service is set up to sign access tokens; absent otherwise. Treat it as a secret.
     pub fn jwt_access_token(&self) -> Option<&str> {
         self.body.jwt_access_token.as_deref()
     }
 
-    /// The `metadataDocumentLocation` field.
+    /// URL of the client's metadata document under OAuth Client ID Metadata Document. On
+    /// token-related objects it is present only when that URL served as the client ID.
     pub fn metadata_document_location(&self) -> Option<&str> {
         self.body.metadata_document_location.as_deref()
     }
 
-    /// The `metadataDocumentUsed` field.
+    /// Whether the client used the URL of its metadata document (OAuth Client ID Metadata
+    /// Document) as its client ID.
     pub fn metadata_document_used(&self) -> Option<bool> {
         self.body.metadata_document_used
     }
@@ -459,47 +490,54 @@ impl TokenResponse {
         self.body.password.as_deref()
     }
 
-    /// The `previousRefreshTokenUsed` field.
+    /// `true` when the request used a refresh token that had just been replaced but was kept
+    /// for a short grace period (the service's idempotent refresh token feature); never `true`
+    /// while that feature is off.
     pub fn previous_refresh_token_used(&self) -> Option<bool> {
         self.body.previous_refresh_token_used
     }
 
-    /// The `properties` field.
+    /// Extra properties: key/value pairs attached to the access token (or to what will become
+    /// one). A property marked hidden is not shown to the client.
     pub fn properties(&self) -> &[types::Property] {
         &self.body.properties
     }
 
-    /// The `refreshToken` field.
+    /// A refresh token value. Treat it as a secret.
     pub fn refresh_token(&self) -> Option<&str> {
         self.body.refresh_token.as_deref()
     }
 
-    /// The `refreshTokenDuration` field.
+    /// How long the refresh token stays valid, in seconds.
     pub fn refresh_token_duration(&self) -> Option<i64> {
         self.body.refresh_token_duration
     }
 
-    /// The `refreshTokenExpiresAt` field.
+    /// When the refresh token expires, in milliseconds since the Unix epoch; 0 when there is no
+    /// refresh token.
     pub fn refresh_token_expires_at(&self) -> Option<i64> {
         self.body.refresh_token_expires_at
     }
 
-    /// The `refreshTokenScopes` field.
+    /// The scopes tied to the refresh token, which may differ from those of the access token.
     pub fn refresh_token_scopes(&self) -> &[String] {
         &self.body.refresh_token_scopes
     }
 
-    /// The `requestedIdTokenClaims` field.
+    /// Names of the claims the original authorization request wanted in ID tokens (the
+    /// `id_token` part of its `claims`), for the `ID_TOKEN_REISSUABLE` action. Always absent
+    /// for tokens issued by Authlete servers older than 3.0.
     pub fn requested_id_token_claims(&self) -> &[String] {
         &self.body.requested_id_token_claims
     }
 
-    /// The `requestedTokenType` field.
+    /// The `requested_token_type` of a token exchange request (RFC 8693), as a `token_type`
+    /// value.
     pub fn requested_token_type(&self) -> Option<types::TokenType> {
         self.body.requested_token_type.clone()
     }
 
-    /// The `resources` field.
+    /// Target resources from the `resource` parameters of the token request (RFC 8707).
     pub fn resources(&self) -> &[String] {
         &self.body.resources
     }
@@ -509,47 +547,54 @@ impl TokenResponse {
         self.body.response_content.as_deref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
 
-    /// The `scopes` field.
+    /// Scopes of the request, grant or access token in question.
     pub fn scopes(&self) -> &[String] {
         &self.body.scopes
     }
 
-    /// The `serviceAttributes` field.
+    /// The attributes (key/value pairs) the service operator set on the service.
     pub fn service_attributes(&self) -> &[types::Pair] {
         &self.body.service_attributes
     }
 
-    /// The `sessionId` field.
+    /// The authentication session tied to the presented code, refresh token or subject token,
+    /// when the request follows OpenID Connect Native SSO.
     pub fn session_id(&self) -> Option<&str> {
         self.body.session_id.as_deref()
     }
 
-    /// The `subject` field.
+    /// The unique identifier of the end user (resource owner), as the authorization server
+    /// knows them.
     pub fn subject(&self) -> Option<&str> {
         self.body.subject.as_deref()
     }
 
-    /// The `subjectToken` field.
+    /// The `subject_token` parameter of a token exchange request (RFC 8693). A credential; keep
+    /// it out of logs.
     pub fn subject_token(&self) -> Option<&str> {
         self.body.subject_token.as_deref()
     }
 
-    /// The `subjectTokenInfo` field.
+    /// What Authlete knows about the subject token; present only when `subjectTokenType` is
+    /// `ACCESS_TOKEN` or `REFRESH_TOKEN`.
     pub fn subject_token_info(&self) -> Option<&types::TokenInfo> {
         self.body.subject_token_info.as_ref()
     }
 
-    /// The `subjectTokenType` field.
+    /// The `subject_token_type` of a token exchange request (RFC 8693), as a `token_type`
+    /// value.
     pub fn subject_token_type(&self) -> Option<types::TokenType> {
         self.body.subject_token_type.clone()
     }
@@ -632,133 +677,155 @@ impl<'a> CreateTokenRequest<'a> {
         }
     }
 
-    /// The `accessToken` field.
+    /// A value of your own to use as the new access token; leave it out to let Authlete
+    /// generate one.
     pub fn access_token(mut self, value: impl Into<String>) -> Self {
         self.body.access_token = Some(value.into());
         self
     }
 
-    /// The `accessTokenDuration` field.
+    /// Lifetime of the new access token in seconds; 0 or absent means the service's settings
+    /// decide.
     pub fn access_token_duration(mut self, value: i64) -> Self {
         self.body.access_token_duration = Some(value);
         self
     }
 
-    /// The `accessTokenPersistent` field.
+    /// When `true`, the new access token never expires on its own and must be revoked or
+    /// deleted; `accessTokenDuration` is then ignored.
     pub fn access_token_persistent(mut self, value: bool) -> Self {
         self.body.access_token_persistent = Some(value);
         self
     }
 
-    /// The `acr` field.
+    /// The `acr` value to record for the user authentication behind the new token (RFC 9470
+    /// step-up). Ignored when there is no `subject`.
     pub fn acr(mut self, value: impl Into<String>) -> Self {
         self.body.acr = Some(value.into());
         self
     }
 
-    /// The `authTime` field.
+    /// When the user authenticated, in seconds since the Unix epoch, to record with the new
+    /// token (RFC 9470 step-up). Ignored when there is no `subject`.
     pub fn auth_time(mut self, value: i64) -> Self {
         self.body.auth_time = Some(value);
         self
     }
 
-    /// The `authorizationDetails` field.
+    /// Rich authorization request details (RFC 9396) to attach to the new access token.
     pub fn authorization_details(mut self, value: types::AuthzDetails) -> Self {
         self.body.authorization_details = Some(value);
         self
     }
 
-    /// The `certificateThumbprint` field.
+    /// SHA-256 thumbprint of the client certificate that the access token is bound to
+    /// (mutual-TLS certificate-bound tokens, RFC 8705); a client using the token must present
+    /// the matching certificate.
     pub fn certificate_thumbprint(mut self, value: impl Into<String>) -> Self {
         self.body.certificate_thumbprint = Some(value.into());
         self
     }
 
-    /// The `clientEntityIdUsed` field.
+    /// Make the new token behave as if the client had identified itself by its entity ID; the
+    /// only visible effect is `aud` in userinfo responses. No effect when the client has no
+    /// entity ID; excludes `clientIdAliasUsed` and `metadataDocumentUsed`.
     pub fn client_entity_id_used(mut self, value: bool) -> Self {
         self.body.client_entity_id_used = Some(value);
         self
     }
 
-    /// The `clientId` field.
+    /// The numeric ID of the client the new access token will belong to.
     pub fn client_id(mut self, value: i64) -> Self {
         self.body.client_id = Some(value);
         self
     }
 
-    /// The `clientIdAliasUsed` field.
+    /// Make the new token behave as if the client had identified itself by its alias; the only
+    /// visible effect is `aud` in userinfo responses. No effect when the client has no alias;
+    /// excludes `clientEntityIdUsed` and `metadataDocumentUsed`.
     pub fn client_id_alias_used(mut self, value: bool) -> Self {
         self.body.client_id_alias_used = Some(value);
         self
     }
 
-    /// The `clientIdentifier` field.
+    /// The client a token belongs to, named by a client identifier string rather than the
+    /// numeric `clientId`.
     pub fn client_identifier(mut self, value: impl Into<String>) -> Self {
         self.body.client_identifier = Some(value.into());
         self
     }
 
-    /// The `dpopKeyThumbprint` field.
+    /// JWK thumbprint of the public key the access token is bound to under DPoP (RFC 9449). A
+    /// bound token must come with a DPoP proof signed by the matching private key, and its
+    /// token type becomes `DPoP`.
     pub fn dpop_key_thumbprint(mut self, value: impl Into<String>) -> Self {
         self.body.dpop_key_thumbprint = Some(value.into());
         self
     }
 
-    /// The `forExternalAttachment` field.
+    /// Whether the access token is one made for an external attachment (OpenID Connect for
+    /// Identity Assurance), to be embedded in ID tokens or userinfo responses.
     pub fn for_external_attachment(mut self, value: bool) -> Self {
         self.body.for_external_attachment = Some(value);
         self
     }
 
-    /// The `jwtAtClaims` field.
+    /// Extra claims, as a JSON object in a string, to add to the payload of a JWT access token.
+    /// Ignored unless the service issues JWT access tokens.
     pub fn jwt_at_claims(mut self, value: impl Into<String>) -> Self {
         self.body.jwt_at_claims = Some(value.into());
         self
     }
 
-    /// The `metadataDocumentUsed` field.
+    /// Whether the client used the URL of its metadata document (OAuth Client ID Metadata
+    /// Document) as its client ID.
     pub fn metadata_document_used(mut self, value: bool) -> Self {
         self.body.metadata_document_used = Some(value);
         self
     }
 
-    /// The `properties` field.
+    /// Extra key/value properties to attach to the new access token; a property marked hidden
+    /// is not shown to the client.
     pub fn properties(mut self, value: impl IntoIterator<Item = types::Property>) -> Self {
         self.body.properties = value.into_iter().collect();
         self
     }
 
-    /// The `refreshToken` field.
+    /// A value of your own to use as the new refresh token; leave it out to let Authlete
+    /// generate one.
     pub fn refresh_token(mut self, value: impl Into<String>) -> Self {
         self.body.refresh_token = Some(value.into());
         self
     }
 
-    /// The `refreshTokenDuration` field.
+    /// Lifetime of the new refresh token in seconds; 0 or absent means the service's settings
+    /// decide.
     pub fn refresh_token_duration(mut self, value: i64) -> Self {
         self.body.refresh_token_duration = Some(value);
         self
     }
 
-    /// The `resources` field.
+    /// Resource indicators (RFC 8707) to attach to the new access token.
     pub fn resources(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.resources = value.into_iter().map(Into::into).collect();
         self
     }
 
-    /// The `scopes` field.
+    /// Scopes to grant to the new access token.
     pub fn scopes(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.scopes = value.into_iter().map(Into::into).collect();
         self
     }
 
-    /// The `sessionId` field.
+    /// The ID of the end user's authentication session, used for the `sid` claim and for OpenID
+    /// Connect Native SSO.
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.body.session_id = Some(value.into());
         self
     }
 
-    /// The `subject` field.
+    /// The user the new access token will belong to; leave it out for a client- credentials
+    /// token.
     pub fn subject(mut self, value: impl Into<String>) -> Self {
         self.body.subject = Some(value.into());
         self
@@ -805,7 +872,9 @@ pub struct TokenCreateResponse {
 crate::response_basics::response_basics!(TokenCreateResponse, TokenCreateResponse);
 
 impl TokenCreateResponse {
-    /// The `accessToken` field.
+    /// An access token value: in responses the token just issued or acted on, in issue and
+    /// create requests a value of your own that Authlete uses instead of generating one. Treat
+    /// it as a secret.
     pub fn access_token(&self) -> Option<&str> {
         self.body.access_token.as_deref()
     }
@@ -815,92 +884,105 @@ impl TokenCreateResponse {
         self.body.action.clone()
     }
 
-    /// The `authorizationDetails` field.
+    /// Rich authorization request details (RFC 9396), the structured form of an
+    /// `authorization_details` parameter, associated with the request, grant or token in
+    /// question.
     pub fn authorization_details(&self) -> Option<&types::AuthzDetails> {
         self.body.authorization_details.as_ref()
     }
 
-    /// The `clientId` field.
+    /// The numeric client ID Authlete assigned to the client application.
     pub fn client_id(&self) -> Option<i64> {
         self.body.client_id
     }
 
-    /// The `clientIdentifier` field.
+    /// The client a token belongs to, named by a client identifier string rather than the
+    /// numeric `clientId`.
     pub fn client_identifier(&self) -> Option<&str> {
         self.body.client_identifier.as_deref()
     }
 
-    /// The `expiresAt` field.
+    /// When the new access token expires, in milliseconds since the Unix epoch.
     pub fn expires_at(&self) -> Option<i64> {
         self.body.expires_at
     }
 
-    /// The `expiresIn` field.
+    /// Lifetime of the new access token in seconds (whereas `expiresAt` is an absolute time in
+    /// milliseconds since the Unix epoch).
     pub fn expires_in(&self) -> Option<i64> {
         self.body.expires_in
     }
 
-    /// The `forExternalAttachment` field.
+    /// Whether the access token is one made for an external attachment (OpenID Connect for
+    /// Identity Assurance), to be embedded in ID tokens or userinfo responses.
     pub fn for_external_attachment(&self) -> Option<bool> {
         self.body.for_external_attachment
     }
 
-    /// The `grantType` field.
+    /// The grant type (OAuth flow) the access token came from or the token request uses, named
+    /// as in Authlete's `grant_type` enum (for example `AUTHORIZATION_CODE`).
     pub fn grant_type(&self) -> Option<&str> {
         self.body.grant_type.as_deref()
     }
 
-    /// The `jwtAccessToken` field.
+    /// The access token in JWT form, issued alongside the ordinary random-string token when the
+    /// service is set up to sign access tokens; absent otherwise. Treat it as a secret.
     pub fn jwt_access_token(&self) -> Option<&str> {
         self.body.jwt_access_token.as_deref()
     }
 
-    /// The `properties` field.
+    /// Extra properties: key/value pairs attached to the access token (or to what will become
+    /// one). A property marked hidden is not shown to the client.
     pub fn properties(&self) -> &[types::Property] {
         &self.body.properties
     }
 
-    /// The `refreshToken` field.
+    /// The new refresh token; absent for the implicit and client-credentials grant types. Treat
+    /// it as a secret.
     pub fn refresh_token(&self) -> Option<&str> {
         self.body.refresh_token.as_deref()
     }
 
-    /// The `refreshTokenScopes` field.
+    /// The scopes tied to the refresh token, which may differ from those of the access token.
     pub fn refresh_token_scopes(&self) -> &[String] {
         &self.body.refresh_token_scopes
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
 
-    /// The `scopes` field.
+    /// Scopes of the request, grant or access token in question.
     pub fn scopes(&self) -> &[String] {
         &self.body.scopes
     }
 
-    /// The `sessionId` field.
+    /// The ID of the end user's authentication session, used for the `sid` claim and for OpenID
+    /// Connect Native SSO.
     pub fn session_id(&self) -> Option<&str> {
         self.body.session_id.as_deref()
     }
 
-    /// The `subject` field.
+    /// The unique identifier of the end user (resource owner), as the authorization server
+    /// knows them.
     pub fn subject(&self) -> Option<&str> {
         self.body.subject.as_deref()
     }
 
-    /// The `tokenId` field.
+    /// Authlete's unique identifier for an access token record.
     pub fn token_id(&self) -> Option<&str> {
         self.body.token_id.as_deref()
     }
 
-    /// The `tokenType` field.
+    /// The token type of the access token, for example `Bearer` or `DPoP`.
     pub fn token_type(&self) -> Option<&str> {
         self.body.token_type.as_deref()
     }
@@ -997,17 +1079,19 @@ pub struct TokenCreateBatchResponse {
 
 crate::response_basics::response_basics!(TokenCreateBatchResponse, TokenCreateBatchResponse);
 impl TokenCreateBatchResponse {
-    /// The `requestId` field.
+    /// Identifier of a batch token-creation request, for looking up its status later.
     pub fn token_batch_request_id(&self) -> Option<&str> {
         self.body.request_id.as_deref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
@@ -1092,17 +1176,19 @@ crate::response_basics::response_basics!(
     TokenCreateBatchStatusResponse
 );
 impl TokenCreateBatchStatusResponse {
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
 
-    /// The `status` field.
+    /// Progress and outcome of the token creation batch named in the request path.
     pub fn status(&self) -> Option<&types::TokenBatchStatus> {
         self.body.status.as_ref()
     }
@@ -1375,27 +1461,31 @@ pub struct TokenListResponse {
 crate::response_basics::response_basics!(TokenListResponse, TokenGetListResponse);
 
 impl TokenListResponse {
-    /// The `accessTokens` field.
+    /// Tokens on this page that match the client and subject filters; absent when nothing
+    /// matches.
     pub fn access_tokens(&self) -> &[types::AccessToken] {
         &self.body.access_tokens
     }
 
-    /// The `client` field.
+    /// The client named by the request's `clientIdentifier`; absent when the request did not
+    /// name one.
     pub fn client(&self) -> Option<&types::ClientLimited> {
         self.body.client.as_ref()
     }
 
-    /// The `end` field.
+    /// End index of the page of results, exclusive. In a response it is the value the request
+    /// gave or Authlete's default.
     pub fn end(&self) -> Option<i32> {
         self.body.end
     }
 
-    /// The `start` field.
+    /// Start index of the page of results, inclusive. In a response it is the value the request
+    /// gave, or 0 by default.
     pub fn start(&self) -> Option<i32> {
         self.body.start
     }
 
-    /// The `subject` field.
+    /// The `subject` filter the request used, if any.
     pub fn subject(&self) -> Option<&str> {
         self.body.subject.as_deref()
     }
@@ -1455,31 +1545,36 @@ impl<'a> IssueTokenRequest<'a> {
         }
     }
 
-    /// The `accessToken` field.
+    /// A value of your own to use as the access token instead of letting Authlete generate it.
+    /// Give it plenty of entropy (the generated ones carry 256 bits) or values may collide.
     pub fn access_token(mut self, value: impl Into<String>) -> Self {
         self.body.access_token = Some(value.into());
         self
     }
 
-    /// The `accessTokenDuration` field.
+    /// Lifetime in seconds for the access token in place of the configured one. Only positive
+    /// values count; anything else is ignored.
     pub fn access_token_duration(mut self, value: i64) -> Self {
         self.body.access_token_duration = Some(value);
         self
     }
 
-    /// The `jwtAtClaims` field.
+    /// Extra claims, as a JSON object in a string, to add to the payload of a JWT access token.
+    /// Ignored unless the service issues JWT access tokens.
     pub fn jwt_at_claims(mut self, value: impl Into<String>) -> Self {
         self.body.jwt_at_claims = Some(value.into());
         self
     }
 
-    /// The `properties` field.
+    /// Extra key/value properties to attach to the access token this call issues; a property
+    /// marked hidden is not shown to the client.
     pub fn properties(mut self, value: impl IntoIterator<Item = types::Property>) -> Self {
         self.body.properties = value.into_iter().collect();
         self
     }
 
-    /// The `refreshTokenDuration` field.
+    /// Lifetime in seconds for the refresh token in place of the configured one. Only positive
+    /// values count; anything else is ignored.
     pub fn refresh_token_duration(mut self, value: i64) -> Self {
         self.body.refresh_token_duration = Some(value);
         self
@@ -1526,22 +1621,25 @@ pub struct TokenIssueResponse {
 crate::response_basics::response_basics!(TokenIssueResponse, TokenIssueResponse);
 
 impl TokenIssueResponse {
-    /// The `accessToken` field.
+    /// An access token value: in responses the token just issued or acted on, in issue and
+    /// create requests a value of your own that Authlete uses instead of generating one. Treat
+    /// it as a secret.
     pub fn access_token(&self) -> Option<&str> {
         self.body.access_token.as_deref()
     }
 
-    /// The `accessTokenDuration` field.
+    /// How long the access token stays valid, in seconds.
     pub fn access_token_duration(&self) -> Option<i64> {
         self.body.access_token_duration
     }
 
-    /// The `accessTokenExpiresAt` field.
+    /// When the access token expires, in milliseconds since the Unix epoch.
     pub fn access_token_expires_at(&self) -> Option<i64> {
         self.body.access_token_expires_at
     }
 
-    /// The `accessTokenResources` field.
+    /// Target resources (RFC 8707) of the access token itself. A token request can narrow the
+    /// resources of the original request, so this may be a subset of `resources`.
     pub fn access_token_resources(&self) -> &[String] {
         &self.body.access_token_resources
     }
@@ -1551,77 +1649,89 @@ impl TokenIssueResponse {
         self.body.action.clone()
     }
 
-    /// The `authorizationDetails` field.
+    /// Rich authorization request details (RFC 9396), the structured form of an
+    /// `authorization_details` parameter, associated with the request, grant or token in
+    /// question.
     pub fn authorization_details(&self) -> Option<&types::AuthzDetails> {
         self.body.authorization_details.as_ref()
     }
 
-    /// The `clientAttributes` field.
+    /// The attributes (key/value pairs) the service operator set on the client the access token
+    /// was issued to.
     pub fn client_attributes(&self) -> &[types::Pair] {
         &self.body.client_attributes
     }
 
-    /// The `clientEntityId` field.
+    /// The client's entity ID under OpenID Federation 1.0.
     pub fn client_entity_id(&self) -> Option<&str> {
         self.body.client_entity_id.as_deref()
     }
 
-    /// The `clientEntityIdUsed` field.
+    /// Whether the client identified itself by its OpenID Federation entity ID rather than its
+    /// ordinary client ID when the token was requested.
     pub fn client_entity_id_used(&self) -> Option<bool> {
         self.body.client_entity_id_used
     }
 
-    /// The `clientId` field.
+    /// The numeric client ID Authlete assigned to the client application.
     pub fn client_id(&self) -> Option<i64> {
         self.body.client_id
     }
 
-    /// The `clientIdAlias` field.
+    /// The client's alias, a string that can stand in for the numeric client ID while aliases
+    /// are enabled for both the client and the service. Where a token is concerned, it is the
+    /// alias in effect when the token was requested, which may have changed since.
     pub fn client_id_alias(&self) -> Option<&str> {
         self.body.client_id_alias.as_deref()
     }
 
-    /// The `clientIdAliasUsed` field.
+    /// Whether the client identified itself by its client ID alias rather than the numeric
+    /// client ID when the token or authorization was requested.
     pub fn client_id_alias_used(&self) -> Option<bool> {
         self.body.client_id_alias_used
     }
 
-    /// The `jwtAccessToken` field.
+    /// The access token in JWT form, issued alongside the ordinary random-string token when the
+    /// service is set up to sign access tokens; absent otherwise. Treat it as a secret.
     pub fn jwt_access_token(&self) -> Option<&str> {
         self.body.jwt_access_token.as_deref()
     }
 
-    /// The `metadataDocumentLocation` field.
+    /// URL of the client's metadata document under OAuth Client ID Metadata Document. On
+    /// token-related objects it is present only when that URL served as the client ID.
     pub fn metadata_document_location(&self) -> Option<&str> {
         self.body.metadata_document_location.as_deref()
     }
 
-    /// The `metadataDocumentUsed` field.
+    /// Whether the client used the URL of its metadata document (OAuth Client ID Metadata
+    /// Document) as its client ID.
     pub fn metadata_document_used(&self) -> Option<bool> {
         self.body.metadata_document_used
     }
 
-    /// The `properties` field.
+    /// Extra properties: key/value pairs attached to the access token (or to what will become
+    /// one). A property marked hidden is not shown to the client.
     pub fn properties(&self) -> &[types::Property] {
         &self.body.properties
     }
 
-    /// The `refreshToken` field.
+    /// A refresh token value. Treat it as a secret.
     pub fn refresh_token(&self) -> Option<&str> {
         self.body.refresh_token.as_deref()
     }
 
-    /// The `refreshTokenDuration` field.
+    /// How long the refresh token stays valid, in seconds.
     pub fn refresh_token_duration(&self) -> Option<i64> {
         self.body.refresh_token_duration
     }
 
-    /// The `refreshTokenExpiresAt` field.
+    /// When the refresh token expires, in milliseconds since the Unix epoch; 0 when there is no
+    /// refresh token.
     pub fn refresh_token_expires_at(&self) -> Option<i64> {
         self.body.refresh_token_expires_at
     }
 
-    /// The `refreshTokenScopes` field.
+    /// The scopes tied to the refresh token, which may differ from those of the access token.
     pub fn refresh_token_scopes(&self) -> &[String] {
         &self.body.refresh_token_scopes
     }
@@ -1631,27 +1741,30 @@ impl TokenIssueResponse {
         self.body.response_content.as_deref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
 
-    /// The `scopes` field.
+    /// Scopes of the request, grant or access token in question.
     pub fn scopes(&self) -> &[String] {
         &self.body.scopes
     }
 
-    /// The `serviceAttributes` field.
+    /// The attributes (key/value pairs) the service operator set on the service.
     pub fn service_attributes(&self) -> &[types::Pair] {
         &self.body.service_attributes
     }
 
-    /// The `subject` field.
+    /// The unique identifier of the end user (resource owner), as the authorization server
+    /// knows them.
     pub fn subject(&self) -> Option<&str> {
         self.body.subject.as_deref()
     }
@@ -1823,61 +1936,73 @@ impl<'a> UpdateTokenRequest<'a> {
         }
     }
 
-    /// The `accessTokenExpiresAt` field.
+    /// The new expiry of the access token, in milliseconds since the Unix epoch. Ignored when
+    /// `accessTokenPersistent` is `true`.
     pub fn access_token_expires_at(mut self, value: i64) -> Self {
         self.body.access_token_expires_at = Some(value);
         self
     }
 
-    /// The `accessTokenExpiresAtUpdatedOnScopeUpdate` field.
+    /// If `true` and this request changes the token's scopes without giving
+    /// `accessTokenExpiresAt`, Authlete recomputes the expiry from the duration attributes of
+    /// the new scopes (the shortest wins). Defaults to `false`.
     pub fn access_token_expires_at_updated_on_scope_update(mut self, value: bool) -> Self {
         self.body.access_token_expires_at_updated_on_scope_update = Some(value);
         self
     }
 
-    /// The `accessTokenHash` field.
+    /// The hash of the access token to update, for when the hash is known but the value is not.
+    /// `accessToken` wins if both are given.
     pub fn access_token_hash(mut self, value: impl Into<String>) -> Self {
         self.body.access_token_hash = Some(value.into());
         self
     }
 
-    /// The `accessTokenPersistent` field.
+    /// When `true`, the access token stops expiring on its own and must be revoked or deleted;
+    /// `accessTokenExpiresAt` is then ignored.
     pub fn access_token_persistent(mut self, value: bool) -> Self {
         self.body.access_token_persistent = Some(value);
         self
     }
 
-    /// The `accessTokenValueUpdated` field.
+    /// If `true`, Authlete replaces the access token's value with a freshly generated one and
+    /// returns it; by default the value is kept.
     pub fn access_token_value_updated(mut self, value: bool) -> Self {
         self.body.access_token_value_updated = Some(value);
         self
     }
 
-    /// The `authorizationDetails` field.
+    /// The rich authorization request details (RFC 9396) the access token should carry from now
+    /// on.
     pub fn authorization_details(mut self, value: types::AuthzDetails) -> Self {
         self.body.authorization_details = Some(value);
         self
     }
 
-    /// The `certificateThumbprint` field.
+    /// SHA-256 thumbprint of the client certificate that the access token is bound to
+    /// (mutual-TLS certificate-bound tokens, RFC 8705); a client using the token must present
+    /// the matching certificate.
     pub fn certificate_thumbprint(mut self, value: impl Into<String>) -> Self {
         self.body.certificate_thumbprint = Some(value.into());
         self
     }
 
-    /// The `dpopKeyThumbprint` field.
+    /// JWK thumbprint of the public key the access token is bound to under DPoP (RFC 9449). A
+    /// bound token must come with a DPoP proof signed by the matching private key, and its
+    /// token type becomes `DPoP`.
     pub fn dpop_key_thumbprint(mut self, value: impl Into<String>) -> Self {
         self.body.dpop_key_thumbprint = Some(value.into());
         self
     }
 
-    /// The `forExternalAttachment` field.
+    /// Whether the access token is one made for an external attachment (OpenID Connect for
+    /// Identity Assurance), to be embedded in ID tokens or userinfo responses.
     pub fn for_external_attachment(mut self, value: bool) -> Self {
         self.body.for_external_attachment = Some(value);
         self
     }
 
-    /// The `properties` field.
+    /// The new set of extra properties for the access token, replacing the old one.
     pub fn properties(mut self, value: impl IntoIterator<Item = types::Property>) -> Self {
         self.body.properties = value.into_iter().collect();
         self
@@ -1889,13 +2014,14 @@ impl<'a> UpdateTokenRequest<'a> {
         self
     }
 
-    /// The `refreshTokenExpiresAt` field.
+    /// The new expiry of the refresh token, in milliseconds since the Unix epoch.
     pub fn refresh_token_expires_at(mut self, value: i64) -> Self {
         self.body.refresh_token_expires_at = Some(value);
         self
     }
 
-    /// The `refreshTokenExpiresAtUpdatedOnScopeUpdate` field.
+    /// Counterpart of `accessTokenExpiresAtUpdatedOnScopeUpdate` for the refresh token: whether
+    /// a scope change made by this request may also move the refresh token's expiry.
     pub fn refresh_token_expires_at_updated_on_scope_update(mut self, value: bool) -> Self {
         self.body.refresh_token_expires_at_updated_on_scope_update = Some(value);
         self
@@ -1907,13 +2033,13 @@ impl<'a> UpdateTokenRequest<'a> {
         self
     }
 
-    /// The `scopes` field.
+    /// The new set of scopes for the access token, replacing the old one.
     pub fn scopes(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.scopes = value.into_iter().map(Into::into).collect();
         self
     }
 
-    /// The `tokenId` field.
+    /// Authlete's unique identifier for an access token record.
     pub fn token_id(mut self, value: impl Into<String>) -> Self {
         self.body.token_id = Some(value.into());
         self
@@ -1960,12 +2086,12 @@ pub struct TokenUpdateResponse {
 crate::response_basics::response_basics!(TokenUpdateResponse, TokenUpdateResponse);
 
 impl TokenUpdateResponse {
-    /// The `accessToken` field.
+    /// The access token that was updated. Treat it as a secret.
     pub fn access_token(&self) -> Option<&str> {
         self.body.access_token.as_deref()
     }
 
-    /// The `accessTokenExpiresAt` field.
+    /// When the access token expires, in milliseconds since the Unix epoch.
     pub fn access_token_expires_at(&self) -> Option<i64> {
         self.body.access_token_expires_at
     }
@@ -1975,47 +2101,54 @@ impl TokenUpdateResponse {
         self.body.action.clone()
     }
 
-    /// The `authorizationDetails` field.
+    /// Rich authorization request details (RFC 9396), the structured form of an
+    /// `authorization_details` parameter, associated with the request, grant or token in
+    /// question.
     pub fn authorization_details(&self) -> Option<&types::AuthzDetails> {
         self.body.authorization_details.as_ref()
     }
 
-    /// The `forExternalAttachment` field.
+    /// Whether the access token is one made for an external attachment (OpenID Connect for
+    /// Identity Assurance), to be embedded in ID tokens or userinfo responses.
     pub fn for_external_attachment(&self) -> Option<bool> {
         self.body.for_external_attachment
     }
 
-    /// The `properties` field.
+    /// Extra properties: key/value pairs attached to the access token (or to what will become
+    /// one). A property marked hidden is not shown to the client.
     pub fn properties(&self) -> &[types::Property] {
         &self.body.properties
     }
 
-    /// The `refreshTokenExpiresAt` field.
+    /// When the refresh token expires, in milliseconds since the Unix epoch; 0 when there is no
+    /// refresh token.
     pub fn refresh_token_expires_at(&self) -> Option<i64> {
         self.body.refresh_token_expires_at
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
 
-    /// The `scopes` field.
+    /// Scopes of the request, grant or access token in question.
     pub fn scopes(&self) -> &[String] {
         &self.body.scopes
     }
 
-    /// The `tokenId` field.
+    /// Authlete's unique identifier for an access token record.
     pub fn token_id(&self) -> Option<&str> {
         self.body.token_id.as_deref()
     }
 
-    /// The `tokenType` field.
+    /// The token type of the access token, for example `Bearer` or `DPoP`.
     pub fn token_type(&self) -> Option<&str> {
         self.body.token_type.as_deref()
     }
@@ -2072,25 +2205,28 @@ impl<'a> ReissueIdTokenRequest<'a> {
         }
     }
 
-    /// The `claims` field.
+    /// Extra claims to put into the payload of the reissued ID token, as a JSON object in a
+    /// string.
     pub fn claims(mut self, value: impl Into<String>) -> Self {
         self.body.claims = Some(value.into());
         self
     }
 
-    /// The `idTokenAudType` field.
+    /// How to write the `aud` claim of the reissued ID token: `array` (the default) or
+    /// `string`. Overrides the service setting.
     pub fn id_token_aud_type(mut self, value: impl Into<String>) -> Self {
         self.body.id_token_aud_type = Some(value.into());
         self
     }
 
-    /// The `idtHeaderParams` field.
+    /// Extra JWS header parameters for the ID token, as a JSON object in a string.
     pub fn idt_header_params(mut self, value: impl Into<String>) -> Self {
         self.body.idt_header_params = Some(value.into());
         self
     }
 
-    /// The `sub` field.
+    /// A value for the `sub` claim of the reissued ID token in place of the subject of the
+    /// access token.
     pub fn subject(mut self, value: impl Into<String>) -> Self {
         self.body.sub = Some(value.into());
         self
@@ -2142,22 +2278,25 @@ impl IdTokenReissueResponse {
         self.body.action.clone()
     }
 
-    /// The `idToken` field.
+    /// The newly reissued ID token, a JWS in compact serialization.
     pub fn id_token(&self) -> Option<&str> {
         self.body.id_token.as_deref()
     }
 
-    /// The `responseContent` field.
+    /// The JSON body of the token response to send to the client, new ID token included. Keep
+    /// it out of logs.
     pub fn response_content(&self) -> Option<&str> {
         self.body.response_content.as_deref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }

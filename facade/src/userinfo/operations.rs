@@ -27,12 +27,19 @@ pub struct UserInfo<'a> {
 }
 
 impl<'a> UserInfo<'a> {
-    /// Calls `POST /api/{serviceId}/auth/userinfo`.
+    /// Checks the access token presented to the UserInfo endpoint, together with its DPoP proof
+    /// or client certificate when the token is bound to one. The answer's `action` either gives
+    /// the error to send back (with its `WWW- Authenticate` value) or, with `OK`, names the
+    /// subject and the claims to collect; the endpoint then gathers those values and calls
+    /// `issue`. A read.
     pub fn process(self, token: impl Into<String>) -> ProcessUserInfoRequest<'a> {
         ProcessUserInfoRequest::new(self.client, token)
     }
 
-    /// Calls `POST /api/{serviceId}/auth/userinfo/issue`.
+    /// Builds the UserInfo response once the endpoint has collected the user's claim values:
+    /// send the token from the `process` step and the claims as JSON. The answer's `action`
+    /// says what to send back, either plain JSON or a signed and/or encrypted JWT when the
+    /// client registered for that. Nothing is stored or spent, so a repeat is harmless.
     pub fn issue(self, token: impl Into<String>) -> IssueUserInfoRequest<'a> {
         IssueUserInfoRequest::new(self.client, token)
     }
@@ -75,61 +82,72 @@ impl<'a> ProcessUserInfoRequest<'a> {
         }
     }
 
-    /// The `clientCertificate` field.
+    /// The client's TLS certificate in PEM form, as presented on the mutual-TLS connection to
+    /// your endpoint (RFC 8705).
     pub fn client_certificate(mut self, value: impl Into<String>) -> Self {
         self.body.client_certificate = Some(value.into());
         self
     }
 
-    /// The `dpop` field.
+    /// The `DPoP` request header exactly as the client sent it: a signed proof JWT carrying the
+    /// client's public key (RFC 9449).
     pub fn dpop(mut self, value: impl Into<String>) -> Self {
         self.body.dpop = Some(value.into());
         self
     }
 
-    /// The `dpopNonceRequired` field.
+    /// Whether DPoP proofs must contain a nonce issued by the server (RFC 9449). Either this
+    /// request flag or the service setting of the same name turns the check on.
     pub fn dpop_nonce_required(mut self, value: bool) -> Self {
         self.body.dpop_nonce_required = Some(value);
         self
     }
 
-    /// The `headers` field.
+    /// All headers of the userinfo request, as name/value pairs, from which Authlete computes
+    /// components for HTTP message signatures (RFC 9421).
     pub fn headers(mut self, value: impl IntoIterator<Item = types::Pair>) -> Self {
         self.body.headers = value.into_iter().collect();
         self
     }
 
-    /// The `htm` field.
+    /// The HTTP method of the userinfo request (`GET` or `POST`), checked against the DPoP
+    /// proof and used as `@method` for HTTP message signatures.
     pub fn htm(mut self, value: impl Into<String>) -> Self {
         self.body.htm = Some(value.into());
         self
     }
 
-    /// The `htu` field.
+    /// The URL of the userinfo endpoint, for DPoP proof checks; defaults to the service's
+    /// `userInfoEndpoint`.
     pub fn htu(mut self, value: impl Into<String>) -> Self {
         self.body.htu = Some(value.into());
         self
     }
 
-    /// The `message` field.
+    /// Deprecated: the HTTP message body, from which Authlete computed the expected
+    /// `Content-Digest` for HTTP message signatures. `requestBodyContained` replaces it.
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.body.message = Some(value.into());
         self
     }
 
-    /// The `requestBodyContained` field.
+    /// Whether the incoming request had a body. If so, and FAPI message signing applies,
+    /// Authlete checks that the HTTP message signature covers `content- digest` (RFC 9421).
     pub fn request_body_contained(mut self, value: bool) -> Self {
         self.body.request_body_contained = Some(value);
         self
     }
 
-    /// The `targetUri` field.
+    /// The full URL of the incoming request, query included, from which Authlete derives
+    /// `@target-uri` and related components for HTTP message signatures (RFC 9421). When
+    /// omitted, `htu` is used.
     pub fn target_uri(mut self, value: impl Into<String>) -> Self {
         self.body.target_uri = Some(value.into());
         self
     }
 
-    /// The `uri` field.
+    /// Deprecated: the URL of the userinfo endpoint, once used to check HTTP message
+    /// signatures; use `targetUri`.
     pub fn uri(mut self, value: impl Into<String>) -> Self {
         self.body.uri = Some(value.into());
         self
@@ -176,124 +194,145 @@ pub struct UserinfoResponse {
 crate::response_basics::response_basics!(UserinfoResponse, UserinfoResponse);
 
 impl UserinfoResponse {
-    /// The `action` field.
+    /// What the userinfo endpoint does next: collect the user's claims and call
+    /// `/auth/userinfo/issue` (`OK`), or refuse with 400, 401, 403 or 500 and `responseContent`
+    /// as the `WWW-Authenticate` header.
     pub fn action(&self) -> Option<types::UserInfoAction> {
         self.body.action.clone()
     }
 
-    /// The `claims` field.
+    /// Names of the claims the client asked to have in the userinfo response, taken from the
+    /// `scope` and `claims` parameters of the original authorization request.
     pub fn claims(&self) -> &[String] {
         &self.body.claims
     }
 
-    /// The `clientAttributes` field.
+    /// The attributes (key/value pairs) the service operator set on the client the access token
+    /// was issued to.
     pub fn client_attributes(&self) -> &[types::Pair] {
         &self.body.client_attributes
     }
 
-    /// The `clientEntityId` field.
+    /// The client's entity ID under OpenID Federation 1.0.
     pub fn client_entity_id(&self) -> Option<&str> {
         self.body.client_entity_id.as_deref()
     }
 
-    /// The `clientEntityIdUsed` field.
+    /// Whether the client identified itself by its OpenID Federation entity ID rather than its
+    /// ordinary client ID when the token was requested.
     pub fn client_entity_id_used(&self) -> Option<bool> {
         self.body.client_entity_id_used
     }
 
-    /// The `clientId` field.
+    /// The numeric client ID Authlete assigned to the client application.
     pub fn client_id(&self) -> Option<i64> {
         self.body.client_id
     }
 
-    /// The `clientIdAlias` field.
+    /// The client's alias, a string that can stand in for the numeric client ID while aliases
+    /// are enabled for both the client and the service. Where a token is concerned, it is the
+    /// alias in effect when the token was requested, which may have changed since.
     pub fn client_id_alias(&self) -> Option<&str> {
         self.body.client_id_alias.as_deref()
     }
 
-    /// The `clientIdAliasUsed` field.
+    /// Whether the client identified itself by its client ID alias rather than the numeric
+    /// client ID when the token or authorization was requested.
     pub fn client_id_alias_used(&self) -> Option<bool> {
         self.body.client_id_alias_used
     }
 
-    /// The `consentedClaims` field.
+    /// Names of the claims the end user agreed to let the client receive.
     pub fn consented_claims(&self) -> &[String] {
         &self.body.consented_claims
     }
 
-    /// The `dpopNonce` field.
+    /// A nonce for the client's next DPoP proof. When present, send it to the client in the
+    /// `DPoP-Nonce` response header (RFC 9449).
     pub fn dpop_nonce(&self) -> Option<&str> {
         self.body.dpop_nonce.as_deref()
     }
 
-    /// The `metadataDocumentLocation` field.
+    /// URL of the client's metadata document under OAuth Client ID Metadata Document. On
+    /// token-related objects it is present only when that URL served as the client ID.
     pub fn metadata_document_location(&self) -> Option<&str> {
         self.body.metadata_document_location.as_deref()
     }
 
-    /// The `metadataDocumentUsed` field.
+    /// Whether the client used the URL of its metadata document (OAuth Client ID Metadata
+    /// Document) as its client ID.
     pub fn metadata_document_used(&self) -> Option<bool> {
         self.body.metadata_document_used
     }
 
-    /// The `properties` field.
+    /// Extra properties: key/value pairs attached to the access token (or to what will become
+    /// one). A property marked hidden is not shown to the client.
     pub fn properties(&self) -> &[types::Property] {
         &self.body.properties
     }
 
-    /// The `requestedClaimsForTx` field.
+    /// Names of the claims that transformed claims in the request need as input (OpenID Connect
+    /// Advanced Syntax for Claims). Gather their values and pass them back as `claimsForTx`.
     pub fn requested_claims_for_tx(&self) -> &[String] {
         &self.body.requested_claims_for_tx
     }
 
-    /// The `requestedVerifiedClaimsForTx` field.
+    /// Names of the verified claims that transformed claims need as input, one `{"array":
+    /// [...]}` entry per `verified_claims` request. Gather their values and pass them back as
+    /// `verifiedClaimsForTx`.
     pub fn requested_verified_claims_for_tx(
         &self,
     ) -> &[types::UserinfoResponseRequestedVerifiedClaimsForTxItem] {
         &self.body.requested_verified_claims_for_tx
     }
 
-    /// The `responseContent` field.
+    /// A ready `WWW-Authenticate` header value for the userinfo endpoint's error response.
     pub fn response_content(&self) -> Option<&str> {
         self.body.response_content.as_deref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
 
-    /// The `scopes` field.
+    /// Scopes of the request, grant or access token in question.
     pub fn scopes(&self) -> &[String] {
         &self.body.scopes
     }
 
-    /// The `serviceAttributes` field.
+    /// The attributes (key/value pairs) the service operator set on the service.
     pub fn service_attributes(&self) -> &[types::Pair] {
         &self.body.service_attributes
     }
 
-    /// The `subject` field.
+    /// The unique identifier of the end user (resource owner), as the authorization server
+    /// knows them.
     pub fn subject(&self) -> Option<&str> {
         self.body.subject.as_deref()
     }
 
-    /// The `token` field.
+    /// The access token the client presented, as received. Treat it as a secret.
     pub fn token(&self) -> Option<&str> {
         self.body.token.as_deref()
     }
 
-    /// The `transformedClaims` field.
+    /// The `transformed_claims` part of the request's `claims` parameter (or request object),
+    /// as a JSON string (OpenID Connect Advanced Syntax for Claims).
     pub fn transformed_claims(&self) -> Option<&str> {
         self.body.transformed_claims.as_deref()
     }
 
-    /// The `userInfoClaims` field.
+    /// The `userinfo` part of the request's `claims` parameter (or of the request object's
+    /// `claims`), as a JSON string (OpenID Connect Core 5.5). A request object's value wins
+    /// over the plain parameter.
     pub fn user_info_claims(&self) -> Option<&str> {
         self.body.user_info_claims.as_deref()
     }
@@ -348,37 +387,45 @@ impl<'a> IssueUserInfoRequest<'a> {
         }
     }
 
-    /// The `claims` field.
+    /// Claim values about the user for the userinfo response, as a JSON object in a string;
+    /// names may carry a language tag such as `name#ja`.
     pub fn claims(mut self, value: impl Into<String>) -> Self {
         self.body.claims = Some(value.into());
         self
     }
 
-    /// The `claimsForTx` field.
+    /// A JSON object, as a string, with the values of the claims that transformed claims need
+    /// as input (the names listed in `requestedClaimsForTx`; OpenID Connect Advanced Syntax for
+    /// Claims).
     pub fn claims_for_tx(mut self, value: impl Into<String>) -> Self {
         self.body.claims_for_tx = Some(value.into());
         self
     }
 
-    /// The `headers` field.
+    /// The headers of the userinfo response you will send, as name/value pairs; all of them are
+    /// covered by the HTTP message signature (RFC 9421).
     pub fn headers(mut self, value: impl IntoIterator<Item = types::Pair>) -> Self {
         self.body.headers = value.into_iter().collect();
         self
     }
 
-    /// The `requestSignature` field.
+    /// The `Signature` header of the UserInfo request (RFC 9421); its signatures are carried
+    /// into the signature Authlete makes over the response.
     pub fn request_signature(mut self, value: impl Into<String>) -> Self {
         self.body.request_signature = Some(value.into());
         self
     }
 
-    /// The `sub` field.
+    /// A value for the `sub` claim of the userinfo response in place of the subject of the
+    /// access token.
     pub fn subject(mut self, value: impl Into<String>) -> Self {
         self.body.sub = Some(value.into());
         self
     }
 
-    /// The `verifiedClaimsForTx` field.
+    /// Values of the verified claims that transformed claims need: one JSON object, as a
+    /// string, per `verified_claims` entry of the request, in the same order (OpenID Connect
+    /// Advanced Syntax for Claims).
     pub fn verified_claims_for_tx(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -428,37 +475,42 @@ pub struct UserinfoIssueResponse {
 crate::response_basics::response_basics!(UserinfoIssueResponse, UserinfoIssueResponse);
 
 impl UserinfoIssueResponse {
-    /// The `action` field.
+    /// How the userinfo endpoint answers: 200 with a JSON body (`JSON`) or a JWT body (`JWT`),
+    /// or an error status with `responseContent` as the `WWW- Authenticate` header.
     pub fn action(&self) -> Option<types::UserInfoIssueAction> {
         self.body.action.clone()
     }
 
-    /// The `contentDigest` field.
+    /// Value for the response's `Content-Digest` header (RFC 9530), a digest of the body.
     pub fn content_digest(&self) -> Option<&str> {
         self.body.content_digest.as_deref()
     }
 
-    /// The `responseContent` field.
+    /// The userinfo response body (JSON, or a JWT when `action` is `JWT`), or a
+    /// `WWW-Authenticate` header value on errors.
     pub fn response_content(&self) -> Option<&str> {
         self.body.response_content.as_deref()
     }
 
-    /// The `resultCode` field.
+    /// Authlete's code for the outcome of the call (for example `A001201`). It is meant for
+    /// logs and support requests, not for end users, and is no substitute for `action`.
     pub fn result_code(&self) -> Option<&str> {
         self.body.result_code.as_deref()
     }
 
-    /// The `resultMessage` field.
+    /// A human-readable account of the outcome, for logs rather than end users; it starts with
+    /// the bracketed result code.
     pub fn result_message(&self) -> Option<&str> {
         self.body.result_message.as_deref()
     }
 
-    /// The `signature` field.
+    /// Value for the response's `Signature` header, the RFC 9421 HTTP message signature.
     pub fn signature(&self) -> Option<&str> {
         self.body.signature.as_deref()
     }
 
-    /// The `signatureInput` field.
+    /// Value for the response's `Signature-Input` header, which describes what `signature`
+    /// covers and how.
     pub fn signature_input(&self) -> Option<&str> {
         self.body.signature_input.as_deref()
     }

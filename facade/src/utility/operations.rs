@@ -27,12 +27,14 @@ pub struct Utility<'a> {
 }
 
 impl<'a> Utility<'a> {
-    /// Calls `GET /api/info`.
+    /// Asks the Authlete server for its version and the features it has enabled. Not tied to a
+    /// service. A read.
     pub fn info(self) -> InfoRequest<'a> {
         InfoRequest::new(self.client)
     }
 
-    /// Calls `GET /api/misc/echo`.
+    /// Sends query parameters to Authlete and gets them back as JSON, a quick check that the
+    /// base URL and network path work. Nothing changes on the server.
     pub fn echo(self) -> EchoRequest<'a> {
         EchoRequest::new(self.client)
     }

@@ -299,7 +299,10 @@ impl Builder<'_> {
             .push(quote!(body: types::#body_ty { #(#field_inits,)* #unknown_init #rest }));
         members.keeps_unknown = keeps_unknown;
         members.whole_body = Some(body_ty.clone());
-        for f in self.body_fields {
+        // Authlete sets the read-only fields itself: a setter would promise
+        // a change that never happens. `body(..)` still carries them, as
+        // `get` returned them.
+        for f in self.body_fields.iter().filter(|f| !f.read_only) {
             if !self.decided.args.contains(&f.wire) {
                 members.setters.push(self.body_setter(f));
             }
