@@ -158,7 +158,13 @@ where
                     .await
                     {
                         Ok(done) => done,
-                        Err(_) => (Err(Error::Timeout), None),
+                        Err(_) => (
+                            Err(Error::Timeout {
+                                operation: op,
+                                deadline: Some(timeout),
+                            }),
+                            None,
+                        ),
                     }
                 }
                 // `execute_with_body` never runs out of bodies before the
@@ -306,6 +312,7 @@ async fn attempt_once<T: DeserializeOwned, E: ErrorBody>(
         // otherwise make every call's future larger, and it is copied.
         Err(error) => Err(Box::pin(map_error(
             error,
+            op,
             observation.as_ref().and_then(Observation::observed),
             inner.body_limit,
             explain_decode::<T>,
@@ -412,6 +419,7 @@ fn explain_decode<T: DeserializeOwned>(bytes: &[u8], original: serde_json::Error
 /// the operation's response type); error statuses carry a [`ResultBody`].
 async fn map_error<E: ErrorBody>(
     error: GeneratedError<E>,
+    op: Operation,
     observed: Option<&Observed>,
     body_limit: usize,
     explain: fn(&[u8], serde_json::Error) -> String,
@@ -429,7 +437,7 @@ async fn map_error<E: ErrorBody>(
                 retry_after: retry_after(&headers),
             }
         }
-        GeneratedError::UnexpectedResponse(response) => unexpected(response, body_limit).await,
+        GeneratedError::UnexpectedResponse(response) => unexpected(response, op, body_limit).await,
         GeneratedError::InvalidResponsePayload(bytes, decode_error) => {
             let status = observed.map_or(StatusCode::OK, |o| o.status);
             let content_type = observed
@@ -461,7 +469,7 @@ async fn map_error<E: ErrorBody>(
         GeneratedError::CommunicationError(e)
         | GeneratedError::ResponseBodyError(e)
         | GeneratedError::InvalidUpgrade(e) => {
-            Error::from_reqwest(e, observed.map(|o| o.status), body_limit)
+            Error::from_reqwest(e, op, observed.map(|o| o.status), body_limit)
         }
         GeneratedError::InvalidRequest(message) | GeneratedError::Custom(message) => {
             Error::InvalidRequest(message)
@@ -475,7 +483,11 @@ async fn map_error<E: ErrorBody>(
 /// Authlete itself), it is reported as Authlete refusing the call;
 /// otherwise as an unexpected response with what can safely be shown of its
 /// body (see [`snippet`]: the shape of a JSON body, the start of any other).
-pub(crate) async fn unexpected(mut response: reqwest::Response, body_limit: usize) -> Error {
+pub(crate) async fn unexpected(
+    mut response: reqwest::Response,
+    op: Operation,
+    body_limit: usize,
+) -> Error {
     let status = response.status();
     let headers = response.headers().clone();
     let content_type = header(&headers, CONTENT_TYPE);
@@ -484,7 +496,7 @@ pub(crate) async fn unexpected(mut response: reqwest::Response, body_limit: usiz
         match response.chunk().await {
             Ok(Some(chunk)) => body.extend_from_slice(&chunk),
             Ok(None) => break,
-            Err(e) => return Error::from_reqwest(e, Some(status), body_limit),
+            Err(e) => return Error::from_reqwest(e, op, Some(status), body_limit),
         }
     }
     if is_json(content_type.as_deref())

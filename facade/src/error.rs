@@ -21,6 +21,8 @@ use std::time::Duration;
 
 use http::StatusCode;
 
+use crate::operations::OperationInfo;
+
 /// How many bytes of an unexpected body an error keeps, at most.
 pub(crate) const SNIPPET_LIMIT: usize = 512;
 
@@ -115,17 +117,27 @@ pub enum Error {
         limit: usize,
     },
 
-    /// The call did not finish within the configured timeout.
-    #[error("the call to Authlete timed out")]
-    Timeout,
+    /// The call did not finish before its deadline. It may have reached
+    /// Authlete, and Authlete may have acted on it.
+    #[error("{} did not finish {}; it may have reached Authlete", operation_words(operation), deadline_words(*.deadline))]
+    Timeout {
+        /// The operation that ran out of time.
+        operation: &'static OperationInfo,
+        /// The deadline in force ([`CallOptions::timeout`](crate::CallOptions::timeout)
+        /// or the client's); `None` when a timeout set on a caller-supplied
+        /// `reqwest::Client` ended the call first.
+        deadline: Option<Duration>,
+    },
 
     /// The request could not be delivered or the response could not be read
-    /// (connection refused or reset, DNS, TLS).
-    #[error("cannot reach Authlete: {}", transport_message(.source, *.connect))]
+    /// (connection refused or reset, DNS, TLS, a body cut off).
+    #[error("cannot reach Authlete: {}", transport_message(*.failure, .source, *.connect))]
     Transport {
         /// True when the failure happened while connecting, so that nothing
         /// of the request can have reached Authlete.
         connect: bool,
+        /// What failed, in a word.
+        failure: TransportFailure,
         /// The underlying error, with the request URL removed.
         #[source]
         source: reqwest::Error,
@@ -218,9 +230,10 @@ impl Error {
         }
     }
 
-    /// True for a timeout.
+    /// True for a timeout (which may have reached Authlete: compare
+    /// [`never_sent`](Self::never_sent)).
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Timeout)
+        matches!(self, Error::Timeout { .. })
     }
 
     /// True when the same call could succeed if made again later: a network
@@ -241,9 +254,11 @@ impl Error {
         matches!(self, Error::Transport { connect: true, .. })
     }
 
-    /// Builds the error for a failure inside `reqwest`, keeping the URL out of it.
+    /// Builds the error for a failure inside `reqwest` during `operation`,
+    /// keeping the URL out of it.
     pub(crate) fn from_reqwest(
         error: reqwest::Error,
+        operation: &'static OperationInfo,
         status: Option<StatusCode>,
         body_limit: usize,
     ) -> Error {
@@ -253,13 +268,127 @@ impl Error {
                 limit: body_limit,
             }
         } else if error.is_timeout() {
-            Error::Timeout
+            Error::Timeout {
+                operation,
+                deadline: None,
+            }
         } else {
             Error::Transport {
                 connect: error.is_connect(),
+                failure: TransportFailure::of(&error),
                 source: error.without_url(),
             }
         }
+    }
+}
+
+/// What failed on the way to Authlete or back, in one word: the first part
+/// of a [`Error::Transport`] message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportFailure {
+    /// Nothing accepted the connection (connection refused): nothing was sent.
+    Refused,
+    /// The host name did not resolve: nothing was sent.
+    Dns,
+    /// The TLS handshake failed (a certificate or protocol problem): nothing
+    /// was sent.
+    Tls,
+    /// The connection was reset or closed before a response came.
+    Reset,
+    /// A response began but its body was cut off.
+    BodyCutOff,
+    /// None of the above; the message carries the cause as reported.
+    Other,
+}
+
+impl TransportFailure {
+    /// Reads the kind from an error's chain of causes.
+    ///
+    /// reqwest, hyper and rustls expose few of these as types, so the
+    /// lower layers are recognised by their `io::ErrorKind` where they
+    /// have one and by their wording where they do not; anything not
+    /// recognised is `Other`, never a wrong guess.
+    pub(crate) fn of(error: &(dyn std::error::Error + 'static)) -> TransportFailure {
+        let mut texts = Vec::new();
+        let mut kinds = Vec::new();
+        let mut next = Some(error);
+        while let Some(cause) = next {
+            texts.push(cause.to_string().to_ascii_lowercase());
+            if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+                kinds.push(io.kind());
+            }
+            next = cause.source();
+        }
+        let said = |words: &[&str]| texts.iter().any(|t| words.iter().any(|w| t.contains(w)));
+        use std::io::ErrorKind as K;
+        if said(&[
+            "dns error",
+            "failed to lookup address",
+            "name or service not known",
+        ]) {
+            TransportFailure::Dns
+        } else if kinds.contains(&K::ConnectionRefused) || said(&["connection refused"]) {
+            TransportFailure::Refused
+        } else if said(&[
+            "certificate",
+            "tls handshake",
+            "invalid peer",
+            "received corrupt message",
+            "tls",
+            // OpenSSL, through native-tls.
+            "ssl routines",
+            "ssl alert",
+        ]) {
+            TransportFailure::Tls
+        } else if said(&[
+            "error reading a body",
+            "error decoding response body",
+            "end of file before message length reached",
+        ]) {
+            TransportFailure::BodyCutOff
+        } else if kinds.iter().any(|k| {
+            matches!(
+                k,
+                K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::UnexpectedEof
+            )
+        }) || said(&[
+            "connection reset",
+            "connection closed before message completed",
+            "broken pipe",
+        ]) {
+            TransportFailure::Reset
+        } else {
+            TransportFailure::Other
+        }
+    }
+}
+
+impl std::fmt::Display for TransportFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TransportFailure::Refused => "connection refused",
+            TransportFailure::Dns => "the host name did not resolve",
+            TransportFailure::Tls => "the TLS handshake failed",
+            TransportFailure::Reset => "the connection was reset or closed",
+            TransportFailure::BodyCutOff => "the response body was cut off",
+            TransportFailure::Other => "the connection failed",
+        })
+    }
+}
+
+/// `tokens().fail (POST /api/{serviceId}/auth/token/fail)`.
+fn operation_words(operation: &OperationInfo) -> String {
+    format!(
+        "{}().{} ({} {})",
+        operation.group, operation.verb, operation.method, operation.path
+    )
+}
+
+fn deadline_words(deadline: Option<Duration>) -> String {
+    match deadline {
+        Some(deadline) => format!("within its {deadline:?} deadline"),
+        None => "within the reqwest client's own timeout".to_owned(),
     }
 }
 
@@ -708,7 +837,7 @@ impl fmt::Debug for Redacted {
 /// something ("error sending request" alone does not tell a refused
 /// connection from one reset after the request went out). The URL was
 /// removed from `source` when the error was made.
-fn transport_message(source: &reqwest::Error, connect: bool) -> String {
+fn transport_message(failure: TransportFailure, source: &reqwest::Error, connect: bool) -> String {
     let mut parts = vec![source.to_string()];
     let mut next = std::error::Error::source(source);
     while let Some(cause) = next {
@@ -719,16 +848,75 @@ fn transport_message(source: &reqwest::Error, connect: bool) -> String {
         next = cause.source();
     }
     let when = if connect {
-        "could not connect"
+        "nothing was sent"
     } else {
-        "the connection failed after the request was sent"
+        "after the request was sent"
     };
-    format!("{when}: {}", parts.join(": "))
+    format!("{failure} ({when}): {}", parts.join(": "))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An error with a chain of causes, as reqwest and hyper build them.
+    #[derive(Debug)]
+    struct Layer(&'static str, Option<Box<dyn std::error::Error + 'static>>);
+
+    impl fmt::Display for Layer {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Layer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_deref()
+        }
+    }
+
+    fn chain(outer: &'static str, inner: std::io::Error) -> Layer {
+        Layer(
+            outer,
+            Some(Box::new(Layer(
+                "client error (Connect)",
+                Some(Box::new(inner)),
+            ))),
+        )
+    }
+
+    #[test]
+    fn transport_failures_are_read_from_the_causes() {
+        // DNS cannot be provoked here (tests reach 127.0.0.1 only): this is
+        // how hyper-util words a failed lookup.
+        let dns = chain(
+            "error sending request",
+            std::io::Error::other("dns error: failed to lookup address information"),
+        );
+        assert_eq!(TransportFailure::of(&dns), TransportFailure::Dns);
+        let refused = chain(
+            "error sending request",
+            std::io::Error::from(std::io::ErrorKind::ConnectionRefused),
+        );
+        assert_eq!(TransportFailure::of(&refused), TransportFailure::Refused);
+        let reset = chain(
+            "error sending request",
+            std::io::Error::from(std::io::ErrorKind::ConnectionReset),
+        );
+        assert_eq!(TransportFailure::of(&reset), TransportFailure::Reset);
+        let cert = chain(
+            "error sending request",
+            std::io::Error::other("invalid peer certificate: UnknownIssuer"),
+        );
+        assert_eq!(TransportFailure::of(&cert), TransportFailure::Tls);
+        let body = Layer("error decoding response body", None);
+        assert_eq!(TransportFailure::of(&body), TransportFailure::BodyCutOff);
+        let odd = chain(
+            "error sending request",
+            std::io::Error::other("something new"),
+        );
+        assert_eq!(TransportFailure::of(&odd), TransportFailure::Other);
+    }
 
     #[test]
     fn text_that_is_not_json_is_shown_as_received_and_bounded() {

@@ -49,6 +49,7 @@ pub fn decode(input: &[u8]) {
     } else {
         let error = block_on(crate::call::unexpected(
             reqwest::Response::from(response),
+            &crate::operations::tokens::FAIL,
             64 * 1024,
         ));
         let _ = (

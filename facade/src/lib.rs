@@ -106,7 +106,7 @@ pub use config::{
 pub use credentials::{AccessToken, AccessTokenFuture, AccessTokenProvider};
 #[allow(unused_imports, reason = "empty when no group's feature is on")]
 pub use enums::*;
-pub use error::Error;
+pub use error::{Error, TransportFailure};
 #[allow(unused_imports, reason = "empty when no group's feature is on")]
 pub use groups::*;
 pub use http_response::{CLIENT_CHALLENGE, JSON_UTF8};

@@ -347,7 +347,19 @@ mod tests {
             .get("not a url")
             .build()
             .expect_err("a reqwest error");
-        Error::Transport { connect, source }
+        Error::Transport {
+            connect,
+            failure: crate::TransportFailure::Other,
+            source,
+        }
+    }
+
+    /// A deadline that ran out.
+    fn timeout() -> Error {
+        Error::Timeout {
+            operation: &crate::operations::tokens::FAIL,
+            deadline: Some(ms(10)),
+        }
     }
 
     /// A body over the limit, after a response with `status`.
@@ -389,7 +401,7 @@ mod tests {
             ("404, proxy", I, proxy(404), NO),
             ("500", I, api(500), NO),
             ("501", I, api(501), NO),
-            ("timeout: may have arrived", I, Error::Timeout, NO),
+            ("timeout: may have arrived", I, timeout(), NO),
             ("connection reset", I, network(false), next),
             ("connection refused", I, network(true), next),
             ("too large, 503", I, too_large(Some(503)), next),
@@ -401,7 +413,7 @@ mod tests {
             ("ticket, 503", T, api(503), NO),
             ("ticket, 429", T, api(429), NO),
             ("ticket, 400", T, api(400), NO),
-            ("ticket, timeout", T, Error::Timeout, NO),
+            ("ticket, timeout", T, timeout(), NO),
             ("ticket, connection reset", T, network(false), NO),
             ("ticket, connection refused", T, network(true), next),
             ("ticket, provider", T, local(2), NO),

@@ -240,7 +240,14 @@ async fn connection_refused_is_a_transport_error_before_sending() {
         .await
         .expect_err("refused");
     assert!(
-        matches!(error, Error::Transport { connect: true, .. }),
+        matches!(
+            error,
+            Error::Transport {
+                connect: true,
+                failure: authlete::TransportFailure::Refused,
+                ..
+            }
+        ),
         "{error:?}"
     );
     assert!(error.never_sent());
@@ -249,7 +256,9 @@ async fn connection_refused_is_a_transport_error_before_sending() {
     // that nothing was sent, and why.
     let message = error.to_string();
     assert!(
-        message.starts_with("cannot reach Authlete: could not connect: error sending request: "),
+        message.starts_with(
+            "cannot reach Authlete: connection refused (nothing was sent): error sending request: "
+        ),
         "{message}"
     );
     assert!(message.to_lowercase().contains("refused"), "{message}");

@@ -12,7 +12,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use authlete::{Error, RetryPolicy, TokenFailReason};
+use authlete::operations::tokens;
+use authlete::{Error, RetryPolicy, TokenFailReason, TransportFailure};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -242,12 +243,19 @@ async fn outcome(fault: Fault) -> (Error, usize, Error, usize) {
 async fn reset_before_the_status_line_is_a_transport_error_sent_once() {
     let (fail, sent, delete, delete_sent) = outcome(Fault::ResetBeforeStatus).await;
     assert!(
-        matches!(fail, Error::Transport { connect: false, .. }),
+        matches!(
+            fail,
+            Error::Transport {
+                connect: false,
+                failure: TransportFailure::Reset,
+                ..
+            }
+        ),
         "{fail:?}"
     );
     assert!(
         fail.to_string().starts_with(
-            "cannot reach Authlete: the connection failed after the request was sent: "
+            "cannot reach Authlete: the connection was reset or closed (after the request was sent): "
         ),
         "{fail}"
     );
@@ -263,8 +271,20 @@ async fn reset_before_the_status_line_is_a_transport_error_sent_once() {
 async fn reset_mid_body_is_a_transport_error_sent_once() {
     let (fail, sent, _, _) = outcome(Fault::ResetMidBody).await;
     assert!(
-        matches!(fail, Error::Transport { connect: false, .. }),
+        matches!(
+            fail,
+            Error::Transport {
+                connect: false,
+                failure: TransportFailure::BodyCutOff,
+                ..
+            }
+        ),
         "{fail:?}"
+    );
+    assert!(
+        fail.to_string()
+            .contains("the response body was cut off (after the request was sent)"),
+        "{fail}"
     );
     assert_eq!(sent, 1);
 }
@@ -272,7 +292,16 @@ async fn reset_mid_body_is_a_transport_error_sent_once() {
 #[tokio::test]
 async fn a_body_shorter_than_its_length_is_a_transport_error() {
     let (fail, sent, _, _) = outcome(Fault::ShortBody).await;
-    assert!(matches!(fail, Error::Transport { .. }), "{fail:?}");
+    assert!(
+        matches!(
+            fail,
+            Error::Transport {
+                failure: TransportFailure::BodyCutOff,
+                ..
+            }
+        ),
+        "{fail:?}"
+    );
     assert_eq!(sent, 1);
 }
 
@@ -280,6 +309,23 @@ async fn a_body_shorter_than_its_length_is_a_transport_error() {
 async fn a_body_that_never_ends_times_out_at_the_deadline() {
     let (fail, sent, delete, _) = outcome(Fault::EndlessChunked).await;
     assert!(fail.is_timeout(), "{fail:?}");
+    // The operator learns which call ran out of time, against which
+    // deadline, and that it may have been acted on.
+    assert_eq!(
+        fail.to_string(),
+        "tokens().fail (POST /api/{serviceId}/auth/token/fail) did not finish within its \
+         500ms deadline; it may have reached Authlete"
+    );
+    assert!(
+        matches!(
+            fail,
+            Error::Timeout {
+                operation,
+                deadline: Some(deadline),
+            } if operation.id == tokens::FAIL.id && deadline == Duration::from_millis(500)
+        ),
+        "{fail:?}"
+    );
     assert_eq!(sent, 1);
     assert!(delete.is_timeout(), "{delete:?}");
 }
@@ -402,4 +448,50 @@ async fn retry_after_as_an_http_date_is_honoured() {
         .await
         .expect("a date in the past means retry now");
     assert_eq!(common::hits(&server).await, 2);
+}
+
+#[tokio::test]
+async fn a_server_that_does_not_speak_tls_fails_the_handshake_before_sending() {
+    // Plain HTTP where the client expects TLS: the handshake fails, so the
+    // ticket cannot have reached anyone, and the message says so.
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let _ = stream
+                .write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n")
+                .await;
+        }
+    });
+    let client = authlete::Client::builder()
+        .service_id(common::SERVICE)
+        .access_token(common::TOKEN)
+        .base_url(format!("https://127.0.0.1:{port}"))
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .expect("valid");
+    let error = client
+        .tokens()
+        .fail("ticket", TokenFailReason::Unspecified)
+        .send()
+        .await
+        .expect_err("no TLS server there");
+    assert!(
+        matches!(
+            error,
+            Error::Transport {
+                connect: true,
+                failure: TransportFailure::Tls,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(error.never_sent());
+    assert!(
+        error
+            .to_string()
+            .starts_with("cannot reach Authlete: the TLS handshake failed (nothing was sent): "),
+        "{error}"
+    );
 }

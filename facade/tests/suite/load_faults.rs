@@ -97,7 +97,7 @@ async fn ten_thousand_calls_under_random_faults() {
                     Error::Api { .. } => "api",
                     Error::UnexpectedResponse { .. } => "unexpected",
                     Error::Decode { .. } => "decode",
-                    Error::Timeout => "timeout",
+                    Error::Timeout { .. } => "timeout",
                     Error::Transport { .. } => "transport",
                     other => panic!("an error no fault should cause: {other:?}"),
                 };

@@ -94,7 +94,7 @@ async fn no_error_contains_the_token_or_the_path() {
     assert!(matches!(seen[0], Error::Api { .. }));
     assert!(matches!(seen[1], Error::UnexpectedResponse { .. }));
     assert!(matches!(seen[2], Error::Decode { .. }));
-    assert!(matches!(seen[3], Error::Timeout));
+    assert!(matches!(seen[3], Error::Timeout { .. }));
     assert!(matches!(seen[4], Error::UnexpectedResponse { .. }));
     assert!(matches!(seen[5], Error::Transport { .. }));
     for error in &seen {
