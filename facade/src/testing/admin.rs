@@ -13,16 +13,25 @@
 //! Decisions where Authlete's documentation is silent: an unknown client ID
 //! is a 404 with Authlete's error body; client IDs are numbers counting up
 //! from 6,000,000,000; the service starts from the spec's example of
-//! `/service/get`. The clients made here are records for the
-//! administration API only: the OAuth flows use the clients registered
-//! with `MockAuthlete::register_client`.
+//! `/service/get`; `/client/get/list` counts `start` and `end` as Authlete
+//! does (from 0, `end` exclusive, 5 by default).
+//!
+//! One state, as in Authlete: a client made here can use the token and
+//! authorization endpoints at once, under its client ID with the secret it
+//! was given, its `redirectUris` and `responseTypes`; an update changes
+//! what the endpoints accept; deleting it also deletes its tokens (the
+//! mock's decision: Authlete's documentation does not say, and a token of
+//! a client that no longer exists cannot be used anywhere). A subject's
+//! authorizations are the clients holding its live tokens; deleting one
+//! revokes those tokens.
 
 use serde_json::{Map, Value, json};
 
 use crate::operations::{self as op, OperationInfo};
 
+use super::keys::SigningAlg;
 use super::reply::{Reply, api_error};
-use super::state::State;
+use super::state::{RegisteredClient, ResponseType, State};
 
 /// Settings Authlete manages itself, kept through an update.
 const SERVICE_MANAGED: [&str; 3] = ["apiKey", "serviceOwnerNumber", "createdAt"];
@@ -63,15 +72,52 @@ pub(super) fn respond(
         },
         op::clients::DELETE => match client_id(&last_segment()) {
             Some(id) => match state.admin_clients.remove(&id) {
-                Some(_) => Reply {
-                    status: 204,
-                    content_type: None,
-                    body: Vec::new(),
-                },
+                Some(_) => {
+                    let key = id.to_string();
+                    state.clients.remove(&key);
+                    state.revoke(|r| r.client_id == key);
+                    Reply {
+                        status: 204,
+                        content_type: None,
+                        body: Vec::new(),
+                    }
+                }
                 None => no_client(id),
             },
             None => api_error(400, "The client ID is not a number."),
         },
+        op::clients::LIST => list_clients(state, path_and_query),
+        op::clients::AUTHORIZATIONS => {
+            let query = super::request::query_pairs(path_and_query);
+            let subject = query
+                .iter()
+                .find(|(k, _)| k == "subject")
+                .map(|(_, v)| v.as_str());
+            authorizations(state, subject)
+        }
+        op::clients::DELETE_AUTHORIZATION => {
+            let query = super::request::query_pairs(path_and_query);
+            let subject = query
+                .iter()
+                .find(|(k, _)| k == "subject")
+                .map(|(_, v)| v.as_str());
+            delete_authorization(state, &last_segment(), subject)
+        }
+        op::clients::AUTHORIZATIONS_BY_BODY => authorizations(state, body["subject"].as_str()),
+        op::clients::AUTHORIZATIONS_BY_PATH => authorizations(state, Some(&last_segment())),
+        op::clients::DELETE_AUTHORIZATION_BY_BODY => {
+            delete_authorization(state, &last_segment(), body["subject"].as_str())
+        }
+        op::clients::DELETE_AUTHORIZATION_BY_PATH => {
+            let mut segments = path_and_query
+                .split('?')
+                .next()
+                .unwrap_or_default()
+                .rsplit('/');
+            let subject = segments.next().unwrap_or_default().to_owned();
+            let client = segments.next().unwrap_or_default().to_owned();
+            delete_authorization(state, &client, Some(&subject))
+        }
         _ => return None,
     })
 }
@@ -144,6 +190,7 @@ fn create_client(state: &mut State, body: &Value) -> Reply {
     client.insert("createdAt".into(), json!(now));
     client.insert("modifiedAt".into(), json!(now));
     state.admin_clients.insert(id, client.clone());
+    register(state, id, &client);
     Reply::json(200, Value::Object(client))
 }
 
@@ -155,8 +202,129 @@ fn update_client(state: &mut State, id: i64, body: &Value) -> Reply {
     match replaced(before, body, &CLIENT_MANAGED, now) {
         Some(after) => {
             state.admin_clients.insert(id, after.clone());
+            register(state, id, &after);
             Reply::json(200, Value::Object(after))
         }
         None => api_error(400, "The request body is not a client."),
     }
+}
+
+/// Makes the client `id` usable by the OAuth endpoints as `settings` say.
+fn register(state: &mut State, id: i64, settings: &Map<String, Value>) {
+    let strings = |name: &str| -> Vec<String> {
+        settings
+            .get(name)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    // Authlete's `ResponseType` names: `CODE`, `CODE_ID_TOKEN`, ...
+    let response_types: Vec<ResponseType> = strings("responseTypes")
+        .iter()
+        .filter_map(|t| ResponseType::parse(&t.to_ascii_lowercase().replace('_', " ")))
+        .collect();
+    let public = settings.get("clientType").and_then(Value::as_str) == Some("PUBLIC");
+    state.clients.insert(
+        id.to_string(),
+        RegisteredClient {
+            number: id,
+            secret: (!public)
+                .then(|| settings.get("clientSecret").and_then(Value::as_str))
+                .flatten()
+                .map(str::to_owned),
+            name: settings
+                .get("clientName")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            redirect_uris: strings("redirectUris"),
+            response_types: if response_types.is_empty() {
+                vec![ResponseType::CODE]
+            } else {
+                response_types
+            },
+            id_token_alg: SigningAlg::Rs256,
+            userinfo_alg: None,
+        },
+    );
+}
+
+/// `/client/get/list`: the clients made through the API, by ID, from
+/// `start` up to (not including) `end`.
+fn list_clients(state: &State, path_and_query: &str) -> Reply {
+    let query = super::request::query_pairs(path_and_query);
+    let number = |name: &str, default: usize| {
+        query
+            .iter()
+            .find(|(k, _)| k == name)
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let start = number("start", 0);
+    let end = number("end", 5).max(start);
+    let total = state.admin_clients.len();
+    let clients: Vec<Value> = state
+        .admin_clients
+        .values()
+        .skip(start)
+        .take(end - start)
+        .map(|c| Value::Object(c.clone()))
+        .collect();
+    Reply::json(
+        200,
+        json!({"start": start, "end": end, "totalCount": total, "clients": clients}),
+    )
+}
+
+/// The clients holding live tokens of `subject`.
+fn authorizations(state: &State, subject: Option<&str>) -> Reply {
+    let Some(subject) = subject.filter(|s| !s.is_empty()) else {
+        return api_error(400, "The request has no subject.");
+    };
+    let now = state.now();
+    let mut keys: Vec<&str> = state
+        .tokens
+        .iter()
+        .filter(|r| {
+            r.subject.as_deref() == Some(subject)
+                && r.access_expires_at.max(r.refresh_expires_at) > now
+        })
+        .map(|r| r.client_id.as_str())
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let clients: Vec<Value> = keys
+        .iter()
+        .filter_map(|key| {
+            let client = state.clients.get(*key)?;
+            let mut entry = state.client_identity(key);
+            if let Some(name) = &client.name {
+                entry["clientName"] = json!(name);
+            }
+            Some(entry)
+        })
+        .collect();
+    let total = clients.len();
+    Reply::json(
+        200,
+        json!({"subject": subject, "start": 0, "end": total, "totalCount": total, "clients": clients}),
+    )
+}
+
+/// Ends `subject`'s authorization of the client `client`: its tokens go.
+fn delete_authorization(state: &mut State, client: &str, subject: Option<&str>) -> Reply {
+    let Some(subject) = subject.filter(|s| !s.is_empty()).map(str::to_owned) else {
+        return api_error(400, "The request has no subject.");
+    };
+    let Some(key) = state.client(client).map(|(key, _)| key.to_owned()) else {
+        return api_error(404, &format!("No client with ID {client} in this service."));
+    };
+    state.revoke(|r| r.client_id == key && r.subject.as_deref() == Some(subject.as_str()));
+    Reply::json(
+        200,
+        json!({"resultCode": "A000000", "resultMessage": "Deleted the authorization."}),
+    )
 }

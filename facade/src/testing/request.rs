@@ -5,6 +5,18 @@ use serde_json::Value;
 
 use super::state::State;
 
+/// The query parameters of a request's path and query, decoded.
+pub(super) fn query_pairs(path_and_query: &str) -> Vec<(String, String)> {
+    path_and_query
+        .split_once('?')
+        .map(|(_, q)| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .into_owned()
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Form-urlencoded parameters, as Authlete reads them from `parameters`.
 pub(super) struct Form(Vec<(String, String)>);
 

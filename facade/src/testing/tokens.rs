@@ -47,7 +47,7 @@ pub(super) fn respond(
         op::tokens::FAIL => fail(state, body),
         op::tokens::REISSUE_ID_TOKEN => reissue(state, body),
         op::tokens::CREATE => create(state, body),
-        op::tokens::UPDATE => Reply::json(200, json!({"action": "OK"})),
+        op::tokens::UPDATE => update(state, body),
         op::tokens::LIST => list(state, path_and_query),
         op::tokens::REVOKE => revoke(state, body),
         op::tokens::DELETE => {
@@ -610,17 +610,60 @@ fn create(state: &mut State, body: &Value) -> Reply {
     Reply::json(200, answer)
 }
 
+/// `/auth/token/update`: new scopes or a new expiry for a live access
+/// token, which introspection and the token list then show. An unknown or
+/// expired token is `NOT_FOUND`, as Authlete answers it. Of the other
+/// settings (`properties`, `authorizationDetails`, ...) the mock keeps none.
+fn update(state: &mut State, body: &Value) -> Reply {
+    let Some(token) = body["accessToken"].as_str().filter(|t| !t.is_empty()) else {
+        return Reply::json(
+            200,
+            json!({
+                "action": "BAD_REQUEST",
+                "resultMessage": "The request has no accessToken.",
+            }),
+        );
+    };
+    let now = state.now();
+    let Some(record) = state
+        .tokens
+        .iter_mut()
+        .find(|r| r.access_token == token && r.access_expires_at > now)
+    else {
+        return Reply::json(
+            200,
+            json!({
+                "action": "NOT_FOUND",
+                "resultMessage": "The access token does not exist or has expired.",
+            }),
+        );
+    };
+    if let Some(scopes) = body["scopes"].as_array() {
+        record.scopes = scopes
+            .iter()
+            .filter_map(|s| s.as_str().map(str::to_owned))
+            .collect();
+    }
+    // Milliseconds on the wire, seconds in the mock's records.
+    if let Some(at) = body["accessTokenExpiresAt"].as_i64().filter(|at| *at > 0) {
+        record.access_expires_at = at / 1000;
+    }
+    Reply::json(
+        200,
+        json!({
+            "action": "OK",
+            "accessToken": record.access_token,
+            "accessTokenExpiresAt": record.access_expires_at * 1000,
+            "scopes": record.scopes,
+            "tokenType": "Bearer",
+        }),
+    )
+}
+
 /// `/auth/token/get/list`: the tokens of a client or a user (or all), as
 /// Authlete lists them: hashes, never the tokens.
 fn list(state: &State, path_and_query: &str) -> Reply {
-    let query: Vec<(String, String)> = path_and_query
-        .split_once('?')
-        .map(|(_, q)| {
-            url::form_urlencoded::parse(q.as_bytes())
-                .into_owned()
-                .collect()
-        })
-        .unwrap_or_default();
+    let query = super::request::query_pairs(path_and_query);
     let param = |name: &str| {
         query
             .iter()

@@ -31,6 +31,7 @@ mod faults;
 mod fuzz_corpus;
 mod guard;
 mod load_faults;
+mod mock_admin;
 mod mock_decode;
 mod mock_flows;
 mod mock_id_tokens;
