@@ -231,7 +231,7 @@ impl Error {
     }
 
     /// True for a timeout (which may have reached Authlete: compare
-    /// [`never_sent`](Self::never_sent)).
+    /// [`is_never_sent`](Self::is_never_sent)).
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Timeout { .. })
     }
@@ -249,9 +249,16 @@ impl Error {
         crate::retry::is_transient(self)
     }
 
-    /// True when the request provably never reached Authlete (it failed while connecting).
-    pub fn never_sent(&self) -> bool {
+    /// True when the request provably never reached Authlete (it failed
+    /// while connecting), so repeating it cannot spend a ticket twice.
+    pub fn is_never_sent(&self) -> bool {
         matches!(self, Error::Transport { connect: true, .. })
+    }
+
+    /// The former name of [`is_never_sent`](Self::is_never_sent).
+    #[deprecated(note = "renamed to `is_never_sent`, beside `is_timeout` and `is_retryable`")]
+    pub fn never_sent(&self) -> bool {
+        self.is_never_sent()
     }
 
     /// Builds the error for a failure inside `reqwest` during `operation`,

@@ -58,7 +58,7 @@ impl Replay {
     pub(crate) fn allows(self, error: &Error) -> bool {
         match self {
             Replay::Idempotent => is_transient(error),
-            Replay::OnlyIfNeverSent => error.never_sent(),
+            Replay::OnlyIfNeverSent => error.is_never_sent(),
         }
     }
 }

@@ -80,6 +80,20 @@ macro_rules! whole_body {
 #[allow(unused_imports)]
 pub(crate) use {unknown_field_accessors, unknown_field_setter, whole_body};
 
+/// How many items a list holds, for a `Debug` output that leaves the items
+/// out: `3 items`.
+#[allow(dead_code)]
+pub(crate) struct ItemCount(pub(crate) usize);
+
+impl std::fmt::Debug for ItemCount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            1 => f.write_str("1 item"),
+            n => write!(f, "{n} items"),
+        }
+    }
+}
+
 /// Adds the names (never the values: a member may hold a credential) of
 /// the unknown members in `extra` to a `Debug` output, if there are any.
 #[allow(dead_code)]

@@ -437,6 +437,37 @@ impl std::fmt::Debug for AuthorizationResponse {
                 .field("max_age", &self.body.max_age)
                 .field("prompts", &self.body.prompts)
                 .field("result_code", &self.body.result_code)
+                .field("acrs", &crate::unknown::ItemCount(self.body.acrs.len()))
+                .field("claims", &crate::unknown::ItemCount(self.body.claims.len()))
+                .field(
+                    "claims_at_user_info",
+                    &crate::unknown::ItemCount(self.body.claims_at_user_info.len()),
+                )
+                .field(
+                    "claims_locales",
+                    &crate::unknown::ItemCount(self.body.claims_locales.len()),
+                )
+                .field(
+                    "dynamic_scopes",
+                    &crate::unknown::ItemCount(self.body.dynamic_scopes.len()),
+                )
+                .field(
+                    "requested_claims_for_tx",
+                    &crate::unknown::ItemCount(self.body.requested_claims_for_tx.len()),
+                )
+                .field(
+                    "requested_verified_claims_for_tx",
+                    &crate::unknown::ItemCount(self.body.requested_verified_claims_for_tx.len()),
+                )
+                .field(
+                    "resources",
+                    &crate::unknown::ItemCount(self.body.resources.len()),
+                )
+                .field("scopes", &crate::unknown::ItemCount(self.body.scopes.len()))
+                .field(
+                    "ui_locales",
+                    &crate::unknown::ItemCount(self.body.ui_locales.len()),
+                )
                 .field("request_id", &self.request_id()),
             &self.body.extra,
         )

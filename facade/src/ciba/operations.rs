@@ -417,6 +417,32 @@ impl std::fmt::Debug for BackchannelAuthenticationResponse {
                 .field("delivery_mode", &self.body.delivery_mode)
                 .field("hint_type", &self.body.hint_type)
                 .field("result_code", &self.body.result_code)
+                .field("acrs", &crate::unknown::ItemCount(self.body.acrs.len()))
+                .field(
+                    "claim_names",
+                    &crate::unknown::ItemCount(self.body.claim_names.len()),
+                )
+                .field(
+                    "client_attributes",
+                    &crate::unknown::ItemCount(self.body.client_attributes.len()),
+                )
+                .field(
+                    "dynamic_scopes",
+                    &crate::unknown::ItemCount(self.body.dynamic_scopes.len()),
+                )
+                .field(
+                    "resources",
+                    &crate::unknown::ItemCount(self.body.resources.len()),
+                )
+                .field("scopes", &crate::unknown::ItemCount(self.body.scopes.len()))
+                .field(
+                    "service_attributes",
+                    &crate::unknown::ItemCount(self.body.service_attributes.len()),
+                )
+                .field(
+                    "warnings",
+                    &crate::unknown::ItemCount(self.body.warnings.len()),
+                )
                 .field("request_id", &self.request_id()),
             &self.body.extra,
         )
@@ -790,6 +816,18 @@ impl std::fmt::Debug for BackchannelAuthenticationCompleteResponse {
                 .field("client_id", &self.body.client_id)
                 .field("delivery_mode", &self.body.delivery_mode)
                 .field("result_code", &self.body.result_code)
+                .field(
+                    "client_attributes",
+                    &crate::unknown::ItemCount(self.body.client_attributes.len()),
+                )
+                .field(
+                    "resources",
+                    &crate::unknown::ItemCount(self.body.resources.len()),
+                )
+                .field(
+                    "service_attributes",
+                    &crate::unknown::ItemCount(self.body.service_attributes.len()),
+                )
                 .field("request_id", &self.request_id()),
             &self.body.extra,
         )

@@ -408,6 +408,14 @@ impl std::fmt::Debug for GrantedScopesResponse {
                 .field("client_id", &self.body.client_id)
                 .field("result_code", &self.body.result_code)
                 .field("subject", &self.body.subject)
+                .field(
+                    "latest_granted_scopes",
+                    &crate::unknown::ItemCount(self.body.latest_granted_scopes.len()),
+                )
+                .field(
+                    "merged_granted_scopes",
+                    &crate::unknown::ItemCount(self.body.merged_granted_scopes.len()),
+                )
                 .field("request_id", &self.request_id()),
             &self.body.extra,
         )
@@ -663,6 +671,10 @@ impl std::fmt::Debug for AuthorizationListResponse {
                 .field("start", &self.body.start)
                 .field("subject", &self.body.subject)
                 .field("total_count", &self.body.total_count)
+                .field(
+                    "clients",
+                    &crate::unknown::ItemCount(self.body.clients.len()),
+                )
                 .field("request_id", &self.request_id()),
             &self.body.extra,
         )
@@ -2411,6 +2423,78 @@ impl std::fmt::Debug for ClientResponse {
                 .field("client_id", &self.body.client_id)
                 .field("client_name", &self.body.client_name)
                 .field("client_type", &self.body.client_type)
+                .field(
+                    "attributes",
+                    &crate::unknown::ItemCount(self.body.attributes.len()),
+                )
+                .field(
+                    "authorization_details_types",
+                    &crate::unknown::ItemCount(self.body.authorization_details_types.len()),
+                )
+                .field(
+                    "client_names",
+                    &crate::unknown::ItemCount(self.body.client_names.len()),
+                )
+                .field(
+                    "client_registration_types",
+                    &crate::unknown::ItemCount(self.body.client_registration_types.len()),
+                )
+                .field(
+                    "client_uris",
+                    &crate::unknown::ItemCount(self.body.client_uris.len()),
+                )
+                .field(
+                    "contacts",
+                    &crate::unknown::ItemCount(self.body.contacts.len()),
+                )
+                .field(
+                    "default_acrs",
+                    &crate::unknown::ItemCount(self.body.default_acrs.len()),
+                )
+                .field(
+                    "descriptions",
+                    &crate::unknown::ItemCount(self.body.descriptions.len()),
+                )
+                .field(
+                    "fapi_modes",
+                    &crate::unknown::ItemCount(self.body.fapi_modes.len()),
+                )
+                .field(
+                    "grant_types",
+                    &crate::unknown::ItemCount(self.body.grant_types.len()),
+                )
+                .field(
+                    "logo_uris",
+                    &crate::unknown::ItemCount(self.body.logo_uris.len()),
+                )
+                .field(
+                    "policy_uris",
+                    &crate::unknown::ItemCount(self.body.policy_uris.len()),
+                )
+                .field(
+                    "redirect_uris",
+                    &crate::unknown::ItemCount(self.body.redirect_uris.len()),
+                )
+                .field(
+                    "request_uris",
+                    &crate::unknown::ItemCount(self.body.request_uris.len()),
+                )
+                .field(
+                    "response_modes",
+                    &crate::unknown::ItemCount(self.body.response_modes.len()),
+                )
+                .field(
+                    "response_types",
+                    &crate::unknown::ItemCount(self.body.response_types.len()),
+                )
+                .field(
+                    "tos_uris",
+                    &crate::unknown::ItemCount(self.body.tos_uris.len()),
+                )
+                .field(
+                    "trust_chain",
+                    &crate::unknown::ItemCount(self.body.trust_chain.len()),
+                )
                 .field("request_id", &self.request_id()),
             &self.body.extra,
         )
@@ -2894,6 +2978,10 @@ impl std::fmt::Debug for ClientListResponse {
                 .field("end", &self.body.end)
                 .field("start", &self.body.start)
                 .field("total_count", &self.body.total_count)
+                .field(
+                    "clients",
+                    &crate::unknown::ItemCount(self.body.clients.len()),
+                )
                 .field("request_id", &self.request_id()),
             &self.body.extra,
         )

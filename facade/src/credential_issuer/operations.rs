@@ -372,6 +372,7 @@ impl std::fmt::Debug for VciBatchParseResponse {
             f.debug_struct("VciBatchParseResponse")
                 .field("action", &self.body.action)
                 .field("result_code", &self.body.result_code)
+                .field("info", &crate::unknown::ItemCount(self.body.info.len()))
                 .field("request_id", &self.request_id()),
             &self.body.extra,
         )

@@ -381,6 +381,32 @@ impl std::fmt::Debug for DeviceAuthorizationResponse {
                 .field("expires_in", &self.body.expires_in)
                 .field("interval", &self.body.interval)
                 .field("result_code", &self.body.result_code)
+                .field("acrs", &crate::unknown::ItemCount(self.body.acrs.len()))
+                .field(
+                    "claim_names",
+                    &crate::unknown::ItemCount(self.body.claim_names.len()),
+                )
+                .field(
+                    "client_attributes",
+                    &crate::unknown::ItemCount(self.body.client_attributes.len()),
+                )
+                .field(
+                    "dynamic_scopes",
+                    &crate::unknown::ItemCount(self.body.dynamic_scopes.len()),
+                )
+                .field(
+                    "resources",
+                    &crate::unknown::ItemCount(self.body.resources.len()),
+                )
+                .field("scopes", &crate::unknown::ItemCount(self.body.scopes.len()))
+                .field(
+                    "service_attributes",
+                    &crate::unknown::ItemCount(self.body.service_attributes.len()),
+                )
+                .field(
+                    "warnings",
+                    &crate::unknown::ItemCount(self.body.warnings.len()),
+                )
                 .field("request_id", &self.request_id()),
             &self.body.extra,
         )
@@ -819,6 +845,28 @@ impl std::fmt::Debug for DeviceVerificationResponse {
                 .field("client_id", &self.body.client_id)
                 .field("expires_at", &self.body.expires_at)
                 .field("result_code", &self.body.result_code)
+                .field("acrs", &crate::unknown::ItemCount(self.body.acrs.len()))
+                .field(
+                    "claim_names",
+                    &crate::unknown::ItemCount(self.body.claim_names.len()),
+                )
+                .field(
+                    "client_attributes",
+                    &crate::unknown::ItemCount(self.body.client_attributes.len()),
+                )
+                .field(
+                    "dynamic_scopes",
+                    &crate::unknown::ItemCount(self.body.dynamic_scopes.len()),
+                )
+                .field(
+                    "resources",
+                    &crate::unknown::ItemCount(self.body.resources.len()),
+                )
+                .field("scopes", &crate::unknown::ItemCount(self.body.scopes.len()))
+                .field(
+                    "service_attributes",
+                    &crate::unknown::ItemCount(self.body.service_attributes.len()),
+                )
                 .field("request_id", &self.request_id()),
             &self.body.extra,
         )

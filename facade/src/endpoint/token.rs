@@ -79,7 +79,13 @@ pub enum UserCheck {
         subject: String,
     },
     /// The credentials are wrong (or the account cannot get tokens); the
-    /// request is failed with this reason.
+    /// request is failed with this reason through `/auth/token/fail`.
+    ///
+    /// With [`TokenFailReason::InvalidResourceOwnerCredentials`], Authlete
+    /// answers 400 with `"error":"invalid_request"`, not the
+    /// `invalid_grant` of RFC 6749 §5.2: a client library that looks for
+    /// `invalid_grant` to say "wrong password" will not find it. The
+    /// stand-in answers the same way.
     Rejected(TokenFailReason),
 }
 

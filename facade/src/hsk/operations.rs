@@ -317,6 +317,7 @@ impl std::fmt::Debug for HskListResponse {
             f.debug_struct("HskListResponse")
                 .field("action", &self.body.action)
                 .field("result_code", &self.body.result_code)
+                .field("hsks", &crate::unknown::ItemCount(self.body.hsks.len()))
                 .field("request_id", &self.request_id()),
             &self.body.extra,
         )

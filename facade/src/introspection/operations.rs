@@ -490,6 +490,35 @@ impl std::fmt::Debug for IntrospectionResponse {
                 .field("result_code", &self.body.result_code)
                 .field("sufficient", &self.body.sufficient)
                 .field("usable", &self.body.usable)
+                .field(
+                    "access_token_resources",
+                    &crate::unknown::ItemCount(self.body.access_token_resources.len()),
+                )
+                .field(
+                    "client_attributes",
+                    &crate::unknown::ItemCount(self.body.client_attributes.len()),
+                )
+                .field(
+                    "consented_claims",
+                    &crate::unknown::ItemCount(self.body.consented_claims.len()),
+                )
+                .field(
+                    "properties",
+                    &crate::unknown::ItemCount(self.body.properties.len()),
+                )
+                .field(
+                    "resources",
+                    &crate::unknown::ItemCount(self.body.resources.len()),
+                )
+                .field(
+                    "scope_details",
+                    &crate::unknown::ItemCount(self.body.scope_details.len()),
+                )
+                .field("scopes", &crate::unknown::ItemCount(self.body.scopes.len()))
+                .field(
+                    "service_attributes",
+                    &crate::unknown::ItemCount(self.body.service_attributes.len()),
+                )
                 .field("request_id", &self.request_id()),
             &self.body.extra,
         )

@@ -184,6 +184,10 @@ impl std::fmt::Debug for JoseVerifyResponse {
                 .field("result_code", &self.body.result_code)
                 .field("signature_valid", &self.body.signature_valid)
                 .field("valid", &self.body.valid)
+                .field(
+                    "error_descriptions",
+                    &crate::unknown::ItemCount(self.body.error_descriptions.len()),
+                )
                 .field("request_id", &self.request_id()),
             &self.body.extra,
         )

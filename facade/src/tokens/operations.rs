@@ -618,6 +618,39 @@ impl std::fmt::Debug for TokenResponse {
             f.debug_struct("TokenResponse")
                 .field("action", &self.body.action)
                 .field("result_code", &self.body.result_code)
+                .field(
+                    "access_token_resources",
+                    &crate::unknown::ItemCount(self.body.access_token_resources.len()),
+                )
+                .field(
+                    "audiences",
+                    &crate::unknown::ItemCount(self.body.audiences.len()),
+                )
+                .field(
+                    "client_attributes",
+                    &crate::unknown::ItemCount(self.body.client_attributes.len()),
+                )
+                .field(
+                    "properties",
+                    &crate::unknown::ItemCount(self.body.properties.len()),
+                )
+                .field(
+                    "refresh_token_scopes",
+                    &crate::unknown::ItemCount(self.body.refresh_token_scopes.len()),
+                )
+                .field(
+                    "requested_id_token_claims",
+                    &crate::unknown::ItemCount(self.body.requested_id_token_claims.len()),
+                )
+                .field(
+                    "resources",
+                    &crate::unknown::ItemCount(self.body.resources.len()),
+                )
+                .field("scopes", &crate::unknown::ItemCount(self.body.scopes.len()))
+                .field(
+                    "service_attributes",
+                    &crate::unknown::ItemCount(self.body.service_attributes.len()),
+                )
                 .field("request_id", &self.request_id()),
             &self.body.extra,
         )
@@ -999,6 +1032,15 @@ impl std::fmt::Debug for TokenCreateResponse {
                 .field("grant_type", &self.body.grant_type)
                 .field("result_code", &self.body.result_code)
                 .field("subject", &self.body.subject)
+                .field(
+                    "properties",
+                    &crate::unknown::ItemCount(self.body.properties.len()),
+                )
+                .field(
+                    "refresh_token_scopes",
+                    &crate::unknown::ItemCount(self.body.refresh_token_scopes.len()),
+                )
+                .field("scopes", &crate::unknown::ItemCount(self.body.scopes.len()))
                 .field("request_id", &self.request_id()),
             &self.body.extra,
         )
@@ -1506,6 +1548,10 @@ impl std::fmt::Debug for TokenListResponse {
                 .field("start", &self.body.start)
                 .field("subject", &self.body.subject)
                 .field("total_count", &self.body.total_count)
+                .field(
+                    "access_tokens",
+                    &crate::unknown::ItemCount(self.body.access_tokens.len()),
+                )
                 .field("request_id", &self.request_id()),
             &self.body.extra,
         )
@@ -1778,6 +1824,27 @@ impl std::fmt::Debug for TokenIssueResponse {
             f.debug_struct("TokenIssueResponse")
                 .field("action", &self.body.action)
                 .field("result_code", &self.body.result_code)
+                .field(
+                    "access_token_resources",
+                    &crate::unknown::ItemCount(self.body.access_token_resources.len()),
+                )
+                .field(
+                    "client_attributes",
+                    &crate::unknown::ItemCount(self.body.client_attributes.len()),
+                )
+                .field(
+                    "properties",
+                    &crate::unknown::ItemCount(self.body.properties.len()),
+                )
+                .field(
+                    "refresh_token_scopes",
+                    &crate::unknown::ItemCount(self.body.refresh_token_scopes.len()),
+                )
+                .field("scopes", &crate::unknown::ItemCount(self.body.scopes.len()))
+                .field(
+                    "service_attributes",
+                    &crate::unknown::ItemCount(self.body.service_attributes.len()),
+                )
                 .field("request_id", &self.request_id()),
             &self.body.extra,
         )
@@ -2162,6 +2229,11 @@ impl std::fmt::Debug for TokenUpdateResponse {
             f.debug_struct("TokenUpdateResponse")
                 .field("action", &self.body.action)
                 .field("result_code", &self.body.result_code)
+                .field(
+                    "properties",
+                    &crate::unknown::ItemCount(self.body.properties.len()),
+                )
+                .field("scopes", &crate::unknown::ItemCount(self.body.scopes.len()))
                 .field("request_id", &self.request_id()),
             &self.body.extra,
         )

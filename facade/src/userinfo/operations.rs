@@ -347,6 +347,32 @@ impl std::fmt::Debug for UserinfoResponse {
                 .field("action", &self.body.action)
                 .field("client_id", &self.body.client_id)
                 .field("result_code", &self.body.result_code)
+                .field("claims", &crate::unknown::ItemCount(self.body.claims.len()))
+                .field(
+                    "client_attributes",
+                    &crate::unknown::ItemCount(self.body.client_attributes.len()),
+                )
+                .field(
+                    "consented_claims",
+                    &crate::unknown::ItemCount(self.body.consented_claims.len()),
+                )
+                .field(
+                    "properties",
+                    &crate::unknown::ItemCount(self.body.properties.len()),
+                )
+                .field(
+                    "requested_claims_for_tx",
+                    &crate::unknown::ItemCount(self.body.requested_claims_for_tx.len()),
+                )
+                .field(
+                    "requested_verified_claims_for_tx",
+                    &crate::unknown::ItemCount(self.body.requested_verified_claims_for_tx.len()),
+                )
+                .field("scopes", &crate::unknown::ItemCount(self.body.scopes.len()))
+                .field(
+                    "service_attributes",
+                    &crate::unknown::ItemCount(self.body.service_attributes.len()),
+                )
                 .field("request_id", &self.request_id()),
             &self.body.extra,
         )

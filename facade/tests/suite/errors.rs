@@ -250,7 +250,7 @@ async fn connection_refused_is_a_transport_error_before_sending() {
         ),
         "{error:?}"
     );
-    assert!(error.never_sent());
+    assert!(error.is_never_sent());
     assert!(error.is_retryable());
     // The cause reaches the message: an operator reading the log learns
     // that nothing was sent, and why.

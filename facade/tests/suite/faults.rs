@@ -487,7 +487,7 @@ async fn a_server_that_does_not_speak_tls_fails_the_handshake_before_sending() {
         ),
         "{error:?}"
     );
-    assert!(error.never_sent());
+    assert!(error.is_never_sent());
     assert!(
         error
             .to_string()

@@ -70,6 +70,14 @@ async fn a_client_made_through_the_api_gets_tokens_until_it_is_deleted() {
         .await
         .expect("list");
     assert_eq!(listed.total_count(), Some(1));
+    // `Debug` says how many tokens the list holds, never what they are.
+    let shown = format!("{listed:?}");
+    assert!(shown.contains("access_tokens: 1 item,"), "{shown}");
+    let hash = listed.access_tokens()[0]
+        .access_token_hash
+        .clone()
+        .expect("a hash");
+    assert!(!shown.contains(&hash), "{shown}");
     let clients = client.clients().list().send().await.expect("list");
     assert_eq!(clients.total_count(), Some(1));
     assert_eq!(

@@ -535,6 +535,21 @@ async fn every_answer_decodes_through_the_generated_types() {
     api.call(&sv::CONFIGURATION, json!({})).await;
     api.call(&sv::JWKS, json!({})).await;
 
+    // A subject's authorizations, for a client the mock knows (the spec
+    // lists no refusal for the POST form).
+    api.call_with(
+        &operations::clients::DELETE_AUTHORIZATION_BY_BODY,
+        "web",
+        json!({"subject": "alice"}),
+    )
+    .await;
+    api.call_with(
+        &operations::clients::DELETE_AUTHORIZATION_BY_PATH,
+        "web",
+        json!({}),
+    )
+    .await;
+
     // Everything else: the example answers.
     let called: BTreeSet<&str> = api.seen.iter().map(|(op, _, _)| *op).collect();
     for op in operations::ALL {

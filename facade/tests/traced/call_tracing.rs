@@ -58,7 +58,7 @@ async fn fail_is_retried_when_the_connection_could_not_be_opened() {
         .send()
         .await
         .expect_err("nothing listens");
-    assert!(error.never_sent(), "{error:?}");
+    assert!(error.is_never_sent(), "{error:?}");
     let text = traces.text();
     assert_eq!(text.matches("retrying").count(), 2, "{text}");
     assert!(text.contains("attempt=3"), "{text}");

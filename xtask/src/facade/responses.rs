@@ -136,6 +136,24 @@ pub(super) fn emit_response(
             let name = ident.to_string();
             quote!(.field(#name, &self.body.#ident))
         });
+    // A list left out (its items may hold credentials) still shows how many
+    // items it has: a `Debug` of a token list that shows no tokens at all
+    // reads as an empty answer.
+    let counted = response_fields
+        .iter()
+        .filter(|f| !(decided.show.contains(&f.wire) || f.wire == "resultCode"))
+        .filter_map(|f| {
+            let ident = &f.ident;
+            let name = ident.to_string();
+            match shape(&f.ty, types) {
+                Shape::Vec(_) => Some(quote!(.field(#name, &crate::unknown::ItemCount(self.body.#ident.len())))),
+                Shape::Opt(inner) if matches!(*inner, Shape::Vec(_)) => Some(
+                    quote!(.field(#name, &self.body.#ident.as_ref().map(|v| crate::unknown::ItemCount(v.len())))),
+                ),
+                _ => None,
+            }
+        });
+    let shown = shown.chain(counted);
     let secret_note = if decided.secrets.is_empty() {
         String::new()
     } else {
