@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::ClientBuilder;
-use crate::credentials::AccessTokenProvider;
+use crate::credentials::ServiceTokenProvider;
 use crate::error::Error;
 use crate::observer::Observers;
 use crate::retry::RetryPolicy;
@@ -45,7 +45,7 @@ pub(crate) struct Inner {
     pub(crate) retry: RetryPolicy,
     /// Asked for the token before every attempt; `None` when the token is
     /// fixed (and already in `generated`'s context).
-    pub(crate) provider: Option<Arc<dyn AccessTokenProvider>>,
+    pub(crate) provider: Option<Arc<dyn ServiceTokenProvider>>,
     /// Called around every attempt.
     pub(crate) observers: Observers,
 }

@@ -14,7 +14,7 @@ use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::client::{Client, Inner};
-use crate::credentials::{AccessTokenProvider, Credentials, authorization_header};
+use crate::credentials::{Credentials, ServiceTokenProvider, authorization_header};
 use crate::error::Error;
 use crate::observer::CallObserver;
 use crate::retry::RetryPolicy;
@@ -120,10 +120,10 @@ impl ClientBuilder {
     }
 
     /// Takes the access token from `provider` before every attempt of every
-    /// call, for tokens that rotate (see [`AccessTokenProvider`]).
+    /// call, for tokens that rotate (see [`ServiceTokenProvider`]).
     ///
     /// Replaces an [`access_token`](Self::access_token) set before.
-    pub fn access_token_provider(mut self, provider: impl AccessTokenProvider) -> Self {
+    pub fn access_token_provider(mut self, provider: impl ServiceTokenProvider) -> Self {
         self.credentials = Some(Credentials::Provider(Arc::new(provider)));
         self
     }

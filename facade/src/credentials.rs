@@ -12,41 +12,41 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::error::Error;
 
 /// A Service Access Token or Organization Token, as an
-/// [`AccessTokenProvider`] hands it over.
+/// [`ServiceTokenProvider`] hands it over.
 ///
 /// It never shows in `Debug` output, and nothing in this crate logs it.
 #[derive(Clone)]
-pub struct AccessToken(SecretString);
+pub struct ServiceToken(SecretString);
 
-impl AccessToken {
+impl ServiceToken {
     /// Wraps a token.
     pub fn new(token: impl Into<String>) -> Self {
-        AccessToken(SecretString::from(token.into()))
+        ServiceToken(SecretString::from(token.into()))
     }
 }
 
-impl From<String> for AccessToken {
+impl From<String> for ServiceToken {
     fn from(token: String) -> Self {
-        AccessToken::new(token)
+        ServiceToken::new(token)
     }
 }
 
-impl From<&str> for AccessToken {
+impl From<&str> for ServiceToken {
     fn from(token: &str) -> Self {
-        AccessToken::new(token)
+        ServiceToken::new(token)
     }
 }
 
-impl fmt::Debug for AccessToken {
+impl fmt::Debug for ServiceToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("AccessToken(<redacted>)")
+        f.write_str("ServiceToken(<redacted>)")
     }
 }
 
-/// The future an [`AccessTokenProvider`] returns.
-pub type AccessTokenFuture<'a> = Pin<
+/// The future a [`ServiceTokenProvider`] returns.
+pub type ServiceTokenFuture<'a> = Pin<
     Box<
-        dyn Future<Output = Result<AccessToken, Box<dyn std::error::Error + Send + Sync>>>
+        dyn Future<Output = Result<ServiceToken, Box<dyn std::error::Error + Send + Sync>>>
             + Send
             + 'a,
     >,
@@ -57,13 +57,13 @@ pub type AccessTokenFuture<'a> = Pin<
 ///
 /// Caching is the provider's business: it is asked once per attempt and
 /// should answer from memory while its token is fresh. A provider that
-/// fails ends the call with [`Error::AccessToken`], which is not retried
+/// fails ends the call with [`Error::ServiceToken`], which is not retried
 /// (retry inside the provider if its source is flaky). The token is
 /// checked as [`ClientBuilder::access_token`](crate::ClientBuilder::access_token)'s
 /// is, sent as `Authorization: Bearer ...`, and never logged.
 ///
 /// Any `Send + Sync` closure returning a future of `Result<T, E>` is a
-/// provider, where `T: Into<AccessToken>` (a `String`) and `E` is any
+/// provider, where `T: Into<ServiceToken>` (a `String`) and `E` is any
 /// error (`E: Into<Box<dyn std::error::Error + Send + Sync>>`):
 ///
 /// ```
@@ -91,29 +91,29 @@ pub type AccessTokenFuture<'a> = Pin<
 /// A type of your own implements it with a boxed future:
 ///
 /// ```
-/// use authlete::{AccessToken, AccessTokenFuture, AccessTokenProvider};
+/// use authlete::{ServiceToken, ServiceTokenFuture, ServiceTokenProvider};
 ///
 /// struct Vault;
 ///
-/// impl AccessTokenProvider for Vault {
-///     fn access_token(&self) -> AccessTokenFuture<'_> {
-///         Box::pin(async { Ok(AccessToken::new("from-the-vault")) })
+/// impl ServiceTokenProvider for Vault {
+///     fn service_token(&self) -> ServiceTokenFuture<'_> {
+///         Box::pin(async { Ok(ServiceToken::new("from-the-vault")) })
 ///     }
 /// }
 /// ```
-pub trait AccessTokenProvider: Send + Sync + 'static {
+pub trait ServiceTokenProvider: Send + Sync + 'static {
     /// The token to send with the next attempt.
-    fn access_token(&self) -> AccessTokenFuture<'_>;
+    fn service_token(&self) -> ServiceTokenFuture<'_>;
 }
 
-impl<F, Fut, T, E> AccessTokenProvider for F
+impl<F, Fut, T, E> ServiceTokenProvider for F
 where
     F: Fn() -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<T, E>> + Send + 'static,
-    T: Into<AccessToken>,
+    T: Into<ServiceToken>,
     E: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    fn access_token(&self) -> AccessTokenFuture<'_> {
+    fn service_token(&self) -> ServiceTokenFuture<'_> {
         let token = self();
         Box::pin(async move { token.await.map(Into::into).map_err(Into::into) })
     }
@@ -125,7 +125,7 @@ pub(crate) enum Credentials {
     /// Checked and turned into a header once, when the client is built.
     Fixed(SecretString),
     /// Asked before every attempt.
-    Provider(Arc<dyn AccessTokenProvider>),
+    Provider(Arc<dyn ServiceTokenProvider>),
 }
 
 impl fmt::Debug for Credentials {
@@ -138,12 +138,12 @@ impl fmt::Debug for Credentials {
 }
 
 /// Asks `provider` for a token and turns it into the header to send.
-pub(crate) async fn fetch(provider: &dyn AccessTokenProvider) -> Result<HeaderValue, Error> {
+pub(crate) async fn fetch(provider: &dyn ServiceTokenProvider) -> Result<HeaderValue, Error> {
     let token = provider
-        .access_token()
+        .service_token()
         .await
-        .map_err(|source| Error::AccessToken { source })?;
-    authorization_header(token.0.expose_secret()).map_err(|message| Error::AccessToken {
+        .map_err(|source| Error::ServiceToken { source })?;
+    authorization_header(token.0.expose_secret()).map_err(|message| Error::ServiceToken {
         source: format!("the provider's {message}").into(),
     })
 }

@@ -4,9 +4,9 @@
 //! Every enum of the spec, one type each wherever it appears (requests,
 //! responses, models).
 //!
-//! Each keeps a value newer than this crate in `Unknown`, exactly as
+//! Each keeps a value newer than this crate in `Unrecognized`, exactly as
 //! received. Compare `as_str()` for such values rather than matching
-//! inside `Unknown`: the comparison keeps working when a later release
+//! inside `Unrecognized`: the comparison keeps working when a later release
 //! knows the value and decodes it as a named variant. The enums are
 //! `#[non_exhaustive]` for the same reason.
 
@@ -108,10 +108,6 @@ pub use authlete_generated::types::ClaimType;
 )]
 #[doc(inline)]
 pub use authlete_generated::types::ClientAuthMethod;
-#[cfg(feature = "authorization")]
-#[cfg_attr(docsrs, doc(cfg(feature = "authorization")))]
-#[doc(inline)]
-pub use authlete_generated::types::ClientLimitedAuthorizationClientSource;
 #[cfg(feature = "client-registration")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client-registration")))]
 #[doc(inline)]
@@ -136,6 +132,7 @@ pub use authlete_generated::types::ClientRegistrationAction;
 #[doc(inline)]
 pub use authlete_generated::types::ClientRegistrationType;
 #[cfg(any(
+    feature = "authorization",
     feature = "client-registration",
     feature = "clients",
     feature = "federation"
@@ -143,6 +140,7 @@ pub use authlete_generated::types::ClientRegistrationType;
 #[cfg_attr(
     docsrs,
     doc(cfg(any(
+        feature = "authorization",
         feature = "client-registration",
         feature = "clients",
         feature = "federation"
@@ -337,7 +335,7 @@ pub use authlete_generated::types::IntrospectionAction;
     )))
 )]
 #[doc(inline)]
-pub use authlete_generated::types::JweAlgInner;
+pub use authlete_generated::types::JweAlg;
 #[cfg(any(
     feature = "client-registration",
     feature = "clients",
@@ -352,7 +350,7 @@ pub use authlete_generated::types::JweAlgInner;
     )))
 )]
 #[doc(inline)]
-pub use authlete_generated::types::JweEncInner;
+pub use authlete_generated::types::JweEnc;
 #[cfg(any(
     feature = "authorization",
     feature = "client-registration",
@@ -371,7 +369,7 @@ pub use authlete_generated::types::JweEncInner;
     )))
 )]
 #[doc(inline)]
-pub use authlete_generated::types::JwsAlgInner;
+pub use authlete_generated::types::JwsAlg;
 #[cfg(feature = "credential-issuer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "credential-issuer")))]
 #[doc(inline)]
@@ -537,7 +535,7 @@ pub use authlete_generated::types::TokenUpdateAction;
     )))
 )]
 #[doc(inline)]
-pub use authlete_generated::types::UnknownValue;
+pub use authlete_generated::types::UnrecognizedValue;
 #[cfg(any(feature = "authorization", feature = "service"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "authorization", feature = "service"))))]
 #[doc(inline)]

@@ -151,10 +151,10 @@ pub enum Error {
     #[error("invalid request: {0}")]
     InvalidRequest(String),
 
-    /// The [`AccessTokenProvider`](crate::AccessTokenProvider) failed, or
+    /// The [`ServiceTokenProvider`](crate::ServiceTokenProvider) failed, or
     /// gave a token that cannot be sent; nothing was sent. Not retried.
-    #[error("cannot get an access token: {source}")]
-    AccessToken {
+    #[error("cannot get the service access token: {source}")]
+    ServiceToken {
         /// What the provider reported (or what is wrong with its token,
         /// which is never quoted).
         #[source]

@@ -8,75 +8,511 @@
 #[cfg_attr(docsrs, doc(cfg(feature = "authorization")))]
 #[path = "authorization/mod.rs"]
 pub mod authorization;
+
+/// Names the `authorization` feature when `Client::authorization` is called without it.
+#[cfg(not(feature = "authorization"))]
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`Client::authorization()` needs the `authorization` feature of the `authlete` crate",
+    label = "the `authorization` feature is off",
+    note = "add `features = [\"authorization\"]` to the `authlete` dependency in Cargo.toml"
+)]
+pub trait AuthorizationFeatureOff {}
+
+#[cfg(not(feature = "authorization"))]
+impl crate::Client {
+    /// Needs the `authorization` feature: a call does not compile without it.
+    #[doc(hidden)]
+    pub fn authorization<'a>(&'a self) -> crate::feature_off::FeatureOff
+    where
+        &'a crate::Client: AuthorizationFeatureOff,
+    {
+        crate::feature_off::FeatureOff
+    }
+}
+
 #[cfg(feature = "ciba")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ciba")))]
 #[path = "ciba/mod.rs"]
 pub mod ciba;
+
+/// Names the `ciba` feature when `Client::ciba` is called without it.
+#[cfg(not(feature = "ciba"))]
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`Client::ciba()` needs the `ciba` feature of the `authlete` crate",
+    label = "the `ciba` feature is off",
+    note = "add `features = [\"ciba\"]` to the `authlete` dependency in Cargo.toml"
+)]
+pub trait CibaFeatureOff {}
+
+#[cfg(not(feature = "ciba"))]
+impl crate::Client {
+    /// Needs the `ciba` feature: a call does not compile without it.
+    #[doc(hidden)]
+    pub fn ciba<'a>(&'a self) -> crate::feature_off::FeatureOff
+    where
+        &'a crate::Client: CibaFeatureOff,
+    {
+        crate::feature_off::FeatureOff
+    }
+}
+
 #[cfg(feature = "client-registration")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client-registration")))]
 #[path = "client_registration/mod.rs"]
 pub mod client_registration;
+
+/// Names the `client-registration` feature when `Client::client_registration` is called without it.
+#[cfg(not(feature = "client-registration"))]
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`Client::client_registration()` needs the `client-registration` feature of the `authlete` crate",
+    label = "the `client-registration` feature is off",
+    note = "add `features = [\"client-registration\"]` to the `authlete` dependency in Cargo.toml"
+)]
+pub trait ClientRegistrationFeatureOff {}
+
+#[cfg(not(feature = "client-registration"))]
+impl crate::Client {
+    /// Needs the `client-registration` feature: a call does not compile without it.
+    #[doc(hidden)]
+    pub fn client_registration<'a>(&'a self) -> crate::feature_off::FeatureOff
+    where
+        &'a crate::Client: ClientRegistrationFeatureOff,
+    {
+        crate::feature_off::FeatureOff
+    }
+}
+
 #[cfg(feature = "clients")]
 #[cfg_attr(docsrs, doc(cfg(feature = "clients")))]
 #[path = "clients/mod.rs"]
 pub mod clients;
+
+/// Names the `clients` feature when `Client::clients` is called without it.
+#[cfg(not(feature = "clients"))]
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`Client::clients()` needs the `clients` feature of the `authlete` crate",
+    label = "the `clients` feature is off",
+    note = "add `features = [\"clients\"]` to the `authlete` dependency in Cargo.toml"
+)]
+pub trait ClientsFeatureOff {}
+
+#[cfg(not(feature = "clients"))]
+impl crate::Client {
+    /// Needs the `clients` feature: a call does not compile without it.
+    #[doc(hidden)]
+    pub fn clients<'a>(&'a self) -> crate::feature_off::FeatureOff
+    where
+        &'a crate::Client: ClientsFeatureOff,
+    {
+        crate::feature_off::FeatureOff
+    }
+}
+
 #[cfg(feature = "credential-issuer")]
 #[cfg_attr(docsrs, doc(cfg(feature = "credential-issuer")))]
 #[path = "credential_issuer/mod.rs"]
 pub mod credential_issuer;
+
+/// Names the `credential-issuer` feature when `Client::credential_issuer` is called without it.
+#[cfg(not(feature = "credential-issuer"))]
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`Client::credential_issuer()` needs the `credential-issuer` feature of the `authlete` crate",
+    label = "the `credential-issuer` feature is off",
+    note = "add `features = [\"credential-issuer\"]` to the `authlete` dependency in Cargo.toml"
+)]
+pub trait CredentialIssuerFeatureOff {}
+
+#[cfg(not(feature = "credential-issuer"))]
+impl crate::Client {
+    /// Needs the `credential-issuer` feature: a call does not compile without it.
+    #[doc(hidden)]
+    pub fn credential_issuer<'a>(&'a self) -> crate::feature_off::FeatureOff
+    where
+        &'a crate::Client: CredentialIssuerFeatureOff,
+    {
+        crate::feature_off::FeatureOff
+    }
+}
+
 #[cfg(feature = "device-flow")]
 #[cfg_attr(docsrs, doc(cfg(feature = "device-flow")))]
 #[path = "device_flow/mod.rs"]
 pub mod device_flow;
+
+/// Names the `device-flow` feature when `Client::device_flow` is called without it.
+#[cfg(not(feature = "device-flow"))]
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`Client::device_flow()` needs the `device-flow` feature of the `authlete` crate",
+    label = "the `device-flow` feature is off",
+    note = "add `features = [\"device-flow\"]` to the `authlete` dependency in Cargo.toml"
+)]
+pub trait DeviceFlowFeatureOff {}
+
+#[cfg(not(feature = "device-flow"))]
+impl crate::Client {
+    /// Needs the `device-flow` feature: a call does not compile without it.
+    #[doc(hidden)]
+    pub fn device_flow<'a>(&'a self) -> crate::feature_off::FeatureOff
+    where
+        &'a crate::Client: DeviceFlowFeatureOff,
+    {
+        crate::feature_off::FeatureOff
+    }
+}
+
 #[cfg(feature = "federation")]
 #[cfg_attr(docsrs, doc(cfg(feature = "federation")))]
 #[path = "federation/mod.rs"]
 pub mod federation;
+
+/// Names the `federation` feature when `Client::federation` is called without it.
+#[cfg(not(feature = "federation"))]
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`Client::federation()` needs the `federation` feature of the `authlete` crate",
+    label = "the `federation` feature is off",
+    note = "add `features = [\"federation\"]` to the `authlete` dependency in Cargo.toml"
+)]
+pub trait FederationFeatureOff {}
+
+#[cfg(not(feature = "federation"))]
+impl crate::Client {
+    /// Needs the `federation` feature: a call does not compile without it.
+    #[doc(hidden)]
+    pub fn federation<'a>(&'a self) -> crate::feature_off::FeatureOff
+    where
+        &'a crate::Client: FederationFeatureOff,
+    {
+        crate::feature_off::FeatureOff
+    }
+}
+
 #[cfg(feature = "grant-management")]
 #[cfg_attr(docsrs, doc(cfg(feature = "grant-management")))]
 #[path = "grant_management/mod.rs"]
 pub mod grant_management;
+
+/// Names the `grant-management` feature when `Client::grant_management` is called without it.
+#[cfg(not(feature = "grant-management"))]
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`Client::grant_management()` needs the `grant-management` feature of the `authlete` crate",
+    label = "the `grant-management` feature is off",
+    note = "add `features = [\"grant-management\"]` to the `authlete` dependency in Cargo.toml"
+)]
+pub trait GrantManagementFeatureOff {}
+
+#[cfg(not(feature = "grant-management"))]
+impl crate::Client {
+    /// Needs the `grant-management` feature: a call does not compile without it.
+    #[doc(hidden)]
+    pub fn grant_management<'a>(&'a self) -> crate::feature_off::FeatureOff
+    where
+        &'a crate::Client: GrantManagementFeatureOff,
+    {
+        crate::feature_off::FeatureOff
+    }
+}
+
 #[cfg(feature = "hsk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hsk")))]
 #[path = "hsk/mod.rs"]
 pub mod hsk;
+
+/// Names the `hsk` feature when `Client::hsk` is called without it.
+#[cfg(not(feature = "hsk"))]
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`Client::hsk()` needs the `hsk` feature of the `authlete` crate",
+    label = "the `hsk` feature is off",
+    note = "add `features = [\"hsk\"]` to the `authlete` dependency in Cargo.toml"
+)]
+pub trait HardwareSecurityKeysFeatureOff {}
+
+#[cfg(not(feature = "hsk"))]
+impl crate::Client {
+    /// Needs the `hsk` feature: a call does not compile without it.
+    #[doc(hidden)]
+    pub fn hsk<'a>(&'a self) -> crate::feature_off::FeatureOff
+    where
+        &'a crate::Client: HardwareSecurityKeysFeatureOff,
+    {
+        crate::feature_off::FeatureOff
+    }
+}
+
 #[cfg(feature = "introspection")]
 #[cfg_attr(docsrs, doc(cfg(feature = "introspection")))]
 #[path = "introspection/mod.rs"]
 pub mod introspection;
+
+/// Names the `introspection` feature when `Client::introspection` is called without it.
+#[cfg(not(feature = "introspection"))]
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`Client::introspection()` needs the `introspection` feature of the `authlete` crate",
+    label = "the `introspection` feature is off",
+    note = "add `features = [\"introspection\"]` to the `authlete` dependency in Cargo.toml"
+)]
+pub trait IntrospectionFeatureOff {}
+
+#[cfg(not(feature = "introspection"))]
+impl crate::Client {
+    /// Needs the `introspection` feature: a call does not compile without it.
+    #[doc(hidden)]
+    pub fn introspection<'a>(&'a self) -> crate::feature_off::FeatureOff
+    where
+        &'a crate::Client: IntrospectionFeatureOff,
+    {
+        crate::feature_off::FeatureOff
+    }
+}
+
 #[cfg(feature = "jose")]
 #[cfg_attr(docsrs, doc(cfg(feature = "jose")))]
 #[path = "jose/mod.rs"]
 pub mod jose;
+
+/// Names the `jose` feature when `Client::jose` is called without it.
+#[cfg(not(feature = "jose"))]
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`Client::jose()` needs the `jose` feature of the `authlete` crate",
+    label = "the `jose` feature is off",
+    note = "add `features = [\"jose\"]` to the `authlete` dependency in Cargo.toml"
+)]
+pub trait JoseFeatureOff {}
+
+#[cfg(not(feature = "jose"))]
+impl crate::Client {
+    /// Needs the `jose` feature: a call does not compile without it.
+    #[doc(hidden)]
+    pub fn jose<'a>(&'a self) -> crate::feature_off::FeatureOff
+    where
+        &'a crate::Client: JoseFeatureOff,
+    {
+        crate::feature_off::FeatureOff
+    }
+}
+
 #[cfg(feature = "lifecycle")]
 #[cfg_attr(docsrs, doc(cfg(feature = "lifecycle")))]
 #[path = "lifecycle/mod.rs"]
 pub mod lifecycle;
+
+/// Names the `lifecycle` feature when `Client::lifecycle` is called without it.
+#[cfg(not(feature = "lifecycle"))]
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`Client::lifecycle()` needs the `lifecycle` feature of the `authlete` crate",
+    label = "the `lifecycle` feature is off",
+    note = "add `features = [\"lifecycle\"]` to the `authlete` dependency in Cargo.toml"
+)]
+pub trait LifecycleFeatureOff {}
+
+#[cfg(not(feature = "lifecycle"))]
+impl crate::Client {
+    /// Needs the `lifecycle` feature: a call does not compile without it.
+    #[doc(hidden)]
+    pub fn lifecycle<'a>(&'a self) -> crate::feature_off::FeatureOff
+    where
+        &'a crate::Client: LifecycleFeatureOff,
+    {
+        crate::feature_off::FeatureOff
+    }
+}
+
 #[cfg(feature = "native-sso")]
 #[cfg_attr(docsrs, doc(cfg(feature = "native-sso")))]
 #[path = "native_sso/mod.rs"]
 pub mod native_sso;
+
+/// Names the `native-sso` feature when `Client::native_sso` is called without it.
+#[cfg(not(feature = "native-sso"))]
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`Client::native_sso()` needs the `native-sso` feature of the `authlete` crate",
+    label = "the `native-sso` feature is off",
+    note = "add `features = [\"native-sso\"]` to the `authlete` dependency in Cargo.toml"
+)]
+pub trait NativeSsoFeatureOff {}
+
+#[cfg(not(feature = "native-sso"))]
+impl crate::Client {
+    /// Needs the `native-sso` feature: a call does not compile without it.
+    #[doc(hidden)]
+    pub fn native_sso<'a>(&'a self) -> crate::feature_off::FeatureOff
+    where
+        &'a crate::Client: NativeSsoFeatureOff,
+    {
+        crate::feature_off::FeatureOff
+    }
+}
+
 #[cfg(feature = "pushed-authorization")]
 #[cfg_attr(docsrs, doc(cfg(feature = "pushed-authorization")))]
 #[path = "pushed_authorization/mod.rs"]
 pub mod pushed_authorization;
+
+/// Names the `pushed-authorization` feature when `Client::pushed_authorization` is called without it.
+#[cfg(not(feature = "pushed-authorization"))]
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`Client::pushed_authorization()` needs the `pushed-authorization` feature of the `authlete` crate",
+    label = "the `pushed-authorization` feature is off",
+    note = "add `features = [\"pushed-authorization\"]` to the `authlete` dependency in Cargo.toml"
+)]
+pub trait PushedAuthorizationFeatureOff {}
+
+#[cfg(not(feature = "pushed-authorization"))]
+impl crate::Client {
+    /// Needs the `pushed-authorization` feature: a call does not compile without it.
+    #[doc(hidden)]
+    pub fn pushed_authorization<'a>(&'a self) -> crate::feature_off::FeatureOff
+    where
+        &'a crate::Client: PushedAuthorizationFeatureOff,
+    {
+        crate::feature_off::FeatureOff
+    }
+}
+
 #[cfg(feature = "revocation")]
 #[cfg_attr(docsrs, doc(cfg(feature = "revocation")))]
 #[path = "revocation/mod.rs"]
 pub mod revocation;
+
+/// Names the `revocation` feature when `Client::revocation` is called without it.
+#[cfg(not(feature = "revocation"))]
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`Client::revocation()` needs the `revocation` feature of the `authlete` crate",
+    label = "the `revocation` feature is off",
+    note = "add `features = [\"revocation\"]` to the `authlete` dependency in Cargo.toml"
+)]
+pub trait RevocationFeatureOff {}
+
+#[cfg(not(feature = "revocation"))]
+impl crate::Client {
+    /// Needs the `revocation` feature: a call does not compile without it.
+    #[doc(hidden)]
+    pub fn revocation<'a>(&'a self) -> crate::feature_off::FeatureOff
+    where
+        &'a crate::Client: RevocationFeatureOff,
+    {
+        crate::feature_off::FeatureOff
+    }
+}
+
 #[cfg(feature = "service")]
 #[cfg_attr(docsrs, doc(cfg(feature = "service")))]
 #[path = "service/mod.rs"]
 pub mod service;
+
+/// Names the `service` feature when `Client::service` is called without it.
+#[cfg(not(feature = "service"))]
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`Client::service()` needs the `service` feature of the `authlete` crate",
+    label = "the `service` feature is off",
+    note = "add `features = [\"service\"]` to the `authlete` dependency in Cargo.toml"
+)]
+pub trait ServicesFeatureOff {}
+
+#[cfg(not(feature = "service"))]
+impl crate::Client {
+    /// Needs the `service` feature: a call does not compile without it.
+    #[doc(hidden)]
+    pub fn service<'a>(&'a self) -> crate::feature_off::FeatureOff
+    where
+        &'a crate::Client: ServicesFeatureOff,
+    {
+        crate::feature_off::FeatureOff
+    }
+}
+
 #[cfg(feature = "tokens")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokens")))]
 #[path = "tokens/mod.rs"]
 pub mod tokens;
+
+/// Names the `tokens` feature when `Client::tokens` is called without it.
+#[cfg(not(feature = "tokens"))]
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`Client::tokens()` needs the `tokens` feature of the `authlete` crate",
+    label = "the `tokens` feature is off",
+    note = "add `features = [\"tokens\"]` to the `authlete` dependency in Cargo.toml"
+)]
+pub trait TokensFeatureOff {}
+
+#[cfg(not(feature = "tokens"))]
+impl crate::Client {
+    /// Needs the `tokens` feature: a call does not compile without it.
+    #[doc(hidden)]
+    pub fn tokens<'a>(&'a self) -> crate::feature_off::FeatureOff
+    where
+        &'a crate::Client: TokensFeatureOff,
+    {
+        crate::feature_off::FeatureOff
+    }
+}
+
 #[cfg(feature = "userinfo")]
 #[cfg_attr(docsrs, doc(cfg(feature = "userinfo")))]
 #[path = "userinfo/mod.rs"]
 pub mod userinfo;
+
+/// Names the `userinfo` feature when `Client::userinfo` is called without it.
+#[cfg(not(feature = "userinfo"))]
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`Client::userinfo()` needs the `userinfo` feature of the `authlete` crate",
+    label = "the `userinfo` feature is off",
+    note = "add `features = [\"userinfo\"]` to the `authlete` dependency in Cargo.toml"
+)]
+pub trait UserInfoFeatureOff {}
+
+#[cfg(not(feature = "userinfo"))]
+impl crate::Client {
+    /// Needs the `userinfo` feature: a call does not compile without it.
+    #[doc(hidden)]
+    pub fn userinfo<'a>(&'a self) -> crate::feature_off::FeatureOff
+    where
+        &'a crate::Client: UserInfoFeatureOff,
+    {
+        crate::feature_off::FeatureOff
+    }
+}
+
 #[cfg(feature = "utility")]
 #[cfg_attr(docsrs, doc(cfg(feature = "utility")))]
 #[path = "utility/mod.rs"]
 pub mod utility;
+
+/// Names the `utility` feature when `Client::utility` is called without it.
+#[cfg(not(feature = "utility"))]
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`Client::utility()` needs the `utility` feature of the `authlete` crate",
+    label = "the `utility` feature is off",
+    note = "add `features = [\"utility\"]` to the `authlete` dependency in Cargo.toml"
+)]
+pub trait UtilityFeatureOff {}
+
+#[cfg(not(feature = "utility"))]
+impl crate::Client {
+    /// Needs the `utility` feature: a call does not compile without it.
+    #[doc(hidden)]
+    pub fn utility<'a>(&'a self) -> crate::feature_off::FeatureOff
+    where
+        &'a crate::Client: UtilityFeatureOff,
+    {
+        crate::feature_off::FeatureOff
+    }
+}

@@ -33,7 +33,7 @@
 //! ```
 //!
 //! - [`Client`], [`ClientBuilder`], [`Region`]: configuration (also from the
-//!   environment), a token that rotates ([`AccessTokenProvider`]) and
+//!   environment), a token that rotates ([`ServiceTokenProvider`]) and
 //!   observers of every request ([`CallObserver`]);
 //! - [`CallOptions`]: a call's own timeout, retry policy, service and
 //!   headers, set on any request builder (`.timeout(..)`, `.header(..)`);
@@ -69,13 +69,17 @@ mod call;
 mod client;
 mod config;
 mod credentials;
+mod document;
 pub mod endpoint;
 mod enums;
 mod error;
+#[doc(hidden)]
+pub mod feature_off;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 mod groups;
+mod ids;
 // Each group's hand-written responses use a few of these helpers; with only
 // some groups on, the others are unused.
 #[cfg_attr(not(feature = "full"), allow(dead_code))]
@@ -103,13 +107,15 @@ pub use config::{
     DEFAULT_USER_AGENT, ENV_ACCESS_TOKEN, ENV_BASE_URL, ENV_BEARER, ENV_SERVICE_APIKEY,
     ENV_SERVICE_ID, Region,
 };
-pub use credentials::{AccessToken, AccessTokenFuture, AccessTokenProvider};
+pub use credentials::{ServiceToken, ServiceTokenFuture, ServiceTokenProvider};
+pub use document::JsonDocument;
 #[allow(unused_imports, reason = "empty when no group's feature is on")]
 pub use enums::*;
 pub use error::{Error, TransportFailure};
 #[allow(unused_imports, reason = "empty when no group's feature is on")]
 pub use groups::*;
 pub use http_response::{CLIENT_CHALLENGE, JSON_UTF8};
+pub use ids::ClientRef;
 pub use observer::{AttemptOutcome, CallObserver, OutgoingRequest};
 pub use options::CallOptions;
 pub use retry::{Replay, RetryPolicy};

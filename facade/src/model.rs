@@ -173,55 +173,6 @@ pub use authlete_generated::types::HskDeleteResponse;
 #[cfg_attr(docsrs, doc(cfg(feature = "utility")))]
 #[doc(inline)]
 pub use authlete_generated::types::InfoResponseServiceTokenCache;
-#[cfg(any(
-    feature = "client-registration",
-    feature = "clients",
-    feature = "federation"
-))]
-#[cfg_attr(
-    docsrs,
-    doc(cfg(any(
-        feature = "client-registration",
-        feature = "clients",
-        feature = "federation"
-    )))
-)]
-#[doc(inline)]
-pub use authlete_generated::types::JweAlg;
-#[cfg(any(
-    feature = "client-registration",
-    feature = "clients",
-    feature = "federation"
-))]
-#[cfg_attr(
-    docsrs,
-    doc(cfg(any(
-        feature = "client-registration",
-        feature = "clients",
-        feature = "federation"
-    )))
-)]
-#[doc(inline)]
-pub use authlete_generated::types::JweEnc;
-#[cfg(any(
-    feature = "authorization",
-    feature = "client-registration",
-    feature = "clients",
-    feature = "federation",
-    feature = "service"
-))]
-#[cfg_attr(
-    docsrs,
-    doc(cfg(any(
-        feature = "authorization",
-        feature = "client-registration",
-        feature = "clients",
-        feature = "federation",
-        feature = "service"
-    )))
-)]
-#[doc(inline)]
-pub use authlete_generated::types::JwsAlg;
 #[cfg(any(feature = "authorization", feature = "service"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "authorization", feature = "service"))))]
 #[doc(inline)]
@@ -382,7 +333,7 @@ pub use authlete_generated::types::TrustAnchor;
     )))
 )]
 #[doc(inline)]
-pub use authlete_generated::types::UnknownValue;
+pub use authlete_generated::types::UnrecognizedValue;
 #[cfg(feature = "userinfo")]
 #[cfg_attr(docsrs, doc(cfg(feature = "userinfo")))]
 #[doc(inline)]

@@ -375,7 +375,7 @@ mod tests {
         match which {
             0 => Error::InvalidRequest("x".into()),
             1 => Error::Config("x".into()),
-            _ => Error::AccessToken { source: "x".into() },
+            _ => Error::ServiceToken { source: "x".into() },
         }
     }
 

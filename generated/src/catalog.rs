@@ -2694,7 +2694,6 @@ pub const TYPES: &[&str] = &[
     "ClientAuthorizationGetListResponse",
     "ClientAuthorizationUpdateRequest",
     "ClientAuthorizationUpdateResponse",
-    "ClientSource",
     "ClientExtension",
     "ClientExtensionRequestableScopesGetResponse",
     "ClientExtensionRequestableScopesUpdateRequest",
@@ -2706,7 +2705,6 @@ pub const TYPES: &[&str] = &[
     "ClientGrantedScopesGetApiPostBody",
     "ClientLimited",
     "ClientLimitedAuthorization",
-    "ClientLimitedAuthorizationClientSource",
     "ClientRegistrationApiBody",
     "ClientRegistrationDeleteApiBody",
     "ClientRegistrationGetApiBody",
@@ -2719,6 +2717,7 @@ pub const TYPES: &[&str] = &[
     "ClientSecretRefreshResponse",
     "ClientSecretUpdateRequest",
     "ClientSecretUpdateResponse",
+    "ClientSource",
     "ClientType",
     "CredentialIssuanceOrder",
     "CredentialIssuerMetadata",
@@ -2771,11 +2770,8 @@ pub const TYPES: &[&str] = &[
     "JoseVerifyRequest",
     "JoseVerifyResponse",
     "JweAlg",
-    "JweAlgInner",
     "JweEnc",
-    "JweEncInner",
     "JwsAlg",
-    "JwsAlgInner",
     "NamedUri",
     "NativeSsoLogoutRequest",
     "NativeSsoLogoutResponse",
@@ -2876,7 +2872,7 @@ pub const TYPES: &[&str] = &[
     "VciSingleParseResponse",
     "CredentialParseAction",
     "VerifiedClaimsValidationSchema",
-    "UnknownValue",
+    "UnrecognizedValue",
 ];
 
 /// Every string enum of [`types`].
@@ -2992,26 +2988,6 @@ pub const ENUMS: &[Enum] = &[
         ],
     },
     Enum {
-        name: "ClientSource",
-        values: &[
-            "DYNAMIC_REGISTRATION",
-            "AUTOMATIC_REGISTRATION",
-            "EXPLICIT_REGISTRATION",
-            "METADATA_DOCUMENT",
-            "STATIC_REGISTRATION",
-        ],
-    },
-    Enum {
-        name: "ClientLimitedAuthorizationClientSource",
-        values: &[
-            "DYNAMIC_REGISTRATION",
-            "AUTOMATIC_REGISTRATION",
-            "EXPLICIT_REGISTRATION",
-            "METADATA_DOCUMENT",
-            "STATIC_REGISTRATION",
-        ],
-    },
-    Enum {
         name: "ClientRegistrationAction",
         values: &[
             "BAD_REQUEST",
@@ -3037,6 +3013,16 @@ pub const ENUMS: &[Enum] = &[
             "QUERY_JWT",
             "FRAGMENT_JWT",
             "FORM_POST_JWT",
+        ],
+    },
+    Enum {
+        name: "ClientSource",
+        values: &[
+            "DYNAMIC_REGISTRATION",
+            "AUTOMATIC_REGISTRATION",
+            "EXPLICIT_REGISTRATION",
+            "METADATA_DOCUMENT",
+            "STATIC_REGISTRATION",
         ],
     },
     Enum {
@@ -3156,7 +3142,7 @@ pub const ENUMS: &[Enum] = &[
         ],
     },
     Enum {
-        name: "JweAlgInner",
+        name: "JweAlg",
         values: &[
             "RSA1_5",
             "RSA_OAEP",
@@ -3178,7 +3164,7 @@ pub const ENUMS: &[Enum] = &[
         ],
     },
     Enum {
-        name: "JweEncInner",
+        name: "JweEnc",
         values: &[
             "A128CBC_HS256",
             "A192CBC_HS384",
@@ -3189,7 +3175,7 @@ pub const ENUMS: &[Enum] = &[
         ],
     },
     Enum {
-        name: "JwsAlgInner",
+        name: "JwsAlg",
         values: &[
             "NONE",
             "HS256",
@@ -4305,14 +4291,6 @@ pub fn roundtrip(
                     feature = "federation"
                 )
             )]
-            "ClientSource" => reencode::<types::ClientSource>(json),
-            #[cfg(
-                any(
-                    feature = "client-registration",
-                    feature = "clients",
-                    feature = "federation"
-                )
-            )]
             "ClientExtension" => reencode::<types::ClientExtension>(json),
             #[cfg(feature = "clients")]
             "ClientExtensionRequestableScopesGetResponse" => {
@@ -4347,10 +4325,6 @@ pub fn roundtrip(
             #[cfg(feature = "authorization")]
             "ClientLimitedAuthorization" => {
                 reencode::<types::ClientLimitedAuthorization>(json)
-            }
-            #[cfg(feature = "authorization")]
-            "ClientLimitedAuthorizationClientSource" => {
-                reencode::<types::ClientLimitedAuthorizationClientSource>(json)
             }
             #[cfg(feature = "client-registration")]
             "ClientRegistrationApiBody" => {
@@ -4410,6 +4384,15 @@ pub fn roundtrip(
             "ClientSecretUpdateResponse" => {
                 reencode::<types::ClientSecretUpdateResponse>(json)
             }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation"
+                )
+            )]
+            "ClientSource" => reencode::<types::ClientSource>(json),
             #[cfg(
                 any(
                     feature = "authorization",
@@ -4604,23 +4587,7 @@ pub fn roundtrip(
                     feature = "federation"
                 )
             )]
-            "JweAlgInner" => reencode::<types::JweAlgInner>(json),
-            #[cfg(
-                any(
-                    feature = "client-registration",
-                    feature = "clients",
-                    feature = "federation"
-                )
-            )]
             "JweEnc" => reencode::<types::JweEnc>(json),
-            #[cfg(
-                any(
-                    feature = "client-registration",
-                    feature = "clients",
-                    feature = "federation"
-                )
-            )]
-            "JweEncInner" => reencode::<types::JweEncInner>(json),
             #[cfg(
                 any(
                     feature = "authorization",
@@ -4631,16 +4598,6 @@ pub fn roundtrip(
                 )
             )]
             "JwsAlg" => reencode::<types::JwsAlg>(json),
-            #[cfg(
-                any(
-                    feature = "authorization",
-                    feature = "client-registration",
-                    feature = "clients",
-                    feature = "federation",
-                    feature = "service"
-                )
-            )]
-            "JwsAlgInner" => reencode::<types::JwsAlgInner>(json),
             #[cfg(any(feature = "authorization", feature = "service"))]
             "NamedUri" => reencode::<types::NamedUri>(json),
             #[cfg(feature = "native-sso")]
@@ -4962,7 +4919,7 @@ pub fn roundtrip(
                     feature = "userinfo"
                 )
             )]
-            "UnknownValue" => reencode::<types::UnknownValue>(json),
+            "UnrecognizedValue" => reencode::<types::UnrecognizedValue>(json),
             _ => return None,
         },
     )
@@ -5268,17 +5225,6 @@ pub fn debug(type_name: &str, json: &str) -> Option<Result<String, serde_json::E
                     feature = "federation"
                 )
             )]
-            "ClientSource" => {
-                serde_json::from_str::<types::ClientSource>(json)
-                    .map(|v| format!("{v:?}"))
-            }
-            #[cfg(
-                any(
-                    feature = "client-registration",
-                    feature = "clients",
-                    feature = "federation"
-                )
-            )]
             "ClientExtension" => {
                 serde_json::from_str::<types::ClientExtension>(json)
                     .map(|v| format!("{v:?}"))
@@ -5337,13 +5283,6 @@ pub fn debug(type_name: &str, json: &str) -> Option<Result<String, serde_json::E
             #[cfg(feature = "authorization")]
             "ClientLimitedAuthorization" => {
                 serde_json::from_str::<types::ClientLimitedAuthorization>(json)
-                    .map(|v| format!("{v:?}"))
-            }
-            #[cfg(feature = "authorization")]
-            "ClientLimitedAuthorizationClientSource" => {
-                serde_json::from_str::<
-                    types::ClientLimitedAuthorizationClientSource,
-                >(json)
                     .map(|v| format!("{v:?}"))
             }
             #[cfg(feature = "client-registration")]
@@ -5418,6 +5357,18 @@ pub fn debug(type_name: &str, json: &str) -> Option<Result<String, serde_json::E
             #[cfg(feature = "clients")]
             "ClientSecretUpdateResponse" => {
                 serde_json::from_str::<types::ClientSecretUpdateResponse>(json)
+                    .map(|v| format!("{v:?}"))
+            }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation"
+                )
+            )]
+            "ClientSource" => {
+                serde_json::from_str::<types::ClientSource>(json)
                     .map(|v| format!("{v:?}"))
             }
             #[cfg(
@@ -5730,30 +5681,8 @@ pub fn debug(type_name: &str, json: &str) -> Option<Result<String, serde_json::E
                     feature = "federation"
                 )
             )]
-            "JweAlgInner" => {
-                serde_json::from_str::<types::JweAlgInner>(json)
-                    .map(|v| format!("{v:?}"))
-            }
-            #[cfg(
-                any(
-                    feature = "client-registration",
-                    feature = "clients",
-                    feature = "federation"
-                )
-            )]
             "JweEnc" => {
                 serde_json::from_str::<types::JweEnc>(json).map(|v| format!("{v:?}"))
-            }
-            #[cfg(
-                any(
-                    feature = "client-registration",
-                    feature = "clients",
-                    feature = "federation"
-                )
-            )]
-            "JweEncInner" => {
-                serde_json::from_str::<types::JweEncInner>(json)
-                    .map(|v| format!("{v:?}"))
             }
             #[cfg(
                 any(
@@ -5766,19 +5695,6 @@ pub fn debug(type_name: &str, json: &str) -> Option<Result<String, serde_json::E
             )]
             "JwsAlg" => {
                 serde_json::from_str::<types::JwsAlg>(json).map(|v| format!("{v:?}"))
-            }
-            #[cfg(
-                any(
-                    feature = "authorization",
-                    feature = "client-registration",
-                    feature = "clients",
-                    feature = "federation",
-                    feature = "service"
-                )
-            )]
-            "JwsAlgInner" => {
-                serde_json::from_str::<types::JwsAlgInner>(json)
-                    .map(|v| format!("{v:?}"))
             }
             #[cfg(any(feature = "authorization", feature = "service"))]
             "NamedUri" => {
@@ -6347,8 +6263,8 @@ pub fn debug(type_name: &str, json: &str) -> Option<Result<String, serde_json::E
                     feature = "userinfo"
                 )
             )]
-            "UnknownValue" => {
-                serde_json::from_str::<types::UnknownValue>(json)
+            "UnrecognizedValue" => {
+                serde_json::from_str::<types::UnrecognizedValue>(json)
                     .map(|v| format!("{v:?}"))
             }
             _ => return None,
@@ -6372,81 +6288,91 @@ pub fn is_known(enum_name: &str, json: &str) -> Option<Result<bool, serde_json::
             )]
             "ApplicationType" => {
                 serde_json::from_str::<types::ApplicationType>(json)
-                    .map(|v| !matches!(v, types::ApplicationType::Unknown(_)))
+                    .map(|v| !matches!(v, types::ApplicationType::Unrecognized(_)))
             }
             #[cfg(any(feature = "authorization", feature = "service"))]
             "AttachmentType" => {
                 serde_json::from_str::<types::AttachmentType>(json)
-                    .map(|v| !matches!(v, types::AttachmentType::Unknown(_)))
+                    .map(|v| !matches!(v, types::AttachmentType::Unrecognized(_)))
             }
             #[cfg(feature = "authorization")]
             "AuthorizationFailReason" => {
                 serde_json::from_str::<types::AuthorizationFailReason>(json)
-                    .map(|v| !matches!(v, types::AuthorizationFailReason::Unknown(_)))
+                    .map(|v| {
+                        !matches!(v, types::AuthorizationFailReason::Unrecognized(_))
+                    })
             }
             #[cfg(feature = "authorization")]
             "AuthorizationFailAction" => {
                 serde_json::from_str::<types::AuthorizationFailAction>(json)
-                    .map(|v| !matches!(v, types::AuthorizationFailAction::Unknown(_)))
+                    .map(|v| {
+                        !matches!(v, types::AuthorizationFailAction::Unrecognized(_))
+                    })
             }
             #[cfg(feature = "authorization")]
             "AuthorizationIssueAction" => {
                 serde_json::from_str::<types::AuthorizationIssueAction>(json)
-                    .map(|v| !matches!(v, types::AuthorizationIssueAction::Unknown(_)))
+                    .map(|v| {
+                        !matches!(v, types::AuthorizationIssueAction::Unrecognized(_))
+                    })
             }
             #[cfg(feature = "authorization")]
             "AuthorizationAction" => {
                 serde_json::from_str::<types::AuthorizationAction>(json)
-                    .map(|v| !matches!(v, types::AuthorizationAction::Unknown(_)))
+                    .map(|v| !matches!(v, types::AuthorizationAction::Unrecognized(_)))
             }
             #[cfg(feature = "authorization")]
             "AuthorizationTicketInfoAction" => {
                 serde_json::from_str::<types::AuthorizationTicketInfoAction>(json)
                     .map(|v| {
-                        !matches!(v, types::AuthorizationTicketInfoAction::Unknown(_))
+                        !matches!(
+                            v, types::AuthorizationTicketInfoAction::Unrecognized(_)
+                        )
                     })
             }
             #[cfg(feature = "authorization")]
             "AuthorizationTicketUpdateAction" => {
                 serde_json::from_str::<types::AuthorizationTicketUpdateAction>(json)
                     .map(|v| {
-                        !matches!(v, types::AuthorizationTicketUpdateAction::Unknown(_))
+                        !matches!(
+                            v, types::AuthorizationTicketUpdateAction::Unrecognized(_)
+                        )
                     })
             }
             #[cfg(feature = "ciba")]
             "CibaCompleteResult" => {
                 serde_json::from_str::<types::CibaCompleteResult>(json)
-                    .map(|v| !matches!(v, types::CibaCompleteResult::Unknown(_)))
+                    .map(|v| !matches!(v, types::CibaCompleteResult::Unrecognized(_)))
             }
             #[cfg(feature = "ciba")]
             "CibaCompleteAction" => {
                 serde_json::from_str::<types::CibaCompleteAction>(json)
-                    .map(|v| !matches!(v, types::CibaCompleteAction::Unknown(_)))
+                    .map(|v| !matches!(v, types::CibaCompleteAction::Unrecognized(_)))
             }
             #[cfg(feature = "ciba")]
             "CibaFailReason" => {
                 serde_json::from_str::<types::CibaFailReason>(json)
-                    .map(|v| !matches!(v, types::CibaFailReason::Unknown(_)))
+                    .map(|v| !matches!(v, types::CibaFailReason::Unrecognized(_)))
             }
             #[cfg(feature = "ciba")]
             "CibaFailAction" => {
                 serde_json::from_str::<types::CibaFailAction>(json)
-                    .map(|v| !matches!(v, types::CibaFailAction::Unknown(_)))
+                    .map(|v| !matches!(v, types::CibaFailAction::Unrecognized(_)))
             }
             #[cfg(feature = "ciba")]
             "CibaIssueAction" => {
                 serde_json::from_str::<types::CibaIssueAction>(json)
-                    .map(|v| !matches!(v, types::CibaIssueAction::Unknown(_)))
+                    .map(|v| !matches!(v, types::CibaIssueAction::Unrecognized(_)))
             }
             #[cfg(feature = "ciba")]
             "CibaAction" => {
                 serde_json::from_str::<types::CibaAction>(json)
-                    .map(|v| !matches!(v, types::CibaAction::Unknown(_)))
+                    .map(|v| !matches!(v, types::CibaAction::Unrecognized(_)))
             }
             #[cfg(any(feature = "authorization", feature = "service"))]
             "ClaimType" => {
                 serde_json::from_str::<types::ClaimType>(json)
-                    .map(|v| !matches!(v, types::ClaimType::Unknown(_)))
+                    .map(|v| !matches!(v, types::ClaimType::Unrecognized(_)))
             }
             #[cfg(
                 any(
@@ -6459,34 +6385,14 @@ pub fn is_known(enum_name: &str, json: &str) -> Option<Result<bool, serde_json::
             )]
             "ClientAuthMethod" => {
                 serde_json::from_str::<types::ClientAuthMethod>(json)
-                    .map(|v| !matches!(v, types::ClientAuthMethod::Unknown(_)))
-            }
-            #[cfg(
-                any(
-                    feature = "client-registration",
-                    feature = "clients",
-                    feature = "federation"
-                )
-            )]
-            "ClientSource" => {
-                serde_json::from_str::<types::ClientSource>(json)
-                    .map(|v| !matches!(v, types::ClientSource::Unknown(_)))
-            }
-            #[cfg(feature = "authorization")]
-            "ClientLimitedAuthorizationClientSource" => {
-                serde_json::from_str::<
-                    types::ClientLimitedAuthorizationClientSource,
-                >(json)
-                    .map(|v| {
-                        !matches!(
-                            v, types::ClientLimitedAuthorizationClientSource::Unknown(_)
-                        )
-                    })
+                    .map(|v| !matches!(v, types::ClientAuthMethod::Unrecognized(_)))
             }
             #[cfg(feature = "client-registration")]
             "ClientRegistrationAction" => {
                 serde_json::from_str::<types::ClientRegistrationAction>(json)
-                    .map(|v| !matches!(v, types::ClientRegistrationAction::Unknown(_)))
+                    .map(|v| {
+                        !matches!(v, types::ClientRegistrationAction::Unrecognized(_))
+                    })
             }
             #[cfg(
                 any(
@@ -6499,7 +6405,9 @@ pub fn is_known(enum_name: &str, json: &str) -> Option<Result<bool, serde_json::
             )]
             "ClientRegistrationType" => {
                 serde_json::from_str::<types::ClientRegistrationType>(json)
-                    .map(|v| !matches!(v, types::ClientRegistrationType::Unknown(_)))
+                    .map(|v| {
+                        !matches!(v, types::ClientRegistrationType::Unrecognized(_))
+                    })
             }
             #[cfg(
                 any(
@@ -6510,7 +6418,19 @@ pub fn is_known(enum_name: &str, json: &str) -> Option<Result<bool, serde_json::
             )]
             "ResponseMode" => {
                 serde_json::from_str::<types::ResponseMode>(json)
-                    .map(|v| !matches!(v, types::ResponseMode::Unknown(_)))
+                    .map(|v| !matches!(v, types::ResponseMode::Unrecognized(_)))
+            }
+            #[cfg(
+                any(
+                    feature = "authorization",
+                    feature = "client-registration",
+                    feature = "clients",
+                    feature = "federation"
+                )
+            )]
+            "ClientSource" => {
+                serde_json::from_str::<types::ClientSource>(json)
+                    .map(|v| !matches!(v, types::ClientSource::Unrecognized(_)))
             }
             #[cfg(
                 any(
@@ -6523,37 +6443,41 @@ pub fn is_known(enum_name: &str, json: &str) -> Option<Result<bool, serde_json::
             )]
             "ClientType" => {
                 serde_json::from_str::<types::ClientType>(json)
-                    .map(|v| !matches!(v, types::ClientType::Unknown(_)))
+                    .map(|v| !matches!(v, types::ClientType::Unrecognized(_)))
             }
             #[cfg(any(feature = "authorization", feature = "ciba", feature = "service"))]
             "DeliveryMode" => {
                 serde_json::from_str::<types::DeliveryMode>(json)
-                    .map(|v| !matches!(v, types::DeliveryMode::Unknown(_)))
+                    .map(|v| !matches!(v, types::DeliveryMode::Unrecognized(_)))
             }
             #[cfg(feature = "device-flow")]
             "DeviceAuthorizationAction" => {
                 serde_json::from_str::<types::DeviceAuthorizationAction>(json)
-                    .map(|v| !matches!(v, types::DeviceAuthorizationAction::Unknown(_)))
+                    .map(|v| {
+                        !matches!(v, types::DeviceAuthorizationAction::Unrecognized(_))
+                    })
             }
             #[cfg(feature = "device-flow")]
             "DeviceCompleteResult" => {
                 serde_json::from_str::<types::DeviceCompleteResult>(json)
-                    .map(|v| !matches!(v, types::DeviceCompleteResult::Unknown(_)))
+                    .map(|v| !matches!(v, types::DeviceCompleteResult::Unrecognized(_)))
             }
             #[cfg(feature = "device-flow")]
             "DeviceCompleteAction" => {
                 serde_json::from_str::<types::DeviceCompleteAction>(json)
-                    .map(|v| !matches!(v, types::DeviceCompleteAction::Unknown(_)))
+                    .map(|v| !matches!(v, types::DeviceCompleteAction::Unrecognized(_)))
             }
             #[cfg(feature = "device-flow")]
             "DeviceVerificationAction" => {
                 serde_json::from_str::<types::DeviceVerificationAction>(json)
-                    .map(|v| !matches!(v, types::DeviceVerificationAction::Unknown(_)))
+                    .map(|v| {
+                        !matches!(v, types::DeviceVerificationAction::Unrecognized(_))
+                    })
             }
             #[cfg(any(feature = "authorization", feature = "service"))]
             "Display" => {
                 serde_json::from_str::<types::Display>(json)
-                    .map(|v| !matches!(v, types::Display::Unknown(_)))
+                    .map(|v| !matches!(v, types::Display::Unrecognized(_)))
             }
             #[cfg(
                 any(
@@ -6566,27 +6490,33 @@ pub fn is_known(enum_name: &str, json: &str) -> Option<Result<bool, serde_json::
             )]
             "FapiMode" => {
                 serde_json::from_str::<types::FapiMode>(json)
-                    .map(|v| !matches!(v, types::FapiMode::Unknown(_)))
+                    .map(|v| !matches!(v, types::FapiMode::Unrecognized(_)))
             }
             #[cfg(feature = "federation")]
             "FederationConfigurationAction" => {
                 serde_json::from_str::<types::FederationConfigurationAction>(json)
                     .map(|v| {
-                        !matches!(v, types::FederationConfigurationAction::Unknown(_))
+                        !matches!(
+                            v, types::FederationConfigurationAction::Unrecognized(_)
+                        )
                     })
             }
             #[cfg(feature = "federation")]
             "FederationRegistrationAction" => {
                 serde_json::from_str::<types::FederationRegistrationAction>(json)
                     .map(|v| {
-                        !matches!(v, types::FederationRegistrationAction::Unknown(_))
+                        !matches!(
+                            v, types::FederationRegistrationAction::Unrecognized(_)
+                        )
                     })
             }
             #[cfg(feature = "grant-management")]
             "GrantManagementResponseAction" => {
                 serde_json::from_str::<types::GrantManagementResponseAction>(json)
                     .map(|v| {
-                        !matches!(v, types::GrantManagementResponseAction::Unknown(_))
+                        !matches!(
+                            v, types::GrantManagementResponseAction::Unrecognized(_)
+                        )
                     })
             }
             #[cfg(
@@ -6599,7 +6529,7 @@ pub fn is_known(enum_name: &str, json: &str) -> Option<Result<bool, serde_json::
             )]
             "GrantManagementAction" => {
                 serde_json::from_str::<types::GrantManagementAction>(json)
-                    .map(|v| !matches!(v, types::GrantManagementAction::Unknown(_)))
+                    .map(|v| !matches!(v, types::GrantManagementAction::Unrecognized(_)))
             }
             #[cfg(
                 any(
@@ -6614,37 +6544,37 @@ pub fn is_known(enum_name: &str, json: &str) -> Option<Result<bool, serde_json::
             )]
             "GrantType" => {
                 serde_json::from_str::<types::GrantType>(json)
-                    .map(|v| !matches!(v, types::GrantType::Unknown(_)))
+                    .map(|v| !matches!(v, types::GrantType::Unrecognized(_)))
             }
             #[cfg(feature = "hsk")]
             "HskCreateAction" => {
                 serde_json::from_str::<types::HskCreateAction>(json)
-                    .map(|v| !matches!(v, types::HskCreateAction::Unknown(_)))
+                    .map(|v| !matches!(v, types::HskCreateAction::Unrecognized(_)))
             }
             #[cfg(feature = "full")]
             "HskDeleteAction" => {
                 serde_json::from_str::<types::HskDeleteAction>(json)
-                    .map(|v| !matches!(v, types::HskDeleteAction::Unknown(_)))
+                    .map(|v| !matches!(v, types::HskDeleteAction::Unrecognized(_)))
             }
             #[cfg(feature = "hsk")]
             "HskListAction" => {
                 serde_json::from_str::<types::HskListAction>(json)
-                    .map(|v| !matches!(v, types::HskListAction::Unknown(_)))
+                    .map(|v| !matches!(v, types::HskListAction::Unrecognized(_)))
             }
             #[cfg(feature = "hsk")]
             "HskGetAction" => {
                 serde_json::from_str::<types::HskGetAction>(json)
-                    .map(|v| !matches!(v, types::HskGetAction::Unknown(_)))
+                    .map(|v| !matches!(v, types::HskGetAction::Unrecognized(_)))
             }
             #[cfg(feature = "tokens")]
             "IdTokenReissueAction" => {
                 serde_json::from_str::<types::IdTokenReissueAction>(json)
-                    .map(|v| !matches!(v, types::IdTokenReissueAction::Unknown(_)))
+                    .map(|v| !matches!(v, types::IdTokenReissueAction::Unrecognized(_)))
             }
             #[cfg(feature = "introspection")]
             "IntrospectionAction" => {
                 serde_json::from_str::<types::IntrospectionAction>(json)
-                    .map(|v| !matches!(v, types::IntrospectionAction::Unknown(_)))
+                    .map(|v| !matches!(v, types::IntrospectionAction::Unrecognized(_)))
             }
             #[cfg(
                 any(
@@ -6653,9 +6583,9 @@ pub fn is_known(enum_name: &str, json: &str) -> Option<Result<bool, serde_json::
                     feature = "federation"
                 )
             )]
-            "JweAlgInner" => {
-                serde_json::from_str::<types::JweAlgInner>(json)
-                    .map(|v| !matches!(v, types::JweAlgInner::Unknown(_)))
+            "JweAlg" => {
+                serde_json::from_str::<types::JweAlg>(json)
+                    .map(|v| !matches!(v, types::JweAlg::Unrecognized(_)))
             }
             #[cfg(
                 any(
@@ -6664,9 +6594,9 @@ pub fn is_known(enum_name: &str, json: &str) -> Option<Result<bool, serde_json::
                     feature = "federation"
                 )
             )]
-            "JweEncInner" => {
-                serde_json::from_str::<types::JweEncInner>(json)
-                    .map(|v| !matches!(v, types::JweEncInner::Unknown(_)))
+            "JweEnc" => {
+                serde_json::from_str::<types::JweEnc>(json)
+                    .map(|v| !matches!(v, types::JweEnc::Unrecognized(_)))
             }
             #[cfg(
                 any(
@@ -6677,29 +6607,31 @@ pub fn is_known(enum_name: &str, json: &str) -> Option<Result<bool, serde_json::
                     feature = "service"
                 )
             )]
-            "JwsAlgInner" => {
-                serde_json::from_str::<types::JwsAlgInner>(json)
-                    .map(|v| !matches!(v, types::JwsAlgInner::Unknown(_)))
+            "JwsAlg" => {
+                serde_json::from_str::<types::JwsAlg>(json)
+                    .map(|v| !matches!(v, types::JwsAlg::Unrecognized(_)))
             }
             #[cfg(feature = "native-sso")]
             "NativeSsoLogoutAction" => {
                 serde_json::from_str::<types::NativeSsoLogoutAction>(json)
-                    .map(|v| !matches!(v, types::NativeSsoLogoutAction::Unknown(_)))
+                    .map(|v| !matches!(v, types::NativeSsoLogoutAction::Unrecognized(_)))
             }
             #[cfg(feature = "native-sso")]
             "NativeSsoAction" => {
                 serde_json::from_str::<types::NativeSsoAction>(json)
-                    .map(|v| !matches!(v, types::NativeSsoAction::Unknown(_)))
+                    .map(|v| !matches!(v, types::NativeSsoAction::Unrecognized(_)))
             }
             #[cfg(any(feature = "authorization", feature = "service"))]
             "Prompt" => {
                 serde_json::from_str::<types::Prompt>(json)
-                    .map(|v| !matches!(v, types::Prompt::Unknown(_)))
+                    .map(|v| !matches!(v, types::Prompt::Unrecognized(_)))
             }
             #[cfg(feature = "pushed-authorization")]
             "PushedAuthorizationAction" => {
                 serde_json::from_str::<types::PushedAuthorizationAction>(json)
-                    .map(|v| !matches!(v, types::PushedAuthorizationAction::Unknown(_)))
+                    .map(|v| {
+                        !matches!(v, types::PushedAuthorizationAction::Unrecognized(_))
+                    })
             }
             #[cfg(feature = "pushed-authorization")]
             "PushedAuthorizationResponseClientAuthMethod" => {
@@ -6709,7 +6641,7 @@ pub fn is_known(enum_name: &str, json: &str) -> Option<Result<bool, serde_json::
                     .map(|v| {
                         !matches!(
                             v,
-                            types::PushedAuthorizationResponseClientAuthMethod::Unknown(_)
+                            types::PushedAuthorizationResponseClientAuthMethod::Unrecognized(_)
                         )
                     })
             }
@@ -6724,28 +6656,28 @@ pub fn is_known(enum_name: &str, json: &str) -> Option<Result<bool, serde_json::
             )]
             "ResponseType" => {
                 serde_json::from_str::<types::ResponseType>(json)
-                    .map(|v| !matches!(v, types::ResponseType::Unknown(_)))
+                    .map(|v| !matches!(v, types::ResponseType::Unrecognized(_)))
             }
             #[cfg(feature = "revocation")]
             "RevocationAction" => {
                 serde_json::from_str::<types::RevocationAction>(json)
-                    .map(|v| !matches!(v, types::RevocationAction::Unknown(_)))
+                    .map(|v| !matches!(v, types::RevocationAction::Unrecognized(_)))
             }
             #[cfg(any(feature = "authorization", feature = "service"))]
             "ServiceProfile" => {
                 serde_json::from_str::<types::ServiceProfile>(json)
-                    .map(|v| !matches!(v, types::ServiceProfile::Unknown(_)))
+                    .map(|v| !matches!(v, types::ServiceProfile::Unrecognized(_)))
             }
             #[cfg(any(feature = "authorization", feature = "service"))]
             "Sns" => {
                 serde_json::from_str::<types::Sns>(json)
-                    .map(|v| !matches!(v, types::Sns::Unknown(_)))
+                    .map(|v| !matches!(v, types::Sns::Unrecognized(_)))
             }
             #[cfg(feature = "introspection")]
             "StandardIntrospectionAction" => {
                 serde_json::from_str::<types::StandardIntrospectionAction>(json)
                     .map(|v| {
-                        !matches!(v, types::StandardIntrospectionAction::Unknown(_))
+                        !matches!(v, types::StandardIntrospectionAction::Unrecognized(_))
                     })
             }
             #[cfg(
@@ -6757,136 +6689,156 @@ pub fn is_known(enum_name: &str, json: &str) -> Option<Result<bool, serde_json::
             )]
             "SubjectType" => {
                 serde_json::from_str::<types::SubjectType>(json)
-                    .map(|v| !matches!(v, types::SubjectType::Unknown(_)))
+                    .map(|v| !matches!(v, types::SubjectType::Unrecognized(_)))
             }
             #[cfg(feature = "tokens")]
             "TokenBatchStatusBatchKind" => {
                 serde_json::from_str::<types::TokenBatchStatusBatchKind>(json)
-                    .map(|v| !matches!(v, types::TokenBatchStatusBatchKind::Unknown(_)))
+                    .map(|v| {
+                        !matches!(v, types::TokenBatchStatusBatchKind::Unrecognized(_))
+                    })
             }
             #[cfg(feature = "tokens")]
             "TokenBatchResult" => {
                 serde_json::from_str::<types::TokenBatchResult>(json)
-                    .map(|v| !matches!(v, types::TokenBatchResult::Unknown(_)))
+                    .map(|v| !matches!(v, types::TokenBatchResult::Unrecognized(_)))
             }
             #[cfg(feature = "tokens")]
             "TokenCreateAction" => {
                 serde_json::from_str::<types::TokenCreateAction>(json)
-                    .map(|v| !matches!(v, types::TokenCreateAction::Unknown(_)))
+                    .map(|v| !matches!(v, types::TokenCreateAction::Unrecognized(_)))
             }
             #[cfg(feature = "tokens")]
             "TokenFailReason" => {
                 serde_json::from_str::<types::TokenFailReason>(json)
-                    .map(|v| !matches!(v, types::TokenFailReason::Unknown(_)))
+                    .map(|v| !matches!(v, types::TokenFailReason::Unrecognized(_)))
             }
             #[cfg(feature = "tokens")]
             "TokenFailAction" => {
                 serde_json::from_str::<types::TokenFailAction>(json)
-                    .map(|v| !matches!(v, types::TokenFailAction::Unknown(_)))
+                    .map(|v| !matches!(v, types::TokenFailAction::Unrecognized(_)))
             }
             #[cfg(feature = "tokens")]
             "TokenIssueAction" => {
                 serde_json::from_str::<types::TokenIssueAction>(json)
-                    .map(|v| !matches!(v, types::TokenIssueAction::Unknown(_)))
+                    .map(|v| !matches!(v, types::TokenIssueAction::Unrecognized(_)))
             }
             #[cfg(feature = "tokens")]
             "TokenAction" => {
                 serde_json::from_str::<types::TokenAction>(json)
-                    .map(|v| !matches!(v, types::TokenAction::Unknown(_)))
+                    .map(|v| !matches!(v, types::TokenAction::Unrecognized(_)))
             }
             #[cfg(feature = "tokens")]
             "TokenType" => {
                 serde_json::from_str::<types::TokenType>(json)
-                    .map(|v| !matches!(v, types::TokenType::Unknown(_)))
+                    .map(|v| !matches!(v, types::TokenType::Unrecognized(_)))
             }
             #[cfg(feature = "tokens")]
             "TokenUpdateAction" => {
                 serde_json::from_str::<types::TokenUpdateAction>(json)
-                    .map(|v| !matches!(v, types::TokenUpdateAction::Unknown(_)))
+                    .map(|v| !matches!(v, types::TokenUpdateAction::Unrecognized(_)))
             }
             #[cfg(any(feature = "authorization", feature = "service"))]
             "UserCodeCharset" => {
                 serde_json::from_str::<types::UserCodeCharset>(json)
-                    .map(|v| !matches!(v, types::UserCodeCharset::Unknown(_)))
+                    .map(|v| !matches!(v, types::UserCodeCharset::Unrecognized(_)))
             }
             #[cfg(feature = "userinfo")]
             "UserInfoIssueAction" => {
                 serde_json::from_str::<types::UserInfoIssueAction>(json)
-                    .map(|v| !matches!(v, types::UserInfoIssueAction::Unknown(_)))
+                    .map(|v| !matches!(v, types::UserInfoIssueAction::Unrecognized(_)))
             }
             #[cfg(feature = "userinfo")]
             "UserInfoAction" => {
                 serde_json::from_str::<types::UserInfoAction>(json)
-                    .map(|v| !matches!(v, types::UserInfoAction::Unknown(_)))
+                    .map(|v| !matches!(v, types::UserInfoAction::Unrecognized(_)))
             }
             #[cfg(feature = "credential-issuer")]
             "BatchCredentialIssueAction" => {
                 serde_json::from_str::<types::BatchCredentialIssueAction>(json)
-                    .map(|v| !matches!(v, types::BatchCredentialIssueAction::Unknown(_)))
+                    .map(|v| {
+                        !matches!(v, types::BatchCredentialIssueAction::Unrecognized(_))
+                    })
             }
             #[cfg(feature = "credential-issuer")]
             "BatchCredentialParseAction" => {
                 serde_json::from_str::<types::BatchCredentialParseAction>(json)
-                    .map(|v| !matches!(v, types::BatchCredentialParseAction::Unknown(_)))
+                    .map(|v| {
+                        !matches!(v, types::BatchCredentialParseAction::Unrecognized(_))
+                    })
             }
             #[cfg(feature = "credential-issuer")]
             "DeferredCredentialIssueAction" => {
                 serde_json::from_str::<types::DeferredCredentialIssueAction>(json)
                     .map(|v| {
-                        !matches!(v, types::DeferredCredentialIssueAction::Unknown(_))
+                        !matches!(
+                            v, types::DeferredCredentialIssueAction::Unrecognized(_)
+                        )
                     })
             }
             #[cfg(feature = "credential-issuer")]
             "DeferredCredentialParseAction" => {
                 serde_json::from_str::<types::DeferredCredentialParseAction>(json)
                     .map(|v| {
-                        !matches!(v, types::DeferredCredentialParseAction::Unknown(_))
+                        !matches!(
+                            v, types::DeferredCredentialParseAction::Unrecognized(_)
+                        )
                     })
             }
             #[cfg(feature = "credential-issuer")]
             "CredentialIssuerJwksAction" => {
                 serde_json::from_str::<types::CredentialIssuerJwksAction>(json)
-                    .map(|v| !matches!(v, types::CredentialIssuerJwksAction::Unknown(_)))
+                    .map(|v| {
+                        !matches!(v, types::CredentialIssuerJwksAction::Unrecognized(_))
+                    })
             }
             #[cfg(feature = "credential-issuer")]
             "JwtIssuerMetadataAction" => {
                 serde_json::from_str::<types::JwtIssuerMetadataAction>(json)
-                    .map(|v| !matches!(v, types::JwtIssuerMetadataAction::Unknown(_)))
+                    .map(|v| {
+                        !matches!(v, types::JwtIssuerMetadataAction::Unrecognized(_))
+                    })
             }
             #[cfg(feature = "credential-issuer")]
             "CredentialIssuerMetadataAction" => {
                 serde_json::from_str::<types::CredentialIssuerMetadataAction>(json)
                     .map(|v| {
-                        !matches!(v, types::CredentialIssuerMetadataAction::Unknown(_))
+                        !matches!(
+                            v, types::CredentialIssuerMetadataAction::Unrecognized(_)
+                        )
                     })
             }
             #[cfg(feature = "credential-issuer")]
             "CredentialOfferCreateAction" => {
                 serde_json::from_str::<types::CredentialOfferCreateAction>(json)
                     .map(|v| {
-                        !matches!(v, types::CredentialOfferCreateAction::Unknown(_))
+                        !matches!(v, types::CredentialOfferCreateAction::Unrecognized(_))
                     })
             }
             #[cfg(feature = "credential-issuer")]
             "CredentialOfferInfoAction" => {
                 serde_json::from_str::<types::CredentialOfferInfoAction>(json)
-                    .map(|v| !matches!(v, types::CredentialOfferInfoAction::Unknown(_)))
+                    .map(|v| {
+                        !matches!(v, types::CredentialOfferInfoAction::Unrecognized(_))
+                    })
             }
             #[cfg(feature = "credential-issuer")]
             "CredentialIssueAction" => {
                 serde_json::from_str::<types::CredentialIssueAction>(json)
-                    .map(|v| !matches!(v, types::CredentialIssueAction::Unknown(_)))
+                    .map(|v| !matches!(v, types::CredentialIssueAction::Unrecognized(_)))
             }
             #[cfg(feature = "credential-issuer")]
             "CredentialParseAction" => {
                 serde_json::from_str::<types::CredentialParseAction>(json)
-                    .map(|v| !matches!(v, types::CredentialParseAction::Unknown(_)))
+                    .map(|v| !matches!(v, types::CredentialParseAction::Unrecognized(_)))
             }
             #[cfg(any(feature = "authorization", feature = "service"))]
             "VerifiedClaimsValidationSchema" => {
                 serde_json::from_str::<types::VerifiedClaimsValidationSchema>(json)
                     .map(|v| {
-                        !matches!(v, types::VerifiedClaimsValidationSchema::Unknown(_))
+                        !matches!(
+                            v, types::VerifiedClaimsValidationSchema::Unrecognized(_)
+                        )
                     })
             }
             _ => return None,
@@ -7204,11 +7156,6 @@ pub fn json_schemas() -> Vec<(&'static str, Value)> {
         any(feature = "client-registration", feature = "clients", feature = "federation")
     )]
     schemas
-        .push(("ClientSource", schemars::schema_for!(types::ClientSource).to_value()));
-    #[cfg(
-        any(feature = "client-registration", feature = "clients", feature = "federation")
-    )]
-    schemas
         .push((
             "ClientExtension",
             schemars::schema_for!(types::ClientExtension).to_value(),
@@ -7272,13 +7219,6 @@ pub fn json_schemas() -> Vec<(&'static str, Value)> {
         .push((
             "ClientLimitedAuthorization",
             schemars::schema_for!(types::ClientLimitedAuthorization).to_value(),
-        ));
-    #[cfg(feature = "authorization")]
-    schemas
-        .push((
-            "ClientLimitedAuthorizationClientSource",
-            schemars::schema_for!(types::ClientLimitedAuthorizationClientSource)
-                .to_value(),
         ));
     #[cfg(feature = "client-registration")]
     schemas
@@ -7359,6 +7299,16 @@ pub fn json_schemas() -> Vec<(&'static str, Value)> {
             "ClientSecretUpdateResponse",
             schemars::schema_for!(types::ClientSecretUpdateResponse).to_value(),
         ));
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation"
+        )
+    )]
+    schemas
+        .push(("ClientSource", schemars::schema_for!(types::ClientSource).to_value()));
     #[cfg(
         any(
             feature = "authorization",
@@ -7661,15 +7611,7 @@ pub fn json_schemas() -> Vec<(&'static str, Value)> {
     )] schemas.push(("JweAlg", schemars::schema_for!(types::JweAlg).to_value()));
     #[cfg(
         any(feature = "client-registration", feature = "clients", feature = "federation")
-    )]
-    schemas.push(("JweAlgInner", schemars::schema_for!(types::JweAlgInner).to_value()));
-    #[cfg(
-        any(feature = "client-registration", feature = "clients", feature = "federation")
     )] schemas.push(("JweEnc", schemars::schema_for!(types::JweEnc).to_value()));
-    #[cfg(
-        any(feature = "client-registration", feature = "clients", feature = "federation")
-    )]
-    schemas.push(("JweEncInner", schemars::schema_for!(types::JweEncInner).to_value()));
     #[cfg(
         any(
             feature = "authorization",
@@ -7679,16 +7621,6 @@ pub fn json_schemas() -> Vec<(&'static str, Value)> {
             feature = "service"
         )
     )] schemas.push(("JwsAlg", schemars::schema_for!(types::JwsAlg).to_value()));
-    #[cfg(
-        any(
-            feature = "authorization",
-            feature = "client-registration",
-            feature = "clients",
-            feature = "federation",
-            feature = "service"
-        )
-    )]
-    schemas.push(("JwsAlgInner", schemars::schema_for!(types::JwsAlgInner).to_value()));
     #[cfg(any(feature = "authorization", feature = "service"))]
     schemas.push(("NamedUri", schemars::schema_for!(types::NamedUri).to_value()));
     #[cfg(feature = "native-sso")]
@@ -8299,7 +8231,10 @@ pub fn json_schemas() -> Vec<(&'static str, Value)> {
         )
     )]
     schemas
-        .push(("UnknownValue", schemars::schema_for!(types::UnknownValue).to_value()));
+        .push((
+            "UnrecognizedValue",
+            schemars::schema_for!(types::UnrecognizedValue).to_value(),
+        ));
     schemas
 }
 

@@ -106,7 +106,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(any(feature = "authorization", feature = "service"))]
     ///`AttachmentType`
@@ -131,7 +131,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(
         any(
@@ -211,7 +211,7 @@ pub mod types {
     #[non_exhaustive]
     pub enum AuthorizationFailReason {
         #[serde(rename = "UNKNOWN")]
-        Unspecified,
+        Unknown,
         #[serde(rename = "NOT_LOGGED_IN")]
         NotLoggedIn,
         #[serde(rename = "MAX_AGE_NOT_SUPPORTED")]
@@ -239,7 +239,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "authorization")]
     ///`AuthorizationFailResponse`
@@ -298,7 +298,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "authorization")]
     ///`AuthorizationIssueRequest`
@@ -495,7 +495,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "authorization")]
     ///`AuthorizationRequest`
@@ -766,7 +766,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "authorization")]
     ///`AuthorizationResponseRequestedVerifiedClaimsForTxItem`
@@ -856,7 +856,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "authorization")]
     ///`AuthorizationTicketUpdateRequest`
@@ -925,7 +925,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(
         any(
@@ -1060,7 +1060,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "ciba")]
     ///`BackchannelAuthenticationCompleteResponse`
@@ -1256,7 +1256,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "ciba")]
     ///`BackchannelAuthenticationFailRequest`
@@ -1317,7 +1317,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "ciba")]
     ///`BackchannelAuthenticationFailResponse`
@@ -1374,7 +1374,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "ciba")]
     ///`BackchannelAuthenticationIssueRequest`
@@ -1454,7 +1454,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "ciba")]
     ///`BackchannelAuthenticationRequest`
@@ -1729,7 +1729,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(
         any(
@@ -1790,7 +1790,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(
         any(feature = "client-registration", feature = "clients", feature = "federation")
@@ -2492,7 +2492,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "clients")]
     ///`ClientAuthorizationDeleteApiPostBody`
@@ -2644,39 +2644,6 @@ pub mod types {
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    #[cfg(
-        any(feature = "client-registration", feature = "clients", feature = "federation")
-    )]
-    ///How the client came to be registered: statically, by dynamic registration (RFC 7591), by OpenID Federation automatic or explicit registration, or by discovery of a client ID metadata document.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub enum ClientSource {
-        #[serde(rename = "DYNAMIC_REGISTRATION")]
-        DynamicRegistration,
-        #[serde(rename = "AUTOMATIC_REGISTRATION")]
-        AutomaticRegistration,
-        #[serde(rename = "EXPLICIT_REGISTRATION")]
-        ExplicitRegistration,
-        #[serde(rename = "METADATA_DOCUMENT")]
-        MetadataDocument,
-        #[serde(rename = "STATIC_REGISTRATION")]
-        StaticRegistration,
-        /// A value this version of the crate does not know, kept exactly as
-        /// received; read it with `as_str()`.
-        #[serde(untagged)]
-        Unknown(UnknownValue),
     }
     #[cfg(
         any(feature = "client-registration", feature = "clients", feature = "federation")
@@ -2971,7 +2938,7 @@ pub mod types {
             rename = "clientSource",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub client_source: ::std::option::Option<ClientLimitedAuthorizationClientSource>,
+        pub client_source: ::std::option::Option<ClientSource>,
         ///Whether the client is `PUBLIC` or `CONFIDENTIAL` in the sense of RFC 6749 section 2.1, that is, whether it can keep a secret.
         #[serde(
             rename = "clientType",
@@ -3197,37 +3164,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    #[cfg(feature = "authorization")]
-    ///How the client came to be registered: statically, by dynamic registration (RFC 7591), by OpenID Federation automatic or explicit registration, or by discovery of a client ID metadata document.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub enum ClientLimitedAuthorizationClientSource {
-        #[serde(rename = "DYNAMIC_REGISTRATION")]
-        DynamicRegistration,
-        #[serde(rename = "AUTOMATIC_REGISTRATION")]
-        AutomaticRegistration,
-        #[serde(rename = "EXPLICIT_REGISTRATION")]
-        ExplicitRegistration,
-        #[serde(rename = "METADATA_DOCUMENT")]
-        MetadataDocument,
-        #[serde(rename = "STATIC_REGISTRATION")]
-        StaticRegistration,
-        /// A value this version of the crate does not know, kept exactly as
-        /// received; read it with `as_str()`.
-        #[serde(untagged)]
-        Unknown(UnknownValue),
-    }
     #[cfg(feature = "client-registration")]
     ///`ClientRegistrationApiBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -3365,7 +3301,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(
         any(
@@ -3398,7 +3334,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "client-registration")]
     ///`ClientRegistrationUpdateApiBody`
@@ -3450,7 +3386,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "clients")]
     ///`ClientSecretRefreshResponse`
@@ -3535,6 +3471,44 @@ pub mod types {
             feature = "authorization",
             feature = "client-registration",
             feature = "clients",
+            feature = "federation"
+        )
+    )]
+    ///How the client came to be registered: statically, by dynamic registration (RFC 7591), by OpenID Federation automatic or explicit registration, or by discovery of a client ID metadata document.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub enum ClientSource {
+        #[serde(rename = "DYNAMIC_REGISTRATION")]
+        DynamicRegistration,
+        #[serde(rename = "AUTOMATIC_REGISTRATION")]
+        AutomaticRegistration,
+        #[serde(rename = "EXPLICIT_REGISTRATION")]
+        ExplicitRegistration,
+        #[serde(rename = "METADATA_DOCUMENT")]
+        MetadataDocument,
+        #[serde(rename = "STATIC_REGISTRATION")]
+        StaticRegistration,
+        /// A value this version of the crate does not know, kept exactly as
+        /// received; read it with `as_str()`.
+        #[serde(untagged)]
+        Unrecognized(UnrecognizedValue),
+    }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
             feature = "federation",
             feature = "tokens"
         )
@@ -3563,7 +3537,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "credential-issuer")]
     ///`CredentialIssuanceOrder`
@@ -3830,7 +3804,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "device-flow")]
     ///`DeviceAuthorizationRequest`
@@ -4084,7 +4058,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "device-flow")]
     ///`DeviceCompleteRequest`
@@ -4193,7 +4167,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "device-flow")]
     ///`DeviceCompleteResponse`
@@ -4248,7 +4222,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "device-flow")]
     ///`DeviceVerificationRequest`
@@ -4425,7 +4399,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(any(feature = "authorization", feature = "service"))]
     ///`Display`
@@ -4454,7 +4428,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(any(feature = "authorization", feature = "ciba", feature = "device-flow"))]
     ///`DynamicScope`
@@ -4514,7 +4488,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "federation")]
     ///`FederationConfigurationResponse`
@@ -4571,7 +4545,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "federation")]
     ///`FederationRegistrationRequest`
@@ -4652,7 +4626,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "grant-management")]
     ///`GMRequest`
@@ -4770,7 +4744,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(
         any(
@@ -4836,7 +4810,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(
         any(
@@ -4919,7 +4893,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(any(feature = "authorization", feature = "hsk", feature = "service"))]
     ///`Hsk`
@@ -5032,7 +5006,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "full")]
     ///`HskDeleteResponse`
@@ -5087,7 +5061,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "hsk")]
     ///`HskGetListResponse`
@@ -5140,7 +5114,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "hsk")]
     ///`HskGetResponse`
@@ -5195,7 +5169,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "tokens")]
     ///The tokens of a refresh-token grant whose ID token is to be issued again.
@@ -5294,7 +5268,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "utility")]
     ///`InfoResponse`
@@ -5687,7 +5661,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "jose")]
     ///`JoseVerifyRequest`
@@ -5771,39 +5745,6 @@ pub mod types {
         any(feature = "client-registration", feature = "clients", feature = "federation")
     )]
     ///`JweAlg`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    #[serde(transparent)]
-    pub struct JweAlg(pub ::std::option::Option<JweAlgInner>);
-    #[cfg(
-        any(feature = "client-registration", feature = "clients", feature = "federation")
-    )]
-    impl ::std::ops::Deref for JweAlg {
-        type Target = ::std::option::Option<JweAlgInner>;
-        fn deref(&self) -> &::std::option::Option<JweAlgInner> {
-            &self.0
-        }
-    }
-    #[cfg(
-        any(feature = "client-registration", feature = "clients", feature = "federation")
-    )]
-    impl ::std::convert::From<JweAlg> for ::std::option::Option<JweAlgInner> {
-        fn from(value: JweAlg) -> Self {
-            value.0
-        }
-    }
-    #[cfg(
-        any(feature = "client-registration", feature = "clients", feature = "federation")
-    )]
-    impl ::std::convert::From<::std::option::Option<JweAlgInner>> for JweAlg {
-        fn from(value: ::std::option::Option<JweAlgInner>) -> Self {
-            Self(value)
-        }
-    }
-    #[cfg(
-        any(feature = "client-registration", feature = "clients", feature = "federation")
-    )]
-    ///`JweAlgInner`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -5817,7 +5758,7 @@ pub mod types {
     )]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
-    pub enum JweAlgInner {
+    pub enum JweAlg {
         #[serde(rename = "RSA1_5")]
         Rsa15,
         #[serde(rename = "RSA_OAEP")]
@@ -5855,45 +5796,12 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(
         any(feature = "client-registration", feature = "clients", feature = "federation")
     )]
     ///`JweEnc`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    #[serde(transparent)]
-    pub struct JweEnc(pub ::std::option::Option<JweEncInner>);
-    #[cfg(
-        any(feature = "client-registration", feature = "clients", feature = "federation")
-    )]
-    impl ::std::ops::Deref for JweEnc {
-        type Target = ::std::option::Option<JweEncInner>;
-        fn deref(&self) -> &::std::option::Option<JweEncInner> {
-            &self.0
-        }
-    }
-    #[cfg(
-        any(feature = "client-registration", feature = "clients", feature = "federation")
-    )]
-    impl ::std::convert::From<JweEnc> for ::std::option::Option<JweEncInner> {
-        fn from(value: JweEnc) -> Self {
-            value.0
-        }
-    }
-    #[cfg(
-        any(feature = "client-registration", feature = "clients", feature = "federation")
-    )]
-    impl ::std::convert::From<::std::option::Option<JweEncInner>> for JweEnc {
-        fn from(value: ::std::option::Option<JweEncInner>) -> Self {
-            Self(value)
-        }
-    }
-    #[cfg(
-        any(feature = "client-registration", feature = "clients", feature = "federation")
-    )]
-    ///`JweEncInner`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -5907,7 +5815,7 @@ pub mod types {
     )]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
-    pub enum JweEncInner {
+    pub enum JweEnc {
         #[serde(rename = "A128CBC_HS256")]
         A128cbcHs256,
         #[serde(rename = "A192CBC_HS384")]
@@ -5923,7 +5831,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(
         any(
@@ -5935,63 +5843,6 @@ pub mod types {
         )
     )]
     ///`JwsAlg`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    #[serde(transparent)]
-    pub struct JwsAlg(pub ::std::option::Option<JwsAlgInner>);
-    #[cfg(
-        any(
-            feature = "authorization",
-            feature = "client-registration",
-            feature = "clients",
-            feature = "federation",
-            feature = "service"
-        )
-    )]
-    impl ::std::ops::Deref for JwsAlg {
-        type Target = ::std::option::Option<JwsAlgInner>;
-        fn deref(&self) -> &::std::option::Option<JwsAlgInner> {
-            &self.0
-        }
-    }
-    #[cfg(
-        any(
-            feature = "authorization",
-            feature = "client-registration",
-            feature = "clients",
-            feature = "federation",
-            feature = "service"
-        )
-    )]
-    impl ::std::convert::From<JwsAlg> for ::std::option::Option<JwsAlgInner> {
-        fn from(value: JwsAlg) -> Self {
-            value.0
-        }
-    }
-    #[cfg(
-        any(
-            feature = "authorization",
-            feature = "client-registration",
-            feature = "clients",
-            feature = "federation",
-            feature = "service"
-        )
-    )]
-    impl ::std::convert::From<::std::option::Option<JwsAlgInner>> for JwsAlg {
-        fn from(value: ::std::option::Option<JwsAlgInner>) -> Self {
-            Self(value)
-        }
-    }
-    #[cfg(
-        any(
-            feature = "authorization",
-            feature = "client-registration",
-            feature = "clients",
-            feature = "federation",
-            feature = "service"
-        )
-    )]
-    ///`JwsAlgInner`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -6005,7 +5856,7 @@ pub mod types {
     )]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
-    pub enum JwsAlgInner {
+    pub enum JwsAlg {
         #[serde(rename = "NONE")]
         None,
         #[serde(rename = "HS256")]
@@ -6039,7 +5890,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(any(feature = "authorization", feature = "service"))]
     ///`NamedUri`
@@ -6119,7 +5970,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "native-sso")]
     ///`NativeSsoRequest`
@@ -6225,7 +6076,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(
         any(
@@ -6284,7 +6135,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(
         any(
@@ -6464,7 +6315,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "pushed-authorization")]
     ///The client authentication method expected of the client at the PAR endpoint, from its registration; absent when Authlete could not tell which client sent the request.
@@ -6501,7 +6352,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(
         any(
@@ -6546,7 +6397,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     ///What Authlete says when it refuses or fails a call.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
@@ -6679,7 +6530,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(
         any(
@@ -8011,7 +7862,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(any(feature = "authorization", feature = "service"))]
     ///`ServiceSupportedSnsesItem`
@@ -8034,7 +7885,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(any(feature = "authorization", feature = "service"))]
     ///`SnsCredentials`
@@ -8182,7 +8033,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(
         any(feature = "client-registration", feature = "clients", feature = "federation")
@@ -8209,7 +8060,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(
         any(
@@ -8313,7 +8164,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "tokens")]
     ///Outcome of the batch: `SUCCEEDED` when every token was processed, `FAILED` when the job broke off part-way, possibly after creating some tokens.
@@ -8338,7 +8189,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "tokens")]
     ///`TokenCreateBatchResponse`
@@ -8669,7 +8520,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "tokens")]
     ///Which ticket to close and why the token request cannot be honoured.
@@ -8702,7 +8553,7 @@ pub mod types {
     pub enum TokenFailReason {
         /// No more specific reason applies (`UNKNOWN` on the wire).
         #[serde(rename = "UNKNOWN")]
-        Unspecified,
+        Unknown,
         /// The resource owner's username or password is wrong (password grant).
         #[serde(rename = "INVALID_RESOURCE_OWNER_CREDENTIALS")]
         InvalidResourceOwnerCredentials,
@@ -8718,7 +8569,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "tokens")]
     ///The error response Authlete prepared for the token endpoint.
@@ -8775,7 +8626,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "tokens")]
     ///One page of access tokens.
@@ -9108,7 +8959,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "tokens")]
     ///A token request as the token endpoint received it, with what else Authlete needs to judge it.
@@ -9557,7 +9408,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "tokens")]
     ///Criteria that pick the tokens to revoke; give at least one.
@@ -9662,7 +9513,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "tokens")]
     ///The access token to change and its new properties.
@@ -9877,7 +9728,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(any(feature = "authorization", feature = "service"))]
     ///`TrustAnchor`
@@ -9920,7 +9771,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "userinfo")]
     ///`UserinfoIssueRequest`
@@ -10037,7 +9888,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "userinfo")]
     ///`UserinfoRequest`
@@ -10263,7 +10114,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "userinfo")]
     ///`UserinfoResponseRequestedVerifiedClaimsForTxItem`
@@ -10352,7 +10203,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciBatchParseRequest`
@@ -10436,7 +10287,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciDeferredIssueRequest`
@@ -10506,7 +10357,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciDeferredParseRequest`
@@ -10590,7 +10441,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciJwksRequest`
@@ -10657,7 +10508,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciJwtissuerRequest`
@@ -10724,7 +10575,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciMetadataRequest`
@@ -10791,7 +10642,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciOfferCreateRequest`
@@ -10918,7 +10769,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciOfferInfoRequest`
@@ -10988,7 +10839,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciSingleIssueRequest`
@@ -11073,7 +10924,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciSingleParseRequest`
@@ -11157,7 +11008,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(any(feature = "authorization", feature = "service"))]
     ///`VerifiedClaimsValidationSchema`
@@ -11182,7 +11033,7 @@ pub mod types {
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
-        Unknown(UnknownValue),
+        Unrecognized(UnrecognizedValue),
     }
     /// Types for composing complex structures.
     pub mod builder {
@@ -21269,7 +21120,7 @@ pub mod types {
                 ::std::string::String,
             >,
             client_source: ::std::result::Result<
-                ::std::option::Option<super::ClientLimitedAuthorizationClientSource>,
+                ::std::option::Option<super::ClientSource>,
                 ::std::string::String,
             >,
             client_type: ::std::result::Result<
@@ -21596,9 +21447,7 @@ pub mod types {
             }
             pub fn client_source<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ClientLimitedAuthorizationClientSource>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::ClientSource>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.client_source = value
@@ -47345,12 +47194,12 @@ pub mod types {
             match self {
                 Self::Web => "WEB",
                 Self::Native => "NATIVE",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(
@@ -47378,7 +47227,7 @@ pub mod types {
             match value {
                 "WEB" => Self::Web,
                 "NATIVE" => Self::Native,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -47388,7 +47237,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for ApplicationType {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -47400,12 +47249,12 @@ pub mod types {
             match self {
                 Self::Embedded => "EMBEDDED",
                 Self::External => "EXTERNAL",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(any(feature = "authorization", feature = "service"))]
@@ -47427,7 +47276,7 @@ pub mod types {
             match value {
                 "EMBEDDED" => Self::Embedded,
                 "EXTERNAL" => Self::External,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -47435,7 +47284,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for AttachmentType {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -47445,7 +47294,7 @@ pub mod types {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                Self::Unspecified => "UNKNOWN",
+                Self::Unknown => "UNKNOWN",
                 Self::NotLoggedIn => "NOT_LOGGED_IN",
                 Self::MaxAgeNotSupported => "MAX_AGE_NOT_SUPPORTED",
                 Self::ExceedsMaxAge => "EXCEEDS_MAX_AGE",
@@ -47458,12 +47307,12 @@ pub mod types {
                 Self::ConsentRequired => "CONSENT_REQUIRED",
                 Self::InteractionRequired => "INTERACTION_REQUIRED",
                 Self::InvalidTarget => "INVALID_TARGET",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "authorization")]
@@ -47483,7 +47332,7 @@ pub mod types {
     impl ::std::convert::From<&str> for AuthorizationFailReason {
         fn from(value: &str) -> Self {
             match value {
-                "UNKNOWN" => Self::Unspecified,
+                "UNKNOWN" => Self::Unknown,
                 "NOT_LOGGED_IN" => Self::NotLoggedIn,
                 "MAX_AGE_NOT_SUPPORTED" => Self::MaxAgeNotSupported,
                 "EXCEEDS_MAX_AGE" => Self::ExceedsMaxAge,
@@ -47496,7 +47345,7 @@ pub mod types {
                 "CONSENT_REQUIRED" => Self::ConsentRequired,
                 "INTERACTION_REQUIRED" => Self::InteractionRequired,
                 "INVALID_TARGET" => Self::InvalidTarget,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -47504,7 +47353,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for AuthorizationFailReason {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -47518,12 +47367,12 @@ pub mod types {
                 Self::BadRequest => "BAD_REQUEST",
                 Self::Location => "LOCATION",
                 Self::Form => "FORM",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "authorization")]
@@ -47547,7 +47396,7 @@ pub mod types {
                 "BAD_REQUEST" => Self::BadRequest,
                 "LOCATION" => Self::Location,
                 "FORM" => Self::Form,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -47555,7 +47404,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for AuthorizationFailAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -47569,12 +47418,12 @@ pub mod types {
                 Self::BadRequest => "BAD_REQUEST",
                 Self::Location => "LOCATION",
                 Self::Form => "FORM",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "authorization")]
@@ -47598,7 +47447,7 @@ pub mod types {
                 "BAD_REQUEST" => Self::BadRequest,
                 "LOCATION" => Self::Location,
                 "FORM" => Self::Form,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -47606,7 +47455,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for AuthorizationIssueAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -47622,12 +47471,12 @@ pub mod types {
                 Self::Form => "FORM",
                 Self::NoInteraction => "NO_INTERACTION",
                 Self::Interaction => "INTERACTION",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "authorization")]
@@ -47653,7 +47502,7 @@ pub mod types {
                 "FORM" => Self::Form,
                 "NO_INTERACTION" => Self::NoInteraction,
                 "INTERACTION" => Self::Interaction,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -47661,7 +47510,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for AuthorizationAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -47675,12 +47524,12 @@ pub mod types {
                 Self::NotFound => "NOT_FOUND",
                 Self::CallerError => "CALLER_ERROR",
                 Self::AuthleteError => "AUTHLETE_ERROR",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "authorization")]
@@ -47704,7 +47553,7 @@ pub mod types {
                 "NOT_FOUND" => Self::NotFound,
                 "CALLER_ERROR" => Self::CallerError,
                 "AUTHLETE_ERROR" => Self::AuthleteError,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -47712,7 +47561,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for AuthorizationTicketInfoAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -47726,12 +47575,12 @@ pub mod types {
                 Self::NotFound => "NOT_FOUND",
                 Self::CallerError => "CALLER_ERROR",
                 Self::AuthleteError => "AUTHLETE_ERROR",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "authorization")]
@@ -47755,7 +47604,7 @@ pub mod types {
                 "NOT_FOUND" => Self::NotFound,
                 "CALLER_ERROR" => Self::CallerError,
                 "AUTHLETE_ERROR" => Self::AuthleteError,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -47764,7 +47613,7 @@ pub mod types {
     for AuthorizationTicketUpdateAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -47777,12 +47626,12 @@ pub mod types {
                 Self::TransactionFailed => "TRANSACTION_FAILED",
                 Self::AccessDenied => "ACCESS_DENIED",
                 Self::Authorized => "AUTHORIZED",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "ciba")]
@@ -47805,7 +47654,7 @@ pub mod types {
                 "TRANSACTION_FAILED" => Self::TransactionFailed,
                 "ACCESS_DENIED" => Self::AccessDenied,
                 "AUTHORIZED" => Self::Authorized,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -47813,7 +47662,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for CibaCompleteResult {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -47826,12 +47675,12 @@ pub mod types {
                 Self::ServerError => "SERVER_ERROR",
                 Self::NoAction => "NO_ACTION",
                 Self::Notification => "NOTIFICATION",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "ciba")]
@@ -47854,7 +47703,7 @@ pub mod types {
                 "SERVER_ERROR" => Self::ServerError,
                 "NO_ACTION" => Self::NoAction,
                 "NOTIFICATION" => Self::Notification,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -47862,7 +47711,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for CibaCompleteAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -47881,12 +47730,12 @@ pub mod types {
                 Self::ServerError => "SERVER_ERROR",
                 Self::UnauthorizedClient => "UNAUTHORIZED_CLIENT",
                 Self::UnknownUserId => "UNKNOWN_USER_ID",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "ciba")]
@@ -47915,7 +47764,7 @@ pub mod types {
                 "SERVER_ERROR" => Self::ServerError,
                 "UNAUTHORIZED_CLIENT" => Self::UnauthorizedClient,
                 "UNKNOWN_USER_ID" => Self::UnknownUserId,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -47923,7 +47772,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for CibaFailReason {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -47936,12 +47785,12 @@ pub mod types {
                 Self::InternalServerError => "INTERNAL_SERVER_ERROR",
                 Self::BadRequest => "BAD_REQUEST",
                 Self::Forbidden => "FORBIDDEN",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "ciba")]
@@ -47964,7 +47813,7 @@ pub mod types {
                 "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
                 "BAD_REQUEST" => Self::BadRequest,
                 "FORBIDDEN" => Self::Forbidden,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -47972,7 +47821,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for CibaFailAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -47985,12 +47834,12 @@ pub mod types {
                 Self::InternalServerError => "INTERNAL_SERVER_ERROR",
                 Self::InvalidTicket => "INVALID_TICKET",
                 Self::Ok => "OK",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "ciba")]
@@ -48013,7 +47862,7 @@ pub mod types {
                 "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
                 "INVALID_TICKET" => Self::InvalidTicket,
                 "OK" => Self::Ok,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -48021,7 +47870,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for CibaIssueAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -48035,12 +47884,12 @@ pub mod types {
                 Self::BadRequest => "BAD_REQUEST",
                 Self::Unauthorized => "UNAUTHORIZED",
                 Self::UserIdentification => "USER_IDENTIFICATION",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "ciba")]
@@ -48064,7 +47913,7 @@ pub mod types {
                 "BAD_REQUEST" => Self::BadRequest,
                 "UNAUTHORIZED" => Self::Unauthorized,
                 "USER_IDENTIFICATION" => Self::UserIdentification,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -48072,7 +47921,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for CibaAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -48085,12 +47934,12 @@ pub mod types {
                 Self::Normal => "NORMAL",
                 Self::Aggregated => "AGGREGATED",
                 Self::Distributed => "DISTRIBUTED",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(any(feature = "authorization", feature = "service"))]
@@ -48113,7 +47962,7 @@ pub mod types {
                 "NORMAL" => Self::Normal,
                 "AGGREGATED" => Self::Aggregated,
                 "DISTRIBUTED" => Self::Distributed,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -48121,7 +47970,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for ClaimType {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -48148,12 +47997,12 @@ pub mod types {
                 Self::SelfSignedTlsClientAuth => "SELF_SIGNED_TLS_CLIENT_AUTH",
                 Self::AttestJwtClientAuth => "ATTEST_JWT_CLIENT_AUTH",
                 Self::SpiffeJwt => "SPIFFE_JWT",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(
@@ -48206,7 +48055,7 @@ pub mod types {
                 "SELF_SIGNED_TLS_CLIENT_AUTH" => Self::SelfSignedTlsClientAuth,
                 "ATTEST_JWT_CLIENT_AUTH" => Self::AttestJwtClientAuth,
                 "SPIFFE_JWT" => Self::SpiffeJwt,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -48222,124 +48071,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for ClientAuthMethod {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
-                known => known,
-            }
-        }
-    }
-    #[cfg(
-        any(feature = "client-registration", feature = "clients", feature = "federation")
-    )]
-    impl ClientSource {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::DynamicRegistration => "DYNAMIC_REGISTRATION",
-                Self::AutomaticRegistration => "AUTOMATIC_REGISTRATION",
-                Self::ExplicitRegistration => "EXPLICIT_REGISTRATION",
-                Self::MetadataDocument => "METADATA_DOCUMENT",
-                Self::StaticRegistration => "STATIC_REGISTRATION",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-        /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
-        }
-    }
-    #[cfg(
-        any(feature = "client-registration", feature = "clients", feature = "federation")
-    )]
-    impl ::std::fmt::Display for ClientSource {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    #[cfg(
-        any(feature = "client-registration", feature = "clients", feature = "federation")
-    )]
-    impl ::std::str::FromStr for ClientSource {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    #[cfg(
-        any(feature = "client-registration", feature = "clients", feature = "federation")
-    )]
-    impl ::std::convert::From<&str> for ClientSource {
-        fn from(value: &str) -> Self {
-            match value {
-                "DYNAMIC_REGISTRATION" => Self::DynamicRegistration,
-                "AUTOMATIC_REGISTRATION" => Self::AutomaticRegistration,
-                "EXPLICIT_REGISTRATION" => Self::ExplicitRegistration,
-                "METADATA_DOCUMENT" => Self::MetadataDocument,
-                "STATIC_REGISTRATION" => Self::StaticRegistration,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
-            }
-        }
-    }
-    #[cfg(
-        any(feature = "client-registration", feature = "clients", feature = "federation")
-    )]
-    impl ::std::convert::From<::std::string::String> for ClientSource {
-        fn from(value: ::std::string::String) -> Self {
-            match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
-                known => known,
-            }
-        }
-    }
-    #[cfg(feature = "authorization")]
-    impl ClientLimitedAuthorizationClientSource {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::DynamicRegistration => "DYNAMIC_REGISTRATION",
-                Self::AutomaticRegistration => "AUTOMATIC_REGISTRATION",
-                Self::ExplicitRegistration => "EXPLICIT_REGISTRATION",
-                Self::MetadataDocument => "METADATA_DOCUMENT",
-                Self::StaticRegistration => "STATIC_REGISTRATION",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-        /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
-        }
-    }
-    #[cfg(feature = "authorization")]
-    impl ::std::fmt::Display for ClientLimitedAuthorizationClientSource {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    #[cfg(feature = "authorization")]
-    impl ::std::str::FromStr for ClientLimitedAuthorizationClientSource {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    #[cfg(feature = "authorization")]
-    impl ::std::convert::From<&str> for ClientLimitedAuthorizationClientSource {
-        fn from(value: &str) -> Self {
-            match value {
-                "DYNAMIC_REGISTRATION" => Self::DynamicRegistration,
-                "AUTOMATIC_REGISTRATION" => Self::AutomaticRegistration,
-                "EXPLICIT_REGISTRATION" => Self::ExplicitRegistration,
-                "METADATA_DOCUMENT" => Self::MetadataDocument,
-                "STATIC_REGISTRATION" => Self::StaticRegistration,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
-            }
-        }
-    }
-    #[cfg(feature = "authorization")]
-    impl ::std::convert::From<::std::string::String>
-    for ClientLimitedAuthorizationClientSource {
-        fn from(value: ::std::string::String) -> Self {
-            match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -48356,12 +48088,12 @@ pub mod types {
                 Self::Ok => "OK",
                 Self::Unauthorized => "UNAUTHORIZED",
                 Self::Updated => "UPDATED",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "client-registration")]
@@ -48388,7 +48120,7 @@ pub mod types {
                 "OK" => Self::Ok,
                 "UNAUTHORIZED" => Self::Unauthorized,
                 "UPDATED" => Self::Updated,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -48396,7 +48128,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for ClientRegistrationAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -48416,12 +48148,12 @@ pub mod types {
             match self {
                 Self::Automatic => "AUTOMATIC",
                 Self::Explicit => "EXPLICIT",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(
@@ -48467,7 +48199,7 @@ pub mod types {
             match value {
                 "AUTOMATIC" => Self::Automatic,
                 "EXPLICIT" => Self::Explicit,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -48483,7 +48215,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for ClientRegistrationType {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -48502,12 +48234,12 @@ pub mod types {
                 Self::QueryJwt => "QUERY_JWT",
                 Self::FragmentJwt => "FRAGMENT_JWT",
                 Self::FormPostJwt => "FORM_POST_JWT",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(
@@ -48540,7 +48272,7 @@ pub mod types {
                 "QUERY_JWT" => Self::QueryJwt,
                 "FRAGMENT_JWT" => Self::FragmentJwt,
                 "FORM_POST_JWT" => Self::FormPostJwt,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -48550,7 +48282,95 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for ResponseMode {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
+                known => known,
+            }
+        }
+    }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation"
+        )
+    )]
+    impl ClientSource {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::DynamicRegistration => "DYNAMIC_REGISTRATION",
+                Self::AutomaticRegistration => "AUTOMATIC_REGISTRATION",
+                Self::ExplicitRegistration => "EXPLICIT_REGISTRATION",
+                Self::MetadataDocument => "METADATA_DOCUMENT",
+                Self::StaticRegistration => "STATIC_REGISTRATION",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// True for a value this crate does not know.
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
+        }
+    }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation"
+        )
+    )]
+    impl ::std::fmt::Display for ClientSource {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation"
+        )
+    )]
+    impl ::std::str::FromStr for ClientSource {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation"
+        )
+    )]
+    impl ::std::convert::From<&str> for ClientSource {
+        fn from(value: &str) -> Self {
+            match value {
+                "DYNAMIC_REGISTRATION" => Self::DynamicRegistration,
+                "AUTOMATIC_REGISTRATION" => Self::AutomaticRegistration,
+                "EXPLICIT_REGISTRATION" => Self::ExplicitRegistration,
+                "METADATA_DOCUMENT" => Self::MetadataDocument,
+                "STATIC_REGISTRATION" => Self::StaticRegistration,
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
+            }
+        }
+    }
+    #[cfg(
+        any(
+            feature = "authorization",
+            feature = "client-registration",
+            feature = "clients",
+            feature = "federation"
+        )
+    )]
+    impl ::std::convert::From<::std::string::String> for ClientSource {
+        fn from(value: ::std::string::String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -48570,12 +48390,12 @@ pub mod types {
             match self {
                 Self::Public => "PUBLIC",
                 Self::Confidential => "CONFIDENTIAL",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(
@@ -48621,7 +48441,7 @@ pub mod types {
             match value {
                 "PUBLIC" => Self::Public,
                 "CONFIDENTIAL" => Self::Confidential,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -48637,7 +48457,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for ClientType {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -48650,12 +48470,12 @@ pub mod types {
                 Self::Ping => "PING",
                 Self::Poll => "POLL",
                 Self::Push => "PUSH",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(any(feature = "authorization", feature = "ciba", feature = "service"))]
@@ -48678,7 +48498,7 @@ pub mod types {
                 "PING" => Self::Ping,
                 "POLL" => Self::Poll,
                 "PUSH" => Self::Push,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -48686,7 +48506,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for DeliveryMode {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -48700,12 +48520,12 @@ pub mod types {
                 Self::BadRequest => "BAD_REQUEST",
                 Self::Unauthorized => "UNAUTHORIZED",
                 Self::Ok => "OK",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "device-flow")]
@@ -48729,7 +48549,7 @@ pub mod types {
                 "BAD_REQUEST" => Self::BadRequest,
                 "UNAUTHORIZED" => Self::Unauthorized,
                 "OK" => Self::Ok,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -48737,7 +48557,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for DeviceAuthorizationAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -48750,12 +48570,12 @@ pub mod types {
                 Self::TransactionFailed => "TRANSACTION_FAILED",
                 Self::AccessDenied => "ACCESS_DENIED",
                 Self::Authorized => "AUTHORIZED",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "device-flow")]
@@ -48778,7 +48598,7 @@ pub mod types {
                 "TRANSACTION_FAILED" => Self::TransactionFailed,
                 "ACCESS_DENIED" => Self::AccessDenied,
                 "AUTHORIZED" => Self::Authorized,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -48786,7 +48606,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for DeviceCompleteResult {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -48801,12 +48621,12 @@ pub mod types {
                 Self::UserCodeExpired => "USER_CODE_EXPIRED",
                 Self::InvalidRequest => "INVALID_REQUEST",
                 Self::Success => "SUCCESS",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "device-flow")]
@@ -48831,7 +48651,7 @@ pub mod types {
                 "USER_CODE_EXPIRED" => Self::UserCodeExpired,
                 "INVALID_REQUEST" => Self::InvalidRequest,
                 "SUCCESS" => Self::Success,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -48839,7 +48659,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for DeviceCompleteAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -48853,12 +48673,12 @@ pub mod types {
                 Self::NotExist => "NOT_EXIST",
                 Self::Expired => "EXPIRED",
                 Self::Valid => "VALID",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "device-flow")]
@@ -48882,7 +48702,7 @@ pub mod types {
                 "NOT_EXIST" => Self::NotExist,
                 "EXPIRED" => Self::Expired,
                 "VALID" => Self::Valid,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -48890,7 +48710,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for DeviceVerificationAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -48904,12 +48724,12 @@ pub mod types {
                 Self::Popup => "POPUP",
                 Self::Touch => "TOUCH",
                 Self::Wap => "WAP",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(any(feature = "authorization", feature = "service"))]
@@ -48933,7 +48753,7 @@ pub mod types {
                 "POPUP" => Self::Popup,
                 "TOUCH" => Self::Touch,
                 "WAP" => Self::Wap,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -48941,7 +48761,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for Display {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -48973,12 +48793,12 @@ pub mod types {
                 Self::Fapi2MessageSigningResourceRes => {
                     "FAPI2_MESSAGE_SIGNING_RESOURCE_RES"
                 }
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(
@@ -49036,7 +48856,7 @@ pub mod types {
                 "FAPI2_MESSAGE_SIGNING_RESOURCE_RES" => {
                     Self::Fapi2MessageSigningResourceRes
                 }
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -49052,7 +48872,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for FapiMode {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -49065,12 +48885,12 @@ pub mod types {
                 Self::Ok => "OK",
                 Self::NotFound => "NOT_FOUND",
                 Self::InternalServerError => "INTERNAL_SERVER_ERROR",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "federation")]
@@ -49093,7 +48913,7 @@ pub mod types {
                 "OK" => Self::Ok,
                 "NOT_FOUND" => Self::NotFound,
                 "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -49101,7 +48921,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for FederationConfigurationAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -49115,12 +48935,12 @@ pub mod types {
                 Self::BadRequest => "BAD_REQUEST",
                 Self::NotFound => "NOT_FOUND",
                 Self::InternalServerError => "INTERNAL_SERVER_ERROR",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "federation")]
@@ -49144,7 +48964,7 @@ pub mod types {
                 "BAD_REQUEST" => Self::BadRequest,
                 "NOT_FOUND" => Self::NotFound,
                 "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -49152,7 +48972,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for FederationRegistrationAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -49169,12 +48989,12 @@ pub mod types {
                 Self::NotFound => "NOT_FOUND",
                 Self::CallerError => "CALLER_ERROR",
                 Self::AuthleteError => "AUTHLETE_ERROR",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "grant-management")]
@@ -49201,7 +49021,7 @@ pub mod types {
                 "NOT_FOUND" => Self::NotFound,
                 "CALLER_ERROR" => Self::CallerError,
                 "AUTHLETE_ERROR" => Self::AuthleteError,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -49209,7 +49029,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for GrantManagementResponseAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -49231,12 +49051,12 @@ pub mod types {
                 Self::Replace => "REPLACE",
                 Self::Revoke => "REVOKE",
                 Self::Merge => "MERGE",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(
@@ -49282,7 +49102,7 @@ pub mod types {
                 "REPLACE" => Self::Replace,
                 "REVOKE" => Self::Revoke,
                 "MERGE" => Self::Merge,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -49297,7 +49117,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for GrantManagementAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -49327,12 +49147,12 @@ pub mod types {
                 Self::TokenExchange => "TOKEN_EXCHANGE",
                 Self::JwtBearer => "JWT_BEARER",
                 Self::PreAuthorizedCode => "PRE_AUTHORIZED_CODE",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(
@@ -49392,7 +49212,7 @@ pub mod types {
                 "TOKEN_EXCHANGE" => Self::TokenExchange,
                 "JWT_BEARER" => Self::JwtBearer,
                 "PRE_AUTHORIZED_CODE" => Self::PreAuthorizedCode,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -49410,7 +49230,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for GrantType {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -49424,12 +49244,12 @@ pub mod types {
                 Self::InvalidRequest => "INVALID_REQUEST",
                 Self::NotFound => "NOT_FOUND",
                 Self::ServerError => "SERVER_ERROR",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "hsk")]
@@ -49453,7 +49273,7 @@ pub mod types {
                 "INVALID_REQUEST" => Self::InvalidRequest,
                 "NOT_FOUND" => Self::NotFound,
                 "SERVER_ERROR" => Self::ServerError,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -49461,7 +49281,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for HskCreateAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -49475,12 +49295,12 @@ pub mod types {
                 Self::InvalidRequest => "INVALID_REQUEST",
                 Self::NotFound => "NOT_FOUND",
                 Self::ServerError => "SERVER_ERROR",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "full")]
@@ -49504,7 +49324,7 @@ pub mod types {
                 "INVALID_REQUEST" => Self::InvalidRequest,
                 "NOT_FOUND" => Self::NotFound,
                 "SERVER_ERROR" => Self::ServerError,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -49512,7 +49332,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for HskDeleteAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -49525,12 +49345,12 @@ pub mod types {
                 Self::Success => "SUCCESS",
                 Self::InvalidRequest => "INVALID_REQUEST",
                 Self::ServerError => "SERVER_ERROR",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "hsk")]
@@ -49553,7 +49373,7 @@ pub mod types {
                 "SUCCESS" => Self::Success,
                 "INVALID_REQUEST" => Self::InvalidRequest,
                 "SERVER_ERROR" => Self::ServerError,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -49561,7 +49381,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for HskListAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -49575,12 +49395,12 @@ pub mod types {
                 Self::InvalidRequest => "INVALID_REQUEST",
                 Self::NotFound => "NOT_FOUND",
                 Self::ServerError => "SERVER_ERROR",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "hsk")]
@@ -49604,7 +49424,7 @@ pub mod types {
                 "INVALID_REQUEST" => Self::InvalidRequest,
                 "NOT_FOUND" => Self::NotFound,
                 "SERVER_ERROR" => Self::ServerError,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -49612,7 +49432,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for HskGetAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -49625,12 +49445,12 @@ pub mod types {
                 Self::Ok => "OK",
                 Self::InternalServerError => "INTERNAL_SERVER_ERROR",
                 Self::CallerError => "CALLER_ERROR",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "tokens")]
@@ -49653,7 +49473,7 @@ pub mod types {
                 "OK" => Self::Ok,
                 "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
                 "CALLER_ERROR" => Self::CallerError,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -49661,7 +49481,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for IdTokenReissueAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -49676,12 +49496,12 @@ pub mod types {
                 Self::Unauthorized => "UNAUTHORIZED",
                 Self::Forbidden => "FORBIDDEN",
                 Self::Ok => "OK",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "introspection")]
@@ -49706,7 +49526,7 @@ pub mod types {
                 "UNAUTHORIZED" => Self::Unauthorized,
                 "FORBIDDEN" => Self::Forbidden,
                 "OK" => Self::Ok,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -49714,7 +49534,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for IntrospectionAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -49722,7 +49542,7 @@ pub mod types {
     #[cfg(
         any(feature = "client-registration", feature = "clients", feature = "federation")
     )]
-    impl JweAlgInner {
+    impl JweAlg {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49743,18 +49563,18 @@ pub mod types {
                 Self::Pbes2Hs256A128kw => "PBES2_HS256_A128KW",
                 Self::Pbes2Hs384A192kw => "PBES2_HS384_A192KW",
                 Self::Pbes2Hs512A256kw => "PBES2_HS512_A256KW",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(
         any(feature = "client-registration", feature = "clients", feature = "federation")
     )]
-    impl ::std::fmt::Display for JweAlgInner {
+    impl ::std::fmt::Display for JweAlg {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
@@ -49762,7 +49582,7 @@ pub mod types {
     #[cfg(
         any(feature = "client-registration", feature = "clients", feature = "federation")
     )]
-    impl ::std::str::FromStr for JweAlgInner {
+    impl ::std::str::FromStr for JweAlg {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
@@ -49771,7 +49591,7 @@ pub mod types {
     #[cfg(
         any(feature = "client-registration", feature = "clients", feature = "federation")
     )]
-    impl ::std::convert::From<&str> for JweAlgInner {
+    impl ::std::convert::From<&str> for JweAlg {
         fn from(value: &str) -> Self {
             match value {
                 "RSA1_5" => Self::Rsa15,
@@ -49791,17 +49611,17 @@ pub mod types {
                 "PBES2_HS256_A128KW" => Self::Pbes2Hs256A128kw,
                 "PBES2_HS384_A192KW" => Self::Pbes2Hs384A192kw,
                 "PBES2_HS512_A256KW" => Self::Pbes2Hs512A256kw,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
     #[cfg(
         any(feature = "client-registration", feature = "clients", feature = "federation")
     )]
-    impl ::std::convert::From<::std::string::String> for JweAlgInner {
+    impl ::std::convert::From<::std::string::String> for JweAlg {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -49809,7 +49629,7 @@ pub mod types {
     #[cfg(
         any(feature = "client-registration", feature = "clients", feature = "federation")
     )]
-    impl JweEncInner {
+    impl JweEnc {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49819,18 +49639,18 @@ pub mod types {
                 Self::A128gcm => "A128GCM",
                 Self::A192gcm => "A192GCM",
                 Self::A256gcm => "A256GCM",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(
         any(feature = "client-registration", feature = "clients", feature = "federation")
     )]
-    impl ::std::fmt::Display for JweEncInner {
+    impl ::std::fmt::Display for JweEnc {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
@@ -49838,7 +49658,7 @@ pub mod types {
     #[cfg(
         any(feature = "client-registration", feature = "clients", feature = "federation")
     )]
-    impl ::std::str::FromStr for JweEncInner {
+    impl ::std::str::FromStr for JweEnc {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
@@ -49847,7 +49667,7 @@ pub mod types {
     #[cfg(
         any(feature = "client-registration", feature = "clients", feature = "federation")
     )]
-    impl ::std::convert::From<&str> for JweEncInner {
+    impl ::std::convert::From<&str> for JweEnc {
         fn from(value: &str) -> Self {
             match value {
                 "A128CBC_HS256" => Self::A128cbcHs256,
@@ -49856,17 +49676,17 @@ pub mod types {
                 "A128GCM" => Self::A128gcm,
                 "A192GCM" => Self::A192gcm,
                 "A256GCM" => Self::A256gcm,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
     #[cfg(
         any(feature = "client-registration", feature = "clients", feature = "federation")
     )]
-    impl ::std::convert::From<::std::string::String> for JweEncInner {
+    impl ::std::convert::From<::std::string::String> for JweEnc {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -49880,7 +49700,7 @@ pub mod types {
             feature = "service"
         )
     )]
-    impl JwsAlgInner {
+    impl JwsAlg {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
             match self {
@@ -49899,12 +49719,12 @@ pub mod types {
                 Self::Ps512 => "PS512",
                 Self::Es256k => "ES256K",
                 Self::EdDsa => "EdDSA",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(
@@ -49916,7 +49736,7 @@ pub mod types {
             feature = "service"
         )
     )]
-    impl ::std::fmt::Display for JwsAlgInner {
+    impl ::std::fmt::Display for JwsAlg {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
@@ -49930,7 +49750,7 @@ pub mod types {
             feature = "service"
         )
     )]
-    impl ::std::str::FromStr for JwsAlgInner {
+    impl ::std::str::FromStr for JwsAlg {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
@@ -49945,7 +49765,7 @@ pub mod types {
             feature = "service"
         )
     )]
-    impl ::std::convert::From<&str> for JwsAlgInner {
+    impl ::std::convert::From<&str> for JwsAlg {
         fn from(value: &str) -> Self {
             match value {
                 "NONE" => Self::None,
@@ -49963,7 +49783,7 @@ pub mod types {
                 "PS512" => Self::Ps512,
                 "ES256K" => Self::Es256k,
                 "EdDSA" => Self::EdDsa,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -49976,10 +49796,10 @@ pub mod types {
             feature = "service"
         )
     )]
-    impl ::std::convert::From<::std::string::String> for JwsAlgInner {
+    impl ::std::convert::From<::std::string::String> for JwsAlg {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -49992,12 +49812,12 @@ pub mod types {
                 Self::Ok => "OK",
                 Self::ServerError => "SERVER_ERROR",
                 Self::CallerError => "CALLER_ERROR",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "native-sso")]
@@ -50020,7 +49840,7 @@ pub mod types {
                 "OK" => Self::Ok,
                 "SERVER_ERROR" => Self::ServerError,
                 "CALLER_ERROR" => Self::CallerError,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -50028,7 +49848,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for NativeSsoLogoutAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -50041,12 +49861,12 @@ pub mod types {
                 Self::Ok => "OK",
                 Self::InternalServerError => "INTERNAL_SERVER_ERROR",
                 Self::CallerError => "CALLER_ERROR",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "native-sso")]
@@ -50069,7 +49889,7 @@ pub mod types {
                 "OK" => Self::Ok,
                 "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
                 "CALLER_ERROR" => Self::CallerError,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -50077,7 +49897,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for NativeSsoAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -50092,12 +49912,12 @@ pub mod types {
                 Self::Consent => "CONSENT",
                 Self::SelectAccount => "SELECT_ACCOUNT",
                 Self::Create => "CREATE",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(any(feature = "authorization", feature = "service"))]
@@ -50122,7 +49942,7 @@ pub mod types {
                 "CONSENT" => Self::Consent,
                 "SELECT_ACCOUNT" => Self::SelectAccount,
                 "CREATE" => Self::Create,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -50130,7 +49950,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for Prompt {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -50146,12 +49966,12 @@ pub mod types {
                 Self::Forbidden => "FORBIDDEN",
                 Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
                 Self::InternalServerError => "INTERNAL_SERVER_ERROR",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "pushed-authorization")]
@@ -50177,7 +49997,7 @@ pub mod types {
                 "FORBIDDEN" => Self::Forbidden,
                 "PAYLOAD_TOO_LARGE" => Self::PayloadTooLarge,
                 "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -50185,7 +50005,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for PushedAuthorizationAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -50203,12 +50023,12 @@ pub mod types {
                 Self::TlsClientAuth => "TLS_CLIENT_AUTH",
                 Self::SelfSignedTlsClientAuth => "SELF_SIGNED_TLS_CLIENT_AUTH",
                 Self::AttestJwtClientAuth => "ATTEST_JWT_CLIENT_AUTH",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "pushed-authorization")]
@@ -50236,7 +50056,7 @@ pub mod types {
                 "TLS_CLIENT_AUTH" => Self::TlsClientAuth,
                 "SELF_SIGNED_TLS_CLIENT_AUTH" => Self::SelfSignedTlsClientAuth,
                 "ATTEST_JWT_CLIENT_AUTH" => Self::AttestJwtClientAuth,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -50245,7 +50065,7 @@ pub mod types {
     for PushedAuthorizationResponseClientAuthMethod {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -50271,12 +50091,12 @@ pub mod types {
                 Self::CodeIdToken => "CODE_ID_TOKEN",
                 Self::IdTokenToken => "ID_TOKEN_TOKEN",
                 Self::CodeIdTokenToken => "CODE_ID_TOKEN_TOKEN",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(
@@ -50328,7 +50148,7 @@ pub mod types {
                 "CODE_ID_TOKEN" => Self::CodeIdToken,
                 "ID_TOKEN_TOKEN" => Self::IdTokenToken,
                 "CODE_ID_TOKEN_TOKEN" => Self::CodeIdTokenToken,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -50344,7 +50164,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for ResponseType {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -50358,12 +50178,12 @@ pub mod types {
                 Self::InvalidClient => "INVALID_CLIENT",
                 Self::BadRequest => "BAD_REQUEST",
                 Self::Ok => "OK",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "revocation")]
@@ -50387,7 +50207,7 @@ pub mod types {
                 "INVALID_CLIENT" => Self::InvalidClient,
                 "BAD_REQUEST" => Self::BadRequest,
                 "OK" => Self::Ok,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -50395,7 +50215,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for RevocationAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -50407,12 +50227,12 @@ pub mod types {
             match self {
                 Self::Fapi => "FAPI",
                 Self::OpenBanking => "OPEN_BANKING",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(any(feature = "authorization", feature = "service"))]
@@ -50434,7 +50254,7 @@ pub mod types {
             match value {
                 "FAPI" => Self::Fapi,
                 "OPEN_BANKING" => Self::OpenBanking,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -50442,7 +50262,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for ServiceProfile {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -50453,12 +50273,12 @@ pub mod types {
         pub fn as_str(&self) -> &str {
             match self {
                 Self::Facebook => "FACEBOOK",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(any(feature = "authorization", feature = "service"))]
@@ -50479,7 +50299,7 @@ pub mod types {
         fn from(value: &str) -> Self {
             match value {
                 "FACEBOOK" => Self::Facebook,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -50487,7 +50307,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for Sns {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -50501,12 +50321,12 @@ pub mod types {
                 Self::BadRequest => "BAD_REQUEST",
                 Self::Ok => "OK",
                 Self::Jwt => "JWT",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "introspection")]
@@ -50530,7 +50350,7 @@ pub mod types {
                 "BAD_REQUEST" => Self::BadRequest,
                 "OK" => Self::Ok,
                 "JWT" => Self::Jwt,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -50538,7 +50358,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for StandardIntrospectionAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -50552,12 +50372,12 @@ pub mod types {
             match self {
                 Self::Public => "PUBLIC",
                 Self::Pairwise => "PAIRWISE",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(
@@ -50585,7 +50405,7 @@ pub mod types {
             match value {
                 "PUBLIC" => Self::Public,
                 "PAIRWISE" => Self::Pairwise,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -50595,7 +50415,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for SubjectType {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -50606,12 +50426,12 @@ pub mod types {
         pub fn as_str(&self) -> &str {
             match self {
                 Self::Create => "CREATE",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "tokens")]
@@ -50632,7 +50452,7 @@ pub mod types {
         fn from(value: &str) -> Self {
             match value {
                 "CREATE" => Self::Create,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -50640,7 +50460,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for TokenBatchStatusBatchKind {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -50652,12 +50472,12 @@ pub mod types {
             match self {
                 Self::Succeeded => "SUCCEEDED",
                 Self::Failed => "FAILED",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "tokens")]
@@ -50679,7 +50499,7 @@ pub mod types {
             match value {
                 "SUCCEEDED" => Self::Succeeded,
                 "FAILED" => Self::Failed,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -50687,7 +50507,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for TokenBatchResult {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -50701,12 +50521,12 @@ pub mod types {
                 Self::BadRequest => "BAD_REQUEST",
                 Self::Forbidden => "FORBIDDEN",
                 Self::Ok => "OK",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "tokens")]
@@ -50730,7 +50550,7 @@ pub mod types {
                 "BAD_REQUEST" => Self::BadRequest,
                 "FORBIDDEN" => Self::Forbidden,
                 "OK" => Self::Ok,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -50738,7 +50558,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for TokenCreateAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -50748,7 +50568,7 @@ pub mod types {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                Self::Unspecified => "UNKNOWN",
+                Self::Unknown => "UNKNOWN",
                 Self::InvalidResourceOwnerCredentials => {
                     "INVALID_RESOURCE_OWNER_CREDENTIALS"
                 }
@@ -50756,12 +50576,12 @@ pub mod types {
                 Self::InvalidClient => "INVALID_CLIENT",
                 Self::UnauthorizedClient => "UNAUTHORIZED_CLIENT",
                 Self::InvalidScope => "INVALID_SCOPE",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "tokens")]
@@ -50781,7 +50601,7 @@ pub mod types {
     impl ::std::convert::From<&str> for TokenFailReason {
         fn from(value: &str) -> Self {
             match value {
-                "UNKNOWN" => Self::Unspecified,
+                "UNKNOWN" => Self::Unknown,
                 "INVALID_RESOURCE_OWNER_CREDENTIALS" => {
                     Self::InvalidResourceOwnerCredentials
                 }
@@ -50789,7 +50609,7 @@ pub mod types {
                 "INVALID_CLIENT" => Self::InvalidClient,
                 "UNAUTHORIZED_CLIENT" => Self::UnauthorizedClient,
                 "INVALID_SCOPE" => Self::InvalidScope,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -50797,7 +50617,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for TokenFailReason {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -50809,12 +50629,12 @@ pub mod types {
             match self {
                 Self::InternalServerError => "INTERNAL_SERVER_ERROR",
                 Self::BadRequest => "BAD_REQUEST",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "tokens")]
@@ -50836,7 +50656,7 @@ pub mod types {
             match value {
                 "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
                 "BAD_REQUEST" => Self::BadRequest,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -50844,7 +50664,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for TokenFailAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -50856,12 +50676,12 @@ pub mod types {
             match self {
                 Self::InternalServerError => "INTERNAL_SERVER_ERROR",
                 Self::Ok => "OK",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "tokens")]
@@ -50883,7 +50703,7 @@ pub mod types {
             match value {
                 "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
                 "OK" => Self::Ok,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -50891,7 +50711,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for TokenIssueAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -50910,12 +50730,12 @@ pub mod types {
                 Self::JwtBearer => "JWT_BEARER",
                 Self::NativeSso => "NATIVE_SSO",
                 Self::IdTokenReissuable => "ID_TOKEN_REISSUABLE",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "tokens")]
@@ -50944,7 +50764,7 @@ pub mod types {
                 "JWT_BEARER" => Self::JwtBearer,
                 "NATIVE_SSO" => Self::NativeSso,
                 "ID_TOKEN_REISSUABLE" => Self::IdTokenReissuable,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -50952,7 +50772,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for TokenAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -50972,12 +50792,12 @@ pub mod types {
                 Self::DeviceCode => "DEVICE_CODE",
                 Self::TokenExchange => "TOKEN_EXCHANGE",
                 Self::JwtBearer => "JWT_BEARER",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "tokens")]
@@ -51007,7 +50827,7 @@ pub mod types {
                 "DEVICE_CODE" => Self::DeviceCode,
                 "TOKEN_EXCHANGE" => Self::TokenExchange,
                 "JWT_BEARER" => Self::JwtBearer,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -51015,7 +50835,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for TokenType {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -51030,12 +50850,12 @@ pub mod types {
                 Self::Forbidden => "FORBIDDEN",
                 Self::NotFound => "NOT_FOUND",
                 Self::Ok => "OK",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "tokens")]
@@ -51060,7 +50880,7 @@ pub mod types {
                 "FORBIDDEN" => Self::Forbidden,
                 "NOT_FOUND" => Self::NotFound,
                 "OK" => Self::Ok,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -51068,7 +50888,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for TokenUpdateAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -51080,12 +50900,12 @@ pub mod types {
             match self {
                 Self::Base20 => "BASE20",
                 Self::Numeric => "NUMERIC",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(any(feature = "authorization", feature = "service"))]
@@ -51107,7 +50927,7 @@ pub mod types {
             match value {
                 "BASE20" => Self::Base20,
                 "NUMERIC" => Self::Numeric,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -51115,7 +50935,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for UserCodeCharset {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -51131,12 +50951,12 @@ pub mod types {
                 Self::Forbidden => "FORBIDDEN",
                 Self::Json => "JSON",
                 Self::Jwt => "JWT",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "userinfo")]
@@ -51162,7 +50982,7 @@ pub mod types {
                 "FORBIDDEN" => Self::Forbidden,
                 "JSON" => Self::Json,
                 "JWT" => Self::Jwt,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -51170,7 +50990,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for UserInfoIssueAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -51185,12 +51005,12 @@ pub mod types {
                 Self::Unauthorized => "UNAUTHORIZED",
                 Self::Forbidden => "FORBIDDEN",
                 Self::Ok => "OK",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "userinfo")]
@@ -51215,7 +51035,7 @@ pub mod types {
                 "UNAUTHORIZED" => Self::Unauthorized,
                 "FORBIDDEN" => Self::Forbidden,
                 "OK" => Self::Ok,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -51223,7 +51043,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for UserInfoAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -51238,12 +51058,12 @@ pub mod types {
                 Self::Forbidden => "FORBIDDEN",
                 Self::InternalServerError => "INTERNAL_SERVER_ERROR",
                 Self::CallerError => "CALLER_ERROR",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "credential-issuer")]
@@ -51268,7 +51088,7 @@ pub mod types {
                 "FORBIDDEN" => Self::Forbidden,
                 "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
                 "CALLER_ERROR" => Self::CallerError,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -51276,7 +51096,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for BatchCredentialIssueAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -51291,12 +51111,12 @@ pub mod types {
                 Self::Unauthorized => "UNAUTHORIZED",
                 Self::Forbidden => "FORBIDDEN",
                 Self::InternalServerError => "INTERNAL_SERVER_ERROR",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "credential-issuer")]
@@ -51321,7 +51141,7 @@ pub mod types {
                 "UNAUTHORIZED" => Self::Unauthorized,
                 "FORBIDDEN" => Self::Forbidden,
                 "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -51329,7 +51149,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for BatchCredentialParseAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -51343,12 +51163,12 @@ pub mod types {
                 Self::Forbidden => "FORBIDDEN",
                 Self::InternalServerError => "INTERNAL_SERVER_ERROR",
                 Self::CallerError => "CALLER_ERROR",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "credential-issuer")]
@@ -51372,7 +51192,7 @@ pub mod types {
                 "FORBIDDEN" => Self::Forbidden,
                 "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
                 "CALLER_ERROR" => Self::CallerError,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -51380,7 +51200,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for DeferredCredentialIssueAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -51395,12 +51215,12 @@ pub mod types {
                 Self::Unauthorized => "UNAUTHORIZED",
                 Self::Forbidden => "FORBIDDEN",
                 Self::InternalServerError => "INTERNAL_SERVER_ERROR",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "credential-issuer")]
@@ -51425,7 +51245,7 @@ pub mod types {
                 "UNAUTHORIZED" => Self::Unauthorized,
                 "FORBIDDEN" => Self::Forbidden,
                 "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -51433,7 +51253,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for DeferredCredentialParseAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -51446,12 +51266,12 @@ pub mod types {
                 Self::Ok => "OK",
                 Self::NotFound => "NOT_FOUND",
                 Self::InternalServerError => "INTERNAL_SERVER_ERROR",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "credential-issuer")]
@@ -51474,7 +51294,7 @@ pub mod types {
                 "OK" => Self::Ok,
                 "NOT_FOUND" => Self::NotFound,
                 "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -51482,7 +51302,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for CredentialIssuerJwksAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -51495,12 +51315,12 @@ pub mod types {
                 Self::Ok => "OK",
                 Self::NotFound => "NOT_FOUND",
                 Self::InternalServerError => "INTERNAL_SERVER_ERROR",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "credential-issuer")]
@@ -51523,7 +51343,7 @@ pub mod types {
                 "OK" => Self::Ok,
                 "NOT_FOUND" => Self::NotFound,
                 "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -51531,7 +51351,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for JwtIssuerMetadataAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -51544,12 +51364,12 @@ pub mod types {
                 Self::Ok => "OK",
                 Self::NotFound => "NOT_FOUND",
                 Self::InternalServerError => "INTERNAL_SERVER_ERROR",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "credential-issuer")]
@@ -51572,7 +51392,7 @@ pub mod types {
                 "OK" => Self::Ok,
                 "NOT_FOUND" => Self::NotFound,
                 "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -51580,7 +51400,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for CredentialIssuerMetadataAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -51594,12 +51414,12 @@ pub mod types {
                 Self::Forbidden => "FORBIDDEN",
                 Self::CallerError => "CALLER_ERROR",
                 Self::AuthleteError => "AUTHLETE_ERROR",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "credential-issuer")]
@@ -51623,7 +51443,7 @@ pub mod types {
                 "FORBIDDEN" => Self::Forbidden,
                 "CALLER_ERROR" => Self::CallerError,
                 "AUTHLETE_ERROR" => Self::AuthleteError,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -51631,7 +51451,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for CredentialOfferCreateAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -51646,12 +51466,12 @@ pub mod types {
                 Self::NotFound => "NOT_FOUND",
                 Self::CallerError => "CALLER_ERROR",
                 Self::AuthleteError => "AUTHLETE_ERROR",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "credential-issuer")]
@@ -51676,7 +51496,7 @@ pub mod types {
                 "NOT_FOUND" => Self::NotFound,
                 "CALLER_ERROR" => Self::CallerError,
                 "AUTHLETE_ERROR" => Self::AuthleteError,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -51684,7 +51504,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for CredentialOfferInfoAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -51700,12 +51520,12 @@ pub mod types {
                 Self::Forbidden => "FORBIDDEN",
                 Self::InternalServerError => "INTERNAL_SERVER_ERROR",
                 Self::CallerError => "CALLER_ERROR",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "credential-issuer")]
@@ -51731,7 +51551,7 @@ pub mod types {
                 "FORBIDDEN" => Self::Forbidden,
                 "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
                 "CALLER_ERROR" => Self::CallerError,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -51739,7 +51559,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for CredentialIssueAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -51754,12 +51574,12 @@ pub mod types {
                 Self::Unauthorized => "UNAUTHORIZED",
                 Self::Forbidden => "FORBIDDEN",
                 Self::InternalServerError => "INTERNAL_SERVER_ERROR",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(feature = "credential-issuer")]
@@ -51784,7 +51604,7 @@ pub mod types {
                 "UNAUTHORIZED" => Self::Unauthorized,
                 "FORBIDDEN" => Self::Forbidden,
                 "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -51792,7 +51612,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for CredentialParseAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -51804,12 +51624,12 @@ pub mod types {
             match self {
                 Self::Standard => "standard",
                 Self::StandardIdDocument => "standard+id_document",
-                Self::Unknown(value) => value.as_str(),
+                Self::Unrecognized(value) => value.as_str(),
             }
         }
         /// True for a value this crate does not know.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
         }
     }
     #[cfg(any(feature = "authorization", feature = "service"))]
@@ -51831,7 +51651,7 @@ pub mod types {
             match value {
                 "standard" => Self::Standard,
                 "standard+id_document" => Self::StandardIdDocument,
-                other => Self::Unknown(UnknownValue(other.to_owned())),
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
             }
         }
     }
@@ -51839,7 +51659,7 @@ pub mod types {
     impl ::std::convert::From<::std::string::String> for VerifiedClaimsValidationSchema {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
-                Self::Unknown(_) => Self::Unknown(UnknownValue(value)),
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
                 known => known,
             }
         }
@@ -51867,7 +51687,7 @@ pub mod types {
     /// A value an enum of this crate does not know, exactly as received.
     ///
     /// Opaque on purpose: compare the enum's `as_str()` instead of matching
-    /// a string inside `Unknown`, so the comparison keeps working when a
+    /// a string inside `Unrecognized`, so the comparison keeps working when a
     /// later release knows the value and decodes it as a named variant.
     #[derive(
         ::serde::Deserialize,
@@ -51882,7 +51702,7 @@ pub mod types {
     )]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
-    pub struct UnknownValue(::std::string::String);
+    pub struct UnrecognizedValue(::std::string::String);
     #[cfg(
         any(
             feature = "authorization",
@@ -51903,7 +51723,7 @@ pub mod types {
             feature = "userinfo"
         )
     )]
-    impl UnknownValue {
+    impl UnrecognizedValue {
         /// The value as received.
         pub fn as_str(&self) -> &str {
             &self.0
@@ -51929,7 +51749,7 @@ pub mod types {
             feature = "userinfo"
         )
     )]
-    impl ::std::fmt::Display for UnknownValue {
+    impl ::std::fmt::Display for UnrecognizedValue {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(&self.0)
         }

@@ -22,7 +22,7 @@ fn facade_public_api() {
         .nth(1)
         .expect("TokenFailReason is re-exported");
     assert!(
-        reason.contains("Unspecified = \"UNKNOWN\"")
+        reason.contains("Unknown = \"UNKNOWN\"")
             && reason.contains("InvalidTarget = \"INVALID_TARGET\""),
         "{reason}"
     );

@@ -71,6 +71,8 @@ step_snapshots! {
     drops_required_names_that_are_not_properties: "drop_undeclared_required" on "drop_undeclared_required";
     accepts_refs_that_resolve: "require_local_refs_resolve" on "rename_prelude_clashes";
     keeps_the_members_object_schemas_do_not_name: "keep_unknown_members" on "keep_unknown_members";
+    makes_nullable_enums_plain_unless_required: "plain_nullable_enums" on "plain_nullable_enums";
+    shares_an_enum_repeated_under_one_member: "share_repeated_enums" on "share_repeated_enums";
 }
 
 #[test]

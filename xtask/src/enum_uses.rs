@@ -7,7 +7,7 @@
 //!
 //! - every `match` in hand-written code that names a value of a generated
 //!   enum must name all of its values ([`undecided`]): the `_` arm is for
-//!   values newer than the crate (`Unknown`), not for values we forgot;
+//!   values newer than the crate (`Unrecognized`), not for values we forgot;
 //! - every `Enum::Value` path in hand-written code must still exist
 //!   ([`removed`]), reported with file and line before rustc gets there.
 //!
@@ -195,11 +195,11 @@ fn is_variant_name(s: &str) -> bool {
         && (s.len() == 1 || s.chars().any(char::is_lowercase))
 }
 
-/// `Enum::Unknown(..)` and associated items (`Enum::from(..)`) are not
+/// `Enum::Unrecognized(..)` and associated items (`Enum::from(..)`) are not
 /// values: the catch-all is a tuple variant and a value is never followed
 /// by `(` except for that one.
 fn is_method(line: &str, enumeration: &str, value: &str) -> bool {
-    value == "Unknown" || line.contains(&format!("{enumeration}::{value}::"))
+    value == crate::open_enums::CATCH_ALL || line.contains(&format!("{enumeration}::{value}::"))
 }
 
 /// Every `A::B` in `line` where both are identifiers, outside comments.
@@ -298,7 +298,7 @@ mod tests {
         )]);
         let text = "fn f(a: TokenFailAction) -> u16 { match a {\n\
                     TokenFailAction::BadRequest => 400,\n\
-                    TokenFailAction::InternalServerError | TokenFailAction::Unknown(_) => 500,\n\
+                    TokenFailAction::InternalServerError | TokenFailAction::Unrecognized(_) => 500,\n\
                     _ => 500 } }";
         let problems = undecided(&source(text), &variants);
         assert_eq!(problems.len(), 1, "{problems:?}");
@@ -325,7 +325,7 @@ mod tests {
         let variants = variants_of(&[("TokenAction", &["Ok", "BadRequest"])]);
         let text = "use crate::TokenAction;\n\
                     // TokenAction::Gone in a comment is not code\n\
-                    fn f(a: TokenAction) { match a { TokenAction::NativeSso => {}, TokenAction::Unknown(_) => {}, _ => {} } }\n\
+                    fn f(a: TokenAction) { match a { TokenAction::NativeSso => {}, TokenAction::Unrecognized(_) => {}, _ => {} } }\n\
                     fn g() -> TokenAction { TokenAction::from(\"OK\") }\n\
                     const X: u8 = TokenAction::ALL_CAPS;";
         let problems = removed(&source(text), &variants);

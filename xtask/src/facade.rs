@@ -844,22 +844,48 @@ fn group_operations(
     })
 }
 
-/// `src/groups.rs`: one module declaration per group, behind its feature.
+/// `src/groups.rs`: one module declaration per group, behind its feature,
+/// and, while a feature is off, a stand-in method whose call fails to
+/// compile with a message naming the feature (rustc alone would only say
+/// that `Client` has no such method).
 fn groups_file(sem: &Semantics, header: &str) -> OutputFile {
-    let declarations: String = sem
-        .groups
-        .keys()
-        .map(|g| {
-            let feature = crate::features::feature_name(g);
-            format!(
-                "#[cfg(feature = \"{feature}\")]\n#[cfg_attr(docsrs, doc(cfg(feature = \"{feature}\")))]\n#[path = \"{g}/mod.rs\"]\npub mod {g};\n"
-            )
-        })
-        .collect();
+    let mut declarations = String::new();
+    for (g, group) in &sem.groups {
+        let feature = crate::features::feature_name(g);
+        let _ = write!(
+            declarations,
+            "#[cfg(feature = \"{feature}\")]\n#[cfg_attr(docsrs, doc(cfg(feature = \"{feature}\")))]\n#[path = \"{g}/mod.rs\"]\npub mod {g};\n"
+        );
+        let hint = format!("{}FeatureOff", group.type_name);
+        let _ = write!(
+            declarations,
+            "\n/// Names the `{feature}` feature when `Client::{g}` is called without it.\n\
+             #[cfg(not(feature = \"{feature}\"))]\n\
+             #[doc(hidden)]\n\
+             #[diagnostic::on_unimplemented(\n    \
+             message = \"`Client::{g}()` needs the `{feature}` feature of the `authlete` crate\",\n    \
+             label = \"the `{feature}` feature is off\",\n    \
+             note = \"add `features = [\\\"{feature}\\\"]` to the `authlete` dependency in Cargo.toml\"\n\
+             )]\n\
+             pub trait {hint} {{}}\n\n\
+             #[cfg(not(feature = \"{feature}\"))]\n\
+             impl crate::Client {{\n    \
+             /// Needs the `{feature}` feature: a call does not compile without it.\n    \
+             #[doc(hidden)]\n    \
+             pub fn {g}<'a>(&'a self) -> crate::feature_off::FeatureOff\n    \
+             where\n        \
+             &'a crate::Client: {hint},\n    \
+             {{\n        \
+             crate::feature_off::FeatureOff\n    \
+             }}\n\
+             }}\n\n"
+        );
+    }
     OutputFile {
         relative: "src/groups.rs".into(),
         contents: format!(
-            "{header}\n//! One module per group of operations, each behind its cargo feature;\n//! `lib.rs` re-exports them.\n\n{declarations}"
+            "{header}\n//! One module per group of operations, each behind its cargo feature;\n//! `lib.rs` re-exports them.\n\n{}\n",
+            declarations.trim_end()
         ),
     }
 }

@@ -83,6 +83,16 @@ pub const STEPS: &[Step] = &[
         run: keep_unknown_members,
     },
     Step {
+        name: "plain_nullable_enums",
+        why: "typify turns a `nullable` enum schema into a wrapper around `Option` of a second enum (`JweAlg(Option<JweAlgInner>)`), so users name both; an optional field already reads `null` as absent",
+        run: plain_nullable_enums,
+    },
+    Step {
+        name: "share_repeated_enums",
+        why: "the spec writes one enum inline under the same member in two schemas (`clientSource` of `client` and of `client_limited_authorization`); typify makes two types, one named after its path (`ClientLimitedAuthorizationClientSource`), which users cannot compare",
+        run: share_repeated_enums,
+    },
+    Step {
         name: "rename_prelude_clashes",
         why: "a schema named like a prelude type (`result` -> `Result`) shadows it in generated code",
         run: rename_prelude_clashes,
@@ -468,6 +478,158 @@ pub fn drop_undeclared_required(doc: &mut Value) -> Result<Vec<String>, XtaskErr
         }
     }
     Ok(changes)
+}
+
+/// Drops `nullable` (and a `null` among the values) from enum schemas that
+/// no object requires, so each is one plain enum. A field of one is optional, so `null` still decodes (as
+/// absent); a schema some object requires keeps `nullable`, since there the
+/// wrapper is what lets a required `null` decode.
+pub fn plain_nullable_enums(doc: &mut Value) -> Result<Vec<String>, XtaskError> {
+    let mut changes = Vec::new();
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return Ok(changes);
+    };
+    let nullable_enums: Vec<String> = schemas
+        .iter()
+        .filter(|(_, s)| {
+            s.get("enum").is_some() && s.get("nullable").and_then(Value::as_bool) == Some(true)
+        })
+        .map(|(name, _)| name.clone())
+        .collect();
+    for name in nullable_enums {
+        let target = format!("#/components/schemas/{name}");
+        let required_by: Vec<&str> = schemas
+            .values()
+            .filter_map(|schema| {
+                let props = schema.get("properties")?.as_object()?;
+                let required = schema.get("required")?.as_array()?;
+                required.iter().filter_map(Value::as_str).find(|r| {
+                    props
+                        .get(*r)
+                        .and_then(|p| p.get("$ref"))
+                        .and_then(Value::as_str)
+                        == Some(target.as_str())
+                })
+            })
+            .collect();
+        // Not a change, so not reported: a second run must report nothing.
+        if !required_by.is_empty() {
+            continue;
+        }
+        if let Some(schema) = schemas.get_mut(&name).and_then(Value::as_object_mut) {
+            schema.remove("nullable");
+            // Upstream lists `null` among the values too; kept, it would
+            // make typify wrap the enum in itself.
+            if let Some(values) = schema.get_mut("enum").and_then(Value::as_array_mut) {
+                values.retain(|v| !v.is_null());
+            }
+            changes.push(format!(
+                "schema `{name}`: one plain enum (no longer nullable)"
+            ));
+        }
+    }
+    Ok(changes)
+}
+
+/// Members whose enums stay per schema even when their values match: an
+/// operation's outcome (`action`, `result`) is its own type, so a value one
+/// operation gains does not appear on another's.
+const OWN_ENUM_MEMBERS: [&str; 2] = ["action", "result"];
+
+/// Moves an enum written inline under the same member name, with the same
+/// values, in two or more schemas into one component schema named after the
+/// member (`clientSource` -> `client_source`), which each of them refers to.
+pub fn share_repeated_enums(doc: &mut Value) -> Result<Vec<String>, XtaskError> {
+    let mut changes = Vec::new();
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return Ok(changes);
+    };
+    // (member, values) -> the schemas holding that enum inline.
+    let mut found: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    for (owner, schema) in schemas.iter() {
+        let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+            continue;
+        };
+        for (member, prop) in props {
+            if OWN_ENUM_MEMBERS.contains(&member.as_str()) {
+                continue;
+            }
+            if let Some(values) = prop.get("enum").and_then(Value::as_array) {
+                found
+                    .entry((member.clone(), Value::Array(values.clone()).to_string()))
+                    .or_default()
+                    .push(owner.clone());
+            }
+        }
+    }
+    for ((member, _), owners) in found.into_iter().filter(|(_, o)| o.len() > 1) {
+        let shared = snake_case(&member);
+        if schemas.contains_key(&shared) {
+            return Err(spec_error(
+                format!("/components/schemas/{}", escape(&shared)),
+                format!(
+                    "`{member}` is one enum in {}, but its shared schema's name is taken",
+                    owners.join(", ")
+                ),
+            ));
+        }
+        let mut definition = None;
+        for owner in &owners {
+            let Some(prop) = schemas
+                .get_mut(owner)
+                .and_then(|s| s.get_mut("properties"))
+                .and_then(|p| p.get_mut(&member))
+                .and_then(Value::as_object_mut)
+            else {
+                continue;
+            };
+            // The description stays with the member (its field's docs) and
+            // the first one also describes the shared enum.
+            let description = prop.get("description").cloned();
+            let mut enum_schema = std::mem::take(prop);
+            if definition.is_some() {
+                enum_schema.clear();
+            }
+            definition.get_or_insert(enum_schema);
+            prop.insert(
+                "$ref".into(),
+                Value::String(format!("#/components/schemas/{shared}")),
+            );
+            if let Some(d) = description {
+                prop.insert("description".into(), d);
+            }
+        }
+        if let Some(definition) = definition {
+            schemas.insert(shared.clone(), Value::Object(definition));
+            changes.push(format!(
+                "`{member}` of {}: one schema `{shared}`",
+                owners.join(", ")
+            ));
+        }
+    }
+    Ok(changes)
+}
+
+/// `clientSource` -> `client_source`.
+fn snake_case(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            if !out.is_empty() {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Makes responses whose only content is not JSON (the lifecycle health

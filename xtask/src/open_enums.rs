@@ -5,17 +5,19 @@
 //! the whole response fail to decode. This pass rewrites each such enum in
 //! the generated `types` module:
 //!
-//! - a catch-all variant `Unknown(UnknownValue)`, marked `#[serde(untagged)]`,
+//! - a catch-all variant `Unrecognized(UnrecognizedValue)`, marked `#[serde(untagged)]`,
 //!   keeps the raw value on the way in and sends it unchanged on the way out;
 //!   [`UNKNOWN_VALUE`] is an opaque text type, so that code reads it with
-//!   `as_str()` instead of matching one string inside `Unknown`: such a match
+//!   `as_str()` instead of matching one string inside `Unrecognized`: such a match
 //!   would silently stop firing once a later release knows the value (the
 //!   AWS SDK's answer to the same problem);
 //! - `#[non_exhaustive]`, so a release that learns a value is not a breaking
 //!   change;
 //! - the enum and its variants take the names `openapi/semantics.yaml` gives
-//!   them; a wire value whose derived name is the catch-all's (`UNKNOWN`)
-//!   becomes [`FALLBACK`] unless the file names it.
+//!   them; a wire value whose derived name is the catch-all's
+//!   (`UNRECOGNIZED`) becomes [`FALLBACK`] unless the file names it. The
+//!   catch-all is not `Unknown` because Authlete uses `UNKNOWN` as a value
+//!   (`TokenFailReason::Unknown`), which then keeps its own name.
 //! - `Copy` is dropped from the derives (a `String` is not `Copy`);
 //! - typify's `Display`, `FromStr` and `TryFrom` impls, which reject unknown
 //!   values, are replaced by `as_str`, `Display`, an infallible `FromStr` and
@@ -32,13 +34,13 @@ use syn::{Attribute, Fields, Item, ItemEnum, Token};
 use crate::semantics::EnumNames;
 
 /// The name of the catch-all variant added to every string enum.
-pub const CATCH_ALL: &str = "Unknown";
+pub const CATCH_ALL: &str = "Unrecognized";
 
 /// The name a wire value gets when its own would be [`CATCH_ALL`].
 pub const FALLBACK: &str = "Unspecified";
 
 /// The opaque type the catch-all holds.
-pub const UNKNOWN_VALUE: &str = "UnknownValue";
+pub const UNKNOWN_VALUE: &str = "UnrecognizedValue";
 
 /// Opens every string enum in `file`'s `types` module; returns their names.
 pub fn open_enums(file: &mut syn::File) -> Result<Vec<String>, String> {
@@ -118,8 +120,8 @@ pub fn open_enums_named(
         let Some(values) = string_values(e) else {
             continue;
         };
-        // A wire value whose derived name is the catch-all's (`UNKNOWN`,
-        // which specs do use) takes a name of its own, unless the semantics
+        // A wire value whose derived name is the catch-all's
+        // (`UNRECOGNIZED`) takes a name of its own, unless the semantics
         // file gave it one already.
         let mut values = values;
         for (ident, _) in values.iter_mut().filter(|(v, _)| v == CATCH_ALL) {
@@ -187,7 +189,7 @@ fn unknown_value() -> Vec<Item> {
         /// A value an enum of this crate does not know, exactly as received.
         ///
         /// Opaque on purpose: compare the enum's `as_str()` instead of matching
-        /// a string inside `Unknown`, so the comparison keeps working when a
+        /// a string inside `Unrecognized`, so the comparison keeps working when a
         /// later release knows the value and decodes it as a named variant.
         #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
         #[serde(transparent)]
@@ -368,7 +370,7 @@ fn conversions(name: &syn::Ident, values: &[(syn::Ident, String)]) -> Vec<Item> 
             }
 
             /// True for a value this crate does not know.
-            pub fn is_unknown(&self) -> bool {
+            pub fn is_unrecognized(&self) -> bool {
                 matches!(self, Self::#catch_all(_))
             }
         }
@@ -443,12 +445,12 @@ mod tests {
             code.contains("/// All went well.\n        #[serde(rename = \"OK\")]\n        Ok,"),
             "{code}"
         );
-        // `UNKNOWN` is not the catch-all: it takes the fallback name.
+        // `UNKNOWN` is a value like any other, beside the catch-all.
         assert!(
-            code.contains("#[serde(rename = \"UNKNOWN\")]\n        Unspecified,"),
+            code.contains("#[serde(rename = \"UNKNOWN\")]\n        Unknown,"),
             "{code}"
         );
-        assert!(code.contains("Unknown(UnknownValue)"), "{code}");
+        assert!(code.contains("Unrecognized(UnrecognizedValue)"), "{code}");
         // The rename reaches every use of the type.
         assert!(code.contains("pub action: Option<Outcome>"), "{code}");
         assert!(!code.contains("ThingAction"), "{code}");

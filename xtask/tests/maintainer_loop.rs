@@ -248,7 +248,7 @@ async fn the_facade_followed_the_spec() {
     // The new request field has a setter; the new response fields accessors.
     let response = client
         .tokens()
-        .fail("ticket", TokenFailReason::Unspecified)
+        .fail("ticket", TokenFailReason::Unknown)
         .hint("later")
         .send()
         .await

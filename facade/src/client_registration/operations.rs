@@ -44,7 +44,7 @@ impl<'a> ClientRegistration<'a> {
     /// the token went away with the client.
     pub fn delete(
         self,
-        client_id: impl Into<String>,
+        client_id: impl Into<crate::ClientRef>,
         token: impl Into<String>,
     ) -> DeleteRegistrationRequest<'a> {
         DeleteRegistrationRequest::new(self.client, client_id, token)
@@ -56,7 +56,7 @@ impl<'a> ClientRegistration<'a> {
     /// including `UNAUTHORIZED` for a bad token. A read.
     pub fn get(
         self,
-        client_id: impl Into<String>,
+        client_id: impl Into<crate::ClientRef>,
         token: impl Into<String>,
     ) -> GetRegistrationRequest<'a> {
         GetRegistrationRequest::new(self.client, client_id, token)
@@ -69,7 +69,7 @@ impl<'a> ClientRegistration<'a> {
     /// answer's `action` says what to send back (`UPDATED` on success).
     pub fn update(
         self,
-        client_id: impl Into<String>,
+        client_id: impl Into<crate::ClientRef>,
         token: impl Into<String>,
         json: impl Into<String>,
     ) -> UpdateRegistrationRequest<'a> {
@@ -225,11 +225,15 @@ impl std::fmt::Debug for DeleteRegistrationRequest<'_> {
 }
 
 impl<'a> DeleteRegistrationRequest<'a> {
-    fn new(client: &'a Client, client_id: impl Into<String>, token: impl Into<String>) -> Self {
+    fn new(
+        client: &'a Client,
+        client_id: impl Into<crate::ClientRef>,
+        token: impl Into<String>,
+    ) -> Self {
         DeleteRegistrationRequest {
             client,
             body: types::ClientRegistrationDeleteApiBody {
-                client_id: client_id.into(),
+                client_id: crate::ClientRef::into_string(client_id.into()),
                 json: Default::default(),
                 token: token.into(),
                 extra: Default::default(),
@@ -293,11 +297,15 @@ impl std::fmt::Debug for GetRegistrationRequest<'_> {
 }
 
 impl<'a> GetRegistrationRequest<'a> {
-    fn new(client: &'a Client, client_id: impl Into<String>, token: impl Into<String>) -> Self {
+    fn new(
+        client: &'a Client,
+        client_id: impl Into<crate::ClientRef>,
+        token: impl Into<String>,
+    ) -> Self {
         GetRegistrationRequest {
             client,
             body: types::ClientRegistrationGetApiBody {
-                client_id: client_id.into(),
+                client_id: crate::ClientRef::into_string(client_id.into()),
                 json: Default::default(),
                 token: token.into(),
                 extra: Default::default(),
@@ -363,14 +371,14 @@ impl std::fmt::Debug for UpdateRegistrationRequest<'_> {
 impl<'a> UpdateRegistrationRequest<'a> {
     fn new(
         client: &'a Client,
-        client_id: impl Into<String>,
+        client_id: impl Into<crate::ClientRef>,
         token: impl Into<String>,
         json: impl Into<String>,
     ) -> Self {
         UpdateRegistrationRequest {
             client,
             body: types::ClientRegistrationUpdateApiBody {
-                client_id: client_id.into(),
+                client_id: crate::ClientRef::into_string(client_id.into()),
                 json: json.into(),
                 token: token.into(),
                 extra: Default::default(),

@@ -34,7 +34,7 @@ impl<'a> Clients<'a> {
     /// to repeat.
     pub fn delete_authorization_by_body(
         self,
-        client_id: impl Into<String>,
+        client_id: impl Into<crate::ClientRef>,
         subject: impl Into<String>,
     ) -> DeleteAuthorizationByBodyRequest<'a> {
         DeleteAuthorizationByBodyRequest::new(self.client, client_id, subject)
@@ -45,7 +45,7 @@ impl<'a> Clients<'a> {
     /// call finds nothing left to delete.
     pub fn delete_authorization(
         self,
-        client_id: impl Into<String>,
+        client_id: impl Into<crate::ClientRef>,
         subject: impl Into<String>,
     ) -> DeleteAuthorizationRequest<'a> {
         DeleteAuthorizationRequest::new(self.client, client_id, subject)
@@ -55,7 +55,7 @@ impl<'a> Clients<'a> {
     /// the subject as a path segment. Harmless to repeat.
     pub fn delete_authorization_by_path(
         self,
-        client_id: impl Into<String>,
+        client_id: impl Into<crate::ClientRef>,
         subject: impl Into<String>,
     ) -> DeleteAuthorizationByPathRequest<'a> {
         DeleteAuthorizationByPathRequest::new(self.client, client_id, subject)
@@ -97,7 +97,7 @@ impl<'a> Clients<'a> {
     /// the same list twice has the same effect as sending it once.
     pub fn update_authorization(
         self,
-        client_id: impl Into<String>,
+        client_id: impl Into<crate::ClientRef>,
         subject: impl Into<String>,
         scopes: impl IntoIterator<Item = impl Into<String>>,
     ) -> UpdateAuthorizationRequest<'a> {
@@ -114,7 +114,7 @@ impl<'a> Clients<'a> {
 
     /// Deletes a client from the service for good. Deleting a client that is already gone
     /// leaves nothing changed, so a repeat is harmless.
-    pub fn delete(self, client_id: impl Into<String>) -> DeleteClientRequest<'a> {
+    pub fn delete(self, client_id: impl Into<crate::ClientRef>) -> DeleteClientRequest<'a> {
         DeleteClientRequest::new(self.client, client_id)
     }
 
@@ -123,7 +123,7 @@ impl<'a> Clients<'a> {
     /// nothing left to clear.
     pub fn delete_requestable_scopes(
         self,
-        client_id: impl Into<String>,
+        client_id: impl Into<crate::ClientRef>,
     ) -> DeleteRequestableScopesRequest<'a> {
         DeleteRequestableScopesRequest::new(self.client, client_id)
     }
@@ -133,7 +133,7 @@ impl<'a> Clients<'a> {
     /// list means it may request none. A read.
     pub fn requestable_scopes(
         self,
-        client_id: impl Into<String>,
+        client_id: impl Into<crate::ClientRef>,
     ) -> GetRequestableScopesRequest<'a> {
         GetRequestableScopesRequest::new(self.client, client_id)
     }
@@ -146,7 +146,7 @@ impl<'a> Clients<'a> {
     /// `extension`.
     pub fn update_requestable_scopes(
         self,
-        client_id: impl Into<String>,
+        client_id: impl Into<crate::ClientRef>,
         requestable_scopes: impl IntoIterator<Item = impl Into<String>>,
     ) -> UpdateRequestableScopesRequest<'a> {
         UpdateRequestableScopesRequest::new(self.client, client_id, requestable_scopes)
@@ -157,7 +157,7 @@ impl<'a> Clients<'a> {
     /// clears the restriction.
     pub fn update_requestable_scopes_via_post(
         self,
-        client_id: impl Into<String>,
+        client_id: impl Into<crate::ClientRef>,
         requestable_scopes: impl IntoIterator<Item = impl Into<String>>,
     ) -> UpdateRequestableScopesViaPostRequest<'a> {
         UpdateRequestableScopesViaPostRequest::new(self.client, client_id, requestable_scopes)
@@ -174,7 +174,7 @@ impl<'a> Clients<'a> {
     /// Fetches the full settings of one client of the service. Its result is also the right
     /// starting point for `update`: change the fields you need in the returned object and send
     /// all of it back through `.body(..)`. A read.
-    pub fn get(self, client_id: impl Into<String>) -> GetClientRequest<'a> {
+    pub fn get(self, client_id: impl Into<crate::ClientRef>) -> GetClientRequest<'a> {
         GetClientRequest::new(self.client, client_id)
     }
 
@@ -184,7 +184,7 @@ impl<'a> Clients<'a> {
     /// to repeat.
     pub fn delete_granted_scopes(
         self,
-        client_id: impl Into<String>,
+        client_id: impl Into<crate::ClientRef>,
         subject: impl Into<String>,
     ) -> DeleteGrantedScopesRequest<'a> {
         DeleteGrantedScopesRequest::new(self.client, client_id, subject)
@@ -194,7 +194,7 @@ impl<'a> Clients<'a> {
     /// the subject as a path segment. Existing tokens are left alone; harmless to repeat.
     pub fn delete_granted_scopes_by_path(
         self,
-        client_id: impl Into<String>,
+        client_id: impl Into<crate::ClientRef>,
         subject: impl Into<String>,
     ) -> DeleteGrantedScopesByPathRequest<'a> {
         DeleteGrantedScopesByPathRequest::new(self.client, client_id, subject)
@@ -207,7 +207,7 @@ impl<'a> Clients<'a> {
     /// deployment keeps these records. A read.
     pub fn granted_scopes(
         self,
-        client_id: impl Into<String>,
+        client_id: impl Into<crate::ClientRef>,
         subject: impl Into<String>,
     ) -> GetGrantedScopesRequest<'a> {
         GetGrantedScopesRequest::new(self.client, client_id, subject)
@@ -217,7 +217,7 @@ impl<'a> Clients<'a> {
     /// a POST body so that it stays out of URLs and access logs. A read.
     pub fn granted_scopes_by_body(
         self,
-        client_id: impl Into<String>,
+        client_id: impl Into<crate::ClientRef>,
         subject: impl Into<String>,
     ) -> GetGrantedScopesByBodyRequest<'a> {
         GetGrantedScopesByBodyRequest::new(self.client, client_id, subject)
@@ -227,7 +227,7 @@ impl<'a> Clients<'a> {
     /// a path segment. A read.
     pub fn granted_scopes_by_path(
         self,
-        client_id: impl Into<String>,
+        client_id: impl Into<crate::ClientRef>,
         subject: impl Into<String>,
     ) -> GetGrantedScopesByPathRequest<'a> {
         GetGrantedScopesByPathRequest::new(self.client, client_id, subject)
@@ -238,7 +238,7 @@ impl<'a> Clients<'a> {
     /// Setting the flag to the value it already has changes nothing.
     pub fn update_lock_flag(
         self,
-        client_identifier: impl Into<String>,
+        client_identifier: impl Into<crate::ClientRef>,
         client_locked: bool,
     ) -> UpdateClientLockFlagRequest<'a> {
         UpdateClientLockFlagRequest::new(self.client, client_identifier, client_locked)
@@ -249,7 +249,7 @@ impl<'a> Clients<'a> {
     /// yourself. Not safe to repeat: each call that reaches Authlete rotates the secret again.
     pub fn refresh_secret(
         self,
-        client_identifier: impl Into<String>,
+        client_identifier: impl Into<crate::ClientRef>,
     ) -> RefreshClientSecretRequest<'a> {
         RefreshClientSecretRequest::new(self.client, client_identifier)
     }
@@ -260,7 +260,7 @@ impl<'a> Clients<'a> {
     /// safe to repeat, since a second call would report the new secret as the old one.
     pub fn update_secret(
         self,
-        client_identifier: impl Into<String>,
+        client_identifier: impl Into<crate::ClientRef>,
         client_secret: impl Into<String>,
     ) -> UpdateClientSecretRequest<'a> {
         UpdateClientSecretRequest::new(self.client, client_identifier, client_secret)
@@ -272,7 +272,7 @@ impl<'a> Clients<'a> {
     /// the whole object to `.body(..)`. The requestable scopes live in the client's `extension`
     /// and are written by this call too; to rotate the secret use `refresh_secret` or
     /// `update_secret`.
-    pub fn update(self, client_id: impl Into<String>) -> UpdateClientRequest<'a> {
+    pub fn update(self, client_id: impl Into<crate::ClientRef>) -> UpdateClientRequest<'a> {
         UpdateClientRequest::new(self.client, client_id)
     }
 }
@@ -296,14 +296,18 @@ impl std::fmt::Debug for DeleteAuthorizationByBodyRequest<'_> {
 }
 
 impl<'a> DeleteAuthorizationByBodyRequest<'a> {
-    fn new(client: &'a Client, client_id: impl Into<String>, subject: impl Into<String>) -> Self {
+    fn new(
+        client: &'a Client,
+        client_id: impl Into<crate::ClientRef>,
+        subject: impl Into<String>,
+    ) -> Self {
         DeleteAuthorizationByBodyRequest {
             client,
             body: types::ClientAuthorizationDeleteApiPostBody {
                 subject: subject.into(),
                 extra: Default::default(),
             },
-            client_id: client_id.into(),
+            client_id: crate::ClientRef::into_string(client_id.into()),
             options: CallOptions::default(),
         }
     }
@@ -442,10 +446,14 @@ impl std::fmt::Debug for DeleteAuthorizationRequest<'_> {
 }
 
 impl<'a> DeleteAuthorizationRequest<'a> {
-    fn new(client: &'a Client, client_id: impl Into<String>, subject: impl Into<String>) -> Self {
+    fn new(
+        client: &'a Client,
+        client_id: impl Into<crate::ClientRef>,
+        subject: impl Into<String>,
+    ) -> Self {
         DeleteAuthorizationRequest {
             client,
-            client_id: client_id.into(),
+            client_id: crate::ClientRef::into_string(client_id.into()),
             subject: subject.into(),
             options: CallOptions::default(),
         }
@@ -493,10 +501,14 @@ impl std::fmt::Debug for DeleteAuthorizationByPathRequest<'_> {
 }
 
 impl<'a> DeleteAuthorizationByPathRequest<'a> {
-    fn new(client: &'a Client, client_id: impl Into<String>, subject: impl Into<String>) -> Self {
+    fn new(
+        client: &'a Client,
+        client_id: impl Into<crate::ClientRef>,
+        subject: impl Into<String>,
+    ) -> Self {
         DeleteAuthorizationByPathRequest {
             client,
-            client_id: client_id.into(),
+            client_id: crate::ClientRef::into_string(client_id.into()),
             subject: subject.into(),
             options: CallOptions::default(),
         }
@@ -873,7 +885,7 @@ impl std::fmt::Debug for UpdateAuthorizationRequest<'_> {
 impl<'a> UpdateAuthorizationRequest<'a> {
     fn new(
         client: &'a Client,
-        client_id: impl Into<String>,
+        client_id: impl Into<crate::ClientRef>,
         subject: impl Into<String>,
         scopes: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
@@ -884,7 +896,7 @@ impl<'a> UpdateAuthorizationRequest<'a> {
                 subject: subject.into(),
                 extra: Default::default(),
             },
-            client_id: client_id.into(),
+            client_id: crate::ClientRef::into_string(client_id.into()),
             options: CallOptions::default(),
         }
     }
@@ -1783,23 +1795,23 @@ impl ClientResponse {
     /// JWE key-management algorithm (`alg`) for encrypting JARM authorization responses sent to
     /// this client (`authorization_encrypted_response_alg`). When absent, those responses are
     /// signed but not encrypted.
-    pub fn authorization_encryption_alg(&self) -> Option<&types::JweAlg> {
-        self.body.authorization_encryption_alg.as_ref()
+    pub fn authorization_encryption_alg(&self) -> Option<types::JweAlg> {
+        self.body.authorization_encryption_alg.clone()
     }
 
     /// JWE content-encryption algorithm (`enc`) for JARM authorization responses
     /// (`authorization_encrypted_response_enc`), used together with
     /// `authorizationEncryptionAlg`; JARM falls back to `A128CBC-HS256` when only the `alg` is
     /// set.
-    pub fn authorization_encryption_enc(&self) -> Option<&types::JweEnc> {
-        self.body.authorization_encryption_enc.as_ref()
+    pub fn authorization_encryption_enc(&self) -> Option<types::JweEnc> {
+        self.body.authorization_encryption_enc.clone()
     }
 
     /// Signing algorithm for JARM authorization responses (`response_mode=jwt` and its
     /// variants) sent to this client (`authorization_signed_response_alg`); JARM's default is
     /// `RS256`.
-    pub fn authorization_sign_alg(&self) -> Option<&types::JwsAlg> {
-        self.body.authorization_sign_alg.as_ref()
+    pub fn authorization_sign_alg(&self) -> Option<types::JwsAlg> {
+        self.body.authorization_sign_alg.clone()
     }
 
     /// Whether the client came into being through automatic registration as defined by OpenID
@@ -1835,8 +1847,8 @@ impl ClientResponse {
     /// Algorithm the client signs its CIBA backchannel authentication requests with
     /// (`backchannel_authentication_request_signing_alg`); CIBA permits asymmetric algorithms
     /// only. Leave it unset for a client that sends unsigned requests.
-    pub fn bc_request_sign_alg(&self) -> Option<&types::JwsAlg> {
-        self.body.bc_request_sign_alg.as_ref()
+    pub fn bc_request_sign_alg(&self) -> Option<types::JwsAlg> {
+        self.body.bc_request_sign_alg.clone()
     }
 
     /// Whether the client must send a user code in its CIBA backchannel authentication requests
@@ -2041,21 +2053,21 @@ impl ClientResponse {
 
     /// JWE `alg` for encrypting ID tokens issued to this client
     /// (`id_token_encrypted_response_alg`); when absent, ID tokens are only signed.
-    pub fn id_token_encryption_alg(&self) -> Option<&types::JweAlg> {
-        self.body.id_token_encryption_alg.as_ref()
+    pub fn id_token_encryption_alg(&self) -> Option<types::JweAlg> {
+        self.body.id_token_encryption_alg.clone()
     }
 
     /// JWE `enc` for ID token encryption (`id_token_encrypted_response_enc`), paired with
     /// `idTokenEncryptionAlg`; the standard's default is `A128CBC- HS256`, spelled
     /// `A128CBC_HS256` here.
-    pub fn id_token_encryption_enc(&self) -> Option<&types::JweEnc> {
-        self.body.id_token_encryption_enc.as_ref()
+    pub fn id_token_encryption_enc(&self) -> Option<types::JweEnc> {
+        self.body.id_token_encryption_enc.clone()
     }
 
     /// Algorithm ID tokens for this client are signed with (`id_token_signed_response_alg`);
     /// OpenID Connect Dynamic Client Registration defaults it to `RS256`.
-    pub fn id_token_sign_alg(&self) -> Option<&types::JwsAlg> {
-        self.body.id_token_sign_alg.as_ref()
+    pub fn id_token_sign_alg(&self) -> Option<types::JwsAlg> {
+        self.body.id_token_sign_alg.clone()
     }
 
     /// Whether the client is included when tokens are migrated. Authlete's public documentation
@@ -2182,14 +2194,14 @@ impl ClientResponse {
 
     /// JWE `alg` the client uses when it encrypts request objects
     /// (`request_object_encryption_alg`; JAR, RFC 9101).
-    pub fn request_encryption_alg(&self) -> Option<&types::JweAlg> {
-        self.body.request_encryption_alg.as_ref()
+    pub fn request_encryption_alg(&self) -> Option<types::JweAlg> {
+        self.body.request_encryption_alg.clone()
     }
 
     /// JWE `enc` for request objects the client encrypts (`request_object_encryption_enc`),
     /// paired with `requestEncryptionAlg`.
-    pub fn request_encryption_enc(&self) -> Option<&types::JweEnc> {
-        self.body.request_encryption_enc.as_ref()
+    pub fn request_encryption_enc(&self) -> Option<types::JweEnc> {
+        self.body.request_encryption_enc.clone()
     }
 
     /// Whether the JWE `alg` of an encrypted request object must equal the client's registered
@@ -2216,8 +2228,8 @@ impl ClientResponse {
     /// Algorithm the client must sign its request objects with (`request_object_signing_alg`);
     /// request objects signed any other way are rejected. Unset means no particular algorithm
     /// is required.
-    pub fn request_sign_alg(&self) -> Option<&types::JwsAlg> {
-        self.body.request_sign_alg.as_ref()
+    pub fn request_sign_alg(&self) -> Option<types::JwsAlg> {
+        self.body.request_sign_alg.clone()
     }
 
     /// Pre-registered `request_uri` values from which the client's request objects may be
@@ -2355,8 +2367,8 @@ impl ClientResponse {
 
     /// Algorithm the client signs its authentication JWT with under `CLIENT_SECRET_JWT` or
     /// `PRIVATE_KEY_JWT` (`token_endpoint_auth_signing_alg`); `NONE` is not allowed.
-    pub fn token_auth_sign_alg(&self) -> Option<&types::JwsAlg> {
-        self.body.token_auth_sign_alg.as_ref()
+    pub fn token_auth_sign_alg(&self) -> Option<types::JwsAlg> {
+        self.body.token_auth_sign_alg.clone()
     }
 
     /// URL of the client's terms of service (`tos_uri` client metadata).
@@ -2396,21 +2408,21 @@ impl ClientResponse {
 
     /// JWE `alg` for encrypting UserInfo responses to this client
     /// (`userinfo_encrypted_response_alg`); absent or null means no encryption.
-    pub fn user_info_encryption_alg(&self) -> Option<&types::JweAlg> {
-        self.body.user_info_encryption_alg.as_ref()
+    pub fn user_info_encryption_alg(&self) -> Option<types::JweAlg> {
+        self.body.user_info_encryption_alg.clone()
     }
 
     /// JWE `enc` for UserInfo response encryption (`userinfo_encrypted_response_enc`), paired
     /// with `userInfoEncryptionAlg`.
-    pub fn user_info_encryption_enc(&self) -> Option<&types::JweEnc> {
-        self.body.user_info_encryption_enc.as_ref()
+    pub fn user_info_encryption_enc(&self) -> Option<types::JweEnc> {
+        self.body.user_info_encryption_enc.clone()
     }
 
     /// Signing algorithm for UserInfo responses to this client
     /// (`userinfo_signed_response_alg`). If absent or null, the UserInfo endpoint answers with
     /// plain JSON rather than a JWT.
-    pub fn user_info_sign_alg(&self) -> Option<&types::JwsAlg> {
-        self.body.user_info_sign_alg.as_ref()
+    pub fn user_info_sign_alg(&self) -> Option<types::JwsAlg> {
+        self.body.user_info_sign_alg.clone()
     }
 }
 
@@ -2519,10 +2531,10 @@ impl std::fmt::Debug for DeleteClientRequest<'_> {
 }
 
 impl<'a> DeleteClientRequest<'a> {
-    fn new(client: &'a Client, client_id: impl Into<String>) -> Self {
+    fn new(client: &'a Client, client_id: impl Into<crate::ClientRef>) -> Self {
         DeleteClientRequest {
             client,
-            client_id: client_id.into(),
+            client_id: crate::ClientRef::into_string(client_id.into()),
             options: CallOptions::default(),
         }
     }
@@ -2564,10 +2576,10 @@ impl std::fmt::Debug for DeleteRequestableScopesRequest<'_> {
 }
 
 impl<'a> DeleteRequestableScopesRequest<'a> {
-    fn new(client: &'a Client, client_id: impl Into<String>) -> Self {
+    fn new(client: &'a Client, client_id: impl Into<crate::ClientRef>) -> Self {
         DeleteRequestableScopesRequest {
             client,
-            client_id: client_id.into(),
+            client_id: crate::ClientRef::into_string(client_id.into()),
             options: CallOptions::default(),
         }
     }
@@ -2611,10 +2623,10 @@ impl std::fmt::Debug for GetRequestableScopesRequest<'_> {
 }
 
 impl<'a> GetRequestableScopesRequest<'a> {
-    fn new(client: &'a Client, client_id: impl Into<String>) -> Self {
+    fn new(client: &'a Client, client_id: impl Into<crate::ClientRef>) -> Self {
         GetRequestableScopesRequest {
             client,
-            client_id: client_id.into(),
+            client_id: crate::ClientRef::into_string(client_id.into()),
             options: CallOptions::default(),
         }
     }
@@ -2697,7 +2709,7 @@ impl std::fmt::Debug for UpdateRequestableScopesRequest<'_> {
 impl<'a> UpdateRequestableScopesRequest<'a> {
     fn new(
         client: &'a Client,
-        client_id: impl Into<String>,
+        client_id: impl Into<crate::ClientRef>,
         requestable_scopes: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         UpdateRequestableScopesRequest {
@@ -2706,7 +2718,7 @@ impl<'a> UpdateRequestableScopesRequest<'a> {
                 requestable_scopes: requestable_scopes.into_iter().map(Into::into).collect(),
                 extra: Default::default(),
             },
-            client_id: client_id.into(),
+            client_id: crate::ClientRef::into_string(client_id.into()),
             options: CallOptions::default(),
         }
     }
@@ -2804,7 +2816,7 @@ impl std::fmt::Debug for UpdateRequestableScopesViaPostRequest<'_> {
 impl<'a> UpdateRequestableScopesViaPostRequest<'a> {
     fn new(
         client: &'a Client,
-        client_id: impl Into<String>,
+        client_id: impl Into<crate::ClientRef>,
         requestable_scopes: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         UpdateRequestableScopesViaPostRequest {
@@ -2813,7 +2825,7 @@ impl<'a> UpdateRequestableScopesViaPostRequest<'a> {
                 requestable_scopes: requestable_scopes.into_iter().map(Into::into).collect(),
                 extra: Default::default(),
             },
-            client_id: client_id.into(),
+            client_id: crate::ClientRef::into_string(client_id.into()),
             options: CallOptions::default(),
         }
     }
@@ -3006,10 +3018,10 @@ impl std::fmt::Debug for GetClientRequest<'_> {
 }
 
 impl<'a> GetClientRequest<'a> {
-    fn new(client: &'a Client, client_id: impl Into<String>) -> Self {
+    fn new(client: &'a Client, client_id: impl Into<crate::ClientRef>) -> Self {
         GetClientRequest {
             client,
-            client_id: client_id.into(),
+            client_id: crate::ClientRef::into_string(client_id.into()),
             options: CallOptions::default(),
         }
     }
@@ -3053,10 +3065,14 @@ impl std::fmt::Debug for DeleteGrantedScopesRequest<'_> {
 }
 
 impl<'a> DeleteGrantedScopesRequest<'a> {
-    fn new(client: &'a Client, client_id: impl Into<String>, subject: impl Into<String>) -> Self {
+    fn new(
+        client: &'a Client,
+        client_id: impl Into<crate::ClientRef>,
+        subject: impl Into<String>,
+    ) -> Self {
         DeleteGrantedScopesRequest {
             client,
-            client_id: client_id.into(),
+            client_id: crate::ClientRef::into_string(client_id.into()),
             subject: subject.into(),
             options: CallOptions::default(),
         }
@@ -3148,10 +3164,14 @@ impl std::fmt::Debug for DeleteGrantedScopesByPathRequest<'_> {
 }
 
 impl<'a> DeleteGrantedScopesByPathRequest<'a> {
-    fn new(client: &'a Client, client_id: impl Into<String>, subject: impl Into<String>) -> Self {
+    fn new(
+        client: &'a Client,
+        client_id: impl Into<crate::ClientRef>,
+        subject: impl Into<String>,
+    ) -> Self {
         DeleteGrantedScopesByPathRequest {
             client,
-            client_id: client_id.into(),
+            client_id: crate::ClientRef::into_string(client_id.into()),
             subject: subject.into(),
             options: CallOptions::default(),
         }
@@ -3204,10 +3224,14 @@ impl std::fmt::Debug for GetGrantedScopesRequest<'_> {
 }
 
 impl<'a> GetGrantedScopesRequest<'a> {
-    fn new(client: &'a Client, client_id: impl Into<String>, subject: impl Into<String>) -> Self {
+    fn new(
+        client: &'a Client,
+        client_id: impl Into<crate::ClientRef>,
+        subject: impl Into<String>,
+    ) -> Self {
         GetGrantedScopesRequest {
             client,
-            client_id: client_id.into(),
+            client_id: crate::ClientRef::into_string(client_id.into()),
             subject: subject.into(),
             options: CallOptions::default(),
         }
@@ -3255,14 +3279,18 @@ impl std::fmt::Debug for GetGrantedScopesByBodyRequest<'_> {
 }
 
 impl<'a> GetGrantedScopesByBodyRequest<'a> {
-    fn new(client: &'a Client, client_id: impl Into<String>, subject: impl Into<String>) -> Self {
+    fn new(
+        client: &'a Client,
+        client_id: impl Into<crate::ClientRef>,
+        subject: impl Into<String>,
+    ) -> Self {
         GetGrantedScopesByBodyRequest {
             client,
             body: types::ClientGrantedScopesGetApiPostBody {
                 subject: subject.into(),
                 extra: Default::default(),
             },
-            client_id: client_id.into(),
+            client_id: crate::ClientRef::into_string(client_id.into()),
             options: CallOptions::default(),
         }
     }
@@ -3320,10 +3348,14 @@ impl std::fmt::Debug for GetGrantedScopesByPathRequest<'_> {
 }
 
 impl<'a> GetGrantedScopesByPathRequest<'a> {
-    fn new(client: &'a Client, client_id: impl Into<String>, subject: impl Into<String>) -> Self {
+    fn new(
+        client: &'a Client,
+        client_id: impl Into<crate::ClientRef>,
+        subject: impl Into<String>,
+    ) -> Self {
         GetGrantedScopesByPathRequest {
             client,
-            client_id: client_id.into(),
+            client_id: crate::ClientRef::into_string(client_id.into()),
             subject: subject.into(),
             options: CallOptions::default(),
         }
@@ -3373,14 +3405,18 @@ impl std::fmt::Debug for UpdateClientLockFlagRequest<'_> {
 }
 
 impl<'a> UpdateClientLockFlagRequest<'a> {
-    fn new(client: &'a Client, client_identifier: impl Into<String>, client_locked: bool) -> Self {
+    fn new(
+        client: &'a Client,
+        client_identifier: impl Into<crate::ClientRef>,
+        client_locked: bool,
+    ) -> Self {
         UpdateClientLockFlagRequest {
             client,
             body: types::ClientFlagUpdateRequest {
                 client_locked,
                 extra: Default::default(),
             },
-            client_identifier: client_identifier.into(),
+            client_identifier: crate::ClientRef::into_string(client_identifier.into()),
             options: CallOptions::default(),
         }
     }
@@ -3472,10 +3508,10 @@ impl std::fmt::Debug for RefreshClientSecretRequest<'_> {
 }
 
 impl<'a> RefreshClientSecretRequest<'a> {
-    fn new(client: &'a Client, client_identifier: impl Into<String>) -> Self {
+    fn new(client: &'a Client, client_identifier: impl Into<crate::ClientRef>) -> Self {
         RefreshClientSecretRequest {
             client,
-            client_identifier: client_identifier.into(),
+            client_identifier: crate::ClientRef::into_string(client_identifier.into()),
             options: CallOptions::default(),
         }
     }
@@ -3571,7 +3607,7 @@ impl std::fmt::Debug for UpdateClientSecretRequest<'_> {
 impl<'a> UpdateClientSecretRequest<'a> {
     fn new(
         client: &'a Client,
-        client_identifier: impl Into<String>,
+        client_identifier: impl Into<crate::ClientRef>,
         client_secret: impl Into<String>,
     ) -> Self {
         UpdateClientSecretRequest {
@@ -3580,7 +3616,7 @@ impl<'a> UpdateClientSecretRequest<'a> {
                 client_secret: client_secret.into(),
                 extra: Default::default(),
             },
-            client_identifier: client_identifier.into(),
+            client_identifier: crate::ClientRef::into_string(client_identifier.into()),
             options: CallOptions::default(),
         }
     }
@@ -3689,13 +3725,13 @@ impl std::fmt::Debug for UpdateClientRequest<'_> {
 }
 
 impl<'a> UpdateClientRequest<'a> {
-    fn new(client: &'a Client, client_id: impl Into<String>) -> Self {
+    fn new(client: &'a Client, client_id: impl Into<crate::ClientRef>) -> Self {
         UpdateClientRequest {
             client,
             body: types::Client {
                 ..Default::default()
             },
-            client_id: client_id.into(),
+            client_id: crate::ClientRef::into_string(client_id.into()),
             options: CallOptions::default(),
         }
     }

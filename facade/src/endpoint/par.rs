@@ -105,7 +105,7 @@ impl ParEndpoint {
             Some(PushedAuthorizationAction::Unauthorized) => {
                 with_challenge(response.into_http_response(), PAR_CHALLENGE)
             }
-            None | Some(PushedAuthorizationAction::Unknown(_)) => {
+            None | Some(PushedAuthorizationAction::Unrecognized(_)) => {
                 unexpected_action(
                     PROCESS.id,
                     action.as_ref().map(|a| a.as_str()),
@@ -120,7 +120,7 @@ impl ParEndpoint {
                 | PushedAuthorizationAction::PayloadTooLarge
                 | PushedAuthorizationAction::InternalServerError,
             ) => response.into_http_response(),
-            // Newer values than the generated enum knows are `Unknown`.
+            // Newer values than the generated enum knows are `Unrecognized`.
             Some(_) => response.into_http_response(),
         }
     }

@@ -155,7 +155,7 @@ impl<D: UserInfoDelegate> UserInfoEndpoint<D> {
         let action = response.action();
         match action {
             Some(UserInfoAction::Ok) => self.issue(response, &token).await,
-            None | Some(UserInfoAction::Unknown(_)) => {
+            None | Some(UserInfoAction::Unrecognized(_)) => {
                 unexpected_action(
                     PROCESS.id,
                     action.as_ref().map(|a| a.as_str()),
@@ -169,7 +169,7 @@ impl<D: UserInfoDelegate> UserInfoEndpoint<D> {
                 | UserInfoAction::Forbidden
                 | UserInfoAction::InternalServerError,
             ) => response.into_http_response(),
-            // Newer values than the generated enum knows are `Unknown`.
+            // Newer values than the generated enum knows are `Unrecognized`.
             Some(_) => response.into_http_response(),
         }
     }

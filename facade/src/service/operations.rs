@@ -1599,8 +1599,8 @@ impl ServiceResponse {
 
     /// Signing algorithm for JWT access tokens. Absent (`null`) means access tokens are opaque
     /// random strings; the symmetric `HS256`/`HS384`/`HS512` are not accepted here.
-    pub fn access_token_sign_alg(&self) -> Option<&types::JwsAlg> {
-        self.body.access_token_sign_alg.as_ref()
+    pub fn access_token_sign_alg(&self) -> Option<types::JwsAlg> {
+        self.body.access_token_sign_alg.clone()
     }
 
     /// `kid` of the key in the service's JWK Set that signs JWT access tokens. Only needed when
@@ -3119,9 +3119,7 @@ impl<'a> ServiceConfigurationRequest<'a> {
     }
 
     /// Sends the call, repeating it after transient failures: A read of the discovery document.
-    pub async fn send(
-        self,
-    ) -> Result<::serde_json::Map<::std::string::String, ::serde_json::Value>, Error> {
+    pub async fn send(self) -> Result<crate::JsonDocument, Error> {
         const OPERATION: Operation = &crate::operations::service::CONFIGURATION;
         let client = self.options.client(self.client)?;
         let client = &*client;
@@ -3139,7 +3137,7 @@ impl<'a> ServiceConfigurationRequest<'a> {
             async move { call.send().await }
         })
         .await?;
-        Ok(reply.body)
+        Ok(crate::JsonDocument::new(reply.body, reply.request_id))
     }
 }
 

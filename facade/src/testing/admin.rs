@@ -31,6 +31,7 @@ use crate::operations::{self as op, OperationInfo};
 
 use super::keys::SigningAlg;
 use super::reply::{Reply, api_error};
+use super::request::{last_segment, strings};
 use super::state::{RegisteredClient, ResponseType, State};
 
 /// Settings Authlete manages itself, kept through an update.
@@ -47,14 +48,7 @@ pub(super) fn respond(
     body: &Value,
     path_and_query: &str,
 ) -> Option<Reply> {
-    let last_segment = || {
-        path_and_query
-            .split('?')
-            .next()
-            .and_then(|p| p.rsplit('/').next())
-            .unwrap_or_default()
-            .to_owned()
-    };
+    let last_segment = || last_segment(path_and_query);
     Some(match *operation {
         op::service::GET => Reply::json(200, Value::Object(service(state).clone())),
         op::service::UPDATE => update_service(state, body),
@@ -71,19 +65,8 @@ pub(super) fn respond(
             None => api_error(400, "The client ID is not a number."),
         },
         op::clients::DELETE => match client_id(&last_segment()) {
-            Some(id) => match state.admin_clients.remove(&id) {
-                Some(_) => {
-                    let key = id.to_string();
-                    state.clients.remove(&key);
-                    state.revoke(|r| r.client_id == key);
-                    Reply {
-                        status: 204,
-                        content_type: None,
-                        body: Vec::new(),
-                    }
-                }
-                None => no_client(id),
-            },
+            Some(id) if remove_client(state, id) => Reply::no_content(),
+            Some(id) => no_client(id),
             None => api_error(400, "The client ID is not a number."),
         },
         op::clients::LIST => list_clients(state, path_and_query),
@@ -131,7 +114,7 @@ fn no_client(id: i64) -> Reply {
 }
 
 /// The service's settings, from the spec's example the first time.
-fn service(state: &mut State) -> &mut Map<String, Value> {
+pub(super) fn service(state: &mut State) -> &mut Map<String, Value> {
     state.service.get_or_insert_with(|| {
         authlete_generated::catalog::example_response(op::service::GET.id)
             .and_then(|(_, json)| json)
@@ -172,9 +155,27 @@ fn update_service(state: &mut State, body: &Value) -> Reply {
 }
 
 fn create_client(state: &mut State, body: &Value) -> Reply {
-    let Some(mut client) = body.as_object().cloned() else {
-        return api_error(400, "The request body is not a client.");
-    };
+    match body.as_object() {
+        Some(client) => Reply::json(200, Value::Object(add_client(state, client.clone()))),
+        None => api_error(400, "The request body is not a client."),
+    }
+}
+
+/// Deletes the client `id` made through the API, with its tokens; whether
+/// there was one.
+pub(super) fn remove_client(state: &mut State, id: i64) -> bool {
+    if state.admin_clients.remove(&id).is_none() {
+        return false;
+    }
+    let key = id.to_string();
+    state.clients.remove(&key);
+    state.revoke(|r| r.client_id == key);
+    true
+}
+
+/// Makes a client from `client`'s settings: a new ID and secret, its
+/// times; usable by the endpoints at once. Answers the settings kept.
+pub(super) fn add_client(state: &mut State, mut client: Map<String, Value>) -> Map<String, Value> {
     let id = state
         .admin_clients
         .keys()
@@ -191,37 +192,37 @@ fn create_client(state: &mut State, body: &Value) -> Reply {
     client.insert("modifiedAt".into(), json!(now));
     state.admin_clients.insert(id, client.clone());
     register(state, id, &client);
-    Reply::json(200, Value::Object(client))
+    client
 }
 
 fn update_client(state: &mut State, id: i64, body: &Value) -> Reply {
-    let now = state.now();
-    let Some(before) = state.admin_clients.get(&id) else {
+    if !state.admin_clients.contains_key(&id) {
         return no_client(id);
-    };
-    match replaced(before, body, &CLIENT_MANAGED, now) {
-        Some(after) => {
-            state.admin_clients.insert(id, after.clone());
-            register(state, id, &after);
-            Reply::json(200, Value::Object(after))
-        }
+    }
+    match replace_client(state, id, body) {
+        Some(after) => Reply::json(200, Value::Object(after)),
         None => api_error(400, "The request body is not a client."),
     }
 }
 
+/// Replaces the settings of the client `id` made through the API with
+/// `body`'s, keeping what Authlete manages; `None` when there is no such
+/// client or `body` is not an object.
+pub(super) fn replace_client(
+    state: &mut State,
+    id: i64,
+    body: &Value,
+) -> Option<Map<String, Value>> {
+    let now = state.now();
+    let after = replaced(state.admin_clients.get(&id)?, body, &CLIENT_MANAGED, now)?;
+    state.admin_clients.insert(id, after.clone());
+    register(state, id, &after);
+    Some(after)
+}
+
 /// Makes the client `id` usable by the OAuth endpoints as `settings` say.
 fn register(state: &mut State, id: i64, settings: &Map<String, Value>) {
-    let strings = |name: &str| -> Vec<String> {
-        settings
-            .get(name)
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    let strings = |name: &str| strings(settings.get(name));
     // Authlete's `ResponseType` names: `CODE`, `CODE_ID_TOKEN`, ...
     let response_types: Vec<ResponseType> = strings("responseTypes")
         .iter()
@@ -248,8 +249,18 @@ fn register(state: &mut State, id: i64, settings: &Map<String, Value>) {
             },
             id_token_alg: SigningAlg::Rs256,
             userinfo_alg: None,
+            requestable_scopes: requestable_scopes(settings),
         },
     );
+}
+
+/// The client's requestable scopes, when its `extension` enables them.
+pub(super) fn requestable_scopes(settings: &Map<String, Value>) -> Option<Vec<String>> {
+    let extension = settings.get("extension")?;
+    if extension["requestableScopesEnabled"].as_bool() != Some(true) {
+        return None;
+    }
+    Some(strings(extension.get("requestableScopes")))
 }
 
 /// `/client/get/list`: the clients made through the API, by ID, from

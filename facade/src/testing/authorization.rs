@@ -139,7 +139,7 @@ fn validate(state: &State, form: &Form) -> Result<AuthorizationRequest, Refusal>
         .and_then(|c| c.get("sub"))
         .and_then(|sub| sub["value"].as_str())
         .map(str::to_owned);
-    let scopes = scopes(state, form, response_type, &to)?;
+    let scopes = scopes(state, client, form, response_type, &to)?;
     let auth_time_asked = max_age.is_some()
         || id_token_claims
             .as_ref()
@@ -346,6 +346,7 @@ fn claims(form: &Form, to: &Destination) -> Result<(Option<Claims>, Option<Claim
 /// they suit the response type.
 fn scopes(
     state: &State,
+    client: &RegisteredClient,
     form: &Form,
     response_type: ResponseType,
     to: &Destination,
@@ -356,6 +357,7 @@ fn scopes(
             scopes.push(scope.to_owned());
         }
     }
+    let scopes = client.requestable(scopes);
     if let Some(scope) = state.unsupported_scope(&scopes) {
         return Err(to.refuse(
             "invalid_scope",

@@ -7,9 +7,9 @@ use crate::operations::{self as op, OperationInfo};
 
 use super::reply::{Reply, api_error};
 use super::{
-    MOCK_ACCESS_TOKEN, RecordedRequest, Shared, admin, authorization, discovery, keys, lock,
+    MOCK_ACCESS_TOKEN, RecordedRequest, Shared, admin, authorization, ciba, device, discovery,
+    keys, lock, records, resources, scopes, tokens,
 };
-use super::{resources, tokens};
 
 /// The operations whose answers may be signed, or publish the keys.
 const SIGNING_OPERATIONS: [OperationInfo; 5] = [
@@ -58,6 +58,18 @@ pub(super) fn respond(state: &Shared, request: &RecordedRequest) -> Reply {
         return reply;
     }
     if let Some(reply) = admin::respond(state, operation, &body, &request.path_and_query) {
+        return reply;
+    }
+    if let Some(reply) = scopes::respond(state, operation, &body, &request.path_and_query) {
+        return reply;
+    }
+    if let Some(reply) = device::respond(state, operation, &body) {
+        return reply;
+    }
+    if let Some(reply) = ciba::respond(state, operation, &body) {
+        return reply;
+    }
+    if let Some(reply) = records::respond(state, operation, &body, &request.path_and_query) {
         return reply;
     }
     // Every other operation answers with a well-formed example of its

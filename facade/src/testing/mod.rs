@@ -84,6 +84,30 @@
 //!   uses (RS256 first; `none` only once a client registered it);
 //!   `/service/jwks/get` publishes the public keys, each with `kid`, `alg`
 //!   and `use`.
+//! - **Administration** (see the `admin` module's docs): the service's
+//!   settings and the clients made through `clients().create()`, which get
+//!   an ID and a secret, show in `get` and `list`, change with `update`
+//!   (omitted settings reset, as in Authlete) and go with `delete`, their
+//!   tokens with them; such a client can use every endpoint at once.
+//!   `tokens().list/create/update/revoke/delete` act on the same tokens the
+//!   flows issue; `tokens().create` refuses a client it does not know.
+//! - **Scopes per client and subject**: requestable scopes limit what a
+//!   client gets (a scope outside them is dropped, as Authlete drops it);
+//!   granted scopes record, per client and subject, the last grant's
+//!   scopes and all of them, and survive token revocation.
+//! - **Device flow** (RFC 8628) and **CIBA**: `/device/authorization`,
+//!   `/verification`, `/complete` and the device-code grant;
+//!   `/backchannel/authentication`, `/issue`, `/fail`, `/complete` and the
+//!   CIBA grant (poll and ping; push is refused, saying so), each a state
+//!   machine with `authorization_pending`, `slow_down` (which adds 5 s to
+//!   the interval), `access_denied` and `expired_token`.
+//! - **Dynamic registration** (RFC 7591/7592): registered clients are the
+//!   administration API's clients; reading, updating and deleting need the
+//!   registration access token.
+//! - **Keys and credential offers**: `/hsk/*` keeps key records by handle
+//!   (no HSM, so no public key); `/vci/offer/create` makes offers with
+//!   pre-authorized codes or issuer state that `/vci/offer/info` reads
+//!   until they expire.
 //! - The mock holds no user data: claims come from whoever calls
 //!   `/auth/authorization/issue` or `/auth/userinfo/issue`.
 //! - Tokens and ID tokens last an hour, refresh tokens a day, codes and
@@ -154,12 +178,16 @@
 mod admin;
 mod authorization;
 mod behaviour;
+mod ciba;
+mod device;
 mod discovery;
 mod jwt;
 mod keys;
+mod records;
 mod reply;
 mod request;
 mod resources;
+mod scopes;
 mod server;
 mod state;
 mod tokens;
@@ -511,6 +539,7 @@ impl MockAuthlete {
                 },
                 id_token_alg: client.id_token_alg,
                 userinfo_alg: client.userinfo_alg,
+                requestable_scopes: None,
             },
         );
     }

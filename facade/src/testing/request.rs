@@ -17,6 +17,28 @@ pub(super) fn query_pairs(path_and_query: &str) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
+/// The last segment of a request's path: the ID or handle it names.
+pub(super) fn last_segment(path_and_query: &str) -> String {
+    path_and_query
+        .split('?')
+        .next()
+        .and_then(|p| p.rsplit('/').next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The strings in a JSON array; none for anything else.
+pub(super) fn strings(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Form-urlencoded parameters, as Authlete reads them from `parameters`.
 pub(super) struct Form(Vec<(String, String)>);
 

@@ -34,6 +34,9 @@ pub(super) const TICKET_LIFETIME: i64 = 86_400;
 /// can tell "expired" from "unknown" before the record goes.
 const EXPIRED_TOKEN_MEMORY: i64 = 86_400;
 
+/// How long an expired device or CIBA request is still remembered.
+pub(super) const EXPIRED_REQUEST_MEMORY: i64 = 600;
+
 /// The most tickets (of each kind), codes or pushed requests kept open.
 pub(super) const MAX_OPEN: usize = 4096;
 /// The most token records kept.
@@ -65,6 +68,29 @@ pub(super) struct RegisteredClient {
     pub(super) id_token_alg: SigningAlg,
     /// `userinfo_signed_response_alg`: UserInfo answers as a signed JWT.
     pub(super) userinfo_alg: Option<SigningAlg>,
+    /// The scopes it may ask for, once an administrator limited them
+    /// (Authlete's `requestableScopesEnabled`); `None` while unlimited.
+    pub(super) requestable_scopes: Option<Vec<String>>,
+}
+
+impl RegisteredClient {
+    /// `scopes` without those the client may not ask for: Authlete drops
+    /// them from the request rather than refusing it.
+    pub(super) fn requestable(&self, scopes: Vec<String>) -> Vec<String> {
+        match &self.requestable_scopes {
+            None => scopes,
+            Some(allowed) => scopes.into_iter().filter(|s| allowed.contains(s)).collect(),
+        }
+    }
+}
+
+/// What a subject has granted a client, as Authlete's granted-scopes
+/// records keep it: the scopes of the last grant and of all grants.
+pub(super) struct GrantedScopes {
+    pub(super) latest: Vec<String>,
+    pub(super) merged: Vec<String>,
+    /// Milliseconds since the epoch, as Authlete reports it.
+    pub(super) modified_at: i64,
 }
 
 /// A ticket a password grant handed out and nobody has spent yet.
@@ -286,10 +312,20 @@ impl Expiring for PushedRequest {
 /// entry that would expire first makes room, the oldest of those that
 /// expire in the same second (expiries are whole seconds, so many tie).
 pub(super) fn insert_bounded<V: Expiring>(map: &mut HashMap<String, V>, key: String, value: V) {
+    insert_bounded_by(map, key, value, Expiring::expires_at);
+}
+
+/// [`insert_bounded`] for values whose expiry `expires_at` reads.
+pub(super) fn insert_bounded_by<V>(
+    map: &mut HashMap<String, V>,
+    key: String,
+    value: V,
+    expires_at: impl Fn(&V) -> i64,
+) {
     if map.len() >= MAX_OPEN && !map.contains_key(&key) {
         let first = map
             .iter()
-            .min_by_key(|(k, v)| (v.expires_at(), issued_as(k)))
+            .min_by_key(|(k, v)| (expires_at(v), issued_as(k)))
             .map(|(k, _)| k.clone());
         if let Some(first) = first {
             map.remove(&first);
@@ -318,6 +354,15 @@ pub(super) struct State {
     pub(super) codes: HashMap<String, CodeGrant>,
     pub(super) pushed: HashMap<String, PushedRequest>,
     pub(super) tokens: Vec<TokenRecord>,
+    /// Granted scopes by client key and subject; kept apart from the tokens,
+    /// as Authlete keeps them: deleting the record leaves the tokens alone.
+    pub(super) granted: HashMap<(String, String), GrantedScopes>,
+    /// The device flow's open requests (see `device`).
+    pub(super) devices: HashMap<String, super::device::DeviceRequest>,
+    /// CIBA's open requests (see `ciba`).
+    pub(super) backchannel: super::ciba::Backchannel,
+    /// Keys, credential offers and registrations (see `records`).
+    pub(super) records: super::records::Records,
     /// The service's settings, once read or written (see `admin`).
     pub(super) service: Option<serde_json::Map<String, serde_json::Value>>,
     /// The clients made through the administration API, by client ID.
@@ -346,6 +391,10 @@ impl Default for State {
             codes: HashMap::new(),
             pushed: HashMap::new(),
             tokens: Vec::new(),
+            granted: HashMap::new(),
+            devices: HashMap::new(),
+            backchannel: Default::default(),
+            records: Default::default(),
             service: None,
             admin_clients: Default::default(),
             clock_offset: Duration::ZERO,
@@ -474,7 +523,40 @@ impl State {
         {
             self.tokens.swap_remove(first);
         }
+        if let Some(subject) = &record.subject {
+            self.grant_scopes(&record.client_id, subject, &record.scopes);
+        }
         self.tokens.push(record);
+    }
+
+    /// Records that `subject` granted `client_key` `scopes`: they become
+    /// the latest grant and join the merged ones. At most [`MAX_TOKENS`]
+    /// records are kept; the least recently changed makes room.
+    fn grant_scopes(&mut self, client_key: &str, subject: &str, scopes: &[String]) {
+        let modified_at = self.now() * 1000;
+        let key = (client_key.to_owned(), subject.to_owned());
+        if self.granted.len() >= MAX_TOKENS && !self.granted.contains_key(&key) {
+            let oldest = self
+                .granted
+                .iter()
+                .min_by_key(|(_, g)| g.modified_at)
+                .map(|(k, _)| k.clone());
+            if let Some(oldest) = oldest {
+                self.granted.remove(&oldest);
+            }
+        }
+        let entry = self.granted.entry(key).or_insert_with(|| GrantedScopes {
+            latest: Vec::new(),
+            merged: Vec::new(),
+            modified_at,
+        });
+        entry.latest = scopes.to_vec();
+        for scope in scopes {
+            if !entry.merged.contains(scope) {
+                entry.merged.push(scope.clone());
+            }
+        }
+        entry.modified_at = modified_at;
     }
 
     /// Records a request, keeping no more than the limit.
@@ -502,6 +584,11 @@ impl State {
         self.authorization_tickets.retain(|_, t| t.expires_at > now);
         self.codes.retain(|_, c| c.expires_at > now);
         self.pushed.retain(|_, p| p.expires_at > now);
+        // Expired device and CIBA requests are kept a while, so that
+        // polling hears `expired_token` rather than `invalid_grant`.
+        self.devices
+            .retain(|_, d| d.waiting.expires_at + EXPIRED_REQUEST_MEMORY > now);
+        self.backchannel.sweep(now - EXPIRED_REQUEST_MEMORY);
         self.tokens
             .retain(|r| r.last_expiry() + EXPIRED_TOKEN_MEMORY > now);
     }

@@ -95,7 +95,7 @@ fn process(state: &mut State, body: &Value) -> Reply {
             "A public client cannot use the client credentials grant.",
         ),
         Some("client_credentials") => {
-            let scopes = split_scope(form.get("scope"));
+            let scopes = requestable(state, &client.key, split_scope(form.get("scope")));
             if let Some(refusal) = unsupported(state, &scopes) {
                 return refusal;
             }
@@ -113,9 +113,73 @@ fn process(state: &mut State, body: &Value) -> Reply {
         }
         Some("authorization_code") => code_grant(state, &client, &form),
         Some("refresh_token") => refresh_grant(state, &client, &form),
+        Some(DEVICE_CODE_GRANT) => {
+            let polled = super::device::poll(state, &client, form.get("device_code"));
+            approved(state, &client, polled, "DEVICE_CODE")
+        }
+        Some(CIBA_GRANT) => {
+            let polled = super::ciba::poll(state, &client, form.get("auth_req_id"));
+            approved(state, &client, polled, "CIBA")
+        }
         Some(_) => bad_request("unsupported_grant_type", "The grant_type is not supported."),
         None => bad_request("invalid_request", "The request has no grant_type."),
     }
+}
+
+/// RFC 8628's grant type for a device's polls.
+const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+/// CIBA's grant type for a client's polls (CIBA Core §10.1).
+const CIBA_GRANT: &str = "urn:openid:params:grant-type:ciba";
+
+/// Tokens for what a user approved out of band (device flow, CIBA), or the
+/// OAuth error the poll heard.
+fn approved(
+    state: &mut State,
+    client: &Authenticated,
+    polled: Result<super::device::Approval, (&'static str, &'static str)>,
+    grant_type: &'static str,
+) -> Reply {
+    let approval = match polled {
+        Ok(approval) => approval,
+        Err((error, description)) => return bad_request(error, description),
+    };
+    let openid = approval.scopes.iter().any(|s| s == "openid");
+    let (issued_auth_time, issued_acr) = (approval.auth_time, approval.acr.clone());
+    let grant = Grant {
+        client_id: client.key.clone(),
+        subject: Some(approval.subject),
+        scopes: approval.scopes,
+        grant_type,
+        auth_time: approval.auth_time,
+        acr: approval.acr,
+        userinfo_claims: None,
+    };
+    let issued = mint(state, grant, true);
+    let id_token = if openid {
+        let made = id_token(
+            state,
+            &IdTokenFor {
+                client_id: &issued.client_key,
+                subject: issued.subject.as_deref().unwrap_or_default(),
+                nonce: None,
+                auth_time: issued_auth_time,
+                acr: issued_acr.as_deref(),
+                claims: None,
+                access_token: Some(&issued.access_token),
+                code: None,
+            },
+        );
+        match made {
+            Ok(jwt) => Some(jwt),
+            Err(reply) => return reply,
+        }
+    } else {
+        None
+    };
+    Reply::json(
+        200,
+        endpoint_answer(state, &issued, client, id_token.as_deref()),
+    )
 }
 
 /// `invalid_scope` for the first scope the service does not support.
@@ -135,7 +199,7 @@ fn password(state: &mut State, client: &Authenticated, form: &Form) -> Reply {
             "The password grant needs a username and a password.",
         );
     };
-    let scopes = split_scope(form.get("scope"));
+    let scopes = requestable(state, &client.key, split_scope(form.get("scope")));
     if let Some(refusal) = unsupported(state, &scopes) {
         return refusal;
     }
@@ -163,7 +227,15 @@ fn password(state: &mut State, client: &Authenticated, form: &Form) -> Reply {
     Reply::json(200, answer)
 }
 
-fn split_scope(scope: Option<&str>) -> Vec<String> {
+/// `scopes` without those the client `key` may not request.
+pub(super) fn requestable(state: &State, key: &str, scopes: Vec<String>) -> Vec<String> {
+    match state.clients.get(key) {
+        Some(client) => client.requestable(scopes),
+        None => scopes,
+    }
+}
+
+pub(super) fn split_scope(scope: Option<&str>) -> Vec<String> {
     let mut scopes: Vec<String> = Vec::new();
     for scope in scope.unwrap_or_default().split(' ') {
         if !scope.is_empty() && !scopes.iter().any(|s| s == scope) {
@@ -554,11 +626,29 @@ fn reissue(state: &State, body: &Value) -> Reply {
 
 /// `/auth/token/create`: a token the authorization server mints directly.
 fn create(state: &mut State, body: &Value) -> Reply {
-    let client_id = match body["clientId"].as_i64() {
-        Some(number) => state
-            .client(&number.to_string())
-            .map_or_else(|| number.to_string(), |(key, _)| key.to_owned()),
-        None => String::new(),
+    // `clientId` (the number) or `clientIdentifier` (number or alias).
+    let named = body["clientId"]
+        .as_i64()
+        .filter(|n| *n != 0)
+        .map(|n| n.to_string())
+        .or_else(|| body["clientIdentifier"].as_str().map(str::to_owned));
+    let Some(client_id) = named
+        .as_deref()
+        .and_then(|id| state.client(id))
+        .map(|(key, _)| key.to_owned())
+    else {
+        // Authlete refuses a token for a client it does not know.
+        return Reply::json(
+            200,
+            json!({
+                "action": "BAD_REQUEST",
+                "resultCode": "A109201",
+                "resultMessage": format!(
+                    "[A109201] No client {} in this service.",
+                    named.as_deref().unwrap_or("(none given)")
+                ),
+            }),
+        );
     };
     let grant_type = match body["grantType"].as_str() {
         Some("AUTHORIZATION_CODE") => "AUTHORIZATION_CODE",

@@ -128,7 +128,7 @@ async fn a_ticket_cannot_be_spent_twice() {
     );
     let late_fail = client
         .tokens()
-        .fail(ticket, TokenFailReason::Unspecified)
+        .fail(ticket, TokenFailReason::Unknown)
         .send()
         .await;
     assert!(late_fail.is_err(), "a spent ticket cannot be failed either");

@@ -227,13 +227,15 @@ async fn options_set_once_apply_to_any_builder_and_hide_header_values() {
         .send()
         .await
         .expect("listed");
-    client
+    let metadata = client
         .service()
         .configuration()
         .options(options)
         .send()
         .await
         .expect("configuration");
+    // The discovery document keeps its `Request-Id` as every answer does.
+    assert!(metadata.request_id().is_some(), "{metadata:?}");
     for request in authlete.requests() {
         assert_eq!(request.headers["x-api-key-of-a-proxy"], "proxy-secret");
     }

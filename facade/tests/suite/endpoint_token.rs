@@ -148,7 +148,7 @@ async fn id_token_reissue_is_used_only_when_the_delegate_asks() {
     struct Reissuer;
     impl TokenEndpointDelegate for Reissuer {
         async fn authenticate_user(&self, _: &str, _: &str) -> UserCheck {
-            UserCheck::Rejected(TokenFailReason::Unspecified)
+            UserCheck::Rejected(TokenFailReason::Unknown)
         }
         async fn reissue_id_token(&self, _: &authlete::tokens::TokenResponse) -> bool {
             true
@@ -366,7 +366,7 @@ async fn grants_left_to_the_application_reach_its_delegate() {
     struct Grants;
     impl TokenEndpointDelegate for Grants {
         async fn authenticate_user(&self, _: &str, _: &str) -> UserCheck {
-            UserCheck::Rejected(TokenFailReason::Unspecified)
+            UserCheck::Rejected(TokenFailReason::Unknown)
         }
         async fn token_exchange(
             &self,

@@ -13,7 +13,7 @@ use wiremock::{MockServer, ResponseTemplate};
 async fn fail_against(server: &MockServer) -> Error {
     client(server)
         .tokens()
-        .fail("t", TokenFailReason::Unspecified)
+        .fail("t", TokenFailReason::Unknown)
         .send()
         .await
         .expect_err("the call fails")
@@ -212,7 +212,7 @@ async fn a_slow_server_times_out() {
         .expect("valid");
     let error = client
         .tokens()
-        .fail("t", TokenFailReason::Unspecified)
+        .fail("t", TokenFailReason::Unknown)
         .send()
         .await
         .expect_err("too slow");
@@ -301,7 +301,7 @@ async fn concurrent_calls_through_one_client_each_report_their_own_response() {
             let ticket = format!("ticket-{n}");
             let error = client
                 .tokens()
-                .fail(ticket.clone(), TokenFailReason::Unspecified)
+                .fail(ticket.clone(), TokenFailReason::Unknown)
                 .send()
                 .await
                 .expect_err("the body does not decode");

@@ -212,7 +212,7 @@ async fn outcome(fault: Fault) -> (Error, usize, Error, usize) {
     let started = Instant::now();
     let fail = client
         .tokens()
-        .fail("single-use", TokenFailReason::Unspecified)
+        .fail("single-use", TokenFailReason::Unknown)
         .send()
         .await
         .expect_err("the fault makes the call fail");
@@ -343,7 +343,7 @@ async fn a_50_mib_body_stops_at_the_limit() {
     let client = client_for(&server, RetryPolicy::never());
     let error = client
         .tokens()
-        .fail("t", TokenFailReason::Unspecified)
+        .fail("t", TokenFailReason::Unknown)
         .send()
         .await
         .expect_err("too large");
@@ -384,7 +384,7 @@ async fn json_labelled_as_html_still_decodes() {
     .await;
     let response = common::client(&server)
         .tokens()
-        .fail("t", TokenFailReason::Unspecified)
+        .fail("t", TokenFailReason::Unknown)
         .send()
         .await
         .expect("the body is what matters for a documented status");
@@ -472,7 +472,7 @@ async fn a_server_that_does_not_speak_tls_fails_the_handshake_before_sending() {
         .expect("valid");
     let error = client
         .tokens()
-        .fail("ticket", TokenFailReason::Unspecified)
+        .fail("ticket", TokenFailReason::Unknown)
         .send()
         .await
         .expect_err("no TLS server there");

@@ -71,7 +71,7 @@ async fn ten_thousand_calls_under_random_faults() {
                 async move {
                     client
                         .tokens()
-                        .fail(format!("ticket-{i}"), TokenFailReason::Unspecified)
+                        .fail(format!("ticket-{i}"), TokenFailReason::Unknown)
                         .send()
                         .await
                 }
@@ -144,7 +144,7 @@ async fn ten_thousand_calls_under_random_faults() {
     );
     client
         .tokens()
-        .fail("after", TokenFailReason::Unspecified)
+        .fail("after", TokenFailReason::Unknown)
         .send()
         .await
         .expect("the client still works");

@@ -35,6 +35,7 @@ mod mock_admin;
 mod mock_decode;
 mod mock_flows;
 mod mock_id_tokens;
+mod mock_resources;
 mod mock_strict;
 mod observers;
 mod operations;

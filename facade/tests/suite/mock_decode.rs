@@ -273,7 +273,7 @@ fn problems(op: &str, status: u16, body: &Option<Value>) -> Vec<String> {
             if !ignored.is_empty() {
                 found.push(format!("{op} {status}: {type_name} has no {ignored:?}"));
             }
-            if debug.contains("Unknown(") {
+            if debug.contains("Unrecognized(") {
                 found.push(format!(
                     "{op} {status}: a value the spec does not know: {debug}"
                 ));
@@ -547,6 +547,78 @@ async fn every_answer_decodes_through_the_generated_types() {
         &operations::clients::DELETE_AUTHORIZATION_BY_PATH,
         "web",
         json!({}),
+    )
+    .await;
+
+    // Scopes per client and subject, for a client the mock knows.
+    for op in [
+        &operations::clients::REQUESTABLE_SCOPES,
+        &operations::clients::UPDATE_REQUESTABLE_SCOPES,
+        &operations::clients::UPDATE_REQUESTABLE_SCOPES_VIA_POST,
+        &operations::clients::DELETE_REQUESTABLE_SCOPES,
+        &operations::clients::GRANTED_SCOPES_BY_BODY,
+        &operations::clients::GRANTED_SCOPES_BY_PATH,
+        &operations::clients::DELETE_GRANTED_SCOPES_BY_PATH,
+    ] {
+        api.call_with(
+            op,
+            "web",
+            json!({"requestableScopes": ["openid"], "subject": "web"}),
+        )
+        .await;
+    }
+
+    // The device flow, CIBA, registration, keys and offers, with state.
+    let device = api
+        .call(
+            &operations::device_flow::AUTHORIZATION,
+            basic("scope=openid"),
+        )
+        .await;
+    let user_code = json!({"userCode": text(&device, "userCode")});
+    api.call(&operations::device_flow::VERIFICATION, user_code.clone())
+        .await;
+    let mut decided = user_code.clone();
+    decided["result"] = json!("AUTHORIZED");
+    decided["subject"] = json!("alice");
+    api.call(&operations::device_flow::COMPLETE, decided).await;
+    let ciba = api
+        .call(
+            &operations::ciba::PROCESS,
+            basic("scope=openid&login_hint=alice"),
+        )
+        .await;
+    let ticket = json!({"ticket": text(&ciba, "ticket")});
+    api.call(&operations::ciba::ISSUE, ticket.clone()).await;
+    let mut decided = ticket.clone();
+    decided["result"] = json!("AUTHORIZED");
+    decided["subject"] = json!("alice");
+    api.call(&operations::ciba::COMPLETE, decided).await;
+    api.call(
+        &operations::client_registration::REGISTER,
+        json!({"json": r#"{"redirect_uris":["https://dyn.example/cb"]}"#}),
+    )
+    .await;
+    let key = api
+        .call(
+            &operations::hsk::CREATE,
+            json!({"kty": "EC", "alg": "ES256"}),
+        )
+        .await;
+    let handle = key["hsk"]["handle"].as_str().unwrap_or_default().to_owned();
+    api.call_with(&operations::hsk::GET, &handle, json!({}))
+        .await;
+    api.call_with(&operations::hsk::DELETE, &handle, json!({}))
+        .await;
+    let offer = api
+        .call(
+            &operations::credential_issuer::CREATE_OFFER,
+            json!({"credentialConfigurationIds": ["x"], "preAuthorizedCodeGrantIncluded": true}),
+        )
+        .await;
+    api.call(
+        &operations::credential_issuer::OFFER_INFO,
+        json!({"identifier": offer["info"]["identifier"]}),
     )
     .await;
 

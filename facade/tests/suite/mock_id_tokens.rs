@@ -224,7 +224,7 @@ async fn a_tampered_or_unsigned_id_token_does_not_verify() {
 #[tokio::test]
 async fn none_is_offered_only_once_a_client_registers_it() {
     let (mock, client) = start().await;
-    let algs = |metadata: &serde_json::Map<String, Value>| {
+    let algs = |metadata: &authlete::JsonDocument| {
         metadata["id_token_signing_alg_values_supported"].clone()
     };
     let metadata = client

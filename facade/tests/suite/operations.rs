@@ -79,12 +79,12 @@ async fn an_action_newer_than_the_crate_is_kept_not_rejected() {
         .await;
     let response = client(&server)
         .tokens()
-        .fail("t", TokenFailReason::Unspecified)
+        .fail("t", TokenFailReason::Unknown)
         .send()
         .await
         .expect("an unknown action still decodes");
     let action = response.action().expect("an action");
-    assert!(action.is_unknown());
+    assert!(action.is_unrecognized());
     assert_eq!(action.as_str(), "TRY_LATER");
     assert_eq!(action, TokenFailAction::from("TRY_LATER"));
     assert_eq!(response.into_http_response().status(), 500);
@@ -99,7 +99,7 @@ async fn missing_optional_fields_decode_as_absent() {
         .await;
     let response = client(&server)
         .tokens()
-        .fail("t", TokenFailReason::Unspecified)
+        .fail("t", TokenFailReason::Unknown)
         .send()
         .await
         .expect("an empty object is a valid answer");

@@ -19,9 +19,9 @@ macro_rules! open_enum_properties {
                 let json = serde_json::to_string(&value).expect("serialises");
                 prop_assert_eq!(&json, &serde_json::to_string(&raw).expect("string"));
                 prop_assert_eq!(serde_json::from_str::<$ty>(&json).expect("deserialises"), value.clone());
-                // Known strings are never left as Unknown, and vice versa.
+                // Known strings are never left as Unrecognized, and vice versa.
                 let reparsed = <$ty>::from(value.as_str());
-                prop_assert_eq!(reparsed.is_unknown(), value.is_unknown());
+                prop_assert_eq!(reparsed.is_unrecognized(), value.is_unrecognized());
             }
         }
     )*};
@@ -43,13 +43,13 @@ open_enum_properties! {
 #[test]
 fn every_known_wire_value_is_known() {
     for wire in ["OK", "PASSWORD", "INVALID_CLIENT", "ID_TOKEN_REISSUABLE"] {
-        assert!(!TokenAction::from(wire).is_unknown(), "{wire}");
+        assert!(!TokenAction::from(wire).is_unrecognized(), "{wire}");
     }
     for wire in ["AUTHORIZATION_CODE", "PRE_AUTHORIZED_CODE", "JWT_BEARER"] {
-        assert!(!GrantType::from(wire).is_unknown(), "{wire}");
+        assert!(!GrantType::from(wire).is_unrecognized(), "{wire}");
     }
     assert!(
-        TokenAction::from("ok").is_unknown(),
+        TokenAction::from("ok").is_unrecognized(),
         "wire values are case-sensitive"
     );
 }

@@ -82,27 +82,19 @@ async fn a_client_is_kept_created_updated_and_deleted_as_authlete_would() {
     let id = created.client_id().expect("Authlete assigns the client ID");
     assert_eq!(created.client_name(), Some("First"));
 
-    let read = client
-        .clients()
-        .get(id.to_string())
-        .send()
-        .await
-        .expect("get");
+    // The number `create` answered goes into the calls that take the
+    // client in their path as it is, as does its text form.
+    let read = client.clients().get(id).send().await.expect("get");
     assert_eq!(read.client_name(), Some("First"));
     client
         .clients()
-        .update(id.to_string())
+        .update(id)
         .body(read.into_raw())
         .client_name("Second")
         .send()
         .await
         .expect("update");
-    let after = client
-        .clients()
-        .get(id.to_string())
-        .send()
-        .await
-        .expect("get");
+    let after = client.clients().get(id).send().await.expect("get");
     assert_eq!(after.client_name(), Some("Second"));
     assert_eq!(after.client_id(), Some(id));
     assert_eq!(after.spiffe_id(), Some("spiffe://example.org/app"));

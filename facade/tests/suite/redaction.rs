@@ -31,7 +31,7 @@ async fn nothing_printable_contains_the_token() {
     assert!(debug.contains("<redacted>"), "{debug}");
 
     let tokens = client.tokens();
-    let fail = tokens.fail("ticket-secret", TokenFailReason::Unspecified);
+    let fail = tokens.fail("ticket-secret", TokenFailReason::Unknown);
     let delete = tokens.delete("access-token-secret");
     let revoke = tokens
         .revoke()

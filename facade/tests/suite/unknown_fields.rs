@@ -23,7 +23,7 @@ async fn a_member_the_spec_does_not_name_is_kept_and_reached_by_name() {
         .await;
     let response = client(&server)
         .tokens()
-        .fail("ticket-1", authlete::TokenFailReason::Unspecified)
+        .fail("ticket-1", authlete::TokenFailReason::Unknown)
         .send()
         .await
         .expect("decodes");

@@ -54,7 +54,7 @@ async fn fail_is_retried_when_the_connection_could_not_be_opened() {
     let client = common::client_for_closed_port(common::fast_retries(3));
     let error = client
         .tokens()
-        .fail("t", TokenFailReason::Unspecified)
+        .fail("t", TokenFailReason::Unknown)
         .send()
         .await
         .expect_err("nothing listens");
@@ -80,7 +80,7 @@ async fn traces_never_contain_the_token_or_identifiers() {
         .await;
     let _ = client
         .tokens()
-        .fail("secret-ticket-value", TokenFailReason::Unspecified)
+        .fail("secret-ticket-value", TokenFailReason::Unknown)
         .send()
         .await;
     let text = traces.text();

@@ -236,7 +236,7 @@ async fn call(op: Op, client: &authlete::Client) -> Result<(), Error> {
             .map(drop),
         Op::Issue => tokens.issue("ticket", "subject").send().await.map(drop),
         Op::Fail => tokens
-            .fail("ticket", TokenFailReason::Unspecified)
+            .fail("ticket", TokenFailReason::Unknown)
             .send()
             .await
             .map(drop),
@@ -617,7 +617,7 @@ async fn a_non_json_unexpected_body_is_still_shown_bounded() {
     let server = server_with(502, "text/html", page).await;
     let error = common::client(&server)
         .tokens()
-        .fail("t", TokenFailReason::Unspecified)
+        .fail("t", TokenFailReason::Unknown)
         .send()
         .await
         .expect_err("502");

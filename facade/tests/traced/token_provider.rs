@@ -12,14 +12,14 @@ use std::time::Duration;
 use authlete::operations::tokens;
 use authlete::testing::{MOCK_SERVICE_ID, MockAuthlete, MockReply};
 use authlete::{
-    AccessToken, AccessTokenFuture, AccessTokenProvider, Client, ENV_SERVICE_APIKEY,
-    ENV_SERVICE_ID, Error, RetryPolicy,
+    Client, ENV_SERVICE_APIKEY, ENV_SERVICE_ID, Error, RetryPolicy, ServiceToken,
+    ServiceTokenFuture, ServiceTokenProvider,
 };
 
 const ROTATED: &str = "rotated-SECRET-token";
 
 /// A provider that hands out `rotated-SECRET-token-<n>`, counting calls.
-fn rotating(calls: Arc<AtomicUsize>) -> impl AccessTokenProvider {
+fn rotating(calls: Arc<AtomicUsize>) -> impl ServiceTokenProvider {
     move || {
         let n = calls.fetch_add(1, Ordering::SeqCst) + 1;
         async move { Ok::<_, std::io::Error>(format!("{ROTATED}-{n}")) }
@@ -105,7 +105,7 @@ async fn a_failing_provider_ends_the_call_unsent_and_unretried() {
         .build()
         .expect("client");
     let error = client.tokens().list().send().await.expect_err("no token");
-    assert!(matches!(error, Error::AccessToken { .. }), "{error:?}");
+    assert!(matches!(error, Error::ServiceToken { .. }), "{error:?}");
     assert!(error.to_string().contains("the vault is sealed"), "{error}");
     assert_eq!(calls.load(Ordering::SeqCst), 1);
     assert!(authlete.requests().is_empty());
@@ -124,7 +124,7 @@ async fn a_provided_token_that_cannot_be_a_header_is_refused_without_quoting_it(
         .expect("client");
     let error = client.tokens().list().send().await.expect_err("refused");
     let shown = format!("{error} {error:?} {}", traces.text());
-    assert!(matches!(error, Error::AccessToken { .. }), "{error:?}");
+    assert!(matches!(error, Error::ServiceToken { .. }), "{error:?}");
     assert!(shown.contains("access_token"), "{shown}");
     assert!(!shown.contains(ROTATED), "the token leaked into: {shown}");
     assert!(authlete.requests().is_empty());
@@ -133,9 +133,9 @@ async fn a_provided_token_that_cannot_be_a_header_is_refused_without_quoting_it(
 #[test]
 fn a_type_of_its_own_is_a_provider_and_tokens_hide_in_debug() {
     struct Vault;
-    impl AccessTokenProvider for Vault {
-        fn access_token(&self) -> AccessTokenFuture<'_> {
-            Box::pin(async { Ok(AccessToken::new(ROTATED)) })
+    impl ServiceTokenProvider for Vault {
+        fn service_token(&self) -> ServiceTokenFuture<'_> {
+            Box::pin(async { Ok(ServiceToken::new(ROTATED)) })
         }
     }
     let client = Client::builder()
@@ -145,8 +145,8 @@ fn a_type_of_its_own_is_a_provider_and_tokens_hide_in_debug() {
         .expect("a provider is a token");
     assert!(format!("{client:?}").contains("access_token_provider: true"));
     assert_eq!(
-        format!("{:?}", AccessToken::from(ROTATED)),
-        "AccessToken(<redacted>)"
+        format!("{:?}", ServiceToken::from(ROTATED)),
+        "ServiceToken(<redacted>)"
     );
     // The last of the two settings wins.
     let fixed = Client::builder()

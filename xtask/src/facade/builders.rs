@@ -238,7 +238,12 @@ impl Builder<'_> {
         for name in &self.decided.args {
             let value = format_ident!("{}", snake(name));
             if let Some(p) = self.op.params.iter().find(|p| &p.wire == name) {
-                let (param, expr) = if p.ty.to_string() == "String" {
+                let (param, expr) = if p.ty.to_string() == "String" && names_client(name) {
+                    (
+                        quote!(impl Into<crate::ClientRef>),
+                        quote!(crate::ClientRef::into_string(#value.into())),
+                    )
+                } else if p.ty.to_string() == "String" {
                     (quote!(impl Into<String>), quote!(#value.into()))
                 } else {
                     (p.ty.clone(), quote!(#value))
@@ -246,7 +251,15 @@ impl Builder<'_> {
                 params.push(quote!(#value: #param));
                 inits.insert(format!("param:{name}"), expr);
             } else if let Some(f) = self.body_fields.iter().find(|f| &f.wire == name) {
-                let (param, expr) = conversion(&shape(&f.ty, self.types), &value);
+                let shape = shape(&f.ty, self.types);
+                let (param, expr) = if matches!(shape, Shape::Text) && names_client(name) {
+                    (
+                        quote!(impl Into<crate::ClientRef>),
+                        quote!(crate::ClientRef::into_string(#value.into())),
+                    )
+                } else {
+                    conversion(&shape, &value)
+                };
                 params.push(quote!(#value: #param));
                 inits.insert(format!("body:{name}"), expr);
             }
@@ -570,8 +583,13 @@ impl Builder<'_> {
                     quote!(Ok(#ty::new(reply.body, reply.request_id))),
                 )
             }
-            // Not an object with fields (a JSON map, a list): the value itself.
+            // A free-form JSON object keeps its `Request-Id` too; any other
+            // body without fields (a list) is the value itself.
             None => match &self.op.success_ty {
+                Some(ty) if is_json_object(ty) => (
+                    quote!(crate::JsonDocument),
+                    quote!(Ok(crate::JsonDocument::new(reply.body, reply.request_id))),
+                ),
                 Some(ty) => {
                     let ty = spelled(&shape(ty, self.types));
                     (quote!(#ty), quote!(Ok(reply.body)))
@@ -703,4 +721,18 @@ fn is_std_op_name(name: &str) -> bool {
             | "as_mut"
             | "into_iter"
     )
+}
+
+/// Whether a text argument names a client. Authlete answers a client's ID
+/// as a number but takes it as text (which may be its alias), so these
+/// arguments take `ClientRef`, which converts from either: what `create`
+/// answered goes into `get` as it is.
+fn names_client(wire: &str) -> bool {
+    matches!(wire, "clientId" | "clientIdentifier")
+}
+
+/// Whether `ty` is progenitor's spelling of a free-form JSON object
+/// (`serde_json::Map<String, Value>`).
+fn is_json_object(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Map"))
 }

@@ -66,9 +66,9 @@ pub(super) fn model(
         format!(
             "//! Every enum of the spec, one type each wherever it appears (requests,\n\
              //! responses, models).\n//!\n\
-             //! Each keeps a value newer than this crate in `Unknown`, exactly as\n\
+             //! Each keeps a value newer than this crate in `Unrecognized`, exactly as\n\
              //! received. Compare `as_str()` for such values rather than matching\n\
-             //! inside `Unknown`: the comparison keeps working when a later release\n\
+             //! inside `Unrecognized`: the comparison keeps working when a later release\n\
              //! knows the value and decodes it as a named variant. The enums are\n\
              //! `#[non_exhaustive]` for the same reason.\n\n{enums}"
         ),
