@@ -983,11 +983,13 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub consented_claims: ::std::vec::Vec<::std::string::String>,
+        ///Text for the `error_description` the client receives when the request is refused; a default is used when it is left out.
         #[serde(
             rename = "errorDescription",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub error_description: ::std::option::Option<::std::string::String>,
+        ///A URL for the `error_uri` the client receives when the request is refused, pointing at a page that explains the error.
         #[serde(
             rename = "errorUri",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1082,6 +1084,7 @@ pub mod types {
         ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<CibaCompleteAction>,
+        ///The identifier of a backchannel authentication request (`auth_req_id`), which the client sends to the token endpoint to collect its tokens.
         #[serde(
             rename = "authReqId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1136,16 +1139,19 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_name: ::std::option::Option<::std::string::String>,
+        ///The client's URL for CIBA ping and push notifications, as it registered it.
         #[serde(
             rename = "clientNotificationEndpoint",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_notification_endpoint: ::std::option::Option<::std::string::String>,
+        ///The bearer token the client gave for notifications about this request; send it in the `Authorization` header when notifying. Treat it as a secret.
         #[serde(
             rename = "clientNotificationToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_notification_token: ::std::option::Option<::std::string::String>,
+        ///How the client learns that the user decided, `POLL`, `PING` or `PUSH` (CIBA Core §5).
         #[serde(
             rename = "deliveryMode",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1263,11 +1269,13 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BackchannelAuthenticationFailRequest {
+        ///Text for the `error_description` the client receives when the request is refused; a default is used when it is left out.
         #[serde(
             rename = "errorDescription",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub error_description: ::std::option::Option<::std::string::String>,
+        ///A URL for the `error_uri` the client receives when the request is refused, pointing at a page that explains the error.
         #[serde(
             rename = "errorUri",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1395,16 +1403,19 @@ pub mod types {
         ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<CibaIssueAction>,
+        ///The identifier of a backchannel authentication request (`auth_req_id`), which the client sends to the token endpoint to collect its tokens.
         #[serde(
             rename = "authReqId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub auth_req_id: ::std::option::Option<::std::string::String>,
+        ///How many seconds are left before the codes or the request expire.
         #[serde(
             rename = "expiresIn",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub expires_in: ::std::option::Option<i32>,
+        ///The least number of seconds the client should wait between two polls of the token endpoint with this `auth_req_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub interval: ::std::option::Option<i32>,
         ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
@@ -1461,6 +1472,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BackchannelAuthenticationRequest {
+        ///Options for clients identified by a client ID metadata document (a URL as `client_id`): whether Authlete may fetch it and how.
         #[serde(
             rename = "cimdOptions",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1514,6 +1526,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BackchannelAuthenticationResponse {
+        ///The authentication context classes the client asked for (`acr_values`), most preferred first.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub acrs: ::std::vec::Vec<::std::string::String>,
         ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
@@ -1525,11 +1538,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub authorization_details: ::std::option::Option<AuthzDetails>,
+        ///A short text the client asked to show on both the consumption device and the user's authentication device, so the user can tell the two requests belong together.
         #[serde(
             rename = "bindingMessage",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub binding_message: ::std::option::Option<::std::string::String>,
+        ///The names of the claims the request asks for, from its scopes and its `claims` parameter.
         #[serde(
             rename = "claimNames",
             default,
@@ -1585,22 +1600,26 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_name: ::std::option::Option<::std::string::String>,
+        ///The bearer token the client gave for notifications about this request; send it in the `Authorization` header when notifying. Treat it as a secret.
         #[serde(
             rename = "clientNotificationToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_notification_token: ::std::option::Option<::std::string::String>,
+        ///How the client learns that the user decided, `POLL`, `PING` or `PUSH` (CIBA Core §5).
         #[serde(
             rename = "deliveryMode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub delivery_mode: ::std::option::Option<DeliveryMode>,
+        ///The scopes of the request that carry a value after their name (for instance `payment:123`), each with its name and value.
         #[serde(
             rename = "dynamicScopes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub dynamic_scopes: ::std::vec::Vec<DynamicScope>,
+        ///The grant management action the request asked for (`grant_management_action`), such as `CREATE`, `MERGE` or `REPLACE`.
         #[serde(
             rename = "gmAction",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1615,13 +1634,16 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub grant_id: ::std::option::Option<::std::string::String>,
+        ///The subject of the grant the request refers to through `grant_id`; the end-user must be this subject.
         #[serde(
             rename = "grantSubject",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub grant_subject: ::std::option::Option<::std::string::String>,
+        ///The value of the hint that identifies the end-user, as the client sent it; `hintType` says which parameter it came from.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hint: ::std::option::Option<::std::string::String>,
+        ///Which parameter identified the end-user, `LOGIN_HINT`, `LOGIN_HINT_TOKEN` or `ID_TOKEN_HINT`; `hint` holds its value.
         #[serde(
             rename = "hintType",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1639,11 +1661,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub metadata_document_used: ::std::option::Option<bool>,
+        ///The `request_context` claim of the signed request object, which the client sends to describe the circumstances of the request; its meaning is agreed between client and server.
         #[serde(
             rename = "requestContext",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_context: ::std::option::Option<::std::string::String>,
+        ///The lifetime in seconds the client asked for the request (`requested_expiry`).
         #[serde(
             rename = "requestedExpiry",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1686,16 +1710,19 @@ pub mod types {
         ///The ticket `/auth/authorization` issued to identify an authorization request while it is in progress.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ticket: ::std::option::Option<::std::string::String>,
+        ///The code the user types or sees to tie the request to the device: in the device flow the code shown on the device, in CIBA a secret the user may have to give.
         #[serde(
             rename = "userCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub user_code: ::std::option::Option<::std::string::String>,
+        ///Whether the service requires a user code in backchannel authentication requests from this client.
         #[serde(
             rename = "userCodeRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub user_code_required: ::std::option::Option<bool>,
+        ///Problems Authlete tolerated in the request (for instance parameters it ignored), for logs; the request went on regardless.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub warnings: ::std::vec::Vec<::std::string::String>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -3175,6 +3202,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id: ::std::option::Option<::std::string::String>,
+        ///The client's metadata as the registration request carried it, a JSON object in text (RFC 7591 §2).
         pub json: ::std::string::String,
         ///The access token the client presented, as received. Treat it as a secret.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3191,6 +3219,7 @@ pub mod types {
         ///The numeric client ID Authlete assigned to the client application.
         #[serde(rename = "clientId")]
         pub client_id: ::std::string::String,
+        ///The client's metadata as the registration request carried it, a JSON object in text (RFC 7591 §2).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub json: ::std::option::Option<::std::string::String>,
         ///The access token the client presented, as received. Treat it as a secret.
@@ -3207,6 +3236,7 @@ pub mod types {
         ///The numeric client ID Authlete assigned to the client application.
         #[serde(rename = "clientId")]
         pub client_id: ::std::string::String,
+        ///The client's metadata as the registration request carried it, a JSON object in text (RFC 7591 §2).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub json: ::std::option::Option<::std::string::String>,
         ///The access token the client presented, as received. Treat it as a secret.
@@ -3226,6 +3256,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_id: ::std::option::Option<::std::string::String>,
+        ///The client's metadata as the registration request carried it, a JSON object in text (RFC 7591 §2).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub json: ::std::option::Option<::std::string::String>,
         ///The access token the client presented, as received. Treat it as a secret.
@@ -3344,6 +3375,7 @@ pub mod types {
         ///The numeric client ID Authlete assigned to the client application.
         #[serde(rename = "clientId")]
         pub client_id: ::std::string::String,
+        ///The client's metadata as the registration request carried it, a JSON object in text (RFC 7591 §2).
         pub json: ::std::string::String,
         ///The access token the client presented, as received. Treat it as a secret.
         pub token: ::std::string::String,
@@ -3811,6 +3843,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct DeviceAuthorizationRequest {
+        ///Options for clients identified by a client ID metadata document (a URL as `client_id`): whether Authlete may fetch it and how.
         #[serde(
             rename = "cimdOptions",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3864,6 +3897,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct DeviceAuthorizationResponse {
+        ///The authentication context classes the client asked for (`acr_values`), most preferred first.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub acrs: ::std::vec::Vec<::std::string::String>,
         ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
@@ -3875,6 +3909,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub authorization_details: ::std::option::Option<AuthzDetails>,
+        ///The names of the claims the request asks for, from its scopes and its `claims` parameter.
         #[serde(
             rename = "claimNames",
             default,
@@ -3930,22 +3965,26 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_name: ::std::option::Option<::std::string::String>,
+        ///The device code the device polls the token endpoint with. Treat it as a secret.
         #[serde(
             rename = "deviceCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub device_code: ::std::option::Option<::std::string::String>,
+        ///The scopes of the request that carry a value after their name (for instance `payment:123`), each with its name and value.
         #[serde(
             rename = "dynamicScopes",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub dynamic_scopes: ::std::vec::Vec<DynamicScope>,
+        ///How many seconds are left before the codes or the request expire.
         #[serde(
             rename = "expiresIn",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub expires_in: ::std::option::Option<i32>,
+        ///The grant management action the request asked for (`grant_management_action`), such as `CREATE`, `MERGE` or `REPLACE`.
         #[serde(
             rename = "gmAction",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3960,11 +3999,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub grant_id: ::std::option::Option<::std::string::String>,
+        ///The subject of the grant the request refers to through `grant_id`; the end-user must be this subject.
         #[serde(
             rename = "grantSubject",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub grant_subject: ::std::option::Option<::std::string::String>,
+        ///The least number of seconds the device should wait between two polls of the token endpoint.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub interval: ::std::option::Option<i32>,
         ///URL of the client's metadata document under OAuth Client ID Metadata Document. On token-related objects it is present only when that URL served as the client ID.
@@ -4010,21 +4051,25 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub service_attributes: ::std::vec::Vec<Pair>,
+        ///The code the user types or sees to tie the request to the device: in the device flow the code shown on the device, in CIBA a secret the user may have to give.
         #[serde(
             rename = "userCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub user_code: ::std::option::Option<::std::string::String>,
+        ///The page where the user enters the user code, to show on the device.
         #[serde(
             rename = "verificationUri",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub verification_uri: ::std::option::Option<::std::string::String>,
+        ///The verification page with the user code already in it, for a link or a QR code on the device.
         #[serde(
             rename = "verificationUriComplete",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub verification_uri_complete: ::std::option::Option<::std::string::String>,
+        ///Problems Authlete tolerated in the request (for instance parameters it ignored), for logs; the request went on regardless.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub warnings: ::std::vec::Vec<::std::string::String>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -4090,11 +4135,13 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub consented_claims: ::std::vec::Vec<::std::string::String>,
+        ///Text for the `error_description` the client receives when the request is refused; a default is used when it is left out.
         #[serde(
             rename = "errorDescription",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub error_description: ::std::option::Option<::std::string::String>,
+        ///A URL for the `error_uri` the client receives when the request is refused, pointing at a page that explains the error.
         #[serde(
             rename = "errorUri",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4136,6 +4183,7 @@ pub mod types {
         pub sub: ::std::option::Option<::std::string::String>,
         ///The unique identifier of the end user (resource owner), as the authorization server knows them.
         pub subject: ::std::string::String,
+        ///The code the user types or sees to tie the request to the device: in the device flow the code shown on the device, in CIBA a secret the user may have to give.
         #[serde(rename = "userCode")]
         pub user_code: ::std::string::String,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -4229,6 +4277,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct DeviceVerificationRequest {
+        ///The code the user types or sees to tie the request to the device: in the device flow the code shown on the device, in CIBA a secret the user may have to give.
         #[serde(rename = "userCode")]
         pub user_code: ::std::string::String,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -4240,6 +4289,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct DeviceVerificationResponse {
+        ///The authentication context classes the device's request asked for, most preferred first; the verification page may use them to choose how the user signs in.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub acrs: ::std::vec::Vec<::std::string::String>,
         ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
@@ -4251,6 +4301,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub authorization_details: ::std::option::Option<AuthzDetails>,
+        ///The names of the claims the request asks for, from its scopes and its `claims` parameter.
         #[serde(
             rename = "claimNames",
             default,
@@ -4300,6 +4351,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_name: ::std::option::Option<::std::string::String>,
+        ///The scopes of the request that carry a value after their name (for instance `payment:123`), each with its name and value.
         #[serde(
             rename = "dynamicScopes",
             default,
@@ -4312,6 +4364,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub expires_at: ::std::option::Option<i64>,
+        ///The grant management action the request asked for (`grant_management_action`), such as `CREATE`, `MERGE` or `REPLACE`.
         #[serde(
             rename = "gmAction",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4326,6 +4379,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub grant_id: ::std::option::Option<::std::string::String>,
+        ///The subject of the grant the request refers to through `grant_id`; the end-user must be this subject.
         #[serde(
             rename = "grantSubject",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4552,11 +4606,13 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct FederationRegistrationRequest {
+        ///The relying party's entity configuration (a signed JWT), when its registration request carries one.
         #[serde(
             rename = "entityConfiguration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub entity_configuration: ::std::option::Option<::std::string::String>,
+        ///The trust chain (a JSON array of entity statements) that the relying party sent with its registration request.
         #[serde(
             rename = "trustChain",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4654,6 +4710,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub dpop_nonce_required: ::std::option::Option<bool>,
+        ///The grant management action the request asked for (`grant_management_action`), such as `CREATE`, `MERGE` or `REPLACE`.
         #[serde(
             rename = "gmAction",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4936,17 +4993,22 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct HskCreateRequest {
+        ///The signing or encryption algorithm the key is for (a JWA name, such as `ES256` or `RSA-OAEP-256`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub alg: ::std::option::Option<::std::string::String>,
+        ///The hardware security module to keep the key in; `google` (Google Cloud KMS) when left out.
         #[serde(
             rename = "hsmName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub hsm_name: ::std::option::Option<::std::string::String>,
+        ///The key ID to publish the key under in the service's JWK Set.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub kid: ::std::option::Option<::std::string::String>,
+        ///The key type to generate, `EC` or `RSA`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub kty: ::std::option::Option<::std::string::String>,
+        ///What the key is for, `sig` to sign or `enc` to encrypt.
         #[serde(rename = "use", skip_serializing_if = "::std::option::Option::is_none")]
         pub use_: ::std::option::Option<::std::string::String>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -4961,6 +5023,7 @@ pub mod types {
         ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<HskCreateAction>,
+        ///The key that was created, with the handle that names it in later calls.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hsk: ::std::option::Option<Hsk>,
         ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
@@ -5016,6 +5079,7 @@ pub mod types {
         ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<HskDeleteAction>,
+        ///The key that was deleted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hsk: ::std::option::Option<Hsk>,
         ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
@@ -5071,6 +5135,7 @@ pub mod types {
         ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<HskListAction>,
+        ///Every key the service holds in a hardware security module.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub hsks: ::std::vec::Vec<Hsk>,
         ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
@@ -5124,6 +5189,7 @@ pub mod types {
         ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<HskGetAction>,
+        ///The key the handle names.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hsk: ::std::option::Option<Hsk>,
         ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
@@ -5275,6 +5341,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct InfoResponse {
+        ///The Authlete server's configuration, as a JSON object whose members depend on the server version.
         #[serde(
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
@@ -5283,19 +5350,22 @@ pub mod types {
             ::std::string::String,
             ::std::string::String,
         >,
+        ///The names of the optional features this Authlete server has.
         pub features: ::std::vec::Vec<::std::string::String>,
+        ///What the Authlete server caches of service access tokens, for diagnostics.
         #[serde(
             rename = "serviceTokenCache",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub service_token_cache: ::std::option::Option<InfoResponseServiceTokenCache>,
+        ///The Authlete server's version.
         pub version: ::std::string::String,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "utility")]
-    ///`InfoResponseServiceTokenCache`
+    ///What the Authlete server caches of service access tokens, for diagnostics.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct InfoResponseServiceTokenCache {
@@ -5674,18 +5744,21 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_identifier: ::std::option::Option<::std::string::String>,
+        ///How many seconds of difference between clocks to tolerate when checking `exp`, `iat` and `nbf`.
         #[serde(
             rename = "clockSkew",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub clock_skew: ::std::option::Option<i32>,
         pub jose: ::std::string::String,
+        ///The claims the JOSE object must contain for the check to pass.
         #[serde(
             rename = "mandatoryClaims",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub mandatory_claims: ::std::vec::Vec<::std::string::String>,
+        ///Whether the JOSE object is expected to be signed by the client; then the client's keys verify it.
         #[serde(
             rename = "signedByClient",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -5700,18 +5773,21 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct JoseVerifyResponse {
+        ///What was wrong with the JOSE object, one sentence per problem found.
         #[serde(
             rename = "errorDescriptions",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub error_descriptions: ::std::vec::Vec<::std::string::String>,
+        ///The claims whose values failed their checks (for instance an `exp` in the past).
         #[serde(
             rename = "invalidClaims",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub invalid_claims: ::std::vec::Vec<::std::string::String>,
+        ///The mandatory claims the JOSE object lacks.
         #[serde(
             rename = "missingClaims",
             default,
@@ -5730,11 +5806,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///Whether the signature checked out against the keys given.
         #[serde(
             rename = "signatureValid",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub signature_valid: ::std::option::Option<bool>,
+        ///Whether the JOSE object passed every check asked for (signature, mandatory claims, times).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub valid: ::std::option::Option<bool>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -5927,6 +6005,7 @@ pub mod types {
         ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<NativeSsoLogoutAction>,
+        ///How many tokens of the session the logout ended.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
         ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
@@ -5985,6 +6064,7 @@ pub mod types {
         pub claims: ::std::option::Option<::std::string::String>,
         #[serde(rename = "deviceSecret")]
         pub device_secret: ::std::string::String,
+        ///The hash of the device secret (Native SSO), when the device secret itself is not sent.
         #[serde(
             rename = "deviceSecretHash",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -10658,6 +10738,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub auth_time: ::std::option::Option<i64>,
+        ///Whether the credential offer carries an authorization code grant, so the wallet may go through the authorization endpoint.
         #[serde(
             rename = "authorizationCodeGrantIncluded",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -10672,8 +10753,10 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub credential_configuration_ids: ::std::vec::Vec<::std::string::String>,
+        ///How long the offer stays usable, in seconds; the service's default applies when it is left out or zero.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub duration: ::std::option::Option<i64>,
+        ///Whether the offer's authorization code grant carries an `issuer_state` the wallet passes back in its authorization request.
         #[serde(
             rename = "issuerStateIncluded",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -10685,6 +10768,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub jwt_at_claims: ::std::option::Option<::std::string::String>,
+        ///Whether the credential offer carries a pre-authorized code, which the wallet exchanges at the token endpoint without an authorization request.
         #[serde(
             rename = "preAuthorizedCodeGrantIncluded",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -10696,16 +10780,19 @@ pub mod types {
         ///The unique identifier of the end user (resource owner), as the authorization server knows them.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
+        ///The transaction code the wallet must present with the pre-authorized code; deliver it to the user apart from the offer. Treat it as a secret.
         #[serde(
             rename = "txCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub tx_code: ::std::option::Option<::std::string::String>,
+        ///Text the wallet shows the user when asking for the transaction code, saying where to find it.
         #[serde(
             rename = "txCodeDescription",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub tx_code_description: ::std::option::Option<::std::string::String>,
+        ///Which characters the transaction code holds, `numeric` or `text`, so the wallet shows the fitting keyboard.
         #[serde(
             rename = "txCodeInputMode",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -10884,6 +10971,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
+        ///The identifier of a deferred issuance; the wallet presents it at the deferred credential endpoint to collect the credential later.
         #[serde(
             rename = "transactionId",
             skip_serializing_if = "::std::option::Option::is_none"

@@ -106,7 +106,8 @@ impl<'a> ProcessCibaRequest<'a> {
         }
     }
 
-    /// The `cimdOptions` field.
+    /// Options for clients identified by a client ID metadata document (a URL as `client_id`):
+    /// whether Authlete may fetch it and how.
     pub fn cimd_options(mut self, value: types::CimdOptions) -> Self {
         self.body.cimd_options = Some(value);
         self
@@ -201,7 +202,8 @@ crate::response_basics::response_basics!(
     BackchannelAuthenticationResponse
 );
 impl BackchannelAuthenticationResponse {
-    /// The `acrs` field.
+    /// The authentication context classes the client asked for (`acr_values`), most preferred
+    /// first.
     pub fn acrs(&self) -> &[String] {
         &self.body.acrs
     }
@@ -220,12 +222,14 @@ impl BackchannelAuthenticationResponse {
         self.body.authorization_details.as_ref()
     }
 
-    /// The `bindingMessage` field.
+    /// A short text the client asked to show on both the consumption device and the user's
+    /// authentication device, so the user can tell the two requests belong together.
     pub fn binding_message(&self) -> Option<&str> {
         self.body.binding_message.as_deref()
     }
 
-    /// The `claimNames` field.
+    /// The names of the claims the request asks for, from its scopes and its `claims`
+    /// parameter.
     pub fn claim_names(&self) -> &[String] {
         &self.body.claim_names
     }
@@ -276,22 +280,25 @@ impl BackchannelAuthenticationResponse {
         self.body.client_name.as_deref()
     }
 
-    /// The `clientNotificationToken` field.
+    /// The bearer token the client gave for notifications about this request; send it in the
+    /// `Authorization` header when notifying. Treat it as a secret.
     pub fn client_notification_token(&self) -> Option<&str> {
         self.body.client_notification_token.as_deref()
     }
 
-    /// The `deliveryMode` field.
+    /// How the client learns that the user decided, `POLL`, `PING` or `PUSH` (CIBA Core §5).
     pub fn delivery_mode(&self) -> Option<types::DeliveryMode> {
         self.body.delivery_mode.clone()
     }
 
-    /// The `dynamicScopes` field.
+    /// The scopes of the request that carry a value after their name (for instance
+    /// `payment:123`), each with its name and value.
     pub fn dynamic_scopes(&self) -> &[types::DynamicScope] {
         &self.body.dynamic_scopes
     }
 
-    /// The `gmAction` field.
+    /// The grant management action the request asked for (`grant_management_action`), such as
+    /// `CREATE`, `MERGE` or `REPLACE`.
     pub fn gm_action(&self) -> Option<types::GrantManagementAction> {
         self.body.gm_action.clone()
     }
@@ -307,17 +314,20 @@ impl BackchannelAuthenticationResponse {
         self.body.grant_id.as_deref()
     }
 
-    /// The `grantSubject` field.
+    /// The subject of the grant the request refers to through `grant_id`; the end-user must be
+    /// this subject.
     pub fn grant_subject(&self) -> Option<&str> {
         self.body.grant_subject.as_deref()
     }
 
-    /// The `hint` field.
+    /// The value of the hint that identifies the end-user, as the client sent it; `hintType`
+    /// says which parameter it came from.
     pub fn hint(&self) -> Option<&str> {
         self.body.hint.as_deref()
     }
 
-    /// The `hintType` field.
+    /// Which parameter identified the end-user, `LOGIN_HINT`, `LOGIN_HINT_TOKEN` or
+    /// `ID_TOKEN_HINT`; `hint` holds its value.
     pub fn hint_type(&self) -> Option<&str> {
         self.body.hint_type.as_deref()
     }
@@ -334,12 +344,14 @@ impl BackchannelAuthenticationResponse {
         self.body.metadata_document_used
     }
 
-    /// The `requestContext` field.
+    /// The `request_context` claim of the signed request object, which the client sends to
+    /// describe the circumstances of the request; its meaning is agreed between client and
+    /// server.
     pub fn request_context(&self) -> Option<&str> {
         self.body.request_context.as_deref()
     }
 
-    /// The `requestedExpiry` field.
+    /// The lifetime in seconds the client asked for the request (`requested_expiry`).
     pub fn requested_expiry(&self) -> Option<i32> {
         self.body.requested_expiry
     }
@@ -390,17 +402,20 @@ impl BackchannelAuthenticationResponse {
         self.body.ticket.as_deref()
     }
 
-    /// The `userCode` field.
+    /// The code the user types or sees to tie the request to the device: in the device flow the
+    /// code shown on the device, in CIBA a secret the user may have to give.
     pub fn user_code(&self) -> Option<&str> {
         self.body.user_code.as_deref()
     }
 
-    /// The `userCodeRequired` field.
+    /// Whether the service requires a user code in backchannel authentication requests from
+    /// this client.
     pub fn user_code_required(&self) -> Option<bool> {
         self.body.user_code_required
     }
 
-    /// The `warnings` field.
+    /// Problems Authlete tolerated in the request (for instance parameters it ignored), for
+    /// logs; the request went on regardless.
     pub fn warnings(&self) -> &[String] {
         &self.body.warnings
     }
@@ -541,13 +556,15 @@ impl<'a> CompleteCibaRequest<'a> {
         self
     }
 
-    /// The `errorDescription` field.
+    /// Text for the `error_description` the client receives when the request is refused; a
+    /// default is used when it is left out.
     pub fn error_description(mut self, value: impl Into<String>) -> Self {
         self.body.error_description = Some(value.into());
         self
     }
 
-    /// The `errorUri` field.
+    /// A URL for the `error_uri` the client receives when the request is refused, pointing at a
+    /// page that explains the error.
     pub fn error_uri(mut self, value: impl Into<String>) -> Self {
         self.body.error_uri = Some(value.into());
         self
@@ -666,7 +683,8 @@ impl BackchannelAuthenticationCompleteResponse {
         self.body.action.clone()
     }
 
-    /// The `authReqId` field.
+    /// The identifier of a backchannel authentication request (`auth_req_id`), which the client
+    /// sends to the token endpoint to collect its tokens.
     pub fn auth_req_id(&self) -> Option<&str> {
         self.body.auth_req_id.as_deref()
     }
@@ -718,17 +736,18 @@ impl BackchannelAuthenticationCompleteResponse {
         self.body.client_name.as_deref()
     }
 
-    /// The `clientNotificationEndpoint` field.
+    /// The client's URL for CIBA ping and push notifications, as it registered it.
     pub fn client_notification_endpoint(&self) -> Option<&str> {
         self.body.client_notification_endpoint.as_deref()
     }
 
-    /// The `clientNotificationToken` field.
+    /// The bearer token the client gave for notifications about this request; send it in the
+    /// `Authorization` header when notifying. Treat it as a secret.
     pub fn client_notification_token(&self) -> Option<&str> {
         self.body.client_notification_token.as_deref()
     }
 
-    /// The `deliveryMode` field.
+    /// How the client learns that the user decided, `POLL`, `PING` or `PUSH` (CIBA Core §5).
     pub fn delivery_mode(&self) -> Option<types::DeliveryMode> {
         self.body.delivery_mode.clone()
     }
@@ -866,13 +885,15 @@ impl<'a> FailCibaRequest<'a> {
         }
     }
 
-    /// The `errorDescription` field.
+    /// Text for the `error_description` the client receives when the request is refused; a
+    /// default is used when it is left out.
     pub fn error_description(mut self, value: impl Into<String>) -> Self {
         self.body.error_description = Some(value.into());
         self
     }
 
-    /// The `errorUri` field.
+    /// A URL for the `error_uri` the client receives when the request is refused, pointing at a
+    /// page that explains the error.
     pub fn error_uri(mut self, value: impl Into<String>) -> Self {
         self.body.error_uri = Some(value.into());
         self
@@ -1045,17 +1066,19 @@ impl BackchannelAuthenticationIssueResponse {
         self.body.action.clone()
     }
 
-    /// The `authReqId` field.
+    /// The identifier of a backchannel authentication request (`auth_req_id`), which the client
+    /// sends to the token endpoint to collect its tokens.
     pub fn auth_req_id(&self) -> Option<&str> {
         self.body.auth_req_id.as_deref()
     }
 
-    /// The `expiresIn` field.
+    /// How many seconds are left before the codes or the request expire.
     pub fn expires_in(&self) -> Option<i32> {
         self.body.expires_in
     }
 
-    /// The `interval` field.
+    /// The least number of seconds the client should wait between two polls of the token
+    /// endpoint with this `auth_req_id`.
     pub fn interval(&self) -> Option<i32> {
         self.body.interval
     }

@@ -242,7 +242,8 @@ impl<'a> DeleteRegistrationRequest<'a> {
         }
     }
 
-    /// The `json` field.
+    /// The client's metadata as the registration request carried it, a JSON object in text (RFC
+    /// 7591 §2).
     pub fn json(mut self, value: impl Into<String>) -> Self {
         self.body.json = Some(value.into());
         self
@@ -314,7 +315,8 @@ impl<'a> GetRegistrationRequest<'a> {
         }
     }
 
-    /// The `json` field.
+    /// The client's metadata as the registration request carried it, a JSON object in text (RFC
+    /// 7591 §2).
     pub fn json(mut self, value: impl Into<String>) -> Self {
         self.body.json = Some(value.into());
         self

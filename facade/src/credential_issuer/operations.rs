@@ -998,7 +998,8 @@ impl<'a> CreateCredentialOfferRequest<'a> {
         self
     }
 
-    /// The `authorizationCodeGrantIncluded` field.
+    /// Whether the credential offer carries an authorization code grant, so the wallet may go
+    /// through the authorization endpoint.
     pub fn authorization_code_grant_included(mut self, value: bool) -> Self {
         self.body.authorization_code_grant_included = Some(value);
         self
@@ -1011,13 +1012,15 @@ impl<'a> CreateCredentialOfferRequest<'a> {
         self
     }
 
-    /// The `duration` field.
+    /// How long the offer stays usable, in seconds; the service's default applies when it is
+    /// left out or zero.
     pub fn duration(mut self, value: i64) -> Self {
         self.body.duration = Some(value);
         self
     }
 
-    /// The `issuerStateIncluded` field.
+    /// Whether the offer's authorization code grant carries an `issuer_state` the wallet passes
+    /// back in its authorization request.
     pub fn issuer_state_included(mut self, value: bool) -> Self {
         self.body.issuer_state_included = Some(value);
         self
@@ -1030,7 +1033,8 @@ impl<'a> CreateCredentialOfferRequest<'a> {
         self
     }
 
-    /// The `preAuthorizedCodeGrantIncluded` field.
+    /// Whether the credential offer carries a pre-authorized code, which the wallet exchanges
+    /// at the token endpoint without an authorization request.
     pub fn pre_authorized_code_grant_included(mut self, value: bool) -> Self {
         self.body.pre_authorized_code_grant_included = Some(value);
         self
@@ -1043,19 +1047,22 @@ impl<'a> CreateCredentialOfferRequest<'a> {
         self
     }
 
-    /// The `txCode` field.
+    /// The transaction code the wallet must present with the pre-authorized code; deliver it to
+    /// the user apart from the offer. Treat it as a secret.
     pub fn tx_code(mut self, value: impl Into<String>) -> Self {
         self.body.tx_code = Some(value.into());
         self
     }
 
-    /// The `txCodeDescription` field.
+    /// Text the wallet shows the user when asking for the transaction code, saying where to
+    /// find it.
     pub fn tx_code_description(mut self, value: impl Into<String>) -> Self {
         self.body.tx_code_description = Some(value.into());
         self
     }
 
-    /// The `txCodeInputMode` field.
+    /// Which characters the transaction code holds, `numeric` or `text`, so the wallet shows
+    /// the fitting keyboard.
     pub fn tx_code_input_mode(mut self, value: impl Into<String>) -> Self {
         self.body.tx_code_input_mode = Some(value.into());
         self
@@ -1349,7 +1356,8 @@ impl VciSingleIssueResponse {
         self.body.result_message.as_deref()
     }
 
-    /// The `transactionId` field.
+    /// The identifier of a deferred issuance; the wallet presents it at the deferred credential
+    /// endpoint to collect the credential later.
     pub fn transaction_id(&self) -> Option<&str> {
         self.body.transaction_id.as_deref()
     }

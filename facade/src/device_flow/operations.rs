@@ -98,7 +98,8 @@ impl<'a> ProcessDeviceAuthorizationRequest<'a> {
         }
     }
 
-    /// The `cimdOptions` field.
+    /// Options for clients identified by a client ID metadata document (a URL as `client_id`):
+    /// whether Authlete may fetch it and how.
     pub fn cimd_options(mut self, value: types::CimdOptions) -> Self {
         self.body.cimd_options = Some(value);
         self
@@ -192,7 +193,8 @@ pub struct DeviceAuthorizationResponse {
 
 crate::response_basics::response_basics!(DeviceAuthorizationResponse, DeviceAuthorizationResponse);
 impl DeviceAuthorizationResponse {
-    /// The `acrs` field.
+    /// The authentication context classes the client asked for (`acr_values`), most preferred
+    /// first.
     pub fn acrs(&self) -> &[String] {
         &self.body.acrs
     }
@@ -211,7 +213,8 @@ impl DeviceAuthorizationResponse {
         self.body.authorization_details.as_ref()
     }
 
-    /// The `claimNames` field.
+    /// The names of the claims the request asks for, from its scopes and its `claims`
+    /// parameter.
     pub fn claim_names(&self) -> &[String] {
         &self.body.claim_names
     }
@@ -262,22 +265,24 @@ impl DeviceAuthorizationResponse {
         self.body.client_name.as_deref()
     }
 
-    /// The `deviceCode` field.
+    /// The device code the device polls the token endpoint with. Treat it as a secret.
     pub fn device_code(&self) -> Option<&str> {
         self.body.device_code.as_deref()
     }
 
-    /// The `dynamicScopes` field.
+    /// The scopes of the request that carry a value after their name (for instance
+    /// `payment:123`), each with its name and value.
     pub fn dynamic_scopes(&self) -> &[types::DynamicScope] {
         &self.body.dynamic_scopes
     }
 
-    /// The `expiresIn` field.
+    /// How many seconds are left before the codes or the request expire.
     pub fn expires_in(&self) -> Option<i32> {
         self.body.expires_in
     }
 
-    /// The `gmAction` field.
+    /// The grant management action the request asked for (`grant_management_action`), such as
+    /// `CREATE`, `MERGE` or `REPLACE`.
     pub fn gm_action(&self) -> Option<types::GrantManagementAction> {
         self.body.gm_action.clone()
     }
@@ -293,12 +298,14 @@ impl DeviceAuthorizationResponse {
         self.body.grant_id.as_deref()
     }
 
-    /// The `grantSubject` field.
+    /// The subject of the grant the request refers to through `grant_id`; the end-user must be
+    /// this subject.
     pub fn grant_subject(&self) -> Option<&str> {
         self.body.grant_subject.as_deref()
     }
 
-    /// The `interval` field.
+    /// The least number of seconds the device should wait between two polls of the token
+    /// endpoint.
     pub fn interval(&self) -> Option<i32> {
         self.body.interval
     }
@@ -349,22 +356,25 @@ impl DeviceAuthorizationResponse {
         &self.body.service_attributes
     }
 
-    /// The `userCode` field.
+    /// The code the user types or sees to tie the request to the device: in the device flow the
+    /// code shown on the device, in CIBA a secret the user may have to give.
     pub fn user_code(&self) -> Option<&str> {
         self.body.user_code.as_deref()
     }
 
-    /// The `verificationUri` field.
+    /// The page where the user enters the user code, to show on the device.
     pub fn verification_uri(&self) -> Option<&str> {
         self.body.verification_uri.as_deref()
     }
 
-    /// The `verificationUriComplete` field.
+    /// The verification page with the user code already in it, for a link or a QR code on the
+    /// device.
     pub fn verification_uri_complete(&self) -> Option<&str> {
         self.body.verification_uri_complete.as_deref()
     }
 
-    /// The `warnings` field.
+    /// Problems Authlete tolerated in the request (for instance parameters it ignored), for
+    /// logs; the request went on regardless.
     pub fn warnings(&self) -> &[String] {
         &self.body.warnings
     }
@@ -496,13 +506,15 @@ impl<'a> CompleteDeviceAuthorizationRequest<'a> {
         self
     }
 
-    /// The `errorDescription` field.
+    /// Text for the `error_description` the client receives when the request is refused; a
+    /// default is used when it is left out.
     pub fn error_description(mut self, value: impl Into<String>) -> Self {
         self.body.error_description = Some(value.into());
         self
     }
 
-    /// The `errorUri` field.
+    /// A URL for the `error_uri` the client receives when the request is refused, pointing at a
+    /// page that explains the error.
     pub fn error_uri(mut self, value: impl Into<String>) -> Self {
         self.body.error_uri = Some(value.into());
         self
@@ -700,7 +712,8 @@ pub struct DeviceVerificationResponse {
 
 crate::response_basics::response_basics!(DeviceVerificationResponse, DeviceVerificationResponse);
 impl DeviceVerificationResponse {
-    /// The `acrs` field.
+    /// The authentication context classes the device's request asked for, most preferred first;
+    /// the verification page may use them to choose how the user signs in.
     pub fn acrs(&self) -> &[String] {
         &self.body.acrs
     }
@@ -719,7 +732,8 @@ impl DeviceVerificationResponse {
         self.body.authorization_details.as_ref()
     }
 
-    /// The `claimNames` field.
+    /// The names of the claims the request asks for, from its scopes and its `claims`
+    /// parameter.
     pub fn claim_names(&self) -> &[String] {
         &self.body.claim_names
     }
@@ -764,7 +778,8 @@ impl DeviceVerificationResponse {
         self.body.client_name.as_deref()
     }
 
-    /// The `dynamicScopes` field.
+    /// The scopes of the request that carry a value after their name (for instance
+    /// `payment:123`), each with its name and value.
     pub fn dynamic_scopes(&self) -> &[types::DynamicScope] {
         &self.body.dynamic_scopes
     }
@@ -774,7 +789,8 @@ impl DeviceVerificationResponse {
         self.body.expires_at
     }
 
-    /// The `gmAction` field.
+    /// The grant management action the request asked for (`grant_management_action`), such as
+    /// `CREATE`, `MERGE` or `REPLACE`.
     pub fn gm_action(&self) -> Option<types::GrantManagementAction> {
         self.body.gm_action.clone()
     }
@@ -790,7 +806,8 @@ impl DeviceVerificationResponse {
         self.body.grant_id.as_deref()
     }
 
-    /// The `grantSubject` field.
+    /// The subject of the grant the request refers to through `grant_id`; the end-user must be
+    /// this subject.
     pub fn grant_subject(&self) -> Option<&str> {
         self.body.grant_subject.as_deref()
     }

@@ -185,13 +185,15 @@ impl<'a> RegisterFederatedClientRequest<'a> {
         }
     }
 
-    /// The `entityConfiguration` field.
+    /// The relying party's entity configuration (a signed JWT), when its registration request
+    /// carries one.
     pub fn entity_configuration(mut self, value: impl Into<String>) -> Self {
         self.body.entity_configuration = Some(value.into());
         self
     }
 
-    /// The `trustChain` field.
+    /// The trust chain (a JSON array of entity statements) that the relying party sent with its
+    /// registration request.
     pub fn trust_chain(mut self, value: impl Into<String>) -> Self {
         self.body.trust_chain = Some(value.into());
         self

@@ -84,31 +84,33 @@ impl<'a> CreateHskRequest<'a> {
         }
     }
 
-    /// The `alg` field.
+    /// The signing or encryption algorithm the key is for (a JWA name, such as `ES256` or
+    /// `RSA-OAEP-256`).
     pub fn alg(mut self, value: impl Into<String>) -> Self {
         self.body.alg = Some(value.into());
         self
     }
 
-    /// The `hsmName` field.
+    /// The hardware security module to keep the key in; `google` (Google Cloud KMS) when left
+    /// out.
     pub fn hsm_name(mut self, value: impl Into<String>) -> Self {
         self.body.hsm_name = Some(value.into());
         self
     }
 
-    /// The `kid` field.
+    /// The key ID to publish the key under in the service's JWK Set.
     pub fn kid(mut self, value: impl Into<String>) -> Self {
         self.body.kid = Some(value.into());
         self
     }
 
-    /// The `kty` field.
+    /// The key type to generate, `EC` or `RSA`.
     pub fn kty(mut self, value: impl Into<String>) -> Self {
         self.body.kty = Some(value.into());
         self
     }
 
-    /// The `use` field.
+    /// What the key is for, `sig` to sign or `enc` to encrypt.
     pub fn key_use(mut self, value: impl Into<String>) -> Self {
         self.body.use_ = Some(value.into());
         self
@@ -159,7 +161,7 @@ impl HskCreateResponse {
         self.body.action.clone()
     }
 
-    /// The `hsk` field.
+    /// The key that was created, with the handle that names it in later calls.
     pub fn hsk(&self) -> Option<&types::Hsk> {
         self.body.hsk.as_ref()
     }
@@ -291,7 +293,7 @@ impl HskListResponse {
         self.body.action.clone()
     }
 
-    /// The `hsks` field.
+    /// Every key the service holds in a hardware security module.
     pub fn hsks(&self) -> &[types::Hsk] {
         &self.body.hsks
     }
@@ -386,7 +388,7 @@ impl HskGetResponse {
         self.body.action.clone()
     }
 
-    /// The `hsk` field.
+    /// The key the handle names.
     pub fn hsk(&self) -> Option<&types::Hsk> {
         self.body.hsk.as_ref()
     }

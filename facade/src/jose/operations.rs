@@ -76,19 +76,21 @@ impl<'a> VerifyJoseRequest<'a> {
         self
     }
 
-    /// The `clockSkew` field.
+    /// How many seconds of difference between clocks to tolerate when checking `exp`, `iat` and
+    /// `nbf`.
     pub fn clock_skew(mut self, value: i32) -> Self {
         self.body.clock_skew = Some(value);
         self
     }
 
-    /// The `mandatoryClaims` field.
+    /// The claims the JOSE object must contain for the check to pass.
     pub fn mandatory_claims(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.mandatory_claims = value.into_iter().map(Into::into).collect();
         self
     }
 
-    /// The `signedByClient` field.
+    /// Whether the JOSE object is expected to be signed by the client; then the client's keys
+    /// verify it.
     pub fn signed_by_client(mut self, value: bool) -> Self {
         self.body.signed_by_client = Some(value);
         self
@@ -135,17 +137,17 @@ pub struct JoseVerifyResponse {
 crate::response_basics::response_basics!(JoseVerifyResponse, JoseVerifyResponse);
 
 impl JoseVerifyResponse {
-    /// The `errorDescriptions` field.
+    /// What was wrong with the JOSE object, one sentence per problem found.
     pub fn error_descriptions(&self) -> &[String] {
         &self.body.error_descriptions
     }
 
-    /// The `invalidClaims` field.
+    /// The claims whose values failed their checks (for instance an `exp` in the past).
     pub fn invalid_claims(&self) -> &[String] {
         &self.body.invalid_claims
     }
 
-    /// The `missingClaims` field.
+    /// The mandatory claims the JOSE object lacks.
     pub fn missing_claims(&self) -> &[String] {
         &self.body.missing_claims
     }
@@ -162,12 +164,13 @@ impl JoseVerifyResponse {
         self.body.result_message.as_deref()
     }
 
-    /// The `signatureValid` field.
+    /// Whether the signature checked out against the keys given.
     pub fn signature_valid(&self) -> Option<bool> {
         self.body.signature_valid
     }
 
-    /// The `valid` field.
+    /// Whether the JOSE object passed every check asked for (signature, mandatory claims,
+    /// times).
     pub fn valid(&self) -> Option<bool> {
         self.body.valid
     }

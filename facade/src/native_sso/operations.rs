@@ -94,7 +94,7 @@ impl<'a> ProcessNativeSsoRequest<'a> {
         self
     }
 
-    /// The `deviceSecretHash` field.
+    /// The hash of the device secret (Native SSO), when the device secret itself is not sent.
     pub fn device_secret_hash(mut self, value: impl Into<String>) -> Self {
         self.body.device_secret_hash = Some(value.into());
         self
@@ -285,7 +285,7 @@ impl NativeSsoLogoutResponse {
         self.body.action.clone()
     }
 
-    /// The `count` field.
+    /// How many tokens of the session the logout ended.
     pub fn count(&self) -> Option<i64> {
         self.body.count
     }

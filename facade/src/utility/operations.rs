@@ -89,24 +89,25 @@ pub struct InfoResponse {
 crate::response_basics::response_basics!(InfoResponse, InfoResponse);
 
 impl InfoResponse {
-    /// The `configuration` field.
+    /// The Authlete server's configuration, as a JSON object whose members depend on the server
+    /// version.
     pub fn configuration(
         &self,
     ) -> &::std::collections::HashMap<::std::string::String, ::std::string::String> {
         &self.body.configuration
     }
 
-    /// The `features` field.
+    /// The names of the optional features this Authlete server has.
     pub fn features(&self) -> &[String] {
         &self.body.features
     }
 
-    /// The `serviceTokenCache` field.
+    /// What the Authlete server caches of service access tokens, for diagnostics.
     pub fn service_token_cache(&self) -> Option<&types::InfoResponseServiceTokenCache> {
         self.body.service_token_cache.as_ref()
     }
 
-    /// The `version` field.
+    /// The Authlete server's version.
     pub fn version(&self) -> &str {
         &self.body.version
     }
