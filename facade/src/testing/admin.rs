@@ -10,6 +10,13 @@
 //! itself is kept from before (`apiKey`, `serviceOwnerNumber`, `clientId`,
 //! `clientSecret`, `createdAt`) or set by it (`modifiedAt`).
 //!
+//! Services: `/service/create` makes another service (an API key counting
+//! up from 8,000,000,000, a new secret) that `/service/get/list` lists after
+//! the mock's own; the mock serves only its own service ID, so the others
+//! exist for listing. `/service/delete` deletes the mock's own service, and
+//! from then on every call for it is a 404, as for a service that does not
+//! exist (start a new mock to have it again).
+//!
 //! Decisions where Authlete's documentation is silent: an unknown client ID
 //! is a 404 with Authlete's error body; client IDs are numbers counting up
 //! from 6,000,000,000; the service starts from the spec's example of
@@ -38,6 +45,9 @@ use super::state::{RegisteredClient, ResponseType, State};
 const SERVICE_MANAGED: [&str; 3] = ["apiKey", "serviceOwnerNumber", "createdAt"];
 const CLIENT_MANAGED: [&str; 3] = ["clientId", "clientSecret", "createdAt"];
 
+/// The first API key the mock gives a service made through the API.
+const FIRST_SERVICE_API_KEY: i64 = 8_000_000_000;
+
 /// The first client ID the mock gives out.
 const FIRST_CLIENT_ID: i64 = 6_000_000_000;
 
@@ -52,6 +62,12 @@ pub(super) fn respond(
     Some(match *operation {
         op::service::GET => Reply::json(200, Value::Object(service(state).clone())),
         op::service::UPDATE => update_service(state, body),
+        op::service::CREATE => create_service(state, body),
+        op::service::LIST => list_services(state, path_and_query),
+        op::service::DELETE => {
+            state.service_deleted = true;
+            Reply::no_content()
+        }
         op::clients::CREATE => create_client(state, body),
         op::clients::GET => match client_id(&last_segment()) {
             Some(id) => match state.admin_clients.get(&id) {
@@ -152,6 +168,60 @@ fn update_service(state: &mut State, body: &Value) -> Reply {
         }
         None => api_error(400, "The request body is not a service."),
     }
+}
+
+/// `/service/create`: another service, with its own API key and secret.
+fn create_service(state: &mut State, body: &Value) -> Reply {
+    let Some(mut created) = body.as_object().cloned() else {
+        return api_error(400, "The request body is not a service.");
+    };
+    let api_key = state
+        .services
+        .keys()
+        .next_back()
+        .map_or(FIRST_SERVICE_API_KEY, |last| last + 1);
+    let now = state.now() * 1000;
+    let owner = service(state).get("serviceOwnerNumber").cloned();
+    let secret = state.new_value("service-secret");
+    created.insert("apiKey".into(), json!(api_key));
+    created.insert("apiSecret".into(), json!(secret));
+    created.insert("serviceOwnerNumber".into(), owner.unwrap_or(json!(1)));
+    created.insert("createdAt".into(), json!(now));
+    created.insert("modifiedAt".into(), json!(now));
+    state.services.insert(api_key, created.clone());
+    Reply::json(200, Value::Object(created))
+}
+
+/// `/service/get/list`: the mock's own service (unless deleted), then those
+/// made through the API, from `start` up to (not including) `end`.
+fn list_services(state: &mut State, path_and_query: &str) -> Reply {
+    let (start, end) = page(path_and_query);
+    let own = (!state.service_deleted).then(|| Value::Object(service(state).clone()));
+    let all: Vec<Value> = own
+        .into_iter()
+        .chain(state.services.values().map(|s| Value::Object(s.clone())))
+        .collect();
+    let total = all.len();
+    let services: Vec<Value> = all.into_iter().skip(start).take(end - start).collect();
+    Reply::json(
+        200,
+        json!({"start": start, "end": end, "totalCount": total, "services": services}),
+    )
+}
+
+/// `start` and `end` of a list request, as Authlete counts them: from 0,
+/// `end` exclusive, 5 by default.
+fn page(path_and_query: &str) -> (usize, usize) {
+    let query = super::request::query_pairs(path_and_query);
+    let number = |name: &str, default: usize| {
+        query
+            .iter()
+            .find(|(k, _)| k == name)
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let start = number("start", 0);
+    (start, number("end", 5).max(start))
 }
 
 fn create_client(state: &mut State, body: &Value) -> Reply {
@@ -266,16 +336,7 @@ pub(super) fn requestable_scopes(settings: &Map<String, Value>) -> Option<Vec<St
 /// `/client/get/list`: the clients made through the API, by ID, from
 /// `start` up to (not including) `end`.
 fn list_clients(state: &State, path_and_query: &str) -> Reply {
-    let query = super::request::query_pairs(path_and_query);
-    let number = |name: &str, default: usize| {
-        query
-            .iter()
-            .find(|(k, _)| k == name)
-            .and_then(|(_, v)| v.parse().ok())
-            .unwrap_or(default)
-    };
-    let start = number("start", 0);
-    let end = number("end", 5).max(start);
+    let (start, end) = page(path_and_query);
     let total = state.admin_clients.len();
     let clients: Vec<Value> = state
         .admin_clients

@@ -37,6 +37,9 @@ pub(super) fn respond(state: &Shared, request: &RecordedRequest) -> Reply {
         return api_error(404, "No such API in the mock (or another service ID).");
     };
     let body = request.json();
+    if lock(state).service_deleted && operation.path.contains("{serviceId}") {
+        return api_error(404, "The service does not exist: it was deleted.");
+    }
     if SIGNING_OPERATIONS.contains(operation) {
         // The first use makes the process's keys, which takes a while in
         // an unoptimised build: better before the state is locked.

@@ -85,7 +85,9 @@
 //!   `/service/jwks/get` publishes the public keys, each with `kid`, `alg`
 //!   and `use`.
 //! - **Administration** (see the `admin` module's docs): the service's
-//!   settings and the clients made through `clients().create()`, which get
+//!   settings (`/service/delete` deletes it, and every later call for it is
+//!   a 404; `/service/create` adds services that `/service/get/list` shows)
+//!   and the clients made through `clients().create()`, which get
 //!   an ID and a secret, show in `get` and `list`, change with `update`
 //!   (omitted settings reset, as in Authlete) and go with `delete`, their
 //!   tokens with them; such a client can use every endpoint at once.

@@ -365,6 +365,12 @@ pub(super) struct State {
     pub(super) records: super::records::Records,
     /// The service's settings, once read or written (see `admin`).
     pub(super) service: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Services made through the API, by API key (the mock serves only
+    /// its own, `service`).
+    pub(super) services:
+        std::collections::BTreeMap<i64, serde_json::Map<String, serde_json::Value>>,
+    /// Whether `/service/delete` deleted the mock's own service.
+    pub(super) service_deleted: bool,
     /// The clients made through the administration API, by client ID.
     pub(super) admin_clients:
         std::collections::BTreeMap<i64, serde_json::Map<String, serde_json::Value>>,
@@ -396,6 +402,8 @@ impl Default for State {
             backchannel: Default::default(),
             records: Default::default(),
             service: None,
+            services: Default::default(),
+            service_deleted: false,
             admin_clients: Default::default(),
             clock_offset: Duration::ZERO,
             last_sweep: 0,

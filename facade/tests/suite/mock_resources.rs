@@ -570,3 +570,40 @@ async fn credential_offers_can_be_read_until_they_expire() {
         Some(CredentialOfferCreateAction::CallerError)
     );
 }
+
+#[tokio::test]
+async fn services_are_made_listed_and_deleted() {
+    let authlete = MockAuthlete::start().await.expect("mock");
+    let client = authlete.client().expect("client");
+    let created = client
+        .service()
+        .create()
+        .service_name("Second")
+        .send()
+        .await
+        .expect("create");
+    let api_key = created.api_key().expect("an API key");
+    assert!(created.api_secret().is_some_and(|s| !s.is_empty()));
+
+    let listed = client.service().list().send().await.expect("list");
+    assert_eq!(
+        listed.total_count(),
+        Some(2),
+        "the mock's own and the new one"
+    );
+    assert_eq!(listed.services()[1].api_key, Some(api_key));
+    assert_eq!(listed.services()[1].service_name.as_deref(), Some("Second"));
+
+    client.service().delete().send().await.expect("delete");
+    let gone = client.service().get().send().await;
+    assert_eq!(
+        gone.expect_err("deleted").status().map(|s| s.as_u16()),
+        Some(404)
+    );
+    let listed = client.service().list().send().await.expect("list");
+    assert_eq!(
+        listed.total_count(),
+        Some(1),
+        "only the one made through the API"
+    );
+}
