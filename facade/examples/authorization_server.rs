@@ -16,6 +16,7 @@
 //! | `POST /revoke` | token revocation (RFC 7009) |
 //! | `GET, POST /userinfo` | UserInfo endpoint |
 //! | `POST /par` | pushed authorization requests (RFC 9126) |
+//! | `POST /device_authorization` | device authorization (RFC 8628; the verification page is not served yet) |
 //! | `GET /api/me` | a protected API: the token's subject, as JSON |
 //! | `GET /callback` | the demo client's landing page, to see the code |
 //!
@@ -50,6 +51,7 @@ use authlete::browser::{
 use authlete::endpoint::authorization::{
     Authenticated, AuthorizationDelegate, AuthorizationEndpoint, AuthorizationOutcome, Interaction,
 };
+use authlete::endpoint::device::DeviceAuthorizationEndpoint;
 use authlete::endpoint::discovery::DiscoveryEndpoint;
 use authlete::endpoint::introspection::{
     CallerCredentials, IntrospectionEndpoint, ResourceServer, ResourceServers,
@@ -244,6 +246,7 @@ struct Provider {
     authorization: AuthorizationEndpoint<Sessions>,
     token: TokenEndpoint<DemoUsers>,
     par: ParEndpoint,
+    device: DeviceAuthorizationEndpoint,
     userinfo: UserInfoEndpoint<DemoUsers>,
     introspection: IntrospectionEndpoint<DemoResourceServers>,
     revocation: RevocationEndpoint,
@@ -265,6 +268,7 @@ impl Provider {
             token: TokenEndpoint::new(client.clone(), users.clone())
                 .token_endpoint_url(format!("{issuer}/token")),
             par: ParEndpoint::new(client.clone()).endpoint_url(format!("{issuer}/par")),
+            device: DeviceAuthorizationEndpoint::new(client.clone()),
             userinfo: UserInfoEndpoint::new(client.clone(), users.clone())
                 .endpoint_url(format!("{issuer}/userinfo")),
             introspection: IntrospectionEndpoint::new(client.clone(), DemoResourceServers),
@@ -307,6 +311,7 @@ pub fn app(client: Client, issuer: &str) -> Router {
         .route("/revoke", post(revoke))
         .route("/userinfo", get(userinfo).post(userinfo))
         .route("/par", post(par))
+        .route("/device_authorization", post(device_authorization))
         .route(DEMO_REDIRECT_PATH, get(callback))
         .with_state(Arc::new(Provider::new(&client, issuer)))
         .merge(api)
@@ -338,6 +343,13 @@ async fn token(State(provider): Shared, request: Request) -> Response {
 async fn par(State(provider): Shared, request: Request) -> Response {
     match buffered(request).await {
         Ok(request) => provider.par.handle(request).await.into_response(),
+        Err(refusal) => refusal,
+    }
+}
+
+async fn device_authorization(State(provider): Shared, request: Request) -> Response {
+    match buffered(request).await {
+        Ok(request) => provider.device.handle(request).await.into_response(),
         Err(refusal) => refusal,
     }
 }

@@ -78,11 +78,13 @@ fn metadata(state: &State) -> Value {
         "introspection_endpoint": at("introspect"),
         "revocation_endpoint": at("revoke"),
         "pushed_authorization_request_endpoint": at("par"),
+        "device_authorization_endpoint": at("device_authorization"),
         "scopes_supported": state.supported_scopes,
         "response_types_supported": response_types(),
         "response_modes_supported": ["query", "fragment", "form_post"],
         "grant_types_supported": [
-            "authorization_code", "implicit", "refresh_token", "password", "client_credentials"
+            "authorization_code", "implicit", "refresh_token", "password", "client_credentials",
+            "urn:ietf:params:oauth:grant-type:device_code", "urn:openid:params:grant-type:ciba"
         ],
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": id_token_algs,

@@ -1441,3 +1441,110 @@ async fn an_openid_connect_relying_party_verifies_the_id_token() {
     );
     provider.assert_logs_hold_none_of_at_least(8);
 }
+
+#[tokio::test]
+async fn the_device_flow_gets_tokens_once_the_user_approves() {
+    use authlete::endpoint::device::{DeviceDecision, DeviceVerification, UserCodeStatus};
+    use oauth2::{DeviceAuthorizationUrl, StandardDeviceAuthorizationResponse};
+
+    let provider = start().await;
+    assert_eq!(
+        provider.metadata["device_authorization_endpoint"],
+        provider.url("/device_authorization")
+    );
+    let at = |field: &str| provider.metadata[field].as_str().expect(field).to_owned();
+    let device = BasicClient::new(ClientId::new(DEMO_CLIENT_ID.into()))
+        .set_client_secret(ClientSecret::new(DEMO_CLIENT_SECRET.into()))
+        .set_device_authorization_url(
+            DeviceAuthorizationUrl::new(at("device_authorization_endpoint")).expect("URL"),
+        )
+        .set_token_uri(TokenUrl::new(at("token_endpoint")).expect("URL"));
+    let details: StandardDeviceAuthorizationResponse = device
+        .exchange_device_code()
+        .add_scope(Scope::new("openid".into()))
+        .request_async(&provider.http)
+        .await
+        .expect("the device authorization endpoint answers");
+    let user_code = details.user_code().secret().clone();
+    provider.saw(details.device_code().secret());
+    provider.saw(&user_code);
+    assert!(details.verification_uri().as_str().starts_with("http"));
+
+    // The verification page's calls, as the user types the code and
+    // approves; done while the device waits between its polls, so that
+    // `oauth2` first hears `authorization_pending` and polls again.
+    let verification = DeviceVerification::new(provider.authlete.client().expect("client"));
+    let UserCodeStatus::Valid(pending) = verification.look_up(&user_code).await.expect("look up")
+    else {
+        panic!("the user code should be valid");
+    };
+    assert_eq!(pending.scopes(), ["openid"]);
+    let waits = Mutex::new(0);
+    let sleep = |interval: std::time::Duration| {
+        let first = {
+            let mut waits = waits.lock().expect("not poisoned");
+            *waits += 1;
+            *waits == 1
+        };
+        let (verification, user_code, authlete) = (&verification, &user_code, &provider.authlete);
+        async move {
+            if first {
+                let decided = verification
+                    .decide(
+                        user_code,
+                        DeviceDecision::Authorized {
+                            subject: ALICE.into(),
+                        },
+                    )
+                    .await
+                    .expect("complete");
+                assert_eq!(decided, UserCodeStatus::Decided);
+            }
+            // The stand-in's clock, not the test's, moves by the interval.
+            authlete.advance_clock(interval);
+        }
+    };
+    let tokens = device
+        .exchange_device_access_token(&details)
+        .request_async(&provider.http, sleep, None)
+        .await
+        .expect("tokens once the user approved");
+    provider.saw(tokens.access_token().secret());
+    assert_eq!(
+        *waits.lock().expect("not poisoned"),
+        1,
+        "one authorization_pending"
+    );
+    let (active, subject) = provider.introspect(tokens.access_token()).await;
+    assert!(active);
+    assert_eq!(subject.as_deref(), Some(ALICE));
+
+    // Spent: the code cannot be decided on again, nor the device code polled.
+    let again = verification
+        .decide(
+            &user_code,
+            DeviceDecision::Denied {
+                subject: ALICE.into(),
+            },
+        )
+        .await
+        .expect("complete");
+    assert_eq!(again, UserCodeStatus::Unknown);
+    let replay = device
+        .exchange_device_access_token(&details)
+        .request_async(&provider.http, |_| async {}, None)
+        .await;
+    assert!(
+        matches!(replay, Err(RequestTokenError::ServerResponse(ref e)) if *e.error() == oauth2::DeviceCodeErrorResponseType::Basic(BasicErrorResponseType::InvalidGrant)),
+        "{replay:?}"
+    );
+    assert!(
+        provider
+            .traces
+            .text()
+            .contains("operation=\"device_authorization_api\""),
+        "the capture saw the device authorization call"
+    );
+    // The device code, the user code, the access token and the fixed secrets.
+    provider.assert_logs_hold_none_of_at_least(6);
+}
