@@ -17,6 +17,7 @@
 //! | `GET, POST /userinfo` | UserInfo endpoint |
 //! | `POST /par` | pushed authorization requests (RFC 9126) |
 //! | `POST /device_authorization` | device authorization (RFC 8628; the verification page is not served yet) |
+//! | `POST /register`, `GET, PUT, DELETE /register/{client_id}` | dynamic client registration and management (RFC 7591, 7592), open to anyone |
 //! | `GET /api/me` | a protected API: the token's subject, as JSON |
 //! | `GET /callback` | the demo client's landing page, to see the code |
 //!
@@ -58,6 +59,7 @@ use authlete::endpoint::introspection::{
 };
 use authlete::endpoint::jwks::JwksEndpoint;
 use authlete::endpoint::par::ParEndpoint;
+use authlete::endpoint::registration::{OpenRegistration, RegistrationEndpoint};
 use authlete::endpoint::revocation::RevocationEndpoint;
 use authlete::endpoint::token::{TokenEndpoint, TokenEndpointDelegate, UserCheck};
 use authlete::endpoint::userinfo::{UserInfoDelegate, UserInfoEndpoint};
@@ -65,7 +67,7 @@ use authlete::resource::{ResourceGuard, ValidatedToken};
 use authlete::testing::{MockAuthlete, MockClient};
 use authlete::{AuthorizationFailReason, Client, Prompt, TokenFailReason};
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Form, Query, Request, State};
+use axum::extract::{ConnectInfo, Form, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -247,6 +249,7 @@ struct Provider {
     token: TokenEndpoint<DemoUsers>,
     par: ParEndpoint,
     device: DeviceAuthorizationEndpoint,
+    registration: RegistrationEndpoint<OpenRegistration>,
     userinfo: UserInfoEndpoint<DemoUsers>,
     introspection: IntrospectionEndpoint<DemoResourceServers>,
     revocation: RevocationEndpoint,
@@ -269,6 +272,9 @@ impl Provider {
                 .token_endpoint_url(format!("{issuer}/token")),
             par: ParEndpoint::new(client.clone()).endpoint_url(format!("{issuer}/par")),
             device: DeviceAuthorizationEndpoint::new(client.clone()),
+            // Open registration suits a demo; a deployment decides who may
+            // register through its own `RegistrationPolicy`.
+            registration: RegistrationEndpoint::new(client.clone(), OpenRegistration),
             userinfo: UserInfoEndpoint::new(client.clone(), users.clone())
                 .endpoint_url(format!("{issuer}/userinfo")),
             introspection: IntrospectionEndpoint::new(client.clone(), DemoResourceServers),
@@ -312,6 +318,13 @@ pub fn app(client: Client, issuer: &str) -> Router {
         .route("/userinfo", get(userinfo).post(userinfo))
         .route("/par", post(par))
         .route("/device_authorization", post(device_authorization))
+        .route("/register", post(register))
+        .route(
+            "/register/{client_id}",
+            get(manage_registration)
+                .put(manage_registration)
+                .delete(manage_registration),
+        )
         .route(DEMO_REDIRECT_PATH, get(callback))
         .with_state(Arc::new(Provider::new(&client, issuer)))
         .merge(api)
@@ -350,6 +363,32 @@ async fn par(State(provider): Shared, request: Request) -> Response {
 async fn device_authorization(State(provider): Shared, request: Request) -> Response {
     match buffered(request).await {
         Ok(request) => provider.device.handle(request).await.into_response(),
+        Err(refusal) => refusal,
+    }
+}
+
+async fn register(State(provider): Shared, request: Request) -> Response {
+    match buffered(request).await {
+        Ok(request) => provider
+            .registration
+            .register(request)
+            .await
+            .into_response(),
+        Err(refusal) => refusal,
+    }
+}
+
+async fn manage_registration(
+    State(provider): Shared,
+    Path(client_id): Path<String>,
+    request: Request,
+) -> Response {
+    match buffered(request).await {
+        Ok(request) => provider
+            .registration
+            .manage(request, &client_id)
+            .await
+            .into_response(),
         Err(refusal) => refusal,
     }
 }

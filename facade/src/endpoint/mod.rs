@@ -13,6 +13,7 @@
 //! | token (RFC 6749 §3.2) | [`token::TokenEndpoint`] | `/auth/token`, then `/issue`, `/fail` or `/idtoken/reissue` |
 //! | token introspection (RFC 7662) | [`introspection::IntrospectionEndpoint`] | `/auth/introspection/standard` |
 //! | token revocation (RFC 7009) | [`revocation::RevocationEndpoint`] | `/auth/revocation` |
+//! | dynamic client registration and management (RFC 7591, 7592) | [`registration::RegistrationEndpoint`] | `/client/registration`, `/get`, `/update`, `/delete` |
 //!
 //! What only the application knows (who is logged in, what a user's claims
 //! are) comes from a delegate trait per endpoint. Everything else follows
@@ -99,6 +100,9 @@ pub mod jwks;
 #[cfg(feature = "pushed-authorization")]
 #[cfg_attr(docsrs, doc(cfg(feature = "pushed-authorization")))]
 pub mod par;
+#[cfg(feature = "client-registration")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client-registration")))]
+pub mod registration;
 #[cfg(feature = "revocation")]
 #[cfg_attr(docsrs, doc(cfg(feature = "revocation")))]
 pub mod revocation;

@@ -11,9 +11,8 @@
 //!
 //! Decisions where Authlete's documentation is silent: device requests live
 //! 600 s and ask for a 5 s interval; the user code is eight letters from RFC
-//! 8628 §6.1's consonants; the verification URI is the service's
-//! `deviceVerificationUri` (the spec's example until a test sets its own),
-//! or `<issuer>/device` when it has none; a user
+//! 8628 §6.1's consonants; the verification URI is `<issuer>/device`, under
+//! the issuer as the mock's discovery document names its endpoints; a user
 //! code that has been completed is spent (`USER_CODE_NOT_EXIST`,
 //! `NOT_EXIST`), while its device code still answers polls; an expired
 //! request is remembered ten more minutes, so that both the verification
@@ -378,13 +377,10 @@ pub(super) fn scope_objects(scopes: &[String]) -> Value {
     scopes.iter().map(|name| json!({"name": name})).collect()
 }
 
-/// The service's `deviceVerificationUri`, or `<issuer>/device`.
-fn verification_uri(state: &mut State) -> String {
-    let issuer = state.issuer().to_owned();
-    super::admin::service(state)
-        .get("deviceVerificationUri")
-        .and_then(Value::as_str)
-        .map_or_else(|| format!("{issuer}/device"), str::to_owned)
+/// `<issuer>/device`, under the issuer as the mock's discovery document
+/// names its endpoints.
+fn verification_uri(state: &State) -> String {
+    format!("{}/device", state.issuer())
 }
 
 /// Eight letters nobody can predict, unused by any open request.

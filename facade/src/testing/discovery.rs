@@ -79,6 +79,7 @@ fn metadata(state: &State) -> Value {
         "revocation_endpoint": at("revoke"),
         "pushed_authorization_request_endpoint": at("par"),
         "device_authorization_endpoint": at("device_authorization"),
+        "registration_endpoint": at("register"),
         "scopes_supported": state.supported_scopes,
         "response_types_supported": response_types(),
         "response_modes_supported": ["query", "fragment", "form_post"],

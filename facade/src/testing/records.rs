@@ -21,8 +21,9 @@
 //!   token for RFC 7592's read, update and delete, where a wrong token or
 //!   an unknown client is `UNAUTHORIZED` (RFC 7592 §2). An update replaces
 //!   the metadata (what it leaves out is reset, RFC 7592 §2.2), and must
-//!   name the same `client_id`. The registration client URI is the
-//!   service's `registrationManagementEndpoint` followed by the client ID.
+//!   name the same `client_id`. The registration client URI is
+//!   `<issuer>/register/<client ID>`, beside the `registration_endpoint`
+//!   the mock's discovery document names.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -305,13 +306,10 @@ fn metadata_of(state: &mut State, id: i64) -> Value {
         metadata["client_secret"] = client.get("clientSecret").cloned().unwrap_or(Value::Null);
         metadata["client_secret_expires_at"] = json!(0);
     }
-    let management = service(state)
-        .get("registrationManagementEndpoint")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .trim_end_matches('/')
-        .to_owned();
-    metadata["registration_client_uri"] = json!(format!("{management}/{id}"));
+    // Under the issuer, as the mock's discovery document names its
+    // registration endpoint.
+    let issuer = state.issuer();
+    metadata["registration_client_uri"] = json!(format!("{issuer}/register/{id}"));
     metadata
 }
 

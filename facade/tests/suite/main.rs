@@ -23,6 +23,7 @@ mod endpoint_device;
 mod endpoint_discovery;
 mod endpoint_introspection;
 mod endpoint_par;
+mod endpoint_registration;
 mod endpoint_revocation;
 mod endpoint_token;
 mod endpoint_userinfo;

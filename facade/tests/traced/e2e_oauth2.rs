@@ -1548,3 +1548,123 @@ async fn the_device_flow_gets_tokens_once_the_user_approves() {
     // The device code, the user code, the access token and the fixed secrets.
     provider.assert_logs_hold_none_of_at_least(6);
 }
+
+/// RFC 7591 registration by `openidconnect`'s registration client, then
+/// RFC 7592 management with the registration access token it got.
+#[tokio::test]
+async fn a_client_registers_itself_then_reads_updates_and_deletes_itself() {
+    use openidconnect::core::CoreClientRegistrationRequest;
+    use openidconnect::registration::EmptyAdditionalClientMetadata;
+    use openidconnect::{ClientName, RegistrationUrl};
+
+    let provider = start().await;
+    let registration_url = provider.metadata["registration_endpoint"]
+        .as_str()
+        .expect("discovery names the registration endpoint")
+        .to_owned();
+    assert_eq!(registration_url, provider.url("/register"));
+    let registered = CoreClientRegistrationRequest::new(
+        vec![RedirectUrl::new("https://rp.example/cb".into()).expect("URL")],
+        EmptyAdditionalClientMetadata::default(),
+    )
+    .set_client_name(Some(ClientName::new("Registered RP".into()).into()))
+    .register_async(
+        &RegistrationUrl::new(registration_url).expect("URL"),
+        &provider.http,
+    )
+    .await
+    .expect("registration succeeds");
+    let id = registered.client_id().to_string();
+    let secret = registered
+        .client_secret()
+        .expect("a secret")
+        .secret()
+        .clone();
+    let token = registered
+        .registration_access_token()
+        .expect("a registration access token")
+        .secret()
+        .clone();
+    let uri = registered
+        .registration_client_uri()
+        .expect("a registration client URI")
+        .to_string();
+    provider.saw(&secret);
+    provider.saw(&token);
+    assert_eq!(uri, provider.url(&format!("/register/{id}")));
+
+    // The new client can use the token endpoint at once.
+    let client = BasicClient::new(ClientId::new(id.clone()))
+        .set_client_secret(ClientSecret::new(secret))
+        .set_token_uri(TokenUrl::new(provider.url("/token")).expect("URL"));
+    let tokens = client
+        .exchange_client_credentials()
+        .request_async(&provider.http)
+        .await
+        .expect("client credentials for the registered client");
+    provider.saw(tokens.access_token().secret());
+
+    let http = reqwest::Client::new();
+    let read = http
+        .get(&uri)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(read.status(), 200);
+    let metadata: Value = read.json().await.expect("JSON");
+    assert_eq!(metadata["client_name"], "Registered RP");
+    let renamed = json_metadata(&id, "Renamed RP");
+    let updated = http
+        .put(&uri)
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body(renamed)
+        .send()
+        .await
+        .expect("PUT");
+    assert_eq!(updated.status(), 200);
+    let metadata: Value = updated.json().await.expect("JSON");
+    assert_eq!(metadata["client_name"], "Renamed RP");
+
+    let stranger = http
+        .get(&uri)
+        .bearer_auth("not-the-token")
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(stranger.status(), 401);
+    assert_eq!(
+        stranger.headers()["www-authenticate"],
+        "Bearer error=\"invalid_token\""
+    );
+    let deleted = http
+        .delete(&uri)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("DELETE");
+    assert_eq!(deleted.status(), 204);
+    let gone = http
+        .get(&uri)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(
+        gone.status(),
+        401,
+        "RFC 7592 §2.1: a deleted client is a 401"
+    );
+    provider.assert_logs_hold_none_of_at_least(5);
+}
+
+/// RFC 7591 metadata naming the client `id`, for an RFC 7592 update.
+fn json_metadata(id: &str, name: &str) -> String {
+    serde_json::json!({
+        "client_id": id,
+        "client_name": name,
+        "redirect_uris": ["https://rp.example/cb"],
+    })
+    .to_string()
+}
