@@ -6,6 +6,7 @@
 //! |---|---|---|
 //! | authorization (RFC 6749 §3.1, OIDC Core §3.1.2) | [`authorization::AuthorizationEndpoint`] | `/auth/authorization`, then `/issue` or `/fail` |
 //! | pushed authorization requests (RFC 9126) | [`par::ParEndpoint`] | `/pushed_auth_req` |
+//! | backchannel authentication (OpenID Connect CIBA) | [`ciba::BackchannelEndpoint`] | `/backchannel/authentication`, then `/issue` or `/fail`; `/complete` |
 //! | device authorization (RFC 8628) and its verification page | [`device::DeviceAuthorizationEndpoint`], [`device::DeviceVerification`] | `/device/authorization`, `/device/verification`, `/device/complete` |
 //! | UserInfo (OIDC Core §5.3) | [`userinfo::UserInfoEndpoint`] | `/auth/userinfo`, `/auth/userinfo/issue` |
 //! | discovery (OIDC Discovery, RFC 8414) | [`discovery::DiscoveryEndpoint`] | `/service/configuration` |
@@ -85,6 +86,9 @@
 #[cfg(feature = "authorization")]
 #[cfg_attr(docsrs, doc(cfg(feature = "authorization")))]
 pub mod authorization;
+#[cfg(feature = "ciba")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ciba")))]
+pub mod ciba;
 #[cfg(feature = "device-flow")]
 #[cfg_attr(docsrs, doc(cfg(feature = "device-flow")))]
 pub mod device;

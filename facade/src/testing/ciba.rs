@@ -60,6 +60,7 @@ impl Backchannel {
 struct Ticket {
     client_key: String,
     scopes: Vec<String>,
+    notification_token: Option<String>,
     lifetime: i64,
     mode: Mode,
     expires_at: i64,
@@ -70,6 +71,7 @@ struct Request {
     client_key: String,
     ticket: String,
     scopes: Vec<String>,
+    notification_token: Option<String>,
     mode: Mode,
     waiting: Waiting,
 }
@@ -174,6 +176,7 @@ fn authentication(state: &mut State, body: &Value) -> Reply {
         Ticket {
             client_key: client.key,
             scopes,
+            notification_token: notification_token.map(str::to_owned),
             lifetime,
             mode,
             expires_at,
@@ -207,6 +210,7 @@ fn issue(state: &mut State, body: &Value) -> Reply {
         client_key: ticket.client_key,
         ticket: ticket_id.to_owned(),
         scopes: ticket.scopes,
+        notification_token: ticket.notification_token,
         mode: ticket.mode,
         waiting: Waiting::new(now + ticket.lifetime, INTERVAL),
     };
@@ -293,10 +297,11 @@ fn complete(state: &mut State, body: &Value) -> Reply {
         );
     };
     request.waiting.decision = Some(decision);
-    let (auth_req_id, key, mode) = (
+    let (auth_req_id, key, mode, token) = (
         auth_req_id.clone(),
         request.client_key.clone(),
         request.mode,
+        request.notification_token.clone(),
     );
     if mode == Mode::Poll {
         return Reply::json(
@@ -309,8 +314,9 @@ fn complete(state: &mut State, body: &Value) -> Reply {
     answer["deliveryMode"] = json!("PING");
     answer["authReqId"] = json!(auth_req_id);
     answer["responseContent"] = json!(json!({"auth_req_id": auth_req_id}).to_string());
+    answer["clientNotificationToken"] = json!(token);
     if let Some(endpoint) =
-        admin_settings(state, &key).and_then(|s| s.get("bcClientNotificationEndpoint"))
+        admin_settings(state, &key).and_then(|s| s.get("bcNotificationEndpoint"))
     {
         answer["clientNotificationEndpoint"] = endpoint.clone();
     }

@@ -19,6 +19,7 @@ mod axum_example;
 mod call_options;
 mod config;
 mod endpoint_authorization;
+mod endpoint_ciba;
 mod endpoint_device;
 mod endpoint_discovery;
 mod endpoint_introspection;
