@@ -7,6 +7,7 @@
 //! | authorization (RFC 6749 §3.1, OIDC Core §3.1.2) | [`authorization::AuthorizationEndpoint`] | `/auth/authorization`, then `/issue` or `/fail` |
 //! | pushed authorization requests (RFC 9126) | [`par::ParEndpoint`] | `/pushed_auth_req` |
 //! | backchannel authentication (OpenID Connect CIBA) | [`ciba::BackchannelEndpoint`] | `/backchannel/authentication`, then `/issue` or `/fail`; `/complete` |
+//! | grant management (FAPI) | [`grant_management::GrantManagementEndpoint`] | `/gm` |
 //! | device authorization (RFC 8628) and its verification page | [`device::DeviceAuthorizationEndpoint`], [`device::DeviceVerification`] | `/device/authorization`, `/device/verification`, `/device/complete` |
 //! | UserInfo (OIDC Core §5.3) | [`userinfo::UserInfoEndpoint`] | `/auth/userinfo`, `/auth/userinfo/issue` |
 //! | discovery (OIDC Discovery, RFC 8414) | [`discovery::DiscoveryEndpoint`] | `/service/configuration` |
@@ -95,6 +96,9 @@ pub mod device;
 #[cfg(feature = "service")]
 #[cfg_attr(docsrs, doc(cfg(feature = "service")))]
 pub mod discovery;
+#[cfg(feature = "grant-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "grant-management")))]
+pub mod grant_management;
 #[cfg(feature = "introspection")]
 #[cfg_attr(docsrs, doc(cfg(feature = "introspection")))]
 pub mod introspection;
