@@ -7,6 +7,7 @@
 //! | authorization (RFC 6749 §3.1, OIDC Core §3.1.2) | [`authorization::AuthorizationEndpoint`] | `/auth/authorization`, then `/issue` or `/fail` |
 //! | pushed authorization requests (RFC 9126) | [`par::ParEndpoint`] | `/pushed_auth_req` |
 //! | backchannel authentication (OpenID Connect CIBA) | [`ciba::BackchannelEndpoint`] | `/backchannel/authentication`, then `/issue` or `/fail`; `/complete` |
+//! | OpenID Federation: entity configuration, explicit registration | [`federation::FederationEndpoint`] | `/federation/configuration`, `/federation/registration` |
 //! | grant management (FAPI) | [`grant_management::GrantManagementEndpoint`] | `/gm` |
 //! | device authorization (RFC 8628) and its verification page | [`device::DeviceAuthorizationEndpoint`], [`device::DeviceVerification`] | `/device/authorization`, `/device/verification`, `/device/complete` |
 //! | UserInfo (OIDC Core §5.3) | [`userinfo::UserInfoEndpoint`] | `/auth/userinfo`, `/auth/userinfo/issue` |
@@ -96,6 +97,9 @@ pub mod device;
 #[cfg(feature = "service")]
 #[cfg_attr(docsrs, doc(cfg(feature = "service")))]
 pub mod discovery;
+#[cfg(feature = "federation")]
+#[cfg_attr(docsrs, doc(cfg(feature = "federation")))]
+pub mod federation;
 #[cfg(feature = "grant-management")]
 #[cfg_attr(docsrs, doc(cfg(feature = "grant-management")))]
 pub mod grant_management;

@@ -22,6 +22,7 @@ mod endpoint_authorization;
 mod endpoint_ciba;
 mod endpoint_device;
 mod endpoint_discovery;
+mod endpoint_federation;
 mod endpoint_grant_management;
 mod endpoint_introspection;
 mod endpoint_par;
