@@ -9,6 +9,7 @@
 //! | backchannel authentication (OpenID Connect CIBA) | [`ciba::BackchannelEndpoint`] | `/backchannel/authentication`, then `/issue` or `/fail`; `/complete` |
 //! | OpenID Federation: entity configuration, explicit registration | [`federation::FederationEndpoint`] | `/federation/configuration`, `/federation/registration` |
 //! | grant management (FAPI) | [`grant_management::GrantManagementEndpoint`] | `/gm` |
+//! | credential issuer (OpenID4VCI): metadata, JWT VC issuer metadata, JWK Set, credential | [`credential_issuer::CredentialIssuerEndpoint`] | `/vci/metadata`, `/vci/jwtissuer`, `/vci/jwks`, `/vci/single/parse`, `/vci/single/issue` |
 //! | device authorization (RFC 8628) and its verification page | [`device::DeviceAuthorizationEndpoint`], [`device::DeviceVerification`] | `/device/authorization`, `/device/verification`, `/device/complete` |
 //! | UserInfo (OIDC Core §5.3) | [`userinfo::UserInfoEndpoint`] | `/auth/userinfo`, `/auth/userinfo/issue` |
 //! | discovery (OIDC Discovery, RFC 8414) | [`discovery::DiscoveryEndpoint`] | `/service/configuration` |
@@ -91,6 +92,9 @@ pub mod authorization;
 #[cfg(feature = "ciba")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ciba")))]
 pub mod ciba;
+#[cfg(feature = "credential-issuer")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-issuer")))]
+pub mod credential_issuer;
 #[cfg(feature = "device-flow")]
 #[cfg_attr(docsrs, doc(cfg(feature = "device-flow")))]
 pub mod device;

@@ -20,6 +20,7 @@ mod call_options;
 mod config;
 mod endpoint_authorization;
 mod endpoint_ciba;
+mod endpoint_credential_issuer;
 mod endpoint_device;
 mod endpoint_discovery;
 mod endpoint_federation;
