@@ -228,7 +228,13 @@ impl<D: BackchannelDelegate> BackchannelEndpoint<D> {
                 self.delegate.start(ticket, subject, request).await;
                 json_response(StatusCode::OK, content, "server_error")
             }
-            other => {
+            // Authlete's error, a ticket it no longer knows, or an action
+            // newer than this crate: the client learns only that it failed.
+            other @ (Some(
+                CibaIssueAction::InternalServerError | CibaIssueAction::InvalidTicket,
+            )
+            | Some(_)
+            | None) => {
                 unexpected_action(ISSUE.id, other.as_ref().map(|a| a.as_str()), "not issued");
                 server_error()
             }
@@ -249,7 +255,7 @@ impl<D: BackchannelDelegate> BackchannelEndpoint<D> {
             Some(crate::enums::CibaFailAction::Forbidden) => {
                 json_response(StatusCode::FORBIDDEN, content, "access_denied")
             }
-            other => {
+            other @ (Some(crate::enums::CibaFailAction::InternalServerError) | Some(_) | None) => {
                 unexpected_action(FAIL.id, other.as_ref().map(|a| a.as_str()), "refusal");
                 server_error()
             }
@@ -309,7 +315,7 @@ impl<D: BackchannelDelegate> BackchannelEndpoint<D> {
                     }
                 })
             }
-            other => {
+            other @ (Some(CibaCompleteAction::ServerError) | Some(_) | None) => {
                 unexpected_action(
                     COMPLETE.id,
                     other.as_ref().map(|a| a.as_str()),

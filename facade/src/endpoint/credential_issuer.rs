@@ -88,7 +88,7 @@ impl<D: CredentialDelegate> CredentialIssuerEndpoint<D> {
         let found = match answer.action() {
             Some(CredentialIssuerMetadataAction::Ok) => Some(true),
             Some(CredentialIssuerMetadataAction::NotFound) => Some(false),
-            _ => None,
+            Some(CredentialIssuerMetadataAction::InternalServerError) | Some(_) | None => None,
         };
         document(METADATA.id, found, answer.response_content())
     }
@@ -115,7 +115,7 @@ impl<D: CredentialDelegate> CredentialIssuerEndpoint<D> {
         let found = match answer.action() {
             Some(JwtIssuerMetadataAction::Ok) => Some(true),
             Some(JwtIssuerMetadataAction::NotFound) => Some(false),
-            _ => None,
+            Some(JwtIssuerMetadataAction::InternalServerError) | Some(_) | None => None,
         };
         document(JWT_ISSUER.id, found, answer.response_content())
     }
@@ -132,7 +132,7 @@ impl<D: CredentialDelegate> CredentialIssuerEndpoint<D> {
         let found = match answer.action() {
             Some(CredentialIssuerJwksAction::Ok) => Some(true),
             Some(CredentialIssuerJwksAction::NotFound) => Some(false),
-            _ => None,
+            Some(CredentialIssuerJwksAction::InternalServerError) | Some(_) | None => None,
         };
         document(JWKS.id, found, answer.response_content())
     }
@@ -197,7 +197,7 @@ impl<D: CredentialDelegate> CredentialIssuerEndpoint<D> {
                     "insufficient_scope",
                 );
             }
-            other => {
+            other @ (Some(CredentialParseAction::InternalServerError) | Some(_) | None) => {
                 unexpected_action(
                     PARSE_SINGLE.id,
                     other.as_ref().map(|a| a.as_str()),
@@ -243,7 +243,11 @@ impl<D: CredentialDelegate> CredentialIssuerEndpoint<D> {
             Some(CredentialIssueAction::Forbidden) => {
                 json_response(StatusCode::FORBIDDEN, content, "insufficient_scope")
             }
-            other => {
+            other @ (Some(
+                CredentialIssueAction::CallerError | CredentialIssueAction::InternalServerError,
+            )
+            | Some(_)
+            | None) => {
                 unexpected_action(
                     ISSUE_SINGLE.id,
                     other.as_ref().map(|a| a.as_str()),

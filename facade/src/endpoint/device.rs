@@ -191,7 +191,9 @@ impl DeviceVerification {
             }),
             Some(DeviceVerificationAction::Expired) => UserCodeStatus::Expired,
             Some(DeviceVerificationAction::NotExist) => UserCodeStatus::Unknown,
-            other => unexpected(VERIFICATION.id, other.as_ref().map(|a| a.as_str())),
+            other @ (Some(DeviceVerificationAction::InternalServerError) | Some(_) | None) => {
+                unexpected(VERIFICATION.id, other.as_ref().map(|a| a.as_str()))
+            }
         })
     }
 
@@ -215,7 +217,11 @@ impl DeviceVerification {
             Some(DeviceCompleteAction::Success) => UserCodeStatus::Decided,
             Some(DeviceCompleteAction::UserCodeExpired) => UserCodeStatus::Expired,
             Some(DeviceCompleteAction::UserCodeNotExist) => UserCodeStatus::Unknown,
-            other => unexpected(COMPLETE.id, other.as_ref().map(|a| a.as_str())),
+            other @ (Some(
+                DeviceCompleteAction::InvalidRequest | DeviceCompleteAction::ServerError,
+            )
+            | Some(_)
+            | None) => unexpected(COMPLETE.id, other.as_ref().map(|a| a.as_str())),
         })
     }
 }

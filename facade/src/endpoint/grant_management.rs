@@ -116,7 +116,12 @@ impl GrantManagementEndpoint {
             Some(GrantManagementResponseAction::NotFound) => {
                 json_response(StatusCode::NOT_FOUND, content, "invalid_grant")
             }
-            other => {
+            other @ (Some(
+                GrantManagementResponseAction::CallerError
+                | GrantManagementResponseAction::AuthleteError,
+            )
+            | Some(_)
+            | None) => {
                 unexpected_action(
                     PROCESS.id,
                     other.as_ref().map(|a| a.as_str()),
