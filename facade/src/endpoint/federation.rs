@@ -19,7 +19,7 @@
 use http::{Method, StatusCode};
 
 use super::failure::{method_not_allowed, outage, unexpected_action};
-use super::request::header;
+use super::request::is_labelled;
 use crate::client::Client;
 use crate::enums::{FederationConfigurationAction, FederationRegistrationAction};
 use crate::http_response::{json_response, jwt_response, server_error};
@@ -88,17 +88,16 @@ impl FederationEndpoint {
         if parts.method != Method::POST {
             return method_not_allowed("POST");
         }
-        let media_type = header(&parts.headers, "content-type")
-            .and_then(|t| t.split(';').next())
-            .map(|t| t.trim().to_ascii_lowercase());
         let Ok(text) = std::str::from_utf8(body.as_ref()) else {
             return json_response(StatusCode::BAD_REQUEST, None, "invalid_request");
         };
         let call = self.client.federation().register();
-        let call = match media_type.as_deref() {
-            Some(ENTITY_STATEMENT) => call.entity_configuration(text),
-            Some(TRUST_CHAIN) => call.trust_chain(text),
-            _ => return json_response(StatusCode::BAD_REQUEST, None, "invalid_request"),
+        let call = if is_labelled(&parts.headers, ENTITY_STATEMENT) {
+            call.entity_configuration(text)
+        } else if is_labelled(&parts.headers, TRUST_CHAIN) {
+            call.trust_chain(text)
+        } else {
+            return json_response(StatusCode::BAD_REQUEST, None, "invalid_request");
         };
         let answer = match call.send().await {
             Ok(answer) => answer,

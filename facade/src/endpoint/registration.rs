@@ -49,7 +49,7 @@ use std::future::Future;
 use http::{Method, StatusCode};
 
 use super::failure::{method_not_allowed, outage, unreadable_body};
-use super::request::{authorization, header};
+use super::request::{authorization, is_labelled};
 use crate::client::Client;
 use crate::enums::ClientRegistrationAction;
 use crate::http_response::{json_response, with_challenge};
@@ -184,12 +184,9 @@ fn answer(
 
 /// The body as text, when the request says it is JSON.
 fn json_text<'b>(parts: &http::request::Parts, body: &'b [u8]) -> Option<&'b str> {
-    let is_json = header(&parts.headers, "content-type").is_some_and(|t| {
-        t.split(';')
-            .next()
-            .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
-    });
-    is_json.then(|| std::str::from_utf8(body).ok()).flatten()
+    is_labelled(&parts.headers, "application/json")
+        .then(|| std::str::from_utf8(body).ok())
+        .flatten()
 }
 
 /// The bearer token of the `Authorization` header, if there is one.

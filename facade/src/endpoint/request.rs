@@ -81,15 +81,20 @@ pub(crate) fn authorization(headers: &http::HeaderMap) -> Result<Option<(&str, &
         .map(|(scheme, rest)| (scheme, rest.trim())))
 }
 
+/// Whether the request's body is labelled `media_type` (compared without
+/// case, with or without parameters such as `charset`).
+pub(crate) fn is_labelled(headers: &http::HeaderMap, media_type: &str) -> bool {
+    header(headers, CONTENT_TYPE.as_str()).is_some_and(|t| {
+        t.split(';')
+            .next()
+            .is_some_and(|t| t.trim().eq_ignore_ascii_case(media_type))
+    })
+}
+
 /// Whether the request's body is labelled a form
 /// (`application/x-www-form-urlencoded`, with or without parameters).
 pub(crate) fn is_form(headers: &http::HeaderMap) -> bool {
-    header(headers, CONTENT_TYPE.as_str()).is_some_and(|t| {
-        t.split(';').next().is_some_and(|t| {
-            t.trim()
-                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-        })
-    })
+    is_labelled(headers, "application/x-www-form-urlencoded")
 }
 
 /// `s` with form-urlencoding undone (`+` for space, `%XX`).

@@ -288,13 +288,12 @@ fn metadata_of(state: &mut State, id: i64) -> Value {
     };
     let mut metadata = json!({
         "client_id": id.to_string(),
-        "redirect_uris": list("redirectUris", false),
+        // Redirect URIs keep their case.
+        "redirect_uris": client.get("redirectUris").cloned().unwrap_or(json!([])),
         "grant_types": list("grantTypes", false),
         "token_endpoint_auth_method": client.get("tokenAuthMethod").and_then(lower),
         "client_id_issued_at": client.get("createdAt").and_then(Value::as_i64).unwrap_or(0) / 1000,
     });
-    // Redirect URIs keep their case.
-    metadata["redirect_uris"] = client.get("redirectUris").cloned().unwrap_or(json!([]));
     let response_types = list("responseTypes", true);
     if !response_types.is_empty() {
         metadata["response_types"] = json!(response_types);
