@@ -14,7 +14,7 @@
 //! for the stand-in's tickets. A report, not a pass/fail test: the numbers
 //! go into BENCHMARKS.md.
 
-#[path = "../examples/authorization_server.rs"]
+#[path = "../examples/authorization_server/main.rs"]
 #[allow(dead_code)]
 mod example;
 

@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
-use base64::Engine as _;
 use http::header::{COOKIE, HeaderMap, HeaderValue};
 
+use super::forms::random_id;
 use crate::endpoint::authorization::Interaction;
 
 /// How many sessions [`BrowserSessions`] keeps, and for how long.
@@ -382,13 +382,6 @@ fn cookie_values<'h>(headers: &'h HeaderMap, name: &'h str) -> impl Iterator<Ite
         .filter_map(|value| value.to_str().ok())
         .flat_map(|cookies| cookies.split(';'))
         .filter_map(move |cookie| cookie.trim().strip_prefix(name)?.strip_prefix('='))
-}
-
-/// 256 bits from the operating system's generator, base64url.
-fn random_id() -> Option<String> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).ok()?;
-    Some(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 
 #[cfg(test)]

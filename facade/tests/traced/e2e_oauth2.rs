@@ -15,7 +15,7 @@
 //! binary's tests must), and one runs every flow and checks that no token,
 //! code, password, secret or ticket reached it.
 
-#[path = "../../examples/authorization_server.rs"]
+#[path = "../../examples/authorization_server/main.rs"]
 #[allow(dead_code)]
 mod example;
 
@@ -278,6 +278,21 @@ impl Provider {
         let answer: std::collections::HashMap<_, _> = location.query_pairs().into_owned().collect();
         assert_eq!(answer.get("iss"), Some(&self.issuer), "{location}");
         answer
+    }
+
+    /// The demo client as a device: the device authorization and token
+    /// endpoints from discovery.
+    fn device_client(
+        &self,
+    ) -> BasicClient<EndpointNotSet, EndpointSet, EndpointNotSet, EndpointNotSet, EndpointSet> {
+        let at = |field: &str| self.metadata[field].as_str().expect(field).to_owned();
+        BasicClient::new(ClientId::new(DEMO_CLIENT_ID.into()))
+            .set_client_secret(ClientSecret::new(DEMO_CLIENT_SECRET.into()))
+            .set_device_authorization_url(
+                oauth2::DeviceAuthorizationUrl::new(at("device_authorization_endpoint"))
+                    .expect("URL"),
+            )
+            .set_token_uri(TokenUrl::new(at("token_endpoint")).expect("URL"))
     }
 
     /// The code flow with PKCE, from the first page to the tokens.
@@ -1442,23 +1457,20 @@ async fn an_openid_connect_relying_party_verifies_the_id_token() {
     provider.assert_logs_hold_none_of_at_least(8);
 }
 
+/// The device flow with `oauth2` as the device, and the user on the
+/// example's verification page: the code typed in, alice signed in, the
+/// device allowed; done while the device waits between its polls, so that
+/// `oauth2` first hears `authorization_pending` and polls again.
 #[tokio::test]
 async fn the_device_flow_gets_tokens_once_the_user_approves() {
-    use authlete::endpoint::device::{DeviceDecision, DeviceVerification, UserCodeStatus};
-    use oauth2::{DeviceAuthorizationUrl, StandardDeviceAuthorizationResponse};
+    use oauth2::StandardDeviceAuthorizationResponse;
 
     let provider = start().await;
     assert_eq!(
         provider.metadata["device_authorization_endpoint"],
         provider.url("/device_authorization")
     );
-    let at = |field: &str| provider.metadata[field].as_str().expect(field).to_owned();
-    let device = BasicClient::new(ClientId::new(DEMO_CLIENT_ID.into()))
-        .set_client_secret(ClientSecret::new(DEMO_CLIENT_SECRET.into()))
-        .set_device_authorization_url(
-            DeviceAuthorizationUrl::new(at("device_authorization_endpoint")).expect("URL"),
-        )
-        .set_token_uri(TokenUrl::new(at("token_endpoint")).expect("URL"));
+    let device = provider.device_client();
     let details: StandardDeviceAuthorizationResponse = device
         .exchange_device_code()
         .add_scope(Scope::new("openid".into()))
@@ -1468,40 +1480,52 @@ async fn the_device_flow_gets_tokens_once_the_user_approves() {
     let user_code = details.user_code().secret().clone();
     provider.saw(details.device_code().secret());
     provider.saw(&user_code);
-    assert!(details.verification_uri().as_str().starts_with("http"));
+    // The page the device shows as a QR code: the code comes preset.
+    let complete = details
+        .verification_uri_complete()
+        .expect("a verification_uri_complete")
+        .secret()
+        .clone();
+    assert!(
+        complete.starts_with(&provider.url("/device?")),
+        "{complete}"
+    );
 
-    // The verification page's calls, as the user types the code and
-    // approves; done while the device waits between its polls, so that
-    // `oauth2` first hears `authorization_pending` and polls again.
-    let verification = DeviceVerification::new(provider.authlete.client().expect("client"));
-    let UserCodeStatus::Valid(pending) = verification.look_up(&user_code).await.expect("look up")
-    else {
-        panic!("the user code should be valid");
-    };
-    assert_eq!(pending.scopes(), ["openid"]);
     let waits = Mutex::new(0);
+    let decided = Mutex::new(None);
     let sleep = |interval: std::time::Duration| {
         let first = {
             let mut waits = waits.lock().expect("not poisoned");
             *waits += 1;
             *waits == 1
         };
-        let (verification, user_code, authlete) = (&verification, &user_code, &provider.authlete);
+        let (provider, complete, decided) = (&provider, &complete, &decided);
         async move {
             if first {
-                let decided = verification
-                    .decide(
-                        user_code,
-                        DeviceDecision::Authorized {
-                            subject: ALICE.into(),
-                        },
+                let mut browser = Browser::new(provider);
+                let form = browser.get(Url::parse(complete).expect("URL")).await;
+                assert_secure_page(&form);
+                let consent = browser
+                    .submit(
+                        &form,
+                        &[("username", USERNAME), ("password", PASSWORD)],
+                        None,
                     )
-                    .await
-                    .expect("complete");
-                assert_eq!(decided, UserCodeStatus::Decided);
+                    .await;
+                assert_eq!(consent.status, 200, "{}", consent.html);
+                assert!(consent.html.contains("Demo App"), "{}", consent.html);
+                assert!(consent.html.contains("Alice Liddell"), "{}", consent.html);
+                assert_secure_page(&consent);
+                let done = browser
+                    .submit(&consent, &[], Some(("decision", "approve")))
+                    .await;
+                assert_eq!(done.status, 200, "{}", done.html);
+                assert!(done.html.contains("The device is allowed"), "{}", done.html);
+                assert_secure_page(&done);
+                *decided.lock().expect("not poisoned") = Some(consent);
             }
             // The stand-in's clock, not the test's, moves by the interval.
-            authlete.advance_clock(interval);
+            provider.authlete.advance_clock(interval);
         }
     };
     let tokens = device
@@ -1519,17 +1543,16 @@ async fn the_device_flow_gets_tokens_once_the_user_approves() {
     assert!(active);
     assert_eq!(subject.as_deref(), Some(ALICE));
 
-    // Spent: the code cannot be decided on again, nor the device code polled.
-    let again = verification
-        .decide(
-            &user_code,
-            DeviceDecision::Denied {
-                subject: ALICE.into(),
-            },
-        )
-        .await
-        .expect("complete");
-    assert_eq!(again, UserCodeStatus::Unknown);
+    // Spent: the consent form cannot be posted again, nor the device code
+    // polled.
+    let consent = decided
+        .into_inner()
+        .expect("not poisoned")
+        .expect("the page was shown");
+    let again = Browser::new(&provider)
+        .submit(&consent, &[], Some(("decision", "deny")))
+        .await;
+    assert_eq!(again.status, 400, "{}", again.html);
     let replay = device
         .exchange_device_access_token(&details)
         .request_async(&provider.http, |_| async {}, None)
@@ -1545,8 +1568,110 @@ async fn the_device_flow_gets_tokens_once_the_user_approves() {
             .contains("operation=\"device_authorization_api\""),
         "the capture saw the device authorization call"
     );
-    // The device code, the user code, the access token and the fixed secrets.
+    // The device code, the user code, the access token, the session-less
+    // form identifiers and the fixed secrets.
     provider.assert_logs_hold_none_of_at_least(6);
+}
+
+/// The user denies on the verification page, typing the code in lower
+/// case with a dash (RFC 8628 §6.1): the device hears `access_denied`.
+#[tokio::test]
+async fn a_device_the_user_denies_hears_access_denied() {
+    use oauth2::{DeviceCodeErrorResponseType, StandardDeviceAuthorizationResponse};
+
+    let provider = start().await;
+    let device = provider.device_client();
+    let details: StandardDeviceAuthorizationResponse = device
+        .exchange_device_code()
+        .add_scope(Scope::new("openid".into()))
+        .request_async(&provider.http)
+        .await
+        .expect("the device authorization endpoint answers");
+    let code = details.user_code().secret().to_ascii_lowercase();
+    let typed = format!("{}-{}", &code[..4], &code[4..]);
+    let mut browser = Browser::new(&provider);
+    let form = browser
+        .get(Url::parse(&provider.url("/device")).expect("URL"))
+        .await;
+    let consent = browser
+        .submit(
+            &form,
+            &[
+                ("user_code", &typed),
+                ("username", USERNAME),
+                ("password", PASSWORD),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(consent.status, 200, "{}", consent.html);
+    let done = browser
+        .submit(&consent, &[], Some(("decision", "deny")))
+        .await;
+    assert!(done.html.contains("The device was denied"), "{}", done.html);
+    let answer = device
+        .exchange_device_access_token(&details)
+        .request_async(&provider.http, |_| async {}, None)
+        .await;
+    assert!(
+        matches!(answer, Err(RequestTokenError::ServerResponse(ref e)) if *e.error() == DeviceCodeErrorResponseType::AccessDenied),
+        "{answer:?}"
+    );
+}
+
+/// User codes are short, so wrong ones count like wrong passwords: after
+/// five, the account is locked and the page stops asking Authlete.
+#[tokio::test]
+async fn wrong_user_codes_are_throttled() {
+    let provider = start().await;
+    let mut browser = Browser::new(&provider);
+    let mut page = browser
+        .get(Url::parse(&provider.url("/device")).expect("URL"))
+        .await;
+    for guess in [
+        "BBBBBBBB", "CCCCCCCC", "DDDDDDDD", "FFFFFFFF", "GGGGGGGG", "HHHHHHHH",
+    ] {
+        page = browser
+            .submit(
+                &page,
+                &[
+                    ("user_code", guess),
+                    ("username", USERNAME),
+                    ("password", PASSWORD),
+                ],
+                None,
+            )
+            .await;
+        assert_eq!(page.status, 200, "{}", page.html);
+        assert!(
+            page.html.contains("No device is waiting for that code"),
+            "{}",
+            page.html
+        );
+    }
+    let asked = provider
+        .authlete
+        .requests_to(&authlete::operations::device_flow::VERIFICATION)
+        .len();
+    assert_eq!(asked, 6);
+    let refused = browser
+        .submit(
+            &page,
+            &[
+                ("user_code", "JJJJJJJJ"),
+                ("username", USERNAME),
+                ("password", PASSWORD),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(refused.status, 429, "{}", refused.html);
+    assert_secure_page(&refused);
+    let asked_after = provider
+        .authlete
+        .requests_to(&authlete::operations::device_flow::VERIFICATION)
+        .len();
+    assert_eq!(asked_after, asked, "a throttled guess is not looked up");
 }
 
 /// RFC 7591 registration by `openidconnect`'s registration client, then

@@ -16,7 +16,8 @@
 //! | `POST /revoke` | token revocation (RFC 7009) |
 //! | `GET, POST /userinfo` | UserInfo endpoint |
 //! | `POST /par` | pushed authorization requests (RFC 9126) |
-//! | `POST /device_authorization` | device authorization (RFC 8628; the verification page is not served yet) |
+//! | `POST /device_authorization` | device authorization (RFC 8628) |
+//! | `GET, POST /device`, `POST /device/decide` | the device verification page: the user types the code, signs in and decides |
 //! | `POST /register`, `GET, PUT, DELETE /register/{client_id}` | dynamic client registration and management (RFC 7591, 7592), open to anyone |
 //! | `GET /api/me` | a protected API: the token's subject, as JSON |
 //! | `GET /callback` | the demo client's landing page, to see the code |
@@ -39,6 +40,8 @@
 //!
 //! The tests (`tests/traced/e2e_oauth2.rs`) include this file for [`app`] and
 //! [`start_stand_in`], and drive it with the `oauth2` crate as the client.
+
+mod device;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -249,6 +252,7 @@ struct Provider {
     token: TokenEndpoint<DemoUsers>,
     par: ParEndpoint,
     device: DeviceAuthorizationEndpoint,
+    device_pages: device::DevicePages,
     registration: RegistrationEndpoint<OpenRegistration>,
     userinfo: UserInfoEndpoint<DemoUsers>,
     introspection: IntrospectionEndpoint<DemoResourceServers>,
@@ -272,6 +276,7 @@ impl Provider {
                 .token_endpoint_url(format!("{issuer}/token")),
             par: ParEndpoint::new(client.clone()).endpoint_url(format!("{issuer}/par")),
             device: DeviceAuthorizationEndpoint::new(client.clone()),
+            device_pages: device::DevicePages::new(client),
             // Open registration suits a demo; a deployment decides who may
             // register through its own `RegistrationPolicy`.
             registration: RegistrationEndpoint::new(client.clone(), OpenRegistration),
@@ -318,6 +323,8 @@ pub fn app(client: Client, issuer: &str) -> Router {
         .route("/userinfo", get(userinfo).post(userinfo))
         .route("/par", post(par))
         .route("/device_authorization", post(device_authorization))
+        .route("/device", get(device_page).post(device_sign_in))
+        .route("/device/decide", post(device_decide).get(form_only))
         .route("/register", post(register))
         .route(
             "/register/{client_id}",
@@ -365,6 +372,35 @@ async fn device_authorization(State(provider): Shared, request: Request) -> Resp
         Ok(request) => provider.device.handle(request).await.into_response(),
         Err(refusal) => refusal,
     }
+}
+
+/// The device verification page; see [`device`].
+async fn device_page(State(provider): Shared, Query(query): Query<device::CodeQuery>) -> Response {
+    provider.device_pages.show(query)
+}
+
+async fn device_sign_in(
+    State(provider): Shared,
+    connection: Option<Extension<ConnectInfo<SocketAddr>>>,
+    Form(form): Form<device::CodeForm>,
+) -> Response {
+    provider
+        .device_pages
+        .sign_in(&provider.users, peer(connection), form)
+        .await
+}
+
+async fn device_decide(
+    State(provider): Shared,
+    Form(form): Form<device::DecisionForm>,
+) -> Response {
+    provider.device_pages.decide(form).await
+}
+
+/// The client's address, when the server was started with it, for the
+/// throttles.
+fn peer(connection: Option<Extension<ConnectInfo<SocketAddr>>>) -> Option<IpAddr> {
+    connection.map(|Extension(ConnectInfo(address))| address.ip())
 }
 
 async fn register(State(provider): Shared, request: Request) -> Response {
@@ -495,10 +531,9 @@ async fn login(
     else {
         return no_request_in_progress();
     };
-    let address = connection.map(|Extension(ConnectInfo(address))| address.ip());
     let user = match provider
         .users
-        .log_in(&form.username, &form.password, address)
+        .log_in(&form.username, &form.password, peer(connection))
     {
         Ok(user) => user,
         Err(throttled) => return throttled.page().into_response(),
@@ -612,15 +647,8 @@ impl View {
             .scopes()
             .iter()
             .filter_map(|scope| {
-                let name = scope.name.clone()?;
-                // The service's own description first, then the standard one.
-                let sentence = scope
-                    .description
-                    .clone()
-                    .filter(|d| !d.is_empty())
-                    .or_else(|| describe_scope(&name).map(str::to_owned))
-                    .unwrap_or_else(|| format!("Use the permission \u{201c}{name}\u{201d}."));
-                Some((name, sentence))
+                let name = scope.name.as_deref()?;
+                Some(scope_line(name, scope.description.as_deref()))
             })
             .collect();
         View {
@@ -635,37 +663,20 @@ impl View {
     }
 }
 
-/// The login page, with an error after a failed attempt. The hidden
-/// `interaction` field names the request the login is for.
-fn login_page(view: &View, interaction: &str, error: Option<&str>) -> http::Response<String> {
-    let error = error.map_or(String::new(), |e| {
-        format!("<p><strong>{}</strong></p>", escape_html(e))
-    });
-    let body = format!(
-        "<p>{client} asks you to sign in.</p>{error}\
-         <form method=\"post\" action=\"/login\">\
-         <input type=\"hidden\" name=\"interaction\" value=\"{interaction}\">\
-         <p><label>Username <input name=\"username\" value=\"{hint}\" autocomplete=\"username\"></label></p>\
-         <p><label>Password <input name=\"password\" type=\"password\" autocomplete=\"current-password\"></label></p>\
-         <p><button type=\"submit\">Sign in</button></p>\
-         </form>",
-        client = escape_html(&view.client),
-        interaction = escape_html(interaction),
-        // A client naming the user it expects presets the field.
-        hint = escape_html(&view.login_hint),
-    );
-    page(StatusCode::OK, "Sign in", &body)
+/// A scope with the sentence that says what it gives: the service's own
+/// description first, then the standard one.
+fn scope_line(name: &str, description: Option<&str>) -> (String, String) {
+    let sentence = description
+        .filter(|d| !d.is_empty())
+        .map(str::to_owned)
+        .or_else(|| describe_scope(name).map(str::to_owned))
+        .unwrap_or_else(|| format!("Use the permission \u{201c}{name}\u{201d}."));
+    (name.to_owned(), sentence)
 }
 
-/// The consent page: who is signed in, who asks, what each scope gives,
-/// and two buttons bound to this one request.
-fn consent_page(view: &View, interaction: &str, user: &LoggedIn) -> http::Response<String> {
-    let who = DemoUsers::by_subject(&user.subject).map_or_else(
-        || user.subject.clone(),
-        |u| format!("{} {} ({})", u.given_name, u.family_name, u.username),
-    );
-    let scopes: String = view
-        .scopes
+/// The scopes as the list a consent page shows.
+fn scope_list(scopes: &[(String, String)]) -> String {
+    let items: String = scopes
         .iter()
         .map(|(name, sentence)| {
             format!(
@@ -675,17 +686,79 @@ fn consent_page(view: &View, interaction: &str, user: &LoggedIn) -> http::Respon
             )
         })
         .collect();
+    format!("<ul>{items}</ul>")
+}
+
+/// The user `subject` as a page names them: their name, not the
+/// identifier tokens carry.
+fn display_name(subject: &str) -> String {
+    DemoUsers::by_subject(subject).map_or_else(
+        || subject.to_owned(),
+        |u| format!("{} {} ({})", u.given_name, u.family_name, u.username),
+    )
+}
+
+/// The login page, with an error after a failed attempt. The hidden
+/// `interaction` field names the request the login is for.
+fn login_page(view: &View, interaction: &str, error: Option<&str>) -> http::Response<String> {
     let body = format!(
-        "<p>You are signed in as {who}.</p>\
-         <p><strong>{client}</strong> would like to:</p><ul>{scopes}</ul>\
-         <form method=\"post\" action=\"/consent\">\
+        "<p>{client} asks you to sign in.</p>{error}\
+         <form method=\"post\" action=\"/login\">\
          <input type=\"hidden\" name=\"interaction\" value=\"{interaction}\">\
+         {credentials}\
+         <p><button type=\"submit\">Sign in</button></p>\
+         </form>",
+        client = escape_html(&view.client),
+        error = error_line(error),
+        interaction = escape_html(interaction),
+        // A client naming the user it expects presets the field.
+        credentials = credential_fields(&view.login_hint),
+    );
+    page(StatusCode::OK, "Sign in", &body)
+}
+
+/// What went wrong with the last post, in bold; nothing without an error.
+fn error_line(error: Option<&str>) -> String {
+    error.map_or(String::new(), |e| {
+        format!("<p><strong>{}</strong></p>", escape_html(e))
+    })
+}
+
+/// The username and password fields of a sign-in form, the username
+/// preset to `hint`.
+fn credential_fields(hint: &str) -> String {
+    format!(
+        "<p><label>Username <input name=\"username\" value=\"{}\" autocomplete=\"username\"></label></p>\
+         <p><label>Password <input name=\"password\" type=\"password\" autocomplete=\"current-password\"></label></p>",
+        escape_html(hint)
+    )
+}
+
+/// A form with an Allow and a Deny button (`decision` = `approve` or
+/// `deny`), posted to `action` with the hidden `field` naming what the
+/// page showed: the form acts on that and nothing else.
+fn decision_form(action: &str, field: &str, id: &str) -> String {
+    format!(
+        "<form method=\"post\" action=\"{action}\">\
+         <input type=\"hidden\" name=\"{field}\" value=\"{id}\">\
          <button type=\"submit\" name=\"decision\" value=\"approve\">Allow</button> \
          <button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button>\
          </form>",
-        who = escape_html(&who),
+        id = escape_html(id),
+    )
+}
+
+/// The consent page: who is signed in, who asks, what each scope gives,
+/// and two buttons bound to this one request.
+fn consent_page(view: &View, interaction: &str, user: &LoggedIn) -> http::Response<String> {
+    let body = format!(
+        "<p>You are signed in as {who}.</p>\
+         <p><strong>{client}</strong> would like to:</p>{scopes}\
+         {form}",
+        who = escape_html(&display_name(&user.subject)),
         client = escape_html(&view.client),
-        interaction = escape_html(interaction),
+        scopes = scope_list(&view.scopes),
+        form = decision_form("/consent", "interaction", interaction),
     );
     page(StatusCode::OK, "Allow access?", &body)
 }
