@@ -18,6 +18,8 @@
 //! | `POST /par` | pushed authorization requests (RFC 9126) |
 //! | `POST /device_authorization` | device authorization (RFC 8628) |
 //! | `GET, POST /device`, `POST /device/decide` | the device verification page: the user types the code, signs in and decides |
+//! | `POST /backchannel/authentication` | CIBA: a client asks for tokens for a user it names (`login_hint`) |
+//! | `GET, POST /ciba`, `POST /ciba/decide` | the demo's CIBA authentication device: the user signs in and decides |
 //! | `POST /register`, `GET, PUT, DELETE /register/{client_id}` | dynamic client registration and management (RFC 7591, 7592), open to anyone |
 //! | `GET /api/me` | a protected API: the token's subject, as JSON |
 //! | `GET /callback` | the demo client's landing page, to see the code |
@@ -41,6 +43,7 @@
 //! The tests (`tests/traced/e2e_oauth2.rs`) include this file for [`app`] and
 //! [`start_stand_in`], and drive it with the `oauth2` crate as the client.
 
+mod ciba;
 mod device;
 
 use std::collections::HashMap;
@@ -55,6 +58,7 @@ use authlete::browser::{
 use authlete::endpoint::authorization::{
     Authenticated, AuthorizationDelegate, AuthorizationEndpoint, AuthorizationOutcome, Interaction,
 };
+use authlete::endpoint::ciba::BackchannelEndpoint;
 use authlete::endpoint::device::DeviceAuthorizationEndpoint;
 use authlete::endpoint::discovery::DiscoveryEndpoint;
 use authlete::endpoint::introspection::{
@@ -253,6 +257,8 @@ struct Provider {
     par: ParEndpoint,
     device: DeviceAuthorizationEndpoint,
     device_pages: device::DevicePages,
+    backchannel: BackchannelEndpoint<ciba::DemoBackchannel>,
+    ciba_pages: ciba::CibaPages,
     registration: RegistrationEndpoint<OpenRegistration>,
     userinfo: UserInfoEndpoint<DemoUsers>,
     introspection: IntrospectionEndpoint<DemoResourceServers>,
@@ -270,6 +276,7 @@ impl Provider {
         // (a development server on loopback), where browsers would drop it.
         let sessions = BrowserSessions::default().secure_cookie(issuer.starts_with("https:"));
         let users = DemoUsers::default();
+        let backchannel = ciba::DemoBackchannel::default();
         Provider {
             authorization: AuthorizationEndpoint::new(client.clone(), Sessions(sessions)),
             token: TokenEndpoint::new(client.clone(), users.clone())
@@ -277,6 +284,8 @@ impl Provider {
             par: ParEndpoint::new(client.clone()).endpoint_url(format!("{issuer}/par")),
             device: DeviceAuthorizationEndpoint::new(client.clone()),
             device_pages: device::DevicePages::new(client),
+            backchannel: BackchannelEndpoint::new(client.clone(), backchannel.clone()),
+            ciba_pages: ciba::CibaPages::new(&backchannel),
             // Open registration suits a demo; a deployment decides who may
             // register through its own `RegistrationPolicy`.
             registration: RegistrationEndpoint::new(client.clone(), OpenRegistration),
@@ -325,6 +334,9 @@ pub fn app(client: Client, issuer: &str) -> Router {
         .route("/device_authorization", post(device_authorization))
         .route("/device", get(device_page).post(device_sign_in))
         .route("/device/decide", post(device_decide).get(form_only))
+        .route("/backchannel/authentication", post(backchannel))
+        .route("/ciba", get(ciba_page).post(ciba_sign_in))
+        .route("/ciba/decide", post(ciba_decide).get(form_only))
         .route("/register", post(register))
         .route(
             "/register/{client_id}",
@@ -395,6 +407,35 @@ async fn device_decide(
     Form(form): Form<device::DecisionForm>,
 ) -> Response {
     provider.device_pages.decide(form).await
+}
+
+async fn backchannel(State(provider): Shared, request: Request) -> Response {
+    match buffered(request).await {
+        Ok(request) => provider.backchannel.handle(request).await.into_response(),
+        Err(refusal) => refusal,
+    }
+}
+
+/// The demo's authentication device for CIBA; see [`ciba`].
+async fn ciba_page(State(provider): Shared) -> Response {
+    provider.ciba_pages.show()
+}
+
+async fn ciba_sign_in(
+    State(provider): Shared,
+    connection: Option<Extension<ConnectInfo<SocketAddr>>>,
+    Form(form): Form<ciba::SignInForm>,
+) -> Response {
+    provider
+        .ciba_pages
+        .sign_in(&provider.users, peer(connection), form)
+}
+
+async fn ciba_decide(State(provider): Shared, Form(form): Form<ciba::DecisionForm>) -> Response {
+    provider
+        .ciba_pages
+        .decide(&provider.backchannel, form)
+        .await
 }
 
 /// The client's address, when the server was started with it, for the

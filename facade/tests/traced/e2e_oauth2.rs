@@ -23,7 +23,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Mutex;
 
-use authlete::operations::{authorization, tokens};
+use authlete::operations::{authorization, ciba, tokens};
 use authlete::testing::{MOCK_ACCESS_TOKEN, MockAuthlete};
 use example::{
     DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REDIRECT_PATH, RESOURCE_SERVER_ID,
@@ -295,6 +295,36 @@ impl Provider {
             .set_token_uri(TokenUrl::new(at("token_endpoint")).expect("URL"))
     }
 
+    /// A backchannel authentication request by the demo client
+    /// (`client_secret_basic`): the status and the JSON answer.
+    async fn ciba_request(&self, endpoint: &str, form: &[(&str, &str)]) -> (u16, Value) {
+        let response = no_redirects()
+            .post(endpoint)
+            .basic_auth(DEMO_CLIENT_ID, Some(DEMO_CLIENT_SECRET))
+            .form(form)
+            .send()
+            .await
+            .expect("the backchannel endpoint answers");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("JSON"))
+    }
+
+    /// One poll of the token endpoint for `auth_req_id`.
+    async fn ciba_poll(&self, auth_req_id: &str) -> (u16, Value) {
+        let response = no_redirects()
+            .post(self.url("/token"))
+            .basic_auth(DEMO_CLIENT_ID, Some(DEMO_CLIENT_SECRET))
+            .form(&[
+                ("grant_type", "urn:openid:params:grant-type:ciba"),
+                ("auth_req_id", auth_req_id),
+            ])
+            .send()
+            .await
+            .expect("the token endpoint answers");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("JSON"))
+    }
+
     /// The code flow with PKCE, from the first page to the tokens.
     async fn code_flow(&self) -> Tokens {
         let (start, state, verifier) = self.authorization_request();
@@ -370,7 +400,15 @@ impl Provider {
             ]
             .map(String::from),
         );
-        for operation in [&authorization::ISSUE, &authorization::FAIL, &tokens::ISSUE] {
+        let ticketed = [
+            &authorization::ISSUE,
+            &authorization::FAIL,
+            &tokens::ISSUE,
+            &ciba::ISSUE,
+            &ciba::FAIL,
+            &ciba::COMPLETE,
+        ];
+        for operation in ticketed {
             for request in self.authlete.requests_to(operation) {
                 secrets.extend(request.json()["ticket"].as_str().map(String::from));
             }
@@ -906,8 +944,33 @@ async fn discovery_names_the_routes_the_provider_serves() {
         ("introspection_endpoint", "/introspect"),
         ("revocation_endpoint", "/revoke"),
         ("pushed_authorization_request_endpoint", "/par"),
+        ("device_authorization_endpoint", "/device_authorization"),
+        ("registration_endpoint", "/register"),
+        (
+            "backchannel_authentication_endpoint",
+            "/backchannel/authentication",
+        ),
     ] {
         assert_eq!(provider.metadata[field], provider.url(path), "{field}");
+    }
+    // Every endpoint discovery names is served: none answers 404, nor 405
+    // to the method its specification uses.
+    let metadata = provider.metadata.as_object().expect("an object");
+    let named: Vec<_> = metadata
+        .iter()
+        .filter(|(field, _)| field.ends_with("_endpoint") || *field == "jwks_uri")
+        .collect();
+    assert!(named.len() >= 10, "{named:?}");
+    for (field, url) in named {
+        let url = url.as_str().expect("a URL");
+        let fetched = ["authorization_endpoint", "userinfo_endpoint", "jwks_uri"];
+        let request = if fetched.contains(&field.as_str()) {
+            no_redirects().get(url)
+        } else {
+            no_redirects().post(url).form(&[("x", "y")])
+        };
+        let status = request.send().await.expect("an answer").status().as_u16();
+        assert!(status != 404 && status != 405, "{field} {url}: {status}");
     }
     let jwks: Value = reqwest::get(provider.url("/jwks"))
         .await
@@ -1672,6 +1735,165 @@ async fn wrong_user_codes_are_throttled() {
         .requests_to(&authlete::operations::device_flow::VERIFICATION)
         .len();
     assert_eq!(asked_after, asked, "a throttled guess is not looked up");
+}
+
+/// A CIBA client written from CIBA Core (§7, §10.1, §11): it names alice
+/// by `login_hint` with a binding message, polls, hears
+/// `authorization_pending`, and gets an access token and an ID token for
+/// her once she approves on the demo's authentication device.
+#[tokio::test]
+async fn a_ciba_poll_client_gets_tokens_once_the_user_approves_on_her_device() {
+    let provider = start().await;
+    let endpoint = provider.metadata["backchannel_authentication_endpoint"]
+        .as_str()
+        .expect("discovery names the backchannel endpoint")
+        .to_owned();
+    let modes = &provider.metadata["backchannel_token_delivery_modes_supported"];
+    assert!(
+        modes.as_array().is_some_and(|m| m.contains(&"poll".into())),
+        "{modes}"
+    );
+
+    let (status, started) = provider
+        .ciba_request(
+            &endpoint,
+            &[
+                ("scope", "openid email"),
+                ("login_hint", USERNAME),
+                ("binding_message", "W4SCT"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{started}");
+    let auth_req_id = started["auth_req_id"]
+        .as_str()
+        .expect("an auth_req_id")
+        .to_owned();
+    provider.saw(&auth_req_id);
+    assert!(
+        started["expires_in"].as_i64().is_some_and(|e| e > 0),
+        "{started}"
+    );
+    let interval = started["interval"].as_u64().expect("an interval");
+
+    let (status, pending) = provider.ciba_poll(&auth_req_id).await;
+    assert_eq!(
+        (status, pending["error"].as_str()),
+        (400, Some("authorization_pending"))
+    );
+
+    // Alice's authentication device: sign in, see the request with the
+    // client's binding message, allow it.
+    let mut browser = Browser::new(&provider);
+    let sign_in = browser
+        .get(Url::parse(&provider.url("/ciba")).expect("URL"))
+        .await;
+    assert_secure_page(&sign_in);
+    let decision = browser
+        .submit(
+            &sign_in,
+            &[("username", USERNAME), ("password", PASSWORD)],
+            None,
+        )
+        .await;
+    assert_eq!(decision.status, 200, "{}", decision.html);
+    assert!(decision.html.contains("W4SCT"), "{}", decision.html);
+    assert!(decision.html.contains("Demo App"), "{}", decision.html);
+    assert_secure_page(&decision);
+    let done = browser
+        .submit(&decision, &[], Some(("decision", "approve")))
+        .await;
+    assert!(done.html.contains("Allowed"), "{}", done.html);
+    // The same page posted again decides nothing.
+    let again = browser
+        .submit(&decision, &[], Some(("decision", "deny")))
+        .await;
+    assert_eq!(again.status, 400, "{}", again.html);
+
+    provider
+        .authlete
+        .advance_clock(std::time::Duration::from_secs(interval));
+    let (status, tokens) = provider.ciba_poll(&auth_req_id).await;
+    assert_eq!(status, 200, "{tokens}");
+    let access = tokens["access_token"].as_str().expect("an access token");
+    provider.saw(access);
+    let id_token = tokens["id_token"].as_str().expect("an ID token");
+    provider.saw(id_token);
+    let claims = jwt_claims(id_token);
+    assert_eq!(claims["sub"], ALICE);
+    assert_eq!(claims["aud"], DEMO_CLIENT_ID);
+    let (active, subject) = provider
+        .introspect(&AccessToken::new(access.to_owned()))
+        .await;
+    assert!(active);
+    assert_eq!(subject.as_deref(), Some(ALICE));
+
+    // Spent: the request cannot be polled again.
+    let (status, spent) = provider.ciba_poll(&auth_req_id).await;
+    assert_eq!(
+        (status, spent["error"].as_str()),
+        (400, Some("invalid_grant"))
+    );
+    provider.assert_logs_hold_none_of_at_least(6);
+}
+
+/// The delegate's refusals reach the client as CIBA Core §13 names them.
+#[tokio::test]
+async fn a_ciba_request_for_nobody_the_provider_knows_is_refused() {
+    let provider = start().await;
+    let endpoint = provider.url("/backchannel/authentication");
+    let (status, refused) = provider
+        .ciba_request(&endpoint, &[("scope", "openid"), ("login_hint", "mallory")])
+        .await;
+    assert_eq!(
+        (status, refused["error"].as_str()),
+        (400, Some("unknown_user_id")),
+        "{refused}"
+    );
+    let long = "x".repeat(41);
+    let (status, refused) = provider
+        .ciba_request(
+            &endpoint,
+            &[
+                ("scope", "openid"),
+                ("login_hint", "alice@example.com"),
+                ("binding_message", &long),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (status, refused["error"].as_str()),
+        (400, Some("invalid_binding_message")),
+        "{refused}"
+    );
+    // Nothing waits on alice's device.
+    let mut browser = Browser::new(&provider);
+    let sign_in = browser
+        .get(Url::parse(&provider.url("/ciba")).expect("URL"))
+        .await;
+    let empty = browser
+        .submit(
+            &sign_in,
+            &[("username", USERNAME), ("password", PASSWORD)],
+            None,
+        )
+        .await;
+    assert!(
+        empty.html.contains("No request is waiting"),
+        "{}",
+        empty.html
+    );
+}
+
+/// The claims of a JWT, unverified: the relying-party test checks
+/// signatures; this one what they say.
+fn jwt_claims(jwt: &str) -> Value {
+    use base64::Engine as _;
+    let payload = jwt.split('.').nth(1).expect("a payload");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .expect("base64url");
+    serde_json::from_slice(&bytes).expect("JSON claims")
 }
 
 /// RFC 7591 registration by `openidconnect`'s registration client, then
