@@ -1,6 +1,6 @@
 //! Client-Initiated Backchannel Authentication (OpenID Connect CIBA Core),
 //! ready: the backchannel authentication endpoint, the call that reports
-//! the user's decision, and the delivery of ping notifications.
+//! the user's decision, and the delivery of ping and push notifications.
 //!
 //! 1. The client POSTs to the **backchannel authentication endpoint**.
 //!    [`BackchannelEndpoint::handle`] forwards the form and the client's
@@ -20,7 +20,9 @@
 //!    by [`TokenEndpoint`](super::token::TokenEndpoint)); a ping client is
 //!    notified first: `complete` POSTs `{"auth_req_id": ...}` to its
 //!    registered notification endpoint with its notification token as a
-//!    bearer token (CIBA Core §10.2).
+//!    bearer token (CIBA Core §10.2). A push client gets the tokens
+//!    themselves there, or the error (§10.3), in the same way: Authlete
+//!    writes the body, `complete` delivers it.
 //!
 //! The ticket, the notification token and Authlete's `responseContent`
 //! never reach the logs or `Debug` output.
@@ -34,7 +36,8 @@ use super::failure::{outage, unexpected_action};
 use super::form_post::client_form;
 use crate::client::Client;
 use crate::enums::{
-    CibaAction, CibaCompleteAction, CibaCompleteResult, CibaFailReason, CibaIssueAction,
+    CibaAction, CibaCompleteAction, CibaCompleteResult, CibaFailAction, CibaFailReason,
+    CibaIssueAction,
 };
 use crate::error::Error;
 use crate::http_response::{json_response, server_error};
@@ -249,13 +252,13 @@ impl<D: BackchannelDelegate> BackchannelEndpoint<D> {
         };
         let content = answer.response_content().map(str::to_owned);
         match answer.action() {
-            Some(crate::enums::CibaFailAction::BadRequest) => {
+            Some(CibaFailAction::BadRequest) => {
                 json_response(StatusCode::BAD_REQUEST, content, "invalid_request")
             }
-            Some(crate::enums::CibaFailAction::Forbidden) => {
+            Some(CibaFailAction::Forbidden) => {
                 json_response(StatusCode::FORBIDDEN, content, "access_denied")
             }
-            other @ (Some(crate::enums::CibaFailAction::InternalServerError) | Some(_) | None) => {
+            other @ (Some(CibaFailAction::InternalServerError) | Some(_) | None) => {
                 unexpected_action(FAIL.id, other.as_ref().map(|a| a.as_str()), "refusal");
                 server_error()
             }

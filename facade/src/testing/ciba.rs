@@ -9,15 +9,19 @@
 //!
 //! The client's delivery mode is its `bcDeliveryMode` (`POLL` unless a
 //! client made through the API sets another): `/complete` answers
-//! `NO_ACTION` for poll and `NOTIFICATION` for ping, with the client's
-//! notification endpoint and token and `{"auth_req_id": …}` to send.
+//! `NO_ACTION` for poll and `NOTIFICATION` for ping and push, with the
+//! client's notification endpoint and token and what to send: for ping
+//! `{"auth_req_id": …}`, for push the token response with `auth_req_id`
+//! (its ID token carrying `urn:openid:params:jwt:claim:auth_req_id`), or
+//! `access_denied` / `expired_token` (CIBA Core §10.3.1, §12).
 //!
 //! Decisions where Authlete's documentation is silent: requests live 600 s
 //! unless `requested_expiry` asks for less, and ask for a 5 s interval; a
 //! public client is `unauthorized_client` (CIBA Core §7.1 wants an
-//! authenticated client); push delivery is not modelled, and a push client
-//! is refused with `unauthorized_client` saying so, rather than answered as
-//! if it polled; `/complete` for a ticket that was never issued is
+//! authenticated client); a push client's request is spent by `/complete`,
+//! and its polls at the token endpoint hear `unauthorized_client` (CIBA Core
+//! §10.3 gives push clients no token endpoint); the push ID token has no
+//! `rt_hash`; `/complete` for a ticket that was never issued is
 //! `SERVER_ERROR`.
 
 use std::collections::HashMap;
@@ -27,8 +31,8 @@ use serde_json::{Value, json};
 use crate::operations::{self as op, OperationInfo};
 
 use super::device::{
-    Approval, Polled, Waiting, bad, checked_request, client_fields, decision, scope_objects,
-    take_approval,
+    Approval, Decision, Polled, Waiting, bad, checked_request, client_fields, decision,
+    scope_objects, take_approval,
 };
 use super::reply::{Reply, direct, oauth_error};
 use super::request::Authenticated;
@@ -81,6 +85,18 @@ struct Request {
 enum Mode {
     Poll,
     Ping,
+    Push,
+}
+
+impl Mode {
+    /// Authlete's `DeliveryMode` name.
+    fn name(self) -> &'static str {
+        match self {
+            Mode::Poll => "POLL",
+            Mode::Ping => "PING",
+            Mode::Push => "PUSH",
+        }
+    }
 }
 
 /// The answer to CIBA's operations; `None` for the others.
@@ -107,12 +123,7 @@ fn authentication(state: &mut State, body: &Value) -> Reply {
         );
     }
     let mode = match delivery_mode(state, &client.key) {
-        Some("PUSH") => {
-            return bad(
-                "unauthorized_client",
-                "The stand-in does not model CIBA's push delivery; register the client for poll or ping.",
-            );
-        }
+        Some("PUSH") => Mode::Push,
         Some("PING") => Mode::Ping,
         _ => Mode::Poll,
     };
@@ -134,10 +145,10 @@ fn authentication(state: &mut State, body: &Value) -> Reply {
         );
     };
     let notification_token = form.get("client_notification_token");
-    if mode == Mode::Ping && notification_token.is_none() {
+    if mode != Mode::Poll && notification_token.is_none() {
         return bad(
             "invalid_request",
-            "A ping client must send a client_notification_token.",
+            "A ping or push client must send a client_notification_token.",
         );
     }
     let lifetime = match form.get("requested_expiry").map(str::parse::<i64>) {
@@ -157,7 +168,7 @@ fn authentication(state: &mut State, body: &Value) -> Reply {
     answer["hintType"] = json!(hint_type);
     answer["hint"] = json!(hint);
     answer["scopes"] = scope_objects(&scopes);
-    answer["deliveryMode"] = json!(if mode == Mode::Ping { "PING" } else { "POLL" });
+    answer["deliveryMode"] = json!(mode.name());
     answer["clientAuthMethod"] = json!(client.method);
     answer["clientIdAliasUsed"] = json!(client.alias_used);
     if let Some(message) = form.get("binding_message") {
@@ -310,10 +321,18 @@ fn complete(state: &mut State, body: &Value) -> Reply {
         );
     }
     let mut answer = client_fields(state, &key);
+    if mode == Mode::Push {
+        match push_content(state, &auth_req_id, &key) {
+            Ok(Value::Object(fields)) => answer.as_object_mut().map_or((), |a| a.extend(fields)),
+            Ok(_) => {}
+            Err(reply) => return reply,
+        }
+    } else {
+        answer["responseContent"] = json!(json!({"auth_req_id": auth_req_id}).to_string());
+    }
     answer["action"] = json!("NOTIFICATION");
-    answer["deliveryMode"] = json!("PING");
+    answer["deliveryMode"] = json!(mode.name());
     answer["authReqId"] = json!(auth_req_id);
-    answer["responseContent"] = json!(json!({"auth_req_id": auth_req_id}).to_string());
     answer["clientNotificationToken"] = json!(token);
     if let Some(endpoint) =
         admin_settings(state, &key).and_then(|s| s.get("bcNotificationEndpoint"))
@@ -321,6 +340,30 @@ fn complete(state: &mut State, body: &Value) -> Reply {
         answer["clientNotificationEndpoint"] = endpoint.clone();
     }
     Reply::json(200, answer)
+}
+
+/// What a push client's server delivers: the tokens once the user
+/// approved, or CIBA Core §12's error. The request is spent either way: a
+/// push client never polls for it.
+fn push_content(state: &mut State, auth_req_id: &str, client_key: &str) -> Result<Value, Reply> {
+    let decision = state
+        .backchannel
+        .requests
+        .remove(auth_req_id)
+        .and_then(|r| r.waiting.decision);
+    let (error, description) = match decision {
+        Some(Decision::Authorized(approval)) => {
+            return super::tokens::pushed(state, client_key, auth_req_id, approval);
+        }
+        Some(Decision::Denied) => ("access_denied", "The user denied the request."),
+        Some(Decision::Failed) | None => ("expired_token", "The authorization did not complete."),
+    };
+    let content = json!({
+        "auth_req_id": auth_req_id,
+        "error": error,
+        "error_description": description,
+    });
+    Ok(json!({ "responseContent": content.to_string() }))
 }
 
 /// A poll with `auth_req_id` by `client`: the approval, once, or the
@@ -333,6 +376,17 @@ pub(super) fn poll(
     let Some(id) = auth_req_id else {
         return Err(("invalid_request", "The request has no auth_req_id."));
     };
+    let pushed = state
+        .backchannel
+        .requests
+        .get(id)
+        .is_some_and(|r| r.mode == Mode::Push && r.client_key == client.key);
+    if pushed {
+        return Err((
+            "unauthorized_client",
+            "A push client receives its tokens at its notification endpoint; it does not poll.",
+        ));
+    }
     let now = state.now();
     take_approval(
         &mut state.backchannel.requests,

@@ -81,7 +81,7 @@ fn metadata(state: &State) -> Value {
         "device_authorization_endpoint": at("device_authorization"),
         "registration_endpoint": at("register"),
         "backchannel_authentication_endpoint": at("backchannel/authentication"),
-        "backchannel_token_delivery_modes_supported": ["poll", "ping"],
+        "backchannel_token_delivery_modes_supported": ["poll", "ping", "push"],
         "backchannel_user_code_parameter_supported": false,
         "scopes_supported": state.supported_scopes,
         "response_types_supported": response_types(),

@@ -143,10 +143,28 @@ fn approved(
         Ok(approval) => approval,
         Err((error, description)) => return bad_request(error, description),
     };
+    match mint_approved(state, &client.key, approval, grant_type, None) {
+        Ok((issued, id_token)) => Reply::json(
+            200,
+            endpoint_answer(state, &issued, client, id_token.as_deref()),
+        ),
+        Err(reply) => reply,
+    }
+}
+
+/// Tokens, and an ID token when `openid` was approved, for what a user
+/// approved out of band; `claims` go into the ID token.
+fn mint_approved(
+    state: &mut State,
+    client_key: &str,
+    approval: super::device::Approval,
+    grant_type: &'static str,
+    claims: Option<&Value>,
+) -> Result<(Issued, Option<String>), Reply> {
     let openid = approval.scopes.iter().any(|s| s == "openid");
     let (issued_auth_time, issued_acr) = (approval.auth_time, approval.acr.clone());
     let grant = Grant {
-        client_id: client.key.clone(),
+        client_id: client_key.to_owned(),
         subject: Some(approval.subject),
         scopes: approval.scopes,
         grant_type,
@@ -155,31 +173,52 @@ fn approved(
         userinfo_claims: None,
     };
     let issued = mint(state, grant, true);
-    let id_token = if openid {
-        let made = id_token(
-            state,
-            &IdTokenFor {
-                client_id: &issued.client_key,
-                subject: issued.subject.as_deref().unwrap_or_default(),
-                nonce: None,
-                auth_time: issued_auth_time,
-                acr: issued_acr.as_deref(),
-                claims: None,
-                access_token: Some(&issued.access_token),
-                code: None,
-            },
-        );
-        match made {
-            Ok(jwt) => Some(jwt),
-            Err(reply) => return reply,
-        }
-    } else {
-        None
-    };
-    Reply::json(
-        200,
-        endpoint_answer(state, &issued, client, id_token.as_deref()),
-    )
+    if !openid {
+        return Ok((issued, None));
+    }
+    let id_token = id_token(
+        state,
+        &IdTokenFor {
+            client_id: &issued.client_key,
+            subject: issued.subject.as_deref().unwrap_or_default(),
+            nonce: None,
+            auth_time: issued_auth_time,
+            acr: issued_acr.as_deref(),
+            claims,
+            access_token: Some(&issued.access_token),
+            code: None,
+        },
+    )?;
+    Ok((issued, Some(id_token)))
+}
+
+/// What `/backchannel/authentication/complete` tells a push client's
+/// server to deliver once the user approved `auth_req_id` (CIBA Core
+/// §10.3.1): the token response with `auth_req_id`, the ID token naming
+/// the request in `urn:openid:params:jwt:claim:auth_req_id`, and the
+/// fields the answer reports the tokens in.
+pub(super) fn pushed(
+    state: &mut State,
+    client_key: &str,
+    auth_req_id: &str,
+    approval: super::device::Approval,
+) -> Result<Value, Reply> {
+    let claims = json!({ "urn:openid:params:jwt:claim:auth_req_id": auth_req_id });
+    let (issued, id_token) = mint_approved(state, client_key, approval, "CIBA", Some(&claims))?;
+    let mut content = content(&issued, id_token.as_deref());
+    content["auth_req_id"] = json!(auth_req_id);
+    let mut fields = json!({
+        "responseContent": content.to_string(),
+        "accessToken": issued.access_token,
+        "accessTokenDuration": ACCESS_TOKEN_LIFETIME,
+    });
+    if let Some(refresh_token) = &issued.refresh_token {
+        fields["refreshToken"] = json!(refresh_token);
+    }
+    if let Some(id_token) = id_token {
+        fields["idToken"] = json!(id_token);
+    }
+    Ok(fields)
 }
 
 /// `invalid_scope` for the first scope the service does not support.

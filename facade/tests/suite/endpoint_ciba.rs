@@ -1,6 +1,6 @@
 //! `BackchannelEndpoint` against the stand-in's CIBA: the delegate's
-//! identification, the answers the client gets, and the ping notification
-//! delivered to a real HTTP server.
+//! identification, the answers the client gets, and the ping and push
+//! notifications delivered to a real HTTP server.
 
 use std::sync::Mutex;
 
@@ -200,6 +200,125 @@ async fn a_ping_client_is_notified_at_its_registered_endpoint() {
         .expect("complete");
     assert_eq!(completed, Completion::Notified);
     receiver.verify().await;
+}
+
+/// Push mode (CIBA Core §10.3.1): the tokens themselves go to the client's
+/// notification endpoint, the ID token naming the request; a denial goes
+/// there as `access_denied`; the client never polls.
+#[tokio::test]
+async fn a_push_client_receives_its_tokens_or_the_refusal_at_its_endpoint() {
+    let authlete = MockAuthlete::start().await.expect("mock");
+    let client = authlete.client().expect("client");
+    let receiver = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/cb/ciba"))
+        .and(header("authorization", "Bearer nt-push-1"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(2)
+        .mount(&receiver)
+        .await;
+    let created = client
+        .clients()
+        .create()
+        .client_name("Pushed")
+        .bc_delivery_mode("PUSH")
+        .bc_notification_endpoint(format!("{}/cb/ciba", receiver.uri()))
+        .send()
+        .await
+        .expect("create");
+    let id = created.client_id().expect("an ID").to_string();
+    let secret = created.client_secret().expect("a secret").to_owned();
+    let users = Users::default();
+    let endpoint = BackchannelEndpoint::new(client.clone(), &users);
+    let basic = base64_basic(&id, &secret);
+    let start = || async {
+        let request = http::Request::post("/bc-authorize")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("authorization", format!("Basic {basic}"))
+            .body("scope=openid&login_hint=alice%40example.com&client_notification_token=nt-push-1")
+            .expect("request");
+        let accepted = endpoint.handle(request).await;
+        assert_eq!(accepted.status(), 200, "{}", accepted.body());
+        let answer: Value = serde_json::from_str(accepted.body()).expect("JSON");
+        let auth_req_id = answer["auth_req_id"].as_str().expect("an id").to_owned();
+        let (ticket, subject, _) = users.started.lock().expect("not poisoned").remove(0);
+        (auth_req_id, ticket, subject)
+    };
+
+    let (approved_id, ticket, subject) = start().await;
+    // A push client has no token endpoint to poll.
+    let poll = client
+        .tokens()
+        .process(format!(
+            "grant_type=urn:openid:params:grant-type:ciba&auth_req_id={approved_id}"
+        ))
+        .client_id(id.clone())
+        .client_secret(secret.clone())
+        .send()
+        .await
+        .expect("token call");
+    assert_eq!(poll.action(), Some(TokenAction::BadRequest));
+    assert!(
+        poll.response_content()
+            .is_some_and(|c| c.contains("unauthorized_client")),
+        "{:?}",
+        poll.response_content()
+    );
+    let completed = endpoint
+        .complete(&ticket, BackchannelDecision::Authorized { subject })
+        .await
+        .expect("complete");
+    assert_eq!(completed, Completion::Notified);
+
+    let (denied_id, ticket, subject) = start().await;
+    let completed = endpoint
+        .complete(&ticket, BackchannelDecision::Denied { subject })
+        .await
+        .expect("complete");
+    assert_eq!(completed, Completion::Notified);
+
+    receiver.verify().await;
+    let delivered = receiver.received_requests().await.expect("recorded");
+    let bodies: Vec<Value> = delivered
+        .iter()
+        .map(|r| serde_json::from_slice(&r.body).expect("JSON"))
+        .collect();
+    let tokens = &bodies[0];
+    assert_eq!(tokens["auth_req_id"], approved_id.as_str(), "{tokens}");
+    assert_eq!(tokens["token_type"], "Bearer", "{tokens}");
+    let access_token = tokens["access_token"].as_str().expect("an access token");
+    let id_token = tokens["id_token"].as_str().expect("an ID token");
+    let claims = jwt_claims(id_token);
+    assert_eq!(claims["sub"], "user-alice");
+    assert_eq!(
+        claims["urn:openid:params:jwt:claim:auth_req_id"],
+        approved_id.as_str()
+    );
+    let introspected = client
+        .introspection()
+        .process(access_token)
+        .send()
+        .await
+        .expect("introspection");
+    assert_eq!(introspected.subject(), Some("user-alice"));
+    assert_eq!(
+        bodies[1],
+        serde_json::json!({
+            "auth_req_id": denied_id,
+            "error": "access_denied",
+            "error_description": "The user denied the request.",
+        })
+    );
+}
+
+/// The claims of a JWT, unverified.
+fn jwt_claims(jwt: &str) -> Value {
+    use base64::Engine;
+    let payload = jwt.split('.').nth(1).expect("a payload");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .expect("base64url");
+    serde_json::from_slice(&bytes).expect("JSON")
 }
 
 fn base64_basic(id: &str, secret: &str) -> String {

@@ -594,6 +594,35 @@ async fn every_answer_decodes_through_the_generated_types() {
     decided["result"] = json!("AUTHORIZED");
     decided["subject"] = json!("alice");
     api.call(&operations::ciba::COMPLETE, decided).await;
+    // Push delivery: `/complete` carries the tokens.
+    let pushed = api
+        .call(
+            &operations::clients::CREATE,
+            json!({
+                "clientName": "push",
+                "bcDeliveryMode": "PUSH",
+                "bcNotificationEndpoint": "https://rp.example/cb",
+            }),
+        )
+        .await;
+    let ciba = api
+        .call(
+            &operations::ciba::PROCESS,
+            json!({
+                "parameters": "scope=openid&login_hint=alice&client_notification_token=nt",
+                "clientId": pushed["clientId"].to_string(),
+                "clientSecret": text(&pushed, "clientSecret"),
+            }),
+        )
+        .await;
+    let ticket = json!({"ticket": text(&ciba, "ticket")});
+    api.call(&operations::ciba::ISSUE, ticket.clone()).await;
+    let mut decided = ticket.clone();
+    decided["result"] = json!("AUTHORIZED");
+    decided["subject"] = json!("alice");
+    let completed = api.call(&operations::ciba::COMPLETE, decided).await;
+    assert_eq!(completed["deliveryMode"], "PUSH", "{completed}");
+    assert!(completed["idToken"].is_string(), "{completed}");
     api.call(
         &operations::client_registration::REGISTER,
         json!({"json": r#"{"redirect_uris":["https://dyn.example/cb"]}"#}),
