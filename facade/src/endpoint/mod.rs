@@ -9,7 +9,7 @@
 //! | backchannel authentication (OpenID Connect CIBA) | [`ciba::BackchannelEndpoint`] | `/backchannel/authentication`, then `/issue` or `/fail`; `/complete` |
 //! | OpenID Federation: entity configuration, explicit registration | [`federation::FederationEndpoint`] | `/federation/configuration`, `/federation/registration` |
 //! | grant management (FAPI) | [`grant_management::GrantManagementEndpoint`] | `/gm` |
-//! | credential issuer (OpenID4VCI): metadata, JWT VC issuer metadata, JWK Set, credential | [`credential_issuer::CredentialIssuerEndpoint`] | `/vci/metadata`, `/vci/jwtissuer`, `/vci/jwks`, `/vci/single/parse`, `/vci/single/issue` |
+//! | credential issuer (OpenID4VCI): metadata, JWT VC issuer metadata, JWK Set, credential, batch and deferred credential, credential offers | [`credential_issuer::CredentialIssuerEndpoint`] | `/vci/metadata`, `/vci/jwtissuer`, `/vci/jwks`, `/vci/{single,batch,deferred}/{parse,issue}`, `/vci/offer/info` |
 //! | device authorization (RFC 8628) and its verification page | [`device::DeviceAuthorizationEndpoint`], [`device::DeviceVerification`] | `/device/authorization`, `/device/verification`, `/device/complete` |
 //! | UserInfo (OIDC Core §5.3) | [`userinfo::UserInfoEndpoint`] | `/auth/userinfo`, `/auth/userinfo/issue` |
 //! | discovery (OIDC Discovery, RFC 8414) | [`discovery::DiscoveryEndpoint`] | `/service/configuration` |

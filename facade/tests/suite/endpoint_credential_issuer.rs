@@ -1,12 +1,16 @@
-//! `CredentialIssuerEndpoint`: the public documents and the credential
-//! endpoint, with the delegate's decision reaching `/vci/single/issue`.
-//! The stand-in does not make credentials, so `/vci/*` answers are scripted.
+//! `CredentialIssuerEndpoint`: the public documents, the credential, batch
+//! and deferred credential endpoints with the delegate's decision reaching
+//! Authlete's issue calls, and credential offers by reference. The
+//! stand-in does not make credentials, so those answers are scripted; it
+//! keeps offers, so the offer endpoint runs against its state.
 
 use authlete::endpoint::credential_issuer::{
     CredentialDecision, CredentialDelegate, CredentialIssuerEndpoint,
 };
 use authlete::model::CredentialRequestInfo;
-use authlete::operations::credential_issuer::{ISSUE_SINGLE, METADATA, PARSE_SINGLE};
+use authlete::operations::credential_issuer::{
+    ISSUE_BATCH, ISSUE_DEFERRED, ISSUE_SINGLE, METADATA, PARSE_BATCH, PARSE_DEFERRED, PARSE_SINGLE,
+};
 use authlete::testing::{MockAuthlete, MockClient, MockReply};
 use serde_json::json;
 
@@ -156,4 +160,243 @@ async fn refusals_and_documents() {
         .body(())
         .expect("request");
     assert_eq!(endpoint.metadata(post).await.status(), 405);
+}
+
+/// A token for alice, from the stand-in, and the endpoint with `Names`.
+async fn alice_and_endpoint(authlete: &MockAuthlete) -> (String, CredentialIssuerEndpoint<Names>) {
+    authlete.register(MockClient::new("wallet"));
+    let client = authlete.client().expect("client");
+    let made = client
+        .tokens()
+        .create(authlete::GrantType::AuthorizationCode)
+        .client_identifier("wallet")
+        .subject("alice")
+        .send()
+        .await
+        .expect("a token for alice");
+    let token = made.access_token().expect("a token").to_owned();
+    (token, CredentialIssuerEndpoint::new(client, Names))
+}
+
+fn post(path: &str, token: &str, body: &'static str) -> http::Request<&'static str> {
+    http::Request::post(path)
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json")
+        .body(body)
+        .expect("request")
+}
+
+/// One order per credential the batch names, each as the delegate decided:
+/// alice's `jwt_vc_json` issued, the `mso_mdoc` one deferred.
+#[tokio::test]
+async fn a_batch_asks_the_delegate_once_per_credential() {
+    let authlete = MockAuthlete::start().await.expect("mock");
+    let (token, endpoint) = alice_and_endpoint(&authlete).await;
+    authlete.script(
+        &PARSE_BATCH,
+        MockReply::json(
+            200,
+            json!({"action": "OK", "info": [
+                {"identifier": "b-1", "format": "jwt_vc_json"},
+                {"identifier": "b-2", "format": "mso_mdoc"},
+            ]}),
+        ),
+    );
+    let content = r#"{"credential_responses":[{"credential":"eyJ..."},{"transaction_id":"tx-2"}]}"#;
+    authlete.script(
+        &ISSUE_BATCH,
+        MockReply::json(200, json!({"action": "OK", "responseContent": content})),
+    );
+    let body = r#"{"credential_requests":[{"format":"jwt_vc_json"},{"format":"mso_mdoc"}]}"#;
+    let issued = endpoint
+        .batch_credential(post("/batch_credential", &token, body))
+        .await;
+    assert_eq!(issued.status(), 200, "{}", issued.body());
+    assert_eq!(issued.body(), content);
+    assert_eq!(issued.headers()["cache-control"], "no-store");
+    let parse = authlete.requests_to(&PARSE_BATCH)[0].json();
+    assert_eq!(parse["requestContent"], body);
+    assert_eq!(parse["accessToken"], token.as_str());
+    let sent = authlete.requests_to(&ISSUE_BATCH)[0].json();
+    assert_eq!(sent["accessToken"], token.as_str());
+    let orders = sent["orders"].as_array().expect("orders");
+    assert_eq!(orders.len(), 2, "{sent}");
+    assert_eq!(orders[0]["requestIdentifier"], "b-1");
+    assert_eq!(orders[0]["credentialPayload"], r#"{"given_name":"Alice"}"#);
+    assert_eq!(orders[1]["requestIdentifier"], "b-2");
+    assert_eq!(orders[1]["issuanceDeferred"], true);
+
+    // Authlete's refusals reach the wallet as such; nothing is issued.
+    for (action, status) in [
+        ("BAD_REQUEST", 400),
+        ("UNAUTHORIZED", 401),
+        ("FORBIDDEN", 403),
+        ("INTERNAL_SERVER_ERROR", 500),
+    ] {
+        authlete.script(
+            &PARSE_BATCH,
+            MockReply::json(
+                200,
+                json!({"action": action, "responseContent": "Bearer error=\"invalid_token\""}),
+            ),
+        );
+        let refused = endpoint
+            .batch_credential(post("/batch_credential", &token, body))
+            .await;
+        assert_eq!(refused.status(), status, "{action}");
+    }
+    assert_eq!(authlete.requests_to(&ISSUE_BATCH).len(), 1);
+    for (action, status) in [
+        ("UNAUTHORIZED", 401),
+        ("FORBIDDEN", 403),
+        ("CALLER_ERROR", 500),
+    ] {
+        authlete.script(
+            &PARSE_BATCH,
+            MockReply::json(200, json!({"action": "OK", "info": []})),
+        );
+        authlete.script(
+            &ISSUE_BATCH,
+            MockReply::json(200, json!({"action": action, "responseContent": "{}"})),
+        );
+        let refused = endpoint
+            .batch_credential(post("/batch_credential", &token, body))
+            .await;
+        assert_eq!(refused.status(), status, "{action}");
+    }
+}
+
+/// The deferred endpoint asks the delegate again: still deferred is 400
+/// `issuance_pending` without an issue call; ready is issued.
+#[tokio::test]
+async fn a_deferred_credential_is_pending_until_the_delegate_issues_it() {
+    let authlete = MockAuthlete::start().await.expect("mock");
+    let (token, endpoint) = alice_and_endpoint(&authlete).await;
+    let body = r#"{"transaction_id":"tx-1"}"#;
+
+    authlete.script(
+        &PARSE_DEFERRED,
+        MockReply::json(
+            200,
+            json!({"action": "OK", "info": {"identifier": "tx-1", "format": "mso_mdoc"}}),
+        ),
+    );
+    let pending = endpoint
+        .deferred_credential(post("/deferred_credential", &token, body))
+        .await;
+    assert_eq!(pending.status(), 400);
+    let answer: serde_json::Value = serde_json::from_str(pending.body()).expect("JSON");
+    assert_eq!(answer, json!({"error": "issuance_pending", "interval": 5}));
+    assert!(
+        authlete.requests_to(&ISSUE_DEFERRED).is_empty(),
+        "the transaction stays open"
+    );
+
+    authlete.script(
+        &PARSE_DEFERRED,
+        MockReply::json(
+            200,
+            json!({"action": "OK", "info": {"identifier": "tx-1", "format": "jwt_vc_json"}}),
+        ),
+    );
+    authlete.script(
+        &ISSUE_DEFERRED,
+        MockReply::json(
+            200,
+            json!({"action": "OK", "responseContent": r#"{"credential":"eyJ..."}"#}),
+        ),
+    );
+    let issued = endpoint
+        .deferred_credential(post("/deferred_credential", &token, body))
+        .await;
+    assert_eq!(issued.status(), 200, "{}", issued.body());
+    assert_eq!(issued.body(), r#"{"credential":"eyJ..."}"#);
+    let order = &authlete.requests_to(&ISSUE_DEFERRED)[0].json()["order"];
+    assert_eq!(order["requestIdentifier"], "tx-1");
+    assert_eq!(order["credentialPayload"], r#"{"given_name":"Alice"}"#);
+    assert_eq!(
+        authlete.requests_to(&PARSE_DEFERRED)[0].json()["requestContent"],
+        body
+    );
+
+    authlete.script(&PARSE_DEFERRED, MockReply::json(200, json!({"action": "BAD_REQUEST", "responseContent": r#"{"error":"invalid_transaction_id"}"#})));
+    let unknown = endpoint
+        .deferred_credential(post("/deferred_credential", &token, body))
+        .await;
+    assert_eq!(unknown.status(), 400);
+    assert!(unknown.body().contains("invalid_transaction_id"));
+    authlete.script(&PARSE_DEFERRED, parse_deferred_ok());
+    authlete.script(
+        &ISSUE_DEFERRED,
+        MockReply::json(
+            200,
+            json!({"action": "FORBIDDEN", "responseContent": r#"{"error":"access_denied"}"#}),
+        ),
+    );
+    assert_eq!(
+        endpoint
+            .deferred_credential(post("/deferred_credential", &token, body))
+            .await
+            .status(),
+        403
+    );
+    let get = http::Request::get("/deferred_credential")
+        .body("")
+        .expect("request");
+    assert_eq!(endpoint.deferred_credential(get).await.status(), 405);
+}
+
+fn parse_deferred_ok() -> MockReply {
+    MockReply::json(
+        200,
+        json!({"action": "OK", "info": {"identifier": "tx-1", "format": "jwt_vc_json"}}),
+    )
+}
+
+/// An offer the stand-in keeps, served at its `credential_offer_uri`:
+/// 200 with the offer and its pre-authorized code, never cached; an
+/// unknown identifier 404.
+#[tokio::test]
+async fn a_credential_offer_is_served_by_reference() {
+    let authlete = MockAuthlete::start().await.expect("mock");
+    let client = authlete.client().expect("client");
+    let created = client
+        .credential_issuer()
+        .create_offer(["IdentityCredential"], "alice")
+        .pre_authorized_code_grant_included(true)
+        .send()
+        .await
+        .expect("an offer");
+    let info = created.info().expect("the offer's info");
+    let identifier = info.identifier.clone().expect("an identifier");
+    let code = info
+        .pre_authorized_code
+        .clone()
+        .expect("a pre-authorized code");
+    let endpoint = CredentialIssuerEndpoint::new(client, Names);
+    let get = |id: &str| {
+        http::Request::get(format!("/credential-offer/{id}"))
+            .body(())
+            .expect("request")
+    };
+
+    let served = endpoint.offer(get(&identifier), &identifier).await;
+    assert_eq!(served.status(), 200, "{}", served.body());
+    assert_eq!(served.headers()["cache-control"], "no-store");
+    let offer: serde_json::Value = serde_json::from_str(served.body()).expect("JSON");
+    assert_eq!(
+        offer["credential_configuration_ids"],
+        json!(["IdentityCredential"])
+    );
+    assert_eq!(
+        offer["grants"]["urn:ietf:params:oauth:grant-type:pre-authorized_code"]["pre-authorized_code"],
+        code.as_str()
+    );
+
+    let unknown = endpoint.offer(get("no-such-offer"), "no-such-offer").await;
+    assert_eq!(unknown.status(), 404);
+    let post = http::Request::post("/credential-offer/x")
+        .body(())
+        .expect("request");
+    assert_eq!(endpoint.offer(post, &identifier).await.status(), 405);
 }

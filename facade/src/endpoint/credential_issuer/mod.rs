@@ -1,5 +1,6 @@
 //! A Verifiable Credential Issuer (OpenID for Verifiable Credential
-//! Issuance), ready: its public documents and its credential endpoint.
+//! Issuance), ready: its public documents, its credential endpoints and
+//! its credential offers.
 //!
 //! - [`CredentialIssuerEndpoint::metadata`] serves
 //!   `/.well-known/openid-credential-issuer`,
@@ -15,28 +16,38 @@
 //!   (`/vci/single/issue`): 200 with the credential, 202 with a
 //!   `transaction_id` for the deferred endpoint, 400 for a bad request, 401
 //!   with Authlete's `WWW-Authenticate` challenge, 403.
+//! - [`batch_credential`](CredentialIssuerEndpoint::batch_credential) does
+//!   the same for a batch (`/vci/batch/parse`, `/vci/batch/issue`), asking
+//!   the delegate once per credential asked for.
+//! - [`deferred_credential`](CredentialIssuerEndpoint::deferred_credential)
+//!   serves the deferred credential endpoint (`/vci/deferred/parse`,
+//!   `/vci/deferred/issue`): the delegate is asked again, and while it
+//!   still defers the wallet hears 400 `issuance_pending` with a 5 s
+//!   `interval` (OpenID4VCI draft 13 §9.3), the transaction left open.
+//! - [`offer`](CredentialIssuerEndpoint::offer) serves a credential offer
+//!   at its `credential_offer_uri` (`/vci/offer/info`), never cached.
 //!
 //! Authlete out of reach, Authlete's own errors and actions newer than this
-//! crate give 500 `{"error":"server_error"}`. Access tokens, credentials
-//! and Authlete's `responseContent` never reach the logs.
+//! crate give 500 `{"error":"server_error"}`. Access tokens, credentials,
+//! offers and Authlete's `responseContent` never reach the logs.
 
 use std::future::Future;
 
-use http::{Method, StatusCode};
+use http::StatusCode;
 
-use super::failure::{method_not_allowed, outage, unexpected_action, unreadable_body};
+use super::failure::{outage, unexpected_action};
 use super::public_document::{DEFAULT_MAX_AGE, cacheable, refuse_method};
-use super::request::access_token;
 use crate::client::Client;
 use crate::enums::{
-    CredentialIssueAction, CredentialIssuerJwksAction, CredentialIssuerMetadataAction,
-    CredentialParseAction, JwtIssuerMetadataAction,
+    CredentialIssuerJwksAction, CredentialIssuerMetadataAction, CredentialOfferInfoAction,
+    JwtIssuerMetadataAction,
 };
-use crate::http_response::{challenge_response, json_response, server_error};
-use crate::model::{CredentialIssuanceOrder, CredentialRequestInfo};
-use crate::operations::credential_issuer::{
-    ISSUE_SINGLE, JWKS, JWT_ISSUER, METADATA, PARSE_SINGLE,
-};
+use crate::http_response::{json_response, server_error};
+use crate::model::CredentialRequestInfo;
+use crate::operations::credential_issuer::{JWKS, JWT_ISSUER, METADATA, OFFER_INFO};
+
+mod credential;
+mod verdict;
 
 /// What the application decides about a credential request.
 pub trait CredentialDelegate: Send + Sync {
@@ -137,145 +148,53 @@ impl<D: CredentialDelegate> CredentialIssuerEndpoint<D> {
         document(JWKS.id, found, answer.response_content())
     }
 
-    /// Serves one credential request: a POST with a JSON body and the
-    /// access token in the `Authorization` header. Other methods get 405.
-    pub async fn credential<B: AsRef<[u8]>>(
+    /// Serves a credential offer by reference (`GET`, or `HEAD`): the
+    /// `credential_offer_uri` a wallet dereferences, ending in the offer's
+    /// `identifier` from [`CredentialIssuer::create_offer`](crate::CredentialIssuer::create_offer).
+    /// 200 with the offer as JSON, never cached (it can hold a
+    /// pre-authorized code); 404 for an unknown or expired offer; 403 when
+    /// Authlete refuses it.
+    pub async fn offer<B>(
         &self,
         request: http::Request<B>,
+        identifier: &str,
     ) -> http::Response<String> {
-        let (parts, body) = request.into_parts();
-        if parts.method != Method::POST {
-            return method_not_allowed("POST");
+        if let Some(refusal) = refuse_method(request.method()) {
+            return refusal;
         }
-        let token = match access_token(&parts, &[]) {
-            Ok(Some(token)) => token,
-            Ok(None) => {
-                return challenge_response(StatusCode::UNAUTHORIZED, Some("Bearer".into()), "");
-            }
-            Err(()) => return unreadable_body(),
-        };
-        let Ok(content) = std::str::from_utf8(body.as_ref()) else {
-            return unreadable_body();
-        };
-        let parsed = self
+        let answer = match self
             .client
             .credential_issuer()
-            .parse_single(token.as_str(), content)
+            .offer_info(identifier)
             .send()
-            .await;
-        let parsed = match parsed {
-            Ok(parsed) => parsed,
-            Err(error) => return outage(PARSE_SINGLE.id, &error),
+            .await
+        {
+            Ok(answer) => answer,
+            Err(error) => return outage(OFFER_INFO.id, &error),
         };
-        let response_content = parsed.response_content().map(str::to_owned);
-        let info = match parsed.action() {
-            Some(CredentialParseAction::Ok) => match parsed.info() {
-                Some(info) => info.clone(),
-                None => {
-                    unexpected_action(PARSE_SINGLE.id, Some("OK"), "no request info");
-                    return server_error();
-                }
-            },
-            Some(CredentialParseAction::BadRequest) => {
-                return json_response(
-                    StatusCode::BAD_REQUEST,
-                    response_content,
-                    "invalid_credential_request",
-                );
+        match answer.action() {
+            Some(CredentialOfferInfoAction::Ok) => {
+                let offer = answer.info().and_then(|i| i.credential_offer.clone());
+                json_response(StatusCode::OK, offer, "server_error")
             }
-            Some(CredentialParseAction::Unauthorized) => {
-                return challenge_response(
-                    StatusCode::UNAUTHORIZED,
-                    response_content,
-                    "invalid_token",
-                );
+            Some(CredentialOfferInfoAction::NotFound) => {
+                json_response(StatusCode::NOT_FOUND, None, "not_found")
             }
-            Some(CredentialParseAction::Forbidden) => {
-                return json_response(
-                    StatusCode::FORBIDDEN,
-                    response_content,
-                    "insufficient_scope",
-                );
-            }
-            other @ (Some(CredentialParseAction::InternalServerError) | Some(_) | None) => {
-                unexpected_action(
-                    PARSE_SINGLE.id,
-                    other.as_ref().map(|a| a.as_str()),
-                    "not parsed",
-                );
-                return server_error();
-            }
-        };
-        let subject = self.subject_of(&token).await;
-        let order = match self.delegate.credential(subject.as_deref(), &info).await {
-            CredentialDecision::Issue(claims) => CredentialIssuanceOrder {
-                request_identifier: info.identifier.clone(),
-                credential_payload: Some(serde_json::Value::Object(claims).to_string()),
-                ..Default::default()
-            },
-            CredentialDecision::Defer => CredentialIssuanceOrder {
-                request_identifier: info.identifier.clone(),
-                issuance_deferred: Some(true),
-                ..Default::default()
-            },
-        };
-        let issued = self
-            .client
-            .credential_issuer()
-            .issue_single(token.as_str(), order)
-            .send()
-            .await;
-        let issued = match issued {
-            Ok(issued) => issued,
-            Err(error) => return outage(ISSUE_SINGLE.id, &error),
-        };
-        let content = issued.response_content().map(str::to_owned);
-        match issued.action() {
-            Some(CredentialIssueAction::Ok) => {
-                json_response(StatusCode::OK, content, "server_error")
-            }
-            Some(CredentialIssueAction::Accepted) => {
-                json_response(StatusCode::ACCEPTED, content, "server_error")
-            }
-            Some(CredentialIssueAction::Unauthorized) => {
-                challenge_response(StatusCode::UNAUTHORIZED, content, "invalid_token")
-            }
-            Some(CredentialIssueAction::Forbidden) => {
-                json_response(StatusCode::FORBIDDEN, content, "insufficient_scope")
+            Some(CredentialOfferInfoAction::Forbidden) => {
+                json_response(StatusCode::FORBIDDEN, None, "access_denied")
             }
             other @ (Some(
-                CredentialIssueAction::CallerError | CredentialIssueAction::InternalServerError,
+                CredentialOfferInfoAction::CallerError | CredentialOfferInfoAction::AuthleteError,
             )
             | Some(_)
             | None) => {
                 unexpected_action(
-                    ISSUE_SINGLE.id,
+                    OFFER_INFO.id,
                     other.as_ref().map(|a| a.as_str()),
-                    "not issued",
+                    "no offer",
                 );
                 server_error()
             }
-        }
-    }
-
-    /// The access token's subject, from introspection when that group is
-    /// on (the parse answer does not carry it).
-    async fn subject_of(&self, token: &str) -> Option<String> {
-        #[cfg(feature = "introspection")]
-        {
-            let answer = self
-                .client
-                .introspection()
-                .process(token)
-                .send()
-                .await
-                .ok()?;
-            answer.subject().map(str::to_owned)
-        }
-        #[cfg(not(feature = "introspection"))]
-        {
-            let _ = token;
-            None
         }
     }
 }

@@ -1,0 +1,229 @@
+//! The three endpoints that hand out credentials (single, batch,
+//! deferred): read the wallet's request, let Authlete parse it, ask the
+//! delegate, let Authlete issue.
+
+use http::{Method, StatusCode};
+
+use super::verdict::Verdict;
+use super::{CredentialDecision, CredentialDelegate, CredentialIssuerEndpoint};
+use crate::endpoint::failure::{method_not_allowed, outage, unexpected_action, unreadable_body};
+use crate::endpoint::request::access_token;
+use crate::http_response::{challenge_response, json_response, server_error};
+use crate::model::{CredentialIssuanceOrder, CredentialRequestInfo};
+use crate::operations::credential_issuer::{
+    ISSUE_BATCH, ISSUE_DEFERRED, ISSUE_SINGLE, PARSE_BATCH, PARSE_DEFERRED, PARSE_SINGLE,
+};
+
+/// The seconds a wallet is asked to wait before asking the deferred
+/// endpoint again.
+const PENDING_INTERVAL: u64 = 5;
+
+/// A wallet's POST: its access token and its JSON body.
+struct WalletRequest {
+    token: String,
+    content: String,
+}
+
+impl<D: CredentialDelegate> CredentialIssuerEndpoint<D> {
+    /// Serves one credential request: a POST with a JSON body and the
+    /// access token in the `Authorization` header. Other methods get 405.
+    pub async fn credential<B: AsRef<[u8]>>(
+        &self,
+        request: http::Request<B>,
+    ) -> http::Response<String> {
+        let wallet = match read(request) {
+            Ok(wallet) => wallet,
+            Err(refusal) => return refusal,
+        };
+        let issuer = self.client.credential_issuer();
+        let parsed = match issuer
+            .parse_single(wallet.token.as_str(), wallet.content.as_str())
+            .send()
+            .await
+        {
+            Ok(parsed) => parsed,
+            Err(error) => return outage(PARSE_SINGLE.id, &error),
+        };
+        let verdict = Verdict::from(parsed.action());
+        if verdict != Verdict::Ok {
+            return verdict.respond(PARSE_SINGLE.id, parsed.response_content());
+        }
+        let Some(info) = parsed.info() else {
+            return no_info(PARSE_SINGLE.id);
+        };
+        let subject = self.subject_of(&wallet.token).await;
+        let decision = self.delegate.credential(subject.as_deref(), info).await;
+        let issued = issuer
+            .issue_single(wallet.token.as_str(), order(info, decision))
+            .send()
+            .await;
+        match issued {
+            Ok(issued) => {
+                Verdict::from(issued.action()).respond(ISSUE_SINGLE.id, issued.response_content())
+            }
+            Err(error) => outage(ISSUE_SINGLE.id, &error),
+        }
+    }
+
+    /// Serves one batch credential request: like
+    /// [`credential`](Self::credential), with the delegate asked once per
+    /// credential the batch names, each issued now or deferred.
+    pub async fn batch_credential<B: AsRef<[u8]>>(
+        &self,
+        request: http::Request<B>,
+    ) -> http::Response<String> {
+        let wallet = match read(request) {
+            Ok(wallet) => wallet,
+            Err(refusal) => return refusal,
+        };
+        let issuer = self.client.credential_issuer();
+        let parsed = match issuer
+            .parse_batch(wallet.token.as_str(), wallet.content.as_str())
+            .send()
+            .await
+        {
+            Ok(parsed) => parsed,
+            Err(error) => return outage(PARSE_BATCH.id, &error),
+        };
+        let verdict = Verdict::from(parsed.action());
+        if verdict != Verdict::Ok {
+            return verdict.respond(PARSE_BATCH.id, parsed.response_content());
+        }
+        let subject = self.subject_of(&wallet.token).await;
+        let mut orders = Vec::with_capacity(parsed.info().len());
+        for info in parsed.info() {
+            let decision = self.delegate.credential(subject.as_deref(), info).await;
+            orders.push(order(info, decision));
+        }
+        match issuer
+            .issue_batch(wallet.token.as_str(), orders)
+            .send()
+            .await
+        {
+            Ok(issued) => {
+                Verdict::from(issued.action()).respond(ISSUE_BATCH.id, issued.response_content())
+            }
+            Err(error) => outage(ISSUE_BATCH.id, &error),
+        }
+    }
+
+    /// Serves one deferred credential request (the wallet's
+    /// `transaction_id`): the delegate is asked again; while it defers,
+    /// 400 `issuance_pending` with an `interval`, and the transaction
+    /// stays open.
+    pub async fn deferred_credential<B: AsRef<[u8]>>(
+        &self,
+        request: http::Request<B>,
+    ) -> http::Response<String> {
+        let wallet = match read(request) {
+            Ok(wallet) => wallet,
+            Err(refusal) => return refusal,
+        };
+        let issuer = self.client.credential_issuer();
+        let parsed = match issuer
+            .parse_deferred(wallet.token.as_str(), wallet.content.as_str())
+            .send()
+            .await
+        {
+            Ok(parsed) => parsed,
+            Err(error) => return outage(PARSE_DEFERRED.id, &error),
+        };
+        let verdict = Verdict::from(parsed.action());
+        if verdict != Verdict::Ok {
+            return verdict.respond(PARSE_DEFERRED.id, parsed.response_content());
+        }
+        let Some(info) = parsed.info() else {
+            return no_info(PARSE_DEFERRED.id);
+        };
+        let subject = self.subject_of(&wallet.token).await;
+        let decision = self.delegate.credential(subject.as_deref(), info).await;
+        if decision == CredentialDecision::Defer {
+            let pending = serde_json::json!({
+                "error": "issuance_pending",
+                "interval": PENDING_INTERVAL,
+            });
+            return json_response(StatusCode::BAD_REQUEST, Some(pending.to_string()), "");
+        }
+        match issuer.issue_deferred(order(info, decision)).send().await {
+            Ok(issued) => {
+                Verdict::from(issued.action()).respond(ISSUE_DEFERRED.id, issued.response_content())
+            }
+            Err(error) => outage(ISSUE_DEFERRED.id, &error),
+        }
+    }
+
+    /// The access token's subject, from introspection when that group is
+    /// on (the parse answers do not carry it).
+    async fn subject_of(&self, token: &str) -> Option<String> {
+        #[cfg(feature = "introspection")]
+        {
+            let answer = self
+                .client
+                .introspection()
+                .process(token)
+                .send()
+                .await
+                .ok()?;
+            answer.subject().map(str::to_owned)
+        }
+        #[cfg(not(feature = "introspection"))]
+        {
+            let _ = token;
+            None
+        }
+    }
+}
+
+/// The access token and the body of a wallet's POST, or the refusal: 405
+/// for another method, 401 `Bearer` without a token, 400 for an unreadable
+/// request.
+#[allow(
+    clippy::result_large_err,
+    reason = "the error is the response, sent at once; boxing it would only add an allocation"
+)]
+fn read<B: AsRef<[u8]>>(
+    request: http::Request<B>,
+) -> Result<WalletRequest, http::Response<String>> {
+    let (parts, body) = request.into_parts();
+    if parts.method != Method::POST {
+        return Err(method_not_allowed("POST"));
+    }
+    let token = match access_token(&parts, &[]) {
+        Ok(Some(token)) => token,
+        Ok(None) => {
+            return Err(challenge_response(
+                StatusCode::UNAUTHORIZED,
+                Some("Bearer".into()),
+                "",
+            ));
+        }
+        Err(()) => return Err(unreadable_body()),
+    };
+    let content = std::str::from_utf8(body.as_ref()).map_err(|_| unreadable_body())?;
+    Ok(WalletRequest {
+        token: token.as_str().to_owned(),
+        content: content.to_owned(),
+    })
+}
+
+/// The order Authlete issues by, for the request `info` describes.
+fn order(info: &CredentialRequestInfo, decision: CredentialDecision) -> CredentialIssuanceOrder {
+    match decision {
+        CredentialDecision::Issue(claims) => CredentialIssuanceOrder {
+            request_identifier: info.identifier.clone(),
+            credential_payload: Some(serde_json::Value::Object(claims).to_string()),
+            ..Default::default()
+        },
+        CredentialDecision::Defer => CredentialIssuanceOrder {
+            request_identifier: info.identifier.clone(),
+            issuance_deferred: Some(true),
+            ..Default::default()
+        },
+    }
+}
+
+/// Authlete said `OK` but described no request.
+fn no_info(operation: &str) -> http::Response<String> {
+    unexpected_action(operation, Some("OK"), "no request info");
+    server_error()
+}
