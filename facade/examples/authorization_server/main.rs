@@ -20,6 +20,7 @@
 //! | `GET, POST /device`, `POST /device/decide` | the device verification page: the user types the code, signs in and decides |
 //! | `POST /backchannel/authentication` | CIBA: a client asks for tokens for a user it names (`login_hint`) |
 //! | `GET, POST /ciba`, `POST /ciba/decide` | the demo's CIBA authentication device: the user signs in and decides |
+//! | `GET, DELETE /grants/{grant_id}` | FAPI grant management: a client reads or revokes a grant it holds |
 //! | `POST /register`, `GET, PUT, DELETE /register/{client_id}` | dynamic client registration and management (RFC 7591, 7592), open to anyone |
 //! | `GET /api/me` | a protected API: the token's subject, as JSON |
 //! | `GET /callback` | the demo client's landing page, to see the code |
@@ -61,6 +62,7 @@ use authlete::endpoint::authorization::{
 use authlete::endpoint::ciba::BackchannelEndpoint;
 use authlete::endpoint::device::DeviceAuthorizationEndpoint;
 use authlete::endpoint::discovery::DiscoveryEndpoint;
+use authlete::endpoint::grant_management::GrantManagementEndpoint;
 use authlete::endpoint::introspection::{
     CallerCredentials, IntrospectionEndpoint, ResourceServer, ResourceServers,
 };
@@ -260,6 +262,7 @@ struct Provider {
     backchannel: BackchannelEndpoint<ciba::DemoBackchannel>,
     ciba_pages: ciba::CibaPages,
     registration: RegistrationEndpoint<OpenRegistration>,
+    grants: GrantManagementEndpoint,
     userinfo: UserInfoEndpoint<DemoUsers>,
     introspection: IntrospectionEndpoint<DemoResourceServers>,
     revocation: RevocationEndpoint,
@@ -289,6 +292,8 @@ impl Provider {
             // Open registration suits a demo; a deployment decides who may
             // register through its own `RegistrationPolicy`.
             registration: RegistrationEndpoint::new(client.clone(), OpenRegistration),
+            grants: GrantManagementEndpoint::new(client.clone())
+                .endpoint_url(format!("{issuer}/grants")),
             userinfo: UserInfoEndpoint::new(client.clone(), users.clone())
                 .endpoint_url(format!("{issuer}/userinfo")),
             introspection: IntrospectionEndpoint::new(client.clone(), DemoResourceServers),
@@ -337,6 +342,7 @@ pub fn app(client: Client, issuer: &str) -> Router {
         .route("/backchannel/authentication", post(backchannel))
         .route("/ciba", get(ciba_page).post(ciba_sign_in))
         .route("/ciba/decide", post(ciba_decide).get(form_only))
+        .route("/grants/{grant_id}", get(grant).delete(grant))
         .route("/register", post(register))
         .route(
             "/register/{client_id}",
@@ -442,6 +448,21 @@ async fn ciba_decide(State(provider): Shared, Form(form): Form<ciba::DecisionFor
 /// throttles.
 fn peer(connection: Option<Extension<ConnectInfo<SocketAddr>>>) -> Option<IpAddr> {
     connection.map(|Extension(ConnectInfo(address))| address.ip())
+}
+
+async fn grant(
+    State(provider): Shared,
+    Path(grant_id): Path<String>,
+    request: Request,
+) -> Response {
+    match buffered(request).await {
+        Ok(request) => provider
+            .grants
+            .handle(request, &grant_id)
+            .await
+            .into_response(),
+        Err(refusal) => refusal,
+    }
 }
 
 async fn register(State(provider): Shared, request: Request) -> Response {

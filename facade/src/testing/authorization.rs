@@ -144,6 +144,8 @@ fn validate(state: &State, form: &Form) -> Result<AuthorizationRequest, Refusal>
         || id_token_claims
             .as_ref()
             .is_some_and(|c| c.contains_key("auth_time"));
+    let grant = super::grants::requested(state, key, form)
+        .map_err(|(error, description)| to.refuse(error, description))?;
     let acrs = form
         .get("acr_values")
         .unwrap_or_default()
@@ -169,6 +171,7 @@ fn validate(state: &State, form: &Form) -> Result<AuthorizationRequest, Refusal>
         id_token_claims,
         userinfo_claims,
         acrs,
+        grant,
     })
 }
 
@@ -605,6 +608,7 @@ fn issue(state: &mut State, body: &Value) -> Reply {
             auth_time,
             acr: acr.clone(),
             userinfo_claims: request.userinfo_claims.clone(),
+            grant_id: None,
         });
         fields.push(("access_token", access_token.clone()));
         fields.push(("token_type", "Bearer".to_owned()));

@@ -8,7 +8,7 @@ use crate::operations::{self as op, OperationInfo};
 use super::reply::{Reply, api_error};
 use super::{
     MOCK_ACCESS_TOKEN, RecordedRequest, Shared, admin, authorization, ciba, device, discovery,
-    keys, lock, records, resources, scopes, tokens,
+    grants, keys, lock, records, resources, scopes, tokens,
 };
 
 /// The operations whose answers may be signed, or publish the keys.
@@ -73,6 +73,9 @@ pub(super) fn respond(state: &Shared, request: &RecordedRequest) -> Reply {
         return reply;
     }
     if let Some(reply) = records::respond(state, operation, &body, &request.path_and_query) {
+        return reply;
+    }
+    if let Some(reply) = grants::respond(state, operation, &body) {
         return reply;
     }
     // Every other operation answers with a well-formed example of its

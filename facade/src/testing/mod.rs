@@ -15,7 +15,9 @@
 //!   (forwarded as `clientId`/`clientSecret`) or with form credentials,
 //!   never both in one request.
 //! - **Scopes.** The service supports OpenID Connect's scopes (`openid`,
-//!   `profile`, `email`, `address`, `phone`, `offline_access`) plus those a
+//!   `profile`, `email`, `address`, `phone`, `offline_access`), FAPI Grant
+//!   Management's (`grant_management_query`, `grant_management_revoke`),
+//!   plus those a
 //!   test adds with [`support_scopes`](MockAuthlete::support_scopes). A
 //!   request for any other scope is refused with `invalid_scope`, at the
 //!   authorization endpoint, PAR and the token endpoint alike. That is the
@@ -100,9 +102,14 @@
 //! - **Device flow** (RFC 8628) and **CIBA**: `/device/authorization`,
 //!   `/verification`, `/complete` and the device-code grant;
 //!   `/backchannel/authentication`, `/issue`, `/fail`, `/complete` and the
-//!   CIBA grant (poll and ping; push is refused, saying so), each a state
-//!   machine with `authorization_pending`, `slow_down` (which adds 5 s to
-//!   the interval), `access_denied` and `expired_token`.
+//!   CIBA grant (poll and ping; for push, `/complete` carries the tokens
+//!   to deliver), each a state machine with `authorization_pending`,
+//!   `slow_down` (which adds 5 s to the interval), `access_denied` and
+//!   `expired_token`.
+//! - **Grant management** (FAPI): `grant_management_action=create`, `merge`
+//!   or `replace` at the authorization endpoint makes or changes a grant
+//!   when the code is exchanged (`grant_id` in the token response); `/gm`
+//!   reads and revokes grants, revoking ending the grant's tokens.
 //! - **Dynamic registration** (RFC 7591/7592): registered clients are the
 //!   administration API's clients; reading, updating and deleting need the
 //!   registration access token.
@@ -183,6 +190,7 @@ mod behaviour;
 mod ciba;
 mod device;
 mod discovery;
+mod grants;
 mod jwt;
 mod keys;
 mod records;
@@ -587,7 +595,8 @@ impl MockAuthlete {
 
     /// Adds scopes to those the service supports (OpenID Connect's
     /// `openid`, `profile`, `email`, `address`, `phone` and
-    /// `offline_access` until a test changes them).
+    /// `offline_access`, and `grant_management_query` and
+    /// `grant_management_revoke`, until a test changes them).
     pub fn support_scopes<S: Into<String>>(&self, scopes: impl IntoIterator<Item = S>) {
         let mut state = lock(&self.state);
         for scope in scopes {

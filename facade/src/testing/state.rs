@@ -42,14 +42,17 @@ pub(super) const MAX_OPEN: usize = 4096;
 /// The most token records kept.
 pub(super) const MAX_TOKENS: usize = 10_000;
 
-/// The scopes a new mock supports: OpenID Connect's (Core §5.4, §11).
-pub(super) const DEFAULT_SCOPES: [&str; 6] = [
+/// The scopes a new mock supports: OpenID Connect's (Core §5.4, §11), and
+/// FAPI Grant Management's for reading and deleting grants.
+pub(super) const DEFAULT_SCOPES: [&str; 8] = [
     "openid",
     "profile",
     "email",
     "address",
     "phone",
     "offline_access",
+    "grant_management_query",
+    "grant_management_revoke",
 ];
 
 /// The issuer the mock announces until a test sets another.
@@ -218,6 +221,8 @@ pub(super) struct AuthorizationRequest {
     pub(super) userinfo_claims: Option<serde_json::Map<String, serde_json::Value>>,
     /// `acr_values`, most preferred first.
     pub(super) acrs: Vec<String>,
+    /// What the request asks to do with grants (FAPI Grant Management).
+    pub(super) grant: Option<super::grants::GrantAction>,
 }
 
 /// An authorization ticket waiting for `/auth/authorization/issue` or `/fail`.
@@ -266,6 +271,8 @@ pub(super) struct TokenRecord {
     /// The `claims` parameter's `userinfo` member from the authorization
     /// request, for `/auth/userinfo`.
     pub(super) userinfo_claims: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The grant the tokens belong to (FAPI Grant Management), if any.
+    pub(super) grant_id: Option<String>,
 }
 
 impl TokenRecord {
@@ -359,6 +366,8 @@ pub(super) struct State {
     pub(super) granted: HashMap<(String, String), GrantedScopes>,
     /// The device flow's open requests (see `device`).
     pub(super) devices: HashMap<String, super::device::DeviceRequest>,
+    /// Grants by ID (see `grants`).
+    pub(super) grants: super::grants::Grants,
     /// CIBA's open requests (see `ciba`).
     pub(super) backchannel: super::ciba::Backchannel,
     /// Keys, credential offers and registrations (see `records`).
@@ -399,6 +408,7 @@ impl Default for State {
             tokens: Vec::new(),
             granted: HashMap::new(),
             devices: HashMap::new(),
+            grants: Default::default(),
             backchannel: Default::default(),
             records: Default::default(),
             service: None,

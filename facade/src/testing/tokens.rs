@@ -315,6 +315,7 @@ fn mint(state: &mut State, grant: Grant, with_refresh: bool) -> Issued {
         auth_time: grant.auth_time,
         acr: grant.acr,
         userinfo_claims: grant.userinfo_claims,
+        grant_id: None,
     };
     let issued = Issued::of(&record);
     state.keep_token(record);
@@ -481,10 +482,30 @@ fn code_grant(state: &mut State, client: &Authenticated, form: &Form) -> Reply {
     } else {
         None
     };
-    Reply::json(
-        200,
-        endpoint_answer(state, &issued, client, id_token.as_deref()),
-    )
+    let mut answer = endpoint_answer(state, &issued, client, id_token.as_deref());
+    if let Some(action) = &grant.request.grant {
+        let grant_id = super::grants::apply(
+            state,
+            action,
+            &client.key,
+            &grant.subject,
+            &grant.request.scopes,
+        );
+        if let Some(record) = state
+            .tokens
+            .iter_mut()
+            .find(|r| r.access_token == issued.access_token)
+        {
+            record.grant_id = Some(grant_id.clone());
+        }
+        let mut content: Value =
+            serde_json::from_str(answer["responseContent"].as_str().unwrap_or("{}"))
+                .unwrap_or_default();
+        content["grant_id"] = json!(grant_id);
+        answer["responseContent"] = json!(content.to_string());
+        answer["grantId"] = json!(grant_id);
+    }
+    Reply::json(200, answer)
 }
 
 /// Checks the PKCE verifier against the code's challenge (RFC 7636 §4.6).

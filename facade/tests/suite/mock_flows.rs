@@ -893,3 +893,145 @@ async fn debug_output_shows_no_secret_code_or_token() {
         assert!(!shown.contains(secret), "{secret} shown");
     }
 }
+
+/// The stand-in's grants (FAPI Grant Management): `replace` narrows a
+/// grant to the new request's scopes; another user's approval never
+/// touches alice's grant; `/gm` refuses what Authlete refuses.
+#[tokio::test]
+async fn grants_are_created_replaced_and_kept_apart_per_user() {
+    use authlete::{GrantManagementAction, GrantManagementResponseAction};
+
+    let (_mock, client) = start().await;
+    let extra = format!("&redirect_uri={CALLBACK}&code_verifier={VERIFIER}");
+    let exchange_for = |parameters: String, subject: &'static str| {
+        let (client, extra) = (&client, &extra);
+        async move {
+            let code = code(client, &parameters, subject).await;
+            let issued = exchange(client, &code, extra).await;
+            assert_eq!(issued.action(), Some(TokenAction::Ok));
+            let grant_id = issued.grant_id().map(str::to_owned);
+            assert_eq!(
+                content(issued.response_content())["grant_id"].as_str(),
+                grant_id.as_deref(),
+                "the token response names the grant"
+            );
+            grant_id
+        }
+    };
+    let created = exchange_for(
+        format!(
+            "{}&grant_management_action=create",
+            pkce_request("openid+email+profile")
+        ),
+        "alice",
+    )
+    .await
+    .expect("a grant");
+    let (manager, _) = tokens(&client, "grant_management_query").await;
+    let gm_query = |token: String, grant: String| {
+        let client = &client;
+        async move {
+            client
+                .grant_management()
+                .process(GrantManagementAction::Query, grant, token)
+                .send()
+                .await
+                .expect("gm")
+        }
+    };
+    let scopes_of = |answer: &authlete::grant_management::GrantManagementResponse| {
+        content(answer.response_content())["scopes"][0]["scope"].clone()
+    };
+    let read = gm_query(manager.clone(), created.clone()).await;
+    assert_eq!(read.action(), Some(GrantManagementResponseAction::Ok));
+    assert_eq!(scopes_of(&read), "openid email profile");
+
+    let replaced = exchange_for(
+        format!(
+            "{}&grant_management_action=replace&grant_id={created}",
+            pkce_request("openid")
+        ),
+        "alice",
+    )
+    .await;
+    assert_eq!(replaced.as_deref(), Some(created.as_str()));
+    assert_eq!(
+        scopes_of(&gm_query(manager.clone(), created.clone()).await),
+        "openid"
+    );
+
+    // Bob approving a merge into alice's grant gets a grant of his own.
+    let bobs = exchange_for(
+        format!(
+            "{}&grant_management_action=merge&grant_id={created}",
+            pkce_request("email")
+        ),
+        "bob",
+    )
+    .await
+    .expect("a grant");
+    assert_ne!(bobs, created);
+    assert_eq!(
+        scopes_of(&gm_query(manager.clone(), created.clone()).await),
+        "openid"
+    );
+
+    // Refusals: no such grant, a token without the scope, no token.
+    let unknown = gm_query(manager.clone(), "no-such-grant".into()).await;
+    assert_eq!(
+        unknown.action(),
+        Some(GrantManagementResponseAction::NotFound)
+    );
+    let (plain, _) = tokens(&client, "openid").await;
+    let forbidden = gm_query(plain, created.clone()).await;
+    assert_eq!(
+        forbidden.action(),
+        Some(GrantManagementResponseAction::Forbidden)
+    );
+    let unauthorized = gm_query("not-a-token".into(), created.clone()).await;
+    assert_eq!(
+        unauthorized.action(),
+        Some(GrantManagementResponseAction::Unauthorized)
+    );
+    let revoke_without_scope = client
+        .grant_management()
+        .process(
+            GrantManagementAction::Revoke,
+            created.clone(),
+            manager.clone(),
+        )
+        .send()
+        .await
+        .expect("gm");
+    assert_eq!(
+        revoke_without_scope.action(),
+        Some(GrantManagementResponseAction::Forbidden),
+        "revoking needs grant_management_revoke"
+    );
+    let create_at_gm = client
+        .grant_management()
+        .process(GrantManagementAction::Create, created.clone(), manager)
+        .send()
+        .await
+        .expect("gm");
+    assert_eq!(
+        create_at_gm.action(),
+        Some(GrantManagementResponseAction::CallerError)
+    );
+
+    // A merge without a grant_id, or an unknown action, is refused at once.
+    let refused = client
+        .authorization()
+        .process(format!(
+            "{}&grant_management_action=merge",
+            pkce_request("openid")
+        ))
+        .send()
+        .await
+        .expect("process");
+    assert_eq!(refused.action(), Some(AuthorizationAction::Location));
+    assert_eq!(
+        query(refused.response_content().expect("location"))["error"],
+        "invalid_request"
+    );
+}

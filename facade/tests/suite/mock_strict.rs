@@ -256,7 +256,9 @@ async fn a_scope_the_service_does_not_support_is_refused() {
             "email",
             "address",
             "phone",
-            "offline_access"
+            "offline_access",
+            "grant_management_query",
+            "grant_management_revoke"
         ]
     );
     mock.support_scopes(["admin", "bogus"]);
@@ -278,6 +280,8 @@ async fn a_scope_the_service_does_not_support_is_refused() {
             "address",
             "phone",
             "offline_access",
+            "grant_management_query",
+            "grant_management_revoke",
             "admin",
             "bogus"
         ])

@@ -295,6 +295,44 @@ impl Provider {
             .set_token_uri(TokenUrl::new(at("token_endpoint")).expect("URL"))
     }
 
+    /// The code flow through the pages for `scopes` with `extra`
+    /// authorization parameters, the code exchanged by hand (the `oauth2`
+    /// crate drops the token response's `grant_id`): the access token and
+    /// the `grant_id`, if any.
+    async fn code_flow_with_grant(
+        &self,
+        scopes: &[&str],
+        extra: &[(&str, &str)],
+    ) -> (String, Option<String>) {
+        let (mut url, verifier) = self.request_for(scopes, "grant");
+        for (name, value) in extra {
+            url.query_pairs_mut().append_pair(name, value);
+        }
+        let (code, _) = self
+            .code_through_the_pages(&mut Browser::new(self), url)
+            .await;
+        let response = no_redirects()
+            .post(self.url("/token"))
+            .basic_auth(DEMO_CLIENT_ID, Some(DEMO_CLIENT_SECRET))
+            .form(&[
+                ("grant_type", "authorization_code"),
+                ("code", &code),
+                ("redirect_uri", &self.url(DEMO_REDIRECT_PATH)),
+                ("code_verifier", verifier.secret()),
+            ])
+            .send()
+            .await
+            .expect("the token endpoint answers");
+        assert_eq!(response.status(), 200);
+        let tokens: Value = response.json().await.expect("JSON");
+        let access = tokens["access_token"].as_str().expect("a token").to_owned();
+        self.saw(&access);
+        if let Some(refresh) = tokens["refresh_token"].as_str() {
+            self.saw(refresh);
+        }
+        (access, tokens["grant_id"].as_str().map(str::to_owned))
+    }
+
     /// A backchannel authentication request by the demo client
     /// (`client_secret_basic`): the status and the JSON answer.
     async fn ciba_request(&self, endpoint: &str, form: &[(&str, &str)]) -> (u16, Value) {
@@ -964,7 +1002,10 @@ async fn discovery_names_the_routes_the_provider_serves() {
     for (field, url) in named {
         let url = url.as_str().expect("a URL");
         let fetched = ["authorization_endpoint", "userinfo_endpoint", "jwks_uri"];
-        let request = if fetched.contains(&field.as_str()) {
+        let request = if field == "grant_management_endpoint" {
+            // Grants live under it (FAPI Grant Management §5).
+            no_redirects().get(format!("{url}/some-grant"))
+        } else if fetched.contains(&field.as_str()) {
             no_redirects().get(url)
         } else {
             no_redirects().post(url).form(&[("x", "y")])
@@ -1883,6 +1924,108 @@ async fn a_ciba_request_for_nobody_the_provider_knows_is_refused() {
         "{}",
         empty.html
     );
+}
+
+/// FAPI Grant Management with a client written from the spec: a code flow
+/// with `grant_management_action=create` gets a `grant_id`; a second one
+/// merges more scopes into it; the client reads the grant, then revokes
+/// it, which ends the tokens issued under it.
+#[tokio::test]
+async fn a_client_reads_merges_and_revokes_a_grant() {
+    let provider = start().await;
+    let endpoint = provider.metadata["grant_management_endpoint"]
+        .as_str()
+        .expect("discovery names the grant management endpoint")
+        .to_owned();
+
+    let (first, grant_id) = provider
+        .code_flow_with_grant(
+            &["openid", "email"],
+            &[("grant_management_action", "create")],
+        )
+        .await;
+    let grant_id = grant_id.expect("a grant_id in the token response");
+    provider.saw(&first);
+
+    // The client's own token for managing grants.
+    let manager = provider
+        .client
+        .exchange_client_credentials()
+        .add_scope(Scope::new("grant_management_query".into()))
+        .add_scope(Scope::new("grant_management_revoke".into()))
+        .request_async(&provider.http)
+        .await
+        .expect("client credentials for grant management");
+    let manager = provider.tokens(&manager).access;
+    let grant_url = format!("{endpoint}/{grant_id}");
+    let read = |token: &AccessToken| {
+        no_redirects()
+            .get(&grant_url)
+            .bearer_auth(token.secret())
+            .send()
+    };
+    let answer = read(&manager).await.expect("an answer");
+    assert_eq!(answer.status(), 200);
+    assert_eq!(answer.headers()["cache-control"], "no-store");
+    let grant: Value = answer.json().await.expect("JSON");
+    assert_eq!(grant["scopes"][0]["scope"], "openid email", "{grant}");
+
+    // Merging adds the second request's scopes to the same grant.
+    let (second, merged_into) = provider
+        .code_flow_with_grant(
+            &["openid", "profile"],
+            &[
+                ("grant_management_action", "merge"),
+                ("grant_id", &grant_id),
+            ],
+        )
+        .await;
+    provider.saw(&second);
+    assert_eq!(merged_into.as_deref(), Some(grant_id.as_str()));
+    let grant: Value = read(&manager)
+        .await
+        .expect("an answer")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(
+        grant["scopes"][0]["scope"], "openid email profile",
+        "{grant}"
+    );
+
+    // A token without the scope may not read grants; a user's token is one.
+    let user_token = AccessToken::new(second.clone());
+    assert_eq!(read(&user_token).await.expect("an answer").status(), 403);
+
+    // Revoked: the grant is gone, and so are the tokens issued under it.
+    let revoked = no_redirects()
+        .delete(&grant_url)
+        .bearer_auth(manager.secret())
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(revoked.status(), 204);
+    for token in [&first, &second] {
+        let (active, _) = provider.introspect(&AccessToken::new(token.clone())).await;
+        assert!(!active, "a token of the revoked grant still works");
+    }
+    assert_eq!(read(&manager).await.expect("an answer").status(), 404);
+    let (active, _) = provider.introspect(&manager).await;
+    assert!(active, "the client's own token is not part of the grant");
+
+    // A grant_id the client does not hold is refused at the authorization
+    // endpoint, back at the client's redirect URI.
+    let (mut url, _) = provider.request_for(&["openid"], "gm");
+    url.query_pairs_mut()
+        .append_pair("grant_management_action", "merge")
+        .append_pair("grant_id", "no-such-grant");
+    let refused = Browser::new(&provider).get(url).await;
+    let answer = provider.redirect_to_client(&refused);
+    assert_eq!(
+        answer.get("error").map(String::as_str),
+        Some("invalid_grant_id")
+    );
+    provider.assert_logs_hold_none_of_at_least(6);
 }
 
 /// The claims of a JWT, unverified: the relying-party test checks
