@@ -1953,8 +1953,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
 
         #[cfg(feature = "grant-management")]
         "grant_m_api" => Some(
-            serde_json::from_slice::<types::GMResponse>(body).map(|body| {
-                let response = crate::grant_management::GMResponse::new(body, None);
+            serde_json::from_slice::<types::GrantManagementResponse>(body).map(|body| {
+                let response = crate::grant_management::GrantManagementResponse::new(body, None);
                 let shown = format!("{response:?}");
                 shown
             }),

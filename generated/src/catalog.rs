@@ -1869,11 +1869,11 @@ pub const OPERATIONS: &[Operation] = &[
         path: "/api/{serviceId}/gm",
         path_params: &["serviceId"],
         query_params: &[],
-        request_body: Some("GMRequest"),
+        request_body: Some("GrantManagementRequest"),
         responses: &[
             Response {
                 status: "200",
-                body: Some("GMResponse"),
+                body: Some("GrantManagementResponse"),
             },
             Response {
                 status: "400",
@@ -2742,11 +2742,11 @@ pub const TYPES: &[&str] = &[
     "FederationRegistrationRequest",
     "FederationRegistrationResponse",
     "FederationRegistrationAction",
-    "GMRequest",
-    "GMResponse",
-    "GrantManagementResponseAction",
     "Grant",
     "GrantManagementAction",
+    "GrantManagementRequest",
+    "GrantManagementResponse",
+    "GrantManagementResponseAction",
     "GrantScope",
     "GrantType",
     "Hsk",
@@ -3081,6 +3081,10 @@ pub const ENUMS: &[Enum] = &[
         values: &["OK", "BAD_REQUEST", "NOT_FOUND", "INTERNAL_SERVER_ERROR"],
     },
     Enum {
+        name: "GrantManagementAction",
+        values: &["CREATE", "QUERY", "REPLACE", "REVOKE", "MERGE"],
+    },
+    Enum {
         name: "GrantManagementResponseAction",
         values: &[
             "OK",
@@ -3091,10 +3095,6 @@ pub const ENUMS: &[Enum] = &[
             "CALLER_ERROR",
             "AUTHLETE_ERROR",
         ],
-    },
-    Enum {
-        name: "GrantManagementAction",
-        values: &["CREATE", "QUERY", "REPLACE", "REVOKE", "MERGE"],
     },
     Enum {
         name: "GrantType",
@@ -4483,14 +4483,6 @@ pub fn roundtrip(
             "FederationRegistrationAction" => {
                 reencode::<types::FederationRegistrationAction>(json)
             }
-            #[cfg(feature = "grant-management")]
-            "GMRequest" => reencode::<types::GMRequest>(json),
-            #[cfg(feature = "grant-management")]
-            "GMResponse" => reencode::<types::GMResponse>(json),
-            #[cfg(feature = "grant-management")]
-            "GrantManagementResponseAction" => {
-                reencode::<types::GrantManagementResponseAction>(json)
-            }
             #[cfg(
                 any(
                     feature = "authorization",
@@ -4509,6 +4501,14 @@ pub fn roundtrip(
                 )
             )]
             "GrantManagementAction" => reencode::<types::GrantManagementAction>(json),
+            #[cfg(feature = "grant-management")]
+            "GrantManagementRequest" => reencode::<types::GrantManagementRequest>(json),
+            #[cfg(feature = "grant-management")]
+            "GrantManagementResponse" => reencode::<types::GrantManagementResponse>(json),
+            #[cfg(feature = "grant-management")]
+            "GrantManagementResponseAction" => {
+                reencode::<types::GrantManagementResponseAction>(json)
+            }
             #[cfg(
                 any(
                     feature = "authorization",
@@ -5506,19 +5506,6 @@ pub fn debug(type_name: &str, json: &str) -> Option<Result<String, serde_json::E
                 serde_json::from_str::<types::FederationRegistrationAction>(json)
                     .map(|v| format!("{v:?}"))
             }
-            #[cfg(feature = "grant-management")]
-            "GMRequest" => {
-                serde_json::from_str::<types::GMRequest>(json).map(|v| format!("{v:?}"))
-            }
-            #[cfg(feature = "grant-management")]
-            "GMResponse" => {
-                serde_json::from_str::<types::GMResponse>(json).map(|v| format!("{v:?}"))
-            }
-            #[cfg(feature = "grant-management")]
-            "GrantManagementResponseAction" => {
-                serde_json::from_str::<types::GrantManagementResponseAction>(json)
-                    .map(|v| format!("{v:?}"))
-            }
             #[cfg(
                 any(
                     feature = "authorization",
@@ -5540,6 +5527,21 @@ pub fn debug(type_name: &str, json: &str) -> Option<Result<String, serde_json::E
             )]
             "GrantManagementAction" => {
                 serde_json::from_str::<types::GrantManagementAction>(json)
+                    .map(|v| format!("{v:?}"))
+            }
+            #[cfg(feature = "grant-management")]
+            "GrantManagementRequest" => {
+                serde_json::from_str::<types::GrantManagementRequest>(json)
+                    .map(|v| format!("{v:?}"))
+            }
+            #[cfg(feature = "grant-management")]
+            "GrantManagementResponse" => {
+                serde_json::from_str::<types::GrantManagementResponse>(json)
+                    .map(|v| format!("{v:?}"))
+            }
+            #[cfg(feature = "grant-management")]
+            "GrantManagementResponseAction" => {
+                serde_json::from_str::<types::GrantManagementResponseAction>(json)
                     .map(|v| format!("{v:?}"))
             }
             #[cfg(
@@ -6510,15 +6512,6 @@ pub fn is_known(enum_name: &str, json: &str) -> Option<Result<bool, serde_json::
                         )
                     })
             }
-            #[cfg(feature = "grant-management")]
-            "GrantManagementResponseAction" => {
-                serde_json::from_str::<types::GrantManagementResponseAction>(json)
-                    .map(|v| {
-                        !matches!(
-                            v, types::GrantManagementResponseAction::Unrecognized(_)
-                        )
-                    })
-            }
             #[cfg(
                 any(
                     feature = "authorization",
@@ -6530,6 +6523,15 @@ pub fn is_known(enum_name: &str, json: &str) -> Option<Result<bool, serde_json::
             "GrantManagementAction" => {
                 serde_json::from_str::<types::GrantManagementAction>(json)
                     .map(|v| !matches!(v, types::GrantManagementAction::Unrecognized(_)))
+            }
+            #[cfg(feature = "grant-management")]
+            "GrantManagementResponseAction" => {
+                serde_json::from_str::<types::GrantManagementResponseAction>(json)
+                    .map(|v| {
+                        !matches!(
+                            v, types::GrantManagementResponseAction::Unrecognized(_)
+                        )
+                    })
             }
             #[cfg(
                 any(
@@ -7449,16 +7451,6 @@ pub fn json_schemas() -> Vec<(&'static str, Value)> {
             "FederationRegistrationAction",
             schemars::schema_for!(types::FederationRegistrationAction).to_value(),
         ));
-    #[cfg(feature = "grant-management")]
-    schemas.push(("GMRequest", schemars::schema_for!(types::GMRequest).to_value()));
-    #[cfg(feature = "grant-management")]
-    schemas.push(("GMResponse", schemars::schema_for!(types::GMResponse).to_value()));
-    #[cfg(feature = "grant-management")]
-    schemas
-        .push((
-            "GrantManagementResponseAction",
-            schemars::schema_for!(types::GrantManagementResponseAction).to_value(),
-        ));
     #[cfg(
         any(
             feature = "authorization",
@@ -7479,6 +7471,24 @@ pub fn json_schemas() -> Vec<(&'static str, Value)> {
         .push((
             "GrantManagementAction",
             schemars::schema_for!(types::GrantManagementAction).to_value(),
+        ));
+    #[cfg(feature = "grant-management")]
+    schemas
+        .push((
+            "GrantManagementRequest",
+            schemars::schema_for!(types::GrantManagementRequest).to_value(),
+        ));
+    #[cfg(feature = "grant-management")]
+    schemas
+        .push((
+            "GrantManagementResponse",
+            schemars::schema_for!(types::GrantManagementResponse).to_value(),
+        ));
+    #[cfg(feature = "grant-management")]
+    schemas
+        .push((
+            "GrantManagementResponseAction",
+            schemars::schema_for!(types::GrantManagementResponseAction).to_value(),
         ));
     #[cfg(
         any(
@@ -9970,7 +9980,7 @@ async fn send_grant_m_api(
         };
     }
     if let Some(body) = body {
-        call = call.body(json_body::<types::GMRequest>(body)?);
+        call = call.body(json_body::<types::GrantManagementRequest>(body)?);
     }
     reply(call.send().await)
 }

@@ -4684,125 +4684,6 @@ pub mod types {
         #[serde(untagged)]
         Unrecognized(UnrecognizedValue),
     }
-    #[cfg(feature = "grant-management")]
-    ///`GMRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct GMRequest {
-        ///An access token value: in responses the token just issued or acted on, in issue and create requests a value of your own that Authlete uses instead of generating one. Treat it as a secret.
-        #[serde(
-            rename = "accessToken",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub access_token: ::std::option::Option<::std::string::String>,
-        ///The client's TLS certificate in PEM form, as presented on the mutual-TLS connection to your endpoint (RFC 8705).
-        #[serde(
-            rename = "clientCertificate",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub client_certificate: ::std::option::Option<::std::string::String>,
-        ///The `DPoP` request header exactly as the client sent it: a signed proof JWT carrying the client's public key (RFC 9449).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub dpop: ::std::option::Option<::std::string::String>,
-        ///Whether DPoP proofs must contain a nonce issued by the server (RFC 9449). Either this request flag or the service setting of the same name turns the check on.
-        #[serde(
-            rename = "dpopNonceRequired",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub dpop_nonce_required: ::std::option::Option<bool>,
-        ///The grant management action the request asked for (`grant_management_action`), such as `CREATE`, `MERGE` or `REPLACE`.
-        #[serde(
-            rename = "gmAction",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub gm_action: ::std::option::Option<GrantManagementAction>,
-        ///A grant identifier under Grant Management for OAuth 2.0 (`grant_id`).
-        #[serde(
-            rename = "grantId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub grant_id: ::std::option::Option<::std::string::String>,
-        ///The HTTP method of the request being checked, such as `GET` or `POST`; Authlete compares it with the `htm` claim of the DPoP proof.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub htm: ::std::option::Option<::std::string::String>,
-        ///The URL of the endpoint that received the request, compared with the `htu` claim of the DPoP proof.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub htu: ::std::option::Option<::std::string::String>,
-        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    #[cfg(feature = "grant-management")]
-    ///`GMResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct GMResponse {
-        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub action: ::std::option::Option<GrantManagementResponseAction>,
-        ///A nonce for the client's next DPoP proof. When present, send it to the client in the `DPoP-Nonce` response header (RFC 9449).
-        #[serde(
-            rename = "dpopNonce",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub dpop_nonce: ::std::option::Option<::std::string::String>,
-        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
-        #[serde(
-            rename = "responseContent",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub response_content: ::std::option::Option<::std::string::String>,
-        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
-        #[serde(
-            rename = "resultCode",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub result_code: ::std::option::Option<::std::string::String>,
-        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
-        #[serde(
-            rename = "resultMessage",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub result_message: ::std::option::Option<::std::string::String>,
-        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    #[cfg(feature = "grant-management")]
-    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub enum GrantManagementResponseAction {
-        #[serde(rename = "OK")]
-        Ok,
-        #[serde(rename = "NO_CONTENT")]
-        NoContent,
-        #[serde(rename = "UNAUTHORIZED")]
-        Unauthorized,
-        #[serde(rename = "FORBIDDEN")]
-        Forbidden,
-        #[serde(rename = "NOT_FOUND")]
-        NotFound,
-        #[serde(rename = "CALLER_ERROR")]
-        CallerError,
-        #[serde(rename = "AUTHLETE_ERROR")]
-        AuthleteError,
-        /// A value this version of the crate does not know, kept exactly as
-        /// received; read it with `as_str()`.
-        #[serde(untagged)]
-        Unrecognized(UnrecognizedValue),
-    }
     #[cfg(
         any(
             feature = "authorization",
@@ -4864,6 +4745,125 @@ pub mod types {
         Revoke,
         #[serde(rename = "MERGE")]
         Merge,
+        /// A value this version of the crate does not know, kept exactly as
+        /// received; read it with `as_str()`.
+        #[serde(untagged)]
+        Unrecognized(UnrecognizedValue),
+    }
+    #[cfg(feature = "grant-management")]
+    ///`GrantManagementRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct GrantManagementRequest {
+        ///An access token value: in responses the token just issued or acted on, in issue and create requests a value of your own that Authlete uses instead of generating one. Treat it as a secret.
+        #[serde(
+            rename = "accessToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token: ::std::option::Option<::std::string::String>,
+        ///The client's TLS certificate in PEM form, as presented on the mutual-TLS connection to your endpoint (RFC 8705).
+        #[serde(
+            rename = "clientCertificate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_certificate: ::std::option::Option<::std::string::String>,
+        ///The `DPoP` request header exactly as the client sent it: a signed proof JWT carrying the client's public key (RFC 9449).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dpop: ::std::option::Option<::std::string::String>,
+        ///Whether DPoP proofs must contain a nonce issued by the server (RFC 9449). Either this request flag or the service setting of the same name turns the check on.
+        #[serde(
+            rename = "dpopNonceRequired",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub dpop_nonce_required: ::std::option::Option<bool>,
+        ///The grant management action the request asked for (`grant_management_action`), such as `CREATE`, `MERGE` or `REPLACE`.
+        #[serde(
+            rename = "gmAction",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub gm_action: ::std::option::Option<GrantManagementAction>,
+        ///A grant identifier under Grant Management for OAuth 2.0 (`grant_id`).
+        #[serde(
+            rename = "grantId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub grant_id: ::std::option::Option<::std::string::String>,
+        ///The HTTP method of the request being checked, such as `GET` or `POST`; Authlete compares it with the `htm` claim of the DPoP proof.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub htm: ::std::option::Option<::std::string::String>,
+        ///The URL of the endpoint that received the request, compared with the `htu` claim of the DPoP proof.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub htu: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "grant-management")]
+    ///`GrantManagementResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct GrantManagementResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action: ::std::option::Option<GrantManagementResponseAction>,
+        ///A nonce for the client's next DPoP proof. When present, send it to the client in the `DPoP-Nonce` response header (RFC 9449).
+        #[serde(
+            rename = "dpopNonce",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub dpop_nonce: ::std::option::Option<::std::string::String>,
+        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
+        #[serde(
+            rename = "responseContent",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
+        #[serde(
+            rename = "resultCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
+        #[serde(
+            rename = "resultMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "grant-management")]
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub enum GrantManagementResponseAction {
+        #[serde(rename = "OK")]
+        Ok,
+        #[serde(rename = "NO_CONTENT")]
+        NoContent,
+        #[serde(rename = "UNAUTHORIZED")]
+        Unauthorized,
+        #[serde(rename = "FORBIDDEN")]
+        Forbidden,
+        #[serde(rename = "NOT_FOUND")]
+        NotFound,
+        #[serde(rename = "CALLER_ERROR")]
+        CallerError,
+        #[serde(rename = "AUTHLETE_ERROR")]
+        AuthleteError,
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
@@ -26751,369 +26751,6 @@ pub mod types {
                 }
             }
         }
-        #[cfg(feature = "grant-management")]
-        #[derive(Clone, Debug)]
-        pub struct GMRequest {
-            access_token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            client_certificate: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            dpop: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            dpop_nonce_required: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            gm_action: ::std::result::Result<
-                ::std::option::Option<super::GrantManagementAction>,
-                ::std::string::String,
-            >,
-            grant_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            htm: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            htu: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(feature = "grant-management")]
-        impl ::std::default::Default for GMRequest {
-            fn default() -> Self {
-                Self {
-                    access_token: Ok(Default::default()),
-                    client_certificate: Ok(Default::default()),
-                    dpop: Ok(Default::default()),
-                    dpop_nonce_required: Ok(Default::default()),
-                    gm_action: Ok(Default::default()),
-                    grant_id: Ok(Default::default()),
-                    htm: Ok(Default::default()),
-                    htu: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        #[cfg(feature = "grant-management")]
-        impl GMRequest {
-            pub fn access_token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.access_token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for access_token: {e}")
-                    });
-                self
-            }
-            pub fn client_certificate<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.client_certificate = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for client_certificate: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn dpop<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.dpop = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for dpop: {e}")
-                    });
-                self
-            }
-            pub fn dpop_nonce_required<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.dpop_nonce_required = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for dpop_nonce_required: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn gm_action<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GrantManagementAction>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.gm_action = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for gm_action: {e}")
-                    });
-                self
-            }
-            pub fn grant_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.grant_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for grant_id: {e}")
-                    });
-                self
-            }
-            pub fn htm<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.htm = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for htm: {e}")
-                    });
-                self
-            }
-            pub fn htu<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.htu = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for htu: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(feature = "grant-management")]
-        impl ::std::convert::TryFrom<GMRequest> for super::GMRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GMRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    access_token: value.access_token?,
-                    client_certificate: value.client_certificate?,
-                    dpop: value.dpop?,
-                    dpop_nonce_required: value.dpop_nonce_required?,
-                    gm_action: value.gm_action?,
-                    grant_id: value.grant_id?,
-                    htm: value.htm?,
-                    htu: value.htu?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        #[cfg(feature = "grant-management")]
-        impl ::std::convert::From<super::GMRequest> for GMRequest {
-            fn from(value: super::GMRequest) -> Self {
-                Self {
-                    access_token: Ok(value.access_token),
-                    client_certificate: Ok(value.client_certificate),
-                    dpop: Ok(value.dpop),
-                    dpop_nonce_required: Ok(value.dpop_nonce_required),
-                    gm_action: Ok(value.gm_action),
-                    grant_id: Ok(value.grant_id),
-                    htm: Ok(value.htm),
-                    htu: Ok(value.htu),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[cfg(feature = "grant-management")]
-        #[derive(Clone, Debug)]
-        pub struct GMResponse {
-            action: ::std::result::Result<
-                ::std::option::Option<super::GrantManagementResponseAction>,
-                ::std::string::String,
-            >,
-            dpop_nonce: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            response_content: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result_message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(feature = "grant-management")]
-        impl ::std::default::Default for GMResponse {
-            fn default() -> Self {
-                Self {
-                    action: Ok(Default::default()),
-                    dpop_nonce: Ok(Default::default()),
-                    response_content: Ok(Default::default()),
-                    result_code: Ok(Default::default()),
-                    result_message: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        #[cfg(feature = "grant-management")]
-        impl GMResponse {
-            pub fn action<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::GrantManagementResponseAction>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.action = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for action: {e}")
-                    });
-                self
-            }
-            pub fn dpop_nonce<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.dpop_nonce = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for dpop_nonce: {e}")
-                    });
-                self
-            }
-            pub fn response_content<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.response_content = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for response_content: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn result_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result_code: {e}")
-                    });
-                self
-            }
-            pub fn result_message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result_message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for result_message: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(feature = "grant-management")]
-        impl ::std::convert::TryFrom<GMResponse> for super::GMResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GMResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    action: value.action?,
-                    dpop_nonce: value.dpop_nonce?,
-                    response_content: value.response_content?,
-                    result_code: value.result_code?,
-                    result_message: value.result_message?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        #[cfg(feature = "grant-management")]
-        impl ::std::convert::From<super::GMResponse> for GMResponse {
-            fn from(value: super::GMResponse) -> Self {
-                Self {
-                    action: Ok(value.action),
-                    dpop_nonce: Ok(value.dpop_nonce),
-                    response_content: Ok(value.response_content),
-                    result_code: Ok(value.result_code),
-                    result_message: Ok(value.result_message),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
         #[cfg(
             any(
                 feature = "authorization",
@@ -27256,6 +26893,373 @@ pub mod types {
                     authorization_details: Ok(value.authorization_details),
                     claims: Ok(value.claims),
                     scopes: Ok(value.scopes),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[cfg(feature = "grant-management")]
+        #[derive(Clone, Debug)]
+        pub struct GrantManagementRequest {
+            access_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            client_certificate: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dpop: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dpop_nonce_required: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            gm_action: ::std::result::Result<
+                ::std::option::Option<super::GrantManagementAction>,
+                ::std::string::String,
+            >,
+            grant_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            htm: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            htu: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "grant-management")]
+        impl ::std::default::Default for GrantManagementRequest {
+            fn default() -> Self {
+                Self {
+                    access_token: Ok(Default::default()),
+                    client_certificate: Ok(Default::default()),
+                    dpop: Ok(Default::default()),
+                    dpop_nonce_required: Ok(Default::default()),
+                    gm_action: Ok(Default::default()),
+                    grant_id: Ok(Default::default()),
+                    htm: Ok(Default::default()),
+                    htu: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "grant-management")]
+        impl GrantManagementRequest {
+            pub fn access_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for access_token: {e}")
+                    });
+                self
+            }
+            pub fn client_certificate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_certificate = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for client_certificate: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn dpop<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dpop = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dpop: {e}")
+                    });
+                self
+            }
+            pub fn dpop_nonce_required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dpop_nonce_required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dpop_nonce_required: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn gm_action<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GrantManagementAction>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.gm_action = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for gm_action: {e}")
+                    });
+                self
+            }
+            pub fn grant_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.grant_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for grant_id: {e}")
+                    });
+                self
+            }
+            pub fn htm<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.htm = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for htm: {e}")
+                    });
+                self
+            }
+            pub fn htu<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.htu = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for htu: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "grant-management")]
+        impl ::std::convert::TryFrom<GrantManagementRequest>
+        for super::GrantManagementRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GrantManagementRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    access_token: value.access_token?,
+                    client_certificate: value.client_certificate?,
+                    dpop: value.dpop?,
+                    dpop_nonce_required: value.dpop_nonce_required?,
+                    gm_action: value.gm_action?,
+                    grant_id: value.grant_id?,
+                    htm: value.htm?,
+                    htu: value.htu?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        #[cfg(feature = "grant-management")]
+        impl ::std::convert::From<super::GrantManagementRequest>
+        for GrantManagementRequest {
+            fn from(value: super::GrantManagementRequest) -> Self {
+                Self {
+                    access_token: Ok(value.access_token),
+                    client_certificate: Ok(value.client_certificate),
+                    dpop: Ok(value.dpop),
+                    dpop_nonce_required: Ok(value.dpop_nonce_required),
+                    gm_action: Ok(value.gm_action),
+                    grant_id: Ok(value.grant_id),
+                    htm: Ok(value.htm),
+                    htu: Ok(value.htu),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[cfg(feature = "grant-management")]
+        #[derive(Clone, Debug)]
+        pub struct GrantManagementResponse {
+            action: ::std::result::Result<
+                ::std::option::Option<super::GrantManagementResponseAction>,
+                ::std::string::String,
+            >,
+            dpop_nonce: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            response_content: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "grant-management")]
+        impl ::std::default::Default for GrantManagementResponse {
+            fn default() -> Self {
+                Self {
+                    action: Ok(Default::default()),
+                    dpop_nonce: Ok(Default::default()),
+                    response_content: Ok(Default::default()),
+                    result_code: Ok(Default::default()),
+                    result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "grant-management")]
+        impl GrantManagementResponse {
+            pub fn action<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GrantManagementResponseAction>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action: {e}")
+                    });
+                self
+            }
+            pub fn dpop_nonce<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dpop_nonce = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dpop_nonce: {e}")
+                    });
+                self
+            }
+            pub fn response_content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.response_content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for response_content: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn result_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result_code: {e}")
+                    });
+                self
+            }
+            pub fn result_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for result_message: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "grant-management")]
+        impl ::std::convert::TryFrom<GrantManagementResponse>
+        for super::GrantManagementResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GrantManagementResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action: value.action?,
+                    dpop_nonce: value.dpop_nonce?,
+                    response_content: value.response_content?,
+                    result_code: value.result_code?,
+                    result_message: value.result_message?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        #[cfg(feature = "grant-management")]
+        impl ::std::convert::From<super::GrantManagementResponse>
+        for GrantManagementResponse {
+            fn from(value: super::GrantManagementResponse) -> Self {
+                Self {
+                    action: Ok(value.action),
+                    dpop_nonce: Ok(value.dpop_nonce),
+                    response_content: Ok(value.response_content),
+                    result_code: Ok(value.result_code),
+                    result_message: Ok(value.result_message),
                     extra: Ok(value.extra),
                 }
             }
@@ -49065,63 +49069,6 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "grant-management")]
-    impl GrantManagementResponseAction {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Ok => "OK",
-                Self::NoContent => "NO_CONTENT",
-                Self::Unauthorized => "UNAUTHORIZED",
-                Self::Forbidden => "FORBIDDEN",
-                Self::NotFound => "NOT_FOUND",
-                Self::CallerError => "CALLER_ERROR",
-                Self::AuthleteError => "AUTHLETE_ERROR",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// True for a value this crate does not know.
-        pub fn is_unrecognized(&self) -> bool {
-            matches!(self, Self::Unrecognized(_))
-        }
-    }
-    #[cfg(feature = "grant-management")]
-    impl ::std::fmt::Display for GrantManagementResponseAction {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    #[cfg(feature = "grant-management")]
-    impl ::std::str::FromStr for GrantManagementResponseAction {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    #[cfg(feature = "grant-management")]
-    impl ::std::convert::From<&str> for GrantManagementResponseAction {
-        fn from(value: &str) -> Self {
-            match value {
-                "OK" => Self::Ok,
-                "NO_CONTENT" => Self::NoContent,
-                "UNAUTHORIZED" => Self::Unauthorized,
-                "FORBIDDEN" => Self::Forbidden,
-                "NOT_FOUND" => Self::NotFound,
-                "CALLER_ERROR" => Self::CallerError,
-                "AUTHLETE_ERROR" => Self::AuthleteError,
-                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
-            }
-        }
-    }
-    #[cfg(feature = "grant-management")]
-    impl ::std::convert::From<::std::string::String> for GrantManagementResponseAction {
-        fn from(value: ::std::string::String) -> Self {
-            match Self::from(value.as_str()) {
-                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
-                known => known,
-            }
-        }
-    }
     #[cfg(
         any(
             feature = "authorization",
@@ -49203,6 +49150,63 @@ pub mod types {
         )
     )]
     impl ::std::convert::From<::std::string::String> for GrantManagementAction {
+        fn from(value: ::std::string::String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
+                known => known,
+            }
+        }
+    }
+    #[cfg(feature = "grant-management")]
+    impl GrantManagementResponseAction {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Ok => "OK",
+                Self::NoContent => "NO_CONTENT",
+                Self::Unauthorized => "UNAUTHORIZED",
+                Self::Forbidden => "FORBIDDEN",
+                Self::NotFound => "NOT_FOUND",
+                Self::CallerError => "CALLER_ERROR",
+                Self::AuthleteError => "AUTHLETE_ERROR",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// True for a value this crate does not know.
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
+        }
+    }
+    #[cfg(feature = "grant-management")]
+    impl ::std::fmt::Display for GrantManagementResponseAction {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    #[cfg(feature = "grant-management")]
+    impl ::std::str::FromStr for GrantManagementResponseAction {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    #[cfg(feature = "grant-management")]
+    impl ::std::convert::From<&str> for GrantManagementResponseAction {
+        fn from(value: &str) -> Self {
+            match value {
+                "OK" => Self::Ok,
+                "NO_CONTENT" => Self::NoContent,
+                "UNAUTHORIZED" => Self::Unauthorized,
+                "FORBIDDEN" => Self::Forbidden,
+                "NOT_FOUND" => Self::NotFound,
+                "CALLER_ERROR" => Self::CallerError,
+                "AUTHLETE_ERROR" => Self::AuthleteError,
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
+            }
+        }
+    }
+    #[cfg(feature = "grant-management")]
+    impl ::std::convert::From<::std::string::String> for GrantManagementResponseAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
                 Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
@@ -53107,7 +53111,7 @@ Sends a `POST` request to `/api/{serviceId}/gm`
 
 ```no_run
 # use authlete_generated::{Client, types};
-# async fn example(client: &Client, service_id: ::std::string::String, body: types::GMRequest) {
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::GrantManagementRequest) {
 let response = client.grant_m_api()
     .service_id(service_id)
     .body(body)
@@ -61235,7 +61239,7 @@ pub mod builder {
     pub struct GrantMApi<'a> {
         client: &'a super::Client,
         service_id: Result<::std::string::String, String>,
-        body: Result<types::builder::GMRequest, String>,
+        body: Result<types::builder::GrantManagementRequest, String>,
     }
     #[cfg(feature = "grant-management")]
     impl<'a> GrantMApi<'a> {
@@ -61260,20 +61264,26 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::GMRequest>,
-            <V as std::convert::TryInto<types::GMRequest>>::Error: std::fmt::Display,
+            V: std::convert::TryInto<types::GrantManagementRequest>,
+            <V as std::convert::TryInto<
+                types::GrantManagementRequest,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `GMRequest` for body failed: {}", s)
+                    format!(
+                        "conversion to `GrantManagementRequest` for body failed: {}", s
+                    )
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(types::builder::GMRequest) -> types::builder::GMRequest,
+            F: std::ops::FnOnce(
+                types::builder::GrantManagementRequest,
+            ) -> types::builder::GrantManagementRequest,
         {
             self.body = self.body.map(f);
             self
@@ -61281,11 +61291,16 @@ pub mod builder {
         ///Sends a `POST` request to `/api/{serviceId}/gm`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::GMResponse>, Error<types::ResultBody>> {
+        ) -> Result<
+            ResponseValue<types::GrantManagementResponse>,
+            Error<types::ResultBody>,
+        > {
             let Self { client, service_id, body } = self;
             let service_id = service_id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| types::GMRequest::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::GrantManagementRequest::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/api/{}/gm", client.baseurl, encode_path(& service_id.to_string()),

@@ -93,6 +93,11 @@ pub const STEPS: &[Step] = &[
         run: share_repeated_enums,
     },
     Step {
+        name: "spell_out_abbreviated_schemas",
+        why: "the spec abbreviates grant management's schemas to `g_m_request` and `g_m_response`, which typify makes `GMRequest` and `GMResponse`: names nobody would guess from the endpoint",
+        run: spell_out_abbreviated_schemas,
+    },
+    Step {
         name: "rename_prelude_clashes",
         why: "a schema named like a prelude type (`result` -> `Result`) shadows it in generated code",
         run: rename_prelude_clashes,
@@ -894,6 +899,34 @@ pub fn rust_method_name(operation_id: &str) -> String {
         }
     }
     out.trim_end_matches('_').to_owned()
+}
+
+/// Schemas the spec names by initials, and their names spelled out.
+const ABBREVIATED_SCHEMAS: &[(&str, &str)] = &[
+    ("g_m_request", "grant_management_request"),
+    ("g_m_response", "grant_management_response"),
+];
+
+/// Renames the schemas of [`ABBREVIATED_SCHEMAS`] the document has to their
+/// spelled-out names, rewriting every reference. A spec that no longer has
+/// one (Authlete renamed it) needs nothing.
+pub fn spell_out_abbreviated_schemas(doc: &mut Value) -> Result<Vec<String>, XtaskError> {
+    let mut changes = Vec::new();
+    for (short, long) in ABBREVIATED_SCHEMAS {
+        let present = doc
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .is_some_and(|schemas| schemas.contains_key(*short));
+        if !present {
+            continue;
+        }
+        rename_schema(doc, short, long)?;
+        changes.push(format!(
+            "schema `{short}` -> `{long}` (Rust `{}`)",
+            rust_type_name(long)
+        ));
+    }
+    Ok(changes)
 }
 
 /// Names of types every Rust module sees without importing them.

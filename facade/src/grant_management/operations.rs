@@ -45,7 +45,7 @@ impl<'a> GrantManagement<'a> {
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct ProcessGrantManagementRequest<'a> {
     client: &'a Client,
-    pub(super) body: types::GMRequest,
+    pub(super) body: types::GrantManagementRequest,
     options: CallOptions,
 }
 
@@ -66,7 +66,7 @@ impl<'a> ProcessGrantManagementRequest<'a> {
     ) -> Self {
         ProcessGrantManagementRequest {
             client,
-            body: types::GMRequest {
+            body: types::GrantManagementRequest {
                 access_token: Some(access_token.into()),
                 gm_action: Some(gm_action),
                 grant_id: Some(grant_id.into()),
@@ -112,7 +112,7 @@ impl<'a> ProcessGrantManagementRequest<'a> {
     }
 
     /// Sends the call. It is not repeated once it may have reached Authlete: With gmAction REVOKE the first request that reaches Authlete deletes the grant.
-    pub async fn send(self) -> Result<GMResponse, Error> {
+    pub async fn send(self) -> Result<GrantManagementResponse, Error> {
         const OPERATION: Operation = &crate::operations::grant_management::PROCESS;
         let client = self.options.client(self.client)?;
         let client = &*client;
@@ -127,7 +127,7 @@ impl<'a> ProcessGrantManagementRequest<'a> {
             },
         )
         .await?;
-        Ok(GMResponse::new(reply.body, reply.request_id))
+        Ok(GrantManagementResponse::new(reply.body, reply.request_id))
     }
 }
 
@@ -135,20 +135,19 @@ crate::per_call::per_call_setters!(ProcessGrantManagementRequest);
 
 crate::unknown::unknown_field_setter!(ProcessGrantManagementRequest);
 
-crate::unknown::whole_body!(ProcessGrantManagementRequest, GMRequest);
+crate::unknown::whole_body!(ProcessGrantManagementRequest, GrantManagementRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/gm`. `Debug` leaves out every field that may hold a credential.
 ///
-/// `GMResponse`
+/// `GrantManagementResponse`
 #[derive(Clone, PartialEq)]
-pub struct GMResponse {
-    body: types::GMResponse,
+pub struct GrantManagementResponse {
+    body: types::GrantManagementResponse,
     request_id: Option<http::HeaderValue>,
 }
 
-crate::response_basics::response_basics!(GMResponse, GMResponse);
-
-impl GMResponse {
+crate::response_basics::response_basics!(GrantManagementResponse, GrantManagementResponse);
+impl GrantManagementResponse {
     /// Authlete's verdict for this call, telling the caller what to do next (typically which
     /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
     /// Authlete may add one.
@@ -182,12 +181,12 @@ impl GMResponse {
     }
 }
 
-crate::unknown::unknown_field_accessors!(GMResponse);
+crate::unknown::unknown_field_accessors!(GrantManagementResponse);
 
-impl std::fmt::Debug for GMResponse {
+impl std::fmt::Debug for GrantManagementResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         crate::unknown::debug_names(
-            f.debug_struct("GMResponse")
+            f.debug_struct("GrantManagementResponse")
                 .field("action", &self.body.action)
                 .field("result_code", &self.body.result_code)
                 .field("request_id", &self.request_id()),
