@@ -21,6 +21,9 @@
 //! | `POST /backchannel/authentication` | CIBA: a client asks for tokens for a user it names (`login_hint`) |
 //! | `GET, POST /ciba`, `POST /ciba/decide` | the demo's CIBA authentication device: the user signs in and decides |
 //! | `GET, DELETE /grants/{grant_id}` | FAPI grant management: a client reads or revokes a grant it holds |
+//! | `GET /.well-known/openid-credential-issuer`, `/.well-known/jwt-vc-issuer`, `/vci/jwks` | the credential issuer's metadata and keys (OpenID4VCI) |
+//! | `POST /credential`, `/batch_credential`, `/deferred_credential` | verifiable credentials for a wallet's access token |
+//! | `GET /credential-offer/{offer}` | a credential offer by reference |
 //! | `POST /register`, `GET, PUT, DELETE /register/{client_id}` | dynamic client registration and management (RFC 7591, 7592), open to anyone |
 //! | `GET /api/me` | a protected API: the token's subject, as JSON |
 //! | `GET /callback` | the demo client's landing page, to see the code |
@@ -45,6 +48,7 @@
 //! [`start_stand_in`], and drive it with the `oauth2` crate as the client.
 
 mod ciba;
+mod credentials;
 mod device;
 
 use std::collections::HashMap;
@@ -60,6 +64,7 @@ use authlete::endpoint::authorization::{
     Authenticated, AuthorizationDelegate, AuthorizationEndpoint, AuthorizationOutcome, Interaction,
 };
 use authlete::endpoint::ciba::BackchannelEndpoint;
+use authlete::endpoint::credential_issuer::CredentialIssuerEndpoint;
 use authlete::endpoint::device::DeviceAuthorizationEndpoint;
 use authlete::endpoint::discovery::DiscoveryEndpoint;
 use authlete::endpoint::grant_management::GrantManagementEndpoint;
@@ -263,6 +268,7 @@ struct Provider {
     ciba_pages: ciba::CibaPages,
     registration: RegistrationEndpoint<OpenRegistration>,
     grants: GrantManagementEndpoint,
+    credentials: CredentialIssuerEndpoint<credentials::DemoCredentials>,
     userinfo: UserInfoEndpoint<DemoUsers>,
     introspection: IntrospectionEndpoint<DemoResourceServers>,
     revocation: RevocationEndpoint,
@@ -292,6 +298,10 @@ impl Provider {
             // Open registration suits a demo; a deployment decides who may
             // register through its own `RegistrationPolicy`.
             registration: RegistrationEndpoint::new(client.clone(), OpenRegistration),
+            credentials: CredentialIssuerEndpoint::new(
+                client.clone(),
+                credentials::DemoCredentials,
+            ),
             grants: GrantManagementEndpoint::new(client.clone())
                 .endpoint_url(format!("{issuer}/grants")),
             userinfo: UserInfoEndpoint::new(client.clone(), users.clone())
@@ -343,6 +353,16 @@ pub fn app(client: Client, issuer: &str) -> Router {
         .route("/ciba", get(ciba_page).post(ciba_sign_in))
         .route("/ciba/decide", post(ciba_decide).get(form_only))
         .route("/grants/{grant_id}", get(grant).delete(grant))
+        .route(
+            "/.well-known/openid-credential-issuer",
+            get(credential_issuer_metadata),
+        )
+        .route("/.well-known/jwt-vc-issuer", get(jwt_vc_issuer_metadata))
+        .route("/vci/jwks", get(credential_issuer_jwks))
+        .route("/credential", post(credential))
+        .route("/batch_credential", post(batch_credential))
+        .route("/deferred_credential", post(deferred_credential))
+        .route("/credential-offer/{offer}", get(credential_offer))
         .route("/register", post(register))
         .route(
             "/register/{client_id}",
@@ -463,6 +483,69 @@ async fn grant(
             .into_response(),
         Err(refusal) => refusal,
     }
+}
+
+async fn credential_issuer_metadata(State(provider): Shared, request: Request) -> Response {
+    provider.credentials.metadata(request).await.into_response()
+}
+
+async fn jwt_vc_issuer_metadata(State(provider): Shared, request: Request) -> Response {
+    provider
+        .credentials
+        .jwt_issuer_metadata(request)
+        .await
+        .into_response()
+}
+
+async fn credential_issuer_jwks(State(provider): Shared, request: Request) -> Response {
+    provider.credentials.jwks(request).await.into_response()
+}
+
+async fn credential(State(provider): Shared, request: Request) -> Response {
+    match buffered(request).await {
+        Ok(request) => provider
+            .credentials
+            .credential(request)
+            .await
+            .into_response(),
+        Err(refusal) => refusal,
+    }
+}
+
+async fn batch_credential(State(provider): Shared, request: Request) -> Response {
+    match buffered(request).await {
+        Ok(request) => provider
+            .credentials
+            .batch_credential(request)
+            .await
+            .into_response(),
+        Err(refusal) => refusal,
+    }
+}
+
+async fn deferred_credential(State(provider): Shared, request: Request) -> Response {
+    match buffered(request).await {
+        Ok(request) => provider
+            .credentials
+            .deferred_credential(request)
+            .await
+            .into_response(),
+        Err(refusal) => refusal,
+    }
+}
+
+/// A credential offer by reference: what a wallet finds at the
+/// `credential_offer_uri` it scanned.
+async fn credential_offer(
+    State(provider): Shared,
+    Path(offer): Path<String>,
+    request: Request,
+) -> Response {
+    provider
+        .credentials
+        .offer(request, &offer)
+        .await
+        .into_response()
 }
 
 async fn register(State(provider): Shared, request: Request) -> Response {

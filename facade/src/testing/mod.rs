@@ -117,6 +117,11 @@
 //!   (no HSM, so no public key); `/vci/offer/create` makes offers with
 //!   pre-authorized codes or issuer state that `/vci/offer/info` reads
 //!   until they expire.
+//! - **Credential issuance** (OpenID4VCI): the issuer metadata, JWT VC
+//!   issuer metadata and keys; single, batch and deferred requests parsed
+//!   against the access token, then issued as signed `jwt_vc_json`
+//!   credentials or deferred to a `transaction_id` (see the module
+//!   `credentials` for the one configuration offered).
 //! - The mock holds no user data: claims come from whoever calls
 //!   `/auth/authorization/issue` or `/auth/userinfo/issue`.
 //! - Tokens and ID tokens last an hour, refresh tokens a day, codes and
@@ -188,6 +193,7 @@ mod admin;
 mod authorization;
 mod behaviour;
 mod ciba;
+mod credentials;
 mod device;
 mod discovery;
 mod grants;

@@ -366,6 +366,8 @@ pub(super) struct State {
     pub(super) granted: HashMap<(String, String), GrantedScopes>,
     /// The device flow's open requests (see `device`).
     pub(super) devices: HashMap<String, super::device::DeviceRequest>,
+    /// Credential requests and deferred transactions (see `credentials`).
+    pub(super) credentials: super::credentials::Credentials,
     /// Grants by ID (see `grants`).
     pub(super) grants: super::grants::Grants,
     /// CIBA's open requests (see `ciba`).
@@ -408,6 +410,7 @@ impl Default for State {
             tokens: Vec::new(),
             granted: HashMap::new(),
             devices: HashMap::new(),
+            credentials: Default::default(),
             grants: Default::default(),
             backchannel: Default::default(),
             records: Default::default(),
@@ -607,6 +610,7 @@ impl State {
         self.devices
             .retain(|_, d| d.waiting.expires_at + EXPIRED_REQUEST_MEMORY > now);
         self.backchannel.sweep(now - EXPIRED_REQUEST_MEMORY);
+        self.credentials.sweep(now);
         self.tokens
             .retain(|r| r.last_expiry() + EXPIRED_TOKEN_MEMORY > now);
     }

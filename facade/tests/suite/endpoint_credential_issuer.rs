@@ -1,8 +1,8 @@
 //! `CredentialIssuerEndpoint`: the public documents, the credential, batch
 //! and deferred credential endpoints with the delegate's decision reaching
-//! Authlete's issue calls, and credential offers by reference. The
-//! stand-in does not make credentials, so those answers are scripted; it
-//! keeps offers, so the offer endpoint runs against its state.
+//! Authlete's issue calls, and credential offers by reference. Most tests
+//! script Authlete's answers to reach every action; the last runs against
+//! the stand-in's own state, as the offer test does.
 
 use authlete::endpoint::credential_issuer::{
     CredentialDecision, CredentialDelegate, CredentialIssuerEndpoint,
@@ -178,11 +178,11 @@ async fn alice_and_endpoint(authlete: &MockAuthlete) -> (String, CredentialIssue
     (token, CredentialIssuerEndpoint::new(client, Names))
 }
 
-fn post(path: &str, token: &str, body: &'static str) -> http::Request<&'static str> {
+fn post(path: &str, token: &str, body: impl Into<String>) -> http::Request<String> {
     http::Request::post(path)
         .header("authorization", format!("Bearer {token}"))
         .header("content-type", "application/json")
-        .body(body)
+        .body(body.into())
         .expect("request")
 }
 
@@ -399,4 +399,57 @@ async fn a_credential_offer_is_served_by_reference() {
         .body(())
         .expect("request");
     assert_eq!(endpoint.offer(post, &identifier).await.status(), 405);
+}
+
+/// Ready on the second asking: defers, then issues.
+#[derive(Default)]
+struct Later(std::sync::atomic::AtomicBool);
+
+impl CredentialDelegate for &Later {
+    async fn credential(
+        &self,
+        _subject: Option<&str>,
+        _request: &CredentialRequestInfo,
+    ) -> CredentialDecision {
+        if self.0.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            let mut claims = serde_json::Map::new();
+            claims.insert("given_name".into(), json!("Alice"));
+            CredentialDecision::Issue(claims)
+        } else {
+            CredentialDecision::Defer
+        }
+    }
+}
+
+/// Against the stand-in's state, nothing scripted: deferred with a
+/// `transaction_id`, then issued at the deferred endpoint once, after
+/// which the transaction is settled.
+#[tokio::test]
+async fn a_deferred_credential_is_issued_once_the_delegate_is_ready() {
+    let authlete = MockAuthlete::start().await.expect("mock");
+    let (token, _) = alice_and_endpoint(&authlete).await;
+    let later = Later::default();
+    let endpoint = CredentialIssuerEndpoint::new(authlete.client().expect("client"), &later);
+
+    let accepted = endpoint
+        .credential(post("/credential", &token, r#"{"format":"jwt_vc_json"}"#))
+        .await;
+    assert_eq!(accepted.status(), 202, "{}", accepted.body());
+    let transaction: serde_json::Value = serde_json::from_str(accepted.body()).expect("JSON");
+    let body = json!({"transaction_id": transaction["transaction_id"]}).to_string();
+    let issued = endpoint
+        .deferred_credential(post("/deferred_credential", &token, body.clone()))
+        .await;
+    assert_eq!(issued.status(), 200, "{}", issued.body());
+    let credential: serde_json::Value = serde_json::from_str(issued.body()).expect("JSON");
+    assert!(
+        credential["credential"]
+            .as_str()
+            .is_some_and(|c| c.split('.').count() == 3)
+    );
+    let again = endpoint
+        .deferred_credential(post("/deferred_credential", &token, body))
+        .await;
+    assert_eq!(again.status(), 400, "settled: {}", again.body());
+    assert!(again.body().contains("invalid_transaction_id"));
 }

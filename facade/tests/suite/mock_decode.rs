@@ -650,6 +650,69 @@ async fn every_answer_decodes_through_the_generated_types() {
         json!({"identifier": offer["info"]["identifier"]}),
     )
     .await;
+    // Credential issuance, with state: parse, then issue now or later.
+    let wallet = api
+        .call(
+            &operations::tokens::PROCESS,
+            basic("grant_type=client_credentials"),
+        )
+        .await;
+    let token = text(&wallet, "accessToken");
+    for op in [
+        &operations::credential_issuer::METADATA,
+        &operations::credential_issuer::JWT_ISSUER,
+        &operations::credential_issuer::JWKS,
+    ] {
+        api.call(op, json!({"pretty": false})).await;
+    }
+    let single = json!({"accessToken": token, "requestContent": r#"{"format":"jwt_vc_json"}"#});
+    let parsed = api
+        .call(&operations::credential_issuer::PARSE_SINGLE, single.clone())
+        .await;
+    let order = |parsed: &Value, deferred: bool| {
+        json!({
+            "requestIdentifier": parsed["identifier"],
+            "credentialPayload": r#"{"given_name":"Alice"}"#,
+            "issuanceDeferred": deferred,
+        })
+    };
+    api.call(
+        &operations::credential_issuer::ISSUE_SINGLE,
+        json!({"accessToken": token, "order": order(&parsed["info"], false)}),
+    )
+    .await;
+    let parsed = api
+        .call(&operations::credential_issuer::PARSE_SINGLE, single)
+        .await;
+    let accepted = api
+        .call(
+            &operations::credential_issuer::ISSUE_SINGLE,
+            json!({"accessToken": token, "order": order(&parsed["info"], true)}),
+        )
+        .await;
+    let transaction = text(&accepted, "transactionId");
+    let deferred = api
+        .call(
+            &operations::credential_issuer::PARSE_DEFERRED,
+            json!({"accessToken": token, "requestContent": json!({"transaction_id": transaction}).to_string()}),
+        )
+        .await;
+    api.call(
+        &operations::credential_issuer::ISSUE_DEFERRED,
+        json!({"order": order(&deferred["info"], false)}),
+    )
+    .await;
+    let batch = api
+        .call(
+            &operations::credential_issuer::PARSE_BATCH,
+            json!({"accessToken": token, "requestContent": r#"{"credential_requests":[{"format":"jwt_vc_json"}]}"#}),
+        )
+        .await;
+    api.call(
+        &operations::credential_issuer::ISSUE_BATCH,
+        json!({"accessToken": token, "orders": [order(&batch["info"][0], false)]}),
+    )
+    .await;
 
     // Everything else: the example answers.
     let called: BTreeSet<&str> = api.seen.iter().map(|(op, _, _)| *op).collect();

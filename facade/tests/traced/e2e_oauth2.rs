@@ -36,7 +36,7 @@ use oauth2::{
     PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, RevocationUrl, Scope,
     StandardRevocableToken, TokenIntrospectionResponse, TokenResponse, TokenUrl,
 };
-use serde_json::Value;
+use serde_json::{Value, json};
 use url::Url;
 
 /// The demo user, as typed into the login form.
@@ -2026,6 +2026,187 @@ async fn a_client_reads_merges_and_revokes_a_grant() {
         Some("invalid_grant_id")
     );
     provider.assert_logs_hold_none_of_at_least(6);
+}
+
+/// A wallet written from OpenID4VCI: it finds the credential endpoint in
+/// the issuer metadata, asks with alice's access token, and verifies the
+/// credential's signature against the issuer's published keys; a batch
+/// gets one credential per request; a token for nobody is deferred and
+/// stays pending; an offer is served by reference, never cached.
+#[tokio::test]
+async fn a_wallet_gets_a_signed_credential_for_alice() {
+    let provider = start().await;
+    let metadata: Value = reqwest::get(provider.url("/.well-known/openid-credential-issuer"))
+        .await
+        .expect("metadata")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(metadata["credential_issuer"], provider.issuer.as_str());
+    let endpoint = |name: &str| metadata[name].as_str().expect(name).to_owned();
+    let alice = provider.code_flow().await.access;
+
+    let wallet = |url: String, token: &AccessToken, body: Value| {
+        let token = token.secret().clone();
+        async move {
+            let response = no_redirects()
+                .post(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .expect("the issuer answers");
+            let status = response.status().as_u16();
+            let cache = response
+                .headers()
+                .get("cache-control")
+                .map(|v| v.to_str().expect("text").to_owned());
+            // A 401 carries its challenge in a header, and no body.
+            let body = response.text().await.expect("a body");
+            let json = serde_json::from_str(&body).unwrap_or(Value::Null);
+            (status, cache, json)
+        }
+    };
+    let (status, cache, issued) = wallet(
+        endpoint("credential_endpoint"),
+        &alice,
+        json!({"credential_configuration_id": "IdentityCredential"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{issued}");
+    assert_eq!(cache.as_deref(), Some("no-store"));
+    let credential = issued["credential"].as_str().expect("a credential");
+    provider.saw(credential);
+
+    // The issuer's keys, as the JWT VC issuer metadata names them.
+    let jwt_issuer: Value = reqwest::get(provider.url("/.well-known/jwt-vc-issuer"))
+        .await
+        .expect("JWT VC issuer metadata")
+        .json()
+        .await
+        .expect("JSON");
+    let jwks: jsonwebtoken::jwk::JwkSet =
+        reqwest::get(jwt_issuer["jwks_uri"].as_str().expect("jwks_uri"))
+            .await
+            .expect("keys")
+            .json()
+            .await
+            .expect("a JWK Set");
+    let header = jsonwebtoken::decode_header(credential).expect("a JWS");
+    let jwk = jwks
+        .find(header.kid.as_deref().expect("a kid"))
+        .expect("the signing key is published");
+    let mut validation = jsonwebtoken::Validation::new(header.alg);
+    validation.required_spec_claims.clear();
+    validation.validate_exp = false;
+    let verified = jsonwebtoken::decode::<Value>(
+        credential,
+        &jsonwebtoken::DecodingKey::from_jwk(jwk).expect("a key"),
+        &validation,
+    )
+    .expect("the signature verifies");
+    let claims = verified.claims;
+    assert_eq!(claims["iss"], provider.issuer.as_str());
+    assert_eq!(claims["sub"], ALICE);
+    assert_eq!(claims["vc"]["credentialSubject"]["given_name"], "Alice");
+    assert_eq!(
+        claims["vc"]["credentialSubject"]["email"],
+        "alice@example.com"
+    );
+
+    let (status, _, batch) = wallet(
+        endpoint("batch_credential_endpoint"),
+        &alice,
+        json!({"credential_requests": [{"format": "jwt_vc_json"}, {"credential_configuration_id": "IdentityCredential"}]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{batch}");
+    let responses = batch["credential_responses"].as_array().expect("responses");
+    assert_eq!(responses.len(), 2);
+    for response in responses {
+        provider.saw(response["credential"].as_str().expect("a credential"));
+    }
+    let (status, _, refused) = wallet(
+        endpoint("credential_endpoint"),
+        &alice,
+        json!({"credential_configuration_id": "DriverLicence"}),
+    )
+    .await;
+    assert_eq!(
+        (status, refused["error"].as_str()),
+        (400, Some("unsupported_credential_type"))
+    );
+
+    // Nobody to describe: deferred, then pending.
+    let nobody = provider
+        .client
+        .exchange_client_credentials()
+        .request_async(&provider.http)
+        .await
+        .expect("client credentials");
+    let nobody = provider.tokens(&nobody).access;
+    let (status, _, deferred) = wallet(
+        endpoint("credential_endpoint"),
+        &nobody,
+        json!({"format": "jwt_vc_json"}),
+    )
+    .await;
+    assert_eq!(status, 202, "{deferred}");
+    let transaction = deferred["transaction_id"]
+        .as_str()
+        .expect("a transaction_id");
+    let (status, _, pending) = wallet(
+        endpoint("deferred_credential_endpoint"),
+        &nobody,
+        json!({"transaction_id": transaction}),
+    )
+    .await;
+    assert_eq!(
+        (status, pending["error"].as_str()),
+        (400, Some("issuance_pending"))
+    );
+    let (status, _, _) = wallet(
+        endpoint("deferred_credential_endpoint"),
+        &alice,
+        json!({"transaction_id": transaction}),
+    )
+    .await;
+    assert_eq!(status, 400, "another token's transaction is unknown to it");
+    let (status, _, _) = wallet(
+        endpoint("credential_endpoint"),
+        &AccessToken::new("forged".into()),
+        json!({"format": "jwt_vc_json"}),
+    )
+    .await;
+    assert_eq!(status, 401);
+
+    // An offer, by reference.
+    let offer = provider
+        .authlete
+        .client()
+        .expect("client")
+        .credential_issuer()
+        .create_offer(["IdentityCredential"], ALICE)
+        .pre_authorized_code_grant_included(true)
+        .send()
+        .await
+        .expect("an offer");
+    let info = offer.info().expect("its info");
+    let code = info
+        .pre_authorized_code
+        .clone()
+        .expect("a pre-authorized code");
+    provider.saw(&code);
+    let url = provider.url(&format!(
+        "/credential-offer/{}",
+        info.identifier.as_deref().expect("an identifier")
+    ));
+    let served = reqwest::get(url).await.expect("the offer");
+    assert_eq!(served.status(), 200);
+    assert_eq!(served.headers()["cache-control"], "no-store");
+    let served: Value = served.json().await.expect("JSON");
+    assert_eq!(served["credential_issuer"], provider.issuer.as_str());
+    provider.assert_logs_hold_none_of_at_least(8);
 }
 
 /// The claims of a JWT, unverified: the relying-party test checks
