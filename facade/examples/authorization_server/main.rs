@@ -21,6 +21,7 @@
 //! | `POST /backchannel/authentication` | CIBA: a client asks for tokens for a user it names (`login_hint`) |
 //! | `GET, POST /ciba`, `POST /ciba/decide` | the demo's CIBA authentication device: the user signs in and decides |
 //! | `GET, DELETE /grants/{grant_id}` | FAPI grant management: a client reads or revokes a grant it holds |
+//! | `GET /.well-known/openid-federation`, `POST /federation/register` | OpenID Federation: the provider's entity configuration, explicit registration of relying parties |
 //! | `GET /.well-known/openid-credential-issuer`, `/.well-known/jwt-vc-issuer`, `/vci/jwks` | the credential issuer's metadata and keys (OpenID4VCI) |
 //! | `POST /credential`, `/batch_credential`, `/deferred_credential` | verifiable credentials for a wallet's access token |
 //! | `GET /credential-offer/{offer}` | a credential offer by reference |
@@ -67,6 +68,7 @@ use authlete::endpoint::ciba::BackchannelEndpoint;
 use authlete::endpoint::credential_issuer::CredentialIssuerEndpoint;
 use authlete::endpoint::device::DeviceAuthorizationEndpoint;
 use authlete::endpoint::discovery::DiscoveryEndpoint;
+use authlete::endpoint::federation::FederationEndpoint;
 use authlete::endpoint::grant_management::GrantManagementEndpoint;
 use authlete::endpoint::introspection::{
     CallerCredentials, IntrospectionEndpoint, ResourceServer, ResourceServers,
@@ -268,6 +270,7 @@ struct Provider {
     ciba_pages: ciba::CibaPages,
     registration: RegistrationEndpoint<OpenRegistration>,
     grants: GrantManagementEndpoint,
+    federation: FederationEndpoint,
     credentials: CredentialIssuerEndpoint<credentials::DemoCredentials>,
     userinfo: UserInfoEndpoint<DemoUsers>,
     introspection: IntrospectionEndpoint<DemoResourceServers>,
@@ -302,6 +305,7 @@ impl Provider {
                 client.clone(),
                 credentials::DemoCredentials,
             ),
+            federation: FederationEndpoint::new(client.clone()),
             grants: GrantManagementEndpoint::new(client.clone())
                 .endpoint_url(format!("{issuer}/grants")),
             userinfo: UserInfoEndpoint::new(client.clone(), users.clone())
@@ -353,6 +357,8 @@ pub fn app(client: Client, issuer: &str) -> Router {
         .route("/ciba", get(ciba_page).post(ciba_sign_in))
         .route("/ciba/decide", post(ciba_decide).get(form_only))
         .route("/grants/{grant_id}", get(grant).delete(grant))
+        .route("/.well-known/openid-federation", get(entity_configuration))
+        .route("/federation/register", post(federation_register))
         .route(
             "/.well-known/openid-credential-issuer",
             get(credential_issuer_metadata),
@@ -481,6 +487,21 @@ async fn grant(
             .handle(request, &grant_id)
             .await
             .into_response(),
+        Err(refusal) => refusal,
+    }
+}
+
+async fn entity_configuration(State(provider): Shared, request: Request) -> Response {
+    provider
+        .federation
+        .entity_configuration(request)
+        .await
+        .into_response()
+}
+
+async fn federation_register(State(provider): Shared, request: Request) -> Response {
+    match buffered(request).await {
+        Ok(request) => provider.federation.register(request).await.into_response(),
         Err(refusal) => refusal,
     }
 }

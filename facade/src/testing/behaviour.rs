@@ -8,7 +8,7 @@ use crate::operations::{self as op, OperationInfo};
 use super::reply::{Reply, api_error};
 use super::{
     MOCK_ACCESS_TOKEN, RecordedRequest, Shared, admin, authorization, ciba, credentials, device,
-    discovery, grants, keys, lock, records, resources, scopes, tokens,
+    discovery, federation, grants, keys, lock, records, resources, scopes, tokens,
 };
 
 /// The operations whose answers may be signed, or publish the keys.
@@ -79,6 +79,9 @@ pub(super) fn respond(state: &Shared, request: &RecordedRequest) -> Reply {
         return reply;
     }
     if let Some(reply) = credentials::respond(state, operation, &body) {
+        return reply;
+    }
+    if let Some(reply) = federation::respond(state, operation, &body) {
         return reply;
     }
     // Every other operation answers with a well-formed example of its

@@ -49,7 +49,7 @@ fn response_types() -> Vec<String> {
 }
 
 /// OpenID Provider metadata (OpenID Connect Discovery 1.0 §3, RFC 8414).
-fn metadata(state: &State) -> Value {
+pub(super) fn metadata(state: &State) -> Value {
     let issuer = state.issuer();
     let at = |path: &str| format!("{issuer}/{path}");
     let signed: Vec<&str> = SigningAlg::SIGNED.iter().map(|a| a.name()).collect();

@@ -135,11 +135,18 @@ impl Keys {
     /// `claims` as a compact JWS signed with `alg`'s key, its `kid` in the
     /// header; for `none`, an unsecured JWT (RFC 7519 §6.1).
     pub(super) fn sign(&self, alg: SigningAlg, claims: &Value) -> String {
+        self.sign_typed(alg, "JWT", claims)
+    }
+
+    /// [`sign`](Self::sign) with the header's `typ` set to `typ` (an
+    /// entity statement's `entity-statement+jwt`, OpenID Federation §3).
+    pub(super) fn sign_typed(&self, alg: SigningAlg, typ: &str, claims: &Value) -> String {
         let Some(key) = self.key(alg) else {
             return unsecured(claims);
         };
         let mut header = Header::new(key.algorithm);
         header.kid = Some(key.kid.clone());
+        header.typ = Some(typ.to_owned());
         // The key was checked against its algorithm when it was made, and
         // a JSON value always serialises: signing cannot fail here.
         jsonwebtoken::encode(&header, claims, &key.private)

@@ -117,6 +117,10 @@
 //!   (no HSM, so no public key); `/vci/offer/create` makes offers with
 //!   pre-authorized codes or issuer state that `/vci/offer/info` reads
 //!   until they expire.
+//! - **OpenID Federation**: the service's signed entity configuration, and
+//!   explicit registration of a relying party whose self-signed entity
+//!   configuration checks out, as a client under its entity ID (no trust
+//!   chain is resolved: the mock has no network).
 //! - **Credential issuance** (OpenID4VCI): the issuer metadata, JWT VC
 //!   issuer metadata and keys; single, batch and deferred requests parsed
 //!   against the access token, then issued as signed `jwt_vc_json`
@@ -196,6 +200,7 @@ mod ciba;
 mod credentials;
 mod device;
 mod discovery;
+mod federation;
 mod grants;
 mod jwt;
 mod keys;

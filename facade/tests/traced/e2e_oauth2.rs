@@ -2209,6 +2209,183 @@ async fn a_wallet_gets_a_signed_credential_for_alice() {
     provider.assert_logs_hold_none_of_at_least(8);
 }
 
+/// A relying party written from OpenID Federation 1.0: it reads and
+/// checks the provider's entity configuration, registers explicitly with
+/// its own self-signed one, checks the registration statement against the
+/// provider's keys, then signs alice in under its entity ID.
+#[tokio::test]
+async fn a_federation_relying_party_registers_then_signs_alice_in() {
+    use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair};
+    use jsonwebtoken::jwk::{Jwk, JwkSet, ThumbprintHash};
+    use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header};
+
+    const RP: &str = "https://rp.example";
+    const RP_CALLBACK: &str = "https://rp.example/cb";
+    let provider = start().await;
+
+    // The provider's entity configuration: self-signed, its keys inside.
+    let response = reqwest::get(provider.url("/.well-known/openid-federation"))
+        .await
+        .expect("the entity configuration");
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/entity-statement+jwt"
+    );
+    let op_configuration = response.text().await.expect("a JWT");
+    let verify = |jwt: &str, keys: &JwkSet| {
+        let header = jsonwebtoken::decode_header(jwt).expect("a JWS");
+        assert_eq!(header.typ.as_deref(), Some("entity-statement+jwt"));
+        let jwk = keys
+            .find(header.kid.as_deref().expect("a kid"))
+            .expect("a known key");
+        let mut validation = jsonwebtoken::Validation::new(header.alg);
+        validation.validate_aud = false;
+        jsonwebtoken::decode::<Value>(
+            jwt,
+            &DecodingKey::from_jwk(jwk).expect("a key"),
+            &validation,
+        )
+        .expect("the signature verifies")
+        .claims
+    };
+    let op_keys: JwkSet =
+        serde_json::from_value(jwt_claims(&op_configuration)["jwks"].clone()).expect("jwks");
+    let op = verify(&op_configuration, &op_keys);
+    assert_eq!(op["iss"], provider.issuer.as_str());
+    assert_eq!(op["sub"], provider.issuer.as_str());
+    let registration_endpoint =
+        op["metadata"]["openid_provider"]["federation_registration_endpoint"]
+            .as_str()
+            .expect("an explicit registration endpoint")
+            .to_owned();
+
+    // The relying party's own key and entity configuration.
+    let pair = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING).expect("a key");
+    let private = EncodingKey::from_ec_der(pair.to_pkcs8v1().expect("PKCS #8").as_ref());
+    let mut jwk = Jwk::from_encoding_key(&private, Algorithm::ES256).expect("a JWK");
+    let kid = jwk
+        .thumbprint(ThumbprintHash::SHA256)
+        .expect("a thumbprint");
+    jwk.common.key_id = Some(kid.clone());
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs();
+    let sign = |claims: &Value| {
+        let mut header = Header::new(Algorithm::ES256);
+        header.kid = Some(kid.clone());
+        header.typ = Some("entity-statement+jwt".into());
+        jsonwebtoken::encode(&header, claims, &private).expect("signed")
+    };
+    let metadata = json!({
+        "client_name": "Federated RP",
+        "redirect_uris": [RP_CALLBACK],
+        "response_types": ["code"],
+        "token_endpoint_auth_method": "private_key_jwt",
+    });
+    let configuration = sign(&json!({
+        "iss": RP, "sub": RP, "iat": now, "exp": now + 3600,
+        "jwks": {"keys": [jwk]},
+        "metadata": {"openid_relying_party": metadata},
+        "authority_hints": ["https://trust-anchor.example"],
+    }));
+    let register = |body: String| {
+        no_redirects()
+            .post(&registration_endpoint)
+            .header("content-type", "application/entity-statement+jwt")
+            .body(body)
+            .send()
+    };
+    let registered = register(configuration).await.expect("an answer");
+    assert_eq!(registered.status(), 200);
+    assert_eq!(
+        registered.headers()["content-type"],
+        "application/entity-statement+jwt"
+    );
+    let statement = verify(&registered.text().await.expect("a JWT"), &op_keys);
+    assert_eq!(statement["iss"], provider.issuer.as_str());
+    assert_eq!(statement["sub"], RP);
+    assert_eq!(statement["aud"], RP);
+    assert_eq!(
+        statement["metadata"]["openid_relying_party"]["client_id"],
+        RP
+    );
+
+    // Not self-issued, or tampered with: refused.
+    let forged = sign(&json!({
+        "iss": "https://evil.example", "sub": RP, "iat": now, "exp": now + 3600,
+        "jwks": {"keys": []}, "metadata": {"openid_relying_party": metadata},
+    }));
+    assert_eq!(register(forged).await.expect("an answer").status(), 400);
+    let mut parts: Vec<String> = sign(&json!({"iss": RP, "sub": RP, "exp": now + 3600, "jwks": {"keys": [jwk]}, "metadata": {"openid_relying_party": metadata}}))
+        .split('.')
+        .map(str::to_owned)
+        .collect();
+    parts[2] = parts[2].chars().rev().collect();
+    assert_eq!(
+        register(parts.join(".")).await.expect("an answer").status(),
+        400
+    );
+
+    // The registered relying party signs alice in under its entity ID.
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let mut start = Url::parse(&provider.url("/authorize")).expect("URL");
+    start
+        .query_pairs_mut()
+        .append_pair("response_type", "code")
+        .append_pair("client_id", RP)
+        .append_pair("redirect_uri", RP_CALLBACK)
+        .append_pair("scope", "openid")
+        .append_pair("state", "fed")
+        .append_pair("code_challenge", challenge.as_str())
+        .append_pair("code_challenge_method", "S256");
+    let mut browser = Browser::new(&provider);
+    let login = browser.get(start).await;
+    assert!(login.html.contains("Federated RP"), "{}", login.html);
+    let consent = browser
+        .submit(
+            &login,
+            &[("username", USERNAME), ("password", PASSWORD)],
+            None,
+        )
+        .await;
+    let back = browser
+        .submit(&consent, &[], Some(("decision", "approve")))
+        .await;
+    assert_eq!(back.status, 302, "{}", back.html);
+    let location = Url::parse(back.location.as_deref().expect("a Location")).expect("URL");
+    assert!(location.as_str().starts_with(RP_CALLBACK), "{location}");
+    let code = location
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .expect("a code")
+        .1
+        .into_owned();
+    provider.saw(&code);
+    let tokens: Value = no_redirects()
+        .post(provider.url("/token"))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", RP_CALLBACK),
+            ("client_id", RP),
+            ("code_verifier", verifier.secret()),
+        ])
+        .send()
+        .await
+        .expect("the token endpoint answers")
+        .json()
+        .await
+        .expect("JSON");
+    let id_token = tokens["id_token"].as_str().expect("an ID token");
+    provider.saw(tokens["access_token"].as_str().expect("an access token"));
+    provider.saw(id_token);
+    let claims = jwt_claims(id_token);
+    assert_eq!(claims["aud"], RP);
+    assert_eq!(claims["sub"], ALICE);
+}
+
 /// The claims of a JWT, unverified: the relying-party test checks
 /// signatures; this one what they say.
 fn jwt_claims(jwt: &str) -> Value {
