@@ -453,3 +453,68 @@ async fn a_deferred_credential_is_issued_once_the_delegate_is_ready() {
     assert_eq!(again.status(), 400, "settled: {}", again.body());
     assert!(again.body().contains("invalid_transaction_id"));
 }
+
+/// Every other action of the deferred and offer calls reaches the wallet as
+/// its status: Authlete's refusals as such, its own errors as 500.
+#[tokio::test]
+async fn every_deferred_and_offer_action_has_its_status() {
+    use authlete::operations::credential_issuer::OFFER_INFO;
+
+    let authlete = MockAuthlete::start().await.expect("mock");
+    let (token, endpoint) = alice_and_endpoint(&authlete).await;
+    let body = r#"{"transaction_id":"tx-1"}"#;
+    for (action, status) in [
+        ("UNAUTHORIZED", 401),
+        ("FORBIDDEN", 403),
+        ("INTERNAL_SERVER_ERROR", 500),
+        ("SOMETHING_NEW", 500),
+    ] {
+        authlete.script(
+            &PARSE_DEFERRED,
+            MockReply::json(
+                200,
+                json!({"action": action, "responseContent": "Bearer error=\"invalid_token\""}),
+            ),
+        );
+        let answer = endpoint
+            .deferred_credential(post("/deferred_credential", &token, body))
+            .await;
+        assert_eq!(answer.status(), status, "parse {action}");
+    }
+    for action in ["INTERNAL_SERVER_ERROR", "CALLER_ERROR"] {
+        authlete.script(&PARSE_DEFERRED, parse_deferred_ok());
+        authlete.script(
+            &ISSUE_DEFERRED,
+            MockReply::json(
+                200,
+                json!({"action": action, "responseContent": "secret-content"}),
+            ),
+        );
+        let answer = endpoint
+            .deferred_credential(post("/deferred_credential", &token, body))
+            .await;
+        assert_eq!(answer.status(), 500, "issue {action}");
+        assert!(
+            !answer.body().contains("secret-content"),
+            "Authlete's own error stays inside"
+        );
+    }
+    let get = || {
+        http::Request::get("/credential-offer/o-1")
+            .body(())
+            .expect("request")
+    };
+    for (action, status) in [
+        ("FORBIDDEN", 403),
+        ("NOT_FOUND", 404),
+        ("CALLER_ERROR", 500),
+        ("AUTHLETE_ERROR", 500),
+    ] {
+        authlete.script(&OFFER_INFO, MockReply::json(200, json!({"action": action})));
+        assert_eq!(
+            endpoint.offer(get(), "o-1").await.status(),
+            status,
+            "offer {action}"
+        );
+    }
+}

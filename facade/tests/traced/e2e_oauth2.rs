@@ -2384,6 +2384,7 @@ async fn a_federation_relying_party_registers_then_signs_alice_in() {
     let claims = jwt_claims(id_token);
     assert_eq!(claims["aud"], RP);
     assert_eq!(claims["sub"], ALICE);
+    provider.assert_logs_hold_none_of_at_least(6);
 }
 
 /// The claims of a JWT, unverified: the relying-party test checks
