@@ -327,6 +327,13 @@ fn items(
                     continue;
                 }
                 if let Some((_, trait_path, _)) = &imp.trait_ {
+                    let private = trait_path
+                        .segments
+                        .last()
+                        .is_some_and(|s| index.private_traits.contains(&s.ident.to_string()));
+                    if private {
+                        continue;
+                    }
                     let trait_path = pretty(syn::parse_quote!(impl #trait_path for X {}));
                     let trait_path = trait_path
                         .trim_start_matches("impl ")
@@ -410,6 +417,8 @@ fn items(
 /// reading it per module parsed every file once per module.
 struct CrateIndex {
     public: Vec<String>,
+    /// Traits only the crate sees: their impls are nothing users touch.
+    private_traits: Vec<String>,
     macros: Macros,
     /// The generated crate's types, each as its summary block.
     generated: BTreeMap<String, String>,
@@ -424,6 +433,7 @@ impl CrateIndex {
         let files = parsed_files(src);
         CrateIndex {
             public: public_types(&files),
+            private_traits: private_traits(&files),
             macros: crate_macros(&files),
             generated: BTreeMap::new(),
         }
@@ -451,6 +461,18 @@ fn parsed_files(src: &Path) -> Vec<syn::File> {
         }
     }
     files
+}
+
+/// Every trait in `files` that is not `pub`.
+fn private_traits(files: &[syn::File]) -> Vec<String> {
+    files
+        .iter()
+        .flat_map(|file| &file.items)
+        .filter_map(|item| match item {
+            Item::Trait(t) if !is_pub(&t.vis) => Some(t.ident.to_string()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Every `pub struct` and `pub enum` name in `files`.

@@ -28,8 +28,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::{
-    DemoUsers, USERS, credential_fields, decision_form, display_name, error_line, scope_line,
-    scope_list, sorry,
+    DecisionForm, DemoUsers, USERS, credential_fields, decision_form, display_name, error_line,
+    scope_line, scope_list, sorry,
 };
 
 /// Requests one user may have waiting at once; a further one pushes out
@@ -216,13 +216,6 @@ pub(crate) struct SignInForm {
     password: String,
 }
 
-/// The decision form's fields: the page it answers, and the button.
-#[derive(Deserialize)]
-pub(crate) struct DecisionForm {
-    form: String,
-    decision: String,
-}
-
 impl CibaPages {
     /// The pages for the requests `delegate` takes in.
     pub(crate) fn new(delegate: &DemoBackchannel) -> Self {
@@ -296,7 +289,7 @@ impl CibaPages {
         let Some(ticket) = self.inbox.take(&shown.subject, shown.request) else {
             return super::no_request_in_progress();
         };
-        let approved = form.decision == "approve";
+        let approved = form.approved();
         tracing::info!(subject = %shown.subject, approved, "backchannel decision");
         let decision = if approved {
             BackchannelDecision::Authorized {

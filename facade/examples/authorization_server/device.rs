@@ -23,8 +23,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::{
-    DemoUsers, credential_fields, decision_form, display_name, error_line, scope_line, scope_list,
-    sorry,
+    DecisionForm, DemoUsers, credential_fields, decision_form, display_name, error_line,
+    scope_line, scope_list, sorry,
 };
 
 /// The verification page's state: the calls to Authlete, the consent forms
@@ -54,13 +54,6 @@ pub(crate) struct CodeForm {
     user_code: String,
     username: String,
     password: String,
-}
-
-/// The consent form's fields: the page it answers, and the button.
-#[derive(Deserialize)]
-pub(crate) struct DecisionForm {
-    form: String,
-    decision: String,
 }
 
 impl DevicePages {
@@ -136,7 +129,7 @@ impl DevicePages {
         let Some(shown) = self.forms.take(&form.form) else {
             return super::no_request_in_progress();
         };
-        let approved = form.decision == "approve";
+        let approved = form.approved();
         tracing::info!(subject = %shown.subject, approved, "device decision");
         let decision = if approved {
             DeviceDecision::Authorized {

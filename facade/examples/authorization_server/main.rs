@@ -434,10 +434,7 @@ async fn device_sign_in(
         .await
 }
 
-async fn device_decide(
-    State(provider): Shared,
-    Form(form): Form<device::DecisionForm>,
-) -> Response {
+async fn device_decide(State(provider): Shared, Form(form): Form<DecisionForm>) -> Response {
     provider.device_pages.decide(form).await
 }
 
@@ -463,7 +460,7 @@ async fn ciba_sign_in(
         .sign_in(&provider.users, peer(connection), form)
 }
 
-async fn ciba_decide(State(provider): Shared, Form(form): Form<ciba::DecisionForm>) -> Response {
+async fn ciba_decide(State(provider): Shared, Form(form): Form<DecisionForm>) -> Response {
     provider
         .ciba_pages
         .decide(&provider.backchannel, form)
@@ -757,6 +754,22 @@ async fn consent(
         interaction.fail(AuthorizationFailReason::Denied).await
     };
     response.into_response()
+}
+
+/// The fields of the Allow/Deny forms of the device and CIBA pages: the
+/// page they answer (its [`PendingForms`](authlete::browser::PendingForms)
+/// identifier), and the button pressed.
+#[derive(Deserialize)]
+pub(crate) struct DecisionForm {
+    form: String,
+    decision: String,
+}
+
+impl DecisionForm {
+    /// Whether Allow was pressed.
+    fn approved(&self) -> bool {
+        self.decision == "approve"
+    }
 }
 
 /// `GET /login` or `GET /consent`: a reload, or a bookmark. The forms are

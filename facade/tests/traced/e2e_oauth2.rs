@@ -245,13 +245,7 @@ impl Provider {
         start: Url,
     ) -> (String, String) {
         let login = browser.get(start).await;
-        let consent = browser
-            .submit(
-                &login,
-                &[("username", USERNAME), ("password", PASSWORD)],
-                None,
-            )
-            .await;
+        let consent = browser.sign_in(&login).await;
         assert_eq!(consent.status, 200, "{}", consent.html);
         // The page names the person, not the identifier tokens carry.
         assert!(consent.html.contains("Alice Liddell"), "{}", consent.html);
@@ -499,6 +493,17 @@ impl<'p> Browser<'p> {
     async fn get(&mut self, url: Url) -> Page {
         let request = self.http.get(url.clone());
         self.send(url, request).await
+    }
+
+    /// Submits the sign-in form on `page` with alice's username and
+    /// password.
+    async fn sign_in(&mut self, page: &Page) -> Page {
+        self.submit(
+            page,
+            &[("username", USERNAME), ("password", PASSWORD)],
+            None,
+        )
+        .await
     }
 
     /// Submits the page's one form: its own fields with their values,
@@ -900,13 +905,7 @@ async fn denying_sends_access_denied(provider: &Provider) {
     let (start, state, _) = provider.authorization_request();
     let mut browser = Browser::new(provider);
     let login = browser.get(start).await;
-    let consent = browser
-        .submit(
-            &login,
-            &[("username", USERNAME), ("password", PASSWORD)],
-            None,
-        )
-        .await;
+    let consent = browser.sign_in(&login).await;
     let back = browser
         .submit(&consent, &[], Some(("decision", "deny")))
         .await;
@@ -1158,13 +1157,7 @@ async fn a_consent_form_approves_the_request_it_shows() {
     let mut browser = Browser::new(&provider);
     let (first, first_verifier) = provider.request_for(&["openid"], "one");
     let login = browser.get(first).await;
-    let first_consent = browser
-        .submit(
-            &login,
-            &[("username", USERNAME), ("password", PASSWORD)],
-            None,
-        )
-        .await;
+    let first_consent = browser.sign_in(&login).await;
     assert!(first_consent.html.contains("openid"));
     assert!(
         !first_consent.html.contains("email"),
@@ -1207,13 +1200,7 @@ async fn a_consent_form_approves_the_request_it_shows() {
     let mut stranger = Browser::new(&provider);
     let (third, _) = provider.request_for(&["openid"], "three");
     let stranger_login = stranger.get(third).await;
-    let stranger_consent = stranger
-        .submit(
-            &stranger_login,
-            &[("username", USERNAME), ("password", PASSWORD)],
-            None,
-        )
-        .await;
+    let stranger_consent = stranger.sign_in(&stranger_login).await;
     let second_id = HtmlForm::parse(&second_consent.html)
         .fields
         .into_iter()
@@ -1249,13 +1236,7 @@ async fn every_page_is_protected_from_framing_and_caching() {
     let (start_url, _, _) = provider.authorization_request();
     let login = browser.get(start_url).await;
     assert_secure_page(&login);
-    let consent = browser
-        .submit(
-            &login,
-            &[("username", USERNAME), ("password", PASSWORD)],
-            None,
-        )
-        .await;
+    let consent = browser.sign_in(&login).await;
     assert_secure_page(&consent);
     let back = browser
         .submit(&consent, &[], Some(("decision", "approve")))
@@ -1345,13 +1326,7 @@ async fn password_guessing_is_throttled() {
         )
         .await;
     assert_eq!(locked.status, 200, "the sixth failure itself is answered");
-    let refused = browser
-        .submit(
-            &page,
-            &[("username", USERNAME), ("password", PASSWORD)],
-            None,
-        )
-        .await;
+    let refused = browser.sign_in(&page).await;
     assert_eq!(refused.status, 429, "{}", refused.html);
     let retry_after: u64 = refused.headers["retry-after"]
         .to_str()
@@ -1609,13 +1584,7 @@ async fn the_device_flow_gets_tokens_once_the_user_approves() {
                 let mut browser = Browser::new(provider);
                 let form = browser.get(Url::parse(complete).expect("URL")).await;
                 assert_secure_page(&form);
-                let consent = browser
-                    .submit(
-                        &form,
-                        &[("username", USERNAME), ("password", PASSWORD)],
-                        None,
-                    )
-                    .await;
+                let consent = browser.sign_in(&form).await;
                 assert_eq!(consent.status, 200, "{}", consent.html);
                 assert!(consent.html.contains("Demo App"), "{}", consent.html);
                 assert!(consent.html.contains("Alice Liddell"), "{}", consent.html);
@@ -1830,13 +1799,7 @@ async fn a_ciba_poll_client_gets_tokens_once_the_user_approves_on_her_device() {
         .get(Url::parse(&provider.url("/ciba")).expect("URL"))
         .await;
     assert_secure_page(&sign_in);
-    let decision = browser
-        .submit(
-            &sign_in,
-            &[("username", USERNAME), ("password", PASSWORD)],
-            None,
-        )
-        .await;
+    let decision = browser.sign_in(&sign_in).await;
     assert_eq!(decision.status, 200, "{}", decision.html);
     assert!(decision.html.contains("W4SCT"), "{}", decision.html);
     assert!(decision.html.contains("Demo App"), "{}", decision.html);
@@ -1912,13 +1875,7 @@ async fn a_ciba_request_for_nobody_the_provider_knows_is_refused() {
     let sign_in = browser
         .get(Url::parse(&provider.url("/ciba")).expect("URL"))
         .await;
-    let empty = browser
-        .submit(
-            &sign_in,
-            &[("username", USERNAME), ("password", PASSWORD)],
-            None,
-        )
-        .await;
+    let empty = browser.sign_in(&sign_in).await;
     assert!(
         empty.html.contains("No request is waiting"),
         "{}",
@@ -2343,13 +2300,7 @@ async fn a_federation_relying_party_registers_then_signs_alice_in() {
     let mut browser = Browser::new(&provider);
     let login = browser.get(start).await;
     assert!(login.html.contains("Federated RP"), "{}", login.html);
-    let consent = browser
-        .submit(
-            &login,
-            &[("username", USERNAME), ("password", PASSWORD)],
-            None,
-        )
-        .await;
+    let consent = browser.sign_in(&login).await;
     let back = browser
         .submit(&consent, &[], Some(("decision", "approve")))
         .await;

@@ -4,9 +4,9 @@
 
 use http::{Method, StatusCode};
 
-use super::verdict::Verdict;
+use super::verdict::{go_on, settle};
 use super::{CredentialDecision, CredentialDelegate, CredentialIssuerEndpoint};
-use crate::endpoint::failure::{method_not_allowed, outage, unexpected_action, unreadable_body};
+use crate::endpoint::failure::{method_not_allowed, unexpected_action, unreadable_body};
 use crate::endpoint::request::access_token;
 use crate::http_response::{challenge_response, json_response, server_error};
 use crate::model::{CredentialIssuanceOrder, CredentialRequestInfo};
@@ -36,33 +36,24 @@ impl<D: CredentialDelegate> CredentialIssuerEndpoint<D> {
             Err(refusal) => return refusal,
         };
         let issuer = self.client.credential_issuer();
-        let parsed = match issuer
+        let sent = issuer
             .parse_single(wallet.token.as_str(), wallet.content.as_str())
             .send()
-            .await
-        {
+            .await;
+        let parsed = match go_on(PARSE_SINGLE.id, sent) {
             Ok(parsed) => parsed,
-            Err(error) => return outage(PARSE_SINGLE.id, &error),
+            Err(refusal) => return refusal,
         };
-        let verdict = Verdict::from(parsed.action());
-        if verdict != Verdict::Ok {
-            return verdict.respond(PARSE_SINGLE.id, parsed.response_content());
-        }
         let Some(info) = parsed.info() else {
             return no_info(PARSE_SINGLE.id);
         };
         let subject = self.subject_of(&wallet.token).await;
         let decision = self.delegate.credential(subject.as_deref(), info).await;
-        let issued = issuer
+        let sent = issuer
             .issue_single(wallet.token.as_str(), order(info, decision))
             .send()
             .await;
-        match issued {
-            Ok(issued) => {
-                Verdict::from(issued.action()).respond(ISSUE_SINGLE.id, issued.response_content())
-            }
-            Err(error) => outage(ISSUE_SINGLE.id, &error),
-        }
+        settle(ISSUE_SINGLE.id, sent)
     }
 
     /// Serves one batch credential request: like
@@ -77,34 +68,25 @@ impl<D: CredentialDelegate> CredentialIssuerEndpoint<D> {
             Err(refusal) => return refusal,
         };
         let issuer = self.client.credential_issuer();
-        let parsed = match issuer
+        let sent = issuer
             .parse_batch(wallet.token.as_str(), wallet.content.as_str())
             .send()
-            .await
-        {
+            .await;
+        let parsed = match go_on(PARSE_BATCH.id, sent) {
             Ok(parsed) => parsed,
-            Err(error) => return outage(PARSE_BATCH.id, &error),
+            Err(refusal) => return refusal,
         };
-        let verdict = Verdict::from(parsed.action());
-        if verdict != Verdict::Ok {
-            return verdict.respond(PARSE_BATCH.id, parsed.response_content());
-        }
         let subject = self.subject_of(&wallet.token).await;
         let mut orders = Vec::with_capacity(parsed.info().len());
         for info in parsed.info() {
             let decision = self.delegate.credential(subject.as_deref(), info).await;
             orders.push(order(info, decision));
         }
-        match issuer
+        let sent = issuer
             .issue_batch(wallet.token.as_str(), orders)
             .send()
-            .await
-        {
-            Ok(issued) => {
-                Verdict::from(issued.action()).respond(ISSUE_BATCH.id, issued.response_content())
-            }
-            Err(error) => outage(ISSUE_BATCH.id, &error),
-        }
+            .await;
+        settle(ISSUE_BATCH.id, sent)
     }
 
     /// Serves one deferred credential request (the wallet's
@@ -120,18 +102,14 @@ impl<D: CredentialDelegate> CredentialIssuerEndpoint<D> {
             Err(refusal) => return refusal,
         };
         let issuer = self.client.credential_issuer();
-        let parsed = match issuer
+        let sent = issuer
             .parse_deferred(wallet.token.as_str(), wallet.content.as_str())
             .send()
-            .await
-        {
+            .await;
+        let parsed = match go_on(PARSE_DEFERRED.id, sent) {
             Ok(parsed) => parsed,
-            Err(error) => return outage(PARSE_DEFERRED.id, &error),
+            Err(refusal) => return refusal,
         };
-        let verdict = Verdict::from(parsed.action());
-        if verdict != Verdict::Ok {
-            return verdict.respond(PARSE_DEFERRED.id, parsed.response_content());
-        }
         let Some(info) = parsed.info() else {
             return no_info(PARSE_DEFERRED.id);
         };
@@ -144,12 +122,8 @@ impl<D: CredentialDelegate> CredentialIssuerEndpoint<D> {
             });
             return json_response(StatusCode::BAD_REQUEST, Some(pending.to_string()), "");
         }
-        match issuer.issue_deferred(order(info, decision)).send().await {
-            Ok(issued) => {
-                Verdict::from(issued.action()).respond(ISSUE_DEFERRED.id, issued.response_content())
-            }
-            Err(error) => outage(ISSUE_DEFERRED.id, &error),
-        }
+        let sent = issuer.issue_deferred(order(info, decision)).send().await;
+        settle(ISSUE_DEFERRED.id, sent)
     }
 
     /// The access token's subject, from introspection when that group is

@@ -33,15 +33,17 @@
 
 use std::future::Future;
 
-use http::StatusCode;
+use http::{Method, StatusCode};
 
 use super::failure::{outage, unexpected_action};
 use super::public_document::{DEFAULT_MAX_AGE, cacheable, refuse_method};
 use crate::client::Client;
+use crate::credential_issuer::{VciJwksResponse, VciJwtissuerResponse, VciMetadataResponse};
 use crate::enums::{
     CredentialIssuerJwksAction, CredentialIssuerMetadataAction, CredentialOfferInfoAction,
     JwtIssuerMetadataAction,
 };
+use crate::error::Error;
 use crate::http_response::{json_response, server_error};
 use crate::model::CredentialRequestInfo;
 use crate::operations::credential_issuer::{JWKS, JWT_ISSUER, METADATA, OFFER_INFO};
@@ -89,19 +91,8 @@ impl<D: CredentialDelegate> CredentialIssuerEndpoint<D> {
 
     /// Serves `/.well-known/openid-credential-issuer` (GET or HEAD).
     pub async fn metadata<B>(&self, request: http::Request<B>) -> http::Response<String> {
-        if let Some(refusal) = refuse_method(request.method()) {
-            return refusal;
-        }
-        let answer = match self.client.credential_issuer().metadata(false).send().await {
-            Ok(answer) => answer,
-            Err(error) => return outage(METADATA.id, &error),
-        };
-        let found = match answer.action() {
-            Some(CredentialIssuerMetadataAction::Ok) => Some(true),
-            Some(CredentialIssuerMetadataAction::NotFound) => Some(false),
-            Some(CredentialIssuerMetadataAction::InternalServerError) | Some(_) | None => None,
-        };
-        document(METADATA.id, found, answer.response_content())
+        let sent = self.client.credential_issuer().metadata(false).send();
+        serve_document(METADATA.id, request.method(), sent).await
     }
 
     /// Serves `/.well-known/jwt-vc-issuer` (GET or HEAD): the JWT VC
@@ -110,42 +101,14 @@ impl<D: CredentialDelegate> CredentialIssuerEndpoint<D> {
         &self,
         request: http::Request<B>,
     ) -> http::Response<String> {
-        if let Some(refusal) = refuse_method(request.method()) {
-            return refusal;
-        }
-        let answer = match self
-            .client
-            .credential_issuer()
-            .jwt_issuer(false)
-            .send()
-            .await
-        {
-            Ok(answer) => answer,
-            Err(error) => return outage(JWT_ISSUER.id, &error),
-        };
-        let found = match answer.action() {
-            Some(JwtIssuerMetadataAction::Ok) => Some(true),
-            Some(JwtIssuerMetadataAction::NotFound) => Some(false),
-            Some(JwtIssuerMetadataAction::InternalServerError) | Some(_) | None => None,
-        };
-        document(JWT_ISSUER.id, found, answer.response_content())
+        let sent = self.client.credential_issuer().jwt_issuer(false).send();
+        serve_document(JWT_ISSUER.id, request.method(), sent).await
     }
 
     /// Serves the issuer's JWK Set (GET or HEAD).
     pub async fn jwks<B>(&self, request: http::Request<B>) -> http::Response<String> {
-        if let Some(refusal) = refuse_method(request.method()) {
-            return refusal;
-        }
-        let answer = match self.client.credential_issuer().jwks(false).send().await {
-            Ok(answer) => answer,
-            Err(error) => return outage(JWKS.id, &error),
-        };
-        let found = match answer.action() {
-            Some(CredentialIssuerJwksAction::Ok) => Some(true),
-            Some(CredentialIssuerJwksAction::NotFound) => Some(false),
-            Some(CredentialIssuerJwksAction::InternalServerError) | Some(_) | None => None,
-        };
-        document(JWKS.id, found, answer.response_content())
+        let sent = self.client.credential_issuer().jwks(false).send();
+        serve_document(JWKS.id, request.method(), sent).await
     }
 
     /// Serves a credential offer by reference (`GET`, or `HEAD`): the
@@ -196,6 +159,72 @@ impl<D: CredentialDelegate> CredentialIssuerEndpoint<D> {
                 server_error()
             }
         }
+    }
+}
+
+/// Authlete's answer for one of the issuer's public documents.
+trait DocumentAnswer {
+    /// `Some(true)` for the document, `Some(false)` when the service has
+    /// none, `None` for Authlete's error or an action this crate does not
+    /// know.
+    fn found(&self) -> Option<bool>;
+    /// The document.
+    fn content(&self) -> Option<&str>;
+}
+
+impl DocumentAnswer for VciMetadataResponse {
+    fn found(&self) -> Option<bool> {
+        match self.action() {
+            Some(CredentialIssuerMetadataAction::Ok) => Some(true),
+            Some(CredentialIssuerMetadataAction::NotFound) => Some(false),
+            Some(CredentialIssuerMetadataAction::InternalServerError) | Some(_) | None => None,
+        }
+    }
+    fn content(&self) -> Option<&str> {
+        self.response_content()
+    }
+}
+
+impl DocumentAnswer for VciJwtissuerResponse {
+    fn found(&self) -> Option<bool> {
+        match self.action() {
+            Some(JwtIssuerMetadataAction::Ok) => Some(true),
+            Some(JwtIssuerMetadataAction::NotFound) => Some(false),
+            Some(JwtIssuerMetadataAction::InternalServerError) | Some(_) | None => None,
+        }
+    }
+    fn content(&self) -> Option<&str> {
+        self.response_content()
+    }
+}
+
+impl DocumentAnswer for VciJwksResponse {
+    fn found(&self) -> Option<bool> {
+        match self.action() {
+            Some(CredentialIssuerJwksAction::Ok) => Some(true),
+            Some(CredentialIssuerJwksAction::NotFound) => Some(false),
+            Some(CredentialIssuerJwksAction::InternalServerError) | Some(_) | None => None,
+        }
+    }
+    fn content(&self) -> Option<&str> {
+        self.response_content()
+    }
+}
+
+/// Serves a public document: 405 for a method other than GET or HEAD
+/// (before `sent` is awaited, so Authlete is not called), else what
+/// Authlete answered.
+async fn serve_document<R: DocumentAnswer>(
+    operation: &str,
+    method: &Method,
+    sent: impl Future<Output = Result<R, Error>>,
+) -> http::Response<String> {
+    if let Some(refusal) = refuse_method(method) {
+        return refusal;
+    }
+    match sent.await {
+        Ok(answer) => document(operation, answer.found(), answer.content()),
+        Err(error) => outage(operation, &error),
     }
 }
 

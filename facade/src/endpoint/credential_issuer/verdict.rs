@@ -7,11 +7,16 @@
 
 use http::StatusCode;
 
-use crate::endpoint::failure::unexpected_action;
+use crate::credential_issuer::{
+    VciBatchIssueResponse, VciBatchParseResponse, VciDeferredIssueResponse,
+    VciDeferredParseResponse, VciSingleIssueResponse, VciSingleParseResponse,
+};
+use crate::endpoint::failure::{outage, unexpected_action};
 use crate::enums::{
     BatchCredentialIssueAction, BatchCredentialParseAction, CredentialIssueAction,
     CredentialParseAction, DeferredCredentialIssueAction, DeferredCredentialParseAction,
 };
+use crate::error::Error;
 use crate::http_response::{challenge_response, json_response, server_error};
 
 /// What a credential call's action means for the wallet.
@@ -56,6 +61,62 @@ impl Verdict {
                 server_error()
             }
         }
+    }
+}
+
+/// One of Authlete's answers to a parse or issue call, as a verdict and
+/// the content to send.
+pub(super) trait Answer {
+    /// What the answer's `action` means.
+    fn verdict(&self) -> Verdict;
+    /// Authlete's `responseContent`.
+    fn content(&self) -> Option<&str>;
+}
+
+/// `Answer` for a response type with `action()` and `response_content()`.
+macro_rules! answer {
+    ($response:ident) => {
+        impl Answer for $response {
+            fn verdict(&self) -> Verdict {
+                self.action().into()
+            }
+            fn content(&self) -> Option<&str> {
+                self.response_content()
+            }
+        }
+    };
+}
+
+answer!(VciSingleParseResponse);
+answer!(VciBatchParseResponse);
+answer!(VciDeferredParseResponse);
+answer!(VciSingleIssueResponse);
+answer!(VciBatchIssueResponse);
+answer!(VciDeferredIssueResponse);
+
+/// A parse call's answer when Authlete says to go on; otherwise the
+/// response for the wallet (Authlete's refusal, or 500 when it was out of
+/// reach).
+#[allow(
+    clippy::result_large_err,
+    reason = "the error is the response, sent at once; boxing it would only add an allocation"
+)]
+pub(super) fn go_on<R: Answer>(
+    operation: &str,
+    sent: Result<R, Error>,
+) -> Result<R, http::Response<String>> {
+    let answer = sent.map_err(|error| outage(operation, &error))?;
+    match answer.verdict() {
+        Verdict::Ok => Ok(answer),
+        other => Err(other.respond(operation, answer.content())),
+    }
+}
+
+/// The wallet's response to an issue call's answer.
+pub(super) fn settle<R: Answer>(operation: &str, sent: Result<R, Error>) -> http::Response<String> {
+    match sent {
+        Ok(answer) => answer.verdict().respond(operation, answer.content()),
+        Err(error) => outage(operation, &error),
     }
 }
 
