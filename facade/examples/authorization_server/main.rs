@@ -1026,6 +1026,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "  open {issuer}/authorize?response_type=code&client_id={DEMO_CLIENT_ID}&scope=openid%20email&state=xyz"
     );
+    println!("  a device's code is typed at {issuer}/device; alice's CIBA device is {issuer}/ciba");
     // With the peer's address, for the login throttle.
     let app = app(client, &issuer).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).await?;
