@@ -77,6 +77,11 @@ struct Asked {
 
 /// The answer to the credential issuer's operations; `None` for others.
 pub(super) fn respond(state: &mut State, operation: &OperationInfo, body: &Value) -> Option<Reply> {
+    // Offers are `records`'; the service's settings are read only for
+    // this group's calls.
+    if operation.group != "credential_issuer" {
+        return None;
+    }
     let disabled = service(state).get("verifiableCredentialsEnabled") == Some(&json!(false));
     let issuer = state.issuer().to_owned();
     let document = |content: Value| {

@@ -14,8 +14,8 @@
 //! token without the scope is `FORBIDDEN`; `CREATE`, `MERGE` and `REPLACE`
 //! at `/gm` are the caller's error (they belong to the authorization
 //! request); a `merge` or `replace` that another user approved leaves that
-//! user's grant alone and makes a new one. At most as many grants are kept
-//! as tokens.
+//! user's grant alone and makes a new one. At most 4,096 grants are kept,
+//! like the mock's other records; the one changed longest ago makes room.
 
 use std::collections::HashMap;
 
@@ -25,7 +25,7 @@ use crate::operations::{self as op, OperationInfo};
 
 use super::reply::Reply;
 use super::request::Form;
-use super::state::State;
+use super::state::{State, insert_bounded_by};
 
 /// The scope a token needs to read grants.
 const QUERY_SCOPE: &str = "grant_management_query";
@@ -37,6 +37,8 @@ pub(super) struct GrantRecord {
     client_key: String,
     subject: String,
     scopes: Vec<String>,
+    /// When it was made or last changed, on the mock's clock.
+    changed_at: i64,
 }
 
 /// What an authorization request asks to do with grants.
@@ -129,31 +131,14 @@ pub(super) fn apply(
             covered.push(scope.clone());
         }
     }
-    if state.grants.len() >= super::state::MAX_TOKENS {
-        // The grant no token belongs to any more goes first.
-        let orphan = state
-            .grants
-            .keys()
-            .find(|g| {
-                !state
-                    .tokens
-                    .iter()
-                    .any(|t| t.grant_id.as_deref() == Some(g))
-            })
-            .or_else(|| state.grants.keys().next())
-            .cloned();
-        if let Some(orphan) = orphan {
-            state.grants.remove(&orphan);
-        }
-    }
-    state.grants.insert(
-        id.clone(),
-        GrantRecord {
-            client_key: client_key.to_owned(),
-            subject: subject.to_owned(),
-            scopes: covered,
-        },
-    );
+    let record = GrantRecord {
+        client_key: client_key.to_owned(),
+        subject: subject.to_owned(),
+        scopes: covered,
+        changed_at: state.now(),
+    };
+    // Full: the grant changed longest ago makes room.
+    insert_bounded_by(&mut state.grants, id.clone(), record, |g| g.changed_at);
     id
 }
 
