@@ -907,7 +907,7 @@ const ABBREVIATED_SCHEMAS: &[(&str, &str)] = &[
     ("g_m_response", "grant_management_response"),
 ];
 
-/// Renames the schemas of [`ABBREVIATED_SCHEMAS`] the document has to their
+/// Renames the schemas the spec names by initials (`ABBREVIATED_SCHEMAS`) to their
 /// spelled-out names, rewriting every reference. A spec that no longer has
 /// one (Authlete renamed it) needs nothing.
 pub fn spell_out_abbreviated_schemas(doc: &mut Value) -> Result<Vec<String>, XtaskError> {

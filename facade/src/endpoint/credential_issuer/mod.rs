@@ -113,7 +113,7 @@ impl<D: CredentialDelegate> CredentialIssuerEndpoint<D> {
 
     /// Serves a credential offer by reference (`GET`, or `HEAD`): the
     /// `credential_offer_uri` a wallet dereferences, ending in the offer's
-    /// `identifier` from [`CredentialIssuer::create_offer`](crate::CredentialIssuer::create_offer).
+    /// `identifier` from [`CredentialIssuer::create_offer`](crate::credential_issuer::CredentialIssuer::create_offer).
     /// 200 with the offer as JSON, never cached (it can hold a
     /// pre-authorized code); 404 for an unknown or expired offer; 403 when
     /// Authlete refuses it.
