@@ -349,8 +349,11 @@ fn fulfil(state: &mut State, asked: &Asked, order: &Value) -> Result<Value, Repl
     Ok(json!({"credential": keys.sign(SigningAlg::Rs256, &claims)}))
 }
 
-/// The parsed request `order` names, taken out, if `token` parsed it.
-fn take_request(state: &mut State, token: &str, order: &Value) -> Result<Asked, Reply> {
+/// Whether `order` can be carried out for `token`: it names a request
+/// that token parsed, and, unless it defers, a payload that is a JSON
+/// object. Checked before anything is spent, so that a refused call (a
+/// batch with one bad order) leaves every request as it was.
+fn check_order(state: &State, token: &str, order: &Value) -> Result<(), Reply> {
     let identifier = order["requestIdentifier"].as_str().unwrap_or_default();
     let mine = state
         .credentials
@@ -362,6 +365,21 @@ fn take_request(state: &mut State, token: &str, order: &Value) -> Result<Asked, 
             "The order names no request this access token parsed (unknown, spent or expired).",
         ));
     }
+    let deferred = order["issuanceDeferred"] == json!(true);
+    let payload = order["credentialPayload"]
+        .as_str()
+        .and_then(|p| serde_json::from_str::<Value>(p).ok());
+    if !deferred && !payload.is_some_and(|p| p.is_object()) {
+        return Err(caller_error(
+            "The order's credentialPayload is not a JSON object.",
+        ));
+    }
+    Ok(())
+}
+
+/// The checked request `order` names, taken out.
+fn take_request(state: &mut State, order: &Value) -> Result<Asked, Reply> {
+    let identifier = order["requestIdentifier"].as_str().unwrap_or_default();
     state
         .credentials
         .requests
@@ -376,7 +394,9 @@ fn single_issue(state: &mut State, body: &Value) -> Reply {
         Err(refusal) => return refusal,
     };
     let order = &body["order"];
-    let made = take_request(state, &token, order).and_then(|asked| fulfil(state, &asked, order));
+    let made = check_order(state, &token, order)
+        .and_then(|()| take_request(state, order))
+        .and_then(|asked| fulfil(state, &asked, order));
     match made {
         Ok(content) => {
             let mut answer = json!({"responseContent": content.to_string()});
@@ -399,10 +419,23 @@ fn batch_issue(state: &mut State, body: &Value) -> Reply {
         Err(refusal) => return refusal,
     };
     let orders = body["orders"].as_array().cloned().unwrap_or_default();
+    if let Some(refusal) = orders
+        .iter()
+        .find_map(|order| check_order(state, &token, order).err())
+    {
+        return refusal;
+    }
+    let mut named: Vec<&str> = orders
+        .iter()
+        .filter_map(|o| o["requestIdentifier"].as_str())
+        .collect();
+    named.sort_unstable();
+    if named.windows(2).any(|pair| pair[0] == pair[1]) {
+        return caller_error("Two orders name the same request.");
+    }
     let mut responses = Vec::with_capacity(orders.len());
     for order in &orders {
-        let made =
-            take_request(state, &token, order).and_then(|asked| fulfil(state, &asked, order));
+        let made = take_request(state, order).and_then(|asked| fulfil(state, &asked, order));
         match made {
             Ok(content) => responses.push(content),
             Err(refusal) => return refusal,

@@ -518,3 +518,77 @@ async fn every_deferred_and_offer_action_has_its_status() {
         );
     }
 }
+
+/// A batch issue with one bad order is refused whole: the good request is
+/// not spent, and a corrected batch issues both.
+#[tokio::test]
+async fn a_refused_batch_spends_nothing() {
+    use authlete::model::CredentialIssuanceOrder;
+
+    let authlete = MockAuthlete::start().await.expect("mock");
+    let (token, _) = alice_and_endpoint(&authlete).await;
+    let issuer = authlete.client().expect("client");
+    let parsed = issuer
+        .credential_issuer()
+        .parse_batch(
+            token.as_str(),
+            r#"{"credential_requests":[{"format":"jwt_vc_json"},{"format":"jwt_vc_json"}]}"#,
+        )
+        .send()
+        .await
+        .expect("parse");
+    let ids: Vec<String> = parsed
+        .info()
+        .iter()
+        .map(|i| i.identifier.clone().expect("an identifier"))
+        .collect();
+    let order = |id: &str, payload: &str| CredentialIssuanceOrder {
+        request_identifier: Some(id.to_owned()),
+        credential_payload: Some(payload.to_owned()),
+        ..Default::default()
+    };
+    let issue = |orders: Vec<CredentialIssuanceOrder>| {
+        let (issuer, token) = (&issuer, &token);
+        async move {
+            issuer
+                .credential_issuer()
+                .issue_batch(token.as_str(), orders)
+                .send()
+                .await
+                .expect("issue")
+        }
+    };
+    let refused = issue(vec![
+        order(&ids[0], r#"{"a":1}"#),
+        order(&ids[1], "not json"),
+    ])
+    .await;
+    assert_eq!(
+        refused.action(),
+        Some(authlete::BatchCredentialIssueAction::CallerError)
+    );
+    let twice = issue(vec![
+        order(&ids[0], r#"{"a":1}"#),
+        order(&ids[0], r#"{"a":1}"#),
+    ])
+    .await;
+    assert_eq!(
+        twice.action(),
+        Some(authlete::BatchCredentialIssueAction::CallerError)
+    );
+    let issued = issue(vec![
+        order(&ids[0], r#"{"a":1}"#),
+        order(&ids[1], r#"{"b":2}"#),
+    ])
+    .await;
+    assert_eq!(
+        issued.action(),
+        Some(authlete::BatchCredentialIssueAction::Ok)
+    );
+    let content: serde_json::Value =
+        serde_json::from_str(issued.response_content().expect("content")).expect("JSON");
+    assert_eq!(
+        content["credential_responses"].as_array().map(Vec::len),
+        Some(2)
+    );
+}
