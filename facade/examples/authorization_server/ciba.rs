@@ -172,7 +172,7 @@ impl Inbox {
     }
 
     /// Takes `subject`'s request number `id` out of the inbox.
-    fn take(&self, subject: &str, id: u64) -> Option<BackchannelTicket> {
+    fn take(&self, subject: &str, id: u64) -> Option<Waiting> {
         let mut requests = self.lock();
         requests.sweep();
         let queue = requests.by_subject.get_mut(subject)?;
@@ -181,7 +181,7 @@ impl Inbox {
         if queue.is_empty() {
             requests.by_subject.remove(subject);
         }
-        Some(waiting.ticket)
+        Some(waiting)
     }
 }
 
@@ -286,21 +286,21 @@ impl CibaPages {
         let Some(shown) = self.forms.take(&form.form) else {
             return super::no_request_in_progress();
         };
-        let Some(ticket) = self.inbox.take(&shown.subject, shown.request) else {
+        let Some(waiting) = self.inbox.take(&shown.subject, shown.request) else {
             return super::no_request_in_progress();
         };
         let approved = form.approved();
         tracing::info!(subject = %shown.subject, approved, "backchannel decision");
         let decision = if approved {
             BackchannelDecision::Authorized {
-                subject: shown.subject,
+                subject: shown.subject.clone(),
             }
         } else {
             BackchannelDecision::Denied {
-                subject: shown.subject,
+                subject: shown.subject.clone(),
             }
         };
-        match endpoint.complete(&ticket, decision).await {
+        match endpoint.complete(&waiting.ticket, decision).await {
             Ok(Completion::Recorded | Completion::Notified | Completion::NotificationFailed) => {
                 let body = if approved {
                     "<p>Allowed. The application continues on its own.</p>"
@@ -310,7 +310,12 @@ impl CibaPages {
                 page(StatusCode::OK, "Done", body).into_response()
             }
             Ok(Completion::Refused) => super::no_request_in_progress(),
-            Ok(_) | Err(_) => sorry(),
+            // Authlete did not hear the decision: the request waits again,
+            // so that the user can decide once it is back.
+            Ok(_) | Err(_) => {
+                self.inbox.add(shown.subject, waiting);
+                sorry()
+            }
         }
     }
 }

@@ -1841,6 +1841,60 @@ async fn a_ciba_poll_client_gets_tokens_once_the_user_approves_on_her_device() {
     provider.assert_logs_hold_none_of_at_least(6);
 }
 
+/// When Authlete does not hear the decision, the request is not lost: the
+/// user sees it again on her device and decides once Authlete is back.
+#[tokio::test]
+async fn a_ciba_decision_authlete_did_not_hear_can_be_made_again() {
+    let provider = start().await;
+    let endpoint = provider.url("/backchannel/authentication");
+    let (status, started) = provider
+        .ciba_request(
+            &endpoint,
+            &[
+                ("scope", "openid"),
+                ("login_hint", USERNAME),
+                ("binding_message", "K9P2"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{started}");
+    let auth_req_id = started["auth_req_id"]
+        .as_str()
+        .expect("an auth_req_id")
+        .to_owned();
+    provider.saw(&auth_req_id);
+    provider.authlete.script(
+        &ciba::COMPLETE,
+        authlete::testing::MockReply::error(400, "A999", "refused once"),
+    );
+    let mut browser = Browser::new(&provider);
+    let sign_in = browser
+        .get(Url::parse(&provider.url("/ciba")).expect("URL"))
+        .await;
+    let decision = browser.sign_in(&sign_in).await;
+    let failed = browser
+        .submit(&decision, &[], Some(("decision", "approve")))
+        .await;
+    assert_eq!(failed.status, 500, "{}", failed.html);
+    let again = browser.sign_in(&sign_in).await;
+    assert!(
+        again.html.contains("K9P2"),
+        "the request waits again: {}",
+        again.html
+    );
+    let done = browser
+        .submit(&again, &[], Some(("decision", "approve")))
+        .await;
+    assert!(done.html.contains("Allowed"), "{}", done.html);
+    provider
+        .authlete
+        .advance_clock(std::time::Duration::from_secs(5));
+    let (status, tokens) = provider.ciba_poll(&auth_req_id).await;
+    assert_eq!(status, 200, "{tokens}");
+    provider.saw(tokens["access_token"].as_str().expect("a token"));
+    provider.saw(tokens["id_token"].as_str().expect("an ID token"));
+}
+
 /// The delegate's refusals reach the client as CIBA Core §13 names them.
 #[tokio::test]
 async fn a_ciba_request_for_nobody_the_provider_knows_is_refused() {
