@@ -337,4 +337,4 @@ pub use authlete_generated::types::UnrecognizedValue;
 #[cfg(feature = "userinfo")]
 #[cfg_attr(docsrs, doc(cfg(feature = "userinfo")))]
 #[doc(inline)]
-pub use authlete_generated::types::UserinfoResponseRequestedVerifiedClaimsForTxItem;
+pub use authlete_generated::types::UserInfoResponseRequestedVerifiedClaimsForTxItem;

@@ -1808,8 +1808,9 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
 
         #[cfg(feature = "credential-issuer")]
         "vci_batch_issue_api" => Some(
-            serde_json::from_slice::<types::VciBatchIssueResponse>(body).map(|body| {
-                let response = crate::credential_issuer::VciBatchIssueResponse::new(body, None);
+            serde_json::from_slice::<types::BatchCredentialIssueResponse>(body).map(|body| {
+                let response =
+                    crate::credential_issuer::BatchCredentialIssueResponse::new(body, None);
                 let shown = format!("{response:?}");
                 shown
             }),
@@ -1817,8 +1818,9 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
 
         #[cfg(feature = "credential-issuer")]
         "vci_batch_parse_api" => Some(
-            serde_json::from_slice::<types::VciBatchParseResponse>(body).map(|body| {
-                let response = crate::credential_issuer::VciBatchParseResponse::new(body, None);
+            serde_json::from_slice::<types::BatchCredentialParseResponse>(body).map(|body| {
+                let response =
+                    crate::credential_issuer::BatchCredentialParseResponse::new(body, None);
                 let shown = format!("{response:?}");
                 shown
             }),
@@ -1826,8 +1828,9 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
 
         #[cfg(feature = "credential-issuer")]
         "vci_deferred_issue_api" => Some(
-            serde_json::from_slice::<types::VciDeferredIssueResponse>(body).map(|body| {
-                let response = crate::credential_issuer::VciDeferredIssueResponse::new(body, None);
+            serde_json::from_slice::<types::DeferredCredentialIssueResponse>(body).map(|body| {
+                let response =
+                    crate::credential_issuer::DeferredCredentialIssueResponse::new(body, None);
                 let shown = format!("{response:?}");
                 shown
             }),
@@ -1835,26 +1838,28 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
 
         #[cfg(feature = "credential-issuer")]
         "vci_deferred_parse_api" => Some(
-            serde_json::from_slice::<types::VciDeferredParseResponse>(body).map(|body| {
-                let response = crate::credential_issuer::VciDeferredParseResponse::new(body, None);
+            serde_json::from_slice::<types::DeferredCredentialParseResponse>(body).map(|body| {
+                let response =
+                    crate::credential_issuer::DeferredCredentialParseResponse::new(body, None);
                 let shown = format!("{response:?}");
                 shown
             }),
         ),
 
         #[cfg(feature = "credential-issuer")]
-        "vci_jwks_api" => Some(serde_json::from_slice::<types::VciJwksResponse>(body).map(
-            |body| {
-                let response = crate::credential_issuer::VciJwksResponse::new(body, None);
+        "vci_jwks_api" => Some(
+            serde_json::from_slice::<types::CredentialIssuerJwksResponse>(body).map(|body| {
+                let response =
+                    crate::credential_issuer::CredentialIssuerJwksResponse::new(body, None);
                 let shown = format!("{response:?}");
                 shown
-            },
-        )),
+            }),
+        ),
 
         #[cfg(feature = "credential-issuer")]
         "vci_jwtissuer_api" => Some(
-            serde_json::from_slice::<types::VciJwtissuerResponse>(body).map(|body| {
-                let response = crate::credential_issuer::VciJwtissuerResponse::new(body, None);
+            serde_json::from_slice::<types::JwtIssuerMetadataResponse>(body).map(|body| {
+                let response = crate::credential_issuer::JwtIssuerMetadataResponse::new(body, None);
                 let shown = format!("{response:?}");
                 shown
             }),
@@ -1862,8 +1867,9 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
 
         #[cfg(feature = "credential-issuer")]
         "vci_metadata_api" => Some(
-            serde_json::from_slice::<types::VciMetadataResponse>(body).map(|body| {
-                let response = crate::credential_issuer::VciMetadataResponse::new(body, None);
+            serde_json::from_slice::<types::CredentialIssuerMetadataResponse>(body).map(|body| {
+                let response =
+                    crate::credential_issuer::CredentialIssuerMetadataResponse::new(body, None);
                 let shown = format!("{response:?}");
                 shown
             }),
@@ -1871,8 +1877,9 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
 
         #[cfg(feature = "credential-issuer")]
         "vci_offer_create_api" => Some(
-            serde_json::from_slice::<types::VciOfferCreateResponse>(body).map(|body| {
-                let response = crate::credential_issuer::VciOfferCreateResponse::new(body, None);
+            serde_json::from_slice::<types::CredentialOfferCreateResponse>(body).map(|body| {
+                let response =
+                    crate::credential_issuer::CredentialOfferCreateResponse::new(body, None);
                 let shown = format!("{response:?}");
                 shown
             }),
@@ -1880,8 +1887,9 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
 
         #[cfg(feature = "credential-issuer")]
         "vci_offer_info_api" => Some(
-            serde_json::from_slice::<types::VciOfferInfoResponse>(body).map(|body| {
-                let response = crate::credential_issuer::VciOfferInfoResponse::new(body, None);
+            serde_json::from_slice::<types::CredentialOfferInfoResponse>(body).map(|body| {
+                let response =
+                    crate::credential_issuer::CredentialOfferInfoResponse::new(body, None);
                 let shown = format!("{response:?}");
                 shown
             }),
@@ -1889,8 +1897,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
 
         #[cfg(feature = "credential-issuer")]
         "vci_single_issue_api" => Some(
-            serde_json::from_slice::<types::VciSingleIssueResponse>(body).map(|body| {
-                let response = crate::credential_issuer::VciSingleIssueResponse::new(body, None);
+            serde_json::from_slice::<types::CredentialIssueResponse>(body).map(|body| {
+                let response = crate::credential_issuer::CredentialIssueResponse::new(body, None);
                 let shown = format!("{response:?}");
                 shown
             }),
@@ -1898,8 +1906,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
 
         #[cfg(feature = "credential-issuer")]
         "vci_single_parse_api" => Some(
-            serde_json::from_slice::<types::VciSingleParseResponse>(body).map(|body| {
-                let response = crate::credential_issuer::VciSingleParseResponse::new(body, None);
+            serde_json::from_slice::<types::CredentialParseResponse>(body).map(|body| {
+                let response = crate::credential_issuer::CredentialParseResponse::new(body, None);
                 let shown = format!("{response:?}");
                 shown
             }),
@@ -2189,9 +2197,9 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
         ),
 
         #[cfg(feature = "userinfo")]
-        "auth_userinfo_api" => Some(serde_json::from_slice::<types::UserinfoResponse>(body).map(
+        "auth_userinfo_api" => Some(serde_json::from_slice::<types::UserInfoResponse>(body).map(
             |body| {
-                let response = crate::userinfo::UserinfoResponse::new(body, None);
+                let response = crate::userinfo::UserInfoResponse::new(body, None);
                 let shown = format!("{response:?}");
                 let _ = response.into_http_response();
                 shown
@@ -2200,8 +2208,8 @@ pub(crate) fn exercise(id: &str, body: &[u8]) -> Option<Result<String, serde_jso
 
         #[cfg(feature = "userinfo")]
         "auth_userinfo_issue_api" => Some(
-            serde_json::from_slice::<types::UserinfoIssueResponse>(body).map(|body| {
-                let response = crate::userinfo::UserinfoIssueResponse::new(body, None);
+            serde_json::from_slice::<types::UserInfoIssueResponse>(body).map(|body| {
+                let response = crate::userinfo::UserInfoIssueResponse::new(body, None);
                 let shown = format!("{response:?}");
                 let _ = response.into_http_response();
                 shown

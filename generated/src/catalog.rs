@@ -727,11 +727,11 @@ pub const OPERATIONS: &[Operation] = &[
         path: "/api/{serviceId}/auth/userinfo",
         path_params: &["serviceId"],
         query_params: &[],
-        request_body: Some("UserinfoRequest"),
+        request_body: Some("UserInfoRequest"),
         responses: &[
             Response {
                 status: "200",
-                body: Some("UserinfoResponse"),
+                body: Some("UserInfoResponse"),
             },
             Response {
                 status: "400",
@@ -757,11 +757,11 @@ pub const OPERATIONS: &[Operation] = &[
         path: "/api/{serviceId}/auth/userinfo/issue",
         path_params: &["serviceId"],
         query_params: &[],
-        request_body: Some("UserinfoIssueRequest"),
+        request_body: Some("UserInfoIssueRequest"),
         responses: &[
             Response {
                 status: "200",
-                body: Some("UserinfoIssueResponse"),
+                body: Some("UserInfoIssueResponse"),
             },
             Response {
                 status: "400",
@@ -2323,7 +2323,7 @@ pub const OPERATIONS: &[Operation] = &[
         responses: &[
             Response {
                 status: "200",
-                body: Some("VciBatchIssueResponse"),
+                body: Some("BatchCredentialIssueResponse"),
             },
             Response {
                 status: "400",
@@ -2353,7 +2353,7 @@ pub const OPERATIONS: &[Operation] = &[
         responses: &[
             Response {
                 status: "200",
-                body: Some("VciBatchParseResponse"),
+                body: Some("BatchCredentialParseResponse"),
             },
             Response {
                 status: "400",
@@ -2383,7 +2383,7 @@ pub const OPERATIONS: &[Operation] = &[
         responses: &[
             Response {
                 status: "200",
-                body: Some("VciDeferredIssueResponse"),
+                body: Some("DeferredCredentialIssueResponse"),
             },
             Response {
                 status: "400",
@@ -2413,7 +2413,7 @@ pub const OPERATIONS: &[Operation] = &[
         responses: &[
             Response {
                 status: "200",
-                body: Some("VciDeferredParseResponse"),
+                body: Some("DeferredCredentialParseResponse"),
             },
             Response {
                 status: "400",
@@ -2443,7 +2443,7 @@ pub const OPERATIONS: &[Operation] = &[
         responses: &[
             Response {
                 status: "200",
-                body: Some("VciJwksResponse"),
+                body: Some("CredentialIssuerJwksResponse"),
             },
             Response {
                 status: "400",
@@ -2473,7 +2473,7 @@ pub const OPERATIONS: &[Operation] = &[
         responses: &[
             Response {
                 status: "200",
-                body: Some("VciJwtissuerResponse"),
+                body: Some("JwtIssuerMetadataResponse"),
             },
             Response {
                 status: "400",
@@ -2503,7 +2503,7 @@ pub const OPERATIONS: &[Operation] = &[
         responses: &[
             Response {
                 status: "200",
-                body: Some("VciMetadataResponse"),
+                body: Some("CredentialIssuerMetadataResponse"),
             },
             Response {
                 status: "400",
@@ -2533,7 +2533,7 @@ pub const OPERATIONS: &[Operation] = &[
         responses: &[
             Response {
                 status: "200",
-                body: Some("VciOfferCreateResponse"),
+                body: Some("CredentialOfferCreateResponse"),
             },
             Response {
                 status: "400",
@@ -2563,7 +2563,7 @@ pub const OPERATIONS: &[Operation] = &[
         responses: &[
             Response {
                 status: "200",
-                body: Some("VciOfferInfoResponse"),
+                body: Some("CredentialOfferInfoResponse"),
             },
             Response {
                 status: "400",
@@ -2593,7 +2593,7 @@ pub const OPERATIONS: &[Operation] = &[
         responses: &[
             Response {
                 status: "200",
-                body: Some("VciSingleIssueResponse"),
+                body: Some("CredentialIssueResponse"),
             },
             Response {
                 status: "400",
@@ -2623,7 +2623,7 @@ pub const OPERATIONS: &[Operation] = &[
         responses: &[
             Response {
                 status: "200",
-                body: Some("VciSingleParseResponse"),
+                body: Some("CredentialParseResponse"),
             },
             Response {
                 status: "400",
@@ -2684,6 +2684,10 @@ pub const TYPES: &[&str] = &[
     "BackchannelAuthenticationRequest",
     "BackchannelAuthenticationResponse",
     "CibaAction",
+    "BatchCredentialIssueResponse",
+    "BatchCredentialIssueAction",
+    "BatchCredentialParseResponse",
+    "BatchCredentialParseAction",
     "CimdOptions",
     "ClaimType",
     "Client",
@@ -2720,9 +2724,25 @@ pub const TYPES: &[&str] = &[
     "ClientSource",
     "ClientType",
     "CredentialIssuanceOrder",
+    "CredentialIssueResponse",
+    "CredentialIssueAction",
+    "CredentialIssuerJwksResponse",
+    "CredentialIssuerJwksAction",
     "CredentialIssuerMetadata",
+    "CredentialIssuerMetadataResponse",
+    "CredentialIssuerMetadataAction",
+    "CredentialOfferCreateResponse",
+    "CredentialOfferCreateAction",
     "CredentialOfferInfo",
+    "CredentialOfferInfoResponse",
+    "CredentialOfferInfoAction",
+    "CredentialParseResponse",
+    "CredentialParseAction",
     "CredentialRequestInfo",
+    "DeferredCredentialIssueResponse",
+    "DeferredCredentialIssueAction",
+    "DeferredCredentialParseResponse",
+    "DeferredCredentialParseAction",
     "DeliveryMode",
     "DeviceAuthorizationRequest",
     "DeviceAuthorizationResponse",
@@ -2772,6 +2792,8 @@ pub const TYPES: &[&str] = &[
     "JweAlg",
     "JweEnc",
     "JwsAlg",
+    "JwtIssuerMetadataResponse",
+    "JwtIssuerMetadataAction",
     "NamedUri",
     "NativeSsoLogoutRequest",
     "NativeSsoLogoutResponse",
@@ -2831,46 +2853,24 @@ pub const TYPES: &[&str] = &[
     "TokenUpdateAction",
     "TrustAnchor",
     "UserCodeCharset",
-    "UserinfoIssueRequest",
-    "UserinfoIssueResponse",
+    "UserInfoIssueRequest",
+    "UserInfoIssueResponse",
     "UserInfoIssueAction",
-    "UserinfoRequest",
-    "UserinfoResponse",
+    "UserInfoRequest",
+    "UserInfoResponse",
     "UserInfoAction",
-    "UserinfoResponseRequestedVerifiedClaimsForTxItem",
+    "UserInfoResponseRequestedVerifiedClaimsForTxItem",
     "VciBatchIssueRequest",
-    "VciBatchIssueResponse",
-    "BatchCredentialIssueAction",
     "VciBatchParseRequest",
-    "VciBatchParseResponse",
-    "BatchCredentialParseAction",
     "VciDeferredIssueRequest",
-    "VciDeferredIssueResponse",
-    "DeferredCredentialIssueAction",
     "VciDeferredParseRequest",
-    "VciDeferredParseResponse",
-    "DeferredCredentialParseAction",
     "VciJwksRequest",
-    "VciJwksResponse",
-    "CredentialIssuerJwksAction",
     "VciJwtissuerRequest",
-    "VciJwtissuerResponse",
-    "JwtIssuerMetadataAction",
     "VciMetadataRequest",
-    "VciMetadataResponse",
-    "CredentialIssuerMetadataAction",
     "VciOfferCreateRequest",
-    "VciOfferCreateResponse",
-    "CredentialOfferCreateAction",
     "VciOfferInfoRequest",
-    "VciOfferInfoResponse",
-    "CredentialOfferInfoAction",
     "VciSingleIssueRequest",
-    "VciSingleIssueResponse",
-    "CredentialIssueAction",
     "VciSingleParseRequest",
-    "VciSingleParseResponse",
-    "CredentialParseAction",
     "VerifiedClaimsValidationSchema",
     "UnrecognizedValue",
 ];
@@ -2970,6 +2970,26 @@ pub const ENUMS: &[Enum] = &[
         ],
     },
     Enum {
+        name: "BatchCredentialIssueAction",
+        values: &[
+            "OK",
+            "UNAUTHORIZED",
+            "FORBIDDEN",
+            "INTERNAL_SERVER_ERROR",
+            "CALLER_ERROR",
+        ],
+    },
+    Enum {
+        name: "BatchCredentialParseAction",
+        values: &[
+            "OK",
+            "BAD_REQUEST",
+            "UNAUTHORIZED",
+            "FORBIDDEN",
+            "INTERNAL_SERVER_ERROR",
+        ],
+    },
+    Enum {
         name: "ClaimType",
         values: &["NORMAL", "AGGREGATED", "DISTRIBUTED"],
     },
@@ -3028,6 +3048,57 @@ pub const ENUMS: &[Enum] = &[
     Enum {
         name: "ClientType",
         values: &["PUBLIC", "CONFIDENTIAL"],
+    },
+    Enum {
+        name: "CredentialIssueAction",
+        values: &[
+            "OK",
+            "ACCEPTED",
+            "UNAUTHORIZED",
+            "FORBIDDEN",
+            "INTERNAL_SERVER_ERROR",
+            "CALLER_ERROR",
+        ],
+    },
+    Enum {
+        name: "CredentialIssuerJwksAction",
+        values: &["OK", "NOT_FOUND", "INTERNAL_SERVER_ERROR"],
+    },
+    Enum {
+        name: "CredentialIssuerMetadataAction",
+        values: &["OK", "NOT_FOUND", "INTERNAL_SERVER_ERROR"],
+    },
+    Enum {
+        name: "CredentialOfferCreateAction",
+        values: &["CREATED", "FORBIDDEN", "CALLER_ERROR", "AUTHLETE_ERROR"],
+    },
+    Enum {
+        name: "CredentialOfferInfoAction",
+        values: &["OK", "FORBIDDEN", "NOT_FOUND", "CALLER_ERROR", "AUTHLETE_ERROR"],
+    },
+    Enum {
+        name: "CredentialParseAction",
+        values: &[
+            "OK",
+            "BAD_REQUEST",
+            "UNAUTHORIZED",
+            "FORBIDDEN",
+            "INTERNAL_SERVER_ERROR",
+        ],
+    },
+    Enum {
+        name: "DeferredCredentialIssueAction",
+        values: &["OK", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "CALLER_ERROR"],
+    },
+    Enum {
+        name: "DeferredCredentialParseAction",
+        values: &[
+            "OK",
+            "BAD_REQUEST",
+            "UNAUTHORIZED",
+            "FORBIDDEN",
+            "INTERNAL_SERVER_ERROR",
+        ],
     },
     Enum {
         name: "DeliveryMode",
@@ -3195,6 +3266,10 @@ pub const ENUMS: &[Enum] = &[
         ],
     },
     Enum {
+        name: "JwtIssuerMetadataAction",
+        values: &["OK", "NOT_FOUND", "INTERNAL_SERVER_ERROR"],
+    },
+    Enum {
         name: "NativeSsoLogoutAction",
         values: &["OK", "SERVER_ERROR", "CALLER_ERROR"],
     },
@@ -3350,81 +3425,6 @@ pub const ENUMS: &[Enum] = &[
             "UNAUTHORIZED",
             "FORBIDDEN",
             "OK",
-        ],
-    },
-    Enum {
-        name: "BatchCredentialIssueAction",
-        values: &[
-            "OK",
-            "UNAUTHORIZED",
-            "FORBIDDEN",
-            "INTERNAL_SERVER_ERROR",
-            "CALLER_ERROR",
-        ],
-    },
-    Enum {
-        name: "BatchCredentialParseAction",
-        values: &[
-            "OK",
-            "BAD_REQUEST",
-            "UNAUTHORIZED",
-            "FORBIDDEN",
-            "INTERNAL_SERVER_ERROR",
-        ],
-    },
-    Enum {
-        name: "DeferredCredentialIssueAction",
-        values: &["OK", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "CALLER_ERROR"],
-    },
-    Enum {
-        name: "DeferredCredentialParseAction",
-        values: &[
-            "OK",
-            "BAD_REQUEST",
-            "UNAUTHORIZED",
-            "FORBIDDEN",
-            "INTERNAL_SERVER_ERROR",
-        ],
-    },
-    Enum {
-        name: "CredentialIssuerJwksAction",
-        values: &["OK", "NOT_FOUND", "INTERNAL_SERVER_ERROR"],
-    },
-    Enum {
-        name: "JwtIssuerMetadataAction",
-        values: &["OK", "NOT_FOUND", "INTERNAL_SERVER_ERROR"],
-    },
-    Enum {
-        name: "CredentialIssuerMetadataAction",
-        values: &["OK", "NOT_FOUND", "INTERNAL_SERVER_ERROR"],
-    },
-    Enum {
-        name: "CredentialOfferCreateAction",
-        values: &["CREATED", "FORBIDDEN", "CALLER_ERROR", "AUTHLETE_ERROR"],
-    },
-    Enum {
-        name: "CredentialOfferInfoAction",
-        values: &["OK", "FORBIDDEN", "NOT_FOUND", "CALLER_ERROR", "AUTHLETE_ERROR"],
-    },
-    Enum {
-        name: "CredentialIssueAction",
-        values: &[
-            "OK",
-            "ACCEPTED",
-            "UNAUTHORIZED",
-            "FORBIDDEN",
-            "INTERNAL_SERVER_ERROR",
-            "CALLER_ERROR",
-        ],
-    },
-    Enum {
-        name: "CredentialParseAction",
-        values: &[
-            "OK",
-            "BAD_REQUEST",
-            "UNAUTHORIZED",
-            "FORBIDDEN",
-            "INTERNAL_SERVER_ERROR",
         ],
     },
     Enum {
@@ -4231,6 +4231,22 @@ pub fn roundtrip(
             }
             #[cfg(feature = "ciba")]
             "CibaAction" => reencode::<types::CibaAction>(json),
+            #[cfg(feature = "credential-issuer")]
+            "BatchCredentialIssueResponse" => {
+                reencode::<types::BatchCredentialIssueResponse>(json)
+            }
+            #[cfg(feature = "credential-issuer")]
+            "BatchCredentialIssueAction" => {
+                reencode::<types::BatchCredentialIssueAction>(json)
+            }
+            #[cfg(feature = "credential-issuer")]
+            "BatchCredentialParseResponse" => {
+                reencode::<types::BatchCredentialParseResponse>(json)
+            }
+            #[cfg(feature = "credential-issuer")]
+            "BatchCredentialParseAction" => {
+                reencode::<types::BatchCredentialParseAction>(json)
+            }
             #[cfg(
                 any(
                     feature = "authorization",
@@ -4405,14 +4421,70 @@ pub fn roundtrip(
             "ClientType" => reencode::<types::ClientType>(json),
             #[cfg(feature = "credential-issuer")]
             "CredentialIssuanceOrder" => reencode::<types::CredentialIssuanceOrder>(json),
+            #[cfg(feature = "credential-issuer")]
+            "CredentialIssueResponse" => reencode::<types::CredentialIssueResponse>(json),
+            #[cfg(feature = "credential-issuer")]
+            "CredentialIssueAction" => reencode::<types::CredentialIssueAction>(json),
+            #[cfg(feature = "credential-issuer")]
+            "CredentialIssuerJwksResponse" => {
+                reencode::<types::CredentialIssuerJwksResponse>(json)
+            }
+            #[cfg(feature = "credential-issuer")]
+            "CredentialIssuerJwksAction" => {
+                reencode::<types::CredentialIssuerJwksAction>(json)
+            }
             #[cfg(any(feature = "authorization", feature = "service"))]
             "CredentialIssuerMetadata" => {
                 reencode::<types::CredentialIssuerMetadata>(json)
             }
+            #[cfg(feature = "credential-issuer")]
+            "CredentialIssuerMetadataResponse" => {
+                reencode::<types::CredentialIssuerMetadataResponse>(json)
+            }
+            #[cfg(feature = "credential-issuer")]
+            "CredentialIssuerMetadataAction" => {
+                reencode::<types::CredentialIssuerMetadataAction>(json)
+            }
+            #[cfg(feature = "credential-issuer")]
+            "CredentialOfferCreateResponse" => {
+                reencode::<types::CredentialOfferCreateResponse>(json)
+            }
+            #[cfg(feature = "credential-issuer")]
+            "CredentialOfferCreateAction" => {
+                reencode::<types::CredentialOfferCreateAction>(json)
+            }
             #[cfg(any(feature = "authorization", feature = "credential-issuer"))]
             "CredentialOfferInfo" => reencode::<types::CredentialOfferInfo>(json),
             #[cfg(feature = "credential-issuer")]
+            "CredentialOfferInfoResponse" => {
+                reencode::<types::CredentialOfferInfoResponse>(json)
+            }
+            #[cfg(feature = "credential-issuer")]
+            "CredentialOfferInfoAction" => {
+                reencode::<types::CredentialOfferInfoAction>(json)
+            }
+            #[cfg(feature = "credential-issuer")]
+            "CredentialParseResponse" => reencode::<types::CredentialParseResponse>(json),
+            #[cfg(feature = "credential-issuer")]
+            "CredentialParseAction" => reencode::<types::CredentialParseAction>(json),
+            #[cfg(feature = "credential-issuer")]
             "CredentialRequestInfo" => reencode::<types::CredentialRequestInfo>(json),
+            #[cfg(feature = "credential-issuer")]
+            "DeferredCredentialIssueResponse" => {
+                reencode::<types::DeferredCredentialIssueResponse>(json)
+            }
+            #[cfg(feature = "credential-issuer")]
+            "DeferredCredentialIssueAction" => {
+                reencode::<types::DeferredCredentialIssueAction>(json)
+            }
+            #[cfg(feature = "credential-issuer")]
+            "DeferredCredentialParseResponse" => {
+                reencode::<types::DeferredCredentialParseResponse>(json)
+            }
+            #[cfg(feature = "credential-issuer")]
+            "DeferredCredentialParseAction" => {
+                reencode::<types::DeferredCredentialParseAction>(json)
+            }
             #[cfg(any(feature = "authorization", feature = "ciba", feature = "service"))]
             "DeliveryMode" => reencode::<types::DeliveryMode>(json),
             #[cfg(feature = "device-flow")]
@@ -4598,6 +4670,12 @@ pub fn roundtrip(
                 )
             )]
             "JwsAlg" => reencode::<types::JwsAlg>(json),
+            #[cfg(feature = "credential-issuer")]
+            "JwtIssuerMetadataResponse" => {
+                reencode::<types::JwtIssuerMetadataResponse>(json)
+            }
+            #[cfg(feature = "credential-issuer")]
+            "JwtIssuerMetadataAction" => reencode::<types::JwtIssuerMetadataAction>(json),
             #[cfg(any(feature = "authorization", feature = "service"))]
             "NamedUri" => reencode::<types::NamedUri>(json),
             #[cfg(feature = "native-sso")]
@@ -4794,107 +4872,43 @@ pub fn roundtrip(
             #[cfg(any(feature = "authorization", feature = "service"))]
             "UserCodeCharset" => reencode::<types::UserCodeCharset>(json),
             #[cfg(feature = "userinfo")]
-            "UserinfoIssueRequest" => reencode::<types::UserinfoIssueRequest>(json),
+            "UserInfoIssueRequest" => reencode::<types::UserInfoIssueRequest>(json),
             #[cfg(feature = "userinfo")]
-            "UserinfoIssueResponse" => reencode::<types::UserinfoIssueResponse>(json),
+            "UserInfoIssueResponse" => reencode::<types::UserInfoIssueResponse>(json),
             #[cfg(feature = "userinfo")]
             "UserInfoIssueAction" => reencode::<types::UserInfoIssueAction>(json),
             #[cfg(feature = "userinfo")]
-            "UserinfoRequest" => reencode::<types::UserinfoRequest>(json),
+            "UserInfoRequest" => reencode::<types::UserInfoRequest>(json),
             #[cfg(feature = "userinfo")]
-            "UserinfoResponse" => reencode::<types::UserinfoResponse>(json),
+            "UserInfoResponse" => reencode::<types::UserInfoResponse>(json),
             #[cfg(feature = "userinfo")]
             "UserInfoAction" => reencode::<types::UserInfoAction>(json),
             #[cfg(feature = "userinfo")]
-            "UserinfoResponseRequestedVerifiedClaimsForTxItem" => {
-                reencode::<types::UserinfoResponseRequestedVerifiedClaimsForTxItem>(json)
+            "UserInfoResponseRequestedVerifiedClaimsForTxItem" => {
+                reencode::<types::UserInfoResponseRequestedVerifiedClaimsForTxItem>(json)
             }
             #[cfg(feature = "credential-issuer")]
             "VciBatchIssueRequest" => reencode::<types::VciBatchIssueRequest>(json),
             #[cfg(feature = "credential-issuer")]
-            "VciBatchIssueResponse" => reencode::<types::VciBatchIssueResponse>(json),
-            #[cfg(feature = "credential-issuer")]
-            "BatchCredentialIssueAction" => {
-                reencode::<types::BatchCredentialIssueAction>(json)
-            }
-            #[cfg(feature = "credential-issuer")]
             "VciBatchParseRequest" => reencode::<types::VciBatchParseRequest>(json),
-            #[cfg(feature = "credential-issuer")]
-            "VciBatchParseResponse" => reencode::<types::VciBatchParseResponse>(json),
-            #[cfg(feature = "credential-issuer")]
-            "BatchCredentialParseAction" => {
-                reencode::<types::BatchCredentialParseAction>(json)
-            }
             #[cfg(feature = "credential-issuer")]
             "VciDeferredIssueRequest" => reencode::<types::VciDeferredIssueRequest>(json),
             #[cfg(feature = "credential-issuer")]
-            "VciDeferredIssueResponse" => {
-                reencode::<types::VciDeferredIssueResponse>(json)
-            }
-            #[cfg(feature = "credential-issuer")]
-            "DeferredCredentialIssueAction" => {
-                reencode::<types::DeferredCredentialIssueAction>(json)
-            }
-            #[cfg(feature = "credential-issuer")]
             "VciDeferredParseRequest" => reencode::<types::VciDeferredParseRequest>(json),
-            #[cfg(feature = "credential-issuer")]
-            "VciDeferredParseResponse" => {
-                reencode::<types::VciDeferredParseResponse>(json)
-            }
-            #[cfg(feature = "credential-issuer")]
-            "DeferredCredentialParseAction" => {
-                reencode::<types::DeferredCredentialParseAction>(json)
-            }
             #[cfg(feature = "credential-issuer")]
             "VciJwksRequest" => reencode::<types::VciJwksRequest>(json),
             #[cfg(feature = "credential-issuer")]
-            "VciJwksResponse" => reencode::<types::VciJwksResponse>(json),
-            #[cfg(feature = "credential-issuer")]
-            "CredentialIssuerJwksAction" => {
-                reencode::<types::CredentialIssuerJwksAction>(json)
-            }
-            #[cfg(feature = "credential-issuer")]
             "VciJwtissuerRequest" => reencode::<types::VciJwtissuerRequest>(json),
-            #[cfg(feature = "credential-issuer")]
-            "VciJwtissuerResponse" => reencode::<types::VciJwtissuerResponse>(json),
-            #[cfg(feature = "credential-issuer")]
-            "JwtIssuerMetadataAction" => reencode::<types::JwtIssuerMetadataAction>(json),
             #[cfg(feature = "credential-issuer")]
             "VciMetadataRequest" => reencode::<types::VciMetadataRequest>(json),
             #[cfg(feature = "credential-issuer")]
-            "VciMetadataResponse" => reencode::<types::VciMetadataResponse>(json),
-            #[cfg(feature = "credential-issuer")]
-            "CredentialIssuerMetadataAction" => {
-                reencode::<types::CredentialIssuerMetadataAction>(json)
-            }
-            #[cfg(feature = "credential-issuer")]
             "VciOfferCreateRequest" => reencode::<types::VciOfferCreateRequest>(json),
-            #[cfg(feature = "credential-issuer")]
-            "VciOfferCreateResponse" => reencode::<types::VciOfferCreateResponse>(json),
-            #[cfg(feature = "credential-issuer")]
-            "CredentialOfferCreateAction" => {
-                reencode::<types::CredentialOfferCreateAction>(json)
-            }
             #[cfg(feature = "credential-issuer")]
             "VciOfferInfoRequest" => reencode::<types::VciOfferInfoRequest>(json),
             #[cfg(feature = "credential-issuer")]
-            "VciOfferInfoResponse" => reencode::<types::VciOfferInfoResponse>(json),
-            #[cfg(feature = "credential-issuer")]
-            "CredentialOfferInfoAction" => {
-                reencode::<types::CredentialOfferInfoAction>(json)
-            }
-            #[cfg(feature = "credential-issuer")]
             "VciSingleIssueRequest" => reencode::<types::VciSingleIssueRequest>(json),
             #[cfg(feature = "credential-issuer")]
-            "VciSingleIssueResponse" => reencode::<types::VciSingleIssueResponse>(json),
-            #[cfg(feature = "credential-issuer")]
-            "CredentialIssueAction" => reencode::<types::CredentialIssueAction>(json),
-            #[cfg(feature = "credential-issuer")]
             "VciSingleParseRequest" => reencode::<types::VciSingleParseRequest>(json),
-            #[cfg(feature = "credential-issuer")]
-            "VciSingleParseResponse" => reencode::<types::VciSingleParseResponse>(json),
-            #[cfg(feature = "credential-issuer")]
-            "CredentialParseAction" => reencode::<types::CredentialParseAction>(json),
             #[cfg(any(feature = "authorization", feature = "service"))]
             "VerifiedClaimsValidationSchema" => {
                 reencode::<types::VerifiedClaimsValidationSchema>(json)
@@ -5149,6 +5163,26 @@ pub fn debug(type_name: &str, json: &str) -> Option<Result<String, serde_json::E
             "CibaAction" => {
                 serde_json::from_str::<types::CibaAction>(json).map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
+            "BatchCredentialIssueResponse" => {
+                serde_json::from_str::<types::BatchCredentialIssueResponse>(json)
+                    .map(|v| format!("{v:?}"))
+            }
+            #[cfg(feature = "credential-issuer")]
+            "BatchCredentialIssueAction" => {
+                serde_json::from_str::<types::BatchCredentialIssueAction>(json)
+                    .map(|v| format!("{v:?}"))
+            }
+            #[cfg(feature = "credential-issuer")]
+            "BatchCredentialParseResponse" => {
+                serde_json::from_str::<types::BatchCredentialParseResponse>(json)
+                    .map(|v| format!("{v:?}"))
+            }
+            #[cfg(feature = "credential-issuer")]
+            "BatchCredentialParseAction" => {
+                serde_json::from_str::<types::BatchCredentialParseAction>(json)
+                    .map(|v| format!("{v:?}"))
+            }
             #[cfg(
                 any(
                     feature = "authorization",
@@ -5388,9 +5422,49 @@ pub fn debug(type_name: &str, json: &str) -> Option<Result<String, serde_json::E
                 serde_json::from_str::<types::CredentialIssuanceOrder>(json)
                     .map(|v| format!("{v:?}"))
             }
+            #[cfg(feature = "credential-issuer")]
+            "CredentialIssueResponse" => {
+                serde_json::from_str::<types::CredentialIssueResponse>(json)
+                    .map(|v| format!("{v:?}"))
+            }
+            #[cfg(feature = "credential-issuer")]
+            "CredentialIssueAction" => {
+                serde_json::from_str::<types::CredentialIssueAction>(json)
+                    .map(|v| format!("{v:?}"))
+            }
+            #[cfg(feature = "credential-issuer")]
+            "CredentialIssuerJwksResponse" => {
+                serde_json::from_str::<types::CredentialIssuerJwksResponse>(json)
+                    .map(|v| format!("{v:?}"))
+            }
+            #[cfg(feature = "credential-issuer")]
+            "CredentialIssuerJwksAction" => {
+                serde_json::from_str::<types::CredentialIssuerJwksAction>(json)
+                    .map(|v| format!("{v:?}"))
+            }
             #[cfg(any(feature = "authorization", feature = "service"))]
             "CredentialIssuerMetadata" => {
                 serde_json::from_str::<types::CredentialIssuerMetadata>(json)
+                    .map(|v| format!("{v:?}"))
+            }
+            #[cfg(feature = "credential-issuer")]
+            "CredentialIssuerMetadataResponse" => {
+                serde_json::from_str::<types::CredentialIssuerMetadataResponse>(json)
+                    .map(|v| format!("{v:?}"))
+            }
+            #[cfg(feature = "credential-issuer")]
+            "CredentialIssuerMetadataAction" => {
+                serde_json::from_str::<types::CredentialIssuerMetadataAction>(json)
+                    .map(|v| format!("{v:?}"))
+            }
+            #[cfg(feature = "credential-issuer")]
+            "CredentialOfferCreateResponse" => {
+                serde_json::from_str::<types::CredentialOfferCreateResponse>(json)
+                    .map(|v| format!("{v:?}"))
+            }
+            #[cfg(feature = "credential-issuer")]
+            "CredentialOfferCreateAction" => {
+                serde_json::from_str::<types::CredentialOfferCreateAction>(json)
                     .map(|v| format!("{v:?}"))
             }
             #[cfg(any(feature = "authorization", feature = "credential-issuer"))]
@@ -5399,8 +5473,48 @@ pub fn debug(type_name: &str, json: &str) -> Option<Result<String, serde_json::E
                     .map(|v| format!("{v:?}"))
             }
             #[cfg(feature = "credential-issuer")]
+            "CredentialOfferInfoResponse" => {
+                serde_json::from_str::<types::CredentialOfferInfoResponse>(json)
+                    .map(|v| format!("{v:?}"))
+            }
+            #[cfg(feature = "credential-issuer")]
+            "CredentialOfferInfoAction" => {
+                serde_json::from_str::<types::CredentialOfferInfoAction>(json)
+                    .map(|v| format!("{v:?}"))
+            }
+            #[cfg(feature = "credential-issuer")]
+            "CredentialParseResponse" => {
+                serde_json::from_str::<types::CredentialParseResponse>(json)
+                    .map(|v| format!("{v:?}"))
+            }
+            #[cfg(feature = "credential-issuer")]
+            "CredentialParseAction" => {
+                serde_json::from_str::<types::CredentialParseAction>(json)
+                    .map(|v| format!("{v:?}"))
+            }
+            #[cfg(feature = "credential-issuer")]
             "CredentialRequestInfo" => {
                 serde_json::from_str::<types::CredentialRequestInfo>(json)
+                    .map(|v| format!("{v:?}"))
+            }
+            #[cfg(feature = "credential-issuer")]
+            "DeferredCredentialIssueResponse" => {
+                serde_json::from_str::<types::DeferredCredentialIssueResponse>(json)
+                    .map(|v| format!("{v:?}"))
+            }
+            #[cfg(feature = "credential-issuer")]
+            "DeferredCredentialIssueAction" => {
+                serde_json::from_str::<types::DeferredCredentialIssueAction>(json)
+                    .map(|v| format!("{v:?}"))
+            }
+            #[cfg(feature = "credential-issuer")]
+            "DeferredCredentialParseResponse" => {
+                serde_json::from_str::<types::DeferredCredentialParseResponse>(json)
+                    .map(|v| format!("{v:?}"))
+            }
+            #[cfg(feature = "credential-issuer")]
+            "DeferredCredentialParseAction" => {
+                serde_json::from_str::<types::DeferredCredentialParseAction>(json)
                     .map(|v| format!("{v:?}"))
             }
             #[cfg(any(feature = "authorization", feature = "ciba", feature = "service"))]
@@ -5697,6 +5811,16 @@ pub fn debug(type_name: &str, json: &str) -> Option<Result<String, serde_json::E
             )]
             "JwsAlg" => {
                 serde_json::from_str::<types::JwsAlg>(json).map(|v| format!("{v:?}"))
+            }
+            #[cfg(feature = "credential-issuer")]
+            "JwtIssuerMetadataResponse" => {
+                serde_json::from_str::<types::JwtIssuerMetadataResponse>(json)
+                    .map(|v| format!("{v:?}"))
+            }
+            #[cfg(feature = "credential-issuer")]
+            "JwtIssuerMetadataAction" => {
+                serde_json::from_str::<types::JwtIssuerMetadataAction>(json)
+                    .map(|v| format!("{v:?}"))
             }
             #[cfg(any(feature = "authorization", feature = "service"))]
             "NamedUri" => {
@@ -6039,13 +6163,13 @@ pub fn debug(type_name: &str, json: &str) -> Option<Result<String, serde_json::E
                     .map(|v| format!("{v:?}"))
             }
             #[cfg(feature = "userinfo")]
-            "UserinfoIssueRequest" => {
-                serde_json::from_str::<types::UserinfoIssueRequest>(json)
+            "UserInfoIssueRequest" => {
+                serde_json::from_str::<types::UserInfoIssueRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
             #[cfg(feature = "userinfo")]
-            "UserinfoIssueResponse" => {
-                serde_json::from_str::<types::UserinfoIssueResponse>(json)
+            "UserInfoIssueResponse" => {
+                serde_json::from_str::<types::UserInfoIssueResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
             #[cfg(feature = "userinfo")]
@@ -6054,13 +6178,13 @@ pub fn debug(type_name: &str, json: &str) -> Option<Result<String, serde_json::E
                     .map(|v| format!("{v:?}"))
             }
             #[cfg(feature = "userinfo")]
-            "UserinfoRequest" => {
-                serde_json::from_str::<types::UserinfoRequest>(json)
+            "UserInfoRequest" => {
+                serde_json::from_str::<types::UserInfoRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
             #[cfg(feature = "userinfo")]
-            "UserinfoResponse" => {
-                serde_json::from_str::<types::UserinfoResponse>(json)
+            "UserInfoResponse" => {
+                serde_json::from_str::<types::UserInfoResponse>(json)
                     .map(|v| format!("{v:?}"))
             }
             #[cfg(feature = "userinfo")]
@@ -6069,9 +6193,9 @@ pub fn debug(type_name: &str, json: &str) -> Option<Result<String, serde_json::E
                     .map(|v| format!("{v:?}"))
             }
             #[cfg(feature = "userinfo")]
-            "UserinfoResponseRequestedVerifiedClaimsForTxItem" => {
+            "UserInfoResponseRequestedVerifiedClaimsForTxItem" => {
                 serde_json::from_str::<
-                    types::UserinfoResponseRequestedVerifiedClaimsForTxItem,
+                    types::UserInfoResponseRequestedVerifiedClaimsForTxItem,
                 >(json)
                     .map(|v| format!("{v:?}"))
             }
@@ -6081,28 +6205,8 @@ pub fn debug(type_name: &str, json: &str) -> Option<Result<String, serde_json::E
                     .map(|v| format!("{v:?}"))
             }
             #[cfg(feature = "credential-issuer")]
-            "VciBatchIssueResponse" => {
-                serde_json::from_str::<types::VciBatchIssueResponse>(json)
-                    .map(|v| format!("{v:?}"))
-            }
-            #[cfg(feature = "credential-issuer")]
-            "BatchCredentialIssueAction" => {
-                serde_json::from_str::<types::BatchCredentialIssueAction>(json)
-                    .map(|v| format!("{v:?}"))
-            }
-            #[cfg(feature = "credential-issuer")]
             "VciBatchParseRequest" => {
                 serde_json::from_str::<types::VciBatchParseRequest>(json)
-                    .map(|v| format!("{v:?}"))
-            }
-            #[cfg(feature = "credential-issuer")]
-            "VciBatchParseResponse" => {
-                serde_json::from_str::<types::VciBatchParseResponse>(json)
-                    .map(|v| format!("{v:?}"))
-            }
-            #[cfg(feature = "credential-issuer")]
-            "BatchCredentialParseAction" => {
-                serde_json::from_str::<types::BatchCredentialParseAction>(json)
                     .map(|v| format!("{v:?}"))
             }
             #[cfg(feature = "credential-issuer")]
@@ -6111,28 +6215,8 @@ pub fn debug(type_name: &str, json: &str) -> Option<Result<String, serde_json::E
                     .map(|v| format!("{v:?}"))
             }
             #[cfg(feature = "credential-issuer")]
-            "VciDeferredIssueResponse" => {
-                serde_json::from_str::<types::VciDeferredIssueResponse>(json)
-                    .map(|v| format!("{v:?}"))
-            }
-            #[cfg(feature = "credential-issuer")]
-            "DeferredCredentialIssueAction" => {
-                serde_json::from_str::<types::DeferredCredentialIssueAction>(json)
-                    .map(|v| format!("{v:?}"))
-            }
-            #[cfg(feature = "credential-issuer")]
             "VciDeferredParseRequest" => {
                 serde_json::from_str::<types::VciDeferredParseRequest>(json)
-                    .map(|v| format!("{v:?}"))
-            }
-            #[cfg(feature = "credential-issuer")]
-            "VciDeferredParseResponse" => {
-                serde_json::from_str::<types::VciDeferredParseResponse>(json)
-                    .map(|v| format!("{v:?}"))
-            }
-            #[cfg(feature = "credential-issuer")]
-            "DeferredCredentialParseAction" => {
-                serde_json::from_str::<types::DeferredCredentialParseAction>(json)
                     .map(|v| format!("{v:?}"))
             }
             #[cfg(feature = "credential-issuer")]
@@ -6141,28 +6225,8 @@ pub fn debug(type_name: &str, json: &str) -> Option<Result<String, serde_json::E
                     .map(|v| format!("{v:?}"))
             }
             #[cfg(feature = "credential-issuer")]
-            "VciJwksResponse" => {
-                serde_json::from_str::<types::VciJwksResponse>(json)
-                    .map(|v| format!("{v:?}"))
-            }
-            #[cfg(feature = "credential-issuer")]
-            "CredentialIssuerJwksAction" => {
-                serde_json::from_str::<types::CredentialIssuerJwksAction>(json)
-                    .map(|v| format!("{v:?}"))
-            }
-            #[cfg(feature = "credential-issuer")]
             "VciJwtissuerRequest" => {
                 serde_json::from_str::<types::VciJwtissuerRequest>(json)
-                    .map(|v| format!("{v:?}"))
-            }
-            #[cfg(feature = "credential-issuer")]
-            "VciJwtissuerResponse" => {
-                serde_json::from_str::<types::VciJwtissuerResponse>(json)
-                    .map(|v| format!("{v:?}"))
-            }
-            #[cfg(feature = "credential-issuer")]
-            "JwtIssuerMetadataAction" => {
-                serde_json::from_str::<types::JwtIssuerMetadataAction>(json)
                     .map(|v| format!("{v:?}"))
             }
             #[cfg(feature = "credential-issuer")]
@@ -6171,28 +6235,8 @@ pub fn debug(type_name: &str, json: &str) -> Option<Result<String, serde_json::E
                     .map(|v| format!("{v:?}"))
             }
             #[cfg(feature = "credential-issuer")]
-            "VciMetadataResponse" => {
-                serde_json::from_str::<types::VciMetadataResponse>(json)
-                    .map(|v| format!("{v:?}"))
-            }
-            #[cfg(feature = "credential-issuer")]
-            "CredentialIssuerMetadataAction" => {
-                serde_json::from_str::<types::CredentialIssuerMetadataAction>(json)
-                    .map(|v| format!("{v:?}"))
-            }
-            #[cfg(feature = "credential-issuer")]
             "VciOfferCreateRequest" => {
                 serde_json::from_str::<types::VciOfferCreateRequest>(json)
-                    .map(|v| format!("{v:?}"))
-            }
-            #[cfg(feature = "credential-issuer")]
-            "VciOfferCreateResponse" => {
-                serde_json::from_str::<types::VciOfferCreateResponse>(json)
-                    .map(|v| format!("{v:?}"))
-            }
-            #[cfg(feature = "credential-issuer")]
-            "CredentialOfferCreateAction" => {
-                serde_json::from_str::<types::CredentialOfferCreateAction>(json)
                     .map(|v| format!("{v:?}"))
             }
             #[cfg(feature = "credential-issuer")]
@@ -6201,43 +6245,13 @@ pub fn debug(type_name: &str, json: &str) -> Option<Result<String, serde_json::E
                     .map(|v| format!("{v:?}"))
             }
             #[cfg(feature = "credential-issuer")]
-            "VciOfferInfoResponse" => {
-                serde_json::from_str::<types::VciOfferInfoResponse>(json)
-                    .map(|v| format!("{v:?}"))
-            }
-            #[cfg(feature = "credential-issuer")]
-            "CredentialOfferInfoAction" => {
-                serde_json::from_str::<types::CredentialOfferInfoAction>(json)
-                    .map(|v| format!("{v:?}"))
-            }
-            #[cfg(feature = "credential-issuer")]
             "VciSingleIssueRequest" => {
                 serde_json::from_str::<types::VciSingleIssueRequest>(json)
                     .map(|v| format!("{v:?}"))
             }
             #[cfg(feature = "credential-issuer")]
-            "VciSingleIssueResponse" => {
-                serde_json::from_str::<types::VciSingleIssueResponse>(json)
-                    .map(|v| format!("{v:?}"))
-            }
-            #[cfg(feature = "credential-issuer")]
-            "CredentialIssueAction" => {
-                serde_json::from_str::<types::CredentialIssueAction>(json)
-                    .map(|v| format!("{v:?}"))
-            }
-            #[cfg(feature = "credential-issuer")]
             "VciSingleParseRequest" => {
                 serde_json::from_str::<types::VciSingleParseRequest>(json)
-                    .map(|v| format!("{v:?}"))
-            }
-            #[cfg(feature = "credential-issuer")]
-            "VciSingleParseResponse" => {
-                serde_json::from_str::<types::VciSingleParseResponse>(json)
-                    .map(|v| format!("{v:?}"))
-            }
-            #[cfg(feature = "credential-issuer")]
-            "CredentialParseAction" => {
-                serde_json::from_str::<types::CredentialParseAction>(json)
                     .map(|v| format!("{v:?}"))
             }
             #[cfg(any(feature = "authorization", feature = "service"))]
@@ -6371,6 +6385,20 @@ pub fn is_known(enum_name: &str, json: &str) -> Option<Result<bool, serde_json::
                 serde_json::from_str::<types::CibaAction>(json)
                     .map(|v| !matches!(v, types::CibaAction::Unrecognized(_)))
             }
+            #[cfg(feature = "credential-issuer")]
+            "BatchCredentialIssueAction" => {
+                serde_json::from_str::<types::BatchCredentialIssueAction>(json)
+                    .map(|v| {
+                        !matches!(v, types::BatchCredentialIssueAction::Unrecognized(_))
+                    })
+            }
+            #[cfg(feature = "credential-issuer")]
+            "BatchCredentialParseAction" => {
+                serde_json::from_str::<types::BatchCredentialParseAction>(json)
+                    .map(|v| {
+                        !matches!(v, types::BatchCredentialParseAction::Unrecognized(_))
+                    })
+            }
             #[cfg(any(feature = "authorization", feature = "service"))]
             "ClaimType" => {
                 serde_json::from_str::<types::ClaimType>(json)
@@ -6446,6 +6474,64 @@ pub fn is_known(enum_name: &str, json: &str) -> Option<Result<bool, serde_json::
             "ClientType" => {
                 serde_json::from_str::<types::ClientType>(json)
                     .map(|v| !matches!(v, types::ClientType::Unrecognized(_)))
+            }
+            #[cfg(feature = "credential-issuer")]
+            "CredentialIssueAction" => {
+                serde_json::from_str::<types::CredentialIssueAction>(json)
+                    .map(|v| !matches!(v, types::CredentialIssueAction::Unrecognized(_)))
+            }
+            #[cfg(feature = "credential-issuer")]
+            "CredentialIssuerJwksAction" => {
+                serde_json::from_str::<types::CredentialIssuerJwksAction>(json)
+                    .map(|v| {
+                        !matches!(v, types::CredentialIssuerJwksAction::Unrecognized(_))
+                    })
+            }
+            #[cfg(feature = "credential-issuer")]
+            "CredentialIssuerMetadataAction" => {
+                serde_json::from_str::<types::CredentialIssuerMetadataAction>(json)
+                    .map(|v| {
+                        !matches!(
+                            v, types::CredentialIssuerMetadataAction::Unrecognized(_)
+                        )
+                    })
+            }
+            #[cfg(feature = "credential-issuer")]
+            "CredentialOfferCreateAction" => {
+                serde_json::from_str::<types::CredentialOfferCreateAction>(json)
+                    .map(|v| {
+                        !matches!(v, types::CredentialOfferCreateAction::Unrecognized(_))
+                    })
+            }
+            #[cfg(feature = "credential-issuer")]
+            "CredentialOfferInfoAction" => {
+                serde_json::from_str::<types::CredentialOfferInfoAction>(json)
+                    .map(|v| {
+                        !matches!(v, types::CredentialOfferInfoAction::Unrecognized(_))
+                    })
+            }
+            #[cfg(feature = "credential-issuer")]
+            "CredentialParseAction" => {
+                serde_json::from_str::<types::CredentialParseAction>(json)
+                    .map(|v| !matches!(v, types::CredentialParseAction::Unrecognized(_)))
+            }
+            #[cfg(feature = "credential-issuer")]
+            "DeferredCredentialIssueAction" => {
+                serde_json::from_str::<types::DeferredCredentialIssueAction>(json)
+                    .map(|v| {
+                        !matches!(
+                            v, types::DeferredCredentialIssueAction::Unrecognized(_)
+                        )
+                    })
+            }
+            #[cfg(feature = "credential-issuer")]
+            "DeferredCredentialParseAction" => {
+                serde_json::from_str::<types::DeferredCredentialParseAction>(json)
+                    .map(|v| {
+                        !matches!(
+                            v, types::DeferredCredentialParseAction::Unrecognized(_)
+                        )
+                    })
             }
             #[cfg(any(feature = "authorization", feature = "ciba", feature = "service"))]
             "DeliveryMode" => {
@@ -6613,6 +6699,13 @@ pub fn is_known(enum_name: &str, json: &str) -> Option<Result<bool, serde_json::
                 serde_json::from_str::<types::JwsAlg>(json)
                     .map(|v| !matches!(v, types::JwsAlg::Unrecognized(_)))
             }
+            #[cfg(feature = "credential-issuer")]
+            "JwtIssuerMetadataAction" => {
+                serde_json::from_str::<types::JwtIssuerMetadataAction>(json)
+                    .map(|v| {
+                        !matches!(v, types::JwtIssuerMetadataAction::Unrecognized(_))
+                    })
+            }
             #[cfg(feature = "native-sso")]
             "NativeSsoLogoutAction" => {
                 serde_json::from_str::<types::NativeSsoLogoutAction>(json)
@@ -6754,85 +6847,6 @@ pub fn is_known(enum_name: &str, json: &str) -> Option<Result<bool, serde_json::
             "UserInfoAction" => {
                 serde_json::from_str::<types::UserInfoAction>(json)
                     .map(|v| !matches!(v, types::UserInfoAction::Unrecognized(_)))
-            }
-            #[cfg(feature = "credential-issuer")]
-            "BatchCredentialIssueAction" => {
-                serde_json::from_str::<types::BatchCredentialIssueAction>(json)
-                    .map(|v| {
-                        !matches!(v, types::BatchCredentialIssueAction::Unrecognized(_))
-                    })
-            }
-            #[cfg(feature = "credential-issuer")]
-            "BatchCredentialParseAction" => {
-                serde_json::from_str::<types::BatchCredentialParseAction>(json)
-                    .map(|v| {
-                        !matches!(v, types::BatchCredentialParseAction::Unrecognized(_))
-                    })
-            }
-            #[cfg(feature = "credential-issuer")]
-            "DeferredCredentialIssueAction" => {
-                serde_json::from_str::<types::DeferredCredentialIssueAction>(json)
-                    .map(|v| {
-                        !matches!(
-                            v, types::DeferredCredentialIssueAction::Unrecognized(_)
-                        )
-                    })
-            }
-            #[cfg(feature = "credential-issuer")]
-            "DeferredCredentialParseAction" => {
-                serde_json::from_str::<types::DeferredCredentialParseAction>(json)
-                    .map(|v| {
-                        !matches!(
-                            v, types::DeferredCredentialParseAction::Unrecognized(_)
-                        )
-                    })
-            }
-            #[cfg(feature = "credential-issuer")]
-            "CredentialIssuerJwksAction" => {
-                serde_json::from_str::<types::CredentialIssuerJwksAction>(json)
-                    .map(|v| {
-                        !matches!(v, types::CredentialIssuerJwksAction::Unrecognized(_))
-                    })
-            }
-            #[cfg(feature = "credential-issuer")]
-            "JwtIssuerMetadataAction" => {
-                serde_json::from_str::<types::JwtIssuerMetadataAction>(json)
-                    .map(|v| {
-                        !matches!(v, types::JwtIssuerMetadataAction::Unrecognized(_))
-                    })
-            }
-            #[cfg(feature = "credential-issuer")]
-            "CredentialIssuerMetadataAction" => {
-                serde_json::from_str::<types::CredentialIssuerMetadataAction>(json)
-                    .map(|v| {
-                        !matches!(
-                            v, types::CredentialIssuerMetadataAction::Unrecognized(_)
-                        )
-                    })
-            }
-            #[cfg(feature = "credential-issuer")]
-            "CredentialOfferCreateAction" => {
-                serde_json::from_str::<types::CredentialOfferCreateAction>(json)
-                    .map(|v| {
-                        !matches!(v, types::CredentialOfferCreateAction::Unrecognized(_))
-                    })
-            }
-            #[cfg(feature = "credential-issuer")]
-            "CredentialOfferInfoAction" => {
-                serde_json::from_str::<types::CredentialOfferInfoAction>(json)
-                    .map(|v| {
-                        !matches!(v, types::CredentialOfferInfoAction::Unrecognized(_))
-                    })
-            }
-            #[cfg(feature = "credential-issuer")]
-            "CredentialIssueAction" => {
-                serde_json::from_str::<types::CredentialIssueAction>(json)
-                    .map(|v| !matches!(v, types::CredentialIssueAction::Unrecognized(_)))
-            }
-            #[cfg(feature = "credential-issuer")]
-            "CredentialParseAction" => {
-                serde_json::from_str::<types::CredentialParseAction>(json)
-                    .map(|v| !matches!(v, types::CredentialParseAction::Unrecognized(_)))
             }
             #[cfg(any(feature = "authorization", feature = "service"))]
             "VerifiedClaimsValidationSchema" => {
@@ -7090,6 +7104,30 @@ pub fn json_schemas() -> Vec<(&'static str, Value)> {
         ));
     #[cfg(feature = "ciba")]
     schemas.push(("CibaAction", schemars::schema_for!(types::CibaAction).to_value()));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "BatchCredentialIssueResponse",
+            schemars::schema_for!(types::BatchCredentialIssueResponse).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "BatchCredentialIssueAction",
+            schemars::schema_for!(types::BatchCredentialIssueAction).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "BatchCredentialParseResponse",
+            schemars::schema_for!(types::BatchCredentialParseResponse).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "BatchCredentialParseAction",
+            schemars::schema_for!(types::BatchCredentialParseAction).to_value(),
+        ));
     #[cfg(
         any(
             feature = "authorization",
@@ -7326,11 +7364,59 @@ pub fn json_schemas() -> Vec<(&'static str, Value)> {
             "CredentialIssuanceOrder",
             schemars::schema_for!(types::CredentialIssuanceOrder).to_value(),
         ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "CredentialIssueResponse",
+            schemars::schema_for!(types::CredentialIssueResponse).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "CredentialIssueAction",
+            schemars::schema_for!(types::CredentialIssueAction).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "CredentialIssuerJwksResponse",
+            schemars::schema_for!(types::CredentialIssuerJwksResponse).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "CredentialIssuerJwksAction",
+            schemars::schema_for!(types::CredentialIssuerJwksAction).to_value(),
+        ));
     #[cfg(any(feature = "authorization", feature = "service"))]
     schemas
         .push((
             "CredentialIssuerMetadata",
             schemars::schema_for!(types::CredentialIssuerMetadata).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "CredentialIssuerMetadataResponse",
+            schemars::schema_for!(types::CredentialIssuerMetadataResponse).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "CredentialIssuerMetadataAction",
+            schemars::schema_for!(types::CredentialIssuerMetadataAction).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "CredentialOfferCreateResponse",
+            schemars::schema_for!(types::CredentialOfferCreateResponse).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "CredentialOfferCreateAction",
+            schemars::schema_for!(types::CredentialOfferCreateAction).to_value(),
         ));
     #[cfg(any(feature = "authorization", feature = "credential-issuer"))]
     schemas
@@ -7341,8 +7427,56 @@ pub fn json_schemas() -> Vec<(&'static str, Value)> {
     #[cfg(feature = "credential-issuer")]
     schemas
         .push((
+            "CredentialOfferInfoResponse",
+            schemars::schema_for!(types::CredentialOfferInfoResponse).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "CredentialOfferInfoAction",
+            schemars::schema_for!(types::CredentialOfferInfoAction).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "CredentialParseResponse",
+            schemars::schema_for!(types::CredentialParseResponse).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "CredentialParseAction",
+            schemars::schema_for!(types::CredentialParseAction).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
             "CredentialRequestInfo",
             schemars::schema_for!(types::CredentialRequestInfo).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "DeferredCredentialIssueResponse",
+            schemars::schema_for!(types::DeferredCredentialIssueResponse).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "DeferredCredentialIssueAction",
+            schemars::schema_for!(types::DeferredCredentialIssueAction).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "DeferredCredentialParseResponse",
+            schemars::schema_for!(types::DeferredCredentialParseResponse).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "DeferredCredentialParseAction",
+            schemars::schema_for!(types::DeferredCredentialParseAction).to_value(),
         ));
     #[cfg(any(feature = "authorization", feature = "ciba", feature = "service"))]
     schemas
@@ -7631,6 +7765,18 @@ pub fn json_schemas() -> Vec<(&'static str, Value)> {
             feature = "service"
         )
     )] schemas.push(("JwsAlg", schemars::schema_for!(types::JwsAlg).to_value()));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "JwtIssuerMetadataResponse",
+            schemars::schema_for!(types::JwtIssuerMetadataResponse).to_value(),
+        ));
+    #[cfg(feature = "credential-issuer")]
+    schemas
+        .push((
+            "JwtIssuerMetadataAction",
+            schemars::schema_for!(types::JwtIssuerMetadataAction).to_value(),
+        ));
     #[cfg(any(feature = "authorization", feature = "service"))]
     schemas.push(("NamedUri", schemars::schema_for!(types::NamedUri).to_value()));
     #[cfg(feature = "native-sso")]
@@ -7974,14 +8120,14 @@ pub fn json_schemas() -> Vec<(&'static str, Value)> {
     #[cfg(feature = "userinfo")]
     schemas
         .push((
-            "UserinfoIssueRequest",
-            schemars::schema_for!(types::UserinfoIssueRequest).to_value(),
+            "UserInfoIssueRequest",
+            schemars::schema_for!(types::UserInfoIssueRequest).to_value(),
         ));
     #[cfg(feature = "userinfo")]
     schemas
         .push((
-            "UserinfoIssueResponse",
-            schemars::schema_for!(types::UserinfoIssueResponse).to_value(),
+            "UserInfoIssueResponse",
+            schemars::schema_for!(types::UserInfoIssueResponse).to_value(),
         ));
     #[cfg(feature = "userinfo")]
     schemas
@@ -7992,14 +8138,14 @@ pub fn json_schemas() -> Vec<(&'static str, Value)> {
     #[cfg(feature = "userinfo")]
     schemas
         .push((
-            "UserinfoRequest",
-            schemars::schema_for!(types::UserinfoRequest).to_value(),
+            "UserInfoRequest",
+            schemars::schema_for!(types::UserInfoRequest).to_value(),
         ));
     #[cfg(feature = "userinfo")]
     schemas
         .push((
-            "UserinfoResponse",
-            schemars::schema_for!(types::UserinfoResponse).to_value(),
+            "UserInfoResponse",
+            schemars::schema_for!(types::UserInfoResponse).to_value(),
         ));
     #[cfg(feature = "userinfo")]
     schemas
@@ -8010,9 +8156,9 @@ pub fn json_schemas() -> Vec<(&'static str, Value)> {
     #[cfg(feature = "userinfo")]
     schemas
         .push((
-            "UserinfoResponseRequestedVerifiedClaimsForTxItem",
+            "UserInfoResponseRequestedVerifiedClaimsForTxItem",
             schemars::schema_for!(
-                types::UserinfoResponseRequestedVerifiedClaimsForTxItem
+                types::UserInfoResponseRequestedVerifiedClaimsForTxItem
             )
                 .to_value(),
         ));
@@ -8025,32 +8171,8 @@ pub fn json_schemas() -> Vec<(&'static str, Value)> {
     #[cfg(feature = "credential-issuer")]
     schemas
         .push((
-            "VciBatchIssueResponse",
-            schemars::schema_for!(types::VciBatchIssueResponse).to_value(),
-        ));
-    #[cfg(feature = "credential-issuer")]
-    schemas
-        .push((
-            "BatchCredentialIssueAction",
-            schemars::schema_for!(types::BatchCredentialIssueAction).to_value(),
-        ));
-    #[cfg(feature = "credential-issuer")]
-    schemas
-        .push((
             "VciBatchParseRequest",
             schemars::schema_for!(types::VciBatchParseRequest).to_value(),
-        ));
-    #[cfg(feature = "credential-issuer")]
-    schemas
-        .push((
-            "VciBatchParseResponse",
-            schemars::schema_for!(types::VciBatchParseResponse).to_value(),
-        ));
-    #[cfg(feature = "credential-issuer")]
-    schemas
-        .push((
-            "BatchCredentialParseAction",
-            schemars::schema_for!(types::BatchCredentialParseAction).to_value(),
         ));
     #[cfg(feature = "credential-issuer")]
     schemas
@@ -8061,32 +8183,8 @@ pub fn json_schemas() -> Vec<(&'static str, Value)> {
     #[cfg(feature = "credential-issuer")]
     schemas
         .push((
-            "VciDeferredIssueResponse",
-            schemars::schema_for!(types::VciDeferredIssueResponse).to_value(),
-        ));
-    #[cfg(feature = "credential-issuer")]
-    schemas
-        .push((
-            "DeferredCredentialIssueAction",
-            schemars::schema_for!(types::DeferredCredentialIssueAction).to_value(),
-        ));
-    #[cfg(feature = "credential-issuer")]
-    schemas
-        .push((
             "VciDeferredParseRequest",
             schemars::schema_for!(types::VciDeferredParseRequest).to_value(),
-        ));
-    #[cfg(feature = "credential-issuer")]
-    schemas
-        .push((
-            "VciDeferredParseResponse",
-            schemars::schema_for!(types::VciDeferredParseResponse).to_value(),
-        ));
-    #[cfg(feature = "credential-issuer")]
-    schemas
-        .push((
-            "DeferredCredentialParseAction",
-            schemars::schema_for!(types::DeferredCredentialParseAction).to_value(),
         ));
     #[cfg(feature = "credential-issuer")]
     schemas
@@ -8097,32 +8195,8 @@ pub fn json_schemas() -> Vec<(&'static str, Value)> {
     #[cfg(feature = "credential-issuer")]
     schemas
         .push((
-            "VciJwksResponse",
-            schemars::schema_for!(types::VciJwksResponse).to_value(),
-        ));
-    #[cfg(feature = "credential-issuer")]
-    schemas
-        .push((
-            "CredentialIssuerJwksAction",
-            schemars::schema_for!(types::CredentialIssuerJwksAction).to_value(),
-        ));
-    #[cfg(feature = "credential-issuer")]
-    schemas
-        .push((
             "VciJwtissuerRequest",
             schemars::schema_for!(types::VciJwtissuerRequest).to_value(),
-        ));
-    #[cfg(feature = "credential-issuer")]
-    schemas
-        .push((
-            "VciJwtissuerResponse",
-            schemars::schema_for!(types::VciJwtissuerResponse).to_value(),
-        ));
-    #[cfg(feature = "credential-issuer")]
-    schemas
-        .push((
-            "JwtIssuerMetadataAction",
-            schemars::schema_for!(types::JwtIssuerMetadataAction).to_value(),
         ));
     #[cfg(feature = "credential-issuer")]
     schemas
@@ -8133,32 +8207,8 @@ pub fn json_schemas() -> Vec<(&'static str, Value)> {
     #[cfg(feature = "credential-issuer")]
     schemas
         .push((
-            "VciMetadataResponse",
-            schemars::schema_for!(types::VciMetadataResponse).to_value(),
-        ));
-    #[cfg(feature = "credential-issuer")]
-    schemas
-        .push((
-            "CredentialIssuerMetadataAction",
-            schemars::schema_for!(types::CredentialIssuerMetadataAction).to_value(),
-        ));
-    #[cfg(feature = "credential-issuer")]
-    schemas
-        .push((
             "VciOfferCreateRequest",
             schemars::schema_for!(types::VciOfferCreateRequest).to_value(),
-        ));
-    #[cfg(feature = "credential-issuer")]
-    schemas
-        .push((
-            "VciOfferCreateResponse",
-            schemars::schema_for!(types::VciOfferCreateResponse).to_value(),
-        ));
-    #[cfg(feature = "credential-issuer")]
-    schemas
-        .push((
-            "CredentialOfferCreateAction",
-            schemars::schema_for!(types::CredentialOfferCreateAction).to_value(),
         ));
     #[cfg(feature = "credential-issuer")]
     schemas
@@ -8169,50 +8219,14 @@ pub fn json_schemas() -> Vec<(&'static str, Value)> {
     #[cfg(feature = "credential-issuer")]
     schemas
         .push((
-            "VciOfferInfoResponse",
-            schemars::schema_for!(types::VciOfferInfoResponse).to_value(),
-        ));
-    #[cfg(feature = "credential-issuer")]
-    schemas
-        .push((
-            "CredentialOfferInfoAction",
-            schemars::schema_for!(types::CredentialOfferInfoAction).to_value(),
-        ));
-    #[cfg(feature = "credential-issuer")]
-    schemas
-        .push((
             "VciSingleIssueRequest",
             schemars::schema_for!(types::VciSingleIssueRequest).to_value(),
         ));
     #[cfg(feature = "credential-issuer")]
     schemas
         .push((
-            "VciSingleIssueResponse",
-            schemars::schema_for!(types::VciSingleIssueResponse).to_value(),
-        ));
-    #[cfg(feature = "credential-issuer")]
-    schemas
-        .push((
-            "CredentialIssueAction",
-            schemars::schema_for!(types::CredentialIssueAction).to_value(),
-        ));
-    #[cfg(feature = "credential-issuer")]
-    schemas
-        .push((
             "VciSingleParseRequest",
             schemars::schema_for!(types::VciSingleParseRequest).to_value(),
-        ));
-    #[cfg(feature = "credential-issuer")]
-    schemas
-        .push((
-            "VciSingleParseResponse",
-            schemars::schema_for!(types::VciSingleParseResponse).to_value(),
-        ));
-    #[cfg(feature = "credential-issuer")]
-    schemas
-        .push((
-            "CredentialParseAction",
-            schemars::schema_for!(types::CredentialParseAction).to_value(),
         ));
     #[cfg(any(feature = "authorization", feature = "service"))]
     schemas
@@ -9072,7 +9086,7 @@ async fn send_auth_userinfo_api(
         };
     }
     if let Some(body) = body {
-        call = call.body(json_body::<types::UserinfoRequest>(body)?);
+        call = call.body(json_body::<types::UserInfoRequest>(body)?);
     }
     reply(call.send().await)
 }
@@ -9092,7 +9106,7 @@ async fn send_auth_userinfo_issue_api(
         };
     }
     if let Some(body) = body {
-        call = call.body(json_body::<types::UserinfoIssueRequest>(body)?);
+        call = call.body(json_body::<types::UserInfoIssueRequest>(body)?);
     }
     reply(call.send().await)
 }

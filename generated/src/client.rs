@@ -1758,6 +1758,131 @@ pub mod types {
         #[serde(untagged)]
         Unrecognized(UnrecognizedValue),
     }
+    #[cfg(feature = "credential-issuer")]
+    ///`BatchCredentialIssueResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct BatchCredentialIssueResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action: ::std::option::Option<BatchCredentialIssueAction>,
+        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
+        #[serde(
+            rename = "responseContent",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
+        #[serde(
+            rename = "resultCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
+        #[serde(
+            rename = "resultMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "credential-issuer")]
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub enum BatchCredentialIssueAction {
+        #[serde(rename = "OK")]
+        Ok,
+        #[serde(rename = "UNAUTHORIZED")]
+        Unauthorized,
+        #[serde(rename = "FORBIDDEN")]
+        Forbidden,
+        #[serde(rename = "INTERNAL_SERVER_ERROR")]
+        InternalServerError,
+        #[serde(rename = "CALLER_ERROR")]
+        CallerError,
+        /// A value this version of the crate does not know, kept exactly as
+        /// received; read it with `as_str()`.
+        #[serde(untagged)]
+        Unrecognized(UnrecognizedValue),
+    }
+    #[cfg(feature = "credential-issuer")]
+    ///`BatchCredentialParseResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct BatchCredentialParseResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action: ::std::option::Option<BatchCredentialParseAction>,
+        ///Information kept with an authorization ticket; at present just its `context` text.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub info: ::std::vec::Vec<CredentialRequestInfo>,
+        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
+        #[serde(
+            rename = "responseContent",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
+        #[serde(
+            rename = "resultCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
+        #[serde(
+            rename = "resultMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "credential-issuer")]
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub enum BatchCredentialParseAction {
+        #[serde(rename = "OK")]
+        Ok,
+        #[serde(rename = "BAD_REQUEST")]
+        BadRequest,
+        #[serde(rename = "UNAUTHORIZED")]
+        Unauthorized,
+        #[serde(rename = "FORBIDDEN")]
+        Forbidden,
+        #[serde(rename = "INTERNAL_SERVER_ERROR")]
+        InternalServerError,
+        /// A value this version of the crate does not know, kept exactly as
+        /// received; read it with `as_str()`.
+        #[serde(untagged)]
+        Unrecognized(UnrecognizedValue),
+    }
     #[cfg(
         any(
             feature = "authorization",
@@ -3605,6 +3730,132 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
+    #[cfg(feature = "credential-issuer")]
+    ///`CredentialIssueResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CredentialIssueResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action: ::std::option::Option<CredentialIssueAction>,
+        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
+        #[serde(
+            rename = "responseContent",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
+        #[serde(
+            rename = "resultCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
+        #[serde(
+            rename = "resultMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_message: ::std::option::Option<::std::string::String>,
+        ///The identifier of a deferred issuance; the wallet presents it at the deferred credential endpoint to collect the credential later.
+        #[serde(
+            rename = "transactionId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub transaction_id: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "credential-issuer")]
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub enum CredentialIssueAction {
+        #[serde(rename = "OK")]
+        Ok,
+        #[serde(rename = "ACCEPTED")]
+        Accepted,
+        #[serde(rename = "UNAUTHORIZED")]
+        Unauthorized,
+        #[serde(rename = "FORBIDDEN")]
+        Forbidden,
+        #[serde(rename = "INTERNAL_SERVER_ERROR")]
+        InternalServerError,
+        #[serde(rename = "CALLER_ERROR")]
+        CallerError,
+        /// A value this version of the crate does not know, kept exactly as
+        /// received; read it with `as_str()`.
+        #[serde(untagged)]
+        Unrecognized(UnrecognizedValue),
+    }
+    #[cfg(feature = "credential-issuer")]
+    ///`CredentialIssuerJwksResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CredentialIssuerJwksResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action: ::std::option::Option<CredentialIssuerJwksAction>,
+        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
+        #[serde(
+            rename = "responseContent",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
+        #[serde(
+            rename = "resultCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
+        #[serde(
+            rename = "resultMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "credential-issuer")]
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub enum CredentialIssuerJwksAction {
+        #[serde(rename = "OK")]
+        Ok,
+        #[serde(rename = "NOT_FOUND")]
+        NotFound,
+        #[serde(rename = "INTERNAL_SERVER_ERROR")]
+        InternalServerError,
+        /// A value this version of the crate does not know, kept exactly as
+        /// received; read it with `as_str()`.
+        #[serde(untagged)]
+        Unrecognized(UnrecognizedValue),
+    }
     #[cfg(any(feature = "authorization", feature = "service"))]
     ///`CredentialIssuerMetadata`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
@@ -3674,6 +3925,119 @@ pub mod types {
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "credential-issuer")]
+    ///`CredentialIssuerMetadataResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CredentialIssuerMetadataResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action: ::std::option::Option<CredentialIssuerMetadataAction>,
+        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
+        #[serde(
+            rename = "responseContent",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
+        #[serde(
+            rename = "resultCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
+        #[serde(
+            rename = "resultMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "credential-issuer")]
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub enum CredentialIssuerMetadataAction {
+        #[serde(rename = "OK")]
+        Ok,
+        #[serde(rename = "NOT_FOUND")]
+        NotFound,
+        #[serde(rename = "INTERNAL_SERVER_ERROR")]
+        InternalServerError,
+        /// A value this version of the crate does not know, kept exactly as
+        /// received; read it with `as_str()`.
+        #[serde(untagged)]
+        Unrecognized(UnrecognizedValue),
+    }
+    #[cfg(feature = "credential-issuer")]
+    ///`CredentialOfferCreateResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CredentialOfferCreateResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action: ::std::option::Option<CredentialOfferCreateAction>,
+        ///Information kept with an authorization ticket; at present just its `context` text.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub info: ::std::option::Option<CredentialOfferInfo>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
+        #[serde(
+            rename = "resultCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
+        #[serde(
+            rename = "resultMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "credential-issuer")]
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub enum CredentialOfferCreateAction {
+        #[serde(rename = "CREATED")]
+        Created,
+        #[serde(rename = "FORBIDDEN")]
+        Forbidden,
+        #[serde(rename = "CALLER_ERROR")]
+        CallerError,
+        #[serde(rename = "AUTHLETE_ERROR")]
+        AuthleteError,
+        /// A value this version of the crate does not know, kept exactly as
+        /// received; read it with `as_str()`.
+        #[serde(untagged)]
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(any(feature = "authorization", feature = "credential-issuer"))]
     ///`CredentialOfferInfo`
@@ -3785,6 +4149,128 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
+    ///`CredentialOfferInfoResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CredentialOfferInfoResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action: ::std::option::Option<CredentialOfferInfoAction>,
+        ///Information kept with an authorization ticket; at present just its `context` text.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub info: ::std::option::Option<CredentialOfferInfo>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
+        #[serde(
+            rename = "resultCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
+        #[serde(
+            rename = "resultMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "credential-issuer")]
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub enum CredentialOfferInfoAction {
+        #[serde(rename = "OK")]
+        Ok,
+        #[serde(rename = "FORBIDDEN")]
+        Forbidden,
+        #[serde(rename = "NOT_FOUND")]
+        NotFound,
+        #[serde(rename = "CALLER_ERROR")]
+        CallerError,
+        #[serde(rename = "AUTHLETE_ERROR")]
+        AuthleteError,
+        /// A value this version of the crate does not know, kept exactly as
+        /// received; read it with `as_str()`.
+        #[serde(untagged)]
+        Unrecognized(UnrecognizedValue),
+    }
+    #[cfg(feature = "credential-issuer")]
+    ///`CredentialParseResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CredentialParseResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action: ::std::option::Option<CredentialParseAction>,
+        ///Information kept with an authorization ticket; at present just its `context` text.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub info: ::std::option::Option<CredentialRequestInfo>,
+        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
+        #[serde(
+            rename = "responseContent",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
+        #[serde(
+            rename = "resultCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
+        #[serde(
+            rename = "resultMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "credential-issuer")]
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub enum CredentialParseAction {
+        #[serde(rename = "OK")]
+        Ok,
+        #[serde(rename = "BAD_REQUEST")]
+        BadRequest,
+        #[serde(rename = "UNAUTHORIZED")]
+        Unauthorized,
+        #[serde(rename = "FORBIDDEN")]
+        Forbidden,
+        #[serde(rename = "INTERNAL_SERVER_ERROR")]
+        InternalServerError,
+        /// A value this version of the crate does not know, kept exactly as
+        /// received; read it with `as_str()`.
+        #[serde(untagged)]
+        Unrecognized(UnrecognizedValue),
+    }
+    #[cfg(feature = "credential-issuer")]
     ///`CredentialRequestInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -3810,6 +4296,129 @@ pub mod types {
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "credential-issuer")]
+    ///`DeferredCredentialIssueResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct DeferredCredentialIssueResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action: ::std::option::Option<DeferredCredentialIssueAction>,
+        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
+        #[serde(
+            rename = "responseContent",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
+        #[serde(
+            rename = "resultCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
+        #[serde(
+            rename = "resultMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "credential-issuer")]
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub enum DeferredCredentialIssueAction {
+        #[serde(rename = "OK")]
+        Ok,
+        #[serde(rename = "FORBIDDEN")]
+        Forbidden,
+        #[serde(rename = "INTERNAL_SERVER_ERROR")]
+        InternalServerError,
+        #[serde(rename = "CALLER_ERROR")]
+        CallerError,
+        /// A value this version of the crate does not know, kept exactly as
+        /// received; read it with `as_str()`.
+        #[serde(untagged)]
+        Unrecognized(UnrecognizedValue),
+    }
+    #[cfg(feature = "credential-issuer")]
+    ///`DeferredCredentialParseResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct DeferredCredentialParseResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action: ::std::option::Option<DeferredCredentialParseAction>,
+        ///Information kept with an authorization ticket; at present just its `context` text.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub info: ::std::option::Option<CredentialRequestInfo>,
+        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
+        #[serde(
+            rename = "responseContent",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
+        #[serde(
+            rename = "resultCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
+        #[serde(
+            rename = "resultMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "credential-issuer")]
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub enum DeferredCredentialParseAction {
+        #[serde(rename = "OK")]
+        Ok,
+        #[serde(rename = "BAD_REQUEST")]
+        BadRequest,
+        #[serde(rename = "UNAUTHORIZED")]
+        Unauthorized,
+        #[serde(rename = "FORBIDDEN")]
+        Forbidden,
+        #[serde(rename = "INTERNAL_SERVER_ERROR")]
+        InternalServerError,
+        /// A value this version of the crate does not know, kept exactly as
+        /// received; read it with `as_str()`.
+        #[serde(untagged)]
+        Unrecognized(UnrecognizedValue),
     }
     #[cfg(any(feature = "authorization", feature = "ciba", feature = "service"))]
     ///`DeliveryMode`
@@ -5965,6 +6574,63 @@ pub mod types {
         Es256k,
         #[serde(rename = "EdDSA")]
         EdDsa,
+        /// A value this version of the crate does not know, kept exactly as
+        /// received; read it with `as_str()`.
+        #[serde(untagged)]
+        Unrecognized(UnrecognizedValue),
+    }
+    #[cfg(feature = "credential-issuer")]
+    ///`JwtIssuerMetadataResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct JwtIssuerMetadataResponse {
+        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action: ::std::option::Option<JwtIssuerMetadataAction>,
+        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
+        #[serde(
+            rename = "responseContent",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub response_content: ::std::option::Option<::std::string::String>,
+        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
+        #[serde(
+            rename = "resultCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_code: ::std::option::Option<::std::string::String>,
+        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
+        #[serde(
+            rename = "resultMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub result_message: ::std::option::Option<::std::string::String>,
+        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "credential-issuer")]
+    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub enum JwtIssuerMetadataAction {
+        #[serde(rename = "OK")]
+        Ok,
+        #[serde(rename = "NOT_FOUND")]
+        NotFound,
+        #[serde(rename = "INTERNAL_SERVER_ERROR")]
+        InternalServerError,
         /// A value this version of the crate does not know, kept exactly as
         /// received; read it with `as_str()`.
         #[serde(untagged)]
@@ -9854,10 +10520,10 @@ pub mod types {
         Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "userinfo")]
-    ///`UserinfoIssueRequest`
+    ///`UserInfoIssueRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct UserinfoIssueRequest {
+    pub struct UserInfoIssueRequest {
         ///Claim values about the user for the userinfo response, as a JSON object in a string; names may carry a language tag such as `name#ja`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub claims: ::std::option::Option<::std::string::String>,
@@ -9893,10 +10559,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "userinfo")]
-    ///`UserinfoIssueResponse`
+    ///`UserInfoIssueResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct UserinfoIssueResponse {
+    pub struct UserInfoIssueResponse {
         ///How the userinfo endpoint answers: 200 with a JSON body (`JSON`) or a JWT body (`JWT`), or an error status with `responseContent` as the `WWW- Authenticate` header.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<UserInfoIssueAction>,
@@ -9971,10 +10637,10 @@ pub mod types {
         Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "userinfo")]
-    ///`UserinfoRequest`
+    ///`UserInfoRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct UserinfoRequest {
+    pub struct UserInfoRequest {
         ///The client's TLS certificate in PEM form, as presented on the mutual-TLS connection to your endpoint (RFC 8705).
         #[serde(
             rename = "clientCertificate",
@@ -10024,10 +10690,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "userinfo")]
-    ///`UserinfoResponse`
+    ///`UserInfoResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct UserinfoResponse {
+    pub struct UserInfoResponse {
         ///What the userinfo endpoint does next: collect the user's claims and call `/auth/userinfo/issue` (`OK`), or refuse with 400, 401, 403 or 500 and `responseContent` as the `WWW-Authenticate` header.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<UserInfoAction>,
@@ -10113,7 +10779,7 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub requested_verified_claims_for_tx: ::std::vec::Vec<
-            UserinfoResponseRequestedVerifiedClaimsForTxItem,
+            UserInfoResponseRequestedVerifiedClaimsForTxItem,
         >,
         ///A ready `WWW-Authenticate` header value for the userinfo endpoint's error response.
         #[serde(
@@ -10197,10 +10863,10 @@ pub mod types {
         Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "userinfo")]
-    ///`UserinfoResponseRequestedVerifiedClaimsForTxItem`
+    ///`UserInfoResponseRequestedVerifiedClaimsForTxItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct UserinfoResponseRequestedVerifiedClaimsForTxItem {
+    pub struct UserInfoResponseRequestedVerifiedClaimsForTxItem {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub array: ::std::vec::Vec<::std::string::String>,
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
@@ -10225,67 +10891,6 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
-    ///`VciBatchIssueResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct VciBatchIssueResponse {
-        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub action: ::std::option::Option<BatchCredentialIssueAction>,
-        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
-        #[serde(
-            rename = "responseContent",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub response_content: ::std::option::Option<::std::string::String>,
-        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
-        #[serde(
-            rename = "resultCode",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub result_code: ::std::option::Option<::std::string::String>,
-        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
-        #[serde(
-            rename = "resultMessage",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub result_message: ::std::option::Option<::std::string::String>,
-        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    #[cfg(feature = "credential-issuer")]
-    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub enum BatchCredentialIssueAction {
-        #[serde(rename = "OK")]
-        Ok,
-        #[serde(rename = "UNAUTHORIZED")]
-        Unauthorized,
-        #[serde(rename = "FORBIDDEN")]
-        Forbidden,
-        #[serde(rename = "INTERNAL_SERVER_ERROR")]
-        InternalServerError,
-        #[serde(rename = "CALLER_ERROR")]
-        CallerError,
-        /// A value this version of the crate does not know, kept exactly as
-        /// received; read it with `as_str()`.
-        #[serde(untagged)]
-        Unrecognized(UnrecognizedValue),
-    }
-    #[cfg(feature = "credential-issuer")]
     ///`VciBatchParseRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -10306,70 +10911,6 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
-    ///`VciBatchParseResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct VciBatchParseResponse {
-        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub action: ::std::option::Option<BatchCredentialParseAction>,
-        ///Information kept with an authorization ticket; at present just its `context` text.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub info: ::std::vec::Vec<CredentialRequestInfo>,
-        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
-        #[serde(
-            rename = "responseContent",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub response_content: ::std::option::Option<::std::string::String>,
-        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
-        #[serde(
-            rename = "resultCode",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub result_code: ::std::option::Option<::std::string::String>,
-        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
-        #[serde(
-            rename = "resultMessage",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub result_message: ::std::option::Option<::std::string::String>,
-        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    #[cfg(feature = "credential-issuer")]
-    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub enum BatchCredentialParseAction {
-        #[serde(rename = "OK")]
-        Ok,
-        #[serde(rename = "BAD_REQUEST")]
-        BadRequest,
-        #[serde(rename = "UNAUTHORIZED")]
-        Unauthorized,
-        #[serde(rename = "FORBIDDEN")]
-        Forbidden,
-        #[serde(rename = "INTERNAL_SERVER_ERROR")]
-        InternalServerError,
-        /// A value this version of the crate does not know, kept exactly as
-        /// received; read it with `as_str()`.
-        #[serde(untagged)]
-        Unrecognized(UnrecognizedValue),
-    }
-    #[cfg(feature = "credential-issuer")]
     ///`VciDeferredIssueRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -10379,65 +10920,6 @@ pub mod types {
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    #[cfg(feature = "credential-issuer")]
-    ///`VciDeferredIssueResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct VciDeferredIssueResponse {
-        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub action: ::std::option::Option<DeferredCredentialIssueAction>,
-        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
-        #[serde(
-            rename = "responseContent",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub response_content: ::std::option::Option<::std::string::String>,
-        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
-        #[serde(
-            rename = "resultCode",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub result_code: ::std::option::Option<::std::string::String>,
-        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
-        #[serde(
-            rename = "resultMessage",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub result_message: ::std::option::Option<::std::string::String>,
-        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    #[cfg(feature = "credential-issuer")]
-    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub enum DeferredCredentialIssueAction {
-        #[serde(rename = "OK")]
-        Ok,
-        #[serde(rename = "FORBIDDEN")]
-        Forbidden,
-        #[serde(rename = "INTERNAL_SERVER_ERROR")]
-        InternalServerError,
-        #[serde(rename = "CALLER_ERROR")]
-        CallerError,
-        /// A value this version of the crate does not know, kept exactly as
-        /// received; read it with `as_str()`.
-        #[serde(untagged)]
-        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciDeferredParseRequest`
@@ -10460,70 +10942,6 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
-    ///`VciDeferredParseResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct VciDeferredParseResponse {
-        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub action: ::std::option::Option<DeferredCredentialParseAction>,
-        ///Information kept with an authorization ticket; at present just its `context` text.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub info: ::std::option::Option<CredentialRequestInfo>,
-        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
-        #[serde(
-            rename = "responseContent",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub response_content: ::std::option::Option<::std::string::String>,
-        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
-        #[serde(
-            rename = "resultCode",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub result_code: ::std::option::Option<::std::string::String>,
-        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
-        #[serde(
-            rename = "resultMessage",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub result_message: ::std::option::Option<::std::string::String>,
-        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    #[cfg(feature = "credential-issuer")]
-    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub enum DeferredCredentialParseAction {
-        #[serde(rename = "OK")]
-        Ok,
-        #[serde(rename = "BAD_REQUEST")]
-        BadRequest,
-        #[serde(rename = "UNAUTHORIZED")]
-        Unauthorized,
-        #[serde(rename = "FORBIDDEN")]
-        Forbidden,
-        #[serde(rename = "INTERNAL_SERVER_ERROR")]
-        InternalServerError,
-        /// A value this version of the crate does not know, kept exactly as
-        /// received; read it with `as_str()`.
-        #[serde(untagged)]
-        Unrecognized(UnrecognizedValue),
-    }
-    #[cfg(feature = "credential-issuer")]
     ///`VciJwksRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -10532,63 +10950,6 @@ pub mod types {
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    #[cfg(feature = "credential-issuer")]
-    ///`VciJwksResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct VciJwksResponse {
-        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub action: ::std::option::Option<CredentialIssuerJwksAction>,
-        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
-        #[serde(
-            rename = "responseContent",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub response_content: ::std::option::Option<::std::string::String>,
-        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
-        #[serde(
-            rename = "resultCode",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub result_code: ::std::option::Option<::std::string::String>,
-        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
-        #[serde(
-            rename = "resultMessage",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub result_message: ::std::option::Option<::std::string::String>,
-        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    #[cfg(feature = "credential-issuer")]
-    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub enum CredentialIssuerJwksAction {
-        #[serde(rename = "OK")]
-        Ok,
-        #[serde(rename = "NOT_FOUND")]
-        NotFound,
-        #[serde(rename = "INTERNAL_SERVER_ERROR")]
-        InternalServerError,
-        /// A value this version of the crate does not know, kept exactly as
-        /// received; read it with `as_str()`.
-        #[serde(untagged)]
-        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciJwtissuerRequest`
@@ -10601,63 +10962,6 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
-    ///`VciJwtissuerResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct VciJwtissuerResponse {
-        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub action: ::std::option::Option<JwtIssuerMetadataAction>,
-        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
-        #[serde(
-            rename = "responseContent",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub response_content: ::std::option::Option<::std::string::String>,
-        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
-        #[serde(
-            rename = "resultCode",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub result_code: ::std::option::Option<::std::string::String>,
-        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
-        #[serde(
-            rename = "resultMessage",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub result_message: ::std::option::Option<::std::string::String>,
-        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    #[cfg(feature = "credential-issuer")]
-    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub enum JwtIssuerMetadataAction {
-        #[serde(rename = "OK")]
-        Ok,
-        #[serde(rename = "NOT_FOUND")]
-        NotFound,
-        #[serde(rename = "INTERNAL_SERVER_ERROR")]
-        InternalServerError,
-        /// A value this version of the crate does not know, kept exactly as
-        /// received; read it with `as_str()`.
-        #[serde(untagged)]
-        Unrecognized(UnrecognizedValue),
-    }
-    #[cfg(feature = "credential-issuer")]
     ///`VciMetadataRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -10666,63 +10970,6 @@ pub mod types {
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    #[cfg(feature = "credential-issuer")]
-    ///`VciMetadataResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct VciMetadataResponse {
-        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub action: ::std::option::Option<CredentialIssuerMetadataAction>,
-        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
-        #[serde(
-            rename = "responseContent",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub response_content: ::std::option::Option<::std::string::String>,
-        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
-        #[serde(
-            rename = "resultCode",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub result_code: ::std::option::Option<::std::string::String>,
-        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
-        #[serde(
-            rename = "resultMessage",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub result_message: ::std::option::Option<::std::string::String>,
-        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    #[cfg(feature = "credential-issuer")]
-    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub enum CredentialIssuerMetadataAction {
-        #[serde(rename = "OK")]
-        Ok,
-        #[serde(rename = "NOT_FOUND")]
-        NotFound,
-        #[serde(rename = "INTERNAL_SERVER_ERROR")]
-        InternalServerError,
-        /// A value this version of the crate does not know, kept exactly as
-        /// received; read it with `as_str()`.
-        #[serde(untagged)]
-        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciOfferCreateRequest`
@@ -10803,62 +11050,6 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     #[cfg(feature = "credential-issuer")]
-    ///`VciOfferCreateResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct VciOfferCreateResponse {
-        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub action: ::std::option::Option<CredentialOfferCreateAction>,
-        ///Information kept with an authorization ticket; at present just its `context` text.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub info: ::std::option::Option<CredentialOfferInfo>,
-        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
-        #[serde(
-            rename = "resultCode",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub result_code: ::std::option::Option<::std::string::String>,
-        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
-        #[serde(
-            rename = "resultMessage",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub result_message: ::std::option::Option<::std::string::String>,
-        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    #[cfg(feature = "credential-issuer")]
-    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub enum CredentialOfferCreateAction {
-        #[serde(rename = "CREATED")]
-        Created,
-        #[serde(rename = "FORBIDDEN")]
-        Forbidden,
-        #[serde(rename = "CALLER_ERROR")]
-        CallerError,
-        #[serde(rename = "AUTHLETE_ERROR")]
-        AuthleteError,
-        /// A value this version of the crate does not know, kept exactly as
-        /// received; read it with `as_str()`.
-        #[serde(untagged)]
-        Unrecognized(UnrecognizedValue),
-    }
-    #[cfg(feature = "credential-issuer")]
     ///`VciOfferInfoRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -10869,64 +11060,6 @@ pub mod types {
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    #[cfg(feature = "credential-issuer")]
-    ///`VciOfferInfoResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct VciOfferInfoResponse {
-        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub action: ::std::option::Option<CredentialOfferInfoAction>,
-        ///Information kept with an authorization ticket; at present just its `context` text.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub info: ::std::option::Option<CredentialOfferInfo>,
-        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
-        #[serde(
-            rename = "resultCode",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub result_code: ::std::option::Option<::std::string::String>,
-        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
-        #[serde(
-            rename = "resultMessage",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub result_message: ::std::option::Option<::std::string::String>,
-        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    #[cfg(feature = "credential-issuer")]
-    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub enum CredentialOfferInfoAction {
-        #[serde(rename = "OK")]
-        Ok,
-        #[serde(rename = "FORBIDDEN")]
-        Forbidden,
-        #[serde(rename = "NOT_FOUND")]
-        NotFound,
-        #[serde(rename = "CALLER_ERROR")]
-        CallerError,
-        #[serde(rename = "AUTHLETE_ERROR")]
-        AuthleteError,
-        /// A value this version of the crate does not know, kept exactly as
-        /// received; read it with `as_str()`.
-        #[serde(untagged)]
-        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciSingleIssueRequest`
@@ -10944,75 +11077,6 @@ pub mod types {
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    #[cfg(feature = "credential-issuer")]
-    ///`VciSingleIssueResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct VciSingleIssueResponse {
-        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub action: ::std::option::Option<CredentialIssueAction>,
-        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
-        #[serde(
-            rename = "responseContent",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub response_content: ::std::option::Option<::std::string::String>,
-        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
-        #[serde(
-            rename = "resultCode",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub result_code: ::std::option::Option<::std::string::String>,
-        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
-        #[serde(
-            rename = "resultMessage",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub result_message: ::std::option::Option<::std::string::String>,
-        ///The identifier of a deferred issuance; the wallet presents it at the deferred credential endpoint to collect the credential later.
-        #[serde(
-            rename = "transactionId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub transaction_id: ::std::option::Option<::std::string::String>,
-        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    #[cfg(feature = "credential-issuer")]
-    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub enum CredentialIssueAction {
-        #[serde(rename = "OK")]
-        Ok,
-        #[serde(rename = "ACCEPTED")]
-        Accepted,
-        #[serde(rename = "UNAUTHORIZED")]
-        Unauthorized,
-        #[serde(rename = "FORBIDDEN")]
-        Forbidden,
-        #[serde(rename = "INTERNAL_SERVER_ERROR")]
-        InternalServerError,
-        #[serde(rename = "CALLER_ERROR")]
-        CallerError,
-        /// A value this version of the crate does not know, kept exactly as
-        /// received; read it with `as_str()`.
-        #[serde(untagged)]
-        Unrecognized(UnrecognizedValue),
     }
     #[cfg(feature = "credential-issuer")]
     ///`VciSingleParseRequest`
@@ -11033,70 +11097,6 @@ pub mod types {
         ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    #[cfg(feature = "credential-issuer")]
-    ///`VciSingleParseResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct VciSingleParseResponse {
-        ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub action: ::std::option::Option<CredentialParseAction>,
-        ///Information kept with an authorization ticket; at present just its `context` text.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub info: ::std::option::Option<CredentialRequestInfo>,
-        ///What Authlete prepared for your endpoint's answer; depending on `action` it is a body to send as is, a URL for the `Location` header, or a `WWW- Authenticate` value. It may contain tokens or codes, so keep it out of logs.
-        #[serde(
-            rename = "responseContent",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub response_content: ::std::option::Option<::std::string::String>,
-        ///Authlete's code for the outcome of the call (for example `A001201`). It is meant for logs and support requests, not for end users, and is no substitute for `action`.
-        #[serde(
-            rename = "resultCode",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub result_code: ::std::option::Option<::std::string::String>,
-        ///A human-readable account of the outcome, for logs rather than end users; it starts with the bracketed result code.
-        #[serde(
-            rename = "resultMessage",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub result_message: ::std::option::Option<::std::string::String>,
-        ///Members Authlete sent that the spec does not name, kept as received so that encoding this value sends them back.
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    #[cfg(feature = "credential-issuer")]
-    ///Authlete's verdict for this call, telling the caller what to do next (typically which HTTP response to build from `responseContent`). Treat the set of values as open: a newer Authlete may add one.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    #[non_exhaustive]
-    pub enum CredentialParseAction {
-        #[serde(rename = "OK")]
-        Ok,
-        #[serde(rename = "BAD_REQUEST")]
-        BadRequest,
-        #[serde(rename = "UNAUTHORIZED")]
-        Unauthorized,
-        #[serde(rename = "FORBIDDEN")]
-        Forbidden,
-        #[serde(rename = "INTERNAL_SERVER_ERROR")]
-        InternalServerError,
-        /// A value this version of the crate does not know, kept exactly as
-        /// received; read it with `as_str()`.
-        #[serde(untagged)]
-        Unrecognized(UnrecognizedValue),
     }
     #[cfg(any(feature = "authorization", feature = "service"))]
     ///`VerifiedClaimsValidationSchema`
@@ -16787,6 +16787,299 @@ pub mod types {
                     user_code: Ok(value.user_code),
                     user_code_required: Ok(value.user_code_required),
                     warnings: Ok(value.warnings),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        #[derive(Clone, Debug)]
+        pub struct BatchCredentialIssueResponse {
+            action: ::std::result::Result<
+                ::std::option::Option<super::BatchCredentialIssueAction>,
+                ::std::string::String,
+            >,
+            response_content: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::default::Default for BatchCredentialIssueResponse {
+            fn default() -> Self {
+                Self {
+                    action: Ok(Default::default()),
+                    response_content: Ok(Default::default()),
+                    result_code: Ok(Default::default()),
+                    result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl BatchCredentialIssueResponse {
+            pub fn action<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::BatchCredentialIssueAction>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action: {e}")
+                    });
+                self
+            }
+            pub fn response_content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.response_content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for response_content: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn result_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result_code: {e}")
+                    });
+                self
+            }
+            pub fn result_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for result_message: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::convert::TryFrom<BatchCredentialIssueResponse>
+        for super::BatchCredentialIssueResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BatchCredentialIssueResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action: value.action?,
+                    response_content: value.response_content?,
+                    result_code: value.result_code?,
+                    result_message: value.result_message?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::convert::From<super::BatchCredentialIssueResponse>
+        for BatchCredentialIssueResponse {
+            fn from(value: super::BatchCredentialIssueResponse) -> Self {
+                Self {
+                    action: Ok(value.action),
+                    response_content: Ok(value.response_content),
+                    result_code: Ok(value.result_code),
+                    result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        #[derive(Clone, Debug)]
+        pub struct BatchCredentialParseResponse {
+            action: ::std::result::Result<
+                ::std::option::Option<super::BatchCredentialParseAction>,
+                ::std::string::String,
+            >,
+            info: ::std::result::Result<
+                ::std::vec::Vec<super::CredentialRequestInfo>,
+                ::std::string::String,
+            >,
+            response_content: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::default::Default for BatchCredentialParseResponse {
+            fn default() -> Self {
+                Self {
+                    action: Ok(Default::default()),
+                    info: Ok(Default::default()),
+                    response_content: Ok(Default::default()),
+                    result_code: Ok(Default::default()),
+                    result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl BatchCredentialParseResponse {
+            pub fn action<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::BatchCredentialParseAction>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action: {e}")
+                    });
+                self
+            }
+            pub fn info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::CredentialRequestInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.info = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for info: {e}")
+                    });
+                self
+            }
+            pub fn response_content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.response_content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for response_content: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn result_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result_code: {e}")
+                    });
+                self
+            }
+            pub fn result_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for result_message: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::convert::TryFrom<BatchCredentialParseResponse>
+        for super::BatchCredentialParseResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BatchCredentialParseResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action: value.action?,
+                    info: value.info?,
+                    response_content: value.response_content?,
+                    result_code: value.result_code?,
+                    result_message: value.result_message?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::convert::From<super::BatchCredentialParseResponse>
+        for BatchCredentialParseResponse {
+            fn from(value: super::BatchCredentialParseResponse) -> Self {
+                Self {
+                    action: Ok(value.action),
+                    info: Ok(value.info),
+                    response_content: Ok(value.response_content),
+                    result_code: Ok(value.result_code),
+                    result_message: Ok(value.result_message),
                     extra: Ok(value.extra),
                 }
             }
@@ -23407,6 +23700,299 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "credential-issuer")]
+        #[derive(Clone, Debug)]
+        pub struct CredentialIssueResponse {
+            action: ::std::result::Result<
+                ::std::option::Option<super::CredentialIssueAction>,
+                ::std::string::String,
+            >,
+            response_content: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            transaction_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::default::Default for CredentialIssueResponse {
+            fn default() -> Self {
+                Self {
+                    action: Ok(Default::default()),
+                    response_content: Ok(Default::default()),
+                    result_code: Ok(Default::default()),
+                    result_message: Ok(Default::default()),
+                    transaction_id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl CredentialIssueResponse {
+            pub fn action<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CredentialIssueAction>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action: {e}")
+                    });
+                self
+            }
+            pub fn response_content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.response_content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for response_content: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn result_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result_code: {e}")
+                    });
+                self
+            }
+            pub fn result_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for result_message: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn transaction_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.transaction_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for transaction_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::convert::TryFrom<CredentialIssueResponse>
+        for super::CredentialIssueResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CredentialIssueResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action: value.action?,
+                    response_content: value.response_content?,
+                    result_code: value.result_code?,
+                    result_message: value.result_message?,
+                    transaction_id: value.transaction_id?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::convert::From<super::CredentialIssueResponse>
+        for CredentialIssueResponse {
+            fn from(value: super::CredentialIssueResponse) -> Self {
+                Self {
+                    action: Ok(value.action),
+                    response_content: Ok(value.response_content),
+                    result_code: Ok(value.result_code),
+                    result_message: Ok(value.result_message),
+                    transaction_id: Ok(value.transaction_id),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        #[derive(Clone, Debug)]
+        pub struct CredentialIssuerJwksResponse {
+            action: ::std::result::Result<
+                ::std::option::Option<super::CredentialIssuerJwksAction>,
+                ::std::string::String,
+            >,
+            response_content: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::default::Default for CredentialIssuerJwksResponse {
+            fn default() -> Self {
+                Self {
+                    action: Ok(Default::default()),
+                    response_content: Ok(Default::default()),
+                    result_code: Ok(Default::default()),
+                    result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl CredentialIssuerJwksResponse {
+            pub fn action<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CredentialIssuerJwksAction>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action: {e}")
+                    });
+                self
+            }
+            pub fn response_content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.response_content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for response_content: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn result_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result_code: {e}")
+                    });
+                self
+            }
+            pub fn result_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for result_message: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::convert::TryFrom<CredentialIssuerJwksResponse>
+        for super::CredentialIssuerJwksResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CredentialIssuerJwksResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action: value.action?,
+                    response_content: value.response_content?,
+                    result_code: value.result_code?,
+                    result_message: value.result_message?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::convert::From<super::CredentialIssuerJwksResponse>
+        for CredentialIssuerJwksResponse {
+            fn from(value: super::CredentialIssuerJwksResponse) -> Self {
+                Self {
+                    action: Ok(value.action),
+                    response_content: Ok(value.response_content),
+                    result_code: Ok(value.result_code),
+                    result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
         #[cfg(any(feature = "authorization", feature = "service"))]
         #[derive(Clone, Debug)]
         pub struct CredentialIssuerMetadata {
@@ -23665,6 +24251,278 @@ pub mod types {
                     require_credential_response_encryption: Ok(
                         value.require_credential_response_encryption,
                     ),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        #[derive(Clone, Debug)]
+        pub struct CredentialIssuerMetadataResponse {
+            action: ::std::result::Result<
+                ::std::option::Option<super::CredentialIssuerMetadataAction>,
+                ::std::string::String,
+            >,
+            response_content: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::default::Default for CredentialIssuerMetadataResponse {
+            fn default() -> Self {
+                Self {
+                    action: Ok(Default::default()),
+                    response_content: Ok(Default::default()),
+                    result_code: Ok(Default::default()),
+                    result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl CredentialIssuerMetadataResponse {
+            pub fn action<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CredentialIssuerMetadataAction>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action: {e}")
+                    });
+                self
+            }
+            pub fn response_content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.response_content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for response_content: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn result_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result_code: {e}")
+                    });
+                self
+            }
+            pub fn result_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for result_message: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::convert::TryFrom<CredentialIssuerMetadataResponse>
+        for super::CredentialIssuerMetadataResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CredentialIssuerMetadataResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action: value.action?,
+                    response_content: value.response_content?,
+                    result_code: value.result_code?,
+                    result_message: value.result_message?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::convert::From<super::CredentialIssuerMetadataResponse>
+        for CredentialIssuerMetadataResponse {
+            fn from(value: super::CredentialIssuerMetadataResponse) -> Self {
+                Self {
+                    action: Ok(value.action),
+                    response_content: Ok(value.response_content),
+                    result_code: Ok(value.result_code),
+                    result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        #[derive(Clone, Debug)]
+        pub struct CredentialOfferCreateResponse {
+            action: ::std::result::Result<
+                ::std::option::Option<super::CredentialOfferCreateAction>,
+                ::std::string::String,
+            >,
+            info: ::std::result::Result<
+                ::std::option::Option<super::CredentialOfferInfo>,
+                ::std::string::String,
+            >,
+            result_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::default::Default for CredentialOfferCreateResponse {
+            fn default() -> Self {
+                Self {
+                    action: Ok(Default::default()),
+                    info: Ok(Default::default()),
+                    result_code: Ok(Default::default()),
+                    result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl CredentialOfferCreateResponse {
+            pub fn action<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CredentialOfferCreateAction>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action: {e}")
+                    });
+                self
+            }
+            pub fn info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CredentialOfferInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.info = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for info: {e}")
+                    });
+                self
+            }
+            pub fn result_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result_code: {e}")
+                    });
+                self
+            }
+            pub fn result_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for result_message: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::convert::TryFrom<CredentialOfferCreateResponse>
+        for super::CredentialOfferCreateResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CredentialOfferCreateResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action: value.action?,
+                    info: value.info?,
+                    result_code: value.result_code?,
+                    result_message: value.result_message?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::convert::From<super::CredentialOfferCreateResponse>
+        for CredentialOfferCreateResponse {
+            fn from(value: super::CredentialOfferCreateResponse) -> Self {
+                Self {
+                    action: Ok(value.action),
+                    info: Ok(value.info),
+                    result_code: Ok(value.result_code),
+                    result_message: Ok(value.result_message),
                     extra: Ok(value.extra),
                 }
             }
@@ -24109,6 +24967,299 @@ pub mod types {
         }
         #[cfg(feature = "credential-issuer")]
         #[derive(Clone, Debug)]
+        pub struct CredentialOfferInfoResponse {
+            action: ::std::result::Result<
+                ::std::option::Option<super::CredentialOfferInfoAction>,
+                ::std::string::String,
+            >,
+            info: ::std::result::Result<
+                ::std::option::Option<super::CredentialOfferInfo>,
+                ::std::string::String,
+            >,
+            result_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::default::Default for CredentialOfferInfoResponse {
+            fn default() -> Self {
+                Self {
+                    action: Ok(Default::default()),
+                    info: Ok(Default::default()),
+                    result_code: Ok(Default::default()),
+                    result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl CredentialOfferInfoResponse {
+            pub fn action<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CredentialOfferInfoAction>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action: {e}")
+                    });
+                self
+            }
+            pub fn info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CredentialOfferInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.info = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for info: {e}")
+                    });
+                self
+            }
+            pub fn result_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result_code: {e}")
+                    });
+                self
+            }
+            pub fn result_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for result_message: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::convert::TryFrom<CredentialOfferInfoResponse>
+        for super::CredentialOfferInfoResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CredentialOfferInfoResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action: value.action?,
+                    info: value.info?,
+                    result_code: value.result_code?,
+                    result_message: value.result_message?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::convert::From<super::CredentialOfferInfoResponse>
+        for CredentialOfferInfoResponse {
+            fn from(value: super::CredentialOfferInfoResponse) -> Self {
+                Self {
+                    action: Ok(value.action),
+                    info: Ok(value.info),
+                    result_code: Ok(value.result_code),
+                    result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        #[derive(Clone, Debug)]
+        pub struct CredentialParseResponse {
+            action: ::std::result::Result<
+                ::std::option::Option<super::CredentialParseAction>,
+                ::std::string::String,
+            >,
+            info: ::std::result::Result<
+                ::std::option::Option<super::CredentialRequestInfo>,
+                ::std::string::String,
+            >,
+            response_content: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::default::Default for CredentialParseResponse {
+            fn default() -> Self {
+                Self {
+                    action: Ok(Default::default()),
+                    info: Ok(Default::default()),
+                    response_content: Ok(Default::default()),
+                    result_code: Ok(Default::default()),
+                    result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl CredentialParseResponse {
+            pub fn action<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CredentialParseAction>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action: {e}")
+                    });
+                self
+            }
+            pub fn info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CredentialRequestInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.info = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for info: {e}")
+                    });
+                self
+            }
+            pub fn response_content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.response_content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for response_content: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn result_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result_code: {e}")
+                    });
+                self
+            }
+            pub fn result_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for result_message: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::convert::TryFrom<CredentialParseResponse>
+        for super::CredentialParseResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CredentialParseResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action: value.action?,
+                    info: value.info?,
+                    response_content: value.response_content?,
+                    result_code: value.result_code?,
+                    result_message: value.result_message?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::convert::From<super::CredentialParseResponse>
+        for CredentialParseResponse {
+            fn from(value: super::CredentialParseResponse) -> Self {
+                Self {
+                    action: Ok(value.action),
+                    info: Ok(value.info),
+                    response_content: Ok(value.response_content),
+                    result_code: Ok(value.result_code),
+                    result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        #[derive(Clone, Debug)]
         pub struct CredentialRequestInfo {
             binding_key: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -24252,6 +25403,299 @@ pub mod types {
                     details: Ok(value.details),
                     format: Ok(value.format),
                     identifier: Ok(value.identifier),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        #[derive(Clone, Debug)]
+        pub struct DeferredCredentialIssueResponse {
+            action: ::std::result::Result<
+                ::std::option::Option<super::DeferredCredentialIssueAction>,
+                ::std::string::String,
+            >,
+            response_content: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::default::Default for DeferredCredentialIssueResponse {
+            fn default() -> Self {
+                Self {
+                    action: Ok(Default::default()),
+                    response_content: Ok(Default::default()),
+                    result_code: Ok(Default::default()),
+                    result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl DeferredCredentialIssueResponse {
+            pub fn action<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::DeferredCredentialIssueAction>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action: {e}")
+                    });
+                self
+            }
+            pub fn response_content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.response_content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for response_content: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn result_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result_code: {e}")
+                    });
+                self
+            }
+            pub fn result_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for result_message: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::convert::TryFrom<DeferredCredentialIssueResponse>
+        for super::DeferredCredentialIssueResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DeferredCredentialIssueResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action: value.action?,
+                    response_content: value.response_content?,
+                    result_code: value.result_code?,
+                    result_message: value.result_message?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::convert::From<super::DeferredCredentialIssueResponse>
+        for DeferredCredentialIssueResponse {
+            fn from(value: super::DeferredCredentialIssueResponse) -> Self {
+                Self {
+                    action: Ok(value.action),
+                    response_content: Ok(value.response_content),
+                    result_code: Ok(value.result_code),
+                    result_message: Ok(value.result_message),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        #[derive(Clone, Debug)]
+        pub struct DeferredCredentialParseResponse {
+            action: ::std::result::Result<
+                ::std::option::Option<super::DeferredCredentialParseAction>,
+                ::std::string::String,
+            >,
+            info: ::std::result::Result<
+                ::std::option::Option<super::CredentialRequestInfo>,
+                ::std::string::String,
+            >,
+            response_content: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::default::Default for DeferredCredentialParseResponse {
+            fn default() -> Self {
+                Self {
+                    action: Ok(Default::default()),
+                    info: Ok(Default::default()),
+                    response_content: Ok(Default::default()),
+                    result_code: Ok(Default::default()),
+                    result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl DeferredCredentialParseResponse {
+            pub fn action<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::DeferredCredentialParseAction>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action: {e}")
+                    });
+                self
+            }
+            pub fn info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CredentialRequestInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.info = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for info: {e}")
+                    });
+                self
+            }
+            pub fn response_content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.response_content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for response_content: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn result_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result_code: {e}")
+                    });
+                self
+            }
+            pub fn result_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for result_message: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::convert::TryFrom<DeferredCredentialParseResponse>
+        for super::DeferredCredentialParseResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DeferredCredentialParseResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action: value.action?,
+                    info: value.info?,
+                    response_content: value.response_content?,
+                    result_code: value.result_code?,
+                    result_message: value.result_message?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::convert::From<super::DeferredCredentialParseResponse>
+        for DeferredCredentialParseResponse {
+            fn from(value: super::DeferredCredentialParseResponse) -> Self {
+                Self {
+                    action: Ok(value.action),
+                    info: Ok(value.info),
+                    response_content: Ok(value.response_content),
+                    result_code: Ok(value.result_code),
+                    result_message: Ok(value.result_message),
                     extra: Ok(value.extra),
                 }
             }
@@ -30465,6 +31909,142 @@ pub mod types {
                     result_message: Ok(value.result_message),
                     signature_valid: Ok(value.signature_valid),
                     valid: Ok(value.valid),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        #[derive(Clone, Debug)]
+        pub struct JwtIssuerMetadataResponse {
+            action: ::std::result::Result<
+                ::std::option::Option<super::JwtIssuerMetadataAction>,
+                ::std::string::String,
+            >,
+            response_content: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            result_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::default::Default for JwtIssuerMetadataResponse {
+            fn default() -> Self {
+                Self {
+                    action: Ok(Default::default()),
+                    response_content: Ok(Default::default()),
+                    result_code: Ok(Default::default()),
+                    result_message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl JwtIssuerMetadataResponse {
+            pub fn action<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::JwtIssuerMetadataAction>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action: {e}")
+                    });
+                self
+            }
+            pub fn response_content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.response_content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for response_content: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn result_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result_code: {e}")
+                    });
+                self
+            }
+            pub fn result_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for result_message: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::convert::TryFrom<JwtIssuerMetadataResponse>
+        for super::JwtIssuerMetadataResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: JwtIssuerMetadataResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action: value.action?,
+                    response_content: value.response_content?,
+                    result_code: value.result_code?,
+                    result_message: value.result_message?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        #[cfg(feature = "credential-issuer")]
+        impl ::std::convert::From<super::JwtIssuerMetadataResponse>
+        for JwtIssuerMetadataResponse {
+            fn from(value: super::JwtIssuerMetadataResponse) -> Self {
+                Self {
+                    action: Ok(value.action),
+                    response_content: Ok(value.response_content),
+                    result_code: Ok(value.result_code),
+                    result_message: Ok(value.result_message),
                     extra: Ok(value.extra),
                 }
             }
@@ -43243,7 +44823,7 @@ pub mod types {
         }
         #[cfg(feature = "userinfo")]
         #[derive(Clone, Debug)]
-        pub struct UserinfoIssueRequest {
+        pub struct UserInfoIssueRequest {
             claims: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -43275,7 +44855,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "userinfo")]
-        impl ::std::default::Default for UserinfoIssueRequest {
+        impl ::std::default::Default for UserInfoIssueRequest {
             fn default() -> Self {
                 Self {
                     claims: Ok(Default::default()),
@@ -43290,7 +44870,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "userinfo")]
-        impl UserinfoIssueRequest {
+        impl UserInfoIssueRequest {
             pub fn claims<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -43395,11 +44975,11 @@ pub mod types {
             }
         }
         #[cfg(feature = "userinfo")]
-        impl ::std::convert::TryFrom<UserinfoIssueRequest>
-        for super::UserinfoIssueRequest {
+        impl ::std::convert::TryFrom<UserInfoIssueRequest>
+        for super::UserInfoIssueRequest {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: UserinfoIssueRequest,
+                value: UserInfoIssueRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     claims: value.claims?,
@@ -43414,8 +44994,8 @@ pub mod types {
             }
         }
         #[cfg(feature = "userinfo")]
-        impl ::std::convert::From<super::UserinfoIssueRequest> for UserinfoIssueRequest {
-            fn from(value: super::UserinfoIssueRequest) -> Self {
+        impl ::std::convert::From<super::UserInfoIssueRequest> for UserInfoIssueRequest {
+            fn from(value: super::UserInfoIssueRequest) -> Self {
                 Self {
                     claims: Ok(value.claims),
                     claims_for_tx: Ok(value.claims_for_tx),
@@ -43430,7 +45010,7 @@ pub mod types {
         }
         #[cfg(feature = "userinfo")]
         #[derive(Clone, Debug)]
-        pub struct UserinfoIssueResponse {
+        pub struct UserInfoIssueResponse {
             action: ::std::result::Result<
                 ::std::option::Option<super::UserInfoIssueAction>,
                 ::std::string::String,
@@ -43465,7 +45045,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "userinfo")]
-        impl ::std::default::Default for UserinfoIssueResponse {
+        impl ::std::default::Default for UserInfoIssueResponse {
             fn default() -> Self {
                 Self {
                     action: Ok(Default::default()),
@@ -43480,7 +45060,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "userinfo")]
-        impl UserinfoIssueResponse {
+        impl UserInfoIssueResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -43591,11 +45171,11 @@ pub mod types {
             }
         }
         #[cfg(feature = "userinfo")]
-        impl ::std::convert::TryFrom<UserinfoIssueResponse>
-        for super::UserinfoIssueResponse {
+        impl ::std::convert::TryFrom<UserInfoIssueResponse>
+        for super::UserInfoIssueResponse {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: UserinfoIssueResponse,
+                value: UserInfoIssueResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     action: value.action?,
@@ -43610,9 +45190,9 @@ pub mod types {
             }
         }
         #[cfg(feature = "userinfo")]
-        impl ::std::convert::From<super::UserinfoIssueResponse>
-        for UserinfoIssueResponse {
-            fn from(value: super::UserinfoIssueResponse) -> Self {
+        impl ::std::convert::From<super::UserInfoIssueResponse>
+        for UserInfoIssueResponse {
+            fn from(value: super::UserInfoIssueResponse) -> Self {
                 Self {
                     action: Ok(value.action),
                     content_digest: Ok(value.content_digest),
@@ -43627,7 +45207,7 @@ pub mod types {
         }
         #[cfg(feature = "userinfo")]
         #[derive(Clone, Debug)]
-        pub struct UserinfoRequest {
+        pub struct UserInfoRequest {
             client_certificate: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -43675,7 +45255,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "userinfo")]
-        impl ::std::default::Default for UserinfoRequest {
+        impl ::std::default::Default for UserInfoRequest {
             fn default() -> Self {
                 Self {
                     client_certificate: Ok(Default::default()),
@@ -43694,7 +45274,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "userinfo")]
-        impl UserinfoRequest {
+        impl UserInfoRequest {
             pub fn client_certificate<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -43849,10 +45429,10 @@ pub mod types {
             }
         }
         #[cfg(feature = "userinfo")]
-        impl ::std::convert::TryFrom<UserinfoRequest> for super::UserinfoRequest {
+        impl ::std::convert::TryFrom<UserInfoRequest> for super::UserInfoRequest {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: UserinfoRequest,
+                value: UserInfoRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     client_certificate: value.client_certificate?,
@@ -43871,8 +45451,8 @@ pub mod types {
             }
         }
         #[cfg(feature = "userinfo")]
-        impl ::std::convert::From<super::UserinfoRequest> for UserinfoRequest {
-            fn from(value: super::UserinfoRequest) -> Self {
+        impl ::std::convert::From<super::UserInfoRequest> for UserInfoRequest {
+            fn from(value: super::UserInfoRequest) -> Self {
                 Self {
                     client_certificate: Ok(value.client_certificate),
                     dpop: Ok(value.dpop),
@@ -43891,7 +45471,7 @@ pub mod types {
         }
         #[cfg(feature = "userinfo")]
         #[derive(Clone, Debug)]
-        pub struct UserinfoResponse {
+        pub struct UserInfoResponse {
             action: ::std::result::Result<
                 ::std::option::Option<super::UserInfoAction>,
                 ::std::string::String,
@@ -43949,7 +45529,7 @@ pub mod types {
                 ::std::string::String,
             >,
             requested_verified_claims_for_tx: ::std::result::Result<
-                ::std::vec::Vec<super::UserinfoResponseRequestedVerifiedClaimsForTxItem>,
+                ::std::vec::Vec<super::UserInfoResponseRequestedVerifiedClaimsForTxItem>,
                 ::std::string::String,
             >,
             response_content: ::std::result::Result<
@@ -43994,7 +45574,7 @@ pub mod types {
             >,
         }
         #[cfg(feature = "userinfo")]
-        impl ::std::default::Default for UserinfoResponse {
+        impl ::std::default::Default for UserInfoResponse {
             fn default() -> Self {
                 Self {
                     action: Ok(Default::default()),
@@ -44026,7 +45606,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "userinfo")]
-        impl UserinfoResponse {
+        impl UserInfoResponse {
             pub fn action<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::UserInfoAction>>,
@@ -44217,7 +45797,7 @@ pub mod types {
             where
                 T: ::std::convert::TryInto<
                     ::std::vec::Vec<
-                        super::UserinfoResponseRequestedVerifiedClaimsForTxItem,
+                        super::UserInfoResponseRequestedVerifiedClaimsForTxItem,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -44365,10 +45945,10 @@ pub mod types {
             }
         }
         #[cfg(feature = "userinfo")]
-        impl ::std::convert::TryFrom<UserinfoResponse> for super::UserinfoResponse {
+        impl ::std::convert::TryFrom<UserInfoResponse> for super::UserInfoResponse {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: UserinfoResponse,
+                value: UserInfoResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     action: value.action?,
@@ -44401,8 +45981,8 @@ pub mod types {
             }
         }
         #[cfg(feature = "userinfo")]
-        impl ::std::convert::From<super::UserinfoResponse> for UserinfoResponse {
-            fn from(value: super::UserinfoResponse) -> Self {
+        impl ::std::convert::From<super::UserInfoResponse> for UserInfoResponse {
+            fn from(value: super::UserInfoResponse) -> Self {
                 Self {
                     action: Ok(value.action),
                     claims: Ok(value.claims),
@@ -44436,7 +46016,7 @@ pub mod types {
         }
         #[cfg(feature = "userinfo")]
         #[derive(Clone, Debug)]
-        pub struct UserinfoResponseRequestedVerifiedClaimsForTxItem {
+        pub struct UserInfoResponseRequestedVerifiedClaimsForTxItem {
             array: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
@@ -44448,7 +46028,7 @@ pub mod types {
         }
         #[cfg(feature = "userinfo")]
         impl ::std::default::Default
-        for UserinfoResponseRequestedVerifiedClaimsForTxItem {
+        for UserInfoResponseRequestedVerifiedClaimsForTxItem {
             fn default() -> Self {
                 Self {
                     array: Ok(Default::default()),
@@ -44457,7 +46037,7 @@ pub mod types {
             }
         }
         #[cfg(feature = "userinfo")]
-        impl UserinfoResponseRequestedVerifiedClaimsForTxItem {
+        impl UserInfoResponseRequestedVerifiedClaimsForTxItem {
             pub fn array<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -44486,11 +46066,11 @@ pub mod types {
             }
         }
         #[cfg(feature = "userinfo")]
-        impl ::std::convert::TryFrom<UserinfoResponseRequestedVerifiedClaimsForTxItem>
-        for super::UserinfoResponseRequestedVerifiedClaimsForTxItem {
+        impl ::std::convert::TryFrom<UserInfoResponseRequestedVerifiedClaimsForTxItem>
+        for super::UserInfoResponseRequestedVerifiedClaimsForTxItem {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: UserinfoResponseRequestedVerifiedClaimsForTxItem,
+                value: UserInfoResponseRequestedVerifiedClaimsForTxItem,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     array: value.array?,
@@ -44500,10 +46080,10 @@ pub mod types {
         }
         #[cfg(feature = "userinfo")]
         impl ::std::convert::From<
-            super::UserinfoResponseRequestedVerifiedClaimsForTxItem,
-        > for UserinfoResponseRequestedVerifiedClaimsForTxItem {
+            super::UserInfoResponseRequestedVerifiedClaimsForTxItem,
+        > for UserInfoResponseRequestedVerifiedClaimsForTxItem {
             fn from(
-                value: super::UserinfoResponseRequestedVerifiedClaimsForTxItem,
+                value: super::UserInfoResponseRequestedVerifiedClaimsForTxItem,
             ) -> Self {
                 Self {
                     array: Ok(value.array),
@@ -44606,142 +46186,6 @@ pub mod types {
         }
         #[cfg(feature = "credential-issuer")]
         #[derive(Clone, Debug)]
-        pub struct VciBatchIssueResponse {
-            action: ::std::result::Result<
-                ::std::option::Option<super::BatchCredentialIssueAction>,
-                ::std::string::String,
-            >,
-            response_content: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result_message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::default::Default for VciBatchIssueResponse {
-            fn default() -> Self {
-                Self {
-                    action: Ok(Default::default()),
-                    response_content: Ok(Default::default()),
-                    result_code: Ok(Default::default()),
-                    result_message: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl VciBatchIssueResponse {
-            pub fn action<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::BatchCredentialIssueAction>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.action = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for action: {e}")
-                    });
-                self
-            }
-            pub fn response_content<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.response_content = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for response_content: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn result_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result_code: {e}")
-                    });
-                self
-            }
-            pub fn result_message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result_message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for result_message: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::convert::TryFrom<VciBatchIssueResponse>
-        for super::VciBatchIssueResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: VciBatchIssueResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    action: value.action?,
-                    response_content: value.response_content?,
-                    result_code: value.result_code?,
-                    result_message: value.result_message?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::convert::From<super::VciBatchIssueResponse>
-        for VciBatchIssueResponse {
-            fn from(value: super::VciBatchIssueResponse) -> Self {
-                Self {
-                    action: Ok(value.action),
-                    response_content: Ok(value.response_content),
-                    result_code: Ok(value.result_code),
-                    result_message: Ok(value.result_message),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        #[derive(Clone, Debug)]
         pub struct VciBatchParseRequest {
             access_token: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -44835,163 +46279,6 @@ pub mod types {
         }
         #[cfg(feature = "credential-issuer")]
         #[derive(Clone, Debug)]
-        pub struct VciBatchParseResponse {
-            action: ::std::result::Result<
-                ::std::option::Option<super::BatchCredentialParseAction>,
-                ::std::string::String,
-            >,
-            info: ::std::result::Result<
-                ::std::vec::Vec<super::CredentialRequestInfo>,
-                ::std::string::String,
-            >,
-            response_content: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result_message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::default::Default for VciBatchParseResponse {
-            fn default() -> Self {
-                Self {
-                    action: Ok(Default::default()),
-                    info: Ok(Default::default()),
-                    response_content: Ok(Default::default()),
-                    result_code: Ok(Default::default()),
-                    result_message: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl VciBatchParseResponse {
-            pub fn action<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::BatchCredentialParseAction>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.action = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for action: {e}")
-                    });
-                self
-            }
-            pub fn info<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::CredentialRequestInfo>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.info = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for info: {e}")
-                    });
-                self
-            }
-            pub fn response_content<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.response_content = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for response_content: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn result_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result_code: {e}")
-                    });
-                self
-            }
-            pub fn result_message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result_message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for result_message: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::convert::TryFrom<VciBatchParseResponse>
-        for super::VciBatchParseResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: VciBatchParseResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    action: value.action?,
-                    info: value.info?,
-                    response_content: value.response_content?,
-                    result_code: value.result_code?,
-                    result_message: value.result_message?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::convert::From<super::VciBatchParseResponse>
-        for VciBatchParseResponse {
-            fn from(value: super::VciBatchParseResponse) -> Self {
-                Self {
-                    action: Ok(value.action),
-                    info: Ok(value.info),
-                    response_content: Ok(value.response_content),
-                    result_code: Ok(value.result_code),
-                    result_message: Ok(value.result_message),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        #[derive(Clone, Debug)]
         pub struct VciDeferredIssueRequest {
             order: ::std::result::Result<
                 ::std::option::Option<super::CredentialIssuanceOrder>,
@@ -45061,142 +46348,6 @@ pub mod types {
             fn from(value: super::VciDeferredIssueRequest) -> Self {
                 Self {
                     order: Ok(value.order),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        #[derive(Clone, Debug)]
-        pub struct VciDeferredIssueResponse {
-            action: ::std::result::Result<
-                ::std::option::Option<super::DeferredCredentialIssueAction>,
-                ::std::string::String,
-            >,
-            response_content: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result_message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::default::Default for VciDeferredIssueResponse {
-            fn default() -> Self {
-                Self {
-                    action: Ok(Default::default()),
-                    response_content: Ok(Default::default()),
-                    result_code: Ok(Default::default()),
-                    result_message: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl VciDeferredIssueResponse {
-            pub fn action<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DeferredCredentialIssueAction>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.action = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for action: {e}")
-                    });
-                self
-            }
-            pub fn response_content<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.response_content = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for response_content: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn result_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result_code: {e}")
-                    });
-                self
-            }
-            pub fn result_message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result_message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for result_message: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::convert::TryFrom<VciDeferredIssueResponse>
-        for super::VciDeferredIssueResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: VciDeferredIssueResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    action: value.action?,
-                    response_content: value.response_content?,
-                    result_code: value.result_code?,
-                    result_message: value.result_message?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::convert::From<super::VciDeferredIssueResponse>
-        for VciDeferredIssueResponse {
-            fn from(value: super::VciDeferredIssueResponse) -> Self {
-                Self {
-                    action: Ok(value.action),
-                    response_content: Ok(value.response_content),
-                    result_code: Ok(value.result_code),
-                    result_message: Ok(value.result_message),
                     extra: Ok(value.extra),
                 }
             }
@@ -45297,163 +46448,6 @@ pub mod types {
         }
         #[cfg(feature = "credential-issuer")]
         #[derive(Clone, Debug)]
-        pub struct VciDeferredParseResponse {
-            action: ::std::result::Result<
-                ::std::option::Option<super::DeferredCredentialParseAction>,
-                ::std::string::String,
-            >,
-            info: ::std::result::Result<
-                ::std::option::Option<super::CredentialRequestInfo>,
-                ::std::string::String,
-            >,
-            response_content: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result_message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::default::Default for VciDeferredParseResponse {
-            fn default() -> Self {
-                Self {
-                    action: Ok(Default::default()),
-                    info: Ok(Default::default()),
-                    response_content: Ok(Default::default()),
-                    result_code: Ok(Default::default()),
-                    result_message: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl VciDeferredParseResponse {
-            pub fn action<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DeferredCredentialParseAction>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.action = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for action: {e}")
-                    });
-                self
-            }
-            pub fn info<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CredentialRequestInfo>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.info = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for info: {e}")
-                    });
-                self
-            }
-            pub fn response_content<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.response_content = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for response_content: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn result_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result_code: {e}")
-                    });
-                self
-            }
-            pub fn result_message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result_message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for result_message: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::convert::TryFrom<VciDeferredParseResponse>
-        for super::VciDeferredParseResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: VciDeferredParseResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    action: value.action?,
-                    info: value.info?,
-                    response_content: value.response_content?,
-                    result_code: value.result_code?,
-                    result_message: value.result_message?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::convert::From<super::VciDeferredParseResponse>
-        for VciDeferredParseResponse {
-            fn from(value: super::VciDeferredParseResponse) -> Self {
-                Self {
-                    action: Ok(value.action),
-                    info: Ok(value.info),
-                    response_content: Ok(value.response_content),
-                    result_code: Ok(value.result_code),
-                    result_message: Ok(value.result_message),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        #[derive(Clone, Debug)]
         pub struct VciJwksRequest {
             pretty: ::std::result::Result<bool, ::std::string::String>,
             extra: ::std::result::Result<
@@ -45516,140 +46510,6 @@ pub mod types {
             fn from(value: super::VciJwksRequest) -> Self {
                 Self {
                     pretty: Ok(value.pretty),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        #[derive(Clone, Debug)]
-        pub struct VciJwksResponse {
-            action: ::std::result::Result<
-                ::std::option::Option<super::CredentialIssuerJwksAction>,
-                ::std::string::String,
-            >,
-            response_content: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result_message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::default::Default for VciJwksResponse {
-            fn default() -> Self {
-                Self {
-                    action: Ok(Default::default()),
-                    response_content: Ok(Default::default()),
-                    result_code: Ok(Default::default()),
-                    result_message: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl VciJwksResponse {
-            pub fn action<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CredentialIssuerJwksAction>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.action = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for action: {e}")
-                    });
-                self
-            }
-            pub fn response_content<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.response_content = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for response_content: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn result_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result_code: {e}")
-                    });
-                self
-            }
-            pub fn result_message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result_message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for result_message: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::convert::TryFrom<VciJwksResponse> for super::VciJwksResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: VciJwksResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    action: value.action?,
-                    response_content: value.response_content?,
-                    result_code: value.result_code?,
-                    result_message: value.result_message?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::convert::From<super::VciJwksResponse> for VciJwksResponse {
-            fn from(value: super::VciJwksResponse) -> Self {
-                Self {
-                    action: Ok(value.action),
-                    response_content: Ok(value.response_content),
-                    result_code: Ok(value.result_code),
-                    result_message: Ok(value.result_message),
                     extra: Ok(value.extra),
                 }
             }
@@ -45725,141 +46585,6 @@ pub mod types {
         }
         #[cfg(feature = "credential-issuer")]
         #[derive(Clone, Debug)]
-        pub struct VciJwtissuerResponse {
-            action: ::std::result::Result<
-                ::std::option::Option<super::JwtIssuerMetadataAction>,
-                ::std::string::String,
-            >,
-            response_content: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result_message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::default::Default for VciJwtissuerResponse {
-            fn default() -> Self {
-                Self {
-                    action: Ok(Default::default()),
-                    response_content: Ok(Default::default()),
-                    result_code: Ok(Default::default()),
-                    result_message: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl VciJwtissuerResponse {
-            pub fn action<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::JwtIssuerMetadataAction>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.action = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for action: {e}")
-                    });
-                self
-            }
-            pub fn response_content<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.response_content = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for response_content: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn result_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result_code: {e}")
-                    });
-                self
-            }
-            pub fn result_message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result_message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for result_message: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::convert::TryFrom<VciJwtissuerResponse>
-        for super::VciJwtissuerResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: VciJwtissuerResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    action: value.action?,
-                    response_content: value.response_content?,
-                    result_code: value.result_code?,
-                    result_message: value.result_message?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::convert::From<super::VciJwtissuerResponse> for VciJwtissuerResponse {
-            fn from(value: super::VciJwtissuerResponse) -> Self {
-                Self {
-                    action: Ok(value.action),
-                    response_content: Ok(value.response_content),
-                    result_code: Ok(value.result_code),
-                    result_message: Ok(value.result_message),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        #[derive(Clone, Debug)]
         pub struct VciMetadataRequest {
             pretty: ::std::result::Result<bool, ::std::string::String>,
             extra: ::std::result::Result<
@@ -45922,141 +46647,6 @@ pub mod types {
             fn from(value: super::VciMetadataRequest) -> Self {
                 Self {
                     pretty: Ok(value.pretty),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        #[derive(Clone, Debug)]
-        pub struct VciMetadataResponse {
-            action: ::std::result::Result<
-                ::std::option::Option<super::CredentialIssuerMetadataAction>,
-                ::std::string::String,
-            >,
-            response_content: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result_message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::default::Default for VciMetadataResponse {
-            fn default() -> Self {
-                Self {
-                    action: Ok(Default::default()),
-                    response_content: Ok(Default::default()),
-                    result_code: Ok(Default::default()),
-                    result_message: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl VciMetadataResponse {
-            pub fn action<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CredentialIssuerMetadataAction>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.action = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for action: {e}")
-                    });
-                self
-            }
-            pub fn response_content<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.response_content = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for response_content: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn result_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result_code: {e}")
-                    });
-                self
-            }
-            pub fn result_message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result_message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for result_message: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::convert::TryFrom<VciMetadataResponse>
-        for super::VciMetadataResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: VciMetadataResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    action: value.action?,
-                    response_content: value.response_content?,
-                    result_code: value.result_code?,
-                    result_message: value.result_message?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::convert::From<super::VciMetadataResponse> for VciMetadataResponse {
-            fn from(value: super::VciMetadataResponse) -> Self {
-                Self {
-                    action: Ok(value.action),
-                    response_content: Ok(value.response_content),
-                    result_code: Ok(value.result_code),
-                    result_message: Ok(value.result_message),
                     extra: Ok(value.extra),
                 }
             }
@@ -46401,142 +46991,6 @@ pub mod types {
         }
         #[cfg(feature = "credential-issuer")]
         #[derive(Clone, Debug)]
-        pub struct VciOfferCreateResponse {
-            action: ::std::result::Result<
-                ::std::option::Option<super::CredentialOfferCreateAction>,
-                ::std::string::String,
-            >,
-            info: ::std::result::Result<
-                ::std::option::Option<super::CredentialOfferInfo>,
-                ::std::string::String,
-            >,
-            result_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result_message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::default::Default for VciOfferCreateResponse {
-            fn default() -> Self {
-                Self {
-                    action: Ok(Default::default()),
-                    info: Ok(Default::default()),
-                    result_code: Ok(Default::default()),
-                    result_message: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl VciOfferCreateResponse {
-            pub fn action<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CredentialOfferCreateAction>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.action = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for action: {e}")
-                    });
-                self
-            }
-            pub fn info<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CredentialOfferInfo>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.info = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for info: {e}")
-                    });
-                self
-            }
-            pub fn result_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result_code: {e}")
-                    });
-                self
-            }
-            pub fn result_message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result_message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for result_message: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::convert::TryFrom<VciOfferCreateResponse>
-        for super::VciOfferCreateResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: VciOfferCreateResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    action: value.action?,
-                    info: value.info?,
-                    result_code: value.result_code?,
-                    result_message: value.result_message?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::convert::From<super::VciOfferCreateResponse>
-        for VciOfferCreateResponse {
-            fn from(value: super::VciOfferCreateResponse) -> Self {
-                Self {
-                    action: Ok(value.action),
-                    info: Ok(value.info),
-                    result_code: Ok(value.result_code),
-                    result_message: Ok(value.result_message),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        #[derive(Clone, Debug)]
         pub struct VciOfferInfoRequest {
             identifier: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -46603,141 +47057,6 @@ pub mod types {
             fn from(value: super::VciOfferInfoRequest) -> Self {
                 Self {
                     identifier: Ok(value.identifier),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        #[derive(Clone, Debug)]
-        pub struct VciOfferInfoResponse {
-            action: ::std::result::Result<
-                ::std::option::Option<super::CredentialOfferInfoAction>,
-                ::std::string::String,
-            >,
-            info: ::std::result::Result<
-                ::std::option::Option<super::CredentialOfferInfo>,
-                ::std::string::String,
-            >,
-            result_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result_message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::default::Default for VciOfferInfoResponse {
-            fn default() -> Self {
-                Self {
-                    action: Ok(Default::default()),
-                    info: Ok(Default::default()),
-                    result_code: Ok(Default::default()),
-                    result_message: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl VciOfferInfoResponse {
-            pub fn action<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CredentialOfferInfoAction>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.action = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for action: {e}")
-                    });
-                self
-            }
-            pub fn info<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CredentialOfferInfo>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.info = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for info: {e}")
-                    });
-                self
-            }
-            pub fn result_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result_code: {e}")
-                    });
-                self
-            }
-            pub fn result_message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result_message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for result_message: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::convert::TryFrom<VciOfferInfoResponse>
-        for super::VciOfferInfoResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: VciOfferInfoResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    action: value.action?,
-                    info: value.info?,
-                    result_code: value.result_code?,
-                    result_message: value.result_message?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::convert::From<super::VciOfferInfoResponse> for VciOfferInfoResponse {
-            fn from(value: super::VciOfferInfoResponse) -> Self {
-                Self {
-                    action: Ok(value.action),
-                    info: Ok(value.info),
-                    result_code: Ok(value.result_code),
-                    result_message: Ok(value.result_message),
                     extra: Ok(value.extra),
                 }
             }
@@ -46838,163 +47157,6 @@ pub mod types {
         }
         #[cfg(feature = "credential-issuer")]
         #[derive(Clone, Debug)]
-        pub struct VciSingleIssueResponse {
-            action: ::std::result::Result<
-                ::std::option::Option<super::CredentialIssueAction>,
-                ::std::string::String,
-            >,
-            response_content: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result_message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            transaction_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::default::Default for VciSingleIssueResponse {
-            fn default() -> Self {
-                Self {
-                    action: Ok(Default::default()),
-                    response_content: Ok(Default::default()),
-                    result_code: Ok(Default::default()),
-                    result_message: Ok(Default::default()),
-                    transaction_id: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl VciSingleIssueResponse {
-            pub fn action<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CredentialIssueAction>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.action = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for action: {e}")
-                    });
-                self
-            }
-            pub fn response_content<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.response_content = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for response_content: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn result_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result_code: {e}")
-                    });
-                self
-            }
-            pub fn result_message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result_message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for result_message: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn transaction_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.transaction_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for transaction_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::convert::TryFrom<VciSingleIssueResponse>
-        for super::VciSingleIssueResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: VciSingleIssueResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    action: value.action?,
-                    response_content: value.response_content?,
-                    result_code: value.result_code?,
-                    result_message: value.result_message?,
-                    transaction_id: value.transaction_id?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::convert::From<super::VciSingleIssueResponse>
-        for VciSingleIssueResponse {
-            fn from(value: super::VciSingleIssueResponse) -> Self {
-                Self {
-                    action: Ok(value.action),
-                    response_content: Ok(value.response_content),
-                    result_code: Ok(value.result_code),
-                    result_message: Ok(value.result_message),
-                    transaction_id: Ok(value.transaction_id),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        #[derive(Clone, Debug)]
         pub struct VciSingleParseRequest {
             access_token: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -47083,163 +47245,6 @@ pub mod types {
                 Self {
                     access_token: Ok(value.access_token),
                     request_content: Ok(value.request_content),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        #[derive(Clone, Debug)]
-        pub struct VciSingleParseResponse {
-            action: ::std::result::Result<
-                ::std::option::Option<super::CredentialParseAction>,
-                ::std::string::String,
-            >,
-            info: ::std::result::Result<
-                ::std::option::Option<super::CredentialRequestInfo>,
-                ::std::string::String,
-            >,
-            response_content: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result_message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::default::Default for VciSingleParseResponse {
-            fn default() -> Self {
-                Self {
-                    action: Ok(Default::default()),
-                    info: Ok(Default::default()),
-                    response_content: Ok(Default::default()),
-                    result_code: Ok(Default::default()),
-                    result_message: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl VciSingleParseResponse {
-            pub fn action<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CredentialParseAction>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.action = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for action: {e}")
-                    });
-                self
-            }
-            pub fn info<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CredentialRequestInfo>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.info = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for info: {e}")
-                    });
-                self
-            }
-            pub fn response_content<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.response_content = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for response_content: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn result_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result_code: {e}")
-                    });
-                self
-            }
-            pub fn result_message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result_message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for result_message: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::convert::TryFrom<VciSingleParseResponse>
-        for super::VciSingleParseResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: VciSingleParseResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    action: value.action?,
-                    info: value.info?,
-                    response_content: value.response_content?,
-                    result_code: value.result_code?,
-                    result_message: value.result_message?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        #[cfg(feature = "credential-issuer")]
-        impl ::std::convert::From<super::VciSingleParseResponse>
-        for VciSingleParseResponse {
-            fn from(value: super::VciSingleParseResponse) -> Self {
-                Self {
-                    action: Ok(value.action),
-                    info: Ok(value.info),
-                    response_content: Ok(value.response_content),
-                    result_code: Ok(value.result_code),
-                    result_message: Ok(value.result_message),
                     extra: Ok(value.extra),
                 }
             }
@@ -48018,6 +48023,112 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
+    impl BatchCredentialIssueAction {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Ok => "OK",
+                Self::Unauthorized => "UNAUTHORIZED",
+                Self::Forbidden => "FORBIDDEN",
+                Self::InternalServerError => "INTERNAL_SERVER_ERROR",
+                Self::CallerError => "CALLER_ERROR",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// True for a value this crate does not know.
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::fmt::Display for BatchCredentialIssueAction {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::str::FromStr for BatchCredentialIssueAction {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::convert::From<&str> for BatchCredentialIssueAction {
+        fn from(value: &str) -> Self {
+            match value {
+                "OK" => Self::Ok,
+                "UNAUTHORIZED" => Self::Unauthorized,
+                "FORBIDDEN" => Self::Forbidden,
+                "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
+                "CALLER_ERROR" => Self::CallerError,
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
+            }
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::convert::From<::std::string::String> for BatchCredentialIssueAction {
+        fn from(value: ::std::string::String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
+                known => known,
+            }
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl BatchCredentialParseAction {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Ok => "OK",
+                Self::BadRequest => "BAD_REQUEST",
+                Self::Unauthorized => "UNAUTHORIZED",
+                Self::Forbidden => "FORBIDDEN",
+                Self::InternalServerError => "INTERNAL_SERVER_ERROR",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// True for a value this crate does not know.
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::fmt::Display for BatchCredentialParseAction {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::str::FromStr for BatchCredentialParseAction {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::convert::From<&str> for BatchCredentialParseAction {
+        fn from(value: &str) -> Self {
+            match value {
+                "OK" => Self::Ok,
+                "BAD_REQUEST" => Self::BadRequest,
+                "UNAUTHORIZED" => Self::Unauthorized,
+                "FORBIDDEN" => Self::Forbidden,
+                "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
+            }
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::convert::From<::std::string::String> for BatchCredentialParseAction {
+        fn from(value: ::std::string::String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
+                known => known,
+            }
+        }
+    }
     #[cfg(any(feature = "authorization", feature = "service"))]
     impl ClaimType {
         /// The value as it appears on the wire.
@@ -48547,6 +48658,420 @@ pub mod types {
         )
     )]
     impl ::std::convert::From<::std::string::String> for ClientType {
+        fn from(value: ::std::string::String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
+                known => known,
+            }
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl CredentialIssueAction {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Ok => "OK",
+                Self::Accepted => "ACCEPTED",
+                Self::Unauthorized => "UNAUTHORIZED",
+                Self::Forbidden => "FORBIDDEN",
+                Self::InternalServerError => "INTERNAL_SERVER_ERROR",
+                Self::CallerError => "CALLER_ERROR",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// True for a value this crate does not know.
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::fmt::Display for CredentialIssueAction {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::str::FromStr for CredentialIssueAction {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::convert::From<&str> for CredentialIssueAction {
+        fn from(value: &str) -> Self {
+            match value {
+                "OK" => Self::Ok,
+                "ACCEPTED" => Self::Accepted,
+                "UNAUTHORIZED" => Self::Unauthorized,
+                "FORBIDDEN" => Self::Forbidden,
+                "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
+                "CALLER_ERROR" => Self::CallerError,
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
+            }
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::convert::From<::std::string::String> for CredentialIssueAction {
+        fn from(value: ::std::string::String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
+                known => known,
+            }
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl CredentialIssuerJwksAction {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Ok => "OK",
+                Self::NotFound => "NOT_FOUND",
+                Self::InternalServerError => "INTERNAL_SERVER_ERROR",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// True for a value this crate does not know.
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::fmt::Display for CredentialIssuerJwksAction {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::str::FromStr for CredentialIssuerJwksAction {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::convert::From<&str> for CredentialIssuerJwksAction {
+        fn from(value: &str) -> Self {
+            match value {
+                "OK" => Self::Ok,
+                "NOT_FOUND" => Self::NotFound,
+                "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
+            }
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::convert::From<::std::string::String> for CredentialIssuerJwksAction {
+        fn from(value: ::std::string::String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
+                known => known,
+            }
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl CredentialIssuerMetadataAction {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Ok => "OK",
+                Self::NotFound => "NOT_FOUND",
+                Self::InternalServerError => "INTERNAL_SERVER_ERROR",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// True for a value this crate does not know.
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::fmt::Display for CredentialIssuerMetadataAction {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::str::FromStr for CredentialIssuerMetadataAction {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::convert::From<&str> for CredentialIssuerMetadataAction {
+        fn from(value: &str) -> Self {
+            match value {
+                "OK" => Self::Ok,
+                "NOT_FOUND" => Self::NotFound,
+                "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
+            }
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::convert::From<::std::string::String> for CredentialIssuerMetadataAction {
+        fn from(value: ::std::string::String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
+                known => known,
+            }
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl CredentialOfferCreateAction {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Created => "CREATED",
+                Self::Forbidden => "FORBIDDEN",
+                Self::CallerError => "CALLER_ERROR",
+                Self::AuthleteError => "AUTHLETE_ERROR",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// True for a value this crate does not know.
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::fmt::Display for CredentialOfferCreateAction {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::str::FromStr for CredentialOfferCreateAction {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::convert::From<&str> for CredentialOfferCreateAction {
+        fn from(value: &str) -> Self {
+            match value {
+                "CREATED" => Self::Created,
+                "FORBIDDEN" => Self::Forbidden,
+                "CALLER_ERROR" => Self::CallerError,
+                "AUTHLETE_ERROR" => Self::AuthleteError,
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
+            }
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::convert::From<::std::string::String> for CredentialOfferCreateAction {
+        fn from(value: ::std::string::String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
+                known => known,
+            }
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl CredentialOfferInfoAction {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Ok => "OK",
+                Self::Forbidden => "FORBIDDEN",
+                Self::NotFound => "NOT_FOUND",
+                Self::CallerError => "CALLER_ERROR",
+                Self::AuthleteError => "AUTHLETE_ERROR",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// True for a value this crate does not know.
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::fmt::Display for CredentialOfferInfoAction {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::str::FromStr for CredentialOfferInfoAction {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::convert::From<&str> for CredentialOfferInfoAction {
+        fn from(value: &str) -> Self {
+            match value {
+                "OK" => Self::Ok,
+                "FORBIDDEN" => Self::Forbidden,
+                "NOT_FOUND" => Self::NotFound,
+                "CALLER_ERROR" => Self::CallerError,
+                "AUTHLETE_ERROR" => Self::AuthleteError,
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
+            }
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::convert::From<::std::string::String> for CredentialOfferInfoAction {
+        fn from(value: ::std::string::String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
+                known => known,
+            }
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl CredentialParseAction {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Ok => "OK",
+                Self::BadRequest => "BAD_REQUEST",
+                Self::Unauthorized => "UNAUTHORIZED",
+                Self::Forbidden => "FORBIDDEN",
+                Self::InternalServerError => "INTERNAL_SERVER_ERROR",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// True for a value this crate does not know.
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::fmt::Display for CredentialParseAction {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::str::FromStr for CredentialParseAction {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::convert::From<&str> for CredentialParseAction {
+        fn from(value: &str) -> Self {
+            match value {
+                "OK" => Self::Ok,
+                "BAD_REQUEST" => Self::BadRequest,
+                "UNAUTHORIZED" => Self::Unauthorized,
+                "FORBIDDEN" => Self::Forbidden,
+                "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
+            }
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::convert::From<::std::string::String> for CredentialParseAction {
+        fn from(value: ::std::string::String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
+                known => known,
+            }
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl DeferredCredentialIssueAction {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Ok => "OK",
+                Self::Forbidden => "FORBIDDEN",
+                Self::InternalServerError => "INTERNAL_SERVER_ERROR",
+                Self::CallerError => "CALLER_ERROR",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// True for a value this crate does not know.
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::fmt::Display for DeferredCredentialIssueAction {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::str::FromStr for DeferredCredentialIssueAction {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::convert::From<&str> for DeferredCredentialIssueAction {
+        fn from(value: &str) -> Self {
+            match value {
+                "OK" => Self::Ok,
+                "FORBIDDEN" => Self::Forbidden,
+                "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
+                "CALLER_ERROR" => Self::CallerError,
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
+            }
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::convert::From<::std::string::String> for DeferredCredentialIssueAction {
+        fn from(value: ::std::string::String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
+                known => known,
+            }
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl DeferredCredentialParseAction {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Ok => "OK",
+                Self::BadRequest => "BAD_REQUEST",
+                Self::Unauthorized => "UNAUTHORIZED",
+                Self::Forbidden => "FORBIDDEN",
+                Self::InternalServerError => "INTERNAL_SERVER_ERROR",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// True for a value this crate does not know.
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::fmt::Display for DeferredCredentialParseAction {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::str::FromStr for DeferredCredentialParseAction {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::convert::From<&str> for DeferredCredentialParseAction {
+        fn from(value: &str) -> Self {
+            match value {
+                "OK" => Self::Ok,
+                "BAD_REQUEST" => Self::BadRequest,
+                "UNAUTHORIZED" => Self::Unauthorized,
+                "FORBIDDEN" => Self::Forbidden,
+                "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
+            }
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::convert::From<::std::string::String> for DeferredCredentialParseAction {
         fn from(value: ::std::string::String) -> Self {
             match Self::from(value.as_str()) {
                 Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
@@ -49896,6 +50421,55 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "credential-issuer")]
+    impl JwtIssuerMetadataAction {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Ok => "OK",
+                Self::NotFound => "NOT_FOUND",
+                Self::InternalServerError => "INTERNAL_SERVER_ERROR",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// True for a value this crate does not know.
+        pub fn is_unrecognized(&self) -> bool {
+            matches!(self, Self::Unrecognized(_))
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::fmt::Display for JwtIssuerMetadataAction {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::str::FromStr for JwtIssuerMetadataAction {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::convert::From<&str> for JwtIssuerMetadataAction {
+        fn from(value: &str) -> Self {
+            match value {
+                "OK" => Self::Ok,
+                "NOT_FOUND" => Self::NotFound,
+                "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
+                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
+            }
+        }
+    }
+    #[cfg(feature = "credential-issuer")]
+    impl ::std::convert::From<::std::string::String> for JwtIssuerMetadataAction {
+        fn from(value: ::std::string::String) -> Self {
+            match Self::from(value.as_str()) {
+                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
+                known => known,
+            }
+        }
+    }
     #[cfg(feature = "native-sso")]
     impl NativeSsoLogoutAction {
         /// The value as it appears on the wire.
@@ -51140,575 +51714,6 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "credential-issuer")]
-    impl BatchCredentialIssueAction {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Ok => "OK",
-                Self::Unauthorized => "UNAUTHORIZED",
-                Self::Forbidden => "FORBIDDEN",
-                Self::InternalServerError => "INTERNAL_SERVER_ERROR",
-                Self::CallerError => "CALLER_ERROR",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// True for a value this crate does not know.
-        pub fn is_unrecognized(&self) -> bool {
-            matches!(self, Self::Unrecognized(_))
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::fmt::Display for BatchCredentialIssueAction {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::str::FromStr for BatchCredentialIssueAction {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::convert::From<&str> for BatchCredentialIssueAction {
-        fn from(value: &str) -> Self {
-            match value {
-                "OK" => Self::Ok,
-                "UNAUTHORIZED" => Self::Unauthorized,
-                "FORBIDDEN" => Self::Forbidden,
-                "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
-                "CALLER_ERROR" => Self::CallerError,
-                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
-            }
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::convert::From<::std::string::String> for BatchCredentialIssueAction {
-        fn from(value: ::std::string::String) -> Self {
-            match Self::from(value.as_str()) {
-                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
-                known => known,
-            }
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl BatchCredentialParseAction {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Ok => "OK",
-                Self::BadRequest => "BAD_REQUEST",
-                Self::Unauthorized => "UNAUTHORIZED",
-                Self::Forbidden => "FORBIDDEN",
-                Self::InternalServerError => "INTERNAL_SERVER_ERROR",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// True for a value this crate does not know.
-        pub fn is_unrecognized(&self) -> bool {
-            matches!(self, Self::Unrecognized(_))
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::fmt::Display for BatchCredentialParseAction {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::str::FromStr for BatchCredentialParseAction {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::convert::From<&str> for BatchCredentialParseAction {
-        fn from(value: &str) -> Self {
-            match value {
-                "OK" => Self::Ok,
-                "BAD_REQUEST" => Self::BadRequest,
-                "UNAUTHORIZED" => Self::Unauthorized,
-                "FORBIDDEN" => Self::Forbidden,
-                "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
-                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
-            }
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::convert::From<::std::string::String> for BatchCredentialParseAction {
-        fn from(value: ::std::string::String) -> Self {
-            match Self::from(value.as_str()) {
-                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
-                known => known,
-            }
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl DeferredCredentialIssueAction {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Ok => "OK",
-                Self::Forbidden => "FORBIDDEN",
-                Self::InternalServerError => "INTERNAL_SERVER_ERROR",
-                Self::CallerError => "CALLER_ERROR",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// True for a value this crate does not know.
-        pub fn is_unrecognized(&self) -> bool {
-            matches!(self, Self::Unrecognized(_))
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::fmt::Display for DeferredCredentialIssueAction {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::str::FromStr for DeferredCredentialIssueAction {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::convert::From<&str> for DeferredCredentialIssueAction {
-        fn from(value: &str) -> Self {
-            match value {
-                "OK" => Self::Ok,
-                "FORBIDDEN" => Self::Forbidden,
-                "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
-                "CALLER_ERROR" => Self::CallerError,
-                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
-            }
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::convert::From<::std::string::String> for DeferredCredentialIssueAction {
-        fn from(value: ::std::string::String) -> Self {
-            match Self::from(value.as_str()) {
-                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
-                known => known,
-            }
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl DeferredCredentialParseAction {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Ok => "OK",
-                Self::BadRequest => "BAD_REQUEST",
-                Self::Unauthorized => "UNAUTHORIZED",
-                Self::Forbidden => "FORBIDDEN",
-                Self::InternalServerError => "INTERNAL_SERVER_ERROR",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// True for a value this crate does not know.
-        pub fn is_unrecognized(&self) -> bool {
-            matches!(self, Self::Unrecognized(_))
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::fmt::Display for DeferredCredentialParseAction {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::str::FromStr for DeferredCredentialParseAction {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::convert::From<&str> for DeferredCredentialParseAction {
-        fn from(value: &str) -> Self {
-            match value {
-                "OK" => Self::Ok,
-                "BAD_REQUEST" => Self::BadRequest,
-                "UNAUTHORIZED" => Self::Unauthorized,
-                "FORBIDDEN" => Self::Forbidden,
-                "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
-                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
-            }
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::convert::From<::std::string::String> for DeferredCredentialParseAction {
-        fn from(value: ::std::string::String) -> Self {
-            match Self::from(value.as_str()) {
-                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
-                known => known,
-            }
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl CredentialIssuerJwksAction {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Ok => "OK",
-                Self::NotFound => "NOT_FOUND",
-                Self::InternalServerError => "INTERNAL_SERVER_ERROR",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// True for a value this crate does not know.
-        pub fn is_unrecognized(&self) -> bool {
-            matches!(self, Self::Unrecognized(_))
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::fmt::Display for CredentialIssuerJwksAction {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::str::FromStr for CredentialIssuerJwksAction {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::convert::From<&str> for CredentialIssuerJwksAction {
-        fn from(value: &str) -> Self {
-            match value {
-                "OK" => Self::Ok,
-                "NOT_FOUND" => Self::NotFound,
-                "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
-                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
-            }
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::convert::From<::std::string::String> for CredentialIssuerJwksAction {
-        fn from(value: ::std::string::String) -> Self {
-            match Self::from(value.as_str()) {
-                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
-                known => known,
-            }
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl JwtIssuerMetadataAction {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Ok => "OK",
-                Self::NotFound => "NOT_FOUND",
-                Self::InternalServerError => "INTERNAL_SERVER_ERROR",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// True for a value this crate does not know.
-        pub fn is_unrecognized(&self) -> bool {
-            matches!(self, Self::Unrecognized(_))
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::fmt::Display for JwtIssuerMetadataAction {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::str::FromStr for JwtIssuerMetadataAction {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::convert::From<&str> for JwtIssuerMetadataAction {
-        fn from(value: &str) -> Self {
-            match value {
-                "OK" => Self::Ok,
-                "NOT_FOUND" => Self::NotFound,
-                "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
-                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
-            }
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::convert::From<::std::string::String> for JwtIssuerMetadataAction {
-        fn from(value: ::std::string::String) -> Self {
-            match Self::from(value.as_str()) {
-                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
-                known => known,
-            }
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl CredentialIssuerMetadataAction {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Ok => "OK",
-                Self::NotFound => "NOT_FOUND",
-                Self::InternalServerError => "INTERNAL_SERVER_ERROR",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// True for a value this crate does not know.
-        pub fn is_unrecognized(&self) -> bool {
-            matches!(self, Self::Unrecognized(_))
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::fmt::Display for CredentialIssuerMetadataAction {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::str::FromStr for CredentialIssuerMetadataAction {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::convert::From<&str> for CredentialIssuerMetadataAction {
-        fn from(value: &str) -> Self {
-            match value {
-                "OK" => Self::Ok,
-                "NOT_FOUND" => Self::NotFound,
-                "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
-                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
-            }
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::convert::From<::std::string::String> for CredentialIssuerMetadataAction {
-        fn from(value: ::std::string::String) -> Self {
-            match Self::from(value.as_str()) {
-                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
-                known => known,
-            }
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl CredentialOfferCreateAction {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Created => "CREATED",
-                Self::Forbidden => "FORBIDDEN",
-                Self::CallerError => "CALLER_ERROR",
-                Self::AuthleteError => "AUTHLETE_ERROR",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// True for a value this crate does not know.
-        pub fn is_unrecognized(&self) -> bool {
-            matches!(self, Self::Unrecognized(_))
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::fmt::Display for CredentialOfferCreateAction {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::str::FromStr for CredentialOfferCreateAction {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::convert::From<&str> for CredentialOfferCreateAction {
-        fn from(value: &str) -> Self {
-            match value {
-                "CREATED" => Self::Created,
-                "FORBIDDEN" => Self::Forbidden,
-                "CALLER_ERROR" => Self::CallerError,
-                "AUTHLETE_ERROR" => Self::AuthleteError,
-                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
-            }
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::convert::From<::std::string::String> for CredentialOfferCreateAction {
-        fn from(value: ::std::string::String) -> Self {
-            match Self::from(value.as_str()) {
-                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
-                known => known,
-            }
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl CredentialOfferInfoAction {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Ok => "OK",
-                Self::Forbidden => "FORBIDDEN",
-                Self::NotFound => "NOT_FOUND",
-                Self::CallerError => "CALLER_ERROR",
-                Self::AuthleteError => "AUTHLETE_ERROR",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// True for a value this crate does not know.
-        pub fn is_unrecognized(&self) -> bool {
-            matches!(self, Self::Unrecognized(_))
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::fmt::Display for CredentialOfferInfoAction {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::str::FromStr for CredentialOfferInfoAction {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::convert::From<&str> for CredentialOfferInfoAction {
-        fn from(value: &str) -> Self {
-            match value {
-                "OK" => Self::Ok,
-                "FORBIDDEN" => Self::Forbidden,
-                "NOT_FOUND" => Self::NotFound,
-                "CALLER_ERROR" => Self::CallerError,
-                "AUTHLETE_ERROR" => Self::AuthleteError,
-                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
-            }
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::convert::From<::std::string::String> for CredentialOfferInfoAction {
-        fn from(value: ::std::string::String) -> Self {
-            match Self::from(value.as_str()) {
-                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
-                known => known,
-            }
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl CredentialIssueAction {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Ok => "OK",
-                Self::Accepted => "ACCEPTED",
-                Self::Unauthorized => "UNAUTHORIZED",
-                Self::Forbidden => "FORBIDDEN",
-                Self::InternalServerError => "INTERNAL_SERVER_ERROR",
-                Self::CallerError => "CALLER_ERROR",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// True for a value this crate does not know.
-        pub fn is_unrecognized(&self) -> bool {
-            matches!(self, Self::Unrecognized(_))
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::fmt::Display for CredentialIssueAction {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::str::FromStr for CredentialIssueAction {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::convert::From<&str> for CredentialIssueAction {
-        fn from(value: &str) -> Self {
-            match value {
-                "OK" => Self::Ok,
-                "ACCEPTED" => Self::Accepted,
-                "UNAUTHORIZED" => Self::Unauthorized,
-                "FORBIDDEN" => Self::Forbidden,
-                "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
-                "CALLER_ERROR" => Self::CallerError,
-                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
-            }
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::convert::From<::std::string::String> for CredentialIssueAction {
-        fn from(value: ::std::string::String) -> Self {
-            match Self::from(value.as_str()) {
-                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
-                known => known,
-            }
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl CredentialParseAction {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Ok => "OK",
-                Self::BadRequest => "BAD_REQUEST",
-                Self::Unauthorized => "UNAUTHORIZED",
-                Self::Forbidden => "FORBIDDEN",
-                Self::InternalServerError => "INTERNAL_SERVER_ERROR",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// True for a value this crate does not know.
-        pub fn is_unrecognized(&self) -> bool {
-            matches!(self, Self::Unrecognized(_))
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::fmt::Display for CredentialParseAction {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::str::FromStr for CredentialParseAction {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::convert::From<&str> for CredentialParseAction {
-        fn from(value: &str) -> Self {
-            match value {
-                "OK" => Self::Ok,
-                "BAD_REQUEST" => Self::BadRequest,
-                "UNAUTHORIZED" => Self::Unauthorized,
-                "FORBIDDEN" => Self::Forbidden,
-                "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
-                other => Self::Unrecognized(UnrecognizedValue(other.to_owned())),
-            }
-        }
-    }
-    #[cfg(feature = "credential-issuer")]
-    impl ::std::convert::From<::std::string::String> for CredentialParseAction {
-        fn from(value: ::std::string::String) -> Self {
-            match Self::from(value.as_str()) {
-                Self::Unrecognized(_) => Self::Unrecognized(UnrecognizedValue(value)),
-                known => known,
-            }
-        }
-    }
     #[cfg(any(feature = "authorization", feature = "service"))]
     impl VerifiedClaimsValidationSchema {
         /// The value as it appears on the wire.
@@ -52341,7 +52346,7 @@ Sends a `POST` request to `/api/{serviceId}/auth/userinfo`
 
 ```no_run
 # use authlete_generated::{Client, types};
-# async fn example(client: &Client, service_id: ::std::string::String, body: types::UserinfoRequest) {
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::UserInfoRequest) {
 let response = client.auth_userinfo_api()
     .service_id(service_id)
     .body(body)
@@ -52359,7 +52364,7 @@ Sends a `POST` request to `/api/{serviceId}/auth/userinfo/issue`
 
 ```no_run
 # use authlete_generated::{Client, types};
-# async fn example(client: &Client, service_id: ::std::string::String, body: types::UserinfoIssueRequest) {
+# async fn example(client: &Client, service_id: ::std::string::String, body: types::UserInfoIssueRequest) {
 let response = client.auth_userinfo_issue_api()
     .service_id(service_id)
     .body(body)
@@ -56235,7 +56240,7 @@ pub mod builder {
     pub struct AuthUserinfoApi<'a> {
         client: &'a super::Client,
         service_id: Result<::std::string::String, String>,
-        body: Result<types::builder::UserinfoRequest, String>,
+        body: Result<types::builder::UserInfoRequest, String>,
     }
     #[cfg(feature = "userinfo")]
     impl<'a> AuthUserinfoApi<'a> {
@@ -56260,24 +56265,24 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::UserinfoRequest>,
+            V: std::convert::TryInto<types::UserInfoRequest>,
             <V as std::convert::TryInto<
-                types::UserinfoRequest,
+                types::UserInfoRequest,
             >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!("conversion to `UserinfoRequest` for body failed: {}", s)
+                    format!("conversion to `UserInfoRequest` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::UserinfoRequest,
-            ) -> types::builder::UserinfoRequest,
+                types::builder::UserInfoRequest,
+            ) -> types::builder::UserInfoRequest,
         {
             self.body = self.body.map(f);
             self
@@ -56285,12 +56290,12 @@ pub mod builder {
         ///Sends a `POST` request to `/api/{serviceId}/auth/userinfo`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::UserinfoResponse>, Error<types::ResultBody>> {
+        ) -> Result<ResponseValue<types::UserInfoResponse>, Error<types::ResultBody>> {
             let Self { client, service_id, body } = self;
             let service_id = service_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::UserinfoRequest::try_from(v).map_err(|e| e.to_string())
+                    types::UserInfoRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -56358,7 +56363,7 @@ pub mod builder {
     pub struct AuthUserinfoIssueApi<'a> {
         client: &'a super::Client,
         service_id: Result<::std::string::String, String>,
-        body: Result<types::builder::UserinfoIssueRequest, String>,
+        body: Result<types::builder::UserInfoIssueRequest, String>,
     }
     #[cfg(feature = "userinfo")]
     impl<'a> AuthUserinfoIssueApi<'a> {
@@ -56383,9 +56388,9 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::UserinfoIssueRequest>,
+            V: std::convert::TryInto<types::UserInfoIssueRequest>,
             <V as std::convert::TryInto<
-                types::UserinfoIssueRequest,
+                types::UserInfoIssueRequest,
             >>::Error: std::fmt::Display,
         {
             self.body = value
@@ -56393,7 +56398,7 @@ pub mod builder {
                 .map(From::from)
                 .map_err(|s| {
                     format!(
-                        "conversion to `UserinfoIssueRequest` for body failed: {}", s
+                        "conversion to `UserInfoIssueRequest` for body failed: {}", s
                     )
                 });
             self
@@ -56401,8 +56406,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::UserinfoIssueRequest,
-            ) -> types::builder::UserinfoIssueRequest,
+                types::builder::UserInfoIssueRequest,
+            ) -> types::builder::UserInfoIssueRequest,
         {
             self.body = self.body.map(f);
             self
@@ -56411,14 +56416,14 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::UserinfoIssueResponse>,
+            ResponseValue<types::UserInfoIssueResponse>,
             Error<types::ResultBody>,
         > {
             let Self { client, service_id, body } = self;
             let service_id = service_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::UserinfoIssueRequest::try_from(v).map_err(|e| e.to_string())
+                    types::UserInfoIssueRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -63025,7 +63030,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::VciBatchIssueResponse>,
+            ResponseValue<types::BatchCredentialIssueResponse>,
             Error<types::ResultBody>,
         > {
             let Self { client, service_id, body } = self;
@@ -63153,7 +63158,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::VciBatchParseResponse>,
+            ResponseValue<types::BatchCredentialParseResponse>,
             Error<types::ResultBody>,
         > {
             let Self { client, service_id, body } = self;
@@ -63281,7 +63286,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::VciDeferredIssueResponse>,
+            ResponseValue<types::DeferredCredentialIssueResponse>,
             Error<types::ResultBody>,
         > {
             let Self { client, service_id, body } = self;
@@ -63410,7 +63415,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::VciDeferredParseResponse>,
+            ResponseValue<types::DeferredCredentialParseResponse>,
             Error<types::ResultBody>,
         > {
             let Self { client, service_id, body } = self;
@@ -63536,7 +63541,10 @@ pub mod builder {
         ///Sends a `POST` request to `/api/{serviceId}/vci/jwks`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::VciJwksResponse>, Error<types::ResultBody>> {
+        ) -> Result<
+            ResponseValue<types::CredentialIssuerJwksResponse>,
+            Error<types::ResultBody>,
+        > {
             let Self { client, service_id, body } = self;
             let service_id = service_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -63660,7 +63668,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::VciJwtissuerResponse>,
+            ResponseValue<types::JwtIssuerMetadataResponse>,
             Error<types::ResultBody>,
         > {
             let Self { client, service_id, body } = self;
@@ -63786,7 +63794,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::VciMetadataResponse>,
+            ResponseValue<types::CredentialIssuerMetadataResponse>,
             Error<types::ResultBody>,
         > {
             let Self { client, service_id, body } = self;
@@ -63914,7 +63922,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::VciOfferCreateResponse>,
+            ResponseValue<types::CredentialOfferCreateResponse>,
             Error<types::ResultBody>,
         > {
             let Self { client, service_id, body } = self;
@@ -64040,7 +64048,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::VciOfferInfoResponse>,
+            ResponseValue<types::CredentialOfferInfoResponse>,
             Error<types::ResultBody>,
         > {
             let Self { client, service_id, body } = self;
@@ -64168,7 +64176,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::VciSingleIssueResponse>,
+            ResponseValue<types::CredentialIssueResponse>,
             Error<types::ResultBody>,
         > {
             let Self { client, service_id, body } = self;
@@ -64296,7 +64304,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::VciSingleParseResponse>,
+            ResponseValue<types::CredentialParseResponse>,
             Error<types::ResultBody>,
         > {
             let Self { client, service_id, body } = self;

@@ -73,7 +73,7 @@ step_snapshots! {
     keeps_the_members_object_schemas_do_not_name: "keep_unknown_members" on "keep_unknown_members";
     makes_nullable_enums_plain_unless_required: "plain_nullable_enums" on "plain_nullable_enums";
     shares_an_enum_repeated_under_one_member: "share_repeated_enums" on "share_repeated_enums";
-    spells_out_abbreviated_schemas: "spell_out_abbreviated_schemas" on "spell_out_abbreviated_schemas";
+    names_schemas_in_words: "name_schemas_in_words" on "name_schemas_in_words";
 }
 
 #[test]

@@ -93,9 +93,9 @@ pub const STEPS: &[Step] = &[
         run: share_repeated_enums,
     },
     Step {
-        name: "spell_out_abbreviated_schemas",
-        why: "the spec abbreviates grant management's schemas to `g_m_request` and `g_m_response`, which typify makes `GMRequest` and `GMResponse`: names nobody would guess from the endpoint",
-        run: spell_out_abbreviated_schemas,
+        name: "name_schemas_in_words",
+        why: "typify names types after schemas, and the spec names some by initials (`g_m_response` -> `GMResponse`), by path (`vci_jwtissuer_response`) or runs words together (`userinfo_response` beside the `UserInfo` of its action enum): names nobody would guess from the endpoint",
+        run: name_schemas_in_words,
     },
     Step {
         name: "rename_prelude_clashes",
@@ -901,18 +901,57 @@ pub fn rust_method_name(operation_id: &str) -> String {
     out.trim_end_matches('_').to_owned()
 }
 
-/// Schemas the spec names by initials, and their names spelled out.
-const ABBREVIATED_SCHEMAS: &[(&str, &str)] = &[
+/// Schemas whose spec names a user would not guess, and their names in
+/// words: grant management's by initials (`g_m_*`), the credential issuer's
+/// answers by path (`vci_single_parse_response`; named like their action
+/// enums in `semantics.yaml`), UserInfo's run together (`userinfo_*`, while
+/// its action enums say `UserInfo`). The credential issuer's request bodies
+/// keep the spec's names: spelled out, three of them would be the names of
+/// the facade's request builders (`CredentialIssuerJwksRequest`).
+const SCHEMA_NAMES: &[(&str, &str)] = &[
     ("g_m_request", "grant_management_request"),
     ("g_m_response", "grant_management_response"),
+    (
+        "vci_metadata_response",
+        "credential_issuer_metadata_response",
+    ),
+    ("vci_jwtissuer_response", "jwt_issuer_metadata_response"),
+    ("vci_jwks_response", "credential_issuer_jwks_response"),
+    (
+        "vci_offer_create_response",
+        "credential_offer_create_response",
+    ),
+    ("vci_offer_info_response", "credential_offer_info_response"),
+    ("vci_single_parse_response", "credential_parse_response"),
+    ("vci_single_issue_response", "credential_issue_response"),
+    (
+        "vci_batch_parse_response",
+        "batch_credential_parse_response",
+    ),
+    (
+        "vci_batch_issue_response",
+        "batch_credential_issue_response",
+    ),
+    (
+        "vci_deferred_parse_response",
+        "deferred_credential_parse_response",
+    ),
+    (
+        "vci_deferred_issue_response",
+        "deferred_credential_issue_response",
+    ),
+    ("userinfo_request", "user_info_request"),
+    ("userinfo_response", "user_info_response"),
+    ("userinfo_issue_request", "user_info_issue_request"),
+    ("userinfo_issue_response", "user_info_issue_response"),
 ];
 
-/// Renames the schemas the spec names by initials (`ABBREVIATED_SCHEMAS`) to their
-/// spelled-out names, rewriting every reference. A spec that no longer has
-/// one (Authlete renamed it) needs nothing.
-pub fn spell_out_abbreviated_schemas(doc: &mut Value) -> Result<Vec<String>, XtaskError> {
+/// Renames the schemas of the table above (`SCHEMA_NAMES`) to their names
+/// in words, rewriting every reference. A spec that no longer has one
+/// (Authlete renamed it) needs nothing.
+pub fn name_schemas_in_words(doc: &mut Value) -> Result<Vec<String>, XtaskError> {
     let mut changes = Vec::new();
-    for (short, long) in ABBREVIATED_SCHEMAS {
+    for (short, long) in SCHEMA_NAMES {
         let present = doc
             .pointer("/components/schemas")
             .and_then(Value::as_object)

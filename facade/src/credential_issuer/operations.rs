@@ -177,7 +177,7 @@ impl<'a> IssueBatchCredentialRequest<'a> {
     }
 
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete issues credentials or opens deferred transactions.
-    pub async fn send(self) -> Result<VciBatchIssueResponse, Error> {
+    pub async fn send(self) -> Result<BatchCredentialIssueResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::ISSUE_BATCH;
         let client = self.options.client(self.client)?;
         let client = &*client;
@@ -195,7 +195,10 @@ impl<'a> IssueBatchCredentialRequest<'a> {
             },
         )
         .await?;
-        Ok(VciBatchIssueResponse::new(reply.body, reply.request_id))
+        Ok(BatchCredentialIssueResponse::new(
+            reply.body,
+            reply.request_id,
+        ))
     }
 }
 
@@ -207,16 +210,18 @@ crate::unknown::whole_body!(IssueBatchCredentialRequest, VciBatchIssueRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/vci/batch/issue`. `Debug` leaves out every field that may hold a credential.
 ///
-/// `VciBatchIssueResponse`
+/// `BatchCredentialIssueResponse`
 #[derive(Clone, PartialEq)]
-pub struct VciBatchIssueResponse {
-    body: types::VciBatchIssueResponse,
+pub struct BatchCredentialIssueResponse {
+    body: types::BatchCredentialIssueResponse,
     request_id: Option<http::HeaderValue>,
 }
 
-crate::response_basics::response_basics!(VciBatchIssueResponse, VciBatchIssueResponse);
-
-impl VciBatchIssueResponse {
+crate::response_basics::response_basics!(
+    BatchCredentialIssueResponse,
+    BatchCredentialIssueResponse
+);
+impl BatchCredentialIssueResponse {
     /// Authlete's verdict for this call, telling the caller what to do next (typically which
     /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
     /// Authlete may add one.
@@ -244,12 +249,12 @@ impl VciBatchIssueResponse {
     }
 }
 
-crate::unknown::unknown_field_accessors!(VciBatchIssueResponse);
+crate::unknown::unknown_field_accessors!(BatchCredentialIssueResponse);
 
-impl std::fmt::Debug for VciBatchIssueResponse {
+impl std::fmt::Debug for BatchCredentialIssueResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         crate::unknown::debug_names(
-            f.debug_struct("VciBatchIssueResponse")
+            f.debug_struct("BatchCredentialIssueResponse")
                 .field("action", &self.body.action)
                 .field("result_code", &self.body.result_code)
                 .field("request_id", &self.request_id()),
@@ -292,7 +297,7 @@ impl<'a> ParseBatchCredentialRequest<'a> {
     }
 
     /// Sends the call, repeating it after transient failures: Parsing a batch credential request spends and stores nothing.
-    pub async fn send(self) -> Result<VciBatchParseResponse, Error> {
+    pub async fn send(self) -> Result<BatchCredentialParseResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::PARSE_BATCH;
         let client = self.options.client(self.client)?;
         let client = &*client;
@@ -310,7 +315,10 @@ impl<'a> ParseBatchCredentialRequest<'a> {
             },
         )
         .await?;
-        Ok(VciBatchParseResponse::new(reply.body, reply.request_id))
+        Ok(BatchCredentialParseResponse::new(
+            reply.body,
+            reply.request_id,
+        ))
     }
 }
 
@@ -322,16 +330,18 @@ crate::unknown::whole_body!(ParseBatchCredentialRequest, VciBatchParseRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/vci/batch/parse`. `Debug` leaves out every field that may hold a credential.
 ///
-/// `VciBatchParseResponse`
+/// `BatchCredentialParseResponse`
 #[derive(Clone, PartialEq)]
-pub struct VciBatchParseResponse {
-    body: types::VciBatchParseResponse,
+pub struct BatchCredentialParseResponse {
+    body: types::BatchCredentialParseResponse,
     request_id: Option<http::HeaderValue>,
 }
 
-crate::response_basics::response_basics!(VciBatchParseResponse, VciBatchParseResponse);
-
-impl VciBatchParseResponse {
+crate::response_basics::response_basics!(
+    BatchCredentialParseResponse,
+    BatchCredentialParseResponse
+);
+impl BatchCredentialParseResponse {
     /// Authlete's verdict for this call, telling the caller what to do next (typically which
     /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
     /// Authlete may add one.
@@ -364,12 +374,12 @@ impl VciBatchParseResponse {
     }
 }
 
-crate::unknown::unknown_field_accessors!(VciBatchParseResponse);
+crate::unknown::unknown_field_accessors!(BatchCredentialParseResponse);
 
-impl std::fmt::Debug for VciBatchParseResponse {
+impl std::fmt::Debug for BatchCredentialParseResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         crate::unknown::debug_names(
-            f.debug_struct("VciBatchParseResponse")
+            f.debug_struct("BatchCredentialParseResponse")
                 .field("action", &self.body.action)
                 .field("result_code", &self.body.result_code)
                 .field("info", &crate::unknown::ItemCount(self.body.info.len()))
@@ -408,7 +418,7 @@ impl<'a> IssueDeferredCredentialRequest<'a> {
     }
 
     /// Sends the call. It is not repeated once it may have reached Authlete: The first request that reaches Authlete settles the deferred transaction.
-    pub async fn send(self) -> Result<VciDeferredIssueResponse, Error> {
+    pub async fn send(self) -> Result<DeferredCredentialIssueResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::ISSUE_DEFERRED;
         let client = self.options.client(self.client)?;
         let client = &*client;
@@ -426,7 +436,10 @@ impl<'a> IssueDeferredCredentialRequest<'a> {
             },
         )
         .await?;
-        Ok(VciDeferredIssueResponse::new(reply.body, reply.request_id))
+        Ok(DeferredCredentialIssueResponse::new(
+            reply.body,
+            reply.request_id,
+        ))
     }
 }
 
@@ -438,15 +451,18 @@ crate::unknown::whole_body!(IssueDeferredCredentialRequest, VciDeferredIssueRequ
 
 /// Authlete's answer to `POST /api/{serviceId}/vci/deferred/issue`. `Debug` leaves out every field that may hold a credential.
 ///
-/// `VciDeferredIssueResponse`
+/// `DeferredCredentialIssueResponse`
 #[derive(Clone, PartialEq)]
-pub struct VciDeferredIssueResponse {
-    body: types::VciDeferredIssueResponse,
+pub struct DeferredCredentialIssueResponse {
+    body: types::DeferredCredentialIssueResponse,
     request_id: Option<http::HeaderValue>,
 }
 
-crate::response_basics::response_basics!(VciDeferredIssueResponse, VciDeferredIssueResponse);
-impl VciDeferredIssueResponse {
+crate::response_basics::response_basics!(
+    DeferredCredentialIssueResponse,
+    DeferredCredentialIssueResponse
+);
+impl DeferredCredentialIssueResponse {
     /// Authlete's verdict for this call, telling the caller what to do next (typically which
     /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
     /// Authlete may add one.
@@ -474,12 +490,12 @@ impl VciDeferredIssueResponse {
     }
 }
 
-crate::unknown::unknown_field_accessors!(VciDeferredIssueResponse);
+crate::unknown::unknown_field_accessors!(DeferredCredentialIssueResponse);
 
-impl std::fmt::Debug for VciDeferredIssueResponse {
+impl std::fmt::Debug for DeferredCredentialIssueResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         crate::unknown::debug_names(
-            f.debug_struct("VciDeferredIssueResponse")
+            f.debug_struct("DeferredCredentialIssueResponse")
                 .field("action", &self.body.action)
                 .field("result_code", &self.body.result_code)
                 .field("request_id", &self.request_id()),
@@ -522,7 +538,7 @@ impl<'a> ParseDeferredCredentialRequest<'a> {
     }
 
     /// Sends the call, repeating it after transient failures: Parsing a deferred credential request leaves its transaction open.
-    pub async fn send(self) -> Result<VciDeferredParseResponse, Error> {
+    pub async fn send(self) -> Result<DeferredCredentialParseResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::PARSE_DEFERRED;
         let client = self.options.client(self.client)?;
         let client = &*client;
@@ -540,7 +556,10 @@ impl<'a> ParseDeferredCredentialRequest<'a> {
             },
         )
         .await?;
-        Ok(VciDeferredParseResponse::new(reply.body, reply.request_id))
+        Ok(DeferredCredentialParseResponse::new(
+            reply.body,
+            reply.request_id,
+        ))
     }
 }
 
@@ -552,15 +571,18 @@ crate::unknown::whole_body!(ParseDeferredCredentialRequest, VciDeferredParseRequ
 
 /// Authlete's answer to `POST /api/{serviceId}/vci/deferred/parse`. `Debug` leaves out every field that may hold a credential.
 ///
-/// `VciDeferredParseResponse`
+/// `DeferredCredentialParseResponse`
 #[derive(Clone, PartialEq)]
-pub struct VciDeferredParseResponse {
-    body: types::VciDeferredParseResponse,
+pub struct DeferredCredentialParseResponse {
+    body: types::DeferredCredentialParseResponse,
     request_id: Option<http::HeaderValue>,
 }
 
-crate::response_basics::response_basics!(VciDeferredParseResponse, VciDeferredParseResponse);
-impl VciDeferredParseResponse {
+crate::response_basics::response_basics!(
+    DeferredCredentialParseResponse,
+    DeferredCredentialParseResponse
+);
+impl DeferredCredentialParseResponse {
     /// Authlete's verdict for this call, telling the caller what to do next (typically which
     /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
     /// Authlete may add one.
@@ -593,12 +615,12 @@ impl VciDeferredParseResponse {
     }
 }
 
-crate::unknown::unknown_field_accessors!(VciDeferredParseResponse);
+crate::unknown::unknown_field_accessors!(DeferredCredentialParseResponse);
 
-impl std::fmt::Debug for VciDeferredParseResponse {
+impl std::fmt::Debug for DeferredCredentialParseResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         crate::unknown::debug_names(
-            f.debug_struct("VciDeferredParseResponse")
+            f.debug_struct("DeferredCredentialParseResponse")
                 .field("action", &self.body.action)
                 .field("result_code", &self.body.result_code)
                 .field("request_id", &self.request_id()),
@@ -637,7 +659,7 @@ impl<'a> CredentialIssuerJwksRequest<'a> {
     }
 
     /// Sends the call, repeating it after transient failures: A read of the issuer's public keys.
-    pub async fn send(self) -> Result<VciJwksResponse, Error> {
+    pub async fn send(self) -> Result<CredentialIssuerJwksResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::JWKS;
         let client = self.options.client(self.client)?;
         let client = &*client;
@@ -652,7 +674,10 @@ impl<'a> CredentialIssuerJwksRequest<'a> {
             },
         )
         .await?;
-        Ok(VciJwksResponse::new(reply.body, reply.request_id))
+        Ok(CredentialIssuerJwksResponse::new(
+            reply.body,
+            reply.request_id,
+        ))
     }
 }
 
@@ -664,16 +689,18 @@ crate::unknown::whole_body!(CredentialIssuerJwksRequest, VciJwksRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/vci/jwks`.
 ///
-/// `VciJwksResponse`
+/// `CredentialIssuerJwksResponse`
 #[derive(Clone, PartialEq)]
-pub struct VciJwksResponse {
-    body: types::VciJwksResponse,
+pub struct CredentialIssuerJwksResponse {
+    body: types::CredentialIssuerJwksResponse,
     request_id: Option<http::HeaderValue>,
 }
 
-crate::response_basics::response_basics!(VciJwksResponse, VciJwksResponse);
-
-impl VciJwksResponse {
+crate::response_basics::response_basics!(
+    CredentialIssuerJwksResponse,
+    CredentialIssuerJwksResponse
+);
+impl CredentialIssuerJwksResponse {
     /// Authlete's verdict for this call, telling the caller what to do next (typically which
     /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
     /// Authlete may add one.
@@ -701,12 +728,12 @@ impl VciJwksResponse {
     }
 }
 
-crate::unknown::unknown_field_accessors!(VciJwksResponse);
+crate::unknown::unknown_field_accessors!(CredentialIssuerJwksResponse);
 
-impl std::fmt::Debug for VciJwksResponse {
+impl std::fmt::Debug for CredentialIssuerJwksResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         crate::unknown::debug_names(
-            f.debug_struct("VciJwksResponse")
+            f.debug_struct("CredentialIssuerJwksResponse")
                 .field("action", &self.body.action)
                 .field("result_code", &self.body.result_code)
                 .field("request_id", &self.request_id()),
@@ -745,7 +772,7 @@ impl<'a> JwtIssuerMetadataRequest<'a> {
     }
 
     /// Sends the call, repeating it after transient failures: A read of the issuer's published JWT issuer metadata.
-    pub async fn send(self) -> Result<VciJwtissuerResponse, Error> {
+    pub async fn send(self) -> Result<JwtIssuerMetadataResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::JWT_ISSUER;
         let client = self.options.client(self.client)?;
         let client = &*client;
@@ -763,7 +790,7 @@ impl<'a> JwtIssuerMetadataRequest<'a> {
             },
         )
         .await?;
-        Ok(VciJwtissuerResponse::new(reply.body, reply.request_id))
+        Ok(JwtIssuerMetadataResponse::new(reply.body, reply.request_id))
     }
 }
 
@@ -775,16 +802,15 @@ crate::unknown::whole_body!(JwtIssuerMetadataRequest, VciJwtissuerRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/vci/jwtissuer`.
 ///
-/// `VciJwtissuerResponse`
+/// `JwtIssuerMetadataResponse`
 #[derive(Clone, PartialEq)]
-pub struct VciJwtissuerResponse {
-    body: types::VciJwtissuerResponse,
+pub struct JwtIssuerMetadataResponse {
+    body: types::JwtIssuerMetadataResponse,
     request_id: Option<http::HeaderValue>,
 }
 
-crate::response_basics::response_basics!(VciJwtissuerResponse, VciJwtissuerResponse);
-
-impl VciJwtissuerResponse {
+crate::response_basics::response_basics!(JwtIssuerMetadataResponse, JwtIssuerMetadataResponse);
+impl JwtIssuerMetadataResponse {
     /// Authlete's verdict for this call, telling the caller what to do next (typically which
     /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
     /// Authlete may add one.
@@ -812,12 +838,12 @@ impl VciJwtissuerResponse {
     }
 }
 
-crate::unknown::unknown_field_accessors!(VciJwtissuerResponse);
+crate::unknown::unknown_field_accessors!(JwtIssuerMetadataResponse);
 
-impl std::fmt::Debug for VciJwtissuerResponse {
+impl std::fmt::Debug for JwtIssuerMetadataResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         crate::unknown::debug_names(
-            f.debug_struct("VciJwtissuerResponse")
+            f.debug_struct("JwtIssuerMetadataResponse")
                 .field("action", &self.body.action)
                 .field("result_code", &self.body.result_code)
                 .field("request_id", &self.request_id()),
@@ -856,7 +882,7 @@ impl<'a> CredentialIssuerMetadataRequest<'a> {
     }
 
     /// Sends the call, repeating it after transient failures: A read of the issuer's published metadata.
-    pub async fn send(self) -> Result<VciMetadataResponse, Error> {
+    pub async fn send(self) -> Result<CredentialIssuerMetadataResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::METADATA;
         let client = self.options.client(self.client)?;
         let client = &*client;
@@ -874,7 +900,10 @@ impl<'a> CredentialIssuerMetadataRequest<'a> {
             },
         )
         .await?;
-        Ok(VciMetadataResponse::new(reply.body, reply.request_id))
+        Ok(CredentialIssuerMetadataResponse::new(
+            reply.body,
+            reply.request_id,
+        ))
     }
 }
 
@@ -886,16 +915,18 @@ crate::unknown::whole_body!(CredentialIssuerMetadataRequest, VciMetadataRequest)
 
 /// Authlete's answer to `POST /api/{serviceId}/vci/metadata`.
 ///
-/// `VciMetadataResponse`
+/// `CredentialIssuerMetadataResponse`
 #[derive(Clone, PartialEq)]
-pub struct VciMetadataResponse {
-    body: types::VciMetadataResponse,
+pub struct CredentialIssuerMetadataResponse {
+    body: types::CredentialIssuerMetadataResponse,
     request_id: Option<http::HeaderValue>,
 }
 
-crate::response_basics::response_basics!(VciMetadataResponse, VciMetadataResponse);
-
-impl VciMetadataResponse {
+crate::response_basics::response_basics!(
+    CredentialIssuerMetadataResponse,
+    CredentialIssuerMetadataResponse
+);
+impl CredentialIssuerMetadataResponse {
     /// Authlete's verdict for this call, telling the caller what to do next (typically which
     /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
     /// Authlete may add one.
@@ -923,12 +954,12 @@ impl VciMetadataResponse {
     }
 }
 
-crate::unknown::unknown_field_accessors!(VciMetadataResponse);
+crate::unknown::unknown_field_accessors!(CredentialIssuerMetadataResponse);
 
-impl std::fmt::Debug for VciMetadataResponse {
+impl std::fmt::Debug for CredentialIssuerMetadataResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         crate::unknown::debug_names(
-            f.debug_struct("VciMetadataResponse")
+            f.debug_struct("CredentialIssuerMetadataResponse")
                 .field("action", &self.body.action)
                 .field("result_code", &self.body.result_code)
                 .field("request_id", &self.request_id()),
@@ -1069,7 +1100,7 @@ impl<'a> CreateCredentialOfferRequest<'a> {
     }
 
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete creates a new offer, with its own pre-authorized code or issuer state.
-    pub async fn send(self) -> Result<VciOfferCreateResponse, Error> {
+    pub async fn send(self) -> Result<CredentialOfferCreateResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::CREATE_OFFER;
         let client = self.options.client(self.client)?;
         let client = &*client;
@@ -1087,7 +1118,10 @@ impl<'a> CreateCredentialOfferRequest<'a> {
             },
         )
         .await?;
-        Ok(VciOfferCreateResponse::new(reply.body, reply.request_id))
+        Ok(CredentialOfferCreateResponse::new(
+            reply.body,
+            reply.request_id,
+        ))
     }
 }
 
@@ -1099,16 +1133,18 @@ crate::unknown::whole_body!(CreateCredentialOfferRequest, VciOfferCreateRequest)
 
 /// Authlete's answer to `POST /api/{serviceId}/vci/offer/create`. `Debug` leaves out every field that may hold a credential.
 ///
-/// `VciOfferCreateResponse`
+/// `CredentialOfferCreateResponse`
 #[derive(Clone, PartialEq)]
-pub struct VciOfferCreateResponse {
-    body: types::VciOfferCreateResponse,
+pub struct CredentialOfferCreateResponse {
+    body: types::CredentialOfferCreateResponse,
     request_id: Option<http::HeaderValue>,
 }
 
-crate::response_basics::response_basics!(VciOfferCreateResponse, VciOfferCreateResponse);
-
-impl VciOfferCreateResponse {
+crate::response_basics::response_basics!(
+    CredentialOfferCreateResponse,
+    CredentialOfferCreateResponse
+);
+impl CredentialOfferCreateResponse {
     /// Authlete's verdict for this call, telling the caller what to do next (typically which
     /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
     /// Authlete may add one.
@@ -1134,12 +1170,12 @@ impl VciOfferCreateResponse {
     }
 }
 
-crate::unknown::unknown_field_accessors!(VciOfferCreateResponse);
+crate::unknown::unknown_field_accessors!(CredentialOfferCreateResponse);
 
-impl std::fmt::Debug for VciOfferCreateResponse {
+impl std::fmt::Debug for CredentialOfferCreateResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         crate::unknown::debug_names(
-            f.debug_struct("VciOfferCreateResponse")
+            f.debug_struct("CredentialOfferCreateResponse")
                 .field("action", &self.body.action)
                 .field("result_code", &self.body.result_code)
                 .field("request_id", &self.request_id()),
@@ -1177,7 +1213,7 @@ impl<'a> GetCredentialOfferInfoRequest<'a> {
     }
 
     /// Sends the call, repeating it after transient failures: A read; the offer stays as it was.
-    pub async fn send(self) -> Result<VciOfferInfoResponse, Error> {
+    pub async fn send(self) -> Result<CredentialOfferInfoResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::OFFER_INFO;
         let client = self.options.client(self.client)?;
         let client = &*client;
@@ -1195,7 +1231,10 @@ impl<'a> GetCredentialOfferInfoRequest<'a> {
             },
         )
         .await?;
-        Ok(VciOfferInfoResponse::new(reply.body, reply.request_id))
+        Ok(CredentialOfferInfoResponse::new(
+            reply.body,
+            reply.request_id,
+        ))
     }
 }
 
@@ -1207,16 +1246,15 @@ crate::unknown::whole_body!(GetCredentialOfferInfoRequest, VciOfferInfoRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/vci/offer/info`. `Debug` leaves out every field that may hold a credential.
 ///
-/// `VciOfferInfoResponse`
+/// `CredentialOfferInfoResponse`
 #[derive(Clone, PartialEq)]
-pub struct VciOfferInfoResponse {
-    body: types::VciOfferInfoResponse,
+pub struct CredentialOfferInfoResponse {
+    body: types::CredentialOfferInfoResponse,
     request_id: Option<http::HeaderValue>,
 }
 
-crate::response_basics::response_basics!(VciOfferInfoResponse, VciOfferInfoResponse);
-
-impl VciOfferInfoResponse {
+crate::response_basics::response_basics!(CredentialOfferInfoResponse, CredentialOfferInfoResponse);
+impl CredentialOfferInfoResponse {
     /// Authlete's verdict for this call, telling the caller what to do next (typically which
     /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
     /// Authlete may add one.
@@ -1242,12 +1280,12 @@ impl VciOfferInfoResponse {
     }
 }
 
-crate::unknown::unknown_field_accessors!(VciOfferInfoResponse);
+crate::unknown::unknown_field_accessors!(CredentialOfferInfoResponse);
 
-impl std::fmt::Debug for VciOfferInfoResponse {
+impl std::fmt::Debug for CredentialOfferInfoResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         crate::unknown::debug_names(
-            f.debug_struct("VciOfferInfoResponse")
+            f.debug_struct("CredentialOfferInfoResponse")
                 .field("action", &self.body.action)
                 .field("result_code", &self.body.result_code)
                 .field("request_id", &self.request_id()),
@@ -1290,7 +1328,7 @@ impl<'a> IssueCredentialRequest<'a> {
     }
 
     /// Sends the call. It is not repeated once it may have reached Authlete: Each call that reaches Authlete issues a credential or opens a deferred transaction.
-    pub async fn send(self) -> Result<VciSingleIssueResponse, Error> {
+    pub async fn send(self) -> Result<CredentialIssueResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::ISSUE_SINGLE;
         let client = self.options.client(self.client)?;
         let client = &*client;
@@ -1308,7 +1346,7 @@ impl<'a> IssueCredentialRequest<'a> {
             },
         )
         .await?;
-        Ok(VciSingleIssueResponse::new(reply.body, reply.request_id))
+        Ok(CredentialIssueResponse::new(reply.body, reply.request_id))
     }
 }
 
@@ -1320,16 +1358,15 @@ crate::unknown::whole_body!(IssueCredentialRequest, VciSingleIssueRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/vci/single/issue`. `Debug` leaves out every field that may hold a credential.
 ///
-/// `VciSingleIssueResponse`
+/// `CredentialIssueResponse`
 #[derive(Clone, PartialEq)]
-pub struct VciSingleIssueResponse {
-    body: types::VciSingleIssueResponse,
+pub struct CredentialIssueResponse {
+    body: types::CredentialIssueResponse,
     request_id: Option<http::HeaderValue>,
 }
 
-crate::response_basics::response_basics!(VciSingleIssueResponse, VciSingleIssueResponse);
-
-impl VciSingleIssueResponse {
+crate::response_basics::response_basics!(CredentialIssueResponse, CredentialIssueResponse);
+impl CredentialIssueResponse {
     /// Authlete's verdict for this call, telling the caller what to do next (typically which
     /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
     /// Authlete may add one.
@@ -1363,12 +1400,12 @@ impl VciSingleIssueResponse {
     }
 }
 
-crate::unknown::unknown_field_accessors!(VciSingleIssueResponse);
+crate::unknown::unknown_field_accessors!(CredentialIssueResponse);
 
-impl std::fmt::Debug for VciSingleIssueResponse {
+impl std::fmt::Debug for CredentialIssueResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         crate::unknown::debug_names(
-            f.debug_struct("VciSingleIssueResponse")
+            f.debug_struct("CredentialIssueResponse")
                 .field("action", &self.body.action)
                 .field("result_code", &self.body.result_code)
                 .field("request_id", &self.request_id()),
@@ -1411,7 +1448,7 @@ impl<'a> ParseCredentialRequest<'a> {
     }
 
     /// Sends the call, repeating it after transient failures: Parsing a credential request spends and stores nothing.
-    pub async fn send(self) -> Result<VciSingleParseResponse, Error> {
+    pub async fn send(self) -> Result<CredentialParseResponse, Error> {
         const OPERATION: Operation = &crate::operations::credential_issuer::PARSE_SINGLE;
         let client = self.options.client(self.client)?;
         let client = &*client;
@@ -1429,7 +1466,7 @@ impl<'a> ParseCredentialRequest<'a> {
             },
         )
         .await?;
-        Ok(VciSingleParseResponse::new(reply.body, reply.request_id))
+        Ok(CredentialParseResponse::new(reply.body, reply.request_id))
     }
 }
 
@@ -1441,16 +1478,15 @@ crate::unknown::whole_body!(ParseCredentialRequest, VciSingleParseRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/vci/single/parse`. `Debug` leaves out every field that may hold a credential.
 ///
-/// `VciSingleParseResponse`
+/// `CredentialParseResponse`
 #[derive(Clone, PartialEq)]
-pub struct VciSingleParseResponse {
-    body: types::VciSingleParseResponse,
+pub struct CredentialParseResponse {
+    body: types::CredentialParseResponse,
     request_id: Option<http::HeaderValue>,
 }
 
-crate::response_basics::response_basics!(VciSingleParseResponse, VciSingleParseResponse);
-
-impl VciSingleParseResponse {
+crate::response_basics::response_basics!(CredentialParseResponse, CredentialParseResponse);
+impl CredentialParseResponse {
     /// Authlete's verdict for this call, telling the caller what to do next (typically which
     /// HTTP response to build from `responseContent`). Treat the set of values as open: a newer
     /// Authlete may add one.
@@ -1483,12 +1519,12 @@ impl VciSingleParseResponse {
     }
 }
 
-crate::unknown::unknown_field_accessors!(VciSingleParseResponse);
+crate::unknown::unknown_field_accessors!(CredentialParseResponse);
 
-impl std::fmt::Debug for VciSingleParseResponse {
+impl std::fmt::Debug for CredentialParseResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         crate::unknown::debug_names(
-            f.debug_struct("VciSingleParseResponse")
+            f.debug_struct("CredentialParseResponse")
                 .field("action", &self.body.action)
                 .field("result_code", &self.body.result_code)
                 .field("request_id", &self.request_id()),

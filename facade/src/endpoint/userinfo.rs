@@ -63,7 +63,7 @@ use crate::client::Client;
 use crate::enums::UserInfoAction;
 use crate::http_response::{challenge_response, server_error};
 use crate::operations::userinfo::{ISSUE, PROCESS};
-use crate::userinfo::UserinfoResponse;
+use crate::userinfo::UserInfoResponse;
 
 /// What the application knows that the endpoint asks about.
 pub trait UserInfoDelegate: Send + Sync {
@@ -176,7 +176,7 @@ impl<D: UserInfoDelegate> UserInfoEndpoint<D> {
 
     /// The token is good: collect the claims and have Authlete shape the
     /// answer, passing on the nonce of the first call.
-    async fn issue(&self, response: UserinfoResponse, token: &str) -> http::Response<String> {
+    async fn issue(&self, response: UserInfoResponse, token: &str) -> http::Response<String> {
         let nonce = response.dpop_nonce().map(str::to_owned);
         let Some(subject) = response.subject() else {
             unexpected_action(PROCESS.id, Some("OK"), "no subject");

@@ -2,13 +2,13 @@
 
 use http::StatusCode;
 
-use super::UserinfoIssueResponse;
+use super::UserInfoIssueResponse;
 use crate::enums::UserInfoIssueAction;
 use crate::http_response::{
     JWT, challenge_response, json_response, jwt_response, server_error, with_dpop_nonce,
 };
 
-impl UserinfoIssueResponse {
+impl UserInfoIssueResponse {
     /// The response the UserInfo endpoint should send to the client
     /// (OpenID Connect Core §5.3.2, §5.3.3).
     ///
@@ -28,7 +28,7 @@ impl UserinfoIssueResponse {
 
     /// [`into_http_response`](Self::into_http_response), with
     /// `DPoP-Nonce: <dpop_nonce>` on the response when it is `Some`: the
-    /// [`dpop_nonce`](crate::userinfo::UserinfoResponse::dpop_nonce) of the
+    /// [`dpop_nonce`](crate::userinfo::UserInfoResponse::dpop_nonce) of the
     /// `/auth/userinfo` response this call followed.
     pub fn into_http_response_with_dpop_nonce(
         self,
@@ -65,9 +65,9 @@ mod tests {
     use crate::http_response::test_support::{assert_no_store, assert_server_error, header};
     use authlete_generated::types;
 
-    fn response(action: Option<&str>, content: Option<&str>) -> UserinfoIssueResponse {
-        UserinfoIssueResponse::new(
-            types::UserinfoIssueResponse {
+    fn response(action: Option<&str>, content: Option<&str>) -> UserInfoIssueResponse {
+        UserInfoIssueResponse::new(
+            types::UserInfoIssueResponse {
                 action: action.map(types::UserInfoIssueAction::from),
                 response_content: content.map(str::to_owned),
                 ..Default::default()

@@ -49,7 +49,7 @@ impl<'a> UserInfo<'a> {
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct ProcessUserInfoRequest<'a> {
     client: &'a Client,
-    pub(super) body: types::UserinfoRequest,
+    pub(super) body: types::UserInfoRequest,
     options: CallOptions,
 }
 
@@ -64,7 +64,7 @@ impl<'a> ProcessUserInfoRequest<'a> {
     fn new(client: &'a Client, token: impl Into<String>) -> Self {
         ProcessUserInfoRequest {
             client,
-            body: types::UserinfoRequest {
+            body: types::UserInfoRequest {
                 client_certificate: Default::default(),
                 dpop: Default::default(),
                 dpop_nonce_required: Default::default(),
@@ -154,7 +154,7 @@ impl<'a> ProcessUserInfoRequest<'a> {
     }
 
     /// Sends the call, repeating it after transient failures: Checking the access token changes nothing at Authlete.
-    pub async fn send(self) -> Result<UserinfoResponse, Error> {
+    pub async fn send(self) -> Result<UserInfoResponse, Error> {
         const OPERATION: Operation = &crate::operations::userinfo::PROCESS;
         let client = self.options.client(self.client)?;
         let client = &*client;
@@ -172,7 +172,7 @@ impl<'a> ProcessUserInfoRequest<'a> {
             },
         )
         .await?;
-        Ok(UserinfoResponse::new(reply.body, reply.request_id))
+        Ok(UserInfoResponse::new(reply.body, reply.request_id))
     }
 }
 
@@ -180,20 +180,20 @@ crate::per_call::per_call_setters!(ProcessUserInfoRequest);
 
 crate::unknown::unknown_field_setter!(ProcessUserInfoRequest);
 
-crate::unknown::whole_body!(ProcessUserInfoRequest, UserinfoRequest);
+crate::unknown::whole_body!(ProcessUserInfoRequest, UserInfoRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/auth/userinfo`. `Debug` leaves out every field that may hold a credential.
 ///
-/// `UserinfoResponse`
+/// `UserInfoResponse`
 #[derive(Clone, PartialEq)]
-pub struct UserinfoResponse {
-    body: types::UserinfoResponse,
+pub struct UserInfoResponse {
+    body: types::UserInfoResponse,
     request_id: Option<http::HeaderValue>,
 }
 
-crate::response_basics::response_basics!(UserinfoResponse, UserinfoResponse);
+crate::response_basics::response_basics!(UserInfoResponse, UserInfoResponse);
 
-impl UserinfoResponse {
+impl UserInfoResponse {
     /// What the userinfo endpoint does next: collect the user's claims and call
     /// `/auth/userinfo/issue` (`OK`), or refuse with 400, 401, 403 or 500 and `responseContent`
     /// as the `WWW-Authenticate` header.
@@ -282,7 +282,7 @@ impl UserinfoResponse {
     /// `verifiedClaimsForTx`.
     pub fn requested_verified_claims_for_tx(
         &self,
-    ) -> &[types::UserinfoResponseRequestedVerifiedClaimsForTxItem] {
+    ) -> &[types::UserInfoResponseRequestedVerifiedClaimsForTxItem] {
         &self.body.requested_verified_claims_for_tx
     }
 
@@ -338,12 +338,12 @@ impl UserinfoResponse {
     }
 }
 
-crate::unknown::unknown_field_accessors!(UserinfoResponse);
+crate::unknown::unknown_field_accessors!(UserInfoResponse);
 
-impl std::fmt::Debug for UserinfoResponse {
+impl std::fmt::Debug for UserInfoResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         crate::unknown::debug_names(
-            f.debug_struct("UserinfoResponse")
+            f.debug_struct("UserInfoResponse")
                 .field("action", &self.body.action)
                 .field("client_id", &self.body.client_id)
                 .field("result_code", &self.body.result_code)
@@ -384,7 +384,7 @@ impl std::fmt::Debug for UserinfoResponse {
 #[must_use = "nothing is sent until `send` is awaited"]
 pub struct IssueUserInfoRequest<'a> {
     client: &'a Client,
-    pub(super) body: types::UserinfoIssueRequest,
+    pub(super) body: types::UserInfoIssueRequest,
     options: CallOptions,
 }
 
@@ -399,7 +399,7 @@ impl<'a> IssueUserInfoRequest<'a> {
     fn new(client: &'a Client, token: impl Into<String>) -> Self {
         IssueUserInfoRequest {
             client,
-            body: types::UserinfoIssueRequest {
+            body: types::UserInfoIssueRequest {
                 claims: Default::default(),
                 claims_for_tx: Default::default(),
                 headers: Default::default(),
@@ -461,7 +461,7 @@ impl<'a> IssueUserInfoRequest<'a> {
     }
 
     /// Sends the call, repeating it after transient failures: Building the UserInfo answer from the token and the given claims spends nothing and stores nothing.
-    pub async fn send(self) -> Result<UserinfoIssueResponse, Error> {
+    pub async fn send(self) -> Result<UserInfoIssueResponse, Error> {
         const OPERATION: Operation = &crate::operations::userinfo::ISSUE;
         let client = self.options.client(self.client)?;
         let client = &*client;
@@ -479,7 +479,7 @@ impl<'a> IssueUserInfoRequest<'a> {
             },
         )
         .await?;
-        Ok(UserinfoIssueResponse::new(reply.body, reply.request_id))
+        Ok(UserInfoIssueResponse::new(reply.body, reply.request_id))
     }
 }
 
@@ -487,20 +487,20 @@ crate::per_call::per_call_setters!(IssueUserInfoRequest);
 
 crate::unknown::unknown_field_setter!(IssueUserInfoRequest);
 
-crate::unknown::whole_body!(IssueUserInfoRequest, UserinfoIssueRequest);
+crate::unknown::whole_body!(IssueUserInfoRequest, UserInfoIssueRequest);
 
 /// Authlete's answer to `POST /api/{serviceId}/auth/userinfo/issue`. `Debug` leaves out every field that may hold a credential.
 ///
-/// `UserinfoIssueResponse`
+/// `UserInfoIssueResponse`
 #[derive(Clone, PartialEq)]
-pub struct UserinfoIssueResponse {
-    body: types::UserinfoIssueResponse,
+pub struct UserInfoIssueResponse {
+    body: types::UserInfoIssueResponse,
     request_id: Option<http::HeaderValue>,
 }
 
-crate::response_basics::response_basics!(UserinfoIssueResponse, UserinfoIssueResponse);
+crate::response_basics::response_basics!(UserInfoIssueResponse, UserInfoIssueResponse);
 
-impl UserinfoIssueResponse {
+impl UserInfoIssueResponse {
     /// How the userinfo endpoint answers: 200 with a JSON body (`JSON`) or a JWT body (`JWT`),
     /// or an error status with `responseContent` as the `WWW- Authenticate` header.
     pub fn action(&self) -> Option<types::UserInfoIssueAction> {
@@ -542,12 +542,12 @@ impl UserinfoIssueResponse {
     }
 }
 
-crate::unknown::unknown_field_accessors!(UserinfoIssueResponse);
+crate::unknown::unknown_field_accessors!(UserInfoIssueResponse);
 
-impl std::fmt::Debug for UserinfoIssueResponse {
+impl std::fmt::Debug for UserInfoIssueResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         crate::unknown::debug_names(
-            f.debug_struct("UserinfoIssueResponse")
+            f.debug_struct("UserInfoIssueResponse")
                 .field("action", &self.body.action)
                 .field("result_code", &self.body.result_code)
                 .field("request_id", &self.request_id()),

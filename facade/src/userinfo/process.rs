@@ -2,11 +2,11 @@
 
 use http::StatusCode;
 
-use super::UserinfoResponse;
+use super::UserInfoResponse;
 use crate::enums::UserInfoAction;
 use crate::http_response::{challenge_response, server_error, with_dpop_nonce};
 
-impl UserinfoResponse {
+impl UserInfoResponse {
     /// The error response the UserInfo endpoint should send to the client
     /// when the access token does not let it through (OpenID Connect Core
     /// §5.3.3, RFC 6750 §3).
@@ -21,7 +21,7 @@ impl UserinfoResponse {
     /// [`subject`](Self::subject) and call
     /// [`issue`](crate::userinfo::UserInfo::issue) with the response's `token`, then
     /// answer with
-    /// [`UserinfoIssueResponse::into_http_response_with_dpop_nonce`](crate::userinfo::UserinfoIssueResponse::into_http_response_with_dpop_nonce)
+    /// [`UserInfoIssueResponse::into_http_response_with_dpop_nonce`](crate::userinfo::UserInfoIssueResponse::into_http_response_with_dpop_nonce)
     /// and this response's [`dpop_nonce`](Self::dpop_nonce). It is no HTTP
     /// answer here, so it gives 500 `{"error":"server_error"}`, as a
     /// missing action and one newer than this crate do.
@@ -68,9 +68,9 @@ mod tests {
         action: Option<&str>,
         content: Option<&str>,
         nonce: Option<&str>,
-    ) -> UserinfoResponse {
-        UserinfoResponse::new(
-            types::UserinfoResponse {
+    ) -> UserInfoResponse {
+        UserInfoResponse::new(
+            types::UserInfoResponse {
                 action: action.map(types::UserInfoAction::from),
                 response_content: content.map(str::to_owned),
                 dpop_nonce: nonce.map(str::to_owned),

@@ -205,8 +205,8 @@ fn decode_strictly(type_name: &str, json: &Value) -> Option<Result<Decoded, Stri
         IntrospectionResponse,
         StandardIntrospectionResponse,
         RevocationResponse,
-        UserinfoResponse,
-        UserinfoIssueResponse,
+        UserInfoResponse,
+        UserInfoIssueResponse,
         ServiceJwksGetResponse,
         ResultBody,
     )

@@ -38,7 +38,9 @@ use http::{Method, StatusCode};
 use super::failure::{outage, unexpected_action};
 use super::public_document::{DEFAULT_MAX_AGE, cacheable, refuse_method};
 use crate::client::Client;
-use crate::credential_issuer::{VciJwksResponse, VciJwtissuerResponse, VciMetadataResponse};
+use crate::credential_issuer::{
+    CredentialIssuerJwksResponse, CredentialIssuerMetadataResponse, JwtIssuerMetadataResponse,
+};
 use crate::enums::{
     CredentialIssuerJwksAction, CredentialIssuerMetadataAction, CredentialOfferInfoAction,
     JwtIssuerMetadataAction,
@@ -172,7 +174,7 @@ trait DocumentAnswer {
     fn content(&self) -> Option<&str>;
 }
 
-impl DocumentAnswer for VciMetadataResponse {
+impl DocumentAnswer for CredentialIssuerMetadataResponse {
     fn found(&self) -> Option<bool> {
         match self.action() {
             Some(CredentialIssuerMetadataAction::Ok) => Some(true),
@@ -185,7 +187,7 @@ impl DocumentAnswer for VciMetadataResponse {
     }
 }
 
-impl DocumentAnswer for VciJwtissuerResponse {
+impl DocumentAnswer for JwtIssuerMetadataResponse {
     fn found(&self) -> Option<bool> {
         match self.action() {
             Some(JwtIssuerMetadataAction::Ok) => Some(true),
@@ -198,7 +200,7 @@ impl DocumentAnswer for VciJwtissuerResponse {
     }
 }
 
-impl DocumentAnswer for VciJwksResponse {
+impl DocumentAnswer for CredentialIssuerJwksResponse {
     fn found(&self) -> Option<bool> {
         match self.action() {
             Some(CredentialIssuerJwksAction::Ok) => Some(true),

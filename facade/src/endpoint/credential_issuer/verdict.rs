@@ -8,8 +8,8 @@
 use http::StatusCode;
 
 use crate::credential_issuer::{
-    VciBatchIssueResponse, VciBatchParseResponse, VciDeferredIssueResponse,
-    VciDeferredParseResponse, VciSingleIssueResponse, VciSingleParseResponse,
+    BatchCredentialIssueResponse, BatchCredentialParseResponse, CredentialIssueResponse,
+    CredentialParseResponse, DeferredCredentialIssueResponse, DeferredCredentialParseResponse,
 };
 use crate::endpoint::failure::{outage, unexpected_action};
 use crate::enums::{
@@ -87,12 +87,12 @@ macro_rules! answer {
     };
 }
 
-answer!(VciSingleParseResponse);
-answer!(VciBatchParseResponse);
-answer!(VciDeferredParseResponse);
-answer!(VciSingleIssueResponse);
-answer!(VciBatchIssueResponse);
-answer!(VciDeferredIssueResponse);
+answer!(CredentialParseResponse);
+answer!(BatchCredentialParseResponse);
+answer!(DeferredCredentialParseResponse);
+answer!(CredentialIssueResponse);
+answer!(BatchCredentialIssueResponse);
+answer!(DeferredCredentialIssueResponse);
 
 /// A parse call's answer when Authlete says to go on; otherwise the
 /// response for the wallet (Authlete's refusal, or 500 when it was out of
