@@ -61,7 +61,7 @@ impl DevicePages {
         DevicePages {
             verification: DeviceVerification::new(client.clone()),
             forms: PendingForms::default(),
-            wrong_codes: LoginThrottle::default(),
+            wrong_codes: LoginThrottle::default().counting("user code"),
         }
     }
 

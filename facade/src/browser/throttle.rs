@@ -85,10 +85,18 @@ impl Throttled {
 /// Accounts are compared case-insensitively, so `Alice` and `alice` share
 /// a count. Memory is bounded by [`ThrottleLimits::max_tracked`]. Cheap to
 /// clone; clones share the counts.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct LoginThrottle {
     limits: ThrottleLimits,
     state: Arc<Mutex<Counts>>,
+    /// What a failure is, for the log: `login` unless set.
+    what: &'static str,
+}
+
+impl Default for LoginThrottle {
+    fn default() -> Self {
+        LoginThrottle::new(ThrottleLimits::default())
+    }
 }
 
 impl std::fmt::Debug for LoginThrottle {
@@ -96,6 +104,7 @@ impl std::fmt::Debug for LoginThrottle {
         let counts = self.lock();
         f.debug_struct("LoginThrottle")
             .field("limits", &self.limits)
+            .field("what", &self.what)
             .field("accounts", &counts.accounts.len())
             .field("addresses", &counts.addresses.len())
             .finish()
@@ -121,7 +130,17 @@ impl LoginThrottle {
         LoginThrottle {
             limits,
             state: Arc::default(),
+            what: "login",
         }
+    }
+
+    /// Names what this throttle counts, for its log line (`"<what>
+    /// failed"`): `login` by default; a throttle for something else that
+    /// can be guessed (a device's user code) says so, so that its failures
+    /// do not read as wrong passwords.
+    pub fn counting(mut self, what: &'static str) -> Self {
+        self.what = what;
+        self
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Counts> {
@@ -188,7 +207,8 @@ impl LoginThrottle {
             address = address.map(tracing::field::display),
             account_failures = for_account,
             address_failures = for_address,
-            "login failed"
+            "{} failed",
+            self.what
         );
     }
 

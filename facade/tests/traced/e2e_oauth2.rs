@@ -1745,6 +1745,10 @@ async fn wrong_user_codes_are_throttled() {
         .requests_to(&authlete::operations::device_flow::VERIFICATION)
         .len();
     assert_eq!(asked_after, asked, "a throttled guess is not looked up");
+    // Logged as what they are: alice's password was right every time.
+    let text = provider.traces.text();
+    assert!(text.contains("user code failed"), "{text}");
+    assert!(!text.contains("login failed"), "{text}");
 }
 
 /// A CIBA client written from CIBA Core (§7, §10.1, §11): it names alice
