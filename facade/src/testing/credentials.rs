@@ -38,7 +38,7 @@ use crate::operations::{self as op, OperationInfo};
 
 use super::admin::service;
 use super::keys::{self, SigningAlg};
-use super::reply::Reply;
+use super::reply::{Reply, direct, oauth_error};
 use super::state::{State, insert_bounded_by};
 
 /// The one credential configuration the mock's service offers.
@@ -153,13 +153,11 @@ fn action(action: &str, content: Option<String>) -> Reply {
 }
 
 fn forbidden(description: &str) -> Reply {
-    let content = json!({"error": "access_denied", "error_description": description});
-    action("FORBIDDEN", Some(content.to_string()))
+    direct("FORBIDDEN", oauth_error("access_denied", description))
 }
 
 fn bad_request(error: &str, description: &str) -> Reply {
-    let content = json!({"error": error, "error_description": description});
-    action("BAD_REQUEST", Some(content.to_string()))
+    direct("BAD_REQUEST", oauth_error(error, description))
 }
 
 fn caller_error(message: &str) -> Reply {

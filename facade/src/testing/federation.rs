@@ -32,7 +32,7 @@ use crate::operations::{self as op, OperationInfo};
 
 use super::admin::service;
 use super::keys::{self, SigningAlg};
-use super::reply::Reply;
+use super::reply::{Reply, answer, oauth_error};
 use super::state::{RegisteredClient, ResponseType, State};
 
 /// The media type of entity statements, as their `typ` (OpenID Federation §3).
@@ -59,17 +59,8 @@ pub(super) fn respond(state: &mut State, operation: &OperationInfo, body: &Value
     Some(reply)
 }
 
-/// An answer with `action`, `responseContent` when given, and a message.
-fn answer(action: &str, content: Option<String>, message: &str) -> Reply {
-    let mut answer = json!({"action": action, "resultMessage": message});
-    if let Some(content) = content {
-        answer["responseContent"] = json!(content);
-    }
-    Reply::json(200, answer)
-}
-
 fn bad_request(description: &str) -> Reply {
-    let content = json!({"error": "invalid_request", "error_description": description});
+    let content = oauth_error("invalid_request", description);
     answer("BAD_REQUEST", Some(content.to_string()), description)
 }
 

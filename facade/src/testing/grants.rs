@@ -23,7 +23,7 @@ use serde_json::{Value, json};
 
 use crate::operations::{self as op, OperationInfo};
 
-use super::reply::Reply;
+use super::reply::{Reply, answer, oauth_error};
 use super::request::Form;
 use super::state::{State, insert_bounded_by};
 
@@ -170,10 +170,10 @@ fn manage(state: &mut State, body: &Value) -> Reply {
         );
     };
     if !record.scopes.iter().any(|s| s == needed) {
-        let content = json!({
-            "error": "insufficient_scope",
-            "error_description": format!("The access token lacks the scope {needed}."),
-        });
+        let content = oauth_error(
+            "insufficient_scope",
+            &format!("The access token lacks the scope {needed}."),
+        );
         return answer(
             "FORBIDDEN",
             Some(content.to_string()),
@@ -187,7 +187,7 @@ fn manage(state: &mut State, body: &Value) -> Reply {
         .get(grant_id)
         .filter(|g| g.client_key == client_key);
     let Some(grant) = owned else {
-        let content = json!({"error": "not_found", "error_description": "No such grant."});
+        let content = oauth_error("not_found", "No such grant.");
         return answer("NOT_FOUND", Some(content.to_string()), "No such grant.");
     };
     if action == Some("QUERY") {
@@ -203,13 +203,4 @@ fn manage(state: &mut State, body: &Value) -> Reply {
         .tokens
         .retain(|t| t.grant_id.as_deref() != Some(grant_id));
     answer("NO_CONTENT", None, "The grant was revoked.")
-}
-
-/// A `/gm` answer with `action`, what to send back, and a message.
-fn answer(action: &str, content: Option<String>, message: &str) -> Reply {
-    let mut answer = json!({"action": action, "resultMessage": message});
-    if let Some(content) = content {
-        answer["responseContent"] = json!(content);
-    }
-    Reply::json(200, answer)
 }

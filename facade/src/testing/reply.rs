@@ -53,6 +53,16 @@ pub(super) fn direct(action: &str, content: Value) -> Reply {
     )
 }
 
+/// An answer with an `action`, the `responseContent` when there is one,
+/// and a `resultMessage` for the log.
+pub(super) fn answer(action: &str, content: Option<String>, message: &str) -> Reply {
+    let mut answer = json!({"action": action, "resultMessage": message});
+    if let Some(content) = content {
+        answer["responseContent"] = json!(content);
+    }
+    Reply::json(200, answer)
+}
+
 /// An OAuth error body, as Authlete puts it in `responseContent`.
 pub(super) fn oauth_error(error: &str, description: &str) -> Value {
     json!({ "error": error, "error_description": description })
