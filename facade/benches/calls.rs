@@ -161,6 +161,76 @@ fn ratio_table() {
     }
 }
 
+/// The paired table: one runtime, one server, the three clients side by
+/// side, their calls (one at a time) or batches (64 in flight) alternating
+/// in rotating order and each timed on its own; a round is `per_round`
+/// calls or batches of each variant, and its ratio compares the time each
+/// variant spent within it. Noise that lasts longer than one call or batch
+/// (another process, a frequency change) then falls on the three alike,
+/// which rounds of whole seconds per variant cannot promise on a shared
+/// machine. The first round warms the pools and is not counted.
+fn paired_table() {
+    let rounds: usize = std::env::var("RATIO_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(11);
+    println!(
+        "\npaired table ({rounds} rounds; calls or batches of the three variants alternate within a round; \
+         rates are medians, ratios are the median of the per-round ratios [min–max])"
+    );
+    println!(
+        "| mode | facade calls/s | generated calls/s | raw calls/s | facade/raw | generated/raw |"
+    );
+    println!("|---|---|---|---|---|---|");
+    let rt = runtime();
+    rt.block_on(async {
+        let server = support::start().await;
+        let c = support::clients(&server);
+        for (mode, per_round, in_flight) in
+            [("sequential", 1_000, 1), ("64 in flight", 40, IN_FLIGHT)]
+        {
+            let (mut f, mut g, mut r) = (Vec::new(), Vec::new(), Vec::new());
+            for round in 0..=rounds {
+                let mut spent = [Duration::ZERO; 3];
+                for turn in 0..per_round * 3 {
+                    let variant = (turn + turn / 3) % 3;
+                    let started = Instant::now();
+                    match variant {
+                        0 => join_all((0..in_flight).map(|_| support::via_facade(&c.facade))).await,
+                        1 => {
+                            join_all((0..in_flight).map(|_| support::via_generated(&c.generated)))
+                                .await
+                        }
+                        _ => {
+                            join_all((0..in_flight).map(|_| support::via_raw(&c.raw, &c.raw_url)))
+                                .await
+                        }
+                    };
+                    spent[variant] += started.elapsed();
+                }
+                if round == 0 {
+                    continue;
+                }
+                let rate = |d: Duration| (per_round * in_flight) as f64 / d.as_secs_f64();
+                f.push(rate(spent[0]));
+                g.push(rate(spent[1]));
+                r.push(rate(spent[2]));
+            }
+            let per_round =
+                |xs: &[f64]| -> Vec<f64> { xs.iter().zip(&r).map(|(x, r)| x / r).collect() };
+            let (fr, gr) = (per_round(&f), per_round(&g));
+            println!(
+                "| {mode} | {:.0} | {:.0} | {:.0} | {} | {} |",
+                median(f),
+                median(g),
+                median(r.clone()),
+                spread(fr),
+                spread(gr),
+            );
+        }
+    });
+}
+
 /// `median [min–max]` of some ratios.
 fn spread(xs: Vec<f64>) -> String {
     let min = xs.iter().copied().fold(f64::INFINITY, f64::min);
@@ -220,5 +290,8 @@ fn main() {
         benches();
         Criterion::default().configure_from_args().final_summary();
     }
-    ratio_table();
+    if std::env::var_os("PAIRED_ONLY").is_none() {
+        ratio_table();
+    }
+    paired_table();
 }

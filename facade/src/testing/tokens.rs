@@ -109,7 +109,7 @@ fn process(state: &mut State, body: &Value) -> Reply {
                 userinfo_claims: None,
             };
             let issued = mint(state, grant, false);
-            Reply::json(200, endpoint_answer(state, &issued, &client, None))
+            Reply::json(200, endpoint_answer(state, &issued, &client, None, None))
         }
         Some("authorization_code") => code_grant(state, &client, &form),
         Some("refresh_token") => refresh_grant(state, &client, &form),
@@ -146,7 +146,7 @@ fn approved(
     match mint_approved(state, &client.key, approval, grant_type, None) {
         Ok((issued, id_token)) => Reply::json(
             200,
-            endpoint_answer(state, &issued, client, id_token.as_deref()),
+            endpoint_answer(state, &issued, client, id_token.as_deref(), None),
         ),
         Err(reply) => reply,
     }
@@ -205,7 +205,7 @@ pub(super) fn pushed(
 ) -> Result<Value, Reply> {
     let claims = json!({ "urn:openid:params:jwt:claim:auth_req_id": auth_req_id });
     let (issued, id_token) = mint_approved(state, client_key, approval, "CIBA", Some(&claims))?;
-    let mut content = content(&issued, id_token.as_deref());
+    let mut content = content(&issued, id_token.as_deref(), None);
     content["auth_req_id"] = json!(auth_req_id);
     let mut fields = json!({
         "responseContent": content.to_string(),
@@ -351,8 +351,10 @@ impl Issued {
     }
 }
 
-/// The token endpoint's JSON for the client (RFC 6749 §5.1).
-fn content(issued: &Issued, id_token: Option<&str>) -> Value {
+/// The token endpoint's JSON for the client (RFC 6749 §5.1), with the
+/// grant's ID when the request created or updated one (Grant Management
+/// §5.4).
+fn content(issued: &Issued, id_token: Option<&str>, grant_id: Option<&str>) -> Value {
     let mut content = json!({
         "access_token": issued.access_token,
         "token_type": "Bearer",
@@ -367,6 +369,9 @@ fn content(issued: &Issued, id_token: Option<&str>) -> Value {
     if let Some(id_token) = id_token {
         content["id_token"] = json!(id_token);
     }
+    if let Some(grant_id) = grant_id {
+        content["grant_id"] = json!(grant_id);
+    }
     content
 }
 
@@ -376,7 +381,7 @@ fn content(issued: &Issued, id_token: Option<&str>) -> Value {
 fn issued_fields(state: &State, issued: &Issued, alias_used: bool) -> Value {
     let mut fields = state.client_identity(&issued.client_key);
     fields["action"] = json!("OK");
-    fields["responseContent"] = json!(content(issued, None).to_string());
+    fields["responseContent"] = json!(content(issued, None, None).to_string());
     fields["accessToken"] = json!(issued.access_token);
     fields["accessTokenExpiresAt"] = json!(issued.access_expires_at * 1000);
     fields["accessTokenDuration"] = json!(ACCESS_TOKEN_LIFETIME);
@@ -395,19 +400,23 @@ fn issued_fields(state: &State, issued: &Issued, alias_used: bool) -> Value {
 }
 
 /// `/auth/token`'s `OK`: the shared fields, plus the grant type, how the
-/// client authenticated, and the ID token if there is one.
+/// client authenticated, and the ID token and grant ID if there are any.
 fn endpoint_answer(
     state: &State,
     issued: &Issued,
     client: &Authenticated,
     id_token: Option<&str>,
+    grant_id: Option<&str>,
 ) -> Value {
     let mut answer = issued_fields(state, issued, client.alias_used);
-    answer["responseContent"] = json!(content(issued, id_token).to_string());
+    answer["responseContent"] = json!(content(issued, id_token, grant_id).to_string());
     answer["grantType"] = json!(issued.grant_type);
     answer["clientAuthMethod"] = json!(client.method);
     if let Some(id_token) = id_token {
         answer["idToken"] = json!(id_token);
+    }
+    if let Some(grant_id) = grant_id {
+        answer["grantId"] = json!(grant_id);
     }
     answer
 }
@@ -482,8 +491,7 @@ fn code_grant(state: &mut State, client: &Authenticated, form: &Form) -> Reply {
     } else {
         None
     };
-    let mut answer = endpoint_answer(state, &issued, client, id_token.as_deref());
-    if let Some(action) = &grant.request.grant {
+    let grant_id = grant.request.grant.as_ref().map(|action| {
         let grant_id = super::grants::apply(
             state,
             action,
@@ -498,14 +506,18 @@ fn code_grant(state: &mut State, client: &Authenticated, form: &Form) -> Reply {
         {
             record.grant_id = Some(grant_id.clone());
         }
-        let mut content: Value =
-            serde_json::from_str(answer["responseContent"].as_str().unwrap_or("{}"))
-                .unwrap_or_default();
-        content["grant_id"] = json!(grant_id);
-        answer["responseContent"] = json!(content.to_string());
-        answer["grantId"] = json!(grant_id);
-    }
-    Reply::json(200, answer)
+        grant_id
+    });
+    Reply::json(
+        200,
+        endpoint_answer(
+            state,
+            &issued,
+            client,
+            id_token.as_deref(),
+            grant_id.as_deref(),
+        ),
+    )
 }
 
 /// Checks the PKCE verifier against the code's challenge (RFC 7636 §4.6).
@@ -572,7 +584,7 @@ fn refresh_grant(state: &mut State, client: &Authenticated, form: &Form) -> Repl
     let mut issued = Issued::of(&state.tokens[index]);
     // The record keeps the grant's type; this answer is a refresh's.
     issued.grant_type = "REFRESH_TOKEN";
-    Reply::json(200, endpoint_answer(state, &issued, client, None))
+    Reply::json(200, endpoint_answer(state, &issued, client, None, None))
 }
 
 /// The open password ticket that `body` names, which this spends.
@@ -679,7 +691,7 @@ fn reissue(state: &State, body: &Value) -> Reply {
         json!({
             "action": "OK",
             "idToken": id_token,
-            "responseContent": content(&issued, Some(&id_token)).to_string(),
+            "responseContent": content(&issued, Some(&id_token), None).to_string(),
         }),
     )
 }

@@ -9,6 +9,23 @@ use wiremock::MockServer;
 pub const SERVICE: &str = "715948317";
 pub const TOKEN: &str = "sat-Xq3vTest-SECRET-9f2";
 
+/// One part of a compact JWT as JSON (0: the header, 1: the claims),
+/// unverified: for tests of what a token says; the relying-party libraries'
+/// tests check signatures.
+pub fn jwt_part(jwt: &str, index: usize) -> serde_json::Value {
+    use base64::Engine as _;
+    let part = jwt.split('.').nth(index).expect("a JWT part");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(part)
+        .expect("base64url");
+    serde_json::from_slice(&bytes).expect("JSON")
+}
+
+/// The claims of a JWT, unverified (see [`jwt_part`]).
+pub fn jwt_claims(jwt: &str) -> serde_json::Value {
+    jwt_part(jwt, 1)
+}
+
 /// A client for `server` with fast, jitter-free retries.
 pub fn client(server: &MockServer) -> Client {
     builder(server).build().expect("valid configuration")

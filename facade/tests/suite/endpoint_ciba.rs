@@ -11,6 +11,8 @@ use authlete::endpoint::ciba::{
 use authlete::testing::{MockAuthlete, MockClient};
 use authlete::{CibaFailReason, TokenAction};
 use serde_json::Value;
+
+use crate::common::jwt_claims;
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -309,16 +311,6 @@ async fn a_push_client_receives_its_tokens_or_the_refusal_at_its_endpoint() {
             "error_description": "The user denied the request.",
         })
     );
-}
-
-/// The claims of a JWT, unverified.
-fn jwt_claims(jwt: &str) -> Value {
-    use base64::Engine;
-    let payload = jwt.split('.').nth(1).expect("a payload");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload)
-        .expect("base64url");
-    serde_json::from_slice(&bytes).expect("JSON")
 }
 
 fn base64_basic(id: &str, secret: &str) -> String {

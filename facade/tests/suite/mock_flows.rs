@@ -16,6 +16,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
+use crate::common::{jwt_claims, jwt_part};
+
 const WEB: &str = "web-app";
 const WEB_SECRET: &str = "web-secret";
 const CALLBACK: &str = "https://app.example/cb";
@@ -128,16 +130,14 @@ async fn active(client: &Client, token: &str) -> bool {
 }
 
 fn id_token_claims(id_token: &str) -> Value {
-    let parts: Vec<&str> = id_token.split('.').collect();
-    assert_eq!(parts.len(), 3, "a JWT");
-    let header: Value =
-        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[0]).expect("b64")).expect("JSON");
+    assert_eq!(id_token.split('.').count(), 3, "a JWT");
+    let header = jwt_part(id_token, 0);
     assert_eq!(
         header["alg"], "RS256",
         "RS256 unless the client registered another"
     );
     assert!(header["kid"].is_string(), "a kid names the key");
-    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).expect("b64")).expect("JSON")
+    jwt_claims(id_token)
 }
 
 #[tokio::test]

@@ -39,6 +39,8 @@ use oauth2::{
 use serde_json::{Value, json};
 use url::Url;
 
+use crate::common::jwt_claims;
+
 /// The demo user, as typed into the login form.
 const USERNAME: &str = "alice";
 const PASSWORD: &str = "wonderland";
@@ -2394,17 +2396,6 @@ async fn a_federation_relying_party_registers_then_signs_alice_in() {
     assert_eq!(claims["aud"], RP);
     assert_eq!(claims["sub"], ALICE);
     provider.assert_logs_hold_none_of_at_least(6);
-}
-
-/// The claims of a JWT, unverified: the relying-party test checks
-/// signatures; this one what they say.
-fn jwt_claims(jwt: &str) -> Value {
-    use base64::Engine as _;
-    let payload = jwt.split('.').nth(1).expect("a payload");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload)
-        .expect("base64url");
-    serde_json::from_slice(&bytes).expect("JSON claims")
 }
 
 /// RFC 7591 registration by `openidconnect`'s registration client, then
