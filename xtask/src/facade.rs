@@ -74,7 +74,8 @@ struct Field {
 #[derive(Debug, Default)]
 struct Types {
     structs: BTreeMap<String, (Vec<Attribute>, Vec<Field>)>,
-    enums: BTreeSet<String>,
+    /// Each enum's wire values.
+    enums: BTreeMap<String, BTreeSet<String>>,
     /// The structs that implement `Default` (derived or by hand).
     defaults: BTreeSet<String>,
     /// The structs that keep the members the spec does not name in a
@@ -211,7 +212,15 @@ fn read_types(client_code: &str) -> Result<Types, XtaskError> {
             }
             Item::Enum(e) => {
                 types.names.push(e.ident.to_string());
-                types.enums.insert(e.ident.to_string());
+                let values = e
+                    .variants
+                    .iter()
+                    .map(|v| {
+                        crate::open_enums::serde_rename(&v.attrs)
+                            .unwrap_or_else(|| v.ident.to_string())
+                    })
+                    .collect();
+                types.enums.insert(e.ident.to_string(), values);
             }
             Item::Type(t) => types.names.push(t.ident.to_string()),
             Item::Impl(imp) => {
@@ -709,9 +718,18 @@ fn unused_entries(
     }
     for (generated, names) in &sem.enums {
         let now = names.name.as_deref().unwrap_or(generated);
-        if !types.enums.contains(now) {
+        let Some(values) = types.enums.get(now) else {
             notes.push(format!(
                 "enums.{generated}: the generated code has no such enum any more; the entry is unused (drop it)"
+            ));
+            continue;
+        };
+        // A name for a value Authlete dropped names nothing: said here, so
+        // that it is not kept for a value that no longer exists.
+        for wire in names.variants.keys().filter(|wire| !values.contains(*wire)) {
+            notes.push(format!(
+                "enums.{generated}.variants.{wire}: the enum has no such value any more; the \
+                 entry is unused (drop it)"
             ));
         }
     }

@@ -460,13 +460,38 @@ fn a_value_removed_from_the_spec_is_named_where_hand_written_code_uses_it() {
     assert_eq!(values.len(), before - 1, "the fragment had NATIVE_SSO");
     let spec_path = dir.join("authlete.yaml");
     std::fs::write(&spec_path, serde_yaml::to_string(&spec).expect("yaml")).expect("write");
-    std::fs::copy(
-        root().join("openapi/semantics.yaml"),
-        dir.join("semantics.yaml"),
-    )
-    .expect("copy");
+    // A name decided for the dropped value, and one for a value still there.
+    let decided =
+        std::fs::read_to_string(root().join("openapi/semantics.yaml")).expect("semantics");
+    let entry = "  TokenResponseAction:\n    name: TokenAction\n";
+    assert!(
+        decided.contains(entry),
+        "semantics names TokenResponseAction"
+    );
+    let decided = decided.replacen(
+        entry,
+        &format!(
+            "{entry}    variants:\n      NATIVE_SSO: NativeSignOn\n      PASSWORD: Password\n"
+        ),
+        1,
+    );
+    std::fs::write(dir.join("semantics.yaml"), decided).expect("write");
 
     let plan = xtask::pipeline::plan(&spec_path, "authlete.yaml").expect("generates");
+    let stale: Vec<&String> = plan
+        .notes
+        .iter()
+        .filter(|n| n.contains(".variants."))
+        .collect();
+    assert_eq!(
+        stale,
+        [
+            &"enums.TokenResponseAction.variants.NATIVE_SSO: the enum has no such value any more; \
+           the entry is unused (drop it)"
+                .to_owned()
+        ],
+        "the name for the dropped value, and only it, is a note"
+    );
     let problems = plan.enum_uses(&root().join("facade"));
     let endpoint = std::fs::read_to_string(root().join("facade/src/endpoint/token.rs"))
         .expect("token endpoint");

@@ -28,11 +28,11 @@ pub(super) fn model(
             .filter(|n| !bodies.contains(n.as_str()) && *n != "ResultBody")
     };
     let structs: Vec<syn::Ident> = shared()
-        .filter(|n| !types.enums.contains(*n))
+        .filter(|n| !types.enums.contains_key(*n))
         .map(|n| format_ident!("{n}"))
         .collect();
     let mut enums: Vec<syn::Ident> = shared()
-        .filter(|n| types.enums.contains(*n))
+        .filter(|n| types.enums.contains_key(*n))
         .map(|n| format_ident!("{n}"))
         .collect();
     if !types.enums.is_empty() {

@@ -209,7 +209,7 @@ pub(super) fn emit_response(
 
 /// The accessor's return type and body for `self.body.<field>`.
 fn accessor(target: &Shape, field: &syn::Ident, types: &Types) -> (TokenStream, TokenStream) {
-    let is_enum = |s: &Shape| matches!(s, Shape::Named(n) if types.enums.contains(n));
+    let is_enum = |s: &Shape| matches!(s, Shape::Named(n) if types.enums.contains_key(n));
     match target {
         Shape::Text => (quote!(&str), quote!(&self.body.#field)),
         Shape::Scalar(i) => (quote!(#i), quote!(self.body.#field)),
