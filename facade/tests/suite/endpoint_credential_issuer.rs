@@ -162,6 +162,37 @@ async fn refusals_and_documents() {
     assert_eq!(endpoint.metadata(post).await.status(), 405);
 }
 
+/// The parse answers do not name the token's user, so the endpoint asks
+/// introspection; when Authlete cannot answer that, the wallet gets a 500
+/// and nothing is issued or deferred in alice's name as if she were nobody.
+#[tokio::test]
+async fn a_failed_introspection_is_a_500_not_a_credential_for_nobody() {
+    let authlete = MockAuthlete::start().await.expect("mock");
+    let (token, endpoint) = alice_and_endpoint(&authlete).await;
+    authlete.script(&PARSE_SINGLE, parse_ok());
+    authlete.script(
+        &authlete::operations::introspection::PROCESS,
+        MockReply::error(400, "A001201", "the introspection call was refused"),
+    );
+    let answer = endpoint.credential(post("/credential", &token, "{}")).await;
+    assert_eq!(answer.status(), 500, "{}", answer.body());
+    assert!(
+        authlete.requests_to(&ISSUE_SINGLE).is_empty(),
+        "no order was sent"
+    );
+
+    // With introspection answering again, alice gets her credential.
+    authlete.script(&PARSE_SINGLE, parse_ok());
+    let issued = endpoint.credential(post("/credential", &token, "{}")).await;
+    let order = authlete.requests_to(&ISSUE_SINGLE)[0].json();
+    assert_eq!(
+        order["order"]["credentialPayload"],
+        r#"{"given_name":"Alice"}"#,
+        "{}",
+        issued.body()
+    );
+}
+
 /// A token for alice, from the stand-in, and the endpoint with `Names`.
 async fn alice_and_endpoint(authlete: &MockAuthlete) -> (String, CredentialIssuerEndpoint<Names>) {
     authlete.register(MockClient::new("wallet"));

@@ -47,7 +47,10 @@ impl<D: CredentialDelegate> CredentialIssuerEndpoint<D> {
         let Some(info) = parsed.info() else {
             return no_info(PARSE_SINGLE.id);
         };
-        let subject = self.subject_of(&wallet.token).await;
+        let subject = match self.subject_of(&wallet.token).await {
+            Ok(subject) => subject,
+            Err(refusal) => return refusal,
+        };
         let decision = self.delegate.credential(subject.as_deref(), info).await;
         let sent = issuer
             .issue_single(wallet.token.as_str(), order(info, decision))
@@ -76,7 +79,10 @@ impl<D: CredentialDelegate> CredentialIssuerEndpoint<D> {
             Ok(parsed) => parsed,
             Err(refusal) => return refusal,
         };
-        let subject = self.subject_of(&wallet.token).await;
+        let subject = match self.subject_of(&wallet.token).await {
+            Ok(subject) => subject,
+            Err(refusal) => return refusal,
+        };
         let mut orders = Vec::with_capacity(parsed.info().len());
         for info in parsed.info() {
             let decision = self.delegate.credential(subject.as_deref(), info).await;
@@ -113,7 +119,10 @@ impl<D: CredentialDelegate> CredentialIssuerEndpoint<D> {
         let Some(info) = parsed.info() else {
             return no_info(PARSE_DEFERRED.id);
         };
-        let subject = self.subject_of(&wallet.token).await;
+        let subject = match self.subject_of(&wallet.token).await {
+            Ok(subject) => subject,
+            Err(refusal) => return refusal,
+        };
         let decision = self.delegate.credential(subject.as_deref(), info).await;
         if decision == CredentialDecision::Defer {
             let pending = serde_json::json!({
@@ -127,23 +136,31 @@ impl<D: CredentialDelegate> CredentialIssuerEndpoint<D> {
     }
 
     /// The access token's subject, from introspection when that group is
-    /// on (the parse answers do not carry it).
-    async fn subject_of(&self, token: &str) -> Option<String> {
+    /// on (the parse answers do not carry it), or the 500 when Authlete
+    /// could not be asked: asking the delegate as if the token spoke for
+    /// nobody would defer or refuse a credential its user is owed.
+    #[allow(
+        clippy::result_large_err,
+        reason = "the error is the response, sent at once; boxing it would only add an allocation"
+    )]
+    async fn subject_of(&self, token: &str) -> Result<Option<String>, http::Response<String>> {
         #[cfg(feature = "introspection")]
         {
+            use crate::endpoint::failure::outage;
+            use crate::operations::introspection::PROCESS;
             let answer = self
                 .client
                 .introspection()
                 .process(token)
                 .send()
                 .await
-                .ok()?;
-            answer.subject().map(str::to_owned)
+                .map_err(|error| outage(PROCESS.id, &error))?;
+            Ok(answer.subject().map(str::to_owned))
         }
         #[cfg(not(feature = "introspection"))]
         {
             let _ = token;
-            None
+            Ok(None)
         }
     }
 }
