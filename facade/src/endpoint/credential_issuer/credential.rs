@@ -4,10 +4,11 @@
 
 use http::{Method, StatusCode};
 
-use super::verdict::{go_on, settle};
+use super::verdict::{Answer, go_on, settle};
 use super::{CredentialDecision, CredentialDelegate, CredentialIssuerEndpoint};
 use crate::endpoint::failure::{method_not_allowed, unexpected_action, unreadable_body};
 use crate::endpoint::request::access_token;
+use crate::error::Error;
 use crate::http_response::{challenge_response, json_response, server_error};
 use crate::model::{CredentialIssuanceOrder, CredentialRequestInfo};
 use crate::operations::credential_issuer::{
@@ -18,10 +19,11 @@ use crate::operations::credential_issuer::{
 /// endpoint again.
 const PENDING_INTERVAL: u64 = 5;
 
-/// A wallet's POST: its access token and its JSON body.
-struct WalletRequest {
+/// Who is asking: the access token of a wallet's request, and the user it
+/// speaks for, if introspection says.
+struct Wallet {
     token: String,
-    content: String,
+    subject: Option<String>,
 }
 
 impl<D: CredentialDelegate> CredentialIssuerEndpoint<D> {
@@ -31,27 +33,20 @@ impl<D: CredentialDelegate> CredentialIssuerEndpoint<D> {
         &self,
         request: http::Request<B>,
     ) -> http::Response<String> {
-        let wallet = match read(request) {
-            Ok(wallet) => wallet,
-            Err(refusal) => return refusal,
-        };
         let issuer = self.client.credential_issuer();
-        let sent = issuer
-            .parse_single(wallet.token.as_str(), wallet.content.as_str())
-            .send()
-            .await;
-        let parsed = match go_on(PARSE_SINGLE.id, sent) {
+        let parse =
+            async |token: &str, content: &str| issuer.parse_single(token, content).send().await;
+        let (wallet, parsed) = match self.parsed(request, PARSE_SINGLE.id, parse).await {
             Ok(parsed) => parsed,
             Err(refusal) => return refusal,
         };
         let Some(info) = parsed.info() else {
             return no_info(PARSE_SINGLE.id);
         };
-        let subject = match self.subject_of(&wallet.token).await {
-            Ok(subject) => subject,
-            Err(refusal) => return refusal,
-        };
-        let decision = self.delegate.credential(subject.as_deref(), info).await;
+        let decision = self
+            .delegate
+            .credential(wallet.subject.as_deref(), info)
+            .await;
         let sent = issuer
             .issue_single(wallet.token.as_str(), order(info, decision))
             .send()
@@ -66,26 +61,19 @@ impl<D: CredentialDelegate> CredentialIssuerEndpoint<D> {
         &self,
         request: http::Request<B>,
     ) -> http::Response<String> {
-        let wallet = match read(request) {
-            Ok(wallet) => wallet,
-            Err(refusal) => return refusal,
-        };
         let issuer = self.client.credential_issuer();
-        let sent = issuer
-            .parse_batch(wallet.token.as_str(), wallet.content.as_str())
-            .send()
-            .await;
-        let parsed = match go_on(PARSE_BATCH.id, sent) {
+        let parse =
+            async |token: &str, content: &str| issuer.parse_batch(token, content).send().await;
+        let (wallet, parsed) = match self.parsed(request, PARSE_BATCH.id, parse).await {
             Ok(parsed) => parsed,
-            Err(refusal) => return refusal,
-        };
-        let subject = match self.subject_of(&wallet.token).await {
-            Ok(subject) => subject,
             Err(refusal) => return refusal,
         };
         let mut orders = Vec::with_capacity(parsed.info().len());
         for info in parsed.info() {
-            let decision = self.delegate.credential(subject.as_deref(), info).await;
+            let decision = self
+                .delegate
+                .credential(wallet.subject.as_deref(), info)
+                .await;
             orders.push(order(info, decision));
         }
         let sent = issuer
@@ -103,27 +91,20 @@ impl<D: CredentialDelegate> CredentialIssuerEndpoint<D> {
         &self,
         request: http::Request<B>,
     ) -> http::Response<String> {
-        let wallet = match read(request) {
-            Ok(wallet) => wallet,
-            Err(refusal) => return refusal,
-        };
         let issuer = self.client.credential_issuer();
-        let sent = issuer
-            .parse_deferred(wallet.token.as_str(), wallet.content.as_str())
-            .send()
-            .await;
-        let parsed = match go_on(PARSE_DEFERRED.id, sent) {
+        let parse =
+            async |token: &str, content: &str| issuer.parse_deferred(token, content).send().await;
+        let (wallet, parsed) = match self.parsed(request, PARSE_DEFERRED.id, parse).await {
             Ok(parsed) => parsed,
             Err(refusal) => return refusal,
         };
         let Some(info) = parsed.info() else {
             return no_info(PARSE_DEFERRED.id);
         };
-        let subject = match self.subject_of(&wallet.token).await {
-            Ok(subject) => subject,
-            Err(refusal) => return refusal,
-        };
-        let decision = self.delegate.credential(subject.as_deref(), info).await;
+        let decision = self
+            .delegate
+            .credential(wallet.subject.as_deref(), info)
+            .await;
         if decision == CredentialDecision::Defer {
             let pending = serde_json::json!({
                 "error": "issuance_pending",
@@ -133,6 +114,26 @@ impl<D: CredentialDelegate> CredentialIssuerEndpoint<D> {
         }
         let sent = issuer.issue_deferred(order(info, decision)).send().await;
         settle(ISSUE_DEFERRED.id, sent)
+    }
+
+    /// The steps every credential endpoint starts with: read the wallet's
+    /// request, have Authlete `parse` it (with the access token and the
+    /// body), and name the token's user; or the response that ends the
+    /// request at the first step that refuses it.
+    #[allow(
+        clippy::result_large_err,
+        reason = "the error is the response, sent at once; boxing it would only add an allocation"
+    )]
+    async fn parsed<B: AsRef<[u8]>, R: Answer>(
+        &self,
+        request: http::Request<B>,
+        operation: &str,
+        parse: impl AsyncFnOnce(&str, &str) -> Result<R, Error>,
+    ) -> Result<(Wallet, R), http::Response<String>> {
+        let (token, content) = read(request)?;
+        let parsed = go_on(operation, parse(&token, &content).await)?;
+        let subject = self.subject_of(&token).await?;
+        Ok((Wallet { token, subject }, parsed))
     }
 
     /// The access token's subject, from introspection when that group is
@@ -174,7 +175,7 @@ impl<D: CredentialDelegate> CredentialIssuerEndpoint<D> {
 )]
 fn read<B: AsRef<[u8]>>(
     request: http::Request<B>,
-) -> Result<WalletRequest, http::Response<String>> {
+) -> Result<(String, String), http::Response<String>> {
     let (parts, body) = request.into_parts();
     if parts.method != Method::POST {
         return Err(method_not_allowed("POST"));
@@ -191,10 +192,7 @@ fn read<B: AsRef<[u8]>>(
         Err(()) => return Err(unreadable_body()),
     };
     let content = std::str::from_utf8(body.as_ref()).map_err(|_| unreadable_body())?;
-    Ok(WalletRequest {
-        token: token.as_str().to_owned(),
-        content: content.to_owned(),
-    })
+    Ok((token.as_str().to_owned(), content.to_owned()))
 }
 
 /// The order Authlete issues by, for the request `info` describes.
