@@ -121,18 +121,12 @@ fn measure(variant: Variant, calls: usize, in_flight: usize) -> f64 {
 /// The ratio table: interleaved rounds in rotating order; medians of the
 /// rates, and medians (with min–max) of the ratios taken within each round.
 fn ratio_table() {
-    let rounds: usize = std::env::var("RATIO_ROUNDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(11);
+    let rounds = rounds();
     println!(
         "\nratio table ({rounds} interleaved rounds, each variant on a fresh runtime, server and client; \
          rates are medians, ratios are the median of the per-round ratios [min–max])"
     );
-    println!(
-        "| mode | facade calls/s | generated calls/s | raw calls/s | facade/raw | generated/raw |"
-    );
-    println!("|---|---|---|---|---|---|");
+    print_head();
     for (mode, calls, in_flight) in [
         ("sequential", 4_000, 1),
         ("64 in flight", 12_800, IN_FLIGHT),
@@ -147,17 +141,7 @@ fn ratio_table() {
                 }
             }
         }
-        let per_round =
-            |xs: &[f64]| -> Vec<f64> { xs.iter().zip(&r).map(|(x, r)| x / r).collect() };
-        let (fr, gr) = (per_round(&f), per_round(&g));
-        println!(
-            "| {mode} | {:.0} | {:.0} | {:.0} | {} | {} |",
-            median(f),
-            median(g),
-            median(r.clone()),
-            spread(fr),
-            spread(gr),
-        );
+        print_row(mode, f, g, r);
     }
 }
 
@@ -170,18 +154,12 @@ fn ratio_table() {
 /// which rounds of whole seconds per variant cannot promise on a shared
 /// machine. The first round warms the pools and is not counted.
 fn paired_table() {
-    let rounds: usize = std::env::var("RATIO_ROUNDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(11);
+    let rounds = rounds();
     println!(
         "\npaired table ({rounds} rounds; calls or batches of the three variants alternate within a round; \
          rates are medians, ratios are the median of the per-round ratios [min–max])"
     );
-    println!(
-        "| mode | facade calls/s | generated calls/s | raw calls/s | facade/raw | generated/raw |"
-    );
-    println!("|---|---|---|---|---|---|");
+    print_head();
     let rt = runtime();
     rt.block_on(async {
         let server = support::start().await;
@@ -216,19 +194,40 @@ fn paired_table() {
                 g.push(rate(spent[1]));
                 r.push(rate(spent[2]));
             }
-            let per_round =
-                |xs: &[f64]| -> Vec<f64> { xs.iter().zip(&r).map(|(x, r)| x / r).collect() };
-            let (fr, gr) = (per_round(&f), per_round(&g));
-            println!(
-                "| {mode} | {:.0} | {:.0} | {:.0} | {} | {} |",
-                median(f),
-                median(g),
-                median(r.clone()),
-                spread(fr),
-                spread(gr),
-            );
+            print_row(mode, f, g, r);
         }
     });
+}
+
+/// `RATIO_ROUNDS`, 11 when unset.
+fn rounds() -> usize {
+    std::env::var("RATIO_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(11)
+}
+
+/// The columns of both tables.
+fn print_head() {
+    println!(
+        "| mode | facade calls/s | generated calls/s | raw calls/s | facade/raw | generated/raw |"
+    );
+    println!("|---|---|---|---|---|---|");
+}
+
+/// One row of a table: the rates' medians, and the ratios to raw taken
+/// round by round.
+fn print_row(mode: &str, f: Vec<f64>, g: Vec<f64>, r: Vec<f64>) {
+    let per_round = |xs: &[f64]| -> Vec<f64> { xs.iter().zip(&r).map(|(x, r)| x / r).collect() };
+    let (fr, gr) = (per_round(&f), per_round(&g));
+    println!(
+        "| {mode} | {:.0} | {:.0} | {:.0} | {} | {} |",
+        median(f),
+        median(g),
+        median(r.clone()),
+        spread(fr),
+        spread(gr),
+    );
 }
 
 /// `median [min–max]` of some ratios.
