@@ -74,7 +74,7 @@ struct Field {
 #[derive(Debug, Default)]
 struct Types {
     structs: BTreeMap<String, (Vec<Attribute>, Vec<Field>)>,
-    /// Each enum's wire values.
+    /// Each enum's wire values (the `rename` of its variants).
     enums: BTreeMap<String, BTreeSet<String>>,
     /// The structs that implement `Default` (derived or by hand).
     defaults: BTreeSet<String>,
@@ -212,13 +212,12 @@ fn read_types(client_code: &str) -> Result<Types, XtaskError> {
             }
             Item::Enum(e) => {
                 types.names.push(e.ident.to_string());
+                // The wire values as `open_enums` names them: by the
+                // `rename` of each variant (the catch-all has none).
                 let values = e
                     .variants
                     .iter()
-                    .map(|v| {
-                        crate::open_enums::serde_rename(&v.attrs)
-                            .unwrap_or_else(|| v.ident.to_string())
-                    })
+                    .filter_map(|v| crate::open_enums::serde_rename(&v.attrs))
                     .collect();
                 types.enums.insert(e.ident.to_string(), values);
             }
