@@ -232,7 +232,7 @@ pub async fn observe_with<F: Future>(
 ///
 /// A plain function around `poll_fn` rather than an `async fn`: an `async`
 /// body keeps room for the response both as its argument and as what it
-/// moved into the body's future (944 bytes where this is about half), and
+/// moved into the body's future (944 bytes, where this is 264), and
 /// every operation's future is built around the largest thing it awaits.
 pub fn decode<T: serde::de::DeserializeOwned, E>(
     response: reqwest::Response,

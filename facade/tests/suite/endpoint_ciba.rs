@@ -11,10 +11,10 @@ use authlete::endpoint::ciba::{
 use authlete::testing::{MockAuthlete, MockClient};
 use authlete::{CibaFailReason, TokenAction};
 use serde_json::Value;
-
-use crate::common::jwt_claims;
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::common::jwt_claims;
 
 /// Knows one user, and remembers whose device it reached.
 #[derive(Debug, Default)]
