@@ -146,16 +146,15 @@ where
                 Some(call) => {
                     // The deadline is kept here rather than in reqwest so
                     // that it holds for a caller-supplied `reqwest::Client`
-                    // too, covers reading an error body, and costs no
-                    // allocation per call.
+                    // too and covers reading an error body; the client's
+                    // one timer serves every attempt (`deadline`).
                     let deadline = attempt_started
                         .checked_add(timeout)
                         .unwrap_or_else(|| attempt_started + FAR_FUTURE);
-                    match tokio::time::timeout_at(
-                        deadline,
-                        attempt_once(inner, op, number, options, call),
-                    )
-                    .await
+                    match inner
+                        .clock
+                        .bound(deadline, attempt_once(inner, op, number, options, call))
+                        .await
                     {
                         Ok(done) => done,
                         Err(_) => (
@@ -238,7 +237,7 @@ where
 }
 
 /// A deadline for a timeout too long to add to an instant (what
-/// `tokio::time::timeout` falls back to): about 30 years.
+/// `tokio::time::timeout` would fall back to): about 30 years.
 const FAR_FUTURE: Duration = Duration::from_secs(86_400 * 365 * 30);
 
 /// [`execute`] for the operations whose request is the service ID in the

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::config::ClientBuilder;
 use crate::credentials::ServiceTokenProvider;
+use crate::deadline::Clock;
 use crate::error::Error;
 use crate::observer::Observers;
 use crate::retry::RetryPolicy;
@@ -48,6 +49,9 @@ pub(crate) struct Inner {
     pub(crate) provider: Option<Arc<dyn ServiceTokenProvider>>,
     /// Called around every attempt.
     pub(crate) observers: Observers,
+    /// The one timer behind every attempt's deadline; shared by clones and
+    /// by [`Client::for_service`]'s clients.
+    pub(crate) clock: Arc<Clock>,
 }
 
 impl fmt::Debug for Client {

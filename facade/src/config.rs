@@ -15,6 +15,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::client::{Client, Inner};
 use crate::credentials::{Credentials, ServiceTokenProvider, authorization_header};
+use crate::deadline::Clock;
 use crate::error::Error;
 use crate::observer::CallObserver;
 use crate::retry::RetryPolicy;
@@ -316,6 +317,7 @@ impl ClientBuilder {
             retry: self.retry.unwrap_or_default(),
             provider,
             observers: self.observers.into(),
+            clock: Clock::new(),
         }))
     }
 }

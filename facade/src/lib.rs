@@ -69,6 +69,7 @@ mod call;
 mod client;
 mod config;
 mod credentials;
+mod deadline;
 mod document;
 pub mod endpoint;
 mod enums;

@@ -1,0 +1,459 @@
+//! Attempt deadlines that share one timer per client.
+//!
+//! `tokio::time::timeout` arms a timer of its own for every call: it enters
+//! the runtime's timer wheel under a lock when the call first waits, leaves
+//! it under the lock again when the call ends, and wakes the runtime's
+//! driver whenever the wheel was empty. With 64 calls in flight that cost
+//! about two points of calls per second (BENCHMARKS.md, issue 18.7), though
+//! almost no call ever reaches its deadline.
+//!
+//! A client's attempts mostly share one timeout, so their deadlines come in
+//! the order the attempts started. One timer per client, armed for the
+//! earliest deadline listed, therefore serves them all: an attempt that has
+//! to wait only lists its deadline and waker ([`Clock`]), and the timer is
+//! re-armed about once per timeout rather than once per call. Deadlines keep
+//! their exact instants; nothing is rounded.
+//!
+//! The timer belongs to the runtime that first waited on it. An attempt on
+//! any other runtime gets a timer of its own, as before: a timer is only
+//! driven while its runtime runs, and a deadline must not depend on another
+//! runtime being busy.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
+use std::task::{Context, Poll, Wake, Waker};
+
+use slab::Slab;
+use tokio::runtime::{Handle, Id};
+use tokio::time::{Instant, Sleep};
+
+/// The deadlines of one client's waiting attempts, and the one timer that
+/// wakes them.
+pub(crate) struct Clock {
+    /// The runtime whose driver runs the timer: the first one that waited.
+    runtime: OnceLock<Id>,
+    /// Whether the timer is set; read without the lock on every wait, so
+    /// that an attempt notices when it has to set it (see [`Clock::fire`]).
+    armed: AtomicBool,
+    /// What the timer wakes when it goes off.
+    alarm: Waker,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    waiting: Slab<Waiting>,
+    /// Created by the first attempt that waits, inside its runtime.
+    timer: Option<Pin<Box<Sleep>>>,
+    /// The deadline the timer is set for.
+    armed_for: Option<Instant>,
+}
+
+struct Waiting {
+    deadline: Instant,
+    waker: Waker,
+    /// Woken because its deadline passed; no reason to wake it again.
+    told: bool,
+}
+
+/// The timer's waker. It holds the clock weakly: the clock holds the timer,
+/// and the timer its waker.
+struct Alarm(Weak<Clock>);
+
+impl Wake for Alarm {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        if let Some(clock) = self.0.upgrade() {
+            clock.fire();
+        }
+    }
+}
+
+impl Clock {
+    /// A clock with nothing listed and no timer yet.
+    pub(crate) fn new() -> Arc<Self> {
+        Arc::new_cyclic(|clock| Clock {
+            runtime: OnceLock::new(),
+            armed: AtomicBool::new(false),
+            alarm: Waker::from(Arc::new(Alarm(clock.clone()))),
+            state: Mutex::default(),
+        })
+    }
+
+    /// Runs `attempt` until it ends or `deadline` passes (`Err(Elapsed)`).
+    pub(crate) fn bound<F: Future>(&self, deadline: Instant, attempt: F) -> Bounded<'_, F> {
+        Bounded {
+            attempt,
+            deadline,
+            clock: self,
+            wait: Wait::Unlisted,
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        // Nothing panics while the lock is held but a broken allocator; the
+        // list is still whole if one did.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Lists an attempt that has to wait, or gives it a timer of its own if
+    /// this clock's timer runs on another runtime.
+    fn list(&self, deadline: Instant, cx: &mut Context<'_>) -> Wait<'_> {
+        let ours = Handle::try_current().is_ok_and(|handle| {
+            let here = handle.id();
+            *self.runtime.get_or_init(|| here) == here
+        });
+        if !ours {
+            let mut own = Box::pin(tokio::time::sleep_until(deadline));
+            // Registers the waker; the deadline was checked a moment ago.
+            let _ = own.as_mut().poll(cx);
+            return Wait::Own(own);
+        }
+        let waker = cx.waker().clone();
+        let mut state = self.state();
+        let key = state.waiting.insert(Waiting {
+            deadline,
+            waker: waker.clone(),
+            told: false,
+        });
+        if state.armed_for.is_none_or(|at| deadline < at) {
+            self.arm(state);
+        }
+        Wait::Listed(Listed {
+            clock: self,
+            key,
+            waker,
+        })
+    }
+
+    /// Sets the timer for the earliest deadline not yet told, telling first
+    /// any attempt whose deadline passed while the timer was not set.
+    fn arm(&self, mut state: MutexGuard<'_, State>) {
+        let mut wake = Vec::new();
+        loop {
+            tell_due(&mut state.waiting, Instant::now(), &mut wake);
+            let Some(at) = earliest(&state.waiting).map(|(_, at)| at) else {
+                break;
+            };
+            let timer = state
+                .timer
+                .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(at)));
+            timer.as_mut().reset(at);
+            // Unbudgeted: a task out of its cooperative budget would otherwise
+            // get `Pending` and the alarm woken at once, while the lock is held.
+            let poll_once = std::future::poll_fn(|cx| Poll::Ready(timer.as_mut().poll(cx)));
+            let mut alarm = Context::from_waker(&self.alarm);
+            let gone_off =
+                match std::pin::pin!(tokio::task::unconstrained(poll_once)).poll(&mut alarm) {
+                    Poll::Ready(polled) => polled.is_ready(),
+                    Poll::Pending => false,
+                };
+            // Gone off already: `at` passed since it was read; tell again.
+            if !gone_off {
+                state.armed_for = Some(at);
+                self.armed.store(true, Ordering::Release);
+                break;
+            }
+        }
+        drop(state);
+        for waker in wake {
+            waker.wake();
+        }
+    }
+
+    /// The timer went off: wakes every attempt whose deadline has passed,
+    /// and the one with the earliest deadline still ahead, whose next poll
+    /// sets the timer again.
+    ///
+    /// The timer is not set again here: this runs inside the runtime's
+    /// driver, possibly as it shuts down, where a timer must not be polled.
+    fn fire(&self) {
+        let mut wake = Vec::new();
+        {
+            let mut state = self.state();
+            state.armed_for = None;
+            self.armed.store(false, Ordering::Release);
+            tell_due(&mut state.waiting, Instant::now(), &mut wake);
+            if let Some((key, _)) = earliest(&state.waiting) {
+                wake.push(state.waiting[key].waker.clone());
+            }
+        }
+        for waker in wake {
+            waker.wake();
+        }
+    }
+}
+
+/// Marks every attempt whose deadline is past as told, and collects its
+/// waker.
+fn tell_due(waiting: &mut Slab<Waiting>, now: Instant, wake: &mut Vec<Waker>) {
+    for (_, waiting) in waiting.iter_mut() {
+        if waiting.deadline <= now && !waiting.told {
+            waiting.told = true;
+            wake.push(waiting.waker.clone());
+        }
+    }
+}
+
+/// The waiting attempt with the earliest deadline not yet told.
+fn earliest(waiting: &Slab<Waiting>) -> Option<(usize, Instant)> {
+    waiting
+        .iter()
+        .filter(|(_, w)| !w.told)
+        .map(|(key, w)| (key, w.deadline))
+        .min_by_key(|(_, at)| *at)
+}
+
+/// An attempt's place in a [`Clock`]'s list; leaving it unlists the
+/// attempt.
+struct Listed<'c> {
+    clock: &'c Clock,
+    key: usize,
+    /// The waker listed, to tell without the lock whether it changed.
+    waker: Waker,
+}
+
+impl Listed<'_> {
+    /// Called on each wait after the first.
+    fn wait_again(&mut self, cx: &mut Context<'_>) {
+        let moved = !self.waker.will_wake(cx.waker());
+        let unarmed = !self.clock.armed.load(Ordering::Acquire);
+        if !moved && !unarmed {
+            return;
+        }
+        let mut state = self.clock.state();
+        if moved {
+            self.waker = cx.waker().clone();
+            if let Some(waiting) = state.waiting.get_mut(self.key) {
+                waiting.waker = self.waker.clone();
+            }
+        }
+        if state.armed_for.is_none() {
+            self.clock.arm(state);
+        }
+    }
+}
+
+impl Drop for Listed<'_> {
+    fn drop(&mut self) {
+        let mut state = self.clock.state();
+        state.waiting.try_remove(self.key);
+        // The attempt that `fire` woke to set the timer again may be dropped
+        // instead of polled: pass the task on to the next one.
+        if state.armed_for.is_none()
+            && let Some((key, _)) = earliest(&state.waiting)
+        {
+            let next = state.waiting[key].waker.clone();
+            drop(state);
+            next.wake();
+        }
+    }
+}
+
+enum Wait<'c> {
+    /// Not waited yet.
+    Unlisted,
+    Listed(Listed<'c>),
+    /// On another runtime than the clock's timer.
+    Own(Pin<Box<Sleep>>),
+}
+
+/// The deadline passed before the attempt ended.
+#[derive(Debug)]
+pub(crate) struct Elapsed;
+
+pin_project_lite::pin_project! {
+    /// An attempt bound by a deadline: see [`Clock::bound`].
+    pub(crate) struct Bounded<'c, F> {
+        #[pin]
+        attempt: F,
+        deadline: Instant,
+        clock: &'c Clock,
+        wait: Wait<'c>,
+    }
+}
+
+impl<F: Future> Future for Bounded<'_, F> {
+    type Output = Result<F::Output, Elapsed>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        // The attempt first, as `tokio::time::timeout` does: one that ends as
+        // its deadline passes has ended.
+        if let Poll::Ready(output) = this.attempt.poll(cx) {
+            return Poll::Ready(Ok(output));
+        }
+        if Instant::now() >= *this.deadline {
+            return Poll::Ready(Err(Elapsed));
+        }
+        match this.wait {
+            Wait::Unlisted => *this.wait = this.clock.list(*this.deadline, cx),
+            Wait::Listed(listed) => listed.wait_again(cx),
+            Wait::Own(own) => {
+                if own.as_mut().poll(cx).is_ready() {
+                    return Poll::Ready(Err(Elapsed));
+                }
+            }
+        }
+        Poll::Pending
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Real time, in tens of milliseconds: tokio's paused clock needs its
+    //! `test-util` feature, which would also slow every clock read in the
+    //! benchmarks built with the same dev-dependencies. No test asserts how
+    //! soon a deadline fires, only that it does and in what order.
+
+    use std::sync::atomic::AtomicUsize;
+    use std::time::Duration;
+
+    use super::*;
+
+    const SHORT: Duration = Duration::from_millis(30);
+
+    /// A waker that counts its wakes.
+    #[derive(Default)]
+    struct Count(AtomicUsize);
+
+    impl Wake for Count {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    fn counted() -> (Arc<Count>, Waker) {
+        let count = Arc::new(Count::default());
+        (count.clone(), Waker::from(count))
+    }
+
+    fn wakes(count: &Count) -> usize {
+        count.0.load(Ordering::SeqCst)
+    }
+
+    fn poll_with<F: Future>(future: Pin<&mut F>, waker: &Waker) -> Poll<F::Output> {
+        future.poll(&mut Context::from_waker(waker))
+    }
+
+    #[tokio::test]
+    async fn an_attempt_that_ends_in_time_ends_well_and_leaves_no_entry() {
+        let clock = Clock::new();
+        let answer = clock
+            .bound(Instant::now() + Duration::from_secs(30), async {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+                7
+            })
+            .await;
+        assert_eq!(answer.ok(), Some(7));
+        assert!(clock.state().waiting.is_empty());
+    }
+
+    #[tokio::test]
+    async fn an_attempt_past_its_deadline_ends_elapsed() {
+        let clock = Clock::new();
+        let started = Instant::now();
+        let answer = clock
+            .bound(started + SHORT, std::future::pending::<()>())
+            .await;
+        assert!(answer.is_err());
+        assert!(started.elapsed() >= SHORT);
+        assert!(clock.state().waiting.is_empty());
+    }
+
+    #[tokio::test]
+    async fn later_deadlines_share_the_timer_and_an_earlier_one_resets_it() {
+        let clock = Clock::new();
+        let now = Instant::now();
+        let (_, waker) = counted();
+        let mut first =
+            Box::pin(clock.bound(now + Duration::from_secs(20), std::future::pending::<()>()));
+        let mut later =
+            Box::pin(clock.bound(now + Duration::from_secs(30), std::future::pending::<()>()));
+        assert!(poll_with(first.as_mut(), &waker).is_pending());
+        assert!(poll_with(later.as_mut(), &waker).is_pending());
+        assert_eq!(clock.state().waiting.len(), 2);
+        assert_eq!(clock.state().armed_for, Some(now + Duration::from_secs(20)));
+
+        // A call with a shorter timeout of its own: its deadline comes first.
+        let started = Instant::now();
+        let short = clock
+            .bound(started + SHORT, std::future::pending::<()>())
+            .await;
+        assert!(short.is_err());
+        assert!(started.elapsed() >= SHORT);
+        // The timer went off for it; the next poll of what still waits sets
+        // it again for the earliest deadline left.
+        assert!(poll_with(later.as_mut(), &waker).is_pending());
+        assert_eq!(clock.state().armed_for, Some(now + Duration::from_secs(20)));
+        drop(first);
+        drop(later);
+        assert!(clock.state().waiting.is_empty());
+    }
+
+    #[tokio::test]
+    async fn the_attempt_woken_to_set_the_timer_again_may_be_dropped() {
+        let clock = Clock::new();
+        let now = Instant::now();
+        let (a_wakes, a) = counted();
+        let (b_wakes, b) = counted();
+        let (c_wakes, c) = counted();
+        let mut first = Box::pin(clock.bound(now + SHORT, std::future::pending::<()>()));
+        let mut second = Box::pin(clock.bound(now + 80 * SHORT, std::future::pending::<()>()));
+        let mut third = Box::pin(clock.bound(now + 40 * SHORT, std::future::pending::<()>()));
+        assert!(poll_with(first.as_mut(), &a).is_pending());
+        assert!(poll_with(second.as_mut(), &b).is_pending());
+        assert!(poll_with(third.as_mut(), &c).is_pending());
+
+        // The first deadline passes: the first attempt is told, and the one
+        // whose deadline comes next (the third) is woken to set the timer.
+        tokio::time::sleep(SHORT).await;
+        while wakes(&a_wakes) == 0 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!((wakes(&b_wakes), wakes(&c_wakes)), (0, 1));
+        assert!(poll_with(first.as_mut(), &a).is_ready());
+
+        // Dropped instead of polled: the duty passes to the second.
+        drop(third);
+        assert_eq!(wakes(&b_wakes), 1);
+        assert!(poll_with(second.as_mut(), &b).is_pending());
+        assert_eq!(clock.state().armed_for, Some(now + 80 * SHORT));
+    }
+
+    #[test]
+    fn an_attempt_on_another_runtime_gets_a_timer_of_its_own() {
+        let clock = Clock::new();
+        let runtime = || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_time()
+                .build()
+                .expect("runtime")
+        };
+        let (first, second) = (runtime(), runtime());
+        // The first runtime's attempt lists itself; that runtime then sits
+        // idle, so its timer could wake nobody on the second.
+        let mut listed = Box::pin(clock.bound(
+            Instant::now() + Duration::from_secs(30),
+            std::future::pending::<()>(),
+        ));
+        first.block_on(async {
+            let (_, waker) = counted();
+            assert!(poll_with(listed.as_mut(), &waker).is_pending());
+        });
+        assert_eq!(clock.state().waiting.len(), 1);
+
+        let ended = second.block_on(async {
+            let bounded = clock.bound(Instant::now() + SHORT, std::future::pending::<()>());
+            // A guard, so that the failure is an assertion and not a hang.
+            tokio::time::timeout(Duration::from_secs(10), bounded).await
+        });
+        assert!(matches!(ended, Ok(Err(Elapsed))), "{ended:?}");
+        assert_eq!(clock.state().waiting.len(), 1);
+    }
+}
