@@ -39,14 +39,18 @@ pub(crate) struct Clock {
     armed: AtomicBool,
     /// What the timer wakes when it goes off.
     alarm: Waker,
+    /// Created by the first attempt that waits, inside its runtime.
+    ///
+    /// Apart from `state`, and always locked before it: setting a timer
+    /// whose deadline just passed wakes its waker at once, and that runs
+    /// [`Clock::fire`], which takes `state`.
+    timer: Mutex<Option<Pin<Box<Sleep>>>>,
     state: Mutex<State>,
 }
 
 #[derive(Default)]
 struct State {
     waiting: Slab<Waiting>,
-    /// Created by the first attempt that waits, inside its runtime.
-    timer: Option<Pin<Box<Sleep>>>,
     /// The deadline the timer is set for.
     armed_for: Option<Instant>,
 }
@@ -81,6 +85,7 @@ impl Clock {
             runtime: OnceLock::new(),
             armed: AtomicBool::new(false),
             alarm: Waker::from(Arc::new(Alarm(clock.clone()))),
+            timer: Mutex::default(),
             state: Mutex::default(),
         })
     }
@@ -99,6 +104,10 @@ impl Clock {
         // Nothing panics while the lock is held but a broken allocator; the
         // list is still whole if one did.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn timer(&self) -> MutexGuard<'_, Option<Pin<Box<Sleep>>>> {
+        self.timer.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Lists an attempt that has to wait, or gives it a timer of its own if
@@ -121,8 +130,10 @@ impl Clock {
             waker: waker.clone(),
             told: false,
         });
-        if state.armed_for.is_none_or(|at| deadline < at) {
-            self.arm(state);
+        let sooner = state.armed_for.is_none_or(|at| deadline < at);
+        drop(state);
+        if sooner {
+            self.arm();
         }
         Wait::Listed(Listed {
             clock: self,
@@ -131,38 +142,37 @@ impl Clock {
         })
     }
 
-    /// Sets the timer for the earliest deadline not yet told, telling first
-    /// any attempt whose deadline passed while the timer was not set.
-    fn arm(&self, mut state: MutexGuard<'_, State>) {
-        let mut wake = Vec::new();
-        loop {
-            tell_due(&mut state.waiting, Instant::now(), &mut wake);
-            let Some(at) = earliest(&state.waiting).map(|(_, at)| at) else {
-                break;
+    /// Sets the timer for the earliest deadline not yet told, unless it is
+    /// already set for that or sooner.
+    fn arm(&self) {
+        let mut timer = self.timer();
+        let at = {
+            let mut state = self.state();
+            let Some((_, at)) = earliest(&state.waiting) else {
+                return;
             };
-            let timer = state
-                .timer
-                .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(at)));
-            timer.as_mut().reset(at);
-            // Unbudgeted: a task out of its cooperative budget would otherwise
-            // get `Pending` and the alarm woken at once, while the lock is held.
-            let poll_once = std::future::poll_fn(|cx| Poll::Ready(timer.as_mut().poll(cx)));
-            let mut alarm = Context::from_waker(&self.alarm);
-            let gone_off =
-                match std::pin::pin!(tokio::task::unconstrained(poll_once)).poll(&mut alarm) {
-                    Poll::Ready(polled) => polled.is_ready(),
-                    Poll::Pending => false,
-                };
-            // Gone off already: `at` passed since it was read; tell again.
-            if !gone_off {
-                state.armed_for = Some(at);
-                self.armed.store(true, Ordering::Release);
-                break;
+            if state.armed_for.is_some_and(|armed| armed <= at) {
+                return;
             }
-        }
-        drop(state);
-        for waker in wake {
-            waker.wake();
+            state.armed_for = Some(at);
+            self.armed.store(true, Ordering::Release);
+            at
+        };
+        let timer = timer.get_or_insert_with(|| Box::pin(tokio::time::sleep_until(at)));
+        timer.as_mut().reset(at);
+        // Unbudgeted: a task out of its cooperative budget would otherwise
+        // get `Pending` and the alarm woken at once.
+        let poll_once = std::future::poll_fn(|cx| Poll::Ready(timer.as_mut().poll(cx)));
+        let mut alarm = Context::from_waker(&self.alarm);
+        let gone_off = match std::pin::pin!(tokio::task::unconstrained(poll_once)).poll(&mut alarm)
+        {
+            Poll::Ready(polled) => polled.is_ready(),
+            Poll::Pending => false,
+        };
+        // `at` passed while it was set (a deadline already past when
+        // listed): nothing will ring, so ring here.
+        if gone_off {
+            self.fire();
         }
     }
 
@@ -233,8 +243,10 @@ impl Listed<'_> {
                 waiting.waker = self.waker.clone();
             }
         }
-        if state.armed_for.is_none() {
-            self.clock.arm(state);
+        let unarmed = state.armed_for.is_none();
+        drop(state);
+        if unarmed {
+            self.clock.arm();
         }
     }
 }
@@ -424,6 +436,49 @@ mod tests {
         assert_eq!(wakes(&b_wakes), 1);
         assert!(poll_with(second.as_mut(), &b).is_pending());
         assert_eq!(clock.state().armed_for, Some(now + 80 * SHORT));
+    }
+
+    #[test]
+    fn setting_the_timer_for_a_deadline_already_past_rings_without_a_deadlock() {
+        // Before the runtime's clock started: the timer wheel takes such a
+        // deadline as gone by and fires the timer as it is set, whatever
+        // time the driver last looked at.
+        let past = Instant::now();
+        std::thread::sleep(Duration::from_millis(2));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("runtime");
+        let clock = Clock::new();
+        let (_, waker) = counted();
+        let mut listed = Box::pin(clock.bound(
+            Instant::now() + Duration::from_secs(30),
+            std::future::pending::<()>(),
+        ));
+        // Sets the timer, which now holds the alarm.
+        runtime.block_on(async { assert!(poll_with(listed.as_mut(), &waker).is_pending()) });
+        let (late_wakes, late) = counted();
+        clock.state().waiting.insert(Waiting {
+            deadline: past,
+            waker: late,
+            told: false,
+        });
+        // Setting the timer for `past` rings the alarm at once, and the
+        // alarm runs `fire` right there: it must not wait on a lock that
+        // `arm` holds.
+        let (done, finished) = std::sync::mpsc::channel();
+        let arming = clock.clone();
+        std::thread::spawn(move || {
+            arming.arm();
+            let _ = done.send(());
+        });
+        assert!(
+            finished.recv_timeout(Duration::from_secs(10)).is_ok(),
+            "arm() did not return"
+        );
+        assert_eq!(wakes(&late_wakes), 1);
+        assert_eq!(clock.state().armed_for, None);
+        drop(listed);
     }
 
     #[test]

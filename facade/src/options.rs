@@ -53,6 +53,15 @@ const RESERVED: [HeaderName; 5] = [
 /// ```
 #[derive(Clone, Default)]
 pub struct CallOptions {
+    /// Absent until a setter runs. Boxed: every request builder holds its
+    /// options and every call's future its builder, while most calls set
+    /// none, so the call path carries a pointer instead of about 200 bytes.
+    set: Option<Box<Overrides>>,
+}
+
+/// What a call's options override.
+#[derive(Clone, Default)]
+struct Overrides {
     timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
     service_id: Option<String>,
@@ -63,12 +72,15 @@ pub struct CallOptions {
 
 impl fmt::Debug for CallOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let set = self.set.as_deref();
         // Header values may be credentials of their own: names only.
-        let names: Vec<&str> = self.headers.keys().map(HeaderName::as_str).collect();
+        let names: Vec<&str> = set
+            .map(|set| set.headers.keys().map(HeaderName::as_str).collect())
+            .unwrap_or_default();
         f.debug_struct("CallOptions")
-            .field("timeout", &self.timeout)
-            .field("retry", &self.retry)
-            .field("service_id", &self.service_id)
+            .field("timeout", &set.and_then(|set| set.timeout))
+            .field("retry", &set.and_then(|set| set.retry.as_ref()))
+            .field("service_id", &set.and_then(|set| set.service_id.as_ref()))
             .field("headers", &names)
             .finish()
     }
@@ -86,7 +98,7 @@ impl CallOptions {
         if timeout.is_zero() {
             self.note("timeout must be longer than zero".into());
         }
-        self.timeout = Some(timeout);
+        self.set().timeout = Some(timeout);
         self
     }
 
@@ -94,7 +106,7 @@ impl CallOptions {
     /// [`retry_policy`](crate::ClientBuilder::retry_policy). The operation's
     /// replay class still decides which failures may be retried at all.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
+        self.set().retry = Some(policy);
         self
     }
 
@@ -106,7 +118,7 @@ impl CallOptions {
     /// any service have no such setter. An ID that cannot be one path
     /// segment fails the call with [`Error::Config`], as `for_service` does.
     pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
-        self.service_id = Some(service_id.into());
+        self.set().service_id = Some(service_id.into());
         self
     }
 
@@ -137,7 +149,7 @@ impl CallOptions {
         }
         match HeaderValue::try_from(value) {
             Ok(value) => {
-                self.headers.append(name, value);
+                self.set().headers.append(name, value);
             }
             Err(_) => self.note(format!("the value of header `{name}` is not valid")),
         }
@@ -146,17 +158,24 @@ impl CallOptions {
 
     /// Keeps the first problem: it is the one the caller will fix first.
     fn note(&mut self, problem: String) {
-        self.problem.get_or_insert(problem);
+        self.set().problem.get_or_insert(problem);
+    }
+
+    fn set(&mut self) -> &mut Overrides {
+        self.set.get_or_insert_default()
     }
 
     /// The client this call goes through: `client` itself, or the same
     /// client for the service these options name. Fails for options that
     /// cannot be sent.
     pub(crate) fn client<'c>(&self, client: &'c Client) -> Result<Cow<'c, Client>, Error> {
-        if let Some(problem) = &self.problem {
+        let Some(set) = self.set.as_deref() else {
+            return Ok(Cow::Borrowed(client));
+        };
+        if let Some(problem) = &set.problem {
             return Err(Error::InvalidRequest(problem.clone()));
         }
-        match &self.service_id {
+        match &set.service_id {
             Some(id) if id != client.service_id() => Ok(Cow::Owned(client.for_service(id)?)),
             _ => Ok(Cow::Borrowed(client)),
         }
@@ -164,16 +183,19 @@ impl CallOptions {
 
     /// This call's deadline per attempt, if it overrides the client's.
     pub(crate) fn timeout_override(&self) -> Option<Duration> {
-        self.timeout
+        self.set.as_ref().and_then(|set| set.timeout)
     }
 
     /// This call's retry policy, if it overrides the client's.
     pub(crate) fn retry_override(&self) -> Option<&RetryPolicy> {
-        self.retry.as_ref()
+        self.set.as_ref().and_then(|set| set.retry.as_ref())
     }
 
-    /// The extra headers, applied to each attempt's request.
-    pub(crate) fn headers(&self) -> &HeaderMap {
-        &self.headers
+    /// The extra headers, applied to each attempt's request, if any.
+    pub(crate) fn headers(&self) -> Option<&HeaderMap> {
+        self.set
+            .as_ref()
+            .map(|set| &set.headers)
+            .filter(|headers| !headers.is_empty())
     }
 }

@@ -53605,25 +53605,26 @@ pub mod builder {
         ) -> Result<ResponseValue<types::InfoResponse>, Error<types::ResultBody>> {
             let Self { client } = self;
             let response = {
-                let url = format!("{}/api/info", client.baseurl,);
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let url = format!("{}/api/info", client.baseurl,);
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "info_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -53674,23 +53675,23 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, extended } = self;
             let response = {
-                let extended = extended.map_err(Error::InvalidRequest)?;
-                let url = format!("{}/api/lifecycle/healthcheck", client.baseurl,);
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .query(&progenitor_client::QueryParam::new("extended", &extended))
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let extended = extended.map_err(Error::InvalidRequest)?;
+                    let url = format!("{}/api/lifecycle/healthcheck", client.baseurl,);
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .get(url)
+                        .query(
+                            &progenitor_client::QueryParam::new("extended", &extended),
+                        )
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "get_api_lifecycle_healthcheck",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<()>(client, request, info).await?
             };
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
@@ -53716,17 +53717,15 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client } = self;
             let response = {
-                let url = format!("{}/api/misc/echo", client.baseurl,);
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client.client.get(url).headers(header_map).build()?;
+                let request = {
+                    let url = format!("{}/api/misc/echo", client.baseurl,);
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client.client.get(url).headers(header_map).build()?
+                };
                 let info = OperationInfo {
                     operation_id: "misc_echo_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<()>(client, request, info).await?
             };
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
@@ -53775,29 +53774,32 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Service>, Error<types::ResultBody>> {
             let Self { client, body } = self;
             let response = {
-                let body = body
-                    .and_then(|v| types::Service::try_from(v).map_err(|e| e.to_string()))
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!("{}/api/service/create", client.baseurl,);
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let body = body
+                        .and_then(|v| {
+                            types::Service::try_from(v).map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!("{}/api/service/create", client.baseurl,);
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "service_create_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -53866,29 +53868,30 @@ pub mod builder {
         > {
             let Self { client, end, start } = self;
             let response = {
-                let end = end.map_err(Error::InvalidRequest)?;
-                let start = start.map_err(Error::InvalidRequest)?;
-                let url = format!("{}/api/service/get/list", client.baseurl,);
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("end", &end))
-                    .query(&progenitor_client::QueryParam::new("start", &start))
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let end = end.map_err(Error::InvalidRequest)?;
+                    let start = start.map_err(Error::InvalidRequest)?;
+                    let url = format!("{}/api/service/get/list", client.baseurl,);
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&progenitor_client::QueryParam::new("end", &end))
+                        .query(&progenitor_client::QueryParam::new("start", &start))
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "service_get_list_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -53974,36 +53977,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::AuthorizationRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/auth/authorization", client.baseurl, encode_path(&
-                    service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::AuthorizationRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/auth/authorization", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "auth_authorization_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -54089,36 +54093,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::AuthorizationFailRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/auth/authorization/fail", client.baseurl, encode_path(&
-                    service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::AuthorizationFailRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/auth/authorization/fail", client.baseurl,
+                        encode_path(& service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "auth_authorization_fail_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -54205,36 +54210,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::AuthorizationIssueRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/auth/authorization/issue", client.baseurl, encode_path(&
-                    service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::AuthorizationIssueRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/auth/authorization/issue", client.baseurl,
+                        encode_path(& service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "auth_authorization_issue_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -54321,36 +54327,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::AuthorizationTicketInfoRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/auth/authorization/ticket/info", client.baseurl,
-                    encode_path(& service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::AuthorizationTicketInfoRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/auth/authorization/ticket/info", client.baseurl,
+                        encode_path(& service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "get_authorization_ticket_info",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -54437,36 +54444,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::AuthorizationTicketUpdateRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/auth/authorization/ticket/update", client.baseurl,
-                    encode_path(& service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::AuthorizationTicketUpdateRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/auth/authorization/ticket/update", client.baseurl,
+                        encode_path(& service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "update_authorization_ticket",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -54552,36 +54560,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::IntrospectionRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/auth/introspection", client.baseurl, encode_path(&
-                    service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::IntrospectionRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/auth/introspection", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "auth_introspection_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -54668,36 +54677,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::StandardIntrospectionRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/auth/introspection/standard", client.baseurl,
-                    encode_path(& service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::StandardIntrospectionRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/auth/introspection/standard", client.baseurl,
+                        encode_path(& service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "auth_introspection_standard_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -54778,35 +54788,37 @@ pub mod builder {
         ) -> Result<ResponseValue<types::RevocationResponse>, Error<types::ResultBody>> {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::RevocationRequest::try_from(v).map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/auth/revocation", client.baseurl, encode_path(& service_id
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::RevocationRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/auth/revocation", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "auth_revocation_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -54885,35 +54897,36 @@ pub mod builder {
         ) -> Result<ResponseValue<types::TokenResponse>, Error<types::ResultBody>> {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::TokenRequest::try_from(v).map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/auth/token", client.baseurl, encode_path(& service_id
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::TokenRequest::try_from(v).map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/auth/token", client.baseurl, encode_path(& service_id
+                        .to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "auth_token_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -54997,35 +55010,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::TokenCreateRequest::try_from(v).map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/auth/token/create", client.baseurl, encode_path(&
-                    service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::TokenCreateRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/auth/token/create", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "auth_token_create_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -55109,33 +55124,34 @@ pub mod builder {
         > {
             let Self { client, service_id, dry_run, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let dry_run = dry_run.map_err(Error::InvalidRequest)?;
-                let body = body.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/auth/token/create/batch", client.baseurl, encode_path(&
-                    service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .query(&progenitor_client::QueryParam::new("dryRun", &dry_run))
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let dry_run = dry_run.map_err(Error::InvalidRequest)?;
+                    let body = body.map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/auth/token/create/batch", client.baseurl,
+                        encode_path(& service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .query(&progenitor_client::QueryParam::new("dryRun", &dry_run))
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "auth_token_create_batch_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -55209,32 +55225,33 @@ pub mod builder {
         > {
             let Self { client, service_id, token_batch_request_id } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let token_batch_request_id = token_batch_request_id
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/auth/token/create/batch/status/{}", client.baseurl,
-                    encode_path(& service_id.to_string()), encode_path(&
-                    token_batch_request_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let token_batch_request_id = token_batch_request_id
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/auth/token/create/batch/status/{}", client.baseurl,
+                        encode_path(& service_id.to_string()), encode_path(&
+                        token_batch_request_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "auth_token_create_batch_status_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -55303,32 +55320,33 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ResultBody>> {
             let Self { client, service_id, access_token_identifier } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let access_token_identifier = access_token_identifier
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/auth/token/delete/{}", client.baseurl, encode_path(&
-                    service_id.to_string()), encode_path(& access_token_identifier
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let access_token_identifier = access_token_identifier
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/auth/token/delete/{}", client.baseurl, encode_path(&
+                        service_id.to_string()), encode_path(& access_token_identifier
+                        .to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .delete(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "auth_token_delete_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
@@ -55409,35 +55427,37 @@ pub mod builder {
         ) -> Result<ResponseValue<types::TokenFailResponse>, Error<types::ResultBody>> {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::TokenFailRequest::try_from(v).map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/auth/token/fail", client.baseurl, encode_path(& service_id
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::TokenFailRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/auth/token/fail", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "auth_token_fail_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -55549,43 +55569,44 @@ pub mod builder {
         > {
             let Self { client, service_id, client_identifier, end, start, subject } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let client_identifier = client_identifier
-                    .map_err(Error::InvalidRequest)?;
-                let end = end.map_err(Error::InvalidRequest)?;
-                let start = start.map_err(Error::InvalidRequest)?;
-                let subject = subject.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/auth/token/get/list", client.baseurl, encode_path(&
-                    service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(
-                        &progenitor_client::QueryParam::new(
-                            "clientIdentifier",
-                            &client_identifier,
-                        ),
-                    )
-                    .query(&progenitor_client::QueryParam::new("end", &end))
-                    .query(&progenitor_client::QueryParam::new("start", &start))
-                    .query(&progenitor_client::QueryParam::new("subject", &subject))
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let client_identifier = client_identifier
+                        .map_err(Error::InvalidRequest)?;
+                    let end = end.map_err(Error::InvalidRequest)?;
+                    let start = start.map_err(Error::InvalidRequest)?;
+                    let subject = subject.map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/auth/token/get/list", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(
+                            &progenitor_client::QueryParam::new(
+                                "clientIdentifier",
+                                &client_identifier,
+                            ),
+                        )
+                        .query(&progenitor_client::QueryParam::new("end", &end))
+                        .query(&progenitor_client::QueryParam::new("start", &start))
+                        .query(&progenitor_client::QueryParam::new("subject", &subject))
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "auth_token_get_list_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -55666,35 +55687,37 @@ pub mod builder {
         ) -> Result<ResponseValue<types::TokenIssueResponse>, Error<types::ResultBody>> {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::TokenIssueRequest::try_from(v).map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/auth/token/issue", client.baseurl, encode_path(&
-                    service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::TokenIssueRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/auth/token/issue", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "auth_token_issue_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -55778,35 +55801,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::TokenRevokeRequest::try_from(v).map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/auth/token/revoke", client.baseurl, encode_path(&
-                    service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::TokenRevokeRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/auth/token/revoke", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "auth_token_revoke_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -55893,35 +55918,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::TokenUpdateRequest::try_from(v).map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/auth/token/update", client.baseurl, encode_path(&
-                    service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::TokenUpdateRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/auth/token/update", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "auth_token_update_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -56002,35 +56029,37 @@ pub mod builder {
         ) -> Result<ResponseValue<types::UserInfoResponse>, Error<types::ResultBody>> {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::UserInfoRequest::try_from(v).map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/auth/userinfo", client.baseurl, encode_path(& service_id
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::UserInfoRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/auth/userinfo", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "auth_userinfo_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -56116,36 +56145,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::UserInfoIssueRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/auth/userinfo/issue", client.baseurl, encode_path(&
-                    service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::UserInfoIssueRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/auth/userinfo/issue", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "auth_userinfo_issue_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -56232,36 +56262,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::BackchannelAuthenticationRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/backchannel/authentication", client.baseurl, encode_path(&
-                    service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::BackchannelAuthenticationRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/backchannel/authentication", client.baseurl,
+                        encode_path(& service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "backchannel_authentication_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -56348,36 +56379,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::BackchannelAuthenticationCompleteRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/backchannel/authentication/complete", client.baseurl,
-                    encode_path(& service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::BackchannelAuthenticationCompleteRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/backchannel/authentication/complete", client.baseurl,
+                        encode_path(& service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "backchannel_authentication_complete_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -56464,36 +56496,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::BackchannelAuthenticationFailRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/backchannel/authentication/fail", client.baseurl,
-                    encode_path(& service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::BackchannelAuthenticationFailRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/backchannel/authentication/fail", client.baseurl,
+                        encode_path(& service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "backchannel_authentication_fail_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -56580,36 +56613,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::BackchannelAuthenticationIssueRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/backchannel/authentication/issue", client.baseurl,
-                    encode_path(& service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::BackchannelAuthenticationIssueRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/backchannel/authentication/issue", client.baseurl,
+                        encode_path(& service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "backchannel_authentication_issue_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -56707,38 +56741,38 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ClientAuthorizationDeleteResponse>, Error<()>> {
             let Self { client, service_id, client_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let client_id = client_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::ClientAuthorizationDeleteApiPostBody::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/client/authorization/delete/{}", client.baseurl,
-                    encode_path(& service_id.to_string()), encode_path(& client_id
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let client_id = client_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::ClientAuthorizationDeleteApiPostBody::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/client/authorization/delete/{}", client.baseurl,
+                        encode_path(& service_id.to_string()), encode_path(& client_id
+                        .to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "client_authorization_delete_api_post",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<()>(client, request, info).await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -56812,33 +56846,34 @@ pub mod builder {
         > {
             let Self { client, service_id, client_id, subject } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let client_id = client_id.map_err(Error::InvalidRequest)?;
-                let subject = subject.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/client/authorization/delete/{}", client.baseurl,
-                    encode_path(& service_id.to_string()), encode_path(& client_id
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("subject", &subject))
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let client_id = client_id.map_err(Error::InvalidRequest)?;
+                    let subject = subject.map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/client/authorization/delete/{}", client.baseurl,
+                        encode_path(& service_id.to_string()), encode_path(& client_id
+                        .to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .delete(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&progenitor_client::QueryParam::new("subject", &subject))
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "client_authorization_delete_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -56924,32 +56959,33 @@ pub mod builder {
         > {
             let Self { client, service_id, client_id, subject } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let client_id = client_id.map_err(Error::InvalidRequest)?;
-                let subject = subject.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/client/authorization/delete/{}/{}", client.baseurl,
-                    encode_path(& service_id.to_string()), encode_path(& client_id
-                    .to_string()), encode_path(& subject.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let client_id = client_id.map_err(Error::InvalidRequest)?;
+                    let subject = subject.map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/client/authorization/delete/{}/{}", client.baseurl,
+                        encode_path(& service_id.to_string()), encode_path(& client_id
+                        .to_string()), encode_path(& subject.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .delete(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "client_authorization_delete_by_subject_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -57060,37 +57096,40 @@ pub mod builder {
         > {
             let Self { client, service_id, developer, end, start, subject } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let developer = developer.map_err(Error::InvalidRequest)?;
-                let end = end.map_err(Error::InvalidRequest)?;
-                let start = start.map_err(Error::InvalidRequest)?;
-                let subject = subject.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/client/authorization/get/list", client.baseurl,
-                    encode_path(& service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("developer", &developer))
-                    .query(&progenitor_client::QueryParam::new("end", &end))
-                    .query(&progenitor_client::QueryParam::new("start", &start))
-                    .query(&progenitor_client::QueryParam::new("subject", &subject))
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let developer = developer.map_err(Error::InvalidRequest)?;
+                    let end = end.map_err(Error::InvalidRequest)?;
+                    let start = start.map_err(Error::InvalidRequest)?;
+                    let subject = subject.map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/client/authorization/get/list", client.baseurl,
+                        encode_path(& service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(
+                            &progenitor_client::QueryParam::new("developer", &developer),
+                        )
+                        .query(&progenitor_client::QueryParam::new("end", &end))
+                        .query(&progenitor_client::QueryParam::new("start", &start))
+                        .query(&progenitor_client::QueryParam::new("subject", &subject))
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "client_authorization_get_list_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -57177,36 +57216,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::ClientAuthorizationGetListRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/client/authorization/get/list", client.baseurl,
-                    encode_path(& service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::ClientAuthorizationGetListRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/client/authorization/get/list", client.baseurl,
+                        encode_path(& service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "client_authorization_get_list_api_post",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -57317,37 +57357,40 @@ pub mod builder {
         > {
             let Self { client, service_id, subject, developer, end, start } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let subject = subject.map_err(Error::InvalidRequest)?;
-                let developer = developer.map_err(Error::InvalidRequest)?;
-                let end = end.map_err(Error::InvalidRequest)?;
-                let start = start.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/client/authorization/get/list/{}", client.baseurl,
-                    encode_path(& service_id.to_string()), encode_path(& subject
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("developer", &developer))
-                    .query(&progenitor_client::QueryParam::new("end", &end))
-                    .query(&progenitor_client::QueryParam::new("start", &start))
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let subject = subject.map_err(Error::InvalidRequest)?;
+                    let developer = developer.map_err(Error::InvalidRequest)?;
+                    let end = end.map_err(Error::InvalidRequest)?;
+                    let start = start.map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/client/authorization/get/list/{}", client.baseurl,
+                        encode_path(& service_id.to_string()), encode_path(& subject
+                        .to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(
+                            &progenitor_client::QueryParam::new("developer", &developer),
+                        )
+                        .query(&progenitor_client::QueryParam::new("end", &end))
+                        .query(&progenitor_client::QueryParam::new("start", &start))
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "client_authorization_get_list_by_subject_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -57448,38 +57491,39 @@ pub mod builder {
         > {
             let Self { client, service_id, client_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let client_id = client_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::ClientAuthorizationUpdateRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/client/authorization/update/{}", client.baseurl,
-                    encode_path(& service_id.to_string()), encode_path(& client_id
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let client_id = client_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::ClientAuthorizationUpdateRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/client/authorization/update/{}", client.baseurl,
+                        encode_path(& service_id.to_string()), encode_path(& client_id
+                        .to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "client_authorization_update_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -57554,33 +57598,36 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Client>, Error<types::ResultBody>> {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| types::Client::try_from(v).map_err(|e| e.to_string()))
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/client/create", client.baseurl, encode_path(& service_id
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::Client::try_from(v).map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/client/create", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "client_create_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -57648,30 +57695,31 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ResultBody>> {
             let Self { client, service_id, client_id } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let client_id = client_id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/client/delete/{}", client.baseurl, encode_path(&
-                    service_id.to_string()), encode_path(& client_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let client_id = client_id.map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/client/delete/{}", client.baseurl, encode_path(&
+                        service_id.to_string()), encode_path(& client_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .delete(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "client_delete_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
@@ -57738,31 +57786,32 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ResultBody>> {
             let Self { client, service_id, client_id } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let client_id = client_id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/client/extension/requestable_scopes/delete/{}", client
-                    .baseurl, encode_path(& service_id.to_string()), encode_path(&
-                    client_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let client_id = client_id.map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/client/extension/requestable_scopes/delete/{}", client
+                        .baseurl, encode_path(& service_id.to_string()), encode_path(&
+                        client_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .delete(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "client_extension_requestables_scopes_delete_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
@@ -57834,31 +57883,32 @@ pub mod builder {
         > {
             let Self { client, service_id, client_id } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let client_id = client_id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/client/extension/requestable_scopes/get/{}", client
-                    .baseurl, encode_path(& service_id.to_string()), encode_path(&
-                    client_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let client_id = client_id.map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/client/extension/requestable_scopes/get/{}", client
+                        .baseurl, encode_path(& service_id.to_string()), encode_path(&
+                        client_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "client_extension_requestables_scopes_get_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -57964,38 +58014,41 @@ pub mod builder {
         > {
             let Self { client, service_id, client_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let client_id = client_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::ClientExtensionRequestableScopesUpdateRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/client/extension/requestable_scopes/update/{}", client
-                    .baseurl, encode_path(& service_id.to_string()), encode_path(&
-                    client_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let client_id = client_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::ClientExtensionRequestableScopesUpdateRequest::try_from(
+                                    v,
+                                )
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/client/extension/requestable_scopes/update/{}", client
+                        .baseurl, encode_path(& service_id.to_string()), encode_path(&
+                        client_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .put(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "client_extension_requestables_scopes_update_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -58101,38 +58154,41 @@ pub mod builder {
         > {
             let Self { client, service_id, client_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let client_id = client_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::ClientExtensionRequestableScopesUpdateRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/client/extension/requestable_scopes/update/{}", client
-                    .baseurl, encode_path(& service_id.to_string()), encode_path(&
-                    client_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let client_id = client_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::ClientExtensionRequestableScopesUpdateRequest::try_from(
+                                    v,
+                                )
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/client/extension/requestable_scopes/update/{}", client
+                        .baseurl, encode_path(& service_id.to_string()), encode_path(&
+                        client_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "client_extension_requestables_scopes_update_api_post",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -58229,35 +58285,38 @@ pub mod builder {
         > {
             let Self { client, service_id, developer, end, start } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let developer = developer.map_err(Error::InvalidRequest)?;
-                let end = end.map_err(Error::InvalidRequest)?;
-                let start = start.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/client/get/list", client.baseurl, encode_path(& service_id
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("developer", &developer))
-                    .query(&progenitor_client::QueryParam::new("end", &end))
-                    .query(&progenitor_client::QueryParam::new("start", &start))
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let developer = developer.map_err(Error::InvalidRequest)?;
+                    let end = end.map_err(Error::InvalidRequest)?;
+                    let start = start.map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/client/get/list", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(
+                            &progenitor_client::QueryParam::new("developer", &developer),
+                        )
+                        .query(&progenitor_client::QueryParam::new("end", &end))
+                        .query(&progenitor_client::QueryParam::new("start", &start))
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "client_get_list_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -58326,30 +58385,31 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Client>, Error<types::ResultBody>> {
             let Self { client, service_id, client_id } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let client_id = client_id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/client/get/{}", client.baseurl, encode_path(& service_id
-                    .to_string()), encode_path(& client_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let client_id = client_id.map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/client/get/{}", client.baseurl, encode_path(&
+                        service_id.to_string()), encode_path(& client_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "client_get_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -58435,33 +58495,34 @@ pub mod builder {
         > {
             let Self { client, service_id, client_id, subject } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let client_id = client_id.map_err(Error::InvalidRequest)?;
-                let subject = subject.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/client/granted_scopes/delete/{}", client.baseurl,
-                    encode_path(& service_id.to_string()), encode_path(& client_id
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("subject", &subject))
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let client_id = client_id.map_err(Error::InvalidRequest)?;
+                    let subject = subject.map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/client/granted_scopes/delete/{}", client.baseurl,
+                        encode_path(& service_id.to_string()), encode_path(& client_id
+                        .to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .delete(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&progenitor_client::QueryParam::new("subject", &subject))
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "client_granted_scopes_delete_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -58547,32 +58608,33 @@ pub mod builder {
         > {
             let Self { client, service_id, client_id, subject } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let client_id = client_id.map_err(Error::InvalidRequest)?;
-                let subject = subject.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/client/granted_scopes/delete/{}/{}", client.baseurl,
-                    encode_path(& service_id.to_string()), encode_path(& client_id
-                    .to_string()), encode_path(& subject.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let client_id = client_id.map_err(Error::InvalidRequest)?;
+                    let subject = subject.map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/client/granted_scopes/delete/{}/{}", client.baseurl,
+                        encode_path(& service_id.to_string()), encode_path(& client_id
+                        .to_string()), encode_path(& subject.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .delete(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "client_granted_scopes_delete_by_subject_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -58658,33 +58720,34 @@ pub mod builder {
         > {
             let Self { client, service_id, client_id, subject } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let client_id = client_id.map_err(Error::InvalidRequest)?;
-                let subject = subject.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/client/granted_scopes/get/{}", client.baseurl,
-                    encode_path(& service_id.to_string()), encode_path(& client_id
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("subject", &subject))
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let client_id = client_id.map_err(Error::InvalidRequest)?;
+                    let subject = subject.map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/client/granted_scopes/get/{}", client.baseurl,
+                        encode_path(& service_id.to_string()), encode_path(& client_id
+                        .to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&progenitor_client::QueryParam::new("subject", &subject))
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "client_granted_scopes_get_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -58782,38 +58845,38 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ClientAuthorizationDeleteResponse>, Error<()>> {
             let Self { client, service_id, client_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let client_id = client_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::ClientGrantedScopesGetApiPostBody::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/client/granted_scopes/get/{}", client.baseurl,
-                    encode_path(& service_id.to_string()), encode_path(& client_id
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let client_id = client_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::ClientGrantedScopesGetApiPostBody::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/client/granted_scopes/get/{}", client.baseurl,
+                        encode_path(& service_id.to_string()), encode_path(& client_id
+                        .to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "client_granted_scopes_get_api_post",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<()>(client, request, info).await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -58887,32 +58950,33 @@ pub mod builder {
         > {
             let Self { client, service_id, client_id, subject } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let client_id = client_id.map_err(Error::InvalidRequest)?;
-                let subject = subject.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/client/granted_scopes/get/{}/{}", client.baseurl,
-                    encode_path(& service_id.to_string()), encode_path(& client_id
-                    .to_string()), encode_path(& subject.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let client_id = client_id.map_err(Error::InvalidRequest)?;
+                    let subject = subject.map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/client/granted_scopes/get/{}/{}", client.baseurl,
+                        encode_path(& service_id.to_string()), encode_path(& client_id
+                        .to_string()), encode_path(& subject.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "client_granted_scopes_get_by_subject_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -59014,39 +59078,40 @@ pub mod builder {
         > {
             let Self { client, service_id, client_identifier, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let client_identifier = client_identifier
-                    .map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::ClientFlagUpdateRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/client/lock_flag/update/{}", client.baseurl, encode_path(&
-                    service_id.to_string()), encode_path(& client_identifier
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let client_identifier = client_identifier
+                        .map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::ClientFlagUpdateRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/client/lock_flag/update/{}", client.baseurl,
+                        encode_path(& service_id.to_string()), encode_path(&
+                        client_identifier.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "client_flag_update_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -59133,36 +59198,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::ClientRegistrationApiBody::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/client/registration", client.baseurl, encode_path(&
-                    service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::ClientRegistrationApiBody::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/client/registration", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "client_registration_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -59249,36 +59315,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::ClientRegistrationDeleteApiBody::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/client/registration/delete", client.baseurl, encode_path(&
-                    service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::ClientRegistrationDeleteApiBody::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/client/registration/delete", client.baseurl,
+                        encode_path(& service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "client_registration_delete_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -59365,36 +59432,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::ClientRegistrationGetApiBody::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/client/registration/get", client.baseurl, encode_path(&
-                    service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::ClientRegistrationGetApiBody::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/client/registration/get", client.baseurl,
+                        encode_path(& service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "client_registration_get_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -59481,36 +59549,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::ClientRegistrationUpdateApiBody::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/client/registration/update", client.baseurl, encode_path(&
-                    service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::ClientRegistrationUpdateApiBody::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/client/registration/update", client.baseurl,
+                        encode_path(& service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "client_registration_update_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -59584,32 +59653,33 @@ pub mod builder {
         > {
             let Self { client, service_id, client_identifier } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let client_identifier = client_identifier
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/client/secret/refresh/{}", client.baseurl, encode_path(&
-                    service_id.to_string()), encode_path(& client_identifier
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let client_identifier = client_identifier
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/client/secret/refresh/{}", client.baseurl,
+                        encode_path(& service_id.to_string()), encode_path(&
+                        client_identifier.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "client_secret_refresh_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -59712,39 +59782,40 @@ pub mod builder {
         > {
             let Self { client, service_id, client_identifier, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let client_identifier = client_identifier
-                    .map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::ClientSecretUpdateRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/client/secret/update/{}", client.baseurl, encode_path(&
-                    service_id.to_string()), encode_path(& client_identifier
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let client_identifier = client_identifier
+                        .map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::ClientSecretUpdateRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/client/secret/update/{}", client.baseurl,
+                        encode_path(& service_id.to_string()), encode_path(&
+                        client_identifier.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "client_secret_update_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -59833,34 +59904,37 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Client>, Error<types::ResultBody>> {
             let Self { client, service_id, client_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let client_id = client_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| types::Client::try_from(v).map_err(|e| e.to_string()))
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/client/update/{}", client.baseurl, encode_path(&
-                    service_id.to_string()), encode_path(& client_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let client_id = client_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::Client::try_from(v).map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/client/update/{}", client.baseurl, encode_path(&
+                        service_id.to_string()), encode_path(& client_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "client_update_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -59947,36 +60021,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::DeviceAuthorizationRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/device/authorization", client.baseurl, encode_path(&
-                    service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::DeviceAuthorizationRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/device/authorization", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "device_authorization_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -60062,36 +60137,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::DeviceCompleteRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/device/complete", client.baseurl, encode_path(& service_id
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::DeviceCompleteRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/device/complete", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "device_complete_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -60178,36 +60254,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::DeviceVerificationRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/device/verification", client.baseurl, encode_path(&
-                    service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::DeviceVerificationRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/device/verification", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "device_verification_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -60284,31 +60361,32 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/federation/configuration", client.baseurl, encode_path(&
-                    service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body.map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/federation/configuration", client.baseurl,
+                        encode_path(& service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "federation_configuration_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -60395,36 +60473,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::FederationRegistrationRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/federation/registration", client.baseurl, encode_path(&
-                    service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::FederationRegistrationRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/federation/registration", client.baseurl,
+                        encode_path(& service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "federation_registration_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -60510,36 +60589,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::GrantManagementRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/gm", client.baseurl, encode_path(& service_id
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::GrantManagementRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/gm", client.baseurl, encode_path(& service_id
+                        .to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "grant_m_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -60620,35 +60700,37 @@ pub mod builder {
         ) -> Result<ResponseValue<types::HskCreateResponse>, Error<types::ResultBody>> {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::HskCreateRequest::try_from(v).map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/hsk/create", client.baseurl, encode_path(& service_id
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::HskCreateRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/hsk/create", client.baseurl, encode_path(& service_id
+                        .to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "hsk_create_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -60715,30 +60797,31 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ResultBody>> {
             let Self { client, service_id, handle } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let handle = handle.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/hsk/delete/{}", client.baseurl, encode_path(& service_id
-                    .to_string()), encode_path(& handle.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let handle = handle.map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/hsk/delete/{}", client.baseurl, encode_path(&
+                        service_id.to_string()), encode_path(& handle.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .delete(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "hsk_delete_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
@@ -60793,29 +60876,30 @@ pub mod builder {
         ) -> Result<ResponseValue<types::HskGetListResponse>, Error<types::ResultBody>> {
             let Self { client, service_id } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/hsk/get/list", client.baseurl, encode_path(& service_id
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/hsk/get/list", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "hsk_get_list_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -60884,30 +60968,31 @@ pub mod builder {
         ) -> Result<ResponseValue<types::HskGetResponse>, Error<types::ResultBody>> {
             let Self { client, service_id, handle } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let handle = handle.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/hsk/get/{}", client.baseurl, encode_path(& service_id
-                    .to_string()), encode_path(& handle.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let handle = handle.map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/hsk/get/{}", client.baseurl, encode_path(& service_id
+                        .to_string()), encode_path(& handle.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "hsk_get_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -60993,36 +61078,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::IdtokenReissueRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/idtoken/reissue", client.baseurl, encode_path(& service_id
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::IdtokenReissueRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/idtoken/reissue", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "idtoken_reissue_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -61103,35 +61189,37 @@ pub mod builder {
         ) -> Result<ResponseValue<types::JoseVerifyResponse>, Error<types::ResultBody>> {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::JoseVerifyRequest::try_from(v).map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/jose/verify", client.baseurl, encode_path(& service_id
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::JoseVerifyRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/jose/verify", client.baseurl, encode_path(& service_id
+                        .to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "jose_verify_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -61212,35 +61300,37 @@ pub mod builder {
         ) -> Result<ResponseValue<types::NativeSsoResponse>, Error<types::ResultBody>> {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::NativeSsoRequest::try_from(v).map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/nativesso", client.baseurl, encode_path(& service_id
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::NativeSsoRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/nativesso", client.baseurl, encode_path(& service_id
+                        .to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "native_sso_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -61326,36 +61416,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::NativeSsoLogoutRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/nativesso/logout", client.baseurl, encode_path(&
-                    service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::NativeSsoLogoutRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/nativesso/logout", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "native_sso_logout_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -61442,36 +61533,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::PushedAuthorizationRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/pushed_auth_req", client.baseurl, encode_path(& service_id
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::PushedAuthorizationRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/pushed_auth_req", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "pushed_auth_req_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -61556,33 +61648,34 @@ pub mod builder {
         > {
             let Self { client, service_id, patch, pretty } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let patch = patch.map_err(Error::InvalidRequest)?;
-                let pretty = pretty.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/service/configuration", client.baseurl, encode_path(&
-                    service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("patch", &patch))
-                    .query(&progenitor_client::QueryParam::new("pretty", &pretty))
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let patch = patch.map_err(Error::InvalidRequest)?;
+                    let pretty = pretty.map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/service/configuration", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(&progenitor_client::QueryParam::new("patch", &patch))
+                        .query(&progenitor_client::QueryParam::new("pretty", &pretty))
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "service_configuration_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -61635,29 +61728,30 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ResultBody>> {
             let Self { client, service_id } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/service/delete", client.baseurl, encode_path(& service_id
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/service/delete", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .delete(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "service_delete_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
@@ -61712,29 +61806,30 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Service>, Error<types::ResultBody>> {
             let Self { client, service_id } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/service/get", client.baseurl, encode_path(& service_id
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/service/get", client.baseurl, encode_path(& service_id
+                        .to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "service_get_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -61818,39 +61913,40 @@ pub mod builder {
         > {
             let Self { client, service_id, include_private_keys, pretty } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let include_private_keys = include_private_keys
-                    .map_err(Error::InvalidRequest)?;
-                let pretty = pretty.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/service/jwks/get", client.baseurl, encode_path(&
-                    service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(
-                        &progenitor_client::QueryParam::new(
-                            "includePrivateKeys",
-                            &include_private_keys,
-                        ),
-                    )
-                    .query(&progenitor_client::QueryParam::new("pretty", &pretty))
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let include_private_keys = include_private_keys
+                        .map_err(Error::InvalidRequest)?;
+                    let pretty = pretty.map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/service/jwks/get", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(
+                            &progenitor_client::QueryParam::new(
+                                "includePrivateKeys",
+                                &include_private_keys,
+                            ),
+                        )
+                        .query(&progenitor_client::QueryParam::new("pretty", &pretty))
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "service_jwks_get_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -61925,33 +62021,36 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Service>, Error<types::ResultBody>> {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| types::Service::try_from(v).map_err(|e| e.to_string()))
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/service/update", client.baseurl, encode_path(& service_id
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::Service::try_from(v).map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/service/update", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "service_update_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -62037,36 +62136,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::VciBatchIssueRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/vci/batch/issue", client.baseurl, encode_path(& service_id
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::VciBatchIssueRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/vci/batch/issue", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "vci_batch_issue_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -62152,36 +62252,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::VciBatchParseRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/vci/batch/parse", client.baseurl, encode_path(& service_id
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::VciBatchParseRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/vci/batch/parse", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "vci_batch_parse_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -62267,36 +62368,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::VciDeferredIssueRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/vci/deferred/issue", client.baseurl, encode_path(&
-                    service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::VciDeferredIssueRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/vci/deferred/issue", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "vci_deferred_issue_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -62382,36 +62484,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::VciDeferredParseRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/vci/deferred/parse", client.baseurl, encode_path(&
-                    service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::VciDeferredParseRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/vci/deferred/parse", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "vci_deferred_parse_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -62495,35 +62598,36 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::VciJwksRequest::try_from(v).map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/vci/jwks", client.baseurl, encode_path(& service_id
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::VciJwksRequest::try_from(v).map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/vci/jwks", client.baseurl, encode_path(& service_id
+                        .to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "vci_jwks_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -62607,36 +62711,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::VciJwtissuerRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/vci/jwtissuer", client.baseurl, encode_path(& service_id
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::VciJwtissuerRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/vci/jwtissuer", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "vci_jwtissuer_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -62720,35 +62825,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::VciMetadataRequest::try_from(v).map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/vci/metadata", client.baseurl, encode_path(& service_id
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::VciMetadataRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/vci/metadata", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "vci_metadata_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -62834,36 +62941,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::VciOfferCreateRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/vci/offer/create", client.baseurl, encode_path(&
-                    service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::VciOfferCreateRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/vci/offer/create", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "vci_offer_create_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -62947,36 +63055,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::VciOfferInfoRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/vci/offer/info", client.baseurl, encode_path(& service_id
-                    .to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::VciOfferInfoRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/vci/offer/info", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "vci_offer_info_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -63062,36 +63171,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::VciSingleIssueRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/vci/single/issue", client.baseurl, encode_path(&
-                    service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::VciSingleIssueRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/vci/single/issue", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "vci_single_issue_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
@@ -63177,36 +63287,37 @@ pub mod builder {
         > {
             let Self { client, service_id, body } = self;
             let response = {
-                let service_id = service_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::VciSingleParseRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/api/{}/vci/single/parse", client.baseurl, encode_path(&
-                    service_id.to_string()),
-                );
-                let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
+                let request = {
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| {
+                            types::VciSingleParseRequest::try_from(v)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/api/{}/vci/single/parse", client.baseurl, encode_path(&
+                        service_id.to_string()),
+                    );
+                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?
+                };
                 let info = OperationInfo {
                     operation_id: "vci_single_parse_api",
                 };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                result?
+                crate::hooks::round_trip::<types::ResultBody>(client, request, info)
+                    .await?
             };
             match response.status().as_u16() {
                 200u16 => crate::hooks::decode(response).await,
