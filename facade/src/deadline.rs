@@ -353,6 +353,23 @@ mod tests {
         future.poll(&mut Context::from_waker(waker))
     }
 
+    /// An attempt that never ends by itself, bound by `deadline`.
+    fn never_ending(
+        clock: &Clock,
+        deadline: Instant,
+    ) -> Pin<Box<Bounded<'_, std::future::Pending<()>>>> {
+        Box::pin(clock.bound(deadline, std::future::pending()))
+    }
+
+    /// Waits on a never-ending attempt with a deadline `SHORT` from now, and
+    /// checks that it ends by the deadline, not before.
+    async fn ends_at_a_short_deadline(clock: &Clock) {
+        let started = Instant::now();
+        let answer = never_ending(clock, started + SHORT).await;
+        assert!(answer.is_err());
+        assert!(started.elapsed() >= SHORT);
+    }
+
     #[tokio::test]
     async fn an_attempt_that_ends_in_time_ends_well_and_leaves_no_entry() {
         let clock = Clock::new();
@@ -369,12 +386,7 @@ mod tests {
     #[tokio::test]
     async fn an_attempt_past_its_deadline_ends_elapsed() {
         let clock = Clock::new();
-        let started = Instant::now();
-        let answer = clock
-            .bound(started + SHORT, std::future::pending::<()>())
-            .await;
-        assert!(answer.is_err());
-        assert!(started.elapsed() >= SHORT);
+        ends_at_a_short_deadline(&clock).await;
         assert!(clock.state().waiting.is_empty());
     }
 
@@ -383,22 +395,15 @@ mod tests {
         let clock = Clock::new();
         let now = Instant::now();
         let (_, waker) = counted();
-        let mut first =
-            Box::pin(clock.bound(now + Duration::from_secs(20), std::future::pending::<()>()));
-        let mut later =
-            Box::pin(clock.bound(now + Duration::from_secs(30), std::future::pending::<()>()));
+        let mut first = never_ending(&clock, now + Duration::from_secs(20));
+        let mut later = never_ending(&clock, now + Duration::from_secs(30));
         assert!(poll_with(first.as_mut(), &waker).is_pending());
         assert!(poll_with(later.as_mut(), &waker).is_pending());
         assert_eq!(clock.state().waiting.len(), 2);
         assert_eq!(clock.state().armed_for, Some(now + Duration::from_secs(20)));
 
         // A call with a shorter timeout of its own: its deadline comes first.
-        let started = Instant::now();
-        let short = clock
-            .bound(started + SHORT, std::future::pending::<()>())
-            .await;
-        assert!(short.is_err());
-        assert!(started.elapsed() >= SHORT);
+        ends_at_a_short_deadline(&clock).await;
         // The timer went off for it; the next poll of what still waits sets
         // it again for the earliest deadline left.
         assert!(poll_with(later.as_mut(), &waker).is_pending());
@@ -415,9 +420,9 @@ mod tests {
         let (a_wakes, a) = counted();
         let (b_wakes, b) = counted();
         let (c_wakes, c) = counted();
-        let mut first = Box::pin(clock.bound(now + SHORT, std::future::pending::<()>()));
-        let mut second = Box::pin(clock.bound(now + 80 * SHORT, std::future::pending::<()>()));
-        let mut third = Box::pin(clock.bound(now + 40 * SHORT, std::future::pending::<()>()));
+        let mut first = never_ending(&clock, now + SHORT);
+        let mut second = never_ending(&clock, now + 80 * SHORT);
+        let mut third = never_ending(&clock, now + 40 * SHORT);
         assert!(poll_with(first.as_mut(), &a).is_pending());
         assert!(poll_with(second.as_mut(), &b).is_pending());
         assert!(poll_with(third.as_mut(), &c).is_pending());
@@ -451,10 +456,7 @@ mod tests {
             .expect("runtime");
         let clock = Clock::new();
         let (_, waker) = counted();
-        let mut listed = Box::pin(clock.bound(
-            Instant::now() + Duration::from_secs(30),
-            std::future::pending::<()>(),
-        ));
+        let mut listed = never_ending(&clock, Instant::now() + Duration::from_secs(30));
         // Sets the timer, which now holds the alarm.
         runtime.block_on(async { assert!(poll_with(listed.as_mut(), &waker).is_pending()) });
         let (late_wakes, late) = counted();
@@ -493,10 +495,7 @@ mod tests {
         let (first, second) = (runtime(), runtime());
         // The first runtime's attempt lists itself; that runtime then sits
         // idle, so its timer could wake nobody on the second.
-        let mut listed = Box::pin(clock.bound(
-            Instant::now() + Duration::from_secs(30),
-            std::future::pending::<()>(),
-        ));
+        let mut listed = never_ending(&clock, Instant::now() + Duration::from_secs(30));
         first.block_on(async {
             let (_, waker) = counted();
             assert!(poll_with(listed.as_mut(), &waker).is_pending());
