@@ -266,7 +266,7 @@ pub fn decode<T: serde::de::DeserializeOwned, E>(
 /// an `async fn` copies its arguments into locals of its own, so its future
 /// kept room for the request twice.
 #[allow(clippy::manual_async_fn)]
-pub(crate) fn round_trip<E>(
+pub fn round_trip<E>(
     client: &crate::Client,
     mut request: reqwest::Request,
     info: OperationInfo,
