@@ -118,10 +118,7 @@ impl Clock {
             *self.runtime.get_or_init(|| here) == here
         });
         if !ours {
-            let mut own = Box::pin(tokio::time::sleep_until(deadline));
-            // Registers the waker; the deadline was checked a moment ago.
-            let _ = own.as_mut().poll(cx);
-            return Wait::Own(own);
+            return Wait::Own(Box::pin(tokio::time::sleep_until(deadline)));
         }
         let waker = cx.waker().clone();
         let mut state = self.state();
@@ -236,15 +233,13 @@ impl Listed<'_> {
         if !moved && !unarmed {
             return;
         }
-        let mut state = self.clock.state();
         if moved {
             self.waker = cx.waker().clone();
-            if let Some(waiting) = state.waiting.get_mut(self.key) {
+            if let Some(waiting) = self.clock.state().waiting.get_mut(self.key) {
                 waiting.waker = self.waker.clone();
             }
         }
-        let unarmed = state.armed_for.is_none();
-        drop(state);
+        // `arm` looks again under the lock: someone may have set it since.
         if unarmed {
             self.clock.arm();
         }
@@ -306,11 +301,14 @@ impl<F: Future> Future for Bounded<'_, F> {
         match this.wait {
             Wait::Unlisted => *this.wait = this.clock.list(*this.deadline, cx),
             Wait::Listed(listed) => listed.wait_again(cx),
-            Wait::Own(own) => {
-                if own.as_mut().poll(cx).is_ready() {
-                    return Poll::Ready(Err(Elapsed));
-                }
-            }
+            Wait::Own(_) => {}
+        }
+        // Polled here only, the first time too: a deadline that passes
+        // between the check above and this poll still ends the attempt.
+        if let Wait::Own(own) = this.wait
+            && own.as_mut().poll(cx).is_ready()
+        {
+            return Poll::Ready(Err(Elapsed));
         }
         Poll::Pending
     }

@@ -429,18 +429,16 @@ fn scope_request_in(block: &mut syn::Block, error: &syn::Type) -> bool {
     // From the statement after `let Self { .. } = self;`: the arguments
     // the builder checked (a body, a path parameter) are only needed to
     // build the request, and go out of scope with it.
-    let destructured = block.stmts.iter().position(
-        |s| matches!(s, syn::Stmt::Local(local) if matches!(&local.pat, syn::Pat::Struct(_))),
-    );
-    let Some(first) = destructured
-        .map(|i| i + 1)
-        .or_else(|| block.stmts.iter().position(|s| binds(s, "request")))
-    else {
-        return false;
-    };
     let Some(built) = block.stmts.iter().position(|s| binds(s, "request")) else {
         return false;
     };
+    let first = block
+        .stmts
+        .iter()
+        .position(
+            |s| matches!(s, syn::Stmt::Local(local) if matches!(&local.pat, syn::Pat::Struct(_))),
+        )
+        .map_or(built, |i| i + 1);
     // What follows the request, exactly as progenitor writes it: what
     // `round_trip` does in its place.
     let round_trip = [
