@@ -120,11 +120,12 @@ where
         elapsed_ms = Empty,
     );
     // Recording into a disabled span still looks each field up by name, and
-    // the values cost a clock read and a header scan: skip all of it.
-    let traced = !span.is_disabled();
-    let recorder = span.clone();
+    // the values cost a clock read and a header scan: skip all of it. The
+    // copy recorded into is boxed, and made only when the span is enabled:
+    // `instrument` keeps the span too, and every call's future would carry
+    // both.
+    let recorder = (!span.is_disabled()).then(|| Box::new(span.clone()));
     async move {
-        let span = recorder;
         // The one clock read of a call that ends at its first attempt: the
         // deadline and every elapsed time count from it. Tokio's clock, as
         // the deadline's timer uses.
@@ -133,7 +134,7 @@ where
         let mut number = 0u32;
         loop {
             number += 1;
-            if traced {
+            if let Some(span) = &recorder {
                 span.record("attempt", number);
             }
             // Boxed once here: the generated future is most of a KiB (768
@@ -178,7 +179,7 @@ where
                     None,
                 ),
             };
-            if traced {
+            if let Some(span) = &recorder {
                 span.record("elapsed_ms", started.elapsed().as_millis() as u64);
             }
             if !inner.observers.is_empty() {
@@ -193,7 +194,7 @@ where
             }
             let error = match outcome {
                 Ok(reply) => {
-                    if traced {
+                    if let Some(span) = &recorder {
                         if let Some(id) = reply.request_id.as_ref().and_then(|v| v.to_str().ok()) {
                             span.record("request_id", id);
                         }
@@ -203,7 +204,7 @@ where
                 }
                 Err(error) => error,
             };
-            if traced {
+            if let Some(span) = &recorder {
                 if let Some(status) = error.status() {
                     span.record("status", status.as_u16());
                 }
@@ -279,49 +280,65 @@ where
 
 /// One attempt, with whatever went wrong turned into the facade's error,
 /// and the head of its response when there are observers to tell.
-async fn attempt_once<T: DeserializeOwned, E: ErrorBody>(
-    inner: &Inner,
+///
+/// A plain function around an `async` block, not an `async fn`: the latter
+/// keeps room for each argument twice (as the argument and as the local it
+/// is moved to), in every call's future.
+#[allow(clippy::manual_async_fn)] // the point: see above
+fn attempt_once<'a, T: DeserializeOwned, E: ErrorBody>(
+    inner: &'a Inner,
     op: Operation,
     number: u32,
-    options: &CallOptions,
+    options: &'a CallOptions,
     attempt: impl Future<Output = Attempt<T, E>>,
-) -> (Result<Reply<T>, Error>, Option<Observation>) {
-    let authorization = match &inner.provider {
-        // Boxed: only clients with a provider pay for its future's room.
-        Some(provider) => match Box::pin(crate::credentials::fetch(provider.as_ref())).await {
-            Ok(header) => Some(header),
-            Err(error) => return (Err(error), None),
-        },
-        None => None,
-    };
-    let outgoing = Outgoing {
-        authorization,
-        prepare: prepare(inner, op, number, options),
-        keep_headers: !inner.observers.is_empty(),
-    };
-    let (result, mut observation) = observe_with(outgoing, attempt).await;
-    let result = match result {
-        Ok(value) => Ok(Reply {
-            body: value.into_inner(),
-            // Noted by the hooks already: no second header lookup.
-            request_id: observation
-                .as_mut()
-                .and_then(Observation::observed_mut)
-                .and_then(|o| o.request_id.take()),
-        }),
-        // Boxed: the error path's futures (reading an unexpected body) would
-        // otherwise make every call's future larger, and it is copied.
-        Err(error) => Err(Box::pin(map_error(
-            error,
-            op,
-            observation.as_ref().and_then(Observation::observed),
-            inner.body_limit,
-            explain_decode::<T>,
-        ))
-        .await),
-    };
-    let observation = observation.filter(|_| !inner.observers.is_empty());
-    (result, observation)
+) -> impl Future<Output = (Result<Reply<T>, Error>, Option<Observation>)> {
+    async move {
+        let authorization = match &inner.provider {
+            // Boxed: only clients with a provider pay for its future's room.
+            Some(provider) => match Box::pin(crate::credentials::fetch(provider.as_ref())).await {
+                Ok(header) => Some(header),
+                Err(error) => return (Err(error), None),
+            },
+            None => None,
+        };
+        let outgoing = Outgoing {
+            authorization,
+            prepare: prepare(inner, op, number, options),
+            keep_headers: !inner.observers.is_empty(),
+        };
+        // The error path's future is made in this block and awaited after
+        // it, so that the result (a decoded body, or the generated client's
+        // error) is not kept in every call's future while that one runs.
+        let failed = {
+            let (result, mut observation) = observe_with(outgoing, attempt).await;
+            match result {
+                Ok(value) => {
+                    let reply = Reply {
+                        body: value.into_inner(),
+                        // Noted by the hooks already: no second header lookup.
+                        request_id: observation
+                            .as_mut()
+                            .and_then(Observation::observed_mut)
+                            .and_then(|o| o.request_id.take()),
+                    };
+                    let observation = observation.filter(|_| !inner.observers.is_empty());
+                    return (Ok(reply), observation);
+                }
+                // Boxed: the error path's futures (reading an unexpected
+                // body) would otherwise make every call's future larger, and
+                // it is copied.
+                Err(error) => Box::pin(async move {
+                    let observed = observation.as_ref().and_then(Observation::observed);
+                    let error =
+                        map_error(error, op, observed, inner.body_limit, explain_decode::<T>).await;
+                    (error, observation)
+                }),
+            }
+        };
+        let (error, observation) = failed.await;
+        let observation = observation.filter(|_| !inner.observers.is_empty());
+        (Err(error), observation)
+    }
 }
 
 /// What the hooks run on the attempt's request before `Authorization` is

@@ -95,8 +95,7 @@ impl Clock {
         Bounded {
             attempt,
             deadline,
-            clock: self,
-            wait: Wait::Unlisted,
+            wait: Wait::Unlisted(self),
         }
     }
 
@@ -262,9 +261,11 @@ impl Drop for Listed<'_> {
     }
 }
 
+/// Where an attempt stands with its clock. Each state holds the clock
+/// itself, so that a [`Bounded`] keeps one reference to it, not two.
 enum Wait<'c> {
     /// Not waited yet.
-    Unlisted,
+    Unlisted(&'c Clock),
     Listed(Listed<'c>),
     /// On another runtime than the clock's timer.
     Own(Pin<Box<Sleep>>),
@@ -280,7 +281,6 @@ pin_project_lite::pin_project! {
         #[pin]
         attempt: F,
         deadline: Instant,
-        clock: &'c Clock,
         wait: Wait<'c>,
     }
 }
@@ -299,7 +299,7 @@ impl<F: Future> Future for Bounded<'_, F> {
             return Poll::Ready(Err(Elapsed));
         }
         match this.wait {
-            Wait::Unlisted => *this.wait = this.clock.list(*this.deadline, cx),
+            Wait::Unlisted(clock) => *this.wait = clock.list(*this.deadline, cx),
             Wait::Listed(listed) => listed.wait_again(cx),
             Wait::Own(_) => {}
         }

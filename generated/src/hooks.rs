@@ -204,25 +204,32 @@ pub async fn observe<F: Future>(call: F) -> (F::Output, Option<Observed>) {
 
 /// [`observe`], with `outgoing` applied to the request `call` sends; the
 /// head comes back boxed ([`Observation`]), `None` if there is nothing in it.
-pub async fn observe_with<F: Future>(
+///
+/// A plain function around an `async` block: an `async fn` would keep room
+/// for `outgoing` twice (as its argument and as the local it is moved to)
+/// in every call's future, where this keeps only the boxed record.
+pub fn observe_with<F: Future>(
     outgoing: Outgoing,
     call: F,
-) -> (F::Output, Option<Observation>) {
+) -> impl Future<Output = (F::Output, Option<Observation>)> {
     let record = (!outgoing.is_empty()).then(|| {
         Box::new(Record {
             outgoing,
             observed: None,
         })
     });
-    let mut scoped = std::pin::pin!(RECORD.scope(Cell::new(record), call));
-    let output = scoped.as_mut().await;
-    let record = scoped.take_value().and_then(Cell::into_inner);
-    (
-        output,
-        record
-            .filter(|record| record.observed.is_some())
-            .map(Observation),
-    )
+    let scoped = RECORD.scope(Cell::new(record), call);
+    async move {
+        let mut scoped = std::pin::pin!(scoped);
+        let output = scoped.as_mut().await;
+        let record = scoped.take_value().and_then(Cell::into_inner);
+        (
+            output,
+            record
+                .filter(|record| record.observed.is_some())
+                .map(Observation),
+        )
+    }
 }
 
 /// Reads a JSON response into a [`ResponseValue`]: what progenitor's
