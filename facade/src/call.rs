@@ -539,7 +539,7 @@ pub(crate) async fn unexpected(
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "tokens"))]
 mod tests {
     use authlete_generated::types::TokenFailRequest;
 
