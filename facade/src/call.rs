@@ -548,11 +548,12 @@ mod tests {
     /// `preserve_order`, which a workspace build turns on, the unknown-field
     /// map grows from 24 bytes to 72), and the future holds the body four
     /// times: twice as the builder (an `async fn` keeps its argument and the
-    /// local it moves to) and twice in the retry closure. The rest was 616
-    /// bytes while `execute`'s loop kept the span twice and `attempt_once`
-    /// and `observe_with` kept their arguments and the attempt's result
-    /// twice; it is 448 now. The layout is fixed before optimisation, so a
-    /// debug build measures what a release build does.
+    /// local it moves to) and twice in the call path, one of them the retry
+    /// closure's. The rest was 616 bytes while `execute`'s loop kept the
+    /// span twice and `attempt_once` and `observe_with` kept their arguments
+    /// and the attempt's result twice; it is 448 now. The layout is fixed
+    /// before optimisation, so a debug build measures what a release build
+    /// does.
     #[test]
     fn a_token_fail_calls_future_stays_small() {
         let client = crate::Client::builder()
