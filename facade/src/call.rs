@@ -539,9 +539,8 @@ pub(crate) async fn unexpected(
     }
 }
 
-#[cfg(all(test, feature = "tokens"))]
+#[cfg(test)]
 mod tests {
-    use authlete_generated::types::TokenFailRequest;
 
     /// What a caller boxes, spawns or joins per call. Its size depends on
     /// the request body's, which depends on serde_json's features (with
@@ -554,6 +553,7 @@ mod tests {
     /// and the attempt's result twice; it is 448 now. The layout is fixed
     /// before optimisation, so a debug build measures what a release build
     /// does.
+    #[cfg(feature = "tokens")]
     #[test]
     fn a_token_fail_calls_future_stays_small() {
         let client = crate::Client::builder()
@@ -568,7 +568,7 @@ mod tests {
             .fail("ticket", crate::TokenFailReason::Unknown)
             .send();
         let size = std::mem::size_of_val(&call);
-        let body = std::mem::size_of::<TokenFailRequest>();
+        let body = std::mem::size_of::<authlete_generated::types::TokenFailRequest>();
         let rest = size.saturating_sub(4 * body);
         assert!(
             rest <= 512,
