@@ -146,7 +146,7 @@ impl<'a> ProcessAuthorizationRequest<'a> {
                     .auth_authorization_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -531,7 +531,7 @@ impl<'a> FailAuthorizationRequest<'a> {
                     .auth_authorization_fail_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -772,7 +772,7 @@ impl<'a> IssueAuthorizationRequest<'a> {
                     .auth_authorization_issue_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -923,7 +923,7 @@ impl<'a> GetAuthorizationTicketInfoRequest<'a> {
                     .get_authorization_ticket_info()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -1038,7 +1038,7 @@ impl<'a> UpdateAuthorizationTicketRequest<'a> {
                     .update_authorization_ticket()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;

@@ -171,7 +171,7 @@ impl<'a> ProcessCibaRequest<'a> {
                     .backchannel_authentication_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -631,7 +631,7 @@ impl<'a> CompleteCibaRequest<'a> {
                     .backchannel_authentication_complete_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -914,7 +914,7 @@ impl<'a> FailCibaRequest<'a> {
                     .backchannel_authentication_fail_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -1028,7 +1028,7 @@ impl<'a> IssueCibaRequest<'a> {
                     .backchannel_authentication_issue_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;

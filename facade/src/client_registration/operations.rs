@@ -133,7 +133,7 @@ impl<'a> RegisterClientRequest<'a> {
                     .client_registration_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -264,7 +264,7 @@ impl<'a> DeleteRegistrationRequest<'a> {
                     .client_registration_delete_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -337,7 +337,7 @@ impl<'a> GetRegistrationRequest<'a> {
                     .client_registration_get_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -404,7 +404,7 @@ impl<'a> UpdateRegistrationRequest<'a> {
                     .client_registration_update_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;

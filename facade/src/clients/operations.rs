@@ -330,7 +330,7 @@ impl<'a> DeleteAuthorizationByBodyRequest<'a> {
                     .service_id(service_id)
                     .body(body);
                 let call = call.client_id(self.client_id.as_str());
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -473,7 +473,7 @@ impl<'a> DeleteAuthorizationRequest<'a> {
                 .service_id(service_id);
             let call = call.client_id(self.client_id.as_str());
             let call = call.subject(self.subject.as_str());
-            async move { call.send().await }
+            call.send()
         })
         .await?;
         Ok(GrantedScopesResponse::new(reply.body, reply.request_id))
@@ -530,7 +530,7 @@ impl<'a> DeleteAuthorizationByPathRequest<'a> {
                 .service_id(service_id);
             let call = call.client_id(self.client_id.as_str());
             let call = call.subject(self.subject.as_str());
-            async move { call.send().await }
+            call.send()
         })
         .await?;
         Ok(GrantedScopesResponse::new(reply.body, reply.request_id))
@@ -614,7 +614,7 @@ impl<'a> ListAuthorizationsRequest<'a> {
                 Some(value) => call.end(*value),
                 None => call,
             };
-            async move { call.send().await }
+            call.send()
         })
         .await?;
         Ok(AuthorizationListResponse::new(reply.body, reply.request_id))
@@ -761,7 +761,7 @@ impl<'a> ListAuthorizationsByBodyRequest<'a> {
                     .client_authorization_get_list_api_post()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -854,7 +854,7 @@ impl<'a> ListAuthorizationsByPathRequest<'a> {
                 Some(value) => call.end(*value),
                 None => call,
             };
-            async move { call.send().await }
+            call.send()
         })
         .await?;
         Ok(AuthorizationListResponse::new(reply.body, reply.request_id))
@@ -919,7 +919,7 @@ impl<'a> UpdateAuthorizationRequest<'a> {
                     .service_id(service_id)
                     .body(body);
                 let call = call.client_id(self.client_id.as_str());
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -1741,7 +1741,7 @@ impl<'a> CreateClientRequest<'a> {
                     .client_create_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -2550,7 +2550,7 @@ impl<'a> DeleteClientRequest<'a> {
         execute(client, OPERATION, &self.options, |generated| {
             let call = generated.client_delete_api().service_id(service_id);
             let call = call.client_id(self.client_id.as_str());
-            async move { call.send().await }
+            call.send()
         })
         .await?;
         Ok(())
@@ -2597,7 +2597,7 @@ impl<'a> DeleteRequestableScopesRequest<'a> {
                 .client_extension_requestables_scopes_delete_api()
                 .service_id(service_id);
             let call = call.client_id(self.client_id.as_str());
-            async move { call.send().await }
+            call.send()
         })
         .await?;
         Ok(())
@@ -2644,7 +2644,7 @@ impl<'a> GetRequestableScopesRequest<'a> {
                 .client_extension_requestables_scopes_get_api()
                 .service_id(service_id);
             let call = call.client_id(self.client_id.as_str());
-            async move { call.send().await }
+            call.send()
         })
         .await?;
         Ok(RequestableScopesResponse::new(reply.body, reply.request_id))
@@ -2741,7 +2741,7 @@ impl<'a> UpdateRequestableScopesRequest<'a> {
                     .service_id(service_id)
                     .body(body);
                 let call = call.client_id(self.client_id.as_str());
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -2849,7 +2849,7 @@ impl<'a> UpdateRequestableScopesViaPostRequest<'a> {
                     .service_id(service_id)
                     .body(body);
                 let call = call.client_id(self.client_id.as_str());
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -2937,7 +2937,7 @@ impl<'a> ListClientsRequest<'a> {
                 Some(value) => call.end(*value),
                 None => call,
             };
-            async move { call.send().await }
+            call.send()
         })
         .await?;
         Ok(ClientListResponse::new(reply.body, reply.request_id))
@@ -3037,7 +3037,7 @@ impl<'a> GetClientRequest<'a> {
         let reply = execute(client, OPERATION, &self.options, |generated| {
             let call = generated.client_get_api().service_id(service_id);
             let call = call.client_id(self.client_id.as_str());
-            async move { call.send().await }
+            call.send()
         })
         .await?;
         Ok(ClientResponse::new(reply.body, reply.request_id))
@@ -3092,7 +3092,7 @@ impl<'a> DeleteGrantedScopesRequest<'a> {
                 .service_id(service_id);
             let call = call.client_id(self.client_id.as_str());
             let call = call.subject(self.subject.as_str());
-            async move { call.send().await }
+            call.send()
         })
         .await?;
         Ok(GrantedScopesDeleteResponse::new(
@@ -3193,7 +3193,7 @@ impl<'a> DeleteGrantedScopesByPathRequest<'a> {
                 .service_id(service_id);
             let call = call.client_id(self.client_id.as_str());
             let call = call.subject(self.subject.as_str());
-            async move { call.send().await }
+            call.send()
         })
         .await?;
         Ok(GrantedScopesDeleteResponse::new(
@@ -3251,7 +3251,7 @@ impl<'a> GetGrantedScopesRequest<'a> {
                 .service_id(service_id);
             let call = call.client_id(self.client_id.as_str());
             let call = call.subject(self.subject.as_str());
-            async move { call.send().await }
+            call.send()
         })
         .await?;
         Ok(GrantedScopesResponse::new(reply.body, reply.request_id))
@@ -3313,7 +3313,7 @@ impl<'a> GetGrantedScopesByBodyRequest<'a> {
                     .service_id(service_id)
                     .body(body);
                 let call = call.client_id(self.client_id.as_str());
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -3377,7 +3377,7 @@ impl<'a> GetGrantedScopesByPathRequest<'a> {
                 .service_id(service_id);
             let call = call.client_id(self.client_id.as_str());
             let call = call.subject(self.subject.as_str());
-            async move { call.send().await }
+            call.send()
         })
         .await?;
         Ok(GrantedScopesResponse::new(reply.body, reply.request_id))
@@ -3439,7 +3439,7 @@ impl<'a> UpdateClientLockFlagRequest<'a> {
                     .service_id(service_id)
                     .body(body);
                 let call = call.client_identifier(self.client_identifier.as_str());
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -3527,7 +3527,7 @@ impl<'a> RefreshClientSecretRequest<'a> {
         let reply = execute(client, OPERATION, &self.options, |generated| {
             let call = generated.client_secret_refresh_api().service_id(service_id);
             let call = call.client_identifier(self.client_identifier.as_str());
-            async move { call.send().await }
+            call.send()
         })
         .await?;
         Ok(ClientSecretRefreshResponse::new(
@@ -3639,7 +3639,7 @@ impl<'a> UpdateClientSecretRequest<'a> {
                     .service_id(service_id)
                     .body(body);
                 let call = call.client_identifier(self.client_identifier.as_str());
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -4475,7 +4475,7 @@ impl<'a> UpdateClientRequest<'a> {
                     .service_id(service_id)
                     .body(body);
                 let call = call.client_id(self.client_id.as_str());
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;

@@ -191,7 +191,7 @@ impl<'a> IssueBatchCredentialRequest<'a> {
                     .vci_batch_issue_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -311,7 +311,7 @@ impl<'a> ParseBatchCredentialRequest<'a> {
                     .vci_batch_parse_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -432,7 +432,7 @@ impl<'a> IssueDeferredCredentialRequest<'a> {
                     .vci_deferred_issue_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -552,7 +552,7 @@ impl<'a> ParseDeferredCredentialRequest<'a> {
                     .vci_deferred_parse_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -670,7 +670,7 @@ impl<'a> CredentialIssuerJwksRequest<'a> {
             self.body,
             |generated, service_id, body| {
                 let call = generated.vci_jwks_api().service_id(service_id).body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -786,7 +786,7 @@ impl<'a> JwtIssuerMetadataRequest<'a> {
                     .vci_jwtissuer_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -896,7 +896,7 @@ impl<'a> CredentialIssuerMetadataRequest<'a> {
                     .vci_metadata_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -1114,7 +1114,7 @@ impl<'a> CreateCredentialOfferRequest<'a> {
                     .vci_offer_create_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -1227,7 +1227,7 @@ impl<'a> GetCredentialOfferInfoRequest<'a> {
                     .vci_offer_info_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -1342,7 +1342,7 @@ impl<'a> IssueCredentialRequest<'a> {
                     .vci_single_issue_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -1462,7 +1462,7 @@ impl<'a> ParseCredentialRequest<'a> {
                     .vci_single_parse_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;

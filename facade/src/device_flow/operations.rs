@@ -163,7 +163,7 @@ impl<'a> ProcessDeviceAuthorizationRequest<'a> {
                     .device_authorization_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -581,7 +581,7 @@ impl<'a> CompleteDeviceAuthorizationRequest<'a> {
                     .device_complete_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -684,7 +684,7 @@ impl<'a> ProcessDeviceVerificationRequest<'a> {
                     .device_verification_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;

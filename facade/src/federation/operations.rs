@@ -90,7 +90,7 @@ impl<'a> EntityConfigurationRequest<'a> {
                     .federation_configuration_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -214,7 +214,7 @@ impl<'a> RegisterFederatedClientRequest<'a> {
                     .federation_registration_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;

@@ -123,7 +123,7 @@ impl<'a> ProcessGrantManagementRequest<'a> {
             self.body,
             |generated, service_id, body| {
                 let call = generated.grant_m_api().service_id(service_id).body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;

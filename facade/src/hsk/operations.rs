@@ -128,7 +128,7 @@ impl<'a> CreateHskRequest<'a> {
             self.body,
             |generated, service_id, body| {
                 let call = generated.hsk_create_api().service_id(service_id).body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -227,7 +227,7 @@ impl<'a> DeleteHskRequest<'a> {
         execute(client, OPERATION, &self.options, |generated| {
             let call = generated.hsk_delete_api().service_id(service_id);
             let call = call.handle(self.handle.as_str());
-            async move { call.send().await }
+            call.send()
         })
         .await?;
         Ok(())
@@ -265,7 +265,7 @@ impl<'a> ListHsksRequest<'a> {
         let service_id = client.inner().service_id.as_str();
         let reply = execute(client, OPERATION, &self.options, |generated| {
             let call = generated.hsk_get_list_api().service_id(service_id);
-            async move { call.send().await }
+            call.send()
         })
         .await?;
         Ok(HskListResponse::new(reply.body, reply.request_id))
@@ -360,7 +360,7 @@ impl<'a> GetHskRequest<'a> {
         let reply = execute(client, OPERATION, &self.options, |generated| {
             let call = generated.hsk_get_api().service_id(service_id);
             let call = call.handle(self.handle.as_str());
-            async move { call.send().await }
+            call.send()
         })
         .await?;
         Ok(HskGetResponse::new(reply.body, reply.request_id))

@@ -222,7 +222,7 @@ impl<'a> ProcessIntrospectionRequest<'a> {
                     .auth_introspection_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -642,7 +642,7 @@ impl<'a> ProcessStandardIntrospectionRequest<'a> {
                     .auth_introspection_standard_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;

@@ -111,7 +111,7 @@ impl<'a> VerifyJoseRequest<'a> {
                     .jose_verify_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;

@@ -74,7 +74,7 @@ impl<'a> HealthCheckRequest<'a> {
                 Some(value) => call.extended(*value),
                 None => call,
             };
-            async move { call.send().await }
+            call.send()
         })
         .await?;
         Ok(())

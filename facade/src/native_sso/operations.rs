@@ -138,7 +138,7 @@ impl<'a> ProcessNativeSsoRequest<'a> {
             self.body,
             |generated, service_id, body| {
                 let call = generated.native_sso_api().service_id(service_id).body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -253,7 +253,7 @@ impl<'a> LogoutNativeSsoRequest<'a> {
                     .native_sso_logout_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;

@@ -164,7 +164,7 @@ impl<'a> ProcessPushedAuthorizationRequest<'a> {
                     .pushed_auth_req_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;

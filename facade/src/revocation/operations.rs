@@ -131,7 +131,7 @@ impl<'a> ProcessRevocationRequest<'a> {
                     .auth_revocation_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;

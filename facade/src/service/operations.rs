@@ -1557,7 +1557,7 @@ impl<'a> CreateServiceRequest<'a> {
             self.body,
             |generated, _, body| {
                 let call = generated.service_create_api().body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -3014,7 +3014,7 @@ impl<'a> ListServicesRequest<'a> {
                 Some(value) => call.end(*value),
                 None => call,
             };
-            async move { call.send().await }
+            call.send()
         })
         .await?;
         Ok(ServiceListResponse::new(reply.body, reply.request_id))
@@ -3134,7 +3134,7 @@ impl<'a> ServiceConfigurationRequest<'a> {
                 Some(value) => call.patch(value.as_str()),
                 None => call,
             };
-            async move { call.send().await }
+            call.send()
         })
         .await?;
         Ok(crate::JsonDocument::new(reply.body, reply.request_id))
@@ -3173,7 +3173,7 @@ impl<'a> DeleteServiceRequest<'a> {
         let service_id = client.inner().service_id.as_str();
         execute(client, OPERATION, &self.options, |generated| {
             let call = generated.service_delete_api().service_id(service_id);
-            async move { call.send().await }
+            call.send()
         })
         .await?;
         Ok(())
@@ -3211,7 +3211,7 @@ impl<'a> GetServiceRequest<'a> {
         let service_id = client.inner().service_id.as_str();
         let reply = execute(client, OPERATION, &self.options, |generated| {
             let call = generated.service_get_api().service_id(service_id);
-            async move { call.send().await }
+            call.send()
         })
         .await?;
         Ok(ServiceResponse::new(reply.body, reply.request_id))
@@ -3276,7 +3276,7 @@ impl<'a> ServiceJwksRequest<'a> {
                 Some(value) => call.pretty(*value),
                 None => call,
             };
-            async move { call.send().await }
+            call.send()
         })
         .await?;
         Ok(ServiceJwksResponse::new(reply.body, reply.request_id))
@@ -4791,7 +4791,7 @@ impl<'a> UpdateServiceRequest<'a> {
                     .service_update_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;

@@ -273,7 +273,7 @@ impl<'a> ProcessTokenRequest<'a> {
             self.body,
             |generated, service_id, body| {
                 let call = generated.auth_token_api().service_id(service_id).body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -879,7 +879,7 @@ impl<'a> CreateTokenRequest<'a> {
                     .auth_token_create_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -1100,7 +1100,7 @@ impl<'a> CreateTokenBatchRequest<'a> {
                     Some(value) => call.dry_run(*value),
                     None => call,
                 };
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -1192,7 +1192,7 @@ impl<'a> GetTokenBatchStatusRequest<'a> {
                 .auth_token_create_batch_status_api()
                 .service_id(service_id);
             let call = call.token_batch_request_id(self.token_batch_request_id.as_str());
-            async move { call.send().await }
+            call.send()
         })
         .await?;
         Ok(TokenCreateBatchStatusResponse::new(
@@ -1285,7 +1285,7 @@ impl<'a> DeleteTokenRequest<'a> {
         execute(client, OPERATION, &self.options, |generated| {
             let call = generated.auth_token_delete_api().service_id(service_id);
             let call = call.access_token_identifier(self.access_token_identifier.as_str());
-            async move { call.send().await }
+            call.send()
         })
         .await?;
         Ok(())
@@ -1338,7 +1338,7 @@ impl<'a> FailTokenRequest<'a> {
                     .auth_token_fail_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -1482,7 +1482,7 @@ impl<'a> ListTokensRequest<'a> {
                 Some(value) => call.end(*value),
                 None => call,
             };
-            async move { call.send().await }
+            call.send()
         })
         .await?;
         Ok(TokenListResponse::new(reply.body, reply.request_id))
@@ -1641,7 +1641,7 @@ impl<'a> IssueTokenRequest<'a> {
                     .auth_token_issue_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -1920,7 +1920,7 @@ impl<'a> RevokeTokensRequest<'a> {
                     .auth_token_revoke_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -2127,7 +2127,7 @@ impl<'a> UpdateTokenRequest<'a> {
                     .auth_token_update_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -2319,7 +2319,7 @@ impl<'a> ReissueIdTokenRequest<'a> {
                     .idtoken_reissue_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;

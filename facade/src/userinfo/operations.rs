@@ -168,7 +168,7 @@ impl<'a> ProcessUserInfoRequest<'a> {
                     .auth_userinfo_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;
@@ -475,7 +475,7 @@ impl<'a> IssueUserInfoRequest<'a> {
                     .auth_userinfo_issue_api()
                     .service_id(service_id)
                     .body(body);
-                async move { call.send().await }
+                call.send()
             },
         )
         .await?;

@@ -68,7 +68,7 @@ impl<'a> InfoRequest<'a> {
         let client = &*client;
         let reply = execute(client, OPERATION, &self.options, |generated| {
             let call = generated.info_api();
-            async move { call.send().await }
+            call.send()
         })
         .await?;
         Ok(InfoResponse::new(reply.body, reply.request_id))
@@ -156,7 +156,7 @@ impl<'a> EchoRequest<'a> {
         let client = &*client;
         execute(client, OPERATION, &self.options, |generated| {
             let call = generated.misc_echo_api();
-            async move { call.send().await }
+            call.send()
         })
         .await?;
         Ok(())

@@ -635,7 +635,7 @@ impl Builder<'_> {
                     |generated, #service_binding, body| {
                         let call = generated.#op_fn() #service .body(body);
                         #(#param_calls)*
-                        async move { call.send().await }
+                        call.send()
                     },
                 )
                 .await?;
@@ -647,7 +647,7 @@ impl Builder<'_> {
                 #bind execute(client, OPERATION, &self.options, |generated| {
                     let call = generated.#op_fn() #service;
                     #(#param_calls)*
-                    async move { call.send().await }
+                    call.send()
                 })
                 .await?;
             }
