@@ -208,7 +208,9 @@ where
 /// What an attempt's outcome means for the call: its result
 /// (`Break`), or another attempt after a delay (`Continue`). Observers
 /// are told, and the span records how the attempt ended.
-#[allow(clippy::too_many_arguments)] // the call's state, passed by value to leave the future
+// The outcome and the observation come by value, so that the loop's
+// future does not keep them; the rest is the loop's state, read only.
+#[allow(clippy::too_many_arguments)]
 fn settle<T>(
     inner: &Inner,
     op: Operation,
