@@ -182,13 +182,105 @@ impl fmt::Debug for Observation {
     }
 }
 
-tokio::task_local! {
-    // Task-local rather than a field of the context: every call gets its own
-    // record without a per-call allocation or a per-call generated client.
-    // Boxed: the scope swaps its value in and out on every poll, and a
-    // pointer is cheaper to swap than the record itself. Created only when
-    // there is something to record, so a plain attempt allocates once.
-    static RECORD: Cell<Option<Box<Record>>>;
+std::thread_local! {
+    // Thread-local, and lent to the hooks only while an observed call is
+    // being polled (see [`Observing`]): every call gets its own record
+    // without a per-call allocation or a per-call generated client. Boxed:
+    // it is swapped in and out on every poll, and a pointer is cheaper to
+    // swap than the record itself. Created only when there is something to
+    // record, so a plain attempt allocates once.
+    static RECORD: Cell<Lent> = const { Cell::new(Lent::Outside) };
+}
+
+/// What the hooks find on the thread that polls them.
+#[derive(Default)]
+enum Lent {
+    /// No observed call is being polled here: nothing to apply or note.
+    #[default]
+    Outside,
+    /// An observed call is being polled, with its record if it has one yet.
+    Inside(Option<Box<Record>>),
+}
+
+/// Runs `f` on the record lent to this thread, if an observed call is
+/// being polled here; a record `f` leaves in place stays lent.
+fn with_lent<R>(f: impl FnOnce(&mut Option<Box<Record>>) -> R) -> Option<R> {
+    RECORD
+        .try_with(|cell| match cell.take() {
+            Lent::Inside(mut record) => {
+                let result = f(&mut record);
+                cell.set(Lent::Inside(record));
+                Some(result)
+            }
+            Lent::Outside => None,
+        })
+        .ok()
+        .flatten()
+}
+
+/// A record lent to this thread for one poll; dropping it, on a panic
+/// too, puts back whatever was lent before (a call observed inside
+/// another).
+struct Lending(Option<Lent>);
+
+impl Lending {
+    fn start(record: Option<Box<Record>>) -> Self {
+        Lending(
+            RECORD
+                .try_with(|cell| cell.replace(Lent::Inside(record)))
+                .ok(),
+        )
+    }
+
+    /// Ends the loan and hands back the record, as the hooks left it.
+    fn finish(mut self) -> Option<Box<Record>> {
+        let outer = self.0.take()?;
+        match RECORD.try_with(|cell| cell.replace(outer)) {
+            Ok(Lent::Inside(record)) => record,
+            _ => None,
+        }
+    }
+}
+
+impl Drop for Lending {
+    fn drop(&mut self) {
+        if let Some(outer) = self.0.take() {
+            let _ = RECORD.try_with(|cell| cell.set(outer));
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// `call` with its record lent to the hooks while it is polled; see
+    /// [`observe_with`]. One hand-written poll rather than a scope inside
+    /// an `async` block: the call's output is moved once, not once per
+    /// layer, and the record is swapped without a `RefCell`'s checks.
+    struct Observing<F> {
+        #[pin]
+        call: F,
+        record: Option<Box<Record>>,
+    }
+}
+
+impl<F: Future> Future for Observing<F> {
+    type Output = (F::Output, Option<Observation>);
+
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let this = self.project();
+        let lending = Lending::start(this.record.take());
+        let polled = this.call.poll(cx);
+        *this.record = lending.finish();
+        let output = std::task::ready!(polled);
+        let observation = this
+            .record
+            .take()
+            .filter(|record| record.observed.is_some())
+            .map(Observation);
+        std::task::Poll::Ready((output, observation))
+    }
 }
 
 /// Runs `call` and returns its output together with the head of the last
@@ -204,31 +296,18 @@ pub async fn observe<F: Future>(call: F) -> (F::Output, Option<Observed>) {
 
 /// [`observe`], with `outgoing` applied to the request `call` sends; the
 /// head comes back boxed ([`Observation`]), `None` if there is nothing in it.
-///
-/// A plain function around an `async` block: an `async fn` would keep room
-/// for `outgoing` twice (as its argument and as the local it is moved to)
-/// in every call's future, where this keeps only the boxed record.
 pub fn observe_with<F: Future>(
     outgoing: Outgoing,
     call: F,
 ) -> impl Future<Output = (F::Output, Option<Observation>)> {
-    let record = (!outgoing.is_empty()).then(|| {
-        Box::new(Record {
-            outgoing,
-            observed: None,
-        })
-    });
-    let scoped = RECORD.scope(Cell::new(record), call);
-    async move {
-        let mut scoped = std::pin::pin!(scoped);
-        let output = scoped.as_mut().await;
-        let record = scoped.take_value().and_then(Cell::into_inner);
-        (
-            output,
-            record
-                .filter(|record| record.observed.is_some())
-                .map(Observation),
-        )
+    Observing {
+        call,
+        record: (!outgoing.is_empty()).then(|| {
+            Box::new(Record {
+                outgoing,
+                observed: None,
+            })
+        }),
     }
 }
 
@@ -338,19 +417,16 @@ impl ClientHooks<CallContext> for crate::Client {
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
         // What this attempt brings, if anything; outside `observe_with`, nothing.
-        let (prepare, authorization) = RECORD
-            .try_with(|cell| {
-                let mut record = cell.take()?;
-                let taken = (
+        let (prepare, authorization) = with_lent(|record| {
+            record.as_mut().map(|record| {
+                (
                     record.outgoing.prepare.take(),
                     record.outgoing.authorization.take(),
-                );
-                cell.set(Some(record));
-                Some(taken)
+                )
             })
-            .ok()
-            .flatten()
-            .unwrap_or_default();
+        })
+        .flatten()
+        .unwrap_or_default();
         if let Some(prepare) = prepare {
             prepare(request);
         }
@@ -373,8 +449,8 @@ impl ClientHooks<CallContext> for crate::Client {
     ) -> Result<(), Error<E>> {
         if let Ok(response) = result {
             // Outside `observe` there is nowhere to note the response; that is fine.
-            let _ = RECORD.try_with(|cell| {
-                let mut record = cell.take().unwrap_or_default();
+            with_lent(|record| {
+                let record = record.get_or_insert_with(Box::default);
                 let headers = response.headers();
                 let status = response.status();
                 record.observed = Some(Observed {
@@ -389,9 +465,110 @@ impl ClientHooks<CallContext> for crate::Client {
                     request_id: headers.get(REQUEST_ID_HEADER).cloned(),
                     headers: record.outgoing.keep_headers.then(|| headers.clone()),
                 });
-                cell.set(Some(record));
             });
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The record's loan: what the hooks find while an observed call is
+    //! polled, and after.
+
+    use std::future::Future;
+    use std::pin::pin;
+    use std::task::{Context, Poll, Waker};
+
+    use super::*;
+
+    /// What the `post` hook does with a response of `status`.
+    fn note(status: u16) -> Option<()> {
+        with_lent(|record| {
+            record.get_or_insert_with(Box::default).observed = Some(Observed {
+                status: StatusCode::from_u16(status).expect("status"),
+                content_type: None,
+                request_id: None,
+                headers: None,
+            });
+        })
+    }
+
+    fn poll_once<F: Future>(future: std::pin::Pin<&mut F>) -> Poll<F::Output> {
+        future.poll(&mut Context::from_waker(Waker::noop()))
+    }
+
+    fn status(observation: Option<Observation>) -> Option<u16> {
+        observation?.observed().map(|o| o.status.as_u16())
+    }
+
+    #[test]
+    fn the_hooks_note_nothing_outside_an_observed_call() {
+        assert_eq!(note(200), None);
+        // Nor does the attempt leave anything behind for a later one.
+        let mut call = pin!(observe_with(Outgoing::default(), std::future::ready(())));
+        assert!(matches!(poll_once(call.as_mut()), Poll::Ready(((), None))));
+    }
+
+    #[test]
+    fn a_call_gets_back_what_the_hooks_noted_over_several_polls() {
+        let mut polls = 0;
+        let call = std::future::poll_fn(|_| {
+            polls += 1;
+            if polls == 1 {
+                return Poll::Pending;
+            }
+            note(201).expect("lent while polled");
+            Poll::Ready(polls)
+        });
+        let mut observed = pin!(observe_with(Outgoing::default(), call));
+        assert!(poll_once(observed.as_mut()).is_pending());
+        // Between polls the record is with the call, not the thread.
+        assert_eq!(note(500), None);
+        let Poll::Ready((polls, observation)) = poll_once(observed.as_mut()) else {
+            panic!("the call ended");
+        };
+        assert_eq!((polls, status(observation)), (2, Some(201)));
+    }
+
+    #[test]
+    fn a_call_observed_inside_another_leaves_the_outer_record_in_place() {
+        let call = std::future::poll_fn(|_| {
+            note(200).expect("outer record lent");
+            let mut inner = pin!(observe_with(
+                Outgoing::default(),
+                std::future::poll_fn(|_| {
+                    note(404).expect("inner record lent");
+                    Poll::Ready(())
+                })
+            ));
+            let Poll::Ready(((), inner)) = poll_once(inner.as_mut()) else {
+                panic!("the inner call ended");
+            };
+            // The outer call's record is lent again once the inner one ends.
+            assert!(with_lent(|record| record.is_some()).expect("outer lent"));
+            Poll::Ready(status(inner))
+        });
+        let mut outer = pin!(observe_with(Outgoing::default(), call));
+        let Poll::Ready((inner, outer)) = poll_once(outer.as_mut()) else {
+            panic!("the outer call ended");
+        };
+        assert_eq!((inner, status(outer)), (Some(404), Some(200)));
+    }
+
+    #[test]
+    fn a_call_that_panics_while_polled_gives_the_thread_back() {
+        let panicked = std::panic::catch_unwind(|| {
+            let mut call = pin!(observe_with(
+                Outgoing::default(),
+                std::future::poll_fn(|_| -> Poll<()> {
+                    note(200).expect("lent");
+                    panic!("the call failed");
+                })
+            ));
+            let _ = poll_once(call.as_mut());
+        });
+        assert!(panicked.is_err());
+        assert_eq!(note(200), None, "no record stays lent after the panic");
     }
 }
