@@ -209,6 +209,9 @@ fn format(
     drop_api_version_header(&mut file);
     decode_by_moving_headers(&mut file);
     let scoped = scope_the_request(&mut file);
+    // A builder whose shape this step half knows (the type rewritten, not
+    // its placeholder) fails to compile, which the corpus test catches.
+    crate::builder_errors::borrow_placeholder_errors(&mut file);
     let catalog =
         crate::catalog::read(doc, &file).map_err(|message| XtaskError::Format { message })?;
     // The step rewrites the shape of progenitor's `send`: if that shape

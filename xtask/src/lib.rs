@@ -13,6 +13,7 @@
 //! Everything here is a library so that the snapshot tests in `tests/` can
 //! drive each step on the project's own small fixture specs.
 
+pub mod builder_errors;
 pub mod catalog;
 pub mod codegen;
 pub mod copies;
