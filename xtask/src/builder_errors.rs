@@ -6,9 +6,9 @@
 //! field as `Result<T, String>` and start every required one as
 //! `Err("... was not initialized".to_string())`. Every call therefore
 //! allocates, then frees, one string per required field before the caller
-//! has set any of them: four allocations on the token-fail call, about 880
-//! instructions of the ~2,800 between the facade and a hand-written reqwest
-//! call. Here the error half becomes `Cow<'static, str>`: a placeholder or a
+//! has set any of them: three allocations on the token-fail call, and about
+//! 1,500 of the calling thread's instructions per call (BENCHMARKS.md).
+//! Here the error half becomes `Cow<'static, str>`: a placeholder or a
 //! fixed conversion message is borrowed, a formatted one is owned, and
 //! `send` turns it into progenitor's `Error::InvalidRequest(String)` only
 //! when a call really is invalid.
