@@ -89,19 +89,46 @@ fn is_pub(vis: &Visibility) -> bool {
 fn cfgs(attrs: &[Attribute]) -> Vec<String> {
     attrs
         .iter()
-        .filter(|a| a.path().is_ident("cfg"))
+        .filter(|a| a.path().is_ident("cfg") && !needs_test(a))
         .map(|a| tokens(&a.meta).replace(' ', ""))
-        .filter(|c| c != "cfg(test)")
         .collect()
 }
 
+/// Whether an item exists only in the crate's own test build: one of its
+/// `#[cfg(..)]` conditions cannot hold without `test`, whether written
+/// `cfg(test)` or `cfg(all(test, feature = ".."))`.
 fn is_test_only(attrs: &[Attribute]) -> bool {
-    attrs.iter().any(|a| {
-        a.path().is_ident("cfg") && {
-            let text = tokens(&a.meta);
-            text == "cfg (test)" || text == "cfg(test)"
+    attrs
+        .iter()
+        .any(|a| a.path().is_ident("cfg") && needs_test(a))
+}
+
+fn needs_test(cfg: &Attribute) -> bool {
+    cfg.parse_args::<syn::Meta>()
+        .is_ok_and(|predicate| requires_test(&predicate))
+}
+
+/// Whether a cfg predicate is false whenever `test` is: `test` itself, an
+/// `all` with such a part, an `any` whose every part is such. A `not` or a
+/// predicate that does not parse is taken as not requiring it, so the item
+/// stays in the summary.
+fn requires_test(predicate: &syn::Meta) -> bool {
+    let parts = |list: &syn::MetaList| {
+        list.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+        )
+        .ok()
+    };
+    match predicate {
+        syn::Meta::Path(path) => path.is_ident("test"),
+        syn::Meta::List(list) if list.path.is_ident("all") => {
+            parts(list).is_some_and(|parts| parts.iter().any(requires_test))
         }
-    })
+        syn::Meta::List(list) if list.path.is_ident("any") => {
+            parts(list).is_some_and(|parts| !parts.is_empty() && parts.iter().all(requires_test))
+        }
+        _ => false,
+    }
 }
 
 fn is_hidden(attrs: &[Attribute]) -> bool {
@@ -606,4 +633,39 @@ fn substitute(body: TokenStream, bound: &BTreeMap<String, TokenTree>) -> TokenSt
         }
     }
     out.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_test_only;
+
+    fn test_only(attr: syn::Attribute) -> bool {
+        is_test_only(&[attr])
+    }
+
+    #[test]
+    fn an_item_only_a_test_build_has_is_left_out() {
+        assert!(test_only(syn::parse_quote!(#[cfg(test)])));
+        assert!(test_only(
+            syn::parse_quote!(#[cfg(all(test, feature = "tokens"))])
+        ));
+        assert!(test_only(
+            syn::parse_quote!(#[cfg(all(feature = "tokens", any(test, test)))])
+        ));
+        assert!(test_only(
+            syn::parse_quote!(#[cfg(any(test, all(test, unix)))])
+        ));
+    }
+
+    #[test]
+    fn an_item_a_user_build_can_have_stays() {
+        assert!(!test_only(syn::parse_quote!(#[cfg(feature = "tokens")])));
+        assert!(!test_only(syn::parse_quote!(#[cfg(not(test))])));
+        assert!(!test_only(
+            syn::parse_quote!(#[cfg(any(test, feature = "tokens"))])
+        ));
+        assert!(!test_only(syn::parse_quote!(#[cfg(all())])));
+        assert!(!test_only(syn::parse_quote!(#[cfg(any())])));
+        assert!(!test_only(syn::parse_quote!(#[doc = "test"])));
+    }
 }
