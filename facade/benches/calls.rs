@@ -141,49 +141,98 @@ fn ratio_table() {
                 }
             }
         }
-        print_row(mode, f, g, r);
+        print_row(mode, f, g, r, None);
     }
 }
 
-/// The paired table: one runtime, one server, the three clients side by
-/// side, their calls (one at a time) or batches (64 in flight) alternating
-/// in rotating order and each timed on its own; a round is `per_round`
+/// The order in which the paired table's four variants take turns, over
+/// and over: each follows each of the others exactly once (the last turn
+/// leads back to the first).
+///
+/// A call runs faster after a call through the same code, which it finds
+/// still in the caches: in a plain rotation (0 1 2 3, 1 2 3 0, ...) the
+/// control always followed the floor, and measured 1.011 of it one call at
+/// a time (1.005–1.021 over six runs), where in blocks of 50 calls it
+/// measured 0.999. In this order every variant follows its twin (the
+/// facade and the generated client share the generated code, the floor and
+/// the control all of theirs) as often as any other.
+const TURNS: [usize; 12] = [0, 1, 0, 2, 0, 3, 1, 2, 1, 3, 2, 3];
+
+/// The paired table: one runtime, one server, the clients side by side,
+/// their calls (one at a time) or batches (64 in flight) taking turns in
+/// the order of [`TURNS`], each timed on its own; a round is `per_round`
 /// calls or batches of each variant, and its ratio compares the time each
 /// variant spent within it. Noise that lasts longer than one call or batch
-/// (another process, a frequency change) then falls on the three alike,
+/// (another process, a frequency change) then falls on all of them alike,
 /// which rounds of whole seconds per variant cannot promise on a shared
 /// machine. The first round warms the pools and is not counted.
+///
+/// A fourth variant is the control: the floor again, through a second
+/// `reqwest::Client` of its own. On a fair harness its ratio to the floor
+/// is 1; how far it strays is the size of difference the table cannot
+/// tell from nothing.
+///
+/// `PAIRED_BLOCK=n` (1 when unset) makes each turn `n` calls or batches of
+/// one variant instead of one, so that a variant mostly runs after itself
+/// rather than after the others; `per_round` stays about the count per
+/// variant.
 fn paired_table() {
     let rounds = rounds();
+    let block: usize = std::env::var("PAIRED_BLOCK")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n| (1..=1_000).contains(n))
+        .unwrap_or(1);
     println!(
-        "\npaired table ({rounds} rounds; calls or batches of the three variants alternate within a round; \
-         rates are medians, ratios are the median of the per-round ratios [min–max])"
+        "\npaired table ({rounds} rounds; calls or batches of the four variants take turns within a round, \
+         {block} at a time, each after each of the others equally often; rates are medians, ratios are the median of the per-round ratios [min–max]; \
+         control is a second raw client)"
     );
     print_head();
     let rt = runtime();
     rt.block_on(async {
         let server = support::start().await;
         let c = support::clients(&server);
+        let control = support::plain_reqwest();
         for (mode, per_round, in_flight) in
             [("sequential", 1_000, 1), ("64 in flight", 40, IN_FLIGHT)]
         {
-            let (mut f, mut g, mut r) = (Vec::new(), Vec::new(), Vec::new());
+            // Whole passes through `TURNS`, in which each variant has three.
+            let block = block.min(per_round / 3);
+            let passes = per_round / block / 3;
+            let per_round = passes * 3 * block;
+            let (mut f, mut g, mut r, mut k) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
             for round in 0..=rounds {
-                let mut spent = [Duration::ZERO; 3];
-                for turn in 0..per_round * 3 {
-                    let variant = (turn + turn / 3) % 3;
+                let mut spent = [Duration::ZERO; 4];
+                for turn in 0..passes * TURNS.len() {
+                    let variant = TURNS[turn % TURNS.len()];
                     let started = Instant::now();
-                    match variant {
-                        0 => join_all((0..in_flight).map(|_| support::via_facade(&c.facade))).await,
-                        1 => {
-                            join_all((0..in_flight).map(|_| support::via_generated(&c.generated)))
+                    for _ in 0..block {
+                        match variant {
+                            0 => {
+                                join_all((0..in_flight).map(|_| support::via_facade(&c.facade)))
+                                    .await
+                            }
+                            1 => {
+                                join_all(
+                                    (0..in_flight).map(|_| support::via_generated(&c.generated)),
+                                )
                                 .await
-                        }
-                        _ => {
-                            join_all((0..in_flight).map(|_| support::via_raw(&c.raw, &c.raw_url)))
+                            }
+                            2 => {
+                                join_all(
+                                    (0..in_flight).map(|_| support::via_raw(&c.raw, &c.raw_url)),
+                                )
                                 .await
-                        }
-                    };
+                            }
+                            _ => {
+                                join_all(
+                                    (0..in_flight).map(|_| support::via_raw(&control, &c.raw_url)),
+                                )
+                                .await
+                            }
+                        };
+                    }
                     spent[variant] += started.elapsed();
                 }
                 if round == 0 {
@@ -193,8 +242,9 @@ fn paired_table() {
                 f.push(rate(spent[0]));
                 g.push(rate(spent[1]));
                 r.push(rate(spent[2]));
+                k.push(rate(spent[3]));
             }
-            print_row(mode, f, g, r);
+            print_row(mode, f, g, r, Some(k));
         }
     });
 }
@@ -207,21 +257,22 @@ fn rounds() -> usize {
         .unwrap_or(11)
 }
 
-/// The columns of both tables.
+/// The columns of both tables (the ratio table has no control).
 fn print_head() {
     println!(
-        "| mode | facade calls/s | generated calls/s | raw calls/s | facade/raw | generated/raw |"
+        "| mode | facade calls/s | generated calls/s | raw calls/s | facade/raw | generated/raw | control/raw |"
     );
-    println!("|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|");
 }
 
 /// One row of a table: the rates' medians, and the ratios to raw taken
 /// round by round.
-fn print_row(mode: &str, f: Vec<f64>, g: Vec<f64>, r: Vec<f64>) {
+fn print_row(mode: &str, f: Vec<f64>, g: Vec<f64>, r: Vec<f64>, control: Option<Vec<f64>>) {
     let per_round = |xs: &[f64]| -> Vec<f64> { xs.iter().zip(&r).map(|(x, r)| x / r).collect() };
     let (fr, gr) = (per_round(&f), per_round(&g));
+    let kr = control.map_or_else(|| "–".to_owned(), |k| spread(per_round(&k)));
     println!(
-        "| {mode} | {:.0} | {:.0} | {:.0} | {} | {} |",
+        "| {mode} | {:.0} | {:.0} | {:.0} | {} | {} | {kr} |",
         median(f),
         median(g),
         median(r.clone()),

@@ -135,7 +135,7 @@ pub async fn via_raw(http: &reqwest::Client, url: &str) {
 /// that all three variants put the same request on the wire and the
 /// in-process server does the same work for each: the difference measured
 /// is the client code, not one header more for the server to parse.
-fn plain_reqwest() -> reqwest::Client {
+pub fn plain_reqwest() -> reqwest::Client {
     reqwest::Client::builder()
         .user_agent(authlete::DEFAULT_USER_AGENT)
         .build()
