@@ -165,6 +165,10 @@ impl Clock {
             Poll::Ready(polled) => polled.is_ready(),
             Poll::Pending => false,
         };
+        // Released before any waking: a task woken here and polled at once
+        // on another worker would otherwise wait for this lock to list
+        // itself.
+        drop(timer);
         // `at` passed while it was set (a deadline already past when
         // listed): nothing will ring, so ring here.
         if gone_off {
