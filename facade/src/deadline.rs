@@ -141,7 +141,7 @@ impl Clock {
     /// Sets the timer for the earliest deadline not yet told, unless it is
     /// already set for that or sooner.
     fn arm(&self) {
-        let mut timer = self.timer();
+        let mut guard = self.timer();
         let at = {
             let mut state = self.state();
             let Some((_, at)) = earliest(&state.waiting) else {
@@ -154,7 +154,7 @@ impl Clock {
             self.armed.store(true, Ordering::Release);
             at
         };
-        let timer = timer.get_or_insert_with(|| Box::pin(tokio::time::sleep_until(at)));
+        let timer = guard.get_or_insert_with(|| Box::pin(tokio::time::sleep_until(at)));
         timer.as_mut().reset(at);
         // Unbudgeted: a task out of its cooperative budget would otherwise
         // get `Pending` and the alarm woken at once.
@@ -165,10 +165,11 @@ impl Clock {
             Poll::Ready(polled) => polled.is_ready(),
             Poll::Pending => false,
         };
-        // Released before any waking: a task woken here and polled at once
-        // on another worker would otherwise wait for this lock to list
-        // itself.
-        drop(timer);
+        // Released before ringing below: a task woken there and polled at
+        // once on another worker would otherwise wait for this lock to list
+        // itself. (A `reset` that rings the alarm at once still rings under
+        // it: see `timer`.)
+        drop(guard);
         // `at` passed while it was set (a deadline already past when
         // listed): nothing will ring, so ring here.
         if gone_off {
