@@ -89,7 +89,7 @@ fn is_pub(vis: &Visibility) -> bool {
 fn cfgs(attrs: &[Attribute]) -> Vec<String> {
     attrs
         .iter()
-        .filter(|a| a.path().is_ident("cfg") && !needs_test(a))
+        .filter(|a| a.path().is_ident("cfg"))
         .map(|a| tokens(&a.meta).replace(' ', ""))
         .collect()
 }
@@ -237,7 +237,12 @@ fn fields_text(fields: &Fields, only_pub: bool) -> String {
     }
 }
 
+/// One item of the summary, with the feature gates it sits under; an item
+/// only the crate's test build has is not part of what users see.
 fn line(out: &mut String, gates: &[String], attrs: &[Attribute], text: &str) {
+    if is_test_only(attrs) {
+        return;
+    }
     let mut all: Vec<String> = gates.to_vec();
     all.extend(cfgs(attrs));
     if all.is_empty() {
