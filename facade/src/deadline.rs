@@ -90,11 +90,10 @@ impl Clock {
         })
     }
 
-    /// Runs `attempt` until it ends or `deadline` passes (`Err(Elapsed)`).
-    pub(crate) fn bound<F: Future>(&self, deadline: Instant, attempt: F) -> Bounded<'_, F> {
-        Bounded {
-            attempt,
-            deadline,
+    /// A deadline at `at`, not yet listed: see [`Deadline::poll_passed`].
+    pub(crate) fn deadline(&self, at: Instant) -> Deadline<'_> {
+        Deadline {
+            at,
             wait: Wait::Unlisted(self),
         }
     }
@@ -267,7 +266,7 @@ impl Drop for Listed<'_> {
 }
 
 /// Where an attempt stands with its clock. Each state holds the clock
-/// itself, so that a [`Bounded`] keeps one reference to it, not two.
+/// itself, so that a [`Deadline`] keeps one reference to it, not two.
 enum Wait<'c> {
     /// Not waited yet.
     Unlisted(&'c Clock),
@@ -276,44 +275,34 @@ enum Wait<'c> {
     Own(Pin<Box<Sleep>>),
 }
 
-/// The deadline passed before the attempt ended.
-#[derive(Debug)]
-pub(crate) struct Elapsed;
-
-pin_project_lite::pin_project! {
-    /// An attempt bound by a deadline: see [`Clock::bound`].
-    pub(crate) struct Bounded<'c, F> {
-        #[pin]
-        attempt: F,
-        deadline: Instant,
-        wait: Wait<'c>,
-    }
+/// One attempt's deadline. The attempt's own future polls it each time the
+/// attempt itself is still pending; dropping it unlists the attempt.
+pub(crate) struct Deadline<'c> {
+    at: Instant,
+    wait: Wait<'c>,
 }
 
-impl<F: Future> Future for Bounded<'_, F> {
-    type Output = Result<F::Output, Elapsed>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.project();
-        // The attempt first, as `tokio::time::timeout` does: one that ends as
-        // its deadline passes has ended.
-        if let Poll::Ready(output) = this.attempt.poll(cx) {
-            return Poll::Ready(Ok(output));
+impl Deadline<'_> {
+    /// `Ready` once the deadline has passed; otherwise the task in `cx` is
+    /// woken when it passes.
+    ///
+    /// Polled after the attempt, as `tokio::time::timeout` does: an attempt
+    /// that ends as its deadline passes has ended.
+    pub(crate) fn poll_passed(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        if Instant::now() >= self.at {
+            return Poll::Ready(());
         }
-        if Instant::now() >= *this.deadline {
-            return Poll::Ready(Err(Elapsed));
-        }
-        match this.wait {
-            Wait::Unlisted(clock) => *this.wait = clock.list(*this.deadline, cx),
+        match &mut self.wait {
+            Wait::Unlisted(clock) => self.wait = clock.list(self.at, cx),
             Wait::Listed(listed) => listed.wait_again(cx),
             Wait::Own(_) => {}
         }
         // Polled here only, the first time too: a deadline that passes
         // between the check above and this poll still ends the attempt.
-        if let Wait::Own(own) = this.wait
+        if let Wait::Own(own) = &mut self.wait
             && own.as_mut().poll(cx).is_ready()
         {
-            return Poll::Ready(Err(Elapsed));
+            return Poll::Ready(());
         }
         Poll::Pending
     }
@@ -356,12 +345,34 @@ mod tests {
         future.poll(&mut Context::from_waker(waker))
     }
 
+    /// The deadline passed before the attempt ended.
+    #[derive(Debug)]
+    struct Elapsed;
+
+    /// `attempt` bound by `deadline`, polled as the call path polls its
+    /// attempts: the attempt first, then the deadline.
+    async fn bound<F: Future>(
+        clock: &Clock,
+        deadline: Instant,
+        attempt: F,
+    ) -> Result<F::Output, Elapsed> {
+        let mut attempt = std::pin::pin!(attempt);
+        let mut deadline = clock.deadline(deadline);
+        std::future::poll_fn(|cx| {
+            if let Poll::Ready(output) = attempt.as_mut().poll(cx) {
+                return Poll::Ready(Ok(output));
+            }
+            deadline.poll_passed(cx).map(|()| Err(Elapsed))
+        })
+        .await
+    }
+
     /// An attempt that never ends by itself, bound by `deadline`.
     fn never_ending(
         clock: &Clock,
         deadline: Instant,
-    ) -> Pin<Box<Bounded<'_, std::future::Pending<()>>>> {
-        Box::pin(clock.bound(deadline, std::future::pending()))
+    ) -> Pin<Box<impl Future<Output = Result<(), Elapsed>> + '_>> {
+        Box::pin(bound(clock, deadline, std::future::pending()))
     }
 
     /// Waits on a never-ending attempt with a deadline `SHORT` from now, and
@@ -376,12 +387,11 @@ mod tests {
     #[tokio::test]
     async fn an_attempt_that_ends_in_time_ends_well_and_leaves_no_entry() {
         let clock = Clock::new();
-        let answer = clock
-            .bound(Instant::now() + Duration::from_secs(30), async {
-                tokio::time::sleep(Duration::from_millis(1)).await;
-                7
-            })
-            .await;
+        let answer = bound(&clock, Instant::now() + Duration::from_secs(30), async {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+            7
+        })
+        .await;
         assert_eq!(answer.ok(), Some(7));
         assert!(clock.state().waiting.is_empty());
     }
@@ -506,7 +516,7 @@ mod tests {
         assert_eq!(clock.state().waiting.len(), 1);
 
         let ended = second.block_on(async {
-            let bounded = clock.bound(Instant::now() + SHORT, std::future::pending::<()>());
+            let bounded = bound(&clock, Instant::now() + SHORT, std::future::pending::<()>());
             // A guard, so that the failure is an assertion and not a hang.
             tokio::time::timeout(Duration::from_secs(10), bounded).await
         });

@@ -250,15 +250,65 @@ impl Drop for Lending {
     }
 }
 
+/// One attempt's record, lent to the hooks while the caller polls the
+/// attempt's call through [`Recording::poll`]: for a caller that drives the
+/// call inside a future of its own rather than awaiting [`observe_with`].
+///
+/// Boxed inside, and made only when there is something to apply
+/// ([`Outgoing`]) or once the hooks note a response, so a plain attempt
+/// allocates once.
+pub struct Recording(Option<Box<Record>>);
+
+impl Recording {
+    /// A record that applies `outgoing` to the request the call sends.
+    pub fn new(outgoing: Outgoing) -> Self {
+        Recording((!outgoing.is_empty()).then(|| {
+            Box::new(Record {
+                outgoing,
+                observed: None,
+            })
+        }))
+    }
+
+    /// Polls `call` with this record lent to the hooks; dropping the loan,
+    /// on a panic too, puts back whatever was lent before (a call observed
+    /// inside another).
+    pub fn poll<F: Future>(
+        &mut self,
+        call: std::pin::Pin<&mut F>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<F::Output> {
+        let lending = Lending::start(self.0.take());
+        let polled = call.poll(cx);
+        self.0 = lending.finish();
+        polled
+    }
+
+    /// The head of the response the hooks noted, if one arrived; the record
+    /// is empty afterwards.
+    pub fn finish(&mut self) -> Option<Observation> {
+        self.0
+            .take()
+            .filter(|record| record.observed.is_some())
+            .map(Observation)
+    }
+}
+
+impl fmt::Debug for Recording {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Recording")
+            .field(&self.0.as_ref().and_then(|r| r.observed.as_ref()))
+            .finish()
+    }
+}
+
 pin_project_lite::pin_project! {
     /// `call` with its record lent to the hooks while it is polled; see
-    /// [`observe_with`]. One hand-written poll rather than a scope inside
-    /// an `async` block: the call's output is moved once, not once per
-    /// layer, and the record is swapped without a `RefCell`'s checks.
+    /// [`observe_with`].
     struct Observing<F> {
         #[pin]
         call: F,
-        record: Option<Box<Record>>,
+        recording: Recording,
     }
 }
 
@@ -270,16 +320,8 @@ impl<F: Future> Future for Observing<F> {
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Self::Output> {
         let this = self.project();
-        let lending = Lending::start(this.record.take());
-        let polled = this.call.poll(cx);
-        *this.record = lending.finish();
-        let output = std::task::ready!(polled);
-        let observation = this
-            .record
-            .take()
-            .filter(|record| record.observed.is_some())
-            .map(Observation);
-        std::task::Poll::Ready((output, observation))
+        let output = std::task::ready!(this.recording.poll(this.call, cx));
+        std::task::Poll::Ready((output, this.recording.finish()))
     }
 }
 
@@ -302,12 +344,7 @@ pub fn observe_with<F: Future>(
 ) -> impl Future<Output = (F::Output, Option<Observation>)> {
     Observing {
         call,
-        record: (!outgoing.is_empty()).then(|| {
-            Box::new(Record {
-                outgoing,
-                observed: None,
-            })
-        }),
+        recording: Recording::new(outgoing),
     }
 }
 
