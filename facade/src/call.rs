@@ -291,16 +291,12 @@ where
                 Stage::Sending { call, recording } => match recording.poll(call.as_mut(), cx) {
                     Poll::Pending => break,
                     Poll::Ready(Ok(value)) => {
-                        let mut observation = recording.finish();
+                        // Noted by the hooks only when there are observers.
+                        let observation = recording.finish();
                         let reply = Reply {
+                            request_id: value.headers().get(REQUEST_ID).cloned(),
                             body: value.into_inner(),
-                            // Noted by the hooks already: no second header lookup.
-                            request_id: observation
-                                .as_mut()
-                                .and_then(Observation::observed_mut)
-                                .and_then(|o| o.request_id.take()),
                         };
-                        let observation = observation.filter(|_| !inner.observers.is_empty());
                         return Poll::Ready((Ok(reply), observation));
                     }
                     Poll::Ready(Err(error)) => {

@@ -152,6 +152,8 @@ pub struct Observed {
 struct Record {
     outgoing: Outgoing,
     observed: Option<Observed>,
+    /// Note the head of a success too (see [`note`]).
+    every: bool,
 }
 
 /// What [`observe_with`] hands back: the head of the last response the
@@ -261,9 +263,15 @@ pub struct Recording(Option<Box<Record>>);
 
 impl Recording {
     /// A record that applies `outgoing` to the request the call sends.
+    ///
+    /// It notes the head of a response that is not a success, and of a
+    /// success whose body did not decode; the head of a decoded success is
+    /// in its [`ResponseValue`], so it is noted only when
+    /// [`Outgoing::keep_headers`] asks for every header.
     pub fn new(outgoing: Outgoing) -> Self {
         Recording((!outgoing.is_empty()).then(|| {
             Box::new(Record {
+                every: outgoing.keep_headers,
                 outgoing,
                 observed: None,
             })
@@ -342,9 +350,14 @@ pub fn observe_with<F: Future>(
     outgoing: Outgoing,
     call: F,
 ) -> impl Future<Output = (F::Output, Option<Observation>)> {
+    // Made now, and marked to note every response: what `observe` promises.
     Observing {
         call,
-        recording: Recording::new(outgoing),
+        recording: Recording(Some(Box::new(Record {
+            outgoing,
+            observed: None,
+            every: true,
+        }))),
     }
 }
 
@@ -365,12 +378,24 @@ pub fn decode<T: serde::de::DeserializeOwned, E>(
     let mut collect = http_body_util::BodyExt::collect(body);
     std::future::poll_fn(move |cx| {
         let collected = std::task::ready!(std::pin::Pin::new(&mut collect).poll(cx));
-        let full = collected.map_err(Error::ResponseBodyError)?.to_bytes();
-        let inner =
-            serde_json::from_slice(&full).map_err(|e| Error::InvalidResponsePayload(full, e))?;
         // Taken once: a future is not polled again after it is ready.
         let (status, headers) = head.take().unwrap_or_default();
-        std::task::Poll::Ready(Ok(ResponseValue::new(inner, status, headers)))
+        // Either error loses the head, which `post` does not note for a
+        // success: note it here.
+        let full = match collected {
+            Ok(collected) => collected.to_bytes(),
+            Err(error) => {
+                note(status, &headers, true);
+                return std::task::Poll::Ready(Err(Error::ResponseBodyError(error)));
+            }
+        };
+        match serde_json::from_slice(&full) {
+            Ok(inner) => std::task::Poll::Ready(Ok(ResponseValue::new(inner, status, headers))),
+            Err(error) => {
+                note(status, &headers, true);
+                std::task::Poll::Ready(Err(Error::InvalidResponsePayload(full, error)))
+            }
+        }
     })
 }
 
@@ -413,6 +438,36 @@ pub fn is_body_too_large(error: &(dyn std::error::Error + 'static)) -> bool {
         current = e.source();
     }
     false
+}
+
+/// Notes a response's head in the record lent to this thread, if an
+/// observed call is being polled here (outside one there is nowhere to note
+/// it; that is fine).
+///
+/// A success is noted only for a record that asks for every response
+/// ([`observe_with`], [`Outgoing::keep_headers`]) or when its body did not
+/// decode (`undecodable`): a decoded success carries its head in its
+/// [`ResponseValue`], and noting it would cost every call an allocation.
+fn note(status: StatusCode, headers: &HeaderMap, undecodable: bool) {
+    with_lent(|record| {
+        let every = record.as_ref().is_some_and(|record| record.every);
+        if status.is_success() && !undecodable && !every {
+            return;
+        }
+        let record = record.get_or_insert_with(Box::default);
+        record.observed = Some(Observed {
+            status,
+            // What a success claims to be does not change how it is
+            // reported, so only an error's content type is looked up.
+            content_type: if status.is_success() {
+                None
+            } else {
+                headers.get(CONTENT_TYPE).cloned()
+            },
+            request_id: headers.get(REQUEST_ID_HEADER).cloned(),
+            headers: record.outgoing.keep_headers.then(|| headers.clone()),
+        });
+    });
 }
 
 impl ClientHooks<CallContext> for crate::Client {
@@ -485,24 +540,7 @@ impl ClientHooks<CallContext> for crate::Client {
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
         if let Ok(response) = result {
-            // Outside `observe` there is nowhere to note the response; that is fine.
-            with_lent(|record| {
-                let record = record.get_or_insert_with(Box::default);
-                let headers = response.headers();
-                let status = response.status();
-                record.observed = Some(Observed {
-                    status,
-                    // What a success claims to be does not change how it is
-                    // reported, so only an error's content type is looked up.
-                    content_type: if status.is_success() {
-                        None
-                    } else {
-                        headers.get(CONTENT_TYPE).cloned()
-                    },
-                    request_id: headers.get(REQUEST_ID_HEADER).cloned(),
-                    headers: record.outgoing.keep_headers.then(|| headers.clone()),
-                });
-            });
+            note(response.status(), response.headers(), false);
         }
         Ok(())
     }
@@ -519,16 +557,16 @@ mod tests {
 
     use super::*;
 
-    /// What the `post` hook does with a response of `status`.
+    /// What the `post` hook does with a response of `status`; `None` if no
+    /// record was lent to note it in.
     fn note(status: u16) -> Option<()> {
-        with_lent(|record| {
-            record.get_or_insert_with(Box::default).observed = Some(Observed {
-                status: StatusCode::from_u16(status).expect("status"),
-                content_type: None,
-                request_id: None,
-                headers: None,
-            });
-        })
+        with_lent(|_| ())?;
+        super::note(code(status), &HeaderMap::new(), false);
+        Some(())
+    }
+
+    fn code(status: u16) -> StatusCode {
+        StatusCode::from_u16(status).expect("status")
     }
 
     fn poll_once<F: Future>(future: std::pin::Pin<&mut F>) -> Poll<F::Output> {
@@ -607,5 +645,75 @@ mod tests {
         });
         assert!(panicked.is_err());
         assert_eq!(note(200), None, "no record stays lent after the panic");
+    }
+
+    /// What `recording` ends with after a call during which the hooks saw
+    /// a response of `status` (`undecodable`: its body did not decode).
+    fn recorded(mut recording: Recording, status: u16, undecodable: bool) -> Option<Observed> {
+        let mut call = pin!(std::future::poll_fn(|_| {
+            let mut headers = HeaderMap::new();
+            headers.insert(REQUEST_ID_HEADER, HeaderValue::from_static("r-1"));
+            super::note(code(status), &headers, undecodable);
+            Poll::Ready(())
+        }));
+        let polled = recording.poll(call.as_mut(), &mut Context::from_waker(Waker::noop()));
+        assert!(polled.is_ready());
+        recording.finish().and_then(|o| o.0.observed)
+    }
+
+    #[test]
+    fn a_recording_notes_errors_and_undecodable_successes_but_not_a_decoded_success() {
+        for (status, undecodable, noted) in [
+            (200, false, false),
+            (204, false, false),
+            (200, true, true),
+            (404, false, true),
+            (503, false, true),
+        ] {
+            let observed = recorded(Recording::new(Outgoing::default()), status, undecodable);
+            assert_eq!(
+                observed.as_ref().map(|o| o.status.as_u16()),
+                noted.then_some(status),
+                "status {status}, undecodable {undecodable}"
+            );
+            if let Some(observed) = observed {
+                assert_eq!(observed.request_id, Some(HeaderValue::from_static("r-1")));
+                assert_eq!(observed.headers, None, "headers kept only when asked for");
+            }
+        }
+    }
+
+    #[test]
+    fn a_recording_that_keeps_headers_notes_a_success_with_them() {
+        let keep = Outgoing {
+            keep_headers: true,
+            ..Outgoing::default()
+        };
+        let observed = recorded(Recording::new(keep), 200, false).expect("noted");
+        assert_eq!(observed.status, StatusCode::OK);
+        let headers = observed.headers.expect("kept");
+        assert_eq!(headers.get(REQUEST_ID_HEADER).expect("kept"), "r-1");
+    }
+
+    #[test]
+    fn decode_notes_the_head_of_a_success_whose_body_does_not_decode() {
+        let response = http::Response::builder()
+            .status(200)
+            .header(REQUEST_ID_HEADER, "r-2")
+            .body(reqwest::Body::from("not json"))
+            .expect("response");
+        let mut recording = Recording::new(Outgoing::default());
+        let mut decoding = pin!(decode::<u32, ()>(reqwest::Response::from(response)));
+        let polled = recording.poll(decoding.as_mut(), &mut Context::from_waker(Waker::noop()));
+        assert!(
+            matches!(polled, Poll::Ready(Err(Error::InvalidResponsePayload(..)))),
+            "{polled:?}"
+        );
+        let observed = recording
+            .finish()
+            .and_then(|o| o.0.observed)
+            .expect("noted");
+        assert_eq!(observed.status, StatusCode::OK);
+        assert_eq!(observed.request_id, Some(HeaderValue::from_static("r-2")));
     }
 }
