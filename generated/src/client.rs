@@ -53832,7 +53832,6 @@ pub mod builder {
             let response = {
                 let request = {
                     let url = format!("{}/api/info", client.baseurl,);
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .get(url)
@@ -53842,7 +53841,6 @@ pub mod builder {
                                 "application/json",
                             ),
                         )
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -53906,14 +53904,12 @@ pub mod builder {
                     let extended = extended
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!("{}/api/lifecycle/healthcheck", client.baseurl,);
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .get(url)
                         .query(
                             &progenitor_client::QueryParam::new("extended", &extended),
                         )
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -53947,8 +53943,7 @@ pub mod builder {
             let response = {
                 let request = {
                     let url = format!("{}/api/misc/echo", client.baseurl,);
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                    client.client.get(url).headers(header_map).build()?
+                    client.client.get(url).build()?
                 };
                 let info = OperationInfo {
                     operation_id: "misc_echo_api",
@@ -54012,7 +54007,6 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!("{}/api/service/create", client.baseurl,);
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -54023,7 +54017,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -54108,7 +54101,6 @@ pub mod builder {
                     let start = start
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!("{}/api/service/get/list", client.baseurl,);
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .get(url)
@@ -54120,7 +54112,6 @@ pub mod builder {
                         )
                         .query(&progenitor_client::QueryParam::new("end", &end))
                         .query(&progenitor_client::QueryParam::new("start", &start))
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -54227,10 +54218,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/auth/authorization", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/auth/authorization", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -54241,7 +54231,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -54348,10 +54337,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/auth/authorization/fail", client.baseurl,
-                        encode_path(& service_id.to_string()),
+                        "{}/api/{}/auth/authorization/fail", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -54362,7 +54350,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -54470,10 +54457,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/auth/authorization/issue", client.baseurl,
-                        encode_path(& service_id.to_string()),
+                        "{}/api/{}/auth/authorization/issue", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -54484,7 +54470,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -54592,10 +54577,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/auth/authorization/ticket/info", client.baseurl,
-                        encode_path(& service_id.to_string()),
+                        "{}/api/{}/auth/authorization/ticket/info", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -54606,7 +54590,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -54715,9 +54698,8 @@ pub mod builder {
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
                         "{}/api/{}/auth/authorization/ticket/update", client.baseurl,
-                        encode_path(& service_id.to_string()),
+                        crate ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -54728,7 +54710,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -54835,10 +54816,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/auth/introspection", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/auth/introspection", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -54849,7 +54829,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -54957,10 +54936,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/auth/introspection/standard", client.baseurl,
-                        encode_path(& service_id.to_string()),
+                        "{}/api/{}/auth/introspection/standard", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -54971,7 +54949,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -55073,10 +55050,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/auth/revocation", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/auth/revocation", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -55087,7 +55063,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -55184,10 +55159,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/auth/token", client.baseurl, encode_path(& service_id
-                        .to_string()),
+                        "{}/api/{}/auth/token", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -55198,7 +55172,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -55303,10 +55276,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/auth/token/create", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/auth/token/create", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -55317,7 +55289,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -55420,10 +55391,9 @@ pub mod builder {
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let body = body.map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/auth/token/create/batch", client.baseurl,
-                        encode_path(& service_id.to_string()),
+                        "{}/api/{}/auth/token/create/batch", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -55435,7 +55405,6 @@ pub mod builder {
                         )
                         .json(&body)
                         .query(&progenitor_client::QueryParam::new("dryRun", &dry_run))
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -55528,10 +55497,9 @@ pub mod builder {
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
                         "{}/api/{}/auth/token/create/batch/status/{}", client.baseurl,
-                        encode_path(& service_id.to_string()), encode_path(&
-                        token_batch_request_id.to_string()),
+                        crate ::hooks::path_segment(& service_id), crate
+                        ::hooks::path_segment(& token_batch_request_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .get(url)
@@ -55541,7 +55509,6 @@ pub mod builder {
                                 "application/json",
                             ),
                         )
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -55628,11 +55595,10 @@ pub mod builder {
                     let access_token_identifier = access_token_identifier
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/auth/token/delete/{}", client.baseurl, encode_path(&
-                        service_id.to_string()), encode_path(& access_token_identifier
-                        .to_string()),
+                        "{}/api/{}/auth/token/delete/{}", client.baseurl, crate
+                        ::hooks::path_segment(& service_id), crate
+                        ::hooks::path_segment(& access_token_identifier),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .delete(url)
@@ -55642,7 +55608,6 @@ pub mod builder {
                                 "application/json",
                             ),
                         )
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -55741,10 +55706,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/auth/token/fail", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/auth/token/fail", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -55755,7 +55719,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -55891,10 +55854,9 @@ pub mod builder {
                     let subject = subject
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/auth/token/get/list", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/auth/token/get/list", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .get(url)
@@ -55913,7 +55875,6 @@ pub mod builder {
                         .query(&progenitor_client::QueryParam::new("end", &end))
                         .query(&progenitor_client::QueryParam::new("start", &start))
                         .query(&progenitor_client::QueryParam::new("subject", &subject))
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -56015,10 +55976,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/auth/token/issue", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/auth/token/issue", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -56029,7 +55989,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -56134,10 +56093,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/auth/token/revoke", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/auth/token/revoke", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -56148,7 +56106,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -56256,10 +56213,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/auth/token/update", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/auth/token/update", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -56270,7 +56226,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -56369,10 +56324,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/auth/userinfo", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/auth/userinfo", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -56383,7 +56337,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -56490,10 +56443,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/auth/userinfo/issue", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/auth/userinfo/issue", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -56504,7 +56456,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -56612,10 +56563,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/backchannel/authentication", client.baseurl,
-                        encode_path(& service_id.to_string()),
+                        "{}/api/{}/backchannel/authentication", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -56626,7 +56576,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -56735,9 +56684,8 @@ pub mod builder {
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
                         "{}/api/{}/backchannel/authentication/complete", client.baseurl,
-                        encode_path(& service_id.to_string()),
+                        crate ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -56748,7 +56696,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -56857,9 +56804,8 @@ pub mod builder {
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
                         "{}/api/{}/backchannel/authentication/fail", client.baseurl,
-                        encode_path(& service_id.to_string()),
+                        crate ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -56870,7 +56816,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -56979,9 +56924,8 @@ pub mod builder {
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
                         "{}/api/{}/backchannel/authentication/issue", client.baseurl,
-                        encode_path(& service_id.to_string()),
+                        crate ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -56992,7 +56936,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -57114,11 +57057,10 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/client/authorization/delete/{}", client.baseurl,
-                        encode_path(& service_id.to_string()), encode_path(& client_id
-                        .to_string()),
+                        "{}/api/{}/client/authorization/delete/{}", client.baseurl, crate
+                        ::hooks::path_segment(& service_id), crate
+                        ::hooks::path_segment(& client_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -57129,7 +57071,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -57218,11 +57159,10 @@ pub mod builder {
                     let subject = subject
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/client/authorization/delete/{}", client.baseurl,
-                        encode_path(& service_id.to_string()), encode_path(& client_id
-                        .to_string()),
+                        "{}/api/{}/client/authorization/delete/{}", client.baseurl, crate
+                        ::hooks::path_segment(& service_id), crate
+                        ::hooks::path_segment(& client_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .delete(url)
@@ -57233,7 +57173,6 @@ pub mod builder {
                             ),
                         )
                         .query(&progenitor_client::QueryParam::new("subject", &subject))
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -57336,10 +57275,10 @@ pub mod builder {
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
                         "{}/api/{}/client/authorization/delete/{}/{}", client.baseurl,
-                        encode_path(& service_id.to_string()), encode_path(& client_id
-                        .to_string()), encode_path(& subject.to_string()),
+                        crate ::hooks::path_segment(& service_id), crate
+                        ::hooks::path_segment(& client_id), crate ::hooks::path_segment(&
+                        subject),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .delete(url)
@@ -57349,7 +57288,6 @@ pub mod builder {
                                 "application/json",
                             ),
                         )
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -57484,10 +57422,9 @@ pub mod builder {
                     let subject = subject
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/client/authorization/get/list", client.baseurl,
-                        encode_path(& service_id.to_string()),
+                        "{}/api/{}/client/authorization/get/list", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .get(url)
@@ -57503,7 +57440,6 @@ pub mod builder {
                         .query(&progenitor_client::QueryParam::new("end", &end))
                         .query(&progenitor_client::QueryParam::new("start", &start))
                         .query(&progenitor_client::QueryParam::new("subject", &subject))
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -57611,10 +57547,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/client/authorization/get/list", client.baseurl,
-                        encode_path(& service_id.to_string()),
+                        "{}/api/{}/client/authorization/get/list", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -57625,7 +57560,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -57763,10 +57697,9 @@ pub mod builder {
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
                         "{}/api/{}/client/authorization/get/list/{}", client.baseurl,
-                        encode_path(& service_id.to_string()), encode_path(& subject
-                        .to_string()),
+                        crate ::hooks::path_segment(& service_id), crate
+                        ::hooks::path_segment(& subject),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .get(url)
@@ -57781,7 +57714,6 @@ pub mod builder {
                         )
                         .query(&progenitor_client::QueryParam::new("end", &end))
                         .query(&progenitor_client::QueryParam::new("start", &start))
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -57906,11 +57838,10 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/client/authorization/update/{}", client.baseurl,
-                        encode_path(& service_id.to_string()), encode_path(& client_id
-                        .to_string()),
+                        "{}/api/{}/client/authorization/update/{}", client.baseurl, crate
+                        ::hooks::path_segment(& service_id), crate
+                        ::hooks::path_segment(& client_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -57921,7 +57852,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -58016,10 +57946,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/client/create", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/client/create", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -58030,7 +57959,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -58113,10 +58041,10 @@ pub mod builder {
                     let client_id = client_id
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/client/delete/{}", client.baseurl, encode_path(&
-                        service_id.to_string()), encode_path(& client_id.to_string()),
+                        "{}/api/{}/client/delete/{}", client.baseurl, crate
+                        ::hooks::path_segment(& service_id), crate
+                        ::hooks::path_segment(& client_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .delete(url)
@@ -58126,7 +58054,6 @@ pub mod builder {
                                 "application/json",
                             ),
                         )
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -58209,10 +58136,9 @@ pub mod builder {
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
                         "{}/api/{}/client/extension/requestable_scopes/delete/{}", client
-                        .baseurl, encode_path(& service_id.to_string()), encode_path(&
-                        client_id.to_string()),
+                        .baseurl, crate ::hooks::path_segment(& service_id), crate
+                        ::hooks::path_segment(& client_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .delete(url)
@@ -58222,7 +58148,6 @@ pub mod builder {
                                 "application/json",
                             ),
                         )
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -58310,10 +58235,9 @@ pub mod builder {
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
                         "{}/api/{}/client/extension/requestable_scopes/get/{}", client
-                        .baseurl, encode_path(& service_id.to_string()), encode_path(&
-                        client_id.to_string()),
+                        .baseurl, crate ::hooks::path_segment(& service_id), crate
+                        ::hooks::path_segment(& client_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .get(url)
@@ -58323,7 +58247,6 @@ pub mod builder {
                                 "application/json",
                             ),
                         )
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -58453,10 +58376,9 @@ pub mod builder {
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
                         "{}/api/{}/client/extension/requestable_scopes/update/{}", client
-                        .baseurl, encode_path(& service_id.to_string()), encode_path(&
-                        client_id.to_string()),
+                        .baseurl, crate ::hooks::path_segment(& service_id), crate
+                        ::hooks::path_segment(& client_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .put(url)
@@ -58467,7 +58389,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -58597,10 +58518,9 @@ pub mod builder {
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
                         "{}/api/{}/client/extension/requestable_scopes/update/{}", client
-                        .baseurl, encode_path(& service_id.to_string()), encode_path(&
-                        client_id.to_string()),
+                        .baseurl, crate ::hooks::path_segment(& service_id), crate
+                        ::hooks::path_segment(& client_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -58611,7 +58531,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -58731,10 +58650,9 @@ pub mod builder {
                     let start = start
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/client/get/list", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/client/get/list", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .get(url)
@@ -58749,7 +58667,6 @@ pub mod builder {
                         )
                         .query(&progenitor_client::QueryParam::new("end", &end))
                         .query(&progenitor_client::QueryParam::new("start", &start))
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -58833,10 +58750,10 @@ pub mod builder {
                     let client_id = client_id
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/client/get/{}", client.baseurl, encode_path(&
-                        service_id.to_string()), encode_path(& client_id.to_string()),
+                        "{}/api/{}/client/get/{}", client.baseurl, crate
+                        ::hooks::path_segment(& service_id), crate
+                        ::hooks::path_segment(& client_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .get(url)
@@ -58846,7 +58763,6 @@ pub mod builder {
                                 "application/json",
                             ),
                         )
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -58949,10 +58865,9 @@ pub mod builder {
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
                         "{}/api/{}/client/granted_scopes/delete/{}", client.baseurl,
-                        encode_path(& service_id.to_string()), encode_path(& client_id
-                        .to_string()),
+                        crate ::hooks::path_segment(& service_id), crate
+                        ::hooks::path_segment(& client_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .delete(url)
@@ -58963,7 +58878,6 @@ pub mod builder {
                             ),
                         )
                         .query(&progenitor_client::QueryParam::new("subject", &subject))
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -59066,10 +58980,10 @@ pub mod builder {
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
                         "{}/api/{}/client/granted_scopes/delete/{}/{}", client.baseurl,
-                        encode_path(& service_id.to_string()), encode_path(& client_id
-                        .to_string()), encode_path(& subject.to_string()),
+                        crate ::hooks::path_segment(& service_id), crate
+                        ::hooks::path_segment(& client_id), crate ::hooks::path_segment(&
+                        subject),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .delete(url)
@@ -59079,7 +58993,6 @@ pub mod builder {
                                 "application/json",
                             ),
                         )
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -59181,11 +59094,10 @@ pub mod builder {
                     let subject = subject
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/client/granted_scopes/get/{}", client.baseurl,
-                        encode_path(& service_id.to_string()), encode_path(& client_id
-                        .to_string()),
+                        "{}/api/{}/client/granted_scopes/get/{}", client.baseurl, crate
+                        ::hooks::path_segment(& service_id), crate
+                        ::hooks::path_segment(& client_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .get(url)
@@ -59196,7 +59108,6 @@ pub mod builder {
                             ),
                         )
                         .query(&progenitor_client::QueryParam::new("subject", &subject))
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -59318,11 +59229,10 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/client/granted_scopes/get/{}", client.baseurl,
-                        encode_path(& service_id.to_string()), encode_path(& client_id
-                        .to_string()),
+                        "{}/api/{}/client/granted_scopes/get/{}", client.baseurl, crate
+                        ::hooks::path_segment(& service_id), crate
+                        ::hooks::path_segment(& client_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -59333,7 +59243,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -59423,10 +59332,10 @@ pub mod builder {
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
                         "{}/api/{}/client/granted_scopes/get/{}/{}", client.baseurl,
-                        encode_path(& service_id.to_string()), encode_path(& client_id
-                        .to_string()), encode_path(& subject.to_string()),
+                        crate ::hooks::path_segment(& service_id), crate
+                        ::hooks::path_segment(& client_id), crate ::hooks::path_segment(&
+                        subject),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .get(url)
@@ -59436,7 +59345,6 @@ pub mod builder {
                                 "application/json",
                             ),
                         )
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -59563,11 +59471,10 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/client/lock_flag/update/{}", client.baseurl,
-                        encode_path(& service_id.to_string()), encode_path(&
-                        client_identifier.to_string()),
+                        "{}/api/{}/client/lock_flag/update/{}", client.baseurl, crate
+                        ::hooks::path_segment(& service_id), crate
+                        ::hooks::path_segment(& client_identifier),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -59578,7 +59485,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -59686,10 +59592,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/client/registration", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/client/registration", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -59700,7 +59605,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -59808,10 +59712,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/client/registration/delete", client.baseurl,
-                        encode_path(& service_id.to_string()),
+                        "{}/api/{}/client/registration/delete", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -59822,7 +59725,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -59930,10 +59832,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/client/registration/get", client.baseurl,
-                        encode_path(& service_id.to_string()),
+                        "{}/api/{}/client/registration/get", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -59944,7 +59845,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -60052,10 +59952,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/client/registration/update", client.baseurl,
-                        encode_path(& service_id.to_string()),
+                        "{}/api/{}/client/registration/update", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -60066,7 +59965,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -60156,11 +60054,10 @@ pub mod builder {
                     let client_identifier = client_identifier
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/client/secret/refresh/{}", client.baseurl,
-                        encode_path(& service_id.to_string()), encode_path(&
-                        client_identifier.to_string()),
+                        "{}/api/{}/client/secret/refresh/{}", client.baseurl, crate
+                        ::hooks::path_segment(& service_id), crate
+                        ::hooks::path_segment(& client_identifier),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .get(url)
@@ -60170,7 +60067,6 @@ pub mod builder {
                                 "application/json",
                             ),
                         )
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -60298,11 +60194,10 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/client/secret/update/{}", client.baseurl,
-                        encode_path(& service_id.to_string()), encode_path(&
-                        client_identifier.to_string()),
+                        "{}/api/{}/client/secret/update/{}", client.baseurl, crate
+                        ::hooks::path_segment(& service_id), crate
+                        ::hooks::path_segment(& client_identifier),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -60313,7 +60208,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -60425,10 +60319,10 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/client/update/{}", client.baseurl, encode_path(&
-                        service_id.to_string()), encode_path(& client_id.to_string()),
+                        "{}/api/{}/client/update/{}", client.baseurl, crate
+                        ::hooks::path_segment(& service_id), crate
+                        ::hooks::path_segment(& client_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -60439,7 +60333,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -60547,10 +60440,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/device/authorization", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/device/authorization", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -60561,7 +60453,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -60668,10 +60559,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/device/complete", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/device/complete", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -60682,7 +60572,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -60790,10 +60679,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/device/verification", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/device/verification", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -60804,7 +60692,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -60893,10 +60780,9 @@ pub mod builder {
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let body = body.map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/federation/configuration", client.baseurl,
-                        encode_path(& service_id.to_string()),
+                        "{}/api/{}/federation/configuration", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -60907,7 +60793,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -61015,10 +60900,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/federation/registration", client.baseurl,
-                        encode_path(& service_id.to_string()),
+                        "{}/api/{}/federation/registration", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -61029,7 +60913,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -61136,10 +61019,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/gm", client.baseurl, encode_path(& service_id
-                        .to_string()),
+                        "{}/api/{}/gm", client.baseurl, crate ::hooks::path_segment(&
+                        service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -61150,7 +61032,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -61249,10 +61130,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/hsk/create", client.baseurl, encode_path(& service_id
-                        .to_string()),
+                        "{}/api/{}/hsk/create", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -61263,7 +61143,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -61343,10 +61222,10 @@ pub mod builder {
                     let handle = handle
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/hsk/delete/{}", client.baseurl, encode_path(&
-                        service_id.to_string()), encode_path(& handle.to_string()),
+                        "{}/api/{}/hsk/delete/{}", client.baseurl, crate
+                        ::hooks::path_segment(& service_id), crate
+                        ::hooks::path_segment(& handle),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .delete(url)
@@ -61356,7 +61235,6 @@ pub mod builder {
                                 "application/json",
                             ),
                         )
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -61423,10 +61301,9 @@ pub mod builder {
                     let service_id = service_id
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/hsk/get/list", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/hsk/get/list", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .get(url)
@@ -61436,7 +61313,6 @@ pub mod builder {
                                 "application/json",
                             ),
                         )
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -61518,10 +61394,10 @@ pub mod builder {
                     let handle = handle
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/hsk/get/{}", client.baseurl, encode_path(& service_id
-                        .to_string()), encode_path(& handle.to_string()),
+                        "{}/api/{}/hsk/get/{}", client.baseurl, crate
+                        ::hooks::path_segment(& service_id), crate
+                        ::hooks::path_segment(& handle),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .get(url)
@@ -61531,7 +61407,6 @@ pub mod builder {
                                 "application/json",
                             ),
                         )
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -61638,10 +61513,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/idtoken/reissue", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/idtoken/reissue", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -61652,7 +61526,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -61754,10 +61627,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/jose/verify", client.baseurl, encode_path(& service_id
-                        .to_string()),
+                        "{}/api/{}/jose/verify", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -61768,7 +61640,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -61867,10 +61738,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/nativesso", client.baseurl, encode_path(& service_id
-                        .to_string()),
+                        "{}/api/{}/nativesso", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -61881,7 +61751,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -61988,10 +61857,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/nativesso/logout", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/nativesso/logout", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -62002,7 +61870,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -62110,10 +61977,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/pushed_auth_req", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/pushed_auth_req", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -62124,7 +61990,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -62226,10 +62091,9 @@ pub mod builder {
                     let pretty = pretty
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/service/configuration", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/service/configuration", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .get(url)
@@ -62241,7 +62105,6 @@ pub mod builder {
                         )
                         .query(&progenitor_client::QueryParam::new("patch", &patch))
                         .query(&progenitor_client::QueryParam::new("pretty", &pretty))
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -62306,10 +62169,9 @@ pub mod builder {
                     let service_id = service_id
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/service/delete", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/service/delete", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .delete(url)
@@ -62319,7 +62181,6 @@ pub mod builder {
                                 "application/json",
                             ),
                         )
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -62386,10 +62247,9 @@ pub mod builder {
                     let service_id = service_id
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/service/get", client.baseurl, encode_path(& service_id
-                        .to_string()),
+                        "{}/api/{}/service/get", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .get(url)
@@ -62399,7 +62259,6 @@ pub mod builder {
                                 "application/json",
                             ),
                         )
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -62501,10 +62360,9 @@ pub mod builder {
                     let pretty = pretty
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/service/jwks/get", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/service/jwks/get", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .get(url)
@@ -62521,7 +62379,6 @@ pub mod builder {
                             ),
                         )
                         .query(&progenitor_client::QueryParam::new("pretty", &pretty))
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -62616,10 +62473,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/service/update", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/service/update", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -62630,7 +62486,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -62737,10 +62592,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/vci/batch/issue", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/vci/batch/issue", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -62751,7 +62605,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -62858,10 +62711,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/vci/batch/parse", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/vci/batch/parse", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -62872,7 +62724,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -62979,10 +62830,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/vci/deferred/issue", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/vci/deferred/issue", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -62993,7 +62843,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -63100,10 +62949,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/vci/deferred/parse", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/vci/deferred/parse", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -63114,7 +62962,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -63216,10 +63063,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/vci/jwks", client.baseurl, encode_path(& service_id
-                        .to_string()),
+                        "{}/api/{}/vci/jwks", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -63230,7 +63076,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -63335,10 +63180,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/vci/jwtissuer", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/vci/jwtissuer", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -63349,7 +63193,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -63454,10 +63297,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/vci/metadata", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/vci/metadata", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -63468,7 +63310,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -63575,10 +63416,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/vci/offer/create", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/vci/offer/create", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -63589,7 +63429,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -63694,10 +63533,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/vci/offer/info", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/vci/offer/info", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -63708,7 +63546,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -63815,10 +63652,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/vci/single/issue", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/vci/single/issue", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -63829,7 +63665,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {
@@ -63936,10 +63771,9 @@ pub mod builder {
                         })
                         .map_err(|e| Error::InvalidRequest(e.into_owned()))?;
                     let url = format!(
-                        "{}/api/{}/vci/single/parse", client.baseurl, encode_path(&
-                        service_id.to_string()),
+                        "{}/api/{}/vci/single/parse", client.baseurl, crate
+                        ::hooks::path_segment(& service_id),
                     );
-                    let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                     client
                         .client
                         .post(url)
@@ -63950,7 +63784,6 @@ pub mod builder {
                             ),
                         )
                         .json(&body)
-                        .headers(header_map)
                         .build()?
                 };
                 let info = OperationInfo {

@@ -212,6 +212,7 @@ fn format(
     // A builder whose shape this step half knows (the type rewritten, not
     // its placeholder) fails to compile, which the corpus test catches.
     crate::builder_errors::borrow_placeholder_errors(&mut file);
+    crate::lean_requests::lean_requests(&mut file);
     let catalog =
         crate::catalog::read(doc, &file).map_err(|message| XtaskError::Format { message })?;
     // The step rewrites the shape of progenitor's `send`: if that shape

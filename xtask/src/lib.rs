@@ -27,6 +27,7 @@ pub mod facade;
 pub mod facade_surface;
 pub mod features;
 pub mod hand_written;
+pub mod lean_requests;
 pub mod normalise;
 pub mod open_enums;
 pub mod output;
