@@ -262,8 +262,8 @@ where
     E: ErrorBody + Send + 'c,
 {
     /// Drives the current attempt (starting one if none is under way) until
-    /// it ends: `Ready` with its outcome and, when there are observers to
-    /// tell, the head of its response.
+    /// it ends: `Ready` with its outcome and the head of its response, if the
+    /// hooks noted one (an error's, or every one when there are observers).
     fn poll_attempt(
         &mut self,
         recorder: Option<&tracing::Span>,
@@ -307,8 +307,8 @@ where
                 },
                 Stage::Failing(failing) => match failing.as_mut().poll(cx) {
                     Poll::Pending => break,
+                    // `settle` reads the observation only for observers.
                     Poll::Ready((error, observation)) => {
-                        let observation = observation.filter(|_| !inner.observers.is_empty());
                         return Poll::Ready((Err(error), observation));
                     }
                 },
@@ -392,8 +392,8 @@ where
     }
 }
 
-/// How an attempt ended, and the head of its response when there are
-/// observers to tell.
+/// How an attempt ended, and the head of its response if the hooks noted
+/// one.
 type Outcome<T> = (Result<Reply<T>, Error>, Option<Observation>);
 
 /// The failed attempt's error turned into the facade's, with its

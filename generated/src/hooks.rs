@@ -190,7 +190,7 @@ std::thread_local! {
     // without a per-call allocation or a per-call generated client. Boxed:
     // it is swapped in and out on every poll, and a pointer is cheaper to
     // swap than the record itself. Created only when there is something to
-    // record, so a plain attempt allocates once.
+    // apply or to note, so a plain attempt that succeeds allocates nothing.
     static RECORD: Cell<Lent> = const { Cell::new(Lent::Outside) };
 }
 
@@ -258,7 +258,7 @@ impl Drop for Lending {
 ///
 /// Boxed inside, and made only when there is something to apply
 /// ([`Outgoing`]) or once the hooks note a response, so a plain attempt
-/// allocates once.
+/// that succeeds allocates nothing.
 pub struct Recording(Option<Box<Record>>);
 
 impl Recording {

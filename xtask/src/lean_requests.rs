@@ -59,11 +59,10 @@ impl VisitMut for Pass {
         block.stmts.retain(|stmt| !is_empty_header_map(stmt));
         if block.stmts.len() < before {
             self.0.header_maps += 1;
-            let mut merge = DropMerge(0);
             block
                 .stmts
                 .iter_mut()
-                .for_each(|stmt| merge.visit_stmt_mut(stmt));
+                .for_each(|stmt| DropMerge.visit_stmt_mut(stmt));
         }
         syn::visit_mut::visit_block_mut(self, block);
     }
@@ -105,7 +104,7 @@ impl VisitMut for Pass {
 }
 
 /// Replaces `receiver.headers(header_map)` with `receiver`.
-struct DropMerge(usize);
+struct DropMerge;
 
 impl VisitMut for DropMerge {
     fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
@@ -116,7 +115,6 @@ impl VisitMut for DropMerge {
             && is_path(&call.args[0], HEADER_MAP)
         {
             *expr = (*call.receiver).clone();
-            self.0 += 1;
         }
     }
 }
