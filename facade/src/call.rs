@@ -118,6 +118,7 @@ where
     );
     Calling {
         span,
+        call: None,
         attempts: Attempts {
             inner,
             op,
@@ -134,18 +135,26 @@ where
     }
 }
 
-/// A call in progress: its attempts, each inside its deadline and with its
-/// record lent to the hooks, all inside the call's span.
-///
-/// One hand-written future rather than `async` layers (the loop, the
-/// deadline, the observation, the span, each awaiting the next): each layer
-/// had a poll of its own and moved the attempt's outcome up through every
-/// one of them, and the code a call runs is most of what it costs one call
-/// at a time (BENCHMARKS.md, issue 18.7).
-pub(crate) struct Calling<'c, T, E, F, Fut> {
-    /// Entered while the call is polled; recorded into only when enabled.
-    span: tracing::Span,
-    attempts: Attempts<'c, T, E, F, Fut>,
+pin_project_lite::pin_project! {
+    /// A call in progress: its attempts, each inside its deadline and with its
+    /// record lent to the hooks, all inside the call's span.
+    ///
+    /// One hand-written future rather than `async` layers (the loop, the
+    /// deadline, the observation, the span, each awaiting the next): each layer
+    /// had a poll of its own and moved the attempt's outcome up through every
+    /// one of them, and the code a call runs is most of what it costs one call
+    /// at a time (BENCHMARKS.md, issue 18.7).
+    pub(crate) struct Calling<'c, T, E, F, Fut> {
+        // Entered while the call is polled; recorded into only when enabled.
+        span: tracing::Span,
+        // The current attempt's generated future, in place: boxed, it cost
+        // every attempt an allocation of most of a KiB and its free, which
+        // with 64 calls in flight was about a point of calls per second
+        // (BENCHMARKS.md, issue 18.7).
+        #[pin]
+        call: Option<Fut>,
+        attempts: Attempts<'c, T, E, F, Fut>,
+    }
 }
 
 /// A call's state apart from its span, which is entered while this is
@@ -165,33 +174,31 @@ struct Attempts<'c, T, E, F, Fut> {
     number: u32,
     /// Makes each attempt's request.
     attempt: F,
-    stage: Stage<'c, Fut>,
+    stage: Stage<'c>,
     /// The current attempt's; dropped (unlisted) as the attempt ends.
     deadline: Option<Deadline<'c>>,
-    output: PhantomData<fn() -> (T, E)>,
+    output: Outputs<T, E, Fut>,
 }
+
+/// The types a call's attempts produce, which its state does not hold:
+/// `Fut` is [`Calling`]'s, apart.
+type Outputs<T, E, Fut> = PhantomData<fn() -> (T, E, Fut)>;
 
 /// What a failed attempt's error and observation come to once its body,
 /// if any, is read.
 type Failing<'c> = Pin<Box<dyn Future<Output = (Error, Option<Observation>)> + Send + 'c>>;
 
-/// Where a call stands. The attempt's generated future is boxed once, when
-/// it is made: the states move it, and it is most of a KiB (768 bytes for
-/// the token-fail call).
-enum Stage<'c, Fut> {
+/// Where a call stands. The attempt's generated future is not here but in
+/// [`Calling`], pinned where it was made: it is most of a KiB (768 bytes
+/// for the token-fail call), and the states would move it.
+enum Stage<'c> {
     /// The next poll starts an attempt.
     Start,
     /// Asking the token provider for the attempt's `Authorization`. Boxed:
     /// only clients with a provider pay for its room.
-    Credentials {
-        fetch: Pin<Box<dyn Future<Output = Result<HeaderValue, Error>> + Send + 'c>>,
-        call: Pin<Box<Fut>>,
-    },
+    Credentials(Pin<Box<dyn Future<Output = Result<HeaderValue, Error>> + Send + 'c>>),
     /// The attempt's request is out, or on its way.
-    Sending {
-        call: Pin<Box<Fut>>,
-        recording: Recording,
-    },
+    Sending(Recording),
     /// The attempt failed; its error is being explained (which may read an
     /// unexpected body). Boxed, so that every call does not carry the
     /// error path's room.
@@ -203,8 +210,8 @@ enum Stage<'c, Fut> {
     Done,
 }
 
-// Nothing in a call is pinned in place: the attempt's future is boxed and
-// `attempt` is only ever called through `&mut`.
+// Nothing in a call's state is pinned in place (the attempt's future is
+// `Calling`'s, apart): `attempt` is only ever called through `&mut`.
 impl<T, E, F, Fut> Unpin for Attempts<'_, T, E, F, Fut> {}
 
 impl<'c, T, E, F, Fut> Future for Calling<'c, T, E, F, Fut>
@@ -217,7 +224,8 @@ where
     type Output = Result<Reply<T>, Error>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let Calling { span, attempts } = self.get_mut();
+        let this = self.project();
+        let (span, attempts, mut call) = (this.span, this.attempts, this.call);
         let _entered = span.enter();
         let recorder = (!span.is_disabled()).then_some(&*span);
         loop {
@@ -225,7 +233,8 @@ where
                 ready!(pause.as_mut().poll(cx));
                 attempts.stage = Stage::Start;
             }
-            let (outcome, observation) = ready!(attempts.poll_attempt(recorder, cx));
+            let (outcome, observation) = ready!(attempts.poll_attempt(call.as_mut(), recorder, cx));
+            call.set(None);
             attempts.stage = Stage::Start;
             attempts.deadline = None;
             let (started, attempt_started) = attempts.started.unwrap_or_else(|| {
@@ -266,44 +275,64 @@ where
     /// hooks noted one (an error's, or every one when there are observers).
     fn poll_attempt(
         &mut self,
+        mut call: Pin<&mut Option<Fut>>,
         recorder: Option<&tracing::Span>,
         cx: &mut Context<'_>,
     ) -> Poll<Outcome<T>> {
         let inner = self.inner;
         loop {
             match &mut self.stage {
-                Stage::Start => {
-                    if let Some(ended) = self.start(recorder) {
-                        return Poll::Ready(ended);
+                Stage::Start => match (self.attempt)(&inner.generated) {
+                    Some(attempt) => {
+                        call.set(Some(attempt));
+                        self.start(recorder);
                     }
-                }
-                Stage::Credentials { fetch, .. } => match fetch.as_mut().poll(cx) {
+                    // `execute_with_body` never runs out of bodies before
+                    // the policy runs out of attempts; an error rather than
+                    // a panic if it did.
+                    None => {
+                        return Poll::Ready((
+                            Err(Error::InvalidRequest(
+                                "internal error: more attempts than the retry policy allows".into(),
+                            )),
+                            None,
+                        ));
+                    }
+                },
+                Stage::Credentials(fetch) => match fetch.as_mut().poll(cx) {
                     Poll::Pending => break,
                     Poll::Ready(Ok(authorization)) => {
-                        if let Stage::Credentials { call, .. } =
-                            std::mem::replace(&mut self.stage, Stage::Done)
-                        {
-                            self.stage = self.sending(call, Some(authorization));
-                        }
+                        self.stage = self.sending(Some(authorization));
                     }
                     Poll::Ready(Err(error)) => return Poll::Ready((Err(error), None)),
                 },
-                Stage::Sending { call, recording } => match recording.poll(call.as_mut(), cx) {
-                    Poll::Pending => break,
-                    Poll::Ready(Ok(value)) => {
-                        // Noted by the hooks only when there are observers.
-                        let observation = recording.finish();
-                        let reply = Reply {
-                            request_id: value.headers().get(REQUEST_ID).cloned(),
-                            body: value.into_inner(),
-                        };
-                        return Poll::Ready((Ok(reply), observation));
+                Stage::Sending(recording) => match call.as_mut().as_pin_mut() {
+                    // Set with the stage; an error rather than a panic if not.
+                    None => {
+                        return Poll::Ready((
+                            Err(Error::InvalidRequest(
+                                "internal error: an attempt was sent without its request".into(),
+                            )),
+                            None,
+                        ));
                     }
-                    Poll::Ready(Err(error)) => {
-                        let observation = recording.finish();
-                        self.stage =
-                            Stage::Failing(failing::<T, E>(error, observation, inner, self.op));
-                    }
+                    Some(attempt) => match recording.poll(attempt, cx) {
+                        Poll::Pending => break,
+                        Poll::Ready(Ok(value)) => {
+                            // Noted by the hooks only when there are observers.
+                            let observation = recording.finish();
+                            let reply = Reply {
+                                request_id: value.headers().get(REQUEST_ID).cloned(),
+                                body: value.into_inner(),
+                            };
+                            return Poll::Ready((Ok(reply), observation));
+                        }
+                        Poll::Ready(Err(error)) => {
+                            let observation = recording.finish();
+                            self.stage =
+                                Stage::Failing(failing::<T, E>(error, observation, inner, self.op));
+                        }
+                    },
                 },
                 Stage::Failing(failing) => match failing.as_mut().poll(cx) {
                     Poll::Pending => break,
@@ -339,9 +368,9 @@ where
         }
     }
 
-    /// Starts an attempt: makes its request and its deadline. `Some` if it
-    /// ended before it began.
-    fn start(&mut self, recorder: Option<&tracing::Span>) -> Option<Outcome<T>> {
+    /// Starts an attempt whose request was just made: its number, its
+    /// deadline, and what it waits for first.
+    fn start(&mut self, recorder: Option<&tracing::Span>) {
         let now = tokio::time::Instant::now();
         let started = self.started.map_or(now, |(first, _)| first);
         self.started = Some((started, now));
@@ -349,16 +378,6 @@ where
         if let Some(span) = recorder {
             span.record("attempt", self.number);
         }
-        let Some(call) = (self.attempt)(&self.inner.generated).map(Box::pin) else {
-            // `execute_with_body` never runs out of bodies before the policy
-            // runs out of attempts; an error rather than a panic if it did.
-            return Some((
-                Err(Error::InvalidRequest(
-                    "internal error: more attempts than the retry policy allows".into(),
-                )),
-                None,
-            ));
-        };
         // The deadline is kept here rather than in reqwest so that it holds
         // for a caller-supplied `reqwest::Client` too and covers asking the
         // token provider and reading an error body; the client's one timer
@@ -367,28 +386,23 @@ where
         self.deadline = Some(self.inner.clock.deadline(at));
         let inner = self.inner;
         self.stage = match &inner.provider {
-            Some(provider) => Stage::Credentials {
-                fetch: Box::pin(crate::credentials::fetch(provider.as_ref())),
-                call,
-            },
-            None => self.sending(call, None),
+            Some(provider) => {
+                Stage::Credentials(Box::pin(crate::credentials::fetch(provider.as_ref())))
+            }
+            None => self.sending(None),
         };
-        None
     }
 
     /// The attempt's request on its way, with what the hooks apply to it:
     /// `authorization` from the provider, the call's extra headers and the
     /// observers.
-    fn sending(&self, call: Pin<Box<Fut>>, authorization: Option<HeaderValue>) -> Stage<'c, Fut> {
+    fn sending(&self, authorization: Option<HeaderValue>) -> Stage<'c> {
         let inner = self.inner;
-        Stage::Sending {
-            call,
-            recording: Recording::new(Outgoing {
-                authorization,
-                prepare: prepare(inner, self.op, self.number, self.options),
-                keep_headers: !inner.observers.is_empty(),
-            }),
-        }
+        Stage::Sending(Recording::new(Outgoing {
+            authorization,
+            prepare: prepare(inner, self.op, self.number, self.options),
+            keep_headers: !inner.observers.is_empty(),
+        }))
     }
 }
 
@@ -726,7 +740,9 @@ mod tests {
     /// map grows from 24 bytes to 72), and the future holds the body four
     /// times: twice as the builder (an `async fn` keeps its argument and the
     /// local it moves to) and twice in the call path, one of them the retry
-    /// closure's. The rest was 616 bytes while `execute`'s loop kept the
+    /// closure's. It holds the generated client's future for the attempt in
+    /// place too (768 bytes for this call), rather than boxing it per
+    /// attempt. The rest was 616 bytes while `execute`'s loop kept the
     /// span twice and `attempt_once` and `observe_with` kept their arguments
     /// and the attempt's result twice, and 448 while the loop kept the
     /// attempt's outcome and error across the wait before a retry, and 344
@@ -750,11 +766,25 @@ mod tests {
             .send();
         let size = std::mem::size_of_val(&call);
         let body = std::mem::size_of::<authlete_generated::types::TokenFailRequest>();
-        let rest = size.saturating_sub(4 * body);
+        let attempt = std::mem::size_of_val(
+            &client
+                .inner()
+                .generated
+                .auth_token_fail_api()
+                .service_id("715948317")
+                .body(authlete_generated::types::TokenFailRequest {
+                    reason: crate::TokenFailReason::Unknown,
+                    ticket: "ticket".into(),
+                    extra: Default::default(),
+                })
+                .send(),
+        );
+        let rest = size.saturating_sub(4 * body + attempt);
         assert!(
             rest <= 280,
             "the token-fail call's future is {size} bytes, {rest} besides four copies of its \
-             {body}-byte body, over 280: something in the call path keeps a value twice"
+             {body}-byte body and the {attempt}-byte attempt, over 280: something in the call \
+             path keeps a value twice"
         );
     }
 }
