@@ -288,16 +288,8 @@ where
                         self.start(recorder);
                     }
                     // `execute_with_body` never runs out of bodies before
-                    // the policy runs out of attempts; an error rather than
-                    // a panic if it did.
-                    None => {
-                        return Poll::Ready((
-                            Err(Error::InvalidRequest(
-                                "internal error: more attempts than the retry policy allows".into(),
-                            )),
-                            None,
-                        ));
-                    }
+                    // the policy runs out of attempts.
+                    None => return internal("more attempts than the retry policy allows"),
                 },
                 Stage::Credentials(fetch) => match fetch.as_mut().poll(cx) {
                     Poll::Pending => break,
@@ -307,15 +299,8 @@ where
                     Poll::Ready(Err(error)) => return Poll::Ready((Err(error), None)),
                 },
                 Stage::Sending(recording) => match call.as_mut().as_pin_mut() {
-                    // Set with the stage; an error rather than a panic if not.
-                    None => {
-                        return Poll::Ready((
-                            Err(Error::InvalidRequest(
-                                "internal error: an attempt was sent without its request".into(),
-                            )),
-                            None,
-                        ));
-                    }
+                    // Set as the attempt starts, before this stage.
+                    None => return internal("an attempt was sent without its request"),
                     Some(attempt) => match recording.poll(attempt, cx) {
                         Poll::Pending => break,
                         Poll::Ready(Ok(value)) => {
@@ -342,12 +327,7 @@ where
                     }
                 },
                 Stage::Pausing(_) | Stage::Done => {
-                    return Poll::Ready((
-                        Err(Error::InvalidRequest(
-                            "internal error: a call was polled after it ended".into(),
-                        )),
-                        None,
-                    ));
+                    return internal("a call was polled after it ended");
                 }
             }
         }
@@ -409,6 +389,15 @@ where
 /// How an attempt ended, and the head of its response if the hooks noted
 /// one.
 type Outcome<T> = (Result<Reply<T>, Error>, Option<Observation>);
+
+/// An attempt ended by a state the call should never be in: an error for
+/// the caller rather than a panic.
+fn internal<T>(what: &str) -> Poll<Outcome<T>> {
+    Poll::Ready((
+        Err(Error::InvalidRequest(format!("internal error: {what}"))),
+        None,
+    ))
+}
 
 /// The failed attempt's error turned into the facade's, with its
 /// observation kept for the observers.
