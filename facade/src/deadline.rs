@@ -21,7 +21,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 use std::task::{Context, Poll, Wake, Waker};
 
@@ -37,6 +37,11 @@ pub(crate) struct Clock {
     /// Whether the timer is set; read without the lock on every wait, so
     /// that an attempt notices when it has to set it (see [`Clock::fire`]).
     armed: AtomicBool,
+    /// How many times the timer has gone off. A listed attempt reads the
+    /// clock only when this moved since it last looked: its deadline cannot
+    /// pass without the timer going off, since the timer is always set for
+    /// the earliest deadline listed (or about to be, by a woken attempt).
+    fired: AtomicU64,
     /// What the timer wakes when it goes off.
     alarm: Waker,
     /// Created by the first attempt that waits, inside its runtime.
@@ -84,6 +89,7 @@ impl Clock {
         Arc::new_cyclic(|clock| Clock {
             runtime: OnceLock::new(),
             armed: AtomicBool::new(false),
+            fired: AtomicU64::new(0),
             alarm: Waker::from(Arc::new(Alarm(clock.clone()))),
             timer: Mutex::default(),
             state: Mutex::default(),
@@ -118,13 +124,15 @@ impl Clock {
         if !ours {
             return Wait::Own(Box::pin(tokio::time::sleep_until(deadline)));
         }
-        let waker = cx.waker().clone();
         let mut state = self.state();
         let key = state.waiting.insert(Waiting {
             deadline,
-            waker: waker.clone(),
+            waker: cx.waker().clone(),
             told: false,
         });
+        // Read under the lock that `fire` counts under: a firing after this
+        // is one this attempt has not seen.
+        let seen = self.fired.load(Ordering::Acquire);
         let sooner = state.armed_for.is_none_or(|at| deadline < at);
         drop(state);
         if sooner {
@@ -133,7 +141,8 @@ impl Clock {
         Wait::Listed(Listed {
             clock: self,
             key,
-            waker,
+            waker: WakerId::of(cx.waker()),
+            seen,
         })
     }
 
@@ -188,6 +197,7 @@ impl Clock {
             let mut state = self.state();
             state.armed_for = None;
             self.armed.store(false, Ordering::Release);
+            self.fired.fetch_add(1, Ordering::Release);
             tell_due(&mut state.waiting, Instant::now(), &mut wake);
             if let Some((key, _)) = earliest(&state.waiting) {
                 wake.push(state.waiting[key].waker.clone());
@@ -224,22 +234,33 @@ fn earliest(waiting: &Slab<Waiting>) -> Option<(usize, Instant)> {
 struct Listed<'c> {
     clock: &'c Clock,
     key: usize,
-    /// The waker listed, to tell without the lock whether it changed.
-    waker: Waker,
+    /// Which waker is listed, to tell without the lock whether it changed.
+    waker: WakerId,
+    /// The clock's `fired` when this attempt last looked at it.
+    seen: u64,
 }
 
 impl Listed<'_> {
+    /// Whether the timer went off since this attempt last asked: only then
+    /// may its deadline have passed.
+    fn fired_since(&mut self) -> bool {
+        let fired = self.clock.fired.load(Ordering::Acquire);
+        let since = fired != self.seen;
+        self.seen = fired;
+        since
+    }
+
     /// Called on each wait after the first.
     fn wait_again(&mut self, cx: &mut Context<'_>) {
-        let moved = !self.waker.will_wake(cx.waker());
+        let moved = self.waker != WakerId::of(cx.waker());
         let unarmed = !self.clock.armed.load(Ordering::Acquire);
         if !moved && !unarmed {
             return;
         }
         if moved {
-            self.waker = cx.waker().clone();
+            self.waker = WakerId::of(cx.waker());
             if let Some(waiting) = self.clock.state().waiting.get_mut(self.key) {
-                waiting.waker = self.waker.clone();
+                waiting.waker = cx.waker().clone();
             }
         }
         // `arm` looks again under the lock: someone may have set it since.
@@ -261,6 +282,24 @@ impl Drop for Listed<'_> {
             let next = state.waiting[key].waker.clone();
             drop(state);
             next.wake();
+        }
+    }
+}
+
+/// Which waker a [`Waker`] is, as [`Waker::will_wake`] tells them apart:
+/// kept instead of a clone of the waker listed, whose reference count would
+/// be raised and lowered once more per attempt for a comparison.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct WakerId {
+    data: usize,
+    vtable: usize,
+}
+
+impl WakerId {
+    fn of(waker: &Waker) -> Self {
+        WakerId {
+            data: waker.data() as usize,
+            vtable: std::ptr::from_ref(waker.vtable()) as usize,
         }
     }
 }
@@ -289,20 +328,40 @@ impl Deadline<'_> {
     /// Polled after the attempt, as `tokio::time::timeout` does: an attempt
     /// that ends as its deadline passes has ended.
     pub(crate) fn poll_passed(&mut self, cx: &mut Context<'_>) -> Poll<()> {
-        if Instant::now() >= self.at {
-            return Poll::Ready(());
-        }
+        // The clock is read only when the deadline may have passed: a listed
+        // attempt's first wait lists it, and its later waits look at the
+        // clock only after its timer went off. A call that ends well long
+        // before its deadline (almost every call) reads the clock once, as
+        // its attempt starts, instead of once per wait (BENCHMARKS.md, issue
+        // 18.7).
         match &mut self.wait {
-            Wait::Unlisted(clock) => self.wait = clock.list(self.at, cx),
-            Wait::Listed(listed) => listed.wait_again(cx),
-            Wait::Own(_) => {}
-        }
-        // Polled here only, the first time too: a deadline that passes
-        // between the check above and this poll still ends the attempt.
-        if let Wait::Own(own) = &mut self.wait
-            && own.as_mut().poll(cx).is_ready()
-        {
-            return Poll::Ready(());
+            // A deadline already past when listed sets the timer for the
+            // past, which goes off at once and wakes this attempt again.
+            Wait::Unlisted(clock) => {
+                let clock = *clock;
+                self.wait = clock.list(self.at, cx);
+                // On another runtime: its own timer, polled as below.
+                if let Wait::Own(_) = self.wait {
+                    return self.poll_passed(cx);
+                }
+            }
+            Wait::Listed(listed) => {
+                if listed.fired_since() && Instant::now() >= self.at {
+                    return Poll::Ready(());
+                }
+                listed.wait_again(cx);
+            }
+            Wait::Own(own) => {
+                if Instant::now() >= self.at {
+                    return Poll::Ready(());
+                }
+                // Polled here only, the first time too: a deadline that
+                // passes between the check above and this poll still ends
+                // the attempt.
+                if own.as_mut().poll(cx).is_ready() {
+                    return Poll::Ready(());
+                }
+            }
         }
         Poll::Pending
     }
@@ -400,6 +459,40 @@ mod tests {
     async fn an_attempt_past_its_deadline_ends_elapsed() {
         let clock = Clock::new();
         ends_at_a_short_deadline(&clock).await;
+        assert!(clock.state().waiting.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_deadline_already_past_when_listed_ends_the_attempt() {
+        // Listing does not read the clock: the timer, set for the past,
+        // goes off at once, and the next wait sees that it did.
+        let clock = Clock::new();
+        let bounded = bound(&clock, Instant::now(), std::future::pending::<()>());
+        // A guard, so that the failure is an assertion and not a hang.
+        let ended = tokio::time::timeout(Duration::from_secs(10), bounded).await;
+        assert!(matches!(ended, Ok(Err(Elapsed))), "{ended:?}");
+        assert!(clock.state().waiting.is_empty());
+    }
+
+    #[tokio::test]
+    async fn an_attempt_woken_for_other_reasons_ends_once_its_deadline_passes() {
+        // Woken over and over by its own work, so its waits come before,
+        // around and after the timer goes off: it ends, and only after the
+        // deadline.
+        let clock = Clock::new();
+        let started = Instant::now();
+        let busy = async {
+            loop {
+                tokio::task::yield_now().await;
+            }
+        };
+        let answer = tokio::time::timeout(
+            Duration::from_secs(10),
+            bound(&clock, started + SHORT, busy),
+        )
+        .await;
+        assert!(matches!(answer, Ok(Err(Elapsed))), "{answer:?}");
+        assert!(started.elapsed() >= SHORT);
         assert!(clock.state().waiting.is_empty());
     }
 
