@@ -29,6 +29,7 @@ use serde::de::DeserializeOwned;
 use tracing::field::Empty;
 
 use crate::client::{Client, Inner};
+use crate::credentials::ServiceTokenProvider;
 use crate::deadline::Deadline;
 use crate::error::{Error, decode_message, snippet};
 use crate::observer::{AttemptOutcome, OutgoingRequest};
@@ -237,23 +238,34 @@ where
             call.set(None);
             attempts.stage = Stage::Start;
             attempts.deadline = None;
-            let (started, attempt_started) = attempts.started.unwrap_or_else(|| {
+            let times = attempts.started.unwrap_or_else(|| {
                 let now = tokio::time::Instant::now();
                 (now, now)
             });
-            match settle(
-                attempts.inner,
-                attempts.op,
-                attempts.retry,
-                recorder,
-                attempts.number,
-                (started, attempt_started),
-                outcome,
-                observation,
-            ) {
-                ControlFlow::Break(result) => {
+            if recorder.is_some() || !attempts.inner.observers.is_empty() {
+                tell(
+                    attempts.inner,
+                    attempts.op,
+                    recorder,
+                    attempts.number,
+                    times,
+                    outcome.as_ref().map(|reply| reply.request_id.as_ref()),
+                    observation.as_ref().and_then(Observation::observed),
+                );
+            }
+            // A success goes straight out: each move of the reply is a copy
+            // of some 160 bytes (BENCHMARKS.md, issue 18.7).
+            let error = match outcome {
+                Ok(reply) => {
                     attempts.stage = Stage::Done;
-                    return Poll::Ready(result);
+                    return Poll::Ready(Ok(reply));
+                }
+                Err(error) => error,
+            };
+            match next(attempts.retry, attempts.op, attempts.number, times.0, error) {
+                ControlFlow::Break(error) => {
+                    attempts.stage = Stage::Done;
+                    return Poll::Ready(Err(error));
                 }
                 ControlFlow::Continue(delay) => {
                     attempts.stage = Stage::Pausing(Box::pin(tokio::time::sleep(delay)));
@@ -321,7 +333,7 @@ where
                 },
                 Stage::Failing(failing) => match failing.as_mut().poll(cx) {
                     Poll::Pending => break,
-                    // `settle` reads the observation only for observers.
+                    // `tell` reads the observation only for observers.
                     Poll::Ready((error, observation)) => {
                         return Poll::Ready((Err(error), observation));
                     }
@@ -366,9 +378,7 @@ where
         self.deadline = Some(self.inner.clock.deadline(at));
         let inner = self.inner;
         self.stage = match &inner.provider {
-            Some(provider) => {
-                Stage::Credentials(Box::pin(crate::credentials::fetch(provider.as_ref())))
-            }
+            Some(provider) => asking(provider.as_ref()),
             None => self.sending(None),
         };
     }
@@ -386,12 +396,22 @@ where
     }
 }
 
+/// Asking the token provider for an attempt's `Authorization`. Never
+/// inlined, for the reason [`tell`] gives: only clients with a provider
+/// run it.
+#[inline(never)]
+fn asking(provider: &dyn ServiceTokenProvider) -> Stage<'_> {
+    Stage::Credentials(Box::pin(crate::credentials::fetch(provider)))
+}
+
 /// How an attempt ended, and the head of its response if the hooks noted
 /// one.
 type Outcome<T> = (Result<Reply<T>, Error>, Option<Observation>);
 
 /// An attempt ended by a state the call should never be in: an error for
 /// the caller rather than a panic.
+#[cold]
+#[inline(never)]
 fn internal<T>(what: &str) -> Poll<Outcome<T>> {
     Poll::Ready((
         Err(Error::InvalidRequest(format!("internal error: {what}"))),
@@ -400,7 +420,9 @@ fn internal<T>(what: &str) -> Poll<Outcome<T>> {
 }
 
 /// The failed attempt's error turned into the facade's, with its
-/// observation kept for the observers.
+/// observation kept for the observers. Never inlined, for the reason
+/// [`tell`] gives: a call that succeeds runs none of it.
+#[inline(never)]
 fn failing<'c, T: DeserializeOwned, E: ErrorBody + Send + 'c>(
     error: GeneratedError<E>,
     observation: Option<Observation>,
@@ -414,22 +436,22 @@ fn failing<'c, T: DeserializeOwned, E: ErrorBody + Send + 'c>(
     })
 }
 
-/// What an attempt's outcome means for the call: its result
-/// (`Break`), or another attempt after a delay (`Continue`). Observers
-/// are told, and the span records how the attempt ended.
-// The outcome and the observation come by value: the call does not keep
-// them; the rest is the call's state, read only.
-#[allow(clippy::too_many_arguments)]
-fn settle<T>(
+/// Tells the span and the observers how an attempt ended.
+///
+/// Never inlined, like [`next`]: a call that succeeds with nobody watching
+/// runs none of this, and keeping it out of the call's own code keeps that
+/// code to fewer cache lines, which is most of what a call costs one at a
+/// time (BENCHMARKS.md, issue 18.7).
+#[inline(never)]
+fn tell(
     inner: &Inner,
     op: Operation,
-    retry: &RetryPolicy,
     recorder: Option<&tracing::Span>,
     number: u32,
     (started, attempt_started): (tokio::time::Instant, tokio::time::Instant),
-    outcome: Result<Reply<T>, Error>,
-    observation: Option<Observation>,
-) -> ControlFlow<Result<Reply<T>, Error>, Duration> {
+    outcome: Result<Option<&HeaderValue>, &Error>,
+    observed: Option<&Observed>,
+) {
     if let Some(span) = recorder {
         span.record("elapsed_ms", started.elapsed().as_millis() as u64);
     }
@@ -438,31 +460,43 @@ fn settle<T>(
             inner,
             op,
             number,
-            &outcome,
-            observation.as_ref().and_then(Observation::observed),
+            outcome.err(),
+            observed,
             attempt_started.elapsed(),
         );
     }
-    let error = match outcome {
-        Ok(reply) => {
-            if let Some(span) = recorder {
-                if let Some(id) = reply.request_id.as_ref().and_then(|v| v.to_str().ok()) {
-                    span.record("request_id", id);
-                }
-                span.record("status", "ok");
-            }
-            return ControlFlow::Break(Ok(reply));
-        }
-        Err(error) => error,
+    let Some(span) = recorder else {
+        return;
     };
-    if let Some(span) = recorder {
-        if let Some(status) = error.status() {
-            span.record("status", status.as_u16());
+    match outcome {
+        Ok(request_id) => {
+            if let Some(id) = request_id.and_then(|v| v.to_str().ok()) {
+                span.record("request_id", id);
+            }
+            span.record("status", "ok");
         }
-        if let Some(id) = error.request_id() {
-            span.record("request_id", id);
+        Err(error) => {
+            if let Some(status) = error.status() {
+                span.record("status", status.as_u16());
+            }
+            if let Some(id) = error.request_id() {
+                span.record("request_id", id);
+            }
         }
     }
+}
+
+/// Whether a failed attempt is tried again, and after what delay
+/// (`Continue`), or its error is the call's (`Break`). Never inlined, for
+/// the reason [`tell`] gives.
+#[inline(never)]
+fn next(
+    retry: &RetryPolicy,
+    op: Operation,
+    number: u32,
+    started: tokio::time::Instant,
+    error: Error,
+) -> ControlFlow<Error, Duration> {
     match decide(
         retry,
         op.replay,
@@ -479,7 +513,7 @@ fn settle<T>(
             if let Some(why) = stop.explanation() {
                 tracing::debug!(%error, attempt = number, "{why}");
             }
-            ControlFlow::Break(Err(error))
+            ControlFlow::Break(error)
         }
     }
 }
@@ -549,15 +583,14 @@ fn prepare(inner: &Inner, op: Operation, number: u32, options: &CallOptions) -> 
 }
 
 /// Tells the observers how an attempt ended.
-fn notify<T>(
+fn notify(
     inner: &Inner,
     op: Operation,
     number: u32,
-    outcome: &Result<Reply<T>, Error>,
+    error: Option<&Error>,
     observed: Option<&Observed>,
     elapsed: Duration,
 ) {
-    let error = outcome.as_ref().err();
     let outcome = AttemptOutcome {
         operation: op,
         attempt: number,
