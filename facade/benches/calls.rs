@@ -172,6 +172,12 @@ const TURNS: [usize; 12] = [0, 1, 0, 2, 0, 3, 1, 2, 1, 3, 2, 3];
 /// is 1; how far it strays is the size of difference the table cannot
 /// tell from nothing.
 ///
+/// `PAIRED_CONTROL=timeout` gives the control's requests reqwest's own
+/// timeout of [`authlete::DEFAULT_TIMEOUT`], the facade's default deadline:
+/// its column is then what that deadline costs a call written by hand, and
+/// the facade/control ratios printed after the table, round by round,
+/// compare like with like. The floor stays without one.
+///
 /// `PAIRED_BLOCK=n` (1 when unset) makes each turn `n` calls or batches of
 /// one variant instead of one, so that a variant mostly runs after itself
 /// rather than after the others; `per_round` stays about the count per
@@ -182,12 +188,21 @@ fn paired_table() {
     let block = env_number("PAIRED_BLOCK")
         .filter(|n| (1..=1_000).contains(n))
         .unwrap_or(1);
+    let control_timeout = std::env::var("PAIRED_CONTROL")
+        .is_ok_and(|v| v == "timeout")
+        .then_some(authlete::DEFAULT_TIMEOUT);
     println!(
         "\npaired table ({rounds} rounds; calls or batches of the four variants take turns within a round, \
          up to {block} at a time, each after each of the others equally often; rates are medians, ratios are the median of the per-round ratios [min–max]; \
-         control is a second raw client)"
+         control is a second raw client{})",
+        if control_timeout.is_some() {
+            ", with reqwest's timeout of the facade's default deadline"
+        } else {
+            ""
+        }
     );
     print_head();
+    let mut like_for_like = Vec::new();
     let rt = runtime();
     rt.block_on(async {
         let server = support::start().await;
@@ -220,9 +235,16 @@ fn paired_table() {
                             }
                             // The floor, or the control: the same code, another client.
                             _ => {
-                                let raw = if variant == 2 { &c.raw } else { &control };
-                                join_all((0..in_flight).map(|_| support::via_raw(raw, &c.raw_url)))
-                                    .await
+                                let (raw, timeout) = if variant == 2 {
+                                    (&c.raw, None)
+                                } else {
+                                    (&control, control_timeout)
+                                };
+                                join_all(
+                                    (0..in_flight)
+                                        .map(|_| support::via_raw_within(raw, &c.raw_url, timeout)),
+                                )
+                                .await
                             }
                         };
                     }
@@ -237,9 +259,19 @@ fn paired_table() {
                 r.push(rate(spent[2]));
                 k.push(rate(spent[3]));
             }
+            if control_timeout.is_some() {
+                let per_round = f.iter().zip(&k).map(|(f, k)| f / k).collect();
+                like_for_like.push(format!("{mode}: {}", spread(per_round)));
+            }
             print_row(mode, f, g, r, Some(k));
         }
     });
+    if !like_for_like.is_empty() {
+        println!("\nfacade/control, both with a deadline of the facade's default:");
+        for line in like_for_like {
+            println!("- {line}");
+        }
+    }
 }
 
 /// `RATIO_ROUNDS`, 11 when unset.

@@ -7,6 +7,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -116,17 +117,24 @@ pub async fn via_generated(client: &authlete_generated::Client) {
 
 /// The floor: the same POST written by hand with reqwest and serde_json.
 pub async fn via_raw(http: &reqwest::Client, url: &str) {
-    let response = http
+    via_raw_within(http, url, None).await
+}
+
+/// [`via_raw`], with reqwest's own per-request `timeout` if one is given:
+/// the floor doing what the facade's deadline does.
+pub async fn via_raw_within(http: &reqwest::Client, url: &str, timeout: Option<Duration>) {
+    let mut request = http
         .post(url)
         .bearer_auth(TOKEN)
         .header(reqwest::header::ACCEPT, "application/json")
         .json(&serde_json::json!({
             "ticket": "bench-ticket",
             "reason": "INVALID_RESOURCE_OWNER_CREDENTIALS"
-        }))
-        .send()
-        .await
-        .expect("raw call succeeds");
+        }));
+    if let Some(timeout) = timeout {
+        request = request.timeout(timeout);
+    }
+    let response = request.send().await.expect("raw call succeeds");
     let body: serde_json::Value = response.json().await.expect("JSON");
     assert_eq!(body["action"], "BAD_REQUEST");
 }
