@@ -260,8 +260,8 @@ fn paired_table() {
                 k.push(rate(spent[3]));
             }
             if control_timeout.is_some() {
-                let per_round = f.iter().zip(&k).map(|(f, k)| f / k).collect();
-                like_for_like.push(format!("{mode}: {}", spread(per_round)));
+                let ratios = f.iter().zip(&k).map(|(f, k)| f / k).collect();
+                like_for_like.push(format!("{mode}: {}", spread(ratios)));
             }
             print_row(mode, f, g, r, Some(k));
         }

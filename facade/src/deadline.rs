@@ -38,9 +38,11 @@ pub(crate) struct Clock {
     /// that an attempt notices when it has to set it (see [`Clock::fire`]).
     armed: AtomicBool,
     /// How many times the timer has gone off. A listed attempt reads the
-    /// clock only when this moved since it last looked: its deadline cannot
-    /// pass without the timer going off, since the timer is always set for
-    /// the earliest deadline listed (or about to be, by a woken attempt).
+    /// clock only when this moved since it last looked: it is told of its
+    /// deadline only by the timer going off, since the timer is always set
+    /// for the earliest deadline listed (or about to be, by a woken
+    /// attempt), and [`Clock::fire`] raises this after reading the time it
+    /// tells by.
     fired: AtomicU64,
     /// What the timer wakes when it goes off.
     alarm: Waker,
@@ -124,10 +126,11 @@ impl Clock {
         if !ours {
             return Wait::Own(Box::pin(tokio::time::sleep_until(deadline)));
         }
+        let waker = cx.waker().clone();
         let mut state = self.state();
         let key = state.waiting.insert(Waiting {
             deadline,
-            waker: cx.waker().clone(),
+            waker: waker.clone(),
             told: false,
         });
         // Read under the lock that `fire` counts under: a firing after this
@@ -141,7 +144,7 @@ impl Clock {
         Wait::Listed(Listed {
             clock: self,
             key,
-            waker: WakerId::of(cx.waker()),
+            waker,
             seen,
         })
     }
@@ -197,8 +200,14 @@ impl Clock {
             let mut state = self.state();
             state.armed_for = None;
             self.armed.store(false, Ordering::Release);
+            // The clock is read before the count is raised: an attempt that
+            // sees the new count then reads a time no earlier than this one,
+            // so one told here finds its deadline passed. Raised after the
+            // read, an attempt could see the count, read a time just short
+            // of its deadline, be told anyway, and never look again.
+            let now = Instant::now();
             self.fired.fetch_add(1, Ordering::Release);
-            tell_due(&mut state.waiting, Instant::now(), &mut wake);
+            tell_due(&mut state.waiting, now, &mut wake);
             if let Some((key, _)) = earliest(&state.waiting) {
                 wake.push(state.waiting[key].waker.clone());
             }
@@ -234,8 +243,8 @@ fn earliest(waiting: &Slab<Waiting>) -> Option<(usize, Instant)> {
 struct Listed<'c> {
     clock: &'c Clock,
     key: usize,
-    /// Which waker is listed, to tell without the lock whether it changed.
-    waker: WakerId,
+    /// The waker listed, to tell without the lock whether it changed.
+    waker: Waker,
     /// The clock's `fired` when this attempt last looked at it.
     seen: u64,
 }
@@ -252,15 +261,15 @@ impl Listed<'_> {
 
     /// Called on each wait after the first.
     fn wait_again(&mut self, cx: &mut Context<'_>) {
-        let moved = self.waker != WakerId::of(cx.waker());
+        let moved = !self.waker.will_wake(cx.waker());
         let unarmed = !self.clock.armed.load(Ordering::Acquire);
         if !moved && !unarmed {
             return;
         }
         if moved {
-            self.waker = WakerId::of(cx.waker());
+            self.waker = cx.waker().clone();
             if let Some(waiting) = self.clock.state().waiting.get_mut(self.key) {
-                waiting.waker = cx.waker().clone();
+                waiting.waker = self.waker.clone();
             }
         }
         // `arm` looks again under the lock: someone may have set it since.
@@ -282,24 +291,6 @@ impl Drop for Listed<'_> {
             let next = state.waiting[key].waker.clone();
             drop(state);
             next.wake();
-        }
-    }
-}
-
-/// Which waker a [`Waker`] is, as [`Waker::will_wake`] tells them apart:
-/// kept instead of a clone of the waker listed, whose reference count would
-/// be raised and lowered once more per attempt for a comparison.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct WakerId {
-    data: usize,
-    vtable: usize,
-}
-
-impl WakerId {
-    fn of(waker: &Waker) -> Self {
-        WakerId {
-            data: waker.data() as usize,
-            vtable: std::ptr::from_ref(waker.vtable()) as usize,
         }
     }
 }
@@ -330,10 +321,11 @@ impl Deadline<'_> {
     pub(crate) fn poll_passed(&mut self, cx: &mut Context<'_>) -> Poll<()> {
         // The clock is read only when the deadline may have passed: a listed
         // attempt's first wait lists it, and its later waits look at the
-        // clock only after its timer went off. A call that ends well long
-        // before its deadline (almost every call) reads the clock once, as
-        // its attempt starts, instead of once per wait (BENCHMARKS.md, issue
-        // 18.7).
+        // clock only after its timer went off. A call that ends well before
+        // its deadline (almost every call) then reads no clock here at all,
+        // where it read one per wait (BENCHMARKS.md, issue 18.7). An attempt
+        // past its deadline ends when the timer goes off for it, as with
+        // `tokio::time::timeout`, not at whatever poll first comes after.
         match &mut self.wait {
             // A deadline already past when listed sets the timer for the
             // past, which goes off at once and wakes this attempt again.
